@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './kernel/config.js';
+import { CORE_MIGRATIONS, Kernel } from './kernel/kernel.js';
+import { createLogger } from './kernel/logger.js';
+import { migrationStatus } from './kernel/migrations.js';
+import { coreModules } from './modules/index.js';
+
+const USAGE = `Usage: npm run cli -- <command>
+
+Commands:
+  migrate             apply pending migrations (core, then each plugin)
+  migrate:status      list applied and pending migrations
+  plugin list         list the plugins this install would load, with their state
+  config check        validate the configuration and print it (secrets hidden)
+  help                this text`;
+
+type Command = (kernel: () => Kernel, args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  async migrate(kernel) {
+    const k = kernel();
+    try {
+      await k.prepare({ migrate: true });
+      const failed = k.plugins.list().filter((p) => p.state === 'failed');
+      for (const p of failed) console.error(`plugin ${p.name}: ${p.error?.phase} failed: ${p.error?.message}`);
+      console.log(failed.length ? 'Migrations applied, except for the failed plugins above.' : 'Migrations are up to date.');
+      return failed.length ? 1 : 0;
+    } finally {
+      await k.stop();
+    }
+  },
+  async 'migrate:status'(kernel) {
+    const k = kernel();
+    try {
+      await k.prepare({ migrate: false });
+      const core = await migrationStatus(k.db, { owner: 'core', directory: CORE_MIGRATIONS });
+      print('core', core);
+      return 0;
+    } finally {
+      await k.stop();
+    }
+  },
+  async plugin(kernel, args) {
+    if (args[0] !== 'list') {
+      console.error(`Unknown plugin command "${args[0] ?? ''}". Try: plugin list`);
+      return 2;
+    }
+    const k = kernel();
+    try {
+      await k.prepare({ migrate: false });
+      const rows = k.plugins.list();
+      const width = Math.max(4, ...rows.map((r) => r.name.length));
+      console.log(`${'NAME'.padEnd(width)}  VERSION   STATE       SOURCE`);
+      for (const r of rows) {
+        console.log(`${r.name.padEnd(width)}  ${r.version.padEnd(8)}  ${r.state.padEnd(10)}  ${r.source}${r.error ? `  (${r.error.phase}: ${r.error.message})` : ''}`);
+      }
+      return 0;
+    } finally {
+      await k.stop();
+    }
+  },
+  async config(_kernel, args) {
+    if (args[0] !== 'check') {
+      console.error(`Unknown config command "${args[0] ?? ''}". Try: config check`);
+      return 2;
+    }
+    const config = loadConfig();
+    const shown = { ...config, ADMIN_TOKEN: config.ADMIN_TOKEN ? '(set)' : undefined, DATABASE_URL: config.DATABASE_URL?.replace(/\/\/[^@]*@/, '//***@') };
+    console.log(JSON.stringify(shown, null, 2));
+    return 0;
+  },
+};
+
+function print(owner: string, status: { applied: string[]; pending: string[] }): void {
+  console.log(`${owner}: ${status.applied.length} applied, ${status.pending.length} pending`);
+  for (const name of status.pending) console.log(`  pending  ${name}`);
+}
+
+async function main(): Promise<number> {
+  const { positionals } = parseArgs({ allowPositionals: true, strict: false });
+  const [name, ...rest] = positionals;
+  if (!name || name === 'help' || name === '--help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  const kernel = () => {
+    const config = loadConfig();
+    return new Kernel({ config, plugins: coreModules, discover: true, logger: createLogger({ ...config, LOG_LEVEL: 'warn' }) });
+  };
+  return command(kernel, rest);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : `Error: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

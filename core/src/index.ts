@@ -1,0 +1,18 @@
+export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, isAppError, type ErrorBody } from './kernel/errors.js';
+export { loadConfig, ConfigError, coreConfigSchema, type CoreConfig } from './kernel/config.js';
+export { createLogger, type Logger } from './kernel/logger.js';
+export { createDatabase, dialectOf, toIso, parseJsonColumn, type Database, type Executor, type Transaction } from './kernel/database.js';
+export { migrateLatest, migrationStatus, type MigrationSet } from './kernel/migrations.js';
+export { HookBus, HookError, type HookTypes, type HookName, type SeriesHook, type ParallelHook, type WaterfallHook, type BailHook, type TapOptions, type TapFn } from './kernel/hooks.js';
+export { EventLog, EventDispatcher, typeMatches, type EventInput, type StoredEvent, type EventQuery, type SubscriptionOptions, type EventHandler } from './kernel/events.js';
+export { Scheduler, type JobDefinition, type JobContext, type JobStatus } from './kernel/scheduler.js';
+export { PostgresLeader, SoleLeader, type LeaderElector } from './kernel/leader.js';
+export { definePlugin, type PluginDefinition, type PluginManifest, type PluginRuntime, type RegisterContext } from './kernel/plugin.js';
+export { PluginRegistry, type PluginStatus, type PluginState } from './kernel/plugin-registry.js';
+export { type Cradle, type Container } from './kernel/container.js';
+export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput } from './kernel/http/route.js';
+export { type KernelContext, type KernelState as RequestState } from './kernel/http/state.js';
+export { type Principal, type RouteAccess, bearerToken, secretsEqual } from './kernel/auth.js';
+export { type SocketAuthRequest, type SocketData } from './kernel/sockets.js';
+export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
+export { coreModules } from './modules/index.js';

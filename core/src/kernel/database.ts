@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { CoreConfig } from './config.js';
+
+export type Database = Knex;
+export type Transaction = Knex.Transaction;
+/** Either the database or a transaction: repositories accept both so callers choose the unit of work. */
+export type Executor = Knex | Knex.Transaction;
+
+export type DatabaseDialect = 'sqlite' | 'postgres';
+
+export function dialectOf(db: Executor): DatabaseDialect {
+  const client = (db.client as { config: { client: string } }).config.client;
+  return client === 'pg' ? 'postgres' : 'sqlite';
+}
+
+/** SQLite under DATA_DIR unless DATABASE_URL names a PostgreSQL server; nothing else differs. */
+export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>): Database {
+  if (config.DATABASE_URL) {
+    return knexFactory({
+      client: 'pg',
+      connection: config.DATABASE_URL,
+      pool: { min: 0, max: 10 },
+      acquireConnectionTimeout: 10_000,
+    });
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const filename = path.resolve(config.DATA_DIR, 'conductor.sqlite');
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    // One connection: SQLite serialises writers anyway, and a single connection makes
+    // transactions behave like PostgreSQL's instead of failing with SQLITE_BUSY.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+        conn.run('PRAGMA foreign_keys = ON', (e1) => {
+          if (e1) return done(e1, conn);
+          conn.run('PRAGMA journal_mode = WAL', (e2) => {
+            if (e2) return done(e2, conn);
+            conn.run('PRAGMA busy_timeout = 5000', (e3) => done(e3, conn));
+          });
+        });
+      },
+    },
+  });
+}
+
+/** Timestamps are stored as UTC ISO-8601 strings on SQLite and timestamptz on PostgreSQL. */
+export function toIso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return new Date(value.includes('T') || value.endsWith('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  throw new TypeError(`not a timestamp: ${String(value)}`);
+}
+
+export function parseJsonColumn<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { RouteSpec } from './route.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const errorSchema: JsonSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable, machine-readable error code' },
+        message: { type: 'string', description: 'Human-readable explanation' },
+        details: {},
+      },
+    },
+  },
+};
+
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  delete out.$schema;
+  return out;
+}
+
+function openApiPath(koaPath: string): string {
+  return koaPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/**
+ * Collects one operation per route as routes register, so the document can never drift from
+ * what is mounted. Schemas come from the same zod objects that validate requests.
+ */
+export class OpenApiBuilder {
+  private readonly paths: Record<string, Record<string, unknown>> = {};
+  private cached: Record<string, unknown> | null = null;
+
+  constructor(private readonly info: { title: string; version: string; description?: string }) {}
+
+  addOperation(koaPath: string, spec: RouteSpec): void {
+    this.cached = null;
+    const p = openApiPath(koaPath);
+    const item = (this.paths[p] ??= {});
+    if (item[spec.method]) throw new Error(`two routes for ${spec.method.toUpperCase()} ${koaPath}`);
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [['path', spec.params], ['query', spec.query]] as const) {
+      if (!schema) continue;
+      const json = toJsonSchema(schema, 'input');
+      const props = (json.properties ?? {}) as Record<string, JsonSchema>;
+      const required = new Set((json.required as string[] | undefined) ?? []);
+      for (const [name, propSchema] of Object.entries(props)) {
+        parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: propSchema, ...(propSchema.description ? { description: propSchema.description } : {}) });
+      }
+    }
+    const status = String(spec.response.status ?? 200);
+    const responses: Record<string, unknown> = {
+      [status]: {
+        description: spec.response.description ?? 'Success',
+        ...(spec.response.schema ? { content: { [spec.response.contentType ?? 'application/json']: { schema: toJsonSchema(spec.response.schema, 'output') } } } : {}),
+      },
+    };
+    const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    if (spec.params || spec.query || spec.body) responses['400'] = { description: 'Invalid input', ...errorRef };
+    if (spec.access !== 'public') {
+      responses['401'] = { description: 'Not authenticated', ...errorRef };
+      responses['403'] = { description: 'Not allowed', ...errorRef };
+    }
+    if (spec.body) responses['413'] = { description: 'Body too large', ...errorRef };
+    for (const [code, description] of Object.entries(spec.errors ?? {})) responses[code] = { description, ...errorRef };
+    item[spec.method] = {
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      operationId: `${spec.method}${p.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      tags: spec.tags,
+      ...(parameters.length ? { parameters } : {}),
+      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body, 'input') } } } } : {}),
+      responses,
+      ...(spec.access === 'public' ? { security: [] } : {}),
+    };
+  }
+
+  /** Adds a path documented by hand (kernel routes that are not plain JSON routes). */
+  addRaw(path: string, method: string, operation: Record<string, unknown>): void {
+    this.cached = null;
+    (this.paths[path] ??= {})[method] = operation;
+  }
+
+  document(): Record<string, unknown> {
+    this.cached ??= {
+      openapi: '3.1.0',
+      info: this.info,
+      paths: this.paths,
+      components: {
+        schemas: { Error: errorSchema },
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    };
+    return this.cached;
+  }
+}

@@ -1,0 +1,138 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import type { Principal, RouteAccess } from '../auth.js';
+import type { Container } from '../container.js';
+import { AppError, forbidden, unauthorized } from '../errors.js';
+import type { OpenApiBuilder } from './openapi.js';
+import type { KernelContext } from './state.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+export interface RouteInput<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+  ctx: KernelContext;
+  scope: Container;
+  principal: Principal | null;
+}
+
+export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  method: HttpMethod;
+  /** Koa-router path relative to the registrar's prefix, e.g. `/servers/:id`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  /** Who may call it; checked before any input is read. */
+  access: RouteAccess;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Overrides the kernel's body limit for this route (e.g. `10mb`). */
+  bodyLimit?: string;
+  response: {
+    status?: number;
+    description?: string;
+    /** Omit for a handler that streams or sets ctx.body itself. */
+    schema?: R;
+    contentType?: string;
+  };
+  /** Further error responses worth documenting: status → description. */
+  errors?: Record<number, string>;
+  handler(input: RouteInput<P, Q, B>): Promise<z.input<R> | void> | z.input<R> | void;
+}
+
+export interface RouteRegistrar {
+  route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void;
+  /** A registrar for another prefix under /api (e.g. `/api/admin`), for modules that add admin routes. */
+  at(prefix: string): RouteRegistrar;
+}
+
+/** Identity; lets a route be declared in its own file with full inference. */
+export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
+  return spec;
+}
+
+export type PrincipalResolver = (ctx: KernelContext) => Promise<Principal | null>;
+
+function validationError(where: 'params' | 'query' | 'body', error: z.ZodError): AppError {
+  const details = error.issues.map((i) => ({ in: where, path: i.path.map(String).join('.'), message: i.message }));
+  const first = details[0]!;
+  return new AppError(400, 'validation_failed', `Invalid ${where}${first.path ? ` at ${first.path}` : ''}: ${first.message}`, details);
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: 'params' | 'query' | 'body'): z.output<T> {
+  if (!schema) return undefined as z.output<T>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(where, result.error);
+  return result.data;
+}
+
+const bodyParsers = new Map<string, Middleware>();
+function jsonBody(limit: string): Middleware {
+  let parser = bodyParsers.get(limit);
+  if (!parser) {
+    parser = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' }) as unknown as Middleware;
+    bodyParsers.set(limit, parser);
+  }
+  return parser;
+}
+
+const requireJson: Middleware = async (ctx, next) => {
+  const length = Number(ctx.get('content-length') || 0);
+  const hasBody = length > 0 || Boolean(ctx.get('transfer-encoding'));
+  if (hasBody && !ctx.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json');
+  await next();
+};
+
+export class KoaRouteRegistrar implements RouteRegistrar {
+  constructor(
+    private readonly router: Router,
+    private readonly prefix: string,
+    private readonly openapi: OpenApiBuilder,
+    private readonly resolvePrincipal: PrincipalResolver,
+    private readonly defaultBodyLimit: string,
+    private readonly tag: string,
+  ) {}
+
+  at(prefix: string): RouteRegistrar {
+    if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix)) throw new Error(`route prefix must be under /api, got ${prefix}`);
+    return new KoaRouteRegistrar(this.router, prefix, this.openapi, this.resolvePrincipal, this.defaultBodyLimit, this.tag);
+  }
+
+  route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
+    const fullPath = `${this.prefix}${spec.path === '/' ? '' : spec.path}` || '/';
+    this.openapi.addOperation(fullPath, { ...spec, tags: spec.tags ?? [this.tag] } as RouteSpec);
+    const status = spec.response.status ?? 200;
+    const resolvePrincipal = this.resolvePrincipal;
+
+    const handle: Middleware = async (koaCtx) => {
+      const ctx = koaCtx as KernelContext;
+      const principal = spec.access === 'public' ? null : await resolvePrincipal(ctx);
+      if (spec.access !== 'public') {
+        if (!principal) throw unauthorized();
+        if (spec.access === 'admin' && principal.role !== 'admin') throw forbidden('This needs an administrator');
+      }
+      const params = parse(spec.params, (koaCtx as unknown as { params: unknown }).params, 'params');
+      const query = parse(spec.query, koaCtx.query, 'query');
+      const body = parse(spec.body, (koaCtx.request as { body?: unknown }).body, 'body');
+      const result = await spec.handler({ params, query, body, ctx, scope: ctx.state.scope, principal });
+      if (result !== undefined) {
+        ctx.status = status;
+        ctx.body = result;
+      } else if (ctx.body === undefined || ctx.body === null) {
+        ctx.status = status === 200 ? 204 : status;
+      }
+    };
+
+    const chain: Middleware[] = [];
+    if (spec.body) chain.push(requireJson, jsonBody(spec.bodyLimit ?? this.defaultBodyLimit));
+    chain.push(handle);
+    (this.router[spec.method] as (path: string, ...mw: Middleware[]) => Router).call(this.router, fullPath, ...chain);
+  }
+}

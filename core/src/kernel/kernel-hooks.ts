@@ -1,0 +1,20 @@
+import type { Principal } from './auth.js';
+import type { BailHook, SeriesHook } from './hooks.js';
+import type { KernelContext } from './http/state.js';
+import type { SocketAuthRequest } from './sockets.js';
+
+/** Hooks the kernel owns. */
+declare module './hooks.js' {
+  interface HookTypes {
+    /** Who is making this HTTP request? The first tap that knows answers. */
+    'auth.resolve': BailHook<[KernelContext], Principal>;
+    /** Who is opening this socket.io connection? No answer means the connection is refused. */
+    'socket.authenticate': BailHook<[SocketAuthRequest], Principal>;
+    /** After every plugin started and the panel listens. */
+    'kernel.started': SeriesHook<[{ url: string }]>;
+    /** Before plugins stop, while the database is still open. */
+    'kernel.stopping': SeriesHook<[]>;
+  }
+}
+
+export {};

@@ -1,0 +1,474 @@
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router } from '@koa/router';
+import { asValue } from 'awilix';
+import Koa from 'koa';
+import type { Server as SocketServer } from 'socket.io';
+import { bearerToken, secretsEqual, type Principal } from './auth.js';
+import { ConfigError, describeConfigIssue, type CoreConfig } from './config.js';
+import { createKernelContainer, type Container } from './container.js';
+import { createDatabase, type Database } from './database.js';
+import { AppError } from './errors.js';
+import { EventDispatcher, EventLog } from './events.js';
+import { HookBus } from './hooks.js';
+import { kernelMiddleware } from './http/kernel-middleware.js';
+import { OpenApiBuilder } from './http/openapi.js';
+import { KoaRouteRegistrar } from './http/route.js';
+import type { KernelContext } from './http/state.js';
+import './kernel-hooks.js';
+import { PostgresLeader, SoleLeader, type LeaderElector } from './leader.js';
+import { createLogger, type Logger } from './logger.js';
+import { migrateLatest } from './migrations.js';
+import type { PluginDefinition, PluginRuntime, RegisterContext } from './plugin.js';
+import { orderPlugins } from './plugin-graph.js';
+import { discoverPlugins } from './plugin-loader.js';
+import { PluginRegistry } from './plugin-registry.js';
+import { Scheduler } from './scheduler.js';
+import { createSocketServer, guardNamespace } from './sockets.js';
+
+export const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CORE_MIGRATIONS = new URL('../../../migrations/', import.meta.url);
+const VERSION = '0.1.0';
+
+export interface KernelOptions {
+  config: CoreConfig;
+  /** Plugins handed over directly: the core modules, or a test's choice. */
+  plugins?: PluginDefinition[];
+  /** Also load plugins from plugins/, npm dependencies and the plugins directory. */
+  discover?: boolean;
+  appRoot?: string;
+  logger?: Logger;
+  leader?: LeaderElector;
+}
+
+export type KernelState = 'created' | 'booting' | 'ready' | 'listening' | 'stopping' | 'stopped';
+
+/** A boot failure an operator must fix (dependency graph, core migration): stops the process. */
+export class BootError extends Error {
+  override name = 'BootError';
+}
+
+interface ActivePlugin {
+  definition: PluginDefinition;
+  config: unknown;
+  runtime: PluginRuntime<unknown>;
+}
+
+export class Kernel {
+  readonly config: CoreConfig;
+  readonly logger: Logger;
+  readonly container: Container;
+  readonly db: Database;
+  readonly hooks = new HookBus();
+  readonly events: EventLog;
+  readonly dispatcher: EventDispatcher;
+  readonly scheduler: Scheduler;
+  readonly leader: LeaderElector;
+  readonly plugins = new PluginRegistry();
+  readonly openapi = new OpenApiBuilder({ title: 'Conductor API', version: VERSION, description: 'Minecraft hosting panel' });
+  readonly app = new Koa({ proxy: false });
+  readonly http: HttpServer;
+  readonly io: SocketServer;
+  state: KernelState = 'created';
+
+  private readonly active = new Map<string, ActivePlugin>();
+  private readonly order: string[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private handler: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"not_ready","message":"The panel is starting"}}');
+  };
+
+  constructor(private readonly options: KernelOptions) {
+    this.config = options.config;
+    this.logger = options.logger ?? createLogger(options.config);
+    this.app.proxy = this.config.TRUST_PROXY;
+    this.db = createDatabase(this.config);
+    this.events = new EventLog(this.db);
+    this.dispatcher = new EventDispatcher(this.db, this.events, this.logger.child({ component: 'events' }), this.config.EVENTS_POLL_MS);
+    this.leader =
+      options.leader ??
+      (this.config.DATABASE_URL ? new PostgresLeader(this.config.DATABASE_URL, this.logger.child({ component: 'leader' }), this.config.LEADER_POLL_MS) : new SoleLeader());
+    this.scheduler = new Scheduler(this.leader, this.logger.child({ component: 'scheduler' }));
+    // Koa composes its middleware when callback() is called, so the handler is swapped in after mounting.
+    this.http = createServer((req, res) => this.handler(req, res));
+    this.io = createSocketServer(this.http);
+    this.container = createKernelContainer();
+    this.container.register({
+      config: asValue(this.config),
+      logger: asValue(this.logger),
+      db: asValue(this.db),
+      hooks: asValue(this.hooks),
+      events: asValue(this.events),
+      eventDispatcher: asValue(this.dispatcher),
+      scheduler: asValue(this.scheduler),
+      leader: asValue(this.leader),
+      io: asValue(this.io),
+      plugins: asValue(this.plugins),
+      principal: asValue(null),
+    });
+    this.defineKernelHooks();
+  }
+
+  get url(): string {
+    const address = this.http.address() as AddressInfo | null;
+    if (!address) return '';
+    const host = this.config.HOST === '0.0.0.0' || this.config.HOST === '::' ? 'localhost' : this.config.HOST;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  }
+
+  /** register → migrate → init → mount; everything before the panel listens. */
+  async boot(): Promise<void> {
+    await this.prepare({ migrate: true });
+    await this.initialize();
+  }
+
+  /** Loads and registers every plugin, then (optionally) migrates: what the CLI needs without serving. */
+  async prepare(options: { migrate: boolean }): Promise<void> {
+    if (this.state !== 'created') throw new Error(`cannot boot a kernel that is ${this.state}`);
+    this.state = 'booting';
+    const definitions = await this.collectPlugins();
+    const disabled = new Set(this.config.PLUGINS_DISABLED);
+    for (const def of definitions) {
+      if (disabled.has(def.definition.manifest.name)) this.plugins.setState(def.definition.manifest.name, 'disabled');
+    }
+    const enabled = definitions.filter((d) => !disabled.has(d.definition.manifest.name));
+    let ordered: typeof enabled;
+    try {
+      ordered = orderPlugins(enabled.map((d) => ({ ...d, manifest: d.definition.manifest }))).map(({ manifest: _m, ...rest }) => rest);
+    } catch (err) {
+      throw new BootError((err as Error).message);
+    }
+    const configs = new Map<string, unknown>();
+    for (const { definition } of ordered) configs.set(definition.manifest.name, this.parsePluginConfig(definition));
+
+    for (const { definition } of ordered) this.registerPlugin(definition, configs.get(definition.manifest.name));
+    try {
+      this.hooks.validate();
+    } catch (err) {
+      throw new BootError((err as Error).message);
+    }
+
+    if (options.migrate) await this.migrate();
+  }
+
+  private async migrate(): Promise<void> {
+    try {
+      const applied = await migrateLatest(this.db, { owner: 'core', directory: CORE_MIGRATIONS });
+      if (applied.length) this.logger.info({ applied }, 'core migrations applied');
+    } catch (err) {
+      throw new BootError(`core migrations failed: ${(err as Error).message}`);
+    }
+    for (const name of this.order) {
+      const plugin = this.active.get(name);
+      if (!plugin?.definition.migrations || !this.plugins.isActive(name)) continue;
+      try {
+        const applied = await migrateLatest(this.db, { owner: name, directory: plugin.definition.migrations });
+        if (applied.length) plugin.runtime.logger.info({ applied }, 'migrations applied');
+        this.plugins.setState(name, 'migrated');
+      } catch (err) {
+        this.failPlugin(name, 'migrate', err as Error);
+      }
+    }
+  }
+
+  private async initialize(): Promise<void> {
+    for (const name of this.order) {
+      const plugin = this.active.get(name);
+      if (!plugin || !this.plugins.isActive(name)) continue;
+      try {
+        await plugin.definition.init?.(plugin.runtime);
+        this.plugins.setState(name, 'initialized');
+      } catch (err) {
+        this.failPlugin(name, 'init', err as Error);
+      }
+    }
+
+    this.mountHttp();
+    for (const name of this.order) {
+      const plugin = this.active.get(name);
+      if (!plugin || !this.plugins.isActive(name)) continue;
+      try {
+        if (plugin.definition.sockets) {
+          const namespace = this.io.of(`/${name}`);
+          guardNamespace(namespace, this.hooks, plugin.runtime.logger);
+          plugin.definition.sockets(namespace, plugin.runtime);
+        }
+        for (const job of plugin.definition.jobs ?? []) this.scheduler.add(name, typeof job === 'function' ? job(plugin.runtime) : job);
+      } catch (err) {
+        this.failPlugin(name, 'init', err as Error);
+      }
+    }
+    guardNamespace(this.io.of('/'), this.hooks, this.logger);
+    this.state = 'ready';
+  }
+
+  /** listen → start plugins → leader, jobs and event delivery. */
+  async listen(): Promise<void> {
+    if (this.state !== 'ready') throw new Error(`cannot listen from state ${this.state}`);
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.config.PORT, this.config.HOST, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    for (const name of this.order) {
+      const plugin = this.active.get(name);
+      if (!plugin || !this.plugins.isActive(name)) continue;
+      try {
+        await plugin.definition.start?.(plugin.runtime);
+        this.plugins.setState(name, 'started');
+      } catch (err) {
+        this.failPlugin(name, 'start', err as Error);
+      }
+    }
+    await this.leader.start();
+    this.scheduler.start();
+    await this.dispatcher.start();
+    this.state = 'listening';
+    await this.hooks.call('kernel.started', { url: this.url });
+  }
+
+  async start(): Promise<void> {
+    await this.boot();
+    await this.listen();
+  }
+
+  /**
+   * Stop accepting, let in-flight requests finish (bounded), stop jobs and delivery, stop plugins
+   * in reverse order (each bounded), then close the database.
+   */
+  async stop(): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    const wasListening = this.state === 'listening';
+    this.state = 'stopping';
+    const deadline = Date.now() + this.config.SHUTDOWN_TIMEOUT_MS;
+    if (wasListening) {
+      this.io.disconnectSockets(true);
+      const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+      this.http.closeIdleConnections();
+      const drained = await withTimeout(Promise.all([closed, ...this.inFlight]).then(() => true), Math.max(0, deadline - Date.now()), false);
+      if (!drained) {
+        this.logger.warn('in-flight requests did not finish in time; closing their connections');
+        this.http.closeAllConnections();
+      }
+    }
+    await this.hooks.call('kernel.stopping').catch((err: Error) => this.logger.error({ err }, 'kernel.stopping hook failed'));
+    await this.scheduler.stop();
+    await this.dispatcher.stop();
+    for (const name of [...this.order].reverse()) {
+      const plugin = this.active.get(name);
+      const state = this.plugins.get(name)?.state;
+      if (!plugin || (state !== 'started' && state !== 'initialized')) continue;
+      const budget = Math.max(100, Math.min(5_000, deadline - Date.now()));
+      try {
+        const finished = await withTimeout(Promise.resolve(plugin.definition.stop?.(plugin.runtime)).then(() => true), budget, false);
+        if (!finished) plugin.runtime.logger.warn({ budgetMs: budget }, 'plugin did not stop in time');
+        this.plugins.setState(name, 'stopped');
+        plugin.runtime.logger.debug('plugin stopped');
+      } catch (err) {
+        plugin.runtime.logger.error({ err }, 'plugin failed to stop cleanly');
+      }
+    }
+    await this.leader.stop();
+    this.io.close();
+    await this.db.destroy();
+    this.state = 'stopped';
+    this.logger.info('stopped');
+  }
+
+  private defineKernelHooks(): void {
+    this.hooks.define('auth.resolve', 'bail');
+    this.hooks.define('socket.authenticate', 'bail');
+    this.hooks.define('kernel.started', 'series');
+    this.hooks.define('kernel.stopping', 'series');
+    const adminToken = this.config.ADMIN_TOKEN;
+    if (adminToken) {
+      // The operator token is the way in before any account exists, and for automation.
+      const operator: Principal = { id: 'operator', kind: 'operator', role: 'admin' };
+      this.hooks.tap('auth.resolve', { name: 'operator-token', stage: -100 }, (ctx) => {
+        const token = bearerToken(ctx.get('authorization'));
+        return token && secretsEqual(token, adminToken) ? operator : undefined;
+      });
+      this.hooks.tap('socket.authenticate', { name: 'operator-token', stage: -100 }, (req) => {
+        const token = typeof req.auth.token === 'string' ? req.auth.token : bearerToken(req.headers.authorization as string | undefined);
+        return token && secretsEqual(token, adminToken) ? operator : undefined;
+      });
+    }
+  }
+
+  private async collectPlugins(): Promise<Array<{ definition: PluginDefinition; source: string }>> {
+    const found: Array<{ definition: PluginDefinition; source: string }> = (this.options.plugins ?? []).map((definition) => ({ definition, source: 'builtin' }));
+    if (this.options.discover) {
+      const appRoot = this.options.appRoot ?? APP_ROOT;
+      const pluginsDir = this.config.PLUGINS_DIR ?? path.join(this.config.DATA_DIR, 'plugins');
+      const { loaded, failed } = await discoverPlugins({ appRoot, pluginsDir: path.resolve(pluginsDir) });
+      found.push(...loaded);
+      for (const failure of failed) {
+        this.logger.error({ plugin: failure.name, source: failure.source }, `plugin could not be loaded: ${failure.error}`);
+        this.plugins.put({ name: failure.name, version: 'unknown', description: null, source: failure.source, dependsOn: [], state: 'failed', error: { phase: 'load', message: failure.error } });
+      }
+    }
+    for (const { definition, source } of found) {
+      const m = definition.manifest;
+      this.plugins.put({ name: m.name, version: m.version, description: m.description ?? null, source, dependsOn: m.dependsOn ?? [], state: 'loaded', error: null });
+    }
+    return found;
+  }
+
+  private parsePluginConfig(definition: PluginDefinition): unknown {
+    const name = definition.manifest.name;
+    const raw = this.config.plugins[name] ?? {};
+    if (!definition.configSchema) return raw;
+    const parsed = definition.configSchema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(describeConfigIssue(`Configuration error: plugins.${name}`, parsed.error, raw));
+    return parsed.data;
+  }
+
+  private registerPlugin(definition: PluginDefinition, config: unknown): void {
+    const name = definition.manifest.name;
+    const logger = this.logger.child({ plugin: name });
+    const runtime: PluginRuntime<unknown> = {
+      name,
+      config,
+      coreConfig: this.config,
+      logger,
+      container: this.container,
+      cradle: this.container.cradle,
+      db: this.db,
+      hooks: this.hooks,
+      events: this.events,
+    };
+    this.active.set(name, { definition, config, runtime });
+    this.order.push(name);
+    const failedDependency = (definition.manifest.dependsOn ?? []).find((d) => !this.plugins.isActive(d));
+    if (failedDependency) {
+      this.plugins.fail(name, 'register', `dependency "${failedDependency}" failed`);
+      return;
+    }
+    const ctx: RegisterContext<unknown> = {
+      name,
+      config,
+      coreConfig: this.config,
+      logger,
+      register: (registrations) => this.container.register(registrations as never),
+      defineHook: (hook, kind) => this.hooks.define(hook, kind as never, name),
+      tap: (hook, options, fn) => {
+        this.hooks.tap(hook, options, fn, name);
+      },
+      subscribe: (subscriber, options) => this.dispatcher.subscribe(subscriber, options, name),
+    };
+    try {
+      definition.register?.(ctx);
+      this.plugins.setState(name, 'registered');
+    } catch (err) {
+      this.failPlugin(name, 'register', err as Error);
+    }
+  }
+
+  /** Disables a plugin and, transitively, everything that depends on it; the panel keeps running. */
+  private failPlugin(name: string, phase: string, err: Error): void {
+    const plugin = this.active.get(name);
+    (plugin?.runtime.logger ?? this.logger).error({ err, phase }, `plugin "${name}" failed during ${phase} and is disabled`);
+    this.plugins.fail(name, phase, err.message);
+    this.hooks.removeTapsOf(name);
+    this.dispatcher.unsubscribeOwner(name);
+    this.scheduler.removeOwner(name);
+    for (const other of this.order) {
+      const dependsOn = this.active.get(other)?.definition.manifest.dependsOn ?? [];
+      if (dependsOn.includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`));
+    }
+  }
+
+  private mountHttp(): void {
+    const kernelRouter = new Router();
+    kernelRouter.get('/healthz', (ctx) => {
+      ctx.body = { status: 'ok' };
+    });
+    kernelRouter.get('/readyz', async (ctx) => {
+      if (this.state !== 'listening') throw new AppError(503, 'not_ready', `The panel is ${this.state}`);
+      try {
+        await this.db.raw('select 1');
+      } catch {
+        throw new AppError(503, 'database_unavailable', 'The database does not answer');
+      }
+      ctx.body = { status: 'ready' };
+    });
+    kernelRouter.get('/api/openapi.json', (ctx) => {
+      ctx.body = this.openapi.document();
+    });
+    this.documentKernelRoutes();
+
+    const apiRouter = new Router();
+    const resolvePrincipal = async (ctx: KernelContext): Promise<Principal | null> => {
+      if (ctx.state.principal !== undefined) return ctx.state.principal;
+      const principal = (await this.hooks.call('auth.resolve', ctx)) ?? null;
+      ctx.state.principal = principal;
+      ctx.state.scope.register({ principal: asValue(principal) });
+      return principal;
+    };
+    for (const name of this.order) {
+      const plugin = this.active.get(name)!;
+      if (!plugin.definition.routes || !this.plugins.isActive(name)) continue;
+      // Each plugin's routes sit behind a guard so a plugin that fails later (in start) stops answering.
+      const pluginRouter = new Router();
+      pluginRouter.use(async (ctx, next) => {
+        if (!this.plugins.isActive(name)) throw new AppError(503, 'plugin_unavailable', `The ${name} plugin is not running`);
+        await next();
+      });
+      try {
+        plugin.definition.routes(new KoaRouteRegistrar(pluginRouter, `/api/${name}`, this.openapi, resolvePrincipal, this.config.BODY_LIMIT, name), { name, config: plugin.config });
+        apiRouter.use(pluginRouter.routes());
+      } catch (err) {
+        this.failPlugin(name, 'routes', err as Error);
+      }
+    }
+
+    this.app.use(kernelMiddleware(this.container, this.logger));
+    this.app.use(async (ctx, next) => {
+      // Tracked so shutdown can wait for requests that are still running.
+      const done = next();
+      this.inFlight.add(done);
+      try {
+        await done;
+      } finally {
+        this.inFlight.delete(done);
+      }
+    });
+    this.app.use(kernelRouter.routes());
+    this.app.use(apiRouter.routes());
+    this.app.use(apiRouter.allowedMethods({ throw: true }));
+    this.handler = this.app.callback();
+  }
+
+  private documentKernelRoutes(): void {
+    const status = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string' } } } } } });
+    this.openapi.addRaw('/healthz', 'get', { summary: 'Liveness: the process answers', tags: ['kernel'], security: [], responses: { 200: status('Alive') } });
+    this.openapi.addRaw('/readyz', 'get', {
+      summary: 'Readiness: booted, listening and the database answers',
+      tags: ['kernel'],
+      security: [],
+      responses: { 200: status('Ready'), 503: { description: 'Not ready', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    });
+    this.openapi.addRaw('/api/openapi.json', 'get', { summary: 'This document', tags: ['kernel'], security: [], responses: { 200: { description: 'OpenAPI 3.1 document' } } });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,47 @@
+export type PluginState = 'loaded' | 'registered' | 'migrated' | 'initialized' | 'started' | 'stopped' | 'failed' | 'disabled';
+
+export interface PluginStatus {
+  name: string;
+  version: string;
+  description: string | null;
+  source: string;
+  dependsOn: string[];
+  state: PluginState;
+  /** Phase that failed and why, when state is `failed`. */
+  error: { phase: string; message: string } | null;
+}
+
+/** The kernel's record of every plugin it saw, served by GET /api/admin/plugins. */
+export class PluginRegistry {
+  private readonly entries = new Map<string, PluginStatus>();
+
+  put(status: PluginStatus): void {
+    this.entries.set(status.name, status);
+  }
+
+  get(name: string): PluginStatus | undefined {
+    return this.entries.get(name);
+  }
+
+  setState(name: string, state: PluginState): void {
+    const entry = this.entries.get(name);
+    if (entry) entry.state = state;
+  }
+
+  fail(name: string, phase: string, message: string): void {
+    const entry = this.entries.get(name);
+    if (entry) {
+      entry.state = 'failed';
+      entry.error = { phase, message };
+    }
+  }
+
+  isActive(name: string): boolean {
+    const state = this.entries.get(name)?.state;
+    return state !== undefined && state !== 'failed' && state !== 'disabled';
+  }
+
+  list(): PluginStatus[] {
+    return [...this.entries.values()].map((e) => ({ ...e, dependsOn: [...e.dependsOn], error: e.error ? { ...e.error } : null }));
+  }
+}

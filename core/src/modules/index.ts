@@ -1,0 +1,6 @@
+import type { PluginDefinition } from '../kernel/plugin.js';
+import { adminModule } from './admin/index.js';
+import { eventsModule } from './events/index.js';
+
+/** The core domain modules, loaded through the same contract as every plugin. */
+export const coreModules: PluginDefinition[] = [adminModule, eventsModule];
