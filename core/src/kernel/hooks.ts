@@ -146,7 +146,8 @@ export class HookBus {
         await Promise.all(taps.map((tap) => tap.fn(...args)));
         return undefined as CallResult<HookOf<K>>;
       case 'waterfall': {
-        let [value, ...extra] = args as unknown[];
+        const [first, ...extra] = args as unknown[];
+        let value = first;
         for (const tap of taps) value = await tap.fn(value, ...extra);
         return value as CallResult<HookOf<K>>;
       }

@@ -1,7 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Principal, RouteAccess } from '../auth.js';
 import type { Container } from '../container.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
