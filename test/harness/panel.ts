@@ -119,3 +119,17 @@ export async function startPanel(options: PanelOptions): Promise<TestPanel> {
     },
   };
 }
+
+/** Storage that outlives one panel: for restarts and for several panels sharing a database. */
+export async function createStorage(database: DatabaseKind): Promise<{ dataDir: string; databaseUrl?: string; cleanup(): Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-storage-'));
+  const db = database === 'postgres' ? await createTestDatabase() : null;
+  return {
+    dataDir,
+    databaseUrl: db?.url,
+    async cleanup() {
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
