@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { createStorage, DATABASES, freePort } from '@conductor/test';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURES = path.join(ROOT, 'test/fixtures');
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs an npm script's target the way `npm start` / `npm run cli` would, with a clean environment. */
+function run(script: 'core/src/main.ts' | 'core/src/cli.ts', args: string[], env: Record<string, string>): Run {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|PORT|HOST|DATA_DIR|ADMIN_TOKEN|LOG_.*|PLUGINS_.*|CONFIG_FILE)$/.test(k)));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...clean, LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function logLines(text: string): Array<Record<string, unknown>> {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('the panel process', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'conductor-process-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('configuration errors stop boot with one line naming the key', () => {
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      ['a port that is not a number', { PORT: 'eighty' }, /^Configuration error: PORT: expected an integer from 0 to 65535, got "eighty"$/],
+      ['a database URL of another kind', { DATABASE_URL: 'mysql://root@localhost/conductor' }, /^Configuration error: DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL \(leave unset for SQLite\), got "mysql:\/\/root@localhost\/conductor"$/],
+      ['an unknown log level', { LOG_LEVEL: 'loud' }, /^Configuration error: LOG_LEVEL: expected trace, debug, info, warn, error, fatal or silent, got "loud"$/],
+      ['a short admin token', { ADMIN_TOKEN: 'short' }, /^Configuration error: ADMIN_TOKEN: expected at least 32 characters, got "short"$/],
+      ['a config file that does not exist', { CONFIG_FILE: '/nonexistent/conductor.json' }, /^Configuration error: CONFIG_FILE: cannot read \/nonexistent\/conductor.json \(ENOENT\)$/],
+    ];
+    for (const [what, env, expected] of cases) {
+      it(what, async () => {
+        const proc = run('core/src/main.ts', [], { DATA_DIR: dir, ...env });
+        const { code } = await proc.exit;
+        expect(code).to.equal(1);
+        const lines = proc.stderr().trim().split('\n');
+        expect(lines, proc.stderr()).to.have.length(1);
+        expect(lines[0]).to.match(expected);
+        expect(proc.stderr()).to.not.match(/\n\s+at /);
+      });
+    }
+
+    it('reads a config file, and the environment overrides it', async () => {
+      const file = path.join(dir, 'conductor.json');
+      writeFileSync(file, JSON.stringify({ PORT: 'from-file', LOG_LEVEL: 'warn' }));
+      const bad = run('core/src/main.ts', [], { DATA_DIR: dir, CONFIG_FILE: file });
+      expect((await bad.exit).code).to.equal(1);
+      expect(bad.stderr().trim()).to.equal('Configuration error: PORT: expected an integer from 0 to 65535, got "from-file"');
+      const port = await freePort();
+      const good = run('core/src/main.ts', [], { DATA_DIR: dir, CONFIG_FILE: file, PORT: String(port), LOG_LEVEL: 'info' });
+      try {
+        await waitFor('listening', () => good.stdout().includes('Conductor is listening'));
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).to.equal(200);
+      } finally {
+        good.child.kill('SIGTERM');
+        await good.exit;
+      }
+    });
+  });
+
+  it('prints its URL, and on SIGTERM finishes in-flight requests, refuses new ones, stops plugins in reverse order and exits 0', async function () {
+    this.timeout(30_000);
+    const port = await freePort();
+    const proc = run('core/src/main.ts', [], { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', PLUGINS_DIR: path.join(FIXTURES, 'shutdown-plugins') });
+    await waitFor('listening', () => proc.stdout().includes('Conductor is listening'));
+    const listening = logLines(proc.stdout()).find((l) => String(l.msg).startsWith('Conductor is listening'));
+    expect(listening?.url).to.equal(`http://127.0.0.1:${port}`);
+
+    const inFlight = fetch(`http://127.0.0.1:${port}/api/slow/wait?ms=1000`);
+    await new Promise((r) => setTimeout(r, 200));
+    proc.child.kill('SIGTERM');
+    await waitFor('shutdown to begin', () => proc.stdout().includes('shutting down'));
+    let refused: unknown = null;
+    try {
+      await fetch(`http://127.0.0.1:${port}/healthz`);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused, 'a new connection after SIGTERM is refused').to.be.instanceOf(Error);
+    const res = await inFlight;
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ done: true });
+    const { code } = await proc.exit;
+    expect(code).to.equal(0);
+    const messages = logLines(proc.stdout()).map((l) => l.msg);
+    const order = ['shutting down', 'stopping slow', 'stopping first', 'stopped'].map((m) => messages.indexOf(m));
+    expect(order.every((i) => i >= 0), messages.join(' | ')).to.equal(true);
+    expect([...order].sort((x, y) => x - y)).to.deep.equal(order);
+  });
+
+  for (const database of DATABASES) {
+    describe(`the CLI (${database})`, () => {
+      it('migrates, reports migration status and lists plugins with their state', async function () {
+        this.timeout(60_000);
+        const storage = await createStorage(database);
+        const env = { DATA_DIR: storage.dataDir, PLUGINS_DIR: path.join(FIXTURES, 'shutdown-plugins'), ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}) };
+        try {
+          const before = run('core/src/cli.ts', ['migrate:status'], env);
+          expect((await before.exit).code, before.stderr()).to.equal(0);
+          expect(before.stdout()).to.match(/core: 0 applied, 1 pending/);
+
+          const migrate = run('core/src/cli.ts', ['migrate'], env);
+          expect((await migrate.exit).code, migrate.stderr()).to.equal(0);
+          expect(migrate.stdout()).to.contain('Migrations are up to date.');
+
+          const after = run('core/src/cli.ts', ['migrate:status'], env);
+          await after.exit;
+          expect(after.stdout()).to.match(/core: 1 applied, 0 pending/);
+
+          const list = run('core/src/cli.ts', ['plugin', 'list'], env);
+          expect((await list.exit).code).to.equal(0);
+          const rows = list.stdout().trim().split('\n');
+          expect(rows[0]).to.match(/^NAME\s+VERSION\s+STATE\s+SOURCE$/);
+          expect(rows.find((r) => r.startsWith('slow'))).to.match(/^slow\s+1\.0\.0\s+registered\s+dir:.*shutdown-plugins\/slow$/);
+          expect(rows.find((r) => r.startsWith('admin'))).to.match(/builtin$/);
+        } finally {
+          await storage.cleanup();
+        }
+      });
+    });
+  }
+
+  it('explains an unknown CLI command and exits 2', async () => {
+    const proc = run('core/src/cli.ts', ['frobnicate'], { DATA_DIR: dir });
+    expect((await proc.exit).code).to.equal(2);
+    expect(proc.stderr()).to.contain('Unknown command "frobnicate"');
+    expect(proc.stderr()).to.contain('migrate:status');
+  });
+});
