@@ -1,6 +1,6 @@
 export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, isAppError, type ErrorBody } from './kernel/errors.js';
 export { loadConfig, ConfigError, coreConfigSchema, type CoreConfig } from './kernel/config.js';
-export { createLogger, type Logger } from './kernel/logger.js';
+export { createLogger, bufferedStdout, type Logger } from './kernel/logger.js';
 export { createDatabase, dialectOf, toIso, parseJsonColumn, type Database, type Executor, type Transaction } from './kernel/database.js';
 export { migrateLatest, migrationStatus, type MigrationSet } from './kernel/migrations.js';
 export { HookBus, HookError, type HookTypes, type HookName, type SeriesHook, type ParallelHook, type WaterfallHook, type BailHook, type TapOptions, type TapFn } from './kernel/hooks.js';

@@ -2,7 +2,6 @@ import { createServer, type RequestListener, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router } from '@koa/router';
 import { asValue } from 'awilix';
 import Koa from 'koa';
 import type { Server as SocketServer } from 'socket.io';
@@ -13,9 +12,10 @@ import { createDatabase, type Database } from './database.js';
 import { AppError } from './errors.js';
 import { EventDispatcher, EventLog } from './events.js';
 import { HookBus } from './hooks.js';
-import { kernelMiddleware } from './http/kernel-middleware.js';
+import { InFlightRequests, kernelMiddleware } from './http/kernel-middleware.js';
 import { OpenApiBuilder } from './http/openapi.js';
 import { KoaRouteRegistrar } from './http/route.js';
+import { RouterTable } from './http/router-table.js';
 import type { KernelContext } from './http/state.js';
 import './kernel-hooks.js';
 import { PostgresLeader, SoleLeader, type LeaderElector } from './leader.js';
@@ -75,7 +75,7 @@ export class Kernel {
 
   private readonly active = new Map<string, ActivePlugin>();
   private readonly order: string[] = [];
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlightRequests();
   private handler: RequestListener = (_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"not_ready","message":"The panel is starting"}}');
   };
@@ -249,7 +249,7 @@ export class Kernel {
       this.io.disconnectSockets(true);
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
-      const drained = await withTimeout(Promise.all([closed, ...this.inFlight]).then(() => true), Math.max(0, deadline - Date.now()), false);
+      const drained = await withTimeout(Promise.all([closed, this.inFlight.idle()]).then(() => true), Math.max(0, deadline - Date.now()), false);
       if (!drained) {
         this.logger.warn('in-flight requests did not finish in time; closing their connections');
         this.http.closeAllConnections();
@@ -383,11 +383,12 @@ export class Kernel {
   }
 
   private mountHttp(): void {
-    const kernelRouter = new Router();
-    kernelRouter.get('/healthz', (ctx) => {
+    const routes = new RouterTable();
+    const router = routes.routerFor('/');
+    router.get('/healthz', (ctx) => {
       ctx.body = { status: 'ok' };
     });
-    kernelRouter.get('/readyz', async (ctx) => {
+    router.get('/readyz', async (ctx) => {
       if (this.state !== 'listening') throw new AppError(503, 'not_ready', `The panel is ${this.state}`);
       try {
         await this.db.raw('select 1');
@@ -396,12 +397,11 @@ export class Kernel {
       }
       ctx.body = { status: 'ready' };
     });
-    kernelRouter.get('/api/openapi.json', (ctx) => {
+    routes.routerFor('/api/openapi.json').get('/api/openapi.json', (ctx) => {
       ctx.body = this.openapi.document();
     });
     this.documentKernelRoutes();
 
-    const apiRouter = new Router();
     const resolvePrincipal = async (ctx: KernelContext): Promise<Principal | null> => {
       if (ctx.state.principal !== undefined) return ctx.state.principal;
       const principal = (await this.hooks.call('auth.resolve', ctx)) ?? null;
@@ -409,37 +409,24 @@ export class Kernel {
       ctx.state.scope.register({ principal: asValue(principal) });
       return principal;
     };
+    // One flat router: every route is matched once, whichever plugin owns it.
     for (const name of this.order) {
       const plugin = this.active.get(name)!;
       if (!plugin.definition.routes || !this.plugins.isActive(name)) continue;
       // Each plugin's routes sit behind a guard so a plugin that fails later (in start) stops answering.
-      const pluginRouter = new Router();
-      pluginRouter.use(async (ctx, next) => {
+      const guard: Koa.Middleware = (_ctx, next) => {
         if (!this.plugins.isActive(name)) throw new AppError(503, 'plugin_unavailable', `The ${name} plugin is not running`);
-        await next();
-      });
+        return next();
+      };
       try {
-        plugin.definition.routes(new KoaRouteRegistrar(pluginRouter, `/api/${name}`, this.openapi, resolvePrincipal, this.config.BODY_LIMIT, name), { name, config: plugin.config });
-        apiRouter.use(pluginRouter.routes());
+        plugin.definition.routes(new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, this.config.BODY_LIMIT, name, guard), { name, config: plugin.config });
       } catch (err) {
         this.failPlugin(name, 'routes', err as Error);
       }
     }
 
-    this.app.use(kernelMiddleware(this.container, this.logger));
-    this.app.use(async (ctx, next) => {
-      // Tracked so shutdown can wait for requests that are still running.
-      const done = next();
-      this.inFlight.add(done);
-      try {
-        await done;
-      } finally {
-        this.inFlight.delete(done);
-      }
-    });
-    this.app.use(kernelRouter.routes());
-    this.app.use(apiRouter.routes());
-    this.app.use(apiRouter.allowedMethods({ throw: true }));
+    this.app.use(kernelMiddleware(this.container, this.logger, this.inFlight));
+    this.app.use(routes.middleware());
     this.handler = this.app.callback();
   }
 

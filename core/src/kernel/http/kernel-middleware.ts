@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Container } from '../container.js';
 import { AppError, isAppError } from '../errors.js';
-import type { KernelContext } from './state.js';
+import type { KernelContext, KernelState } from './state.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -24,20 +24,59 @@ function fromLibraryError(err: { status?: number; statusCode?: number; type?: st
  * a request id (echoed in a header and in the log line), a container scope, the error contract,
  * and one access-log line.
  */
-export function kernelMiddleware(container: Container, logger: Logger): Middleware {
+/** ctx.state for every request; a class so the hot path allocates one object and no closures. */
+class RequestState implements KernelState {
+  private childLog: Logger | undefined;
+  principal?: KernelState['principal'];
+
+  constructor(
+    readonly requestId: string,
+    readonly scope: Container,
+    private readonly rootLog: Logger,
+  ) {}
+
+  /** Made on first use: most requests only write the access line. */
+  get log(): Logger {
+    return (this.childLog ??= this.rootLog.child({ reqId: this.requestId }));
+  }
+}
+
+/** How many requests are running, and a way to wait until none are. */
+export class InFlightRequests {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  enter(): void {
+    this.count += 1;
+  }
+
+  leave(): void {
+    this.count -= 1;
+    if (this.count === 0 && this.waiters.length) {
+      for (const resolve of this.waiters.splice(0)) resolve();
+    }
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export function kernelMiddleware(container: Container, logger: Logger, inFlight: InFlightRequests): Middleware {
   return async (koaCtx, next) => {
     const ctx = koaCtx as KernelContext;
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const incoming = ctx.get('x-request-id');
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     ctx.set('X-Request-Id', requestId);
     const scope = container.createScope();
-    scope.register({ requestId: asValue(requestId) });
-    ctx.state.requestId = requestId;
-    ctx.state.scope = scope;
-    ctx.state.log = logger.child({ reqId: requestId });
+    scope.register('requestId', asValue(requestId));
+    ctx.state = new RequestState(requestId, scope, logger);
+    // Counted so shutdown can wait for requests that are still running.
+    inFlight.enter();
+    const running = next();
     try {
-      await next();
+      await running;
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError(404, 'not_found', `No route for ${ctx.method} ${ctx.path}`);
       }
@@ -51,11 +90,13 @@ export function kernelMiddleware(container: Container, logger: Logger): Middlewa
         ctx.status = 500;
         ctx.body = { error: { code: 'internal_error', message: `Something went wrong on our side; quote request id ${requestId} when reporting it` } };
       }
+    } finally {
+      inFlight.leave();
     }
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const ms = performance.now() - started;
     const level = ctx.status >= 500 ? 'error' : 'info';
     if (logger.isLevelEnabled(level)) {
-      ctx.state.log[level]({ method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
+      logger[level]({ reqId: requestId, method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
     }
   };
 }

@@ -1,11 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
-import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import type { Principal, RouteAccess } from '../auth.js';
 import type { Container } from '../container.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
 import type { OpenApiBuilder } from './openapi.js';
+import type { RouterTable } from './router-table.js';
 import type { KernelContext } from './state.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -92,17 +92,18 @@ const requireJson: Middleware = async (ctx, next) => {
 
 export class KoaRouteRegistrar implements RouteRegistrar {
   constructor(
-    private readonly router: Router,
+    private readonly routers: RouterTable,
     private readonly prefix: string,
     private readonly openapi: OpenApiBuilder,
     private readonly resolvePrincipal: PrincipalResolver,
     private readonly defaultBodyLimit: string,
     private readonly tag: string,
+    private readonly guard?: Middleware,
   ) {}
 
   at(prefix: string): RouteRegistrar {
     if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix)) throw new Error(`route prefix must be under /api, got ${prefix}`);
-    return new KoaRouteRegistrar(this.router, prefix, this.openapi, this.resolvePrincipal, this.defaultBodyLimit, this.tag);
+    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.defaultBodyLimit, this.tag, this.guard);
   }
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
@@ -130,9 +131,10 @@ export class KoaRouteRegistrar implements RouteRegistrar {
       }
     };
 
-    const chain: Middleware[] = [];
+    const chain: Middleware[] = this.guard ? [this.guard] : [];
     if (spec.body) chain.push(requireJson, jsonBody(spec.bodyLimit ?? this.defaultBodyLimit));
     chain.push(handle);
-    (this.router[spec.method] as (path: string, ...mw: Middleware[]) => Router).call(this.router, fullPath, ...chain);
+    const router = this.routers.routerFor(this.prefix);
+    router[spec.method](fullPath, ...(chain as [Middleware]));
   }
 }
