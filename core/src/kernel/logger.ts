@@ -35,7 +35,8 @@ export function createLogger(config: Pick<CoreConfig, 'LOG_LEVEL' | 'LOG_FORMAT'
 export function bufferedStdout(fd = 1): NodeJS.WritableStream {
   const stream = pino.destination({ dest: fd, sync: false, minLength: 4096 });
   const timer = setInterval(() => {
-    if (stream.writable) stream.flush();
+    // flush() reports a closed stream through its callback instead of throwing.
+    stream.flush(() => undefined);
   }, 200);
   timer.unref();
   process.once('exit', () => {
