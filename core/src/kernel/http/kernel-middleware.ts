@@ -3,27 +3,11 @@ import { asValue } from 'awilix';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Container } from '../container.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, toErrorResponse } from '../errors.js';
 import type { KernelContext, KernelState } from './state.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Errors thrown by libraries under us (body parser, router) carry an HTTP status and a type. */
-function fromLibraryError(err: { status?: number; statusCode?: number; type?: string; message?: string; expose?: boolean }): AppError | null {
-  const status = err.status ?? err.statusCode;
-  if (!status || status < 400 || status >= 500) return null;
-  if (status === 413) return new AppError(413, 'payload_too_large', 'The request body is larger than this endpoint accepts');
-  if (err.type === 'entity.parse.failed' || /JSON/i.test(err.message ?? '')) return new AppError(400, 'invalid_json', 'The request body is not valid JSON');
-  if (status === 405) return new AppError(405, 'method_not_allowed', err.message ?? 'Method not allowed');
-  if (status === 415) return new AppError(415, 'unsupported_media_type', err.message ?? 'Unsupported media type');
-  return new AppError(status, status === 404 ? 'not_found' : 'bad_request', err.expose !== false && err.message ? err.message : 'Bad request');
-}
-
-/**
- * One middleware for what every request needs, kept in one place because it sits on the hot path:
- * a request id (echoed in a header and in the log line), a container scope, the error contract,
- * and one access-log line.
- */
 /** ctx.state for every request; a class so the hot path allocates one object and no closures. */
 class RequestState implements KernelState {
   private childLog: Logger | undefined;
@@ -81,15 +65,10 @@ export function kernelMiddleware(container: Container, logger: Logger, inFlight:
         throw new AppError(404, 'not_found', `No route for ${ctx.method} ${ctx.path}`);
       }
     } catch (err) {
-      const appError = isAppError(err) ? err : fromLibraryError(err as Record<string, never>);
-      if (appError) {
-        ctx.status = appError.status;
-        ctx.body = appError.toJSON();
-      } else {
-        ctx.state.log.error({ err }, 'unhandled error');
-        ctx.status = 500;
-        ctx.body = { error: { code: 'internal_error', message: `Something went wrong on our side; quote request id ${requestId} when reporting it` } };
-      }
+      const response = toErrorResponse(err, requestId);
+      if (response.internal) ctx.state.log.error({ err }, 'unhandled error');
+      ctx.status = response.status;
+      ctx.body = response.body;
     } finally {
       inFlight.leave();
     }

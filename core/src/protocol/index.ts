@@ -1,0 +1,7 @@
+/**
+ * The panel ↔ agent contract: request and message schemas and event names, written once. The
+ * agent imports this subpath (and `@conductor/core/shared`) and nothing else of the panel.
+ */
+export * from './server-spec.js';
+export * from './server-state.js';
+export * from './agent-events.js';

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError, describeConfigIssue } from '@conductor/core/shared';
+
+const intFrom = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected an integer from ${min} to ${max}` })
+    .int({ error: `expected an integer from ${min} to ${max}` })
+    .min(min, { error: `expected an integer from ${min} to ${max}` })
+    .max(max, { error: `expected an integer from ${min} to ${max}` });
+
+export const agentConfigSchema = z.object({
+  AGENT_TOKEN: z.string({ error: 'is required: the node token the panel authenticates with' }).min(32, { error: 'expected at least 32 characters' }),
+  AGENT_PORT: intFrom(0, 65535).default(8443),
+  AGENT_HOST: z.string().min(1).default('0.0.0.0'),
+  AGENT_DATA_DIR: z.string().min(1).default('./data/agent'),
+  AGENT_TLS_CERT: z.string().optional(),
+  AGENT_TLS_KEY: z.string().optional(),
+  DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+  /** Docker network the game containers join; created when missing. */
+  AGENT_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/).default('conductor0'),
+  /** uid:gid the game processes run as, and the owner of their files. */
+  AGENT_SERVER_USER: z.string().regex(/^\d+:\d+$/, { error: 'expected uid:gid such as 1000:1000' }).default('1000:1000'),
+  CRASH_WINDOW_SECONDS: intFrom(0, 86_400).default(60),
+  CONSOLE_HISTORY_LINES: intFrom(10, 100_000).default(500),
+  /** A server printing more than this many lines a second has the rest summarised. */
+  CONSOLE_MAX_LINES_PER_SECOND: intFrom(10, 100_000).default(200),
+  STATS_INTERVAL_MS: intFrom(100, 60_000).default(1000),
+  PING_INTERVAL_MS: intFrom(500, 600_000).default(5000),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected trace, debug, info, warn, error, fatal or silent' }).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
+});
+
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+
+const KEYS = Object.keys(agentConfigSchema.shape);
+
+/** Environment over an optional JSON file (AGENT_CONFIG_FILE); a bad value is one line naming the key. */
+export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): AgentConfig {
+  let fromFile: Record<string, unknown> = {};
+  const file = env.AGENT_CONFIG_FILE;
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`Configuration error: AGENT_CONFIG_FILE: cannot read ${file} (ENOENT)`);
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`Configuration error: AGENT_CONFIG_FILE: ${file} is not valid JSON (${(err as Error).message})`);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const key of KEYS) if (env[key] !== undefined && env[key] !== '') fromEnv[key] = env[key];
+  const input = { ...fromFile, ...fromEnv, ...overrides };
+  const parsed = agentConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(describeConfigIssue('Configuration error', parsed.error, input));
+  if (Boolean(parsed.data.AGENT_TLS_CERT) !== Boolean(parsed.data.AGENT_TLS_KEY)) {
+    throw new ConfigError('Configuration error: AGENT_TLS_CERT: set both AGENT_TLS_CERT and AGENT_TLS_KEY, or neither');
+  }
+  return parsed.data;
+}

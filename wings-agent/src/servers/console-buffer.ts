@@ -1,0 +1,69 @@
+/**
+ * The last lines of a server's console for late joiners, and a per-second budget so a server that
+ * floods its console cannot flood every subscriber (and the agent) with it.
+ */
+export class ConsoleBuffer {
+  private lines: string[] = [];
+  private partial = '';
+  private windowStart = 0;
+  private windowCount = 0;
+  private suppressed = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly maxPerSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Splits a chunk into lines; returns the lines to publish now (possibly with a summary line). */
+  push(chunk: string): string[] {
+    const text = this.partial + chunk;
+    const parts = text.split(/\r?\n/);
+    this.partial = parts.pop() ?? '';
+    const out: string[] = [];
+    for (const raw of parts) {
+      const line = stripControl(raw);
+      this.remember(line);
+      const t = this.now();
+      if (t - this.windowStart >= 1000) {
+        if (this.suppressed > 0) out.push(this.summary());
+        this.windowStart = t;
+        this.windowCount = 0;
+      }
+      if (this.windowCount < this.maxPerSecond) {
+        this.windowCount += 1;
+        out.push(line);
+      } else {
+        this.suppressed += 1;
+      }
+    }
+    return out;
+  }
+
+  /** A line the agent itself adds (state changes, crash notes). */
+  note(line: string): string {
+    this.remember(line);
+    return line;
+  }
+
+  recent(): string[] {
+    return [...this.lines];
+  }
+
+  private remember(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
+  }
+
+  private summary(): string {
+    const line = `[conductor] ${this.suppressed} console lines were not streamed (more than ${this.maxPerSecond} a second); they are in the server's log files`;
+    this.suppressed = 0;
+    return line;
+  }
+}
+
+// Terminal escape sequences are noise in a browser console and can spoof its rendering.
+function stripControl(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+}
