@@ -1,2 +1,3 @@
 export * from './panel.js';
 export * from './postgres.js';
+export * from './docker.js';

@@ -1,8 +1,25 @@
+import { cleanupDocker, docker } from './docker.js';
 import { stopThrowawayPostgres } from './postgres.js';
 
-/** Mocha root hooks: the throwaway PostgreSQL (started lazily by the first test that needs it) goes away at the end. */
+async function dockerUp(): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Mocha root hooks: containers and networks a previous, interrupted run left behind are removed
+ * first; at the end the same again, and the throwaway PostgreSQL goes away.
+ */
 export const mochaHooks = {
-  afterAll(): void {
+  async beforeAll(): Promise<void> {
+    if (await dockerUp()) await cleanupDocker();
+  },
+  async afterAll(): Promise<void> {
+    if (await dockerUp()) await cleanupDocker();
     stopThrowawayPostgres();
   },
 };

@@ -64,7 +64,8 @@ export const serverSpec = z.object({
     .object({ joined: z.string().max(512), left: z.string().max(512) })
     .default({ joined: '(?<name>[A-Za-z0-9_]{1,16})(?: \\([^)]*\\))? (?:joined the game|connected)', left: '(?<name>[A-Za-z0-9_]{1,16}) (?:left the game|disconnected)' }),
   install: installSpec.optional(),
-  crashRestart: z.object({ enabled: z.boolean().default(true), windowSeconds: z.number().int().min(0).max(86_400).default(60) }).default({ enabled: true, windowSeconds: 60 }),
+  /** Restart after a crash, unless the previous crash was less than windowSeconds ago (the agent's CRASH_WINDOW_SECONDS when unset). */
+  crashRestart: z.object({ enabled: z.boolean().default(true), windowSeconds: z.number().int().min(0).max(86_400).optional() }).default({ enabled: true }),
   /** Files users may not read or change (globs relative to the server root). */
   denyFiles: z.array(z.string().max(512)).max(256).default([]),
 });

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { createLogger } from '@conductor/core/shared';
+import { Agent, loadAgentConfig } from '@conductor/wings-agent';
+// The image builder is plain JS shared with the fixture's own README instructions.
+import { buildGameImage, ensureDocker } from '../fixtures/game-image/build-game-image.mjs';
+import { LogCapture } from './panel.js';
+import { freePort } from './postgres.js';
+
+export const docker = new Docker();
+export const TEST_SERVER_PREFIX = 'test-';
+const HOW_TO = 'Install Docker (Debian: apt-get install -y docker.io) and start it (dockerd >/tmp/dockerd.log 2>&1 &), or run `npm test`, which does both when run as root.';
+
+/** Fails with instructions when no Docker engine answers; CI always has one. */
+export async function requireDocker(): Promise<void> {
+  try {
+    await docker.ping();
+  } catch {
+    try {
+      await ensureDocker({ start: false });
+    } catch {
+      throw new Error(`These tests need a Docker engine and none answers. ${HOW_TO}`);
+    }
+  }
+}
+
+let image: Promise<string> | null = null;
+/** The flying-squid test image, built once per content hash (a no-op when it exists). */
+export function testImage(): Promise<string> {
+  image ??= buildGameImage().then((r: { tag: string } | string) => (typeof r === 'string' ? r : r.tag));
+  return image;
+}
+
+/** Removes what tests made: server containers named with the test prefix, and test networks. */
+export async function cleanupDocker(): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['conductor.server'] } });
+  for (const c of containers) {
+    if (c.Labels['conductor.server']?.startsWith(TEST_SERVER_PREFIX)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
+  for (const n of await docker.listNetworks()) {
+    if (n.Name.startsWith('conductor-test-')) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  }
+}
+
+export const AGENT_TOKEN = 'test-node-token-0123456789abcdef0123456789';
+
+export interface TestAgent {
+  agent: Agent;
+  url: string;
+  dataDir: string;
+  network: string;
+  logs: LogCapture;
+  request(method: string, pathname: string, options?: { body?: unknown; token?: string | null }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export function agentEnv(dataDir: string, network: string, port = 0): Record<string, string> {
+  return {
+    AGENT_TOKEN,
+    AGENT_PORT: String(port),
+    AGENT_HOST: '127.0.0.1',
+    AGENT_DATA_DIR: dataDir,
+    AGENT_NETWORK: network,
+    PING_INTERVAL_MS: '1000',
+    LOG_FORMAT: 'json',
+  };
+}
+
+/** A real agent in this process, on its own data folder and Docker network. */
+export async function startAgent(options: { dataDir?: string; network?: string; config?: Record<string, string> } = {}): Promise<TestAgent> {
+  await requireDocker();
+  const ownDir = !options.dataDir;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'conductor-agent-'));
+  const network = options.network ?? `conductor-test-${Math.random().toString(36).slice(2, 8)}`;
+  const config = loadAgentConfig({}, { ...agentEnv(dataDir, network), ...options.config });
+  const logs = new LogCapture();
+  const agent = new Agent(config, createLogger(config, logs));
+  await agent.start();
+  const url = `http://127.0.0.1:${agent.port}`;
+  return {
+    agent,
+    url,
+    dataDir,
+    network,
+    logs,
+    async request(method, pathname, opts = {}) {
+      const headers: Record<string, string> = {};
+      if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? AGENT_TOKEN}`;
+      if (opts.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${url}${pathname}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      const text = await res.text();
+      return { status: res.status, body: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
+    },
+    async close() {
+      await agent.stop();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A spec for the test image: flying-squid on a free loopback port. */
+export async function testServerSpec(id: string, overrides: Record<string, unknown> = {}) {
+  const port = await freePort();
+  return {
+    spec: {
+      id: `${TEST_SERVER_PREFIX}${id}`,
+      image: await testImage(),
+      startup: '/usr/bin/node /app/server.mjs',
+      ports: [{ ip: '127.0.0.1', port }],
+      gamePort: 25565,
+      limits: { memoryMb: 384, pids: 256 },
+      donePattern: 'Done \\(',
+      stopCommand: 'stop',
+      stopTimeoutSeconds: 15,
+      environment: { MOTD: `Conductor ${id}` },
+      ...overrides,
+    },
+    port,
+  };
+}

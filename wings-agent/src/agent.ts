@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import Docker from 'dockerode';
+import Koa from 'koa';
+import { Server as SocketServer } from 'socket.io';
+import { bearerToken, unauthorized, type Logger } from '@conductor/core/shared';
+import type { AgentConfig } from './config.js';
+import { errorMiddleware } from './http/errors.js';
+import { serverRoutes } from './http/server-routes.js';
+import { EventJournal } from './journal.js';
+import { ServerManager } from './servers/manager.js';
+import { SpecStore } from './servers/spec-store.js';
+import { AgentSockets } from './sockets.js';
+import { TokenStore } from './token-store.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+/** The node agent: Docker, the server runtimes, the REST API and the socket streams, wired together. */
+export class Agent {
+  readonly docker: Docker;
+  readonly journal: EventJournal;
+  readonly tokens: TokenStore;
+  readonly manager: ServerManager;
+  readonly http: HttpServer;
+  readonly io: SocketServer;
+  private readonly app = new Koa();
+
+  constructor(
+    readonly config: AgentConfig,
+    readonly logger: Logger,
+  ) {
+    const dataDir = path.resolve(config.AGENT_DATA_DIR);
+    this.docker = new Docker({ socketPath: config.DOCKER_SOCKET });
+    this.journal = new EventJournal(dataDir);
+    this.tokens = new TokenStore(dataDir, config.AGENT_TOKEN);
+    // Koa composes middleware when callback() is called: resolve it on the first request.
+    let composed: ReturnType<Koa['callback']> | null = null;
+    const handler: ReturnType<Koa['callback']> = (req, res) => (composed ??= this.app.callback())(req, res);
+    this.http =
+      config.AGENT_TLS_CERT && config.AGENT_TLS_KEY
+        ? createHttpsServer({ cert: readFileSync(config.AGENT_TLS_CERT), key: readFileSync(config.AGENT_TLS_KEY) }, (req, res) => handler(req, res))
+        : createHttpServer((req, res) => handler(req, res));
+    this.io = new SocketServer(this.http, { serveClient: false, cors: { origin: false } });
+    const sockets = new AgentSockets(this.io);
+    this.manager = new ServerManager({
+      docker: this.docker,
+      config,
+      journal: this.journal,
+      logger,
+      specs: new SpecStore(dataDir),
+      publish: sockets,
+    });
+    sockets.bind(this.manager, this.journal, this.tokens);
+    this.app.use(errorMiddleware(logger));
+    this.app.use(async (ctx, next) => {
+      if (ctx.path === '/healthz') {
+        const docker = await this.dockerReachable();
+        ctx.status = docker ? 200 : 503;
+        ctx.body = { status: docker ? 'ok' : 'degraded', docker: docker ? 'reachable' : 'unreachable', version: AGENT_VERSION };
+        return;
+      }
+      // Nothing past this point is reachable without the node token.
+      if (!this.tokens.matches(bearerToken(ctx.get('authorization')))) throw unauthorized('A valid node token is required');
+      await next();
+    });
+    const routes = serverRoutes(this.manager, this.journal, this.tokens);
+    this.app.use(routes.routes());
+    this.app.use(routes.allowedMethods({ throw: true }));
+  }
+
+  get port(): number {
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  async start(): Promise<void> {
+    await this.manager.init();
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.config.AGENT_PORT, this.config.AGENT_HOST, () => resolve());
+    });
+  }
+
+  /** Stops serving; the game containers keep running and are reattached at the next start. */
+  async stop(): Promise<void> {
+    this.manager.release();
+    this.io.disconnectSockets(true);
+    await new Promise<void>((resolve) => {
+      this.io.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  private async dockerReachable(): Promise<boolean> {
+    try {
+      await this.docker.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

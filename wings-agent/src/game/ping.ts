@@ -1,0 +1,21 @@
+import { status } from 'minecraft-server-util';
+
+export interface PingResult {
+  online: number;
+  max: number;
+  sample: string[];
+  version: string;
+  motd: string;
+}
+
+/** Server List Ping (the modern, 1.7+ protocol) through minecraft-server-util. */
+export async function pingServer(host: string, port: number, timeoutMs = 3000): Promise<PingResult> {
+  const res = await status(host, port, { timeout: timeoutMs, enableSRV: false });
+  return {
+    online: res.players.online,
+    max: res.players.max,
+    sample: (res.players.sample ?? []).map((p) => p.name),
+    version: res.version.name,
+    motd: res.motd.clean,
+  };
+}

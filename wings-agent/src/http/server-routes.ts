@@ -1,0 +1,75 @@
+import { bodyParser } from '@koa/bodyparser';
+import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { powerAction, serverId, serverSpec } from '@conductor/core/protocol';
+import { badRequest } from '@conductor/core/shared';
+import type { EventJournal } from '../journal.js';
+import type { ServerManager } from '../servers/manager.js';
+import type { TokenStore } from '../token-store.js';
+import { validate } from './validate.js';
+
+const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' }) as unknown as Middleware;
+const idParams = z.object({ id: serverId });
+const command = z.object({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) });
+
+/** The agent's REST API, all behind the node token (checked by the caller). */
+export function serverRoutes(manager: ServerManager, journal: EventJournal, tokens: TokenStore): Router {
+  const router = new Router({ prefix: '/api' });
+  const runtime = (ctx: { params: unknown }) => manager.get(validate(idParams, ctx.params, 'params').id);
+
+  router.get('/servers', (ctx) => {
+    ctx.body = { servers: manager.list().map((r) => r.status()) };
+  });
+  router.post('/servers', json, (ctx) => {
+    const spec = validate(serverSpec, ctx.request.body, 'body');
+    ctx.status = 201;
+    ctx.body = manager.create(spec).status();
+  });
+  router.get('/servers/:id', (ctx) => {
+    const r = runtime(ctx);
+    ctx.body = { spec: r.spec, status: r.status() };
+  });
+  router.put('/servers/:id', json, async (ctx) => {
+    const { id } = validate(idParams, ctx.params, 'params');
+    const spec = validate(serverSpec, ctx.request.body, 'body');
+    if (spec.id !== id) throw badRequest('id_mismatch', 'The spec id must match the URL');
+    ctx.body = (await manager.update(spec)).status();
+  });
+  router.delete('/servers/:id', async (ctx) => {
+    await manager.remove(validate(idParams, ctx.params, 'params').id);
+    ctx.status = 204;
+  });
+  router.post('/servers/:id/install', (ctx) => {
+    manager.install(validate(idParams, ctx.params, 'params').id);
+    ctx.status = 202;
+    ctx.body = { state: 'installing' };
+  });
+  router.post('/servers/:id/power', json, async (ctx) => {
+    const { id } = validate(idParams, ctx.params, 'params');
+    const { action } = validate(z.object({ action: powerAction }), ctx.request.body, 'body');
+    await manager.power(id, action);
+    ctx.body = manager.get(id).status();
+  });
+  router.post('/servers/:id/commands', json, (ctx) => {
+    const r = runtime(ctx);
+    r.sendCommand(validate(command, ctx.request.body, 'body').command);
+    ctx.status = 204;
+  });
+  router.get('/servers/:id/logs', (ctx) => {
+    ctx.body = { lines: runtime(ctx).console.recent() };
+  });
+  router.get('/servers/:id/stats', (ctx) => {
+    ctx.body = { stats: runtime(ctx).latestStats() };
+  });
+  router.get('/events', (ctx) => {
+    const { after, limit } = validate(z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }), ctx.query, 'query');
+    ctx.body = { events: journal.since(after, limit) };
+  });
+  router.put('/token', json, (ctx) => {
+    const { token } = validate(z.object({ token: z.string().min(32).max(512) }), ctx.request.body, 'body');
+    tokens.rotate(token);
+    ctx.status = 204;
+  });
+  return router;
+}

@@ -1,0 +1,38 @@
+import { ConfigError, createLogger } from '@conductor/core/shared';
+import { Agent } from './agent.js';
+import { loadAgentConfig } from './config.js';
+
+/** `npm start -w @conductor/wings-agent`: a bad setting is one line and exit 1. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadAgentConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const agent = new Agent(config, logger);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'agent stopping; game servers keep running');
+    agent.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await agent.start();
+  logger.info({ port: agent.port, servers: agent.manager.list().length }, `Conductor agent listening on port ${agent.port}`);
+}
+
+main().catch((err: unknown) => {
+  console.error('The agent failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
