@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh Debian machine, when it is missing:
-# PostgreSQL's binaries (the tests start a throwaway server from them).
-# Idempotent; needs root only when something is missing.
+# Installs and starts what the tests need on a fresh Debian machine, when it is missing:
+# PostgreSQL's binaries (the tests start a throwaway server from them) and a Docker engine
+# (the agent tests run real containers). Idempotent; needs root only when something is missing.
 set -euo pipefail
 
 missing=()
 if [ -z "${DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
+fi
+if ! command -v dockerd >/dev/null 2>&1; then
+  missing+=(docker.io)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -18,4 +21,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "No Docker engine answers. Start one (sudo dockerd >/tmp/dockerd.log 2>&1 &) and run the tests again." >&2
+    exit 1
+  fi
+  echo "Starting dockerd (log: /tmp/dockerd.log)"
+  nohup dockerd >/tmp/dockerd.log 2>&1 &
+  for _ in $(seq 1 120); do
+    docker info >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  if ! docker info >/dev/null 2>&1; then
+    echo "dockerd did not come up; its log:" >&2
+    tail -n 30 /tmp/dockerd.log >&2
+    exit 1
+  fi
 fi

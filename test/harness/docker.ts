@@ -52,6 +52,7 @@ export interface TestAgent {
   dataDir: string;
   network: string;
   logs: LogCapture;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the loosely typed body
   request(method: string, pathname: string, options?: { body?: unknown; token?: string | null }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
