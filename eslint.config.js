@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'core/src/cli.ts', 'core/src/main.ts'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', '*/bench/**/*.ts', 'core/src/cli.ts', 'core/src/main.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
 );
