@@ -8,10 +8,13 @@ export class ConsoleBuffer {
   private windowStart = 0;
   private windowCount = 0;
   private suppressed = 0;
+  private summaryTimer: NodeJS.Timeout | null = null;
 
+  /** `onSummary` receives the note about held-back lines when their second is over. */
   constructor(
     private readonly capacity: number,
     private readonly maxPerSecond: number,
+    private readonly onSummary: (line: string) => void = () => undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -26,7 +29,6 @@ export class ConsoleBuffer {
       this.remember(line);
       const t = this.now();
       if (t - this.windowStart >= 1000) {
-        if (this.suppressed > 0) out.push(this.summary());
         this.windowStart = t;
         this.windowCount = 0;
       }
@@ -35,6 +37,9 @@ export class ConsoleBuffer {
         out.push(line);
       } else {
         this.suppressed += 1;
+        // A burst followed by silence must still be reported: the note goes out when its second ends.
+        this.summaryTimer ??= setTimeout(() => this.flushSummary(), Math.max(0, this.windowStart + 1000 - t));
+        this.summaryTimer.unref?.();
       }
     }
     return out;
@@ -55,10 +60,13 @@ export class ConsoleBuffer {
     if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
   }
 
-  private summary(): string {
+  private flushSummary(): void {
+    this.summaryTimer = null;
+    if (this.suppressed === 0) return;
     const line = `[conductor] ${this.suppressed} console lines were not streamed (more than ${this.maxPerSecond} a second); they are in the server's log files`;
     this.suppressed = 0;
-    return line;
+    this.remember(line);
+    this.onSummary(line);
   }
 }
 

@@ -65,7 +65,7 @@ export class ServerRuntime {
     public spec: ServerSpec,
     private readonly deps: RuntimeDeps,
   ) {
-    this.console = new ConsoleBuffer(deps.config.CONSOLE_HISTORY_LINES, deps.config.CONSOLE_MAX_LINES_PER_SECOND);
+    this.console = new ConsoleBuffer(deps.config.CONSOLE_HISTORY_LINES, deps.config.CONSOLE_MAX_LINES_PER_SECOND, (line) => this.publishLines([line]));
     this.done = new RegExp(spec.donePattern);
     this.joined = new RegExp(spec.playerPatterns.joined);
     this.left = new RegExp(spec.playerPatterns.left);

@@ -203,6 +203,66 @@ describe('node agent with a real Docker engine', function () {
     expect(leftovers).to.deep.equal([]);
   });
 
+  it('reads TPS over RCON when the server enables it in server.properties', async () => {
+    const { spec } = await testServerSpec('rcon');
+    await agent.request('POST', '/api/servers', { body: spec });
+    const { writeFileSync, chownSync } = await import('node:fs');
+    const props = `${agent.agent.manager.volumePath(spec.id)}/server.properties`;
+    writeFileSync(props, 'motd=RCON test\nenable-rcon=true\nrcon.port=25575\nrcon.password=s3cret-rcon\n');
+    chownSync(props, 1000, 1000);
+    await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+    await waitForEvent(agent, spec.id, 'server.started');
+    const stats = await until('a TPS figure', async () => {
+      const s = (await agent.request('GET', `/api/servers/${spec.id}/stats`)).body.stats;
+      return typeof s?.tps === 'number' ? s : undefined;
+    });
+    // Measured by the server's own 20 Hz loop: lower while the machine is busy, never above 20.
+    expect(stats.tps).to.be.greaterThan(0).and.at.most(20);
+    expect(stats.players.motd).to.equal('RCON test');
+    await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'kill' } });
+  });
+
+  it('applies new limits to a running container, and deletes a server with its container and files', async () => {
+    const { spec } = await testServerSpec('limits');
+    await agent.request('POST', '/api/servers', { body: spec });
+    await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+    await waitForEvent(agent, spec.id, 'server.started');
+    const updated = await agent.request('PUT', `/api/servers/${spec.id}`, { body: { ...spec, limits: { memoryMb: 512, pids: 300, cpuPercent: 150 } } });
+    expect(updated.status).to.equal(200);
+    const inspect = await docker.getContainer(`conductor-${spec.id}`).inspect();
+    expect(inspect.HostConfig.Memory).to.equal(512 * 1024 * 1024);
+    expect(inspect.HostConfig.NanoCpus).to.equal(1.5e9);
+    expect(inspect.HostConfig.PidsLimit).to.equal(300);
+    const mismatch = await agent.request('PUT', `/api/servers/${spec.id}`, { body: { ...spec, id: 'test-other' } });
+    expect(mismatch.status).to.equal(400);
+
+    const volume = agent.agent.manager.volumePath(spec.id);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${volume}/world`)).to.equal(true);
+    expect((await agent.request('DELETE', `/api/servers/${spec.id}`)).status).to.equal(204);
+    expect(existsSync(volume)).to.equal(false);
+    expect(await docker.listContainers({ all: true, filters: { name: [`conductor-${spec.id}`] } })).to.deep.equal([]);
+    expect((await agent.request('GET', `/api/servers/${spec.id}`)).status).to.equal(404);
+    expect((await events(agent, spec.id)).map((e) => e.type).at(-1)).to.equal('server.deleted');
+  });
+
+  it('throttles a console flood: subscribers get at most the per-second budget and a note of what was held back', async () => {
+    const flood = "for (let i = 0; i < 5000; i++) console.log('spam line ' + i); console.log('Done (0s)'); setInterval(() => {}, 1000)";
+    const { spec } = await testServerSpec('flood', { startup: `/usr/bin/node -e "${flood}"` });
+    await agent.request('POST', '/api/servers', { body: spec });
+    const sub = await subscribe(agent, spec.id);
+    await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+    await until('the flood to pass', () => sub.lines.some((l) => l.includes('were not streamed')));
+    sub.socket.close();
+    const spam = sub.lines.filter((l) => l.startsWith('spam line'));
+    expect(spam.length).to.be.at.most(250);
+    expect(sub.lines.find((l) => l.includes('were not streamed'))).to.match(/\[conductor\] \d+ console lines were not streamed \(more than 200 a second\)/);
+    const history = (await agent.request('GET', `/api/servers/${spec.id}/logs`)).body.lines as string[];
+    expect(history).to.have.length(500);
+    expect(history.some((l) => l.startsWith('spam line 4'))).to.equal(true);
+    await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'kill' } });
+  });
+
   it('rotates the node token without a restart', async () => {
     const next = 'rotated-node-token-abcdefghijklmnopqrstuvwxyz';
     expect((await agent.request('PUT', '/api/token', { body: { token: next } })).status).to.equal(204);
