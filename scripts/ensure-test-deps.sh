@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine, when it is missing:
-# PostgreSQL's binaries (the tests start a throwaway server from them) and a Docker engine
-# (the agent tests run real containers). Idempotent; needs root only when something is missing.
+# PostgreSQL's binaries (the tests start a throwaway server from them), a Docker engine (the
+# agent tests run real containers) and openssl. Idempotent; needs root only when something is missing.
 set -euo pipefail
 
 missing=()
@@ -10,6 +10,10 @@ if [ -z "${DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/nul
 fi
 if ! command -v dockerd >/dev/null 2>&1; then
   missing+=(docker.io)
+fi
+# The agent's TLS test makes a self-signed certificate with it.
+if ! command -v openssl >/dev/null 2>&1; then
+  missing+=(openssl)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
