@@ -48,6 +48,12 @@ export const serverSpec = z.object({
   image: z.string().min(1).max(255).regex(/^[a-z0-9._/:@-]+$/i, { error: 'expected a Docker image reference' }),
   /** Startup command with {{VARIABLE}} placeholders, split into arguments before substitution. */
   startup: z.string().min(1).max(4096),
+  /**
+   * Run the startup command with /bin/sh -c (for commands that need shell syntax). Placeholders
+   * are then not substituted into the text: the shell reads the values from the environment
+   * ("${NAME}"), so a value is never parsed as shell code.
+   */
+  shell: z.boolean().default(false),
   variables: z.record(variableName, variableValue).default({}),
   environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(4096)).default({}),
   ports: z.array(portBinding).min(1).max(32),
@@ -56,7 +62,7 @@ export const serverSpec = z.object({
   limits: resourceLimits,
   /** A console line matching this marks the server running. */
   donePattern: z.string().min(1).max(512),
-  /** Written to stdin to stop the server gracefully. */
+  /** Written to stdin to stop the server gracefully; `^C` sends SIGINT, `^SIGTERM` (etc.) that signal. */
   stopCommand: z.string().min(1).max(256).default('stop'),
   stopTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
   /** Console patterns with a `name` group for player joins and leaves. */

@@ -7,6 +7,11 @@ const MiB = 1024 * 1024;
 export const LABEL_SERVER = 'conductor.server';
 export const LABEL_ROLE = 'conductor.role';
 
+/** {{NAME}} becomes "${NAME}": the shell expands the value from the environment, never parses it as code. */
+export function shellStartup(startup: string): string {
+  return startup.replace(/\{\{\s*([A-Z][A-Z0-9_]*)\s*\}\}/g, '"${$1}"');
+}
+
 export function containerName(serverId: string): string {
   return `conductor-${serverId}`;
 }
@@ -46,7 +51,9 @@ export function gameContainerOptions(spec: ServerSpec, ctx: ContainerContext): D
   return {
     name: containerName(spec.id),
     Image: spec.image,
-    Cmd: buildStartupArgs(spec.startup, { ...spec.variables, SERVER_MEMORY: String(spec.limits.memoryMb), SERVER_PORT: String(spec.gamePort) }),
+    Cmd: spec.shell
+      ? ['/bin/sh', '-c', shellStartup(spec.startup)]
+      : buildStartupArgs(spec.startup, { ...spec.variables, SERVER_MEMORY: String(spec.limits.memoryMb), SERVER_PORT: String(spec.gamePort) }),
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { [LABEL_SERVER]: spec.id, [LABEL_ROLE]: 'game' },
     User: ctx.user,

@@ -135,10 +135,12 @@ export class ServerRuntime {
       this.deps.journal.record('server.stopping', this.id);
     }
     const exited = this.waitForExit();
+    const signal = /^\^(C|SIG[A-Z0-9]+)$/.exec(this.spec.stopCommand)?.[1];
     try {
-      this.stream?.write(`${this.spec.stopCommand}\n`);
+      if (signal) await this.container?.kill({ signal: signal === 'C' ? 'SIGINT' : signal });
+      else this.stream?.write(`${this.spec.stopCommand}\n`);
     } catch {
-      /* the stream is gone: the kill below covers it */
+      /* the process or stream is gone: the kill below covers it */
     }
     const timedOut = await Promise.race([exited.then(() => false), sleep(this.spec.stopTimeoutSeconds * 1000).then(() => true)]);
     if (timedOut) {

@@ -263,6 +263,31 @@ describe('node agent with a real Docker engine', function () {
     await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'kill' } });
   });
 
+  it('stops with a signal when the stop command is ^C', async () => {
+    const { spec } = await testServerSpec('sigint', { stopCommand: '^C' });
+    await agent.request('POST', '/api/servers', { body: spec });
+    await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+    await waitForEvent(agent, spec.id, 'server.started');
+    const stopped = await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'stop' } });
+    expect(stopped.body.state).to.equal('offline');
+    const event = await waitForEvent(agent, spec.id, 'server.stopped');
+    // Node exits 130 on an unhandled SIGINT; a kill after the timeout would be 137.
+    expect(event.data.exitCode).to.be.oneOf([0, 130]);
+    expect((await events(agent, spec.id)).some((e) => e.type === 'server.crashed')).to.equal(false);
+  });
+
+  it('runs a shell startup through /bin/sh -c with values only in the environment', async () => {
+    const { spec } = await testServerSpec('shell', { shell: true, startup: 'java -Xmx{{SERVER_MEMORY}}M -jar {{SERVER_JARFILE}} $( [ -f extra.txt ] && echo --extra )', variables: { SERVER_JARFILE: 'paper 1.21.jar' } });
+    await agent.request('POST', '/api/servers', { body: spec });
+    // The test image has no shell, so the start fails; the container it made shows the command.
+    const res = await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+    expect(res.status).to.equal(502);
+    const inspect = await docker.getContainer(`conductor-${spec.id}`).inspect();
+    expect(inspect.Config.Cmd).to.deep.equal(['/bin/sh', '-c', 'java -Xmx"${SERVER_MEMORY}"M -jar "${SERVER_JARFILE}" $( [ -f extra.txt ] && echo --extra )']);
+    expect(inspect.Config.Env).to.include('SERVER_JARFILE=paper 1.21.jar');
+    expect(inspect.Config.Env).to.include('SERVER_MEMORY=384');
+  });
+
   it('rotates the node token without a restart', async () => {
     const next = 'rotated-node-token-abcdefghijklmnopqrstuvwxyz';
     expect((await agent.request('PUT', '/api/token', { body: { token: next } })).status).to.equal(204);
