@@ -1,6 +1,7 @@
 import type { PluginDefinition } from '../kernel/plugin.js';
 import { adminModule } from './admin/index.js';
 import { eventsModule } from './events/index.js';
+import { templatesModule } from './templates/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
-export const coreModules: PluginDefinition[] = [adminModule, eventsModule];
+export const coreModules: PluginDefinition[] = [adminModule, eventsModule, templatesModule];

@@ -1,0 +1,96 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { conflict, notFound } from '../../kernel/errors.js';
+import type { Database } from '../../kernel/database.js';
+import type { EventLog } from '../../kernel/events.js';
+import { importEgg, type ImportResult } from './egg-import.js';
+import type { TemplateQuery, TemplateRepository, StoredTemplate } from './repository.js';
+import { templateSchema, type Template } from './schema.js';
+
+const BUILTIN_DIR = fileURLToPath(new URL('./builtin/', import.meta.url));
+
+export class TemplateService {
+  private readonly db: Database;
+  private readonly repository: TemplateRepository;
+  private readonly events: EventLog;
+
+  constructor(deps: { db: Database; templateRepository: TemplateRepository; events: EventLog }) {
+    this.db = deps.db;
+    this.repository = deps.templateRepository;
+    this.events = deps.events;
+  }
+
+  /** The templates that ship with Conductor, kept current at every start; a broken one fails the module. */
+  async syncBuiltins(): Promise<number> {
+    const files = (await readdir(BUILTIN_DIR)).filter((f) => f.endsWith('.json')).sort();
+    for (const file of files) {
+      const raw: unknown = JSON.parse(await readFile(path.join(BUILTIN_DIR, file), 'utf8'));
+      const parsed = templateSchema.safeParse(raw);
+      if (!parsed.success) throw new Error(`built-in template ${file} is invalid: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+      await this.db.transaction(async (trx) => {
+        const existing = await this.repository.get(parsed.data.id, trx);
+        if (!existing) await this.repository.insert(parsed.data, 'builtin', trx);
+        else if (existing.source === 'builtin') await this.repository.update(parsed.data, trx);
+      });
+    }
+    return files.length;
+  }
+
+  list(query: TemplateQuery): Promise<StoredTemplate[]> {
+    return this.repository.find(query);
+  }
+
+  categories(): Promise<Array<{ category: string; count: number }>> {
+    return this.repository.categories();
+  }
+
+  async get(id: string): Promise<StoredTemplate> {
+    const found = await this.repository.get(id);
+    if (!found) throw notFound(`No template ${id}`, 'template_not_found');
+    return found;
+  }
+
+  /** Memory for an expected player count: the first row that covers it, else the largest. */
+  async recommend(id: string, players: number): Promise<{ players: number; memoryMb: number }> {
+    const { template } = await this.get(id);
+    const rows = [...template.recommendedMemory].sort((a, b) => a.players - b.players);
+    const row = rows.find((r) => players <= r.players) ?? rows[rows.length - 1]!;
+    return { players, memoryMb: row.memoryMb };
+  }
+
+  async create(template: Template, source: 'custom' | 'imported', actorId: string): Promise<StoredTemplate> {
+    await this.db.transaction(async (trx) => {
+      if (await this.repository.get(template.id, trx)) throw conflict('template_exists', `A template with id ${template.id} exists`);
+      await this.repository.insert(template, source, trx);
+      await this.events.append(trx, { type: 'template.created', actorId, data: { templateId: template.id, source } });
+    });
+    return { template, source };
+  }
+
+  async update(template: Template, actorId: string): Promise<StoredTemplate> {
+    return this.db.transaction(async (trx) => {
+      const existing = await this.repository.get(template.id, trx);
+      if (!existing) throw notFound(`No template ${template.id}`, 'template_not_found');
+      if (existing.source === 'builtin') throw conflict('builtin_template', 'Built-in templates cannot be changed; copy it under a new id');
+      await this.repository.update(template, trx);
+      await this.events.append(trx, { type: 'template.updated', actorId, data: { templateId: template.id } });
+      return { template, source: existing.source };
+    });
+  }
+
+  async remove(id: string, actorId: string): Promise<void> {
+    const existing = await this.get(id);
+    if (existing.source === 'builtin') throw conflict('builtin_template', 'Built-in templates cannot be deleted');
+    await this.db.transaction(async (trx) => {
+      await trx('templates').where({ id }).delete();
+      await this.events.append(trx, { type: 'template.deleted', actorId, data: { templateId: id } });
+    });
+  }
+
+  async importEgg(egg: unknown, overrides: { id?: string; category?: Template['category'] }, actorId: string): Promise<ImportResult> {
+    const result = importEgg(egg, overrides);
+    await this.create(result.template, 'imported', actorId);
+    return result;
+  }
+}
