@@ -69,6 +69,7 @@ export async function startPanel(options: PanelOptions): Promise<TestPanel> {
       EVENTS_POLL_MS: 50,
       LEADER_POLL_MS: 200,
       NODE_ENV: 'test',
+      LOCAL_AGENT: 'off',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...options.config,
     },

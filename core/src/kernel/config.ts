@@ -38,6 +38,10 @@ export const coreConfigSchema = z.object({
   EVENTS_POLL_MS: intFromEnv(10, 60_000).default(250),
   LEADER_POLL_MS: intFromEnv(50, 60_000).default(2_000),
   CONFIG_FILE: z.string().optional(),
+  /** `auto`: when Docker answers on DOCKER_SOCKET, run an agent on this machine as the `local` node. */
+  LOCAL_AGENT: z.enum(['auto', 'off'], { error: 'expected auto or off' }).default('auto'),
+  LOCAL_AGENT_PORT: intFromEnv(1, 65535).default(8443),
+  DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
   plugins: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
 });
 

@@ -1,0 +1,93 @@
+import type { AgentEvent, PowerAction, ServerSpecInput, ServerStats, ServerStatus } from '../../protocol/index.js';
+import { AppError } from '../../kernel/errors.js';
+
+export interface AgentEndpoint {
+  baseUrl: string;
+  token: string;
+}
+
+/**
+ * The panel's side of the agent contract (`@conductor/core/protocol`): every call the panel makes
+ * to a node goes through here, with the node token and a timeout. Agent errors keep their code.
+ */
+export class AgentClient {
+  constructor(
+    private readonly endpoint: AgentEndpoint,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  health(): Promise<{ status: string; docker: string; version: string }> {
+    return this.call('GET', '/healthz', undefined, false);
+  }
+
+  listServers(): Promise<{ servers: ServerStatus[] }> {
+    return this.call('GET', '/api/servers');
+  }
+
+  createServer(spec: ServerSpecInput): Promise<ServerStatus> {
+    return this.call('POST', '/api/servers', spec);
+  }
+
+  updateServer(spec: ServerSpecInput): Promise<ServerStatus> {
+    return this.call('PUT', `/api/servers/${spec.id}`, spec);
+  }
+
+  deleteServer(id: string): Promise<void> {
+    return this.call('DELETE', `/api/servers/${id}`);
+  }
+
+  install(id: string): Promise<void> {
+    return this.call('POST', `/api/servers/${id}/install`);
+  }
+
+  power(id: string, action: PowerAction): Promise<ServerStatus> {
+    return this.call('POST', `/api/servers/${id}/power`, { action });
+  }
+
+  command(id: string, command: string): Promise<void> {
+    return this.call('POST', `/api/servers/${id}/commands`, { command });
+  }
+
+  stats(id: string): Promise<{ stats: ServerStats | null }> {
+    return this.call('GET', `/api/servers/${id}/stats`);
+  }
+
+  events(after: number, limit = 500): Promise<{ events: AgentEvent[] }> {
+    return this.call('GET', `/api/events?after=${after}&limit=${limit}`);
+  }
+
+  rotateToken(token: string): Promise<void> {
+    return this.call('PUT', '/api/token', { token });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.endpoint.baseUrl}${path}`, {
+        method,
+        headers: { ...(auth ? { authorization: `Bearer ${this.endpoint.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message})`);
+    }
+    const text = await res.text();
+    const parsed: unknown = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      // A refused node token is the panel's configuration problem, not the caller's.
+      if (res.status === 401) throw new AppError(502, 'node_auth_failed', 'The node refused the panel\'s token; rotate or reconfigure the node');
+      throw new AppError(res.status >= 500 ? 502 : res.status, error?.code ?? 'node_error', error?.message ?? `The node answered ${res.status}`, error?.details);
+    }
+    return parsed as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,148 @@
+import type { Database, Executor } from '../../kernel/database.js';
+import { toIso } from '../../kernel/database.js';
+import type { AllocationView, NodeInput, NodeView } from './schema.js';
+
+interface NodeRow {
+  id: string;
+  name: string;
+  location: string;
+  scheme: 'http' | 'https';
+  address: string;
+  agent_port: number;
+  public_address: string;
+  memory_mb: number;
+  memory_overalloc_pct: number;
+  disk_mb: number;
+  disk_overalloc_pct: number;
+  token_encrypted: string;
+  local: boolean | number;
+  status: 'up' | 'down' | 'unknown';
+  last_seen_at: unknown;
+  events_seq: number | string;
+  created_at: unknown;
+}
+
+export interface StoredNode extends NodeView {
+  tokenEncrypted: string;
+  eventsSeq: number;
+}
+
+function fromRow(r: NodeRow): StoredNode {
+  return {
+    id: r.id,
+    name: r.name,
+    location: r.location,
+    scheme: r.scheme,
+    address: r.address,
+    agentPort: r.agent_port,
+    publicAddress: r.public_address,
+    memoryMb: r.memory_mb,
+    memoryOverallocPct: r.memory_overalloc_pct,
+    diskMb: r.disk_mb,
+    diskOverallocPct: r.disk_overalloc_pct,
+    local: Boolean(r.local),
+    status: r.status,
+    lastSeenAt: r.last_seen_at ? toIso(r.last_seen_at) : null,
+    createdAt: toIso(r.created_at),
+    tokenEncrypted: r.token_encrypted,
+    eventsSeq: Number(r.events_seq),
+  };
+}
+
+export function publicView(node: StoredNode): NodeView {
+  const { tokenEncrypted: _t, eventsSeq: _s, ...view } = node;
+  return view;
+}
+
+export class NodeRepository {
+  private readonly db: Database;
+
+  constructor({ db }: { db: Database }) {
+    this.db = db;
+  }
+
+  async all(executor: Executor = this.db): Promise<StoredNode[]> {
+    return ((await executor('nodes').orderBy('name')) as NodeRow[]).map(fromRow);
+  }
+
+  async get(id: string, executor: Executor = this.db): Promise<StoredNode | null> {
+    const row = (await executor('nodes').where({ id }).first()) as NodeRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  async findLocal(): Promise<StoredNode | null> {
+    const row = (await this.db('nodes').where({ local: true }).first()) as NodeRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  async insert(id: string, input: NodeInput, tokenEncrypted: string, local: boolean, executor: Executor): Promise<void> {
+    await executor('nodes').insert({
+      id,
+      name: input.name,
+      location: input.location,
+      scheme: input.scheme,
+      address: input.address,
+      agent_port: input.agentPort,
+      public_address: input.publicAddress ?? input.address,
+      memory_mb: input.memoryMb,
+      memory_overalloc_pct: input.memoryOverallocPct,
+      disk_mb: input.diskMb,
+      disk_overalloc_pct: input.diskOverallocPct,
+      token_encrypted: tokenEncrypted,
+      local,
+      status: 'unknown',
+      created_at: new Date().toISOString(),
+    });
+  }
+
+  async update(id: string, patch: Partial<NodeInput>, executor: Executor = this.db): Promise<void> {
+    const columns: Record<string, unknown> = {};
+    const map: Record<string, string> = { name: 'name', location: 'location', scheme: 'scheme', address: 'address', agentPort: 'agent_port', publicAddress: 'public_address', memoryMb: 'memory_mb', memoryOverallocPct: 'memory_overalloc_pct', diskMb: 'disk_mb', diskOverallocPct: 'disk_overalloc_pct' };
+    for (const [key, value] of Object.entries(patch)) if (value !== undefined && map[key]) columns[map[key]] = value;
+    if (Object.keys(columns).length) await executor('nodes').where({ id }).update(columns);
+  }
+
+  async setToken(id: string, tokenEncrypted: string, executor: Executor = this.db): Promise<void> {
+    await executor('nodes').where({ id }).update({ token_encrypted: tokenEncrypted });
+  }
+
+  async setStatus(id: string, status: 'up' | 'down', seenAt: Date | null, executor: Executor): Promise<void> {
+    await executor('nodes').where({ id }).update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
+  }
+
+  async setEventsSeq(id: string, seq: number, executor: Executor): Promise<void> {
+    await executor('nodes').where({ id }).update({ events_seq: seq });
+  }
+
+  async remove(id: string, executor: Executor): Promise<void> {
+    await executor('nodes').where({ id }).delete();
+  }
+
+  async allocations(nodeId: string): Promise<AllocationView[]> {
+    const rows = (await this.db('allocations').where({ node_id: nodeId }).orderBy(['ip', 'port'])) as Array<{ id: number; node_id: string; ip: string; port: number; server_id: string | null; primary: boolean | number }>;
+    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, ip: r.ip, port: r.port, serverId: r.server_id, primary: Boolean(r.primary) }));
+  }
+
+  async addAllocations(nodeId: string, ip: string, ports: number[], executor: Executor): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < ports.length; i += 200) {
+      const rows = ports.slice(i, i + 200).map((port) => ({ node_id: nodeId, ip, port }));
+      const result = (await executor('allocations').insert(rows).onConflict(['node_id', 'ip', 'port']).ignore().returning('id')) as unknown[];
+      added += result.length;
+    }
+    return added;
+  }
+
+  async removeAllocation(nodeId: string, allocationId: number): Promise<'removed' | 'missing' | 'in_use'> {
+    const row = (await this.db('allocations').where({ id: allocationId, node_id: nodeId }).first()) as { server_id: string | null } | undefined;
+    if (!row) return 'missing';
+    if (row.server_id) return 'in_use';
+    await this.db('allocations').where({ id: allocationId }).delete();
+    return 'removed';
+  }
+
+  async serverCount(nodeId: string, executor: Executor = this.db): Promise<number> {
+    const row = (await executor('allocations').where({ node_id: nodeId }).whereNotNull('server_id').countDistinct({ c: 'server_id' }).first()) as { c: number | string } | undefined;
+    return Number(row?.c ?? 0);
+  }
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { RouteRegistrar } from '../../kernel/http/route.js';
+import { publicView } from './repository.js';
+import { allocationView, nodeInput, nodeView, portList } from './schema.js';
+
+const idParams = z.object({ id: z.uuid({ error: 'expected a node id' }) });
+
+export function nodeRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get',
+    path: '/',
+    summary: 'Nodes with their health',
+    access: 'admin',
+    response: { schema: z.object({ nodes: z.array(nodeView) }) },
+    handler: async ({ scope }) => ({ nodes: await scope.cradle.nodeService.list() }),
+  });
+  router.route({
+    method: 'post',
+    path: '/',
+    summary: 'Add a node; answers with its token (shown once) and the command that configures its agent',
+    access: 'admin',
+    body: nodeInput,
+    response: { status: 201, schema: z.object({ node: nodeView, token: z.string(), configureCommand: z.string() }) },
+    errors: { 409: 'A node with this name exists' },
+    handler: ({ body, scope, principal }) => scope.cradle.nodeService.create(body, principal!.id),
+  });
+  router.route({
+    method: 'get',
+    path: '/:id',
+    summary: 'One node',
+    access: 'admin',
+    params: idParams,
+    response: { schema: nodeView },
+    errors: { 404: 'No such node' },
+    handler: async ({ params, scope }) => publicView(await scope.cradle.nodeService.get(params.id)),
+  });
+  router.route({
+    method: 'patch',
+    path: '/:id',
+    summary: 'Change a node',
+    access: 'admin',
+    params: idParams,
+    body: nodeInput.partial(),
+    response: { schema: nodeView },
+    errors: { 404: 'No such node', 409: 'A node with this name exists' },
+    handler: ({ params, body, scope, principal }) => scope.cradle.nodeService.update(params.id, body, principal!.id),
+  });
+  router.route({
+    method: 'delete',
+    path: '/:id',
+    summary: 'Remove a node that has no servers',
+    access: 'admin',
+    params: idParams,
+    response: { status: 204 },
+    errors: { 404: 'No such node', 409: 'The node still has servers' },
+    handler: async ({ params, scope, principal }) => {
+      await scope.cradle.nodeService.remove(params.id, principal!.id);
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/:id/token',
+    summary: 'Rotate the node token (the agent switches without a restart)',
+    access: 'admin',
+    params: idParams,
+    response: { status: 204 },
+    errors: { 404: 'No such node', 502: 'The node does not answer' },
+    handler: async ({ params, scope, principal }) => {
+      await scope.cradle.nodeService.rotateToken(params.id, principal!.id);
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/:id/check',
+    summary: 'Check the node now',
+    access: 'admin',
+    params: idParams,
+    response: { schema: z.object({ status: z.enum(['up', 'down']) }) },
+    handler: async ({ params, scope }) => ({ status: await scope.cradle.nodeService.check(await scope.cradle.nodeService.get(params.id)) }),
+  });
+  router.route({
+    method: 'get',
+    path: '/:id/allocations',
+    summary: 'IP:port allocations of a node',
+    access: 'admin',
+    params: idParams,
+    response: { schema: z.object({ allocations: z.array(allocationView) }) },
+    handler: async ({ params, scope }) => ({ allocations: await scope.cradle.nodeService.allocations(params.id) }),
+  });
+  router.route({
+    method: 'post',
+    path: '/:id/allocations',
+    summary: 'Add allocations: one IP and ports such as "25565-25600, 25700"',
+    access: 'admin',
+    params: idParams,
+    body: z.object({ ip: z.union([z.ipv4(), z.ipv6()]), ports: portList }),
+    response: { status: 201, schema: z.object({ added: z.number().int() }) },
+    handler: ({ params, body, scope }) => scope.cradle.nodeService.addAllocations(params.id, body.ip, body.ports),
+  });
+  router.route({
+    method: 'delete',
+    path: '/:id/allocations/:allocationId',
+    summary: 'Remove an allocation no server uses',
+    access: 'admin',
+    params: idParams.extend({ allocationId: z.coerce.number().int().min(1) }),
+    response: { status: 204 },
+    errors: { 404: 'No such allocation', 409: 'The allocation belongs to a server' },
+    handler: async ({ params, scope }) => {
+      await scope.cradle.nodeService.removeAllocation(params.id, params.allocationId);
+    },
+  });
+}

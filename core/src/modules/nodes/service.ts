@@ -1,0 +1,166 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Database } from '../../kernel/database.js';
+import { AppError, conflict, notFound } from '../../kernel/errors.js';
+import type { EventLog } from '../../kernel/events.js';
+import { AgentClient } from './agent-client.js';
+import { publicView, type NodeRepository, type StoredNode } from './repository.js';
+import type { AllocationView, NodeInput, NodeView } from './schema.js';
+
+/** What the nodes module needs to keep node tokens secret at rest. */
+export interface SecretBox {
+  encrypt(plaintext: string): string;
+  decrypt(sealed: string): string;
+}
+
+export interface CreatedNode {
+  node: NodeView;
+  /** Shown once: the agent is configured with it. */
+  token: string;
+  configureCommand: string;
+}
+
+const newToken = () => `cdn_${randomBytes(32).toString('base64url')}`;
+
+/** The conductor's node registry: nodes, their tokens, health and allocations. */
+export class NodeService {
+  private readonly db: Database;
+  private readonly repository: NodeRepository;
+  private readonly events: EventLog;
+  private readonly secrets: SecretBox;
+  private readonly logger: Logger;
+
+  constructor(deps: { db: Database; nodeRepository: NodeRepository; events: EventLog; keyRing: SecretBox; logger: Logger }) {
+    this.db = deps.db;
+    this.repository = deps.nodeRepository;
+    this.events = deps.events;
+    this.secrets = deps.keyRing;
+    this.logger = deps.logger.child({ module: 'nodes' });
+  }
+
+  async list(): Promise<NodeView[]> {
+    return (await this.repository.all()).map(publicView);
+  }
+
+  async get(id: string): Promise<StoredNode> {
+    const node = await this.repository.get(id);
+    if (!node) throw notFound(`No node ${id}`, 'node_not_found');
+    return node;
+  }
+
+  async create(input: NodeInput, actorId: string, options: { local?: boolean; token?: string } = {}): Promise<CreatedNode> {
+    const id = randomUUID();
+    const token = options.token ?? newToken();
+    await this.db.transaction(async (trx) => {
+      if ((await trx('nodes').where({ name: input.name }).first()) !== undefined) throw conflict('node_exists', `A node named ${input.name} exists`);
+      await this.repository.insert(id, input, this.secrets.encrypt(token), options.local ?? false, trx);
+      await this.events.append(trx, { type: 'node.created', nodeId: id, actorId, data: { name: input.name, local: options.local ?? false } });
+    });
+    const node = publicView((await this.repository.get(id))!);
+    return { node, token, configureCommand: configureCommand(node, token) };
+  }
+
+  async update(id: string, patch: Partial<NodeInput>, actorId: string): Promise<NodeView> {
+    await this.get(id);
+    await this.db.transaction(async (trx) => {
+      if (patch.name && (await trx('nodes').where({ name: patch.name }).whereNot({ id }).first()) !== undefined) throw conflict('node_exists', `A node named ${patch.name} exists`);
+      await this.repository.update(id, patch, trx);
+      await this.events.append(trx, { type: 'node.updated', nodeId: id, actorId, data: { fields: Object.keys(patch) } });
+    });
+    return publicView((await this.repository.get(id))!);
+  }
+
+  async remove(id: string, actorId: string): Promise<void> {
+    const node = await this.get(id);
+    await this.db.transaction(async (trx) => {
+      const servers = await this.repository.serverCount(id, trx);
+      if (servers > 0) throw conflict('node_has_servers', `Node ${node.name} still has ${servers} server(s); move or delete them first`);
+      await this.repository.remove(id, trx);
+      await this.events.append(trx, { type: 'node.deleted', nodeId: id, actorId, data: { name: node.name } });
+    });
+  }
+
+  /** A new token: the agent accepts it (authenticated with the old one) before the panel forgets the old one. */
+  async rotateToken(id: string, actorId: string): Promise<void> {
+    const node = await this.get(id);
+    const token = newToken();
+    await this.client(node).rotateToken(token);
+    await this.db.transaction(async (trx) => {
+      await this.repository.setToken(id, this.secrets.encrypt(token), trx);
+      await this.events.append(trx, { type: 'node.token_rotated', nodeId: id, actorId });
+    });
+  }
+
+  client(node: StoredNode): AgentClient {
+    return new AgentClient({ baseUrl: `${node.scheme}://${node.address.includes(':') && !node.address.startsWith('[') ? `[${node.address}]` : node.address}:${node.agentPort}`, token: this.secrets.decrypt(node.tokenEncrypted) });
+  }
+
+  /**
+   * Asks every node whether it answers with our token; marks it up or down (emitting node.up /
+   * node.down on a change) and copies its new events into the event log, each batch in the same
+   * transaction as the sequence it reached, so none is lost or stored twice.
+   */
+  async checkAll(): Promise<Array<{ id: string; status: 'up' | 'down' }>> {
+    const results: Array<{ id: string; status: 'up' | 'down' }> = [];
+    for (const node of await this.repository.all()) results.push({ id: node.id, status: await this.check(node) });
+    return results;
+  }
+
+  async check(node: StoredNode): Promise<'up' | 'down'> {
+    const client = this.client(node);
+    let status: 'up' | 'down' = 'down';
+    let reason = '';
+    try {
+      await client.listServers();
+      status = 'up';
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+    if (status !== node.status) {
+      await this.db.transaction(async (trx) => {
+        await this.repository.setStatus(node.id, status, status === 'up' ? new Date() : null, trx);
+        await this.events.append(trx, { type: status === 'up' ? 'node.up' : 'node.down', nodeId: node.id, data: { name: node.name, ...(reason ? { reason } : {}) } });
+      });
+      this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
+    } else if (status === 'up') {
+      await this.db.transaction((trx) => this.repository.setStatus(node.id, 'up', new Date(), trx));
+    }
+    if (status === 'up') await this.ingestEvents(node, client);
+    return status;
+  }
+
+  private async ingestEvents(node: StoredNode, client: AgentClient): Promise<void> {
+    let seq = node.eventsSeq;
+    for (;;) {
+      const { events } = await client.events(seq, 500);
+      if (events.length === 0) return;
+      await this.db.transaction(async (trx) => {
+        for (const e of events) await this.events.append(trx, { type: e.type, serverId: e.serverId, nodeId: node.id, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) });
+        seq = events[events.length - 1]!.seq;
+        await this.repository.setEventsSeq(node.id, seq, trx);
+      });
+      if (events.length < 500) return;
+    }
+  }
+
+  allocations(nodeId: string): Promise<AllocationView[]> {
+    return this.repository.allocations(nodeId);
+  }
+
+  async addAllocations(nodeId: string, ip: string, ports: number[]): Promise<{ added: number }> {
+    await this.get(nodeId);
+    const added = await this.db.transaction((trx) => this.repository.addAllocations(nodeId, ip, ports, trx));
+    return { added };
+  }
+
+  async removeAllocation(nodeId: string, allocationId: number): Promise<void> {
+    const result = await this.repository.removeAllocation(nodeId, allocationId);
+    if (result === 'missing') throw notFound('No such allocation on this node', 'allocation_not_found');
+    if (result === 'in_use') throw new AppError(409, 'allocation_in_use', 'The allocation belongs to a server');
+  }
+}
+
+/** How an operator points an agent at this panel; shown once with the token. */
+export function configureCommand(node: NodeView, token: string): string {
+  return `AGENT_TOKEN=${token} AGENT_PORT=${node.agentPort} npm start -w @conductor/wings-agent`;
+}

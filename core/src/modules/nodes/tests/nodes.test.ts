@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { AGENT_TOKEN, DATABASES, docker, startAgent, startPanel, testServerSpec, type TestAgent, type TestPanel } from '@conductor/test';
+
+const nodeBody = (name: string, port: number) => ({ name, location: 'Falkenstein', scheme: 'http', address: '127.0.0.1', agentPort: port, memoryMb: 16384, memoryOverallocPct: 10, diskMb: 200_000 });
+
+for (const database of DATABASES) {
+  describe(`nodes (${database})`, function () {
+    this.timeout(90_000);
+    let panel: TestPanel;
+    let agent: TestAgent | null = null;
+    before(async () => {
+      panel = await startPanel({ database });
+    });
+    after(async () => {
+      if (agent) {
+        await agent.close();
+        await docker.getNetwork(agent.network).remove().catch(() => undefined);
+      }
+      await panel.close();
+    });
+
+    it('adds a node with a token shown once and stored encrypted, checks it up and down, and rotates its token', async () => {
+      // The agent is started with the token the panel hands out, as an operator would.
+      const created = await panel.request('POST', '/api/nodes', { body: nodeBody('fsn-1', 1) });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const { node, token, configureCommand } = created.body;
+      expect(token).to.match(/^cdn_[A-Za-z0-9_-]{43}$/);
+      expect(configureCommand).to.contain(`AGENT_TOKEN=${token}`);
+      expect(JSON.stringify((await panel.request('GET', `/api/nodes/${node.id}`)).body)).to.not.contain(token);
+      const row = await panel.kernel.db('nodes').where({ id: node.id }).first();
+      expect(row.token_encrypted).to.match(/^v1:/);
+      expect(row.token_encrypted).to.not.contain(token);
+
+      agent = await startAgent({ config: { AGENT_TOKEN: token } });
+      await panel.request('PATCH', `/api/nodes/${node.id}`, { body: { agentPort: agent.agent.port } });
+      expect((await panel.request('POST', `/api/nodes/${node.id}/check`)).body).to.deep.equal({ status: 'up' });
+      const up = await panel.request('GET', `/api/nodes/${node.id}`);
+      expect(up.body.status).to.equal('up');
+      expect(Date.parse(up.body.lastSeenAt)).to.be.within(Date.now() - 10_000, Date.now());
+
+      expect((await panel.request('POST', `/api/nodes/${node.id}/token`)).status).to.equal(204);
+      expect((await agent.request('GET', '/api/servers', { token })).status, 'the old token no longer works').to.equal(401);
+      expect((await panel.request('POST', `/api/nodes/${node.id}/check`)).body.status, 'the panel uses the new one').to.equal('up');
+
+      await agent.close();
+      expect((await panel.request('POST', `/api/nodes/${node.id}/check`)).body.status).to.equal('down');
+      const events = (await panel.request('GET', `/api/events?type=node.*&nodeId=${node.id}`)).body.events.map((e: { type: string }) => e.type);
+      expect(events).to.deep.equal(['node.created', 'node.updated', 'node.up', 'node.token_rotated', 'node.down']);
+      agent = await startAgent({ dataDir: agent.dataDir, network: agent.network, config: { AGENT_TOKEN } });
+    });
+
+    it('copies what happened on the node into the event log once, with the node and server', async () => {
+      const created = (await panel.request('POST', '/api/nodes', { body: nodeBody('fsn-2', agent!.agent.port) })).body;
+      // This agent knows the test token: store it for the node the way the panel stores tokens.
+      await panel.kernel.db('nodes').where({ id: created.node.id }).update({ token_encrypted: panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
+      const { spec } = await testServerSpec('ingest');
+      await agent!.request('POST', '/api/servers', { body: spec });
+      await agent!.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+      await agent!.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'kill' } });
+      for (let i = 0; i < 2; i++) expect((await panel.request('POST', `/api/nodes/${created.node.id}/check`)).body.status).to.equal('up');
+      const events = (await panel.request('GET', `/api/events?serverId=${spec.id}`)).body.events as Array<{ type: string; nodeId: string; data: { agentSeq: number } }>;
+      expect(events.map((e) => e.type)).to.deep.equal(['server.starting', 'server.stopping', 'server.stopped']);
+      expect(new Set(events.map((e) => e.nodeId))).to.deep.equal(new Set([created.node.id]));
+      await agent!.request('DELETE', `/api/servers/${spec.id}`);
+    });
+
+    it('manages allocations: ranges, duplicates ignored, bad ranges refused', async () => {
+      const { node } = (await panel.request('POST', '/api/nodes', { body: nodeBody('hel-1', 8443) })).body;
+      const added = await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '203.0.113.10', ports: '25565-25569, 25570' } });
+      expect(added.body).to.deep.equal({ added: 6 });
+      expect((await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '203.0.113.10', ports: '25569-25572' } })).body).to.deep.equal({ added: 2 });
+      const list = (await panel.request('GET', `/api/nodes/${node.id}/allocations`)).body.allocations;
+      expect(list.map((a: { port: number }) => a.port)).to.deep.equal([25565, 25566, 25567, 25568, 25569, 25570, 25571, 25572]);
+      for (const ports of ['70000', '25570-25560', '1-5000', 'abc']) {
+        const bad = await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '203.0.113.10', ports } });
+        expect(bad.status, ports).to.equal(400);
+      }
+      expect((await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: 'not-an-ip', ports: '1' } })).status).to.equal(400);
+      expect((await panel.request('DELETE', `/api/nodes/${node.id}/allocations/${list[0].id}`)).status).to.equal(204);
+      expect((await panel.request('DELETE', `/api/nodes/${node.id}/allocations/999999`)).body.error.code).to.equal('allocation_not_found');
+      expect((await panel.request('POST', '/api/nodes', { body: nodeBody('hel-1', 8443) })).body.error.code).to.equal('node_exists');
+      expect((await panel.request('DELETE', `/api/nodes/${node.id}`)).status).to.equal(204);
+      expect((await panel.request('GET', `/api/nodes/${node.id}`)).status).to.equal(404);
+      expect((await panel.request('GET', '/api/nodes', { auth: false })).status).to.equal(401);
+    });
+  });
+}
