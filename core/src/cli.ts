@@ -65,7 +65,8 @@ const commands: Record<string, Command> = {
       return 2;
     }
     const config = loadConfig();
-    const shown = { ...config, ADMIN_TOKEN: config.ADMIN_TOKEN ? '(set)' : undefined, DATABASE_URL: config.DATABASE_URL?.replace(/\/\/[^@]*@/, '//***@') };
+    const hidden = (v: string | undefined) => (v ? '(set)' : undefined);
+    const shown = { ...config, ADMIN_TOKEN: hidden(config.ADMIN_TOKEN), SECRET_KEY: hidden(config.SECRET_KEY), SMTP_PASS: hidden(config.SMTP_PASS), DATABASE_URL: config.DATABASE_URL?.replace(/\/\/[^@]*@/, '//***@') };
     console.log(JSON.stringify(shown, null, 2));
     return 0;
   },
