@@ -78,8 +78,9 @@ export function accountRoutes(router: RouteRegistrar): void {
     },
   });
   router.route({
-    method: 'delete',
-    path: '/me',
+    // POST, not DELETE: the password travels in a body, and DELETE bodies are not parsed.
+    method: 'post',
+    path: '/me/delete',
     summary: 'Delete the signed-in account and everything it owns in the accounts module',
     access: 'user',
     body: z.object({ password: z.string().max(256).optional().describe('Required unless the account has no password (OAuth-only)') }),
