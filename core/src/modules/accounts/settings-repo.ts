@@ -20,7 +20,8 @@ export class AuthSettingsRepository {
 
   async get(): Promise<AuthSettings> {
     const rows = (await this.db('auth_settings').select('key', 'value')) as Array<{ key: string; value: unknown }>;
-    const stored = Object.fromEntries(rows.map((r) => [r.key, parseJsonColumn<unknown>(r.value)]));
+    // Wrapped in an object: PostgreSQL hands back a bare JSON string already parsed, SQLite does not.
+    const stored = Object.fromEntries(rows.map((r) => [r.key, parseJsonColumn<{ value: unknown }>(r.value).value]));
     return authSettingsSchema.parse({ ...DEFAULTS, ...stored });
   }
 
@@ -28,7 +29,7 @@ export class AuthSettingsRepository {
     await this.db.transaction(async (trx) => {
       for (const [key, value] of Object.entries(changes)) {
         if (value === undefined) continue;
-        await trx('auth_settings').insert({ key, value: JSON.stringify(value) }).onConflict('key').merge();
+        await trx('auth_settings').insert({ key, value: JSON.stringify({ value }) }).onConflict('key').merge();
       }
     });
     return this.get();
