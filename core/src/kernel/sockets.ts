@@ -63,8 +63,9 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
 
 /**
  * Server events are checked here, per packet, so a handler never sees one its caller may not
- * send. A refused event is answered through its acknowledgement when it has one, else with an
- * `error` event; either way the handler does not run.
+ * send. A refused event is answered through its acknowledgement when it has one, else with a
+ * `refused` event; either way the handler does not run. (Passing the error to `next` would only
+ * raise an `error` event on the server side, where nobody listens.)
  */
 function guardEvents(socket: Socket, principal: Principal, hooks: HookBus, logger: Logger, permissions: Record<string, string>): void {
   if (Object.keys(permissions).length === 0) return;
@@ -75,10 +76,8 @@ function guardEvents(socket: Socket, principal: Principal, hooks: HookBus, logge
     if (!permission) return next();
     const ack = packet.length > 1 && typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (v: unknown) => void) : null;
     const refuse = (code: string, message: string) => {
-      if (ack) return ack({ error: { code, message } });
-      const err = new Error(code) as Error & { data?: unknown };
-      err.data = { code, message, event };
-      next(err);
+      if (ack) ack({ error: { code, message } });
+      else socket.emit('refused', { code, message, event });
     };
     const serverId = payload && typeof payload === 'object' ? (payload as { serverId?: unknown }).serverId : undefined;
     if (typeof serverId !== 'string' || !serverId) return refuse('validation_failed', `${event} needs a serverId`);

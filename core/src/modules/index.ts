@@ -1,8 +1,9 @@
 import type { PluginDefinition } from '../kernel/plugin.js';
 import { authModule } from './accounts/index.js';
+import { activityModule } from './activity/index.js';
 import { adminModule } from './admin/index.js';
 import { eventsModule } from './events/index.js';
 import { mailModule } from './mail/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
-export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule];
+export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule];
