@@ -8,6 +8,8 @@ import type { PasswordHasher } from './crypto/password.js';
 import type { DevicesRepository } from './devices-repo.js';
 import type { GrantsRepository } from './grants-repo.js';
 import type { LoginService } from './login-service.js';
+import type { OAuthService } from './oauth/oauth-service.js';
+import type { OAuthIdentitiesRepository, OAuthStatesRepository } from './oauth/oauth-states-repo.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RecoveryCodesRepository } from './recovery-codes-repo.js';
 import type { SecurityLogRepository } from './security-log-repo.js';
@@ -39,6 +41,9 @@ declare module '../../kernel/container.js' {
     loginService: LoginService;
     accountService: AccountService;
     serverAuthorization: ServerAuthorization;
+    oauthStatesRepository: OAuthStatesRepository;
+    oauthIdentitiesRepository: OAuthIdentitiesRepository;
+    oauthService: OAuthService;
   }
 }
 

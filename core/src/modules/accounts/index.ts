@@ -12,11 +12,14 @@ import { DevicesRepository } from './devices-repo.js';
 import { GrantsRepository } from './grants-repo.js';
 import './hooks.js';
 import { LoginService } from './login-service.js';
+import { OAuthService } from './oauth/oauth-service.js';
+import { OAuthIdentitiesRepository, OAuthStatesRepository } from './oauth/oauth-states-repo.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RecoveryCodesRepository } from './recovery-codes-repo.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { adminAccountRoutes } from './routes/admin-routes.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
 import { securityRoutes } from './routes/security-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { subuserRoutes } from './routes/subuser-routes.js';
@@ -32,7 +35,7 @@ import { UsersRepository } from './users-repo.js';
 
 /**
  * Accounts and security: users, sessions, API keys, two-factor, brute-force protection, the
- * security log, subusers, and the per-server permission check every server route goes through.
+ * security log, subusers, OAuth sign-in, and the per-server permission check every server route goes through.
  * Named `auth`, so its routes are /api/auth/...
  */
 export const authModule = definePlugin({
@@ -59,6 +62,9 @@ export const authModule = definePlugin({
       loginService: asClass(LoginService).singleton(),
       accountService: asClass(AccountService).singleton(),
       serverAuthorization: asClass(ServerAuthorization).singleton(),
+      oauthStatesRepository: asClass(OAuthStatesRepository).singleton(),
+      oauthIdentitiesRepository: asClass(OAuthIdentitiesRepository).singleton(),
+      oauthService: asClass(OAuthService).singleton(),
     });
     ctx.defineHook('auth.serverOwner', 'bail');
     ctx.defineHook('auth.serverPermissions', 'waterfall');
@@ -72,6 +78,7 @@ export const authModule = definePlugin({
     apiKeyRoutes(router);
     securityRoutes(router);
     subuserRoutes(router);
+    oauthRoutes(router);
     adminAccountRoutes(router);
   },
   jobs: [
@@ -79,7 +86,8 @@ export const authModule = definePlugin({
       id: 'cleanup',
       cron: '17 * * * *',
       run: async () => {
-        const { sessionsRepository, tokensRepository, rateLimiter } = runtime.cradle;
+        const { sessionsRepository, tokensRepository, rateLimiter, oauthStatesRepository } = runtime.cradle;
+        await oauthStatesRepository.deleteExpired();
         await sessionsRepository.deleteExpired();
         await tokensRepository.deleteExpired();
         await rateLimiter.deleteStale(2 * 86_400_000);

@@ -58,20 +58,15 @@ export class LoginService {
     await this.deps.rateLimiter.consume(ctx, accountBucket, limits.signInPerAccount);
 
     const user = await this.deps.usersRepository.byEmail(input.email);
-    if (user?.lockedUntil && new Date(user.lockedUntil) > new Date()) {
-      const retryAfter = Math.ceil((new Date(user.lockedUntil).getTime() - Date.now()) / 1000);
-      ctx.set('Retry-After', String(retryAfter));
-      throw new AppError(423, 'account_locked', 'This account is locked after repeated failed sign-ins; try again later or reset the password', { retryAfter });
-    }
+    if (user) this.assertNotLocked(ctx, user);
     const passwordOk = await this.deps.passwordHasher.verify(input.password, user?.passwordHash ?? null);
     if (!user || !passwordOk) {
       if (user) await this.fail(user, origin, 'password');
       throw invalidCredentials();
     }
 
-    const deviceId = this.deps.sessionService.deviceId(ctx);
     let secondFactorChecked = false;
-    if (user.totpEnabledAt && !(await this.deps.devicesRepository.isTrusted(user.id, deviceId))) {
+    if (user.totpEnabledAt && !(await this.deviceTrusted(ctx, user))) {
       if (!input.totp) throw new AppError(401, 'two_factor_required', 'Enter the code from your authenticator app (or a recovery code) as `totp`');
       await this.deps.rateLimiter.consume(ctx, `2fa:${user.id}`, limits.twoFactorPerAccount);
       if (!(await this.deps.twoFactorService.check(user, input.totp, origin))) {
@@ -81,13 +76,35 @@ export class LoginService {
       secondFactorChecked = true;
     }
 
-    await this.deps.usersRepository.update(user.id, { failedLogins: 0, lockedUntil: null });
     await this.deps.rateLimiter.reset(accountBucket);
+    return this.complete(ctx, user, { method: 'password', secondFactorChecked, rememberDevice: Boolean(input.rememberDevice) });
+  }
+
+  /** Whether this browser may skip the second factor for this user. */
+  async deviceTrusted(ctx: KernelContext, user: User): Promise<boolean> {
+    return this.deps.devicesRepository.isTrusted(user.id, this.deps.sessionService.deviceId(ctx));
+  }
+
+  assertNotLocked(ctx: KernelContext, user: User): void {
+    if (!user.lockedUntil || new Date(user.lockedUntil) <= new Date()) return;
+    const retryAfter = Math.ceil((new Date(user.lockedUntil).getTime() - Date.now()) / 1000);
+    ctx.set('Retry-After', String(retryAfter));
+    throw new AppError(423, 'account_locked', 'This account is locked after repeated failed sign-ins; try again later or reset the password', { retryAfter });
+  }
+
+  /**
+   * Everything after the credentials were accepted, for every way of signing in: a fresh session,
+   * the device record (and the new-device mail), the security log.
+   */
+  async complete(ctx: KernelContext, user: User, how: { method: string; secondFactorChecked: boolean; rememberDevice: boolean }): Promise<{ user: User; csrfToken: string; twoFactorSetupRequired: boolean }> {
+    const origin = originOf(ctx);
+    const deviceId = this.deps.sessionService.deviceId(ctx);
+    await this.deps.usersRepository.update(user.id, { failedLogins: 0, lockedUntil: null });
     const { csrfToken } = await this.deps.sessionService.start(ctx, user);
     const hadDevices = (await this.deps.devicesRepository.count(user.id)) > 0;
-    const trustUntil = input.rememberDevice && secondFactorChecked ? new Date(Date.now() + this.deps.authConfig.trustedDeviceDays * 86_400_000) : null;
+    const trustUntil = how.rememberDevice && how.secondFactorChecked ? new Date(Date.now() + this.deps.authConfig.trustedDeviceDays * 86_400_000) : null;
     const isNew = await this.deps.devicesRepository.seen({ userId: user.id, deviceId, ip: origin.ip, userAgent: origin.userAgent, trustUntil });
-    await this.deps.securityLogRepository.record(user.id, 'sign_in', origin, { method: 'password', twoFactor: secondFactorChecked, trustedDevice: Boolean(trustUntil) });
+    await this.deps.securityLogRepository.record(user.id, 'sign_in', origin, { method: how.method, twoFactor: how.secondFactorChecked, trustedDevice: Boolean(trustUntil) });
     if (isNew && hadDevices) {
       await this.deps.securityLogRepository.record(user.id, 'new_device', origin);
       const when = new Date().toISOString().replace('T', ' ').slice(0, 19);
