@@ -96,6 +96,7 @@ export const authModule = definePlugin({
   ],
   async init(runtime) {
     await runtime.cradle.keyRing.load();
+    await runtime.cradle.authSettingsRepository.checkKeyFingerprint(runtime.cradle.keyRing.mac('fingerprint', 'conductor'));
   },
   async start(runtime) {
     if ((await runtime.cradle.usersRepository.count()) === 0) {

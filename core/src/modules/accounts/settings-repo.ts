@@ -25,6 +25,18 @@ export class AuthSettingsRepository {
     return authSettingsSchema.parse({ ...DEFAULTS, ...stored });
   }
 
+  /**
+   * Remembers a fingerprint of the secret key on first boot and refuses a different one later:
+   * with the wrong key every TOTP secret would silently fail to decrypt.
+   */
+  async checkKeyFingerprint(fingerprint: string): Promise<void> {
+    await this.db('auth_settings').insert({ key: 'keyFingerprint', value: JSON.stringify({ value: fingerprint }) }).onConflict('key').ignore();
+    const row = (await this.db('auth_settings').where({ key: 'keyFingerprint' }).first()) as { value: unknown };
+    if (parseJsonColumn<{ value: string }>(row.value).value !== fingerprint) {
+      throw new Error('SECRET_KEY is not the key this database was set up with (secrets encrypted with the old key would not decrypt); restore the old SECRET_KEY or DATA_DIR/secret.key');
+    }
+  }
+
   async update(changes: Partial<AuthSettings>): Promise<AuthSettings> {
     await this.db.transaction(async (trx) => {
       for (const [key, value] of Object.entries(changes)) {

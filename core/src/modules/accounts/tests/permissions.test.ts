@@ -101,6 +101,17 @@ for (const database of DATABASES) {
       expect((await stranger.get('/api/servers/srv-1')).status).to.equal(404);
     });
 
+    it('adds keys another plugin grants through auth.serverPermissions (the teams plugin later)', async () => {
+      const adminId = (await admin.get('/api/auth/me')).body.user.id;
+      const teammate = (await t.createUser('teammate@example.com')).id;
+      const b = await t.signIn('teammate@example.com');
+      expect((await b.get('/api/activity/servers/srv-1')).status).to.equal(404);
+      fixture.teamKeys.set(`srv-1:${teammate}`, ['activity.read']);
+      expect((await b.get('/api/activity/servers/srv-1')).status).to.equal(200);
+      expect((await b.get('/api/servers/srv-1')).status).to.equal(403);
+      expect(adminId).to.be.a('string');
+    });
+
     it('refuses an unknown permission key in a grant', async () => {
       const res = await owner.post('/api/auth/servers/srv-1/subusers', { email: 'admin@example.com', permissions: ['control.everything'] });
       expect(res.status).to.equal(400);

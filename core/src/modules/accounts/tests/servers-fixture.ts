@@ -17,6 +17,8 @@ interface FixtureServer {
  */
 export function serversFixture() {
   const servers = new Map<string, FixtureServer>();
+  /** Stands in for the teams plugin: extra keys per `serverId:userId`. */
+  const teamKeys = new Map<string, string[]>();
   const handled: string[] = [];
   const plugin = definePlugin({
     manifest: { name: 'servers', version: '0.0.0', dependsOn: ['auth', 'activity'] },
@@ -25,6 +27,7 @@ export function serversFixture() {
         const server = servers.get(serverId);
         return server ? { ownerId: server.ownerId } : null;
       });
+      ctx.tap('auth.serverPermissions', 'teams-fixture', (keys, { serverId, userId }) => [...keys, ...(teamKeys.get(`${serverId}:${userId}`) ?? [])]);
     },
     routes(router) {
       router.route({
@@ -84,5 +87,5 @@ export function serversFixture() {
       });
     },
   });
-  return { plugin, servers, handled };
+  return { plugin, servers, teamKeys, handled };
 }
