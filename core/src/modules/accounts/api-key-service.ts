@@ -53,7 +53,9 @@ export class ApiKeyService {
     if (!ipAllowed(key.allowedIps, ip)) throw new AppError(403, 'ip_not_allowed', 'This API key may not be used from your address');
     const user = await this.usersRepository.byId(key.userId);
     if (!user) return undefined;
-    await this.apiKeysRepository.markUsed(key.id, normalizeIp(ip));
+    // One write a minute per key is enough for "last used"; not one per request.
+    const clean = normalizeIp(ip);
+    if (!key.lastUsedAt || key.lastUsedIp !== clean || Date.now() - new Date(key.lastUsedAt).getTime() > 60_000) await this.apiKeysRepository.markUsed(key.id, clean);
     return {
       id: user.id,
       kind: 'api_key',

@@ -12,11 +12,13 @@ import { originOf, panelUrl } from './request-origin.js';
 import type { RequestOrigin, SecurityLogRepository } from './security-log-repo.js';
 import { mustEnrolTwoFactor, type SessionService } from './session-service.js';
 import type { AuthSettingsRepository } from './settings-repo.js';
+import type { TokensRepository } from './tokens-repo.js';
 import type { TwoFactorService } from './two-factor-service.js';
 import { normalizeEmail, type User, type UsersRepository } from './users-repo.js';
 
 interface Deps {
   usersRepository: UsersRepository;
+  tokensRepository: TokensRepository;
   devicesRepository: DevicesRepository;
   securityLogRepository: SecurityLogRepository;
   authSettingsRepository: AuthSettingsRepository;
@@ -36,6 +38,9 @@ export interface LoginInput {
   totp?: string;
   rememberDevice?: boolean;
 }
+
+export const CHALLENGE_COOKIE = 'cdr_challenge';
+const CHALLENGE_TTL_MS = 5 * 60_000;
 
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Wrong email or password');
 
@@ -78,6 +83,34 @@ export class LoginService {
 
     await this.deps.rateLimiter.reset(accountBucket);
     return this.complete(ctx, user, { method: 'password', secondFactorChecked, rememberDevice: Boolean(input.rememberDevice) });
+  }
+
+  /**
+   * For sign-ins that cannot ask for the code themselves (an OAuth redirect): remember, for five
+   * minutes and in this browser only, that the first factor passed.
+   */
+  async startTwoFactorChallenge(ctx: KernelContext, user: User): Promise<void> {
+    const token = await this.deps.tokensRepository.issue(user.id, 'sign_in_challenge', CHALLENGE_TTL_MS);
+    ctx.cookies.set(CHALLENGE_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/api/auth', maxAge: CHALLENGE_TTL_MS, overwrite: true });
+  }
+
+  /** Finishes a challenged sign-in with a TOTP or recovery code, under the same limits and lock. */
+  async completeTwoFactorChallenge(ctx: KernelContext, input: { totp: string; rememberDevice: boolean }): Promise<{ user: User; csrfToken: string; twoFactorSetupRequired: boolean }> {
+    const expired = () => new AppError(401, 'challenge_expired', 'Start signing in again');
+    const challenge = ctx.cookies.get(CHALLENGE_COOKIE);
+    const userId = challenge ? await this.deps.tokensRepository.peek(challenge, 'sign_in_challenge') : null;
+    const user = userId ? await this.deps.usersRepository.byId(userId) : null;
+    if (!challenge || !user) throw expired();
+    this.assertNotLocked(ctx, user);
+    const origin = originOf(ctx);
+    await this.deps.rateLimiter.consume(ctx, `2fa:${user.id}`, this.deps.authConfig.limits.twoFactorPerAccount);
+    if (!(await this.deps.twoFactorService.check(user, input.totp, origin))) {
+      await this.fail(user, origin, 'two_factor');
+      throw new AppError(401, 'invalid_two_factor_code', 'That code is not valid or was already used');
+    }
+    if (!(await this.deps.tokensRepository.redeem(challenge, 'sign_in_challenge'))) throw expired();
+    ctx.cookies.set(CHALLENGE_COOKIE, null, { path: '/api/auth', overwrite: true });
+    return this.complete(ctx, user, { method: 'oauth', secondFactorChecked: true, rememberDevice: input.rememberDevice });
   }
 
   /** Whether this browser may skip the second factor for this user. */

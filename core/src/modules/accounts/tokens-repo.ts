@@ -1,7 +1,7 @@
 import type { Database, Executor } from '../../kernel/database.js';
 import { randomToken, sha256 } from './crypto/tokens.js';
 
-export type TokenPurpose = 'verify_email' | 'reset_password';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'sign_in_challenge';
 
 /** Single-use emailed tokens, stored hashed, each with an expiry. */
 export class TokensRepository {
@@ -31,6 +31,12 @@ export class TokensRepository {
     if (updated !== 1) return null;
     const row = (await trx('auth_tokens').where({ token_hash: hash }).select('user_id').first()) as { user_id: string };
     return row.user_id;
+  }
+
+  /** The user of a live, unused token, without using it up. */
+  async peek(token: string, purpose: TokenPurpose): Promise<string | null> {
+    const row = (await this.db('auth_tokens').where({ token_hash: sha256(token), purpose }).whereNull('used_at').where('expires_at', '>', new Date().toISOString()).select('user_id').first()) as { user_id: string } | undefined;
+    return row?.user_id ?? null;
   }
 
   async deleteExpired(): Promise<number> {

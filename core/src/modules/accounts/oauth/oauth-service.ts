@@ -73,7 +73,8 @@ export class OAuthService {
     return url.toString();
   }
 
-  async callback(ctx: KernelContext, name: ProviderName, query: { code?: string; state?: string; error?: string }): Promise<User> {
+  /** Signs in, or (2FA on, browser not trusted) leaves a challenge for the code: `pending`. */
+  async callback(ctx: KernelContext, name: ProviderName, query: { code?: string; state?: string; error?: string }): Promise<{ user: User; pending: boolean }> {
     const { config, endpoints, redirectUri } = this.provider(name);
     const cookie = ctx.cookies.get(OAUTH_COOKIE);
     ctx.cookies.set(OAUTH_COOKIE, null, { path: '/api/auth/oauth', overwrite: true });
@@ -85,12 +86,13 @@ export class OAuthService {
     const profile = await this.profile(accessToken, endpoints.userinfoUrl, endpoints.emailsUrl, name);
     const user = await this.accountFor(name, profile, ctx);
     this.deps.loginService.assertNotLocked(ctx, user);
-    // A second factor cannot be asked for in a redirect; only a browser that already passed it may skip it.
+    // A redirect cannot ask for the code: the browser gets a challenge and sends the code next.
     if (user.totpEnabledAt && !(await this.deps.loginService.deviceTrusted(ctx, user))) {
-      throw new AppError(403, 'two_factor_required', 'This account uses two-factor authentication: sign in with your password and code once on this browser, ticking "remember this device"');
+      await this.deps.loginService.startTwoFactorChallenge(ctx, user);
+      return { user, pending: true };
     }
     await this.deps.loginService.complete(ctx, user, { method: `oauth:${name}`, secondFactorChecked: false, rememberDevice: false });
-    return user;
+    return { user, pending: false };
   }
 
   /** An identity already linked; else an account with the same verified email; else a new account. */

@@ -21,6 +21,19 @@ export function sessionRoutes(router: RouteRegistrar): void {
   });
   router.route({
     method: 'post',
+    path: '/login/two-factor',
+    summary: 'Finish a sign-in that is waiting for the second factor (after an OAuth redirect)',
+    access: 'public',
+    body: z.object({ totp: code, rememberDevice: z.boolean().default(false) }),
+    response: { schema: z.object({ user: publicUser, csrfToken: z.string(), twoFactorSetupRequired: z.boolean() }) },
+    errors: { 401: 'challenge_expired or invalid_two_factor_code', 423: 'account_locked', 429: 'rate_limited' },
+    handler: async ({ body, ctx, scope }) => {
+      const result = await scope.cradle.loginService.completeTwoFactorChallenge(ctx, body);
+      return { user: toPublicUser(result.user), csrfToken: result.csrfToken, twoFactorSetupRequired: result.twoFactorSetupRequired };
+    },
+  });
+  router.route({
+    method: 'post',
     path: '/logout',
     summary: 'Sign out: ends this session and clears its cookies',
     access: 'user',

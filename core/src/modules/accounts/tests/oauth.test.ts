@@ -3,7 +3,7 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import { DATABASES } from '@conductor/test';
 import { sha256 } from '../crypto/tokens.js';
 import type { Browser } from './browser.js';
-import { startAccountsPanel, type AccountsPanel } from './fixtures.js';
+import { startAccountsPanel, totpCode, type AccountsPanel } from './fixtures.js';
 
 /** Follows start → provider's authorize → back to the callback, as a browser would. */
 async function signInWith(t: AccountsPanel, b: Browser, provider: string, tamper?: (callback: URL) => void) {
@@ -122,6 +122,30 @@ for (const database of DATABASES) {
       expect(res.status).to.equal(502);
       expect(res.body.error.code).to.equal('oauth_provider_error');
       expect(await t.panel.kernel.db('users').where({ email_normalized: 'pkce@example.com' }).first()).to.equal(undefined);
+    });
+
+    it('asks an account with 2FA for its code after the redirect, in that browser only', async () => {
+      await t.createUser('otp-oauth@example.com');
+      const setupBrowser = await t.signIn('otp-oauth@example.com');
+      const secret = (await setupBrowser.post('/api/auth/2fa/setup')).body.secret as string;
+      expect((await setupBrowser.post('/api/auth/2fa/confirm', { code: await totpCode(secret) })).status).to.equal(200);
+      profile = { sub: 'google-otp', email: 'otp-oauth@example.com', email_verified: true };
+      const b = t.browser();
+      const { res } = await signInWith(t, b, 'google');
+      expect(res.status).to.equal(302);
+      expect(res.headers.get('location')).to.equal('http://panel.test/login/two-factor');
+      expect(b.cookies.has('cdr_session')).to.equal(false);
+      expect((await b.get('/api/auth/me')).status).to.equal(401);
+      const elsewhere = await t.browser().post('/api/auth/login/two-factor', { totp: await totpCode(secret, 1) });
+      expect(elsewhere.status).to.equal(401);
+      expect(elsewhere.body.error.code).to.equal('challenge_expired');
+      const wrong = await b.post('/api/auth/login/two-factor', { totp: '000000' });
+      expect(wrong.body.error.code).to.equal('invalid_two_factor_code');
+      const ok = await b.post('/api/auth/login/two-factor', { totp: await totpCode(secret, 1) });
+      expect(ok.status).to.equal(200);
+      expect((await b.get('/api/auth/me')).body.user.email).to.equal('otp-oauth@example.com');
+      const again = await b.post('/api/auth/login/two-factor', { totp: await totpCode(secret, 2) });
+      expect(again.body.error.code).to.equal('challenge_expired');
     });
 
     it('answers 404 for a provider that is not configured', async () => {
