@@ -10,6 +10,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { originOf, panelUrl } from './request-origin.js';
 import type { RequestOrigin, SecurityLogRepository } from './security-log-repo.js';
 import type { SessionsRepository } from './sessions-repo.js';
+import type { SocketSessions } from './socket-sessions.js';
 import type { AuthSettingsRepository } from './settings-repo.js';
 import type { TokensRepository } from './tokens-repo.js';
 import { normalizeEmail, type Role, type User, type UsersRepository } from './users-repo.js';
@@ -24,6 +25,7 @@ interface Deps {
   passwordHasher: PasswordHasher;
   rateLimiter: RateLimiter;
   mailService: MailService;
+  socketSessions: SocketSessions;
   authConfig: AuthConfig;
   config: CoreConfig;
 }
@@ -116,6 +118,7 @@ export class AccountService {
       await this.deps.securityLogRepository.record(userId, 'password_reset', origin, {}, trx);
       return current;
     });
+    this.deps.socketSessions.disconnectUserSessions(user.id);
     await this.deps.mailService.send('password_changed', user.email, accountEmails.passwordChanged(`${panelUrl(this.deps.config)}/account/security`));
   }
 
@@ -127,6 +130,7 @@ export class AccountService {
       await this.deps.sessionsRepository.deleteForUser(user.id, keepSessionHash, trx);
       await this.deps.securityLogRepository.record(user.id, 'password_changed', originOf(ctx), {}, trx);
     });
+    this.deps.socketSessions.disconnectUserSessions(user.id, keepSessionHash);
     await this.deps.mailService.send('password_changed', user.email, accountEmails.passwordChanged(`${panelUrl(this.deps.config)}/account/security`));
   }
 
@@ -139,6 +143,7 @@ export class AccountService {
       if (user.role === 'admin' && (await this.deps.usersRepository.countAdmins(trx)) <= 1) throw conflict('last_admin', 'The last administrator cannot be deleted');
       await this.deps.usersRepository.delete(user.id, trx);
     });
+    this.deps.socketSessions.disconnectUser(user.id);
     await this.deps.mailService.send('account_deleted', user.email, accountEmails.accountDeleted());
   }
 }

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../kernel/errors.js';
 import { KEY_PREFIX, type ApiKey, type ApiKeyKind, type ApiKeysRepository } from './api-keys-repo.js';
 import { normalizeIp } from './request-origin.js';
 import type { RequestOrigin, SecurityLogRepository } from './security-log-repo.js';
+import type { SocketSessions } from './socket-sessions.js';
 import type { UsersRepository } from './users-repo.js';
 
 /** An allow-list entry is an address or a CIDR block, IPv4 or IPv6. */
@@ -34,11 +35,13 @@ export class ApiKeyService {
   private readonly apiKeysRepository: ApiKeysRepository;
   private readonly usersRepository: UsersRepository;
   private readonly securityLogRepository: SecurityLogRepository;
+  private readonly socketSessions: SocketSessions;
 
-  constructor(deps: { apiKeysRepository: ApiKeysRepository; usersRepository: UsersRepository; securityLogRepository: SecurityLogRepository }) {
+  constructor(deps: { apiKeysRepository: ApiKeysRepository; usersRepository: UsersRepository; securityLogRepository: SecurityLogRepository; socketSessions: SocketSessions }) {
     this.apiKeysRepository = deps.apiKeysRepository;
     this.usersRepository = deps.usersRepository;
     this.securityLogRepository = deps.securityLogRepository;
+    this.socketSessions = deps.socketSessions;
   }
 
   /**
@@ -75,6 +78,7 @@ export class ApiKeyService {
     const key = await this.apiKeysRepository.byId(id);
     if (!key || key.kind !== scope.kind || (scope.userId && key.userId !== scope.userId)) throw notFound('No such API key');
     if (!(await this.apiKeysRepository.revoke(id))) throw notFound('No such API key');
+    this.socketSessions.disconnectApiKey(id);
     await this.securityLogRepository.record(key.userId, 'api_key_revoked', origin, { keyId: id, kind: key.kind, by: actorId });
   }
 }

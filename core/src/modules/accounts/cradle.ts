@@ -15,6 +15,7 @@ import type { RecoveryCodesRepository } from './recovery-codes-repo.js';
 import type { SecurityLogRepository } from './security-log-repo.js';
 import type { SessionService } from './session-service.js';
 import type { SessionsRepository } from './sessions-repo.js';
+import type { SocketSessions } from './socket-sessions.js';
 import type { AuthSettingsRepository } from './settings-repo.js';
 import type { TokensRepository } from './tokens-repo.js';
 import type { TwoFactorService } from './two-factor-service.js';
@@ -35,6 +36,7 @@ declare module '../../kernel/container.js' {
     authSettingsRepository: AuthSettingsRepository;
     grantsRepository: GrantsRepository;
     rateLimiter: RateLimiter;
+    socketSessions: SocketSessions;
     sessionService: SessionService;
     apiKeyService: ApiKeyService;
     twoFactorService: TwoFactorService;

@@ -27,6 +27,7 @@ import { twoFactorRoutes } from './routes/two-factor-routes.js';
 import { SecurityLogRepository } from './security-log-repo.js';
 import { SessionService } from './session-service.js';
 import { SessionsRepository } from './sessions-repo.js';
+import { SocketSessions } from './socket-sessions.js';
 import { AuthSettingsRepository } from './settings-repo.js';
 import { tapKernelHooks } from './taps.js';
 import { TokensRepository } from './tokens-repo.js';
@@ -56,6 +57,7 @@ export const authModule = definePlugin({
       authSettingsRepository: asClass(AuthSettingsRepository).singleton(),
       grantsRepository: asClass(GrantsRepository).singleton(),
       rateLimiter: asClass(RateLimiter).singleton(),
+      socketSessions: asClass(SocketSessions).singleton(),
       sessionService: asClass(SessionService).singleton(),
       apiKeyService: asClass(ApiKeyService).singleton(),
       twoFactorService: asClass(TwoFactorService).singleton(),

@@ -3,9 +3,10 @@ import { AppError } from '../../kernel/errors.js';
 import type { KernelContext } from '../../kernel/http/state.js';
 import type { AuthConfig } from './config.js';
 import type { KeyRing } from './crypto/key-ring.js';
-import { randomToken } from './crypto/tokens.js';
+import { randomToken, sha256 } from './crypto/tokens.js';
 import { originOf } from './request-origin.js';
 import type { SessionsRepository } from './sessions-repo.js';
+import type { SocketSessions } from './socket-sessions.js';
 import type { AuthSettingsRepository } from './settings-repo.js';
 import type { User, UsersRepository } from './users-repo.js';
 
@@ -24,6 +25,7 @@ interface Deps {
   authSettingsRepository: AuthSettingsRepository;
   keyRing: KeyRing;
   authConfig: AuthConfig;
+  socketSessions: SocketSessions;
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
@@ -67,7 +69,10 @@ export class SessionService {
    */
   async start(ctx: KernelContext, user: User): Promise<{ csrfToken: string }> {
     const presented = ctx.cookies.get(SESSION_COOKIE);
-    if (presented) await this.deps.sessionsRepository.deleteByToken(presented);
+    if (presented) {
+      await this.deps.sessionsRepository.deleteByToken(presented);
+      this.deps.socketSessions.disconnectSession(sha256(presented));
+    }
     const origin = originOf(ctx);
     const { token } = await this.deps.sessionsRepository.create({ userId: user.id, ttlMs: this.ttlMs, ip: origin.ip, userAgent: origin.userAgent });
     const csrfToken = this.csrfTokenFor(token);
@@ -78,9 +83,24 @@ export class SessionService {
 
   async end(ctx: KernelContext): Promise<void> {
     const token = ctx.cookies.get(SESSION_COOKIE);
-    if (token) await this.deps.sessionsRepository.deleteByToken(token);
+    if (token) {
+      await this.deps.sessionsRepository.deleteByToken(token);
+      this.deps.socketSessions.disconnectSession(sha256(token));
+    }
     this.setCookie(ctx, SESSION_COOKIE, null, { httpOnly: true });
     this.setCookie(ctx, CSRF_COOKIE, null, { httpOnly: false });
+  }
+
+  /** Ends sessions of a user (all, or all but one) and closes their sockets. */
+  async endOthers(userId: string, exceptSessionHash?: string): Promise<void> {
+    await this.deps.sessionsRepository.deleteForUser(userId, exceptSessionHash);
+    this.deps.socketSessions.disconnectUserSessions(userId, exceptSessionHash);
+  }
+
+  async endOne(userId: string, sessionHash: string): Promise<boolean> {
+    const ended = await this.deps.sessionsRepository.deleteOne(userId, sessionHash);
+    if (ended) this.deps.socketSessions.disconnectSession(sessionHash);
+    return ended;
   }
 
   /** A long-lived random id for this browser, for trusted devices and new-device mails. */

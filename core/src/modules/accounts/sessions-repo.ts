@@ -67,6 +67,15 @@ export class SessionsRepository {
     await this.db('sessions').where({ id_hash: idHash }).update({ last_seen_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlMs).toISOString() });
   }
 
+  async listForUser(userId: string): Promise<SessionRecord[]> {
+    const rows = (await this.db('sessions').where({ user_id: userId }).where('expires_at', '>', new Date().toISOString()).orderBy('last_seen_at', 'desc')) as SessionRow[];
+    return rows.map(fromRow);
+  }
+
+  async deleteOne(userId: string, idHash: string): Promise<boolean> {
+    return (await this.db('sessions').where({ user_id: userId, id_hash: idHash }).delete()) === 1;
+  }
+
   async deleteByToken(token: string, trx: Executor = this.db): Promise<void> {
     await trx('sessions').where({ id_hash: sha256(token) }).delete();
   }

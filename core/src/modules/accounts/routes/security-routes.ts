@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
-import { accountOf } from './schemas.js';
+import { accountOf, requireSession } from './schemas.js';
 
 const securityEvent = z.object({
   id: z.number().int(),
@@ -21,7 +21,17 @@ const device = z.object({
   trustedUntil: z.string().nullable().describe('Until when this device skips the second factor'),
 });
 
-/** A user's own security history and devices; there is no route to read someone else's. */
+const session = z.object({
+  id: z.string().describe('Not the cookie: a hash of it, usable only to end the session'),
+  current: z.boolean(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+
+/** A user's own security history, sessions and devices; there is no route to read someone else's. */
 export function securityRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',
@@ -33,6 +43,44 @@ export function securityRoutes(router: RouteRegistrar): void {
     handler: async ({ query, scope, principal }) => {
       const user = await accountOf(scope, principal);
       return { events: await scope.cradle.securityLogRepository.list(user.id, query) };
+    },
+  });
+  router.route({
+    method: 'get',
+    path: '/sessions',
+    summary: 'Your signed-in sessions',
+    access: 'user',
+    response: { schema: z.object({ sessions: z.array(session) }) },
+    handler: async ({ scope, principal }) => {
+      const user = await accountOf(scope, principal);
+      const current = principal!.attributes?.sessionHash;
+      const sessions = await scope.cradle.sessionsRepository.listForUser(user.id);
+      return { sessions: sessions.map(({ idHash, userId: _u, ...rest }) => ({ id: idHash, current: idHash === current, ...rest })) };
+    },
+  });
+  router.route({
+    method: 'delete',
+    path: '/sessions/:id',
+    summary: 'Sign out one of your sessions (its open sockets close too)',
+    access: 'user',
+    params: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }),
+    response: { status: 204 },
+    handler: async ({ params, scope, principal }) => {
+      requireSession(principal);
+      const user = await accountOf(scope, principal);
+      if (!(await scope.cradle.sessionService.endOne(user.id, params.id))) throw notFound('No such session');
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/sessions/revoke-others',
+    summary: 'Sign out every session but this one',
+    access: 'user',
+    response: { status: 204 },
+    handler: async ({ scope, principal }) => {
+      requireSession(principal);
+      const user = await accountOf(scope, principal);
+      await scope.cradle.sessionService.endOthers(user.id, principal!.attributes?.sessionHash as string);
     },
   });
   router.route({

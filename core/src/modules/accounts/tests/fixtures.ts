@@ -1,4 +1,5 @@
 import { generate } from 'otplib';
+import { io as connect, type Socket } from 'socket.io-client';
 import { startPanel, type DatabaseKind, type TestPanel } from '@conductor/test';
 import type { PluginDefinition } from '../../../kernel/plugin.js';
 import { Browser } from './browser.js';
@@ -67,4 +68,14 @@ export async function startAccountsPanel(database: DatabaseKind, options: { auth
 /** The current code for a secret, or the next period's, so a test can use a code not yet spent. */
 export function totpCode(secret: string, periodsAhead = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + periodsAhead * 30 });
+}
+
+/** A socket.io connection riding on a browser's cookies, as the panel's page would open it. */
+export function openSocket(t: AccountsPanel, b: Browser, namespace = '/'): Promise<Socket> {
+  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const socket = connect(`${t.panel.url}${namespace === '/' ? '' : namespace}`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
+  return new Promise((resolve, reject) => {
+    socket.on('connect', () => resolve(socket));
+    socket.on('connect_error', reject);
+  });
 }

@@ -1,20 +1,11 @@
 import { expect } from 'chai';
-import { io as connect, type Socket } from 'socket.io-client';
+import { io as connect } from 'socket.io-client';
 import { DATABASES } from '@conductor/test';
 import type { Browser } from './browser.js';
-import { startAccountsPanel, type AccountsPanel } from './fixtures.js';
+import { openSocket, startAccountsPanel, type AccountsPanel } from './fixtures.js';
 import { serversFixture } from './servers-fixture.js';
 
-/** A socket on the fixture's namespace, riding on a browser's session cookie. */
-async function socketOf(t: AccountsPanel, b: Browser): Promise<Socket> {
-  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const socket = connect(`${t.panel.url}/servers`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
-  return socket;
-}
+const socketOf = (t: AccountsPanel, b: Browser) => openSocket(t, b, '/servers');
 
 for (const database of DATABASES) {
   describe(`accounts: per-server permissions, subusers, activity (${database})`, () => {
