@@ -7,7 +7,7 @@ import type { AuthConfig } from './config.js';
 import type { PasswordHasher } from './crypto/password.js';
 import { accountEmails } from './emails.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { originOf, panelUrl } from './request-origin.js';
+import { addressBucket, originOf, panelUrl } from './request-origin.js';
 import type { RequestOrigin, SecurityLogRepository } from './security-log-repo.js';
 import type { SessionsRepository } from './sessions-repo.js';
 import type { SocketSessions } from './socket-sessions.js';
@@ -53,7 +53,7 @@ export class AccountService {
   async signUp(ctx: KernelContext, input: { email: string; password: string }): Promise<User> {
     const settings = await this.deps.authSettingsRepository.get();
     if (!settings.registrationOpen) throw forbidden('Registration is closed on this panel; ask an administrator for an account');
-    await this.deps.rateLimiter.consume(ctx, `signup:ip:${originOf(ctx).ip}`, this.deps.authConfig.limits.signUpPerIp);
+    await this.deps.rateLimiter.consume(ctx, `signup:ip:${addressBucket(originOf(ctx).ip)}`, this.deps.authConfig.limits.signUpPerIp);
     const user = await this.createUser({ ...input, role: 'user' }, originOf(ctx));
     await this.sendVerification(user);
     return user;
@@ -94,7 +94,7 @@ export class AccountService {
   /** Always answers the same way, so it does not reveal which addresses have accounts. */
   async forgotPassword(ctx: KernelContext, email: string): Promise<void> {
     const origin = originOf(ctx);
-    await this.deps.rateLimiter.consume(ctx, `reset:ip:${origin.ip}`, this.deps.authConfig.limits.resetPerIp);
+    await this.deps.rateLimiter.consume(ctx, `reset:ip:${addressBucket(origin.ip)}`, this.deps.authConfig.limits.resetPerIp);
     await this.deps.rateLimiter.consume(ctx, `reset:account:${normalizeEmail(email)}`, this.deps.authConfig.limits.resetPerAccount);
     const user = await this.deps.usersRepository.byEmail(email);
     if (!user) return;
@@ -106,7 +106,7 @@ export class AccountService {
   /** Sets the new password, unlocks the account and signs it out everywhere. */
   async resetPassword(ctx: KernelContext, token: string, password: string): Promise<void> {
     const origin = originOf(ctx);
-    await this.deps.rateLimiter.consume(ctx, `reset:ip:${origin.ip}`, this.deps.authConfig.limits.resetPerIp);
+    await this.deps.rateLimiter.consume(ctx, `reset:ip:${addressBucket(origin.ip)}`, this.deps.authConfig.limits.resetPerIp);
     const passwordHash = await this.deps.passwordHasher.hash(password);
     const user = await this.deps.db.transaction(async (trx) => {
       const userId = await this.deps.tokensRepository.redeem(token, 'reset_password', trx);

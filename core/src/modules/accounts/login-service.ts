@@ -8,7 +8,7 @@ import type { PasswordHasher } from './crypto/password.js';
 import type { DevicesRepository } from './devices-repo.js';
 import { accountEmails } from './emails.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { originOf, panelUrl } from './request-origin.js';
+import { addressBucket, originOf, panelUrl } from './request-origin.js';
 import type { RequestOrigin, SecurityLogRepository } from './security-log-repo.js';
 import { mustEnrolTwoFactor, type SessionService } from './session-service.js';
 import type { AuthSettingsRepository } from './settings-repo.js';
@@ -59,7 +59,7 @@ export class LoginService {
     const { limits } = this.deps.authConfig;
     const origin = originOf(ctx);
     const accountBucket = `signin:account:${normalizeEmail(input.email)}`;
-    await this.deps.rateLimiter.consume(ctx, `signin:ip:${origin.ip}`, limits.signInPerIp);
+    await this.deps.rateLimiter.consume(ctx, `signin:ip:${addressBucket(origin.ip)}`, limits.signInPerIp);
     await this.deps.rateLimiter.consume(ctx, accountBucket, limits.signInPerAccount);
 
     const user = await this.deps.usersRepository.byEmail(input.email);
