@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { ConfigError, loadConfig } from './kernel/config.js';
 import { CORE_MIGRATIONS, Kernel } from './kernel/kernel.js';
 import { createLogger } from './kernel/logger.js';
@@ -12,9 +13,17 @@ Commands:
   migrate:status      list applied and pending migrations
   plugin list         list the plugins this install would load, with their state
   config check        validate the configuration and print it (secrets hidden)
+  user:create --email E --password P [--admin]
+                      create an account (its email counts as verified); --admin for an administrator
   help                this text`;
 
-type Command = (kernel: () => Kernel, args: string[]) => Promise<number>;
+type Options = { email?: string; password?: string; admin?: boolean };
+type Command = (kernel: () => Kernel, args: string[], options: Options) => Promise<number>;
+
+const userInput = z.object({
+  email: z.email({ error: 'expected an email address' }).max(320),
+  password: z.string({ error: 'expected --password' }).min(10, { error: 'use at least 10 characters' }).max(256),
+});
 
 const commands: Record<string, Command> = {
   async migrate(kernel) {
@@ -59,13 +68,44 @@ const commands: Record<string, Command> = {
       await k.stop();
     }
   },
+  async 'user:create'(kernel, _args, options) {
+    const parsed = userInput.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      console.error(`--${String(issue.path[0])}: ${issue.message}\nUsage: npm run cli -- user:create --email you@example.com --password <password> [--admin]`);
+      return 2;
+    }
+    const k = kernel();
+    try {
+      await k.prepare({ migrate: true });
+      if (!k.plugins.isActive('auth')) {
+        console.error(`The accounts module is not running: ${k.plugins.get('auth')?.error?.message ?? 'disabled'}`);
+        return 1;
+      }
+      const role = options.admin ? 'admin' : 'user';
+      try {
+        const user = await k.container.cradle.accountService.createUser({ ...parsed.data, role, emailVerified: true }, { ip: null, userAgent: 'cli' });
+        console.log(`Created ${role} ${user.email} (${user.id}). Sign in at ${k.config.PUBLIC_URL ?? 'the panel'} with POST /api/auth/login.`);
+        return 0;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'email_taken') {
+          console.error(`An account with the email ${parsed.data.email} already exists.`);
+          return 1;
+        }
+        throw err;
+      }
+    } finally {
+      await k.stop();
+    }
+  },
   async config(_kernel, args) {
     if (args[0] !== 'check') {
       console.error(`Unknown config command "${args[0] ?? ''}". Try: config check`);
       return 2;
     }
     const config = loadConfig();
-    const shown = { ...config, ADMIN_TOKEN: config.ADMIN_TOKEN ? '(set)' : undefined, DATABASE_URL: config.DATABASE_URL?.replace(/\/\/[^@]*@/, '//***@') };
+    const hidden = (v: string | undefined) => (v ? '(set)' : undefined);
+    const shown = { ...config, ADMIN_TOKEN: hidden(config.ADMIN_TOKEN), SECRET_KEY: hidden(config.SECRET_KEY), SMTP_PASS: hidden(config.SMTP_PASS), DATABASE_URL: config.DATABASE_URL?.replace(/\/\/[^@]*@/, '//***@') };
     console.log(JSON.stringify(shown, null, 2));
     return 0;
   },
@@ -77,7 +117,11 @@ function print(owner: string, status: { applied: string[]; pending: string[] }):
 }
 
 async function main(): Promise<number> {
-  const { positionals } = parseArgs({ allowPositionals: true, strict: false });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    strict: false,
+    options: { email: { type: 'string' }, password: { type: 'string' }, admin: { type: 'boolean' } },
+  });
   const [name, ...rest] = positionals;
   if (!name || name === 'help' || name === '--help') {
     console.log(USAGE);
@@ -92,7 +136,12 @@ async function main(): Promise<number> {
     const config = loadConfig();
     return new Kernel({ config, plugins: coreModules, discover: true, logger: createLogger({ ...config, LOG_LEVEL: 'warn' }) });
   };
-  return command(kernel, rest);
+  const options: Options = {
+    email: typeof values.email === 'string' ? values.email : undefined,
+    password: typeof values.password === 'string' ? values.password : undefined,
+    admin: values.admin === true,
+  };
+  return command(kernel, rest, options);
 }
 
 main().then(

@@ -12,7 +12,11 @@ export { PluginRegistry, type PluginStatus, type PluginState } from './kernel/pl
 export { type Cradle, type Container } from './kernel/container.js';
 export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput } from './kernel/http/route.js';
 export { type KernelContext, type KernelState as RequestState } from './kernel/http/state.js';
-export { type Principal, type RouteAccess, bearerToken, secretsEqual } from './kernel/auth.js';
+export { type Principal, type RouteAccess, type PermissionKey, type AuthorizeRequest, type AuthorizeDecision, bearerToken, secretsEqual } from './kernel/auth.js';
 export { type SocketAuthRequest, type SocketData } from './kernel/sockets.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModules } from './modules/index.js';
+export { PERMISSIONS, PERMISSION_KEYS, holds } from './modules/accounts/permissions.js';
+export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
+export { type MailService } from './modules/mail/mail-service.js';
+export { renderMail, escapeHtml, type RenderedMail } from './modules/mail/layout.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createStorage, DATABASES, freePort } from '@conductor/test';
+import { createStorage, DATABASES, freePort, startPanel } from '@conductor/test';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -95,6 +95,8 @@ describe('the panel process', () => {
     await waitFor('listening', () => proc.stdout().includes('Conductor is listening'));
     const listening = logLines(proc.stdout()).find((l) => String(l.msg).startsWith('Conductor is listening'));
     expect(listening?.url).to.equal(`http://127.0.0.1:${port}`);
+    // A fresh install has no accounts: the log says how to make the first admin.
+    expect(logLines(proc.stdout()).some((l) => String(l.msg).includes('npm run cli -- user:create --email'))).to.equal(true);
 
     const inFlight = fetch(`http://127.0.0.1:${port}/api/slow/wait?ms=1000`);
     await new Promise((r) => setTimeout(r, 200));
@@ -143,6 +145,33 @@ describe('the panel process', () => {
           expect(rows[0]).to.match(/^NAME\s+VERSION\s+STATE\s+SOURCE$/);
           expect(rows.find((r) => r.startsWith('slow'))).to.match(/^slow\s+1\.0\.0\s+registered\s+dir:.*shutdown-plugins\/slow$/);
           expect(rows.find((r) => r.startsWith('admin'))).to.match(/builtin$/);
+        } finally {
+          await storage.cleanup();
+        }
+      });
+
+      it('creates the first admin with user:create, who can then sign in; refuses a duplicate and bad input', async function () {
+        this.timeout(60_000);
+        const storage = await createStorage(database);
+        const env = { DATA_DIR: storage.dataDir, ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}) };
+        try {
+          const created = run('core/src/cli.ts', ['user:create', '--email', 'First@Example.com', '--password', 'first admin password', '--admin'], env);
+          expect((await created.exit).code, created.stderr()).to.equal(0);
+          expect(created.stdout()).to.match(/^Created admin First@Example\.com \([0-9a-f-]{36}\)/);
+          const again = run('core/src/cli.ts', ['user:create', '--email', 'first@example.com', '--password', 'another password'], env);
+          expect((await again.exit).code).to.equal(1);
+          expect(again.stderr()).to.contain('already exists');
+          const bad = run('core/src/cli.ts', ['user:create', '--email', 'not-an-email', '--password', 'whatever password'], env);
+          expect((await bad.exit).code).to.equal(2);
+          expect(bad.stderr()).to.match(/^--email: expected an email address/);
+          const panel = await startPanel({ database, dataDir: storage.dataDir, databaseUrl: storage.databaseUrl });
+          try {
+            const login = await panel.request('POST', '/api/auth/login', { auth: false, body: { email: 'first@example.com', password: 'first admin password' } });
+            expect(login.status).to.equal(200);
+            expect(login.body.user).to.deep.include({ email: 'First@Example.com', role: 'admin', emailVerified: true });
+          } finally {
+            await panel.close();
+          }
         } finally {
           await storage.cleanup();
         }

@@ -40,7 +40,8 @@ export async function cleanupDocker(): Promise<void> {
     if (c.Labels['conductor.server']?.startsWith(TEST_SERVER_PREFIX)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   }
   for (const n of await docker.listNetworks()) {
-    if (n.Name.startsWith('conductor-test-')) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    // conductor0 is the local agent's default network: removed only when unused (Docker refuses otherwise).
+    if (n.Name.startsWith('conductor-test-') || n.Name === 'conductor0') await docker.getNetwork(n.Id).remove().catch(() => undefined);
   }
 }
 

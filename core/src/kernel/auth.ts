@@ -15,6 +15,25 @@ export interface Principal {
 
 export type RouteAccess = 'public' | 'user' | 'admin';
 
+/**
+ * A per-server permission key such as `control.start` or `file.read`. Routes and socket events
+ * name the key they need; the `auth.authorize` hook decides, so the check lives in one place.
+ */
+export type PermissionKey = string;
+
+/** What `auth.authorize` is asked: may this principal use this key on this server? */
+export interface AuthorizeRequest {
+  principal: Principal;
+  permission: PermissionKey;
+  serverId: string;
+}
+
+/**
+ * `allow`; `deny` (the caller may know the server exists: 403); `not_found` (the caller must not
+ * learn that it exists: 404).
+ */
+export type AuthorizeDecision = 'allow' | 'deny' | 'not_found';
+
 export function bearerToken(authorization: string | undefined): string | null {
   if (!authorization) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);

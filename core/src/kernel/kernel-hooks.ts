@@ -1,4 +1,4 @@
-import type { Principal } from './auth.js';
+import type { AuthorizeDecision, AuthorizeRequest, Principal } from './auth.js';
 import type { BailHook, SeriesHook } from './hooks.js';
 import type { KernelContext } from './http/state.js';
 import type { SocketAuthRequest } from './sockets.js';
@@ -10,6 +10,12 @@ declare module './hooks.js' {
     'auth.resolve': BailHook<[KernelContext], Principal>;
     /** Who is opening this socket.io connection? No answer means the connection is refused. */
     'socket.authenticate': BailHook<[SocketAuthRequest], Principal>;
+    /**
+     * May this principal use a per-server permission key? Asked for every route with a
+     * `permission` and every socket event listed in a plugin's `socketPermissions`. With no
+     * answer the kernel allows admins only, so a missing accounts module fails closed.
+     */
+    'auth.authorize': BailHook<[AuthorizeRequest], AuthorizeDecision>;
     /** After every plugin started and the panel listens. */
     'kernel.started': SeriesHook<[{ url: string }]>;
     /** Before plugins stop, while the database is still open. */

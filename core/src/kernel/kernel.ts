@@ -6,6 +6,7 @@ import { asValue } from 'awilix';
 import Koa from 'koa';
 import type { Server as SocketServer } from 'socket.io';
 import { bearerToken, secretsEqual, type Principal } from './auth.js';
+import { createAuthorizer } from './authorize.js';
 import { ConfigError, describeConfigIssue, type CoreConfig } from './config.js';
 import { createKernelContainer, type Container } from './container.js';
 import { createDatabase, type Database } from './database.js';
@@ -192,7 +193,7 @@ export class Kernel {
       try {
         if (plugin.definition.sockets) {
           const namespace = this.io.of(`/${name}`);
-          guardNamespace(namespace, this.hooks, plugin.runtime.logger);
+          guardNamespace(namespace, this.hooks, plugin.runtime.logger, plugin.definition.socketPermissions);
           plugin.definition.sockets(namespace, plugin.runtime);
         }
         for (const job of plugin.definition.jobs ?? []) this.scheduler.add(name, typeof job === 'function' ? job(plugin.runtime) : job);
@@ -282,6 +283,7 @@ export class Kernel {
   private defineKernelHooks(): void {
     this.hooks.define('auth.resolve', 'bail');
     this.hooks.define('socket.authenticate', 'bail');
+    this.hooks.define('auth.authorize', 'bail');
     this.hooks.define('kernel.started', 'series');
     this.hooks.define('kernel.stopping', 'series');
     const adminToken = this.config.ADMIN_TOKEN;
@@ -353,6 +355,7 @@ export class Kernel {
       config,
       coreConfig: this.config,
       logger,
+      cradle: this.container.cradle,
       register: (registrations) => this.container.register(registrations as never),
       defineHook: (hook, kind) => this.hooks.define(hook, kind as never, name),
       tap: (hook, options, fn) => {
@@ -409,6 +412,7 @@ export class Kernel {
       ctx.state.scope.register({ principal: asValue(principal) });
       return principal;
     };
+    const authorize = createAuthorizer(this.hooks);
     // One flat router: every route is matched once, whichever plugin owns it.
     for (const name of this.order) {
       const plugin = this.active.get(name)!;
@@ -419,7 +423,7 @@ export class Kernel {
         return next();
       };
       try {
-        plugin.definition.routes(new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, this.config.BODY_LIMIT, name, guard), { name, config: plugin.config });
+        plugin.definition.routes(new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, guard), { name, config: plugin.config });
       } catch (err) {
         this.failPlugin(name, 'routes', err as Error);
       }

@@ -26,6 +26,11 @@ export interface RegisterContext<C> {
   config: C;
   coreConfig: CoreConfig;
   logger: Logger;
+  /**
+   * The container's cradle, for hook taps and subscribers to resolve services when they run.
+   * Resolving during register is a mistake: other plugins may not have registered yet.
+   */
+  cradle: Cradle;
   register(registrations: Partial<NameAndRegistrationPair<Cradle>>): void;
   defineHook<K extends HookName>(name: K, kind: HookKindOf<K>): void;
   tap<K extends HookName>(name: K, options: string | TapOptions, fn: TapFn<HookTypes[K]>): void;
@@ -56,6 +61,11 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
   jobs?: Array<JobDefinition | ((runtime: PluginRuntime<z.output<S>>) => JobDefinition)>;
   /** Socket.io namespace `/<name>`, behind the kernel's connection authentication. */
   sockets?(namespace: Namespace, runtime: PluginRuntime<z.output<S>>): void;
+  /**
+   * Socket events that act on a server: event name → permission key. The payload (first
+   * argument) must carry `serverId`; the kernel asks `auth.authorize` before any handler sees it.
+   */
+  socketPermissions?: Record<string, string>;
   init?(runtime: PluginRuntime<z.output<S>>): Promise<void> | void;
   start?(runtime: PluginRuntime<z.output<S>>): Promise<void> | void;
   stop?(runtime: PluginRuntime<z.output<S>>): Promise<void> | void;

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace, type Socket } from 'socket.io';
 import type { Principal } from './auth.js';
+import { createAuthorizer, refusal } from './authorize.js';
 import type { HookBus } from './hooks.js';
 import type { Logger } from './logger.js';
 
@@ -31,7 +32,7 @@ export function createSocketServer(http: HttpServer): SocketServer {
  * Every namespace refuses a connection nobody vouches for: the `socket.authenticate` hook must
  * name a principal, which handlers then find on socket.data.
  */
-export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Logger): void {
+export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Logger, permissions: Record<string, string> = {}): void {
   namespace.use((socket: Socket, next) => {
     const request: SocketAuthRequest = {
       namespace: namespace.name,
@@ -48,6 +49,7 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
           return next(err);
         }
         (socket.data as SocketData).principal = principal;
+        guardEvents(socket, principal, hooks, logger, permissions);
         next();
       })
       .catch((err: Error) => {
@@ -55,6 +57,39 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
         const refusal = new Error('internal_error') as Error & { data?: unknown };
         refusal.data = { code: 'internal_error', message: 'Authentication failed on our side' };
         next(refusal);
+      });
+  });
+}
+
+/**
+ * Server events are checked here, per packet, so a handler never sees one its caller may not
+ * send. A refused event is answered through its acknowledgement when it has one, else with a
+ * `refused` event; either way the handler does not run. (Passing the error to `next` would only
+ * raise an `error` event on the server side, where nobody listens.)
+ */
+function guardEvents(socket: Socket, principal: Principal, hooks: HookBus, logger: Logger, permissions: Record<string, string>): void {
+  if (Object.keys(permissions).length === 0) return;
+  const authorize = createAuthorizer(hooks);
+  socket.use((packet, next) => {
+    const [event, payload] = packet as [string, unknown];
+    const permission = Object.hasOwn(permissions, event) ? permissions[event] : undefined;
+    if (!permission) return next();
+    const ack = packet.length > 1 && typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (v: unknown) => void) : null;
+    const refuse = (code: string, message: string) => {
+      if (ack) ack({ error: { code, message } });
+      else socket.emit('refused', { code, message, event });
+    };
+    const serverId = payload && typeof payload === 'object' ? (payload as { serverId?: unknown }).serverId : undefined;
+    if (typeof serverId !== 'string' || !serverId) return refuse('validation_failed', `${event} needs a serverId`);
+    authorize({ principal, permission, serverId })
+      .then((decision) => {
+        if (decision === 'allow') return next();
+        const err = refusal(decision, permission);
+        refuse(err.code, err.message);
+      })
+      .catch((err: Error) => {
+        logger.error({ err, event }, 'socket authorization failed');
+        refuse('internal_error', 'Authorization failed on our side');
       });
   });
 }

@@ -1,7 +1,11 @@
 import type { PluginDefinition } from '../kernel/plugin.js';
+import { authModule } from './accounts/index.js';
+import { activityModule } from './activity/index.js';
 import { adminModule } from './admin/index.js';
 import { eventsModule } from './events/index.js';
+import { mailModule } from './mail/index.js';
+import { nodesModule } from './nodes/index.js';
 import { templatesModule } from './templates/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
-export const coreModules: PluginDefinition[] = [adminModule, eventsModule, templatesModule];
+export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule];

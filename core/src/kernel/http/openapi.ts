@@ -67,6 +67,7 @@ export class OpenApiBuilder {
       responses['401'] = { description: 'Not authenticated', ...errorRef };
       responses['403'] = { description: 'Not allowed', ...errorRef };
     }
+    if (spec.permission) responses['404'] = { description: 'No such server, or not yours', ...errorRef };
     if (spec.body) responses['413'] = { description: 'Body too large', ...errorRef };
     for (const [code, description] of Object.entries(spec.errors ?? {})) responses[code] = { description, ...errorRef };
     item[spec.method] = {
@@ -78,6 +79,7 @@ export class OpenApiBuilder {
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body, 'input') } } } } : {}),
       responses,
       ...(spec.access === 'public' ? { security: [] } : {}),
+      ...(spec.permission ? { 'x-permission': spec.permission } : {}),
     };
   }
 

@@ -1,7 +1,8 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
-import type { Principal, RouteAccess } from '../auth.js';
+import type { PermissionKey, Principal, RouteAccess } from '../auth.js';
+import { refusal, type Authorizer } from '../authorize.js';
 import type { Container } from '../container.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
 import type { OpenApiBuilder } from './openapi.js';
@@ -30,6 +31,13 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   tags?: string[];
   /** Who may call it; checked before any input is read. */
   access: RouteAccess;
+  /**
+   * A per-server permission key (`control.start`, `file.read`, ...). The route's path must have a
+   * `:serverId` parameter (or the one named by `serverParam`); the kernel asks `auth.authorize`
+   * after authentication and before the handler, so no server route can forget the check.
+   */
+  permission?: PermissionKey;
+  serverParam?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -96,6 +104,7 @@ export class KoaRouteRegistrar implements RouteRegistrar {
     private readonly prefix: string,
     private readonly openapi: OpenApiBuilder,
     private readonly resolvePrincipal: PrincipalResolver,
+    private readonly authorize: Authorizer,
     private readonly defaultBodyLimit: string,
     private readonly tag: string,
     private readonly guard?: Middleware,
@@ -103,11 +112,17 @@ export class KoaRouteRegistrar implements RouteRegistrar {
 
   at(prefix: string): RouteRegistrar {
     if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix)) throw new Error(`route prefix must be under /api, got ${prefix}`);
-    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.defaultBodyLimit, this.tag, this.guard);
+    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.authorize, this.defaultBodyLimit, this.tag, this.guard);
   }
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
     const fullPath = `${this.prefix}${spec.path === '/' ? '' : spec.path}` || '/';
+    const serverParam = spec.serverParam ?? 'serverId';
+    if (spec.permission) {
+      if (spec.access === 'public') throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission cannot be public`);
+      if (!fullPath.split('/').includes(`:${serverParam}`)) throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission needs a :${serverParam} path parameter`);
+    }
+    const authorize = this.authorize;
     this.openapi.addOperation(fullPath, { ...spec, tags: spec.tags ?? [this.tag] } as RouteSpec);
     const status = spec.response.status ?? 200;
     const resolvePrincipal = this.resolvePrincipal;
@@ -119,7 +134,12 @@ export class KoaRouteRegistrar implements RouteRegistrar {
         if (!principal) throw unauthorized();
         if (spec.access === 'admin' && principal.role !== 'admin') throw forbidden('This needs an administrator');
       }
-      const params = parse(spec.params, (koaCtx as unknown as { params: unknown }).params, 'params');
+      const rawParams = (koaCtx as unknown as { params: Record<string, string> }).params;
+      if (spec.permission) {
+        const decision = await authorize({ principal: principal!, permission: spec.permission, serverId: rawParams[serverParam]! });
+        if (decision !== 'allow') throw refusal(decision, spec.permission);
+      }
+      const params = parse(spec.params, rawParams, 'params');
       const query = parse(spec.query, koaCtx.query, 'query');
       const body = parse(spec.body, (koaCtx.request as { body?: unknown }).body, 'body');
       const result = await spec.handler({ params, query, body, ctx, scope: ctx.state.scope, principal });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { publicView } from './repository.js';
-import { allocationView, nodeInput, nodeView, portList } from './schema.js';
+import { allocationView, nodeInput, nodePatch, nodeView, portList } from './schema.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'expected a node id' }) });
 
@@ -40,7 +40,7 @@ export function nodeRoutes(router: RouteRegistrar): void {
     summary: 'Change a node',
     access: 'admin',
     params: idParams,
-    body: nodeInput.partial(),
+    body: nodePatch,
     response: { schema: nodeView },
     errors: { 404: 'No such node', 409: 'A node with this name exists' },
     handler: ({ params, body, scope, principal }) => scope.cradle.nodeService.update(params.id, body, principal!.id),

@@ -1,17 +1,30 @@
 import { z } from 'zod';
 
-export const nodeInput = z.object({
+const hostName = z.string().min(1).max(255).regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'expected a host name or IP address' });
+
+/** The fields of a node, without defaults: a PATCH must leave out what it does not change. */
+const nodeFields = z.object({
   name: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { error: 'letters, digits, spaces and . _ -' }),
-  location: z.string().max(64).default(''),
-  scheme: z.enum(['http', 'https']).default('https'),
-  address: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'expected a host name or IP address' }),
-  agentPort: z.number().int().min(1).max(65535).default(8443),
-  publicAddress: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:[\]-]+$/).optional(),
+  location: z.string().max(64),
+  scheme: z.enum(['http', 'https']),
+  address: hostName,
+  agentPort: z.number().int().min(1).max(65535),
+  publicAddress: hostName,
   memoryMb: z.number().int().min(256).max(16_777_216),
-  memoryOverallocPct: z.number().int().min(-100).max(1000).default(0),
+  memoryOverallocPct: z.number().int().min(-100).max(1000),
   diskMb: z.number().int().min(1024).max(1_073_741_824),
-  diskOverallocPct: z.number().int().min(-100).max(1000).default(0),
+  diskOverallocPct: z.number().int().min(-100).max(1000),
 });
+
+export const nodeInput = nodeFields.extend({
+  location: nodeFields.shape.location.default(''),
+  scheme: nodeFields.shape.scheme.default('https'),
+  agentPort: nodeFields.shape.agentPort.default(8443),
+  publicAddress: hostName.optional(),
+  memoryOverallocPct: nodeFields.shape.memoryOverallocPct.default(0),
+  diskOverallocPct: nodeFields.shape.diskOverallocPct.default(0),
+});
+export const nodePatch = nodeFields.partial();
 export type NodeInput = z.output<typeof nodeInput>;
 
 export const nodeView = z.object({

@@ -33,7 +33,8 @@ for (const database of DATABASES) {
 
       agent = await startAgent({ config: { AGENT_TOKEN: token } });
       await panel.request('PATCH', `/api/nodes/${node.id}`, { body: { agentPort: agent.agent.port } });
-      expect((await panel.request('POST', `/api/nodes/${node.id}/check`)).body).to.deep.equal({ status: 'up' });
+      const firstCheck = (await panel.request('POST', `/api/nodes/${node.id}/check`)).body;
+      expect(firstCheck, JSON.stringify((await panel.request('GET', '/api/events?type=node.down')).body.events.map((e: { data: unknown }) => e.data))).to.deep.equal({ status: 'up' });
       const up = await panel.request('GET', `/api/nodes/${node.id}`);
       expect(up.body.status).to.equal('up');
       expect(Date.parse(up.body.lastSeenAt)).to.be.within(Date.now() - 10_000, Date.now());
@@ -85,3 +86,40 @@ for (const database of DATABASES) {
     });
   });
 }
+
+describe('the local node', function () {
+  this.timeout(90_000);
+  it('registers this machine as a node on first start when Docker answers, runs its agent, and keeps it across restarts', async () => {
+    const { createStorage, freePort, requireDocker } = await import('@conductor/test');
+    await requireDocker();
+    const storage = await createStorage('sqlite');
+    const port = await freePort();
+    const config = { LOCAL_AGENT: 'auto', LOCAL_AGENT_PORT: port };
+    try {
+      let panel = await startPanel({ database: 'sqlite', dataDir: storage.dataDir, config });
+      const nodes = (await panel.request('GET', '/api/nodes')).body.nodes;
+      expect(nodes).to.have.length(1);
+      expect(nodes[0]).to.deep.include({ name: 'local', local: true, status: 'up', agentPort: port, scheme: 'http' });
+      const allocations = (await panel.request('GET', `/api/nodes/${nodes[0].id}/allocations`)).body.allocations;
+      expect(allocations).to.have.length(36);
+      expect(allocations[0]).to.deep.include({ ip: '0.0.0.0', port: 25565 });
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).to.equal(200);
+      await panel.close();
+      let refused = false;
+      try {
+        await fetch(`http://127.0.0.1:${port}/healthz`);
+      } catch {
+        refused = true;
+      }
+      expect(refused, 'the local agent stops with the panel').to.equal(true);
+
+      panel = await startPanel({ database: 'sqlite', dataDir: storage.dataDir, config });
+      const again = (await panel.request('GET', '/api/nodes')).body.nodes;
+      expect(again.map((n: { id: string; status: string }) => [n.id, n.status])).to.deep.equal([[nodes[0].id, 'up']]);
+      await panel.close();
+    } finally {
+      await storage.cleanup();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import type { AuthorizeDecision, AuthorizeRequest } from '../../kernel/auth.js';
+import type { HookBus } from '../../kernel/hooks.js';
+import type { GrantsRepository } from './grants-repo.js';
+import { holds } from './permissions.js';
+
+/**
+ * The `auth.authorize` tap: the server must exist (asked of whoever owns servers), then owners
+ * and admins hold every key and everyone else holds what they were granted. Someone with no key
+ * at all on a server is told it does not exist.
+ */
+export class ServerAuthorization {
+  private readonly hooks: HookBus;
+  private readonly grantsRepository: GrantsRepository;
+
+  constructor({ hooks, grantsRepository }: { hooks: HookBus; grantsRepository: GrantsRepository }) {
+    this.hooks = hooks;
+    this.grantsRepository = grantsRepository;
+  }
+
+  async decide({ principal, permission, serverId }: AuthorizeRequest): Promise<AuthorizeDecision> {
+    const server = await this.hooks.call('auth.serverOwner', serverId);
+    if (!server) return 'not_found';
+    if (principal.role === 'admin' || principal.id === server.ownerId) return 'allow';
+    const keys = await this.permissionsOf(serverId, principal.id);
+    if (keys.length === 0) return 'not_found';
+    return holds(keys, permission) ? 'allow' : 'deny';
+  }
+
+  /** What a non-owner holds on a server: the subuser grant, plus what other plugins add. */
+  async permissionsOf(serverId: string, userId: string): Promise<string[]> {
+    const granted = await this.grantsRepository.permissions(serverId, userId);
+    return this.hooks.call('auth.serverPermissions', granted, { serverId, userId });
+  }
+
+  async isOwnerOrAdmin(serverId: string, principal: { id: string; role: string }): Promise<boolean> {
+    const server = await this.hooks.call('auth.serverOwner', serverId);
+    return Boolean(server && (principal.role === 'admin' || principal.id === server.ownerId));
+  }
+}

@@ -1,0 +1,16 @@
+import type { BailHook, WaterfallHook } from '../../kernel/hooks.js';
+
+/** Hooks the auth module owns; the servers module and the teams plugin tap them. */
+declare module '../../kernel/hooks.js' {
+  interface HookTypes {
+    /**
+     * Who owns this server? `null` when the server does not exist. The servers module answers;
+     * until it exists nobody does, and every server is "not found" to everyone but admins.
+     */
+    'auth.serverOwner': BailHook<[serverId: string], { ownerId: string } | null>;
+    /** The keys a non-owner holds on a server; starts from the subuser grant, teams add theirs. */
+    'auth.serverPermissions': WaterfallHook<string[], [{ serverId: string; userId: string }]>;
+  }
+}
+
+export {};

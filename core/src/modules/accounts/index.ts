@@ -1,0 +1,108 @@
+import { asClass, asValue } from 'awilix';
+import { definePlugin } from '../../kernel/plugin.js';
+import { AccountService } from './account-service.js';
+import { ApiKeyService } from './api-key-service.js';
+import { ApiKeysRepository } from './api-keys-repo.js';
+import { ServerAuthorization } from './authorization.js';
+import { authConfigSchema } from './config.js';
+import './cradle.js';
+import { KeyRing } from './crypto/key-ring.js';
+import { PasswordHasher } from './crypto/password.js';
+import { DevicesRepository } from './devices-repo.js';
+import { GrantsRepository } from './grants-repo.js';
+import './hooks.js';
+import { LoginService } from './login-service.js';
+import { OAuthService } from './oauth/oauth-service.js';
+import { OAuthIdentitiesRepository, OAuthStatesRepository } from './oauth/oauth-states-repo.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RecoveryCodesRepository } from './recovery-codes-repo.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { adminAccountRoutes } from './routes/admin-routes.js';
+import { apiKeyRoutes } from './routes/api-key-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
+import { securityRoutes } from './routes/security-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { subuserRoutes } from './routes/subuser-routes.js';
+import { twoFactorRoutes } from './routes/two-factor-routes.js';
+import { SecurityLogRepository } from './security-log-repo.js';
+import { SessionService } from './session-service.js';
+import { SessionsRepository } from './sessions-repo.js';
+import { SocketSessions } from './socket-sessions.js';
+import { AuthSettingsRepository } from './settings-repo.js';
+import { tapKernelHooks } from './taps.js';
+import { TokensRepository } from './tokens-repo.js';
+import { TwoFactorService } from './two-factor-service.js';
+import { UsersRepository } from './users-repo.js';
+
+/**
+ * Accounts and security: users, sessions, API keys, two-factor, brute-force protection, the
+ * security log, subusers, OAuth sign-in, and the per-server permission check every server route goes through.
+ * Named `auth`, so its routes are /api/auth/...
+ */
+export const authModule = definePlugin({
+  manifest: { name: 'auth', version: '0.1.0', description: 'Accounts and security', dependsOn: ['mail'] },
+  configSchema: authConfigSchema,
+  register(ctx) {
+    ctx.register({
+      authConfig: asValue(ctx.config),
+      keyRing: asClass(KeyRing).singleton(),
+      passwordHasher: asClass(PasswordHasher).singleton(),
+      usersRepository: asClass(UsersRepository).singleton(),
+      sessionsRepository: asClass(SessionsRepository).singleton(),
+      tokensRepository: asClass(TokensRepository).singleton(),
+      recoveryCodesRepository: asClass(RecoveryCodesRepository).singleton(),
+      apiKeysRepository: asClass(ApiKeysRepository).singleton(),
+      devicesRepository: asClass(DevicesRepository).singleton(),
+      securityLogRepository: asClass(SecurityLogRepository).singleton(),
+      authSettingsRepository: asClass(AuthSettingsRepository).singleton(),
+      grantsRepository: asClass(GrantsRepository).singleton(),
+      rateLimiter: asClass(RateLimiter).singleton(),
+      socketSessions: asClass(SocketSessions).singleton(),
+      sessionService: asClass(SessionService).singleton(),
+      apiKeyService: asClass(ApiKeyService).singleton(),
+      twoFactorService: asClass(TwoFactorService).singleton(),
+      loginService: asClass(LoginService).singleton(),
+      accountService: asClass(AccountService).singleton(),
+      serverAuthorization: asClass(ServerAuthorization).singleton(),
+      oauthStatesRepository: asClass(OAuthStatesRepository).singleton(),
+      oauthIdentitiesRepository: asClass(OAuthIdentitiesRepository).singleton(),
+      oauthService: asClass(OAuthService).singleton(),
+    });
+    ctx.defineHook('auth.serverOwner', 'bail');
+    ctx.defineHook('auth.serverPermissions', 'waterfall');
+    tapKernelHooks(ctx);
+  },
+  migrations: new URL('./migrations/', import.meta.url),
+  routes(router) {
+    sessionRoutes(router);
+    accountRoutes(router);
+    twoFactorRoutes(router);
+    apiKeyRoutes(router);
+    securityRoutes(router);
+    subuserRoutes(router);
+    oauthRoutes(router);
+    adminAccountRoutes(router);
+  },
+  jobs: [
+    (runtime) => ({
+      id: 'cleanup',
+      cron: '17 * * * *',
+      run: async () => {
+        const { sessionsRepository, tokensRepository, rateLimiter, oauthStatesRepository } = runtime.cradle;
+        await oauthStatesRepository.deleteExpired();
+        await sessionsRepository.deleteExpired();
+        await tokensRepository.deleteExpired();
+        await rateLimiter.deleteStale(2 * 86_400_000);
+      },
+    }),
+  ],
+  async init(runtime) {
+    await runtime.cradle.keyRing.load();
+    await runtime.cradle.authSettingsRepository.checkKeyFingerprint(runtime.cradle.keyRing.mac('fingerprint', 'conductor'));
+  },
+  async start(runtime) {
+    if ((await runtime.cradle.usersRepository.count()) === 0) {
+      runtime.logger.warn('No accounts yet. Create the first administrator with: npm run cli -- user:create --email you@example.com --password <password> --admin');
+    }
+  },
+});

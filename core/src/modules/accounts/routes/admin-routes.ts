@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { conflict, notFound } from '../../../kernel/errors.js';
+import type { RouteRegistrar } from '../../../kernel/http/route.js';
+import { originOf } from '../request-origin.js';
+import { authSettingsSchema } from '../settings-repo.js';
+import { email, password, publicUser, toPublicUser } from './schemas.js';
+
+const userId = z.object({ id: z.uuid() });
+
+/** Users and account settings, under /api/admin. */
+export function adminAccountRoutes(router: RouteRegistrar): void {
+  const admin = router.at('/api/admin');
+  admin.route({
+    method: 'get',
+    path: '/settings/auth',
+    summary: 'Account settings: open registration, required two-factor',
+    access: 'admin',
+    response: { schema: authSettingsSchema },
+    handler: ({ scope }) => scope.cradle.authSettingsRepository.get(),
+  });
+  admin.route({
+    method: 'patch',
+    path: '/settings/auth',
+    summary: 'Change account settings',
+    access: 'admin',
+    body: authSettingsSchema.partial(),
+    response: { schema: authSettingsSchema },
+    handler: ({ body, scope }) => scope.cradle.authSettingsRepository.update(body),
+  });
+  admin.route({
+    method: 'get',
+    path: '/users',
+    summary: 'Every account',
+    access: 'admin',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) }),
+    response: { schema: z.object({ users: z.array(publicUser) }) },
+    handler: async ({ query, scope }) => ({ users: (await scope.cradle.usersRepository.list(query.limit, query.offset)).map(toPublicUser) }),
+  });
+  admin.route({
+    method: 'post',
+    path: '/users',
+    summary: 'Create an account (works when registration is closed); its email counts as verified',
+    access: 'admin',
+    body: z.object({ email, password, role: z.enum(['admin', 'user']).default('user') }),
+    response: { status: 201, schema: z.object({ user: publicUser }) },
+    errors: { 409: 'email_taken' },
+    handler: async ({ body, ctx, scope }) => ({ user: toPublicUser(await scope.cradle.accountService.createUser({ ...body, emailVerified: true }, originOf(ctx))) }),
+  });
+  admin.route({
+    method: 'patch',
+    path: '/users/:id',
+    summary: 'Change a role or lift a lock',
+    access: 'admin',
+    params: userId,
+    body: z.object({ role: z.enum(['admin', 'user']).optional(), unlock: z.literal(true).optional() }),
+    response: { schema: z.object({ user: publicUser }) },
+    errors: { 404: 'not_found', 409: 'last_admin' },
+    handler: async ({ params, body, scope }) => {
+      const repo = scope.cradle.usersRepository;
+      const user = await repo.byId(params.id);
+      if (!user) throw notFound('No such user');
+      if (body.role === 'user' && user.role === 'admin' && (await repo.countAdmins()) <= 1) throw conflict('last_admin', 'The last administrator cannot lose the role');
+      await repo.update(user.id, { ...(body.role ? { role: body.role } : {}), ...(body.unlock ? { lockedUntil: null, failedLogins: 0 } : {}) });
+      return { user: toPublicUser((await repo.byId(user.id))!) };
+    },
+  });
+  admin.route({
+    method: 'delete',
+    path: '/users/:id',
+    summary: 'Delete an account',
+    access: 'admin',
+    params: userId,
+    response: { status: 204 },
+    errors: { 404: 'not_found', 409: 'last_admin' },
+    handler: async ({ params, scope }) => {
+      const user = await scope.cradle.usersRepository.byId(params.id);
+      if (!user) throw notFound('No such user');
+      await scope.cradle.accountService.deleteAccount(user, undefined, true);
+    },
+  });
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { Principal } from '../../../kernel/auth.js';
+import type { Container } from '../../../kernel/container.js';
+import { AppError, conflict, notFound } from '../../../kernel/errors.js';
+import type { RouteRegistrar } from '../../../kernel/http/route.js';
+import { holds, isGrantable } from '../permissions.js';
+
+const permissions = z
+  .array(z.string().refine(isGrantable, { error: 'unknown permission key' }))
+  .min(1)
+  .max(100)
+  .describe('Permission keys such as control.start or file.*');
+const grant = z.object({ userId: z.string(), email: z.string(), permissions: z.array(z.string()), createdAt: z.string() });
+const serverParams = z.object({ serverId: z.string().min(1).max(64) });
+const subuserParams = serverParams.extend({ userId: z.uuid() });
+
+/** Nobody hands out more than they hold: a subuser with user.create grants only its own keys. */
+async function assertCanGrant(scope: Container, principal: Principal, serverId: string, keys: string[]): Promise<void> {
+  const authz = scope.cradle.serverAuthorization;
+  if (await authz.isOwnerOrAdmin(serverId, principal)) return;
+  const own = await authz.permissionsOf(serverId, principal.id);
+  const missing = keys.filter((k) => !(k.endsWith('.*') ? own.includes(k) : holds(own, k)));
+  if (missing.length) throw new AppError(403, 'forbidden', `You cannot grant permissions you do not hold: ${missing.join(', ')}`, { missing });
+}
+
+/** Subusers of a server: other accounts with some of its permission keys. */
+export function subuserRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get',
+    path: '/servers/:serverId/subusers',
+    summary: 'Subusers of a server and their permission keys',
+    access: 'user',
+    permission: 'user.read',
+    params: serverParams,
+    response: { schema: z.object({ subusers: z.array(grant) }) },
+    handler: async ({ params, scope }) => ({ subusers: (await scope.cradle.grantsRepository.list(params.serverId)).map(({ serverId: _s, ...g }) => g) }),
+  });
+  router.route({
+    method: 'post',
+    path: '/servers/:serverId/subusers',
+    summary: 'Give an existing account permission keys on this server',
+    access: 'user',
+    permission: 'user.create',
+    params: serverParams,
+    body: z.object({ email: z.string().max(320), permissions }),
+    response: { status: 201, schema: z.object({ subuser: grant }) },
+    errors: { 404: 'not_found: no such server, or no account with that email', 409: 'already_subuser or is_owner' },
+    handler: async ({ params, body, scope, principal }) => {
+      const user = await scope.cradle.usersRepository.byEmail(body.email);
+      if (!user) throw notFound('No account uses that email address', 'user_not_found');
+      const owner = await scope.cradle.hooks.call('auth.serverOwner', params.serverId);
+      if (owner?.ownerId === user.id) throw conflict('is_owner', 'The owner already holds every permission');
+      if ((await scope.cradle.grantsRepository.permissions(params.serverId, user.id)).length) throw conflict('already_subuser', 'This account is already a subuser; change its permissions instead');
+      await assertCanGrant(scope, principal!, params.serverId, body.permissions);
+      await scope.cradle.grantsRepository.put(params.serverId, user.id, body.permissions);
+      const created = (await scope.cradle.grantsRepository.list(params.serverId)).find((g) => g.userId === user.id)!;
+      return { subuser: { userId: created.userId, email: created.email, permissions: created.permissions, createdAt: created.createdAt } };
+    },
+  });
+  router.route({
+    method: 'put',
+    path: '/servers/:serverId/subusers/:userId',
+    summary: "Replace a subuser's permission keys",
+    access: 'user',
+    permission: 'user.update',
+    params: subuserParams,
+    body: z.object({ permissions }),
+    response: { status: 204 },
+    handler: async ({ params, body, scope, principal }) => {
+      if (!(await scope.cradle.grantsRepository.permissions(params.serverId, params.userId)).length) throw notFound('No such subuser');
+      await assertCanGrant(scope, principal!, params.serverId, body.permissions);
+      await scope.cradle.grantsRepository.put(params.serverId, params.userId, body.permissions);
+    },
+  });
+  router.route({
+    method: 'delete',
+    path: '/servers/:serverId/subusers/:userId',
+    summary: 'Remove a subuser',
+    access: 'user',
+    permission: 'user.delete',
+    params: subuserParams,
+    response: { status: 204 },
+    handler: async ({ params, scope }) => {
+      if (!(await scope.cradle.grantsRepository.remove(params.serverId, params.userId))) throw notFound('No such subuser');
+    },
+  });
+}

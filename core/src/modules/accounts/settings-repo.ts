@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { parseJsonColumn, type Database } from '../../kernel/database.js';
+
+export const authSettingsSchema = z.object({
+  registrationOpen: z.boolean().describe('Anyone may sign up; when false only admins create accounts'),
+  requireTwoFactor: z.enum(['off', 'admins', 'everyone']).describe('Who must enrol a second factor before using the panel'),
+});
+
+export type AuthSettings = z.output<typeof authSettingsSchema>;
+
+const DEFAULTS: AuthSettings = { registrationOpen: true, requireTwoFactor: 'off' };
+
+/** Settings an admin changes at runtime, kept in the database so every panel sees them. */
+export class AuthSettingsRepository {
+  private readonly db: Database;
+
+  constructor({ db }: { db: Database }) {
+    this.db = db;
+  }
+
+  async get(): Promise<AuthSettings> {
+    const rows = (await this.db('auth_settings').select('key', 'value')) as Array<{ key: string; value: unknown }>;
+    // Wrapped in an object: PostgreSQL hands back a bare JSON string already parsed, SQLite does not.
+    const stored = Object.fromEntries(rows.map((r) => [r.key, parseJsonColumn<{ value: unknown }>(r.value).value]));
+    return authSettingsSchema.parse({ ...DEFAULTS, ...stored });
+  }
+
+  /**
+   * Remembers a fingerprint of the secret key on first boot and refuses a different one later:
+   * with the wrong key every TOTP secret would silently fail to decrypt.
+   */
+  async checkKeyFingerprint(fingerprint: string): Promise<void> {
+    await this.db('auth_settings').insert({ key: 'keyFingerprint', value: JSON.stringify({ value: fingerprint }) }).onConflict('key').ignore();
+    const row = (await this.db('auth_settings').where({ key: 'keyFingerprint' }).first()) as { value: unknown };
+    if (parseJsonColumn<{ value: string }>(row.value).value !== fingerprint) {
+      throw new Error('SECRET_KEY is not the key this database was set up with (secrets encrypted with the old key would not decrypt); restore the old SECRET_KEY or DATA_DIR/secret.key');
+    }
+  }
+
+  async update(changes: Partial<AuthSettings>): Promise<AuthSettings> {
+    await this.db.transaction(async (trx) => {
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined) continue;
+        await trx('auth_settings').insert({ key, value: JSON.stringify({ value }) }).onConflict('key').merge();
+      }
+    });
+    return this.get();
+  }
+}

@@ -1,0 +1,43 @@
+import { asClass } from 'awilix';
+import { z } from 'zod';
+import { definePlugin } from '../../kernel/plugin.js';
+import { ActivityLog } from './activity-log.js';
+
+declare module '../../kernel/container.js' {
+  interface Cradle {
+    activityLog: ActivityLog;
+  }
+}
+
+const entry = z.object({
+  id: z.number().int(),
+  serverId: z.string(),
+  actorId: z.string().nullable(),
+  actor: z.string().nullable().describe('Who it was when it happened'),
+  action: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  ip: z.string().nullable(),
+  createdAt: z.string().describe('UTC'),
+});
+
+/** The per-server activity log, readable by whoever holds `activity.read` on the server. */
+export const activityModule = definePlugin({
+  manifest: { name: 'activity', version: '0.1.0', description: 'Per-server activity log' },
+  register(ctx) {
+    ctx.register({ activityLog: asClass(ActivityLog).singleton() });
+  },
+  migrations: new URL('./migrations/', import.meta.url),
+  routes(router) {
+    router.route({
+      method: 'get',
+      path: '/servers/:serverId',
+      summary: "A server's activity: who did what, newest first",
+      access: 'user',
+      permission: 'activity.read',
+      params: z.object({ serverId: z.string().min(1).max(64) }),
+      query: z.object({ before: z.coerce.number().int().min(1).optional().describe('Cursor: the smallest id of the previous page'), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      response: { schema: z.object({ activity: z.array(entry) }) },
+      handler: async ({ params, query, scope }) => ({ activity: await scope.cradle.activityLog.list(params.serverId, query) }),
+    });
+  },
+});
