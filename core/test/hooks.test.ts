@@ -107,7 +107,7 @@ describe('hook bus', () => {
 
     it('lets a dependent plugin adjust what the owner computes, and drops its taps if it fails', async () => {
       const owner = definePlugin({
-        manifest: { name: 'servers', version: '1.0.0' },
+        manifest: { name: 'spec-owner', version: '1.0.0' },
         register: (ctx) => ctx.defineHook('test.spec', 'waterfall'),
         routes: (r) =>
           r.route({
@@ -121,22 +121,22 @@ describe('hook bus', () => {
           }),
       });
       const overhead = definePlugin({
-        manifest: { name: 'overhead', version: '1.0.0', dependsOn: ['servers'] },
+        manifest: { name: 'overhead', version: '1.0.0', dependsOn: ['spec-owner'] },
         register: (ctx) => ctx.tap('test.spec', 'jvm-overhead', (spec) => ({ memoryMb: spec.memoryMb + 256, notes: [...spec.notes, 'overhead'] })),
       });
       const failing = definePlugin({
-        manifest: { name: 'failing', version: '1.0.0', dependsOn: ['servers'] },
+        manifest: { name: 'failing', version: '1.0.0', dependsOn: ['spec-owner'] },
         register: (ctx) => ctx.tap('test.spec', 'zero', () => ({ memoryMb: 0, notes: ['failing'] })),
         init: () => {
           throw new Error('nope');
         },
       });
       panel = await startPanel({ database: 'sqlite', plugins: [owner, overhead, failing] });
-      const res = await panel.request('POST', '/api/servers/preview', { body: { memoryMb: 1024 } });
+      const res = await panel.request('POST', '/api/spec-owner/preview', { body: { memoryMb: 1024 } });
       expect(res.status).to.equal(200);
       expect(res.body).to.deep.equal({ memoryMb: 1280, notes: ['overhead'] });
       const hooks = (await panel.request('GET', '/api/admin/hooks')).body.hooks as Array<{ name: string; owner: string; taps: string[] }>;
-      expect(hooks.find((h) => h.name === 'test.spec')).to.deep.equal({ name: 'test.spec', kind: 'waterfall', owner: 'servers', taps: ['jvm-overhead'] });
+      expect(hooks.find((h) => h.name === 'test.spec')).to.deep.equal({ name: 'test.spec', kind: 'waterfall', owner: 'spec-owner', taps: ['jvm-overhead'] });
     });
 
     it('fails a plugin that taps a hook whose owner it does not depend on', async () => {

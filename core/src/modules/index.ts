@@ -4,8 +4,10 @@ import { activityModule } from './activity/index.js';
 import { adminModule } from './admin/index.js';
 import { eventsModule } from './events/index.js';
 import { mailModule } from './mail/index.js';
+import { conductorModule } from './conductor/index.js';
 import { nodesModule } from './nodes/index.js';
+import { serversModule } from './servers/index.js';
 import { templatesModule } from './templates/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
-export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule];
+export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule, serversModule, conductorModule];

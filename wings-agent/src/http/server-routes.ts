@@ -62,6 +62,10 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
   router.get('/servers/:id/stats', (ctx) => {
     ctx.body = { stats: runtime(ctx).latestStats() };
   });
+  router.get('/stats', (ctx) => {
+    // Every server's latest sample in one call: what the panel's fleet figures are made of.
+    ctx.body = { stats: manager.list().map((r) => r.latestStats()).filter((s) => s !== null) };
+  });
   router.get('/events', (ctx) => {
     const { after, limit } = validate(z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }), ctx.query, 'query');
     ctx.body = { events: journal.since(after, limit) };

@@ -16,6 +16,15 @@ export class AgentClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
+  /** For the stream connection, which speaks socket.io rather than REST. */
+  get baseUrl(): string {
+    return this.endpoint.baseUrl;
+  }
+
+  get token(): string {
+    return this.endpoint.token;
+  }
+
   health(): Promise<{ status: string; docker: string; version: string }> {
     return this.call('GET', '/healthz', undefined, false);
   }
@@ -50,6 +59,10 @@ export class AgentClient {
 
   stats(id: string): Promise<{ stats: ServerStats | null }> {
     return this.call('GET', `/api/servers/${id}/stats`);
+  }
+
+  allStats(): Promise<{ stats: ServerStats[] }> {
+    return this.call('GET', '/api/stats');
   }
 
   events(after: number, limit = 500): Promise<{ events: AgentEvent[] }> {

@@ -20,6 +20,8 @@ export interface CreatedNode {
   configureCommand: string;
 }
 
+const PANEL_RECORDED = new Set(['server.deleted']);
+
 const newToken = () => `cdn_${randomBytes(32).toString('base64url')}`;
 
 /** The conductor's node registry: nodes, their tokens, health and allocations. */
@@ -135,7 +137,11 @@ export class NodeService {
       const { events } = await client.events(seq, 500);
       if (events.length === 0) return;
       await this.db.transaction(async (trx) => {
-        for (const e of events) await this.events.append(trx, { type: e.type, serverId: e.serverId, nodeId: node.id, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) });
+        for (const e of events) {
+          // The panel records a deletion itself (with who did it); the agent's copy would be a duplicate.
+          if (PANEL_RECORDED.has(e.type)) continue;
+          await this.events.append(trx, { type: e.type, serverId: e.serverId, nodeId: node.id, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) });
+        }
         seq = events[events.length - 1]!.seq;
         await this.repository.setEventsSeq(node.id, seq, trx);
       });

@@ -5,7 +5,7 @@ import type { Browser } from './browser.js';
 import { openSocket, startAccountsPanel, type AccountsPanel } from './fixtures.js';
 import { serversFixture } from './servers-fixture.js';
 
-const socketOf = (t: AccountsPanel, b: Browser) => openSocket(t, b, '/servers');
+const socketOf = (t: AccountsPanel, b: Browser) => openSocket(t, b, '/fixture-servers');
 
 for (const database of DATABASES) {
   describe(`accounts: per-server permissions, subusers, activity (${database})`, () => {
@@ -28,13 +28,13 @@ for (const database of DATABASES) {
       stranger = await t.signIn('stranger@example.com');
       helper = await t.signIn('helper@example.com');
       admin = await t.signIn('admin@example.com');
-      expect((await owner.post('/api/servers', { id: 'srv-1', name: 'Secret Survival' })).status).to.equal(201);
+      expect((await owner.post('/api/fixture-servers', { id: 'srv-1', name: 'Secret Survival' })).status).to.equal(201);
     });
     after(() => t.close());
 
     it('lets the owner read and start the server, and records who did it', async () => {
-      expect((await owner.get('/api/servers/srv-1')).body).to.deep.equal({ id: 'srv-1', name: 'Secret Survival', state: 'stopped' });
-      expect((await owner.post('/api/servers/srv-1/start')).body).to.deep.equal({ state: 'running' });
+      expect((await owner.get('/api/fixture-servers/srv-1')).body).to.deep.equal({ id: 'srv-1', name: 'Secret Survival', state: 'stopped' });
+      expect((await owner.post('/api/fixture-servers/srv-1/start')).body).to.deep.equal({ state: 'running' });
       const activity = (await owner.get('/api/activity/servers/srv-1')).body.activity;
       expect(activity).to.have.length(1);
       expect(activity[0]).to.deep.include({ serverId: 'srv-1', actor: 'owner@example.com', action: 'server.power.start', ip: '127.0.0.1' });
@@ -43,8 +43,8 @@ for (const database of DATABASES) {
     it("answers a stranger 404 for another user's server, its activity and its subusers, with no data in the body, and runs no handler", async () => {
       const handledBefore = fixture.handled.length;
       for (const [method, path] of [
-        ['GET', '/api/servers/srv-1'],
-        ['POST', '/api/servers/srv-1/start'],
+        ['GET', '/api/fixture-servers/srv-1'],
+        ['POST', '/api/fixture-servers/srv-1/start'],
         ['GET', '/api/activity/servers/srv-1'],
         ['GET', '/api/auth/servers/srv-1/subusers'],
       ] as const) {
@@ -54,7 +54,7 @@ for (const database of DATABASES) {
       }
       expect(fixture.handled.length).to.equal(handledBefore);
       // A server that does not exist looks exactly the same.
-      expect((await stranger.get('/api/servers/srv-404')).body).to.deep.equal((await stranger.get('/api/servers/srv-1')).body);
+      expect((await stranger.get('/api/fixture-servers/srv-404')).body).to.deep.equal((await stranger.get('/api/fixture-servers/srv-1')).body);
     });
 
     it("never shows one user another user's security log", async () => {
@@ -70,9 +70,9 @@ for (const database of DATABASES) {
       const grant = await owner.post('/api/auth/servers/srv-1/subusers', { email: 'HELPER@example.com', permissions: ['control.console', 'activity.read'] });
       expect(grant.status).to.equal(201);
       expect(grant.body.subuser).to.deep.include({ userId: helperId, permissions: ['control.console', 'activity.read'] });
-      expect((await helper.get('/api/servers/srv-1')).status).to.equal(200);
+      expect((await helper.get('/api/fixture-servers/srv-1')).status).to.equal(200);
       expect((await helper.get('/api/activity/servers/srv-1')).status).to.equal(200);
-      const start = await helper.post('/api/servers/srv-1/start');
+      const start = await helper.post('/api/fixture-servers/srv-1/start');
       expect(start.status).to.equal(403);
       expect(start.body.error).to.deep.include({ code: 'forbidden', details: { permission: 'control.start' } });
       const subusers = await helper.get('/api/auth/servers/srv-1/subusers');
@@ -84,12 +84,12 @@ for (const database of DATABASES) {
       const res = await helper.post('/api/auth/servers/srv-1/subusers', { email: 'stranger@example.com', permissions: ['control.start'] });
       expect(res.status).to.equal(403);
       expect(res.body.error.details).to.deep.equal({ missing: ['control.start'] });
-      expect((await stranger.get('/api/servers/srv-1')).status).to.equal(404);
+      expect((await stranger.get('/api/fixture-servers/srv-1')).status).to.equal(404);
       const ok = await helper.post('/api/auth/servers/srv-1/subusers', { email: 'stranger@example.com', permissions: ['control.console'] });
       expect(ok.status).to.equal(201);
-      expect((await stranger.get('/api/servers/srv-1')).status).to.equal(200);
+      expect((await stranger.get('/api/fixture-servers/srv-1')).status).to.equal(200);
       expect((await owner.request('DELETE', '/api/auth/servers/srv-1/subusers/' + ok.body.subuser.userId)).status).to.equal(204);
-      expect((await stranger.get('/api/servers/srv-1')).status).to.equal(404);
+      expect((await stranger.get('/api/fixture-servers/srv-1')).status).to.equal(404);
     });
 
     it('adds keys another plugin grants through auth.serverPermissions (the teams plugin later)', async () => {
@@ -99,7 +99,7 @@ for (const database of DATABASES) {
       expect((await b.get('/api/activity/servers/srv-1')).status).to.equal(404);
       fixture.teamKeys.set(`srv-1:${teammate}`, ['activity.read']);
       expect((await b.get('/api/activity/servers/srv-1')).status).to.equal(200);
-      expect((await b.get('/api/servers/srv-1')).status).to.equal(403);
+      expect((await b.get('/api/fixture-servers/srv-1')).status).to.equal(403);
       expect(adminId).to.be.a('string');
     });
 
@@ -110,9 +110,9 @@ for (const database of DATABASES) {
     });
 
     it('lets admins use every key on any server, but not on one that does not exist', async () => {
-      expect((await admin.get('/api/servers/srv-1')).status).to.equal(200);
+      expect((await admin.get('/api/fixture-servers/srv-1')).status).to.equal(200);
       expect((await admin.get('/api/activity/servers/srv-1')).status).to.equal(200);
-      expect((await admin.get('/api/servers/nope')).status).to.equal(404);
+      expect((await admin.get('/api/fixture-servers/nope')).status).to.equal(404);
     });
 
     it('checks socket events in the same place: refused events never reach the handler', async () => {

@@ -21,7 +21,7 @@ export function serversFixture() {
   const teamKeys = new Map<string, string[]>();
   const handled: string[] = [];
   const plugin = definePlugin({
-    manifest: { name: 'servers', version: '0.0.0', dependsOn: ['auth', 'activity'] },
+    manifest: { name: 'fixture-servers', version: '0.0.0', dependsOn: ['auth', 'activity'] },
     register(ctx) {
       ctx.tap('auth.serverOwner', 'servers-fixture', (serverId) => {
         const server = servers.get(serverId);

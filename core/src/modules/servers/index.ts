@@ -1,0 +1,94 @@
+import { asClass } from 'awilix';
+import { z } from 'zod';
+import { definePlugin } from '../../kernel/plugin.js';
+import type { ServerState } from '../../protocol/server-state.js';
+import { ServerBulk } from './bulk.js';
+import { PANEL_SOCKET, ServerRelay } from './relay.js';
+import { ServerRepository } from './repository.js';
+import { serverRoutes } from './routes.js';
+import { ServerService } from './service.js';
+
+declare module '../../kernel/container.js' {
+  interface Cradle {
+    serverService: ServerService;
+    serverRepository: ServerRepository;
+    serverRelay: ServerRelay;
+    serverBulk: ServerBulk;
+  }
+}
+
+// Agent events that change what the panel shows as a server's state.
+const STATE_AFTER: Record<string, ServerState> = {
+  'server.installing': 'installing',
+  'server.installed': 'offline',
+  'server.install_failed': 'offline',
+  'server.starting': 'starting',
+  'server.started': 'running',
+  'server.stopping': 'stopping',
+  'server.stopped': 'offline',
+  'server.crashed': 'offline',
+};
+
+const command = z.object({ serverId: z.string(), command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/) });
+
+/** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
+export const serversModule = definePlugin({
+  manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'templates', 'nodes'] },
+  migrations: new URL('./migrations/', import.meta.url),
+  register(ctx) {
+    ctx.register({
+      serverRepository: asClass(ServerRepository).singleton(),
+      serverService: asClass(ServerService).singleton(),
+      serverRelay: asClass(ServerRelay).singleton(),
+      serverBulk: asClass(ServerBulk).singleton(),
+    });
+    ctx.defineHook('server.beforeCreate', 'waterfall');
+    ctx.defineHook('server.beforeStart', 'bail');
+    ctx.defineHook('node.placement', 'bail');
+    ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
+      // undefined, not null, for a server this module does not know: other taps may know it.
+      const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
+      return ownerId ? { ownerId } : undefined;
+    });
+    // The state mirror follows the event log, in the delivery transaction: it can lag, never skip.
+    ctx.subscribe('servers.state', {
+      types: Object.keys(STATE_AFTER),
+      from: 'now',
+      handler: async (event, trx) => {
+        if (event.serverId) await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
+      },
+    });
+  },
+  routes: serverRoutes,
+  socketPermissions: { [PANEL_SOCKET.subscribe]: 'control.console', [PANEL_SOCKET.command]: 'control.console' },
+  sockets(namespace, { cradle }) {
+    cradle.serverRelay.attach(namespace);
+    namespace.on('connection', (socket) => {
+      socket.on(PANEL_SOCKET.subscribe, async (payload: { serverId: string }, ack?: (reply: unknown) => void) => {
+        try {
+          const snapshot = await cradle.serverRelay.watch(payload.serverId);
+          await socket.join(`server:${payload.serverId}`);
+          ack?.(snapshot);
+        } catch (err) {
+          ack?.({ error: { code: 'node_unreachable', message: (err as Error).message } });
+        }
+      });
+      socket.on(PANEL_SOCKET.unsubscribe, (payload: { serverId?: string }) => {
+        if (typeof payload?.serverId === 'string') void socket.leave(`server:${payload.serverId}`);
+      });
+      socket.on(PANEL_SOCKET.command, async (payload: unknown, ack?: (reply: unknown) => void) => {
+        const parsed = command.safeParse(payload);
+        if (!parsed.success) return ack?.({ error: { code: 'validation_failed', message: parsed.error.issues[0]!.message } });
+        try {
+          await cradle.serverService.command(parsed.data.serverId, parsed.data.command);
+          ack?.({ ok: true });
+        } catch (err) {
+          ack?.({ error: { code: (err as { code?: string }).code ?? 'internal_error', message: (err as Error).message } });
+        }
+      });
+    });
+  },
+  async stop({ cradle }) {
+    await cradle.serverRelay.close();
+  },
+});

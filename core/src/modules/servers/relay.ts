@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { Namespace } from 'socket.io';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { AGENT_SOCKET, type ServerStats } from '../../protocol/index.js';
+import type { NodeService } from '../nodes/service.js';
+import type { ServerRepository } from './repository.js';
+
+/** Panel ↔ browser socket event names (namespace `/servers`). */
+export const PANEL_SOCKET = {
+  subscribe: 'server:subscribe',
+  unsubscribe: 'server:unsubscribe',
+  command: 'server:command',
+  console: 'server:console',
+  stats: 'server:stats',
+  state: 'server:state',
+  installOutput: 'server:install-output',
+} as const;
+
+const room = (serverId: string) => `server:${serverId}`;
+
+/**
+ * Console, stats and state from agents to browsers. One socket per node and one agent
+ * subscription per server, however many people watch: the agent streams once, the panel fans out.
+ */
+export class ServerRelay {
+  private namespace: Namespace | null = null;
+  private readonly upstream = new Map<string, ClientSocket>();
+  private readonly subscribed = new Set<string>();
+  private readonly deps: { nodeService: NodeService; serverRepository: ServerRepository; logger: Logger };
+
+  constructor(deps: ServerRelay['deps']) {
+    this.deps = deps;
+  }
+
+  attach(namespace: Namespace): void {
+    this.namespace = namespace;
+    namespace.adapter.on('delete-room', (name: string) => {
+      if (name.startsWith('server:')) void this.release(name.slice('server:'.length));
+    });
+  }
+
+  /** Joins the viewer to the server's room; answers with recent console lines, state and stats. */
+  async watch(serverId: string): Promise<{ lines: string[]; state: string; stats: ServerStats | null }> {
+    const server = await this.deps.serverRepository.get(serverId);
+    if (!server) throw new Error('server not found');
+    const socket = await this.socketFor(server.nodeId);
+    const reply = (await socket.timeout(10_000).emitWithAck(AGENT_SOCKET.subscribe, { serverId })) as { lines?: string[]; state?: string; stats?: ServerStats | null; error?: { message: string } };
+    if (reply.error) throw new Error(reply.error.message);
+    this.subscribed.add(serverId);
+    return { lines: reply.lines ?? [], state: reply.state ?? server.state, stats: reply.stats ?? null };
+  }
+
+  /** How many upstream subscriptions exist: one per watched server. */
+  upstreamCount(): number {
+    return this.subscribed.size;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.upstream.values()) socket.close();
+    this.upstream.clear();
+    this.subscribed.clear();
+  }
+
+  private async release(serverId: string): Promise<void> {
+    if (!this.subscribed.delete(serverId)) return;
+    const server = await this.deps.serverRepository.get(serverId);
+    const socket = server ? this.upstream.get(server.nodeId) : undefined;
+    socket?.emit(AGENT_SOCKET.unsubscribe, { serverId });
+  }
+
+  private async socketFor(nodeId: string): Promise<ClientSocket> {
+    const existing = this.upstream.get(nodeId);
+    if (existing?.connected) return existing;
+    existing?.close();
+    const node = await this.deps.nodeService.get(nodeId);
+    const client = this.deps.nodeService.client(node);
+    const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: true });
+    const fanOut = (event: string) => (message: { serverId: string }) => this.namespace?.to(room(message.serverId)).emit(event, message);
+    socket.on(AGENT_SOCKET.console, fanOut(PANEL_SOCKET.console));
+    socket.on(AGENT_SOCKET.stats, fanOut(PANEL_SOCKET.stats));
+    socket.on(AGENT_SOCKET.state, fanOut(PANEL_SOCKET.state));
+    socket.on(AGENT_SOCKET.installOutput, fanOut(PANEL_SOCKET.installOutput));
+    socket.on('connect', () => {
+      // After a reconnect (agent restart) the agent has forgotten our rooms: subscribe again.
+      for (const serverId of this.subscribed) socket.emit(AGENT_SOCKET.subscribe, { serverId }, () => undefined);
+    });
+    this.upstream.set(nodeId, socket);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the node does not answer')), 10_000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('connect_error', (err) => {
+        this.deps.logger.warn({ err, node: nodeId }, 'cannot stream from node');
+      });
+    });
+    return socket;
+  }
+}

@@ -1,0 +1,142 @@
+import type { Database, Executor } from '../../kernel/database.js';
+import { toIso } from '../../kernel/database.js';
+import type { ServerState } from '../../protocol/server-state.js';
+import type { ServerView } from './schema.js';
+
+interface Row {
+  id: string;
+  name: string;
+  owner_id: string;
+  node_id: string;
+  template_id: string;
+  image: string;
+  variables: string;
+  memory_mb: number;
+  cpu_percent: number;
+  disk_mb: number;
+  state: ServerState;
+  suspended: boolean | number;
+  created_at: unknown;
+  ip: string | null;
+  port: number | null;
+}
+
+const columns = ['servers.*', 'allocations.ip', 'allocations.port'];
+
+function fromRow(r: Row): ServerView {
+  return {
+    id: r.id,
+    name: r.name,
+    ownerId: r.owner_id,
+    nodeId: r.node_id,
+    templateId: r.template_id,
+    image: r.image,
+    variables: JSON.parse(r.variables) as Record<string, string>,
+    memoryMb: r.memory_mb,
+    cpuPercent: r.cpu_percent,
+    diskMb: r.disk_mb,
+    state: r.state,
+    suspended: Boolean(r.suspended),
+    address: r.ip && r.port ? { ip: r.ip, port: r.port } : null,
+    createdAt: toIso(r.created_at),
+  };
+}
+
+export interface NewServer {
+  id: string;
+  name: string;
+  ownerId: string;
+  nodeId: string;
+  templateId: string;
+  image: string;
+  variables: Record<string, string>;
+  memoryMb: number;
+  cpuPercent: number;
+  diskMb: number;
+}
+
+export class ServerRepository {
+  private readonly db: Database;
+
+  constructor({ db }: { db: Database }) {
+    this.db = db;
+  }
+
+  private base(executor: Executor) {
+    return executor('servers').leftJoin('allocations', (j) => j.on('allocations.server_id', '=', 'servers.id').andOn('allocations.primary', '=', executor.raw('?', [true])));
+  }
+
+  async get(id: string, executor: Executor = this.db): Promise<ServerView | null> {
+    const row = (await this.base(executor).where('servers.id', id).first(columns)) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Everything for an admin; what a user owns or was granted, otherwise. */
+  async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState }): Promise<{ servers: ServerView[]; total: number }> {
+    const scoped = (b: ReturnType<ServerRepository['base']>) => {
+      if (userId !== null) b.where((w) => w.where('servers.owner_id', userId).orWhereIn('servers.id', this.db('server_grants').where('user_id', userId).select('server_id')));
+      if (options.q) b.where('servers.name', 'like', `%${options.q.replace(/[%_\\]/g, '')}%`);
+      if (options.state) b.where('servers.state', options.state);
+      return b;
+    };
+    const [{ total }] = (await scoped(this.base(this.db)).count({ total: 'servers.id' })) as Array<{ total: number | string }>;
+    const rows = (await scoped(this.base(this.db)).orderBy('servers.name').limit(options.limit).offset(options.offset).select(columns)) as Row[];
+    return { servers: rows.map(fromRow), total: Number(total) };
+  }
+
+  async ownerOf(id: string): Promise<string | null> {
+    const row = (await this.db('servers').where({ id }).first('owner_id')) as { owner_id: string } | undefined;
+    return row?.owner_id ?? null;
+  }
+
+  async insert(s: NewServer, executor: Executor): Promise<void> {
+    const now = new Date().toISOString();
+    await executor('servers').insert({
+      id: s.id,
+      name: s.name,
+      owner_id: s.ownerId,
+      node_id: s.nodeId,
+      template_id: s.templateId,
+      image: s.image,
+      variables: JSON.stringify(s.variables),
+      memory_mb: s.memoryMb,
+      cpu_percent: s.cpuPercent,
+      disk_mb: s.diskMb,
+      state: 'offline',
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  async setState(id: string, state: ServerState, executor: Executor = this.db): Promise<void> {
+    await executor('servers').where({ id }).update({ state, updated_at: new Date().toISOString() });
+  }
+
+  async setSuspended(id: string, suspended: boolean, executor: Executor): Promise<void> {
+    await executor('servers').where({ id }).update({ suspended, updated_at: new Date().toISOString() });
+  }
+
+  async rename(id: string, name: string, executor: Executor): Promise<void> {
+    await executor('servers').where({ id }).update({ name, updated_at: new Date().toISOString() });
+  }
+
+  async remove(id: string, executor: Executor): Promise<void> {
+    await executor('allocations').where({ server_id: id }).update({ server_id: null, primary: false });
+    await executor('servers').where({ id }).delete();
+  }
+
+  /** Memory promised to servers per node, for placement and fleet figures. */
+  async allocatedMemory(executor: Executor = this.db): Promise<Map<string, number>> {
+    const rows = (await executor('servers').groupBy('node_id').select('node_id').sum({ mb: 'memory_mb' })) as Array<{ node_id: string; mb: number | string | null }>;
+    return new Map(rows.map((r) => [r.node_id, Number(r.mb ?? 0)]));
+  }
+
+  async countByState(): Promise<Record<string, number>> {
+    const rows = (await this.db('servers').groupBy('state').select('state').count({ c: '*' })) as Array<{ state: string; c: number | string }>;
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.c)]));
+  }
+
+  async onNode(nodeId: string): Promise<string[]> {
+    return this.db('servers').where({ node_id: nodeId }).pluck('id');
+  }
+}

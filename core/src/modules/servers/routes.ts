@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { RouteRegistrar } from '../../kernel/http/route.js';
+import { powerAction, serverState } from '../../protocol/server-state.js';
+import { createServerBody, serverView } from './schema.js';
+
+const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
+const bulkResult = z.object({ serverId: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() });
+
+export function serverRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get',
+    path: '/',
+    summary: 'Servers you own or were granted (all of them for an admin)',
+    access: 'user',
+    query: z.object({ q: z.string().max(64).optional(), state: serverState.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }),
+    response: { schema: z.object({ servers: z.array(serverView), total: z.number().int() }) },
+    handler: ({ query, scope, principal }) => scope.cradle.serverService.list(principal!, query),
+  });
+  router.route({
+    method: 'post',
+    path: '/',
+    summary: 'Create a server from a template on a node chosen by placement',
+    access: 'user',
+    body: createServerBody,
+    response: { status: 201, schema: serverView },
+    errors: { 404: 'No such template', 409: 'No node has room', 502: 'The node refused or does not answer' },
+    handler: ({ body, scope, principal }) => scope.cradle.serverService.create(body, principal!),
+  });
+  router.route({
+    method: 'get',
+    path: '/:serverId',
+    summary: 'One server',
+    access: 'user',
+    permission: 'control.console',
+    params: idParams,
+    response: { schema: serverView },
+    handler: ({ params, scope }) => scope.cradle.serverService.get(params.serverId),
+  });
+  for (const action of powerAction.options) {
+    router.route({
+      method: 'post',
+      path: `/:serverId/power/${action}`,
+      summary: `Power: ${action}`,
+      access: 'user',
+      permission: action === 'kill' ? 'control.stop' : `control.${action}`,
+      params: idParams,
+      response: { schema: serverView },
+      errors: { 402: 'A plugin refused the start (e.g. no credit)', 409: 'Not possible in this state' },
+      handler: ({ params, scope, principal }) => scope.cradle.serverService.power(params.serverId, action, principal!),
+    });
+  }
+  router.route({
+    method: 'post',
+    path: '/:serverId/command',
+    summary: 'Send a console command',
+    access: 'user',
+    permission: 'control.console',
+    params: idParams,
+    body: z.object({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
+    response: { status: 204 },
+    handler: async ({ params, body, scope }) => {
+      await scope.cradle.serverService.command(params.serverId, body.command);
+    },
+  });
+  router.route({
+    method: 'patch',
+    path: '/:serverId',
+    summary: 'Rename a server',
+    access: 'user',
+    permission: 'settings.rename',
+    params: idParams,
+    body: z.object({ name: z.string().min(1).max(64) }),
+    response: { schema: serverView },
+    handler: ({ params, body, scope, principal }) => scope.cradle.serverService.rename(params.serverId, body.name, principal!),
+  });
+  router.route({
+    method: 'post',
+    path: '/:serverId/reinstall',
+    summary: 'Run the template install script again',
+    access: 'user',
+    permission: 'settings.reinstall',
+    params: idParams,
+    response: { status: 202 },
+    handler: async ({ params, scope }) => {
+      await scope.cradle.serverService.reinstall(params.serverId);
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/:serverId/suspension',
+    summary: 'Suspend (stop and lock) or unsuspend a server',
+    access: 'admin',
+    params: idParams,
+    body: z.object({ suspended: z.boolean() }),
+    response: { schema: serverView },
+    handler: ({ params, body, scope, principal }) => scope.cradle.serverService.suspend(params.serverId, body.suspended, principal!),
+  });
+  router.route({
+    method: 'delete',
+    path: '/:serverId',
+    summary: 'Delete a server and its files',
+    access: 'admin',
+    params: idParams,
+    query: z.object({ force: z.enum(['true', 'false']).default('false').describe('Remove the record even if its node cannot delete it') }),
+    response: { status: 204 },
+    handler: async ({ params, query, scope, principal }) => {
+      await scope.cradle.serverService.remove(params.serverId, principal!, { force: query.force === 'true' });
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/bulk',
+    summary: 'One action on many servers, with a result per server',
+    access: 'user',
+    body: z.object({ action: z.enum(['start', 'stop', 'restart', 'kill', 'delete']), serverIds: z.array(idParams.shape.serverId).min(1).max(500) }),
+    response: { schema: z.object({ results: z.array(bulkResult) }) },
+    handler: async ({ body, scope, principal }) => ({ results: await scope.cradle.serverBulk.run(principal!, body.action, body.serverIds) }),
+  });
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Principal } from '../../kernel/auth.js';
+import type { Database } from '../../kernel/database.js';
+import { AppError, badRequest, conflict, notFound } from '../../kernel/errors.js';
+import type { EventLog } from '../../kernel/events.js';
+import type { HookBus } from '../../kernel/hooks.js';
+import type { PowerAction } from '../../protocol/server-state.js';
+import type { NodeRepository } from '../nodes/repository.js';
+import { publicView } from '../nodes/repository.js';
+import type { NodeService } from '../nodes/service.js';
+import { resolveVariables } from '../templates/rules.js';
+import type { TemplateService } from '../templates/service.js';
+import { freeAllocationCounts, pickNode } from './placement.js';
+import type { ServerRepository } from './repository.js';
+import type { CreateServerBody, ServerView } from './schema.js';
+import { agentSpec } from './spec.js';
+import './hooks.js';
+
+const newServerId = () => `s${randomBytes(6).toString('hex')}`;
+
+export interface BulkResult {
+  serverId: string;
+  ok: boolean;
+  error?: { code: string; message: string };
+}
+
+/** Servers in the panel: created from templates on a node chosen by placement, run through its agent. */
+export class ServerService {
+  private readonly deps: {
+    db: Database;
+    serverRepository: ServerRepository;
+    nodeRepository: NodeRepository;
+    nodeService: NodeService;
+    templateService: TemplateService;
+    events: EventLog;
+    hooks: HookBus;
+    logger: Logger;
+  };
+
+  constructor(deps: ServerService['deps']) {
+    this.deps = deps;
+  }
+
+  async get(id: string): Promise<ServerView> {
+    const server = await this.deps.serverRepository.get(id);
+    if (!server) throw notFound('No such server', 'not_found');
+    return server;
+  }
+
+  list(principal: Principal, options: { limit: number; offset: number; q?: string; state?: ServerView['state'] }) {
+    return this.deps.serverRepository.visibleTo(principal.role === 'admin' ? null : principal.id, options);
+  }
+
+  /**
+   * Validates against the template, lets plugins adjust and place it, books the server and its
+   * port in one transaction, then creates it on the node. If the node refuses, the booking is
+   * undone: no half-made server is left behind.
+   */
+  async create(input: CreateServerBody, principal: Principal): Promise<ServerView> {
+    const admin = principal.role === 'admin';
+    if (!admin && (input.ownerId || input.nodeId)) throw new AppError(403, 'forbidden', 'Only administrators choose the owner or the node');
+    const { template } = await this.deps.templateService.get(input.templateId);
+    const draft = await this.deps.hooks.call('server.beforeCreate', { ...input, ownerId: input.ownerId ?? principal.id });
+    const variables = resolveVariables(template, draft.variables, { asAdmin: admin });
+    const image = draft.image ?? template.images[0]!.image;
+    if (!template.images.some((i) => i.image === image)) throw badRequest('invalid_image', `The template does not offer the image ${image}`);
+    const memoryMb = draft.memoryMb ?? (await this.deps.templateService.recommend(template.id, draft.expectedPlayers ?? 1)).memoryMb;
+
+    const id = newServerId();
+    const server = await this.deps.db.transaction(async (trx) => {
+      const placed = await this.deps.hooks.call('node.placement', { memoryMb, diskMb: draft.diskMb, nodeId: draft.nodeId });
+      let nodeId = placed?.nodeId;
+      if (!nodeId) {
+        const allocated = await this.deps.serverRepository.allocatedMemory(trx);
+        const free = await freeAllocationCounts(trx);
+        const nodes = (await this.deps.nodeRepository.all(trx)).map(publicView);
+        nodeId = pickNode({ memoryMb, diskMb: draft.diskMb, nodeId: draft.nodeId }, nodes.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })))?.id;
+      }
+      if (!nodeId) throw new AppError(409, 'no_capacity', 'No node that is up has room for this server right now');
+      const allocation = (await trx('allocations').where({ node_id: nodeId }).whereNull('server_id').orderBy(['ip', 'port']).first('id')) as { id: number } | undefined;
+      if (!allocation) throw new AppError(409, 'no_capacity', 'The chosen node has no free port');
+      await this.deps.serverRepository.insert({ id, name: draft.name, ownerId: draft.ownerId, nodeId, templateId: template.id, image, variables, memoryMb, cpuPercent: draft.cpuPercent, diskMb: draft.diskMb }, trx);
+      // Guarded on server_id so two creations racing for one port cannot both win it.
+      const taken = await trx('allocations').where({ id: allocation.id }).whereNull('server_id').update({ server_id: id, primary: true });
+      if (taken !== 1) throw new AppError(409, 'no_capacity', 'The port was taken meanwhile; try again');
+      await this.deps.events.append(trx, { type: 'server.created', serverId: id, nodeId, actorId: principal.id, data: { templateId: template.id, memoryMb, ownerId: draft.ownerId } });
+      return (await this.deps.serverRepository.get(id, trx))!;
+    });
+
+    try {
+      const node = await this.deps.nodeService.get(server.nodeId);
+      const client = this.deps.nodeService.client(node);
+      await client.createServer(agentSpec(server, template, server.address!));
+      if (template.install) await client.install(server.id);
+    } catch (err) {
+      await this.deps.db.transaction(async (trx) => {
+        await this.deps.serverRepository.remove(id, trx);
+        await this.deps.events.append(trx, { type: 'server.create_failed', serverId: id, actorId: principal.id, data: { reason: (err as Error).message } });
+      });
+      throw err;
+    }
+    return server;
+  }
+
+  async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
+    const server = await this.get(id);
+    if (server.suspended && action !== 'stop' && action !== 'kill') throw conflict('server_suspended', 'The server is suspended');
+    if (action === 'start' || action === 'restart') {
+      const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId });
+      if (refused) throw new AppError(402, 'start_refused', refused.refuse);
+    }
+    const status = await this.client(server).then((c) => c.power(id, action));
+    await this.deps.serverRepository.setState(id, status.state);
+    this.deps.logger.info({ server: id, action, by: principal.id }, 'power action');
+    return { ...server, state: status.state };
+  }
+
+  async command(id: string, command: string): Promise<void> {
+    const server = await this.get(id);
+    if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
+    await (await this.client(server)).command(id, command);
+  }
+
+  async suspend(id: string, suspended: boolean, principal: Principal): Promise<ServerView> {
+    const server = await this.get(id);
+    if (suspended && server.state !== 'offline') await (await this.client(server)).power(id, 'kill');
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.serverRepository.setSuspended(id, suspended, trx);
+      await this.deps.events.append(trx, { type: suspended ? 'server.suspended' : 'server.unsuspended', serverId: id, actorId: principal.id });
+    });
+    return this.get(id);
+  }
+
+  async rename(id: string, name: string, principal: Principal): Promise<ServerView> {
+    await this.get(id);
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.serverRepository.rename(id, name, trx);
+      await this.deps.events.append(trx, { type: 'server.renamed', serverId: id, actorId: principal.id, data: { name } });
+    });
+    return this.get(id);
+  }
+
+  async reinstall(id: string): Promise<void> {
+    const server = await this.get(id);
+    await (await this.client(server)).install(id);
+  }
+
+  /** Removed from its node first; if the node is gone for good an admin can still remove the record. */
+  async remove(id: string, principal: Principal, options: { force?: boolean } = {}): Promise<void> {
+    const server = await this.get(id);
+    try {
+      await (await this.client(server)).deleteServer(id);
+    } catch (err) {
+      if (!(options.force && principal.role === 'admin')) throw err;
+      this.deps.logger.warn({ err, server: id }, 'removing a server its node could not delete');
+    }
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.serverRepository.remove(id, trx);
+      await this.deps.events.append(trx, { type: 'server.deleted', serverId: id, nodeId: server.nodeId, actorId: principal.id });
+    });
+  }
+
+  private async client(server: ServerView) {
+    return this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+  }
+}

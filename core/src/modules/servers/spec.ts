@@ -1,0 +1,22 @@
+import type { ServerSpecInput } from '../../protocol/server-spec.js';
+import type { Template } from '../templates/schema.js';
+import type { ServerView } from './schema.js';
+
+/** What the agent runs: the template's way of running, with this server's values, limits and port. */
+export function agentSpec(server: ServerView, template: Template, allocation: { ip: string; port: number }): ServerSpecInput {
+  return {
+    id: server.id,
+    image: server.image,
+    startup: template.startup,
+    shell: template.shell,
+    variables: server.variables,
+    environment: {},
+    ports: [{ ip: allocation.ip, port: allocation.port, containerPort: template.gamePort, protocol: 'tcp' }],
+    gamePort: template.gamePort,
+    limits: { memoryMb: server.memoryMb, cpuPercent: server.cpuPercent, diskMb: server.diskMb },
+    donePattern: template.donePattern,
+    stopCommand: template.stopCommand,
+    install: template.install,
+    denyFiles: template.denyFiles,
+  };
+}

@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import mineflayer from 'mineflayer';
+import { AGENT_TOKEN, docker, freePort, startAgent, testImage, type TestAgent } from '@conductor/test';
+import { openSocket, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+describe('servers through the panel, end to end (sqlite)', function () {
+  this.timeout(180_000);
+  let t: AccountsPanel;
+  let agent: TestAgent;
+  let nodeId: string;
+  let gamePort: number;
+
+  before(async () => {
+    await testImage();
+    t = await startAccountsPanel('sqlite');
+    agent = await startAgent();
+    const created = (await t.panel.request('POST', '/api/nodes', { body: { name: 'e2e', scheme: 'http', address: '127.0.0.1', agentPort: agent.agent.port, memoryMb: 4096, diskMb: 20_000 } })).body;
+    nodeId = created.node.id;
+    await t.panel.kernel.db('nodes').where({ id: nodeId }).update({ token_encrypted: t.panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
+    expect((await t.panel.request('POST', `/api/nodes/${nodeId}/check`)).body.status).to.equal('up');
+    gamePort = await freePort();
+    await t.panel.request('POST', `/api/nodes/${nodeId}/allocations`, { body: { ip: '127.0.0.1', ports: String(gamePort) } });
+  });
+  after(async () => {
+    await t.close();
+    await agent.close();
+    await docker.getNetwork(agent.network).remove().catch(() => undefined);
+  });
+
+  it('creates a server from a template, starts it, streams its console over socket.io, counts a real player, and stops it; strangers get nothing', async () => {
+    const owner = await t.createUser('owner@example.org');
+    const stranger = await t.createUser('stranger@example.org');
+    const ownerBrowser = await t.signIn(owner.email);
+    const strangerBrowser = await t.signIn(stranger.email);
+
+    const bad = await ownerBrowser.post('/api/servers', { name: 'Lobby', templateId: 'conductor-test', variables: { MOTD: 'hi; rm -rf /' } });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.code).to.equal('invalid_variables');
+    expect((await t.panel.request('GET', '/api/servers')).body.total, 'nothing left behind').to.equal(0);
+
+    const created = await ownerBrowser.post('/api/servers', { name: 'Lobby', templateId: 'conductor-test', variables: { MOTD: 'Welcome to the Lobby' }, expectedPlayers: 10 });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const server = created.body;
+    expect(server).to.deep.include({ name: 'Lobby', ownerId: owner.id, nodeId, memoryMb: 256, state: 'offline', address: { ip: '127.0.0.1', port: gamePort } });
+
+    const full = await ownerBrowser.post('/api/servers', { name: 'Second', templateId: 'conductor-test' });
+    expect(full.status).to.equal(409);
+    expect(full.body.error.code).to.equal('no_capacity');
+
+    // A stranger: not in their list, 404 on every route, refused on every socket event.
+    expect((await strangerBrowser.get('/api/servers')).body).to.deep.equal({ servers: [], total: 0 });
+    for (const [method, path] of [['GET', `/api/servers/${server.id}`], ['POST', `/api/servers/${server.id}/power/start`], ['POST', `/api/servers/${server.id}/command`], ['PATCH', `/api/servers/${server.id}`]] as const) {
+      const res = method === 'GET' ? await strangerBrowser.get(path) : method === 'PATCH' ? await strangerBrowser.request('PATCH', path, { body: { name: 'mine' } }) : await strangerBrowser.post(path, { command: 'op stranger' });
+      expect(res.status, `${method} ${path}`).to.equal(404);
+      expect(JSON.stringify(res.body)).to.not.contain('Lobby');
+    }
+    const strangerSocket = await openSocket(t, strangerBrowser, '/servers');
+    const refused = await strangerSocket.timeout(5000).emitWithAck('server:subscribe', { serverId: server.id });
+    expect(refused.error.code).to.equal('not_found');
+    const refusedCommand = await strangerSocket.timeout(5000).emitWithAck('server:command', { serverId: server.id, command: 'op stranger' });
+    expect(refusedCommand.error.code).to.equal('not_found');
+    strangerSocket.close();
+
+    // The owner watches in two tabs: the agent streams once.
+    const tabs = [await openSocket(t, ownerBrowser, '/servers'), await openSocket(t, ownerBrowser, '/servers')];
+    const lines: string[] = [];
+    tabs[0]!.on('server:console', (m: { lines: string[] }) => lines.push(...m.lines));
+    for (const tab of tabs) {
+      expect((await tab.timeout(10_000).emitWithAck('server:subscribe', { serverId: server.id })).error).to.equal(undefined);
+    }
+    const agentSockets = await agent.agent.io.in(`server:${server.id}`).fetchSockets();
+    expect(agentSockets, 'one upstream subscription for two viewers').to.have.length(1);
+
+    expect((await ownerBrowser.post(`/api/servers/${server.id}/power/start`)).status).to.equal(200);
+    await until('the done line in the browser', async () => lines.some((l) => /Done \(/.test(l)));
+
+    const bot = mineflayer.createBot({ host: '127.0.0.1', port: gamePort, username: 'PanelBot', auth: 'offline', version: '1.21.4', hideErrors: true });
+    const chat: string[] = [];
+    bot.on('messagestr', (m: string) => void chat.push(m));
+    await new Promise<void>((resolve, reject) => {
+      bot.once('spawn', () => resolve());
+      bot.once('error', reject);
+    });
+    const ack = await tabs[1]!.timeout(5000).emitWithAck('server:command', { serverId: server.id, command: 'say hello from the browser' });
+    expect(ack).to.deep.equal({ ok: true });
+    await until('the bot hears the browser', async () => chat.some((m) => m.includes('hello from the browser')));
+
+    const status = await until('one player in the fleet figures', async () => {
+      await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
+      const s = (await t.panel.request('GET', '/api/conductor/status')).body;
+      return s.playersOnline === 1 ? s : undefined;
+    });
+    expect(status.nodes).to.deep.equal({ total: 1, up: 1, down: 0 });
+    expect(status.servers.byState).to.deep.equal({ running: 1 });
+    expect(status.memory.allocatedMb).to.equal(256);
+    expect(status.memory.usedMb).to.be.greaterThan(10);
+    const joined = await until('player.joined in the panel event log', async () => {
+      await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
+      return (await t.panel.request('GET', `/api/events?type=player.joined&serverId=${server.id}`)).body.events[0];
+    });
+    expect(joined.data).to.deep.include({ name: 'PanelBot', confirmedByPing: true });
+    bot.quit();
+
+    const stopped = await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
+    expect(stopped.body.state).to.equal('offline');
+    for (const tab of tabs) tab.close();
+    await until('the upstream subscription released', async () => (await agent.agent.io.in(`server:${server.id}`).fetchSockets()).length === 0);
+
+    await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
+    const types = (await t.panel.request('GET', `/api/events?serverId=${server.id}`)).body.events.map((e: { type: string }) => e.type);
+    expect((await t.panel.request('GET', `/api/servers/${server.id}`)).body.state, 'the state mirror follows the events').to.equal('offline');
+    expect(types).to.include.members(['server.created', 'server.starting', 'server.started', 'player.joined', 'server.stopped']);
+    const results = (await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: [server.id, 'snotthere'] } })).body.results;
+    expect(results).to.deep.equal([{ serverId: server.id, ok: true }, { serverId: 'snotthere', ok: false, error: { code: 'not_found', message: 'No such server' } }]);
+    expect((await t.panel.request('GET', `/api/nodes/${nodeId}/allocations`)).body.allocations[0].serverId, 'the port is free again').to.equal(null);
+  });
+});
