@@ -76,6 +76,11 @@ export class AccountService {
     }
   }
 
+  async greet(user: User): Promise<void> {
+    if (user.emailVerifiedAt) await this.deps.mailService.send('welcome', user.email, accountEmails.welcome(panelUrl(this.deps.config)));
+    else await this.sendVerification(user);
+  }
+
   async sendVerification(user: User): Promise<void> {
     if (user.emailVerifiedAt) throw conflict('already_verified', 'This email address is already confirmed');
     const token = await this.deps.tokensRepository.issue(user.id, 'verify_email', VERIFY_TTL_MS);
