@@ -179,6 +179,14 @@ describe('the panel process', () => {
     });
   }
 
+  it('prints the configuration with its secrets hidden', async () => {
+    const proc = run('core/src/cli.ts', ['config', 'check'], { DATA_DIR: dir, SECRET_KEY: 'a-secret-key-of-at-least-32-characters!', SMTP_PASS: 'smtp-password', SMTP_HOST: 'mail.example.com' });
+    expect((await proc.exit).code, proc.stderr()).to.equal(0);
+    const shown = JSON.parse(proc.stdout()) as Record<string, unknown>;
+    expect(shown).to.deep.include({ SECRET_KEY: '(set)', SMTP_PASS: '(set)', SMTP_HOST: 'mail.example.com', SMTP_PORT: 587 });
+    expect(proc.stdout()).to.not.contain('a-secret-key').and.not.contain('smtp-password');
+  });
+
   it('explains an unknown CLI command and exits 2', async () => {
     const proc = run('core/src/cli.ts', ['frobnicate'], { DATA_DIR: dir });
     expect((await proc.exit).code).to.equal(2);

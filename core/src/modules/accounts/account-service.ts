@@ -5,6 +5,7 @@ import type { KernelContext } from '../../kernel/http/state.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { AuthConfig } from './config.js';
 import type { PasswordHasher } from './crypto/password.js';
+import type { DevicesRepository } from './devices-repo.js';
 import { accountEmails } from './emails.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { addressBucket, originOf, panelUrl } from './request-origin.js';
@@ -20,6 +21,7 @@ interface Deps {
   usersRepository: UsersRepository;
   tokensRepository: TokensRepository;
   sessionsRepository: SessionsRepository;
+  devicesRepository: DevicesRepository;
   securityLogRepository: SecurityLogRepository;
   authSettingsRepository: AuthSettingsRepository;
   passwordHasher: PasswordHasher;
@@ -76,6 +78,11 @@ export class AccountService {
     }
   }
 
+  async greet(user: User): Promise<void> {
+    if (user.emailVerifiedAt) await this.deps.mailService.send('welcome', user.email, accountEmails.welcome(panelUrl(this.deps.config)));
+    else await this.sendVerification(user);
+  }
+
   async sendVerification(user: User): Promise<void> {
     if (user.emailVerifiedAt) throw conflict('already_verified', 'This email address is already confirmed');
     const token = await this.deps.tokensRepository.issue(user.id, 'verify_email', VERIFY_TTL_MS);
@@ -115,6 +122,8 @@ export class AccountService {
       const current = (await this.deps.usersRepository.byId(userId, trx))!;
       await this.deps.usersRepository.update(userId, { passwordHash, failedLogins: 0, lockedUntil: null, ...(current.emailVerifiedAt ? {} : { emailVerifiedAt: new Date() }) }, trx);
       await this.deps.sessionsRepository.deleteForUser(userId, undefined, trx);
+      // Whoever knew the old password may have trusted a device of their own.
+      await this.deps.devicesRepository.untrustAll(userId, trx);
       await this.deps.securityLogRepository.record(userId, 'password_reset', origin, {}, trx);
       return current;
     });

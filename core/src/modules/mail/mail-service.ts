@@ -31,6 +31,7 @@ interface OutboxRow {
 }
 
 const MAX_ATTEMPTS = 5;
+const STALE_CLAIM_MS = 10 * 60_000;
 
 function fromRow(row: OutboxRow): OutboxEntry {
   return {
@@ -96,7 +97,14 @@ export class MailService {
   /** Retries what SMTP refused or what a crash left pending; run by the leader's job. */
   async retryPending(): Promise<void> {
     if (!this.smtpConfigured) return;
-    const ids = (await this.db('mail_outbox').whereIn('status', ['pending', 'failed']).where('attempts', '<', MAX_ATTEMPTS).orderBy('id').limit(50).pluck('id')) as Array<number | string>;
+    // A row left `sending` for ten minutes belongs to a panel that died mid-delivery.
+    const stale = new Date(Date.now() - STALE_CLAIM_MS).toISOString();
+    const ids = (await this.db('mail_outbox')
+      .where((w) => w.whereIn('status', ['pending', 'failed']).orWhere((s) => s.where('status', 'sending').where('claimed_at', '<', stale)))
+      .where('attempts', '<', MAX_ATTEMPTS)
+      .orderBy('id')
+      .limit(50)
+      .pluck('id')) as Array<number | string>;
     for (const id of ids) await this.deliver(Number(id));
   }
 
@@ -135,7 +143,11 @@ export class MailService {
 
   private async deliver(id: number): Promise<void> {
     // Claim the row first, so the retry job and an immediate delivery never both send it.
-    const claimed = await this.db('mail_outbox').where({ id }).whereIn('status', ['pending', 'failed']).update({ status: 'sending' });
+    const stale = new Date(Date.now() - STALE_CLAIM_MS).toISOString();
+    const claimed = await this.db('mail_outbox')
+      .where({ id })
+      .where((w) => w.whereIn('status', ['pending', 'failed']).orWhere((s) => s.where('status', 'sending').where('claimed_at', '<', stale)))
+      .update({ status: 'sending', claimed_at: new Date().toISOString() });
     if (claimed === 0) return;
     const row = (await this.db('mail_outbox').where({ id }).first()) as OutboxRow;
     if (row.text === null) return;

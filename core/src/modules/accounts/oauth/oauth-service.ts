@@ -114,6 +114,8 @@ export class OAuthService {
     const created = await this.deps.accountService.createUser({ email: profile.email, password: null, role: 'user', emailVerified: profile.emailVerified }, origin);
     await this.deps.oauthIdentitiesRepository.link(provider, profile.subject, created.id);
     await this.deps.securityLogRepository.record(created.id, 'oauth_linked', origin, { provider });
+    // A verified address is welcomed; an unverified one gets the usual confirmation mail.
+    await this.deps.accountService.greet(created);
     return created;
   }
 

@@ -1,14 +1,15 @@
 import { expect } from 'chai';
+import { DATABASES } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from './fixtures.js';
 
 /**
  * Every accounts route, fed bodies and parameters of the wrong shape, by a signed-in user and by
  * the operator: a 4xx with a stable code each time, never a 500.
  */
-describe('accounts: bad input is a 4xx, never a 500', () => {
+for (const database of DATABASES) describe(`accounts: bad input is a 4xx, never a 500 (${database})`, () => {
   let t: AccountsPanel;
   before(async () => {
-    t = await startAccountsPanel('sqlite');
+    t = await startAccountsPanel(database);
   });
   after(() => t.close());
 

@@ -61,11 +61,22 @@ for (const database of DATABASES) {
       expect(res.headers.get('location')).to.equal('http://panel.test/');
       const me = await b.get('/api/auth/me');
       expect(me.body.user).to.deep.include({ email: 'Fresh@Example.com', emailVerified: true, role: 'user' });
+      await t.mailbox.waitFor('fresh@example.com', /Welcome to Conductor/);
+      expect(t.mailbox.to('fresh@example.com', /Confirm your email/)).to.have.length(0);
       // The same identity signs in to the same account next time.
       const again = t.browser();
       profile = { sub: 'google-1', email: 'changed@example.com', email_verified: true };
       await signInWith(t, again, 'google');
       expect((await again.get('/api/auth/me')).body.user.id).to.equal(me.body.user.id);
+    });
+
+    it('creates an account for a new unverified email and asks it to confirm the address', async () => {
+      profile = { id: 'discord-new', email: 'unverified@example.com', verified: false };
+      const b = t.browser();
+      expect((await signInWith(t, b, 'discord')).res.status).to.equal(302);
+      expect((await b.get('/api/auth/me')).body.user.emailVerified).to.equal(false);
+      const mail = await t.mailbox.waitFor('unverified@example.com', /Confirm your email/);
+      expect(mail.text).to.contain('http://panel.test/verify-email?token=');
     });
 
     it('links to an existing account only through a verified email', async () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { DATABASES } from '@conductor/test';
 import type { Browser } from './browser.js';
-import { startAccountsPanel, totpCode, type AccountsPanel } from './fixtures.js';
+import { openSocket, startAccountsPanel, totpCode, type AccountsPanel } from './fixtures.js';
+import { tokenFrom } from './mailbox.js';
 
 /** Turns 2FA on for a signed-in browser; returns the secret and the recovery codes. */
 async function enrol(b: Browser): Promise<{ secret: string; recoveryCodes: string[] }> {
@@ -93,6 +94,12 @@ for (const database of DATABASES) {
       expect((await laptop.post('/api/auth/login', { email: 'device@example.com', password: 'correct horse battery staple' })).status).to.equal(200);
       expect((await t.browser().post('/api/auth/login', { email: 'device@example.com', password: 'correct horse battery staple' })).body.error.code).to.equal('two_factor_required');
       expect(t.mailbox.to('device@example.com', /New sign-in/)).to.have.length(1);
+      // A password reset withdraws the trust: whoever knew the old password may own that device.
+      await t.browser().post('/api/auth/password/forgot', { email: 'device@example.com' });
+      const token = tokenFrom(await t.mailbox.waitFor('device@example.com', /Reset your password/), '/reset-password');
+      expect((await t.browser().post('/api/auth/password/reset', { token, password: 'a reset passphrase' })).status).to.equal(204);
+      const untrusted = await laptop.post('/api/auth/login', { email: 'device@example.com', password: 'a reset passphrase' });
+      expect(untrusted.body.error.code).to.equal('two_factor_required');
     });
 
     it('lets an admin require 2FA for admins: an admin without it can only enrol', async () => {
@@ -111,6 +118,28 @@ for (const database of DATABASES) {
         expect((await staff.get('/api/auth/security-log')).status).to.equal(200);
         await enrol(boss);
         expect((await boss.get('/api/admin/users')).status).to.equal(200);
+      } finally {
+        await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { requireTwoFactor: 'off' } });
+      }
+    });
+
+    it('with 2FA required for everyone, a user without it can only enrol and opens no socket', async () => {
+      await t.createUser('everyone@example.com');
+      expect((await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { requireTwoFactor: 'everyone' } })).status).to.equal(200);
+      try {
+        const b = await t.signIn('everyone@example.com');
+        const blocked = await b.get('/api/auth/security-log');
+        expect(blocked.status).to.equal(403);
+        expect(blocked.body.error.code).to.equal('two_factor_setup_required');
+        expect((await b.get('/api/auth/me')).body.twoFactorSetupRequired).to.equal(true);
+        const refused = await openSocket(t, b).then(
+          (s) => (s.close(), 'connected'),
+          (err: Error & { data?: { code: string } }) => err.data?.code,
+        );
+        expect(refused).to.equal('unauthenticated');
+        await enrol(b);
+        expect((await b.get('/api/auth/security-log')).status).to.equal(200);
+        (await openSocket(t, b)).close();
       } finally {
         await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { requireTwoFactor: 'off' } });
       }

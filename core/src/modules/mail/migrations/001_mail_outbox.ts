@@ -13,6 +13,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('attempts').notNullable().defaultTo(0);
     t.text('last_error').nullable();
     t.timestamp('created_at', { useTz: true }).notNullable();
+    t.timestamp('claimed_at', { useTz: true }).nullable();
     t.timestamp('sent_at', { useTz: true }).nullable();
     t.index(['status', 'id']);
   });

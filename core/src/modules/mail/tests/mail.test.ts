@@ -26,7 +26,7 @@ for (const database of DATABASES) {
       }
     });
 
-    it('retries a mail SMTP refused, and drops its body once delivered', async () => {
+    it('retries a mail SMTP refused or a dead panel left half-sent, and drops its body once delivered', async () => {
       const port = await freePort();
       const panel = await startPanel({ database, config: { PUBLIC_URL: 'http://panel.test', SMTP_HOST: '127.0.0.1', SMTP_PORT: port, plugins: { auth: { scryptCost: 1024 } } } });
       const mailbox = new Mailbox();
@@ -41,12 +41,21 @@ for (const database of DATABASES) {
         }
         expect(entry!.status).to.equal('failed');
         expect(entry!.lastError).to.match(/ECONNREFUSED/);
+        // Two more rows as panels would leave them: one claimed by a panel that died eleven minutes
+        // ago, one being sent right now by another panel (which must not be sent twice).
+        const db = panel.kernel.db;
+        const row = await db('mail_outbox').where({ id: entry!.id }).first();
+        const copy = ({ id: _id, ...rest }: Record<string, unknown>, recipient: string, claimedAgoMs: number) => ({ ...rest, recipient, status: 'sending', attempts: 1, claimed_at: new Date(Date.now() - claimedAgoMs).toISOString() });
+        await db('mail_outbox').insert([copy(row, 'stale@example.com', 11 * 60_000), copy(row, 'busy@example.com', 1000)]);
         await mailbox.start(port);
         await panel.kernel.container.cradle.mailService.retryPending();
         const mail = await mailbox.waitFor('retry@example.com', /Reset your password/);
         expect(mail.text).to.contain('http://panel.test/reset-password?token=');
+        await mailbox.waitFor('stale@example.com', /Reset your password/);
+        expect(mailbox.to('busy@example.com')).to.have.length(0);
         const after = (await panel.request('GET', `/api/admin/mail/${entry!.id}`)).body;
         expect(after).to.deep.include({ status: 'sent', attempts: 2, text: null, html: null });
+        expect(await db('mail_outbox').where({ recipient: 'busy@example.com' }).pluck('status')).to.deep.equal(['sending']);
       } finally {
         await panel.close();
         await mailbox.stop().catch(() => undefined);
