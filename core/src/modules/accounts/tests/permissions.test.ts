@@ -141,13 +141,16 @@ for (const database of DATABASES) {
 
     it('refuses a cookie socket opened from another origin', async () => {
       const cookie = [...owner.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-      const socket = connect(`${t.panel.url}/servers`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie, origin: 'https://evil.example' } });
-      const result = await new Promise<string>((resolve) => {
-        socket.on('connect', () => resolve('connected'));
-        socket.on('connect_error', (err: Error & { data?: { code: string } }) => resolve(err.data?.code ?? err.message));
-      });
-      socket.close();
-      expect(result).to.equal('unauthenticated');
+      for (const namespace of ['/fixture-servers', '/servers', '']) {
+        // forceNew: socket.io-client would otherwise reuse an earlier connection and its headers.
+        const socket = connect(`${t.panel.url}${namespace}`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie, origin: 'https://evil.example' } });
+        const result = await new Promise<string>((resolve) => {
+          socket.on('connect', () => resolve('connected'));
+          socket.on('connect_error', (err: Error & { data?: { code: string } }) => resolve(err.data?.code ?? err.message));
+        });
+        socket.close();
+        expect(result, namespace || '/').to.equal('unauthenticated');
+      }
     });
   });
 }
