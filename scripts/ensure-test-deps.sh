@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine, when it is missing:
 # PostgreSQL's binaries (the tests start a throwaway server from them), a Docker engine (the
-# agent tests run real containers) and openssl. Idempotent; needs root only when something is missing.
+# agent tests run real containers), openssl and promtool (Debian's prometheus package). Idempotent; needs root only when something is missing.
 set -euo pipefail
 
 missing=()
@@ -14,6 +14,10 @@ fi
 # The agent's TLS test makes a self-signed certificate with it.
 if ! command -v openssl >/dev/null 2>&1; then
   missing+=(openssl)
+fi
+# promtool checks the panel's /metrics exposition.
+if ! command -v promtool >/dev/null 2>&1; then
+  missing+=(prometheus)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -49,6 +49,10 @@ export const coreConfigSchema = z.object({
   LOCAL_AGENT: z.enum(['auto', 'off'], { error: 'expected auto or off' }).default('auto'),
   LOCAL_AGENT_PORT: intFromEnv(1, 65535).default(8443),
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+  /** Bearer token for GET /metrics; without it, METRICS_ALLOW decides. */
+  METRICS_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+  /** Addresses or CIDR ranges that may read /metrics without a token. */
+  METRICS_ALLOW: listFromEnv.default(['127.0.0.1', '::1']),
   plugins: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
 });
 

@@ -10,6 +10,8 @@ import type { PluginRegistry } from './plugin-registry.js';
 import type { Scheduler } from './scheduler.js';
 import type { Principal } from './auth.js';
 
+export type HttpObserver = (request: { method: string; route: string; status: number; seconds: number }) => void;
+
 /**
  * What the container holds. Plugins add their services by augmenting this interface:
  *   declare module '@conductor/core' { interface Cradle { backupService: BackupService } }
@@ -25,6 +27,8 @@ export interface Cradle {
   leader: LeaderElector;
   io: SocketServer;
   plugins: PluginRegistry;
+  /** Called after every HTTP request with what it was and how long it took (metrics). */
+  httpObservers: Set<HttpObserver>;
   /** Request-scoped: present only in a request's scope. */
   requestId: string;
   /** Request-scoped: the authenticated caller, or null. */

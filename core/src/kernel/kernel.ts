@@ -8,7 +8,7 @@ import type { Server as SocketServer } from 'socket.io';
 import { bearerToken, secretsEqual, type Principal } from './auth.js';
 import { createAuthorizer } from './authorize.js';
 import { ConfigError, describeConfigIssue, type CoreConfig } from './config.js';
-import { createKernelContainer, type Container } from './container.js';
+import { createKernelContainer, type Container, type HttpObserver } from './container.js';
 import { createDatabase, type Database } from './database.js';
 import { AppError } from './errors.js';
 import { EventDispatcher, EventLog } from './events.js';
@@ -77,6 +77,7 @@ export class Kernel {
   private readonly active = new Map<string, ActivePlugin>();
   private readonly order: string[] = [];
   private readonly inFlight = new InFlightRequests();
+  private readonly httpObservers = new Set<HttpObserver>();
   private handler: RequestListener = (_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"not_ready","message":"The panel is starting"}}');
   };
@@ -108,6 +109,7 @@ export class Kernel {
       io: asValue(this.io),
       plugins: asValue(this.plugins),
       principal: asValue(null),
+      httpObservers: asValue(this.httpObservers),
     });
     this.defineKernelHooks();
   }
@@ -429,7 +431,7 @@ export class Kernel {
       }
     }
 
-    this.app.use(kernelMiddleware(this.container, this.logger, this.inFlight));
+    this.app.use(kernelMiddleware(this.container, this.logger, this.inFlight, this.httpObservers));
     this.app.use(routes.middleware());
     this.handler = this.app.callback();
   }

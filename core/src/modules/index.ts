@@ -4,10 +4,11 @@ import { activityModule } from './activity/index.js';
 import { adminModule } from './admin/index.js';
 import { eventsModule } from './events/index.js';
 import { mailModule } from './mail/index.js';
+import { metricsModule } from './metrics/index.js';
 import { conductorModule } from './conductor/index.js';
 import { nodesModule } from './nodes/index.js';
 import { serversModule } from './servers/index.js';
 import { templatesModule } from './templates/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
-export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule, serversModule, conductorModule];
+export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule, serversModule, conductorModule, metricsModule];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asValue } from 'awilix';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import type { Container } from '../container.js';
+import type { Container, HttpObserver } from '../container.js';
 import { AppError, toErrorResponse } from '../errors.js';
 import type { KernelContext, KernelState } from './state.js';
 
@@ -46,7 +46,7 @@ export class InFlightRequests {
   }
 }
 
-export function kernelMiddleware(container: Container, logger: Logger, inFlight: InFlightRequests): Middleware {
+export function kernelMiddleware(container: Container, logger: Logger, inFlight: InFlightRequests, observers: Set<HttpObserver> = new Set()): Middleware {
   return async (koaCtx, next) => {
     const ctx = koaCtx as KernelContext;
     const started = performance.now();
@@ -76,6 +76,11 @@ export function kernelMiddleware(container: Container, logger: Logger, inFlight:
     const level = ctx.status >= 500 ? 'error' : 'info';
     if (logger.isLevelEnabled(level)) {
       logger[level]({ reqId: requestId, method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
+    }
+    if (observers.size) {
+      // The route pattern, not the URL, so a metric label cannot grow without bound.
+      const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      for (const observe of observers) observe({ method: ctx.method, route, status: ctx.status, seconds: ms / 1000 });
     }
   };
 }

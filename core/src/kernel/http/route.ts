@@ -111,7 +111,8 @@ export class KoaRouteRegistrar implements RouteRegistrar {
   ) {}
 
   at(prefix: string): RouteRegistrar {
-    if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix)) throw new Error(`route prefix must be under /api, got ${prefix}`);
+    // /metrics is where Prometheus looks by convention; everything else lives under /api.
+    if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix) && prefix !== '/metrics') throw new Error(`route prefix must be under /api, got ${prefix}`);
     return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.authorize, this.defaultBodyLimit, this.tag, this.guard);
   }
 

@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import type { NodeRepository } from '../nodes/repository.js';
+import type { NodeService } from '../nodes/service.js';
+import type { StatsRepository } from './repository.js';
+
+const DAY = 86_400_000;
+
+/** Samples every running server's stats from its node, folds them into coarser rollups, and forgets old ones. */
+export class StatsCollector {
+  private readonly deps: { nodeService: NodeService; nodeRepository: NodeRepository; statsRepository: StatsRepository; logger: Logger };
+
+  constructor(deps: StatsCollector['deps']) {
+    this.deps = deps;
+  }
+
+  async collect(at = new Date()): Promise<number> {
+    const moment = new Date(Math.floor(at.getTime() / 1000) * 1000);
+    let stored = 0;
+    for (const node of await this.deps.nodeRepository.all()) {
+      if (node.status !== 'up') continue;
+      try {
+        const { stats } = await this.deps.nodeService.client(node).allStats();
+        await this.deps.statsRepository.insertRaw(stats, moment);
+        stored += stats.length;
+      } catch (err) {
+        this.deps.logger.warn({ err, node: node.name }, 'could not sample stats from a node');
+      }
+    }
+    return stored;
+  }
+
+  async rollup(now = new Date()): Promise<{ minutes: number; hours: number }> {
+    const minutes = await this.deps.statsRepository.rollup('raw', '1m', now);
+    const hours = await this.deps.statsRepository.rollup('1m', '1h', now);
+    return { minutes, hours };
+  }
+
+  async prune(now = new Date()): Promise<void> {
+    await this.deps.statsRepository.deleteOlderThan('raw', new Date(now.getTime() - DAY));
+    await this.deps.statsRepository.deleteOlderThan('1m', new Date(now.getTime() - 30 * DAY));
+    await this.deps.statsRepository.deleteOlderThan('1h', new Date(now.getTime() - 365 * DAY));
+  }
+}

@@ -1,0 +1,149 @@
+import type { Database, Executor } from '../../kernel/database.js';
+import { toIso } from '../../kernel/database.js';
+import type { ServerStats } from '../../protocol/server-state.js';
+
+export type Resolution = 'raw' | '1m' | '1h';
+const TABLE: Record<Resolution, string> = { raw: 'server_stats', '1m': 'server_stats_1m', '1h': 'server_stats_1h' };
+
+export interface StatsPoint {
+  at: string;
+  cpuPercent: number;
+  cpuPercentMax: number;
+  memoryBytes: number;
+  memoryBytesMax: number;
+  players: number;
+  playersMax: number;
+  tps: number | null;
+  diskBytes: number;
+}
+
+interface Row {
+  at: unknown;
+  cpu_percent: number;
+  cpu_percent_max: number;
+  memory_bytes: number | string;
+  memory_bytes_max: number | string;
+  players: number;
+  players_max: number;
+  tps: number | null;
+  disk_bytes: number | string;
+  uptime_seconds: number;
+}
+
+export class StatsRepository {
+  private readonly db: Database;
+
+  constructor({ db }: { db: Database }) {
+    this.db = db;
+  }
+
+  async insertRaw(samples: ServerStats[], at: Date): Promise<void> {
+    if (samples.length === 0) return;
+    const rows = samples.map((s) => ({
+      server_id: s.serverId,
+      at: at.toISOString(),
+      cpu_percent: s.cpuPercent,
+      cpu_percent_max: s.cpuPercent,
+      memory_bytes: s.memoryBytes,
+      memory_bytes_max: s.memoryBytes,
+      players: s.players?.online ?? 0,
+      players_max: s.players?.online ?? 0,
+      tps: s.tps,
+      disk_bytes: s.diskBytes,
+      uptime_seconds: s.uptimeSeconds,
+      samples: 1,
+    }));
+    await this.db('server_stats').insert(rows).onConflict(['server_id', 'at']).ignore();
+  }
+
+  async range(serverId: string, resolution: Resolution, from: Date, to: Date): Promise<StatsPoint[]> {
+    const rows = (await this.db(TABLE[resolution]).where('server_id', serverId).where('at', '>=', from.toISOString()).where('at', '<', to.toISOString()).orderBy('at')) as Row[];
+    return rows.map((r) => ({
+      at: toIso(r.at),
+      cpuPercent: Number(r.cpu_percent),
+      cpuPercentMax: Number(r.cpu_percent_max),
+      memoryBytes: Number(r.memory_bytes),
+      memoryBytesMax: Number(r.memory_bytes_max),
+      players: Number(r.players),
+      playersMax: Number(r.players_max),
+      tps: r.tps === null ? null : Number(r.tps),
+      diskBytes: Number(r.disk_bytes),
+    }));
+  }
+
+  /**
+   * Folds finished buckets of the finer table into the coarser one: averages and maxima per server
+   * and bucket, weighted by how many samples each finer row stands for. Idempotent: a bucket already
+   * rolled up is replaced, so a rerun after a crash does no harm.
+   */
+  async rollup(from: Resolution, to: '1m' | '1h', until: Date, executor: Executor = this.db): Promise<number> {
+    const bucketMs = to === '1m' ? 60_000 : 3_600_000;
+    const end = new Date(Math.floor(until.getTime() / bucketMs) * bucketMs);
+    const since = await this.latestBucket(to, executor);
+    const start = since ? new Date(since.getTime() + bucketMs) : new Date(0);
+    if (start >= end) return 0;
+    const rows = (await executor(TABLE[from]).where('at', '>=', start.toISOString()).where('at', '<', end.toISOString()).select('*')) as Array<Row & { server_id: string; samples: number }>;
+    const buckets = new Map<string, { serverId: string; at: number; rows: typeof rows }>();
+    for (const r of rows) {
+      const at = Math.floor(Date.parse(toIso(r.at)) / bucketMs) * bucketMs;
+      const key = `${r.server_id}\0${at}`;
+      const bucket = buckets.get(key) ?? { serverId: r.server_id, at, rows: [] };
+      bucket.rows.push(r);
+      buckets.set(key, bucket);
+    }
+    const out = [...buckets.values()].map((b) => {
+      const n = b.rows.reduce((a, r) => a + r.samples, 0);
+      const avg = (f: (r: (typeof rows)[number]) => number) => b.rows.reduce((a, r) => a + f(r) * r.samples, 0) / n;
+      const tpsRows = b.rows.filter((r) => r.tps !== null);
+      return {
+        server_id: b.serverId,
+        at: new Date(b.at).toISOString(),
+        cpu_percent: avg((r) => Number(r.cpu_percent)),
+        cpu_percent_max: Math.max(...b.rows.map((r) => Number(r.cpu_percent_max))),
+        memory_bytes: Math.round(avg((r) => Number(r.memory_bytes))),
+        memory_bytes_max: Math.max(...b.rows.map((r) => Number(r.memory_bytes_max))),
+        players: Math.round(avg((r) => Number(r.players))),
+        players_max: Math.max(...b.rows.map((r) => Number(r.players_max))),
+        tps: tpsRows.length ? tpsRows.reduce((a, r) => a + Number(r.tps) * r.samples, 0) / tpsRows.reduce((a, r) => a + r.samples, 0) : null,
+        disk_bytes: Math.max(...b.rows.map((r) => Number(r.disk_bytes))),
+        uptime_seconds: Math.max(...b.rows.map((r) => Number(r.uptime_seconds))),
+        samples: n,
+      };
+    });
+    for (let i = 0; i < out.length; i += 200) {
+      await executor(TABLE[to]).insert(out.slice(i, i + 200)).onConflict(['server_id', 'at']).merge();
+    }
+    // Empty buckets still count as done, so the next run starts after them.
+    if (out.length === 0) await this.markDone(to, end, bucketMs, executor);
+    return out.length;
+  }
+
+  /** Each server's newest raw sample, if it is recent: what /metrics reports as current. */
+  async latest(since: Date): Promise<Array<StatsPoint & { serverId: string; uptimeSeconds: number }>> {
+    const rows = (await this.db('server_stats').where('at', '>=', since.toISOString()).orderBy('at', 'desc')) as Array<Row & { server_id: string }>;
+    const seen = new Set<string>();
+    const out: Array<StatsPoint & { serverId: string; uptimeSeconds: number }> = [];
+    for (const r of rows) {
+      if (seen.has(r.server_id)) continue;
+      seen.add(r.server_id);
+      out.push({ serverId: r.server_id, uptimeSeconds: Number(r.uptime_seconds), at: toIso(r.at), cpuPercent: Number(r.cpu_percent), cpuPercentMax: Number(r.cpu_percent_max), memoryBytes: Number(r.memory_bytes), memoryBytesMax: Number(r.memory_bytes_max), players: Number(r.players), playersMax: Number(r.players_max), tps: r.tps === null ? null : Number(r.tps), diskBytes: Number(r.disk_bytes) });
+    }
+    return out;
+  }
+
+  async deleteOlderThan(resolution: Resolution, before: Date): Promise<number> {
+    return this.db(TABLE[resolution]).where('at', '<', before.toISOString()).delete();
+  }
+
+  private async latestBucket(resolution: Resolution, executor: Executor): Promise<Date | null> {
+    const row = (await executor(TABLE[resolution]).max({ at: 'at' }).first()) as { at: unknown } | undefined;
+    const marker = (await executor('server_stats_rollup_marks').where({ resolution }).first('until')) as { until: unknown } | undefined;
+    const candidates = [row?.at, marker?.until].filter(Boolean).map((v) => new Date(toIso(v)));
+    return candidates.length ? new Date(Math.max(...candidates.map((d) => d.getTime()))) : null;
+  }
+
+  private async markDone(resolution: Resolution, end: Date, bucketMs: number, executor: Executor): Promise<void> {
+    const until = new Date(end.getTime() - bucketMs).toISOString();
+    await executor('server_stats_rollup_marks').insert({ resolution, until }).onConflict('resolution').merge();
+  }
+}
