@@ -1,0 +1,34 @@
+import type { FileHandle } from 'node:fs/promises';
+
+/*
+ * Streams made from a FileHandle hold a reference that only their own autoClose releases, so a
+ * handle we still need afterwards (to fsync, chown or re-check it) is read and written through
+ * these loops instead.
+ */
+
+/** Writes every chunk at the handle's position; returns the byte count. */
+export async function writeAll(handle: FileHandle, source: AsyncIterable<Buffer>): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of source) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+      offset += bytesWritten;
+    }
+    bytes += chunk.length;
+  }
+  return bytes;
+}
+
+/** Reads [start, start+length) in chunks; stops early at end of file. */
+export async function* readRange(handle: FileHandle, start: number, length: number, chunkSize = 256 * 1024): AsyncGenerator<Buffer> {
+  let position = start;
+  const end = start + length;
+  while (position < end) {
+    const buffer = Buffer.allocUnsafe(Math.min(chunkSize, end - position));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+  }
+}
