@@ -30,10 +30,24 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, where: 'query'
 
 const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }) as unknown as Middleware;
 
-/** Refuses a declared body over the limit before reading it; the stream is counted as well. */
-function declaredLength(ctx: Context, limit: number, what: string): void {
+/**
+ * Streams a request body into a file. A declared length over the limit or the quota is refused
+ * before a byte is read (the stream is counted as well). When the write fails part way, the
+ * rest of the body is drained so the client reads the error instead of a reset connection.
+ */
+async function receiveBody<T>(ctx: Context, svc: FilesService, serverId: string, limit: number, what: string, write: () => Promise<T>, addsToUsage = true): Promise<T> {
   const declared = Number(ctx.get('content-length') || NaN);
-  if (Number.isFinite(declared) && declared > limit) throw fileErrors.tooLarge(what, limit);
+  if (Number.isFinite(declared)) {
+    if (declared > limit) throw fileErrors.tooLarge(what, limit);
+    if (addsToUsage) await svc.quota.reserve(serverId, declared);
+  }
+  try {
+    return await write();
+  } catch (err) {
+    ctx.req.unpipe();
+    ctx.req.resume();
+    throw err;
+  }
 }
 
 /**
@@ -72,16 +86,16 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.put('/contents', async (ctx) => {
     const { id, jail } = await server(ctx);
     const q = query(ctx, z.object({ path }));
-    declaredLength(ctx, svc.options.maxWriteBytes, 'The file');
-    ctx.body = await writeAtomically(svc, id, jail, q.path, ctx.req, svc.options.maxWriteBytes);
+    const limit = svc.options.maxWriteBytes;
+    ctx.body = await receiveBody(ctx, svc, id, limit, 'The file', () => writeAtomically(svc, id, jail, q.path, ctx.req, limit));
   });
 
   router.post('/upload', async (ctx) => {
     const { id, jail } = await server(ctx);
     const q = query(ctx, z.object({ path }));
-    declaredLength(ctx, svc.options.maxUploadBytes, 'The upload');
+    const limit = svc.options.maxUploadBytes;
+    ctx.body = await receiveBody(ctx, svc, id, limit, 'The upload', () => writeAtomically(svc, id, jail, q.path, ctx.req, limit, 'The upload'));
     ctx.status = 201;
-    ctx.body = await writeAtomically(svc, id, jail, q.path, ctx.req, svc.options.maxUploadBytes, 'The upload');
   });
 
   router.get('/download', async (ctx) => {
@@ -177,7 +191,7 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.post('/archive/restore', async (ctx) => {
     const { id } = await server(ctx);
     const q = query(ctx, z.object({ sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: 'expected the sha256 as 64 lower-case hex digits' }) }));
-    ctx.body = await restoreArchive(svc, id, ctx.req, q.sha256);
+    ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, id, ctx.req, q.sha256), false);
   });
 
   return router;
