@@ -83,7 +83,8 @@ export async function snapshot(dir: string): Promise<string> {
     let detail = '';
     if (st.isSymbolicLink()) detail = `-> ${await readlink(abs)}`;
     else if (st.isFile()) detail = createHash('sha256').update(await readFile(abs)).digest('hex');
-    lines.push(`${rel} ${st.mode.toString(8)} ${st.size} ${st.mtimeMs} ${detail}`);
+    // A directory's mtime moves whenever a temp entry comes and goes inside it; its listing is what counts.
+    lines.push(`${rel} ${st.mode.toString(8)} ${st.isDirectory() ? '-' : st.size} ${st.isDirectory() ? '-' : st.mtimeMs} ${detail}`);
     if (st.isDirectory()) {
       const names: string[] = [];
       for await (const e of await opendir(abs)) names.push(e.name);
