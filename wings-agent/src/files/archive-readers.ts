@@ -78,7 +78,7 @@ export async function extractTar(source: Readable, format: 'tar.gz' | 'tar.zst',
       }
     }
   })();
-  const feed = pipeline(source, format === 'tar.gz' ? createGunzip() : new ZstdDecompress(), extract);
+  const feed = pipeline(source, format === 'tar.gz' ? createGunzip({ chunkSize: 256 * 1024 }) : new ZstdDecompress(), extract);
   // Whichever fails first wins; the other is torn down with it.
   try {
     await Promise.all([consume.catch((err) => { extract.destroy(err); throw err; }), feed]);
