@@ -115,6 +115,19 @@ describe('files API: operations', () => {
     });
   }
 
+  it('compresses a folder into itself without packing the archive being written', async () => {
+    const res = await api.request('POST', `${base}/compress`, { json: { root: '', files: ['world'], destination: 'world/self.tar.gz' } });
+    expect(res.status, await res.clone().text()).to.equal(201);
+    const list = await api.request('GET', `${base}/list?path=world`);
+    expect(((await list.json()) as { entries: { name: string }[] }).entries.map((e) => e.name).sort()).to.deep.equal(['level.dat', 'region', 'self.tar.gz']);
+  });
+
+  it('answers HEAD on a download with the size and no body', async () => {
+    const res = await api.request('HEAD', `${base}/download?path=world/level.dat`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-length')).to.equal('1000');
+  });
+
   it('answers 404 server_not_found for an unknown server and validation_failed for bad input', async () => {
     const res = await api.request('GET', '/api/servers/nope-404/files/list');
     expect(res.status).to.equal(404);

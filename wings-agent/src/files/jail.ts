@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, rmdir, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { errnoOf, fileErrors } from './errors.js';
@@ -140,6 +140,17 @@ export class Jail {
       return; // no procfs (not Linux): the lstat walk is all we have
     }
     if (actual !== this.root && !actual.startsWith(this.root + sep)) throw fileErrors.outsideRoot(`${rel} resolved outside the server directory`);
+  }
+
+  /**
+   * For operations with no descriptor to check (mkdir): after the fact, the new entry's real path
+   * must be inside. If a parent was swapped for a link meanwhile, the stray entry is removed.
+   */
+  async assertCreatedInside(abs: string, rel: string): Promise<void> {
+    const real = await realpath(abs);
+    if (real === this.root || real.startsWith(this.root + sep)) return;
+    await rmdir(real).catch(() => undefined);
+    throw fileErrors.outsideRoot(`${rel} resolved outside the server directory`);
   }
 
   /** errno codes a client can cause, as the jail's errors; anything else stays a 500. */

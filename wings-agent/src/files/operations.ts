@@ -43,9 +43,9 @@ function entryOf(jail: Jail, rel: string, name: string, stat: Stats): FileEntry 
 
 const childRel = (parent: string, name: string) => (parent === '' ? name : `${parent}/${name}`);
 
-/** A directory's entries; links are listed as links (lstat), never followed. */
+/** A directory's entries; links are listed as links (lstat), never followed. Protected entries are listed (flagged), their insides are not. */
 export async function listDirectory(jail: Jail, input: unknown): Promise<FileEntry[]> {
-  const dir = await jail.existing(input, { allowDenied: true });
+  const dir = await jail.existing(input);
   if (dir.stat.isSymbolicLink()) throw fileErrors.symlink(dir.rel);
   if (!dir.stat.isDirectory()) throw fileErrors.notDirectory(dir.rel);
   const out: FileEntry[] = [];
@@ -77,6 +77,7 @@ export async function makeDirectory(svc: FilesService, jail: Jail, input: unknow
   const p = await jail.resolve(input);
   if (p.stat) throw fileErrors.exists(p.rel);
   await mkdir(p.abs, { mode: 0o755 }).catch((err) => Promise.reject(jail.mapErrno(err, p.rel)));
+  await jail.assertCreatedInside(p.abs, p.rel);
   await svc.own(p.abs);
   return p.rel;
 }
@@ -185,13 +186,14 @@ export async function changeMode(jail: Jail, input: unknown, mode: number): Prom
 
 /** Names containing `query` (case-insensitive) below a directory; links are listed, not entered. */
 export async function searchByName(jail: Jail, input: unknown, query: string, maxResults: number): Promise<{ results: FileEntry[]; truncated: boolean }> {
-  const dir = await jail.existing(input, { allowDenied: true });
+  const dir = await jail.existing(input);
   if (!dir.stat.isDirectory()) throw fileErrors.notDirectory(dir.rel);
   const needle = query.toLowerCase();
   const results: FileEntry[] = [];
   const walk = async (abs: string, rel: string, depth: number): Promise<boolean> => {
     for await (const entry of await opendir(abs)) {
       const r = childRel(rel, entry.name);
+      if (jail.isDenied(r)) continue; // protected names stay out of results, and their folders unsearched
       const stat = await lstatOrNull(join(abs, entry.name));
       if (!stat) continue;
       if (entry.name.toLowerCase().includes(needle)) {

@@ -101,6 +101,7 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.get('/download', async (ctx) => {
     const { jail } = await server(ctx);
     const d = await openDownload(jail, query(ctx, z.object({ path })).path, ctx.get('range') || undefined);
+    if (ctx.method === 'HEAD') d.stream.destroy(); // Koa never reads a HEAD body; close the file now
     ctx.status = d.status;
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('Last-Modified', d.mtime.toUTCString());

@@ -68,7 +68,7 @@ describe('files API: attacks are refused and the host is left untouched', functi
 
   before(async () => {
     host = await TempFilesHost.create();
-    root = await host.addServer('srv-attack', { denyFiles: ['server.jar', 'config/secret-*.yml'] });
+    root = await host.addServer('srv-attack', { denyFiles: ['server.jar', 'config/secret-*.yml', 'private/**'] });
     smallRoot = await host.addServer('srv-small', { diskMb: 2 });
     api = await startFilesApi(new FilesService(host, { quotaCacheMs: 0, maxUploadBytes: 4 * 1024 * 1024, extract: { maxEntries: 1000 } }));
   });
@@ -90,6 +90,8 @@ describe('files API: attacks are refused and the host is left untouched', functi
     await mkdir(join(root, 'world'));
     await mkdir(join(root, 'config'));
     await writeFile(join(root, 'config', 'secret-db.yml'), 'password: x');
+    await mkdir(join(root, 'private'));
+    await writeFile(join(root, 'private', 'notes.txt'), 'private');
     // What a compromised game server could plant: links to a host file, a host folder, and /
     await symlink(join(host.hostDir, 'secret.txt'), join(root, 'evil-file'));
     await symlink(join(host.hostDir, 'secretdir'), join(root, 'evil-dir'));
@@ -160,6 +162,8 @@ describe('files API: attacks are refused and the host is left untouched', functi
       status: 403,
       code: 'file_denied',
     },
+    { name: 'list inside a protected folder', run: (api) => api.request('GET', `${A}/list?path=private`), status: 403, code: 'file_denied' },
+    { name: 'search inside a protected folder', run: (api) => api.request('GET', `${A}/search?path=private&query=notes`), status: 403, code: 'file_denied' },
     { name: 'delete the server root', run: (api) => api.request('POST', `${A}/delete`, { json: { paths: [''] } }), status: 400, code: 'root_untouchable' },
     { name: 'chmod with setuid', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'world', mode: '4777' } }), status: 400, code: 'validation_failed' },
   ];
@@ -308,6 +312,13 @@ describe('files API: attacks are refused and the host is left untouched', functi
       expect(res.status).to.equal(200);
       expect(await snapshot(host.hostDir)).to.equal(before);
       expect(await readdir(root)).to.not.include.members(['evil-file', 'evil-dir', 'evil-root']);
+    });
+
+    it('search leaves protected names and folders out', async () => {
+      const res = await api.request('GET', `${A}/search?query=e`);
+      const paths = ((await res.json()) as { results: { path: string }[] }).results.map((r) => r.path);
+      expect(paths).to.include('server.properties');
+      expect(paths.filter((p) => p === 'server.jar' || p.startsWith('private') || p.includes('secret-db'))).to.deep.equal([]);
     });
 
     it('copying a link copies the link, not the host file', async () => {

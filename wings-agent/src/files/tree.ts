@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { lstatOrNull } from './jail.js';
 import { linkStaysInside } from './path-rules.js';
 
+export const TEMP_FILE = /^\.conductor-[0-9a-f]{16}\.tmp$/;
+
 export interface TreeEntry {
   /** Name inside the archive. */
   name: string;
@@ -34,7 +36,8 @@ export async function* walkTree(abs: string, rel: string, name: string, skip: (r
   if (!stat.isDirectory()) return; // sockets, FIFOs and devices have no place in an archive
   if (name !== '') yield { name, rel, abs, stat };
   const children: string[] = [];
-  for await (const entry of await opendir(abs)) children.push(entry.name);
+  // Temp files of writes in progress (an archive being written into this very tree) are not content.
+  for await (const entry of await opendir(abs)) if (!TEMP_FILE.test(entry.name)) children.push(entry.name);
   children.sort();
   for (const child of children) {
     yield* walkTree(join(abs, child), rel === '' ? child : `${rel}/${child}`, name === '' ? child : `${name}/${child}`, skip);
