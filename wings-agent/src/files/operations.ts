@@ -100,15 +100,21 @@ function assertMovable(p: Resolved): asserts p is Resolved & { stat: Stats } {
   if (!p.stat) throw fileErrors.notFound(p.rel);
 }
 
-/** Rename or move; a link moves as a link. The destination must not exist. */
-export async function renameEntry(jail: Jail, fromInput: unknown, toInput: unknown): Promise<{ from: string; to: string }> {
+/** An existing source that may be moved (whole tree allowed) and a destination that does not exist yet. */
+async function sourceAndFreshTarget(jail: Jail, fromInput: unknown, toInput: unknown, verb: string): Promise<{ from: Resolved & { stat: Stats }; to: Resolved }> {
   const from = await jail.resolve(fromInput);
   const to = await jail.resolve(toInput);
   assertMovable(from);
   if (to.rel === '') throw fileErrors.rootUntouchable();
   if (to.stat) throw fileErrors.exists(to.rel);
-  if (to.rel.startsWith(`${from.rel}/`)) throw fileErrors.invalidPath(`Cannot move ${from.rel} into itself`);
+  if (to.rel.startsWith(`${from.rel}/`)) throw fileErrors.invalidPath(`Cannot ${verb} ${from.rel} into itself`);
   await assertTreeAllowed(jail, from);
+  return { from, to };
+}
+
+/** Rename or move; a link moves as a link. The destination must not exist. */
+export async function renameEntry(jail: Jail, fromInput: unknown, toInput: unknown): Promise<{ from: string; to: string }> {
+  const { from, to } = await sourceAndFreshTarget(jail, fromInput, toInput, 'move');
   await rename(from.abs, to.abs).catch((err) => Promise.reject(jail.mapErrno(err, to.rel)));
   return { from: from.rel, to: to.rel };
 }
@@ -118,13 +124,7 @@ export async function renameEntry(jail: Jail, fromInput: unknown, toInput: unkno
  * against the size of the source first.
  */
 export async function copyEntry(svc: FilesService, serverId: string, jail: Jail, fromInput: unknown, toInput: unknown): Promise<{ from: string; to: string; bytes: number }> {
-  const from = await jail.resolve(fromInput);
-  const to = await jail.resolve(toInput);
-  assertMovable(from);
-  if (to.rel === '') throw fileErrors.rootUntouchable();
-  if (to.stat) throw fileErrors.exists(to.rel);
-  if (to.rel.startsWith(`${from.rel}/`)) throw fileErrors.invalidPath(`Cannot copy ${from.rel} into itself`);
-  await assertTreeAllowed(jail, from);
+  const { from, to } = await sourceAndFreshTarget(jail, fromInput, toInput, 'copy');
   const bytes = from.stat.isDirectory() ? await measureUsage(from.abs) : from.stat.size;
   await svc.quota.reserve(serverId, bytes);
   if (from.stat.isSymbolicLink()) {
