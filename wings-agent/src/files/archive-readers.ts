@@ -79,12 +79,16 @@ export async function extractTar(source: Readable, format: 'tar.gz' | 'tar.zst',
     }
   })();
   const feed = pipeline(source, format === 'tar.gz' ? createGunzip({ chunkSize: 256 * 1024 }) : new ZstdDecompress(), extract);
-  // Whichever fails first wins; the other is torn down with it.
-  try {
-    await Promise.all([consume.catch((err) => { extract.destroy(err); throw err; }), feed]);
-  } catch (err) {
-    throw asArchiveError(err);
-  }
+  // A refusal by the sink tears the feed down ("premature close"); the refusal is the real reason.
+  const [consumed, fed] = await Promise.allSettled([
+    consume.catch((err: Error) => {
+      extract.destroy(err);
+      throw err;
+    }),
+    feed,
+  ]);
+  if (consumed.status === 'rejected') throw asArchiveError(consumed.reason);
+  if (fed.status === 'rejected') throw asArchiveError(fed.reason);
 }
 
 const S_IFMT = 0o170000;

@@ -6,15 +6,20 @@ import type { FileHandle } from 'node:fs/promises';
  * these loops instead.
  */
 
+/** Writes one chunk at the handle's position, short writes included. */
+export async function writeChunk(handle: FileHandle, chunk: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}
+
 /** Writes every chunk at the handle's position; returns the byte count. */
 export async function writeAll(handle: FileHandle, source: AsyncIterable<Buffer>): Promise<number> {
   let bytes = 0;
   for await (const chunk of source) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-      offset += bytesWritten;
-    }
+    await writeChunk(handle, chunk);
     bytes += chunk.length;
   }
   return bytes;
