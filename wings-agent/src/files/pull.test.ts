@@ -154,6 +154,17 @@ describe('pull from a URL', () => {
       });
     }
 
+    it('connects through a name to an allowed address (the pinned lookup path)', async () => {
+      const viaName = await startFilesApi(new FilesService(host, { pull: { allowTarget: (address, port) => ['127.0.0.1', '::1'].includes(address) && port === allowedPort } }));
+      try {
+        const res = await viaName.request('POST', P, { json: { url: `http://localhost:${allowedPort}/plugin.jar`, path: 'by-name.jar' } });
+        expect(res.status, await res.clone().text()).to.equal(201);
+        expect(await readFile(join(root, 'by-name.jar'), 'utf8')).to.equal('plugin bytes');
+      } finally {
+        await viaName.close();
+      }
+    });
+
     it('runs at most 3 pulls at once per server', async () => {
       const running = [1, 2, 3].map((i) => pull(`http://127.0.0.1:${allowedPort}/hold`, `held-${i}.bin`));
       while (held.length < 3) await new Promise((r) => setTimeout(r, 10));

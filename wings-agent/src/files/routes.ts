@@ -4,7 +4,7 @@ import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '@conductor/core/shared';
 import { serverId } from '@conductor/core/protocol';
-import { createArchive, restoreArchive } from './archive.js';
+import { createArchive, restoreArchive, type ArchiveProgress } from './archive.js';
 import { writeAtomically } from './atomic-write.js';
 import { compressFiles } from './compress.js';
 import { decompressFile } from './decompress.js';
@@ -54,7 +54,12 @@ async function receiveBody<T>(ctx: Context, svc: FilesService, serverId: string,
  * The file API of one agent, under /api/servers/:id/files. Mounted by the runtime behind the
  * node token; every handler goes through the server's jail.
  */
-export function createFilesRouter(hostOrService: FilesHost | FilesService, options?: ConstructorParameters<typeof FilesService>[1]): Router {
+export interface FilesRouterEvents {
+  /** Archive progress for the runtime to stream to the panel (socket.io), as bytes done of total. */
+  archiveProgress?: (serverId: string, progress: ArchiveProgress) => void;
+}
+
+export function createFilesRouter(hostOrService: FilesHost | FilesService, options?: ConstructorParameters<typeof FilesService>[1], events: FilesRouterEvents = {}): Router {
   const svc = hostOrService instanceof FilesService ? hostOrService : new FilesService(hostOrService, options);
   const router = new Router({ prefix: '/api/servers/:id/files' });
 
@@ -175,7 +180,7 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.post('/archive', json, async (ctx) => {
     const { id } = await server(ctx);
     const b = body(ctx, z.object({ ignore: z.array(z.string().max(512)).max(256).default([]) }));
-    const archive = await createArchive(svc, id, { ignore: b.ignore });
+    const archive = await createArchive(svc, id, { ignore: b.ignore, onProgress: events.archiveProgress && ((p) => events.archiveProgress?.(id, p)) });
     ctx.respond = false;
     const res = ctx.res;
     res.writeHead(200, { 'Content-Type': 'application/gzip', Trailer: 'X-Archive-Sha256', 'X-Archive-Bytes-Total': String(archive.bytesTotal) });
