@@ -151,17 +151,24 @@ async function ownTree(svc: FilesService, abs: string): Promise<void> {
 }
 
 /**
- * Deletes a file, a link (the link, not its target) or a tree. fs.rm lstat's as it goes and
+ * Deletes files, links (the link, not its target) and trees. fs.rm lstat's as it goes and
  * unlinks links instead of descending into them.
  */
-export async function deleteEntry(svc: FilesService, serverId: string, jail: Jail, input: unknown): Promise<string> {
-  const p = await jail.resolve(input);
-  assertMovable(p);
-  await assertTreeAllowed(jail, p);
-  const bytes = p.stat.isDirectory() ? await measureUsage(p.abs) : p.stat.size;
-  await rm(p.abs, { recursive: p.stat.isDirectory(), force: false });
-  svc.quota.adjust(serverId, -bytes);
-  return p.rel;
+export async function deleteEntries(svc: FilesService, serverId: string, jail: Jail, inputs: unknown[]): Promise<string[]> {
+  // Every path is checked before the first is deleted, so a refusal deletes nothing.
+  const targets: (Resolved & { stat: Stats })[] = [];
+  for (const input of inputs) {
+    const p = await jail.resolve(input);
+    assertMovable(p);
+    await assertTreeAllowed(jail, p);
+    targets.push(p);
+  }
+  for (const p of targets) {
+    const bytes = p.stat.isDirectory() ? await measureUsage(p.abs) : p.stat.size;
+    await rm(p.abs, { recursive: p.stat.isDirectory(), force: true });
+    svc.quota.adjust(serverId, -bytes);
+  }
+  return targets.map((p) => p.rel);
 }
 
 /**

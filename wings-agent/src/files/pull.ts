@@ -106,7 +106,11 @@ export async function pullFile(svc: FilesService, serverId: string, jail: Jail, 
       res.destroy();
       throw fileErrors.tooLarge('The download', pull.maxBytes);
     }
-    return await writeAtomically(svc, serverId, jail, destination, res, pull.maxBytes, 'The download');
+    try {
+      return await writeAtomically(svc, serverId, jail, destination, res, pull.maxBytes, 'The download');
+    } finally {
+      res.destroy(); // a refused download must not keep the connection (and the remote) busy
+    }
   } finally {
     clearTimeout(timer);
     const now = (svc.pulls.get(serverId) ?? 1) - 1;

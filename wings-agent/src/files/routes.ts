@@ -11,7 +11,7 @@ import { decompressFile } from './decompress.js';
 import { openDownload } from './download.js';
 import { fileErrors } from './errors.js';
 import type { FilesHost } from './host.js';
-import { changeMode, copyEntry, deleteEntry, listDirectory, makeDirectory, readFileCapped, renameEntry, searchByName, statEntry } from './operations.js';
+import { changeMode, copyEntry, deleteEntries, listDirectory, makeDirectory, readFileCapped, renameEntry, searchByName, statEntry } from './operations.js';
 import { pullFile } from './pull.js';
 import { FilesService } from './service.js';
 
@@ -139,9 +139,7 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.post('/delete', json, async (ctx) => {
     const { id, jail } = await server(ctx);
     const b = body(ctx, z.object({ paths: z.array(path).min(1).max(1000) }));
-    const deleted: string[] = [];
-    for (const p of b.paths) deleted.push(await deleteEntry(svc, id, jail, p));
-    ctx.body = { deleted };
+    ctx.body = { deleted: await deleteEntries(svc, id, jail, b.paths) };
   });
 
   router.post('/chmod', json, async (ctx) => {

@@ -164,6 +164,15 @@ describe('files API: attacks are refused and the host is left untouched', functi
     },
     { name: 'list inside a protected folder', run: (api) => api.request('GET', `${A}/list?path=private`), status: 403, code: 'file_denied' },
     { name: 'search inside a protected folder', run: (api) => api.request('GET', `${A}/search?path=private&query=notes`), status: 403, code: 'file_denied' },
+    {
+      name: 'delete a list whose last path is refused (nothing is deleted)',
+      run: (api) => api.request('POST', `${A}/delete`, { json: { paths: ['world', 'server.properties', 'server.jar'] } }),
+      status: 403,
+      code: 'file_denied',
+      after: async ({ root: r }) => {
+        expect(await readdir(r)).to.include.members(['world', 'server.properties']);
+      },
+    },
     { name: 'delete the server root', run: (api) => api.request('POST', `${A}/delete`, { json: { paths: [''] } }), status: 400, code: 'root_untouchable' },
     { name: 'chmod with setuid', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'world', mode: '4777' } }), status: 400, code: 'validation_failed' },
   ];
