@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import picomatch from 'picomatch';
+import { badRequest } from '@conductor/core/shared';
 import { Tap } from './byte-limit.js';
 import { fileErrors } from './errors.js';
 import { extractTar } from './archive-readers.js';
@@ -75,7 +76,7 @@ export async function restoreArchive(
   expectedSha256: string,
   options: { onProgress?: (bytesDone: number) => void } = {},
 ): Promise<{ sha256: string; bytes: number; entries: number }> {
-  if (!/^[a-f0-9]{64}$/.test(expectedSha256)) throw fileErrors.invalidPath('sha256 must be 64 lower-case hex digits');
+  if (!/^[a-f0-9]{64}$/.test(expectedSha256)) throw badRequest('invalid_checksum', 'sha256 must be 64 lower-case hex digits');
   const root = svc.host.serverRoot(serverId);
   const staging = await makeStaging(root, 'restore');
   try {
