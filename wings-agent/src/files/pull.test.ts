@@ -1,7 +1,10 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPublicAddress } from './address-policy.js';
 import { FilesService } from './service.js';
@@ -162,6 +165,30 @@ describe('pull from a URL', () => {
         expect(await readFile(join(root, 'by-name.jar'), 'utf8')).to.equal('plugin bytes');
       } finally {
         await viaName.close();
+      }
+    });
+
+    it('pulls over https through a name, checking the certificate against the name', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'conductor-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const cert = await readFile(join(dir, 'cert.pem'), 'utf8');
+      const tlsServer = https.createServer({ key: await readFile(join(dir, 'key.pem')), cert }, (_req, res) => res.end('over tls'));
+      tlsServer.listen(0, '127.0.0.1');
+      await new Promise((r) => tlsServer.once('listening', r));
+      const port = (tlsServer.address() as AddressInfo).port;
+      const svc = new FilesService(host, { pull: { ca: cert, allowTarget: (address, p) => ['127.0.0.1', '::1'].includes(address) && p === port } });
+      const tlsApi = await startFilesApi(svc);
+      try {
+        const ok = await tlsApi.request('POST', P, { json: { url: `https://localhost:${port}/x`, path: 'tls.txt' } });
+        expect(ok.status, await ok.clone().text()).to.equal(201);
+        expect(await readFile(join(root, 'tls.txt'), 'utf8')).to.equal('over tls');
+        // The certificate names localhost, not 127.0.0.1: pinning the address does not weaken the check.
+        const wrongName = await tlsApi.request('POST', P, { json: { url: `https://127.0.0.1:${port}/x`, path: 'tls2.txt' } });
+        expect(await code(wrongName)).to.equal('pull_failed');
+      } finally {
+        await tlsApi.close();
+        tlsServer.close();
+        await rm(dir, { recursive: true, force: true });
       }
     });
 

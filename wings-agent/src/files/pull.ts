@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { rootCertificates as tlsRootCertificates } from 'node:tls';
 import { isPublicAddress, literalAddress } from './address-policy.js';
 import { writeAtomically, type WriteResult } from './atomic-write.js';
 import { fileErrors } from './errors.js';
@@ -53,7 +54,9 @@ export function checkPullUrl(raw: string, allow: Allow = () => false): URL {
 function request(url: URL, options: PullOptions, allow: Allow, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.get(url, { lookup: pinnedLookup(url, allow), signal, headers: { 'user-agent': 'conductor-agent', accept: '*/*' }, agent: false }, resolve);
+    // The URL's host name stays the TLS server name (SNI and certificate check); only the address is pinned.
+    const tls = url.protocol === 'https:' && options.ca ? { ca: [...tlsRootCertificates, options.ca] } : {};
+    const req = client.get(url, { lookup: pinnedLookup(url, allow), signal, headers: { 'user-agent': 'conductor-agent', accept: '*/*' }, agent: false, ...tls }, resolve);
     req.setTimeout(Math.min(options.timeoutMs, 30_000), () => req.destroy(fileErrors.pullFailed(`${url.host} stopped answering`)));
     req.on('error', reject);
   });

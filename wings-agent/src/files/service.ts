@@ -17,6 +17,8 @@ export interface PullOptions {
   maxConcurrent: number;
   maxRedirects: number;
   timeoutMs: number;
+  /** Extra CA certificates (PEM) to trust for https pulls: an operator's private CA, or a test's. */
+  ca?: string;
   /**
    * Test-only escape hatch: lets a pull reach an otherwise refused address (a test server on
    * loopback). Never set in production; the default refuses every private address.
