@@ -45,6 +45,7 @@ export async function writeAtomically(
     await handle.sync();
     await svc.own(handle);
     await handle.close();
+    await jail.recheckParent(target);
     await rename(temp, target.abs).catch((err) => Promise.reject(jail.mapErrno(err, target.rel)));
     renamed = true;
   } finally {

@@ -110,4 +110,13 @@ describe('jail: the filesystem walk', () => {
     expect(await rejects(jail.assertHandleInside(handle, 'x'))).to.equal('path_outside_root');
     await handle.close();
   });
+
+  it('re-checks a parent right before a path-based change, catching a swap since the walk', async () => {
+    await mkdir(join(root, 'plugins'));
+    const target = await jail.resolve('plugins/new.jar');
+    await jail.recheckParent(target);
+    await rm(join(root, 'plugins'), { recursive: true });
+    await symlink(host.hostDir, join(root, 'plugins'));
+    expect(await rejects(jail.recheckParent(target))).to.equal('path_outside_root');
+  });
 });

@@ -143,6 +143,16 @@ export class Jail {
   }
 
   /**
+   * Right before a path-based syscall (rename, delete, copy, mkdir): the kernel's view of the
+   * parent must still be the plain path the walk checked. Any link swapped in since shows up as a
+   * different real path. This shrinks the race to the syscall itself (Node has no renameat).
+   */
+  async recheckParent(p: JailPath): Promise<void> {
+    const real = await realpath(p.parentAbs).catch(() => null);
+    if (real !== p.parentAbs) throw fileErrors.outsideRoot(`A parent of ${p.rel} changed while the operation ran`);
+  }
+
+  /**
    * For operations with no descriptor to check (mkdir): after the fact, the new entry's real path
    * must be inside. If a parent was swapped for a link meanwhile, the stray entry is removed.
    */

@@ -76,6 +76,7 @@ export async function readFileCapped(jail: Jail, input: unknown, maxBytes: numbe
 export async function makeDirectory(svc: FilesService, jail: Jail, input: unknown): Promise<string> {
   const p = await jail.resolve(input);
   if (p.stat) throw fileErrors.exists(p.rel);
+  await jail.recheckParent(p);
   await mkdir(p.abs, { mode: 0o755 }).catch((err) => Promise.reject(jail.mapErrno(err, p.rel)));
   await jail.assertCreatedInside(p.abs, p.rel);
   await svc.own(p.abs);
@@ -115,6 +116,8 @@ async function sourceAndFreshTarget(jail: Jail, fromInput: unknown, toInput: unk
 /** Rename or move; a link moves as a link. The destination must not exist. */
 export async function renameEntry(jail: Jail, fromInput: unknown, toInput: unknown): Promise<{ from: string; to: string }> {
   const { from, to } = await sourceAndFreshTarget(jail, fromInput, toInput, 'move');
+  await jail.recheckParent(from);
+  await jail.recheckParent(to);
   await rename(from.abs, to.abs).catch((err) => Promise.reject(jail.mapErrno(err, to.rel)));
   return { from: from.rel, to: to.rel };
 }
@@ -127,6 +130,8 @@ export async function copyEntry(svc: FilesService, serverId: string, jail: Jail,
   const { from, to } = await sourceAndFreshTarget(jail, fromInput, toInput, 'copy');
   const bytes = from.stat.isDirectory() ? await measureUsage(from.abs) : from.stat.size;
   await svc.quota.reserve(serverId, bytes);
+  await jail.recheckParent(from);
+  await jail.recheckParent(to);
   if (from.stat.isSymbolicLink()) {
     await symlink(await readlink(from.abs), to.abs);
   } else if (from.stat.isFile()) {
@@ -165,6 +170,7 @@ export async function deleteEntries(svc: FilesService, serverId: string, jail: J
   }
   for (const p of targets) {
     const bytes = p.stat.isDirectory() ? await measureUsage(p.abs) : p.stat.size;
+    await jail.recheckParent(p);
     await rm(p.abs, { recursive: p.stat.isDirectory(), force: true });
     svc.quota.adjust(serverId, -bytes);
   }

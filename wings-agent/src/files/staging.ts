@@ -54,6 +54,7 @@ export async function mergeInto(jail: Jail, staged: string, destRel: string): Pr
   await planMerge(jail, staged, destRel, moves);
   for (const move of moves) {
     await jail.checkParents(move.rel);
+    await jail.recheckParent(jail.fromRel(move.rel));
     await rename(move.from, move.to);
   }
   return moves.map((m) => m.rel);
