@@ -263,6 +263,15 @@ describe('files API: attacks are refused and the host is left untouched', functi
       code: 'file_too_large',
     },
     { name: 'an upload over the disk quota', run: (api) => api.request('POST', `${S}/upload?path=big.bin`, { body: zeros(3) }), status: 507, code: 'quota_exceeded' },
+    {
+      name: 'an upload over the disk quota (streamed, no length)',
+      run: (api) => api.request('POST', `${S}/upload?path=big.bin`, { body: streamOf(zeros(3)) as never }),
+      status: 507,
+      code: 'quota_exceeded',
+      after: async () => {
+        expect(await readdir(smallRoot)).to.deep.equal([]);
+      },
+    },
     { name: 'a write over the disk quota', run: (api) => api.request('PUT', `${S}/contents?path=big.txt`, { body: zeros(3) }), status: 507, code: 'quota_exceeded' },
     {
       name: 'a decompression over the disk quota',
