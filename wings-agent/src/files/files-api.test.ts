@@ -136,6 +136,22 @@ describe('files API: operations', () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).to.equal('validation_failed');
   });
 
+  it('replacing a file near the quota counts the old file as freed', async () => {
+    const h = await TempFilesHost.create();
+    const small = await startFilesApi(new FilesService(h, { quotaCacheMs: 0 }));
+    try {
+      await h.addServer('near-full', { diskMb: 2 });
+      const put = () => small.request('PUT', '/api/servers/near-full/files/contents?path=world.bin', { body: Buffer.alloc(1536 * 1024, 1) });
+      expect((await put()).status).to.equal(200);
+      expect((await put()).status).to.equal(200);
+      const other = await small.request('PUT', '/api/servers/near-full/files/contents?path=other.bin', { body: Buffer.alloc(1024 * 1024, 1) });
+      expect(other.status).to.equal(507);
+    } finally {
+      await small.close();
+      await h.cleanup();
+    }
+  });
+
   it('measures usage and stops a server over its quota', async () => {
     const h = await TempFilesHost.create();
     try {

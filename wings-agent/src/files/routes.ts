@@ -31,15 +31,16 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, where: 'query'
 const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }) as unknown as Middleware;
 
 /**
- * Streams a request body into a file. A declared length over the limit or the quota is refused
- * before a byte is read (the stream is counted as well). When the write fails part way, the
- * rest of the body is drained so the client reads the error instead of a reset connection.
+ * Streams a request body into a file. A declared length over the limit or over the whole quota
+ * is refused before a byte is read; the exact quota check (which credits a file being replaced)
+ * happens while streaming. When the write fails part way, the rest of the body is drained so the
+ * client reads the error instead of a reset connection.
  */
-async function receiveBody<T>(ctx: Context, svc: FilesService, serverId: string, limit: number, what: string, write: () => Promise<T>, addsToUsage = true): Promise<T> {
+async function receiveBody<T>(ctx: Context, svc: FilesService, id: string, limit: number, what: string, write: () => Promise<T>): Promise<T> {
   const declared = Number(ctx.get('content-length') || NaN);
   if (Number.isFinite(declared)) {
     if (declared > limit) throw fileErrors.tooLarge(what, limit);
-    if (addsToUsage) await svc.quota.reserve(serverId, declared);
+    if (declared > svc.quota.limitBytes(id)) throw svc.quota.exceeded(id);
   }
   try {
     return await write();
@@ -50,14 +51,15 @@ async function receiveBody<T>(ctx: Context, svc: FilesService, serverId: string,
   }
 }
 
-/**
- * The file API of one agent, under /api/servers/:id/files. Mounted by the runtime behind the
- * node token; every handler goes through the server's jail.
- */
 export interface FilesRouterEvents {
   /** Archive progress for the runtime to stream to the panel (socket.io), as bytes done of total. */
   archiveProgress?: (serverId: string, progress: ArchiveProgress) => void;
 }
+
+/**
+ * The file API of one agent, under /api/servers/:id/files. Mounted by the runtime behind the
+ * node token; every handler goes through the server's jail.
+ */
 
 export function createFilesRouter(hostOrService: FilesHost | FilesService, options?: ConstructorParameters<typeof FilesService>[1], events: FilesRouterEvents = {}): Router {
   const svc = hostOrService instanceof FilesService ? hostOrService : new FilesService(hostOrService, options);
@@ -195,7 +197,7 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.post('/archive/restore', async (ctx) => {
     const { id } = await server(ctx);
     const q = query(ctx, z.object({ sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: 'expected the sha256 as 64 lower-case hex digits' }) }));
-    ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, id, ctx.req, q.sha256), false);
+    ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, id, ctx.req, q.sha256));
   });
 
   return router;
