@@ -51,3 +51,17 @@ export async function* readRange(handle: FileHandle, start: number, length: numb
     yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
   }
 }
+
+/**
+ * Exactly `length` bytes from `start`: a file that shrank meanwhile (a log the game truncated
+ * during a backup) is padded with zeros, because a tar header already promised that size and a
+ * short entry would break the whole archive.
+ */
+export async function* readExactly(handle: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+  let sent = 0;
+  for await (const chunk of readRange(handle, start, length)) {
+    sent += chunk.length;
+    yield chunk;
+  }
+  for (let left = length - sent; left > 0; left -= 256 * 1024) yield Buffer.alloc(Math.min(left, 256 * 1024));
+}

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
-import { readRange } from './handle-io.js';
+import { readExactly } from './handle-io.js';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
@@ -48,10 +48,10 @@ export function packTarGz(entries: AsyncIterable<TreeEntry>, options: PackOption
         const handle = await openEntry(e, options);
         try {
           // The size in the header is the one the stream must match: a file that grows or
-          // shrinks while the game writes it is read to exactly that size.
+          // shrinks while the game writes it is read (or padded) to exactly that size.
           const size = (await handle.stat()).size;
           const sink = pack.entry({ ...header, type: 'file', size });
-          await pipeline(metered(Readable.from(readRange(handle, 0, size)), options), sink);
+          await pipeline(metered(Readable.from(readExactly(handle, 0, size)), options), sink);
         } finally {
           await handle.close();
         }
