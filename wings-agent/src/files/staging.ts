@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, opendir, rename, rm } from 'node:fs/promises';
+import { mkdir, opendir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileErrors } from './errors.js';
 import { lstatOrNull, type Jail } from './jail.js';
@@ -70,13 +70,14 @@ export async function swapContents(root: string, staged: string): Promise<void> 
   const movedOut: string[] = [];
   const movedIn: string[] = [];
   try {
-    for await (const entry of await opendir(root)) {
-      await rename(join(root, entry.name), join(parked, entry.name));
-      movedOut.push(entry.name);
+    // Names are read in full first: a directory changed while it is being read may skip entries.
+    for (const name of await readdir(root)) {
+      await rename(join(root, name), join(parked, name));
+      movedOut.push(name);
     }
-    for await (const entry of await opendir(staged)) {
-      await rename(join(staged, entry.name), join(root, entry.name));
-      movedIn.push(entry.name);
+    for (const name of await readdir(staged)) {
+      await rename(join(staged, name), join(root, name));
+      movedIn.push(name);
     }
   } catch (err) {
     let restored = true;
