@@ -66,6 +66,7 @@ export function agentEnv(dataDir: string, network: string, port = 0): Record<str
     AGENT_DATA_DIR: dataDir,
     AGENT_NETWORK: network,
     PING_INTERVAL_MS: '1000',
+    QUOTA_INTERVAL_MS: '1000',
     LOG_FORMAT: 'json',
   };
 }

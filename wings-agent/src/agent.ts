@@ -6,11 +6,14 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import Koa from 'koa';
 import { Server as SocketServer } from 'socket.io';
-import { bearerToken, unauthorized, type Logger } from '@conductor/core/shared';
+import { bearerToken, conflict, unauthorized, type Logger } from '@conductor/core/shared';
+import { enforceQuota } from './files/quota.js';
+import { createFilesRouter } from './files/routes.js';
 import type { AgentConfig } from './config.js';
 import { errorMiddleware } from './http/errors.js';
 import { serverRoutes } from './http/server-routes.js';
 import { EventJournal } from './journal.js';
+import { ManagerFilesHost } from './servers/files-host.js';
 import { ServerManager } from './servers/manager.js';
 import { SpecStore } from './servers/spec-store.js';
 import { AgentSockets } from './sockets.js';
@@ -27,6 +30,8 @@ export class Agent {
   readonly http: HttpServer;
   readonly io: SocketServer;
   private readonly app = new Koa();
+  private readonly filesHost: ManagerFilesHost;
+  private quotaTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly config: AgentConfig,
@@ -66,9 +71,19 @@ export class Agent {
       if (!this.tokens.matches(bearerToken(ctx.get('authorization')))) throw unauthorized('A valid node token is required');
       await next();
     });
-    const routes = serverRoutes(this.manager, this.journal, this.tokens);
-    this.app.use(routes.routes());
-    this.app.use(routes.allowedMethods({ throw: true }));
+    this.filesHost = new ManagerFilesHost(this.manager);
+    // A restore swaps the server's files: never under a running game.
+    this.app.use(async (ctx, next) => {
+      const restore = /^\/api\/servers\/([^/]+)\/files\/archive\/restore$/.exec(ctx.path);
+      if (restore && ctx.method === 'POST' && this.manager.has(restore[1]!) && this.manager.get(restore[1]!).state !== 'offline') {
+        throw conflict('server_not_offline', 'Stop the server before restoring its files');
+      }
+      await next();
+    });
+    for (const router of [serverRoutes(this.manager, this.journal, this.tokens), createFilesRouter(this.filesHost)]) {
+      this.app.use(router.routes());
+      this.app.use(router.allowedMethods({ throw: true }));
+    }
   }
 
   get port(): number {
@@ -77,6 +92,7 @@ export class Agent {
 
   async start(): Promise<void> {
     await this.manager.init();
+    this.scheduleQuotaPass(0);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.config.AGENT_PORT, this.config.AGENT_HOST, () => resolve());
@@ -85,12 +101,33 @@ export class Agent {
 
   /** Stops serving; the game containers keep running and are reattached at the next start. */
   async stop(): Promise<void> {
+    if (this.quotaTimer) clearTimeout(this.quotaTimer);
+    this.quotaTimer = null;
     this.manager.release();
     this.io.disconnectSockets(true);
     await new Promise<void>((resolve) => {
       this.io.close(() => resolve());
       this.http.closeAllConnections();
     });
+  }
+
+  /**
+   * Measures every server's files: the figure goes into its stats, and a running server over its
+   * disk quota is stopped with a console line saying why.
+   */
+  private scheduleQuotaPass(delayMs: number): void {
+    this.quotaTimer = setTimeout(async () => {
+      for (const runtime of this.manager.list()) {
+        try {
+          const { usageBytes } = await enforceQuota(this.filesHost, runtime.id);
+          runtime.setDiskUsage(usageBytes);
+        } catch (err) {
+          this.logger.warn({ err, server: runtime.id }, 'quota check failed');
+        }
+      }
+      if (this.quotaTimer) this.scheduleQuotaPass(this.config.QUOTA_INTERVAL_MS);
+    }, delayMs);
+    this.quotaTimer.unref();
   }
 
   private async dockerReachable(): Promise<boolean> {

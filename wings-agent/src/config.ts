@@ -27,6 +27,8 @@ export const agentConfigSchema = z.object({
   CONSOLE_MAX_LINES_PER_SECOND: intFrom(10, 100_000).default(200),
   STATS_INTERVAL_MS: intFrom(100, 60_000).default(1000),
   PING_INTERVAL_MS: intFrom(500, 600_000).default(5000),
+  /** How often server files are measured against their disk quota. */
+  QUOTA_INTERVAL_MS: intFrom(1000, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected trace, debug, info, warn, error, fatal or silent' }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
 });

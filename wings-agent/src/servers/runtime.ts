@@ -9,7 +9,6 @@ import { readRconSettings, readTps, type RconSettings } from '../game/rcon.js';
 import type { EventJournal } from '../journal.js';
 import { ConsoleBuffer } from './console-buffer.js';
 import { containerName, gameContainerOptions, hostResources } from './container-config.js';
-import { diskUsage } from './disk-usage.js';
 import { demuxLogBuffer } from './docker-logs.js';
 import { sampleFromDockerStats, type ContainerSample } from './stats.js';
 
@@ -92,6 +91,16 @@ export class ServerRuntime {
     if (this.container && (this.state === 'running' || this.state === 'starting')) {
       await this.container.update(hostResources(spec));
     }
+  }
+
+  /** Disk use, measured by the agent's quota pass (one walk of the files serves both). */
+  setDiskUsage(bytes: number): void {
+    this.diskBytes = bytes;
+  }
+
+  /** A line from the agent itself on this server's console (quota stops, for example). */
+  announce(line: string): void {
+    this.publishLines([this.console.note(line)]);
   }
 
   setInstalling(installing: boolean): void {
@@ -378,9 +387,6 @@ export class ServerRuntime {
     every(this.deps.config.PING_INTERVAL_MS, async () => {
       if (this.state === 'running') await this.pingNow();
       if (this.state === 'running' && this.rcon && this.containerIp) this.tps = await readTps(this.containerIp, this.rcon).catch(() => null);
-    });
-    every(30_000, async () => {
-      this.diskBytes = await diskUsage(this.deps.volumePath);
     });
   }
 

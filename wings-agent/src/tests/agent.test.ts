@@ -288,6 +288,32 @@ describe('node agent with a real Docker engine', function () {
     expect(inspect.Config.Env).to.include('SERVER_MEMORY=384');
   });
 
+  it('serves files behind the node token, stops a running server that goes over its disk quota, and refuses a restore while it runs', async () => {
+    const { spec } = await testServerSpec('quota', { limits: { memoryMb: 384, pids: 256, diskMb: 50 } });
+    await agent.request('POST', '/api/servers', { body: spec });
+    const noToken = await fetch(`${agent.url}/api/servers/${spec.id}/files/list?path=`);
+    expect(noToken.status).to.equal(401);
+    const write = await fetch(`${agent.url}/api/servers/${spec.id}/files/contents?path=notes.txt`, { method: 'PUT', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/octet-stream' }, body: 'hello' });
+    expect(write.status, await write.clone().text()).to.be.oneOf([200, 204]);
+    const list = await agent.request('GET', `/api/servers/${spec.id}/files/list?path=`);
+    expect(list.body.entries.map((e: { name: string }) => e.name)).to.include('notes.txt');
+
+    await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+    await waitForEvent(agent, spec.id, 'server.started');
+    const restore = await agent.request('POST', `/api/servers/${spec.id}/files/archive/restore`, { body: {} });
+    expect(restore.status).to.equal(409);
+    expect(restore.body.error.code).to.equal('server_not_offline');
+    // The game itself writes past the quota (the file API would refuse to).
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${agent.agent.manager.volumePath(spec.id)}/huge.bin`, Buffer.alloc(60 * 1024 * 1024, 1));
+    const stopped = await waitForEvent(agent, spec.id, 'server.stopped');
+    expect(stopped.data.exitCode).to.equal(0);
+    const logs = (await agent.request('GET', `/api/servers/${spec.id}/logs`)).body.lines as string[];
+    expect(logs.some((l) => /over its quota of 50 MB/.test(l))).to.equal(true);
+    const stats = (await agent.request('GET', `/api/servers/${spec.id}/stats`)).body.stats;
+    expect(stats.diskBytes).to.be.greaterThan(60 * 1024 * 1024);
+  });
+
   it('rotates the node token without a restart', async () => {
     const next = 'rotated-node-token-abcdefghijklmnopqrstuvwxyz';
     expect((await agent.request('PUT', '/api/token', { body: { token: next } })).status).to.equal(204);

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import picomatch from 'picomatch';
+import { badRequest } from '@conductor/core/shared';
+import { Tap } from './byte-limit.js';
+import { fileErrors } from './errors.js';
+import { extractTar } from './archive-readers.js';
+import { ExtractSink } from './extract-sink.js';
+import type { FilesService } from './service.js';
+import { makeStaging, removeStaging, swapContents } from './staging.js';
+import { packTarGz } from './packers.js';
+import { treeBytes, walkTree } from './tree.js';
+
+export interface ArchiveProgress {
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface CreatedArchive {
+  /** The .tar.gz bytes; read it to the end, then `done` settles with the checksum. */
+  stream: Readable;
+  bytesTotal: number;
+  done: Promise<{ sha256: string; size: number }>;
+}
+
+/**
+ * The primitive backups build on: a .tar.gz of the whole server directory (minus `ignore`
+ * globs, relative to the root), hashed while it is written, with progress as bytes of file
+ * content done of the total measured up front. The deny list does not apply: a backup must hold
+ * every file to restore the server; it is the panel's to keep backups from users.
+ */
+export async function createArchive(
+  svc: FilesService,
+  serverId: string,
+  options: { ignore?: readonly string[]; onProgress?: (p: ArchiveProgress) => void; gzipLevel?: number } = {},
+): Promise<CreatedArchive> {
+  const jail = await svc.jail(serverId);
+  const ignored = options.ignore?.length ? picomatch([...options.ignore], { dot: true }) : () => false;
+  const skip = (rel: string) => rel !== '' && ignored(rel);
+  const bytesTotal = await treeBytes(walkTree(jail.root, '', '', skip));
+  let bytesDone = 0;
+  const packed = packTarGz(walkTree(jail.root, '', '', skip), {
+    verify: (handle, rel) => jail.assertHandleInside(handle, rel),
+    gzipLevel: options.gzipLevel,
+    onBytes: (n) => {
+      bytesDone += n;
+      options.onProgress?.({ bytesDone, bytesTotal });
+    },
+  });
+  const hash = createHash('sha256');
+  const hashing = new Tap((chunk) => hash.update(chunk));
+  const done = new Promise<{ sha256: string; size: number }>((resolve, reject) => {
+    hashing.on('end', () => resolve({ sha256: hash.digest('hex'), size: hashing.bytes }));
+    hashing.on('error', reject);
+    packed.on('error', (err) => {
+      hashing.destroy(err);
+      reject(err);
+    });
+  });
+  done.catch(() => undefined); // the caller may only watch the stream
+  packed.pipe(hashing);
+  return { stream: hashing, bytesTotal, done };
+}
+
+/**
+ * Restores a server from an archive made by createArchive. Everything is extracted into an empty
+ * directory beside the root while the archive's sha256 is computed; only if the checksum matches
+ * and extraction finished are the root's contents swapped for it. Any failure (a wrong checksum,
+ * a corrupt or hostile archive, the quota) leaves the server exactly as it was. The runtime must
+ * keep the server stopped meanwhile.
+ */
+export async function restoreArchive(
+  svc: FilesService,
+  serverId: string,
+  source: Readable,
+  expectedSha256: string,
+  options: { onProgress?: (bytesDone: number) => void } = {},
+): Promise<{ sha256: string; bytes: number; entries: number }> {
+  if (!/^[a-f0-9]{64}$/.test(expectedSha256)) throw badRequest('invalid_checksum', 'sha256 must be 64 lower-case hex digits');
+  const root = svc.host.serverRoot(serverId);
+  const staging = await makeStaging(root, 'restore');
+  try {
+    const hash = createHash('sha256');
+    const counter = new Tap((chunk) => hash.update(chunk));
+    source.on('error', (err) => counter.destroy(err));
+    const limitBytes = svc.quota.limitBytes(serverId);
+    const sink = new ExtractSink(
+      svc,
+      staging,
+      { ...svc.options.extract, quotaLeft: limitBytes, onQuota: () => svc.quota.exceeded(serverId), compressedBytes: () => counter.bytes },
+      options.onProgress,
+    );
+    await extractTar(source.pipe(counter), 'tar.gz', sink);
+    const sha256 = hash.digest('hex');
+    if (sha256 !== expectedSha256) throw fileErrors.checksumMismatch(expectedSha256, sha256);
+    await swapContents(root, staging);
+    svc.quota.forget(serverId);
+    return { sha256, bytes: sink.bytes, entries: sink.entries };
+  } finally {
+    await removeStaging(staging);
+  }
+}
