@@ -5,6 +5,8 @@ import type { ServerState } from '../../protocol/server-state.js';
 import { ServerBulk } from './bulk.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
+import { fileRoutes } from './files-routes.js';
+import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
 
@@ -59,7 +61,11 @@ export const serversModule = definePlugin({
       },
     });
   },
-  routes: serverRoutes,
+  routes(router) {
+    serverRoutes(router);
+    fileRoutes(router);
+    propertiesRoutes(router);
+  },
   socketPermissions: { [PANEL_SOCKET.subscribe]: 'control.console', [PANEL_SOCKET.command]: 'control.console' },
   sockets(namespace, { cradle }) {
     cradle.serverRelay.attach(namespace);

@@ -114,12 +114,44 @@ describe('servers through the panel, end to end (sqlite)', function () {
 
     const stopped = await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
     expect(stopped.body.state).to.equal('offline');
+
+    // Files and server.properties through the panel, behind the same permissions.
+    const props = await ownerBrowser.get(`/api/servers/${server.id}/properties`);
+    expect(props.status, JSON.stringify(props.body)).to.equal(200);
+    expect(props.body.typed.motd).to.equal('Welcome to the Lobby');
+    expect((await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'line\nbreak' } })).status).to.equal(400);
+    expect((await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { 'rcon.password': 'x' } })).status, 'unknown keys refused').to.equal(400);
+    const changed = await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'Now with a new MOTD', 'max-players': 42 } });
+    expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+    expect(changed.body.typed).to.deep.include({ motd: 'Now with a new MOTD', 'max-players': 42 });
+    expect((await strangerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'pwned' } })).status).to.equal(404);
+    const listing = await ownerBrowser.get(`/api/servers/${server.id}/files/list?path=`);
+    expect(listing.body.entries.map((e: { name: string }) => e.name)).to.include.members(['server.properties', 'world']);
+    expect((await ownerBrowser.get(`/api/servers/${server.id}/files/list?path=../../etc`)).status).to.equal(400);
+    const download = await fetch(`${t.panel.url}/api/servers/${server.id}/files/download?path=server.properties`, { headers: { cookie: [...ownerBrowser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), range: 'bytes=0-3' } });
+    expect(download.status).to.equal(206);
+    expect(await download.text()).to.equal('#Min');
+    expect((await strangerBrowser.get(`/api/servers/${server.id}/files/download?path=server.properties`)).status).to.equal(404);
+
+    await ownerBrowser.post(`/api/servers/${server.id}/power/start`);
+    const { ping } = (await import('minecraft-protocol')).default;
+    const pinged = await until('the new MOTD in a status ping', async () => {
+      try {
+        const res = (await ping({ host: '127.0.0.1', port: gamePort })) as { description: unknown; players: { max: number } };
+        return JSON.stringify(res.description).includes('Now with a new MOTD') ? res : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    expect(pinged.players.max).to.equal(42);
+    await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
     for (const tab of tabs) tab.close();
     await until('the upstream subscription released', async () => (await agent.agent.io.in(`server:${server.id}`).fetchSockets()).length === 0);
 
     await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
     const types = (await t.panel.request('GET', `/api/events?serverId=${server.id}`)).body.events.map((e: { type: string }) => e.type);
-    expect((await t.panel.request('GET', `/api/servers/${server.id}`)).body.state, 'the state mirror follows the events').to.equal('offline');
+    // The mirror follows the event log asynchronously, replaying each transition in order.
+    await until('the state mirror to follow the events', async () => (await t.panel.request('GET', `/api/servers/${server.id}`)).body.state === 'offline');
     expect(types).to.include.members(['server.created', 'server.starting', 'server.started', 'player.joined', 'server.stopped']);
     const results = (await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: [server.id, 'snotthere'] } })).body.results;
     expect(results).to.deep.equal([{ serverId: server.id, ok: true }, { serverId: 'snotthere', ok: false, error: { code: 'not_found', message: 'No such server' } }]);
