@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { CoreConfig } from './config.js';
+import type { Logger } from './logger.js';
 
 export type Database = Knex;
 export type Transaction = Knex.Transaction;
@@ -16,10 +17,15 @@ export function dialectOf(db: Executor): DatabaseDialect {
 }
 
 /** SQLite under DATA_DIR unless DATABASE_URL names a PostgreSQL server; nothing else differs. */
-export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>): Database {
+export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>, logger?: Logger): Database {
+  // knex otherwise prints its warnings (a failed migration, say) with console, outside the log.
+  const log = logger
+    ? { warn: (m: unknown) => logger.warn({ knex: m }, 'database'), error: (m: unknown) => logger.error({ knex: m }, 'database'), deprecate: (m: unknown) => logger.warn({ knex: m }, 'database deprecation'), debug: (m: unknown) => logger.debug({ knex: m }, 'database') }
+    : undefined;
   if (config.DATABASE_URL) {
     return knexFactory({
       client: 'pg',
+      log,
       connection: config.DATABASE_URL,
       pool: { min: 0, max: 10 },
       acquireConnectionTimeout: 10_000,
@@ -29,6 +35,7 @@ export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_D
   const filename = path.resolve(config.DATA_DIR, 'conductor.sqlite');
   return knexFactory({
     client: 'sqlite3',
+    log,
     connection: { filename },
     useNullAsDefault: true,
     // One connection: SQLite serialises writers anyway, and a single connection makes

@@ -86,7 +86,7 @@ export class Kernel {
     this.config = options.config;
     this.logger = options.logger ?? createLogger(options.config);
     this.app.proxy = this.config.TRUST_PROXY;
-    this.db = createDatabase(this.config);
+    this.db = createDatabase(this.config, this.logger.child({ component: 'database' }));
     this.events = new EventLog(this.db);
     this.dispatcher = new EventDispatcher(this.db, this.events, this.logger.child({ component: 'events' }), this.config.EVENTS_POLL_MS);
     this.leader =
