@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   database: ['create', 'read', 'update', 'delete'],
   allocation: ['read', 'create', 'update', 'delete'],
   activity: ['read'],
+  players: ['read', 'manage'],
 } as const;
 
 export const PERMISSION_KEYS: string[] = Object.entries(PERMISSIONS).flatMap(([group, actions]) => actions.map((a) => `${group}.${a}`));

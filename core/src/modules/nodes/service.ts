@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Database } from '../../kernel/database.js';
+import { dialectOf, type Database } from '../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
 import { AgentClient } from './agent-client.js';
@@ -136,16 +136,23 @@ export class NodeService {
     for (;;) {
       const { events } = await client.events(seq, 500);
       if (events.length === 0) return;
-      await this.db.transaction(async (trx) => {
+      const more = await this.db.transaction(async (trx) => {
+        // Re-read under a row lock: a scheduled and a manual check may ingest at the same time,
+        // and only events past what is already stored may be appended.
+        const lock = trx('nodes').where({ id: node.id }).select('events_seq');
+        const row = (dialectOf(trx) === 'postgres' ? await lock.forUpdate().first() : await lock.first()) as { events_seq: number | string } | undefined;
+        const stored = Number(row?.events_seq ?? seq);
         for (const e of events) {
+          if (e.seq <= stored) continue;
           // The panel records a deletion itself (with who did it); the agent's copy would be a duplicate.
           if (PANEL_RECORDED.has(e.type)) continue;
           await this.events.append(trx, { type: e.type, serverId: e.serverId, nodeId: node.id, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) });
         }
-        seq = events[events.length - 1]!.seq;
+        seq = Math.max(stored, events[events.length - 1]!.seq);
         await this.repository.setEventsSeq(node.id, seq, trx);
+        return events.length === 500;
       });
-      if (events.length < 500) return;
+      if (!more) return;
     }
   }
 

@@ -6,6 +6,7 @@ import { ServerBulk } from './bulk.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
 import { fileRoutes } from './files-routes.js';
+import { playerRoutes } from './players-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
@@ -65,6 +66,7 @@ export const serversModule = definePlugin({
     serverRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
+    playerRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: 'control.console', [PANEL_SOCKET.command]: 'control.console' },
   sockets(namespace, { cradle }) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AppError } from '../../kernel/errors.js';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { ServerProperties } from '../../minecraft/properties.js';
+import { NodeFiles } from './node-files.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
 
@@ -44,11 +44,8 @@ function typed(props: ServerProperties): Record<string, string | number | boolea
 
 async function readProperties(scope: Parameters<Parameters<RouteRegistrar['route']>[0]['handler']>[0]['scope'], serverId: string) {
   const server = await scope.cradle.serverService.get(serverId);
-  const client = scope.cradle.nodeService.client(await scope.cradle.nodeService.get(server.nodeId));
-  const res = await fetch(`${client.baseUrl}/api/servers/${server.id}/files/contents?path=server.properties`, { headers: { authorization: `Bearer ${client.token}` } });
-  if (res.status === 404) return { client, server, props: ServerProperties.parse('') };
-  if (!res.ok) throw new AppError(502, 'node_error', `The node could not read server.properties (${res.status})`);
-  return { client, server, props: ServerProperties.parse(await res.text()) };
+  const files = new NodeFiles(scope.cradle.nodeService, server);
+  return { files, props: ServerProperties.parse((await files.read('server.properties')) ?? '') };
 }
 
 /** server.properties with typed fields, and the MOTD on its own: edited through the node's file API, comments kept. */
@@ -79,17 +76,9 @@ export function propertiesRoutes(router: RouteRegistrar): void {
     body: patch,
     response: { schema: view },
     handler: async ({ params: p, body, scope }) => {
-      const { client, server, props } = await readProperties(scope, p.serverId);
+      const { files, props } = await readProperties(scope, p.serverId);
       for (const [key, value] of Object.entries(body)) if (value !== undefined) props.set(key, value as string | number | boolean);
-      const res = await fetch(`${client.baseUrl}/api/servers/${server.id}/files/contents?path=server.properties`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/octet-stream' },
-        body: props.toString(),
-      });
-      if (!res.ok) {
-        const error = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }).error;
-        throw new AppError(res.status >= 500 ? 502 : res.status, error?.code ?? 'node_error', error?.message ?? 'The node could not write server.properties');
-      }
+      await files.write('server.properties', props.toString());
       return { typed: typed(props), all: props.toObject() };
     },
   });

@@ -157,4 +157,47 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(results).to.deep.equal([{ serverId: server.id, ok: true }, { serverId: 'snotthere', ok: false, error: { code: 'not_found', message: 'No such server' } }]);
     expect((await t.panel.request('GET', `/api/nodes/${nodeId}/allocations`)).body.allocations[0].serverId, 'the port is free again').to.equal(null);
   });
+
+  it('manages whitelist, operators and bans: lists edited while stopped, console commands while running', async () => {
+    const owner = await t.createUser('players@example.org');
+    const browser = await t.signIn(owner.email);
+    const server = (await browser.post('/api/servers', { name: 'Bans', templateId: 'conductor-test' })).body;
+    expect(server.id, JSON.stringify(server)).to.be.a('string');
+    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'op', name: 'Notch' })).body.error.code, 'online-mode needs a UUID').to.equal('uuid_required');
+    await browser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { 'online-mode': false } });
+    for (const body of [{ action: 'whitelist.add', name: 'Notch' }, { action: 'op', name: 'Notch' }, { action: 'ban', name: 'Griefer', reason: 'broke the spawn' }, { action: 'ban-ip', ip: '203.0.113.9' }]) {
+      const res = await browser.post(`/api/servers/${server.id}/players`, body);
+      expect(res.body, JSON.stringify(body)).to.deep.equal({ applied: 'file' });
+    }
+    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'bad name!' })).status).to.equal(400);
+    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'kick', name: 'Notch' })).body.error.code).to.equal('server_not_running');
+    let lists = (await browser.get(`/api/servers/${server.id}/players`)).body;
+    expect(lists.whitelist).to.deep.equal([{ uuid: 'b50ad385-829d-3141-a216-7e7d7539ba7f', name: 'Notch' }]);
+    expect(lists.ops).to.deep.equal([{ uuid: 'b50ad385-829d-3141-a216-7e7d7539ba7f', name: 'Notch', level: 4, bypassesPlayerLimit: false }]);
+    expect(lists.bannedPlayers[0]).to.deep.include({ name: 'Griefer', reason: 'broke the spawn', expires: 'forever' });
+    expect(lists.bannedPlayers[0].created).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+0000$/);
+    expect(lists.bannedIps[0]).to.deep.include({ ip: '203.0.113.9' });
+    await browser.post(`/api/servers/${server.id}/players`, { action: 'deop', name: 'notch' });
+    lists = (await browser.get(`/api/servers/${server.id}/players`)).body;
+    expect(lists.ops).to.deep.equal([]);
+
+    // Running: the game is told, and a banned player is thrown out.
+    await browser.post(`/api/servers/${server.id}/power/start`);
+    await until('running', async () => {
+      await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
+      return (await browser.get(`/api/servers/${server.id}`)).body.state === 'running' || undefined;
+    });
+    const bot = mineflayer.createBot({ host: '127.0.0.1', port: gamePort, username: 'Troll', auth: 'offline', version: '1.21.4', hideErrors: true });
+    await new Promise<void>((resolve, reject) => {
+      bot.once('spawn', () => resolve());
+      bot.once('error', reject);
+    });
+    const gone = new Promise<string>((resolve) => bot.once('end', (reason: string) => resolve(reason)));
+    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Troll', reason: 'spam' })).body).to.deep.equal({ applied: 'command' });
+    await gone;
+    const logs = (await agent.request('GET', `/api/servers/${server.id}/logs`)).body.lines as string[];
+    expect(logs.some((l) => l.includes('Troll'))).to.equal(true);
+    await browser.post(`/api/servers/${server.id}/power/kill`);
+    await t.panel.request('DELETE', `/api/servers/${server.id}`);
+  });
 });

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { AppError, badRequest, conflict } from '../../kernel/errors.js';
+import type { RouteRegistrar } from '../../kernel/http/route.js';
+import { offlineUuid } from '../../minecraft/offline-uuid.js';
+import { formatBanDate, parsePlayerList, removeEntry, serializePlayerList, upsert, type PlayerListFile } from '../../minecraft/player-lists.js';
+import { ServerProperties } from '../../minecraft/properties.js';
+import { NodeFiles } from './node-files.js';
+
+const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
+const playerName = z.string().regex(/^[A-Za-z0-9_]{1,16}$/, { error: 'expected a Minecraft name (1-16 letters, digits, _)' });
+const FILES: Record<string, PlayerListFile> = { whitelist: 'whitelist.json', ops: 'ops.json', bannedPlayers: 'banned-players.json', bannedIps: 'banned-ips.json' };
+
+const action = z.discriminatedUnion('action', [
+  z.object({ action: z.enum(['whitelist.add', 'whitelist.remove', 'op', 'deop', 'pardon', 'kick']), name: playerName, uuid: z.uuid().optional() }),
+  z.object({ action: z.literal('ban'), name: playerName, uuid: z.uuid().optional(), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
+  z.object({ action: z.enum(['ban-ip', 'pardon-ip']), ip: z.union([z.ipv4(), z.ipv6()]), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
+]);
+type Action = z.output<typeof action>;
+
+/** The console command a running server applies (and persists) itself. */
+function command(a: Action): string {
+  switch (a.action) {
+    case 'whitelist.add':
+      return `whitelist add ${a.name}`;
+    case 'whitelist.remove':
+      return `whitelist remove ${a.name}`;
+    case 'ban':
+      return `ban ${a.name} ${a.reason}`;
+    case 'ban-ip':
+      return `ban-ip ${a.ip} ${a.reason}`;
+    case 'pardon-ip':
+      return `pardon-ip ${a.ip}`;
+    default:
+      return `${a.action} ${a.name}`;
+  }
+}
+
+/**
+ * Whitelist, operators and bans. A running server is told by console command, so the game keeps
+ * its own files right; a stopped one has its JSON lists edited through the node's file API.
+ */
+export function playerRoutes(router: RouteRegistrar): void {
+  const entry = z.record(z.string(), z.unknown());
+  router.route({
+    method: 'get',
+    path: '/:serverId/players',
+    summary: 'Whitelist, operators and bans as the server keeps them',
+    tags: ['minecraft'],
+    access: 'user',
+    permission: 'players.read',
+    params,
+    response: { schema: z.object({ whitelist: z.array(entry), ops: z.array(entry), bannedPlayers: z.array(entry), bannedIps: z.array(entry) }) },
+    handler: async ({ params: p, scope }) => {
+      const files = new NodeFiles(scope.cradle.nodeService, await scope.cradle.serverService.get(p.serverId));
+      const out: Record<string, unknown[]> = {};
+      for (const [key, file] of Object.entries(FILES)) {
+        const text = await files.read(file);
+        try {
+          out[key] = text ? (parsePlayerList(file, text) as unknown[]) : [];
+        } catch {
+          throw new AppError(422, 'invalid_player_list', `${file} on the server is not valid; fix or delete it`);
+        }
+      }
+      return out as { whitelist: Record<string, unknown>[]; ops: Record<string, unknown>[]; bannedPlayers: Record<string, unknown>[]; bannedIps: Record<string, unknown>[] };
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/:serverId/players',
+    summary: 'Whitelist, op, ban, pardon or kick a player (or ban an address)',
+    tags: ['minecraft'],
+    access: 'user',
+    permission: 'players.manage',
+    params,
+    body: action,
+    response: { schema: z.object({ applied: z.enum(['command', 'file']) }) },
+    errors: { 409: 'Kick needs a running server', 422: 'An online-mode server needs the player UUID' },
+    handler: async ({ params: p, body, scope, principal }) => {
+      const { serverService, nodeService } = scope.cradle;
+      const server = await serverService.get(p.serverId);
+      if (server.state === 'running') {
+        await serverService.command(server.id, command(body));
+        return { applied: 'command' as const };
+      }
+      if (body.action === 'kick') throw conflict('server_not_running', 'Only a running server can kick a player');
+      const files = new NodeFiles(nodeService, server);
+      const props = ServerProperties.parse((await files.read('server.properties')) ?? '');
+      const playerUuid = () => {
+        if (!('name' in body)) return '';
+        if (body.uuid) return body.uuid;
+        if (props.get('online-mode') === 'false') return offlineUuid(body.name);
+        throw new AppError(422, 'uuid_required', 'This server checks accounts with Mojang: give the player UUID, or start the server and try again');
+      };
+      const edit = async <F extends PlayerListFile>(file: F, change: (entries: never[]) => unknown[]) => {
+        const text = await files.read(file);
+        const entries = text ? (parsePlayerList(file, text) as never[]) : [];
+        await files.write(file, serializePlayerList(file, change(entries) as never));
+      };
+      const now = formatBanDate(new Date());
+      const source = `Conductor (${principal!.id})`;
+      switch (body.action) {
+        case 'whitelist.add':
+          await edit('whitelist.json', (e) => upsert(e as { uuid: string; name: string }[], { uuid: playerUuid(), name: body.name }));
+          break;
+        case 'whitelist.remove':
+          await edit('whitelist.json', (e) => removeEntry(e as { name: string }[], body.name));
+          break;
+        case 'op':
+          await edit('ops.json', (e) => upsert(e as Array<{ uuid: string } & Record<string, unknown>>, { uuid: playerUuid(), name: body.name, level: 4, bypassesPlayerLimit: false }));
+          break;
+        case 'deop':
+          await edit('ops.json', (e) => removeEntry(e as { name: string }[], body.name));
+          break;
+        case 'ban':
+          await edit('banned-players.json', (e) => upsert(e as Array<{ uuid: string } & Record<string, unknown>>, { uuid: playerUuid(), name: body.name, created: now, source, expires: 'forever', reason: body.reason }));
+          break;
+        case 'pardon':
+          await edit('banned-players.json', (e) => removeEntry(e as { name: string }[], body.name));
+          break;
+        case 'ban-ip':
+          await edit('banned-ips.json', (e) => upsert(e as Array<{ ip: string } & Record<string, unknown>>, { ip: body.ip, created: now, source, expires: 'forever', reason: body.reason }));
+          break;
+        case 'pardon-ip':
+          await edit('banned-ips.json', (e) => removeEntry(e as { ip: string }[], body.ip));
+          break;
+        default:
+          throw badRequest('unknown_action', 'Unknown action');
+      }
+      return { applied: 'file' as const };
+    },
+  });
+}
