@@ -21,7 +21,9 @@ export class ConsoleBuffer {
   /** Splits a chunk into lines; returns the lines to publish now (possibly with a summary line). */
   push(chunk: string): string[] {
     const text = this.partial + chunk;
-    const parts = text.split(/\r?\n/);
+    // A lone \r (progress bars) ends a line too, and output with no line breaks at all is cut into
+    // pieces: a server that never prints a newline must not grow this string without bound.
+    const parts = splitLines(text);
     this.partial = parts.pop() ?? '';
     const out: string[] = [];
     for (const raw of parts) {
@@ -68,6 +70,22 @@ export class ConsoleBuffer {
     this.remember(line);
     this.onSummary(line);
   }
+}
+
+export const MAX_LINE = 8192;
+
+export function splitLines(text: string): string[] {
+  const parts = text.split(/\r\n|\r|\n/);
+  const last = parts.pop() ?? '';
+  const out: string[] = [];
+  for (const part of parts) for (let i = 0; i < Math.max(part.length, 1); i += MAX_LINE) out.push(part.slice(i, i + MAX_LINE));
+  let rest = last;
+  while (rest.length > MAX_LINE) {
+    out.push(rest.slice(0, MAX_LINE));
+    rest = rest.slice(MAX_LINE);
+  }
+  out.push(rest);
+  return out;
 }
 
 // Terminal escape sequences are noise in a browser console and can spoof its rendering.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ServerSpec } from '@conductor/core/protocol';
+import { splitLines } from './console-buffer.js';
 import { LABEL_ROLE, LABEL_SERVER } from './container-config.js';
 
 export interface InstallContext {
@@ -52,7 +53,7 @@ export async function runInstall(spec: ServerSpec, ctx: InstallContext): Promise
     let partial = '';
     out.on('data', (chunk: Buffer) => {
       log.write(chunk);
-      const parts = (partial + chunk.toString('utf8')).split(/\r?\n/);
+      const parts = splitLines(partial + chunk.toString('utf8'));
       partial = parts.pop() ?? '';
       if (parts.length) ctx.onOutput(parts);
     });

@@ -34,7 +34,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     permission: 'control.console',
     params: idParams,
     response: { schema: serverView },
-    handler: ({ params, scope }) => scope.cradle.serverService.get(params.serverId),
+    handler: async ({ params, scope, principal }) => scope.cradle.serverService.present(await scope.cradle.serverService.get(params.serverId), principal!),
   });
   for (const action of powerAction.options) {
     router.route({

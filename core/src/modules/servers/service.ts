@@ -48,8 +48,27 @@ export class ServerService {
     return server;
   }
 
-  list(principal: Principal, options: { limit: number; offset: number; q?: string; state?: ServerView['state'] }) {
-    return this.deps.serverRepository.visibleTo(principal.role === 'admin' ? null : principal.id, options);
+  async list(principal: Principal, options: { limit: number; offset: number; q?: string; state?: ServerView['state'] }) {
+    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' ? null : principal.id, options);
+    return { servers: await this.presentAll(servers, principal), total };
+  }
+
+  /** A server as this caller may see it: variables the template hides from users are left out. */
+  async present(server: ServerView, principal: Principal): Promise<ServerView> {
+    return (await this.presentAll([server], principal))[0]!;
+  }
+
+  private async presentAll(servers: ServerView[], principal: Principal): Promise<ServerView[]> {
+    if (principal.role === 'admin') return servers;
+    const hidden = new Map<string, Set<string>>();
+    for (const templateId of new Set(servers.map((s) => s.templateId))) {
+      const found = await this.deps.templateService.find(templateId);
+      hidden.set(templateId, new Set(found ? found.template.variables.filter((v) => !v.userViewable).map((v) => v.env) : []));
+    }
+    return servers.map((s) => {
+      const secret = hidden.get(s.templateId)!;
+      return secret.size ? { ...s, variables: Object.fromEntries(Object.entries(s.variables).filter(([k]) => !secret.has(k))) } : s;
+    });
   }
 
   /**
@@ -94,13 +113,18 @@ export class ServerService {
       await client.createServer(agentSpec(server, template, server.address!));
       if (template.install) await client.install(server.id);
     } catch (err) {
+      // Best effort: the node may already hold the spec and a folder for it.
+      await this.deps.nodeService
+        .get(server.nodeId)
+        .then((node) => this.deps.nodeService.client(node).deleteServer(id))
+        .catch(() => undefined);
       await this.deps.db.transaction(async (trx) => {
         await this.deps.serverRepository.remove(id, trx);
         await this.deps.events.append(trx, { type: 'server.create_failed', serverId: id, actorId: principal.id, data: { reason: (err as Error).message } });
       });
       throw err;
     }
-    return server;
+    return this.present(server, principal);
   }
 
   async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
@@ -113,7 +137,7 @@ export class ServerService {
     const status = await this.client(server).then((c) => c.power(id, action));
     await this.deps.serverRepository.setState(id, status.state);
     this.deps.logger.info({ server: id, action, by: principal.id }, 'power action');
-    return { ...server, state: status.state };
+    return this.present({ ...server, state: status.state }, principal);
   }
 
   async command(id: string, command: string): Promise<void> {
@@ -129,7 +153,7 @@ export class ServerService {
       await this.deps.serverRepository.setSuspended(id, suspended, trx);
       await this.deps.events.append(trx, { type: suspended ? 'server.suspended' : 'server.unsuspended', serverId: id, actorId: principal.id });
     });
-    return this.get(id);
+    return this.present(await this.get(id), principal);
   }
 
   async rename(id: string, name: string, principal: Principal): Promise<ServerView> {
@@ -138,7 +162,7 @@ export class ServerService {
       await this.deps.serverRepository.rename(id, name, trx);
       await this.deps.events.append(trx, { type: 'server.renamed', serverId: id, actorId: principal.id, data: { name } });
     });
-    return this.get(id);
+    return this.present(await this.get(id), principal);
   }
 
   async reinstall(id: string): Promise<void> {

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { resolveVariables } from './rules.js';
-import { templateSchema } from './schema.js';
+import { templateSchema, type Template } from './schema.js';
+import type { StoredTemplate } from './repository.js';
+import type { Principal } from '../../kernel/auth.js';
+
+/** Users do not see variables the template keeps for administrators (licence keys, download URLs). */
+function forCaller(stored: StoredTemplate, principal: Principal | null): StoredTemplate {
+  if (principal?.role === 'admin') return stored;
+  const template: Template = { ...stored.template, variables: stored.template.variables.filter((v) => v.userViewable) };
+  return { ...stored, template };
+}
 
 const storedTemplate = z.object({ template: templateSchema, source: z.enum(['builtin', 'custom', 'imported']) });
 const idParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/) });
@@ -20,7 +29,7 @@ export function templateRoutes(router: RouteRegistrar): void {
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
     response: { schema: z.object({ templates: z.array(storedTemplate) }) },
-    handler: async ({ query, scope }) => ({ templates: await scope.cradle.templateService.list(query) }),
+    handler: async ({ query, scope, principal }) => ({ templates: (await scope.cradle.templateService.list(query)).map((t) => forCaller(t, principal)) }),
   });
   router.route({
     method: 'get',
@@ -38,7 +47,7 @@ export function templateRoutes(router: RouteRegistrar): void {
     params: idParams,
     response: { schema: storedTemplate },
     errors: { 404: 'No such template' },
-    handler: ({ params, scope }) => scope.cradle.templateService.get(params.id),
+    handler: async ({ params, scope, principal }) => forCaller(await scope.cradle.templateService.get(params.id), principal),
   });
   router.route({
     method: 'get',

@@ -45,6 +45,10 @@ export class TemplateService {
     return this.repository.categories();
   }
 
+  find(id: string): Promise<StoredTemplate | null> {
+    return this.repository.get(id);
+  }
+
   async get(id: string): Promise<StoredTemplate> {
     const found = await this.repository.get(id);
     if (!found) throw notFound(`No template ${id}`, 'template_not_found');

@@ -200,4 +200,23 @@ describe('servers through the panel, end to end (sqlite)', function () {
     await browser.post(`/api/servers/${server.id}/power/kill`);
     await t.panel.request('DELETE', `/api/servers/${server.id}`);
   });
+
+  it('hides variables the template keeps for administrators from users', async () => {
+    const base = (await t.panel.request('GET', '/api/templates/conductor-test')).body.template;
+    const secret = { env: 'LICENSE_KEY', name: 'Licence key', default: 'lic-1234', userViewable: false, userEditable: false, rules: { required: true } };
+    expect((await t.panel.request('POST', '/api/templates', { body: { ...base, id: 'licensed-test', variables: [...base.variables, secret] } })).status).to.equal(201);
+    const user = await t.createUser('licensee@example.org');
+    const browser = await t.signIn(user.email);
+    const template = (await browser.get('/api/templates/licensed-test')).body.template;
+    expect(template.variables.map((v: { env: string }) => v.env)).to.not.include('LICENSE_KEY');
+    expect(JSON.stringify((await browser.get('/api/templates?q=conductor')).body)).to.not.contain('lic-1234');
+    expect((await browser.post('/api/servers', { name: 'L', templateId: 'licensed-test', variables: { LICENSE_KEY: 'mine' } })).body.error.code, 'users may not set it either').to.equal('invalid_variables');
+    const created = await browser.post('/api/servers', { name: 'L', templateId: 'licensed-test' });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.variables).to.not.have.property('LICENSE_KEY');
+    expect((await browser.get(`/api/servers/${created.body.id}`)).body.variables).to.not.have.property('LICENSE_KEY');
+    expect(JSON.stringify((await browser.get('/api/servers')).body)).to.not.contain('lic-1234');
+    expect((await t.panel.request('GET', `/api/servers/${created.body.id}`)).body.variables.LICENSE_KEY, 'admins see it').to.equal('lic-1234');
+    await t.panel.request('DELETE', `/api/servers/${created.body.id}`);
+  });
 });
