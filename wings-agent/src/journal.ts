@@ -17,7 +17,10 @@ export class EventJournal {
     mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'events.jsonl');
     if (existsSync(this.file)) {
-      for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      const text = readFileSync(this.file, 'utf8');
+      // A crash mid-write leaves a torn last line: end it, so the next event starts a line of its own.
+      if (text.length && !text.endsWith('\n')) appendFileSync(this.file, '\n');
+      for (const line of text.split('\n')) {
         if (!line.trim()) continue;
         try {
           const event = JSON.parse(line) as AgentEvent;
@@ -38,6 +41,15 @@ export class EventJournal {
     if (this.recent.length > this.keep * 1.2) this.recent = this.recent.slice(-this.keep);
     for (const listener of this.listeners) listener(event);
     return event;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  lastFor(serverId: string): AgentEvent | undefined {
+    for (let i = this.recent.length - 1; i >= 0; i--) if (this.recent[i]!.serverId === serverId) return this.recent[i];
+    return undefined;
   }
 
   since(seq: number, limit = 1000): AgentEvent[] {

@@ -88,6 +88,11 @@ export class PostgresLeader implements LeaderElector {
         const client = new pg.Client({ connectionString: this.connectionString, application_name: 'conductor-leader' });
         client.on('error', (err) => this.lose(err));
         await client.connect();
+        // stop() may have run while we connected: this connection must not outlive it.
+        if (this.stopped) {
+          await client.end().catch(() => undefined);
+          return;
+        }
         this.client = client;
       }
       if (this.leading) {
@@ -96,6 +101,11 @@ export class PostgresLeader implements LeaderElector {
       }
       const res = await this.client.query<{ held: boolean }>('select pg_try_advisory_lock(hashtext($1)) as held', [this.lockName]);
       if (res.rows[0]?.held) {
+        if (this.stopped) {
+          await this.client?.end().catch(() => undefined);
+          this.client = null;
+          return;
+        }
         this.leading = true;
         this.logger.info('this instance is now the leader');
       }

@@ -6,6 +6,7 @@ import { AppError, conflict, notFound } from '@conductor/core/shared';
 import type { AgentConfig } from '../config.js';
 import type { EventJournal } from '../journal.js';
 import { LABEL_ROLE, LABEL_SERVER } from './container-config.js';
+import { ensureImage } from './images.js';
 import { runInstall } from './install.js';
 import { ServerRuntime, type RuntimePublisher } from './runtime.js';
 import type { SpecStore } from './spec-store.js';
@@ -48,6 +49,7 @@ export class ServerManager {
       if (info.Labels[LABEL_ROLE] === 'install' || !runtime) {
         // An install cut short by the restart, or a server this node no longer knows: not ours to keep.
         await this.deps.docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+        if (runtime) this.deps.journal.record('server.install_failed', id, { reason: 'the agent restarted during the install' });
         continue;
       }
       try {
@@ -124,13 +126,14 @@ export class ServerManager {
       for (const line of lines) runtime.console.note(line);
       this.deps.publish.installOutput(id, lines);
     };
-    runInstall(runtime.spec, {
+    ensureImage(this.deps.docker, runtime.spec.install.image, (line) => publish([line]))
+      .then(() => runInstall(runtime.spec, {
       docker: this.deps.docker,
       network: this.deps.config.AGENT_NETWORK,
       volumePath: this.volumePath(id),
       workDir: path.resolve(this.deps.config.AGENT_DATA_DIR, 'install', id),
       onOutput: publish,
-    })
+    }))
       .then((code) => {
         chownTree(this.volumePath(id), this.owner);
         runtime.setInstalling(false);

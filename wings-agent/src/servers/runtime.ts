@@ -10,6 +10,7 @@ import type { EventJournal } from '../journal.js';
 import { ConsoleBuffer } from './console-buffer.js';
 import { containerName, gameContainerOptions, hostResources } from './container-config.js';
 import { demuxLogBuffer } from './docker-logs.js';
+import { ensureImage } from './images.js';
 import { sampleFromDockerStats, type ContainerSample } from './stats.js';
 
 /** Where a runtime sends what subscribers see. */
@@ -78,8 +79,11 @@ export class ServerRuntime {
     return { id: this.id, state: this.state, containerId: this.container?.id ?? null, startedAt: this.startedAt?.toISOString() ?? null, lastExit: this.lastExit };
   }
 
+  /** Live figures while it runs; when stopped, zeros for those and its (still real) disk use. */
   latestStats(): ServerStats | null {
-    return this.sample ? this.composeStats(this.sample) : null;
+    if (this.sample) return this.composeStats(this.sample);
+    if (this.state !== 'offline') return null;
+    return this.composeStats({ cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: this.spec.limits.memoryMb * 1048576, networkRxBytes: 0, networkTxBytes: 0 });
   }
 
   /** A new spec: limits apply to a running container now, everything else at the next start. */
@@ -115,6 +119,7 @@ export class ServerRuntime {
     this.deps.journal.record('server.starting', this.id);
     try {
       await this.removeContainer();
+      await ensureImage(this.deps.docker, this.spec.image, (line) => this.announce(line));
       const container = await this.deps.docker.createContainer(
         gameContainerOptions(this.spec, { volumePath: this.deps.volumePath, network: this.deps.config.AGENT_NETWORK, user: this.deps.config.AGENT_SERVER_USER }),
       );
@@ -155,8 +160,16 @@ export class ServerRuntime {
     if (timedOut) {
       this.publishLines([this.console.note(`[conductor] The server did not stop within ${this.spec.stopTimeoutSeconds}s; killing it`)]);
       await this.container?.kill().catch(() => undefined);
-      await exited;
+      await this.settleExit(exited);
     }
+  }
+
+  /** After a kill the exit comes within seconds; if it does not, Docker is asked directly. */
+  private async settleExit(exited: Promise<void>): Promise<void> {
+    const done = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+    if (done) return;
+    const inspect = await this.container?.inspect().catch(() => null);
+    if (!inspect?.State.Running) await this.onExit(inspect?.State.ExitCode ?? -1);
   }
 
   async kill(): Promise<void> {
@@ -168,7 +181,7 @@ export class ServerRuntime {
     }
     const exited = this.waitForExit();
     await this.container.kill().catch(() => undefined);
-    await exited;
+    await this.settleExit(exited);
   }
 
   async restart(): Promise<void> {
@@ -188,6 +201,11 @@ export class ServerRuntime {
     if (!inspect.State.Running) {
       this.container = container;
       this.lastExit = { code: inspect.State.ExitCode, oomKilled: inspect.State.OOMKilled, at: new Date(inspect.State.FinishedAt).toISOString() };
+      // It was running when the agent last knew it and nobody asked it to stop: it crashed meanwhile.
+      const last = this.deps.journal.lastFor(this.id)?.type;
+      if (last === 'server.started' || last === 'server.starting' || last === 'server.restarted') {
+        this.deps.journal.record('server.crashed', this.id, { exitCode: inspect.State.ExitCode, oomKilled: inspect.State.OOMKilled, whileAgentAway: true });
+      }
       return;
     }
     this.container = container;
@@ -219,12 +237,31 @@ export class ServerRuntime {
     const inspect = await container.inspect();
     this.containerIp = inspect.NetworkSettings.Networks[this.deps.config.AGENT_NETWORK]?.IPAddress || null;
     this.rcon = await readRconSettings(this.deps.volumePath);
-    void container.wait().then(
-      (res: { StatusCode: number }) => this.onExit(res.StatusCode),
-      (err: Error) => this.deps.logger.warn({ err, server: this.id }, 'lost the wait on a container'),
-    );
+    this.watchExit(container);
     await this.startStats(container);
     this.startLoops();
+  }
+
+  /**
+   * Docker's wait ends when the container exits, or when Docker itself goes away (a daemon
+   * restart). In the second case the container is inspected: if it is gone or stopped, that is
+   * its exit; if it still runs, the wait starts again.
+   */
+  private watchExit(container: Docker.Container): void {
+    container.wait().then(
+      (res: { StatusCode: number }) => void this.onExit(res.StatusCode),
+      async (err: Error) => {
+        this.deps.logger.warn({ err, server: this.id }, 'lost the wait on a container; checking it');
+        await sleep(1000);
+        try {
+          const inspect = await container.inspect();
+          if (inspect.State.Running) return this.watchExit(container);
+          await this.onExit(inspect.State.ExitCode);
+        } catch {
+          await this.onExit(-1);
+        }
+      },
+    );
   }
 
   private async attach(container: Docker.Container): Promise<void> {
@@ -288,6 +325,10 @@ export class ServerRuntime {
     this.stopLoops();
     this.detach();
     this.players.clear();
+    // A stopped server has no live figures: nothing stale may reach charts or fleet totals.
+    this.sample = null;
+    this.ping = null;
+    this.tps = null;
     const at = new Date();
     this.lastExit = { code, oomKilled, at: at.toISOString() };
     const requested = this.desired === 'stopped';

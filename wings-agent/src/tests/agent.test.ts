@@ -312,6 +312,9 @@ describe('node agent with a real Docker engine', function () {
     expect(logs.some((l) => /over its quota of 50 MB/.test(l))).to.equal(true);
     const stats = (await agent.request('GET', `/api/servers/${spec.id}/stats`)).body.stats;
     expect(stats.diskBytes).to.be.greaterThan(60 * 1024 * 1024);
+    expect(stats).to.deep.include({ cpuPercent: 0, memoryBytes: 0, players: null }, 'a stopped server reports no stale live figures');
+    const fleet = (await agent.request('GET', '/api/stats')).body.stats.map((s: { serverId: string }) => s.serverId);
+    expect(fleet).to.not.include(spec.id);
   });
 
   it('rotates the node token without a restart', async () => {

@@ -30,8 +30,10 @@ export class StatsCollector {
   }
 
   async rollup(now = new Date()): Promise<{ minutes: number; hours: number }> {
-    const minutes = await this.deps.statsRepository.rollup('raw', '1m', now);
-    const hours = await this.deps.statsRepository.rollup('1m', '1h', now);
+    // Samples of a collection that finished late still land in their minute: leave a margin.
+    const settled = new Date(now.getTime() - 30_000);
+    const minutes = await this.deps.statsRepository.rollup('raw', '1m', settled);
+    const hours = await this.deps.statsRepository.rollup('1m', '1h', settled);
     return { minutes, hours };
   }
 

@@ -43,7 +43,10 @@ export class PrometheusExporter {
     const refreshed = new Gauge({ name: 'conductor_metrics_refresh_timestamp_seconds', help: 'When these figures were read', registers: [r] });
 
     // prom-client gathers metrics concurrently, so the figures are read once, before serialising.
-    this.refresh = async () => {
+    // Scrapes take turns: a refresh resets gauges before refilling them.
+    let turn: Promise<void> = Promise.resolve();
+    this.refresh = () => (turn = turn.then(() => refill(), () => refill()));
+    const refill = async () => {
       for (const g of [memory, cpu, uptime, players, tps, state, fleetServers, nodes]) g.reset();
       const servers = (await deps.db('servers').select('id', 'node_id', 'state', 'memory_mb')) as Array<{ id: string; node_id: string; state: string; memory_mb: number }>;
       const nodeOf = new Map(servers.map((s) => [s.id, s.node_id]));

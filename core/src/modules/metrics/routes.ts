@@ -63,6 +63,9 @@ export function metricsRoutes(router: RouteRegistrar): void {
       if (config.METRICS_TOKEN) {
         const token = bearerToken(ctx.get('authorization'));
         if (!token || !secretsEqual(token, config.METRICS_TOKEN)) throw new AppError(401, 'unauthenticated', 'A valid metrics token is required');
+      } else if (ctx.get('x-forwarded-for') || ctx.get('forwarded')) {
+        // Through a reverse proxy every request looks local, and forwarded addresses can be forged.
+        throw new AppError(403, 'forbidden', 'Metrics through a proxy need METRICS_TOKEN');
       } else if (!allowed(ctx.ip, config.METRICS_ALLOW)) {
         throw new AppError(403, 'forbidden', 'This address may not read metrics; set METRICS_ALLOW or METRICS_TOKEN');
       }

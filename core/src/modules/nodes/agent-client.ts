@@ -49,8 +49,9 @@ export class AgentClient {
     return this.call('POST', `/api/servers/${id}/install`);
   }
 
+  /** A stop waits for the world to save (and a restart for the start too): minutes, not seconds. */
   power(id: string, action: PowerAction): Promise<ServerStatus> {
-    return this.call('POST', `/api/servers/${id}/power`, { action });
+    return this.call('POST', `/api/servers/${id}/power`, { action }, true, 300_000);
   }
 
   command(id: string, command: string): Promise<void> {
@@ -65,7 +66,7 @@ export class AgentClient {
     return this.call('GET', '/api/stats');
   }
 
-  events(after: number, limit = 500): Promise<{ events: AgentEvent[] }> {
+  events(after: number, limit = 500): Promise<{ events: AgentEvent[]; lastSeq?: number }> {
     return this.call('GET', `/api/events?after=${after}&limit=${limit}`);
   }
 
@@ -73,14 +74,14 @@ export class AgentClient {
     return this.call('PUT', '/api/token', { token });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, auth = true, timeoutMs = this.timeoutMs): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.endpoint.baseUrl}${path}`, {
         method,
         headers: { ...(auth ? { authorization: `Bearer ${this.endpoint.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message})`);

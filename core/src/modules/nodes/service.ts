@@ -86,10 +86,12 @@ export class NodeService {
   async rotateToken(id: string, actorId: string): Promise<void> {
     const node = await this.get(id);
     const token = newToken();
-    await this.client(node).rotateToken(token);
+    // The new token is written first and committed only if the agent accepted it: a refused or
+    // failed rotation rolls back and the panel keeps the token the agent still has.
     await this.db.transaction(async (trx) => {
       await this.repository.setToken(id, this.secrets.encrypt(token), trx);
       await this.events.append(trx, { type: 'node.token_rotated', nodeId: id, actorId });
+      await this.client(node).rotateToken(token);
     });
   }
 
@@ -104,7 +106,14 @@ export class NodeService {
    */
   async checkAll(): Promise<Array<{ id: string; status: 'up' | 'down' }>> {
     const results: Array<{ id: string; status: 'up' | 'down' }> = [];
-    for (const node of await this.repository.all()) results.push({ id: node.id, status: await this.check(node) });
+    for (const node of await this.repository.all()) {
+      try {
+        results.push({ id: node.id, status: await this.check(node) });
+      } catch (err) {
+        // One node's bad answer must not keep the others from being checked.
+        this.logger.error({ err, node: node.name }, 'node check failed');
+      }
+    }
     return results;
   }
 
@@ -134,7 +143,14 @@ export class NodeService {
   private async ingestEvents(node: StoredNode, client: AgentClient): Promise<void> {
     let seq = node.eventsSeq;
     for (;;) {
-      const { events } = await client.events(seq, 500);
+      const { events, lastSeq } = await client.events(seq, 500);
+      if (lastSeq !== undefined && lastSeq < seq) {
+        // The node's journal started over (reinstalled or its data wiped): read it from the start.
+        this.logger.warn({ node: node.name, lastSeq, stored: seq }, 'node event journal started over');
+        await this.db.transaction((trx) => this.repository.setEventsSeq(node.id, 0, trx));
+        seq = 0;
+        continue;
+      }
       if (events.length === 0) return;
       const more = await this.db.transaction(async (trx) => {
         // Re-read under a row lock: a scheduled and a manual check may ingest at the same time,

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
+import { AppError } from '../../kernel/errors.js';
 import type { KernelContext } from '../../kernel/http/state.js';
 import type { HttpMethod, RouteRegistrar } from '../../kernel/http/route.js';
 
@@ -59,13 +60,20 @@ async function forward(ctx: KernelContext, url: string, token: string): Promise<
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   for (const h of PASS_REQUEST) if (ctx.get(h)) headers[h] = ctx.get(h);
   const withBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
-  const res = await fetch(`${url}${ctx.querystring ? `?${ctx.querystring}` : ''}`, {
+  let res: Response;
+  try {
+    res = await fetch(`${url}${ctx.querystring ? `?${ctx.querystring}` : ''}`, {
     method: ctx.method,
     headers,
     body: withBody ? (Readable.toWeb(ctx.req) as ReadableStream) : undefined,
     // Node's fetch streams a request body only in half-duplex mode.
     ...(withBody ? { duplex: 'half' } : {}),
-  } as RequestInit);
+    } as RequestInit);
+  } catch (err) {
+    throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).message})`);
+  }
+  // The node refusing the panel's token is the panel's problem, not a signed-out user.
+  if (res.status === 401) throw new AppError(502, 'node_auth_failed', "The node refused the panel's token");
   ctx.status = res.status;
   for (const h of PASS_RESPONSE) {
     const value = res.headers.get(h);

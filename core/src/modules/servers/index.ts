@@ -53,6 +53,13 @@ export const serversModule = definePlugin({
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
       return ownerId ? { ownerId } : undefined;
     });
+    ctx.subscribe('servers.relay-tokens', {
+      types: ['node.token_rotated'],
+      from: 'now',
+      handler: (event) => {
+        if (event.nodeId) ctx.cradle.serverRelay.forgetNode(event.nodeId);
+      },
+    });
     // The state mirror follows the event log, in the delivery transaction: it can lag, never skip.
     ctx.subscribe('servers.state', {
       types: Object.keys(STATE_AFTER),

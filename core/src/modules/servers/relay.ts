@@ -25,6 +25,7 @@ const room = (serverId: string) => `server:${serverId}`;
 export class ServerRelay {
   private namespace: Namespace | null = null;
   private readonly upstream = new Map<string, ClientSocket>();
+  private readonly connecting = new Map<string, Promise<ClientSocket>>();
   private readonly subscribed = new Set<string>();
   private readonly deps: { nodeService: NodeService; serverRepository: ServerRepository; logger: Logger };
 
@@ -68,10 +69,26 @@ export class ServerRelay {
     socket?.emit(AGENT_SOCKET.unsubscribe, { serverId });
   }
 
-  private async socketFor(nodeId: string): Promise<ClientSocket> {
+  /** Drops a node's stream connection (its token changed); the next viewer opens a new one. */
+  forgetNode(nodeId: string): void {
+    this.upstream.get(nodeId)?.close();
+    this.upstream.delete(nodeId);
+  }
+
+  private socketFor(nodeId: string): Promise<ClientSocket> {
     const existing = this.upstream.get(nodeId);
-    if (existing?.connected) return existing;
-    existing?.close();
+    if (existing?.connected) return Promise.resolve(existing);
+    // Viewers arriving together share one connection attempt instead of racing to open several.
+    let pending = this.connecting.get(nodeId);
+    if (!pending) {
+      pending = this.connect(nodeId).finally(() => this.connecting.delete(nodeId));
+      this.connecting.set(nodeId, pending);
+    }
+    return pending;
+  }
+
+  private async connect(nodeId: string): Promise<ClientSocket> {
+    this.upstream.get(nodeId)?.close();
     const node = await this.deps.nodeService.get(nodeId);
     const client = this.deps.nodeService.client(node);
     const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: true });
