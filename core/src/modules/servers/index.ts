@@ -7,6 +7,7 @@ import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
 import { fileRoutes } from './files-routes.js';
 import { playerRoutes } from './players-routes.js';
+import { worldRoutes } from './worlds-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
@@ -74,6 +75,7 @@ export const serversModule = definePlugin({
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);
+    worldRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: 'control.console', [PANEL_SOCKET.command]: 'control.console' },
   sockets(namespace, { cradle }) {

@@ -22,22 +22,48 @@ export class NodeFiles {
     if (!res.ok) throw await nodeError(res, `write ${path}`);
   }
 
-  private async call(method: 'GET' | 'PUT', path: string, body?: string): Promise<Response> {
+  /** A JSON operation of the node's file API (mkdir, rename, delete, compress, decompress, ...). */
+  async op<T = unknown>(name: string, body: unknown): Promise<T> {
+    const res = await this.request('POST', `/${name}`, { body: JSON.stringify(body), contentType: 'application/json', timeoutMs: 600_000 });
+    if (!res.ok) throw await nodeError(res, name);
+    return (await res.json()) as T;
+  }
+
+  async list(path: string): Promise<Array<{ name: string; type: string; size: number }>> {
+    const res = await this.request('GET', `/list?path=${encodeURIComponent(path)}`);
+    if (!res.ok) throw await nodeError(res, `list ${path}`);
+    return ((await res.json()) as { entries: Array<{ name: string; type: string; size: number }> }).entries;
+  }
+
+  async exists(path: string): Promise<boolean> {
+    const res = await this.request('GET', `/stat?path=${encodeURIComponent(path)}`);
+    if (res.status === 404) return false;
+    if (!res.ok) throw await nodeError(res, `stat ${path}`);
+    return true;
+  }
+
+  /** Raw request to the node's file API, for streaming uploads and downloads. */
+  async request(method: string, pathAndQuery: string, options: { body?: RequestInit['body']; contentType?: string; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<Response> {
     const client = this.nodes.client(await this.nodes.get(this.server.nodeId));
     try {
-      return await fetch(`${client.baseUrl}/api/servers/${this.server.id}/files/contents?path=${encodeURIComponent(path)}`, {
+      return await fetch(`${client.baseUrl}/api/servers/${this.server.id}/files${pathAndQuery}`, {
         method,
-        headers: { authorization: `Bearer ${client.token}`, ...(body === undefined ? {} : { 'content-type': 'application/octet-stream' }) },
-        body,
-        signal: AbortSignal.timeout(15_000),
-      });
+        headers: { authorization: `Bearer ${client.token}`, ...(options.contentType ? { 'content-type': options.contentType } : {}), ...options.headers },
+        body: options.body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        ...(options.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
     } catch (err) {
       throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).message})`);
     }
   }
+
+  private call(method: 'GET' | 'PUT', path: string, body?: string): Promise<Response> {
+    return this.request(method, `/contents?path=${encodeURIComponent(path)}`, { body, contentType: body === undefined ? undefined : 'application/octet-stream' });
+  }
 }
 
-async function nodeError(res: Response, what: string): Promise<AppError> {
+export async function nodeError(res: Response, what: string): Promise<AppError> {
   const error = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }).error;
   return new AppError(res.status >= 500 ? 502 : res.status, error?.code ?? 'node_error', error?.message ?? `The node could not ${what}`);
 }

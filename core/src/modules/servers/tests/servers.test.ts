@@ -219,4 +219,52 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect((await t.panel.request('GET', `/api/servers/${created.body.id}`)).body.variables.LICENSE_KEY, 'admins see it').to.equal('lic-1234');
     await t.panel.request('DELETE', `/api/servers/${created.body.id}`);
   });
+
+  it('manages worlds: list, download, upload as a new world, choose the active one, reset', async () => {
+    const owner = await t.createUser('worlds@example.org');
+    const browser = await t.signIn(owner.email);
+    const server = (await browser.post('/api/servers', { name: 'Worlds', templateId: 'conductor-test' })).body;
+    await browser.post(`/api/servers/${server.id}/power/start`);
+    await until('a generated world', async () => {
+      await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
+      return (await browser.get(`/api/servers/${server.id}`)).body.state === 'running' || undefined;
+    });
+    expect((await browser.post(`/api/servers/${server.id}/worlds/world/reset`)).body.error.code, 'not while it runs').to.equal('server_not_offline');
+    await browser.post(`/api/servers/${server.id}/power/stop`);
+    const listed = await browser.get(`/api/servers/${server.id}/worlds`);
+    expect(listed.body, JSON.stringify(listed.body)).to.deep.equal({ active: 'world', worlds: [{ name: 'world', active: true }] });
+
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const download = await fetch(`${t.panel.url}/api/servers/${server.id}/worlds/world/download`, { headers: { cookie } });
+    expect(download.status).to.equal(200);
+    const zip = Buffer.from(await download.arrayBuffer());
+    expect(zip.subarray(0, 2).toString()).to.equal('PK');
+
+    const upload = (name: string, body: Buffer) =>
+      fetch(`${t.panel.url}/api/servers/${server.id}/worlds/${encodeURIComponent(name)}/upload`, { method: 'POST', headers: { cookie, 'x-csrf-token': browser.cookies.get('cdr_csrf')!, 'content-type': 'application/zip' }, body });
+    const copied = await upload('copy', zip);
+    expect(copied.status, await copied.clone().text()).to.equal(201);
+    const yazl = (await import('yazl')).default;
+    const notAWorld = new yazl.ZipFile();
+    notAWorld.addBuffer(Buffer.from('just a readme'), 'readme.txt');
+    notAWorld.end();
+    const chunks: Buffer[] = [];
+    for await (const c of notAWorld.outputStream) chunks.push(c as Buffer);
+    const refused = await upload('junk', Buffer.concat(chunks));
+    expect(refused.status).to.equal(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).to.equal('not_a_world');
+    expect((await upload('copy', zip)).status, 'no overwriting').to.equal(409);
+    expect((await upload('../escape', zip)).status).to.equal(400);
+    const names = (await browser.get(`/api/servers/${server.id}/files/list?path=`)).body.entries.map((e: { name: string }) => e.name);
+    expect(names).to.include.members(['world', 'copy']);
+    expect(names, 'no upload leftovers').to.not.include.members(['junk', '.conductor-worlds']);
+
+    expect((await browser.request('PUT', `/api/servers/${server.id}/worlds/active`, { body: { name: 'copy' } })).body).to.deep.equal({ active: 'copy' });
+    expect((await browser.get(`/api/servers/${server.id}/properties`)).body.typed['level-name']).to.equal('copy');
+    expect((await browser.post(`/api/servers/${server.id}/worlds/world/reset`)).status).to.equal(204);
+    expect((await browser.get(`/api/servers/${server.id}/worlds`)).body).to.deep.equal({ active: 'copy', worlds: [{ name: 'copy', active: true }] });
+    const stranger = await t.signIn((await t.createUser('nosy@example.org')).email);
+    expect((await stranger.get(`/api/servers/${server.id}/worlds`)).status).to.equal(404);
+    await t.panel.request('DELETE', `/api/servers/${server.id}`);
+  });
 });
