@@ -1,0 +1,165 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Koa from 'koa';
+import { io as connect, type Socket } from 'socket.io-client';
+import { ADMIN_TOKEN, AGENT_TOKEN, docker, freePort, startAgent, startPanel, testImage } from '@conductor/test';
+import { startFakeAgent } from './panel/fake-agent.js';
+
+/**
+ * Issue 6's panel benchmarks, each with its baseline measured in the same run:
+ * 1. console round trip (socket.io command → echoed console line) through panel → agent →
+ *    container, vs the same round trip straight at the agent;
+ * 2. GET /api/servers listing 1,000 servers, vs bare Koa sending the same JSON;
+ * 3. a simulated fleet of 100 nodes × 50 servers (health checks, stats collection, 1 Hz stat
+ *    streams for 100 watched servers): the panel's CPU and event-loop delay vs the idle panel.
+ */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const ROUNDS = Number(process.env.BENCH_RTT_ROUNDS ?? 150);
+
+async function consoleRoundTrip(): Promise<void> {
+  await testImage();
+  const agent = await startAgent();
+  const panel = await startPanel({ database: 'sqlite' });
+  try {
+    const node = (await panel.request('POST', '/api/nodes', { body: { name: 'bench', scheme: 'http', address: '127.0.0.1', agentPort: agent.agent.port, memoryMb: 4096, diskMb: 20_000 } })).body.node;
+    await panel.kernel.db('nodes').where({ id: node.id }).update({ token_encrypted: panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
+    await panel.request('POST', `/api/nodes/${node.id}/check`);
+    await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '127.0.0.1', ports: String(await freePort()) } });
+    const server = (await panel.request('POST', '/api/servers', { body: { name: 'rtt', templateId: 'conductor-test' } })).body;
+    await panel.request('POST', `/api/servers/${server.id}/power/start`);
+    for (let i = 0; i < 200 && (await agent.request('GET', `/api/servers/${server.id}`)).body.status.state !== 'running'; i++) await sleep(100);
+
+    const measure = async (socket: Socket, consoleEvent: string, send: (command: string) => Promise<unknown>) => {
+      let waiting: { marker: string; resolve: () => void } | null = null;
+      socket.on(consoleEvent, (m: { lines: string[] }) => {
+        if (waiting && m.lines.some((l) => l.includes(waiting!.marker))) waiting.resolve();
+      });
+      const times: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const marker = `rtt${i}x${Math.random().toString(36).slice(2, 7)}`;
+        const echoed = new Promise<void>((resolve) => (waiting = { marker, resolve }));
+        const t0 = performance.now();
+        await send(`say ${marker}`);
+        await echoed;
+        times.push(performance.now() - t0);
+      }
+      return times;
+    };
+    const viaPanel = connect(`${panel.url}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN } });
+    await new Promise<void>((r) => viaPanel.on('connect', () => r()));
+    await viaPanel.emitWithAck('server:subscribe', { serverId: server.id });
+    const panelTimes = await measure(viaPanel, 'server:console', (command) => viaPanel.emitWithAck('server:command', { serverId: server.id, command }));
+    viaPanel.close();
+
+    const direct = connect(agent.url, { transports: ['websocket'], auth: { token: AGENT_TOKEN } });
+    await new Promise<void>((r) => direct.on('connect', () => r()));
+    await direct.emitWithAck('server:subscribe', { serverId: server.id });
+    const directTimes = await measure(direct, 'server:console', (command) => agent.request('POST', `/api/servers/${server.id}/commands`, { body: { command } }));
+    direct.close();
+
+    const p = (xs: number[], q: number) => pct(xs, q).toFixed(1);
+    console.log(`console round trip (${ROUNDS} commands): through the panel p50 ${p(panelTimes, 50)} ms, p99 ${p(panelTimes, 99)} ms; straight at the agent p50 ${p(directTimes, 50)} ms, p99 ${p(directTimes, 99)} ms; ratio p50 ${(pct(panelTimes, 50) / pct(directTimes, 50)).toFixed(2)}, p99 ${(pct(panelTimes, 99) / pct(directTimes, 99)).toFixed(2)}`);
+    await panel.request('POST', `/api/servers/${server.id}/power/kill`);
+    await panel.request('DELETE', `/api/servers/${server.id}`);
+  } finally {
+    await panel.close();
+    await agent.close();
+    await docker.getNetwork(agent.network).remove().catch(() => undefined);
+  }
+}
+
+function seedRows(count: number, nodeId: string, prefix: string) {
+  const now = new Date().toISOString();
+  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}${String(i).padStart(4, '0')}`, name: `Server ${i}`, owner_id: 'operator', node_id: nodeId, template_id: 'paper', image: 'eclipse-temurin:21-jre', variables: '{"MINECRAFT_VERSION":"1.21.4"}', memory_mb: 2048, cpu_percent: 200, disk_mb: 10240, state: i % 3 ? 'running' : 'offline', created_at: now, updated_at: now }));
+}
+
+async function listThousand(): Promise<void> {
+  const panel = await startPanel({ database: 'sqlite', config: { LOG_LEVEL: 'warn' } });
+  const bare = new Koa();
+  // The same objects, serialised per request as the panel does, not a cached string.
+  let body: unknown = null;
+  bare.use((ctx) => {
+    ctx.body = body;
+  });
+  const bareServer = bare.listen(0, '127.0.0.1');
+  try {
+    const node = (await panel.request('POST', '/api/nodes', { body: { name: 'list', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 1_000_000, diskMb: 10_000_000 } })).body.node;
+    const rows = seedRows(1000, node.id, 'slist');
+    for (let i = 0; i < rows.length; i += 200) await panel.kernel.db('servers').insert(rows.slice(i, i + 200));
+    const url = `${panel.url}/api/servers?limit=1000`;
+    body = (await panel.request('GET', '/api/servers?limit=1000')).body;
+    const run = (target: string, headers: Record<string, string>) => autocannon({ url: target, connections: 10, duration: 5, headers });
+    const results = { panel: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
+    for (let round = 0; round < 2; round++) {
+      results.panel.push(await run(url, { authorization: `Bearer ${ADMIN_TOKEN}` }));
+      results.bare.push(await run(`http://127.0.0.1:${(bareServer.address() as { port: number }).port}/`, {}));
+    }
+    const rps = (rs: autocannon.Result[]) => Math.max(...rs.map((r) => r.requests.average));
+    const p99 = (rs: autocannon.Result[]) => Math.min(...rs.map((r) => r.latency.p99));
+    console.log(`GET /api/servers with 1,000 servers (${(JSON.stringify(body).length / 1024).toFixed(0)} KiB): panel ${rps(results.panel).toFixed(0)} req/s p99 ${p99(results.panel)} ms; bare Koa with the same body ${rps(results.bare).toFixed(0)} req/s p99 ${p99(results.bare)} ms; ratio ${(rps(results.panel) / rps(results.bare)).toFixed(2)} of bare Koa`);
+  } finally {
+    bareServer.close();
+    await panel.close();
+  }
+}
+
+async function fleet(): Promise<void> {
+  const child = fork(fileURLToPath(new URL('./panel/panel-process.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], env: { ...process.env, ADMIN_TOKEN }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const ask = <T>(message: object, reply: string) => new Promise<T>((resolve) => {
+    const on = (m: { type?: string }) => {
+      if (m.type === reply) {
+        child.off('message', on);
+        resolve(m as T);
+      }
+    };
+    child.on('message', on);
+    child.send(message);
+  });
+  const { port } = await new Promise<{ port: number }>((r) => child.once('message', r as never));
+  const base = `http://127.0.0.1:${port}`;
+  const api = async (method: string, p: string, body?: unknown) => (await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const WINDOW = Number(process.env.BENCH_FLEET_SECONDS ?? 30) * 1000;
+  const agents: Array<{ close(): Promise<void> }> = [];
+  const viewers: Socket[] = [];
+  try {
+    await sleep(2000);
+    await ask({ type: 'reset' }, 'reset');
+    await sleep(WINDOW / 2);
+    const idle = await ask<{ cpuPercent: number; eldP99Ms: number }>({ type: 'report' }, 'report');
+
+    const watched: string[] = [];
+    for (let n = 0; n < 100; n++) {
+      const created = await api('POST', '/api/nodes', { name: `fleet-${n}`, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 131072, diskMb: 2_000_000 });
+      const prefix = `f${String(n).padStart(3, '0')}s`;
+      const fake = await startFakeAgent(created.token, 50, prefix);
+      agents.push(fake);
+      await api('PATCH', `/api/nodes/${created.node.id}`, { agentPort: fake.port });
+      await ask({ type: 'seed', rows: seedRows(50, created.node.id, prefix).map((r, i) => ({ ...r, id: `${prefix}${String(i).padStart(3, '0')}` })) }, 'seeded');
+      watched.push(`${prefix}000`);
+    }
+    for (const serverId of watched) {
+      const socket = connect(`${base}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN }, forceNew: true });
+      await new Promise<void>((r) => socket.on('connect', () => r()));
+      await socket.emitWithAck('server:subscribe', { serverId });
+      viewers.push(socket);
+    }
+    let statsSeen = 0;
+    for (const v of viewers) v.on('server:stats', () => statsSeen++);
+    await ask({ type: 'reset' }, 'reset');
+    await sleep(WINDOW);
+    const loaded = await ask<{ cpuPercent: number; eldP99Ms: number }>({ type: 'report' }, 'report');
+    const status = await api('GET', '/api/conductor/status');
+    console.log(`simulated fleet (100 nodes × 50 servers, 100 watched at 1 Hz, ${WINDOW / 1000}s): panel CPU ${loaded.cpuPercent.toFixed(1)}% of a core (idle ${idle.cpuPercent.toFixed(1)}%), event-loop delay p99 ${loaded.eldP99Ms.toFixed(1)} ms (idle ${idle.eldP99Ms.toFixed(1)} ms); ${statsSeen} stats frames relayed (${(statsSeen / (WINDOW / 1000)).toFixed(0)}/s); fleet status: ${status.nodes.up} nodes up, ${status.servers.total} servers`);
+  } finally {
+    for (const v of viewers) v.close();
+    for (const a of agents) await a.close();
+    child.kill('SIGTERM');
+  }
+}
+
+await consoleRoundTrip();
+await listThousand();
+await fleet();
+process.exit(0);
