@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,12 @@ import { LogCapture } from './panel.js';
 import { freePort } from './postgres.js';
 
 export const docker = new Docker();
-export const TEST_SERVER_PREFIX = 'test-';
+// Each test run names its servers and networks with its own id, so runs sharing one Docker engine
+// (a developer's and CI's, or two developers') never remove or reuse each other's containers.
+export const RUN_ID = randomBytes(3).toString('hex');
+export const TEST_SERVER_PREFIX = `test-${RUN_ID}-`;
+const myNetworks = new Set<string>();
+const STALE_SECONDS = 3600;
 const HOW_TO = 'Install Docker (Debian: apt-get install -y docker.io) and start it (dockerd >/tmp/dockerd.log 2>&1 &), or run `npm test`, which does both when run as root.';
 
 /** Fails with instructions when no Docker engine answers; CI always has one. */
@@ -33,15 +39,26 @@ export function testImage(): Promise<string> {
   return image;
 }
 
-/** Removes what tests made: server containers named with the test prefix, and test networks. */
-export async function cleanupDocker(): Promise<void> {
+/**
+ * Removes what this run made (containers of its servers or on its networks, and its networks);
+ * with `stale`, also what an interrupted earlier run left behind, once it is an hour old.
+ */
+export async function cleanupDocker(options: { stale?: boolean } = {}): Promise<void> {
+  const now = Date.now() / 1000;
   const containers = await docker.listContainers({ all: true, filters: { label: ['conductor.server'] } });
   for (const c of containers) {
-    if (c.Labels['conductor.server']?.startsWith(TEST_SERVER_PREFIX)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    const networks = Object.keys(c.NetworkSettings?.Networks ?? {});
+    const label = c.Labels['conductor.server'] ?? '';
+    const mine = label.startsWith(TEST_SERVER_PREFIX) || networks.some((n) => myNetworks.has(n));
+    const testMade = label.startsWith('test-') || networks.some((n) => n.startsWith('conductor-test-'));
+    if (mine || (options.stale && testMade && now - c.Created > STALE_SECONDS)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   }
   for (const n of await docker.listNetworks()) {
-    // conductor0 is the local agent's default network: removed only when unused (Docker refuses otherwise).
-    if (n.Name.startsWith('conductor-test-') || n.Name === 'conductor0') await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    const old = now - Date.parse(n.Created ?? '') / 1000 > STALE_SECONDS;
+    // conductor0 is the local agent's default network; Docker refuses to remove a network in use.
+    if (myNetworks.has(n.Name) || (options.stale && old && (n.Name.startsWith('conductor-test-') || n.Name === 'conductor0'))) {
+      await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    }
   }
 }
 
@@ -76,7 +93,8 @@ export async function startAgent(options: { dataDir?: string; network?: string; 
   await requireDocker();
   const ownDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'conductor-agent-'));
-  const network = options.network ?? `conductor-test-${Math.random().toString(36).slice(2, 8)}`;
+  const network = options.network ?? `conductor-test-${RUN_ID}-${Math.random().toString(36).slice(2, 6)}`;
+  myNetworks.add(network);
   const config = loadAgentConfig({}, { ...agentEnv(dataDir, network), ...options.config });
   const logs = new LogCapture();
   const agent = new Agent(config, createLogger(config, logs));

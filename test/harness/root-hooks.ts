@@ -11,12 +11,12 @@ async function dockerUp(): Promise<boolean> {
 }
 
 /**
- * Mocha root hooks: containers and networks a previous, interrupted run left behind are removed
- * first; at the end the same again, and the throwaway PostgreSQL goes away.
+ * Mocha root hooks: first what an interrupted earlier run left behind (an hour old or more); at
+ * the end what this run made, and the throwaway PostgreSQL goes away.
  */
 export const mochaHooks = {
   async beforeAll(): Promise<void> {
-    if (await dockerUp()) await cleanupDocker();
+    if (await dockerUp()) await cleanupDocker({ stale: true });
   },
   async afterAll(): Promise<void> {
     if (await dockerUp()) await cleanupDocker();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { AGENT_TOKEN, agentEnv, cleanupDocker, freePort, requireDocker, testImage } from '@conductor/test';
+import { AGENT_TOKEN, agentEnv, cleanupDocker, freePort, requireDocker, RUN_ID, TEST_SERVER_PREFIX, testImage } from '@conductor/test';
 
 /**
  * Agent runtime benchmark, all in one run:
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const image = await testImage();
   await cleanupDocker();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-agent-bench-'));
-  const network = `conductor-test-bench`;
+  const network = `conductor-test-${RUN_ID}-bench`;
   const port = await freePort();
   const agent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'wings-agent/src/main.ts')], { cwd: ROOT, env: { ...process.env, ...agentEnv(dataDir, network, port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   try {
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     await sleep(1000);
     const idle = procStat(agent.pid!);
 
-    const spec = (id: string, hostPort: number) => ({ id: `test-${id}`, image, startup: LIGHT, ports: [{ ip: '127.0.0.1', port: hostPort }], limits: { memoryMb: 128 }, donePattern: 'Done \\(', stopTimeoutSeconds: 5 });
+    const spec = (id: string, hostPort: number) => ({ id: `${TEST_SERVER_PREFIX}${id}`, image, startup: LIGHT, ports: [{ ip: '127.0.0.1', port: hostPort }], limits: { memoryMb: 128 }, donePattern: 'Done \\(', stopTimeoutSeconds: 5 });
 
     // Start latency, alternating agent and raw rounds.
     const agentMs: number[] = [];
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
       t = performance.now();
       const c = await docker.createContainer({
-        name: 'conductor-test-raw-bench',
+        name: `conductor-test-raw-${RUN_ID}`,
         Image: image,
         Cmd: ['/usr/bin/node', '-e', "console.log('Done'); setInterval(() => {}, 1000)"],
         User: '1000:1000',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { io as connect } from 'socket.io-client';
 import { AGENT_SOCKET } from '@conductor/core/protocol';
-import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, testImage, testServerSpec } from '@conductor/test';
+import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, testImage, testServerSpec } from '@conductor/test';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,7 +49,7 @@ describe('node agent restart safety', function () {
     await requireDocker();
     await testImage();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-agent-kill-'));
-    const network = `conductor-test-${Math.random().toString(36).slice(2, 8)}`;
+    const network = `conductor-test-${RUN_ID}-restart`;
     const port = await freePort();
     const env = agentEnv(dataDir, network, port);
     const { spec } = await testServerSpec('survivor');
