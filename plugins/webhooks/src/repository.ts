@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { parseJsonColumn, toIso, type Database, type Executor } from '@conductor/core';
 
 export type WebhookType = 'discord' | 'generic';
@@ -86,7 +87,7 @@ export interface WebhookChanges {
 
 /** A scope: one server's webhooks, or the global ones (serverId null). */
 function inScope(serverId: string | null) {
-  return (b: import('knex').Knex.QueryBuilder) => (serverId === null ? b.whereNull('server_id') : b.where('server_id', serverId));
+  return (b: Knex.QueryBuilder) => (serverId === null ? b.whereNull('server_id') : b.where('server_id', serverId));
 }
 
 export class WebhookRepository {
