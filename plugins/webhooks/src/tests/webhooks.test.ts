@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
 import { DATABASES } from '@conductor/test';
 import { verify } from '../generic.js';
@@ -77,6 +78,8 @@ for (const database of DATABASES) {
       expect((await b.get(base)).body.webhooks).to.deep.equal([]);
       const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
       expect(Object.keys(doc.paths)).to.include('/api/webhooks/servers/{serverId}/{webhookId}/deliveries');
+      const result = await validate(structuredClone(doc));
+      expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
     });
 
     it('delivers Discord embeds within limits and signed generic JSON, and sends a test on request', async () => {
