@@ -7,6 +7,8 @@ import type { WebhookDisabler } from './disabler.js';
 import type { WebhookRepository } from './repository.js';
 import type { SendResult, WebhookSender } from './sender.js';
 
+const CONCURRENCY = 8;
+
 type Deps = Pick<Cradle, 'db' | 'logger'> & {
   webhooksConfig: WebhooksConfig;
   webhookClock: Clock;
@@ -78,7 +80,15 @@ export class DeliveryWorker {
     const heads = await this.deps.deliveryRepository.heads();
     const now = this.deps.webhookClock.now();
     const due = heads.filter((d) => Date.parse(d.nextAttemptAt) <= now.getTime());
-    await Promise.all(due.map((d) => this.attempt(d).catch((err: unknown) => this.deps.logger.error({ err, deliveryId: d.id }, 'webhook delivery attempt failed'))));
+    // A few at a time: one slow receiver costs a slot for its timeout, not the whole pass.
+    let next = 0;
+    const lane = async () => {
+      while (next < due.length) {
+        const d = due[next++]!;
+        await this.attempt(d).catch((err: unknown) => this.deps.logger.error({ err, deliveryId: d.id }, 'webhook delivery attempt failed'));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, lane));
   }
 
   private async attempt(delivery: Delivery): Promise<void> {

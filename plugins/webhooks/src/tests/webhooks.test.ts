@@ -68,6 +68,14 @@ for (const database of DATABASES) {
         expect(res.status).to.equal(404);
       }
       expect((await sb.get('/api/webhooks/global')).status, 'global webhooks are for admins').to.equal(403);
+      const helper = await t.createUser(`helper-${database}@example.org`);
+      expect((await b.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['webhook.read'] })).status).to.equal(201);
+      const hb = await t.signIn(helper.email);
+      expect((await hb.get(base)).body.webhooks.map((w: { id: string }) => w.id), 'webhook.read lists').to.deep.equal([id]);
+      const refused = await hb.post(base, { name: 'Mine', url: receiver.url, type: 'generic', events: ['player_joined'] });
+      expect(refused.status).to.equal(403);
+      expect(refused.body.error.message).to.contain('webhook.manage');
+      expect((await hb.request('DELETE', `${base}/${id}`)).status).to.equal(403);
       const global = await t.panel.request('POST', '/api/webhooks/global', { body: { name: 'Ops', url: receiver.url, type: 'discord', events: ['node.*'] } });
       expect(global.status).to.equal(201);
       expect((await t.panel.request('GET', '/api/webhooks/global')).body.webhooks).to.have.length(1);
