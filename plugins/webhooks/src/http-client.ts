@@ -17,7 +17,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  */
 export function post(target: CheckedTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpResult> {
   const pinned: LookupFunction = (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
+    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, target.all);
     else callback(null, target.address, target.family);
   };
   const client = target.url.protocol === 'https:' ? https : http;

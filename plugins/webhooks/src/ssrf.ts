@@ -12,9 +12,11 @@ export class TargetRefused extends Error {
 
 export interface CheckedTarget {
   url: URL;
-  /** The address that was checked; the request must connect here and nowhere else. */
+  /** The first address that was checked; the request must connect to checked addresses and nowhere else. */
   address: string;
   family: 4 | 6;
+  /** Every checked address, for a client that tries several (happy eyeballs). */
+  all: Array<{ address: string; family: 4 | 6 }>;
 }
 
 /** Only plain public unicast: every special range (private, loopback, link-local, NAT64, 6to4, ...) is refused. */
@@ -45,7 +47,8 @@ export async function checkTarget(raw: string, allowHosts: readonly string[]): P
     addresses = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }];
   } else {
     try {
-      addresses = await lookup(host, { all: true, verbatim: true });
+      // IPv4 first: a panel without IPv6 routing still reaches dual-stack receivers.
+      addresses = await lookup(host, { all: true, verbatim: false });
     } catch {
       throw new TargetRefused('webhook_target_unresolved', `The host ${host} does not resolve`);
     }
@@ -56,6 +59,6 @@ export async function checkTarget(raw: string, allowHosts: readonly string[]): P
     const internal = addresses.find((a) => !isPublic(a.address));
     if (internal) throw new TargetRefused('webhook_target_refused', `The host ${host} resolves to ${internal.address}, which is not a public address`);
   }
-  const first = addresses[0]!;
-  return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+  const all = addresses.map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));
+  return { url, address: all[0]!.address, family: all[0]!.family, all };
 }
