@@ -14,6 +14,8 @@ export const webhooksConfigSchema = z.object({
   /** Consecutive 4xx answers (other than 429) after which a webhook is disabled. */
   disableAfter4xx: z.number().int().positive().default(5),
   requestTimeoutMs: z.number().int().positive().default(10_000),
+  /** Finished deliveries older than this leave the delivery log. */
+  logRetentionDays: z.number().int().positive().default(30),
   workerPollMs: z.number().int().positive().default(1000),
 });
 

@@ -151,6 +151,15 @@ export class DeliveryRepository {
     return deliveries.map((d) => ({ ...d, attemptLog: attempts.filter((a) => a.deliveryId === d.id) }));
   }
 
+  /** Forgets finished deliveries (and their attempts) completed before a time; pending ones are kept whatever their age. */
+  async prune(before: Date): Promise<number> {
+    return this.db.transaction(async (trx) => {
+      const old = trx('webhook_deliveries').whereNot('status', 'pending').where('completed_at', '<', before.toISOString()).select('id');
+      await trx('webhook_attempts').whereIn('delivery_id', old).delete();
+      return Number(await trx('webhook_deliveries').whereNot('status', 'pending').where('completed_at', '<', before.toISOString()).delete());
+    });
+  }
+
   async pendingCount(webhookId: string): Promise<number> {
     const row = (await this.db('webhook_deliveries').where({ webhook_id: webhookId, status: 'pending' }).count({ n: '*' }).first()) as { n: number | string } | undefined;
     return Number(row?.n ?? 0);

@@ -48,6 +48,17 @@ export default definePlugin({
     ctx.subscribe('webhooks.fanout', { from: 'now', handler: (event, trx) => ctx.cradle.webhookFanout.handle(event, trx) });
   },
   routes: webhookRoutes,
+  jobs: [
+    (runtime) => ({
+      id: 'prune-log',
+      cron: '17 3 * * *',
+      run: async ({ logger }) => {
+        const { webhookClock, webhooksConfig, deliveryRepository } = runtime.cradle;
+        const removed = await deliveryRepository.prune(new Date(webhookClock.now().getTime() - webhooksConfig.logRetentionDays * 86_400_000));
+        if (removed > 0) logger.info({ removed }, 'old webhook deliveries pruned');
+      },
+    }),
+  ],
   start({ cradle }) {
     cradle.deliveryWorker.start();
   },

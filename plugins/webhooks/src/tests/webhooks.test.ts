@@ -226,6 +226,23 @@ for (const database of DATABASES) {
       await b.request('DELETE', `${base}/${gone.webhook.id}`);
     });
 
+    it('prunes finished deliveries past the retention, never pending ones', async () => {
+      const b = await t.signIn(owner.email);
+      const base = `/api/webhooks/servers/${serverId}`;
+      const hook = (await b.post(base, { name: 'Pruned', url: receiver.url, type: 'generic', events: ['player_joined'] })).body;
+      await b.post(`${base}/${hook.webhook.id}/test`);
+      const repo = t.panel.kernel.container.cradle.deliveryRepository;
+      receiver.answer = () => ({ status: 500 });
+      await t.emit('player.joined', serverId, { name: 'Waiting' });
+      await until('a failed attempt', async () => (await b.get(`${base}/${hook.webhook.id}/deliveries`)).body.deliveries.find((d: { attempts: number; status: string }) => d.status === 'pending' && d.attempts > 0));
+      const now = t.clock.now().getTime();
+      expect(await repo.prune(new Date(now - 86_400_000))).to.equal(0);
+      expect(await repo.prune(new Date(now + 1000))).to.equal(1);
+      const left = (await b.get(`${base}/${hook.webhook.id}/deliveries`)).body.deliveries;
+      expect(left.map((d: { eventType: string; status: string }) => [d.eventType, d.status])).to.deep.equal([['player.joined', 'pending']]);
+      await b.request('DELETE', `${base}/${hook.webhook.id}`);
+    });
+
     it('refuses redirects, so a receiver cannot bounce a delivery to an internal address', async () => {
       const b = await t.signIn(owner.email);
       const base = `/api/webhooks/servers/${serverId}`;
