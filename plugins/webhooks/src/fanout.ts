@@ -21,6 +21,10 @@ export class WebhookFanout {
   constructor(private readonly deps: Deps) {}
 
   async handle(event: StoredEvent, trx: Transaction): Promise<void> {
+    if (event.type === 'server.deleted' && event.serverId) {
+      // The server's own webhooks go with it (nobody could manage them any more); global ones still hear it.
+      for (const w of await this.deps.webhookRepository.list(event.serverId, trx)) await this.deps.webhookRepository.delete(w.id, trx);
+    }
     const webhooks = await this.deps.webhookRepository.candidatesFor(event.serverId, event.id, trx);
     const wanted = webhooks.filter((w) => matchesAny(w.events, event.type));
     if (wanted.length === 0) return;

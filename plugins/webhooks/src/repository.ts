@@ -97,8 +97,8 @@ export class WebhookRepository {
     this.db = db;
   }
 
-  async list(serverId: string | null): Promise<StoredWebhook[]> {
-    return ((await this.db('webhooks').modify(inScope(serverId)).orderBy('created_at').orderBy('id')) as WebhookRow[]).map(fromRow);
+  async list(serverId: string | null, executor: Executor = this.db): Promise<StoredWebhook[]> {
+    return ((await executor('webhooks').modify(inScope(serverId)).orderBy('created_at').orderBy('id')) as WebhookRow[]).map(fromRow);
   }
 
   async get(id: string, serverId: string | null, executor: Executor = this.db): Promise<StoredWebhook | null> {

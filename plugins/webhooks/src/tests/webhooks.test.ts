@@ -243,6 +243,18 @@ for (const database of DATABASES) {
       await b.request('DELETE', `${base}/${hook.webhook.id}`);
     });
 
+    it("deletes a server's webhooks with the server; global webhooks hear the deletion", async () => {
+      const b = await t.signIn(owner.email);
+      const doomed = await t.addServer(owner.id, 'Doomed');
+      const own = (await b.post(`/api/webhooks/servers/${doomed}`, { name: 'Own', url: `${receiver.url}/own`, type: 'generic', events: ['*'] })).body;
+      const global = (await t.panel.request('POST', '/api/webhooks/global', { body: { name: 'Audit', url: `${receiver.url}/audit`, type: 'generic', events: ['server.deleted'] } })).body;
+      await t.emit('server.deleted', doomed);
+      await until('the global webhook hears it', () => receiver.received.find((r) => r.path === '/audit'));
+      expect(await t.panel.kernel.db('webhooks').where({ id: own.webhook.id }).first()).to.equal(undefined);
+      expect(receiver.received.filter((r) => r.path === '/own')).to.deep.equal([]);
+      await t.panel.request('DELETE', `/api/webhooks/global/${global.webhook.id}`);
+    });
+
     it('refuses redirects, so a receiver cannot bounce a delivery to an internal address', async () => {
       const b = await t.signIn(owner.email);
       const base = `/api/webhooks/servers/${serverId}`;
