@@ -64,8 +64,8 @@ export class WebhookService {
         },
         trx,
       );
+      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.create', data: { webhookId: id, url: redact(input.url) } }, trx);
     });
-    if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.create', data: { webhookId: id, url: redact(input.url) } });
     return { webhook: publicView((await this.deps.webhookRepository.byId(id))!), secret };
   }
 
@@ -78,15 +78,17 @@ export class WebhookService {
       if (changes.enabled && !existing.enabled) {
         await this.deps.deliveryRepository.restartPending(id, now, new Date(now.getTime() + this.windowMs()), trx);
       }
+      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.update', data: { webhookId: id, changed: Object.keys(changes) } }, trx);
     });
-    if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.update', data: { webhookId: id, changed: Object.keys(changes) } });
     return publicView((await this.deps.webhookRepository.byId(id))!);
   }
 
   async remove(serverId: string | null, id: string, principal: Principal): Promise<void> {
     await this.get(serverId, id);
-    await this.deps.db.transaction((trx) => this.deps.webhookRepository.delete(id, trx));
-    if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.delete', data: { webhookId: id } });
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.webhookRepository.delete(id, trx);
+      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.delete', data: { webhookId: id } }, trx);
+    });
   }
 
   /** Sends a `webhook.test` now, outside the queue, and logs it like any delivery. */

@@ -82,6 +82,8 @@ for (const database of DATABASES) {
       expect((await b.get(`${base}/${global.body.webhook.id}`)).status, 'a global webhook is not reachable through a server').to.equal(404);
 
       expect((await b.request('DELETE', `${base}/${id}`)).status).to.equal(204);
+      const activity = JSON.stringify((await b.get(`/api/activity/servers/${serverId}`)).body);
+      for (const action of ['webhook.create', 'webhook.update', 'webhook.delete']) expect(activity).to.contain(action);
       expect((await t.panel.request('DELETE', `/api/webhooks/global/${global.body.webhook.id}`)).status).to.equal(204);
       expect((await b.get(base)).body.webhooks).to.deep.equal([]);
       const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
