@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import type { RouteRegistrar } from '@conductor/core';
+import type { Container, Principal, RouteRegistrar } from '@conductor/core';
 import { EVENT_NAME, FRIENDLY_EVENTS } from './event-types.js';
+import type { Webhook } from './repository.js';
+
+/**
+ * A webhook URL is a credential (Discord's carries the token that lets anyone post to the
+ * channel), so a subuser who may only read webhooks sees its origin, not the whole URL.
+ */
+async function forCaller(webhooks: Webhook[], scope: Container, principal: Principal, serverId: string | null): Promise<Webhook[]> {
+  if (serverId === null || principal.role === 'admin') return webhooks;
+  const decision = await scope.cradle.hooks.call('auth.authorize', { principal, permission: 'webhook.manage', serverId });
+  if (decision === 'allow') return webhooks;
+  return webhooks.map((w) => ({ ...w, url: `${new URL(w.url).origin}/…` }));
+}
 
 const webhookView = z.object({
   id: z.string(),
@@ -65,7 +77,7 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
   router.route({
     method: 'get', path: base, summary: `List ${what} webhooks`, tags, access, ...read, params,
     response: { schema: z.object({ webhooks: z.array(webhookView) }) },
-    handler: async ({ params: p, scope: s }) => ({ webhooks: await s.cradle.webhookService.list(sid(p)) }),
+    handler: async ({ params: p, scope: s, principal }) => ({ webhooks: await forCaller(await s.cradle.webhookService.list(sid(p)), s, principal!, sid(p)) }),
   });
   router.route({
     method: 'post', path: base, summary: `Create ${scope === 'server' ? "a server's" : 'a global'} webhook; the signing secret is shown only in this answer`, tags, access, ...manage, params, body: createBody,
@@ -76,9 +88,10 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
   router.route({
     method: 'get', path: `${base}/:webhookId`, summary: `One of ${what} webhooks`, tags, access, ...read, params: itemParams,
     response: { schema: z.object({ webhook: webhookView }) }, errors,
-    handler: async ({ params: p, scope: s }) => {
+    handler: async ({ params: p, scope: s, principal }) => {
       const { secretEncrypted: _s, startEventId: _e, consecutive4xx: _c, ...webhook } = await s.cradle.webhookService.get(sid(p), p.webhookId);
-      return { webhook };
+      const [shown] = await forCaller([webhook], s, principal!, sid(p));
+      return { webhook: shown! };
     },
   });
   router.route({

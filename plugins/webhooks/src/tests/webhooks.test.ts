@@ -72,6 +72,8 @@ for (const database of DATABASES) {
       expect((await b.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['webhook.read'] })).status).to.equal(201);
       const hb = await t.signIn(helper.email);
       expect((await hb.get(base)).body.webhooks.map((w: { id: string }) => w.id), 'webhook.read lists').to.deep.equal([id]);
+      expect((await hb.get(`${base}/${id}`)).body.webhook.url, 'a reader sees the origin only: the URL is a credential').to.equal(`${receiver.url}/…`);
+      expect((await b.get(`${base}/${id}`)).body.webhook.url).to.equal(receiver.url);
       const refused = await hb.post(base, { name: 'Mine', url: receiver.url, type: 'generic', events: ['player_joined'] });
       expect(refused.status).to.equal(403);
       expect(refused.body.error.message).to.contain('webhook.manage');
