@@ -157,6 +157,10 @@ export class WebhookRepository {
     await executor('webhooks').where({ id }).update(row);
   }
 
+  async setSecret(id: string, secretEncrypted: string, now: Date, executor: Executor = this.db): Promise<void> {
+    await executor('webhooks').where({ id }).update({ secret_encrypted: secretEncrypted, updated_at: now.toISOString() });
+  }
+
   async disable(id: string, reason: string, now: Date, executor: Executor): Promise<boolean> {
     const n = await executor('webhooks').where({ id, enabled: true }).update({ enabled: false, disabled_reason: reason.slice(0, 500), updated_at: now.toISOString() });
     return Number(n) > 0;

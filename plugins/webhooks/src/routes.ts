@@ -115,6 +115,11 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
     },
   });
   router.route({
+    method: 'post', path: `${base}/:webhookId/secret`, summary: `Replace the signing secret of ${what} webhook; the new one is shown only in this answer`, tags, access, ...manage, params: itemParams,
+    response: { schema: z.object({ secret: z.string() }) }, errors,
+    handler: ({ params: p, scope: s, principal }) => s.cradle.webhookService.rotateSecret(sid(p), p.webhookId, principal!),
+  });
+  router.route({
     method: 'get', path: `${base}/:webhookId/deliveries`, summary: `Delivery log of ${what} webhook, newest first, with every attempt (status code, latency, error)`, tags, access, ...read, params: itemParams,
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional().describe('Cursor: deliveries with a smaller id') }),
     response: { schema: z.object({ pending: z.number(), deliveries: z.array(delivery) }) }, errors,

@@ -83,6 +83,17 @@ export class WebhookService {
     return publicView((await this.deps.webhookRepository.byId(id))!);
   }
 
+  /** A new signing secret, shown once; the old one stops working at once (receivers must switch). */
+  async rotateSecret(serverId: string | null, id: string, principal: Principal): Promise<{ secret: string }> {
+    await this.get(serverId, id);
+    const secret = newSecret();
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.webhookRepository.setSecret(id, this.deps.keyRing.encrypt(secret), this.deps.webhookClock.now(), trx);
+      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.secret.rotate', data: { webhookId: id } }, trx);
+    });
+    return { secret };
+  }
+
   async remove(serverId: string | null, id: string, principal: Principal): Promise<void> {
     await this.get(serverId, id);
     await this.deps.db.transaction(async (trx) => {

@@ -141,11 +141,15 @@ for (const database of DATABASES) {
       expect(body).to.deep.include({ eventId: joined, type: 'player.joined', server: { id: serverId, name: 'Lobby' } });
       expect(body.data.name).to.equal('Steve');
 
+      const rotated = await b.post(`${base}/${generic.webhook.id}/secret`);
+      expect(rotated.body.secret).to.match(/^whsec_/).and.not.equal(generic.secret);
+      generic.secret = rotated.body.secret;
       const test = await b.post(`${base}/${generic.webhook.id}/test`);
       expect(test.status).to.equal(200);
       expect(test.body).to.deep.include({ ok: true, statusCode: 204 });
       const last = receiver.received.at(-1)!;
       expect(JSON.parse(last.body).type).to.equal('webhook.test');
+      expect(verify(generic.secret, { timestamp: last.headers['x-conductor-timestamp'] as string, signature: last.headers['x-conductor-signature'] as string }, last.body), 'signed with the new secret').to.equal(true);
       const log = (await b.get(`${base}/${generic.webhook.id}/deliveries`)).body;
       expect(log.deliveries.map((d: { eventType: string; status: string }) => [d.eventType, d.status])).to.deep.equal([['webhook.test', 'delivered'], ['player.joined', 'delivered']]);
       expect(log.deliveries[1].attemptLog[0]).to.include({ statusCode: 204 });
