@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   allocation: ['read', 'create', 'update', 'delete'],
   activity: ['read'],
   players: ['read', 'manage'],
+  webhook: ['read', 'manage'],
 } as const;
 
 export const PERMISSION_KEYS: string[] = Object.entries(PERMISSIONS).flatMap(([group, actions]) => actions.map((a) => `${group}.${a}`));
