@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine, when it is missing:
 # PostgreSQL's binaries (the tests start a throwaway server from them), a Docker engine (the
-# agent tests run real containers) and openssl. Idempotent; needs root only when something is missing.
+# agent tests run real containers), openssl and Chromium (the panel UI's browser tests). Idempotent; needs root only when something is missing.
 set -euo pipefail
 
 missing=()
@@ -14,6 +14,11 @@ fi
 # The agent's TLS test makes a self-signed certificate with it.
 if ! command -v openssl >/dev/null 2>&1; then
   missing+=(openssl)
+fi
+
+# The panel UI's browser tests drive Debian's Chromium through playwright-core (no browser download).
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
