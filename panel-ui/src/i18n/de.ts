@@ -109,6 +109,7 @@ export const de: Messages = {
   wizard: {
     title: 'Server erstellen',
     steps: 'Schritte',
+    stepN: 'Schritt {n}: {name}',
     step: { template: 'Vorlage', size: 'Größe', settings: 'Einstellungen' },
     searchTemplates: 'Vorlagen suchen',
     category: 'Kategorie',

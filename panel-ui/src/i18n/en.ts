@@ -107,6 +107,7 @@ export const en = {
   wizard: {
     title: 'Create a server',
     steps: 'Steps',
+    stepN: 'Step {n}: {name}',
     step: { template: 'Template', size: 'Size', settings: 'Settings' },
     searchTemplates: 'Search templates',
     category: 'Category',
