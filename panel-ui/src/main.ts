@@ -2,6 +2,7 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { setUnauthenticatedHandler } from './api/client.js';
 import { registerBuiltinExtensions } from './extensions/builtin.js';
+import { registerPluginUi } from './extensions/plugins.js';
 import { i18n } from './i18n/index.js';
 import { applyTheme } from './lib/theme.js';
 import { clearSession } from './lib/session.js';
@@ -11,6 +12,7 @@ import './styles.css';
 applyTheme();
 document.documentElement.lang = i18n.global.locale.value;
 registerBuiltinExtensions();
+registerPluginUi();
 const router = buildRouter();
 setUnauthenticatedHandler(() => {
   clearSession();

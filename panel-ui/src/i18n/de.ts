@@ -69,6 +69,7 @@ export const de: Messages = {
     memory: 'Arbeitsspeicher',
     cpu: 'CPU',
     selectAll: 'Alle Server auswählen',
+    selection: 'Auswahl',
     select: '{name} auswählen',
     selected: 'Kein Server ausgewählt | Ein Server ausgewählt | {count} Server ausgewählt',
     bulkActions: 'Aktionen für die ausgewählten Server',

@@ -67,6 +67,7 @@ export const en = {
     memory: 'Memory',
     cpu: 'CPU',
     selectAll: 'Select all servers',
+    selection: 'Selection',
     select: 'Select {name}',
     selected: 'No server selected | One server selected | {count} servers selected',
     bulkActions: 'Actions for the selected servers',
