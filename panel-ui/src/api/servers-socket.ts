@@ -6,6 +6,8 @@ let socket: Socket | null = null;
 
 export function serversSocket(): Socket {
   socket ??= io('/servers', { withCredentials: true });
+  // The panel closes sockets of a session that ended; such a socket does not reconnect by itself.
+  if (!socket.active) socket.connect();
   return socket;
 }
 

@@ -214,6 +214,11 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     await page.goto(`${t.panel.url}/servers/new`);
     await page.getByRole('heading', { name: 'Server erstellen' }).waitFor();
     await shoot(page, 'wizard-desktop-light-de');
+    // Signing out ends the session: the app is back at the sign-in form, and the API refuses the old tab.
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+    await page.goto(`${t.panel.url}/servers`);
+    await page.waitForURL(/\/login/);
     expect(pageErrors, 'no script errors in the pages').to.deep.equal([]);
   });
 });
