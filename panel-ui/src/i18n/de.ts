@@ -99,6 +99,12 @@ export const de: Messages = {
     players: 'Spieler',
     tps: 'Ticks pro Sekunde',
   },
+  players: {
+    online: 'Gerade online',
+    unknown: 'Noch keine Werte: der Server meldet seine Spieler, solange er läuft.',
+    sampleHint: 'Namen, wie der Server sie in seinem Status nennt (bei vielen Spielern eventuell nur einige).',
+    listsNotAvailable: 'Whitelist, Operatoren und Banns sind noch nicht verfügbar: das Panel kann sie noch nicht ändern.',
+  },
   settings: { rename: 'Name', resources: 'Ressourcen', disk: 'Speicherplatz', template: 'Vorlage' },
   activity: {
     none: 'Auf diesem Server ist noch nichts passiert.',

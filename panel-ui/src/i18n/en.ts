@@ -97,6 +97,12 @@ export const en = {
     players: 'Players',
     tps: 'Ticks per second',
   },
+  players: {
+    online: 'Online now',
+    unknown: 'No figures yet: the server reports its players while it runs.',
+    sampleHint: 'Names as the server lists them in its status (it may list only some when many are online).',
+    listsNotAvailable: 'Whitelist, operators and bans are not available yet: the panel cannot change them yet.',
+  },
   settings: { rename: 'Name', resources: 'Resources', disk: 'Disk', template: 'Template' },
   activity: {
     none: 'Nothing has happened on this server yet.',

@@ -148,6 +148,9 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
       expect(await input.inputValue()).to.equal('say hello from the browser');
       await until('the player count on the page', async () => /Players online: 1 \//.test(await page.getByTestId('players').innerText()), 45_000);
       await shoot(page, 'server-console-desktop-light');
+      await page.getByRole('link', { name: 'Players' }).click();
+      await page.getByText('Players online: 1 /').first().waitFor();
+      await page.getByText('Whitelist, operators and bans are not available yet', { exact: false }).waitFor();
 
       await page.getByRole('link', { name: 'Charts' }).click();
       await page.getByText('Longer ranges are not available yet', { exact: false }).waitFor();
