@@ -254,6 +254,8 @@ export const de: Messages = {
     importExplain: 'Wähle eine Egg-Datei (JSON, aus Pterodactyl oder Pelican exportiert). Sie wird zur Vorlage.',
     categoryFromEgg: 'Aus dem Egg ableiten',
     eggFile: 'Egg-Datei',
+    id: 'Vorlagen-ID (optional)',
+    idHint: 'Kleinbuchstaben, Ziffern und Bindestriche; leer wird sie aus dem Namen des Eggs gebildet.',
     notJson: 'Diese Datei ist kein JSON. Wähle die von Pterodactyl exportierte Egg-Datei.',
     imported: '„{name}“ importiert.',
     list: 'Alle Vorlagen',

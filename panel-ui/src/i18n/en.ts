@@ -252,6 +252,8 @@ export const en = {
     importExplain: 'Choose an egg file (JSON, exported from Pterodactyl or Pelican). It becomes a template.',
     categoryFromEgg: 'Guess from the egg',
     eggFile: 'Egg file',
+    id: 'Template id (optional)',
+    idHint: 'Lower-case letters, digits and dashes; made from the egg’s name when empty.',
     notJson: 'That file is not JSON. Choose the egg file exported by Pterodactyl.',
     imported: 'Imported "{name}".',
     list: 'All templates',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,6 +17,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 }
 
 const DESKTOP = { width: 1280, height: 860 };
+const EGG = fileURLToPath(new URL('../../templates/tests/eggs/egg-paper.json', import.meta.url));
 const PHONE = { width: 390, height: 844 };
 
 /** What xterm shows: its rows, as text. */
@@ -172,6 +174,15 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     await page.getByTestId('security-log').waitFor();
     await shoot(page, 'account-desktop-light');
+    // An API key: shown once, listed by its prefix, revoked.
+    await page.getByLabel('Name', { exact: true }).fill('ci');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByTestId('new-api-key').innerText();
+    expect((await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status, 'the key works').to.equal(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('You have no API keys.').waitFor();
+    expect((await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status, 'the revoked key does not').to.equal(401);
 
     // A stranger signs in through the page: no server in the list, nothing at its address.
     const stranger = await t.createUser('stranger@example.org');
@@ -199,6 +210,19 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
       await page.goto(`${t.panel.url}/admin/nodes`);
       await page.getByTestId('fleet-summary').waitFor();
       await shoot(page, `admin-nodes-${label}`);
+      if (label === 'desktop-dark') {
+        // A Pterodactyl egg through the file picker becomes a template; a node's token is shown once.
+        await page.goto(`${t.panel.url}/admin/templates`);
+        await page.getByLabel('Template id (optional)').fill('paper-egg');
+        await page.getByLabel('Egg file').setInputFiles(EGG);
+        await page.getByText(/Imported ".+"/).waitFor();
+        await shoot(page, `admin-templates-${label}`);
+        await page.goto(`${t.panel.url}/admin/nodes`);
+        await page.getByLabel('Name', { exact: true }).fill('second-node');
+        await page.getByLabel('Host name or IP address').fill('10.0.0.2');
+        await page.getByRole('button', { name: 'Add node' }).click();
+        await page.getByTestId('node-token').getByText('AGENT_TOKEN=cdn_', { exact: false }).waitFor();
+      }
       await page.goto(`${t.panel.url}/admin/plugins`);
       await page.getByText('ui', { exact: true }).waitFor();
       await shoot(page, `admin-plugins-${label}`);
