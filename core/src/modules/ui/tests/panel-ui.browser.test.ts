@@ -226,6 +226,12 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
       await page.goto(`${t.panel.url}/admin/plugins`);
       await page.getByText('ui', { exact: true }).waitFor();
       await shoot(page, `admin-plugins-${label}`);
+      const [server] = (await t.panel.request('GET', '/api/servers')).body.servers;
+      if (server) {
+        await page.goto(`${t.panel.url}/servers/${server.id}`);
+        await page.getByTestId('console').waitFor();
+        await shoot(page, `server-console-${label}`);
+      }
       await page.goto(`${t.panel.url}/account`);
       await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
       await shoot(page, `account-${label}`);
