@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'panel-ui/dist/**', 'artifacts/**'] },
@@ -12,6 +13,26 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['error'] }],
     },
+  },
+  // The panel UI: Vue single-file components with TypeScript, running in the browser.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['panel-ui/**/*.vue'] })),
+  {
+    files: ['panel-ui/**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    rules: {
+      // Prettier-style line breaking is not what these rules check; layout is left to the author.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/multi-word-component-names': 'off',
+    },
+  },
+  {
+    files: ['panel-ui/**/*.{ts,vue}'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', Event: 'readonly', fetch: 'readonly', Response: 'readonly', URLSearchParams: 'readonly' },
+    },
+    rules: { 'no-console': ['error', { allow: ['error'] }] },
   },
   {
     // The test image's own scripts: the game server's console is its stdout.

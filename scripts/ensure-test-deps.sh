@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine, when it is missing:
 # PostgreSQL's binaries (the tests start a throwaway server from them), a Docker engine (the
-# agent tests run real containers), openssl and promtool (Debian's prometheus package). Idempotent; needs root only when something is missing.
+# agent tests run real containers), openssl, promtool (Debian's prometheus package) and Chromium
+# (the panel UI's browser tests). Idempotent; needs root only when something is missing.
 set -euo pipefail
 
 missing=()
@@ -18,6 +19,11 @@ fi
 # promtool checks the panel's /metrics exposition.
 if ! command -v promtool >/dev/null 2>&1; then
   missing+=(prometheus)
+fi
+
+# The panel UI's browser tests drive Debian's Chromium through playwright-core (no browser download).
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

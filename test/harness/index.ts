@@ -1,3 +1,4 @@
 export * from './panel.js';
 export * from './postgres.js';
 export * from './docker.js';
+export * from './browser.js';

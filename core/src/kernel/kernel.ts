@@ -433,6 +433,17 @@ export class Kernel {
 
     this.app.use(kernelMiddleware(this.container, this.logger, this.inFlight, this.httpObservers));
     this.app.use(routes.middleware());
+    // After the routes: a fallback only sees requests no route took (the UI's files, its deep links).
+    for (const name of this.order) {
+      const plugin = this.active.get(name)!;
+      if (!plugin.definition.fallback || !this.plugins.isActive(name)) continue;
+      try {
+        const fallback = plugin.definition.fallback(plugin.runtime);
+        this.app.use((ctx, next) => (this.plugins.isActive(name) ? fallback(ctx, next) : next()));
+      } catch (err) {
+        this.failPlugin(name, 'routes', err as Error);
+      }
+    }
     this.handler = this.app.callback();
   }
 

@@ -1,4 +1,5 @@
 import type { NameAndRegistrationPair } from 'awilix';
+import type { Middleware } from 'koa';
 import type { Namespace } from 'socket.io';
 import type { z } from 'zod';
 import type { CoreConfig } from './config.js';
@@ -66,6 +67,12 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    * argument) must carry `serverId`; the kernel asks `auth.authorize` before any handler sees it.
    */
   socketPermissions?: Record<string, string>;
+  /**
+   * Koa middleware for requests no API route answered (such as the panel UI's files). The API
+   * keeps its JSON contract because it is matched first; this is the one way to serve non-API
+   * paths, so no plugin has to reach into the Koa app.
+   */
+  fallback?(runtime: PluginRuntime<z.output<S>>): Middleware;
   init?(runtime: PluginRuntime<z.output<S>>): Promise<void> | void;
   start?(runtime: PluginRuntime<z.output<S>>): Promise<void> | void;
   stop?(runtime: PluginRuntime<z.output<S>>): Promise<void> | void;
@@ -90,7 +97,7 @@ export function assertPluginShape(value: unknown, source: string): asserts value
   if (dependsOn !== undefined && (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string'))) {
     throw new Error(`${source}: manifest.dependsOn must be a list of plugin names`);
   }
-  for (const fn of ['register', 'routes', 'sockets', 'init', 'start', 'stop'] as const) {
+  for (const fn of ['register', 'routes', 'sockets', 'fallback', 'init', 'start', 'stop'] as const) {
     if (v[fn] !== undefined && typeof v[fn] !== 'function') throw new Error(`${source}: ${fn} must be a function`);
   }
 }

@@ -9,6 +9,7 @@ import { conductorModule } from './conductor/index.js';
 import { nodesModule } from './nodes/index.js';
 import { serversModule } from './servers/index.js';
 import { templatesModule } from './templates/index.js';
+import { uiModule } from './ui/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
-export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule, serversModule, conductorModule, metricsModule];
+export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule, serversModule, conductorModule, metricsModule, uiModule];

@@ -1,0 +1,62 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ServerState, ServerStats } from '../lib/types.js';
+
+/** One socket.io connection to the `/servers` namespace for the whole tab; pages subscribe per server. */
+let socket: Socket | null = null;
+
+export function serversSocket(): Socket {
+  socket ??= io('/servers', { withCredentials: true });
+  // The panel closes sockets of a session that ended; such a socket does not reconnect by itself.
+  if (!socket.active) socket.connect();
+  return socket;
+}
+
+export function closeServersSocket(): void {
+  socket?.close();
+  socket = null;
+}
+
+export interface SubscribeAck {
+  lines?: string[];
+  state?: ServerState;
+  stats?: ServerStats | null;
+  error?: { code: string; message: string };
+}
+
+export interface ServerFeed {
+  onConsole?(lines: string[]): void;
+  onStats?(stats: ServerStats): void;
+  onState?(state: ServerState): void;
+}
+
+/**
+ * Subscribes to one server's live feed and returns the first answer (recent console, state,
+ * stats) plus a function that stops listening. Re-subscribes after a reconnect, since the panel
+ * forgets rooms of a dropped connection.
+ */
+export function subscribeServer(serverId: string, feed: ServerFeed, onAck: (ack: SubscribeAck) => void): () => void {
+  const s = serversSocket();
+  const mine = (m: { serverId: string }) => m.serverId === serverId;
+  const consoleHandler = (m: { serverId: string; lines: string[] }) => mine(m) && feed.onConsole?.(m.lines);
+  const statsHandler = (m: ServerStats) => mine(m) && feed.onStats?.(m);
+  const stateHandler = (m: { serverId: string; state: ServerState }) => mine(m) && feed.onState?.(m.state);
+  const subscribe = () => {
+    s.timeout(10_000).emit('server:subscribe', { serverId }, (err: Error | null, ack: SubscribeAck) => onAck(err ? { error: { code: 'timeout', message: err.message } } : ack));
+  };
+  s.on('server:console', consoleHandler);
+  s.on('server:stats', statsHandler);
+  s.on('server:state', stateHandler);
+  s.on('connect', subscribe);
+  if (s.connected) subscribe();
+  return () => {
+    s.off('server:console', consoleHandler);
+    s.off('server:stats', statsHandler);
+    s.off('server:state', stateHandler);
+    s.off('connect', subscribe);
+    s.emit('server:unsubscribe', { serverId });
+  };
+}
+
+export function sendCommand(serverId: string, command: string): Promise<{ ok?: boolean; error?: { code: string; message: string } }> {
+  return serversSocket().timeout(10_000).emitWithAck('server:command', { serverId, command });
+}

@@ -1,0 +1,18 @@
+import { i18n } from '../i18n/index.js';
+
+/** Memory in the person's locale: MB below a gigabyte, GB above. */
+export function formatMemory(mb: number | null | undefined): string {
+  if (mb === null || mb === undefined) return '–';
+  const { n } = i18n.global;
+  return mb >= 1024 ? `${n(mb / 1024, 'decimal')} GB` : `${n(Math.round(mb), 'decimal')} MB`;
+}
+
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  return i18n.global.n(value / 100, 'percent');
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  return i18n.global.d(new Date(iso), 'short');
+}

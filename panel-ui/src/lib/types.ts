@@ -1,0 +1,63 @@
+/** Shapes the panel's API answers with (see /api/openapi.json). */
+export type ServerState = 'installing' | 'offline' | 'starting' | 'running' | 'stopping';
+
+export interface Server {
+  id: string;
+  name: string;
+  ownerId: string;
+  nodeId: string;
+  templateId: string;
+  image: string;
+  variables: Record<string, string>;
+  memoryMb: number;
+  cpuPercent: number;
+  diskMb: number;
+  state: ServerState;
+  suspended: boolean;
+  address: { ip: string; port: number } | null;
+  createdAt: string;
+}
+
+export interface ServerStats {
+  serverId: string;
+  at: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  uptimeSeconds: number;
+  players: { online: number; max: number; sample: string[]; version: string; motd: string } | null;
+  tps: number | null;
+}
+
+export interface BulkResult {
+  serverId: string;
+  ok: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface TemplateVariable {
+  env: string;
+  name: string;
+  description: string;
+  default: string;
+  userViewable: boolean;
+  userEditable: boolean;
+  rules: { required: boolean; type: string; min?: number; max?: number; pattern?: string; oneOf?: string[] };
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  author: string;
+  category: string;
+  tags: string[];
+  images: Array<{ name: string; image: string }>;
+  variables: TemplateVariable[];
+  recommendedMemory: Array<{ players: number; memoryMb: number }>;
+}
+
+export interface StoredTemplate {
+  template: Template;
+  source: 'builtin' | 'custom' | 'imported';
+}

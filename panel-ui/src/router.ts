@@ -1,0 +1,37 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { extensionPages } from './extensions/registry.js';
+import { session, loadSession } from './lib/session.js';
+
+export function buildRouter() {
+  const routes: RouteRecordRaw[] = [
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    // Where an OAuth sign-in lands when the account still needs its second factor.
+    { path: '/login/two-factor', name: 'login-two-factor', component: () => import('./pages/LoginPage.vue'), meta: { public: true }, props: { oauthPending: true } },
+    { path: '/', redirect: '/servers' },
+    { path: '/servers', name: 'servers', component: () => import('./pages/ServersPage.vue') },
+    { path: '/servers/new', name: 'create-server', component: () => import('./pages/CreateServerPage.vue') },
+    { path: '/servers/:id/:tab?', name: 'server', component: () => import('./pages/server/ServerPage.vue'), props: true },
+    { path: '/account', name: 'account', component: () => import('./pages/account/AccountPage.vue') },
+    { path: '/admin', redirect: '/admin/nodes' },
+    { path: '/admin/nodes', name: 'admin-nodes', component: () => import('./pages/admin/NodesPage.vue'), meta: { admin: true } },
+    { path: '/admin/templates', name: 'admin-templates', component: () => import('./pages/admin/TemplatesPage.vue'), meta: { admin: true } },
+    { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { admin: true } },
+    { path: '/admin/plugins', name: 'admin-plugins', component: () => import('./pages/admin/PluginsPage.vue'), meta: { admin: true } },
+    ...extensionPages().map((p) => ({ path: `/p/${p.path}`, name: `ext-${p.path}`, component: p.component, meta: { admin: p.adminOnly ?? false, title: p.title } })),
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true } },
+  ];
+  const router = createRouter({ history: createWebHistory(), routes });
+  router.beforeEach(async (to) => {
+    if (!session.loaded) await loadSession();
+    if (to.meta.public) return true;
+    if (!session.user) return { name: 'login', query: to.fullPath !== '/servers' ? { next: to.fullPath } : {} };
+    if (session.twoFactorSetupRequired && to.name !== 'account') return { name: 'account', hash: '#two-factor' };
+    if (to.meta.admin && session.user.role !== 'admin') return { name: 'not-found', params: { rest: to.path.slice(1).split('/') } };
+    return true;
+  });
+  // Moves focus to the new page's heading so screen readers announce the navigation.
+  router.afterEach(() => {
+    setTimeout(() => document.querySelector<HTMLElement>('main h1')?.focus(), 50);
+  });
+  return router;
+}
