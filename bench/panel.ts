@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Koa from 'koa';
 import { io as connect, type Socket } from 'socket.io-client';
-import { ADMIN_TOKEN, AGENT_TOKEN, docker, freePort, startAgent, startPanel, testImage } from '@conductor/test';
+import { ADMIN_TOKEN, startNodeFor, startPanel, testImage } from '@conductor/test';
 import { startFakeAgent } from './panel/fake-agent.js';
 
 /**
@@ -20,13 +20,10 @@ const ROUNDS = Number(process.env.BENCH_RTT_ROUNDS ?? 150);
 
 async function consoleRoundTrip(): Promise<void> {
   await testImage();
-  const agent = await startAgent();
   const panel = await startPanel({ database: 'sqlite' });
+  const node = await startNodeFor(panel, { name: 'bench' });
+  const agent = node.agent;
   try {
-    const node = (await panel.request('POST', '/api/nodes', { body: { name: 'bench', scheme: 'http', address: '127.0.0.1', agentPort: agent.agent.port, memoryMb: 4096, diskMb: 20_000 } })).body.node;
-    await panel.kernel.db('nodes').where({ id: node.id }).update({ token_encrypted: panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
-    await panel.request('POST', `/api/nodes/${node.id}/check`);
-    await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '127.0.0.1', ports: String(await freePort()) } });
     const server = (await panel.request('POST', '/api/servers', { body: { name: 'rtt', templateId: 'conductor-test' } })).body;
     await panel.request('POST', `/api/servers/${server.id}/power/start`);
     for (let i = 0; i < 200 && (await agent.request('GET', `/api/servers/${server.id}`)).body.status.state !== 'running'; i++) await sleep(100);
@@ -53,7 +50,7 @@ async function consoleRoundTrip(): Promise<void> {
     const panelTimes = await measure(viaPanel, 'server:console', (command) => viaPanel.emitWithAck('server:command', { serverId: server.id, command }));
     viaPanel.close();
 
-    const direct = connect(agent.url, { transports: ['websocket'], auth: { token: AGENT_TOKEN } });
+    const direct = connect(agent.url, { transports: ['websocket'], auth: { token: agent.agent.config.AGENT_TOKEN } });
     await new Promise<void>((r) => direct.on('connect', () => r()));
     await direct.emitWithAck('server:subscribe', { serverId: server.id });
     const directTimes = await measure(direct, 'server:console', (command) => agent.request('POST', `/api/servers/${server.id}/commands`, { body: { command } }));
@@ -65,8 +62,7 @@ async function consoleRoundTrip(): Promise<void> {
     await panel.request('DELETE', `/api/servers/${server.id}`);
   } finally {
     await panel.close();
-    await agent.close();
-    await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    await node.close();
   }
 }
 

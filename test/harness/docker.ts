@@ -7,7 +7,7 @@ import { createLogger } from '@conductor/core/shared';
 import { Agent, loadAgentConfig } from '@conductor/wings-agent';
 // The image builder is plain JS shared with the fixture's own README instructions.
 import { buildGameImage, ensureDocker } from '../fixtures/game-image/build-game-image.mjs';
-import { LogCapture } from './panel.js';
+import { LogCapture, type TestPanel } from './panel.js';
 import { freePort } from './postgres.js';
 
 export const docker = new Docker();
@@ -108,7 +108,7 @@ export async function startAgent(options: { dataDir?: string; network?: string; 
     logs,
     async request(method, pathname, opts = {}) {
       const headers: Record<string, string> = {};
-      if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? AGENT_TOKEN}`;
+      if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? config.AGENT_TOKEN}`;
       if (opts.body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(`${url}${pathname}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
       const text = await res.text();
@@ -139,5 +139,38 @@ export async function testServerSpec(id: string, overrides: Record<string, unkno
       ...overrides,
     },
     port,
+  };
+}
+
+/**
+ * A node as an operator sets one up: added through the panel's API, its agent started with the
+ * token the panel handed out, checked up, and given `ports` free game ports on 127.0.0.1.
+ */
+export interface TestNode {
+  agent: TestAgent;
+  nodeId: string;
+  gamePorts: number[];
+  close(): Promise<void>;
+}
+
+export async function startNodeFor(panel: TestPanel, options: { name: string; ports?: number } = { name: 'node' }): Promise<TestNode> {
+  const created = await panel.request('POST', '/api/nodes', { body: { name: options.name, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 20_000 } });
+  if (created.status !== 201) throw new Error(`could not add the node: ${JSON.stringify(created.body)}`);
+  const nodeId = created.body.node.id as string;
+  const agent = await startAgent({ config: { AGENT_TOKEN: created.body.token } });
+  await panel.request('PATCH', `/api/nodes/${nodeId}`, { body: { agentPort: agent.agent.port } });
+  const check = await panel.request('POST', `/api/nodes/${nodeId}/check`);
+  if (check.body.status !== 'up') throw new Error('the test node does not answer the panel');
+  const gamePorts: number[] = [];
+  for (let i = 0; i < (options.ports ?? 1); i++) gamePorts.push(await freePort());
+  await panel.request('POST', `/api/nodes/${nodeId}/allocations`, { body: { ip: '127.0.0.1', ports: gamePorts.join(',') } });
+  return {
+    agent,
+    nodeId,
+    gamePorts,
+    async close() {
+      await agent.close();
+      await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
-import { AGENT_TOKEN, docker, freePort, startAgent, testImage, type TestAgent } from '@conductor/test';
+import { startNodeFor, testImage, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import webhooksPlugin from '../index.js';
 import { verify } from '../generic.js';
@@ -9,7 +9,7 @@ import { Receiver, until } from './receiver.js';
 describe('webhooks end to end: a real player joins, a webhook hears it (sqlite)', function () {
   this.timeout(180_000);
   let t: AccountsPanel;
-  let agent: TestAgent;
+  let node: TestNode;
   let receiver: Receiver;
   let nodeId: string;
   let gamePort: number;
@@ -19,13 +19,9 @@ describe('webhooks end to end: a real player joins, a webhook hears it (sqlite)'
     await testImage();
     receiver = await new Receiver().start();
     t = await startAccountsPanel('sqlite', { plugins: [webhooksPlugin], config: { plugins: { auth: { scryptCost: 1024 }, webhooks: { allowHosts: ['127.0.0.1'], workerPollMs: 100 } } } });
-    agent = await startAgent();
-    const created = (await t.panel.request('POST', '/api/nodes', { body: { name: 'webhooks-e2e', scheme: 'http', address: '127.0.0.1', agentPort: agent.agent.port, memoryMb: 4096, diskMb: 20_000 } })).body;
-    nodeId = created.node.id;
-    await t.panel.kernel.db('nodes').where({ id: nodeId }).update({ token_encrypted: t.panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
-    expect((await t.panel.request('POST', `/api/nodes/${nodeId}/check`)).body.status).to.equal('up');
-    gamePort = await freePort();
-    await t.panel.request('POST', `/api/nodes/${nodeId}/allocations`, { body: { ip: '127.0.0.1', ports: String(gamePort) } });
+    node = await startNodeFor(t.panel, { name: 'webhooks-e2e' });
+    ({ nodeId } = node);
+    gamePort = node.gamePorts[0]!;
   });
   after(async () => {
     if (serverId) {
@@ -33,8 +29,7 @@ describe('webhooks end to end: a real player joins, a webhook hears it (sqlite)'
       await t.panel.request('DELETE', `/api/servers/${serverId}`).catch(() => undefined);
     }
     await t?.close();
-    await agent?.close();
-    if (agent) await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    await node?.close();
     await receiver?.stop();
   });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
-import { AGENT_TOKEN, docker, freePort, startAgent, testImage, type TestAgent } from '@conductor/test';
+import { startNodeFor, type TestAgent, testImage, type TestNode } from '@conductor/test';
 import { openSocket, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,6 +17,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 describe('servers through the panel, end to end (sqlite)', function () {
   this.timeout(180_000);
   let t: AccountsPanel;
+  let node: TestNode;
   let agent: TestAgent;
   let nodeId: string;
   let gamePort: number;
@@ -24,18 +25,13 @@ describe('servers through the panel, end to end (sqlite)', function () {
   before(async () => {
     await testImage();
     t = await startAccountsPanel('sqlite');
-    agent = await startAgent();
-    const created = (await t.panel.request('POST', '/api/nodes', { body: { name: 'e2e', scheme: 'http', address: '127.0.0.1', agentPort: agent.agent.port, memoryMb: 4096, diskMb: 20_000 } })).body;
-    nodeId = created.node.id;
-    await t.panel.kernel.db('nodes').where({ id: nodeId }).update({ token_encrypted: t.panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
-    expect((await t.panel.request('POST', `/api/nodes/${nodeId}/check`)).body.status).to.equal('up');
-    gamePort = await freePort();
-    await t.panel.request('POST', `/api/nodes/${nodeId}/allocations`, { body: { ip: '127.0.0.1', ports: String(gamePort) } });
+    node = await startNodeFor(t.panel, { name: 'e2e' });
+    ({ agent, nodeId } = node);
+    gamePort = node.gamePorts[0]!;
   });
   after(async () => {
     await t.close();
-    await agent.close();
-    await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    await node.close();
   });
 
   it('creates a server from a template, starts it, streams its console over socket.io, counts a real player, and stops it; strangers get nothing', async () => {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AGENT_TOKEN, buildPanelUi, docker, freePort, launchChromium, screenshotPath, startAgent, testImage, type TestAgent } from '@conductor/test';
+import { buildPanelUi, launchChromium, screenshotPath, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import { PASSWORD, startAccountsPanel, totpCode, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,9 +26,8 @@ const consoleText = (page: Page) => page.locator('[data-testid="console"] .xterm
 describe('panel UI in a real browser (Chromium), against a real panel, agent and game server', function () {
   this.timeout(240_000);
   let t: AccountsPanel;
-  let agent: TestAgent;
+  let node: TestNode;
   let browser: Browser;
-  let nodeId: string;
   let gamePort: number;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
@@ -64,13 +63,8 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     buildPanelUi();
     await testImage();
     t = await startAccountsPanel('sqlite');
-    agent = await startAgent();
-    const created = (await t.panel.request('POST', '/api/nodes', { body: { name: 'browser-node', scheme: 'http', address: '127.0.0.1', agentPort: agent.agent.port, memoryMb: 4096, diskMb: 20_000 } })).body;
-    nodeId = created.node.id;
-    await t.panel.kernel.db('nodes').where({ id: nodeId }).update({ token_encrypted: t.panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
-    expect((await t.panel.request('POST', `/api/nodes/${nodeId}/check`)).body.status).to.equal('up');
-    gamePort = await freePort();
-    await t.panel.request('POST', `/api/nodes/${nodeId}/allocations`, { body: { ip: '127.0.0.1', ports: String(gamePort) } });
+    node = await startNodeFor(t.panel, { name: 'browser-node' });
+    gamePort = node.gamePorts[0]!;
   });
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
@@ -78,8 +72,7 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     const ids = t ? (await t.panel.request('GET', '/api/servers')).body.servers?.map((s: { id: string }) => s.id) ?? [] : [];
     if (ids.length) await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: ids } });
     await t?.close();
-    await agent?.close();
-    if (agent) await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    await node?.close();
   });
 
   it('signs in with 2FA, creates a server in the wizard, starts it, streams the console, sends a command, sees a player join; a stranger sees nothing', async () => {
