@@ -32,13 +32,17 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
     const send = (m: AgentBackupMessage) => res.write(`${JSON.stringify(m)}\n`);
     let last = 0;
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('the panel closed the connection'));
+    });
     try {
       const done = await store.create(p.id, p.backupId, body.ignore, (progress) => {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;
         send({ type: 'progress', ...progress });
-      });
+      }, abort.signal);
       send({ type: 'done', ...done });
     } catch (err) {
       const { body: error, internal } = toErrorResponse(err, 'backup');

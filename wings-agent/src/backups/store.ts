@@ -47,7 +47,7 @@ export class BackupStore {
   }
 
   /** Writes the archive; progress is bytes of file content done of the total measured up front. */
-  async create(serverId: string, backupId: string, ignore: string[], onProgress: (p: ArchiveProgress) => void): Promise<{ sha256: string; size: number }> {
+  async create(serverId: string, backupId: string, ignore: string[], onProgress: (p: ArchiveProgress) => void, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
     const key = `${serverId}/${backupId}`;
     if (this.writing.has(key)) throw backupErrors.inProgress();
     this.writing.add(key);
@@ -61,7 +61,8 @@ export class BackupStore {
         throw err;
       });
       try {
-        await pipeline(archive.stream, createWriteStream(part, { flags: 'wx', mode: 0o600 }));
+        // The panel gone (it marks the backup failed) means nobody will list this archive: stop.
+        await pipeline(archive.stream, createWriteStream(part, { flags: 'wx', mode: 0o600 }), { signal });
         const result = await archive.done;
         const handle = await open(part, 'r');
         await handle.sync().finally(() => handle.close());
