@@ -1,11 +1,13 @@
 import { AppError, conflict, createAuthorizer, refusal, type Cradle, type Logger, type Principal } from '@conductor/core';
 import type { BackupProgressRelay } from './progress.js';
 import type { Backup, BackupRepository } from './repository.js';
+import type { AgentHttp } from './storage/agent-http.js';
 import type { BackupService } from './service.js';
 import type { BackupTargets } from './targets.js';
 
 type Deps = Pick<Cradle, 'db' | 'events' | 'hooks' | 'activityLog' | 'serverService'> & {
   logger: Logger;
+  agentHttp: AgentHttp;
   backupRepository: BackupRepository;
   backupService: BackupService;
   backupTargets: BackupTargets;
@@ -61,7 +63,9 @@ export class BackupRestorer {
       publish('restore_failed', (err as Error).message);
       throw err;
     }
-    const wasRunning = into.state !== 'offline';
+    // Asked of the node, not the panel's mirror of it, which can lag behind a start.
+    const { state } = await this.deps.agentHttp.json<{ state: string }>(into.nodeId, 'GET', `/api/servers/${into.id}`);
+    const wasRunning = state !== 'offline';
     if (wasRunning) await serverService.power(into.id, 'stop', principal);
     try {
       await storage.restore(backup, { id: into.id, nodeId: into.nodeId });
