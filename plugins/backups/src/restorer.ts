@@ -1,4 +1,5 @@
 import { AppError, conflict, createAuthorizer, refusal, type Cradle, type Logger, type Principal } from '@conductor/core';
+import type { ServerStatus } from '@conductor/core/protocol';
 import type { BackupProgressRelay } from './progress.js';
 import type { Backup, BackupRepository } from './repository.js';
 import type { AgentHttp } from './storage/agent-http.js';
@@ -64,8 +65,8 @@ export class BackupRestorer {
       throw err;
     }
     // Asked of the node, not the panel's mirror of it, which can lag behind a start.
-    const { state } = await this.deps.agentHttp.json<{ state: string }>(into.nodeId, 'GET', `/api/servers/${into.id}`);
-    const wasRunning = state !== 'offline';
+    const { status } = await this.deps.agentHttp.json<{ status: ServerStatus }>(into.nodeId, 'GET', `/api/servers/${into.id}`);
+    const wasRunning = status.state !== 'offline';
     if (wasRunning) await serverService.power(into.id, 'stop', principal);
     try {
       await storage.restore(backup, { id: into.id, nodeId: into.nodeId });

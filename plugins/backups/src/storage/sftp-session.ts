@@ -94,7 +94,11 @@ export class SftpSession {
   }
 
   download(remotePath: string): Readable {
-    return this.sftp.createReadStream(remotePath);
+    const stream = this.sftp.createReadStream(remotePath);
+    // ssh2 can report a failed handle close after the consumer is done and gone; that must not
+    // crash the panel. Consumers still see errors while they read (they attach their own listener).
+    stream.on('error', () => undefined);
+    return stream;
   }
 
   async sha256(remotePath: string): Promise<{ sha256: string; size: number }> {
