@@ -9,8 +9,6 @@ export const backupsConfigSchema = z.object({
   stuckAfterHours: z.number().positive().default(3),
   /** Where the backup a delete or an install asks for goes: a target id, or null for the node's disk. */
   safetyTargetId: z.string().nullable().default(null),
-  /** How long a restore may take before the panel gives up on the node's answer. */
-  restoreTimeoutMinutes: z.number().int().positive().default(120),
 });
 
 export type BackupsConfig = z.output<typeof backupsConfigSchema>;
