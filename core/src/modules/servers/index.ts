@@ -51,6 +51,8 @@ export const serversModule = definePlugin({
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
     ctx.defineHook('node.placement', 'bail');
+    ctx.defineHook('server.beforeDelete', 'series');
+    ctx.defineHook('server.backup', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
