@@ -37,7 +37,7 @@ export class WebhookService {
 
   async get(serverId: string | null, id: string): Promise<StoredWebhook> {
     const webhook = await this.deps.webhookRepository.get(id, serverId);
-    if (!webhook) throw notFound('webhook_not_found', 'No such webhook');
+    if (!webhook) throw notFound('No such webhook', 'webhook_not_found');
     return webhook;
   }
 

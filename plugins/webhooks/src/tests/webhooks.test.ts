@@ -81,7 +81,9 @@ for (const database of DATABASES) {
       const global = await t.panel.request('POST', '/api/webhooks/global', { body: { name: 'Ops', url: receiver.url, type: 'discord', events: ['node.*'] } });
       expect(global.status).to.equal(201);
       expect((await t.panel.request('GET', '/api/webhooks/global')).body.webhooks).to.have.length(1);
-      expect((await b.get(`${base}/${global.body.webhook.id}`)).status, 'a global webhook is not reachable through a server').to.equal(404);
+      const throughServer = await b.get(`${base}/${global.body.webhook.id}`);
+      expect(throughServer.status, 'a global webhook is not reachable through a server').to.equal(404);
+      expect(throughServer.body.error).to.deep.include({ code: 'webhook_not_found', message: 'No such webhook' });
 
       expect((await b.request('DELETE', `${base}/${id}`)).status).to.equal(204);
       const activity = JSON.stringify((await b.get(`/api/activity/servers/${serverId}`)).body);
