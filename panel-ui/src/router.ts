@@ -17,8 +17,8 @@ export function buildRouter() {
     { path: '/servers/new', name: 'create-server', component: () => import('./pages/CreateServerPage.vue') },
     { path: '/servers/:id/:tab?', name: 'server', component: () => import('./pages/server/ServerPage.vue'), props: true },
     { path: '/account', name: 'account', component: () => import('./pages/account/AccountPage.vue') },
-    // The "password changed" mail links here: the account page's sessions, to end any that are not yours.
-    { path: '/account/security', redirect: { path: '/account', hash: '#sessions' } },
+    // The "password changed" and "new device" mails link here ("Review security log").
+    { path: '/account/security', redirect: { path: '/account', hash: '#security-log' } },
     { path: '/admin', redirect: '/admin/nodes' },
     { path: '/admin/nodes', name: 'admin-nodes', component: () => import('./pages/admin/NodesPage.vue'), meta: { admin: true } },
     { path: '/admin/templates', name: 'admin-templates', component: () => import('./pages/admin/TemplatesPage.vue'), meta: { admin: true } },

@@ -251,7 +251,7 @@ export const de: Messages = {
     expires: 'Läuft ab',
     current: 'Dieser Browser',
     end: 'Sitzung beenden',
-    endNamed: 'Sitzung von {browser} beenden',
+    endNamed: 'Sitzung von {browser} beenden, zuletzt aktiv {date}',
     endOthers: 'Alle anderen Sitzungen beenden',
     endedOthers: 'Alle anderen Sitzungen wurden beendet.',
     unknownBrowser: 'Unbekannter Browser',

@@ -249,7 +249,7 @@ export const en = {
     expires: 'Expires',
     current: 'This browser',
     end: 'End session',
-    endNamed: 'End the session of {browser}',
+    endNamed: 'End the session of {browser}, last active {date}',
     endOthers: 'End all other sessions',
     endedOthers: 'Every other session was ended.',
     unknownBrowser: 'Unknown browser',
