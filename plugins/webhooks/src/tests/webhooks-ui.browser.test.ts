@@ -105,6 +105,14 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     await card.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Ops alerts', exact: true }).waitFor();
     expect((await t.panel.request('GET', `/api/webhooks/servers/${serverId}`)).body.webhooks[0].events).to.include('server.created');
+
+    // The plugin brings its German messages along.
+    await page.getByLabel('Language').selectOption('de');
+    const renamed = page.locator('[data-webhook="Ops alerts"]');
+    await renamed.getByRole('button', { name: 'Test senden' }).waitFor();
+    await renamed.getByRole('button', { name: 'Zustellprotokoll ausblenden' }).waitFor();
+    expect(await renamed.locator('li[data-status="delivered"]').first().innerText()).to.contain('Zugestellt');
+    await pages.shoot(page, 'webhooks-tab-desktop-light-de');
   });
 
   it('shows clearly when the panel turned a webhook off for failures, and turns it on again', async () => {

@@ -101,13 +101,15 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await page.getByText('You have no API keys.').waitFor();
     expect((await fetch(url('/api/admin/users'), { headers: { authorization: `Bearer ${key}` } })).status).to.equal(401);
 
-    const visitor = await pages.newPage();
+    // A visitor whose browser speaks German: no sign-up link, and the page says why, in German.
+    const visitor = await pages.newPage({ locale: 'de-DE' });
     await visitor.goto(url('/login'));
-    await visitor.getByRole('link', { name: 'Forgot your password?' }).waitFor();
-    expect(await visitor.getByRole('link', { name: 'Create an account' }).count()).to.equal(0);
+    await visitor.getByRole('link', { name: 'Passwort vergessen?' }).waitFor();
+    expect(await visitor.getByRole('link', { name: 'Konto anlegen' }).count()).to.equal(0);
     await visitor.goto(url('/signup'));
-    await visitor.getByText('Sign-up is closed on this panel.').waitFor();
-    expect(await visitor.getByRole('button', { name: 'Create account' }).count()).to.equal(0);
+    await visitor.getByText('Die Registrierung ist auf diesem Panel geschlossen.').waitFor();
+    expect(await visitor.getByRole('button', { name: 'Konto anlegen' }).count()).to.equal(0);
+    await pages.shoot(visitor, 'signup-closed-desktop-light-de');
 
     await page.getByLabel('Anyone may create an account (open sign-up)').check();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
