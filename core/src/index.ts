@@ -13,6 +13,7 @@ export { type Cradle, type Container } from './kernel/container.js';
 export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput } from './kernel/http/route.js';
 export { type KernelContext, type KernelState as RequestState } from './kernel/http/state.js';
 export { type Principal, type RouteAccess, type PermissionKey, type AuthorizeRequest, type AuthorizeDecision, bearerToken, secretsEqual } from './kernel/auth.js';
+export { createAuthorizer, refusal, type Authorizer } from './kernel/authorize.js';
 export { type SocketAuthRequest, type SocketData } from './kernel/sockets.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModules } from './modules/index.js';

@@ -153,11 +153,11 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export async function startNodeFor(panel: TestPanel, options: { name: string; ports?: number } = { name: 'node' }): Promise<TestNode> {
+export async function startNodeFor(panel: TestPanel, options: { name: string; ports?: number; agentConfig?: Record<string, string> } = { name: 'node' }): Promise<TestNode> {
   const created = await panel.request('POST', '/api/nodes', { body: { name: options.name, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 20_000 } });
   if (created.status !== 201) throw new Error(`could not add the node: ${JSON.stringify(created.body)}`);
   const nodeId = created.body.node.id as string;
-  const agent = await startAgent({ config: { AGENT_TOKEN: created.body.token } });
+  const agent = await startAgent({ config: { ...options.agentConfig, AGENT_TOKEN: created.body.token } });
   await panel.request('PATCH', `/api/nodes/${nodeId}`, { body: { agentPort: agent.agent.port } });
   const check = await panel.request('POST', `/api/nodes/${nodeId}/check`);
   if (check.body.status !== 'up') throw new Error('the test node does not answer the panel');

@@ -2,3 +2,4 @@ export * from './panel.js';
 export * from './postgres.js';
 export * from './docker.js';
 export * from './browser.js';
+export * from './wait.js';

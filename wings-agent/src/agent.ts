@@ -7,8 +7,11 @@ import Docker from 'dockerode';
 import Koa from 'koa';
 import { Server as SocketServer } from 'socket.io';
 import { bearerToken, conflict, unauthorized, type Logger } from '@conductor/core/shared';
+import { backupRouter } from './backups/routes.js';
+import { BackupStore } from './backups/store.js';
 import { enforceQuota } from './files/quota.js';
 import { createFilesRouter } from './files/routes.js';
+import { FilesService } from './files/service.js';
 import type { AgentConfig } from './config.js';
 import { errorMiddleware } from './http/errors.js';
 import { serverRoutes } from './http/server-routes.js';
@@ -31,6 +34,7 @@ export class Agent {
   readonly io: SocketServer;
   private readonly app = new Koa();
   private readonly filesHost: ManagerFilesHost;
+  private readonly backups: BackupStore;
   private quotaTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -72,15 +76,18 @@ export class Agent {
       await next();
     });
     this.filesHost = new ManagerFilesHost(this.manager);
+    const files = new FilesService(this.filesHost);
+    this.backups = new BackupStore(path.join(dataDir, 'backups'), files, config.AGENT_BACKUP_RESERVE_MB * 1024 * 1024);
     // A restore swaps the server's files: never under a running game.
     this.app.use(async (ctx, next) => {
-      const restore = /^\/api\/servers\/([^/]+)\/files\/archive\/restore$/.exec(ctx.path);
+      const restore = /^\/api\/servers\/([^/]+)\/(?:files\/archive|backups\/[^/]+)\/restore$/.exec(ctx.path);
       if (restore && ctx.method === 'POST' && this.manager.has(restore[1]!) && this.manager.get(restore[1]!).state !== 'offline') {
         throw conflict('server_not_offline', 'Stop the server before restoring its files');
       }
       await next();
     });
-    for (const router of [serverRoutes(this.manager, this.journal, this.tokens), createFilesRouter(this.filesHost)]) {
+    const routers = [serverRoutes(this.manager, this.journal, this.tokens), createFilesRouter(files), backupRouter(this.backups, (id) => this.manager.has(id), logger)];
+    for (const router of routers) {
       this.app.use(router.routes());
       this.app.use(router.allowedMethods({ throw: true }));
     }
@@ -92,6 +99,8 @@ export class Agent {
 
   async start(): Promise<void> {
     await this.manager.init();
+    const leftovers = await this.backups.init();
+    if (leftovers > 0) this.logger.warn({ removed: leftovers }, 'removed half-written backups left by a restart');
     this.scheduleQuotaPass(0);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);

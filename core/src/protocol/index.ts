@@ -5,3 +5,4 @@
 export * from './server-spec.js';
 export * from './server-state.js';
 export * from './agent-events.js';
+export * from './backups.js';

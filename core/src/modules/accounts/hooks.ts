@@ -1,4 +1,4 @@
-import type { BailHook, WaterfallHook } from '../../kernel/hooks.js';
+import type { BailHook, ParallelHook, WaterfallHook } from '../../kernel/hooks.js';
 
 /** Hooks the auth module owns; the servers module and the teams plugin tap them. */
 declare module '../../kernel/hooks.js' {
@@ -10,6 +10,11 @@ declare module '../../kernel/hooks.js' {
     'auth.serverOwner': BailHook<[serverId: string], { ownerId: string } | null>;
     /** The keys a non-owner holds on a server; starts from the subuser grant, teams add theirs. */
     'auth.serverPermissions': WaterfallHook<string[], [{ serverId: string; userId: string }]>;
+    /**
+     * A user's keys on a server changed or were taken away. Whoever keeps something open for that
+     * user (a console stream) checks again, since sockets are authorised when they subscribe.
+     */
+    'auth.serverAccessChanged': ParallelHook<[{ serverId: string; userId: string }]>;
   }
 }
 

@@ -70,6 +70,7 @@ export const authModule = definePlugin({
     });
     ctx.defineHook('auth.serverOwner', 'bail');
     ctx.defineHook('auth.serverPermissions', 'waterfall');
+    ctx.defineHook('auth.serverAccessChanged', 'parallel');
     tapKernelHooks(ctx);
   },
   migrations: new URL('./migrations/', import.meta.url),

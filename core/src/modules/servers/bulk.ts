@@ -1,10 +1,10 @@
 import type { Principal } from '../../kernel/auth.js';
 import { createAuthorizer, refusal } from '../../kernel/authorize.js';
 import type { HookBus } from '../../kernel/hooks.js';
-import { isAppError } from '../../kernel/errors.js';
+import { AppError, isAppError } from '../../kernel/errors.js';
 import type { BulkResult, ServerService } from './service.js';
 
-const PERMISSION: Record<string, string> = { start: 'control.start', stop: 'control.stop', restart: 'control.restart', kill: 'control.stop', delete: 'admin' };
+const PERMISSION: Record<string, string> = { start: 'control.start', stop: 'control.stop', restart: 'control.restart', kill: 'control.stop', delete: 'admin', backup: 'backup.create' };
 
 /**
  * Bulk actions (A8): each server is checked and acted on separately, so one refusal or failure
@@ -17,7 +17,7 @@ export class ServerBulk {
     this.deps = deps;
   }
 
-  async run(principal: Principal, action: 'start' | 'stop' | 'restart' | 'kill' | 'delete', serverIds: string[]): Promise<BulkResult[]> {
+  async run(principal: Principal, action: 'start' | 'stop' | 'restart' | 'kill' | 'delete' | 'backup', serverIds: string[]): Promise<BulkResult[]> {
     const authorize = createAuthorizer(this.deps.hooks);
     const results: BulkResult[] = [];
     for (const serverId of [...new Set(serverIds)]) {
@@ -30,6 +30,7 @@ export class ServerBulk {
           if (decision !== 'allow') throw refusal(decision, permission);
         }
         if (action === 'delete') await this.deps.serverService.remove(serverId, principal);
+        else if (action === 'backup') await this.backup(serverId, principal);
         else await this.deps.serverService.power(serverId, action, principal);
         results.push({ serverId, ok: true });
       } catch (err) {
@@ -37,5 +38,12 @@ export class ServerBulk {
       }
     }
     return results;
+  }
+
+  /** Starts a backup through the backups plugin; it finishes in the background. */
+  private async backup(serverId: string, principal: Principal): Promise<void> {
+    await this.deps.serverService.get(serverId);
+    const started = await this.deps.hooks.call('server.backup', { serverId, principal });
+    if (!started) throw new AppError(503, 'backups_unavailable', 'No backup was made: the backups plugin is not running on this panel');
   }
 }

@@ -1,4 +1,5 @@
-import type { BailHook, WaterfallHook } from '../../kernel/hooks.js';
+import type { Principal } from '../../kernel/auth.js';
+import type { BailHook, SeriesHook, WaterfallHook } from '../../kernel/hooks.js';
 import type { PlacementRequest } from './placement.js';
 import type { CreateServerBody } from './schema.js';
 
@@ -8,6 +9,13 @@ declare module '../../kernel/hooks.js' {
     'server.beforeCreate': WaterfallHook<CreateServerBody & { ownerId: string }>;
     /** Refuse a start (billing: no credit); the answer's message is shown to the user. */
     'server.beforeStart': BailHook<[{ serverId: string; ownerId: string }], { refuse: string }>;
+    /**
+     * Before a server is deleted; `backup` says the caller asked for a backup first (the backups
+     * plugin makes it and waits). Throw an AppError to refuse the deletion.
+     */
+    'server.beforeDelete': SeriesHook<[{ serverId: string; ownerId: string; nodeId: string; principal: Principal; backup: boolean }]>;
+    /** Start a backup of a server now (the bulk action); no answer means no backups plugin runs. */
+    'server.backup': BailHook<[{ serverId: string; principal: Principal }], { backupId: string }>;
     /** Choose the node for a new server; no answer means the default strategy. */
     'node.placement': BailHook<[PlacementRequest], { nodeId: string }>;
   }

@@ -33,6 +33,8 @@ const STATE_AFTER: Record<string, ServerState> = {
   'server.crashed': 'offline',
 };
 
+const CONSOLE_PERMISSION = 'control.console';
+
 const command = z.object({ serverId: z.string(), command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/) });
 
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
@@ -49,10 +51,15 @@ export const serversModule = definePlugin({
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
     ctx.defineHook('node.placement', 'bail');
+    ctx.defineHook('server.beforeDelete', 'series');
+    ctx.defineHook('server.backup', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
       return ownerId ? { ownerId } : undefined;
+    });
+    ctx.tap('auth.serverAccessChanged', 'servers', async ({ serverId, userId }) => {
+      await ctx.cradle.serverRelay.recheckViewers(serverId, userId, CONSOLE_PERMISSION);
     });
     ctx.subscribe('servers.relay-tokens', {
       types: ['node.token_rotated'],
@@ -77,7 +84,7 @@ export const serversModule = definePlugin({
     playerRoutes(router);
     worldRoutes(router);
   },
-  socketPermissions: { [PANEL_SOCKET.subscribe]: 'control.console', [PANEL_SOCKET.command]: 'control.console' },
+  socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
   sockets(namespace, { cradle }) {
     cradle.serverRelay.attach(namespace);
     namespace.on('connection', (socket) => {

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { Namespace } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { createAuthorizer } from '../../kernel/authorize.js';
+import type { HookBus } from '../../kernel/hooks.js';
+import type { SocketData } from '../../kernel/sockets.js';
 import { AGENT_SOCKET, type ServerStats } from '../../protocol/index.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerRepository } from './repository.js';
@@ -27,7 +30,7 @@ export class ServerRelay {
   private readonly upstream = new Map<string, ClientSocket>();
   private readonly connecting = new Map<string, Promise<ClientSocket>>();
   private readonly subscribed = new Set<string>();
-  private readonly deps: { nodeService: NodeService; serverRepository: ServerRepository; logger: Logger };
+  private readonly deps: { nodeService: NodeService; serverRepository: ServerRepository; hooks: HookBus; logger: Logger };
 
   constructor(deps: ServerRelay['deps']) {
     this.deps = deps;
@@ -49,6 +52,26 @@ export class ServerRelay {
     if (reply.error) throw new Error(reply.error.message);
     this.subscribed.add(serverId);
     return { lines: reply.lines ?? [], state: reply.state ?? server.state, stats: reply.stats ?? null };
+  }
+
+  /**
+   * A viewer whose access to the server changed is asked again: one who may no longer watch the
+   * console leaves the room and is told with a `refused` event, so the stream stops at once.
+   */
+  async recheckViewers(serverId: string, userId: string, permission: string): Promise<number> {
+    if (!this.namespace) return 0;
+    const authorize = createAuthorizer(this.deps.hooks);
+    let removed = 0;
+    for (const socket of await this.namespace.in(room(serverId)).fetchSockets()) {
+      const principal = (socket.data as Partial<SocketData>).principal;
+      if (!principal || principal.id !== userId) continue;
+      const decision = await authorize({ principal, permission, serverId });
+      if (decision === 'allow') continue;
+      socket.leave(room(serverId));
+      socket.emit('refused', { code: decision, event: PANEL_SOCKET.subscribe, serverId, message: `Your access to this server changed: watching its console needs ${permission}` });
+      removed += 1;
+    }
+    return removed;
   }
 
   /** How many upstream subscriptions exist: one per watched server. */

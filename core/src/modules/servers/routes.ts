@@ -101,10 +101,13 @@ export function serverRoutes(router: RouteRegistrar): void {
     summary: 'Delete a server and its files',
     access: 'admin',
     params: idParams,
-    query: z.object({ force: z.enum(['true', 'false']).default('false').describe('Remove the record even if its node cannot delete it') }),
+    query: z.object({
+      force: z.enum(['true', 'false']).default('false').describe('Remove the record even if its node cannot delete it'),
+      backup: z.enum(['true', 'false']).default('false').describe('Make a backup first (backups plugin); the server is kept if it fails'),
+    }),
     response: { status: 204 },
     handler: async ({ params, query, scope, principal }) => {
-      await scope.cradle.serverService.remove(params.serverId, principal!, { force: query.force === 'true' });
+      await scope.cradle.serverService.remove(params.serverId, principal!, { force: query.force === 'true', backup: query.backup === 'true' });
     },
   });
   router.route({
@@ -112,7 +115,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     path: '/bulk',
     summary: 'One action on many servers, with a result per server',
     access: 'user',
-    body: z.object({ action: z.enum(['start', 'stop', 'restart', 'kill', 'delete']), serverIds: z.array(idParams.shape.serverId).min(1).max(500) }),
+    body: z.object({ action: z.enum(['start', 'stop', 'restart', 'kill', 'delete', 'backup']), serverIds: z.array(idParams.shape.serverId).min(1).max(500) }),
     response: { schema: z.object({ results: z.array(bulkResult) }) },
     handler: async ({ body, scope, principal }) => ({ results: await scope.cradle.serverBulk.run(principal!, body.action, body.serverIds) }),
   });

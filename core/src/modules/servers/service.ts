@@ -171,8 +171,9 @@ export class ServerService {
   }
 
   /** Removed from its node first; if the node is gone for good an admin can still remove the record. */
-  async remove(id: string, principal: Principal, options: { force?: boolean } = {}): Promise<void> {
+  async remove(id: string, principal: Principal, options: { force?: boolean; backup?: boolean } = {}): Promise<void> {
     const server = await this.get(id);
+    await this.deps.hooks.call('server.beforeDelete', { serverId: id, ownerId: server.ownerId, nodeId: server.nodeId, principal, backup: options.backup ?? false });
     try {
       await (await this.client(server)).deleteServer(id);
     } catch (err) {

@@ -95,6 +95,7 @@ export function subuserRoutes(router: RouteRegistrar): void {
       if (!(await scope.cradle.grantsRepository.permissions(params.serverId, params.userId)).length) throw notFound('No such subuser');
       await assertCanGrant(scope, principal!, params.serverId, body.permissions);
       await scope.cradle.grantsRepository.put(params.serverId, params.userId, body.permissions);
+      await scope.cradle.hooks.call('auth.serverAccessChanged', { serverId: params.serverId, userId: params.userId });
     },
   });
   router.route({
@@ -107,6 +108,7 @@ export function subuserRoutes(router: RouteRegistrar): void {
     response: { status: 204 },
     handler: async ({ params, scope }) => {
       if (!(await scope.cradle.grantsRepository.remove(params.serverId, params.userId))) throw notFound('No such subuser');
+      await scope.cradle.hooks.call('auth.serverAccessChanged', { serverId: params.serverId, userId: params.userId });
     },
   });
 }

@@ -108,6 +108,28 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(joined.data).to.deep.include({ name: 'PanelBot', confirmedByPing: true });
     bot.quit();
 
+    // A subuser watching the console stops receiving it the moment the owner removes them.
+    const helper = await t.createUser('helper@example.org');
+    expect((await ownerBrowser.post(`/api/auth/servers/${server.id}/subusers`, { email: helper.email, permissions: ['control.console'] })).status).to.equal(201);
+    const helperSocket = await openSocket(t, await t.signIn(helper.email), '/servers');
+    const helperLines: string[] = [];
+    helperSocket.on('server:console', (m: { lines: string[] }) => helperLines.push(...m.lines));
+    const refusedLater = new Promise<{ code: string; serverId: string }>((resolve, reject) => {
+      helperSocket.once('refused', resolve);
+      setTimeout(() => reject(new Error('the removed subuser was never told')), 60_000).unref();
+    });
+    expect((await helperSocket.timeout(10_000).emitWithAck('server:subscribe', { serverId: server.id })).error).to.equal(undefined);
+    await tabs[0]!.timeout(5000).emitWithAck('server:command', { serverId: server.id, command: 'say while a subuser' });
+    await until('the subuser sees the console', async () => helperLines.some((l) => l.includes('while a subuser')));
+    expect((await ownerBrowser.request('DELETE', `/api/auth/servers/${server.id}/subusers/${helper.id}`)).status).to.equal(204);
+    expect(await refusedLater).to.deep.include({ code: 'not_found', serverId: server.id });
+    await tabs[0]!.timeout(5000).emitWithAck('server:command', { serverId: server.id, command: 'say after the removal' });
+    await until('the owner sees the later line', async () => lines.some((l) => l.includes('after the removal')));
+    expect(helperLines.some((l) => l.includes('after the removal')), 'a removed subuser gets no more console').to.equal(false);
+    const again = await helperSocket.timeout(5000).emitWithAck('server:subscribe', { serverId: server.id });
+    expect(again.error.code).to.equal('not_found');
+    helperSocket.close();
+
     const stopped = await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
     expect(stopped.body.state).to.equal('offline');
 

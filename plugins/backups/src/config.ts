@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const backupsConfigSchema = z.object({
+  /** Backups a server may keep (running and completed; failed ones do not count). Schedules are bounded by their own `keep`. */
+  maxPerServer: z.number().int().min(1).max(1000).default(10),
+  /** Seconds between two manual backups of one server. */
+  minIntervalSeconds: z.number().int().min(0).default(60),
+  /** A running backup without progress this long is marked failed. */
+  stuckAfterHours: z.number().positive().default(3),
+  /** Where the backup a delete or an install asks for goes: a target id, or null for the node's disk. */
+  safetyTargetId: z.string().nullable().default(null),
+});
+
+export type BackupsConfig = z.output<typeof backupsConfigSchema>;

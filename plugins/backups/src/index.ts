@@ -1,0 +1,97 @@
+import { asClass, asValue } from 'awilix';
+import { definePlugin } from '@conductor/core';
+import { systemClock, type Clock } from './clock.js';
+import { backupsConfigSchema, type BackupsConfig } from './config.js';
+import { safetyBackup, tapMarketplace } from './hooks.js';
+import { BACKUPS_SOCKET, BackupProgressRelay, room } from './progress.js';
+import { BackupRepository } from './repository.js';
+import { BackupRestorer } from './restorer.js';
+import { backupRoutes } from './routes.js';
+import { BackupRunner } from './runner.js';
+import { ScheduleRunner } from './schedule-runner.js';
+import { BackupSchedules } from './schedules.js';
+import { BackupService } from './service.js';
+import { AgentHttp } from './storage/agent-http.js';
+import { BackupTargets } from './targets.js';
+
+declare module '@conductor/core' {
+  interface Cradle {
+    backupsConfig: BackupsConfig;
+    backupClock: Clock;
+    agentHttp: AgentHttp;
+    backupRepository: BackupRepository;
+    backupTargets: BackupTargets;
+    backupProgress: BackupProgressRelay;
+    backupRunner: BackupRunner;
+    backupService: BackupService;
+    backupRestorer: BackupRestorer;
+    backupSchedules: BackupSchedules;
+    scheduleRunner: ScheduleRunner;
+  }
+}
+
+/** Scheduled, rotated, verified backups on the node's disk or over SFTP (issue 8; docs/backups.md). */
+export default definePlugin({
+  manifest: { name: 'backups', version: '0.1.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
+  configSchema: backupsConfigSchema,
+  migrations: new URL('./migrations/', import.meta.url),
+  register(ctx) {
+    ctx.register({
+      backupsConfig: asValue(ctx.config),
+      backupClock: asValue(systemClock),
+      agentHttp: asClass(AgentHttp).singleton(),
+      backupRepository: asClass(BackupRepository).singleton(),
+      backupTargets: asClass(BackupTargets).singleton(),
+      backupProgress: asClass(BackupProgressRelay).singleton(),
+      backupRunner: asClass(BackupRunner).singleton(),
+      backupService: asClass(BackupService).singleton(),
+      backupRestorer: asClass(BackupRestorer).singleton(),
+      backupSchedules: asClass(BackupSchedules).singleton(),
+      scheduleRunner: asClass(ScheduleRunner).singleton(),
+    });
+    ctx.tap('server.beforeDelete', 'backups', async ({ serverId, principal, backup }) => {
+      if (backup) await safetyBackup(ctx.cradle, serverId, principal, 'before_delete', 'deleting the server');
+    });
+    ctx.tap('server.backup', 'backups', async ({ serverId, principal }) => {
+      const { backup } = await ctx.cradle.backupService.start(serverId, { ignore: [], targetId: null }, { origin: 'bulk', actor: principal });
+      return { backupId: backup.id };
+    });
+  },
+  routes: backupRoutes,
+  socketPermissions: { [BACKUPS_SOCKET.watch]: 'backup.read' },
+  sockets(namespace, { cradle }) {
+    cradle.backupProgress.attach(namespace);
+    namespace.on('connection', (socket) => {
+      socket.on(BACKUPS_SOCKET.watch, async (payload: { serverId: string }, ack?: (reply: unknown) => void) => {
+        await socket.join(room(payload.serverId));
+        ack?.({ ok: true });
+      });
+      socket.on(BACKUPS_SOCKET.unwatch, (payload: { serverId?: string }) => {
+        if (typeof payload?.serverId === 'string') void socket.leave(room(payload.serverId));
+      });
+    });
+  },
+  jobs: [
+    (runtime) => ({ id: 'schedules', cron: '* * * * *', run: async () => void (await runtime.cradle.scheduleRunner.tick()) }),
+    (runtime) => ({
+      id: 'stuck',
+      cron: '*/10 * * * *',
+      run: async ({ logger }) => {
+        const failed = await runtime.cradle.scheduleRunner.failStuck();
+        if (failed.length) logger.warn({ failed }, 'stuck backups marked failed');
+      },
+    }),
+  ],
+  init({ hooks, cradle, logger }) {
+    if (tapMarketplace(hooks, cradle)) logger.info('backups before marketplace installs are available');
+  },
+  async start({ cradle, logger }) {
+    const orphaned = await cradle.scheduleRunner.failOrphaned();
+    if (orphaned.length) logger.warn({ failed: orphaned }, 'backups left running by a previous panel run marked failed');
+    // A run missed while the panel was down happens once now, not at the next slot.
+    void cradle.scheduleRunner.tick().catch((err: unknown) => logger.error({ err }, 'catching up on missed backup schedules failed'));
+  },
+  async stop({ cradle }) {
+    await cradle.backupRunner.drain();
+  },
+});

@@ -1,0 +1,34 @@
+import type { Namespace } from 'socket.io';
+import type { BackupProgress } from './storage/types.js';
+
+/** socket.io events of the `/backups` namespace. */
+export const BACKUPS_SOCKET = {
+  /** client → panel: { serverId }, acknowledged with { ok: true } once joined. */
+  watch: 'backups:watch',
+  unwatch: 'backups:unwatch',
+  /** panel → client: BackupUpdate */
+  update: 'backups:update',
+} as const;
+
+export interface BackupUpdate {
+  serverId: string;
+  backupId: string;
+  status: 'running' | 'completed' | 'failed' | 'restoring' | 'restored' | 'restore_failed';
+  progress: BackupProgress | null;
+  error: string | null;
+}
+
+/** Streams backup progress to the panel pages watching a server; nothing is kept. */
+export class BackupProgressRelay {
+  private namespace: Namespace | null = null;
+
+  attach(namespace: Namespace): void {
+    this.namespace = namespace;
+  }
+
+  publish(update: BackupUpdate): void {
+    this.namespace?.to(room(update.serverId)).emit(BACKUPS_SOCKET.update, update);
+  }
+}
+
+export const room = (serverId: string) => `backups:${serverId}`;

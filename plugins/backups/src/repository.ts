@@ -1,0 +1,166 @@
+import { parseJsonColumn, toIso, type Database, type Executor } from '@conductor/core';
+
+export type BackupStatus = 'running' | 'completed' | 'failed';
+export type BackupOrigin = 'manual' | 'schedule' | 'bulk' | 'before_delete' | 'before_install';
+
+export interface Backup {
+  id: string;
+  serverId: string;
+  nodeId: string;
+  name: string;
+  ignore: string[];
+  /** Null: the node's own disk. */
+  targetId: string | null;
+  status: BackupStatus;
+  locked: boolean;
+  sha256: string | null;
+  sizeBytes: number | null;
+  error: string | null;
+  origin: BackupOrigin;
+  scheduleId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+interface BackupRow {
+  id: string;
+  server_id: string;
+  node_id: string;
+  name: string;
+  ignore: unknown;
+  target_id: string | null;
+  status: BackupStatus;
+  locked: boolean | number;
+  sha256: string | null;
+  size_bytes: number | string | null;
+  error: string | null;
+  origin: BackupOrigin;
+  schedule_id: string | null;
+  created_by: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+  completed_at: unknown;
+}
+
+function fromRow(r: BackupRow): Backup {
+  return {
+    id: r.id,
+    serverId: r.server_id,
+    nodeId: r.node_id,
+    name: r.name,
+    ignore: parseJsonColumn<string[]>(r.ignore),
+    targetId: r.target_id,
+    status: r.status,
+    locked: Boolean(r.locked),
+    sha256: r.sha256,
+    sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
+    error: r.error,
+    origin: r.origin,
+    scheduleId: r.schedule_id,
+    createdBy: r.created_by,
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
+    completedAt: r.completed_at === null ? null : toIso(r.completed_at),
+  };
+}
+
+export interface NewBackup {
+  id: string;
+  serverId: string;
+  nodeId: string;
+  name: string;
+  ignore: string[];
+  targetId: string | null;
+  origin: BackupOrigin;
+  scheduleId: string | null;
+  createdBy: string | null;
+  now: Date;
+}
+
+export class BackupRepository {
+  private readonly db: Database;
+
+  constructor({ db }: { db: Database }) {
+    this.db = db;
+  }
+
+  async list(serverId: string, executor: Executor = this.db): Promise<Backup[]> {
+    return ((await executor('backups').where('server_id', serverId).orderBy('created_at', 'desc').orderBy('id')) as BackupRow[]).map(fromRow);
+  }
+
+  async get(id: string, serverId: string | null = null, executor: Executor = this.db): Promise<Backup | null> {
+    const q = executor('backups').where({ id });
+    if (serverId !== null) q.where('server_id', serverId);
+    const row = (await q.first()) as BackupRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Backups that hold (or will hold) an archive: failed ones count against no limit. */
+  async countKept(serverId: string, executor: Executor = this.db): Promise<number> {
+    const row = (await executor('backups').where('server_id', serverId).whereNot('status', 'failed').count({ n: '*' }).first()) as { n: number | string };
+    return Number(row.n);
+  }
+
+  async running(serverId: string, executor: Executor = this.db): Promise<Backup | null> {
+    const row = (await executor('backups').where({ server_id: serverId, status: 'running' }).first()) as BackupRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  async lastCreatedAt(serverId: string, origin: BackupOrigin, executor: Executor = this.db): Promise<Date | null> {
+    const row = (await executor('backups').where({ server_id: serverId, origin }).orderBy('created_at', 'desc').first('created_at')) as { created_at: unknown } | undefined;
+    return row ? new Date(toIso(row.created_at)) : null;
+  }
+
+  /** Completed backups of a schedule, newest first: rotation keeps the first N. */
+  async completedOfSchedule(scheduleId: string, executor: Executor = this.db): Promise<Backup[]> {
+    return ((await executor('backups').where({ schedule_id: scheduleId, status: 'completed' }).orderBy('created_at', 'desc').orderBy('id', 'desc')) as BackupRow[]).map(fromRow);
+  }
+
+  async runningSince(before: Date, executor: Executor = this.db): Promise<Backup[]> {
+    return ((await executor('backups').where('status', 'running').where('updated_at', '<', before.toISOString())) as BackupRow[]).map(fromRow);
+  }
+
+  async insert(b: NewBackup, executor: Executor = this.db): Promise<void> {
+    const now = b.now.toISOString();
+    await executor('backups').insert({
+      id: b.id,
+      server_id: b.serverId,
+      node_id: b.nodeId,
+      name: b.name,
+      ignore: JSON.stringify(b.ignore),
+      target_id: b.targetId,
+      status: 'running',
+      locked: false,
+      origin: b.origin,
+      schedule_id: b.scheduleId,
+      created_by: b.createdBy,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  async touch(id: string, now: Date, executor: Executor = this.db): Promise<void> {
+    await executor('backups').where({ id, status: 'running' }).update({ updated_at: now.toISOString() });
+  }
+
+  /** Only a running backup completes: one already marked failed (stuck, panel restart) stays failed. */
+  async complete(id: string, result: { sha256: string; size: number }, now: Date, executor: Executor): Promise<boolean> {
+    const n = await executor('backups').where({ id, status: 'running' }).update({ status: 'completed', sha256: result.sha256, size_bytes: result.size, updated_at: now.toISOString(), completed_at: now.toISOString() });
+    return Number(n) === 1;
+  }
+
+  async fail(id: string, reason: string, now: Date, executor: Executor): Promise<boolean> {
+    const n = await executor('backups').where({ id, status: 'running' }).update({ status: 'failed', error: reason.slice(0, 500), updated_at: now.toISOString(), completed_at: now.toISOString() });
+    return Number(n) === 1;
+  }
+
+  async setLocked(id: string, locked: boolean, executor: Executor = this.db): Promise<void> {
+    await executor('backups').where({ id }).update({ locked });
+  }
+
+  async delete(id: string, executor: Executor = this.db): Promise<void> {
+    await executor('backups').where({ id }).delete();
+  }
+}

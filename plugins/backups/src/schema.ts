@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { backupId as backupIdSchema } from '@conductor/core/protocol';
+
+export const serverId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' });
+export const backupId = backupIdSchema;
+export const targetId = z.uuid({ error: 'expected a backup target id' });
+export const scheduleId = z.uuid({ error: 'expected a schedule id' });
+
+export const ignoreList = z
+  .array(z.string().trim().min(1).max(512).regex(/^[^\0]*$/, { error: 'must not contain NUL' }))
+  .max(256)
+  .default([])
+  .describe('Globs relative to the server folder (picomatch, dotfiles included), e.g. logs/** or *.log');
+
+export const backupView = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  nodeId: z.string(),
+  name: z.string(),
+  ignore: z.array(z.string()),
+  targetId: z.string().nullable().describe('Null: the node\'s own disk'),
+  status: z.enum(['running', 'completed', 'failed']).describe('Only completed backups can be downloaded or restored'),
+  locked: z.boolean().describe('Never rotated or deleted by a job'),
+  sha256: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  error: z.string().nullable().describe('Why it failed'),
+  origin: z.enum(['manual', 'schedule', 'bulk', 'before_delete', 'before_install']),
+  scheduleId: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+
+export const scheduleView = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  name: z.string(),
+  kind: z.enum(['daily', 'weekly', 'cron']),
+  cron: z.string().describe('Daily and weekly schedules as their cron expression'),
+  timezone: z.string(),
+  keep: z.number(),
+  targetId: z.string().nullable(),
+  ignore: z.array(z.string()),
+  enabled: z.boolean(),
+  nextRunAt: z.string().describe('UTC'),
+  lastRunAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const scheduleBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(['daily', 'weekly', 'cron']),
+  time: z.string().optional().describe('HH:MM, for daily and weekly'),
+  weekday: z.number().int().min(0).max(6).optional().describe('0 = Sunday, for weekly'),
+  cron: z.string().max(100).optional().describe('Five fields, for cron'),
+  timezone: z.string().min(1).max(64).describe('IANA zone the time is read in, e.g. Europe/Berlin'),
+  keep: z.number().int().min(1).max(100).default(7),
+  targetId: targetId.nullable().default(null),
+  ignore: ignoreList,
+  enabled: z.boolean().default(true),
+});
+
+export const targetView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.literal('sftp'),
+  host: z.string(),
+  port: z.number(),
+  username: z.string(),
+  path: z.string(),
+  auth: z.enum(['key', 'password']),
+  hostKeySha256: z.string().describe('Pinned when the target was added'),
+  createdAt: z.string(),
+});
+
+export const targetBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  host: z.string().trim().min(1).max(255),
+  port: z.number().int().min(1).max(65535).default(23).describe('Hetzner Storage Boxes answer SFTP on 23'),
+  username: z.string().min(1).max(100),
+  path: z.string().min(1).max(500).regex(/^[^\0\\]*$/).refine((p) => !p.split('/').includes('..'), { error: 'must not contain ..' }),
+  auth: z.enum(['key', 'password']),
+  secret: z.string().min(1).max(20_000).describe('The private key (OpenSSH or PEM) or the password; stored encrypted, never shown again'),
+});

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { AppError, conflict, notFound, type Cradle, type Principal } from '@conductor/core';
+import type { Clock } from './clock.js';
+import type { BackupsConfig } from './config.js';
+import type { Backup, BackupOrigin, BackupRepository } from './repository.js';
+import type { BackupRunner } from './runner.js';
+import type { BackupTargets } from './targets.js';
+
+type Deps = Pick<Cradle, 'db' | 'events' | 'activityLog' | 'serverService'> & {
+  backupsConfig: BackupsConfig;
+  backupClock: Clock;
+  backupRepository: BackupRepository;
+  backupRunner: BackupRunner;
+  backupTargets: BackupTargets;
+};
+
+export interface BackupInput {
+  name?: string;
+  ignore: string[];
+  targetId: string | null;
+}
+
+export interface StartOptions {
+  origin: BackupOrigin;
+  scheduleId?: string;
+  /** Who asked; null for a schedule. */
+  actor: Principal | null;
+}
+
+/** A server's backups: what may be made, kept, locked, deleted and downloaded. */
+export class BackupService {
+  constructor(private readonly deps: Deps) {}
+
+  async list(serverId: string): Promise<{ backups: Backup[]; limit: number; kept: number }> {
+    const backups = await this.deps.backupRepository.list(serverId);
+    return { backups, limit: this.deps.backupsConfig.maxPerServer, kept: backups.filter((b) => b.status !== 'failed').length };
+  }
+
+  async get(serverId: string, id: string): Promise<Backup> {
+    const backup = await this.deps.backupRepository.get(id, serverId);
+    if (!backup) throw notFound('No such backup', 'backup_not_found');
+    return backup;
+  }
+
+  /**
+   * Checks and books the backup in one transaction (so two requests cannot both pass the limit
+   * on one connection), then makes it in the background; the row says how it went.
+   */
+  async start(serverId: string, input: BackupInput, options: StartOptions): Promise<{ backup: Backup; done: Promise<Backup> }> {
+    const server = await this.deps.serverService.get(serverId);
+    await this.deps.backupTargets.assertExists(input.targetId);
+    const { backupRepository: repo, backupsConfig: config } = this.deps;
+    const now = this.deps.backupClock.now();
+    const id = randomUUID();
+    await this.deps.db.transaction(async (trx) => {
+      if (await repo.running(serverId, trx)) throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
+      // Schedules are bounded by their own rotation, and a safety backup must not block a delete.
+      if ((options.origin === 'manual' || options.origin === 'bulk') && (await repo.countKept(serverId, trx)) >= config.maxPerServer) {
+        throw conflict('backup_limit_reached', `This server already keeps ${config.maxPerServer} backups, its limit; delete one first`);
+      }
+      if (options.origin === 'manual' && config.minIntervalSeconds > 0) {
+        const last = await repo.lastCreatedAt(serverId, 'manual', trx);
+        const wait = last ? Math.ceil((last.getTime() + config.minIntervalSeconds * 1000 - now.getTime()) / 1000) : 0;
+        if (wait > 0) throw new AppError(429, 'backup_throttled', `Backups of this server can be made once every ${config.minIntervalSeconds} seconds; try again in ${wait} seconds`);
+      }
+      await repo.insert(
+        {
+          id,
+          serverId,
+          nodeId: server.nodeId,
+          name: input.name?.trim() || defaultName(now),
+          ignore: input.ignore,
+          targetId: input.targetId,
+          origin: options.origin,
+          scheduleId: options.scheduleId ?? null,
+          createdBy: options.actor?.id ?? null,
+          now,
+        },
+        trx,
+      );
+      if (options.actor) await this.deps.activityLog.record({ serverId, actor: options.actor, action: 'backup.create', data: { backupId: id, origin: options.origin, target: input.targetId ?? 'local' } }, trx);
+    });
+    const backup = (await repo.get(id))!;
+    return { backup, done: this.deps.backupRunner.start(backup) };
+  }
+
+  async setLocked(serverId: string, id: string, locked: boolean, principal: Principal): Promise<Backup> {
+    await this.get(serverId, id);
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.backupRepository.setLocked(id, locked, trx);
+      await this.deps.activityLog.record({ serverId, actor: principal, action: locked ? 'backup.lock' : 'backup.unlock', data: { backupId: id } }, trx);
+    });
+    return this.get(serverId, id);
+  }
+
+  /** People may delete a locked backup only after unlocking it; jobs never delete locked ones. */
+  async remove(serverId: string, id: string, principal: Principal | null): Promise<void> {
+    const backup = await this.get(serverId, id);
+    if (backup.locked) throw conflict('backup_locked', 'This backup is locked; unlock it before deleting it');
+    await this.discard(backup, principal);
+  }
+
+  /** Removes the archive, then the row; a running backup is not touched. */
+  async discard(backup: Backup, principal: Principal | null): Promise<void> {
+    if (backup.status === 'running') throw conflict('backup_in_progress', 'This backup is still being made');
+    if (backup.status === 'completed') await (await this.deps.backupTargets.storage(backup.targetId)).remove(backup);
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.backupRepository.delete(backup.id, trx);
+      await this.deps.events.append(trx, { type: 'backup.deleted', serverId: backup.serverId, nodeId: backup.nodeId, actorId: principal?.id ?? null, data: { backupId: backup.id, name: backup.name, origin: backup.origin } });
+      if (principal) await this.deps.activityLog.record({ serverId: backup.serverId, actor: principal, action: 'backup.delete', data: { backupId: backup.id } }, trx);
+    });
+  }
+
+  async download(serverId: string, id: string, principal: Principal): Promise<{ backup: Backup; stream: Readable; size: number }> {
+    const backup = await this.get(serverId, id);
+    if (backup.status !== 'completed') throw conflict('backup_not_complete', 'Only a completed backup can be downloaded');
+    const { stream, size } = await (await this.deps.backupTargets.storage(backup.targetId)).read(backup);
+    await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.download', data: { backupId: id } });
+    return { backup, stream, size };
+  }
+}
+
+function defaultName(now: Date): string {
+  return `Backup ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

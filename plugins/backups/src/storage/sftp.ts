@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { Transform } from 'node:stream';
+import { AppError } from '@conductor/core';
+import type { Backup } from '../repository.js';
+import { ensureOk, type AgentHttp } from './agent-http.js';
+import { SftpSession, type SftpEndpoint } from './sftp-session.js';
+import type { BackupProgress, BackupStorage, RestoreTarget, WrittenArchive } from './types.js';
+
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Backups on a remote SFTP account (the Hetzner Storage Box path). The node's archive streams
+ * through the panel to `<path>/<server>/<backup>.tar.gz.part`, hashed on the way; the uploaded
+ * file is then read back and hashed again, and only a match is renamed to its final name. Any
+ * node can restore from here, which is what moving a server needs.
+ */
+export class SftpStorage implements BackupStorage {
+  constructor(
+    private readonly endpoint: SftpEndpoint & { path: string },
+    private readonly agent: AgentHttp,
+  ) {}
+
+  async write(backup: Backup, onProgress: (p: BackupProgress) => void): Promise<WrittenArchive> {
+    const session = await SftpSession.connect(this.endpoint);
+    const final = this.file(backup);
+    const part = `${final}.part`;
+    try {
+      await session.mkdirp(posix.dirname(final));
+      const res = await ensureOk(await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/files/archive`, { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' }));
+      const bytesTotal = Number(res.headers['x-archive-bytes-total'] ?? NaN);
+      let nodeBroke: Error | null = null;
+      res.on('aborted', () => (nodeBroke = new Error('aborted')));
+      res.on('error', (err) => (nodeBroke ??= err));
+      const hash = createHash('sha256');
+      let sent = 0;
+      let last = 0;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          sent += chunk.length;
+          const now = Date.now();
+          if (now - last >= PROGRESS_EVERY_MS) {
+            last = now;
+            onProgress({ phase: 'uploading', bytesDone: sent, bytesTotal: Number.isFinite(bytesTotal) ? bytesTotal : null });
+          }
+          cb(null, chunk);
+        },
+      });
+      try {
+        await session.upload(part, res.pipe(tap));
+      } catch (err) {
+        if (nodeBroke) throw lostNode(nodeBroke);
+        throw err;
+      }
+      const announced = res.trailers['x-archive-sha256'];
+      if (nodeBroke || !announced) throw lostNode(nodeBroke ?? new Error('no checksum trailer'));
+      const sha256 = hash.digest('hex');
+      if (announced !== sha256) throw new AppError(502, 'backup_checksum_mismatch', `The archive changed on its way from the node (sha256 ${sha256}, the node sent ${announced})`);
+      onProgress({ phase: 'verifying', bytesDone: 0, bytesTotal: sent });
+      const remote = await session.sha256(part);
+      if (remote.sha256 !== sha256 || remote.size !== sent) {
+        throw new AppError(502, 'backup_checksum_mismatch', `The uploaded archive does not match what was sent (sha256 ${remote.sha256}, ${remote.size} bytes; sent ${sha256}, ${sent} bytes)`);
+      }
+      await session.rename(part, final);
+      return { sha256, size: sent };
+    } catch (err) {
+      await session.unlink(part).catch(() => undefined);
+      throw err;
+    } finally {
+      session.close();
+    }
+  }
+
+  async read(backup: Backup) {
+    const session = await SftpSession.connect(this.endpoint);
+    try {
+      const size = await session.size(this.file(backup));
+      const stream = session.download(this.file(backup));
+      stream.once('close', () => session.close());
+      return { stream, size };
+    } catch (err) {
+      session.close();
+      if (err instanceof AppError && err.code === 'sftp_write_failed') throw new AppError(404, 'backup_archive_missing', 'The archive is missing on the SFTP target');
+      throw err;
+    }
+  }
+
+  async verify(backup: Backup): Promise<void> {
+    const session = await SftpSession.connect(this.endpoint);
+    try {
+      const { sha256 } = await session.sha256(this.file(backup));
+      if (sha256 !== backup.sha256) throw new AppError(409, 'backup_checksum_mismatch', `The archive's sha256 is ${sha256}, expected ${backup.sha256}: it is corrupt; nothing was changed`);
+    } finally {
+      session.close();
+    }
+  }
+
+  async restore(backup: Backup, into: RestoreTarget): Promise<void> {
+    const session = await SftpSession.connect(this.endpoint);
+    try {
+      const body = session.download(this.file(backup));
+      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/files/archive/restore?sha256=${backup.sha256}`, { body, contentType: 'application/gzip' });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'archive_checksum_mismatch') throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
+      throw err;
+    } finally {
+      session.close();
+    }
+  }
+
+  async remove(backup: Backup): Promise<void> {
+    const session = await SftpSession.connect(this.endpoint);
+    try {
+      await session.unlink(this.file(backup));
+      await session.unlink(`${this.file(backup)}.part`);
+    } finally {
+      session.close();
+    }
+  }
+
+  private file(backup: Backup): string {
+    return posix.join(this.endpoint.path, backup.serverId, `${backup.id}.tar.gz`);
+  }
+}
+
+function lostNode(err: Error): AppError {
+  return new AppError(502, 'node_connection_lost', `The node stopped sending the archive (${err.message}); was the agent restarted?`);
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, conflict, notFound, toIso, type Cradle, type Executor } from '@conductor/core';
+import type { Clock } from './clock.js';
+import type { AgentHttp } from './storage/agent-http.js';
+import { LocalStorage } from './storage/local.js';
+import { SftpSession } from './storage/sftp-session.js';
+import { SftpStorage } from './storage/sftp.js';
+import type { BackupStorage } from './storage/types.js';
+
+export interface TargetInput {
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  path: string;
+  auth: 'key' | 'password';
+  secret: string;
+}
+
+export interface TargetView {
+  id: string;
+  name: string;
+  kind: 'sftp';
+  host: string;
+  port: number;
+  username: string;
+  path: string;
+  auth: 'key' | 'password';
+  hostKeySha256: string;
+  createdAt: string;
+}
+
+interface TargetRow {
+  id: string;
+  name: string;
+  kind: 'sftp';
+  host: string;
+  port: number;
+  username: string;
+  path: string;
+  auth: 'key' | 'password';
+  secret_encrypted: string;
+  host_key_sha256: string;
+  created_at: unknown;
+}
+
+type Deps = Pick<Cradle, 'db' | 'keyRing'> & { backupClock: Clock; agentHttp: AgentHttp };
+
+/**
+ * Remote backup targets (admins add them) and the storage behind a backup: `null` is the node's
+ * own disk. Credentials are encrypted with the panel's key; the host key seen when a target is
+ * added is pinned, so a later man in the middle gets no archive.
+ */
+export class BackupTargets {
+  private readonly local: LocalStorage;
+
+  constructor(private readonly deps: Deps) {
+    this.local = new LocalStorage(deps.agentHttp);
+  }
+
+  async list(): Promise<TargetView[]> {
+    return ((await this.deps.db('backup_targets').orderBy('name')) as TargetRow[]).map(view);
+  }
+
+  async get(id: string, executor: Executor = this.deps.db): Promise<TargetView> {
+    return view(await this.row(id, executor));
+  }
+
+  /** Connects first: a target that cannot be reached, or whose folder cannot be made, is not added. */
+  async create(input: TargetInput): Promise<TargetView> {
+    if (await this.deps.db('backup_targets').where({ name: input.name }).first()) throw conflict('backup_target_exists', `A backup target named ${input.name} exists`);
+    const session = await SftpSession.connect({ ...input, hostKeySha256: null });
+    try {
+      await session.mkdirp(input.path);
+    } finally {
+      session.close();
+    }
+    const id = randomUUID();
+    await this.deps.db('backup_targets').insert({
+      id,
+      name: input.name,
+      kind: 'sftp',
+      host: input.host,
+      port: input.port,
+      username: input.username,
+      path: input.path,
+      auth: input.auth,
+      secret_encrypted: this.deps.keyRing.encrypt(input.secret),
+      host_key_sha256: session.hostKeySha256,
+      created_at: this.deps.backupClock.now().toISOString(),
+    });
+    return this.get(id);
+  }
+
+  /** Backups and schedules still using a target keep it: their archives live there. */
+  async remove(id: string): Promise<void> {
+    await this.row(id);
+    await this.deps.db.transaction(async (trx) => {
+      const used = (await trx('backups').where({ target_id: id }).whereNot('status', 'failed').first('id')) ?? (await trx('backup_schedules').where({ target_id: id }).first('id'));
+      if (used) throw conflict('backup_target_in_use', 'Backups or schedules still use this target; delete or move them first');
+      await trx('backup_targets').where({ id }).delete();
+    });
+  }
+
+  async storage(targetId: string | null): Promise<BackupStorage> {
+    if (targetId === null) return this.local;
+    const row = await this.row(targetId);
+    return new SftpStorage(
+      { host: row.host, port: row.port, username: row.username, auth: row.auth, secret: this.deps.keyRing.decrypt(row.secret_encrypted), hostKeySha256: row.host_key_sha256, path: row.path },
+      this.deps.agentHttp,
+    );
+  }
+
+  /** A 400 for a target id that does not exist, so nothing is made that points nowhere. */
+  async assertExists(targetId: string | null): Promise<void> {
+    if (targetId === null) return;
+    if (!(await this.deps.db('backup_targets').where({ id: targetId }).first('id'))) throw new AppError(400, 'backup_target_not_found', 'No such backup target');
+  }
+
+  private async row(id: string, executor: Executor = this.deps.db): Promise<TargetRow> {
+    const row = (await executor('backup_targets').where({ id }).first()) as TargetRow | undefined;
+    if (!row) throw notFound('No such backup target', 'backup_target_not_found');
+    return row;
+  }
+}
+
+function view(r: TargetRow): TargetView {
+  return { id: r.id, name: r.name, kind: r.kind, host: r.host, port: Number(r.port), username: r.username, path: r.path, auth: r.auth, hostKeySha256: r.host_key_sha256, createdAt: toIso(r.created_at) };
+}

@@ -1,0 +1,13 @@
+import { io } from 'socket.io-client';
+import type { BackupUpdate } from './types.js';
+
+/** Watches one server's backups on the panel's `/backups` namespace; returns a function that stops. */
+export function watchBackups(serverId: string, onUpdate: (u: BackupUpdate) => void): () => void {
+  const socket = io('/backups', { withCredentials: true });
+  const watch = () => socket.emit('backups:watch', { serverId });
+  socket.on('connect', watch);
+  socket.on('backups:update', (u: BackupUpdate) => {
+    if (u.serverId === serverId) onUpdate(u);
+  });
+  return () => socket.close();
+}

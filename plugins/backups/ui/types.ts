@@ -1,0 +1,44 @@
+export interface Backup {
+  id: string;
+  name: string;
+  targetId: string | null;
+  status: 'running' | 'completed' | 'failed';
+  locked: boolean;
+  sizeBytes: number | null;
+  error: string | null;
+  origin: 'manual' | 'schedule' | 'bulk' | 'before_delete' | 'before_install';
+  createdAt: string;
+}
+
+export interface Schedule {
+  id: string;
+  name: string;
+  kind: 'daily' | 'weekly' | 'cron';
+  cron: string;
+  timezone: string;
+  keep: number;
+  targetId: string | null;
+  ignore: string[];
+  enabled: boolean;
+  nextRunAt: string;
+  lastRunAt: string | null;
+}
+
+export interface Target {
+  id: string;
+  name: string;
+}
+
+export interface Progress {
+  phase: 'archiving' | 'uploading' | 'verifying';
+  bytesDone: number;
+  bytesTotal: number | null;
+}
+
+export interface BackupUpdate {
+  serverId: string;
+  backupId: string;
+  status: 'running' | 'completed' | 'failed' | 'restoring' | 'restored' | 'restore_failed';
+  progress: Progress | null;
+  error: string | null;
+}
