@@ -2,7 +2,7 @@
 // Builds panel-ui/dist when it is missing or older than its sources, so `npm start` on a fresh
 // clone serves the UI without a separate build step. `--force` always builds.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +24,12 @@ function builtAt() {
   }
 }
 
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p));
+// Plugins' UI (plugins/<name>/ui) is bundled too, so a change there also calls for a build.
+const pluginUis = readdirSync(path.join(root, 'plugins'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => path.join(root, 'plugins', d.name, 'ui'))
+  .filter((dir) => existsSync(dir));
+const sources = [...['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p)), ...pluginUis];
 const stale = process.argv.includes('--force') || builtAt() < Math.max(...sources.map(newest));
 if (stale) {
   console.error('Building the panel UI (panel-ui/dist)…');

@@ -7,20 +7,33 @@ export function buildRouter() {
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
     // Where an OAuth sign-in lands when the account still needs its second factor.
     { path: '/login/two-factor', name: 'login-two-factor', component: () => import('./pages/LoginPage.vue'), meta: { public: true }, props: { oauthPending: true } },
+    { path: '/signup', name: 'signup', component: () => import('./pages/auth/SignupPage.vue'), meta: { public: true } },
+    { path: '/forgot-password', name: 'forgot-password', component: () => import('./pages/auth/ForgotPasswordPage.vue'), meta: { public: true } },
+    // The paths the panel's mails link to (account-service.ts).
+    { path: '/reset-password', name: 'reset-password', component: () => import('./pages/auth/ResetPasswordPage.vue'), meta: { public: true } },
+    { path: '/verify-email', name: 'verify-email', component: () => import('./pages/auth/VerifyEmailPage.vue'), meta: { public: true } },
     { path: '/', redirect: '/servers' },
     { path: '/servers', name: 'servers', component: () => import('./pages/ServersPage.vue') },
     { path: '/servers/new', name: 'create-server', component: () => import('./pages/CreateServerPage.vue') },
     { path: '/servers/:id/:tab?', name: 'server', component: () => import('./pages/server/ServerPage.vue'), props: true },
     { path: '/account', name: 'account', component: () => import('./pages/account/AccountPage.vue') },
+    // The "password changed" and "new device" mails link here ("Review security log").
+    { path: '/account/security', redirect: { path: '/account', hash: '#security-log' } },
     { path: '/admin', redirect: '/admin/nodes' },
     { path: '/admin/nodes', name: 'admin-nodes', component: () => import('./pages/admin/NodesPage.vue'), meta: { admin: true } },
     { path: '/admin/templates', name: 'admin-templates', component: () => import('./pages/admin/TemplatesPage.vue'), meta: { admin: true } },
     { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { admin: true } },
     { path: '/admin/plugins', name: 'admin-plugins', component: () => import('./pages/admin/PluginsPage.vue'), meta: { admin: true } },
+    { path: '/admin/security', name: 'admin-security', component: () => import('./pages/admin/SecurityPage.vue'), meta: { admin: true } },
     ...extensionPages().map((p) => ({ path: `/p/${p.path}`, name: `ext-${p.path}`, component: p.component, meta: { admin: p.adminOnly ?? false, title: p.title } })),
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true } },
   ];
-  const router = createRouter({ history: createWebHistory(), routes });
+  const router = createRouter({
+    history: createWebHistory(),
+    routes,
+    // A link to a part of a page (/account#sessions) scrolls there once the page has drawn.
+    scrollBehavior: (to) => (to.hash ? new Promise((resolve) => setTimeout(() => resolve({ el: to.hash }), 300)) : { top: 0 }),
+  });
   router.beforeEach(async (to) => {
     if (!session.loaded) await loadSession();
     if (to.meta.public) return true;
@@ -30,8 +43,8 @@ export function buildRouter() {
     return true;
   });
   // Moves focus to the new page's heading so screen readers announce the navigation.
-  router.afterEach(() => {
-    setTimeout(() => document.querySelector<HTMLElement>('main h1')?.focus(), 50);
+  router.afterEach((to) => {
+    setTimeout(() => document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: !!to.hash }), 50);
   });
   return router;
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,4 +31,49 @@ export function buildPanelUi(): void {
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+export const DESKTOP = { width: 1280, height: 860 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Pages of one Chromium for a browser test: each page in its own context (its own cookies, so
+ * one person per page), script errors collected, sign-in through the panel's form, screenshots.
+ */
+export class BrowserPages {
+  readonly errors: string[] = [];
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  async newPage(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; locale?: string; permissions?: string[] } = {}): Promise<Page> {
+    const context = await this.browser.newContext({ viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light', locale: options.locale ?? 'en-US' });
+    if (options.permissions) await context.grantPermissions(options.permissions, { origin: this.baseUrl() });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => this.errors.push(err.message));
+    return page;
+  }
+
+  /** Signs in with the English form and waits for the server list. */
+  async signIn(page: Page, email: string, password: string): Promise<void> {
+    await page.goto(`${this.baseUrl()}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/servers$/);
+  }
+
+  async shoot(page: Page, name: string): Promise<void> {
+    await new Promise((r) => setTimeout(r, 300));
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.contexts) await c.close().catch(() => undefined);
+    await this.browser.close();
+  }
 }

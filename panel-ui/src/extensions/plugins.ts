@@ -1,9 +1,11 @@
+import { addMessages } from '../i18n/index.js';
 import { registerPage, registerServerTab } from './registry.js';
 
-/** What a plugin's UI entry gets: the two registration functions, nothing else of the app. */
+/** What a plugin's UI entry gets: the registration functions and its own messages, nothing else of the app. */
 export interface PanelUiApi {
   registerPage: typeof registerPage;
   registerServerTab: typeof registerServerTab;
+  addMessages: typeof addMessages;
 }
 
 /**
@@ -16,7 +18,7 @@ const entries = import.meta.glob<{ default: (api: PanelUiApi) => void }>('../../
 export function registerPluginUi(): void {
   for (const [file, entry] of Object.entries(entries)) {
     try {
-      entry.default({ registerPage, registerServerTab });
+      entry.default({ registerPage, registerServerTab, addMessages });
     } catch (err) {
       console.error(`plugin UI ${file} failed to register`, err);
     }

@@ -22,6 +22,11 @@ export interface ServerTabExtension {
   component: () => Promise<Component | { default: Component }>;
   /** Order among tabs; first-party tabs use 10, 20, ...; plugins go after 100 */
   order?: number;
+  /**
+   * The per-server permission key the tab needs (`webhook.read`); people without it do not see
+   * the tab. The tab itself reads the rest with useServerAccess() from lib/server-access.ts.
+   */
+  permission?: string;
 }
 
 const pages: PageExtension[] = [];

@@ -34,3 +34,14 @@ export function setLocale(locale: Locale): void {
   localStorage.setItem(STORAGE_KEY, locale);
   document.documentElement.lang = locale;
 }
+
+/**
+ * Messages a plugin's UI brings along (plugins/<name>/ui): merged into the panel's, per locale,
+ * under the plugin's own top-level keys. A locale the plugin does not translate falls back to English.
+ */
+export function addMessages(messages: { en: Record<string, unknown> } & Partial<Record<Locale, Record<string, unknown>>>): void {
+  for (const locale of LOCALES) {
+    const own = messages[locale];
+    if (own) i18n.global.mergeLocaleMessage(locale, own as never);
+  }
+}

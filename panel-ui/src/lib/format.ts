@@ -12,6 +12,12 @@ export function formatPercent(value: number | null | undefined): string {
   return i18n.global.n(value / 100, 'percent');
 }
 
+/** Date and time to the second, where seconds matter (a webhook's attempts). */
+export function formatDateTimeSeconds(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  return new Intl.DateTimeFormat(i18n.global.locale.value, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '–';
   return i18n.global.d(new Date(iso), 'short');

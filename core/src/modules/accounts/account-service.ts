@@ -1,6 +1,6 @@
 import type { CoreConfig } from '../../kernel/config.js';
 import type { Database } from '../../kernel/database.js';
-import { AppError, conflict, forbidden } from '../../kernel/errors.js';
+import { AppError, conflict } from '../../kernel/errors.js';
 import type { KernelContext } from '../../kernel/http/state.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { AuthConfig } from './config.js';
@@ -54,7 +54,7 @@ export class AccountService {
 
   async signUp(ctx: KernelContext, input: { email: string; password: string }): Promise<User> {
     const settings = await this.deps.authSettingsRepository.get();
-    if (!settings.registrationOpen) throw forbidden('Registration is closed on this panel; ask an administrator for an account');
+    if (!settings.registrationOpen) throw new AppError(403, 'registration_closed', 'Registration is closed on this panel; ask an administrator for an account');
     await this.deps.rateLimiter.consume(ctx, `signup:ip:${addressBucket(originOf(ctx).ip)}`, this.deps.authConfig.limits.signUpPerIp);
     const user = await this.createUser({ ...input, role: 'user' }, originOf(ctx));
     await this.sendVerification(user);

@@ -7,6 +7,14 @@ const token = z.string().min(20).max(100);
 
 export function accountRoutes(router: RouteRegistrar): void {
   router.route({
+    method: 'get',
+    path: '/signup',
+    summary: 'Whether anyone may sign up on this panel (the sign-in page links to sign-up only then)',
+    access: 'public',
+    response: { schema: z.object({ registrationOpen: z.boolean() }) },
+    handler: async ({ scope }) => ({ registrationOpen: (await scope.cradle.authSettingsRepository.get()).registrationOpen }),
+  });
+  router.route({
     method: 'post',
     path: '/signup',
     summary: 'Create an account (when registration is open) and send the verification mail',

@@ -3,7 +3,7 @@ import type { Principal } from '../../../kernel/auth.js';
 import type { Container } from '../../../kernel/container.js';
 import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
-import { holds, isGrantable } from '../permissions.js';
+import { holds, isGrantable, PERMISSION_KEYS } from '../permissions.js';
 
 const permissions = z
   .array(z.string().refine(isGrantable, { error: 'unknown permission key' }))
@@ -25,6 +25,31 @@ async function assertCanGrant(scope: Container, principal: Principal, serverId: 
 
 /** Subusers of a server: other accounts with some of its permission keys. */
 export function subuserRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get',
+    path: '/permission-keys',
+    summary: 'Every per-server permission key a subuser can be given',
+    access: 'user',
+    response: { schema: z.object({ keys: z.array(z.string()) }) },
+    handler: () => ({ keys: PERMISSION_KEYS }),
+  });
+  router.route({
+    // No `permission`: any key on the server will do, so the panel's page can hide what the caller cannot use.
+    method: 'get',
+    path: '/servers/:serverId/permissions',
+    summary: 'The permission keys you hold on a server (every key for its owner and admins)',
+    access: 'user',
+    params: serverParams,
+    response: { schema: z.object({ owner: z.boolean().describe('Owner or admin: holds every key'), permissions: z.array(z.string()) }) },
+    errors: { 404: 'not_found: no such server, or you hold no key on it' },
+    handler: async ({ params, scope, principal }) => {
+      const authz = scope.cradle.serverAuthorization;
+      if (await authz.isOwnerOrAdmin(params.serverId, principal!)) return { owner: true, permissions: PERMISSION_KEYS };
+      const own = await authz.permissionsOf(params.serverId, principal!.id);
+      if (!own.length) throw notFound('No such server');
+      return { owner: false, permissions: own };
+    },
+  });
   router.route({
     method: 'get',
     path: '/servers/:serverId/subusers',

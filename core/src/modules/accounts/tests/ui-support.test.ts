@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { DATABASES } from '@conductor/test';
+import { PERMISSION_KEYS } from '../permissions.js';
+import type { Browser } from './browser.js';
+import { startAccountsPanel, type AccountsPanel } from './fixtures.js';
+import { serversFixture } from './servers-fixture.js';
+
+/** The small routes the panel UI needs to show only what a person may use. */
+for (const database of DATABASES) {
+  describe(`accounts: what the panel UI asks before drawing a page (${database})`, () => {
+    let t: AccountsPanel;
+    let owner: Browser;
+    let helper: Browser;
+    let stranger: Browser;
+    let admin: Browser;
+
+    before(async () => {
+      const fixture = serversFixture();
+      t = await startAccountsPanel(database, { plugins: [fixture.plugin] });
+      await t.createUser('owner@example.com');
+      await t.createUser('helper@example.com');
+      await t.createUser('stranger@example.com');
+      await t.createUser('admin@example.com', { role: 'admin' });
+      [owner, helper, stranger, admin] = await Promise.all(['owner', 'helper', 'stranger', 'admin'].map((n) => t.signIn(`${n}@example.com`)));
+      expect((await owner.post('/api/fixture-servers', { id: 'srv-1', name: 'Lobby' })).status).to.equal(201);
+      expect((await owner.post('/api/auth/servers/srv-1/subusers', { email: 'helper@example.com', permissions: ['control.console', 'webhook.*'] })).status).to.equal(201);
+      fixture.teamKeys.set(`srv-1:${(await helper.get('/api/auth/me')).body.user.id}`, ['activity.read']);
+    });
+    after(() => t.close());
+
+    it("tells each caller the keys they hold on a server: all for owner and admin, the grant (and a team's keys) for a subuser, 404 for anyone else", async () => {
+      expect((await owner.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: PERMISSION_KEYS });
+      expect((await admin.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: PERMISSION_KEYS });
+      expect((await helper.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: false, permissions: ['control.console', 'webhook.*', 'activity.read'] });
+      for (const [who, b] of [['stranger', stranger], ['admin', admin]] as const) {
+        const res = await b.get(`/api/auth/servers/${who === 'admin' ? 'srv-404' : 'srv-1'}/permissions`);
+        expect(res.status, who).to.equal(404);
+        expect(res.body).to.deep.equal({ error: { code: 'not_found', message: 'No such server' } });
+      }
+      expect((await t.browser().get('/api/auth/servers/srv-1/permissions')).status).to.equal(401);
+    });
+
+    it('lists every grantable key for the subuser form', async () => {
+      const res = await helper.get('/api/auth/permission-keys');
+      expect(res.status).to.equal(200);
+      expect(res.body.keys).to.deep.equal(PERMISSION_KEYS);
+      expect(res.body.keys).to.include.members(['control.console', 'user.create', 'webhook.manage']);
+    });
+
+    it('says without signing in whether sign-up is open, and follows the admin setting', async () => {
+      const anonymous = t.browser();
+      expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: true });
+      expect((await admin.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: false } })).status).to.equal(200);
+      expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: false });
+      const refused = await anonymous.post('/api/auth/signup', { email: 'new@example.com', password: 'long enough password' });
+      expect(refused.status).to.equal(403);
+      expect(refused.body.error.code, 'the documented code, so the page can say it in the reader’s language').to.equal('registration_closed');
+      expect((await admin.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } })).status).to.equal(200);
+      expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: true });
+    });
+  });
+}
