@@ -1,7 +1,7 @@
 import type { AuthorizeDecision, AuthorizeRequest } from '../../kernel/auth.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import type { GrantsRepository } from './grants-repo.js';
-import { holds } from './permissions.js';
+import { holds, SERVER_VIEW } from './permissions.js';
 
 /**
  * The `auth.authorize` tap: the server must exist (asked of whoever owns servers), then owners
@@ -23,7 +23,7 @@ export class ServerAuthorization {
     if (principal.role === 'admin' || principal.id === server.ownerId) return 'allow';
     const keys = await this.permissionsOf(serverId, principal.id);
     if (keys.length === 0) return 'not_found';
-    return holds(keys, permission) ? 'allow' : 'deny';
+    return permission === SERVER_VIEW || holds(keys, permission) ? 'allow' : 'deny';
   }
 
   /** What a non-owner holds on a server: the subuser grant, plus what other plugins add. */

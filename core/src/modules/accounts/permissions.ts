@@ -16,6 +16,12 @@ export const PERMISSIONS = {
   webhook: ['read', 'manage'],
 } as const;
 
+/**
+ * Not grantable: held by everyone with any key on a server, so a subuser who may only read files
+ * can still open the server (its name, state, address), as the server list already shows it.
+ */
+export const SERVER_VIEW = 'server.view';
+
 export const PERMISSION_KEYS: string[] = Object.entries(PERMISSIONS).flatMap(([group, actions]) => actions.map((a) => `${group}.${a}`));
 
 const GRANTABLE = new Set([...PERMISSION_KEYS, ...Object.keys(PERMISSIONS).map((g) => `${g}.*`)]);

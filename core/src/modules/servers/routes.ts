@@ -29,9 +29,9 @@ export function serverRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',
     path: '/:serverId',
-    summary: 'One server',
+    summary: 'One server (anyone with a key on it may see it)',
     access: 'user',
-    permission: 'control.console',
+    permission: 'server.view',
     params: idParams,
     response: { schema: serverView },
     handler: async ({ params, scope, principal }) => scope.cradle.serverService.present(await scope.cradle.serverService.get(params.serverId), principal!),

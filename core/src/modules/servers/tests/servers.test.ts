@@ -130,6 +130,16 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(again.error.code).to.equal('not_found');
     helperSocket.close();
 
+    // Any key opens the server itself (the list already shows it); the key a route needs is still checked.
+    expect((await ownerBrowser.post(`/api/auth/servers/${server.id}/subusers`, { email: helper.email, permissions: ['file.read'] })).status).to.equal(201);
+    const helperBrowser = await t.signIn(helper.email);
+    const seen = await helperBrowser.get(`/api/servers/${server.id}`);
+    expect(seen.status).to.equal(200);
+    expect(seen.body).to.deep.include({ id: server.id, name: 'Lobby' });
+    expect((await helperBrowser.post(`/api/servers/${server.id}/command`, { command: 'say no' })).status).to.equal(403);
+    const notGrantable = await ownerBrowser.request('PUT', `/api/auth/servers/${server.id}/subusers/${helper.id}`, { body: { permissions: ['server.view'] } });
+    expect(notGrantable.status, 'server.view is implied, never granted').to.equal(400);
+
     const stopped = await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
     expect(stopped.body.state).to.equal('offline');
 
