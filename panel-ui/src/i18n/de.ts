@@ -137,6 +137,14 @@ export const de: Messages = {
     create: 'Server erstellen',
   },
   categories: { vanilla: 'Vanilla', plugins: 'Plugins', modded: 'Modded', proxy: 'Proxy', testing: 'Test' },
+  preferences: {
+    title: 'Einstellungen',
+    timeZone: 'Zeitzone',
+    browserZone: 'Die dieses Browsers ({zone})',
+    timeZoneHint: 'Das Panel zeigt Zeitpunkte in dieser Zone, und eingegebene Uhrzeiten (Backup-Zeitpläne) gelten in ihr.',
+    save: 'Einstellungen speichern',
+    saved: 'Einstellungen gespeichert.',
+  },
   account: {
     title: 'Dein Konto',
     twoFactorRequired: 'Dieses Panel verlangt Zwei-Faktor-Authentifizierung. Richte sie ein, um fortzufahren.',

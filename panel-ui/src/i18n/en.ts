@@ -135,6 +135,14 @@ export const en = {
     create: 'Create server',
   },
   categories: { vanilla: 'Vanilla', plugins: 'Plugins', modded: 'Modded', proxy: 'Proxy', testing: 'Testing' },
+  preferences: {
+    title: 'Preferences',
+    timeZone: 'Time zone',
+    browserZone: "This browser's ({zone})",
+    timeZoneHint: 'Dates in the panel are shown in this zone, and times you enter (backup schedules) are read in it.',
+    save: 'Save preferences',
+    saved: 'Preferences saved.',
+  },
   account: {
     title: 'Your account',
     twoFactorRequired: 'This panel requires two-factor authentication. Set it up to continue.',

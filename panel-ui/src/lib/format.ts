@@ -1,4 +1,10 @@
 import { i18n } from '../i18n/index.js';
+import { session } from './session.js';
+
+/** The zone the person chose on their account page, else the browser's. */
+export function displayTimeZone(): string | undefined {
+  return session.user?.timeZone ?? undefined;
+}
 
 /** Memory in the person's locale: MB below a gigabyte, GB above. */
 export function formatMemory(mb: number | null | undefined): string {
@@ -15,10 +21,10 @@ export function formatPercent(value: number | null | undefined): string {
 /** Date and time to the second, where seconds matter (a webhook's attempts). */
 export function formatDateTimeSeconds(iso: string | null | undefined): string {
   if (!iso) return '–';
-  return new Intl.DateTimeFormat(i18n.global.locale.value, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(i18n.global.locale.value, { dateStyle: 'medium', timeStyle: 'medium', timeZone: displayTimeZone() }).format(new Date(iso));
 }
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '–';
-  return i18n.global.d(new Date(iso), 'short');
+  return i18n.global.d(new Date(iso), { key: 'short', timeZone: displayTimeZone() });
 }

@@ -8,6 +8,8 @@ export interface User {
   emailVerified: boolean;
   twoFactorEnabled: boolean;
   locked: boolean;
+  /** IANA zone chosen on the account page; null: the browser's. */
+  timeZone: string | null;
   createdAt: string;
 }
 

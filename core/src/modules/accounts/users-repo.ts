@@ -15,6 +15,8 @@ export interface User {
   totpLastStep: number | null;
   failedLogins: number;
   lockedUntil: string | null;
+  /** IANA zone the user chose; times they enter (schedules) are read in it. */
+  timeZone: string | null;
   createdAt: string;
 }
 
@@ -30,6 +32,7 @@ interface UserRow {
   totp_last_step: number | string | null;
   failed_logins: number;
   locked_until: unknown;
+  time_zone: string | null;
   created_at: unknown;
 }
 
@@ -48,6 +51,7 @@ function fromRow(row: UserRow): User {
     totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
     failedLogins: row.failed_logins,
     lockedUntil: iso(row.locked_until),
+    timeZone: row.time_zone ?? null,
     createdAt: toIso(row.created_at),
   };
 }
@@ -67,6 +71,7 @@ export interface UserChanges {
   totpLastStep?: number | null;
   failedLogins?: number;
   lockedUntil?: Date | null;
+  timeZone?: string | null;
 }
 
 const columns: Record<keyof UserChanges, string> = {
@@ -79,6 +84,7 @@ const columns: Record<keyof UserChanges, string> = {
   totpLastStep: 'totp_last_step',
   failedLogins: 'failed_logins',
   lockedUntil: 'locked_until',
+  timeZone: 'time_zone',
 };
 
 export class UsersRepository {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badRequest } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
 import { accountOf, email, password, publicUser, requireSession, toPublicUser } from './schemas.js';
@@ -86,6 +87,21 @@ export function accountRoutes(router: RouteRegistrar): void {
     },
   });
   router.route({
+    method: 'patch',
+    path: '/me',
+    summary: "Change the signed-in user's preferences (time zone for times they enter, such as backup schedules)",
+    access: 'user',
+    body: z.object({ timeZone: z.string().min(1).max(64).nullable().describe('An IANA zone such as Europe/Berlin; null for none (UTC)') }),
+    response: { schema: z.object({ user: publicUser }) },
+    errors: { 400: 'invalid_timezone' },
+    handler: async ({ body, scope, principal }) => {
+      const user = await accountOf(scope, principal);
+      if (body.timeZone !== null && !isTimeZone(body.timeZone)) throw badRequest('invalid_timezone', `${body.timeZone} is not a time zone; use an IANA name such as Europe/Berlin`);
+      await scope.cradle.usersRepository.update(user.id, { timeZone: body.timeZone });
+      return { user: toPublicUser({ ...user, timeZone: body.timeZone }) };
+    },
+  });
+  router.route({
     // POST, not DELETE: the password travels in a body, and DELETE bodies are not parsed.
     method: 'post',
     path: '/me/delete',
@@ -100,4 +116,13 @@ export function accountRoutes(router: RouteRegistrar): void {
       await scope.cradle.sessionService.end(ctx);
     },
   });
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -15,6 +15,7 @@ export const publicUser = z.object({
   emailVerified: z.boolean(),
   twoFactorEnabled: z.boolean(),
   locked: z.boolean(),
+  timeZone: z.string().nullable(),
   createdAt: z.string(),
 });
 
@@ -26,6 +27,7 @@ export function toPublicUser(user: User): z.output<typeof publicUser> {
     emailVerified: Boolean(user.emailVerifiedAt),
     twoFactorEnabled: Boolean(user.totpEnabledAt),
     locked: Boolean(user.lockedUntil && new Date(user.lockedUntil) > new Date()),
+    timeZone: user.timeZone,
     createdAt: user.createdAt,
   };
 }

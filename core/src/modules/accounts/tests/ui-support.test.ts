@@ -40,6 +40,20 @@ for (const database of DATABASES) {
       expect((await t.browser().get('/api/auth/servers/srv-1/permissions')).status).to.equal(401);
     });
 
+    it('keeps a time zone per user: set, shown by /me, cleared; a made-up zone refused with nothing stored', async () => {
+      expect((await helper.get('/api/auth/me')).body.user.timeZone).to.equal(null);
+      const set = await helper.request('PATCH', '/api/auth/me', { body: { timeZone: 'Europe/Berlin' } });
+      expect(set.status, JSON.stringify(set.body)).to.equal(200);
+      expect(set.body.user.timeZone).to.equal('Europe/Berlin');
+      const bad = await helper.request('PATCH', '/api/auth/me', { body: { timeZone: 'Mars/Olympus_Mons' } });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.code).to.equal('invalid_timezone');
+      expect((await helper.get('/api/auth/me')).body.user.timeZone, 'the refused change left the old zone').to.equal('Europe/Berlin');
+      expect((await owner.get('/api/auth/me')).body.user.timeZone, "another user's zone is untouched").to.equal(null);
+      expect((await helper.request('PATCH', '/api/auth/me', { body: { timeZone: null } })).body.user.timeZone).to.equal(null);
+      expect((await t.browser().request('PATCH', '/api/auth/me', { body: { timeZone: 'UTC' } })).status).to.equal(401);
+    });
+
     it('lists every grantable key for the subuser form', async () => {
       const res = await helper.get('/api/auth/permission-keys');
       expect(res.status).to.equal(200);

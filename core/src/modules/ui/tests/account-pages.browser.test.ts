@@ -151,6 +151,23 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await t.mailbox.waitFor(user.email, /Your password was changed/);
   });
 
+  it('keeps a time zone chosen on the account page', async () => {
+    const user = await t.createUser('traveller@example.org');
+    const page = await pages.newPage();
+    await pages.signIn(page, user.email, PASSWORD);
+    await page.goto(url('/account'));
+    const select = page.getByLabel('Time zone');
+    expect(await select.inputValue(), 'nothing chosen yet').to.equal('');
+    await select.selectOption('Asia/Tokyo');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Preferences saved.').waitFor();
+    const me = (await t.panel.request('GET', '/api/admin/users')).body.users.find((u: { email: string }) => u.email === user.email);
+    expect(me.timeZone).to.equal('Asia/Tokyo');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    expect(await page.getByLabel('Time zone').inputValue()).to.equal('Asia/Tokyo');
+  });
+
   it('lists the sessions on the account page; ending one signs that browser out, and "end all other sessions" the rest', async () => {
     const user = await t.createUser('many-browsers@example.org');
     const [a, b, c] = [await pages.newPage(), await pages.newPage(), await pages.newPage()];
@@ -205,6 +222,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await page.getByRole('button', { name: 'Add user' }).click();
     await page.getByText(`${helper.email} was added.`).waitFor();
     const row = page.locator(`tr[data-subuser="${helper.email}"]`);
+    // The list reloads after the notice: wait for the new row's keys before reading them.
+    await until(async () => (await row.locator('.chips li').count()) === 3);
     expect(await row.locator('.chips li').allInnerTexts()).to.have.members(['See the console and send commands', 'Start the server', 'See the activity log']);
     // Change: a whole group ticked with one box.
     await row.getByRole('button', { name: 'Change permissions' }).click();
