@@ -2,7 +2,7 @@
 // Builds panel-ui/dist when it is missing or older than its sources, so `npm start` on a fresh
 // clone serves the UI without a separate build step. `--force` always builds.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +24,11 @@ function builtAt() {
   }
 }
 
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p));
+// Plugin UIs (plugins/<name>/ui) are bundled in too: a change there needs a build as well.
+const pluginUis = readdirSync(path.join(root, 'plugins'))
+  .map((name) => path.join(root, 'plugins', name, 'ui'))
+  .filter((dir) => existsSync(dir));
+const sources = [...['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p)), ...pluginUis];
 const stale = process.argv.includes('--force') || builtAt() < Math.max(...sources.map(newest));
 if (stale) {
   console.error('Building the panel UI (panel-ui/dist)…');
