@@ -30,6 +30,10 @@ export class PostgresLeader implements LeaderElector {
   private timer: NodeJS.Timeout | null = null;
   private leading = false;
   private stopped = false;
+  /** The one connection runs one query at a time: the poll and jobs firing together queue here. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Jobs due in the same second share one check instead of each asking. */
+  private confirming: Promise<boolean> | null = null;
 
   constructor(
     private readonly connectionString: string,
@@ -44,7 +48,7 @@ export class PostgresLeader implements LeaderElector {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.attempt();
+    await this.exclusive(() => this.attempt());
     this.loop();
   }
 
@@ -60,11 +64,18 @@ export class PostgresLeader implements LeaderElector {
 
   async confirm(): Promise<boolean> {
     if (!this.leading || !this.client) return false;
+    this.confirming ??= this.exclusive(() => this.check()).finally(() => (this.confirming = null));
+    return this.confirming;
+  }
+
+  private async check(): Promise<boolean> {
+    const client = this.client;
+    if (!this.leading || !client) return false;
     try {
       // Re-entrant for the holder; fails if the session is gone.
-      const res = await this.client.query<{ held: boolean }>('select pg_try_advisory_lock(hashtext($1)) as held', [this.lockName]);
+      const res = await client.query<{ held: boolean }>('select pg_try_advisory_lock(hashtext($1)) as held', [this.lockName]);
       if (res.rows[0]?.held) {
-        await this.client.query('select pg_advisory_unlock(hashtext($1))', [this.lockName]);
+        await client.query('select pg_advisory_unlock(hashtext($1))', [this.lockName]);
         return true;
       }
     } catch (err) {
@@ -73,10 +84,21 @@ export class PostgresLeader implements LeaderElector {
     return false;
   }
 
+  /**
+   * Runs fn after every query already asked of the connection. pg deprecates (and pg 9 drops)
+   * calling client.query() while the client is still executing one, which happened when several
+   * jobs fired in the same second and each confirmed leadership.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private loop(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.attempt().finally(() => this.loop());
+      this.exclusive(() => this.attempt()).finally(() => this.loop());
     }, this.pollMs);
     this.timer.unref();
   }

@@ -160,6 +160,23 @@ export class BackupRepository {
     await executor('backups').where({ id }).update({ locked });
   }
 
+  async limitOverride(serverId: string, executor: Executor = this.db): Promise<number | null> {
+    const row = (await executor('backup_server_limits').where({ server_id: serverId }).first('max_backups')) as { max_backups: number | string } | undefined;
+    return row ? Number(row.max_backups) : null;
+  }
+
+  /** null removes the override. */
+  async setLimitOverride(serverId: string, maxBackups: number | null, by: string, now: Date, executor: Executor): Promise<void> {
+    if (maxBackups === null) {
+      await executor('backup_server_limits').where({ server_id: serverId }).delete();
+      return;
+    }
+    await executor('backup_server_limits')
+      .insert({ server_id: serverId, max_backups: maxBackups, updated_by: by, updated_at: now.toISOString() })
+      .onConflict('server_id')
+      .merge(['max_backups', 'updated_by', 'updated_at']);
+  }
+
   async delete(id: string, executor: Executor = this.db): Promise<void> {
     await executor('backups').where({ id }).delete();
   }

@@ -20,6 +20,12 @@ export function targetRoutes(router: RouteRegistrar): void {
     handler: async ({ body, scope }) => ({ target: await scope.cradle.backupTargets.create(body) }),
   });
   router.route({
+    method: 'post', path: '/targets/:targetId/test', summary: 'Test a target: connect with the pinned host key and the stored login, check the folder, report free space', tags, access: 'admin', params: z.object({ targetId }),
+    response: { schema: z.object({ ok: z.literal(true), hostKeySha256: z.string(), freeBytes: z.number().nullable().describe('Null when the server does not tell'), latencyMs: z.number() }) },
+    errors: { 404: 'No such target', 502: 'sftp_unavailable, sftp_host_key_changed, sftp_write_failed' },
+    handler: ({ params, scope }) => scope.cradle.backupTargets.test(params.targetId),
+  });
+  router.route({
     method: 'delete', path: '/targets/:targetId', summary: 'Remove a target no backup or schedule uses', tags, access: 'admin', params: z.object({ targetId }),
     response: { status: 204 }, errors: { 404: 'No such target', 409: 'backup_target_in_use' },
     handler: async ({ params, scope }) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
 import { scheduleRoutes } from './routes-schedules.js';
 import { targetRoutes } from './routes-targets.js';
-import { backupId, backupView, ignoreList, serverId, targetId } from './schema.js';
+import { backupId, backupView, ignoreList, limitView, serverId, targetId } from './schema.js';
 
 const tags = ['backups'];
 const params = z.object({ serverId });
@@ -12,8 +12,14 @@ const errors = { 404: 'No such server or backup', 409: 'Locked, still running, n
 export function backupRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/servers/:serverId/backups', summary: "A server's backups, newest first, with its limit", tags, access: 'user', permission: 'backup.read', params,
-    response: { schema: z.object({ backups: z.array(backupView), limit: z.number(), kept: z.number() }) },
+    response: { schema: z.object({ backups: z.array(backupView), kept: z.number(), ...limitView.shape }) },
     handler: ({ params: p, scope }) => scope.cradle.backupService.list(p.serverId),
+  });
+  router.route({
+    method: 'put', path: '/servers/:serverId/limit', summary: "Set or (with null) remove a server's own backup limit (admins)", tags, access: 'admin', params,
+    body: z.object({ maxBackups: z.number().int().min(1).max(1000).nullable().describe("Backups the server may keep; null: the panel's maxPerServer") }),
+    response: { schema: limitView }, errors: { 400: 'validation_failed', 404: 'No such server' },
+    handler: ({ params: p, body, scope, principal }) => scope.cradle.backupService.setLimit(p.serverId, body.maxBackups, principal!),
   });
   router.route({
     method: 'post', path: '/servers/:serverId/backups', summary: 'Start a backup; it runs in the background (progress on the /backups socket)', tags, access: 'user', permission: 'backup.create', params,

@@ -32,6 +32,12 @@ export const backupView = z.object({
   completedAt: z.string().nullable(),
 });
 
+export const limitView = z.object({
+  limit: z.number().describe('Running and completed backups the server may keep (manual and bulk backups)'),
+  limitOverride: z.number().nullable().describe("An admin's limit for this server; null: the default applies"),
+  defaultLimit: z.number().describe("The panel's maxPerServer"),
+});
+
 export const scheduleView = z.object({
   id: z.string(),
   serverId: z.string(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AppError, conflict, notFound, type Cradle, type Principal } from '@conductor/core';
+import { AppError, conflict, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { Clock } from './clock.js';
 import type { BackupsConfig } from './config.js';
 import type { Backup, BackupOrigin, BackupRepository } from './repository.js';
@@ -21,6 +21,13 @@ export interface BackupInput {
   targetId: string | null;
 }
 
+export interface BackupLimit {
+  /** What applies: the override when there is one, else the default. */
+  limit: number;
+  limitOverride: number | null;
+  defaultLimit: number;
+}
+
 export interface StartOptions {
   origin: BackupOrigin;
   scheduleId?: string;
@@ -32,9 +39,29 @@ export interface StartOptions {
 export class BackupService {
   constructor(private readonly deps: Deps) {}
 
-  async list(serverId: string): Promise<{ backups: Backup[]; limit: number; kept: number }> {
+  async list(serverId: string): Promise<{ backups: Backup[]; kept: number } & BackupLimit> {
     const backups = await this.deps.backupRepository.list(serverId);
-    return { backups, limit: this.deps.backupsConfig.maxPerServer, kept: backups.filter((b) => b.status !== 'failed').length };
+    return { backups, kept: backups.filter((b) => b.status !== 'failed').length, ...(await this.limit(serverId)) };
+  }
+
+  /** The server's limit: an admin's override, else the configured `maxPerServer`. */
+  async limit(serverId: string, executor: Executor = this.deps.db): Promise<BackupLimit> {
+    const override = await this.deps.backupRepository.limitOverride(serverId, executor);
+    const defaultLimit = this.deps.backupsConfig.maxPerServer;
+    return { limit: override ?? defaultLimit, limitOverride: override, defaultLimit };
+  }
+
+  /**
+   * Sets (or with null removes) a server's own limit. Backups beyond a lowered limit stay; new
+   * manual and bulk backups are refused until enough are deleted.
+   */
+  async setLimit(serverId: string, maxBackups: number | null, principal: Principal): Promise<BackupLimit> {
+    await this.deps.serverService.get(serverId);
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.backupRepository.setLimitOverride(serverId, maxBackups, principal.id, this.deps.backupClock.now(), trx);
+      await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.limit', data: { maxBackups } }, trx);
+    });
+    return this.limit(serverId);
   }
 
   async get(serverId: string, id: string): Promise<Backup> {
@@ -56,8 +83,9 @@ export class BackupService {
     await this.deps.db.transaction(async (trx) => {
       if (await repo.running(serverId, trx)) throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
       // Schedules are bounded by their own rotation, and a safety backup must not block a delete.
-      if ((options.origin === 'manual' || options.origin === 'bulk') && (await repo.countKept(serverId, trx)) >= config.maxPerServer) {
-        throw conflict('backup_limit_reached', `This server already keeps ${config.maxPerServer} backups, its limit; delete one first`);
+      if (options.origin === 'manual' || options.origin === 'bulk') {
+        const { limit } = await this.limit(serverId, trx);
+        if ((await repo.countKept(serverId, trx)) >= limit) throw conflict('backup_limit_reached', `This server already keeps ${limit} backups, its limit; delete one first`);
       }
       if (options.origin === 'manual' && config.minIntervalSeconds > 0) {
         const last = await repo.lastCreatedAt(serverId, 'manual', trx);

@@ -3,7 +3,7 @@ import { AppError, conflict, notFound, toIso, type Cradle, type Executor } from 
 import type { Clock } from './clock.js';
 import type { AgentHttp } from './storage/agent-http.js';
 import { LocalStorage } from './storage/local.js';
-import { SftpSession } from './storage/sftp-session.js';
+import { SftpSession, type SftpEndpoint } from './storage/sftp-session.js';
 import { SftpStorage } from './storage/sftp.js';
 import type { BackupStorage } from './storage/types.js';
 
@@ -28,6 +28,14 @@ export interface TargetView {
   auth: 'key' | 'password';
   hostKeySha256: string;
   createdAt: string;
+}
+
+export interface TargetTest {
+  ok: true;
+  hostKeySha256: string;
+  /** Room left in the target's folder; null when the server does not tell. */
+  freeBytes: number | null;
+  latencyMs: number;
 }
 
 interface TargetRow {
@@ -102,13 +110,30 @@ export class BackupTargets {
     });
   }
 
+  /**
+   * Connects as a backup would (the pinned host key, the stored login), makes sure the folder is
+   * there, and tells how much room is left when the server says (statvfs@openssh.com).
+   */
+  async test(id: string): Promise<TargetTest> {
+    const row = await this.row(id);
+    const started = Date.now();
+    const session = await SftpSession.connect(this.endpoint(row));
+    try {
+      await session.mkdirp(row.path);
+      return { ok: true, hostKeySha256: session.hostKeySha256, freeBytes: await session.freeBytes(row.path), latencyMs: Date.now() - started };
+    } finally {
+      session.close();
+    }
+  }
+
   async storage(targetId: string | null): Promise<BackupStorage> {
     if (targetId === null) return this.local;
     const row = await this.row(targetId);
-    return new SftpStorage(
-      { host: row.host, port: row.port, username: row.username, auth: row.auth, secret: this.deps.keyRing.decrypt(row.secret_encrypted), hostKeySha256: row.host_key_sha256, path: row.path },
-      this.deps.agentHttp,
-    );
+    return new SftpStorage({ ...this.endpoint(row), path: row.path }, this.deps.agentHttp);
+  }
+
+  private endpoint(row: TargetRow): SftpEndpoint {
+    return { host: row.host, port: Number(row.port), username: row.username, auth: row.auth, secret: this.deps.keyRing.decrypt(row.secret_encrypted), hostKeySha256: row.host_key_sha256 };
   }
 
   /** A 400 for a target id that does not exist, so nothing is made that points nowhere. */

@@ -42,3 +42,15 @@ export interface BackupUpdate {
   progress: Progress | null;
   error: string | null;
 }
+
+/** What admins see of a target (never its secret). */
+export interface TargetDetails extends Target {
+  kind: 'sftp';
+  host: string;
+  port: number;
+  username: string;
+  path: string;
+  auth: 'key' | 'password';
+  hostKeySha256: string;
+  createdAt: string;
+}

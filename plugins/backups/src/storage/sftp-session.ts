@@ -17,9 +17,18 @@ export interface SftpEndpoint {
 }
 
 const CONNECT_TIMEOUT_MS = 15_000;
+/** After a failed write, less room than this on the target's file system means it is full. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+/** SFTP status codes (draft v5+; some servers send them over v3): no space, quota exceeded. */
+const NO_SPACE_CODES = new Set([14, 15]);
+const NO_SPACE_TEXT = /no space|disk full|quota|ENOSPC|EDQUOT|file too large/i;
 
 export function sftpDown(reason: string): AppError {
   return new AppError(502, 'sftp_unavailable', `The SFTP target cannot be reached: ${reason}`);
+}
+
+export function targetFull(detail: string): AppError {
+  return new AppError(507, 'backup_target_full', `The SFTP target is full (${detail}); free space there or raise its quota, then try again`);
 }
 
 /** One SSH connection with its SFTP channel; callers close it in a finally. */
@@ -89,8 +98,39 @@ export class SftpSession {
       await pipeline(source, this.sftp.createWriteStream(remotePath, { flags: 'w', mode: 0o600 }));
     } catch (err) {
       if (err instanceof AppError) throw err;
+      // An SFTP status (a numeric code) is the target's answer; a broken source is the caller's to explain.
+      if (typeof (err as { code?: unknown }).code === 'number') {
+        const full = await this.fullReason(err as Error, posix.dirname(remotePath));
+        if (full) throw targetFull(full);
+      }
       throw new AppError(502, 'sftp_write_failed', `Writing to the SFTP target failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Why a failed write means the target is full, or null. Servers that speak SFTP v5+ say so with
+   * a code, some in the message; OpenSSH answers a plain "Failure" for ENOSPC, so then the file
+   * system is asked how much room is left (statvfs@openssh.com).
+   */
+  private async fullReason(err: Error, dir: string): Promise<string | null> {
+    const code = (err as { code?: unknown }).code;
+    if ((typeof code === 'number' && NO_SPACE_CODES.has(code)) || NO_SPACE_TEXT.test(err.message)) return `it answered "${err.message}"`;
+    if (code !== 4) return null; // SSH_FX_FAILURE
+    const free = await this.freeBytes(dir);
+    return free !== null && free < FULL_BELOW_BYTES ? `it refused a write with "${err.message}" and has ${free} bytes left` : null;
+  }
+
+  /** Bytes an unprivileged user may still write under `dir`, or null when the server does not tell. */
+  freeBytes(dir: string): Promise<number | null> {
+    return new Promise((resolve) => {
+      try {
+        this.sftp.ext_openssh_statvfs(dir, (err, info: { f_frsize?: number | bigint; f_bavail?: number | bigint } | undefined) => {
+          resolve(err || !info ? null : Number(info.f_frsize ?? 0) * Number(info.f_bavail ?? 0));
+        });
+      } catch {
+        resolve(null); // the server lacks the extension
+      }
+    });
   }
 
   download(remotePath: string): Readable {
@@ -101,13 +141,14 @@ export class SftpSession {
     return stream;
   }
 
-  async sha256(remotePath: string): Promise<{ sha256: string; size: number }> {
+  async sha256(remotePath: string, onBytes?: (bytesRead: number) => void): Promise<{ sha256: string; size: number }> {
     const hash = createHash('sha256');
     let size = 0;
     try {
       for await (const chunk of this.download(remotePath)) {
         hash.update(chunk as Buffer);
         size += (chunk as Buffer).length;
+        onBytes?.(size);
       }
     } catch (err) {
       if ((err as { code?: number }).code === 2) throw new AppError(404, 'backup_archive_missing', 'The archive is missing on the SFTP target');

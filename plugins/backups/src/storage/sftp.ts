@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { AppError } from '@conductor/core';
 import type { Backup } from '../repository.js';
 import { ensureOk, type AgentHttp } from './agent-http.js';
 import { SftpSession, type SftpEndpoint } from './sftp-session.js';
+import { TarContentCounter } from './tar-content.js';
 import type { BackupProgress, BackupStorage, RestoreTarget, WrittenArchive } from './types.js';
 
 const PROGRESS_EVERY_MS = 250;
@@ -28,40 +30,57 @@ export class SftpStorage implements BackupStorage {
     try {
       await session.mkdirp(posix.dirname(final));
       const res = await ensureOk(await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/files/archive`, { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' }));
-      const bytesTotal = Number(res.headers['x-archive-bytes-total'] ?? NaN);
+      const announced = Number(res.headers['x-archive-bytes-total'] ?? NaN);
+      const bytesTotal = Number.isFinite(announced) ? announced : null;
       let nodeBroke: Error | null = null;
       res.on('aborted', () => (nodeBroke = new Error('aborted')));
       res.on('error', (err) => (nodeBroke ??= err));
       const hash = createHash('sha256');
+      // Progress counts file content (unpacked on the side) against the node's total of file
+      // content, so the bar measures one unit on both sides and ends at 100 %.
+      const content = new TarContentCounter();
+      const unpack = createGunzip();
+      let unpacking = true;
+      unpack.on('data', (chunk: Buffer) => content.push(chunk));
+      unpack.on('error', () => (unpacking = false)); // progress only: the checksum decides
+      const report = throttled(onProgress);
       let sent = 0;
-      let last = 0;
       const tap = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
           sent += chunk.length;
-          const now = Date.now();
-          if (now - last >= PROGRESS_EVERY_MS) {
-            last = now;
-            onProgress({ phase: 'uploading', bytesDone: sent, bytesTotal: Number.isFinite(bytesTotal) ? bytesTotal : null });
-          }
-          cb(null, chunk);
+          report({ phase: 'uploading', bytesDone: content.bytes, bytesTotal });
+          if (!unpacking || unpack.write(chunk)) return cb(null, chunk);
+          const go = () => {
+            unpack.off('drain', go).off('error', go);
+            cb(null, chunk);
+          };
+          unpack.once('drain', go).once('error', go);
+        },
+        flush(cb) {
+          if (!unpacking) return cb();
+          unpack.once('end', () => cb()).once('error', () => cb());
+          unpack.end();
         },
       });
       try {
         await session.upload(part, res.pipe(tap));
       } catch (err) {
+        if (err instanceof AppError && err.code === 'backup_target_full') throw err;
         if (nodeBroke) throw lostNode(nodeBroke);
         throw err;
       }
-      const announced = res.trailers['x-archive-sha256'];
-      if (nodeBroke || !announced) throw lostNode(nodeBroke ?? new Error('no checksum trailer'));
+      const trailer = res.trailers['x-archive-sha256'];
+      if (nodeBroke || !trailer) throw lostNode(nodeBroke ?? new Error('no checksum trailer'));
+      onProgress({ phase: 'uploading', bytesDone: content.bytes, bytesTotal: bytesTotal ?? content.bytes });
       const sha256 = hash.digest('hex');
-      if (announced !== sha256) throw new AppError(502, 'backup_checksum_mismatch', `The archive changed on its way from the node (sha256 ${sha256}, the node sent ${announced})`);
-      onProgress({ phase: 'verifying', bytesDone: 0, bytesTotal: sent });
-      const remote = await session.sha256(part);
+      if (trailer !== sha256) throw new AppError(502, 'backup_checksum_mismatch', `The archive changed on its way from the node (sha256 ${sha256}, the node sent ${trailer})`);
+      const verifying = throttled(onProgress);
+      const remote = await session.sha256(part, (read) => verifying({ phase: 'verifying', bytesDone: read, bytesTotal: sent }));
       if (remote.sha256 !== sha256 || remote.size !== sent) {
         throw new AppError(502, 'backup_checksum_mismatch', `The uploaded archive does not match what was sent (sha256 ${remote.sha256}, ${remote.size} bytes; sent ${sha256}, ${sent} bytes)`);
       }
+      onProgress({ phase: 'verifying', bytesDone: remote.size, bytesTotal: sent });
       await session.rename(part, final);
       return { sha256, size: sent };
     } catch (err) {
@@ -122,6 +141,17 @@ export class SftpStorage implements BackupStorage {
   private file(backup: Backup): string {
     return posix.join(this.endpoint.path, backup.serverId, `${backup.id}.tar.gz`);
   }
+}
+
+/** Passes progress on at most every PROGRESS_EVERY_MS (the first at once). */
+function throttled(onProgress: (p: BackupProgress) => void): (p: BackupProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    onProgress(p);
+  };
 }
 
 function lostNode(err: Error): AppError {

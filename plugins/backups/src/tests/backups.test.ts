@@ -169,6 +169,32 @@ for (const database of DATABASES) {
       expect(over.status).to.equal(409);
       expect(over.body.error.code).to.equal('backup_limit_reached');
 
+      // An admin gives this server a limit of its own: one more fits, then it is reached again;
+      // the owner may not change it; bad values are refused and change nothing.
+      const admin = await t.createUser(`limit-admin-${database}@example.org`, { role: 'admin' });
+      const ab = await t.signIn(admin.email);
+      expect((await ob.request('PUT', `${base()}/limit`, { body: { maxBackups: 50 } })).status, 'owners do not set their own limit').to.equal(403);
+      for (const bad of [0, 1001, 2.5, '4', undefined]) {
+        const res = await ab.request('PUT', `${base()}/limit`, { body: { maxBackups: bad } });
+        expect(res.status, String(bad)).to.equal(400);
+        expect(res.body.error.code).to.equal('validation_failed');
+      }
+      expect((await ab.request('PUT', '/api/backups/servers/no-such-server/limit', { body: { maxBackups: 4 } })).status).to.equal(404);
+      expect((await ob.get(`${base()}/backups`)).body, 'nothing changed').to.deep.include({ limit: 3, limitOverride: null, defaultLimit: 3 });
+      const raised = await ab.request('PUT', `${base()}/limit`, { body: { maxBackups: 4 } });
+      expect(raised.status, JSON.stringify(raised.body)).to.equal(200);
+      expect(raised.body).to.deep.equal({ limit: 4, limitOverride: 4, defaultLimit: 3 });
+      expect((await ob.get(`${base()}/backups`)).body).to.deep.include({ limit: 4, limitOverride: 4, defaultLimit: 3, kept: 3 });
+      const fourth = await ob.post(`${base()}/backups`, { name: 'Fourth' });
+      expect(fourth.status, JSON.stringify(fourth.body)).to.equal(202);
+      expect((await finished(ob, serverId, fourth.body.backup.id)).status).to.equal('completed');
+      const fifth = await ob.post(`${base()}/backups`, { name: 'Fifth' });
+      expect(fifth.body.error.code).to.equal('backup_limit_reached');
+      expect(fifth.body.error.message).to.contain('already keeps 4 backups');
+      expect((await ab.request('PUT', `${base()}/limit`, { body: { maxBackups: null } })).body, 'back to the default').to.deep.equal({ limit: 3, limitOverride: null, defaultLimit: 3 });
+      expect((await ob.request('DELETE', `${base()}/backups/${fourth.body.backup.id}`)).status).to.equal(204);
+      expect(JSON.stringify((await ob.get(`/api/activity/servers/${serverId}`)).body)).to.contain('backup.limit');
+
       // Lock: a locked backup cannot be deleted until unlocked; delete removes the archive.
       const thirdId = third.body.backup.id as string;
       expect((await ob.request('PATCH', `${base()}/backups/${thirdId}`, { body: { locked: true } })).body.backup.locked).to.equal(true);

@@ -1,11 +1,28 @@
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DATABASES, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { DATABASES, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
+import { openSocket } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import type { Browser } from '../../../../core/src/modules/accounts/tests/browser.js';
-import { checksums, createServer, finished, startBackupsPanel, writeFile, type BackupsPanel } from './fixture.js';
+import { BACKUPS_SOCKET, type BackupUpdate } from '../progress.js';
+import { checksums, createServer, finished, startBackupsPanel, volume, writeFile, type BackupsPanel } from './fixture.js';
 import { startSshd, type Sshd } from './sshd.js';
+
+/** Bytes of file content under a folder: what the node announces as an archive's total. */
+function contentBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += contentBytes(full);
+    else if (entry.isFile()) total += statSync(full).size;
+  }
+  return total;
+}
+
+/** Each value at least the one before. */
+const monotonic = (values: number[]) => values.every((v, i) => i === 0 || v >= values[i - 1]!);
 
 const sha256File = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -132,6 +149,70 @@ for (const database of DATABASES) {
       expect((await t.panel.request('DELETE', `/api/backups/targets/${targetId}`)).body.error.code, 'a target in use stays').to.equal('backup_target_in_use');
       expect((await ob.request('DELETE', `/api/backups/servers/${fromA}/backups/${again.body.backup.id}`)).status).to.equal(204);
       expect(existsSync(path.join(sshd.root, 'conductor', fromA, `${again.body.backup.id}.tar.gz`)), 'deleted on the target too').to.equal(false);
+    });
+
+    it('reports upload progress as file content done of the content total (the same unit), monotonic, at 100 % before the backup is created', async () => {
+      await writeFile(t, fromA, 'big.dat', randomBytes(3_000_000).toString('base64'));
+      const total = contentBytes(volume(nodeA, fromA));
+      const socket = await openSocket(t, ob, '/backups');
+      const updates: BackupUpdate[] = [];
+      socket.on(BACKUPS_SOCKET.update, (u: BackupUpdate) => updates.push(u));
+      try {
+        expect(await socket.timeout(5000).emitWithAck(BACKUPS_SOCKET.watch, { serverId: fromA })).to.deep.equal({ ok: true });
+        const created = await ob.post(`/api/backups/servers/${fromA}/backups`, { name: 'Progress', targetId });
+        expect(created.status, JSON.stringify(created.body)).to.equal(202);
+        const backup = await finished(ob, fromA, created.body.backup.id);
+        expect(backup.status, backup.error).to.equal('completed');
+        await until('the completed update', async () => updates.some((u) => u.backupId === backup.id && u.status === 'completed'));
+        const mine = updates.filter((u) => u.backupId === backup.id);
+        const completedAt = mine.findIndex((u) => u.status === 'completed');
+        const running = mine.slice(0, completedAt);
+        expect(running.every((u) => u.status === 'running' && u.progress), 'only progress before the outcome').to.equal(true);
+        const uploading = running.filter((u) => u.progress!.phase === 'uploading').map((u) => u.progress!);
+        const verifying = running.filter((u) => u.progress!.phase === 'verifying').map((u) => u.progress!);
+        expect(uploading.length, 'the upload reports progress').to.be.at.least(2);
+        expect(uploading.every((p) => p.bytesTotal === total), 'the total is the content the node announced').to.equal(true);
+        expect(monotonic(uploading.map((p) => p.bytesDone)), JSON.stringify(uploading)).to.equal(true);
+        expect(uploading.at(-1)!.bytesDone, 'the upload ends at 100 %, not at the compressed size').to.equal(total);
+        expect(running.findIndex((u) => u.progress!.phase === 'verifying'), 'reading back comes after the upload').to.equal(uploading.length);
+        expect(monotonic(verifying.map((p) => p.bytesDone))).to.equal(true);
+        expect(verifying.at(-1), 'reading back ends at 100 % of the archive').to.deep.equal({ phase: 'verifying', bytesDone: backup.sizeBytes, bytesTotal: backup.sizeBytes });
+        expect(mine.length, 'the outcome is the last word').to.equal(completedAt + 1);
+        const events = (await t.panel.request('GET', `/api/events?serverId=${fromA}&type=backup.created&limit=500`)).body.events;
+        expect(events.some((e: { data: { backupId: string } }) => e.data.backupId === backup.id)).to.equal(true);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('fails a backup with backup_target_full when the SFTP file system fills up, and leaves nothing half-written there', async function () {
+      // A 512 KiB tmpfs as part of the SFTP account: OpenSSH answers a plain "Failure" when it
+      // fills, so the panel asks the server how much room is left (statvfs@openssh.com).
+      const tiny = path.join(sshd.root, 'tiny');
+      mkdirSync(tiny, { recursive: true });
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'conductor-test-tiny', tiny], { stdio: 'pipe' });
+      } catch (err) {
+        // Mounting needs root (CAP_SYS_ADMIN); elsewhere this check cannot be made with a real file system.
+        console.warn(`skipped: cannot mount a tmpfs (${(err as Error).message.split('\n')[0]})`);
+        this.skip();
+      }
+      try {
+        const added = await t.panel.request('POST', '/api/backups/targets', { body: { name: 'Tiny', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(tiny, 'conductor'), auth: 'key', secret: sshd.privateKey } });
+        expect(added.status, JSON.stringify(added.body)).to.equal(201);
+        await writeFile(t, fromA, 'big.dat', randomBytes(1_500_000).toString('base64'));
+        const created = await ob.post(`/api/backups/servers/${fromA}/backups`, { name: 'Too big', targetId: added.body.target.id });
+        const failed = await finished(ob, fromA, created.body.backup.id);
+        expect(failed.status).to.equal('failed');
+        expect(failed.error).to.match(/^The SFTP target is full \(.+\); free space there or raise its quota, then try again$/);
+        const events = (await t.panel.request('GET', `/api/events?serverId=${fromA}&type=backup.failed&limit=500`)).body.events;
+        expect(events.at(-1).data).to.deep.include({ backupId: failed.id, code: 'backup_target_full', target: added.body.target.id });
+        expect(readdirSync(path.join(tiny, 'conductor', fromA)), 'the half-written upload is removed').to.deep.equal([]);
+        expect((await ob.post(`/api/backups/servers/${fromA}/backups/${failed.id}/restore`, {})).body.error.code).to.equal('backup_not_restorable');
+        expect((await t.panel.request('DELETE', `/api/backups/targets/${added.body.target.id}`)).status, 'only failed backups used it').to.equal(204);
+      } finally {
+        execFileSync('umount', [tiny]);
+      }
     });
   });
 }

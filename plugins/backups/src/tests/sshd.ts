@@ -12,6 +12,8 @@ export interface Sshd {
   privateKey: string;
   /** The folder backups go to (an absolute path on this machine). */
   root: string;
+  /** The host key's fingerprint as `ssh-keygen -lf` prints it (SHA256:…). */
+  hostKeyFingerprint: string;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startSshd(): Promise<Sshd> {
     username,
     privateKey: readFileSync(path.join(dir, 'user_key'), 'utf8'),
     root,
+    hostKeyFingerprint: execFileSync('ssh-keygen', ['-lf', path.join(dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1]!,
     async start() {
       child = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
