@@ -27,7 +27,8 @@ export interface ScheduleInput {
   time?: string;
   weekday?: number;
   cron?: string;
-  timezone: string;
+  /** Absent: the server owner's zone from their account, else UTC. */
+  timezone?: string;
   keep: number;
   targetId: string | null;
   ignore: string[];
@@ -70,7 +71,7 @@ function fromRow(r: ScheduleRow): Schedule {
   };
 }
 
-type Deps = Pick<Cradle, 'db' | 'activityLog'> & { backupClock: Clock; backupTargets: BackupTargets };
+type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'usersRepository'> & { backupClock: Clock; backupTargets: BackupTargets };
 
 /** Backup schedules of a server: daily, weekly or cron, at a time in the owner's zone. */
 export class BackupSchedules {
@@ -86,7 +87,8 @@ export class BackupSchedules {
     return fromRow(row);
   }
 
-  async create(serverId: string, input: ScheduleInput, principal: Principal): Promise<Schedule> {
+  async create(serverId: string, given: ScheduleInput, principal: Principal): Promise<Schedule> {
+    const input = await this.withZone(serverId, given);
     const cron = this.validate(input);
     await this.deps.backupTargets.assertExists(input.targetId);
     const id = randomUUID();
@@ -113,8 +115,9 @@ export class BackupSchedules {
   }
 
   /** A changed rule or zone moves the next run; it is computed from now, never from the past. */
-  async update(serverId: string, id: string, input: ScheduleInput, principal: Principal): Promise<Schedule> {
+  async update(serverId: string, id: string, given: ScheduleInput, principal: Principal): Promise<Schedule> {
     await this.get(serverId, id);
+    const input = await this.withZone(serverId, given);
     const cron = this.validate(input);
     await this.deps.backupTargets.assertExists(input.targetId);
     const now = this.deps.backupClock.now();
@@ -166,7 +169,15 @@ export class BackupSchedules {
     return Number(n) === 1;
   }
 
-  private validate(input: ScheduleInput): string {
+  /** "At 04:00" means 04:00 where the owner lives: their account's zone when the caller names none. */
+  private async withZone(serverId: string, input: ScheduleInput): Promise<ScheduleInput & { timezone: string }> {
+    if (input.timezone) return { ...input, timezone: input.timezone };
+    const owner = await this.deps.hooks.call('auth.serverOwner', serverId);
+    const user = owner ? await this.deps.usersRepository.byId(owner.ownerId) : undefined;
+    return { ...input, timezone: user?.timeZone ?? 'UTC' };
+  }
+
+  private validate(input: ScheduleInput & { timezone: string }): string {
     assertTimeZone(input.timezone);
     return toCron(input);
   }

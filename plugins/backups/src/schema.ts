@@ -61,7 +61,7 @@ export const scheduleBody = z.object({
   time: z.string().optional().describe('HH:MM, for daily and weekly'),
   weekday: z.number().int().min(0).max(6).optional().describe('0 = Sunday, for weekly'),
   cron: z.string().max(100).optional().describe('Five fields, for cron'),
-  timezone: z.string().min(1).max(64).describe('IANA zone the time is read in, e.g. Europe/Berlin'),
+  timezone: z.string().min(1).max(64).optional().describe("IANA zone the time is read in, e.g. Europe/Berlin; left out: the server owner's zone from their account, else UTC"),
   keep: z.number().int().min(1).max(100).default(7),
   targetId: targetId.nullable().default(null),
   ignore: ignoreList,

@@ -285,6 +285,16 @@ for (const database of DATABASES) {
       expect(caughtUp.nextRunAt).to.equal('2026-10-30T02:00:00.000Z');
       expect(caughtUp.lastRunAt).to.match(/^2026-10-29T09:00:/);
       expect((await ob.request('DELETE', `${base()}/schedules/${schedule.id}`)).status).to.equal(204);
+
+      // No zone named: the owner's account zone, else UTC.
+      t.clock.set('2026-07-01T12:00:00Z');
+      const utc = await ob.post(`${base()}/schedules`, { name: 'Unzoned', kind: 'daily', time: '03:00' });
+      expect(utc.body.schedule).to.deep.include({ timezone: 'UTC', nextRunAt: '2026-07-02T03:00:00.000Z' });
+      expect((await ob.request('PATCH', '/api/auth/me', { body: { timeZone: 'America/New_York' } })).status).to.equal(200);
+      const zoned = await ob.request('PUT', `${base()}/schedules/${utc.body.schedule.id}`, { body: { name: 'Zoned', kind: 'daily', time: '03:00' } });
+      expect(zoned.body.schedule, "03:00 EDT, the owner's zone").to.deep.include({ timezone: 'America/New_York', nextRunAt: '2026-07-02T07:00:00.000Z' });
+      expect((await ob.request('PATCH', '/api/auth/me', { body: { timeZone: null } })).status).to.equal(200);
+      expect((await ob.request('DELETE', `${base()}/schedules/${utc.body.schedule.id}`)).status).to.equal(204);
     });
 
     it('starts backups from the bulk action, before a delete, and before a marketplace install', async () => {
