@@ -3,7 +3,7 @@ import type { Principal } from '../../../kernel/auth.js';
 import type { Container } from '../../../kernel/container.js';
 import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
-import { holds, isGrantable } from '../permissions.js';
+import { holds, isGrantable, PERMISSION_KEYS } from '../permissions.js';
 
 const permissions = z
   .array(z.string().refine(isGrantable, { error: 'unknown permission key' }))
@@ -25,6 +25,25 @@ async function assertCanGrant(scope: Container, principal: Principal, serverId: 
 
 /** Subusers of a server: other accounts with some of its permission keys. */
 export function subuserRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get',
+    path: '/servers/:serverId/permissions',
+    summary: 'The permission keys you hold on this server (so a page can hide what you may not do)',
+    access: 'user',
+    params: serverParams,
+    response: { schema: z.object({ owner: z.boolean(), permissions: z.array(z.string()) }) },
+    errors: { 404: 'No such server, or you hold nothing on it' },
+    handler: async ({ params, scope, principal }) => {
+      const authz = scope.cradle.serverAuthorization;
+      if (await authz.isOwnerOrAdmin(params.serverId, principal!)) return { owner: true, permissions: PERMISSION_KEYS };
+      const own = await authz.permissionsOf(params.serverId, principal!.id);
+      // The same answer as every other route for a server this caller holds nothing on.
+      if (!own.length || !(await scope.cradle.hooks.call('auth.serverOwner', params.serverId))) throw notFound('No such server');
+      // Wildcards spelled out, so a page only asks whether a key is in the list.
+      const keys = new Set([...PERMISSION_KEYS.filter((k) => holds(own, k)), ...own.filter((k) => !k.endsWith('.*'))]);
+      return { owner: false, permissions: [...keys].sort() };
+    },
+  });
   router.route({
     method: 'get',
     path: '/servers/:serverId/subusers',
