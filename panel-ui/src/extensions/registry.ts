@@ -22,6 +22,8 @@ export interface ServerTabExtension {
   component: () => Promise<Component | { default: Component }>;
   /** Order among tabs; first-party tabs use 10, 20, ...; plugins go after 100 */
   order?: number;
+  /** A per-server permission key (e.g. `backup.read`): the tab is hidden from people without it */
+  permission?: string;
 }
 
 const pages: PageExtension[] = [];
