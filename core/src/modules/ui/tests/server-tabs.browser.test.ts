@@ -227,9 +227,19 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.locator('tr[data-file="plugins-backup.zip"]').getByRole('button', { name: 'Extract: plugins-backup.zip' }).click();
     await page.locator('tr[data-file="plugins"]').waitFor();
     expect(await contents('plugins/settings.yml')).to.contain('motd: edited');
-    // Extracting again would overwrite: the node refuses, and the page says so in words.
-    await page.locator('tr[data-file="plugins-backup.zip"]').getByRole('button', { name: 'Extract: plugins-backup.zip' }).click();
-    expect(await page.getByRole('alert').first().innerText()).to.equal('A file or folder with this name exists already.');
+    // Something that only looks like an archive: the node refuses it, and the page says so in words.
+    await page.getByRole('button', { name: 'New file' }).click();
+    await page.getByLabel('File name').fill('broken.zip');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator('tr[data-file="broken.zip"]').getByRole('button', { name: 'Extract: broken.zip' }).click();
+    expect(await page.getByRole('alert').first().innerText()).to.equal('The archive cannot be read.');
+    // A name that exists is caught before anything is sent.
+    await page.getByRole('button', { name: 'New folder' }).click();
+    await page.getByLabel('Folder name').fill('plugins');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    expect(await page.getByRole('alert').first().innerText()).to.equal('plugins exists already here.');
+    await page.getByRole('button', { name: 'Cancel' }).click();
     await pages.shoot(page, 'server-files-desktop-light');
   });
 
@@ -292,7 +302,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
   it('manages worlds: lists the active one, uploads a zip with progress, chooses and resets', async () => {
     // Stop first: a reset needs a stopped server.
     await page.goto(serverUrl('worlds'));
-    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    if ((await state()) !== 'offline') await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await until('offline', async () => (await state()) === 'offline', 60_000);
     const world = page.locator('tr[data-world="world"]');
     await world.getByText('Active').waitFor();
