@@ -159,7 +159,7 @@ export const de: Messages = {
     close: 'Schließen',
     discard: 'Schließen, ohne die Änderungen zu speichern?',
   },
-  upload: { processing: 'Gesendet; das Panel verarbeitet es…' },
+  upload: { processing: 'Gesendet; das Panel verarbeitet es…', cancel: 'Hochladen abbrechen' },
   playersLists: {
     whitelist: 'Whitelist',
     whitelistEmpty: 'Niemand steht auf der Whitelist.',

@@ -157,7 +157,7 @@ export const en = {
     close: 'Close',
     discard: 'Close without saving your changes?',
   },
-  upload: { processing: 'Sent; the panel is processing it…' },
+  upload: { processing: 'Sent; the panel is processing it…', cancel: 'Cancel upload' },
   playersLists: {
     whitelist: 'Whitelist',
     whitelistEmpty: 'Nobody is on the whitelist.',

@@ -168,8 +168,19 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     expect(seen).to.be.within(1, 99);
     await pages.shoot(page, 'server-files-upload-desktop-light');
     await page.locator('tr[data-file="upload-test.bin"]').waitFor({ timeout: 60_000 });
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await page.getByText('Uploaded upload-test.bin.').waitFor();
+    // A second one, cancelled on its way: nothing of it is left on the server.
+    const cancelled = path.join(work, 'cancelled.bin');
+    writeFileSync(cancelled, randomBytes(3 * 1024 * 1024));
+    await page.getByLabel('Upload files').setInputFiles(cancelled);
+    await until('the second upload part-way', async () => Number((await bar.getAttribute('value').catch(() => null)) ?? -1) > 0);
+    await page.getByRole('button', { name: 'Cancel upload' }).click();
+    expect(await page.getByRole('alert').first().innerText()).to.equal('The upload was cancelled.');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await until('no trace of the cancelled upload', async () => {
+      const names = ((await api.get(`/api/servers/${serverId}/files/list?path=`)).body.entries as Array<{ name: string }>).map((e) => e.name);
+      return !names.some((n) => n.includes('cancelled')) && names.includes('upload-test.bin');
+    });
     const downloaded = await fetch(`${t.panel.url}/api/servers/${serverId}/files/download?path=upload-test.bin`, { headers: { cookie: [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     expect(Buffer.from(await downloaded.arrayBuffer()).equals(bytes), 'the uploaded bytes arrive unchanged').to.equal(true);
     // The download link points at the same route.
