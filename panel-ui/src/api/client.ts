@@ -25,34 +25,88 @@ export function setUnauthenticatedHandler(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+function headersFor(method: string, contentType?: string): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (contentType) headers['content-type'] = contentType;
   if (method !== 'GET' && method !== 'HEAD') {
     const token = csrfToken();
     if (token) headers['x-csrf-token'] = token;
   }
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-  } catch {
-    throw new ApiError(0, 'network_error', 'The panel cannot be reached');
-  }
-  const text = await res.text();
+  return headers;
+}
+
+/** The JSON body of an answer (undefined when it has none), or the ApiError a failed one means. */
+function parseAnswer(status: number, statusText: string, contentType: string, text: string): unknown {
   let parsed: unknown = undefined;
-  if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+  if (text && contentType.includes('json')) {
     try {
       parsed = JSON.parse(text);
     } catch {
       parsed = undefined;
     }
   }
-  if (!res.ok) {
+  if (status < 200 || status >= 300) {
     const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    if (res.status === 401 && error?.code === 'unauthenticated') onUnauthenticated?.();
-    throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText, error?.details);
+    if (status === 401 && error?.code === 'unauthenticated') onUnauthenticated?.();
+    throw new ApiError(status, error?.code ?? `http_${status}`, error?.message ?? statusText, error?.details);
   }
-  return parsed as T;
+  return parsed;
+}
+
+async function request(method: string, path: string, body: BodyInit | undefined, contentType?: string): Promise<{ res: Response; text: string }> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers: headersFor(method, contentType), body, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The panel cannot be reached');
+  }
+  return { res, text: await res.text() };
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const { res, text } = await request(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
+  return parseAnswer(res.status, res.statusText, res.headers.get('content-type') ?? '', text) as T;
+}
+
+/** A file's text as the API sends it raw (file contents), with errors as for api(). */
+export async function getText(path: string): Promise<string> {
+  const { res, text } = await request('GET', path, undefined);
+  parseAnswer(res.status, res.statusText, res.headers.get('content-type') ?? '', text);
+  return text;
+}
+
+/** Sends a raw body (a file's new text), answering JSON like api(). */
+export async function putRaw<T>(path: string, body: string): Promise<T> {
+  const { res, text } = await request('PUT', path, body, 'application/octet-stream');
+  return parseAnswer(res.status, res.statusText, res.headers.get('content-type') ?? '', text) as T;
+}
+
+/**
+ * Uploads a file as the raw body, reporting progress (0..1) as it is sent: fetch cannot report
+ * upload progress, XMLHttpRequest can. Errors become ApiError as for api().
+ */
+export function upload<T>(path: string, file: Blob, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    for (const [name, value] of Object.entries(headersFor('POST', 'application/octet-stream'))) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      try {
+        onProgress(1);
+        resolve(parseAnswer(xhr.status, xhr.statusText, xhr.getResponseHeader('content-type') ?? '', xhr.responseText) as T);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network_error', 'The panel cannot be reached'));
+    xhr.onabort = () => reject(new ApiError(0, 'upload_cancelled', 'The upload was cancelled'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);

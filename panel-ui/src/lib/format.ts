@@ -28,3 +28,17 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '–';
   return i18n.global.d(new Date(iso), { key: 'short', timeZone: displayTimeZone() });
 }
+
+/** A file size in the person's locale: bytes, then KB, MB, GB (1024-based, as file managers show). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '–';
+  const { n } = i18n.global;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${n(value, 'decimal')} ${units[unit]}`;
+}

@@ -43,9 +43,12 @@ export class ServerManager {
     await this.ensureNetwork();
     for (const spec of this.deps.specs.all()) this.runtimes.set(spec.id, this.newRuntime(spec));
     const containers = await this.deps.docker.listContainers({ all: true, filters: { label: [LABEL_SERVER] } });
+    const volumes = path.resolve(this.deps.config.AGENT_DATA_DIR, 'volumes') + path.sep;
     for (const info of containers) {
       const id = info.Labels[LABEL_SERVER]!;
       const runtime = this.runtimes.get(id);
+      // Files outside this agent's data folder: another agent's server on the same Docker engine.
+      if (!runtime && !(info.Mounts ?? []).some((m) => (m.Source ?? '').startsWith(volumes))) continue;
       if (info.Labels[LABEL_ROLE] === 'install' || !runtime) {
         // An install cut short by the restart, or a server this node no longer knows: not ours to keep.
         await this.deps.docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);

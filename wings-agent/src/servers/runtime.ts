@@ -401,7 +401,8 @@ export class ServerRuntime {
       ...sample,
       diskBytes: this.diskBytes,
       uptimeSeconds: this.startedAt && this.state !== 'offline' ? Math.floor((Date.now() - this.startedAt.getTime()) / 1000) : 0,
-      players: this.ping ? { ...this.ping } : null,
+      // Servers that hide the names in their status (sample empty) get the ones the console reported, confirmed by a ping.
+      players: this.ping ? { ...this.ping, sample: this.ping.sample.length ? this.ping.sample : [...this.players] } : null,
       tps: this.tps,
     };
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { io as connect } from 'socket.io-client';
 import { AGENT_SOCKET } from '@conductor/core/protocol';
-import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, testImage, testServerSpec } from '@conductor/test';
+import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, startAgent, testImage, testServerSpec } from '@conductor/test';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,6 +94,34 @@ describe('node agent restart safety', function () {
       await new Promise((r) => first.child.once('exit', r));
       await docker.getNetwork(network).remove().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves another agent's containers on a shared Docker engine alone when it starts", async () => {
+    await testImage();
+    const first = await startAgent();
+    const { spec } = await testServerSpec('neighbour');
+    try {
+      expect((await first.request('POST', '/api/servers', { body: spec })).status).to.equal(201);
+      await first.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+      await until('running', async () => (await first.request('GET', `/api/servers/${spec.id}`)).body.status.state === 'running');
+      const before = await docker.getContainer(`conductor-${spec.id}`).inspect();
+      // A second agent (another node, or another test run) starts on the same engine.
+      const second = await startAgent();
+      try {
+        const after = await docker.getContainer(`conductor-${spec.id}`).inspect();
+        expect(after.Id).to.equal(before.Id);
+        expect(after.State.Running, "the first agent's server keeps running").to.equal(true);
+        expect((await second.request('GET', '/api/servers')).body.servers ?? []).to.deep.equal([]);
+      } finally {
+        await second.close();
+        await docker.getNetwork(second.network).remove().catch(() => undefined);
+      }
+      expect((await first.request('GET', `/api/servers/${spec.id}`)).body.status.state).to.equal('running');
+    } finally {
+      await first.request('DELETE', `/api/servers/${spec.id}`).catch(() => undefined);
+      await first.close();
+      await docker.getNetwork(first.network).remove().catch(() => undefined);
     }
   });
 

@@ -134,6 +134,12 @@ describe('node agent with a real Docker engine', function () {
         return s?.players?.online === 1 ? s : undefined;
       });
       expect(stats.players).to.deep.include({ online: 1, motd: 'Conductor players' });
+      // The test image's status lists no names: the agent fills in the player it confirmed.
+      const named = await until('the name in the stats', async () => {
+        const s = (await agent.request('GET', `/api/servers/${spec.id}/stats`)).body.stats;
+        return s?.players?.sample?.length ? s : undefined;
+      });
+      expect(named.players.sample).to.deep.equal(['ConductorBot']);
       expect(stats.memoryBytes).to.be.greaterThan(10 * 1024 * 1024);
       expect(stats.memoryLimitBytes).to.equal(384 * 1024 * 1024);
       expect(stats.uptimeSeconds).to.be.at.least(0);

@@ -30,6 +30,8 @@ const FIELDS = {
 
 type FieldKey = keyof typeof FIELDS;
 const patch = z.object(Object.fromEntries(Object.entries(FIELDS).map(([k, v]) => [k, v.optional()])) as { [K in FieldKey]: z.ZodOptional<(typeof FIELDS)[K]> }).strict();
+/** The typed fields as JSON Schema (what PATCH takes), so a form can be built from the answer. */
+const FIELD_SCHEMA = z.toJSONSchema(patch, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
 
 function typed(props: ServerProperties): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
@@ -50,7 +52,11 @@ async function readProperties(scope: Parameters<Parameters<RouteRegistrar['route
 
 /** server.properties with typed fields, and the MOTD on its own: edited through the node's file API, comments kept. */
 export function propertiesRoutes(router: RouteRegistrar): void {
-  const view = z.object({ typed: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), all: z.record(z.string(), z.string()) });
+  const view = z.object({
+    typed: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    all: z.record(z.string(), z.string()),
+    schema: z.record(z.string(), z.unknown()).describe('JSON Schema of the typed fields (the PATCH body)'),
+  });
   router.route({
     method: 'get',
     path: '/:serverId/properties',
@@ -62,7 +68,7 @@ export function propertiesRoutes(router: RouteRegistrar): void {
     response: { schema: view },
     handler: async ({ params: p, scope }) => {
       const { props } = await readProperties(scope, p.serverId);
-      return { typed: typed(props), all: props.toObject() };
+      return { typed: typed(props), all: props.toObject(), schema: FIELD_SCHEMA };
     },
   });
   router.route({
@@ -79,7 +85,7 @@ export function propertiesRoutes(router: RouteRegistrar): void {
       const { files, props } = await readProperties(scope, p.serverId);
       for (const [key, value] of Object.entries(body)) if (value !== undefined) props.set(key, value as string | number | boolean);
       await files.write('server.properties', props.toString());
-      return { typed: typed(props), all: props.toObject() };
+      return { typed: typed(props), all: props.toObject(), schema: FIELD_SCHEMA };
     },
   });
 }

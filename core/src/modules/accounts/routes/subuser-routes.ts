@@ -46,8 +46,11 @@ export function subuserRoutes(router: RouteRegistrar): void {
       const authz = scope.cradle.serverAuthorization;
       if (await authz.isOwnerOrAdmin(params.serverId, principal!)) return { owner: true, permissions: PERMISSION_KEYS };
       const own = await authz.permissionsOf(params.serverId, principal!.id);
-      if (!own.length) throw notFound('No such server');
-      return { owner: false, permissions: own };
+      // The same answer as every other route for a server this caller holds nothing on.
+      if (!own.length || !(await scope.cradle.hooks.call('auth.serverOwner', params.serverId))) throw notFound('No such server');
+      // Wildcards spelled out, so a page only asks whether a key is in the list.
+      const keys = new Set([...PERMISSION_KEYS.filter((k) => holds(own, k)), ...own.filter((k) => !k.endsWith('.*'))]);
+      return { owner: false, permissions: [...keys].sort() };
     },
   });
   router.route({

@@ -103,6 +103,21 @@ for (const database of DATABASES) {
       expect(adminId).to.be.a('string');
     });
 
+    it('tells each caller the keys it holds on a server, wildcards spelled out, and strangers nothing', async () => {
+      const mine = await owner.get('/api/auth/servers/srv-1/permissions');
+      expect(mine.body.owner).to.equal(true);
+      expect(mine.body.permissions).to.include.members(['control.start', 'file.update', 'players.manage']);
+      expect((await admin.get('/api/auth/servers/srv-1/permissions')).body.owner).to.equal(true);
+      expect((await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, { body: { permissions: ['control.console', 'file.*'] } })).status).to.equal(204);
+      const theirs = (await helper.get('/api/auth/servers/srv-1/permissions')).body;
+      expect(theirs).to.deep.equal({ owner: false, permissions: ['control.console', 'file.archive', 'file.create', 'file.delete', 'file.read', 'file.read-content', 'file.sftp', 'file.update'] });
+      for (const [who, id] of [[stranger, 'srv-1'], [admin, 'srv-404'], [owner, 'srv-404']] as const) {
+        const res = await who.get(`/api/auth/servers/${id}/permissions`);
+        expect(res.status, id).to.equal(404);
+        expect(res.body).to.deep.equal({ error: { code: 'not_found', message: 'No such server' } });
+      }
+    });
+
     it('refuses an unknown permission key in a grant', async () => {
       const res = await owner.post('/api/auth/servers/srv-1/subusers', { email: 'admin@example.com', permissions: ['control.everything'] });
       expect(res.status).to.equal(400);

@@ -4,21 +4,9 @@ import mineflayer from 'mineflayer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildPanelUi, launchChromium, screenshotPath, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import { PASSWORD, startAccountsPanel, totpCode, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { DESKTOP, PHONE, sleep, until } from './browser-helpers.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-const DESKTOP = { width: 1280, height: 860 };
 const EGG = fileURLToPath(new URL('../../templates/tests/eggs/egg-paper.json', import.meta.url));
-const PHONE = { width: 390, height: 844 };
 
 /** What xterm shows: its rows, as text. */
 const consoleText = (page: Page) => page.locator('[data-testid="console"] .xterm-rows').innerText();
@@ -145,10 +133,10 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
       await shoot(page, 'server-console-desktop-light');
       await page.getByRole('link', { name: 'Players' }).click();
       await page.getByText('Players online: 1 /').first().waitFor();
-      await page.getByText('Whitelist, operators and bans are not available yet', { exact: false }).waitFor();
+      await page.getByRole('heading', { name: 'Whitelist' }).waitFor();
 
       await page.getByRole('link', { name: 'Charts' }).click();
-      await page.getByText('Longer ranges are not available yet', { exact: false }).waitFor();
+      expect(await page.getByLabel('Range').inputValue()).to.equal('live');
       await until('a CPU line', async () => (await page.locator('svg path.line').count()) > 0, 30_000);
       await shoot(page, 'server-charts-desktop-light');
     } finally {

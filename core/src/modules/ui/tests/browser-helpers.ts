@@ -1,0 +1,59 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { screenshotPath } from '@conductor/test';
+import { PASSWORD } from '../../accounts/tests/fixtures.js';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until fn answers something truthy, or fails naming what it waited for. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export const DESKTOP = { width: 1280, height: 860 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Pages in their own browser contexts (one person each), signed in through the sign-in form, with
+ * script errors collected so a test can assert there were none.
+ */
+export class BrowserPages {
+  readonly pageErrors: string[] = [];
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly baseUrl: string,
+  ) {}
+
+  async newPage(viewport = DESKTOP, colorScheme: 'light' | 'dark' = 'light', locale = 'en-US'): Promise<Page> {
+    const context = await this.browser.newContext({ viewport, colorScheme, locale });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => this.pageErrors.push(err.message));
+    return page;
+  }
+
+  async signIn(page: Page, email: string): Promise<void> {
+    await page.goto(`${this.baseUrl}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/servers$/);
+  }
+
+  /** A full-page screenshot in artifacts/screenshots, after layout settled. */
+  async shoot(page: Page, name: string): Promise<void> {
+    await sleep(300);
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.contexts) await c.close().catch(() => undefined);
+  }
+}
