@@ -6,3 +6,4 @@ export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, isAp
 export { createLogger, bufferedStdout, type Logger } from './kernel/logger.js';
 export { ConfigError, describeConfigIssue } from './kernel/config.js';
 export { bearerToken, secretsEqual } from './kernel/auth.js';
+export { logKoaErrors } from './kernel/http/koa-errors.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import Koa from 'koa';
 import { Server as SocketServer } from 'socket.io';
-import { bearerToken, conflict, unauthorized, type Logger } from '@conductor/core/shared';
+import { bearerToken, conflict, logKoaErrors, unauthorized, type Logger } from '@conductor/core/shared';
 import { backupRouter } from './backups/routes.js';
 import { BackupStore } from './backups/store.js';
 import { enforceQuota } from './files/quota.js';
@@ -42,6 +42,7 @@ export class Agent {
     readonly logger: Logger,
   ) {
     const dataDir = path.resolve(config.AGENT_DATA_DIR);
+    logKoaErrors(this.app, logger);
     this.docker = new Docker({ socketPath: config.DOCKER_SOCKET });
     this.journal = new EventJournal(dataDir);
     this.tokens = new TokenStore(dataDir, config.AGENT_TOKEN);

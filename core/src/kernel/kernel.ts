@@ -28,6 +28,7 @@ import { discoverPlugins } from './plugin-loader.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { Scheduler } from './scheduler.js';
 import { createSocketServer, guardNamespace } from './sockets.js';
+import { logKoaErrors } from './http/koa-errors.js';
 
 export const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CORE_MIGRATIONS = new URL('../../../migrations/', import.meta.url);
@@ -86,6 +87,7 @@ export class Kernel {
     this.config = options.config;
     this.logger = options.logger ?? createLogger(options.config);
     this.app.proxy = this.config.TRUST_PROXY;
+    logKoaErrors(this.app, this.logger.child({ component: 'http' }));
     this.db = createDatabase(this.config, this.logger.child({ component: 'database' }));
     this.events = new EventLog(this.db);
     this.dispatcher = new EventDispatcher(this.db, this.events, this.logger.child({ component: 'events' }), this.config.EVENTS_POLL_MS);
