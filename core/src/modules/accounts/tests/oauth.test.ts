@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { OAuth2Server } from 'oauth2-mock-server';
 import { DATABASES } from '@conductor/test';
 import { sha256 } from '../crypto/tokens.js';
 import type { Browser } from './browser.js';
 import { startAccountsPanel, totpCode, type AccountsPanel } from './fixtures.js';
+import { startOAuthProvider, type TestOAuthProvider } from './oauth-provider.js';
 
 /** Follows start → provider's authorize → back to the callback, as a browser would. */
 async function signInWith(t: AccountsPanel, b: Browser, provider: string, tamper?: (callback: URL) => void) {
@@ -20,18 +20,12 @@ async function signInWith(t: AccountsPanel, b: Browser, provider: string, tamper
 
 for (const database of DATABASES) {
   describe(`accounts: OAuth sign-in (${database})`, () => {
-    let provider: OAuth2Server;
+    let provider: TestOAuthProvider;
     let t: AccountsPanel;
-    let profile: Record<string, unknown>;
 
     before(async () => {
-      provider = new OAuth2Server();
-      await provider.issuer.keys.generate('RS256');
-      await provider.start(0, '127.0.0.1');
-      provider.service.on('beforeUserinfo', (response) => {
-        response.body = profile;
-      });
-      const at = (name: string) => ({ clientId: `${name}-client`, clientSecret: `${name}-secret`, authorizeUrl: `${provider.issuer.url}/authorize`, tokenUrl: `${provider.issuer.url}/token`, userinfoUrl: `${provider.issuer.url}/userinfo` });
+      provider = await startOAuthProvider();
+      const at = provider.settings;
       t = await startAccountsPanel(database, { auth: { oauth: { google: at('google'), discord: at('discord'), github: { ...at('github'), emailsUrl: undefined } } } });
     });
     after(async () => {
@@ -43,7 +37,7 @@ for (const database of DATABASES) {
       expect((await t.browser().get('/api/auth/oauth/providers')).body.providers).to.have.members(['google', 'discord', 'github']);
       const start = await t.browser().get('/api/auth/oauth/google/start');
       const url = new URL(start.headers.get('location')!);
-      expect(url.origin + url.pathname).to.equal(`${provider.issuer.url}/authorize`);
+      expect(url.origin + url.pathname).to.equal(`${provider.url}/authorize`);
       expect(url.searchParams.get('client_id')).to.equal('google-client');
       expect(url.searchParams.get('redirect_uri')).to.equal('http://panel.test/api/auth/oauth/google/callback');
       expect(url.searchParams.get('code_challenge_method')).to.equal('S256');
@@ -54,7 +48,7 @@ for (const database of DATABASES) {
     });
 
     it('creates an account for a new verified email and signs it in', async () => {
-      profile = { sub: 'google-1', email: 'Fresh@Example.com', email_verified: true };
+      provider.profile = { sub: 'google-1', email: 'Fresh@Example.com', email_verified: true };
       const b = t.browser();
       const { res } = await signInWith(t, b, 'google');
       expect(res.status).to.equal(302);
@@ -65,13 +59,13 @@ for (const database of DATABASES) {
       expect(t.mailbox.to('fresh@example.com', /Confirm your email/)).to.have.length(0);
       // The same identity signs in to the same account next time.
       const again = t.browser();
-      profile = { sub: 'google-1', email: 'changed@example.com', email_verified: true };
+      provider.profile = { sub: 'google-1', email: 'changed@example.com', email_verified: true };
       await signInWith(t, again, 'google');
       expect((await again.get('/api/auth/me')).body.user.id).to.equal(me.body.user.id);
     });
 
     it('creates an account for a new unverified email and asks it to confirm the address', async () => {
-      profile = { id: 'discord-new', email: 'unverified@example.com', verified: false };
+      provider.profile = { id: 'discord-new', email: 'unverified@example.com', verified: false };
       const b = t.browser();
       expect((await signInWith(t, b, 'discord')).res.status).to.equal(302);
       expect((await b.get('/api/auth/me')).body.user.emailVerified).to.equal(false);
@@ -81,12 +75,12 @@ for (const database of DATABASES) {
 
     it('links to an existing account only through a verified email', async () => {
       const user = await t.createUser('linkme@example.com');
-      profile = { id: 'discord-7', email: 'LinkMe@example.com', verified: false };
+      provider.profile = { id: 'discord-7', email: 'LinkMe@example.com', verified: false };
       const refused = await signInWith(t, t.browser(), 'discord');
       expect(refused.res.status).to.equal(409);
       expect(refused.res.body.error.code).to.equal('email_not_verified');
       expect(await t.panel.kernel.db('oauth_identities').where({ provider: 'discord', subject: 'discord-7' }).first()).to.equal(undefined);
-      profile = { id: 'discord-7', email: 'LinkMe@example.com', verified: true };
+      provider.profile = { id: 'discord-7', email: 'LinkMe@example.com', verified: true };
       const b = t.browser();
       expect((await signInWith(t, b, 'discord')).res.status).to.equal(302);
       expect((await b.get('/api/auth/me')).body.user.id).to.equal(user.id);
@@ -95,7 +89,7 @@ for (const database of DATABASES) {
     });
 
     it('refuses a callback with a wrong state, a replayed state, or from another browser, and leaves nothing behind', async () => {
-      profile = { sub: 'google-evil', email: 'evil@example.com', email_verified: true };
+      provider.profile = { sub: 'google-evil', email: 'evil@example.com', email_verified: true };
       const users = async () => Number((await t.panel.kernel.db('users').count({ n: '*' }).first())!.n);
       const before = await users();
       const wrong = await signInWith(t, t.browser(), 'google', (cb) => cb.searchParams.set('state', 'x'.repeat(43)));
@@ -120,7 +114,7 @@ for (const database of DATABASES) {
     });
 
     it('passes the PKCE check only with the verifier that made the challenge', async () => {
-      profile = { sub: 'google-pkce', email: 'pkce@example.com', email_verified: true };
+      provider.profile = { sub: 'google-pkce', email: 'pkce@example.com', email_verified: true };
       const b = t.browser();
       const start = await b.get('/api/auth/oauth/google/start');
       const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
@@ -140,7 +134,7 @@ for (const database of DATABASES) {
       const setupBrowser = await t.signIn('otp-oauth@example.com');
       const secret = (await setupBrowser.post('/api/auth/2fa/setup')).body.secret as string;
       expect((await setupBrowser.post('/api/auth/2fa/confirm', { code: await totpCode(secret) })).status).to.equal(200);
-      profile = { sub: 'google-otp', email: 'otp-oauth@example.com', email_verified: true };
+      provider.profile = { sub: 'google-otp', email: 'otp-oauth@example.com', email_verified: true };
       const b = t.browser();
       const { res } = await signInWith(t, b, 'google');
       expect(res.status).to.equal(302);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { OAuth2Server } from 'oauth2-mock-server';
 import { BrowserPages, buildPanelUi, freePort, launchChromium } from '@conductor/test';
 import { startAccountsPanel, totpCode, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { startOAuthProvider, type TestOAuthProvider } from '../../accounts/tests/oauth-provider.js';
 
 /**
  * The OAuth buttons on the sign-in page, clicked in Chromium: the browser really travels to the
@@ -10,20 +10,14 @@ import { startAccountsPanel, totpCode, type AccountsPanel } from '../../accounts
  */
 describe('OAuth sign-in in a real browser (Chromium)', function () {
   this.timeout(120_000);
-  let provider: OAuth2Server;
+  let provider: TestOAuthProvider;
   let t: AccountsPanel;
   let pages: BrowserPages;
-  let profile: Record<string, unknown> = {};
 
   before(async () => {
     buildPanelUi();
-    provider = new OAuth2Server();
-    await provider.issuer.keys.generate('RS256');
-    await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeUserinfo', (response) => {
-      response.body = profile;
-    });
-    const at = (name: string) => ({ clientId: `${name}-client`, clientSecret: `${name}-secret`, authorizeUrl: `${provider.issuer.url}/authorize`, tokenUrl: `${provider.issuer.url}/token`, userinfoUrl: `${provider.issuer.url}/userinfo` });
+    provider = await startOAuthProvider();
+    const at = provider.settings;
     const port = await freePort();
     t = await startAccountsPanel('sqlite', { config: { PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}` }, auth: { oauth: { google: at('google'), discord: at('discord') } } });
     pages = new BrowserPages(await launchChromium(), () => t.panel.url);
@@ -35,7 +29,7 @@ describe('OAuth sign-in in a real browser (Chromium)', function () {
   });
 
   it('shows a button per configured provider; one click makes the account and lands on the server list', async () => {
-    profile = { sub: 'google-browser-1', email: 'oauth-browser@example.org', email_verified: true };
+    provider.profile = { sub: 'google-browser-1', email: 'oauth-browser@example.org', email_verified: true };
     const page = await pages.newPage();
     await page.goto(`${t.panel.url}/login`);
     // The page asks the panel which providers it has, so the buttons come a moment later.
@@ -53,7 +47,7 @@ describe('OAuth sign-in in a real browser (Chromium)', function () {
     const api = await t.signIn(user.email);
     const secret = (await api.post('/api/auth/2fa/setup')).body.secret as string;
     expect((await api.post('/api/auth/2fa/confirm', { code: await totpCode(secret) })).status).to.equal(200);
-    profile = { sub: 'google-browser-2fa', email: user.email, email_verified: true };
+    provider.profile = { sub: 'google-browser-2fa', email: user.email, email_verified: true };
 
     const page = await pages.newPage();
     await page.goto(`${t.panel.url}/login`);
