@@ -183,6 +183,19 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await adminPage.getByRole('button', { name: 'Save limit' }).click();
     await adminPage.getByText('1 of 10 backups kept').waitFor();
 
+    // A subuser who may only look: the list, without the buttons their keys do not cover.
+    const viewer = await t.createUser('ui-viewer@example.org');
+    const ownerApi = await t.signIn(owner.email);
+    expect((await ownerApi.post(`/api/auth/servers/${serverId}/subusers`, { email: viewer.email, permissions: ['backup.read', 'backup.download'] })).status).to.equal(201);
+    const viewerPage = await newPage();
+    await signIn(viewerPage, viewer.email);
+    await viewerPage.goto(`${t.panel.url}/servers/${serverId}/backups`);
+    await row(viewerPage, 'Before the raid').getByRole('link', { name: 'Download' }).waitFor();
+    for (const name of ['Restore', 'Lock', 'Unlock', 'Delete', 'Start backup']) {
+      expect(await viewerPage.getByRole('button', { name, exact: true }).count(), `no ${name} button`).to.equal(0);
+    }
+    expect(await viewerPage.getByText('Schedules', { exact: true }).count(), 'no schedules without schedule.read').to.equal(0);
+
     // German: the plugin brings its messages along.
     await page.getByLabel('Language').selectOption('de');
     await page.getByRole('button', { name: 'Backup starten' }).waitFor();
