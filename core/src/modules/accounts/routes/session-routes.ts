@@ -50,7 +50,15 @@ export function sessionRoutes(router: RouteRegistrar): void {
     path: '/me',
     summary: 'The signed-in user',
     access: 'user',
-    response: { schema: z.object({ user: publicUser, via: z.enum(['session', 'api_key']), twoFactorSetupRequired: z.boolean(), csrfToken: z.string().nullable() }) },
+    response: {
+      schema: z.object({
+        user: publicUser,
+        via: z.enum(['session', 'api_key']),
+        twoFactorSetupRequired: z.boolean(),
+        csrfToken: z.string().nullable(),
+        hasPassword: z.boolean().describe('False for an account that signs in only through OAuth (deleting it needs no password)'),
+      }),
+    },
     handler: async ({ ctx, scope, principal }) => {
       const user = await accountOf(scope, principal);
       const token = ctx.cookies.get(SESSION_COOKIE);
@@ -60,6 +68,7 @@ export function sessionRoutes(router: RouteRegistrar): void {
         via: viaSession ? ('session' as const) : ('api_key' as const),
         twoFactorSetupRequired: Boolean(principal!.attributes?.mustEnrolTwoFactor),
         csrfToken: viaSession && token ? scope.cradle.sessionService.csrfTokenFor(token) : null,
+        hasPassword: Boolean(user.passwordHash),
       };
     },
   });

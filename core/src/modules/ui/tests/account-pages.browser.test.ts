@@ -168,6 +168,38 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     expect(await page.getByLabel('Time zone').inputValue()).to.equal('Asia/Tokyo');
   });
 
+  it('deletes the own account from the account page: a wrong password is refused with a sentence, the right one deletes it and signs the browser out', async () => {
+    const user = await t.createUser('leaving@example.org');
+    const listed = async () => (await t.panel.request('GET', '/api/admin/users')).body.users.some((u: { email: string }) => u.email === user.email);
+    const page = await pages.newPage();
+    await pages.signIn(page, user.email, PASSWORD);
+    await page.goto(url('/account'));
+    const card = page.getByRole('region', { name: 'Delete my account' });
+    await card.getByRole('button', { name: 'Delete my account…' }).click();
+    await card.getByLabel('Your password').fill('not the password at all');
+    let confirmed = '';
+    page.on('dialog', (d) => {
+      confirmed = d.message();
+      void d.accept();
+    });
+    await card.getByRole('button', { name: 'Delete my account for good' }).click();
+    expect(await card.getByRole('alert').innerText()).to.equal('The password is wrong. Your account was not deleted.');
+    expect(confirmed).to.equal(`Really delete the account ${user.email}? This cannot be undone.`);
+    expect(await card.getByLabel('Your password').getAttribute('aria-invalid')).to.equal('true');
+    expect(await listed(), 'a wrong password deletes nothing').to.equal(true);
+    await pages.shoot(page, 'account-delete-desktop-light');
+
+    await card.getByLabel('Your password').fill(PASSWORD);
+    await card.getByRole('button', { name: 'Delete my account for good' }).click();
+    await page.waitForURL(/\/login\?deleted=1$/);
+    await page.getByText('Your account was deleted.').waitFor();
+    expect(await listed(), 'the account is gone').to.equal(false);
+    expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status), 'the browser is signed out').to.equal(401);
+    await page.goto(url('/account'));
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByTestId('sign-out').count()).to.equal(0);
+  });
+
   it('lists the sessions on the account page; ending one signs that browser out, and "end all other sessions" the rest', async () => {
     const user = await t.createUser('many-browsers@example.org');
     const [a, b, c] = [await pages.newPage(), await pages.newPage(), await pages.newPage()];
