@@ -254,6 +254,55 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await pages.shoot(page, 'server-files-desktop-light');
   });
 
+  it('searches files by name, changes a file’s permissions, and refuses to pull from an internal address with a sentence', async () => {
+    await page.goto(serverUrl('files'));
+    await page.locator('tr[data-file="upload-test.bin"]').waitFor();
+    const list = async () => ((await api.get(`/api/servers/${serverId}/files/list?path=`)).body.entries as Array<{ name: string; mode: string }>);
+
+    // Search from the root finds the file inside plugins/ (left by the previous case).
+    await page.getByLabel('Find files by name').fill('SETTINGS');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const match = page.getByTestId('search-results').locator('li[data-match="plugins/settings.yml"]');
+    await match.waitFor();
+    expect(await match.innerText()).to.contain('in plugins');
+    await page.getByLabel('Find files by name').fill('no-such-name');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('No file or folder here has “no-such-name” in its name.').waitFor();
+    await page.getByLabel('Find files by name').fill('settings');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await match.getByRole('button', { name: 'plugins/settings.yml' }).click();
+    await page.getByRole('textbox', { name: 'Contents of plugins/settings.yml' }).waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('breadcrumbs').getByRole('link', { name: 'Server folder' }).click();
+
+    // Permissions: a bad mode is caught with a sentence, a good one reaches the file.
+    const row = page.locator('tr[data-file="upload-test.bin"]');
+    await row.getByRole('button', { name: 'Permissions: upload-test.bin' }).click();
+    const mode = page.getByLabel('Permissions of upload-test.bin');
+    expect(await mode.inputValue()).to.match(/^[0-7]{3}$/);
+    await mode.fill('999');
+    await page.getByRole('button', { name: 'Permissions', exact: true }).click();
+    expect(await page.getByRole('alert').first().innerText()).to.equal('Enter the permissions as three octal digits, such as 644 or 755.');
+    await mode.fill('640');
+    await page.getByRole('button', { name: 'Permissions', exact: true }).click();
+    await page.getByText('The permissions of upload-test.bin are now 0640.').waitFor();
+    expect(await row.getByTestId('mode').innerText()).to.equal('0640');
+    expect((await list()).find((e) => e.name === 'upload-test.bin')?.mode).to.equal('0640');
+
+    // Pull from a URL: the node refuses loopback, and the page says so in words; nothing is written.
+    await page.getByRole('button', { name: 'Download from a URL' }).click();
+    await page.getByLabel('URL').fill(`http://127.0.0.1:${new URL(t.panel.url).port}/healthz/secret.txt`);
+    await page.getByLabel('URL').blur();
+    expect(await page.getByLabel('Save as').inputValue(), 'the name comes from the URL').to.equal('secret.txt');
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
+    expect(await page.getByRole('alert').first().innerText()).to.equal(
+      'That address cannot be downloaded from: only public http and https addresses are allowed, not this machine or the local network.',
+    );
+    await pages.shoot(page, 'server-files-pull-refused-desktop-light');
+    expect((await list()).map((e) => e.name)).to.not.include('secret.txt');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('shows a joined bot in the players tab and the MOTD and player limit in the game’s status', async () => {
     await page.goto(serverUrl());
     await page.getByRole('button', { name: 'Start', exact: true }).click();
