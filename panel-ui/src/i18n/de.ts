@@ -252,6 +252,8 @@ export const de: Messages = {
     title: 'Nachricht des Tages',
     label: 'MOTD',
     hint: 'Steht in der Serverliste unter dem Namen des Servers. Die Knöpfe fügen §-Codes für Farben und Formate ein.',
+    secondLine: 'MOTD, zweite Zeile',
+    secondLineHint: 'Optional: Das Spiel zeigt die MOTD in höchstens zwei Zeilen.',
     colours: 'Farben',
     formats: 'Formate',
     insert: '{what} einfügen',

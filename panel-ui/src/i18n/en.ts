@@ -250,6 +250,8 @@ export const en = {
     title: 'Message of the day',
     label: 'MOTD',
     hint: 'Shown under the server’s name in the server list. The buttons insert § codes for colours and formats.',
+    secondLine: 'MOTD, second line',
+    secondLineHint: 'Optional: the game shows the MOTD in at most two lines.',
     colours: 'Colours',
     formats: 'Formats',
     insert: 'Insert {what}',

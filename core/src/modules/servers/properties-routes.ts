@@ -7,7 +7,8 @@ const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/
 
 /** The server.properties keys the panel edits with types; others are shown and kept as they are. */
 const FIELDS = {
-  motd: z.string().max(256).regex(/^[^\r\n]*$/, { error: 'must be one line' }),
+  // Two lines at most, as the game shows them: the second after a \n (written as the escape `\n` in the file).
+  motd: z.string().max(256).regex(/^[^\r\n]*(\n[^\r\n]*)?$/, { error: 'at most two lines, separated by one line break (\\n)' }),
   'max-players': z.number().int().min(0).max(100_000),
   gamemode: z.enum(['survival', 'creative', 'adventure', 'spectator']),
   difficulty: z.enum(['peaceful', 'easy', 'normal', 'hard']),

@@ -147,11 +147,20 @@ describe('servers through the panel, end to end (sqlite)', function () {
     const props = await ownerBrowser.get(`/api/servers/${server.id}/properties`);
     expect(props.status, JSON.stringify(props.body)).to.equal(200);
     expect(props.body.typed.motd).to.equal('Welcome to the Lobby');
-    expect((await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'line\nbreak' } })).status).to.equal(400);
+    // The MOTD: two lines at most (the game shows two); a third line or a carriage return is refused.
+    for (const motd of ['one\ntwo\nthree', 'one\r\ntwo', 'one\rtwo']) {
+      const refused = await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd } });
+      expect(refused.status, JSON.stringify(motd)).to.equal(400);
+      expect(JSON.stringify(refused.body)).to.contain('at most two lines');
+    }
     expect((await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { 'rcon.password': 'x' } })).status, 'unknown keys refused').to.equal(400);
-    const changed = await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'Now with a new MOTD', 'max-players': 42 } });
+    const changed = await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'Now with a new MOTD\n§aand a second line', 'max-players': 42 } });
     expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
-    expect(changed.body.typed).to.deep.include({ motd: 'Now with a new MOTD', 'max-players': 42 });
+    expect(changed.body.typed).to.deep.include({ motd: 'Now with a new MOTD\n§aand a second line', 'max-players': 42 });
+    // Stored as the escape Minecraft reads, read back as a real line break.
+    const file = (await ownerBrowser.get(`/api/servers/${server.id}/files/contents?path=server.properties`)).body as string;
+    expect(file).to.match(/^motd=Now with a new MOTD\\n§aand a second line$/m);
+    expect((await ownerBrowser.get(`/api/servers/${server.id}/properties`)).body.typed.motd).to.equal('Now with a new MOTD\n§aand a second line');
     expect((await strangerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'pwned' } })).status).to.equal(404);
     const listing = await ownerBrowser.get(`/api/servers/${server.id}/files/list?path=`);
     expect(listing.body.entries.map((e: { name: string }) => e.name)).to.include.members(['server.properties', 'world']);
@@ -172,6 +181,8 @@ describe('servers through the panel, end to end (sqlite)', function () {
       }
     });
     expect(pinged.players.max).to.equal(42);
+    // The game answers the status ping with both lines.
+    expect(JSON.stringify(pinged.description)).to.contain('Now with a new MOTD\\n').and.contain('and a second line');
     await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
     for (const tab of tabs) tab.close();
     await until('the upstream subscription released', async () => (await agent.agent.io.in(`server:${server.id}`).fetchSockets()).length === 0);

@@ -62,7 +62,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('server.properties as a typed form and the MOTD with a § preview; the game serves both', async () => {
+  it('server.properties as a typed form and a two-line MOTD with a § preview; the game serves both', async () => {
     await page.goto(serverUrl('properties'));
     const form = page.getByTestId('properties-form');
     // Built from the schema the API sends: booleans are switches, enums selects, numbers numbers.
@@ -116,11 +116,25 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     expect(boldStyle).to.deep.equal(['rgb(255, 85, 85)', '700']);
     expect(await preview.getAttribute('aria-labelledby')).to.be.a('string');
     expect((await preview.innerText()).trim()).to.contain('Tabs Server');
+    // The second line: the code buttons write into the field that had the focus last.
+    const second = page.getByLabel('MOTD, second line');
+    await second.click();
+    await page.getByRole('button', { name: 'Insert gold' }).click();
+    await second.press('End');
+    await second.pressSequentially('Line two');
+    expect(await second.inputValue()).to.equal('§6Line two');
+    expect(await motd.inputValue(), 'the first line is untouched').to.equal('§cTabs §lServer');
+    expect(await preview.locator('.motd-line').count()).to.equal(2);
+    expect(await preview.locator('.motd-line').nth(1).innerText()).to.equal('Line two');
     await pages.shoot(page, 'server-properties-desktop-light');
     await page.getByRole('button', { name: 'Save MOTD' }).click();
     await page.getByText('Saved. Restart the server to show the new MOTD.').waitFor();
-    expect((await api.get(`/api/servers/${serverId}/properties`)).body.typed.motd).to.equal('§cTabs §lServer');
-    expect(await contents('server.properties')).to.match(/^motd=§cTabs §lServer$/m);
+    expect((await api.get(`/api/servers/${serverId}/properties`)).body.typed.motd).to.equal('§cTabs §lServer\n§6Line two');
+    expect(await contents('server.properties')).to.match(/^motd=§cTabs §lServer\\n§6Line two$/m);
+    // Read back after a reload: two fields again.
+    await page.reload();
+    await until('the second line loaded', async () => (await page.getByLabel('MOTD, second line').inputValue()) === '§6Line two');
+    expect(await page.getByLabel('MOTD', { exact: true }).inputValue()).to.equal('§cTabs §lServer');
   });
 
   it('adds a name to the whitelist while stopped (written to whitelist.json) and removes it again', async () => {
@@ -322,7 +336,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       // The MOTD saved in the form is what the game answers a status ping with, codes and all.
       const { ping } = (await import('minecraft-protocol')).default;
       const pinged = (await ping({ host: '127.0.0.1', port: gamePort })) as { description: unknown; players: { max: number } };
-      expect(JSON.stringify(pinged.description)).to.contain('Tabs').and.contain('Server');
+      expect(JSON.stringify(pinged.description)).to.contain('Tabs').and.contain('Server').and.contain('Line two');
       expect(JSON.stringify(pinged.description)).to.not.contain('Before the form');
       expect(pinged.players.max).to.equal(7);
       await pages.shoot(page, 'server-players-desktop-light');
