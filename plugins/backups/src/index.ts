@@ -93,5 +93,6 @@ export default definePlugin({
   },
   async stop({ cradle }) {
     await cradle.backupRunner.drain();
+    await cradle.scheduleRunner.drain();
   },
 });

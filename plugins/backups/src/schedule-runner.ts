@@ -19,39 +19,73 @@ type Deps = {
 /** A running backup whose heartbeat is older than this was left by a panel that stopped. */
 const ORPHANED_AFTER_MS = 2 * 60_000;
 
+export interface RunOutcome {
+  scheduleId: string;
+  backup: Backup | null;
+  error?: string;
+}
+
+/** A schedule that came due: started (or refused) now, `finished` after the backup and its rotation. */
+export interface ScheduledRun {
+  scheduleId: string;
+  /** The backup as booked (running); null when it could not start. */
+  started: Backup | null;
+  finished: Promise<RunOutcome>;
+}
+
 /**
  * The jobs' side of backups: due schedules (a per-minute job and once at start, so a run missed
  * while the panel was down happens once), rotation after each scheduled backup, and backups that
  * will never finish marked failed.
  */
 export class ScheduleRunner {
+  private readonly rotations = new Set<Promise<RunOutcome>>();
+
   constructor(private readonly deps: Deps) {}
 
-  /** Starts every due schedule; resolves when their backups and rotations are done. */
-  async tick(): Promise<Array<{ scheduleId: string; backup: Backup | null; error?: string }>> {
+  /**
+   * Starts every due schedule and resolves once they are booked, not when they finish: the job
+   * runs every minute and never overlaps itself, so waiting for an hour-long backup here would
+   * hold up every other server's schedules. Each run's `finished` settles after its rotation.
+   */
+  async tick(): Promise<ScheduledRun[]> {
     const now = this.deps.backupClock.now();
-    const runs = [];
+    const runs: ScheduledRun[] = [];
     for (const schedule of await this.deps.backupSchedules.due(now)) {
       if (!(await this.deps.backupSchedules.claim(schedule, now))) continue;
-      runs.push(this.runOne(schedule));
+      runs.push(await this.startOne(schedule));
     }
-    return Promise.all(runs);
+    return runs;
   }
 
-  private async runOne(schedule: Schedule): Promise<{ scheduleId: string; backup: Backup | null; error?: string }> {
+  /** Waits for the rotations still running (at stop, after the backups themselves drained). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.rotations]);
+  }
+
+  private async startOne(schedule: Schedule): Promise<ScheduledRun> {
+    const failed = (err: unknown, message: string): RunOutcome => {
+      this.deps.logger.warn({ err, schedule: schedule.id, server: schedule.serverId }, message);
+      return { scheduleId: schedule.id, backup: null, error: isAppError(err) ? err.code : (err as Error).message };
+    };
     try {
-      const { done } = await this.deps.backupService.start(
+      const { backup: started, done } = await this.deps.backupService.start(
         schedule.serverId,
         { name: `${schedule.name} ${this.deps.backupClock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC`, ignore: schedule.ignore, targetId: schedule.targetId },
         { origin: 'schedule', scheduleId: schedule.id, actor: null },
       );
-      const backup = await done;
-      if (backup.status === 'completed') await this.rotate(schedule);
-      return { scheduleId: schedule.id, backup };
+      const finished = done
+        .then(async (backup): Promise<RunOutcome> => {
+          if (backup.status === 'completed') await this.rotate(schedule);
+          return { scheduleId: schedule.id, backup };
+        })
+        .catch((err: unknown) => failed(err, 'scheduled backup or its rotation failed'));
+      this.rotations.add(finished);
+      void finished.finally(() => this.rotations.delete(finished));
+      return { scheduleId: schedule.id, started, finished };
     } catch (err) {
       // Not made at all (a backup already running, the server gone): the next run tries again.
-      this.deps.logger.warn({ err, schedule: schedule.id, server: schedule.serverId }, 'scheduled backup not started');
-      return { scheduleId: schedule.id, backup: null, error: isAppError(err) ? err.code : (err as Error).message };
+      return { scheduleId: schedule.id, started: null, finished: Promise.resolve(failed(err, 'scheduled backup not started')) };
     }
   }
 
