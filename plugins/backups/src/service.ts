@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AppError, conflict, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
+import { AppError, conflict, dialectOf, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { Clock } from './clock.js';
 import type { BackupsConfig } from './config.js';
 import type { Backup, BackupOrigin, BackupRepository } from './repository.js';
@@ -71,8 +71,8 @@ export class BackupService {
   }
 
   /**
-   * Checks and books the backup in one transaction (so two requests cannot both pass the limit
-   * on one connection), then makes it in the background; the row says how it went.
+   * Checks and books the backup in one transaction, then makes it in the background; the row
+   * says how it went.
    */
   async start(serverId: string, input: BackupInput, options: StartOptions): Promise<{ backup: Backup; done: Promise<Backup> }> {
     const server = await this.deps.serverService.get(serverId);
@@ -81,6 +81,9 @@ export class BackupService {
     const now = this.deps.backupClock.now();
     const id = randomUUID();
     await this.deps.db.transaction(async (trx) => {
+      // PostgreSQL runs these checks on several connections at once: the server's row lock makes
+      // two requests for one server take turns, so both cannot pass the running, limit and throttle checks.
+      if (dialectOf(trx) === 'postgres') await trx('servers').where({ id: serverId }).forUpdate().first('id');
       if (await repo.running(serverId, trx)) throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
       // Schedules are bounded by their own rotation, and a safety backup must not block a delete.
       if (options.origin === 'manual' || options.origin === 'bulk') {

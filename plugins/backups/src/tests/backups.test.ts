@@ -235,6 +235,22 @@ for (const database of DATABASES) {
       expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
     });
 
+    it('lets only one of several backups asked for at once start, even on several database connections', async () => {
+      expect((await t.panel.request('PUT', `/api/backups/servers/${serverId}/limit`, { body: { maxBackups: 100 } })).status).to.equal(200);
+      try {
+        const answers = await Promise.all([1, 2, 3, 4].map((n) => ob.post(`${base()}/backups`, { name: `Race ${n}` })));
+        const started = answers.filter((a) => a.status === 202);
+        expect(started, JSON.stringify(answers.map((a) => a.status))).to.have.length(1);
+        for (const refused of answers.filter((a) => a.status !== 202)) expect(refused.body.error.code).to.equal('backup_in_progress');
+        const made = await finished(ob, serverId, started[0]!.body.backup.id);
+        expect(made.status, made.error).to.equal('completed');
+        expect((await ob.get(`${base()}/backups`)).body.backups.filter((b: { name: string }) => b.name.startsWith('Race ')), 'nothing else was booked').to.have.length(1);
+        expect((await ob.request('DELETE', `${base()}/backups/${made.id}`)).status).to.equal(204);
+      } finally {
+        await t.panel.request('PUT', `/api/backups/servers/${serverId}/limit`, { body: { maxBackups: null } });
+      }
+    });
+
     it('runs a 03:00 Europe/Berlin schedule at the right instant across both DST changes, rotates keeping locked backups, and catches up once after downtime', async () => {
       const scheduleRunner = t.panel.kernel.container.cradle.scheduleRunner;
       // The job only starts due backups; these checks wait for each run to finish.
