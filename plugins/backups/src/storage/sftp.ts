@@ -66,6 +66,9 @@ export class SftpStorage implements BackupStorage {
       try {
         await session.upload(part, res.pipe(tap));
       } catch (err) {
+        // The node would otherwise keep streaming into a closed pipe, its archive and files held open.
+        res.destroy();
+        unpack.destroy();
         if (err instanceof AppError && err.code === 'backup_target_full') throw err;
         if (nodeBroke) throw lostNode(nodeBroke);
         throw err;
