@@ -20,6 +20,8 @@ export interface RestoreResult {
   serverId: string;
   /** Whether the server was running before and was started again. */
   restarted: boolean;
+  /** The files were restored but the start afterwards failed. */
+  restartError?: string;
 }
 
 /**
@@ -34,8 +36,12 @@ export class BackupRestorer {
   async restore(sourceServerId: string, backupId: string, intoServerId: string, principal: Principal): Promise<RestoreResult> {
     const backup = await this.deps.backupService.get(sourceServerId, backupId);
     if (intoServerId !== sourceServerId) {
-      const decision = await createAuthorizer(this.deps.hooks)({ principal, permission: 'backup.restore', serverId: intoServerId });
+      const authorize = createAuthorizer(this.deps.hooks);
+      const decision = await authorize({ principal, permission: 'backup.restore', serverId: intoServerId });
       if (decision !== 'allow') throw refusal(decision, 'backup.restore');
+      // Restoring elsewhere hands the source's files to whoever can read the other server: a download by another name.
+      const download = await authorize({ principal, permission: 'backup.download', serverId: sourceServerId });
+      if (download !== 'allow') throw refusal(download, 'backup.download');
     }
     if (backup.status !== 'completed') throw conflict('backup_not_restorable', 'Only a completed backup can be restored');
     if (backup.targetId === null && intoServerId !== backup.serverId) {
@@ -81,8 +87,15 @@ export class BackupRestorer {
       await this.deps.events.append(trx, { type: 'backup.restored', serverId: into.id, nodeId: into.nodeId, actorId: principal.id, data: { backupId: backup.id, name: backup.name, sourceServerId: backup.serverId, target: backup.targetId ?? 'local' } });
       await this.deps.activityLog.record({ serverId: into.id, actor: principal, action: 'backup.restore', data: { backupId: backup.id, sourceServerId: backup.serverId } }, trx);
     });
-    if (wasRunning) await serverService.power(into.id, 'start', principal);
     publish('restored');
-    return { backupId: backup.id, serverId: into.id, restarted: wasRunning };
+    if (!wasRunning) return { backupId: backup.id, serverId: into.id, restarted: false };
+    try {
+      await serverService.power(into.id, 'start', principal);
+      return { backupId: backup.id, serverId: into.id, restarted: true };
+    } catch (err) {
+      // The restore itself succeeded; a start that fails afterwards is reported, not turned into a failed restore.
+      this.deps.logger.warn({ err, server: into.id, backup: backup.id }, 'restored, but the server did not start again');
+      return { backupId: backup.id, serverId: into.id, restarted: false, restartError: (err as Error).message };
+    }
   }
 }

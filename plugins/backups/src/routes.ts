@@ -60,8 +60,8 @@ export function backupRoutes(router: RouteRegistrar): void {
   });
   router.route({
     method: 'post', path: '/servers/:serverId/backups/:backupId/restore', summary: 'Restore: checksum verified, server stopped, files swapped atomically, started again if it ran', tags, access: 'user', permission: 'backup.restore', params: itemParams,
-    body: z.object({ intoServerId: serverId.optional().describe('Restore into another server (remote backups only; needs backup.restore there too)') }),
-    response: { schema: z.object({ backupId: z.string(), serverId: z.string(), restarted: z.boolean() }) },
+    body: z.object({ intoServerId: serverId.optional().describe('Restore into another server (remote backups only; needs backup.restore there and backup.download here, since it hands over the files)') }),
+    response: { schema: z.object({ backupId: z.string(), serverId: z.string(), restarted: z.boolean(), restartError: z.string().optional().describe('The files were restored, but the server did not start again: why') }) },
     errors: { ...errors, 409: 'backup_checksum_mismatch, backup_not_restorable, backup_not_portable, restore_in_progress' },
     handler: ({ params: p, body, scope, principal }) => scope.cradle.backupRestorer.restore(p.serverId, p.backupId, body.intoServerId ?? p.serverId, principal!),
   });

@@ -99,6 +99,11 @@ for (const database of DATABASES) {
       expect(intoTheirs.status, 'no restoring into a server of another tenant').to.equal(404);
       const sb = await t.signIn(stranger.email);
       expect((await sb.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: strangersServer })).status, 'nor taking a backup of another tenant').to.equal(404);
+      // A subuser who may restore A but not download it cannot carry A's files into a server of their own.
+      expect((await ob.post(`/api/auth/servers/${fromA}/subusers`, { email: stranger.email, permissions: ['backup.read', 'backup.restore'] })).status).to.equal(201);
+      const carried = await sb.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: strangersServer });
+      expect(carried.status).to.equal(403);
+      expect(carried.body.error).to.deep.include({ code: 'forbidden', details: { permission: 'backup.download' } });
       expect(checksums(nodeB, strangersServer)).to.not.have.property('world/level.dat');
 
       const moved = await ob.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: onB });
