@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace, type Socket } from 'socket.io';
 import type { Principal } from './auth.js';
-import { createAuthorizer, refusal } from './authorize.js';
+import { createAuthorizer, refusal, type Authorizer } from './authorize.js';
 import type { HookBus } from './hooks.js';
 import type { Logger } from './logger.js';
 
@@ -92,4 +92,26 @@ function guardEvents(socket: Socket, principal: Principal, hooks: HookBus, logge
         refuse('internal_error', 'Authorization failed on our side');
       });
   });
+}
+
+/**
+ * Sockets join a server's room once, when their event is authorised. When a user's keys on that
+ * server change, this asks again for each of their sockets in the room; one that may no longer
+ * be there leaves it and gets a `refused` event naming the event that let it in.
+ */
+export async function dropRevokedViewers(
+  namespace: Namespace,
+  options: { room: string; serverId: string; userId: string; permission: string; event: string; authorize: Authorizer },
+): Promise<number> {
+  let removed = 0;
+  for (const socket of await namespace.in(options.room).fetchSockets()) {
+    const principal = (socket.data as Partial<SocketData>).principal;
+    if (!principal || principal.id !== options.userId) continue;
+    const decision = await options.authorize({ principal, permission: options.permission, serverId: options.serverId });
+    if (decision === 'allow') continue;
+    socket.leave(options.room);
+    socket.emit('refused', { code: decision, event: options.event, serverId: options.serverId, message: `Your access to this server changed: this needs ${options.permission}` });
+    removed += 1;
+  }
+  return removed;
 }

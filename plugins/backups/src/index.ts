@@ -49,6 +49,9 @@ export default definePlugin({
       backupSchedules: asClass(BackupSchedules).singleton(),
       scheduleRunner: asClass(ScheduleRunner).singleton(),
     });
+    ctx.tap('auth.serverAccessChanged', 'backups', async ({ serverId, userId }) => {
+      await ctx.cradle.backupProgress.dropRevoked(serverId, userId);
+    });
     ctx.tap('server.beforeDelete', 'backups', async ({ serverId, principal, backup }) => {
       if (backup) await safetyBackup(ctx.cradle, serverId, principal, 'before_delete', 'deleting the server');
     });

@@ -3,7 +3,7 @@ import type { Namespace } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { createAuthorizer } from '../../kernel/authorize.js';
 import type { HookBus } from '../../kernel/hooks.js';
-import type { SocketData } from '../../kernel/sockets.js';
+import { dropRevokedViewers } from '../../kernel/sockets.js';
 import { AGENT_SOCKET, type ServerStats } from '../../protocol/index.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerRepository } from './repository.js';
@@ -60,18 +60,7 @@ export class ServerRelay {
    */
   async recheckViewers(serverId: string, userId: string, permission: string): Promise<number> {
     if (!this.namespace) return 0;
-    const authorize = createAuthorizer(this.deps.hooks);
-    let removed = 0;
-    for (const socket of await this.namespace.in(room(serverId)).fetchSockets()) {
-      const principal = (socket.data as Partial<SocketData>).principal;
-      if (!principal || principal.id !== userId) continue;
-      const decision = await authorize({ principal, permission, serverId });
-      if (decision === 'allow') continue;
-      socket.leave(room(serverId));
-      socket.emit('refused', { code: decision, event: PANEL_SOCKET.subscribe, serverId, message: `Your access to this server changed: watching its console needs ${permission}` });
-      removed += 1;
-    }
-    return removed;
+    return dropRevokedViewers(this.namespace, { room: room(serverId), serverId, userId, permission, event: PANEL_SOCKET.subscribe, authorize: createAuthorizer(this.deps.hooks) });
   }
 
   /** How many upstream subscriptions exist: one per watched server. */

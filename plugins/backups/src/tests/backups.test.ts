@@ -229,6 +229,19 @@ for (const database of DATABASES) {
       expect((await hb.post(`${base()}/backups/${anyBackup.id}/restore`, {})).status).to.equal(403);
       expect((await hb.get(`${base()}/backups/${anyBackup.id}/download`)).status).to.equal(403);
 
+      // Watching progress, then removed: told so, and nothing more arrives.
+      const watcher = await openSocket(t, hb, '/backups');
+      expect(await watcher.timeout(5000).emitWithAck(BACKUPS_SOCKET.watch, { serverId })).to.deep.equal({ ok: true });
+      const told = new Promise<{ code: string; serverId: string }>((resolve) => watcher.once('refused', resolve));
+      const seen: BackupUpdate[] = [];
+      watcher.on(BACKUPS_SOCKET.update, (u: BackupUpdate) => seen.push(u));
+      expect((await ob.request('DELETE', `/api/auth/servers/${serverId}/subusers/${helper.id}`)).status).to.equal(204);
+      expect(await told).to.deep.include({ code: 'not_found', serverId });
+      t.panel.kernel.container.cradle.backupProgress.publish({ serverId, backupId: 'probe', status: 'running', progress: null, error: null });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen, 'no updates after the removal').to.deep.equal([]);
+      watcher.close();
+
       const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
       expect(Object.keys(doc.paths)).to.include('/api/backups/servers/{serverId}/backups/{backupId}/restore');
       const result = await validate(structuredClone(doc));
