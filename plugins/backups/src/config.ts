@@ -5,6 +5,10 @@ export const backupsConfigSchema = z.object({
   maxPerServer: z.number().int().min(1).max(1000).default(10),
   /** Seconds between two manual backups of one server. */
   minIntervalSeconds: z.number().int().min(0).default(60),
+  /** Schedules one server may have: each keeps its own `keep` backups outside the server's limit. */
+  maxSchedulesPerServer: z.number().int().min(1).max(100).default(5),
+  /** The shortest time between two runs of one schedule: every-minute cron would fill a disk. */
+  minScheduleIntervalMinutes: z.number().int().min(1).default(60),
   /** A running backup without progress this long is marked failed. */
   stuckAfterHours: z.number().positive().default(3),
   /** Where the backup a delete or an install asks for goes: a target id, or null for the node's disk. */

@@ -5,7 +5,7 @@ import { scheduleBody, scheduleId, scheduleView, serverId } from './schema.js';
 const tags = ['backups'];
 const params = z.object({ serverId });
 const itemParams = z.object({ serverId, scheduleId });
-const errors = { 400: 'invalid_cron, invalid_time, invalid_weekday, invalid_timezone, backup_target_not_found', 404: 'No such server or schedule' };
+const errors = { 400: 'invalid_cron, invalid_time, invalid_weekday, invalid_timezone, schedule_too_frequent, backup_target_not_found', 404: 'No such server or schedule', 409: 'schedule_limit_reached' };
 
 export function scheduleRoutes(router: RouteRegistrar): void {
   router.route({

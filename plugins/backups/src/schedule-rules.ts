@@ -50,3 +50,16 @@ export function assertTimeZone(zone: string): void {
 export function nextRun(cron: string, zone: string, after: Date): Date {
   return parser.parseExpression(cron, { currentDate: after, tz: zone }).next().toDate();
 }
+
+/** The shortest gap between two runs of `cron`, in minutes, over its next 200 runs (enough to see every pattern within a week). */
+export function shortestGapMinutes(cron: string): number {
+  const runs = parser.parseExpression(cron, { currentDate: new Date('2026-01-01T00:00:00Z'), tz: 'UTC' });
+  let previous = runs.next().toDate().getTime();
+  let shortest = Infinity;
+  for (let i = 0; i < 200; i++) {
+    const next = runs.next().toDate().getTime();
+    shortest = Math.min(shortest, (next - previous) / 60_000);
+    previous = next;
+  }
+  return shortest;
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { notFound, parseJsonColumn, toIso, type Cradle, type Executor, type Principal } from '@conductor/core';
+import { conflict, notFound, parseJsonColumn, badRequest, toIso, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { Clock } from './clock.js';
-import { assertTimeZone, nextRun, toCron, type ScheduleKind } from './schedule-rules.js';
+import type { BackupsConfig } from './config.js';
+import { assertTimeZone, nextRun, shortestGapMinutes, toCron, type ScheduleKind } from './schedule-rules.js';
 import type { BackupTargets } from './targets.js';
 
 export interface Schedule {
@@ -71,7 +72,7 @@ function fromRow(r: ScheduleRow): Schedule {
   };
 }
 
-type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'usersRepository'> & { backupClock: Clock; backupTargets: BackupTargets };
+type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'usersRepository'> & { backupClock: Clock; backupTargets: BackupTargets; backupsConfig: BackupsConfig };
 
 /** Backup schedules of a server: daily, weekly or cron, at a time in the owner's zone. */
 export class BackupSchedules {
@@ -94,6 +95,9 @@ export class BackupSchedules {
     const id = randomUUID();
     const now = this.deps.backupClock.now();
     await this.deps.db.transaction(async (trx) => {
+      const max = this.deps.backupsConfig.maxSchedulesPerServer;
+      const row = (await trx('backup_schedules').where('server_id', serverId).count({ n: '*' }).first()) as { n: number | string } | undefined;
+      if (Number(row?.n ?? 0) >= max) throw conflict('schedule_limit_reached', `This server already has ${max} backup schedules, the most it may have`);
       await trx('backup_schedules').insert({
         id,
         server_id: serverId,
@@ -179,6 +183,9 @@ export class BackupSchedules {
 
   private validate(input: ScheduleInput & { timezone: string }): string {
     assertTimeZone(input.timezone);
-    return toCron(input);
+    const cron = toCron(input);
+    const min = this.deps.backupsConfig.minScheduleIntervalMinutes;
+    if (shortestGapMinutes(cron) < min) throw badRequest('schedule_too_frequent', `A backup schedule may run at most once every ${min} minutes`);
+    return cron;
   }
 }

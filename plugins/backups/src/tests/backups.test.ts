@@ -322,6 +322,22 @@ for (const database of DATABASES) {
       expect(caughtUp.lastRunAt).to.match(/^2026-10-29T09:00:/);
       expect((await ob.request('DELETE', `${base()}/schedules/${schedule.id}`)).status).to.equal(204);
 
+      // Schedules are bounded: not more often than hourly, not more than five per server.
+      const tooOften = await ob.post(`${base()}/schedules`, { name: 'Spam', kind: 'cron', cron: '*/5 * * * *' });
+      expect(tooOften.status).to.equal(400);
+      expect(tooOften.body.error.code).to.equal('schedule_too_frequent');
+      const hourly: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const ok = await ob.post(`${base()}/schedules`, { name: `Hourly ${i}`, kind: 'cron', cron: `${i} * * * *` });
+        expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+        hourly.push(ok.body.schedule.id);
+      }
+      const sixth = await ob.post(`${base()}/schedules`, { name: 'One more', kind: 'daily', time: '05:00' });
+      expect(sixth.status).to.equal(409);
+      expect(sixth.body.error.code).to.equal('schedule_limit_reached');
+      expect((await ob.get(`${base()}/schedules`)).body.schedules, 'the refused ones left nothing').to.have.length(5);
+      for (const id of hourly) expect((await ob.request('DELETE', `${base()}/schedules/${id}`)).status).to.equal(204);
+
       // No zone named: the owner's account zone, else UTC.
       t.clock.set('2026-07-01T12:00:00Z');
       const utc = await ob.post(`${base()}/schedules`, { name: 'Unzoned', kind: 'daily', time: '03:00' });
