@@ -6,6 +6,7 @@ import { safetyBackup, tapMarketplace } from './hooks.js';
 import { BACKUPS_SOCKET, BackupProgressRelay, room } from './progress.js';
 import { BackupRepository } from './repository.js';
 import { BackupRestorer } from './restorer.js';
+import { RestoresInProgress } from './restores-in-progress.js';
 import { backupRoutes } from './routes.js';
 import { BackupRunner } from './runner.js';
 import { ScheduleRunner } from './schedule-runner.js';
@@ -27,6 +28,7 @@ declare module '@conductor/core' {
     backupRestorer: BackupRestorer;
     backupSchedules: BackupSchedules;
     scheduleRunner: ScheduleRunner;
+    restoresInProgress: RestoresInProgress;
   }
 }
 
@@ -45,6 +47,7 @@ export default definePlugin({
       backupProgress: asClass(BackupProgressRelay).singleton(),
       backupRunner: asClass(BackupRunner).singleton(),
       backupService: asClass(BackupService).singleton(),
+      restoresInProgress: asClass(RestoresInProgress).singleton(),
       backupRestorer: asClass(BackupRestorer).singleton(),
       backupSchedules: asClass(BackupSchedules).singleton(),
       scheduleRunner: asClass(ScheduleRunner).singleton(),

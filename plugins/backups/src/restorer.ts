@@ -1,6 +1,7 @@
 import { AppError, conflict, createAuthorizer, refusal, type Cradle, type Logger, type Principal } from '@conductor/core';
 import type { ServerStatus } from '@conductor/core/protocol';
 import type { BackupProgressRelay } from './progress.js';
+import type { RestoresInProgress } from './restores-in-progress.js';
 import type { Backup, BackupRepository } from './repository.js';
 import type { AgentHttp } from './storage/agent-http.js';
 import type { BackupService } from './service.js';
@@ -13,6 +14,7 @@ type Deps = Pick<Cradle, 'db' | 'events' | 'hooks' | 'activityLog' | 'serverServ
   backupService: BackupService;
   backupTargets: BackupTargets;
   backupProgress: BackupProgressRelay;
+  restoresInProgress: RestoresInProgress;
 };
 
 export interface RestoreResult {
@@ -29,8 +31,6 @@ export interface RestoreResult {
  * the server, let the node swap the files in atomically, and start it again if it was running.
  */
 export class BackupRestorer {
-  private readonly busy = new Set<string>();
-
   constructor(private readonly deps: Deps) {}
 
   async restore(sourceServerId: string, backupId: string, intoServerId: string, principal: Principal): Promise<RestoreResult> {
@@ -47,14 +47,9 @@ export class BackupRestorer {
     if (backup.targetId === null && intoServerId !== backup.serverId) {
       throw conflict('backup_not_portable', "A backup on a node's own disk restores only into its own server; use a remote target to move a server");
     }
-    if (this.busy.has(intoServerId)) throw conflict('restore_in_progress', 'A restore of this server is already running');
+    if (this.deps.restoresInProgress.has(intoServerId)) throw conflict('restore_in_progress', 'A restore of this server is already running');
     if (await this.deps.backupRepository.running(intoServerId)) throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
-    this.busy.add(intoServerId);
-    try {
-      return await this.run(backup, intoServerId, principal);
-    } finally {
-      this.busy.delete(intoServerId);
-    }
+    return this.deps.restoresInProgress.during(intoServerId, () => this.run(backup, intoServerId, principal));
   }
 
   private async run(backup: Backup, intoServerId: string, principal: Principal): Promise<RestoreResult> {

@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { BackupsConfig } from './config.js';
 import type { Backup, BackupOrigin, BackupRepository } from './repository.js';
 import type { BackupRunner } from './runner.js';
+import type { RestoresInProgress } from './restores-in-progress.js';
 import type { BackupTargets } from './targets.js';
 
 type Deps = Pick<Cradle, 'db' | 'events' | 'activityLog' | 'serverService'> & {
@@ -13,6 +14,7 @@ type Deps = Pick<Cradle, 'db' | 'events' | 'activityLog' | 'serverService'> & {
   backupRepository: BackupRepository;
   backupRunner: BackupRunner;
   backupTargets: BackupTargets;
+  restoresInProgress: RestoresInProgress;
 };
 
 export interface BackupInput {
@@ -76,6 +78,7 @@ export class BackupService {
    */
   async start(serverId: string, input: BackupInput, options: StartOptions): Promise<{ backup: Backup; done: Promise<Backup> }> {
     const server = await this.deps.serverService.get(serverId);
+    if (this.deps.restoresInProgress.has(serverId)) throw conflict('restore_in_progress', 'A restore of this server is running; back it up once the restore is done');
     await this.deps.backupTargets.assertExists(input.targetId);
     const { backupRepository: repo, backupsConfig: config } = this.deps;
     const now = this.deps.backupClock.now();

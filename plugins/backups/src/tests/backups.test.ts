@@ -229,6 +229,13 @@ for (const database of DATABASES) {
       expect((await hb.post(`${base()}/backups/${anyBackup.id}/restore`, {})).status).to.equal(403);
       expect((await hb.get(`${base()}/backups/${anyBackup.id}/download`)).status).to.equal(403);
 
+      // While a restore swaps the files in, no backup of the half-swapped folder starts.
+      await t.panel.kernel.container.cradle.restoresInProgress.during(serverId, async () => {
+        const during = await ob.post(`${base()}/backups`, { name: 'During a restore' });
+        expect(during.status).to.equal(409);
+        expect(during.body.error.code).to.equal('restore_in_progress');
+      });
+
       // Watching progress, then removed: told so, and nothing more arrives.
       const watcher = await openSocket(t, hb, '/backups');
       expect(await watcher.timeout(5000).emitWithAck(BACKUPS_SOCKET.watch, { serverId })).to.deep.equal({ ok: true });
