@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { backupId as backupIdSchema } from '@conductor/core/protocol';
+import { backupId as backupIdSchema, serverId as serverIdSchema } from '@conductor/core/protocol';
 
-export const serverId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' });
+export const serverId = serverIdSchema;
 export const backupId = backupIdSchema;
 export const targetId = z.uuid({ error: 'expected a backup target id' });
 export const scheduleId = z.uuid({ error: 'expected a schedule id' });
