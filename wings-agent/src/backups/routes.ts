@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError, toErrorResponse, type Logger } from '@conductor/core/shared';
 import { agentBackupRequest, backupId, serverId, sha256Hex, type AgentBackupMessage } from '@conductor/core/protocol';
 import { validate } from '../http/validate.js';
+import type { SavePause } from './save-pause.js';
 import type { BackupStore } from './store.js';
 
 const json = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }) as unknown as Middleware;
@@ -15,7 +16,7 @@ const checksum = z.object({ sha256: sha256Hex });
 const PROGRESS_EVERY_MS = 250;
 
 /** Node-local backups under /api/servers/:id/backups (the contract is in `@conductor/core/protocol`). */
-export function backupRouter(store: BackupStore, hasServer: (id: string) => boolean, logger: Logger): Router {
+export function backupRouter(store: BackupStore, hasServer: (id: string) => boolean, logger: Logger, saves: Pick<SavePause, 'pause'>): Router {
   const router = new Router({ prefix: '/api/servers/:id/backups' });
   const target = (ctx: Context) => {
     const p = validate(params, (ctx as unknown as { params: unknown }).params, 'params');
@@ -36,13 +37,15 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('the panel closed the connection'));
     });
+    // A running server saves and stops writing its world first; saving resumes however the backup ends.
+    const { release } = await saves.pause(p.id);
     try {
       const done = await store.create(p.id, p.backupId, body.ignore, (progress) => {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;
         send({ type: 'progress', ...progress });
-      }, abort.signal);
+      }, abort.signal).finally(release);
       send({ type: 'done', ...done });
     } catch (err) {
       const { body: error, internal } = toErrorResponse(err, 'backup');
