@@ -18,8 +18,10 @@ const PROGRESS_EVERY_MS = 250;
 /** Node-local backups under /api/servers/:id/backups (the contract is in `@conductor/core/protocol`). */
 export function backupRouter(store: BackupStore, hasServer: (id: string) => boolean, logger: Logger, saves: Pick<SavePause, 'pause'>): Router {
   const router = new Router({ prefix: '/api/servers/:id/backups' });
+  const ids = (ctx: Context) => validate(params, (ctx as unknown as { params: unknown }).params, 'params');
+  /** Making or restoring a backup needs the server; reading, verifying or deleting an archive does not (the server may be deleted; the ids are still checked and the path jailed). */
   const target = (ctx: Context) => {
-    const p = validate(params, (ctx as unknown as { params: unknown }).params, 'params');
+    const p = ids(ctx);
     if (!hasServer(p.id)) throw new AppError(404, 'server_not_found', 'No such server on this node');
     return p;
   };
@@ -58,7 +60,7 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
   });
 
   router.get('/:backupId', async (ctx) => {
-    const p = target(ctx);
+    const p = ids(ctx);
     const { stream, size } = await store.open(p.id, p.backupId);
     ctx.set('Content-Length', String(size));
     ctx.type = 'application/gzip';
@@ -66,7 +68,7 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
   });
 
   router.post('/:backupId/verify', async (ctx) => {
-    const p = target(ctx);
+    const p = ids(ctx);
     ctx.body = await store.verify(p.id, p.backupId, validate(checksum, ctx.query, 'query').sha256);
   });
 
@@ -76,7 +78,7 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
   });
 
   router.delete('/:backupId', async (ctx) => {
-    const p = validate(params, (ctx as unknown as { params: unknown }).params, 'params');
+    const p = ids(ctx);
     await store.remove(p.id, p.backupId);
     ctx.status = 204;
   });
