@@ -8,6 +8,7 @@ import Koa from 'koa';
 import { Server as SocketServer } from 'socket.io';
 import { bearerToken, conflict, logKoaErrors, unauthorized, type Logger } from '@conductor/core/shared';
 import { backupRouter } from './backups/routes.js';
+import { SavePause } from './backups/save-pause.js';
 import { BackupStore } from './backups/store.js';
 import { enforceQuota } from './files/quota.js';
 import { createFilesRouter } from './files/routes.js';
@@ -87,7 +88,13 @@ export class Agent {
       }
       await next();
     });
-    const routers = [serverRoutes(this.manager, this.journal, this.tokens), createFilesRouter(files), backupRouter(this.backups, (id) => this.manager.has(id), logger)];
+    // A backup of a running server reads its world with saving paused (save-off, save-all flush).
+    const saves = new SavePause((id) => (this.manager.has(id) ? this.manager.get(id) : null), logger, config.AGENT_BACKUP_SAVE_TIMEOUT_SECONDS * 1000);
+    const routers = [
+      serverRoutes(this.manager, this.journal, this.tokens),
+      createFilesRouter(files, undefined, { pauseSaves: (id) => saves.pause(id) }),
+      backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),
+    ];
     for (const router of routers) {
       this.app.use(router.routes());
       this.app.use(router.allowedMethods({ throw: true }));

@@ -31,6 +31,8 @@ export const agentConfigSchema = z.object({
   QUOTA_INTERVAL_MS: intFrom(1000, 3_600_000).default(30_000),
   /** Space (MiB) a backup on this node's disk must leave free; a backup that would not fit is refused. */
   AGENT_BACKUP_RESERVE_MB: intFrom(0, 16_777_216).default(1024),
+  /** How long a backup of a running server waits for the game's "Saved the game" after save-all flush; it then archives anyway. */
+  AGENT_BACKUP_SAVE_TIMEOUT_SECONDS: intFrom(1, 3600).default(60),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected trace, debug, info, warn, error, fatal or silent' }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
 });

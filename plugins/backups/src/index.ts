@@ -58,6 +58,11 @@ export default definePlugin({
     ctx.tap('server.beforeDelete', 'backups', async ({ serverId, principal, backup }) => {
       if (backup) await safetyBackup(ctx.cradle, serverId, principal, 'before_delete', 'deleting the server');
     });
+    // After the delete committed (a refused delete keeps them): the deleted server's schedules go.
+    ctx.subscribe('backups.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
+      const removed = event.serverId ? await ctx.cradle.backupSchedules.removeForServer(event.serverId, trx) : [];
+      if (removed.length) ctx.logger.info({ server: event.serverId, schedules: removed }, 'removed the backup schedules of a deleted server');
+    } });
     ctx.tap('server.backup', 'backups', async ({ serverId, principal }) => {
       const { backup } = await ctx.cradle.backupService.start(serverId, { ignore: [], targetId: null }, { origin: 'bulk', actor: principal });
       return { backupId: backup.id };

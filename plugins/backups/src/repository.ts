@@ -103,6 +103,13 @@ export class BackupRepository {
     return Number(row.n);
   }
 
+  /** Backups whose server was deleted (a backup before the delete, or ones kept from before), newest first; with `id`, that one. */
+  async orphans(id: string | null = null, executor: Executor = this.db): Promise<Backup[]> {
+    const q = executor('backups').whereNotIn('server_id', executor('servers').select('id'));
+    if (id !== null) q.where({ id });
+    return ((await q.orderBy('created_at', 'desc').orderBy('id')) as BackupRow[]).map(fromRow);
+  }
+
   async running(serverId: string, executor: Executor = this.db): Promise<Backup | null> {
     const row = (await executor('backups').where({ server_id: serverId, status: 'running' }).first()) as BackupRow | undefined;
     return row ? fromRow(row) : null;

@@ -33,7 +33,8 @@ export interface RestoreResult {
 export class BackupRestorer {
   constructor(private readonly deps: Deps) {}
 
-  async restore(sourceServerId: string, backupId: string, intoServerId: string, principal: Principal): Promise<RestoreResult> {
+  /** `anyServer`: a node-disk backup may go into another server (an orphan's; it streams through the panel). */
+  async restore(sourceServerId: string, backupId: string, intoServerId: string, principal: Principal, options: { anyServer?: boolean } = {}): Promise<RestoreResult> {
     const backup = await this.deps.backupService.get(sourceServerId, backupId);
     if (intoServerId !== sourceServerId) {
       const authorize = createAuthorizer(this.deps.hooks);
@@ -44,7 +45,7 @@ export class BackupRestorer {
       if (download !== 'allow') throw refusal(download, 'backup.download');
     }
     if (backup.status !== 'completed') throw conflict('backup_not_restorable', 'Only a completed backup can be restored');
-    if (backup.targetId === null && intoServerId !== backup.serverId) {
+    if (backup.targetId === null && intoServerId !== backup.serverId && !options.anyServer) {
       throw conflict('backup_not_portable', "A backup on a node's own disk restores only into its own server; use a remote target to move a server");
     }
     if (this.deps.restoresInProgress.has(intoServerId)) throw conflict('restore_in_progress', 'A restore of this server is already running');

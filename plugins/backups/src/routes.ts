@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
+import { orphanRoutes, sendArchive } from './routes-orphans.js';
 import { scheduleRoutes } from './routes-schedules.js';
 import { targetRoutes } from './routes-targets.js';
 import { backupId, backupView, ignoreList, limitView, serverId, targetId } from './schema.js';
@@ -49,14 +50,7 @@ export function backupRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/servers/:serverId/backups/:backupId/download', summary: 'Download the archive (.tar.gz), streamed', tags, access: 'user', permission: 'backup.download', params: itemParams,
     response: { contentType: 'application/gzip', description: 'The archive; X-Backup-Sha256 carries its checksum' }, errors,
-    handler: async ({ params: p, ctx, scope, principal }) => {
-      const { backup, stream, size } = await scope.cradle.backupService.download(p.serverId, p.backupId, principal!);
-      ctx.set('Content-Length', String(size));
-      ctx.set('Content-Disposition', `attachment; filename="${backup.serverId}-${backup.id}.tar.gz"`);
-      ctx.set('X-Backup-Sha256', backup.sha256!);
-      ctx.type = 'application/gzip';
-      ctx.body = stream;
-    },
+    handler: async ({ params: p, ctx, scope, principal }) => sendArchive(ctx, await scope.cradle.backupService.download(p.serverId, p.backupId, principal!)),
   });
   router.route({
     method: 'post', path: '/servers/:serverId/backups/:backupId/restore', summary: 'Restore: checksum verified, server stopped, files swapped atomically, started again if it ran', tags, access: 'user', permission: 'backup.restore', params: itemParams,
@@ -67,4 +61,5 @@ export function backupRoutes(router: RouteRegistrar): void {
   });
   scheduleRoutes(router);
   targetRoutes(router);
+  orphanRoutes(router);
 }

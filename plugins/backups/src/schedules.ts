@@ -155,6 +155,18 @@ export class BackupSchedules {
     });
   }
 
+  /**
+   * The server was deleted: its schedules go (they would fire at a server that is not there); its
+   * backups stay, admins find them under /orphans. Returns the ids removed.
+   */
+  async removeForServer(serverId: string, executor: Executor = this.deps.db): Promise<string[]> {
+    const ids = ((await executor('backup_schedules').where({ server_id: serverId }).select('id')) as Array<{ id: string }>).map((r) => r.id);
+    if (ids.length === 0) return ids;
+    await executor('backup_schedules').whereIn('id', ids).delete();
+    await executor('backups').whereIn('schedule_id', ids).update({ schedule_id: null });
+    return ids;
+  }
+
   /** Enabled schedules whose next run is due. */
   async due(now: Date): Promise<Schedule[]> {
     return ((await this.deps.db('backup_schedules').where('enabled', true).where('next_run_at', '<=', now.toISOString()).orderBy('next_run_at')) as ScheduleRow[]).map(fromRow);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError, toErrorResponse, type Logger } from '@conductor/core/shared';
 import { agentBackupRequest, backupId, serverId, sha256Hex, type AgentBackupMessage } from '@conductor/core/protocol';
 import { validate } from '../http/validate.js';
+import type { SavePause } from './save-pause.js';
 import type { BackupStore } from './store.js';
 
 const json = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }) as unknown as Middleware;
@@ -15,10 +16,12 @@ const checksum = z.object({ sha256: sha256Hex });
 const PROGRESS_EVERY_MS = 250;
 
 /** Node-local backups under /api/servers/:id/backups (the contract is in `@conductor/core/protocol`). */
-export function backupRouter(store: BackupStore, hasServer: (id: string) => boolean, logger: Logger): Router {
+export function backupRouter(store: BackupStore, hasServer: (id: string) => boolean, logger: Logger, saves: Pick<SavePause, 'pause'>): Router {
   const router = new Router({ prefix: '/api/servers/:id/backups' });
+  const ids = (ctx: Context) => validate(params, (ctx as unknown as { params: unknown }).params, 'params');
+  /** Making or restoring a backup needs the server; reading, verifying or deleting an archive does not (the server may be deleted; the ids are still checked and the path jailed). */
   const target = (ctx: Context) => {
-    const p = validate(params, (ctx as unknown as { params: unknown }).params, 'params');
+    const p = ids(ctx);
     if (!hasServer(p.id)) throw new AppError(404, 'server_not_found', 'No such server on this node');
     return p;
   };
@@ -36,13 +39,15 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('the panel closed the connection'));
     });
+    // A running server saves and stops writing its world first; saving resumes however the backup ends.
+    const { release } = await saves.pause(p.id);
     try {
       const done = await store.create(p.id, p.backupId, body.ignore, (progress) => {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;
         send({ type: 'progress', ...progress });
-      }, abort.signal);
+      }, abort.signal).finally(release);
       send({ type: 'done', ...done });
     } catch (err) {
       const { body: error, internal } = toErrorResponse(err, 'backup');
@@ -55,7 +60,7 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
   });
 
   router.get('/:backupId', async (ctx) => {
-    const p = target(ctx);
+    const p = ids(ctx);
     const { stream, size } = await store.open(p.id, p.backupId);
     ctx.set('Content-Length', String(size));
     ctx.type = 'application/gzip';
@@ -63,7 +68,7 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
   });
 
   router.post('/:backupId/verify', async (ctx) => {
-    const p = target(ctx);
+    const p = ids(ctx);
     ctx.body = await store.verify(p.id, p.backupId, validate(checksum, ctx.query, 'query').sha256);
   });
 
@@ -73,7 +78,7 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
   });
 
   router.delete('/:backupId', async (ctx) => {
-    const p = validate(params, (ctx as unknown as { params: unknown }).params, 'params');
+    const p = ids(ctx);
     await store.remove(p.id, p.backupId);
     ctx.status = 204;
   });

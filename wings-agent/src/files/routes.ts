@@ -54,6 +54,8 @@ async function receiveBody<T>(ctx: Context, svc: FilesService, id: string, limit
 export interface FilesRouterEvents {
   /** Archive progress for the runtime to stream to the panel (socket.io), as bytes done of total. */
   archiveProgress?: (serverId: string, progress: ArchiveProgress) => void;
+  /** Pauses a running game's saving while its archive is read (see SavePause); the release resumes it. */
+  pauseSaves?: (serverId: string) => Promise<{ release: () => Promise<void> }>;
 }
 
 /**
@@ -180,9 +182,18 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.post('/archive', json, async (ctx) => {
     const { id } = await server(ctx);
     const b = body(ctx, z.object({ ignore: z.array(z.string().max(512)).max(256).default([]) }));
-    const archive = await createArchive(svc, id, { ignore: b.ignore, onProgress: events.archiveProgress && ((p) => events.archiveProgress?.(id, p)) });
+    const { release } = (await events.pauseSaves?.(id)) ?? { release: async () => undefined };
+    let archive: Awaited<ReturnType<typeof createArchive>>;
+    try {
+      archive = await createArchive(svc, id, { ignore: b.ignore, onProgress: events.archiveProgress && ((p) => events.archiveProgress?.(id, p)) });
+    } catch (err) {
+      await release();
+      throw err;
+    }
     ctx.respond = false;
     const res = ctx.res;
+    // A panel that goes away mid-stream leaves the archive unfinished: saving must resume all the same.
+    res.on('close', () => void release());
     res.writeHead(200, { 'Content-Type': 'application/gzip', Trailer: 'X-Archive-Sha256', 'X-Archive-Bytes-Total': String(archive.bytesTotal) });
     archive.stream.pipe(res, { end: false });
     archive.done.then(
@@ -191,7 +202,7 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
         res.end();
       },
       () => res.destroy(),
-    );
+    ).finally(() => void release());
   });
 
   router.post('/archive/restore', async (ctx) => {

@@ -60,6 +60,7 @@ export class ServerRuntime {
   private done: RegExp;
   private joined: RegExp;
   private left: RegExp;
+  private readonly lineListeners = new Set<(line: string) => void>();
 
   constructor(
     public spec: ServerSpec,
@@ -105,6 +106,12 @@ export class ServerRuntime {
   /** A line from the agent itself on this server's console (quota stops, for example). */
   announce(line: string): void {
     this.publishLines([this.console.note(line)]);
+  }
+
+  /** Every console line the game prints from now on (a backup waits for "Saved the game"); returns the unsubscribe. */
+  onConsoleLine(listener: (line: string) => void): () => void {
+    this.lineListeners.add(listener);
+    return () => this.lineListeners.delete(listener);
   }
 
   setInstalling(installing: boolean): void {
@@ -283,6 +290,7 @@ export class ServerRuntime {
     const lines = this.console.push(chunk);
     if (lines.length) this.publishLines(lines);
     for (const line of lines) {
+      for (const listener of this.lineListeners) listener(line);
       if (this.state === 'starting' && this.done.test(line)) {
         this.setState('running');
         this.deps.journal.record('server.started', this.id, { startupMs: Date.now() - this.startRequestedAt });

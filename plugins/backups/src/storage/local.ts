@@ -44,11 +44,25 @@ export class LocalStorage implements BackupStorage {
     }
   }
 
+  /**
+   * Into its own server the node restores from its disk. Into another server (only for a backup
+   * whose server was deleted; the restorer refuses it otherwise) the archive streams from its node
+   * through the panel into the other server's node, which checks the sha256 before swapping.
+   */
   async restore(backup: Backup, into: RestoreTarget): Promise<void> {
-    if (into.id !== backup.serverId || into.nodeId !== backup.nodeId) {
-      throw new AppError(409, 'backup_not_portable', "A backup on a node's own disk restores only into its own server on that node; use a remote target to move a server");
+    if (into.id === backup.serverId && into.nodeId === backup.nodeId) {
+      await this.agent.json(backup.nodeId, 'POST', `${this.path(backup)}/restore?sha256=${backup.sha256}`);
+      return;
     }
-    await this.agent.json(backup.nodeId, 'POST', `${this.path(backup)}/restore?sha256=${backup.sha256}`);
+    const { stream } = await this.read(backup);
+    try {
+      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/files/archive/restore?sha256=${backup.sha256}`, { body: stream, contentType: 'application/gzip' });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'archive_checksum_mismatch') throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
+      throw err;
+    } finally {
+      stream.destroy();
+    }
   }
 
   async remove(backup: Backup): Promise<void> {
