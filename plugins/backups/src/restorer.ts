@@ -41,8 +41,11 @@ export class BackupRestorer {
       const decision = await authorize({ principal, permission: 'backup.restore', serverId: intoServerId });
       if (decision !== 'allow') throw refusal(decision, 'backup.restore');
       // Restoring elsewhere hands the source's files to whoever can read the other server: a download by another name.
-      const download = await authorize({ principal, permission: 'backup.download', serverId: sourceServerId });
-      if (download !== 'allow') throw refusal(download, 'backup.download');
+      // (A deleted server's backups are an admin's, through the admin-only orphan routes.)
+      if (!options.anyServer) {
+        const download = await authorize({ principal, permission: 'backup.download', serverId: sourceServerId });
+        if (download !== 'allow') throw refusal(download, 'backup.download');
+      }
     }
     if (backup.status !== 'completed') throw conflict('backup_not_restorable', 'Only a completed backup can be restored');
     if (backup.targetId === null && intoServerId !== backup.serverId && !options.anyServer) {
