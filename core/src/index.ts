@@ -14,6 +14,7 @@ export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput } fro
 export { type KernelContext, type KernelState as RequestState } from './kernel/http/state.js';
 export { type Principal, type RouteAccess, type PermissionKey, type AuthorizeRequest, type AuthorizeDecision, bearerToken, secretsEqual } from './kernel/auth.js';
 export { createAuthorizer, refusal, type Authorizer } from './kernel/authorize.js';
+export { assertTimeZone } from './kernel/time-zone.js';
 export { dropRevokedViewers, type SocketAuthRequest, type SocketData } from './kernel/sockets.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModules } from './modules/index.js';

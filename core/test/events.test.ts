@@ -5,21 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { definePlugin } from '@conductor/core';
-import { createStorage, createTestDatabase, DATABASES, startPanel, type TestPanel } from '@conductor/test';
+import { createStorage, createTestDatabase, DATABASES, startPanel, type TestPanel, until } from '@conductor/test';
 import { ledgerPlugin } from '../../test/fixtures/ledger/plugin.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 function runChild(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {

@@ -33,13 +33,6 @@ export function toCron(rule: ScheduleRule): string {
   return `${minute} ${hour} * * ${rule.weekday}`;
 }
 
-export function assertTimeZone(zone: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    throw badRequest('invalid_timezone', `${zone} is not a time zone; use an IANA name such as Europe/Berlin`);
-  }
-}
 
 /**
  * The first run strictly after `after`, read in `zone` (cron-parser with luxon underneath). Over

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, notFound, parseJsonColumn, badRequest, toIso, type Cradle, type Executor, type Principal } from '@conductor/core';
+import { assertTimeZone, badRequest, conflict, notFound, parseJsonColumn, toIso, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { Clock } from './clock.js';
 import type { BackupsConfig } from './config.js';
-import { assertTimeZone, nextRun, shortestGapMinutes, toCron, type ScheduleKind } from './schedule-rules.js';
+import { nextRun, shortestGapMinutes, toCron, type ScheduleKind } from './schedule-rules.js';
 import type { BackupTargets } from './targets.js';
 
 export interface Schedule {

@@ -2,19 +2,10 @@ import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import { io as connect, type Socket } from 'socket.io-client';
 import { AGENT_SOCKET, type AgentEvent } from '@conductor/core/protocol';
-import { AGENT_TOKEN, docker, startAgent, testImage, testServerSpec, type TestAgent } from '@conductor/test';
+import { AGENT_TOKEN, docker, startAgent, type TestAgent, testImage, testServerSpec, until } from '@conductor/test';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function events(agent: TestAgent, serverId: string): Promise<AgentEvent[]> {
   return ((await agent.request('GET', '/api/events?after=0&limit=1000')).body.events as AgentEvent[]).filter((e) => e.serverId === serverId);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { assertTimeZone, nextRun, toCron } from '../schedule-rules.js';
+import { assertTimeZone } from '@conductor/core';
+import { nextRun, toCron } from '../schedule-rules.js';
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../../kernel/errors.js';
+import { assertTimeZone } from '../../../kernel/time-zone.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
 import { accountOf, email, password, publicUser, requireSession, toPublicUser } from './schemas.js';
@@ -96,7 +96,7 @@ export function accountRoutes(router: RouteRegistrar): void {
     errors: { 400: 'invalid_timezone' },
     handler: async ({ body, scope, principal }) => {
       const user = await accountOf(scope, principal);
-      if (body.timeZone !== null && !isTimeZone(body.timeZone)) throw badRequest('invalid_timezone', `${body.timeZone} is not a time zone; use an IANA name such as Europe/Berlin`);
+      if (body.timeZone !== null) assertTimeZone(body.timeZone);
       await scope.cradle.usersRepository.update(user.id, { timeZone: body.timeZone });
       return { user: toPublicUser({ ...user, timeZone: body.timeZone }) };
     },
@@ -116,13 +116,4 @@ export function accountRoutes(router: RouteRegistrar): void {
       await scope.cradle.sessionService.end(ctx);
     },
   });
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

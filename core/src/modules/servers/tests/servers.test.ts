@@ -1,18 +1,8 @@
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
-import { startNodeFor, type TestAgent, testImage, type TestNode } from '@conductor/test';
+import { startNodeFor, type TestAgent, testImage, type TestNode, until } from '@conductor/test';
 import { openSocket, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(150);
-  }
-}
 
 describe('servers through the panel, end to end (sqlite)', function () {
   this.timeout(180_000);

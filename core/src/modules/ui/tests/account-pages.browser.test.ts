@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { BrowserPages, buildPanelUi, launchChromium, PHONE, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { BrowserPages, buildPanelUi, launchChromium, PHONE, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
 import { PASSWORD, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { tokenFrom } from '../../accounts/tests/mailbox.js';
 
@@ -113,7 +113,7 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
 
     await page.getByLabel('Anyone may create an account (open sign-up)').check();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await until(async () => (await t.panel.request('GET', '/api/admin/settings/auth')).body.registrationOpen === true);
+    await until('registration open again', async () => (await t.panel.request('GET', '/api/admin/settings/auth')).body.registrationOpen === true);
   });
 
   it('resets a forgotten password through the mailed link, which signs out every session, then signs in with the new password', async () => {
@@ -206,12 +206,12 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     for (const p of [a, b, c]) await pages.signIn(p, user.email, PASSWORD);
     await a.goto(url('/account'));
     const rows = a.getByTestId('sessions').locator('tbody tr');
-    await until(async () => (await rows.count()) === 3);
+    await until('three sessions listed', async () => (await rows.count()) === 3);
     expect(await a.locator('tr[data-current="true"]').innerText()).to.contain('This browser');
     await pages.shoot(a, 'account-sessions-desktop-light');
 
     await a.getByRole('button', { name: /^End the session of Chrome on Linux, last active / }).first().click();
-    await until(async () => (await rows.count()) === 2);
+    await until('one session ended', async () => (await rows.count()) === 2);
 
     // Whichever of b and c lost its session goes back to sign-in on its next request; the other stays.
     const signedOut = async (p: Page) => {
@@ -255,7 +255,7 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await page.getByText(`${helper.email} was added.`).waitFor();
     const row = page.locator(`tr[data-subuser="${helper.email}"]`);
     // The list reloads after the notice: wait for the new row's keys before reading them.
-    await until(async () => (await row.locator('.chips li').count()) === 3);
+    await until("the new subuser's three keys", async () => (await row.locator('.chips li').count()) === 3);
     expect(await row.locator('.chips li').allInnerTexts()).to.have.members(['See the console and send commands', 'Start the server', 'See the activity log']);
     // Change: a whole group ticked with one box.
     await row.getByRole('button', { name: 'Change permissions' }).click();
@@ -298,10 +298,3 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
   });
 });
 
-async function until(fn: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
