@@ -6,6 +6,7 @@ import type { EventDispatcher, EventLog } from './events.js';
 import type { HookBus } from './hooks.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './logger.js';
+import type { PermissionCatalogue } from './permissions.js';
 import type { PluginRegistry } from './plugin-registry.js';
 import type { Scheduler } from './scheduler.js';
 import type { Principal } from './auth.js';
@@ -27,6 +28,8 @@ export interface Cradle {
   leader: LeaderElector;
   io: SocketServer;
   plugins: PluginRegistry;
+  /** Every plugin's per-server permission keys. */
+  permissionCatalogue: PermissionCatalogue;
   /** Called after every HTTP request with what it was and how long it took (metrics). */
   httpObservers: Set<HttpObserver>;
   /** Request-scoped: present only in a request's scope. */

@@ -25,6 +25,7 @@ import { migrateLatest } from './migrations.js';
 import type { PluginDefinition, PluginRuntime, RegisterContext } from './plugin.js';
 import { orderPlugins } from './plugin-graph.js';
 import { discoverPlugins } from './plugin-loader.js';
+import { PermissionCatalogue } from './permissions.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { Scheduler } from './scheduler.js';
 import { createSocketServer, guardNamespace } from './sockets.js';
@@ -69,6 +70,7 @@ export class Kernel {
   readonly scheduler: Scheduler;
   readonly leader: LeaderElector;
   readonly plugins = new PluginRegistry();
+  readonly permissionCatalogue = new PermissionCatalogue((name) => this.plugins.isActive(name));
   readonly openapi = new OpenApiBuilder({ title: 'Conductor API', version: VERSION, description: 'Minecraft hosting panel' });
   readonly app = new Koa({ proxy: false });
   readonly http: HttpServer;
@@ -110,6 +112,7 @@ export class Kernel {
       leader: asValue(this.leader),
       io: asValue(this.io),
       plugins: asValue(this.plugins),
+      permissionCatalogue: asValue(this.permissionCatalogue),
       principal: asValue(null),
       httpObservers: asValue(this.httpObservers),
     });
@@ -151,6 +154,7 @@ export class Kernel {
     for (const { definition } of ordered) this.registerPlugin(definition, configs.get(definition.manifest.name));
     try {
       this.hooks.validate();
+      this.permissionCatalogue.validate();
     } catch (err) {
       throw new BootError((err as Error).message);
     }
@@ -196,6 +200,7 @@ export class Kernel {
       if (!plugin || !this.plugins.isActive(name)) continue;
       try {
         if (plugin.definition.sockets) {
+          this.assertDeclared(Object.values(plugin.definition.socketPermissions ?? {}), 'socket event');
           const namespace = this.io.of(`/${name}`);
           guardNamespace(namespace, this.hooks, plugin.runtime.logger, plugin.definition.socketPermissions);
           plugin.definition.sockets(namespace, plugin.runtime);
@@ -368,6 +373,7 @@ export class Kernel {
       subscribe: (subscriber, options) => this.dispatcher.subscribe(subscriber, options, name),
     };
     try {
+      if (definition.permissions) this.permissionCatalogue.declare(name, definition.permissions);
       definition.register?.(ctx);
       this.plugins.setState(name, 'registered');
     } catch (err) {
@@ -387,6 +393,12 @@ export class Kernel {
       const dependsOn = this.active.get(other)?.definition.manifest.dependsOn ?? [];
       if (dependsOn.includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`));
     }
+  }
+
+  /** A route or socket event naming a key no plugin declared would refuse everyone but owners: fail the plugin instead. */
+  private assertDeclared(keys: readonly string[], what: string): void {
+    const unknown = keys.filter((k) => !this.permissionCatalogue.isDeclared(k));
+    if (unknown.length) throw new Error(`a ${what} needs permission key ${unknown.join(', ')}, which no plugin declares (declare it in the plugin's permissions)`);
   }
 
   private mountHttp(): void {
@@ -427,7 +439,7 @@ export class Kernel {
         return next();
       };
       try {
-        plugin.definition.routes(new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, guard), { name, config: plugin.config });
+        plugin.definition.routes(new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, guard, (key) => this.assertDeclared([key], 'route')), { name, config: plugin.config });
       } catch (err) {
         this.failPlugin(name, 'routes', err as Error);
       }

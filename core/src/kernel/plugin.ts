@@ -8,6 +8,7 @@ import type { Database } from './database.js';
 import type { EventLog, SubscriptionOptions } from './events.js';
 import type { HookBus, HookName, HookTypes, TapFn, TapOptions } from './hooks.js';
 import type { Logger } from './logger.js';
+import type { PermissionGroupDeclaration } from './permissions.js';
 import type { JobDefinition } from './scheduler.js';
 import type { RouteRegistrar } from './http/route.js';
 
@@ -68,6 +69,12 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    */
   socketPermissions?: Record<string, string>;
   /**
+   * The per-server permission keys this plugin owns, by group (`backup` → `backup.create`, ...),
+   * with labels in English and German. A route or socket event may only name a declared key; the
+   * subuser pages offer the keys of every active plugin; a grant of an undeclared key is refused.
+   */
+  permissions?: PermissionGroupDeclaration[];
+  /**
    * Koa middleware for requests no API route answered (such as the panel UI's files). The API
    * keeps its JSON contract because it is matched first; this is the one way to serve non-API
    * paths, so no plugin has to reach into the Koa app.
@@ -97,6 +104,7 @@ export function assertPluginShape(value: unknown, source: string): asserts value
   if (dependsOn !== undefined && (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string'))) {
     throw new Error(`${source}: manifest.dependsOn must be a list of plugin names`);
   }
+  if (v.permissions !== undefined && !Array.isArray(v.permissions)) throw new Error(`${source}: permissions must be a list of permission groups`);
   for (const fn of ['register', 'routes', 'sockets', 'fallback', 'init', 'start', 'stop'] as const) {
     if (v[fn] !== undefined && typeof v[fn] !== 'function') throw new Error(`${source}: ${fn} must be a function`);
   }

@@ -1,29 +1,47 @@
+import { ref } from 'vue';
+import { get } from '../api/client.js';
 import { i18n } from '../i18n/index.js';
 
-/** `file.read-content` → `subusers.keys.file.readContent` (message paths avoid dashes). */
-function path(key: string): string {
-  const [group, action = ''] = key.split('.');
-  return `subusers.keys.${group}.${action.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}`;
+type Label = { en: string; de: string };
+/** As `GET /api/auth/permission-keys` answers: each active plugin declares its groups and labels. */
+export interface PermissionGroup {
+  group: string;
+  plugin: string;
+  label: Label;
+  keys: Array<{ key: string; label: Label; implies: string[] }>;
 }
 
-/** A readable label for a permission key; a key a plugin added without a translation shows as itself. */
-export function permissionLabel(key: string): string {
-  const { t, te } = i18n.global;
-  if (key.endsWith('.*')) return `${groupLabel(key.slice(0, -2))}: ${t('subusers.all')}`;
-  return te(path(key)) ? t(path(key)) : key;
+const groups = ref<PermissionGroup[]>([]);
+let loading: Promise<PermissionGroup[]> | null = null;
+
+/** The catalogue of keys, asked once per page load (plugins only change with a panel restart). */
+export function loadPermissionGroups(): Promise<PermissionGroup[]> {
+  loading ??= get<{ groups: PermissionGroup[] }>('/api/auth/permission-keys').then(
+    (answer) => (groups.value = answer.groups),
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  );
+  return loading;
+}
+
+function inLocale(label: Label): string {
+  return i18n.global.locale.value === 'de' ? label.de : label.en;
 }
 
 export function groupLabel(group: string): string {
-  const { t, te } = i18n.global;
-  return te(`subusers.groups.${group}`) ? t(`subusers.groups.${group}`) : group;
+  const found = groups.value.find((g) => g.group === group);
+  return found ? inLocale(found.label) : group;
 }
 
-/** Keys grouped by their prefix, in the API's order. */
-export function groupKeys(keys: readonly string[]): Array<{ group: string; keys: string[] }> {
-  const groups = new Map<string, string[]>();
-  for (const key of keys) {
-    const group = key.slice(0, key.indexOf('.'));
-    groups.set(group, [...(groups.get(group) ?? []), key]);
+/** A readable label for a permission key in the person's language; an unknown key shows as itself. */
+export function permissionLabel(key: string): string {
+  const { t } = i18n.global;
+  if (key.endsWith('.*')) return `${groupLabel(key.slice(0, -2))}: ${t('subusers.all')}`;
+  for (const g of groups.value) {
+    const found = g.keys.find((k) => k.key === key);
+    if (found) return inLocale(found.label);
   }
-  return [...groups].map(([group, list]) => ({ group, keys: list }));
+  return key;
 }

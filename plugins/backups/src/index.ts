@@ -14,6 +14,7 @@ import { BackupSchedules } from './schedules.js';
 import { BackupService } from './service.js';
 import { AgentHttp } from './storage/agent-http.js';
 import { BackupTargets } from './targets.js';
+import { backupPermissions } from './permissions.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -35,6 +36,7 @@ declare module '@conductor/core' {
 /** Scheduled, rotated, verified backups on the node's disk or over SFTP (issue 8; docs/backups.md). */
 export default definePlugin({
   manifest: { name: 'backups', version: '0.1.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
+  permissions: backupPermissions,
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {

@@ -11,6 +11,7 @@ import { webhookRoutes } from './routes.js';
 import { WebhookSender } from './sender.js';
 import { WebhookService } from './service.js';
 import { DeliveryWorker } from './worker.js';
+import { webhookPermissions } from './permissions.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -30,6 +31,7 @@ declare module '@conductor/core' {
 /** Discord and signed HTTP notifications from the event log (issue 9). */
 export default definePlugin({
   manifest: { name: 'webhooks', version: '0.1.0', description: 'Discord and signed HTTP notifications', dependsOn: ['auth', 'mail', 'activity', 'nodes', 'servers'] },
+  permissions: webhookPermissions,
   configSchema: webhooksConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {

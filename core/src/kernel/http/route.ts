@@ -108,12 +108,14 @@ export class KoaRouteRegistrar implements RouteRegistrar {
     private readonly defaultBodyLimit: string,
     private readonly tag: string,
     private readonly guard?: Middleware,
+    /** Throws when a route names a permission key that no plugin declares. */
+    private readonly checkPermission?: (key: string) => void,
   ) {}
 
   at(prefix: string): RouteRegistrar {
     // /metrics is where Prometheus looks by convention; everything else lives under /api.
     if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix) && prefix !== '/metrics') throw new Error(`route prefix must be under /api, got ${prefix}`);
-    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.authorize, this.defaultBodyLimit, this.tag, this.guard);
+    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.authorize, this.defaultBodyLimit, this.tag, this.guard, this.checkPermission);
   }
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
@@ -122,6 +124,11 @@ export class KoaRouteRegistrar implements RouteRegistrar {
     if (spec.permission) {
       if (spec.access === 'public') throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission cannot be public`);
       if (!fullPath.split('/').includes(`:${serverParam}`)) throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission needs a :${serverParam} path parameter`);
+      try {
+        this.checkPermission?.(spec.permission);
+      } catch (err) {
+        throw new Error(`${spec.method.toUpperCase()} ${fullPath}: ${(err as Error).message}`, { cause: err });
+      }
     }
     const authorize = this.authorize;
     this.openapi.addOperation(fullPath, { ...spec, tags: spec.tags ?? [this.tag] } as RouteSpec);

@@ -1,7 +1,7 @@
 import type { AuthorizeDecision, AuthorizeRequest } from '../../kernel/auth.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import type { GrantsRepository } from './grants-repo.js';
-import { holds, SERVER_VIEW } from './permissions.js';
+import { SERVER_VIEW, type PermissionCatalogue } from '../../kernel/permissions.js';
 
 /**
  * The `auth.authorize` tap: the server must exist (asked of whoever owns servers), then owners
@@ -11,10 +11,12 @@ import { holds, SERVER_VIEW } from './permissions.js';
 export class ServerAuthorization {
   private readonly hooks: HookBus;
   private readonly grantsRepository: GrantsRepository;
+  private readonly permissionCatalogue: PermissionCatalogue;
 
-  constructor({ hooks, grantsRepository }: { hooks: HookBus; grantsRepository: GrantsRepository }) {
+  constructor({ hooks, grantsRepository, permissionCatalogue }: { hooks: HookBus; grantsRepository: GrantsRepository; permissionCatalogue: PermissionCatalogue }) {
     this.hooks = hooks;
     this.grantsRepository = grantsRepository;
+    this.permissionCatalogue = permissionCatalogue;
   }
 
   async decide({ principal, permission, serverId }: AuthorizeRequest): Promise<AuthorizeDecision> {
@@ -23,7 +25,7 @@ export class ServerAuthorization {
     if (principal.role === 'admin' || principal.id === server.ownerId) return 'allow';
     const keys = await this.permissionsOf(serverId, principal.id);
     if (keys.length === 0) return 'not_found';
-    return permission === SERVER_VIEW || holds(keys, permission) ? 'allow' : 'deny';
+    return permission === SERVER_VIEW || this.permissionCatalogue.holds(keys, permission) ? 'allow' : 'deny';
   }
 
   /** What a non-owner holds on a server: the subuser grant, plus what other plugins add. */

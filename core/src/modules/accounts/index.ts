@@ -33,6 +33,7 @@ import { tapKernelHooks } from './taps.js';
 import { TokensRepository } from './tokens-repo.js';
 import { TwoFactorService } from './two-factor-service.js';
 import { UsersRepository } from './users-repo.js';
+import { accountPermissions } from './permissions.js';
 
 /**
  * Accounts and security: users, sessions, API keys, two-factor, brute-force protection, the
@@ -41,6 +42,7 @@ import { UsersRepository } from './users-repo.js';
  */
 export const authModule = definePlugin({
   manifest: { name: 'auth', version: '0.1.0', description: 'Accounts and security', dependsOn: ['mail'] },
+  permissions: accountPermissions,
   configSchema: authConfigSchema,
   register(ctx) {
     ctx.register({

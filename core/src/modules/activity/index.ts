@@ -23,6 +23,7 @@ const entry = z.object({
 /** The per-server activity log, readable by whoever holds `activity.read` on the server. */
 export const activityModule = definePlugin({
   manifest: { name: 'activity', version: '0.1.0', description: 'Per-server activity log' },
+  permissions: [{ group: 'activity', label: { en: 'Activity log', de: 'Aktivitätsprotokoll' }, keys: [{ action: 'read', label: { en: 'See the activity log', de: 'Aktivitätsprotokoll sehen' } }] }],
   register(ctx) {
     ctx.register({ activityLog: asClass(ActivityLog).singleton() });
   },

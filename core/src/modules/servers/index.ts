@@ -11,6 +11,7 @@ import { worldRoutes } from './worlds-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
+import { serverPermissions } from './permissions.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -40,6 +41,7 @@ const command = z.object({ serverId: z.string(), command: z.string().min(1).max(
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
 export const serversModule = definePlugin({
   manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'templates', 'nodes'] },
+  permissions: serverPermissions,
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({

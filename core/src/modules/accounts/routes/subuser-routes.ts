@@ -3,10 +3,10 @@ import type { Principal } from '../../../kernel/auth.js';
 import type { Container } from '../../../kernel/container.js';
 import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
-import { holds, isGrantable, PERMISSION_KEYS } from '../permissions.js';
+import { permissionGroupViewSchema } from '../../../kernel/permissions.js';
 
 const permissions = z
-  .array(z.string().refine(isGrantable, { error: 'unknown permission key' }))
+  .array(z.string().max(100))
   .min(1)
   .max(100)
   .describe('Permission keys such as control.start or file.*');
@@ -16,10 +16,12 @@ const subuserParams = serverParams.extend({ userId: z.uuid() });
 
 /** Nobody hands out more than they hold: a subuser with user.create grants only its own keys. */
 async function assertCanGrant(scope: Container, principal: Principal, serverId: string, keys: string[]): Promise<void> {
+  const catalogue = scope.cradle.permissionCatalogue;
+  catalogue.assertGrantable(keys);
   const authz = scope.cradle.serverAuthorization;
   if (await authz.isOwnerOrAdmin(serverId, principal)) return;
   const own = await authz.permissionsOf(serverId, principal.id);
-  const missing = keys.filter((k) => !(k.endsWith('.*') ? own.includes(k) : holds(own, k)));
+  const missing = keys.filter((k) => !(k.endsWith('.*') ? own.includes(k) : catalogue.holds(own, k)));
   if (missing.length) throw new AppError(403, 'forbidden', `You cannot grant permissions you do not hold: ${missing.join(', ')}`, { missing });
 }
 
@@ -28,10 +30,13 @@ export function subuserRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',
     path: '/permission-keys',
-    summary: 'Every per-server permission key a subuser can be given',
+    summary: 'Every per-server permission key a subuser can be given, by group, as the active plugins declare them',
     access: 'user',
-    response: { schema: z.object({ keys: z.array(z.string()) }) },
-    handler: () => ({ keys: PERMISSION_KEYS }),
+    response: { schema: z.object({ keys: z.array(z.string()), groups: z.array(permissionGroupViewSchema) }) },
+    handler: ({ scope }) => {
+      const catalogue = scope.cradle.permissionCatalogue;
+      return { keys: catalogue.keys(), groups: catalogue.list() };
+    },
   });
   router.route({
     // No `permission`: any key on the server will do, so the panel's page can hide what the caller cannot use.
@@ -44,13 +49,13 @@ export function subuserRoutes(router: RouteRegistrar): void {
     errors: { 404: 'not_found: no such server, or you hold no key on it' },
     handler: async ({ params, scope, principal }) => {
       const authz = scope.cradle.serverAuthorization;
-      if (await authz.isOwnerOrAdmin(params.serverId, principal!)) return { owner: true, permissions: PERMISSION_KEYS };
+      const catalogue = scope.cradle.permissionCatalogue;
+      if (await authz.isOwnerOrAdmin(params.serverId, principal!)) return { owner: true, permissions: catalogue.keys() };
       const own = await authz.permissionsOf(params.serverId, principal!.id);
       // The same answer as every other route for a server this caller holds nothing on.
       if (!own.length || !(await scope.cradle.hooks.call('auth.serverOwner', params.serverId))) throw notFound('No such server');
       // Wildcards spelled out, so a page only asks whether a key is in the list.
-      const keys = new Set([...PERMISSION_KEYS.filter((k) => holds(own, k)), ...own.filter((k) => !k.endsWith('.*'))]);
-      return { owner: false, permissions: [...keys].sort() };
+      return { owner: false, permissions: [...catalogue.expand(own)].sort() };
     },
   });
   router.route({

@@ -19,13 +19,14 @@ export interface AccountsPanel {
 }
 
 /** A panel with the real mail path: nodemailer → an in-process SMTP server. */
-export async function startAccountsPanel(database: DatabaseKind, options: { auth?: Record<string, unknown>; plugins?: PluginDefinition[]; config?: Record<string, unknown>; storage?: { dataDir: string; databaseUrl?: string } } = {}): Promise<AccountsPanel> {
+export async function startAccountsPanel(database: DatabaseKind, options: { auth?: Record<string, unknown>; plugins?: PluginDefinition[]; discover?: boolean; config?: Record<string, unknown>; storage?: { dataDir: string; databaseUrl?: string } } = {}): Promise<AccountsPanel> {
   const mailbox = await new Mailbox().start();
   let panel: TestPanel;
   try {
     panel = await startPanel({
       database,
       plugins: options.plugins,
+      discover: options.discover,
       dataDir: options.storage?.dataDir,
       databaseUrl: options.storage?.databaseUrl,
       config: {

@@ -22,6 +22,10 @@ export function serversFixture() {
   const handled: string[] = [];
   const plugin = definePlugin({
     manifest: { name: 'fixture-servers', version: '0.0.0', dependsOn: ['auth', 'activity'] },
+    // A group standing in for a plugin's (webhooks); the servers module declares control.* and file.*.
+    permissions: [
+      { group: 'webhook', label: { en: 'Webhooks', de: 'Webhooks' }, keys: [{ action: 'read', label: { en: 'See', de: 'Sehen' } }, { action: 'manage', label: { en: 'Manage', de: 'Verwalten' }, implies: ['webhook.read'] }] },
+    ],
     register(ctx) {
       ctx.tap('auth.serverOwner', 'servers-fixture', (serverId) => {
         const server = servers.get(serverId);

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { DATABASES } from '@conductor/test';
-import { PERMISSION_KEYS } from '../permissions.js';
 import type { Browser } from './browser.js';
 import { startAccountsPanel, type AccountsPanel } from './fixtures.js';
 import { serversFixture } from './servers-fixture.js';
@@ -28,9 +27,14 @@ for (const database of DATABASES) {
     });
     after(() => t.close());
 
+    let allKeys: string[];
+    before(async () => {
+      allKeys = (await owner.get('/api/auth/permission-keys')).body.keys;
+    });
+
     it("tells each caller the keys they hold on a server: all for owner and admin, the grant (and a team's keys) for a subuser, 404 for anyone else", async () => {
-      expect((await owner.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: PERMISSION_KEYS });
-      expect((await admin.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: PERMISSION_KEYS });
+      expect((await owner.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: allKeys });
+      expect((await admin.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: allKeys });
       expect((await helper.get('/api/auth/servers/srv-1/permissions')).body, 'wildcards spelled out, sorted').to.deep.equal({ owner: false, permissions: ['activity.read', 'control.console', 'webhook.manage', 'webhook.read'] });
       for (const [who, b] of [['stranger', stranger], ['admin', admin]] as const) {
         const res = await b.get(`/api/auth/servers/${who === 'admin' ? 'srv-404' : 'srv-1'}/permissions`);
@@ -54,11 +58,17 @@ for (const database of DATABASES) {
       expect((await t.browser().request('PATCH', '/api/auth/me', { body: { timeZone: 'UTC' } })).status).to.equal(401);
     });
 
-    it('lists every grantable key for the subuser form', async () => {
+    it('lists every active plugin\'s keys for the subuser form, by group with labels in English and German', async () => {
       const res = await helper.get('/api/auth/permission-keys');
       expect(res.status).to.equal(200);
-      expect(res.body.keys).to.deep.equal(PERMISSION_KEYS);
-      expect(res.body.keys).to.include.members(['control.console', 'user.create', 'webhook.manage']);
+      expect(res.body.keys).to.include.members(['control.console', 'user.create', 'webhook.manage', 'activity.read']);
+      expect(res.body.keys, 'keys for features that do not exist are gone').to.not.include.members(['database.read', 'allocation.read', 'file.sftp']);
+      const groups = new Map<string, { plugin: string; label: { en: string; de: string }; keys: Array<{ key: string; implies: string[] }> }>(res.body.groups.map((g: { group: string }) => [g.group, g]));
+      expect(groups.get('user')).to.include({ plugin: 'auth' });
+      expect(groups.get('user')!.label).to.deep.equal({ en: 'Users', de: 'Benutzer' });
+      expect(groups.get('activity')!.plugin).to.equal('activity');
+      expect(groups.get('webhook')!.keys.find((k) => k.key === 'webhook.manage')!.implies).to.deep.equal(['webhook.read']);
+      expect(res.body.groups.flatMap((g: { keys: Array<{ key: string }> }) => g.keys.map((k) => k.key))).to.deep.equal(res.body.keys);
     });
 
     it('says without signing in whether sign-up is open, and follows the admin setting', async () => {

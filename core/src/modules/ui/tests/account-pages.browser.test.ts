@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { BrowserPages, buildPanelUi, launchChromium, PHONE, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
 import { PASSWORD, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { tokenFrom } from '../../accounts/tests/mailbox.js';
+import { chooseLocale } from './browser-helpers.js';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
@@ -26,7 +27,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     pages = new BrowserPages(await launchChromium(), () => t.panel.url);
     buildPanelUi();
     await testImage();
-    t = await startAccountsPanel('sqlite');
+    // Every first-party plugin, as `npm start` runs them: the subuser page offers their keys.
+    t = await startAccountsPanel('sqlite', { discover: true });
     node = await startNodeFor(t.panel, { name: 'accounts-node' });
   });
   after(async () => {
@@ -265,6 +267,14 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     const grant = (await api.get(`/api/auth/servers/${serverId}/subusers`)).body.subusers[0];
     expect(grant.permissions).to.have.members(['control.console', 'control.start', 'activity.read', 'webhook.read', 'webhook.manage']);
     await pages.shoot(page, 'server-users-desktop-light');
+    // The labels are the plugins' own declarations, in the person's language: backups' keys in German.
+    await chooseLocale(page, 'de');
+    await page.reload();
+    await page.getByText('Backup-Zeitpläne', { exact: true }).first().waitFor();
+    expect(await page.getByLabel('Backups herunterladen', { exact: true }).count()).to.be.greaterThan(0);
+    await chooseLocale(page, 'en');
+    await page.reload();
+    await row.getByRole('button', { name: 'Remove' }).waitFor();
 
     // The subuser: the tabs and the one power button their keys allow, nothing else.
     const hp = await pages.newPage();

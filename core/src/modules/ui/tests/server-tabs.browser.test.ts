@@ -8,12 +8,11 @@ import type { Browser, Page } from 'playwright-core';
 import { buildPanelUi, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import type { Browser as ApiClient } from '../../accounts/tests/browser.js';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { BrowserPages, DESKTOP, PHONE, until } from './browser-helpers.js';
+import { BrowserPages, chooseLocale, DESKTOP, PHONE, until } from './browser-helpers.js';
 
 /** What the test reads of the page's window inside evaluate() (core is compiled without DOM types). */
 interface PageWindow {
   getComputedStyle(element: unknown): { color: string; fontWeight: string };
-  localStorage: { setItem(key: string, value: string): void };
 }
 
 /**
@@ -445,7 +444,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     // German: the choice the language switch stores, then the tab again.
     const de = await pages.newPage(DESKTOP, 'light');
     await pages.signIn(de, 'tabs-owner@example.org');
-    await de.evaluate(() => (globalThis as unknown as PageWindow).localStorage.setItem('conductor.locale', 'de'));
+    await chooseLocale(de, 'de');
     await de.goto(serverUrl('properties'));
     await de.getByRole('heading', { name: 'Nachricht des Tages' }).waitFor();
     await de.getByText('Spieler können sich bekämpfen (PvP)').waitFor();
