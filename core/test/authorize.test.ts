@@ -9,6 +9,7 @@ const user: Principal = { id: 'u1', kind: 'user', role: 'user' };
 function probe(withDecision?: (serverId: string) => 'allow' | 'deny' | 'not_found' | undefined) {
   return definePlugin({
     manifest: { name: 'probe', version: '1.0.0' },
+    permissions: [{ group: 'probe', label: { en: 'Probe', de: 'Probe' }, keys: [{ action: 'start', label: { en: 'Start', de: 'Starten' } }] }],
     register(ctx) {
       ctx.tap('auth.resolve', 'probe-user', (koa) => (koa.get('authorization') === 'Bearer user' ? user : undefined));
       if (withDecision) ctx.tap('auth.authorize', 'probe', ({ serverId }) => withDecision(serverId));
@@ -19,7 +20,7 @@ function probe(withDecision?: (serverId: string) => 'allow' | 'deny' | 'not_foun
         path: '/servers/:serverId/start',
         summary: 'Start',
         access: 'user',
-        permission: 'control.start',
+        permission: 'probe.start',
         params: z.object({ serverId: z.string() }),
         response: { schema: z.object({ started: z.string() }) },
         handler: ({ params }) => ({ started: params.serverId }),
@@ -49,10 +50,10 @@ describe('kernel: per-server permission check', () => {
     expect((await as('mine')).body).to.deep.equal({ started: 'mine' });
     const denied = await as('shared');
     expect(denied.status).to.equal(403);
-    expect(denied.body.error.details).to.deep.equal({ permission: 'control.start' });
+    expect(denied.body.error.details).to.deep.equal({ permission: 'probe.start' });
     expect((await as('other')).status).to.equal(404);
     const doc = (await panel.request('GET', '/api/openapi.json')).body;
-    expect(doc.paths['/api/probe/servers/{serverId}/start'].post['x-permission']).to.equal('control.start');
+    expect(doc.paths['/api/probe/servers/{serverId}/start'].post['x-permission']).to.equal('probe.start');
   });
 
   it('refuses to mount a permission route without a :serverId parameter, disabling the plugin', async () => {
