@@ -7,7 +7,7 @@ export { HookBus, HookError, type HookTypes, type HookName, type SeriesHook, typ
 export { EventLog, EventDispatcher, typeMatches, type EventInput, type StoredEvent, type EventQuery, type SubscriptionOptions, type EventHandler } from './kernel/events.js';
 export { Scheduler, type JobDefinition, type JobContext, type JobStatus } from './kernel/scheduler.js';
 export { PostgresLeader, SoleLeader, type LeaderElector } from './kernel/leader.js';
-export { definePlugin, type PluginDefinition, type PluginManifest, type PluginRuntime, type RegisterContext } from './kernel/plugin.js';
+export { definePlugin, PLUGIN_API_VERSION, type PluginDefinition, type PluginManifest, type PluginRuntime, type RegisterContext } from './kernel/plugin.js';
 export { PluginRegistry, type PluginStatus, type PluginState } from './kernel/plugin-registry.js';
 export { type Cradle, type Container } from './kernel/container.js';
 export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput } from './kernel/http/route.js';

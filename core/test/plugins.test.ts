@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { BootError, ConfigError, definePlugin, type PluginDefinition } from '@conductor/core';
+import { BootError, ConfigError, definePlugin, PLUGIN_API_VERSION, type PluginDefinition } from '@conductor/core';
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
 
 function recorder() {
@@ -159,9 +159,9 @@ describe('plugin kernel', () => {
     });
     afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-    const pluginSource = (name: string, version: string) => `
+    const pluginSource = (name: string, version: string, api: string | null = '^1.0.0') => `
       export default {
-        manifest: { name: '${name}', version: '${version}' },
+        manifest: { name: '${name}', version: '${version}'${api ? `, api: '${api}'` : ''} },
         routes(r) {
           r.route({ method: 'get', path: '/hello', summary: 'hello', access: 'public', response: {}, handler: ({ ctx }) => { ctx.body = { from: '${name}' }; } });
         },
@@ -196,6 +196,21 @@ describe('plugin kernel', () => {
       const failed = plugins.find((p) => p.name === 'syntax-error');
       expect(failed).to.deep.include({ state: 'failed' });
       expect(plugins.map((p) => p.name)).to.not.include('left-pad');
+    });
+
+    it('refuses a plugin written for another plugin API major, or one that does not say, naming both versions', async () => {
+      const dir = path.join(root, 'community');
+      for (const [name, api] of [['future', '^2.0.0'], ['silent', null], ['current', '^1.0.0']] as const) {
+        mkdirSync(path.join(dir, name), { recursive: true });
+        writeFileSync(path.join(dir, name, 'index.js'), pluginSource(name, '1.4.0', api));
+      }
+      panel = await startPanel({ database: 'sqlite', discover: true, appRoot: root, config: { PLUGINS_DIR: dir } });
+      const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string; state: string; error: { phase: string; message: string } | null }>;
+      const byName = (n: string) => plugins.find((p) => p.name === n)!;
+      expect(byName('current').state).to.equal('started');
+      expect(byName('future')).to.deep.include({ state: 'failed', error: { phase: 'load', message: `dir:${path.join(dir, 'future')}: plugin "future" 1.4.0 needs plugin API ^2.0.0; this panel provides plugin API ${PLUGIN_API_VERSION}` } });
+      expect(byName('silent').error!.message).to.match(/manifest\.api is missing/);
+      expect((await panel.request('GET', '/api/future/hello')).status).to.equal(404);
     });
   });
 });

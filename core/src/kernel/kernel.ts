@@ -22,7 +22,7 @@ import './kernel-hooks.js';
 import { PostgresLeader, SoleLeader, type LeaderElector } from './leader.js';
 import { createLogger, type Logger } from './logger.js';
 import { migrateLatest } from './migrations.js';
-import type { PluginDefinition, PluginRuntime, RegisterContext } from './plugin.js';
+import { assertApiCompatible, type PluginDefinition, type PluginRuntime, type RegisterContext } from './plugin.js';
 import { orderPlugins } from './plugin-graph.js';
 import { discoverPlugins } from './plugin-loader.js';
 import { PermissionCatalogue } from './permissions.js';
@@ -311,7 +311,14 @@ export class Kernel {
   }
 
   private async collectPlugins(): Promise<Array<{ definition: PluginDefinition; source: string }>> {
-    const found: Array<{ definition: PluginDefinition; source: string }> = (this.options.plugins ?? []).map((definition) => ({ definition, source: 'builtin' }));
+    const found: Array<{ definition: PluginDefinition; source: string }> = (this.options.plugins ?? []).map((definition) => {
+      try {
+        assertApiCompatible(definition.manifest, 'builtin', false);
+      } catch (err) {
+        throw new BootError((err as Error).message);
+      }
+      return { definition, source: 'builtin' };
+    });
     if (this.options.discover) {
       const appRoot = this.options.appRoot ?? APP_ROOT;
       const pluginsDir = this.config.PLUGINS_DIR ?? path.join(this.config.DATA_DIR, 'plugins');

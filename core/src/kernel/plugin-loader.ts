@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { assertPluginShape, type PluginDefinition } from './plugin.js';
+import { assertApiCompatible, assertPluginShape, type PluginDefinition } from './plugin.js';
 
 export interface LoadedPlugin {
   definition: PluginDefinition;
@@ -42,6 +42,7 @@ async function importPlugin(entry: string, source: string): Promise<PluginDefini
   const mod = (await import(pathToFileURL(entry).href)) as { default?: unknown; plugin?: unknown };
   const candidate = mod.default ?? mod.plugin;
   assertPluginShape(candidate, source);
+  assertApiCompatible(candidate.manifest, source, true);
   return candidate;
 }
 

@@ -1,4 +1,5 @@
 import type { NameAndRegistrationPair } from 'awilix';
+import semver from 'semver';
 import type { Middleware } from 'koa';
 import type { Namespace } from 'socket.io';
 import type { z } from 'zod';
@@ -12,12 +13,24 @@ import type { PermissionGroupDeclaration } from './permissions.js';
 import type { JobDefinition } from './scheduler.js';
 import type { RouteRegistrar } from './http/route.js';
 
+/**
+ * The version of the contract plugins are written against (this file, the route, hook, event and
+ * permission APIs). A major step breaks plugins; a minor one adds to the contract.
+ */
+export const PLUGIN_API_VERSION = '1.0.0';
+
 export interface PluginManifest {
   /** Lower-case, dash-separated; also the mount path /api/<name> and the config section. */
   name: string;
   version: string;
   description?: string;
   dependsOn?: string[];
+  /**
+   * The range of the plugin API this plugin was written for, as a semver range (`^1.0.0`).
+   * Required of plugins installed from npm or the plugins folder; the panel refuses one whose
+   * range does not hold its PLUGIN_API_VERSION.
+   */
+  api?: string;
 }
 
 type HookKindOf<K extends HookName> = HookTypes[K] extends { kind: infer Kind } ? Kind : never;
@@ -104,8 +117,22 @@ export function assertPluginShape(value: unknown, source: string): asserts value
   if (dependsOn !== undefined && (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string'))) {
     throw new Error(`${source}: manifest.dependsOn must be a list of plugin names`);
   }
+  if (v.manifest.api !== undefined && (typeof v.manifest.api !== 'string' || !semver.validRange(v.manifest.api))) {
+    throw new Error(`${source}: manifest.api must be a semver range such as ^${semver.major(PLUGIN_API_VERSION)}.0.0`);
+  }
   if (v.permissions !== undefined && !Array.isArray(v.permissions)) throw new Error(`${source}: permissions must be a list of permission groups`);
   for (const fn of ['register', 'routes', 'sockets', 'fallback', 'init', 'start', 'stop'] as const) {
     if (v[fn] !== undefined && typeof v[fn] !== 'function') throw new Error(`${source}: ${fn} must be a function`);
+  }
+}
+
+/** Refuses a plugin written for another plugin API, naming both versions; `required` for installed plugins. */
+export function assertApiCompatible(manifest: PluginManifest, source: string, required: boolean): void {
+  if (manifest.api === undefined) {
+    if (required) throw new Error(`${source}: manifest.api is missing; declare the plugin API range it was written for (this panel provides ${PLUGIN_API_VERSION}, e.g. "^${semver.major(PLUGIN_API_VERSION)}.0.0")`);
+    return;
+  }
+  if (!semver.satisfies(PLUGIN_API_VERSION, manifest.api)) {
+    throw new Error(`${source}: plugin "${manifest.name}" ${manifest.version} needs plugin API ${manifest.api}; this panel provides plugin API ${PLUGIN_API_VERSION}`);
   }
 }

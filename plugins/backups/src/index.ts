@@ -35,7 +35,7 @@ declare module '@conductor/core' {
 
 /** Scheduled, rotated, verified backups on the node's disk or over SFTP (issue 8; docs/backups.md). */
 export default definePlugin({
-  manifest: { name: 'backups', version: '0.1.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
+  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
   permissions: backupPermissions,
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),

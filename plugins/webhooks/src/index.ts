@@ -30,7 +30,7 @@ declare module '@conductor/core' {
 
 /** Discord and signed HTTP notifications from the event log (issue 9). */
 export default definePlugin({
-  manifest: { name: 'webhooks', version: '0.1.0', description: 'Discord and signed HTTP notifications', dependsOn: ['auth', 'mail', 'activity', 'nodes', 'servers'] },
+  manifest: { name: 'webhooks', version: '0.1.0', api: '^1.0.0', description: 'Discord and signed HTTP notifications', dependsOn: ['auth', 'mail', 'activity', 'nodes', 'servers'] },
   permissions: webhookPermissions,
   configSchema: webhooksConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
