@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Builds panel-ui/dist when it is missing or older than its sources, so `npm start` on a fresh
-// clone serves the UI without a separate build step. `--force` always builds.
-import { spawnSync } from 'node:child_process';
+// Builds the panel UI (panel-ui/dist) and each first-party plugin's UI bundle
+// (plugins/<name>/ui → plugins/<name>/ui-dist) when it is missing or older than its sources, so
+// `npm start` on a fresh clone serves the UI without a separate build step. `--force` always
+// builds. The two are independent: a plugin bundle imports the panel's shared modules at run time.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ui = path.join(root, 'panel-ui');
-const built = path.join(ui, 'dist', 'index.html');
+const force = process.argv.includes('--force');
 
 function newest(entry) {
   const s = statSync(entry);
@@ -16,23 +18,28 @@ function newest(entry) {
   return Math.max(0, ...readdirSync(entry).map((name) => newest(path.join(entry, name))));
 }
 
-function builtAt() {
+function builtAt(file) {
   try {
-    return statSync(built).mtimeMs;
+    return statSync(file).mtimeMs;
   } catch {
     return 0;
   }
 }
 
-// Plugins' UI (plugins/<name>/ui) is bundled too, so a change there also calls for a build.
-const pluginUis = readdirSync(path.join(root, 'plugins'), { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => path.join(root, 'plugins', d.name, 'ui'))
-  .filter((dir) => existsSync(dir));
-const sources = [...['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p)), ...pluginUis];
-const stale = process.argv.includes('--force') || builtAt() < Math.max(...sources.map(newest));
-if (stale) {
+const stale = (output, sources) => force || builtAt(output) < Math.max(...sources.map(newest));
+
+/** The host: the app, plus the entries of the modules it shares with plugin bundles. */
+if (stale(path.join(ui, 'dist', 'index.html'), ['src', 'build', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p)))) {
   console.error('Building the panel UI (panel-ui/dist)…');
-  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ui, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  await build({ root: ui, configFile: path.join(ui, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** First-party plugins build their UI the way a community plugin does (docs/plugins.md, "UI"). */
+const pluginConfig = [path.join(ui, 'vite.plugin-ui.config.ts'), path.join(ui, 'build', 'shared-modules.ts')];
+for (const name of readdirSync(path.join(root, 'plugins')).sort()) {
+  const dir = path.join(root, 'plugins', name);
+  if (!existsSync(path.join(dir, 'ui', 'index.ts'))) continue;
+  if (!stale(path.join(dir, 'ui-dist', 'index.js'), [path.join(dir, 'ui'), ...pluginConfig])) continue;
+  console.error(`Building the ${name} plugin's UI (plugins/${name}/ui-dist)…`);
+  await build({ root: dir, configFile: pluginConfig[0], logLevel: 'warn' });
 }

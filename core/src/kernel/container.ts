@@ -8,6 +8,7 @@ import type { LeaderElector } from './leader.js';
 import type { Logger } from './logger.js';
 import type { PermissionCatalogue } from './permissions.js';
 import type { PluginRegistry } from './plugin-registry.js';
+import type { PluginUiFolders } from './plugin-ui.js';
 import type { Scheduler } from './scheduler.js';
 import type { Principal } from './auth.js';
 
@@ -30,6 +31,8 @@ export interface Cradle {
   plugins: PluginRegistry;
   /** Every plugin's per-server permission keys. */
   permissionCatalogue: PermissionCatalogue;
+  /** Where each plugin's prebuilt UI bundle is (served by the ui module). */
+  pluginUi: PluginUiFolders;
   /** Called after every HTTP request with what it was and how long it took (metrics). */
   httpObservers: Set<HttpObserver>;
   /** Request-scoped: present only in a request's scope. */

@@ -27,6 +27,7 @@ import { orderPlugins } from './plugin-graph.js';
 import { discoverPlugins } from './plugin-loader.js';
 import { PermissionCatalogue } from './permissions.js';
 import { PluginRegistry } from './plugin-registry.js';
+import { PluginUiFolders } from './plugin-ui.js';
 import { Scheduler } from './scheduler.js';
 import { createSocketServer, guardNamespace } from './sockets.js';
 import { logKoaErrors } from './http/koa-errors.js';
@@ -71,6 +72,7 @@ export class Kernel {
   readonly leader: LeaderElector;
   readonly plugins = new PluginRegistry();
   readonly permissionCatalogue = new PermissionCatalogue((name) => this.plugins.isActive(name));
+  readonly pluginUi = new PluginUiFolders((name) => this.plugins.isActive(name));
   readonly openapi = new OpenApiBuilder({ title: 'Conductor API', version: VERSION, description: 'Minecraft hosting panel' });
   readonly app = new Koa({ proxy: false });
   readonly http: HttpServer;
@@ -113,6 +115,7 @@ export class Kernel {
       io: asValue(this.io),
       plugins: asValue(this.plugins),
       permissionCatalogue: asValue(this.permissionCatalogue),
+      pluginUi: asValue(this.pluginUi),
       principal: asValue(null),
       httpObservers: asValue(this.httpObservers),
     });
@@ -381,6 +384,7 @@ export class Kernel {
     };
     try {
       if (definition.permissions) this.permissionCatalogue.declare(name, definition.permissions);
+      if (definition.ui) this.pluginUi.declare(name, definition.ui);
       definition.register?.(ctx);
       this.plugins.setState(name, 'registered');
     } catch (err) {

@@ -88,6 +88,14 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    */
   permissions?: PermissionGroupDeclaration[];
   /**
+   * The folder of the plugin's prebuilt UI bundle (`new URL('../ui-dist/', import.meta.url)` or
+   * an absolute path): an ES module `index.js` whose default export registers pages, tabs and
+   * cards, and the stylesheets (`*.css`) beside it. The panel serves the folder at
+   * /plugin-ui/<name>/ and the browser loads it at run time, with no rebuild of the panel UI
+   * (docs/plugins.md, "UI").
+   */
+  ui?: URL | string;
+  /**
    * Koa middleware for requests no API route answered (such as the panel UI's files). The API
    * keeps its JSON contract because it is matched first; this is the one way to serve non-API
    * paths, so no plugin has to reach into the Koa app.
@@ -121,6 +129,7 @@ export function assertPluginShape(value: unknown, source: string): asserts value
     throw new Error(`${source}: manifest.api must be a semver range such as ^${semver.major(PLUGIN_API_VERSION)}.0.0`);
   }
   if (v.permissions !== undefined && !Array.isArray(v.permissions)) throw new Error(`${source}: permissions must be a list of permission groups`);
+  if (v.ui !== undefined && typeof v.ui !== 'string' && !(v.ui instanceof URL)) throw new Error(`${source}: ui must be the folder of the UI bundle (a file: URL or a path)`);
   for (const fn of ['register', 'routes', 'sockets', 'fallback', 'init', 'start', 'stop'] as const) {
     if (v[fn] !== undefined && typeof v[fn] !== 'function') throw new Error(`${source}: ${fn} must be a function`);
   }

@@ -35,11 +35,14 @@ export function setLocale(locale: Locale): void {
   document.documentElement.lang = locale;
 }
 
+/** A plugin UI's messages per locale: English is required, the others fall back to it. */
+export type PluginMessages = { en: Record<string, unknown> } & Partial<Record<Locale, Record<string, unknown>>>;
+
 /**
- * Messages a plugin's UI brings along (plugins/<name>/ui): merged into the panel's, per locale,
- * under the plugin's own top-level keys. A locale the plugin does not translate falls back to English.
+ * Messages a plugin's UI brings along: merged into the panel's, per locale, under the plugin's
+ * own top-level keys. A locale the plugin does not translate falls back to English.
  */
-export function addMessages(messages: { en: Record<string, unknown> } & Partial<Record<Locale, Record<string, unknown>>>): void {
+export function addMessages(messages: PluginMessages): void {
   for (const locale of LOCALES) {
     const own = messages[locale];
     if (own) i18n.global.mergeLocaleMessage(locale, own as never);

@@ -39,6 +39,8 @@ export default definePlugin({
   permissions: backupPermissions,
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
+  /** The Backups tab and the admins' Backup targets page, built from ../ui by scripts/build-ui.mjs. */
+  ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     ctx.register({
       backupsConfig: asValue(ctx.config),

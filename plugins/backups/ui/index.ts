@@ -1,4 +1,4 @@
-import type { PanelUiApi } from '../../../panel-ui/src/extensions/plugins.js';
+import type { PanelUiApi } from '@conductor/panel-sdk';
 import { de, en } from './i18n.js';
 
 /** The Backups tab on the server page (for people with backup.read) and the admins' Backup targets page; their strings join the panel's (English and German). */

@@ -1,9 +1,9 @@
-import { io } from 'socket.io-client';
+import { pluginSocket } from '@conductor/panel-sdk';
 import type { BackupUpdate } from './types.js';
 
 /** Watches one server's backups on the panel's `/backups` namespace; returns a function that stops. */
 export function watchBackups(serverId: string, onUpdate: (u: BackupUpdate) => void): () => void {
-  const socket = io('/backups', { withCredentials: true });
+  const socket = pluginSocket('/backups');
   const watch = () => socket.emit('backups:watch', { serverId });
   socket.on('connect', watch);
   socket.on('backups:update', (u: BackupUpdate) => {

@@ -34,6 +34,8 @@ export default definePlugin({
   permissions: webhookPermissions,
   configSchema: webhooksConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
+  /** The Webhooks tab and the global webhooks page, built from ../ui by scripts/build-ui.mjs. */
+  ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     ctx.register({
       webhooksConfig: asValue(ctx.config),

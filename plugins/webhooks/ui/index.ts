@@ -1,4 +1,4 @@
-import type { PanelUiApi } from '../../../panel-ui/src/extensions/plugins.js';
+import type { PanelUiApi } from '@conductor/panel-sdk';
 import { de, en } from './messages.js';
 
 /**

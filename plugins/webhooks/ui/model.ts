@@ -1,4 +1,4 @@
-import { i18n } from '../../../panel-ui/src/i18n/index.js';
+import { i18n } from '@conductor/panel-sdk';
 
 /** A webhook as the API shows it (plugins/webhooks/src/routes.ts). */
 export interface Webhook {

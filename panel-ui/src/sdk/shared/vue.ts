@@ -1,0 +1,2 @@
+// The host's one copy of Vue, under the bare name "vue" for plugin UI bundles (see ../index.ts).
+export * from 'vue';
