@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'panel-ui/dist/**', 'artifacts/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'panel-ui/dist/**', '**/ui-dist/**', 'artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,9 +15,9 @@ export default tseslint.config(
     },
   },
   // The panel UI: Vue single-file components with TypeScript, running in the browser.
-  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['panel-ui/**/*.vue', 'plugins/*/ui/**/*.vue'] })),
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['panel-ui/**/*.vue', 'plugins/*/ui/**/*.vue', 'examples/*/ui/**/*.vue'] })),
   {
-    files: ['panel-ui/**/*.vue', 'plugins/*/ui/**/*.vue'],
+    files: ['panel-ui/**/*.vue', 'plugins/*/ui/**/*.vue', 'examples/*/ui/**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
     rules: {
       // Prettier-style line breaking is not what these rules check; layout is left to the author.
@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['panel-ui/**/*.{ts,vue}', 'plugins/*/ui/**/*.{ts,vue}'],
+    files: ['panel-ui/**/*.{ts,vue}', 'plugins/*/ui/**/*.{ts,vue}', 'examples/*/ui/**/*.{js,vue}'],
     languageOptions: {
       globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', Event: 'readonly', DragEvent: 'readonly', File: 'readonly', XMLHttpRequest: 'readonly', AbortController: 'readonly', fetch: 'readonly', Response: 'readonly', URLSearchParams: 'readonly' },
     },

@@ -19,7 +19,7 @@ export interface AccountsPanel {
 }
 
 /** A panel with the real mail path: nodemailer → an in-process SMTP server. */
-export async function startAccountsPanel(database: DatabaseKind, options: { auth?: Record<string, unknown>; plugins?: PluginDefinition[]; discover?: boolean; config?: Record<string, unknown>; storage?: { dataDir: string; databaseUrl?: string } } = {}): Promise<AccountsPanel> {
+export async function startAccountsPanel(database: DatabaseKind, options: { auth?: Record<string, unknown>; plugins?: PluginDefinition[]; discover?: boolean; appRoot?: string; config?: Record<string, unknown>; storage?: { dataDir: string; databaseUrl?: string } } = {}): Promise<AccountsPanel> {
   const mailbox = await new Mailbox().start();
   let panel: TestPanel;
   try {
@@ -27,6 +27,7 @@ export async function startAccountsPanel(database: DatabaseKind, options: { auth
       database,
       plugins: options.plugins,
       discover: options.discover,
+      appRoot: options.appRoot,
       dataDir: options.storage?.dataDir,
       databaseUrl: options.storage?.databaseUrl,
       config: {
