@@ -13,6 +13,7 @@ import { BackupStore } from './backups/store.js';
 import { enforceQuota } from './files/quota.js';
 import { createFilesRouter } from './files/routes.js';
 import { FilesService } from './files/service.js';
+import { removeLeftoverStaging } from './files/staging.js';
 import type { AgentConfig } from './config.js';
 import { errorMiddleware } from './http/errors.js';
 import { serverRoutes } from './http/server-routes.js';
@@ -109,6 +110,9 @@ export class Agent {
     await this.manager.init();
     const leftovers = await this.backups.init();
     if (leftovers > 0) this.logger.warn({ removed: leftovers }, 'removed half-written backups left by a restart');
+    const staging = await removeLeftoverStaging(this.manager.volumesDir());
+    if (staging.removed.length > 0) this.logger.warn({ removed: staging.removed }, 'removed extraction and restore folders left by a restart');
+    if (staging.kept.length > 0) this.logger.warn({ kept: staging.kept }, 'files parked by an interrupted restore are still beside the server folders; check them, then delete them by hand');
     this.scheduleQuotaPass(0);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);

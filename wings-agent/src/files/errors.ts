@@ -20,7 +20,7 @@ export const fileErrors = {
   archiveUnsafe: (entry: string, why: string) => new AppError(400, 'archive_unsafe_entry', `The archive entry ${JSON.stringify(entry)} was refused: ${why}`),
   archiveLimit: (why: string) => new AppError(413, 'archive_too_large', `The archive was refused: ${why}`),
   archiveCorrupt: (why: string) => new AppError(400, 'archive_corrupt', `The archive cannot be read: ${why}`),
-  archiveFormat: (name: string) => new AppError(400, 'archive_format_unsupported', `${name} is not a .zip, .tar.gz, .tgz or .tar.zst archive`),
+  archiveFormat: (name: string) => new AppError(400, 'archive_format_unsupported', `${name} is not a .zip, .tar, .tar.gz, .tgz or .tar.zst archive`),
   checksumMismatch: (expected: string, actual: string) =>
     new AppError(400, 'archive_checksum_mismatch', `The archive's sha256 is ${actual}, expected ${expected}; nothing was changed`),
   pullRefused: (why: string) => new AppError(400, 'pull_target_refused', why),

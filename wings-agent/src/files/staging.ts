@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, opendir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileErrors } from './errors.js';
+import { errnoOf, fileErrors } from './errors.js';
 import { lstatOrNull, type Jail } from './jail.js';
 
 /**
@@ -9,10 +9,33 @@ import { lstatOrNull, type Jail } from './jail.js';
  * rename), outside the container's bind mount (so the game cannot plant links in it), and never
  * counted as the server's files.
  */
-export async function makeStaging(root: string, tag: string): Promise<string> {
+export async function makeStaging(root: string, tag: StagingTag): Promise<string> {
   const dir = join(dirname(root), `.${basename(root)}.${tag}-${randomBytes(6).toString('hex')}`);
   await mkdir(dir, { mode: 0o700 });
   return dir;
+}
+
+type StagingTag = 'extract' | 'restore' | 'previous';
+
+/** Work folders whose contents only matter while their operation runs; `previous` (a restore's parked files) is not one. */
+const DISPOSABLE = /^\..+\.(?:extract|restore)-[0-9a-f]{12}$/;
+
+/**
+ * At start: removes the extraction and restore folders an agent that crashed or was killed left
+ * beside the server roots. A restore's parked `previous` folder stays: when the swap broke half
+ * way, it may hold the only copy of a server's old files.
+ */
+export async function removeLeftoverStaging(parent: string): Promise<{ removed: string[]; kept: string[] }> {
+  const names = await readdir(parent).catch((err) => (errnoOf(err) === 'ENOENT' ? [] : Promise.reject(err)));
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const name of names) {
+    if (DISPOSABLE.test(name)) {
+      await removeStaging(join(parent, name));
+      removed.push(name);
+    } else if (/^\..+\.previous-[0-9a-f]{12}$/.test(name)) kept.push(name);
+  }
+  return { removed, kept };
 }
 
 export async function removeStaging(dir: string): Promise<void> {

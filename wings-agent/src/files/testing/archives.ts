@@ -35,8 +35,12 @@ export async function makeTarGz(entries: FixtureEntry[]): Promise<Buffer> {
 }
 
 /** Needs the zstd binary (test machines have it); the agent itself decompresses in pure JS. */
+export function zstd(data: Buffer): Buffer {
+  return execFileSync('zstd', ['-q', '-c'], { input: data });
+}
+
 export async function makeTarZst(entries: FixtureEntry[]): Promise<Buffer> {
-  return execFileSync('zstd', ['-q', '-c'], { input: await makeTar(entries) });
+  return zstd(await makeTar(entries));
 }
 
 export function hasZstd(): boolean {
