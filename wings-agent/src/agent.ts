@@ -79,7 +79,7 @@ export class Agent {
       await next();
     });
     this.filesHost = new ManagerFilesHost(this.manager);
-    const files = new FilesService(this.filesHost);
+    const files = new FilesService(this.filesHost, { maxDepth: config.AGENT_FILES_MAX_DEPTH });
     this.backups = new BackupStore(path.join(dataDir, 'backups'), files, config.AGENT_BACKUP_RESERVE_MB * 1024 * 1024);
     // A restore swaps the server's files: never under a running game.
     this.app.use(async (ctx, next) => {
@@ -140,8 +140,9 @@ export class Agent {
     this.quotaTimer = setTimeout(async () => {
       for (const runtime of this.manager.list()) {
         try {
-          const { usageBytes } = await enforceQuota(this.filesHost, runtime.id);
+          const { usageBytes, unreadable } = await enforceQuota(this.filesHost, runtime.id);
           runtime.setDiskUsage(usageBytes);
+          if (unreadable !== null) this.logger.warn({ server: runtime.id, path: unreadable }, 'part of the server files cannot be read: usage is a lower bound and file writes are refused');
         } catch (err) {
           this.logger.warn({ err, server: runtime.id }, 'quota check failed');
         }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, opendir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, opendir, readdir, rename, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { DirHandle, removeTree } from './dir-handle.js';
 import { errnoOf, fileErrors } from './errors.js';
 import { lstatOrNull, type Jail } from './jail.js';
 
@@ -15,13 +16,13 @@ export async function makeStaging(root: string, tag: StagingTag): Promise<string
   return dir;
 }
 
-type StagingTag = 'extract' | 'restore' | 'previous';
+type StagingTag = 'extract' | 'restore' | 'previous' | 'trash';
 
-/** Work folders whose contents only matter while their operation runs; `previous` (a restore's parked files) is not one. */
-const DISPOSABLE = /^\..+\.(?:extract|restore)-[0-9a-f]{12}$/;
+/** Work folders whose contents only matter while their operation runs (`trash`: a deleted tree being taken apart); `previous` (a restore's parked files) is not one. */
+const DISPOSABLE = /^\..+\.(?:extract|restore|trash)-[0-9a-f]{12}$/;
 
 /**
- * At start: removes the extraction and restore folders an agent that crashed or was killed left
+ * At start: removes the extraction, restore and delete folders an agent that crashed or was killed left
  * beside the server roots. A restore's parked `previous` folder stays: when the swap broke half
  * way, it may hold the only copy of a server's old files.
  */
@@ -38,8 +39,25 @@ export async function removeLeftoverStaging(parent: string): Promise<{ removed: 
   return { removed, kept };
 }
 
+/**
+ * Removes a work folder and everything in it through directory descriptors (see removeTree): a
+ * deleted tree parked here may be deeper than any path can reach. Deeper pieces are detached into
+ * the folder itself and removed from there.
+ */
 export async function removeStaging(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  let handle: DirHandle;
+  try {
+    handle = await DirHandle.open(dir);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    for (const entry of await handle.entries()) await removeTree(handle, entry.name, handle);
+  } finally {
+    await handle.close();
+  }
+  await rmdir(dir);
 }
 
 interface Move {
