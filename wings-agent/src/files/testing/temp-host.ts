@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, opendir, readFile, readlink, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, opendir, readFile, readlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { errorMiddleware } from '../../http/errors.js';
 import type { FilesHost } from '../host.js';
 import { createFilesRouter } from '../routes.js';
 import type { FilesService } from '../service.js';
+import { removeDeep } from './deep-tree.js';
 
 /** A FilesHost over temp directories: what the file layer's tests run against, no Docker needed. */
 export class TempFilesHost implements FilesHost {
@@ -68,7 +69,7 @@ export class TempFilesHost implements FilesHost {
   }
 
   async cleanup(): Promise<void> {
-    await rm(this.base, { recursive: true, force: true });
+    removeDeep(this.base); // tests plant trees deeper than fs.rm can reach
   }
 }
 
