@@ -152,6 +152,7 @@ async function unlinkIfThere(path: string): Promise<void> {
 export async function removeTree(parent: DirHandle, name: string, spare: DirHandle, detachDepth = 256): Promise<void> {
   const detached: string[] = [];
   const prefix = `.detached-${randomBytes(4).toString('hex')}-`;
+  let made = 0;
   const removeIn = async (holder: DirHandle, dirName: string, depth: number): Promise<void> => {
     let dir: DirHandle;
     try {
@@ -166,7 +167,7 @@ export async function removeTree(parent: DirHandle, name: string, spare: DirHand
         if (!entry.isDirectory()) await unlinkIfThere(dir.at(entry.name));
         else if (depth + 1 < detachDepth) await removeIn(dir, entry.name, depth + 1);
         else {
-          const moved = `${prefix}${detached.length}`;
+          const moved = `${prefix}${made++}`;
           await rename(dir.at(entry.name), spare.at(moved));
           detached.push(moved);
         }

@@ -79,9 +79,16 @@ export class Jail {
    * the folder chains that once hid files from the quota cannot be built through the API.
    */
   assertCreatable(rel: string): void {
+    const problem = this.creatableProblem(rel);
+    if (problem) throw fileErrors.tooDeep(rel, problem);
+  }
+
+  /** Why `rel` may not be created (see assertCreatable), or null. */
+  creatableProblem(rel: string): string | null {
     const depth = depthOf(rel);
-    if (depth > this.maxDepth) throw fileErrors.tooDeep(rel, `it would be ${depth} folder levels deep; the limit is ${this.maxDepth}`);
-    if (Buffer.byteLength(rel) > this.maxRelBytes) throw fileErrors.tooDeep(rel, `its path would be longer than the limit of ${this.maxRelBytes} bytes`);
+    if (depth > this.maxDepth) return `it would be ${depth} levels deep; the limit is ${this.maxDepth}`;
+    if (Buffer.byteLength(rel) > this.maxRelBytes) return `its path would be longer than the limit of ${this.maxRelBytes} bytes`;
+    return null;
   }
 
   /** Lexical rules and deny list, no filesystem access. */

@@ -41,7 +41,8 @@ export async function surveyTree(jail: Jail, p: Resolved & { stat: Stats }, rule
       const here = childRel(p.rel, rel);
       if (jail.isDeniedItself(here)) throw fileErrors.denied(here);
       // Refused as soon as the walk passes the limit: a 10,000-level tree costs 129 levels, not 10,000.
-      if (rules.placedAt !== undefined) jail.assertCreatable(childRel(rules.placedAt, rel));
+      const problem = rules.placedAt === undefined ? null : jail.creatableProblem(childRel(rules.placedAt, rel));
+      if (problem) throw fileErrors.tooDeep(here, `at ${rules.placedAt} ${problem}`);
       if (dirent.isDirectory()) return true;
       if (rules.regularOnly && isSpecial(dirent)) throw fileErrors.special(here);
       let stat: Stats;
