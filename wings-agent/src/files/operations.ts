@@ -132,7 +132,7 @@ export async function renameEntry(jail: Jail, fromInput: unknown, toInput: unkno
  */
 export async function copyEntry(svc: FilesService, serverId: string, jail: Jail, fromInput: unknown, toInput: unknown): Promise<{ from: string; to: string; bytes: number }> {
   const { from, to } = await sourceAndFreshTarget(jail, fromInput, toInput, 'copy');
-  const { bytes } = await surveyTree(jail, from, { placedAt: to.rel, regularOnly: true, singleLinks: true });
+  const { bytes } = await surveyTree(jail, from, { placedAt: to.rel, regularOnly: true, singleLinks: true, countBytes: true });
   await svc.quota.reserve(serverId, bytes);
   await jail.recheckParent(from);
   await jail.recheckParent(to);
@@ -180,7 +180,7 @@ export async function deleteEntries(svc: FilesService, serverId: string, jail: J
   for (const input of inputs) {
     const p = await jail.resolve(input);
     assertMovable(p);
-    targets.push({ p, bytes: (await surveyTree(jail, p)).bytes });
+    targets.push({ p, bytes: (await surveyTree(jail, p, { countBytes: true })).bytes });
   }
   let trash: string | null = null;
   try {

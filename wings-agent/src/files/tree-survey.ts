@@ -13,6 +13,8 @@ export interface SurveyRules {
   regularOnly?: boolean;
   /** Copying: refuse regular files with a second hard link (see Jail.openRead). */
   singleLinks?: boolean;
+  /** Sum the bytes (an lstat per file); a move does not need them. */
+  countBytes?: boolean;
 }
 
 const childRel = (parent: string, rel: string) => (parent === '' ? rel : `${parent}/${rel}`);
@@ -23,7 +25,7 @@ const isSpecial = (kind: { isFile(): boolean; isDirectory(): boolean; isSymbolic
  * One walk over an entry before a recursive operation touches it. It refuses the operation up
  * front, before anything is changed, when an entry inside is protected, could not be created where
  * the tree goes, or is a special file or a hard link that a copy must not take along; otherwise it
- * returns the bytes the tree holds (for the quota). The walk goes through directory descriptors,
+ * returns the bytes the tree holds (for the quota; with `countBytes`). The walk goes through directory descriptors,
  * so a tree the game made thousands of levels deep is surveyed like any other, and a refusal for
  * depth comes as soon as the walk passes the limit.
  */
@@ -45,6 +47,7 @@ export async function surveyTree(jail: Jail, p: Resolved & { stat: Stats }, rule
       if (problem) throw fileErrors.tooDeep(here, `at ${rules.placedAt} ${problem}`);
       if (dirent.isDirectory()) return true;
       if (rules.regularOnly && isSpecial(dirent)) throw fileErrors.special(here);
+      if (!rules.countBytes && !(rules.singleLinks && dirent.isFile())) return;
       let stat: Stats;
       try {
         stat = await dir.lstat(name);
