@@ -184,11 +184,11 @@ export async function deleteEntries(svc: FilesService, serverId: string, jail: J
   }
   let trash: string | null = null;
   try {
-    for (const { p, bytes } of targets) {
+    for (const [index, { p, bytes }] of targets.entries()) {
       await jail.recheckParent(p);
       if (p.stat.isDirectory()) {
         trash ??= await makeStaging(jail.root, 'trash');
-        await rename(p.abs, join(trash, String(targets.findIndex((t) => t.p === p)))).catch((err) => Promise.reject(jail.mapErrno(err, p.rel)));
+        await rename(p.abs, join(trash, String(index))).catch((err) => Promise.reject(jail.mapErrno(err, p.rel)));
       } else await rm(p.abs, { force: true });
       svc.quota.adjust(serverId, -bytes);
     }
@@ -227,12 +227,13 @@ export async function searchByName(jail: Jail, input: unknown, query: string, ma
   const needle = query.toLowerCase();
   const results: FileEntry[] = [];
   const walk = async (abs: string, rel: string, depth: number): Promise<boolean> => {
-    // A folder whose path passes PATH_MAX (made by the game) cannot hold results a client could open.
-    const entries = await opendir(abs).catch((err) => (errnoOf(err) === 'ENAMETOOLONG' ? [] : Promise.reject(err)));
+    // Paths past PATH_MAX (folders the game made) cannot be results a client could open: left out.
+    const tooLong = (err: unknown) => (errnoOf(err) === 'ENAMETOOLONG' ? null : Promise.reject(err));
+    const entries = (await opendir(abs).catch(tooLong)) ?? [];
     for await (const entry of entries) {
       const r = childRel(rel, entry.name);
       if (jail.isDenied(r)) continue; // protected names stay out of results, and their folders unsearched
-      const stat = await lstatOrNull(join(abs, entry.name));
+      const stat = await lstatOrNull(join(abs, entry.name)).catch(tooLong);
       if (!stat) continue;
       if (entry.name.toLowerCase().includes(needle)) {
         if (results.length >= maxResults) return false;

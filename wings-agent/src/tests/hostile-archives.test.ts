@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, runAgentProcess, TEST_SERVER_PREFIX, until, type AgentProcess } from '@conductor/test';
-import { hasZstd } from '../files/testing/archives.js';
-import { hostileArchives, type HostileArchive } from '../files/testing/hostile-archives.js';
+import { hasZstd, makeTarGz } from '../files/testing/archives.js';
+import { deepName, hostileArchives, type HostileArchive } from '../files/testing/hostile-archives.js';
 
 /** What a hostile archive may be refused with: each is a client error with a stable code. */
 const REFUSALS = ['archive_corrupt', 'archive_too_large', 'archive_unsafe_entry'];
@@ -94,8 +94,8 @@ describe('node agent: no archive, however broken, ends the agent process', funct
     });
   }
 
-  it('removes extraction and restore folders a crash left behind when it starts', async () => {
-    const leftovers = [`.${serverId}.extract-0123456789ab`, `.${serverId}.restore-ba9876543210`];
+  it('removes extraction, restore and delete folders a crash left behind when it starts', async () => {
+    const leftovers = [`.${serverId}.extract-0123456789ab`, `.${serverId}.restore-ba9876543210`, `.${serverId}.trash-00aa11bb22cc`];
     for (const dir of leftovers) {
       await mkdir(path.join(volumes(), dir, 'd0/d1/d2'), { recursive: true });
       await writeFile(path.join(volumes(), dir, 'd0/d1/d2/half.bin'), Buffer.alloc(1000));
@@ -104,5 +104,20 @@ describe('node agent: no archive, however broken, ends the agent process', funct
     await start();
     expect(await readdir(volumes())).to.deep.equal([serverId]);
     await alive();
+  });
+
+  it('refuses entries past the folder depth limit, which AGENT_FILES_MAX_DEPTH sets', async () => {
+    const archive = await makeTarGz([{ name: deepName(20, 'deep.txt'), content: 'deep' }]);
+    expect((await call('POST', `${files}/upload?path=deep.tar.gz`, { body: archive })).status).to.equal(201);
+    expect((await call('POST', `${files}/decompress`, { json: { path: 'deep.tar.gz', destination: '' } })).status, 'within the default of 128').to.equal(200);
+    await call('POST', `${files}/delete`, { json: { paths: ['d0'] } });
+    await agent.stop();
+    env = { ...env, AGENT_FILES_MAX_DEPTH: '16' };
+    await start();
+    const res = await call('POST', `${files}/decompress`, { json: { path: 'deep.tar.gz', destination: '' } });
+    expect(res.status, res.text).to.equal(400);
+    expect(res.code).to.equal('path_too_deep');
+    expect(res.text).to.contain('the limit is 16');
+    expect(await readdir(path.join(volumes(), serverId))).to.deep.equal(['deep.tar.gz']);
   });
 });
