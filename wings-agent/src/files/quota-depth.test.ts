@@ -3,16 +3,10 @@ import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FilesService } from './service.js';
 import { makeTarGz } from './testing/archives.js';
-import { makeChain, removeDeep } from './testing/deep-tree.js';
-import { startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
+import { makeChain } from './testing/deep-tree.js';
+import { expectRefusal, startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
 
 const MB = 1024 * 1024;
-
-async function expectError(res: Response, status: number, code: string): Promise<void> {
-  const text = await res.text();
-  expect(res.status, text).to.equal(status);
-  expect((JSON.parse(text) as { error: { code: string } }).error.code, text).to.equal(code);
-}
 
 describe('files API: the disk quota holds against deep folder chains', function () {
   this.timeout(60_000);
@@ -31,8 +25,7 @@ describe('files API: the disk quota holds against deep folder chains', function 
     await host.cleanup();
   });
   beforeEach(async () => {
-    for (const name of await readdir(join(host.base, 'servers'))) if (name !== 'srv-deep') removeDeep(join(host.base, 'servers', name));
-    for (const name of await readdir(root)) removeDeep(join(root, name));
+    await host.emptyServer('srv-deep');
   });
 
   const upload = (path: string, body: Buffer) => api.request('POST', `${S}/upload?path=${encodeURIComponent(path)}`, { body });
@@ -44,12 +37,12 @@ describe('files API: the disk quota holds against deep folder chains', function 
 
   it('counts a file the game hid 2,100 folders deep, past PATH_MAX: the next upload is refused', async () => {
     makeChain(root, 'a', 2100, { 'hidden.bin': Buffer.alloc(15 * MB, 1) });
-    await expectError(await upload('more.bin', Buffer.alloc(10 * MB, 2)), 507, 'quota_exceeded');
+    await expectRefusal(await upload('more.bin', Buffer.alloc(10 * MB, 2)), 507, 'quota_exceeded');
     expect(await readdir(root)).to.deep.equal(['a']);
   });
 
   it('refuses extracting a folder chain 2,000 levels deep (path_too_deep), creating nothing', async () => {
-    await expectError(await extract('chain.tar.gz', [{ name: chain(2000), type: 'directory' }]), 400, 'path_too_deep');
+    await expectRefusal(await extract('chain.tar.gz', [{ name: chain(2000), type: 'directory' }]), 400, 'path_too_deep');
     expect(await readdir(root)).to.deep.equal(['chain.tar.gz']);
     expect(await readdir(join(host.base, 'servers')), 'no staging folder left').to.deep.equal(['srv-deep']);
   });
@@ -59,14 +52,14 @@ describe('files API: the disk quota holds against deep folder chains', function 
     expect((await extract('one.tar.gz', [{ name: chain(100, 'one'), type: 'directory' }])).status).to.equal(200);
     expect((await extract('two.tar.gz', [{ name: chain(128, 'two'), type: 'directory' }])).status).to.equal(200);
     const bottom = chain(128, 'two').slice(0, -1);
-    await expectError(await api.request('POST', `${S}/rename`, { json: { from: 'one', to: `${bottom}/one` } }), 400, 'path_too_deep');
+    await expectRefusal(await api.request('POST', `${S}/rename`, { json: { from: 'one', to: `${bottom}/one` } }), 400, 'path_too_deep');
     expect((await upload('big.bin', Buffer.alloc(15 * MB, 3))).status).to.equal(201);
     expect((await api.request('POST', `${S}/rename`, { json: { from: 'big.bin', to: `${chain(100, 'two')}big.bin` } })).status).to.equal(200);
     // Counted where it went: the next 15 MB do not fit in 20 MB.
-    await expectError(await upload('big2.bin', Buffer.alloc(15 * MB, 4)), 507, 'quota_exceeded');
-    await expectError(await api.request('POST', `${S}/mkdir`, { json: { path: `${chain(128, 'two')}deeper` } }), 400, 'path_too_deep');
+    await expectRefusal(await upload('big2.bin', Buffer.alloc(15 * MB, 4)), 507, 'quota_exceeded');
+    await expectRefusal(await api.request('POST', `${S}/mkdir`, { json: { path: `${chain(128, 'two')}deeper` } }), 400, 'path_too_deep');
     expect((await api.request('POST', `${S}/mkdir`, { json: { path: `${chain(127, 'two')}deeper` } })).status, 'level 128 is allowed').to.equal(201);
-    await expectError(await api.request('POST', `${S}/copy`, { json: { from: 'one', to: `${chain(30, 'two')}copy` } }), 400, 'path_too_deep');
+    await expectRefusal(await api.request('POST', `${S}/copy`, { json: { from: 'one', to: `${chain(30, 'two')}copy` } }), 400, 'path_too_deep');
   });
 
   it('refuses writes with disk_usage_unknown while part of the tree cannot be read, and says where', async () => {
@@ -80,7 +73,7 @@ describe('files API: the disk quota holds against deep folder chains', function 
     let res: Response;
     try {
       res = await upload('more.bin', Buffer.alloc(10 * MB, 6));
-      await expectError(res.clone(), 507, 'disk_usage_unknown');
+      await expectRefusal(res.clone(), 507, 'disk_usage_unknown');
       expect(((await res.json()) as { error: { message: string } }).error.message).to.contain('locked');
     } finally {
       if (asRoot) process.seteuid!(0);

@@ -4,7 +4,7 @@ import { chmod, link, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } 
 import { join } from 'node:path';
 import { FilesService } from './service.js';
 import { hasZstd, makeTar, makeTarGz, makeTarZst, makeZip } from './testing/archives.js';
-import { snapshot, startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
+import { expectRefusal, snapshot, startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
 
 const SECRET = 'TOP SECRET HOST DATA';
 
@@ -99,12 +99,6 @@ describe('files API: attacks are refused and the host is left untouched', functi
     await symlink('/', join(root, 'evil-root'));
     await writeFile(join(root, 'ok.zip'), await makeZip([{ name: 'fine.txt', content: 'fine' }]));
     for (const [name, data] of Object.entries(plant)) await writeFile(join(root, name), data);
-  }
-
-  async function expectError(res: Response, status: number, code: string): Promise<void> {
-    const text = await res.text();
-    expect(res.status, text).to.equal(status);
-    expect((JSON.parse(text) as { error: { code: string } }).error.code, text).to.equal(code);
   }
 
   describe('traversal through every endpoint', () => {
@@ -346,7 +340,7 @@ describe('files API: attacks are refused and the host is left untouched', functi
       const hostBefore = await snapshot(host.hostDir);
       const serversBefore = await readdir(join(host.base, 'servers'));
       const res = await attack.run(api);
-      await expectError(res, attack.status, attack.code);
+      await expectRefusal(res, attack.status, attack.code);
       expect(await snapshot(host.hostDir), 'host files untouched').to.equal(hostBefore);
       expect(await readdir(join(host.base, 'servers')), 'no staging left beside the roots').to.deep.equal(serversBefore);
       expect((await readdir(root)).filter((n) => n.startsWith('.conductor-')), 'no temp files left').to.deep.equal([]);

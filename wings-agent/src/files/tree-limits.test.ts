@@ -7,15 +7,7 @@ import { measureUsage } from './quota.js';
 import { FilesService } from './service.js';
 import { manyEmptyFilesTarGz } from './testing/archives.js';
 import { makeChain, removeDeep } from './testing/deep-tree.js';
-import { startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
-
-async function expectError(res: Response, status: number, code: string): Promise<{ message: string }> {
-  const text = await res.text();
-  expect(res.status, text).to.equal(status);
-  const { error } = JSON.parse(text) as { error: { code: string; message: string } };
-  expect(error.code, text).to.equal(code);
-  return error;
-}
+import { expectRefusal, startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = Date.now();
@@ -40,8 +32,7 @@ describe('files API: special files, trees too deep for any path, and archives of
     await host.cleanup();
   });
   beforeEach(async () => {
-    for (const name of await readdir(join(host.base, 'servers'))) if (name !== 'srv-trees') removeDeep(join(host.base, 'servers', name));
-    for (const name of await readdir(root)) removeDeep(join(root, name));
+    await host.emptyServer('srv-trees');
     await mkdir(join(root, 'world'));
     await writeFile(join(root, 'world', 'level.dat'), 'level');
   });
@@ -54,14 +45,14 @@ describe('files API: special files, trees too deep for any path, and archives of
 
   it('refuses to copy a folder holding a FIFO or a socket, naming it, and leaves no partial copy', async () => {
     execFileSync('mkfifo', [join(root, 'world', 'pipe')]);
-    const error = await expectError(await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }), 400, 'special_file');
+    const error = await expectRefusal(await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }), 400, 'special_file');
     expect(error.message).to.contain('world/pipe');
     await untouched(['world']);
     removeDeep(join(root, 'world', 'pipe'));
     const socketServer = createServer().listen(join(root, 'world', 'game.sock'));
     await new Promise((resolve) => socketServer.once('listening', resolve));
     try {
-      const again = await expectError(await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }), 400, 'special_file');
+      const again = await expectRefusal(await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }), 400, 'special_file');
       expect(again.message).to.contain('world/game.sock');
       await untouched(['world']);
     } finally {
@@ -79,7 +70,7 @@ describe('files API: special files, trees too deep for any path, and archives of
     ] as const) {
       it(`${what}: refused at once with path_too_deep naming the path, nothing written`, async () => {
         const { result, ms } = await timed(call);
-        const error = await expectError(result, 400, 'path_too_deep');
+        const error = await expectRefusal(result, 400, 'path_too_deep');
         expect(error.message).to.match(/^deep(\/deep){128}: /);
         expect(ms, 'refused quickly').to.be.below(5000);
         await untouched(['deep', 'world']);
@@ -90,7 +81,7 @@ describe('files API: special files, trees too deep for any path, and archives of
       expect((await measureUsage(root)).bytes).to.equal('the bottom'.length + 'level'.length);
       // Under a name no longer than its own: a longer one would take the tree further past the limits.
       expect((await api.request('POST', `${S}/rename`, { json: { from: 'deep', to: 'dept' } })).status).to.equal(200);
-      await expectError(await api.request('POST', `${S}/rename`, { json: { from: 'dept', to: 'world/deep' } }), 400, 'path_too_deep');
+      await expectRefusal(await api.request('POST', `${S}/rename`, { json: { from: 'dept', to: 'world/deep' } }), 400, 'path_too_deep');
       const { result, ms } = await timed(() => api.request('POST', `${S}/delete`, { json: { paths: ['dept'] } }));
       expect(result.status, await result.clone().text()).to.equal(200);
       expect(await result.json()).to.deep.equal({ deleted: ['dept'] });
@@ -104,7 +95,7 @@ describe('files API: special files, trees too deep for any path, and archives of
     expect((await api.request('POST', `${S}/upload?path=million.tar.gz`, { body: archive })).status).to.equal(201);
     await mkdir(join(root, 'out'));
     const { result, ms } = await timed(() => api.request('POST', `${S}/decompress`, { json: { path: 'million.tar.gz', destination: 'out' } }));
-    await expectError(result, 413, 'archive_too_large');
+    await expectRefusal(result, 413, 'archive_too_large');
     expect(ms, 'refused quickly').to.be.below(15_000);
     expect(await readdir(join(root, 'out')), 'no file created').to.deep.equal([]);
     await untouched(['million.tar.gz', 'out', 'world']);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, opendir, readFile, readlink } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, opendir, readdir, readFile, readlink } from 'node:fs/promises';
+import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,14 @@ export class TempFilesHost implements FilesHost {
     this.stops.push({ serverId, reason });
   }
 
+  /** Empties a server's directory and removes what a test left beside the roots (staging, trash), deep trees included. */
+  async emptyServer(serverId: string): Promise<void> {
+    const servers = join(this.base, 'servers');
+    for (const name of await readdir(servers)) if (!this.specs.has(name)) removeDeep(join(servers, name));
+    const root = this.serverRoot(serverId);
+    for (const name of await readdir(root)) removeDeep(join(root, name));
+  }
+
   async cleanup(): Promise<void> {
     removeDeep(this.base); // tests plant trees deeper than fs.rm can reach
   }
@@ -133,4 +142,13 @@ export async function startFilesApi(svc: FilesService): Promise<TestApi> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Asserts a refusal by its status and stable code; returns the error for checks on its message. */
+export async function expectRefusal(res: Response, status: number, code: string): Promise<{ code: string; message: string }> {
+  const text = await res.text();
+  expect(res.status, text).to.equal(status);
+  const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+  expect(error.code, text).to.equal(code);
+  return error;
 }
