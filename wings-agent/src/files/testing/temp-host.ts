@@ -111,6 +111,9 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** One for every test API: each logger adds a process exit listener, and a dozen of them warn of a leak. */
+let testLogger: ReturnType<typeof createLogger> | undefined;
+
 /** The router on a bare Koa app with the agent's error middleware, on loopback. */
 export async function startFilesApi(svc: FilesService): Promise<TestApi> {
   const app = new Koa();
@@ -118,7 +121,7 @@ export async function startFilesApi(svc: FilesService): Promise<TestApi> {
   // closing a streamed download early, which is not worth a stack trace in test output.
   app.silent = true;
   // Errors only: a 500 in a test shows up in the output.
-  app.use(errorMiddleware(createLogger({ LOG_LEVEL: 'error', LOG_FORMAT: 'json' })));
+  app.use(errorMiddleware((testLogger ??= createLogger({ LOG_LEVEL: 'error', LOG_FORMAT: 'json' }))));
   const router = createFilesRouter(svc);
   app.use(router.routes());
   app.use(router.allowedMethods());
