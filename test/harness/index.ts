@@ -3,3 +3,4 @@ export * from './postgres.js';
 export * from './docker.js';
 export * from './browser.js';
 export * from './wait.js';
+export * from './agent-process.js';

@@ -13,6 +13,7 @@ import { BackupStore } from './backups/store.js';
 import { enforceQuota } from './files/quota.js';
 import { createFilesRouter } from './files/routes.js';
 import { FilesService } from './files/service.js';
+import { removeLeftoverStaging } from './files/staging.js';
 import type { AgentConfig } from './config.js';
 import { errorMiddleware } from './http/errors.js';
 import { serverRoutes } from './http/server-routes.js';
@@ -78,7 +79,7 @@ export class Agent {
       await next();
     });
     this.filesHost = new ManagerFilesHost(this.manager);
-    const files = new FilesService(this.filesHost);
+    const files = new FilesService(this.filesHost, { maxDepth: config.AGENT_FILES_MAX_DEPTH });
     this.backups = new BackupStore(path.join(dataDir, 'backups'), files, config.AGENT_BACKUP_RESERVE_MB * 1024 * 1024);
     // A restore swaps the server's files: never under a running game.
     this.app.use(async (ctx, next) => {
@@ -109,6 +110,9 @@ export class Agent {
     await this.manager.init();
     const leftovers = await this.backups.init();
     if (leftovers > 0) this.logger.warn({ removed: leftovers }, 'removed half-written backups left by a restart');
+    const staging = await removeLeftoverStaging(this.manager.volumesDir());
+    if (staging.removed.length > 0) this.logger.warn({ removed: staging.removed }, 'removed extraction and restore folders left by a restart');
+    if (staging.kept.length > 0) this.logger.warn({ kept: staging.kept }, 'files parked by an interrupted restore are still beside the server folders; check them, then delete them by hand');
     this.scheduleQuotaPass(0);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
@@ -136,8 +140,9 @@ export class Agent {
     this.quotaTimer = setTimeout(async () => {
       for (const runtime of this.manager.list()) {
         try {
-          const { usageBytes } = await enforceQuota(this.filesHost, runtime.id);
+          const { usageBytes, unreadable } = await enforceQuota(this.filesHost, runtime.id);
           runtime.setDiskUsage(usageBytes);
+          if (unreadable !== null) this.logger.warn({ server: runtime.id, path: unreadable }, 'part of the server files cannot be read: usage is a lower bound and file writes are refused');
         } catch (err) {
           this.logger.warn({ err, server: runtime.id }, 'quota check failed');
         }

@@ -29,6 +29,8 @@ export const agentConfigSchema = z.object({
   PING_INTERVAL_MS: intFrom(500, 600_000).default(5000),
   /** How often server files are measured against their disk quota. */
   QUOTA_INTERVAL_MS: intFrom(1000, 3_600_000).default(30_000),
+  /** Most folder levels below a server's root that mkdir, a move, a copy or an extraction may create (path_too_deep beyond). */
+  AGENT_FILES_MAX_DEPTH: intFrom(8, 1024).default(128),
   /** Space (MiB) a backup on this node's disk must leave free; a backup that would not fit is refused. */
   AGENT_BACKUP_RESERVE_MB: intFrom(0, 16_777_216).default(1024),
   /** How long a backup of a running server waits for the game's "Saved the game" after save-all flush; it then archives anyway. */

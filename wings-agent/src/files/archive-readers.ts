@@ -1,4 +1,4 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
@@ -8,11 +8,13 @@ import { fileErrors } from './errors.js';
 import { isAppError } from '@conductor/core/shared';
 import type { ExtractSink } from './extract-sink.js';
 
-export type ArchiveFormat = 'zip' | 'tar.gz' | 'tar.zst';
+export type ArchiveFormat = 'zip' | 'tar' | 'tar.gz' | 'tar.zst';
+export type TarFormat = Exclude<ArchiveFormat, 'zip'>;
 
 export function formatOf(name: string): ArchiveFormat {
   const lower = name.toLowerCase();
   if (lower.endsWith('.zip')) return 'zip';
+  if (lower.endsWith('.tar')) return 'tar';
   if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz')) return 'tar.gz';
   if (lower.endsWith('.tar.zst') || lower.endsWith('.tzst')) return 'tar.zst';
   throw fileErrors.archiveFormat(name);
@@ -51,8 +53,14 @@ function asArchiveError(err: unknown): unknown {
   return fileErrors.archiveCorrupt(message);
 }
 
-/** Streams a .tar.gz or .tar.zst into the sink entry by entry. */
-export async function extractTar(source: Readable, format: 'tar.gz' | 'tar.zst', sink: ExtractSink): Promise<void> {
+function decompressor(format: TarFormat): Transform {
+  if (format === 'tar.gz') return createGunzip({ chunkSize: 256 * 1024 });
+  if (format === 'tar.zst') return new ZstdDecompress();
+  return new PassThrough();
+}
+
+/** Streams a .tar, .tar.gz or .tar.zst into the sink entry by entry. */
+export async function extractTar(source: Readable, format: TarFormat, sink: ExtractSink): Promise<void> {
   const extract = tarStream.extract();
   const consume = (async () => {
     for await (const entry of extract) {
@@ -78,7 +86,7 @@ export async function extractTar(source: Readable, format: 'tar.gz' | 'tar.zst',
       }
     }
   })();
-  const feed = pipeline(source, format === 'tar.gz' ? createGunzip({ chunkSize: 256 * 1024 }) : new ZstdDecompress(), extract);
+  const feed = pipeline(source, decompressor(format), extract);
   // A refusal by the sink tears the feed down ("premature close"); the refusal is the real reason.
   const [consumed, fed] = await Promise.allSettled([
     consume.catch((err: Error) => {
@@ -89,6 +97,20 @@ export async function extractTar(source: Readable, format: 'tar.gz' | 'tar.zst',
   ]);
   if (consumed.status === 'rejected') throw asArchiveError(consumed.reason);
   if (fed.status === 'rejected') throw asArchiveError(fed.reason);
+}
+
+/**
+ * yauzl hands out an entry's stream before anything reads it, and forwards inflate errors to it
+ * with a bare emit('error'): an error before the sink starts reading (while it is still creating
+ * 60 folders for the entry) was an unhandled 'error' event that ended the agent. Listening from
+ * the first moment, and turning the event into the stream's own destroy(err), makes the sink's
+ * read throw it instead, however early it came.
+ */
+function holdErrors(stream: Readable): Readable {
+  stream.on('error', (err) => {
+    if (!stream.destroyed) stream.destroy(err);
+  });
+  return stream;
 }
 
 const S_IFMT = 0o170000;
@@ -106,6 +128,8 @@ export async function extractZip(fd: number, sink: ExtractSink, limits: { maxByt
   } catch (err) {
     throw asArchiveError(err);
   }
+  // The zip file itself emits 'error' for a broken directory; eachEntry rethrows it, the listener keeps it from the process.
+  zip.on('error', () => undefined);
   try {
     if (zip.entryCount > limits.maxEntries) throw fileErrors.archiveLimit(`it has ${zip.entryCount} entries, more than ${limits.maxEntries}`);
     const entries: yauzl.Entry[] = [];
@@ -118,8 +142,17 @@ export async function extractZip(fd: number, sink: ExtractSink, limits: { maxByt
     for (const entry of entries) {
       const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
       if ((unixMode & S_IFMT) === S_IFLNK) sink.refuse(entry.fileName, 'links inside zip archives are refused');
-      if (entry.fileName.endsWith('/')) await sink.directory(entry.fileName, unixMode & 0o777 || 0o755);
-      else await sink.file(entry.fileName, await zip.openReadStreamPromise(entry), unixMode & 0o777 || 0o644, entry.getLastModDate());
+      if (entry.fileName.endsWith('/')) {
+        await sink.directory(entry.fileName, unixMode & 0o777 || 0o755);
+        continue;
+      }
+      const stream = holdErrors(await zip.openReadStreamPromise(entry));
+      try {
+        await sink.file(entry.fileName, stream, unixMode & 0o777 || 0o644, entry.getLastModDate());
+      } finally {
+        // A refused entry is never read to the end: stop inflating it (no reads on the caller's descriptor after we return).
+        stream.destroy();
+      }
     }
   } catch (err) {
     throw asArchiveError(err);

@@ -37,9 +37,10 @@ export async function createArchive(
   const jail = await svc.jail(serverId);
   const ignored = options.ignore?.length ? picomatch([...options.ignore], { dot: true }) : () => false;
   const skip = (rel: string) => rel !== '' && ignored(rel);
-  const bytesTotal = await treeBytes(walkTree(jail.root, '', '', skip));
+  // This first walk also refuses, before the response starts, a tree past the depth limit (path_too_deep).
+  const bytesTotal = await treeBytes(walkTree(jail, jail.root, '', '', skip));
   let bytesDone = 0;
-  const packed = packTarGz(walkTree(jail.root, '', '', skip), {
+  const packed = packTarGz(walkTree(jail, jail.root, '', '', skip), {
     verify: (handle, rel) => jail.assertHandleInside(handle, rel),
     gzipLevel: options.gzipLevel,
     onBytes: (n) => {
@@ -77,7 +78,8 @@ export async function restoreArchive(
   options: { onProgress?: (bytesDone: number) => void } = {},
 ): Promise<{ sha256: string; bytes: number; entries: number }> {
   if (!/^[a-f0-9]{64}$/.test(expectedSha256)) throw badRequest('invalid_checksum', 'sha256 must be 64 lower-case hex digits');
-  const root = svc.host.serverRoot(serverId);
+  const jail = await svc.jail(serverId);
+  const root = jail.root;
   const staging = await makeStaging(root, 'restore');
   try {
     const hash = createHash('sha256');
@@ -87,7 +89,7 @@ export async function restoreArchive(
     const sink = new ExtractSink(
       svc,
       staging,
-      { ...svc.options.extract, quotaLeft: limitBytes, onQuota: () => svc.quota.exceeded(serverId), compressedBytes: () => counter.bytes },
+      { ...svc.options.extract, quotaLeft: limitBytes, onQuota: () => svc.quota.exceeded(serverId), compressedBytes: () => counter.bytes, place: (rel) => jail.assertCreatable(rel) },
       options.onProgress,
     );
     await extractTar(source.pipe(counter), 'tar.gz', sink);

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isAppError } from '@conductor/core/shared';
 import { ByteLimit } from './byte-limit.js';
 import { fileErrors } from './errors.js';
 import { writeAll } from './handle-io.js';
-import type { Jail } from './jail.js';
+import { assertSingleLink, type Jail } from './jail.js';
 import type { FilesService } from './service.js';
 
 export interface WriteResult {
@@ -31,8 +32,11 @@ export async function writeAtomically(
   const target = await jail.resolve(input);
   if (target.rel === '') throw fileErrors.rootUntouchable();
   if (target.stat?.isDirectory()) throw fileErrors.notFile(target.rel);
+  // Replacing it would not touch the other name, but a second name means someone outside the API is at work here.
+  if (target.stat) assertSingleLink(target.stat, target.rel);
   const replaced = target.stat?.isFile() ? target.stat.size : 0;
-  const quotaLeft = (await svc.quota.remaining(serverId).catch((err) => (replaced > 0 ? 0 : Promise.reject(err)))) + replaced;
+  // Over the quota, a file may still be replaced by one no larger; with usage unknown, nothing may be written.
+  const quotaLeft = (await svc.quota.remaining(serverId).catch((err) => (replaced > 0 && isAppError(err) && err.code === 'quota_exceeded' ? 0 : Promise.reject(err)))) + replaced;
   const limit = Math.min(maxBytes, quotaLeft);
   const counter = new ByteLimit(limit, () => (limit === maxBytes ? fileErrors.tooLarge(what, maxBytes) : svc.quota.exceeded(serverId)));
 

@@ -4,7 +4,7 @@ import type { Jail, Resolved } from './jail.js';
 import { packTarGz, packZip } from './packers.js';
 import { formatOf } from './archive-readers.js';
 import type { FilesService } from './service.js';
-import { walkTree, type TreeEntry } from './tree.js';
+import { treeBytes, walkTree, type TreeEntry } from './tree.js';
 
 /**
  * Packs `files` (names inside the directory `root`) into a new archive at `destination`; the
@@ -18,7 +18,7 @@ export async function compressFiles(
   request: { root: string; files: string[]; destination: string },
 ): Promise<{ path: string; bytes: number }> {
   const format = formatOf(request.destination);
-  if (format === 'tar.zst') throw fileErrors.archiveFormat(`${request.destination} (zstd is supported for decompressing only)`);
+  if (format === 'tar.zst' || format === 'tar') throw fileErrors.archiveFormat(`${request.destination} (.tar and .tar.zst are supported for decompressing only)`);
   const base = await jail.existing(request.root, { allowDenied: true });
   if (!base.stat.isDirectory()) throw fileErrors.notDirectory(base.rel);
   const selected: Resolved[] = [];
@@ -30,8 +30,10 @@ export async function compressFiles(
   const skip = (rel: string) => jail.isDenied(rel);
   const prefix = base.rel === '' ? 0 : base.rel.length + 1;
   async function* entries(): AsyncGenerator<TreeEntry> {
-    for (const p of selected) yield* walkTree(p.abs, p.rel, p.rel.slice(prefix), skip);
+    for (const p of selected) yield* walkTree(jail, p.abs, p.rel, p.rel.slice(prefix), skip);
   }
+  // A first walk refuses a tree past the depth limit before a byte is packed.
+  await treeBytes(entries());
   const verify = (handle: Parameters<Jail['assertHandleInside']>[0], rel: string) => jail.assertHandleInside(handle, rel);
   const stream = format === 'zip' ? packZip(entries(), { verify }) : packTarGz(entries(), { verify });
   return writeAtomically(svc, serverId, jail, request.destination, stream, svc.options.maxUploadBytes, 'The archive');

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { readRange } from './handle-io.js';
 import { extractTar, extractZip, formatOf } from './archive-readers.js';
-import { ExtractSink } from './extract-sink.js';
+import { ExtractSink, type SinkLimits } from './extract-sink.js';
 import { fileErrors } from './errors.js';
 import type { Jail } from './jail.js';
 import type { FilesService } from './service.js';
@@ -10,7 +10,9 @@ import { makeStaging, mergeInto, removeStaging } from './staging.js';
 /**
  * Unpacks an archive inside the server directory into `destination` (an existing directory).
  * Extraction happens beside the root under the limits against bombs; only a complete, accepted
- * extraction is merged in, so a refused archive leaves no partial files behind.
+ * extraction is merged in, so a refused archive leaves no partial files behind. A tar is read
+ * twice: a first pass writes nothing and refuses a hostile or oversized archive (a million empty
+ * entries, a name past the depth limit at the very end) before the first file is created.
  */
 export async function decompressFile(
   svc: FilesService,
@@ -25,21 +27,26 @@ export async function decompressFile(
   if (!dest.stat.isDirectory()) throw fileErrors.notDirectory(dest.rel);
   const quotaLeft = await svc.quota.remaining(serverId);
   const { handle, stat } = await jail.openRead(archive);
-  const staging = await makeStaging(jail.root, 'extract');
+  const limits: SinkLimits = {
+    ...svc.options.extract,
+    quotaLeft,
+    onQuota: () => svc.quota.exceeded(serverId),
+    compressedBytes: () => stat.size,
+    place: (rel) => jail.assertCreatable(dest.rel === '' ? rel : `${dest.rel}/${rel}`),
+  };
+  const read = () => Readable.from(readRange(handle, 0, stat.size));
+  let staging: string | null = null;
   try {
-    const sink = new ExtractSink(svc, staging, {
-      ...svc.options.extract,
-      quotaLeft,
-      onQuota: () => svc.quota.exceeded(serverId),
-      compressedBytes: () => stat.size,
-    });
+    if (format !== 'zip') await extractTar(read(), format, new ExtractSink(svc, null, limits));
+    staging = await makeStaging(jail.root, 'extract');
+    const sink = new ExtractSink(svc, staging, limits);
     if (format === 'zip') await extractZip(handle.fd, sink, svc.options.extract);
-    else await extractTar(Readable.from(readRange(handle, 0, stat.size)), format, sink);
+    else await extractTar(read(), format, sink);
     const files = await mergeInto(jail, staging, dest.rel);
     svc.quota.adjust(serverId, sink.bytes);
     return { files, bytes: sink.bytes, entries: sink.entries };
   } finally {
     await handle.close();
-    await removeStaging(staging);
+    if (staging !== null) await removeStaging(staging);
   }
 }

@@ -157,7 +157,7 @@ describe('files API: operations', () => {
     try {
       const r = await h.addServer('quota-srv', { diskMb: 1 });
       await writeFile(join(r, 'small'), Buffer.alloc(1000));
-      expect(await measureUsage(r)).to.equal(1000);
+      expect(await measureUsage(r)).to.deep.equal({ bytes: 1000, unreadable: null });
       expect((await enforceQuota(h, 'quota-srv')).over).to.equal(false);
       await writeFile(join(r, 'big'), Buffer.alloc(2 * 1024 * 1024));
       const result = await enforceQuota(h, 'quota-srv');

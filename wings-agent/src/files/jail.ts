@@ -21,6 +21,15 @@ export interface Resolved extends JailPath {
 }
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const PATH_MAX = 4096;
+/** A copy is made under a temp name (`.conductor-<16 hex>.tmp`) before it is renamed into place. */
+const TEMP_NAME_SLACK = 32;
+export const DEFAULT_MAX_DEPTH = 128;
+
+/** Folder levels of a relative path: 0 for the root, 1 for a top-level name. */
+export function depthOf(rel: string): number {
+  return rel === '' ? 0 : rel.split('/').length;
+}
 
 /**
  * One server's root. Every path goes through here: the lexical rules, the template's deny list,
@@ -31,22 +40,55 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  */
 export class Jail {
   private readonly denied: (rel: string) => boolean;
+  private readonly deniedItself: (rel: string) => boolean;
+  /** Longest relative path the file layer creates: its absolute path, even under a temp name, stays within PATH_MAX. */
+  readonly maxRelBytes: number;
 
   private constructor(
     readonly root: string,
     denyFiles: readonly string[],
+    /** Most folder levels below the root that mkdir, a move, a copy or an extraction may create. */
+    readonly maxDepth: number,
   ) {
     const match = denyFiles.length > 0 ? picomatch([...denyFiles], { dot: true }) : null;
-    this.denied = (rel) => match !== null && rel !== '' && ancestry(rel).some((p) => match(p));
+    this.deniedItself = (rel) => match !== null && rel !== '' && match(rel);
+    this.denied = (rel) => ancestry(rel).some(this.deniedItself);
+    this.maxRelBytes = PATH_MAX - 1 - Buffer.byteLength(root) - 1 - TEMP_NAME_SLACK;
   }
 
   /** The root is the host's choice (it may itself sit behind a link); it is resolved once, here. */
-  static async open(root: string, denyFiles: readonly string[] = []): Promise<Jail> {
-    return new Jail(await realpath(root), denyFiles);
+  static async open(root: string, denyFiles: readonly string[] = [], maxDepth = DEFAULT_MAX_DEPTH): Promise<Jail> {
+    return new Jail(await realpath(root), denyFiles, maxDepth);
   }
 
   isDenied(rel: string): boolean {
     return this.denied(rel);
+  }
+
+  /**
+   * For walks, which check every parent before its children: the path itself only. Checking each
+   * ancestor again would cost the square of the depth on a tree thousands of levels deep.
+   */
+  isDeniedItself(rel: string): boolean {
+    return this.deniedItself(rel);
+  }
+
+  /**
+   * Refuses creating `rel` past the depth limit, or with a path so long that its absolute path
+   * would pass PATH_MAX. Nothing the file layer makes is then out of reach of a plain path, and
+   * the folder chains that once hid files from the quota cannot be built through the API.
+   */
+  assertCreatable(rel: string): void {
+    const problem = this.creatableProblem(rel);
+    if (problem) throw fileErrors.tooDeep(rel, problem);
+  }
+
+  /** Why `rel` may not be created (see assertCreatable), or null. */
+  creatableProblem(rel: string): string | null {
+    const depth = depthOf(rel);
+    if (depth > this.maxDepth) return `it would be ${depth} levels deep; the limit is ${this.maxDepth}`;
+    if (Buffer.byteLength(rel) > this.maxRelBytes) return `its path would be longer than the limit of ${this.maxRelBytes} bytes`;
+    return null;
   }
 
   /** Lexical rules and deny list, no filesystem access. */
@@ -68,8 +110,12 @@ export class Jail {
    */
   async resolve(input: unknown, options: { allowDenied?: boolean } = {}): Promise<Resolved> {
     const p = this.path(input, options);
-    await this.checkParents(p.rel);
-    return { ...p, stat: await lstatOrNull(p.abs) };
+    try {
+      await this.checkParents(p.rel);
+      return { ...p, stat: await lstatOrNull(p.abs) };
+    } catch (err) {
+      throw this.mapErrno(err, p.rel); // ENAMETOOLONG: a path inside a folder the game made too deep for PATH_MAX
+    }
   }
 
   /** Like resolve, but the path must exist. */
@@ -92,11 +138,16 @@ export class Jail {
     }
   }
 
-  /** Opens a regular file for reading without following a link, and proves where it landed. */
+  /**
+   * Opens a regular file for reading without following a link, and proves where it landed. A file
+   * with a second hard link is refused: the other name may be anywhere on the host (`ln
+   * /etc/shadow <volume>/x`), and no path check can see where.
+   */
   async openRead(p: Resolved): Promise<{ handle: FileHandle; stat: Stats }> {
     if (!p.stat) throw fileErrors.notFound(p.rel);
     if (p.stat.isSymbolicLink()) throw fileErrors.symlink(p.rel);
     if (!p.stat.isFile()) throw fileErrors.notFile(p.rel);
+    assertSingleLink(p.stat, p.rel);
     let handle: FileHandle;
     try {
       handle = await open(p.abs, constants.O_RDONLY | O_NOFOLLOW | constants.O_NONBLOCK);
@@ -107,6 +158,7 @@ export class Jail {
       await this.assertHandleInside(handle, p.rel);
       const stat = await handle.stat();
       if (!stat.isFile()) throw fileErrors.notFile(p.rel);
+      assertSingleLink(stat, p.rel);
       return { handle, stat };
     } catch (err) {
       await handle.close();
@@ -183,6 +235,11 @@ export class Jail {
         return err;
     }
   }
+}
+
+/** Regular files with a second name (a hard link) may lead outside the jail; directories always have several links and are exempt. */
+export function assertSingleLink(stat: Stats, rel: string): void {
+  if (stat.isFile() && stat.nlink > 1) throw fileErrors.hardLink(rel);
 }
 
 export async function lstatOrNull(abs: string): Promise<Stats | null> {

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import yazl from 'yazl';
+import { assertSingleLink } from './jail.js';
 import type { TreeEntry } from './tree.js';
 
 export interface PackOptions {
@@ -15,11 +16,12 @@ export interface PackOptions {
   gzipLevel?: number;
 }
 
-/** Files are opened without following links and proven inside before a byte is read. */
+/** Files are opened without following links, proven inside and checked for a second hard link (one made since the walk) before a byte is read. */
 async function openEntry(entry: TreeEntry, options: PackOptions): Promise<FileHandle> {
   const handle = await open(entry.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     await options.verify(handle, entry.rel);
+    assertSingleLink(await handle.stat(), entry.rel);
     return handle;
   } catch (err) {
     await handle.close();

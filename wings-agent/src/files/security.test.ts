@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { chmod, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FilesService } from './service.js';
 import { hasZstd, makeTar, makeTarGz, makeTarZst, makeZip } from './testing/archives.js';
-import { snapshot, startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
+import { expectRefusal, snapshot, startFilesApi, TempFilesHost, type TestApi } from './testing/temp-host.js';
 
 const SECRET = 'TOP SECRET HOST DATA';
 
@@ -101,12 +101,6 @@ describe('files API: attacks are refused and the host is left untouched', functi
     for (const [name, data] of Object.entries(plant)) await writeFile(join(root, name), data);
   }
 
-  async function expectError(res: Response, status: number, code: string): Promise<void> {
-    const text = await res.text();
-    expect(res.status, text).to.equal(status);
-    expect((JSON.parse(text) as { error: { code: string } }).error.code, text).to.equal(code);
-  }
-
   describe('traversal through every endpoint', () => {
     for (const endpoint of pathEndpoints) {
       it(`${endpoint.name}: every traversal form is refused`, async () => {
@@ -176,6 +170,49 @@ describe('files API: attacks are refused and the host is left untouched', functi
     { name: 'delete the server root', run: (api) => api.request('POST', `${A}/delete`, { json: { paths: [''] } }), status: 400, code: 'root_untouchable' },
     { name: 'chmod with setuid', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'world', mode: '4777' } }), status: 400, code: 'validation_failed' },
   ];
+
+  // Hard links made on the host (ln /etc/shadow <volume>/x): no API creates one, but the jail refuses them like Wings does.
+  const hardLinked = (run: (api: TestApi) => Promise<Response>) => async (api: TestApi) => {
+    await link(join(host.hostDir, 'secret.txt'), join(root, 'linked.txt'));
+    return run(api);
+  };
+  attacks.push(
+    { name: 'read a hard link to a host file', run: hardLinked((api) => api.request('GET', `${A}/contents?path=linked.txt`)), status: 400, code: 'hard_link_refused' },
+    { name: 'download a hard link to a host file', run: hardLinked((api) => api.request('GET', `${A}/download?path=linked.txt`)), status: 400, code: 'hard_link_refused' },
+    { name: 'write a hard link to a host file', run: hardLinked((api) => api.request('PUT', `${A}/contents?path=linked.txt`, { body: 'pwned' })), status: 400, code: 'hard_link_refused' },
+    { name: 'upload over a hard link to a host file', run: hardLinked((api) => api.request('POST', `${A}/upload?path=linked.txt`, { body: 'pwned' })), status: 400, code: 'hard_link_refused' },
+    { name: 'chmod a hard link to a host file', run: hardLinked((api) => api.request('POST', `${A}/chmod`, { json: { path: 'linked.txt', mode: '777' } })), status: 400, code: 'hard_link_refused' },
+    {
+      name: 'copy a hard link to a host file',
+      run: hardLinked((api) => api.request('POST', `${A}/copy`, { json: { from: 'linked.txt', to: 'stolen.txt' } })),
+      status: 400,
+      code: 'hard_link_refused',
+      after: async ({ root: r }) => {
+        expect(await readdir(r)).to.not.include('stolen.txt');
+      },
+    },
+    {
+      name: 'copy a folder holding a hard link to a host file',
+      run: async (api) => {
+        await link(join(host.hostDir, 'secret.txt'), join(root, 'world', 'linked.txt'));
+        return api.request('POST', `${A}/copy`, { json: { from: 'world', to: 'world-copy' } });
+      },
+      status: 400,
+      code: 'hard_link_refused',
+      after: async ({ root: r }) => {
+        expect(await readdir(r)).to.not.include('world-copy');
+      },
+    },
+    {
+      name: 'decompress a hard link to a host file',
+      run: async (api) => {
+        await link(join(host.hostDir, 'secret.txt'), join(root, 'linked.zip'));
+        return api.request('POST', `${A}/decompress`, { json: { path: 'linked.zip', destination: 'world' } });
+      },
+      status: 400,
+      code: 'hard_link_refused',
+    },
+  );
 
   // Archives with hostile entries, in every format the agent unpacks.
   const hostile: { name: string; entries: (Parameters<typeof makeZip>[0][number])[]; zip?: boolean; tar?: boolean }[] = [
@@ -303,7 +340,7 @@ describe('files API: attacks are refused and the host is left untouched', functi
       const hostBefore = await snapshot(host.hostDir);
       const serversBefore = await readdir(join(host.base, 'servers'));
       const res = await attack.run(api);
-      await expectError(res, attack.status, attack.code);
+      await expectRefusal(res, attack.status, attack.code);
       expect(await snapshot(host.hostDir), 'host files untouched').to.equal(hostBefore);
       expect(await readdir(join(host.base, 'servers')), 'no staging left beside the roots').to.deep.equal(serversBefore);
       expect((await readdir(root)).filter((n) => n.startsWith('.conductor-')), 'no temp files left').to.deep.equal([]);
@@ -353,7 +390,20 @@ describe('files API: attacks are refused and the host is left untouched', functi
       expect(tar.includes('motd=hi')).to.equal(true);
     });
 
+    it('compressing a hard link to a host file leaves it out', async () => {
+      await link(join(host.hostDir, 'secret.txt'), join(root, 'world', 'linked.txt'));
+      for (const destination of ['out.tar.gz', 'out.zip']) {
+        const res = await api.request('POST', `${A}/compress`, { json: { root: '', files: ['world', 'server.properties'], destination } });
+        expect(res.status, await res.clone().text()).to.equal(201);
+        const packed = await readFile(join(root, destination));
+        const content = destination.endsWith('.zip') ? packed : gunzipSync(packed);
+        expect(content.includes('linked.txt'), destination).to.equal(false);
+        expect(content.includes(SECRET), destination).to.equal(false);
+      }
+    });
+
     it('archiving the server (backup) leaves the host files out', async () => {
+      await link(join(host.hostDir, 'secret.txt'), join(root, 'world', 'linked.txt'));
       const res = await api.request('POST', `${A}/archive`, { json: {} });
       expect(res.status).to.equal(200);
       const tar = gunzipSync(Buffer.from(await res.arrayBuffer()));

@@ -1,7 +1,7 @@
 import { lchown } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { FilesHost } from './host.js';
-import { Jail } from './jail.js';
+import { DEFAULT_MAX_DEPTH, Jail } from './jail.js';
 import { QuotaTracker } from './quota.js';
 
 export interface ExtractLimits {
@@ -32,6 +32,8 @@ export interface FilesOptions {
   maxUploadBytes: number;
   maxSearchResults: number;
   quotaCacheMs: number;
+  /** Most folder levels below a server's root that mkdir, move, copy and extraction may create (AGENT_FILES_MAX_DEPTH). */
+  maxDepth: number;
   extract: ExtractLimits;
   pull: PullOptions;
 }
@@ -45,6 +47,7 @@ export const defaultFilesOptions: FilesOptions = {
   maxUploadBytes: 4 * GiB,
   maxSearchResults: 500,
   quotaCacheMs: 5000,
+  maxDepth: DEFAULT_MAX_DEPTH,
   extract: { maxBytes: 16 * GiB, maxEntries: 200_000, maxRatio: 200 },
   pull: { maxBytes: 4 * GiB, maxConcurrent: 3, maxRedirects: 5, timeoutMs: 10 * 60_000 },
 };
@@ -74,7 +77,7 @@ export class FilesService {
 
   /** The jail is rebuilt per request: the spec's deny list can change between requests. */
   async jail(serverId: string): Promise<Jail> {
-    return Jail.open(this.host.serverRoot(serverId), this.host.spec(serverId).denyFiles);
+    return Jail.open(this.host.serverRoot(serverId), this.host.spec(serverId).denyFiles, this.options.maxDepth);
   }
 
   /** Files the agent creates belong to the game's user, not to root. */

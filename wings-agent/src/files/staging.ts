@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, opendir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, opendir, readdir, rename, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileErrors } from './errors.js';
+import { DirHandle, removeTree } from './dir-handle.js';
+import { errnoOf, fileErrors } from './errors.js';
 import { lstatOrNull, type Jail } from './jail.js';
 
 /**
@@ -9,14 +10,54 @@ import { lstatOrNull, type Jail } from './jail.js';
  * rename), outside the container's bind mount (so the game cannot plant links in it), and never
  * counted as the server's files.
  */
-export async function makeStaging(root: string, tag: string): Promise<string> {
+export async function makeStaging(root: string, tag: StagingTag): Promise<string> {
   const dir = join(dirname(root), `.${basename(root)}.${tag}-${randomBytes(6).toString('hex')}`);
   await mkdir(dir, { mode: 0o700 });
   return dir;
 }
 
+type StagingTag = 'extract' | 'restore' | 'previous' | 'trash';
+
+/** Work folders whose contents only matter while their operation runs (`trash`: a deleted tree being taken apart); `previous` (a restore's parked files) is not one. */
+const DISPOSABLE = /^\..+\.(?:extract|restore|trash)-[0-9a-f]{12}$/;
+
+/**
+ * At start: removes the extraction, restore and delete folders an agent that crashed or was killed left
+ * beside the server roots. A restore's parked `previous` folder stays: when the swap broke half
+ * way, it may hold the only copy of a server's old files.
+ */
+export async function removeLeftoverStaging(parent: string): Promise<{ removed: string[]; kept: string[] }> {
+  const names = await readdir(parent).catch((err) => (errnoOf(err) === 'ENOENT' ? [] : Promise.reject(err)));
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const name of names) {
+    if (DISPOSABLE.test(name)) {
+      await removeStaging(join(parent, name));
+      removed.push(name);
+    } else if (/^\..+\.previous-[0-9a-f]{12}$/.test(name)) kept.push(name);
+  }
+  return { removed, kept };
+}
+
+/**
+ * Removes a work folder and everything in it through directory descriptors (see removeTree): a
+ * deleted tree parked here may be deeper than any path can reach. Deeper pieces are detached into
+ * the folder itself and removed from there.
+ */
 export async function removeStaging(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  let handle: DirHandle;
+  try {
+    handle = await DirHandle.open(dir);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    for (const entry of await handle.entries()) await removeTree(handle, entry.name, handle);
+  } finally {
+    await handle.close();
+  }
+  await rmdir(dir);
 }
 
 interface Move {

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { opendir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lstatOrNull } from './jail.js';
+import { lstatOrNull, type Jail } from './jail.js';
 import { linkStaysInside } from './path-rules.js';
 
 export const TEMP_FILE = /^\.conductor-[0-9a-f]{16}\.tmp$/;
@@ -19,9 +19,12 @@ export interface TreeEntry {
 
 /**
  * Depth-first over a tree with lstat, parents before children. Links are yielded as links (and
- * only when they point inside); directories behind links are never entered.
+ * only when they point inside); directories behind links are never entered. An entry past the
+ * jail's depth or path-length limit (a tree the game made) throws path_too_deep as soon as the walk
+ * reaches it: an archive holding it could not be extracted again.
  */
-export async function* walkTree(abs: string, rel: string, name: string, skip: (rel: string, stat: Stats) => boolean): AsyncGenerator<TreeEntry> {
+export async function* walkTree(jail: Jail, abs: string, rel: string, name: string, skip: (rel: string, stat: Stats) => boolean): AsyncGenerator<TreeEntry> {
+  if (rel !== '') jail.assertCreatable(rel);
   const stat = await lstatOrNull(abs);
   if (!stat || skip(rel, stat)) return;
   if (stat.isSymbolicLink()) {
@@ -30,7 +33,8 @@ export async function* walkTree(abs: string, rel: string, name: string, skip: (r
     return;
   }
   if (stat.isFile()) {
-    yield { name, rel, abs, stat };
+    // A second hard link may be a host file's other name (see Jail.openRead): its content stays out.
+    if (stat.nlink === 1) yield { name, rel, abs, stat };
     return;
   }
   if (!stat.isDirectory()) return; // sockets, FIFOs and devices have no place in an archive
@@ -40,7 +44,7 @@ export async function* walkTree(abs: string, rel: string, name: string, skip: (r
   for await (const entry of await opendir(abs)) if (!TEMP_FILE.test(entry.name)) children.push(entry.name);
   children.sort();
   for (const child of children) {
-    yield* walkTree(join(abs, child), rel === '' ? child : `${rel}/${child}`, name === '' ? child : `${name}/${child}`, skip);
+    yield* walkTree(jail, join(abs, child), rel === '' ? child : `${rel}/${child}`, name === '' ? child : `${name}/${child}`, skip);
   }
 }
 

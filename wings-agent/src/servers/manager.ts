@@ -30,8 +30,13 @@ export class ServerManager {
     this.owner = parseOwner(deps.config.AGENT_SERVER_USER);
   }
 
+  /** The folder holding every server's files (and, beside them, the file layer's work folders). */
+  volumesDir(): string {
+    return path.resolve(this.deps.config.AGENT_DATA_DIR, 'volumes');
+  }
+
   volumePath(id: string): string {
-    return path.resolve(this.deps.config.AGENT_DATA_DIR, 'volumes', id);
+    return path.join(this.volumesDir(), id);
   }
 
   fileOwner(): { uid: number; gid: number } {
@@ -43,7 +48,7 @@ export class ServerManager {
     await this.ensureNetwork();
     for (const spec of this.deps.specs.all()) this.runtimes.set(spec.id, this.newRuntime(spec));
     const containers = await this.deps.docker.listContainers({ all: true, filters: { label: [LABEL_SERVER] } });
-    const volumes = path.resolve(this.deps.config.AGENT_DATA_DIR, 'volumes') + path.sep;
+    const volumes = this.volumesDir() + path.sep;
     for (const info of containers) {
       const id = info.Labels[LABEL_SERVER]!;
       const runtime = this.runtimes.get(id);

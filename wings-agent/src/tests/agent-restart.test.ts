@@ -1,23 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { io as connect } from 'socket.io-client';
 import { AGENT_SOCKET } from '@conductor/core/protocol';
-import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, startAgent, testImage, testServerSpec } from '@conductor/test';
+import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, runAgentProcess as runAgent, startAgent, testImage, testServerSpec } from '@conductor/test';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function runAgent(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'wings-agent/src/main.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out };
-}
 
 async function api(port: number, method: string, pathname: string, body?: unknown) {
   const res = await fetch(`http://127.0.0.1:${port}${pathname}`, {
@@ -62,7 +51,7 @@ describe('node agent restart safety', function () {
       const containerBefore = (await docker.getContainer(`conductor-${spec.id}`).inspect()).Id;
 
       first.child.kill('SIGKILL');
-      await new Promise((r) => first.child.once('exit', r));
+      await first.exited;
       expect((await docker.getContainer(`conductor-${spec.id}`).inspect()).State.Running, 'the game outlives its agent').to.equal(true);
 
       first = runAgent(env);
@@ -90,8 +79,7 @@ describe('node agent restart safety', function () {
       expect(events.map((e) => e.seq)).to.deep.equal([1, 2, 3, 4]);
     } finally {
       await api(port, 'DELETE', `/api/servers/${spec.id}`).catch(() => undefined);
-      first.child.kill('SIGTERM');
-      await new Promise((r) => first.child.once('exit', r));
+      await first.stop();
       await docker.getNetwork(network).remove().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -126,8 +114,8 @@ describe('node agent restart safety', function () {
   });
 
   it('stops on a bad setting with one line naming the key', async () => {
-    const { child, output } = runAgent({ AGENT_TOKEN: 'short', AGENT_DATA_DIR: path.join(tmpdir(), 'never') });
-    const code = await new Promise((r) => child.once('exit', r));
+    const { exited, output } = runAgent({ AGENT_TOKEN: 'short', AGENT_DATA_DIR: path.join(tmpdir(), 'never') });
+    const code = await exited;
     expect(code).to.equal(1);
     expect(output().trim()).to.equal('Configuration error: AGENT_TOKEN: expected at least 32 characters, got "short"');
   });

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gzipSync } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import yazl from 'yazl';
 
@@ -35,8 +37,12 @@ export async function makeTarGz(entries: FixtureEntry[]): Promise<Buffer> {
 }
 
 /** Needs the zstd binary (test machines have it); the agent itself decompresses in pure JS. */
+export function zstd(data: Buffer): Buffer {
+  return execFileSync('zstd', ['-q', '-c'], { input: data });
+}
+
 export async function makeTarZst(entries: FixtureEntry[]): Promise<Buffer> {
-  return execFileSync('zstd', ['-q', '-c'], { input: await makeTar(entries) });
+  return zstd(await makeTar(entries));
 }
 
 export function hasZstd(): boolean {
@@ -75,4 +81,51 @@ export async function makeZip(entries: (FixtureEntry & { rawName?: string })[]):
     for (let at = data.indexOf(a); at !== -1; at = data.indexOf(a, at + 1)) b.copy(data, at);
   }
   return data;
+}
+
+/**
+ * A .tar.gz of `count` empty files (`f0`, `f1`, …), written header by header into gzip: a million
+ * entries is 512 MB of tar, which is never held in memory at once.
+ */
+export async function manyEmptyFilesTarGz(count: number): Promise<Buffer> {
+  const template = Buffer.alloc(512);
+  template.write('0000644\0', 100, 'ascii');
+  template.write('0000000\0', 108, 'ascii');
+  template.write('0000000\0', 116, 'ascii');
+  template.write('00000000000\0', 124, 'ascii');
+  template.write('00000000000\0', 136, 'ascii');
+  template.fill(0x20, 148, 156); // the checksum counts its own field as spaces
+  template.write('0', 156, 'ascii');
+  template.write('ustar\0' + '00', 257, 'ascii');
+  const baseSum = template.reduce((a, b) => a + b, 0);
+  const perChunk = 4096;
+  function* chunks(): Generator<Buffer> {
+    for (let first = 0; first < count; first += perChunk) {
+      const n = Math.min(perChunk, count - first);
+      const chunk = Buffer.alloc(n * 512);
+      for (let i = 0; i < n; i++) {
+        const header = chunk.subarray(i * 512, (i + 1) * 512);
+        template.copy(header);
+        const name = `f${first + i}`;
+        header.write(name, 0, 'ascii');
+        let sum = baseSum;
+        for (let c = 0; c < name.length; c++) sum += name.charCodeAt(c);
+        header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+      }
+      yield chunk;
+    }
+    yield Buffer.alloc(1024);
+  }
+  const out: Buffer[] = [];
+  await pipeline(
+    Readable.from(chunks()),
+    createGzip({ level: 1 }),
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        out.push(chunk);
+        callback();
+      },
+    }),
+  );
+  return Buffer.concat(out);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, opendir, readFile, readlink, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, opendir, readdir, readFile, readlink } from 'node:fs/promises';
+import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { errorMiddleware } from '../../http/errors.js';
 import type { FilesHost } from '../host.js';
 import { createFilesRouter } from '../routes.js';
 import type { FilesService } from '../service.js';
+import { removeDeep } from './deep-tree.js';
 
 /** A FilesHost over temp directories: what the file layer's tests run against, no Docker needed. */
 export class TempFilesHost implements FilesHost {
@@ -67,8 +69,16 @@ export class TempFilesHost implements FilesHost {
     this.stops.push({ serverId, reason });
   }
 
+  /** Empties a server's directory and removes what a test left beside the roots (staging, trash), deep trees included. */
+  async emptyServer(serverId: string): Promise<void> {
+    const servers = join(this.base, 'servers');
+    for (const name of await readdir(servers)) if (!this.specs.has(name)) removeDeep(join(servers, name));
+    const root = this.serverRoot(serverId);
+    for (const name of await readdir(root)) removeDeep(join(root, name));
+  }
+
   async cleanup(): Promise<void> {
-    await rm(this.base, { recursive: true, force: true });
+    removeDeep(this.base); // tests plant trees deeper than fs.rm can reach
   }
 }
 
@@ -101,6 +111,9 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** One for every test API: each logger adds a process exit listener, and a dozen of them warn of a leak. */
+let testLogger: ReturnType<typeof createLogger> | undefined;
+
 /** The router on a bare Koa app with the agent's error middleware, on loopback. */
 export async function startFilesApi(svc: FilesService): Promise<TestApi> {
   const app = new Koa();
@@ -108,7 +121,7 @@ export async function startFilesApi(svc: FilesService): Promise<TestApi> {
   // closing a streamed download early, which is not worth a stack trace in test output.
   app.silent = true;
   // Errors only: a 500 in a test shows up in the output.
-  app.use(errorMiddleware(createLogger({ LOG_LEVEL: 'error', LOG_FORMAT: 'json' })));
+  app.use(errorMiddleware((testLogger ??= createLogger({ LOG_LEVEL: 'error', LOG_FORMAT: 'json' }))));
   const router = createFilesRouter(svc);
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -132,4 +145,13 @@ export async function startFilesApi(svc: FilesService): Promise<TestApi> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Asserts a refusal by its status and stable code; returns the error for checks on its message. */
+export async function expectRefusal(res: Response, status: number, code: string): Promise<{ code: string; message: string }> {
+  const text = await res.text();
+  expect(res.status, text).to.equal(status);
+  const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+  expect(error.code, text).to.equal(code);
+  return error;
 }

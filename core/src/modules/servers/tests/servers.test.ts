@@ -1,6 +1,9 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import { startNodeFor, type TestAgent, testImage, type TestNode, until } from '@conductor/test';
+import { hostileArchives } from '../../../../../wings-agent/src/files/testing/hostile-archives.js';
 import { openSocket, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
 
@@ -160,6 +163,13 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(download.status).to.equal(206);
     expect(await download.text()).to.equal('#Min');
     expect((await strangerBrowser.get(`/api/servers/${server.id}/files/download?path=server.properties`)).status).to.equal(404);
+    // A zip whose entry, 60 folders deep, lies about its size once ended the agent (502 node_unreachable): now the owner gets a 400.
+    const liar = (await hostileArchives(60, { zstd: false })).find((a) => a.kind.startsWith('declares 10 bytes'))!;
+    await writeFile(path.join(agent.agent.manager.volumePath(server.id), 'liar.zip'), liar.data);
+    const unzip = await ownerBrowser.post(`/api/servers/${server.id}/files/decompress`, { path: 'liar.zip', destination: '' });
+    expect(unzip.status, JSON.stringify(unzip.body)).to.equal(400);
+    expect(unzip.body.error.code).to.equal('archive_corrupt');
+    expect((await ownerBrowser.get(`/api/servers/${server.id}/files/list?path=`)).status, 'the node still answers').to.equal(200);
 
     await ownerBrowser.post(`/api/servers/${server.id}/power/start`);
     const { ping } = (await import('minecraft-protocol')).default;
