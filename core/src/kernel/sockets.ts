@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace, type Socket } from 'socket.io';
 import type { Principal } from './auth.js';
 import { createAuthorizer, refusal, type Authorizer } from './authorize.js';
+import { isAppError } from './errors.js';
 import type { HookBus } from './hooks.js';
 import type { Logger } from './logger.js';
 
@@ -53,9 +54,12 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
         next();
       })
       .catch((err: Error) => {
-        logger.error({ err }, 'socket authentication failed');
-        const refusal = new Error('internal_error') as Error & { data?: unknown };
-        refusal.data = { code: 'internal_error', message: 'Authentication failed on our side' };
+        // A tap refusing what the client sent (a 4xx) is the client's fault: a warning and its code.
+        const clientFault = isAppError(err) && err.status < 500;
+        if (clientFault) logger.warn({ code: err.code, message: err.message, namespace: namespace.name }, 'socket authentication refused');
+        else logger.error({ err }, 'socket authentication failed');
+        const refusal = new Error(clientFault ? err.code : 'internal_error') as Error & { data?: unknown };
+        refusal.data = clientFault ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Authentication failed on our side' };
         next(refusal);
       });
   });
