@@ -9,6 +9,7 @@ import type { EventLog, SubscriptionOptions } from './events.js';
 import type { HookBus, HookName, HookTypes, TapFn, TapOptions } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { JobDefinition } from './scheduler.js';
+import type { SocketRateLimit } from './socket-limits.js';
 import type { RouteRegistrar } from './http/route.js';
 
 export interface PluginManifest {
@@ -67,6 +68,12 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    * argument) must carry `serverId`; the kernel asks `auth.authorize` before any handler sees it.
    */
   socketPermissions?: Record<string, string>;
+  /**
+   * Per-connection rate limits on socket events, checked before authorisation (one person's
+   * connections together get three times as much). Events in `socketPermissions` not named here
+   * get the kernel's default (20 per second); a refusal answers `rate_limited` with `retryAfterMs`.
+   */
+  socketRateLimits?: Record<string, SocketRateLimit>;
   /**
    * Koa middleware for requests no API route answered (such as the panel UI's files). The API
    * keeps its JSON contract because it is matched first; this is the one way to serve non-API
