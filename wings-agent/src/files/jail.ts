@@ -31,6 +31,8 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  */
 export class Jail {
   private readonly denied: (rel: string) => boolean;
+  /** Whether the template denies anything: walks looking for protected files can be skipped when not. */
+  readonly hasDenyList: boolean;
 
   private constructor(
     readonly root: string,
@@ -38,6 +40,7 @@ export class Jail {
   ) {
     const match = denyFiles.length > 0 ? picomatch([...denyFiles], { dot: true }) : null;
     this.denied = (rel) => match !== null && rel !== '' && ancestry(rel).some((p) => match(p));
+    this.hasDenyList = match !== null;
   }
 
   /** The root is the host's choice (it may itself sit behind a link); it is resolved once, here. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileErrors } from './errors.js';
 import type { Jail, Resolved } from './jail.js';
 import { lstatOrNull } from './jail.js';
+import { assertNoProtectedBelow } from './protected-entries.js';
 import { measureUsage } from './quota.js';
 import type { FilesService } from './service.js';
 
@@ -83,17 +84,12 @@ export async function makeDirectory(svc: FilesService, jail: Jail, input: unknow
   return p.rel;
 }
 
-/** Refuses a recursive operation on a tree that holds a protected file or is itself protected. */
-async function assertTreeAllowed(jail: Jail, p: Resolved): Promise<void> {
-  if (!p.stat?.isDirectory()) return;
-  const walk = async (abs: string, rel: string): Promise<void> => {
-    for await (const entry of await opendir(abs)) {
-      const r = childRel(rel, entry.name);
-      if (jail.isDenied(r)) throw fileErrors.denied(r);
-      if (entry.isDirectory()) await walk(join(abs, entry.name), r);
-    }
-  };
-  await walk(p.abs, p.rel);
+/**
+ * Refuses a recursive operation on a tree that holds a protected file (the path itself was
+ * checked by the jail), judged at `asRel`: where it is, or where a move or copy would put it.
+ */
+async function assertTreeAllowed(jail: Jail, p: Resolved, asRel = p.rel): Promise<void> {
+  if (p.stat?.isDirectory()) await assertNoProtectedBelow(jail, p.abs, asRel);
 }
 
 function assertMovable(p: Resolved): asserts p is Resolved & { stat: Stats } {
@@ -110,6 +106,7 @@ async function sourceAndFreshTarget(jail: Jail, fromInput: unknown, toInput: unk
   if (to.stat) throw fileErrors.exists(to.rel);
   if (to.rel.startsWith(`${from.rel}/`)) throw fileErrors.invalidPath(`Cannot ${verb} ${from.rel} into itself`);
   await assertTreeAllowed(jail, from);
+  await assertTreeAllowed(jail, from, to.rel); // nothing may land on a protected path either
   return { from, to };
 }
 
