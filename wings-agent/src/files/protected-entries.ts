@@ -1,4 +1,5 @@
 import { link, lchown, mkdir, opendir, readlink, rm, symlink, chmod } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { fileErrors } from './errors.js';
 import { lstatOrNull, type Jail } from './jail.js';
@@ -64,10 +65,15 @@ async function ensureParents(jail: Jail, staged: string, rel: string): Promise<v
     const existing = await lstatOrNull(target);
     if (existing?.isDirectory()) continue;
     if (existing) throw fileErrors.exists(`${parentRel} (the archive has a file there, where the protected ${rel} must stay)`);
-    const original = (await lstatOrNull(join(jail.root, parentRel)))!;
-    await mkdir(target, { mode: original.mode & 0o777 });
-    await lchown(target, original.uid, original.gid).catch(() => undefined); // only root can give files away
+    await makeLike((await lstatOrNull(join(jail.root, parentRel)))!, target);
   }
+}
+
+/** A folder with the mode and owner of `original` (the umask does not apply; only root can give files away). */
+async function makeLike(original: Stats, target: string): Promise<void> {
+  await mkdir(target);
+  await chmod(target, original.mode & 0o7777);
+  await lchown(target, original.uid, original.gid).catch(() => undefined);
 }
 
 async function carry(from: string, to: string): Promise<void> {
@@ -79,9 +85,7 @@ async function carry(from: string, to: string): Promise<void> {
     await symlink(await readlink(from), to);
     await lchown(to, stat.uid, stat.gid).catch(() => undefined);
   } else if (stat.isDirectory()) {
-    await mkdir(to);
-    await chmod(to, stat.mode & 0o7777);
-    await lchown(to, stat.uid, stat.gid).catch(() => undefined);
+    await makeLike(stat, to);
     for await (const entry of await opendir(from)) await carry(join(from, entry.name), join(to, entry.name));
   }
   // Sockets, FIFOs and devices are not content a restore carries.
