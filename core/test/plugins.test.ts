@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { BootError, ConfigError, definePlugin, PLUGIN_API_VERSION, type PluginDefinition } from '@conductor/core';
+import { io as connect } from 'socket.io-client';
+import { AppError, BootError, ConfigError, definePlugin, PLUGIN_API_VERSION, type PluginDefinition } from '@conductor/core';
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
 
 function recorder() {
@@ -150,6 +151,32 @@ describe('plugin kernel', () => {
     expect(calls).to.deep.equal([]);
     const res = await panel.request('GET', '/api/admin/plugins');
     expect(res.body.plugins.find((p: { name: string }) => p.name === 'optional').state).to.equal('disabled');
+  });
+
+  it("answers a socket.authenticate tap's 4xx refusal with its code and a warning, anything else as internal_error", async () => {
+    const prober = definePlugin({
+      manifest: { name: 'prober', version: '1.0.0' },
+      register(ctx) {
+        ctx.tap('socket.authenticate', { name: 'prober' }, (request) => {
+          if (request.headers['x-probe'] === 'client') throw new AppError(403, 'ip_not_allowed', 'Not from this network');
+          if (request.headers['x-probe'] === 'bug') throw new Error('a bug');
+          return undefined;
+        });
+      },
+    });
+    panel = await startPanel({ database: 'sqlite', plugins: [prober] });
+    const attempt = (probe: string) =>
+      new Promise<{ message: string; data: unknown }>((resolve) => {
+        const socket = connect(panel!.url, { transports: ['websocket'], reconnection: false, extraHeaders: { 'x-probe': probe } });
+        socket.on('connect_error', (err) => {
+          socket.close();
+          resolve({ message: err.message, data: (err as Error & { data?: unknown }).data });
+        });
+      });
+    expect(await attempt('client')).to.deep.equal({ message: 'ip_not_allowed', data: { code: 'ip_not_allowed', message: 'Not from this network' } });
+    expect(await attempt('bug')).to.deep.equal({ message: 'internal_error', data: { code: 'internal_error', message: 'Authentication failed on our side' } });
+    const logged = panel.logs.lines.filter((l) => /socket authentication/.test(String(l.msg))).map((l) => [l.level, l.msg]);
+    expect(logged).to.deep.equal([[40, 'socket authentication refused'], [50, 'socket authentication failed']]);
   });
 
   describe('discovery', () => {

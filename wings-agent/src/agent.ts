@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 import Koa from 'koa';
 import { Server as SocketServer } from 'socket.io';
 import { bearerToken, conflict, logKoaErrors, unauthorized, type Logger } from '@conductor/core/shared';
+import { backupArchiveRouter } from './backups/archive-routes.js';
 import { backupRouter } from './backups/routes.js';
 import { SavePause } from './backups/save-pause.js';
 import { BackupStore } from './backups/store.js';
@@ -83,7 +84,7 @@ export class Agent {
     this.backups = new BackupStore(path.join(dataDir, 'backups'), files, config.AGENT_BACKUP_RESERVE_MB * 1024 * 1024);
     // A restore swaps the server's files: never under a running game.
     this.app.use(async (ctx, next) => {
-      const restore = /^\/api\/servers\/([^/]+)\/(?:files\/archive|backups\/[^/]+)\/restore$/.exec(ctx.path);
+      const restore = /^\/api\/servers\/([^/]+)\/(?:files\/archive|backup-archive|backups\/[^/]+)\/restore$/.exec(ctx.path);
       if (restore && ctx.method === 'POST' && this.manager.has(restore[1]!) && this.manager.get(restore[1]!).state !== 'offline') {
         throw conflict('server_not_offline', 'Stop the server before restoring its files');
       }
@@ -91,10 +92,12 @@ export class Agent {
     });
     // A backup of a running server reads its world with saving paused (save-off, save-all flush).
     const saves = new SavePause((id) => (this.manager.has(id) ? this.manager.get(id) : null), logger, config.AGENT_BACKUP_SAVE_TIMEOUT_SECONDS * 1000);
+    const archiveEvents = { pauseSaves: (id: string) => saves.pause(id) };
     const routers = [
       serverRoutes(this.manager, this.journal, this.tokens),
-      createFilesRouter(files, undefined, { pauseSaves: (id) => saves.pause(id) }),
+      createFilesRouter(files, undefined, archiveEvents),
       backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),
+      backupArchiveRouter(files, archiveEvents),
     ];
     for (const router of routers) {
       this.app.use(router.routes());

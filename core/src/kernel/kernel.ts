@@ -205,7 +205,7 @@ export class Kernel {
         if (plugin.definition.sockets) {
           this.assertDeclared(Object.values(plugin.definition.socketPermissions ?? {}), 'socket event');
           const namespace = this.io.of(`/${name}`);
-          guardNamespace(namespace, this.hooks, plugin.runtime.logger, plugin.definition.socketPermissions);
+          guardNamespace(namespace, this.hooks, plugin.runtime.logger, plugin.definition.socketPermissions, plugin.definition.socketRateLimits);
           plugin.definition.sockets(namespace, plugin.runtime);
         }
         for (const job of plugin.definition.jobs ?? []) this.scheduler.add(name, typeof job === 'function' ? job(plugin.runtime) : job);

@@ -11,6 +11,7 @@ import type { HookBus, HookName, HookTypes, TapFn, TapOptions } from './hooks.js
 import type { Logger } from './logger.js';
 import type { PermissionGroupDeclaration } from './permissions.js';
 import type { JobDefinition } from './scheduler.js';
+import type { SocketRateLimit } from './socket-limits.js';
 import type { RouteRegistrar } from './http/route.js';
 
 /**
@@ -95,6 +96,12 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    * (docs/plugins.md, "UI").
    */
   ui?: URL | string;
+  /**
+   * Per-connection rate limits on socket events, checked before authorisation (one person's
+   * connections together get three times as much). Events in `socketPermissions` not named here
+   * get the kernel's default (20 per second); a refusal answers `rate_limited` with `retryAfterMs`.
+   */
+  socketRateLimits?: Record<string, SocketRateLimit>;
   /**
    * Koa middleware for requests no API route answered (such as the panel UI's files). The API
    * keeps its JSON contract because it is matched first; this is the one way to serve non-API

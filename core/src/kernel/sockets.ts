@@ -2,6 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace, type Socket } from 'socket.io';
 import type { Principal } from './auth.js';
 import { createAuthorizer, refusal, type Authorizer } from './authorize.js';
+import { isAppError } from './errors.js';
+import { SocketEventLimits, type SocketRateLimit } from './socket-limits.js';
 import type { HookBus } from './hooks.js';
 import type { Logger } from './logger.js';
 
@@ -30,9 +32,11 @@ export function createSocketServer(http: HttpServer): SocketServer {
 
 /**
  * Every namespace refuses a connection nobody vouches for: the `socket.authenticate` hook must
- * name a principal, which handlers then find on socket.data.
+ * name a principal, which handlers then find on socket.data. Events are then rate limited (those
+ * in `rateLimits`, and every event in `permissions` at the default) and authorised.
  */
-export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Logger, permissions: Record<string, string> = {}): void {
+export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Logger, permissions: Record<string, string> = {}, rateLimits: Record<string, SocketRateLimit> = {}): void {
+  const limits = new SocketEventLimits(rateLimits, Object.keys(permissions));
   namespace.use((socket: Socket, next) => {
     const request: SocketAuthRequest = {
       namespace: namespace.name,
@@ -49,13 +53,16 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
           return next(err);
         }
         (socket.data as SocketData).principal = principal;
-        guardEvents(socket, principal, hooks, logger, permissions);
+        guardEvents(socket, principal, { hooks, logger, permissions, limits });
         next();
       })
       .catch((err: Error) => {
-        logger.error({ err }, 'socket authentication failed');
-        const refusal = new Error('internal_error') as Error & { data?: unknown };
-        refusal.data = { code: 'internal_error', message: 'Authentication failed on our side' };
+        // A tap refusing what the client sent (a 4xx) is the client's fault: a warning and its code.
+        const clientFault = isAppError(err) && err.status < 500;
+        if (clientFault) logger.warn({ code: err.code, message: err.message, namespace: namespace.name }, 'socket authentication refused');
+        else logger.error({ err }, 'socket authentication failed');
+        const refusal = new Error(clientFault ? err.code : 'internal_error') as Error & { data?: unknown };
+        refusal.data = clientFault ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Authentication failed on our side' };
         next(refusal);
       });
   });
@@ -63,34 +70,53 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
 
 /**
  * Server events are checked here, per packet, so a handler never sees one its caller may not
- * send. A refused event is answered through its acknowledgement when it has one, else with a
- * `refused` event; either way the handler does not run. (Passing the error to `next` would only
- * raise an `error` event on the server side, where nobody listens.)
+ * send: first the rate limits (a counter, no query), then the permission. A refused event is
+ * answered through its acknowledgement when it has one, else with a `refused` event (for a rate
+ * limit at most once per window, so a flood without acks does not get a flood back); either way
+ * the handler does not run. (Passing the error to `next` would only raise an `error` event on the
+ * server side, where nobody listens.)
  */
-function guardEvents(socket: Socket, principal: Principal, hooks: HookBus, logger: Logger, permissions: Record<string, string>): void {
-  if (Object.keys(permissions).length === 0) return;
+function guardEvents(socket: Socket, principal: Principal, guard: { hooks: HookBus; logger: Logger; permissions: Record<string, string>; limits: SocketEventLimits }): void {
+  const { hooks, logger, permissions, limits } = guard;
   const authorize = createAuthorizer(hooks);
+  const quietUntil = new Map<string, number>();
   socket.use((packet, next) => {
     const [event, payload] = packet as [string, unknown];
-    const permission = Object.hasOwn(permissions, event) ? permissions[event] : undefined;
-    if (!permission) return next();
     const ack = packet.length > 1 && typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (v: unknown) => void) : null;
-    const refuse = (code: string, message: string) => {
-      if (ack) ack({ error: { code, message } });
-      else socket.emit('refused', { code, message, event });
+    const refuse = (code: string, message: string, extra: Record<string, unknown> = {}) => {
+      if (ack) ack({ error: { code, message, ...extra } });
+      else socket.emit('refused', { code, message, event, ...extra });
     };
-    const serverId = payload && typeof payload === 'object' ? (payload as { serverId?: unknown }).serverId : undefined;
-    if (typeof serverId !== 'string' || !serverId) return refuse('validation_failed', `${event} needs a serverId`);
-    authorize({ principal, permission, serverId })
-      .then((decision) => {
-        if (decision === 'allow') return next();
-        const err = refusal(decision, permission);
-        refuse(err.code, err.message);
-      })
-      .catch((err: Error) => {
-        logger.error({ err, event }, 'socket authorization failed');
-        refuse('internal_error', 'Authorization failed on our side');
-      });
+    const permission = Object.hasOwn(permissions, event) ? permissions[event] : undefined;
+    if (!permission && !limits.has(event)) return next();
+    const check = async () => {
+      const limited = await limits.take(event, socket.id, principal.id);
+      if (limited) {
+        if (limited.flood) {
+          if (socket.connected) {
+            logger.warn({ event, principal: principal.id, address: socket.handshake.address }, 'socket closed for flooding');
+            socket.emit('refused', { code: limited.code, message: limited.message, event, retryAfterMs: limited.retryAfterMs, closed: true });
+            socket.disconnect(true);
+          }
+          return;
+        }
+        const now = Date.now();
+        if (ack || (quietUntil.get(event) ?? 0) <= now) refuse(limited.code, limited.message, { retryAfterMs: limited.retryAfterMs });
+        if (!ack) quietUntil.set(event, now + limited.retryAfterMs);
+        return;
+      }
+      if (!permission) return next();
+      const serverId = payload && typeof payload === 'object' ? (payload as { serverId?: unknown }).serverId : undefined;
+      if (typeof serverId !== 'string' || !serverId) return refuse('validation_failed', `${event} needs a serverId`);
+      const decision = await authorize({ principal, permission, serverId });
+      if (decision === 'allow') return next();
+      const err = refusal(decision, permission);
+      refuse(err.code, err.message);
+    };
+    check().catch((err: Error) => {
+      logger.error({ err, event }, 'socket authorization failed');
+      refuse('internal_error', 'Authorization failed on our side');
+    });
   });
 }
 

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /**
  * Backups kept on a node's own disk: the agent writes, streams, verifies, restores and removes
  * them under `/api/servers/:id/backups/:backupId`. Remote backups (SFTP) do not pass through
- * these routes: the panel streams the server's archive (`POST /files/archive`) to the target.
+ * these routes: the panel streams the server's archive from `POST /api/servers/:id/backup-archive`
+ * to the target and back through `POST …/backup-archive/restore`. Backups hold the template's
+ * protected files (the deny list); the user-facing `/files/archive` routes never do, so these
+ * routes are the panel's alone (it decides who may download or restore them).
  */
 export const BACKUP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const backupId = z.string().regex(BACKUP_ID, { error: 'expected a backup id (a UUID)' });
@@ -20,7 +23,20 @@ export type AgentBackupRequest = z.input<typeof agentBackupRequest>;
  */
 export const agentBackupMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), bytesDone: z.number(), bytesTotal: z.number() }),
-  z.object({ type: z.literal('done'), sha256: sha256Hex, size: z.number() }),
+  // protectedEntries: entries on the deny list in the archive; absent from agents older than issue 26.
+  z.object({ type: z.literal('done'), sha256: sha256Hex, size: z.number(), protectedEntries: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type AgentBackupMessage = z.output<typeof agentBackupMessage>;
+
+/**
+ * Query of every backup restore on the agent (`…/backups/:backupId/restore`,
+ * `…/backup-archive/restore`): the checksum, and what happens to protected files: `keep` leaves
+ * the server's own in place and the archive's out (a user's restore), `replace` takes them from
+ * the archive (an admin's).
+ */
+export const agentRestoreQuery = z.object({ sha256: sha256Hex, protectedFiles: z.enum(['keep', 'replace']).default('keep') }).strict();
+export type AgentRestoreQuery = z.input<typeof agentRestoreQuery>;
+
+/** Header of `POST /api/servers/:id/backup-archive`: how many protected entries the stream holds. */
+export const ARCHIVE_PROTECTED_HEADER = 'x-archive-protected-entries';

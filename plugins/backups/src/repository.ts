@@ -15,6 +15,8 @@ export interface Backup {
   locked: boolean;
   sha256: string | null;
   sizeBytes: number | null;
+  /** Entries on the deny list in the archive; null: not counted (made before issue 26), so maybe some. */
+  protectedEntries: number | null;
   error: string | null;
   origin: BackupOrigin;
   scheduleId: string | null;
@@ -35,6 +37,7 @@ interface BackupRow {
   locked: boolean | number;
   sha256: string | null;
   size_bytes: number | string | null;
+  protected_entries: number | string | null;
   error: string | null;
   origin: BackupOrigin;
   schedule_id: string | null;
@@ -56,6 +59,7 @@ function fromRow(r: BackupRow): Backup {
     locked: Boolean(r.locked),
     sha256: r.sha256,
     sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
+    protectedEntries: r.protected_entries === null || r.protected_entries === undefined ? null : Number(r.protected_entries),
     error: r.error,
     origin: r.origin,
     scheduleId: r.schedule_id,
@@ -153,8 +157,10 @@ export class BackupRepository {
   }
 
   /** Only a running backup completes: one already marked failed (stuck, panel restart) stays failed. */
-  async complete(id: string, result: { sha256: string; size: number }, now: Date, executor: Executor): Promise<boolean> {
-    const n = await executor('backups').where({ id, status: 'running' }).update({ status: 'completed', sha256: result.sha256, size_bytes: result.size, updated_at: now.toISOString(), completed_at: now.toISOString() });
+  async complete(id: string, result: { sha256: string; size: number; protectedEntries: number | null }, now: Date, executor: Executor): Promise<boolean> {
+    const n = await executor('backups')
+      .where({ id, status: 'running' })
+      .update({ status: 'completed', sha256: result.sha256, size_bytes: result.size, protected_entries: result.protectedEntries, updated_at: now.toISOString(), completed_at: now.toISOString() });
     return Number(n) === 1;
   }
 

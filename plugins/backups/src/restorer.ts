@@ -1,6 +1,7 @@
 import { AppError, conflict, createAuthorizer, refusal, type Cradle, type Logger, type Principal } from '@conductor/core';
 import type { ServerStatus } from '@conductor/core/protocol';
 import type { BackupProgressRelay } from './progress.js';
+import { assertMayHandOver, protectedRestoreFor } from './protected-files.js';
 import type { RestoresInProgress } from './restores-in-progress.js';
 import type { Backup, BackupRepository } from './repository.js';
 import type { AgentHttp } from './storage/agent-http.js';
@@ -45,6 +46,7 @@ export class BackupRestorer {
       if (!options.anyServer) {
         const download = await authorize({ principal, permission: 'backup.download', serverId: sourceServerId });
         if (download !== 'allow') throw refusal(download, 'backup.download');
+        assertMayHandOver(backup, principal);
       }
     }
     if (backup.status !== 'completed') throw conflict('backup_not_restorable', 'Only a completed backup can be restored');
@@ -74,7 +76,7 @@ export class BackupRestorer {
     const wasRunning = status.state !== 'offline';
     if (wasRunning) await serverService.power(into.id, 'stop', principal);
     try {
-      await storage.restore(backup, { id: into.id, nodeId: into.nodeId });
+      await storage.restore(backup, { id: into.id, nodeId: into.nodeId }, protectedRestoreFor(principal));
     } catch (err) {
       publish('restore_failed', (err as Error).message);
       await this.deps.events.record({ type: 'backup.restore_failed', serverId: into.id, nodeId: into.nodeId, actorId: principal.id, data: { backupId: backup.id, sourceServerId: backup.serverId, reason: (err as Error).message } });

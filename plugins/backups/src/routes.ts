@@ -48,15 +48,15 @@ export function backupRoutes(router: RouteRegistrar): void {
     },
   });
   router.route({
-    method: 'get', path: '/servers/:serverId/backups/:backupId/download', summary: 'Download the archive (.tar.gz), streamed', tags, access: 'user', permission: 'backup.download', params: itemParams,
-    response: { contentType: 'application/gzip', description: 'The archive; X-Backup-Sha256 carries its checksum' }, errors,
+    method: 'get', path: '/servers/:serverId/backups/:backupId/download', summary: "Download the archive (.tar.gz), streamed; one holding the template's protected files is for admins", tags, access: 'user', permission: 'backup.download', params: itemParams,
+    response: { contentType: 'application/gzip', description: 'The archive; X-Backup-Sha256 carries its checksum' }, errors: { ...errors, 403: 'backup_holds_protected_files' },
     handler: async ({ params: p, ctx, scope, principal }) => sendArchive(ctx, await scope.cradle.backupService.download(p.serverId, p.backupId, principal!)),
   });
   router.route({
-    method: 'post', path: '/servers/:serverId/backups/:backupId/restore', summary: 'Restore: checksum verified, server stopped, files swapped atomically, started again if it ran', tags, access: 'user', permission: 'backup.restore', params: itemParams,
+    method: 'post', path: '/servers/:serverId/backups/:backupId/restore', summary: "Restore: checksum verified, server stopped, files swapped atomically, started again if it ran. The template's protected files stay as they are unless an admin restores", tags, access: 'user', permission: 'backup.restore', params: itemParams,
     body: z.object({ intoServerId: serverId.optional().describe('Restore into another server (remote backups only; needs backup.restore there and backup.download here, since it hands over the files)') }),
     response: { schema: z.object({ backupId: z.string(), serverId: z.string(), restarted: z.boolean(), restartError: z.string().optional().describe('The files were restored, but the server did not start again: why') }) },
-    errors: { ...errors, 409: 'backup_checksum_mismatch, backup_not_restorable, backup_not_portable, restore_in_progress' },
+    errors: { ...errors, 403: 'backup_holds_protected_files (into another server)', 409: 'backup_checksum_mismatch, backup_not_restorable, backup_not_portable, restore_in_progress' },
     handler: ({ params: p, body, scope, principal }) => scope.cradle.backupRestorer.restore(p.serverId, p.backupId, body.intoServerId ?? p.serverId, principal!),
   });
   scheduleRoutes(router);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError, conflict, dialectOf, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { Clock } from './clock.js';
+import { assertMayHandOver } from './protected-files.js';
 import type { BackupsConfig } from './config.js';
 import type { Backup, BackupOrigin, BackupRepository } from './repository.js';
 import type { BackupRunner } from './runner.js';
@@ -149,6 +150,7 @@ export class BackupService {
   async download(serverId: string, id: string, principal: Principal): Promise<{ backup: Backup; stream: Readable; size: number }> {
     const backup = await this.get(serverId, id);
     if (backup.status !== 'completed') throw conflict('backup_not_complete', 'Only a completed backup can be downloaded');
+    assertMayHandOver(backup, principal);
     const { stream, size } = await (await this.deps.backupTargets.storage(backup.targetId)).read(backup);
     await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.download', data: { backupId: id } });
     return { backup, stream, size };

@@ -5,6 +5,8 @@ export interface Backup {
   status: 'running' | 'completed' | 'failed';
   locked: boolean;
   sizeBytes: number | null;
+  /** Entries on the template's deny list in it; null: not counted (older backups), so maybe some. */
+  protectedEntries: number | null;
   error: string | null;
   origin: 'manual' | 'schedule' | 'bulk' | 'before_delete' | 'before_install';
   createdAt: string;

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import ipaddr from 'ipaddr.js';
+import { isPublicAddress, literalAddress } from '@conductor/core/shared';
 
 export class TargetRefused extends Error {
   constructor(
@@ -19,13 +19,6 @@ export interface CheckedTarget {
   all: Array<{ address: string; family: 4 | 6 }>;
 }
 
-/** Only plain public unicast: every special range (private, loopback, link-local, NAT64, 6to4, ...) is refused. */
-function isPublic(address: string): boolean {
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === 'unicast';
-}
-
 /**
  * Resolves a webhook URL once and refuses targets inside the panel's network. The caller connects
  * to the returned address, so a DNS answer that changes between check and connect (rebinding)
@@ -43,8 +36,9 @@ export async function checkTarget(raw: string, allowHosts: readonly string[]): P
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
   const allowed = allowHosts.includes(host);
   let addresses: Array<{ address: string; family: number }>;
-  if (ipaddr.isValid(host)) {
-    addresses = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }];
+  const literal = literalAddress(url.hostname);
+  if (literal !== null) {
+    addresses = [{ address: literal, family: literal.includes(':') ? 6 : 4 }];
   } else {
     try {
       // IPv4 first: a panel without IPv6 routing still reaches dual-stack receivers.
@@ -55,8 +49,9 @@ export async function checkTarget(raw: string, allowHosts: readonly string[]): P
   }
   if (addresses.length === 0) throw new TargetRefused('webhook_target_unresolved', `The host ${host} does not resolve`);
   // Every answer must pass: otherwise a name with one public and one internal address would be let through.
+  // The policy is the agent's pull policy too (@conductor/core/shared), IPv4 embedded in IPv6 included.
   if (!allowed) {
-    const internal = addresses.find((a) => !isPublic(a.address));
+    const internal = addresses.find((a) => !isPublicAddress(a.address));
     if (internal) throw new TargetRefused('webhook_target_refused', `The host ${host} resolves to ${internal.address}, which is not a public address`);
   }
   const all = addresses.map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));

@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError, toErrorResponse, type Logger } from '@conductor/core/shared';
-import { agentBackupRequest, backupId, serverId, sha256Hex, type AgentBackupMessage } from '@conductor/core/protocol';
+import { agentBackupRequest, agentRestoreQuery, backupId, serverId, sha256Hex, type AgentBackupMessage } from '@conductor/core/protocol';
 import { validate } from '../http/validate.js';
 import type { SavePause } from './save-pause.js';
 import type { BackupStore } from './store.js';
@@ -74,7 +74,8 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
 
   router.post('/:backupId/restore', async (ctx) => {
     const p = target(ctx);
-    ctx.body = await store.restore(p.id, p.backupId, validate(checksum, ctx.query, 'query').sha256);
+    const q = validate(agentRestoreQuery, ctx.query, 'query');
+    ctx.body = await store.restore(p.id, p.backupId, q.sha256, q.protectedFiles);
   });
 
   router.delete('/:backupId', async (ctx) => {

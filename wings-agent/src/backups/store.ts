@@ -46,8 +46,11 @@ export class BackupStore {
     return removed;
   }
 
-  /** Writes the archive; progress is bytes of file content done of the total measured up front. */
-  async create(serverId: string, backupId: string, ignore: string[], onProgress: (p: ArchiveProgress) => void, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  /**
+   * Writes the archive, protected files included (the panel keeps them from users); progress is
+   * bytes of file content done of the total measured up front.
+   */
+  async create(serverId: string, backupId: string, ignore: string[], onProgress: (p: ArchiveProgress) => void, signal?: AbortSignal): Promise<{ sha256: string; size: number; protectedEntries: number }> {
     const key = `${serverId}/${backupId}`;
     if (this.writing.has(key)) throw backupErrors.inProgress();
     this.writing.add(key);
@@ -55,7 +58,7 @@ export class BackupStore {
     const part = `${final}.part`;
     try {
       await mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
-      const archive = await createArchive(this.files, serverId, { ignore, onProgress });
+      const archive = await createArchive(this.files, serverId, { ignore, onProgress, protectedFiles: 'include' });
       await this.checkSpace(archive.bytesTotal).catch((err: unknown) => {
         archive.stream.destroy();
         throw err;
@@ -67,7 +70,7 @@ export class BackupStore {
         const handle = await open(part, 'r');
         await handle.sync().finally(() => handle.close());
         await rename(part, final);
-        return result;
+        return { ...result, protectedEntries: archive.protectedEntries };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw backupErrors.diskFull('no space left while writing the archive');
         throw err;
@@ -95,10 +98,10 @@ export class BackupStore {
     return { sha256: actual, size };
   }
 
-  /** The agent's restore: extracted beside the root, checksum compared, then swapped in. */
-  async restore(serverId: string, backupId: string, sha256: string): Promise<{ sha256: string; bytes: number; entries: number }> {
+  /** The agent's restore: extracted beside the root, checksum compared, protected files as asked, then swapped in. */
+  async restore(serverId: string, backupId: string, sha256: string, protectedFiles: 'keep' | 'replace'): Promise<{ sha256: string; bytes: number; entries: number }> {
     const { stream } = await this.open(serverId, backupId);
-    return restoreArchive(this.files, serverId, stream, sha256);
+    return restoreArchive(this.files, serverId, stream, sha256, { protectedFiles });
   }
 
   async remove(serverId: string, backupId: string): Promise<void> {

@@ -7,6 +7,7 @@ import { fileErrors } from './errors.js';
 import { extractTar } from './archive-readers.js';
 import { ExtractSink } from './extract-sink.js';
 import type { FilesService } from './service.js';
+import { applyDenyListToRestore, type ProtectedRestore } from './protected-entries.js';
 import { makeStaging, removeStaging, swapContents } from './staging.js';
 import { packTarGz } from './packers.js';
 import { treeBytes, walkTree } from './tree.js';
@@ -20,25 +21,30 @@ export interface CreatedArchive {
   /** The .tar.gz bytes; read it to the end, then `done` settles with the checksum. */
   stream: Readable;
   bytesTotal: number;
+  /** Entries on the template's deny list in the archive (0 when they were left out). */
+  protectedEntries: number;
   done: Promise<{ sha256: string; size: number }>;
 }
 
 /**
- * The primitive backups build on: a .tar.gz of the whole server directory (minus `ignore`
- * globs, relative to the root), hashed while it is written, with progress as bytes of file
- * content done of the total measured up front. The deny list does not apply: a backup must hold
- * every file to restore the server; it is the panel's to keep backups from users.
+ * A .tar.gz of the whole server directory (minus `ignore` globs, relative to the root), hashed
+ * while it is written, with progress as bytes of file content done of the total measured up
+ * front. Protected files (the template's deny list) are left out unless `protectedFiles` is
+ * `include`: backups hold every file to restore the server, and the panel keeps those from
+ * users; what a user streams through `POST …/files/archive` never holds them.
  */
 export async function createArchive(
   svc: FilesService,
   serverId: string,
-  options: { ignore?: readonly string[]; onProgress?: (p: ArchiveProgress) => void; gzipLevel?: number } = {},
+  options: { ignore?: readonly string[]; onProgress?: (p: ArchiveProgress) => void; gzipLevel?: number; protectedFiles?: 'include' | 'exclude' } = {},
 ): Promise<CreatedArchive> {
   const jail = await svc.jail(serverId);
   const ignored = options.ignore?.length ? picomatch([...options.ignore], { dot: true }) : () => false;
-  const skip = (rel: string) => rel !== '' && ignored(rel);
+  const include = options.protectedFiles === 'include';
+  const skip = (rel: string) => rel !== '' && (ignored(rel) || (!include && jail.isDenied(rel)));
+  let protectedEntries = 0;
   // This first walk also refuses, before the response starts, a tree past the depth limit (path_too_deep).
-  const bytesTotal = await treeBytes(walkTree(jail, jail.root, '', '', skip));
+  const bytesTotal = await treeBytes(walkTree(jail, jail.root, '', '', skip), (e) => void (jail.isDenied(e.rel) && protectedEntries++));
   let bytesDone = 0;
   const packed = packTarGz(walkTree(jail, jail.root, '', '', skip), {
     verify: (handle, rel) => jail.assertHandleInside(handle, rel),
@@ -60,22 +66,24 @@ export async function createArchive(
   });
   done.catch(() => undefined); // the caller may only watch the stream
   packed.pipe(hashing);
-  return { stream: hashing, bytesTotal, done };
+  return { stream: hashing, bytesTotal, protectedEntries, done };
 }
 
 /**
  * Restores a server from an archive made by createArchive. Everything is extracted into an empty
  * directory beside the root while the archive's sha256 is computed; only if the checksum matches
  * and extraction finished are the root's contents swapped for it. Any failure (a wrong checksum,
- * a corrupt or hostile archive, the quota) leaves the server exactly as it was. The runtime must
- * keep the server stopped meanwhile.
+ * a corrupt or hostile archive, the quota, a protected path with `protectedFiles: 'refuse'`)
+ * leaves the server exactly as it was. `protectedFiles` says what happens to paths on the deny
+ * list (see ProtectedRestore); the default keeps the server's own. The runtime must keep the
+ * server stopped meanwhile.
  */
 export async function restoreArchive(
   svc: FilesService,
   serverId: string,
   source: Readable,
   expectedSha256: string,
-  options: { onProgress?: (bytesDone: number) => void } = {},
+  options: { onProgress?: (bytesDone: number) => void; protectedFiles?: ProtectedRestore } = {},
 ): Promise<{ sha256: string; bytes: number; entries: number }> {
   if (!/^[a-f0-9]{64}$/.test(expectedSha256)) throw badRequest('invalid_checksum', 'sha256 must be 64 lower-case hex digits');
   const jail = await svc.jail(serverId);
@@ -95,6 +103,7 @@ export async function restoreArchive(
     await extractTar(source.pipe(counter), 'tar.gz', sink);
     const sha256 = hash.digest('hex');
     if (sha256 !== expectedSha256) throw fileErrors.checksumMismatch(expectedSha256, sha256);
+    await applyDenyListToRestore(await svc.jail(serverId), staging, options.protectedFiles ?? 'keep');
     await swapContents(root, staging);
     svc.quota.forget(serverId);
     return { sha256, bytes: sink.bytes, entries: sink.entries };

@@ -43,6 +43,8 @@ export class Jail {
   private readonly deniedItself: (rel: string) => boolean;
   /** Longest relative path the file layer creates: its absolute path, even under a temp name, stays within PATH_MAX. */
   readonly maxRelBytes: number;
+  /** Whether the template denies anything: walks looking for protected files can be skipped when not. */
+  readonly hasDenyList: boolean;
 
   private constructor(
     readonly root: string,
@@ -54,6 +56,7 @@ export class Jail {
     this.deniedItself = (rel) => match !== null && rel !== '' && match(rel);
     this.denied = (rel) => ancestry(rel).some(this.deniedItself);
     this.maxRelBytes = PATH_MAX - 1 - Buffer.byteLength(root) - 1 - TEMP_NAME_SLACK;
+    this.hasDenyList = match !== null;
   }
 
   /** The root is the host's choice (it may itself sit behind a link); it is resolved once, here. */

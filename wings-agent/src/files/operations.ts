@@ -6,6 +6,7 @@ import { DirHandle } from './dir-handle.js';
 import { errnoOf, fileErrors } from './errors.js';
 import type { Jail, Resolved } from './jail.js';
 import { assertSingleLink, depthOf, lstatOrNull } from './jail.js';
+import { assertNoProtectedBelow } from './protected-entries.js';
 import type { FilesService } from './service.js';
 import { makeStaging, removeStaging } from './staging.js';
 import { surveyTree } from './tree-survey.js';
@@ -92,6 +93,14 @@ export async function makeDirectory(svc: FilesService, jail: Jail, input: unknow
   return p.rel;
 }
 
+/**
+ * Refuses a recursive operation on a tree that holds a protected file (the path itself was
+ * checked by the jail), judged at `asRel`: where it is, or where a move or copy would put it.
+ */
+async function assertTreeAllowed(jail: Jail, p: Resolved, asRel = p.rel): Promise<void> {
+  if (p.stat?.isDirectory()) await assertNoProtectedBelow(jail, p.abs, asRel);
+}
+
 function assertMovable(p: Resolved): asserts p is Resolved & { stat: Stats } {
   if (p.rel === '') throw fileErrors.rootUntouchable();
   if (!p.stat) throw fileErrors.notFound(p.rel);
@@ -105,6 +114,8 @@ async function sourceAndFreshTarget(jail: Jail, fromInput: unknown, toInput: unk
   if (to.rel === '') throw fileErrors.rootUntouchable();
   if (to.stat) throw fileErrors.exists(to.rel);
   if (to.rel.startsWith(`${from.rel}/`)) throw fileErrors.invalidPath(`Cannot ${verb} ${from.rel} into itself`);
+  await assertTreeAllowed(jail, from);
+  await assertTreeAllowed(jail, from, to.rel); // nothing may land on a protected path either
   return { from, to };
 }
 

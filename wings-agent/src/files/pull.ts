@@ -3,7 +3,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { rootCertificates as tlsRootCertificates } from 'node:tls';
-import { isPublicAddress, literalAddress } from './address-policy.js';
+import { isPublicAddress, literalAddress } from '@conductor/core/shared';
 import { writeAtomically, type WriteResult } from './atomic-write.js';
 import { fileErrors } from './errors.js';
 import type { Jail } from './jail.js';

@@ -36,7 +36,7 @@ const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'ut
  * happens while streaming. When the write fails part way, the rest of the body is drained so the
  * client reads the error instead of a reset connection.
  */
-async function receiveBody<T>(ctx: Context, svc: FilesService, id: string, limit: number, what: string, write: () => Promise<T>): Promise<T> {
+export async function receiveBody<T>(ctx: Context, svc: FilesService, id: string, limit: number, what: string, write: () => Promise<T>): Promise<T> {
   const declared = Number(ctx.get('content-length') || NaN);
   if (Number.isFinite(declared)) {
     if (declared > limit) throw fileErrors.tooLarge(what, limit);
@@ -178,38 +178,52 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
     ctx.body = await pullFile(svc, id, jail, b.url, b.path);
   });
 
-  // The archive streams as it is made; its sha256 is only known at the end, so it goes in a trailer.
+  // Without the template's protected files (file_denied elsewhere): the panel's backups use /backup-archive.
   router.post('/archive', json, async (ctx) => {
     const { id } = await server(ctx);
     const b = body(ctx, z.object({ ignore: z.array(z.string().max(512)).max(256).default([]) }));
-    const { release } = (await events.pauseSaves?.(id)) ?? { release: async () => undefined };
-    let archive: Awaited<ReturnType<typeof createArchive>>;
-    try {
-      archive = await createArchive(svc, id, { ignore: b.ignore, onProgress: events.archiveProgress && ((p) => events.archiveProgress?.(id, p)) });
-    } catch (err) {
-      await release();
-      throw err;
-    }
-    ctx.respond = false;
-    const res = ctx.res;
-    // A panel that goes away mid-stream leaves the archive unfinished: saving must resume all the same.
-    res.on('close', () => void release());
-    res.writeHead(200, { 'Content-Type': 'application/gzip', Trailer: 'X-Archive-Sha256', 'X-Archive-Bytes-Total': String(archive.bytesTotal) });
-    archive.stream.pipe(res, { end: false });
-    archive.done.then(
-      ({ sha256 }) => {
-        res.addTrailers({ 'X-Archive-Sha256': sha256 });
-        res.end();
-      },
-      () => res.destroy(),
-    ).finally(() => void release());
+    await sendArchive(ctx, svc, id, { ignore: b.ignore, protectedFiles: 'exclude' }, events);
   });
 
   router.post('/archive/restore', async (ctx) => {
     const { id } = await server(ctx);
     const q = query(ctx, z.object({ sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: 'expected the sha256 as 64 lower-case hex digits' }) }));
-    ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, id, ctx.req, q.sha256));
+    // An archive holding a protected path is refused; the server's own protected files stay.
+    ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, id, ctx.req, q.sha256, { protectedFiles: 'refuse' }));
   });
 
   return router;
+}
+
+/**
+ * Streams the whole server's .tar.gz as it is made. Its sha256 is only known at the end, so it
+ * goes in a trailer; the count of protected entries in it, known up front, in a header.
+ */
+export async function sendArchive(ctx: Context, svc: FilesService, id: string, options: { ignore: string[]; protectedFiles: 'include' | 'exclude' }, events: FilesRouterEvents): Promise<void> {
+  const { release } = (await events.pauseSaves?.(id)) ?? { release: async () => undefined };
+  let archive: Awaited<ReturnType<typeof createArchive>>;
+  try {
+    archive = await createArchive(svc, id, { ...options, onProgress: events.archiveProgress && ((p) => events.archiveProgress?.(id, p)) });
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  ctx.respond = false;
+  const res = ctx.res;
+  // A panel that goes away mid-stream leaves the archive unfinished: saving must resume all the same.
+  res.on('close', () => void release());
+  res.writeHead(200, {
+    'Content-Type': 'application/gzip',
+    Trailer: 'X-Archive-Sha256',
+    'X-Archive-Bytes-Total': String(archive.bytesTotal),
+    'X-Archive-Protected-Entries': String(archive.protectedEntries),
+  });
+  archive.stream.pipe(res, { end: false });
+  archive.done.then(
+    ({ sha256 }) => {
+      res.addTrailers({ 'X-Archive-Sha256': sha256 });
+      res.end();
+    },
+    () => res.destroy(),
+  ).finally(() => void release());
 }

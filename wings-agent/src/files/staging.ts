@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { DirHandle, removeTree } from './dir-handle.js';
 import { errnoOf, fileErrors } from './errors.js';
 import { lstatOrNull, type Jail } from './jail.js';
+import { assertNoProtectedBelow } from './protected-entries.js';
 
 /**
  * A fresh directory beside the server root: on the same filesystem (so moving out of it is a
@@ -82,7 +83,10 @@ async function planMerge(jail: Jail, staged: string, destRel: string, moves: Mov
     if (entry.isDirectory()) {
       if (existing?.isDirectory()) await planMerge(jail, from, rel, moves);
       else if (existing) throw fileErrors.exists(rel);
-      else moves.push({ from, to: target.abs, rel });
+      else {
+        await assertNoProtectedBelow(jail, from, rel); // a new folder moves whole: check inside it too
+        moves.push({ from, to: target.abs, rel });
+      }
     } else {
       if (existing?.isDirectory()) throw fileErrors.exists(rel);
       moves.push({ from, to: target.abs, rel });

@@ -48,9 +48,12 @@ export async function* walkTree(jail: Jail, abs: string, rel: string, name: stri
   }
 }
 
-/** Bytes of file content a walk will yield, for progress as "done of total". */
-export async function treeBytes(entries: AsyncIterable<TreeEntry>): Promise<number> {
+/** Bytes of file content a walk will yield, for progress as "done of total"; `seen` sees every entry. */
+export async function treeBytes(entries: AsyncIterable<TreeEntry>, seen?: (entry: TreeEntry) => void): Promise<number> {
   let total = 0;
-  for await (const e of entries) if (e.stat.isFile()) total += e.stat.size;
+  for await (const e of entries) {
+    seen?.(e);
+    if (e.stat.isFile()) total += e.stat.size;
+  }
   return total;
 }

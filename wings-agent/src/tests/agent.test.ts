@@ -297,9 +297,11 @@ describe('node agent with a real Docker engine', function () {
 
     await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
     await waitForEvent(agent, spec.id, 'server.started');
-    const restore = await agent.request('POST', `/api/servers/${spec.id}/files/archive/restore`, { body: {} });
-    expect(restore.status).to.equal(409);
-    expect(restore.body.error.code).to.equal('server_not_offline');
+    for (const path of ['files/archive/restore', 'backup-archive/restore']) {
+      const restore = await agent.request('POST', `/api/servers/${spec.id}/${path}`, { body: {} });
+      expect(restore.status, path).to.equal(409);
+      expect(restore.body.error.code).to.equal('server_not_offline');
+    }
     // The game itself writes past the quota (the file API would refuse to).
     const { writeFileSync } = await import('node:fs');
     writeFileSync(`${agent.agent.manager.volumePath(spec.id)}/huge.bin`, Buffer.alloc(60 * 1024 * 1024, 1));

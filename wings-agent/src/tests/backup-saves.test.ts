@@ -75,9 +75,9 @@ describe('backups of a running server pause saving (real agent, test image)', fu
       rmSync(out, { recursive: true, force: true });
     }
 
-    // SFTP backups stream the archive from /files/archive: the same pause around it.
+    // SFTP backups stream the archive from /backup-archive: the same pause around it.
     const mark = (await logs()).length;
-    const stream = await fetch(`${agent.url}/api/servers/${id}/files/archive`, {
+    const stream = await fetch(`${agent.url}/api/servers/${id}/backup-archive`, {
       method: 'POST',
       headers: { authorization: `Bearer ${agent.agent.config.AGENT_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ignore: [] }),

@@ -1,6 +1,7 @@
 import type { Principal } from '../../kernel/auth.js';
 import { AppError } from '../../kernel/errors.js';
 import type { KernelContext } from '../../kernel/http/state.js';
+import type { Logger } from '../../kernel/logger.js';
 import type { AuthConfig } from './config.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import { randomToken, sha256 } from './crypto/tokens.js';
@@ -16,6 +17,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const DEVICE_COOKIE = 'cdr_device';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What randomToken() makes: anything else in the session cookie is not a session this panel issued. */
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** Where a user who must enrol 2FA may still go. */
 const ENROLMENT_PATHS = /^\/api\/auth\/(me|logout|2fa(\/.*)?)$/;
 
@@ -26,13 +29,19 @@ interface Deps {
   keyRing: KeyRing;
   authConfig: AuthConfig;
   socketSessions: SocketSessions;
+  logger: Logger;
 }
 
+/**
+ * A Cookie header's values as sent, undecoded, the way Koa's `ctx.cookies.get` reads them for
+ * HTTP: the panel's own cookies never need decoding, and a socket and a request carrying the same
+ * header must see the same value (a stray `%E0%A4%A` is then just an unknown session, not a crash).
+ */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
   return out;
 }
@@ -128,8 +137,15 @@ export class SessionService {
     return principal;
   }
 
-  /** Also used for socket.io handshakes, which carry the same cookie. */
+  /**
+   * Also used for socket.io handshakes, which carry the same cookie. A value this panel cannot
+   * have issued is refused without a database lookup, with a warning (a client's fault, not ours).
+   */
   async principalFor(token: string): Promise<Principal | null> {
+    if (!SESSION_TOKEN.test(token)) {
+      this.deps.logger.warn({ cookie: SESSION_COOKIE, length: token.length }, 'malformed session cookie refused');
+      return null;
+    }
     const session = await this.deps.sessionsRepository.byToken(token);
     if (!session) return null;
     const user = await this.deps.usersRepository.byId(session.userId);

@@ -1,8 +1,10 @@
-import { asClass } from 'awilix';
+import { asClass, asValue } from 'awilix';
 import { z } from 'zod';
+import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import { ServerBulk } from './bulk.js';
+import { CommandGate } from './command-gate.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
 import { fileRoutes } from './files-routes.js';
@@ -19,6 +21,7 @@ declare module '../../kernel/container.js' {
     serverRepository: ServerRepository;
     serverRelay: ServerRelay;
     serverBulk: ServerBulk;
+    commandGate: CommandGate;
   }
 }
 
@@ -49,6 +52,7 @@ export const serversModule = definePlugin({
       serverService: asClass(ServerService).singleton(),
       serverRelay: asClass(ServerRelay).singleton(),
       serverBulk: asClass(ServerBulk).singleton(),
+      commandGate: asValue(new CommandGate()),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
@@ -87,6 +91,8 @@ export const serversModule = definePlugin({
     worldRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
+  // A person types or pastes a few lines a second; the server's own gate (CommandGate) bounds all its users together.
+  socketRateLimits: { [PANEL_SOCKET.command]: { points: 10, seconds: 1 } },
   sockets(namespace, { cradle }) {
     cradle.serverRelay.attach(namespace);
     namespace.on('connection', (socket) => {
@@ -109,7 +115,8 @@ export const serversModule = definePlugin({
           await cradle.serverService.command(parsed.data.serverId, parsed.data.command);
           ack?.({ ok: true });
         } catch (err) {
-          ack?.({ error: { code: (err as { code?: string }).code ?? 'internal_error', message: (err as Error).message } });
+          const retryAfterMs = isAppError(err) ? (err.details as { retryAfterMs?: number } | undefined)?.retryAfterMs : undefined;
+          ack?.({ error: { code: (err as { code?: string }).code ?? 'internal_error', message: (err as Error).message, ...(retryAfterMs ? { retryAfterMs } : {}) } });
         }
       });
     });

@@ -74,7 +74,7 @@ export function playerRoutes(router: RouteRegistrar): void {
     params,
     body: action,
     response: { schema: z.object({ applied: z.enum(['command', 'file']) }) },
-    errors: { 409: 'Kick needs a running server', 422: 'An online-mode server needs the player UUID' },
+    errors: { 409: 'Kick needs a running server', 422: 'An online-mode server needs the player UUID', 429: 'rate_limited, command_queue_full: the server\'s console gate (a running server gets a command)' },
     handler: async ({ params: p, body, scope, principal }) => {
       const { serverService, nodeService } = scope.cradle;
       const server = await serverService.get(p.serverId);

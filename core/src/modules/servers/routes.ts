@@ -58,6 +58,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     params: idParams,
     body: z.object({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
     response: { status: 204 },
+    errors: { 409: 'server_not_running, server_suspended', 429: 'rate_limited (per server), command_queue_full; details.retryAfterMs' },
     handler: async ({ params, body, scope }) => {
       await scope.cradle.serverService.command(params.serverId, body.command);
     },

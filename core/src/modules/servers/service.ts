@@ -12,6 +12,7 @@ import type { NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
 import { freeAllocationCounts, pickNode } from './placement.js';
+import type { CommandGate } from './command-gate.js';
 import type { ServerRepository } from './repository.js';
 import type { CreateServerBody, ServerView } from './schema.js';
 import { agentSpec } from './spec.js';
@@ -36,6 +37,7 @@ export class ServerService {
     events: EventLog;
     hooks: HookBus;
     logger: Logger;
+    commandGate: CommandGate;
   };
 
   constructor(deps: ServerService['deps']) {
@@ -140,10 +142,13 @@ export class ServerService {
     return this.present({ ...server, state: status.state }, principal);
   }
 
+  /** Through the server's gate (a rate and a bounded queue), so a flood is refused, not queued. */
   async command(id: string, command: string): Promise<void> {
-    const server = await this.get(id);
-    if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
-    await (await this.client(server)).command(id, command);
+    await this.deps.commandGate.run(id, async () => {
+      const server = await this.get(id);
+      if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
+      await (await this.client(server)).command(id, command);
+    });
   }
 
   async suspend(id: string, suspended: boolean, principal: Principal): Promise<ServerView> {

@@ -2,6 +2,9 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { AppError, type Cradle } from '@conductor/core';
+import type { AgentRestoreQuery } from '@conductor/core/protocol';
+import type { Backup } from '../repository.js';
+import type { ProtectedRestore } from './types.js';
 
 export interface AgentRequest {
   body?: Readable | string;
@@ -65,4 +68,9 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The agent's restore query (`agentRestoreQuery` in the protocol): the checksum and what happens to protected files. */
+export function restoreQuery(backup: Backup, protectedFiles: ProtectedRestore): string {
+  return new URLSearchParams({ sha256: backup.sha256!, protectedFiles } satisfies AgentRestoreQuery).toString();
 }

@@ -2,8 +2,8 @@ import { createInterface } from 'node:readline';
 import { AppError } from '@conductor/core';
 import { agentBackupMessage } from '@conductor/core/protocol';
 import type { Backup } from '../repository.js';
-import { ensureOk, type AgentHttp } from './agent-http.js';
-import type { BackupProgress, BackupStorage, RestoreTarget, WrittenArchive } from './types.js';
+import { ensureOk, restoreQuery, type AgentHttp } from './agent-http.js';
+import type { BackupProgress, BackupStorage, ProtectedRestore, RestoreTarget, WrittenArchive } from './types.js';
 
 /** Backups on the disk of the node that runs the server, kept by its agent (docs/backups.md). */
 export class LocalStorage implements BackupStorage {
@@ -18,7 +18,7 @@ export class LocalStorage implements BackupStorage {
         if (!line.trim()) continue;
         const message = agentBackupMessage.parse(JSON.parse(line));
         if (message.type === 'progress') onProgress({ phase: 'archiving', bytesDone: message.bytesDone, bytesTotal: message.bytesTotal });
-        else if (message.type === 'done') outcome = { sha256: message.sha256, size: message.size };
+        else if (message.type === 'done') outcome = { sha256: message.sha256, size: message.size, protectedEntries: message.protectedEntries ?? null };
         else outcome = new AppError(message.code === 'backup_disk_full' ? 507 : 502, message.code, message.message);
       }
     } catch (err) {
@@ -49,14 +49,15 @@ export class LocalStorage implements BackupStorage {
    * whose server was deleted; the restorer refuses it otherwise) the archive streams from its node
    * through the panel into the other server's node, which checks the sha256 before swapping.
    */
-  async restore(backup: Backup, into: RestoreTarget): Promise<void> {
+  async restore(backup: Backup, into: RestoreTarget, protectedFiles: ProtectedRestore): Promise<void> {
+    const query = restoreQuery(backup, protectedFiles);
     if (into.id === backup.serverId && into.nodeId === backup.nodeId) {
-      await this.agent.json(backup.nodeId, 'POST', `${this.path(backup)}/restore?sha256=${backup.sha256}`);
+      await this.agent.json(backup.nodeId, 'POST', `${this.path(backup)}/restore?${query}`);
       return;
     }
     const { stream } = await this.read(backup);
     try {
-      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/files/archive/restore?sha256=${backup.sha256}`, { body: stream, contentType: 'application/gzip' });
+      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/backup-archive/restore?${query}`, { body: stream, contentType: 'application/gzip' });
     } catch (err) {
       if (err instanceof AppError && err.code === 'archive_checksum_mismatch') throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
       throw err;

@@ -4,10 +4,11 @@ import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AppError } from '@conductor/core';
 import type { Backup } from '../repository.js';
-import { ensureOk, type AgentHttp } from './agent-http.js';
+import { ARCHIVE_PROTECTED_HEADER } from '@conductor/core/protocol';
+import { ensureOk, restoreQuery, type AgentHttp } from './agent-http.js';
 import { SftpSession, type SftpEndpoint } from './sftp-session.js';
 import { TarContentCounter } from './tar-content.js';
-import type { BackupProgress, BackupStorage, RestoreTarget, WrittenArchive } from './types.js';
+import type { BackupProgress, BackupStorage, ProtectedRestore, RestoreTarget, WrittenArchive } from './types.js';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -29,8 +30,10 @@ export class SftpStorage implements BackupStorage {
     const part = `${final}.part`;
     try {
       await session.mkdirp(posix.dirname(final));
-      const res = await ensureOk(await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/files/archive`, { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' }));
+      const res = await ensureOk(await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/backup-archive`, { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' }));
       const announced = Number(res.headers['x-archive-bytes-total'] ?? NaN);
+      const protectedHeader = res.headers[ARCHIVE_PROTECTED_HEADER];
+      const protectedEntries = typeof protectedHeader === 'string' && /^\d+$/.test(protectedHeader) ? Number(protectedHeader) : null;
       const bytesTotal = Number.isFinite(announced) ? announced : null;
       let nodeBroke: Error | null = null;
       res.on('aborted', () => (nodeBroke = new Error('aborted')));
@@ -85,7 +88,7 @@ export class SftpStorage implements BackupStorage {
       }
       onProgress({ phase: 'verifying', bytesDone: remote.size, bytesTotal: sent });
       await session.rename(part, final);
-      return { sha256, size: sent };
+      return { sha256, size: sent, protectedEntries };
     } catch (err) {
       await session.unlink(part).catch(() => undefined);
       throw err;
@@ -118,11 +121,11 @@ export class SftpStorage implements BackupStorage {
     }
   }
 
-  async restore(backup: Backup, into: RestoreTarget): Promise<void> {
+  async restore(backup: Backup, into: RestoreTarget, protectedFiles: ProtectedRestore): Promise<void> {
     const session = await SftpSession.connect(this.endpoint);
     try {
       const body = session.download(this.file(backup));
-      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/files/archive/restore?sha256=${backup.sha256}`, { body, contentType: 'application/gzip' });
+      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/backup-archive/restore?${restoreQuery(backup, protectedFiles)}`, { body, contentType: 'application/gzip' });
     } catch (err) {
       if (err instanceof AppError && err.code === 'archive_checksum_mismatch') throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
       throw err;

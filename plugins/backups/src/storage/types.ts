@@ -11,7 +11,15 @@ export interface BackupProgress {
 export interface WrittenArchive {
   sha256: string;
   size: number;
+  /** Entries on the deny list in it, as the node counted them; null from a node that does not say. */
+  protectedEntries: number | null;
 }
+
+/**
+ * What a restore does with the template's protected files: `keep` the server's own and leave the
+ * archive's out (a user's restore), or `replace` them with the archive's (an admin's).
+ */
+export type ProtectedRestore = 'keep' | 'replace';
 
 /** The server a backup is restored into (its own, or another one for a remote backup). */
 export interface RestoreTarget {
@@ -26,6 +34,6 @@ export interface BackupStorage {
   read(backup: Backup): Promise<{ stream: Readable; size: number }>;
   /** Reads the kept archive and compares its sha256; throws backup_checksum_mismatch. */
   verify(backup: Backup): Promise<void>;
-  restore(backup: Backup, into: RestoreTarget): Promise<void>;
+  restore(backup: Backup, into: RestoreTarget, protectedFiles: ProtectedRestore): Promise<void>;
   remove(backup: Backup): Promise<void>;
 }

@@ -85,6 +85,7 @@ for (const database of DATABASES) {
       expect(created.status, JSON.stringify(created.body)).to.equal(202);
       const backup = await finished(ob, fromA, created.body.backup.id);
       expect(backup.status, backup.error).to.equal('completed');
+      expect(backup.protectedEntries, "the node's count of protected entries (the template denies nothing)").to.equal(0);
       const remote = path.join(sshd.root, 'conductor', fromA, `${backup.id}.tar.gz`);
       expect(sha256File(remote), 'the file on the SFTP server has the recorded checksum').to.equal(backup.sha256);
       expect(readdirSync(path.dirname(remote)).filter((f) => f.endsWith('.part')), 'no half-written upload').to.deep.equal([]);
@@ -116,6 +117,21 @@ for (const database of DATABASES) {
       const notPortable = await ob.post(`/api/backups/servers/${fromA}/backups/${localDone.id}/restore`, { intoServerId: onB });
       expect(notPortable.status).to.equal(409);
       expect(notPortable.body.error.code).to.equal('backup_not_portable');
+    });
+
+    it('lets only an admin carry a backup holding protected files into another server', async () => {
+      const [backup] = (await ob.get(`/api/backups/servers/${fromA}/backups`)).body.backups.filter((b: { targetId: string | null }) => b.targetId === targetId);
+      // As the node reports it for a server whose template protects files (deny-list.test.ts makes real ones).
+      await t.panel.kernel.db('backups').where({ id: backup.id }).update({ protected_entries: 2 });
+      const before = checksums(nodeB, onB);
+      const byOwner = await ob.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: onB });
+      expect(byOwner.status).to.equal(403);
+      expect(byOwner.body.error.code).to.equal('backup_holds_protected_files');
+      expect(checksums(nodeB, onB), 'nothing changed').to.deep.equal(before);
+      expect((await ob.get(`/api/backups/servers/${fromA}/backups/${backup.id}/download`)).body.error.code).to.equal('backup_holds_protected_files');
+      const byAdmin = await t.panel.request('POST', `/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { body: { intoServerId: onB } });
+      expect(byAdmin.status, JSON.stringify(byAdmin.body)).to.equal(200);
+      await t.panel.kernel.db('backups').where({ id: backup.id }).update({ protected_entries: 0 });
     });
 
     it('refuses a corrupted remote archive before the target server is touched', async () => {

@@ -265,6 +265,42 @@ for (const database of DATABASES) {
       await t.panel.request('DELETE', `/api/webhooks/global/${global.webhook.id}`);
     });
 
+    it('refuses every IPv6 spelling of an internal IPv4 address, at creation and at delivery', async () => {
+      const b = await t.signIn(owner.email);
+      const base = `/api/webhooks/servers/${serverId}`;
+      const port = receiver.port;
+      // The receiver listens on 127.0.0.1, which the test panel allows by that name only.
+      const spellings = [
+        `http://[::127.0.0.1]:${port}/`,
+        `http://[::7f00:1]:${port}/`,
+        `http://[0:0:0:0:0:0:127.0.0.1]:${port}/`,
+        `http://[::ffff:127.0.0.1]:${port}/`,
+        `http://[::ffff:7f00:1]:${port}/`,
+        `http://[::ffff:0:127.0.0.1]:${port}/`,
+        `http://[64:ff9b::127.0.0.1]:${port}/`,
+        `http://[64:ff9b:1::a9fe:a9fe]:${port}/`,
+        `http://[2002:7f00:1::1]:${port}/`,
+        `http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:${port}/`,
+        `http://[::169.254.169.254]/latest/meta-data/`,
+      ];
+      for (const url of spellings) {
+        const res = await b.post(base, { name: 'Internal', url, type: 'generic', events: ['player_joined'] });
+        expect(res.status, url).to.equal(400);
+        expect(res.body.error.code, url).to.equal('webhook_target_refused');
+      }
+      expect((await b.get(base)).body.webhooks, 'nothing left behind').to.deep.equal([]);
+      // A webhook stored before this policy (written to its row here) is refused when it is sent.
+      const hook = (await b.post(base, { name: 'Stored', url: receiver.url, type: 'generic', events: ['player_joined'] })).body;
+      for (const url of spellings) {
+        await t.panel.kernel.db('webhooks').where({ id: hook.webhook.id }).update({ url });
+        const test = (await b.post(`${base}/${hook.webhook.id}/test`)).body;
+        expect(test, url).to.deep.include({ ok: false, statusCode: null });
+        expect(test.error, url).to.contain('not a public address');
+      }
+      expect(receiver.received, 'nothing reached the internal address').to.deep.equal([]);
+      await b.request('DELETE', `${base}/${hook.webhook.id}`);
+    });
+
     it('refuses redirects, so a receiver cannot bounce a delivery to an internal address', async () => {
       const b = await t.signIn(owner.email);
       const base = `/api/webhooks/servers/${serverId}`;
