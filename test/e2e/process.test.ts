@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createStorage, DATABASES, freePort, startPanel } from '@conductor/test';
+import { io as connectSocket } from 'socket.io-client';
+import { ADMIN_TOKEN, createStorage, DATABASES, freePort, startPanel } from '@conductor/test';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -118,6 +119,35 @@ describe('the panel process', () => {
     const order = ['shutting down', 'stopping slow', 'stopping first', 'stopped'].map((m) => messages.indexOf(m));
     expect(order.every((i) => i >= 0), messages.join(' | ')).to.equal(true);
     expect([...order].sort((x, y) => x - y)).to.deep.equal(order);
+  });
+
+  it('closes open sockets at the start of a shutdown with a reconnect hint, instead of waiting out the grace period', async function () {
+    const graceMs = 20_000;
+    this.timeout(graceMs + 20_000);
+    const port = await freePort();
+    const proc = run('core/src/main.ts', [], { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOCAL_AGENT: 'off', ADMIN_TOKEN, SHUTDOWN_TIMEOUT_MS: String(graceMs) });
+    await waitFor('listening', () => proc.stdout().includes('Conductor is listening'));
+    // An open console: the /servers namespace, as the panel's page holds it.
+    const socket = connectSocket(`http://127.0.0.1:${port}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN }, reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const hints: unknown[] = [];
+    socket.on('panel:shutdown', (hint: unknown) => hints.push(hint));
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+
+    const started = Date.now();
+    proc.child.kill('SIGTERM');
+    const { code } = await proc.exit;
+    const tookMs = Date.now() - started;
+    expect(code).to.equal(0);
+    expect(tookMs, 'the socket does not hold the shutdown for the grace period').to.be.below(graceMs / 2);
+    expect(hints).to.deep.equal([{ reconnect: true, message: 'The panel is shutting down; reconnecting' }]);
+    // The transport closed under it (not a server-side disconnect): socket.io clients reconnect on their own.
+    expect(await disconnected).to.equal('transport close');
+    socket.close();
+    expect(proc.stdout()).to.not.contain('in-flight requests did not finish in time');
   });
 
   for (const database of DATABASES) {

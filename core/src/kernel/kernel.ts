@@ -27,7 +27,7 @@ import { orderPlugins } from './plugin-graph.js';
 import { discoverPlugins } from './plugin-loader.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { Scheduler } from './scheduler.js';
-import { createSocketServer, guardNamespace } from './sockets.js';
+import { closeSocketsForShutdown, createSocketServer, guardNamespace } from './sockets.js';
 import { logKoaErrors } from './http/koa-errors.js';
 
 export const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -251,7 +251,8 @@ export class Kernel {
     this.state = 'stopping';
     const deadline = Date.now() + this.config.SHUTDOWN_TIMEOUT_MS;
     if (wasListening) {
-      this.io.disconnectSockets(true);
+      const sockets = closeSocketsForShutdown(this.io);
+      if (sockets) this.logger.info({ sockets }, 'closed socket connections; clients reconnect');
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
       const drained = await withTimeout(Promise.all([closed, this.inFlight.idle()]).then(() => true), Math.max(0, deadline - Date.now()), false);
