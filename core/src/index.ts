@@ -17,7 +17,7 @@ export { createAuthorizer, refusal, type Authorizer } from './kernel/authorize.j
 export { assertTimeZone } from './kernel/time-zone.js';
 export { dropRevokedViewers, type SocketAuthRequest, type SocketData } from './kernel/sockets.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
-export { coreModules } from './modules/index.js';
+export { coreModuleNames, coreModules } from './modules/index.js';
 export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type PermissionGroupDeclaration, type PermissionGroupView, type PermissionKeyView } from './kernel/permissions.js';
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';

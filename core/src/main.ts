@@ -1,7 +1,7 @@
 import { loadConfig, ConfigError } from './kernel/config.js';
 import { BootError, Kernel } from './kernel/kernel.js';
 import { createLogger } from './kernel/logger.js';
-import { coreModules } from './modules/index.js';
+import { coreModuleNames, coreModules } from './modules/index.js';
 
 /**
  * `npm start`: boot the panel, print its URL, stop cleanly on SIGTERM/SIGINT. Operator mistakes
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
-  const kernel = new Kernel({ config, plugins: coreModules, discover: true, logger });
+  const kernel = new Kernel({ config, plugins: coreModules, required: coreModuleNames, discover: true, logger });
 
   let stopping = false;
   const shutdown = (signal: string) => {

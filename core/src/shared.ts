@@ -4,7 +4,7 @@
  * refuse internal targets the same way.
  */
 export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, isAppError, toErrorResponse, type ErrorBody } from './kernel/errors.js';
-export { createLogger, bufferedStdout, type Logger } from './kernel/logger.js';
+export { abandonStdout, createLogger, bufferedStdout, type Logger } from './kernel/logger.js';
 export { ConfigError, describeConfigIssue } from './kernel/config.js';
 export { bearerToken, secretsEqual } from './kernel/auth.js';
 export { logKoaErrors } from './kernel/http/koa-errors.js';

@@ -11,7 +11,7 @@ for (const database of DATABASES) {
         let panel = await startPanel({ database, dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, plugins: [ledgerPlugin()] });
         // Core modules (mail, auth) carry migrations too; this test is about core's and one plugin's.
         const applied = panel.logs.lines.filter((l) => l.msg === 'core migrations applied' || (l.msg === 'migrations applied' && l.plugin === 'ledger'));
-        expect(applied.map((l) => l.applied)).to.deep.equal([['20261126000000_event_log'], ['001_ledger']]);
+        expect(applied.map((l) => l.applied)).to.deep.equal([['20261126000000_event_log', '20261210000000_event_recorded_at'], ['001_ledger']]);
         expect(await panel.kernel.db.schema.hasTable('ledger_entries')).to.equal(true);
         expect(await panel.kernel.db('knex_migrations_ledger').pluck('name')).to.deep.equal(['001_ledger']);
         await panel.close();

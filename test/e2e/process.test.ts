@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createStorage, DATABASES, freePort, startPanel } from '@conductor/test';
+import { io as connectSocket } from 'socket.io-client';
+import { ADMIN_TOKEN, createStorage, DATABASES, freePort, requireDocker, startPanel } from '@conductor/test';
+import { processRuns } from '../../core/src/modules/nodes/agent-pid-file.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -17,7 +19,7 @@ interface Run {
 }
 
 /** Runs an npm script's target the way `npm start` / `npm run cli` would, with a clean environment. */
-function run(script: 'core/src/main.ts' | 'core/src/cli.ts', args: string[], env: Record<string, string>): Run {
+function run(script: 'core/src/main.ts' | 'core/src/cli.ts' | 'wings-agent/src/main.ts', args: string[], env: Record<string, string>): Run {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|PORT|HOST|DATA_DIR|ADMIN_TOKEN|LOG_.*|PLUGINS_.*|CONFIG_FILE)$/.test(k)));
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...clean, LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -120,6 +122,125 @@ describe('the panel process', () => {
     expect([...order].sort((x, y) => x - y)).to.deep.equal(order);
   });
 
+  it('closes open sockets at the start of a shutdown with a reconnect hint, instead of waiting out the grace period', async function () {
+    const graceMs = 20_000;
+    this.timeout(graceMs + 20_000);
+    const port = await freePort();
+    const proc = run('core/src/main.ts', [], { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOCAL_AGENT: 'off', ADMIN_TOKEN, SHUTDOWN_TIMEOUT_MS: String(graceMs) });
+    await waitFor('listening', () => proc.stdout().includes('Conductor is listening'));
+    // An open console: the /servers namespace, as the panel's page holds it.
+    const socket = connectSocket(`http://127.0.0.1:${port}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN }, reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const hints: unknown[] = [];
+    socket.on('panel:shutdown', (hint: unknown) => hints.push(hint));
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+
+    const started = Date.now();
+    proc.child.kill('SIGTERM');
+    const { code } = await proc.exit;
+    const tookMs = Date.now() - started;
+    expect(code).to.equal(0);
+    expect(tookMs, 'the socket does not hold the shutdown for the grace period').to.be.below(graceMs / 2);
+    expect(hints).to.deep.equal([{ reconnect: true, message: 'The panel is shutting down; reconnecting' }]);
+    // The transport closed under it (not a server-side disconnect): socket.io clients reconnect on their own.
+    expect(await disconnected).to.equal('transport close');
+    socket.close();
+    expect(proc.stdout()).to.not.contain('in-flight requests did not finish in time');
+  });
+
+  describe('the local agent belongs to its panel', () => {
+    const answers = async (port: number) => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) })).ok;
+      } catch {
+        return false;
+      }
+    };
+    const localNode = async (port: number) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      return ((await res.json()) as { nodes: Array<{ name: string; status: string }> }).nodes.find((n) => n.name === 'local');
+    };
+    /** The panel's child process that runs the agent, found through /proc rather than the pid file. */
+    const agentChildOf = (pid: number) => {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+      const agent = children.find((c) => readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('wings-agent'));
+      if (!agent) throw new Error(`panel ${pid} runs no agent`);
+      return agent;
+    };
+    const startWithAgent = async (agentPort: number) => {
+      const port = await freePort();
+      const proc = run('core/src/main.ts', [], { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN, LOCAL_AGENT: 'auto', LOCAL_AGENT_PORT: String(agentPort) });
+      try {
+        await waitFor('listening', () => proc.stdout().includes('Conductor is listening'), 60_000);
+        return { proc, port, agentPid: agentChildOf(proc.child.pid!) };
+      } catch (err) {
+        proc.child.kill('SIGKILL');
+        throw err;
+      }
+    };
+
+    it('stops by itself when its panel is killed, and the next start runs an agent of its own', async function () {
+      this.timeout(120_000);
+      await requireDocker();
+      const agentPort = await freePort();
+      const pidFile = path.join(dir, 'local-agent.pid');
+      const first = await startWithAgent(agentPort);
+      const pidFileSays = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : null;
+      try {
+        expect(await answers(agentPort)).to.equal(true);
+      } finally {
+        first.proc.child.kill('SIGKILL');
+        await first.proc.exit;
+      }
+      try {
+        await waitFor('the orphaned agent to stop by itself', () => !processRuns(first.agentPid), 20_000);
+      } finally {
+        if (processRuns(first.agentPid)) process.kill(first.agentPid, 'SIGKILL');
+      }
+      expect(await answers(agentPort)).to.equal(false);
+      expect(pidFileSays, 'the pid file named it').to.equal(first.agentPid);
+
+      const second = await startWithAgent(agentPort);
+      try {
+        expect(second.agentPid).to.not.equal(first.agentPid);
+        expect(await localNode(second.port)).to.deep.include({ status: 'up' });
+        expect(second.proc.stdout()).to.not.contain('EADDRINUSE').and.not.contain('the local agent could not start');
+      } finally {
+        second.proc.child.kill('SIGTERM');
+        await second.proc.exit;
+      }
+      expect(processRuns(second.agentPid), 'a clean stop takes the agent along').to.equal(false);
+      expect(existsSync(pidFile)).to.equal(false);
+    });
+
+    it('stops an agent an earlier run left behind, found by its pid file, before starting its own', async function () {
+      this.timeout(120_000);
+      await requireDocker();
+      const agentPort = await freePort();
+      // An agent that does not watch its stdin (an older one): it would outlive its panel.
+      const leftover = run('wings-agent/src/main.ts', [], { AGENT_TOKEN: 'an-old-token-the-panel-does-not-know-0123456789', AGENT_PORT: String(agentPort), AGENT_HOST: '127.0.0.1', AGENT_DATA_DIR: path.join(dir, 'leftover-agent') });
+      try {
+        await waitFor('the leftover agent', () => leftover.stdout().includes('Conductor agent listening'), 30_000);
+        writeFileSync(path.join(dir, 'local-agent.pid'), `${leftover.child.pid}\n`);
+        const panel = await startWithAgent(agentPort);
+        try {
+          await waitFor('the leftover agent to be stopped', () => leftover.child.exitCode !== null || leftover.child.signalCode !== null, 15_000);
+          expect(logLines(panel.proc.stdout()).some((l) => l.msg === 'a local agent from an earlier panel run is still running; stopping it to start a current one' && l.pid === leftover.child.pid)).to.equal(true);
+          // The old agent knew another token: the node is up only because the panel's own agent answers.
+          expect(await localNode(panel.port)).to.deep.include({ status: 'up' });
+        } finally {
+          panel.proc.child.kill('SIGTERM');
+          await panel.proc.exit;
+        }
+      } finally {
+        leftover.child.kill('SIGKILL');
+      }
+    });
+  });
+
   for (const database of DATABASES) {
     describe(`the CLI (${database})`, () => {
       it('migrates, reports migration status and lists plugins with their state', async function () {
@@ -129,7 +250,7 @@ describe('the panel process', () => {
         try {
           const before = run('core/src/cli.ts', ['migrate:status'], env);
           expect((await before.exit).code, before.stderr()).to.equal(0);
-          expect(before.stdout()).to.match(/core: 0 applied, 1 pending/);
+          expect(before.stdout()).to.match(/core: 0 applied, 2 pending/);
 
           const migrate = run('core/src/cli.ts', ['migrate'], env);
           expect((await migrate.exit).code, migrate.stderr()).to.equal(0);
@@ -137,7 +258,7 @@ describe('the panel process', () => {
 
           const after = run('core/src/cli.ts', ['migrate:status'], env);
           await after.exit;
-          expect(after.stdout()).to.match(/core: 1 applied, 0 pending/);
+          expect(after.stdout()).to.match(/core: 2 applied, 0 pending/);
 
           const list = run('core/src/cli.ts', ['plugin', 'list'], env);
           expect((await list.exit).code).to.equal(0);

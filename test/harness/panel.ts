@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { coreModules, Kernel, loadConfig, createLogger, type CoreConfig, type LeaderElector, type PluginDefinition } from '@conductor/core';
+import { coreModuleNames, coreModules, Kernel, loadConfig, createLogger, type CoreConfig, type LeaderElector, type PluginDefinition } from '@conductor/core';
 import { createTestDatabase } from './postgres.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -78,6 +78,7 @@ export async function startPanel(options: PanelOptions): Promise<TestPanel> {
   const kernel = new Kernel({
     config,
     plugins: [...(options.withoutCoreModules ? [] : coreModules), ...(options.plugins ?? [])],
+    required: options.withoutCoreModules ? [] : coreModuleNames,
     discover: options.discover ?? false,
     appRoot: options.appRoot,
     logger: createLogger(config, logs),

@@ -35,6 +35,11 @@ export const agentConfigSchema = z.object({
   AGENT_BACKUP_RESERVE_MB: intFrom(0, 16_777_216).default(1024),
   /** How long a backup of a running server waits for the game's "Saved the game" after save-all flush; it then archives anyway. */
   AGENT_BACKUP_SAVE_TIMEOUT_SECONDS: intFrom(1, 3600).default(60),
+  /**
+   * Stop when standard input closes. A panel that runs the agent as its child (the `local` node)
+   * sets it and holds the other end of the pipe, so the agent ends with its panel, even a killed one.
+   */
+  AGENT_EXIT_WITH_STDIN: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected trace, debug, info, warn, error, fatal or silent' }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
 });

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '@conductor/core/shared';
+import { abandonStdout, ConfigError, createLogger } from '@conductor/core/shared';
 import { Agent } from './agent.js';
 import { loadAgentConfig } from './config.js';
 
@@ -28,6 +28,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (config.AGENT_EXIT_WITH_STDIN) {
+    // The panel that started us is gone (its end of the pipe closed): nobody reads our logs or
+    // would stop us, and its next start runs an agent of its own on our port.
+    process.stdin.once('close', () => {
+      abandonStdout(); // it read our stdout too
+      shutdown('the panel that runs this agent is gone');
+    });
+    process.stdin.resume();
+  }
   await agent.start();
   logger.info({ port: agent.port, servers: agent.manager.list().length }, `Conductor agent listening on port ${agent.port}`);
 }

@@ -33,6 +33,8 @@ export const coreConfigSchema = z.object({
   TRUST_PROXY: booleanFromEnv.default(false),
   PLUGINS_DIR: z.string().min(1).optional(),
   PLUGINS_DISABLED: listFromEnv.default([]),
+  /** Plugins without which the panel is not ready (/readyz 503), besides the core modules. */
+  PLUGINS_REQUIRED: listFromEnv.default([]),
   ADMIN_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
   SECRET_KEY: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
   SMTP_HOST: z.string().min(1).optional(),
@@ -54,6 +56,9 @@ export const coreConfigSchema = z.object({
   /** Addresses or CIDR ranges that may read /metrics without a token. */
   METRICS_ALLOW: listFromEnv.default(['127.0.0.1', '::1']),
   plugins: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+}).superRefine((config, ctx) => {
+  const both = config.PLUGINS_REQUIRED.find((name) => config.PLUGINS_DISABLED.includes(name));
+  if (both) ctx.addIssue({ code: 'custom', path: ['PLUGINS_REQUIRED'], message: `"${both}" is also in PLUGINS_DISABLED; a plugin cannot be both`, input: config.PLUGINS_REQUIRED });
 });
 
 export type CoreConfig = z.output<typeof coreConfigSchema>;

@@ -8,7 +8,7 @@ export interface EventInput {
   nodeId?: string | null;
   actorId?: string | null;
   data?: Record<string, unknown>;
-  /** Defaults to now; always stored in UTC. */
+  /** When it happened (a node's own clock for its events); defaults to now; stored in UTC. */
   occurredAt?: Date;
 }
 
@@ -19,7 +19,10 @@ export interface StoredEvent {
   nodeId: string | null;
   actorId: string | null;
   data: Record<string, unknown>;
+  /** When it happened. */
   occurredAt: string;
+  /** When the log stored it: later than occurredAt for a node's event that arrived late. */
+  recordedAt: string;
 }
 
 export interface EventQuery {
@@ -44,6 +47,7 @@ interface EventRow {
   actor_id: string | null;
   data: unknown;
   occurred_at: unknown;
+  recorded_at: unknown;
 }
 
 function fromRow(row: EventRow): StoredEvent {
@@ -55,6 +59,7 @@ function fromRow(row: EventRow): StoredEvent {
     actorId: row.actor_id,
     data: parseJsonColumn<Record<string, unknown>>(row.data),
     occurredAt: toIso(row.occurred_at),
+    recordedAt: toIso(row.recorded_at ?? row.occurred_at),
   };
 }
 
@@ -78,13 +83,15 @@ export class EventLog {
       // subscriber reading "id > offset" can never skip a row whose transaction commits late.
       await trx.raw("select pg_advisory_xact_lock(hashtext('conductor.events'))");
     }
+    const now = new Date().toISOString();
     const row = {
       type: input.type,
       server_id: input.serverId ?? null,
       node_id: input.nodeId ?? null,
       actor_id: input.actorId ?? null,
       data: JSON.stringify(input.data ?? {}),
-      occurred_at: (input.occurredAt ?? new Date()).toISOString(),
+      occurred_at: input.occurredAt?.toISOString() ?? now,
+      recorded_at: now,
     };
     const [inserted] = (await trx('events').insert(row).returning('*')) as EventRow[];
     const event = fromRow(inserted!);

@@ -28,8 +28,9 @@ import { discoverPlugins } from './plugin-loader.js';
 import { PermissionCatalogue } from './permissions.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { PluginUiFolders } from './plugin-ui.js';
+import { describeNotReady, requiredPluginsDown } from './readiness.js';
 import { Scheduler } from './scheduler.js';
-import { createSocketServer, guardNamespace } from './sockets.js';
+import { closeSocketsForShutdown, createSocketServer, guardNamespace } from './sockets.js';
 import { logKoaErrors } from './http/koa-errors.js';
 
 export const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -45,6 +46,12 @@ export interface KernelOptions {
   appRoot?: string;
   logger?: Logger;
   leader?: LeaderElector;
+  /**
+   * Plugins the panel is not ready without (the core modules; PLUGINS_REQUIRED adds the
+   * operator's): while one is not running, /readyz answers 503. One disabled on purpose
+   * (PLUGINS_DISABLED) does not count.
+   */
+  required?: string[];
 }
 
 export type KernelState = 'created' | 'booting' | 'ready' | 'listening' | 'stopping' | 'stopped';
@@ -83,6 +90,9 @@ export class Kernel {
   private readonly order: string[] = [];
   private readonly inFlight = new InFlightRequests();
   private readonly httpObservers = new Set<HttpObserver>();
+  private required: string[] = [];
+  /** What a start in progress waits for, as /readyz says it. */
+  private waitingFor = 'the plugins to load';
   private handler: RequestListener = (_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"not_ready","message":"The panel is starting"}}');
   };
@@ -145,6 +155,7 @@ export class Kernel {
       if (disabled.has(def.definition.manifest.name)) this.plugins.setState(def.definition.manifest.name, 'disabled');
     }
     const enabled = definitions.filter((d) => !disabled.has(d.definition.manifest.name));
+    this.required = [...new Set([...(this.options.required ?? []).filter((name) => !disabled.has(name)), ...this.config.PLUGINS_REQUIRED])];
     let ordered: typeof enabled;
     try {
       ordered = orderPlugins(enabled.map((d) => ({ ...d, manifest: d.definition.manifest }))).map(({ manifest: _m, ...rest }) => rest);
@@ -230,6 +241,7 @@ export class Kernel {
     for (const name of this.order) {
       const plugin = this.active.get(name);
       if (!plugin || !this.plugins.isActive(name)) continue;
+      this.waitingFor = `the ${name} plugin to start`;
       try {
         await plugin.definition.start?.(plugin.runtime);
         this.plugins.setState(name, 'started');
@@ -237,10 +249,14 @@ export class Kernel {
         this.failPlugin(name, 'start', err as Error);
       }
     }
+    this.waitingFor = 'jobs and event delivery to start';
     await this.leader.start();
     this.scheduler.start();
     await this.dispatcher.start();
     this.state = 'listening';
+    const down = requiredPluginsDown(this.plugins, this.required);
+    // Once, in words: /readyz says it to every probe without logging each.
+    if (down) this.logger.error({ plugins: down.down.map((p) => p.name) }, `${describeNotReady(down)}. Fix it and restart the panel; /readyz answers 503 until then`);
     await this.hooks.call('kernel.started', { url: this.url });
   }
 
@@ -259,7 +275,8 @@ export class Kernel {
     this.state = 'stopping';
     const deadline = Date.now() + this.config.SHUTDOWN_TIMEOUT_MS;
     if (wasListening) {
-      this.io.disconnectSockets(true);
+      const sockets = closeSocketsForShutdown(this.io);
+      if (sockets) this.logger.info({ sockets }, 'closed socket connections; clients reconnect');
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
       const drained = await withTimeout(Promise.all([closed, this.inFlight.idle()]).then(() => true), Math.max(0, deadline - Date.now()), false);
@@ -366,7 +383,7 @@ export class Kernel {
     this.order.push(name);
     const failedDependency = (definition.manifest.dependsOn ?? []).find((d) => !this.plugins.isActive(d));
     if (failedDependency) {
-      this.plugins.fail(name, 'register', `dependency "${failedDependency}" failed`);
+      this.plugins.fail(name, 'register', `dependency "${failedDependency}" failed`, failedDependency);
       return;
     }
     const ctx: RegisterContext<unknown> = {
@@ -393,16 +410,16 @@ export class Kernel {
   }
 
   /** Disables a plugin and, transitively, everything that depends on it; the panel keeps running. */
-  private failPlugin(name: string, phase: string, err: Error): void {
+  private failPlugin(name: string, phase: string, err: Error, dependency?: string): void {
     const plugin = this.active.get(name);
     (plugin?.runtime.logger ?? this.logger).error({ err, phase }, `plugin "${name}" failed during ${phase} and is disabled`);
-    this.plugins.fail(name, phase, err.message);
+    this.plugins.fail(name, phase, err.message, dependency);
     this.hooks.removeTapsOf(name);
     this.dispatcher.unsubscribeOwner(name);
     this.scheduler.removeOwner(name);
     for (const other of this.order) {
       const dependsOn = this.active.get(other)?.definition.manifest.dependsOn ?? [];
-      if (dependsOn.includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`));
+      if (dependsOn.includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`), name);
     }
   }
 
@@ -419,7 +436,11 @@ export class Kernel {
       ctx.body = { status: 'ok' };
     });
     router.get('/readyz', async (ctx) => {
-      if (this.state !== 'listening') throw new AppError(503, 'not_ready', `The panel is ${this.state}`);
+      // A load balancer asks every few seconds; "not ready yet" is its answer, not an error.
+      (ctx as KernelContext).state.accessLogLevel = 'debug';
+      if (this.state !== 'listening') throw new AppError(503, 'not_ready', this.startingMessage());
+      const down = requiredPluginsDown(this.plugins, this.required);
+      if (down) throw new AppError(503, 'required_plugin_down', describeNotReady(down), { down: down.down, causes: down.causes });
       try {
         await this.db.raw('select 1');
       } catch {
@@ -472,11 +493,17 @@ export class Kernel {
     this.handler = this.app.callback();
   }
 
+  private startingMessage(): string {
+    if (this.state === 'stopping' || this.state === 'stopped') return 'The panel is shutting down';
+    if (this.state === 'ready') return `The panel is starting: waiting for ${this.waitingFor}`;
+    return 'The panel is starting: loading plugins and migrating the database';
+  }
+
   private documentKernelRoutes(): void {
     const status = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string' } } } } } });
     this.openapi.addRaw('/healthz', 'get', { summary: 'Liveness: the process answers', tags: ['kernel'], security: [], responses: { 200: status('Alive') } });
     this.openapi.addRaw('/readyz', 'get', {
-      summary: 'Readiness: booted, listening and the database answers',
+      summary: 'Readiness: started, every required plugin running, and the database answers; a 503 says what it waits for or what to fix',
       tags: ['kernel'],
       security: [],
       responses: { 200: status('Ready'), 503: { description: 'Not ready', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },

@@ -34,6 +34,7 @@ export function createLogger(config: Pick<CoreConfig, 'LOG_LEVEL' | 'LOG_FORMAT'
  */
 export function bufferedStdout(fd = 1): NodeJS.WritableStream {
   const stream = pino.destination({ dest: fd, sync: false, minLength: 4096 });
+  outputs.add(stream);
   const timer = setInterval(() => {
     // flush() reports a closed stream through its callback instead of throwing.
     stream.flush(() => undefined);
@@ -48,4 +49,17 @@ export function bufferedStdout(fd = 1): NodeJS.WritableStream {
     }
   });
   return stream as unknown as NodeJS.WritableStream;
+}
+
+const outputs = new Set<ReturnType<typeof pino.destination>>();
+
+/**
+ * For a process that learns its log reader is gone (the panel that ran an agent died): lines are
+ * dropped from now on. Flushing them at exit would hang: sonic-boom's flushSync retries a write
+ * into a dead pipe forever (pino itself stops writing only after it has seen an EPIPE).
+ */
+export function abandonStdout(): void {
+  for (const stream of outputs) {
+    Object.assign(stream, { write: () => true, flush: (cb?: () => void) => cb?.(), flushSync: () => undefined, end: () => undefined });
+  }
 }

@@ -14,6 +14,8 @@ export interface PluginStatus {
 /** The kernel's record of every plugin it saw, served by GET /api/admin/plugins. */
 export class PluginRegistry {
   private readonly entries = new Map<string, PluginStatus>();
+  /** For a plugin disabled because a plugin it depends on failed: that plugin. */
+  private readonly brokenBy = new Map<string, string>();
 
   put(status: PluginStatus): void {
     this.entries.set(status.name, status);
@@ -28,12 +30,18 @@ export class PluginRegistry {
     if (entry) entry.state = state;
   }
 
-  fail(name: string, phase: string, message: string): void {
+  fail(name: string, phase: string, message: string, dependency?: string): void {
     const entry = this.entries.get(name);
     if (entry) {
       entry.state = 'failed';
       entry.error = { phase, message };
+      if (dependency) this.brokenBy.set(name, dependency);
     }
+  }
+
+  /** The dependency whose failure disabled this plugin; undefined when it failed on its own. */
+  failedDependencyOf(name: string): string | undefined {
+    return this.brokenBy.get(name);
   }
 
   isActive(name: string): boolean {

@@ -30,6 +30,29 @@ export function createSocketServer(http: HttpServer): SocketServer {
   });
 }
 
+/** Sent to every socket when the panel stops; its connection closes right after. */
+export const SHUTDOWN_EVENT = 'panel:shutdown';
+
+/**
+ * Closes every socket.io connection at the start of a shutdown, so an open console does not hold
+ * the HTTP server open until the grace period ends. Each socket first gets `panel:shutdown`; the
+ * connection then closes under it (not a socket.io disconnect, after which a client stays away),
+ * so socket.io clients reconnect by themselves, to this panel once it is back or to another.
+ * Only this instance's sockets: with several panels, the others keep theirs.
+ */
+export function closeSocketsForShutdown(io: SocketServer): number {
+  let closed = 0;
+  for (const namespace of io._nsps.values()) {
+    namespace.local.emit(SHUTDOWN_EVENT, { reconnect: true, message: 'The panel is shutting down; reconnecting' });
+    for (const socket of namespace.sockets.values()) {
+      // Waits for the hint to be written before the transport closes.
+      socket.conn.close();
+      closed += 1;
+    }
+  }
+  return closed;
+}
+
 /**
  * Every namespace refuses a connection nobody vouches for: the `socket.authenticate` hook must
  * name a principal, which handlers then find on socket.data. Events are then rate limited (those

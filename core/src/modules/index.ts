@@ -13,3 +13,6 @@ import { uiModule } from './ui/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
 export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule, serversModule, conductorModule, metricsModule, uiModule];
+
+/** The panel is not ready while one of these is not running (unless disabled on purpose). */
+export const coreModuleNames: string[] = coreModules.map((m) => m.manifest.name);

@@ -5,7 +5,13 @@ import type { ServerState, ServerStats } from '../lib/types.js';
 let socket: Socket | null = null;
 
 export function serversSocket(): Socket {
-  socket ??= io('/servers', { withCredentials: true });
+  if (!socket) {
+    socket = io('/servers', { withCredentials: true });
+    const s = socket;
+    // A panel that stops says so first, then drops the connection: come back when it (or another
+    // panel behind the same address) answers again; pages re-subscribe on `connect`.
+    s.on('panel:shutdown', () => s.once('disconnect', () => s.active || s.connect()));
+  }
   // The panel closes sockets of a session that ended; such a socket does not reconnect by itself.
   if (!socket.active) socket.connect();
   return socket;

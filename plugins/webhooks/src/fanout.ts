@@ -25,7 +25,7 @@ export class WebhookFanout {
       // The server's own webhooks go with it (nobody could manage them any more); global ones still hear it.
       for (const w of await this.deps.webhookRepository.list(event.serverId, trx)) await this.deps.webhookRepository.delete(w.id, trx);
     }
-    const webhooks = await this.deps.webhookRepository.candidatesFor(event.serverId, event.id, trx);
+    const webhooks = await this.deps.webhookRepository.candidatesFor(event.serverId, event.occurredAt, trx);
     const wanted = webhooks.filter((w) => matchesAny(w.events, event.type));
     if (wanted.length === 0) return;
     const now = this.deps.webhookClock.now();

@@ -76,6 +76,8 @@ export interface NewWebhook {
   secretEncrypted: string;
   startEventId: number;
   now: Date;
+  /** The event log's time (not the plugin's clock): events are compared with it by when they happened. */
+  hearsFrom: Date;
 }
 
 export interface WebhookChanges {
@@ -111,11 +113,15 @@ export class WebhookRepository {
     return row ? fromRow(row) : null;
   }
 
-  /** Enabled webhooks that may want an event of this server (its own and the global ones). */
-  async candidatesFor(serverId: string | null, eventId: number, executor: Executor): Promise<StoredWebhook[]> {
+  /**
+   * Enabled webhooks that may want an event of this server (its own and the global ones) and
+   * existed when it happened: one created after an event happened does not hear it, however late
+   * the event reached the log.
+   */
+  async candidatesFor(serverId: string | null, occurredAt: string, executor: Executor): Promise<StoredWebhook[]> {
     const rows = (await executor('webhooks')
       .where('enabled', true)
-      .where('start_event_id', '<', eventId)
+      .where('hears_from', '<=', occurredAt)
       .where((w) => {
         w.whereNull('server_id');
         if (serverId) w.orWhere('server_id', serverId);
@@ -137,6 +143,7 @@ export class WebhookRepository {
       enabled: w.enabled,
       secret_encrypted: w.secretEncrypted,
       start_event_id: w.startEventId,
+      hears_from: w.hearsFrom.toISOString(),
       created_at: now,
       updated_at: now,
     });

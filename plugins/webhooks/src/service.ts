@@ -58,9 +58,11 @@ export class WebhookService {
           events: normalise(input.events),
           enabled: input.enabled,
           secretEncrypted: this.deps.keyRing.encrypt(secret),
-          // History is not replayed: a new webhook hears what happens from now on.
           startEventId: await this.deps.events.lastId(trx),
           now,
+          // History is not replayed: a new webhook hears what happens from now on, by the time an
+          // event happened (the log's clock), not when it was stored.
+          hearsFrom: new Date(),
         },
         trx,
       );

@@ -12,6 +12,7 @@ const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 class RequestState implements KernelState {
   private childLog: Logger | undefined;
   principal?: KernelState['principal'];
+  accessLogLevel?: KernelState['accessLogLevel'];
 
   constructor(
     readonly requestId: string,
@@ -73,7 +74,7 @@ export function kernelMiddleware(container: Container, logger: Logger, inFlight:
       inFlight.leave();
     }
     const ms = performance.now() - started;
-    const level = ctx.status >= 500 ? 'error' : 'info';
+    const level = ctx.state.accessLogLevel ?? (ctx.status >= 500 ? 'error' : 'info');
     if (logger.isLevelEnabled(level)) {
       logger[level]({ reqId: requestId, method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
     }

@@ -10,6 +10,8 @@ export interface KernelState {
   log: Logger;
   /** undefined until resolved; null when nobody is authenticated. */
   principal?: Principal | null;
+  /** The access line's level when not the default (info, error for a 5xx): probes log at debug. */
+  accessLogLevel?: 'debug';
 }
 
 export type KernelContext = Context & { state: KernelState };

@@ -9,7 +9,8 @@ const storedEvent = z.object({
   nodeId: z.string().nullable(),
   actorId: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
-  occurredAt: z.string().describe('UTC, ISO 8601'),
+  occurredAt: z.string().describe('When it happened (a node reports its own time); UTC, ISO 8601'),
+  recordedAt: z.string().describe('When the event log stored it; later than occurredAt for an event that reached the panel late'),
 });
 
 const eventQuery = z.object({

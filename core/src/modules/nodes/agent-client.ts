@@ -98,6 +98,20 @@ export class AgentClient {
   }
 }
 
+/** A node as far as reaching its agent goes: where it answers and its token, sealed at rest. */
+export interface AgentAddress {
+  scheme: string;
+  address: string;
+  agentPort: number;
+  tokenEncrypted: string;
+}
+
+/** The client for a node's agent: its address (an IPv6 one in brackets), port and token. */
+export function agentClientFor(node: AgentAddress, secrets: { decrypt(sealed: string): string }): AgentClient {
+  const host = node.address.includes(':') && !node.address.startsWith('[') ? `[${node.address}]` : node.address;
+  return new AgentClient({ baseUrl: `${node.scheme}://${host}:${node.agentPort}`, token: secrets.decrypt(node.tokenEncrypted) });
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -1,5 +1,7 @@
 import { asClass } from 'awilix';
 import { definePlugin } from '../../kernel/plugin.js';
+import { NodeEventIngest } from './event-ingest.js';
+import { NodeEventStreams } from './event-stream.js';
 import { LocalAgent } from './local-agent.js';
 import { NodeRepository } from './repository.js';
 import { nodeRoutes } from './routes.js';
@@ -10,6 +12,8 @@ declare module '../../kernel/container.js' {
     nodeService: NodeService;
     nodeRepository: NodeRepository;
     localAgent: LocalAgent;
+    nodeEventIngest: NodeEventIngest;
+    nodeEventStreams: NodeEventStreams;
   }
 }
 
@@ -22,19 +26,25 @@ export const nodesModule = definePlugin({
       nodeRepository: asClass(NodeRepository).singleton(),
       nodeService: asClass(NodeService).singleton(),
       localAgent: asClass(LocalAgent).singleton(),
+      nodeEventIngest: asClass(NodeEventIngest).singleton(),
+      nodeEventStreams: asClass(NodeEventStreams).singleton(),
     });
   },
   async start({ cradle }) {
+    // Events reach the log as nodes push them; the health job's journal pull only catches up.
+    cradle.nodeEventStreams.sync(await cradle.nodeRepository.all());
     await cradle.localAgent.start();
   },
   async stop({ cradle }) {
+    await cradle.nodeEventStreams.close();
     await cradle.localAgent.stop();
   },
   routes: nodeRoutes,
   jobs: [
     ({ cradle }) => ({
       id: 'health',
-      // Every 10 seconds: node.down reaches webhooks and self-healing quickly.
+      // Every 10 seconds: node.down reaches webhooks and self-healing quickly, and events a
+      // node's stream missed are read from its journal.
       cron: '*/10 * * * * *',
       run: async () => {
         await cradle.nodeService.checkAll();

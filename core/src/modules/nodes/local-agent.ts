@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import type { CoreConfig } from '../../kernel/config.js';
 import { APP_ROOT } from '../../kernel/kernel.js';
+import { AgentPidFile } from './agent-pid-file.js';
 import type { NodeRepository } from './repository.js';
 import type { NodeService, SecretBox } from './service.js';
 
@@ -30,7 +31,9 @@ function dockerAnswers(socketPath: string): Promise<boolean> {
 /**
  * The `local` node: on a machine with Docker, the panel registers itself a node on first start and
  * runs the agent as a child process, so `npm start` alone gives a panel that can run servers.
- * Game containers outlive the panel; the agent reattaches to them at the next start.
+ * Game containers outlive the panel; the agent reattaches to them at the next start. The agent
+ * does not outlive the panel: it stops when the pipe to its stdin closes (a killed panel's too),
+ * and a start stops an agent an earlier run left behind (DATA_DIR/local-agent.pid) before its own.
  */
 export class LocalAgent {
   private child: ChildProcess | null = null;
@@ -39,6 +42,7 @@ export class LocalAgent {
   private readonly nodes: NodeService;
   private readonly repository: NodeRepository;
   private readonly secrets: SecretBox;
+  private readonly pidFile: AgentPidFile;
 
   constructor(deps: { config: CoreConfig; logger: Logger; nodeService: NodeService; nodeRepository: NodeRepository; keyRing: SecretBox }) {
     this.config = deps.config;
@@ -46,6 +50,7 @@ export class LocalAgent {
     this.nodes = deps.nodeService;
     this.repository = deps.nodeRepository;
     this.secrets = deps.keyRing;
+    this.pidFile = new AgentPidFile(this.config.DATA_DIR, this.logger);
   }
 
   async start(): Promise<void> {
@@ -81,8 +86,13 @@ export class LocalAgent {
     } else {
       token = this.secrets.decrypt(node.tokenEncrypted);
     }
-    this.spawn(token, node.agentPort);
-    for (let i = 0; i < 100 && !(await this.healthy(node.agentPort)); i++) await sleep(100);
+    await this.pidFile.stopLeftover();
+    const child = this.spawn(token, node.agentPort);
+    for (let i = 0; i < 100 && child.exitCode === null && !(await this.healthy(node.agentPort)); i++) await sleep(100);
+    if (child.exitCode !== null) {
+      // Its own log lines (above) say why; whatever still answers on the port is not ours.
+      this.logger.error({ port: node.agentPort, code: child.exitCode }, `the local agent could not start; if another program holds port ${node.agentPort}, stop it or set LOCAL_AGENT_PORT`);
+    }
     await this.nodes.check(node);
   }
 
@@ -93,9 +103,10 @@ export class LocalAgent {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(5000)]);
+    if (child.exitCode !== null || child.signalCode !== null) this.pidFile.remove();
   }
 
-  private spawn(token: string, port: number): void {
+  private spawn(token: string, port: number): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(APP_ROOT, 'wings-agent/src/main.ts')], {
       cwd: APP_ROOT,
       env: {
@@ -107,9 +118,12 @@ export class LocalAgent {
         DOCKER_SOCKET: this.config.DOCKER_SOCKET,
         LOG_FORMAT: 'json',
         LOG_LEVEL: this.config.LOG_LEVEL,
+        AGENT_EXIT_WITH_STDIN: 'true',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The agent holds the read end of its stdin: when this process ends, however, it reads EOF and stops.
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    if (child.pid) this.pidFile.write(child.pid);
     // The agent's own JSON lines, re-logged under the panel's logger.
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
@@ -125,6 +139,7 @@ export class LocalAgent {
       if (this.child === child) this.logger.error({ code, signal }, 'the local agent exited');
     });
     this.child = child;
+    return child;
   }
 
   private async healthy(port: number): Promise<boolean> {

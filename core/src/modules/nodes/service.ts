@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { dialectOf, type Database } from '../../kernel/database.js';
+import type { Database } from '../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
-import { AgentClient } from './agent-client.js';
+import { agentClientFor, type AgentClient } from './agent-client.js';
+import type { NodeEventIngest } from './event-ingest.js';
+import type { NodeEventStreams } from './event-stream.js';
 import { publicView, type NodeRepository, type StoredNode } from './repository.js';
 import type { AllocationView, NodeInput, NodeView } from './schema.js';
 
@@ -20,8 +22,6 @@ export interface CreatedNode {
   configureCommand: string;
 }
 
-const PANEL_RECORDED = new Set(['server.deleted']);
-
 const newToken = () => `cdn_${randomBytes(32).toString('base64url')}`;
 
 /** The conductor's node registry: nodes, their tokens, health and allocations. */
@@ -31,9 +31,13 @@ export class NodeService {
   private readonly events: EventLog;
   private readonly secrets: SecretBox;
   private readonly logger: Logger;
+  private readonly ingest: NodeEventIngest;
+  private readonly streams: NodeEventStreams;
 
-  constructor(deps: { db: Database; nodeRepository: NodeRepository; events: EventLog; keyRing: SecretBox; logger: Logger }) {
+  constructor(deps: { db: Database; nodeRepository: NodeRepository; events: EventLog; keyRing: SecretBox; logger: Logger; nodeEventIngest: NodeEventIngest; nodeEventStreams: NodeEventStreams }) {
     this.db = deps.db;
+    this.ingest = deps.nodeEventIngest;
+    this.streams = deps.nodeEventStreams;
     this.repository = deps.nodeRepository;
     this.events = deps.events;
     this.secrets = deps.keyRing;
@@ -58,7 +62,9 @@ export class NodeService {
       await this.repository.insert(id, input, this.secrets.encrypt(token), options.local ?? false, trx);
       await this.events.append(trx, { type: 'node.created', nodeId: id, actorId, data: { name: input.name, local: options.local ?? false } });
     });
-    const node = publicView((await this.repository.get(id))!);
+    const stored = (await this.repository.get(id))!;
+    this.streams.watch(stored);
+    const node = publicView(stored);
     return { node, token, configureCommand: configureCommand(node, token) };
   }
 
@@ -69,7 +75,9 @@ export class NodeService {
       await this.repository.update(id, patch, trx);
       await this.events.append(trx, { type: 'node.updated', nodeId: id, actorId, data: { fields: Object.keys(patch) } });
     });
-    return publicView((await this.repository.get(id))!);
+    const stored = (await this.repository.get(id))!;
+    this.streams.watch(stored);
+    return publicView(stored);
   }
 
   async remove(id: string, actorId: string): Promise<void> {
@@ -80,6 +88,7 @@ export class NodeService {
       await this.repository.remove(id, trx);
       await this.events.append(trx, { type: 'node.deleted', nodeId: id, actorId, data: { name: node.name } });
     });
+    this.streams.forget(id);
   }
 
   /** A new token: the agent accepts it (authenticated with the old one) before the panel forgets the old one. */
@@ -93,20 +102,24 @@ export class NodeService {
       await this.events.append(trx, { type: 'node.token_rotated', nodeId: id, actorId });
       await this.client(node).rotateToken(token);
     });
+    const rotated = await this.repository.get(id);
+    if (rotated) this.streams.watch(rotated);
   }
 
   client(node: StoredNode): AgentClient {
-    return new AgentClient({ baseUrl: `${node.scheme}://${node.address.includes(':') && !node.address.startsWith('[') ? `[${node.address}]` : node.address}:${node.agentPort}`, token: this.secrets.decrypt(node.tokenEncrypted) });
+    return agentClientFor(node, this.secrets);
   }
 
   /**
    * Asks every node whether it answers with our token; marks it up or down (emitting node.up /
-   * node.down on a change) and copies its new events into the event log, each batch in the same
-   * transaction as the sequence it reached, so none is lost or stored twice.
+   * node.down on a change) and reads the events its stream may have missed. Also keeps a stream
+   * open to each node, so one added or changed on another panel is streamed here too.
    */
   async checkAll(): Promise<Array<{ id: string; status: 'up' | 'down' }>> {
     const results: Array<{ id: string; status: 'up' | 'down' }> = [];
-    for (const node of await this.repository.all()) {
+    const nodes = await this.repository.all();
+    this.streams.sync(nodes);
+    for (const node of nodes) {
       try {
         results.push({ id: node.id, status: await this.check(node) });
       } catch (err) {
@@ -136,40 +149,11 @@ export class NodeService {
     } else if (status === 'up') {
       await this.db.transaction((trx) => this.repository.setStatus(node.id, 'up', new Date(), trx));
     }
-    if (status === 'up') await this.ingestEvents(node, client);
-    return status;
-  }
-
-  private async ingestEvents(node: StoredNode, client: AgentClient): Promise<void> {
-    let seq = node.eventsSeq;
-    for (;;) {
-      const { events, lastSeq } = await client.events(seq, 500);
-      if (lastSeq !== undefined && lastSeq < seq) {
-        // The node's journal started over (reinstalled or its data wiped): read it from the start.
-        this.logger.warn({ node: node.name, lastSeq, stored: seq }, 'node event journal started over');
-        await this.db.transaction((trx) => this.repository.setEventsSeq(node.id, 0, trx));
-        seq = 0;
-        continue;
-      }
-      if (events.length === 0) return;
-      const more = await this.db.transaction(async (trx) => {
-        // Re-read under a row lock: a scheduled and a manual check may ingest at the same time,
-        // and only events past what is already stored may be appended.
-        const lock = trx('nodes').where({ id: node.id }).select('events_seq');
-        const row = (dialectOf(trx) === 'postgres' ? await lock.forUpdate().first() : await lock.first()) as { events_seq: number | string } | undefined;
-        const stored = Number(row?.events_seq ?? seq);
-        for (const e of events) {
-          if (e.seq <= stored) continue;
-          // The panel records a deletion itself (with who did it); the agent's copy would be a duplicate.
-          if (PANEL_RECORDED.has(e.type)) continue;
-          await this.events.append(trx, { type: e.type, serverId: e.serverId, nodeId: node.id, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) });
-        }
-        seq = Math.max(stored, events[events.length - 1]!.seq);
-        await this.repository.setEventsSeq(node.id, seq, trx);
-        return events.length === 500;
-      });
-      if (!more) return;
+    if (status === 'up') {
+      this.streams.watch(node);
+      await this.ingest.catchUp(node.id, client);
     }
+    return status;
   }
 
   allocations(nodeId: string): Promise<AllocationView[]> {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AGENT_TOKEN, DATABASES, docker, startAgent, startPanel, testServerSpec, type TestAgent, type TestPanel } from '@conductor/test';
+import { AGENT_TOKEN, DATABASES, docker, startAgent, startNodeFor, startPanel, testImage, testServerSpec, until, type TestAgent, type TestNode, type TestPanel } from '@conductor/test';
 
 const nodeBody = (name: string, port: number) => ({ name, location: 'Falkenstein', scheme: 'http', address: '127.0.0.1', agentPort: port, memoryMb: 16384, memoryOverallocPct: 10, diskMb: 200_000 });
 
@@ -125,3 +125,65 @@ describe('the local node', function () {
     }
   });
 });
+
+for (const database of DATABASES) {
+  describe(`events a node pushes (${database})`, function () {
+    this.timeout(120_000);
+    let panel: TestPanel;
+    let node: TestNode;
+    before(async () => {
+      await testImage();
+      panel = await startPanel({ database });
+      node = await startNodeFor(panel, { name: 'push' });
+    });
+    after(async () => {
+      await node?.close();
+      await panel?.close();
+    });
+
+    const healthJob = async () => ((await panel.request('GET', '/api/admin/jobs')).body.jobs as Array<{ id: string; runs: number; lastRun: string | null; nextRun: string }>).find((j) => j.id === 'nodes.health')!;
+    const eventsOf = async (serverId: string) => (await panel.request('GET', `/api/events?serverId=${serverId}`)).body.events as Array<{ type: string; occurredAt: string; recordedAt: string; data: { agentSeq: number } }>;
+
+    it('stores a crash as it happens, before the health job runs again, with when it happened and when it was recorded; the poll adds no copy', async () => {
+      const { spec } = await testServerSpec('push-crash', { crashRestart: { enabled: false } });
+      await node.agent.request('POST', '/api/servers', { body: spec });
+      await node.agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+      await until('the start in the event log', async () => (await eventsOf(spec.id)).some((e) => e.type === 'server.started'), 60_000);
+      // Right after a health run, so the next one is most of 10 s away.
+      const before = await until('a fresh health run', async () => {
+        const job = await healthJob();
+        return job.runs > 0 && Date.parse(job.nextRun) - Date.now() > 7_000 ? job : undefined;
+      });
+
+      await docker.getContainer(`conductor-${spec.id}`).kill();
+      const crash = await until('the crash in the event log', async () => (await eventsOf(spec.id)).find((e) => e.type === 'server.crashed'), 6_000);
+      const after = await healthJob();
+      expect(after.lastRun, 'no health run brought it').to.equal(before.lastRun);
+      expect(Date.parse(crash.recordedAt)).to.be.at.least(Date.parse(crash.occurredAt));
+
+      expect((await panel.request('POST', `/api/nodes/${node.nodeId}/check`)).body.status).to.equal('up');
+      const all = await eventsOf(spec.id);
+      expect(all.filter((e) => e.type === 'server.crashed')).to.have.length(1);
+      const seqs = all.map((e) => e.data.agentSeq);
+      expect(seqs, 'each of the node\'s events once, in its order').to.deep.equal([...new Set(seqs)].sort((a, b) => a - b));
+      await node.agent.request('DELETE', `/api/servers/${spec.id}`);
+    });
+
+    it('catches up from the journal on what happened while the stream was away, in order', async () => {
+      const streams = panel.kernel.container.cradle.nodeEventStreams;
+      streams.forget(node.nodeId);
+      const { spec } = await testServerSpec('push-away');
+      await node.agent.request('POST', '/api/servers', { body: spec });
+      await node.agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+      await node.agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'kill' } });
+      // The stream comes back (the health job or a check opens it) and reads what it missed.
+      expect((await panel.request('POST', `/api/nodes/${node.nodeId}/check`)).body.status).to.equal('up');
+      const types = (await eventsOf(spec.id)).map((e) => e.type);
+      expect(types).to.deep.equal(['server.starting', 'server.stopping', 'server.stopped']);
+      await node.agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
+      await until('a pushed start after the catch-up', async () => (await eventsOf(spec.id)).filter((e) => e.type === 'server.starting').length === 2, 10_000);
+      await node.agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'kill' } });
+      await node.agent.request('DELETE', `/api/servers/${spec.id}`);
+    });
+  });
+}
