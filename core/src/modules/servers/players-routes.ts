@@ -11,9 +11,9 @@ const playerName = z.string().regex(/^[A-Za-z0-9_]{1,16}$/, { error: 'expected a
 const FILES: Record<string, PlayerListFile> = { whitelist: 'whitelist.json', ops: 'ops.json', bannedPlayers: 'banned-players.json', bannedIps: 'banned-ips.json' };
 
 const action = z.discriminatedUnion('action', [
-  z.object({ action: z.enum(['whitelist.add', 'whitelist.remove', 'op', 'deop', 'pardon', 'kick']), name: playerName, uuid: z.uuid().optional() }),
-  z.object({ action: z.literal('ban'), name: playerName, uuid: z.uuid().optional(), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
-  z.object({ action: z.enum(['ban-ip', 'pardon-ip']), ip: z.union([z.ipv4(), z.ipv6()]), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
+  z.strictObject({ action: z.enum(['whitelist.add', 'whitelist.remove', 'op', 'deop', 'pardon', 'kick']), name: playerName, uuid: z.uuid().optional() }),
+  z.strictObject({ action: z.literal('ban'), name: playerName, uuid: z.uuid().optional(), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
+  z.strictObject({ action: z.enum(['ban-ip', 'pardon-ip']), ip: z.union([z.ipv4(), z.ipv6()]), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
 ]);
 type Action = z.output<typeof action>;
 
