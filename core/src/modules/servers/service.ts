@@ -87,8 +87,9 @@ export class ServerService {
     const id = newServerId();
     const server = await this.deps.db.transaction(async (trx) => {
       const { nodeService } = this.deps;
-      // An allocation chosen by id names its node.
+      // A node chosen by id must exist (404, not "no room"); an allocation chosen by id names its node.
       let chosenNode = draft.nodeId;
+      if (chosenNode) await nodeService.get(chosenNode, trx);
       if (wanted.id !== undefined) {
         const allocation = await nodeService.allocation(wanted.id, trx);
         chosenNode ??= allocation.nodeId;

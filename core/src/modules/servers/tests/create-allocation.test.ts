@@ -66,6 +66,13 @@ for (const database of DATABASES) {
       await t.panel.request('DELETE', `/api/nodes/${other.id}`);
     });
 
+    it('answers 404 node_not_found for a node that does not exist', async () => {
+      const noNode = await create({ nodeId: '00000000-0000-4000-8000-000000000000' });
+      expect(noNode.status, JSON.stringify(noNode.body)).to.equal(404);
+      expect(noNode.body.error.code).to.equal('node_not_found');
+      expect(await serverCount()).to.equal(0);
+    });
+
     it('honours a chosen port and a chosen allocation, and refuses them once taken', async () => {
       const byPort = await create({ port: ports[2] });
       expect(byPort.status, JSON.stringify(byPort.body)).to.equal(201);
