@@ -152,6 +152,13 @@ export class ServerService {
     await (await this.client(server)).command(id, command);
   }
 
+  /** A console command and the lines the game printed after it, for callers that must know what happened. */
+  async commandWithReply(id: string, command: string, replyWithinMs: number): Promise<string[]> {
+    const server = await this.get(id);
+    if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
+    return (await (await this.client(server)).commandWithReply(id, command, replyWithinMs)).lines;
+  }
+
   async suspend(id: string, suspended: boolean, principal: Principal): Promise<ServerView> {
     const server = await this.get(id);
     if (suspended && server.state !== 'offline') await (await this.client(server)).power(id, 'kill');

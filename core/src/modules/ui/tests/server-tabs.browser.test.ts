@@ -333,6 +333,14 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       await page.getByText('Players online: 1 / 7').first().waitFor();
       await page.getByText('The server is running: changes are sent to it as console commands', { exact: false }).waitFor();
       await page.getByRole('button', { name: 'Kick: TabsBot' }).waitFor();
+      // The test game has no whitelist command: the page says so in words and claims no success.
+      const whitelist = page.getByRole('region', { name: 'Whitelist' });
+      await whitelist.getByLabel('Player name').fill('Notch');
+      await whitelist.getByRole('button', { name: 'Add to whitelist' }).click();
+      const refusal = await whitelist.getByRole('alert').innerText();
+      expect(refusal).to.equal('The running server does not know this command (it answered “Command not found”). Stop the server to change its lists in its files.');
+      expect(await page.getByText('The server answered', { exact: false }).count()).to.equal(0);
+      expect(await page.getByText('Sent to the running server', { exact: false }).count()).to.equal(0);
       // The MOTD saved in the form is what the game answers a status ping with, codes and all.
       const { ping } = (await import('minecraft-protocol')).default;
       const pinged = (await ping({ host: '127.0.0.1', port: gamePort })) as { description: unknown; players: { max: number } };
