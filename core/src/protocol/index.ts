@@ -7,3 +7,4 @@ export * from './server-state.js';
 export * from './agent-events.js';
 export * from './backups.js';
 export * from './commands.js';
+export * from './files.js';
