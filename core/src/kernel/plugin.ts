@@ -10,6 +10,7 @@ import type { HookBus, HookName, HookTypes, TapFn, TapOptions } from './hooks.js
 import type { Logger } from './logger.js';
 import type { JobDefinition } from './scheduler.js';
 import type { RouteRegistrar } from './http/route.js';
+import type { SocketApiSpec } from './asyncapi.js';
 
 export interface PluginManifest {
   /** Lower-case, dash-separated; also the mount path /api/<name> and the config section. */
@@ -67,6 +68,8 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    * argument) must carry `serverId`; the kernel asks `auth.authorize` before any handler sees it.
    */
   socketPermissions?: Record<string, string>;
+  /** The namespace's events with their zod schemas: served as AsyncAPI at /api/asyncapi.json. */
+  socketApi?: SocketApiSpec;
   /**
    * Koa middleware for requests no API route answered (such as the panel UI's files). The API
    * keeps its JSON contract because it is matched first; this is the one way to serve non-API

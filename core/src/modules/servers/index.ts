@@ -1,5 +1,4 @@
 import { asClass } from 'awilix';
-import { z } from 'zod';
 import { definePlugin } from '../../kernel/plugin.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import { ServerBulk } from './bulk.js';
@@ -11,6 +10,7 @@ import { worldRoutes } from './worlds-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
+import { commandPayload, serversSocketApi } from './socket-api.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -35,7 +35,6 @@ const STATE_AFTER: Record<string, ServerState> = {
 
 const CONSOLE_PERMISSION = 'control.console';
 
-const command = z.object({ serverId: z.string(), command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/) });
 
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
 export const serversModule = definePlugin({
@@ -85,6 +84,7 @@ export const serversModule = definePlugin({
     worldRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
+  socketApi: serversSocketApi,
   sockets(namespace, { cradle }) {
     cradle.serverRelay.attach(namespace);
     namespace.on('connection', (socket) => {
@@ -101,7 +101,7 @@ export const serversModule = definePlugin({
         if (typeof payload?.serverId === 'string') void socket.leave(`server:${payload.serverId}`);
       });
       socket.on(PANEL_SOCKET.command, async (payload: unknown, ack?: (reply: unknown) => void) => {
-        const parsed = command.safeParse(payload);
+        const parsed = commandPayload.safeParse(payload);
         if (!parsed.success) return ack?.({ error: { code: 'validation_failed', message: parsed.error.issues[0]!.message } });
         try {
           await cradle.serverService.command(parsed.data.serverId, parsed.data.command);
