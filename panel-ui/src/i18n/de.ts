@@ -311,6 +311,13 @@ export const de: Messages = {
     wasReset: '{name} wurde gelöscht und wird beim nächsten Start neu erzeugt.',
     uploaded: 'Welt {name} hochgeladen.',
   },
+  reinstall: {
+    title: 'Neu installieren',
+    hint: 'Führt das Installationsskript der Vorlage erneut auf den Dateien des Servers aus (der Server muss gestoppt sein). Die Ausgabe erscheint in der Konsole.',
+    button: 'Neu installieren',
+    started: 'Das Installationsskript läuft erneut; verfolge es in der Konsole.',
+    afterPullFailure: 'Sobald die Node die Registry erreicht, starte erneut oder installiere neu, um das Installationsskript noch einmal auszuführen.',
+  },
   settings: { rename: 'Name', resources: 'Ressourcen', disk: 'Speicherplatz', template: 'Vorlage' },
   activity: {
     none: 'Auf diesem Server ist noch nichts passiert.',

@@ -309,6 +309,13 @@ export const en = {
     wasReset: '{name} was deleted and is generated anew at the next start.',
     uploaded: 'Uploaded the world {name}.',
   },
+  reinstall: {
+    title: 'Reinstall',
+    hint: 'Runs the template’s install script again on the server’s files (the server must be stopped). Its output appears in the console.',
+    button: 'Reinstall',
+    started: 'The install script runs again; follow it in the console.',
+    afterPullFailure: 'Once the node can reach the registry, start again, or reinstall to run the install script anew.',
+  },
   settings: { rename: 'Name', resources: 'Resources', disk: 'Disk', template: 'Template' },
   activity: {
     none: 'Nothing has happened on this server yet.',

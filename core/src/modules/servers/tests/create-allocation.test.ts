@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DATABASES, startNodeFor, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { deleteAllServers } from './server-fixtures.js';
 
 /**
  * Creating a server with a chosen port or allocation, and the refusals around it: unknown fields,
@@ -23,8 +24,7 @@ for (const database of DATABASES) {
       ports = node.gamePorts;
     });
     after(async () => {
-      const { servers } = (await t.panel.request('GET', '/api/servers')).body as { servers: Array<{ id: string }> };
-      if (servers.length) await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: servers.map((s) => s.id) } });
+      await deleteAllServers(t.panel);
       await t.close();
       await node.close();
     });

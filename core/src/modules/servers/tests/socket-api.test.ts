@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import type { Socket } from 'socket.io-client';
 import { DATABASES, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
 import { openSocket, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { deleteAllServers } from './server-fixtures.js';
 
 interface Message {
   name: string;
@@ -26,8 +27,7 @@ for (const database of DATABASES) {
       node = await startNodeFor(t.panel, { name: 'sockets' });
     });
     after(async () => {
-      const { servers } = (await t.panel.request('GET', '/api/servers')).body as { servers: Array<{ id: string }> };
-      if (servers.length) await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: servers.map((s) => s.id) } });
+      await deleteAllServers(t.panel);
       await t.close();
       await node.close();
     });
