@@ -594,8 +594,12 @@ export const de: Messages = {
   },
   templates: {
     title: 'Vorlagen',
-    import: 'Pterodactyl-Egg importieren',
+    import: 'Egg importieren',
     importExplain: 'Wähle eine Egg-Datei (JSON, aus Pterodactyl oder Pelican exportiert). Sie wird zur Vorlage.',
+    clash: 'Diese Vorlage gibt es schon',
+    updateExisting: '{id} aus diesem Egg aktualisieren',
+    importAsNew: 'Als neue Vorlage importieren ({id})',
+    updated: '„{name}“ aus dem Egg aktualisiert.',
     categoryFromEgg: 'Aus dem Egg ableiten',
     eggFile: 'Egg-Datei',
     id: 'Vorlagen-ID (optional)',

@@ -592,8 +592,12 @@ export const en = {
   },
   templates: {
     title: 'Templates',
-    import: 'Import a Pterodactyl egg',
+    import: 'Import an egg',
     importExplain: 'Choose an egg file (JSON, exported from Pterodactyl or Pelican). It becomes a template.',
+    clash: 'This template exists',
+    updateExisting: 'Update {id} from this egg',
+    importAsNew: 'Import as new ({id})',
+    updated: 'Updated "{name}" from the egg.',
     categoryFromEgg: 'Guess from the egg',
     eggFile: 'Egg file',
     id: 'Template id (optional)',
