@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './kernel/config.js';
+import { describeDatabase, redactUrl } from './kernel/database.js';
 import { CORE_MIGRATIONS, Kernel } from './kernel/kernel.js';
 import { createLogger } from './kernel/logger.js';
 import { migrationStatus } from './kernel/migrations.js';
@@ -105,7 +106,7 @@ const commands: Record<string, Command> = {
     }
     const config = loadConfig();
     const hidden = (v: string | undefined) => (v ? '(set)' : undefined);
-    const shown = { ...config, ADMIN_TOKEN: hidden(config.ADMIN_TOKEN), SECRET_KEY: hidden(config.SECRET_KEY), SMTP_PASS: hidden(config.SMTP_PASS), DATABASE_URL: config.DATABASE_URL?.replace(/\/\/[^@]*@/, '//***@') };
+    const shown = { ...config, ADMIN_TOKEN: hidden(config.ADMIN_TOKEN), SECRET_KEY: hidden(config.SECRET_KEY), SMTP_PASS: hidden(config.SMTP_PASS), DATABASE_URL: config.DATABASE_URL && redactUrl(config.DATABASE_URL) };
     console.log(JSON.stringify(shown, null, 2));
     return 0;
   },
@@ -134,6 +135,8 @@ async function main(): Promise<number> {
   }
   const kernel = () => {
     const config = loadConfig();
+    // On stderr, so stdout stays the command's own answer for scripts that read it.
+    console.error(`Database: ${describeDatabase(config)}`);
     return new Kernel({ config, plugins: coreModules, discover: true, logger: createLogger({ ...config, LOG_LEVEL: 'warn' }) });
   };
   const options: Options = {

@@ -16,6 +16,7 @@ export { type Principal, type RouteAccess, type PermissionKey, type AuthorizeReq
 export { createAuthorizer, refusal, type Authorizer } from './kernel/authorize.js';
 export { assertTimeZone } from './kernel/time-zone.js';
 export { dropRevokedViewers, type SocketAuthRequest, type SocketData } from './kernel/sockets.js';
+export { type SocketApiSpec, type SocketEventSpec } from './kernel/asyncapi.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModuleNames, coreModules } from './modules/index.js';
 export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type PermissionGroupDeclaration, type PermissionGroupView, type PermissionKeyView } from './kernel/permissions.js';

@@ -16,6 +16,32 @@ export function dialectOf(db: Executor): DatabaseDialect {
   return client === 'pg' ? 'postgres' : 'sqlite';
 }
 
+const SQLITE_FILE = 'conductor.sqlite';
+
+/** A connection URL fit to print: the password replaced by ***. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@]*@/, '//***@');
+  }
+}
+
+/**
+ * Which database the configuration points at, in words an operator can check before anything is
+ * written: the SQLite file's absolute path (and whether DATA_DIR was left at its default), or the
+ * PostgreSQL URL without its password.
+ */
+export function describeDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>, env: NodeJS.ProcessEnv = process.env): string {
+  if (config.DATABASE_URL) return `PostgreSQL at ${redactUrl(config.DATABASE_URL)} (DATABASE_URL)`;
+  const file = path.resolve(config.DATA_DIR, SQLITE_FILE);
+  if (env.DATA_DIR) return `SQLite file ${file} (DATA_DIR)`;
+  if (config.DATA_DIR === './data') return `SQLite file ${file} (DATA_DIR is not set, so the default ./data in the current folder is used; set DATA_DIR or DATABASE_URL to choose)`;
+  return `SQLite file ${file} (DATA_DIR from the config file)`;
+}
+
 /** SQLite under DATA_DIR unless DATABASE_URL names a PostgreSQL server; nothing else differs. */
 export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>, logger?: Logger): Database {
   // knex otherwise prints its warnings (a failed migration, say) with console, outside the log.
@@ -32,7 +58,7 @@ export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_D
     });
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const filename = path.resolve(config.DATA_DIR, 'conductor.sqlite');
+  const filename = path.resolve(config.DATA_DIR, SQLITE_FILE);
   return knexFactory({
     client: 'sqlite3',
     log,

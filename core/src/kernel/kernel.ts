@@ -14,6 +14,7 @@ import { AppError } from './errors.js';
 import { EventDispatcher, EventLog } from './events.js';
 import { HookBus } from './hooks.js';
 import { InFlightRequests, kernelMiddleware } from './http/kernel-middleware.js';
+import { AsyncApiBuilder } from './asyncapi.js';
 import { OpenApiBuilder } from './http/openapi.js';
 import { KoaRouteRegistrar } from './http/route.js';
 import { RouterTable } from './http/router-table.js';
@@ -81,6 +82,12 @@ export class Kernel {
   readonly permissionCatalogue = new PermissionCatalogue((name) => this.plugins.isActive(name));
   readonly pluginUi = new PluginUiFolders((name) => this.plugins.isActive(name));
   readonly openapi = new OpenApiBuilder({ title: 'Conductor API', version: VERSION, description: 'Minecraft hosting panel' });
+  readonly asyncapi = new AsyncApiBuilder({
+    title: 'Conductor socket API',
+    version: VERSION,
+    description:
+      "socket.io (v4) on the panel's own origin, path /socket.io; each channel is a namespace. A connection is authenticated like the REST API: the session cookie, or `auth: { token }` with an API key. Events that act on a server carry its `serverId` and are checked against a permission key (x-permission) before any handler sees them.",
+  });
   readonly app = new Koa({ proxy: false });
   readonly http: HttpServer;
   readonly io: SocketServer;
@@ -218,6 +225,7 @@ export class Kernel {
           const namespace = this.io.of(`/${name}`);
           guardNamespace(namespace, this.hooks, plugin.runtime.logger, plugin.definition.socketPermissions, plugin.definition.socketRateLimits);
           plugin.definition.sockets(namespace, plugin.runtime);
+          if (plugin.definition.socketApi) this.asyncapi.addNamespace(name, plugin.definition.socketApi, plugin.definition.socketPermissions);
         }
         for (const job of plugin.definition.jobs ?? []) this.scheduler.add(name, typeof job === 'function' ? job(plugin.runtime) : job);
       } catch (err) {
@@ -451,6 +459,9 @@ export class Kernel {
     routes.routerFor('/api/openapi.json').get('/api/openapi.json', (ctx) => {
       ctx.body = this.openapi.document();
     });
+    routes.routerFor('/api/asyncapi.json').get('/api/asyncapi.json', (ctx) => {
+      ctx.body = this.asyncapi.document();
+    });
     this.documentKernelRoutes();
 
     const resolvePrincipal = async (ctx: KernelContext): Promise<Principal | null> => {
@@ -509,6 +520,7 @@ export class Kernel {
       responses: { 200: status('Ready'), 503: { description: 'Not ready', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
     });
     this.openapi.addRaw('/api/openapi.json', 'get', { summary: 'This document', tags: ['kernel'], security: [], responses: { 200: { description: 'OpenAPI 3.1 document' } } });
+    this.openapi.addRaw('/api/asyncapi.json', 'get', { summary: 'The socket.io API (namespaces, events, payloads and acknowledgements)', tags: ['kernel'], security: [], responses: { 200: { description: 'AsyncAPI 3.0 document' } } });
   }
 }
 

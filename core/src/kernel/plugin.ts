@@ -13,6 +13,7 @@ import type { PermissionGroupDeclaration } from './permissions.js';
 import type { JobDefinition } from './scheduler.js';
 import type { SocketRateLimit } from './socket-limits.js';
 import type { RouteRegistrar } from './http/route.js';
+import type { SocketApiSpec } from './asyncapi.js';
 
 /**
  * The version of the contract plugins are written against (this file, the route, hook, event and
@@ -82,6 +83,8 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    * argument) must carry `serverId`; the kernel asks `auth.authorize` before any handler sees it.
    */
   socketPermissions?: Record<string, string>;
+  /** The namespace's events with their zod schemas: served as AsyncAPI at /api/asyncapi.json. */
+  socketApi?: SocketApiSpec;
   /**
    * The per-server permission keys this plugin owns, by group (`backup` → `backup.create`, ...),
    * with labels in English and German. A route or socket event may only name a declared key; the

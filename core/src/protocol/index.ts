@@ -6,3 +6,5 @@ export * from './server-spec.js';
 export * from './server-state.js';
 export * from './agent-events.js';
 export * from './backups.js';
+export * from './commands.js';
+export * from './files.js';

@@ -9,11 +9,16 @@ export function errorMessage(err: unknown): string {
   const { t, te } = i18n.global;
   if (err instanceof ApiError) {
     const key = `errors.${err.code}`;
-    if (te(key)) return t(key);
+    // Details an API error carries (the game's answer, say) fill the translation's placeholders.
+    if (te(key)) return isRecord(err.details) ? t(key, err.details) : t(key);
     if (err.message) return err.message;
     return t('errors.generic', { status: err.status });
   }
   return t('errors.unexpected');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The same, for an error that arrives as data (bulk results, socket acks). */

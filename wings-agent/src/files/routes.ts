@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '@conductor/core/shared';
-import { serverId } from '@conductor/core/protocol';
+import { FILE_API as API, serverId } from '@conductor/core/protocol';
 import { createArchive, restoreArchive, type ArchiveProgress } from './archive.js';
 import { writeAtomically } from './atomic-write.js';
 import { compressFiles } from './compress.js';
@@ -12,13 +12,9 @@ import { openDownload } from './download.js';
 import { fileErrors } from './errors.js';
 import type { FilesHost } from './host.js';
 import { changeMode, copyEntry, deleteEntries, listDirectory, makeDirectory, readFileCapped, renameEntry, searchByName, statEntry } from './operations.js';
+import { makeParents } from './parents.js';
 import { pullFile } from './pull.js';
 import { FilesService } from './service.js';
-
-/** Paths are checked by the jail; the schema only makes sure one arrived. */
-const path = z.string().max(8192);
-const pathQuery = z.object({ path: path.default('') });
-const fromTo = z.object({ from: path, to: path });
 
 function validate<T extends z.ZodType>(schema: T, value: unknown, where: 'query' | 'body' | 'params'): z.output<T> {
   const result = schema.safeParse(value);
@@ -76,32 +72,38 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
 
   router.get('/list', async (ctx) => {
     const { jail } = await server(ctx);
-    const q = query(ctx, pathQuery);
+    const q = query(ctx, API.list.query);
     ctx.body = { path: q.path, entries: await listDirectory(jail, q.path) };
   });
 
   router.get('/stat', async (ctx) => {
     const { jail } = await server(ctx);
-    ctx.body = await statEntry(jail, query(ctx, pathQuery).path);
+    ctx.body = await statEntry(jail, query(ctx, API.stat.query).path);
   });
 
   router.get('/contents', async (ctx) => {
     const { jail } = await server(ctx);
-    const data = await readFileCapped(jail, query(ctx, z.object({ path })).path, svc.options.maxReadBytes);
+    const data = await readFileCapped(jail, query(ctx, API.read.query).path, svc.options.maxReadBytes);
     ctx.type = 'application/octet-stream';
     ctx.body = data;
   });
 
   router.put('/contents', async (ctx) => {
     const { id, jail } = await server(ctx);
-    const q = query(ctx, z.object({ path }));
+    const q = query(ctx, API.write.query);
     const limit = svc.options.maxWriteBytes;
-    ctx.body = await receiveBody(ctx, svc, id, limit, 'The file', () => writeAtomically(svc, id, jail, q.path, ctx.req, limit));
+    ctx.body = await receiveBody(ctx, svc, id, limit, 'The file', async () => {
+      const undoParents = await makeParents(svc, jail, q.path);
+      return writeAtomically(svc, id, jail, q.path, ctx.req, limit).catch(async (err: unknown) => {
+        await undoParents();
+        throw err;
+      });
+    });
   });
 
   router.post('/upload', async (ctx) => {
     const { id, jail } = await server(ctx);
-    const q = query(ctx, z.object({ path }));
+    const q = query(ctx, API.upload.query);
     const limit = svc.options.maxUploadBytes;
     ctx.body = await receiveBody(ctx, svc, id, limit, 'The upload', () => writeAtomically(svc, id, jail, q.path, ctx.req, limit, 'The upload'));
     ctx.status = 201;
@@ -109,7 +111,7 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
 
   router.get('/download', async (ctx) => {
     const { jail } = await server(ctx);
-    const d = await openDownload(jail, query(ctx, z.object({ path })).path, ctx.get('range') || undefined);
+    const d = await openDownload(jail, query(ctx, API.download.query).path, ctx.get('range') || undefined);
     if (ctx.method === 'HEAD') d.stream.destroy(); // Koa never reads a HEAD body; close the file now
     ctx.status = d.status;
     ctx.set('Accept-Ranges', 'bytes');
@@ -124,56 +126,56 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   router.post('/mkdir', json, async (ctx) => {
     const { jail } = await server(ctx);
     ctx.status = 201;
-    ctx.body = { path: await makeDirectory(svc, jail, body(ctx, z.object({ path })).path) };
+    ctx.body = { path: await makeDirectory(svc, jail, body(ctx, API.mkdir.body).path) };
   });
 
   router.post('/rename', json, async (ctx) => {
     const { jail } = await server(ctx);
-    const b = body(ctx, fromTo);
+    const b = body(ctx, API.rename.body);
     ctx.body = await renameEntry(jail, b.from, b.to);
   });
 
   router.post('/copy', json, async (ctx) => {
     const { id, jail } = await server(ctx);
-    const b = body(ctx, fromTo);
+    const b = body(ctx, API.copy.body);
     ctx.status = 201;
     ctx.body = await copyEntry(svc, id, jail, b.from, b.to);
   });
 
   router.post('/delete', json, async (ctx) => {
     const { id, jail } = await server(ctx);
-    const b = body(ctx, z.object({ paths: z.array(path).min(1).max(1000) }));
+    const b = body(ctx, API.delete.body);
     ctx.body = { deleted: await deleteEntries(svc, id, jail, b.paths) };
   });
 
   router.post('/chmod', json, async (ctx) => {
     const { jail } = await server(ctx);
-    const b = body(ctx, z.object({ path, mode: z.string().regex(/^0?[0-7]{3}$/, { error: 'expected octal permission bits such as 644 or 0755' }) }));
+    const b = body(ctx, API.chmod.body);
     ctx.body = await changeMode(jail, b.path, parseInt(b.mode, 8));
   });
 
   router.get('/search', async (ctx) => {
     const { jail } = await server(ctx);
-    const q = query(ctx, z.object({ path: path.default(''), query: z.string().min(1).max(255) }));
+    const q = query(ctx, API.search.query);
     ctx.body = await searchByName(jail, q.path, q.query, svc.options.maxSearchResults);
   });
 
   router.post('/compress', json, async (ctx) => {
     const { id, jail } = await server(ctx);
-    const b = body(ctx, z.object({ root: path.default(''), files: z.array(path).min(1).max(1000), destination: path }));
+    const b = body(ctx, API.compress.body);
     ctx.status = 201;
     ctx.body = await compressFiles(svc, id, jail, b);
   });
 
   router.post('/decompress', json, async (ctx) => {
     const { id, jail } = await server(ctx);
-    const b = body(ctx, z.object({ path, destination: path.default('') }));
+    const b = body(ctx, API.decompress.body);
     ctx.body = await decompressFile(svc, id, jail, b);
   });
 
   router.post('/pull', json, async (ctx) => {
     const { id, jail } = await server(ctx);
-    const b = body(ctx, z.object({ url: z.string().max(4096), path }));
+    const b = body(ctx, API.pull.body);
     ctx.status = 201;
     ctx.body = await pullFile(svc, id, jail, b.url, b.path);
   });
@@ -181,13 +183,13 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
   // Without the template's protected files (file_denied elsewhere): the panel's backups use /backup-archive.
   router.post('/archive', json, async (ctx) => {
     const { id } = await server(ctx);
-    const b = body(ctx, z.object({ ignore: z.array(z.string().max(512)).max(256).default([]) }));
+    const b = body(ctx, API.archive.body);
     await sendArchive(ctx, svc, id, { ignore: b.ignore, protectedFiles: 'exclude' }, events);
   });
 
   router.post('/archive/restore', async (ctx) => {
     const { id } = await server(ctx);
-    const q = query(ctx, z.object({ sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: 'expected the sha256 as 64 lower-case hex digits' }) }));
+    const q = query(ctx, API.restore.query);
     // An archive holding a protected path is refused; the server's own protected files stay.
     ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, id, ctx.req, q.sha256, { protectedFiles: 'refuse' }));
   });

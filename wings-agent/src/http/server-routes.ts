@@ -2,16 +2,16 @@ import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { powerAction, serverId, serverSpec } from '@conductor/core/protocol';
+import { agentCommandRequest, powerAction, serverId, serverSpec } from '@conductor/core/protocol';
 import { badRequest } from '@conductor/core/shared';
 import type { EventJournal } from '../journal.js';
+import { commandWithReply } from '../servers/command-reply.js';
 import type { ServerManager } from '../servers/manager.js';
 import type { TokenStore } from '../token-store.js';
 import { validate } from './validate.js';
 
 const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' }) as unknown as Middleware;
 const idParams = z.object({ id: serverId });
-const command = z.object({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) });
 
 /** The agent's REST API, all behind the node token (checked by the caller). */
 export function serverRoutes(manager: ServerManager, journal: EventJournal, tokens: TokenStore): Router {
@@ -51,10 +51,15 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
     await manager.power(id, action);
     ctx.body = manager.get(id).status();
   });
-  router.post('/servers/:id/commands', json, (ctx) => {
+  router.post('/servers/:id/commands', json, async (ctx) => {
     const r = runtime(ctx);
-    r.sendCommand(validate(command, ctx.request.body, 'body').command);
-    ctx.status = 204;
+    const { command, replyWithinMs } = validate(agentCommandRequest, ctx.request.body, 'body');
+    if (replyWithinMs === undefined) {
+      r.sendCommand(command);
+      ctx.status = 204;
+      return;
+    }
+    ctx.body = { lines: await commandWithReply(r, command, replyWithinMs) };
   });
   router.get('/servers/:id/logs', (ctx) => {
     ctx.body = { lines: runtime(ctx).console.recent() };

@@ -19,6 +19,8 @@ const errorSchema: JsonSchema = {
   },
 };
 
+const BINARY: JsonSchema = { type: 'string', format: 'binary' };
+
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete out.$schema;
@@ -55,20 +57,22 @@ export class OpenApiBuilder {
       }
     }
     const status = String(spec.response.status ?? 200);
+    // A streamed answer (contentType without a schema) is documented as bytes of that type.
+    const responseSchema = spec.response.schema ? toJsonSchema(spec.response.schema, 'output') : spec.response.contentType ? BINARY : null;
     const responses: Record<string, unknown> = {
       [status]: {
         description: spec.response.description ?? 'Success',
-        ...(spec.response.schema ? { content: { [spec.response.contentType ?? 'application/json']: { schema: toJsonSchema(spec.response.schema, 'output') } } } : {}),
+        ...(responseSchema ? { content: { [spec.response.contentType ?? 'application/json']: { schema: responseSchema } } } : {}),
       },
     };
     const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-    if (spec.params || spec.query || spec.body) responses['400'] = { description: 'Invalid input', ...errorRef };
+    if (spec.params || spec.query || spec.body || spec.rawBody) responses['400'] = { description: 'Invalid input', ...errorRef };
     if (spec.access !== 'public') {
       responses['401'] = { description: 'Not authenticated', ...errorRef };
       responses['403'] = { description: 'Not allowed', ...errorRef };
     }
     if (spec.permission) responses['404'] = { description: 'No such server, or not yours', ...errorRef };
-    if (spec.body) responses['413'] = { description: 'Body too large', ...errorRef };
+    if (spec.body || spec.rawBody) responses['413'] = { description: 'Body too large', ...errorRef };
     for (const [code, description] of Object.entries(spec.errors ?? {})) responses[code] = { description, ...errorRef };
     item[spec.method] = {
       summary: spec.summary,
@@ -77,6 +81,7 @@ export class OpenApiBuilder {
       tags: spec.tags,
       ...(parameters.length ? { parameters } : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.rawBody ? { requestBody: { required: true, ...(spec.rawBody.description ? { description: spec.rawBody.description } : {}), content: { [spec.rawBody.contentType]: { schema: BINARY } } } } : {}),
       responses,
       ...(spec.access === 'public' ? { security: [] } : {}),
       ...(spec.permission ? { 'x-permission': spec.permission } : {}),

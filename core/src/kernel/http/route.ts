@@ -41,6 +41,11 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body the handler streams itself (an upload, an archive): documented with this content
+   * type, never parsed by the kernel. A route has `body` or `rawBody`, not both.
+   */
+  rawBody?: { contentType: string; description?: string };
   /** Overrides the kernel's body limit for this route (e.g. `10mb`). */
   bodyLimit?: string;
   response: {
@@ -121,6 +126,7 @@ export class KoaRouteRegistrar implements RouteRegistrar {
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
     const fullPath = `${this.prefix}${spec.path === '/' ? '' : spec.path}` || '/';
     const serverParam = spec.serverParam ?? 'serverId';
+    if (spec.body && spec.rawBody) throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route has a JSON body or a raw body, not both`);
     if (spec.permission) {
       if (spec.access === 'public') throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission cannot be public`);
       if (!fullPath.split('/').includes(`:${serverParam}`)) throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission needs a :${serverParam} path parameter`);

@@ -1,4 +1,4 @@
-import type { AgentEvent, PowerAction, ServerSpecInput, ServerStats, ServerStatus } from '../../protocol/index.js';
+import type { AgentCommandReply, AgentEvent, PowerAction, ServerSpecInput, ServerStats, ServerStatus } from '../../protocol/index.js';
 import { AppError } from '../../kernel/errors.js';
 
 export interface AgentEndpoint {
@@ -56,6 +56,11 @@ export class AgentClient {
 
   command(id: string, command: string): Promise<void> {
     return this.call('POST', `/api/servers/${id}/commands`, { command });
+  }
+
+  /** Sends a command and returns what the game printed after it (see `agentCommandRequest`). */
+  commandWithReply(id: string, command: string, replyWithinMs: number): Promise<AgentCommandReply> {
+    return this.call('POST', `/api/servers/${id}/commands`, { command, replyWithinMs }, true, this.timeoutMs + replyWithinMs);
   }
 
   stats(id: string): Promise<{ stats: ServerStats | null }> {

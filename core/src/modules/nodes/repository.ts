@@ -49,6 +49,25 @@ function fromRow(r: NodeRow): StoredNode {
   };
 }
 
+interface AllocationRow {
+  id: number;
+  node_id: string;
+  ip: string;
+  port: number;
+  server_id: string | null;
+  primary: boolean | number;
+}
+
+function allocationFromRow(r: AllocationRow): AllocationView {
+  return { id: r.id, nodeId: r.node_id, ip: r.ip, port: r.port, serverId: r.server_id, primary: Boolean(r.primary) };
+}
+
+/** Which allocation a caller asks for: any, or one with this ip and/or port. */
+export interface AllocationMatch {
+  ip?: string;
+  port?: number;
+}
+
 export function publicView(node: StoredNode): NodeView {
   const { tokenEncrypted: _t, eventsSeq: _s, ...view } = node;
   return view;
@@ -119,8 +138,40 @@ export class NodeRepository {
   }
 
   async allocations(nodeId: string): Promise<AllocationView[]> {
-    const rows = (await this.db('allocations').where({ node_id: nodeId }).orderBy(['ip', 'port'])) as Array<{ id: number; node_id: string; ip: string; port: number; server_id: string | null; primary: boolean | number }>;
-    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, ip: r.ip, port: r.port, serverId: r.server_id, primary: Boolean(r.primary) }));
+    return ((await this.db('allocations').where({ node_id: nodeId }).orderBy(['ip', 'port'])) as AllocationRow[]).map(allocationFromRow);
+  }
+
+  async allocation(id: number, executor: Executor = this.db): Promise<AllocationView | null> {
+    const row = (await executor('allocations').where({ id }).first()) as AllocationRow | undefined;
+    return row ? allocationFromRow(row) : null;
+  }
+
+  /** Allocations of a node (or of every node) that match an address (any ip or port when left out), free ones first. */
+  async matchingAllocations(nodeId: string | undefined, match: AllocationMatch, executor: Executor): Promise<AllocationView[]> {
+    const query = executor('allocations');
+    if (nodeId) query.where({ node_id: nodeId });
+    if (match.ip) query.where({ ip: match.ip });
+    if (match.port) query.where({ port: match.port });
+    const rows = (await query.orderByRaw('server_id is not null').orderBy(['ip', 'port'])) as AllocationRow[];
+    return rows.map(allocationFromRow);
+  }
+
+  /** Free allocations per node, counting only those that match an address when one is given. */
+  async freeCounts(match: AllocationMatch, executor: Executor): Promise<Map<string, number>> {
+    const query = executor('allocations').whereNull('server_id');
+    if (match.ip) query.where({ ip: match.ip });
+    if (match.port) query.where({ port: match.port });
+    const rows = (await query.groupBy('node_id').select('node_id').count({ c: '*' })) as Array<{ node_id: string; c: number | string }>;
+    return new Map(rows.map((r) => [r.node_id, Number(r.c)]));
+  }
+
+  /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */
+  async claim(allocationId: number, serverId: string, executor: Executor): Promise<boolean> {
+    return (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary: true })) === 1;
+  }
+
+  async releaseFor(serverId: string, executor: Executor): Promise<void> {
+    await executor('allocations').where({ server_id: serverId }).update({ server_id: null, primary: false });
   }
 
   async addAllocations(nodeId: string, ip: string, ports: number[], executor: Executor): Promise<number> {

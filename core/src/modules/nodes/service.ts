@@ -1,18 +1,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Database } from '../../kernel/database.js';
+import type { Database, Executor } from '../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
 import { agentClientFor, type AgentClient } from './agent-client.js';
 import type { NodeEventIngest } from './event-ingest.js';
 import type { NodeEventStreams } from './event-stream.js';
-import { publicView, type NodeRepository, type StoredNode } from './repository.js';
+import { publicView, type AllocationMatch, type NodeRepository, type StoredNode } from './repository.js';
 import type { AllocationView, NodeInput, NodeView } from './schema.js';
 
 /** What the nodes module needs to keep node tokens secret at rest. */
 export interface SecretBox {
   encrypt(plaintext: string): string;
   decrypt(sealed: string): string;
+}
+
+/** The allocation a new server asks for: one by id, one by address (ip and/or port), or any free one. */
+export interface AllocationRequest extends AllocationMatch {
+  id?: number;
 }
 
 export interface CreatedNode {
@@ -44,12 +49,12 @@ export class NodeService {
     this.logger = deps.logger.child({ module: 'nodes' });
   }
 
-  async list(): Promise<NodeView[]> {
-    return (await this.repository.all()).map(publicView);
+  async list(executor: Executor = this.db): Promise<NodeView[]> {
+    return (await this.repository.all(executor)).map(publicView);
   }
 
-  async get(id: string): Promise<StoredNode> {
-    const node = await this.repository.get(id);
+  async get(id: string, executor: Executor = this.db): Promise<StoredNode> {
+    const node = await this.repository.get(id, executor);
     if (!node) throw notFound(`No node ${id}`, 'node_not_found');
     return node;
   }
@@ -160,6 +165,56 @@ export class NodeService {
     return this.repository.allocations(nodeId);
   }
 
+  async allocation(id: number, executor: Executor = this.db): Promise<AllocationView> {
+    const found = await this.repository.allocation(id, executor);
+    if (!found) throw notFound(`No allocation ${id}`, 'allocation_not_found');
+    return found;
+  }
+
+  /** Free allocations per node, counting only those that match the address asked for: what placement chooses among. */
+  freeAllocationCounts(match: AllocationMatch, executor: Executor = this.db): Promise<Map<string, number>> {
+    return this.repository.freeCounts(match, executor);
+  }
+
+  /**
+   * Refuses, with the precise reason, an allocation request that no memory or node choice could
+   * meet: the allocation is on no node (or not on the chosen one), or every match is taken.
+   */
+  async assertAllocationAvailable(request: AllocationRequest, nodeId: string | undefined, executor: Executor = this.db): Promise<void> {
+    this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
+  }
+
+  /** Books the allocation asked for (or the first free one) of a node for a server, in the caller's transaction. */
+  async bookAllocation(nodeId: string, serverId: string, request: AllocationRequest, executor: Executor): Promise<AllocationView> {
+    const allocation = this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
+    if (!(await this.repository.claim(allocation.id, serverId, executor))) {
+      throw wanted(request) ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`) : conflict('no_capacity', 'The port was taken meanwhile; try again');
+    }
+    return allocation;
+  }
+
+  releaseAllocations(serverId: string, executor: Executor): Promise<void> {
+    return this.repository.releaseFor(serverId, executor);
+  }
+
+  private async candidates(request: AllocationRequest, nodeId: string | undefined, executor: Executor): Promise<AllocationView[]> {
+    if (request.id === undefined) return this.repository.matchingAllocations(nodeId, request, executor);
+    const found = await this.allocation(request.id, executor);
+    return !nodeId || found.nodeId === nodeId ? [found] : [];
+  }
+
+  private firstFree(candidates: AllocationView[], request: AllocationRequest, nodeId: string | undefined): AllocationView {
+    const what = wanted(request);
+    const where = nodeId ? 'the chosen node' : 'any node';
+    if (candidates.length === 0) {
+      if (!what) throw conflict('no_capacity', 'The chosen node has no free port');
+      throw new AppError(422, 'allocation_not_on_node', `${what} is not an allocation of ${where}; add it to the node's allocations first`);
+    }
+    const free = candidates.find((a) => a.serverId === null);
+    if (!free) throw what ? conflict('allocation_taken', `${what} belongs to another server on ${where}`) : conflict('no_capacity', 'The chosen node has no free port');
+    return free;
+  }
+
   async addAllocations(nodeId: string, ip: string, ports: number[]): Promise<{ added: number }> {
     await this.get(nodeId);
     const added = await this.db.transaction((trx) => this.repository.addAllocations(nodeId, ip, ports, trx));
@@ -171,6 +226,15 @@ export class NodeService {
     if (result === 'missing') throw notFound('No such allocation on this node', 'allocation_not_found');
     if (result === 'in_use') throw new AppError(409, 'allocation_in_use', 'The allocation belongs to a server');
   }
+}
+
+/** The request in words, for error messages; empty when any allocation will do. */
+function wanted(request: AllocationRequest): string {
+  if (request.id !== undefined) return `Allocation ${request.id}`;
+  if (request.ip && request.port) return `${request.ip}:${request.port}`;
+  if (request.port) return `Port ${request.port}`;
+  if (request.ip) return `An allocation on ${request.ip}`;
+  return '';
 }
 
 /** How an operator points an agent at this panel; shown once with the token. */

@@ -1,5 +1,4 @@
 import { asClass, asValue } from 'awilix';
-import { z } from 'zod';
 import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
 import type { ServerState } from '../../protocol/server-state.js';
@@ -14,6 +13,7 @@ import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
 import { serverPermissions } from './permissions.js';
+import { commandPayload, serversSocketApi } from './socket-api.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -39,7 +39,6 @@ const STATE_AFTER: Record<string, ServerState> = {
 
 const CONSOLE_PERMISSION = 'control.console';
 
-const command = z.object({ serverId: z.string(), command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/) });
 
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
 export const serversModule = definePlugin({
@@ -93,6 +92,7 @@ export const serversModule = definePlugin({
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
   // A person types or pastes a few lines a second; the server's own gate (CommandGate) bounds all its users together.
   socketRateLimits: { [PANEL_SOCKET.command]: { points: 10, seconds: 1 } },
+  socketApi: serversSocketApi,
   sockets(namespace, { cradle }) {
     cradle.serverRelay.attach(namespace);
     namespace.on('connection', (socket) => {
@@ -109,7 +109,7 @@ export const serversModule = definePlugin({
         if (typeof payload?.serverId === 'string') void socket.leave(`server:${payload.serverId}`);
       });
       socket.on(PANEL_SOCKET.command, async (payload: unknown, ack?: (reply: unknown) => void) => {
-        const parsed = command.safeParse(payload);
+        const parsed = commandPayload.safeParse(payload);
         if (!parsed.success) return ack?.({ error: { code: 'validation_failed', message: parsed.error.issues[0]!.message } });
         try {
           await cradle.serverService.command(parsed.data.serverId, parsed.data.command);

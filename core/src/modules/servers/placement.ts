@@ -1,11 +1,12 @@
-import type { Executor } from '../../kernel/database.js';
 import type { NodeView } from '../nodes/schema.js';
 
 export interface PlacementRequest {
   memoryMb: number;
   diskMb: number;
-  /** Set by an admin who chose the node. */
+  /** Set by an admin who chose the node (or an allocation, which names its node). */
   nodeId?: string;
+  /** The address an admin asked for: only nodes with it free can take the server. */
+  allocation?: { ip?: string; port?: number };
 }
 
 export interface PlacementCandidate {
@@ -27,9 +28,4 @@ export function pickNode(request: PlacementRequest, candidates: PlacementCandida
   });
   fits.sort((a, b) => b.node.memoryMb * (1 + b.node.memoryOverallocPct / 100) - b.allocatedMemoryMb - (a.node.memoryMb * (1 + a.node.memoryOverallocPct / 100) - a.allocatedMemoryMb));
   return fits[0]?.node ?? null;
-}
-
-export async function freeAllocationCounts(executor: Executor): Promise<Map<string, number>> {
-  const rows = (await executor('allocations').whereNull('server_id').groupBy('node_id').select('node_id').count({ c: '*' })) as Array<{ node_id: string; c: number | string }>;
-  return new Map(rows.map((r) => [r.node_id, Number(r.c)]));
 }

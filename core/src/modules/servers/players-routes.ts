@@ -5,39 +5,15 @@ import { offlineUuid } from '../../minecraft/offline-uuid.js';
 import { formatBanDate, parsePlayerList, removeEntry, serializePlayerList, upsert, type PlayerListFile } from '../../minecraft/player-lists.js';
 import { ServerProperties } from '../../minecraft/properties.js';
 import { NodeFiles } from './node-files.js';
+import { applyByCommand, playerAction } from './player-commands.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
-const playerName = z.string().regex(/^[A-Za-z0-9_]{1,16}$/, { error: 'expected a Minecraft name (1-16 letters, digits, _)' });
 const FILES: Record<string, PlayerListFile> = { whitelist: 'whitelist.json', ops: 'ops.json', bannedPlayers: 'banned-players.json', bannedIps: 'banned-ips.json' };
-
-const action = z.discriminatedUnion('action', [
-  z.object({ action: z.enum(['whitelist.add', 'whitelist.remove', 'op', 'deop', 'pardon', 'kick']), name: playerName, uuid: z.uuid().optional() }),
-  z.object({ action: z.literal('ban'), name: playerName, uuid: z.uuid().optional(), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
-  z.object({ action: z.enum(['ban-ip', 'pardon-ip']), ip: z.union([z.ipv4(), z.ipv6()]), reason: z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator') }),
-]);
-type Action = z.output<typeof action>;
-
-/** The console command a running server applies (and persists) itself. */
-function command(a: Action): string {
-  switch (a.action) {
-    case 'whitelist.add':
-      return `whitelist add ${a.name}`;
-    case 'whitelist.remove':
-      return `whitelist remove ${a.name}`;
-    case 'ban':
-      return `ban ${a.name} ${a.reason}`;
-    case 'ban-ip':
-      return `ban-ip ${a.ip} ${a.reason}`;
-    case 'pardon-ip':
-      return `pardon-ip ${a.ip}`;
-    default:
-      return `${a.action} ${a.name}`;
-  }
-}
 
 /**
  * Whitelist, operators and bans. A running server is told by console command, so the game keeps
- * its own files right; a stopped one has its JSON lists edited through the node's file API.
+ * its own files right, and the answer says what the game made of it; a stopped one has its JSON
+ * lists edited through the node's file API.
  */
 export function playerRoutes(router: RouteRegistrar): void {
   const entry = z.record(z.string(), z.unknown());
@@ -72,16 +48,19 @@ export function playerRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'players.manage',
     params,
-    body: action,
-    response: { schema: z.object({ applied: z.enum(['command', 'file']) }) },
-    errors: { 409: 'Kick needs a running server', 422: 'An online-mode server needs the player UUID', 429: 'rate_limited, command_queue_full: the server\'s console gate (a running server gets a command)' },
+    body: playerAction,
+    response: { schema: z.object({ applied: z.enum(['command', 'file']), answer: z.string().optional().describe("The game's answer, when a running server was told") }) },
+    errors: {
+      409: 'Kick needs a running server (server_not_running), or the game refused the command (game_refused, its words in details.answer)',
+      422: 'An online-mode server needs the player UUID',
+      502: 'The game does not know the command (command_unsupported); stop the server to edit the list file',
+      504: 'The game did not confirm the change (no_answer)',
+      429: 'rate_limited, command_queue_full: the server\'s console gate (a running server gets a command)',
+    },
     handler: async ({ params: p, body, scope, principal }) => {
       const { serverService, nodeService } = scope.cradle;
       const server = await serverService.get(p.serverId);
-      if (server.state === 'running') {
-        await serverService.command(server.id, command(body));
-        return { applied: 'command' as const };
-      }
+      if (server.state === 'running') return applyByCommand(scope.cradle, server, body);
       if (body.action === 'kick') throw conflict('server_not_running', 'Only a running server can kick a player');
       const files = new NodeFiles(nodeService, server);
       const props = ServerProperties.parse((await files.read('server.properties')) ?? '');

@@ -120,8 +120,8 @@ export class ServerRepository {
     await executor('servers').where({ id }).update({ name, updated_at: new Date().toISOString() });
   }
 
+  /** The server's allocations are the nodes module's: release them through its service first. */
   async remove(id: string, executor: Executor): Promise<void> {
-    await executor('allocations').where({ server_id: id }).update({ server_id: null, primary: false });
     await executor('servers').where({ id }).delete();
   }
 

@@ -19,11 +19,14 @@ export function serverRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'post',
     path: '/',
-    summary: 'Create a server from a template on a node chosen by placement',
+    summary: 'Create a server from a template on a node chosen by placement (admins may choose the node, the port or the allocation)',
+    description:
+      'Unknown fields are refused (400 validation_failed naming them). `port` takes any free allocation with that port; `allocation` takes one by `id`, or by `port` and optionally `ip`. ' +
+      'An allocation on no node (or not on the chosen node) is 422 allocation_not_on_node; one that another server holds is 409 allocation_taken.',
     access: 'user',
     body: createServerBody,
     response: { status: 201, schema: serverView },
-    errors: { 404: 'No such template', 409: 'No node has room', 502: 'The node refused or does not answer' },
+    errors: { 403: 'Only administrators choose the owner, the node or the port', 404: 'No such template, node (node_not_found) or allocation (allocation_not_found)', 409: 'No node has room (no_capacity), or the allocation is taken (allocation_taken)', 422: 'The allocation is not on the node (allocation_not_on_node)', 502: 'The node refused or does not answer' },
     handler: ({ body, scope, principal }) => scope.cradle.serverService.create(body, principal!),
   });
   router.route({
@@ -56,7 +59,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'control.console',
     params: idParams,
-    body: z.object({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
+    body: z.strictObject({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
     response: { status: 204 },
     errors: { 409: 'server_not_running, server_suspended', 429: 'rate_limited (per server), command_queue_full; details.retryAfterMs' },
     handler: async ({ params, body, scope }) => {
@@ -70,7 +73,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'settings.rename',
     params: idParams,
-    body: z.object({ name: z.string().min(1).max(64) }),
+    body: z.strictObject({ name: z.string().min(1).max(64) }),
     response: { schema: serverView },
     handler: ({ params, body, scope, principal }) => scope.cradle.serverService.rename(params.serverId, body.name, principal!),
   });
@@ -92,7 +95,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     summary: 'Suspend (stop and lock) or unsuspend a server',
     access: 'admin',
     params: idParams,
-    body: z.object({ suspended: z.boolean() }),
+    body: z.strictObject({ suspended: z.boolean() }),
     response: { schema: serverView },
     handler: ({ params, body, scope, principal }) => scope.cradle.serverService.suspend(params.serverId, body.suspended, principal!),
   });
@@ -116,7 +119,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     path: '/bulk',
     summary: 'One action on many servers, with a result per server',
     access: 'user',
-    body: z.object({ action: z.enum(['start', 'stop', 'restart', 'kill', 'delete', 'backup']), serverIds: z.array(idParams.shape.serverId).min(1).max(500) }),
+    body: z.strictObject({ action: z.enum(['start', 'stop', 'restart', 'kill', 'delete', 'backup']), serverIds: z.array(idParams.shape.serverId).min(1).max(500) }),
     response: { schema: z.object({ results: z.array(bulkResult) }) },
     handler: async ({ body, scope, principal }) => ({ results: await scope.cradle.serverBulk.run(principal!, body.action, body.serverIds) }),
   });

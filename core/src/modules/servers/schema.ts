@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { serverState } from '../../protocol/server-state.js';
 
-export const createServerBody = z.object({
+const port = z.number({ error: 'expected a port from 1 to 65535' }).int({ error: 'expected a port from 1 to 65535' }).min(1, { error: 'expected a port from 1 to 65535' }).max(65535, { error: 'expected a port from 1 to 65535' });
+
+/** One of the node's allocations: by its id, or by address (a port, optionally on one ip). */
+export const allocationChoice = z
+  .strictObject({
+    id: z.number().int().min(1).optional(),
+    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    port: port.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.id !== undefined && (a.ip !== undefined || a.port !== undefined)) ctx.addIssue({ code: 'custom', message: 'give the allocation id, or its ip and port, not both' });
+    if (a.id === undefined && a.port === undefined) ctx.addIssue({ code: 'custom', message: 'give the allocation id or a port' });
+  });
+
+// Strict: a field the API does not know is refused by name, never silently dropped.
+export const createServerBody = z.strictObject({
   name: z.string().min(1).max(64),
   templateId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
   /** Docker image: one the template offers; its first when left out. */
@@ -15,7 +30,10 @@ export const createServerBody = z.object({
   /** Admins may create for another user and on a chosen node. */
   ownerId: z.string().max(64).optional(),
   nodeId: z.uuid().optional(),
-});
+  /** Admins may choose the game port (any free allocation with it), or one allocation. */
+  port: port.optional(),
+  allocation: allocationChoice.optional(),
+}).refine((b) => b.port === undefined || b.allocation === undefined, { error: 'give port or allocation, not both', path: ['allocation'] });
 export type CreateServerBody = z.output<typeof createServerBody>;
 
 export const serverView = z.object({

@@ -6,12 +6,10 @@ import { AppError, badRequest, conflict, notFound } from '../../kernel/errors.js
 import type { EventLog } from '../../kernel/events.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import type { PowerAction } from '../../protocol/server-state.js';
-import type { NodeRepository } from '../nodes/repository.js';
-import { publicView } from '../nodes/repository.js';
-import type { NodeService } from '../nodes/service.js';
+import type { AllocationRequest, NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
-import { freeAllocationCounts, pickNode } from './placement.js';
+import { pickNode } from './placement.js';
 import type { CommandGate } from './command-gate.js';
 import type { ServerRepository } from './repository.js';
 import type { CreateServerBody, ServerView } from './schema.js';
@@ -31,7 +29,6 @@ export class ServerService {
   private readonly deps: {
     db: Database;
     serverRepository: ServerRepository;
-    nodeRepository: NodeRepository;
     nodeService: NodeService;
     templateService: TemplateService;
     events: EventLog;
@@ -80,31 +77,39 @@ export class ServerService {
    */
   async create(input: CreateServerBody, principal: Principal): Promise<ServerView> {
     const admin = principal.role === 'admin';
-    if (!admin && (input.ownerId || input.nodeId)) throw new AppError(403, 'forbidden', 'Only administrators choose the owner or the node');
+    if (!admin && (input.ownerId || input.nodeId || input.port !== undefined || input.allocation)) throw new AppError(403, 'forbidden', 'Only administrators choose the owner, the node or the port');
     const { template } = await this.deps.templateService.get(input.templateId);
     const draft = await this.deps.hooks.call('server.beforeCreate', { ...input, ownerId: input.ownerId ?? principal.id });
     const variables = resolveVariables(template, draft.variables, { asAdmin: admin });
     const image = draft.image ?? template.images[0]!.image;
     if (!template.images.some((i) => i.image === image)) throw badRequest('invalid_image', `The template does not offer the image ${image}`);
     const memoryMb = draft.memoryMb ?? (await this.deps.templateService.recommend(template.id, draft.expectedPlayers ?? 1)).memoryMb;
+    const wanted: AllocationRequest = draft.allocation ?? (draft.port !== undefined ? { port: draft.port } : {});
 
     const id = newServerId();
     const server = await this.deps.db.transaction(async (trx) => {
-      const placed = await this.deps.hooks.call('node.placement', { memoryMb, diskMb: draft.diskMb, nodeId: draft.nodeId });
+      const { nodeService } = this.deps;
+      // A node chosen by id must exist (404, not "no room"); an allocation chosen by id names its node.
+      let chosenNode = draft.nodeId;
+      if (chosenNode) await nodeService.get(chosenNode, trx);
+      if (wanted.id !== undefined) {
+        const allocation = await nodeService.allocation(wanted.id, trx);
+        chosenNode ??= allocation.nodeId;
+      }
+      // What no choice of node could fix is refused first, with the precise reason.
+      if (wanted.id !== undefined || wanted.port !== undefined || wanted.ip !== undefined) await nodeService.assertAllocationAvailable(wanted, chosenNode, trx);
+      const match = { ip: wanted.ip, port: wanted.port };
+      const placed = await this.deps.hooks.call('node.placement', { memoryMb, diskMb: draft.diskMb, nodeId: chosenNode, allocation: match });
       let nodeId = placed?.nodeId;
       if (!nodeId) {
         const allocated = await this.deps.serverRepository.allocatedMemory(trx);
-        const free = await freeAllocationCounts(trx);
-        const nodes = (await this.deps.nodeRepository.all(trx)).map(publicView);
-        nodeId = pickNode({ memoryMb, diskMb: draft.diskMb, nodeId: draft.nodeId }, nodes.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })))?.id;
+        const free = await nodeService.freeAllocationCounts(match, trx);
+        const nodes = await nodeService.list(trx);
+        nodeId = pickNode({ memoryMb, diskMb: draft.diskMb, nodeId: chosenNode }, nodes.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })))?.id;
       }
       if (!nodeId) throw new AppError(409, 'no_capacity', 'No node that is up has room for this server right now');
-      const allocation = (await trx('allocations').where({ node_id: nodeId }).whereNull('server_id').orderBy(['ip', 'port']).first('id')) as { id: number } | undefined;
-      if (!allocation) throw new AppError(409, 'no_capacity', 'The chosen node has no free port');
       await this.deps.serverRepository.insert({ id, name: draft.name, ownerId: draft.ownerId, nodeId, templateId: template.id, image, variables, memoryMb, cpuPercent: draft.cpuPercent, diskMb: draft.diskMb }, trx);
-      // Guarded on server_id so two creations racing for one port cannot both win it.
-      const taken = await trx('allocations').where({ id: allocation.id }).whereNull('server_id').update({ server_id: id, primary: true });
-      if (taken !== 1) throw new AppError(409, 'no_capacity', 'The port was taken meanwhile; try again');
+      await nodeService.bookAllocation(nodeId, id, wanted, trx);
       await this.deps.events.append(trx, { type: 'server.created', serverId: id, nodeId, actorId: principal.id, data: { templateId: template.id, memoryMb, ownerId: draft.ownerId } });
       return (await this.deps.serverRepository.get(id, trx))!;
     });
@@ -121,6 +126,7 @@ export class ServerService {
         .then((node) => this.deps.nodeService.client(node).deleteServer(id))
         .catch(() => undefined);
       await this.deps.db.transaction(async (trx) => {
+        await this.deps.nodeService.releaseAllocations(id, trx);
         await this.deps.serverRepository.remove(id, trx);
         await this.deps.events.append(trx, { type: 'server.create_failed', serverId: id, actorId: principal.id, data: { reason: (err as Error).message } });
       });
@@ -149,6 +155,13 @@ export class ServerService {
       if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
       await (await this.client(server)).command(id, command);
     });
+  }
+
+  /** A console command and the lines the game printed after it, for callers that must know what happened. */
+  async commandWithReply(id: string, command: string, replyWithinMs: number): Promise<string[]> {
+    const server = await this.get(id);
+    if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
+    return (await (await this.client(server)).commandWithReply(id, command, replyWithinMs)).lines;
   }
 
   async suspend(id: string, suspended: boolean, principal: Principal): Promise<ServerView> {
@@ -186,6 +199,7 @@ export class ServerService {
       this.deps.logger.warn({ err, server: id }, 'removing a server its node could not delete');
     }
     await this.deps.db.transaction(async (trx) => {
+      await this.deps.nodeService.releaseAllocations(id, trx);
       await this.deps.serverRepository.remove(id, trx);
       await this.deps.events.append(trx, { type: 'server.deleted', serverId: id, nodeId: server.nodeId, actorId: principal.id });
     });

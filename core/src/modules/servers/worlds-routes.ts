@@ -50,7 +50,7 @@ export function worldRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'file.update',
     params,
-    body: z.object({ name: worldName }),
+    body: z.strictObject({ name: worldName }),
     response: { schema: z.object({ active: z.string() }) },
     handler: async ({ params: p, body, scope }) => {
       const { files, props } = await context(scope, p.serverId);

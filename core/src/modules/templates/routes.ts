@@ -106,19 +106,31 @@ export function templateRoutes(router: RouteRegistrar): void {
       await scope.cradle.templateService.remove(params.id, principal!.id);
     },
   });
+  const egg = z.record(z.string(), z.unknown()).describe('The egg file, as exported by Pterodactyl (PTDL_v1, PTDL_v2) or Pelican (PLCN_v1 to PLCN_v3), as JSON');
+  const imported = z.object({ template: templateSchema, warnings: z.array(z.string()) });
   router.route({
     method: 'post',
     path: '/import',
-    summary: 'Import a Pterodactyl egg (PTDL_v1 or PTDL_v2 JSON) as a template',
+    summary: 'Import a Pterodactyl or Pelican egg as a new template',
+    description:
+      'The id is made from the egg name unless given. When it is taken the answer is 409 template_exists with `details.suggestedId` (a free id: import again with it to add the egg as new) and `details.updatable` (PUT /api/templates/{id}/import replaces that template from the egg).',
     access: 'admin',
     bodyLimit: '2mb',
-    body: z.object({
-      egg: z.record(z.string(), z.unknown()).describe('The egg file, as exported by Pterodactyl or Pelican'),
-      id: idParams.shape.id.optional(),
-      category: category.optional(),
-    }),
-    response: { status: 201, schema: z.object({ template: templateSchema, warnings: z.array(z.string()) }) },
-    errors: { 409: 'A template with this id exists' },
+    body: z.strictObject({ egg, id: idParams.shape.id.optional(), category: category.optional() }),
+    response: { status: 201, schema: imported },
+    errors: { 409: 'A template with this id exists (template_exists; details: id, suggestedId, updatable)' },
     handler: ({ body, scope, principal }) => scope.cradle.templateService.importEgg(body.egg, { id: body.id, category: body.category }, principal!.id),
+  });
+  router.route({
+    method: 'put',
+    path: '/:id/import',
+    summary: 'Update an imported or custom template from a newer egg (its category, popularity, port and memory recommendations are kept)',
+    access: 'admin',
+    bodyLimit: '2mb',
+    params: idParams,
+    body: z.strictObject({ egg, category: category.optional() }),
+    response: { schema: imported },
+    errors: { 404: 'No such template', 409: 'Built-in templates cannot be changed' },
+    handler: ({ params, body, scope, principal }) => scope.cradle.templateService.updateFromEgg(params.id, body.egg, { category: body.category }, principal!.id),
   });
 }

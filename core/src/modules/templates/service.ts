@@ -92,9 +92,47 @@ export class TemplateService {
     });
   }
 
+  /**
+   * Imports an egg as a new template. An id that is taken is refused with what to do instead:
+   * the details name a free id to import it as new, and say whether the existing template may be
+   * updated from the egg (`updateFromEgg`; built-in ones may not).
+   */
   async importEgg(egg: unknown, overrides: { id?: string; category?: Template['category'] }, actorId: string): Promise<ImportResult> {
     const result = importEgg(egg, overrides);
+    const id = result.template.id;
+    const existing = await this.repository.get(id);
+    if (existing) {
+      const suggestedId = await this.freeId(id);
+      const updatable = existing.source !== 'builtin';
+      throw conflict(
+        'template_exists',
+        `A template with id ${id} exists. ${updatable ? `Update it from this egg, or import` : 'It is built in and cannot be replaced; import'} this egg as new, under the id ${suggestedId}.`,
+        { id, suggestedId, updatable },
+      );
+    }
     await this.create(result.template, 'imported', actorId);
     return result;
+  }
+
+  /**
+   * Replaces an imported or custom template with what a newer egg says (Pterodactyl's "update
+   * from file"). What an egg does not carry is kept: the category (unless given), popularity,
+   * game port and memory recommendations.
+   */
+  async updateFromEgg(id: string, egg: unknown, overrides: { category?: Template['category'] }, actorId: string): Promise<ImportResult> {
+    const { template: current } = await this.get(id);
+    const result = importEgg(egg, { id, category: overrides.category ?? current.category });
+    const template: Template = { ...result.template, popularity: current.popularity, gamePort: current.gamePort, recommendedMemory: current.recommendedMemory };
+    await this.update(template, actorId);
+    return { template, warnings: result.warnings };
+  }
+
+  /** The id with the lowest free number appended (`paper-2`, `paper-3`, …; `paper-2` goes on with `paper-3`). */
+  private async freeId(id: string): Promise<string> {
+    const base = id.replace(/-\d+$/, '').slice(0, 58);
+    for (let n = 2; ; n++) {
+      const candidate = `${base}-${n}`;
+      if (!(await this.repository.get(candidate))) return candidate;
+    }
   }
 }

@@ -232,9 +232,20 @@ describe('servers through the panel, end to end (sqlite)', function () {
       bot.once('spawn', () => resolve());
       bot.once('error', reject);
     });
+    // The game's answer decides: flying-squid has no whitelist command, so nothing may claim success.
+    const whitelisted = await browser.post(`/api/servers/${server.id}/players`, { action: 'whitelist.add', name: 'Troll' });
+    expect(whitelisted.status, JSON.stringify(whitelisted.body)).to.equal(502);
+    expect(whitelisted.body.error.code).to.equal('command_unsupported');
+    expect(whitelisted.body.error.details).to.deep.equal({ answer: 'Command not found' });
+    expect(whitelisted.body.error.message).to.contain('Command not found');
+    const kickNobody = await browser.post(`/api/servers/${server.id}/players`, { action: 'kick', name: 'Nobody' });
+    expect(kickNobody.status, JSON.stringify(kickNobody.body)).to.equal(409);
+    expect(kickNobody.body.error).to.deep.include({ code: 'game_refused', details: { answer: 'Nobody is not on this server!' } });
     const gone = new Promise<string>((resolve) => bot.once('end', (reason: string) => resolve(reason)));
-    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Troll', reason: 'spam' })).body).to.deep.equal({ applied: 'command' });
+    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Troll', reason: 'spam' })).body).to.deep.equal({ applied: 'command', answer: 'Troll was banned' });
     await gone;
+    const again = await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Troll', reason: 'spam' });
+    expect(again.body, 'already banned: nothing changed, and it says so').to.deep.equal({ applied: 'command', answer: 'Troll is banned!' });
     const logs = (await agent.request('GET', `/api/servers/${server.id}/logs`)).body.lines as string[];
     expect(logs.some((l) => l.includes('Troll'))).to.equal(true);
     await browser.post(`/api/servers/${server.id}/power/kill`);

@@ -197,6 +197,18 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
         await page.getByLabel('Template id (optional)').fill('paper-egg');
         await page.getByLabel('Egg file').setInputFiles(EGG);
         await page.getByText(/Imported ".+"/).waitFor();
+        // The same egg again: its id is taken, so the dialog offers update and import as new.
+        await page.getByLabel('Egg file').setInputFiles(EGG);
+        const clash = page.getByTestId('import-clash');
+        await clash.getByText('A template with id paper-egg exists.', { exact: false }).waitFor();
+        await shoot(page, `admin-templates-clash-${label}`);
+        await clash.getByRole('button', { name: 'Import as new (paper-egg-2)' }).click();
+        await page.getByText('Imported "Paper".').waitFor();
+        await page.getByText('paper-egg-2', { exact: true }).waitFor();
+        await page.getByLabel('Egg file').setInputFiles(EGG);
+        await clash.getByRole('button', { name: 'Update paper-egg from this egg' }).click();
+        await page.getByText('Updated "Paper" from the egg.').waitFor();
+        expect((await t.panel.request('GET', '/api/events?type=template.updated')).body.events.map((e: { data: { templateId: string } }) => e.data.templateId)).to.include('paper-egg');
         await shoot(page, `admin-templates-${label}`);
         await page.goto(`${t.panel.url}/admin/nodes`);
         await page.getByLabel('Name', { exact: true }).fill('second-node');

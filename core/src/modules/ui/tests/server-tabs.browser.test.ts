@@ -5,9 +5,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import type { Browser, Page } from 'playwright-core';
-import { buildPanelUi, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { buildPanelUi, freePort, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import type { Browser as ApiClient } from '../../accounts/tests/browser.js';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { unreachableTemplate } from '../../servers/tests/server-fixtures.js';
 import { BrowserPages, chooseLocale, DESKTOP, PHONE, until } from './browser-helpers.js';
 
 /** What the test reads of the page's window inside evaluate() (core is compiled without DOM types). */
@@ -332,6 +333,14 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       await page.getByText('Players online: 1 / 7').first().waitFor();
       await page.getByText('The server is running: changes are sent to it as console commands', { exact: false }).waitFor();
       await page.getByRole('button', { name: 'Kick: TabsBot' }).waitFor();
+      // The test game has no whitelist command: the page says so in words and claims no success.
+      const whitelist = page.getByRole('region', { name: 'Whitelist' });
+      await whitelist.getByLabel('Player name').fill('Notch');
+      await whitelist.getByRole('button', { name: 'Add to whitelist' }).click();
+      const refusal = await whitelist.getByRole('alert').innerText();
+      expect(refusal).to.equal('The running server does not know this command (it answered “Command not found”). Stop the server to change its lists in its files.');
+      expect(await page.getByText('The server answered', { exact: false }).count()).to.equal(0);
+      expect(await page.getByText('Sent to the running server', { exact: false }).count()).to.equal(0);
       // The MOTD saved in the form is what the game answers a status ping with, codes and all.
       const { ping } = (await import('minecraft-protocol')).default;
       const pinged = (await ping({ host: '127.0.0.1', port: gamePort })) as { description: unknown; players: { max: number } };
@@ -450,5 +459,37 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await de.getByText('Spieler können sich bekämpfen (PvP)').waitFor();
     await pages.shoot(de, 'server-properties-desktop-light-de');
     expect(pages.pageErrors, 'no script errors in the pages').to.deep.equal([]);
+  });
+
+  it('says in words when a start fails because the image cannot be pulled, and offers to reinstall', async () => {
+    await unreachableTemplate(t.panel, 'tabs-unreachable');
+    await t.panel.request('POST', `/api/nodes/${node.nodeId}/allocations`, { body: { ip: '127.0.0.1', ports: String(await freePort()) } });
+    const created = await api.post('/api/servers', { name: 'No registry', templateId: 'tabs-unreachable' });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id = created.body.id as string;
+    try {
+      await page.goto(`${t.panel.url}/servers/${id}/settings`);
+      // The install (local) runs first; Start is enabled once it is done.
+      const start = page.getByRole('button', { name: 'Start', exact: true });
+      await until('the install to end', async () => {
+        await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`);
+        return start.isEnabled();
+      }, 60_000);
+      await start.click();
+      await page.getByText('The image 127.0.0.1:1/none:latest could not be pulled from the registry 127.0.0.1:1: the registry refused the connection (nothing answers at that address).').waitFor();
+      const offer = page.getByTestId('reinstall-offer');
+      await offer.getByRole('button', { name: 'Reinstall' }).click();
+      await offer.getByText('The install script runs again; follow it in the console.').waitFor();
+      expect(await page.getByText('dial tcp').count(), "no raw Docker error on the page").to.equal(0);
+      await pages.shoot(page, 'server-image-pull-failed-desktop-light');
+      // The settings tab offers it too.
+      await page.getByRole('region', { name: 'Reinstall' }).getByRole('button', { name: 'Reinstall' }).waitFor();
+      await until('the reinstall to end', async () => {
+        await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`);
+        return (await t.panel.request('GET', `/api/events?type=server.installed&serverId=${id}`)).body.events.length >= 2;
+      }, 60_000);
+    } finally {
+      await t.panel.request('DELETE', `/api/servers/${id}`);
+    }
   });
 });

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { SocketApiSpec } from '../../kernel/asyncapi.js';
+import { consoleCommand, serverState, serverStats } from '../../protocol/index.js';
+import { PANEL_SOCKET } from './relay.js';
+
+const serverId = z.string().describe('The server id (as in /api/servers)');
+const socketError = z.object({ error: z.object({ code: z.string().describe('Stable error code'), message: z.string() }) });
+
+export const subscribePayload = z.object({ serverId });
+export const subscribeAck = z.union([
+  z.object({ lines: z.array(z.string()).describe('The recent console, oldest first'), state: serverState, stats: serverStats.nullable().describe('The latest sample, if the server runs') }),
+  socketError,
+]);
+export const commandPayload = z.object({ serverId, command: consoleCommand });
+export const commandAck = z.union([z.object({ ok: z.literal(true) }), socketError]);
+export const linesMessage = z.object({ serverId, lines: z.array(z.string()) });
+export const stateMessage = z.object({ serverId, state: serverState });
+
+/** The `/servers` namespace: a server's live console, state and stats, and console commands. */
+export const serversSocketApi: SocketApiSpec = {
+  description:
+    'Watch servers live and send console commands. Subscribe to a server to join its room; the panel then pushes its console lines, state changes, stats samples and install output until you unsubscribe or disconnect. Subscribing and commands need the control.console key on the server.',
+  events: {
+    [PANEL_SOCKET.subscribe]: { from: 'client', summary: 'Watch a server: its recent console in the acknowledgement, then live events', payload: subscribePayload, ack: subscribeAck },
+    [PANEL_SOCKET.unsubscribe]: { from: 'client', summary: 'Stop watching a server', payload: subscribePayload },
+    [PANEL_SOCKET.command]: { from: 'client', summary: 'Send a console command to a running server', payload: commandPayload, ack: commandAck },
+    [PANEL_SOCKET.console]: { from: 'panel', summary: 'New console lines of a watched server', payload: linesMessage },
+    [PANEL_SOCKET.state]: { from: 'panel', summary: 'A watched server changed state', payload: stateMessage },
+    [PANEL_SOCKET.stats]: { from: 'panel', summary: 'A stats sample of a watched running server (every few seconds)', payload: serverStats },
+    [PANEL_SOCKET.installOutput]: { from: 'panel', summary: "Output lines of a watched server's install script", payload: linesMessage },
+  },
+};
