@@ -71,11 +71,16 @@ async function forward(ctx: KernelContext, url: string, token: string, json: str
     for (const h of PASS_REQUEST) if (ctx.get(h)) headers[h] = ctx.get(h);
   } else headers['content-type'] = 'application/json';
   const raw = json === undefined && ctx.method !== 'GET' && ctx.method !== 'HEAD';
+  // A browser that gives up on an upload must not leave the node a shortened body that looks
+  // complete: the node's request is aborted too, so the node throws its partial file away.
+  const abort = new AbortController();
+  if (raw) ctx.req.once('close', () => ctx.req.complete || abort.abort(new Error('the client went away')));
   let res: Response;
   try {
     res = await fetch(`${url}${ctx.querystring ? `?${ctx.querystring}` : ''}`, {
       method: ctx.method,
       headers,
+      signal: abort.signal,
       body: raw ? (Readable.toWeb(ctx.req) as ReadableStream) : json,
       // Node's fetch streams a request body only in half-duplex mode.
       ...(raw ? { duplex: 'half' } : {}),

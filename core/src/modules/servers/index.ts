@@ -39,7 +39,6 @@ const STATE_AFTER: Record<string, ServerState> = {
 
 const CONSOLE_PERMISSION = 'control.console';
 
-
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
 export const serversModule = definePlugin({
   manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'templates', 'nodes'] },

@@ -124,6 +124,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     const page = await pages.newPage({ viewport: PHONE });
     await page.goto(url('/login'));
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    // The sign-in page has an Email field too: fill the one on the reset page, once it is there.
+    await page.getByRole('button', { name: 'Send the link' }).waitFor();
     await page.getByLabel('Email').fill(user.email);
     await page.getByRole('button', { name: 'Send the link' }).click();
     await page.getByText(`If an account uses ${user.email}, a link to reset its password is on its way.`).waitFor();

@@ -264,7 +264,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.getByLabel('Folder name').fill('plugins');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     expect(await page.getByRole('alert').first().innerText()).to.equal('plugins exists already here.');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await pages.shoot(page, 'server-files-desktop-light');
   });
 
@@ -314,7 +314,8 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     );
     await pages.shoot(page, 'server-files-pull-refused-desktop-light');
     expect((await list()).map((e) => e.name)).to.not.include('secret.txt');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect((await list()).map((e) => e.name), 'the upload cancelled in the first test never lands later').to.not.include('cancelled.bin');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   });
 
   it('shows a joined bot in the players tab and the MOTD and player limit in the game’s status', async () => {
