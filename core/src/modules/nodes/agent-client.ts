@@ -1,6 +1,15 @@
 import type { AgentCommandReply, AgentEvent, PowerAction, ServerSpecInput, ServerStats, ServerStatus } from '../../protocol/index.js';
 import { AppError } from '../../kernel/errors.js';
 
+/**
+ * A node that refuses the panel's token is the panel's configuration problem: never passed on as
+ * the caller's 401, which the panel UI takes as "signed out". Every way the panel talks to a node
+ * maps it through here.
+ */
+export function nodeAuthFailed(): AppError {
+  return new AppError(502, 'node_auth_failed', "The node refused the panel's token; rotate or reconfigure the node");
+}
+
 export interface AgentEndpoint {
   baseUrl: string;
   token: string;
@@ -96,7 +105,7 @@ export class AgentClient {
     if (!res.ok) {
       const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
       // A refused node token is the panel's configuration problem, not the caller's.
-      if (res.status === 401) throw new AppError(502, 'node_auth_failed', 'The node refused the panel\'s token; rotate or reconfigure the node');
+      if (res.status === 401) throw nodeAuthFailed();
       throw new AppError(res.status >= 500 ? 502 : res.status, error?.code ?? 'node_error', error?.message ?? `The node answered ${res.status}`, error?.details);
     }
     return parsed as T;

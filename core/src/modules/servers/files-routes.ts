@@ -6,6 +6,7 @@ import { AppError } from '../../kernel/errors.js';
 import type { KernelContext } from '../../kernel/http/state.js';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { FILE_API, type FileRoute, type FileRouteName } from '../../protocol/files.js';
+import { nodeAuthFailed } from '../nodes/agent-client.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
 
@@ -89,7 +90,7 @@ async function forward(ctx: KernelContext, url: string, token: string, json: str
     throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).message})`);
   }
   // The node refusing the panel's token is the panel's problem, not a signed-out user.
-  if (res.status === 401) throw new AppError(502, 'node_auth_failed', "The node refused the panel's token");
+  if (res.status === 401) throw nodeAuthFailed();
   ctx.status = res.status;
   for (const h of PASS_RESPONSE) {
     const value = res.headers.get(h);

@@ -1,6 +1,7 @@
 import { AppError } from '../../kernel/errors.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerView } from './schema.js';
+import { nodeAuthFailed } from '../nodes/agent-client.js';
 
 /** Small text files (server.properties, the player lists) read and written through the node's file API. */
 export class NodeFiles {
@@ -45,8 +46,9 @@ export class NodeFiles {
   /** Raw request to the node's file API, for streaming uploads and downloads. */
   async request(method: string, pathAndQuery: string, options: { body?: RequestInit['body']; contentType?: string; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<Response> {
     const client = this.nodes.client(await this.nodes.get(this.server.nodeId));
+    let res: Response;
     try {
-      return await fetch(`${client.baseUrl}/api/servers/${this.server.id}/files${pathAndQuery}`, {
+      res = await fetch(`${client.baseUrl}/api/servers/${this.server.id}/files${pathAndQuery}`, {
         method,
         headers: { authorization: `Bearer ${client.token}`, ...(options.contentType ? { 'content-type': options.contentType } : {}), ...options.headers },
         body: options.body,
@@ -56,6 +58,8 @@ export class NodeFiles {
     } catch (err) {
       throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).message})`);
     }
+    if (res.status === 401) throw nodeAuthFailed();
+    return res;
   }
 
   private call(method: 'GET' | 'PUT', path: string, body?: string): Promise<Response> {
