@@ -42,7 +42,8 @@ for (const database of DATABASES) {
       const lines = (await node.agent.request('GET', `/api/servers/${server.id}/logs`)).body.lines as string[];
       expect(lines).to.include(`[conductor] The server could not start: ${started.body.error.message}`);
       expect(lines.some((l) => l.includes('dial tcp')), 'no raw Docker error on the console').to.equal(false);
-      expect((await t.panel.request('GET', `/api/servers/${server.id}`)).body.state).to.equal('offline');
+      // The state is the event log's mirror, which may lag a moment behind the node's server.stopped.
+      await until('the server to read offline', async () => (await t.panel.request('GET', `/api/servers/${server.id}`)).body.state === 'offline');
       expect((await t.panel.request('POST', `/api/servers/${server.id}/reinstall`)).status).to.equal(202);
       await installs(2);
     });
