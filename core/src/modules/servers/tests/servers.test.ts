@@ -88,8 +88,8 @@ describe('servers through the panel, end to end (sqlite)', function () {
     const status = await until('one player in the fleet figures', async () => {
       await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
       const s = (await t.panel.request('GET', '/api/conductor/status')).body;
-      // Players come from live stats, states from the event log's mirror, which may lag a moment behind.
-      return s.playersOnline === 1 && s.servers.byState.running === 1 ? s : undefined;
+      // Players and memory come from live stats, states from the event log's mirror: either may lag a moment behind.
+      return s.playersOnline === 1 && s.servers.byState.running === 1 && s.memory.usedMb > 10 ? s : undefined;
     });
     expect(status.nodes).to.deep.equal({ total: 1, up: 1, down: 0 });
     expect(status.servers.byState).to.deep.equal({ running: 1 });
