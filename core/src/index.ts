@@ -19,6 +19,7 @@ export { dropRevokedViewers, type SocketAuthRequest, type SocketData } from './k
 export { type SocketApiSpec, type SocketEventSpec } from './kernel/asyncapi.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModuleNames, coreModules } from './modules/index.js';
+export { nodeAnswerError, nodeAuthFailed } from './modules/nodes/agent-client.js';
 export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type PermissionGroupDeclaration, type PermissionGroupView, type PermissionKeyView } from './kernel/permissions.js';
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';

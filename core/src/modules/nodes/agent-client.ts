@@ -10,6 +10,12 @@ export function nodeAuthFailed(): AppError {
   return new AppError(502, 'node_auth_failed', "The node refused the panel's token; rotate or reconfigure the node");
 }
 
+/** The one mapping of a node's error answer to the panel's: its own 5xx are the panel's 502, its 401 is nodeAuthFailed. */
+export function nodeAnswerError(status: number, error: { code?: string; message?: string; details?: unknown } | undefined, fallback = `The node answered ${status}`): AppError {
+  if (status === 401) return nodeAuthFailed();
+  return new AppError(status >= 500 ? 502 : status, error?.code ?? 'node_error', error?.message ?? fallback, error?.details);
+}
+
 export interface AgentEndpoint {
   baseUrl: string;
   token: string;
@@ -103,10 +109,7 @@ export class AgentClient {
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : undefined;
     if (!res.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-      // A refused node token is the panel's configuration problem, not the caller's.
-      if (res.status === 401) throw nodeAuthFailed();
-      throw new AppError(res.status >= 500 ? 502 : res.status, error?.code ?? 'node_error', error?.message ?? `The node answered ${res.status}`, error?.details);
+      throw nodeAnswerError(res.status, (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error);
     }
     return parsed as T;
   }

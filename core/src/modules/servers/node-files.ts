@@ -1,7 +1,7 @@
 import { AppError } from '../../kernel/errors.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerView } from './schema.js';
-import { nodeAuthFailed } from '../nodes/agent-client.js';
+import { nodeAnswerError, nodeAuthFailed } from '../nodes/agent-client.js';
 
 /** Small text files (server.properties, the player lists) read and written through the node's file API. */
 export class NodeFiles {
@@ -69,5 +69,5 @@ export class NodeFiles {
 
 export async function nodeError(res: Response, what: string): Promise<AppError> {
   const error = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }).error;
-  return new AppError(res.status >= 500 ? 502 : res.status, error?.code ?? 'node_error', error?.message ?? `The node could not ${what}`);
+  return nodeAnswerError(res.status, error, `The node could not ${what}`);
 }

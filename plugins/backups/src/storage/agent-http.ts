@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import { AppError, type Cradle } from '@conductor/core';
+import { AppError, nodeAnswerError, type Cradle } from '@conductor/core';
 import type { AgentRestoreQuery } from '@conductor/core/protocol';
 import type { Backup } from '../repository.js';
 import type { ProtectedRestore } from './types.js';
@@ -38,7 +38,7 @@ export class AgentHttp {
     const res = await this.request(nodeId, method, path, options);
     const text = await readText(res);
     const parsed = text ? (safeJson(text) as T & { error?: { code?: string; message?: string } }) : undefined;
-    if ((res.statusCode ?? 500) >= 400) throw agentError(res.statusCode ?? 500, parsed?.error);
+    if ((res.statusCode ?? 500) >= 400) throw nodeAnswerError(res.statusCode ?? 500, parsed?.error);
     return parsed as T;
   }
 }
@@ -48,7 +48,7 @@ export async function ensureOk(res: IncomingMessage): Promise<IncomingMessage> {
   const status = res.statusCode ?? 500;
   if (status < 400) return res;
   const parsed = safeJson(await readText(res)) as { error?: { code?: string; message?: string } } | undefined;
-  throw agentError(status, parsed?.error);
+  throw nodeAnswerError(status, parsed?.error);
 }
 
 export async function readText(res: IncomingMessage): Promise<string> {
@@ -57,10 +57,6 @@ export async function readText(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function agentError(status: number, error: { code?: string; message?: string } | undefined): AppError {
-  if (status === 401) return new AppError(502, 'node_auth_failed', "The node refused the panel's token; rotate or reconfigure the node");
-  return new AppError(status >= 500 ? 502 : status, error?.code ?? 'node_error', error?.message ?? `The node answered ${status}`);
-}
 
 function safeJson(text: string): unknown {
   try {
