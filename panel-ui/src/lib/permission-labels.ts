@@ -1,15 +1,11 @@
 import { ref } from 'vue';
+import type { PermissionGroupView } from '../../../core/src/kernel/permissions.js';
 import { get } from '../api/client.js';
 import { i18n } from '../i18n/index.js';
 
-type Label = { en: string; de: string };
-/** As `GET /api/auth/permission-keys` answers: each active plugin declares its groups and labels. */
-export interface PermissionGroup {
-  group: string;
-  plugin: string;
-  label: Label;
-  keys: Array<{ key: string; label: Label; implies: string[] }>;
-}
+/** As `GET /api/auth/permission-keys` answers: each active plugin declares its groups and labels (the kernel's schema). */
+export type PermissionGroup = PermissionGroupView;
+type Label = PermissionGroup['label'];
 
 const groups = ref<PermissionGroup[]>([]);
 let loading: Promise<PermissionGroup[]> | null = null;
