@@ -314,7 +314,6 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     );
     await pages.shoot(page, 'server-files-pull-refused-desktop-light');
     expect((await list()).map((e) => e.name)).to.not.include('secret.txt');
-    expect((await list()).map((e) => e.name), 'the upload cancelled in the first test never lands later').to.not.include('cancelled.bin');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   });
 
