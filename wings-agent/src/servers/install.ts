@@ -13,6 +13,12 @@ export interface InstallContext {
   /** Where the script and the install log are kept. */
   workDir: string;
   onOutput(lines: string[]): void;
+  /** True once the server was deleted: an install container made after that must not run. */
+  cancelled(): boolean;
+}
+
+export function installContainerName(serverId: string): string {
+  return `conductor-install-${serverId}`;
 }
 
 /**
@@ -26,7 +32,7 @@ export async function runInstall(spec: ServerSpec, ctx: InstallContext): Promise
   const scriptDir = path.join(ctx.workDir, 'script');
   mkdirSync(scriptDir, { recursive: true });
   writeFileSync(path.join(scriptDir, 'install'), install.script, { mode: 0o755 });
-  const name = `conductor-install-${spec.id}`;
+  const name = installContainerName(spec.id);
   await ctx.docker.getContainer(name).remove({ force: true }).catch(() => undefined);
   const container = await ctx.docker.createContainer({
     name,
@@ -45,7 +51,14 @@ export async function runInstall(spec: ServerSpec, ctx: InstallContext): Promise
       Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=256m' },
     },
   });
+  if (ctx.cancelled()) {
+    await container.remove({ force: true }).catch(() => undefined);
+    throw new Error('the server was deleted');
+  }
   const log = createWriteStream(path.join(ctx.workDir, 'install.log'));
+  // The server can be deleted (its work folder removed) before the log file opens; the install's
+  // output still streams, and the error must not end the agent.
+  log.on('error', () => undefined);
   try {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const out = new PassThrough();

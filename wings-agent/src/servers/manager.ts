@@ -7,7 +7,7 @@ import type { AgentConfig } from '../config.js';
 import type { EventJournal } from '../journal.js';
 import { LABEL_ROLE, LABEL_SERVER } from './container-config.js';
 import { ensureImage } from './images.js';
-import { runInstall } from './install.js';
+import { installContainerName, runInstall } from './install.js';
 import { ServerRuntime, type RuntimePublisher } from './runtime.js';
 import type { SpecStore } from './spec-store.js';
 import { chownTree, ensureVolume, parseOwner, removeVolume } from './volumes.js';
@@ -102,6 +102,8 @@ export class ServerManager {
     const runtime = this.get(id);
     await runtime.destroy();
     this.runtimes.delete(id);
+    // An install still running would write into the removed volume and report on a deleted server.
+    await this.deps.docker.getContainer(installContainerName(id)).remove({ force: true }).catch(() => undefined);
     removeVolume(this.volumePath(id));
     removeVolume(path.resolve(this.deps.config.AGENT_DATA_DIR, 'install', id));
     this.deps.specs.remove(id);
@@ -141,14 +143,17 @@ export class ServerManager {
       volumePath: this.volumePath(id),
       workDir: path.resolve(this.deps.config.AGENT_DATA_DIR, 'install', id),
       onOutput: publish,
+      cancelled: () => this.runtimes.get(id) !== runtime,
     }))
       .then((code) => {
+        if (this.runtimes.get(id) !== runtime) return;
         chownTree(this.volumePath(id), this.owner);
         runtime.setInstalling(false);
         if (code === 0) this.deps.journal.record('server.installed', id, { durationMs: Date.now() - started });
         else this.deps.journal.record('server.install_failed', id, { exitCode: code });
       })
       .catch((err: Error) => {
+        if (this.runtimes.get(id) !== runtime) return;
         runtime.setInstalling(false);
         publish([`[conductor] The install could not run: ${err.message}`]);
         this.deps.journal.record('server.install_failed', id, { error: err.message });

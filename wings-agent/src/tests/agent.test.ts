@@ -200,6 +200,27 @@ describe('node agent with a real Docker engine', function () {
     expect(leftovers).to.deep.equal([]);
   });
 
+  it('deletes a server during its install: the install container goes, the agent keeps serving, no install result follows', async () => {
+    const script = "console.log('long install'); setTimeout(() => require('fs').writeFileSync('/mnt/server/late.txt', 'x'), 60000);";
+    const install = { image: await testImage(), entrypoint: ['/usr/bin/node'], script };
+    // One server deleted while its install runs, others at once and a few ms after the request:
+    // before the work folder is made, between it and the log file opening, and after.
+    for (const delayMs of [-1, 0, 5, 20, 60]) {
+      const { spec } = await testServerSpec(`install-del-${delayMs < 0 ? 'running' : delayMs}`, { install });
+      await agent.request('POST', '/api/servers', { body: spec });
+      expect((await agent.request('POST', `/api/servers/${spec.id}/install`)).status).to.equal(202);
+      if (delayMs < 0) {
+        await until('the install container runs', async () => (await docker.listContainers({ filters: { name: [`conductor-install-${spec.id}`] } })).length === 1 || undefined);
+      } else await sleep(delayMs);
+      expect((await agent.request('DELETE', `/api/servers/${spec.id}`)).status).to.equal(204);
+      await until('the install container is gone', async () => (await docker.listContainers({ all: true, filters: { name: [`conductor-install-${spec.id}`] } })).length === 0 || undefined);
+      await sleep(300);
+      const after = (await events(agent, spec.id)).map((e) => e.type);
+      expect(after.slice(after.indexOf('server.deleted')), `delay ${delayMs}`).to.deep.equal(['server.deleted']);
+    }
+    expect((await agent.request('GET', '/api/servers')).status).to.equal(200);
+  });
+
   it('reads TPS over RCON when the server enables it in server.properties', async () => {
     const { spec } = await testServerSpec('rcon');
     await agent.request('POST', '/api/servers', { body: spec });
