@@ -7,6 +7,11 @@ export { HookBus, HookError, type HookTypes, type HookName, type SeriesHook, typ
 export { EventLog, EventDispatcher, typeMatches, type EventInput, type StoredEvent, type EventQuery, type SubscriptionOptions, type EventHandler } from './kernel/events.js';
 export { Scheduler, type JobDefinition, type JobContext, type JobStatus } from './kernel/scheduler.js';
 export { PostgresLeader, SoleLeader, type LeaderElector } from './kernel/leader.js';
+export { serviceRef, optionalService, KERNEL_SERVICES, type ServiceRef } from './kernel/service-refs.js';
+export { BoundaryError } from './kernel/plugin-containers.js';
+export { coreServices } from './modules/services.js';
+export { type UserDirectory, type UserCard } from './modules/accounts/user-directory.js';
+export { type ServerDirectory } from './modules/servers/server-directory.js';
 export { definePlugin, PLUGIN_API_VERSION, type PluginDefinition, type PluginManifest, type PluginRuntime, type RegisterContext } from './kernel/plugin.js';
 export { PluginRegistry, type PluginStatus, type PluginState } from './kernel/plugin-registry.js';
 export { type Cradle, type Container } from './kernel/container.js';

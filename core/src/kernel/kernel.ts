@@ -24,7 +24,8 @@ import { PostgresLeader, SoleLeader, type LeaderElector } from './leader.js';
 import { createLogger, type Logger } from './logger.js';
 import { migrateLatest } from './migrations.js';
 import { assertApiCompatible, type PluginDefinition, type PluginRuntime, type RegisterContext } from './plugin.js';
-import { orderPlugins } from './plugin-graph.js';
+import { loadAfter, orderPlugins, requiredPlugins } from './plugin-graph.js';
+import { PluginContainers } from './plugin-containers.js';
 import { discoverPlugins } from './plugin-loader.js';
 import { PermissionCatalogue } from './permissions.js';
 import { PluginRegistry } from './plugin-registry.js';
@@ -94,6 +95,7 @@ export class Kernel {
   state: KernelState = 'created';
 
   private readonly active = new Map<string, ActivePlugin>();
+  private readonly containers: PluginContainers;
   private readonly order: string[] = [];
   private readonly inFlight = new InFlightRequests();
   private readonly httpObservers = new Set<HttpObserver>();
@@ -136,7 +138,15 @@ export class Kernel {
       principal: asValue(null),
       httpObservers: asValue(this.httpObservers),
     });
+    this.containers = new PluginContainers(this.container);
     this.defineKernelHooks();
+  }
+
+  /** A plugin's own container (its services and what it consumes): for the CLI and tests. */
+  containerOf(plugin: string): Container {
+    const container = this.containers.get(plugin);
+    if (!container) throw new Error(`no plugin "${plugin}" was registered`);
+    return container;
   }
 
   get url(): string {
@@ -164,8 +174,10 @@ export class Kernel {
     const enabled = definitions.filter((d) => !disabled.has(d.definition.manifest.name));
     this.required = [...new Set([...(this.options.required ?? []).filter((name) => !disabled.has(name)), ...this.config.PLUGINS_REQUIRED])];
     let ordered: typeof enabled;
+    const installed = new Set(enabled.map((d) => d.definition.manifest.name));
     try {
-      ordered = orderPlugins(enabled.map((d) => ({ ...d, manifest: d.definition.manifest }))).map(({ manifest: _m, ...rest }) => rest);
+      const graph = enabled.map((d) => ({ ...d, manifest: { ...d.definition.manifest, dependsOn: loadAfter(d.definition, installed) } }));
+      ordered = orderPlugins(graph).map(({ manifest: _m, ...rest }) => rest);
     } catch (err) {
       throw new BootError((err as Error).message);
     }
@@ -174,6 +186,7 @@ export class Kernel {
 
     for (const { definition } of ordered) this.registerPlugin(definition, configs.get(definition.manifest.name));
     try {
+      this.wireServices();
       this.hooks.validate();
       this.permissionCatalogue.validate();
     } catch (err) {
@@ -181,6 +194,16 @@ export class Kernel {
     }
 
     if (options.migrate) await this.migrate();
+  }
+
+  /** Makes each plugin's consumed services resolvable in its container, in load order, then opens the late cradles. */
+  private wireServices(): void {
+    const providerState = (name: string) => (!this.active.has(name) ? 'absent' : this.plugins.isActive(name) ? 'active' : 'failed');
+    for (const name of this.order) {
+      const brokenBy = this.containers.wire(name, providerState);
+      if (brokenBy && this.plugins.isActive(name)) this.failPlugin(name, 'register', new Error(`dependency "${brokenBy}" failed`), brokenBy);
+    }
+    this.containers.open();
   }
 
   private async migrate(): Promise<void> {
@@ -376,20 +399,22 @@ export class Kernel {
   private registerPlugin(definition: PluginDefinition, config: unknown): void {
     const name = definition.manifest.name;
     const logger = this.logger.child({ plugin: name });
+    const container = this.containers.create(name, definition);
     const runtime: PluginRuntime<unknown> = {
       name,
       config,
       coreConfig: this.config,
       logger,
-      container: this.container,
-      cradle: this.container.cradle,
+      container,
+      cradle: container.cradle,
+      service: (ref) => container.resolve(ref.id),
       db: this.db,
       hooks: this.hooks,
       events: this.events,
     };
     this.active.set(name, { definition, config, runtime });
     this.order.push(name);
-    const failedDependency = (definition.manifest.dependsOn ?? []).find((d) => !this.plugins.isActive(d));
+    const failedDependency = requiredPlugins(definition).find((d) => this.active.has(d) && !this.plugins.isActive(d));
     if (failedDependency) {
       this.plugins.fail(name, 'register', `dependency "${failedDependency}" failed`, failedDependency);
       return;
@@ -399,9 +424,10 @@ export class Kernel {
       config,
       coreConfig: this.config,
       logger,
-      cradle: this.container.cradle,
-      register: (registrations) => this.container.register(registrations as never),
+      cradle: this.containers.lateCradle(name),
+      register: (registrations) => this.containers.register(name, registrations as never),
       defineHook: (hook, kind) => this.hooks.define(hook, kind as never, name),
+      hasHook: (hook) => this.hooks.has(hook),
       tap: (hook, options, fn) => {
         this.hooks.tap(hook, options, fn, name);
       },
@@ -426,8 +452,8 @@ export class Kernel {
     this.dispatcher.unsubscribeOwner(name);
     this.scheduler.removeOwner(name);
     for (const other of this.order) {
-      const dependsOn = this.active.get(other)?.definition.manifest.dependsOn ?? [];
-      if (dependsOn.includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`), name);
+      const definition = this.active.get(other)?.definition;
+      if (definition && requiredPlugins(definition).includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`), name);
     }
   }
 
@@ -482,7 +508,8 @@ export class Kernel {
         return next();
       };
       try {
-        plugin.definition.routes(new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, guard, (key) => this.assertDeclared([key], 'route')), { name, config: plugin.config });
+        const registrar = new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, plugin.runtime.container, guard, (key) => this.assertDeclared([key], 'route'));
+        plugin.definition.routes(registrar, { name, config: plugin.config });
       } catch (err) {
         this.failPlugin(name, 'routes', err as Error);
       }

@@ -1,5 +1,5 @@
 import { asClass, asValue } from 'awilix';
-import { definePlugin } from '@conductor/core';
+import { coreServices, definePlugin } from '@conductor/core';
 import { systemClock, type Clock } from './clock.js';
 import { backupsConfigSchema, type BackupsConfig } from './config.js';
 import { safetyBackup, tapMarketplace } from './hooks.js';
@@ -37,6 +37,7 @@ declare module '@conductor/core' {
 export default definePlugin({
   manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
   permissions: backupPermissions,
+  consumes: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService],
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The Backups tab and the admins' Backup targets page, built from ../ui by scripts/build-ui.mjs. */

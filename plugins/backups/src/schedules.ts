@@ -72,7 +72,7 @@ function fromRow(r: ScheduleRow): Schedule {
   };
 }
 
-type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'usersRepository'> & { backupClock: Clock; backupTargets: BackupTargets; backupsConfig: BackupsConfig };
+type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'userDirectory'> & { backupClock: Clock; backupTargets: BackupTargets; backupsConfig: BackupsConfig };
 
 /** Backup schedules of a server: daily, weekly or cron, at a time in the owner's zone. */
 export class BackupSchedules {
@@ -189,7 +189,7 @@ export class BackupSchedules {
   private async withZone(serverId: string, input: ScheduleInput): Promise<ScheduleInput & { timezone: string }> {
     if (input.timezone) return { ...input, timezone: input.timezone };
     const owner = await this.deps.hooks.call('auth.serverOwner', serverId);
-    const user = owner ? await this.deps.usersRepository.byId(owner.ownerId) : undefined;
+    const user = owner ? await this.deps.userDirectory.find(owner.ownerId) : undefined;
     return { ...input, timezone: user?.timeZone ?? 'UTC' };
   }
 

@@ -1,5 +1,6 @@
 import { asClass } from 'awilix';
 import { definePlugin } from '../../kernel/plugin.js';
+import { coreServices } from '../services.js';
 import { MailService } from './mail-service.js';
 import { mailRoutes } from './routes.js';
 
@@ -12,6 +13,7 @@ declare module '../../kernel/container.js' {
 /** Outgoing mail: an outbox table, SMTP through nodemailer when configured, the log otherwise. */
 export const mailModule = definePlugin({
   manifest: { name: 'mail', version: '0.1.0', description: 'Outgoing mail' },
+  provides: [coreServices.mail.mailService],
   register(ctx) {
     ctx.register({ mailService: asClass(MailService).singleton() });
   },

@@ -6,6 +6,7 @@ import { LocalAgent } from './local-agent.js';
 import { NodeRepository } from './repository.js';
 import { nodeRoutes } from './routes.js';
 import { NodeService } from './service.js';
+import { coreServices } from '../services.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -20,6 +21,8 @@ declare module '../../kernel/container.js' {
 /** The conductor's node registry (B2): nodes, tokens, health, allocations. */
 export const nodesModule = definePlugin({
   manifest: { name: 'nodes', version: '0.1.0', description: 'Nodes, their health and allocations', dependsOn: ['auth'] },
+  provides: [coreServices.nodes.nodeService],
+  consumes: [coreServices.auth.keyRing],
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({

@@ -53,6 +53,15 @@ export class NodeService {
     return (await this.repository.all(executor)).map(publicView);
   }
 
+  /** Every node with what talking to it needs (for other modules: the nodes table is private to this one). */
+  all(executor: Executor = this.db): Promise<StoredNode[]> {
+    return this.repository.all(executor);
+  }
+
+  find(id: string, executor: Executor = this.db): Promise<StoredNode | null> {
+    return this.repository.get(id, executor);
+  }
+
   async get(id: string, executor: Executor = this.db): Promise<StoredNode> {
     const node = await this.repository.get(id, executor);
     if (!node) throw notFound(`No node ${id}`, 'node_not_found');

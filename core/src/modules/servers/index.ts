@@ -12,6 +12,8 @@ import { worldRoutes } from './worlds-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
+import { ServerDirectory } from './server-directory.js';
+import { coreServices } from '../services.js';
 import { serverPermissions } from './permissions.js';
 import { commandPayload, serversSocketApi } from './socket-api.js';
 
@@ -43,11 +45,14 @@ const CONSOLE_PERMISSION = 'control.console';
 export const serversModule = definePlugin({
   manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'templates', 'nodes'] },
   permissions: serverPermissions,
+  provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory],
+  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService],
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({
       serverRepository: asClass(ServerRepository).singleton(),
       serverService: asClass(ServerService).singleton(),
+      serverDirectory: asClass(ServerDirectory).singleton(),
       serverRelay: asClass(ServerRelay).singleton(),
       serverBulk: asClass(ServerBulk).singleton(),
       commandGate: asValue(new CommandGate()),

@@ -55,6 +55,14 @@ export interface NewServer {
   diskMb: number;
 }
 
+/** Where a server runs and what it holds: the fleet's figures. */
+export interface ServerPlacement {
+  id: string;
+  nodeId: string;
+  state: string;
+  memoryMb: number;
+}
+
 export class ServerRepository {
   private readonly db: Database;
 
@@ -129,6 +137,11 @@ export class ServerRepository {
   async allocatedMemory(executor: Executor = this.db): Promise<Map<string, number>> {
     const rows = (await executor('servers').groupBy('node_id').select('node_id').sum({ mb: 'memory_mb' })) as Array<{ node_id: string; mb: number | string | null }>;
     return new Map(rows.map((r) => [r.node_id, Number(r.mb ?? 0)]));
+  }
+
+  async placements(): Promise<ServerPlacement[]> {
+    const rows = (await this.db('servers').select('id', 'node_id', 'state', 'memory_mb')) as Array<{ id: string; node_id: string; state: string; memory_mb: number | string }>;
+    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, state: r.state, memoryMb: Number(r.memory_mb) }));
   }
 
   async countByState(): Promise<Record<string, number>> {
