@@ -12,6 +12,7 @@ import { createKernelContainer, type Container, type HttpObserver } from './cont
 import { createDatabase, type Database } from './database.js';
 import { AppError } from './errors.js';
 import { EventDispatcher, EventLog } from './events.js';
+import { EventCatalogue } from './event-types.js';
 import { HookBus } from './hooks.js';
 import { InFlightRequests, kernelMiddleware } from './http/kernel-middleware.js';
 import { AsyncApiBuilder } from './asyncapi.js';
@@ -82,6 +83,7 @@ export class Kernel {
   readonly plugins = new PluginRegistry();
   readonly permissionCatalogue = new PermissionCatalogue((name) => this.plugins.isActive(name));
   readonly pluginUi = new PluginUiFolders((name) => this.plugins.isActive(name));
+  readonly eventCatalogue = new EventCatalogue((name) => this.plugins.isActive(name));
   readonly openapi = new OpenApiBuilder({ title: 'Conductor API', version: VERSION, description: 'Minecraft hosting panel' });
   readonly asyncapi = new AsyncApiBuilder({
     title: 'Conductor socket API',
@@ -112,7 +114,14 @@ export class Kernel {
     this.app.proxy = this.config.TRUST_PROXY;
     logKoaErrors(this.app, this.logger.child({ component: 'http' }));
     this.db = createDatabase(this.config, this.logger.child({ component: 'database' }));
-    this.events = new EventLog(this.db);
+    // Outside production every append is checked against its type's schema; an undeclared type is logged once.
+    const undeclared = new Set<string>();
+    const eventsLogger = this.logger.child({ component: 'events' });
+    this.events = new EventLog(this.db, this.config.NODE_ENV === 'production' ? null : this.eventCatalogue, (type) => {
+      if (undeclared.has(type)) return;
+      undeclared.add(type);
+      eventsLogger.warn({ type }, `event type "${type}" is not declared; its plugin should declare it in events (GET /api/events/types lists the declared ones)`);
+    });
     this.dispatcher = new EventDispatcher(this.db, this.events, this.logger.child({ component: 'events' }), this.config.EVENTS_POLL_MS);
     this.leader =
       options.leader ??
@@ -135,6 +144,7 @@ export class Kernel {
       plugins: asValue(this.plugins),
       permissionCatalogue: asValue(this.permissionCatalogue),
       pluginUi: asValue(this.pluginUi),
+      eventCatalogue: asValue(this.eventCatalogue),
       principal: asValue(null),
       httpObservers: asValue(this.httpObservers),
     });
@@ -436,6 +446,7 @@ export class Kernel {
     try {
       if (definition.permissions) this.permissionCatalogue.declare(name, definition.permissions);
       if (definition.ui) this.pluginUi.declare(name, definition.ui);
+      if (definition.events) this.eventCatalogue.declare(name, definition.events);
       definition.register?.(ctx);
       this.plugins.setState(name, 'registered');
     } catch (err) {

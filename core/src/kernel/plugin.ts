@@ -15,6 +15,7 @@ import type { SocketRateLimit } from './socket-limits.js';
 import type { RouteRegistrar } from './http/route.js';
 import type { SocketApiSpec } from './asyncapi.js';
 import type { ServiceRef } from './service-refs.js';
+import type { EventDeclarations } from './event-types.js';
 
 /**
  * The version of the contract plugins are written against (this file, the route, hook, event and
@@ -60,7 +61,8 @@ export interface RegisterContext<C> {
   /** Whether a hook is declared (by a plugin in `optionalDependsOn`, which registered first when installed). */
   hasHook(name: HookName): boolean;
   tap<K extends HookName>(name: K, options: string | TapOptions, fn: TapFn<HookTypes[K]>): void;
-  subscribe(subscriber: string, options: SubscriptionOptions): void;
+  /** Typed: a subscriber to declared types gets their data typed (EventTypes). */
+  subscribe<K extends string>(subscriber: string, options: SubscriptionOptions<K>): void;
 }
 
 /** What a plugin gets once I/O is allowed (init, start, stop, sockets). */
@@ -90,6 +92,11 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
    * A required one whose plugin is not installed stops boot; an optional one resolves to undefined.
    */
   consumes?: ServiceRef[];
+  /**
+   * The event types this plugin appends, with a zod schema of their data (defineEvents). Appends
+   * are checked against it outside production; GET /api/events/types lists them.
+   */
+  events?: EventDeclarations;
   register?(ctx: RegisterContext<z.output<S>>): void;
   routes?(router: RouteRegistrar, ctx: { name: string; config: z.output<S> }): void;
   /** A folder of knex migrations (file URL or path), applied after core's. */

@@ -42,6 +42,7 @@ export const KERNEL_SERVICES = new Set<string>([
   'plugins',
   'permissionCatalogue',
   'pluginUi',
+  'eventCatalogue',
   'httpObservers',
   'requestId',
   'principal',

@@ -2,11 +2,13 @@ import { serviceRef } from '../kernel/service-refs.js';
 import './accounts/cradle.js';
 import type { UserDirectory } from './accounts/user-directory.js';
 import type { ServerDirectory } from './servers/server-directory.js';
+import type { ServerLocks } from './servers/server-locks.js';
 
 declare module '../kernel/container.js' {
   interface Cradle {
     userDirectory: UserDirectory;
     serverDirectory: ServerDirectory;
+    serverLocks: ServerLocks;
   }
 }
 
@@ -20,5 +22,5 @@ export const coreServices = {
   activity: { activityLog: serviceRef('activity', 'activityLog') },
   templates: { templateService: serviceRef('templates', 'templateService') },
   nodes: { nodeService: serviceRef('nodes', 'nodeService') },
-  servers: { serverService: serviceRef('servers', 'serverService'), serverDirectory: serviceRef('servers', 'serverDirectory') },
+  servers: { serverService: serviceRef('servers', 'serverService'), serverDirectory: serviceRef('servers', 'serverDirectory'), serverLocks: serviceRef('servers', 'serverLocks') },
 };

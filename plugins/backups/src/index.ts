@@ -11,10 +11,13 @@ import { backupRoutes } from './routes.js';
 import { BackupRunner } from './runner.js';
 import { ScheduleRunner } from './schedule-runner.js';
 import { BackupSchedules } from './schedules.js';
+import { ScheduleRepository } from './schedules-repo.js';
 import { BackupService } from './service.js';
 import { AgentHttp } from './storage/agent-http.js';
 import { BackupTargets } from './targets.js';
+import { TargetRepository } from './targets-repo.js';
 import { backupPermissions } from './permissions.js';
+import { backupEvents } from './events.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -23,11 +26,13 @@ declare module '@conductor/core' {
     agentHttp: AgentHttp;
     backupRepository: BackupRepository;
     backupTargets: BackupTargets;
+    targetRepository: TargetRepository;
     backupProgress: BackupProgressRelay;
     backupRunner: BackupRunner;
     backupService: BackupService;
     backupRestorer: BackupRestorer;
     backupSchedules: BackupSchedules;
+    scheduleRepository: ScheduleRepository;
     scheduleRunner: ScheduleRunner;
     restoresInProgress: RestoresInProgress;
   }
@@ -37,7 +42,8 @@ declare module '@conductor/core' {
 export default definePlugin({
   manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
   permissions: backupPermissions,
-  consumes: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService],
+  events: backupEvents,
+  consumes: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The Backups tab and the admins' Backup targets page, built from ../ui by scripts/build-ui.mjs. */
@@ -49,12 +55,14 @@ export default definePlugin({
       agentHttp: asClass(AgentHttp).singleton(),
       backupRepository: asClass(BackupRepository).singleton(),
       backupTargets: asClass(BackupTargets).singleton(),
+      targetRepository: asClass(TargetRepository).singleton(),
       backupProgress: asClass(BackupProgressRelay).singleton(),
       backupRunner: asClass(BackupRunner).singleton(),
       backupService: asClass(BackupService).singleton(),
       restoresInProgress: asClass(RestoresInProgress).singleton(),
       backupRestorer: asClass(BackupRestorer).singleton(),
       backupSchedules: asClass(BackupSchedules).singleton(),
+      scheduleRepository: asClass(ScheduleRepository).singleton(),
       scheduleRunner: asClass(ScheduleRunner).singleton(),
     });
     ctx.tap('auth.serverAccessChanged', 'backups', async ({ serverId, userId }) => {
@@ -102,6 +110,8 @@ export default definePlugin({
     if (tapMarketplace(hooks, cradle)) logger.info('backups before marketplace installs are available');
   },
   async start({ cradle, logger }) {
+    const removed = await cradle.backupSchedules.removeOrphaned();
+    if (removed.length) logger.info({ schedules: removed }, 'removed the backup schedules of servers deleted while backups was not running');
     const orphaned = await cradle.scheduleRunner.failOrphaned();
     if (orphaned.length) logger.warn({ failed: orphaned }, 'backups left running by a previous panel run marked failed');
     // A run missed while the panel was down happens once now, not at the next slot.

@@ -10,6 +10,12 @@ export class ServerDirectory {
     return this.deps.serverRepository.get(id, executor);
   }
 
+  /** Those of these ids that are no server (any more). */
+  async missing(ids: string[]): Promise<string[]> {
+    const existing = new Set(await this.deps.serverRepository.existing(ids));
+    return ids.filter((id) => !existing.has(id));
+  }
+
   ownerOf(id: string): Promise<string | null> {
     return this.deps.serverRepository.ownerOf(id);
   }

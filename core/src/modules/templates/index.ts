@@ -4,6 +4,7 @@ import { TemplateRepository } from './repository.js';
 import { templateRoutes } from './routes.js';
 import { TemplateService } from './service.js';
 import { coreServices } from '../services.js';
+import { templateEvents } from './events.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -16,6 +17,7 @@ declare module '../../kernel/container.js' {
 export const templatesModule = definePlugin({
   manifest: { name: 'templates', version: '0.1.0', description: 'Server templates and Pterodactyl egg import' },
   provides: [coreServices.templates.templateService],
+  events: templateEvents,
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({
