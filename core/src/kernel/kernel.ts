@@ -298,7 +298,6 @@ export class Kernel {
     const down = requiredPluginsDown(this.plugins, this.required);
     // Once, in words: /readyz says it to every probe without logging each.
     if (down) this.logger.error({ plugins: down.down.map((p) => p.name) }, `${describeNotReady(down)}. Fix it and restart the panel; /readyz answers 503 until then`);
-    await this.hooks.call('kernel.started', { url: this.url });
   }
 
   async start(): Promise<void> {
@@ -326,7 +325,6 @@ export class Kernel {
         this.http.closeAllConnections();
       }
     }
-    await this.hooks.call('kernel.stopping').catch((err: Error) => this.logger.error({ err }, 'kernel.stopping hook failed'));
     await this.scheduler.stop();
     await this.dispatcher.stop();
     for (const name of [...this.order].reverse()) {
@@ -354,8 +352,6 @@ export class Kernel {
     this.hooks.define('auth.resolve', 'bail');
     this.hooks.define('socket.authenticate', 'bail');
     this.hooks.define('auth.authorize', 'bail');
-    this.hooks.define('kernel.started', 'series');
-    this.hooks.define('kernel.stopping', 'series');
     const adminToken = this.config.ADMIN_TOKEN;
     if (adminToken) {
       // The operator token is the way in before any account exists, and for automation.

@@ -2,7 +2,7 @@ import { asClass, asValue } from 'awilix';
 import { coreServices, definePlugin } from '@conductor/core';
 import { systemClock, type Clock } from './clock.js';
 import { backupsConfigSchema, type BackupsConfig } from './config.js';
-import { safetyBackup, tapMarketplace } from './hooks.js';
+import { safetyBackup } from './hooks.js';
 import { BACKUPS_SOCKET, BackupProgressRelay, room } from './progress.js';
 import { BackupRepository } from './repository.js';
 import { BackupRestorer } from './restorer.js';
@@ -40,7 +40,7 @@ declare module '@conductor/core' {
 
 /** Scheduled, rotated, verified backups on the node's disk or over SFTP (issue 8; docs/backups.md). */
 export default definePlugin({
-  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
+  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'], optionalDependsOn: ['marketplace'] },
   permissions: backupPermissions,
   events: backupEvents,
   consumes: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
@@ -76,6 +76,12 @@ export default definePlugin({
       const removed = event.serverId ? await ctx.cradle.backupSchedules.removeForServer(event.serverId, trx) : [];
       if (removed.length) ctx.logger.info({ server: event.serverId, schedules: removed }, 'removed the backup schedules of a deleted server');
     } });
+    // The marketplace loads first when it is installed (optionalDependsOn), so its hook is declared by now.
+    if (ctx.hasHook('marketplace.beforeInstall')) {
+      ctx.tap('marketplace.beforeInstall', 'backups', async ({ serverId, principal, backup, what }) => {
+        if (backup) await safetyBackup(ctx.cradle, serverId, principal, 'before_install', what ?? 'the install');
+      });
+    }
     ctx.tap('server.backup', 'backups', async ({ serverId, principal }) => {
       const { backup } = await ctx.cradle.backupService.start(serverId, { ignore: [], targetId: null }, { origin: 'bulk', actor: principal });
       return { backupId: backup.id };
@@ -106,9 +112,6 @@ export default definePlugin({
       },
     }),
   ],
-  init({ hooks, cradle, logger }) {
-    if (tapMarketplace(hooks, cradle)) logger.info('backups before marketplace installs are available');
-  },
   async start({ cradle, logger }) {
     const removed = await cradle.backupSchedules.removeOrphaned();
     if (removed.length) logger.info({ schedules: removed }, 'removed the backup schedules of servers deleted while backups was not running');

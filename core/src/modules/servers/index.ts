@@ -16,6 +16,7 @@ import { ServerDirectory } from './server-directory.js';
 import { ServerLocks } from './server-locks.js';
 import { coreServices } from '../services.js';
 import { serverEvents } from './events.js';
+import { tapServerPolicies } from './taps.js';
 import { serverPermissions } from './permissions.js';
 import { commandPayload, serversSocketApi } from './socket-api.js';
 
@@ -66,6 +67,7 @@ export const serversModule = definePlugin({
     ctx.defineHook('node.placement', 'bail');
     ctx.defineHook('server.beforeDelete', 'series');
     ctx.defineHook('server.backup', 'bail');
+    tapServerPolicies(ctx);
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);

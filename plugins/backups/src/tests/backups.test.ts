@@ -11,9 +11,9 @@ import type { Browser } from '../../../../core/src/modules/accounts/tests/browse
 import { BACKUPS_SOCKET, type BackupUpdate } from '../progress.js';
 import { checksums, createServer, finished, startBackupsPanel, volume, writeFile, type BackupsPanel } from './fixture.js';
 
-/** Stands in for the marketplace plugin: it owns marketplace.beforeInstall. */
+/** Stands in for the marketplace plugin: it owns marketplace.beforeInstall (and is given after backups, which still loads second). */
 const marketplaceStandIn = definePlugin({
-  manifest: { name: 'marketplace-stand-in', version: '0.0.0' },
+  manifest: { name: 'marketplace', version: '0.0.0' },
   register(ctx) {
     ctx.defineHook('marketplace.beforeInstall', 'series');
   },
