@@ -85,7 +85,7 @@ const commands: Record<string, Command> = {
       }
       const role = options.admin ? 'admin' : 'user';
       try {
-        const user = await k.container.cradle.accountService.createUser({ ...parsed.data, role, emailVerified: true }, { ip: null, userAgent: 'cli' });
+        const user = await k.containerOf('auth').cradle.accountService.createUser({ ...parsed.data, role, emailVerified: true }, { ip: null, userAgent: 'cli' });
         console.log(`Created ${role} ${user.email} (${user.id}). Sign in at ${k.config.PUBLIC_URL ?? 'the panel'} with POST /api/auth/login.`);
         return 0;
       } catch (err) {

@@ -63,7 +63,7 @@ for (const database of DATABASES) {
         await kernel.events.append(trx, { type: 'player.joined', serverId: 's1', data: { player: 'Steve' }, occurredAt: at('2026-11-01T10:05:00Z') });
         await kernel.events.append(trx, { type: 'server.stopped', serverId: 's1', occurredAt: at('2026-11-01T12:00:00Z') });
         await kernel.events.append(trx, { type: 'server.started', serverId: 's2', occurredAt: at('2026-11-02T08:00:00Z') });
-        await kernel.events.append(trx, { type: 'node.down', nodeId: 'n1', occurredAt: at('2026-11-02T09:00:00Z') });
+        await kernel.events.append(trx, { type: 'node.down', nodeId: 'n1', data: { name: 'n1' }, occurredAt: at('2026-11-02T09:00:00Z') });
       });
       const types = async (query: string) => {
         const res = await panel!.request('GET', `/api/events${query}`);

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { z } from 'zod';
 import { definePlugin, HookBus, HookError, type BailHook, type ParallelHook, type SeriesHook, type WaterfallHook } from '@conductor/core';
 import { startPanel, type TestPanel } from '@conductor/test';
+// The first-party plugin that taps core's hooks (server.beforeDelete, server.backup) and the marketplace's.
+import backups from '../../plugins/backups/src/index.js';
 
 interface ServerSpec { memoryMb: number; notes: string[] }
 
@@ -145,6 +147,42 @@ describe('hook bus', () => {
       const plugin = (await panel.request('GET', '/api/admin/plugins')).body.plugins.find((p: { name: string }) => p.name === 'stray');
       expect(plugin.state).to.equal('failed');
       expect(plugin.error.message).to.match(/hook "test.spec" is not declared/);
+    });
+  });
+
+  describe('declared by their owners', () => {
+    let panel: TestPanel | null = null;
+    afterEach(async () => {
+      await panel?.close();
+      panel = null;
+    });
+
+    /** Stands in for the marketplace plugin, which owns marketplace.beforeInstall. */
+    const marketplace = definePlugin({ manifest: { name: 'marketplace', version: '0.0.0' }, register: (ctx) => ctx.defineHook('marketplace.beforeInstall', 'series') });
+    const listHooks = async (p: TestPanel) => (await p.request('GET', '/api/admin/hooks')).body.hooks as Array<{ name: string; owner: string; taps: string[] }>;
+
+    it('has a tap on every hook the core modules and backups declare; backups taps the marketplace hook when it is installed, given before or after it', async () => {
+      for (const plugins of [[backups, marketplace], [marketplace, backups]]) {
+        panel = await startPanel({ database: 'sqlite', plugins });
+        const hooks = await listHooks(panel);
+        expect(hooks.filter((h) => h.taps.length === 0).map((h) => h.name), 'hooks nobody taps').to.deep.equal([]);
+        expect(hooks.find((h) => h.name === 'marketplace.beforeInstall')).to.deep.equal({ name: 'marketplace.beforeInstall', kind: 'series', owner: 'marketplace', taps: ['backups'] });
+        expect(Object.fromEntries(hooks.map((h) => [h.name, h.taps[0]]))).to.deep.include({
+          'auth.serverPermissions': 'accounts-subuser-grants',
+          'server.beforeCreate': 'servers.template-defaults',
+          'server.beforeStart': 'servers.suspended',
+          'node.placement': 'servers.most-room',
+        });
+        await panel.close();
+        panel = null;
+      }
+    });
+
+    it('loads backups without the marketplace: no marketplace hook, nothing failed', async () => {
+      panel = await startPanel({ database: 'sqlite', plugins: [backups] });
+      const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string; state: string }>;
+      expect(plugins.find((p) => p.name === 'backups')?.state).to.equal('started');
+      expect((await listHooks(panel)).map((h) => h.name)).to.not.include('marketplace.beforeInstall');
     });
   });
 });

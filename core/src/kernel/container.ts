@@ -3,6 +3,7 @@ import type { Server as SocketServer } from 'socket.io';
 import type { CoreConfig } from './config.js';
 import type { Database } from './database.js';
 import type { EventDispatcher, EventLog } from './events.js';
+import type { EventCatalogue } from './event-types.js';
 import type { HookBus } from './hooks.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './logger.js';
@@ -33,6 +34,8 @@ export interface Cradle {
   permissionCatalogue: PermissionCatalogue;
   /** Where each plugin's prebuilt UI bundle is (served by the ui module). */
   pluginUi: PluginUiFolders;
+  /** Every declared event type with its schema. */
+  eventCatalogue: EventCatalogue;
   /** Called after every HTTP request with what it was and how long it took (metrics). */
   httpObservers: Set<HttpObserver>;
   /** Request-scoped: present only in a request's scope. */

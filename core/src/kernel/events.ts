@@ -1,13 +1,17 @@
 import type { Logger } from 'pino';
 import { dialectOf, parseJsonColumn, toIso, type Database, type Executor, type Transaction } from './database.js';
+import type { EventCatalogue, EventDataFor, EventType, EventTypes } from './event-types.js';
 
-export interface EventInput {
+/** An event to append; `data` is typed by the type's declaration (EventTypes) when it has one. */
+export type EventInput<K extends string = string> = K extends unknown ? EventInputOf<K> : never;
+
+interface EventInputOf<K extends string> {
   /** Dotted type, e.g. `server.started`. */
-  type: string;
+  type: K;
   serverId?: string | null;
   nodeId?: string | null;
   actorId?: string | null;
-  data?: Record<string, unknown>;
+  data?: EventDataFor<K>;
   /** When it happened (a node's own clock for its events); defaults to now; stored in UTC. */
   occurredAt?: Date;
 }
@@ -24,6 +28,9 @@ export interface StoredEvent {
   /** When the log stored it: later than occurredAt for a node's event that arrived late. */
   recordedAt: string;
 }
+
+/** A stored event as a subscriber to `K` sees it: typed data for a declared type. */
+export type EventOf<K extends string> = K extends EventType ? Omit<StoredEvent, 'type' | 'data'> & { type: K; data: EventTypes[K] } : StoredEvent;
 
 export interface EventQuery {
   /** Exact types or prefixes ending in `.*` (`server.*`). */
@@ -75,9 +82,22 @@ export function typeMatches(patterns: string[] | undefined, type: string): boole
 export class EventLog {
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly db: Database) {}
+  /**
+   * With a catalogue, each append is checked against its type's declared schema (in development
+   * and tests: the kernel passes none in production, where a bad payload is the author's bug to
+   * find earlier, not a reason to lose a fact).
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly catalogue: EventCatalogue | null = null,
+    private readonly onUndeclared: (type: string) => void = () => undefined,
+  ) {}
 
-  async append(trx: Executor, input: EventInput): Promise<StoredEvent> {
+  async append<K extends string>(trx: Executor, input: EventInput<K>): Promise<StoredEvent> {
+    if (this.catalogue) {
+      if (this.catalogue.has(input.type)) this.catalogue.check(input.type, input.data ?? {});
+      else this.onUndeclared(input.type);
+    }
     if (dialectOf(trx) === 'postgres') {
       // Serialise event writers until commit: ids then become visible in id order, so a
       // subscriber reading "id > offset" can never skip a row whose transaction commits late.
@@ -104,7 +124,7 @@ export class EventLog {
   }
 
   /** Appends outside any other change: for facts that are the change themselves. */
-  async record(input: EventInput): Promise<StoredEvent> {
+  async record<K extends string>(input: EventInput<K>): Promise<StoredEvent> {
     return this.db.transaction((trx) => this.append(trx, input));
   }
 
@@ -144,17 +164,18 @@ export class EventLog {
   }
 }
 
-export type EventHandler = (event: StoredEvent, trx: Transaction) => Promise<void> | void;
+export type EventHandler<K extends string = string> = (event: EventOf<K>, trx: Transaction) => Promise<void> | void;
 
-export interface SubscriptionOptions {
+/** `types` narrows the handler's event: exact declared types give typed data; patterns give StoredEvent. */
+export interface SubscriptionOptions<K extends string = string> {
   /** Event types to receive (exact or `prefix.*`); all when empty. */
-  types?: string[];
+  types?: K[];
   /**
    * Where a new subscriber starts: at the beginning of the log, or only at events appended after
    * it first subscribed. Existing subscribers always resume from their committed offset.
    */
   from?: 'beginning' | 'now';
-  handler: EventHandler;
+  handler: EventHandler<K>;
 }
 
 interface Subscription extends SubscriptionOptions {
@@ -199,9 +220,10 @@ export class EventDispatcher {
     private readonly batchSize = 100,
   ) {}
 
-  subscribe(name: string, options: SubscriptionOptions, owner = 'core'): void {
+  subscribe<K extends string>(name: string, options: SubscriptionOptions<K>, owner = 'core'): void {
     if (this.subscriptions.has(name)) throw new Error(`event subscriber "${name}" is already registered`);
-    this.subscriptions.set(name, { ...options, name, owner, lastError: null, failures: 0, retryAt: 0, delivered: 0 });
+    // The handler gets only events of its types (typeMatches), so its narrower event type holds.
+    this.subscriptions.set(name, { ...(options as unknown as SubscriptionOptions), name, owner, lastError: null, failures: 0, retryAt: 0, delivered: 0 });
   }
 
   unsubscribeOwner(owner: string): void {

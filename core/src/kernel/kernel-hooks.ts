@@ -1,5 +1,5 @@
 import type { AuthorizeDecision, AuthorizeRequest, Principal } from './auth.js';
-import type { BailHook, SeriesHook } from './hooks.js';
+import type { BailHook } from './hooks.js';
 import type { KernelContext } from './http/state.js';
 import type { SocketAuthRequest } from './sockets.js';
 
@@ -16,10 +16,6 @@ declare module './hooks.js' {
      * answer the kernel allows admins only, so a missing accounts module fails closed.
      */
     'auth.authorize': BailHook<[AuthorizeRequest], AuthorizeDecision>;
-    /** After every plugin started and the panel listens. */
-    'kernel.started': SeriesHook<[{ url: string }]>;
-    /** Before plugins stop, while the database is still open. */
-    'kernel.stopping': SeriesHook<[]>;
   }
 }
 

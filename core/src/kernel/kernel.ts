@@ -12,6 +12,7 @@ import { createKernelContainer, type Container, type HttpObserver } from './cont
 import { createDatabase, type Database } from './database.js';
 import { AppError } from './errors.js';
 import { EventDispatcher, EventLog } from './events.js';
+import { EventCatalogue } from './event-types.js';
 import { HookBus } from './hooks.js';
 import { InFlightRequests, kernelMiddleware } from './http/kernel-middleware.js';
 import { AsyncApiBuilder } from './asyncapi.js';
@@ -24,7 +25,8 @@ import { PostgresLeader, SoleLeader, type LeaderElector } from './leader.js';
 import { createLogger, type Logger } from './logger.js';
 import { migrateLatest } from './migrations.js';
 import { assertApiCompatible, type PluginDefinition, type PluginRuntime, type RegisterContext } from './plugin.js';
-import { orderPlugins } from './plugin-graph.js';
+import { loadAfter, orderPlugins, requiredPlugins } from './plugin-graph.js';
+import { PluginContainers } from './plugin-containers.js';
 import { discoverPlugins } from './plugin-loader.js';
 import { PermissionCatalogue } from './permissions.js';
 import { PluginRegistry } from './plugin-registry.js';
@@ -81,6 +83,7 @@ export class Kernel {
   readonly plugins = new PluginRegistry();
   readonly permissionCatalogue = new PermissionCatalogue((name) => this.plugins.isActive(name));
   readonly pluginUi = new PluginUiFolders((name) => this.plugins.isActive(name));
+  readonly eventCatalogue = new EventCatalogue((name) => this.plugins.isActive(name));
   readonly openapi = new OpenApiBuilder({ title: 'Conductor API', version: VERSION, description: 'Minecraft hosting panel' });
   readonly asyncapi = new AsyncApiBuilder({
     title: 'Conductor socket API',
@@ -94,6 +97,7 @@ export class Kernel {
   state: KernelState = 'created';
 
   private readonly active = new Map<string, ActivePlugin>();
+  private readonly containers: PluginContainers;
   private readonly order: string[] = [];
   private readonly inFlight = new InFlightRequests();
   private readonly httpObservers = new Set<HttpObserver>();
@@ -110,7 +114,14 @@ export class Kernel {
     this.app.proxy = this.config.TRUST_PROXY;
     logKoaErrors(this.app, this.logger.child({ component: 'http' }));
     this.db = createDatabase(this.config, this.logger.child({ component: 'database' }));
-    this.events = new EventLog(this.db);
+    // Outside production every append is checked against its type's schema; an undeclared type is logged once.
+    const undeclared = new Set<string>();
+    const eventsLogger = this.logger.child({ component: 'events' });
+    this.events = new EventLog(this.db, this.config.NODE_ENV === 'production' ? null : this.eventCatalogue, (type) => {
+      if (undeclared.has(type)) return;
+      undeclared.add(type);
+      eventsLogger.warn({ type }, `event type "${type}" is not declared; its plugin should declare it in events (GET /api/events/types lists the declared ones)`);
+    });
     this.dispatcher = new EventDispatcher(this.db, this.events, this.logger.child({ component: 'events' }), this.config.EVENTS_POLL_MS);
     this.leader =
       options.leader ??
@@ -133,10 +144,19 @@ export class Kernel {
       plugins: asValue(this.plugins),
       permissionCatalogue: asValue(this.permissionCatalogue),
       pluginUi: asValue(this.pluginUi),
+      eventCatalogue: asValue(this.eventCatalogue),
       principal: asValue(null),
       httpObservers: asValue(this.httpObservers),
     });
+    this.containers = new PluginContainers(this.container);
     this.defineKernelHooks();
+  }
+
+  /** A plugin's own container (its services and what it consumes): for the CLI and tests. */
+  containerOf(plugin: string): Container {
+    const container = this.containers.get(plugin);
+    if (!container) throw new Error(`no plugin "${plugin}" was registered`);
+    return container;
   }
 
   get url(): string {
@@ -164,8 +184,10 @@ export class Kernel {
     const enabled = definitions.filter((d) => !disabled.has(d.definition.manifest.name));
     this.required = [...new Set([...(this.options.required ?? []).filter((name) => !disabled.has(name)), ...this.config.PLUGINS_REQUIRED])];
     let ordered: typeof enabled;
+    const installed = new Set(enabled.map((d) => d.definition.manifest.name));
     try {
-      ordered = orderPlugins(enabled.map((d) => ({ ...d, manifest: d.definition.manifest }))).map(({ manifest: _m, ...rest }) => rest);
+      const graph = enabled.map((d) => ({ ...d, manifest: { ...d.definition.manifest, dependsOn: loadAfter(d.definition, installed) } }));
+      ordered = orderPlugins(graph).map(({ manifest: _m, ...rest }) => rest);
     } catch (err) {
       throw new BootError((err as Error).message);
     }
@@ -174,6 +196,7 @@ export class Kernel {
 
     for (const { definition } of ordered) this.registerPlugin(definition, configs.get(definition.manifest.name));
     try {
+      this.wireServices();
       this.hooks.validate();
       this.permissionCatalogue.validate();
     } catch (err) {
@@ -181,6 +204,16 @@ export class Kernel {
     }
 
     if (options.migrate) await this.migrate();
+  }
+
+  /** Makes each plugin's consumed services resolvable in its container, in load order, then opens the late cradles. */
+  private wireServices(): void {
+    const providerState = (name: string) => (!this.active.has(name) ? 'absent' : this.plugins.isActive(name) ? 'active' : 'failed');
+    for (const name of this.order) {
+      const brokenBy = this.containers.wire(name, providerState);
+      if (brokenBy && this.plugins.isActive(name)) this.failPlugin(name, 'register', new Error(`dependency "${brokenBy}" failed`), brokenBy);
+    }
+    this.containers.open();
   }
 
   private async migrate(): Promise<void> {
@@ -265,7 +298,6 @@ export class Kernel {
     const down = requiredPluginsDown(this.plugins, this.required);
     // Once, in words: /readyz says it to every probe without logging each.
     if (down) this.logger.error({ plugins: down.down.map((p) => p.name) }, `${describeNotReady(down)}. Fix it and restart the panel; /readyz answers 503 until then`);
-    await this.hooks.call('kernel.started', { url: this.url });
   }
 
   async start(): Promise<void> {
@@ -293,7 +325,6 @@ export class Kernel {
         this.http.closeAllConnections();
       }
     }
-    await this.hooks.call('kernel.stopping').catch((err: Error) => this.logger.error({ err }, 'kernel.stopping hook failed'));
     await this.scheduler.stop();
     await this.dispatcher.stop();
     for (const name of [...this.order].reverse()) {
@@ -321,8 +352,6 @@ export class Kernel {
     this.hooks.define('auth.resolve', 'bail');
     this.hooks.define('socket.authenticate', 'bail');
     this.hooks.define('auth.authorize', 'bail');
-    this.hooks.define('kernel.started', 'series');
-    this.hooks.define('kernel.stopping', 'series');
     const adminToken = this.config.ADMIN_TOKEN;
     if (adminToken) {
       // The operator token is the way in before any account exists, and for automation.
@@ -376,20 +405,22 @@ export class Kernel {
   private registerPlugin(definition: PluginDefinition, config: unknown): void {
     const name = definition.manifest.name;
     const logger = this.logger.child({ plugin: name });
+    const container = this.containers.create(name, definition);
     const runtime: PluginRuntime<unknown> = {
       name,
       config,
       coreConfig: this.config,
       logger,
-      container: this.container,
-      cradle: this.container.cradle,
+      container,
+      cradle: container.cradle,
+      service: (ref) => container.resolve(ref.id),
       db: this.db,
       hooks: this.hooks,
       events: this.events,
     };
     this.active.set(name, { definition, config, runtime });
     this.order.push(name);
-    const failedDependency = (definition.manifest.dependsOn ?? []).find((d) => !this.plugins.isActive(d));
+    const failedDependency = requiredPlugins(definition).find((d) => this.active.has(d) && !this.plugins.isActive(d));
     if (failedDependency) {
       this.plugins.fail(name, 'register', `dependency "${failedDependency}" failed`, failedDependency);
       return;
@@ -399,9 +430,10 @@ export class Kernel {
       config,
       coreConfig: this.config,
       logger,
-      cradle: this.container.cradle,
-      register: (registrations) => this.container.register(registrations as never),
+      cradle: this.containers.lateCradle(name),
+      register: (registrations) => this.containers.register(name, registrations as never),
       defineHook: (hook, kind) => this.hooks.define(hook, kind as never, name),
+      hasHook: (hook) => this.hooks.has(hook),
       tap: (hook, options, fn) => {
         this.hooks.tap(hook, options, fn, name);
       },
@@ -410,6 +442,7 @@ export class Kernel {
     try {
       if (definition.permissions) this.permissionCatalogue.declare(name, definition.permissions);
       if (definition.ui) this.pluginUi.declare(name, definition.ui);
+      if (definition.events) this.eventCatalogue.declare(name, definition.events);
       definition.register?.(ctx);
       this.plugins.setState(name, 'registered');
     } catch (err) {
@@ -426,8 +459,8 @@ export class Kernel {
     this.dispatcher.unsubscribeOwner(name);
     this.scheduler.removeOwner(name);
     for (const other of this.order) {
-      const dependsOn = this.active.get(other)?.definition.manifest.dependsOn ?? [];
-      if (dependsOn.includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`), name);
+      const definition = this.active.get(other)?.definition;
+      if (definition && requiredPlugins(definition).includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`), name);
     }
   }
 
@@ -482,7 +515,8 @@ export class Kernel {
         return next();
       };
       try {
-        plugin.definition.routes(new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, guard, (key) => this.assertDeclared([key], 'route')), { name, config: plugin.config });
+        const registrar = new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, plugin.runtime.container, guard, (key) => this.assertDeclared([key], 'route'));
+        plugin.definition.routes(registrar, { name, config: plugin.config });
       } catch (err) {
         this.failPlugin(name, 'routes', err as Error);
       }

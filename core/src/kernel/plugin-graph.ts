@@ -36,3 +36,24 @@ export function orderPlugins<P extends Pick<PluginDefinition, 'manifest'>>(plugi
   for (const p of plugins) visit(p, []);
   return ordered;
 }
+
+/**
+ * The plugins a plugin needs before it: what it depends on, the owners of the services it
+ * requires, and the installed ones among its optional dependencies and optional services'
+ * owners. A required service's owner that is not installed is left to the service wiring, which
+ * names the service.
+ */
+export function loadAfter(definition: Pick<PluginDefinition, 'manifest' | 'consumes'>, installed: ReadonlySet<string>): string[] {
+  const own = definition.manifest.name;
+  const wanted = [
+    ...(definition.manifest.dependsOn ?? []),
+    ...(definition.consumes ?? []).filter((ref) => !ref.optional || installed.has(ref.plugin)).map((ref) => ref.plugin),
+    ...(definition.manifest.optionalDependsOn ?? []).filter((name) => installed.has(name)),
+  ];
+  return [...new Set(wanted)].filter((name) => name !== own && (installed.has(name) || (definition.manifest.dependsOn ?? []).includes(name)));
+}
+
+/** What takes a plugin down when it fails: its dependencies and the owners of services it requires. */
+export function requiredPlugins(definition: Pick<PluginDefinition, 'manifest' | 'consumes'>): string[] {
+  return [...new Set([...(definition.manifest.dependsOn ?? []), ...(definition.consumes ?? []).filter((ref) => !ref.optional).map((ref) => ref.plugin)])].filter((n) => n !== definition.manifest.name);
+}

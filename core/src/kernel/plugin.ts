@@ -14,6 +14,8 @@ import type { JobDefinition } from './scheduler.js';
 import type { SocketRateLimit } from './socket-limits.js';
 import type { RouteRegistrar } from './http/route.js';
 import type { SocketApiSpec } from './asyncapi.js';
+import type { ServiceRef } from './service-refs.js';
+import type { EventDeclarations } from './event-types.js';
 
 /**
  * The version of the contract plugins are written against (this file, the route, hook, event and
@@ -27,6 +29,11 @@ export interface PluginManifest {
   version: string;
   description?: string;
   dependsOn?: string[];
+  /**
+   * Plugins this one works with when they are installed (it taps their hooks, say): when present
+   * they load first; when absent, this plugin loads anyway.
+   */
+  optionalDependsOn?: string[];
   /**
    * The range of the plugin API this plugin was written for, as a semver range (`^1.0.0`).
    * Required of plugins installed from npm or the plugins folder; the panel refuses one whose
@@ -44,14 +51,18 @@ export interface RegisterContext<C> {
   coreConfig: CoreConfig;
   logger: Logger;
   /**
-   * The container's cradle, for hook taps and subscribers to resolve services when they run.
-   * Resolving during register is a mistake: other plugins may not have registered yet.
+   * The plugin's cradle, for hook taps and subscribers to keep and resolve from when they run.
+   * It throws if resolved during register: the services are wired once every plugin registered.
    */
   cradle: Cradle;
+  /** The plugin's own registrations: private to it unless named in `provides`. */
   register(registrations: Partial<NameAndRegistrationPair<Cradle>>): void;
   defineHook<K extends HookName>(name: K, kind: HookKindOf<K>): void;
+  /** Whether a hook is declared (by a plugin in `optionalDependsOn`, which registered first when installed). */
+  hasHook(name: HookName): boolean;
   tap<K extends HookName>(name: K, options: string | TapOptions, fn: TapFn<HookTypes[K]>): void;
-  subscribe(subscriber: string, options: SubscriptionOptions): void;
+  /** Typed: a subscriber to declared types gets their data typed (EventTypes). */
+  subscribe<K extends string>(subscriber: string, options: SubscriptionOptions<K>): void;
 }
 
 /** What a plugin gets once I/O is allowed (init, start, stop, sockets). */
@@ -60,8 +71,11 @@ export interface PluginRuntime<C> {
   config: C;
   coreConfig: CoreConfig;
   logger: Logger;
+  /** The plugin's own container: the kernel's services, its registrations and what it consumes. */
   container: Container;
   cradle: Cradle;
+  /** A consumed service by its ref, typed: `T | undefined` for an optional one. */
+  service<T>(ref: ServiceRef<T>): T;
   db: Database;
   hooks: HookBus;
   events: EventLog;
@@ -71,6 +85,18 @@ export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
   manifest: PluginManifest;
   /** Parsed from the `plugins.<name>` config section before anything runs. */
   configSchema?: S;
+  /** The services other plugins may consume (each registered by this plugin under the ref's id). */
+  provides?: ServiceRef[];
+  /**
+   * The other plugins' services this one uses; nothing else of theirs resolves in its container.
+   * A required one whose plugin is not installed stops boot; an optional one resolves to undefined.
+   */
+  consumes?: ServiceRef[];
+  /**
+   * The event types this plugin appends, with a zod schema of their data (defineEvents). Appends
+   * are checked against it outside production; GET /api/events/types lists them.
+   */
+  events?: EventDeclarations;
   register?(ctx: RegisterContext<z.output<S>>): void;
   routes?(router: RouteRegistrar, ctx: { name: string; config: z.output<S> }): void;
   /** A folder of knex migrations (file URL or path), applied after core's. */
@@ -129,14 +155,23 @@ export function assertPluginShape(value: unknown, source: string): asserts value
   if (!v || typeof v !== 'object' || !v.manifest || typeof v.manifest !== 'object') {
     throw new Error(`${source} does not export a plugin (expected a default export made with definePlugin)`);
   }
-  const { name, version, dependsOn } = v.manifest;
+  const { name, version, dependsOn, optionalDependsOn } = v.manifest;
   if (typeof name !== 'string' || !PLUGIN_NAME.test(name)) throw new Error(`${source}: manifest.name must match ${PLUGIN_NAME}`);
   if (typeof version !== 'string' || !version) throw new Error(`${source}: manifest.version is required`);
   if (dependsOn !== undefined && (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string'))) {
     throw new Error(`${source}: manifest.dependsOn must be a list of plugin names`);
   }
+  if (optionalDependsOn !== undefined && (!Array.isArray(optionalDependsOn) || optionalDependsOn.some((d) => typeof d !== 'string'))) {
+    throw new Error(`${source}: manifest.optionalDependsOn must be a list of plugin names`);
+  }
   if (v.manifest.api !== undefined && (typeof v.manifest.api !== 'string' || !semver.validRange(v.manifest.api))) {
     throw new Error(`${source}: manifest.api must be a semver range such as ^${semver.major(PLUGIN_API_VERSION)}.0.0`);
+  }
+  for (const list of ['provides', 'consumes'] as const) {
+    const refs = v[list];
+    if (refs !== undefined && (!Array.isArray(refs) || refs.some((r) => !r || typeof r.id !== 'string' || typeof r.plugin !== 'string'))) {
+      throw new Error(`${source}: ${list} must be a list of service refs (serviceRef(plugin, name))`);
+    }
   }
   if (v.permissions !== undefined && !Array.isArray(v.permissions)) throw new Error(`${source}: permissions must be a list of permission groups`);
   if (v.ui !== undefined && typeof v.ui !== 'string' && !(v.ui instanceof URL)) throw new Error(`${source}: ui must be the folder of the UI bundle (a file: URL or a path)`);

@@ -1,12 +1,12 @@
-import { AppError, type Cradle, type HookBus, type Principal, type SeriesHook } from '@conductor/core';
+import { AppError, type Cradle, type Principal, type SeriesHook } from '@conductor/core';
 import type { BackupOrigin } from './repository.js';
 
 declare module '@conductor/core' {
   interface HookTypes {
     /**
-     * Owned by the marketplace plugin (it declares it with `defineHook`): before an install
-     * changes a server's files. `backup: true` asks for a backup first; the install should stop
-     * when a tap throws.
+     * Owned by the marketplace plugin (it declares it with `defineHook`; this is its type until the
+     * marketplace package exports it): before an install changes a server's files. `backup: true`
+     * asks for a backup first; the install should stop when a tap throws.
      */
     'marketplace.beforeInstall': SeriesHook<[{ serverId: string; principal: Principal; backup: boolean; what?: string }]>;
   }
@@ -21,13 +21,4 @@ export async function safetyBackup(cradle: Cradle, serverId: string, principal: 
   const { done } = await backupService.start(serverId, { name: `Before ${what}`, ignore: [], targetId: backupsConfig.safetyTargetId }, { origin, actor: principal });
   const backup = await done;
   if (backup.status !== 'completed') throw new AppError(409, 'safety_backup_failed', `The backup before ${what} failed (${backup.error}); nothing was changed`);
-}
-
-/** The marketplace may load after this plugin, so its hook is tapped once every plugin registered. */
-export function tapMarketplace(hooks: HookBus, cradle: Cradle): boolean {
-  if (!hooks.has('marketplace.beforeInstall')) return false;
-  hooks.tap('marketplace.beforeInstall', 'backups', async ({ serverId, principal, backup, what }) => {
-    if (backup) await safetyBackup(cradle, serverId, principal, 'before_install', what ?? 'the install');
-  }, 'backups');
-  return true;
 }

@@ -1,8 +1,8 @@
 import { asClass, asValue } from 'awilix';
-import { definePlugin } from '@conductor/core';
+import { coreServices, definePlugin } from '@conductor/core';
 import { systemClock, type Clock } from './clock.js';
 import { backupsConfigSchema, type BackupsConfig } from './config.js';
-import { safetyBackup, tapMarketplace } from './hooks.js';
+import { safetyBackup } from './hooks.js';
 import { BACKUPS_SOCKET, BackupProgressRelay, room } from './progress.js';
 import { BackupRepository } from './repository.js';
 import { BackupRestorer } from './restorer.js';
@@ -11,10 +11,13 @@ import { backupRoutes } from './routes.js';
 import { BackupRunner } from './runner.js';
 import { ScheduleRunner } from './schedule-runner.js';
 import { BackupSchedules } from './schedules.js';
+import { ScheduleRepository } from './schedules-repo.js';
 import { BackupService } from './service.js';
 import { AgentHttp } from './storage/agent-http.js';
 import { BackupTargets } from './targets.js';
+import { TargetRepository } from './targets-repo.js';
 import { backupPermissions } from './permissions.js';
+import { backupEvents } from './events.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -23,11 +26,13 @@ declare module '@conductor/core' {
     agentHttp: AgentHttp;
     backupRepository: BackupRepository;
     backupTargets: BackupTargets;
+    targetRepository: TargetRepository;
     backupProgress: BackupProgressRelay;
     backupRunner: BackupRunner;
     backupService: BackupService;
     backupRestorer: BackupRestorer;
     backupSchedules: BackupSchedules;
+    scheduleRepository: ScheduleRepository;
     scheduleRunner: ScheduleRunner;
     restoresInProgress: RestoresInProgress;
   }
@@ -35,8 +40,10 @@ declare module '@conductor/core' {
 
 /** Scheduled, rotated, verified backups on the node's disk or over SFTP (issue 8; docs/backups.md). */
 export default definePlugin({
-  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'] },
+  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'], optionalDependsOn: ['marketplace'] },
   permissions: backupPermissions,
+  events: backupEvents,
+  consumes: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The Backups tab and the admins' Backup targets page, built from ../ui by scripts/build-ui.mjs. */
@@ -48,12 +55,14 @@ export default definePlugin({
       agentHttp: asClass(AgentHttp).singleton(),
       backupRepository: asClass(BackupRepository).singleton(),
       backupTargets: asClass(BackupTargets).singleton(),
+      targetRepository: asClass(TargetRepository).singleton(),
       backupProgress: asClass(BackupProgressRelay).singleton(),
       backupRunner: asClass(BackupRunner).singleton(),
       backupService: asClass(BackupService).singleton(),
       restoresInProgress: asClass(RestoresInProgress).singleton(),
       backupRestorer: asClass(BackupRestorer).singleton(),
       backupSchedules: asClass(BackupSchedules).singleton(),
+      scheduleRepository: asClass(ScheduleRepository).singleton(),
       scheduleRunner: asClass(ScheduleRunner).singleton(),
     });
     ctx.tap('auth.serverAccessChanged', 'backups', async ({ serverId, userId }) => {
@@ -67,6 +76,12 @@ export default definePlugin({
       const removed = event.serverId ? await ctx.cradle.backupSchedules.removeForServer(event.serverId, trx) : [];
       if (removed.length) ctx.logger.info({ server: event.serverId, schedules: removed }, 'removed the backup schedules of a deleted server');
     } });
+    // The marketplace loads first when it is installed (optionalDependsOn), so its hook is declared by now.
+    if (ctx.hasHook('marketplace.beforeInstall')) {
+      ctx.tap('marketplace.beforeInstall', 'backups', async ({ serverId, principal, backup, what }) => {
+        if (backup) await safetyBackup(ctx.cradle, serverId, principal, 'before_install', what ?? 'the install');
+      });
+    }
     ctx.tap('server.backup', 'backups', async ({ serverId, principal }) => {
       const { backup } = await ctx.cradle.backupService.start(serverId, { ignore: [], targetId: null }, { origin: 'bulk', actor: principal });
       return { backupId: backup.id };
@@ -97,10 +112,9 @@ export default definePlugin({
       },
     }),
   ],
-  init({ hooks, cradle, logger }) {
-    if (tapMarketplace(hooks, cradle)) logger.info('backups before marketplace installs are available');
-  },
   async start({ cradle, logger }) {
+    const removed = await cradle.backupSchedules.removeOrphaned();
+    if (removed.length) logger.info({ schedules: removed }, 'removed the backup schedules of servers deleted while backups was not running');
     const orphaned = await cradle.scheduleRunner.failOrphaned();
     if (orphaned.length) logger.warn({ failed: orphaned }, 'backups left running by a previous panel run marked failed');
     // A run missed while the panel was down happens once now, not at the next slot.

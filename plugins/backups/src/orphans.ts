@@ -3,7 +3,7 @@ import { notFound, type Cradle, type Principal } from '@conductor/core';
 import type { Backup } from './repository.js';
 import type { RestoreResult } from './restorer.js';
 
-type Deps = Pick<Cradle, 'backupRepository' | 'backupService' | 'backupRestorer'>;
+type Deps = Pick<Cradle, 'backupRepository' | 'backupService' | 'backupRestorer' | 'serverDirectory'>;
 
 /**
  * Backups of deleted servers, for admins: nobody else holds a permission on a server that is
@@ -13,13 +13,15 @@ type Deps = Pick<Cradle, 'backupRepository' | 'backupService' | 'backupRestorer'
 export class BackupOrphans {
   constructor(private readonly deps: Deps) {}
 
-  list(): Promise<Backup[]> {
-    return this.deps.backupRepository.orphans();
+  /** Backups whose server was deleted (a backup before the delete, or ones kept from before), newest first; with `id`, that one. */
+  async list(id: string | null = null): Promise<Backup[]> {
+    const { backupRepository, serverDirectory } = this.deps;
+    return backupRepository.ofServers(await serverDirectory.missing(await backupRepository.serverIds()), id);
   }
 
   /** 404 for a backup whose server still exists: that one is used through its server. */
   async get(id: string): Promise<Backup> {
-    const [backup] = await this.deps.backupRepository.orphans(id);
+    const [backup] = await this.list(id);
     if (!backup) throw notFound('No backup of a deleted server with this id', 'backup_not_found');
     return backup;
   }

@@ -107,9 +107,15 @@ export class BackupRepository {
     return Number(row.n);
   }
 
-  /** Backups whose server was deleted (a backup before the delete, or ones kept from before), newest first; with `id`, that one. */
-  async orphans(id: string | null = null, executor: Executor = this.db): Promise<Backup[]> {
-    const q = executor('backups').whereNotIn('server_id', executor('servers').select('id'));
+  /** Every server that has backups (which servers still exist is the servers module's to say). */
+  async serverIds(executor: Executor = this.db): Promise<string[]> {
+    return executor('backups').distinct('server_id').pluck('server_id');
+  }
+
+  /** The backups of these servers, newest first; with `id`, that one. */
+  async ofServers(serverIds: string[], id: string | null = null, executor: Executor = this.db): Promise<Backup[]> {
+    if (serverIds.length === 0) return [];
+    const q = executor('backups').whereIn('server_id', serverIds);
     if (id !== null) q.where({ id });
     return ((await q.orderBy('created_at', 'desc').orderBy('id')) as BackupRow[]).map(fromRow);
   }

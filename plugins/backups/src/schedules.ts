@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { assertTimeZone, badRequest, conflict, notFound, parseJsonColumn, toIso, type Cradle, type Executor, type Principal } from '@conductor/core';
+import { assertTimeZone, badRequest, conflict, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { Clock } from './clock.js';
 import type { BackupsConfig } from './config.js';
 import { nextRun, shortestGapMinutes, toCron, type ScheduleKind } from './schedule-rules.js';
+import type { ScheduleRepository } from './schedules-repo.js';
 import type { BackupTargets } from './targets.js';
 
 export interface Schedule {
@@ -36,56 +37,20 @@ export interface ScheduleInput {
   enabled: boolean;
 }
 
-interface ScheduleRow {
-  id: string;
-  server_id: string;
-  name: string;
-  kind: ScheduleKind;
-  cron: string;
-  timezone: string;
-  keep: number;
-  target_id: string | null;
-  ignore: unknown;
-  enabled: boolean | number;
-  next_run_at: unknown;
-  last_run_at: unknown;
-  created_at: unknown;
-  updated_at: unknown;
-}
-
-function fromRow(r: ScheduleRow): Schedule {
-  return {
-    id: r.id,
-    serverId: r.server_id,
-    name: r.name,
-    kind: r.kind,
-    cron: r.cron,
-    timezone: r.timezone,
-    keep: Number(r.keep),
-    targetId: r.target_id,
-    ignore: parseJsonColumn<string[]>(r.ignore),
-    enabled: Boolean(r.enabled),
-    nextRunAt: toIso(r.next_run_at),
-    lastRunAt: r.last_run_at === null ? null : toIso(r.last_run_at),
-    createdAt: toIso(r.created_at),
-    updatedAt: toIso(r.updated_at),
-  };
-}
-
-type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'usersRepository'> & { backupClock: Clock; backupTargets: BackupTargets; backupsConfig: BackupsConfig };
+type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'userDirectory' | 'serverDirectory'> & { backupClock: Clock; backupTargets: BackupTargets; backupsConfig: BackupsConfig; scheduleRepository: ScheduleRepository };
 
 /** Backup schedules of a server: daily, weekly or cron, at a time in the owner's zone. */
 export class BackupSchedules {
   constructor(private readonly deps: Deps) {}
 
-  async list(serverId: string): Promise<Schedule[]> {
-    return ((await this.deps.db('backup_schedules').where('server_id', serverId).orderBy('created_at').orderBy('id')) as ScheduleRow[]).map(fromRow);
+  list(serverId: string): Promise<Schedule[]> {
+    return this.deps.scheduleRepository.list(serverId);
   }
 
-  async get(serverId: string, id: string, executor: Executor = this.deps.db): Promise<Schedule> {
-    const row = (await executor('backup_schedules').where({ id, server_id: serverId }).first()) as ScheduleRow | undefined;
-    if (!row) throw notFound('No such backup schedule', 'backup_schedule_not_found');
-    return fromRow(row);
+  async get(serverId: string, id: string, executor?: Executor): Promise<Schedule> {
+    const schedule = await this.deps.scheduleRepository.get(serverId, id, executor);
+    if (!schedule) throw notFound('No such backup schedule', 'backup_schedule_not_found');
+    return schedule;
   }
 
   async create(serverId: string, given: ScheduleInput, principal: Principal): Promise<Schedule> {
@@ -96,23 +61,8 @@ export class BackupSchedules {
     const now = this.deps.backupClock.now();
     await this.deps.db.transaction(async (trx) => {
       const max = this.deps.backupsConfig.maxSchedulesPerServer;
-      const row = (await trx('backup_schedules').where('server_id', serverId).count({ n: '*' }).first()) as { n: number | string } | undefined;
-      if (Number(row?.n ?? 0) >= max) throw conflict('schedule_limit_reached', `This server already has ${max} backup schedules, the most it may have`);
-      await trx('backup_schedules').insert({
-        id,
-        server_id: serverId,
-        name: input.name,
-        kind: input.kind,
-        cron,
-        timezone: input.timezone,
-        keep: input.keep,
-        target_id: input.targetId,
-        ignore: JSON.stringify(input.ignore),
-        enabled: input.enabled,
-        next_run_at: nextRun(cron, input.timezone, now).toISOString(),
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      });
+      if ((await this.deps.scheduleRepository.count(serverId, trx)) >= max) throw conflict('schedule_limit_reached', `This server already has ${max} backup schedules, the most it may have`);
+      await this.deps.scheduleRepository.insert({ id, serverId, ...input, cron, nextRunAt: nextRun(cron, input.timezone, now), now }, trx);
       await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.schedule.create', data: { scheduleId: id, cron, timezone: input.timezone } }, trx);
     });
     return this.get(serverId, id);
@@ -126,20 +76,7 @@ export class BackupSchedules {
     await this.deps.backupTargets.assertExists(input.targetId);
     const now = this.deps.backupClock.now();
     await this.deps.db.transaction(async (trx) => {
-      await trx('backup_schedules')
-        .where({ id })
-        .update({
-          name: input.name,
-          kind: input.kind,
-          cron,
-          timezone: input.timezone,
-          keep: input.keep,
-          target_id: input.targetId,
-          ignore: JSON.stringify(input.ignore),
-          enabled: input.enabled,
-          next_run_at: nextRun(cron, input.timezone, now).toISOString(),
-          updated_at: now.toISOString(),
-        });
+      await this.deps.scheduleRepository.update(id, { ...input, cron, nextRunAt: nextRun(cron, input.timezone, now), now }, trx);
       await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.schedule.update', data: { scheduleId: id, cron, timezone: input.timezone } }, trx);
     });
     return this.get(serverId, id);
@@ -149,8 +86,7 @@ export class BackupSchedules {
   async remove(serverId: string, id: string, principal: Principal): Promise<void> {
     await this.get(serverId, id);
     await this.deps.db.transaction(async (trx) => {
-      await trx('backup_schedules').where({ id }).delete();
-      await trx('backups').where({ schedule_id: id }).update({ schedule_id: null });
+      await this.deps.scheduleRepository.remove([id], trx);
       await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.schedule.delete', data: { scheduleId: id } }, trx);
     });
   }
@@ -159,17 +95,21 @@ export class BackupSchedules {
    * The server was deleted: its schedules go (they would fire at a server that is not there); its
    * backups stay, admins find them under /orphans. Returns the ids removed.
    */
-  async removeForServer(serverId: string, executor: Executor = this.deps.db): Promise<string[]> {
-    const ids = ((await executor('backup_schedules').where({ server_id: serverId }).select('id')) as Array<{ id: string }>).map((r) => r.id);
-    if (ids.length === 0) return ids;
-    await executor('backup_schedules').whereIn('id', ids).delete();
-    await executor('backups').whereIn('schedule_id', ids).update({ schedule_id: null });
+  async removeForServer(serverId: string, executor?: Executor): Promise<string[]> {
+    const ids = await this.deps.scheduleRepository.idsOf(serverId, executor);
+    await this.deps.scheduleRepository.remove(ids, executor);
     return ids;
   }
 
+  /** Schedules of servers deleted while this plugin was not there to hear it (or before it removed them on delete). */
+  async removeOrphaned(): Promise<string[]> {
+    const gone = await this.deps.serverDirectory.missing(await this.deps.scheduleRepository.serverIds());
+    return (await Promise.all(gone.map((serverId) => this.removeForServer(serverId)))).flat();
+  }
+
   /** Enabled schedules whose next run is due. */
-  async due(now: Date): Promise<Schedule[]> {
-    return ((await this.deps.db('backup_schedules').where('enabled', true).where('next_run_at', '<=', now.toISOString()).orderBy('next_run_at')) as ScheduleRow[]).map(fromRow);
+  due(now: Date): Promise<Schedule[]> {
+    return this.deps.scheduleRepository.due(now);
   }
 
   /**
@@ -178,18 +118,14 @@ export class BackupSchedules {
    */
   async claim(schedule: Schedule, now: Date): Promise<boolean> {
     const next = nextRun(schedule.cron, schedule.timezone, now);
-    const n = await this.deps
-      .db('backup_schedules')
-      .where({ id: schedule.id, next_run_at: schedule.nextRunAt })
-      .update({ next_run_at: next.toISOString(), last_run_at: now.toISOString() });
-    return Number(n) === 1;
+    return this.deps.scheduleRepository.moveNextRun(schedule, next, now);
   }
 
   /** "At 04:00" means 04:00 where the owner lives: their account's zone when the caller names none. */
   private async withZone(serverId: string, input: ScheduleInput): Promise<ScheduleInput & { timezone: string }> {
     if (input.timezone) return { ...input, timezone: input.timezone };
     const owner = await this.deps.hooks.call('auth.serverOwner', serverId);
-    const user = owner ? await this.deps.usersRepository.byId(owner.ownerId) : undefined;
+    const user = owner ? await this.deps.userDirectory.find(owner.ownerId) : undefined;
     return { ...input, timezone: user?.timeZone ?? 'UTC' };
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AppError, conflict, dialectOf, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
+import { AppError, conflict, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { Clock } from './clock.js';
 import { assertMayHandOver } from './protected-files.js';
 import type { BackupsConfig } from './config.js';
@@ -9,7 +9,7 @@ import type { BackupRunner } from './runner.js';
 import type { RestoresInProgress } from './restores-in-progress.js';
 import type { BackupTargets } from './targets.js';
 
-type Deps = Pick<Cradle, 'db' | 'events' | 'activityLog' | 'serverService'> & {
+type Deps = Pick<Cradle, 'db' | 'events' | 'activityLog' | 'serverService' | 'serverLocks'> & {
   backupsConfig: BackupsConfig;
   backupClock: Clock;
   backupRepository: BackupRepository;
@@ -85,9 +85,9 @@ export class BackupService {
     const now = this.deps.backupClock.now();
     const id = randomUUID();
     await this.deps.db.transaction(async (trx) => {
-      // PostgreSQL runs these checks on several connections at once: the server's row lock makes
-      // two requests for one server take turns, so both cannot pass the running, limit and throttle checks.
-      if (dialectOf(trx) === 'postgres') await trx('servers').where({ id: serverId }).forUpdate().first('id');
+      // PostgreSQL runs these checks on several connections at once: holding the server makes two
+      // requests for one server take turns, so both cannot pass the running, limit and throttle checks.
+      await this.deps.serverLocks.hold(serverId, trx);
       if (await repo.running(serverId, trx)) throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
       // Schedules are bounded by their own rotation, and a safety backup must not block a delete.
       if (options.origin === 'manual' || options.origin === 'bulk') {

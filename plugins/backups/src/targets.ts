@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, conflict, notFound, toIso, type Cradle, type Executor } from '@conductor/core';
 import type { Clock } from './clock.js';
+import type { TargetRepository, TargetRow } from './targets-repo.js';
 import type { AgentHttp } from './storage/agent-http.js';
 import { LocalStorage } from './storage/local.js';
 import { SftpSession, type SftpEndpoint } from './storage/sftp-session.js';
@@ -38,21 +39,7 @@ export interface TargetTest {
   latencyMs: number;
 }
 
-interface TargetRow {
-  id: string;
-  name: string;
-  kind: 'sftp';
-  host: string;
-  port: number;
-  username: string;
-  path: string;
-  auth: 'key' | 'password';
-  secret_encrypted: string;
-  host_key_sha256: string;
-  created_at: unknown;
-}
-
-type Deps = Pick<Cradle, 'db' | 'keyRing'> & { backupClock: Clock; agentHttp: AgentHttp };
+type Deps = Pick<Cradle, 'db' | 'keyRing'> & { backupClock: Clock; agentHttp: AgentHttp; targetRepository: TargetRepository };
 
 /**
  * Remote backup targets (admins add them) and the storage behind a backup: `null` is the node's
@@ -67,16 +54,16 @@ export class BackupTargets {
   }
 
   async list(): Promise<TargetView[]> {
-    return ((await this.deps.db('backup_targets').orderBy('name')) as TargetRow[]).map(view);
+    return (await this.deps.targetRepository.list()).map(view);
   }
 
-  async get(id: string, executor: Executor = this.deps.db): Promise<TargetView> {
+  async get(id: string, executor?: Executor): Promise<TargetView> {
     return view(await this.row(id, executor));
   }
 
   /** Connects first: a target that cannot be reached, or whose folder cannot be made, is not added. */
   async create(input: TargetInput): Promise<TargetView> {
-    if (await this.deps.db('backup_targets').where({ name: input.name }).first()) throw conflict('backup_target_exists', `A backup target named ${input.name} exists`);
+    if (await this.deps.targetRepository.nameTaken(input.name)) throw conflict('backup_target_exists', `A backup target named ${input.name} exists`);
     const session = await SftpSession.connect({ ...input, hostKeySha256: null });
     try {
       await session.mkdirp(input.path);
@@ -84,7 +71,7 @@ export class BackupTargets {
       session.close();
     }
     const id = randomUUID();
-    await this.deps.db('backup_targets').insert({
+    await this.deps.targetRepository.insert({
       id,
       name: input.name,
       kind: 'sftp',
@@ -104,9 +91,8 @@ export class BackupTargets {
   async remove(id: string): Promise<void> {
     await this.row(id);
     await this.deps.db.transaction(async (trx) => {
-      const used = (await trx('backups').where({ target_id: id }).whereNot('status', 'failed').first('id')) ?? (await trx('backup_schedules').where({ target_id: id }).first('id'));
-      if (used) throw conflict('backup_target_in_use', 'Backups or schedules still use this target; delete or move them first');
-      await trx('backup_targets').where({ id }).delete();
+      if (await this.deps.targetRepository.inUse(id, trx)) throw conflict('backup_target_in_use', 'Backups or schedules still use this target; delete or move them first');
+      await this.deps.targetRepository.remove(id, trx);
     });
   }
 
@@ -139,11 +125,11 @@ export class BackupTargets {
   /** A 400 for a target id that does not exist, so nothing is made that points nowhere. */
   async assertExists(targetId: string | null): Promise<void> {
     if (targetId === null) return;
-    if (!(await this.deps.db('backup_targets').where({ id: targetId }).first('id'))) throw new AppError(400, 'backup_target_not_found', 'No such backup target');
+    if (!(await this.deps.targetRepository.find(targetId))) throw new AppError(400, 'backup_target_not_found', 'No such backup target');
   }
 
-  private async row(id: string, executor: Executor = this.deps.db): Promise<TargetRow> {
-    const row = (await executor('backup_targets').where({ id }).first()) as TargetRow | undefined;
+  private async row(id: string, executor?: Executor): Promise<TargetRow> {
+    const row = await this.deps.targetRepository.find(id, executor);
     if (!row) throw notFound('No such backup target', 'backup_target_not_found');
     return row;
   }

@@ -1,7 +1,7 @@
 import type { Cradle, StoredEvent } from '@conductor/core';
 import type { PayloadContext } from './payload-context.js';
 
-type Deps = Pick<Cradle, 'events' | 'serverRepository' | 'nodeRepository'>;
+type Deps = Pick<Cradle, 'events' | 'serverDirectory' | 'nodeService'>;
 
 /** Builds a payload's context at send time: names are the current ones, the event is the logged one. */
 export class PayloadContextLoader {
@@ -14,9 +14,9 @@ export class PayloadContextLoader {
   }
 
   async forStoredEvent(deliveryId: number, webhookId: string, event: Pick<StoredEvent, 'type' | 'serverId' | 'nodeId' | 'data' | 'occurredAt'> & { id: number | null }): Promise<PayloadContext> {
-    const server = event.serverId ? await this.deps.serverRepository.get(event.serverId) : null;
+    const server = event.serverId ? await this.deps.serverDirectory.find(event.serverId) : null;
     const nodeId = event.nodeId ?? server?.nodeId ?? null;
-    const node = nodeId ? await this.deps.nodeRepository.get(nodeId) : null;
+    const node = nodeId ? await this.deps.nodeService.find(nodeId) : null;
     return {
       deliveryId,
       webhookId,

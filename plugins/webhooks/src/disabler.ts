@@ -2,7 +2,7 @@ import { renderMail, type Cradle, type Executor } from '@conductor/core';
 import type { StoredWebhook } from './repository.js';
 import type { WebhookRepository } from './repository.js';
 
-type Deps = Pick<Cradle, 'db' | 'logger' | 'mailService' | 'usersRepository' | 'serverRepository' | 'config'> & { webhookRepository: WebhookRepository };
+type Deps = Pick<Cradle, 'db' | 'logger' | 'mailService' | 'userDirectory' | 'serverDirectory' | 'config'> & { webhookRepository: WebhookRepository };
 
 /** Turns off a webhook that keeps failing and tells its owner, in one transaction (the mail goes through the outbox). */
 export class WebhookDisabler {
@@ -11,9 +11,9 @@ export class WebhookDisabler {
   async disable(webhook: StoredWebhook, reason: string, now: Date, trx: Executor): Promise<void> {
     if (!(await this.deps.webhookRepository.disable(webhook.id, reason, now, trx))) return;
     // A server webhook belongs to the server's owner; a global one to the admin who made it.
-    const server = webhook.serverId ? await this.deps.serverRepository.get(webhook.serverId, trx) : null;
+    const server = webhook.serverId ? await this.deps.serverDirectory.find(webhook.serverId, trx) : null;
     const ownerId = server?.ownerId ?? webhook.createdBy;
-    const owner = await this.deps.usersRepository.byId(ownerId, trx);
+    const owner = await this.deps.userDirectory.find(ownerId, trx);
     this.deps.logger.warn({ webhookId: webhook.id, serverId: webhook.serverId, reason, notified: owner?.email ?? null }, 'webhook disabled after repeated failures');
     if (!owner) return;
     const where = server ? `on the server "${server.name}"` : '(global)';

@@ -1,5 +1,5 @@
 import { asClass, asValue } from 'awilix';
-import { definePlugin } from '@conductor/core';
+import { coreServices, definePlugin } from '@conductor/core';
 import { systemClock, type Clock } from './clock.js';
 import { webhooksConfigSchema, type WebhooksConfig } from './config.js';
 import { PayloadContextLoader } from './context-loader.js';
@@ -32,6 +32,14 @@ declare module '@conductor/core' {
 export default definePlugin({
   manifest: { name: 'webhooks', version: '0.1.0', api: '^1.0.0', description: 'Discord and signed HTTP notifications', dependsOn: ['auth', 'mail', 'activity', 'nodes', 'servers'] },
   permissions: webhookPermissions,
+  consumes: [
+    coreServices.auth.keyRing,
+    coreServices.auth.userDirectory,
+    coreServices.mail.mailService,
+    coreServices.activity.activityLog,
+    coreServices.nodes.nodeService,
+    coreServices.servers.serverDirectory,
+  ],
   configSchema: webhooksConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The Webhooks tab and the global webhooks page, built from ../ui by scripts/build-ui.mjs. */

@@ -1,4 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
+import { asValue } from 'awilix';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import type { PermissionKey, Principal, RouteAccess } from '../auth.js';
@@ -18,6 +19,7 @@ export interface RouteInput<P extends AnyObject, Q extends AnyObject, B extends 
   query: z.output<Q>;
   body: z.output<B>;
   ctx: KernelContext;
+  /** A request scope of the plugin's container: its services, what it consumes, `requestId` and `principal`. */
   scope: Container;
   principal: Principal | null;
 }
@@ -112,6 +114,8 @@ export class KoaRouteRegistrar implements RouteRegistrar {
     private readonly authorize: Authorizer,
     private readonly defaultBodyLimit: string,
     private readonly tag: string,
+    /** The owning plugin's container; each request gets a scope of it. */
+    private readonly container: Container,
     private readonly guard?: Middleware,
     /** Throws when a route names a permission key that no plugin declares. */
     private readonly checkPermission?: (key: string) => void,
@@ -120,7 +124,7 @@ export class KoaRouteRegistrar implements RouteRegistrar {
   at(prefix: string): RouteRegistrar {
     // /metrics is where Prometheus looks by convention; everything else lives under /api.
     if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix) && prefix !== '/metrics') throw new Error(`route prefix must be under /api, got ${prefix}`);
-    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.authorize, this.defaultBodyLimit, this.tag, this.guard, this.checkPermission);
+    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.authorize, this.defaultBodyLimit, this.tag, this.container, this.guard, this.checkPermission);
   }
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
@@ -140,6 +144,7 @@ export class KoaRouteRegistrar implements RouteRegistrar {
     this.openapi.addOperation(fullPath, { ...spec, tags: spec.tags ?? [this.tag] } as RouteSpec);
     const status = spec.response.status ?? 200;
     const resolvePrincipal = this.resolvePrincipal;
+    const container = this.container;
 
     const handle: Middleware = async (koaCtx) => {
       const ctx = koaCtx as KernelContext;
@@ -156,7 +161,9 @@ export class KoaRouteRegistrar implements RouteRegistrar {
       const params = parse(spec.params, rawParams, 'params');
       const query = parse(spec.query, koaCtx.query, 'query');
       const body = parse(spec.body, (koaCtx.request as { body?: unknown }).body, 'body');
-      const result = await spec.handler({ params, query, body, ctx, scope: ctx.state.scope, principal });
+      const scope = container.createScope();
+      scope.register({ requestId: asValue(ctx.state.requestId), principal: asValue(principal) });
+      const result = await spec.handler({ params, query, body, ctx, scope, principal });
       if (result !== undefined) {
         ctx.status = status;
         ctx.body = result;

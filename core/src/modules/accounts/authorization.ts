@@ -1,6 +1,5 @@
 import type { AuthorizeDecision, AuthorizeRequest } from '../../kernel/auth.js';
 import type { HookBus } from '../../kernel/hooks.js';
-import type { GrantsRepository } from './grants-repo.js';
 import { SERVER_VIEW, type PermissionCatalogue } from '../../kernel/permissions.js';
 
 /**
@@ -10,12 +9,10 @@ import { SERVER_VIEW, type PermissionCatalogue } from '../../kernel/permissions.
  */
 export class ServerAuthorization {
   private readonly hooks: HookBus;
-  private readonly grantsRepository: GrantsRepository;
   private readonly permissionCatalogue: PermissionCatalogue;
 
-  constructor({ hooks, grantsRepository, permissionCatalogue }: { hooks: HookBus; grantsRepository: GrantsRepository; permissionCatalogue: PermissionCatalogue }) {
+  constructor({ hooks, permissionCatalogue }: { hooks: HookBus; permissionCatalogue: PermissionCatalogue }) {
     this.hooks = hooks;
-    this.grantsRepository = grantsRepository;
     this.permissionCatalogue = permissionCatalogue;
   }
 
@@ -28,10 +25,9 @@ export class ServerAuthorization {
     return permission === SERVER_VIEW || this.permissionCatalogue.holds(keys, permission) ? 'allow' : 'deny';
   }
 
-  /** What a non-owner holds on a server: the subuser grant, plus what other plugins add. */
-  async permissionsOf(serverId: string, userId: string): Promise<string[]> {
-    const granted = await this.grantsRepository.permissions(serverId, userId);
-    return this.hooks.call('auth.serverPermissions', granted, { serverId, userId });
+  /** What a non-owner holds on a server: the subuser grant (this module's first tap), plus what other plugins add. */
+  permissionsOf(serverId: string, userId: string): Promise<string[]> {
+    return this.hooks.call('auth.serverPermissions', [], { serverId, userId });
   }
 
   async isOwnerOrAdmin(serverId: string, principal: { id: string; role: string }): Promise<boolean> {

@@ -21,6 +21,10 @@ export class GrantsRepository {
     return row ? parseJsonColumn<string[]>(row.permissions) : [];
   }
 
+  async serverIdsOf(userId: string): Promise<string[]> {
+    return this.db('server_grants').where({ user_id: userId }).pluck('server_id');
+  }
+
   async list(serverId: string): Promise<Grant[]> {
     const rows = (await this.db('server_grants as g').join('users as u', 'u.id', 'g.user_id').where('g.server_id', serverId).select('g.server_id', 'g.user_id', 'u.email', 'g.permissions', 'g.created_at').orderBy('g.created_at')) as Array<{
       server_id: string;

@@ -34,6 +34,8 @@ import { TokensRepository } from './tokens-repo.js';
 import { TwoFactorService } from './two-factor-service.js';
 import { UsersRepository } from './users-repo.js';
 import { accountPermissions } from './permissions.js';
+import { UserDirectory } from './user-directory.js';
+import { coreServices } from '../services.js';
 
 /**
  * Accounts and security: users, sessions, API keys, two-factor, brute-force protection, the
@@ -43,6 +45,8 @@ import { accountPermissions } from './permissions.js';
 export const authModule = definePlugin({
   manifest: { name: 'auth', version: '0.1.0', description: 'Accounts and security', dependsOn: ['mail'] },
   permissions: accountPermissions,
+  provides: [coreServices.auth.keyRing, coreServices.auth.userDirectory],
+  consumes: [coreServices.mail.mailService],
   configSchema: authConfigSchema,
   register(ctx) {
     ctx.register({
@@ -69,6 +73,7 @@ export const authModule = definePlugin({
       oauthStatesRepository: asClass(OAuthStatesRepository).singleton(),
       oauthIdentitiesRepository: asClass(OAuthIdentitiesRepository).singleton(),
       oauthService: asClass(OAuthService).singleton(),
+      userDirectory: asClass(UserDirectory).singleton(),
     });
     ctx.defineHook('auth.serverOwner', 'bail');
     ctx.defineHook('auth.serverPermissions', 'waterfall');

@@ -36,4 +36,6 @@ export function tapKernelHooks(ctx: RegisterContext<unknown>): void {
   ctx.tap('auth.resolve', { name: 'accounts-session', after: 'accounts-api-key' }, (koa) => cradle.sessionService.resolve(koa));
   ctx.tap('socket.authenticate', { name: 'accounts' }, (request) => socketPrincipal(cradle, request));
   ctx.tap('auth.authorize', { name: 'accounts' }, (request) => cradle.serverAuthorization.decide(request));
+  // First: what the server's owner granted; teams and other plugins add theirs after it.
+  ctx.tap('auth.serverPermissions', { name: 'accounts-subuser-grants', stage: -100 }, async (keys, { serverId, userId }) => [...keys, ...(await cradle.grantsRepository.permissions(serverId, userId))]);
 }

@@ -2,6 +2,7 @@ import { asClass } from 'awilix';
 import { z } from 'zod';
 import { definePlugin } from '../../kernel/plugin.js';
 import { ActivityLog } from './activity-log.js';
+import { coreServices } from '../services.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -23,6 +24,7 @@ const entry = z.object({
 /** The per-server activity log, readable by whoever holds `activity.read` on the server. */
 export const activityModule = definePlugin({
   manifest: { name: 'activity', version: '0.1.0', description: 'Per-server activity log' },
+  provides: [coreServices.activity.activityLog],
   permissions: [{ group: 'activity', label: { en: 'Activity log', de: 'Aktivitätsprotokoll' }, keys: [{ action: 'read', label: { en: 'See the activity log', de: 'Aktivitätsprotokoll sehen' } }] }],
   register(ctx) {
     ctx.register({ activityLog: asClass(ActivityLog).singleton() });

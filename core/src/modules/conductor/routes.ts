@@ -17,10 +17,10 @@ export function conductorRoutes(router: RouteRegistrar): void {
     access: 'admin',
     response: { schema: fleetStatus },
     handler: async ({ scope }) => {
-      const { nodeService, nodeRepository, serverRepository } = scope.cradle;
-      const nodes = await nodeRepository.all();
-      const allocated = await serverRepository.allocatedMemory();
-      const byState = await serverRepository.countByState();
+      const { nodeService, serverDirectory } = scope.cradle;
+      const nodes = await nodeService.all();
+      const allocated = await serverDirectory.allocatedMemory();
+      const byState = await serverDirectory.countByState();
       // Live figures from each node that is up, asked in parallel; a node that does not answer counts as zero.
       const perNode = await Promise.all(
         nodes.map(async (node) => {

@@ -37,7 +37,22 @@ const subscriberStatus = z.object({
   lastError: z.string().nullable(),
 });
 
+const eventType = z.object({
+  type: z.string(),
+  owner: z.string().describe('The plugin that declares (and appends) it'),
+  description: z.string(),
+  schema: z.record(z.string(), z.unknown()).describe("JSON Schema of the event's data"),
+});
+
 export function eventRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get',
+    path: '/types',
+    summary: "The event types the active plugins declare, with JSON Schemas of their data (what webhooks and subscribers receive)",
+    access: 'user',
+    response: { schema: z.object({ types: z.array(eventType) }) },
+    handler: ({ scope }) => ({ types: scope.cradle.eventCatalogue.list() }),
+  });
   router.route({
     method: 'get',
     path: '/',

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { NodeRepository } from '../nodes/repository.js';
 import type { NodeService } from '../nodes/service.js';
 import type { StatsRepository } from './repository.js';
 
@@ -7,7 +6,7 @@ const DAY = 86_400_000;
 
 /** Samples every running server's stats from its node, folds them into coarser rollups, and forgets old ones. */
 export class StatsCollector {
-  private readonly deps: { nodeService: NodeService; nodeRepository: NodeRepository; statsRepository: StatsRepository; logger: Logger };
+  private readonly deps: { nodeService: NodeService; statsRepository: StatsRepository; logger: Logger };
 
   constructor(deps: StatsCollector['deps']) {
     this.deps = deps;
@@ -16,7 +15,7 @@ export class StatsCollector {
   async collect(at = new Date()): Promise<number> {
     const moment = new Date(Math.floor(at.getTime() / 1000) * 1000);
     let stored = 0;
-    for (const node of await this.deps.nodeRepository.all()) {
+    for (const node of await this.deps.nodeService.all()) {
       if (node.status !== 'up') continue;
       try {
         const { stats } = await this.deps.nodeService.client(node).allStats();

@@ -4,6 +4,7 @@ import { StatsCollector } from './collector.js';
 import { PrometheusExporter } from './prometheus.js';
 import { StatsRepository } from './repository.js';
 import { metricsRoutes } from './routes.js';
+import { coreServices } from '../services.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -16,6 +17,7 @@ declare module '../../kernel/container.js' {
 /** Stats history for charts (raw, per minute, per hour, with retention) and Prometheus metrics (B1). */
 export const metricsModule = definePlugin({
   manifest: { name: 'metrics', version: '0.1.0', description: 'Stats history and Prometheus metrics', dependsOn: ['nodes', 'servers'] },
+  consumes: [coreServices.nodes.nodeService, coreServices.servers.serverDirectory],
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({

@@ -1,8 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpObserver } from '../../kernel/container.js';
-import type { Database } from '../../kernel/database.js';
-import type { NodeRepository } from '../nodes/repository.js';
-import type { ServerRepository } from '../servers/repository.js';
+import type { NodeService } from '../nodes/service.js';
+import type { ServerDirectory } from '../servers/server-directory.js';
 import type { StatsRepository } from './repository.js';
 
 /**
@@ -16,7 +15,7 @@ export class PrometheusExporter {
   /** Reads current figures into the gauges; call before serialising the registry. */
   readonly refresh: () => Promise<void>;
 
-  constructor(deps: { statsRepository: StatsRepository; serverRepository: ServerRepository; nodeRepository: NodeRepository; db: Database }) {
+  constructor(deps: { statsRepository: StatsRepository; serverDirectory: ServerDirectory; nodeService: NodeService }) {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'conductor_panel_' });
     // prom-client names these gauges *_total, which promtool (rightly) rejects; the rest are kept.
@@ -48,9 +47,9 @@ export class PrometheusExporter {
     this.refresh = () => (turn = turn.then(() => refill(), () => refill()));
     const refill = async () => {
       for (const g of [memory, cpu, uptime, players, tps, state, fleetServers, nodes]) g.reset();
-      const servers = (await deps.db('servers').select('id', 'node_id', 'state', 'memory_mb')) as Array<{ id: string; node_id: string; state: string; memory_mb: number }>;
-      const nodeOf = new Map(servers.map((s) => [s.id, s.node_id]));
-      for (const s of servers) state.set({ server: s.id, node: s.node_id, state: s.state }, 1);
+      const servers = await deps.serverDirectory.placements();
+      const nodeOf = new Map(servers.map((s) => [s.id, s.nodeId]));
+      for (const s of servers) state.set({ server: s.id, node: s.nodeId, state: s.state }, 1);
       let used = 0;
       let online = 0;
       for (const sample of await deps.statsRepository.latest(new Date(Date.now() - 60_000))) {
@@ -63,11 +62,11 @@ export class PrometheusExporter {
         used += sample.memoryBytes;
         online += sample.players;
       }
-      for (const [st, count] of Object.entries(await deps.serverRepository.countByState())) fleetServers.set({ state: st }, count);
-      fleetMemory.set(servers.reduce((a, s) => a + s.memory_mb, 0) * 1048576);
+      for (const [st, count] of Object.entries(await deps.serverDirectory.countByState())) fleetServers.set({ state: st }, count);
+      fleetMemory.set(servers.reduce((a, s) => a + s.memoryMb, 0) * 1048576);
       fleetUsed.set(used);
       fleetPlayers.set(online);
-      for (const n of await deps.nodeRepository.all()) nodes.inc({ status: n.status });
+      for (const n of await deps.nodeService.all()) nodes.inc({ status: n.status });
       refreshed.set(Date.now() / 1000);
     };
 

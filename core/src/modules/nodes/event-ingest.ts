@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { dialectOf, type Database, type Transaction } from '../../kernel/database.js';
-import type { EventLog } from '../../kernel/events.js';
+import type { Database, Transaction } from '../../kernel/database.js';
+import type { EventInput, EventLog } from '../../kernel/events.js';
 import type { AgentEvent } from '../../protocol/index.js';
 import type { AgentClient } from './agent-client.js';
 import type { NodeRepository } from './repository.js';
@@ -70,17 +70,16 @@ export class NodeEventIngest {
     }
   }
 
-  /** The stored sequence, read under a row lock (SQLite's one connection serialises writers anyway). */
-  private async lockedSeq(nodeId: string, trx: Transaction): Promise<number | null> {
-    const query = trx('nodes').where({ id: nodeId }).select('events_seq');
-    const row = (dialectOf(trx) === 'postgres' ? await query.forUpdate().first() : await query.first()) as { events_seq: number | string } | undefined;
-    return row ? Number(row.events_seq) : null;
+  private lockedSeq(nodeId: string, trx: Transaction): Promise<number | null> {
+    return this.repository.lockedEventsSeq(nodeId, trx);
   }
 
   private async append(nodeId: string, events: AgentEvent[], trx: Transaction): Promise<void> {
     for (const e of events) {
       if (PANEL_RECORDED.has(e.type)) continue;
-      await this.events.append(trx, { type: e.type, serverId: e.serverId, nodeId, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) });
+      // Typed as any event: the agent's data is another program's, checked against the loose schemas at run time.
+      const input: EventInput = { type: e.type, serverId: e.serverId, nodeId, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) };
+      await this.events.append(trx, input);
     }
   }
 }

@@ -6,6 +6,8 @@ import { LocalAgent } from './local-agent.js';
 import { NodeRepository } from './repository.js';
 import { nodeRoutes } from './routes.js';
 import { NodeService } from './service.js';
+import { coreServices } from '../services.js';
+import { nodeEvents } from './events.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -20,6 +22,9 @@ declare module '../../kernel/container.js' {
 /** The conductor's node registry (B2): nodes, tokens, health, allocations. */
 export const nodesModule = definePlugin({
   manifest: { name: 'nodes', version: '0.1.0', description: 'Nodes, their health and allocations', dependsOn: ['auth'] },
+  provides: [coreServices.nodes.nodeService],
+  events: nodeEvents,
+  consumes: [coreServices.auth.keyRing],
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({

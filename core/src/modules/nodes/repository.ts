@@ -1,5 +1,5 @@
 import type { Database, Executor } from '../../kernel/database.js';
-import { toIso } from '../../kernel/database.js';
+import { dialectOf, toIso } from '../../kernel/database.js';
 import type { AllocationView, NodeInput, NodeView } from './schema.js';
 
 interface NodeRow {
@@ -165,6 +165,13 @@ export class NodeRepository {
     return new Map(rows.map((r) => [r.node_id, Number(r.c)]));
   }
 
+  /** Each server's primary address, for the servers module's views. */
+  async primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, { ip: string; port: number }>> {
+    if (serverIds.length === 0) return new Map();
+    const rows = (await executor('allocations').whereIn('server_id', serverIds).where('primary', true).select('server_id', 'ip', 'port')) as Array<{ server_id: string; ip: string; port: number }>;
+    return new Map(rows.map((r) => [r.server_id, { ip: r.ip, port: r.port }]));
+  }
+
   /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */
   async claim(allocationId: number, serverId: string, executor: Executor): Promise<boolean> {
     return (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary: true })) === 1;
@@ -190,6 +197,20 @@ export class NodeRepository {
     if (row.server_id) return 'in_use';
     await this.db('allocations').where({ id: allocationId }).delete();
     return 'removed';
+  }
+
+  /** Whether another node than `except` has this name. */
+  async nameTaken(name: string, except: string | null, executor: Executor = this.db): Promise<boolean> {
+    const query = executor('nodes').where({ name });
+    if (except) query.whereNot({ id: except });
+    return (await query.first('id')) !== undefined;
+  }
+
+  /** The stored event sequence, read under a row lock (SQLite's one connection serialises writers anyway). */
+  async lockedEventsSeq(id: string, trx: Executor): Promise<number | null> {
+    const query = trx('nodes').where({ id }).select('events_seq');
+    const row = (dialectOf(trx) === 'postgres' ? await query.forUpdate().first() : await query.first()) as { events_seq: number | string } | undefined;
+    return row ? Number(row.events_seq) : null;
   }
 
   async serverCount(nodeId: string, executor: Executor = this.db): Promise<number> {

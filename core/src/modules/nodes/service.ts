@@ -53,6 +53,15 @@ export class NodeService {
     return (await this.repository.all(executor)).map(publicView);
   }
 
+  /** Every node with what talking to it needs (for other modules: the nodes table is private to this one). */
+  all(executor: Executor = this.db): Promise<StoredNode[]> {
+    return this.repository.all(executor);
+  }
+
+  find(id: string, executor: Executor = this.db): Promise<StoredNode | null> {
+    return this.repository.get(id, executor);
+  }
+
   async get(id: string, executor: Executor = this.db): Promise<StoredNode> {
     const node = await this.repository.get(id, executor);
     if (!node) throw notFound(`No node ${id}`, 'node_not_found');
@@ -63,7 +72,7 @@ export class NodeService {
     const id = randomUUID();
     const token = options.token ?? newToken();
     await this.db.transaction(async (trx) => {
-      if ((await trx('nodes').where({ name: input.name }).first()) !== undefined) throw conflict('node_exists', `A node named ${input.name} exists`);
+      if (await this.repository.nameTaken(input.name, null, trx)) throw conflict('node_exists', `A node named ${input.name} exists`);
       await this.repository.insert(id, input, this.secrets.encrypt(token), options.local ?? false, trx);
       await this.events.append(trx, { type: 'node.created', nodeId: id, actorId, data: { name: input.name, local: options.local ?? false } });
     });
@@ -76,7 +85,7 @@ export class NodeService {
   async update(id: string, patch: Partial<NodeInput>, actorId: string): Promise<NodeView> {
     await this.get(id);
     await this.db.transaction(async (trx) => {
-      if (patch.name && (await trx('nodes').where({ name: patch.name }).whereNot({ id }).first()) !== undefined) throw conflict('node_exists', `A node named ${patch.name} exists`);
+      if (patch.name && (await this.repository.nameTaken(patch.name, id, trx))) throw conflict('node_exists', `A node named ${patch.name} exists`);
       await this.repository.update(id, patch, trx);
       await this.events.append(trx, { type: 'node.updated', nodeId: id, actorId, data: { fields: Object.keys(patch) } });
     });
@@ -191,6 +200,11 @@ export class NodeService {
       throw wanted(request) ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`) : conflict('no_capacity', 'The port was taken meanwhile; try again');
     }
     return allocation;
+  }
+
+  /** Each server's primary address (servers that have none are left out). */
+  primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, { ip: string; port: number }>> {
+    return this.repository.primaryAddresses(serverIds, executor);
   }
 
   releaseAllocations(serverId: string, executor: Executor): Promise<void> {

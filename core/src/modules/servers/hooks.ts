@@ -1,14 +1,22 @@
 import type { Principal } from '../../kernel/auth.js';
+import type { Transaction } from '../../kernel/database.js';
 import type { BailHook, SeriesHook, WaterfallHook } from '../../kernel/hooks.js';
 import type { PlacementRequest } from './placement.js';
 import type { CreateServerBody } from './schema.js';
 
 declare module '../../kernel/hooks.js' {
   interface HookTypes {
-    /** Adjust a server before it is created (limits, variables); throw an AppError to refuse. */
+    /**
+     * Adjust a server before it is created (limits, variables); throw an AppError to refuse. The
+     * servers module's first tap fills the memory from the template's recommendation.
+     */
     'server.beforeCreate': WaterfallHook<CreateServerBody & { ownerId: string }>;
-    /** Refuse a start (billing: no credit); the answer's message is shown to the user. */
-    'server.beforeStart': BailHook<[{ serverId: string; ownerId: string }], { refuse: string }>;
+    /**
+     * Refuse a start or restart (billing: no credit); the answer's message is shown to the user
+     * (402 start_refused), or throw an AppError. The servers module's first tap refuses a
+     * suspended server (409 server_suspended).
+     */
+    'server.beforeStart': BailHook<[{ serverId: string; ownerId: string; suspended: boolean }], { refuse: string }>;
     /**
      * Before a server is deleted; `backup` says the caller asked for a backup first (the backups
      * plugin makes it and waits). Throw an AppError to refuse the deletion.
@@ -16,8 +24,11 @@ declare module '../../kernel/hooks.js' {
     'server.beforeDelete': SeriesHook<[{ serverId: string; ownerId: string; nodeId: string; principal: Principal; backup: boolean }]>;
     /** Start a backup of a server now (the bulk action); no answer means no backups plugin runs. */
     'server.backup': BailHook<[{ serverId: string; principal: Principal }], { backupId: string }>;
-    /** Choose the node for a new server; no answer means the default strategy. */
-    'node.placement': BailHook<[PlacementRequest], { nodeId: string }>;
+    /**
+     * Choose the node for a new server, reading in the creating transaction; the servers
+     * module's last tap (stage 100) is the default strategy. No answer means no node has room.
+     */
+    'node.placement': BailHook<[PlacementRequest, Transaction], { nodeId: string }>;
   }
 }
 

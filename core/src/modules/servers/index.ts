@@ -12,6 +12,11 @@ import { worldRoutes } from './worlds-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
+import { ServerDirectory } from './server-directory.js';
+import { ServerLocks } from './server-locks.js';
+import { coreServices } from '../services.js';
+import { serverEvents } from './events.js';
+import { tapServerPolicies } from './taps.js';
 import { serverPermissions } from './permissions.js';
 import { commandPayload, serversSocketApi } from './socket-api.js';
 
@@ -43,11 +48,16 @@ const CONSOLE_PERMISSION = 'control.console';
 export const serversModule = definePlugin({
   manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'templates', 'nodes'] },
   permissions: serverPermissions,
+  events: serverEvents,
+  provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
+  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService, coreServices.auth.userDirectory],
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({
       serverRepository: asClass(ServerRepository).singleton(),
       serverService: asClass(ServerService).singleton(),
+      serverDirectory: asClass(ServerDirectory).singleton(),
+      serverLocks: asClass(ServerLocks).singleton(),
       serverRelay: asClass(ServerRelay).singleton(),
       serverBulk: asClass(ServerBulk).singleton(),
       commandGate: asValue(new CommandGate()),
@@ -57,6 +67,7 @@ export const serversModule = definePlugin({
     ctx.defineHook('node.placement', 'bail');
     ctx.defineHook('server.beforeDelete', 'series');
     ctx.defineHook('server.backup', 'bail');
+    tapServerPolicies(ctx);
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);

@@ -1,6 +1,8 @@
 import type { Database, Executor } from '../../kernel/database.js';
-import { toIso } from '../../kernel/database.js';
+import { dialectOf, toIso } from '../../kernel/database.js';
 import type { ServerState } from '../../protocol/server-state.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import type { NodeService } from '../nodes/service.js';
 import type { ServerView } from './schema.js';
 
 interface Row {
@@ -17,13 +19,9 @@ interface Row {
   state: ServerState;
   suspended: boolean | number;
   created_at: unknown;
-  ip: string | null;
-  port: number | null;
 }
 
-const columns = ['servers.*', 'allocations.ip', 'allocations.port'];
-
-function fromRow(r: Row): ServerView {
+function fromRow(r: Row, address: { ip: string; port: number } | undefined): ServerView {
   return {
     id: r.id,
     name: r.name,
@@ -37,7 +35,7 @@ function fromRow(r: Row): ServerView {
     diskMb: r.disk_mb,
     state: r.state,
     suspended: Boolean(r.suspended),
-    address: r.ip && r.port ? { ip: r.ip, port: r.port } : null,
+    address: address ?? null,
     createdAt: toIso(r.created_at),
   };
 }
@@ -55,33 +53,61 @@ export interface NewServer {
   diskMb: number;
 }
 
+/** Where a server runs and what it holds: the fleet's figures. */
+export interface ServerPlacement {
+  id: string;
+  nodeId: string;
+  state: string;
+  memoryMb: number;
+}
+
 export class ServerRepository {
   private readonly db: Database;
+  /** Addresses are the nodes module's allocations and grants the accounts module's: asked through their services. */
+  private readonly nodeService: NodeService;
+  private readonly userDirectory: UserDirectory;
 
-  constructor({ db }: { db: Database }) {
+  constructor({ db, nodeService, userDirectory }: { db: Database; nodeService: NodeService; userDirectory: UserDirectory }) {
     this.db = db;
+    this.nodeService = nodeService;
+    this.userDirectory = userDirectory;
   }
 
-  private base(executor: Executor) {
-    return executor('servers').leftJoin('allocations', (j) => j.on('allocations.server_id', '=', 'servers.id').andOn('allocations.primary', '=', executor.raw('?', [true])));
+  private async withAddresses(rows: Row[], executor: Executor): Promise<ServerView[]> {
+    const addresses = await this.nodeService.primaryAddresses(rows.map((r) => r.id), executor);
+    return rows.map((r) => fromRow(r, addresses.get(r.id)));
   }
 
   async get(id: string, executor: Executor = this.db): Promise<ServerView | null> {
-    const row = (await this.base(executor).where('servers.id', id).first(columns)) as Row | undefined;
-    return row ? fromRow(row) : null;
+    const row = (await executor('servers').where({ id }).first()) as Row | undefined;
+    return row ? (await this.withAddresses([row], executor))[0]! : null;
   }
 
   /** Everything for an admin; what a user owns or was granted, otherwise. */
   async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState }): Promise<{ servers: ServerView[]; total: number }> {
-    const scoped = (b: ReturnType<ServerRepository['base']>) => {
-      if (userId !== null) b.where((w) => w.where('servers.owner_id', userId).orWhereIn('servers.id', this.db('server_grants').where('user_id', userId).select('server_id')));
-      if (options.q) b.where('servers.name', 'like', `%${options.q.replace(/[%_\\]/g, '')}%`);
-      if (options.state) b.where('servers.state', options.state);
+    const shared = userId !== null ? await this.userDirectory.serversSharedWith(userId) : [];
+    const scoped = () => {
+      const b = this.db('servers');
+      if (userId !== null) b.where((w) => w.where('owner_id', userId).orWhereIn('id', shared));
+      if (options.q) b.where('name', 'like', `%${options.q.replace(/[%_\\]/g, '')}%`);
+      if (options.state) b.where('state', options.state);
       return b;
     };
-    const [{ total }] = (await scoped(this.base(this.db)).count({ total: 'servers.id' })) as Array<{ total: number | string }>;
-    const rows = (await scoped(this.base(this.db)).orderBy('servers.name').limit(options.limit).offset(options.offset).select(columns)) as Row[];
-    return { servers: rows.map(fromRow), total: Number(total) };
+    const [{ total }] = (await scoped().count({ total: 'id' })) as Array<{ total: number | string }>;
+    const rows = (await scoped().orderBy('name').limit(options.limit).offset(options.offset)) as Row[];
+    return { servers: await this.withAddresses(rows, this.db), total: Number(total) };
+  }
+
+  async existing(ids: string[]): Promise<string[]> {
+    return ids.length === 0 ? [] : this.db('servers').whereIn('id', ids).pluck('id');
+  }
+
+  /**
+   * Holds the server's row until the transaction ends, so exclusive work on one server takes
+   * turns. SQLite runs one writing transaction at a time, so there it needs no lock.
+   */
+  async lock(id: string, trx: Executor): Promise<void> {
+    if (dialectOf(trx) === 'postgres') await trx('servers').where({ id }).forUpdate().first('id');
   }
 
   async ownerOf(id: string): Promise<string | null> {
@@ -129,6 +155,11 @@ export class ServerRepository {
   async allocatedMemory(executor: Executor = this.db): Promise<Map<string, number>> {
     const rows = (await executor('servers').groupBy('node_id').select('node_id').sum({ mb: 'memory_mb' })) as Array<{ node_id: string; mb: number | string | null }>;
     return new Map(rows.map((r) => [r.node_id, Number(r.mb ?? 0)]));
+  }
+
+  async placements(): Promise<ServerPlacement[]> {
+    const rows = (await this.db('servers').select('id', 'node_id', 'state', 'memory_mb')) as Array<{ id: string; node_id: string; state: string; memory_mb: number | string }>;
+    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, state: r.state, memoryMb: Number(r.memory_mb) }));
   }
 
   async countByState(): Promise<Record<string, number>> {

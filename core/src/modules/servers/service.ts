@@ -9,7 +9,6 @@ import type { PowerAction } from '../../protocol/server-state.js';
 import type { AllocationRequest, NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
-import { pickNode } from './placement.js';
 import type { CommandGate } from './command-gate.js';
 import type { ServerRepository } from './repository.js';
 import type { CreateServerBody, ServerView } from './schema.js';
@@ -83,7 +82,8 @@ export class ServerService {
     const variables = resolveVariables(template, draft.variables, { asAdmin: admin });
     const image = draft.image ?? template.images[0]!.image;
     if (!template.images.some((i) => i.image === image)) throw badRequest('invalid_image', `The template does not offer the image ${image}`);
-    const memoryMb = draft.memoryMb ?? (await this.deps.templateService.recommend(template.id, draft.expectedPlayers ?? 1)).memoryMb;
+    const memoryMb = draft.memoryMb;
+    if (memoryMb === undefined) throw new Error('a server.beforeCreate tap dropped memoryMb, which the servers module fills in first');
     const wanted: AllocationRequest = draft.allocation ?? (draft.port !== undefined ? { port: draft.port } : {});
 
     const id = newServerId();
@@ -99,14 +99,7 @@ export class ServerService {
       // What no choice of node could fix is refused first, with the precise reason.
       if (wanted.id !== undefined || wanted.port !== undefined || wanted.ip !== undefined) await nodeService.assertAllocationAvailable(wanted, chosenNode, trx);
       const match = { ip: wanted.ip, port: wanted.port };
-      const placed = await this.deps.hooks.call('node.placement', { memoryMb, diskMb: draft.diskMb, nodeId: chosenNode, allocation: match });
-      let nodeId = placed?.nodeId;
-      if (!nodeId) {
-        const allocated = await this.deps.serverRepository.allocatedMemory(trx);
-        const free = await nodeService.freeAllocationCounts(match, trx);
-        const nodes = await nodeService.list(trx);
-        nodeId = pickNode({ memoryMb, diskMb: draft.diskMb, nodeId: chosenNode }, nodes.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })))?.id;
-      }
+      const nodeId = (await this.deps.hooks.call('node.placement', { memoryMb, diskMb: draft.diskMb, nodeId: chosenNode, allocation: match }, trx))?.nodeId;
       if (!nodeId) throw new AppError(409, 'no_capacity', 'No node that is up has room for this server right now');
       await this.deps.serverRepository.insert({ id, name: draft.name, ownerId: draft.ownerId, nodeId, templateId: template.id, image, variables, memoryMb, cpuPercent: draft.cpuPercent, diskMb: draft.diskMb }, trx);
       await nodeService.bookAllocation(nodeId, id, wanted, trx);
@@ -137,9 +130,8 @@ export class ServerService {
 
   async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
     const server = await this.get(id);
-    if (server.suspended && action !== 'stop' && action !== 'kill') throw conflict('server_suspended', 'The server is suspended');
     if (action === 'start' || action === 'restart') {
-      const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId });
+      const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId, suspended: server.suspended });
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
     }
     const status = await this.client(server).then((c) => c.power(id, action));

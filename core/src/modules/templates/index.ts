@@ -3,6 +3,8 @@ import { definePlugin } from '../../kernel/plugin.js';
 import { TemplateRepository } from './repository.js';
 import { templateRoutes } from './routes.js';
 import { TemplateService } from './service.js';
+import { coreServices } from '../services.js';
+import { templateEvents } from './events.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {
@@ -14,6 +16,8 @@ declare module '../../kernel/container.js' {
 /** Server templates (A1): shipped ones, custom ones, and Pterodactyl eggs imported as templates. */
 export const templatesModule = definePlugin({
   manifest: { name: 'templates', version: '0.1.0', description: 'Server templates and Pterodactyl egg import' },
+  provides: [coreServices.templates.templateService],
+  events: templateEvents,
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({

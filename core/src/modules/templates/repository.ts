@@ -66,8 +66,8 @@ export class TemplateRepository {
       .update({ name: template.name, category: template.category, popularity: template.popularity, search: searchText(template), data: JSON.stringify(template), updated_at: new Date().toISOString() });
   }
 
-  async remove(id: string): Promise<number> {
-    return this.db('templates').where({ id }).delete();
+  async remove(id: string, executor: Executor = this.db): Promise<number> {
+    return executor('templates').where({ id }).delete();
   }
 }
 

@@ -87,7 +87,7 @@ export class TemplateService {
     const existing = await this.get(id);
     if (existing.source === 'builtin') throw conflict('builtin_template', 'Built-in templates cannot be deleted');
     await this.db.transaction(async (trx) => {
-      await trx('templates').where({ id }).delete();
+      await this.repository.remove(id, trx);
       await this.events.append(trx, { type: 'template.deleted', actorId, data: { templateId: id } });
     });
   }

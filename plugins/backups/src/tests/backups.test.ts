@@ -11,9 +11,9 @@ import type { Browser } from '../../../../core/src/modules/accounts/tests/browse
 import { BACKUPS_SOCKET, type BackupUpdate } from '../progress.js';
 import { checksums, createServer, finished, startBackupsPanel, volume, writeFile, type BackupsPanel } from './fixture.js';
 
-/** Stands in for the marketplace plugin: it owns marketplace.beforeInstall. */
+/** Stands in for the marketplace plugin: it owns marketplace.beforeInstall (and is given after backups, which still loads second). */
 const marketplaceStandIn = definePlugin({
-  manifest: { name: 'marketplace-stand-in', version: '0.0.0' },
+  manifest: { name: 'marketplace', version: '0.0.0' },
   register(ctx) {
     ctx.defineHook('marketplace.beforeInstall', 'series');
   },
@@ -207,15 +207,15 @@ for (const database of DATABASES) {
       expect((await ob.get(`${base()}/backups/${thirdId}`)).status).to.equal(404);
 
       // Throttle: a second manual backup inside the interval.
-      const config = t.panel.kernel.container.cradle.backupsConfig;
-      t.panel.kernel.container.register({ backupsConfig: asValue({ ...config, minIntervalSeconds: 3600 }) });
+      const config = t.panel.kernel.containerOf('backups').cradle.backupsConfig;
+      t.panel.kernel.containerOf('backups').register({ backupsConfig: asValue({ ...config, minIntervalSeconds: 3600 }) });
       try {
         const throttled = await ob.post(`${base()}/backups`, { name: 'Too soon' });
         expect(throttled.status).to.equal(429);
         expect(throttled.body.error.code).to.equal('backup_throttled');
         expect(throttled.body.error.message).to.match(/try again in \d+ seconds/);
       } finally {
-        t.panel.kernel.container.register({ backupsConfig: asValue(config) });
+        t.panel.kernel.containerOf('backups').register({ backupsConfig: asValue(config) });
       }
 
       // A subuser with backup.read may look, not make or restore.
@@ -230,7 +230,7 @@ for (const database of DATABASES) {
       expect((await hb.get(`${base()}/backups/${anyBackup.id}/download`)).status).to.equal(403);
 
       // While a restore swaps the files in, no backup of the half-swapped folder starts.
-      await t.panel.kernel.container.cradle.restoresInProgress.during(serverId, async () => {
+      await t.panel.kernel.containerOf('backups').cradle.restoresInProgress.during(serverId, async () => {
         const during = await ob.post(`${base()}/backups`, { name: 'During a restore' });
         expect(during.status).to.equal(409);
         expect(during.body.error.code).to.equal('restore_in_progress');
@@ -244,7 +244,7 @@ for (const database of DATABASES) {
       watcher.on(BACKUPS_SOCKET.update, (u: BackupUpdate) => seen.push(u));
       expect((await ob.request('DELETE', `/api/auth/servers/${serverId}/subusers/${helper.id}`)).status).to.equal(204);
       expect(await told).to.deep.include({ code: 'not_found', serverId });
-      t.panel.kernel.container.cradle.backupProgress.publish({ serverId, backupId: 'probe', status: 'running', progress: null, error: null });
+      t.panel.kernel.containerOf('backups').cradle.backupProgress.publish({ serverId, backupId: 'probe', status: 'running', progress: null, error: null });
       await new Promise((r) => setTimeout(r, 300));
       expect(seen, 'no updates after the removal').to.deep.equal([]);
       watcher.close();
@@ -272,7 +272,7 @@ for (const database of DATABASES) {
     });
 
     it('runs a 03:00 Europe/Berlin schedule at the right instant across both DST changes, rotates keeping locked backups, and catches up once after downtime', async () => {
-      const scheduleRunner = t.panel.kernel.container.cradle.scheduleRunner;
+      const scheduleRunner = t.panel.kernel.containerOf('backups').cradle.scheduleRunner;
       // The job only starts due backups; these checks wait for each run to finish.
       const runner = { tick: async () => Promise.all((await scheduleRunner.tick()).map((run) => run.finished)) };
       for (const b of (await ob.get(`${base()}/backups`)).body.backups) await ob.request('DELETE', `${base()}/backups/${b.id}`);
@@ -290,7 +290,7 @@ for (const database of DATABASES) {
       // The job does not wait for the backup: the next tick of other servers' schedules must not queue behind it.
       const started = await scheduleRunner.tick();
       expect(started).to.have.length(1);
-      const booked = await t.panel.kernel.container.cradle.backupRepository.get(started[0]!.started!.id);
+      const booked = await t.panel.kernel.containerOf('backups').cradle.backupRepository.get(started[0]!.started!.id);
       expect(booked!.status, 'tick() came back while the backup was still being made').to.equal('running');
       const first = await started[0]!.finished;
       expect(first!.backup!.status, first!.backup!.error ?? '').to.equal('completed');
@@ -387,7 +387,7 @@ for (const database of DATABASES) {
       const at = new Date(Date.now() - 4 * 3_600_000).toISOString();
       const stuckId = '11111111-2222-4333-8444-555555555555';
       await db('backups').insert({ id: stuckId, server_id: serverId, node_id: node.nodeId, name: 'Stuck', ignore: '[]', status: 'running', locked: false, origin: 'manual', created_at: at, updated_at: at });
-      expect(await t.panel.kernel.container.cradle.scheduleRunner.failStuck()).to.deep.equal([stuckId]);
+      expect(await t.panel.kernel.containerOf('backups').cradle.scheduleRunner.failStuck()).to.deep.equal([stuckId]);
       const stuck = (await ob.get(`${base()}/backups/${stuckId}`)).body.backup;
       expect(stuck).to.deep.include({ status: 'failed', error: 'No progress for 3 hours; the backup was marked failed' });
       expect((await ob.post(`${base()}/backups/${stuckId}/restore`, {})).body.error.code, 'a failed backup is not restorable').to.equal('backup_not_restorable');

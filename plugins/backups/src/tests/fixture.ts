@@ -32,7 +32,7 @@ export async function startBackupsPanel(database: DatabaseKind, backups: Record<
     config: { plugins: { auth: { scryptCost: 1024 }, backups: { minIntervalSeconds: 0, ...backups } } },
   });
   const clock = new MovableClock();
-  t.panel.kernel.container.register({ backupClock: asValue(clock) });
+  t.panel.kernel.containerOf('backups').register({ backupClock: asValue(clock) });
   return { ...t, clock };
 }
 

@@ -85,7 +85,7 @@ for (const database of DATABASES) describe(`webhooks end to end: a real player j
       const job = await healthJob();
       return job.runs > 0 && Date.parse(job.nextRun) - Date.now() > 7_000;
     });
-    t.panel.kernel.container.cradle.nodeEventStreams.forget(nodeId);
+    t.panel.kernel.containerOf('nodes').cradle.nodeEventStreams.forget(nodeId);
     const nodeSaw = (type: string) =>
       until(`the node saw ${type} EarlyBot`, async () => {
         const journal = (await node.agent.request('GET', '/api/events?after=0&limit=1000')).body.events as Array<{ type: string; data: { name?: string } }>;

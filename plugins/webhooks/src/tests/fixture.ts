@@ -20,7 +20,7 @@ export async function startWebhooksPanel(database: DatabaseKind, webhooks: Recor
     config: { plugins: { auth: { scryptCost: 1024 }, webhooks: { allowHosts: ['127.0.0.1'], workerPollMs: 50, baseBackoffMs: 1000, ...webhooks } } },
   });
   const clock = new ShiftedClock();
-  t.panel.kernel.container.register({ webhookClock: asValue(clock) });
+  t.panel.kernel.containerOf('webhooks').register({ webhookClock: asValue(clock) });
   const db = t.panel.kernel.db;
   const now = new Date().toISOString();
   const nodeId = `node-${++seq}`;

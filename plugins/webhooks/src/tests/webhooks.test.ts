@@ -241,7 +241,7 @@ for (const database of DATABASES) {
       const base = `/api/webhooks/servers/${serverId}`;
       const hook = (await b.post(base, { name: 'Pruned', url: receiver.url, type: 'generic', events: ['player_joined'] })).body;
       await b.post(`${base}/${hook.webhook.id}/test`);
-      const repo = t.panel.kernel.container.cradle.deliveryRepository;
+      const repo = t.panel.kernel.containerOf('webhooks').cradle.deliveryRepository;
       receiver.answer = () => ({ status: 500 });
       await t.emit('player.joined', serverId, { name: 'Waiting' });
       await until('a failed attempt', async () => (await b.get(`${base}/${hook.webhook.id}/deliveries`)).body.deliveries.find((d: { attempts: number; status: string }) => d.status === 'pending' && d.attempts > 0));

@@ -119,7 +119,7 @@ for (const database of DATABASES) {
       const start = await b.get('/api/auth/oauth/google/start');
       const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
       // Swap in a different (validly encrypted) verifier: the provider must refuse the code.
-      const other = t.panel.kernel.container.cradle.keyRing.encrypt('a'.repeat(64));
+      const other = t.panel.kernel.containerOf('auth').cradle.keyRing.encrypt('a'.repeat(64));
       await t.panel.kernel.db('oauth_states').where({ state_hash: sha256(state) }).update({ verifier: other });
       const atProvider = await fetch(start.headers.get('location')!, { redirect: 'manual' });
       const callback = new URL(atProvider.headers.get('location')!);

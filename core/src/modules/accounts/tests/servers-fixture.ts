@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SocketData } from '../../../kernel/sockets.js';
 import { definePlugin } from '../../../kernel/plugin.js';
+import { coreServices } from '../../services.js';
 import { normalizeIp } from '../request-origin.js';
 
 interface FixtureServer {
@@ -22,6 +23,7 @@ export function serversFixture() {
   const handled: string[] = [];
   const plugin = definePlugin({
     manifest: { name: 'fixture-servers', version: '0.0.0', dependsOn: ['auth', 'activity'] },
+    consumes: [coreServices.activity.activityLog],
     // A group standing in for a plugin's (webhooks); the servers module declares control.* and file.*.
     permissions: [
       { group: 'webhook', label: { en: 'Webhooks', de: 'Webhooks' }, keys: [{ action: 'read', label: { en: 'See', de: 'Sehen' } }, { action: 'manage', label: { en: 'Manage', de: 'Verwalten' }, implies: ['webhook.read'] }] },

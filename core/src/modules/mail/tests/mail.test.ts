@@ -48,7 +48,7 @@ for (const database of DATABASES) {
         const copy = ({ id: _id, ...rest }: Record<string, unknown>, recipient: string, claimedAgoMs: number) => ({ ...rest, recipient, status: 'sending', attempts: 1, claimed_at: new Date(Date.now() - claimedAgoMs).toISOString() });
         await db('mail_outbox').insert([copy(row, 'stale@example.com', 11 * 60_000), copy(row, 'busy@example.com', 1000)]);
         await mailbox.start(port);
-        await panel.kernel.container.cradle.mailService.retryPending();
+        await panel.kernel.containerOf('mail').cradle.mailService.retryPending();
         const mail = await mailbox.waitFor('retry@example.com', /Reset your password/);
         expect(mail.text).to.contain('http://panel.test/reset-password?token=');
         await mailbox.waitFor('stale@example.com', /Reset your password/);

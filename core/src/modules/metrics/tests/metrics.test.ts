@@ -34,14 +34,14 @@ for (const database of DATABASES) {
 
     it('stores samples, rolls them up per minute and hour with averages and maxima, and serves them by range', async () => {
       await seedServer(panel, 'sstats00001');
-      const repo = panel.kernel.container.cradle.statsRepository;
+      const repo = panel.kernel.containerOf('metrics').cradle.statsRepository;
       const base = Date.UTC(2026, 10, 20, 10, 0, 0);
       // Three samples in one minute, one in the next.
       await repo.insertRaw([sample('sstats00001', 10, 100, 1)], new Date(base + 5_000));
       await repo.insertRaw([sample('sstats00001', 30, 300, 3)], new Date(base + 15_000));
       await repo.insertRaw([sample('sstats00001', 20, 200, 2, null)], new Date(base + 25_000));
       await repo.insertRaw([sample('sstats00001', 50, 500, 5)], new Date(base + 65_000));
-      const collector = panel.kernel.container.cradle.statsCollector;
+      const collector = panel.kernel.containerOf('metrics').cradle.statsCollector;
       // Rollups leave 30 s for late samples: at +95 s only the first minute is settled.
       expect(await collector.rollup(new Date(base + 95_000))).to.deep.equal({ minutes: 1, hours: 0 });
       expect(await collector.rollup(new Date(base + 155_000))).to.deep.equal({ minutes: 1, hours: 0 });
@@ -68,7 +68,7 @@ for (const database of DATABASES) {
 
     it('exposes Prometheus metrics that promtool accepts, to loopback only unless a token is configured', async () => {
       await seedServer(panel, 'sprom000001');
-      await panel.kernel.container.cradle.statsRepository.insertRaw([sample('sprom000001', 42, 321, 7, 19.5)], new Date());
+      await panel.kernel.containerOf('metrics').cradle.statsRepository.insertRaw([sample('sprom000001', 42, 321, 7, 19.5)], new Date());
       await panel.request('GET', '/api/templates');
       const proxied = await fetch(`${panel.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } });
       expect(proxied.status, 'through a proxy, loopback proves nothing').to.equal(403);

@@ -53,7 +53,7 @@ for (const database of DATABASES) {
     it('copies what happened on the node into the event log once, with the node and server', async () => {
       const created = (await panel.request('POST', '/api/nodes', { body: nodeBody('fsn-2', agent!.agent.port) })).body;
       // This agent knows the test token: store it for the node the way the panel stores tokens.
-      await panel.kernel.db('nodes').where({ id: created.node.id }).update({ token_encrypted: panel.kernel.container.cradle.keyRing.encrypt(AGENT_TOKEN) });
+      await panel.kernel.db('nodes').where({ id: created.node.id }).update({ token_encrypted: panel.kernel.containerOf('auth').cradle.keyRing.encrypt(AGENT_TOKEN) });
       const { spec } = await testServerSpec('ingest');
       await agent!.request('POST', '/api/servers', { body: spec });
       await agent!.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
@@ -170,7 +170,7 @@ for (const database of DATABASES) {
     });
 
     it('catches up from the journal on what happened while the stream was away, in order', async () => {
-      const streams = panel.kernel.container.cradle.nodeEventStreams;
+      const streams = panel.kernel.containerOf('nodes').cradle.nodeEventStreams;
       streams.forget(node.nodeId);
       const { spec } = await testServerSpec('push-away');
       await node.agent.request('POST', '/api/servers', { body: spec });

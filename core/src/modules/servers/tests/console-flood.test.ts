@@ -126,7 +126,7 @@ for (const database of DATABASES) {
       expect(replies.some((r) => /connections together/.test(r.error?.message ?? '')), 'the per-person limit speaks').to.equal(true);
 
       // The server's queue towards the node, made tight: what does not fit is refused at once.
-      t.panel.kernel.container.register({ commandGate: asValue(new CommandGate({ perSecond: 1000, concurrency: 1, maxWaiting: 2 })) });
+      t.panel.kernel.containerOf('servers').register({ commandGate: asValue(new CommandGate({ perSecond: 1000, concurrency: 1, maxWaiting: 2 })) });
       try {
         const rest = await Promise.all(Array.from({ length: 20 }, (_, i) => flooder.post(`/api/servers/${floodedId}/command`, { command: `say queued ${i}` })));
         const statuses = rest.map((r) => r.status);
@@ -141,7 +141,7 @@ for (const database of DATABASES) {
         expect(others.status).to.equal(409);
         expect(others.body.error.code).to.equal('server_not_running');
       } finally {
-        t.panel.kernel.container.register({ commandGate: asValue(new CommandGate()) });
+        t.panel.kernel.containerOf('servers').register({ commandGate: asValue(new CommandGate()) });
       }
       // The per-server rate over REST.
       const burst = await Promise.all(Array.from({ length: 40 }, () => flooder.post(`/api/servers/${floodedId}/command`, { command: 'say via rest' })));

@@ -370,7 +370,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     expect(await page.locator('.chart-span').first().innerText()).to.match(/\d/);
 
     // Minute rollups happen once a minute is over; fold the samples so far now rather than wait.
-    await t.panel.kernel.container.cradle.statsCollector.rollup(new Date(Date.now() + 120_000));
+    await t.panel.kernel.containerOf('metrics').cradle.statsCollector.rollup(new Date(Date.now() + 120_000));
     const day = (await api.get(`/api/metrics/servers/${serverId}?range=24h`)).body;
     expect(day.resolution).to.equal('1m');
     expect(day.points.length).to.be.at.least(1);

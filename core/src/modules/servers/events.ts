@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineEvents, type EventDataOf } from '../../kernel/event-types.js';
+
+/** Where a server is in its life: running as usual, put to sleep when idle, or archived. */
+export const serverPhase = z.enum(['active', 'sleep', 'archived']);
+
+/** The servers module's events (what agents report about servers is the nodes module's). */
+export const serverEvents = defineEvents({
+  'server.created': {
+    description: 'A server was created and its install started',
+    data: z.strictObject({ templateId: z.string(), memoryMb: z.number().int(), ownerId: z.string().optional().describe('Set when an admin created it for someone') }),
+  },
+  'server.create_failed': { description: 'Creating a server failed after it was booked; nothing of it is left', data: z.strictObject({ reason: z.string() }) },
+  'server.suspended': { description: 'An admin suspended a server', data: z.strictObject({}) },
+  'server.unsuspended': { description: 'An admin lifted a suspension', data: z.strictObject({}) },
+  'server.renamed': { description: 'A server got a new name', data: z.strictObject({ name: z.string() }) },
+  'server.deleted': { description: 'A server was deleted with its files', data: z.strictObject({}) },
+  'server.phase_changed': {
+    description: 'A server moved between phases of its life (active, sleep, archived), for lifecycle and billing',
+    data: z.strictObject({ from: serverPhase, to: serverPhase, reason: z.string().min(1).describe('Why, in words or a short code such as idle_timeout') }),
+  },
+});
+
+declare module '../../kernel/event-types.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface EventTypes extends EventDataOf<typeof serverEvents> {}
+}

@@ -1,0 +1,36 @@
+import type { Executor } from '../../kernel/database.js';
+import type { ServerPlacement, ServerRepository } from './repository.js';
+import type { ServerView } from './schema.js';
+
+/** Read-only questions other plugins ask about servers; the servers table stays private to this module. */
+export class ServerDirectory {
+  constructor(private readonly deps: { serverRepository: ServerRepository }) {}
+
+  find(id: string, executor?: Executor): Promise<ServerView | null> {
+    return this.deps.serverRepository.get(id, executor);
+  }
+
+  /** Those of these ids that are no server (any more). */
+  async missing(ids: string[]): Promise<string[]> {
+    const existing = new Set(await this.deps.serverRepository.existing(ids));
+    return ids.filter((id) => !existing.has(id));
+  }
+
+  ownerOf(id: string): Promise<string | null> {
+    return this.deps.serverRepository.ownerOf(id);
+  }
+
+  /** Memory promised to servers per node. */
+  allocatedMemory(): Promise<Map<string, number>> {
+    return this.deps.serverRepository.allocatedMemory();
+  }
+
+  countByState(): Promise<Record<string, number>> {
+    return this.deps.serverRepository.countByState();
+  }
+
+  /** Every server's node, state and memory: the fleet's figures. */
+  placements(): Promise<ServerPlacement[]> {
+    return this.deps.serverRepository.placements();
+  }
+}

@@ -1,0 +1,31 @@
+import { conflict } from '../../kernel/errors.js';
+import type { RegisterContext } from '../../kernel/plugin.js';
+import { pickNode } from './placement.js';
+
+/**
+ * The servers module's own policies, as the first or last taps of its hooks: other plugins see
+ * them in GET /api/admin/hooks and order themselves around them (billing after the template's
+ * defaults, scaling before the default placement).
+ */
+export function tapServerPolicies(ctx: RegisterContext<unknown>): void {
+  const { cradle } = ctx;
+  // First, so taps after it (billing's limits) see the memory the server will really get.
+  ctx.tap('server.beforeCreate', { name: 'servers.template-defaults', stage: -100 }, async (draft) => {
+    if (draft.memoryMb !== undefined) return draft;
+    const { memoryMb } = await cradle.templateService.recommend(draft.templateId, draft.expectedPlayers ?? 1);
+    return { ...draft, memoryMb };
+  });
+  ctx.tap('server.beforeStart', { name: 'servers.suspended', stage: -100 }, ({ suspended }) => {
+    if (suspended) throw conflict('server_suspended', 'The server is suspended');
+  });
+  // Last: a plugin's strategy (scaling) answers first; this one when none did.
+  ctx.tap('node.placement', { name: 'servers.most-room', stage: 100 }, async (request, trx) => {
+    const { nodeService, serverRepository } = cradle;
+    const match = request.allocation ?? {};
+    const allocated = await serverRepository.allocatedMemory(trx);
+    const free = await nodeService.freeAllocationCounts(match, trx);
+    const nodes = await nodeService.list(trx);
+    const node = pickNode(request, nodes.map((n) => ({ node: n, allocatedMemoryMb: allocated.get(n.id) ?? 0, freeAllocations: free.get(n.id) ?? 0 })));
+    return node ? { nodeId: node.id } : undefined;
+  });
+}

@@ -1,0 +1,26 @@
+import { serviceRef } from '../kernel/service-refs.js';
+import './accounts/cradle.js';
+import type { UserDirectory } from './accounts/user-directory.js';
+import type { ServerDirectory } from './servers/server-directory.js';
+import type { ServerLocks } from './servers/server-locks.js';
+
+declare module '../kernel/container.js' {
+  interface Cradle {
+    userDirectory: UserDirectory;
+    serverDirectory: ServerDirectory;
+    serverLocks: ServerLocks;
+  }
+}
+
+/**
+ * The services the core modules offer other plugins, by owner. Anything a module registers and
+ * does not list here (its repositories above all) is private to it.
+ */
+export const coreServices = {
+  mail: { mailService: serviceRef('mail', 'mailService') },
+  auth: { keyRing: serviceRef('auth', 'keyRing'), userDirectory: serviceRef('auth', 'userDirectory') },
+  activity: { activityLog: serviceRef('activity', 'activityLog') },
+  templates: { templateService: serviceRef('templates', 'templateService') },
+  nodes: { nodeService: serviceRef('nodes', 'nodeService') },
+  servers: { serverService: serviceRef('servers', 'serverService'), serverDirectory: serviceRef('servers', 'serverDirectory'), serverLocks: serviceRef('servers', 'serverLocks') },
+};
