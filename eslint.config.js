@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'panel-ui/dist/**', '**/ui-dist/**', 'artifacts/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'sdk/dist/**', 'panel-ui/dist/**', '**/ui-dist/**', 'artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
