@@ -12,5 +12,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: here, stdio: 'inherit'
 rmSync(`${here}dist`, { recursive: true, force: true });
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 // tsconfig.dts.json maps @conductor/core to its sources, so they are inlined rather than kept as an import.
-run(bin('dts-bundle-generator'), ['--project', 'tsconfig.dts.json', '--no-banner', '-o', 'dist/index.d.ts', 'src/index.ts']);
+for (const entry of ['index', 'testing']) {
+  run(bin('dts-bundle-generator'), ['--project', 'tsconfig.dts.json', '--no-banner', '-o', `dist/${entry}.d.ts`, `src/${entry}.ts`]);
+}
 

@@ -25,3 +25,6 @@ export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type Permissio
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';
 export { renderMail, escapeHtml, type RenderedMail } from './modules/mail/layout.js';
+// The hooks core's modules declare (declaration merging into HookTypes), so plugins and the SDK's declarations see them.
+export type {} from './modules/servers/hooks.js';
+export type {} from './modules/accounts/hooks.js';
