@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,4 +31,15 @@ export function linkFromRepo(root: string, names: string[]): void {
     mkdirSync(path.dirname(target), { recursive: true });
     symlinkSync(realpathSync(path.join(ROOT, 'node_modules', name)), target, 'dir');
   }
+}
+
+/**
+ * A panel install with packed packages installed from their tarballs (in root): `npm install` as an
+ * operator would, with the panel's own @conductor/core and zod linked in from this repository (an
+ * install has them), so plugins share the panel's modules and npm fetches nothing.
+ */
+export function installTarballs(root: string, tarballs: string[]): void {
+  writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'conductor-install', private: true }));
+  run('npm', ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', ...tarballs.map((t) => `./${t}`)], root);
+  linkFromRepo(root, ['@conductor/core', 'zod']);
 }

@@ -48,9 +48,9 @@ describe('the plugin SDK packed as an npm package (sdk/)', function () {
 
   it('ships JavaScript and one self-contained index.d.ts in dist/, with the plugin API version as its version', () => {
     expect(manifest.version, 'the SDK is versioned as the plugin API it describes').to.equal(PLUGIN_API_VERSION);
-    expect(manifest.exports['.']).to.deep.equal({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(manifest.exports).to.deep.equal({ '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './testing': { types: './dist/testing.d.ts', default: './dist/testing.js' } });
     const listing = run('tar', ['tzf', `conductor-plugin-sdk-${manifest.version}.tgz`], root).trim().split('\n').sort();
-    expect(listing).to.deep.equal(['package/README.md', 'package/dist/index.d.ts', 'package/dist/index.js', 'package/package.json']);
+    expect(listing).to.deep.equal(['package/README.md', 'package/dist/index.d.ts', 'package/dist/index.js', 'package/dist/testing.d.ts', 'package/dist/testing.js', 'package/package.json']);
     const declarations = readFileSync(path.join(root, 'node_modules/@conductor/plugin-sdk/dist/index.d.ts'), 'utf8');
     expect(declarations, 'core is inlined, not imported').not.to.match(/from ['"]@conductor\/core/);
     expect(declarations).to.match(/export declare function definePlugin/);
