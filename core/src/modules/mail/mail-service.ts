@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { CoreConfig } from '../../kernel/config.js';
 import { toIso, type Database, type Executor, type Transaction } from '../../kernel/database.js';
@@ -32,6 +33,15 @@ interface OutboxRow {
 
 const MAX_ATTEMPTS = 5;
 const STALE_CLAIM_MS = 10 * 60_000;
+
+/** Rows a delivery may claim: waiting or failed, or left `sending` (claimed before `stale`) by a panel that died. */
+function claimable(stale: string): Knex.QueryCallback {
+  return (w) => {
+    w.whereIn('status', ['pending', 'failed']).orWhere((s) => {
+      s.where('status', 'sending').where('claimed_at', '<', stale);
+    });
+  };
+}
 
 function fromRow(row: OutboxRow): OutboxEntry {
   return {
@@ -100,7 +110,7 @@ export class MailService {
     // A row left `sending` for ten minutes belongs to a panel that died mid-delivery.
     const stale = new Date(Date.now() - STALE_CLAIM_MS).toISOString();
     const ids = (await this.db('mail_outbox')
-      .where((w) => w.whereIn('status', ['pending', 'failed']).orWhere((s) => s.where('status', 'sending').where('claimed_at', '<', stale)))
+      .where(claimable(stale))
       .where('attempts', '<', MAX_ATTEMPTS)
       .orderBy('id')
       .limit(50)
@@ -146,7 +156,7 @@ export class MailService {
     const stale = new Date(Date.now() - STALE_CLAIM_MS).toISOString();
     const claimed = await this.db('mail_outbox')
       .where({ id })
-      .where((w) => w.whereIn('status', ['pending', 'failed']).orWhere((s) => s.where('status', 'sending').where('claimed_at', '<', stale)))
+      .where(claimable(stale))
       .update({ status: 'sending', claimed_at: new Date().toISOString() });
     if (claimed === 0) return;
     const row = (await this.db('mail_outbox').where({ id }).first()) as OutboxRow;

@@ -74,7 +74,11 @@ export class ServerRepository {
   /** Everything for an admin; what a user owns or was granted, otherwise. */
   async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState }): Promise<{ servers: ServerView[]; total: number }> {
     const scoped = (b: ReturnType<ServerRepository['base']>) => {
-      if (userId !== null) b.where((w) => w.where('servers.owner_id', userId).orWhereIn('servers.id', this.db('server_grants').where('user_id', userId).select('server_id')));
+      if (userId !== null) {
+        b.where((w) => {
+          w.where('servers.owner_id', userId).orWhereIn('servers.id', this.db('server_grants').where('user_id', userId).select('server_id'));
+        });
+      }
       if (options.q) b.where('servers.name', 'like', `%${options.q.replace(/[%_\\]/g, '')}%`);
       if (options.state) b.where('servers.state', options.state);
       return b;
