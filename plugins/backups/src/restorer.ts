@@ -1,6 +1,4 @@
 import { AppError, conflict, createAuthorizer, refusal, type Cradle, type Logger, type Principal } from '@conductor/core';
-import { z } from 'zod';
-import { serverStatus } from '@conductor/core/protocol';
 import type { BackupProgressRelay } from './progress.js';
 import { assertMayHandOver, protectedRestoreFor } from './protected-files.js';
 import type { RestoresInProgress } from './restores-in-progress.js';
@@ -73,7 +71,7 @@ export class BackupRestorer {
       throw err;
     }
     // Asked of the node, not the panel's mirror of it, which can lag behind a start.
-    const { status } = await this.deps.agentHttp.json(into.nodeId, 'GET', `/api/servers/${into.id}`, {}, z.object({ status: serverStatus }));
+    const { status } = await (await this.deps.agentHttp.client(into.nodeId)).server(into.id);
     const wasRunning = status.state !== 'offline';
     if (wasRunning) await serverService.power(into.id, 'stop', principal);
     try {

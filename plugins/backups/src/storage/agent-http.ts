@@ -24,12 +24,13 @@ export class AgentHttp {
     return (await this.client(nodeId)).stream(method, path, { ...options, timeoutMs: false });
   }
 
-  /** A JSON answer checked against its schema (none: an answer nobody reads). */
-  async json<S extends z.ZodType = z.ZodUnknown>(nodeId: string, method: string, path: string, options: AgentRequest = {}, schema?: S): Promise<z.output<S>> {
-    return (await this.client(nodeId)).json(method, path, schema ?? z.unknown(), { ...options, timeoutMs: false }) as Promise<z.output<S>>;
+  /** Work on the node whose answer nobody reads (verify, restore, delete); an error answer throws with the node's code. */
+  async json(nodeId: string, method: string, path: string, options: AgentRequest = {}): Promise<unknown> {
+    return (await this.client(nodeId)).json(method, path, z.unknown(), { ...options, timeoutMs: false });
   }
 
-  private async client(nodeId: string): Promise<AgentClient> {
+  /** The node's client, for its typed calls (a server's status, say). */
+  async client(nodeId: string): Promise<AgentClient> {
     return this.deps.nodeService.client(await this.deps.nodeService.get(nodeId));
   }
 }
