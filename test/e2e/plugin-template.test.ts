@@ -4,11 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
+import { DATABASES, createTestDatabase, startPanel, type TestPanel } from '@conductor/test';
 import { ROOT, SDK, installTarballs, linkFromRepo, pack, run } from './plugin-packages.js';
 
 /** What `npm install` gives a new plugin's author: the packed SDK, its peers, and the UI build's tools. */
 const AUTHOR_PACKAGES = ['@conductor/core', 'zod', 'knex', 'koa', 'awilix', 'pino', 'socket.io', '@types/koa', '@types/node', 'vite', '@vitejs/plugin-vue', 'vue', 'vue-i18n'];
+
+/** The generated plugin's `npm test`, without its pretest UI build (pack built ui-dist/); core's TypeScript runs through the repository's tsx. */
+function expectOwnTestPasses(dir: string, env: Record<string, string> = {}): void {
+  const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  const own = spawnSync(process.execPath, ['--import', tsx, '--test'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  expect(own.status, own.stdout + own.stderr).to.equal(0);
+  expect(own.stdout).to.match(/ℹ pass 6/);
+}
 
 function cli(args: string[]) {
   return spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -53,11 +61,16 @@ describe('a plugin made by npm run cli -- plugin:new', function () {
 
   it('type-checks against the packed SDK, and its own test passes in a panel it boots', () => {
     run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], plugin);
-    // npm test without its pretest UI build (pack built ui-dist/); TypeScript sources of core need tsx here.
-    const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-    const own = spawnSync(process.execPath, ['--import', tsx, '--test'], { cwd: plugin, encoding: 'utf8' });
-    expect(own.status, own.stdout + own.stderr).to.equal(0);
-    expect(own.stdout).to.match(/ℹ pass 6/);
+    expectOwnTestPasses(plugin);
+  });
+
+  it('passes its own test on PostgreSQL too (TEST_DATABASE_URL)', async () => {
+    const db = await createTestDatabase();
+    try {
+      expectOwnTestPasses(plugin, { TEST_DATABASE_URL: db.url });
+    } finally {
+      await db.drop();
+    }
   });
 
   for (const database of DATABASES) {
