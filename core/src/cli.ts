@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './kernel/config.js';
@@ -6,6 +7,7 @@ import { CORE_MIGRATIONS, Kernel } from './kernel/kernel.js';
 import { createLogger } from './kernel/logger.js';
 import { migrationStatus } from './kernel/migrations.js';
 import { coreModules } from './modules/index.js';
+import { PluginTemplateError, writePluginTemplate } from './plugin-template.js';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -13,12 +15,15 @@ Commands:
   migrate             apply pending migrations (core, then each plugin)
   migrate:status      list applied and pending migrations
   plugin list         list the plugins this install would load, with their state
+  plugin:new NAME [--dir PATH]
+                      write a new plugin (route, migration, key, hook tap, event, job, UI, test)
+                      into PATH (default: ./conductor-plugin-NAME)
   config check        validate the configuration and print it (secrets hidden)
   user:create --email E --password P [--admin]
                       create an account (its email counts as verified); --admin for an administrator
   help                this text`;
 
-type Options = { email?: string; password?: string; admin?: boolean };
+type Options = { email?: string; password?: string; admin?: boolean; dir?: string };
 type Command = (kernel: () => Kernel, args: string[], options: Options) => Promise<number>;
 
 const userInput = z.object({
@@ -67,6 +72,24 @@ const commands: Record<string, Command> = {
       return 0;
     } finally {
       await k.stop();
+    }
+  },
+  async 'plugin:new'(_kernel, args, options) {
+    const name = args[0];
+    if (!name) {
+      console.error('Usage: npm run cli -- plugin:new NAME [--dir PATH]');
+      return 2;
+    }
+    // npm run starts the CLI in the repository; INIT_CWD is where the person typed the command.
+    const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), options.dir ?? `conductor-plugin-${name}`);
+    try {
+      const files = writePluginTemplate(name, dir);
+      console.log(`Wrote the plugin ${name} to ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: cd ${dir} && npm install && npm test (docs/plugins.md).`);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof PluginTemplateError)) throw err;
+      console.error(err.message);
+      return 2;
     }
   },
   async 'user:create'(kernel, _args, options) {
@@ -121,7 +144,7 @@ async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     strict: false,
-    options: { email: { type: 'string' }, password: { type: 'string' }, admin: { type: 'boolean' } },
+    options: { email: { type: 'string' }, password: { type: 'string' }, admin: { type: 'boolean' }, dir: { type: 'string' } },
   });
   const [name, ...rest] = positionals;
   if (!name || name === 'help' || name === '--help') {
@@ -143,6 +166,7 @@ async function main(): Promise<number> {
     email: typeof values.email === 'string' ? values.email : undefined,
     password: typeof values.password === 'string' ? values.password : undefined,
     admin: values.admin === true,
+    dir: typeof values.dir === 'string' ? values.dir : undefined,
   };
   return command(kernel, rest, options);
 }

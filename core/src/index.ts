@@ -25,8 +25,12 @@ export { dropRevokedViewers, type SocketAuthRequest, type SocketData } from './k
 export { type SocketApiSpec, type SocketEventSpec } from './kernel/asyncapi.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModuleNames, coreModules } from './modules/index.js';
-export { nodeAnswerError, nodeAuthFailed } from './modules/nodes/agent-client.js';
+export { AgentClient, ensureOk, readText, nodeAnswerError, nodeAuthFailed, nodeBadAnswer, nodeUnreachable, type AgentEndpoint, type AgentRequestOptions } from './modules/nodes/agent-client.js';
+export { AgentFiles } from './modules/nodes/agent-files.js';
 export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type PermissionGroupDeclaration, type PermissionGroupView, type PermissionKeyView } from './kernel/permissions.js';
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';
 export { renderMail, escapeHtml, type RenderedMail } from './modules/mail/layout.js';
+// The hooks core's modules declare (declaration merging into HookTypes), so plugins and the SDK's declarations see them.
+export type {} from './modules/servers/hooks.js';
+export type {} from './modules/accounts/hooks.js';

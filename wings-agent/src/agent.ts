@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -51,7 +51,8 @@ export class Agent {
     this.tokens = new TokenStore(dataDir, config.AGENT_TOKEN);
     // Koa composes middleware when callback() is called: resolve it on the first request.
     let composed: ReturnType<Koa['callback']> | null = null;
-    const handler: ReturnType<Koa['callback']> = (req, res) => (composed ??= this.app.callback())(req, res);
+    // Koa answers every error itself (its onerror), so the request's promise never rejects.
+    const handler = (req: IncomingMessage, res: ServerResponse) => void (composed ??= this.app.callback())(req, res);
     this.http =
       config.AGENT_TLS_CERT && config.AGENT_TLS_KEY
         ? createHttpsServer({ cert: readFileSync(config.AGENT_TLS_CERT), key: readFileSync(config.AGENT_TLS_KEY) }, (req, res) => handler(req, res))
@@ -129,8 +130,8 @@ export class Agent {
     this.quotaTimer = null;
     this.manager.release();
     this.io.disconnectSockets(true);
-    await new Promise<void>((resolve) => {
-      this.io.close(() => resolve());
+    await new Promise<void>((resolve, reject) => {
+      this.io.close(() => resolve()).catch(reject);
       this.http.closeAllConnections();
     });
   }
@@ -140,19 +141,22 @@ export class Agent {
    * disk quota is stopped with a console line saying why.
    */
   private scheduleQuotaPass(delayMs: number): void {
-    this.quotaTimer = setTimeout(async () => {
-      for (const runtime of this.manager.list()) {
-        try {
-          const { usageBytes, unreadable } = await enforceQuota(this.filesHost, runtime.id);
-          runtime.setDiskUsage(usageBytes);
-          if (unreadable !== null) this.logger.warn({ server: runtime.id, path: unreadable }, 'part of the server files cannot be read: usage is a lower bound and file writes are refused');
-        } catch (err) {
-          this.logger.warn({ err, server: runtime.id }, 'quota check failed');
-        }
-      }
-      if (this.quotaTimer) this.scheduleQuotaPass(this.config.QUOTA_INTERVAL_MS);
-    }, delayMs);
+    // Each server's check catches its own errors, so the pass never rejects.
+    this.quotaTimer = setTimeout(() => void this.quotaPass(), delayMs);
     this.quotaTimer.unref();
+  }
+
+  private async quotaPass(): Promise<void> {
+    for (const runtime of this.manager.list()) {
+      try {
+        const { usageBytes, unreadable } = await enforceQuota(this.filesHost, runtime.id);
+        runtime.setDiskUsage(usageBytes);
+        if (unreadable !== null) this.logger.warn({ server: runtime.id, path: unreadable }, 'part of the server files cannot be read: usage is a lower bound and file writes are refused');
+      } catch (err) {
+        this.logger.warn({ err, server: runtime.id }, 'quota check failed');
+      }
+    }
+    if (this.quotaTimer) this.scheduleQuotaPass(this.config.QUOTA_INTERVAL_MS);
   }
 
   private async dockerReachable(): Promise<boolean> {

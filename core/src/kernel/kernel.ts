@@ -342,7 +342,7 @@ export class Kernel {
       }
     }
     await this.leader.stop();
-    this.io.close();
+    await this.io.close();
     await this.db.destroy();
     this.state = 'stopped';
     this.logger.info('stopped');
@@ -535,7 +535,9 @@ export class Kernel {
         this.failPlugin(name, 'routes', err as Error);
       }
     }
-    this.handler = this.app.callback();
+    const callback = this.app.callback();
+    // Koa answers every error itself (its onerror), so the request's promise never rejects.
+    this.handler = (req, res) => void callback(req, res);
   }
 
   private startingMessage(): string {

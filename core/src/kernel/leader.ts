@@ -98,7 +98,8 @@ export class PostgresLeader implements LeaderElector {
   private loop(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.exclusive(() => this.attempt()).finally(() => this.loop());
+      // attempt() catches its own errors (losing leadership on them), so nothing rejects here.
+      void this.exclusive(() => this.attempt()).finally(() => this.loop());
     }, this.pollMs);
     this.timer.unref();
   }

@@ -28,7 +28,7 @@ export async function latestGreetings(db, serverId) {
 /**
  * Stores a greeting and appends the hello.greeted event in the same transaction, so the event
  * exists exactly when the greeting does.
- * @param {import('knex').Knex} db @param {import('@conductor/core').EventLog} events
+ * @param {import('knex').Knex} db @param {import('@conductor/plugin-sdk').EventLog} events
  * @param {{ serverId: string | null; authorId: string; message: string }} greeting
  */
 export function addGreeting(db, events, greeting) {

@@ -1,4 +1,4 @@
-import { definePlugin } from '@conductor/core';
+import { definePlugin } from '@conductor/plugin-sdk';
 import { z } from 'zod';
 import { deleteOlderThan, markCounted } from './greetings.js';
 import { helloRoutes } from './routes.js';

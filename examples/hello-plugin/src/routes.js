@@ -1,3 +1,4 @@
+import { unauthorized } from '@conductor/plugin-sdk';
 import { z } from 'zod';
 import { addGreeting, latestGreetings } from './greetings.js';
 
@@ -7,9 +8,19 @@ const newGreeting = z.strictObject({ message: z.string().trim().min(1).max(200) 
 const serverParams = z.object({ serverId: z.string() });
 
 /**
+ * The kernel runs an `access: 'user'` handler only for someone signed in, but the route types do
+ * not narrow `principal` by access, so the check is spelled out once here.
+ * @param {import('@conductor/plugin-sdk').Principal | null} principal
+ */
+function signedIn(principal) {
+  if (!principal) throw unauthorized('Sign in first');
+  return principal;
+}
+
+/**
  * Mounted under /api/hello. The wall is for everyone signed in; a server's greetings need the
  * plugin's own keys on that server (the kernel checks them before the handler runs).
- * @param {import('@conductor/core').RouteRegistrar} router
+ * @param {import('@conductor/plugin-sdk').RouteRegistrar} router
  */
 export function helloRoutes(router) {
   router.route({
@@ -28,7 +39,7 @@ export function helloRoutes(router) {
     body: newGreeting,
     response: { status: 201, schema: z.object({ greeting }) },
     handler: async ({ scope, body, principal }) => ({
-      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, { serverId: null, authorId: principal.id, message: body.message }),
+      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, { serverId: null, authorId: signedIn(principal).id, message: body.message }),
     }),
   });
   router.route({
@@ -51,7 +62,7 @@ export function helloRoutes(router) {
     body: newGreeting,
     response: { status: 201, schema: z.object({ greeting }) },
     handler: async ({ scope, params, body, principal }) => ({
-      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, { serverId: params.serverId, authorId: principal.id, message: body.message }),
+      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, { serverId: params.serverId, authorId: signedIn(principal).id, message: body.message }),
     }),
   });
 }

@@ -642,6 +642,8 @@ export const de: Messages = {
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
     node_unreachable: 'Die Node antwortet gerade nicht.',
+    node_auth_failed: 'Die Node hat den Schlüssel des Panels abgelehnt. Ein Administrator muss das Token der Node erneuern oder neu einrichten.',
+    node_bad_answer: 'Die Node antwortete so, wie es dieses Panel nicht versteht. Hat ihr Agent die Version des Panels?',
     command_unsupported: 'Der laufende Server kennt diesen Befehl nicht (er antwortete „{answer}“). Stoppe den Server, um seine Listen in seinen Dateien zu ändern.',
     game_refused: 'Der Server lehnte ab: {answer}',
     no_answer: 'Der Server hat die Änderung nicht bestätigt. Sieh in seine Konsole.',

@@ -640,6 +640,8 @@ export const en = {
     no_capacity: 'No node has room for this server right now. Ask your hoster.',
     server_suspended: 'This server is suspended.',
     node_unreachable: 'The node does not answer right now.',
+    node_auth_failed: 'The node refused the panel’s key. An administrator needs to rotate or reconfigure the node’s token.',
+    node_bad_answer: 'The node answered in a way this panel does not understand. Is its agent the panel’s version?',
     command_unsupported: 'The running server does not know this command (it answered “{answer}”). Stop the server to change its lists in its files.',
     game_refused: 'The server refused: {answer}',
     no_answer: 'The server did not confirm the change. Look at its console.',

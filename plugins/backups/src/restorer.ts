@@ -1,5 +1,4 @@
 import { AppError, conflict, createAuthorizer, refusal, type Cradle, type Logger, type Principal } from '@conductor/core';
-import type { ServerStatus } from '@conductor/core/protocol';
 import type { BackupProgressRelay } from './progress.js';
 import { assertMayHandOver, protectedRestoreFor } from './protected-files.js';
 import type { RestoresInProgress } from './restores-in-progress.js';
@@ -72,7 +71,7 @@ export class BackupRestorer {
       throw err;
     }
     // Asked of the node, not the panel's mirror of it, which can lag behind a start.
-    const { status } = await this.deps.agentHttp.json<{ status: ServerStatus }>(into.nodeId, 'GET', `/api/servers/${into.id}`);
+    const { status } = await (await this.deps.agentHttp.client(into.nodeId)).server(into.id);
     const wasRunning = status.state !== 'offline';
     if (wasRunning) await serverService.power(into.id, 'stop', principal);
     try {

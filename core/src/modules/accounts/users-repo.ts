@@ -158,7 +158,9 @@ export class UsersRepository {
   async claimTotpStep(id: string, step: number, trx: Executor = this.db): Promise<boolean> {
     const updated = await trx('users')
       .where({ id })
-      .where((w) => w.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+      .where((w) => {
+        w.whereNull('totp_last_step').orWhere('totp_last_step', '<', step);
+      })
       .update({ totp_last_step: step });
     return updated === 1;
   }

@@ -103,6 +103,10 @@ export class MailOutboxRepository {
   /** A row left `sending` for ten minutes belongs to a panel that died mid-delivery. */
   private claimable<Q extends ReturnType<Database>>(query: Q): Q {
     const stale = new Date(Date.now() - STALE_CLAIM_MS).toISOString();
-    return query.where((w) => w.whereIn('status', ['pending', 'failed']).orWhere((s) => s.where('status', 'sending').where('claimed_at', '<', stale))) as Q;
+    return query.where((w) => {
+      w.whereIn('status', ['pending', 'failed']).orWhere((s) => {
+        s.where('status', 'sending').where('claimed_at', '<', stale);
+      });
+    }) as Q;
   }
 }

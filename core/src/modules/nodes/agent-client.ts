@@ -1,29 +1,62 @@
-import type { AgentCommandReply, AgentEvent, PowerAction, ServerSpecInput, ServerStats, ServerStatus } from '../../protocol/index.js';
-import { AppError } from '../../kernel/errors.js';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import {
+  agentCommandReply,
+  agentEvent,
+  serverStats,
+  serverStatus,
+  type AgentCommandReply,
+  type AgentEvent,
+  type PowerAction,
+  type ServerSpecInput,
+  type ServerStats,
+  type ServerStatus,
+} from '../../protocol/index.js';
+import { answerError, ensureOk, isOk, readText, safeJson } from './agent-answer.js';
+import { nodeAuthFailed, nodeBadAnswer, nodeUnreachable } from './agent-errors.js';
+import { AgentFiles } from './agent-files.js';
 
-/**
- * A node that refuses the panel's token is the panel's configuration problem: never passed on as
- * the caller's 401, which the panel UI takes as "signed out". Every way the panel talks to a node
- * maps it through here.
- */
-export function nodeAuthFailed(): AppError {
-  return new AppError(502, 'node_auth_failed', "The node refused the panel's token; rotate or reconfigure the node");
-}
-
-/** The one mapping of a node's error answer to the panel's: its own 5xx are the panel's 502, its 401 is nodeAuthFailed. */
-export function nodeAnswerError(status: number, error: { code?: string; message?: string; details?: unknown } | undefined, fallback = `The node answered ${status}`): AppError {
-  if (status === 401) return nodeAuthFailed();
-  return new AppError(status >= 500 ? 502 : status, error?.code ?? 'node_error', error?.message ?? fallback, error?.details);
-}
+export { nodeAnswerError, nodeAuthFailed, nodeBadAnswer, nodeUnreachable } from './agent-errors.js';
+export { ensureOk, readText } from './agent-answer.js';
 
 export interface AgentEndpoint {
   baseUrl: string;
   token: string;
 }
 
+export interface AgentRequestOptions {
+  /** A JSON body, sent as application/json. */
+  json?: unknown;
+  /** A raw body: a string or buffer, or a stream piped to the node as it arrives. */
+  body?: Readable | string | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /**
+   * For the whole exchange, the answer's body included. `false` for none: streams the caller
+   * reads at its own pace and long node work (a restore) that ends when it ends.
+   */
+  timeoutMs?: number | false;
+  /** Ends the exchange early (a browser that went away mid-upload). */
+  signal?: AbortSignal;
+}
+
+const servers = z.object({ servers: z.array(serverStatus) });
+// The spec is the panel's own, sent back; only the status is read.
+const oneServer = z.object({ spec: z.unknown(), status: serverStatus });
+const stats = z.object({ stats: serverStats.nullable() });
+const allStats = z.object({ stats: z.array(serverStats) });
+const events = z.object({ events: z.array(agentEvent), lastSeq: z.number().int().optional() });
+/** 204s and answers nobody reads. */
+const anything = z.unknown();
+
 /**
- * The panel's side of the agent contract (`@conductor/core/protocol`): every call the panel makes
- * to a node goes through here, with the node token and a timeout. Agent errors keep their code.
+ * The panel's one client of a node's agent (`@conductor/core/protocol` is the contract). Every
+ * request the panel or a plugin sends a node goes through `open`: the URL, the node's token, the
+ * timeout and streaming bodies both ways are set up here, and failures map one way (see
+ * agent-errors.ts). JSON answers are checked against the protocol's schemas. node:http rather
+ * than fetch: backup archives carry their sha256 as an HTTP trailer, which fetch does not expose.
  */
 export class AgentClient {
   constructor(
@@ -40,78 +73,108 @@ export class AgentClient {
     return this.endpoint.token;
   }
 
-  health(): Promise<{ status: string; docker: string; version: string }> {
-    return this.call('GET', '/healthz', undefined, false);
+  listServers(): Promise<{ servers: ServerStatus[] }> {
+    return this.json('GET', '/api/servers', servers);
   }
 
-  listServers(): Promise<{ servers: ServerStatus[] }> {
-    return this.call('GET', '/api/servers');
+  server(id: string): Promise<z.output<typeof oneServer>> {
+    return this.json('GET', `/api/servers/${id}`, oneServer);
   }
 
   createServer(spec: ServerSpecInput): Promise<ServerStatus> {
-    return this.call('POST', '/api/servers', spec);
+    return this.json('POST', '/api/servers', serverStatus, { json: spec });
   }
 
   updateServer(spec: ServerSpecInput): Promise<ServerStatus> {
-    return this.call('PUT', `/api/servers/${spec.id}`, spec);
+    return this.json('PUT', `/api/servers/${spec.id}`, serverStatus, { json: spec });
   }
 
-  deleteServer(id: string): Promise<void> {
-    return this.call('DELETE', `/api/servers/${id}`);
+  async deleteServer(id: string): Promise<void> {
+    await this.json('DELETE', `/api/servers/${id}`, anything);
   }
 
-  install(id: string): Promise<void> {
-    return this.call('POST', `/api/servers/${id}/install`);
+  async install(id: string): Promise<void> {
+    await this.json('POST', `/api/servers/${id}/install`, anything);
   }
 
   /** A stop waits for the world to save (and a restart for the start too): minutes, not seconds. */
   power(id: string, action: PowerAction): Promise<ServerStatus> {
-    return this.call('POST', `/api/servers/${id}/power`, { action }, true, 300_000);
+    return this.json('POST', `/api/servers/${id}/power`, serverStatus, { json: { action }, timeoutMs: 300_000 });
   }
 
-  command(id: string, command: string): Promise<void> {
-    return this.call('POST', `/api/servers/${id}/commands`, { command });
+  async command(id: string, command: string): Promise<void> {
+    await this.json('POST', `/api/servers/${id}/commands`, anything, { json: { command } });
   }
 
   /** Sends a command and returns what the game printed after it (see `agentCommandRequest`). */
   commandWithReply(id: string, command: string, replyWithinMs: number): Promise<AgentCommandReply> {
-    return this.call('POST', `/api/servers/${id}/commands`, { command, replyWithinMs }, true, this.timeoutMs + replyWithinMs);
+    return this.json('POST', `/api/servers/${id}/commands`, agentCommandReply, { json: { command, replyWithinMs }, timeoutMs: this.timeoutMs + replyWithinMs });
   }
 
   stats(id: string): Promise<{ stats: ServerStats | null }> {
-    return this.call('GET', `/api/servers/${id}/stats`);
+    return this.json('GET', `/api/servers/${id}/stats`, stats);
   }
 
   allStats(): Promise<{ stats: ServerStats[] }> {
-    return this.call('GET', '/api/stats');
+    return this.json('GET', '/api/stats', allStats);
   }
 
   events(after: number, limit = 500): Promise<{ events: AgentEvent[]; lastSeq?: number }> {
-    return this.call('GET', `/api/events?after=${after}&limit=${limit}`);
+    return this.json('GET', `/api/events?after=${after}&limit=${limit}`, events);
   }
 
-  rotateToken(token: string): Promise<void> {
-    return this.call('PUT', '/api/token', { token });
+  async rotateToken(token: string): Promise<void> {
+    await this.json('PUT', '/api/token', anything, { json: { token } });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, auth = true, timeoutMs = this.timeoutMs): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.endpoint.baseUrl}${path}`, {
-        method,
-        headers: { ...(auth ? { authorization: `Bearer ${this.endpoint.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message})`);
+  /** The file API of one server on this node. */
+  files(serverId: string): AgentFiles {
+    return new AgentFiles(this, serverId);
+  }
+
+  /**
+   * The node's answer, unread, whatever its status (the file API passes the node's 404s and 409s
+   * on), except that a refused token and no answer at all throw their errors.
+   */
+  async open(method: string, path: string, options: AgentRequestOptions = {}): Promise<IncomingMessage> {
+    const url = new URL(`${this.endpoint.baseUrl}${path}`);
+    const timeoutMs = options.timeoutMs ?? false;
+    const signals = [options.signal, timeoutMs === false ? undefined : AbortSignal.timeout(timeoutMs)].filter((s) => s !== undefined);
+    const signal = signals.length ? AbortSignal.any(signals) : undefined;
+    const contentType = options.json !== undefined ? 'application/json' : options.contentType;
+    const headers = { authorization: `Bearer ${this.endpoint.token}`, ...(contentType ? { 'content-type': contentType } : {}), ...options.headers };
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, { method, headers, signal }, resolve);
+      req.on('error', (err) => reject(nodeUnreachable(signal?.aborted ? signal.reason : err)));
+      const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+      if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
+      else {
+        body.on('error', (err) => req.destroy(err));
+        body.pipe(req);
+      }
+    });
+    if (res.statusCode === 401) {
+      res.resume();
+      throw nodeAuthFailed();
     }
-    const text = await res.text();
-    const parsed: unknown = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      throw nodeAnswerError(res.status, (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error);
-    }
-    return parsed as T;
+    return res;
+  }
+
+  /** A successful answer to stream from; any error answer throws with the node's code. */
+  async stream(method: string, path: string, options: AgentRequestOptions = {}): Promise<IncomingMessage> {
+    return ensureOk(await this.open(method, path, options));
+  }
+
+  /** A JSON answer checked against its protocol schema; any error answer throws with the node's code. */
+  async json<S extends z.ZodType>(method: string, path: string, schema: S, options: AgentRequestOptions = {}): Promise<z.output<S>> {
+    const res = await this.open(method, path, { ...options, timeoutMs: options.timeoutMs ?? this.timeoutMs });
+    const text = await readText(res);
+    const parsed = text ? safeJson(text) : undefined;
+    if (!isOk(res)) throw answerError(res, parsed);
+    const checked = schema.safeParse(parsed);
+    if (!checked.success) throw nodeBadAnswer(`${method} ${path.split('?')[0]}`, z.prettifyError(checked.error));
+    return checked.data;
   }
 }
 
@@ -127,12 +190,4 @@ export interface AgentAddress {
 export function agentClientFor(node: AgentAddress, secrets: { decrypt(sealed: string): string }): AgentClient {
   const host = node.address.includes(':') && !node.address.startsWith('[') ? `[${node.address}]` : node.address;
   return new AgentClient({ baseUrl: `${node.scheme}://${host}:${node.agentPort}`, token: secrets.decrypt(node.tokenEncrypted) });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -4,6 +4,7 @@ import type { Database, Executor } from '../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
 import { agentClientFor, type AgentClient } from './agent-client.js';
+import type { AgentFiles } from './agent-files.js';
 import type { NodeEventIngest } from './event-ingest.js';
 import type { NodeEventStreams } from './event-stream.js';
 import { publicView, type AllocationMatch, type NodeRepository, type StoredNode } from './repository.js';
@@ -122,6 +123,11 @@ export class NodeService {
 
   client(node: StoredNode): AgentClient {
     return agentClientFor(node, this.secrets);
+  }
+
+  /** The file API of a server, on the node it lives on. */
+  async serverFiles(server: { id: string; nodeId: string }): Promise<AgentFiles> {
+    return this.client(await this.get(server.nodeId)).files(server.id);
   }
 
   /**

@@ -1,12 +1,9 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import type { PermissionKey } from '../../kernel/auth.js';
-import { AppError } from '../../kernel/errors.js';
 import type { KernelContext } from '../../kernel/http/state.js';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { FILE_API, type FileRoute, type FileRouteName } from '../../protocol/files.js';
-import { nodeAuthFailed } from '../nodes/agent-client.js';
+import type { AgentFiles } from '../nodes/agent-files.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
 
@@ -58,43 +55,32 @@ export function fileRoutes(router: RouteRegistrar): void {
       errors: { 403: 'On the deny list (file_denied), or not allowed', 404: 'No such file, or no such server', 409: 'The destination exists', 413: 'Too large', 502: 'The node does not answer', 507: 'Over the disk quota' },
       handler: async ({ params: p, body, ctx, scope }) => {
         const server = await scope.cradle.serverService.get(p.serverId);
-        const client = scope.cradle.nodeService.client(await scope.cradle.nodeService.get(server.nodeId));
-        await forward(ctx, `${client.baseUrl}/api/servers/${server.id}/files${api.path}`, client.token, api.body ? JSON.stringify(body) : undefined);
+        await forward(ctx, await scope.cradle.nodeService.serverFiles(server), api.path, api.body ? body : undefined);
       },
     });
   }
 }
 
 /** Sends the request on to the node: a checked JSON body as JSON, anything else as the raw request stream. */
-async function forward(ctx: KernelContext, url: string, token: string, json: string | undefined): Promise<void> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+async function forward(ctx: KernelContext, files: AgentFiles, path: string, json: unknown): Promise<void> {
+  const headers: Record<string, string> = {};
   if (json === undefined) {
     for (const h of PASS_REQUEST) if (ctx.get(h)) headers[h] = ctx.get(h);
-  } else headers['content-type'] = 'application/json';
+  }
   const raw = json === undefined && ctx.method !== 'GET' && ctx.method !== 'HEAD';
   // A browser that gives up on an upload must not leave the node a shortened body that looks
   // complete: the node's request is aborted too, so the node throws its partial file away.
   const abort = new AbortController();
   if (raw) ctx.req.once('close', () => ctx.req.complete || abort.abort(new Error('the client went away')));
-  let res: Response;
-  try {
-    res = await fetch(`${url}${ctx.querystring ? `?${ctx.querystring}` : ''}`, {
-      method: ctx.method,
-      headers,
-      signal: abort.signal,
-      body: raw ? (Readable.toWeb(ctx.req) as ReadableStream) : json,
-      // Node's fetch streams a request body only in half-duplex mode.
-      ...(raw ? { duplex: 'half' } : {}),
-    } as RequestInit);
-  } catch (err) {
-    throw new AppError(502, 'node_unreachable', `The node does not answer (${(err as Error).message})`);
+  const res = await files.open(ctx.method, `${path}${ctx.querystring ? `?${ctx.querystring}` : ''}`, { headers, signal: abort.signal, ...(json === undefined ? (raw ? { body: ctx.req } : {}) : { json }) });
+  ctx.status = res.statusCode ?? 502;
+  if (ctx.status === 204 || ctx.status === 304) {
+    res.resume();
+    return;
   }
-  // The node refusing the panel's token is the panel's problem, not a signed-out user.
-  if (res.status === 401) throw nodeAuthFailed();
-  ctx.status = res.status;
   for (const h of PASS_RESPONSE) {
-    const value = res.headers.get(h);
-    if (value) ctx.set(h, value);
+    const value = res.headers[h];
+    if (typeof value === 'string') ctx.set(h, value);
   }
-  ctx.body = res.body ? Readable.fromWeb(res.body as WebReadableStream) : '';
+  ctx.body = res;
 }

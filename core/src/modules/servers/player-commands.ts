@@ -3,7 +3,7 @@ import { AppError } from '../../kernel/errors.js';
 import { readCommandAnswer } from '../../minecraft/command-answers.js';
 import { parsePlayerList, type PlayerListFile } from '../../minecraft/player-lists.js';
 import type { NodeService } from '../nodes/service.js';
-import { NodeFiles } from './node-files.js';
+import type { AgentFiles } from '../nodes/agent-files.js';
 import type { ServerView } from './schema.js';
 import type { ServerService } from './service.js';
 
@@ -51,7 +51,7 @@ const LIST_AFTER: Partial<Record<PlayerAction['action'], { file: PlayerListFile;
 };
 
 /** Whether the server's list file shows the change (the game writes it as it applies the command). */
-async function listShowsChange(files: NodeFiles, a: PlayerAction, target: string): Promise<boolean> {
+async function listShowsChange(files: AgentFiles, a: PlayerAction, target: string): Promise<boolean> {
   const expected = LIST_AFTER[a.action];
   if (!expected) return false;
   const text = await files.read(expected.file).catch(() => null);
@@ -85,7 +85,7 @@ export async function applyByCommand(deps: { serverService: ServerService; nodeS
     case 'refused':
       throw new AppError(409, 'game_refused', `The game server refused "${command}": ${answer.message}`, { answer: answer.message });
     default:
-      if (await listShowsChange(new NodeFiles(deps.nodeService, server), a, target)) return { applied: 'command' };
+      if (await listShowsChange(await deps.nodeService.serverFiles(server), a, target)) return { applied: 'command' };
       throw new AppError(504, 'no_answer', `The game server did not confirm "${command}" within ${REPLY_WITHIN_MS / 1000} s, and its list file does not show the change; look at its console.`);
   }
 }

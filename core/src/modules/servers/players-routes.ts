@@ -4,7 +4,6 @@ import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { offlineUuid } from '../../minecraft/offline-uuid.js';
 import { formatBanDate, parsePlayerList, removeEntry, serializePlayerList, upsert, type PlayerListFile } from '../../minecraft/player-lists.js';
 import { ServerProperties } from '../../minecraft/properties.js';
-import { NodeFiles } from './node-files.js';
 import { applyByCommand, playerAction } from './player-commands.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
@@ -27,7 +26,7 @@ export function playerRoutes(router: RouteRegistrar): void {
     params,
     response: { schema: z.object({ whitelist: z.array(entry), ops: z.array(entry), bannedPlayers: z.array(entry), bannedIps: z.array(entry) }) },
     handler: async ({ params: p, scope }) => {
-      const files = new NodeFiles(scope.cradle.nodeService, await scope.cradle.serverService.get(p.serverId));
+      const files = await scope.cradle.nodeService.serverFiles(await scope.cradle.serverService.get(p.serverId));
       const out: Record<string, unknown[]> = {};
       for (const [key, file] of Object.entries(FILES)) {
         const text = await files.read(file);
@@ -62,7 +61,7 @@ export function playerRoutes(router: RouteRegistrar): void {
       const server = await serverService.get(p.serverId);
       if (server.state === 'running') return applyByCommand(scope.cradle, server, body);
       if (body.action === 'kick') throw conflict('server_not_running', 'Only a running server can kick a player');
-      const files = new NodeFiles(nodeService, server);
+      const files = await nodeService.serverFiles(server);
       const props = ServerProperties.parse((await files.read('server.properties')) ?? '');
       const playerUuid = () => {
         if (!('name' in body)) return '';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { ServerProperties } from '../../minecraft/properties.js';
-import { NodeFiles } from './node-files.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
 
@@ -47,7 +46,7 @@ function typed(props: ServerProperties): Record<string, string | number | boolea
 
 async function readProperties(scope: Parameters<Parameters<RouteRegistrar['route']>[0]['handler']>[0]['scope'], serverId: string) {
   const server = await scope.cradle.serverService.get(serverId);
-  const files = new NodeFiles(scope.cradle.nodeService, server);
+  const files = await scope.cradle.nodeService.serverFiles(server);
   return { files, props: ServerProperties.parse((await files.read('server.properties')) ?? '') };
 }
 

@@ -88,7 +88,11 @@ export class ServerRepository {
     const shared = userId !== null ? await this.userDirectory.serversSharedWith(userId) : [];
     const scoped = () => {
       const b = this.db('servers');
-      if (userId !== null) b.where((w) => w.where('owner_id', userId).orWhereIn('id', shared));
+      if (userId !== null) {
+        b.where((w) => {
+          w.where('owner_id', userId).orWhereIn('id', shared);
+        });
+      }
       if (options.q) b.where('name', 'like', `%${options.q.replace(/[%_\\]/g, '')}%`);
       if (options.state) b.where('state', options.state);
       return b;

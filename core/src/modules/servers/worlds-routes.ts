@@ -1,10 +1,8 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
-import { AppError, badRequest, conflict, notFound } from '../../kernel/errors.js';
+import { badRequest, conflict, notFound } from '../../kernel/errors.js';
 import type { RouteRegistrar, RouteInput } from '../../kernel/http/route.js';
 import { ServerProperties } from '../../minecraft/properties.js';
-import { NodeFiles, nodeError } from './node-files.js';
+import { ensureOk } from '../nodes/agent-answer.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
 const worldName = z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9 _.-]{0,63}$/, { error: 'letters, digits, spaces and _ . - (not starting with a dot)' });
@@ -16,7 +14,7 @@ type Scope = RouteInput<z.ZodObject<z.ZodRawShape>, z.ZodObject<z.ZodRawShape>, 
 
 async function context(scope: Scope, serverId: string) {
   const server = await scope.cradle.serverService.get(serverId);
-  const files = new NodeFiles(scope.cradle.nodeService, server);
+  const files = await scope.cradle.nodeService.serverFiles(server);
   const props = ServerProperties.parse((await files.read('server.properties')) ?? '');
   return { server, files, props, active: props.get('level-name') ?? 'world' };
 }
@@ -95,13 +93,13 @@ export function worldRoutes(router: RouteRegistrar): void {
       await files.op('mkdir', { path: WORK });
       await files.op('mkdir', { path: staging });
       try {
-        const upload = await files.request('POST', `/upload?path=${encodeURIComponent(`${WORK}/world.zip`)}`, {
-          body: Readable.toWeb(ctx.req) as unknown as ReadableStream,
+        const upload = await files.open('POST', `/upload?path=${encodeURIComponent(`${WORK}/world.zip`)}`, {
+          body: ctx.req,
           contentType: 'application/octet-stream',
           headers: ctx.get('content-length') ? { 'content-length': ctx.get('content-length') } : {},
           timeoutMs: 3_600_000,
         });
-        if (!upload.ok) throw await nodeError(upload, 'upload the world');
+        (await ensureOk(upload, 'The node could not upload the world')).resume();
         await files.op('decompress', { path: `${WORK}/world.zip`, destination: staging });
         let source = staging;
         if (!(await files.exists(`${staging}/level.dat`))) {
@@ -133,13 +131,11 @@ export function worldRoutes(router: RouteRegistrar): void {
       await files.op('delete', { paths: [archive] }).catch(() => undefined);
       await files.op('mkdir', { path: WORK }).catch(() => undefined);
       await files.op('compress', { root: '', files: [p.name], destination: archive });
-      const res = await files.request('GET', `/download?path=${encodeURIComponent(archive)}`, { timeoutMs: 3_600_000 });
-      if (!res.ok || !res.body) throw new AppError(502, 'node_error', 'The node could not send the world');
+      const stream = await ensureOk(await files.open('GET', `/download?path=${encodeURIComponent(archive)}`, { timeoutMs: 3_600_000 }), 'The node could not send the world');
       ctx.set('content-type', 'application/zip');
       ctx.set('content-disposition', `attachment; filename="${p.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.zip"`);
-      const length = res.headers.get('content-length');
+      const length = stream.headers['content-length'];
       if (length) ctx.set('content-length', length);
-      const stream = Readable.fromWeb(res.body as WebReadableStream);
       // The temporary archive goes once the download ends, however it ends.
       stream.once('close', () => void files.op('delete', { paths: [archive] }).catch(() => undefined));
       ctx.body = stream;

@@ -1,7 +1,7 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { AppError, nodeAnswerError, type Cradle } from '@conductor/core';
+import { z } from 'zod';
+import type { AgentClient, Cradle } from '@conductor/core';
 import type { AgentRestoreQuery } from '@conductor/core/protocol';
 import type { Backup } from '../repository.js';
 import type { ProtectedRestore } from './types.js';
@@ -12,57 +12,26 @@ export interface AgentRequest {
 }
 
 /**
- * Streaming requests to a node's agent. node:http rather than fetch: the archive's sha256 comes
- * as an HTTP trailer, which fetch does not expose, and request bodies stream both ways here.
+ * Backups' requests to a node, through core's one agent client (`AgentClient`): this only finds
+ * the node's client. No timeouts: archives stream for as long as they are, and a restore takes
+ * as long as the world is big.
  */
 export class AgentHttp {
   constructor(private readonly deps: Pick<Cradle, 'nodeService'>) {}
 
+  /** A successful answer to stream from (an error answer throws with the node's code). */
   async request(nodeId: string, method: string, path: string, options: AgentRequest = {}): Promise<IncomingMessage> {
-    const client = this.deps.nodeService.client(await this.deps.nodeService.get(nodeId));
-    const url = new URL(`${client.baseUrl}${path}`);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(url, { method, headers: { authorization: `Bearer ${client.token}`, ...(options.contentType ? { 'content-type': options.contentType } : {}) } }, resolve);
-      req.on('error', (err) => reject(new AppError(502, 'node_unreachable', `The node does not answer (${err.message})`)));
-      if (options.body === undefined || typeof options.body === 'string') req.end(options.body);
-      else {
-        options.body.on('error', (err) => req.destroy(err));
-        options.body.pipe(req);
-      }
-    });
+    return (await this.client(nodeId)).stream(method, path, { ...options, timeoutMs: false });
   }
 
-  /** A JSON answer, or the agent's error with its code (a 5xx becomes 502: the node failed, not us). */
-  async json<T>(nodeId: string, method: string, path: string, options: AgentRequest = {}): Promise<T> {
-    const res = await this.request(nodeId, method, path, options);
-    const text = await readText(res);
-    const parsed = text ? (safeJson(text) as T & { error?: { code?: string; message?: string } }) : undefined;
-    if ((res.statusCode ?? 500) >= 400) throw nodeAnswerError(res.statusCode ?? 500, parsed?.error);
-    return parsed as T;
+  /** Work on the node whose answer nobody reads (verify, restore, delete); an error answer throws with the node's code. */
+  async json(nodeId: string, method: string, path: string, options: AgentRequest = {}): Promise<unknown> {
+    return (await this.client(nodeId)).json(method, path, z.unknown(), { ...options, timeoutMs: false });
   }
-}
 
-/** Throws the agent's error when the answer is not a success; streams are left unread otherwise. */
-export async function ensureOk(res: IncomingMessage): Promise<IncomingMessage> {
-  const status = res.statusCode ?? 500;
-  if (status < 400) return res;
-  const parsed = safeJson(await readText(res)) as { error?: { code?: string; message?: string } } | undefined;
-  throw nodeAnswerError(status, parsed?.error);
-}
-
-export async function readText(res: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+  /** The node's client, for its typed calls (a server's status, say). */
+  async client(nodeId: string): Promise<AgentClient> {
+    return this.deps.nodeService.client(await this.deps.nodeService.get(nodeId));
   }
 }
 

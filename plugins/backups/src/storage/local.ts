@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { AppError } from '@conductor/core';
 import { agentBackupMessage } from '@conductor/core/protocol';
 import type { Backup } from '../repository.js';
-import { ensureOk, restoreQuery, type AgentHttp } from './agent-http.js';
+import { restoreQuery, type AgentHttp } from './agent-http.js';
 import type { BackupProgress, BackupStorage, ProtectedRestore, RestoreTarget, WrittenArchive } from './types.js';
 
 /** Backups on the disk of the node that runs the server, kept by its agent (docs/backups.md). */
@@ -11,7 +11,6 @@ export class LocalStorage implements BackupStorage {
 
   async write(backup: Backup, onProgress: (p: BackupProgress) => void): Promise<WrittenArchive> {
     const res = await this.agent.request(backup.nodeId, 'POST', this.path(backup), { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' });
-    await ensureOk(res);
     let outcome: WrittenArchive | AppError | null = null;
     try {
       for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
@@ -31,7 +30,6 @@ export class LocalStorage implements BackupStorage {
 
   async read(backup: Backup) {
     const res = await this.agent.request(backup.nodeId, 'GET', this.path(backup));
-    await ensureOk(res);
     return { stream: res, size: Number(res.headers['content-length'] ?? backup.sizeBytes ?? 0) };
   }
 

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { AppError } from '@conductor/core';
 import type { Backup } from '../repository.js';
 import { ARCHIVE_PROTECTED_HEADER } from '@conductor/core/protocol';
-import { ensureOk, restoreQuery, type AgentHttp } from './agent-http.js';
+import { restoreQuery, type AgentHttp } from './agent-http.js';
 import { SftpSession, type SftpEndpoint } from './sftp-session.js';
 import { TarContentCounter } from './tar-content.js';
 import type { BackupProgress, BackupStorage, ProtectedRestore, RestoreTarget, WrittenArchive } from './types.js';
@@ -30,7 +30,7 @@ export class SftpStorage implements BackupStorage {
     const part = `${final}.part`;
     try {
       await session.mkdirp(posix.dirname(final));
-      const res = await ensureOk(await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/backup-archive`, { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' }));
+      const res = await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/backup-archive`, { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' });
       const announced = Number(res.headers['x-archive-bytes-total'] ?? NaN);
       const protectedHeader = res.headers[ARCHIVE_PROTECTED_HEADER];
       const protectedEntries = typeof protectedHeader === 'string' && /^\d+$/.test(protectedHeader) ? Number(protectedHeader) : null;

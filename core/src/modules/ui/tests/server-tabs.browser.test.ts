@@ -492,4 +492,23 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       await t.panel.request('DELETE', `/api/servers/${id}`);
     }
   });
+
+  it('keeps the person signed in when the node refuses the panel’s token, and each tab says so in words', async () => {
+    const { nodeService } = t.panel.kernel.container.cradle;
+    const panelToken = nodeService.client(await nodeService.get(node.nodeId)).token;
+    // The node gets another token behind the panel's back (a node reconfigured by hand).
+    const byHand = 'set-on-the-node-by-hand-0123456789abcdef';
+    expect((await node.agent.request('PUT', '/api/token', { body: { token: byHand } })).status).to.be.below(300);
+    try {
+      for (const tab of ['files', 'players', 'properties', 'worlds']) {
+        await page.goto(serverUrl(tab));
+        await page.getByText('The node refused the panel’s key.', { exact: false }).first().waitFor();
+        expect(new URL(page.url()).pathname, `${tab}: still on the server page`).to.equal(`/servers/${serverId}/${tab}`);
+      }
+      expect(await page.evaluate(() => fetch('/api/auth/me').then((r) => r.status)), 'the browser is still signed in').to.equal(200);
+      await pages.shoot(page, 'server-node-auth-failed-desktop-light');
+    } finally {
+      await node.agent.request('PUT', '/api/token', { body: { token: panelToken }, token: byHand });
+    }
+  });
 });
