@@ -1,4 +1,4 @@
-import { definePlugin } from '@conductor/plugin-sdk';
+import { defineEvents, definePlugin } from '@conductor/plugin-sdk';
 import { z } from 'zod';
 import { deleteNotesOf, deleteOlderThan, markSeen } from './notes.js';
 import { noteRoutes } from './routes.js';
@@ -8,6 +8,11 @@ import { noteRoutes } from './routes.js';
  * node_modules as it is; the UI is prebuilt into ui-dist/ (`npm run build:ui`, run by `npm pack`
  * too) and loaded by the panel at run time. docs/plugins.md in Conductor is the guide.
  */
+/** Declared events: the panel checks what is appended against these schemas and lists them at /api/events/types. */
+const events = defineEvents({
+  '__name__.noted': { description: 'A note was left on the panel or on a server', data: z.strictObject({ noteId: z.number().int() }) },
+});
+
 export default definePlugin({
   manifest: { name: '__name__', version: '0.1.0', api: '^1.0.0', description: 'Notes for everyone on the panel and on each server', dependsOn: ['servers'] },
   configSchema: z.strictObject({ keepDays: z.number().int().min(1).default(90).describe('Notes older than this are deleted every night') }),
@@ -21,6 +26,7 @@ export default definePlugin({
       ],
     },
   ],
+  events,
   migrations: new URL('../migrations/', import.meta.url),
   ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
