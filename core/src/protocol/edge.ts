@@ -25,6 +25,8 @@ export const edgeStatus = z.strictObject({
   sleepingLine: z.string().max(256).default('§7sleeping §8— §ajoin to wake it'),
 });
 
+export type EdgeStatusInput = z.input<typeof edgeStatus>;
+
 export const edgeRoute = z.strictObject({
   serverId,
   /** Hostnames on the shared port that lead to this server. */
@@ -71,6 +73,7 @@ export const edgeRouteTable = z
     }
   });
 export type EdgeRouteTable = z.output<typeof edgeRouteTable>;
+export type EdgeRouteTableInput = z.input<typeof edgeRouteTable>;
 
 /** What `GET /api/edge` reports: the table in force and the ports the proxy holds. */
 export const edgeState = z.object({

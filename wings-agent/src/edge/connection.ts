@@ -12,6 +12,8 @@ import { anyPacket, loginDisconnect, loginName, pong, sleepingStatus } from './s
 export interface ConnectionContext {
   /** The route for a hostname (shared port) or for the port itself (a server's own port); null when none. */
   route(hostname: string | null): EdgeRoute | null;
+  /** The server's route as the table says now (the panel marks it active before it starts it). */
+  current(serverId: string): EdgeRoute | null;
   handshakeTimeoutMs: number;
   holdMs: number;
   /** Asks the panel to start a sleeping server; false when this address asked too often. */
@@ -88,7 +90,9 @@ async function holdLogin(client: Socket, inbound: Inbound, route: EdgeRoute, ctx
   let closed = false;
   client.once('close', () => (closed = true));
   while (!closed && Date.now() < until) {
-    if (await accepts(route)) return forward(client, route, inbound.release());
+    // Only once the panel marked it active: before that its own port may be this proxy's listener.
+    const now = ctx.current(route.serverId);
+    if (now?.phase === 'active' && (await accepts(now))) return forward(client, now, inbound.release());
     await new Promise((r) => setTimeout(r, 500));
   }
   if (!closed) client.end(loginDisconnect(`Starting, rejoin in about ${route.startEstimateSeconds} s.`));

@@ -29,6 +29,7 @@ export class EdgeProxy {
   private readonly clients = new Set<Socket>();
   private readonly connections: RateLimiterMemory;
   private readonly wakes: RateLimiterMemory;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly routes: RouteTable,
@@ -68,6 +69,8 @@ export class EdgeProxy {
   }
 
   async stop(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     const servers = [this.shared, ...this.perPort.values()].filter((s): s is Server => s !== null);
     for (const client of this.clients) client.destroy();
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -83,13 +86,23 @@ export class EdgeProxy {
       this.perPort.delete(port);
       server.close();
     }
+    let missing = 0;
     for (const port of wanted) {
       if (this.perPort.has(port)) continue;
       try {
         this.perPort.set(port, await this.listen(port, port));
       } catch (err) {
-        this.logger.error({ err, port }, 'the edge proxy cannot listen on a server port');
+        missing++;
+        this.logger.warn({ err, port }, 'the edge proxy cannot listen on a server port yet; retrying');
       }
+    }
+    // A server put to sleep frees its port when its container exits, which can be after the push.
+    if (missing > 0 && !this.retry) {
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        void this.syncListeners();
+      }, 1000);
+      this.retry.unref();
     }
   }
 
@@ -117,6 +130,7 @@ export class EdgeProxy {
     socket.once('close', () => this.clients.delete(socket));
     await serveConnection(socket, {
       route: (hostname) => (ownPort !== null ? this.routes.forPort(ownPort) : hostname === null ? null : this.routes.forHostname(hostname)),
+      current: (serverId) => this.routes.forServer(serverId),
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       holdMs: this.options.holdMs,
       wake: async (route, reason) => {

@@ -158,6 +158,8 @@ describe('edge proxy with real game containers and real clients', function () {
     const joining = joinAs(shared, 'alpha.example.com', 'Sleeper');
     const [wake] = await until('a wake request', () => events(servers.alpha.id, 'server.wake_requested').then((e) => (e.length ? e : undefined)));
     expect(wake!.data).to.deep.include({ player: 'Sleeper', address: '127.0.0.1' });
+    // As the panel does: mark it active (the proxy stops answering for it), then start it.
+    await pushRoutes([route('alpha'), route('beta')]);
     await agent.request('POST', `/api/servers/${servers.alpha.id}/power`, { body: { action: 'start' } });
     const bot = await joining;
     bots.push(bot);
@@ -174,6 +176,7 @@ describe('edge proxy with real game containers and real clients', function () {
       (err: Error) => expect(err.message).to.contain('Starting, rejoin in about 40 s'),
     );
     expect(Date.now() - heldFrom).to.be.within(14_000, 25_000);
+    await pushRoutes([route('alpha'), route('beta')]);
     await agent.request('POST', `/api/servers/${servers.alpha.id}/power`, { body: { action: 'start' } });
     await started(servers.alpha.id, 3);
     bots.push(await joinAs(shared, 'alpha.example.com', 'Early'));

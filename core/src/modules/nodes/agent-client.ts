@@ -1,4 +1,4 @@
-import type { AgentCommandReply, AgentEvent, PowerAction, ServerSpecInput, ServerStats, ServerStatus } from '../../protocol/index.js';
+import type { AgentCommandReply, AgentEvent, EdgeRouteTableInput, EdgeState, PowerAction, ServerSpecInput, ServerStats, ServerStatus } from '../../protocol/index.js';
 import { AppError } from '../../kernel/errors.js';
 
 /**
@@ -88,6 +88,11 @@ export class AgentClient {
 
   events(after: number, limit = 500): Promise<{ events: AgentEvent[]; lastSeq?: number }> {
     return this.call('GET', `/api/events?after=${after}&limit=${limit}`);
+  }
+
+  /** Replaces the node's edge route table (the agent keeps it across its restarts). */
+  pushEdgeRoutes(table: EdgeRouteTableInput): Promise<EdgeState> {
+    return this.call('PUT', '/api/edge/routes', table);
   }
 
   rotateToken(token: string): Promise<void> {

@@ -1,8 +1,14 @@
 import { asClass, asValue } from 'awilix';
+import { z } from 'zod';
 import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
+import { edgeHostname } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import { ServerBulk } from './bulk.js';
+import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
+import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
+import { lifecycleRoutes } from './lifecycle/routes.js';
+import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
@@ -22,8 +28,15 @@ declare module '../../kernel/container.js' {
     serverRelay: ServerRelay;
     serverBulk: ServerBulk;
     commandGate: CommandGate;
+    lifecycleRepository: LifecycleRepository;
+    serverLifecycle: ServerLifecycle;
+    edgeRoutePublisher: EdgeRoutePublisher;
+    edgeBaseDomain: string | null;
   }
 }
+
+// Agent events the lifecycle mirror follows (players online, running since) or acts on (a wake from the edge proxy).
+const LIFECYCLE_EVENTS = ['server.started', 'server.stopped', 'server.crashed', 'player.joined', 'player.left', 'server.wake_requested'];
 
 // Agent events that change what the panel shows as a server's state.
 const STATE_AFTER: Record<string, ServerState> = {
@@ -43,6 +56,10 @@ const CONSOLE_PERMISSION = 'control.console';
 export const serversModule = definePlugin({
   manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'templates', 'nodes'] },
   permissions: serverPermissions,
+  configSchema: z.object({
+    /** Each server is also reached as <server id>.<edgeBaseDomain> on the nodes' shared edge port. */
+    edgeBaseDomain: edgeHostname.optional(),
+  }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({
@@ -51,6 +68,10 @@ export const serversModule = definePlugin({
       serverRelay: asClass(ServerRelay).singleton(),
       serverBulk: asClass(ServerBulk).singleton(),
       commandGate: asValue(new CommandGate()),
+      lifecycleRepository: asClass(LifecycleRepository).singleton(),
+      serverLifecycle: asClass(ServerLifecycle).singleton(),
+      edgeRoutePublisher: asClass(EdgeRoutePublisher).singleton(),
+      edgeBaseDomain: asValue(ctx.config.edgeBaseDomain ?? null),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
@@ -80,9 +101,23 @@ export const serversModule = definePlugin({
         if (event.serverId) await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
       },
     });
+    ctx.subscribe('servers.lifecycle', {
+      types: LIFECYCLE_EVENTS,
+      from: 'now',
+      handler: async (event, trx) => {
+        if (!event.serverId) return;
+        const repo = ctx.cradle.lifecycleRepository;
+        if (event.type === 'server.started') await repo.markStarted(event.serverId, event.occurredAt, trx);
+        else if (event.type === 'server.stopped' || event.type === 'server.crashed') await repo.markStopped(event.serverId, trx);
+        else if (event.type === 'player.joined' || event.type === 'player.left') await repo.setPlayers(event.serverId, Number(event.data.online ?? 0), event.occurredAt, trx);
+        // The wake talks to the node: after this delivery commits, outside its transaction.
+        else if (event.type === 'server.wake_requested') setImmediate(() => ctx.cradle.serverLifecycle.requestedByEdge(event.serverId!, typeof event.data.player === 'string' ? event.data.player : null));
+      },
+    });
   },
   routes(router) {
     serverRoutes(router);
+    lifecycleRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);
@@ -123,4 +158,10 @@ export const serversModule = definePlugin({
   async stop({ cradle }) {
     await cradle.serverRelay.close();
   },
+  jobs: [
+    // Leader-only, like every job: one panel puts servers to sleep.
+    ({ cradle }) => ({ id: 'sleep', cron: '*/30 * * * * *', run: async () => void (await cradle.serverLifecycle.sweep()) }),
+    // Converges every node's edge routes (a node that was down, a panel restarted mid-push).
+    ({ cradle }) => ({ id: 'edge-routes', cron: '0 * * * * *', run: () => cradle.edgeRoutePublisher.pushAll() }),
+  ],
 });

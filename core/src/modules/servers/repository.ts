@@ -1,5 +1,6 @@
 import type { Database, Executor } from '../../kernel/database.js';
 import { toIso } from '../../kernel/database.js';
+import type { ServerPhase } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import type { ServerView } from './schema.js';
 
@@ -15,6 +16,7 @@ interface Row {
   cpu_percent: number;
   disk_mb: number;
   state: ServerState;
+  phase: ServerPhase;
   suspended: boolean | number;
   created_at: unknown;
   ip: string | null;
@@ -36,6 +38,7 @@ function fromRow(r: Row): ServerView {
     cpuPercent: r.cpu_percent,
     diskMb: r.disk_mb,
     state: r.state,
+    phase: r.phase,
     suspended: Boolean(r.suspended),
     address: r.ip && r.port ? { ip: r.ip, port: r.port } : null,
     createdAt: toIso(r.created_at),

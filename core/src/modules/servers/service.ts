@@ -11,6 +11,7 @@ import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
 import { pickNode } from './placement.js';
 import type { CommandGate } from './command-gate.js';
+import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import type { ServerRepository } from './repository.js';
 import type { CreateServerBody, ServerView } from './schema.js';
 import { agentSpec } from './spec.js';
@@ -35,6 +36,7 @@ export class ServerService {
     hooks: HookBus;
     logger: Logger;
     commandGate: CommandGate;
+    serverLifecycle: ServerLifecycle;
   };
 
   constructor(deps: ServerService['deps']) {
@@ -138,6 +140,8 @@ export class ServerService {
   async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
     const server = await this.get(id);
     if (server.suspended && action !== 'stop' && action !== 'kill') throw conflict('server_suspended', 'The server is suspended');
+    // Starting a sleeping server is waking it: its phase (and what billing counts) follows.
+    if (action === 'start' && server.phase === 'sleep') return this.present(await this.deps.serverLifecycle.wake(id, 'api', principal.id), principal);
     if (action === 'start' || action === 'restart') {
       const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId });
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);

@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import type { EdgeRouteInput } from '../../../protocol/edge.js';
+import type { NodeService } from '../../nodes/service.js';
+import type { ServerRepository } from '../repository.js';
+import type { ServerView } from '../schema.js';
+import type { LifecycleRepository } from './lifecycle-repository.js';
+
+/** Shown for a sleeping server that never answered a ping while the panel watched. */
+const FALLBACK_STATUS = { versionName: 'Minecraft', maxPlayers: 20 };
+
+/**
+ * Builds each node's edge route table from its servers and pushes it to the node's agent: a
+ * server's hostname under the base domain on the shared port, and, while it sleeps, its own port
+ * too (free then, since its container is stopped), so the proxy answers there and wakes it.
+ */
+export class EdgeRoutePublisher {
+  private readonly deps: { serverRepository: ServerRepository; lifecycleRepository: LifecycleRepository; nodeService: NodeService; logger: Logger; edgeBaseDomain: string | null };
+
+  constructor(deps: EdgeRoutePublisher['deps']) {
+    this.deps = deps;
+  }
+
+  async routesFor(nodeId: string): Promise<EdgeRouteInput[]> {
+    const routes: EdgeRouteInput[] = [];
+    for (const id of await this.deps.serverRepository.onNode(nodeId)) {
+      const server = await this.deps.serverRepository.get(id);
+      if (server?.address) routes.push(await this.route(server, server.address));
+    }
+    return routes;
+  }
+
+  /** Pushes the node's table; a node that is down gets it from the next push (the health job's). */
+  async push(nodeId: string): Promise<boolean> {
+    try {
+      const node = await this.deps.nodeService.get(nodeId);
+      // Milliseconds only grow: two panels' pushes that cross keep the newer table.
+      await this.deps.nodeService.client(node).pushEdgeRoutes({ version: Date.now(), routes: await this.routesFor(nodeId) });
+      return true;
+    } catch (err) {
+      this.deps.logger.warn({ err, nodeId }, 'could not push edge routes to the node');
+      return false;
+    }
+  }
+
+  async pushAll(): Promise<void> {
+    for (const node of await this.deps.nodeService.list()) if (node.status === 'up') await this.push(node.id);
+  }
+
+  private async route(server: ServerView, address: { ip: string; port: number }): Promise<EdgeRouteInput> {
+    const phase = (await this.deps.lifecycleRepository.phase(server.id)) ?? 'active';
+    const policy = await this.deps.lifecycleRepository.policy(server.id);
+    const base = this.deps.edgeBaseDomain;
+    return {
+      serverId: server.id,
+      hostnames: base ? [`${server.id}.${base}`] : [],
+      listenPorts: phase === 'active' ? [] : [address.port],
+      // The proxy of the server's own node reaches the game where its container publishes it.
+      backend: { host: address.ip === '0.0.0.0' ? '127.0.0.1' : address.ip === '::' ? '::1' : address.ip, port: address.port },
+      phase,
+      wakeOnPing: policy.wakeOnPing,
+      status: { motd: server.name, ...FALLBACK_STATUS, ...policy.lastStatus, sleepingLine: policy.sleepingLine },
+    };
+  }
+}

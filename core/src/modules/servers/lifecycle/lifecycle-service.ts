@@ -1,0 +1,148 @@
+import type { Logger } from 'pino';
+import type { Database } from '../../../kernel/database.js';
+import { AppError, conflict, notFound } from '../../../kernel/errors.js';
+import type { EventLog } from '../../../kernel/events.js';
+import type { HookBus } from '../../../kernel/hooks.js';
+import type { ServerPhase } from '../../../protocol/edge.js';
+import type { NodeService } from '../../nodes/service.js';
+import type { ServerRepository } from '../repository.js';
+import type { ServerView } from '../schema.js';
+import type { EdgeRoutePublisher } from './edge-routes.js';
+import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
+import type { SleepPolicy } from './policy.js';
+
+/** Why a phase changed: billing and the activity view show it. */
+export type PhaseReason = 'empty' | 'join' | 'ping' | 'api';
+
+/**
+ * Sleep and wake: a server's phase, changed with its `server.phase_changed` event in one
+ * transaction, the node's edge routes pushed after, and the game stopped or started through its agent.
+ */
+export class ServerLifecycle {
+  private readonly deps: {
+    db: Database;
+    events: EventLog;
+    hooks: HookBus;
+    logger: Logger;
+    serverRepository: ServerRepository;
+    lifecycleRepository: LifecycleRepository;
+    nodeService: NodeService;
+    edgeRoutePublisher: EdgeRoutePublisher;
+  };
+  /** Wakes under way here, so a burst of joins starts a server once. */
+  private readonly waking = new Set<string>();
+
+  constructor(deps: ServerLifecycle['deps']) {
+    this.deps = deps;
+  }
+
+  async policy(id: string): Promise<SleepPolicy> {
+    await this.server(id);
+    const { lastStatus: _lastStatus, ...policy } = await this.deps.lifecycleRepository.policy(id);
+    return policy;
+  }
+
+  async setPolicy(id: string, patch: Partial<SleepPolicy>, actorId: string): Promise<SleepPolicy> {
+    const server = await this.server(id);
+    const { lastStatus, ...current } = await this.deps.lifecycleRepository.policy(id);
+    const next = { ...current, ...patch };
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.lifecycleRepository.savePolicy(id, next, lastStatus, trx);
+      await this.deps.events.append(trx, { type: 'server.sleep_policy_changed', serverId: id, nodeId: server.nodeId, actorId, data: { ...patch } });
+    });
+    // The sleeping line and wake-on-ping live in the node's routes.
+    await this.deps.edgeRoutePublisher.push(server.nodeId);
+    return next;
+  }
+
+  /**
+   * Saves and stops the server, then marks it asleep. What it showed in the server list is kept
+   * first, so the proxy answers with the same MOTD, version and player limit.
+   */
+  async sleep(id: string, reason: PhaseReason, actorId: string | null): Promise<ServerView> {
+    const server = await this.server(id);
+    const phase = await this.deps.lifecycleRepository.phase(id);
+    if (phase !== 'active') throw conflict('not_active', `The server is ${phase}, not active`);
+    const client = this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+    if (server.state !== 'offline') {
+      const stats = (await client.stats(id).catch(() => ({ stats: null }))).stats;
+      if (stats?.players) await this.rememberStatus(id, { motd: stats.players.motd, versionName: stats.players.version, maxPlayers: stats.players.max });
+      // `stop` saves the world too; save-all first makes the save explicit in the console and the log.
+      await client.commandWithReply(id, 'save-all', 2000).catch(() => undefined);
+      await client.power(id, 'stop');
+    }
+    await this.changePhase(server, 'sleep', reason, actorId);
+    return (await this.deps.serverRepository.get(id))!;
+  }
+
+  /**
+   * Marks the server active, pushes routes (the proxy frees the server's own port for the
+   * container), then starts it. Another wake of the same server meanwhile is a no-op.
+   */
+  async wake(id: string, reason: PhaseReason, actorId: string | null): Promise<ServerView> {
+    const server = await this.server(id);
+    if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
+    if (this.waking.has(id)) return server;
+    this.waking.add(id);
+    try {
+      const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId });
+      if (refused) throw new AppError(402, 'start_refused', refused.refuse);
+      const phase = await this.deps.lifecycleRepository.phase(id);
+      if (phase === 'archived') throw conflict('server_archived', 'Archived servers are restored before they wake');
+      if (phase === 'sleep') await this.changePhase(server, 'active', reason, actorId);
+      if (server.state === 'offline') {
+        const status = await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).power(id, 'start');
+        await this.deps.serverRepository.setState(id, status.state);
+      }
+      return (await this.deps.serverRepository.get(id))!;
+    } finally {
+      this.waking.delete(id);
+    }
+  }
+
+  /** The leader's sleep worker: servers empty for longer than their policy allows go to sleep. */
+  async sweep(now = Date.now()): Promise<string[]> {
+    const slept: string[] = [];
+    for (const candidate of await this.deps.lifecycleRepository.emptyRunning()) {
+      const policy = await this.deps.lifecycleRepository.policy(candidate.id);
+      if (!policy.enabled || !candidate.emptySince) continue;
+      const emptyFor = now - Date.parse(candidate.emptySince);
+      const upFor = candidate.runningSince ? now - Date.parse(candidate.runningSince) : 0;
+      if (emptyFor < policy.emptyMinutes * 60_000 || upFor < policy.minOnlineMinutes * 60_000) continue;
+      try {
+        await this.sleep(candidate.id, 'empty', null);
+        slept.push(candidate.id);
+      } catch (err) {
+        this.deps.logger.warn({ err, server: candidate.id }, 'could not put an empty server to sleep');
+      }
+    }
+    return slept;
+  }
+
+  /** The edge proxy asked (a player joined, or pinged with wake-on-ping): wake it, once. */
+  requestedByEdge(id: string, player: string | null): void {
+    void this.wake(id, player ? 'join' : 'ping', null).catch((err: unknown) => this.deps.logger.warn({ err, server: id }, 'could not wake the server for the edge proxy'));
+  }
+
+  /** The phase and its event in one transaction (billing prices from the event), then the node's routes. */
+  private async changePhase(server: ServerView, to: ServerPhase, reason: PhaseReason, actorId: string | null): Promise<void> {
+    await this.deps.db.transaction(async (trx) => {
+      const from = await this.deps.lifecycleRepository.phase(server.id, trx);
+      if (from === null || from === to) return;
+      await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
+      await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId, data: { from, to, reason } });
+    });
+    await this.deps.edgeRoutePublisher.push(server.nodeId);
+  }
+
+  private async rememberStatus(id: string, status: LastStatus): Promise<void> {
+    const { lastStatus: _old, ...policy } = await this.deps.lifecycleRepository.policy(id);
+    await this.deps.lifecycleRepository.savePolicy(id, policy, status, this.deps.db);
+  }
+
+  private async server(id: string): Promise<ServerView> {
+    const server = await this.deps.serverRepository.get(id);
+    if (!server) throw notFound('No such server', 'not_found');
+    return server;
+  }
+}
