@@ -1,5 +1,16 @@
 /** Shapes the panel's API answers with (see /api/openapi.json). */
 export type ServerState = 'installing' | 'offline' | 'starting' | 'running' | 'stopping';
+/** active; sleep (stopped while empty, woken by a join through the edge proxy); archived. */
+export type ServerPhase = 'active' | 'sleep' | 'archived';
+
+/** When a server sleeps (GET/PUT /api/servers/:id/sleep-policy). */
+export interface SleepPolicy {
+  enabled: boolean;
+  emptyMinutes: number;
+  minOnlineMinutes: number;
+  wakeOnPing: boolean;
+  sleepingLine: string;
+}
 
 export interface Server {
   id: string;
@@ -13,6 +24,7 @@ export interface Server {
   cpuPercent: number;
   diskMb: number;
   state: ServerState;
+  phase: ServerPhase;
   suspended: boolean;
   address: { ip: string; port: number } | null;
   createdAt: string;
