@@ -8,6 +8,12 @@ import { legacyPingHostname, legacyPingReply } from './legacy-ping.js';
 import { proxyV2Header } from './proxy-header.js';
 import { anyPacket, loginDisconnect, loginName, pong, sleepingStatus } from './sleeping-replies.js';
 
+/**
+ * Stream buffer of both sides of a proxied connection. Node's 16 KiB default makes the pipe
+ * pause and resume several times per 64 KiB read; a world download then crawls.
+ */
+export const PIPE_BUFFER = 256 * 1024;
+
 /** What a connection needs from the proxy that accepted it. */
 export interface ConnectionContext {
   /** The route for a hostname (shared port) or for the port itself (a server's own port); null when none. */
@@ -109,7 +115,8 @@ async function accepts(route: EdgeRoute): Promise<boolean> {
 
 /** Pipes the client to the backend, replaying what it sent so far; either side closing closes both. */
 function forward(client: Socket, route: EdgeRoute, initial: Buffer): void {
-  const backend = connect({ host: route.backend.host, port: route.backend.port });
+  // highWaterMark is a socket option since Node 18.17 that @types/node 20 does not list yet.
+  const backend = connect({ host: route.backend.host, port: route.backend.port, ...({ highWaterMark: PIPE_BUFFER } as object) });
   backend.setNoDelay(true);
   const close = () => {
     client.destroy();

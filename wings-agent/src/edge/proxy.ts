@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { EdgeRoute, EdgeRouteTable, EdgeState } from '@conductor/core/protocol';
 import type { Logger } from '@conductor/core/shared';
-import { serveConnection } from './connection.js';
+import { PIPE_BUFFER, serveConnection } from './connection.js';
 import type { RouteTable } from './route-table.js';
 
 export interface EdgeOptions {
@@ -107,7 +107,7 @@ export class EdgeProxy {
   }
 
   private listen(port: number, ownPort: number | null): Promise<Server> {
-    const server = createServer((socket) => void this.accept(socket, ownPort));
+    const server = createServer({ highWaterMark: PIPE_BUFFER }, (socket) => void this.accept(socket, ownPort));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.options.host, () => {
