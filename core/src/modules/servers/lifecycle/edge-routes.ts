@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { EdgeRouteInput } from '../../../protocol/edge.js';
 import type { NodeService } from '../../nodes/service.js';
+import { NodeFiles } from '../node-files.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
+import { joinRules } from './join-rules.js';
 import type { LifecycleRepository } from './lifecycle-repository.js';
 
 /** Shown for a sleeping server that never answered a ping while the panel watched. */
@@ -50,6 +52,8 @@ export class EdgeRoutePublisher {
     const phase = (await this.deps.lifecycleRepository.phase(server.id)) ?? 'active';
     const policy = await this.deps.lifecycleRepository.policy(server.id);
     const base = this.deps.edgeBaseDomain;
+    // Only a sleeping server needs them: an active one's game checks its own lists.
+    const rules = phase === 'active' ? {} : await joinRules(new NodeFiles(this.deps.nodeService, server));
     return {
       serverId: server.id,
       hostnames: base ? [`${server.id}.${base}`] : [],
@@ -59,6 +63,7 @@ export class EdgeRoutePublisher {
       phase,
       wakeOnPing: policy.wakeOnPing,
       status: { motd: server.name, ...FALLBACK_STATUS, ...policy.lastStatus, sleepingLine: policy.sleepingLine },
+      ...rules,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Bot } from 'mineflayer';
 import { DATABASES, descriptionText, joinAs, pingAs, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
@@ -73,6 +74,14 @@ for (const database of DATABASES) {
       const direct = await until('the proxy on the sleeping server port', () => pingAs(ownPort, '127.0.0.1').catch(() => undefined), 15_000);
       expect(descriptionText(direct.description)).to.contain('zzz — join to wake it');
       expect((await phaseEvents(server.id)).length, 'a ping does not wake it').to.equal(1);
+
+      // Banned names never wake it: the ban (written to the stopped server's file) reaches the proxy.
+      expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Griefer', uuid: randomUUID() })).body.applied).to.equal('file');
+      await joinAs(shared, hostname, 'Griefer', 10_000).then(
+        () => expect.fail('a banned player woke the server'),
+        (err: Error) => expect(err.message).to.contain('not allowed'),
+      );
+      expect((await t.panel.request('GET', `/api/events?type=server.wake_requested&serverId=${server.id}`)).body.events).to.deep.equal([]);
 
       // A join wakes it; the proxy holds the bot until the game accepts it. The minimum online
       // time keeps the worker from putting it straight back to sleep before the bot is in.
