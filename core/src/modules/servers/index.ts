@@ -5,6 +5,9 @@ import { definePlugin } from '../../kernel/plugin.js';
 import { edgeHostname } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import { ServerBulk } from './bulk.js';
+import { DomainRepository } from './domains/domain-repository.js';
+import { DomainService, type DomainSettings } from './domains/domain-service.js';
+import { domainRoutes } from './domains/routes.js';
 import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
@@ -32,6 +35,9 @@ declare module '../../kernel/container.js' {
     serverLifecycle: ServerLifecycle;
     edgeRoutePublisher: EdgeRoutePublisher;
     edgeBaseDomain: string | null;
+    domainRepository: DomainRepository;
+    domainService: DomainService;
+    domainSettings: DomainSettings;
   }
 }
 
@@ -59,6 +65,12 @@ export const serversModule = definePlugin({
   configSchema: z.object({
     /** Each server is also reached as <server id>.<edgeBaseDomain> on the nodes' shared edge port. */
     edgeBaseDomain: edgeHostname.optional(),
+    /** The stable name of the hoster's edge that custom domains point at (CNAME); the node's address when unset. */
+    edgeTarget: edgeHostname.optional(),
+    /** The shared port of the nodes' edge proxies (their EDGE_PORT): custom domains get an SRV record when it is not 25565. */
+    edgePort: z.number().int().min(1).max(65535).default(25565),
+    /** DNS servers custom-domain verification asks ("ip" or "ip:port"); the system's resolvers when empty. */
+    domainResolvers: z.array(z.string().min(1).max(64)).max(8).default([]),
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
@@ -72,6 +84,9 @@ export const serversModule = definePlugin({
       serverLifecycle: asClass(ServerLifecycle).singleton(),
       edgeRoutePublisher: asClass(EdgeRoutePublisher).singleton(),
       edgeBaseDomain: asValue(ctx.config.edgeBaseDomain ?? null),
+      domainRepository: asClass(DomainRepository).singleton(),
+      domainService: asClass(DomainService).singleton(),
+      domainSettings: asValue({ edgeTarget: ctx.config.edgeTarget ?? null, edgePort: ctx.config.edgePort, resolvers: ctx.config.domainResolvers, baseDomain: ctx.config.edgeBaseDomain ?? null }),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
@@ -118,6 +133,7 @@ export const serversModule = definePlugin({
   routes(router) {
     serverRoutes(router);
     lifecycleRoutes(router);
+    domainRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);
@@ -163,5 +179,6 @@ export const serversModule = definePlugin({
     ({ cradle }) => ({ id: 'sleep', cron: '*/30 * * * * *', run: async () => void (await cradle.serverLifecycle.sweep()) }),
     // Converges every node's edge routes (a node that was down, a panel restarted mid-push).
     ({ cradle }) => ({ id: 'edge-routes', cron: '0 * * * * *', run: () => cradle.edgeRoutePublisher.pushAll() }),
+    ({ cradle }) => ({ id: 'domains', cron: '30 * * * * *', run: () => cradle.domainService.verifyPending() }),
   ],
 });

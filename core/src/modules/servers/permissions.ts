@@ -49,4 +49,9 @@ export const serverPermissions: PermissionGroupDeclaration[] = [
       { action: 'policy', label: { en: 'Change when the server sleeps', de: 'Einstellen, wann der Server schläft' } },
     ],
   },
+  {
+    group: 'domains',
+    label: { en: 'Custom domains', de: 'Eigene Domains' },
+    keys: [{ action: 'manage', label: { en: 'Add, verify and remove custom domains', de: 'Eigene Domains hinzufügen, prüfen und entfernen' } }],
+  },
 ];

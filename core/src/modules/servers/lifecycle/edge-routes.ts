@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EdgeRouteInput } from '../../../protocol/edge.js';
 import type { NodeService } from '../../nodes/service.js';
+import type { DomainRepository } from '../domains/domain-repository.js';
 import { NodeFiles } from '../node-files.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
@@ -12,11 +13,11 @@ const FALLBACK_STATUS = { versionName: 'Minecraft', maxPlayers: 20 };
 
 /**
  * Builds each node's edge route table from its servers and pushes it to the node's agent: a
- * server's hostname under the base domain on the shared port, and, while it sleeps, its own port
+ * server's hostname under the base domain and its verified custom domains on the shared port, and, while it sleeps, its own port
  * too (free then, since its container is stopped), so the proxy answers there and wakes it.
  */
 export class EdgeRoutePublisher {
-  private readonly deps: { serverRepository: ServerRepository; lifecycleRepository: LifecycleRepository; nodeService: NodeService; logger: Logger; edgeBaseDomain: string | null };
+  private readonly deps: { serverRepository: ServerRepository; lifecycleRepository: LifecycleRepository; domainRepository: DomainRepository; nodeService: NodeService; logger: Logger; edgeBaseDomain: string | null };
 
   constructor(deps: EdgeRoutePublisher['deps']) {
     this.deps = deps;
@@ -52,11 +53,12 @@ export class EdgeRoutePublisher {
     const phase = (await this.deps.lifecycleRepository.phase(server.id)) ?? 'active';
     const policy = await this.deps.lifecycleRepository.policy(server.id);
     const base = this.deps.edgeBaseDomain;
+    const verified = (await this.deps.domainRepository.forServer(server.id)).filter((d) => d.verifiedAt).map((d) => d.hostname);
     // Only a sleeping server needs them: an active one's game checks its own lists.
     const rules = phase === 'active' ? {} : await joinRules(new NodeFiles(this.deps.nodeService, server));
     return {
       serverId: server.id,
-      hostnames: base ? [`${server.id}.${base}`] : [],
+      hostnames: [...(base ? [`${server.id}.${base}`] : []), ...verified],
       listenPorts: phase === 'active' ? [] : [address.port],
       // The proxy of the server's own node reaches the game where its container publishes it.
       backend: { host: address.ip === '0.0.0.0' ? '127.0.0.1' : address.ip === '::' ? '::1' : address.ip, port: address.port },
