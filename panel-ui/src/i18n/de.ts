@@ -20,6 +20,18 @@ export const de: Messages = {
     lightTheme: 'Helles Design',
     signOut: 'Abmelden',
   },
+  domains: {
+    title: 'Eigene Domains',
+    hint: 'Spieler können über deine eigene Domain beitreten. Lege die gezeigten Einträge bei deinem DNS-Anbieter an; die Domain funktioniert, sobald der TXT-Eintrag gefunden ist.',
+    hostname: 'Domain',
+    add: 'Domain hinzufügen',
+    verify: 'Jetzt prüfen',
+    verified: 'Bestätigt',
+    pending: 'Wartet auf DNS',
+    type: 'Typ',
+    name: 'Name',
+    value: 'Wert',
+  },
   phase: {
     active: 'Aktiv',
     sleep: 'Schläft',

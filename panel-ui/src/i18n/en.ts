@@ -18,6 +18,18 @@ export const en = {
     lightTheme: 'Light theme',
     signOut: 'Sign out',
   },
+  domains: {
+    title: 'Custom domains',
+    hint: 'Players can join with your own domain. Create the records shown at your DNS provider; the domain works once the TXT record is found.',
+    hostname: 'Domain',
+    add: 'Add domain',
+    verify: 'Check now',
+    verified: 'Verified',
+    pending: 'Waiting for DNS',
+    type: 'Type',
+    name: 'Name',
+    value: 'Value',
+  },
   phase: {
     active: 'Active',
     sleep: 'Asleep',

@@ -12,6 +12,16 @@ export interface SleepPolicy {
   sleepingLine: string;
 }
 
+/** A custom domain of a server, with the DNS records it needs (GET /api/servers/:id/domains). */
+export interface CustomDomain {
+  hostname: string;
+  verified: boolean;
+  verifiedAt: string | null;
+  checkedAt: string | null;
+  checkError: string | null;
+  records: Array<{ type: string; name: string; value: string }>;
+}
+
 export interface Server {
   id: string;
   name: string;

@@ -5,7 +5,7 @@ import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fix
 import { deleteAllServers } from '../../servers/tests/server-fixtures.js';
 import { BrowserPages, until } from './browser-helpers.js';
 
-describe('server lifecycle in a real browser: phase badges, wake and sleep buttons, the sleep policy card', function () {
+describe('server lifecycle in a real browser: phase badges, wake and sleep buttons, the sleep policy card, custom domains', function () {
   this.timeout(240_000);
   let t: AccountsPanel;
   let node: TestNode;
@@ -28,7 +28,7 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await node?.close();
   });
 
-  it('puts a server to sleep and wakes it from its page, shows the phase in the list, and saves the policy', async () => {
+  it('puts a server to sleep and wakes it from its page, shows the phase in the list, saves the policy, adds and removes a domain', async () => {
     const owner = await t.createUser('sleeper@example.org');
     const api = await t.signIn(owner.email);
     const server = (await api.post('/api/servers', { name: 'Dozy', templateId: 'conductor-test', expectedPlayers: 10 })).body;
@@ -54,6 +54,19 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await card.getByRole('button', { name: 'Save' }).click();
     await card.getByText('Saved').waitFor();
     expect((await api.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({ emptyMinutes: 7, sleepingLine: 'Napping, join to wake', enabled: true });
+
+    // A custom domain: added in its card, which shows the records to create; removed again.
+    const domains = page.getByTestId('domains');
+    await domains.getByLabel('Domain').fill('Play.Example.com');
+    await domains.getByRole('button', { name: 'Add domain' }).click();
+    const entry = domains.locator('[data-domain="play.example.com"]');
+    await entry.getByText('Waiting for DNS').waitFor();
+    await entry.getByRole('cell', { name: '_conductor.play.example.com' }).waitFor();
+    expect((await api.get(`/api/servers/${server.id}/domains`)).body.domains.map((d: { hostname: string }) => d.hostname)).to.deep.equal(['play.example.com']);
+    await pages.shoot(page, 'server-settings-domains-desktop-light');
+    await entry.getByRole('button', { name: 'Delete' }).click();
+    await until('the domain gone', async () => (await entry.count()) === 0);
+    expect((await api.get(`/api/servers/${server.id}/domains`)).body.domains).to.deep.equal([]);
 
     await page.goto(`${t.panel.url}/servers/${server.id}`);
     await page.getByRole('button', { name: 'Wake' }).click();
