@@ -43,7 +43,11 @@ export const agentConfigSchema = z.object({
   /** The Minecraft edge proxy: the shared port where servers are told apart by hostname (0: any free port). */
   EDGE_ENABLED: z.enum(['true', 'false'], { error: 'expected true or false' }).default('true').transform((v) => v === 'true'),
   EDGE_HOST: z.string().min(1).default('0.0.0.0'),
-  EDGE_PORT: intFrom(0, 65535).default(25565),
+  /** `off`: no shared port (sleeping servers are still answered on their own ports). Keep it out of the node's allocations. */
+  EDGE_PORT: z
+    .union([z.literal('off'), intFrom(0, 65535)], { error: 'expected a port from 0 to 65535, or off' })
+    .default(25565)
+    .transform((v) => (v === 'off' ? null : v)),
   /** A client must finish its handshake (and a sleeping server's status or login packet) within this. */
   EDGE_HANDSHAKE_TIMEOUT_MS: intFrom(100, 60_000).default(5000),
   /** How long a player joining a sleeping server is held while it starts (the client gives up at 30 s). */
