@@ -106,7 +106,7 @@ export function playerRoutes(router: RouteRegistrar): void {
           throw badRequest('unknown_action', 'Unknown action');
       }
       // A sleeping server's whitelist and bans decide who may wake it: the edge proxy gets them now.
-      if (server.phase === 'sleep') await scope.cradle.edgeRoutePublisher.push(server.nodeId);
+      if (server.phase === 'sleep') await scope.cradle.edgeRoutePublisher.pushAll();
       return { applied: 'file' as const };
     },
   });

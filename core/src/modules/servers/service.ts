@@ -11,6 +11,7 @@ import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
 import { pickNode } from './placement.js';
 import type { CommandGate } from './command-gate.js';
+import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import type { ServerRepository } from './repository.js';
 import type { CreateServerBody, ServerView } from './schema.js';
@@ -37,6 +38,7 @@ export class ServerService {
     logger: Logger;
     commandGate: CommandGate;
     serverLifecycle: ServerLifecycle;
+    edgeRoutePublisher: EdgeRoutePublisher;
   };
 
   constructor(deps: ServerService['deps']) {
@@ -207,6 +209,8 @@ export class ServerService {
       await this.deps.serverRepository.remove(id, trx);
       await this.deps.events.append(trx, { type: 'server.deleted', serverId: id, nodeId: server.nodeId, actorId: principal.id });
     });
+    // A sleeping server's port is held by its node's proxy: free it now, not at the next periodic push.
+    if (server.phase !== 'active') await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async client(server: ServerView) {

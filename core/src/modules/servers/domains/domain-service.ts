@@ -92,7 +92,7 @@ export class DomainService {
       await this.deps.domainRepository.remove(serverId, hostname, trx);
       await this.deps.events.append(trx, { type: 'server.domain_removed', serverId, nodeId: server.nodeId, actorId, data: { hostname } });
     });
-    await this.deps.edgeRoutePublisher.push(server.nodeId);
+    await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async check(server: ServerView, domain: StoredDomain): Promise<void> {
@@ -107,7 +107,7 @@ export class DomainService {
       if (result.verified) await this.deps.events.append(trx, { type: 'server.domain_verified', serverId: domain.serverId, nodeId: server.nodeId, data: { hostname: domain.hostname } });
       return result.verified;
     });
-    if (verified) await this.deps.edgeRoutePublisher.push(server.nodeId);
+    if (verified) await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async view(server: ServerView, d: StoredDomain): Promise<DomainView> {

@@ -8,6 +8,16 @@ import type { ServerView } from '../schema.js';
 import { joinRules } from './join-rules.js';
 import type { LifecycleRepository } from './lifecycle-repository.js';
 
+/**
+ * Where a proxy reaches the game: its own node's loopback for an allocation on every address,
+ * another node by that node's address unless the allocation names a routable address of its own.
+ */
+function backendHost(ip: string, remoteNode: string | null): string {
+  const anyOrLoopback = ip === '0.0.0.0' || ip === '::' || ip.startsWith('127.') || ip === '::1';
+  if (remoteNode) return anyOrLoopback ? remoteNode : ip;
+  return ip === '0.0.0.0' ? '127.0.0.1' : ip === '::' ? '::1' : ip;
+}
+
 /** Shown for a sleeping server that never answered a ping while the panel watched. */
 const FALLBACK_STATUS = { versionName: 'Minecraft', maxPlayers: 20 };
 
@@ -23,11 +33,17 @@ export class EdgeRoutePublisher {
     this.deps = deps;
   }
 
+  /**
+   * Every server of the fleet, so any node's proxy reaches any server (DNS can point at one
+   * stable edge while servers move); only the node's own servers get listening ports there.
+   */
   async routesFor(nodeId: string): Promise<EdgeRouteInput[]> {
     const routes: EdgeRouteInput[] = [];
-    for (const id of await this.deps.serverRepository.onNode(nodeId)) {
-      const server = await this.deps.serverRepository.get(id);
-      if (server?.address) routes.push(await this.route(server, server.address));
+    for (const node of await this.deps.nodeService.list()) {
+      for (const id of await this.deps.serverRepository.onNode(node.id)) {
+        const server = await this.deps.serverRepository.get(id);
+        if (server?.address) routes.push(await this.route(server, server.address, node.id === nodeId ? null : node.address));
+      }
     }
     return routes;
   }
@@ -49,7 +65,8 @@ export class EdgeRoutePublisher {
     for (const node of await this.deps.nodeService.list()) if (node.status === 'up') await this.push(node.id);
   }
 
-  private async route(server: ServerView, address: { ip: string; port: number }): Promise<EdgeRouteInput> {
+  /** `remoteNode`: the address of the server's node when it is not the node this table is for. */
+  private async route(server: ServerView, address: { ip: string; port: number }, remoteNode: string | null): Promise<EdgeRouteInput> {
     const phase = (await this.deps.lifecycleRepository.phase(server.id)) ?? 'active';
     const policy = await this.deps.lifecycleRepository.policy(server.id);
     const base = this.deps.edgeBaseDomain;
@@ -59,9 +76,8 @@ export class EdgeRoutePublisher {
     return {
       serverId: server.id,
       hostnames: [...(base ? [`${server.id}.${base}`] : []), ...verified],
-      listenPorts: phase === 'active' ? [] : [address.port],
-      // The proxy of the server's own node reaches the game where its container publishes it.
-      backend: { host: address.ip === '0.0.0.0' ? '127.0.0.1' : address.ip === '::' ? '::1' : address.ip, port: address.port },
+      listenPorts: phase === 'active' || remoteNode ? [] : [address.port],
+      backend: { host: backendHost(address.ip, remoteNode), port: address.port },
       phase,
       wakeOnPing: policy.wakeOnPing,
       status: { motd: server.name, ...FALLBACK_STATUS, ...policy.lastStatus, sleepingLine: policy.sleepingLine },

@@ -51,7 +51,7 @@ export class ServerLifecycle {
       await this.deps.events.append(trx, { type: 'server.sleep_policy_changed', serverId: id, nodeId: server.nodeId, actorId, data: { ...patch } });
     });
     // The sleeping line and wake-on-ping live in the node's routes.
-    await this.deps.edgeRoutePublisher.push(server.nodeId);
+    await this.deps.edgeRoutePublisher.pushAll();
     return next;
   }
 
@@ -132,7 +132,7 @@ export class ServerLifecycle {
       await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
       await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId, data: { from, to, reason } });
     });
-    await this.deps.edgeRoutePublisher.push(server.nodeId);
+    await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async rememberStatus(id: string, status: LastStatus): Promise<void> {

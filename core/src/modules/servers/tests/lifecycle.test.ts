@@ -119,5 +119,27 @@ for (const database of DATABASES) {
       const routes = (await node.agent.request('GET', '/api/edge/routes')).body;
       expect(routes.routes.find((r: { serverId: string }) => r.serverId === id)).to.deep.include({ phase: 'active', listenPorts: [], hostnames: [`${id}.play.test`] });
     });
+
+    it('routes to a server on another node: a second node\'s edge forwards to it, answers for it asleep, and wakes it', async () => {
+      const id = (await t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
+      const other = await startNodeFor(t.panel, { name: `edge-b-${database}` });
+      try {
+        await t.panel.kernel.scheduler.runNow('servers.edge-routes');
+        const otherShared = other.agent.agent.edge!.sharedPort!;
+        const hostname = `${id}.play.test`;
+        const remote = ((await other.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; listenPorts: number[] }>).find((r) => r.serverId === id);
+        expect(remote?.listenPorts, 'no ports of the other node are taken').to.deep.equal([]);
+        await until('running', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+        expect(descriptionText((await until('a forwarded ping', () => pingAs(otherShared, hostname).catch(() => undefined))).description)).to.contain('Sleepy Hollow');
+
+        expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
+        expect(descriptionText((await pingAs(otherShared, hostname)).description)).to.equal('Sleepy Hollow\nzzz — join to wake it');
+        const bot = await joinAs(otherShared, hostname, 'Traveller');
+        bots.push(bot);
+        expect((await phaseEvents(id)).slice(-1)).to.deep.equal([{ from: 'sleep', to: 'active', reason: 'join' }]);
+      } finally {
+        await other.close();
+      }
+    });
   });
 }
