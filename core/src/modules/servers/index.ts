@@ -93,6 +93,8 @@ export const serversModule = definePlugin({
     ctx.defineHook('node.placement', 'bail');
     ctx.defineHook('server.beforeDelete', 'series');
     ctx.defineHook('server.backup', 'bail');
+    ctx.defineHook('server.archive', 'bail');
+    ctx.defineHook('server.restoreArchive', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);

@@ -47,6 +47,7 @@ export const serverPermissions: PermissionGroupDeclaration[] = [
       { action: 'wake', label: { en: 'Wake the sleeping server', de: 'Schlafenden Server aufwecken' } },
       { action: 'sleep', label: { en: 'Put the server to sleep', de: 'Server schlafen legen' } },
       { action: 'policy', label: { en: 'Change when the server sleeps', de: 'Einstellen, wann der Server schläft' } },
+      { action: 'archive', label: { en: 'Archive the sleeping server to remote storage', de: 'Schlafenden Server ins Archiv verschieben' } },
     ],
   },
   {

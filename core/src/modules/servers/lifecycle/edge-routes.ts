@@ -81,6 +81,8 @@ export class EdgeRoutePublisher {
       phase,
       wakeOnPing: policy.wakeOnPing,
       status: { motd: server.name, ...FALLBACK_STATUS, ...policy.lastStatus, sleepingLine: policy.sleepingLine },
+      // An archived server's files come back from remote storage first.
+      startEstimateSeconds: phase === 'archived' ? 120 : 40,
       ...rules,
     };
   }

@@ -9,6 +9,7 @@ interface PolicyRow {
   min_online_minutes: number;
   wake_on_ping: boolean | number;
   sleeping_line: string;
+  archive_after_days: number | null;
   last_status: string | null;
 }
 
@@ -36,7 +37,27 @@ export class LifecycleRepository {
   }
 
   async setPhase(id: string, phase: ServerPhase, executor: Executor): Promise<void> {
-    await executor('servers').where({ id }).update({ phase, updated_at: new Date().toISOString() });
+    const now = new Date().toISOString();
+    await executor('servers').where({ id }).update({ phase, phase_since: now, updated_at: now });
+  }
+
+  async archiveId(id: string, executor: Executor = this.db): Promise<string | null> {
+    const row = (await executor('servers').where({ id }).first('archive_id')) as { archive_id: string | null } | undefined;
+    return row?.archive_id ?? null;
+  }
+
+  async setArchiveId(id: string, archiveId: string | null, executor: Executor): Promise<void> {
+    await executor('servers').where({ id }).update({ archive_id: archiveId });
+  }
+
+  async phaseSince(id: string): Promise<string | null> {
+    const row = (await this.db('servers').where({ id }).first('phase_since')) as { phase_since: unknown } | undefined;
+    return row?.phase_since ? toIso(row.phase_since) : null;
+  }
+
+  /** Servers asleep since before `before`: candidates for the archive. */
+  async asleepSince(before: string): Promise<string[]> {
+    return this.db('servers').where({ phase: 'sleep', suspended: false }).where('phase_since', '<', before).pluck('id');
   }
 
   async policy(id: string, executor: Executor = this.db): Promise<SleepPolicy & { lastStatus: LastStatus | null }> {
@@ -48,6 +69,7 @@ export class LifecycleRepository {
       minOnlineMinutes: row.min_online_minutes,
       wakeOnPing: Boolean(row.wake_on_ping),
       sleepingLine: row.sleeping_line,
+      archiveAfterDays: row.archive_after_days,
       lastStatus: row.last_status ? (JSON.parse(row.last_status) as LastStatus) : null,
     };
   }
@@ -60,6 +82,7 @@ export class LifecycleRepository {
       min_online_minutes: policy.minOnlineMinutes,
       wake_on_ping: policy.wakeOnPing,
       sleeping_line: policy.sleepingLine,
+      archive_after_days: policy.archiveAfterDays,
       last_status: lastStatus ? JSON.stringify(lastStatus) : null,
       updated_at: new Date().toISOString(),
     };

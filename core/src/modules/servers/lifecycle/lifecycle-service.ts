@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
+import type { Principal } from '../../../kernel/auth.js';
 import type { Database } from '../../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { EventLog } from '../../../kernel/events.js';
 import type { HookBus } from '../../../kernel/hooks.js';
 import type { ServerPhase } from '../../../protocol/edge.js';
 import type { NodeService } from '../../nodes/service.js';
+import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
+import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
 import type { SleepPolicy } from './policy.js';
 
 /** Why a phase changed: billing and the activity view show it. */
-export type PhaseReason = 'empty' | 'join' | 'ping' | 'api';
+export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
+
+/** Who the panel acts as when its own workers archive or restore (plugins record it as the actor). */
+const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
 
 /**
  * Sleep and wake: a server's phase, changed with its `server.phase_changed` event in one
@@ -27,6 +33,7 @@ export class ServerLifecycle {
     serverRepository: ServerRepository;
     lifecycleRepository: LifecycleRepository;
     nodeService: NodeService;
+    templateService: TemplateService;
     edgeRoutePublisher: EdgeRoutePublisher;
   };
   /** Wakes under way here, so a burst of joins starts a server once. */
@@ -79,7 +86,7 @@ export class ServerLifecycle {
    * Marks the server active, pushes routes (the proxy frees the server's own port for the
    * container), then starts it. Another wake of the same server meanwhile is a no-op.
    */
-  async wake(id: string, reason: PhaseReason, actorId: string | null): Promise<ServerView> {
+  async wake(id: string, reason: PhaseReason, actorId: string | null, actor: Principal | null = null): Promise<ServerView> {
     const server = await this.server(id);
     if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
     if (this.waking.has(id)) return server;
@@ -88,8 +95,8 @@ export class ServerLifecycle {
       const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId });
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
       const phase = await this.deps.lifecycleRepository.phase(id);
-      if (phase === 'archived') throw conflict('server_archived', 'Archived servers are restored before they wake');
-      if (phase === 'sleep') await this.changePhase(server, 'active', reason, actorId);
+      if (phase === 'archived') await this.restore(server, actor ?? SYSTEM);
+      if (phase === 'sleep' || phase === 'archived') await this.changePhase(server, 'active', reason, actorId);
       if (server.state === 'offline') {
         const status = await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).power(id, 'start');
         await this.deps.serverRepository.setState(id, status.state);
@@ -100,9 +107,32 @@ export class ServerLifecycle {
     }
   }
 
-  /** The leader's sleep worker: servers empty for longer than their policy allows go to sleep. */
+  /**
+   * A sleeping server's files go to remote storage (the `server.archive` hook: the backups
+   * plugin, checksum verified) and then leave its node: no disk held. Its spec and port stay
+   * booked, so a wake restores it in place.
+   */
+  async archive(id: string, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
+    const server = await this.server(id);
+    const phase = await this.deps.lifecycleRepository.phase(id);
+    if (phase !== 'sleep') throw conflict('not_asleep', `Only a sleeping server is archived; this one is ${phase}`);
+    const archived = await this.deps.hooks.call('server.archive', { serverId: id, principal: actor ?? SYSTEM });
+    if (!archived) throw conflict('archive_unavailable', 'No remote storage to archive to (the backups plugin with a remote target)');
+    await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).deleteServer(id);
+    await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(id, archived.archiveId, trx));
+    await this.changePhase(server, 'archived', reason, actor?.id ?? null);
+    return (await this.deps.serverRepository.get(id))!;
+  }
+
+  /** The leader's sleep worker: servers empty for longer than their policy allows go to sleep; long sleepers are archived. */
   async sweep(now = Date.now()): Promise<string[]> {
     const slept: string[] = [];
+    for (const id of await this.deps.lifecycleRepository.asleepSince(new Date(now - 86_400_000).toISOString())) {
+      const { archiveAfterDays } = await this.deps.lifecycleRepository.policy(id);
+      const since = await this.deps.lifecycleRepository.phaseSince(id);
+      if (archiveAfterDays === null || !since || now - Date.parse(since) < archiveAfterDays * 86_400_000) continue;
+      await this.archive(id, 'asleep_long', null).catch((err: unknown) => this.deps.logger.warn({ err, server: id }, 'could not archive a long-sleeping server'));
+    }
     for (const candidate of await this.deps.lifecycleRepository.emptyRunning()) {
       const policy = await this.deps.lifecycleRepository.policy(candidate.id);
       if (!policy.enabled || !candidate.emptySince) continue;
@@ -133,6 +163,18 @@ export class ServerLifecycle {
       await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId, data: { from, to, reason } });
     });
     await this.deps.edgeRoutePublisher.pushAll();
+  }
+
+  /** The spec goes back onto the server's node, then the archived files (`server.restoreArchive`). */
+  private async restore(server: ServerView, principal: Principal): Promise<void> {
+    const archiveId = await this.deps.lifecycleRepository.archiveId(server.id);
+    if (!archiveId || !server.address) throw conflict('archive_unavailable', 'The archive of this server is missing');
+    const { template } = await this.deps.templateService.get(server.templateId);
+    const client = this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+    await client.createServer(agentSpec(server, template, server.address));
+    const restored = await this.deps.hooks.call('server.restoreArchive', { serverId: server.id, archiveId, principal });
+    if (!restored) throw conflict('archive_unavailable', 'Nothing can restore the archive (the backups plugin is not running)');
+    await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(server.id, null, trx));
   }
 
   private async rememberStatus(id: string, status: LastStatus): Promise<void> {

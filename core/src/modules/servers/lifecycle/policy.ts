@@ -12,6 +12,8 @@ export const sleepPolicy = z.object({
   wakeOnPing: z.boolean(),
   /** Second MOTD line the edge proxy shows while it sleeps. */
   sleepingLine: z.string().max(256).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }),
+  /** Days asleep before the files go to the remote backup target and leave the node; null: never. */
+  archiveAfterDays: z.number().int().min(1).max(3650).nullable(),
 });
 export type SleepPolicy = z.output<typeof sleepPolicy>;
 
@@ -21,6 +23,7 @@ export const DEFAULT_SLEEP_POLICY: SleepPolicy = {
   minOnlineMinutes: 10,
   wakeOnPing: false,
   sleepingLine: '§7sleeping §8— §ajoin to wake it',
+  archiveAfterDays: 14,
 };
 
 /** Body of `PUT /api/servers/:id/sleep-policy`: any subset; the rest keeps its value. */

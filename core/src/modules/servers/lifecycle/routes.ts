@@ -10,13 +10,13 @@ export function lifecycleRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'post',
     path: '/:serverId/wake',
-    summary: 'Wake a sleeping server (phase active, then start it)',
+    summary: 'Wake a sleeping server (phase active, then start it); an archived one is restored first',
     access: 'user',
     permission: 'lifecycle.wake',
     params: idParams,
     response: { schema: serverView },
     errors: { 402: 'A plugin refused the start (start_refused)', 409: 'server_suspended, server_archived' },
-    handler: ({ params, scope, principal }) => scope.cradle.serverLifecycle.wake(params.serverId, 'api', principal!.id),
+    handler: ({ params, scope, principal }) => scope.cradle.serverLifecycle.wake(params.serverId, 'api', principal!.id, principal!),
   });
   router.route({
     method: 'post',
@@ -28,6 +28,17 @@ export function lifecycleRoutes(router: RouteRegistrar): void {
     response: { schema: serverView },
     errors: { 409: 'The server is not active (not_active)' },
     handler: ({ params, scope, principal }) => scope.cradle.serverLifecycle.sleep(params.serverId, 'api', principal!.id),
+  });
+  router.route({
+    method: 'post',
+    path: '/:serverId/archive',
+    summary: "Move a sleeping server's files to the remote backup target and off its node",
+    access: 'user',
+    permission: 'lifecycle.archive',
+    params: idParams,
+    response: { schema: serverView },
+    errors: { 409: 'Not asleep (not_asleep), or no remote storage (archive_unavailable)', 502: 'The archive backup failed (archive_failed)' },
+    handler: ({ params, scope, principal }) => scope.cradle.serverLifecycle.archive(params.serverId, 'api', principal!),
   });
   router.route({
     method: 'get',
