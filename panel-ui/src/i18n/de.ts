@@ -39,6 +39,7 @@ export const de: Messages = {
     label: 'Phase',
     wake: 'Aufwecken',
     sleepNow: 'Jetzt schlafen legen',
+    archive: 'Archivieren',
   },
   sleepPolicy: {
     title: 'Schlafen, wenn leer',
@@ -49,6 +50,8 @@ export const de: Messages = {
     wakeOnPing: 'Auch ein Ping der Serverliste weckt ihn',
     wakeOnPingHint: 'Aus: nur ein beitretender Spieler weckt ihn.',
     sleepingLine: 'Zweite MOTD-Zeile im Schlaf',
+    archiveAfterDays: 'Tage im Schlaf bis zur Archivierung (leer: nie)',
+    archiveHint: 'Archiviert: die Dateien gehen zum entfernten Backup-Ziel und verlassen den Node; ein Beitritt oder Aufwecken holt sie zuerst zurück.',
   },
   state: {
     running: 'Läuft',

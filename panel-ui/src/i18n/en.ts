@@ -37,6 +37,7 @@ export const en = {
     label: 'Phase',
     wake: 'Wake',
     sleepNow: 'Sleep now',
+    archive: 'Archive',
   },
   sleepPolicy: {
     title: 'Sleep when empty',
@@ -47,6 +48,8 @@ export const en = {
     wakeOnPing: 'A server list ping wakes it too',
     wakeOnPingHint: 'Off: only a player joining wakes it.',
     sleepingLine: 'Second MOTD line while asleep',
+    archiveAfterDays: 'Days asleep before it is archived (empty: never)',
+    archiveHint: 'Archived: the files move to the remote backup target and leave the node; a join or Wake brings them back first.',
   },
   state: {
     running: 'Running',

@@ -10,6 +10,8 @@ export interface SleepPolicy {
   minOnlineMinutes: number;
   wakeOnPing: boolean;
   sleepingLine: string;
+  /** Days asleep before it is archived to remote storage; null: never. */
+  archiveAfterDays: number | null;
 }
 
 /** A custom domain of a server, with the DNS records it needs (GET /api/servers/:id/domains). */

@@ -43,6 +43,9 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await page.getByTestId('state').filter({ hasText: 'Offline' }).waitFor();
     expect((await api.get(`/api/servers/${server.id}`)).body.phase).to.equal('sleep');
     await pages.shoot(page, 'server-asleep-desktop-light');
+    // No backups plugin here: the archive is refused, and the page says why.
+    await page.getByRole('button', { name: 'Archive' }).click();
+    await page.getByRole('alert').filter({ hasText: 'No remote storage to archive to' }).waitFor();
 
     await page.goto(`${t.panel.url}/servers`);
     await page.getByRole('row').filter({ hasText: 'Dozy' }).getByTestId('phase').filter({ hasText: 'Asleep' }).waitFor();
@@ -51,9 +54,10 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     const card = page.getByTestId('sleep-policy');
     await card.getByLabel('Minutes without players before it sleeps').fill('7');
     await card.getByLabel('Second MOTD line while asleep').fill('Napping, join to wake');
+    await card.getByLabel('Days asleep before it is archived (empty: never)').fill('');
     await card.getByRole('button', { name: 'Save' }).click();
     await card.getByText('Saved').waitFor();
-    expect((await api.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({ emptyMinutes: 7, sleepingLine: 'Napping, join to wake', enabled: true });
+    expect((await api.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({ emptyMinutes: 7, sleepingLine: 'Napping, join to wake', enabled: true, archiveAfterDays: null });
 
     // A custom domain: added in its card, which shows the records to create; removed again.
     const domains = page.getByTestId('domains');
