@@ -143,7 +143,7 @@ export class ServerService {
     const server = await this.get(id);
     if (server.suspended && action !== 'stop' && action !== 'kill') throw conflict('server_suspended', 'The server is suspended');
     // Starting a sleeping server is waking it: its phase (and what billing counts) follows.
-    if (action === 'start' && server.phase !== 'active') return this.present(await this.deps.serverLifecycle.wake(id, 'api', principal.id, principal), principal);
+    if (action === 'start' && server.phase !== 'active') return this.present(await this.deps.serverLifecycle.wake(id, 'api', principal), principal);
     if (action === 'start' || action === 'restart') {
       const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId });
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { Principal } from '../../../kernel/auth.js';
 import type { Database } from '../../../kernel/database.js';
 import { badRequest, conflict, notFound } from '../../../kernel/errors.js';
 import type { EventLog } from '../../../kernel/events.js';
+import type { ActivityLog } from '../../activity/activity-log.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { EdgeRoutePublisher } from '../lifecycle/edge-routes.js';
 import type { ServerRepository } from '../repository.js';
@@ -41,7 +43,7 @@ export interface DomainSettings {
  * TXT token is found the edge routes it. A hostname one tenant verified is theirs alone.
  */
 export class DomainService {
-  private readonly deps: { db: Database; events: EventLog; domainRepository: DomainRepository; serverRepository: ServerRepository; nodeService: NodeService; edgeRoutePublisher: EdgeRoutePublisher; domainSettings: DomainSettings };
+  private readonly deps: { db: Database; events: EventLog; domainRepository: DomainRepository; serverRepository: ServerRepository; nodeService: NodeService; edgeRoutePublisher: EdgeRoutePublisher; domainSettings: DomainSettings; activityLog: ActivityLog };
 
   constructor(deps: DomainService['deps']) {
     this.deps = deps;
@@ -54,7 +56,7 @@ export class DomainService {
     return views;
   }
 
-  async add(serverId: string, hostname: string, actorId: string): Promise<DomainView> {
+  async add(serverId: string, hostname: string, actor: Principal): Promise<DomainView> {
     const server = await this.server(serverId);
     const base = this.deps.domainSettings.baseDomain;
     if (base && (hostname === base || hostname.endsWith(`.${base}`))) throw badRequest('reserved_domain', `Names under ${base} are the hoster's`);
@@ -63,7 +65,8 @@ export class DomainService {
     if (await this.deps.domainRepository.find(serverId, hostname)) throw conflict('domain_exists', `${hostname} is already added to this server`);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.domainRepository.insert({ serverId, ownerId: server.ownerId, hostname, token: `conductor-verify=${randomBytes(16).toString('hex')}` }, trx);
-      await this.deps.events.append(trx, { type: 'server.domain_added', serverId, nodeId: server.nodeId, actorId, data: { hostname } });
+      await this.deps.events.append(trx, { type: 'server.domain_added', serverId, nodeId: server.nodeId, actorId: actor.id, data: { hostname } });
+      await this.deps.activityLog.record({ serverId, actor, action: 'server.domain.add', data: { hostname } }, trx);
     });
     return this.view(server, (await this.deps.domainRepository.find(serverId, hostname))!);
   }
@@ -85,12 +88,13 @@ export class DomainService {
   }
 
   /** Removed: the node's routes are pushed at once, so the proxy stops routing it. */
-  async remove(serverId: string, hostname: string, actorId: string): Promise<void> {
+  async remove(serverId: string, hostname: string, actor: Principal): Promise<void> {
     const server = await this.server(serverId);
     await this.domain(serverId, hostname);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.domainRepository.remove(serverId, hostname, trx);
-      await this.deps.events.append(trx, { type: 'server.domain_removed', serverId, nodeId: server.nodeId, actorId, data: { hostname } });
+      await this.deps.events.append(trx, { type: 'server.domain_removed', serverId, nodeId: server.nodeId, actorId: actor.id, data: { hostname } });
+      await this.deps.activityLog.record({ serverId, actor, action: 'server.domain.remove', data: { hostname } }, trx);
     });
     await this.deps.edgeRoutePublisher.pushAll();
   }

@@ -35,7 +35,7 @@ export function domainRoutes(router: RouteRegistrar): void {
     body: z.strictObject({ hostname: z.string().transform((h) => h.toLowerCase().replace(/\.$/, '')).pipe(edgeHostname) }),
     response: { status: 201, schema: domainView },
     errors: { 400: 'Not a hostname, or under the hoster’s base domain (reserved_domain)', 409: 'Verified by someone (domain_taken), or already added (domain_exists)' },
-    handler: ({ params, body, scope, principal }) => scope.cradle.domainService.add(params.serverId, body.hostname, principal!.id),
+    handler: ({ params, body, scope, principal }) => scope.cradle.domainService.add(params.serverId, body.hostname, principal!),
   });
   router.route({
     method: 'post',
@@ -56,7 +56,7 @@ export function domainRoutes(router: RouteRegistrar): void {
     params: domainParams,
     response: { status: 204 },
     handler: async ({ params, scope, principal }) => {
-      await scope.cradle.domainService.remove(params.serverId, params.hostname, principal!.id);
+      await scope.cradle.domainService.remove(params.serverId, params.hostname, principal!);
     },
   });
 }

@@ -5,6 +5,7 @@ import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { EventLog } from '../../../kernel/events.js';
 import type { HookBus } from '../../../kernel/hooks.js';
 import type { ServerPhase } from '../../../protocol/edge.js';
+import type { ActivityLog } from '../../activity/activity-log.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
@@ -35,6 +36,7 @@ export class ServerLifecycle {
     nodeService: NodeService;
     templateService: TemplateService;
     edgeRoutePublisher: EdgeRoutePublisher;
+    activityLog: ActivityLog;
   };
   /** Wakes under way here, so a burst of joins starts a server once. */
   private readonly waking = new Set<string>();
@@ -49,13 +51,14 @@ export class ServerLifecycle {
     return policy;
   }
 
-  async setPolicy(id: string, patch: Partial<SleepPolicy>, actorId: string): Promise<SleepPolicy> {
+  async setPolicy(id: string, patch: Partial<SleepPolicy>, actor: Principal): Promise<SleepPolicy> {
     const server = await this.server(id);
     const { lastStatus, ...current } = await this.deps.lifecycleRepository.policy(id);
     const next = { ...current, ...patch };
     await this.deps.db.transaction(async (trx) => {
       await this.deps.lifecycleRepository.savePolicy(id, next, lastStatus, trx);
-      await this.deps.events.append(trx, { type: 'server.sleep_policy_changed', serverId: id, nodeId: server.nodeId, actorId, data: { ...patch } });
+      await this.deps.events.append(trx, { type: 'server.sleep_policy_changed', serverId: id, nodeId: server.nodeId, actorId: actor.id, data: { ...patch } });
+      await this.deps.activityLog.record({ serverId: id, actor, action: 'server.sleep_policy', data: { ...patch } }, trx);
     });
     // The sleeping line and wake-on-ping live in the node's routes.
     await this.deps.edgeRoutePublisher.pushAll();
@@ -66,7 +69,7 @@ export class ServerLifecycle {
    * Saves and stops the server, then marks it asleep. What it showed in the server list is kept
    * first, so the proxy answers with the same MOTD, version and player limit.
    */
-  async sleep(id: string, reason: PhaseReason, actorId: string | null): Promise<ServerView> {
+  async sleep(id: string, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
     const server = await this.server(id);
     const phase = await this.deps.lifecycleRepository.phase(id);
     if (phase !== 'active') throw conflict('not_active', `The server is ${phase}, not active`);
@@ -78,7 +81,7 @@ export class ServerLifecycle {
       await client.commandWithReply(id, 'save-all', 2000).catch(() => undefined);
       await client.power(id, 'stop');
     }
-    await this.changePhase(server, 'sleep', reason, actorId);
+    await this.changePhase(server, 'sleep', reason, actor);
     return (await this.deps.serverRepository.get(id))!;
   }
 
@@ -86,7 +89,7 @@ export class ServerLifecycle {
    * Marks the server active, pushes routes (the proxy frees the server's own port for the
    * container), then starts it. Another wake of the same server meanwhile is a no-op.
    */
-  async wake(id: string, reason: PhaseReason, actorId: string | null, actor: Principal | null = null): Promise<ServerView> {
+  async wake(id: string, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
     const server = await this.server(id);
     if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
     if (this.waking.has(id)) return server;
@@ -96,7 +99,7 @@ export class ServerLifecycle {
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
       const phase = await this.deps.lifecycleRepository.phase(id);
       if (phase === 'archived') await this.restore(server, actor ?? SYSTEM);
-      if (phase === 'sleep' || phase === 'archived') await this.changePhase(server, 'active', reason, actorId);
+      if (phase === 'sleep' || phase === 'archived') await this.changePhase(server, 'active', reason, actor);
       if (server.state === 'offline') {
         const status = await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).power(id, 'start');
         await this.deps.serverRepository.setState(id, status.state);
@@ -120,7 +123,7 @@ export class ServerLifecycle {
     if (!archived) throw conflict('archive_unavailable', 'No remote storage to archive to (the backups plugin with a remote target)');
     await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).deleteServer(id);
     await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(id, archived.archiveId, trx));
-    await this.changePhase(server, 'archived', reason, actor?.id ?? null);
+    await this.changePhase(server, 'archived', reason, actor);
     return (await this.deps.serverRepository.get(id))!;
   }
 
@@ -154,13 +157,17 @@ export class ServerLifecycle {
     void this.wake(id, player ? 'join' : 'ping', null).catch((err: unknown) => this.deps.logger.warn({ err, server: id }, 'could not wake the server for the edge proxy'));
   }
 
-  /** The phase and its event in one transaction (billing prices from the event), then the node's routes. */
-  private async changePhase(server: ServerView, to: ServerPhase, reason: PhaseReason, actorId: string | null): Promise<void> {
+  /**
+   * The phase, its event (billing prices from it) and, for a person's request, the activity entry
+   * in one transaction; then every node's routes.
+   */
+  private async changePhase(server: ServerView, to: ServerPhase, reason: PhaseReason, actor: Principal | null): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
       const from = await this.deps.lifecycleRepository.phase(server.id, trx);
       if (from === null || from === to) return;
       await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
-      await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId, data: { from, to, reason } });
+      await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId: actor?.id ?? null, data: { from, to, reason } });
+      if (actor) await this.deps.activityLog.record({ serverId: server.id, actor, action: `server.phase.${to}`, data: { from, reason } }, trx);
     });
     await this.deps.edgeRoutePublisher.pushAll();
   }

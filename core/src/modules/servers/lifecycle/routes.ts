@@ -10,12 +10,12 @@ const PHASE_ACTIONS: Record<'wake' | 'sleep' | 'archive', { summary: string; err
   wake: {
     summary: 'Wake a sleeping server (phase active, then start it); an archived one is restored first',
     errors: { 402: 'A plugin refused the start (start_refused)', 409: 'server_suspended, archive_unavailable' },
-    run: (lifecycle, id, principal) => lifecycle.wake(id, 'api', principal.id, principal),
+    run: (lifecycle, id, principal) => lifecycle.wake(id, 'api', principal),
   },
   sleep: {
     summary: 'Save and stop the server now and put it to sleep; a join through the edge proxy wakes it',
     errors: { 409: 'The server is not active (not_active)' },
-    run: (lifecycle, id, principal) => lifecycle.sleep(id, 'api', principal.id),
+    run: (lifecycle, id, principal) => lifecycle.sleep(id, 'api', principal),
   },
   archive: {
     summary: "Move a sleeping server's files to the remote backup target and off its node",
@@ -60,6 +60,6 @@ export function lifecycleRoutes(router: RouteRegistrar): void {
     params: idParams,
     body: sleepPolicyPatch,
     response: { schema: sleepPolicy },
-    handler: ({ params, body, scope, principal }) => scope.cradle.serverLifecycle.setPolicy(params.serverId, body, principal!.id),
+    handler: ({ params, body, scope, principal }) => scope.cradle.serverLifecycle.setPolicy(params.serverId, body, principal!),
   });
 }

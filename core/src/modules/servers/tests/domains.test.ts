@@ -102,6 +102,8 @@ for (const database of DATABASES) {
       expect(await routeHostnames(mine.id)).to.deep.equal([`${mine.id}.play.test`]);
       const events = (await t.panel.request('GET', `/api/events?type=server.domain_added,server.domain_verified,server.domain_removed&serverId=${mine.id}`)).body.events.map((e: { type: string }) => e.type);
       expect(events).to.deep.equal(['server.domain_added', 'server.domain_verified', 'server.domain_removed']);
+      const activity = (await alice.get(`/api/activity/servers/${mine.id}`)).body.activity as Array<{ action: string }>;
+      expect(activity.map((a) => a.action)).to.include.members(['server.domain.add', 'server.domain.remove']);
     });
   });
 }

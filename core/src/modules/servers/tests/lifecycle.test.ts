@@ -116,6 +116,11 @@ for (const database of DATABASES) {
         { from: 'active', to: 'sleep', reason: 'api' },
         { from: 'sleep', to: 'active', reason: 'api' },
       ]);
+      const activity = (await t.panel.request('GET', `/api/activity/servers/${id}`)).body.activity as Array<{ action: string; data: Record<string, unknown> }>;
+      expect(activity.slice(0, 2).map((a) => [a.action, a.data.reason])).to.deep.equal([
+        ['server.phase.active', 'api'],
+        ['server.phase.sleep', 'api'],
+      ]);
       const routes = (await node.agent.request('GET', '/api/edge/routes')).body;
       expect(routes.routes.find((r: { serverId: string }) => r.serverId === id)).to.deep.include({ phase: 'active', listenPorts: [], hostnames: [`${id}.play.test`] });
     });
