@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DATABASES, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { DATABASES, joinAs, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
 import { checksums, createServer, startBackupsPanel, volume, writeFile, type BackupsPanel } from './fixture.js';
 import { startSshd, type Sshd } from './sshd.js';
 
@@ -25,7 +25,7 @@ for (const database of DATABASES) {
       await sshd?.close();
     });
 
-    it('archives only a sleeping server and only with a remote target, removes its files from the node, and brings them back byte-identical on wake', async () => {
+    it('archives only a sleeping server and only with a remote target, removes its files from the node, and brings them back byte-identical on wake and when a player joins', async () => {
       const owner = await t.createUser(`archive-owner-${database}@example.org`);
       const id = await createServer(t, owner.id, node.nodeId, 'Old world');
       await writeFile(t, id, 'archive-check/notes.txt', 'kept while asleep for weeks');
@@ -73,6 +73,17 @@ for (const database of DATABASES) {
       const last = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.at(-1).data;
       expect(last).to.deep.equal({ from: 'sleep', to: 'archived', reason: 'asleep_long' });
       expect(existsSync(volume(node, id))).to.equal(false);
+
+      // A player joining the archived server on its own port: the edge holds them while the files
+      // come back and the server starts, then lets them in.
+      const port = (await t.panel.request('GET', `/api/servers/${id}`)).body.address.port as number;
+      const bot = await until('the edge on the archived server port', () => joinAs(port, '127.0.0.1', 'Returner').catch(() => undefined), 60_000);
+      bot.end();
+      expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('active');
+      const back = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.at(-1).data;
+      expect(back).to.deep.equal({ from: 'archived', to: 'active', reason: 'join' });
+      expect(mine(checksums(node, id))).to.deep.equal(expected);
+      await t.panel.request('POST', `/api/servers/${id}/power/kill`);
     });
   });
 }
