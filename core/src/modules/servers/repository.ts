@@ -123,6 +123,11 @@ export class ServerRepository {
     await executor('servers').where({ id }).update({ name, updated_at: new Date().toISOString() });
   }
 
+  /** Moves the record to another node (its allocation is rebooked through the nodes module first). */
+  async moveTo(id: string, nodeId: string, executor: Executor): Promise<void> {
+    await executor('servers').where({ id }).update({ node_id: nodeId, updated_at: new Date().toISOString() });
+  }
+
   /** The server's allocations are the nodes module's: release them through its service first. */
   async remove(id: string, executor: Executor): Promise<void> {
     await executor('servers').where({ id }).delete();

@@ -85,5 +85,33 @@ for (const database of DATABASES) {
       expect(mine(checksums(node, id))).to.deep.equal(expected);
       await t.panel.request('POST', `/api/servers/${id}/power/kill`);
     });
+
+    it('brings an archived server back on another node with room when its own node is down, with the same files', async () => {
+      const owner = await t.createUser(`mover-${database}@example.org`);
+      const gone = await startNodeFor(t.panel, { name: `archive-gone-${database}`, agentConfig: { AGENT_BACKUP_RESERVE_MB: '0' } });
+      const spare = await startNodeFor(t.panel, { name: `archive-spare-${database}` });
+      try {
+        const id = await createServer(t, owner.id, gone.nodeId, 'Traveller');
+        await writeFile(t, id, 'archive-check/map.txt', 'the way home');
+        const expected = Object.fromEntries(Object.entries(checksums(gone, id)).filter(([f]) => f.startsWith('archive-check')));
+        expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
+        expect((await t.panel.request('POST', `/api/servers/${id}/archive`)).body.phase).to.equal('archived');
+
+        await gone.agent.close();
+        expect((await t.panel.request('POST', `/api/nodes/${gone.nodeId}/check`)).body.status).to.equal('down');
+        const woken = await t.panel.request('POST', `/api/servers/${id}/wake`);
+        expect(woken.status, JSON.stringify(woken.body)).to.equal(200);
+        expect(woken.body).to.deep.include({ phase: 'active', nodeId: spare.nodeId });
+        expect(woken.body.address.port).to.equal(spare.gamePorts[0]);
+        const back = Object.fromEntries(Object.entries(checksums(spare, id)).filter(([f]) => f.startsWith('archive-check')));
+        expect(back, 'byte-identical on the other node').to.deep.equal(expected);
+        const moved = (await t.panel.request('GET', `/api/events?type=server.moved&serverId=${id}`)).body.events.map((e: { data: unknown }) => e.data);
+        expect(moved).to.deep.equal([{ from: gone.nodeId, to: spare.nodeId, reason: 'restore' }]);
+        await t.panel.request('POST', `/api/servers/${id}/power/kill`);
+      } finally {
+        await spare.close();
+        await gone.close().catch(() => undefined);
+      }
+    });
   });
 }

@@ -10,6 +10,7 @@ import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
+import { pickNode } from '../placement.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
@@ -99,9 +100,11 @@ export class ServerLifecycle {
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
       const phase = await this.deps.lifecycleRepository.phase(id);
       if (phase === 'archived') await this.restore(server, actor ?? SYSTEM);
-      if (phase === 'sleep' || phase === 'archived') await this.changePhase(server, 'active', reason, actor);
-      if (server.state === 'offline') {
-        const status = await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).power(id, 'start');
+      // A restore may have moved it to another node.
+      const current = await this.server(id);
+      if (phase === 'sleep' || phase === 'archived') await this.changePhase(current, 'active', reason, actor);
+      if (current.state === 'offline') {
+        const status = await this.deps.nodeService.client(await this.deps.nodeService.get(current.nodeId)).power(id, 'start');
         await this.deps.serverRepository.setState(id, status.state);
       }
       return (await this.deps.serverRepository.get(id))!;
@@ -112,8 +115,8 @@ export class ServerLifecycle {
 
   /**
    * A sleeping server's files go to remote storage (the `server.archive` hook: the backups
-   * plugin, checksum verified) and then leave its node: no disk held. Its spec and port stay
-   * booked, so a wake restores it in place.
+   * plugin, checksum verified) and then leave its node: no disk held. Its port stays booked, so a
+   * wake restores it in place, or on another node when its own is down.
    */
   async archive(id: string, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
     const server = await this.server(id);
@@ -172,16 +175,44 @@ export class ServerLifecycle {
     await this.deps.edgeRoutePublisher.pushAll();
   }
 
-  /** The spec goes back onto the server's node, then the archived files (`server.restoreArchive`). */
-  private async restore(server: ServerView, principal: Principal): Promise<void> {
-    const archiveId = await this.deps.lifecycleRepository.archiveId(server.id);
-    if (!archiveId || !server.address) throw conflict('archive_unavailable', 'The archive of this server is missing');
+  /**
+   * The spec goes back onto the server's node (another node with room when its own is not up),
+   * then the archived files (`server.restoreArchive`).
+   */
+  private async restore(archived: ServerView, principal: Principal): Promise<void> {
+    const archiveId = await this.deps.lifecycleRepository.archiveId(archived.id);
+    if (!archiveId) throw conflict('archive_unavailable', 'The archive of this server is missing');
+    const own = await this.deps.nodeService.get(archived.nodeId);
+    const server = own.status === 'up' ? archived : await this.relocate(archived);
+    if (!server.address) throw conflict('archive_unavailable', 'The server has no port to come back on');
     const { template } = await this.deps.templateService.get(server.templateId);
     const client = this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
     await client.createServer(agentSpec(server, template, server.address));
     const restored = await this.deps.hooks.call('server.restoreArchive', { serverId: server.id, archiveId, principal });
     if (!restored) throw conflict('archive_unavailable', 'Nothing can restore the archive (the backups plugin is not running)');
     await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(server.id, null, trx));
+  }
+
+  /** An archived server holds no files anywhere: it can come back on any node with room and a free port. */
+  private async relocate(server: ServerView): Promise<ServerView> {
+    const request = { memoryMb: server.memoryMb, diskMb: server.diskMb };
+    let nodeId = (await this.deps.hooks.call('node.placement', request))?.nodeId;
+    if (!nodeId || nodeId === server.nodeId) {
+      const { nodeService, serverRepository } = this.deps;
+      const allocated = await serverRepository.allocatedMemory();
+      const free = await nodeService.freeAllocationCounts({});
+      const others = (await nodeService.list()).filter((n) => n.id !== server.nodeId);
+      nodeId = pickNode(request, others.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })))?.id;
+    }
+    if (!nodeId) throw new AppError(409, 'no_capacity', "The server's node is down and no other node has room for it right now");
+    const to = nodeId;
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.nodeService.releaseAllocations(server.id, trx);
+      await this.deps.nodeService.bookAllocation(to, server.id, {}, trx);
+      await this.deps.serverRepository.moveTo(server.id, to, trx);
+      await this.deps.events.append(trx, { type: 'server.moved', serverId: server.id, nodeId: to, data: { from: server.nodeId, to, reason: 'restore' } });
+    });
+    return (await this.deps.serverRepository.get(server.id))!;
   }
 
   private async rememberStatus(id: string, status: LastStatus): Promise<void> {
