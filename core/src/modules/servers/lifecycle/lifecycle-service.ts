@@ -137,7 +137,11 @@ export class ServerLifecycle {
       const { archiveAfterDays } = await this.deps.lifecycleRepository.policy(id);
       const since = await this.deps.lifecycleRepository.phaseSince(id);
       if (archiveAfterDays === null || !since || now - Date.parse(since) < archiveAfterDays * 86_400_000) continue;
-      await this.archive(id, 'asleep_long', null).catch((err: unknown) => this.deps.logger.warn({ err, server: id }, 'could not archive a long-sleeping server'));
+      await this.archive(id, 'asleep_long', null).catch((err: unknown) => {
+        // Without remote storage every pass would say so again: once at debug level is enough.
+        if ((err as { code?: string }).code === 'archive_unavailable') this.deps.logger.debug({ server: id }, 'no remote storage to archive a long-sleeping server to');
+        else this.deps.logger.warn({ err, server: id }, 'could not archive a long-sleeping server');
+      });
     }
     for (const candidate of await this.deps.lifecycleRepository.emptyRunning()) {
       const policy = await this.deps.lifecycleRepository.policy(candidate.id);
