@@ -69,6 +69,7 @@ export class Agent {
       logger,
       specs: new SpecStore(dataDir),
       publish: sockets,
+      speaksProxyProtocol: (id) => this.edge?.speaksProxyProtocol(id) ?? false,
     });
     sockets.bind(this.manager, this.journal, this.tokens);
     this.app.use(errorMiddleware(logger));

@@ -106,7 +106,7 @@ async function holdLogin(client: Socket, inbound: Inbound, route: EdgeRoute, ctx
 
 async function accepts(route: EdgeRoute): Promise<boolean> {
   try {
-    await pingServer(route.backend.host, route.backend.port, 1000);
+    await pingServer(route.backend.host, route.backend.port, 1000, { proxyProtocol: route.proxyProtocol });
     return true;
   } catch {
     return false;
@@ -127,8 +127,8 @@ function forward(client: Socket, route: EdgeRoute, initial: Buffer): void {
   client.once('close', close);
   backend.once('close', close);
   backend.once('connect', () => {
-    if (route.proxyProtocol) backend.write(proxyV2Header(client));
-    backend.write(initial);
+    // One write: the header and what the client sent so far leave in the same segment.
+    backend.write(route.proxyProtocol ? Buffer.concat([proxyV2Header(client), initial]) : initial);
     client.pipe(backend);
     backend.pipe(client);
   });

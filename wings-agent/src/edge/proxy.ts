@@ -63,6 +63,11 @@ export class EdgeProxy {
     return { version, routes, sharedPort: this.sharedPort, listening: [...this.perPort.keys()].sort((a, b) => a - b) };
   }
 
+  /** The server's route sends PROXY protocol headers to it, so anything else talking to it must too. */
+  speaksProxyProtocol(serverId: string): boolean {
+    return this.routes.forServer(serverId)?.proxyProtocol ?? false;
+  }
+
   get sharedPort(): number | null {
     const address = this.shared?.address();
     return address && typeof address === 'object' ? address.port : null;

@@ -3,10 +3,12 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
 import type { Bot } from 'mineflayer';
 import { statusFE, statusLegacy } from 'minecraft-server-util';
-import { V2ProxyProtocol } from 'proxy-protocol-js';
+import { Command, V2ProxyProtocol } from 'proxy-protocol-js';
 import type { AgentEvent, EdgeRouteInput } from '@conductor/core/protocol';
 import { descriptionText, docker, freePort, joinAs, pingAs, startAgent, type TestAgent, testImage, testServerSpec, until } from '@conductor/test';
-import { writeFrame, writeString } from '../edge/frames.js';
+import { readFrame, writeFrame, writeString } from '../edge/frames.js';
+import { readHandshake } from '../edge/handshake.js';
+import { pingServer } from '../game/ping.js';
 import { writeVarInt } from '../edge/varint.js';
 
 /** A handshake packet as a 1.21.4 client sends it. */
@@ -134,6 +136,55 @@ describe('edge proxy with real game containers and real clients', function () {
     player.destroy();
     backend.close();
     await pushRoutes([route('alpha'), route('beta')]);
+  });
+
+  it('checks a PROXY-protocol backend with a LOCAL header before letting a held player in; pings asked to speak the protocol send the header', async () => {
+    // A backend that, like Paper with proxy-protocol on, refuses a connection without the header.
+    const seen: Array<{ command: Command; nextState: number; rest: Buffer }> = [];
+    const backend = createServer((socket) => {
+      socket.once('data', (first: Buffer) => {
+        let parsed;
+        try {
+          parsed = V2ProxyProtocol.parse(first);
+        } catch {
+          socket.destroy();
+          return;
+        }
+        const rest = Buffer.from(parsed.data ?? []);
+        const hello = readHandshake(rest);
+        if (hello.kind !== 'handshake') return void socket.destroy();
+        seen.push({ command: parsed.command, nextState: hello.handshake.nextState, rest });
+        if (hello.handshake.nextState === 1) socket.end(writeFrame(0x00, writeString(JSON.stringify({ version: { name: '1.21.4', protocol: 769 }, players: { online: 0, max: 5 }, description: { text: '§aBehind a proxy' } }))));
+      });
+    });
+    backend.listen(0, '127.0.0.1');
+    await once(backend, 'listening');
+    const port = (backend.address() as AddressInfo).port;
+    try {
+      expect((await pingServer('127.0.0.1', port, 2000, { proxyProtocol: true })).motd).to.equal('Behind a proxy');
+      await pingServer('127.0.0.1', port, 2000).then(
+        () => expect.fail('a ping without the header was answered'),
+        () => undefined,
+      );
+      const gamma = (phase: 'sleep' | 'active'): EdgeRouteInput => ({ ...route('beta'), serverId: `${servers.beta.id}-gamma`, hostnames: ['gamma.example.com'], listenPorts: [], backend: { host: '127.0.0.1', port }, phase, proxyProtocol: true });
+      await pushRoutes([route('alpha'), route('beta'), gamma('sleep')]);
+      seen.length = 0;
+      const player = connect(shared, '127.0.0.1');
+      await once(player, 'connect');
+      player.write(Buffer.concat([handshake('gamma.example.com', 2), writeFrame(0x00, Buffer.concat([writeString('Proxied'), Buffer.alloc(16)]))]));
+      await until('the wake request', async () => (await events(`${servers.beta.id}-gamma`, 'server.wake_requested')).length > 0);
+      await pushRoutes([route('alpha'), route('beta'), gamma('active')]);
+      await until('the held player forwarded', () => seen.some((c) => c.nextState === 2), 10_000);
+      expect(seen[0]).to.deep.include({ command: Command.LOCAL, nextState: 1 });
+      const login = seen.find((c) => c.nextState === 2)!;
+      expect(login.command).to.equal(Command.PROXY);
+      const loginStart = readFrame(login.rest, readHandshake(login.rest).kind === 'handshake' ? (readHandshake(login.rest) as { size: number }).size : 0, 2048);
+      expect(typeof loginStart === 'object' && loginStart.id).to.equal(0x00);
+      player.destroy();
+    } finally {
+      backend.close();
+      await pushRoutes([route('alpha'), route('beta')]);
+    }
   });
 
   it('answers a ping for a sleeping server with the sleeping line, holds a joining player while it starts, and lets them in', async () => {
