@@ -43,5 +43,10 @@ export function joinAs(port: number, hostname: string, username: string, timeout
       clearTimeout(timer);
       reject(err);
     });
+    // Closed without a kick message (a proxy dropping the connection): say so at once.
+    bot.once('end', (reason: string) => {
+      clearTimeout(timer);
+      reject(new Error(`connection ended without a kick: ${reason}`));
+    });
   });
 }
