@@ -65,7 +65,11 @@ for (const database of DATABASES) {
       expect(await phaseEvents(server.id)).to.deep.equal([{ from: 'active', to: 'sleep', reason: 'empty' }]);
       expect((await t.panel.request('GET', '/api/servers')).body.servers[0].phase).to.equal('sleep');
 
-      // Asleep: the proxy answers on the shared port by hostname and on the server's own port.
+      // Asleep: the proxy answers on the shared port by hostname and on the server's own port. The
+      // phase is committed before the routes reach the node: wait for the node's table.
+      await until('the sleeping route on the node', async () =>
+        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; phase: string }>).some((r) => r.serverId === server.id && r.phase === 'sleep'),
+      );
       const shared = node.agent.agent.edge!.sharedPort!;
       const ping = await pingAs(shared, hostname);
       expect(descriptionText(ping.description)).to.equal('Sleepy Hollow\nzzz — join to wake it');
