@@ -221,7 +221,7 @@ describe('the panel process', () => {
       await requireDocker();
       const agentPort = await freePort();
       // An agent that does not watch its stdin (an older one): it would outlive its panel.
-      const leftover = run('wings-agent/src/main.ts', [], { AGENT_TOKEN: 'an-old-token-the-panel-does-not-know-0123456789', AGENT_PORT: String(agentPort), AGENT_HOST: '127.0.0.1', AGENT_DATA_DIR: path.join(dir, 'leftover-agent') });
+      const leftover = run('wings-agent/src/main.ts', [], { AGENT_TOKEN: 'an-old-token-the-panel-does-not-know-0123456789', AGENT_PORT: String(agentPort), AGENT_HOST: '127.0.0.1', AGENT_DATA_DIR: path.join(dir, 'leftover-agent'), EDGE_PORT: 'off' });
       try {
         await waitFor('the leftover agent', () => leftover.stdout().includes('Conductor agent listening'), 30_000);
         writeFileSync(path.join(dir, 'local-agent.pid'), `${leftover.child.pid}\n`);

@@ -82,6 +82,9 @@ export function agentEnv(dataDir: string, network: string, port = 0): Record<str
     AGENT_HOST: '127.0.0.1',
     AGENT_DATA_DIR: dataDir,
     AGENT_NETWORK: network,
+    // Any free port: tests run side by side, and 25565 may be a real server's.
+    EDGE_PORT: '0',
+    EDGE_HOST: '127.0.0.1',
     PING_INTERVAL_MS: '1000',
     QUOTA_INTERVAL_MS: '1000',
     LOG_FORMAT: 'json',

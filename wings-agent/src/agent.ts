@@ -16,6 +16,9 @@ import { createFilesRouter } from './files/routes.js';
 import { FilesService } from './files/service.js';
 import { removeLeftoverStaging } from './files/staging.js';
 import type { AgentConfig } from './config.js';
+import { EdgeProxy } from './edge/proxy.js';
+import { RouteTable } from './edge/route-table.js';
+import { edgeRouter } from './edge/routes.js';
 import { errorMiddleware } from './http/errors.js';
 import { serverRoutes } from './http/server-routes.js';
 import { EventJournal } from './journal.js';
@@ -35,6 +38,7 @@ export class Agent {
   readonly manager: ServerManager;
   readonly http: HttpServer;
   readonly io: SocketServer;
+  readonly edge: EdgeProxy | null;
   private readonly app = new Koa();
   private readonly filesHost: ManagerFilesHost;
   private readonly backups: BackupStore;
@@ -66,6 +70,7 @@ export class Agent {
       logger,
       specs: new SpecStore(dataDir),
       publish: sockets,
+      speaksProxyProtocol: (id) => this.edge?.speaksProxyProtocol(id) ?? false,
     });
     sockets.bind(this.manager, this.journal, this.tokens);
     this.app.use(errorMiddleware(logger));
@@ -94,8 +99,25 @@ export class Agent {
     // A backup of a running server reads its world with saving paused (save-off, save-all flush).
     const saves = new SavePause((id) => (this.manager.has(id) ? this.manager.get(id) : null), logger, config.AGENT_BACKUP_SAVE_TIMEOUT_SECONDS * 1000);
     const archiveEvents = { pauseSaves: (id: string) => saves.pause(id) };
+    this.edge = config.EDGE_ENABLED
+      ? new EdgeProxy(
+          new RouteTable(dataDir),
+          {
+            host: config.EDGE_HOST,
+            sharedPort: config.EDGE_PORT,
+            handshakeTimeoutMs: config.EDGE_HANDSHAKE_TIMEOUT_MS,
+            holdMs: config.EDGE_HOLD_SECONDS * 1000,
+            connectionsPer10s: config.EDGE_CONNECTIONS_PER_10S,
+            wakesPerMinute: config.EDGE_WAKES_PER_MINUTE,
+          },
+          // The panel decides about waking (it owns the phase); the journal carries the request to it.
+          (route, reason) => this.journal.record('server.wake_requested', route.serverId, reason),
+          logger.child({ component: 'edge' }),
+        )
+      : null;
     const routers = [
       serverRoutes(this.manager, this.journal, this.tokens),
+      ...(this.edge ? [edgeRouter(this.edge)] : []),
       createFilesRouter(files, undefined, archiveEvents),
       backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),
       backupArchiveRouter(files, archiveEvents),
@@ -118,6 +140,7 @@ export class Agent {
     if (staging.removed.length > 0) this.logger.warn({ removed: staging.removed }, 'removed extraction and restore folders left by a restart');
     if (staging.kept.length > 0) this.logger.warn({ kept: staging.kept }, 'files parked by an interrupted restore are still beside the server folders; check them, then delete them by hand');
     this.scheduleQuotaPass(0);
+    await this.edge?.start();
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.config.AGENT_PORT, this.config.AGENT_HOST, () => resolve());
@@ -129,6 +152,7 @@ export class Agent {
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
     this.manager.release();
+    await this.edge?.stop();
     this.io.disconnectSockets(true);
     await new Promise<void>((resolve, reject) => {
       this.io.close(() => resolve()).catch(reject);

@@ -40,6 +40,22 @@ export const agentConfigSchema = z.object({
    * sets it and holds the other end of the pipe, so the agent ends with its panel, even a killed one.
    */
   AGENT_EXIT_WITH_STDIN: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((v) => v === 'true'),
+  /** The Minecraft edge proxy: the shared port where servers are told apart by hostname (0: any free port). */
+  EDGE_ENABLED: z.enum(['true', 'false'], { error: 'expected true or false' }).default('true').transform((v) => v === 'true'),
+  EDGE_HOST: z.string().min(1).default('0.0.0.0'),
+  /** `off`: no shared port (sleeping servers are still answered on their own ports). Keep it out of the node's allocations. */
+  EDGE_PORT: z
+    .union([z.literal('off'), intFrom(0, 65535)], { error: 'expected a port from 0 to 65535, or off' })
+    .default(25565)
+    .transform((v) => (v === 'off' ? null : v)),
+  /** A client must finish its handshake (and a sleeping server's status or login packet) within this. */
+  EDGE_HANDSHAKE_TIMEOUT_MS: intFrom(100, 60_000).default(5000),
+  /** How long a player joining a sleeping server is held while it starts (the client gives up at 30 s). */
+  EDGE_HOLD_SECONDS: intFrom(1, 29).default(25),
+  /** New connections one address may open per 10 seconds; the rest are closed at once. */
+  EDGE_CONNECTIONS_PER_10S: intFrom(1, 100_000).default(30),
+  /** Wakes of sleeping servers one address may cause per minute. */
+  EDGE_WAKES_PER_MINUTE: intFrom(1, 1000).default(3),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected trace, debug, info, warn, error, fatal or silent' }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
 });

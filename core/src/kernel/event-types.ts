@@ -26,7 +26,8 @@ export type EventDeclarations = Record<string, EventDeclaration>;
 /** The data types of a plugin's declarations, to merge into EventTypes. */
 export type EventDataOf<D extends EventDeclarations> = { [K in keyof D]: z.output<D[K]['data']> };
 
-const TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+// The first word is the owning plugin's name, which may hold dashes (PLUGIN_NAME).
+const TYPE_NAME = /^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)+$/;
 
 /** Identity with checks of the names; gives the declarations' types to EventDataOf. */
 export function defineEvents<D extends EventDeclarations>(declarations: D): D {

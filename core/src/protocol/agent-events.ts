@@ -19,6 +19,8 @@ export const agentEvent = z.object({
     'server.deleted',
     'player.joined',
     'player.left',
+    /** The edge proxy saw a login (or, if allowed, a ping) for a sleeping server: data { player, address }. */
+    'server.wake_requested',
   ]),
   serverId: z.string(),
   at: z.string(),

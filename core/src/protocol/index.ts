@@ -8,3 +8,4 @@ export * from './agent-events.js';
 export * from './backups.js';
 export * from './commands.js';
 export * from './files.js';
+export * from './edge.js';

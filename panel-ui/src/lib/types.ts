@@ -1,5 +1,28 @@
 /** Shapes the panel's API answers with (see /api/openapi.json). */
 export type ServerState = 'installing' | 'offline' | 'starting' | 'running' | 'stopping';
+/** active; sleep (stopped while empty, woken by a join through the edge proxy); archived. */
+export type ServerPhase = 'active' | 'sleep' | 'archived';
+
+/** When a server sleeps (GET/PUT /api/servers/:id/sleep-policy). */
+export interface SleepPolicy {
+  enabled: boolean;
+  emptyMinutes: number;
+  minOnlineMinutes: number;
+  wakeOnPing: boolean;
+  sleepingLine: string;
+  /** Days asleep before it is archived to remote storage; null: never. */
+  archiveAfterDays: number | null;
+}
+
+/** A custom domain of a server, with the DNS records it needs (GET /api/servers/:id/domains). */
+export interface CustomDomain {
+  hostname: string;
+  verified: boolean;
+  verifiedAt: string | null;
+  checkedAt: string | null;
+  checkError: string | null;
+  records: Array<{ type: string; name: string; value: string }>;
+}
 
 export interface Server {
   id: string;
@@ -13,6 +36,7 @@ export interface Server {
   cpuPercent: number;
   diskMb: number;
   state: ServerState;
+  phase: ServerPhase;
   suspended: boolean;
   address: { ip: string; port: number } | null;
   createdAt: string;

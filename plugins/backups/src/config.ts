@@ -13,6 +13,8 @@ export const backupsConfigSchema = z.object({
   stuckAfterHours: z.number().positive().default(3),
   /** Where the backup a delete or an install asks for goes: a target id, or null for the node's disk. */
   safetyTargetId: z.string().nullable().default(null),
+  /** Where sleeping servers are archived (issue #14): a remote target id; null: the first remote target by name. */
+  archiveTargetId: z.string().nullable().default(null),
 });
 
 export type BackupsConfig = z.output<typeof backupsConfigSchema>;

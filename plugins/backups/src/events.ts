@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvents, type EventDataOf } from '@conductor/core';
 
-const origin = z.enum(['manual', 'schedule', 'bulk', 'before_delete', 'before_install']).describe('What asked for the backup');
+const origin = z.enum(['manual', 'schedule', 'bulk', 'before_delete', 'before_install', 'archive']).describe('What asked for the backup');
 const target = z.string().describe('The backup target id, or `local` for the node\'s own disk');
 
 /** The backups plugin's events. */

@@ -2,6 +2,7 @@ import { asClass, asValue } from 'awilix';
 import { coreServices, definePlugin } from '@conductor/core';
 import { systemClock, type Clock } from './clock.js';
 import { backupsConfigSchema, type BackupsConfig } from './config.js';
+import { archiveServer, restoreArchive } from './archive.js';
 import { safetyBackup } from './hooks.js';
 import { BACKUPS_SOCKET, BackupProgressRelay, room } from './progress.js';
 import { BackupRepository } from './repository.js';
@@ -86,6 +87,8 @@ export default definePlugin({
       const { backup } = await ctx.cradle.backupService.start(serverId, { ignore: [], targetId: null }, { origin: 'bulk', actor: principal });
       return { backupId: backup.id };
     });
+    ctx.tap('server.archive', 'backups', (input) => archiveServer(ctx.cradle, input));
+    ctx.tap('server.restoreArchive', 'backups', (input) => restoreArchive(ctx.cradle, input));
   },
   routes: backupRoutes,
   socketPermissions: { [BACKUPS_SOCKET.watch]: 'backup.read' },

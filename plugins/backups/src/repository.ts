@@ -1,7 +1,7 @@
 import { parseJsonColumn, toIso, type Database, type Executor } from '@conductor/core';
 
 export type BackupStatus = 'running' | 'completed' | 'failed';
-export type BackupOrigin = 'manual' | 'schedule' | 'bulk' | 'before_delete' | 'before_install';
+export type BackupOrigin = 'manual' | 'schedule' | 'bulk' | 'before_delete' | 'before_install' | 'archive';
 
 export interface Backup {
   id: string;

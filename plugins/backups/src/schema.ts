@@ -25,7 +25,7 @@ export const backupView = z.object({
   sizeBytes: z.number().nullable(),
   protectedEntries: z.number().nullable().describe("Entries on the template's deny list in the archive (null: not counted, made before that); a backup holding any is downloaded, restored into another server, and restored with them, by admins only"),
   error: z.string().nullable().describe('Why it failed'),
-  origin: z.enum(['manual', 'schedule', 'bulk', 'before_delete', 'before_install']),
+  origin: z.enum(['manual', 'schedule', 'bulk', 'before_delete', 'before_install', 'archive']),
   scheduleId: z.string().nullable(),
   createdBy: z.string().nullable(),
   createdAt: z.string(),

@@ -1,4 +1,5 @@
 import { status } from 'minecraft-server-util';
+import { pingThroughProxyProtocol } from '../edge/status-ping.js';
 
 export interface PingResult {
   online: number;
@@ -8,8 +9,12 @@ export interface PingResult {
   motd: string;
 }
 
-/** Server List Ping (the modern, 1.7+ protocol) through minecraft-server-util. */
-export async function pingServer(host: string, port: number, timeoutMs = 3000): Promise<PingResult> {
+/**
+ * Server List Ping (the modern, 1.7+ protocol) through minecraft-server-util; to a backend that
+ * requires the PROXY protocol, with that header first.
+ */
+export async function pingServer(host: string, port: number, timeoutMs = 3000, options: { proxyProtocol?: boolean } = {}): Promise<PingResult> {
+  if (options.proxyProtocol) return pingThroughProxyProtocol(host, port, timeoutMs);
   const res = await status(host, port, { timeout: timeoutMs, enableSRV: false });
   return {
     online: res.players.online,

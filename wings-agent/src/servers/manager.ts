@@ -19,6 +19,7 @@ export interface ManagerDeps {
   logger: Logger;
   specs: SpecStore;
   publish: RuntimePublisher & { installOutput(serverId: string, lines: string[]): void };
+  speaksProxyProtocol?(serverId: string): boolean;
 }
 
 /** Every server on this node, rebuilt from the spec files and Docker after a restart. */
@@ -173,6 +174,7 @@ export class ServerManager {
       logger: this.deps.logger,
       publish: this.deps.publish,
       volumePath: this.volumePath(spec.id),
+      speaksProxyProtocol: this.deps.speaksProxyProtocol,
     });
   }
 

@@ -27,6 +27,8 @@ export interface RuntimeDeps {
   logger: Logger;
   publish: RuntimePublisher;
   volumePath: string;
+  /** Whether the game expects a PROXY protocol header (its edge route says so): the agent's pings send one too. */
+  speaksProxyProtocol?(serverId: string): boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -455,7 +457,7 @@ export class ServerRuntime {
   private async pingNow(): Promise<PingResult | null> {
     if (!this.containerIp) return null;
     try {
-      this.ping = await pingServer(this.containerIp, this.spec.gamePort);
+      this.ping = await pingServer(this.containerIp, this.spec.gamePort, 3000, { proxyProtocol: this.deps.speaksProxyProtocol?.(this.id) ?? false });
       return this.ping;
     } catch {
       return null;

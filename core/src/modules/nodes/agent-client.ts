@@ -5,10 +5,13 @@ import { z } from 'zod';
 import {
   agentCommandReply,
   agentEvent,
+  edgeState,
   serverStats,
   serverStatus,
   type AgentCommandReply,
   type AgentEvent,
+  type EdgeRouteTableInput,
+  type EdgeState,
   type PowerAction,
   type ServerSpecInput,
   type ServerStats,
@@ -121,6 +124,11 @@ export class AgentClient {
 
   events(after: number, limit = 500): Promise<{ events: AgentEvent[]; lastSeq?: number }> {
     return this.json('GET', `/api/events?after=${after}&limit=${limit}`, events);
+  }
+
+  /** Replaces the node's edge route table (the agent keeps it across its restarts). */
+  pushEdgeRoutes(table: EdgeRouteTableInput): Promise<EdgeState> {
+    return this.json('PUT', '/api/edge/routes', edgeState, { json: table });
   }
 
   async rotateToken(token: string): Promise<void> {

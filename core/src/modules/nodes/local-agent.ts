@@ -119,6 +119,9 @@ export class LocalAgent {
         LOG_FORMAT: 'json',
         LOG_LEVEL: this.config.LOG_LEVEL,
         AGENT_EXIT_WITH_STDIN: 'true',
+        // This node's allocations start at 25565: its edge proxy takes no shared port (it still
+        // answers for sleeping servers on their own ports) unless the operator sets EDGE_PORT.
+        EDGE_PORT: process.env.EDGE_PORT ?? 'off',
       },
       // The agent holds the read end of its stdin: when this process ends, however, it reads EOF and stops.
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineEvents, type EventDataOf } from '../../kernel/event-types.js';
 
-/** Where a server is in its life: running as usual, put to sleep when idle, or archived. */
-export const serverPhase = z.enum(['active', 'sleep', 'archived']);
+import { serverPhase } from '../../protocol/edge.js';
+import { sleepPolicyPatch } from './lifecycle/policy.js';
 
 /** The servers module's events (what agents report about servers is the nodes module's). */
 export const serverEvents = defineEvents({
@@ -17,8 +17,16 @@ export const serverEvents = defineEvents({
   'server.deleted': { description: 'A server was deleted with its files', data: z.strictObject({}) },
   'server.phase_changed': {
     description: 'A server moved between phases of its life (active, sleep, archived), for lifecycle and billing',
-    data: z.strictObject({ from: serverPhase, to: serverPhase, reason: z.string().min(1).describe('Why, in words or a short code such as idle_timeout') }),
+    data: z.strictObject({ from: serverPhase, to: serverPhase, reason: z.string().min(1).describe('Why: empty, join, ping, api or asleep_long') }),
   },
+  'server.sleep_policy_changed': { description: "A server's sleep policy was changed (the fields that changed)", data: sleepPolicyPatch },
+  'server.moved': {
+    description: 'A server was moved to another node',
+    data: z.strictObject({ from: z.string(), to: z.string(), reason: z.string().describe('Why, such as restore (an archived server came back on another node)') }),
+  },
+  'server.domain_added': { description: 'A custom domain was added to a server (not yet verified)', data: z.strictObject({ hostname: z.string() }) },
+  'server.domain_verified': { description: "A custom domain's TXT record was found: players can join by it", data: z.strictObject({ hostname: z.string() }) },
+  'server.domain_removed': { description: 'A custom domain was removed from a server', data: z.strictObject({ hostname: z.string() }) },
 });
 
 declare module '../../kernel/event-types.js' {

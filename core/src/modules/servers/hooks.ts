@@ -25,6 +25,13 @@ declare module '../../kernel/hooks.js' {
     /** Start a backup of a server now (the bulk action); no answer means no backups plugin runs. */
     'server.backup': BailHook<[{ serverId: string; principal: Principal }], { backupId: string }>;
     /**
+     * Copy a sleeping server's files to remote storage and answer once they are there, checksum
+     * verified (the backups plugin: a backup to its remote target). No answer: nothing archives.
+     */
+    'server.archive': BailHook<[{ serverId: string; principal: Principal }], { archiveId: string }>;
+    /** Put an archived server's files back onto its node (which holds its spec again by then). */
+    'server.restoreArchive': BailHook<[{ serverId: string; archiveId: string; principal: Principal }], { restored: true }>;
+    /**
      * Choose the node for a new server, reading in the creating transaction; the servers
      * module's last tap (stage 100) is the default strategy. No answer means no node has room.
      */

@@ -1,8 +1,17 @@
 import { asClass, asValue } from 'awilix';
+import { z } from 'zod';
 import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
+import { edgeHostname } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import { ServerBulk } from './bulk.js';
+import { DomainRepository } from './domains/domain-repository.js';
+import { DomainService, type DomainSettings } from './domains/domain-service.js';
+import { domainRoutes } from './domains/routes.js';
+import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
+import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
+import { lifecycleRoutes } from './lifecycle/routes.js';
+import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
@@ -27,8 +36,18 @@ declare module '../../kernel/container.js' {
     serverRelay: ServerRelay;
     serverBulk: ServerBulk;
     commandGate: CommandGate;
+    lifecycleRepository: LifecycleRepository;
+    serverLifecycle: ServerLifecycle;
+    edgeRoutePublisher: EdgeRoutePublisher;
+    edgeBaseDomain: string | null;
+    domainRepository: DomainRepository;
+    domainService: DomainService;
+    domainSettings: DomainSettings;
   }
 }
+
+// Agent events the lifecycle mirror follows (players online, running since) or acts on (a wake from the edge proxy).
+const LIFECYCLE_EVENTS = ['server.started', 'server.stopped', 'server.crashed', 'player.joined', 'player.left', 'server.wake_requested'];
 
 // Agent events that change what the panel shows as a server's state.
 const STATE_AFTER: Record<string, ServerState> = {
@@ -46,11 +65,21 @@ const CONSOLE_PERMISSION = 'control.console';
 
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
 export const serversModule = definePlugin({
-  manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'templates', 'nodes'] },
+  manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'activity', 'templates', 'nodes'] },
   permissions: serverPermissions,
   events: serverEvents,
   provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
-  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService, coreServices.auth.userDirectory],
+  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService, coreServices.auth.userDirectory, coreServices.activity.activityLog],
+  configSchema: z.object({
+    /** Each server is also reached as <server id>.<edgeBaseDomain> on the nodes' shared edge port. */
+    edgeBaseDomain: edgeHostname.optional(),
+    /** The stable name of the hoster's edge that custom domains point at (CNAME); the node's address when unset. */
+    edgeTarget: edgeHostname.optional(),
+    /** The shared port of the nodes' edge proxies (their EDGE_PORT): custom domains get an SRV record when it is not 25565. */
+    edgePort: z.number().int().min(1).max(65535).default(25565),
+    /** DNS servers custom-domain verification asks ("ip" or "ip:port"); the system's resolvers when empty. */
+    domainResolvers: z.array(z.string().min(1).max(64)).max(8).default([]),
+  }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({
@@ -61,6 +90,13 @@ export const serversModule = definePlugin({
       serverRelay: asClass(ServerRelay).singleton(),
       serverBulk: asClass(ServerBulk).singleton(),
       commandGate: asValue(new CommandGate()),
+      lifecycleRepository: asClass(LifecycleRepository).singleton(),
+      serverLifecycle: asClass(ServerLifecycle).singleton(),
+      edgeRoutePublisher: asClass(EdgeRoutePublisher).singleton(),
+      edgeBaseDomain: asValue(ctx.config.edgeBaseDomain ?? null),
+      domainRepository: asClass(DomainRepository).singleton(),
+      domainService: asClass(DomainService).singleton(),
+      domainSettings: asValue({ edgeTarget: ctx.config.edgeTarget ?? null, edgePort: ctx.config.edgePort, resolvers: ctx.config.domainResolvers, baseDomain: ctx.config.edgeBaseDomain ?? null }),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
@@ -68,6 +104,8 @@ export const serversModule = definePlugin({
     ctx.defineHook('server.beforeDelete', 'series');
     ctx.defineHook('server.backup', 'bail');
     tapServerPolicies(ctx);
+    ctx.defineHook('server.archive', 'bail');
+    ctx.defineHook('server.restoreArchive', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
@@ -91,9 +129,24 @@ export const serversModule = definePlugin({
         if (event.serverId) await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
       },
     });
+    ctx.subscribe('servers.lifecycle', {
+      types: LIFECYCLE_EVENTS,
+      from: 'now',
+      handler: async (event, trx) => {
+        if (!event.serverId) return;
+        const repo = ctx.cradle.lifecycleRepository;
+        if (event.type === 'server.started') await repo.markStarted(event.serverId, event.occurredAt, trx);
+        else if (event.type === 'server.stopped' || event.type === 'server.crashed') await repo.markStopped(event.serverId, trx);
+        else if (event.type === 'player.joined' || event.type === 'player.left') await repo.setPlayers(event.serverId, Number(event.data.online ?? 0), event.occurredAt, trx);
+        // The wake talks to the node: after this delivery commits, outside its transaction.
+        else if (event.type === 'server.wake_requested') setImmediate(() => ctx.cradle.serverLifecycle.requestedByEdge(event.serverId!, typeof event.data.player === 'string' ? event.data.player : null));
+      },
+    });
   },
   routes(router) {
     serverRoutes(router);
+    lifecycleRoutes(router);
+    domainRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);
@@ -134,4 +187,11 @@ export const serversModule = definePlugin({
   async stop({ cradle }) {
     await cradle.serverRelay.close();
   },
+  jobs: [
+    // Leader-only, like every job: one panel puts servers to sleep.
+    ({ cradle }) => ({ id: 'sleep', cron: '*/30 * * * * *', run: async () => void (await cradle.serverLifecycle.sweep()) }),
+    // Converges every node's edge routes (a node that was down, a panel restarted mid-push).
+    ({ cradle }) => ({ id: 'edge-routes', cron: '0 * * * * *', run: () => cradle.edgeRoutePublisher.pushAll() }),
+    ({ cradle }) => ({ id: 'domains', cron: '30 * * * * *', run: () => cradle.domainService.verifyPending() }),
+  ],
 });

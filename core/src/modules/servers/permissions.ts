@@ -40,4 +40,19 @@ export const serverPermissions: PermissionGroupDeclaration[] = [
       { action: 'manage', label: { en: 'Change whitelist, operators and bans', de: 'Whitelist, Operatoren und Banns ändern' }, implies: ['players.read'] },
     ],
   },
+  {
+    group: 'lifecycle',
+    label: { en: 'Sleep and wake', de: 'Schlafen und Aufwecken' },
+    keys: [
+      { action: 'wake', label: { en: 'Wake the sleeping server', de: 'Schlafenden Server aufwecken' } },
+      { action: 'sleep', label: { en: 'Put the server to sleep', de: 'Server schlafen legen' } },
+      { action: 'policy', label: { en: 'Change when the server sleeps', de: 'Einstellen, wann der Server schläft' } },
+      { action: 'archive', label: { en: 'Archive the sleeping server to remote storage', de: 'Schlafenden Server ins Archiv verschieben' } },
+    ],
+  },
+  {
+    group: 'domains',
+    label: { en: 'Custom domains', de: 'Eigene Domains' },
+    keys: [{ action: 'manage', label: { en: 'Add, verify and remove custom domains', de: 'Eigene Domains hinzufügen, prüfen und entfernen' } }],
+  },
 ];

@@ -104,6 +104,8 @@ export function playerRoutes(router: RouteRegistrar): void {
         default:
           throw badRequest('unknown_action', 'Unknown action');
       }
+      // A sleeping server's whitelist and bans decide who may wake it: the edge proxy gets them now.
+      if (server.phase === 'sleep') await scope.cradle.edgeRoutePublisher.pushAll();
       return { applied: 'file' as const };
     },
   });

@@ -1,5 +1,6 @@
 import type { Database, Executor } from '../../kernel/database.js';
 import { dialectOf, toIso } from '../../kernel/database.js';
+import type { ServerPhase } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { NodeService } from '../nodes/service.js';
@@ -17,6 +18,7 @@ interface Row {
   cpu_percent: number;
   disk_mb: number;
   state: ServerState;
+  phase: ServerPhase;
   suspended: boolean | number;
   created_at: unknown;
 }
@@ -34,6 +36,7 @@ function fromRow(r: Row, address: { ip: string; port: number } | undefined): Ser
     cpuPercent: r.cpu_percent,
     diskMb: r.disk_mb,
     state: r.state,
+    phase: r.phase,
     suspended: Boolean(r.suspended),
     address: address ?? null,
     createdAt: toIso(r.created_at),
@@ -148,6 +151,11 @@ export class ServerRepository {
 
   async rename(id: string, name: string, executor: Executor): Promise<void> {
     await executor('servers').where({ id }).update({ name, updated_at: new Date().toISOString() });
+  }
+
+  /** Moves the record to another node (its allocation is rebooked through the nodes module first). */
+  async moveTo(id: string, nodeId: string, executor: Executor): Promise<void> {
+    await executor('servers').where({ id }).update({ node_id: nodeId, updated_at: new Date().toISOString() });
   }
 
   /** The server's allocations are the nodes module's: release them through its service first. */

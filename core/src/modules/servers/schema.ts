@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverPhase } from '../../protocol/edge.js';
 import { serverState } from '../../protocol/server-state.js';
 
 const port = z.number({ error: 'expected a port from 1 to 65535' }).int({ error: 'expected a port from 1 to 65535' }).min(1, { error: 'expected a port from 1 to 65535' }).max(65535, { error: 'expected a port from 1 to 65535' });
@@ -48,6 +49,8 @@ export const serverView = z.object({
   cpuPercent: z.number().int(),
   diskMb: z.number().int(),
   state: serverState,
+  /** active, sleep (stopped when empty; the edge proxy wakes it on a join) or archived. */
+  phase: serverPhase,
   suspended: z.boolean(),
   address: z.object({ ip: z.string(), port: z.number().int() }).nullable(),
   createdAt: z.string(),

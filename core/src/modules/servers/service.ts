@@ -10,6 +10,8 @@ import type { AllocationRequest, NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
 import type { CommandGate } from './command-gate.js';
+import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
+import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import type { ServerRepository } from './repository.js';
 import type { CreateServerBody, ServerView } from './schema.js';
 import { agentSpec } from './spec.js';
@@ -34,6 +36,8 @@ export class ServerService {
     hooks: HookBus;
     logger: Logger;
     commandGate: CommandGate;
+    serverLifecycle: ServerLifecycle;
+    edgeRoutePublisher: EdgeRoutePublisher;
   };
 
   constructor(deps: ServerService['deps']) {
@@ -130,6 +134,8 @@ export class ServerService {
 
   async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
     const server = await this.get(id);
+    // Starting a sleeping server is waking it: its phase (and what billing counts) follows.
+    if (action === 'start' && server.phase !== 'active') return this.present(await this.deps.serverLifecycle.wake(id, 'api', principal), principal);
     if (action === 'start' || action === 'restart') {
       const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId, suspended: server.suspended });
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
@@ -195,6 +201,8 @@ export class ServerService {
       await this.deps.serverRepository.remove(id, trx);
       await this.deps.events.append(trx, { type: 'server.deleted', serverId: id, nodeId: server.nodeId, actorId: principal.id });
     });
+    // A sleeping server's port is held by its node's proxy: free it now, not at the next periodic push.
+    if (server.phase !== 'active') await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async client(server: ServerView) {

@@ -107,6 +107,10 @@ describe('the local node', function () {
       expect(allocations[0]).to.deep.include({ ip: '0.0.0.0', port: 25565 });
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).to.equal(200);
+      // Its allocations start at 25565, so its edge proxy holds no shared port there.
+      const { nodeService } = panel.kernel.container.cradle;
+      const edge = await nodeService.client(await nodeService.get(nodes[0].id)).pushEdgeRoutes({ version: Date.now(), routes: [] });
+      expect(edge.sharedPort).to.equal(null);
       await panel.close();
       let refused = false;
       try {

@@ -1,0 +1,232 @@
+import type { Logger } from 'pino';
+import type { Principal } from '../../../kernel/auth.js';
+import type { Database } from '../../../kernel/database.js';
+import { AppError, conflict, notFound } from '../../../kernel/errors.js';
+import type { EventLog } from '../../../kernel/events.js';
+import type { HookBus } from '../../../kernel/hooks.js';
+import type { ServerPhase } from '../../../protocol/edge.js';
+import type { ActivityLog } from '../../activity/activity-log.js';
+import type { NodeService } from '../../nodes/service.js';
+import type { TemplateService } from '../../templates/service.js';
+import type { ServerRepository } from '../repository.js';
+import type { ServerView } from '../schema.js';
+import { pickNode } from '../placement.js';
+import { agentSpec } from '../spec.js';
+import type { EdgeRoutePublisher } from './edge-routes.js';
+import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
+import type { SleepPolicy } from './policy.js';
+
+/** Why a phase changed: billing and the activity view show it. */
+export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
+
+/** Who the panel acts as when its own workers archive or restore (plugins record it as the actor). */
+const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
+
+/**
+ * Sleep and wake: a server's phase, changed with its `server.phase_changed` event in one
+ * transaction, the node's edge routes pushed after, and the game stopped or started through its agent.
+ */
+export class ServerLifecycle {
+  private readonly deps: {
+    db: Database;
+    events: EventLog;
+    hooks: HookBus;
+    logger: Logger;
+    serverRepository: ServerRepository;
+    lifecycleRepository: LifecycleRepository;
+    nodeService: NodeService;
+    templateService: TemplateService;
+    edgeRoutePublisher: EdgeRoutePublisher;
+    activityLog: ActivityLog;
+  };
+  /** Wakes under way here, so a burst of joins starts a server once. */
+  private readonly waking = new Set<string>();
+
+  constructor(deps: ServerLifecycle['deps']) {
+    this.deps = deps;
+  }
+
+  async policy(id: string): Promise<SleepPolicy> {
+    await this.server(id);
+    const { lastStatus: _lastStatus, ...policy } = await this.deps.lifecycleRepository.policy(id);
+    return policy;
+  }
+
+  async setPolicy(id: string, patch: Partial<SleepPolicy>, actor: Principal): Promise<SleepPolicy> {
+    const server = await this.server(id);
+    const { lastStatus, ...current } = await this.deps.lifecycleRepository.policy(id);
+    const next = { ...current, ...patch };
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.lifecycleRepository.savePolicy(id, next, lastStatus, trx);
+      await this.deps.events.append(trx, { type: 'server.sleep_policy_changed', serverId: id, nodeId: server.nodeId, actorId: actor.id, data: { ...patch } });
+      await this.deps.activityLog.record({ serverId: id, actor, action: 'server.sleep_policy', data: { ...patch } }, trx);
+    });
+    // The sleeping line and wake-on-ping live in the node's routes.
+    await this.deps.edgeRoutePublisher.pushAll();
+    return next;
+  }
+
+  /**
+   * Saves and stops the server, then marks it asleep. What it showed in the server list is kept
+   * first, so the proxy answers with the same MOTD, version and player limit.
+   */
+  async sleep(id: string, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
+    const server = await this.server(id);
+    const phase = await this.deps.lifecycleRepository.phase(id);
+    if (phase !== 'active') throw conflict('not_active', `The server is ${phase}, not active`);
+    const client = this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+    if (server.state !== 'offline') {
+      const stats = (await client.stats(id).catch(() => ({ stats: null }))).stats;
+      if (stats?.players) await this.rememberStatus(id, { motd: stats.players.motd, versionName: stats.players.version, maxPlayers: stats.players.max });
+      // `stop` saves the world too; save-all first makes the save explicit in the console and the log.
+      await client.commandWithReply(id, 'save-all', 2000).catch(() => undefined);
+      await client.power(id, 'stop');
+    }
+    await this.changePhase(server, 'sleep', reason, actor);
+    return (await this.deps.serverRepository.get(id))!;
+  }
+
+  /**
+   * Marks the server active, pushes routes (the proxy frees the server's own port for the
+   * container), then starts it. Another wake of the same server meanwhile is a no-op.
+   */
+  async wake(id: string, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
+    const server = await this.server(id);
+    if (this.waking.has(id)) return server;
+    this.waking.add(id);
+    try {
+      // servers' own tap refuses a suspended server (409 server_suspended) before plugins are asked.
+      const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId, suspended: server.suspended });
+      if (refused) throw new AppError(402, 'start_refused', refused.refuse);
+      const phase = await this.deps.lifecycleRepository.phase(id);
+      if (phase === 'archived') await this.restore(server, actor ?? SYSTEM);
+      // A restore may have moved it to another node.
+      const current = await this.server(id);
+      if (phase === 'sleep' || phase === 'archived') await this.changePhase(current, 'active', reason, actor);
+      if (current.state === 'offline') {
+        const status = await this.deps.nodeService.client(await this.deps.nodeService.get(current.nodeId)).power(id, 'start');
+        await this.deps.serverRepository.setState(id, status.state);
+      }
+      return (await this.deps.serverRepository.get(id))!;
+    } finally {
+      this.waking.delete(id);
+    }
+  }
+
+  /**
+   * A sleeping server's files go to remote storage (the `server.archive` hook: the backups
+   * plugin, checksum verified) and then leave its node: no disk held. Its port stays booked, so a
+   * wake restores it in place, or on another node when its own is down.
+   */
+  async archive(id: string, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
+    const server = await this.server(id);
+    const phase = await this.deps.lifecycleRepository.phase(id);
+    if (phase !== 'sleep') throw conflict('not_asleep', `Only a sleeping server is archived; this one is ${phase}`);
+    const archived = await this.deps.hooks.call('server.archive', { serverId: id, principal: actor ?? SYSTEM });
+    if (!archived) throw conflict('archive_unavailable', 'No remote storage to archive to (the backups plugin with a remote target)');
+    await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).deleteServer(id);
+    await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(id, archived.archiveId, trx));
+    await this.changePhase(server, 'archived', reason, actor);
+    return (await this.deps.serverRepository.get(id))!;
+  }
+
+  /** The leader's sleep worker: servers empty for longer than their policy allows go to sleep; long sleepers are archived. */
+  async sweep(now = Date.now()): Promise<string[]> {
+    const slept: string[] = [];
+    for (const id of await this.deps.lifecycleRepository.asleepSince(new Date(now - 86_400_000).toISOString())) {
+      const { archiveAfterDays } = await this.deps.lifecycleRepository.policy(id);
+      const since = await this.deps.lifecycleRepository.phaseSince(id);
+      if (archiveAfterDays === null || !since || now - Date.parse(since) < archiveAfterDays * 86_400_000) continue;
+      await this.archive(id, 'asleep_long', null).catch((err: unknown) => {
+        // Without remote storage every pass would say so again: once at debug level is enough.
+        if ((err as { code?: string }).code === 'archive_unavailable') this.deps.logger.debug({ server: id }, 'no remote storage to archive a long-sleeping server to');
+        else this.deps.logger.warn({ err, server: id }, 'could not archive a long-sleeping server');
+      });
+    }
+    for (const candidate of await this.deps.lifecycleRepository.emptyRunning()) {
+      const policy = await this.deps.lifecycleRepository.policy(candidate.id);
+      if (!policy.enabled || !candidate.emptySince) continue;
+      const emptyFor = now - Date.parse(candidate.emptySince);
+      const upFor = candidate.runningSince ? now - Date.parse(candidate.runningSince) : 0;
+      if (emptyFor < policy.emptyMinutes * 60_000 || upFor < policy.minOnlineMinutes * 60_000) continue;
+      try {
+        await this.sleep(candidate.id, 'empty', null);
+        slept.push(candidate.id);
+      } catch (err) {
+        this.deps.logger.warn({ err, server: candidate.id }, 'could not put an empty server to sleep');
+      }
+    }
+    return slept;
+  }
+
+  /** The edge proxy asked (a player joined, or pinged with wake-on-ping): wake it, once. */
+  requestedByEdge(id: string, player: string | null): void {
+    void this.wake(id, player ? 'join' : 'ping', null).catch((err: unknown) => this.deps.logger.warn({ err, server: id }, 'could not wake the server for the edge proxy'));
+  }
+
+  /**
+   * The phase, its event (billing prices from it) and, for a person's request, the activity entry
+   * in one transaction; then every node's routes.
+   */
+  private async changePhase(server: ServerView, to: ServerPhase, reason: PhaseReason, actor: Principal | null): Promise<void> {
+    await this.deps.db.transaction(async (trx) => {
+      const from = await this.deps.lifecycleRepository.phase(server.id, trx);
+      if (from === null || from === to) return;
+      await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
+      await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId: actor?.id ?? null, data: { from, to, reason } });
+      if (actor) await this.deps.activityLog.record({ serverId: server.id, actor, action: `server.phase.${to}`, data: { from, reason } }, trx);
+    });
+    await this.deps.edgeRoutePublisher.pushAll();
+  }
+
+  /**
+   * The spec goes back onto the server's node (another node with room when its own is not up),
+   * then the archived files (`server.restoreArchive`).
+   */
+  private async restore(archived: ServerView, principal: Principal): Promise<void> {
+    const archiveId = await this.deps.lifecycleRepository.archiveId(archived.id);
+    if (!archiveId) throw conflict('archive_unavailable', 'The archive of this server is missing');
+    const own = await this.deps.nodeService.get(archived.nodeId);
+    const server = own.status === 'up' ? archived : await this.relocate(archived);
+    if (!server.address) throw conflict('archive_unavailable', 'The server has no port to come back on');
+    const { template } = await this.deps.templateService.get(server.templateId);
+    const client = this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+    await client.createServer(agentSpec(server, template, server.address));
+    const restored = await this.deps.hooks.call('server.restoreArchive', { serverId: server.id, archiveId, principal });
+    if (!restored) throw conflict('archive_unavailable', 'Nothing can restore the archive (the backups plugin is not running)');
+    await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(server.id, null, trx));
+  }
+
+  /** An archived server holds no files anywhere: it can come back on any node with room and a free port. */
+  private async relocate(server: ServerView): Promise<ServerView> {
+    const request = { memoryMb: server.memoryMb, diskMb: server.diskMb };
+    const { nodeService, serverRepository } = this.deps;
+    await this.deps.db.transaction(async (trx) => {
+      // A plugin's strategy first; the default tap may name the server's own (down) node, so then the most room elsewhere.
+      let nodeId = (await this.deps.hooks.call('node.placement', request, trx))?.nodeId;
+      if (!nodeId || nodeId === server.nodeId) {
+        const allocated = await serverRepository.allocatedMemory(trx);
+        const free = await nodeService.freeAllocationCounts({}, trx);
+        const others = (await nodeService.list(trx)).filter((n) => n.id !== server.nodeId);
+        nodeId = pickNode(request, others.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })))?.id;
+      }
+      if (!nodeId) throw new AppError(409, 'no_capacity', "The server's node is down and no other node has room for it right now");
+      await nodeService.releaseAllocations(server.id, trx);
+      await nodeService.bookAllocation(nodeId, server.id, {}, trx);
+      await serverRepository.moveTo(server.id, nodeId, trx);
+      await this.deps.events.append(trx, { type: 'server.moved', serverId: server.id, nodeId, data: { from: server.nodeId, to: nodeId, reason: 'restore' } });
+    });
+    return (await serverRepository.get(server.id))!;
+  }
+
+  private async rememberStatus(id: string, status: LastStatus): Promise<void> {
+    const { lastStatus: _old, ...policy } = await this.deps.lifecycleRepository.policy(id);
+    await this.deps.lifecycleRepository.savePolicy(id, policy, status, this.deps.db);
+  }
+
+  private async server(id: string): Promise<ServerView> {
+    const server = await this.deps.serverRepository.get(id);
+    if (!server) throw notFound('No such server', 'not_found');
+    return server;
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** When a server sleeps and how it shows while asleep. */
+export const sleepPolicy = z.object({
+  /** Sleep at all; on by default, because an empty server that runs is what costs a hoster money. */
+  enabled: z.boolean(),
+  /** Minutes with no players before the server is saved, stopped and put to sleep. */
+  emptyMinutes: z.number().int().min(0).max(10_080),
+  /** A server that was just started stays up at least this long, players or not. */
+  minOnlineMinutes: z.number().int().min(0).max(10_080),
+  /** A status ping alone wakes it (off: only a login does). */
+  wakeOnPing: z.boolean(),
+  /** Second MOTD line the edge proxy shows while it sleeps. */
+  sleepingLine: z.string().max(256).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }),
+  /** Days asleep before the files go to the remote backup target and leave the node; null: never. */
+  archiveAfterDays: z.number().int().min(1).max(3650).nullable(),
+});
+export type SleepPolicy = z.output<typeof sleepPolicy>;
+
+export const DEFAULT_SLEEP_POLICY: SleepPolicy = {
+  enabled: true,
+  emptyMinutes: 5,
+  minOnlineMinutes: 10,
+  wakeOnPing: false,
+  sleepingLine: '§7sleeping §8— §ajoin to wake it',
+  archiveAfterDays: 14,
+};
+
+/** Body of `PUT /api/servers/:id/sleep-policy`: any subset; the rest keeps its value. */
+export const sleepPolicyPatch = sleepPolicy.partial().strict();
