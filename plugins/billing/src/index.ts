@@ -1,0 +1,62 @@
+import { asClass, asValue } from 'awilix';
+import { definePlugin } from '@conductor/core';
+import { AccountRepository } from './accounts-repo.js';
+import { BillingPass } from './billing-pass.js';
+import { systemClock, type Clock } from './clock.js';
+import { CreditWatch } from './credit-watch.js';
+import { billingConfigSchema, type BillingConfig } from './config.js';
+import { LedgerRepository } from './ledger-repo.js';
+import { LedgerService } from './ledger-service.js';
+import { Meter, METERED_EVENTS } from './meter.js';
+import { MeterRepository } from './meter-repo.js';
+import { PriceRepository } from './prices-repo.js';
+import { billingRoutes } from './routes.js';
+
+declare module '@conductor/core' {
+  interface Cradle {
+    billingConfig: BillingConfig;
+    billingClock: Clock;
+    priceRepository: PriceRepository;
+    meterRepository: MeterRepository;
+    accountRepository: AccountRepository;
+    ledgerRepository: LedgerRepository;
+    meter: Meter;
+    billingPass: BillingPass;
+    ledgerService: LedgerService;
+    creditWatch: CreditWatch;
+  }
+}
+
+/** Metered usage per phase, prepaid credit, statements and suspension (issue 15). */
+export default definePlugin({
+  manifest: { name: 'billing', version: '0.1.0', api: '^1.0.0', description: 'Metered usage per phase and prepaid credit', dependsOn: ['auth', 'mail', 'servers'] },
+  configSchema: billingConfigSchema,
+  migrations: new URL('./migrations/', import.meta.url),
+  register(ctx) {
+    ctx.register({
+      billingConfig: asValue(ctx.config),
+      billingClock: asValue(systemClock),
+      priceRepository: asClass(PriceRepository).singleton(),
+      meterRepository: asClass(MeterRepository).singleton(),
+      accountRepository: asClass(AccountRepository).singleton(),
+      ledgerRepository: asClass(LedgerRepository).singleton(),
+      meter: asClass(Meter).singleton(),
+      billingPass: asClass(BillingPass).singleton(),
+      ledgerService: asClass(LedgerService).singleton(),
+      creditWatch: asClass(CreditWatch).singleton(),
+    });
+    // From now: history before billing was installed is not charged.
+    ctx.subscribe('billing.meter', { from: 'now', types: METERED_EVENTS, handler: (event, trx) => ctx.cradle.meter.handle(event, trx) });
+  },
+  routes: billingRoutes,
+  jobs: [
+    (runtime) => ({
+      id: 'pass',
+      cron: '7 * * * *',
+      run: async ({ logger }) => {
+        const result = await runtime.cradle.billingPass.run();
+        if (result.chargedCents > 0) logger.info(result, 'billing pass charged usage');
+      },
+    }),
+  ],
+});

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { DATABASES } from '@conductor/test';
+import { startBillingPanel, type BillingPanel } from './fixture.js';
+import { expectedCents, generateHistory, type HistoryEvent, type Prices } from './history.js';
+
+const DAY = 86_400_000;
+const PRICES: Prices = { active: { vanilla: 2_000_000, paper: 2_750_001 }, sleep: 10_000_000, archived: 3_333_333 };
+
+/** Runs a pass in its own process and SIGKILLs it once `killAfter` owners are charged. */
+async function killPassMidway(t: BillingPanel, cutMs: number, killAfter: number): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./pass-process.ts', import.meta.url))], {
+    env: { ...process.env, DATABASE_URL: t.panel.config.DATABASE_URL ?? '', DATA_DIR: t.panel.dataDir, CUT_MS: String(cutMs), KILL_AFTER: String(killAfter) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('charged')) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+    child.on('exit', (code) => (out.includes('charged') ? resolve() : reject(new Error(`the pass process ended (${code}) before it charged ${killAfter} owners: ${out}`))));
+  });
+  await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
+}
+
+for (const database of DATABASES) {
+  describe(`billing: metering and the billing pass (${database})`, function () {
+    this.timeout(240_000);
+    let t: BillingPanel;
+    let owners: string[];
+
+    before(async () => {
+      t = await startBillingPanel(database);
+      owners = [];
+      for (let i = 0; i < 10; i++) owners.push((await t.createUser(`owner${i}-${database}@example.org`)).id);
+      for (const body of [
+        { templateId: '*', phase: 'active', priceMicroCents: PRICES.active.vanilla },
+        { templateId: 'paper', phase: 'active', priceMicroCents: PRICES.active.paper },
+        { templateId: '*', phase: 'sleep', priceMicroCents: PRICES.sleep },
+        { templateId: '*', phase: 'archived', priceMicroCents: PRICES.archived },
+      ]) {
+        const res = await t.panel.request('PUT', '/api/billing/prices', { body });
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      }
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    async function ledgerCents(): Promise<Map<string, bigint>> {
+      const res = await t.panel.request('GET', '/api/billing/admin/owners');
+      expect(res.status).to.equal(200);
+      return new Map((res.body.owners as Array<{ ownerId: string; totals: { usage: number } }>).map((o) => [o.ownerId, BigInt(-o.totals.usage)]));
+    }
+
+    async function passAt(ms: number) {
+      t.clock.at = new Date(ms);
+      const res = await t.panel.request('POST', '/api/billing/admin/pass');
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return res.body as { owners: number; chargedCents: number };
+    }
+
+    it('bills 60 days of 50 servers to the cent of an independent recomputation, once, across repeated and killed passes', async () => {
+      const start = Date.UTC(2026, 8, 1, 0, 0, 0, 0) + 123;
+      const end = start + 60 * DAY;
+      const history = generateHistory({ servers: 50, days: 60, startMs: start, owners, templates: ['vanilla', 'paper'], seed: 15 });
+      expect(history.length, 'a rich history').to.be.greaterThan(1000);
+      for (const type of ['server.started', 'server.stopped', 'server.crashed', 'server.phase_changed', 'server.memory_changed', 'server.deleted']) {
+        expect(history.some((e) => e.type === type), type).to.equal(true);
+      }
+
+      // The history arrives in three parts with hourly-style passes in between (cuts mid-segment).
+      const parts: Array<[number, HistoryEvent[]]> = [20, 40].map((d) => [start + d * DAY + 1234, [] as HistoryEvent[]]);
+      let from = 0;
+      for (const part of parts) {
+        const upTo = history.findIndex((e) => e.at > part[0]);
+        part[1] = history.slice(from, upTo);
+        from = upTo;
+      }
+      for (const [cut, events] of parts) {
+        await t.append(events);
+        await t.metered();
+        await passAt(cut);
+        const charged = await ledgerCents();
+        for (const [owner, cents] of expectedCents(history, PRICES, cut)) expect(charged.get(owner) ?? 0n, `owner ${owner} by ${new Date(cut).toISOString()}`).to.equal(cents);
+      }
+      await t.append(history.slice(from));
+      await t.metered();
+
+      // A pass killed after two owners' charges committed, then a whole pass at the same time.
+      await killPassMidway(t, end, 2);
+      const partial = await ledgerCents();
+      const expected = expectedCents(history, PRICES, end);
+      expect([...expected].some(([owner, cents]) => partial.get(owner) !== cents), 'the killed pass left owners to do').to.equal(true);
+      await passAt(end);
+      const final = await ledgerCents();
+      expect(final.size, 'every owner with usage has an account').to.equal(expected.size);
+      for (const [owner, cents] of expected) expect(final.get(owner), `owner ${owner}`).to.equal(cents);
+      expect(Number([...expected.values()].reduce((a, b) => a + b, 0n)), 'a history worth billing').to.be.greaterThan(10_000);
+
+      // Again at the same time, and again an hour later with nothing running: nothing more.
+      const again = await passAt(end);
+      expect(again.chargedCents).to.equal(0);
+      const snapshot = await ledgerCents();
+      for (const [owner, cents] of expected) expect(snapshot.get(owner), `owner ${owner} after a second pass`).to.equal(cents);
+
+      // Each owner's balance is the sum of their entries, and the owner sees the same.
+      const someone = [...expected.keys()][0]!;
+      const user = (await t.panel.kernel.container.cradle.usersRepository.byId(someone))!;
+      const mine = await (await t.signIn(user.email)).get('/api/billing/ledger?limit=500');
+      expect(mine.status).to.equal(200);
+      expect(mine.body.balanceCents).to.equal(-Number(expected.get(someone)));
+      expect((mine.body.entries as Array<{ amountCents: number }>).reduce((a, e) => a + e.amountCents, 0)).to.equal(mine.body.balanceCents);
+    });
+
+    it('refuses bad prices with a stable code and changes nothing', async () => {
+      const before = (await t.panel.request('GET', '/api/billing/prices')).body.prices;
+      for (const body of [
+        { templateId: '*', phase: 'awake', priceMicroCents: 1 },
+        { templateId: '*', phase: 'active', priceMicroCents: 1.5 },
+        { templateId: '*', phase: 'active', priceMicroCents: -1 },
+        { templateId: 'Bad Id', phase: 'active', priceMicroCents: 1 },
+        { templateId: '*', phase: 'active', priceMicroCents: 1, currency: 'USD' },
+      ]) {
+        const res = await t.panel.request('PUT', '/api/billing/prices', { body });
+        expect(res.status, JSON.stringify(body)).to.equal(400);
+        expect(res.body.error.code).to.equal('validation_failed');
+      }
+      expect((await t.panel.request('GET', '/api/billing/prices')).body.prices).to.deep.equal(before);
+      const user = await t.createUser(`pricer-${database}@example.org`);
+      expect((await (await t.signIn(user.email)).request('PUT', '/api/billing/prices', { body: { templateId: '*', phase: 'active', priceMicroCents: 0 } })).status).to.equal(403);
+    });
+  });
+}
