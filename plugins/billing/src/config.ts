@@ -11,6 +11,22 @@ export const billingConfigSchema = z.object({
       archived: z.number().int().min(0).default(2_000_000),
     })
     .prefault({}),
+  /** Stripe: absent means top-ups are off (the API answers 503 stripe_not_configured). */
+  stripe: z
+    .object({
+      secretKey: z.string().min(1),
+      /** The signing secret of the webhook endpoint (`whsec_...`), for /api/billing/stripe/webhook. */
+      webhookSecret: z.string().min(1),
+      /** Another API host (a local stand-in in tests); Stripe's own by default. */
+      host: z.string().optional(),
+      port: z.number().int().positive().optional(),
+      protocol: z.enum(['http', 'https']).optional(),
+    })
+    .optional(),
+  topupMinCents: z.number().int().min(50).default(500),
+  topupMaxCents: z.number().int().positive().default(100_000),
+  /** After the balance reaches zero, how long servers keep running before they are stopped. */
+  graceHours: z.number().min(0).default(24),
 });
 
 export type BillingConfig = z.output<typeof billingConfigSchema>;

@@ -10,7 +10,12 @@ import { LedgerService } from './ledger-service.js';
 import { Meter, METERED_EVENTS } from './meter.js';
 import { MeterRepository } from './meter-repo.js';
 import { PriceRepository } from './prices-repo.js';
+import { PaymentsRepository } from './payments-repo.js';
+import { paymentRoutes } from './routes-payments.js';
 import { billingRoutes } from './routes.js';
+import { StripeGateway } from './stripe-gateway.js';
+import { StripeWebhook } from './stripe-webhook.js';
+import { TopupService } from './topups.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -24,6 +29,10 @@ declare module '@conductor/core' {
     billingPass: BillingPass;
     ledgerService: LedgerService;
     creditWatch: CreditWatch;
+    paymentsRepository: PaymentsRepository;
+    stripeGateway: StripeGateway;
+    topupService: TopupService;
+    stripeWebhook: StripeWebhook;
   }
 }
 
@@ -44,11 +53,22 @@ export default definePlugin({
       billingPass: asClass(BillingPass).singleton(),
       ledgerService: asClass(LedgerService).singleton(),
       creditWatch: asClass(CreditWatch).singleton(),
+      paymentsRepository: asClass(PaymentsRepository).singleton(),
+      stripeGateway: asClass(StripeGateway).singleton(),
+      topupService: asClass(TopupService).singleton(),
+      stripeWebhook: asClass(StripeWebhook).singleton(),
+    });
+    ctx.tap('server.beforeStart', 'billing', async ({ ownerId }) => {
+      await ctx.cradle.creditWatch.assertMayStart(ownerId);
+      return undefined;
     });
     // From now: history before billing was installed is not charged.
     ctx.subscribe('billing.meter', { from: 'now', types: METERED_EVENTS, handler: (event, trx) => ctx.cradle.meter.handle(event, trx) });
   },
-  routes: billingRoutes,
+  routes(router) {
+    billingRoutes(router);
+    paymentRoutes(router);
+  },
   jobs: [
     (runtime) => ({
       id: 'pass',
@@ -56,6 +76,15 @@ export default definePlugin({
       run: async ({ logger }) => {
         const result = await runtime.cradle.billingPass.run();
         if (result.chargedCents > 0) logger.info(result, 'billing pass charged usage');
+      },
+    }),
+    (runtime) => ({
+      id: 'grace',
+      cron: '*/5 * * * *',
+      // The hourly pass checks owners it charges; this ends grace periods on time between passes.
+      run: async () => {
+        const { accountRepository, creditWatch } = runtime.cradle;
+        for (const account of await accountRepository.all()) if (account.graceUntilMs !== null && account.suspendedAtMs === null) await creditWatch.check(account.ownerId);
       },
     }),
   ],

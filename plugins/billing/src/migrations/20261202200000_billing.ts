@@ -71,8 +71,44 @@ export async function up(knex: Knex): Promise<void> {
     t.string('actor_id', 64).nullable();
     t.timestamp('created_at', { useTz: true }).notNullable();
   });
+  await knex.schema.createTable('billing_checkouts', (t) => {
+    t.string('session_id', 200).primary();
+    t.string('owner_id', 64).notNullable().index();
+    t.integer('amount_cents').notNullable();
+    /** The ledger reference the top-up is booked under (also in client_reference_id and metadata). */
+    t.string('ledger_ref', 100).notNullable().unique();
+    /** open, paid */
+    t.string('status', 16).notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable();
+  });
+  /** Stripe event ids already handled: a redelivery or replay books nothing. */
+  await knex.schema.createTable('billing_stripe_events', (t) => {
+    t.string('event_id', 200).primary();
+    t.string('type', 100).notNullable();
+    t.timestamp('received_at', { useTz: true }).notNullable();
+  });
+  /** Every webhook delivery and what became of it, refused ones included. */
+  await knex.schema.createTable('billing_webhook_log', (t) => {
+    t.increments('id');
+    t.string('event_id', 200).nullable();
+    t.string('type', 100).nullable();
+    /** booked, duplicate, ignored, refused */
+    t.string('outcome', 16).notNullable();
+    t.string('detail', 500).nullable();
+    t.timestamp('received_at', { useTz: true }).notNullable();
+  });
+  await knex.schema.createTable('billing_auto_topups', (t) => {
+    t.increments('id');
+    t.string('owner_id', 64).notNullable().index();
+    t.integer('amount_cents').notNullable();
+    /** pending, succeeded, requires_action, failed */
+    t.string('status', 20).notNullable();
+    t.string('payment_intent', 200).nullable();
+    t.string('error_code', 100).nullable();
+    t.timestamp('created_at', { useTz: true }).notNullable();
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['billing_ledger', 'billing_accounts', 'billing_usage', 'billing_servers', 'billing_prices']) await knex.schema.dropTable(table);
+  for (const table of ['billing_auto_topups', 'billing_webhook_log', 'billing_stripe_events', 'billing_checkouts', 'billing_ledger', 'billing_accounts', 'billing_usage', 'billing_servers', 'billing_prices']) await knex.schema.dropTable(table);
 }
