@@ -10,7 +10,7 @@ type Deps = Pick<Cradle, 'db' | 'usersRepository'> & {
   ledgerRepository: LedgerRepository;
   accountRepository: AccountRepository;
   /** Told after credit is booked, so a suspension lifts at once. */
-  creditWatch?: { afterCredit(ownerId: string): Promise<void> };
+  creditWatch: { afterCredit(ownerId: string): Promise<void>; afterCharge(ownerId: string): Promise<void> };
 };
 
 export type AdjustmentKind = Extract<LedgerKind, 'refund' | 'promo' | 'adjustment'>;
@@ -35,7 +35,9 @@ export class LedgerService {
       await this.deps.accountRepository.ensure(ownerId, now, trx);
       return this.deps.ledgerRepository.append({ ownerId, kind: input.kind, amountCents: BigInt(input.amountCents), reason: input.reason, actorId: admin.id, now }, trx);
     });
-    if (input.amountCents > 0) await this.deps.creditWatch?.afterCredit(ownerId);
+    // A debit moves the balance like a usage charge (warnings, auto top-up); a credit may lift a suspension.
+    if (input.amountCents > 0) await this.deps.creditWatch.afterCredit(ownerId);
+    else await this.deps.creditWatch.afterCharge(ownerId);
     return (await this.deps.ledgerRepository.list(ownerId, 1)).find((e) => e.id === id)!;
   }
 
