@@ -118,6 +118,46 @@ for (const database of DATABASES) {
       expect((mine.body.entries as Array<{ amountCents: number }>).reduce((a, e) => a + e.amountCents, 0)).to.equal(mine.body.balanceCents);
     });
 
+    it('books admin adjustments with a reason into the ledger, refuses bad ones whole, and derives the balance', async () => {
+      const user = await t.createUser(`adjusted-${database}@example.org`);
+      const url = `/api/billing/admin/owners/${user.id}/adjustments`;
+      for (const [body, status, code] of [
+        [{ kind: 'promo', amountCents: 500 }, 400, 'validation_failed'],
+        [{ kind: 'promo', amountCents: 500, reason: ' ' }, 400, 'validation_failed'],
+        [{ kind: 'promo', amountCents: 0, reason: 'nothing' }, 400, 'validation_failed'],
+        [{ kind: 'promo', amountCents: 5.5, reason: 'half a cent' }, 400, 'validation_failed'],
+        [{ kind: 'topup', amountCents: 500, reason: 'not by hand' }, 400, 'validation_failed'],
+        [{ kind: 'usage', amountCents: -500, reason: 'not by hand' }, 400, 'validation_failed'],
+        [{ kind: 'promo', amountCents: 500, reason: 'welcome', balance: 9 }, 400, 'validation_failed'],
+      ] as const) {
+        const res = await t.panel.request('POST', url, { body });
+        expect(res.status, JSON.stringify(body)).to.equal(status);
+        expect(res.body.error.code, JSON.stringify(body)).to.equal(code);
+      }
+      const nobody = await t.panel.request('POST', '/api/billing/admin/owners/no-such-user/adjustments', { body: { kind: 'promo', amountCents: 500, reason: 'welcome' } });
+      expect([nobody.status, nobody.body.error.code]).to.deep.equal([404, 'owner_not_found']);
+      const ub = await t.signIn(user.email);
+      expect((await ub.post(url, { kind: 'promo', amountCents: 500, reason: 'to myself' })).status, 'owners cannot credit themselves').to.equal(403);
+      expect((await ub.get('/api/billing/ledger')).body, 'nothing booked by refused requests').to.deep.include({ balanceCents: 0, entries: [] });
+
+      const steps = [
+        { kind: 'promo', amountCents: 1000, reason: 'welcome credit' },
+        { kind: 'refund', amountCents: 250, reason: 'outage on 3 Oct' },
+        { kind: 'adjustment', amountCents: -300, reason: 'double promo by mistake' },
+      ];
+      let expected = 0;
+      for (const body of steps) {
+        const res = await t.panel.request('POST', url, { body });
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+        expected += body.amountCents;
+        expect(res.body.balanceCents).to.equal(expected);
+        expect(res.body.entry).to.deep.include({ ...body, ownerId: user.id, actorId: 'operator' });
+      }
+      const mine = (await ub.get('/api/billing/ledger')).body;
+      expect(mine.balanceCents).to.equal(950);
+      expect(mine.entries.map((e: { kind: string; reason: string }) => [e.kind, e.reason])).to.deep.equal(steps.reverse().map((s) => [s.kind, s.reason]));
+    });
+
     it('refuses bad prices with a stable code and changes nothing', async () => {
       const before = (await t.panel.request('GET', '/api/billing/prices')).body.prices;
       for (const body of [
