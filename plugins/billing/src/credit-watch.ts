@@ -143,7 +143,7 @@ export class CreditWatch {
       const needsAction = e.code === 'authentication_required';
       await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: needsAction ? 'requires_action' : 'failed', paymentIntent: e.raw?.payment_intent?.id ?? null, errorCode: e.code ?? 'stripe_error' });
       this.deps.logger.warn({ ownerId, code: e.code }, 'billing: auto top-up not paid');
-      const link = `${panelUrl(this.deps.config)}/billing?finish=${encodeURIComponent(e.raw?.payment_intent?.id ?? '')}`;
+      const link = `${panelUrl(this.deps.config)}/p/billing?finish=${encodeURIComponent(e.raw?.payment_intent?.id ?? '')}`;
       if (needsAction) await this.mail(ownerId, 'billing.auto_topup_action', 'Confirm your automatic top-up', ['Your bank asks you to confirm the automatic top-up of your credit.'], { label: 'Confirm the payment', url: link });
       else await this.mail(ownerId, 'billing.auto_topup_failed', 'Your automatic top-up was declined', [`The card was declined (${e.code ?? 'error'}). We will not try it again for 24 hours.`, 'Top up by hand or change the card on the billing page.'], { label: 'Open billing', url: link.replace(/\?finish=.*/, '') });
     }

@@ -16,6 +16,8 @@ import { billingRoutes } from './routes.js';
 import { StripeGateway } from './stripe-gateway.js';
 import { StripeWebhook } from './stripe-webhook.js';
 import { TopupService } from './topups.js';
+import { usageRoutes } from './routes-usage.js';
+import { UsageService } from './usage-service.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -33,6 +35,7 @@ declare module '@conductor/core' {
     stripeGateway: StripeGateway;
     topupService: TopupService;
     stripeWebhook: StripeWebhook;
+    usageService: UsageService;
   }
 }
 
@@ -41,6 +44,8 @@ export default definePlugin({
   manifest: { name: 'billing', version: '0.1.0', api: '^1.0.0', description: 'Metered usage per phase and prepaid credit', dependsOn: ['auth', 'mail', 'servers'] },
   configSchema: billingConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
+  /** The billing pages, built from ../ui by scripts/build-ui.mjs. */
+  ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     ctx.register({
       billingConfig: asValue(ctx.config),
@@ -57,6 +62,7 @@ export default definePlugin({
       stripeGateway: asClass(StripeGateway).singleton(),
       topupService: asClass(TopupService).singleton(),
       stripeWebhook: asClass(StripeWebhook).singleton(),
+      usageService: asClass(UsageService).singleton(),
     });
     ctx.tap('server.beforeStart', 'billing', async ({ ownerId }) => {
       await ctx.cradle.creditWatch.assertMayStart(ownerId);
@@ -68,6 +74,7 @@ export default definePlugin({
   routes(router) {
     billingRoutes(router);
     paymentRoutes(router);
+    usageRoutes(router);
   },
   jobs: [
     (runtime) => ({

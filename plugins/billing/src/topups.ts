@@ -47,8 +47,8 @@ export class TopupService {
         line_items: [{ quantity: 1, price_data: { currency: currency.toLowerCase(), unit_amount: amountCents, product_data: { name: 'Conductor credit' } } }],
         // Auto top-up charges the card later, off-session: Checkout must save it for that.
         payment_intent_data: account.autoTopup ? { setup_future_usage: 'off_session', metadata } : { metadata },
-        success_url: `${base}/billing?topup=done`,
-        cancel_url: `${base}/billing?topup=cancelled`,
+        success_url: `${base}/p/billing?topup=done`,
+        cancel_url: `${base}/p/billing?topup=cancelled`,
       },
       { idempotencyKey: ledgerRef },
     );

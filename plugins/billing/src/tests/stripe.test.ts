@@ -145,7 +145,7 @@ for (const database of DATABASES) {
       const strong = await setUp('auto-3ds', 'pm_card_authenticationRequired');
       expect((await debit(strong)).status).to.equal(201);
       const action = await t.mailbox.waitFor(strong.email, /Confirm your automatic top-up/);
-      expect(action.text).to.match(/\/billing\?finish=pi_/);
+      expect(action.text).to.match(/\/p\/billing\?finish=pi_/);
       expect(await balance(strong.b)).to.equal(400);
 
       const declined = await setUp('auto-declined', 'pm_card_chargeDeclined');
