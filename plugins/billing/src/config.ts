@@ -25,6 +25,10 @@ export const billingConfigSchema = z.object({
     .optional(),
   topupMinCents: z.number().int().min(50).default(500),
   topupMaxCents: z.number().int().positive().default(100_000),
+  /** VAT included in prices, in basis points (1900 = 19 %); statements and receipts show it. 0 prints no VAT line. */
+  vatRateBasisPoints: z.number().int().min(0).max(10_000).default(0),
+  /** The lines at the top of statements and receipts: the hoster's name, address, VAT id. */
+  seller: z.array(z.string().max(200)).max(8).default(['Conductor']),
   /** After the balance reaches zero, how long servers keep running before they are stopped. */
   graceHours: z.number().min(0).default(24),
 });

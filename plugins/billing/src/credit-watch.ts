@@ -2,6 +2,7 @@ import { AppError, panelUrl, renderMail, type Cradle, type Principal } from '@co
 import type { AccountRepository, BillingAccount } from './accounts-repo.js';
 import type { Clock } from './clock.js';
 import type { BillingConfig } from './config.js';
+import type { DocumentService } from './documents.js';
 import type { LedgerRepository } from './ledger-repo.js';
 import { billablePhase } from './meter.js';
 import type { MeterRepository } from './meter-repo.js';
@@ -19,6 +20,7 @@ type Deps = Pick<Cradle, 'db' | 'logger' | 'config' | 'mailService' | 'usersRepo
   priceRepository: PriceRepository;
   paymentsRepository: PaymentsRepository;
   stripeGateway: StripeGateway;
+  documentService: DocumentService;
 };
 
 const HOUR_MS = 3_600_000;
@@ -133,8 +135,12 @@ export class CreditWatch {
         { idempotencyKey: ledgerRef },
       );
       if (intent.status === 'succeeded') {
-        await this.deps.ledgerRepository.append({ ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: ledgerRef, reason: 'Auto top-up', now });
-        await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: 'succeeded', paymentIntent: intent.id });
+        await this.deps.db.transaction(async (trx) => {
+          const entry = await this.deps.ledgerRepository.append({ ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: ledgerRef, reason: 'Auto top-up', now }, trx);
+          // Null when the payment_intent.succeeded webhook booked it first (it also made the receipt).
+          if (entry !== null) await this.deps.documentService.issueReceipt({ id: entry, ownerId, amountCents: intent.amount, reference: intent.id }, now, trx);
+          await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: 'succeeded', paymentIntent: intent.id }, trx);
+        });
       } else {
         await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: 'pending', paymentIntent: intent.id });
       }

@@ -17,6 +17,9 @@ import { StripeGateway } from './stripe-gateway.js';
 import { StripeWebhook } from './stripe-webhook.js';
 import { TopupService } from './topups.js';
 import { usageRoutes } from './routes-usage.js';
+import { documentRoutes } from './routes-documents.js';
+import { DocumentRepository } from './documents-repo.js';
+import { DocumentService } from './documents.js';
 import { UsageService } from './usage-service.js';
 
 declare module '@conductor/core' {
@@ -36,6 +39,8 @@ declare module '@conductor/core' {
     topupService: TopupService;
     stripeWebhook: StripeWebhook;
     usageService: UsageService;
+    documentRepository: DocumentRepository;
+    documentService: DocumentService;
   }
 }
 
@@ -63,6 +68,8 @@ export default definePlugin({
       topupService: asClass(TopupService).singleton(),
       stripeWebhook: asClass(StripeWebhook).singleton(),
       usageService: asClass(UsageService).singleton(),
+      documentRepository: asClass(DocumentRepository).singleton(),
+      documentService: asClass(DocumentService).singleton(),
     });
     ctx.tap('server.beforeStart', 'billing', async ({ ownerId }) => {
       await ctx.cradle.creditWatch.assertMayStart(ownerId);
@@ -75,6 +82,7 @@ export default definePlugin({
     billingRoutes(router);
     paymentRoutes(router);
     usageRoutes(router);
+    documentRoutes(router);
   },
   jobs: [
     (runtime) => ({
@@ -83,6 +91,15 @@ export default definePlugin({
       run: async ({ logger }) => {
         const result = await runtime.cradle.billingPass.run();
         if (result.chargedCents > 0) logger.info(result, 'billing pass charged usage');
+      },
+    }),
+    (runtime) => ({
+      id: 'statements',
+      cron: '30 3 1 * *',
+      run: async ({ fireDate, logger }) => {
+        const previous = new Date(Date.UTC(fireDate.getUTCFullYear(), fireDate.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+        const issued = await runtime.cradle.documentService.issueStatements(previous);
+        logger.info({ month: previous, issued: issued.length }, 'monthly statements issued');
       },
     }),
     (runtime) => ({

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { AccountRepository } from './accounts-repo.js';
 import type { Clock } from './clock.js';
 import type { CreditWatch } from './credit-watch.js';
+import type { DocumentService } from './documents.js';
 import type { LedgerRepository } from './ledger-repo.js';
 import type { PaymentsRepository, WebhookOutcome } from './payments-repo.js';
 import type { StripeGateway } from './stripe-gateway.js';
@@ -14,6 +15,7 @@ type Deps = Pick<Cradle, 'db' | 'logger'> & {
   paymentsRepository: PaymentsRepository;
   stripeGateway: StripeGateway;
   creditWatch: CreditWatch;
+  documentService: DocumentService;
 };
 
 interface Handled {
@@ -52,13 +54,16 @@ export class StripeWebhook {
         const entry = await this.deps.ledgerRepository.append({ ownerId: checkout.ownerId, kind: 'topup', amountCents: BigInt(checkout.amountCents), reference: checkout.ledgerRef, reason: 'Stripe Checkout', now }, trx);
         if (entry === null) return { outcome: 'duplicate', detail: `session ${session.id} booked before` };
         await this.deps.paymentsRepository.markPaid(session.id, trx);
+        await this.deps.documentService.issueReceipt({ id: entry, ownerId: checkout.ownerId, amountCents: checkout.amountCents, reference: session.id }, now, trx);
         return { outcome: 'booked', detail: `${checkout.amountCents} cents, session ${session.id}`, ownerId: checkout.ownerId, sessionToSave: session };
       }
       if (event.type === 'payment_intent.succeeded' && event.data.object.metadata?.ledgerRef?.startsWith('auto_')) {
         const intent = event.data.object;
         const ownerId = intent.metadata.ownerId!;
         const entry = await this.deps.ledgerRepository.append({ ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: intent.metadata.ledgerRef!, reason: 'Auto top-up', now }, trx);
-        return entry === null ? { outcome: 'duplicate', detail: `${intent.id} booked before` } : { outcome: 'booked', detail: `auto top-up ${intent.id}`, ownerId };
+        if (entry === null) return { outcome: 'duplicate', detail: `${intent.id} booked before` };
+        await this.deps.documentService.issueReceipt({ id: entry, ownerId, amountCents: intent.amount, reference: intent.id }, now, trx);
+        return { outcome: 'booked', detail: `auto top-up ${intent.id}`, ownerId };
       }
       return { outcome: 'ignored', detail: null };
     });

@@ -107,8 +107,27 @@ export async function up(knex: Knex): Promise<void> {
     t.string('error_code', 100).nullable();
     t.timestamp('created_at', { useTz: true }).notNullable();
   });
+  /** The last number issued per series (`statement-2026`, `receipt-2026`): numbers are gap-free per series. */
+  await knex.schema.createTable('billing_counters', (t) => {
+    t.string('series', 40).primary();
+    t.integer('last').notNullable();
+  });
+  await knex.schema.createTable('billing_documents', (t) => {
+    t.string('number', 40).primary();
+    /** statement, receipt */
+    t.string('kind', 16).notNullable();
+    t.string('owner_id', 64).notNullable().index();
+    /** YYYY-MM for a statement; null for a receipt. */
+    t.string('period', 7).nullable();
+    /** The top-up a receipt is for. */
+    t.integer('ledger_entry_id').nullable().unique();
+    /** Everything printed, frozen at issue: a document renders the same forever. */
+    t.text('data').notNullable();
+    t.timestamp('issued_at', { useTz: true }).notNullable();
+    t.unique(['kind', 'owner_id', 'period']);
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['billing_auto_topups', 'billing_webhook_log', 'billing_stripe_events', 'billing_checkouts', 'billing_ledger', 'billing_accounts', 'billing_usage', 'billing_servers', 'billing_prices']) await knex.schema.dropTable(table);
+  for (const table of ['billing_documents', 'billing_counters', 'billing_auto_topups', 'billing_webhook_log', 'billing_stripe_events', 'billing_checkouts', 'billing_ledger', 'billing_accounts', 'billing_usage', 'billing_servers', 'billing_prices']) await knex.schema.dropTable(table);
 }

@@ -110,7 +110,7 @@ function gcd(a: bigint, b: bigint): bigint {
  * active price per GB-hour while active and running, the sleep price per GB-month (30 days) while
  * asleep, the archive price per GB-month of archive size while archived.
  */
-export function expectedCents(events: HistoryEvent[], prices: Prices, endMs: number): Map<string, bigint> {
+export function expectedCents(events: HistoryEvent[], prices: Prices, endMs: number, only?: { phase: string; allOwners: true }): Map<string, bigint> {
   const hourMs = 3_600_000n;
   const monthMs = 30n * 24n * hourMs;
   const owed = new Map<string, Fraction>();
@@ -122,7 +122,9 @@ export function expectedCents(events: HistoryEvent[], prices: Prices, endMs: num
     if (s.phase === 'active' && s.running) cost = new Fraction(BigInt(prices.active[s.template]!) * BigInt(s.memory) * ms, 1_000_000n * 1024n * hourMs);
     else if (s.phase === 'sleep') cost = new Fraction(BigInt(prices.sleep) * BigInt(s.memory) * ms, 1_000_000n * 1024n * monthMs);
     else if (s.phase === 'archived') cost = new Fraction(BigInt(prices.archived) * BigInt(s.archive) * ms, 1_000_000n * 1024n * monthMs);
-    if (cost) owed.set(s.owner, (owed.get(s.owner) ?? new Fraction(0n, 1n)).plus(cost));
+    if (only && s.phase !== only.phase) cost = null;
+    const key = only?.allOwners ? '*' : s.owner;
+    if (cost) owed.set(key, (owed.get(key) ?? new Fraction(0n, 1n)).plus(cost));
     s.since = until;
   };
   for (const e of events) {

@@ -109,6 +109,20 @@ for (const database of DATABASES) {
       const snapshot = await ledgerCents();
       for (const [owner, cents] of expected) expect(snapshot.get(owner), `owner ${owner} after a second pass`).to.equal(cents);
 
+      // The cost reports of the two months add up, per phase, to the recomputation (rounded down per month).
+      t.clock.at = new Date(end);
+      for (const phase of ['active', 'sleep', 'archived']) {
+        const expectedPhase = expectedCents(history, PRICES, end, { phase, allOwners: true }).get('*') ?? 0n;
+        let reported = 0;
+        for (const month of ['2026-09', '2026-10']) {
+          const res = await t.panel.request('GET', `/api/billing/admin/usage?month=${month}`);
+          expect(res.status, JSON.stringify(res.body)).to.equal(200);
+          reported += (res.body.byPhase as Array<{ phase: string; costCents: number }>).find((p) => p.phase === phase)!.costCents;
+        }
+        expect(Number(expectedPhase) - reported, `${phase}: ${reported} reported, ${expectedPhase} recomputed`).to.be.within(0, 2);
+        expect(reported, phase).to.be.greaterThan(0);
+      }
+
       // Each owner's balance is the sum of their entries, and the owner sees the same.
       const someone = [...expected.keys()][0]!;
       const user = (await t.panel.kernel.container.cradle.usersRepository.byId(someone))!;
@@ -116,6 +130,9 @@ for (const database of DATABASES) {
       expect(mine.status).to.equal(200);
       expect(mine.body.balanceCents).to.equal(-Number(expected.get(someone)));
       expect((mine.body.entries as Array<{ amountCents: number }>).reduce((a, e) => a + e.amountCents, 0)).to.equal(mine.body.balanceCents);
+      const ownUsage = (await (await t.signIn(user.email)).get('/api/billing/usage?month=2026-10')).body as { byServer: Array<{ ownerId: string }> };
+      expect(ownUsage.byServer.length, 'the owner sees their servers').to.be.greaterThan(0);
+      expect(ownUsage.byServer.every((s) => s.ownerId === someone), 'and nobody else’s').to.equal(true);
     });
 
     it('books admin adjustments with a reason into the ledger, refuses bad ones whole, and derives the balance', async () => {
