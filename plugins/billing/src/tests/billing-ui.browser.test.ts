@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { BrowserPages, buildPanelUi, launchChromium, until } from '@conductor/test';
 import { PASSWORD } from '../../../../core/src/modules/accounts/tests/fixtures.js';
@@ -103,6 +104,11 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
     await page.getByText('Thank you. The credit is booked as soon as Stripe confirms the payment.').waitFor();
     await until('the new balance', async () => (await page.getByTestId('balance').innerText()) === money(1150, 'en'));
     expect(await page.getByText('Your credit is used up').count()).to.equal(0);
+    // The top-up's receipt is listed, and its link downloads the PDF.
+    const link = page.getByTestId('documents').getByRole('link', { name: /^RC-\d{4}-\d{6} \(PDF\)$/ });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const saved = await download.path();
+    expect(readFileSync(saved).subarray(0, 5).toString()).to.equal('%PDF-');
 
     // The checkbox is drawn as a switch: click its label, as a person would.
     await page.locator('label.switch').filter({ hasText: 'Top up automatically' }).click();
