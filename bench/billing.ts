@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { startPanel } from '@conductor/test';
 import billingPlugin from '../plugins/billing/src/index.js';
+// The seeded generator of the billing tests' histories, so runs compare.
+import { random } from '../plugins/billing/src/tests/history.js';
 
 /**
  * Issue 15's benchmark: billing a month of events for many servers, against a plain SQL
@@ -18,18 +20,6 @@ const OWNERS = Math.max(1, Math.floor(SERVERS / 5));
 const HOUR = 3_600_000;
 const MONTH_START = Date.UTC(2026, 9, 1);
 const MONTH_END = Date.UTC(2026, 10, 1);
-
-/** A seeded generator (mulberry32), so runs compare. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A month per server: created, then play sessions (about six), some followed by a sleep and a wake. */
 function monthOfEvents(): Array<{ type: string; server_id: string; data: string; at: number }> {

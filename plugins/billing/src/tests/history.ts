@@ -50,7 +50,10 @@ export function generateHistory(options: { servers: number; days: number; startM
       if (at >= end) break;
       const roll = rnd();
       if (phase === 'archived') {
-        if (roll < 0.5) events.push({ type: 'server.phase_changed', serverId, at, data: { from: 'archived', to: 'active', reason: 'restored' } }), (phase = 'active');
+        if (roll < 0.5) {
+          events.push({ type: 'server.phase_changed', serverId, at, data: { from: 'archived', to: 'active', reason: 'restored' } });
+          phase = 'active';
+        }
       } else if (phase === 'sleep') {
         if (roll < 0.6) {
           events.push({ type: 'server.phase_changed', serverId, at, data: { from: 'sleep', to: 'active', reason: 'player_joined' } });
@@ -63,17 +66,20 @@ export function generateHistory(options: { servers: number; days: number; startM
           phase = 'archived';
         }
       } else if (running) {
-        if (roll < 0.4) events.push({ type: 'server.stopped', serverId, at, data: {} }), (running = false);
-        else if (roll < 0.5) events.push({ type: 'server.crashed', serverId, at, data: { exitCode: 1 } }), (running = false);
-        else if (roll < 0.7) {
+        if (roll < 0.5) {
+          events.push(roll < 0.4 ? { type: 'server.stopped', serverId, at, data: {} } : { type: 'server.crashed', serverId, at, data: { exitCode: 1 } });
+          running = false;
+        } else if (roll < 0.7) {
           events.push({ type: 'server.stopped', serverId, at, data: {} });
           events.push({ type: 'server.phase_changed', serverId, at: at + 10, data: { from: 'active', to: 'sleep', reason: 'empty' } });
           running = false;
           phase = 'sleep';
           at += 10;
         } else if (roll < 0.8) events.push({ type: 'server.memory_changed', serverId, at, data: { memoryMb: pick([1024, 2048, 4096]) } });
-      } else if (roll < 0.7) events.push({ type: 'server.started', serverId, at, data: {} }), (running = true);
-      else if (roll < 0.8) events.push({ type: 'server.memory_changed', serverId, at, data: { memoryMb: pick([768, 1024, 2048]) } });
+      } else if (roll < 0.7) {
+        events.push({ type: 'server.started', serverId, at, data: {} });
+        running = true;
+      }      else if (roll < 0.8) events.push({ type: 'server.memory_changed', serverId, at, data: { memoryMb: pick([768, 1024, 2048]) } });
       else if (roll < 0.85 && i % 7 === 0) {
         events.push({ type: 'server.deleted', serverId, at, data: {} });
         break;
