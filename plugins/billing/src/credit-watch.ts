@@ -28,6 +28,8 @@ const HOUR_MS = 3_600_000;
 const BILLING: Principal = { id: 'billing', kind: 'operator', role: 'admin' };
 /** After a declined or unfinished auto top-up, no new attempt for this long (no retry storm). */
 const AUTO_TOPUP_PAUSE_MS = 24 * HOUR_MS;
+/** An attempt still pending after this long lost its process. */
+const STALE_ATTEMPT_MS = 15 * 60_000;
 
 /**
  * Watches each owner's credit when it moves: auto top-up under the owner's threshold, warnings
@@ -117,14 +119,18 @@ export class CreditWatch {
     if (balance >= BigInt(account.autoTopupThresholdCents)) return;
     const now = this.deps.billingClock.now();
     const last = await this.deps.paymentsRepository.lastAutoTopup(ownerId);
-    if (last && last.status === 'pending') return;
-    if (last && (last.status === 'failed' || last.status === 'requires_action') && now.getTime() - Date.parse(last.createdAt) < AUTO_TOPUP_PAUSE_MS) return;
-    const attempt = await this.deps.paymentsRepository.insertAutoTopup(ownerId, account.autoTopupAmountCents, now);
+    const age = last ? now.getTime() - Date.parse(last.createdAt) : Infinity;
+    if (last && (last.status === 'failed' || last.status === 'requires_action') && age < AUTO_TOPUP_PAUSE_MS) return;
+    // A pending attempt is in flight, or its process died mid-call: after a while it is sent again
+    // under the same idempotency key, so Stripe answers the first outcome instead of charging twice.
+    if (last?.status === 'pending' && (last.paymentIntent !== null || age < STALE_ATTEMPT_MS)) return;
+    const attempt = last?.status === 'pending' ? last.id : await this.deps.paymentsRepository.insertAutoTopup(ownerId, account.autoTopupAmountCents, now);
+    const amountCents = last?.status === 'pending' ? last.amountCents : account.autoTopupAmountCents;
     const ledgerRef = `auto_${attempt}`;
     try {
       const intent = await this.deps.stripeGateway.sdk.paymentIntents.create(
         {
-          amount: account.autoTopupAmountCents,
+          amount: amountCents,
           currency: this.deps.billingConfig.currency.toLowerCase(),
           customer: account.stripeCustomerId,
           payment_method: account.stripePaymentMethod,

@@ -12,9 +12,13 @@ export class StripeGateway {
     return Boolean(this.deps.billingConfig.stripe);
   }
 
+  assertConfigured(): void {
+    if (!this.configured) throw new AppError(503, 'stripe_not_configured', 'Payments are not set up on this panel (plugins.billing.stripe)');
+  }
+
   get sdk(): Stripe {
-    const options = this.deps.billingConfig.stripe;
-    if (!options) throw new AppError(503, 'stripe_not_configured', 'Payments are not set up on this panel (plugins.billing.stripe)');
+    this.assertConfigured();
+    const options = this.deps.billingConfig.stripe!;
     this.client ??= new Stripe(options.secretKey, {
       ...(options.host ? { host: options.host } : {}),
       ...(options.port ? { port: options.port } : {}),

@@ -35,6 +35,8 @@ export class StripeWebhook {
 
   async receive(rawBody: string, signature: string | undefined): Promise<{ outcome: WebhookOutcome }> {
     const now = this.deps.billingClock.now();
+    // Not set up: say so (503), rather than calling every delivery a bad signature.
+    this.deps.stripeGateway.assertConfigured();
     let event: Stripe.Event;
     try {
       event = this.deps.stripeGateway.verify(rawBody, signature ?? '');
@@ -61,6 +63,8 @@ export class StripeWebhook {
         const intent = event.data.object;
         const ownerId = intent.metadata.ownerId!;
         const entry = await this.deps.ledgerRepository.append({ ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: intent.metadata.ledgerRef!, reason: 'Auto top-up', now }, trx);
+        const attempt = Number(intent.metadata.ledgerRef!.slice('auto_'.length));
+        if (Number.isInteger(attempt)) await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: 'succeeded', paymentIntent: intent.id }, trx);
         if (entry === null) return { outcome: 'duplicate', detail: `${intent.id} booked before` };
         await this.deps.documentService.issueReceipt({ id: entry, ownerId, amountCents: intent.amount, reference: intent.id }, now, trx);
         return { outcome: 'booked', detail: `auto top-up ${intent.id}`, ownerId };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
 import { DATABASES } from '@conductor/test';
 import { startBillingPanel, type BillingPanel } from './fixture.js';
@@ -173,6 +174,20 @@ for (const database of DATABASES) {
       const mine = (await ub.get('/api/billing/ledger')).body;
       expect(mine.balanceCents).to.equal(950);
       expect(mine.entries.map((e: { kind: string; reason: string }) => [e.kind, e.reason])).to.deep.equal(steps.reverse().map((s) => [s.kind, s.reason]));
+    });
+
+    it('describes every billing route in the OpenAPI document, and answers 503 stripe_not_configured without Stripe', async () => {
+      const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
+      const result = await validate(structuredClone(doc));
+      expect(result.valid, compileErrors(result)).to.equal(true);
+      const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/billing/'));
+      for (const p of ['/api/billing/prices', '/api/billing/admin/pass', '/api/billing/ledger', '/api/billing/account', '/api/billing/topups', '/api/billing/auto-topup', '/api/billing/stripe/webhook', '/api/billing/usage', '/api/billing/admin/usage', '/api/billing/documents', '/api/billing/documents/{number}', '/api/billing/admin/statements', '/api/billing/admin/owners/{ownerId}/adjustments']) expect(paths, p).to.include(p);
+
+      const user = await t.createUser(`no-stripe-${database}@example.org`);
+      const topup = await (await t.signIn(user.email)).post('/api/billing/topups', { amountCents: 1000 });
+      expect([topup.status, topup.body.error.code]).to.deep.equal([503, 'stripe_not_configured']);
+      const hook = await t.panel.request('POST', '/api/billing/stripe/webhook', { rawBody: '{}', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, auth: false });
+      expect([hook.status, hook.body.error.code]).to.deep.equal([503, 'stripe_not_configured']);
     });
 
     it('refuses bad prices with a stable code and changes nothing', async () => {

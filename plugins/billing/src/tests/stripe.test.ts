@@ -141,6 +141,11 @@ for (const database of DATABASES) {
       expect(made).to.have.length(1);
       expect(made[0]!.body).to.deep.include({ off_session: 'true', confirm: 'true', amount: '2500', currency: 'eur' });
       expect(made[0]!.idempotencyKey).to.match(/^auto_\d+$/);
+      // Stripe's own payment_intent.succeeded for it books nothing more.
+      const intent = [...stripe.paymentIntents.values()].find((pi) => (pi.metadata as { ledgerRef?: string }).ledgerRef === made[0]!.idempotencyKey)!;
+      expect((await stripe.deliver(stripe.signed(stripe.event('payment_intent.succeeded', intent)))).body).to.deep.include({ outcome: 'duplicate' });
+      expect(await balance(good.b)).to.equal(1000 - 600 + 2500);
+      expect(((await good.b.get('/api/billing/documents')).body.documents as unknown[]).length, 'two receipts: the top-up and the auto top-up').to.equal(2);
 
       const strong = await setUp('auto-3ds', 'pm_card_authenticationRequired');
       expect((await debit(strong)).status).to.equal(201);
