@@ -147,6 +147,17 @@ for (const database of DATABASES) {
       expect(await balance(good.b)).to.equal(1000 - 600 + 2500);
       expect(((await good.b.get('/api/billing/documents')).body.documents as unknown[]).length, 'two receipts: the top-up and the auto top-up').to.equal(2);
 
+      // A process that died inside the Stripe call left its attempt pending; 15 minutes on, the
+      // attempt is sent again under its own idempotency key (so Stripe could not charge twice).
+      const crashed = await setUp('auto-crashed', 'pm_card_visa');
+      const [row] = (await t.panel.kernel.db('billing_auto_topups')
+        .insert({ owner_id: crashed.id, amount_cents: 2500, status: 'pending', created_at: new Date(t.clock.now().getTime() - 20 * 60_000).toISOString() })
+        .returning('id')) as Array<{ id: number }>;
+      const beforeCrashed = intents().length;
+      expect((await debit(crashed)).status).to.equal(201);
+      expect(intents().slice(beforeCrashed).map((r) => r.idempotencyKey)).to.deep.equal([`auto_${row!.id}`]);
+      expect(await balance(crashed.b)).to.equal(1000 - 600 + 2500);
+
       const strong = await setUp('auto-3ds', 'pm_card_authenticationRequired');
       expect((await debit(strong)).status).to.equal(201);
       const action = await t.mailbox.waitFor(strong.email, /Confirm your automatic top-up/);
