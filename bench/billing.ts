@@ -60,7 +60,9 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ ms: number; peakMb: n
 
 const panel = await startPanel({ database: process.env.DATABASE_URL ? 'postgres' : 'sqlite', plugins: [billingPlugin], config: { plugins: { billing: {} } } });
 try {
-  const { db, events, eventDispatcher, billingPass } = panel.kernel.container.cradle;
+  const { db, events, eventDispatcher, billingPass, scheduler } = panel.kernel.container.cradle;
+  // The hourly job would bill the month at the wall clock's time, in the middle of the measurement.
+  await scheduler.stop();
   const rows = monthOfEvents();
   // Setup, not measured: the month's events written straight into the log.
   const startId = await events.lastId();
