@@ -118,4 +118,28 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
     expect((await (await t.signIn(owner.email)).get('/api/billing/account')).body.autoTopup).to.deep.include({ enabled: true, thresholdCents: 500, amountCents: 2000 });
     expect(pages.errors).to.deep.equal([]);
   });
+
+  it('gives admins prices, revenue and owners’ ledgers with adjustments', async () => {
+    const admin = await t.createUser('billing-admin@example.org', { role: 'admin' });
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email, PASSWORD);
+    await page.goto(`${t.panel.url}/p/billing-admin`);
+    await page.getByLabel('Template (or *)').fill('vanilla');
+    await page.getByLabel('Price (micro-cents)').fill('2500000');
+    await page.getByRole('button', { name: 'Set price' }).click();
+    await page.getByTestId('prices').getByText('2,500,000').waitFor();
+    expect((await t.panel.request('GET', '/api/billing/prices')).body.prices).to.deep.include({ templateId: 'vanilla', phase: 'active', priceMicroCents: 2_500_000 });
+    await page.getByTestId('revenue').waitFor();
+
+    const row = page.locator(`[data-testid="owners"] tr[data-owner="${owner.email}"]`);
+    await row.getByRole('button', { name: 'Ledger' }).click();
+    const form = page.getByRole('form', { name: 'Add an entry' });
+    await form.getByLabel('Amount (negative to debit) (EUR)').fill('3.00');
+    await form.getByLabel('Reason').fill('goodwill for the outage');
+    await form.getByRole('button', { name: 'Add entry' }).click();
+    await page.locator('[data-testid="ledger"] tr[data-kind="promo"]').filter({ hasText: 'goodwill for the outage' }).waitFor();
+    const ledger = (await t.panel.request('GET', `/api/billing/admin/owners/${owner.id}/ledger`)).body.entries as Array<{ kind: string; amountCents: number; reason: string; actorId: string }>;
+    expect(ledger[0]).to.deep.include({ kind: 'promo', amountCents: 300, reason: 'goodwill for the outage', actorId: admin.id });
+    expect(pages.errors).to.deep.equal([]);
+  });
 });
