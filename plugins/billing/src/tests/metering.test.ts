@@ -2,19 +2,23 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
-import { DATABASES } from '@conductor/test';
+import { DATABASES, until } from '@conductor/test';
 import { startBillingPanel, type BillingPanel } from './fixture.js';
 import { expectedCents, generateHistory, type HistoryEvent, type Prices } from './history.js';
 
 const DAY = 86_400_000;
 const PRICES: Prices = { active: { vanilla: 2_000_000, paper: 2_750_001 }, sleep: 10_000_000, archived: 3_333_333 };
 
-/** Runs a pass in its own process and SIGKILLs it once `killAfter` owners are charged. */
-async function killPassMidway(t: BillingPanel, cutMs: number, killAfter: number): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./pass-process.ts', import.meta.url))], {
+function passProcess(t: BillingPanel, cutMs: number, killAfter: number) {
+  return spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./pass-process.ts', import.meta.url))], {
     env: { ...process.env, DATABASE_URL: t.panel.config.DATABASE_URL ?? '', DATA_DIR: t.panel.dataDir, CUT_MS: String(cutMs), KILL_AFTER: String(killAfter) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+}
+
+/** Runs a pass in its own process and SIGKILLs it once `killAfter` owners are charged. */
+async function killPassMidway(t: BillingPanel, cutMs: number, killAfter: number): Promise<void> {
+  const child = passProcess(t, cutMs, killAfter);
   let out = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -27,6 +31,35 @@ async function killPassMidway(t: BillingPanel, cutMs: number, killAfter: number)
     child.on('exit', (code) => (out.includes('charged') ? resolve() : reject(new Error(`the pass process ended (${code}) before it charged ${killAfter} owners: ${out}`))));
   });
   await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
+}
+
+/**
+ * PostgreSQL: the test holds an uncommitted ledger row with the reference one owner's charge will
+ * use, so a pass in its own process stops inside that owner's transaction after it has cut the
+ * owner's open segments, and is SIGKILLed there; the server rolls the transaction back when the
+ * connection dies, so nothing of it stays.
+ */
+async function killPassInsideTransaction(t: BillingPanel, cutMs: number): Promise<void> {
+  const db = t.panel.kernel.db;
+  const pending = (await db('billing_usage').whereNull('charge_id').distinct('owner_id').orderBy('owner_id')) as Array<{ owner_id: string }>;
+  const victim = pending[1]!.owner_id;
+  const segmentsBefore = Number(((await db('billing_usage').where('owner_id', victim).count({ n: '*' }).first()) as { n: string }).n);
+  const hold = await db.transaction();
+  try {
+    await hold('billing_ledger').insert({ owner_id: victim, kind: 'usage', amount_cents: 0, reference: `usage:${victim}:${cutMs}`, created_at: new Date().toISOString() });
+    const child = passProcess(t, cutMs, 1_000_000);
+    await until('the pass waiting inside the owner’s transaction', async () => {
+      const waiting = await db.raw("select count(*)::int as n from pg_locks where not granted and locktype = 'transactionid'");
+      return (waiting.rows[0] as { n: number }).n > 0;
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
+  } finally {
+    await hold.rollback();
+  }
+  expect(await db('billing_ledger').where('reference', `usage:${victim}:${cutMs}`).first(), 'no charge of the killed transaction').to.equal(undefined);
+  const segmentsAfter = Number(((await db('billing_usage').where('owner_id', victim).count({ n: '*' }).first()) as { n: string }).n);
+  expect(segmentsAfter, 'no segment cut by the killed transaction').to.equal(segmentsBefore);
 }
 
 for (const database of DATABASES) {
@@ -95,6 +128,7 @@ for (const database of DATABASES) {
 
       // A pass killed after two owners' charges committed, then a whole pass at the same time.
       await killPassMidway(t, end, 2);
+      if (database === 'postgres') await killPassInsideTransaction(t, end);
       const partial = await ledgerCents();
       const expected = expectedCents(history, PRICES, end);
       expect([...expected].some(([owner, cents]) => partial.get(owner) !== cents), 'the killed pass left owners to do').to.equal(true);
