@@ -30,7 +30,7 @@ export default tseslint.config(
   {
     files: ['panel-ui/**/*.{ts,vue}', 'plugins/*/ui/**/*.{ts,vue}', 'examples/*/ui/**/*.{js,vue}'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', Event: 'readonly', DragEvent: 'readonly', File: 'readonly', XMLHttpRequest: 'readonly', AbortController: 'readonly', fetch: 'readonly', Response: 'readonly', URLSearchParams: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', HTMLCanvasElement: 'readonly', Event: 'readonly', DragEvent: 'readonly', File: 'readonly', XMLHttpRequest: 'readonly', AbortController: 'readonly', fetch: 'readonly', Response: 'readonly', URLSearchParams: 'readonly' },
     },
     rules: { 'no-console': ['error', { allow: ['error'] }] },
   },

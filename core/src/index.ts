@@ -31,6 +31,7 @@ export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type Permissio
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';
 export { renderMail, escapeHtml, type RenderedMail } from './modules/mail/layout.js';
+export { panelUrl } from './modules/accounts/request-origin.js';
 // The hooks core's modules declare (declaration merging into HookTypes), so plugins and the SDK's declarations see them.
 export type {} from './modules/servers/hooks.js';
 export type {} from './modules/accounts/hooks.js';

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { AppError, type RouteRegistrar } from '@conductor/core';
+import type { KernelContext } from '@conductor/core';
+
+const tags = ['billing'];
+const WEBHOOK_LIMIT = 256 * 1024;
+
+/** The raw bytes Stripe signed: the signature is over them, not over re-serialised JSON. */
+async function rawBody(ctx: KernelContext): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > WEBHOOK_LIMIT) throw new AppError(413, 'payload_too_large', 'A Stripe event is far smaller than this');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const accountView = z.object({
+  currency: z.string(),
+  balanceCents: z.number().int(),
+  hoursLeft: z.number().nullable().describe('At the current rate; null when nothing costs anything now'),
+  suspended: z.boolean(),
+  graceUntil: z.string().nullable(),
+  autoTopup: z.object({ enabled: z.boolean(), thresholdCents: z.number().int(), amountCents: z.number().int(), cardSaved: z.boolean() }),
+  paymentsEnabled: z.boolean(),
+});
+
+export function paymentRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get', path: '/account', summary: 'My balance, how long it lasts, suspension and auto top-up', tags, access: 'user',
+    response: { schema: accountView },
+    handler: async ({ scope, principal }) => {
+      const { accountRepository, ledgerRepository, creditWatch, billingConfig, stripeGateway } = scope.cradle;
+      const account = await accountRepository.get(principal!.id);
+      const balance = await ledgerRepository.balance(principal!.id);
+      return {
+        currency: billingConfig.currency,
+        balanceCents: Number(balance),
+        hoursLeft: balance > 0n ? await creditWatch.hoursLeft(principal!.id, balance) : 0,
+        suspended: account?.suspendedAtMs !== null && account?.suspendedAtMs !== undefined,
+        graceUntil: account?.graceUntilMs ? new Date(account.graceUntilMs).toISOString() : null,
+        autoTopup: { enabled: account?.autoTopup ?? false, thresholdCents: account?.autoTopupThresholdCents ?? 0, amountCents: account?.autoTopupAmountCents ?? 0, cardSaved: Boolean(account?.stripePaymentMethod) },
+        paymentsEnabled: stripeGateway.configured,
+      };
+    },
+  });
+  router.route({
+    method: 'post', path: '/topups', summary: 'Start a top-up: a Stripe Checkout page to pay on; the credit is booked when Stripe confirms the payment', tags, access: 'user',
+    body: z.strictObject({ amountCents: z.number().int().positive() }),
+    response: { status: 201, schema: z.object({ sessionId: z.string(), url: z.string(), ledgerRef: z.string() }) },
+    errors: { 400: 'Amount out of range (topup_amount_out_of_range)', 503: 'Stripe is not set up (stripe_not_configured)' },
+    handler: ({ body, scope, principal }) => scope.cradle.topupService.startCheckout(principal!, body.amountCents),
+  });
+  router.route({
+    method: 'put', path: '/auto-topup', summary: 'Turn auto top-up on or off: under the threshold, the card saved by a top-up is charged the amount', tags, access: 'user',
+    body: z
+      .strictObject({ enabled: z.boolean(), thresholdCents: z.number().int().min(0).max(10_000_000), amountCents: z.number().int().min(0).max(10_000_000) })
+      .refine((b) => !b.enabled || b.amountCents >= 500, { error: 'an auto top-up is at least 500 cents', path: ['amountCents'] }),
+    response: { schema: z.object({ enabled: z.boolean(), thresholdCents: z.number(), amountCents: z.number() }) },
+    handler: async ({ body, scope, principal }) => {
+      const { accountRepository, billingClock } = scope.cradle;
+      await accountRepository.ensure(principal!.id, billingClock.now());
+      await accountRepository.update(principal!.id, { autoTopup: body.enabled, autoTopupThresholdCents: body.thresholdCents, autoTopupAmountCents: body.amountCents });
+      return body;
+    },
+  });
+  router.route({
+    method: 'post', path: '/stripe/webhook', summary: "Stripe's webhook endpoint (signed; booked once per event and per payment)", tags, access: 'public',
+    rawBody: { contentType: 'application/json', description: 'The event exactly as Stripe sent it' },
+    response: { schema: z.object({ received: z.boolean(), outcome: z.enum(['booked', 'duplicate', 'ignored', 'refused']) }) },
+    errors: { 400: 'Bad or stale signature (stripe_signature_invalid)', 503: 'Stripe is not set up (stripe_not_configured)' },
+    handler: async ({ ctx, scope }) => {
+      const body = await rawBody(ctx);
+      const { outcome } = await scope.cradle.stripeWebhook.receive(body, ctx.get('stripe-signature') || undefined);
+      return { received: true, outcome };
+    },
+  });
+  router.route({
+    method: 'get', path: '/admin/webhook-log', summary: 'Stripe webhook deliveries and what became of them (refused ones too), newest first', tags, access: 'admin',
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    response: { schema: z.object({ entries: z.array(z.object({ id: z.number(), eventId: z.string().nullable(), type: z.string().nullable(), outcome: z.string(), detail: z.string().nullable(), receivedAt: z.string() })) }) },
+    handler: async ({ query, scope }) => ({ entries: await scope.cradle.paymentsRepository.webhookLog(query.limit) }),
+  });
+}

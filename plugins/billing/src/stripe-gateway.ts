@@ -1,0 +1,36 @@
+import { AppError } from '@conductor/core';
+import Stripe from 'stripe';
+import type { BillingConfig } from './config.js';
+
+/** The official Stripe SDK, made once from the config; refuses clearly when Stripe is not set up. */
+export class StripeGateway {
+  private client: Stripe | null = null;
+
+  constructor(private readonly deps: { billingConfig: BillingConfig }) {}
+
+  get configured(): boolean {
+    return Boolean(this.deps.billingConfig.stripe);
+  }
+
+  assertConfigured(): void {
+    if (!this.configured) throw new AppError(503, 'stripe_not_configured', 'Payments are not set up on this panel (plugins.billing.stripe)');
+  }
+
+  get sdk(): Stripe {
+    this.assertConfigured();
+    const options = this.deps.billingConfig.stripe!;
+    this.client ??= new Stripe(options.secretKey, {
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.protocol ? { protocol: options.protocol } : {}),
+      maxNetworkRetries: 1,
+      timeout: 20_000,
+    });
+    return this.client;
+  }
+
+  /** Checks the signature on the raw body (5-minute tolerance) and returns the event; throws Stripe's signature error otherwise. */
+  verify(rawBody: string, signature: string): Stripe.Event {
+    return this.sdk.webhooks.constructEvent(rawBody, signature, this.deps.billingConfig.stripe!.webhookSecret, 300);
+  }
+}

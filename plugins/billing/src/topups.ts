@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, badRequest, panelUrl, type Cradle, type Principal } from '@conductor/core';
+import type { AccountRepository } from './accounts-repo.js';
+import type { Clock } from './clock.js';
+import type { BillingConfig } from './config.js';
+import type { PaymentsRepository } from './payments-repo.js';
+import type { StripeGateway } from './stripe-gateway.js';
+
+type Deps = Pick<Cradle, 'db' | 'config' | 'userDirectory'> & {
+  billingConfig: BillingConfig;
+  billingClock: Clock;
+  accountRepository: AccountRepository;
+  paymentsRepository: PaymentsRepository;
+  stripeGateway: StripeGateway;
+};
+
+/** Top-ups through Stripe Checkout: the credit itself is booked only from the webhook. */
+export class TopupService {
+  constructor(private readonly deps: Deps) {}
+
+  /** One Stripe customer per owner, made on the first top-up (the idempotency key stops a double). */
+  async customerFor(ownerId: string): Promise<string> {
+    const now = this.deps.billingClock.now();
+    await this.deps.accountRepository.ensure(ownerId, now);
+    const account = (await this.deps.accountRepository.get(ownerId))!;
+    if (account.stripeCustomerId) return account.stripeCustomerId;
+    const user = await this.deps.userDirectory.find(ownerId);
+    const customer = await this.deps.stripeGateway.sdk.customers.create({ email: user?.email, metadata: { ownerId } }, { idempotencyKey: `conductor-customer-${ownerId}` });
+    await this.deps.accountRepository.update(ownerId, { stripeCustomerId: customer.id });
+    return customer.id;
+  }
+
+  async startCheckout(principal: Principal, amountCents: number): Promise<{ sessionId: string; url: string; ledgerRef: string }> {
+    const { topupMinCents, topupMaxCents, currency } = this.deps.billingConfig;
+    if (amountCents < topupMinCents || amountCents > topupMaxCents) throw badRequest('topup_amount_out_of_range', `A top-up is between ${topupMinCents} and ${topupMaxCents} cents`);
+    const customer = await this.customerFor(principal.id);
+    const account = (await this.deps.accountRepository.get(principal.id))!;
+    const ledgerRef = `topup_${randomUUID()}`;
+    const metadata = { ledgerRef, ownerId: principal.id };
+    const base = panelUrl(this.deps.config);
+    const session = await this.deps.stripeGateway.sdk.checkout.sessions.create(
+      {
+        mode: 'payment',
+        customer,
+        client_reference_id: ledgerRef,
+        metadata,
+        line_items: [{ quantity: 1, price_data: { currency: currency.toLowerCase(), unit_amount: amountCents, product_data: { name: 'Conductor credit' } } }],
+        // Auto top-up charges the card later, off-session: Checkout must save it for that.
+        payment_intent_data: account.autoTopup ? { setup_future_usage: 'off_session', metadata } : { metadata },
+        success_url: `${base}/p/billing?topup=done`,
+        cancel_url: `${base}/p/billing?topup=cancelled`,
+      },
+      { idempotencyKey: ledgerRef },
+    );
+    if (!session.url) throw new AppError(502, 'stripe_no_checkout_url', 'Stripe did not return a payment page');
+    await this.deps.paymentsRepository.insertCheckout({ sessionId: session.id, ownerId: principal.id, amountCents, ledgerRef, status: 'open' }, this.deps.billingClock.now());
+    return { sessionId: session.id, url: session.url, ledgerRef };
+  }
+}
