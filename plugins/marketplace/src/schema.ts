@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { SERVER_KINDS } from './loaders.js';
+
+export const serverId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/);
+export const projectRef = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'expected a Modrinth project id or slug' });
+export const versionId = z.string().regex(/^[A-Za-z0-9]{1,16}$/, { error: 'expected a Modrinth version id' });
+export const serverKind = z.enum(SERVER_KINDS);
+
+export const projectView = z.object({
+  id: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  projectType: z.string(),
+  clientSide: z.string(),
+  serverSide: z.string(),
+  downloads: z.number(),
+  iconUrl: z.string().nullable(),
+  publishedAt: z.string(),
+  updatedAt: z.string(),
+  categories: z.array(z.string()),
+  loaders: z.array(z.string()),
+  gameVersions: z.array(z.string()),
+});
+
+export const versionView = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  name: z.string(),
+  versionNumber: z.string(),
+  versionType: z.enum(['release', 'beta', 'alpha']),
+  publishedAt: z.string(),
+  loaders: z.array(z.string()),
+  gameVersions: z.array(z.string()),
+  dependencies: z.array(z.object({ projectId: z.string().nullable(), versionId: z.string().nullable(), type: z.enum(['required', 'optional', 'incompatible', 'embedded']) })),
+  files: z.array(z.object({ filename: z.string(), url: z.string(), sha512: z.string(), size: z.number(), primary: z.boolean() })),
+});
+
+export const searchQuery = z
+  .object({
+    q: z.string().max(100).optional(),
+    loader: z.enum([...SERVER_KINDS, 'datapack']).optional().describe('Projects that run on this loader (Purpur runs Paper plugins, Paper runs Spigot and Bukkit ones, Quilt runs Fabric mods)'),
+    gameVersion: z.string().regex(/^[0-9a-z.+-]{1,32}$/i).optional(),
+    category: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    sort: z.enum(['relevance', 'downloads', 'updated']).default('relevance'),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .strict();
+
+const progress = z.object({ phase: z.enum(['listing', 'projects', 'versions', 'storing']), done: z.number(), total: z.number() });
+const result = z.object({ kind: z.enum(['full', 'incremental']), ok: z.boolean(), projects: z.number(), versions: z.number(), durationMs: z.number(), error: z.string().optional() });
+export const syncStatusView = z.object({
+  state: z.enum(['idle', 'running']),
+  cursor: z.string().nullable().describe('The newest Modrinth update time synced'),
+  progress: progress.nullable(),
+  lastResult: result.nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  catalogue: z.object({ projects: z.number(), versions: z.number() }),
+});
