@@ -20,6 +20,8 @@ export { type SocketApiSpec, type SocketEventSpec } from './kernel/asyncapi.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModuleNames, coreModules } from './modules/index.js';
 export { nodeAnswerError, nodeAuthFailed } from './modules/nodes/agent-client.js';
+export { NodeFiles, nodeError } from './modules/servers/node-files.js';
+export { GAME_LOADERS, type GameLoader, type ServerGame } from './modules/templates/game.js';
 export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type PermissionGroupDeclaration, type PermissionGroupView, type PermissionKeyView } from './kernel/permissions.js';
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';

@@ -8,6 +8,14 @@ import { BEFORE_INSTALL } from './hooks.js';
 import { ModrinthClient } from './modrinth/client.js';
 import { marketplacePermissions } from './permissions.js';
 import { marketplaceRoutes } from './routes.js';
+import { InstallRepository } from './install-repository.js';
+import { InstallService } from './install-service.js';
+import { InstalledFiles } from './installed.js';
+import { InstallPlanner } from './planner.js';
+import { InstallProgress, MARKETPLACE_SOCKET, room } from './progress.js';
+import { ServerFiles } from './server-files.js';
+import { ServerGames } from './server-game.js';
+import { ServerLocks } from './server-locks.js';
 import { SyncStateRepository } from './sync-state.js';
 import { CatalogueSync } from './sync.js';
 
@@ -20,6 +28,14 @@ declare module '@conductor/core' {
     syncStateRepository: SyncStateRepository;
     catalogueSync: CatalogueSync;
     catalogueService: CatalogueService;
+    installRepository: InstallRepository;
+    installPlanner: InstallPlanner;
+    installProgress: InstallProgress;
+    installService: InstallService;
+    installedFiles: InstalledFiles;
+    serverFiles: ServerFiles;
+    serverGames: ServerGames;
+    serverLocks: ServerLocks;
   }
 }
 
@@ -38,10 +54,31 @@ export default definePlugin({
       syncStateRepository: asClass(SyncStateRepository).singleton(),
       catalogueSync: asClass(CatalogueSync).singleton(),
       catalogueService: asClass(CatalogueService).singleton(),
+      installRepository: asClass(InstallRepository).singleton(),
+      installPlanner: asClass(InstallPlanner).singleton(),
+      installProgress: asClass(InstallProgress).singleton(),
+      installService: asClass(InstallService).singleton(),
+      installedFiles: asClass(InstalledFiles).singleton(),
+      serverFiles: asClass(ServerFiles).singleton(),
+      serverGames: asClass(ServerGames).singleton(),
+      serverLocks: asClass(ServerLocks).singleton(),
     });
     ctx.defineHook(BEFORE_INSTALL, 'series');
   },
   routes: marketplaceRoutes,
+  socketPermissions: { [MARKETPLACE_SOCKET.watch]: 'marketplace.read' },
+  sockets(namespace, { cradle }) {
+    cradle.installProgress.attach(namespace);
+    namespace.on('connection', (socket) => {
+      socket.on(MARKETPLACE_SOCKET.watch, async (payload: { serverId: string }, ack?: (reply: unknown) => void) => {
+        await socket.join(room(payload.serverId));
+        ack?.({ ok: true });
+      });
+      socket.on(MARKETPLACE_SOCKET.unwatch, (payload: { serverId?: string }) => {
+        if (typeof payload?.serverId === 'string') void socket.leave(room(payload.serverId));
+      });
+    });
+  },
   jobs: [
     // Leader-only (the kernel's default for jobs); the marker row also keeps two runs apart.
     (runtime) => ({ id: 'sync', cron: '17 */6 * * *', run: async () => void (await runtime.cradle.catalogueSync.run()) }),

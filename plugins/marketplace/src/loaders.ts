@@ -1,11 +1,13 @@
+import { GAME_LOADERS, type GameLoader } from '@conductor/core';
+
 /** Loaders a server can run that Modrinth lists server-side projects for. */
 export const PLUGIN_LOADERS = ['paper', 'spigot', 'bukkit', 'purpur', 'folia', 'velocity', 'bungeecord'] as const;
 export const MOD_LOADERS = ['fabric', 'forge', 'neoforge', 'quilt'] as const;
 export const SERVER_LOADERS = [...PLUGIN_LOADERS, ...MOD_LOADERS, 'datapack'] as const;
 export type Loader = (typeof SERVER_LOADERS)[number];
-/** What a server itself runs: the loaders above, or plain vanilla (datapacks only). */
-export const SERVER_KINDS = [...PLUGIN_LOADERS, ...MOD_LOADERS, 'vanilla'] as const;
-export type ServerKind = (typeof SERVER_KINDS)[number];
+/** What a server itself runs, as its template declares it (a loader, or plain vanilla: datapacks only). */
+export const SERVER_KINDS = GAME_LOADERS;
+export type ServerKind = GameLoader;
 
 /**
  * Which projects' loaders run on a server of this kind: Purpur runs Paper plugins, Paper runs

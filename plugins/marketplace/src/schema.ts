@@ -59,3 +59,49 @@ export const syncStatusView = z.object({
   finishedAt: z.string().nullable(),
   catalogue: z.object({ projects: z.number(), versions: z.number() }),
 });
+
+export const installView = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  projectId: z.string(),
+  projectTitle: z.string(),
+  versionId: z.string(),
+  versionNumber: z.string(),
+  files: z.array(z.object({ path: z.string(), sha512: z.string(), size: z.number() })),
+  reason: z.enum(['requested', 'dependency', 'linked']),
+  autoUpdate: z.boolean(),
+  installedBy: z.string().nullable(),
+  installedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const unmanagedView = z.object({
+  path: z.string(),
+  size: z.number(),
+  sha512: z.string(),
+  match: z.object({ projectId: z.string(), title: z.string(), versionId: z.string(), versionNumber: z.string() }).nullable(),
+});
+
+export const historyView = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  projectId: z.string(),
+  projectTitle: z.string(),
+  action: z.enum(['install', 'update', 'rollback', 'uninstall']),
+  fromVersionId: z.string().nullable(),
+  fromVersion: z.string().nullable(),
+  toVersionId: z.string().nullable(),
+  toVersion: z.string().nullable(),
+  actorId: z.string().nullable(),
+  ok: z.boolean(),
+  error: z.string().nullable(),
+  at: z.string(),
+});
+
+export const gameView = z.object({ loader: z.string().nullable(), minecraftVersion: z.string().nullable(), source: z.enum(['server', 'template']).nullable() });
+
+export const installResultView = z.object({
+  installed: z.array(z.object({ projectId: z.string(), title: z.string(), versionId: z.string(), versionNumber: z.string(), reason: z.enum(['requested', 'dependency']), files: z.array(z.string()) })),
+  optional: z.array(z.object({ projectId: z.string(), requiredBy: z.string() })),
+  restartNeeded: z.boolean(),
+});

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { parseJsonColumn, toIso, type Database, type Executor } from '@conductor/core';
+
+export interface InstalledFile {
+  path: string;
+  sha512: string;
+  size: number;
+}
+
+export interface Install {
+  id: string;
+  serverId: string;
+  projectId: string;
+  projectTitle: string;
+  versionId: string;
+  versionNumber: string;
+  files: InstalledFile[];
+  reason: 'requested' | 'dependency' | 'linked';
+  autoUpdate: boolean;
+  installedBy: string | null;
+  installedAt: string;
+  updatedAt: string;
+}
+
+export interface HistoryEntry {
+  id: string;
+  serverId: string;
+  projectId: string;
+  projectTitle: string;
+  action: 'install' | 'update' | 'rollback' | 'uninstall';
+  fromVersionId: string | null;
+  fromVersion: string | null;
+  toVersionId: string | null;
+  toVersion: string | null;
+  actorId: string | null;
+  ok: boolean;
+  error: string | null;
+  at: string;
+}
+
+/** The installs, their history and per-server game overrides; only this plugin touches these tables. */
+export class InstallRepository {
+  private readonly db: Database;
+
+  constructor(deps: { db: Database }) {
+    this.db = deps.db;
+  }
+
+  async list(serverId: string, db: Executor = this.db): Promise<Install[]> {
+    return ((await db('marketplace_installs').where('server_id', serverId).orderBy('project_title')) as InstallRow[]).map(fromRow);
+  }
+
+  async get(serverId: string, projectId: string, db: Executor = this.db): Promise<Install | null> {
+    const row = (await db('marketplace_installs').where({ server_id: serverId, project_id: projectId }).first()) as InstallRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Records what is on the server for a project now (a first install, or an update's new version). */
+  async put(install: Omit<Install, 'id' | 'installedAt' | 'updatedAt' | 'autoUpdate'> & { autoUpdate?: boolean }, at: Date, trx: Executor): Promise<void> {
+    const existing = await this.get(install.serverId, install.projectId, trx);
+    const row = {
+      project_title: install.projectTitle,
+      version_id: install.versionId,
+      version_number: install.versionNumber,
+      files: JSON.stringify(install.files),
+      updated_at: at,
+    };
+    if (existing) await trx('marketplace_installs').where('id', existing.id).update({ ...row, ...(install.autoUpdate === undefined ? {} : { auto_update: install.autoUpdate }) });
+    else await trx('marketplace_installs').insert({ ...row, id: randomUUID(), server_id: install.serverId, project_id: install.projectId, reason: install.reason, auto_update: install.autoUpdate ?? false, installed_by: install.installedBy, installed_at: at });
+  }
+
+  async remove(serverId: string, projectId: string, trx: Executor): Promise<void> {
+    await trx('marketplace_installs').where({ server_id: serverId, project_id: projectId }).delete();
+  }
+
+  async setAutoUpdate(serverId: string, projectId: string, on: boolean): Promise<boolean> {
+    return (await this.db('marketplace_installs').where({ server_id: serverId, project_id: projectId }).update({ auto_update: on })) === 1;
+  }
+
+  async addHistory(entry: Omit<HistoryEntry, 'id' | 'at'>, at: Date, trx: Executor = this.db): Promise<void> {
+    await trx('marketplace_history').insert({
+      id: randomUUID(),
+      server_id: entry.serverId,
+      project_id: entry.projectId,
+      project_title: entry.projectTitle,
+      action: entry.action,
+      from_version_id: entry.fromVersionId,
+      from_version: entry.fromVersion,
+      to_version_id: entry.toVersionId,
+      to_version: entry.toVersion,
+      actor_id: entry.actorId,
+      ok: entry.ok,
+      error: entry.error,
+      at,
+    });
+  }
+
+  async history(serverId: string, limit: number): Promise<HistoryEntry[]> {
+    const rows = (await this.db('marketplace_history').where('server_id', serverId).orderBy('at', 'desc').orderBy('id').limit(limit)) as HistoryRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      serverId: r.server_id,
+      projectId: r.project_id,
+      projectTitle: r.project_title,
+      action: r.action,
+      fromVersionId: r.from_version_id,
+      fromVersion: r.from_version,
+      toVersionId: r.to_version_id,
+      toVersion: r.to_version,
+      actorId: r.actor_id,
+      ok: Boolean(r.ok),
+      error: r.error,
+      at: toIso(r.at),
+    }));
+  }
+
+  async gameOverride(serverId: string): Promise<{ loader: string; minecraftVersion: string | null } | null> {
+    const row = (await this.db('marketplace_server_game').where('server_id', serverId).first()) as { loader: string; minecraft_version: string | null } | undefined;
+    return row ? { loader: row.loader, minecraftVersion: row.minecraft_version } : null;
+  }
+
+  async setGameOverride(serverId: string, game: { loader: string; minecraftVersion: string | null } | null): Promise<void> {
+    await this.db('marketplace_server_game').where('server_id', serverId).delete();
+    if (game) await this.db('marketplace_server_game').insert({ server_id: serverId, loader: game.loader, minecraft_version: game.minecraftVersion });
+  }
+}
+
+interface InstallRow {
+  id: string;
+  server_id: string;
+  project_id: string;
+  project_title: string;
+  version_id: string;
+  version_number: string;
+  files: unknown;
+  reason: Install['reason'];
+  auto_update: boolean | number;
+  installed_by: string | null;
+  installed_at: unknown;
+  updated_at: unknown;
+}
+
+function fromRow(r: InstallRow): Install {
+  return {
+    id: r.id,
+    serverId: r.server_id,
+    projectId: r.project_id,
+    projectTitle: r.project_title,
+    versionId: r.version_id,
+    versionNumber: r.version_number,
+    files: parseJsonColumn(r.files),
+    reason: r.reason,
+    autoUpdate: Boolean(r.auto_update),
+    installedBy: r.installed_by,
+    installedAt: toIso(r.installed_at),
+    updatedAt: toIso(r.updated_at),
+  };
+}
+
+interface HistoryRow {
+  id: string;
+  server_id: string;
+  project_id: string;
+  project_title: string;
+  action: HistoryEntry['action'];
+  from_version_id: string | null;
+  from_version: string | null;
+  to_version_id: string | null;
+  to_version: string | null;
+  actor_id: string | null;
+  ok: boolean | number;
+  error: string | null;
+  at: unknown;
+}
