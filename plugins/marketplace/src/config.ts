@@ -22,6 +22,10 @@ export const marketplaceConfigSchema = z.object({
       maxFileBytes: z.number().int().min(1024).default(100 * 1024 * 1024),
     })
     .prefault({}),
+  /** Automatic updates run between these hours (0-23) of the night in each owner's time zone. */
+  nightlyWindow: z.object({ startHour: z.number().int().min(0).max(23).default(2), endHour: z.number().int().min(1).max(24).default(5) }).prefault({}),
+  /** How long a restarted server has to come up after an update before it counts as failed. */
+  restartTimeoutSeconds: z.number().int().min(5).max(3600).default(180),
 });
 
 export type MarketplaceConfig = z.output<typeof marketplaceConfigSchema>;

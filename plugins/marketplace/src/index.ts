@@ -17,6 +17,8 @@ import { ServerFiles } from './server-files.js';
 import { ServerGames } from './server-game.js';
 import { ServerLocks } from './server-locks.js';
 import { SyncStateRepository } from './sync-state.js';
+import { EnableWatch } from './enable-watch.js';
+import { UpdateService } from './updater.js';
 import { CatalogueSync } from './sync.js';
 
 declare module '@conductor/core' {
@@ -36,6 +38,8 @@ declare module '@conductor/core' {
     serverFiles: ServerFiles;
     serverGames: ServerGames;
     serverLocks: ServerLocks;
+    enableWatch: EnableWatch;
+    updateService: UpdateService;
   }
 }
 
@@ -62,6 +66,8 @@ export default definePlugin({
       serverFiles: asClass(ServerFiles).singleton(),
       serverGames: asClass(ServerGames).singleton(),
       serverLocks: asClass(ServerLocks).singleton(),
+      enableWatch: asClass(EnableWatch).singleton(),
+      updateService: asClass(UpdateService).singleton(),
     });
     ctx.defineHook(BEFORE_INSTALL, 'series');
   },
@@ -82,5 +88,7 @@ export default definePlugin({
   jobs: [
     // Leader-only (the kernel's default for jobs); the marker row also keeps two runs apart.
     (runtime) => ({ id: 'sync', cron: '17 */6 * * *', run: async () => void (await runtime.cradle.catalogueSync.run()) }),
+    (runtime) => ({ id: 'update-check', cron: '41 * * * *', run: async ({ logger }) => logger.info(await runtime.cradle.updateService.checkAll(), 'marketplace update check') }),
+    (runtime) => ({ id: 'auto-update', cron: '*/15 * * * *', run: async () => void (await runtime.cradle.updateService.autoUpdate()) }),
   ],
 });

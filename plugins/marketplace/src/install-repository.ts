@@ -17,6 +17,11 @@ export interface Install {
   files: InstalledFile[];
   reason: 'requested' | 'dependency' | 'linked';
   autoUpdate: boolean;
+  /** IANA zone whose night automatic updates run in. */
+  autoUpdateZone: string;
+  /** What the last check found newer and fitting; null when up to date or never checked. */
+  update: { versionId: string; versionNumber: string; versionType: string } | null;
+  checkedAt: string | null;
   installedBy: string | null;
   installedAt: string;
   updatedAt: string;
@@ -56,7 +61,7 @@ export class InstallRepository {
   }
 
   /** Records what is on the server for a project now (a first install, or an update's new version). */
-  async put(install: Omit<Install, 'id' | 'installedAt' | 'updatedAt' | 'autoUpdate'> & { autoUpdate?: boolean }, at: Date, trx: Executor): Promise<void> {
+  async put(install: Omit<Install, 'id' | 'installedAt' | 'updatedAt' | 'autoUpdate' | 'autoUpdateZone' | 'update' | 'checkedAt'> & { autoUpdate?: boolean }, at: Date, trx: Executor): Promise<void> {
     const existing = await this.get(install.serverId, install.projectId, trx);
     const row = {
       project_title: install.projectTitle,
@@ -64,6 +69,10 @@ export class InstallRepository {
       version_number: install.versionNumber,
       files: JSON.stringify(install.files),
       updated_at: at,
+      // A new version on the server: what the last check found is stale.
+      update_version_id: null,
+      update_version_number: null,
+      update_version_type: null,
     };
     if (existing) await trx('marketplace_installs').where('id', existing.id).update({ ...row, ...(install.autoUpdate === undefined ? {} : { auto_update: install.autoUpdate }) });
     else await trx('marketplace_installs').insert({ ...row, id: randomUUID(), server_id: install.serverId, project_id: install.projectId, reason: install.reason, auto_update: install.autoUpdate ?? false, installed_by: install.installedBy, installed_at: at });
@@ -73,8 +82,23 @@ export class InstallRepository {
     await trx('marketplace_installs').where({ server_id: serverId, project_id: projectId }).delete();
   }
 
-  async setAutoUpdate(serverId: string, projectId: string, on: boolean): Promise<boolean> {
-    return (await this.db('marketplace_installs').where({ server_id: serverId, project_id: projectId }).update({ auto_update: on })) === 1;
+  async setAutoUpdate(serverId: string, projectId: string, on: boolean, zone: string): Promise<boolean> {
+    return (await this.db('marketplace_installs').where({ server_id: serverId, project_id: projectId }).update({ auto_update: on, auto_update_zone: zone })) === 1;
+  }
+
+  async setUpdate(id: string, update: Install['update'], at: Date): Promise<void> {
+    await this.db('marketplace_installs').where('id', id).update({ update_version_id: update?.versionId ?? null, update_version_number: update?.versionNumber ?? null, update_version_type: update?.versionType ?? null, checked_at: at });
+  }
+
+  /** Servers with anything installed, for the update check. */
+  async servers(): Promise<string[]> {
+    return ((await this.db('marketplace_installs').distinct('server_id').orderBy('server_id')) as Array<{ server_id: string }>).map((r) => r.server_id);
+  }
+
+  /** Installs set to update themselves that have a release waiting. */
+  async autoUpdatable(): Promise<Install[]> {
+    const rows = (await this.db('marketplace_installs').where('auto_update', true).whereNotNull('update_version_id').where('update_version_type', 'release')) as InstallRow[];
+    return rows.map(fromRow);
   }
 
   async addHistory(entry: Omit<HistoryEntry, 'id' | 'at'>, at: Date, trx: Executor = this.db): Promise<void> {
@@ -135,6 +159,11 @@ interface InstallRow {
   files: unknown;
   reason: Install['reason'];
   auto_update: boolean | number;
+  auto_update_zone: string;
+  update_version_id: string | null;
+  update_version_number: string | null;
+  update_version_type: string | null;
+  checked_at: unknown;
   installed_by: string | null;
   installed_at: unknown;
   updated_at: unknown;
@@ -151,6 +180,9 @@ function fromRow(r: InstallRow): Install {
     files: parseJsonColumn(r.files),
     reason: r.reason,
     autoUpdate: Boolean(r.auto_update),
+    autoUpdateZone: r.auto_update_zone,
+    update: r.update_version_id ? { versionId: r.update_version_id, versionNumber: r.update_version_number!, versionType: r.update_version_type! } : null,
+    checkedAt: r.checked_at ? toIso(r.checked_at) : null,
     installedBy: r.installed_by,
     installedAt: toIso(r.installed_at),
     updatedAt: toIso(r.updated_at),

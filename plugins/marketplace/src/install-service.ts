@@ -133,7 +133,7 @@ export class InstallService {
 }
 
 /** Modrinth's file names go into a path; anything that could climb or hide is refused. */
-function safeName(name: string): string {
+export function safeName(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$/.test(name) || name.includes('..')) throw new AppError(502, 'unsafe_file_name', `Modrinth named a file "${name}", which is not a plain file name; nothing was installed`);
   return name;
 }

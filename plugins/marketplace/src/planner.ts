@@ -25,7 +25,7 @@ export function fits(version: CatalogueVersion, game: Game): boolean {
   return version.loaders.some((l) => (runs as string[]).includes(l)) && (game.minecraftVersion === null || version.gameVersions.includes(game.minecraftVersion));
 }
 
-export function conflict(project: CatalogueProject, version: CatalogueVersion, game: Game): string {
+export function conflict(project: Pick<CatalogueProject, 'title'>, version: CatalogueVersion, game: Game): string {
   return `${project.title} ${version.versionNumber} is for ${version.loaders.join('/')} on Minecraft ${version.gameVersions.join(', ')}; this server runs ${game.loader}${game.minecraftVersion ? ` ${game.minecraftVersion}` : ''}`;
 }
 

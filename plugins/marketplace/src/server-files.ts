@@ -42,6 +42,44 @@ export class ServerFiles {
     }
   }
 
+  /**
+   * Replaces files: the new ones are uploaded under temporary names, the old ones renamed aside
+   * (out of the loader's sight), the new ones renamed into place. What comes back either keeps
+   * the change (the old files go) or undoes it (the new files go, the old ones come back).
+   */
+  async swap(serverId: string, oldPaths: string[], files: Array<{ path: string; bytes: Buffer }>): Promise<{ keep(): Promise<void>; undo(): Promise<void> }> {
+    const node = await this.files(serverId);
+    const aside: string[] = [];
+    const uploaded: string[] = [];
+    const placed: string[] = [];
+    const undo = async () => {
+      await this.remove(serverId, [...placed, ...uploaded.filter((u) => !placed.includes(u.slice(0, -PART.length)))]);
+      for (const p of aside) await node.op('rename', { from: p + PREVIOUS, to: p });
+    };
+    try {
+      for (const f of files) {
+        const res = await node.request('POST', `/upload?path=${encodeURIComponent(f.path + PART)}`, { body: new Uint8Array(f.bytes), contentType: 'application/octet-stream', timeoutMs: 120_000 });
+        if (!res.ok) throw await nodeError(res, `upload ${f.path}`);
+        uploaded.push(f.path + PART);
+      }
+      for (const p of oldPaths) {
+        if (!(await node.exists(p))) continue;
+        await this.remove(serverId, [p + PREVIOUS]);
+        await node.op('rename', { from: p, to: p + PREVIOUS });
+        aside.push(p);
+      }
+      for (const f of files) {
+        if (await node.exists(f.path)) throw new AppError(409, 'file_exists', `${f.path} is on the server already, and not as part of this project`);
+        await node.op('rename', { from: f.path + PART, to: f.path });
+        placed.push(f.path);
+      }
+    } catch (err) {
+      await undo().catch(() => undefined);
+      throw err;
+    }
+    return { keep: async () => void (await this.remove(serverId, aside.map((p) => p + PREVIOUS))), undo };
+  }
+
   /** Removes these files; ones already gone are left alone. Returns what was removed. */
   async remove(serverId: string, paths: string[]): Promise<string[]> {
     const node = await this.files(serverId);

@@ -10,12 +10,12 @@ export interface MarketplacePanel extends AccountsPanel {
 }
 
 /** A panel with the marketplace pointed at a fake Modrinth serving this catalogue. */
-export async function startMarketplacePanel(database: DatabaseKind, catalogue: Catalogue, extraPlugins: PluginDefinition[] = [], marketplace: Record<string, unknown> = {}): Promise<MarketplacePanel> {
+export async function startMarketplacePanel(database: DatabaseKind, catalogue: Catalogue, extraPlugins: PluginDefinition[] = [], marketplace: Record<string, unknown> = {}, otherPlugins: Record<string, unknown> = {}): Promise<MarketplacePanel> {
   const modrinth = await startFakeModrinth(catalogue);
   try {
     const t = await startAccountsPanel(database, {
       plugins: [marketplacePlugin, ...extraPlugins],
-      config: { plugins: { auth: { scryptCost: 1024 }, marketplace: { modrinth: { apiUrl: modrinth.apiUrl, contact: 'tests@conductor.test', cdnHosts: [new URL(modrinth.cdnUrl).host] }, ...marketplace } } },
+      config: { plugins: { ...otherPlugins, auth: { scryptCost: 1024 }, marketplace: { modrinth: { apiUrl: modrinth.apiUrl, contact: 'tests@conductor.test', cdnHosts: [new URL(modrinth.cdnUrl).host] }, ...marketplace } } },
     });
     return { ...t, modrinth, close: async () => (await t.close(), await modrinth.close()) };
   } catch (err) {
