@@ -51,6 +51,17 @@ export function primaryFile(version: CatalogueVersion): VersionFile {
 export class InstallService {
   constructor(private readonly deps: Deps) {}
 
+  /** What an install would do now, checked the same way, without touching anything. */
+  async plan(serverId: string, project: string, versionId: string | undefined) {
+    const game = await this.deps.serverGames.resolve(serverId);
+    const installed = await this.deps.installRepository.list(serverId);
+    const plan = await this.deps.installPlanner.plan(game, project, versionId, installed);
+    return {
+      steps: plan.steps.map((s) => ({ projectId: s.project.id, title: s.project.title, versionId: s.version.id, versionNumber: s.version.versionNumber, reason: s.reason, folder: s.folder, installed: installed.some((i) => i.projectId === s.project.id) })),
+      optional: plan.optional,
+    };
+  }
+
   async install(serverId: string, input: InstallInput, principal: Principal): Promise<InstallResult> {
     const d = this.deps;
     return d.serverLocks.run(serverId, async () => {

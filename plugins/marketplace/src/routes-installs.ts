@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
-import { gameView, historyView, installResultView, installView, projectRef, serverId, serverKind, unmanagedView, versionId } from './schema.js';
+import { gameView, planView, historyView, installResultView, installView, projectRef, serverId, serverKind, unmanagedView, versionId } from './schema.js';
 
 const tags = ['marketplace'];
 const params = z.object({ serverId });
@@ -33,6 +33,12 @@ export function installRoutes(router: RouteRegistrar): void {
     method: 'get', path: '/servers/:serverId/installed', summary: "What the marketplace installed on the server, and jars uploaded by hand (recognised by SHA-512 where Modrinth knows them)", tags, access: 'user', permission: 'marketplace.read', params,
     response: { schema: z.object({ installs: z.array(installView), unmanaged: z.array(unmanagedView) }) },
     handler: ({ params: p, scope }) => scope.cradle.installedFiles.list(p.serverId),
+  });
+  router.route({
+    method: 'get', path: '/servers/:serverId/plan', summary: 'What installing a project would put on this server (the version and its dependencies), or why it cannot: the compatibility badge, without installing', tags, access: 'user', permission: 'marketplace.read', params,
+    query: z.object({ project: projectRef, versionId: versionId.optional() }).strict(),
+    response: { schema: planView }, errors: installErrors,
+    handler: ({ params: p, query, scope }) => scope.cradle.installService.plan(p.serverId, query.project, query.versionId),
   });
   router.route({
     method: 'post', path: '/servers/:serverId/installs', summary: 'Install a project (the newest compatible release, or the version given) with its required dependencies; every file is verified against its SHA-512 before anything reaches the server', tags, access: 'user', permission: 'marketplace.install', params,

@@ -108,3 +108,8 @@ export const installResultView = z.object({
   optional: z.array(z.object({ projectId: z.string(), requiredBy: z.string() })),
   restartNeeded: z.boolean(),
 });
+
+export const planView = z.object({
+  steps: z.array(z.object({ projectId: z.string(), title: z.string(), versionId: z.string(), versionNumber: z.string(), reason: z.enum(['requested', 'dependency']), folder: z.string(), installed: z.boolean() })),
+  optional: z.array(z.object({ projectId: z.string(), requiredBy: z.string() })),
+});
