@@ -49,6 +49,8 @@ export default definePlugin({
   configSchema: marketplaceConfigSchema,
   permissions: marketplacePermissions,
   migrations: new URL('./migrations/', import.meta.url),
+  /** The Plugins server tab and the admins' sync page, built from ../ui by scripts/build-ui.mjs. */
+  ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     ctx.register({
       marketplaceConfig: asValue(ctx.config),
