@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
 import { DATABASES } from '@conductor/test';
 import { Catalogue } from '../../../../test/fixtures/modrinth/index.js';
@@ -103,6 +104,29 @@ for (const database of DATABASES) {
       expect(client.status).to.equal(404);
       expect(client.body.error.code).to.equal('project_not_server_side');
       expect((await t.panel.request('GET', '/api/marketplace/projects/nothing-here')).body.error.code).to.equal('project_not_found');
+    });
+
+    it('documents every marketplace route in a valid OpenAPI document', async () => {
+      const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
+      const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/marketplace/'));
+      expect(paths.sort()).to.deep.equal([
+        '/api/marketplace/projects',
+        '/api/marketplace/projects/{project}',
+        '/api/marketplace/servers/{serverId}/game',
+        '/api/marketplace/servers/{serverId}/history',
+        '/api/marketplace/servers/{serverId}/installed',
+        '/api/marketplace/servers/{serverId}/installed/link',
+        '/api/marketplace/servers/{serverId}/installs',
+        '/api/marketplace/servers/{serverId}/installs/{projectId}',
+        '/api/marketplace/servers/{serverId}/installs/{projectId}/auto-update',
+        '/api/marketplace/servers/{serverId}/installs/{projectId}/rollback',
+        '/api/marketplace/servers/{serverId}/installs/{projectId}/update',
+        '/api/marketplace/servers/{serverId}/plan',
+        '/api/marketplace/servers/{serverId}/updates/check',
+        '/api/marketplace/sync',
+      ]);
+      const result = await validate(structuredClone(doc));
+      expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
     });
 
     it('records a failed sync without moving the cursor', async () => {

@@ -121,6 +121,10 @@ for (const database of DATABASES) {
       await expectRefused({ project: 'needs-ghost' }, 409, 'dependency_missing', 'needs-ghost 1.0.0 requires a project Modrinth does not have');
       await expectRefused({ project: 'anti-homes' }, 409, 'incompatible_with_installed', 'anti-homes 1.0.0 does not work together with homes');
       await expectRefused({ project: 'homes', colour: 'red' }, 400, 'validation_failed');
+      // The plan (the UI's badge) says the same without installing.
+      expect((await ob.get(`${base()}/plan?project=needs-fabric-api`)).body.error.code).to.equal('dependency_incompatible');
+      const plan = (await ob.get(`${base()}/plan?project=guard`)).body;
+      expect(plan.steps.map((s: { title: string; reason: string; folder: string }) => `${s.title} ${s.reason} ${s.folder}`)).to.deep.equal(['guard requested plugins', 'spigot-chat dependency plugins']);
     });
 
     it('recognises a jar uploaded by hand by its hash, and links it on request', async () => {
