@@ -72,6 +72,13 @@ export default definePlugin({
       updateService: asClass(UpdateService).singleton(),
     });
     ctx.defineHook(BEFORE_INSTALL, 'series');
+    ctx.tap('auth.serverAccessChanged', 'marketplace', async ({ serverId, userId }) => {
+      await ctx.cradle.installProgress.dropRevoked(serverId, userId);
+    });
+    // After the delete committed (a refused delete keeps them): a deleted server's installs and history go.
+    ctx.subscribe('marketplace.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
+      if (event.serverId) await ctx.cradle.installRepository.removeServer(event.serverId, trx);
+    } });
   },
   routes: marketplaceRoutes,
   socketPermissions: { [MARKETPLACE_SOCKET.watch]: 'marketplace.read' },

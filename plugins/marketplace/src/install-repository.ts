@@ -138,6 +138,13 @@ export class InstallRepository {
     }));
   }
 
+  /** Everything kept about a server, once it is deleted (its files went with it). */
+  async removeServer(serverId: string, trx: Executor): Promise<number> {
+    let removed = 0;
+    for (const table of ['marketplace_installs', 'marketplace_history', 'marketplace_server_game']) removed += await trx(table).where('server_id', serverId).delete();
+    return removed;
+  }
+
   async gameOverride(serverId: string): Promise<{ loader: string; minecraftVersion: string | null } | null> {
     const row = (await this.db('marketplace_server_game').where('server_id', serverId).first()) as { loader: string; minecraft_version: string | null } | undefined;
     return row ? { loader: row.loader, minecraftVersion: row.minecraft_version } : null;

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ADMIN_TOKEN, DATABASES, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { ADMIN_TOKEN, DATABASES, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
 import type { Browser } from '../../../../core/src/modules/accounts/tests/browser.js';
+import { openSocket } from '../../../../core/src/modules/accounts/tests/fixtures.js';
+import { MARKETPLACE_SOCKET, type ProgressUpdate } from '../progress.js';
 import { Catalogue } from '../../../../test/fixtures/modrinth/index.js';
 import { createServer, volume } from '../../../backups/src/tests/fixture.js';
 import { startMarketplacePanel, syncNow, type MarketplacePanel } from './fixture.js';
@@ -156,6 +158,30 @@ for (const database of DATABASES) {
       expect(Object.keys(folder())).to.deep.equal(['HandMade.jar', 'lib-base-1.0.0.jar']);
       const history = (await ob.get(`${base()}/history`)).body.history;
       expect(history.slice(0, 2).map((h: { action: string; projectTitle: string; fromVersion: string }) => `${h.action} ${h.projectTitle} ${h.fromVersion}`).sort()).to.deep.equal(['uninstall economy-core 2.0.0', 'uninstall homes 2.0.0']);
+    });
+
+    it('streams install progress to watchers, refuses another user, and forgets a deleted server', async () => {
+      const socket = await openSocket(t, ob, '/marketplace');
+      const phases: string[] = [];
+      socket.on(MARKETPLACE_SOCKET.progress, (p: ProgressUpdate & { serverId: string }) => p.serverId === serverId && phases.push(p.phase));
+      expect(await socket.timeout(5000).emitWithAck(MARKETPLACE_SOCKET.watch, { serverId })).to.deep.equal({ ok: true });
+      expect((await ob.post(`${base()}/installs`, { project: 'chat-colors' })).status).to.equal(201);
+      await until('the done update', () => phases.includes('done'));
+      expect(phases).to.deep.equal(['resolving', 'downloading', 'placing', 'done']);
+      socket.close();
+
+      const stranger = await t.createUser(`stranger-${database}@example.org`);
+      const sb = await t.signIn(stranger.email);
+      for (const [method, url] of [['GET', '/installed'], ['GET', '/history'], ['POST', '/installs']] as const) {
+        const res = await sb.request(method, `${base()}${url}`, { body: method === 'POST' ? { project: 'chat-colors' } : undefined });
+        expect(res.status, `${method} ${url}`).to.equal(404);
+      }
+
+      const { installRepository } = t.panel.kernel.container.cradle;
+      expect(await installRepository.list(serverId)).to.not.deep.equal([]);
+      const deleted = await t.panel.request('DELETE', `/api/servers/${serverId}`);
+      expect(deleted.status, JSON.stringify(deleted.body)).to.be.below(300);
+      await until('the installs and history of the deleted server are gone', async () => (await installRepository.list(serverId)).length === 0 && (await installRepository.history(serverId, 10)).length === 0);
     });
   });
 }
