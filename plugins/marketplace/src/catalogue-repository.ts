@@ -81,6 +81,16 @@ export class CatalogueRepository {
     await insertAll(trx, 'marketplace_versions', versions.map(versionRow));
   }
 
+  /** Drops every project (and its versions and facets) not among these: after a full listing, the ones Modrinth no longer lists. */
+  async keepOnly(ids: Set<string>, trx: Executor): Promise<number> {
+    const gone = ((await trx('marketplace_projects').select('id')) as Array<{ id: string }>).map((r) => r.id).filter((id) => !ids.has(id));
+    for (let i = 0; i < gone.length; i += ROWS) {
+      const chunk = gone.slice(i, i + ROWS);
+      for (const table of ['marketplace_projects', 'marketplace_versions', ...FACETS.map(([t]) => t)]) await trx(table).whereIn(table === 'marketplace_projects' ? 'id' : 'project_id', chunk).delete();
+    }
+    return gone.length;
+  }
+
   async search(q: CatalogueQuery): Promise<{ total: number; hits: CatalogueProject[] }> {
     const base = this.db('marketplace_projects as p');
     if (q.loaders) base.whereIn('p.id', this.db('marketplace_project_loaders').select('project_id').whereIn('loader', q.loaders));

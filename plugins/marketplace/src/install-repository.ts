@@ -141,7 +141,7 @@ export class InstallRepository {
   /** Everything kept about a server, once it is deleted (its files went with it). */
   async removeServer(serverId: string, trx: Executor): Promise<number> {
     let removed = 0;
-    for (const table of ['marketplace_installs', 'marketplace_history', 'marketplace_server_game']) removed += await trx(table).where('server_id', serverId).delete();
+    for (const table of ['marketplace_installs', 'marketplace_history', 'marketplace_server_game', 'marketplace_server_locks']) removed += await trx(table).where('server_id', serverId).delete();
     return removed;
   }
 

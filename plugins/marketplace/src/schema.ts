@@ -49,7 +49,7 @@ export const searchQuery = z
   .strict();
 
 const progress = z.object({ phase: z.enum(['listing', 'projects', 'versions', 'storing']), done: z.number(), total: z.number() });
-const result = z.object({ kind: z.enum(['full', 'incremental']), ok: z.boolean(), projects: z.number(), versions: z.number(), durationMs: z.number(), error: z.string().optional() });
+const result = z.object({ kind: z.enum(['full', 'incremental']), ok: z.boolean(), projects: z.number(), versions: z.number(), removed: z.number().describe('Projects dropped because Modrinth no longer lists them (full runs)'), durationMs: z.number(), error: z.string().optional() });
 export const syncStatusView = z.object({
   state: z.enum(['idle', 'running']),
   cursor: z.string().nullable().describe('The newest Modrinth update time synced'),

@@ -11,6 +11,8 @@ export interface SyncResult {
   ok: boolean;
   projects: number;
   versions: number;
+  /** Local projects dropped because Modrinth no longer lists them (full runs only). */
+  removed: number;
   durationMs: number;
   error?: string;
 }

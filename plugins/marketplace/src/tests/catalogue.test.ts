@@ -129,6 +129,19 @@ for (const database of DATABASES) {
       expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
     });
 
+    it('drops projects Modrinth no longer lists on a full sync, and keeps them on an incremental one', async () => {
+      const c = t.modrinth.catalogue;
+      c.projects.delete(c.project('folia-regions')!.id);
+      c.project('quilt-tweaks')!.server_side = 'unsupported';
+      expect((await syncNow(t)).lastResult).to.deep.include({ kind: 'incremental', removed: 0 });
+      expect(await slugs('loader=folia')).to.deep.equal(['folia-regions']);
+      const full = await syncNow(t, true);
+      expect(full.lastResult).to.deep.include({ kind: 'full', ok: true, removed: 2 });
+      expect(await slugs('loader=folia')).to.deep.equal([]);
+      expect(await slugs('loader=quilt')).to.deep.equal(['fabric-lag']);
+      expect(full.catalogue.projects).to.equal(10);
+    });
+
     it('records a failed sync without moving the cursor', async () => {
       const before = (await t.panel.request('GET', '/api/marketplace/sync')).body.cursor;
       t.modrinth.failNext(50, 500);

@@ -7,6 +7,7 @@ import type { Browser } from '../../../../core/src/modules/accounts/tests/browse
 import { openSocket } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import { MARKETPLACE_SOCKET, type ProgressUpdate } from '../progress.js';
 import { Catalogue } from '../../../../test/fixtures/modrinth/index.js';
+import { definePlugin } from '@conductor/core';
 import { createServer, volume } from '../../../backups/src/tests/fixture.js';
 import { startMarketplacePanel, syncNow, type MarketplacePanel } from './fixture.js';
 
@@ -34,6 +35,15 @@ async function catalogue(): Promise<Catalogue> {
 }
 
 const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('hex');
+
+/** Holds installs in marketplace.beforeInstall while a test keeps the gate shut. */
+let gate: Promise<void> | null = null;
+const installGate = definePlugin({
+  manifest: { name: 'install-gate', version: '0.0.0', dependsOn: ['marketplace'] },
+  init({ hooks }) {
+    hooks.tap('marketplace.beforeInstall', 'install-gate', async () => void (await gate), 'install-gate');
+  },
+});
 
 for (const database of DATABASES) {
   describe(`marketplace installs on a real node (${database})`, function () {
@@ -64,7 +74,7 @@ for (const database of DATABASES) {
 
     before(async () => {
       await testImage();
-      t = await startMarketplacePanel(database, await catalogue());
+      t = await startMarketplacePanel(database, await catalogue(), [installGate]);
       node = await startNodeFor(t.panel, { name: `market-${database}`, ports: 1 });
       const owner = await t.createUser(`owner-${database}@example.org`);
       ob = await t.signIn(owner.email);
@@ -169,6 +179,22 @@ for (const database of DATABASES) {
       await until('the done update', () => phases.includes('done'));
       expect(phases).to.deep.equal(['resolving', 'downloading', 'placing', 'done']);
       socket.close();
+
+      // A second change while one is running on the server is refused, not interleaved.
+      let open!: () => void;
+      gate = new Promise((r) => (open = r));
+      // Without the lock the second install would wait in the gate too: it opens on its own, so the test fails rather than hangs.
+      const safety = setTimeout(() => open(), 10_000);
+      const first = ob.post(`${base()}/installs`, { project: 'anti-homes' });
+      await until('the first install in its hook', async () => (await t.panel.kernel.container.cradle.db('marketplace_server_locks').where('server_id', serverId)).length === 1);
+      const second = await ob.post(`${base()}/installs`, { project: 'anti-homes' });
+      expect(second.status).to.equal(409);
+      expect(second.body.error.code).to.equal('marketplace_busy');
+      clearTimeout(safety);
+      open();
+      gate = null;
+      expect((await first).status).to.equal(201);
+      expect((await ob.request('DELETE', `${base()}/installs/${t.modrinth.catalogue.project('anti-homes')!.id}`)).status).to.equal(200);
 
       const stranger = await t.createUser(`stranger-${database}@example.org`);
       const sb = await t.signIn(stranger.email);
