@@ -97,6 +97,8 @@ export default definePlugin({
   jobs: [
     // Leader-only (the kernel's default for jobs); the marker row also keeps two runs apart.
     (runtime) => ({ id: 'sync', cron: '17 */6 * * *', run: async () => void (await runtime.cradle.catalogueSync.run()) }),
+    // Once a week in full: only a full listing shows what Modrinth no longer lists.
+    (runtime) => ({ id: 'sync-full', cron: '47 3 * * 0', run: async () => void (await runtime.cradle.catalogueSync.run({ full: true })) }),
     (runtime) => ({ id: 'update-check', cron: '41 * * * *', run: async ({ logger }) => logger.info(await runtime.cradle.updateService.checkAll(), 'marketplace update check') }),
     (runtime) => ({ id: 'auto-update', cron: '*/15 * * * *', run: async () => void (await runtime.cradle.updateService.autoUpdate()) }),
   ],
