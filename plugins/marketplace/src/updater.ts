@@ -71,11 +71,16 @@ export class UpdateService {
     const d = this.deps;
     const game = await d.serverGames.resolve(serverId);
     const installs = await d.installRepository.list(serverId);
-    const byHash = new Map(installs.map((i) => [i.files[0]!.sha512, i]));
-    const newest = await d.modrinthClient.updatesByHash([...byHash.keys()], { loaders: loadersRunningOn(game.loader), gameVersions: game.minecraftVersion ? [game.minecraftVersion] : [] });
+    const gameVersions = game.minecraftVersion ? [game.minecraftVersion] : [];
+    // Datapacks and the rest asked apart: a mod's update must not be a datapack build of it, nor the other way round.
+    const datapack = (i: Install) => i.files[0]!.path.startsWith('world/datapacks/');
+    const newest: Record<string, { id: string; project_id: string; version_number: string; version_type: string }> = {};
+    for (const [group, loaders] of [[installs.filter((i) => !datapack(i)), loadersRunningOn(game.loader, false)], [installs.filter(datapack), ['datapack']]] as const) {
+      if (group.length) Object.assign(newest, await d.modrinthClient.updatesByHash(group.map((i) => i.files[0]!.sha512), { loaders: [...loaders], gameVersions }));
+    }
     const now = d.marketplaceClock.now();
-    for (const [hash, install] of byHash) {
-      const found = newest[hash];
+    for (const install of installs) {
+      const found = newest[install.files[0]!.sha512];
       const update = found && found.id !== install.versionId && found.project_id === install.projectId ? { versionId: found.id, versionNumber: found.version_number, versionType: found.version_type } : null;
       await d.installRepository.setUpdate(install.id, update, now);
     }

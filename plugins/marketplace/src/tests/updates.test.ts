@@ -64,7 +64,7 @@ for (const database of DATABASES) {
       t.modrinth.requests.length = 0;
       const checked = await ob.post(`${base()}/updates/check`, {});
       expect(checked.body.installs[0].update).to.deep.include({ versionNumber: '2.0.0', versionType: 'release' });
-      expect(t.modrinth.requests.map((r) => [r.path, r.body])).to.deep.equal([['/v2/version_files/update', { hashes: [jar('1.0.0')], algorithm: 'sha512', loaders: ['paper', 'spigot', 'bukkit', 'datapack'], game_versions: ['1.21.4'] }]]);
+      expect(t.modrinth.requests.map((r) => [r.path, r.body])).to.deep.equal([['/v2/version_files/update', { hashes: [jar('1.0.0')], algorithm: 'sha512', loaders: ['paper', 'spigot', 'bukkit'], game_versions: ['1.21.4'] }]]);
 
       const updated = await ob.post(`${base()}/installs/${homesId}/update`, {});
       expect(updated.status, JSON.stringify(updated.body)).to.equal(200);
