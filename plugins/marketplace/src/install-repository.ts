@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseJsonColumn, toIso, type Database, type Executor } from '@conductor/core';
+import { parseJsonColumn, toIso, type Database, type Executor, type Principal } from '@conductor/core';
 
 export interface InstalledFile {
   path: string;
@@ -38,6 +38,8 @@ export interface HistoryEntry {
   toVersionId: string | null;
   toVersion: string | null;
   actorId: string | null;
+  /** The person's email (or the caller's id) as it was then. */
+  actorLabel: string | null;
   ok: boolean;
   error: string | null;
   at: string;
@@ -101,7 +103,7 @@ export class InstallRepository {
     return rows.map(fromRow);
   }
 
-  async addHistory(entry: Omit<HistoryEntry, 'id' | 'at'>, at: Date, trx: Executor = this.db): Promise<void> {
+  async addHistory(entry: Omit<HistoryEntry, 'id' | 'at' | 'actorId' | 'actorLabel'> & { actor: Principal }, at: Date, trx: Executor = this.db): Promise<void> {
     await trx('marketplace_history').insert({
       id: randomUUID(),
       server_id: entry.serverId,
@@ -112,7 +114,8 @@ export class InstallRepository {
       from_version: entry.fromVersion,
       to_version_id: entry.toVersionId,
       to_version: entry.toVersion,
-      actor_id: entry.actorId,
+      actor_id: entry.actor.id,
+      actor_label: typeof entry.actor.attributes?.email === 'string' ? entry.actor.attributes.email : entry.actor.id,
       ok: entry.ok,
       error: entry.error,
       at,
@@ -132,6 +135,7 @@ export class InstallRepository {
       toVersionId: r.to_version_id,
       toVersion: r.to_version,
       actorId: r.actor_id,
+      actorLabel: r.actor_label,
       ok: Boolean(r.ok),
       error: r.error,
       at: toIso(r.at),
@@ -207,6 +211,7 @@ interface HistoryRow {
   to_version_id: string | null;
   to_version: string | null;
   actor_id: string | null;
+  actor_label: string | null;
   ok: boolean | number;
   error: string | null;
   at: unknown;

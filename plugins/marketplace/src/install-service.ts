@@ -20,7 +20,7 @@ export interface InstallInput {
 
 export interface InstallResult {
   installed: Array<{ projectId: string; title: string; versionId: string; versionNumber: string; reason: PlanStep['reason']; files: string[] }>;
-  optional: Array<{ projectId: string; requiredBy: string }>;
+  optional: Array<{ projectId: string; title: string; requiredBy: string }>;
   /** The server is running: the new files load at its next start. */
   restartNeeded: boolean;
 }
@@ -87,7 +87,7 @@ export class InstallService {
           for (const f of files) {
             const { project, version, reason } = f.step;
             await d.installRepository.put({ serverId, projectId: project.id, projectTitle: project.title, versionId: version.id, versionNumber: version.versionNumber, files: [{ path: f.path, sha512: f.sha512, size: f.bytes.length }], reason, installedBy: principal.id }, now, trx);
-            await d.installRepository.addHistory({ serverId, projectId: project.id, projectTitle: project.title, action: 'install', fromVersionId: null, fromVersion: null, toVersionId: version.id, toVersion: version.versionNumber, actorId: principal.id, ok: true, error: null }, now, trx);
+            await d.installRepository.addHistory({ serverId, projectId: project.id, projectTitle: project.title, action: 'install', fromVersionId: null, fromVersion: null, toVersionId: version.id, toVersion: version.versionNumber, actor: principal, ok: true, error: null }, now, trx);
           }
           await d.activityLog.record({ serverId, actor: principal, action: 'marketplace.install', data: { project: requested.project.slug, version: requested.version.versionNumber, dependencies: plan.steps.slice(1).map((s) => s.project.slug) } }, trx);
         });
@@ -123,7 +123,7 @@ export class InstallService {
       const now = d.marketplaceClock.now();
       await d.db.transaction(async (trx) => {
         await d.installRepository.remove(serverId, projectId, trx);
-        await d.installRepository.addHistory({ serverId, projectId, projectTitle: target.projectTitle, action: 'uninstall', fromVersionId: target.versionId, fromVersion: target.versionNumber, toVersionId: null, toVersion: null, actorId: principal.id, ok: true, error: null }, now, trx);
+        await d.installRepository.addHistory({ serverId, projectId, projectTitle: target.projectTitle, action: 'uninstall', fromVersionId: target.versionId, fromVersion: target.versionNumber, toVersionId: null, toVersion: null, actor: principal, ok: true, error: null }, now, trx);
         await d.activityLog.record({ serverId, actor: principal, action: 'marketplace.uninstall', data: { project: target.projectTitle, files: removed, force } }, trx);
       });
       const server = await d.serverService.get(serverId);

@@ -16,8 +16,8 @@ export interface PlanStep {
 
 export interface Plan {
   steps: PlanStep[];
-  /** Optional dependencies not installed, offered to the user. */
-  optional: Array<{ projectId: string; requiredBy: string }>;
+  /** Optional dependencies not installed, offered to the user (the title when the catalogue has the project). */
+  optional: Array<{ projectId: string; title: string; requiredBy: string }>;
 }
 
 export function fits(version: CatalogueVersion, game: Game): boolean {
@@ -72,7 +72,9 @@ export class InstallPlanner {
         if (dep.type === 'required') {
           if (!depProject) throw new AppError(409, 'dependency_missing', `${project.title} ${version.versionNumber} requires a version Modrinth does not have (${dep.versionId}); nothing was installed`);
           await visit(depProject, dep.versionId, step);
-        } else if (dep.type === 'optional' && depProject && !installedIds.has(depProject)) optional.push({ projectId: depProject, requiredBy: project.id });
+        } else if (dep.type === 'optional' && depProject && !installedIds.has(depProject)) {
+          optional.push({ projectId: depProject, title: (await this.deps.catalogueRepository.project(depProject))?.title ?? depProject, requiredBy: project.id });
+        }
       }
     };
 

@@ -96,6 +96,7 @@ export const historyView = z.object({
   toVersionId: z.string().nullable(),
   toVersion: z.string().nullable(),
   actorId: z.string().nullable(),
+  actorLabel: z.string().nullable().describe('Who: their email then, or the caller id (marketplace-auto-update for automatic updates)'),
   ok: z.boolean(),
   error: z.string().nullable(),
   at: z.string(),
@@ -105,11 +106,11 @@ export const gameView = z.object({ loader: z.string().nullable(), minecraftVersi
 
 export const installResultView = z.object({
   installed: z.array(z.object({ projectId: z.string(), title: z.string(), versionId: z.string(), versionNumber: z.string(), reason: z.enum(['requested', 'dependency']), files: z.array(z.string()) })),
-  optional: z.array(z.object({ projectId: z.string(), requiredBy: z.string() })),
+  optional: z.array(z.object({ projectId: z.string(), title: z.string(), requiredBy: z.string() })),
   restartNeeded: z.boolean(),
 });
 
 export const planView = z.object({
   steps: z.array(z.object({ projectId: z.string(), title: z.string(), versionId: z.string(), versionNumber: z.string(), reason: z.enum(['requested', 'dependency']), folder: z.string(), installed: z.boolean() })),
-  optional: z.array(z.object({ projectId: z.string(), requiredBy: z.string() })),
+  optional: z.array(z.object({ projectId: z.string(), title: z.string(), requiredBy: z.string() })),
 });

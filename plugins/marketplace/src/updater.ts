@@ -164,14 +164,14 @@ export class UpdateService {
       error = await d.enableWatch.restartAndWatch(serverId, names, principal).catch((err: unknown) => `the restart failed: ${(err as Error).message}`);
     }
     const now = d.marketplaceClock.now();
-    const entry = { serverId, projectId: install.projectId, projectTitle: install.projectTitle, fromVersionId: install.versionId, fromVersion: install.versionNumber, actorId: principal.id };
+    const entry = { serverId, projectId: install.projectId, projectTitle: install.projectTitle, fromVersionId: install.versionId, fromVersion: install.versionNumber, actor: principal };
     if (error) {
       await swapped.undo();
       // The previous files are back; start the server on them again.
       const again = await d.enableWatch.restartAndWatch(serverId, [], principal).catch((err: unknown) => (err as Error).message);
       await d.db.transaction(async (trx) => {
         await d.installRepository.addHistory({ ...entry, action, toVersionId: version.id, toVersion: version.versionNumber, ok: false, error }, now, trx);
-        await d.installRepository.addHistory({ ...entry, action: 'rollback', fromVersionId: version.id, fromVersion: version.versionNumber, toVersionId: install.versionId, toVersion: install.versionNumber, actorId: principal.id, ok: again === null, error: again }, now, trx);
+        await d.installRepository.addHistory({ ...entry, action: 'rollback', fromVersionId: version.id, fromVersion: version.versionNumber, toVersionId: install.versionId, toVersion: install.versionNumber, actor: principal, ok: again === null, error: again }, now, trx);
         await d.activityLog.record({ serverId, actor: principal, action: `marketplace.${action}`, data: { project: install.projectTitle, from: install.versionNumber, to: version.versionNumber, failed: error, restored: true } }, trx);
       });
       d.installProgress.send(serverId, { phase: 'done', done: 1, total: 1 });

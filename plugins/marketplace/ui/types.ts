@@ -24,7 +24,7 @@ export interface Version {
 
 export interface Plan {
   steps: Array<{ projectId: string; title: string; versionId: string; versionNumber: string; reason: 'requested' | 'dependency'; folder: string; installed: boolean }>;
-  optional: Array<{ projectId: string; requiredBy: string }>;
+  optional: Array<{ projectId: string; title: string; requiredBy: string }>;
 }
 
 export interface Install {
@@ -49,7 +49,7 @@ export interface HistoryEntry {
   action: 'install' | 'update' | 'rollback' | 'uninstall';
   fromVersion: string | null;
   toVersion: string | null;
-  actorId: string | null;
+  actorLabel: string | null;
   ok: boolean;
   error: string | null;
   at: string;

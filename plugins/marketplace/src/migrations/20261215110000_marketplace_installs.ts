@@ -31,6 +31,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('to_version_id', 16).nullable();
     t.string('to_version', 128).nullable();
     t.string('actor_id', 64).nullable();
+    t.string('actor_label', 320).nullable();
     t.boolean('ok').notNullable();
     t.text('error').nullable();
     t.timestamp('at', { useTz: true }).notNullable();

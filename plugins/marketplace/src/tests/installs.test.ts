@@ -101,7 +101,7 @@ for (const database of DATABASES) {
       const res = await ob.post(`${base()}/installs`, { project: 'homes' });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body.installed.map((i: { title: string; versionNumber: string; reason: string }) => `${i.title} ${i.versionNumber} ${i.reason}`)).to.deep.equal(['homes 2.0.0 requested', 'economy-core 2.0.0 dependency', 'lib-base 1.0.0 dependency']);
-      expect(res.body.optional).to.deep.equal([{ projectId: t.modrinth.catalogue.project('chat-colors')!.id, requiredBy: t.modrinth.catalogue.project('homes')!.id }]);
+      expect(res.body.optional).to.deep.equal([{ projectId: t.modrinth.catalogue.project('chat-colors')!.id, title: 'chat-colors', requiredBy: t.modrinth.catalogue.project('homes')!.id }]);
       expect(res.body.restartNeeded).to.equal(false);
       expect(folder()).to.deep.equal({
         'economy-core-2.0.0.jar': sha512(fileOf('economy-core', '2.0.0')),
@@ -113,7 +113,7 @@ for (const database of DATABASES) {
       expect(installed.unmanaged).to.deep.equal([]);
       const history = (await ob.get(`${base()}/history`)).body.history;
       expect(history).to.have.length(4);
-      expect(history[0]).to.include({ action: 'install', fromVersion: null, ok: true });
+      expect(history[0]).to.include({ action: 'install', fromVersion: null, ok: true, actorLabel: `owner-${database}@example.org` });
       expect((await ob.post(`${base()}/installs`, { project: 'homes' })).body.error.code).to.equal('already_installed');
     });
 

@@ -122,7 +122,7 @@ for (const database of DATABASES) {
       expect(done).to.deep.include({ ok: true, from: '1.0.0', to: '2.1.0' });
       expect(plugins()).to.deep.equal({ 'homes-2.1.0.jar': jar('2.1.0') });
       const history = (await ob.get(`${base()}/history`)).body.history;
-      expect(history.find((h: { toVersion: string }) => h.toVersion === '2.1.0')).to.include({ action: 'update', fromVersion: '1.0.0', ok: true, actorId: 'marketplace-auto-update' });
+      expect(history.find((h: { toVersion: string }) => h.toVersion === '2.1.0')).to.include({ action: 'update', fromVersion: '1.0.0', ok: true, actorId: 'marketplace-auto-update', actorLabel: 'marketplace-auto-update' });
       expect((await ob.request('PUT', `${base()}/installs/${homesId}/auto-update`, { body: { enabled: true, timeZone: 'Mars/Olympus' } })).body.error.code).to.equal('invalid_timezone');
     });
   });
