@@ -4,10 +4,12 @@ import type { CatalogueService } from './catalogue-service.js';
 import type { Clock } from './clock.js';
 import type { Install, InstallRepository } from './install-repository.js';
 import type { ModrinthClient } from './modrinth/client.js';
+import type { ModrinthVersion } from './modrinth/schemas.js';
 import type { ServerFiles } from './server-files.js';
 import type { ServerLocks } from './server-locks.js';
 
 const FOLDERS = ['plugins', 'mods'];
+const RECOGNISED_FOR_MS = 3_600_000;
 
 export interface UnmanagedFile {
   path: string;
@@ -24,6 +26,8 @@ export interface UnmanagedFile {
 export class InstalledFiles {
   /** sha512 by server, path, size and change time: a jar is read from the node once. */
   private readonly hashes = new Map<string, string>();
+  /** Modrinth's answer per sha512 (null: it does not know the file), and when it was given. */
+  private readonly answers = new Map<string, { at: number; version: ModrinthVersion | null }>();
 
   constructor(private readonly deps: Pick<Cradle, 'db' | 'activityLog'> & { installRepository: InstallRepository; serverFiles: ServerFiles; modrinthClient: ModrinthClient; catalogueService: CatalogueService; serverLocks: ServerLocks; marketplaceClock: Clock }) {}
 
@@ -38,7 +42,7 @@ export class InstalledFiles {
         files.push({ path: file, size: entry.size, sha512: await this.hashOf(serverId, file, entry) });
       }
     }
-    const known = await this.deps.modrinthClient.versionsByHash(files.map((f) => f.sha512));
+    const known = await this.recognise(files.map((f) => f.sha512));
     const unmanaged: UnmanagedFile[] = [];
     for (const f of files) {
       const v = known[f.sha512];
@@ -63,6 +67,17 @@ export class InstalledFiles {
       });
       return (await this.deps.installRepository.get(serverId, found.match.projectId))!;
     });
+  }
+
+  /** What Modrinth said about these hashes, asked at most once an hour per hash: a page view costs no request. */
+  private async recognise(sha512s: string[]): Promise<Record<string, ModrinthVersion>> {
+    const now = Date.now();
+    const ask = sha512s.filter((h) => (this.answers.get(h)?.at ?? 0) < now - RECOGNISED_FOR_MS);
+    if (ask.length) {
+      const found = await this.deps.modrinthClient.versionsByHash(ask);
+      for (const h of ask) this.answers.set(h, { at: now, version: found[h] ?? null });
+    }
+    return Object.fromEntries(sha512s.flatMap((h) => (this.answers.get(h)?.version ? [[h, this.answers.get(h)!.version!]] : [])));
   }
 
   private async hashOf(serverId: string, file: string, entry: { size: number; mtime?: string }): Promise<string> {

@@ -145,6 +145,10 @@ for (const database of DATABASES) {
       expect(up.status).to.equal(201);
       const unmanaged = (await ob.get(`${base()}/installed`)).body.unmanaged;
       expect(unmanaged).to.deep.equal([{ path: 'plugins/HandMade.jar', size: jar.length, sha512: sha512(jar), match: { projectId: t.modrinth.catalogue.project('hand-made')!.id, title: 'hand-made', versionId: t.modrinth.catalogue.versionOf('hand-made', '1.0.0').id, versionNumber: '1.0.0' } }]);
+      const asked = () => t.modrinth.requests.filter((r) => r.path === '/v2/version_files').length;
+      const before = asked();
+      expect((await ob.get(`${base()}/installed`)).body.unmanaged).to.have.length(1);
+      expect(asked(), 'a second look asks Modrinth nothing').to.equal(before);
       const linked = await ob.post(`${base()}/installed/link`, { path: 'plugins/HandMade.jar' });
       expect(linked.status, JSON.stringify(linked.body)).to.equal(201);
       expect(linked.body.install).to.include({ reason: 'linked', versionNumber: '1.0.0' });
