@@ -25,8 +25,9 @@ export { dropRevokedViewers, type SocketAuthRequest, type SocketData } from './k
 export { type SocketApiSpec, type SocketEventSpec } from './kernel/asyncapi.js';
 export { Kernel, BootError, APP_ROOT, type KernelOptions } from './kernel/kernel.js';
 export { coreModuleNames, coreModules } from './modules/index.js';
-export { AgentClient, ensureOk, readText, nodeAnswerError, nodeAuthFailed, nodeBadAnswer, nodeUnreachable, type AgentEndpoint, type AgentRequestOptions } from './modules/nodes/agent-client.js';
+export { AgentClient, ensureOk, readBytes, readText, nodeAnswerError, nodeAuthFailed, nodeBadAnswer, nodeUnreachable, type AgentEndpoint, type AgentRequestOptions } from './modules/nodes/agent-client.js';
 export { AgentFiles } from './modules/nodes/agent-files.js';
+export { GAME_LOADERS, type GameLoader, type ServerGame } from './modules/templates/game.js';
 export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type PermissionGroupDeclaration, type PermissionGroupView, type PermissionKeyView } from './kernel/permissions.js';
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';

@@ -34,7 +34,7 @@ export { type JobDefinition, type JobContext } from '@conductor/core';
 export { dropRevokedViewers, type SocketApiSpec, type SocketEventSpec, type SocketAuthRequest, type SocketData } from '@conductor/core';
 
 // Talking to a node's agent (one client, one error mapping).
-export { AgentClient, AgentFiles, ensureOk, readText, nodeAnswerError, nodeAuthFailed, nodeBadAnswer, nodeUnreachable, type AgentEndpoint, type AgentRequestOptions } from '@conductor/core';
+export { AgentClient, AgentFiles, ensureOk, readBytes, readText, nodeAnswerError, nodeAuthFailed, nodeBadAnswer, nodeUnreachable, type AgentEndpoint, type AgentRequestOptions } from '@conductor/core';
 
 // Services plugins commonly use.
 export { assertTimeZone, renderMail, escapeHtml, type Logger, type ActivityLog, type ActivityInput, type ActivityEntry, type MailService, type RenderedMail } from '@conductor/core';

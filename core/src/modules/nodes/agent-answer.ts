@@ -17,15 +17,20 @@ export async function ensureOk(res: IncomingMessage, fallback?: string): Promise
   throw answerError(res, safeJson(await readText(res)), fallback);
 }
 
-/** The whole answer as text; a connection that breaks while it is read is the node not answering. */
-export async function readText(res: IncomingMessage): Promise<string> {
+/** The whole answer; a connection that breaks while it is read is the node not answering. */
+export async function readBytes(res: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of res) chunks.push(chunk as Buffer);
   } catch (err) {
     throw nodeUnreachable(err);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The whole answer as text. */
+export async function readText(res: IncomingMessage): Promise<string> {
+  return (await readBytes(res)).toString('utf8');
 }
 
 export function safeJson(text: string): unknown {

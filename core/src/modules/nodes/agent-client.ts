@@ -22,7 +22,7 @@ import { nodeAuthFailed, nodeBadAnswer, nodeUnreachable } from './agent-errors.j
 import { AgentFiles } from './agent-files.js';
 
 export { nodeAnswerError, nodeAuthFailed, nodeBadAnswer, nodeUnreachable } from './agent-errors.js';
-export { ensureOk, readText } from './agent-answer.js';
+export { ensureOk, readBytes, readText } from './agent-answer.js';
 
 export interface AgentEndpoint {
   baseUrl: string;

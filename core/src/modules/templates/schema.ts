@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { variableName } from '../../protocol/server-spec.js';
+import { GAME_LOADERS } from './game.js';
 
 /** Validation for one variable's value, structured (imported eggs' Laravel rule strings are converted to this). */
 export const variableRules = z.object({
@@ -63,6 +64,11 @@ export const templateSchema = z.object({
       { players: 100, memoryMb: 8192 },
     ]),
   features: z.array(z.string().max(40)).max(32).default([]),
+  /**
+   * What the server runs, for the marketplace: its loader, and its Minecraft version, which may
+   * name the server's variables (`{{MINECRAFT_VERSION}}`).
+   */
+  game: z.object({ loader: z.enum(GAME_LOADERS), minecraftVersion: z.string().max(64).optional() }).optional(),
 });
 
 export type Template = z.output<typeof templateSchema>;

@@ -6,6 +6,7 @@ import type { Database } from '../../kernel/database.js';
 import type { EventLog } from '../../kernel/events.js';
 import { importEgg, type ImportResult } from './egg-import.js';
 import type { TemplateQuery, TemplateRepository, StoredTemplate } from './repository.js';
+import { serverGame, type ServerGame } from './game.js';
 import { templateSchema, type Template } from './schema.js';
 
 const BUILTIN_DIR = fileURLToPath(new URL('./builtin/', import.meta.url));
@@ -53,6 +54,11 @@ export class TemplateService {
     const found = await this.repository.get(id);
     if (!found) throw notFound(`No template ${id}`, 'template_not_found');
     return found;
+  }
+
+  /** What a server made from this template runs (loader and Minecraft version), for the marketplace. */
+  async game(id: string, variables: Record<string, string>): Promise<ServerGame | null> {
+    return serverGame((await this.get(id)).template, variables);
   }
 
   /** Memory for an expected player count: the first row that covers it, else the largest. */
