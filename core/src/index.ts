@@ -24,3 +24,4 @@ export { PermissionCatalogue, SERVER_VIEW, permissionGroupSchema, type Permissio
 export { type ActivityLog, type ActivityInput, type ActivityEntry } from './modules/activity/activity-log.js';
 export { type MailService } from './modules/mail/mail-service.js';
 export { renderMail, escapeHtml, type RenderedMail } from './modules/mail/layout.js';
+export { renderNodeCloudInit, nodeCloudInitInput, type NodeCloudInitInput } from './modules/nodes/cloud-init.js';
