@@ -148,7 +148,7 @@ write_config() {
   chown "root:$SERVICE_USER" "$tmp"
   chmod 0640 "$tmp"
   mv "$tmp" "$file"
-  changed "wrote $file (0640, secrets generated)"
+  changed "wrote $file (0640)"
 }
 
 # --- Node.js --------------------------------------------------------------------------------------
@@ -637,8 +637,12 @@ panel_db_backup() {
   url="$(sed -n 's/^DATABASE_URL=//p' "$PANEL_ENV")"
   if [ -n "$url" ]; then
     (cd / && as_postgres pg_dump -Fc -f "$dir/panel.pgdump" "$SERVICE_USER") 2>/dev/null || pg_dump -Fc -f "$dir/panel.pgdump" "$url"
-  elif [ -f "$DATA_DIR/panel/conductor.sqlite" ]; then
-    cp -a "$DATA_DIR/panel/conductor.sqlite" "$dir/conductor.sqlite"
+  else
+    # The panel is stopped by now; its write-ahead log, if any, belongs with the file.
+    local file
+    for file in conductor.sqlite conductor.sqlite-wal conductor.sqlite-shm; do
+      if [ -f "$DATA_DIR/panel/$file" ]; then cp -a "$DATA_DIR/panel/$file" "$dir/$file"; fi
+    done
   fi
 }
 
@@ -649,7 +653,7 @@ panel_db_restore() {
     pg_restore --clean --if-exists --no-owner -d "$url" "$dir/panel.pgdump"
   elif [ -f "$dir/conductor.sqlite" ]; then
     rm -f "$DATA_DIR/panel/conductor.sqlite-wal" "$DATA_DIR/panel/conductor.sqlite-shm"
-    cp -a "$dir/conductor.sqlite" "$DATA_DIR/panel/conductor.sqlite"
+    cp -a "$dir"/conductor.sqlite* "$DATA_DIR/panel/"
   fi
 }
 
@@ -678,6 +682,7 @@ upgrade() {
   ensure_node
   release="$(stage_release "$fingerprint")"
   backup="$DATA_DIR/backups/upgrade-$(date -u +%Y%m%d%H%M%S)"
+  install -d -m 0700 "$DATA_DIR/backups"
   install -d -m 0700 "$backup"
   services_do stop
   tar -C "$(dirname "$ETC_DIR")" -cf "$backup/etc-conductor.tar" "$(basename "$ETC_DIR")"

@@ -4,3 +4,4 @@ export * from './docker.js';
 export * from './browser.js';
 export * from './wait.js';
 export * from './agent-process.js';
+export * from './debian-image.js';
