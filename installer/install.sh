@@ -278,22 +278,41 @@ ui_built() {
   done
 }
 
+# What the installed dependencies depend on: the lockfile, every package.json and the Node.js.
+deps_fingerprint() {
+  { "$NODE_BIN" --version; cat "$1/package-lock.json"; find "$1" -name package.json -not -path '*/node_modules/*' | sort | xargs cat; } | sha256sum | cut -c1-16
+}
+
+# reuse_deps FROM TO: hard-links FROM's node_modules folders into TO (nothing writes to them).
+reuse_deps() {
+  (cd "$1" && find . -name node_modules -type d -prune) | while read -r dir; do
+    cp -al "$1/$dir" "$2/$dir"
+  done
+}
+
 # stage_release FINGERPRINT: copies the source to a new release folder and installs its
-# production dependencies; prints the folder. A source without the built UI is built here
-# (with the development dependencies, pruned afterwards).
+# production dependencies; prints the folder. Dependencies the running release has for the same
+# lockfile and Node.js are reused (an upgrade then takes seconds, without building sqlite3 again).
+# A source without the built UI is built here (with the development dependencies, pruned afterwards).
 stage_release() {
-  local release
+  local release previous deps
   release="$PREFIX/releases/$(date -u +%Y%m%d%H%M%S)-$1"
+  previous="$(current_release)"
   rm -rf "$release"
   mkdir -p "$release"
   source_tar | tar -C "$release" -xf -
-  if ui_built "$release"; then
+  deps="$(deps_fingerprint "$release")"
+  if [ -n "$previous" ] && [ "$(cat "$previous/.conductor-deps" 2>/dev/null)" = "$deps" ] && ui_built "$release"; then
+    reuse_deps "$previous" "$release"
+    say "  dependencies unchanged: reused those of $previous" >&2
+  elif ui_built "$release"; then
     (cd "$release" && run_npm ci --omit=dev >&2) || { rm -rf "$release"; die "npm ci failed in $release"; }
   else
     say "  the source has no built UI: building it (needs the development dependencies once)" >&2
     (cd "$release" && run_npm ci >&2 && PATH="$PREFIX/node/bin:$PATH" node scripts/build-ui.mjs >&2 && run_npm prune --omit=dev >&2) || { rm -rf "$release"; die "building $release failed"; }
   fi
   printf '%s\n' "$1" >"$release/.conductor-source"
+  printf '%s\n' "$deps" >"$release/.conductor-deps"
   chmod -R go-w "$release"
   printf '%s' "$release"
 }
@@ -513,10 +532,6 @@ ensure_postgres() {
   fi
   DATABASE_URL="postgresql://$SERVICE_USER:$password@127.0.0.1:5432/$SERVICE_USER"
   changed "PostgreSQL role and database $SERVICE_USER (random password, in $PANEL_ENV)"
-  if [ -f "$PANEL_ENV" ]; then
-    printf 'DATABASE_URL=%s\n' "$DATABASE_URL" >>"$PANEL_ENV"
-    changed "added DATABASE_URL to $PANEL_ENV"
-  fi
 }
 
 # --- roles ---------------------------------------------------------------------------------------
@@ -535,6 +550,9 @@ install_panel() {
   node_arch >/dev/null
   check_memory panel
   if ! already_installed "$PANEL_UNIT" "$PANEL_ENV"; then check_port "$port" "panel's port"; fi
+  if [ "$POSTGRES" = 1 ] && [ -f "$PANEL_ENV" ] && ! grep -q '^DATABASE_URL=' "$PANEL_ENV"; then
+    die "--postgres: this panel is installed with SQLite ($DATA_DIR/panel); moving its data to PostgreSQL is not automated, so nothing was changed"
+  fi
   say "Installing the Conductor panel"
   apt_install ca-certificates curl python3 make g++
   ensure_user
@@ -636,12 +654,13 @@ panel_db_backup() {
   local dir="$1" url
   url="$(sed -n 's/^DATABASE_URL=//p' "$PANEL_ENV")"
   if [ -n "$url" ]; then
-    (cd / && as_postgres pg_dump -Fc -f "$dir/panel.pgdump" "$SERVICE_USER") 2>/dev/null || pg_dump -Fc -f "$dir/panel.pgdump" "$url"
+    command -v pg_dump >/dev/null || { say "backing up the panel's PostgreSQL database needs pg_dump (apt-get install postgresql-client)" >&2; return 1; }
+    pg_dump -Fc -f "$dir/panel.pgdump" "$url"
   else
     # The panel is stopped by now; its write-ahead log, if any, belongs with the file.
     local file
     for file in conductor.sqlite conductor.sqlite-wal conductor.sqlite-shm; do
-      if [ -f "$DATA_DIR/panel/$file" ]; then cp -a "$DATA_DIR/panel/$file" "$dir/$file"; fi
+      if [ -f "$DATA_DIR/panel/$file" ]; then cp -a "$DATA_DIR/panel/$file" "$dir/$file" || return 1; fi
     done
   fi
 }
@@ -685,8 +704,11 @@ upgrade() {
   install -d -m 0700 "$DATA_DIR/backups"
   install -d -m 0700 "$backup"
   services_do stop
-  tar -C "$(dirname "$ETC_DIR")" -cf "$backup/etc-conductor.tar" "$(basename "$ETC_DIR")"
-  if [ -f "$PANEL_ENV" ]; then panel_db_backup "$backup"; fi
+  if ! tar -C "$(dirname "$ETC_DIR")" -cf "$backup/etc-conductor.tar" "$(basename "$ETC_DIR")" || { [ -f "$PANEL_ENV" ] && ! panel_db_backup "$backup"; }; then
+    services_do start
+    rm -rf "$release"
+    die "upgrade: the backup to $backup failed; nothing was changed"
+  fi
   say "  backed up the configuration and the panel's database to $backup"
   switch_release "$release"
   local failed=""
