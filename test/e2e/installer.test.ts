@@ -42,39 +42,86 @@ function environmentFile(text: string): string[] {
 }
 
 const installer = (args: string) => `bash /src/installer/install.sh ${args}`;
+const ADMIN = { email: 'admin@example.test', password: 'installer test password' };
+
+/** A container of the fresh Debian with this checkout at /src (read-only) and the panel's port published. */
+interface Machine {
+  container: string;
+  port: number;
+}
+
+/** Starts the machine's container; skips the calling suite, with the reason, where the Debian image cannot be built. */
+async function startMachine(context: Mocha.Context, machine: Machine): Promise<void> {
+  const unavailable = debianImageUnavailable();
+  if (unavailable) {
+    console.warn(`      skipped: ${unavailable}`);
+    context.skip();
+  }
+  await requireDocker();
+  // The panel is installed from this checkout, so its UI must be built (a no-op when fresh).
+  execFileSync(process.execPath, ['scripts/build-ui.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  const image = await debianImage();
+  machine.port = await freePort();
+  // Downloads are kept between runs (npm's cache and apt's archives); the installs themselves are not.
+  for (const dir of ['npm', 'apt-archives/partial']) mkdirSync(path.join(TEST_CACHE_DIR, dir), { recursive: true });
+  const mounts = [`${ROOT}:/src:ro`, `${TEST_CACHE_DIR}/npm:/root/.npm`, `${TEST_CACHE_DIR}/apt-archives:/var/cache/apt/archives`];
+  // Certificates this machine adds to Debian's store (a TLS-inspecting proxy's, say) are needed in
+  // the container too; ca-certificates, which the installer installs, picks them up from here.
+  if (existsSync('/usr/local/share/ca-certificates')) mounts.push('/usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro');
+  await run('docker', ['rm', '-f', machine.container]).catch(() => undefined);
+  await run('docker', ['run', '-d', '--name', machine.container, '--label', `conductor.test=${RUN_ID}`, '-p', `127.0.0.1:${machine.port}:8080`, ...mounts.flatMap((m) => ['-v', m]), image, 'sleep', 'infinity']);
+}
+
+/** A fresh Debian machine for the calling suite: started before its tests, removed after them. */
+function machineForSuite(name: string): Machine {
+  const machine: Machine = { container: `conductor-test-${RUN_ID}-${name}`, port: 0 };
+  before(async function () {
+    await startMachine(this, machine);
+  });
+  after(async () => {
+    await run('docker', ['rm', '-f', machine.container]).catch(() => undefined);
+  });
+  return machine;
+}
+
+/**
+ * systemd is not running in a container: starts what conductor-panel.service starts, the way it
+ * would (its User, WorkingDirectory, EnvironmentFile and Environment), and waits for /readyz.
+ */
+async function startInstalledPanel({ container, port }: Machine): Promise<Map<string, string[]>> {
+  const unit = serviceSection((await inContainer(container, 'cat /etc/systemd/system/conductor-panel.service')).out);
+  const env = [...environmentFile((await inContainer(container, `cat ${unit.get('EnvironmentFile')![0]}`)).out), ...unit.get('Environment')!];
+  const started = await inContainer(container, 'echo $$ >/tmp/panel.pid; exec "$@" >/tmp/panel.log 2>&1', { detach: true, user: unit.get('User')![0], workdir: unit.get('WorkingDirectory')![0], env, args: unit.get('ExecStart')![0]!.split(' ') });
+  expect(started.code).to.equal(0);
+  const ready = await until('the installed panel to answer /readyz', () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok && r).catch(() => null), 90_000).catch(async (err: Error) => {
+    throw new Error(`${err.message}; its log:\n${(await inContainer(container, 'tail -n 30 /tmp/panel.log')).out}`);
+  });
+  expect(await ready.json()).to.deep.equal({ status: 'ready' });
+  return unit;
+}
+
+async function stopInstalledPanel({ container }: Machine): Promise<void> {
+  await inContainer(container, 'kill "$(cat /tmp/panel.pid)"; while kill -0 "$(cat /tmp/panel.pid)" 2>/dev/null; do sleep 0.1; done');
+}
+
+async function adminSignsIn({ port }: Machine): Promise<string> {
+  const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  expect(login.status).to.equal(200);
+  return ((await login.json()) as { user: { role: string } }).user.role;
+}
+
+/** A copy of this checkout inside the container, changed by `change`: the source of an upgrade. */
+async function sourceCopy({ container }: Machine, dir: string, change: string): Promise<void> {
+  const copied = await inContainer(container, `rm -rf ${dir} && mkdir ${dir} && tar -C /src --exclude=node_modules --exclude=./.git --exclude=./.tools --exclude=./data -cf - . | tar -C ${dir} -xf - && cd ${dir} && ${change}`);
+  expect(copied.code, copied.out).to.equal(0);
+}
 
 describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () {
-  // Measured on 2 shared cores: about 4 minutes with the image cached (the panel's npm ci, with
-  // sqlite3 built from source, is most of it), plus about a minute for debootstrap on a new machine.
+  // Measured on 2 shared cores: see docs/operations.md ("Tests").
   this.timeout(20 * 60_000);
-  const container = `conductor-test-${RUN_ID}-installer`;
-  let port = 0;
+  const machine = machineForSuite('installer');
+  const { container } = machine;
   let panelEnv = '';
-
-  before(async function () {
-    const unavailable = debianImageUnavailable();
-    if (unavailable) {
-      console.warn(`      skipped: ${unavailable}`);
-      this.skip();
-    }
-    await requireDocker();
-    // The panel is installed from this checkout, so its UI must be built (a no-op when fresh).
-    execFileSync(process.execPath, ['scripts/build-ui.mjs'], { cwd: ROOT, stdio: 'ignore' });
-    const image = await debianImage();
-    port = await freePort();
-    // Downloads are kept between runs (npm's cache and apt's archives); the installs themselves are not.
-    for (const dir of ['npm', 'apt-archives/partial']) mkdirSync(path.join(TEST_CACHE_DIR, dir), { recursive: true });
-    const mounts = [`${ROOT}:/src:ro`, `${TEST_CACHE_DIR}/npm:/root/.npm`, `${TEST_CACHE_DIR}/apt-archives:/var/cache/apt/archives`];
-    // Certificates this machine adds to Debian's store (a TLS-inspecting proxy's, say) are needed in
-    // the container too; ca-certificates, which the installer installs, picks them up from here.
-    if (existsSync('/usr/local/share/ca-certificates')) mounts.push('/usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro');
-    await run('docker', ['rm', '-f', container]).catch(() => undefined);
-    await run('docker', ['run', '-d', '--name', container, '--label', `conductor.test=${RUN_ID}`, '-p', `127.0.0.1:${port}:8080`, ...mounts.flatMap((m) => ['-v', m]), image, 'sleep', 'infinity']);
-  });
-
-  after(async () => {
-    await run('docker', ['rm', '-f', container]).catch(() => undefined);
-  });
 
   it('installs a panel: config, user and folders with their modes, a unit that passes systemd-analyze verify, and a panel that runs from it and signs in the first admin', async () => {
     const install = await inContainer(container, installer('panel'));
@@ -100,30 +147,19 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
     // Against the installed files themselves: it fails on a missing ExecStart binary, user or unit.
     const verify = await inContainer(container, 'systemd-analyze verify /etc/systemd/system/conductor-panel.service');
     expect(verify, 'no warnings either').to.deep.equal({ code: 0, out: '' });
-    const unit = serviceSection((await inContainer(container, 'cat /etc/systemd/system/conductor-panel.service')).out);
+    const unit = await startInstalledPanel(machine);
     for (const key of ['NoNewPrivileges', 'ProtectHome', 'PrivateTmp']) expect(unit.get(key), key).to.deep.equal(['yes']);
     expect(unit.get('ProtectSystem')).to.deep.equal(['strict']);
     expect(unit.get('ReadWritePaths')).to.deep.equal(['/var/lib/conductor']);
     expect(unit.get('Restart')).to.deep.equal(['on-failure']);
-
-    // systemd is not running in a container: start what the unit starts, the way it would.
-    const env = [...environmentFile(panelEnv), ...unit.get('Environment')!];
-    const started = await inContainer(container, 'echo $$ >/tmp/panel.pid; exec "$@" >/tmp/panel.log 2>&1', { detach: true, user: unit.get('User')![0], workdir: unit.get('WorkingDirectory')![0], env, args: unit.get('ExecStart')![0]!.split(' ') });
-    expect(started.code).to.equal(0);
-    const ready = await until('the installed panel to answer /readyz', () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok && r).catch(() => null), 90_000).catch(async (err: Error) => {
-      throw new Error(`${err.message}; its log:\n${(await inContainer(container, 'tail -n 30 /tmp/panel.log')).out}`);
-    });
-    expect(await ready.json()).to.deep.equal({ status: 'ready' });
-    expect((await fetch(`http://127.0.0.1:${port}/`)).headers.get('content-type')).to.contain('text/html');
+    expect((await fetch(`http://127.0.0.1:${machine.port}/`)).headers.get('content-type')).to.contain('text/html');
     const owner = await inContainer(container, 'stat -c %U /var/lib/conductor/panel/conductor.sqlite');
     expect(owner.out.trim()).to.equal('conductor');
 
     // The first administrator, made the way the installer says.
-    const admin = await inContainer(container, "conductor user:create --email admin@example.test --password 'installer test password' --admin");
+    const admin = await inContainer(container, `conductor user:create --email ${ADMIN.email} --password '${ADMIN.password}' --admin`);
     expect(admin.code, admin.out).to.equal(0);
-    const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.test', password: 'installer test password' }) });
-    expect(login.status).to.equal(200);
-    expect(((await login.json()) as { user: { role: string } }).user.role).to.equal('admin');
+    expect(await adminSignsIn(machine)).to.equal('admin');
   });
 
   it('changes nothing on a second run and says so', async () => {
@@ -131,6 +167,12 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
     expect(again.code, again.out).to.equal(0);
     expect(again.out).to.contain('Nothing changed').and.not.match(/^ +changed:/m);
     expect((await inContainer(container, 'cat /etc/conductor/panel.env')).out).to.equal(panelEnv);
+
+    // Moving an installed SQLite panel to PostgreSQL would leave its data behind: refused, untouched.
+    const postgres = await inContainer(container, installer('panel --postgres'));
+    expect(postgres.code).to.equal(1);
+    expect(postgres.out).to.contain('installed with SQLite').and.contain('nothing was changed');
+    expect((await inContainer(container, 'cat /etc/conductor/panel.env; dpkg-query -W postgresql >/dev/null 2>&1 || echo "no postgresql"')).out).to.equal(`${panelEnv}no postgresql\n`);
   });
 
   it('installs a node next to it: agent config, the docker group, a unit that passes systemd-analyze verify; a rerun changes nothing', async () => {
@@ -152,7 +194,7 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
   });
 
   it('uninstall keeps /var/lib/conductor and /etc/conductor; --purge removes them and the user', async () => {
-    await inContainer(container, 'kill "$(cat /tmp/panel.pid)"; while kill -0 "$(cat /tmp/panel.pid)" 2>/dev/null; do sleep 0.1; done');
+    await stopInstalledPanel(machine);
     const uninstall = await inContainer(container, installer('uninstall'));
     expect(uninstall.code, uninstall.out).to.equal(0);
     const left = await inContainer(container, 'ls /opt/conductor /etc/systemd/system/conductor-panel.service /usr/local/bin/conductor 2>&1; ls /var/lib/conductor/panel /etc/conductor');
@@ -163,5 +205,60 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
     expect(purge.code, purge.out).to.equal(0);
     const gone = await inContainer(container, 'ls -d /var/lib/conductor /etc/conductor 2>&1; getent passwd conductor || echo "no user"');
     expect(gone.out).to.contain("cannot access '/var/lib/conductor'").and.contain("cannot access '/etc/conductor'").and.contain('no user');
+  });
+});
+
+describe('installer/install.sh panel --postgres, upgrade and rollback, in a fresh Debian 12', function () {
+  this.timeout(20 * 60_000);
+  const machine = machineForSuite('installer-pg');
+  const { container } = machine;
+  const current = async () => (await inContainer(container, 'readlink /opt/conductor/current')).out.trim();
+
+  it('installs a panel on a new PostgreSQL role and database with a random password; the panel runs on it; a rerun changes nothing', async () => {
+    const install = await inContainer(container, installer('panel --postgres'));
+    expect(install.code, install.out).to.equal(0);
+    const env = (await inContainer(container, 'cat /etc/conductor/panel.env')).out;
+    expect(env).to.match(/^DATABASE_URL=postgresql:\/\/conductor:[0-9a-f]{64}@127\.0\.0\.1:5432\/conductor$/m);
+    await startInstalledPanel(machine);
+    // Logged once start() returns, a moment after /readyz answers.
+    await until('the panel to log its database', async () => (await inContainer(container, 'cat /tmp/panel.log')).out.includes('"database":"PostgreSQL"'), 10_000);
+    const admin = await inContainer(container, `conductor user:create --email ${ADMIN.email} --password '${ADMIN.password}' --admin`);
+    expect(admin.code, admin.out).to.equal(0);
+    expect(await adminSignsIn(machine)).to.equal('admin');
+
+    const again = await inContainer(container, installer('panel --postgres'));
+    expect(again.code, again.out).to.equal(0);
+    expect(again.out).to.contain('Nothing changed').and.not.match(/^ +changed:/m);
+    expect((await inContainer(container, 'cat /etc/conductor/panel.env')).out).to.equal(env);
+  });
+
+  it('upgrade: a failing migration rolls back to the running release; a good upgrade switches, migrates and keeps the data', async () => {
+    const running = await current();
+    await stopInstalledPanel(machine); // what systemctl stop does first on a real machine
+    await sourceCopy(machine, '/tmp/broken', 'cp test/fixtures/broken-migration/migrations/001_broken.ts migrations/99991231000000_broken.ts');
+    const broken = await inContainer(container, installer('upgrade --source /tmp/broken'));
+    expect(broken.code, broken.out).to.equal(1);
+    expect(broken.out).to.contain('Upgrade failed: the migrations failed').and.contain(`rolled back to ${running}`);
+    expect(await current()).to.equal(running);
+    expect((await inContainer(container, 'ls /opt/conductor/releases | wc -l')).out.trim(), 'the failed release is removed').to.equal('1');
+    await startInstalledPanel(machine);
+    expect(await adminSignsIn(machine)).to.equal('admin');
+    await stopInstalledPanel(machine);
+
+    await sourceCopy(machine, '/tmp/good', 'echo "upgraded" > docs/upgrade-marker.md');
+    const good = await inContainer(container, installer('upgrade --source /tmp/good'));
+    expect(good.code, good.out).to.equal(0);
+    expect(good.out).to.contain('dependencies unchanged').and.contain('Migrations are up to date').and.match(/backed up the configuration and the panel's database to \/var\/lib\/conductor\/backups\/upgrade-\d+/);
+    const upgraded = await current();
+    expect(upgraded).to.not.equal(running);
+    expect((await inContainer(container, `cat ${upgraded}/docs/upgrade-marker.md; ls ${running} >/dev/null && echo kept`)).out).to.equal('upgraded\nkept\n');
+    expect((await inContainer(container, 'ls /var/lib/conductor/backups/upgrade-*/')).out).to.contain('panel.pgdump').and.contain('etc-conductor.tar');
+    await startInstalledPanel(machine);
+    expect(await adminSignsIn(machine)).to.equal('admin');
+
+    const same = await inContainer(container, installer('upgrade --source /tmp/good'));
+    expect(same.code, same.out).to.equal(0);
+    expect(same.out).to.contain('Nothing changed');
+    expect(await current()).to.equal(upgraded);
   });
 });
