@@ -19,7 +19,8 @@ UNIT_DIR="${CONDUCTOR_UNIT_DIR:-/etc/systemd/system}"
 SERVICE_USER=conductor
 # Node.js: the host's own when it is 22 or newer, else this version from the npm registry's
 # node-linux-<arch> package (checked against the registry's sha512), or CONDUCTOR_NODE_URL: a
-# .tar.gz or .tgz whose top folder holds bin/node (optionally CONDUCTOR_NODE_SHA256 to check it).
+# tarball (.tar.gz or .tar.xz, such as nodejs.org's) whose top folder holds bin/node; optionally
+# CONDUCTOR_NODE_SHA256 to check it.
 NODE_VERSION="${CONDUCTOR_NODE_VERSION:-24.22.3}"
 NPM_VERSION="${CONDUCTOR_NPM_VERSION:-11.19.1}"
 REGISTRY="${CONDUCTOR_REGISTRY:-https://registry.npmjs.org}"
@@ -102,6 +103,11 @@ apt_install() {
     apt-get update -qq
     APT_UPDATED=1
   fi
+  for pkg in "${missing[@]}"; do
+    if ! apt-cache policy "$pkg" | grep -q 'Candidate: [^(]'; then
+      die "the package $pkg is not available from this machine's apt sources (on Ubuntu it is in the universe component: add-apt-repository universe)"
+    fi
+  done
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   changed "installed packages ${missing[*]}"
 }
@@ -203,7 +209,7 @@ ensure_node() {
     else
       registry_tarball "node-linux-$arch" "$NODE_VERSION" "$tmp/node.tgz"
     fi
-    tar -xzf "$tmp/node.tgz" -C "$PREFIX/node.new" --strip-components=1 --no-same-owner
+    tar -xf "$tmp/node.tgz" -C "$PREFIX/node.new" --strip-components=1 --no-same-owner
     registry_tarball npm "$NPM_VERSION" "$tmp/npm.tgz"
     mkdir -p "$PREFIX/npm.new"
     tar -xzf "$tmp/npm.tgz" -C "$PREFIX/npm.new" --strip-components=1 --no-same-owner
@@ -248,7 +254,7 @@ resolve_source() {
       SOURCE_TMP="$(mktemp -d)"
       curl -fsSL --retry 3 -o "$SOURCE_TMP/source.tgz" "$given" || die "could not download $given"
       mkdir "$SOURCE_TMP/src"
-      tar -xzf "$SOURCE_TMP/source.tgz" -C "$SOURCE_TMP/src" --no-same-owner || die "$given is not a .tar.gz of Conductor"
+      tar -xf "$SOURCE_TMP/source.tgz" -C "$SOURCE_TMP/src" --no-same-owner || die "$given is not a tarball of Conductor"
       SOURCE="$SOURCE_TMP/src"
       # A GitHub archive has one top folder.
       if [ ! -f "$SOURCE/package.json" ] && [ "$(find "$SOURCE" -mindepth 1 -maxdepth 1 | wc -l)" = 1 ]; then
