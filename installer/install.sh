@@ -92,7 +92,7 @@ APT_UPDATED=0
 apt_install() {
   local missing=() pkg
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
   done
   if [ ${#missing[@]} -eq 0 ]; then
     kept "packages $*"
@@ -103,8 +103,11 @@ apt_install() {
     apt-get update -qq
     APT_UPDATED=1
   fi
+  # (Read to the end, not with grep -q: under pipefail, apt-cache's SIGPIPE would fail the test.)
+  local candidate
   for pkg in "${missing[@]}"; do
-    if ! apt-cache policy "$pkg" | grep -q 'Candidate: [^(]'; then
+    candidate="$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')"
+    if [ -z "$candidate" ] || [ "$candidate" = "(none)" ]; then
       die "the package $pkg is not available from this machine's apt sources (on Ubuntu it is in the universe component: add-apt-repository universe)"
     fi
   done
@@ -511,7 +514,7 @@ as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 
 ensure_postgres() {
   apt_install postgresql
-  if ! pg_lsclusters -h | awk '{ print $4 }' | grep -qx online; then
+  if [ -z "$(pg_lsclusters -h | awk '$4 == "online"')" ]; then
     local cluster
     cluster="$(pg_lsclusters -h | awk 'NR == 1 { print $1 " " $2 }')"
     [ -n "$cluster" ] || die "PostgreSQL is installed but has no cluster (pg_createcluster 15 main --start)"
@@ -609,7 +612,7 @@ install_node() {
     changed "started Docker"
   fi
   ensure_user
-  if id -nG "$SERVICE_USER" | tr ' ' '\n' | grep -qx docker; then
+  if [[ " $(id -nG "$SERVICE_USER") " == *" docker "* ]]; then
     kept "$SERVICE_USER is in the docker group"
   else
     usermod -aG docker "$SERVICE_USER"

@@ -176,9 +176,20 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
   });
 
   it('installs a node next to it: agent config, the docker group, a unit that passes systemd-analyze verify; a rerun changes nothing', async () => {
-    const bad = await inContainer(container, installer('node --panel http://127.0.0.1:8080 --token short'));
-    expect(bad.code).to.equal(1);
-    expect(bad.out).to.contain('--token: expected the node token');
+    // Refusals: one line saying why, and nothing installed.
+    const refusals = {
+      token: await inContainer(container, installer('node --panel http://127.0.0.1:8080 --token short')),
+      memory: await inContainer(container, `CONDUCTOR_MIN_MEMORY_MB=100000000 ${installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`)}`),
+      port: await inContainer(container, installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN} --port 8080`)), // the panel's
+      os: await inContainer(container, `cp /etc/os-release /tmp/os-release && printf 'ID=debian\\nVERSION_ID="11"\\n' >/etc/os-release && ${installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`)}; code=$?; cp /tmp/os-release /etc/os-release; exit $code`),
+    };
+    expect(Object.fromEntries(Object.entries(refusals).map(([k, r]) => [k, `${r.code} ${r.out.trim()}`]))).to.deep.equal({
+      token: '1 install.sh: --token: expected the node token the panel showed (32 or more letters, digits, - _ . ~)',
+      memory: `1 install.sh: this machine has ${(await inContainer(container, "awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo")).out.trim()} MB of memory; a Conductor node needs at least 100000000 MB`,
+      port: "1 install.sh: port 8080 (the agent's port) is already in use by another program; stop it or choose another with --port",
+      os: '1 install.sh: this is debian 11; the installer supports Debian 12 and Ubuntu 24.04 only',
+    });
+    expect((await inContainer(container, 'ls /etc/conductor; dpkg-query -W docker.io >/dev/null 2>&1 || echo "no docker.io"')).out).to.equal('panel.env\nno docker.io\n');
 
     const install = await inContainer(container, installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`));
     expect(install.code, install.out).to.equal(0);
