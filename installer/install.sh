@@ -414,61 +414,43 @@ TimeoutStopSec=30s
 EOF
 }
 
-panel_unit() {
+# unit_file DESCRIPTION UNIT-LINES SERVICE-LINES ENVIRONMENT-FILE ENTRY: a Conductor service.
+unit_file() {
   cat <<EOF
 # Installed by Conductor's installer/install.sh; a rerun rewrites it.
 [Unit]
-Description=Conductor panel
+Description=$1
 Documentation=https://github.com/conductor/conductor/blob/main/docs/operations.md
-After=network-online.target postgresql.service
 Wants=network-online.target
 StartLimitIntervalSec=300
 StartLimitBurst=5
+$2
 
 [Service]
 Type=simple
 User=$SERVICE_USER
 Group=$SERVICE_USER
 WorkingDirectory=$PREFIX/current
-EnvironmentFile=$PANEL_ENV
+EnvironmentFile=$4
 Environment=NODE_ENV=production
-ExecStart=$NODE_BIN --import tsx core/src/main.ts
+ExecStart=$NODE_BIN --import tsx $5
 $(hardening)
+$3
 
 [Install]
 WantedBy=multi-user.target
 EOF
 }
 
+panel_unit() {
+  unit_file "Conductor panel" "After=network-online.target postgresql.service" "" "$PANEL_ENV" core/src/main.ts
+}
+
 # The agent talks to Docker through its socket (the docker group); game containers are Docker's
 # own, so they keep running while the agent restarts.
 agent_unit() {
-  cat <<EOF
-# Installed by Conductor's installer/install.sh; a rerun rewrites it.
-[Unit]
-Description=Conductor node agent
-Documentation=https://github.com/conductor/conductor/blob/main/docs/operations.md
-After=network-online.target docker.service
-Wants=network-online.target
-Requires=docker.service
-StartLimitIntervalSec=300
-StartLimitBurst=5
-
-[Service]
-Type=simple
-User=$SERVICE_USER
-Group=$SERVICE_USER
-SupplementaryGroups=docker
-WorkingDirectory=$PREFIX/current
-EnvironmentFile=$AGENT_ENV
-Environment=NODE_ENV=production
-ExecStart=$NODE_BIN --import tsx wings-agent/src/main.ts
-$(hardening)
-ReadWritePaths=-/run/docker.sock
-
-[Install]
-WantedBy=multi-user.target
-EOF
+  unit_file "Conductor node agent" $'After=network-online.target docker.service\nRequires=docker.service' \
+    $'SupplementaryGroups=docker\nReadWritePaths=-/run/docker.sock' "$AGENT_ENV" wings-agent/src/main.ts
 }
 
 # ensure_unit NAME CONTENT
