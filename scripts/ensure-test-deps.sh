@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine, when it is missing:
 # PostgreSQL's binaries (the tests start a throwaway server from them), a Docker engine (the
-# agent tests run real containers), openssl, promtool (Debian's prometheus package), sshd (the backups' SFTP target) and Chromium
-# (the panel UI's browser tests). Idempotent; needs root only when something is missing.
+# agent tests run real containers), openssl, promtool (Debian's prometheus package), sshd (the
+# backups' SFTP target), debootstrap (the installer's test) and Chromium (the panel UI's browser
+# tests). Idempotent; needs root only when something is missing.
 set -euo pipefail
 
 missing=()
@@ -24,6 +25,11 @@ fi
 # The backups tests run a real sshd on loopback as their SFTP target (ssh-keygen comes with it).
 if [ ! -x /usr/sbin/sshd ]; then
   missing+=(openssh-server)
+fi
+
+# The installer's end-to-end test builds a fresh Debian root filesystem with it.
+if ! command -v debootstrap >/dev/null 2>&1; then
+  missing+=(debootstrap)
 fi
 
 # The panel UI's browser tests drive Debian's Chromium through playwright-core (no browser download).

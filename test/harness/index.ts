@@ -5,3 +5,4 @@ export * from './browser.js';
 export * from './wait.js';
 export * from './agent-process.js';
 export * from './minecraft-clients.js';
+export * from './debian-image.js';
