@@ -66,9 +66,9 @@ for (const database of DATABASES) {
 
       // The leader's worker archives a server asleep longer than its policy's 14 days.
       expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
-      await t.panel.kernel.container.cradle.serverLifecycle.sweep(Date.now() + 13 * 86_400_000);
+      await t.panel.kernel.containerOf('servers').cradle.serverLifecycle.sweep(Date.now() + 13 * 86_400_000);
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase, 'not after 13 days').to.equal('sleep');
-      await t.panel.kernel.container.cradle.serverLifecycle.sweep(Date.now() + 15 * 86_400_000);
+      await t.panel.kernel.containerOf('servers').cradle.serverLifecycle.sweep(Date.now() + 15 * 86_400_000);
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('archived');
       const last = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.at(-1).data;
       expect(last).to.deep.equal({ from: 'sleep', to: 'archived', reason: 'asleep_long' });

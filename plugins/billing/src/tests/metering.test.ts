@@ -160,7 +160,7 @@ for (const database of DATABASES) {
 
       // Each owner's balance is the sum of their entries, and the owner sees the same.
       const someone = [...expected.keys()][0]!;
-      const user = (await t.panel.kernel.container.cradle.usersRepository.byId(someone))!;
+      const user = (await t.panel.kernel.containerOf('auth').cradle.usersRepository.byId(someone))!;
       const mine = await (await t.signIn(user.email)).get('/api/billing/ledger?limit=500');
       expect(mine.status).to.equal(200);
       expect(mine.body.balanceCents).to.equal(-Number(expected.get(someone)));

@@ -104,7 +104,7 @@ for (const database of DATABASES) {
     });
 
     it('updates automatically only when turned on, only to releases, and only in the night of the owner’s time zone', async () => {
-      const service = t.panel.kernel.container.cradle.updateService;
+      const service = t.panel.kernel.containerOf('marketplace').cradle.updateService;
       await ob.post(`${base()}/updates/check`, {});
       expect((await ob.get(`${base()}/installed`)).body.installs[0].update, 'the newest is a beta').to.deep.include({ versionNumber: '3.0.0-broken', versionType: 'beta' });
       const on = await ob.request('PUT', `${base()}/installs/${homesId}/auto-update`, { body: { enabled: true, timeZone: 'Asia/Tokyo' } });
