@@ -41,7 +41,7 @@ export async function generate(dir: string, totalMb: number): Promise<void> {
     const sectors = 2048; // 8 MiB region file
     const buf = Buffer.alloc(sectors * 4096);
     const noise = randomBytes(buf.length / 2);
-    for (let s = 0; s < sectors; s += 2) for (let b = 0; b < 4096; b++) buf[s * 4096 + b] = noise[(s / 2) * 4096 + b] & 0x0f;
+    for (let s = 0; s < sectors; s += 2) for (let b = 0; b < 4096; b++) buf[s * 4096 + b] = noise.readUInt8((s / 2) * 4096 + b) & 0x0f;
     await writeFile(join(dir, `world/region/r.${i}.0.mca`), buf);
     written += buf.length;
   }
@@ -62,7 +62,7 @@ export async function generate(dir: string, totalMb: number): Promise<void> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
   const t = process.hrtime.bigint();

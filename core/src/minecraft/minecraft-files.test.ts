@@ -64,7 +64,7 @@ describe('minecraft files: player lists', () => {
     expect(ops[0]).to.deep.equal({ uuid: '069a79f4-44e9-4726-a5be-fca90e38aaf5', name: 'Notch', level: 4, bypassesPlayerLimit: false });
     const bans = parsePlayerList('banned-players.json', fixture('banned-players.json'));
     expect(bans[1]).to.include({ source: 'Notch', expires: '2025-12-21 09:00:00 +0100', reason: 'Griefing spawn' });
-    expect(parsePlayerList('banned-ips.json', fixture('banned-ips.json'))[0].ip).to.equal('203.0.113.7');
+    expect(parsePlayerList('banned-ips.json', fixture('banned-ips.json'))[0]?.ip).to.equal('203.0.113.7');
   });
 
   it('treats an empty file as an empty list and refuses malformed entries', () => {

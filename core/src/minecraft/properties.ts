@@ -11,7 +11,7 @@ const ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' };
 function unescape(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
-    const c = s[i];
+    const c = s.charAt(i);
     if (c !== '\\') {
       out += c;
       continue;
@@ -30,7 +30,7 @@ function unescape(s: string): string {
 function escape(s: string, isKey: boolean): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
-    const c = s[i];
+    const c = s.charAt(i);
     if (c === ' ' && (isKey || i === 0)) out += '\\ ';
     else if (c === '\\') out += '\\\\';
     else if (c === '\t') out += '\\t';
@@ -49,7 +49,7 @@ function splitEntry(logical: string): { key: string; value: string } {
   let i = 0;
   let key = '';
   while (i < logical.length) {
-    const c = logical[i];
+    const c = logical.charAt(i);
     if (c === '\\') {
       key += c + (logical[i + 1] ?? '');
       i += 2;
@@ -59,9 +59,9 @@ function splitEntry(logical: string): { key: string; value: string } {
     key += c;
     i++;
   }
-  while (i < logical.length && ' \t\f'.includes(logical[i])) i++;
+  while (i < logical.length && ' \t\f'.includes(logical.charAt(i))) i++;
   if (logical[i] === '=' || logical[i] === ':') i++;
-  while (i < logical.length && ' \t\f'.includes(logical[i])) i++;
+  while (i < logical.length && ' \t\f'.includes(logical.charAt(i))) i++;
   return { key: unescape(key), value: unescape(logical.slice(i)) };
 }
 
@@ -83,7 +83,7 @@ export class ServerProperties {
     if (physical.at(-1) === '') physical.pop();
     const lines: Line[] = [];
     for (let i = 0; i < physical.length; i++) {
-      const first = physical[i];
+      const first = physical[i]!;
       const trimmed = first.replace(/^[ \t\f]+/, '');
       if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('!')) {
         lines.push({ kind: 'text', raw: first });
@@ -93,8 +93,8 @@ export class ServerProperties {
       let logical = trimmed;
       while (endsWithOddBackslashes(logical) && i + 1 < physical.length) {
         i++;
-        rawParts.push(physical[i]);
-        logical = logical.slice(0, -1) + physical[i].replace(/^[ \t\f]+/, '');
+        rawParts.push(physical[i]!);
+        logical = logical.slice(0, -1) + physical[i]!.replace(/^[ \t\f]+/, '');
       }
       if (endsWithOddBackslashes(logical)) logical = logical.slice(0, -1);
       lines.push({ kind: 'entry', raw: rawParts.join(eol), ...splitEntry(logical) });
@@ -104,11 +104,8 @@ export class ServerProperties {
 
   /** The last occurrence wins, as in java.util.Properties. */
   get(key: string): string | undefined {
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      const line = this.lines[i];
-      if (line.kind === 'entry' && line.key === key) return line.value;
-    }
-    return undefined;
+    const line = this.lines.findLast((l) => l.kind === 'entry' && l.key === key);
+    return line?.kind === 'entry' ? line.value : undefined;
   }
 
   keys(): string[] {
@@ -132,10 +129,8 @@ export class ServerProperties {
   }
 
   delete(key: string): this {
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      const line = this.lines[i];
-      if (line.kind === 'entry' && line.key === key) this.lines.splice(i, 1);
-    }
+    const kept = this.lines.filter((l) => !(l.kind === 'entry' && l.key === key));
+    this.lines.splice(0, this.lines.length, ...kept);
     return this;
   }
 

@@ -105,7 +105,7 @@ export class CatalogueRepository {
     else rows.orderBy('p.downloads', 'desc');
     rows.orderBy('p.id');
     // Both at once: on PostgreSQL they go over two pooled connections.
-    const [[{ count }], found] = (await Promise.all([counted, rows])) as [Array<{ count: number | string }>, ProjectRow[]];
+    const [[{ count }], found] = (await Promise.all([counted, rows])) as [[{ count: number | string }], ProjectRow[]];
     return { total: Number(count), hits: found.map(fromProjectRow) };
   }
 

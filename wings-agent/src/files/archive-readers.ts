@@ -49,7 +49,7 @@ class ZstdDecompress extends Transform {
 function asArchiveError(err: unknown): unknown {
   if (isAppError(err)) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) return fileErrors.archiveUnsafe(message.replace(/^[^:]*: /, ''), message.split(':')[0]);
+  if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) return fileErrors.archiveUnsafe(message.replace(/^[^:]*: /, ''), message.split(':')[0] ?? message);
   return fileErrors.archiveCorrupt(message);
 }
 

@@ -76,7 +76,8 @@ describe('archives: create, restore, checksum', () => {
     const { sha256 } = await archive.done;
     const before = await snapshot(host.base);
     const flipped = Buffer.from(data);
-    flipped[Math.floor(flipped.length / 2)] ^= 0xff;
+    const middle = Math.floor(flipped.length / 2);
+    flipped[middle] = flipped[middle]! ^ 0xff;
     let err: { code?: string } = {};
     await restoreArchive(svc, 'srv-backup', Readable.from([flipped]), sha256).catch((e: { code?: string }) => (err = e));
     expect(err.code).to.be.oneOf(['archive_corrupt', 'archive_checksum_mismatch']);

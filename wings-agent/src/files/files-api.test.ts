@@ -33,13 +33,13 @@ describe('files API: operations', () => {
     const res = await api.request('GET', `${base}/list?path=`);
     expect(res.status).to.equal(200);
     const { entries } = (await res.json()) as { entries: { name: string; type: string; size: number; mode: string; protected: boolean; mtime: string }[] };
-    const byName = Object.fromEntries(entries.map((e) => [e.name, e]));
-    expect(byName.world.type).to.equal('directory');
+    const byName = Object.fromEntries(entries.map((e) => [e.name, e])) as Record<string, (typeof entries)[number]>;
+    expect(byName.world?.type).to.equal('directory');
     expect(byName['server.properties']).to.include({ type: 'file', size: 11, mode: '0644', protected: false });
-    expect(byName['server.jar'].protected).to.equal(true);
-    expect(byName['link-to-level'].type).to.equal('symlink');
-    expect(entries[0].type).to.equal('directory');
-    expect(Date.parse(byName.world.mtime)).to.be.greaterThan(0);
+    expect(byName['server.jar']?.protected).to.equal(true);
+    expect(byName['link-to-level']?.type).to.equal('symlink');
+    expect(entries[0]?.type).to.equal('directory');
+    expect(Date.parse(byName.world?.mtime ?? '')).to.be.greaterThan(0);
   });
 
   it('reads and writes a file atomically, keeping its mode', async () => {
@@ -163,7 +163,7 @@ describe('files API: operations', () => {
       const result = await enforceQuota(h, 'quota-srv');
       expect(result.over).to.equal(true);
       expect(h.stops).to.have.length(1);
-      expect(h.stops[0].reason).to.match(/quota of 1 MB/);
+      expect(h.stops[0]?.reason).to.match(/quota of 1 MB/);
     } finally {
       await h.cleanup();
     }

@@ -131,8 +131,8 @@ export class Jail {
   async checkParents(rel: string): Promise<void> {
     const parts = rel === '' ? [] : rel.split('/');
     let current = this.root;
-    for (let i = 0; i < parts.length - 1; i++) {
-      current = join(current, parts[i]);
+    for (const [i, part] of parts.slice(0, -1).entries()) {
+      current = join(current, part);
       const st = await lstatOrNull(current);
       const shown = parts.slice(0, i + 1).join('/');
       if (!st) throw fileErrors.notFound(shown);

@@ -32,7 +32,8 @@ function pinnedLookup(url: URL, allow: Allow): LookupFunction {
       const bad = addresses.find((a) => !isPublicAddress(a.address) && !allow(a.address, port));
       if (bad || addresses.length === 0) return callback(refusedAddress(url, bad?.address ?? 'nothing') as NodeJS.ErrnoException, '', 0);
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0].address, addresses[0].family);
+      const [first] = addresses as [LookupAddress];
+      callback(null, first.address, first.family);
     });
   };
 }

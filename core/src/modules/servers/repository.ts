@@ -100,7 +100,7 @@ export class ServerRepository {
       if (options.state) b.where('state', options.state);
       return b;
     };
-    const [{ total }] = (await scoped().count({ total: 'id' })) as Array<{ total: number | string }>;
+    const [{ total }] = (await scoped().count({ total: 'id' })) as [{ total: number | string }];
     const rows = (await scoped().orderBy('name').limit(options.limit).offset(options.offset)) as Row[];
     return { servers: await this.withAddresses(rows, this.db), total: Number(total) };
   }

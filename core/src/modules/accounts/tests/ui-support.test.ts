@@ -20,7 +20,7 @@ for (const database of DATABASES) {
       await t.createUser('helper@example.com');
       await t.createUser('stranger@example.com');
       await t.createUser('admin@example.com', { role: 'admin' });
-      [owner, helper, stranger, admin] = await Promise.all(['owner', 'helper', 'stranger', 'admin'].map((n) => t.signIn(`${n}@example.com`)));
+      [owner, helper, stranger, admin] = await Promise.all([t.signIn('owner@example.com'), t.signIn('helper@example.com'), t.signIn('stranger@example.com'), t.signIn('admin@example.com')]);
       expect((await owner.post('/api/fixture-servers', { id: 'srv-1', name: 'Lobby' })).status).to.equal(201);
       expect((await owner.post('/api/auth/servers/srv-1/subusers', { email: 'helper@example.com', permissions: ['control.console', 'webhook.*'] })).status).to.equal(201);
       fixture.teamKeys.set(`srv-1:${(await helper.get('/api/auth/me')).body.user.id}`, ['activity.read']);
