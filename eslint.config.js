@@ -48,8 +48,7 @@ export default tseslint.config(
   {
     // A promise nobody awaits loses its error (an unhandled rejection ends the process) and its
     // ordering; these two rules need the type checker, so they read the TypeScript project.
-    // Core and the agent for now: plugins/webhooks (2) and bench/ (5) still have findings.
-    files: ['core/**/*.ts', 'wings-agent/**/*.ts'],
+    files: ['core/**/*.ts', 'wings-agent/**/*.ts', 'plugins/*/src/**/*.ts', 'sdk/src/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
   },

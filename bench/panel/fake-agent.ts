@@ -35,7 +35,8 @@ export async function startFakeAgent(token: string, servers: number, prefix: str
     else if (ctx.path === '/api/events') ctx.body = { events: [], lastSeq: 0 };
     else ctx.status = 404;
   });
-  const http = createServer(app.callback());
+  const handle = app.callback();
+  const http = createServer((req, res) => void handle(req, res));
   const io = new Server(http, { serveClient: false });
   io.use((socket, next) => (socket.handshake.auth?.token === token ? next() : next(new Error('unauthenticated'))));
   const timers: NodeJS.Timeout[] = [];
@@ -56,7 +57,7 @@ export async function startFakeAgent(token: string, servers: number, prefix: str
     async close() {
       for (const t of timers) clearInterval(t);
       io.disconnectSockets(true);
-      await new Promise<void>((r) => io.close(() => r()));
+      await io.close();
     },
   };
 }

@@ -13,7 +13,9 @@ process.send!({ port: Number(new URL(kernel.url).port) });
 let delay = monitorEventLoopDelay({ resolution: 10 });
 let cpu = process.cpuUsage();
 let since = performance.now();
-process.on('message', async (m: { type: string; rows?: Array<Record<string, unknown>> }) => {
+process.on('message', (m: { type: string; rows?: Array<Record<string, unknown>> }) => void answer(m));
+
+async function answer(m: { type: string; rows?: Array<Record<string, unknown>> }): Promise<void> {
   if (m.type === 'reset') {
     delay.disable();
     delay = monitorEventLoopDelay({ resolution: 10 });
@@ -29,5 +31,5 @@ process.on('message', async (m: { type: string; rows?: Array<Record<string, unkn
     for (let i = 0; i < m.rows!.length; i += 200) await kernel.db('servers').insert(m.rows!.slice(i, i + 200));
     process.send!({ type: 'seeded' });
   }
-});
+}
 delay.enable();

@@ -31,7 +31,7 @@ const kernel = new Kernel({ config, plugins: [...coreModules, bench], logger });
 await kernel.start();
 process.send?.({ port: Number(new URL(kernel.url).port) });
 process.on('SIGTERM', () => {
-  kernel.stop().then(() => {
+  void kernel.stop().then(() => {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   });

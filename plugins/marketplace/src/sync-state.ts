@@ -56,7 +56,9 @@ export class SyncStateRepository {
     await this.db('marketplace_sync').insert({ id: ID, state: 'idle', cursor: null }).onConflict('id').ignore();
     const taken = await this.db('marketplace_sync')
       .where('id', ID)
-      .andWhere((q) => q.where('state', 'idle').orWhere('started_at', '<', new Date(now.getTime() - STALE_MS)))
+      .andWhere((q) => {
+        q.where('state', 'idle').orWhere('started_at', '<', new Date(now.getTime() - STALE_MS));
+      })
       .update({ state: 'running', started_at: now, progress: null });
     return taken === 1;
   }

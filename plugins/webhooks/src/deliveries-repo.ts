@@ -107,7 +107,9 @@ export class DeliveryRepository {
     const n = await this.db('webhook_deliveries')
       .where({ id, status: 'pending' })
       .where('next_attempt_at', '<=', nowIso)
-      .where((w) => w.whereNull('claimed_until').orWhere('claimed_until', '<', nowIso))
+      .where((w) => {
+        w.whereNull('claimed_until').orWhere('claimed_until', '<', nowIso);
+      })
       .update({ claimed_until: until.toISOString() });
     return Number(n) > 0;
   }

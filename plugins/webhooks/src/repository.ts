@@ -89,7 +89,10 @@ export interface WebhookChanges {
 
 /** A scope: one server's webhooks, or the global ones (serverId null). */
 function inScope(serverId: string | null) {
-  return (b: Knex.QueryBuilder) => (serverId === null ? b.whereNull('server_id') : b.where('server_id', serverId));
+  return (b: Knex.QueryBuilder): void => {
+    if (serverId === null) b.whereNull('server_id');
+    else b.where('server_id', serverId);
+  };
 }
 
 export class WebhookRepository {
