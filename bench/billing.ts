@@ -60,7 +60,8 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ ms: number; peakMb: n
 
 const panel = await startPanel({ database: process.env.DATABASE_URL ? 'postgres' : 'sqlite', plugins: [billingPlugin], config: { plugins: { billing: {} } } });
 try {
-  const { db, events, eventDispatcher, billingPass, scheduler } = panel.kernel.container.cradle;
+  const { db, events, eventDispatcher, scheduler } = panel.kernel.container.cradle;
+  const { billingPass } = panel.kernel.containerOf('billing').cradle;
   // The hourly job would bill the month at the wall clock's time, in the middle of the measurement.
   await scheduler.stop();
   const rows = monthOfEvents();

@@ -207,7 +207,7 @@ for (const database of DATABASES) {
         expect(res.status, `${method} ${url}`).to.equal(404);
       }
 
-      const { installRepository } = t.panel.kernel.container.cradle;
+      const { installRepository } = t.panel.kernel.containerOf('marketplace').cradle;
       expect(await installRepository.list(serverId)).to.not.deep.equal([]);
       const deleted = await t.panel.request('DELETE', `/api/servers/${serverId}`);
       expect(deleted.status, JSON.stringify(deleted.body)).to.be.below(300);

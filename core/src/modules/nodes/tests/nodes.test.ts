@@ -108,7 +108,7 @@ describe('the local node', function () {
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).to.equal(200);
       // Its allocations start at 25565, so its edge proxy holds no shared port there.
-      const { nodeService } = panel.kernel.container.cradle;
+      const { nodeService } = panel.kernel.containerOf('nodes').cradle;
       const edge = await nodeService.client(await nodeService.get(nodes[0].id)).pushEdgeRoutes({ version: Date.now(), routes: [] });
       expect(edge.sharedPort).to.equal(null);
       await panel.close();

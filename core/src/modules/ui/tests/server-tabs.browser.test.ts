@@ -494,7 +494,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
   });
 
   it('keeps the person signed in when the node refuses the panel’s token, and each tab says so in words', async () => {
-    const { nodeService } = t.panel.kernel.container.cradle;
+    const { nodeService } = t.panel.kernel.containerOf('nodes').cradle;
     const panelToken = nodeService.client(await nodeService.get(node.nodeId)).token;
     // The node gets another token behind the panel's back (a node reconfigured by hand).
     const byHand = 'set-on-the-node-by-hand-0123456789abcdef';
