@@ -2,7 +2,8 @@ import type { Principal } from '../../kernel/auth.js';
 import { createAuthorizer, refusal } from '../../kernel/authorize.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import { AppError, isAppError } from '../../kernel/errors.js';
-import type { BulkResult, ServerService } from './service.js';
+import type { BulkResult } from './schema.js';
+import type { ServerService } from './service.js';
 
 const PERMISSION: Record<string, string> = { start: 'control.start', stop: 'control.stop', restart: 'control.restart', kill: 'control.stop', delete: 'admin', backup: 'backup.create' };
 

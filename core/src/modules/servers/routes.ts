@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { powerAction, serverState } from '../../protocol/server-state.js';
-import { createServerBody, serverView } from './schema.js';
+import { bulkResult, createServerBody, serverView } from './schema.js';
 
 const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
-const bulkResult = z.object({ serverId: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() });
-
 export function serverRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',

@@ -56,3 +56,7 @@ export const serverView = z.object({
   createdAt: z.string(),
 });
 export type ServerView = z.output<typeof serverView>;
+
+/** One server's outcome in a bulk action. */
+export const bulkResult = z.object({ serverId: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() });
+export type BulkResult = z.output<typeof bulkResult>;

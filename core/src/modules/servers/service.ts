@@ -19,11 +19,6 @@ import './hooks.js';
 
 const newServerId = () => `s${randomBytes(6).toString('hex')}`;
 
-export interface BulkResult {
-  serverId: string;
-  ok: boolean;
-  error?: { code: string; message: string };
-}
 
 /** Servers in the panel: created from templates on a node chosen by placement, run through its agent. */
 export class ServerService {

@@ -1,12 +1,7 @@
 import type { Database, Executor } from '../../kernel/database.js';
-import { templateSchema, type Template } from './schema.js';
+import { templateSchema, type StoredTemplate, type Template, type TemplateSource } from './schema.js';
 
-export type TemplateSource = 'builtin' | 'custom' | 'imported';
-
-export interface StoredTemplate {
-  template: Template;
-  source: TemplateSource;
-}
+export type { StoredTemplate, TemplateSource } from './schema.js';
 
 interface Row {
   id: string;

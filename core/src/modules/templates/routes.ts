@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { resolveVariables } from './rules.js';
-import { templateSchema, type Template } from './schema.js';
-import type { StoredTemplate } from './repository.js';
+import { storedTemplate, templateSchema, type StoredTemplate, type Template } from './schema.js';
 import type { Principal } from '../../kernel/auth.js';
 
 /** Users do not see variables the template keeps for administrators (licence keys, download URLs). */
@@ -12,7 +11,6 @@ function forCaller(stored: StoredTemplate, principal: Principal | null): StoredT
   return { ...stored, template };
 }
 
-const storedTemplate = z.object({ template: templateSchema, source: z.enum(['builtin', 'custom', 'imported']) });
 const idParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/) });
 const category = z.enum(['vanilla', 'plugins', 'modded', 'proxy', 'testing']);
 

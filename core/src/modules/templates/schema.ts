@@ -73,3 +73,8 @@ export const templateSchema = z.object({
 
 export type Template = z.output<typeof templateSchema>;
 export type TemplateInput = z.input<typeof templateSchema>;
+
+/** A template with where it came from: shipped with the panel, made by an admin, or imported from an egg. */
+export const storedTemplate = z.object({ template: templateSchema, source: z.enum(['builtin', 'custom', 'imported']) });
+export type StoredTemplate = z.output<typeof storedTemplate>;
+export type TemplateSource = StoredTemplate['source'];

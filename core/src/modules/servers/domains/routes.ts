@@ -1,17 +1,10 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { edgeHostname } from '../../../protocol/edge.js';
+import { domainView } from './schema.js';
 
 const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
 const domainParams = idParams.extend({ hostname: edgeHostname });
-const domainView = z.object({
-  hostname: z.string(),
-  verified: z.boolean(),
-  verifiedAt: z.string().nullable(),
-  checkedAt: z.string().nullable(),
-  checkError: z.string().nullable(),
-  records: z.array(z.object({ type: z.enum(['CNAME', 'A', 'AAAA', 'SRV', 'TXT']), name: z.string(), value: z.string() })),
-});
 
 /** Custom domains of a server (`docs/lifecycle.md`). */
 export function domainRoutes(router: RouteRegistrar): void {
