@@ -28,7 +28,7 @@ declare module '../../kernel/hooks.js' {
      * Copy a sleeping server's files to remote storage and answer once they are there, checksum
      * verified (the backups plugin: a backup to its remote target). No answer: nothing archives.
      */
-    'server.archive': BailHook<[{ serverId: string; principal: Principal }], { archiveId: string }>;
+    'server.archive': BailHook<[{ serverId: string; principal: Principal }], { archiveId: string; sizeBytes: number }>;
     /** Put an archived server's files back onto its node (which holds its spec again by then). */
     'server.restoreArchive': BailHook<[{ serverId: string; archiveId: string; principal: Principal }], { restored: true }>;
     /**

@@ -71,7 +71,10 @@ for (const database of DATABASES) {
       await t.panel.kernel.containerOf('servers').cradle.serverLifecycle.sweep(Date.now() + 15 * 86_400_000);
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('archived');
       const last = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.at(-1).data;
-      expect(last).to.deep.equal({ from: 'sleep', to: 'archived', reason: 'asleep_long' });
+      // The archive's size rides on the event: billing prices archives per GB-month from it.
+      const archive = (await t.panel.request('GET', `/api/backups/servers/${id}/backups`)).body.backups.find((b: { origin: string }) => b.origin === 'archive');
+      expect(last).to.deep.equal({ from: 'sleep', to: 'archived', reason: 'asleep_long', archiveMb: Math.ceil(archive.sizeBytes / 1_048_576) });
+      expect(last.archiveMb).to.be.greaterThan(0);
       expect(existsSync(volume(node, id))).to.equal(false);
 
       // A player joining the archived server on its own port: the edge holds them while the files

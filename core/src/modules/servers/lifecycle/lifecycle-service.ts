@@ -126,7 +126,8 @@ export class ServerLifecycle {
     if (!archived) throw conflict('archive_unavailable', 'No remote storage to archive to (the backups plugin with a remote target)');
     await this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId)).deleteServer(id);
     await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(id, archived.archiveId, trx));
-    await this.changePhase(server, 'archived', reason, actor);
+    // Billing prices an archive by its size (per GB-month), so the event says how big it is.
+    await this.changePhase(server, 'archived', reason, actor, { archiveMb: Math.ceil(archived.sizeBytes / 1_048_576) });
     return (await this.deps.serverRepository.get(id))!;
   }
 
@@ -168,12 +169,12 @@ export class ServerLifecycle {
    * The phase, its event (billing prices from it) and, for a person's request, the activity entry
    * in one transaction; then every node's routes.
    */
-  private async changePhase(server: ServerView, to: ServerPhase, reason: PhaseReason, actor: Principal | null): Promise<void> {
+  private async changePhase(server: ServerView, to: ServerPhase, reason: PhaseReason, actor: Principal | null, extra: { archiveMb?: number } = {}): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
       const from = await this.deps.lifecycleRepository.phase(server.id, trx);
       if (from === null || from === to) return;
       await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
-      await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId: actor?.id ?? null, data: { from, to, reason } });
+      await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId: actor?.id ?? null, data: { from, to, reason, ...extra } });
       if (actor) await this.deps.activityLog.record({ serverId: server.id, actor, action: `server.phase.${to}`, data: { from, reason } }, trx);
     });
     await this.deps.edgeRoutePublisher.pushAll();
