@@ -58,9 +58,10 @@ for (const database of DATABASES) {
       expect(woken.body.phase).to.equal('active');
       expect(mine(checksums(node, id)), 'the same bytes back').to.deep.equal(expected);
       const phases = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.map((e: { data: unknown }) => e.data);
+      expect(phases[1].archiveMb, 'the archive size on the event').to.be.a('number').greaterThan(0);
       expect(phases).to.deep.equal([
         { from: 'active', to: 'sleep', reason: 'api' },
-        { from: 'sleep', to: 'archived', reason: 'api' },
+        { from: 'sleep', to: 'archived', reason: 'api', archiveMb: phases[1].archiveMb },
         { from: 'archived', to: 'active', reason: 'api' },
       ]);
 
