@@ -351,7 +351,16 @@ export const de: Messages = {
     started: 'Das Installationsskript läuft erneut; verfolge es in der Konsole.',
     afterPullFailure: 'Sobald die Node die Registry erreicht, starte erneut oder installiere neu, um das Installationsskript noch einmal auszuführen.',
   },
-  settings: { rename: 'Name', resources: 'Ressourcen', disk: 'Speicherplatz', template: 'Vorlage' },
+  settings: {
+    rename: 'Name',
+    resources: 'Ressourcen',
+    disk: 'Speicherplatz',
+    template: 'Vorlage',
+    memoryMb: 'Arbeitsspeicher (MB)',
+    cpuPercent: 'CPU (% eines Kerns)',
+    diskMb: 'Speicherplatz (MB)',
+    limitsHint: 'Arbeitsspeicher und CPU gelten für einen laufenden Server sofort, das Speicherlimit bei der nächsten Prüfung.',
+  },
   activity: {
     none: 'Auf diesem Server ist noch nichts passiert.',
     when: 'Wann',

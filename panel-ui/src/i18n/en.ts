@@ -349,7 +349,16 @@ export const en = {
     started: 'The install script runs again; follow it in the console.',
     afterPullFailure: 'Once the node can reach the registry, start again, or reinstall to run the install script anew.',
   },
-  settings: { rename: 'Name', resources: 'Resources', disk: 'Disk', template: 'Template' },
+  settings: {
+    rename: 'Name',
+    resources: 'Resources',
+    disk: 'Disk',
+    template: 'Template',
+    memoryMb: 'Memory (MB)',
+    cpuPercent: 'CPU (% of one core)',
+    diskMb: 'Disk (MB)',
+    limitsHint: 'Memory and CPU apply to a running server at once; the disk limit at the next quota check.',
+  },
   activity: {
     none: 'Nothing has happened on this server yet.',
     when: 'When',

@@ -13,6 +13,11 @@ export const serverEvents = defineEvents({
   'server.create_failed': { description: 'Creating a server failed after it was booked; nothing of it is left', data: z.strictObject({ reason: z.string() }) },
   'server.suspended': { description: 'An admin suspended a server', data: z.strictObject({}) },
   'server.unsuspended': { description: 'An admin lifted a suspension', data: z.strictObject({}) },
+  'server.limits_changed': {
+    description: "An admin changed a server's memory, CPU or disk limit (the node applies memory and CPU to a running container at once)",
+    data: z.strictObject({ memoryMb: z.number().int(), cpuPercent: z.number().int(), diskMb: z.number().int(), previous: z.strictObject({ memoryMb: z.number().int(), cpuPercent: z.number().int(), diskMb: z.number().int() }) }),
+  },
+  'server.memory_changed': { description: "A server's memory limit changed (billing prices active time per GB-hour of it)", data: z.strictObject({ memoryMb: z.number().int(), from: z.number().int() }) },
   'server.renamed': { description: 'A server got a new name', data: z.strictObject({ name: z.string() }) },
   'server.deleted': { description: 'A server was deleted with its files', data: z.strictObject({}) },
   'server.phase_changed': {

@@ -149,6 +149,10 @@ export class ServerRepository {
     await executor('servers').where({ id }).update({ suspended, updated_at: new Date().toISOString() });
   }
 
+  async setLimits(id: string, limits: { memoryMb: number; cpuPercent: number; diskMb: number }, executor: Executor): Promise<void> {
+    await executor('servers').where({ id }).update({ memory_mb: limits.memoryMb, cpu_percent: limits.cpuPercent, disk_mb: limits.diskMb, updated_at: new Date().toISOString() });
+  }
+
   async rename(id: string, name: string, executor: Executor): Promise<void> {
     await executor('servers').where({ id }).update({ name, updated_at: new Date().toISOString() });
   }

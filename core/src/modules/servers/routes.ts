@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { powerAction, serverState } from '../../protocol/server-state.js';
-import { bulkResult, createServerBody, serverView } from './schema.js';
+import { bulkResult, createServerBody, serverLimitsBody, serverView } from './schema.js';
 
 const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
 export function serverRoutes(router: RouteRegistrar): void {
@@ -86,6 +86,17 @@ export function serverRoutes(router: RouteRegistrar): void {
     handler: async ({ params, scope }) => {
       await scope.cradle.serverService.reinstall(params.serverId);
     },
+  });
+  router.route({
+    method: 'put',
+    path: '/:serverId/limits',
+    summary: "Change a server's memory, CPU or disk limit (admins); memory and CPU apply to a running server at once",
+    access: 'admin',
+    params: idParams,
+    body: serverLimitsBody,
+    response: { schema: serverView },
+    errors: { 409: 'node_full (more memory than the node has room for)', 502: 'node_unreachable: nothing changed' },
+    handler: ({ params, body, scope, principal }) => scope.cradle.serverService.setLimits(params.serverId, body, principal!),
   });
   router.route({
     method: 'post',

@@ -16,6 +16,16 @@ export const allocationChoice = z
     if (a.id === undefined && a.port === undefined) ctx.addIssue({ code: 'custom', message: 'give the allocation id or a port' });
   });
 
+const memoryMb = z.number().int().min(128).max(1_048_576);
+const cpuPercent = z.number().int().min(10).max(100_000);
+const diskMb = z.number().int().min(256).max(16_777_216);
+
+/** An admin's change of a server's limits: any of them; the rest stay. */
+export const serverLimitsBody = z
+  .strictObject({ memoryMb: memoryMb.optional(), cpuPercent: cpuPercent.optional(), diskMb: diskMb.optional() })
+  .refine((b) => b.memoryMb !== undefined || b.cpuPercent !== undefined || b.diskMb !== undefined, { error: 'give memoryMb, cpuPercent or diskMb' });
+export type ServerLimitsBody = z.output<typeof serverLimitsBody>;
+
 // Strict: a field the API does not know is refused by name, never silently dropped.
 export const createServerBody = z.strictObject({
   name: z.string().min(1).max(64),
@@ -24,10 +34,10 @@ export const createServerBody = z.strictObject({
   image: z.string().max(255).optional(),
   variables: z.record(z.string(), z.string()).default({}),
   /** Memory, or let the template recommend it from the expected players. */
-  memoryMb: z.number().int().min(128).max(1_048_576).optional(),
+  memoryMb: memoryMb.optional(),
   expectedPlayers: z.number().int().min(1).max(100_000).optional(),
-  cpuPercent: z.number().int().min(10).max(100_000).default(200),
-  diskMb: z.number().int().min(256).max(16_777_216).default(10_240),
+  cpuPercent: cpuPercent.default(200),
+  diskMb: diskMb.default(10_240),
   /** Admins may create for another user and on a chosen node. */
   ownerId: z.string().max(64).optional(),
   nodeId: z.uuid().optional(),

@@ -6,6 +6,7 @@ import { AppError, badRequest, conflict, notFound } from '../../kernel/errors.js
 import type { EventLog } from '../../kernel/events.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import type { PowerAction } from '../../protocol/server-state.js';
+import type { ActivityLog } from '../activity/activity-log.js';
 import type { AllocationRequest, NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
@@ -13,7 +14,7 @@ import type { CommandGate } from './command-gate.js';
 import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import type { ServerRepository } from './repository.js';
-import type { CreateServerBody, ServerView } from './schema.js';
+import type { CreateServerBody, ServerLimitsBody, ServerView } from './schema.js';
 import { agentSpec } from './spec.js';
 import './hooks.js';
 
@@ -33,6 +34,7 @@ export class ServerService {
     commandGate: CommandGate;
     serverLifecycle: ServerLifecycle;
     edgeRoutePublisher: EdgeRoutePublisher;
+    activityLog: ActivityLog;
   };
 
   constructor(deps: ServerService['deps']) {
@@ -163,6 +165,37 @@ export class ServerService {
     await this.deps.db.transaction(async (trx) => {
       await this.deps.serverRepository.setSuspended(id, suspended, trx);
       await this.deps.events.append(trx, { type: suspended ? 'server.suspended' : 'server.unsuspended', serverId: id, actorId: principal.id });
+    });
+    return this.present(await this.get(id), principal);
+  }
+
+  /**
+   * An admin's change of limits. The node gets the new spec first (memory and CPU apply to a
+   * running container at once): a node that refuses or is down changes nothing. More memory than
+   * the node has room for (over-allocation counted) is refused.
+   */
+  async setLimits(id: string, patch: ServerLimitsBody, principal: Principal): Promise<ServerView> {
+    const server = await this.get(id);
+    const previous = { memoryMb: server.memoryMb, cpuPercent: server.cpuPercent, diskMb: server.diskMb };
+    const next = { ...previous, ...patch };
+    const node = await this.deps.nodeService.get(server.nodeId);
+    if (next.memoryMb > previous.memoryMb) {
+      const allocated = (await this.deps.serverRepository.allocatedMemory()).get(node.id) ?? 0;
+      const capacity = node.memoryMb * (1 + node.memoryOverallocPct / 100);
+      if (allocated - previous.memoryMb + next.memoryMb > capacity) {
+        throw conflict('node_full', `The node has room for ${Math.max(0, Math.floor(capacity - allocated + previous.memoryMb))} MB for this server`);
+      }
+    }
+    if (!server.address) throw conflict('no_allocation', 'The server has no allocation');
+    const { template } = await this.deps.templateService.get(server.templateId);
+    await this.deps.nodeService.client(node).updateServer(agentSpec({ ...server, ...next }, template, server.address));
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.serverRepository.setLimits(id, next, trx);
+      await this.deps.events.append(trx, { type: 'server.limits_changed', serverId: id, nodeId: server.nodeId, actorId: principal.id, data: { ...next, previous } });
+      if (next.memoryMb !== previous.memoryMb) {
+        await this.deps.events.append(trx, { type: 'server.memory_changed', serverId: id, nodeId: server.nodeId, actorId: principal.id, data: { memoryMb: next.memoryMb, from: previous.memoryMb } });
+      }
+      await this.deps.activityLog.record({ serverId: id, actor: principal, action: 'server.limits', data: { ...patch } }, trx);
     });
     return this.present(await this.get(id), principal);
   }

@@ -28,7 +28,7 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await node?.close();
   });
 
-  it('puts a server to sleep and wakes it from its page, shows the phase in the list, saves the policy, adds and removes a domain', async () => {
+  it('puts a server to sleep and wakes it from its page, shows the phase in the list, saves the policy, adds and removes a domain; an admin changes its limits on the same page', async () => {
     const owner = await t.createUser('sleeper@example.org');
     const api = await t.signIn(owner.email);
     const server = (await api.post('/api/servers', { name: 'Dozy', templateId: 'conductor-test', expectedPlayers: 10 })).body;
@@ -76,6 +76,22 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await page.getByRole('button', { name: 'Wake' }).click();
     await until('the badge gone', async () => (await page.getByTestId('phase').count()) === 0, 20_000);
     await until('running again', async () => (await api.get(`/api/servers/${server.id}`)).body.state === 'running', 60_000);
+    // The owner sees the limits; an admin changes them on the same card, and the running container follows.
+    await page.goto(`${t.panel.url}/servers/${server.id}/settings`);
+    await page.getByTestId('resources').getByText('Template').waitFor();
+    expect(await page.getByTestId('resources').getByLabel('Memory (MB)').count(), 'no form for the owner').to.equal(0);
+    const admin = await t.createUser('admin-limits@example.org', { role: 'admin' });
+    const adminPage = await pages.newPage();
+    await pages.signIn(adminPage, admin.email);
+    await adminPage.goto(`${t.panel.url}/servers/${server.id}/settings`);
+    const resources = adminPage.getByTestId('resources');
+    await resources.getByLabel('Memory (MB)').fill('1536');
+    await resources.getByRole('button', { name: 'Save' }).click();
+    await resources.getByText('Saved').waitFor();
+    expect((await api.get(`/api/servers/${server.id}`)).body.memoryMb).to.equal(1536);
+    await resources.getByLabel('Memory (MB)').fill('999999');
+    await resources.getByRole('button', { name: 'Save' }).click();
+    await resources.getByRole('alert').filter({ hasText: 'The node has room for' }).waitFor();
     expect(pages.pageErrors).to.deep.equal([]);
   });
 });
