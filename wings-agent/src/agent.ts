@@ -113,6 +113,13 @@ export class Agent {
           // The panel decides about waking (it owns the phase); the journal carries the request to it.
           (route, reason) => this.journal.record('server.wake_requested', route.serverId, reason),
           logger.child({ component: 'edge' }),
+          (host, port) => {
+            for (const server of this.manager.list()) {
+              const target = server.publishedTarget(host, port);
+              if (target) return target;
+            }
+            return null;
+          },
         )
       : null;
     const routers = [

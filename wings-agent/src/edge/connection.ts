@@ -22,6 +22,8 @@ export interface ConnectionContext {
   current(serverId: string): EdgeRoute | null;
   handshakeTimeoutMs: number;
   holdMs: number;
+  /** Where to connect for a route's backend: a local container directly, else the route's address. */
+  backendOf(route: EdgeRoute): { host: string; port: number };
   /** Asks the panel to start a sleeping server; false when this address asked too often. */
   wake(route: EdgeRoute, reason: { player: string | null; address: string }): Promise<boolean>;
   logger: Logger;
@@ -49,7 +51,7 @@ export async function serveConnection(client: Socket, ctx: ConnectionContext): P
       else client.destroy();
       return;
     }
-    if (route.phase === 'active') return forward(client, route, inbound.release());
+    if (route.phase === 'active') return forward(client, route, ctx.backendOf(route), inbound.release());
     if (handshake.nextState === 1) return await answerStatus(client, inbound, route, handshake, ctx);
     return await holdLogin(client, inbound, route, ctx);
   } catch (err) {
@@ -98,15 +100,15 @@ async function holdLogin(client: Socket, inbound: Inbound, route: EdgeRoute, ctx
   while (!closed && Date.now() < until) {
     // Only once the panel marked it active: before that its own port may be this proxy's listener.
     const now = ctx.current(route.serverId);
-    if (now?.phase === 'active' && (await accepts(now))) return forward(client, now, inbound.release());
+    if (now?.phase === 'active' && (await accepts(now, ctx.backendOf(now)))) return forward(client, now, ctx.backendOf(now), inbound.release());
     await new Promise((r) => setTimeout(r, 500));
   }
   if (!closed) client.end(loginDisconnect(`Starting, rejoin in about ${route.startEstimateSeconds} s.`));
 }
 
-async function accepts(route: EdgeRoute): Promise<boolean> {
+async function accepts(route: EdgeRoute, backend: { host: string; port: number }): Promise<boolean> {
   try {
-    await pingServer(route.backend.host, route.backend.port, 1000, { proxyProtocol: route.proxyProtocol });
+    await pingServer(backend.host, backend.port, 1000, { proxyProtocol: route.proxyProtocol });
     return true;
   } catch {
     return false;
@@ -114,9 +116,9 @@ async function accepts(route: EdgeRoute): Promise<boolean> {
 }
 
 /** Pipes the client to the backend, replaying what it sent so far; either side closing closes both. */
-function forward(client: Socket, route: EdgeRoute, initial: Buffer): void {
+function forward(client: Socket, route: EdgeRoute, target: { host: string; port: number }, initial: Buffer): void {
   // highWaterMark is a socket option since Node 18.17 that @types/node 20 does not list yet.
-  const backend = connect({ host: route.backend.host, port: route.backend.port, ...({ highWaterMark: PIPE_BUFFER } as object) });
+  const backend = connect({ host: target.host, port: target.port, ...({ highWaterMark: PIPE_BUFFER } as object) });
   backend.setNoDelay(true);
   const close = () => {
     client.destroy();

@@ -36,6 +36,8 @@ export class EdgeProxy {
     private readonly options: EdgeOptions,
     private readonly requestWake: WakeRequest,
     private readonly logger: Logger,
+    /** A local container's address for a published backend address; null when no local server publishes it. */
+    private readonly localTarget: (host: string, port: number) => { host: string; port: number } | null = () => null,
   ) {
     this.connections = new RateLimiterMemory({ points: options.connectionsPer10s, duration: 10 });
     this.wakes = new RateLimiterMemory({ points: options.wakesPerMinute, duration: 60 });
@@ -138,6 +140,7 @@ export class EdgeProxy {
       current: (serverId) => this.routes.forServer(serverId),
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       holdMs: this.options.holdMs,
+      backendOf: (route) => this.localTarget(route.backend.host, route.backend.port) ?? route.backend,
       wake: async (route, reason) => {
         try {
           await this.wakes.consume(reason.address);

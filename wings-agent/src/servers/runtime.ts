@@ -454,6 +454,18 @@ export class ServerRuntime {
     stats?.destroy?.();
   }
 
+  /**
+   * Where a connection to this node's published `host:port` lands inside the running container
+   * (its address on the agent's network), so the edge proxy can skip Docker's port publishing:
+   * otherwise every proxied byte is copied twice, once by the proxy and once by Docker.
+   */
+  publishedTarget(host: string, port: number): { host: string; port: number } | null {
+    if (!this.containerIp || (this.state !== 'running' && this.state !== 'starting')) return null;
+    const loopback = host.startsWith('127.') || host === '::1';
+    const binding = this.spec.ports.find((p) => p.protocol === 'tcp' && p.port === port && (p.ip === host || (loopback && (p.ip === '0.0.0.0' || p.ip === '::' || p.ip === host))));
+    return binding ? { host: this.containerIp, port: binding.containerPort ?? this.spec.gamePort } : null;
+  }
+
   private async pingNow(): Promise<PingResult | null> {
     if (!this.containerIp) return null;
     try {

@@ -81,7 +81,8 @@ for (const database of DATABASES) {
 
       // Banned names never wake it: the ban (written to the stopped server's file) reaches the proxy.
       expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Griefer', uuid: randomUUID() })).body.applied).to.equal('file');
-      await joinAs(shared, hostname, 'Griefer', 10_000).then(
+      // Generous: under load a mineflayer client alone can take seconds to get to its login.
+      await joinAs(shared, hostname, 'Griefer', 30_000).then(
         () => expect.fail('a banned player woke the server'),
         (err: Error) => expect(err.message).to.contain('not allowed'),
       );
