@@ -1,5 +1,5 @@
 /**
- * Writes the hook and event catalogues of docs/plugins.md from the code: it registers the core
+ * Writes the hook, event and permission-key catalogues of docs/plugins.md from the code: it registers the core
  * modules and the first-party plugins (no migrations, no listening) and reads what they declared.
  * `npm run docs:catalogue` rewrites the section; core/test/docs-catalogue.test.ts fails when the
  * section is stale.
@@ -54,6 +54,7 @@ export async function renderCatalogue(): Promise<string> {
     await kernel.prepare({ migrate: false });
     const hooks = kernel.hooks.list().sort((a, b) => a.name.localeCompare(b.name));
     const events = kernel.eventCatalogue.list();
+    const permissionGroups = kernel.permissionCatalogue.list();
     const lines = [
       CATALOGUE_START,
       '',
@@ -72,6 +73,14 @@ export async function renderCatalogue(): Promise<string> {
       '| Event | Declared by | Data | What happened |',
       '| --- | --- | --- | --- |',
       ...events.map((e) => `| \`${e.type}\` | ${e.owner} | ${fieldsOf(e.schema as JsonSchema)} | ${e.description} |`),
+      '',
+      '### Permission-key catalogue',
+      '',
+      'Every per-server permission key, by the plugin that declares it, with the keys each one includes. `GET /api/auth/permission-keys` serves the keys of the plugins that run, with their German labels too.',
+      '',
+      '| Key | Declared by | What it allows | Includes |',
+      '| --- | --- | --- | --- |',
+      ...permissionGroups.flatMap((g) => g.keys.map((k) => `| \`${k.key}\` | ${g.plugin} | ${k.label.en} | ${k.implies.length ? k.implies.map((i) => `\`${i}\``).join(', ') : ''} |`)),
       '',
       CATALOGUE_END,
     ];
