@@ -8,3 +8,18 @@ export type { SleepPolicy } from '@api/modules/servers/lifecycle/policy.js';
 export type { DomainView as CustomDomain } from '@api/modules/servers/domains/schema.js';
 export type { ServerView as Server, BulkResult } from '@api/modules/servers/schema.js';
 export type { Template, TemplateVariable, StoredTemplate } from '@api/modules/templates/schema.js';
+export type { FleetStatus } from '@api/modules/conductor/schema.js';
+export type { PluginStatus, JobStatus, HookInfo } from '@api/modules/admin/schema.js';
+export type { NodeView, AllocationView } from '@api/modules/nodes/schema.js';
+export type {
+  PublicUser as User,
+  LoginAnswer,
+  MeAnswer,
+  AuthSettings,
+  SecurityEvent,
+  DeviceView,
+  SessionView,
+  ApiKeyView,
+  SubuserView,
+  ServerAccess,
+} from '@api/modules/accounts/schema.js';

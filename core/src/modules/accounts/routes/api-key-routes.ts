@@ -3,19 +3,8 @@ import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { isIpOrCidr } from '../api-key-service.js';
 import type { ApiKey } from '../api-keys-repo.js';
 import { originOf } from '../request-origin.js';
+import { apiKeyView as apiKey, type ApiKeyView } from '../schema.js';
 import { accountOf, requireSession } from './schemas.js';
-
-const apiKey = z.object({
-  id: z.string(),
-  kind: z.enum(['client', 'application']),
-  name: z.string(),
-  prefix: z.string().describe('The first characters of the key'),
-  allowedIps: z.array(z.string()),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  lastUsedIp: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
 
 const createKey = z.object({
   name: z.string().trim().min(1).max(100),
@@ -29,7 +18,7 @@ const createKey = z.object({
 const created = z.object({ key: z.string().describe('Shown once; store it now'), apiKey });
 const idParam = z.object({ id: z.uuid() });
 
-function shown({ userId: _userId, ...rest }: ApiKey): z.output<typeof apiKey> {
+function shown({ userId: _userId, ...rest }: ApiKey): ApiKeyView {
   return rest;
 }
 
