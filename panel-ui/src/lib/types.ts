@@ -23,3 +23,7 @@ export type {
   SubuserView,
   ServerAccess,
 } from '@api/modules/accounts/schema.js';
+export type { FileEntry, FileAnswer } from '@api/protocol/files.js';
+export type { StatsHistory, StoredPoint } from '@api/modules/metrics/schema.js';
+export type { ActivityEntry } from '@api/modules/activity/schema.js';
+export type { PlayerListsView, PlayerActionAnswer, WorldsView, PropertiesView, PropertyFieldSchema } from '@api/modules/servers/minecraft-schema.js';
