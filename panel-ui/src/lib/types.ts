@@ -28,3 +28,4 @@ export type { StatsHistory, StoredPoint } from '@api/modules/metrics/schema.js';
 export type { ActivityEntry } from '@api/modules/activity/schema.js';
 export type { PlayerListsView, PlayerActionAnswer, WorldsView, PropertiesView, PropertyFieldSchema } from '@api/modules/servers/minecraft-schema.js';
 export type { SubscribeAck, CommandAck, LinesMessage, StateMessage } from '@api/modules/servers/socket-schema.js';
+export type { PluginUiBundle } from '@api/modules/ui/schema.js';
