@@ -88,3 +88,19 @@ export type SubuserView = z.output<typeof subuserView>;
 /** The permission keys the caller holds on one server (every key for its owner and admins). */
 export const serverAccess = z.object({ owner: z.boolean().describe('Owner or admin: holds every key'), permissions: z.array(z.string()) });
 export type ServerAccess = z.output<typeof serverAccess>;
+
+/** A new API key: the key itself is in this answer only. */
+export const apiKeyCreated = z.object({ key: z.string().describe('Shown once; store it now'), apiKey: apiKeyView });
+export type ApiKeyCreated = z.output<typeof apiKeyCreated>;
+
+export const twoFactorSetup = z.object({ secret: z.string(), otpauthUrl: z.string(), qrCode: z.string().describe('PNG data URL of the otpauth URL') });
+export type TwoFactorSetup = z.output<typeof twoFactorSetup>;
+
+export const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()).length(10).describe('Shown once; each works once') });
+export type RecoveryCodes = z.output<typeof recoveryCodes>;
+
+export const signupStatus = z.object({ registrationOpen: z.boolean() });
+export type SignupStatus = z.output<typeof signupStatus>;
+
+export const oauthProviders = z.object({ providers: z.array(z.enum(['discord', 'google', 'github'])) });
+export type OauthProviders = z.output<typeof oauthProviders>;

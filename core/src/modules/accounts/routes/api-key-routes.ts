@@ -3,7 +3,7 @@ import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { isIpOrCidr } from '../api-key-service.js';
 import type { ApiKey } from '../api-keys-repo.js';
 import { originOf } from '../request-origin.js';
-import { apiKeyView as apiKey, type ApiKeyView } from '../schema.js';
+import { apiKeyCreated, apiKeyView as apiKey, type ApiKeyView } from '../schema.js';
 import { accountOf, requireSession } from './schemas.js';
 
 const createKey = z.object({
@@ -15,7 +15,6 @@ const createKey = z.object({
     .describe('Addresses or CIDR blocks the key works from; empty means anywhere'),
 });
 
-const created = z.object({ key: z.string().describe('Shown once; store it now'), apiKey });
 const idParam = z.object({ id: z.uuid() });
 
 function shown({ userId: _userId, ...rest }: ApiKey): ApiKeyView {
@@ -44,7 +43,7 @@ export function apiKeyRoutes(router: RouteRegistrar): void {
     summary: 'Create a client API key (shown once)',
     access: 'user',
     body: createKey,
-    response: { status: 201, schema: created },
+    response: { status: 201, schema: apiKeyCreated },
     handler: async ({ body, ctx, scope, principal }) => {
       requireSession(principal);
       const user = await accountOf(scope, principal);
@@ -81,7 +80,7 @@ export function apiKeyRoutes(router: RouteRegistrar): void {
     summary: 'Create an application API key with admin rights (shown once)',
     access: 'admin',
     body: createKey,
-    response: { status: 201, schema: created },
+    response: { status: 201, schema: apiKeyCreated },
     handler: async ({ body, ctx, scope, principal }) => {
       requireSession(principal);
       const user = await accountOf(scope, principal);
