@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Container, Principal, RouteRegistrar } from '@conductor/core';
 import { EVENT_NAME, FRIENDLY_EVENTS } from './event-types.js';
 import type { Webhook } from './repository.js';
-import { createdWebhook, deliveryPage, eventName, testResult, webhookView } from './schema.js';
+import { createdWebhook, deliveryPage, eventName, rotatedSecret, testResult, webhookView } from './schema.js';
 
 /**
  * A webhook URL is a credential (Discord's carries the token that lets anyone post to the
@@ -88,7 +88,7 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
   });
   router.route({
     method: 'post', path: `${base}/:webhookId/secret`, summary: `Replace the signing secret of ${what} webhook; the new one is shown only in this answer`, tags, access, ...manage, params: itemParams,
-    response: { schema: z.object({ secret: z.string() }) }, errors,
+    response: { schema: rotatedSecret }, errors,
     handler: ({ params: p, scope: s, principal }) => s.cradle.webhookService.rotateSecret(sid(p), p.webhookId, principal!),
   });
   router.route({

@@ -20,6 +20,10 @@ export type WebhookView = z.output<typeof webhookView>;
 export const createdWebhook = z.object({ webhook: webhookView, secret: z.string().describe('HMAC-SHA256 key for X-Conductor-Signature; shown once') });
 export type CreatedWebhook = z.output<typeof createdWebhook>;
 
+/** A replaced signing secret: shown in this answer only. */
+export const rotatedSecret = z.object({ secret: z.string() });
+export type RotatedSecret = z.output<typeof rotatedSecret>;
+
 export const attemptView = z.object({ id: z.number(), deliveryId: z.number(), statusCode: z.number().nullable(), latencyMs: z.number(), error: z.string().nullable(), attemptedAt: z.string() });
 export type AttemptView = z.output<typeof attemptView>;
 

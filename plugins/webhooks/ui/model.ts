@@ -5,6 +5,7 @@ import type { TestResult } from '../src/schema.js';
 export type {
   WebhookView as Webhook,
   CreatedWebhook,
+  RotatedSecret,
   AttemptView as Attempt,
   DeliveryView as Delivery,
   DeliveryPage,
