@@ -1,15 +1,6 @@
-export type PluginState = 'loaded' | 'registered' | 'migrated' | 'initialized' | 'started' | 'stopped' | 'failed' | 'disabled';
+import type { PluginState, PluginStatus } from './plugin-status.js';
 
-export interface PluginStatus {
-  name: string;
-  version: string;
-  description: string | null;
-  source: string;
-  dependsOn: string[];
-  state: PluginState;
-  /** Phase that failed and why, when state is `failed`. */
-  error: { phase: string; message: string } | null;
-}
+export type { PluginState, PluginStatus } from './plugin-status.js';
 
 /** The kernel's record of every plugin it saw, served by GET /api/admin/plugins. */
 export class PluginRegistry {

@@ -1,5 +1,6 @@
 import schedule from 'node-schedule';
 import type { Logger } from 'pino';
+import type { JobStatus } from './job-status.js';
 import type { LeaderElector } from './leader.js';
 
 export interface JobContext {
@@ -23,18 +24,7 @@ export interface JobDefinition {
   run(ctx: JobContext): Promise<void> | void;
 }
 
-export interface JobStatus {
-  id: string;
-  owner: string;
-  cron: string;
-  timezone: string;
-  leaderOnly: boolean;
-  nextRun: string | null;
-  lastRun: string | null;
-  lastError: string | null;
-  running: boolean;
-  runs: number;
-}
+export type { JobStatus } from './job-status.js';
 
 interface ScheduledJob {
   id: string;

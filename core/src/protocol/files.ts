@@ -115,3 +115,6 @@ export const FILE_API = {
 } as const satisfies Record<string, FileRoute>;
 
 export type FileRouteName = keyof typeof FILE_API;
+
+/** A JSON answer of the file API, by route name (the panel UI reads these). */
+export type FileAnswer<N extends FileRouteName> = (typeof FILE_API)[N]['response'] extends z.ZodType ? z.output<(typeof FILE_API)[N]['response']> : never;

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ServerState, ServerStats } from '../lib/types.js';
+import type { CommandAck, LinesMessage, ServerState, ServerStats, StateMessage, SubscribeAck } from '../lib/types.js';
 
 /** One socket.io connection to the `/servers` namespace for the whole tab; pages subscribe per server. */
 let socket: Socket | null = null;
@@ -22,12 +22,7 @@ export function closeServersSocket(): void {
   socket = null;
 }
 
-export interface SubscribeAck {
-  lines?: string[];
-  state?: ServerState;
-  stats?: ServerStats | null;
-  error?: { code: string; message: string };
-}
+export type { SubscribeAck } from '../lib/types.js';
 
 export interface ServerFeed {
   onConsole?(lines: string[]): void;
@@ -43,9 +38,9 @@ export interface ServerFeed {
 export function subscribeServer(serverId: string, feed: ServerFeed, onAck: (ack: SubscribeAck) => void): () => void {
   const s = serversSocket();
   const mine = (m: { serverId: string }) => m.serverId === serverId;
-  const consoleHandler = (m: { serverId: string; lines: string[] }) => mine(m) && feed.onConsole?.(m.lines);
+  const consoleHandler = (m: LinesMessage) => mine(m) && feed.onConsole?.(m.lines);
   const statsHandler = (m: ServerStats) => mine(m) && feed.onStats?.(m);
-  const stateHandler = (m: { serverId: string; state: ServerState }) => mine(m) && feed.onState?.(m.state);
+  const stateHandler = (m: StateMessage) => mine(m) && feed.onState?.(m.state);
   const subscribe = () => {
     s.timeout(10_000).emit('server:subscribe', { serverId }, (err: Error | null, ack: SubscribeAck) => onAck(err ? { error: { code: 'timeout', message: err.message } } : ack));
   };
@@ -63,6 +58,6 @@ export function subscribeServer(serverId: string, feed: ServerFeed, onAck: (ack:
   };
 }
 
-export function sendCommand(serverId: string, command: string): Promise<{ ok?: boolean; error?: { code: string; message: string } }> {
+export function sendCommand(serverId: string, command: string): Promise<CommandAck> {
   return serversSocket().timeout(10_000).emitWithAck('server:command', { serverId, command });
 }

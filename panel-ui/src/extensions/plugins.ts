@@ -1,16 +1,8 @@
 import { get } from '../api/client.js';
 import { addMessages, type PluginMessages } from '../i18n/index.js';
+import type { PluginUiBundle } from '../lib/types.js';
 import type { PanelUiApi, PanelUiEntry } from './plugin-api.js';
 import { registerAccountCard, registerNavEntry, registerOrUndo, registerPage, registerServerTab } from './registry.js';
-
-/** One active plugin's UI bundle as GET /api/ui/plugins lists it. */
-interface PluginUiBundle {
-  name: string;
-  /** URL of the ES module whose default export registers the plugin's UI */
-  entry: string;
-  /** URLs of its stylesheets */
-  styles: string[];
-}
 
 function addStylesheet(href: string): Promise<void> {
   return new Promise((resolve, reject) => {

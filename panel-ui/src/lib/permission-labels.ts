@@ -1,5 +1,5 @@
 import { ref } from 'vue';
-import type { PermissionGroupView } from '../../../core/src/kernel/permissions.js';
+import type { PermissionGroupView } from '@api/kernel/permissions.js';
 import { get } from '../api/client.js';
 import { i18n } from '../i18n/index.js';
 

@@ -1,11 +1,9 @@
 import { inject, provide, ref, type InjectionKey, type Ref } from 'vue';
 import { get } from '../api/client.js';
+import type { ServerAccess } from './types.js';
 
 /** What the signed-in person may do on one server: every key for its owner and admins, else their grant. */
-export interface ServerAccess {
-  owner: boolean;
-  permissions: string[];
-}
+export type { ServerAccess } from './types.js';
 
 export function loadServerAccess(serverId: string): Promise<ServerAccess> {
   return get<ServerAccess>(`/api/auth/servers/${encodeURIComponent(serverId)}/permissions`);

@@ -1,24 +1,15 @@
 import { reactive } from 'vue';
 import { get } from '../api/client.js';
+import type { MeAnswer, User } from './types.js';
 
-export interface User {
-  id: string;
-  email: string;
-  role: 'admin' | 'user';
-  emailVerified: boolean;
-  twoFactorEnabled: boolean;
-  locked: boolean;
-  /** IANA zone chosen on the account page; null: the browser's. */
-  timeZone: string | null;
-  createdAt: string;
-}
+export type { User } from './types.js';
 
 /** Who is signed in; `loaded` tells "not signed in" apart from "not asked yet". */
 export const session = reactive({ user: null as User | null, loaded: false, twoFactorSetupRequired: false });
 
 export async function loadSession(): Promise<void> {
   try {
-    const me = await get<{ user: User; twoFactorSetupRequired: boolean }>('/api/auth/me');
+    const me = await get<MeAnswer>('/api/auth/me');
     session.user = me.user;
     session.twoFactorSetupRequired = me.twoFactorSetupRequired;
   } catch {

@@ -1,6 +1,6 @@
 import { createAuthorizer, dropRevokedViewers, type Cradle } from '@conductor/core';
 import type { Namespace } from 'socket.io';
-import type { BackupProgress } from './storage/types.js';
+import type { BackupUpdate } from './schema.js';
 
 /** socket.io events of the `/backups` namespace. */
 export const BACKUPS_SOCKET = {
@@ -11,13 +11,7 @@ export const BACKUPS_SOCKET = {
   update: 'backups:update',
 } as const;
 
-export interface BackupUpdate {
-  serverId: string;
-  backupId: string;
-  status: 'running' | 'completed' | 'failed' | 'restoring' | 'restored' | 'restore_failed';
-  progress: BackupProgress | null;
-  error: string | null;
-}
+export type { BackupUpdate } from './schema.js';
 
 /** Streams backup progress to the panel pages watching a server; nothing is kept. */
 export class BackupProgressRelay {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
-import { targetBody, targetId, targetView } from './schema.js';
+import { targetBody, targetId, targetListItem, targetTestResult, targetView } from './schema.js';
 
 const tags = ['backups'];
 
 export function targetRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/targets', summary: 'Remote backup targets (everyone sees names, admins the details)', tags, access: 'user',
-    response: { schema: z.object({ targets: z.array(targetView.partial().required({ id: true, name: true, kind: true })) }) },
+    response: { schema: z.object({ targets: z.array(targetListItem) }) },
     handler: async ({ scope, principal }) => {
       const targets = await scope.cradle.backupTargets.list();
       return { targets: principal!.role === 'admin' ? targets : targets.map(({ id, name, kind }) => ({ id, name, kind })) };
@@ -21,7 +21,7 @@ export function targetRoutes(router: RouteRegistrar): void {
   });
   router.route({
     method: 'post', path: '/targets/:targetId/test', summary: 'Test a target: connect with the pinned host key and the stored login, check the folder, report free space', tags, access: 'admin', params: z.object({ targetId }),
-    response: { schema: z.object({ ok: z.literal(true), hostKeySha256: z.string(), freeBytes: z.number().nullable().describe('Null when the server does not tell'), latencyMs: z.number() }) },
+    response: { schema: targetTestResult },
     errors: { 404: 'No such target', 502: 'sftp_unavailable, sftp_host_key_changed, sftp_write_failed' },
     handler: ({ params, scope }) => scope.cradle.backupTargets.test(params.targetId),
   });

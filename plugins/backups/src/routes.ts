@@ -3,7 +3,7 @@ import type { RouteRegistrar } from '@conductor/core';
 import { orphanRoutes, sendArchive } from './routes-orphans.js';
 import { scheduleRoutes } from './routes-schedules.js';
 import { targetRoutes } from './routes-targets.js';
-import { backupId, backupView, ignoreList, limitView, serverId, targetId } from './schema.js';
+import { backupId, backupList, backupView, ignoreList, limitView, serverId, targetId } from './schema.js';
 
 const tags = ['backups'];
 const params = z.object({ serverId });
@@ -13,7 +13,7 @@ const errors = { 404: 'No such server or backup', 409: 'Locked, still running, n
 export function backupRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/servers/:serverId/backups', summary: "A server's backups, newest first, with its limit", tags, access: 'user', permission: 'backup.read', params,
-    response: { schema: z.object({ backups: z.array(backupView), kept: z.number(), ...limitView.shape }) },
+    response: { schema: backupList },
     handler: ({ params: p, scope }) => scope.cradle.backupService.list(p.serverId),
   });
   router.route({

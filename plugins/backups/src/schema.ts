@@ -32,12 +32,17 @@ export const backupView = z.object({
   updatedAt: z.string(),
   completedAt: z.string().nullable(),
 });
+export type BackupView = z.output<typeof backupView>;
 
 export const limitView = z.object({
   limit: z.number().describe('Running and completed backups the server may keep (manual and bulk backups)'),
   limitOverride: z.number().nullable().describe("An admin's limit for this server; null: the default applies"),
   defaultLimit: z.number().describe("The panel's maxPerServer"),
 });
+
+/** GET …/backups: the server's backups with its limit. */
+export const backupList = z.object({ backups: z.array(backupView), kept: z.number(), ...limitView.shape });
+export type BackupList = z.output<typeof backupList>;
 
 export const scheduleView = z.object({
   id: z.string(),
@@ -55,6 +60,7 @@ export const scheduleView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type ScheduleView = z.output<typeof scheduleView>;
 
 export const scheduleBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -81,6 +87,28 @@ export const targetView = z.object({
   hostKeySha256: z.string().describe('Pinned when the target was added'),
   createdAt: z.string(),
 });
+export type TargetView = z.output<typeof targetView>;
+
+/** A target as GET /targets lists it: everyone sees its name, admins the details (never the secret). */
+export const targetListItem = targetView.partial().required({ id: true, name: true, kind: true });
+export type TargetListItem = z.output<typeof targetListItem>;
+
+export const targetTestResult = z.object({ ok: z.literal(true), hostKeySha256: z.string(), freeBytes: z.number().nullable().describe('Null when the server does not tell'), latencyMs: z.number() });
+export type TargetTestResult = z.output<typeof targetTestResult>;
+
+/** How far a running backup (or restore) is; `archiving` counts bytes of content, `uploading` bytes sent to the target. */
+export const backupProgress = z.object({ phase: z.enum(['archiving', 'uploading', 'verifying']), bytesDone: z.number(), bytesTotal: z.number().nullable() });
+export type BackupProgress = z.output<typeof backupProgress>;
+
+/** What the `/backups` socket namespace pushes to the pages watching a server. */
+export const backupUpdate = z.object({
+  serverId: z.string(),
+  backupId: z.string(),
+  status: z.enum(['running', 'completed', 'failed', 'restoring', 'restored', 'restore_failed']),
+  progress: backupProgress.nullable(),
+  error: z.string().nullable(),
+});
+export type BackupUpdate = z.output<typeof backupUpdate>;
 
 export const targetBody = z.object({
   name: z.string().trim().min(1).max(100),

@@ -1,8 +1,8 @@
 import { toIso, type Database, type Executor } from '@conductor/core';
+import type { LedgerKind } from './schema.js';
 import { big } from './units.js';
 
-export const LEDGER_KINDS = ['topup', 'usage', 'refund', 'promo', 'adjustment'] as const;
-export type LedgerKind = (typeof LEDGER_KINDS)[number];
+export type { LedgerKind } from './schema.js';
 
 export interface LedgerEntry {
   id: number;

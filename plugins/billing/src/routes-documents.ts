@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
 import { renderPdf } from './pdf.js';
+import { documentView } from './schema.js';
 
 const tags = ['billing'];
-const documentView = z.object({ number: z.string(), kind: z.enum(['statement', 'receipt']), ownerId: z.string(), period: z.string().nullable(), issuedAt: z.string(), grossCents: z.number().int() });
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' });
 
 export function documentRoutes(router: RouteRegistrar): void {

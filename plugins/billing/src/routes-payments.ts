@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError, type RouteRegistrar } from '@conductor/core';
 import type { KernelContext } from '@conductor/core';
+import { accountView, topupSession } from './schema.js';
 
 const tags = ['billing'];
 const WEBHOOK_LIMIT = 256 * 1024;
@@ -17,15 +18,6 @@ async function rawBody(ctx: KernelContext): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const accountView = z.object({
-  currency: z.string(),
-  balanceCents: z.number().int(),
-  hoursLeft: z.number().nullable().describe('At the current rate; null when nothing costs anything now'),
-  suspended: z.boolean(),
-  graceUntil: z.string().nullable(),
-  autoTopup: z.object({ enabled: z.boolean(), thresholdCents: z.number().int(), amountCents: z.number().int(), cardSaved: z.boolean() }),
-  paymentsEnabled: z.boolean(),
-});
 
 export function paymentRoutes(router: RouteRegistrar): void {
   router.route({
@@ -49,7 +41,7 @@ export function paymentRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'post', path: '/topups', summary: 'Start a top-up: a Stripe Checkout page to pay on; the credit is booked when Stripe confirms the payment', tags, access: 'user',
     body: z.strictObject({ amountCents: z.number().int().positive() }),
-    response: { status: 201, schema: z.object({ sessionId: z.string(), url: z.string(), ledgerRef: z.string() }) },
+    response: { status: 201, schema: topupSession },
     errors: { 400: 'Amount out of range (topup_amount_out_of_range)', 503: 'Stripe is not set up (stripe_not_configured)' },
     handler: ({ body, scope, principal }) => scope.cradle.topupService.startCheckout(principal!, body.amountCents),
   });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
-import { ownerId } from './schema.js';
-import { PHASES } from './units.js';
+import { adminUsageReport, ownerId, usageReport } from './schema.js';
 
 const tags = ['billing'];
 const month = z
@@ -9,17 +8,6 @@ const month = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' })
   .optional()
   .describe('UTC month, YYYY-MM; this month by default');
-const perPhase = z.object({ active: z.number(), sleep: z.number(), archived: z.number() });
-const usageReport = z.object({
-  currency: z.string(),
-  from: z.string(),
-  to: z.string(),
-  byPhase: z.array(z.object({ phase: z.enum(PHASES), costCents: z.number(), hours: z.number() })),
-  byServer: z.array(z.object({ serverId: z.string(), name: z.string().nullable(), ownerId: z.string(), costCents: z.number(), byPhase: perPhase })),
-  daily: z.array(z.object({ day: z.string(), costCents: z.number() })),
-  forecast: z.object({ method: z.literal('trailing_30_day_average').describe('The average daily cost of the last 30 days times the days of next month'), month: z.string(), costCents: z.number() }),
-  sleepSaved: z.object({ method: z.literal('sleep_hours_at_active_rate').describe('Hours asleep priced at the active rate, less what they cost asleep'), costCents: z.number() }),
-});
 
 const thisMonth = (now: Date) => now.toISOString().slice(0, 7);
 
@@ -36,7 +24,7 @@ export function usageRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/admin/usage', summary: "Everyone's costs in a month (or one owner's), with the month's revenue from top-ups", tags, access: 'admin',
     query: z.strictObject({ month, ownerId: ownerId.optional() }),
-    response: { schema: usageReport.extend({ revenueCents: z.number().describe('Top-ups booked in the month') }) },
+    response: { schema: adminUsageReport },
     handler: async ({ query, scope }) => {
       const { billingConfig, billingClock, usageService, ledgerRepository } = scope.cradle;
       const report = await usageService.report(query.ownerId ?? null, query.month ?? thisMonth(billingClock.now()));

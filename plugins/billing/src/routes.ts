@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { notFound, type RouteRegistrar } from '@conductor/core';
-import { adjustmentBody, ledgerEntryView, ledgerQuery, ownerId, ownerSummary, passResult, phase, priceView, setPriceBody, templateKey } from './schema.js';
+import { adjustmentBody, ledgerEntryView, ledgerQuery, ownerId, ownerList, passResult, phase, priceList, priceView, setPriceBody, templateKey } from './schema.js';
 
 const tags = ['billing'];
 
@@ -8,7 +8,7 @@ const tags = ['billing'];
 export function adminBillingRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/prices', summary: 'Prices per template and phase (`*` is the default)', tags, access: 'admin',
-    response: { schema: z.object({ currency: z.string(), prices: z.array(priceView), defaults: z.object({ active: z.number(), sleep: z.number(), archived: z.number() }) }) },
+    response: { schema: priceList },
     handler: async ({ scope }) => ({ currency: scope.cradle.billingConfig.currency, prices: await scope.cradle.priceRepository.list(), defaults: scope.cradle.billingConfig.defaultPrices }),
   });
   router.route({
@@ -34,7 +34,7 @@ export function adminBillingRoutes(router: RouteRegistrar): void {
   });
   router.route({
     method: 'get', path: '/admin/owners', summary: 'Every owner with a billing account: balance and totals per ledger kind', tags, access: 'admin',
-    response: { schema: z.object({ currency: z.string(), owners: z.array(ownerSummary) }) },
+    response: { schema: ownerList },
     handler: async ({ scope }) => ({ currency: scope.cradle.billingConfig.currency, owners: await scope.cradle.ledgerService.owners() }),
   });
   router.route({

@@ -1,14 +1,10 @@
 import { createAuthorizer, dropRevokedViewers, type Cradle } from '@conductor/core';
 import type { Namespace } from 'socket.io';
+import type { ProgressMessage, ProgressUpdate } from './views.js';
 
 export const MARKETPLACE_SOCKET = { watch: 'marketplace:watch', unwatch: 'marketplace:unwatch', progress: 'marketplace:progress' } as const;
 
-export interface ProgressUpdate {
-  phase: 'resolving' | 'downloading' | 'placing' | 'restarting' | 'done';
-  done: number;
-  total: number;
-  file?: string;
-}
+export type { ProgressUpdate } from './views.js';
 
 export const room = (serverId: string) => `marketplace:${serverId}`;
 
@@ -29,6 +25,7 @@ export class InstallProgress {
   }
 
   send(serverId: string, update: ProgressUpdate): void {
-    this.namespace?.to(room(serverId)).emit(MARKETPLACE_SOCKET.progress, { serverId, ...update });
+    const message: ProgressMessage = { serverId, ...update };
+    this.namespace?.to(room(serverId)).emit(MARKETPLACE_SOCKET.progress, message);
   }
 }

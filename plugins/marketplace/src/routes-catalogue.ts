@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError, type RouteRegistrar } from '@conductor/core';
-import { projectRef, projectView, searchQuery, syncStatusView, versionView } from './schema.js';
+import { projectRef, searchQuery } from './schema.js';
+import { projectDetail, searchAnswer, syncStatusView } from './views.js';
 
 const tags = ['marketplace'];
 
@@ -8,12 +9,12 @@ const tags = ['marketplace'];
 export function catalogueRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/projects', summary: 'Search the local catalogue of server-side Modrinth projects, with facets and sorts', tags, access: 'user', query: searchQuery,
-    response: { schema: z.object({ total: z.number(), hits: z.array(projectView) }) }, errors: { 400: 'validation_failed' },
+    response: { schema: searchAnswer }, errors: { 400: 'validation_failed' },
     handler: ({ query, scope }) => scope.cradle.catalogueService.search({ ...query, text: query.q }),
   });
   router.route({
     method: 'get', path: '/projects/:project', summary: 'One project with its versions, newest first (fetched from Modrinth when not synced yet)', tags, access: 'user', params: z.object({ project: projectRef }),
-    response: { schema: z.object({ project: projectView, versions: z.array(versionView) }) }, errors: { 404: 'project_not_found, project_not_server_side', 502: 'Modrinth failed', 503: 'modrinth_rate_limited' },
+    response: { schema: projectDetail }, errors: { 404: 'project_not_found, project_not_server_side', 502: 'Modrinth failed', 503: 'modrinth_rate_limited' },
     handler: ({ params, scope }) => scope.cradle.catalogueService.project(params.project),
   });
   router.route({

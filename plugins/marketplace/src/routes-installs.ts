@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
-import { gameView, planView, historyView, installResultView, installView, projectRef, serverId, serverKind, unmanagedView, versionId } from './schema.js';
+import { projectRef, serverId, serverKind, versionId } from './schema.js';
+import { gameView, historyView, installedAnswer, installResultView, installView, planView, uninstallResult } from './views.js';
 
 const tags = ['marketplace'];
 const params = z.object({ serverId });
@@ -31,7 +32,7 @@ export function installRoutes(router: RouteRegistrar): void {
   });
   router.route({
     method: 'get', path: '/servers/:serverId/installed', summary: "What the marketplace installed on the server, and jars uploaded by hand (recognised by SHA-512 where Modrinth knows them)", tags, access: 'user', permission: 'marketplace.read', params,
-    response: { schema: z.object({ installs: z.array(installView), unmanaged: z.array(unmanagedView) }) },
+    response: { schema: installedAnswer },
     handler: ({ params: p, scope }) => scope.cradle.installedFiles.list(p.serverId),
   });
   router.route({
@@ -49,7 +50,7 @@ export function installRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'delete', path: '/servers/:serverId/installs/:projectId', summary: 'Uninstall: removes exactly the files the install placed; a project others require needs force=true', tags, access: 'user', permission: 'marketplace.install',
     params: z.object({ serverId, projectId: projectRef }), query: z.object({ force: z.enum(['true', 'false']).default('false') }).strict(),
-    response: { schema: z.object({ removed: z.array(z.string()), restartNeeded: z.boolean() }) }, errors: { 404: 'not_installed', 409: 'still_required (details.requiredBy names them), marketplace_busy' },
+    response: { schema: uninstallResult }, errors: { 404: 'not_installed', 409: 'still_required (details.requiredBy names them), marketplace_busy' },
     handler: ({ params: p, query, scope, principal }) => scope.cradle.installService.uninstall(p.serverId, p.projectId, query.force === 'true', principal!),
   });
   router.route({

@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { AppError, assertTimeZone, type RouteRegistrar } from '@conductor/core';
-import { installView, projectRef, serverId, versionId } from './schema.js';
+import { projectRef, serverId, versionId } from './schema.js';
+import { installView, updateResult } from './views.js';
 
 const tags = ['marketplace'];
 const itemParams = z.object({ serverId, projectId: projectRef });
-const updateResult = z.object({
-  projectId: z.string(),
-  from: z.string(),
-  to: z.string(),
-  ok: z.boolean().describe('False: the new version failed to enable and the previous files were put back'),
-  rolledBack: z.boolean(),
-  error: z.string().nullable().describe('Why the new version was taken back (the console line, or the server not coming up)'),
-  restarted: z.boolean(),
-});
 const errors = { 404: 'not_installed, version_not_found', 409: 'up_to_date, nothing_to_roll_back, incompatible_version, minecraft_version_unknown, safety_backup_failed, marketplace_busy', 502: 'file_hash_mismatch, Modrinth or the node failed' };
 
 /** Updates: the check, an update, a rollback, and the per-plugin automatic updates. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Container, Principal, RouteRegistrar } from '@conductor/core';
 import { EVENT_NAME, FRIENDLY_EVENTS } from './event-types.js';
 import type { Webhook } from './repository.js';
+import { createdWebhook, deliveryPage, eventName, rotatedSecret, testResult, webhookView } from './schema.js';
 
 /**
  * A webhook URL is a credential (Discord's carries the token that lets anyone post to the
@@ -13,20 +14,6 @@ async function forCaller(webhooks: Webhook[], scope: Container, principal: Princ
   if (decision === 'allow') return webhooks;
   return webhooks.map((w) => ({ ...w, url: `${new URL(w.url).origin}/…` }));
 }
-
-const webhookView = z.object({
-  id: z.string(),
-  serverId: z.string().nullable(),
-  createdBy: z.string(),
-  name: z.string(),
-  url: z.string(),
-  type: z.enum(['discord', 'generic']),
-  events: z.array(z.string()).describe('Event-log types (friendly names are stored as the types they stand for)'),
-  enabled: z.boolean(),
-  disabledReason: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
 
 const events = z
   .array(z.string().max(100).regex(EVENT_NAME, { error: 'expected a friendly name such as player_joined, or an event type such as server.started or server.*' }))
@@ -43,21 +30,6 @@ const createBody = z.object({
 const updateBody = z
   .object({ name: createBody.shape.name.optional(), url: url.optional(), events: events.optional(), enabled: z.boolean().optional() })
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change' });
-const attempt = z.object({ id: z.number(), deliveryId: z.number(), statusCode: z.number().nullable(), latencyMs: z.number(), error: z.string().nullable(), attemptedAt: z.string() });
-const delivery = z.object({
-  id: z.number(),
-  webhookId: z.string(),
-  eventId: z.number().nullable(),
-  eventType: z.string(),
-  status: z.enum(['pending', 'delivered', 'failed']),
-  attempts: z.number(),
-  nextAttemptAt: z.string(),
-  giveUpAt: z.string(),
-  createdAt: z.string(),
-  completedAt: z.string().nullable(),
-  attemptLog: z.array(attempt),
-});
-const testResult = z.object({ deliveryId: z.number(), ok: z.boolean(), statusCode: z.number().nullable(), latencyMs: z.number(), error: z.string().nullable() });
 const serverId = z.string().min(1).max(63);
 const webhookId = z.string().uuid({ error: 'expected a webhook id' });
 const errors = { 400: 'Bad input, or a target URL that is refused (webhook_url_scheme, webhook_target_refused, webhook_target_unresolved)', 404: 'No such webhook' };
@@ -81,7 +53,7 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
   });
   router.route({
     method: 'post', path: base, summary: `Create ${scope === 'server' ? "a server's" : 'a global'} webhook; the signing secret is shown only in this answer`, tags, access, ...manage, params, body: createBody,
-    response: { status: 201, schema: z.object({ webhook: webhookView, secret: z.string().describe('HMAC-SHA256 key for X-Conductor-Signature; shown once') }) },
+    response: { status: 201, schema: createdWebhook },
     errors,
     handler: ({ params: p, body, scope: s, principal }) => s.cradle.webhookService.create(sid(p), body, principal!),
   });
@@ -116,13 +88,13 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
   });
   router.route({
     method: 'post', path: `${base}/:webhookId/secret`, summary: `Replace the signing secret of ${what} webhook; the new one is shown only in this answer`, tags, access, ...manage, params: itemParams,
-    response: { schema: z.object({ secret: z.string() }) }, errors,
+    response: { schema: rotatedSecret }, errors,
     handler: ({ params: p, scope: s, principal }) => s.cradle.webhookService.rotateSecret(sid(p), p.webhookId, principal!),
   });
   router.route({
     method: 'get', path: `${base}/:webhookId/deliveries`, summary: `Delivery log of ${what} webhook, newest first, with every attempt (status code, latency, error)`, tags, access, ...read, params: itemParams,
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional().describe('Cursor: deliveries with a smaller id') }),
-    response: { schema: z.object({ pending: z.number(), deliveries: z.array(delivery) }) }, errors,
+    response: { schema: deliveryPage }, errors,
     handler: ({ params: p, query, scope: s }) => s.cradle.webhookService.deliveries(sid(p), p.webhookId, query.limit, query.before),
   });
 }
@@ -130,7 +102,7 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
 export function webhookRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/events', summary: 'Friendly event names and the event-log types they stand for', tags: ['webhooks'], access: 'user',
-    response: { schema: z.object({ events: z.array(z.object({ name: z.string(), type: z.string() })) }) },
+    response: { schema: z.object({ events: z.array(eventName) }) },
     handler: () => ({ events: Object.entries(FRIENDLY_EVENTS).map(([name, type]) => ({ name, type })) }),
   });
   scoped(router, 'server');

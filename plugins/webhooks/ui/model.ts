@@ -1,46 +1,17 @@
 import { i18n } from '@conductor/panel-sdk';
+import type { TestResult } from '../src/schema.js';
 
-/** A webhook as the API shows it (plugins/webhooks/src/routes.ts). */
-export interface Webhook {
-  id: string;
-  serverId: string | null;
-  createdBy: string;
-  name: string;
-  url: string;
-  type: 'discord' | 'generic';
-  events: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Attempt {
-  id: number;
-  statusCode: number | null;
-  latencyMs: number;
-  error: string | null;
-  attemptedAt: string;
-}
-
-export interface Delivery {
-  id: number;
-  eventType: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: string;
-  createdAt: string;
-  completedAt: string | null;
-  attemptLog: Attempt[];
-}
-
-export interface TestResult {
-  deliveryId: number;
-  ok: boolean;
-  statusCode: number | null;
-  latencyMs: number;
-  error: string | null;
-}
+/** The webhooks API's answers, from the plugin's own zod schemas (type-only: erased from the bundle). */
+export type {
+  WebhookView as Webhook,
+  CreatedWebhook,
+  RotatedSecret,
+  AttemptView as Attempt,
+  DeliveryView as Delivery,
+  DeliveryPage,
+  TestResult,
+  EventName,
+} from '../src/schema.js';
 
 /** Friendly names (server_started) and event-log types (server.started) alike, in the reader's language. */
 export function eventLabel(typeOrName: string): string {

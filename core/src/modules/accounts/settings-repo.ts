@@ -1,12 +1,7 @@
-import { z } from 'zod';
 import { parseJsonColumn, type Database } from '../../kernel/database.js';
+import { authSettingsSchema, type AuthSettings } from './schema.js';
 
-export const authSettingsSchema = z.object({
-  registrationOpen: z.boolean().describe('Anyone may sign up; when false only admins create accounts'),
-  requireTwoFactor: z.enum(['off', 'admins', 'everyone']).describe('Who must enrol a second factor before using the panel'),
-});
-
-export type AuthSettings = z.output<typeof authSettingsSchema>;
+export type { AuthSettings } from './schema.js';
 
 const DEFAULTS: AuthSettings = { registrationOpen: true, requireTwoFactor: 'off' };
 

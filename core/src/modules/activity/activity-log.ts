@@ -1,16 +1,8 @@
 import type { Principal } from '../../kernel/auth.js';
 import { parseJsonColumn, toIso, type Database, type Executor } from '../../kernel/database.js';
+import type { ActivityEntry } from './schema.js';
 
-export interface ActivityEntry {
-  id: number;
-  serverId: string;
-  actorId: string | null;
-  actor: string | null;
-  action: string;
-  data: Record<string, unknown>;
-  ip: string | null;
-  createdAt: string;
-}
+export type { ActivityEntry } from './schema.js';
 
 interface Row {
   id: number | string;

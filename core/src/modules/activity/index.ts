@@ -2,6 +2,7 @@ import { asClass } from 'awilix';
 import { z } from 'zod';
 import { definePlugin } from '../../kernel/plugin.js';
 import { ActivityLog } from './activity-log.js';
+import { activityEntry } from './schema.js';
 import { coreServices } from '../services.js';
 
 declare module '../../kernel/container.js' {
@@ -9,17 +10,6 @@ declare module '../../kernel/container.js' {
     activityLog: ActivityLog;
   }
 }
-
-const entry = z.object({
-  id: z.number().int(),
-  serverId: z.string(),
-  actorId: z.string().nullable(),
-  actor: z.string().nullable().describe('Who it was when it happened'),
-  action: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  ip: z.string().nullable(),
-  createdAt: z.string().describe('UTC'),
-});
 
 /** The per-server activity log, readable by whoever holds `activity.read` on the server. */
 export const activityModule = definePlugin({
@@ -39,7 +29,7 @@ export const activityModule = definePlugin({
       permission: 'activity.read',
       params: z.object({ serverId: z.string().min(1).max(64) }),
       query: z.object({ before: z.coerce.number().int().min(1).optional().describe('Cursor: the smallest id of the previous page'), limit: z.coerce.number().int().min(1).max(200).default(50) }),
-      response: { schema: z.object({ activity: z.array(entry) }) },
+      response: { schema: z.object({ activity: z.array(activityEntry) }) },
       handler: async ({ params, query, scope }) => ({ activity: await scope.cradle.activityLog.list(params.serverId, query) }),
     });
   },

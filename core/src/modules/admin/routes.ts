@@ -1,30 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
+import { hookInfo, jobStatus, pluginStatus } from './schema.js';
 
-const pluginStatus = z.object({
-  name: z.string(),
-  version: z.string(),
-  description: z.string().nullable(),
-  source: z.string().describe('builtin, plugins/<folder>, npm:<package> or dir:<path>'),
-  dependsOn: z.array(z.string()),
-  state: z.enum(['loaded', 'registered', 'migrated', 'initialized', 'started', 'stopped', 'failed', 'disabled']),
-  error: z.object({ phase: z.string(), message: z.string() }).nullable(),
-});
-
-const jobStatus = z.object({
-  id: z.string(),
-  owner: z.string(),
-  cron: z.string(),
-  timezone: z.string(),
-  leaderOnly: z.boolean(),
-  nextRun: z.string().nullable(),
-  lastRun: z.string().nullable(),
-  lastError: z.string().nullable(),
-  running: z.boolean(),
-  runs: z.number().int(),
-});
-
-const hookInfo = z.object({ name: z.string(), kind: z.enum(['series', 'parallel', 'waterfall', 'bail']), owner: z.string(), taps: z.array(z.string()) });
 
 export function adminRoutes(router: RouteRegistrar): void {
   router.route({

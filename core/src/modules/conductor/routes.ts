@@ -1,13 +1,5 @@
-import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
-
-const fleetStatus = z.object({
-  nodes: z.object({ total: z.number().int(), up: z.number().int(), down: z.number().int() }),
-  servers: z.object({ total: z.number().int(), byState: z.record(z.string(), z.number().int()) }),
-  memory: z.object({ capacityMb: z.number().int(), allocatedMb: z.number().int(), usedMb: z.number().int() }),
-  playersOnline: z.number().int(),
-  perNode: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), capacityMb: z.number().int(), allocatedMb: z.number().int(), usedMb: z.number().int(), playersOnline: z.number().int() })),
-});
+import { fleetStatus } from './schema.js';
 
 export function conductorRoutes(router: RouteRegistrar): void {
   router.route({

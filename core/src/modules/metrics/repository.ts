@@ -1,21 +1,12 @@
 import type { Database, Executor } from '../../kernel/database.js';
 import { toIso } from '../../kernel/database.js';
 import type { ServerStats } from '../../protocol/server-state.js';
+import type { StatsHistory, StoredPoint as StatsPoint } from './schema.js';
 
-export type Resolution = 'raw' | '1m' | '1h';
+export type Resolution = StatsHistory['resolution'];
 const TABLE: Record<Resolution, string> = { raw: 'server_stats', '1m': 'server_stats_1m', '1h': 'server_stats_1h' };
 
-export interface StatsPoint {
-  at: string;
-  cpuPercent: number;
-  cpuPercentMax: number;
-  memoryBytes: number;
-  memoryBytesMax: number;
-  players: number;
-  playersMax: number;
-  tps: number | null;
-  diskBytes: number;
-}
+export type { StoredPoint as StatsPoint } from './schema.js';
 
 interface Row {
   at: unknown;

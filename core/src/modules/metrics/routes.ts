@@ -4,6 +4,7 @@ import { secretsEqual, bearerToken } from '../../kernel/auth.js';
 import { AppError, badRequest } from '../../kernel/errors.js';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import type { Resolution } from './repository.js';
+import { statsHistory } from './schema.js';
 
 const RANGES: Record<string, { ms: number; resolution: Resolution }> = {
   '1h': { ms: 3_600_000, resolution: 'raw' },
@@ -11,8 +12,6 @@ const RANGES: Record<string, { ms: number; resolution: Resolution }> = {
   '7d': { ms: 7 * 86_400_000, resolution: '1h' },
   '30d': { ms: 30 * 86_400_000, resolution: '1h' },
 };
-
-const point = z.object({ at: z.string(), cpuPercent: z.number(), cpuPercentMax: z.number(), memoryBytes: z.number(), memoryBytesMax: z.number(), players: z.number(), playersMax: z.number(), tps: z.number().nullable(), diskBytes: z.number() });
 
 function allowed(ip: string, allow: string[]): boolean {
   let address: ipaddr.IPv4 | ipaddr.IPv6;
@@ -40,7 +39,7 @@ export function metricsRoutes(router: RouteRegistrar): void {
     permission: 'control.console',
     params: z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) }),
     query: z.object({ range: z.enum(['1h', '24h', '7d', '30d']).default('1h'), to: z.iso.datetime({ offset: true }).optional() }),
-    response: { schema: z.object({ resolution: z.enum(['raw', '1m', '1h']), from: z.string(), to: z.string(), points: z.array(point) }) },
+    response: { schema: statsHistory },
     handler: async ({ params, query, scope }) => {
       const { ms, resolution } = RANGES[query.range]!;
       const to = query.to ? new Date(query.to) : new Date();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { publicView } from './repository.js';
-import { allocationView, nodeInput, nodePatch, nodeView, portList } from './schema.js';
+import { allocationView, createdNode, nodeInput, nodePatch, nodeView, portList } from './schema.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'expected a node id' }) });
 
@@ -20,7 +20,7 @@ export function nodeRoutes(router: RouteRegistrar): void {
     summary: 'Add a node; answers with its token (shown once) and the command that configures its agent',
     access: 'admin',
     body: nodeInput,
-    response: { status: 201, schema: z.object({ node: nodeView, token: z.string(), configureCommand: z.string() }) },
+    response: { status: 201, schema: createdNode },
     errors: { 409: 'A node with this name exists' },
     handler: ({ body, scope, principal }) => scope.cradle.nodeService.create(body, principal!.id),
   });

@@ -46,6 +46,10 @@ export const nodeView = z.object({
 });
 export type NodeView = z.output<typeof nodeView>;
 
+/** A new node: its token is in this answer only, with the command that configures its agent. */
+export const createdNode = z.object({ node: nodeView, token: z.string(), configureCommand: z.string() });
+export type CreatedNode = z.output<typeof createdNode>;
+
 export const allocationView = z.object({ id: z.number().int(), nodeId: z.string(), ip: z.string(), port: z.number().int(), serverId: z.string().nullable(), primary: z.boolean() });
 export type AllocationView = z.output<typeof allocationView>;
 

@@ -27,7 +27,8 @@ import { coreServices } from '../services.js';
 import { serverEvents } from './events.js';
 import { tapServerPolicies } from './taps.js';
 import { serverPermissions } from './permissions.js';
-import { commandPayload, serversSocketApi } from './socket-api.js';
+import { serversSocketApi } from './socket-api.js';
+import { commandPayload } from './socket-schema.js';
 
 declare module '../../kernel/container.js' {
   interface Cradle {

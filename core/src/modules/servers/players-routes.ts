@@ -4,6 +4,7 @@ import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { offlineUuid } from '../../minecraft/offline-uuid.js';
 import { formatBanDate, parsePlayerList, removeEntry, serializePlayerList, upsert, type PlayerListFile } from '../../minecraft/player-lists.js';
 import { ServerProperties } from '../../minecraft/properties.js';
+import { playerActionAnswer, playerListsView, type PlayerListsView } from './minecraft-schema.js';
 import { applyByCommand, playerAction } from './player-commands.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
@@ -15,7 +16,6 @@ const FILES: Record<string, PlayerListFile> = { whitelist: 'whitelist.json', ops
  * lists edited through the node's file API.
  */
 export function playerRoutes(router: RouteRegistrar): void {
-  const entry = z.record(z.string(), z.unknown());
   router.route({
     method: 'get',
     path: '/:serverId/players',
@@ -24,7 +24,7 @@ export function playerRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'players.read',
     params,
-    response: { schema: z.object({ whitelist: z.array(entry), ops: z.array(entry), bannedPlayers: z.array(entry), bannedIps: z.array(entry) }) },
+    response: { schema: playerListsView },
     handler: async ({ params: p, scope }) => {
       const files = await scope.cradle.nodeService.serverFiles(await scope.cradle.serverService.get(p.serverId));
       const out: Record<string, unknown[]> = {};
@@ -36,7 +36,7 @@ export function playerRoutes(router: RouteRegistrar): void {
           throw new AppError(422, 'invalid_player_list', `${file} on the server is not valid; fix or delete it`);
         }
       }
-      return out as { whitelist: Record<string, unknown>[]; ops: Record<string, unknown>[]; bannedPlayers: Record<string, unknown>[]; bannedIps: Record<string, unknown>[] };
+      return out as PlayerListsView;
     },
   });
   router.route({
@@ -48,7 +48,7 @@ export function playerRoutes(router: RouteRegistrar): void {
     permission: 'players.manage',
     params,
     body: playerAction,
-    response: { schema: z.object({ applied: z.enum(['command', 'file']), answer: z.string().optional().describe("The game's answer, when a running server was told") }) },
+    response: { schema: playerActionAnswer },
     errors: {
       409: 'Kick needs a running server (server_not_running), or the game refused the command (game_refused, its words in details.answer)',
       422: 'An online-mode server needs the player UUID',

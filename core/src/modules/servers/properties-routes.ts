@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { ServerProperties } from '../../minecraft/properties.js';
+import { propertiesView, type PropertiesView } from './minecraft-schema.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
 
@@ -31,7 +32,7 @@ const FIELDS = {
 type FieldKey = keyof typeof FIELDS;
 const patch = z.object(Object.fromEntries(Object.entries(FIELDS).map(([k, v]) => [k, v.optional()])) as { [K in FieldKey]: z.ZodOptional<(typeof FIELDS)[K]> }).strict();
 /** The typed fields as JSON Schema (what PATCH takes), so a form can be built from the answer. */
-const FIELD_SCHEMA = z.toJSONSchema(patch, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+const FIELD_SCHEMA = z.toJSONSchema(patch, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as PropertiesView['schema'];
 
 function typed(props: ServerProperties): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
@@ -52,11 +53,6 @@ async function readProperties(scope: Parameters<Parameters<RouteRegistrar['route
 
 /** server.properties with typed fields, and the MOTD on its own: edited through the node's file API, comments kept. */
 export function propertiesRoutes(router: RouteRegistrar): void {
-  const view = z.object({
-    typed: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-    all: z.record(z.string(), z.string()),
-    schema: z.record(z.string(), z.unknown()).describe('JSON Schema of the typed fields (the PATCH body)'),
-  });
   router.route({
     method: 'get',
     path: '/:serverId/properties',
@@ -65,7 +61,7 @@ export function propertiesRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'file.read-content',
     params,
-    response: { schema: view },
+    response: { schema: propertiesView },
     handler: async ({ params: p, scope }) => {
       const { props } = await readProperties(scope, p.serverId);
       return { typed: typed(props), all: props.toObject(), schema: FIELD_SCHEMA };
@@ -80,7 +76,7 @@ export function propertiesRoutes(router: RouteRegistrar): void {
     permission: 'file.update',
     params,
     body: patch,
-    response: { schema: view },
+    response: { schema: propertiesView },
     handler: async ({ params: p, body, scope }) => {
       const { files, props } = await readProperties(scope, p.serverId);
       for (const [key, value] of Object.entries(body)) if (value !== undefined) props.set(key, value as string | number | boolean);

@@ -1,20 +1,7 @@
-import { z } from 'zod';
 import type { SocketApiSpec } from '../../kernel/asyncapi.js';
-import { consoleCommand, serverState, serverStats } from '../../protocol/index.js';
+import { serverStats } from '../../protocol/index.js';
 import { PANEL_SOCKET } from './relay.js';
-
-const serverId = z.string().describe('The server id (as in /api/servers)');
-const socketError = z.object({ error: z.object({ code: z.string().describe('Stable error code'), message: z.string() }) });
-
-export const subscribePayload = z.object({ serverId });
-export const subscribeAck = z.union([
-  z.object({ lines: z.array(z.string()).describe('The recent console, oldest first'), state: serverState, stats: serverStats.nullable().describe('The latest sample, if the server runs') }),
-  socketError,
-]);
-export const commandPayload = z.object({ serverId, command: consoleCommand });
-export const commandAck = z.union([z.object({ ok: z.literal(true) }), socketError]);
-export const linesMessage = z.object({ serverId, lines: z.array(z.string()) });
-export const stateMessage = z.object({ serverId, state: serverState });
+import { commandAck, commandPayload, linesMessage, stateMessage, subscribeAck, subscribePayload } from './socket-schema.js';
 
 /** The `/servers` namespace: a server's live console, state and stats, and console commands. */
 export const serversSocketApi: SocketApiSpec = {

@@ -3,6 +3,7 @@ import { badRequest, conflict, notFound } from '../../kernel/errors.js';
 import type { RouteRegistrar, RouteInput } from '../../kernel/http/route.js';
 import { ServerProperties } from '../../minecraft/properties.js';
 import { ensureOk } from '../nodes/agent-answer.js';
+import { worldsView } from './minecraft-schema.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
 const worldName = z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9 _.-]{0,63}$/, { error: 'letters, digits, spaces and _ . - (not starting with a dot)' });
@@ -29,7 +30,7 @@ export function worldRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'file.read',
     params,
-    response: { schema: z.object({ active: z.string(), worlds: z.array(z.object({ name: z.string(), active: z.boolean() })) }) },
+    response: { schema: worldsView },
     handler: async ({ params: p, scope }) => {
       const { files, active } = await context(scope, p.serverId);
       const worlds: Array<{ name: string; active: boolean }> = [];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { resolveVariables } from './rules.js';
-import { storedTemplate, templateSchema, type StoredTemplate, type Template } from './schema.js';
+import { importedTemplate, memoryRecommendation, storedTemplate, templateCategories, templateSchema, type StoredTemplate, type Template } from './schema.js';
 import type { Principal } from '../../kernel/auth.js';
 
 /** Users do not see variables the template keeps for administrators (licence keys, download URLs). */
@@ -34,7 +34,7 @@ export function templateRoutes(router: RouteRegistrar): void {
     path: '/categories',
     summary: 'Template categories with how many templates each has',
     access: 'user',
-    response: { schema: z.object({ categories: z.array(z.object({ category: z.string(), count: z.number().int() })) }) },
+    response: { schema: templateCategories },
     handler: async ({ scope }) => ({ categories: await scope.cradle.templateService.categories() }),
   });
   router.route({
@@ -54,7 +54,7 @@ export function templateRoutes(router: RouteRegistrar): void {
     access: 'user',
     params: idParams,
     query: z.object({ players: z.coerce.number().int().min(1).max(100_000) }),
-    response: { schema: z.object({ players: z.number().int(), memoryMb: z.number().int() }) },
+    response: { schema: memoryRecommendation },
     handler: ({ params, query, scope }) => scope.cradle.templateService.recommend(params.id, query.players),
   });
   router.route({
@@ -105,7 +105,6 @@ export function templateRoutes(router: RouteRegistrar): void {
     },
   });
   const egg = z.record(z.string(), z.unknown()).describe('The egg file, as exported by Pterodactyl (PTDL_v1, PTDL_v2) or Pelican (PLCN_v1 to PLCN_v3), as JSON');
-  const imported = z.object({ template: templateSchema, warnings: z.array(z.string()) });
   router.route({
     method: 'post',
     path: '/import',
@@ -115,7 +114,7 @@ export function templateRoutes(router: RouteRegistrar): void {
     access: 'admin',
     bodyLimit: '2mb',
     body: z.strictObject({ egg, id: idParams.shape.id.optional(), category: category.optional() }),
-    response: { status: 201, schema: imported },
+    response: { status: 201, schema: importedTemplate },
     errors: { 409: 'A template with this id exists (template_exists; details: id, suggestedId, updatable)' },
     handler: ({ body, scope, principal }) => scope.cradle.templateService.importEgg(body.egg, { id: body.id, category: body.category }, principal!.id),
   });
@@ -127,7 +126,7 @@ export function templateRoutes(router: RouteRegistrar): void {
     bodyLimit: '2mb',
     params: idParams,
     body: z.strictObject({ egg, category: category.optional() }),
-    response: { schema: imported },
+    response: { schema: importedTemplate },
     errors: { 404: 'No such template', 409: 'Built-in templates cannot be changed' },
     handler: ({ params, body, scope, principal }) => scope.cradle.templateService.updateFromEgg(params.id, body.egg, { category: body.category }, principal!.id),
   });

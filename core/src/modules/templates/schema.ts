@@ -78,3 +78,14 @@ export type TemplateInput = z.input<typeof templateSchema>;
 export const storedTemplate = z.object({ template: templateSchema, source: z.enum(['builtin', 'custom', 'imported']) });
 export type StoredTemplate = z.output<typeof storedTemplate>;
 export type TemplateSource = StoredTemplate['source'];
+
+/** An egg imported as a template, with what the import could not carry over. */
+export const importedTemplate = z.object({ template: templateSchema, warnings: z.array(z.string()) });
+export type ImportedTemplate = z.output<typeof importedTemplate>;
+
+export const templateCategories = z.object({ categories: z.array(z.object({ category: z.string(), count: z.number().int() })) });
+export type TemplateCategories = z.output<typeof templateCategories>;
+
+/** The memory a template suggests for a number of players. */
+export const memoryRecommendation = z.object({ players: z.number().int(), memoryMb: z.number().int() });
+export type MemoryRecommendation = z.output<typeof memoryRecommendation>;

@@ -3,7 +3,8 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { APP_ROOT } from '../../kernel/kernel.js';
 import { definePlugin } from '../../kernel/plugin.js';
-import { ENTRY_FILE, listPluginUi, pluginUiBundleSchema, servePluginUi } from './plugin-bundles.js';
+import { ENTRY_FILE, listPluginUi, servePluginUi } from './plugin-bundles.js';
+import { pluginUiBundleSchema } from './schema.js';
 import { serveSpa } from './static-files.js';
 
 /**

@@ -1,21 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Middleware } from 'koa';
-import { z } from 'zod';
 import type { PluginUiFolders } from '../../kernel/plugin-ui.js';
+import type { PluginUiBundle } from './schema.js';
 import { fileAt, fileInside, sendFile } from './static-files.js';
 
 /** Where the panel serves each plugin's UI folder: /plugin-ui/<plugin>/<file>. */
 export const PLUGIN_UI_PATH = '/plugin-ui';
 const FILE_PATH = /^\/plugin-ui\/([a-z][a-z0-9-]{0,39})(\/.*)$/;
 export const ENTRY_FILE = 'index.js';
-
-export const pluginUiBundleSchema = z.object({
-  name: z.string().describe('The plugin'),
-  entry: z.string().describe('URL of the ES module whose default export registers the UI'),
-  styles: z.array(z.string()).describe('URLs of its stylesheets'),
-});
-export type PluginUiBundle = z.output<typeof pluginUiBundleSchema>;
 
 /** The UI bundles of the active plugins that have one built (an index.js in their folder). */
 export async function listPluginUi(folders: PluginUiFolders): Promise<PluginUiBundle[]> {

@@ -44,17 +44,17 @@ export function followServer(serverId: string): LiveServer {
     serverId,
     { onConsole: addLines, onStats: addStats, onState: (s) => (live.state = s) },
     (ack) => {
-      if (ack.error) {
+      if ('error' in ack) {
         live.error = ack.error;
         return;
       }
       live.error = null;
-      if (ack.state) live.state = ack.state;
+      live.state = ack.state;
       if (ack.stats) addStats(ack.stats);
       // A re-subscribe after a reconnect sends the history again: start over rather than repeat it.
       live.lines.splice(0);
       for (const l of live.listeners) l(['\u001bc']);
-      if (ack.lines?.length) addLines(ack.lines);
+      if (ack.lines.length) addLines(ack.lines);
     },
   );
   return live;

@@ -1,12 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Backup } from '../repository.js';
+import type { BackupProgress } from '../schema.js';
 
-export interface BackupProgress {
-  /** archiving: the node packs files (bytes of content); uploading: bytes sent to the target. */
-  phase: 'archiving' | 'uploading' | 'verifying';
-  bytesDone: number;
-  bytesTotal: number | null;
-}
+export type { BackupProgress } from '../schema.js';
 
 export interface WrittenArchive {
   sha256: string;

@@ -65,7 +65,7 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await testImage();
     sshd = await startSshd();
     t = await startBackupsPanel('sqlite');
-    node = await startNodeFor(t.panel, { name: 'backups-ui-node', agentConfig: { AGENT_BACKUP_RESERVE_MB: '0' } });
+    node = await startNodeFor(t.panel, { name: 'backups-ui-node', ports: 2, agentConfig: { AGENT_BACKUP_RESERVE_MB: '0' } });
     owner = await t.createUser('ui-owner@example.org');
     admin = await t.createUser('ui-admin@example.org', { role: 'admin' });
     serverId = await createServer(t, owner.id, node.nodeId, 'Survival');
@@ -270,6 +270,25 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await ownerPage.goto(`${t.panel.url}/p/backup-targets`);
     await ownerPage.getByText('There is nothing here, or you may not see it.').waitFor();
     expect(await ownerPage.getByRole('heading', { name: 'Backup targets' }).count()).to.equal(0);
+    expect(pageErrors, 'no script errors in the pages').to.deep.equal([]);
+  });
+
+  it('names the backup that archiving a sleeping server made as taken before archiving, not as a raw message key', async () => {
+    const id = await createServer(t, owner.id, node.nodeId, 'Archived once');
+    expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
+    const archived = await t.panel.request('POST', `/api/servers/${id}/archive`);
+    expect(archived.status, JSON.stringify(archived.body)).to.equal(200);
+    const woken = await t.panel.request('POST', `/api/servers/${id}/wake`);
+    expect(woken.status, JSON.stringify(woken.body)).to.equal(200);
+    const [backup] = (await t.panel.request('GET', `/api/backups/servers/${id}/backups`)).body.backups;
+    expect(backup).to.deep.include({ name: 'Archive', origin: 'archive', status: 'completed' });
+
+    const page = await newPage();
+    await signIn(page, owner.email);
+    await page.goto(`${t.panel.url}/servers/${id}/backups`);
+    const archiveRow = row(page, 'Archive');
+    await archiveRow.waitFor();
+    expect(plain(await archiveRow.getByRole('cell').first().innerText())).to.equal('Archive (Before archiving)');
     expect(pageErrors, 'no script errors in the pages').to.deep.equal([]);
   });
 });

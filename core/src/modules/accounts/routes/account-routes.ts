@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assertTimeZone } from '../../../kernel/time-zone.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
+import { signupStatus } from '../schema.js';
 import { accountOf, email, password, publicUser, requireSession, toPublicUser } from './schemas.js';
 
 const token = z.string().min(20).max(100);
@@ -12,7 +13,7 @@ export function accountRoutes(router: RouteRegistrar): void {
     path: '/signup',
     summary: 'Whether anyone may sign up on this panel (the sign-in page links to sign-up only then)',
     access: 'public',
-    response: { schema: z.object({ registrationOpen: z.boolean() }) },
+    response: { schema: signupStatus },
     handler: async ({ scope }) => ({ registrationOpen: (await scope.cradle.authSettingsRepository.get()).registrationOpen }),
   });
   router.route({

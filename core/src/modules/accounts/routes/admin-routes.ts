@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
-import { authSettingsSchema } from '../settings-repo.js';
+import { authSettingsSchema } from '../schema.js';
 import { email, password, publicUser, toPublicUser } from './schemas.js';
 
 const userId = z.object({ id: z.uuid() });

@@ -3,19 +3,8 @@ import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { isIpOrCidr } from '../api-key-service.js';
 import type { ApiKey } from '../api-keys-repo.js';
 import { originOf } from '../request-origin.js';
+import { apiKeyCreated, apiKeyView as apiKey, type ApiKeyView } from '../schema.js';
 import { accountOf, requireSession } from './schemas.js';
-
-const apiKey = z.object({
-  id: z.string(),
-  kind: z.enum(['client', 'application']),
-  name: z.string(),
-  prefix: z.string().describe('The first characters of the key'),
-  allowedIps: z.array(z.string()),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  lastUsedIp: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
 
 const createKey = z.object({
   name: z.string().trim().min(1).max(100),
@@ -26,10 +15,9 @@ const createKey = z.object({
     .describe('Addresses or CIDR blocks the key works from; empty means anywhere'),
 });
 
-const created = z.object({ key: z.string().describe('Shown once; store it now'), apiKey });
 const idParam = z.object({ id: z.uuid() });
 
-function shown({ userId: _userId, ...rest }: ApiKey): z.output<typeof apiKey> {
+function shown({ userId: _userId, ...rest }: ApiKey): ApiKeyView {
   return rest;
 }
 
@@ -55,7 +43,7 @@ export function apiKeyRoutes(router: RouteRegistrar): void {
     summary: 'Create a client API key (shown once)',
     access: 'user',
     body: createKey,
-    response: { status: 201, schema: created },
+    response: { status: 201, schema: apiKeyCreated },
     handler: async ({ body, ctx, scope, principal }) => {
       requireSession(principal);
       const user = await accountOf(scope, principal);
@@ -92,7 +80,7 @@ export function apiKeyRoutes(router: RouteRegistrar): void {
     summary: 'Create an application API key with admin rights (shown once)',
     access: 'admin',
     body: createKey,
-    response: { status: 201, schema: created },
+    response: { status: 201, schema: apiKeyCreated },
     handler: async ({ body, ctx, scope, principal }) => {
       requireSession(principal);
       const user = await accountOf(scope, principal);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { panelUrl } from '../request-origin.js';
+import { oauthProviders } from '../schema.js';
 
 const provider = z.object({ provider: z.enum(['discord', 'google', 'github']) });
 
@@ -10,7 +11,7 @@ export function oauthRoutes(router: RouteRegistrar): void {
     path: '/oauth/providers',
     summary: 'Sign-in providers configured on this panel',
     access: 'public',
-    response: { schema: z.object({ providers: z.array(z.enum(['discord', 'google', 'github'])) }) },
+    response: { schema: oauthProviders },
     handler: ({ scope }) => ({ providers: scope.cradle.oauthService.providers() }),
   });
   router.route({

@@ -3,23 +3,15 @@ import type { Principal } from '../../../kernel/auth.js';
 import type { Container } from '../../../kernel/container.js';
 import { AppError } from '../../../kernel/errors.js';
 import type { User } from '../users-repo.js';
+import { publicUser, type PublicUser } from '../schema.js';
+
+export { publicUser };
 
 export const email = z.email({ error: 'expected an email address' }).max(320);
 export const password = z.string().min(10, { error: 'use at least 10 characters' }).max(256);
 export const code = z.string().trim().min(6).max(20).describe('A six-digit code from the authenticator app, or a recovery code');
 
-export const publicUser = z.object({
-  id: z.string(),
-  email: z.string(),
-  role: z.enum(['admin', 'user']),
-  emailVerified: z.boolean(),
-  twoFactorEnabled: z.boolean(),
-  locked: z.boolean(),
-  timeZone: z.string().nullable(),
-  createdAt: z.string(),
-});
-
-export function toPublicUser(user: User): z.output<typeof publicUser> {
+export function toPublicUser(user: User): PublicUser {
   return {
     id: user.id,
     email: user.email,

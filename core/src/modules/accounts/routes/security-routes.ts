@@ -1,35 +1,8 @@
 import { z } from 'zod';
 import { notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
+import { deviceView, securityEvent, sessionView } from '../schema.js';
 import { accountOf, requireSession } from './schemas.js';
-
-const securityEvent = z.object({
-  id: z.number().int(),
-  type: z.string(),
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: z.string().describe('UTC'),
-});
-
-const device = z.object({
-  id: z.number().int(),
-  userAgent: z.string().nullable(),
-  ip: z.string().nullable(),
-  firstSeenAt: z.string(),
-  lastSeenAt: z.string(),
-  trustedUntil: z.string().nullable().describe('Until when this device skips the second factor'),
-});
-
-const session = z.object({
-  id: z.string().describe('Not the cookie: a hash of it, usable only to end the session'),
-  current: z.boolean(),
-  createdAt: z.string(),
-  lastSeenAt: z.string(),
-  expiresAt: z.string(),
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
-});
 
 /** A user's own security history, sessions and devices; there is no route to read someone else's. */
 export function securityRoutes(router: RouteRegistrar): void {
@@ -50,7 +23,7 @@ export function securityRoutes(router: RouteRegistrar): void {
     path: '/sessions',
     summary: 'Your signed-in sessions',
     access: 'user',
-    response: { schema: z.object({ sessions: z.array(session) }) },
+    response: { schema: z.object({ sessions: z.array(sessionView) }) },
     handler: async ({ scope, principal }) => {
       const user = await accountOf(scope, principal);
       const current = principal!.attributes?.sessionHash;
@@ -88,7 +61,7 @@ export function securityRoutes(router: RouteRegistrar): void {
     path: '/devices',
     summary: 'Browsers you signed in from, and which of them are trusted',
     access: 'user',
-    response: { schema: z.object({ devices: z.array(device) }) },
+    response: { schema: z.object({ devices: z.array(deviceView) }) },
     handler: async ({ scope, principal }) => ({ devices: await scope.cradle.devicesRepository.list((await accountOf(scope, principal)).id) }),
   });
   router.route({

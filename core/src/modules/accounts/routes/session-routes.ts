@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
 import { SESSION_COOKIE } from '../session-service.js';
-import { accountOf, code, publicUser, toPublicUser } from './schemas.js';
+import { loginAnswer, meAnswer } from '../schema.js';
+import { accountOf, code, toPublicUser } from './schemas.js';
 
 export function sessionRoutes(router: RouteRegistrar): void {
   router.route({
@@ -12,7 +13,7 @@ export function sessionRoutes(router: RouteRegistrar): void {
     description: 'Send `totp` with a six-digit code or a recovery code once the answer is 401 `two_factor_required`. The answer carries the CSRF token that writes made with the cookie must send as `X-CSRF-Token`.',
     access: 'public',
     body: z.object({ email: z.string().max(320), password: z.string().max(256), totp: code.optional(), rememberDevice: z.boolean().default(false).describe('Skip the second factor on this browser for 30 days') }),
-    response: { schema: z.object({ user: publicUser, csrfToken: z.string(), twoFactorSetupRequired: z.boolean() }) },
+    response: { schema: loginAnswer },
     errors: { 401: 'invalid_credentials, two_factor_required or invalid_two_factor_code', 423: 'account_locked', 429: 'rate_limited' },
     handler: async ({ body, ctx, scope }) => {
       const result = await scope.cradle.loginService.login(ctx, body);
@@ -25,7 +26,7 @@ export function sessionRoutes(router: RouteRegistrar): void {
     summary: 'Finish a sign-in that is waiting for the second factor (after an OAuth redirect)',
     access: 'public',
     body: z.object({ totp: code, rememberDevice: z.boolean().default(false) }),
-    response: { schema: z.object({ user: publicUser, csrfToken: z.string(), twoFactorSetupRequired: z.boolean() }) },
+    response: { schema: loginAnswer },
     errors: { 401: 'challenge_expired or invalid_two_factor_code', 423: 'account_locked', 429: 'rate_limited' },
     handler: async ({ body, ctx, scope }) => {
       const result = await scope.cradle.loginService.completeTwoFactorChallenge(ctx, body);
@@ -50,15 +51,7 @@ export function sessionRoutes(router: RouteRegistrar): void {
     path: '/me',
     summary: 'The signed-in user',
     access: 'user',
-    response: {
-      schema: z.object({
-        user: publicUser,
-        via: z.enum(['session', 'api_key']),
-        twoFactorSetupRequired: z.boolean(),
-        csrfToken: z.string().nullable(),
-        hasPassword: z.boolean().describe('False for an account that signs in only through OAuth (deleting it needs no password)'),
-      }),
-    },
+    response: { schema: meAnswer },
     handler: async ({ ctx, scope, principal }) => {
       const user = await accountOf(scope, principal);
       const token = ctx.cookies.get(SESSION_COOKIE);

@@ -4,13 +4,13 @@ import type { Container } from '../../../kernel/container.js';
 import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { permissionGroupViewSchema } from '../../../kernel/permissions.js';
+import { serverAccess, subuserView } from '../schema.js';
 
 const permissions = z
   .array(z.string().max(100))
   .min(1)
   .max(100)
   .describe('Permission keys such as control.start or file.*');
-const grant = z.object({ userId: z.string(), email: z.string(), permissions: z.array(z.string()), createdAt: z.string() });
 const serverParams = z.object({ serverId: z.string().min(1).max(64) });
 const subuserParams = serverParams.extend({ userId: z.uuid() });
 
@@ -45,7 +45,7 @@ export function subuserRoutes(router: RouteRegistrar): void {
     summary: 'The permission keys you hold on a server (every key for its owner and admins)',
     access: 'user',
     params: serverParams,
-    response: { schema: z.object({ owner: z.boolean().describe('Owner or admin: holds every key'), permissions: z.array(z.string()) }) },
+    response: { schema: serverAccess },
     errors: { 404: 'not_found: no such server, or you hold no key on it' },
     handler: async ({ params, scope, principal }) => {
       const authz = scope.cradle.serverAuthorization;
@@ -65,7 +65,7 @@ export function subuserRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'user.read',
     params: serverParams,
-    response: { schema: z.object({ subusers: z.array(grant) }) },
+    response: { schema: z.object({ subusers: z.array(subuserView) }) },
     handler: async ({ params, scope }) => ({ subusers: (await scope.cradle.grantsRepository.list(params.serverId)).map(({ serverId: _s, ...g }) => g) }),
   });
   router.route({
@@ -76,7 +76,7 @@ export function subuserRoutes(router: RouteRegistrar): void {
     permission: 'user.create',
     params: serverParams,
     body: z.object({ email: z.string().max(320), permissions }),
-    response: { status: 201, schema: z.object({ subuser: grant }) },
+    response: { status: 201, schema: z.object({ subuser: subuserView }) },
     errors: { 404: 'not_found: no such server, or no account with that email', 409: 'already_subuser or is_owner' },
     handler: async ({ params, body, scope, principal }) => {
       const user = await scope.cradle.usersRepository.byEmail(body.email);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
+import { recoveryCodes, twoFactorSetup } from '../schema.js';
 import { accountOf, code, requireSession } from './schemas.js';
 
-const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()).length(10).describe('Shown once; each works once') });
 
 export function twoFactorRoutes(router: RouteRegistrar): void {
   router.route({
@@ -11,7 +11,7 @@ export function twoFactorRoutes(router: RouteRegistrar): void {
     path: '/2fa/setup',
     summary: 'Start two-factor setup: a new TOTP secret as an otpauth URL and a QR code',
     access: 'user',
-    response: { schema: z.object({ secret: z.string(), otpauthUrl: z.string(), qrCode: z.string().describe('PNG data URL of the otpauth URL') }) },
+    response: { schema: twoFactorSetup },
     errors: { 409: 'two_factor_enabled' },
     handler: async ({ scope, principal }) => {
       requireSession(principal);
