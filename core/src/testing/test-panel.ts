@@ -21,6 +21,10 @@ export class LogCapture extends Writable {
   }
 }
 
+/** An answer's body in tests: loosely typed, since tests assert on it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LooseBody = any;
+
 export interface TestPanelOptions {
   /** The plugins under test, loaded after core's modules. */
   plugins?: PluginDefinition[];
@@ -46,8 +50,7 @@ export interface TestPanel {
   databaseUrl?: string;
   dataDir: string;
   /** fetch against the panel, as the operator unless `auth: false`. The body is loosely typed: tests assert on it. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  request(method: string, pathname: string, options?: { body?: unknown; rawBody?: string; headers?: Record<string, string>; auth?: boolean }): Promise<{ status: number; headers: Headers; body: any }>;
+  request(method: string, pathname: string, options?: { body?: unknown; rawBody?: string; headers?: Record<string, string>; auth?: boolean }): Promise<{ status: number; headers: Headers; body: LooseBody }>;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,5 @@
+import type { LooseBody } from '../../../testing/test-panel.js';
+
 /**
  * A fetch client that behaves like the panel's page in a browser: it keeps cookies and, like
  * the panel's script, copies the CSRF cookie into the header on writes (unless told not to).
@@ -10,8 +12,7 @@ export class Browser {
     private readonly defaults: { headers?: Record<string, string> } = {},
   ) {}
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<{ status: number; headers: Headers; body: any }> {
+  async request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<{ status: number; headers: Headers; body: LooseBody }> {
     const headers: Record<string, string> = { ...this.defaults.headers, ...options.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (method !== 'GET' && options.csrf !== false && this.cookies.has('cdr_csrf')) headers['x-csrf-token'] ??= this.cookies.get('cdr_csrf')!;
