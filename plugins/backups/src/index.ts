@@ -33,8 +33,8 @@ declare module '@conductor/core' {
     backupService: BackupService;
     backupRestorer: BackupRestorer;
     backupSchedules: BackupSchedules;
-    scheduleRepository: ScheduleRepository;
-    scheduleRunner: ScheduleRunner;
+    backupScheduleRepository: ScheduleRepository;
+    backupScheduleRunner: ScheduleRunner;
     restoresInProgress: RestoresInProgress;
   }
 }
@@ -63,8 +63,8 @@ export default definePlugin({
       restoresInProgress: asClass(RestoresInProgress).singleton(),
       backupRestorer: asClass(BackupRestorer).singleton(),
       backupSchedules: asClass(BackupSchedules).singleton(),
-      scheduleRepository: asClass(ScheduleRepository).singleton(),
-      scheduleRunner: asClass(ScheduleRunner).singleton(),
+      backupScheduleRepository: asClass(ScheduleRepository).singleton(),
+      backupScheduleRunner: asClass(ScheduleRunner).singleton(),
     });
     ctx.tap('auth.serverAccessChanged', 'backups', async ({ serverId, userId }) => {
       await ctx.cradle.backupProgress.dropRevoked(serverId, userId);
@@ -105,12 +105,12 @@ export default definePlugin({
     });
   },
   jobs: [
-    (runtime) => ({ id: 'schedules', cron: '* * * * *', run: async () => void (await runtime.cradle.scheduleRunner.tick()) }),
+    (runtime) => ({ id: 'schedules', cron: '* * * * *', run: async () => void (await runtime.cradle.backupScheduleRunner.tick()) }),
     (runtime) => ({
       id: 'stuck',
       cron: '*/10 * * * *',
       run: async ({ logger }) => {
-        const failed = await runtime.cradle.scheduleRunner.failStuck();
+        const failed = await runtime.cradle.backupScheduleRunner.failStuck();
         if (failed.length) logger.warn({ failed }, 'stuck backups marked failed');
       },
     }),
@@ -118,13 +118,13 @@ export default definePlugin({
   async start({ cradle, logger }) {
     const removed = await cradle.backupSchedules.removeOrphaned();
     if (removed.length) logger.info({ schedules: removed }, 'removed the backup schedules of servers deleted while backups was not running');
-    const orphaned = await cradle.scheduleRunner.failOrphaned();
+    const orphaned = await cradle.backupScheduleRunner.failOrphaned();
     if (orphaned.length) logger.warn({ failed: orphaned }, 'backups left running by a previous panel run marked failed');
     // A run missed while the panel was down happens once now, not at the next slot.
-    void cradle.scheduleRunner.tick().catch((err: unknown) => logger.error({ err }, 'catching up on missed backup schedules failed'));
+    void cradle.backupScheduleRunner.tick().catch((err: unknown) => logger.error({ err }, 'catching up on missed backup schedules failed'));
   },
   async stop({ cradle }) {
     await cradle.backupRunner.drain();
-    await cradle.scheduleRunner.drain();
+    await cradle.backupScheduleRunner.drain();
   },
 });

@@ -14,17 +14,17 @@ export function scheduleRoutes(router: RouteRegistrar): void {
     handler: async ({ params: p, scope }) => ({ schedules: await scope.cradle.backupSchedules.list(p.serverId) }),
   });
   router.route({
-    method: 'post', path: '/servers/:serverId/schedules', summary: 'Add a backup schedule (daily, weekly or cron, in a time zone; keeps the last N)', tags, access: 'user', permission: 'schedule.create', params,
+    method: 'post', path: '/servers/:serverId/schedules', summary: 'Add a backup schedule (daily, weekly or cron, in a time zone; keeps the last N)', tags, access: 'user', permission: 'schedule.manage', params,
     body: scheduleBody, response: { status: 201, schema: z.object({ schedule: scheduleView }) }, errors,
     handler: async ({ params: p, body, scope, principal }) => ({ schedule: await scope.cradle.backupSchedules.create(p.serverId, body, principal!) }),
   });
   router.route({
-    method: 'put', path: '/servers/:serverId/schedules/:scheduleId', summary: 'Replace a backup schedule; the next run is computed again', tags, access: 'user', permission: 'schedule.update', params: itemParams,
+    method: 'put', path: '/servers/:serverId/schedules/:scheduleId', summary: 'Replace a backup schedule; the next run is computed again', tags, access: 'user', permission: 'schedule.manage', params: itemParams,
     body: scheduleBody, response: { schema: z.object({ schedule: scheduleView }) }, errors,
     handler: async ({ params: p, body, scope, principal }) => ({ schedule: await scope.cradle.backupSchedules.update(p.serverId, p.scheduleId, body, principal!) }),
   });
   router.route({
-    method: 'delete', path: '/servers/:serverId/schedules/:scheduleId', summary: 'Delete a backup schedule (its backups stay)', tags, access: 'user', permission: 'schedule.delete', params: itemParams,
+    method: 'delete', path: '/servers/:serverId/schedules/:scheduleId', summary: 'Delete a backup schedule (its backups stay)', tags, access: 'user', permission: 'schedule.manage', params: itemParams,
     response: { status: 204 }, errors,
     handler: async ({ params: p, scope, principal }) => {
       await scope.cradle.backupSchedules.remove(p.serverId, p.scheduleId, principal!);

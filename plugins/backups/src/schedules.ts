@@ -37,18 +37,18 @@ export interface ScheduleInput {
   enabled: boolean;
 }
 
-type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'userDirectory' | 'serverDirectory'> & { backupClock: Clock; backupTargets: BackupTargets; backupsConfig: BackupsConfig; scheduleRepository: ScheduleRepository };
+type Deps = Pick<Cradle, 'db' | 'activityLog' | 'hooks' | 'userDirectory' | 'serverDirectory'> & { backupClock: Clock; backupTargets: BackupTargets; backupsConfig: BackupsConfig; backupScheduleRepository: ScheduleRepository };
 
 /** Backup schedules of a server: daily, weekly or cron, at a time in the owner's zone. */
 export class BackupSchedules {
   constructor(private readonly deps: Deps) {}
 
   list(serverId: string): Promise<Schedule[]> {
-    return this.deps.scheduleRepository.list(serverId);
+    return this.deps.backupScheduleRepository.list(serverId);
   }
 
   async get(serverId: string, id: string, executor?: Executor): Promise<Schedule> {
-    const schedule = await this.deps.scheduleRepository.get(serverId, id, executor);
+    const schedule = await this.deps.backupScheduleRepository.get(serverId, id, executor);
     if (!schedule) throw notFound('No such backup schedule', 'backup_schedule_not_found');
     return schedule;
   }
@@ -61,8 +61,8 @@ export class BackupSchedules {
     const now = this.deps.backupClock.now();
     await this.deps.db.transaction(async (trx) => {
       const max = this.deps.backupsConfig.maxSchedulesPerServer;
-      if ((await this.deps.scheduleRepository.count(serverId, trx)) >= max) throw conflict('schedule_limit_reached', `This server already has ${max} backup schedules, the most it may have`);
-      await this.deps.scheduleRepository.insert({ id, serverId, ...input, cron, nextRunAt: nextRun(cron, input.timezone, now), now }, trx);
+      if ((await this.deps.backupScheduleRepository.count(serverId, trx)) >= max) throw conflict('schedule_limit_reached', `This server already has ${max} backup schedules, the most it may have`);
+      await this.deps.backupScheduleRepository.insert({ id, serverId, ...input, cron, nextRunAt: nextRun(cron, input.timezone, now), now }, trx);
       await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.schedule.create', data: { scheduleId: id, cron, timezone: input.timezone } }, trx);
     });
     return this.get(serverId, id);
@@ -76,7 +76,7 @@ export class BackupSchedules {
     await this.deps.backupTargets.assertExists(input.targetId);
     const now = this.deps.backupClock.now();
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.scheduleRepository.update(id, { ...input, cron, nextRunAt: nextRun(cron, input.timezone, now), now }, trx);
+      await this.deps.backupScheduleRepository.update(id, { ...input, cron, nextRunAt: nextRun(cron, input.timezone, now), now }, trx);
       await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.schedule.update', data: { scheduleId: id, cron, timezone: input.timezone } }, trx);
     });
     return this.get(serverId, id);
@@ -86,7 +86,7 @@ export class BackupSchedules {
   async remove(serverId: string, id: string, principal: Principal): Promise<void> {
     await this.get(serverId, id);
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.scheduleRepository.remove([id], trx);
+      await this.deps.backupScheduleRepository.remove([id], trx);
       await this.deps.activityLog.record({ serverId, actor: principal, action: 'backup.schedule.delete', data: { scheduleId: id } }, trx);
     });
   }
@@ -96,20 +96,20 @@ export class BackupSchedules {
    * backups stay, admins find them under /orphans. Returns the ids removed.
    */
   async removeForServer(serverId: string, executor?: Executor): Promise<string[]> {
-    const ids = await this.deps.scheduleRepository.idsOf(serverId, executor);
-    await this.deps.scheduleRepository.remove(ids, executor);
+    const ids = await this.deps.backupScheduleRepository.idsOf(serverId, executor);
+    await this.deps.backupScheduleRepository.remove(ids, executor);
     return ids;
   }
 
   /** Schedules of servers deleted while this plugin was not there to hear it (or before it removed them on delete). */
   async removeOrphaned(): Promise<string[]> {
-    const gone = await this.deps.serverDirectory.missing(await this.deps.scheduleRepository.serverIds());
+    const gone = await this.deps.serverDirectory.missing(await this.deps.backupScheduleRepository.serverIds());
     return (await Promise.all(gone.map((serverId) => this.removeForServer(serverId)))).flat();
   }
 
   /** Enabled schedules whose next run is due. */
   due(now: Date): Promise<Schedule[]> {
-    return this.deps.scheduleRepository.due(now);
+    return this.deps.backupScheduleRepository.due(now);
   }
 
   /**
@@ -118,7 +118,7 @@ export class BackupSchedules {
    */
   async claim(schedule: Schedule, now: Date): Promise<boolean> {
     const next = nextRun(schedule.cron, schedule.timezone, now);
-    return this.deps.scheduleRepository.moveNextRun(schedule, next, now);
+    return this.deps.backupScheduleRepository.moveNextRun(schedule, next, now);
   }
 
   /** "At 04:00" means 04:00 where the owner lives: their account's zone when the caller names none. */

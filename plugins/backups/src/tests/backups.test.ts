@@ -272,9 +272,9 @@ for (const database of DATABASES) {
     });
 
     it('runs a 03:00 Europe/Berlin schedule at the right instant across both DST changes, rotates keeping locked backups, and catches up once after downtime', async () => {
-      const scheduleRunner = t.panel.kernel.containerOf('backups').cradle.scheduleRunner;
+      const backupScheduleRunner = t.panel.kernel.containerOf('backups').cradle.backupScheduleRunner;
       // The job only starts due backups; these checks wait for each run to finish.
-      const runner = { tick: async () => Promise.all((await scheduleRunner.tick()).map((run) => run.finished)) };
+      const runner = { tick: async () => Promise.all((await backupScheduleRunner.tick()).map((run) => run.finished)) };
       for (const b of (await ob.get(`${base()}/backups`)).body.backups) await ob.request('DELETE', `${base()}/backups/${b.id}`);
       t.clock.set('2026-03-28T12:00:00Z');
       const bad = await ob.post(`${base()}/schedules`, { name: 'Nightly', kind: 'daily', time: '03:00', timezone: 'Europe/Berlinn' });
@@ -288,7 +288,7 @@ for (const database of DATABASES) {
       expect(await runner.tick(), 'a minute early (01:59 CET): nothing').to.deep.equal([]);
       t.clock.set('2026-03-29T01:00:05Z');
       // The job does not wait for the backup: the next tick of other servers' schedules must not queue behind it.
-      const started = await scheduleRunner.tick();
+      const started = await backupScheduleRunner.tick();
       expect(started).to.have.length(1);
       const booked = await t.panel.kernel.containerOf('backups').cradle.backupRepository.get(started[0]!.started!.id);
       expect(booked!.status, 'tick() came back while the backup was still being made').to.equal('running');
@@ -387,7 +387,7 @@ for (const database of DATABASES) {
       const at = new Date(Date.now() - 4 * 3_600_000).toISOString();
       const stuckId = '11111111-2222-4333-8444-555555555555';
       await db('backups').insert({ id: stuckId, server_id: serverId, node_id: node.nodeId, name: 'Stuck', ignore: '[]', status: 'running', locked: false, origin: 'manual', created_at: at, updated_at: at });
-      expect(await t.panel.kernel.containerOf('backups').cradle.scheduleRunner.failStuck()).to.deep.equal([stuckId]);
+      expect(await t.panel.kernel.containerOf('backups').cradle.backupScheduleRunner.failStuck()).to.deep.equal([stuckId]);
       const stuck = (await ob.get(`${base()}/backups/${stuckId}`)).body.backup;
       expect(stuck).to.deep.include({ status: 'failed', error: 'No progress for 3 hours; the backup was marked failed' });
       expect((await ob.post(`${base()}/backups/${stuckId}/restore`, {})).body.error.code, 'a failed backup is not restorable').to.equal('backup_not_restorable');

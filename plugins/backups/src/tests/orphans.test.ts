@@ -40,7 +40,7 @@ for (const database of DATABASES) {
 
       expect((await t.panel.request('DELETE', `/api/servers/${gone}?backup=true`)).status).to.equal(204);
       await until('the schedule removed after the delete', async () => !(await t.panel.kernel.db('backup_schedules').where({ server_id: gone }).first()), 15_000);
-      expect(await t.panel.kernel.containerOf('backups').cradle.scheduleRunner.tick(), 'nothing fires for the deleted server').to.deep.equal([]);
+      expect(await t.panel.kernel.containerOf('backups').cradle.backupScheduleRunner.tick(), 'nothing fires for the deleted server').to.deep.equal([]);
 
       expect((await ob.get('/api/backups/orphans')).status, 'users do not see them').to.equal(403);
       const listed = await ab.get('/api/backups/orphans');
