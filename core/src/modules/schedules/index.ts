@@ -39,7 +39,7 @@ export const schedulesModule = definePlugin({
     ctx.register({
       schedulesConfig: asValue(ctx.config),
       scheduleClock: asValue(systemClock),
-      scheduleTasks: asValue(new ScheduleTasks()),
+      scheduleTasks: asClass(ScheduleTasks).singleton(),
       scheduleService: asClass(ScheduleService).singleton(),
       scheduleRunner: asClass(ScheduleRunner).singleton(),
       scheduleRepository: asClass(ScheduleRepository).singleton(),

@@ -126,6 +126,11 @@ export class ScheduleRepository {
     return Number(n) === 1;
   }
 
+  async tasksOfType(type: string, executor: Executor = this.db): Promise<Array<{ scheduleId: string; options: Record<string, unknown> }>> {
+    const rows = (await executor(TASKS).where({ type }).select('schedule_id', 'options')) as Array<Pick<TaskRow, 'schedule_id' | 'options'>>;
+    return rows.map((r) => ({ scheduleId: r.schedule_id, options: parseJsonColumn<Record<string, unknown>>(r.options) }));
+  }
+
   private async writeTasks(scheduleId: string, tasks: StoredTask[], executor: Executor): Promise<void> {
     if (tasks.length === 0) return;
     await executor(TASKS).insert(

@@ -144,6 +144,7 @@ export class ScheduleService {
       delaySeconds: t.delaySeconds,
       continueOnFailure: t.continueOnFailure,
     }));
+    for (const t of tasks) await this.deps.scheduleTasks.get(t.type)!.check?.(t.options, serverId);
     const min = Math.max(config.minIntervalMinutes, ...tasks.map((t) => this.deps.scheduleTasks.get(t.type)?.minIntervalMinutes ?? 0));
     if (shortestGapMinutes(cron) < min) throw badRequest('schedule_too_frequent', `This schedule may run at most once every ${min} minutes`);
     const now = this.deps.scheduleClock.now();

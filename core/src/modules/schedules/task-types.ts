@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Executor } from '../../kernel/database.js';
 import { badRequest } from '../../kernel/errors.js';
+import type { ScheduleRepository } from './repository.js';
 
 /** What a task's `run` is given. */
 export interface TaskContext<O> {
@@ -24,6 +26,8 @@ export interface TaskType<S extends z.ZodType = z.ZodType> {
   options: S;
   /** A schedule holding this task runs at most this often (backups fill disks). */
   minIntervalMinutes?: number;
+  /** Checks of the options that need I/O (a backup target exists), when a schedule is saved: throw an AppError (4xx) to refuse it. */
+  check?(options: z.output<S>, serverId: string): Promise<void>;
   /**
    * Resolves when the task's work is done (a backup finished, not just started), so the next
    * task waits for it; throws to fail (an AppError's code is the run's reason code).
@@ -44,6 +48,13 @@ const TYPE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 /** The extension point (`coreServices.schedules.scheduleTasks`): plugins register their task types at init. */
 export class ScheduleTasks {
   private readonly types = new Map<string, TaskType>();
+
+  constructor(private readonly deps: { scheduleRepository: ScheduleRepository }) {}
+
+  /** The stored options of every task of a type, for its plugin's own checks (is a backup target still used?). */
+  usages(type: string, executor?: Executor): Promise<Array<{ scheduleId: string; options: Record<string, unknown> }>> {
+    return this.deps.scheduleRepository.tasksOfType(type, executor);
+  }
 
   register<S extends z.ZodType>(taskType: TaskType<S>): void {
     if (!TYPE_NAME.test(taskType.type)) throw new Error(`task type "${taskType.type}" must match ${TYPE_NAME}`);
