@@ -278,7 +278,7 @@ for (const database of DATABASES) {
       const sched = `/api/schedules/servers/${serverId}/schedules`;
       for (const b of (await ob.get(`${base()}/backups`)).body.backups) await ob.request('DELETE', `${base()}/backups/${b.id}`);
       t.clock.set('2026-03-28T12:00:00Z');
-      const chain = (keep: number) => [{ type: 'backup', options: { keep, ignore: ['logs/**'] } }, { type: 'wait', options: { for: 'offline', timeoutSeconds: 5 } }];
+      const chain = (keep: number) => [{ type: 'backup', options: { keep, ignore: ['logs/**'] } }, { type: 'wait', options: { for: 'online', timeoutSeconds: 60 } }];
       const noTarget = await ob.post(sched, { name: 'Nightly', preset: { kind: 'daily', time: '03:00' }, tasks: [{ type: 'backup', options: { targetId: '00000000-0000-4000-8000-000000000000' } }] });
       expect(noTarget.body.error.code, 'the task type checks its options when the schedule is saved').to.equal('backup_target_not_found');
       const tooOften = await ob.post(sched, { name: 'Spam', cron: '*/5 * * * *', tasks: chain(2) });

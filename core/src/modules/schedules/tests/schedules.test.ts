@@ -242,6 +242,17 @@ for (const database of DATABASES) {
       expect((await ob.post(`${base()}/${waiting.body.schedule.id}/cancel`, {})).body.error.code).to.equal('schedule_not_running');
       const failed = (await t.panel.request('GET', `/api/events?serverId=${serverId}&type=schedule.failed&limit=500`)).body.events.map((e: { data: { code: string } }) => e.data.code);
       expect(failed).to.include.members(['server_offline', 'cancelled']);
+
+      // A scheduled start of a sleeping server wakes it (its phase follows), then starts it.
+      const slept = await t.panel.request('POST', `/api/servers/${serverId}/sleep`);
+      expect(slept.status, JSON.stringify(slept.body)).to.equal(200);
+      expect(slept.body.phase).to.equal('sleep');
+      expect((await ob.post(`${base()}/${start.body.schedule.id}/run`, {})).status).to.equal(202);
+      await until('the wake run finished', async () => (await runsOf(start.body.schedule.id))[0]?.status !== 'running', 150_000);
+      expect((await runsOf(start.body.schedule.id))[0].status).to.equal('completed');
+      expect((await t.panel.request('GET', `/api/servers/${serverId}`)).body.phase, 'awake').to.equal('active');
+      expect(state()).to.equal('running');
+      await t.panel.request('POST', `/api/servers/${serverId}/power/kill`);
       for (const s of (await ob.get(base())).body.schedules) await ob.request('DELETE', `${base()}/${s.id}`);
     });
   });
