@@ -12,20 +12,6 @@ export interface Backup {
   createdAt: string;
 }
 
-export interface Schedule {
-  id: string;
-  name: string;
-  kind: 'daily' | 'weekly' | 'cron';
-  cron: string;
-  timezone: string;
-  keep: number;
-  targetId: string | null;
-  ignore: string[];
-  enabled: boolean;
-  nextRunAt: string;
-  lastRunAt: string | null;
-}
-
 export interface Target {
   id: string;
   name: string;

@@ -212,7 +212,7 @@ export class ScheduleRunner {
     const cancelled = signal.aborted;
     for (const t of tasks) if (t.status === 'pending' || t.status === 'running') t.status = cancelled ? 'cancelled' : 'skipped';
     if (cancelled) return this.finish(run, { ...run, status: 'cancelled', code: 'cancelled', reason: 'The run was cancelled', tasks }, schedule);
-    if (failure) return this.finish(run, { ...run, status: 'failed', code: failure.code, reason: `Task ${failure.task} (${schedule.tasks[failure.task]!.type}) failed: ${failure.reason}`, tasks }, schedule, failure.task);
+    if (failure) return this.finish(run, { ...run, status: 'failed', code: failure.code, reason: `Task ${failure.task + 1} (${schedule.tasks[failure.task]!.type}) failed: ${failure.reason}`, tasks }, schedule, failure.task);
     return this.finish(run, { ...run, status: 'completed', tasks }, schedule);
   }
 
