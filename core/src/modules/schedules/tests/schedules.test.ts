@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
 import { DATABASES, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
 import type { Browser } from '../../accounts/tests/browser.js';
@@ -183,6 +184,16 @@ for (const database of DATABASES) {
       const badBulk = await ob.post('/api/schedules/bulk', { serverIds: [second], schedule: { ...ok, cron: '0 * * * *' } });
       expect(badBulk.body.results[0]).to.deep.include({ ok: false, error: { code: 'invalid_schedule_rule', message: badBulk.body.results[0].error.message } });
       expect((await ob.get(`/api/schedules/servers/${second}/schedules`)).body.schedules, 'the refused one left nothing').to.have.length(1);
+
+      // Every route is in the OpenAPI document, built from its zod schemas, and the document is valid.
+      const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
+      const prefix = '/api/schedules/servers/{serverId}/schedules';
+      for (const p of ['/api/schedules/task-types', '/api/schedules/preview', '/api/schedules/bulk', prefix, `${prefix}/{scheduleId}`, `${prefix}/{scheduleId}/run`, `${prefix}/{scheduleId}/cancel`, `${prefix}/{scheduleId}/runs`, `${prefix}/{scheduleId}/runs/{runId}`]) {
+        expect(Object.keys(doc.paths), p).to.include(p);
+      }
+      expect(doc.paths[prefix].post.requestBody.content['application/json'].schema.additionalProperties, 'unknown fields refused').to.equal(false);
+      const valid = await validate(structuredClone(doc));
+      expect(valid.valid, valid.valid ? '' : compileErrors(valid)).to.equal(true);
 
       // A deleted server's schedules go with it.
       expect((await t.panel.request('DELETE', `/api/servers/${second}`)).status).to.be.below(300);
