@@ -34,7 +34,7 @@ for (const database of DATABASES) {
       const c = new Catalogue();
       await c.add({ slug: 'homes', versions: [paper('1.0.0', 1)] });
       t = await startMarketplacePanel(database, c, [backupsPlugin], { restartTimeoutSeconds: 60 }, { backups: { minIntervalSeconds: 0 } });
-      t.panel.kernel.container.register({ marketplaceClock: asValue(clock) });
+      t.panel.kernel.containerOf('marketplace').register({ marketplaceClock: asValue(clock) });
       node = await startNodeFor(t.panel, { name: `updates-${database}`, ports: 1, agentConfig: { AGENT_BACKUP_RESERVE_MB: '0' } });
       const owner = await t.createUser(`owner-${database}@example.org`);
       ob = await t.signIn(owner.email);
