@@ -148,6 +148,8 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
 
     // A backup schedule through core's builder, in the browser's zone: a new one starts with a backup task; changing it moves the next run, shown in local time.
     await page.getByRole('button', { name: 'New schedule' }).click();
+    // The target is a select of the targets by name (backups names them for core's builder).
+    await page.locator('#task-0-targetId').selectOption({ label: 'Box' });
     await page.getByRole('button', { name: 'Save schedule' }).click();
     const scheduleCard = page.getByTestId('schedule-Nightly');
     await scheduleCard.waitFor();
@@ -157,7 +159,7 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await scheduleCard.getByText(/^every day at 05:30 /).waitFor();
     const [schedule] = (await t.panel.request('GET', `/api/schedules/servers/${serverId}/schedules`)).body.schedules;
     expect(schedule).to.deep.include({ name: 'Nightly', cron: '30 5 * * *' });
-    expect(schedule.tasks.map((x: { type: string; options: unknown }) => [x.type, x.options])).to.deep.equal([['backup', { keep: 7, targetId: null, ignore: [] }]]);
+    expect(schedule.tasks.map((x: { type: string; options: unknown }) => [x.type, x.options])).to.deep.equal([['backup', { keep: 7, targetId: boxId, ignore: [] }]]);
     // The browser's own name for the zone: Chromium still says Asia/Calcutta (an alias the panel accepts).
     expect(schedule.timezone).to.be.oneOf([OWNER_ZONE, 'Asia/Calcutta']);
     expect(new Date(schedule.nextRunAt).getUTCHours() * 60 + new Date(schedule.nextRunAt).getUTCMinutes(), '05:30 in Kolkata is 00:00 UTC').to.equal(0);
