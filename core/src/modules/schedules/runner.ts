@@ -57,6 +57,8 @@ export class ScheduleRunner {
   constructor(private readonly deps: Deps) {}
 
   async tick(): Promise<StartedRun[]> {
+    // A panel that died mid-run would otherwise leave its schedule "still running" until some panel restarts.
+    await this.failAbandoned();
     const now = this.deps.scheduleClock.now();
     const started: StartedRun[] = [];
     for (const schedule of await this.deps.scheduleRepository.due(now)) {
@@ -113,14 +115,14 @@ export class ScheduleRunner {
     return run;
   }
 
-  /** At start: runs a panel was making when it stopped cannot finish any more. */
+  /** Runs whose panel stopped beating (it was stopped or died) cannot finish any more: at start and on every tick. */
   async failAbandoned(): Promise<string[]> {
     const before = new Date(this.deps.scheduleClock.now().getTime() - ABANDONED_AFTER_MS);
     const failed: string[] = [];
     for (const run of await this.deps.scheduleRunRepository.silentSince(before)) {
       const tasks = run.tasks.map((t) => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'cancelled' as const } : t));
       const schedule = await this.deps.scheduleRepository.get(run.serverId, run.scheduleId);
-      await this.finish(run, { ...run, status: 'failed', code: 'panel_restarted', reason: 'The panel running this schedule stopped before it finished', tasks }, { name: schedule?.name ?? '' });
+      await this.finish(run, { ...run, status: 'failed', code: 'panel_stopped', reason: 'The panel running this schedule stopped before it finished', tasks }, { name: schedule?.name ?? '' });
       failed.push(run.id);
     }
     return failed;

@@ -201,6 +201,24 @@ for (const database of DATABASES) {
       for (const s of (await ob.get(base())).body.schedules) await ob.request('DELETE', `${base()}/${s.id}`);
     });
 
+    it('fails a run whose panel died (no heartbeat for minutes), so it no longer holds its schedule', async () => {
+      const made = await ob.post(base(), { name: 'Held', preset: { kind: 'daily', time: '05:00' }, tasks: [mark('held')] });
+      const id = made.body.schedule.id as string;
+      const long = new Date(Date.now() - 10 * 60_000).toISOString();
+      const task = { position: 0, type: 'mark', status: 'running', startedAt: long, finishedAt: null, detail: null, code: null, reason: null };
+      // What a panel that died in the middle of the chain leaves behind.
+      await t.panel.kernel.db('server_schedule_runs').insert({ id: '00000000-0000-4000-8000-0000000000aa', schedule_id: id, server_id: serverId, trigger: 'schedule', status: 'running', code: null, reason: null, results: JSON.stringify([task]), cancel_requested: false, started_at: long, heartbeat_at: long, finished_at: null });
+      const held = await ob.post(`${base()}/${id}/run`, {});
+      expect(held.status).to.equal(409);
+      expect(held.body.error.code).to.equal('schedule_running');
+      await t.tick();
+      const [dead] = await runsOf(id);
+      expect(dead).to.deep.include({ id: '00000000-0000-4000-8000-0000000000aa', status: 'failed', code: 'panel_stopped' });
+      expect(dead.tasks[0].status).to.equal('cancelled');
+      expect((await ob.post(`${base()}/${id}/run`, {})).status, 'the schedule runs again').to.equal(202);
+      await until('the new run', () => marksOf('held').length === 1);
+    });
+
     it('starts and stops a real container on time, runs only when online unless forced, and cancels a running chain', async () => {
       t.clock.set('2026-06-01T12:00:00Z');
       const start = await ob.post(base(), { name: 'Morning', preset: { kind: 'daily', time: '18:00' }, tasks: [{ type: 'power', options: { action: 'start' } }, { type: 'wait', options: { for: 'online', timeoutSeconds: 120 } }, { type: 'command', options: { command: 'say good evening' }, delaySeconds: 1 }] });
