@@ -353,6 +353,8 @@ export const de: Messages = {
   },
   settings: { rename: 'Name', resources: 'Ressourcen', disk: 'Speicherplatz', template: 'Vorlage' },
   schedules: {
+    applySchedule: 'Zeitplan anwenden',
+    applyTo: 'Ein Zeitplan für den ausgewählten Server | Ein Zeitplan für {count} Server',
     tab: 'Zeitpläne',
     title: 'Zeitpläne',
     none: 'Noch keine Zeitpläne.',

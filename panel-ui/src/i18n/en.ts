@@ -351,6 +351,8 @@ export const en = {
   },
   settings: { rename: 'Name', resources: 'Resources', disk: 'Disk', template: 'Template' },
   schedules: {
+    applySchedule: 'Apply a schedule',
+    applyTo: 'One schedule for the selected server | One schedule for {count} servers',
     tab: 'Schedules',
     title: 'Schedules',
     none: 'No schedules yet.',
