@@ -13,6 +13,7 @@ export { BoundaryError } from './kernel/plugin-containers.js';
 export { coreServices } from './modules/services.js';
 export { type UserDirectory, type UserCard } from './modules/accounts/user-directory.js';
 export { type ServerDirectory } from './modules/servers/server-directory.js';
+export { type ScheduleTasks, type TaskType, type TaskContext } from './modules/schedules/task-types.js';
 export { definePlugin, PLUGIN_API_VERSION, type PluginDefinition, type PluginManifest, type PluginRuntime, type RegisterContext } from './kernel/plugin.js';
 export { PluginRegistry, type PluginStatus, type PluginState } from './kernel/plugin-registry.js';
 export { type Cradle, type Container } from './kernel/container.js';

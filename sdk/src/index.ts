@@ -11,7 +11,7 @@ export { definePlugin, PLUGIN_API_VERSION, type PluginDefinition, type PluginMan
 export { type Cradle, type Container } from '@conductor/core';
 
 // Boundaries: what a plugin provides to others and consumes from them.
-export { serviceRef, optionalService, coreServices, BoundaryError, type ServiceRef, type UserDirectory, type UserCard, type ServerDirectory } from '@conductor/core';
+export { serviceRef, optionalService, coreServices, BoundaryError, type ServiceRef, type UserDirectory, type UserCard, type ServerDirectory, type ScheduleTasks, type TaskType, type TaskContext } from '@conductor/core';
 
 // Routes: zod schemas in, OpenAPI out.
 export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput, type KernelContext, type RequestState } from '@conductor/core';

@@ -6,3 +6,4 @@ export * from './wait.js';
 export * from './agent-process.js';
 export * from './minecraft-clients.js';
 export * from './debian-image.js';
+export * from './clock.js';

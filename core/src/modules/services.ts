@@ -3,12 +3,14 @@ import './accounts/cradle.js';
 import type { UserDirectory } from './accounts/user-directory.js';
 import type { ServerDirectory } from './servers/server-directory.js';
 import type { ServerLocks } from './servers/server-locks.js';
+import type { ScheduleTasks } from './schedules/task-types.js';
 
 declare module '../kernel/container.js' {
   interface Cradle {
     userDirectory: UserDirectory;
     serverDirectory: ServerDirectory;
     serverLocks: ServerLocks;
+    scheduleTasks: ScheduleTasks;
   }
 }
 
@@ -23,4 +25,6 @@ export const coreServices = {
   templates: { templateService: serviceRef('templates', 'templateService') },
   nodes: { nodeService: serviceRef('nodes', 'nodeService') },
   servers: { serverService: serviceRef('servers', 'serverService'), serverDirectory: serviceRef('servers', 'serverDirectory'), serverLocks: serviceRef('servers', 'serverLocks') },
+  /** Where plugins register the task types schedules can run (backups: "backup"). */
+  schedules: { scheduleTasks: serviceRef('schedules', 'scheduleTasks') },
 };

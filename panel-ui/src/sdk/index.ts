@@ -21,6 +21,9 @@ export { default as UiSwitch } from '../components/UiSwitch.vue';
 export { default as MeterBar } from '../components/MeterBar.vue';
 export { default as StateBadge } from '../components/StateBadge.vue';
 export { default as UploadProgress } from '../components/UploadProgress.vue';
+/** A server's schedules with the builder; `onlyType` and `newTasks` make it a plugin's view of its own task (Backups). */
+export { default as SchedulesPanel } from '../components/schedules/SchedulesPanel.vue';
+export type { Schedule, TaskInput as ScheduleTaskInput } from '../components/schedules/types.js';
 
 // Talking to the panel.
 export { ApiError, api, get, post, put, patch, del, getText, putRaw, upload } from '../api/client.js';

@@ -5,9 +5,7 @@ export const backupsConfigSchema = z.object({
   maxPerServer: z.number().int().min(1).max(1000).default(10),
   /** Seconds between two manual backups of one server. */
   minIntervalSeconds: z.number().int().min(0).default(60),
-  /** Schedules one server may have: each keeps its own `keep` backups outside the server's limit. */
-  maxSchedulesPerServer: z.number().int().min(1).max(100).default(5),
-  /** The shortest time between two runs of one schedule: every-minute cron would fill a disk. */
+  /** The shortest time between two runs of a schedule holding a backup task: every-minute cron would fill a disk. (How many schedules a server may have is core's schedules.maxPerServer.) */
   minScheduleIntervalMinutes: z.number().int().min(1).default(60),
   /** A running backup without progress this long is marked failed. */
   stuckAfterHours: z.number().positive().default(3),

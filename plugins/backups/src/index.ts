@@ -10,9 +10,8 @@ import { BackupRestorer } from './restorer.js';
 import { RestoresInProgress } from './restores-in-progress.js';
 import { backupRoutes } from './routes.js';
 import { BackupRunner } from './runner.js';
-import { ScheduleRunner } from './schedule-runner.js';
-import { BackupSchedules } from './schedules.js';
-import { ScheduleRepository } from './schedules-repo.js';
+import { registerBackupTask } from './backup-task.js';
+import { StaleBackups } from './stale-backups.js';
 import { BackupService } from './service.js';
 import { AgentHttp } from './storage/agent-http.js';
 import { BackupTargets } from './targets.js';
@@ -32,19 +31,17 @@ declare module '@conductor/core' {
     backupRunner: BackupRunner;
     backupService: BackupService;
     backupRestorer: BackupRestorer;
-    backupSchedules: BackupSchedules;
-    scheduleRepository: ScheduleRepository;
-    scheduleRunner: ScheduleRunner;
+    staleBackups: StaleBackups;
     restoresInProgress: RestoresInProgress;
   }
 }
 
 /** Scheduled, rotated, verified backups on the node's disk or over SFTP (issue 8; docs/backups.md). */
 export default definePlugin({
-  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers'], optionalDependsOn: ['marketplace'] },
+  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers', 'schedules'], optionalDependsOn: ['marketplace'] },
   permissions: backupPermissions,
   events: backupEvents,
-  consumes: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
+  consumes: [coreServices.schedules.scheduleTasks, coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The Backups tab and the admins' Backup targets page, built from ../ui by scripts/build-ui.mjs. */
@@ -62,9 +59,7 @@ export default definePlugin({
       backupService: asClass(BackupService).singleton(),
       restoresInProgress: asClass(RestoresInProgress).singleton(),
       backupRestorer: asClass(BackupRestorer).singleton(),
-      backupSchedules: asClass(BackupSchedules).singleton(),
-      scheduleRepository: asClass(ScheduleRepository).singleton(),
-      scheduleRunner: asClass(ScheduleRunner).singleton(),
+      staleBackups: asClass(StaleBackups).singleton(),
     });
     ctx.tap('auth.serverAccessChanged', 'backups', async ({ serverId, userId }) => {
       await ctx.cradle.backupProgress.dropRevoked(serverId, userId);
@@ -72,11 +67,6 @@ export default definePlugin({
     ctx.tap('server.beforeDelete', 'backups', async ({ serverId, principal, backup }) => {
       if (backup) await safetyBackup(ctx.cradle, serverId, principal, 'before_delete', 'deleting the server');
     });
-    // After the delete committed (a refused delete keeps them): the deleted server's schedules go.
-    ctx.subscribe('backups.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
-      const removed = event.serverId ? await ctx.cradle.backupSchedules.removeForServer(event.serverId, trx) : [];
-      if (removed.length) ctx.logger.info({ server: event.serverId, schedules: removed }, 'removed the backup schedules of a deleted server');
-    } });
     // The marketplace loads first when it is installed (optionalDependsOn), so its hook is declared by now.
     if (ctx.hasHook('marketplace.beforeInstall')) {
       ctx.tap('marketplace.beforeInstall', 'backups', async ({ serverId, principal, backup, what }) => {
@@ -105,26 +95,25 @@ export default definePlugin({
     });
   },
   jobs: [
-    (runtime) => ({ id: 'schedules', cron: '* * * * *', run: async () => void (await runtime.cradle.scheduleRunner.tick()) }),
     (runtime) => ({
       id: 'stuck',
       cron: '*/10 * * * *',
       run: async ({ logger }) => {
-        const failed = await runtime.cradle.scheduleRunner.failStuck();
+        const failed = await runtime.cradle.staleBackups.failStuck();
         if (failed.length) logger.warn({ failed }, 'stuck backups marked failed');
       },
     }),
   ],
-  async start({ cradle, logger }) {
-    const removed = await cradle.backupSchedules.removeOrphaned();
-    if (removed.length) logger.info({ schedules: removed }, 'removed the backup schedules of servers deleted while backups was not running');
-    const orphaned = await cradle.scheduleRunner.failOrphaned();
-    if (orphaned.length) logger.warn({ failed: orphaned }, 'backups left running by a previous panel run marked failed');
-    // A run missed while the panel was down happens once now, not at the next slot.
-    void cradle.scheduleRunner.tick().catch((err: unknown) => logger.error({ err }, 'catching up on missed backup schedules failed'));
+  // The "backup" task of core's schedules (its schedules moved there: migrations/20261203120000_schedules_to_core.ts).
+  init({ cradle, service }) {
+    registerBackupTask(service(coreServices.schedules.scheduleTasks), cradle);
   },
-  async stop({ cradle }) {
+  async start({ cradle, logger }) {
+    const orphaned = await cradle.staleBackups.failOrphaned();
+    if (orphaned.length) logger.warn({ failed: orphaned }, 'backups left running by a previous panel run marked failed');
+  },
+  async stop({ cradle, service }) {
+    service(coreServices.schedules.scheduleTasks).unregister('backup');
     await cradle.backupRunner.drain();
-    await cradle.scheduleRunner.drain();
   },
 });

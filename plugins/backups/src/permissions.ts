@@ -1,6 +1,6 @@
 import type { PermissionGroupDeclaration } from '@conductor/core';
 
-/** The backups plugin's per-server keys: backups, and their schedules. */
+/** The backups plugin's per-server keys. */
 export const backupPermissions: PermissionGroupDeclaration[] = [
   {
     group: 'backup',
@@ -13,14 +13,5 @@ export const backupPermissions: PermissionGroupDeclaration[] = [
       { action: 'download', label: { en: 'Download backups', de: 'Backups herunterladen' }, implies: ['backup.read'] },
     ],
   },
-  {
-    group: 'schedule',
-    label: { en: 'Backup schedules', de: 'Backup-Zeitpläne' },
-    keys: [
-      { action: 'read', label: { en: 'See schedules', de: 'Zeitpläne sehen' } },
-      { action: 'create', label: { en: 'Create schedules', de: 'Zeitpläne anlegen' }, implies: ['schedule.read'] },
-      { action: 'update', label: { en: 'Change schedules', de: 'Zeitpläne ändern' }, implies: ['schedule.read'] },
-      { action: 'delete', label: { en: 'Delete schedules', de: 'Zeitpläne löschen' }, implies: ['schedule.read'] },
-    ],
-  },
+  // Schedule keys (schedule.read, schedule.manage) are core's schedules module's now.
 ];

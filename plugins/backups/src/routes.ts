@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '@conductor/core';
 import { orphanRoutes, sendArchive } from './routes-orphans.js';
-import { scheduleRoutes } from './routes-schedules.js';
 import { targetRoutes } from './routes-targets.js';
 import { backupId, backupList, backupView, ignoreList, limitView, serverId, targetId } from './schema.js';
 
@@ -59,7 +58,6 @@ export function backupRoutes(router: RouteRegistrar): void {
     errors: { ...errors, 403: 'backup_holds_protected_files (into another server)', 409: 'backup_checksum_mismatch, backup_not_restorable, backup_not_portable, restore_in_progress' },
     handler: ({ params: p, body, scope, principal }) => scope.cradle.backupRestorer.restore(p.serverId, p.backupId, body.intoServerId ?? p.serverId, principal!),
   });
-  scheduleRoutes(router);
   targetRoutes(router);
   orphanRoutes(router);
 }

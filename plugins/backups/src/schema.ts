@@ -4,7 +4,6 @@ import { backupId as backupIdSchema, serverId as serverIdSchema } from '@conduct
 export const serverId = serverIdSchema;
 export const backupId = backupIdSchema;
 export const targetId = z.uuid({ error: 'expected a backup target id' });
-export const scheduleId = z.uuid({ error: 'expected a schedule id' });
 
 export const ignoreList = z
   .array(z.string().trim().min(1).max(512).regex(/^[^\0]*$/, { error: 'must not contain NUL' }))
@@ -43,37 +42,6 @@ export const limitView = z.object({
 /** GET …/backups: the server's backups with its limit. */
 export const backupList = z.object({ backups: z.array(backupView), kept: z.number(), ...limitView.shape });
 export type BackupList = z.output<typeof backupList>;
-
-export const scheduleView = z.object({
-  id: z.string(),
-  serverId: z.string(),
-  name: z.string(),
-  kind: z.enum(['daily', 'weekly', 'cron']),
-  cron: z.string().describe('Daily and weekly schedules as their cron expression'),
-  timezone: z.string(),
-  keep: z.number(),
-  targetId: z.string().nullable(),
-  ignore: z.array(z.string()),
-  enabled: z.boolean(),
-  nextRunAt: z.string().describe('UTC'),
-  lastRunAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type ScheduleView = z.output<typeof scheduleView>;
-
-export const scheduleBody = z.object({
-  name: z.string().trim().min(1).max(100),
-  kind: z.enum(['daily', 'weekly', 'cron']),
-  time: z.string().optional().describe('HH:MM, for daily and weekly'),
-  weekday: z.number().int().min(0).max(6).optional().describe('0 = Sunday, for weekly'),
-  cron: z.string().max(100).optional().describe('Five fields, for cron'),
-  timezone: z.string().min(1).max(64).optional().describe("IANA zone the time is read in, e.g. Europe/Berlin; left out: the server owner's zone from their account, else UTC"),
-  keep: z.number().int().min(1).max(100).default(7),
-  targetId: targetId.nullable().default(null),
-  ignore: ignoreList,
-  enabled: z.boolean().default(true),
-});
 
 export const targetView = z.object({
   id: z.string(),

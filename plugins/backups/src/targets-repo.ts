@@ -32,10 +32,9 @@ export class TargetRepository {
     await executor('backup_targets').insert(row);
   }
 
-  /** Kept backups (failed ones hold no archive) or schedules still point at it. */
-  async inUse(id: string, executor: Executor = this.db): Promise<boolean> {
-    const backup = await executor('backups').where({ target_id: id }).whereNot('status', 'failed').first('id');
-    return backup !== undefined || (await executor('backup_schedules').where({ target_id: id }).first('id')) !== undefined;
+  /** Kept backups (failed ones hold no archive) point at it. */
+  async hasBackups(id: string, executor: Executor = this.db): Promise<boolean> {
+    return (await executor('backups').where({ target_id: id }).whereNot('status', 'failed').first('id')) !== undefined;
   }
 
   async remove(id: string, executor: Executor): Promise<void> {

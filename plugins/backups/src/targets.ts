@@ -39,7 +39,7 @@ export interface TargetTest {
   latencyMs: number;
 }
 
-type Deps = Pick<Cradle, 'db' | 'keyRing'> & { backupClock: Clock; agentHttp: AgentHttp; targetRepository: TargetRepository };
+type Deps = Pick<Cradle, 'db' | 'keyRing' | 'scheduleTasks'> & { backupClock: Clock; agentHttp: AgentHttp; targetRepository: TargetRepository };
 
 /**
  * Remote backup targets (admins add them) and the storage behind a backup: `null` is the node's
@@ -91,7 +91,8 @@ export class BackupTargets {
   async remove(id: string): Promise<void> {
     await this.row(id);
     await this.deps.db.transaction(async (trx) => {
-      if (await this.deps.targetRepository.inUse(id, trx)) throw conflict('backup_target_in_use', 'Backups or schedules still use this target; delete or move them first');
+      const scheduled = (await this.deps.scheduleTasks.usages('backup', trx)).some((u) => u.options.targetId === id);
+      if (scheduled || (await this.deps.targetRepository.hasBackups(id, trx))) throw conflict('backup_target_in_use', 'Backups or schedules still use this target; delete or move them first');
       await this.deps.targetRepository.remove(id, trx);
     });
   }

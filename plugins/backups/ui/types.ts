@@ -2,7 +2,6 @@
 export type {
   BackupView as Backup,
   BackupList,
-  ScheduleView as Schedule,
   TargetListItem as Target,
   TargetView as TargetDetails,
   TargetTestResult,

@@ -11,6 +11,7 @@ const COLOURS: Record<string, number> = {
   'player.left': 0x607d8b,
   'backup.created': 0x9b59b6,
   'backup.failed': 0xe67e22,
+  'schedule.failed': 0xe67e22,
   'webhook.test': 0x5865f2,
 };
 const DEFAULT_COLOUR = 0x5865f2;
@@ -23,6 +24,7 @@ const TITLES: Record<string, (c: PayloadContext) => string> = {
   'player.left': (c) => `${str(c.event.data.name) ?? 'A player'} left ${c.serverName ?? 'the server'}`,
   'backup.created': (c) => `Backup of ${c.serverName ?? 'the server'} created`,
   'backup.failed': (c) => `Backup of ${c.serverName ?? 'the server'} failed`,
+  'schedule.failed': (c) => `Schedule “${str(c.event.data.name) ?? '?'}” of ${c.serverName ?? 'the server'} failed`,
   'webhook.test': () => 'Test notification from Conductor',
 };
 

@@ -7,6 +7,7 @@ export const FRIENDLY_EVENTS: Record<string, string> = {
   player_left: 'player.left',
   backup_created: 'backup.created',
   backup_failed: 'backup.failed',
+  schedule_failed: 'schedule.failed',
 };
 
 export const EVENT_NAME = /^(?:[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?:\.\*)?|\*)$/;

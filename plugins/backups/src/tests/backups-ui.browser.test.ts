@@ -146,21 +146,25 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     expect((await fileText('level.dat')).text, 'the file changed after the backup is back').to.equal('the world before');
     expect((await fileText('griefer.txt')).status, 'a file made after the backup is gone').to.equal(404);
 
-    // A schedule in the browser's zone; changing it moves the next run, shown in local time.
+    // A backup schedule through core's builder, in the browser's zone: a new one starts with a backup task; changing it moves the next run, shown in local time.
+    await page.getByRole('button', { name: 'New schedule' }).click();
+    // The target is a select of the targets by name (backups names them for core's builder).
+    await page.locator('#task-0-targetId').selectOption({ label: 'Box' });
     await page.getByRole('button', { name: 'Save schedule' }).click();
-    const scheduleRow = row(page, 'Nightly');
-    await scheduleRow.waitFor();
-    await scheduleRow.getByRole('button', { name: 'Change schedule' }).click();
+    const scheduleCard = page.getByTestId('schedule-Nightly');
+    await scheduleCard.waitFor();
+    await scheduleCard.getByRole('button', { name: 'Change', exact: true }).click();
     await page.getByLabel('At (HH:MM)').fill('05:30');
     await page.getByRole('button', { name: 'Save schedule' }).click();
-    await scheduleRow.getByText('30 5 * * *').waitFor();
-    const [schedule] = (await t.panel.request('GET', `/api/backups/servers/${serverId}/schedules`)).body.schedules;
-    expect(schedule).to.deep.include({ name: 'Nightly', kind: 'daily', cron: '30 5 * * *' });
+    await scheduleCard.getByText(/^every day at 05:30 /).waitFor();
+    const [schedule] = (await t.panel.request('GET', `/api/schedules/servers/${serverId}/schedules`)).body.schedules;
+    expect(schedule).to.deep.include({ name: 'Nightly', cron: '30 5 * * *' });
+    expect(schedule.tasks.map((x: { type: string; options: unknown }) => [x.type, x.options])).to.deep.equal([['backup', { keep: 7, targetId: boxId, ignore: [] }]]);
     // The browser's own name for the zone: Chromium still says Asia/Calcutta (an alias the panel accepts).
     expect(schedule.timezone).to.be.oneOf([OWNER_ZONE, 'Asia/Calcutta']);
     expect(new Date(schedule.nextRunAt).getUTCHours() * 60 + new Date(schedule.nextRunAt).getUTCMinutes(), '05:30 in Kolkata is 00:00 UTC').to.equal(0);
     const local = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: OWNER_ZONE }).format(new Date(schedule.nextRunAt));
-    expect(plain(await scheduleRow.locator('td').nth(2).innerText()), 'the next run in the owner’s local time').to.equal(plain(local));
+    expect(plain(await scheduleCard.locator('summary').innerText()), 'the next run in the owner’s local time').to.equal(plain(`Next runs: ${local}`));
     expect(plain(local)).to.match(/5:30 AM$/);
     await shoot(page, 'backups-tab-desktop-light');
 

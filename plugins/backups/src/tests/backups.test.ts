@@ -124,7 +124,7 @@ for (const database of DATABASES) {
     it('enforces the limit and throttle with stable codes, locks, deletes, refuses bad input and strangers, and keys subusers', async () => {
       const stranger = await t.createUser(`stranger-${database}@example.org`);
       const sb = await t.signIn(stranger.email);
-      for (const res of [await sb.get(`${base()}/backups`), await sb.post(`${base()}/backups`, {}), await sb.get(`${base()}/schedules`)]) {
+      for (const res of [await sb.get(`${base()}/backups`), await sb.post(`${base()}/backups`, {}), await sb.get(`/api/schedules/servers/${serverId}/schedules`)]) {
         expect(res.status, 'a stranger learns nothing').to.equal(404);
       }
       const list = (await ob.get(`${base()}/backups`)).body;
@@ -271,89 +271,68 @@ for (const database of DATABASES) {
       }
     });
 
-    it('runs a 03:00 Europe/Berlin schedule at the right instant across both DST changes, rotates keeping locked backups, and catches up once after downtime', async () => {
-      const scheduleRunner = t.panel.kernel.containerOf('backups').cradle.scheduleRunner;
-      // The job only starts due backups; these checks wait for each run to finish.
-      const runner = { tick: async () => Promise.all((await scheduleRunner.tick()).map((run) => run.finished)) };
+    it("runs a core schedule's backup task at 03:00 Europe/Berlin across both DST changes, the chain waits for the backup, rotation keeps locked backups, and a missed run catches up once", async () => {
+      const scheduleRunner = t.panel.kernel.containerOf('schedules').cradle.scheduleRunner;
+      // Ticks of the due job; each waits for the chains it started (the job itself does not).
+      const tick = async () => Promise.all((await scheduleRunner.tick()).map((r) => r.finished));
+      const sched = `/api/schedules/servers/${serverId}/schedules`;
       for (const b of (await ob.get(`${base()}/backups`)).body.backups) await ob.request('DELETE', `${base()}/backups/${b.id}`);
       t.clock.set('2026-03-28T12:00:00Z');
-      const bad = await ob.post(`${base()}/schedules`, { name: 'Nightly', kind: 'daily', time: '03:00', timezone: 'Europe/Berlinn' });
-      expect(bad.body.error.code).to.equal('invalid_timezone');
-      const created = await ob.post(`${base()}/schedules`, { name: 'Nightly', kind: 'daily', time: '03:00', timezone: 'Europe/Berlin', keep: 2, ignore: ['logs/**'] });
+      const chain = (keep: number) => [{ type: 'backup', options: { keep, ignore: ['logs/**'] } }, { type: 'wait', options: { for: 'online', timeoutSeconds: 60 } }];
+      const noTarget = await ob.post(sched, { name: 'Nightly', preset: { kind: 'daily', time: '03:00' }, tasks: [{ type: 'backup', options: { targetId: '00000000-0000-4000-8000-000000000000' } }] });
+      expect(noTarget.body.error.code, 'the task type checks its options when the schedule is saved').to.equal('backup_target_not_found');
+      const tooOften = await ob.post(sched, { name: 'Spam', cron: '*/5 * * * *', tasks: chain(2) });
+      expect(tooOften.status).to.equal(400);
+      expect(tooOften.body.error.code, "a backup task brings backups' own minimum interval").to.equal('schedule_too_frequent');
+      const created = await ob.post(sched, { name: 'Nightly', preset: { kind: 'daily', time: '03:00' }, timezone: 'Europe/Berlin', missedRuns: 'run_once', tasks: chain(2) });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const schedule = created.body.schedule;
-      expect(schedule).to.deep.include({ cron: '0 3 * * *', nextRunAt: '2026-03-29T01:00:00.000Z', keep: 2 });
+      expect(schedule).to.deep.include({ cron: '0 3 * * *', nextRunAt: '2026-03-29T01:00:00.000Z', description: 'every day at 03:00 Europe/Berlin' });
+      expect(schedule.tasks[0].options, 'defaults filled in').to.deep.equal({ keep: 2, targetId: null, ignore: ['logs/**'] });
 
       t.clock.set('2026-03-29T00:59:00Z');
-      expect(await runner.tick(), 'a minute early (01:59 CET): nothing').to.deep.equal([]);
+      expect(await tick(), 'a minute early (01:59 CET): nothing').to.deep.equal([]);
       t.clock.set('2026-03-29T01:00:05Z');
-      // The job does not wait for the backup: the next tick of other servers' schedules must not queue behind it.
-      const started = await scheduleRunner.tick();
-      expect(started).to.have.length(1);
-      const booked = await t.panel.kernel.containerOf('backups').cradle.backupRepository.get(started[0]!.started!.id);
-      expect(booked!.status, 'tick() came back while the backup was still being made').to.equal('running');
-      const first = await started[0]!.finished;
-      expect(first!.backup!.status, first!.backup!.error ?? '').to.equal('completed');
-      expect(first!.backup!.origin).to.equal('schedule');
-      expect((await ob.get(`${base()}/schedules`)).body.schedules[0].nextRunAt, '03:00 CEST the next day').to.equal('2026-03-30T01:00:00.000Z');
-      await ob.request('PATCH', `${base()}/backups/${first!.backup!.id}`, { body: { locked: true } });
+      const [first] = await tick();
+      expect(first, 'the run at 03:00 CEST').to.deep.include({ status: 'completed', trigger: 'schedule' });
+      const made = (await ob.get(`${base()}/backups`)).body.backups;
+      expect(made).to.have.length(1);
+      expect(made[0]).to.deep.include({ status: 'completed', origin: 'schedule', scheduleId: schedule.id });
+      // The chain waited: the wait task began only after the backup was complete.
+      expect(new Date(first!.tasks[1]!.startedAt!).getTime(), 'the next task starts after the backup finished').to.be.at.least(new Date(made[0].completedAt).getTime());
+      expect(first!.tasks[0]!.detail).to.contain(made[0].id);
+      expect((await ob.get(`${sched}/${schedule.id}`)).body.schedule.nextRunAt, '03:00 CEST the next day').to.equal('2026-03-30T01:00:00.000Z');
+      await ob.request('PATCH', `${base()}/backups/${made[0].id}`, { body: { locked: true } });
 
-      const made = [first!.backup!.id];
+      const ids = [made[0].id];
       for (const day of ['2026-03-30', '2026-03-31', '2026-04-01']) {
         t.clock.set(`${day}T01:00:05Z`);
-        const [run] = await runner.tick();
-        expect(run!.backup!.status).to.equal('completed');
-        made.push(run!.backup!.id);
+        const [run] = await tick();
+        expect(run!.status, JSON.stringify(run)).to.equal('completed');
+        ids.push(/backup ([0-9a-f-]{36})/.exec(run!.tasks[0]!.detail!)![1]!);
       }
       const left = (await ob.get(`${base()}/backups`)).body.backups.map((b: { id: string }) => b.id);
-      expect(left.sort(), 'the locked one and the newest two').to.deep.equal([made[0], made[2], made[3]].sort());
-      expect(existsSync(path.join(node.agent.dataDir, 'backups', serverId, `${made[1]}.tar.gz`)), 'the rotated archive is gone').to.equal(false);
+      expect(left.sort(), 'the locked one and the newest two').to.deep.equal([ids[0], ids[2], ids[3]].sort());
+      expect(existsSync(path.join(node.agent.dataDir, 'backups', serverId, `${ids[1]}.tar.gz`)), 'the rotated archive is gone').to.equal(false);
 
       t.clock.set('2026-10-24T12:00:00Z');
-      const moved = await ob.request('PUT', `${base()}/schedules/${schedule.id}`, { body: { name: 'Nightly', kind: 'daily', time: '03:00', timezone: 'Europe/Berlin', keep: 2 } });
+      const moved = await ob.request('PUT', `${sched}/${schedule.id}`, { body: { name: 'Nightly', preset: { kind: 'daily', time: '03:00' }, timezone: 'Europe/Berlin', missedRuns: 'run_once', tasks: chain(2) } });
       // Clocks fall back from 03:00 CEST to 02:00 CET that night, so 03:00 is CET: 02:00 UTC.
       expect(moved.body.schedule.nextRunAt, '03:00 CET on the night clocks fall back').to.equal('2026-10-25T02:00:00.000Z');
       t.clock.set('2026-10-25T01:59:00Z');
-      expect(await runner.tick(), '02:59 CET: not yet').to.deep.equal([]);
+      expect(await tick(), '02:59 CET: not yet').to.deep.equal([]);
       t.clock.set('2026-10-25T02:00:05Z');
-      expect(await runner.tick()).to.have.length(1);
-      expect((await ob.get(`${base()}/schedules`)).body.schedules[0].nextRunAt, '03:00 CET after the change').to.equal('2026-10-26T02:00:00.000Z');
+      expect(await tick()).to.have.length(1);
+      expect((await ob.get(`${sched}/${schedule.id}`)).body.schedule.nextRunAt, '03:00 CET after the change').to.equal('2026-10-26T02:00:00.000Z');
 
       // The panel was down for three nights: one run now, then the next slot.
       t.clock.set('2026-10-29T09:00:00Z');
-      const catchUp = await runner.tick();
-      expect(catchUp).to.have.length(1);
-      expect(await runner.tick(), 'not again').to.deep.equal([]);
-      const caughtUp = (await ob.get(`${base()}/schedules`)).body.schedules[0];
+      expect(await tick()).to.have.length(1);
+      expect(await tick(), 'not again').to.deep.equal([]);
+      const caughtUp = (await ob.get(`${sched}/${schedule.id}`)).body.schedule;
       expect(caughtUp.nextRunAt).to.equal('2026-10-30T02:00:00.000Z');
       expect(caughtUp.lastRunAt).to.match(/^2026-10-29T09:00:/);
-      expect((await ob.request('DELETE', `${base()}/schedules/${schedule.id}`)).status).to.equal(204);
-
-      // Schedules are bounded: not more often than hourly, not more than five per server.
-      const tooOften = await ob.post(`${base()}/schedules`, { name: 'Spam', kind: 'cron', cron: '*/5 * * * *' });
-      expect(tooOften.status).to.equal(400);
-      expect(tooOften.body.error.code).to.equal('schedule_too_frequent');
-      const hourly: string[] = [];
-      for (let i = 0; i < 5; i++) {
-        const ok = await ob.post(`${base()}/schedules`, { name: `Hourly ${i}`, kind: 'cron', cron: `${i} * * * *` });
-        expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
-        hourly.push(ok.body.schedule.id);
-      }
-      const sixth = await ob.post(`${base()}/schedules`, { name: 'One more', kind: 'daily', time: '05:00' });
-      expect(sixth.status).to.equal(409);
-      expect(sixth.body.error.code).to.equal('schedule_limit_reached');
-      expect((await ob.get(`${base()}/schedules`)).body.schedules, 'the refused ones left nothing').to.have.length(5);
-      for (const id of hourly) expect((await ob.request('DELETE', `${base()}/schedules/${id}`)).status).to.equal(204);
-
-      // No zone named: the owner's account zone, else UTC.
-      t.clock.set('2026-07-01T12:00:00Z');
-      const utc = await ob.post(`${base()}/schedules`, { name: 'Unzoned', kind: 'daily', time: '03:00' });
-      expect(utc.body.schedule).to.deep.include({ timezone: 'UTC', nextRunAt: '2026-07-02T03:00:00.000Z' });
-      expect((await ob.request('PATCH', '/api/auth/me', { body: { timeZone: 'America/New_York' } })).status).to.equal(200);
-      const zoned = await ob.request('PUT', `${base()}/schedules/${utc.body.schedule.id}`, { body: { name: 'Zoned', kind: 'daily', time: '03:00' } });
-      expect(zoned.body.schedule, "03:00 EDT, the owner's zone").to.deep.include({ timezone: 'America/New_York', nextRunAt: '2026-07-02T07:00:00.000Z' });
-      expect((await ob.request('PATCH', '/api/auth/me', { body: { timeZone: null } })).status).to.equal(200);
-      expect((await ob.request('DELETE', `${base()}/schedules/${utc.body.schedule.id}`)).status).to.equal(204);
+      expect((await ob.request('DELETE', `${sched}/${schedule.id}`)).status).to.equal(204);
     });
 
     it('starts backups from the bulk action, before a delete, and before a marketplace install', async () => {
@@ -387,7 +366,7 @@ for (const database of DATABASES) {
       const at = new Date(Date.now() - 4 * 3_600_000).toISOString();
       const stuckId = '11111111-2222-4333-8444-555555555555';
       await db('backups').insert({ id: stuckId, server_id: serverId, node_id: node.nodeId, name: 'Stuck', ignore: '[]', status: 'running', locked: false, origin: 'manual', created_at: at, updated_at: at });
-      expect(await t.panel.kernel.containerOf('backups').cradle.scheduleRunner.failStuck()).to.deep.equal([stuckId]);
+      expect(await t.panel.kernel.containerOf('backups').cradle.staleBackups.failStuck()).to.deep.equal([stuckId]);
       const stuck = (await ob.get(`${base()}/backups/${stuckId}`)).body.backup;
       expect(stuck).to.deep.include({ status: 'failed', error: 'No progress for 3 hours; the backup was marked failed' });
       expect((await ob.post(`${base()}/backups/${stuckId}/restore`, {})).body.error.code, 'a failed backup is not restorable').to.equal('backup_not_restorable');

@@ -4,23 +4,10 @@ import path from 'node:path';
 import { asValue } from 'awilix';
 import { startAccountsPanel, type AccountsPanel } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import type { Browser } from '../../../../core/src/modules/accounts/tests/browser.js';
-import { until, type DatabaseKind, type TestNode } from '@conductor/test';
+import { MovableClock, until, type DatabaseKind, type TestNode } from '@conductor/test';
 import type { PluginDefinition } from '@conductor/core';
+import { createServerFor } from '../../../../core/src/modules/servers/tests/server-fixtures.js';
 import backupsPlugin from '../index.js';
-
-/** Real time moved to wherever a test needs it (a DST night), and running on from there. */
-export class MovableClock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  set(at: Date | string): void {
-    this.offsetMs = new Date(at).getTime() - Date.now();
-  }
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 export interface BackupsPanel extends AccountsPanel {
   clock: MovableClock;
@@ -33,14 +20,13 @@ export async function startBackupsPanel(database: DatabaseKind, backups: Record<
   });
   const clock = new MovableClock();
   t.panel.kernel.containerOf('backups').register({ backupClock: asValue(clock) });
+  t.panel.kernel.containerOf('schedules').register({ scheduleClock: asValue(clock) });
   return { ...t, clock };
 }
 
 /** A server made through the API for its owner, on the given node (an admin places it). */
-export async function createServer(t: AccountsPanel, ownerId: string, nodeId: string, name: string): Promise<string> {
-  const created = await t.panel.request('POST', '/api/servers', { body: { name, templateId: 'conductor-test', ownerId, nodeId, memoryMb: 256 } });
-  if (created.status !== 201) throw new Error(`create server: ${JSON.stringify(created.body)}`);
-  return created.body.id as string;
+export function createServer(t: AccountsPanel, ownerId: string, nodeId: string, name: string): Promise<string> {
+  return createServerFor(t.panel, ownerId, nodeId, name);
 }
 
 /** Through the panel's file API, as a user would upload it. */

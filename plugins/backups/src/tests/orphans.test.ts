@@ -35,12 +35,12 @@ for (const database of DATABASES) {
       await writeFile(t, gone, 'world/level.dat', 'the world of the deleted server');
       await writeFile(t, gone, 'world/region/r.0.0.mca', 'x'.repeat(100_000));
       const expected = checksums(node, gone);
-      const schedule = await ob.post(`/api/backups/servers/${gone}/schedules`, { name: 'Nightly', kind: 'daily', time: '04:00', timezone: 'UTC', keep: 3 });
+      const schedule = await ob.post(`/api/schedules/servers/${gone}/schedules`, { name: 'Nightly', preset: { kind: 'daily', time: '04:00' }, timezone: 'UTC', tasks: [{ type: 'backup', options: { keep: 3 } }] });
       expect(schedule.status, JSON.stringify(schedule.body)).to.equal(201);
 
       expect((await t.panel.request('DELETE', `/api/servers/${gone}?backup=true`)).status).to.equal(204);
-      await until('the schedule removed after the delete', async () => !(await t.panel.kernel.db('backup_schedules').where({ server_id: gone }).first()), 15_000);
-      expect(await t.panel.kernel.containerOf('backups').cradle.scheduleRunner.tick(), 'nothing fires for the deleted server').to.deep.equal([]);
+      await until('the schedule removed after the delete', async () => (await t.panel.request('GET', `/api/schedules/servers/${gone}/schedules/${schedule.body.schedule.id}`)).status === 404, 15_000);
+      expect(await t.panel.kernel.containerOf('schedules').cradle.scheduleRunner.tick(), 'nothing fires for the deleted server').to.deep.equal([]);
 
       expect((await ob.get('/api/backups/orphans')).status, 'users do not see them').to.equal(403);
       const listed = await ab.get('/api/backups/orphans');

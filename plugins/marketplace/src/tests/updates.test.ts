@@ -3,11 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asValue } from 'awilix';
 import { expect } from 'chai';
-import { ADMIN_TOKEN, DATABASES, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
+import { ADMIN_TOKEN, DATABASES, MovableClock, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
 import type { Browser } from '../../../../core/src/modules/accounts/tests/browser.js';
 import { Catalogue } from '../../../../test/fixtures/modrinth/index.js';
 import backupsPlugin from '../../../backups/src/index.js';
-import { MovableClock, volume } from '../../../backups/src/tests/fixture.js';
+import { volume } from '../../../backups/src/tests/fixture.js';
 import { startMarketplacePanel, syncNow, type MarketplacePanel } from './fixture.js';
 import { PAPER_EMULATOR, paperEmulatorTemplate } from './paper-emulator.js';
 

@@ -21,3 +21,10 @@ export async function deleteAllServers(panel: TestPanel): Promise<void> {
   const { servers } = (await panel.request('GET', '/api/servers?limit=1000')).body as { servers: Array<{ id: string }> };
   if (servers.length) await panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: servers.map((s) => s.id) } });
 }
+
+/** A server made through the API for its owner, on the given node (as an admin places it); its id. */
+export async function createServerFor(panel: TestPanel, ownerId: string, nodeId: string, name: string): Promise<string> {
+  const created = await panel.request('POST', '/api/servers', { body: { name, templateId: 'conductor-test', ownerId, nodeId, memoryMb: 256 } });
+  if (created.status !== 201) throw new Error(`create server: ${JSON.stringify(created.body)}`);
+  return created.body.id as string;
+}
