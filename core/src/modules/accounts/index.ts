@@ -78,6 +78,7 @@ export const authModule = definePlugin({
     ctx.defineHook('auth.serverOwner', 'bail');
     ctx.defineHook('auth.serverPermissions', 'waterfall');
     ctx.defineHook('auth.serverAccessChanged', 'parallel');
+    ctx.defineHook('auth.serverListScope', 'waterfall');
     tapKernelHooks(ctx);
   },
   migrations: new URL('./migrations/', import.meta.url),

@@ -10,7 +10,7 @@ declare module '../../kernel/container.js' {
   }
 }
 
-const entry = z.object({
+export const activityEntry = z.object({
   id: z.number().int(),
   serverId: z.string(),
   actorId: z.string().nullable(),
@@ -39,7 +39,7 @@ export const activityModule = definePlugin({
       permission: 'activity.read',
       params: z.object({ serverId: z.string().min(1).max(64) }),
       query: z.object({ before: z.coerce.number().int().min(1).optional().describe('Cursor: the smallest id of the previous page'), limit: z.coerce.number().int().min(1).max(200).default(50) }),
-      response: { schema: z.object({ activity: z.array(entry) }) },
+      response: { schema: z.object({ activity: z.array(activityEntry) }) },
       handler: async ({ params, query, scope }) => ({ activity: await scope.cradle.activityLog.list(params.serverId, query) }),
     });
   },

@@ -13,6 +13,7 @@ export const serverEvents = defineEvents({
   'server.create_failed': { description: 'Creating a server failed after it was booked; nothing of it is left', data: z.strictObject({ reason: z.string() }) },
   'server.suspended': { description: 'An admin suspended a server', data: z.strictObject({}) },
   'server.unsuspended': { description: 'An admin lifted a suspension', data: z.strictObject({}) },
+  'server.owner_changed': { description: 'A server got another owner (a team gave it to one of its members)', data: z.strictObject({ from: z.string(), to: z.string() }) },
   'server.renamed': { description: 'A server got a new name', data: z.strictObject({ name: z.string() }) },
   'server.deleted': { description: 'A server was deleted with its files', data: z.strictObject({}) },
   'server.phase_changed': {

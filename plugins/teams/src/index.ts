@@ -1,0 +1,42 @@
+import { asClass, asValue } from 'awilix';
+import { coreServices, definePlugin } from '@conductor/core';
+import { TeamAccess } from './access.js';
+import { teamsConfigSchema, type TeamsConfig } from './config.js';
+import { teamEvents } from './events.js';
+import { TeamRepository } from './repository.js';
+import { teamRoutes } from './routes.js';
+import { TeamService } from './service.js';
+
+declare module '@conductor/core' {
+  interface Cradle {
+    teamsConfig: TeamsConfig;
+    teamRepository: TeamRepository;
+    teamAccess: TeamAccess;
+    teamService: TeamService;
+  }
+}
+
+/** Teams: members with roles, team-owned servers (issue 21; docs/teams.md). */
+export default definePlugin({
+  manifest: { name: 'teams', version: '0.1.0', api: '^1.0.0', description: 'Teams: members with roles, invites, team-owned servers', dependsOn: ['auth', 'activity', 'servers'] },
+  events: teamEvents,
+  consumes: [coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.servers.serverService, coreServices.servers.serverDirectory],
+  configSchema: teamsConfigSchema,
+  migrations: new URL('./migrations/', import.meta.url),
+  register(ctx) {
+    ctx.register({
+      teamsConfig: asValue(ctx.config),
+      teamRepository: asClass(TeamRepository).singleton(),
+      teamAccess: asClass(TeamAccess).singleton(),
+      teamService: asClass(TeamService).singleton(),
+    });
+    // The team owns its servers: its answer comes before the servers module's recorded owner.
+    ctx.tap('auth.serverOwner', { name: 'teams', before: 'servers' }, (serverId) => ctx.cradle.teamAccess.ownerOf(serverId));
+    ctx.tap('auth.serverPermissions', 'teams', async (keys, { serverId, userId }) => [...keys, ...(await ctx.cradle.teamAccess.keysOn(serverId, userId))]);
+    ctx.tap('auth.serverListScope', 'teams', (scope, { userId }) => ctx.cradle.teamAccess.listScope(scope, userId));
+    ctx.subscribe('teams.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
+      if (event.serverId) await ctx.cradle.teamService.forgetServer(event.serverId, trx);
+    } });
+  },
+  routes: teamRoutes,
+});

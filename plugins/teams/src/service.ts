@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, badRequest, conflict, notFound, type Cradle, type CreateServerBody, type Executor, type Principal, type ServerView } from '@conductor/core';
+import { teamOwnerId } from './access.js';
+import type { Member, Team, TeamRole } from './repository.js';
+import { allows, type TeamAbility } from './roles.js';
+
+export interface MemberView extends Member {
+  email: string | null;
+}
+
+const teamNotFound = () => notFound('No such team', 'team_not_found');
+
+/** Teams, their members and roles, and the servers they own. */
+export class TeamService {
+  constructor(
+    private readonly deps: Pick<Cradle, 'db' | 'events' | 'teamRepository' | 'teamAccess' | 'userDirectory' | 'activityLog' | 'serverService' | 'serverDirectory' | 'permissionCatalogue'>,
+  ) {}
+
+  private get repo() {
+    return this.deps.teamRepository;
+  }
+
+  /** The team's own activity log lives in core's log under this subject (no server has such an id). */
+  private record(trx: Executor, teamId: string, principal: Principal, action: string, data: Record<string, unknown> = {}) {
+    return this.deps.activityLog.record({ serverId: teamOwnerId(teamId), actor: principal, action, data }, trx);
+  }
+
+  /**
+   * The team as this caller may act on it: members by their role, panel admins as owners.
+   * Someone outside the team is told it does not exist, whatever they asked.
+   */
+  async open(teamId: string, principal: Principal, needed: TeamAbility = 'read'): Promise<{ team: Team; role: string }> {
+    const team = await this.repo.team(teamId);
+    const role = principal.role === 'admin' ? 'owner' : (await this.repo.member(teamId, principal.id))?.role;
+    if (!team || !role) throw teamNotFound();
+    if (!allows(role, needed)) throw new AppError(403, 'forbidden', needed === 'own' ? 'Only the team\'s owners may do this' : 'Only the team\'s owners and admins may do this');
+    return { team, role };
+  }
+
+  list(principal: Principal) {
+    return this.repo.teamsOf(principal.id);
+  }
+
+  async create(name: string, principal: Principal): Promise<Team & { role: string }> {
+    const id = randomUUID();
+    await this.deps.db.transaction(async (trx) => {
+      await this.repo.insertTeam({ id, name }, trx);
+      await this.repo.addMember(id, principal.id, 'owner', trx);
+      await this.deps.events.append(trx, { type: 'team.created', actorId: principal.id, data: { teamId: id, name } });
+      await this.record(trx, id, principal, 'team.create', { name });
+    });
+    return { ...(await this.repo.team(id))!, role: 'owner' };
+  }
+
+  async rename(teamId: string, name: string, principal: Principal): Promise<Team> {
+    await this.open(teamId, principal, 'manage');
+    await this.deps.db.transaction(async (trx) => {
+      await this.repo.rename(teamId, name, trx);
+      await this.deps.events.append(trx, { type: 'team.renamed', actorId: principal.id, data: { teamId, name } });
+      await this.record(trx, teamId, principal, 'team.rename', { name });
+    });
+    return (await this.repo.team(teamId))!;
+  }
+
+  async remove(teamId: string, principal: Principal): Promise<void> {
+    await this.open(teamId, principal, 'own');
+    await this.deps.db.transaction(async (trx) => {
+      if ((await this.repo.serverIds(teamId, trx)).length) throw conflict('team_has_servers', 'Move or delete the team\'s servers first');
+      await this.repo.deleteTeam(teamId, trx);
+      await this.deps.events.append(trx, { type: 'team.deleted', actorId: principal.id, data: { teamId } });
+    });
+  }
+
+  async members(teamId: string): Promise<MemberView[]> {
+    return Promise.all((await this.repo.members(teamId)).map(async (m) => ({ ...m, email: (await this.deps.userDirectory.find(m.userId))?.email ?? null })));
+  }
+
+  /** A role the API names must be built in or one of this team's own. */
+  private async assertRole(teamId: string, role: string, executor: Executor): Promise<void> {
+    if (['owner', 'admin', 'member'].includes(role)) return;
+    if (!(await this.repo.role(teamId, role, executor))) throw badRequest('unknown_role', 'The team has no such role');
+  }
+
+  /** Adds an account (an invite accepted); throws 409 already_member. */
+  async addMember(teamId: string, userId: string, role: string, principal: Principal, trx: Executor): Promise<void> {
+    await this.assertRole(teamId, role, trx);
+    if (await this.repo.member(teamId, userId, trx)) throw conflict('already_member', 'This account is already a member of the team');
+    await this.repo.addMember(teamId, userId, role, trx);
+    await this.deps.events.append(trx, { type: 'team.member_added', actorId: principal.id, data: { teamId, userId, role } });
+    await this.record(trx, teamId, principal, 'team.member.add', { userId, role });
+  }
+
+  private async targetMember(teamId: string, userId: string, executor: Executor): Promise<Member> {
+    const found = await this.repo.member(teamId, userId, executor);
+    if (!found) throw notFound('No such member', 'member_not_found');
+    return found;
+  }
+
+  /** Owners are touched only by owners; an admin neither makes nor unmakes one. */
+  private assertMayTouch(callerRole: string, targetRole: string, newRole?: string): void {
+    if ((targetRole === 'owner' || newRole === 'owner') && callerRole !== 'owner') throw new AppError(403, 'forbidden', 'Only owners may change or remove an owner, or make one');
+  }
+
+  private async assertNotLastOwner(teamId: string, member: Member, trx: Executor): Promise<void> {
+    if (member.role === 'owner' && (await this.repo.ownerCount(teamId, trx)) <= 1) throw conflict('last_owner', 'A team needs an owner: transfer ownership or make another owner first');
+  }
+
+  async changeRole(teamId: string, userId: string, role: string, principal: Principal): Promise<MemberView> {
+    const caller = await this.open(teamId, principal, 'manage');
+    await this.deps.db.transaction(async (trx) => {
+      const target = await this.targetMember(teamId, userId, trx);
+      this.assertMayTouch(caller.role, target.role, role);
+      await this.assertRole(teamId, role, trx);
+      if (target.role === role) return;
+      if (role !== 'owner') await this.assertNotLastOwner(teamId, target, trx);
+      await this.repo.setRole(teamId, userId, role, trx);
+      await this.deps.events.append(trx, { type: 'team.member_role_changed', actorId: principal.id, data: { teamId, userId, from: target.role, to: role } });
+      await this.record(trx, teamId, principal, 'team.member.role', { userId, from: target.role, to: role });
+    });
+    await this.deps.teamAccess.changed(await this.repo.serverIds(teamId), [userId]);
+    return (await this.members(teamId)).find((m) => m.userId === userId)!;
+  }
+
+  /** Removes a member (admins and owners) or, for the caller themselves, leaves. */
+  async removeMember(teamId: string, userId: string, principal: Principal): Promise<void> {
+    const leaving = userId === principal.id;
+    const caller = await this.open(teamId, principal, leaving ? 'read' : 'manage');
+    await this.deps.db.transaction(async (trx) => {
+      const target = await this.targetMember(teamId, userId, trx);
+      if (!leaving) this.assertMayTouch(caller.role, target.role);
+      await this.assertNotLastOwner(teamId, target, trx);
+      await this.repo.removeMember(teamId, userId, trx);
+      await this.deps.events.append(trx, { type: 'team.member_removed', actorId: principal.id, data: { teamId, userId, left: leaving } });
+      await this.record(trx, teamId, principal, leaving ? 'team.member.leave' : 'team.member.remove', { userId });
+    });
+    await this.deps.teamAccess.changed(await this.repo.serverIds(teamId), [userId]);
+  }
+
+  /** The caller (an owner) makes another member owner and becomes an admin. */
+  async transfer(teamId: string, userId: string, principal: Principal): Promise<void> {
+    await this.open(teamId, principal, 'own');
+    if (userId === principal.id) throw badRequest('same_member', 'You already own this team');
+    await this.deps.db.transaction(async (trx) => {
+      const target = await this.targetMember(teamId, userId, trx);
+      await this.repo.setRole(teamId, userId, 'owner', trx);
+      // A panel admin who is no member hands over without becoming one.
+      if (await this.repo.member(teamId, principal.id, trx)) await this.repo.setRole(teamId, principal.id, 'admin', trx);
+      await this.deps.events.append(trx, { type: 'team.ownership_transferred', actorId: principal.id, data: { teamId, from: principal.id, to: target.userId } });
+      await this.record(trx, teamId, principal, 'team.ownership.transfer', { to: userId });
+    });
+    await this.deps.teamAccess.changed(await this.repo.serverIds(teamId), [userId, principal.id]);
+  }
+
+  roles(teamId: string): Promise<TeamRole[]> {
+    return this.repo.roles(teamId);
+  }
+
+  async createRole(teamId: string, input: { name: string; permissions: string[] }, principal: Principal): Promise<TeamRole> {
+    await this.open(teamId, principal, 'manage');
+    this.deps.permissionCatalogue.assertGrantable(input.permissions);
+    const id = randomUUID();
+    await this.deps.db.transaction(async (trx) => {
+      if (await this.repo.roleNamed(teamId, input.name, trx)) throw conflict('role_exists', 'The team has a role with this name');
+      await this.repo.insertRole({ id, teamId, ...input }, trx);
+      await this.deps.events.append(trx, { type: 'team.role_created', actorId: principal.id, data: { teamId, roleId: id, ...input } });
+      await this.record(trx, teamId, principal, 'team.role.create', { roleId: id, ...input });
+    });
+    return (await this.repo.role(teamId, id))!;
+  }
+
+  async updateRole(teamId: string, roleId: string, patch: { name?: string; permissions?: string[] }, principal: Principal): Promise<TeamRole> {
+    await this.open(teamId, principal, 'manage');
+    if (patch.permissions) this.deps.permissionCatalogue.assertGrantable(patch.permissions);
+    await this.deps.db.transaction(async (trx) => {
+      if (!(await this.repo.role(teamId, roleId, trx))) throw notFound('No such role', 'role_not_found');
+      const clash = patch.name !== undefined ? await this.repo.roleNamed(teamId, patch.name, trx) : null;
+      if (clash && clash.id !== roleId) throw conflict('role_exists', 'The team has a role with this name');
+      await this.repo.updateRole(roleId, patch, trx);
+      const after = (await this.repo.role(teamId, roleId, trx))!;
+      await this.deps.events.append(trx, { type: 'team.role_updated', actorId: principal.id, data: { teamId, roleId, name: after.name, permissions: after.permissions } });
+      await this.record(trx, teamId, principal, 'team.role.update', { roleId, ...patch });
+    });
+    if (patch.permissions) await this.deps.teamAccess.changed(await this.repo.serverIds(teamId), await this.repo.membersWithRole(roleId));
+    return (await this.repo.role(teamId, roleId))!;
+  }
+
+  async deleteRole(teamId: string, roleId: string, principal: Principal): Promise<void> {
+    await this.open(teamId, principal, 'manage');
+    await this.deps.db.transaction(async (trx) => {
+      if (!(await this.repo.role(teamId, roleId, trx))) throw notFound('No such role', 'role_not_found');
+      if ((await this.repo.membersWithRole(roleId, trx)).length) throw conflict('role_in_use', 'Give the members of this role another role first');
+      await this.repo.deleteRole(roleId, trx);
+      await this.deps.events.append(trx, { type: 'team.role_deleted', actorId: principal.id, data: { teamId, roleId } });
+      await this.record(trx, teamId, principal, 'team.role.delete', { roleId });
+    });
+  }
+
+  async servers(teamId: string): Promise<ServerView[]> {
+    const found = await Promise.all((await this.repo.serverIds(teamId)).map((id) => this.deps.serverDirectory.find(id)));
+    return found.filter((s): s is ServerView => s !== null);
+  }
+
+  /** Creates a server the team owns; its creator is recorded as the account that made it. */
+  async createServer(teamId: string, input: CreateServerBody, principal: Principal): Promise<ServerView> {
+    await this.open(teamId, principal, 'manage');
+    const server = await this.deps.serverService.create(input, principal);
+    try {
+      await this.deps.db.transaction(async (trx) => {
+        // The team may have been deleted while the server was being made.
+        if (!(await this.repo.team(teamId, trx))) throw teamNotFound();
+        await this.claim(teamId, server.id, true, principal, trx);
+      });
+    } catch (err) {
+      await this.deps.serverService.remove(server.id, principal).catch(() => undefined);
+      throw err;
+    }
+    return server;
+  }
+
+  private async claim(teamId: string, serverId: string, created: boolean, principal: Principal, trx: Executor): Promise<void> {
+    await this.repo.addServer(teamId, serverId, trx);
+    await this.deps.events.append(trx, { type: 'team.server_added', serverId, actorId: principal.id, data: { teamId, created } });
+    await this.record(trx, teamId, principal, 'team.server.add', { serverId, created });
+    await this.deps.activityLog.record({ serverId, actor: principal, action: 'team.server.add', data: { teamId } }, trx);
+  }
+
+  /** Moves a server its owner holds into the team. */
+  async addServer(teamId: string, serverId: string, principal: Principal): Promise<ServerView> {
+    await this.open(teamId, principal, 'manage');
+    const server = await this.deps.serverDirectory.find(serverId);
+    const inTeam = await this.repo.teamOfServer(serverId);
+    // Only the server's own owner (or a panel admin) gives it away; anyone else learns nothing of it.
+    if (!server || (principal.role !== 'admin' && (inTeam !== null || server.ownerId !== principal.id))) throw notFound('No such server', 'not_found');
+    if (inTeam !== null) throw conflict('server_in_team', 'The server already belongs to a team');
+    await this.deps.db.transaction((trx) => this.claim(teamId, serverId, false, principal, trx));
+    // Its former owner now holds only what their role in the team gives.
+    await this.deps.teamAccess.changed([serverId], [server.ownerId]);
+    return server;
+  }
+
+  /** Gives a team's server to one of its members (the caller when none is named). */
+  async removeServer(teamId: string, serverId: string, ownerId: string | undefined, principal: Principal): Promise<void> {
+    await this.open(teamId, principal, 'manage');
+    const to = ownerId ?? principal.id;
+    const members = await this.repo.members(teamId);
+    await this.deps.db.transaction(async (trx) => {
+      if ((await this.repo.teamOfServer(serverId, trx)) !== teamId) throw notFound('No such server in this team', 'not_found');
+      if (!members.some((m) => m.userId === to)) throw badRequest('not_a_member', 'A server leaves its team to one of the team\'s members');
+      await this.repo.removeServer(serverId, trx);
+      await this.deps.serverService.changeOwner(serverId, to, principal, trx);
+      await this.deps.events.append(trx, { type: 'team.server_removed', serverId, actorId: principal.id, data: { teamId, ownerId: to } });
+      await this.record(trx, teamId, principal, 'team.server.remove', { serverId, ownerId: to });
+      await this.deps.activityLog.record({ serverId, actor: principal, action: 'team.server.remove', data: { teamId, ownerId: to } }, trx);
+    });
+    await this.deps.teamAccess.changed([serverId], members.map((m) => m.userId));
+  }
+
+  /** A deleted server leaves its team (called in the deletion event's delivery). */
+  async forgetServer(serverId: string, trx: Executor): Promise<void> {
+    await this.repo.removeServer(serverId, trx);
+  }
+
+  activity(teamId: string, options: { before?: number; limit: number }) {
+    return this.deps.activityLog.list(teamOwnerId(teamId), options);
+  }
+}
