@@ -123,10 +123,11 @@ export function teamRoutes(router: RouteRegistrar): void {
     handler: async ({ params, scope, principal }) => ({ server: await scope.cradle.teamService.addServer(params.teamId, params.serverId, principal!) }),
   });
   router.route({
-    method: 'delete', path: '/:teamId/servers/:serverId', summary: 'Move a server out of the team, to one of its members (you by default)', tags, access: 'user', params: teamServerParams, body: serverRelease.optional(),
+    // A POST with a body, not a DELETE: the receiving member is part of the request.
+    method: 'post', path: '/:teamId/servers/:serverId/release', summary: 'Move a server out of the team, to one of its members (you by default)', tags, access: 'user', params: teamServerParams, body: serverRelease,
     errors: { ...errors, 400: 'not_a_member' },
     response: { status: 204 },
-    handler: async ({ params, body, scope, principal }) => scope.cradle.teamService.removeServer(params.teamId, params.serverId, body?.ownerId, principal!),
+    handler: async ({ params, body, scope, principal }) => scope.cradle.teamService.removeServer(params.teamId, params.serverId, body.ownerId, principal!),
   });
 
   router.route({
