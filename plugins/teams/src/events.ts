@@ -19,6 +19,10 @@ export const teamEvents = defineEvents({
   'team.role_deleted': { description: 'A custom role nobody held was deleted', data: z.strictObject({ teamId, roleId: z.string() }) },
   'team.server_added': { description: 'A server now belongs to a team (created for it, or moved in)', data: z.strictObject({ teamId, created: z.boolean() }) },
   'team.server_removed': { description: 'A server left its team and was given to one of its members', data: z.strictObject({ teamId, ownerId: userId }) },
+  'team.invite_sent': { description: 'An invite to a team was mailed', data: z.strictObject({ teamId, inviteId: z.string(), email: z.string(), role }) },
+  'team.invite_accepted': { description: 'The invited account accepted an invite', data: z.strictObject({ teamId, inviteId: z.string(), email: z.string() }) },
+  'team.invite_declined': { description: 'An invite was declined', data: z.strictObject({ teamId, inviteId: z.string(), email: z.string() }) },
+  'team.invite_revoked': { description: 'An invite was withdrawn before it was answered', data: z.strictObject({ teamId, inviteId: z.string(), email: z.string() }) },
 });
 
 declare module '@conductor/core' {

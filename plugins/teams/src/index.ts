@@ -1,8 +1,12 @@
 import { asClass, asValue } from 'awilix';
 import { coreServices, definePlugin } from '@conductor/core';
 import { TeamAccess } from './access.js';
+import { systemClock, type Clock } from './clock.js';
 import { teamsConfigSchema, type TeamsConfig } from './config.js';
 import { teamEvents } from './events.js';
+import { inviteRoutes } from './invite-routes.js';
+import { InviteService } from './invite-service.js';
+import { InviteRepository } from './invites-repo.js';
 import { TeamRepository } from './repository.js';
 import { teamRoutes } from './routes.js';
 import { TeamService } from './service.js';
@@ -13,14 +17,17 @@ declare module '@conductor/core' {
     teamRepository: TeamRepository;
     teamAccess: TeamAccess;
     teamService: TeamService;
+    teamClock: Clock;
+    inviteRepository: InviteRepository;
+    inviteService: InviteService;
   }
 }
 
 /** Teams: members with roles, team-owned servers (issue 21; docs/teams.md). */
 export default definePlugin({
-  manifest: { name: 'teams', version: '0.1.0', api: '^1.0.0', description: 'Teams: members with roles, invites, team-owned servers', dependsOn: ['auth', 'activity', 'servers'] },
+  manifest: { name: 'teams', version: '0.1.0', api: '^1.0.0', description: 'Teams: members with roles, invites, team-owned servers', dependsOn: ['auth', 'mail', 'activity', 'servers'] },
   events: teamEvents,
-  consumes: [coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.servers.serverService, coreServices.servers.serverDirectory],
+  consumes: [coreServices.auth.userDirectory, coreServices.auth.invitedSignup, coreServices.mail.mailService, coreServices.activity.activityLog, coreServices.servers.serverService, coreServices.servers.serverDirectory],
   configSchema: teamsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
@@ -29,6 +36,9 @@ export default definePlugin({
       teamRepository: asClass(TeamRepository).singleton(),
       teamAccess: asClass(TeamAccess).singleton(),
       teamService: asClass(TeamService).singleton(),
+      teamClock: asValue(systemClock),
+      inviteRepository: asClass(InviteRepository).singleton(),
+      inviteService: asClass(InviteService).singleton(),
     });
     // The team owns its servers: its answer comes before the servers module's recorded owner.
     ctx.tap('auth.serverOwner', { name: 'teams', before: 'servers' }, (serverId) => ctx.cradle.teamAccess.ownerOf(serverId));
@@ -38,5 +48,9 @@ export default definePlugin({
       if (event.serverId) await ctx.cradle.teamService.forgetServer(event.serverId, trx);
     } });
   },
-  routes: teamRoutes,
+  routes(router) {
+    // The invite answers (/invites/...) before /:teamId, so the router never reads "invites" as a team id.
+    inviteRoutes(router);
+    teamRoutes(router);
+  },
 });

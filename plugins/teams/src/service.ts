@@ -76,7 +76,7 @@ export class TeamService {
   }
 
   /** A role the API names must be built in or one of this team's own. */
-  private async assertRole(teamId: string, role: string, executor: Executor): Promise<void> {
+  async assertRole(teamId: string, role: string, executor: Executor): Promise<void> {
     if (['owner', 'admin', 'member'].includes(role)) return;
     if (!(await this.repo.role(teamId, role, executor))) throw badRequest('unknown_role', 'The team has no such role');
   }

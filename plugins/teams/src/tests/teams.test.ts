@@ -18,6 +18,7 @@ for (const database of DATABASES) {
     let teamB: string;
     let serverA: string;
     let serverB: string;
+    let inviteB: string;
 
     before(async () => {
       t = await startTeamsPanel(database);
@@ -30,6 +31,7 @@ for (const database of DATABASES) {
       await addMember(t, teamA, bobId, 'member');
       serverA = await createTeamServer(alice, teamA, 'A survival');
       serverB = await createTeamServer(carol, teamB, 'B secret');
+      inviteB = (await carol.post(`/api/teams/${teamB}/invites`, { email: 'friend@example.com' })).body.invite.id;
     });
     after(() => t?.close());
 
@@ -62,6 +64,9 @@ for (const database of DATABASES) {
           ['POST', `/api/teams/${teamB}/servers`, { name: 'planted', templateId: 'conductor-test' }],
           ['POST', `/api/teams/${teamB}/servers/${serverB}/release`, {}],
           ['GET', `/api/teams/${teamB}/activity`],
+          ['GET', `/api/teams/${teamB}/invites`],
+          ['POST', `/api/teams/${teamB}/invites`, { email: 'spy@example.com' }],
+          ['DELETE', `/api/teams/${teamB}/invites/${inviteB}`],
         ] as Array<[string, string, object?]>) {
           const res = await who.request(method, path, body ? { body } : {});
           expect(res.status, `${method} ${path}`).to.equal(404);
@@ -98,6 +103,7 @@ for (const database of DATABASES) {
       expect((await carol.get(`/api/teams/${teamB}/roles`)).body.roles).to.deep.equal([]);
       expect((await carol.get(`/api/teams/${teamB}/members`)).body.members.map((m: { email: string }) => m.email)).to.deep.equal(['carol@example.com']);
       expect((await carol.get(`/api/teams/${teamB}/servers`)).body.servers.map((s: { id: string }) => s.id)).to.deep.equal([serverB]);
+      expect((await carol.get(`/api/teams/${teamB}/invites`)).body.invites.map((i: { id: string }) => i.id)).to.deep.equal([inviteB]);
     });
 
     it("applies a role change to a console that is open: the stream ends at once, and the member's next subscribe is refused", async () => {
