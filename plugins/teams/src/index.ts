@@ -7,6 +7,7 @@ import { teamEvents } from './events.js';
 import { inviteRoutes } from './invite-routes.js';
 import { InviteService } from './invite-service.js';
 import { InviteRepository } from './invites-repo.js';
+import { ServerPayer, serverPayerRef } from './payers.js';
 import { TeamRepository } from './repository.js';
 import { teamRoutes } from './routes.js';
 import { TeamService } from './service.js';
@@ -20,13 +21,17 @@ declare module '@conductor/core' {
     teamClock: Clock;
     inviteRepository: InviteRepository;
     inviteService: InviteService;
+    serverPayer: ServerPayer;
   }
 }
 
 /** Teams: members with roles, team-owned servers (issue 21; docs/teams.md). */
+export { serverPayerRef, type ServerPayer } from './payers.js';
+
 export default definePlugin({
   manifest: { name: 'teams', version: '0.1.0', api: '^1.0.0', description: 'Teams: members with roles, invites, team-owned servers', dependsOn: ['auth', 'mail', 'activity', 'servers'] },
   events: teamEvents,
+  provides: [serverPayerRef],
   consumes: [coreServices.auth.userDirectory, coreServices.auth.invitedSignup, coreServices.mail.mailService, coreServices.activity.activityLog, coreServices.servers.serverService, coreServices.servers.serverDirectory],
   configSchema: teamsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
@@ -39,6 +44,7 @@ export default definePlugin({
       teamClock: asValue(systemClock),
       inviteRepository: asClass(InviteRepository).singleton(),
       inviteService: asClass(InviteService).singleton(),
+      serverPayer: asClass(ServerPayer).singleton(),
     });
     // The team owns its servers: its answer comes before the servers module's recorded owner.
     ctx.tap('auth.serverOwner', { name: 'teams', before: 'servers' }, (serverId) => ctx.cradle.teamAccess.ownerOf(serverId));
