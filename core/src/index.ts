@@ -20,7 +20,7 @@ export { PluginRegistry, type PluginStatus, type PluginState } from './kernel/pl
 export { type Cradle, type Container } from './kernel/container.js';
 export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput } from './kernel/http/route.js';
 export { type KernelContext, type KernelState as RequestState } from './kernel/http/state.js';
-export { type Principal, type RouteAccess, type PermissionKey, type AuthorizeRequest, type AuthorizeDecision, bearerToken, secretsEqual } from './kernel/auth.js';
+export { type Principal, type RouteAccess, type PermissionKey, type AuthorizeRequest, type AuthorizeDecision, bearerToken, keyScopeOf, secretsEqual } from './kernel/auth.js';
 export { createAuthorizer, refusal, type Authorizer } from './kernel/authorize.js';
 export { assertTimeZone } from './kernel/time-zone.js';
 export { dropRevokedViewers, type SocketAuthRequest, type SocketData } from './kernel/sockets.js';

@@ -49,7 +49,8 @@ export default definePlugin({
     // The team owns its servers: its answer comes before the servers module's recorded owner.
     ctx.tap('auth.serverOwner', { name: 'teams', before: 'servers' }, (serverId) => ctx.cradle.teamAccess.ownerOf(serverId));
     ctx.tap('auth.serverPermissions', 'teams', async (keys, { serverId, userId }) => [...keys, ...(await ctx.cradle.teamAccess.keysOn(serverId, userId))]);
-    ctx.tap('auth.serverListScope', 'teams', (scope, { userId }) => ctx.cradle.teamAccess.listScope(scope, userId));
+    ctx.tap('auth.serverListScope', 'teams', (scope, { userId, keyScope }) => ctx.cradle.teamAccess.listScope(scope, userId, keyScope));
+    ctx.tap('auth.apiKeyScope', 'teams', ({ userId, scope }) => ctx.cradle.teamAccess.mayScopeKey(userId, scope));
     ctx.subscribe('teams.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
       if (event.serverId) await ctx.cradle.teamService.forgetServer(event.serverId, trx);
     } });

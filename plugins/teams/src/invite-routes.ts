@@ -11,12 +11,12 @@ const tokenErrors = { 404: 'invite_not_found', 410: 'invite_expired, invite_used
 /** Invites: sent by a team's owners and admins, answered with the token from the mail. */
 export function inviteRoutes(router: RouteRegistrar): void {
   router.route({
-    method: 'get', path: '/:teamId/invites', summary: "A team's open invites (owners and admins)", tags, access: 'user', params: teamParams,
+    method: 'get', path: '/:teamId/invites', summary: "A team's open invites (owners and admins)", tags, access: 'user', keyScoped: true, params: teamParams,
     response: { schema: z.object({ invites: z.array(inviteView) }) },
     handler: async ({ params, scope, principal }) => ({ invites: (await scope.cradle.inviteService.pending(params.teamId, principal!)).map(({ teamId: _t, ...i }) => i) }),
   });
   router.route({
-    method: 'post', path: '/:teamId/invites', summary: 'Invite an address to the team; the mail carries a single-use link', tags, access: 'user', params: teamParams,
+    method: 'post', path: '/:teamId/invites', summary: 'Invite an address to the team; the mail carries a single-use link', tags, access: 'user', keyScoped: true, params: teamParams,
     body: z.strictObject({ email: z.email({ error: 'expected an email address' }).max(320), role: roleName.default('member') }),
     errors: { 400: 'unknown_role', 409: 'already_member or invite_pending' },
     response: { status: 201, schema: z.object({ invite: inviteView }) },
@@ -26,7 +26,7 @@ export function inviteRoutes(router: RouteRegistrar): void {
     },
   });
   router.route({
-    method: 'delete', path: '/:teamId/invites/:inviteId', summary: 'Withdraw an invite that was not answered yet', tags, access: 'user',
+    method: 'delete', path: '/:teamId/invites/:inviteId', summary: 'Withdraw an invite that was not answered yet', tags, access: 'user', keyScoped: true,
     params: teamParams.extend({ inviteId: z.uuid({ error: 'expected an invite id' }) }),
     errors: { 404: 'invite_not_found', 409: 'invite_answered' },
     response: { status: 204 },

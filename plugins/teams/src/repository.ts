@@ -136,9 +136,16 @@ export class TeamRepository {
     return executor('team_servers').where({ team_id: teamId }).orderBy('added_at').pluck('server_id');
   }
 
-  /** Every server of every team the user belongs to. */
-  async serverIdsOfMember(userId: string): Promise<string[]> {
-    return this.db('team_servers').join('team_members', 'team_members.team_id', 'team_servers.team_id').where('team_members.user_id', userId).pluck('team_servers.server_id');
+  /** Every server of every team the user belongs to (or of one of them). */
+  async serverIdsOfMember(userId: string, onlyTeam?: string | null): Promise<string[]> {
+    if (onlyTeam === null) return [];
+    return this.db('team_servers')
+      .join('team_members', 'team_members.team_id', 'team_servers.team_id')
+      .where('team_members.user_id', userId)
+      .modify((q) => {
+        if (onlyTeam !== undefined) q.where('team_servers.team_id', onlyTeam);
+      })
+      .pluck('team_servers.server_id');
   }
 
   async allServerIds(): Promise<string[]> {

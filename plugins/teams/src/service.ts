@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badRequest, conflict, notFound, type Cradle, type CreateServerBody, type Executor, type Principal, type ServerView } from '@conductor/core';
+import { AppError, badRequest, conflict, keyScopeOf, notFound, type Cradle, type CreateServerBody, type Executor, type Principal, type ServerView } from '@conductor/core';
 import { teamOwnerId } from './access.js';
 import type { Member, Team, TeamRole } from './repository.js';
 import { allows, type TeamAbility } from './roles.js';
@@ -31,14 +31,17 @@ export class TeamService {
    */
   async open(teamId: string, principal: Principal, needed: TeamAbility = 'read'): Promise<{ team: Team; role: string }> {
     const team = await this.repo.team(teamId);
-    const role = principal.role === 'admin' ? 'owner' : (await this.repo.member(teamId, principal.id))?.role;
-    if (!team || !role) throw teamNotFound();
+    const keyScope = keyScopeOf(principal);
+    const role = principal.role === 'admin' && !keyScope ? 'owner' : (await this.repo.member(teamId, principal.id))?.role;
+    // A team-scoped API key reaches its own team only.
+    if (!team || !role || (keyScope !== undefined && keyScope !== teamOwnerId(teamId))) throw teamNotFound();
     if (!allows(role, needed)) throw new AppError(403, 'forbidden', needed === 'own' ? 'Only the team\'s owners may do this' : 'Only the team\'s owners and admins may do this');
     return { team, role };
   }
 
-  list(principal: Principal) {
-    return this.repo.teamsOf(principal.id);
+  async list(principal: Principal) {
+    const keyScope = keyScopeOf(principal);
+    return (await this.repo.teamsOf(principal.id)).filter((t) => keyScope === undefined || teamOwnerId(t.id) === keyScope);
   }
 
   async create(name: string, principal: Principal): Promise<Team & { role: string }> {

@@ -26,7 +26,12 @@ declare module '../../kernel/hooks.js' {
      * servers another plugin answers `auth.serverOwner` for (a team's), which their recorded
      * owner sees only through `shared`.
      */
-    'auth.serverListScope': WaterfallHook<ServerListScope, [{ userId: string }]>;
+    'auth.serverListScope': WaterfallHook<ServerListScope, [{ userId: string; keyScope?: string }]>;
+    /**
+     * May this user make an API key limited to this scope (`team:<id>`)? The plugin that owns such
+     * scopes answers; no answer refuses the key (400 unknown_key_scope).
+     */
+    'auth.apiKeyScope': BailHook<[{ userId: string; scope: string }], { allowed: boolean }>;
   }
 }
 

@@ -81,6 +81,7 @@ export const authModule = definePlugin({
     ctx.defineHook('auth.serverPermissions', 'waterfall');
     ctx.defineHook('auth.serverAccessChanged', 'parallel');
     ctx.defineHook('auth.serverListScope', 'waterfall');
+    ctx.defineHook('auth.apiKeyScope', 'bail');
     tapKernelHooks(ctx);
   },
   migrations: new URL('./migrations/', import.meta.url),

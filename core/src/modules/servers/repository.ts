@@ -89,11 +89,14 @@ export class ServerRepository {
   }
 
   /** Everything for an admin; what a user owns or was granted, otherwise. */
-  async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState }): Promise<{ servers: ServerView[]; total: number }> {
-    const { shared, claimed } = userId !== null ? await this.hooks.call('auth.serverListScope', { shared: [], claimed: [] }, { userId }) : { shared: [], claimed: [] };
+  async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState; keyScope?: string }): Promise<{ servers: ServerView[]; total: number }> {
+    const { keyScope } = options;
+    const { shared, claimed } = userId !== null ? await this.hooks.call('auth.serverListScope', { shared: [], claimed: [] }, { userId, ...(keyScope ? { keyScope } : {}) }) : { shared: [], claimed: [] };
     const scoped = () => {
       const b = this.db('servers');
-      if (userId !== null) {
+      // A scoped key sees what its scope's owner shares with the user, nothing the user owns alone.
+      if (keyScope !== undefined) b.whereIn('id', shared);
+      else if (userId !== null) {
         b.where((w) => {
           w.where((own) => {
             own.where('owner_id', userId);

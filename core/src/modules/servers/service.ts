@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Principal } from '../../kernel/auth.js';
+import { keyScopeOf, type Principal } from '../../kernel/auth.js';
 import type { Database, Transaction } from '../../kernel/database.js';
 import { AppError, badRequest, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
@@ -51,7 +51,8 @@ export class ServerService {
   }
 
   async list(principal: Principal, options: { limit: number; offset: number; q?: string; state?: ServerView['state'] }) {
-    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' ? null : principal.id, options);
+    const keyScope = keyScopeOf(principal);
+    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' && !keyScope ? null : principal.id, { ...options, ...(keyScope ? { keyScope } : {}) });
     return { servers: await this.presentAll(servers, principal), total };
   }
 

@@ -11,6 +11,7 @@ const apiKey = z.object({
   name: z.string(),
   prefix: z.string().describe('The first characters of the key'),
   allowedIps: z.array(z.string()),
+  scope: z.string().nullable().describe('The scope the key is limited to, such as team:<id> (the teams plugin); null for your whole account'),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   lastUsedIp: z.string().nullable(),
@@ -24,6 +25,7 @@ const createKey = z.object({
     .max(50)
     .default([])
     .describe('Addresses or CIDR blocks the key works from; empty means anywhere'),
+  scope: z.string().min(1).max(80).optional().describe('Limit the key to a scope another plugin offers, such as team:<id>: it then reaches only that team'),
 });
 
 const created = z.object({ key: z.string().describe('Shown once; store it now'), apiKey });
