@@ -23,7 +23,7 @@ export class InviteService {
       if (existing && (await this.deps.teamRepository.member(teamId, existing.id, trx))) throw conflict('already_member', 'This account is already a member of the team');
       if ((await this.deps.inviteRepository.pending(teamId, now, trx)).some((i) => i.email === email)) throw conflict('invite_pending', 'This address has an open invite; revoke it to send a new one');
       await this.deps.inviteRepository.insert({ id, teamId, email, role: input.role, tokenHash: hashOf(token), invitedBy: principal.id, expiresAt: new Date(now.getTime() + this.deps.teamsConfig.inviteTtlDays * 86_400_000) }, trx);
-      const link = `${panelUrl(this.deps.config)}/teams/invite?token=${token}`;
+      const link = `${panelUrl(this.deps.config)}/p/team-invite?token=${token}`;
       const days = this.deps.teamsConfig.inviteTtlDays;
       await this.deps.mailService.send('teams.invite', email, renderMail(`You are invited to the team ${team.name}`, [`You were invited to join the team ${team.name} on Conductor.`, `The link works once, only for ${email}, and expires in ${days} day${days === 1 ? '' : 's'}. Without an account you can create one from it.`], { label: 'See the invite', url: link }), trx);
       await this.deps.events.append(trx, { type: 'team.invite_sent', actorId: principal.id, data: { teamId, inviteId: id, email, role: input.role } });

@@ -18,10 +18,11 @@ for (const database of DATABASES) {
 
     /** Alice invites an address; the token is the one in the mail that address received. */
     async function invite(email: string, role = 'member'): Promise<{ id: string; token: string }> {
+      const before = t.mailbox.to(email, /invited/).length;
       const res = await alice.post(`/api/teams/${teamId}/invites`, { email, role });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      const mail = await t.mailbox.waitFor(email, /invited to the team Crafters/, { count: t.mailbox.to(email, /invited/).length + 1 });
-      return { id: res.body.invite.id, token: tokenFrom(mail, '/teams/invite') };
+      const mail = await t.mailbox.waitFor(email, /invited to the team Crafters/, { count: before + 1 });
+      return { id: res.body.invite.id, token: tokenFrom(mail, '/p/team-invite') };
     }
 
     before(async () => {
