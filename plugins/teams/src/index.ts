@@ -35,6 +35,8 @@ export default definePlugin({
   consumes: [coreServices.auth.userDirectory, coreServices.auth.invitedSignup, coreServices.mail.mailService, coreServices.activity.activityLog, coreServices.servers.serverService, coreServices.servers.serverDirectory],
   configSchema: teamsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
+  /** The Teams page and the invite page, built from ../ui by scripts/build-ui.mjs. */
+  ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     ctx.register({
       teamsConfig: asValue(ctx.config),
