@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
 import { DATABASES } from '@conductor/test';
 import { openSocket } from '../../../../core/src/modules/accounts/tests/fixtures.js';
@@ -193,6 +194,16 @@ for (const database of DATABASES) {
       expect(types).to.include.members(['team.created', 'team.member_added', 'team.member_role_changed', 'team.member_removed', 'team.ownership_transferred', 'team.server_added', 'team.server_removed']);
       const created = (await t.panel.request('GET', '/api/events?type=team.created')).body.events;
       expect(created.map((e: { data: { teamId: string } }) => e.data.teamId)).to.include.members([teamA, teamB]);
+    });
+
+    it('describes its routes in the OpenAPI document, with the request schemas it validates', async () => {
+      const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
+      for (const path of ['/api/teams', '/api/teams/{teamId}/members/{userId}/role', '/api/teams/{teamId}/invites', '/api/teams/invites/accept', '/api/teams/{teamId}/servers/{serverId}/release']) expect(Object.keys(doc.paths)).to.include(path);
+      const role = doc.paths['/api/teams/{teamId}/members/{userId}/role'].put;
+      expect(JSON.stringify(role.requestBody)).to.contain('owner').and.contain('admin').and.contain('member');
+      expect(role.responses).to.include.keys('200', '400', '404', '409');
+      const result = await validate(structuredClone(doc));
+      expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
     });
 
     it('protects the last owner: no leaving, no removal, no demotion; an owner hands over first', async () => {
