@@ -1,4 +1,4 @@
-import { parseJsonColumn, toIso, type Database, type Executor } from '@conductor/core';
+import { dialectOf, parseJsonColumn, toIso, type Database, type Executor } from '@conductor/core';
 
 export interface Team {
   id: string;
@@ -59,7 +59,16 @@ export class TeamRepository {
     await trx('teams').where({ id }).update({ name, updated_at: new Date().toISOString() });
   }
 
+  /**
+   * Holds the team's row until the transaction ends, so two changes to its owners take turns (two
+   * owners demoting each other at once must not leave none). SQLite writes one at a time anyway.
+   */
+  async lockTeam(id: string, trx: Executor): Promise<void> {
+    if (dialectOf(trx) === 'postgres') await trx('teams').where({ id }).forUpdate().first('id');
+  }
+
   async deleteTeam(id: string, trx: Executor): Promise<void> {
+    await trx('team_invites').where({ team_id: id }).delete();
     await trx('team_members').where({ team_id: id }).delete();
     await trx('team_roles').where({ team_id: id }).delete();
     await trx('teams').where({ id }).delete();

@@ -111,6 +111,7 @@ export class TeamService {
   async changeRole(teamId: string, userId: string, role: string, principal: Principal): Promise<MemberView> {
     const caller = await this.open(teamId, principal, 'manage');
     await this.deps.db.transaction(async (trx) => {
+      await this.repo.lockTeam(teamId, trx);
       const target = await this.targetMember(teamId, userId, trx);
       this.assertMayTouch(caller.role, target.role, role);
       await this.assertRole(teamId, role, trx);
@@ -129,6 +130,7 @@ export class TeamService {
     const leaving = userId === principal.id;
     const caller = await this.open(teamId, principal, leaving ? 'read' : 'manage');
     await this.deps.db.transaction(async (trx) => {
+      await this.repo.lockTeam(teamId, trx);
       const target = await this.targetMember(teamId, userId, trx);
       if (!leaving) this.assertMayTouch(caller.role, target.role);
       await this.assertNotLastOwner(teamId, target, trx);
@@ -144,6 +146,7 @@ export class TeamService {
     await this.open(teamId, principal, 'own');
     if (userId === principal.id) throw badRequest('same_member', 'You already own this team');
     await this.deps.db.transaction(async (trx) => {
+      await this.repo.lockTeam(teamId, trx);
       const target = await this.targetMember(teamId, userId, trx);
       await this.repo.setRole(teamId, userId, 'owner', trx);
       // A panel admin who is no member hands over without becoming one.

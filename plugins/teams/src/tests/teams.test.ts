@@ -196,6 +196,25 @@ for (const database of DATABASES) {
       expect(created.map((e: { data: { teamId: string } }) => e.data.teamId)).to.include.members([teamA, teamB]);
     });
 
+    it('keeps one owner when two owners demote each other at the same moment', async () => {
+      const doraId = (await t.createUser(`dora-${database}@example.com`)).id;
+      const eveId = (await t.createUser(`eve-${database}@example.com`)).id;
+      const [dora, eve] = await Promise.all([t.signIn(`dora-${database}@example.com`), t.signIn(`eve-${database}@example.com`)]);
+      for (let round = 0; round < 5; round++) {
+        const team = await createTeam(dora, `Race ${round}`);
+        await addMember(t, team, eveId, 'owner');
+        const answers = await Promise.all([
+          dora.request('PUT', `/api/teams/${team}/members/${eveId}/role`, { body: { role: 'admin' } }),
+          eve.request('PUT', `/api/teams/${team}/members/${doraId}/role`, { body: { role: 'admin' } }),
+        ]);
+        // The later one finds either the last owner (409) or that its caller is no owner any more (403).
+        expect(answers.map((a) => a.status).sort(), JSON.stringify(answers.map((a) => a.body))).to.deep.equal([200, answers.find((a) => a.status !== 200)!.status]);
+        expect(answers.find((a) => a.status !== 200)!.body.error.code).to.be.oneOf(['last_owner', 'forbidden']);
+        const roles = ((await dora.get(`/api/teams/${team}/members`)).body.members as Array<{ role: string }>).map((m) => m.role).sort();
+        expect(roles, `round ${round}`).to.deep.equal(['admin', 'owner']);
+      }
+    });
+
     it('describes its routes in the OpenAPI document, with the request schemas it validates', async () => {
       const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
       for (const path of ['/api/teams', '/api/teams/{teamId}/members/{userId}/role', '/api/teams/{teamId}/invites', '/api/teams/invites/accept', '/api/teams/{teamId}/servers/{serverId}/release']) expect(Object.keys(doc.paths)).to.include(path);
