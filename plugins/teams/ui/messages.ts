@@ -14,9 +14,10 @@ export const en = {
     members: { title: 'Members', role: 'Role of {email}', remove: 'Remove', leave: 'Leave the team', confirmLeave: 'Leave the team “{name}”?', confirmRemove: 'Remove {email} from the team?', transfer: 'Make owner and step down', confirmTransfer: 'Make {email} an owner? You become an admin.' },
     customRoles: { title: 'Roles', explain: 'A custom role holds the per-server keys you pick, on every server of the team.', none: 'No custom roles yet.', add: 'Add role', name: 'Role name', keys: 'Keys', delete: 'Delete' },
     invites: { title: 'Invites', explain: 'An invite link works once, only for the address it was sent to, and expires after 7 days.', email: 'Email address', role: 'Role', send: 'Send invite', none: 'No open invites.', expires: 'expires {date}', revoke: 'Withdraw' },
-    servers: { title: 'Servers', none: 'The team owns no servers yet.', explain: 'Create a server for the team, or move one you own into it from here.', move: 'Move one of my servers in', moveLabel: 'My server', moveButton: 'Move into the team' },
+    servers: { title: 'Servers', none: 'The team owns no servers yet.', explain: 'Create a server for the team, or move one you own into it from here.', move: 'Move one of my servers in', moveLabel: 'My server', moveButton: 'Move into the team', giveTo: 'Give {server} to', release: 'Give back' },
     usage: { title: 'Credit and usage', balance: 'Balance', entries: 'Latest entries' },
     activity: { title: 'Activity' },
+    keys: { title: 'API keys for this team', explain: 'A key made here acts as you, but only on this team: its servers and its pages. It stops working for anything when you leave the team.', name: 'Key name', create: 'Create key', once: 'Copy the key now; it is shown only once:', revoke: 'Revoke' },
     invite: {
       title: 'Team invite',
       invited: 'You are invited to join the team “{team}” as {role}.',
@@ -65,9 +66,10 @@ export const de: typeof en = {
     members: { title: 'Mitglieder', role: 'Rolle von {email}', remove: 'Entfernen', leave: 'Team verlassen', confirmLeave: 'Das Team „{name}“ verlassen?', confirmRemove: '{email} aus dem Team entfernen?', transfer: 'Zum Inhaber machen und abgeben', confirmTransfer: '{email} zum Inhaber machen? Du wirst Admin.' },
     customRoles: { title: 'Rollen', explain: 'Eine eigene Rolle hält die gewählten Server-Rechte auf allen Servern des Teams.', none: 'Noch keine eigenen Rollen.', add: 'Rolle anlegen', name: 'Name der Rolle', keys: 'Rechte', delete: 'Löschen' },
     invites: { title: 'Einladungen', explain: 'Ein Einladungslink gilt einmal, nur für die Adresse, an die er ging, und 7 Tage lang.', email: 'E-Mail-Adresse', role: 'Rolle', send: 'Einladen', none: 'Keine offenen Einladungen.', expires: 'gültig bis {date}', revoke: 'Zurückziehen' },
-    servers: { title: 'Server', none: 'Das Team besitzt noch keine Server.', explain: 'Lege einen Server für das Team an oder verschiebe hier einen eigenen hinein.', move: 'Eigenen Server hineinschieben', moveLabel: 'Mein Server', moveButton: 'Ins Team verschieben' },
+    servers: { title: 'Server', none: 'Das Team besitzt noch keine Server.', explain: 'Lege einen Server für das Team an oder verschiebe hier einen eigenen hinein.', move: 'Eigenen Server hineinschieben', moveLabel: 'Mein Server', moveButton: 'Ins Team verschieben', giveTo: '{server} übergeben an', release: 'Abgeben' },
     usage: { title: 'Guthaben und Verbrauch', balance: 'Guthaben', entries: 'Letzte Buchungen' },
     activity: { title: 'Aktivität' },
+    keys: { title: 'API-Schlüssel für dieses Team', explain: 'Ein hier erstellter Schlüssel handelt als du, aber nur in diesem Team: auf seinen Servern und Seiten. Verlässt du das Team, kann er nichts mehr.', name: 'Name des Schlüssels', create: 'Schlüssel erstellen', once: 'Kopiere den Schlüssel jetzt; er wird nur einmal gezeigt:', revoke: 'Widerrufen' },
     invite: {
       title: 'Team-Einladung',
       invited: 'Du bist eingeladen, dem Team „{team}“ als {role} beizutreten.',

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { BrowserPages, buildPanelUi, launchChromium, until } from '@conductor/test';
+import { BrowserPages, buildPanelUi, launchChromium, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
+import { deleteAllServers } from '../../../../core/src/modules/servers/tests/server-fixtures.js';
 import { PASSWORD, startAccountsPanel, type AccountsPanel } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import { tokenFrom } from '../../../../core/src/modules/accounts/tests/mailbox.js';
 import teamsPlugin from '../index.js';
@@ -10,6 +11,7 @@ describe('teams UI in a real browser (Chromium): switcher, dashboard, invites ac
   this.timeout(180_000);
   let t: AccountsPanel;
   let pages: BrowserPages;
+  let node: TestNode;
 
   before(async () => {
     pages = new BrowserPages(await launchChromium(), () => t.panel.url);
@@ -17,10 +19,14 @@ describe('teams UI in a real browser (Chromium): switcher, dashboard, invites ac
     t = await startAccountsPanel('sqlite', { plugins: [teamsPlugin] });
     await t.createUser('alice@example.org');
     await t.createUser('dana@example.org');
+    await testImage();
+    node = await startNodeFor(t.panel, { name: 'teams-ui' });
   });
   after(async () => {
     await pages?.close();
+    if (t) await deleteAllServers(t.panel).catch(() => undefined);
     await t?.close();
+    await node?.close();
   });
 
   /** The link of the newest invite mail to an address, as the reader would click it. */
@@ -104,11 +110,41 @@ describe('teams UI in a real browser (Chromium): switcher, dashboard, invites ac
     await alice.getByRole('button', { name: 'New team' }).last().click();
     await alice.locator('[data-test="members"] li').first().waitFor();
     await until('the new team shown', async () => (await members(alice)).length === 1);
-    await alice.getByLabel('Team').selectOption({ label: 'Crafters' });
+    await alice.getByLabel('Team', { exact: true }).selectOption({ label: 'Crafters' });
     await until('Crafters shown', async () => (await members(alice)).length === 3);
     await alice.reload();
     await until('Crafters still shown', async () => (await members(alice)).length === 3);
-    expect(await alice.getByLabel('Team').inputValue()).to.equal((await alice.getByLabel('Team').locator('option', { hasText: 'Crafters' }).getAttribute('value'))!);
+    expect(await alice.getByLabel('Team', { exact: true }).inputValue()).to.equal((await alice.getByLabel('Team', { exact: true }).locator('option', { hasText: 'Crafters' }).getAttribute('value'))!);
+    expect(pages.errors).to.deep.equal([]);
+  });
+
+  it("gives a team's server back to a member, and makes an API key that reaches only the team", async () => {
+    const alice = await pages.newPage();
+    await pages.signIn(alice, 'alice@example.org', PASSWORD);
+    await alice.goto(`${t.panel.url}/p/teams`);
+    await alice.getByLabel('Team', { exact: true }).selectOption({ label: 'Crafters' });
+    const teams = ((await (await alice.request.get(`${t.panel.url}/api/teams`)).json()) as { teams: Array<{ id: string; name: string }> }).teams;
+    const crafters = teams.find((x) => x.name === 'Crafters')!.id;
+    // Made through the API with her session (the form to create servers is the panel's own wizard).
+    const csrf = (await alice.context().cookies()).find((c) => c.name === 'cdr_csrf')!.value;
+    const made = await alice.request.post(`${t.panel.url}/api/teams/${crafters}/servers`, { data: { name: 'Shared world', templateId: 'conductor-test', memoryMb: 256 }, headers: { 'x-csrf-token': csrf } });
+    expect(made.status(), await made.text()).to.equal(201);
+    const serverId = ((await made.json()) as { id: string }).id;
+    await alice.reload();
+    const row = alice.locator('[data-test="team-servers"] li').filter({ hasText: 'Shared world' });
+    await row.waitFor();
+    await alice.getByLabel('Give Shared world to').selectOption({ label: 'dana@example.org' });
+    await row.getByRole('button', { name: 'Give back' }).click();
+    await alice.getByText('The team owns no servers yet.').waitFor();
+    const { members: list } = (await (await alice.request.get(`${t.panel.url}/api/teams/${crafters}/members`)).json()) as { members: Array<{ userId: string; email: string }> };
+    expect((await t.panel.request('GET', `/api/servers/${serverId}`)).body.ownerId).to.equal(list.find((m) => m.email === 'dana@example.org')!.userId);
+
+    await alice.getByLabel('Key name').fill('CI');
+    await alice.getByRole('button', { name: 'Create key' }).click();
+    const key = (await alice.locator('[data-test="team-key"] code').innerText()).trim();
+    await alice.locator('[data-test="team-keys"] li').filter({ hasText: 'CI' }).waitFor();
+    const seen = await t.panel.request('GET', '/api/teams', { headers: { authorization: `Bearer ${key}` } });
+    expect(seen.body.teams.map((x: { name: string }) => x.name)).to.deep.equal(['Crafters']);
     expect(pages.errors).to.deep.equal([]);
   });
 });
