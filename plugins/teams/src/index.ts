@@ -11,6 +11,7 @@ import { ServerPayer, serverPayerRef } from './payers.js';
 import { TeamRepository } from './repository.js';
 import { teamRoutes } from './routes.js';
 import { TeamService } from './service.js';
+import { TeamServers } from './team-servers.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -18,6 +19,7 @@ declare module '@conductor/core' {
     teamRepository: TeamRepository;
     teamAccess: TeamAccess;
     teamService: TeamService;
+    teamServers: TeamServers;
     teamClock: Clock;
     inviteRepository: InviteRepository;
     inviteService: InviteService;
@@ -43,6 +45,7 @@ export default definePlugin({
       teamRepository: asClass(TeamRepository).singleton(),
       teamAccess: asClass(TeamAccess).singleton(),
       teamService: asClass(TeamService).singleton(),
+      teamServers: asClass(TeamServers).singleton(),
       teamClock: asValue(systemClock),
       inviteRepository: asClass(InviteRepository).singleton(),
       inviteService: asClass(InviteService).singleton(),
@@ -54,7 +57,7 @@ export default definePlugin({
     ctx.tap('auth.serverListScope', 'teams', (scope, { userId, keyScope }) => ctx.cradle.teamAccess.listScope(scope, userId, keyScope));
     ctx.tap('auth.apiKeyScope', 'teams', ({ userId, scope }) => ctx.cradle.teamAccess.mayScopeKey(userId, scope));
     ctx.subscribe('teams.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
-      if (event.serverId) await ctx.cradle.teamService.forgetServer(event.serverId, trx);
+      if (event.serverId) await ctx.cradle.teamServers.forgetServer(event.serverId, trx);
     } });
   },
   routes(router) {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError, conflict, notFound, panelUrl, renderMail, type Cradle, type KernelContext, type Principal } from '@conductor/core';
-import { teamOwnerId } from './access.js';
+import { recordTeamActivity } from './activity.js';
 import type { Invite } from './invites-repo.js';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -27,7 +27,7 @@ export class InviteService {
       const days = this.deps.teamsConfig.inviteTtlDays;
       await this.deps.mailService.send('teams.invite', email, renderMail(`You are invited to the team ${team.name}`, [`You were invited to join the team ${team.name} on Conductor.`, `The link works once, only for ${email}, and expires in ${days} day${days === 1 ? '' : 's'}. Without an account you can create one from it.`], { label: 'See the invite', url: link }), trx);
       await this.deps.events.append(trx, { type: 'team.invite_sent', actorId: principal.id, data: { teamId, inviteId: id, email, role: input.role } });
-      await this.deps.activityLog.record({ serverId: teamOwnerId(teamId), actor: principal, action: 'team.invite.send', data: { inviteId: id, email, role: input.role } }, trx);
+      await recordTeamActivity(this.deps.activityLog, trx, teamId, principal, 'team.invite.send', { inviteId: id, email, role: input.role });
     });
     return (await this.deps.inviteRepository.get(teamId, id))!;
   }
@@ -44,7 +44,7 @@ export class InviteService {
       if (!found) throw notFound('No such invite', 'invite_not_found');
       if (!(await this.deps.inviteRepository.answer(inviteId, 'revoked', trx))) throw conflict('invite_answered', 'This invite was already answered');
       await this.deps.events.append(trx, { type: 'team.invite_revoked', actorId: principal.id, data: { teamId, inviteId, email: found.email } });
-      await this.deps.activityLog.record({ serverId: teamOwnerId(teamId), actor: principal, action: 'team.invite.revoke', data: { inviteId, email: found.email } }, trx);
+      await recordTeamActivity(this.deps.activityLog, trx, teamId, principal, 'team.invite.revoke', { inviteId, email: found.email });
     });
   }
 

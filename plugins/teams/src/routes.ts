@@ -108,27 +108,27 @@ export function teamRoutes(router: RouteRegistrar): void {
     response: { schema: z.object({ servers: z.array(serverView) }) },
     handler: async ({ params, scope, principal }) => {
       await scope.cradle.teamService.open(params.teamId, principal!);
-      return { servers: await scope.cradle.teamService.servers(params.teamId) };
+      return { servers: await scope.cradle.teamServers.servers(params.teamId) };
     },
   });
   router.route({
     method: 'post', path: '/:teamId/servers', summary: 'Create a server the team owns (owners and admins)', tags, access: 'user', keyScoped: true, params: teamParams, body: teamServerBody,
     errors: { ...errors, 409: 'no_capacity' },
     response: { status: 201, schema: serverView },
-    handler: async ({ params, body, scope, principal }) => scope.cradle.teamService.createServer(params.teamId, body, principal!),
+    handler: async ({ params, body, scope, principal }) => scope.cradle.teamServers.createServer(params.teamId, body, principal!),
   });
   router.route({
     method: 'put', path: '/:teamId/servers/:serverId', summary: 'Move a server you own into the team (owners and admins of the team)', tags, access: 'user', keyScoped: true, params: teamServerParams,
     errors: { ...errors, 409: 'server_in_team' },
     response: { schema: z.object({ server: serverView }) },
-    handler: async ({ params, scope, principal }) => ({ server: await scope.cradle.teamService.addServer(params.teamId, params.serverId, principal!) }),
+    handler: async ({ params, scope, principal }) => ({ server: await scope.cradle.teamServers.addServer(params.teamId, params.serverId, principal!) }),
   });
   router.route({
     // A POST with a body, not a DELETE: the receiving member is part of the request.
     method: 'post', path: '/:teamId/servers/:serverId/release', summary: 'Move a server out of the team, to one of its members (you by default)', tags, access: 'user', keyScoped: true, params: teamServerParams, body: serverRelease,
     errors: { ...errors, 400: 'not_a_member' },
     response: { status: 204 },
-    handler: async ({ params, body, scope, principal }) => scope.cradle.teamService.removeServer(params.teamId, params.serverId, body.ownerId, principal!),
+    handler: async ({ params, body, scope, principal }) => scope.cradle.teamServers.removeServer(params.teamId, params.serverId, body.ownerId, principal!),
   });
 
   router.route({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badRequest, conflict, keyScopeOf, notFound, type Cradle, type CreateServerBody, type Executor, type Principal, type ServerView } from '@conductor/core';
+import { AppError, badRequest, conflict, keyScopeOf, notFound, type Cradle, type Executor, type Principal } from '@conductor/core';
 import { teamOwnerId } from './access.js';
+import { recordTeamActivity } from './activity.js';
 import type { Member, Team, TeamRole } from './repository.js';
 import { allows, type TeamAbility } from './roles.js';
 
@@ -8,21 +9,20 @@ export interface MemberView extends Member {
   email: string | null;
 }
 
-const teamNotFound = () => notFound('No such team', 'team_not_found');
+export const teamNotFound = () => notFound('No such team', 'team_not_found');
 
-/** Teams, their members and roles, and the servers they own. */
+/** Teams, their members and roles (their servers: TeamServers). */
 export class TeamService {
   constructor(
-    private readonly deps: Pick<Cradle, 'db' | 'events' | 'teamRepository' | 'teamAccess' | 'userDirectory' | 'activityLog' | 'serverService' | 'serverDirectory' | 'permissionCatalogue'>,
+    private readonly deps: Pick<Cradle, 'db' | 'events' | 'teamRepository' | 'teamAccess' | 'userDirectory' | 'activityLog' | 'permissionCatalogue'>,
   ) {}
 
   private get repo() {
     return this.deps.teamRepository;
   }
 
-  /** The team's own activity log lives in core's log under this subject (no server has such an id). */
   private record(trx: Executor, teamId: string, principal: Principal, action: string, data: Record<string, unknown> = {}) {
-    return this.deps.activityLog.record({ serverId: teamOwnerId(teamId), actor: principal, action, data }, trx);
+    return recordTeamActivity(this.deps.activityLog, trx, teamId, principal, action, data);
   }
 
   /**
@@ -199,71 +199,6 @@ export class TeamService {
       await this.deps.events.append(trx, { type: 'team.role_deleted', actorId: principal.id, data: { teamId, roleId } });
       await this.record(trx, teamId, principal, 'team.role.delete', { roleId });
     });
-  }
-
-  async servers(teamId: string): Promise<ServerView[]> {
-    const found = await Promise.all((await this.repo.serverIds(teamId)).map((id) => this.deps.serverDirectory.find(id)));
-    return found.filter((s): s is ServerView => s !== null);
-  }
-
-  /** Creates a server the team owns; its creator is recorded as the account that made it. */
-  async createServer(teamId: string, input: CreateServerBody, principal: Principal): Promise<ServerView> {
-    await this.open(teamId, principal, 'manage');
-    const server = await this.deps.serverService.create(input, principal);
-    try {
-      await this.deps.db.transaction(async (trx) => {
-        // The team may have been deleted while the server was being made.
-        if (!(await this.repo.team(teamId, trx))) throw teamNotFound();
-        await this.claim(teamId, server.id, true, principal, trx);
-      });
-    } catch (err) {
-      await this.deps.serverService.remove(server.id, principal).catch(() => undefined);
-      throw err;
-    }
-    return server;
-  }
-
-  private async claim(teamId: string, serverId: string, created: boolean, principal: Principal, trx: Executor): Promise<void> {
-    await this.repo.addServer(teamId, serverId, trx);
-    await this.deps.events.append(trx, { type: 'team.server_added', serverId, actorId: principal.id, data: { teamId, created } });
-    await this.record(trx, teamId, principal, 'team.server.add', { serverId, created });
-    await this.deps.activityLog.record({ serverId, actor: principal, action: 'team.server.add', data: { teamId } }, trx);
-  }
-
-  /** Moves a server its owner holds into the team. */
-  async addServer(teamId: string, serverId: string, principal: Principal): Promise<ServerView> {
-    await this.open(teamId, principal, 'manage');
-    const server = await this.deps.serverDirectory.find(serverId);
-    const inTeam = await this.repo.teamOfServer(serverId);
-    // Only the server's own owner (or a panel admin) gives it away; anyone else learns nothing of it.
-    if (!server || (principal.role !== 'admin' && (inTeam !== null || server.ownerId !== principal.id))) throw notFound('No such server', 'not_found');
-    if (inTeam !== null) throw conflict('server_in_team', 'The server already belongs to a team');
-    await this.deps.db.transaction((trx) => this.claim(teamId, serverId, false, principal, trx));
-    // Its former owner now holds only what their role in the team gives.
-    await this.deps.teamAccess.changed([serverId], [server.ownerId]);
-    return server;
-  }
-
-  /** Gives a team's server to one of its members (the caller when none is named). */
-  async removeServer(teamId: string, serverId: string, ownerId: string | undefined, principal: Principal): Promise<void> {
-    await this.open(teamId, principal, 'manage');
-    const to = ownerId ?? principal.id;
-    const members = await this.repo.members(teamId);
-    await this.deps.db.transaction(async (trx) => {
-      if ((await this.repo.teamOfServer(serverId, trx)) !== teamId) throw notFound('No such server in this team', 'not_found');
-      if (!members.some((m) => m.userId === to)) throw badRequest('not_a_member', 'A server leaves its team to one of the team\'s members');
-      await this.repo.removeServer(serverId, trx);
-      await this.deps.serverService.changeOwner(serverId, to, principal, trx);
-      await this.deps.events.append(trx, { type: 'team.server_removed', serverId, actorId: principal.id, data: { teamId, ownerId: to } });
-      await this.record(trx, teamId, principal, 'team.server.remove', { serverId, ownerId: to });
-      await this.deps.activityLog.record({ serverId, actor: principal, action: 'team.server.remove', data: { teamId, ownerId: to } }, trx);
-    });
-    await this.deps.teamAccess.changed([serverId], members.map((m) => m.userId));
-  }
-
-  /** A deleted server leaves its team (called in the deletion event's delivery). */
-  async forgetServer(serverId: string, trx: Executor): Promise<void> {
-    await this.repo.removeServer(serverId, trx);
   }
 
   activity(teamId: string, options: { before?: number; limit: number }) {

@@ -18,7 +18,7 @@ export const serverEvents = defineEvents({
   'server.deleted': { description: 'A server was deleted with its files', data: z.strictObject({}) },
   'server.phase_changed': {
     description: 'A server moved between phases of its life (active, sleep, archived), for lifecycle and billing',
-    data: z.strictObject({ from: serverPhase, to: serverPhase, reason: z.string().min(1).describe('Why: empty, join, ping, api or asleep_long') }),
+    data: z.strictObject({ from: serverPhase, to: serverPhase, reason: z.string().min(1).describe('Why: empty, join, ping, api or asleep_long'), archiveMb: z.number().int().min(0).optional().describe("The archive's size, when the server was archived (billing charges archived servers by it)") }),
   },
   'server.sleep_policy_changed': { description: "A server's sleep policy was changed (the fields that changed)", data: sleepPolicyPatch },
   'server.moved': {

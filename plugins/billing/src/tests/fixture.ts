@@ -24,7 +24,8 @@ export async function startBillingPanel(database: DatabaseKind, billing: Record<
   const t = await startAccountsPanel(database, { plugins: [billingPlugin], config: { plugins: { auth: { scryptCost: 1024 }, billing } } });
   const clock = new SetClock();
   const { container } = t.panel.kernel;
-  container.register({ billingClock: asValue(clock) });
+  // The billing plugin's own container: the kernel's holds only kernel services.
+  t.panel.kernel.containerOf('billing').register({ billingClock: asValue(clock) });
   return {
     ...t,
     clock,
