@@ -25,7 +25,7 @@ export function buildRouter() {
     { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { admin: true } },
     { path: '/admin/plugins', name: 'admin-plugins', component: () => import('./pages/admin/PluginsPage.vue'), meta: { admin: true } },
     { path: '/admin/security', name: 'admin-security', component: () => import('./pages/admin/SecurityPage.vue'), meta: { admin: true } },
-    ...extensionPages().map((p) => ({ path: `/p/${p.path}`, name: `ext-${p.path}`, component: p.component, meta: { admin: p.adminOnly ?? false, title: p.title } })),
+    ...extensionPages().map((p) => ({ path: `/p/${p.path}`, name: `ext-${p.path}`, component: p.component, meta: { admin: p.adminOnly ?? false, public: p.public ?? false, title: p.title } })),
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true } },
   ];
   const router = createRouter({

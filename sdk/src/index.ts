@@ -18,7 +18,7 @@ export { defineRoute, type RouteSpec, type RouteRegistrar, type RouteInput, type
 export { AppError, badRequest, conflict, forbidden, notFound, unauthorized, isAppError, type ErrorBody } from '@conductor/core';
 
 // Who may do what.
-export { createAuthorizer, refusal, bearerToken, secretsEqual, type Authorizer, type Principal, type RouteAccess, type PermissionKey, type AuthorizeRequest, type AuthorizeDecision } from '@conductor/core';
+export { createAuthorizer, refusal, bearerToken, keyScopeOf, secretsEqual, type Authorizer, type Principal, type RouteAccess, type PermissionKey, type AuthorizeRequest, type AuthorizeDecision } from '@conductor/core';
 export { SERVER_VIEW, permissionGroupSchema, type PermissionGroupDeclaration, type PermissionGroupView, type PermissionKeyView } from '@conductor/core';
 
 // Data: knex on SQLite or PostgreSQL, and migrations.

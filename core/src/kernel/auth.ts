@@ -34,6 +34,16 @@ export interface AuthorizeRequest {
  */
 export type AuthorizeDecision = 'allow' | 'deny' | 'not_found';
 
+/**
+ * The scope of a scoped API key (such as `team:<id>`), which the caller is limited to: it reaches
+ * only servers whose owner (as auth.serverOwner answers) is that scope, and only routes that say
+ * they check it (`keyScoped`). Undefined for sessions and unscoped keys.
+ */
+export function keyScopeOf(principal: Principal | null | undefined): string | undefined {
+  const scope = principal?.attributes?.keyScope;
+  return typeof scope === 'string' ? scope : undefined;
+}
+
 export function bearerToken(authorization: string | undefined): string | null {
   if (!authorization) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);

@@ -1,5 +1,6 @@
 import { serviceRef } from '../kernel/service-refs.js';
 import './accounts/cradle.js';
+import type { InvitedSignup } from './accounts/invited-signup.js';
 import type { UserDirectory } from './accounts/user-directory.js';
 import type { ServerDirectory } from './servers/server-directory.js';
 import type { ServerLocks } from './servers/server-locks.js';
@@ -8,6 +9,7 @@ import type { ScheduleTasks } from './schedules/task-types.js';
 declare module '../kernel/container.js' {
   interface Cradle {
     userDirectory: UserDirectory;
+    invitedSignup: InvitedSignup;
     serverDirectory: ServerDirectory;
     serverLocks: ServerLocks;
     scheduleTasks: ScheduleTasks;
@@ -20,7 +22,7 @@ declare module '../kernel/container.js' {
  */
 export const coreServices = {
   mail: { mailService: serviceRef('mail', 'mailService') },
-  auth: { keyRing: serviceRef('auth', 'keyRing'), userDirectory: serviceRef('auth', 'userDirectory') },
+  auth: { keyRing: serviceRef('auth', 'keyRing'), userDirectory: serviceRef('auth', 'userDirectory'), invitedSignup: serviceRef('auth', 'invitedSignup') },
   activity: { activityLog: serviceRef('activity', 'activityLog') },
   templates: { templateService: serviceRef('templates', 'templateService') },
   nodes: { nodeService: serviceRef('nodes', 'nodeService') },

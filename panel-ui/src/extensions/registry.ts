@@ -19,6 +19,8 @@ export interface PageExtension {
   adminOnly?: boolean;
   /** Linked from the top bar (true by default); false for a page reached from elsewhere. */
   nav?: boolean;
+  /** Opens without signing in (a link from a mail, such as an invite); it checks the session itself. */
+  public?: boolean;
   /** Order among the top bar's plugin links; lower first, 100 by default. */
   order?: number;
 }

@@ -11,7 +11,7 @@ import type { PriceRepository } from './prices-repo.js';
 import type { StripeGateway } from './stripe-gateway.js';
 import { UNITS_PER_CENT, usageValue } from './units.js';
 
-type Deps = Pick<Cradle, 'db' | 'logger' | 'config' | 'mailService' | 'userDirectory' | 'serverService'> & {
+type Deps = Pick<Cradle, 'db' | 'logger' | 'config' | 'mailService' | 'billingPayers' | 'serverService'> & {
   billingConfig: BillingConfig;
   billingClock: Clock;
   accountRepository: AccountRepository;
@@ -162,8 +162,8 @@ export class CreditWatch {
   }
 
   private async mail(ownerId: string, kind: string, subject: string, paragraphs: string[], action?: { label: string; url: string }): Promise<void> {
-    const user = await this.deps.userDirectory.find(ownerId);
-    if (!user) return;
-    await this.deps.mailService.send(kind, user.email, renderMail(subject, paragraphs, action));
+    const email = await this.deps.billingPayers.email(ownerId);
+    if (!email) return;
+    await this.deps.mailService.send(kind, email, renderMail(subject, paragraphs, action));
   }
 }

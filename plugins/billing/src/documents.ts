@@ -1,4 +1,4 @@
-import { notFound, panelUrl, renderMail, type Cradle, type Executor } from '@conductor/core';
+import { notFound, panelUrl, renderMail, type Cradle, type Executor, type Principal } from '@conductor/core';
 import type { AccountRepository } from './accounts-repo.js';
 import type { Clock } from './clock.js';
 import type { BillingConfig } from './config.js';
@@ -6,7 +6,7 @@ import type { BillingDocument, DocumentData, DocumentLine, DocumentRepository } 
 import type { LedgerEntry, LedgerRepository } from './ledger-repo.js';
 import { monthRange, type UsageService } from './usage-service.js';
 
-type Deps = Pick<Cradle, 'db' | 'logger' | 'config' | 'mailService' | 'userDirectory'> & {
+type Deps = Pick<Cradle, 'db' | 'logger' | 'config' | 'mailService' | 'billingPayers'> & {
   billingConfig: BillingConfig;
   billingClock: Clock;
   accountRepository: AccountRepository;
@@ -30,7 +30,7 @@ export class DocumentService {
   }
 
   private async customer(ownerId: string, trx?: Executor): Promise<string> {
-    return (await this.deps.userDirectory.find(ownerId, trx))?.email ?? ownerId;
+    return (await this.deps.billingPayers.email(ownerId, trx)) ?? ownerId;
   }
 
   /** A receipt for a booked top-up, in the booking's transaction (so a receipt exists exactly when the credit does). */
@@ -105,16 +105,16 @@ export class DocumentService {
   }
 
   private async mailStatement(ownerId: string, number: string, month: string): Promise<void> {
-    const user = await this.deps.userDirectory.find(ownerId);
-    if (!user) return;
+    const email = await this.deps.billingPayers.email(ownerId);
+    if (!email) return;
     const url = `${panelUrl(this.deps.config)}/api/billing/documents/${number}`;
-    await this.deps.mailService.send('billing.statement', user.email, renderMail(`Your statement for ${month}`, [`Your statement ${number} for ${month} is ready.`], { label: 'Download the PDF', url }));
+    await this.deps.mailService.send('billing.statement', email, renderMail(`Your statement for ${month}`, [`Your statement ${number} for ${month} is ready.`], { label: 'Download the PDF', url }));
   }
 
   /** A document the caller may see: their own, or any for an admin. */
-  async get(number: string, viewer: { id: string; role: string }): Promise<BillingDocument> {
+  async get(number: string, viewer: Principal): Promise<BillingDocument> {
     const doc = await this.deps.documentRepository.byNumber(number);
-    if (!doc || (viewer.role !== 'admin' && doc.ownerId !== viewer.id)) throw notFound('No such document', 'document_not_found');
+    if (!doc || !(viewer.role === 'admin' || doc.ownerId === viewer.id || (await this.deps.billingPayers.mayManage(doc.ownerId, viewer)))) throw notFound('No such document', 'document_not_found');
     return doc;
   }
 }

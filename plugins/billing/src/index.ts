@@ -1,5 +1,6 @@
 import { asClass, asValue } from 'awilix';
-import { coreServices, definePlugin } from '@conductor/core';
+import { coreServices, definePlugin, optionalService } from '@conductor/core';
+import { serverPayerRef } from '@conductor/plugin-teams/payers';
 import { AccountRepository } from './accounts-repo.js';
 import { BillingPass } from './billing-pass.js';
 import { systemClock, type Clock } from './clock.js';
@@ -9,6 +10,7 @@ import { LedgerRepository } from './ledger-repo.js';
 import { LedgerService } from './ledger-service.js';
 import { Meter, METERED_EVENTS } from './meter.js';
 import { MeterRepository } from './meter-repo.js';
+import { BillingPayers } from './payers.js';
 import { PriceRepository } from './prices-repo.js';
 import { PaymentsRepository } from './payments-repo.js';
 import { paymentRoutes } from './routes-payments.js';
@@ -18,6 +20,7 @@ import { StripeWebhook } from './stripe-webhook.js';
 import { TopupService } from './topups.js';
 import { usageRoutes } from './routes-usage.js';
 import { documentRoutes } from './routes-documents.js';
+import { teamBillingRoutes } from './routes-teams.js';
 import { DocumentRepository } from './documents-repo.js';
 import { DocumentService } from './documents.js';
 import { UsageService } from './usage-service.js';
@@ -41,13 +44,15 @@ declare module '@conductor/core' {
     usageService: UsageService;
     documentRepository: DocumentRepository;
     documentService: DocumentService;
+    billingPayers: BillingPayers;
   }
 }
 
 /** Metered usage per phase, prepaid credit, statements and suspension (issue 15). */
 export default definePlugin({
   manifest: { name: 'billing', version: '0.1.0', api: '^1.0.0', description: 'Metered usage per phase and prepaid credit', dependsOn: ['auth', 'mail', 'servers'] },
-  consumes: [coreServices.auth.userDirectory, coreServices.mail.mailService, coreServices.servers.serverService],
+  // A team pays for the servers it owns when the teams plugin runs (docs/teams.md).
+  consumes: [coreServices.auth.userDirectory, coreServices.mail.mailService, coreServices.servers.serverService, optionalService(serverPayerRef)],
   configSchema: billingConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The billing pages, built from ../ui by scripts/build-ui.mjs. */
@@ -71,9 +76,10 @@ export default definePlugin({
       usageService: asClass(UsageService).singleton(),
       documentRepository: asClass(DocumentRepository).singleton(),
       documentService: asClass(DocumentService).singleton(),
+      billingPayers: asClass(BillingPayers).singleton(),
     });
-    ctx.tap('server.beforeStart', 'billing', async ({ ownerId }) => {
-      await ctx.cradle.creditWatch.assertMayStart(ownerId);
+    ctx.tap('server.beforeStart', 'billing', async ({ serverId, ownerId }) => {
+      await ctx.cradle.creditWatch.assertMayStart(await ctx.cradle.billingPayers.ofServer(serverId, ownerId));
       return undefined;
     });
     // From now: history before billing was installed is not charged.
@@ -84,6 +90,7 @@ export default definePlugin({
     paymentRoutes(router);
     usageRoutes(router);
     documentRoutes(router);
+    teamBillingRoutes(router);
   },
   jobs: [
     (runtime) => ({

@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 import type { BillingConfig } from './config.js';
 import type { LedgerEntry, LedgerKind, LedgerRepository } from './ledger-repo.js';
 
-type Deps = Pick<Cradle, 'db' | 'userDirectory'> & {
+type Deps = Pick<Cradle, 'db' | 'billingPayers'> & {
   billingConfig: BillingConfig;
   billingClock: Clock;
   ledgerRepository: LedgerRepository;
@@ -29,7 +29,7 @@ export class LedgerService {
 
   /** An admin's entry: a refund, promo credit or manual adjustment, always with a reason. */
   async adjust(ownerId: string, input: { kind: AdjustmentKind; amountCents: number; reason: string }, admin: Principal): Promise<LedgerEntry> {
-    if (!(await this.deps.userDirectory.find(ownerId))) throw notFound('No such owner', 'owner_not_found');
+    if ((await this.deps.billingPayers.email(ownerId)) === null) throw notFound('No such owner', 'owner_not_found');
     const now = this.deps.billingClock.now();
     const id = await this.deps.db.transaction(async (trx) => {
       await this.deps.accountRepository.ensure(ownerId, now, trx);
@@ -50,8 +50,7 @@ export class LedgerService {
       const mine = totals.filter((t) => t.ownerId === account.ownerId);
       const byKind = { topup: 0, usage: 0, refund: 0, promo: 0, adjustment: 0 } as Record<LedgerKind, number>;
       for (const t of mine) byKind[t.kind] = Number(t.total);
-      const user = await this.deps.userDirectory.find(account.ownerId);
-      result.push({ ownerId: account.ownerId, email: user?.email ?? null, balanceCents: Number(mine.reduce((sum, t) => sum + t.total, 0n)), totals: byKind });
+      result.push({ ownerId: account.ownerId, email: await this.deps.billingPayers.email(account.ownerId), balanceCents: Number(mine.reduce((sum, t) => sum + t.total, 0n)), totals: byKind });
     }
     return result;
   }

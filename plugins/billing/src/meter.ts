@@ -1,12 +1,16 @@
 import { isAppError, type Cradle, type StoredEvent, type Transaction } from '@conductor/core';
 import type { MeteredServer, MeterRepository } from './meter-repo.js';
+import type { BillingPayers } from './payers.js';
 import type { PriceRepository } from './prices-repo.js';
 import { PHASES, type Phase } from './units.js';
 
-/** The event-log types the meter reads; everything else passes by. */
-export const METERED_EVENTS = ['server.created', 'server.started', 'server.stopped', 'server.crashed', 'server.phase_changed', 'server.memory_changed', 'server.deleted'];
+/** A team taking a server in or giving it back (the teams plugin): who pays changes from then on. */
+const PAYER_EVENTS = ['team.server_added', 'team.server_removed'];
 
-type Deps = Pick<Cradle, 'serverService' | 'logger'> & { meterRepository: MeterRepository; priceRepository: PriceRepository };
+/** The event-log types the meter reads; everything else passes by. */
+export const METERED_EVENTS = ['server.created', 'server.started', 'server.stopped', 'server.crashed', 'server.phase_changed', 'server.memory_changed', 'server.deleted', 'server.owner_changed', ...PAYER_EVENTS];
+
+type Deps = Pick<Cradle, 'serverService' | 'logger'> & { meterRepository: MeterRepository; priceRepository: PriceRepository; billingPayers: BillingPayers };
 
 /**
  * Turns server events into usage segments. It runs as an event-log subscriber, in the
@@ -21,7 +25,7 @@ export class Meter {
     const at = Date.parse(event.occurredAt);
     let server = await this.deps.meterRepository.lockServer(event.serverId, trx);
     if (!server) {
-      server = await this.firstSight(event, at);
+      server = await this.firstSight(event, at, trx);
       if (!server) return;
       await this.deps.meterRepository.insertServer(server, trx);
     }
@@ -55,17 +59,17 @@ export class Meter {
   }
 
   /** A server billing has not seen yet: from its creation event, or from the servers service. */
-  private async firstSight(event: StoredEvent, at: number): Promise<MeteredServer | null> {
+  private async firstSight(event: StoredEvent, at: number, trx: Transaction): Promise<MeteredServer | null> {
     const base = { serverId: event.serverId!, archiveMb: 0, phase: 'active' as Phase, running: false, sinceMs: at, deleted: false };
     if (event.type === 'server.created') {
       const d = event.data as { ownerId?: string; templateId?: string; memoryMb?: number };
-      if (d.ownerId && d.templateId && typeof d.memoryMb === 'number') return { ...base, ownerId: d.ownerId, templateId: d.templateId, memoryMb: d.memoryMb };
+      if (d.ownerId && d.templateId && typeof d.memoryMb === 'number') return { ...base, ownerId: await this.deps.billingPayers.ofServer(event.serverId!, d.ownerId, trx), templateId: d.templateId, memoryMb: d.memoryMb };
     }
     if (event.type === 'server.deleted') return null;
     try {
       const view = await this.deps.serverService.get(event.serverId!);
       const phase = (view as { phase?: string }).phase;
-      return { ...base, ownerId: view.ownerId, templateId: view.templateId, memoryMb: view.memoryMb, phase: isPhase(phase) ? phase : 'active' };
+      return { ...base, ownerId: await this.deps.billingPayers.ofServer(view.id, view.ownerId, trx), templateId: view.templateId, memoryMb: view.memoryMb, phase: isPhase(phase) ? phase : 'active' };
     } catch (err) {
       if (isAppError(err) && err.status === 404) {
         this.deps.logger.warn({ serverId: event.serverId, type: event.type }, 'billing: event for a server it cannot find; not metered');
@@ -103,6 +107,17 @@ function applyEvent(server: MeteredServer, event: StoredEvent): void {
       break;
     case 'server.memory_changed':
       if (typeof data.memoryMb === 'number' && Number.isInteger(data.memoryMb) && data.memoryMb > 0) server.memoryMb = data.memoryMb;
+      break;
+    // ownerId is the payer: the owner, or the team that owns the server.
+    case 'team.server_added':
+      if (typeof data.teamId === 'string') server.ownerId = `team:${data.teamId}`;
+      break;
+    case 'team.server_removed':
+      if (typeof data.ownerId === 'string') server.ownerId = data.ownerId;
+      break;
+    case 'server.owner_changed':
+      // A team's server is paid by the team whoever its recorded owner is; team.server_removed names the next payer.
+      if (typeof data.to === 'string' && !server.ownerId.startsWith('team:')) server.ownerId = data.to;
       break;
     case 'server.deleted':
       server.deleted = true;

@@ -1,18 +1,21 @@
 import { z } from 'zod';
-import type { RouteRegistrar } from '@conductor/core';
+import type { Cradle, RouteRegistrar } from '@conductor/core';
 import { renderPdf } from './pdf.js';
 import { documentView } from './schema.js';
 
 const tags = ['billing'];
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' });
 
+/** A payer's statements and receipts as listed: the caller's own, or a team's. */
+export async function documentsOf(cradle: Cradle, payerId: string) {
+  return (await cradle.documentRepository.list(payerId)).map((d) => ({ number: d.number, kind: d.kind, ownerId: d.ownerId, period: d.period, issuedAt: d.issuedAt, grossCents: d.data.grossCents }));
+}
+
 export function documentRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/documents', summary: 'My statements and receipts, newest first', tags, access: 'user',
     response: { schema: z.object({ documents: z.array(documentView) }) },
-    handler: async ({ scope, principal }) => ({
-      documents: (await scope.cradle.documentRepository.list(principal!.id)).map((d) => ({ number: d.number, kind: d.kind, ownerId: d.ownerId, period: d.period, issuedAt: d.issuedAt, grossCents: d.data.grossCents })),
-    }),
+    handler: async ({ scope, principal }) => ({ documents: await documentsOf(scope.cradle, principal!.id) }),
   });
   router.route({
     method: 'get', path: '/documents/:number', summary: 'A statement or receipt as PDF (the owner, or an admin)', tags, access: 'user',

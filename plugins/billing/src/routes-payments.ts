@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, type RouteRegistrar } from '@conductor/core';
-import type { KernelContext } from '@conductor/core';
+import type { Cradle, KernelContext } from '@conductor/core';
 import { accountView, topupSession } from './schema.js';
 
 const tags = ['billing'];
@@ -19,31 +19,36 @@ async function rawBody(ctx: KernelContext): Promise<string> {
 }
 
 
+/** A payer's balance and standing: the caller's own, or a team's. */
+export async function accountSummary(cradle: Cradle, payerId: string): Promise<z.input<typeof accountView>> {
+  const { accountRepository, ledgerRepository, creditWatch, billingConfig, stripeGateway } = cradle;
+  const account = await accountRepository.get(payerId);
+  const balance = await ledgerRepository.balance(payerId);
+  return {
+    currency: billingConfig.currency,
+    balanceCents: Number(balance),
+    hoursLeft: balance > 0n ? await creditWatch.hoursLeft(payerId, balance) : 0,
+    suspended: account?.suspendedAtMs !== null && account?.suspendedAtMs !== undefined,
+    graceUntil: account?.graceUntilMs ? new Date(account.graceUntilMs).toISOString() : null,
+    autoTopup: { enabled: account?.autoTopup ?? false, thresholdCents: account?.autoTopupThresholdCents ?? 0, amountCents: account?.autoTopupAmountCents ?? 0, cardSaved: Boolean(account?.stripePaymentMethod) },
+    paymentsEnabled: stripeGateway.configured,
+  };
+}
+
+export const topupBody = z.strictObject({ amountCents: z.number().int().positive() });
+
 export function paymentRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/account', summary: 'My balance, how long it lasts, suspension and auto top-up', tags, access: 'user',
     response: { schema: accountView },
-    handler: async ({ scope, principal }) => {
-      const { accountRepository, ledgerRepository, creditWatch, billingConfig, stripeGateway } = scope.cradle;
-      const account = await accountRepository.get(principal!.id);
-      const balance = await ledgerRepository.balance(principal!.id);
-      return {
-        currency: billingConfig.currency,
-        balanceCents: Number(balance),
-        hoursLeft: balance > 0n ? await creditWatch.hoursLeft(principal!.id, balance) : 0,
-        suspended: account?.suspendedAtMs !== null && account?.suspendedAtMs !== undefined,
-        graceUntil: account?.graceUntilMs ? new Date(account.graceUntilMs).toISOString() : null,
-        autoTopup: { enabled: account?.autoTopup ?? false, thresholdCents: account?.autoTopupThresholdCents ?? 0, amountCents: account?.autoTopupAmountCents ?? 0, cardSaved: Boolean(account?.stripePaymentMethod) },
-        paymentsEnabled: stripeGateway.configured,
-      };
-    },
+    handler: ({ scope, principal }) => accountSummary(scope.cradle, principal!.id),
   });
   router.route({
     method: 'post', path: '/topups', summary: 'Start a top-up: a Stripe Checkout page to pay on; the credit is booked when Stripe confirms the payment', tags, access: 'user',
-    body: z.strictObject({ amountCents: z.number().int().positive() }),
+    body: topupBody,
     response: { status: 201, schema: topupSession },
     errors: { 400: 'Amount out of range (topup_amount_out_of_range)', 503: 'Stripe is not set up (stripe_not_configured)' },
-    handler: ({ body, scope, principal }) => scope.cradle.topupService.startCheckout(principal!, body.amountCents),
+    handler: ({ body, scope, principal }) => scope.cradle.topupService.startCheckout(principal!.id, body.amountCents),
   });
   router.route({
     method: 'put', path: '/auto-topup', summary: 'Turn auto top-up on or off: under the threshold, the card saved by a top-up is charged the amount', tags, access: 'user',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notFound, type RouteRegistrar } from '@conductor/core';
+import { notFound, type Cradle, type RouteRegistrar } from '@conductor/core';
 import { adjustmentBody, ledgerEntryView, ledgerQuery, ownerId, ownerList, passResult, phase, priceList, priceView, setPriceBody, templateKey } from './schema.js';
 
 const tags = ['billing'];
@@ -55,16 +55,21 @@ export function adminBillingRoutes(router: RouteRegistrar): void {
   });
 }
 
+/** A payer's ledger page and balance: the caller's own, or a team's. */
+export async function ledgerOf(cradle: Cradle, payerId: string, query: { limit: number; before?: number }) {
+  return {
+    currency: cradle.billingConfig.currency,
+    balanceCents: await cradle.ledgerService.balanceCents(payerId),
+    entries: await cradle.ledgerService.entries(payerId, query.limit, query.before),
+  };
+}
+
 /** The signed-in owner's own balance and ledger. */
 export function ownerBillingRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get', path: '/ledger', summary: 'My ledger, newest first, and the balance derived from it', tags, access: 'user', query: ledgerQuery,
     response: { schema: z.object({ currency: z.string(), balanceCents: z.number().int(), entries: z.array(ledgerEntryView) }) },
-    handler: async ({ query, scope, principal }) => ({
-      currency: scope.cradle.billingConfig.currency,
-      balanceCents: await scope.cradle.ledgerService.balanceCents(principal!.id),
-      entries: await scope.cradle.ledgerService.entries(principal!.id, query.limit, query.before),
-    }),
+    handler: ({ query, scope, principal }) => ledgerOf(scope.cradle, principal!.id, query),
   });
 }
 

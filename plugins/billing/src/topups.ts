@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badRequest, panelUrl, type Cradle, type Principal } from '@conductor/core';
+import { AppError, badRequest, panelUrl, type Cradle } from '@conductor/core';
 import type { AccountRepository } from './accounts-repo.js';
 import type { Clock } from './clock.js';
 import type { BillingConfig } from './config.js';
 import type { PaymentsRepository } from './payments-repo.js';
 import type { StripeGateway } from './stripe-gateway.js';
 
-type Deps = Pick<Cradle, 'db' | 'config' | 'userDirectory'> & {
+type Deps = Pick<Cradle, 'db' | 'config' | 'billingPayers'> & {
   billingConfig: BillingConfig;
   billingClock: Clock;
   accountRepository: AccountRepository;
@@ -24,19 +24,20 @@ export class TopupService {
     await this.deps.accountRepository.ensure(ownerId, now);
     const account = (await this.deps.accountRepository.get(ownerId))!;
     if (account.stripeCustomerId) return account.stripeCustomerId;
-    const user = await this.deps.userDirectory.find(ownerId);
-    const customer = await this.deps.stripeGateway.sdk.customers.create({ email: user?.email, metadata: { ownerId } }, { idempotencyKey: `conductor-customer-${ownerId}` });
+    const email = (await this.deps.billingPayers.email(ownerId)) ?? undefined;
+    const customer = await this.deps.stripeGateway.sdk.customers.create({ email, metadata: { ownerId } }, { idempotencyKey: `conductor-customer-${ownerId}` });
     await this.deps.accountRepository.update(ownerId, { stripeCustomerId: customer.id });
     return customer.id;
   }
 
-  async startCheckout(principal: Principal, amountCents: number): Promise<{ sessionId: string; url: string; ledgerRef: string }> {
+  /** A top-up for a payer: the caller's own account, or a team the caller may top up. */
+  async startCheckout(ownerId: string, amountCents: number): Promise<{ sessionId: string; url: string; ledgerRef: string }> {
     const { topupMinCents, topupMaxCents, currency } = this.deps.billingConfig;
     if (amountCents < topupMinCents || amountCents > topupMaxCents) throw badRequest('topup_amount_out_of_range', `A top-up is between ${topupMinCents} and ${topupMaxCents} cents`);
-    const customer = await this.customerFor(principal.id);
-    const account = (await this.deps.accountRepository.get(principal.id))!;
+    const customer = await this.customerFor(ownerId);
+    const account = (await this.deps.accountRepository.get(ownerId))!;
     const ledgerRef = `topup_${randomUUID()}`;
-    const metadata = { ledgerRef, ownerId: principal.id };
+    const metadata = { ledgerRef, ownerId };
     const base = panelUrl(this.deps.config);
     const session = await this.deps.stripeGateway.sdk.checkout.sessions.create(
       {
@@ -53,7 +54,7 @@ export class TopupService {
       { idempotencyKey: ledgerRef },
     );
     if (!session.url) throw new AppError(502, 'stripe_no_checkout_url', 'Stripe did not return a payment page');
-    await this.deps.paymentsRepository.insertCheckout({ sessionId: session.id, ownerId: principal.id, amountCents, ledgerRef, status: 'open' }, this.deps.billingClock.now());
+    await this.deps.paymentsRepository.insertCheckout({ sessionId: session.id, ownerId, amountCents, ledgerRef, status: 'open' }, this.deps.billingClock.now());
     return { sessionId: session.id, url: session.url, ledgerRef };
   }
 }

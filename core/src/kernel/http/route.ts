@@ -2,7 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { asValue } from 'awilix';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
-import type { PermissionKey, Principal, RouteAccess } from '../auth.js';
+import { keyScopeOf, type PermissionKey, type Principal, type RouteAccess } from '../auth.js';
 import { refusal, type Authorizer } from '../authorize.js';
 import type { Container } from '../container.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
@@ -40,6 +40,12 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
    */
   permission?: PermissionKey;
   serverParam?: string;
+  /**
+   * A scoped API key (keyScopeOf) may call this route: the handler limits what it answers to the
+   * key's scope. Routes with a `permission` check the scope in auth.authorize; every other route
+   * refuses such a key (403 key_scope_refused) unless it sets this.
+   */
+  keyScoped?: boolean;
   params?: P;
   query?: Q;
   body?: B;
@@ -152,6 +158,7 @@ export class KoaRouteRegistrar implements RouteRegistrar {
       if (spec.access !== 'public') {
         if (!principal) throw unauthorized();
         if (spec.access === 'admin' && principal.role !== 'admin') throw forbidden('This needs an administrator');
+        if (keyScopeOf(principal) && !spec.permission && !spec.keyScoped) throw new AppError(403, 'key_scope_refused', `This API key is limited to ${keyScopeOf(principal)}; this route is outside it`);
       }
       const rawParams = (koaCtx as unknown as { params: Record<string, string> }).params;
       if (spec.permission) {

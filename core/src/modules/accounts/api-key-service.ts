@@ -1,6 +1,8 @@
 import { BlockList, isIP } from 'node:net';
 import { bearerToken, type Principal } from '../../kernel/auth.js';
 import { AppError, notFound } from '../../kernel/errors.js';
+import type { HookBus } from '../../kernel/hooks.js';
+import './hooks.js';
 import { KEY_PREFIX, type ApiKey, type ApiKeyKind, type ApiKeysRepository } from './api-keys-repo.js';
 import { normalizeIp } from './request-origin.js';
 import type { RequestOrigin, SecurityLogRepository } from './security-log-repo.js';
@@ -36,8 +38,10 @@ export class ApiKeyService {
   private readonly usersRepository: UsersRepository;
   private readonly securityLogRepository: SecurityLogRepository;
   private readonly socketSessions: SocketSessions;
+  private readonly hooks: HookBus;
 
-  constructor(deps: { apiKeysRepository: ApiKeysRepository; usersRepository: UsersRepository; securityLogRepository: SecurityLogRepository; socketSessions: SocketSessions }) {
+  constructor(deps: { apiKeysRepository: ApiKeysRepository; usersRepository: UsersRepository; securityLogRepository: SecurityLogRepository; socketSessions: SocketSessions; hooks: HookBus }) {
+    this.hooks = deps.hooks;
     this.apiKeysRepository = deps.apiKeysRepository;
     this.usersRepository = deps.usersRepository;
     this.securityLogRepository = deps.securityLogRepository;
@@ -63,11 +67,14 @@ export class ApiKeyService {
       id: user.id,
       kind: 'api_key',
       role: key.kind === 'application' && user.role === 'admin' ? 'admin' : 'user',
-      attributes: { email: user.email, via: 'api_key', apiKeyId: key.id, apiKeyKind: key.kind },
+      attributes: { email: user.email, via: 'api_key', apiKeyId: key.id, apiKeyKind: key.kind, ...(key.scope ? { keyScope: key.scope } : {}) },
     };
   }
 
-  async create(userId: string, kind: ApiKeyKind, input: { name: string; allowedIps: string[] }, origin: RequestOrigin): Promise<{ key: string; record: ApiKey }> {
+  async create(userId: string, kind: ApiKeyKind, input: { name: string; allowedIps: string[]; scope?: string }, origin: RequestOrigin): Promise<{ key: string; record: ApiKey }> {
+    if (input.scope !== undefined && !(await this.hooks.call('auth.apiKeyScope', { userId, scope: input.scope }))?.allowed) {
+      throw new AppError(400, 'unknown_key_scope', `You cannot make a key limited to ${input.scope}`);
+    }
     const created = await this.apiKeysRepository.create({ userId, kind, ...input });
     await this.securityLogRepository.record(userId, 'api_key_created', origin, { keyId: created.record.id, kind, prefix: created.record.prefix });
     return created;

@@ -15,6 +15,8 @@ export interface ApiKey {
   /** The first characters of the key, enough to recognise it in a list. */
   prefix: string;
   allowedIps: string[];
+  /** Limited to this scope (a team's `team:<id>`), or null. */
+  scope: string | null;
   createdAt: string;
   lastUsedAt: string | null;
   lastUsedIp: string | null;
@@ -28,6 +30,7 @@ interface ApiKeyRow {
   name: string;
   prefix: string;
   allowed_ips: unknown;
+  scope: string | null;
   created_at: unknown;
   last_used_at: unknown;
   last_used_ip: string | null;
@@ -42,6 +45,7 @@ function fromRow(row: ApiKeyRow): ApiKey {
     name: row.name,
     prefix: row.prefix,
     allowedIps: parseJsonColumn<string[]>(row.allowed_ips),
+    scope: row.scope ?? null,
     createdAt: toIso(row.created_at),
     lastUsedAt: row.last_used_at ? toIso(row.last_used_at) : null,
     lastUsedIp: row.last_used_ip,
@@ -57,7 +61,7 @@ export class ApiKeysRepository {
   }
 
   /** Returns the key itself once; only its sha256 is stored. */
-  async create(input: { userId: string; kind: ApiKeyKind; name: string; allowedIps: string[] }, trx: Executor = this.db): Promise<{ key: string; record: ApiKey }> {
+  async create(input: { userId: string; kind: ApiKeyKind; name: string; allowedIps: string[]; scope?: string | null }, trx: Executor = this.db): Promise<{ key: string; record: ApiKey }> {
     const key = `${KEY_PREFIX[input.kind]}${randomToken()}`;
     const row = {
       id: randomUUID(),
@@ -67,6 +71,7 @@ export class ApiKeysRepository {
       prefix: key.slice(0, KEY_PREFIX[input.kind].length + 6),
       key_hash: sha256(key),
       allowed_ips: JSON.stringify(input.allowedIps),
+      scope: input.scope ?? null,
       created_at: new Date().toISOString(),
     };
     await trx('api_keys').insert(row);

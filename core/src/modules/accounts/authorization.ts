@@ -1,4 +1,4 @@
-import type { AuthorizeDecision, AuthorizeRequest } from '../../kernel/auth.js';
+import { keyScopeOf, type AuthorizeDecision, type AuthorizeRequest } from '../../kernel/auth.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import { SERVER_VIEW, type PermissionCatalogue } from '../../kernel/permissions.js';
 
@@ -19,6 +19,9 @@ export class ServerAuthorization {
   async decide({ principal, permission, serverId }: AuthorizeRequest): Promise<AuthorizeDecision> {
     const server = await this.hooks.call('auth.serverOwner', serverId);
     if (!server) return 'not_found';
+    // A scoped key reaches only its scope's servers (a team key: the team's).
+    const keyScope = keyScopeOf(principal);
+    if (keyScope !== undefined && server.ownerId !== keyScope) return 'not_found';
     if (principal.role === 'admin' || principal.id === server.ownerId) return 'allow';
     const keys = await this.permissionsOf(serverId, principal.id);
     if (keys.length === 0) return 'not_found';

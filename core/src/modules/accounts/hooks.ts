@@ -1,5 +1,10 @@
 import type { BailHook, ParallelHook, WaterfallHook } from '../../kernel/hooks.js';
 
+export interface ServerListScope {
+  shared: string[];
+  claimed: string[];
+}
+
 /** Hooks the auth module owns; the servers module and the teams plugin tap them. */
 declare module '../../kernel/hooks.js' {
   interface HookTypes {
@@ -15,6 +20,18 @@ declare module '../../kernel/hooks.js' {
      * user (a console stream) checks again, since sockets are authorised when they subscribe.
      */
     'auth.serverAccessChanged': ParallelHook<[{ serverId: string; userId: string }]>;
+    /**
+     * Which servers a user's server list shows besides those they own: `shared` adds servers
+     * (starting from their subuser grants; teams add their members' servers), `claimed` names
+     * servers another plugin answers `auth.serverOwner` for (a team's), which their recorded
+     * owner sees only through `shared`.
+     */
+    'auth.serverListScope': WaterfallHook<ServerListScope, [{ userId: string; keyScope?: string }]>;
+    /**
+     * May this user make an API key limited to this scope (`team:<id>`)? The plugin that owns such
+     * scopes answers; no answer refuses the key (400 unknown_key_scope).
+     */
+    'auth.apiKeyScope': BailHook<[{ userId: string; scope: string }], { allowed: boolean }>;
   }
 }
 

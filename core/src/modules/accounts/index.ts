@@ -34,6 +34,7 @@ import { TokensRepository } from './tokens-repo.js';
 import { TwoFactorService } from './two-factor-service.js';
 import { UsersRepository } from './users-repo.js';
 import { accountPermissions } from './permissions.js';
+import { InvitedSignup } from './invited-signup.js';
 import { UserDirectory } from './user-directory.js';
 import { coreServices } from '../services.js';
 
@@ -45,7 +46,7 @@ import { coreServices } from '../services.js';
 export const authModule = definePlugin({
   manifest: { name: 'auth', version: '0.1.0', description: 'Accounts and security', dependsOn: ['mail'] },
   permissions: accountPermissions,
-  provides: [coreServices.auth.keyRing, coreServices.auth.userDirectory],
+  provides: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.auth.invitedSignup],
   consumes: [coreServices.mail.mailService],
   configSchema: authConfigSchema,
   register(ctx) {
@@ -74,10 +75,13 @@ export const authModule = definePlugin({
       oauthIdentitiesRepository: asClass(OAuthIdentitiesRepository).singleton(),
       oauthService: asClass(OAuthService).singleton(),
       userDirectory: asClass(UserDirectory).singleton(),
+      invitedSignup: asClass(InvitedSignup).singleton(),
     });
     ctx.defineHook('auth.serverOwner', 'bail');
     ctx.defineHook('auth.serverPermissions', 'waterfall');
     ctx.defineHook('auth.serverAccessChanged', 'parallel');
+    ctx.defineHook('auth.serverListScope', 'waterfall');
+    ctx.defineHook('auth.apiKeyScope', 'bail');
     tapKernelHooks(ctx);
   },
   migrations: new URL('./migrations/', import.meta.url),

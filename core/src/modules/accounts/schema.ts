@@ -74,6 +74,7 @@ export const apiKeyView = z.object({
   name: z.string(),
   prefix: z.string().describe('The first characters of the key'),
   allowedIps: z.array(z.string()),
+  scope: z.string().nullable().describe('The scope the key is limited to, such as team:<id> (the teams plugin); null for your whole account'),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   lastUsedIp: z.string().nullable(),

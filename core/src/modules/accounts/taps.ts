@@ -38,4 +38,5 @@ export function tapKernelHooks(ctx: RegisterContext<unknown>): void {
   ctx.tap('auth.authorize', { name: 'accounts' }, (request) => cradle.serverAuthorization.decide(request));
   // First: what the server's owner granted; teams and other plugins add theirs after it.
   ctx.tap('auth.serverPermissions', { name: 'accounts-subuser-grants', stage: -100 }, async (keys, { serverId, userId }) => [...keys, ...(await cradle.grantsRepository.permissions(serverId, userId))]);
+  ctx.tap('auth.serverListScope', { name: 'accounts-subuser-grants', stage: -100 }, async (scope, { userId }) => ({ ...scope, shared: [...scope.shared, ...(await cradle.grantsRepository.serverIdsOf(userId))] }));
 }

@@ -1,6 +1,5 @@
 import type { Executor } from '../../kernel/database.js';
-import type { GrantsRepository } from './grants-repo.js';
-import type { UsersRepository } from './users-repo.js';
+import type { User, UsersRepository } from './users-repo.js';
 
 /** What other plugins may know of an account: who it is, where to write, which zone it lives in. */
 export interface UserCard {
@@ -8,19 +7,23 @@ export interface UserCard {
   email: string;
   role: 'admin' | 'user';
   timeZone: string | null;
+  /** The account proved it receives mail at `email`. */
+  emailVerified: boolean;
 }
+
+const card = (user: User): UserCard => ({ id: user.id, email: user.email, role: user.role, timeZone: user.timeZone, emailVerified: user.emailVerifiedAt !== null });
 
 /** The accounts module's read-only lookup for other plugins; the users table stays private to it. */
 export class UserDirectory {
-  constructor(private readonly deps: { usersRepository: UsersRepository; grantsRepository: GrantsRepository }) {}
+  constructor(private readonly deps: { usersRepository: UsersRepository }) {}
 
   async find(id: string, executor?: Executor): Promise<UserCard | null> {
     const user = await this.deps.usersRepository.byId(id, executor);
-    return user ? { id: user.id, email: user.email, role: user.role, timeZone: user.timeZone } : null;
+    return user ? card(user) : null;
   }
 
-  /** The servers whose owners made this account a subuser. */
-  serversSharedWith(userId: string): Promise<string[]> {
-    return this.deps.grantsRepository.serverIdsOf(userId);
+  async findByEmail(email: string, executor?: Executor): Promise<UserCard | null> {
+    const user = await this.deps.usersRepository.byEmail(email, executor);
+    return user ? card(user) : null;
   }
 }

@@ -18,6 +18,7 @@ export const serverEvents = defineEvents({
     data: z.strictObject({ memoryMb: z.number().int(), cpuPercent: z.number().int(), diskMb: z.number().int(), previous: z.strictObject({ memoryMb: z.number().int(), cpuPercent: z.number().int(), diskMb: z.number().int() }) }),
   },
   'server.memory_changed': { description: "A server's memory limit changed (billing prices active time per GB-hour of it)", data: z.strictObject({ memoryMb: z.number().int(), from: z.number().int() }) },
+  'server.owner_changed': { description: 'A server got another owner (a team gave it to one of its members)', data: z.strictObject({ from: z.string(), to: z.string() }) },
   'server.renamed': { description: 'A server got a new name', data: z.strictObject({ name: z.string() }) },
   'server.deleted': { description: 'A server was deleted with its files', data: z.strictObject({}) },
   'server.phase_changed': {

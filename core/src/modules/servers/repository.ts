@@ -2,7 +2,8 @@ import type { Database, Executor } from '../../kernel/database.js';
 import { dialectOf, toIso } from '../../kernel/database.js';
 import type { ServerPhase } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
-import type { UserDirectory } from '../accounts/user-directory.js';
+import type { HookBus } from '../../kernel/hooks.js';
+import '../accounts/hooks.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerView } from './schema.js';
 
@@ -66,14 +67,15 @@ export interface ServerPlacement {
 
 export class ServerRepository {
   private readonly db: Database;
-  /** Addresses are the nodes module's allocations and grants the accounts module's: asked through their services. */
+  /** Addresses are the nodes module's allocations: asked through its service. */
   private readonly nodeService: NodeService;
-  private readonly userDirectory: UserDirectory;
+  /** Whom else a user's list shows a server to is the accounts module's question (auth.serverListScope). */
+  private readonly hooks: HookBus;
 
-  constructor({ db, nodeService, userDirectory }: { db: Database; nodeService: NodeService; userDirectory: UserDirectory }) {
+  constructor({ db, nodeService, hooks }: { db: Database; nodeService: NodeService; hooks: HookBus }) {
     this.db = db;
     this.nodeService = nodeService;
-    this.userDirectory = userDirectory;
+    this.hooks = hooks;
   }
 
   private async withAddresses(rows: Row[], executor: Executor): Promise<ServerView[]> {
@@ -87,13 +89,19 @@ export class ServerRepository {
   }
 
   /** Everything for an admin; what a user owns or was granted, otherwise. */
-  async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState }): Promise<{ servers: ServerView[]; total: number }> {
-    const shared = userId !== null ? await this.userDirectory.serversSharedWith(userId) : [];
+  async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState; keyScope?: string }): Promise<{ servers: ServerView[]; total: number }> {
+    const { keyScope } = options;
+    const { shared, claimed } = userId !== null ? await this.hooks.call('auth.serverListScope', { shared: [], claimed: [] }, { userId, ...(keyScope ? { keyScope } : {}) }) : { shared: [], claimed: [] };
     const scoped = () => {
       const b = this.db('servers');
-      if (userId !== null) {
+      // A scoped key sees what its scope's owner shares with the user, nothing the user owns alone.
+      if (keyScope !== undefined) b.whereIn('id', shared);
+      else if (userId !== null) {
         b.where((w) => {
-          w.where('owner_id', userId).orWhereIn('id', shared);
+          w.where((own) => {
+            own.where('owner_id', userId);
+            if (claimed.length) own.whereNotIn('id', claimed);
+          }).orWhereIn('id', shared);
         });
       }
       if (options.q) b.where('name', 'like', `%${options.q.replace(/[%_\\]/g, '')}%`);
@@ -151,6 +159,10 @@ export class ServerRepository {
 
   async setLimits(id: string, limits: { memoryMb: number; cpuPercent: number; diskMb: number }, executor: Executor): Promise<void> {
     await executor('servers').where({ id }).update({ memory_mb: limits.memoryMb, cpu_percent: limits.cpuPercent, disk_mb: limits.diskMb, updated_at: new Date().toISOString() });
+  }
+
+  async setOwner(id: string, ownerId: string, executor: Executor): Promise<void> {
+    await executor('servers').where({ id }).update({ owner_id: ownerId, updated_at: new Date().toISOString() });
   }
 
   async rename(id: string, name: string, executor: Executor): Promise<void> {

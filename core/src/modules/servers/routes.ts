@@ -8,8 +8,9 @@ export function serverRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',
     path: '/',
-    summary: 'Servers you own or were granted (all of them for an admin)',
+    summary: 'Servers you own or were granted (all of them for an admin; a scoped key: its scope\'s)',
     access: 'user',
+    keyScoped: true,
     query: z.object({ q: z.string().max(64).optional(), state: serverState.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }),
     response: { schema: z.object({ servers: z.array(serverView), total: z.number().int() }) },
     handler: ({ query, scope, principal }) => scope.cradle.serverService.list(principal!, query),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Principal } from '../../kernel/auth.js';
-import type { Database } from '../../kernel/database.js';
+import { keyScopeOf, type Principal } from '../../kernel/auth.js';
+import type { Database, Transaction } from '../../kernel/database.js';
 import { AppError, badRequest, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
 import type { HookBus } from '../../kernel/hooks.js';
@@ -48,7 +48,8 @@ export class ServerService {
   }
 
   async list(principal: Principal, options: { limit: number; offset: number; q?: string; state?: ServerView['state'] }) {
-    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' ? null : principal.id, options);
+    const keyScope = keyScopeOf(principal);
+    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' && !keyScope ? null : principal.id, { ...options, ...(keyScope ? { keyScope } : {}) });
     return { servers: await this.presentAll(servers, principal), total };
   }
 
@@ -207,6 +208,21 @@ export class ServerService {
       await this.deps.events.append(trx, { type: 'server.renamed', serverId: id, actorId: principal.id, data: { name } });
     });
     return this.present(await this.get(id), principal);
+  }
+
+  /**
+   * Gives the server another owner (an account). The teams plugin hands a server it gives back to
+   * one of its members; pass its transaction so the hand-over and its own record change together.
+   */
+  async changeOwner(id: string, ownerId: string, principal: Principal, trx?: Transaction): Promise<void> {
+    const run = async (t: Transaction) => {
+      const server = await this.deps.serverRepository.get(id, t);
+      if (!server) throw notFound('No such server', 'not_found');
+      if (server.ownerId === ownerId) return;
+      await this.deps.serverRepository.setOwner(id, ownerId, t);
+      await this.deps.events.append(t, { type: 'server.owner_changed', serverId: id, actorId: principal.id, data: { from: server.ownerId, to: ownerId } });
+    };
+    await (trx ? run(trx) : this.deps.db.transaction(run));
   }
 
   async reinstall(id: string): Promise<void> {

@@ -17,8 +17,8 @@ const logger = pino({ level: 'warn' });
 const billingConfig = billingConfigSchema.parse({});
 const meterRepository = new MeterRepository({ db });
 const priceRepository = new PriceRepository({ db, billingConfig });
-// The pass only cuts segments of servers the meter knows, so the servers service is never asked.
-const meter = new Meter({ logger, meterRepository, priceRepository, serverService: undefined as never });
+// The pass only cuts segments of servers the meter knows, so neither the servers service nor the payers are asked.
+const meter = new Meter({ logger, meterRepository, priceRepository, serverService: undefined as never, billingPayers: undefined as never });
 let charged = 0;
 const pass = new BillingPass({
   db,
