@@ -21,7 +21,7 @@ import type { EventDeclarations } from './event-types.js';
  * The version of the contract plugins are written against (this file, the route, hook, event and
  * permission APIs). A major step breaks plugins; a minor one adds to the contract.
  */
-export const PLUGIN_API_VERSION = '1.0.0';
+export const PLUGIN_API_VERSION = '1.1.0';
 
 export interface PluginManifest {
   /** Lower-case, dash-separated; also the mount path /api/<name> and the config section. */
