@@ -6,7 +6,7 @@ import type { DocumentService } from './documents.js';
 import type { LedgerRepository } from './ledger-repo.js';
 import { billablePhase } from './meter.js';
 import type { MeterRepository } from './meter-repo.js';
-import type { PaymentsRepository } from './payments-repo.js';
+import type { AutoTopup, PaymentsRepository } from './payments-repo.js';
 import type { PriceRepository } from './prices-repo.js';
 import type { StripeGateway } from './stripe-gateway.js';
 import { UNITS_PER_CENT, usageValue } from './units.js';
@@ -26,6 +26,8 @@ type Deps = Pick<Cradle, 'db' | 'logger' | 'config' | 'mailService' | 'billingPa
 const HOUR_MS = 3_600_000;
 /** Who stops servers for lack of credit (shown in logs as the actor). */
 const BILLING: Principal = { id: 'billing', kind: 'operator', role: 'admin' };
+const PAUSING = new Set<AutoTopup['status']>(['failed', 'requires_action', 'finishing', 'replaced']);
+
 /** After a declined or unfinished auto top-up, no new attempt for this long (no retry storm). */
 const AUTO_TOPUP_PAUSE_MS = 24 * HOUR_MS;
 /** An attempt still pending after this long lost its process. */
@@ -120,7 +122,8 @@ export class CreditWatch {
     const now = this.deps.billingClock.now();
     const last = await this.deps.paymentsRepository.lastAutoTopup(ownerId);
     const age = last ? now.getTime() - Date.parse(last.createdAt) : Infinity;
-    if (last && (last.status === 'failed' || last.status === 'requires_action') && age < AUTO_TOPUP_PAUSE_MS) return;
+    // Declined, unconfirmed, or being paid by hand on a Checkout page: no new off-session attempt for a while.
+    if (last && PAUSING.has(last.status) && age < AUTO_TOPUP_PAUSE_MS) return;
     // A pending attempt is in flight, or its process died mid-call: after a while it is sent again
     // under the same idempotency key, so Stripe answers the first outcome instead of charging twice.
     if (last?.status === 'pending' && (last.paymentIntent !== null || age < STALE_ATTEMPT_MS)) return;

@@ -23,13 +23,28 @@ export interface AutoTopup {
   id: number;
   ownerId: string;
   amountCents: number;
-  status: 'pending' | 'succeeded' | 'requires_action' | 'failed';
+  /** `finishing`, then `replaced`: the owner is paying it on a Checkout page instead (the unconfirmed intent cancelled). */
+  status: 'pending' | 'succeeded' | 'requires_action' | 'failed' | 'finishing' | 'replaced';
   paymentIntent: string | null;
   errorCode: string | null;
   createdAt: string;
 }
 
 /** Checkout sessions, handled Stripe events, the webhook log and auto top-up attempts. */
+interface AutoTopupRow {
+  id: number;
+  owner_id: string;
+  amount_cents: number;
+  status: AutoTopup['status'];
+  payment_intent: string | null;
+  error_code: string | null;
+  created_at: unknown;
+}
+
+function fromAutoTopupRow(row: AutoTopupRow): AutoTopup {
+  return { id: row.id, ownerId: row.owner_id, amountCents: row.amount_cents, status: row.status, paymentIntent: row.payment_intent, errorCode: row.error_code, createdAt: toIso(row.created_at) };
+}
+
 export class PaymentsRepository {
   constructor(private readonly deps: { db: Database }) {}
 
@@ -70,10 +85,19 @@ export class PaymentsRepository {
     await trx('billing_auto_topups').where('id', id).update({ status: changes.status, payment_intent: changes.paymentIntent ?? null, error_code: changes.errorCode ?? null });
   }
 
+  /** The owner's auto top-up that waits for their confirmation, by its payment intent. */
+  async autoTopupByIntent(ownerId: string, paymentIntent: string): Promise<AutoTopup | null> {
+    const row = (await this.deps.db('billing_auto_topups').where({ owner_id: ownerId, payment_intent: paymentIntent }).orderBy('id', 'desc').first()) as AutoTopupRow | undefined;
+    return row ? fromAutoTopupRow(row) : null;
+  }
+
+  /** Moves an attempt on only from the state given: false when another request moved it first. */
+  async moveAutoTopup(id: number, from: AutoTopup['status'], to: AutoTopup['status']): Promise<boolean> {
+    return (await this.deps.db('billing_auto_topups').where({ id, status: from }).update({ status: to })) === 1;
+  }
+
   async lastAutoTopup(ownerId: string, trx: Executor = this.deps.db): Promise<AutoTopup | null> {
-    const row = (await trx('billing_auto_topups').where('owner_id', ownerId).orderBy('id', 'desc').first()) as
-      | { id: number; owner_id: string; amount_cents: number; status: AutoTopup['status']; payment_intent: string | null; error_code: string | null; created_at: unknown }
-      | undefined;
-    return row ? { id: row.id, ownerId: row.owner_id, amountCents: row.amount_cents, status: row.status, paymentIntent: row.payment_intent, errorCode: row.error_code, createdAt: toIso(row.created_at) } : null;
+    const row = (await trx('billing_auto_topups').where('owner_id', ownerId).orderBy('id', 'desc').first()) as AutoTopupRow | undefined;
+    return row ? fromAutoTopupRow(row) : null;
   }
 }

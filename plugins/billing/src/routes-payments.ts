@@ -51,6 +51,15 @@ export function paymentRoutes(router: RouteRegistrar): void {
     handler: ({ body, scope, principal }) => scope.cradle.topupService.startCheckout(principal!.id, body.amountCents),
   });
   router.route({
+    method: 'post', path: '/auto-topup/finish',
+    summary: "Pay an automatic top-up the bank wanted confirmed: its unconfirmed payment is cancelled and a Checkout page for the same amount opens (the link in the mail leads here)",
+    tags, access: 'user',
+    body: z.strictObject({ paymentIntentId: z.string().regex(/^pi_[A-Za-z0-9_]{1,255}$/, { error: 'expected a payment intent id (pi_…)' }) }),
+    response: { status: 201, schema: topupSession },
+    errors: { 404: 'No such automatic top-up of yours (auto_topup_not_found)', 409: 'Not waiting for a confirmation (auto_topup_not_pending)', 503: 'Stripe is not set up (stripe_not_configured)' },
+    handler: ({ body, scope, principal }) => scope.cradle.topupService.finishAutoTopup(principal!.id, body.paymentIntentId),
+  });
+  router.route({
     method: 'put', path: '/auto-topup', summary: 'Turn auto top-up on or off: under the threshold, the card saved by a top-up is charged the amount', tags, access: 'user',
     body: z
       .strictObject({ enabled: z.boolean(), thresholdCents: z.number().int().min(0).max(10_000_000), amountCents: z.number().int().min(0).max(10_000_000) })

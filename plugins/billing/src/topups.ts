@@ -57,4 +57,30 @@ export class TopupService {
     await this.deps.paymentsRepository.insertCheckout({ sessionId: session.id, ownerId, amountCents, ledgerRef, status: 'open' }, this.deps.billingClock.now());
     return { sessionId: session.id, url: session.url, ledgerRef };
   }
+
+  /**
+   * An auto top-up the bank wanted confirmed (`authentication_required`): the owner pays the same
+   * amount on a Checkout page instead, where the bank's check happens with them present. The
+   * unconfirmed intent is cancelled first, so it can never be paid as well; the credit is booked
+   * from Checkout's webhook like any top-up.
+   */
+  async finishAutoTopup(ownerId: string, paymentIntentId: string): Promise<{ sessionId: string; url: string; ledgerRef: string }> {
+    const { paymentsRepository, stripeGateway } = this.deps;
+    const attempt = await paymentsRepository.autoTopupByIntent(ownerId, paymentIntentId);
+    if (!attempt) throw new AppError(404, 'auto_topup_not_found', 'No automatic top-up of yours waits for this payment');
+    if (!(await paymentsRepository.moveAutoTopup(attempt.id, 'requires_action', 'finishing'))) {
+      throw new AppError(409, 'auto_topup_not_pending', 'This automatic top-up is not waiting for a confirmation (paid, replaced or being finished)');
+    }
+    try {
+      const intent = await stripeGateway.sdk.paymentIntents.retrieve(paymentIntentId);
+      if (intent.status === 'succeeded') throw new AppError(409, 'auto_topup_not_pending', 'This automatic top-up was paid already');
+      if (intent.status !== 'canceled') await stripeGateway.sdk.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey: `finish_${attempt.id}` });
+      const checkout = await this.startCheckout(ownerId, attempt.amountCents);
+      await paymentsRepository.moveAutoTopup(attempt.id, 'finishing', 'replaced');
+      return checkout;
+    } catch (err) {
+      await paymentsRepository.moveAutoTopup(attempt.id, 'finishing', 'requires_action');
+      throw err;
+    }
+  }
 }

@@ -118,7 +118,7 @@ for (const database of DATABASES) {
       expect(mine[5]!.eventId).to.equal(event.id);
     });
 
-    it('auto top-up charges the saved card off-session once per attempt; authentication and declines mail the owner without retrying', async () => {
+    it('auto top-up charges the saved card off-session once per attempt; authentication and declines mail the owner without retrying; the confirmation link pays the amount on a Checkout page instead', async () => {
       const setUp = async (name: string, card: string) => {
         const o = await owner(name);
         const res = await o.b.request('PUT', '/api/billing/auto-topup', { body: { enabled: true, thresholdCents: 1000, amountCents: 2500 } });
@@ -174,6 +174,22 @@ for (const database of DATABASES) {
       }
       expect(intents().length, 'no retry storm').to.equal(afterDecline);
       expect(t.mailbox.to(declined.email, /declined/)).to.have.length(1);
+
+      // The confirmation link: the owner pays the same amount on a Checkout page instead, and the
+      // unconfirmed intent is cancelled first so it can never be paid as well.
+      const intentId = /finish=(pi_[A-Za-z0-9_]+)/.exec(action.text ?? '')?.[1] ?? '';
+      const finish = (o: Awaited<ReturnType<typeof owner>>, id: string) => o.b.post('/api/billing/auto-topup/finish', { paymentIntentId: id });
+      expect((await finish(declined, intentId)).body.error?.code, "another owner's intent").to.equal('auto_topup_not_found');
+      expect((await finish(strong, 'not-an-intent')).status).to.equal(400);
+      const finished = await finish(strong, intentId);
+      expect(finished.status, JSON.stringify(finished.body)).to.equal(201);
+      expect(stripe.paymentIntents.get(intentId)!.status).to.equal('canceled');
+      const sessionId = finished.body.sessionId as string;
+      expect(stripe.sessions.get(sessionId)).to.deep.include({ mode: 'payment', amount_total: 2500 });
+      expect((await finish(strong, intentId)).body.error?.code, 'finished once').to.equal('auto_topup_not_pending');
+      stripe.pay(sessionId);
+      expect((await stripe.deliver(stripe.signed(stripe.event('checkout.session.completed', stripe.sessions.get(sessionId)!)))).status).to.equal(200);
+      expect(await balance(strong.b)).to.equal(400 - 3 * 600 + 2500);
     });
   });
 }
