@@ -13,6 +13,22 @@ export interface Principal {
   attributes?: Record<string, unknown>;
 }
 
+/**
+ * The principal with the address the request came from (`attributes.ip`), so what it does can be
+ * logged with where from. IPv4 on a dual-stack socket (::ffff:a.b.c.d) is written as a.b.c.d.
+ */
+export function withAddress(principal: Principal, ip: string | undefined): Principal {
+  if (!ip) return principal;
+  const address = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+  return { ...principal, attributes: { ...principal.attributes, ip: address } };
+}
+
+/** The address a principal's request came from, when the kernel knows it. */
+export function addressOf(principal: Principal | null | undefined): string | null {
+  const ip = principal?.attributes?.ip;
+  return typeof ip === 'string' ? ip : null;
+}
+
 export type RouteAccess = 'public' | 'user' | 'admin';
 
 /**

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { asValue } from 'awilix';
 import Koa from 'koa';
 import type { Server as SocketServer } from 'socket.io';
-import { bearerToken, secretsEqual, type Principal } from './auth.js';
+import { bearerToken, secretsEqual, withAddress, type Principal } from './auth.js';
 import { createAuthorizer } from './authorize.js';
 import { ConfigError, describeConfigIssue, type CoreConfig } from './config.js';
 import { createKernelContainer, type Container, type HttpObserver } from './container.js';
@@ -499,7 +499,8 @@ export class Kernel {
 
     const resolvePrincipal = async (ctx: KernelContext): Promise<Principal | null> => {
       if (ctx.state.principal !== undefined) return ctx.state.principal;
-      const principal = (await this.hooks.call('auth.resolve', ctx)) ?? null;
+      const resolved = (await this.hooks.call('auth.resolve', ctx)) ?? null;
+      const principal = resolved && withAddress(resolved, ctx.ip);
       ctx.state.principal = principal;
       ctx.state.scope.register({ principal: asValue(principal) });
       return principal;

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace, type Socket } from 'socket.io';
-import type { Principal } from './auth.js';
+import { withAddress, type Principal } from './auth.js';
 import { createAuthorizer, refusal, type Authorizer } from './authorize.js';
 import { isAppError } from './errors.js';
 import { SocketEventLimits, type SocketRateLimit } from './socket-limits.js';
@@ -75,8 +75,9 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
           err.data = { code: 'unauthenticated', message: 'Sign in first' };
           return next(err);
         }
-        (socket.data as SocketData).principal = principal;
-        guardEvents(socket, principal, { hooks, logger, permissions, limits });
+        const located = withAddress(principal, socket.handshake.address);
+        (socket.data as SocketData).principal = located;
+        guardEvents(socket, located, { hooks, logger, permissions, limits });
         next();
       })
       .catch((err: Error) => {

@@ -1,5 +1,17 @@
 /** The Backups tab's strings; German is typed against English, so a missing key fails typecheck. */
 export const en = {
+  /** Its entries in a server's Activity tab. */
+  activityActions: {
+    backup: {
+      create: 'Made a backup',
+      delete: 'Deleted a backup',
+      download: 'Downloaded a backup',
+      restore: 'Restored a backup',
+      lock: 'Locked a backup',
+      unlock: 'Unlocked a backup',
+      limit: 'Set the backup limit to {maxBackups}',
+    },
+  },
   backups: {
     tab: 'Backups',
     list: 'Backups',
@@ -101,6 +113,17 @@ export const en = {
 };
 
 export const de: typeof en = {
+  activityActions: {
+    backup: {
+      create: 'Backup erstellt',
+      delete: 'Backup gelöscht',
+      download: 'Backup heruntergeladen',
+      restore: 'Backup wiederhergestellt',
+      lock: 'Backup gesperrt',
+      unlock: 'Backup entsperrt',
+      limit: 'Backup-Limit auf {maxBackups} gesetzt',
+    },
+  },
   backups: {
     tab: 'Backups',
     list: 'Backups',

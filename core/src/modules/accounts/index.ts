@@ -44,10 +44,10 @@ import { coreServices } from '../services.js';
  * Named `auth`, so its routes are /api/auth/...
  */
 export const authModule = definePlugin({
-  manifest: { name: 'auth', version: '0.1.0', description: 'Accounts and security', dependsOn: ['mail'] },
+  manifest: { name: 'auth', version: '0.1.0', description: 'Accounts and security', dependsOn: ['mail', 'activity'] },
   permissions: accountPermissions,
   provides: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.auth.invitedSignup],
-  consumes: [coreServices.mail.mailService],
+  consumes: [coreServices.mail.mailService, coreServices.activity.activityLog],
   configSchema: authConfigSchema,
   register(ctx) {
     ctx.register({

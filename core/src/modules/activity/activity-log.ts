@@ -1,4 +1,4 @@
-import type { Principal } from '../../kernel/auth.js';
+import { addressOf, type Principal } from '../../kernel/auth.js';
 import { parseJsonColumn, toIso, type Database, type Executor } from '../../kernel/database.js';
 import type { ActivityEntry } from './schema.js';
 
@@ -40,7 +40,8 @@ export class ActivityLog {
       actor_label: label,
       action: input.action,
       data: JSON.stringify(input.data ?? {}),
-      ip: input.ip ?? null,
+      // Where the person was: given, or the address the kernel put on their request's principal.
+      ip: input.ip ?? addressOf(input.actor),
       created_at: new Date().toISOString(),
     });
   }

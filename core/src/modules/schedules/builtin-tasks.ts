@@ -18,7 +18,7 @@ export function registerBuiltinTasks(tasks: ScheduleTasks, serverService: Server
     label: 'Send a console command',
     options: z.strictObject({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
     run: async ({ serverId, options }) => {
-      await serverService.command(serverId, options.command);
+      await serverService.command(serverId, options.command, SCHEDULE_ACTOR);
     },
   });
   tasks.register({

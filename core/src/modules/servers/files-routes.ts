@@ -28,6 +28,26 @@ const PERMISSION: Record<FileRouteName, PermissionKey> = {
   restore: 'file.archive',
 };
 
+/** Changes to the files that go into the activity log (archive and restore are the backups plugin's own). */
+const LOGGED = new Set<FileRouteName>(['write', 'upload', 'mkdir', 'rename', 'copy', 'delete', 'chmod', 'compress', 'decompress', 'pull']);
+
+/** What a file change touched, for its activity entry: paths, not contents. */
+function touched(query: unknown, body: unknown): Record<string, unknown> {
+  const from = { ...(query as Record<string, unknown> | undefined), ...(body as Record<string, unknown> | undefined) };
+  const picked = Object.entries(from).filter(([key]) => ['path', 'from', 'to', 'paths', 'destination', 'url', 'mode'].includes(key));
+  return Object.fromEntries(picked.map(([key, value]) => [key, key === 'url' ? withoutSecrets(value) : Array.isArray(value) && value.length > 20 ? [...value.slice(0, 20), `… ${value.length - 20} more`] : value]));
+}
+
+/** A pulled URL without its user, password and query, which may carry tokens. */
+function withoutSecrets(url: unknown): unknown {
+  try {
+    const u = new URL(String(url));
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return null;
+  }
+}
+
 const PASS_REQUEST = ['content-type', 'content-length', 'range', 'if-range'];
 const PASS_RESPONSE = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'content-disposition', 'last-modified', 'etag'];
 
@@ -53,9 +73,13 @@ export function fileRoutes(router: RouteRegistrar): void {
       ...(api.rawBody ? { rawBody: { contentType: api.rawBody, description: 'The content, streamed' } } : {}),
       response: streamed ? { status: api.status, contentType: streamed, description: 'The bytes, streamed' } : { status: api.status, schema: api.response as z.ZodType },
       errors: { 403: 'On the deny list (file_denied), or not allowed', 404: 'No such file, or no such server', 409: 'The destination exists', 413: 'Too large', 502: 'The node does not answer', 507: 'Over the disk quota' },
-      handler: async ({ params: p, body, ctx, scope }) => {
+      handler: async ({ params: p, query, body, ctx, scope, principal }) => {
         const server = await scope.cradle.serverService.get(p.serverId);
         await forward(ctx, await scope.cradle.nodeService.serverFiles(server), api.path, api.body ? body : undefined);
+        // A change the node made (not a read, not a refusal) is the person's, with what it touched.
+        if (api.method !== 'get' && ctx.status < 400 && LOGGED.has(name)) {
+          await scope.cradle.activityLog.record({ serverId: server.id, actor: principal!, action: `file.${name}`, data: touched(query, body) });
+        }
       },
     });
   }

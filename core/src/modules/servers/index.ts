@@ -2,6 +2,7 @@ import { asClass, asValue } from 'awilix';
 import { z } from 'zod';
 import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
+import type { SocketData } from '../../kernel/sockets.js';
 import { edgeHostname } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import { ServerBulk } from './bulk.js';
@@ -176,7 +177,7 @@ export const serversModule = definePlugin({
         const parsed = commandPayload.safeParse(payload);
         if (!parsed.success) return ack?.({ error: { code: 'validation_failed', message: parsed.error.issues[0]!.message } });
         try {
-          await cradle.serverService.command(parsed.data.serverId, parsed.data.command);
+          await cradle.serverService.command(parsed.data.serverId, parsed.data.command, (socket.data as SocketData).principal);
           ack?.({ ok: true });
         } catch (err) {
           const retryAfterMs = isAppError(err) ? (err.details as { retryAfterMs?: number } | undefined)?.retryAfterMs : undefined;

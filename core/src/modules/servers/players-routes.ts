@@ -59,7 +59,12 @@ export function playerRoutes(router: RouteRegistrar): void {
     handler: async ({ params: p, body, scope, principal }) => {
       const { serverService, nodeService } = scope.cradle;
       const server = await serverService.get(p.serverId);
-      if (server.state === 'running') return applyByCommand(scope.cradle, server, body);
+      const logged = { serverId: server.id, actor: principal!, action: `server.players.${body.action}`, data: 'name' in body ? { name: body.name } : { ip: body.ip } };
+      if (server.state === 'running') {
+        const answer = await applyByCommand(scope.cradle, server, body);
+        await scope.cradle.activityLog.record(logged);
+        return answer;
+      }
       if (body.action === 'kick') throw conflict('server_not_running', 'Only a running server can kick a player');
       const files = await nodeService.serverFiles(server);
       const props = ServerProperties.parse((await files.read('server.properties')) ?? '');
@@ -106,6 +111,7 @@ export function playerRoutes(router: RouteRegistrar): void {
       }
       // A sleeping server's whitelist and bans decide who may wake it: the edge proxy gets them now.
       if (server.phase === 'sleep') await scope.cradle.edgeRoutePublisher.pushAll();
+      await scope.cradle.activityLog.record(logged);
       return { applied: 'file' as const };
     },
   });

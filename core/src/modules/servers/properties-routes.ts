@@ -77,10 +77,12 @@ export function propertiesRoutes(router: RouteRegistrar): void {
     params,
     body: patch,
     response: { schema: propertiesView },
-    handler: async ({ params: p, body, scope }) => {
+    handler: async ({ params: p, body, scope, principal }) => {
       const { files, props } = await readProperties(scope, p.serverId);
-      for (const [key, value] of Object.entries(body)) if (value !== undefined) props.set(key, value as string | number | boolean);
+      const changed = Object.entries(body).filter(([key, value]) => value !== undefined && props.get(key) !== String(value));
+      for (const [key, value] of changed) props.set(key, value as string | number | boolean);
       await files.write('server.properties', props.toString());
+      if (changed.length) await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.properties', data: { keys: changed.map(([key]) => key) } });
       return { typed: typed(props), all: props.toObject(), schema: FIELD_SCHEMA };
     },
   });

@@ -61,8 +61,8 @@ export function serverRoutes(router: RouteRegistrar): void {
     body: z.strictObject({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
     response: { status: 204 },
     errors: { 409: 'server_not_running, server_suspended', 429: 'rate_limited (per server), command_queue_full; details.retryAfterMs' },
-    handler: async ({ params, body, scope }) => {
-      await scope.cradle.serverService.command(params.serverId, body.command);
+    handler: async ({ params, body, scope, principal }) => {
+      await scope.cradle.serverService.command(params.serverId, body.command, principal!);
     },
   });
   router.route({
@@ -84,8 +84,8 @@ export function serverRoutes(router: RouteRegistrar): void {
     permission: 'settings.reinstall',
     params: idParams,
     response: { status: 202 },
-    handler: async ({ params, scope }) => {
-      await scope.cradle.serverService.reinstall(params.serverId);
+    handler: async ({ params, scope, principal }) => {
+      await scope.cradle.serverService.reinstall(params.serverId, principal!);
     },
   });
   router.route({

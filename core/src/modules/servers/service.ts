@@ -140,16 +140,18 @@ export class ServerService {
     }
     const status = await this.client(server).then((c) => c.power(id, action));
     await this.deps.serverRepository.setState(id, status.state);
+    await this.deps.activityLog.record({ serverId: id, actor: principal, action: `server.power.${action}` });
     this.deps.logger.info({ server: id, action, by: principal.id }, 'power action');
     return this.present({ ...server, state: status.state }, principal);
   }
 
   /** Through the server's gate (a rate and a bounded queue), so a flood is refused, not queued. */
-  async command(id: string, command: string): Promise<void> {
+  async command(id: string, command: string, actor: Principal | null): Promise<void> {
     await this.deps.commandGate.run(id, async () => {
       const server = await this.get(id);
       if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
       await (await this.client(server)).command(id, command);
+      await this.deps.activityLog.record({ serverId: id, actor, action: 'server.command', data: { command } });
     });
   }
 
@@ -166,6 +168,7 @@ export class ServerService {
     await this.deps.db.transaction(async (trx) => {
       await this.deps.serverRepository.setSuspended(id, suspended, trx);
       await this.deps.events.append(trx, { type: suspended ? 'server.suspended' : 'server.unsuspended', serverId: id, actorId: principal.id });
+      await this.deps.activityLog.record({ serverId: id, actor: principal, action: suspended ? 'server.suspend' : 'server.unsuspend' }, trx);
     });
     return this.present(await this.get(id), principal);
   }
@@ -206,6 +209,7 @@ export class ServerService {
     await this.deps.db.transaction(async (trx) => {
       await this.deps.serverRepository.rename(id, name, trx);
       await this.deps.events.append(trx, { type: 'server.renamed', serverId: id, actorId: principal.id, data: { name } });
+      await this.deps.activityLog.record({ serverId: id, actor: principal, action: 'server.rename', data: { name } }, trx);
     });
     return this.present(await this.get(id), principal);
   }
@@ -225,9 +229,10 @@ export class ServerService {
     await (trx ? run(trx) : this.deps.db.transaction(run));
   }
 
-  async reinstall(id: string): Promise<void> {
+  async reinstall(id: string, principal: Principal): Promise<void> {
     const server = await this.get(id);
     await (await this.client(server)).install(id);
+    await this.deps.activityLog.record({ serverId: id, actor: principal, action: 'server.reinstall' });
   }
 
   /** Removed from its node first; if the node is gone for good an admin can still remove the record. */

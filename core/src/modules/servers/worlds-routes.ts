@@ -51,10 +51,11 @@ export function worldRoutes(router: RouteRegistrar): void {
     params,
     body: z.strictObject({ name: worldName }),
     response: { schema: z.object({ active: z.string() }) },
-    handler: async ({ params: p, body, scope }) => {
+    handler: async ({ params: p, body, scope, principal }) => {
       const { files, props } = await context(scope, p.serverId);
       props.set('level-name', body.name);
       await files.write('server.properties', props.toString());
+      await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.world.select', data: { name: body.name } });
       return { active: body.name };
     },
   });
@@ -68,11 +69,12 @@ export function worldRoutes(router: RouteRegistrar): void {
     params: withName,
     response: { status: 204 },
     errors: { 409: 'The server is running' },
-    handler: async ({ params: p, scope }) => {
+    handler: async ({ params: p, scope, principal }) => {
       const { server, files } = await context(scope, p.serverId);
       if (server.state !== 'offline') throw conflict('server_not_offline', 'Stop the server before resetting a world');
       if (!(await files.exists(`${p.name}/level.dat`))) throw notFound(`No world ${p.name}`, 'world_not_found');
       await files.op('delete', { paths: [p.name] });
+      await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.world.reset', data: { name: p.name } });
     },
   });
   router.route({
@@ -85,7 +87,7 @@ export function worldRoutes(router: RouteRegistrar): void {
     params: withName,
     response: { status: 201, schema: z.object({ name: z.string() }) },
     errors: { 400: 'Not a world archive', 409: 'A world with this name exists, or the server runs it' },
-    handler: async ({ params: p, ctx, scope }) => {
+    handler: async ({ params: p, ctx, scope, principal }) => {
       const { server, files, active } = await context(scope, p.serverId);
       if (p.name === active && server.state !== 'offline') throw conflict('server_not_offline', 'Stop the server before replacing its active world');
       if (await files.exists(p.name)) throw conflict('world_exists', `${p.name} exists; reset it or choose another name`);
@@ -113,6 +115,7 @@ export function worldRoutes(router: RouteRegistrar): void {
       } finally {
         await files.op('delete', { paths: [WORK] }).catch(() => undefined);
       }
+      await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.world.upload', data: { name: p.name } });
       return { name: p.name };
     },
   });

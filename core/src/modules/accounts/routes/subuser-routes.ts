@@ -86,6 +86,7 @@ export function subuserRoutes(router: RouteRegistrar): void {
       if ((await scope.cradle.grantsRepository.permissions(params.serverId, user.id)).length) throw conflict('already_subuser', 'This account is already a subuser; change its permissions instead');
       await assertCanGrant(scope, principal!, params.serverId, body.permissions);
       await scope.cradle.grantsRepository.put(params.serverId, user.id, body.permissions);
+      await scope.cradle.activityLog.record({ serverId: params.serverId, actor: principal!, action: 'server.subuser.add', data: { email: user.email, permissions: body.permissions } });
       const created = (await scope.cradle.grantsRepository.list(params.serverId)).find((g) => g.userId === user.id)!;
       return { subuser: { userId: created.userId, email: created.email, permissions: created.permissions, createdAt: created.createdAt } };
     },
@@ -103,6 +104,8 @@ export function subuserRoutes(router: RouteRegistrar): void {
       if (!(await scope.cradle.grantsRepository.permissions(params.serverId, params.userId)).length) throw notFound('No such subuser');
       await assertCanGrant(scope, principal!, params.serverId, body.permissions);
       await scope.cradle.grantsRepository.put(params.serverId, params.userId, body.permissions);
+      const email = (await scope.cradle.usersRepository.byId(params.userId))?.email ?? params.userId;
+      await scope.cradle.activityLog.record({ serverId: params.serverId, actor: principal!, action: 'server.subuser.update', data: { email, permissions: body.permissions } });
       await scope.cradle.hooks.call('auth.serverAccessChanged', { serverId: params.serverId, userId: params.userId });
     },
   });
@@ -114,8 +117,10 @@ export function subuserRoutes(router: RouteRegistrar): void {
     permission: 'user.delete',
     params: subuserParams,
     response: { status: 204 },
-    handler: async ({ params, scope }) => {
+    handler: async ({ params, scope, principal }) => {
+      const email = (await scope.cradle.usersRepository.byId(params.userId))?.email ?? params.userId;
       if (!(await scope.cradle.grantsRepository.remove(params.serverId, params.userId))) throw notFound('No such subuser');
+      await scope.cradle.activityLog.record({ serverId: params.serverId, actor: principal!, action: 'server.subuser.remove', data: { email } });
       await scope.cradle.hooks.call('auth.serverAccessChanged', { serverId: params.serverId, userId: params.userId });
     },
   });

@@ -28,7 +28,7 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await node?.close();
   });
 
-  it('puts a server to sleep and wakes it from its page, shows the phase in the list, saves the policy, adds and removes a domain; an admin changes its limits on the same page', async () => {
+  it('puts a server to sleep and wakes it from its page, shows the phase in the list, saves the policy, adds and removes a domain; an admin changes its limits on the same page; the Activity tab names each change in words with who and from where', async () => {
     const owner = await t.createUser('sleeper@example.org');
     const api = await t.signIn(owner.email);
     const server = (await api.post('/api/servers', { name: 'Dozy', templateId: 'conductor-test', expectedPlayers: 10 })).body;
@@ -92,6 +92,14 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await resources.getByLabel('Memory (MB)').fill('999999');
     await resources.getByRole('button', { name: 'Save' }).click();
     await resources.getByRole('alert').filter({ hasText: 'The node has room for' }).waitFor();
+
+    // The Activity tab says in words who did what from where.
+    await page.goto(`${t.panel.url}/servers/${server.id}/activity`);
+    const rows = page.getByRole('row');
+    await rows.filter({ hasText: 'Added the domain play.example.com' }).filter({ hasText: owner.email }).filter({ hasText: '127.0.0.1' }).waitFor();
+    await rows.filter({ hasText: 'Woke the server' }).waitFor();
+    await rows.filter({ hasText: 'Changed the limits' }).filter({ hasText: admin.email }).waitFor();
+    expect(await page.getByRole('cell', { name: /^server\./ }).count(), 'no raw keys').to.equal(0);
     expect(pages.pageErrors).to.deep.equal([]);
   });
 });
