@@ -60,14 +60,14 @@ describe('readiness', function () {
         expect(probe.status).to.equal(503);
         expect(probe.body.error!.code).to.equal('required_plugin_down');
         const fix = 'plugin "auth" failed during init: SECRET_KEY is not the key this database was set up with (secrets encrypted with the old key would not decrypt); restore the old SECRET_KEY or DATA_DIR/secret.key';
-        expect(probe.body.error!.message).to.equal(`The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, conductor, metrics`);
+        expect(probe.body.error!.message).to.equal(`The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, schedules, conductor, metrics`);
         const details = probe.body.error!.details as { down: Array<{ name: string }>; causes: Array<{ name: string }> };
         expect(details.causes.map((c) => c.name)).to.deep.equal(['auth']);
 
         // One line in the log says it, with what to do.
         const lines = second.logs.lines.filter((l) => String(l.msg).startsWith('The panel is not ready'));
         expect(lines).to.have.length(1);
-        expect(lines[0]).to.deep.include({ level: 50, msg: `The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, conductor, metrics. Fix it and restart the panel; /readyz answers 503 until then` });
+        expect(lines[0]).to.deep.include({ level: 50, msg: `The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, schedules, conductor, metrics. Fix it and restart the panel; /readyz answers 503 until then` });
       } finally {
         await second?.close();
         await first?.close();
