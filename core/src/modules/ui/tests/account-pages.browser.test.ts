@@ -269,10 +269,10 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     const grant = (await api.get(`/api/auth/servers/${serverId}/subusers`)).body.subusers[0];
     expect(grant.permissions).to.have.members(['control.console', 'control.start', 'activity.read', 'webhook.read', 'webhook.manage']);
     await pages.shoot(page, 'server-users-desktop-light');
-    // The labels are the plugins' own declarations, in the person's language: backups' keys in German.
+    // The labels are the owners' own declarations, in the person's language: the schedules module's group and backups' keys in German.
     await chooseLocale(page, 'de');
     await page.reload();
-    await page.getByText('Backup-Zeitpläne', { exact: true }).first().waitFor();
+    await page.getByText('Zeitpläne', { exact: true }).first().waitFor();
     expect(await page.getByLabel('Backups herunterladen', { exact: true }).count()).to.be.greaterThan(0);
     await chooseLocale(page, 'en');
     await page.reload();
