@@ -43,7 +43,13 @@ export function generateHistory(options: { servers: number; days: number; startM
     let at = options.startMs + Math.floor(rnd() * 5 * DAY);
     let running = false;
     let phase = 'active';
-    events.push({ type: 'server.created', serverId, at, data: { ownerId: pick(options.owners), templateId: pick(options.templates), memoryMb: pick([512, 1024, 1536, 2048, 3072]) } });
+    let memory = pick([512, 1024, 1536, 2048, 3072]);
+    // As the servers module writes it: the new memory and the one before.
+    const resize = (memoryMb: number) => {
+      events.push({ type: 'server.memory_changed', serverId, at, data: { memoryMb, from: memory } });
+      memory = memoryMb;
+    };
+    events.push({ type: 'server.created', serverId, at, data: { ownerId: pick(options.owners), templateId: pick(options.templates), memoryMb: memory } });
     for (;;) {
       // Gaps from a few seconds to two days, with odd milliseconds so nothing falls on a round hour.
       at += 1 + Math.floor(rnd() ** 3 * 2 * DAY);
@@ -75,11 +81,11 @@ export function generateHistory(options: { servers: number; days: number; startM
           running = false;
           phase = 'sleep';
           at += 10;
-        } else if (roll < 0.8) events.push({ type: 'server.memory_changed', serverId, at, data: { memoryMb: pick([1024, 2048, 4096]) } });
+        } else if (roll < 0.8) resize(pick([1024, 2048, 4096]));
       } else if (roll < 0.7) {
         events.push({ type: 'server.started', serverId, at, data: {} });
         running = true;
-      }      else if (roll < 0.8) events.push({ type: 'server.memory_changed', serverId, at, data: { memoryMb: pick([768, 1024, 2048]) } });
+      } else if (roll < 0.8) resize(pick([768, 1024, 2048]));
       else if (roll < 0.85 && i % 7 === 0) {
         events.push({ type: 'server.deleted', serverId, at, data: {} });
         break;
