@@ -34,7 +34,9 @@ export function backupArchiveRouter(svc: FilesService, events: FilesRouterEvents
   router.post('/restore', async (ctx) => {
     const server = await id(ctx);
     const q = validate(agentRestoreQuery, ctx.query, 'query');
-    ctx.body = await receiveBody(ctx, svc, server, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, server, ctx.req, q.sha256, { protectedFiles: q.protectedFiles }));
+    ctx.body = await receiveBody(ctx, svc, server, Number.MAX_SAFE_INTEGER, 'The archive', () =>
+      restoreArchive(svc, server, ctx.req, q.sha256, { protectedFiles: q.protectedFiles }),
+    );
   });
 
   return router;

@@ -40,7 +40,15 @@ export class NodeService {
   private readonly ingest: NodeEventIngest;
   private readonly streams: NodeEventStreams;
 
-  constructor(deps: { db: Database; nodeRepository: NodeRepository; events: EventLog; keyRing: SecretBox; logger: Logger; nodeEventIngest: NodeEventIngest; nodeEventStreams: NodeEventStreams }) {
+  constructor(deps: {
+    db: Database;
+    nodeRepository: NodeRepository;
+    events: EventLog;
+    keyRing: SecretBox;
+    logger: Logger;
+    nodeEventIngest: NodeEventIngest;
+    nodeEventStreams: NodeEventStreams;
+  }) {
     this.db = deps.db;
     this.ingest = deps.nodeEventIngest;
     this.streams = deps.nodeEventStreams;
@@ -75,7 +83,12 @@ export class NodeService {
     await this.db.transaction(async (trx) => {
       if (await this.repository.nameTaken(input.name, null, trx)) throw conflict('node_exists', `A node named ${input.name} exists`);
       await this.repository.insert(id, input, this.secrets.encrypt(token), options.local ?? false, trx);
-      await this.events.append(trx, { type: 'node.created', nodeId: id, actorId, data: { name: input.name, local: options.local ?? false } });
+      await this.events.append(trx, {
+        type: 'node.created',
+        nodeId: id,
+        actorId,
+        data: { name: input.name, local: options.local ?? false },
+      });
     });
     const stored = (await this.repository.get(id))!;
     this.streams.watch(stored);
@@ -86,7 +99,8 @@ export class NodeService {
   async update(id: string, patch: Partial<NodeInput>, actorId: string): Promise<NodeView> {
     await this.get(id);
     await this.db.transaction(async (trx) => {
-      if (patch.name && (await this.repository.nameTaken(patch.name, id, trx))) throw conflict('node_exists', `A node named ${patch.name} exists`);
+      if (patch.name && (await this.repository.nameTaken(patch.name, id, trx)))
+        throw conflict('node_exists', `A node named ${patch.name} exists`);
       await this.repository.update(id, patch, trx);
       await this.events.append(trx, { type: 'node.updated', nodeId: id, actorId, data: { fields: Object.keys(patch) } });
     });
@@ -163,7 +177,11 @@ export class NodeService {
     if (status !== node.status) {
       await this.db.transaction(async (trx) => {
         await this.repository.setStatus(node.id, status, status === 'up' ? new Date() : null, trx);
-        await this.events.append(trx, { type: status === 'up' ? 'node.up' : 'node.down', nodeId: node.id, data: { name: node.name, ...(reason ? { reason } : {}) } });
+        await this.events.append(trx, {
+          type: status === 'up' ? 'node.up' : 'node.down',
+          nodeId: node.id,
+          data: { name: node.name, ...(reason ? { reason } : {}) },
+        });
       });
       this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
     } else if (status === 'up') {
@@ -203,7 +221,9 @@ export class NodeService {
   async bookAllocation(nodeId: string, serverId: string, request: AllocationRequest, executor: Executor): Promise<AllocationView> {
     const allocation = this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
     if (!(await this.repository.claim(allocation.id, serverId, executor))) {
-      throw wanted(request) ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`) : conflict('no_capacity', 'The port was taken meanwhile; try again');
+      throw wanted(request)
+        ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`)
+        : conflict('no_capacity', 'The port was taken meanwhile; try again');
     }
     return allocation;
   }
@@ -231,7 +251,10 @@ export class NodeService {
       throw new AppError(422, 'allocation_not_on_node', `${what} is not an allocation of ${where}; add it to the node's allocations first`);
     }
     const free = candidates.find((a) => a.serverId === null);
-    if (!free) throw what ? conflict('allocation_taken', `${what} belongs to another server on ${where}`) : conflict('no_capacity', 'The chosen node has no free port');
+    if (!free)
+      throw what
+        ? conflict('allocation_taken', `${what} belongs to another server on ${where}`)
+        : conflict('no_capacity', 'The chosen node has no free port');
     return free;
   }
 

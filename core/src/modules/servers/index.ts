@@ -67,7 +67,12 @@ const CONSOLE_PERMISSION = 'control.console';
 
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
 export const serversModule = definePlugin({
-  manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'activity', 'templates', 'nodes'] },
+  manifest: {
+    name: 'servers',
+    version: '0.1.0',
+    description: 'Servers, power, console and live relay',
+    dependsOn: ['auth', 'activity', 'templates', 'nodes'],
+  },
   permissions: serverPermissions,
   events: serverEvents,
   provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
@@ -98,7 +103,12 @@ export const serversModule = definePlugin({
       edgeBaseDomain: asValue(ctx.config.edgeBaseDomain ?? null),
       domainRepository: asClass(DomainRepository).singleton(),
       domainService: asClass(DomainService).singleton(),
-      domainSettings: asValue({ edgeTarget: ctx.config.edgeTarget ?? null, edgePort: ctx.config.edgePort, resolvers: ctx.config.domainResolvers, baseDomain: ctx.config.edgeBaseDomain ?? null }),
+      domainSettings: asValue({
+        edgeTarget: ctx.config.edgeTarget ?? null,
+        edgePort: ctx.config.edgePort,
+        resolvers: ctx.config.domainResolvers,
+        baseDomain: ctx.config.edgeBaseDomain ?? null,
+      }),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
@@ -139,9 +149,13 @@ export const serversModule = definePlugin({
         const repo = ctx.cradle.lifecycleRepository;
         if (event.type === 'server.started') await repo.markStarted(event.serverId, event.occurredAt, trx);
         else if (event.type === 'server.stopped' || event.type === 'server.crashed') await repo.markStopped(event.serverId, trx);
-        else if (event.type === 'player.joined' || event.type === 'player.left') await repo.setPlayers(event.serverId, Number(event.data.online ?? 0), event.occurredAt, trx);
+        else if (event.type === 'player.joined' || event.type === 'player.left')
+          await repo.setPlayers(event.serverId, Number(event.data.online ?? 0), event.occurredAt, trx);
         // The wake talks to the node: after this delivery commits, outside its transaction.
-        else if (event.type === 'server.wake_requested') setImmediate(() => ctx.cradle.serverLifecycle.requestedByEdge(event.serverId!, typeof event.data.player === 'string' ? event.data.player : null));
+        else if (event.type === 'server.wake_requested')
+          setImmediate(() =>
+            ctx.cradle.serverLifecycle.requestedByEdge(event.serverId!, typeof event.data.player === 'string' ? event.data.player : null),
+          );
       },
     });
   },
@@ -181,7 +195,13 @@ export const serversModule = definePlugin({
           ack?.({ ok: true });
         } catch (err) {
           const retryAfterMs = isAppError(err) ? (err.details as { retryAfterMs?: number } | undefined)?.retryAfterMs : undefined;
-          ack?.({ error: { code: (err as { code?: string }).code ?? 'internal_error', message: (err as Error).message, ...(retryAfterMs ? { retryAfterMs } : {}) } });
+          ack?.({
+            error: {
+              code: (err as { code?: string }).code ?? 'internal_error',
+              message: (err as Error).message,
+              ...(retryAfterMs ? { retryAfterMs } : {}),
+            },
+          });
         }
       });
     });
