@@ -130,7 +130,7 @@ export class ServerRuntime {
       await this.removeContainer();
       await ensureImage(this.deps.docker, this.spec.image, (line) => this.announce(line));
       const container = await this.deps.docker.createContainer(
-        gameContainerOptions(this.spec, { volumePath: this.deps.volumePath, network: this.deps.config.AGENT_NETWORK, user: this.deps.config.AGENT_SERVER_USER }),
+        gameContainerOptions(this.spec, { volumePath: this.deps.volumePath, network: this.deps.config.AGENT_NETWORK, user: this.deps.config.AGENT_SERVER_USER, namePrefix: this.deps.config.AGENT_CONTAINER_PREFIX }),
       );
       this.container = container;
       // Attach before starting so not a line of output is missed.
@@ -487,7 +487,7 @@ export class ServerRuntime {
   }
 
   private async removeContainer(): Promise<void> {
-    const container = this.container ?? this.deps.docker.getContainer(containerName(this.id));
+    const container = this.container ?? this.deps.docker.getContainer(containerName(this.deps.config.AGENT_CONTAINER_PREFIX, this.id));
     try {
       await container.remove({ force: true, v: true });
     } catch (err) {

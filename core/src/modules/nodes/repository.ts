@@ -173,8 +173,18 @@ export class NodeRepository {
   }
 
   /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */
-  async claim(allocationId: number, serverId: string, executor: Executor): Promise<boolean> {
-    return (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary: true })) === 1;
+  async claim(allocationId: number, serverId: string, executor: Executor, primary = true): Promise<boolean> {
+    return (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary })) === 1;
+  }
+
+  /** The held allocation becomes the server's address; the others it had are freed. */
+  async makeOnlyAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
+    await executor('allocations').where({ server_id: serverId }).whereNot({ id: allocationId }).update({ server_id: null, primary: false });
+    await executor('allocations').where({ id: allocationId, server_id: serverId }).update({ primary: true });
+  }
+
+  async releaseOne(allocationId: number, serverId: string, executor: Executor): Promise<void> {
+    await executor('allocations').where({ id: allocationId, server_id: serverId }).update({ server_id: null, primary: false });
   }
 
   async releaseFor(serverId: string, executor: Executor): Promise<void> {

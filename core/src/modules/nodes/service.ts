@@ -208,6 +208,26 @@ export class NodeService {
     return allocation;
   }
 
+  /**
+   * Holds a second allocation on another node for a server on its way there (a transfer): the
+   * same port when it is free there, else the first free one. It is not the server's address
+   * until `switchToHeldAllocation`.
+   */
+  async holdAllocation(nodeId: string, serverId: string, preferredPort: number | undefined, executor: Executor): Promise<AllocationView> {
+    const candidates = await this.candidates({}, nodeId, executor);
+    const free = candidates.find((a) => a.serverId === null && a.port === preferredPort) ?? this.firstFree(candidates, {}, nodeId);
+    if (!(await this.repository.claim(free.id, serverId, executor, false))) throw conflict('no_capacity', 'The port was taken meanwhile; try again');
+    return free;
+  }
+
+  switchToHeldAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
+    return this.repository.makeOnlyAllocation(serverId, allocationId, executor);
+  }
+
+  releaseHeldAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
+    return this.repository.releaseOne(allocationId, serverId, executor);
+  }
+
   /** Each server's primary address (servers that have none are left out). */
   primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, { ip: string; port: number }>> {
     return this.repository.primaryAddresses(serverIds, executor);

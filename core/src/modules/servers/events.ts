@@ -34,6 +34,21 @@ export const serverEvents = defineEvents({
     description: 'A server was moved to another node',
     data: z.strictObject({ from: z.string(), to: z.string(), reason: z.string().describe('Why, such as restore (an archived server came back on another node)') }),
   },
+  'server.transferred': {
+    description: 'An admin moved a server to another node with its files; the downtime is from its stop on the old node to its start on the new one',
+    data: z.strictObject({
+      from: z.string(),
+      to: z.string(),
+      port: z.number().int().describe('Its port on the new node (another when its own was taken there)'),
+      bytes: z.number().int().describe('The size of the final archive streamed node to node'),
+      wasRunning: z.boolean(),
+      downtimeMs: z.number().int().nullable().describe('Null when the server was not running'),
+    }),
+  },
+  'server.transfer_failed': {
+    description: 'A transfer failed or was cancelled before the switch: the server stays (and runs again) on its old node',
+    data: z.strictObject({ to: z.string(), step: z.string(), code: z.string(), reason: z.string(), cancelled: z.boolean() }),
+  },
   'server.domain_added': { description: 'A custom domain was added to a server (not yet verified)', data: z.strictObject({ hostname: z.string() }) },
   'server.domain_verified': { description: "A custom domain's TXT record was found: players can join by it", data: z.strictObject({ hostname: z.string() }) },
   'server.domain_removed': { description: 'A custom domain was removed from a server', data: z.strictObject({ hostname: z.string() }) },

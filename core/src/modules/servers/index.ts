@@ -1,5 +1,6 @@
 import { asClass, asValue } from 'awilix';
 import { z } from 'zod';
+import type { Transaction } from '../../kernel/database.js';
 import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
 import { edgeHostname } from '../../protocol/edge.js';
@@ -13,6 +14,9 @@ import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
+import { NodeDrain } from './transfer/node-drain.js';
+import { transferRoutes } from './transfer/routes.js';
+import { ServerTransfer } from './transfer/transfer-service.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
 import { fileRoutes } from './files-routes.js';
@@ -43,6 +47,8 @@ declare module '../../kernel/container.js' {
     domainRepository: DomainRepository;
     domainService: DomainService;
     domainSettings: DomainSettings;
+    serverTransfer: ServerTransfer;
+    nodeDrain: NodeDrain;
   }
 }
 
@@ -82,6 +88,10 @@ export const serversModule = definePlugin({
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
+    // A node's late report about a server that has moved off it (a transfer) says nothing about the
+    // server now. A wake request comes from whichever node's edge proxy the player reached.
+    const fromServersNode = async (event: { type: string; serverId: string | null; nodeId: string | null }, trx: Transaction) =>
+      !event.nodeId || event.type === 'server.wake_requested' || (await ctx.cradle.serverRepository.nodeOf(event.serverId!, trx)) === event.nodeId;
     ctx.register({
       serverRepository: asClass(ServerRepository).singleton(),
       serverService: asClass(ServerService).singleton(),
@@ -96,6 +106,8 @@ export const serversModule = definePlugin({
       edgeBaseDomain: asValue(ctx.config.edgeBaseDomain ?? null),
       domainRepository: asClass(DomainRepository).singleton(),
       domainService: asClass(DomainService).singleton(),
+      serverTransfer: asClass(ServerTransfer).singleton(),
+      nodeDrain: asClass(NodeDrain).singleton(),
       domainSettings: asValue({ edgeTarget: ctx.config.edgeTarget ?? null, edgePort: ctx.config.edgePort, resolvers: ctx.config.domainResolvers, baseDomain: ctx.config.edgeBaseDomain ?? null }),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
@@ -126,14 +138,15 @@ export const serversModule = definePlugin({
       types: Object.keys(STATE_AFTER),
       from: 'now',
       handler: async (event, trx) => {
-        if (event.serverId) await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
+        if (!event.serverId || !(await fromServersNode(event, trx))) return;
+        await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
       },
     });
     ctx.subscribe('servers.lifecycle', {
       types: LIFECYCLE_EVENTS,
       from: 'now',
       handler: async (event, trx) => {
-        if (!event.serverId) return;
+        if (!event.serverId || !(await fromServersNode(event, trx))) return;
         const repo = ctx.cradle.lifecycleRepository;
         if (event.type === 'server.started') await repo.markStarted(event.serverId, event.occurredAt, trx);
         else if (event.type === 'server.stopped' || event.type === 'server.crashed') await repo.markStopped(event.serverId, trx);
@@ -147,6 +160,7 @@ export const serversModule = definePlugin({
     serverRoutes(router);
     lifecycleRoutes(router);
     domainRoutes(router);
+    transferRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);
