@@ -349,6 +349,16 @@ export const en = {
     started: 'The install script runs again; follow it in the console.',
     afterPullFailure: 'Once the node can reach the registry, start again, or reinstall to run the install script anew.',
   },
+  transfer: {
+    title: 'Move to another node',
+    hint: 'The files are copied while the server runs, then once more after a short stop; it then starts on the new node. Players reconnect to its new address (hostnames and custom domains follow).',
+    target: 'Target node',
+    start: 'Move',
+    cancel: 'Cancel',
+    downtime: 'Offline for {seconds} s',
+    state: { running: 'Moving', succeeded: 'Moved', failed: 'Failed: the server stays on its node', cancelled: 'Cancelled: the server stays on its node' },
+    step: { preparing: 'preparing the target', copying: 'copying files', stopping: 'stopping', final_copy: 'final copy', switching: 'switching nodes', starting: 'starting on the new node', cleaning_up: 'cleaning up the old node' },
+  },
   settings: {
     rename: 'Name',
     resources: 'Resources',

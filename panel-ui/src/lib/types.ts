@@ -8,3 +8,4 @@ export type { SleepPolicy } from '@api/modules/servers/lifecycle/policy.js';
 export type { DomainView as CustomDomain } from '@api/modules/servers/domains/schema.js';
 export type { ServerView as Server, BulkResult } from '@api/modules/servers/schema.js';
 export type { Template, TemplateVariable, StoredTemplate } from '@api/modules/templates/schema.js';
+export type { TransferStatus } from '@api/modules/servers/transfer/transfer-status.js';

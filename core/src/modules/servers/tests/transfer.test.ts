@@ -24,7 +24,7 @@ for (const database of DATABASES) {
       t = await startAccountsPanel(database);
       a = await startNodeFor(t.panel, { name: `transfer-a-${database}` });
       // Both agents drive the one Docker engine: their game containers need their own names.
-      b = await startNodeFor(t.panel, { name: `transfer-b-${database}`, agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-b-' } });
+      b = await startNodeFor(t.panel, { name: `transfer-b-${database}`, ports: 2, agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-b-' } });
     });
     after(async () => {
       for (const bot of bots) bot.end();
@@ -74,9 +74,9 @@ for (const database of DATABASES) {
 
       const moved = await server(id);
       expect(moved).to.deep.include({ nodeId: b.nodeId, state: 'running' });
-      expect(moved.address.port).to.equal(b.gamePorts[0]);
+      expect(b.gamePorts).to.include(moved.address.port);
       const transferred = await eventsOf('server.transferred', id);
-      expect(transferred).to.deep.equal([{ from: a.nodeId, to: b.nodeId, port: b.gamePorts[0], bytes: done.bytesCopied, wasRunning: true, downtimeMs: done.downtimeMs }]);
+      expect(transferred).to.deep.equal([{ from: a.nodeId, to: b.nodeId, port: moved.address.port, bytes: done.bytesCopied, wasRunning: true, downtimeMs: done.downtimeMs }]);
       expect(await eventsOf('server.moved', id)).to.deep.equal([{ from: a.nodeId, to: b.nodeId, reason: 'transfer' }]);
 
       const rejoined = await joinAs(moved.address.port, '127.0.0.1', 'Nomad');
@@ -140,6 +140,25 @@ for (const database of DATABASES) {
       expect(event).to.deep.include({ to: c.nodeId, step: 'copying', cancelled: false });
       const held = (await t.panel.request('GET', `/api/nodes/${c.nodeId}/allocations`)).body.allocations as Array<{ serverId: string | null }>;
       expect(held.every((x) => x.serverId === null), 'the port held on the target is free again').to.equal(true);
+    });
+
+    it('drains a node: its servers move one at a time to a node with room, running again there', async () => {
+      const [onA] = (await t.panel.request('GET', `/api/servers?limit=100`)).body.servers.filter((s: { nodeId: string }) => s.nodeId === a.nodeId) as Array<{ id: string }>;
+      expect((await t.panel.request('POST', `/api/servers/drains/${a.nodeId}`, { body: { now: true } })).status).to.equal(400);
+      expect((await t.panel.request('POST', '/api/servers/drains/no-such-node', { body: {} })).status).to.equal(404);
+      // The health check finds node c gone (its agent was stopped above).
+      expect((await t.panel.request('POST', `/api/nodes/${c!.nodeId}/check`)).body.status).to.equal('down');
+      const started = await t.panel.request('POST', `/api/servers/drains/${a.nodeId}`, { body: {} });
+      expect(started.status, JSON.stringify(started.body)).to.equal(202);
+      expect(started.body).to.deep.include({ state: 'running', pending: [onA!.id] });
+      const drained = await until('the drain to end', async () => {
+        const status = (await t.panel.request('GET', `/api/servers/drains/${a.nodeId}`)).body;
+        return status.state === 'done' ? status : undefined;
+      }, 180_000);
+      // Node c is down: b, with one port left, is the only place.
+      expect(drained).to.deep.include({ pending: [], failed: [], moved: [{ serverId: onA!.id, to: b.nodeId }] });
+      expect(await server(onA!.id)).to.deep.include({ nodeId: b.nodeId, state: 'running' });
+      expect((await t.panel.request('GET', `/api/servers?limit=100`)).body.servers.filter((s: { nodeId: string }) => s.nodeId === a.nodeId)).to.deep.equal([]);
     });
   });
 }
