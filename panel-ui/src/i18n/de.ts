@@ -62,6 +62,7 @@ export const de: Messages = {
     suspended: 'Gesperrt',
     up: 'Erreichbar',
     down: 'Ausgefallen',
+    lost: 'Verloren',
     unknown: 'Unbekannt',
     loaded: 'Geladen',
     registered: 'Registriert',

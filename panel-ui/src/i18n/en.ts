@@ -60,6 +60,7 @@ export const en = {
     suspended: 'Suspended',
     up: 'Up',
     down: 'Down',
+    lost: 'Lost',
     unknown: 'Unknown',
     loaded: 'Loaded',
     registered: 'Registered',

@@ -1,3 +1,4 @@
+import type { NodeStatus } from './schema.js';
 import type { Database, Executor } from '../../kernel/database.js';
 import { dialectOf, toIso } from '../../kernel/database.js';
 import type { AllocationView, NodeInput, NodeView } from './schema.js';
@@ -16,7 +17,7 @@ interface NodeRow {
   disk_overalloc_pct: number;
   token_encrypted: string;
   local: boolean | number;
-  status: 'up' | 'down' | 'unknown';
+  status: NodeStatus;
   last_seen_at: unknown;
   events_seq: number | string;
   created_at: unknown;
@@ -125,7 +126,7 @@ export class NodeRepository {
     await executor('nodes').where({ id }).update({ token_encrypted: tokenEncrypted });
   }
 
-  async setStatus(id: string, status: 'up' | 'down', seenAt: Date | null, executor: Executor): Promise<void> {
+  async setStatus(id: string, status: Exclude<NodeStatus, 'unknown'>, seenAt: Date | null, executor: Executor): Promise<void> {
     await executor('nodes').where({ id }).update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
   }
 
