@@ -11,6 +11,7 @@ import { DomainService, type DomainSettings } from './domains/domain-service.js'
 import { domainRoutes } from './domains/routes.js';
 import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
+import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
@@ -49,6 +50,7 @@ declare module '../../kernel/container.js' {
     domainSettings: DomainSettings;
     serverTransfer: ServerTransfer;
     nodeDrain: NodeDrain;
+    lostNodeRescheduler: LostNodeRescheduler;
   }
 }
 
@@ -108,6 +110,7 @@ export const serversModule = definePlugin({
       domainService: asClass(DomainService).singleton(),
       serverTransfer: asClass(ServerTransfer).singleton(),
       nodeDrain: asClass(NodeDrain).singleton(),
+      lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
       domainSettings: asValue({ edgeTarget: ctx.config.edgeTarget ?? null, edgePort: ctx.config.edgePort, resolvers: ctx.config.domainResolvers, baseDomain: ctx.config.edgeBaseDomain ?? null }),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
@@ -118,6 +121,7 @@ export const serversModule = definePlugin({
     tapServerPolicies(ctx);
     ctx.defineHook('server.archive', 'bail');
     ctx.defineHook('server.restoreArchive', 'bail');
+    ctx.defineHook('server.latestRemoteBackup', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
@@ -140,6 +144,14 @@ export const serversModule = definePlugin({
       handler: async (event, trx) => {
         if (!event.serverId || !(await fromServersNode(event, trx))) return;
         await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
+      },
+    });
+    // Self-healing: the node module's health job decided the node is lost; the work talks to other nodes, after this delivery.
+    ctx.subscribe('servers.lost-nodes', {
+      types: ['node.lost'],
+      from: 'now',
+      handler: (event) => {
+        if (event.nodeId) setImmediate(() => void ctx.cradle.lostNodeRescheduler.rescheduleNode(event.nodeId!).catch((err: unknown) => ctx.cradle.logger.error({ err, node: event.nodeId }, 'rescheduling a lost node failed')));
       },
     });
     ctx.subscribe('servers.lifecycle', {

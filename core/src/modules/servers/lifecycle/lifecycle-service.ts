@@ -20,7 +20,7 @@ import type { SleepPolicy } from './policy.js';
 export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
 
 /** Who the panel acts as when its own workers archive or restore (plugins record it as the actor). */
-const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
+export const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
 
 /**
  * Sleep and wake: a server's phase, changed with its `server.phase_changed` event in one
@@ -198,8 +198,11 @@ export class ServerLifecycle {
     await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(server.id, null, trx));
   }
 
-  /** An archived server holds no files anywhere: it can come back on any node with room and a free port. */
-  private async relocate(server: ServerView): Promise<ServerView> {
+  /**
+   * Books the server on another node with room and a free port (its old booking released) and
+   * moves its record there; the files are the caller's to bring (an archive, a backup).
+   */
+  async relocate(server: ServerView, reason: 'restore' | 'reschedule' = 'restore'): Promise<ServerView> {
     const request = { memoryMb: server.memoryMb, diskMb: server.diskMb };
     const { nodeService, serverRepository } = this.deps;
     await this.deps.db.transaction(async (trx) => {
@@ -215,7 +218,7 @@ export class ServerLifecycle {
       await nodeService.releaseAllocations(server.id, trx);
       await nodeService.bookAllocation(nodeId, server.id, {}, trx);
       await serverRepository.moveTo(server.id, nodeId, trx);
-      await this.deps.events.append(trx, { type: 'server.moved', serverId: server.id, nodeId, data: { from: server.nodeId, to: nodeId, reason: 'restore' } });
+      await this.deps.events.append(trx, { type: 'server.moved', serverId: server.id, nodeId, data: { from: server.nodeId, to: nodeId, reason } });
     });
     return (await serverRepository.get(server.id))!;
   }

@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { Database } from '../../../kernel/database.js';
+import type { EventLog } from '../../../kernel/events.js';
+import type { HookBus } from '../../../kernel/hooks.js';
+import type { NodeService } from '../../nodes/service.js';
+import type { TemplateService } from '../../templates/service.js';
+import type { ServerRepository } from '../repository.js';
+import { agentSpec } from '../spec.js';
+import type { EdgeRoutePublisher } from './edge-routes.js';
+import { SYSTEM, type ServerLifecycle } from './lifecycle-service.js';
+
+/**
+ * Brings a lost node's servers back elsewhere from their latest remote backup (`node.lost`),
+ * one at a time so the other nodes are not flooded: each is booked on a node with room, its
+ * backup restored there (checksum verified by the backups plugin), and started if it was
+ * running. A server with no remote backup is not recreated empty: `server.lost` says why and
+ * it stays on its node. Archived servers hold no files on the node and come back on wake.
+ */
+export class LostNodeRescheduler {
+  private readonly deps: {
+    db: Database;
+    events: EventLog;
+    hooks: HookBus;
+    logger: Logger;
+    serverRepository: ServerRepository;
+    nodeService: NodeService;
+    templateService: TemplateService;
+    serverLifecycle: ServerLifecycle;
+    edgeRoutePublisher: EdgeRoutePublisher;
+  };
+
+  constructor(deps: LostNodeRescheduler['deps']) {
+    this.deps = deps;
+  }
+
+  async rescheduleNode(nodeId: string, now = Date.now()): Promise<void> {
+    for (const serverId of await this.deps.serverRepository.onNode(nodeId)) {
+      try {
+        await this.reschedule(serverId, nodeId, now);
+      } catch (err) {
+        this.deps.logger.warn({ err, server: serverId, node: nodeId }, 'could not bring a server of a lost node back');
+        await this.markLost(serverId, nodeId, (err as { code?: string }).code ?? 'reschedule_failed', (err as Error).message);
+      }
+    }
+    await this.deps.edgeRoutePublisher.pushAll();
+  }
+
+  private async reschedule(serverId: string, lostNodeId: string, now: number): Promise<void> {
+    const { serverRepository, hooks, nodeService } = this.deps;
+    const server = (await serverRepository.get(serverId))!;
+    if (server.phase === 'archived') return;
+    const backup = await hooks.call('server.latestRemoteBackup', { serverId });
+    if (!backup) return this.markLost(serverId, lostNodeId, 'no_remote_backup', 'The server has no completed backup on a remote target');
+    const wasRunning = server.state !== 'offline' && server.phase === 'active';
+    const moved = await this.deps.serverLifecycle.relocate(server, 'reschedule');
+    const { template } = await this.deps.templateService.get(moved.templateId);
+    const client = nodeService.client(await nodeService.get(moved.nodeId));
+    await client.createServer(agentSpec(moved, template, moved.address!));
+    await hooks.call('server.restoreArchive', { serverId, archiveId: backup.backupId, principal: SYSTEM });
+    await serverRepository.setState(serverId, wasRunning ? (await client.power(serverId, 'start')).state : 'offline');
+    await this.deps.db.transaction((trx) =>
+      this.deps.events.append(trx, {
+        type: 'server.rescheduled',
+        serverId,
+        nodeId: moved.nodeId,
+        data: { from: lostNodeId, to: moved.nodeId, backupId: backup.backupId, backupTakenAt: backup.takenAt, backupAgeSeconds: Math.max(0, Math.round((now - Date.parse(backup.takenAt)) / 1000)), started: wasRunning },
+      }),
+    );
+  }
+
+  private async markLost(serverId: string, nodeId: string, code: string, reason: string): Promise<void> {
+    await this.deps.db.transaction((trx) => this.deps.events.append(trx, { type: 'server.lost', serverId, nodeId, data: { nodeId, code, reason } }));
+  }
+}
