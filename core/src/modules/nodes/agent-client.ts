@@ -94,8 +94,8 @@ export class AgentClient {
     return this.json('PUT', `/api/servers/${spec.id}`, serverStatus, { json: spec });
   }
 
-  async deleteServer(id: string): Promise<void> {
-    await this.json('DELETE', `/api/servers/${id}`, anything);
+  async deleteServer(id: string, options: { keepFiles?: boolean } = {}): Promise<void> {
+    await this.json('DELETE', `/api/servers/${id}${options.keepFiles ? '?keepFiles=true' : ''}`, anything);
   }
 
   async install(id: string): Promise<void> {

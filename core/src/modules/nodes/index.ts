@@ -41,6 +41,7 @@ export const nodesModule = definePlugin({
       nodeEventIngest: asClass(NodeEventIngest).singleton(),
       nodeEventStreams: asClass(NodeEventStreams).singleton(),
     });
+    ctx.defineHook('node.returning', 'series');
   },
   async start({ cradle }) {
     // Events reach the log as nodes push them; the health job's journal pull only catches up.

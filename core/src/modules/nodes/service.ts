@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { HookBus } from '../../kernel/hooks.js';
+import './hooks.js';
 import type { Database, Executor } from '../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
@@ -40,6 +42,7 @@ type CheckedStatus = 'up' | 'down' | 'lost';
 
 export class NodeService {
   private readonly health: NodeHealthPolicy;
+  private readonly hooks: HookBus;
   private readonly db: Database;
   private readonly repository: NodeRepository;
   private readonly events: EventLog;
@@ -48,8 +51,9 @@ export class NodeService {
   private readonly ingest: NodeEventIngest;
   private readonly streams: NodeEventStreams;
 
-  constructor(deps: { db: Database; nodeRepository: NodeRepository; events: EventLog; keyRing: SecretBox; logger: Logger; nodeEventIngest: NodeEventIngest; nodeEventStreams: NodeEventStreams; nodeHealth: NodeHealthPolicy }) {
+  constructor(deps: { db: Database; nodeRepository: NodeRepository; events: EventLog; keyRing: SecretBox; logger: Logger; nodeEventIngest: NodeEventIngest; nodeEventStreams: NodeEventStreams; nodeHealth: NodeHealthPolicy; hooks: HookBus }) {
     this.db = deps.db;
+    this.hooks = deps.hooks;
     this.health = deps.nodeHealth;
     this.ingest = deps.nodeEventIngest;
     this.streams = deps.nodeEventStreams;
@@ -173,6 +177,15 @@ export class NodeService {
       status = 'up';
     } catch (err) {
       reason = (err as Error).message;
+    }
+    // A lost node is fenced before anything else: it must not run a server that now runs elsewhere.
+    if (status === 'up' && node.status === 'lost') {
+      try {
+        await this.hooks.call('node.returning', { nodeId: node.id, client });
+      } catch (err) {
+        this.logger.error({ err, node: node.name }, 'could not fence a lost node that answers again; it stays lost');
+        return 'lost';
+      }
     }
     const silentMs = node.lastSeenAt ? Date.now() - Date.parse(node.lastSeenAt) : 0;
     if (status === 'down' && node.status !== 'up' && node.lastSeenAt && silentMs >= this.health.lostAfterSeconds * 1000) status = 'lost';

@@ -64,6 +64,10 @@ export const serverEvents = defineEvents({
     description: 'A server of a lost node could not be brought back (no remote backup, or no node with room); it stays on the lost node, never recreated empty',
     data: z.strictObject({ nodeId: z.string(), code: z.string(), reason: z.string() }),
   },
+  'server.fenced': {
+    description: "A lost node answered again still holding a server that had moved away; its container was removed and its files put aside on that node",
+    data: z.strictObject({ nodeId: z.string(), nowOn: z.string().nullable().describe('Where the server is now; null when the panel no longer has it') }),
+  },
   'server.domain_added': { description: 'A custom domain was added to a server (not yet verified)', data: z.strictObject({ hostname: z.string() }) },
   'server.domain_verified': { description: "A custom domain's TXT record was found: players can join by it", data: z.strictObject({ hostname: z.string() }) },
   'server.domain_removed': { description: 'A custom domain was removed from a server', data: z.strictObject({ hostname: z.string() }) },

@@ -127,6 +127,7 @@ export const serversModule = definePlugin({
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
       return ownerId ? { ownerId } : undefined;
     });
+    ctx.tap('node.returning', 'servers', ({ nodeId, client }) => ctx.cradle.lostNodeRescheduler.fence(nodeId, client));
     ctx.tap('auth.serverAccessChanged', 'servers', async ({ serverId, userId }) => {
       await ctx.cradle.serverRelay.recheckViewers(serverId, userId, CONSOLE_PERMISSION);
     });

@@ -1,7 +1,8 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Bot } from 'mineflayer';
-import { DATABASES, docker, joinAs, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
+import { DATABASES, docker, joinAs, startAgent, startNodeFor, testImage, type TestAgent, type TestNode, until } from '@conductor/test';
 import { checksums, createServer, startBackupsPanel, writeFile, type BackupsPanel } from './fixture.js';
 import { startSshd, type Sshd } from './sshd.js';
 
@@ -12,6 +13,7 @@ for (const database of DATABASES) {
     let lost: TestNode;
     let spare: TestNode;
     let sshd: Sshd;
+    let returned: TestAgent | null = null;
     const bots: Bot[] = [];
 
     before(async () => {
@@ -25,6 +27,7 @@ for (const database of DATABASES) {
     after(async () => {
       for (const bot of bots) bot.end();
       await t?.close();
+      await returned?.close();
       await lost?.close().catch(() => undefined);
       await spare?.close();
       await sshd?.close();
@@ -32,7 +35,7 @@ for (const database of DATABASES) {
 
     const eventsOf = async (type: string, serverId: string) => (await t.panel.request('GET', `/api/events?type=${type}&serverId=${serverId}`)).body.events.map((e: { data: unknown }) => e.data);
 
-    it('restores a running server from its newest remote backup and starts it, and marks one without a remote backup lost instead of recreating it empty', async () => {
+    it('restores a running server from its newest remote backup and starts it, marks one without a remote backup lost instead of recreating it empty, and fences the node when it comes back', async () => {
       const owner = await t.createUser(`lost-owner-${database}@example.org`);
       const target = await t.panel.request('POST', '/api/backups/targets', { body: { name: 'Storage Box', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(sshd.root, 'conductor'), auth: 'key', secret: sshd.privateKey } });
       expect(target.status, JSON.stringify(target.body)).to.equal(201);
@@ -48,9 +51,8 @@ for (const database of DATABASES) {
       expect((await t.panel.request('POST', `/api/servers/${backedUp}/power/start`)).status).to.equal(200);
       await until('running', async () => (await t.panel.request('GET', `/api/servers/${backedUp}`)).body.state === 'running', 60_000);
 
-      // The node dies with its containers.
-      await lost.agent.close();
-      for (const id of [backedUp, bare]) await docker.getContainer(`conductor-${id}`).remove({ force: true }).catch(() => undefined);
+      // The node is cut off: its agent stops answering, its game keeps running (the case fencing is for).
+      await lost.agent.agent.stop();
       expect((await t.panel.request('POST', `/api/nodes/${lost.nodeId}/check`)).body.status).to.equal('down');
       expect(await eventsOf('server.rescheduled', backedUp), 'down is not lost').to.deep.equal([]);
       await new Promise((resolve) => setTimeout(resolve, 2500));
@@ -77,6 +79,19 @@ for (const database of DATABASES) {
       }, 30_000);
       expect(markedLost).to.deep.equal({ nodeId: lost.nodeId, code: 'no_remote_backup', reason: 'The server has no completed backup on a remote target' });
       expect((await t.panel.request('GET', `/api/servers/${bare}`)).body.nodeId, 'never recreated empty elsewhere').to.equal(lost.nodeId);
+
+      // The node comes back with its data and the old copy still running: it is fenced before it counts as up.
+      expect((await docker.getContainer(`conductor-${backedUp}`).inspect()).State.Running, 'the cut-off copy still runs').to.equal(true);
+      returned = await startAgent({ dataDir: lost.agent.dataDir, network: lost.agent.network, config: { AGENT_TOKEN: lost.agent.agent.config.AGENT_TOKEN } });
+      expect((await t.panel.request('PATCH', `/api/nodes/${lost.nodeId}`, { body: { agentPort: returned.agent.port } })).status).to.equal(200);
+      expect((await t.panel.request('POST', `/api/nodes/${lost.nodeId}/check`)).body.status).to.equal('up');
+      expect((await returned.request('GET', `/api/servers/${backedUp}`)).status, 'the moved server is gone from the returned node').to.equal(404);
+      expect((await returned.request('GET', `/api/servers/${bare}`)).status, 'the one that never moved stays').to.equal(200);
+      expect(await docker.getContainer(`conductor-${backedUp}`).inspect().then(() => 'exists', () => 'gone')).to.equal('gone');
+      const fenced = readdirSync(path.join(lost.agent.dataDir, 'fenced'));
+      expect(fenced.filter((d) => d.startsWith(`${backedUp}-`)), 'its files kept aside for the admin').to.have.length(1);
+      expect(await eventsOf('server.fenced', backedUp)).to.deep.equal([{ nodeId: lost.nodeId, nowOn: spare.nodeId }]);
+      expect((await t.panel.request('GET', `/api/servers/${backedUp}`)).body).to.deep.include({ nodeId: spare.nodeId, state: 'running' });
     });
   });
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../../kernel/database.js';
 import type { EventLog } from '../../../kernel/events.js';
 import type { HookBus } from '../../../kernel/hooks.js';
+import type { AgentClient } from '../../nodes/agent-client.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
@@ -66,6 +67,20 @@ export class LostNodeRescheduler {
         data: { from: lostNodeId, to: moved.nodeId, backupId: backup.backupId, backupTakenAt: backup.takenAt, backupAgeSeconds: Math.max(0, Math.round((now - Date.parse(backup.takenAt)) / 1000)), started: wasRunning },
       }),
     );
+  }
+
+  /**
+   * A lost node answers again: every server it still holds that the panel now has elsewhere (or
+   * not at all) is stopped and removed there, its files moved aside on that node, before the node
+   * counts as up. Edge routes follow the server's record, so players never reach the old copy.
+   */
+  async fence(nodeId: string, client: AgentClient): Promise<void> {
+    for (const { id } of (await client.listServers()).servers) {
+      const nowOn = await this.deps.serverRepository.nodeOf(id);
+      if (nowOn === nodeId) continue;
+      await client.deleteServer(id, { keepFiles: true });
+      await this.deps.db.transaction((trx) => this.deps.events.append(trx, { type: 'server.fenced', serverId: id, nodeId, data: { nodeId, nowOn } }));
+    }
   }
 
   private async markLost(serverId: string, nodeId: string, code: string, reason: string): Promise<void> {
