@@ -35,7 +35,7 @@ for (const database of DATABASES) {
 
     const eventsOf = async (type: string, serverId: string) => (await t.panel.request('GET', `/api/events?type=${type}&serverId=${serverId}`)).body.events.map((e: { data: unknown }) => e.data);
 
-    it('restores a running server from its newest remote backup and starts it, marks one without a remote backup lost instead of recreating it empty, and fences the node when it comes back', async () => {
+    it('restores a running server from its newest remote backup and starts it, marks one without a remote backup lost instead of recreating it empty, and fences the node when it comes back; the owner gets a mail for each', async () => {
       const owner = await t.createUser(`lost-owner-${database}@example.org`);
       const target = await t.panel.request('POST', '/api/backups/targets', { body: { name: 'Storage Box', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(sshd.root, 'conductor'), auth: 'key', secret: sshd.privateKey } });
       expect(target.status, JSON.stringify(target.body)).to.equal(201);
@@ -72,6 +72,8 @@ for (const database of DATABASES) {
       const restored = Object.fromEntries(Object.entries(checksums(spare, backedUp)).filter(([f]) => f.startsWith('heal-check')));
       expect(restored, 'the backup, byte for byte, without what came after it').to.deep.equal(inBackup);
       bots.push(await joinAs(back.address.port, '127.0.0.1', 'Survivor'));
+      const movedMail = await t.mailbox.waitFor(owner.email, /^Backed up was moved to another node$/);
+      expect(movedMail.text).to.contain(`from its backup of ${rescheduled.backupTakenAt}`).and.to.contain('Changes made after that backup were lost');
 
       const [markedLost] = await until('the server without a backup to be marked lost', async () => {
         const events = await eventsOf('server.lost', bare);
@@ -79,6 +81,7 @@ for (const database of DATABASES) {
       }, 30_000);
       expect(markedLost).to.deep.equal({ nodeId: lost.nodeId, code: 'no_remote_backup', reason: 'The server has no completed backup on a remote target' });
       expect((await t.panel.request('GET', `/api/servers/${bare}`)).body.nodeId, 'never recreated empty elsewhere').to.equal(lost.nodeId);
+      expect((await t.mailbox.waitFor(owner.email, /^No backup is unavailable$/)).text).to.contain('The server has no completed backup on a remote target');
 
       // The node comes back with its data and the old copy still running: it is fenced before it counts as up.
       expect((await docker.getContainer(`conductor-${backedUp}`).inspect()).State.Running, 'the cut-off copy still runs').to.equal(true);

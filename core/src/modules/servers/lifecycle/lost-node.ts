@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Database } from '../../../kernel/database.js';
 import type { EventLog } from '../../../kernel/events.js';
 import type { HookBus } from '../../../kernel/hooks.js';
+import type { UserDirectory } from '../../accounts/user-directory.js';
+import type { MailService } from '../../mail/mail-service.js';
 import type { AgentClient } from '../../nodes/agent-client.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
@@ -9,13 +11,14 @@ import type { ServerRepository } from '../repository.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import { SYSTEM, type ServerLifecycle } from './lifecycle-service.js';
+import { lostNodeMails } from './lost-node-mails.js';
 
 /**
  * Brings a lost node's servers back elsewhere from their latest remote backup (`node.lost`),
  * one at a time so the other nodes are not flooded: each is booked on a node with room, its
  * backup restored there (checksum verified by the backups plugin), and started if it was
  * running. A server with no remote backup is not recreated empty: `server.lost` says why and
- * it stays on its node. Archived servers hold no files on the node and come back on wake.
+ * it stays on its node. The owner gets a mail either way. Archived servers hold no files on the node and come back on wake.
  */
 export class LostNodeRescheduler {
   private readonly deps: {
@@ -28,6 +31,8 @@ export class LostNodeRescheduler {
     templateService: TemplateService;
     serverLifecycle: ServerLifecycle;
     edgeRoutePublisher: EdgeRoutePublisher;
+    userDirectory: UserDirectory;
+    mailService: MailService;
   };
 
   constructor(deps: LostNodeRescheduler['deps']) {
@@ -59,14 +64,17 @@ export class LostNodeRescheduler {
     await client.createServer(agentSpec(moved, template, moved.address!));
     await hooks.call('server.restoreArchive', { serverId, archiveId: backup.backupId, principal: SYSTEM });
     await serverRepository.setState(serverId, wasRunning ? (await client.power(serverId, 'start')).state : 'offline');
-    await this.deps.db.transaction((trx) =>
-      this.deps.events.append(trx, {
+    const backupAgeSeconds = Math.max(0, Math.round((now - Date.parse(backup.takenAt)) / 1000));
+    const owner = await this.deps.userDirectory.find(server.ownerId);
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.events.append(trx, {
         type: 'server.rescheduled',
         serverId,
         nodeId: moved.nodeId,
-        data: { from: lostNodeId, to: moved.nodeId, backupId: backup.backupId, backupTakenAt: backup.takenAt, backupAgeSeconds: Math.max(0, Math.round((now - Date.parse(backup.takenAt)) / 1000)), started: wasRunning },
-      }),
-    );
+        data: { from: lostNodeId, to: moved.nodeId, backupId: backup.backupId, backupTakenAt: backup.takenAt, backupAgeSeconds, started: wasRunning },
+      });
+      if (owner) await this.deps.mailService.send('server_rescheduled', owner.email, lostNodeMails.rescheduled(server.name, backup.takenAt, backupAgeSeconds), trx);
+    });
   }
 
   /**
@@ -84,6 +92,11 @@ export class LostNodeRescheduler {
   }
 
   private async markLost(serverId: string, nodeId: string, code: string, reason: string): Promise<void> {
-    await this.deps.db.transaction((trx) => this.deps.events.append(trx, { type: 'server.lost', serverId, nodeId, data: { nodeId, code, reason } }));
+    const server = await this.deps.serverRepository.get(serverId);
+    const owner = server ? await this.deps.userDirectory.find(server.ownerId) : null;
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.events.append(trx, { type: 'server.lost', serverId, nodeId, data: { nodeId, code, reason } });
+      if (server && owner) await this.deps.mailService.send('server_lost', owner.email, lostNodeMails.lost(server.name, reason), trx);
+    });
   }
 }
