@@ -42,6 +42,7 @@ export class ServerRuntime {
   state: ServerState = 'offline';
   readonly console: ConsoleBuffer;
   private desired: 'running' | 'stopped' = 'stopped';
+  private released = false;
   private container: Docker.Container | null = null;
   private stream: NodeJS.ReadWriteStream | null = null;
   private startedAt: Date | null = null;
@@ -229,7 +230,13 @@ export class ServerRuntime {
   }
 
   /** Stops watching this server without touching its container (agent shutdown). */
+  /**
+   * The agent is stopping and leaves the container running for the next agent to adopt: this
+   * runtime no longer acts on it (an exit seen afterwards is the next agent's to handle, not a
+   * crash to restart from here).
+   */
   release(): void {
+    this.released = true;
     this.stopLoops();
     this.detach();
   }
@@ -325,6 +332,7 @@ export class ServerRuntime {
   }
 
   private async onExit(code: number): Promise<void> {
+    if (this.released) return;
     const container = this.container;
     let oomKilled = false;
     try {

@@ -35,7 +35,7 @@ for (const database of DATABASES) {
 
     const eventsOf = async (type: string, serverId: string) => (await t.panel.request('GET', `/api/events?type=${type}&serverId=${serverId}`)).body.events.map((e: { data: unknown }) => e.data);
 
-    it('restores a running server from its newest remote backup and starts it, marks one without a remote backup lost instead of recreating it empty, and fences the node when it comes back; the owner gets a mail for each', async () => {
+    it('restores a running server from its newest remote backup and starts it, marks one without a remote backup lost instead of recreating it empty, and fences the node when it comes back; the owner gets a mail for each; the dry run said so beforehand', async () => {
       const owner = await t.createUser(`lost-owner-${database}@example.org`);
       const target = await t.panel.request('POST', '/api/backups/targets', { body: { name: 'Storage Box', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(sshd.root, 'conductor'), auth: 'key', secret: sshd.privateKey } });
       expect(target.status, JSON.stringify(target.body)).to.equal(201);
@@ -50,6 +50,16 @@ for (const database of DATABASES) {
       await writeFile(t, backedUp, 'heal-check/after.txt', 'written after the backup: lost with the node');
       expect((await t.panel.request('POST', `/api/servers/${backedUp}/power/start`)).status).to.equal(200);
       await until('running', async () => (await t.panel.request('GET', `/api/servers/${backedUp}`)).body.state === 'running', 60_000);
+
+      // The dry run says what a loss would do, and changes nothing.
+      const plan = await t.panel.request('GET', `/api/servers/healing/${lost.nodeId}/plan`);
+      expect(plan.status, JSON.stringify(plan.body)).to.equal(200);
+      const byId = Object.fromEntries((plan.body.servers as Array<{ serverId: string }>).map((p) => [p.serverId, p]));
+      expect(byId[backedUp]).to.deep.include({ action: 'reschedule', to: spare.nodeId, backupId: backup.body.backup.id, start: true, reason: null });
+      expect(byId[bare]).to.deep.include({ action: 'mark_lost', to: null, backupId: null, start: false, reason: 'The server has no completed backup on a remote target' });
+      expect((await t.panel.request('GET', '/api/servers/healing/no-such-node/plan')).body.error.code).to.equal('node_not_found');
+      expect((await (await t.signIn(owner.email)).get(`/api/servers/healing/${lost.nodeId}/plan`)).status).to.equal(403);
+      expect((await t.panel.request('GET', `/api/servers/${backedUp}`)).body.nodeId).to.equal(lost.nodeId);
 
       // The node is cut off: its agent stops answering, its game keeps running (the case fencing is for).
       await lost.agent.agent.stop();

@@ -8,10 +8,16 @@ import type { AgentClient } from '../../nodes/agent-client.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
+import type { ServerView } from '../schema.js';
+import type { HealingPlan } from './healing-plan.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import { SYSTEM, type ServerLifecycle } from './lifecycle-service.js';
 import { lostNodeMails } from './lost-node-mails.js';
+
+const NO_BACKUP = 'The server has no completed backup on a remote target';
+const ageSeconds = (takenAt: string, now: number) => Math.max(0, Math.round((now - Date.parse(takenAt)) / 1000));
+const isRunning = (server: ServerView) => server.state !== 'offline' && server.phase === 'active';
 
 /**
  * Brings a lost node's servers back elsewhere from their latest remote backup (`node.lost`),
@@ -51,20 +57,41 @@ export class LostNodeRescheduler {
     await this.deps.edgeRoutePublisher.pushAll();
   }
 
+  /** The dry run: what `rescheduleNode` would do with each of the node's servers now, changing nothing. */
+  async plan(nodeId: string, now = Date.now()): Promise<HealingPlan> {
+    await this.deps.nodeService.get(nodeId);
+    const servers: HealingPlan['servers'] = [];
+    for (const serverId of await this.deps.serverRepository.onNode(nodeId)) {
+      const server = (await this.deps.serverRepository.get(serverId))!;
+      const { backup, skip } = await this.decide(server);
+      const to = skip || !backup ? null : await this.deps.db.transaction((trx) => this.deps.serverLifecycle.nodeElsewhere(server, trx));
+      const action = skip ? 'skip' : backup && to ? 'reschedule' : 'mark_lost';
+      const reason = skip ? 'archived' : !backup ? NO_BACKUP : !to ? 'no other node has room' : null;
+      servers.push({ serverId, name: server.name, action, reason, backupId: backup?.backupId ?? null, backupTakenAt: backup?.takenAt ?? null, backupAgeSeconds: backup ? ageSeconds(backup.takenAt, now) : null, to, start: isRunning(server) });
+    }
+    return { nodeId, servers };
+  }
+
+  /** Archived servers hold no files on a node; the rest come back from their newest remote backup, if any. */
+  private async decide(server: ServerView): Promise<{ skip: boolean; backup: { backupId: string; takenAt: string } | undefined }> {
+    if (server.phase === 'archived') return { skip: true, backup: undefined };
+    return { skip: false, backup: await this.deps.hooks.call('server.latestRemoteBackup', { serverId: server.id }) };
+  }
+
   private async reschedule(serverId: string, lostNodeId: string, now: number): Promise<void> {
     const { serverRepository, hooks, nodeService } = this.deps;
     const server = (await serverRepository.get(serverId))!;
-    if (server.phase === 'archived') return;
-    const backup = await hooks.call('server.latestRemoteBackup', { serverId });
-    if (!backup) return this.markLost(serverId, lostNodeId, 'no_remote_backup', 'The server has no completed backup on a remote target');
-    const wasRunning = server.state !== 'offline' && server.phase === 'active';
+    const { skip, backup } = await this.decide(server);
+    if (skip) return;
+    if (!backup) return this.markLost(serverId, lostNodeId, 'no_remote_backup', NO_BACKUP);
+    const wasRunning = isRunning(server);
     const moved = await this.deps.serverLifecycle.relocate(server, 'reschedule');
     const { template } = await this.deps.templateService.get(moved.templateId);
     const client = nodeService.client(await nodeService.get(moved.nodeId));
     await client.createServer(agentSpec(moved, template, moved.address!));
     await hooks.call('server.restoreArchive', { serverId, archiveId: backup.backupId, principal: SYSTEM });
     await serverRepository.setState(serverId, wasRunning ? (await client.power(serverId, 'start')).state : 'offline');
-    const backupAgeSeconds = Math.max(0, Math.round((now - Date.parse(backup.takenAt)) / 1000));
+    const backupAgeSeconds = ageSeconds(backup.takenAt, now);
     const owner = await this.deps.userDirectory.find(server.ownerId);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.events.append(trx, {

@@ -1,19 +1,20 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../../../kernel/auth.js';
+import type { Database } from '../../../kernel/database.js';
 import { conflict, notFound } from '../../../kernel/errors.js';
 import type { NodeService } from '../../nodes/service.js';
-import { pickNode } from '../placement.js';
+import type { ServerLifecycle } from '../lifecycle/lifecycle-service.js';
 import type { ServerRepository } from '../repository.js';
 import type { DrainStatus } from './transfer-status.js';
 import type { ServerTransfer } from './transfer-service.js';
 
 /**
  * Empties a node for maintenance: its servers are transferred away one at a time (one copy at a
- * time keeps the nodes' disks and the panel's network to one stream), each to the node with the
- * most room then. A server that cannot move stays where it is and is listed as failed.
+ * time keeps the nodes' disks and the panel's network to one stream), each where placement would
+ * put it then (a plugin's strategy, else the node with the most room). A server that cannot move stays where it is and is listed as failed.
  */
 export class NodeDrain {
-  private readonly deps: { logger: Logger; serverRepository: ServerRepository; nodeService: NodeService; serverTransfer: ServerTransfer };
+  private readonly deps: { db: Database; logger: Logger; serverRepository: ServerRepository; nodeService: NodeService; serverTransfer: ServerTransfer; serverLifecycle: ServerLifecycle };
   private readonly drains = new Map<string, DrainStatus>();
 
   constructor(deps: NodeDrain['deps']) {
@@ -39,7 +40,7 @@ export class NodeDrain {
     while (drain.pending.length) {
       const serverId = drain.pending[0]!;
       try {
-        const to = await this.target(serverId, drain.nodeId);
+        const to = await this.target(serverId);
         await this.deps.serverTransfer.start(serverId, to, actor);
         const result = (await this.deps.serverTransfer.settled(serverId))!;
         if (result.state === 'succeeded') drain.moved.push({ serverId, to });
@@ -53,13 +54,10 @@ export class NodeDrain {
     drain.state = 'done';
   }
 
-  private async target(serverId: string, from: string): Promise<string> {
+  private async target(serverId: string): Promise<string> {
     const server = (await this.deps.serverRepository.get(serverId))!;
-    const allocated = await this.deps.serverRepository.allocatedMemory();
-    const free = await this.deps.nodeService.freeAllocationCounts({});
-    const others = (await this.deps.nodeService.list()).filter((n) => n.id !== from);
-    const node = pickNode({ memoryMb: server.memoryMb, diskMb: server.diskMb }, others.map((n) => ({ node: n, allocatedMemoryMb: allocated.get(n.id) ?? 0, freeAllocations: free.get(n.id) ?? 0 })));
-    if (!node) throw conflict('no_capacity', 'No other node that is up has room for this server');
-    return node.id;
+    const nodeId = await this.deps.db.transaction((trx) => this.deps.serverLifecycle.nodeElsewhere(server, trx));
+    if (!nodeId) throw conflict('no_capacity', 'No other node that is up has room for this server');
+    return nodeId;
   }
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
+import { healingPlan } from '../lifecycle/healing-plan.js';
 import { drainBody, drainStatus, transferBody, transferStatus } from './transfer-status.js';
 
 const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
 const nodeParams = z.object({ nodeId: z.string().min(1).max(64) });
 
-/** Moving servers between nodes: admins only, since it chooses nodes and stops the game for a moment. */
+/** Moving servers between nodes (transfer, drain, the self-healing dry run): admins only, since it chooses nodes and stops games. */
 export function transferRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'post',
@@ -51,6 +52,16 @@ export function transferRoutes(router: RouteRegistrar): void {
     response: { status: 202, schema: drainStatus },
     errors: { 404: 'node_not_found', 409: 'drain_in_progress' },
     handler: ({ params, scope, principal }) => scope.cradle.nodeDrain.start(params.nodeId, principal!),
+  });
+  router.route({
+    method: 'get',
+    path: '/healing/:nodeId/plan',
+    summary: "Self-healing's dry run: what would happen to each server of the node if it were lost now (nothing changes)",
+    access: 'admin',
+    params: nodeParams,
+    response: { schema: healingPlan },
+    errors: { 404: 'node_not_found' },
+    handler: ({ params, scope }) => scope.cradle.lostNodeRescheduler.plan(params.nodeId),
   });
   router.route({
     method: 'get',
