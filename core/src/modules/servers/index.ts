@@ -87,6 +87,8 @@ export const serversModule = definePlugin({
     edgePort: z.number().int().min(1).max(65535).default(25565),
     /** DNS servers custom-domain verification asks ("ip" or "ip:port"); the system's resolvers when empty. */
     domainResolvers: z.array(z.string().min(1).max(64)).max(8).default([]),
+    /** Bring a lost node's servers back elsewhere from their remote backups (`node.lost`); off: only the event and the node's status. */
+    selfHealing: z.boolean().default(true),
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
@@ -152,6 +154,7 @@ export const serversModule = definePlugin({
       types: ['node.lost'],
       from: 'now',
       handler: (event) => {
+        if (!ctx.config.selfHealing) return void ctx.cradle.logger.warn({ node: event.nodeId }, 'a node is lost; self-healing is off, so its servers stay where they are');
         if (event.nodeId) setImmediate(() => void ctx.cradle.lostNodeRescheduler.rescheduleNode(event.nodeId!).catch((err: unknown) => ctx.cradle.logger.error({ err, node: event.nodeId }, 'rescheduling a lost node failed')));
       },
     });

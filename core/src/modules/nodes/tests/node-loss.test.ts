@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { expect } from 'chai';
-import { DATABASES, startNodeFor, startPanel, type TestNode, type TestPanel } from '@conductor/test';
+import { DATABASES, startNodeFor, startPanel, testImage, type TestNode, type TestPanel } from '@conductor/test';
 
 /** A TCP relay to the agent that holds every byte of its answers back for `delayMs`: a slow node. */
 async function slowRelay(targetPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
@@ -34,7 +34,9 @@ for (const database of DATABASES) {
     let relay: Awaited<ReturnType<typeof slowRelay>>;
 
     before(async () => {
-      panel = await startPanel({ database, config: { plugins: { nodes: { lostAfterSeconds: 3 } } } });
+      await testImage();
+      // Self-healing off: a lost node's servers stay where they are (lost-node.test.ts has it on).
+      panel = await startPanel({ database, config: { plugins: { nodes: { lostAfterSeconds: 3 }, servers: { selfHealing: false } } } });
       dead = await startNodeFor(panel, { name: `lost-${database}` });
       slow = await startNodeFor(panel, { name: `slow-${database}` });
       relay = await slowRelay(slow.agent.agent.port, 1500);
@@ -50,7 +52,9 @@ for (const database of DATABASES) {
     const nodeEvents = async (node: TestNode) =>
       (await panel.request('GET', `/api/events?nodeId=${node.nodeId}&type=node.up,node.down,node.lost`)).body.events as Array<{ type: string; data: Record<string, unknown> }>;
 
-    it('marks a node that stopped answering down at once and lost after lostAfterSeconds, once; a slow node stays up', async () => {
+    it('marks a node that stopped answering down at once and lost after lostAfterSeconds, once; a slow node stays up; with self-healing off its server stays put', async () => {
+      const created = await panel.request('POST', '/api/servers', { body: { name: 'Stays', templateId: 'conductor-test', nodeId: dead.nodeId, memoryMb: 256 } });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
       await dead.close();
       expect(await check(dead)).to.equal('down');
       expect(await check(slow), 'an answer 1.5 s late is an answer').to.equal('up');
@@ -66,6 +70,11 @@ for (const database of DATABASES) {
       expect(lost).to.include({ name: `lost-${database}` });
       expect(lost.silentSeconds).to.be.at.least(3);
       expect((await nodeEvents(slow)).map((e) => e.type)).to.deep.equal(['node.up']);
+
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const healing = (await panel.request('GET', `/api/events?serverId=${created.body.id}&type=server.lost,server.rescheduled,server.moved`)).body.events;
+      expect(healing, 'self-healing is off').to.deep.equal([]);
+      expect((await panel.request('GET', `/api/servers/${created.body.id}`)).body.nodeId).to.equal(dead.nodeId);
     });
   });
 }
