@@ -67,6 +67,8 @@ export async function createArchive(
   });
   done.catch(() => undefined); // the caller may only watch the stream
   packed.pipe(hashing);
+  // A reader that goes away (pipe does not pass a destroy upstream) stops the packing too.
+  hashing.once('close', () => packed.destroy());
   return { stream: hashing, bytesTotal, protectedEntries, done };
 }
 
