@@ -19,6 +19,11 @@ export const agentConfigSchema = z.object({
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
   /** Docker network the game containers join; created when missing. */
   AGENT_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/).default('conductor0'),
+  /**
+   * Game containers are named <prefix><server id>. Two agents on one Docker engine (a test of a
+   * transfer between nodes) need different prefixes, or one would remove the other's container.
+   */
+  AGENT_CONTAINER_PREFIX: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,40}$/).default('conductor-'),
   /** uid:gid the game processes run as, and the owner of their files. */
   AGENT_SERVER_USER: z.string().regex(/^\d+:\d+$/, { error: 'expected uid:gid such as 1000:1000' }).default('1000:1000'),
   CRASH_WINDOW_SECONDS: intFrom(0, 86_400).default(60),

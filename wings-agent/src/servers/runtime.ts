@@ -42,6 +42,7 @@ export class ServerRuntime {
   state: ServerState = 'offline';
   readonly console: ConsoleBuffer;
   private desired: 'running' | 'stopped' = 'stopped';
+  private released = false;
   private container: Docker.Container | null = null;
   private stream: NodeJS.ReadWriteStream | null = null;
   private startedAt: Date | null = null;
@@ -130,7 +131,7 @@ export class ServerRuntime {
       await this.removeContainer();
       await ensureImage(this.deps.docker, this.spec.image, (line) => this.announce(line));
       const container = await this.deps.docker.createContainer(
-        gameContainerOptions(this.spec, { volumePath: this.deps.volumePath, network: this.deps.config.AGENT_NETWORK, user: this.deps.config.AGENT_SERVER_USER }),
+        gameContainerOptions(this.spec, { volumePath: this.deps.volumePath, network: this.deps.config.AGENT_NETWORK, user: this.deps.config.AGENT_SERVER_USER, namePrefix: this.deps.config.AGENT_CONTAINER_PREFIX }),
       );
       this.container = container;
       // Attach before starting so not a line of output is missed.
@@ -229,7 +230,13 @@ export class ServerRuntime {
   }
 
   /** Stops watching this server without touching its container (agent shutdown). */
+  /**
+   * The agent is stopping and leaves the container running for the next agent to adopt: this
+   * runtime no longer acts on it (an exit seen afterwards is the next agent's to handle, not a
+   * crash to restart from here).
+   */
   release(): void {
+    this.released = true;
     this.stopLoops();
     this.detach();
   }
@@ -325,6 +332,7 @@ export class ServerRuntime {
   }
 
   private async onExit(code: number): Promise<void> {
+    if (this.released) return;
     const container = this.container;
     let oomKilled = false;
     try {
@@ -487,7 +495,7 @@ export class ServerRuntime {
   }
 
   private async removeContainer(): Promise<void> {
-    const container = this.container ?? this.deps.docker.getContainer(containerName(this.id));
+    const container = this.container ?? this.deps.docker.getContainer(containerName(this.deps.config.AGENT_CONTAINER_PREFIX, this.id));
     try {
       await container.remove({ force: true, v: true });
     } catch (err) {
