@@ -79,7 +79,7 @@ export const serversModule = definePlugin({
   permissions: serverPermissions,
   events: serverEvents,
   provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
-  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService, coreServices.activity.activityLog, coreServices.mail.mailService],
+  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.mail.mailService],
   configSchema: z.object({
     /** Each server is also reached as <server id>.<edgeBaseDomain> on the nodes' shared edge port. */
     edgeBaseDomain: edgeHostname.optional(),
