@@ -1,13 +1,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
+import prettierConfig from 'eslint-config-prettier/flat';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'sdk/dist/**', 'panel-ui/dist/**', '**/ui-dist/**', 'artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -15,7 +28,10 @@ export default tseslint.config(
     },
   },
   // The panel UI: Vue single-file components with TypeScript, running in the browser.
-  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['panel-ui/**/*.vue', 'plugins/*/ui/**/*.vue', 'examples/*/ui/**/*.vue'] })),
+  ...pluginVue.configs['flat/recommended'].map((config) => ({
+    ...config,
+    files: ['panel-ui/**/*.vue', 'plugins/*/ui/**/*.vue', 'examples/*/ui/**/*.vue'],
+  })),
   {
     files: ['panel-ui/**/*.vue', 'plugins/*/ui/**/*.vue', 'examples/*/ui/**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
@@ -30,7 +46,24 @@ export default tseslint.config(
   {
     files: ['panel-ui/**/*.{ts,vue}', 'plugins/*/ui/**/*.{ts,vue}', 'examples/*/ui/**/*.{js,vue}'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', HTMLCanvasElement: 'readonly', Event: 'readonly', DragEvent: 'readonly', File: 'readonly', XMLHttpRequest: 'readonly', AbortController: 'readonly', fetch: 'readonly', Response: 'readonly', URLSearchParams: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        localStorage: 'readonly',
+        navigator: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        HTMLSelectElement: 'readonly',
+        HTMLCanvasElement: 'readonly',
+        Event: 'readonly',
+        DragEvent: 'readonly',
+        File: 'readonly',
+        XMLHttpRequest: 'readonly',
+        AbortController: 'readonly',
+        fetch: 'readonly',
+        Response: 'readonly',
+        URLSearchParams: 'readonly',
+      },
     },
     rules: { 'no-console': ['error', { allow: ['error'] }] },
   },
@@ -56,4 +89,6 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', '*/bench/**/*.ts', 'core/src/cli.ts', 'core/src/main.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
+  // Layout is Prettier's (npm run format); ESLint's own layout rules would fight it.
+  prettierConfig,
 );

@@ -28,7 +28,16 @@ function monthOfEvents(): Array<{ type: string; server_id: string; data: string;
   for (let i = 0; i < SERVERS; i++) {
     const server = `bench-${i}`;
     let at = MONTH_START + Math.floor(rnd() * 24 * HOUR);
-    out.push({ type: 'server.created', server_id: server, at, data: JSON.stringify({ ownerId: `owner-${i % OWNERS}`, templateId: i % 3 ? 'vanilla' : 'paper', memoryMb: [1024, 2048, 4096][i % 3] }) });
+    out.push({
+      type: 'server.created',
+      server_id: server,
+      at,
+      data: JSON.stringify({
+        ownerId: `owner-${i % OWNERS}`,
+        templateId: i % 3 ? 'vanilla' : 'paper',
+        memoryMb: [1024, 2048, 4096][i % 3],
+      }),
+    });
     for (;;) {
       at += Math.floor(rnd() * 240 * HOUR) + 1;
       if (at >= MONTH_END - 2 * HOUR) break;
@@ -36,9 +45,19 @@ function monthOfEvents(): Array<{ type: string; server_id: string; data: string;
       at += Math.floor(rnd() * 12 * HOUR) + 1;
       out.push({ type: rnd() < 0.1 ? 'server.crashed' : 'server.stopped', server_id: server, at, data: '{}' });
       if (rnd() < 0.3) {
-        out.push({ type: 'server.phase_changed', server_id: server, at: at + 1, data: JSON.stringify({ from: 'active', to: 'sleep', reason: 'empty' }) });
+        out.push({
+          type: 'server.phase_changed',
+          server_id: server,
+          at: at + 1,
+          data: JSON.stringify({ from: 'active', to: 'sleep', reason: 'empty' }),
+        });
         at += Math.floor(rnd() * 48 * HOUR) + 2;
-        out.push({ type: 'server.phase_changed', server_id: server, at, data: JSON.stringify({ from: 'sleep', to: 'active', reason: 'player_joined' }) });
+        out.push({
+          type: 'server.phase_changed',
+          server_id: server,
+          at,
+          data: JSON.stringify({ from: 'sleep', to: 'active', reason: 'player_joined' }),
+        });
       }
     }
   }
@@ -58,7 +77,11 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ ms: number; peakMb: n
   return { ms, peakMb: (peak - base) / 1_048_576, result };
 }
 
-const panel = await startPanel({ database: process.env.DATABASE_URL ? 'postgres' : 'sqlite', plugins: [billingPlugin], config: { plugins: { billing: {} } } });
+const panel = await startPanel({
+  database: process.env.DATABASE_URL ? 'postgres' : 'sqlite',
+  plugins: [billingPlugin],
+  config: { plugins: { billing: {} } },
+});
 try {
   const { db, events, eventDispatcher, scheduler } = panel.kernel.container.cradle;
   const { billingPass } = panel.kernel.containerOf('billing').cradle;
@@ -68,7 +91,15 @@ try {
   // Setup, not measured: the month's events written straight into the log.
   const startId = await events.lastId();
   for (let i = 0; i < rows.length; i += 500) {
-    await db('events').insert(rows.slice(i, i + 500).map((r) => ({ type: r.type, server_id: r.server_id, data: r.data, occurred_at: new Date(r.at).toISOString(), recorded_at: new Date(r.at).toISOString() })));
+    await db('events').insert(
+      rows.slice(i, i + 500).map((r) => ({
+        type: r.type,
+        server_id: r.server_id,
+        data: r.data,
+        occurred_at: new Date(r.at).toISOString(),
+        recorded_at: new Date(r.at).toISOString(),
+      })),
+    );
   }
   const lastId = await events.lastId();
   console.log(`${SERVERS} servers, ${OWNERS} owners, ${rows.length} events in a month (${database()})`);
@@ -93,12 +124,17 @@ try {
     );
   });
 
-  const line = (name: string, m: { ms: number; peakMb: number }) => console.log(`${name.padEnd(26)} ${(m.ms / 1000).toFixed(2).padStart(8)} s   peak +${m.peakMb.toFixed(0)} MB`);
+  const line = (name: string, m: { ms: number; peakMb: number }) =>
+    console.log(`${name.padEnd(26)} ${(m.ms / 1000).toFixed(2).padStart(8)} s   peak +${m.peakMb.toFixed(0)} MB`);
   line('metering (subscriber)', metering);
   line(`billing pass (${pass.result.owners} owners)`, pass);
   line('plain SQL aggregation', sql);
-  console.log(`${segments} usage segments; ${(rows.length / (metering.ms / 1000)).toFixed(0)} events/s metered; ${pass.result.chargedCents} cents charged`);
-  console.log(`ratio pass / SQL: ${(pass.ms / sql.ms).toFixed(1)}×   metering + pass / SQL: ${((metering.ms + pass.ms) / sql.ms).toFixed(1)}×`);
+  console.log(
+    `${segments} usage segments; ${(rows.length / (metering.ms / 1000)).toFixed(0)} events/s metered; ${pass.result.chargedCents} cents charged`,
+  );
+  console.log(
+    `ratio pass / SQL: ${(pass.ms / sql.ms).toFixed(1)}×   metering + pass / SQL: ${((metering.ms + pass.ms) / sql.ms).toFixed(1)}×`,
+  );
 } finally {
   await panel.close();
 }

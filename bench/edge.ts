@@ -39,7 +39,11 @@ function rssBytes(pid: number): number {
 }
 
 async function api(port: number, method: string, pathname: string, body?: unknown) {
-  const res = await fetch(`http://127.0.0.1:${port}${pathname}`, { method, headers: { authorization: `Bearer ${AGENT_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`http://127.0.0.1:${port}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${AGENT_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   if (res.status >= 400) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
 }
@@ -101,8 +105,17 @@ async function main(): Promise<void> {
   await cleanupDocker();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-edge-bench-'));
   const [agentPort, edgePort, echoPort, sinkPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const env = { ...agentEnv(dataDir, `conductor-test-${RUN_ID}-edge-bench`, agentPort), EDGE_PORT: String(edgePort), EDGE_CONNECTIONS_PER_10S: '100000', LOG_LEVEL: 'warn' };
-  const agent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'wings-agent/src/main.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const env = {
+    ...agentEnv(dataDir, `conductor-test-${RUN_ID}-edge-bench`, agentPort),
+    EDGE_PORT: String(edgePort),
+    EDGE_CONNECTIONS_PER_10S: '100000',
+    LOG_LEVEL: 'warn',
+  };
+  const agent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'wings-agent/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
   const id = `${TEST_SERVER_PREFIX}edge-bench`;
   try {
     for (;;) {
@@ -113,10 +126,22 @@ async function main(): Promise<void> {
         await sleep(100);
       }
     }
-    const ports = [{ ip: '127.0.0.1', port: echoPort }, { ip: '127.0.0.1', port: sinkPort, containerPort: 25566 }];
-    await api(agentPort, 'POST', '/api/servers', { id, image, startup: BACKEND, ports, limits: { memoryMb: 256 }, donePattern: 'Done \\(', stopTimeoutSeconds: 5 });
+    const ports = [
+      { ip: '127.0.0.1', port: echoPort },
+      { ip: '127.0.0.1', port: sinkPort, containerPort: 25566 },
+    ];
+    await api(agentPort, 'POST', '/api/servers', {
+      id,
+      image,
+      startup: BACKEND,
+      ports,
+      limits: { memoryMb: 256 },
+      donePattern: 'Done \\(',
+      stopTimeoutSeconds: 5,
+    });
     await api(agentPort, 'POST', `/api/servers/${id}/power`, { action: 'start' });
-    while (((await api(agentPort, 'GET', `/api/servers/${id}`)) as { status: { state: string } }).status.state !== 'running') await sleep(100);
+    while (((await api(agentPort, 'GET', `/api/servers/${id}`)) as { status: { state: string } }).status.state !== 'running')
+      await sleep(100);
     const status = { motd: 'bench', versionName: '1.21.4', maxPlayers: 1 };
     await api(agentPort, 'PUT', '/api/edge/routes', {
       version: 1,
@@ -167,8 +192,12 @@ async function main(): Promise<void> {
     console.log(`  latency direct   p50 ${pct(d, 50).toFixed(3)} ms, p99 ${pct(d, 99).toFixed(3)} ms`);
     console.log(`  latency proxied  p50 ${pct(p, 50).toFixed(3)} ms, p99 ${pct(p, 99).toFixed(3)} ms`);
     console.log(`  added p99 ${(pct(p, 99) - pct(d, 99)).toFixed(3)} ms (target at most 1 ms)`);
-    console.log(`  throughput direct ${directRate.toFixed(0)} MiB/s, proxied ${proxiedRate.toFixed(0)} MiB/s, ratio ${(proxiedRate / directRate).toFixed(2)} (target at least 0.9)`);
-    console.log(`  memory per idle proxied connection ${((after - before) / IDLE / 1024).toFixed(1)} KiB (agent RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB)`);
+    console.log(
+      `  throughput direct ${directRate.toFixed(0)} MiB/s, proxied ${proxiedRate.toFixed(0)} MiB/s, ratio ${(proxiedRate / directRate).toFixed(2)} (target at least 0.9)`,
+    );
+    console.log(
+      `  memory per idle proxied connection ${((after - before) / IDLE / 1024).toFixed(1)} KiB (agent RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB)`,
+    );
   } finally {
     await api(agentPort, 'DELETE', `/api/servers/${id}`).catch(() => undefined);
     agent.kill('SIGTERM');

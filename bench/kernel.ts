@@ -14,7 +14,11 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = 20;
 const TARGET = 0.6;
 
-interface Result { rps: number; p99: number; errors: number }
+interface Result {
+  rps: number;
+  p99: number;
+  errors: number;
+}
 
 // On a multi-core machine the servers get one core and the load generator the others, so the
 // generator's own CPU use does not bleed into what is measured.
@@ -24,7 +28,10 @@ if (PIN) spawnSync('taskset', ['-a', '-p', '-c', `1-${CORES - 1}`, String(proces
 
 function startServer(file: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL(file, import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(new URL(file, import.meta.url)), {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     if (PIN && child.pid) spawnSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
@@ -61,13 +68,24 @@ try {
   const throughputRatio = kernelRps / bareRps;
   const latencyRatio = bareP99 / Math.max(kernelP99, 1e-9);
   console.log('');
-  console.log(`kernel stack vs bare Koa, JSON list of 50 objects, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${DURATION}s${PIN ? ', servers pinned to core 0' : ''}`);
-  console.log(`  requests/s: kernel ${kernelRps.toFixed(0)} / bare ${bareRps.toFixed(0)} = ${throughputRatio.toFixed(2)} of bare Koa (target >= ${TARGET}) ${throughputRatio >= TARGET ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `kernel stack vs bare Koa, JSON list of 50 objects, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${DURATION}s${PIN ? ', servers pinned to core 0' : ''}`,
+  );
+  console.log(
+    `  requests/s: kernel ${kernelRps.toFixed(0)} / bare ${bareRps.toFixed(0)} = ${throughputRatio.toFixed(2)} of bare Koa (target >= ${TARGET}) ${throughputRatio >= TARGET ? 'OK' : 'BELOW TARGET'}`,
+  );
   console.log(`  p99 latency: bare ${bareP99} ms / kernel ${kernelP99} ms = ${latencyRatio.toFixed(2)} of bare Koa's speed`);
   const errors = [...results.bare, ...results.kernel].reduce((n, r) => n + r.errors, 0);
   if (errors) console.log(`  errors or non-2xx responses: ${errors}`);
   mkdirSync('artifacts', { recursive: true });
-  writeFileSync('artifacts/bench-kernel.json', JSON.stringify({ when: new Date().toISOString(), bareRps, kernelRps, bareP99, kernelP99, throughputRatio, latencyRatio, rounds: results }, null, 2));
+  writeFileSync(
+    'artifacts/bench-kernel.json',
+    JSON.stringify(
+      { when: new Date().toISOString(), bareRps, kernelRps, bareP99, kernelP99, throughputRatio, latencyRatio, rounds: results },
+      null,
+      2,
+    ),
+  );
 } finally {
   bare.child.kill('SIGTERM');
   kernel.child.kill('SIGTERM');

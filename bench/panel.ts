@@ -26,7 +26,8 @@ async function consoleRoundTrip(): Promise<void> {
   try {
     const server = (await panel.request('POST', '/api/servers', { body: { name: 'rtt', templateId: 'conductor-test' } })).body;
     await panel.request('POST', `/api/servers/${server.id}/power/start`);
-    for (let i = 0; i < 200 && (await agent.request('GET', `/api/servers/${server.id}`)).body.status.state !== 'running'; i++) await sleep(100);
+    for (let i = 0; i < 200 && (await agent.request('GET', `/api/servers/${server.id}`)).body.status.state !== 'running'; i++)
+      await sleep(100);
 
     const measure = async (socket: Socket, consoleEvent: string, send: (command: string) => Promise<unknown>) => {
       let waiting: { marker: string; resolve: () => void } | null = null;
@@ -49,17 +50,23 @@ async function consoleRoundTrip(): Promise<void> {
     const viaPanel = connect(`${panel.url}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN } });
     await new Promise<void>((r) => viaPanel.on('connect', () => r()));
     await viaPanel.emitWithAck('server:subscribe', { serverId: server.id });
-    const panelTimes = await measure(viaPanel, 'server:console', (command) => viaPanel.emitWithAck('server:command', { serverId: server.id, command }));
+    const panelTimes = await measure(viaPanel, 'server:console', (command) =>
+      viaPanel.emitWithAck('server:command', { serverId: server.id, command }),
+    );
     viaPanel.close();
 
     const direct = connect(agent.url, { transports: ['websocket'], auth: { token: agent.agent.config.AGENT_TOKEN } });
     await new Promise<void>((r) => direct.on('connect', () => r()));
     await direct.emitWithAck('server:subscribe', { serverId: server.id });
-    const directTimes = await measure(direct, 'server:console', (command) => agent.request('POST', `/api/servers/${server.id}/commands`, { body: { command } }));
+    const directTimes = await measure(direct, 'server:console', (command) =>
+      agent.request('POST', `/api/servers/${server.id}/commands`, { body: { command } }),
+    );
     direct.close();
 
     const p = (xs: number[], q: number) => pct(xs, q).toFixed(1);
-    console.log(`console round trip (${ROUNDS} commands): through the panel p50 ${p(panelTimes, 50)} ms, p99 ${p(panelTimes, 99)} ms; straight at the agent p50 ${p(directTimes, 50)} ms, p99 ${p(directTimes, 99)} ms; ratio p50 ${(pct(panelTimes, 50) / pct(directTimes, 50)).toFixed(2)}, p99 ${(pct(panelTimes, 99) / pct(directTimes, 99)).toFixed(2)}`);
+    console.log(
+      `console round trip (${ROUNDS} commands): through the panel p50 ${p(panelTimes, 50)} ms, p99 ${p(panelTimes, 99)} ms; straight at the agent p50 ${p(directTimes, 50)} ms, p99 ${p(directTimes, 99)} ms; ratio p50 ${(pct(panelTimes, 50) / pct(directTimes, 50)).toFixed(2)}, p99 ${(pct(panelTimes, 99) / pct(directTimes, 99)).toFixed(2)}`,
+    );
     await panel.request('POST', `/api/servers/${server.id}/power/kill`);
     await panel.request('DELETE', `/api/servers/${server.id}`);
   } finally {
@@ -70,7 +77,21 @@ async function consoleRoundTrip(): Promise<void> {
 
 function seedRows(count: number, nodeId: string, prefix: string) {
   const now = new Date().toISOString();
-  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}${String(i).padStart(4, '0')}`, name: `Server ${i}`, owner_id: 'operator', node_id: nodeId, template_id: 'paper', image: 'eclipse-temurin:21-jre', variables: '{"MINECRAFT_VERSION":"1.21.4"}', memory_mb: 2048, cpu_percent: 200, disk_mb: 10240, state: i % 3 ? 'running' : 'offline', created_at: now, updated_at: now }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${String(i).padStart(4, '0')}`,
+    name: `Server ${i}`,
+    owner_id: 'operator',
+    node_id: nodeId,
+    template_id: 'paper',
+    image: 'eclipse-temurin:21-jre',
+    variables: '{"MINECRAFT_VERSION":"1.21.4"}',
+    memory_mb: 2048,
+    cpu_percent: 200,
+    disk_mb: 10240,
+    state: i % 3 ? 'running' : 'offline',
+    created_at: now,
+    updated_at: now,
+  }));
 }
 
 async function listThousand(): Promise<void> {
@@ -83,7 +104,11 @@ async function listThousand(): Promise<void> {
   });
   const bareServer = bare.listen(0, '127.0.0.1');
   try {
-    const node = (await panel.request('POST', '/api/nodes', { body: { name: 'list', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 1_000_000, diskMb: 10_000_000 } })).body.node;
+    const node = (
+      await panel.request('POST', '/api/nodes', {
+        body: { name: 'list', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 1_000_000, diskMb: 10_000_000 },
+      })
+    ).body.node;
     const rows = seedRows(1000, node.id, 'slist');
     for (let i = 0; i < rows.length; i += 200) await panel.kernel.db('servers').insert(rows.slice(i, i + 200));
     const url = `${panel.url}/api/servers?limit=1000`;
@@ -96,7 +121,9 @@ async function listThousand(): Promise<void> {
     }
     const rps = (rs: autocannon.Result[]) => Math.max(...rs.map((r) => r.requests.average));
     const p99 = (rs: autocannon.Result[]) => Math.min(...rs.map((r) => r.latency.p99));
-    console.log(`GET /api/servers with 1,000 servers (${(JSON.stringify(body).length / 1024).toFixed(0)} KiB): panel ${rps(results.panel).toFixed(0)} req/s p99 ${p99(results.panel)} ms; bare Koa with the same body ${rps(results.bare).toFixed(0)} req/s p99 ${p99(results.bare)} ms; ratio ${(rps(results.panel) / rps(results.bare)).toFixed(2)} of bare Koa`);
+    console.log(
+      `GET /api/servers with 1,000 servers (${(JSON.stringify(body).length / 1024).toFixed(0)} KiB): panel ${rps(results.panel).toFixed(0)} req/s p99 ${p99(results.panel)} ms; bare Koa with the same body ${rps(results.bare).toFixed(0)} req/s p99 ${p99(results.bare)} ms; ratio ${(rps(results.panel) / rps(results.bare)).toFixed(2)} of bare Koa`,
+    );
   } finally {
     bareServer.close();
     await panel.close();
@@ -104,20 +131,32 @@ async function listThousand(): Promise<void> {
 }
 
 async function fleet(): Promise<void> {
-  const child = fork(fileURLToPath(new URL('./panel/panel-process.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], env: { ...process.env, ADMIN_TOKEN }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ask = <T>(message: object, reply: string) => new Promise<T>((resolve) => {
-    const on = (m: { type?: string }) => {
-      if (m.type === reply) {
-        child.off('message', on);
-        resolve(m as T);
-      }
-    };
-    child.on('message', on);
-    child.send(message);
+  const child = fork(fileURLToPath(new URL('./panel/panel-process.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ADMIN_TOKEN },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  const ask = <T>(message: object, reply: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: { type?: string }) => {
+        if (m.type === reply) {
+          child.off('message', on);
+          resolve(m as T);
+        }
+      };
+      child.on('message', on);
+      child.send(message);
+    });
   const { port } = await new Promise<{ port: number }>((r) => child.once('message', r as never));
   const base = `http://127.0.0.1:${port}`;
-  const api = async (method: string, p: string, body?: unknown) => (await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const api = async (method: string, p: string, body?: unknown) =>
+    (
+      await fetch(`${base}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+    ).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const WINDOW = Number(process.env.BENCH_FLEET_SECONDS ?? 30) * 1000;
   const agents: Array<{ close(): Promise<void> }> = [];
   const viewers: Socket[] = [];
@@ -129,12 +168,25 @@ async function fleet(): Promise<void> {
 
     const watched: string[] = [];
     for (let n = 0; n < 100; n++) {
-      const created = await api('POST', '/api/nodes', { name: `fleet-${n}`, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 131072, diskMb: 2_000_000 });
+      const created = await api('POST', '/api/nodes', {
+        name: `fleet-${n}`,
+        scheme: 'http',
+        address: '127.0.0.1',
+        agentPort: 1,
+        memoryMb: 131072,
+        diskMb: 2_000_000,
+      });
       const prefix = `f${String(n).padStart(3, '0')}s`;
       const fake = await startFakeAgent(created.token, 50, prefix);
       agents.push(fake);
       await api('PATCH', `/api/nodes/${created.node.id}`, { agentPort: fake.port });
-      await ask({ type: 'seed', rows: seedRows(50, created.node.id, prefix).map((r, i) => ({ ...r, id: `${prefix}${String(i).padStart(3, '0')}` })) }, 'seeded');
+      await ask(
+        {
+          type: 'seed',
+          rows: seedRows(50, created.node.id, prefix).map((r, i) => ({ ...r, id: `${prefix}${String(i).padStart(3, '0')}` })),
+        },
+        'seeded',
+      );
       watched.push(`${prefix}000`);
     }
     for (const serverId of watched) {
@@ -149,7 +201,9 @@ async function fleet(): Promise<void> {
     await sleep(WINDOW);
     const loaded = await ask<{ cpuPercent: number; eldP99Ms: number }>({ type: 'report' }, 'report');
     const status = await api('GET', '/api/conductor/status');
-    console.log(`simulated fleet (100 nodes × 50 servers, 100 watched at 1 Hz, ${WINDOW / 1000}s): panel CPU ${loaded.cpuPercent.toFixed(1)}% of a core (idle ${idle.cpuPercent.toFixed(1)}%), event-loop delay p99 ${loaded.eldP99Ms.toFixed(1)} ms (idle ${idle.eldP99Ms.toFixed(1)} ms); ${statsSeen} stats frames relayed (${(statsSeen / (WINDOW / 1000)).toFixed(0)}/s); fleet status: ${status.nodes.up} nodes up, ${status.servers.total} servers`);
+    console.log(
+      `simulated fleet (100 nodes × 50 servers, 100 watched at 1 Hz, ${WINDOW / 1000}s): panel CPU ${loaded.cpuPercent.toFixed(1)}% of a core (idle ${idle.cpuPercent.toFixed(1)}%), event-loop delay p99 ${loaded.eldP99Ms.toFixed(1)} ms (idle ${idle.eldP99Ms.toFixed(1)} ms); ${statsSeen} stats frames relayed (${(statsSeen / (WINDOW / 1000)).toFixed(0)}/s); fleet status: ${status.nodes.up} nodes up, ${status.servers.total} servers`,
+    );
   } finally {
     for (const v of viewers) v.close();
     for (const a of agents) await a.close();

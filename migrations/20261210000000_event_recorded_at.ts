@@ -8,7 +8,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('events', (t) => {
     t.timestamp('recorded_at', { useTz: true }).nullable();
   });
-  await knex('events').whereNull('recorded_at').update({ recorded_at: knex.ref('occurred_at') });
+  await knex('events')
+    .whereNull('recorded_at')
+    .update({ recorded_at: knex.ref('occurred_at') });
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -29,7 +29,12 @@ function builtAt(file) {
 const stale = (output, sources) => force || builtAt(output) < Math.max(...sources.map(newest));
 
 /** The host: the app, plus the entries of the modules it shares with plugin bundles. */
-if (stale(path.join(ui, 'dist', 'index.html'), ['src', 'build', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p)))) {
+if (
+  stale(
+    path.join(ui, 'dist', 'index.html'),
+    ['src', 'build', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ui, p)),
+  )
+) {
   console.error('Building the panel UI (panel-ui/dist)…');
   await build({ root: ui, configFile: path.join(ui, 'vite.config.ts'), logLevel: 'warn' });
 }

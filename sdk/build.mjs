@@ -15,4 +15,3 @@ run(bin('tsc'), ['-p', 'tsconfig.json']);
 for (const entry of ['index', 'testing']) {
   run(bin('dts-bundle-generator'), ['--project', 'tsconfig.dts.json', '--no-banner', '-o', `dist/${entry}.d.ts`, `src/${entry}.ts`]);
 }
-

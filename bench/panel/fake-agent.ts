@@ -30,7 +30,8 @@ export async function startFakeAgent(token: string, servers: number, prefix: str
       ctx.status = 401;
       return;
     }
-    if (ctx.path === '/api/servers') ctx.body = { servers: ids.map((id) => ({ id, state: 'running', containerId: null, startedAt: null, lastExit: null })) };
+    if (ctx.path === '/api/servers')
+      ctx.body = { servers: ids.map((id) => ({ id, state: 'running', containerId: null, startedAt: null, lastExit: null })) };
     else if (ctx.path === '/api/stats') ctx.body = { stats: ids.map(stats) };
     else if (ctx.path === '/api/events') ctx.body = { events: [], lastSeq: 0 };
     else ctx.status = 404;

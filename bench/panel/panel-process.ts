@@ -5,7 +5,18 @@ import path from 'node:path';
 import { bufferedStdout, coreModules, createLogger, Kernel, loadConfig } from '@conductor/core';
 
 // The panel under load, alone in its process so its CPU and event-loop delay are its own.
-const config = loadConfig({}, { HOST: '127.0.0.1', PORT: 0, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'conductor-fleet-')), LOG_FORMAT: 'json', LOG_LEVEL: 'warn', LOCAL_AGENT: 'off', ADMIN_TOKEN: process.env.ADMIN_TOKEN! });
+const config = loadConfig(
+  {},
+  {
+    HOST: '127.0.0.1',
+    PORT: 0,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'conductor-fleet-')),
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'warn',
+    LOCAL_AGENT: 'off',
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN!,
+  },
+);
 const kernel = new Kernel({ config, plugins: coreModules, logger: createLogger(config, bufferedStdout(openSync('/dev/null', 'w'))) });
 await kernel.start();
 process.send!({ port: Number(new URL(kernel.url).port) });
@@ -26,7 +37,12 @@ async function answer(m: { type: string; rows?: Array<Record<string, unknown>> }
   } else if (m.type === 'report') {
     const used = process.cpuUsage(cpu);
     const seconds = (performance.now() - since) / 1000;
-    process.send!({ type: 'report', cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100, eldP99Ms: delay.percentile(99) / 1e6, eldMaxMs: delay.max / 1e6 });
+    process.send!({
+      type: 'report',
+      cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
+      eldP99Ms: delay.percentile(99) / 1e6,
+      eldMaxMs: delay.max / 1e6,
+    });
   } else if (m.type === 'seed') {
     for (let i = 0; i < m.rows!.length; i += 200) await kernel.db('servers').insert(m.rows!.slice(i, i + 200));
     process.send!({ type: 'seeded' });

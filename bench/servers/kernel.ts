@@ -7,7 +7,13 @@ import { ITEMS } from './items.js';
 
 // The same route through the whole kernel: request id, scope per request, access log line,
 // error handling, zod-validated query, the plugin guard, the router.
-const item = z.object({ id: z.string(), name: z.string(), state: z.enum(['running', 'offline']), memoryMb: z.number().int(), playersOnline: z.number().int() });
+const item = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(['running', 'offline']),
+  memoryMb: z.number().int(),
+  playersOnline: z.number().int(),
+});
 const bench = definePlugin({
   manifest: { name: 'bench', version: '1.0.0' },
   routes(r) {
@@ -24,7 +30,10 @@ const bench = definePlugin({
 });
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-bench-'));
-const config = loadConfig({}, { HOST: '127.0.0.1', PORT: 0, DATA_DIR: dataDir, LOG_FORMAT: 'json', LOG_LEVEL: process.env.BENCH_LOG ?? 'info' });
+const config = loadConfig(
+  {},
+  { HOST: '127.0.0.1', PORT: 0, DATA_DIR: dataDir, LOG_FORMAT: 'json', LOG_LEVEL: process.env.BENCH_LOG ?? 'info' },
+);
 // Logs are written for real (JSON, buffered, as in production) but to /dev/null so no pipe is measured.
 const logger = createLogger(config, bufferedStdout(openSync('/dev/null', 'w')));
 const kernel = new Kernel({ config, plugins: [...coreModules, bench], logger });

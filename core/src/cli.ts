@@ -67,7 +67,9 @@ const commands: Record<string, Command> = {
       const width = Math.max(4, ...rows.map((r) => r.name.length));
       console.log(`${'NAME'.padEnd(width)}  VERSION   STATE       SOURCE`);
       for (const r of rows) {
-        console.log(`${r.name.padEnd(width)}  ${r.version.padEnd(8)}  ${r.state.padEnd(10)}  ${r.source}${r.error ? `  (${r.error.phase}: ${r.error.message})` : ''}`);
+        console.log(
+          `${r.name.padEnd(width)}  ${r.version.padEnd(8)}  ${r.state.padEnd(10)}  ${r.source}${r.error ? `  (${r.error.phase}: ${r.error.message})` : ''}`,
+        );
       }
       return 0;
     } finally {
@@ -84,7 +86,9 @@ const commands: Record<string, Command> = {
     const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), options.dir ?? `conductor-plugin-${name}`);
     try {
       const files = writePluginTemplate(name, dir);
-      console.log(`Wrote the plugin ${name} to ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: cd ${dir} && npm install && npm test (docs/plugins.md).`);
+      console.log(
+        `Wrote the plugin ${name} to ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: cd ${dir} && npm install && npm test (docs/plugins.md).`,
+      );
       return 0;
     } catch (err) {
       if (!(err instanceof PluginTemplateError)) throw err;
@@ -96,7 +100,9 @@ const commands: Record<string, Command> = {
     const parsed = userInput.safeParse(options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      console.error(`--${String(issue.path[0])}: ${issue.message}\nUsage: npm run cli -- user:create --email you@example.com --password <password> [--admin]`);
+      console.error(
+        `--${String(issue.path[0])}: ${issue.message}\nUsage: npm run cli -- user:create --email you@example.com --password <password> [--admin]`,
+      );
       return 2;
     }
     const k = kernel();
@@ -108,8 +114,12 @@ const commands: Record<string, Command> = {
       }
       const role = options.admin ? 'admin' : 'user';
       try {
-        const user = await k.containerOf('auth').cradle.accountService.createUser({ ...parsed.data, role, emailVerified: true }, { ip: null, userAgent: 'cli' });
-        console.log(`Created ${role} ${user.email} (${user.id}). Sign in at ${k.config.PUBLIC_URL ?? 'the panel'} with POST /api/auth/login.`);
+        const user = await k
+          .containerOf('auth')
+          .cradle.accountService.createUser({ ...parsed.data, role, emailVerified: true }, { ip: null, userAgent: 'cli' });
+        console.log(
+          `Created ${role} ${user.email} (${user.id}). Sign in at ${k.config.PUBLIC_URL ?? 'the panel'} with POST /api/auth/login.`,
+        );
         return 0;
       } catch (err) {
         if ((err as { code?: string }).code === 'email_taken') {
@@ -129,7 +139,13 @@ const commands: Record<string, Command> = {
     }
     const config = loadConfig();
     const hidden = (v: string | undefined) => (v ? '(set)' : undefined);
-    const shown = { ...config, ADMIN_TOKEN: hidden(config.ADMIN_TOKEN), SECRET_KEY: hidden(config.SECRET_KEY), SMTP_PASS: hidden(config.SMTP_PASS), DATABASE_URL: config.DATABASE_URL && redactUrl(config.DATABASE_URL) };
+    const shown = {
+      ...config,
+      ADMIN_TOKEN: hidden(config.ADMIN_TOKEN),
+      SECRET_KEY: hidden(config.SECRET_KEY),
+      SMTP_PASS: hidden(config.SMTP_PASS),
+      DATABASE_URL: config.DATABASE_URL && redactUrl(config.DATABASE_URL),
+    };
     console.log(JSON.stringify(shown, null, 2));
     return 0;
   },

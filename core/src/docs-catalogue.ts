@@ -39,7 +39,9 @@ function typeOf(schema: JsonSchema): string {
 /** `name: string, local?: boolean` for an object schema; `…` when other fields may come too. */
 function fieldsOf(schema: JsonSchema): string {
   const required = new Set(schema.required ?? []);
-  const fields = Object.entries(schema.properties ?? {}).map(([name, field]) => `${name}${required.has(name) ? '' : '?'}: ${typeOf(field)}`);
+  const fields = Object.entries(schema.properties ?? {}).map(
+    ([name, field]) => `${name}${required.has(name) ? '' : '?'}: ${typeOf(field)}`,
+  );
   if (schema.additionalProperties !== false) fields.push('…');
   return fields.length ? `\`${fields.join(', ')}\`` : 'none';
 }
@@ -47,7 +49,17 @@ function fieldsOf(schema: JsonSchema): string {
 /** The markdown section (between the markers) for what the core modules and first-party plugins declare. */
 export async function renderCatalogue(): Promise<string> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-catalogue-'));
-  const config = loadConfig({}, { DATA_DIR: dataDir, PLUGINS_DIR: path.join(dataDir, 'plugins'), NODE_ENV: 'test', LOCAL_AGENT: 'off', LOG_LEVEL: 'error', LOG_FORMAT: 'json' });
+  const config = loadConfig(
+    {},
+    {
+      DATA_DIR: dataDir,
+      PLUGINS_DIR: path.join(dataDir, 'plugins'),
+      NODE_ENV: 'test',
+      LOCAL_AGENT: 'off',
+      LOG_LEVEL: 'error',
+      LOG_FORMAT: 'json',
+    },
+  );
   const silent = new Writable({ write: (_chunk, _enc, done) => done() });
   const kernel = new Kernel({ config, plugins: coreModules, discover: true, logger: createLogger(config, silent) });
   try {
@@ -64,11 +76,13 @@ export async function renderCatalogue(): Promise<string> {
       '',
       '| Hook | Kind | Declared by | Taps |',
       '| --- | --- | --- | --- |',
-      ...hooks.map((h) => `| \`${h.name}\` | ${h.kind} | ${h.owner} | ${h.taps.length ? h.taps.map((t) => `\`${t}\``).join(', ') : 'none'} |`),
+      ...hooks.map(
+        (h) => `| \`${h.name}\` | ${h.kind} | ${h.owner} | ${h.taps.length ? h.taps.map((t) => `\`${t}\``).join(', ') : 'none'} |`,
+      ),
       '',
       '### Event catalogue',
       '',
-      'Every event type they declare, with its data (`?` optional; `…` other fields may come: an agent\'s events). `GET /api/events/types` serves the same with full JSON Schemas.',
+      "Every event type they declare, with its data (`?` optional; `…` other fields may come: an agent's events). `GET /api/events/types` serves the same with full JSON Schemas.",
       '',
       '| Event | Declared by | Data | What happened |',
       '| --- | --- | --- | --- |',
@@ -80,7 +94,11 @@ export async function renderCatalogue(): Promise<string> {
       '',
       '| Key | Declared by | What it allows | Includes |',
       '| --- | --- | --- | --- |',
-      ...permissionGroups.flatMap((g) => g.keys.map((k) => `| \`${k.key}\` | ${g.plugin} | ${k.label.en} | ${k.implies.length ? k.implies.map((i) => `\`${i}\``).join(', ') : ''} |`)),
+      ...permissionGroups.flatMap((g) =>
+        g.keys.map(
+          (k) => `| \`${k.key}\` | ${g.plugin} | ${k.label.en} | ${k.implies.length ? k.implies.map((i) => `\`${i}\``).join(', ') : ''} |`,
+        ),
+      ),
       '',
       CATALOGUE_END,
     ];
@@ -104,7 +122,9 @@ async function main(): Promise<void> {
   if (current === null) throw new Error(`${PLUGINS_DOC} has no catalogue markers (${CATALOGUE_START} … ${CATALOGUE_END})`);
   const fresh = await renderCatalogue();
   writeFileSync(PLUGINS_DOC, doc.replace(current, fresh));
-  process.stdout.write(current === fresh ? 'docs/plugins.md: the catalogue was up to date\n' : 'docs/plugins.md: the catalogue was rewritten\n');
+  process.stdout.write(
+    current === fresh ? 'docs/plugins.md: the catalogue was up to date\n' : 'docs/plugins.md: the catalogue was rewritten\n',
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -17,17 +17,25 @@ export class PluginTemplateError extends Error {}
  * test that boots it in a panel. Returns the files written, relative to dir.
  */
 export function writePluginTemplate(name: string, dir: string, now = new Date()): string[] {
-  if (!PLUGIN_NAME.test(name)) throw new PluginTemplateError(`"${name}" is not a plugin name: lower-case letters, digits and dashes, starting with a letter, at most 40`);
+  if (!PLUGIN_NAME.test(name))
+    throw new PluginTemplateError(
+      `"${name}" is not a plugin name: lower-case letters, digits and dashes, starting with a letter, at most 40`,
+    );
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new PluginTemplateError(`${dir} exists and is not empty; choose another --dir`);
   const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
   const values: Record<string, string> = {
     __name__: name,
     __table__: name.replaceAll('-', '_'),
-    __Title__: name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
+    __Title__: name
+      .split('-')
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join(' '),
   };
   const fill = (text: string) => text.replace(/__name__|__table__|__Title__/g, (token) => values[token]!);
   const written: string[] = [];
-  for (const relative of readdirSync(TEMPLATE, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(TEMPLATE, path.join(e.parentPath, e.name)))) {
+  for (const relative of readdirSync(TEMPLATE, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(TEMPLATE, path.join(e.parentPath, e.name)))) {
     const base = RENAMED[path.basename(relative)] ?? path.basename(relative).replace(/^0{14}_/, `${stamp}_`);
     const target = fill(path.join(path.dirname(relative), base));
     mkdirSync(path.join(dir, path.dirname(target)), { recursive: true });

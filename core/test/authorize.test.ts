@@ -9,7 +9,9 @@ const user: Principal = { id: 'u1', kind: 'user', role: 'user' };
 function probe(withDecision?: (serverId: string) => 'allow' | 'deny' | 'not_found' | undefined) {
   return definePlugin({
     manifest: { name: 'probe', version: '1.0.0' },
-    permissions: [{ group: 'probe', label: { en: 'Probe', de: 'Probe' }, keys: [{ action: 'start', label: { en: 'Start', de: 'Starten' } }] }],
+    permissions: [
+      { group: 'probe', label: { en: 'Probe', de: 'Probe' }, keys: [{ action: 'start', label: { en: 'Start', de: 'Starten' } }] },
+    ],
     register(ctx) {
       ctx.tap('auth.resolve', 'probe-user', (koa) => (koa.get('authorization') === 'Bearer user' ? user : undefined));
       if (withDecision) ctx.tap('auth.authorize', 'probe', ({ serverId }) => withDecision(serverId));
@@ -45,7 +47,11 @@ describe('kernel: per-server permission check', () => {
   });
 
   it('follows the tap: allow, deny (403 naming the key) or not_found (404)', async () => {
-    panel = await startPanel({ database: 'sqlite', withoutCoreModules: true, plugins: [probe((id) => (id === 'mine' ? 'allow' : id === 'shared' ? 'deny' : 'not_found'))] });
+    panel = await startPanel({
+      database: 'sqlite',
+      withoutCoreModules: true,
+      plugins: [probe((id) => (id === 'mine' ? 'allow' : id === 'shared' ? 'deny' : 'not_found'))],
+    });
     const as = (id: string) => panel!.request('POST', `/api/probe/servers/${id}/start`, { headers: { authorization: 'Bearer user' } });
     expect((await as('mine')).body).to.deep.equal({ started: 'mine' });
     const denied = await as('shared');
@@ -60,7 +66,15 @@ describe('kernel: per-server permission check', () => {
     const bad = definePlugin({
       manifest: { name: 'bad-perm', version: '1.0.0' },
       routes(r) {
-        r.route({ method: 'get', path: '/things', summary: 'No server id', access: 'user', permission: 'file.read', response: {}, handler: () => undefined });
+        r.route({
+          method: 'get',
+          path: '/things',
+          summary: 'No server id',
+          access: 'user',
+          permission: 'file.read',
+          response: {},
+          handler: () => undefined,
+        });
       },
     });
     panel = await startPanel({ database: 'sqlite', plugins: [bad] });

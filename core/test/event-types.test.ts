@@ -4,7 +4,10 @@ import { definePlugin, defineEvents, EventPayloadError, type EventDataOf } from 
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
 
 const shopEvents = defineEvents({
-  'shop.order_paid': { description: 'A customer paid an order', data: z.strictObject({ orderId: z.string(), cents: z.number().int().min(0) }) },
+  'shop.order_paid': {
+    description: 'A customer paid an order',
+    data: z.strictObject({ orderId: z.string(), cents: z.number().int().min(0) }),
+  },
 });
 
 declare module '@conductor/core' {
@@ -54,10 +57,18 @@ for (const database of DATABASES) {
         }
         expect(error, JSON.stringify(data)).to.be.instanceOf(EventPayloadError);
         const owner = type ? 'servers' : 'shop';
-        expect((error as Error).message).to.match(new RegExp(`^event "${type ?? 'shop.order_paid'}" \\(declared by plugin "${owner}"\\) has a bad payload at ${where.replace('.', '\\.')}`));
+        expect((error as Error).message).to.match(
+          new RegExp(
+            `^event "${type ?? 'shop.order_paid'}" \\(declared by plugin "${owner}"\\) has a bad payload at ${where.replace('.', '\\.')}`,
+          ),
+        );
       }
       await panel.kernel.events.record({ type: 'shop.order_paid', data: { orderId: 'o-2', cents: 250 } });
-      await panel.kernel.events.record({ type: 'server.phase_changed', serverId: 's-1', data: { from: 'active', to: 'sleep', reason: 'idle_timeout' } });
+      await panel.kernel.events.record({
+        type: 'server.phase_changed',
+        serverId: 's-1',
+        data: { from: 'active', to: 'sleep', reason: 'idle_timeout' },
+      });
       const stored = await panel.request('GET', '/api/events?type=shop.*,server.phase_changed');
       expect(stored.body.events.map((e: { type: string; data: unknown }) => [e.type, e.data])).to.deep.equal([
         ['shop.order_paid', { orderId: 'o-2', cents: 250 }],
@@ -74,10 +85,15 @@ for (const database of DATABASES) {
       type View = { type: string; owner: string; description: string; schema: { properties: Record<string, unknown> } };
       const byType = Object.fromEntries((res.body.types as View[]).map((t) => [t.type, t]));
       expect(byType['shop.order_paid']!).to.deep.include({ owner: 'shop', description: 'A customer paid an order' });
-      expect(byType['shop.order_paid']!.schema).to.deep.include({ type: 'object', required: ['orderId', 'cents'], additionalProperties: false });
+      expect(byType['shop.order_paid']!.schema).to.deep.include({
+        type: 'object',
+        required: ['orderId', 'cents'],
+        additionalProperties: false,
+      });
       expect(byType['server.phase_changed']!.owner).to.equal('servers');
       expect(byType['server.phase_changed']!.schema.properties.to).to.deep.include({ enum: ['active', 'sleep', 'archived'] });
-      for (const type of ['node.down', 'server.crashed', 'player.joined', 'server.created', 'template.created']) expect(byType, type).to.have.property(type);
+      for (const type of ['node.down', 'server.crashed', 'player.joined', 'server.created', 'template.created'])
+        expect(byType, type).to.have.property(type);
       expect(res.body.types.map((t: { type: string }) => t.type)).to.deep.equal(Object.keys(byType).sort());
       const openapi = (await panel.request('GET', '/api/openapi.json')).body;
       expect(openapi.paths['/api/events/types'].get.summary).to.match(/event types/);

@@ -10,10 +10,13 @@ import { ledgerPlugin } from '../../test/fixtures/ledger/plugin.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-
 function runChild(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/fixtures/crash-subscriber.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/fixtures/crash-subscriber.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
@@ -60,7 +63,12 @@ for (const database of DATABASES) {
       const at = (iso: string) => new Date(iso);
       await kernel.db.transaction(async (trx) => {
         await kernel.events.append(trx, { type: 'server.started', serverId: 's1', occurredAt: at('2026-11-01T10:00:00Z') });
-        await kernel.events.append(trx, { type: 'player.joined', serverId: 's1', data: { player: 'Steve' }, occurredAt: at('2026-11-01T10:05:00Z') });
+        await kernel.events.append(trx, {
+          type: 'player.joined',
+          serverId: 's1',
+          data: { player: 'Steve' },
+          occurredAt: at('2026-11-01T10:05:00Z'),
+        });
         await kernel.events.append(trx, { type: 'server.stopped', serverId: 's1', occurredAt: at('2026-11-01T12:00:00Z') });
         await kernel.events.append(trx, { type: 'server.started', serverId: 's2', occurredAt: at('2026-11-02T08:00:00Z') });
         await kernel.events.append(trx, { type: 'node.down', nodeId: 'n1', data: { name: 'n1' }, occurredAt: at('2026-11-02T09:00:00Z') });
@@ -74,7 +82,10 @@ for (const database of DATABASES) {
       expect(await types('?type=server.*')).to.deep.equal(['server.started@s1', 'server.stopped@s1', 'server.started@s2']);
       expect(await types('?type=server.*,node.*&serverId=s2')).to.deep.equal(['server.started@s2']);
       expect(await types('?serverId=s1&from=2026-11-01T10:01:00Z&to=2026-11-01T12:00:00Z')).to.deep.equal(['player.joined@s1']);
-      expect(await types('?from=2026-11-01T12:00:00%2B01:00&to=2026-11-02T08:30:00Z')).to.deep.equal(['server.stopped@s1', 'server.started@s2']);
+      expect(await types('?from=2026-11-01T12:00:00%2B01:00&to=2026-11-02T08:30:00Z')).to.deep.equal([
+        'server.stopped@s1',
+        'server.started@s2',
+      ]);
       const page1 = (await panel.request('GET', '/api/events?limit=2')).body;
       expect(page1.events).to.have.length(2);
       const page2 = (await panel.request('GET', `/api/events?limit=2&after=${page1.nextCursor}`)).body;
@@ -106,7 +117,9 @@ for (const database of DATABASES) {
         // The offset moves past the trailing event the subscriber does not want on the next poll.
         const last = await kernel.events.lastId();
         const status = await until('the offset at the end of the log', async () => {
-          const s = (await panel!.request('GET', '/api/events/subscribers')).body.subscribers.find((x: { name: string }) => x.name === 'ledger');
+          const s = (await panel!.request('GET', '/api/events/subscribers')).body.subscribers.find(
+            (x: { name: string }) => x.name === 'ledger',
+          );
           return s.offset === last ? s : undefined;
         });
         expect(status).to.deep.include({ name: 'ledger', owner: 'ledger', failures: 0, lastError: null });

@@ -5,7 +5,10 @@ import { startPanel, type TestPanel } from '@conductor/test';
 // The first-party plugin that taps core's hooks (server.beforeDelete, server.backup) and the marketplace's.
 import backups from '../../plugins/backups/src/index.js';
 
-interface ServerSpec { memoryMb: number; notes: string[] }
+interface ServerSpec {
+  memoryMb: number;
+  notes: string[];
+}
 
 declare module '@conductor/core' {
   interface HookTypes {
@@ -77,7 +80,8 @@ describe('hook bus', () => {
   it('orders taps by before, after and stage, keeping registration order otherwise', async () => {
     const bus = new HookBus();
     bus.define('test.series', 'series');
-    const tap = (name: string, opts: Record<string, unknown> = {}) => bus.tap('test.series', { name, ...opts }, (log) => void log.push(name));
+    const tap = (name: string, opts: Record<string, unknown> = {}) =>
+      bus.tap('test.series', { name, ...opts }, (log) => void log.push(name));
     tap('webhooks');
     tap('billing', { before: 'webhooks' });
     tap('audit', { after: ['billing', 'webhooks'] });
@@ -124,7 +128,8 @@ describe('hook bus', () => {
       });
       const overhead = definePlugin({
         manifest: { name: 'overhead', version: '1.0.0', dependsOn: ['spec-owner'] },
-        register: (ctx) => ctx.tap('test.spec', 'jvm-overhead', (spec) => ({ memoryMb: spec.memoryMb + 256, notes: [...spec.notes, 'overhead'] })),
+        register: (ctx) =>
+          ctx.tap('test.spec', 'jvm-overhead', (spec) => ({ memoryMb: spec.memoryMb + 256, notes: [...spec.notes, 'overhead'] })),
       });
       const failing = definePlugin({
         manifest: { name: 'failing', version: '1.0.0', dependsOn: ['spec-owner'] },
@@ -138,7 +143,12 @@ describe('hook bus', () => {
       expect(res.status).to.equal(200);
       expect(res.body).to.deep.equal({ memoryMb: 1280, notes: ['overhead'] });
       const hooks = (await panel.request('GET', '/api/admin/hooks')).body.hooks as Array<{ name: string; owner: string; taps: string[] }>;
-      expect(hooks.find((h) => h.name === 'test.spec')).to.deep.equal({ name: 'test.spec', kind: 'waterfall', owner: 'spec-owner', taps: ['jvm-overhead'] });
+      expect(hooks.find((h) => h.name === 'test.spec')).to.deep.equal({
+        name: 'test.spec',
+        kind: 'waterfall',
+        owner: 'spec-owner',
+        taps: ['jvm-overhead'],
+      });
     });
 
     it('fails a plugin that taps a hook whose owner it does not depend on', async () => {
@@ -158,15 +168,30 @@ describe('hook bus', () => {
     });
 
     /** Stands in for the marketplace plugin, which owns marketplace.beforeInstall. */
-    const marketplace = definePlugin({ manifest: { name: 'marketplace', version: '0.0.0' }, register: (ctx) => ctx.defineHook('marketplace.beforeInstall', 'series') });
-    const listHooks = async (p: TestPanel) => (await p.request('GET', '/api/admin/hooks')).body.hooks as Array<{ name: string; owner: string; taps: string[] }>;
+    const marketplace = definePlugin({
+      manifest: { name: 'marketplace', version: '0.0.0' },
+      register: (ctx) => ctx.defineHook('marketplace.beforeInstall', 'series'),
+    });
+    const listHooks = async (p: TestPanel) =>
+      (await p.request('GET', '/api/admin/hooks')).body.hooks as Array<{ name: string; owner: string; taps: string[] }>;
 
     it('has a tap on every hook the core modules and backups declare; backups taps the marketplace hook when it is installed, given before or after it', async () => {
-      for (const plugins of [[backups, marketplace], [marketplace, backups]]) {
+      for (const plugins of [
+        [backups, marketplace],
+        [marketplace, backups],
+      ]) {
         panel = await startPanel({ database: 'sqlite', plugins });
         const hooks = await listHooks(panel);
-        expect(hooks.filter((h) => h.taps.length === 0).map((h) => h.name), 'hooks nobody taps').to.deep.equal([]);
-        expect(hooks.find((h) => h.name === 'marketplace.beforeInstall')).to.deep.equal({ name: 'marketplace.beforeInstall', kind: 'series', owner: 'marketplace', taps: ['backups'] });
+        expect(
+          hooks.filter((h) => h.taps.length === 0).map((h) => h.name),
+          'hooks nobody taps',
+        ).to.deep.equal([]);
+        expect(hooks.find((h) => h.name === 'marketplace.beforeInstall')).to.deep.equal({
+          name: 'marketplace.beforeInstall',
+          kind: 'series',
+          owner: 'marketplace',
+          taps: ['backups'],
+        });
         expect(Object.fromEntries(hooks.map((h) => [h.name, h.taps[0]]))).to.deep.include({
           'auth.serverPermissions': 'accounts-subuser-grants',
           'server.beforeCreate': 'servers.template-defaults',

@@ -29,16 +29,46 @@ const probe = definePlugin({
       response: { schema: z.object({ items }) },
       handler: ({ query }) => ({ items: Array.from({ length: query.limit }, (_, i) => ({ id: i, name: `item ${i}` })) }),
     });
-    r.route({ method: 'get', path: '/conflict', summary: 'Always a conflict', access: 'public', response: {}, handler: () => {
-      throw new AppError(409, 'server_busy', 'The server is installing');
-    } });
-    r.route({ method: 'get', path: '/bug', summary: 'A programming error', access: 'public', response: {}, handler: () => {
-      throw new TypeError('cannot read properties of undefined');
-    } });
-    r.route({ method: 'get', path: '/admin-only', summary: 'Admins only', access: 'admin', response: {}, handler: ({ ctx }) => {
-      ctx.body = { ok: true };
-    } });
-    r.route({ method: 'post', path: '/big', summary: 'Takes up to 100 bytes', access: 'public', bodyLimit: '100b', body: z.object({ text: z.string() }), response: { schema: z.object({ length: z.number() }) }, handler: ({ body }) => ({ length: body.text.length }) });
+    r.route({
+      method: 'get',
+      path: '/conflict',
+      summary: 'Always a conflict',
+      access: 'public',
+      response: {},
+      handler: () => {
+        throw new AppError(409, 'server_busy', 'The server is installing');
+      },
+    });
+    r.route({
+      method: 'get',
+      path: '/bug',
+      summary: 'A programming error',
+      access: 'public',
+      response: {},
+      handler: () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    });
+    r.route({
+      method: 'get',
+      path: '/admin-only',
+      summary: 'Admins only',
+      access: 'admin',
+      response: {},
+      handler: ({ ctx }) => {
+        ctx.body = { ok: true };
+      },
+    });
+    r.route({
+      method: 'post',
+      path: '/big',
+      summary: 'Takes up to 100 bytes',
+      access: 'public',
+      bodyLimit: '100b',
+      body: z.object({ text: z.string() }),
+      response: { schema: z.object({ length: z.number() }) },
+      handler: ({ body }) => ({ length: body.text.length }),
+    });
   },
   sockets(namespace) {
     namespace.on('connection', (socket) => {
@@ -67,7 +97,10 @@ describe('HTTP contract', () => {
   });
 
   it('echoes a sane incoming request id and writes it in the request log line', async () => {
-    const res = await panel.request('POST', '/api/probe/servers/alpha/rename', { body: { name: 'Lobby' }, headers: { 'x-request-id': 'trace-42' } });
+    const res = await panel.request('POST', '/api/probe/servers/alpha/rename', {
+      body: { name: 'Lobby' },
+      headers: { 'x-request-id': 'trace-42' },
+    });
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({ id: 'alpha', name: 'Lobby', requestId: 'trace-42' });
     expect(res.headers.get('x-request-id')).to.equal('trace-42');
@@ -94,10 +127,16 @@ describe('HTTP contract', () => {
   });
 
   it('rejects malformed JSON with 400 invalid_json and a non-JSON body with 415', async () => {
-    const bad = await panel.request('POST', '/api/probe/servers/alpha/rename', { rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
+    const bad = await panel.request('POST', '/api/probe/servers/alpha/rename', {
+      rawBody: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.code).to.equal('invalid_json');
-    const text = await panel.request('POST', '/api/probe/servers/alpha/rename', { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const text = await panel.request('POST', '/api/probe/servers/alpha/rename', {
+      rawBody: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(text.status).to.equal(415);
     expect(text.body.error.code).to.equal('unsupported_media_type');
   });
@@ -146,7 +185,9 @@ describe('HTTP contract', () => {
     expect(doc.openapi).to.equal('3.1.0');
     const result = await validate(structuredClone(doc));
     expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
-    expect(doc.paths['/api/probe/servers/{id}/rename'].post.requestBody.content['application/json'].schema.properties.name).to.deep.include({ type: 'string', maxLength: 20 });
+    expect(doc.paths['/api/probe/servers/{id}/rename'].post.requestBody.content['application/json'].schema.properties.name).to.deep.include(
+      { type: 'string', maxLength: 20 },
+    );
     expect(doc.paths['/api/probe/items'].get.parameters[0]).to.deep.include({ name: 'limit', in: 'query' });
     for (const path of ['/api/admin/plugins', '/api/events', '/healthz', '/readyz']) expect(doc.paths).to.have.property(path);
   });

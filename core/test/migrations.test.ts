@@ -10,8 +10,13 @@ for (const database of DATABASES) {
       try {
         let panel = await startPanel({ database, dataDir: storage.dataDir, databaseUrl: storage.databaseUrl, plugins: [ledgerPlugin()] });
         // Core modules (mail, auth) carry migrations too; this test is about core's and one plugin's.
-        const applied = panel.logs.lines.filter((l) => l.msg === 'core migrations applied' || (l.msg === 'migrations applied' && l.plugin === 'ledger'));
-        expect(applied.map((l) => l.applied)).to.deep.equal([['20261126000000_event_log', '20261210000000_event_recorded_at'], ['001_ledger']]);
+        const applied = panel.logs.lines.filter(
+          (l) => l.msg === 'core migrations applied' || (l.msg === 'migrations applied' && l.plugin === 'ledger'),
+        );
+        expect(applied.map((l) => l.applied)).to.deep.equal([
+          ['20261126000000_event_log', '20261210000000_event_recorded_at'],
+          ['001_ledger'],
+        ]);
         expect(await panel.kernel.db.schema.hasTable('ledger_entries')).to.equal(true);
         expect(await panel.kernel.db('knex_migrations_ledger').pluck('name')).to.deep.equal(['001_ledger']);
         await panel.close();
@@ -24,10 +29,15 @@ for (const database of DATABASES) {
     });
 
     it('disables a plugin whose migration fails and rolls that migration back', async () => {
-      const broken = definePlugin({ manifest: { name: 'broken-db', version: '1.0.0' }, migrations: new URL('../../test/fixtures/broken-migration/migrations/', import.meta.url) });
+      const broken = definePlugin({
+        manifest: { name: 'broken-db', version: '1.0.0' },
+        migrations: new URL('../../test/fixtures/broken-migration/migrations/', import.meta.url),
+      });
       const panel = await startPanel({ database, plugins: [broken] });
       try {
-        const plugin = (await panel.request('GET', '/api/admin/plugins')).body.plugins.find((p: { name: string }) => p.name === 'broken-db');
+        const plugin = (await panel.request('GET', '/api/admin/plugins')).body.plugins.find(
+          (p: { name: string }) => p.name === 'broken-db',
+        );
         expect(plugin.state).to.equal('failed');
         expect(plugin.error.phase).to.equal('migrate');
         // knex runs each migration batch in a transaction: the half-made table is gone.

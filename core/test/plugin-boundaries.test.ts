@@ -34,7 +34,14 @@ const billing = definePlugin({
 });
 
 /** A plugin with one public route that answers with what `probe` computes from the plugin's runtime and request scope. */
-function probePlugin(name: string, extra: Partial<PluginDefinition>, probe: (input: { cradle: Record<string, unknown>; service: <T>(ref: { id: string; plugin: string; optional: boolean; type?: T }) => T }) => unknown): PluginDefinition {
+function probePlugin(
+  name: string,
+  extra: Partial<PluginDefinition>,
+  probe: (input: {
+    cradle: Record<string, unknown>;
+    service: <T>(ref: { id: string; plugin: string; optional: boolean; type?: T }) => T;
+  }) => unknown,
+): PluginDefinition {
   let service!: <T>(ref: { id: string; plugin: string; optional: boolean; type?: T }) => T;
   return definePlugin({
     manifest: { name, version: '1.0.0' },
@@ -89,10 +96,12 @@ describe('plugin boundaries (provides and consumes)', () => {
     const shop = definePlugin({ manifest: { name: 'shop', version: '1.0.0' }, consumes: [serviceRef('billing', 'invoiceRepository')] });
     const error = await bootError([billing, shop]);
     expect(error).to.be.instanceOf(BootError);
-    expect(error.message).to.equal('plugin "shop" consumes "invoiceRepository" from plugin "billing", which does not provide it (it is private to that plugin)');
+    expect(error.message).to.equal(
+      'plugin "shop" consumes "invoiceRepository" from plugin "billing", which does not provide it (it is private to that plugin)',
+    );
   });
 
-  it('resolves a consumed service to the owner\'s instance, in routes and through runtime.service, whichever order the plugins are given in', async () => {
+  it("resolves a consumed service to the owner's instance, in routes and through runtime.service, whichever order the plugins are given in", async () => {
     const shop = probePlugin('shop', { consumes: [invoicesRef] }, ({ cradle, service }) => {
       const fromScope = cradle.invoices as Invoices;
       fromScope.issue('srv-1');
@@ -113,7 +122,7 @@ describe('plugin boundaries (provides and consumes)', () => {
     expect((await panel.request('GET', '/api/shop/probe')).body.answer).to.deep.equal({ fromScope: 'undefined', fromRuntime: 'undefined' });
   });
 
-  it('refuses a plugin that resolves another plugin\'s repository, and one it did not declare, naming both plugins', async () => {
+  it("refuses a plugin that resolves another plugin's repository, and one it did not declare, naming both plugins", async () => {
     const snoop = probePlugin('snoop', { consumes: [coreServices.servers.serverDirectory] }, ({ cradle }) => {
       const attempt = (name: string) => {
         try {
@@ -122,19 +131,26 @@ describe('plugin boundaries (provides and consumes)', () => {
           return (err as Error).message;
         }
       };
-      return { directory: attempt('serverDirectory'), repository: attempt('serverRepository'), undeclared: attempt('nodeService'), kernel: attempt('events') };
+      return {
+        directory: attempt('serverDirectory'),
+        repository: attempt('serverRepository'),
+        undeclared: attempt('nodeService'),
+        kernel: attempt('events'),
+      };
     });
     panel = await startPanel({ database: 'sqlite', plugins: [snoop] });
     const res = await panel.request('GET', '/api/snoop/probe');
     expect(res.body.answer).to.deep.equal({
       directory: 'resolved',
-      repository: 'plugin "snoop" resolved "serverRepository", which belongs to plugin "servers"; declare a service that plugin provides in consumes',
-      undeclared: 'plugin "snoop" resolved "nodeService", which belongs to plugin "nodes"; declare a service that plugin provides in consumes',
+      repository:
+        'plugin "snoop" resolved "serverRepository", which belongs to plugin "servers"; declare a service that plugin provides in consumes',
+      undeclared:
+        'plugin "snoop" resolved "nodeService", which belongs to plugin "nodes"; declare a service that plugin provides in consumes',
       kernel: 'resolved',
     });
   });
 
-  it('fails a plugin whose service injects another plugin\'s repository when it is first resolved (init)', async () => {
+  it("fails a plugin whose service injects another plugin's repository when it is first resolved (init)", async () => {
     class Snooper {
       constructor(readonly deps: { invoiceRepository: InvoiceRepository }) {
         void deps.invoiceRepository;
@@ -151,7 +167,11 @@ describe('plugin boundaries (provides and consumes)', () => {
       },
     });
     panel = await startPanel({ database: 'sqlite', plugins: [billing, snoop] });
-    const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string; state: string; error: { phase: string; message: string } | null }>;
+    const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{
+      name: string;
+      state: string;
+      error: { phase: string; message: string } | null;
+    }>;
     const status = plugins.find((p) => p.name === 'snoop');
     expect(status?.state).to.equal('failed');
     expect(status?.error?.phase).to.equal('init');
@@ -172,9 +192,20 @@ describe('plugin boundaries (provides and consumes)', () => {
       },
     });
     panel = await startPanel({ database: 'sqlite', plugins: [billing, eager, copycat] });
-    const byName = Object.fromEntries(((await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string }>).map((p) => [p.name, p]));
-    expect(byName.eager).to.deep.include({ state: 'failed', error: { phase: 'register', message: 'plugin "eager" resolved "db" during register; resolve services when a tap, subscriber or job runs (or in init)' } });
-    expect(byName.copycat).to.deep.include({ state: 'failed', error: { phase: 'register', message: 'plugin "copycat" registers "invoices", which plugin "billing" already registers' } });
+    const byName = Object.fromEntries(
+      ((await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string }>).map((p) => [p.name, p]),
+    );
+    expect(byName.eager).to.deep.include({
+      state: 'failed',
+      error: {
+        phase: 'register',
+        message: 'plugin "eager" resolved "db" during register; resolve services when a tap, subscriber or job runs (or in init)',
+      },
+    });
+    expect(byName.copycat).to.deep.include({
+      state: 'failed',
+      error: { phase: 'register', message: 'plugin "copycat" registers "invoices", which plugin "billing" already registers' },
+    });
     expect(byName.billing).to.deep.include({ state: 'started' });
   });
 });

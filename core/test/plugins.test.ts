@@ -31,7 +31,10 @@ describe('plugin kernel', () => {
   it('registers, inits and starts plugins after their dependencies, and stops them in reverse', async () => {
     const { calls, make } = recorder();
     // Given in the "wrong" order on purpose.
-    panel = await startPanel({ database: 'sqlite', plugins: [make('billing', {}, ['backups']), make('webhooks'), make('backups', {}, ['webhooks'])] });
+    panel = await startPanel({
+      database: 'sqlite',
+      plugins: [make('billing', {}, ['backups']), make('webhooks'), make('backups', {}, ['webhooks'])],
+    });
     const phase = (p: string) => calls.filter((c) => c.startsWith(p)).map((c) => c.split(':')[1]);
     expect(phase('register')).to.deep.equal(['webhooks', 'backups', 'billing']);
     expect(phase('init')).to.deep.equal(['webhooks', 'backups', 'billing']);
@@ -75,11 +78,25 @@ describe('plugin kernel', () => {
           throw new Error('cannot reach the payment provider');
         },
         routes: (r) =>
-          r.route({ method: 'get', path: '/ping', summary: 'ping', access: 'public', response: { schema: z.object({ ok: z.boolean() }) }, handler: () => ({ ok: true }) }),
+          r.route({
+            method: 'get',
+            path: '/ping',
+            summary: 'ping',
+            access: 'public',
+            response: { schema: z.object({ ok: z.boolean() }) },
+            handler: () => ({ ok: true }),
+          }),
       });
       const healthy = make('healthy', {
         routes: (r) =>
-          r.route({ method: 'get', path: '/ping', summary: 'ping', access: 'public', response: { schema: z.object({ ok: z.boolean() }) }, handler: () => ({ ok: true }) }),
+          r.route({
+            method: 'get',
+            path: '/ping',
+            summary: 'ping',
+            access: 'public',
+            response: { schema: z.object({ ok: z.boolean() }) },
+            handler: () => ({ ok: true }),
+          }),
       });
       panel = await startPanel({ database, plugins: [broken, make('dependent', {}, ['broken']), healthy] });
 
@@ -107,7 +124,8 @@ describe('plugin kernel', () => {
       start: () => {
         throw new Error('port already taken');
       },
-      routes: (r) => r.route({ method: 'get', path: '/x', summary: 'x', access: 'public', response: { schema: z.object({}) }, handler: () => ({}) }),
+      routes: (r) =>
+        r.route({ method: 'get', path: '/x', summary: 'x', access: 'public', response: { schema: z.object({}) }, handler: () => ({}) }),
     });
     panel = await startPanel({ database: 'sqlite', plugins: [flaky] });
     const res = await panel.request('GET', '/api/flaky/x');
@@ -128,7 +146,10 @@ describe('plugin kernel', () => {
       ],
     });
     const res = await panel.request('GET', '/api/admin/plugins');
-    expect(res.body.plugins.find((p: { name: string }) => p.name === 'bad')).to.deep.include({ state: 'failed', error: { phase: 'register', message: 'boom' } });
+    expect(res.body.plugins.find((p: { name: string }) => p.name === 'bad')).to.deep.include({
+      state: 'failed',
+      error: { phase: 'register', message: 'boom' },
+    });
   });
 
   it('parses plugin config with its schema before anything runs; a bad value names the key', async () => {
@@ -136,7 +157,11 @@ describe('plugin kernel', () => {
     const billing = make('billing', { configSchema: z.object({ pricePerGbHourCents: z.number().int().min(0) }) });
     let error: unknown;
     try {
-      panel = await startPanel({ database: 'sqlite', plugins: [billing], config: { plugins: { billing: { pricePerGbHourCents: 'two' } } } });
+      panel = await startPanel({
+        database: 'sqlite',
+        plugins: [billing],
+        config: { plugins: { billing: { pricePerGbHourCents: 'two' } } },
+      });
     } catch (err) {
       error = err;
     }
@@ -173,10 +198,19 @@ describe('plugin kernel', () => {
           resolve({ message: err.message, data: (err as Error & { data?: unknown }).data });
         });
       });
-    expect(await attempt('client')).to.deep.equal({ message: 'ip_not_allowed', data: { code: 'ip_not_allowed', message: 'Not from this network' } });
-    expect(await attempt('bug')).to.deep.equal({ message: 'internal_error', data: { code: 'internal_error', message: 'Authentication failed on our side' } });
+    expect(await attempt('client')).to.deep.equal({
+      message: 'ip_not_allowed',
+      data: { code: 'ip_not_allowed', message: 'Not from this network' },
+    });
+    expect(await attempt('bug')).to.deep.equal({
+      message: 'internal_error',
+      data: { code: 'internal_error', message: 'Authentication failed on our side' },
+    });
     const logged = panel.logs.lines.filter((l) => /socket authentication/.test(String(l.msg))).map((l) => [l.level, l.msg]);
-    expect(logged).to.deep.equal([[40, 'socket authentication refused'], [50, 'socket authentication failed']]);
+    expect(logged).to.deep.equal([
+      [40, 'socket authentication refused'],
+      [50, 'socket authentication failed'],
+    ]);
   });
 
   describe('discovery', () => {
@@ -197,12 +231,21 @@ describe('plugin kernel', () => {
     it('loads first-party plugins, npm packages that declare themselves, and a plugins directory', async () => {
       // first-party: plugins/<name> with package.json conductor.plugin
       mkdirSync(path.join(root, 'plugins', 'teams'), { recursive: true });
-      writeFileSync(path.join(root, 'plugins', 'teams', 'package.json'), JSON.stringify({ name: '@conductor/plugin-teams', conductor: { plugin: './index.js' } }));
+      writeFileSync(
+        path.join(root, 'plugins', 'teams', 'package.json'),
+        JSON.stringify({ name: '@conductor/plugin-teams', conductor: { plugin: './index.js' } }),
+      );
       writeFileSync(path.join(root, 'plugins', 'teams', 'index.js'), pluginSource('teams', '1.0.0'));
       // npm: a dependency of the install whose package.json declares it
-      writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'install', dependencies: { 'conductor-plugin-motd': '1.0.0', 'left-pad': '1.0.0' } }));
+      writeFileSync(
+        path.join(root, 'package.json'),
+        JSON.stringify({ name: 'install', dependencies: { 'conductor-plugin-motd': '1.0.0', 'left-pad': '1.0.0' } }),
+      );
       mkdirSync(path.join(root, 'node_modules', 'conductor-plugin-motd'), { recursive: true });
-      writeFileSync(path.join(root, 'node_modules', 'conductor-plugin-motd', 'package.json'), JSON.stringify({ name: 'conductor-plugin-motd', conductor: { plugin: 'main.js' } }));
+      writeFileSync(
+        path.join(root, 'node_modules', 'conductor-plugin-motd', 'package.json'),
+        JSON.stringify({ name: 'conductor-plugin-motd', conductor: { plugin: 'main.js' } }),
+      );
       writeFileSync(path.join(root, 'node_modules', 'conductor-plugin-motd', 'main.js'), pluginSource('motd', '2.1.0'));
       mkdirSync(path.join(root, 'node_modules', 'left-pad'), { recursive: true });
       writeFileSync(path.join(root, 'node_modules', 'left-pad', 'package.json'), JSON.stringify({ name: 'left-pad' }));
@@ -217,8 +260,17 @@ describe('plugin kernel', () => {
       for (const name of ['teams', 'motd', 'greeter']) {
         expect((await panel.request('GET', `/api/${name}/hello`)).body).to.deep.equal({ from: name });
       }
-      const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string; source: string; state: string; version: string }>;
-      expect(plugins.find((p) => p.name === 'motd')).to.deep.include({ source: 'npm:conductor-plugin-motd', version: '2.1.0', state: 'started' });
+      const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{
+        name: string;
+        source: string;
+        state: string;
+        version: string;
+      }>;
+      expect(plugins.find((p) => p.name === 'motd')).to.deep.include({
+        source: 'npm:conductor-plugin-motd',
+        version: '2.1.0',
+        state: 'started',
+      });
       expect(plugins.find((p) => p.name === 'teams')).to.deep.include({ source: 'plugins/teams', state: 'started' });
       const failed = plugins.find((p) => p.name === 'syntax-error');
       expect(failed).to.deep.include({ state: 'failed' });
@@ -227,15 +279,29 @@ describe('plugin kernel', () => {
 
     it('refuses a plugin written for another plugin API major, or one that does not say, naming both versions', async () => {
       const dir = path.join(root, 'community');
-      for (const [name, api] of [['future', '^2.0.0'], ['silent', null], ['current', '^1.0.0']] as const) {
+      for (const [name, api] of [
+        ['future', '^2.0.0'],
+        ['silent', null],
+        ['current', '^1.0.0'],
+      ] as const) {
         mkdirSync(path.join(dir, name), { recursive: true });
         writeFileSync(path.join(dir, name, 'index.js'), pluginSource(name, '1.4.0', api));
       }
       panel = await startPanel({ database: 'sqlite', discover: true, appRoot: root, config: { PLUGINS_DIR: dir } });
-      const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string; state: string; error: { phase: string; message: string } | null }>;
+      const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{
+        name: string;
+        state: string;
+        error: { phase: string; message: string } | null;
+      }>;
       const byName = (n: string) => plugins.find((p) => p.name === n)!;
       expect(byName('current').state).to.equal('started');
-      expect(byName('future')).to.deep.include({ state: 'failed', error: { phase: 'load', message: `dir:${path.join(dir, 'future')}: plugin "future" 1.4.0 needs plugin API ^2.0.0; this panel provides plugin API ${PLUGIN_API_VERSION}` } });
+      expect(byName('future')).to.deep.include({
+        state: 'failed',
+        error: {
+          phase: 'load',
+          message: `dir:${path.join(dir, 'future')}: plugin "future" 1.4.0 needs plugin API ^2.0.0; this panel provides plugin API ${PLUGIN_API_VERSION}`,
+        },
+      });
       expect(byName('silent').error!.message).to.match(/manifest\.api is missing/);
       expect((await panel.request('GET', '/api/future/hello')).status).to.equal(404);
     });

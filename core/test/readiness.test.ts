@@ -5,7 +5,10 @@ import { definePlugin } from '../src/kernel/plugin.js';
 
 const readyz = async (url: string) => {
   const res = await fetch(`${url}/readyz`);
-  return { status: res.status, body: (await res.json()) as { status?: string; error?: { code: string; message: string; details?: unknown } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { status?: string; error?: { code: string; message: string; details?: unknown } },
+  };
 };
 
 describe('readiness', function () {
@@ -29,7 +32,10 @@ describe('readiness', function () {
     try {
       await waiting;
       const probe = await readyz(`http://127.0.0.1:${port}`);
-      expect(probe).to.deep.equal({ status: 503, body: { error: { code: 'not_ready', message: 'The panel is starting: waiting for the slow-start plugin to start' } } });
+      expect(probe).to.deep.equal({
+        status: 503,
+        body: { error: { code: 'not_ready', message: 'The panel is starting: waiting for the slow-start plugin to start' } },
+      });
       release();
       panel = await starting;
       expect((await readyz(panel.url)).body).to.deep.equal({ status: 'ready' });
@@ -59,15 +65,21 @@ describe('readiness', function () {
         const probe = await readyz(second.url);
         expect(probe.status).to.equal(503);
         expect(probe.body.error!.code).to.equal('required_plugin_down');
-        const fix = 'plugin "auth" failed during init: SECRET_KEY is not the key this database was set up with (secrets encrypted with the old key would not decrypt); restore the old SECRET_KEY or DATA_DIR/secret.key';
-        expect(probe.body.error!.message).to.equal(`The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, schedules, conductor, metrics`);
+        const fix =
+          'plugin "auth" failed during init: SECRET_KEY is not the key this database was set up with (secrets encrypted with the old key would not decrypt); restore the old SECRET_KEY or DATA_DIR/secret.key';
+        expect(probe.body.error!.message).to.equal(
+          `The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, schedules, conductor, metrics`,
+        );
         const details = probe.body.error!.details as { down: Array<{ name: string }>; causes: Array<{ name: string }> };
         expect(details.causes.map((c) => c.name)).to.deep.equal(['auth']);
 
         // One line in the log says it, with what to do.
         const lines = second.logs.lines.filter((l) => String(l.msg).startsWith('The panel is not ready'));
         expect(lines).to.have.length(1);
-        expect(lines[0]).to.deep.include({ level: 50, msg: `The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, schedules, conductor, metrics. Fix it and restart the panel; /readyz answers 503 until then` });
+        expect(lines[0]).to.deep.include({
+          level: 50,
+          msg: `The panel is not ready: ${fix}; required plugins down because of it: nodes, servers, schedules, conductor, metrics. Fix it and restart the panel; /readyz answers 503 until then`,
+        });
       } finally {
         await second?.close();
         await first?.close();
@@ -96,7 +108,8 @@ describe('readiness', function () {
       expect(probe.status).to.equal(503);
       expect(probe.body.error).to.deep.include({
         code: 'required_plugin_down',
-        message: 'The panel is not ready: plugin "payments" failed during init: cannot reach the payment provider; plugin "billing" is not installed',
+        message:
+          'The panel is not ready: plugin "payments" failed during init: cannot reach the payment provider; plugin "billing" is not installed',
       });
     } finally {
       await required.close();
@@ -114,6 +127,9 @@ describe('readiness', function () {
   it('refuses a plugin that is both required and disabled', () => {
     expect(() => loadConfig({}, { PLUGINS_REQUIRED: 'backups', PLUGINS_DISABLED: 'backups,ui' }))
       .to.throw(ConfigError)
-      .with.property('message', 'Configuration error: PLUGINS_REQUIRED: "backups" is also in PLUGINS_DISABLED; a plugin cannot be both, got "backups"');
+      .with.property(
+        'message',
+        'Configuration error: PLUGINS_REQUIRED: "backups" is also in PLUGINS_DISABLED; a plugin cannot be both, got "backups"',
+      );
   });
 });

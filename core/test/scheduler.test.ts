@@ -88,7 +88,10 @@ describe('scheduler', () => {
   }
 
   it('fails a plugin whose job has an invalid cron expression, and keeps the panel up', async () => {
-    const bad = definePlugin({ manifest: { name: 'badcron', version: '1.0.0' }, jobs: [{ id: 'x', cron: 'every tuesday', run: () => undefined }] });
+    const bad = definePlugin({
+      manifest: { name: 'badcron', version: '1.0.0' },
+      jobs: [{ id: 'x', cron: 'every tuesday', run: () => undefined }],
+    });
     const panel = await startPanel({ database: 'sqlite', plugins: [bad] });
     try {
       const plugin = (await panel.request('GET', '/api/admin/plugins')).body.plugins.find((p: { name: string }) => p.name === 'badcron');

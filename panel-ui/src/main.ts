@@ -25,7 +25,8 @@ async function start(): Promise<void> {
     if (!session.user) return;
     clearSession();
     closeServersSocket();
-    if (router.currentRoute.value.name !== 'login') void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
+    if (router.currentRoute.value.name !== 'login')
+      void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
   });
   createApp(App).use(i18n).use(router).mount('#app');
 }

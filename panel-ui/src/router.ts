@@ -6,11 +6,27 @@ export function buildRouter() {
   const routes: RouteRecordRaw[] = [
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
     // Where an OAuth sign-in lands when the account still needs its second factor.
-    { path: '/login/two-factor', name: 'login-two-factor', component: () => import('./pages/LoginPage.vue'), meta: { public: true }, props: { oauthPending: true } },
+    {
+      path: '/login/two-factor',
+      name: 'login-two-factor',
+      component: () => import('./pages/LoginPage.vue'),
+      meta: { public: true },
+      props: { oauthPending: true },
+    },
     { path: '/signup', name: 'signup', component: () => import('./pages/auth/SignupPage.vue'), meta: { public: true } },
-    { path: '/forgot-password', name: 'forgot-password', component: () => import('./pages/auth/ForgotPasswordPage.vue'), meta: { public: true } },
+    {
+      path: '/forgot-password',
+      name: 'forgot-password',
+      component: () => import('./pages/auth/ForgotPasswordPage.vue'),
+      meta: { public: true },
+    },
     // The paths the panel's mails link to (account-service.ts).
-    { path: '/reset-password', name: 'reset-password', component: () => import('./pages/auth/ResetPasswordPage.vue'), meta: { public: true } },
+    {
+      path: '/reset-password',
+      name: 'reset-password',
+      component: () => import('./pages/auth/ResetPasswordPage.vue'),
+      meta: { public: true },
+    },
     { path: '/verify-email', name: 'verify-email', component: () => import('./pages/auth/VerifyEmailPage.vue'), meta: { public: true } },
     { path: '/', redirect: '/servers' },
     { path: '/servers', name: 'servers', component: () => import('./pages/ServersPage.vue') },
@@ -21,11 +37,21 @@ export function buildRouter() {
     { path: '/account/security', redirect: { path: '/account', hash: '#security-log' } },
     { path: '/admin', redirect: '/admin/nodes' },
     { path: '/admin/nodes', name: 'admin-nodes', component: () => import('./pages/admin/NodesPage.vue'), meta: { admin: true } },
-    { path: '/admin/templates', name: 'admin-templates', component: () => import('./pages/admin/TemplatesPage.vue'), meta: { admin: true } },
+    {
+      path: '/admin/templates',
+      name: 'admin-templates',
+      component: () => import('./pages/admin/TemplatesPage.vue'),
+      meta: { admin: true },
+    },
     { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { admin: true } },
     { path: '/admin/plugins', name: 'admin-plugins', component: () => import('./pages/admin/PluginsPage.vue'), meta: { admin: true } },
     { path: '/admin/security', name: 'admin-security', component: () => import('./pages/admin/SecurityPage.vue'), meta: { admin: true } },
-    ...extensionPages().map((p) => ({ path: `/p/${p.path}`, name: `ext-${p.path}`, component: p.component, meta: { admin: p.adminOnly ?? false, public: p.public ?? false, title: p.title } })),
+    ...extensionPages().map((p) => ({
+      path: `/p/${p.path}`,
+      name: `ext-${p.path}`,
+      component: p.component,
+      meta: { admin: p.adminOnly ?? false, public: p.public ?? false, title: p.title },
+    })),
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true } },
   ];
   const router = createRouter({

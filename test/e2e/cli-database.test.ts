@@ -12,7 +12,11 @@ const TSX = import.meta.resolve('tsx');
 /** `npm run cli -- …` as an operator runs it, from `cwd`, with only the given database settings. */
 function cli(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|DATA_DIR|CONFIG_FILE|LOG_.*)$/.test(k)));
-  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'core/src/cli.ts'), ...args], { cwd, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'core/src/cli.ts'), ...args], {
+    cwd,
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,7 +38,9 @@ describe('the CLI says which database it acts on', function () {
     const run = await cli(create('nodir@example.org'), dir, {});
     expect(run.code, run.stderr).to.equal(0);
     const file = path.join(dir, 'data', 'conductor.sqlite');
-    expect(run.stderr).to.contain(`Database: SQLite file ${file} (DATA_DIR is not set, so the default ./data in the current folder is used; set DATA_DIR or DATABASE_URL to choose)`);
+    expect(run.stderr).to.contain(
+      `Database: SQLite file ${file} (DATA_DIR is not set, so the default ./data in the current folder is used; set DATA_DIR or DATABASE_URL to choose)`,
+    );
     expect(existsSync(file), 'it wrote where it said').to.equal(true);
     expect(run.stdout).to.match(/^Created user nodir@example\.org/);
   });

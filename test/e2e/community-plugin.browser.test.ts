@@ -17,7 +17,10 @@ function distSnapshot(): { builtAt: number; files: string[] } {
 /** A plugin in the plugins directory whose UI bundle is `ui` (index.js). */
 function pluginWithUi(dir: string, name: string, ui: string): void {
   mkdirSync(path.join(dir, name, 'ui'), { recursive: true });
-  writeFileSync(path.join(dir, name, 'index.js'), `export default { manifest: { name: '${name}', version: '1.0.0', api: '^1.0.0' }, ui: new URL('./ui/', import.meta.url) };`);
+  writeFileSync(
+    path.join(dir, name, 'index.js'),
+    `export default { manifest: { name: '${name}', version: '1.0.0', api: '^1.0.0' }, ui: new URL('./ui/', import.meta.url) };`,
+  );
   writeFileSync(path.join(dir, name, 'ui', 'index.js'), ui);
 }
 
@@ -43,7 +46,11 @@ describe('a community plugin installed from npm, in a real browser (Chromium): i
     install = installExamplePlugin();
     // Two broken UIs beside it: one throws after registering a page, one imports what the SDK does not have.
     const pluginsDir = path.join(install.root, 'plugins-dir');
-    pluginWithUi(pluginsDir, 'half-ui', `export default function (ui) { ui.registerPage({ path: 'half', title: 'Half page', component: () => Promise.resolve({ render: () => null }) }); throw new Error('broken on purpose'); }`);
+    pluginWithUi(
+      pluginsDir,
+      'half-ui',
+      `export default function (ui) { ui.registerPage({ path: 'half', title: 'Half page', component: () => Promise.resolve({ render: () => null }) }); throw new Error('broken on purpose'); }`,
+    );
     pluginWithUi(pluginsDir, 'wrong-import', `import { NoSuchThing } from '@conductor/panel-sdk'; export default () => NoSuchThing;`);
     await testImage();
     t = await startAccountsPanel('sqlite', { discover: true, appRoot: install.root, config: { PLUGINS_DIR: pluginsDir } });
@@ -137,16 +144,20 @@ describe('a community plugin installed from npm, in a real browser (Chromium): i
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Greetings' }).waitFor();
     for (const plugin of ['half-ui', 'wrong-import']) {
-      expect(consoleErrors.some((e) => e.includes(`the UI of plugin "${plugin}" failed to load and is skipped`)), consoleErrors.join('\n')).to.equal(true);
+      expect(
+        consoleErrors.some((e) => e.includes(`the UI of plugin "${plugin}" failed to load and is skipped`)),
+        consoleErrors.join('\n'),
+      ).to.equal(true);
     }
     expect(await nav.getByRole('link', { name: 'Half page' }).count(), 'the page it registered before throwing is gone').to.equal(0);
     await page.goto(url('/p/half'));
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   });
 
-  it('came from the plugin\'s own bundle: the panel UI was not built again and carries none of it', () => {
+  it("came from the plugin's own bundle: the panel UI was not built again and carries none of it", () => {
     expect(distSnapshot()).to.deep.equal(built);
-    for (const file of built.files) expect(readFileSync(path.join(DIST, 'assets', file), 'utf8'), file).to.not.contain('Say hello to everyone');
+    for (const file of built.files)
+      expect(readFileSync(path.join(DIST, 'assets', file), 'utf8'), file).to.not.contain('Say hello to everyone');
     expect(pages.errors).to.deep.equal([]);
   });
 });

@@ -27,8 +27,17 @@ describe('a community plugin installed from npm (examples/hello-plugin)', functi
       });
 
       it('loads from node_modules and runs its own migration', async () => {
-        const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string; source: string; state: string; version: string }>;
-        expect(plugins.find((p) => p.name === 'hello')).to.deep.include({ source: 'npm:conductor-plugin-hello', version: '1.0.0', state: 'started' });
+        const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{
+          name: string;
+          source: string;
+          state: string;
+          version: string;
+        }>;
+        expect(plugins.find((p) => p.name === 'hello')).to.deep.include({
+          source: 'npm:conductor-plugin-hello',
+          version: '1.0.0',
+          state: 'started',
+        });
         expect(await panel.kernel.db.schema.hasTable('hello_greetings')).to.equal(true);
         const applied = (await panel.kernel.db('knex_migrations_hello').select('name')).map((r: { name: string }) => r.name);
         expect(applied).to.deep.equal(['20260601000000_hello_greetings']);
@@ -51,7 +60,12 @@ describe('a community plugin installed from npm (examples/hello-plugin)', functi
       });
 
       it('offers its permission keys with its labels', async () => {
-        const groups = (await panel.request('GET', '/api/auth/permission-keys')).body.groups as Array<{ group: string; plugin: string; label: { en: string; de: string }; keys: Array<{ key: string; implies: string[] }> }>;
+        const groups = (await panel.request('GET', '/api/auth/permission-keys')).body.groups as Array<{
+          group: string;
+          plugin: string;
+          label: { en: string; de: string };
+          keys: Array<{ key: string; implies: string[] }>;
+        }>;
         const hello = groups.find((g) => g.group === 'hello');
         expect(hello).to.deep.include({ plugin: 'hello', label: { en: 'Greetings', de: 'Grüße' } });
         expect(hello!.keys.map((k) => [k.key, k.implies])).to.deep.equal([
@@ -62,13 +76,18 @@ describe('a community plugin installed from npm (examples/hello-plugin)', functi
 
       it('appends its event with the greeting, and its subscriber receives it', async () => {
         const { greeting } = (await panel.request('POST', '/api/hello/greetings', { body: { message: 'Counted?' } })).body;
-        const events = (await panel.request('GET', '/api/events?type=hello.greeted')).body.events as Array<{ type: string; data: { greetingId: number } }>;
+        const events = (await panel.request('GET', '/api/events?type=hello.greeted')).body.events as Array<{
+          type: string;
+          data: { greetingId: number };
+        }>;
         expect(events.map((e) => e.data.greetingId)).to.include(greeting.id);
         await until('the subscriber counted the greeting', async () => {
           const all = (await panel.request('GET', '/api/hello/greetings')).body.greetings as Array<{ id: number; counted: boolean }>;
           return all.find((g) => g.id === greeting.id)?.counted === true;
         });
-        const subscriber = (await panel.request('GET', '/api/events/subscribers')).body.subscribers.find((s: { name: string }) => s.name === 'hello.count');
+        const subscriber = (await panel.request('GET', '/api/events/subscribers')).body.subscribers.find(
+          (s: { name: string }) => s.name === 'hello.count',
+        );
         expect(subscriber).to.deep.include({ owner: 'hello', failures: 0 });
       });
 
@@ -76,7 +95,10 @@ describe('a community plugin installed from npm (examples/hello-plugin)', functi
         const jobs = (await panel.request('GET', '/api/admin/jobs')).body.jobs as Array<{ id: string; owner: string; cron: string }>;
         expect(jobs.find((j) => j.id === 'hello.tidy')).to.deep.include({ owner: 'hello', cron: '30 3 * * *' });
         const { greeting } = (await panel.request('POST', '/api/hello/greetings', { body: { message: 'From long ago' } })).body;
-        await panel.kernel.db('hello_greetings').where({ id: greeting.id }).update({ created_at: new Date(Date.now() - 31 * 86_400_000) });
+        await panel.kernel
+          .db('hello_greetings')
+          .where({ id: greeting.id })
+          .update({ created_at: new Date(Date.now() - 31 * 86_400_000) });
         await panel.kernel.scheduler.runNow('hello.tidy');
         const left = (await panel.request('GET', '/api/hello/greetings')).body.greetings as Array<{ id: number }>;
         expect(left.map((g) => g.id)).to.not.include(greeting.id);

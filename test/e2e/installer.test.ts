@@ -11,11 +11,22 @@ const run = promisify(execFile);
 const NODE_TOKEN = 'cdn_installerTestToken0123456789abcdefghijklmn';
 
 /** A command in the container; never throws, so a test can assert on the exit code and output. */
-async function inContainer(container: string, script: string, options: { user?: string; workdir?: string; env?: string[]; detach?: boolean; args?: string[] } = {}): Promise<{ code: number; out: string }> {
-  const args = ['exec', ...(options.detach ? ['-d'] : []), ...(options.user ? ['-u', options.user] : []), ...(options.workdir ? ['-w', options.workdir] : [])];
+async function inContainer(
+  container: string,
+  script: string,
+  options: { user?: string; workdir?: string; env?: string[]; detach?: boolean; args?: string[] } = {},
+): Promise<{ code: number; out: string }> {
+  const args = [
+    'exec',
+    ...(options.detach ? ['-d'] : []),
+    ...(options.user ? ['-u', options.user] : []),
+    ...(options.workdir ? ['-w', options.workdir] : []),
+  ];
   for (const e of options.env ?? []) args.push('-e', e);
   try {
-    const { stdout, stderr } = await run('docker', [...args, container, 'bash', '-c', script, 'bash', ...(options.args ?? [])], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run('docker', [...args, container, 'bash', '-c', script, 'bash', ...(options.args ?? [])], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, out: stdout + stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -38,7 +49,10 @@ function serviceSection(unit: string): Map<string, string[]> {
 
 /** KEY=value lines of an EnvironmentFile, as systemd reads them (comments and blank lines skipped). */
 function environmentFile(text: string): string[] {
-  return text.split('\n').filter((line) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(line)).map((line) => line.replace(/^([^=]+)="(.*)"$/, '$1=$2'));
+  return text
+    .split('\n')
+    .filter((line) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(line))
+    .map((line) => line.replace(/^([^=]+)="(.*)"$/, '$1=$2'));
 }
 
 const installer = (args: string) => `bash /src/installer/install.sh ${args}`;
@@ -69,7 +83,20 @@ async function startMachine(context: Mocha.Context, machine: Machine): Promise<v
   // the container too; ca-certificates, which the installer installs, picks them up from here.
   if (existsSync('/usr/local/share/ca-certificates')) mounts.push('/usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro');
   await run('docker', ['rm', '-f', machine.container]).catch(() => undefined);
-  await run('docker', ['run', '-d', '--name', machine.container, '--label', `conductor.test=${RUN_ID}`, '-p', `127.0.0.1:${machine.port}:8080`, ...mounts.flatMap((m) => ['-v', m]), image, 'sleep', 'infinity']);
+  await run('docker', [
+    'run',
+    '-d',
+    '--name',
+    machine.container,
+    '--label',
+    `conductor.test=${RUN_ID}`,
+    '-p',
+    `127.0.0.1:${machine.port}:8080`,
+    ...mounts.flatMap((m) => ['-v', m]),
+    image,
+    'sleep',
+    'infinity',
+  ]);
 }
 
 /** A fresh Debian machine for the calling suite: started before its tests, removed after them. */
@@ -90,10 +117,26 @@ function machineForSuite(name: string): Machine {
  */
 async function startInstalledPanel({ container, port }: Machine): Promise<Map<string, string[]>> {
   const unit = serviceSection((await inContainer(container, 'cat /etc/systemd/system/conductor-panel.service')).out);
-  const env = [...environmentFile((await inContainer(container, `cat ${unit.get('EnvironmentFile')![0]}`)).out), ...unit.get('Environment')!];
-  const started = await inContainer(container, 'echo $$ >/tmp/panel.pid; exec "$@" >/tmp/panel.log 2>&1', { detach: true, user: unit.get('User')![0], workdir: unit.get('WorkingDirectory')![0], env, args: unit.get('ExecStart')![0]!.split(' ') });
+  const env = [
+    ...environmentFile((await inContainer(container, `cat ${unit.get('EnvironmentFile')![0]}`)).out),
+    ...unit.get('Environment')!,
+  ];
+  const started = await inContainer(container, 'echo $$ >/tmp/panel.pid; exec "$@" >/tmp/panel.log 2>&1', {
+    detach: true,
+    user: unit.get('User')![0],
+    workdir: unit.get('WorkingDirectory')![0],
+    env,
+    args: unit.get('ExecStart')![0]!.split(' '),
+  });
   expect(started.code).to.equal(0);
-  const ready = await until('the installed panel to answer /readyz', () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok && r).catch(() => null), 90_000).catch(async (err: Error) => {
+  const ready = await until(
+    'the installed panel to answer /readyz',
+    () =>
+      fetch(`http://127.0.0.1:${port}/readyz`)
+        .then((r) => r.ok && r)
+        .catch(() => null),
+    90_000,
+  ).catch(async (err: Error) => {
     throw new Error(`${err.message}; its log:\n${(await inContainer(container, 'tail -n 30 /tmp/panel.log')).out}`);
   });
   expect(await ready.json()).to.deep.equal({ status: 'ready' });
@@ -105,14 +148,21 @@ async function stopInstalledPanel({ container }: Machine): Promise<void> {
 }
 
 async function adminSignsIn({ port }: Machine): Promise<string> {
-  const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   expect(login.status).to.equal(200);
   return ((await login.json()) as { user: { role: string } }).user.role;
 }
 
 /** A copy of this checkout inside the container, changed by `change`: the source of an upgrade. */
 async function sourceCopy({ container }: Machine, dir: string, change: string): Promise<void> {
-  const copied = await inContainer(container, `rm -rf ${dir} && mkdir ${dir} && tar -C /src --exclude=node_modules --exclude=./.git --exclude=./.tools --exclude=./data -cf - . | tar -C ${dir} -xf - && cd ${dir} && ${change}`);
+  const copied = await inContainer(
+    container,
+    `rm -rf ${dir} && mkdir ${dir} && tar -C /src --exclude=node_modules --exclude=./.git --exclude=./.tools --exclude=./data -cf - . | tar -C ${dir} -xf - && cd ${dir} && ${change}`,
+  );
   expect(copied.code, copied.out).to.equal(0);
 }
 
@@ -129,7 +179,10 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
     expect(install.out).to.match(/Done \(\d+ changes\)/);
     expect(install.out).to.contain('conductor user:create --email');
 
-    const modes = await inContainer(container, 'stat -c "%n %a %U:%G" /etc/conductor /etc/conductor/panel.env /var/lib/conductor /var/lib/conductor/panel /opt/conductor/current/core/src/main.ts');
+    const modes = await inContainer(
+      container,
+      'stat -c "%n %a %U:%G" /etc/conductor /etc/conductor/panel.env /var/lib/conductor /var/lib/conductor/panel /opt/conductor/current/core/src/main.ts',
+    );
     expect(modes.out.trim().split('\n')).to.deep.equal([
       '/etc/conductor 750 root:conductor',
       '/etc/conductor/panel.env 640 root:conductor',
@@ -142,7 +195,10 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
     expect(Number(uid)).to.be.below(1000);
     expect([home, shell]).to.deep.equal(['/var/lib/conductor', '/usr/sbin/nologin']);
     panelEnv = (await inContainer(container, 'cat /etc/conductor/panel.env')).out;
-    expect(panelEnv).to.match(/^SECRET_KEY=[0-9a-f]{64}$/m).and.match(/^METRICS_TOKEN=[0-9a-f]{64}$/m).and.match(/^DATA_DIR=\/var\/lib\/conductor\/panel$/m);
+    expect(panelEnv)
+      .to.match(/^SECRET_KEY=[0-9a-f]{64}$/m)
+      .and.match(/^METRICS_TOKEN=[0-9a-f]{64}$/m)
+      .and.match(/^DATA_DIR=\/var\/lib\/conductor\/panel$/m);
 
     // Against the installed files themselves: it fails on a missing ExecStart binary, user or unit.
     const verify = await inContainer(container, 'systemd-analyze verify /etc/systemd/system/conductor-panel.service');
@@ -165,23 +221,33 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
   it('changes nothing on a second run and says so', async () => {
     const again = await inContainer(container, installer('panel'));
     expect(again.code, again.out).to.equal(0);
-    expect(again.out).to.contain('Nothing changed').and.not.match(/^ +changed:/m);
+    expect(again.out)
+      .to.contain('Nothing changed')
+      .and.not.match(/^ +changed:/m);
     expect((await inContainer(container, 'cat /etc/conductor/panel.env')).out).to.equal(panelEnv);
 
     // Moving an installed SQLite panel to PostgreSQL would leave its data behind: refused, untouched.
     const postgres = await inContainer(container, installer('panel --postgres'));
     expect(postgres.code).to.equal(1);
     expect(postgres.out).to.contain('installed with SQLite').and.contain('nothing was changed');
-    expect((await inContainer(container, 'cat /etc/conductor/panel.env; dpkg-query -W postgresql >/dev/null 2>&1 || echo "no postgresql"')).out).to.equal(`${panelEnv}no postgresql\n`);
+    expect(
+      (await inContainer(container, 'cat /etc/conductor/panel.env; dpkg-query -W postgresql >/dev/null 2>&1 || echo "no postgresql"')).out,
+    ).to.equal(`${panelEnv}no postgresql\n`);
   });
 
   it('installs a node next to it: agent config, the docker group, a unit that passes systemd-analyze verify; a rerun changes nothing', async () => {
     // Refusals: one line saying why, and nothing installed.
     const refusals = {
       token: await inContainer(container, installer('node --panel http://127.0.0.1:8080 --token short')),
-      memory: await inContainer(container, `CONDUCTOR_MIN_MEMORY_MB=100000000 ${installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`)}`),
+      memory: await inContainer(
+        container,
+        `CONDUCTOR_MIN_MEMORY_MB=100000000 ${installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`)}`,
+      ),
       port: await inContainer(container, installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN} --port 8080`)), // the panel's
-      os: await inContainer(container, `cp /etc/os-release /tmp/os-release && printf 'ID=debian\\nVERSION_ID="11"\\n' >/etc/os-release && ${installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`)}; code=$?; cp /tmp/os-release /etc/os-release; exit $code`),
+      os: await inContainer(
+        container,
+        `cp /etc/os-release /tmp/os-release && printf 'ID=debian\\nVERSION_ID="11"\\n' >/etc/os-release && ${installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`)}; code=$?; cp /tmp/os-release /etc/os-release; exit $code`,
+      ),
     };
     expect(Object.fromEntries(Object.entries(refusals).map(([k, r]) => [k, `${r.code} ${r.out.trim()}`]))).to.deep.equal({
       token: '1 install.sh: --token: expected the node token the panel showed (32 or more letters, digits, - _ . ~)',
@@ -189,27 +255,46 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
       port: "1 install.sh: port 8080 (the agent's port) is already in use by another program; stop it or choose another with --port",
       os: '1 install.sh: this is debian 11; the installer supports Debian 12 and Ubuntu 24.04 only',
     });
-    expect((await inContainer(container, 'ls /etc/conductor; dpkg-query -W docker.io >/dev/null 2>&1 || echo "no docker.io"')).out).to.equal('panel.env\nno docker.io\n');
+    expect(
+      (await inContainer(container, 'ls /etc/conductor; dpkg-query -W docker.io >/dev/null 2>&1 || echo "no docker.io"')).out,
+    ).to.equal('panel.env\nno docker.io\n');
 
     const install = await inContainer(container, installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`));
     expect(install.code, install.out).to.equal(0);
-    const agentEnv = await inContainer(container, 'stat -c "%a %U:%G" /etc/conductor/agent.env && cat /etc/conductor/agent.env && id -nG conductor');
-    expect(agentEnv.out).to.match(/^640 root:conductor$/m).and.contain(`AGENT_TOKEN=${NODE_TOKEN}`).and.match(/^AGENT_DATA_DIR=\/var\/lib\/conductor\/agent$/m).and.match(/^conductor docker$/m);
+    const agentEnv = await inContainer(
+      container,
+      'stat -c "%a %U:%G" /etc/conductor/agent.env && cat /etc/conductor/agent.env && id -nG conductor',
+    );
+    expect(agentEnv.out)
+      .to.match(/^640 root:conductor$/m)
+      .and.contain(`AGENT_TOKEN=${NODE_TOKEN}`)
+      .and.match(/^AGENT_DATA_DIR=\/var\/lib\/conductor\/agent$/m)
+      .and.match(/^conductor docker$/m);
     const verify = await inContainer(container, 'systemd-analyze verify /etc/systemd/system/conductor-agent.service');
     expect(verify, 'no warnings either').to.deep.equal({ code: 0, out: '' });
-    expect(serviceSection((await inContainer(container, 'cat /etc/systemd/system/conductor-agent.service')).out).get('SupplementaryGroups')).to.deep.equal(['docker']);
+    expect(
+      serviceSection((await inContainer(container, 'cat /etc/systemd/system/conductor-agent.service')).out).get('SupplementaryGroups'),
+    ).to.deep.equal(['docker']);
 
     const again = await inContainer(container, installer(`node --panel http://127.0.0.1:8080 --token ${NODE_TOKEN}`));
     expect(again.code, again.out).to.equal(0);
-    expect(again.out).to.contain('Nothing changed').and.not.match(/^ +changed:/m);
+    expect(again.out)
+      .to.contain('Nothing changed')
+      .and.not.match(/^ +changed:/m);
   });
 
   it('uninstall keeps /var/lib/conductor and /etc/conductor; --purge removes them and the user', async () => {
     await stopInstalledPanel(machine);
     const uninstall = await inContainer(container, installer('uninstall'));
     expect(uninstall.code, uninstall.out).to.equal(0);
-    const left = await inContainer(container, 'ls /opt/conductor /etc/systemd/system/conductor-panel.service /usr/local/bin/conductor 2>&1; ls /var/lib/conductor/panel /etc/conductor');
-    expect(left.out).to.contain("cannot access '/opt/conductor'").and.contain("cannot access '/etc/systemd/system/conductor-panel.service'").and.contain("cannot access '/usr/local/bin/conductor'");
+    const left = await inContainer(
+      container,
+      'ls /opt/conductor /etc/systemd/system/conductor-panel.service /usr/local/bin/conductor 2>&1; ls /var/lib/conductor/panel /etc/conductor',
+    );
+    expect(left.out)
+      .to.contain("cannot access '/opt/conductor'")
+      .and.contain("cannot access '/etc/systemd/system/conductor-panel.service'")
+      .and.contain("cannot access '/usr/local/bin/conductor'");
     expect(left.out).to.contain('conductor.sqlite').and.contain('panel.env').and.contain('agent.env');
 
     const purge = await inContainer(container, installer('uninstall --purge'));
@@ -232,21 +317,31 @@ describe('installer/install.sh panel --postgres, upgrade and rollback, in a fres
     expect(env).to.match(/^DATABASE_URL=postgresql:\/\/conductor:[0-9a-f]{64}@127\.0\.0\.1:5432\/conductor$/m);
     await startInstalledPanel(machine);
     // Logged once start() returns, a moment after /readyz answers.
-    await until('the panel to log its database', async () => (await inContainer(container, 'cat /tmp/panel.log')).out.includes('"database":"PostgreSQL"'), 10_000);
+    await until(
+      'the panel to log its database',
+      async () => (await inContainer(container, 'cat /tmp/panel.log')).out.includes('"database":"PostgreSQL"'),
+      10_000,
+    );
     const admin = await inContainer(container, `conductor user:create --email ${ADMIN.email} --password '${ADMIN.password}' --admin`);
     expect(admin.code, admin.out).to.equal(0);
     expect(await adminSignsIn(machine)).to.equal('admin');
 
     const again = await inContainer(container, installer('panel --postgres'));
     expect(again.code, again.out).to.equal(0);
-    expect(again.out).to.contain('Nothing changed').and.not.match(/^ +changed:/m);
+    expect(again.out)
+      .to.contain('Nothing changed')
+      .and.not.match(/^ +changed:/m);
     expect((await inContainer(container, 'cat /etc/conductor/panel.env')).out).to.equal(env);
   });
 
   it('upgrade: a failing migration rolls back to the running release; a good upgrade switches, migrates and keeps the data', async () => {
     const running = await current();
     await stopInstalledPanel(machine); // what systemctl stop does first on a real machine
-    await sourceCopy(machine, '/tmp/broken', 'cp test/fixtures/broken-migration/migrations/001_broken.ts migrations/99991231000000_broken.ts');
+    await sourceCopy(
+      machine,
+      '/tmp/broken',
+      'cp test/fixtures/broken-migration/migrations/001_broken.ts migrations/99991231000000_broken.ts',
+    );
     const broken = await inContainer(container, installer('upgrade --source /tmp/broken'));
     expect(broken.code, broken.out).to.equal(1);
     expect(broken.out).to.contain('Upgrade failed: the migrations failed').and.contain(`rolled back to ${running}`);
@@ -259,11 +354,18 @@ describe('installer/install.sh panel --postgres, upgrade and rollback, in a fres
     await sourceCopy(machine, '/tmp/good', 'echo "upgraded" > docs/upgrade-marker.md');
     const good = await inContainer(container, installer('upgrade --source /tmp/good'));
     expect(good.code, good.out).to.equal(0);
-    expect(good.out).to.contain('dependencies unchanged').and.contain('Migrations are up to date').and.match(/backed up the configuration and the panel's database to \/var\/lib\/conductor\/backups\/upgrade-\d+/);
+    expect(good.out)
+      .to.contain('dependencies unchanged')
+      .and.contain('Migrations are up to date')
+      .and.match(/backed up the configuration and the panel's database to \/var\/lib\/conductor\/backups\/upgrade-\d+/);
     const upgraded = await current();
     expect(upgraded).to.not.equal(running);
-    expect((await inContainer(container, `cat ${upgraded}/docs/upgrade-marker.md; ls ${running} >/dev/null && echo kept`)).out).to.equal('upgraded\nkept\n');
-    expect((await inContainer(container, 'ls /var/lib/conductor/backups/upgrade-*/')).out).to.contain('panel.pgdump').and.contain('etc-conductor.tar');
+    expect((await inContainer(container, `cat ${upgraded}/docs/upgrade-marker.md; ls ${running} >/dev/null && echo kept`)).out).to.equal(
+      'upgraded\nkept\n',
+    );
+    expect((await inContainer(container, 'ls /var/lib/conductor/backups/upgrade-*/')).out)
+      .to.contain('panel.pgdump')
+      .and.contain('etc-conductor.tar');
     await startInstalledPanel(machine);
     expect(await adminSignsIn(machine)).to.equal('admin');
 

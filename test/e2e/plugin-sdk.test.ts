@@ -12,7 +12,17 @@ import { ROOT, SDK, linkFromRepo, pack, run } from './plugin-packages.js';
 const TYPE_PEERS = ['zod', 'knex', 'koa', 'awilix', 'pino', 'socket.io', '@types/koa', '@types/node'];
 
 const CHECK_CONFIG = {
-  compilerOptions: { target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true, checkJs: true, noEmit: true, strict: true, types: ['node'] },
+  compilerOptions: {
+    target: 'ES2023',
+    lib: ['ES2023'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    allowJs: true,
+    checkJs: true,
+    noEmit: true,
+    strict: true,
+    types: ['node'],
+  },
   include: ['src/**/*.js', 'wrong/**/*.js'],
 };
 
@@ -35,7 +45,12 @@ notFound(42);
 describe('the plugin SDK packed as an npm package (sdk/)', function () {
   this.timeout(240_000);
   let root: string;
-  let manifest: { name: string; version: string; exports: Record<string, Record<string, string>>; peerDependencies: Record<string, string> };
+  let manifest: {
+    name: string;
+    version: string;
+    exports: Record<string, Record<string, string>>;
+    peerDependencies: Record<string, string>;
+  };
 
   before(() => {
     root = mkdtempSync(path.join(tmpdir(), 'conductor-sdk-'));
@@ -48,9 +63,22 @@ describe('the plugin SDK packed as an npm package (sdk/)', function () {
 
   it('ships JavaScript and one self-contained index.d.ts in dist/, with the plugin API version as its version', () => {
     expect(manifest.version, 'the SDK is versioned as the plugin API it describes').to.equal(PLUGIN_API_VERSION);
-    expect(manifest.exports).to.deep.equal({ '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './testing': { types: './dist/testing.d.ts', default: './dist/testing.js' } });
-    const listing = run('tar', ['tzf', `conductor-plugin-sdk-${manifest.version}.tgz`], root).trim().split('\n').sort();
-    expect(listing).to.deep.equal(['package/README.md', 'package/dist/index.d.ts', 'package/dist/index.js', 'package/dist/testing.d.ts', 'package/dist/testing.js', 'package/package.json']);
+    expect(manifest.exports).to.deep.equal({
+      '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+      './testing': { types: './dist/testing.d.ts', default: './dist/testing.js' },
+    });
+    const listing = run('tar', ['tzf', `conductor-plugin-sdk-${manifest.version}.tgz`], root)
+      .trim()
+      .split('\n')
+      .sort();
+    expect(listing).to.deep.equal([
+      'package/README.md',
+      'package/dist/index.d.ts',
+      'package/dist/index.js',
+      'package/dist/testing.d.ts',
+      'package/dist/testing.js',
+      'package/package.json',
+    ]);
     const declarations = readFileSync(path.join(root, 'node_modules/@conductor/plugin-sdk/dist/index.d.ts'), 'utf8');
     expect(declarations, 'core is inlined, not imported').not.to.match(/from ['"]@conductor\/core/);
     expect(declarations).to.match(/export declare function definePlugin/);
@@ -66,10 +94,22 @@ describe('the plugin SDK packed as an npm package (sdk/)', function () {
     writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(CHECK_CONFIG));
     const tsc = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
     const errors = tsc.stdout.split('\n').filter((line) => /error TS/.test(line));
-    expect(errors.filter((line) => !line.startsWith('wrong/')), 'the example plugin type-checks').to.deep.equal([]);
-    expect(errors.find((l) => l.startsWith('wrong/plugin.js(3,')), 'a manifest without a name').to.match(/name/);
-    expect(errors.find((l) => l.startsWith('wrong/plugin.js(5,')), 'an HTTP method routes do not have').to.match(/fetch/);
-    expect(errors.find((l) => l.startsWith('wrong/plugin.js(8,')), 'a number for a message').to.match(/number/);
+    expect(
+      errors.filter((line) => !line.startsWith('wrong/')),
+      'the example plugin type-checks',
+    ).to.deep.equal([]);
+    expect(
+      errors.find((l) => l.startsWith('wrong/plugin.js(3,')),
+      'a manifest without a name',
+    ).to.match(/name/);
+    expect(
+      errors.find((l) => l.startsWith('wrong/plugin.js(5,')),
+      'an HTTP method routes do not have',
+    ).to.match(/fetch/);
+    expect(
+      errors.find((l) => l.startsWith('wrong/plugin.js(8,')),
+      'a number for a message',
+    ).to.match(/number/);
   });
 
   it('is the panel’s own @conductor/core at run time, so a plugin shares the panel’s classes', () => {
@@ -81,9 +121,18 @@ describe('the plugin SDK packed as an npm package (sdk/)', function () {
         'console.log(JSON.stringify({ same: sdk.definePlugin === core.definePlugin && sdk.AppError === core.AppError, version: sdk.PLUGIN_API_VERSION, names: Object.keys(sdk) }));\n',
     );
     const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-    const out = JSON.parse(run(process.execPath, ['--import', tsx, 'same.mjs'], root)) as { same: boolean; version: string; names: string[] };
+    const out = JSON.parse(run(process.execPath, ['--import', tsx, 'same.mjs'], root)) as {
+      same: boolean;
+      version: string;
+      names: string[];
+    };
     expect(out.same, 'definePlugin and AppError are the panel’s').to.equal(true);
     expect(out.version).to.equal(PLUGIN_API_VERSION);
-    expect(out.names, 'the internals are not exported').to.not.include.any.members(['Kernel', 'PluginRegistry', 'createDatabase', 'loadConfig']);
+    expect(out.names, 'the internals are not exported').to.not.include.any.members([
+      'Kernel',
+      'PluginRegistry',
+      'createDatabase',
+      'loadConfig',
+    ]);
   });
 });

@@ -8,7 +8,21 @@ import { DATABASES, createTestDatabase, startPanel, type TestPanel } from '@cond
 import { ROOT, SDK, installTarballs, linkFromRepo, pack, run } from './plugin-packages.js';
 
 /** What `npm install` gives a new plugin's author: the packed SDK, its peers, and the UI build's tools. */
-const AUTHOR_PACKAGES = ['@conductor/core', 'zod', 'knex', 'koa', 'awilix', 'pino', 'socket.io', '@types/koa', '@types/node', 'vite', '@vitejs/plugin-vue', 'vue', 'vue-i18n'];
+const AUTHOR_PACKAGES = [
+  '@conductor/core',
+  'zod',
+  'knex',
+  'koa',
+  'awilix',
+  'pino',
+  'socket.io',
+  '@types/koa',
+  '@types/node',
+  'vite',
+  '@vitejs/plugin-vue',
+  'vue',
+  'vue-i18n',
+];
 
 /** The generated plugin's `npm test`, without its pretest UI build (pack built ui-dist/); core's TypeScript runs through the repository's tsx. */
 function expectOwnTestPasses(dir: string, env: Record<string, string> = {}): void {
@@ -41,7 +55,11 @@ describe('a plugin made by npm run cli -- plugin:new', function () {
     const sdk = pack(SDK, work);
     // The author's `npm install`: the packed SDK as npm would unpack it, the rest from this repository.
     mkdirSync(path.join(plugin, 'node_modules/@conductor/plugin-sdk'), { recursive: true });
-    run('tar', ['xzf', path.join(work, sdk), '-C', path.join(plugin, 'node_modules/@conductor/plugin-sdk'), '--strip-components=1'], plugin);
+    run(
+      'tar',
+      ['xzf', path.join(work, sdk), '-C', path.join(plugin, 'node_modules/@conductor/plugin-sdk'), '--strip-components=1'],
+      plugin,
+    );
     linkFromRepo(plugin, AUTHOR_PACKAGES);
     mkdirSync(path.join(plugin, 'node_modules/.bin'));
     symlinkSync(path.join(plugin, 'node_modules/vite/bin/vite.js'), path.join(plugin, 'node_modules/.bin/vite'));
@@ -82,17 +100,37 @@ describe('a plugin made by npm run cli -- plugin:new', function () {
       after(() => panel?.close());
 
       it('boots, answers its route, offers its keys and serves its page', async () => {
-        const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{ name: string; source: string; state: string }>;
-        expect(plugins.find((p) => p.name === 'notes-board')).to.deep.include({ source: 'npm:conductor-plugin-notes-board', state: 'started' });
+        const plugins = (await panel.request('GET', '/api/admin/plugins')).body.plugins as Array<{
+          name: string;
+          source: string;
+          state: string;
+        }>;
+        expect(plugins.find((p) => p.name === 'notes-board')).to.deep.include({
+          source: 'npm:conductor-plugin-notes-board',
+          state: 'started',
+        });
         const added = await panel.request('POST', '/api/notes-board/notes', { body: { text: 'Hello from the template' } });
         expect(added.status, JSON.stringify(added.body)).to.equal(201);
-        expect((await panel.request('GET', '/api/notes-board/notes')).body.notes[0]).to.deep.include({ text: 'Hello from the template', serverId: null });
+        expect((await panel.request('GET', '/api/notes-board/notes')).body.notes[0]).to.deep.include({
+          text: 'Hello from the template',
+          serverId: null,
+        });
 
-        const groups = (await panel.request('GET', '/api/auth/permission-keys')).body.groups as Array<{ group: string; keys: Array<{ key: string }> }>;
-        expect(groups.find((g) => g.group === 'notes-board')?.keys.map((k) => k.key)).to.deep.equal(['notes-board.read', 'notes-board.write']);
+        const groups = (await panel.request('GET', '/api/auth/permission-keys')).body.groups as Array<{
+          group: string;
+          keys: Array<{ key: string }>;
+        }>;
+        expect(groups.find((g) => g.group === 'notes-board')?.keys.map((k) => k.key)).to.deep.equal([
+          'notes-board.read',
+          'notes-board.write',
+        ]);
 
         const bundles = (await panel.request('GET', '/api/ui/plugins', { auth: false })).body.plugins;
-        expect(bundles).to.deep.include({ name: 'notes-board', entry: '/plugin-ui/notes-board/index.js', styles: ['/plugin-ui/notes-board/index.css'] });
+        expect(bundles).to.deep.include({
+          name: 'notes-board',
+          entry: '/plugin-ui/notes-board/index.js',
+          styles: ['/plugin-ui/notes-board/index.css'],
+        });
         const entry = await panel.request('GET', '/plugin-ui/notes-board/index.js', { auth: false });
         expect(entry.status).to.equal(200);
         expect(entry.body).to.contain('registerPage');

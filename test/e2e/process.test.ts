@@ -20,13 +20,21 @@ interface Run {
 
 /** Runs an npm script's target the way `npm start` / `npm run cli` would, with a clean environment. */
 function run(script: 'core/src/main.ts' | 'core/src/cli.ts' | 'wings-agent/src/main.ts', args: string[], env: Record<string, string>): Run {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|PORT|HOST|DATA_DIR|ADMIN_TOKEN|LOG_.*|PLUGINS_.*|CONFIG_FILE)$/.test(k)));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...clean, LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|PORT|HOST|DATA_DIR|ADMIN_TOKEN|LOG_.*|PLUGINS_.*|CONFIG_FILE)$/.test(k)),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...clean, LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
@@ -55,10 +63,22 @@ describe('the panel process', () => {
   describe('configuration errors stop boot with one line naming the key', () => {
     const cases: Array<[string, Record<string, string>, RegExp]> = [
       ['a port that is not a number', { PORT: 'eighty' }, /^Configuration error: PORT: expected an integer from 0 to 65535, got "eighty"$/],
-      ['a database URL of another kind', { DATABASE_URL: 'mysql://root@localhost/conductor' }, /^Configuration error: DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL \(leave unset for SQLite\), got "mysql:\/\/root@localhost\/conductor"$/],
-      ['an unknown log level', { LOG_LEVEL: 'loud' }, /^Configuration error: LOG_LEVEL: expected trace, debug, info, warn, error, fatal or silent, got "loud"$/],
+      [
+        'a database URL of another kind',
+        { DATABASE_URL: 'mysql://root@localhost/conductor' },
+        /^Configuration error: DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL \(leave unset for SQLite\), got "mysql:\/\/root@localhost\/conductor"$/,
+      ],
+      [
+        'an unknown log level',
+        { LOG_LEVEL: 'loud' },
+        /^Configuration error: LOG_LEVEL: expected trace, debug, info, warn, error, fatal or silent, got "loud"$/,
+      ],
       ['a short admin token', { ADMIN_TOKEN: 'short' }, /^Configuration error: ADMIN_TOKEN: expected at least 32 characters, got "short"$/],
-      ['a config file that does not exist', { CONFIG_FILE: '/nonexistent/conductor.json' }, /^Configuration error: CONFIG_FILE: cannot read \/nonexistent\/conductor.json \(ENOENT\)$/],
+      [
+        'a config file that does not exist',
+        { CONFIG_FILE: '/nonexistent/conductor.json' },
+        /^Configuration error: CONFIG_FILE: cannot read \/nonexistent\/conductor.json \(ENOENT\)$/,
+      ],
     ];
     for (const [what, env, expected] of cases) {
       it(what, async () => {
@@ -93,7 +113,12 @@ describe('the panel process', () => {
   it('prints its URL, and on SIGTERM finishes in-flight requests, refuses new ones, stops plugins in reverse order and exits 0', async function () {
     this.timeout(30_000);
     const port = await freePort();
-    const proc = run('core/src/main.ts', [], { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', PLUGINS_DIR: path.join(FIXTURES, 'shutdown-plugins') });
+    const proc = run('core/src/main.ts', [], {
+      DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PLUGINS_DIR: path.join(FIXTURES, 'shutdown-plugins'),
+    });
     await waitFor('listening', () => proc.stdout().includes('Conductor is listening'));
     const listening = logLines(proc.stdout()).find((l) => String(l.msg).startsWith('Conductor is listening'));
     expect(listening?.url).to.equal(`http://127.0.0.1:${port}`);
@@ -118,7 +143,10 @@ describe('the panel process', () => {
     expect(code).to.equal(0);
     const messages = logLines(proc.stdout()).map((l) => l.msg);
     const order = ['shutting down', 'stopping slow', 'stopping first', 'stopped'].map((m) => messages.indexOf(m));
-    expect(order.every((i) => i >= 0), messages.join(' | ')).to.equal(true);
+    expect(
+      order.every((i) => i >= 0),
+      messages.join(' | '),
+    ).to.equal(true);
     expect([...order].sort((x, y) => x - y)).to.deep.equal(order);
   });
 
@@ -126,10 +154,21 @@ describe('the panel process', () => {
     const graceMs = 20_000;
     this.timeout(graceMs + 20_000);
     const port = await freePort();
-    const proc = run('core/src/main.ts', [], { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOCAL_AGENT: 'off', ADMIN_TOKEN, SHUTDOWN_TIMEOUT_MS: String(graceMs) });
+    const proc = run('core/src/main.ts', [], {
+      DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOCAL_AGENT: 'off',
+      ADMIN_TOKEN,
+      SHUTDOWN_TIMEOUT_MS: String(graceMs),
+    });
     await waitFor('listening', () => proc.stdout().includes('Conductor is listening'));
     // An open console: the /servers namespace, as the panel's page holds it.
-    const socket = connectSocket(`http://127.0.0.1:${port}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN }, reconnection: false });
+    const socket = connectSocket(`http://127.0.0.1:${port}/servers`, {
+      transports: ['websocket'],
+      auth: { token: ADMIN_TOKEN },
+      reconnection: false,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
@@ -172,7 +211,14 @@ describe('the panel process', () => {
     };
     const startWithAgent = async (agentPort: number) => {
       const port = await freePort();
-      const proc = run('core/src/main.ts', [], { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN, LOCAL_AGENT: 'auto', LOCAL_AGENT_PORT: String(agentPort) });
+      const proc = run('core/src/main.ts', [], {
+        DATA_DIR: dir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMIN_TOKEN,
+        LOCAL_AGENT: 'auto',
+        LOCAL_AGENT_PORT: String(agentPort),
+      });
       try {
         await waitFor('listening', () => proc.stdout().includes('Conductor is listening'), 60_000);
         return { proc, port, agentPid: agentChildOf(proc.child.pid!) };
@@ -221,14 +267,30 @@ describe('the panel process', () => {
       await requireDocker();
       const agentPort = await freePort();
       // An agent that does not watch its stdin (an older one): it would outlive its panel.
-      const leftover = run('wings-agent/src/main.ts', [], { AGENT_TOKEN: 'an-old-token-the-panel-does-not-know-0123456789', AGENT_PORT: String(agentPort), AGENT_HOST: '127.0.0.1', AGENT_DATA_DIR: path.join(dir, 'leftover-agent'), EDGE_PORT: 'off' });
+      const leftover = run('wings-agent/src/main.ts', [], {
+        AGENT_TOKEN: 'an-old-token-the-panel-does-not-know-0123456789',
+        AGENT_PORT: String(agentPort),
+        AGENT_HOST: '127.0.0.1',
+        AGENT_DATA_DIR: path.join(dir, 'leftover-agent'),
+        EDGE_PORT: 'off',
+      });
       try {
         await waitFor('the leftover agent', () => leftover.stdout().includes('Conductor agent listening'), 30_000);
         writeFileSync(path.join(dir, 'local-agent.pid'), `${leftover.child.pid}\n`);
         const panel = await startWithAgent(agentPort);
         try {
-          await waitFor('the leftover agent to be stopped', () => leftover.child.exitCode !== null || leftover.child.signalCode !== null, 15_000);
-          expect(logLines(panel.proc.stdout()).some((l) => l.msg === 'a local agent from an earlier panel run is still running; stopping it to start a current one' && l.pid === leftover.child.pid)).to.equal(true);
+          await waitFor(
+            'the leftover agent to be stopped',
+            () => leftover.child.exitCode !== null || leftover.child.signalCode !== null,
+            15_000,
+          );
+          expect(
+            logLines(panel.proc.stdout()).some(
+              (l) =>
+                l.msg === 'a local agent from an earlier panel run is still running; stopping it to start a current one' &&
+                l.pid === leftover.child.pid,
+            ),
+          ).to.equal(true);
           // The old agent knew another token: the node is up only because the panel's own agent answers.
           expect(await localNode(panel.port)).to.deep.include({ status: 'up' });
         } finally {
@@ -246,7 +308,11 @@ describe('the panel process', () => {
       it('migrates, reports migration status and lists plugins with their state', async function () {
         this.timeout(60_000);
         const storage = await createStorage(database);
-        const env = { DATA_DIR: storage.dataDir, PLUGINS_DIR: path.join(FIXTURES, 'shutdown-plugins'), ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}) };
+        const env = {
+          DATA_DIR: storage.dataDir,
+          PLUGINS_DIR: path.join(FIXTURES, 'shutdown-plugins'),
+          ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
+        };
         try {
           const before = run('core/src/cli.ts', ['migrate:status'], env);
           expect((await before.exit).code, before.stderr()).to.equal(0);
@@ -276,7 +342,11 @@ describe('the panel process', () => {
         const storage = await createStorage(database);
         const env = { DATA_DIR: storage.dataDir, ...(storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}) };
         try {
-          const created = run('core/src/cli.ts', ['user:create', '--email', 'First@Example.com', '--password', 'first admin password', '--admin'], env);
+          const created = run(
+            'core/src/cli.ts',
+            ['user:create', '--email', 'First@Example.com', '--password', 'first admin password', '--admin'],
+            env,
+          );
           expect((await created.exit).code, created.stderr()).to.equal(0);
           expect(created.stdout()).to.match(/^Created admin First@Example\.com \([0-9a-f-]{36}\)/);
           const again = run('core/src/cli.ts', ['user:create', '--email', 'first@example.com', '--password', 'another password'], env);
@@ -287,7 +357,10 @@ describe('the panel process', () => {
           expect(bad.stderr()).to.match(/^--email: expected an email address/);
           const panel = await startPanel({ database, dataDir: storage.dataDir, databaseUrl: storage.databaseUrl });
           try {
-            const login = await panel.request('POST', '/api/auth/login', { auth: false, body: { email: 'first@example.com', password: 'first admin password' } });
+            const login = await panel.request('POST', '/api/auth/login', {
+              auth: false,
+              body: { email: 'first@example.com', password: 'first admin password' },
+            });
             expect(login.status).to.equal(200);
             expect(login.body.user).to.deep.include({ email: 'First@Example.com', role: 'admin', emailVerified: true });
           } finally {
@@ -301,7 +374,12 @@ describe('the panel process', () => {
   }
 
   it('prints the configuration with its secrets hidden', async () => {
-    const proc = run('core/src/cli.ts', ['config', 'check'], { DATA_DIR: dir, SECRET_KEY: 'a-secret-key-of-at-least-32-characters!', SMTP_PASS: 'smtp-password', SMTP_HOST: 'mail.example.com' });
+    const proc = run('core/src/cli.ts', ['config', 'check'], {
+      DATA_DIR: dir,
+      SECRET_KEY: 'a-secret-key-of-at-least-32-characters!',
+      SMTP_PASS: 'smtp-password',
+      SMTP_HOST: 'mail.example.com',
+    });
     expect((await proc.exit).code, proc.stderr()).to.equal(0);
     const shown = JSON.parse(proc.stdout()) as Record<string, unknown>;
     expect(shown).to.deep.include({ SECRET_KEY: '(set)', SMTP_PASS: '(set)', SMTP_HOST: 'mail.example.com', SMTP_PORT: 587 });

@@ -9,7 +9,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
 
 /** Flags that keep Chromium quiet on a machine without internet (see TESTING.md). */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Debian's Chromium driven by playwright-core. Playwright gives every launch a fresh temporary
@@ -17,7 +26,9 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}. Install it (Debian: sudo apt-get install -y chromium; scripts/ensure-test-deps.sh does it as root) or set CHROMIUM_PATH. Never run a Playwright browser download.`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}. Install it (Debian: sudo apt-get install -y chromium; scripts/ensure-test-deps.sh does it as root) or set CHROMIUM_PATH. Never run a Playwright browser download.`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
@@ -49,8 +60,14 @@ export class BrowserPages {
     private readonly baseUrl: () => string,
   ) {}
 
-  async newPage(options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; locale?: string; permissions?: string[] } = {}): Promise<Page> {
-    const context = await this.browser.newContext({ viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light', locale: options.locale ?? 'en-US' });
+  async newPage(
+    options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; locale?: string; permissions?: string[] } = {},
+  ): Promise<Page> {
+    const context = await this.browser.newContext({
+      viewport: options.viewport ?? DESKTOP,
+      colorScheme: options.colorScheme ?? 'light',
+      locale: options.locale ?? 'en-US',
+    });
     if (options.permissions) await context.grantPermissions(options.permissions, { origin: this.baseUrl() });
     this.contexts.push(context);
     const page = await context.newPage();

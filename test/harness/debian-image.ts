@@ -27,7 +27,8 @@ function debianMirror(): string {
 /** Why the Debian image cannot be built here, or null when it can (root and debootstrap). */
 export function debianImageUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'building a Debian root filesystem with debootstrap needs root';
-  if (spawnSync('debootstrap', ['--version']).error) return 'debootstrap is missing (apt-get install -y debootstrap, or run scripts/ensure-test-deps.sh as root)';
+  if (spawnSync('debootstrap', ['--version']).error)
+    return 'debootstrap is missing (apt-get install -y debootstrap, or run scripts/ensure-test-deps.sh as root)';
   return null;
 }
 
@@ -41,7 +42,16 @@ export async function debianImage(): Promise<string> {
   const recipe = { suite: 'bookworm', variant: 'minbase', include: EXTRA_PACKAGES, mirror };
   const key = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12);
   const tag = `conductor-test-debian12:${key}`;
-  if (await docker.getImage(tag).inspect().then(() => true, () => false)) return tag;
+  if (
+    await docker
+      .getImage(tag)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )
+  )
+    return tag;
   mkdirSync(TEST_CACHE_DIR, { recursive: true });
   const tarball = path.join(TEST_CACHE_DIR, `debian12-${key}.tar`);
   if (!existsSync(tarball)) {
@@ -49,7 +59,11 @@ export async function debianImage(): Promise<string> {
     rmSync(root, { recursive: true, force: true });
     const debs = path.join(TEST_CACHE_DIR, 'debootstrap-debs');
     mkdirSync(debs, { recursive: true });
-    execFileSync('debootstrap', [`--variant=${recipe.variant}`, `--include=${recipe.include.join(',')}`, `--cache-dir=${debs}`, recipe.suite, root, mirror], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      'debootstrap',
+      [`--variant=${recipe.variant}`, `--include=${recipe.include.join(',')}`, `--cache-dir=${debs}`, recipe.suite, root, mirror],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     execFileSync('tar', ['-C', root, '-cf', `${tarball}.tmp`, '.']);
     renameSync(`${tarball}.tmp`, tarball);
     rmSync(root, { recursive: true, force: true });

@@ -17,7 +17,8 @@ export const RUN_ID = randomBytes(3).toString('hex');
 export const TEST_SERVER_PREFIX = `test-${RUN_ID}-`;
 const myNetworks = new Set<string>();
 const STALE_SECONDS = 3600;
-const HOW_TO = 'Install Docker (Debian: apt-get install -y docker.io) and start it (dockerd >/tmp/dockerd.log 2>&1 &), or run `npm test`, which does both when run as root.';
+const HOW_TO =
+  'Install Docker (Debian: apt-get install -y docker.io) and start it (dockerd >/tmp/dockerd.log 2>&1 &), or run `npm test`, which does both when run as root.';
 
 /** Fails with instructions when no Docker engine answers; CI always has one. */
 export async function requireDocker(): Promise<void> {
@@ -51,13 +52,20 @@ export async function cleanupDocker(options: { stale?: boolean } = {}): Promise<
     const label = c.Labels['conductor.server'] ?? '';
     const mine = label.startsWith(TEST_SERVER_PREFIX) || networks.some((n) => myNetworks.has(n));
     const testMade = label.startsWith('test-') || networks.some((n) => n.startsWith('conductor-test-'));
-    if (mine || (options.stale && testMade && now - c.Created > STALE_SECONDS)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    if (mine || (options.stale && testMade && now - c.Created > STALE_SECONDS))
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
   }
   for (const n of await docker.listNetworks()) {
     const old = now - Date.parse(n.Created ?? '') / 1000 > STALE_SECONDS;
     // conductor0 is the local agent's default network; Docker refuses to remove a network in use.
     if (myNetworks.has(n.Name) || (options.stale && old && (n.Name.startsWith('conductor-test-') || n.Name === 'conductor0'))) {
-      await docker.getNetwork(n.Id).remove().catch(() => undefined);
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
     }
   }
 }
@@ -92,7 +100,9 @@ export function agentEnv(dataDir: string, network: string, port = 0): Record<str
 }
 
 /** A real agent in this process, on its own data folder and Docker network. */
-export async function startAgent(options: { dataDir?: string; network?: string; config?: Record<string, string> } = {}): Promise<TestAgent> {
+export async function startAgent(
+  options: { dataDir?: string; network?: string; config?: Record<string, string> } = {},
+): Promise<TestAgent> {
   await requireDocker();
   const ownDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'conductor-agent-'));
@@ -113,7 +123,11 @@ export async function startAgent(options: { dataDir?: string; network?: string; 
       const headers: Record<string, string> = {};
       if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? config.AGENT_TOKEN}`;
       if (opts.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${url}${pathname}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      const res = await fetch(`${url}${pathname}`, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      });
       const text = await res.text();
       return { status: res.status, body: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
     },
@@ -156,8 +170,13 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export async function startNodeFor(panel: TestPanel, options: { name: string; ports?: number; agentConfig?: Record<string, string> } = { name: 'node' }): Promise<TestNode> {
-  const created = await panel.request('POST', '/api/nodes', { body: { name: options.name, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 20_000 } });
+export async function startNodeFor(
+  panel: TestPanel,
+  options: { name: string; ports?: number; agentConfig?: Record<string, string> } = { name: 'node' },
+): Promise<TestNode> {
+  const created = await panel.request('POST', '/api/nodes', {
+    body: { name: options.name, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 20_000 },
+  });
   if (created.status !== 201) throw new Error(`could not add the node: ${JSON.stringify(created.body)}`);
   const nodeId = created.body.node.id as string;
   const agent = await startAgent({ config: { ...options.agentConfig, AGENT_TOKEN: created.body.token } });
@@ -173,7 +192,10 @@ export async function startNodeFor(panel: TestPanel, options: { name: string; po
     gamePorts,
     async close() {
       await agent.close();
-      await docker.getNetwork(agent.network).remove().catch(() => undefined);
+      await docker
+        .getNetwork(agent.network)
+        .remove()
+        .catch(() => undefined);
     },
   };
 }

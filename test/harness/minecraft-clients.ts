@@ -3,7 +3,10 @@ import mc from 'minecraft-protocol';
 import mineflayer, { type Bot } from 'mineflayer';
 
 /** A real status ping to 127.0.0.1:port whose handshake names `hostname` (what a player typed). */
-export async function pingAs(port: number, hostname: string): Promise<{ description: unknown; players: { online: number; max: number }; version: { name: string; protocol: number } }> {
+export async function pingAs(
+  port: number,
+  hostname: string,
+): Promise<{ description: unknown; players: { online: number; max: number }; version: { name: string; protocol: number } }> {
   const stream = connect(port, '127.0.0.1');
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- minecraft-protocol types the answer loosely
@@ -25,7 +28,15 @@ export function descriptionText(description: unknown): string {
  * or fails with the kick reason.
  */
 export function joinAs(port: number, hostname: string, username: string, timeoutMs = 40_000): Promise<Bot> {
-  const bot = mineflayer.createBot({ host: '127.0.0.1', port, fakeHost: hostname, username, auth: 'offline', version: '1.21.4', hideErrors: true } as mineflayer.BotOptions);
+  const bot = mineflayer.createBot({
+    host: '127.0.0.1',
+    port,
+    fakeHost: hostname,
+    username,
+    auth: 'offline',
+    version: '1.21.4',
+    hideErrors: true,
+  } as mineflayer.BotOptions);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       bot.end();

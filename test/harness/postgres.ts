@@ -10,16 +10,19 @@ export interface ThrowawayPostgres {
   stop(): void;
 }
 
-const HOW_TO = 'Install PostgreSQL (Debian: apt-get install -y postgresql) or set DATABASE_URL to a server the tests may create databases on.';
+const HOW_TO =
+  'Install PostgreSQL (Debian: apt-get install -y postgresql) or set DATABASE_URL to a server the tests may create databases on.';
 
 function findBinDir(): string {
   const candidates: string[] = [];
   if (process.env.PG_BIN_DIR) candidates.push(process.env.PG_BIN_DIR);
   if (existsSync('/usr/lib/postgresql')) {
-    for (const v of readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))) candidates.push(`/usr/lib/postgresql/${v}/bin`);
+    for (const v of readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)))
+      candidates.push(`/usr/lib/postgresql/${v}/bin`);
   }
   const found = candidates.find((dir) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'pg_ctl')));
-  if (!found) throw new Error(`No PostgreSQL binaries found (looked in ${candidates.join(', ') || '/usr/lib/postgresql/*/bin'}). ${HOW_TO}`);
+  if (!found)
+    throw new Error(`No PostgreSQL binaries found (looked in ${candidates.join(', ') || '/usr/lib/postgresql/*/bin'}). ${HOW_TO}`);
   return found;
 }
 
@@ -41,7 +44,9 @@ export async function freePort(): Promise<number> {
 function runAs(cmd: string, args: string[]): void {
   const asRoot = process.getuid?.() === 0;
   const quoted = [cmd, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const res = asRoot ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', quoted], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  const res = asRoot
+    ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', quoted], { encoding: 'utf8' })
+    : spawnSync(cmd, args, { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`${path.basename(cmd)} failed (exit ${res.status}): ${res.stderr || res.stdout}`);
 }
 

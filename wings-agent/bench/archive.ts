@@ -52,13 +52,19 @@ export async function generate(dir: string, totalMb: number): Promise<void> {
   }
   for (let i = 0, written = 0; written < logBytes; i++) {
     const lines: string[] = [];
-    for (let n = 0; n < 60_000; n++) lines.push(`[12:${String(n % 60).padStart(2, '0')}:${String((n * 7) % 60).padStart(2, '0')}] [Server thread/INFO]: Player${n % 37} moved to ${n * 13 % 1000}, 64, ${n * 7 % 1000}`);
+    for (let n = 0; n < 60_000; n++)
+      lines.push(
+        `[12:${String(n % 60).padStart(2, '0')}:${String((n * 7) % 60).padStart(2, '0')}] [Server thread/INFO]: Player${n % 37} moved to ${(n * 13) % 1000}, 64, ${(n * 7) % 1000}`,
+      );
     const text = lines.join('\n');
     await writeFile(join(dir, `logs/${i}.log`), text);
     written += Buffer.byteLength(text);
   }
   for (let i = 0; i < smallCount; i++) {
-    await writeFile(join(dir, `config/c${i}.yml`), `key-${i}: ${randomBytes(8 + (i % 64)).toString('hex')}\nenabled: true\n`.repeat(1 + (i % 20)));
+    await writeFile(
+      join(dir, `config/c${i}.yml`),
+      `key-${i}: ${randomBytes(8 + (i % 64)).toString('hex')}\nenabled: true\n`.repeat(1 + (i % 20)),
+    );
   }
 }
 
@@ -106,12 +112,18 @@ async function main(): Promise<void> {
       await emptyDir(extractDir);
       times.tarExtract.push(await timed(() => execFileSync('tar', ['-xzf', tarFile, '-C', extractDir])));
       await emptyDir(extractDir);
-      times.oursRestore.push(await timed(() => restoreArchive(svc, 'bench-srv', createReadStream(oursFile, { highWaterMark: MiB }), sha256)));
+      times.oursRestore.push(
+        await timed(() => restoreArchive(svc, 'bench-srv', createReadStream(oursFile, { highWaterMark: MiB }), sha256)),
+      );
     }
     await rm(extractDir, { recursive: true, force: true });
     out(`archive of ${sizeMb} MiB (${(await readdir(root, { recursive: true })).length} entries), ${rounds} round(s), medians:`);
-    out(`  create : ours ${median(times.oursCreate).toFixed(2)} s, tar -czf ${median(times.tarCreate).toFixed(2)} s → ratio ${(median(times.tarCreate) / median(times.oursCreate)).toFixed(2)} (size ${(sizes.ours / MiB).toFixed(1)} vs ${(sizes.tar / MiB).toFixed(1)} MiB)`);
-    out(`  restore: ours ${median(times.oursRestore).toFixed(2)} s, tar -xzf ${median(times.tarExtract).toFixed(2)} s → ratio ${(median(times.tarExtract) / median(times.oursRestore)).toFixed(2)} (ours includes sha256 check and the swap)`);
+    out(
+      `  create : ours ${median(times.oursCreate).toFixed(2)} s, tar -czf ${median(times.tarCreate).toFixed(2)} s → ratio ${(median(times.tarCreate) / median(times.oursCreate)).toFixed(2)} (size ${(sizes.ours / MiB).toFixed(1)} vs ${(sizes.tar / MiB).toFixed(1)} MiB)`,
+    );
+    out(
+      `  restore: ours ${median(times.oursRestore).toFixed(2)} s, tar -xzf ${median(times.tarExtract).toFixed(2)} s → ratio ${(median(times.tarExtract) / median(times.oursRestore)).toFixed(2)} (ours includes sha256 check and the swap)`,
+    );
     await transfers(svc, work);
   } finally {
     await host.cleanup();
@@ -135,10 +147,13 @@ async function transfers(svc: FilesService, work: string): Promise<void> {
     // ?fsync: the same copy made durable, which is what our atomic write pays for.
     const sync = req.url?.includes('fsync');
     const file = createWriteStream(join(work, 'bare-upload.bin'));
-    pipeline(req, file).then(async () => {
-      if (sync) await fsyncFile(join(work, 'bare-upload.bin'));
-      res.end('ok');
-    }, () => undefined);
+    pipeline(req, file).then(
+      async () => {
+        if (sync) await fsyncFile(join(work, 'bare-upload.bin'));
+        res.end('ok');
+      },
+      () => undefined,
+    );
   });
   bare.listen(0, '127.0.0.1');
   await new Promise((r) => bare.once('listening', r));
@@ -154,12 +169,20 @@ async function transfers(svc: FilesService, work: string): Promise<void> {
     });
   const download = (url: string) =>
     new Promise<void>((resolve, reject) => {
-      http.get(url, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      }).on('error', reject);
+      http
+        .get(url, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        })
+        .on('error', reject);
     });
-  const t = { bareUp: [] as number[], bareUpSync: [] as number[], oursUp: [] as number[], bareDown: [] as number[], oursDown: [] as number[] };
+  const t = {
+    bareUp: [] as number[],
+    bareUpSync: [] as number[],
+    oursUp: [] as number[],
+    bareDown: [] as number[],
+    oursDown: [] as number[],
+  };
   try {
     for (let r = 0; r < rounds + 1; r++) {
       t.bareUp.push(await timed(() => upload(`${bareUrl}/`)));
@@ -168,11 +191,17 @@ async function transfers(svc: FilesService, work: string): Promise<void> {
       t.bareDown.push(await timed(() => download(`${bareUrl}/`)));
       t.oursDown.push(await timed(() => download(`${api.url}/api/servers/bench-srv/files/download?path=upload.bin`)));
     }
-    const mbps = (s: number) => ((size / MiB) / s).toFixed(0);
+    const mbps = (s: number) => (size / MiB / s).toFixed(0);
     out(`transfer of ${size / MiB} MiB over loopback, medians:`);
-    out(`  upload  : ours ${mbps(median(t.oursUp))} MiB/s, plain copy ${mbps(median(t.bareUp))} MiB/s → ratio ${(median(t.bareUp) / median(t.oursUp)).toFixed(2)}`);
-    out(`            plain copy + fsync ${mbps(median(t.bareUpSync))} MiB/s → ratio ${(median(t.bareUpSync) / median(t.oursUp)).toFixed(2)} (ours fsyncs before the rename)`);
-    out(`  download: ours ${mbps(median(t.oursDown))} MiB/s, plain copy ${mbps(median(t.bareDown))} MiB/s → ratio ${(median(t.bareDown) / median(t.oursDown)).toFixed(2)}`);
+    out(
+      `  upload  : ours ${mbps(median(t.oursUp))} MiB/s, plain copy ${mbps(median(t.bareUp))} MiB/s → ratio ${(median(t.bareUp) / median(t.oursUp)).toFixed(2)}`,
+    );
+    out(
+      `            plain copy + fsync ${mbps(median(t.bareUpSync))} MiB/s → ratio ${(median(t.bareUpSync) / median(t.oursUp)).toFixed(2)} (ours fsyncs before the rename)`,
+    );
+    out(
+      `  download: ours ${mbps(median(t.oursDown))} MiB/s, plain copy ${mbps(median(t.bareDown))} MiB/s → ratio ${(median(t.bareDown) / median(t.oursDown)).toFixed(2)}`,
+    );
   } finally {
     await api.close();
     bare.close();

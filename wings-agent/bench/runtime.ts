@@ -32,7 +32,11 @@ function procStat(pid: number): { rssBytes: number; cpuSeconds: number } {
 }
 
 async function api(port: number, method: string, pathname: string, body?: unknown) {
-  const res = await fetch(`http://127.0.0.1:${port}${pathname}`, { method, headers: { authorization: `Bearer ${AGENT_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`http://127.0.0.1:${port}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${AGENT_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   if (res.status >= 400) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
 }
@@ -44,7 +48,11 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-agent-bench-'));
   const network = `conductor-test-${RUN_ID}-bench`;
   const port = await freePort();
-  const agent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'wings-agent/src/main.ts')], { cwd: ROOT, env: { ...process.env, ...agentEnv(dataDir, network, port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const agent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'wings-agent/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...agentEnv(dataDir, network, port), LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
   try {
     for (;;) {
       try {
@@ -57,7 +65,15 @@ async function main(): Promise<void> {
     await sleep(1000);
     const idle = procStat(agent.pid!);
 
-    const spec = (id: string, hostPort: number) => ({ id: `${TEST_SERVER_PREFIX}${id}`, image, startup: LIGHT, ports: [{ ip: '127.0.0.1', port: hostPort }], limits: { memoryMb: 128 }, donePattern: 'Done \\(', stopTimeoutSeconds: 5 });
+    const spec = (id: string, hostPort: number) => ({
+      id: `${TEST_SERVER_PREFIX}${id}`,
+      image,
+      startup: LIGHT,
+      ports: [{ ip: '127.0.0.1', port: hostPort }],
+      limits: { memoryMb: 128 },
+      donePattern: 'Done \\(',
+      stopTimeoutSeconds: 5,
+    });
 
     // Start latency, alternating agent and raw rounds.
     const agentMs: number[] = [];
@@ -80,7 +96,11 @@ async function main(): Promise<void> {
         AttachStdin: true,
         AttachStdout: true,
         AttachStderr: true,
-        HostConfig: { Memory: 128 * 1024 * 1024, NetworkMode: network, PortBindings: { '25565/tcp': [{ HostIp: '127.0.0.1', HostPort: String(await freePort()) }] } },
+        HostConfig: {
+          Memory: 128 * 1024 * 1024,
+          NetworkMode: network,
+          PortBindings: { '25565/tcp': [{ HostIp: '127.0.0.1', HostPort: String(await freePort()) }] },
+        },
         ExposedPorts: { '25565/tcp': {} },
       });
       const stream = await c.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
@@ -104,14 +124,23 @@ async function main(): Promise<void> {
     const cpuPercentPerServer = ((after.cpuSeconds - before.cpuSeconds) / CPU_SECONDS / FLEET) * 100;
 
     const ratio = median(agentMs) / median(rawMs);
-    console.log(`agent start latency: agent ${median(agentMs).toFixed(0)} ms / raw dockerode ${median(rawMs).toFixed(0)} ms = ${ratio.toFixed(2)} (target <= 1.2) ${ratio <= 1.2 ? 'OK' : 'ABOVE TARGET'}  [${ROUNDS} rounds, medians]`);
-    console.log(`agent RSS: idle ${(idle.rssBytes / 1048576).toFixed(0)} MiB, with ${FLEET} servers ${(after.rssBytes / 1048576).toFixed(0)} MiB`);
-    console.log(`agent CPU for stats streaming: ${cpuPercentPerServer.toFixed(2)}% of a core per server (${FLEET} servers, ${CPU_SECONDS}s)`);
+    console.log(
+      `agent start latency: agent ${median(agentMs).toFixed(0)} ms / raw dockerode ${median(rawMs).toFixed(0)} ms = ${ratio.toFixed(2)} (target <= 1.2) ${ratio <= 1.2 ? 'OK' : 'ABOVE TARGET'}  [${ROUNDS} rounds, medians]`,
+    );
+    console.log(
+      `agent RSS: idle ${(idle.rssBytes / 1048576).toFixed(0)} MiB, with ${FLEET} servers ${(after.rssBytes / 1048576).toFixed(0)} MiB`,
+    );
+    console.log(
+      `agent CPU for stats streaming: ${cpuPercentPerServer.toFixed(2)}% of a core per server (${FLEET} servers, ${CPU_SECONDS}s)`,
+    );
   } finally {
     agent.kill('SIGTERM');
     await new Promise((r) => agent.once('exit', r));
     await cleanupDocker();
-    await docker.getNetwork(network).remove().catch(() => undefined);
+    await docker
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

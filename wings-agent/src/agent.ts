@@ -59,7 +59,9 @@ export class Agent {
     const handler = (req: IncomingMessage, res: ServerResponse) => void (composed ??= this.app.callback())(req, res);
     this.http =
       config.AGENT_TLS_CERT && config.AGENT_TLS_KEY
-        ? createHttpsServer({ cert: readFileSync(config.AGENT_TLS_CERT), key: readFileSync(config.AGENT_TLS_KEY) }, (req, res) => handler(req, res))
+        ? createHttpsServer({ cert: readFileSync(config.AGENT_TLS_CERT), key: readFileSync(config.AGENT_TLS_KEY) }, (req, res) =>
+            handler(req, res),
+          )
         : createHttpServer((req, res) => handler(req, res));
     this.io = new SocketServer(this.http, { serveClient: false, cors: { origin: false } });
     const sockets = new AgentSockets(this.io);
@@ -97,7 +99,11 @@ export class Agent {
       await next();
     });
     // A backup of a running server reads its world with saving paused (save-off, save-all flush).
-    const saves = new SavePause((id) => (this.manager.has(id) ? this.manager.get(id) : null), logger, config.AGENT_BACKUP_SAVE_TIMEOUT_SECONDS * 1000);
+    const saves = new SavePause(
+      (id) => (this.manager.has(id) ? this.manager.get(id) : null),
+      logger,
+      config.AGENT_BACKUP_SAVE_TIMEOUT_SECONDS * 1000,
+    );
     const archiveEvents = { pauseSaves: (id: string) => saves.pause(id) };
     this.edge = config.EDGE_ENABLED
       ? new EdgeProxy(
@@ -144,8 +150,13 @@ export class Agent {
     const leftovers = await this.backups.init();
     if (leftovers > 0) this.logger.warn({ removed: leftovers }, 'removed half-written backups left by a restart');
     const staging = await removeLeftoverStaging(this.manager.volumesDir());
-    if (staging.removed.length > 0) this.logger.warn({ removed: staging.removed }, 'removed extraction and restore folders left by a restart');
-    if (staging.kept.length > 0) this.logger.warn({ kept: staging.kept }, 'files parked by an interrupted restore are still beside the server folders; check them, then delete them by hand');
+    if (staging.removed.length > 0)
+      this.logger.warn({ removed: staging.removed }, 'removed extraction and restore folders left by a restart');
+    if (staging.kept.length > 0)
+      this.logger.warn(
+        { kept: staging.kept },
+        'files parked by an interrupted restore are still beside the server folders; check them, then delete them by hand',
+      );
     this.scheduleQuotaPass(0);
     await this.edge?.start();
     await new Promise<void>((resolve, reject) => {
@@ -182,7 +193,11 @@ export class Agent {
       try {
         const { usageBytes, unreadable } = await enforceQuota(this.filesHost, runtime.id);
         runtime.setDiskUsage(usageBytes);
-        if (unreadable !== null) this.logger.warn({ server: runtime.id, path: unreadable }, 'part of the server files cannot be read: usage is a lower bound and file writes are refused');
+        if (unreadable !== null)
+          this.logger.warn(
+            { server: runtime.id, path: unreadable },
+            'part of the server files cannot be read: usage is a lower bound and file writes are refused',
+          );
       } catch (err) {
         this.logger.warn({ err, server: runtime.id }, 'quota check failed');
       }

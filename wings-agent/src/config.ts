@@ -10,7 +10,9 @@ const intFrom = (min: number, max: number) =>
     .max(max, { error: `expected an integer from ${min} to ${max}` });
 
 export const agentConfigSchema = z.object({
-  AGENT_TOKEN: z.string({ error: 'is required: the node token the panel authenticates with' }).min(32, { error: 'expected at least 32 characters' }),
+  AGENT_TOKEN: z
+    .string({ error: 'is required: the node token the panel authenticates with' })
+    .min(32, { error: 'expected at least 32 characters' }),
   AGENT_PORT: intFrom(0, 65535).default(8443),
   AGENT_HOST: z.string().min(1).default('0.0.0.0'),
   AGENT_DATA_DIR: z.string().min(1).default('./data/agent'),
@@ -18,14 +20,23 @@ export const agentConfigSchema = z.object({
   AGENT_TLS_KEY: z.string().optional(),
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
   /** Docker network the game containers join; created when missing. */
-  AGENT_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/).default('conductor0'),
+  AGENT_NETWORK: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/)
+    .default('conductor0'),
   /**
    * Game containers are named <prefix><server id>. Two agents on one Docker engine (a test of a
    * transfer between nodes) need different prefixes, or one would remove the other's container.
    */
-  AGENT_CONTAINER_PREFIX: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,40}$/).default('conductor-'),
+  AGENT_CONTAINER_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,40}$/)
+    .default('conductor-'),
   /** uid:gid the game processes run as, and the owner of their files. */
-  AGENT_SERVER_USER: z.string().regex(/^\d+:\d+$/, { error: 'expected uid:gid such as 1000:1000' }).default('1000:1000'),
+  AGENT_SERVER_USER: z
+    .string()
+    .regex(/^\d+:\d+$/, { error: 'expected uid:gid such as 1000:1000' })
+    .default('1000:1000'),
   CRASH_WINDOW_SECONDS: intFrom(0, 86_400).default(60),
   CONSOLE_HISTORY_LINES: intFrom(10, 100_000).default(500),
   /** A server printing more than this many lines a second has the rest summarised. */
@@ -44,9 +55,15 @@ export const agentConfigSchema = z.object({
    * Stop when standard input closes. A panel that runs the agent as its child (the `local` node)
    * sets it and holds the other end of the pipe, so the agent ends with its panel, even a killed one.
    */
-  AGENT_EXIT_WITH_STDIN: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((v) => v === 'true'),
+  AGENT_EXIT_WITH_STDIN: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   /** The Minecraft edge proxy: the shared port where servers are told apart by hostname (0: any free port). */
-  EDGE_ENABLED: z.enum(['true', 'false'], { error: 'expected true or false' }).default('true').transform((v) => v === 'true'),
+  EDGE_ENABLED: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
   EDGE_HOST: z.string().min(1).default('0.0.0.0'),
   /** `off`: no shared port (sleeping servers are still answered on their own ports). Keep it out of the node's allocations. */
   EDGE_PORT: z
@@ -61,7 +78,11 @@ export const agentConfigSchema = z.object({
   EDGE_CONNECTIONS_PER_10S: intFrom(1, 100_000).default(30),
   /** Wakes of sleeping servers one address may cause per minute. */
   EDGE_WAKES_PER_MINUTE: intFrom(1, 1000).default(3),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected trace, debug, info, warn, error, fatal or silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+      error: 'expected trace, debug, info, warn, error, fatal or silent',
+    })
+    .default('info'),
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
 });
 

@@ -13,7 +13,10 @@ export class EventJournal {
   private recent: AgentEvent[] = [];
   private readonly listeners = new Set<(event: AgentEvent) => void>();
 
-  constructor(dataDir: string, private readonly keep = 10_000) {
+  constructor(
+    dataDir: string,
+    private readonly keep = 10_000,
+  ) {
     mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'events.jsonl');
     if (existsSync(this.file)) {

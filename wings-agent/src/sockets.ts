@@ -16,7 +16,10 @@ export class AgentSockets {
 
   bind(manager: ServerManager, journal: EventJournal, tokens: TokenStore): void {
     this.io.use((socket, next) => {
-      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearerToken(socket.handshake.headers.authorization);
+      const token =
+        typeof socket.handshake.auth?.token === 'string'
+          ? socket.handshake.auth.token
+          : bearerToken(socket.handshake.headers.authorization);
       if (tokens.matches(token)) return next();
       const err = new Error('unauthenticated') as Error & { data?: unknown };
       err.data = { code: 'unauthenticated', message: 'A valid node token is required' };

@@ -14,7 +14,13 @@ const events = defineEvents({
 });
 
 export default definePlugin({
-  manifest: { name: '__name__', version: '0.1.0', api: '^1.0.0', description: 'Notes for everyone on the panel and on each server', dependsOn: ['servers'] },
+  manifest: {
+    name: '__name__',
+    version: '0.1.0',
+    api: '^1.0.0',
+    description: 'Notes for everyone on the panel and on each server',
+    dependsOn: ['servers'],
+  },
   configSchema: z.strictObject({ keepDays: z.number().int().min(1).default(90).describe('Notes older than this are deleted every night') }),
   permissions: [
     {
@@ -31,7 +37,11 @@ export default definePlugin({
   ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     // Delivered at least once, in a transaction that also moves the subscriber's offset: the update happens once.
-    ctx.subscribe('__name__.seen', { types: ['__name__.noted'], from: 'now', handler: (event, trx) => markSeen(trx, Number(event.data.noteId)) });
+    ctx.subscribe('__name__.seen', {
+      types: ['__name__.noted'],
+      from: 'now',
+      handler: (event, trx) => markSeen(trx, Number(event.data.noteId)),
+    });
     // A deleted server's notes go with it (the servers module calls this hook before it deletes).
     ctx.tap('server.beforeDelete', '__name__', async ({ serverId }) => {
       await deleteNotesOf(ctx.cradle.db, serverId);

@@ -7,7 +7,14 @@ const TABLE = '__table___notes';
 
 /** @param {any} row @returns {Note} */
 function fromRow(row) {
-  return { id: Number(row.id), serverId: row.server_id, authorId: row.author_id, text: row.text, createdAt: new Date(row.created_at).toISOString(), seen: row.seen_at !== null };
+  return {
+    id: Number(row.id),
+    serverId: row.server_id,
+    authorId: row.author_id,
+    text: row.text,
+    createdAt: new Date(row.created_at).toISOString(),
+    seen: row.seen_at !== null,
+  };
 }
 
 /**
@@ -27,7 +34,9 @@ export async function notesOf(db, serverId) {
  */
 export function addNote(db, events, note) {
   return db.transaction(async (trx) => {
-    const [inserted] = await trx(TABLE).insert({ server_id: note.serverId, author_id: note.authorId, text: note.text, created_at: new Date() }).returning('id');
+    const [inserted] = await trx(TABLE)
+      .insert({ server_id: note.serverId, author_id: note.authorId, text: note.text, created_at: new Date() })
+      .returning('id');
     const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
     await events.append(trx, { type: '__name__.noted', serverId: note.serverId, actorId: note.authorId, data: { noteId: id } });
     return fromRow(await trx(TABLE).where({ id }).first());

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { addNote, notesOf } from './notes.js';
 
 // The schemas validate requests and answers and document them in the panel's OpenAPI document.
-const note = z.object({ id: z.number(), serverId: z.string().nullable(), authorId: z.string(), text: z.string(), createdAt: z.string(), seen: z.boolean() });
+const note = z.object({
+  id: z.number(),
+  serverId: z.string().nullable(),
+  authorId: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  seen: z.boolean(),
+});
 const notes = z.object({ notes: z.array(note) });
 const newNote = z.strictObject({ text: z.string().trim().min(1).max(500) });
 const serverParams = z.object({ serverId: z.string() });
@@ -40,7 +47,9 @@ export function noteRoutes(router) {
     access: 'user',
     body: newNote,
     response: { status: 201, schema: z.object({ note }) },
-    handler: async ({ scope, body, principal }) => ({ note: await addNote(scope.cradle.db, scope.cradle.events, { serverId: null, authorId: signedIn(principal).id, text: body.text }) }),
+    handler: async ({ scope, body, principal }) => ({
+      note: await addNote(scope.cradle.db, scope.cradle.events, { serverId: null, authorId: signedIn(principal).id, text: body.text }),
+    }),
   });
   router.route({
     method: 'get',
@@ -62,7 +71,11 @@ export function noteRoutes(router) {
     body: newNote,
     response: { status: 201, schema: z.object({ note }) },
     handler: async ({ scope, params, body, principal }) => ({
-      note: await addNote(scope.cradle.db, scope.cradle.events, { serverId: params.serverId, authorId: signedIn(principal).id, text: body.text }),
+      note: await addNote(scope.cradle.db, scope.cradle.events, {
+        serverId: params.serverId,
+        authorId: signedIn(principal).id,
+        text: body.text,
+      }),
     }),
   });
 }

@@ -36,7 +36,10 @@ describe('the __name__ plugin in a panel', () => {
   it('offers its permission keys, and its server routes answer 404 for a server that does not exist', async () => {
     const groups = (await panel.request('GET', '/api/auth/permission-keys')).body.groups;
     const own = groups.find((/** @type {{ group: string }} */ g) => g.group === '__name__');
-    assert.deepEqual(own.keys.map((/** @type {{ key: string }} */ k) => k.key), ['__name__.read', '__name__.write']);
+    assert.deepEqual(
+      own.keys.map((/** @type {{ key: string }} */ k) => k.key),
+      ['__name__.read', '__name__.write'],
+    );
     assert.equal((await panel.request('GET', '/api/__name__/servers/no-such-server/notes')).status, 404);
   });
 
@@ -53,11 +56,21 @@ describe('the __name__ plugin in a panel', () => {
   });
 
   it('deletes a server’s notes when the server is deleted (its server.beforeDelete tap)', async () => {
-    const hook = (await panel.request('GET', '/api/admin/hooks')).body.hooks.find((/** @type {{ name: string }} */ h) => h.name === 'server.beforeDelete');
+    const hook = (await panel.request('GET', '/api/admin/hooks')).body.hooks.find(
+      (/** @type {{ name: string }} */ h) => h.name === 'server.beforeDelete',
+    );
     assert.ok(hook.taps.includes('__name__'));
     // The plugin's own table: a note on a server, as the server route would have stored it.
-    await panel.kernel.db('__table___notes').insert({ server_id: 'gone-server', author_id: 'operator', text: 'Goes with the server', created_at: new Date() });
-    await panel.kernel.hooks.call('server.beforeDelete', { serverId: 'gone-server', ownerId: 'operator', nodeId: 'none', principal: { kind: 'operator', id: 'operator', role: 'admin' }, backup: false });
+    await panel.kernel
+      .db('__table___notes')
+      .insert({ server_id: 'gone-server', author_id: 'operator', text: 'Goes with the server', created_at: new Date() });
+    await panel.kernel.hooks.call('server.beforeDelete', {
+      serverId: 'gone-server',
+      ownerId: 'operator',
+      nodeId: 'none',
+      principal: { kind: 'operator', id: 'operator', role: 'admin' },
+      backup: false,
+    });
     assert.deepEqual(await panel.kernel.db('__table___notes').where({ server_id: 'gone-server' }), []);
   });
 
@@ -65,7 +78,10 @@ describe('the __name__ plugin in a panel', () => {
     const jobs = (await panel.request('GET', '/api/admin/jobs')).body.jobs;
     assert.ok(jobs.some((/** @type {{ id: string }} */ j) => j.id === '__name__.tidy'));
     const { note } = (await panel.request('POST', '/api/__name__/notes', { body: { text: 'From long ago' } })).body;
-    await panel.kernel.db('__table___notes').where({ id: note.id }).update({ created_at: new Date(Date.now() - 91 * 86_400_000) });
+    await panel.kernel
+      .db('__table___notes')
+      .where({ id: note.id })
+      .update({ created_at: new Date(Date.now() - 91 * 86_400_000) });
     await panel.kernel.scheduler.runNow('__name__.tidy');
     const left = (await panel.request('GET', '/api/__name__/notes')).body.notes;
     assert.ok(!left.some((/** @type {{ id: number }} */ n) => n.id === note.id));

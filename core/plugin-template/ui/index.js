@@ -8,5 +8,11 @@ import { de, en } from './messages.js';
 export default function register(ui) {
   ui.addMessages({ en, de });
   ui.registerPage({ path: '__name__', title: '__table__.nav', component: () => import('./NotesPage.vue') });
-  ui.registerServerTab({ id: '__name__', title: '__table__.tab', order: 150, permission: '__name__.read', component: () => import('./NotesTab.vue') });
+  ui.registerServerTab({
+    id: '__name__',
+    title: '__table__.tab',
+    order: 150,
+    permission: '__name__.read',
+    component: () => import('./NotesTab.vue'),
+  });
 }

@@ -61,13 +61,25 @@ export class AsyncApiBuilder {
     const events = Object.entries(spec.events);
     // The kernel guards events with a permission; what it answers a refusal with is part of the namespace too.
     if (Object.keys(permissions).length > 0 && !spec.events.refused) {
-      events.push(['refused', { from: 'panel', summary: 'An event was refused (no acknowledgement to answer through), or a viewer lost access to the server', payload: refusedMessage }]);
+      events.push([
+        'refused',
+        {
+          from: 'panel',
+          summary: 'An event was refused (no acknowledgement to answer through), or a viewer lost access to the server',
+          payload: refusedMessage,
+        },
+      ]);
     }
     for (const [event, e] of events) {
       const id = key(`${name}.${event}`);
       const incoming = e.from === 'client';
       const ref = message(id, event, e.summary, e.payload, incoming ? 'input' : 'output');
-      const reply = e.ack ? { channel: channelRef, messages: [message(`${id}.ack`, `${event} (acknowledgement)`, `The acknowledgement of ${event}`, e.ack, 'output')] } : undefined;
+      const reply = e.ack
+        ? {
+            channel: channelRef,
+            messages: [message(`${id}.ack`, `${event} (acknowledgement)`, `The acknowledgement of ${event}`, e.ack, 'output')],
+          }
+        : undefined;
       this.operations[id] = {
         action: incoming ? 'receive' : 'send',
         channel: channelRef,

@@ -17,49 +17,64 @@ const intFromEnv = (min: number, max: number) =>
     .min(min, { error: `expected an integer from ${min} to ${max}` })
     .max(max, { error: `expected an integer from ${min} to ${max}` });
 
-export const coreConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: intFromEnv(0, 65535).default(8080),
-  PUBLIC_URL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// or postgresql:// URL (leave unset for SQLite)' })
-    .optional(),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected trace, debug, info, warn, error, fatal or silent' }).default('info'),
-  LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, { error: 'expected a size such as 512kb or 1mb' }).default('1mb'),
-  TRUST_PROXY: booleanFromEnv.default(false),
-  PLUGINS_DIR: z.string().min(1).optional(),
-  PLUGINS_DISABLED: listFromEnv.default([]),
-  /** Plugins without which the panel is not ready (/readyz 503), besides the core modules. */
-  PLUGINS_REQUIRED: listFromEnv.default([]),
-  ADMIN_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
-  SECRET_KEY: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
-  SMTP_HOST: z.string().min(1).optional(),
-  SMTP_PORT: intFromEnv(1, 65535).default(587),
-  SMTP_SECURE: booleanFromEnv.default(false),
-  SMTP_USER: z.string().min(1).optional(),
-  SMTP_PASS: z.string().min(1).optional(),
-  SMTP_FROM: z.string().min(3).default('Conductor <conductor@localhost>'),
-  SHUTDOWN_TIMEOUT_MS: intFromEnv(100, 600_000).default(10_000),
-  EVENTS_POLL_MS: intFromEnv(10, 60_000).default(250),
-  LEADER_POLL_MS: intFromEnv(50, 60_000).default(2_000),
-  CONFIG_FILE: z.string().optional(),
-  /** `auto`: when Docker answers on DOCKER_SOCKET, run an agent on this machine as the `local` node. */
-  LOCAL_AGENT: z.enum(['auto', 'off'], { error: 'expected auto or off' }).default('auto'),
-  LOCAL_AGENT_PORT: intFromEnv(1, 65535).default(8443),
-  DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
-  /** Bearer token for GET /metrics; without it, METRICS_ALLOW decides. */
-  METRICS_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
-  /** Addresses or CIDR ranges that may read /metrics without a token. */
-  METRICS_ALLOW: listFromEnv.default(['127.0.0.1', '::1']),
-  plugins: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-}).superRefine((config, ctx) => {
-  const both = config.PLUGINS_REQUIRED.find((name) => config.PLUGINS_DISABLED.includes(name));
-  if (both) ctx.addIssue({ code: 'custom', path: ['PLUGINS_REQUIRED'], message: `"${both}" is also in PLUGINS_DISABLED; a plugin cannot be both`, input: config.PLUGINS_REQUIRED });
-});
+export const coreConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: intFromEnv(0, 65535).default(8080),
+    PUBLIC_URL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// or postgresql:// URL (leave unset for SQLite)' })
+      .optional(),
+    LOG_LEVEL: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+        error: 'expected trace, debug, info, warn, error, fatal or silent',
+      })
+      .default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, { error: 'expected a size such as 512kb or 1mb' })
+      .default('1mb'),
+    TRUST_PROXY: booleanFromEnv.default(false),
+    PLUGINS_DIR: z.string().min(1).optional(),
+    PLUGINS_DISABLED: listFromEnv.default([]),
+    /** Plugins without which the panel is not ready (/readyz 503), besides the core modules. */
+    PLUGINS_REQUIRED: listFromEnv.default([]),
+    ADMIN_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+    SECRET_KEY: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: intFromEnv(1, 65535).default(587),
+    SMTP_SECURE: booleanFromEnv.default(false),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASS: z.string().min(1).optional(),
+    SMTP_FROM: z.string().min(3).default('Conductor <conductor@localhost>'),
+    SHUTDOWN_TIMEOUT_MS: intFromEnv(100, 600_000).default(10_000),
+    EVENTS_POLL_MS: intFromEnv(10, 60_000).default(250),
+    LEADER_POLL_MS: intFromEnv(50, 60_000).default(2_000),
+    CONFIG_FILE: z.string().optional(),
+    /** `auto`: when Docker answers on DOCKER_SOCKET, run an agent on this machine as the `local` node. */
+    LOCAL_AGENT: z.enum(['auto', 'off'], { error: 'expected auto or off' }).default('auto'),
+    LOCAL_AGENT_PORT: intFromEnv(1, 65535).default(8443),
+    DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+    /** Bearer token for GET /metrics; without it, METRICS_ALLOW decides. */
+    METRICS_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+    /** Addresses or CIDR ranges that may read /metrics without a token. */
+    METRICS_ALLOW: listFromEnv.default(['127.0.0.1', '::1']),
+    plugins: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  })
+  .superRefine((config, ctx) => {
+    const both = config.PLUGINS_REQUIRED.find((name) => config.PLUGINS_DISABLED.includes(name));
+    if (both)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PLUGINS_REQUIRED'],
+        message: `"${both}" is also in PLUGINS_DISABLED; a plugin cannot be both`,
+        input: config.PLUGINS_REQUIRED,
+      });
+  });
 
 export type CoreConfig = z.output<typeof coreConfigSchema>;
 
@@ -97,7 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     try {
       text = readFileSync(path.resolve(filePath), 'utf8');
     } catch (err) {
-      throw new ConfigError(`Configuration error: CONFIG_FILE: cannot read ${filePath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new ConfigError(
+        `Configuration error: CONFIG_FILE: cannot read ${filePath} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     try {
       fromFile = JSON.parse(text) as Record<string, unknown>;

@@ -38,7 +38,8 @@ export function describeDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA
   if (config.DATABASE_URL) return `PostgreSQL at ${redactUrl(config.DATABASE_URL)} (DATABASE_URL)`;
   const file = path.resolve(config.DATA_DIR, SQLITE_FILE);
   if (env.DATA_DIR) return `SQLite file ${file} (DATA_DIR)`;
-  if (config.DATA_DIR === './data') return `SQLite file ${file} (DATA_DIR is not set, so the default ./data in the current folder is used; set DATA_DIR or DATABASE_URL to choose)`;
+  if (config.DATA_DIR === './data')
+    return `SQLite file ${file} (DATA_DIR is not set, so the default ./data in the current folder is used; set DATA_DIR or DATABASE_URL to choose)`;
   return `SQLite file ${file} (DATA_DIR from the config file)`;
 }
 
@@ -46,7 +47,12 @@ export function describeDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA
 export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>, logger?: Logger): Database {
   // knex otherwise prints its warnings (a failed migration, say) with console, outside the log.
   const log = logger
-    ? { warn: (m: unknown) => logger.warn({ knex: m }, 'database'), error: (m: unknown) => logger.error({ knex: m }, 'database'), deprecate: (m: unknown) => logger.warn({ knex: m }, 'database deprecation'), debug: (m: unknown) => logger.debug({ knex: m }, 'database') }
+    ? {
+        warn: (m: unknown) => logger.warn({ knex: m }, 'database'),
+        error: (m: unknown) => logger.error({ knex: m }, 'database'),
+        deprecate: (m: unknown) => logger.warn({ knex: m }, 'database deprecation'),
+        debug: (m: unknown) => logger.debug({ knex: m }, 'database'),
+      }
     : undefined;
   if (config.DATABASE_URL) {
     return knexFactory({
@@ -85,7 +91,8 @@ export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_D
 /** Timestamps are stored as UTC ISO-8601 strings on SQLite and timestamptz on PostgreSQL. */
 export function toIso(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return new Date(value.includes('T') || value.endsWith('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
+  if (typeof value === 'string')
+    return new Date(value.includes('T') || value.endsWith('Z') ? value : `${value.replace(' ', 'T')}Z`).toISOString();
   if (typeof value === 'number') return new Date(value).toISOString();
   throw new TypeError(`not a timestamp: ${String(value)}`);
 }

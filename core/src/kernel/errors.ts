@@ -33,19 +33,36 @@ export function isAppError(err: unknown): err is AppError {
 }
 
 /** Errors thrown by libraries under us (body parser, router) carry an HTTP status and a type. */
-export function fromLibraryError(err: { status?: number; statusCode?: number; type?: string; message?: string; expose?: boolean }): AppError | null {
+export function fromLibraryError(err: {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+  expose?: boolean;
+}): AppError | null {
   const status = err.status ?? err.statusCode;
   if (!status || status < 400 || status >= 500) return null;
   if (status === 413) return new AppError(413, 'payload_too_large', 'The request body is larger than this endpoint accepts');
-  if (err.type === 'entity.parse.failed' || /JSON/i.test(err.message ?? '')) return new AppError(400, 'invalid_json', 'The request body is not valid JSON');
+  if (err.type === 'entity.parse.failed' || /JSON/i.test(err.message ?? ''))
+    return new AppError(400, 'invalid_json', 'The request body is not valid JSON');
   if (status === 405) return new AppError(405, 'method_not_allowed', err.message ?? 'Method not allowed');
   if (status === 415) return new AppError(415, 'unsupported_media_type', err.message ?? 'Unsupported media type');
-  return new AppError(status, status === 404 ? 'not_found' : 'bad_request', err.expose !== false && err.message ? err.message : 'Bad request');
+  return new AppError(
+    status,
+    status === 404 ? 'not_found' : 'bad_request',
+    err.expose !== false && err.message ? err.message : 'Bad request',
+  );
 }
 
 /** The body and status for any thrown value: AppErrors as they are, library 4xx mapped, the rest a 500. */
 export function toErrorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody; internal: boolean } {
   const appError = isAppError(err) ? err : fromLibraryError(err as Record<string, never>);
   if (appError) return { status: appError.status, body: appError.toJSON(), internal: false };
-  return { status: 500, body: { error: { code: 'internal_error', message: `Something went wrong on our side; quote request id ${requestId} when reporting it` } }, internal: true };
+  return {
+    status: 500,
+    body: {
+      error: { code: 'internal_error', message: `Something went wrong on our side; quote request id ${requestId} when reporting it` },
+    },
+    internal: true,
+  };
 }

@@ -83,6 +83,11 @@ export class EventCatalogue {
     return [...this.types.entries()]
       .filter(([, d]) => this.isActive(d.owner))
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([type, d]) => ({ type, owner: d.owner, description: d.description, schema: z.toJSONSchema(d.data, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> }));
+      .map(([type, d]) => ({
+        type,
+        owner: d.owner,
+        description: d.description,
+        schema: z.toJSONSchema(d.data, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      }));
   }
 }

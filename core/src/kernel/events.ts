@@ -30,7 +30,9 @@ export interface StoredEvent {
 }
 
 /** A stored event as a subscriber to `K` sees it: typed data for a declared type. */
-export type EventOf<K extends string> = K extends EventType ? Omit<StoredEvent, 'type' | 'data'> & { type: K; data: EventTypes[K] } : StoredEvent;
+export type EventOf<K extends string> = K extends EventType
+  ? Omit<StoredEvent, 'type' | 'data'> & { type: K; data: EventTypes[K] }
+  : StoredEvent;
 
 export interface EventQuery {
   /** Exact types or prefixes ending in `.*` (`server.*`). */
@@ -223,7 +225,15 @@ export class EventDispatcher {
   subscribe<K extends string>(name: string, options: SubscriptionOptions<K>, owner = 'core'): void {
     if (this.subscriptions.has(name)) throw new Error(`event subscriber "${name}" is already registered`);
     // The handler gets only events of its types (typeMatches), so its narrower event type holds.
-    this.subscriptions.set(name, { ...(options as unknown as SubscriptionOptions), name, owner, lastError: null, failures: 0, retryAt: 0, delivered: 0 });
+    this.subscriptions.set(name, {
+      ...(options as unknown as SubscriptionOptions),
+      name,
+      owner,
+      lastError: null,
+      failures: 0,
+      retryAt: 0,
+      delivered: 0,
+    });
   }
 
   unsubscribeOwner(owner: string): void {
@@ -253,7 +263,10 @@ export class EventDispatcher {
   }
 
   async status(): Promise<SubscriberStatus[]> {
-    const rows = (await this.db('event_offsets').select('subscriber', 'last_event_id')) as Array<{ subscriber: string; last_event_id: number | string }>;
+    const rows = (await this.db('event_offsets').select('subscriber', 'last_event_id')) as Array<{
+      subscriber: string;
+      last_event_id: number | string;
+    }>;
     const offsets = new Map(rows.map((r) => [r.subscriber, Number(r.last_event_id)]));
     return [...this.subscriptions.values()].map((s) => ({
       name: s.name,
@@ -290,7 +303,10 @@ export class EventDispatcher {
   private async ensureOffset(sub: Subscription): Promise<void> {
     const start = sub.from === 'now' ? await this.log.lastId() : 0;
     const now = new Date().toISOString();
-    await this.db('event_offsets').insert({ subscriber: sub.name, last_event_id: start, updated_at: now }).onConflict('subscriber').ignore();
+    await this.db('event_offsets')
+      .insert({ subscriber: sub.name, last_event_id: start, updated_at: now })
+      .onConflict('subscriber')
+      .ignore();
   }
 
   private async pump(): Promise<void> {
@@ -314,7 +330,8 @@ export class EventDispatcher {
     for (let handled = 0; handled < this.batchSize; handled++) {
       const more = await this.db.transaction(async (trx) => {
         const lock = trx('event_offsets').where('subscriber', sub.name).select('last_event_id');
-        const row = (postgres ? await lock.forUpdate().skipLocked().first() : await lock.first()) as { last_event_id: number | string } | undefined;
+        const row = (postgres ? await lock.forUpdate().skipLocked().first() : await lock.first()) as
+          { last_event_id: number | string } | undefined;
         if (!row) return false; // another instance holds this subscriber right now
         const offset = Number(row.last_event_id);
         // Read the high-water mark first: an event committing between the two reads must not be

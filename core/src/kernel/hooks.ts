@@ -7,10 +7,24 @@
  */
 export type HookKind = 'series' | 'parallel' | 'waterfall' | 'bail';
 
-export interface SeriesHook<A extends unknown[]> { kind: 'series'; args: A }
-export interface ParallelHook<A extends unknown[]> { kind: 'parallel'; args: A }
-export interface WaterfallHook<T, Extra extends unknown[] = []> { kind: 'waterfall'; args: [T, ...Extra]; value: T }
-export interface BailHook<A extends unknown[], R> { kind: 'bail'; args: A; result: R }
+export interface SeriesHook<A extends unknown[]> {
+  kind: 'series';
+  args: A;
+}
+export interface ParallelHook<A extends unknown[]> {
+  kind: 'parallel';
+  args: A;
+}
+export interface WaterfallHook<T, Extra extends unknown[] = []> {
+  kind: 'waterfall';
+  args: [T, ...Extra];
+  value: T;
+}
+export interface BailHook<A extends unknown[], R> {
+  kind: 'bail';
+  args: A;
+  result: R;
+}
 
 export type AnyHook = SeriesHook<unknown[]> | ParallelHook<unknown[]> | WaterfallHook<unknown, unknown[]> | BailHook<unknown[], unknown>;
 
@@ -29,16 +43,17 @@ type HookOf<K extends HookName> = HookTypes[K] extends AnyHook ? HookTypes[K] : 
 type Awaitable<T> = T | Promise<T>;
 
 export type TapFn<H> =
-  H extends WaterfallHook<infer T, infer E> ? (value: T, ...extra: E) => Awaitable<T>
-  : H extends BailHook<infer A, infer R> ? (...args: A) => Awaitable<R | undefined | void>
-  : H extends SeriesHook<infer A> ? (...args: A) => Awaitable<void>
-  : H extends ParallelHook<infer A> ? (...args: A) => Awaitable<void>
-  : never;
+  H extends WaterfallHook<infer T, infer E>
+    ? (value: T, ...extra: E) => Awaitable<T>
+    : H extends BailHook<infer A, infer R>
+      ? (...args: A) => Awaitable<R | undefined | void>
+      : H extends SeriesHook<infer A>
+        ? (...args: A) => Awaitable<void>
+        : H extends ParallelHook<infer A>
+          ? (...args: A) => Awaitable<void>
+          : never;
 
-export type CallResult<H> =
-  H extends WaterfallHook<infer T, unknown[]> ? T
-  : H extends BailHook<unknown[], infer R> ? R | undefined
-  : void;
+export type CallResult<H> = H extends WaterfallHook<infer T, unknown[]> ? T : H extends BailHook<unknown[], infer R> ? R | undefined : void;
 
 export interface TapOptions {
   /** Unique within the hook; other taps order themselves against it. */

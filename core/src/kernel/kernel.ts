@@ -120,12 +120,17 @@ export class Kernel {
     this.events = new EventLog(this.db, this.config.NODE_ENV === 'production' ? null : this.eventCatalogue, (type) => {
       if (undeclared.has(type)) return;
       undeclared.add(type);
-      eventsLogger.warn({ type }, `event type "${type}" is not declared; its plugin should declare it in events (GET /api/events/types lists the declared ones)`);
+      eventsLogger.warn(
+        { type },
+        `event type "${type}" is not declared; its plugin should declare it in events (GET /api/events/types lists the declared ones)`,
+      );
     });
     this.dispatcher = new EventDispatcher(this.db, this.events, this.logger.child({ component: 'events' }), this.config.EVENTS_POLL_MS);
     this.leader =
       options.leader ??
-      (this.config.DATABASE_URL ? new PostgresLeader(this.config.DATABASE_URL, this.logger.child({ component: 'leader' }), this.config.LEADER_POLL_MS) : new SoleLeader());
+      (this.config.DATABASE_URL
+        ? new PostgresLeader(this.config.DATABASE_URL, this.logger.child({ component: 'leader' }), this.config.LEADER_POLL_MS)
+        : new SoleLeader());
     this.scheduler = new Scheduler(this.leader, this.logger.child({ component: 'scheduler' }));
     // Koa composes its middleware when callback() is called, so the handler is swapped in after mounting.
     this.http = createServer((req, res) => this.handler(req, res));
@@ -211,7 +216,8 @@ export class Kernel {
     const providerState = (name: string) => (!this.active.has(name) ? 'absent' : this.plugins.isActive(name) ? 'active' : 'failed');
     for (const name of this.order) {
       const brokenBy = this.containers.wire(name, providerState);
-      if (brokenBy && this.plugins.isActive(name)) this.failPlugin(name, 'register', new Error(`dependency "${brokenBy}" failed`), brokenBy);
+      if (brokenBy && this.plugins.isActive(name))
+        this.failPlugin(name, 'register', new Error(`dependency "${brokenBy}" failed`), brokenBy);
     }
     this.containers.open();
   }
@@ -256,9 +262,16 @@ export class Kernel {
         if (plugin.definition.sockets) {
           this.assertDeclared(Object.values(plugin.definition.socketPermissions ?? {}), 'socket event');
           const namespace = this.io.of(`/${name}`);
-          guardNamespace(namespace, this.hooks, plugin.runtime.logger, plugin.definition.socketPermissions, plugin.definition.socketRateLimits);
+          guardNamespace(
+            namespace,
+            this.hooks,
+            plugin.runtime.logger,
+            plugin.definition.socketPermissions,
+            plugin.definition.socketRateLimits,
+          );
           plugin.definition.sockets(namespace, plugin.runtime);
-          if (plugin.definition.socketApi) this.asyncapi.addNamespace(name, plugin.definition.socketApi, plugin.definition.socketPermissions);
+          if (plugin.definition.socketApi)
+            this.asyncapi.addNamespace(name, plugin.definition.socketApi, plugin.definition.socketPermissions);
         }
         for (const job of plugin.definition.jobs ?? []) this.scheduler.add(name, typeof job === 'function' ? job(plugin.runtime) : job);
       } catch (err) {
@@ -297,7 +310,11 @@ export class Kernel {
     this.state = 'listening';
     const down = requiredPluginsDown(this.plugins, this.required);
     // Once, in words: /readyz says it to every probe without logging each.
-    if (down) this.logger.error({ plugins: down.down.map((p) => p.name) }, `${describeNotReady(down)}. Fix it and restart the panel; /readyz answers 503 until then`);
+    if (down)
+      this.logger.error(
+        { plugins: down.down.map((p) => p.name) },
+        `${describeNotReady(down)}. Fix it and restart the panel; /readyz answers 503 until then`,
+      );
   }
 
   async start(): Promise<void> {
@@ -319,7 +336,11 @@ export class Kernel {
       if (sockets) this.logger.info({ sockets }, 'closed socket connections; clients reconnect');
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
-      const drained = await withTimeout(Promise.all([closed, this.inFlight.idle()]).then(() => true), Math.max(0, deadline - Date.now()), false);
+      const drained = await withTimeout(
+        Promise.all([closed, this.inFlight.idle()]).then(() => true),
+        Math.max(0, deadline - Date.now()),
+        false,
+      );
       if (!drained) {
         this.logger.warn('in-flight requests did not finish in time; closing their connections');
         this.http.closeAllConnections();
@@ -333,7 +354,11 @@ export class Kernel {
       if (!plugin || (state !== 'started' && state !== 'initialized')) continue;
       const budget = Math.max(100, Math.min(5_000, deadline - Date.now()));
       try {
-        const finished = await withTimeout(Promise.resolve(plugin.definition.stop?.(plugin.runtime)).then(() => true), budget, false);
+        const finished = await withTimeout(
+          Promise.resolve(plugin.definition.stop?.(plugin.runtime)).then(() => true),
+          budget,
+          false,
+        );
         if (!finished) plugin.runtime.logger.warn({ budgetMs: budget }, 'plugin did not stop in time');
         this.plugins.setState(name, 'stopped');
         plugin.runtime.logger.debug('plugin stopped');
@@ -383,12 +408,28 @@ export class Kernel {
       found.push(...loaded);
       for (const failure of failed) {
         this.logger.error({ plugin: failure.name, source: failure.source }, `plugin could not be loaded: ${failure.error}`);
-        this.plugins.put({ name: failure.name, version: 'unknown', description: null, source: failure.source, dependsOn: [], state: 'failed', error: { phase: 'load', message: failure.error } });
+        this.plugins.put({
+          name: failure.name,
+          version: 'unknown',
+          description: null,
+          source: failure.source,
+          dependsOn: [],
+          state: 'failed',
+          error: { phase: 'load', message: failure.error },
+        });
       }
     }
     for (const { definition, source } of found) {
       const m = definition.manifest;
-      this.plugins.put({ name: m.name, version: m.version, description: m.description ?? null, source, dependsOn: m.dependsOn ?? [], state: 'loaded', error: null });
+      this.plugins.put({
+        name: m.name,
+        version: m.version,
+        description: m.description ?? null,
+        source,
+        dependsOn: m.dependsOn ?? [],
+        state: 'loaded',
+        error: null,
+      });
     }
     return found;
   }
@@ -460,14 +501,18 @@ export class Kernel {
     this.scheduler.removeOwner(name);
     for (const other of this.order) {
       const definition = this.active.get(other)?.definition;
-      if (definition && requiredPlugins(definition).includes(name) && this.plugins.isActive(other)) this.failPlugin(other, phase, new Error(`dependency "${name}" failed`), name);
+      if (definition && requiredPlugins(definition).includes(name) && this.plugins.isActive(other))
+        this.failPlugin(other, phase, new Error(`dependency "${name}" failed`), name);
     }
   }
 
   /** A route or socket event naming a key no plugin declared would refuse everyone but owners: fail the plugin instead. */
   private assertDeclared(keys: readonly string[], what: string): void {
     const unknown = keys.filter((k) => !this.permissionCatalogue.isDeclared(k));
-    if (unknown.length) throw new Error(`a ${what} needs permission key ${unknown.join(', ')}, which no plugin declares (declare it in the plugin's permissions)`);
+    if (unknown.length)
+      throw new Error(
+        `a ${what} needs permission key ${unknown.join(', ')}, which no plugin declares (declare it in the plugin's permissions)`,
+      );
   }
 
   private mountHttp(): void {
@@ -516,7 +561,18 @@ export class Kernel {
         return next();
       };
       try {
-        const registrar = new KoaRouteRegistrar(routes, `/api/${name}`, this.openapi, resolvePrincipal, authorize, this.config.BODY_LIMIT, name, plugin.runtime.container, guard, (key) => this.assertDeclared([key], 'route'));
+        const registrar = new KoaRouteRegistrar(
+          routes,
+          `/api/${name}`,
+          this.openapi,
+          resolvePrincipal,
+          authorize,
+          this.config.BODY_LIMIT,
+          name,
+          plugin.runtime.container,
+          guard,
+          (key) => this.assertDeclared([key], 'route'),
+        );
         plugin.definition.routes(registrar, { name, config: plugin.config });
       } catch (err) {
         this.failPlugin(name, 'routes', err as Error);
@@ -548,16 +604,37 @@ export class Kernel {
   }
 
   private documentKernelRoutes(): void {
-    const status = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string' } } } } } });
-    this.openapi.addRaw('/healthz', 'get', { summary: 'Liveness: the process answers', tags: ['kernel'], security: [], responses: { 200: status('Alive') } });
+    const status = (description: string) => ({
+      description,
+      content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string' } } } } },
+    });
+    this.openapi.addRaw('/healthz', 'get', {
+      summary: 'Liveness: the process answers',
+      tags: ['kernel'],
+      security: [],
+      responses: { 200: status('Alive') },
+    });
     this.openapi.addRaw('/readyz', 'get', {
       summary: 'Readiness: started, every required plugin running, and the database answers; a 503 says what it waits for or what to fix',
       tags: ['kernel'],
       security: [],
-      responses: { 200: status('Ready'), 503: { description: 'Not ready', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      responses: {
+        200: status('Ready'),
+        503: { description: 'Not ready', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
     });
-    this.openapi.addRaw('/api/openapi.json', 'get', { summary: 'This document', tags: ['kernel'], security: [], responses: { 200: { description: 'OpenAPI 3.1 document' } } });
-    this.openapi.addRaw('/api/asyncapi.json', 'get', { summary: 'The socket.io API (namespaces, events, payloads and acknowledgements)', tags: ['kernel'], security: [], responses: { 200: { description: 'AsyncAPI 3.0 document' } } });
+    this.openapi.addRaw('/api/openapi.json', 'get', {
+      summary: 'This document',
+      tags: ['kernel'],
+      security: [],
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+    });
+    this.openapi.addRaw('/api/asyncapi.json', 'get', {
+      summary: 'The socket.io API (namespaces, events, payloads and acknowledgements)',
+      tags: ['kernel'],
+      security: [],
+      responses: { 200: { description: 'AsyncAPI 3.0 document' } },
+    });
   }
 }
 

@@ -22,7 +22,10 @@ export function createLogger(config: Pick<CoreConfig, 'LOG_LEVEL' | 'LOG_FORMAT'
   if (pretty) {
     // Loaded lazily so JSON deployments never pay for it.
     const build = require('pino-pretty') as (opts: Record<string, unknown>) => NodeJS.WritableStream;
-    return pino(options, build({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true, destination: destination ?? 1 }));
+    return pino(
+      options,
+      build({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true, destination: destination ?? 1 }),
+    );
   }
   return pino(options, destination ?? bufferedStdout());
 }

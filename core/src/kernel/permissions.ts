@@ -90,7 +90,9 @@ export class PermissionCatalogue {
 
   /** The groups of active plugins, in declaration order: what the subuser pages offer. */
   list(): PermissionGroupView[] {
-    return [...this.groups.values()].filter((g) => this.isActive(g.plugin)).map((g) => ({ ...g, keys: g.keys.map((k) => ({ ...k, implies: [...k.implies] })) }));
+    return [...this.groups.values()]
+      .filter((g) => this.isActive(g.plugin))
+      .map((g) => ({ ...g, keys: g.keys.map((k) => ({ ...k, implies: [...k.implies] })) }));
   }
 
   /** Every grantable key of active plugins. */
@@ -112,7 +114,12 @@ export class PermissionCatalogue {
   assertGrantable(keys: readonly string[]): void {
     const unknown = keys.filter((k) => !this.isGrantable(k));
     if (unknown.length) {
-      throw new AppError(400, 'unknown_permission', `Unknown permission keys: ${unknown.join(', ')} (GET /api/auth/permission-keys lists them)`, { unknown });
+      throw new AppError(
+        400,
+        'unknown_permission',
+        `Unknown permission keys: ${unknown.join(', ')} (GET /api/auth/permission-keys lists them)`,
+        { unknown },
+      );
     }
   }
 

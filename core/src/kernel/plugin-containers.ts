@@ -45,7 +45,8 @@ export class PluginContainers {
     for (const name of Object.keys(registrations)) {
       if (KERNEL_SERVICES.has(name)) throw new BoundaryError(`plugin "${plugin}" registers "${name}", which is a kernel service`);
       const owner = this.owners.get(name);
-      if (owner && owner !== plugin) throw new BoundaryError(`plugin "${plugin}" registers "${name}", which plugin "${owner}" already registers`);
+      if (owner && owner !== plugin)
+        throw new BoundaryError(`plugin "${plugin}" registers "${name}", which plugin "${owner}" already registers`);
     }
     for (const name of Object.keys(registrations)) this.owners.set(name, plugin);
     this.boundaries.get(plugin)!.container.register(registrations);
@@ -59,7 +60,10 @@ export class PluginContainers {
     return new Proxy({} as Cradle, {
       get: (_target, name) => {
         if (typeof name !== 'string') return undefined;
-        if (!this.wired) throw new BoundaryError(`plugin "${plugin}" resolved "${name}" during register; resolve services when a tap, subscriber or job runs (or in init)`);
+        if (!this.wired)
+          throw new BoundaryError(
+            `plugin "${plugin}" resolved "${name}" during register; resolve services when a tap, subscriber or job runs (or in init)`,
+          );
         return this.boundaries.get(plugin)!.container.resolve(name);
       },
     });
@@ -74,7 +78,8 @@ export class PluginContainers {
     const own = this.boundaries.get(plugin)!;
     for (const ref of own.provides) {
       if (ref.plugin !== plugin) throw new BoundaryError(`plugin "${plugin}" provides "${ref.id}", whose ref names plugin "${ref.plugin}"`);
-      if (!own.container.hasRegistration(ref.id) || this.owners.get(ref.id) !== plugin) throw new BoundaryError(`plugin "${plugin}" provides "${ref.id}" but does not register it`);
+      if (!own.container.hasRegistration(ref.id) || this.owners.get(ref.id) !== plugin)
+        throw new BoundaryError(`plugin "${plugin}" provides "${ref.id}" but does not register it`);
     }
     let brokenBy: string | undefined;
     const consumed = new Set<string>();
@@ -83,10 +88,15 @@ export class PluginContainers {
       const state = providerState(ref.plugin);
       const provider = this.boundaries.get(ref.plugin);
       if (state === 'active' && provider && !provider.provides.some((p) => p.id === ref.id)) {
-        throw new BoundaryError(`plugin "${plugin}" consumes "${ref.id}" from plugin "${ref.plugin}", which does not provide it${this.owners.get(ref.id) === ref.plugin ? ' (it is private to that plugin)' : ''}`);
+        throw new BoundaryError(
+          `plugin "${plugin}" consumes "${ref.id}" from plugin "${ref.plugin}", which does not provide it${this.owners.get(ref.id) === ref.plugin ? ' (it is private to that plugin)' : ''}`,
+        );
       }
       if (state !== 'active' || !provider) {
-        if (!ref.optional && state === 'absent') throw new BoundaryError(`plugin "${plugin}" consumes "${ref.id}" from plugin "${ref.plugin}", which is not installed or is disabled`);
+        if (!ref.optional && state === 'absent')
+          throw new BoundaryError(
+            `plugin "${plugin}" consumes "${ref.id}" from plugin "${ref.plugin}", which is not installed or is disabled`,
+          );
         if (!ref.optional) brokenBy ??= ref.plugin;
         own.container.register(ref.id, asValue(undefined));
         continue;
@@ -98,7 +108,9 @@ export class PluginContainers {
       own.container.register(
         name,
         asFunction(() => {
-          throw new BoundaryError(`plugin "${plugin}" resolved "${name}", which belongs to plugin "${owner}"; declare a service that plugin provides in consumes`);
+          throw new BoundaryError(
+            `plugin "${plugin}" resolved "${name}", which belongs to plugin "${owner}"; declare a service that plugin provides in consumes`,
+          );
           // Singleton only so a singleton that injects it reaches this message, not awilix's lifetime check; it never caches.
         }).singleton(),
       );

@@ -16,7 +16,8 @@ export function orderPlugins<P extends Pick<PluginDefinition, 'manifest'>>(plugi
   }
   for (const p of plugins) {
     for (const dep of p.manifest.dependsOn ?? []) {
-      if (!byName.has(dep)) throw new PluginGraphError(`plugin "${p.manifest.name}" depends on "${dep}", which is not installed or is disabled`);
+      if (!byName.has(dep))
+        throw new PluginGraphError(`plugin "${p.manifest.name}" depends on "${dep}", which is not installed or is disabled`);
     }
   }
   const ordered: P[] = [];
@@ -50,10 +51,17 @@ export function loadAfter(definition: Pick<PluginDefinition, 'manifest' | 'consu
     ...(definition.consumes ?? []).filter((ref) => !ref.optional || installed.has(ref.plugin)).map((ref) => ref.plugin),
     ...(definition.manifest.optionalDependsOn ?? []).filter((name) => installed.has(name)),
   ];
-  return [...new Set(wanted)].filter((name) => name !== own && (installed.has(name) || (definition.manifest.dependsOn ?? []).includes(name)));
+  return [...new Set(wanted)].filter(
+    (name) => name !== own && (installed.has(name) || (definition.manifest.dependsOn ?? []).includes(name)),
+  );
 }
 
 /** What takes a plugin down when it fails: its dependencies and the owners of services it requires. */
 export function requiredPlugins(definition: Pick<PluginDefinition, 'manifest' | 'consumes'>): string[] {
-  return [...new Set([...(definition.manifest.dependsOn ?? []), ...(definition.consumes ?? []).filter((ref) => !ref.optional).map((ref) => ref.plugin)])].filter((n) => n !== definition.manifest.name);
+  return [
+    ...new Set([
+      ...(definition.manifest.dependsOn ?? []),
+      ...(definition.consumes ?? []).filter((ref) => !ref.optional).map((ref) => ref.plugin),
+    ]),
+  ].filter((n) => n !== definition.manifest.name);
 }

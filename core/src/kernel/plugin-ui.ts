@@ -13,8 +13,10 @@ export class PluginUiFolders {
 
   /** Called by the kernel while a plugin registers; a URL must be a file: URL. */
   declare(plugin: string, folder: URL | string): void {
-    if (folder instanceof URL && folder.protocol !== 'file:') throw new Error(`ui must be a folder (a file: URL or a path), not ${folder.href}`);
-    if (typeof folder === 'string' && !path.isAbsolute(folder)) throw new Error(`ui must be an absolute path or a file: URL (new URL('../ui-dist/', import.meta.url)), not "${folder}"`);
+    if (folder instanceof URL && folder.protocol !== 'file:')
+      throw new Error(`ui must be a folder (a file: URL or a path), not ${folder.href}`);
+    if (typeof folder === 'string' && !path.isAbsolute(folder))
+      throw new Error(`ui must be an absolute path or a file: URL (new URL('../ui-dist/', import.meta.url)), not "${folder}"`);
     this.folders.set(plugin, path.resolve(folder instanceof URL ? fileURLToPath(folder) : folder));
   }
 

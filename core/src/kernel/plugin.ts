@@ -173,8 +173,10 @@ export function assertPluginShape(value: unknown, source: string): asserts value
       throw new Error(`${source}: ${list} must be a list of service refs (serviceRef(plugin, name))`);
     }
   }
-  if (v.permissions !== undefined && !Array.isArray(v.permissions)) throw new Error(`${source}: permissions must be a list of permission groups`);
-  if (v.ui !== undefined && typeof v.ui !== 'string' && !(v.ui instanceof URL)) throw new Error(`${source}: ui must be the folder of the UI bundle (a file: URL or a path)`);
+  if (v.permissions !== undefined && !Array.isArray(v.permissions))
+    throw new Error(`${source}: permissions must be a list of permission groups`);
+  if (v.ui !== undefined && typeof v.ui !== 'string' && !(v.ui instanceof URL))
+    throw new Error(`${source}: ui must be the folder of the UI bundle (a file: URL or a path)`);
   for (const fn of ['register', 'routes', 'sockets', 'fallback', 'init', 'start', 'stop'] as const) {
     if (v[fn] !== undefined && typeof v[fn] !== 'function') throw new Error(`${source}: ${fn} must be a function`);
   }
@@ -183,10 +185,15 @@ export function assertPluginShape(value: unknown, source: string): asserts value
 /** Refuses a plugin written for another plugin API, naming both versions; `required` for installed plugins. */
 export function assertApiCompatible(manifest: PluginManifest, source: string, required: boolean): void {
   if (manifest.api === undefined) {
-    if (required) throw new Error(`${source}: manifest.api is missing; declare the plugin API range it was written for (this panel provides ${PLUGIN_API_VERSION}, e.g. "^${semver.major(PLUGIN_API_VERSION)}.0.0")`);
+    if (required)
+      throw new Error(
+        `${source}: manifest.api is missing; declare the plugin API range it was written for (this panel provides ${PLUGIN_API_VERSION}, e.g. "^${semver.major(PLUGIN_API_VERSION)}.0.0")`,
+      );
     return;
   }
   if (!semver.satisfies(PLUGIN_API_VERSION, manifest.api)) {
-    throw new Error(`${source}: plugin "${manifest.name}" ${manifest.version} needs plugin API ${manifest.api}; this panel provides plugin API ${PLUGIN_API_VERSION}`);
+    throw new Error(
+      `${source}: plugin "${manifest.name}" ${manifest.version} needs plugin API ${manifest.api}; this panel provides plugin API ${PLUGIN_API_VERSION}`,
+    );
   }
 }

@@ -51,7 +51,8 @@ export class Scheduler {
     const id = `${owner}.${def.id}`;
     if (this.jobs.has(id)) throw new Error(`job "${id}" is already scheduled`);
     const probe = new schedule.Job(() => undefined);
-    if (!probe.schedule({ rule: def.cron, tz: def.timezone ?? 'UTC' })) throw new Error(`job "${id}" has an invalid cron expression: ${def.cron}`);
+    if (!probe.schedule({ rule: def.cron, tz: def.timezone ?? 'UTC' }))
+      throw new Error(`job "${id}" has an invalid cron expression: ${def.cron}`);
     probe.cancel();
     const job: ScheduledJob = { id, owner, def, handle: null, running: null, lastRun: null, lastError: null, runs: 0 };
     this.jobs.set(id, job);

@@ -51,7 +51,11 @@ export class SocketEventLimits {
       this.limiters.set(event, {
         limit,
         perSocket: new RateLimiterMemory({ keyPrefix: `socket:${event}`, points: limit.points, duration: limit.seconds }),
-        perPrincipal: new RateLimiterMemory({ keyPrefix: `principal:${event}`, points: limit.points * PRINCIPAL_FACTOR, duration: limit.seconds }),
+        perPrincipal: new RateLimiterMemory({
+          keyPrefix: `principal:${event}`,
+          points: limit.points * PRINCIPAL_FACTOR,
+          duration: limit.seconds,
+        }),
       });
     }
   }
@@ -67,8 +71,17 @@ export class SocketEventLimits {
     const { limit } = limiters;
     const per = `${limit.points} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`;
     const refused = await Promise.all([
-      limiters.perSocket.consume(socketId).then(() => null, (res: unknown) => ({ res, who: `this connection may send ${per}` })),
-      limiters.perPrincipal.consume(principalId).then(() => null, (res: unknown) => ({ res, who: `your connections together may send ${limit.points * PRINCIPAL_FACTOR} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}` })),
+      limiters.perSocket.consume(socketId).then(
+        () => null,
+        (res: unknown) => ({ res, who: `this connection may send ${per}` }),
+      ),
+      limiters.perPrincipal.consume(principalId).then(
+        () => null,
+        (res: unknown) => ({
+          res,
+          who: `your connections together may send ${limit.points * PRINCIPAL_FACTOR} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`,
+        }),
+      ),
     ]);
     const first = refused.find((r) => r !== null);
     if (!first) return null;

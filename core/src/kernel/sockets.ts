@@ -58,7 +58,13 @@ export function closeSocketsForShutdown(io: SocketServer): number {
  * name a principal, which handlers then find on socket.data. Events are then rate limited (those
  * in `rateLimits`, and every event in `permissions` at the default) and authorised.
  */
-export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Logger, permissions: Record<string, string> = {}, rateLimits: Record<string, SocketRateLimit> = {}): void {
+export function guardNamespace(
+  namespace: Namespace,
+  hooks: HookBus,
+  logger: Logger,
+  permissions: Record<string, string> = {},
+  rateLimits: Record<string, SocketRateLimit> = {},
+): void {
   const limits = new SocketEventLimits(rateLimits, Object.keys(permissions));
   namespace.use((socket: Socket, next) => {
     const request: SocketAuthRequest = {
@@ -86,7 +92,9 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
         if (clientFault) logger.warn({ code: err.code, message: err.message, namespace: namespace.name }, 'socket authentication refused');
         else logger.error({ err }, 'socket authentication failed');
         const refusal = new Error(clientFault ? err.code : 'internal_error') as Error & { data?: unknown };
-        refusal.data = clientFault ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Authentication failed on our side' };
+        refusal.data = clientFault
+          ? { code: err.code, message: err.message }
+          : { code: 'internal_error', message: 'Authentication failed on our side' };
         next(refusal);
       });
   });
@@ -100,13 +108,18 @@ export function guardNamespace(namespace: Namespace, hooks: HookBus, logger: Log
  * the handler does not run. (Passing the error to `next` would only raise an `error` event on the
  * server side, where nobody listens.)
  */
-function guardEvents(socket: Socket, principal: Principal, guard: { hooks: HookBus; logger: Logger; permissions: Record<string, string>; limits: SocketEventLimits }): void {
+function guardEvents(
+  socket: Socket,
+  principal: Principal,
+  guard: { hooks: HookBus; logger: Logger; permissions: Record<string, string>; limits: SocketEventLimits },
+): void {
   const { hooks, logger, permissions, limits } = guard;
   const authorize = createAuthorizer(hooks);
   const quietUntil = new Map<string, number>();
   socket.use((packet, next) => {
     const [event, payload] = packet as [string, unknown];
-    const ack = packet.length > 1 && typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (v: unknown) => void) : null;
+    const ack =
+      packet.length > 1 && typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (v: unknown) => void) : null;
     const refuse = (code: string, message: string, extra: Record<string, unknown> = {}) => {
       if (ack) ack({ error: { code, message, ...extra } });
       else socket.emit('refused', { code, message, event, ...extra });
@@ -119,7 +132,13 @@ function guardEvents(socket: Socket, principal: Principal, guard: { hooks: HookB
         if (limited.flood) {
           if (socket.connected) {
             logger.warn({ event, principal: principal.id, address: socket.handshake.address }, 'socket closed for flooding');
-            socket.emit('refused', { code: limited.code, message: limited.message, event, retryAfterMs: limited.retryAfterMs, closed: true });
+            socket.emit('refused', {
+              code: limited.code,
+              message: limited.message,
+              event,
+              retryAfterMs: limited.retryAfterMs,
+              closed: true,
+            });
             socket.disconnect(true);
           }
           return;
@@ -160,7 +179,12 @@ export async function dropRevokedViewers(
     const decision = await options.authorize({ principal, permission: options.permission, serverId: options.serverId });
     if (decision === 'allow') continue;
     socket.leave(options.room);
-    socket.emit('refused', { code: decision, event: options.event, serverId: options.serverId, message: `Your access to this server changed: this needs ${options.permission}` });
+    socket.emit('refused', {
+      code: decision,
+      event: options.event,
+      serverId: options.serverId,
+      message: `Your access to this server changed: this needs ${options.permission}`,
+    });
     removed += 1;
   }
   return removed;

@@ -38,7 +38,11 @@ describe('minecraft console answers to player-list commands', () => {
   }
 
   it('takes the first line that says something, and gives the game words without the prefix', () => {
-    const answer = readCommandAnswer('op', 'Notch', [vanilla('Steve joined the game'), vanilla('Made Notch a server operator'), vanilla('Nothing changed')]);
+    const answer = readCommandAnswer('op', 'Notch', [
+      vanilla('Steve joined the game'),
+      vanilla('Made Notch a server operator'),
+      vanilla('Nothing changed'),
+    ]);
     expect(answer).to.deep.equal({ outcome: 'done', message: 'Made Notch a server operator' });
   });
 });

@@ -36,8 +36,10 @@ const DONE: Record<PlayerCommand, (target: string) => string> = {
   kick: (t) => `^(Kicked ${t}\\b|\\S+ kicked ${t}\\b)`,
 };
 const UNKNOWN = /^(Unknown or incomplete command|Unknown command|Command not found)/i;
-const UNCHANGED = /^(Nothing changed\b|Player is already whitelisted|Player is not whitelisted)|\b(is opped already|isn't opped|is banned!|is not banned)$/i;
-const REFUSED = /^(That player does not exist|No player was found|Invalid IP address|Could not find player|Incorrect argument|IP is not correct|Usage: |Bad syntax)|\b(is not on this server|is not a valid player)!$/i;
+const UNCHANGED =
+  /^(Nothing changed\b|Player is already whitelisted|Player is not whitelisted)|\b(is opped already|isn't opped|is banned!|is not banned)$/i;
+const REFUSED =
+  /^(That player does not exist|No player was found|Invalid IP address|Could not find player|Incorrect argument|IP is not correct|Usage: |Bad syntax)|\b(is not on this server|is not a valid player)!$/i;
 const CHAT = /^(<|\[Not Secure\] <)/;
 
 function split(line: string): { level: string; message: string } {

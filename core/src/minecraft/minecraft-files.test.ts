@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { ServerProperties } from './properties.js';
-import { formatBanDate, parsePlayerList, playerLists, removeEntry, serializePlayerList, upsert, type PlayerListFile } from './player-lists.js';
+import {
+  formatBanDate,
+  parsePlayerList,
+  playerLists,
+  removeEntry,
+  serializePlayerList,
+  upsert,
+  type PlayerListFile,
+} from './player-lists.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -32,12 +40,28 @@ describe('minecraft files: server.properties', () => {
     const lines = out.split('\n');
     expect(lines.indexOf('motd=Hello\\: world \\= \\#1 \\\\o/')).to.equal(text.split('\n').indexOf('motd=A Minecraft Server'));
     expect(ServerProperties.parse(out).get('motd')).to.equal('Hello: world = #1 \\o/');
-    expect(out.replace(/motd=.*\n/, '').replace('max-players=50', 'max-players=20').replace('new-key=x\n', '')).to.equal(text.replace('motd=A Minecraft Server\n', ''));
+    expect(
+      out
+        .replace(/motd=.*\n/, '')
+        .replace('max-players=50', 'max-players=20')
+        .replace('new-key=x\n', ''),
+    ).to.equal(text.replace('motd=A Minecraft Server\n', ''));
   });
 
   it('reads Java properties syntax: separators, continuations, unicode escapes, ! comments', () => {
-    const props = ServerProperties.parse('! comment\nkey1 = value one\nkey2:value2\nkey3 value3\nmulti=first \\\n    second\nuni=caf\\u00e9\nspaced\\ key=v\n  indented=yes\nempty\n');
-    expect(props.toObject()).to.deep.equal({ key1: 'value one', key2: 'value2', key3: 'value3', multi: 'first second', uni: 'café', 'spaced key': 'v', indented: 'yes', empty: '' });
+    const props = ServerProperties.parse(
+      '! comment\nkey1 = value one\nkey2:value2\nkey3 value3\nmulti=first \\\n    second\nuni=caf\\u00e9\nspaced\\ key=v\n  indented=yes\nempty\n',
+    );
+    expect(props.toObject()).to.deep.equal({
+      key1: 'value one',
+      key2: 'value2',
+      key3: 'value3',
+      multi: 'first second',
+      uni: 'café',
+      'spaced key': 'v',
+      indented: 'yes',
+      empty: '',
+    });
     expect(ServerProperties.parse('a=1\r\nb=2\r\n').set('a', 3).toString()).to.equal('a=3\r\nb=2\r\n');
   });
 
@@ -70,8 +94,14 @@ describe('minecraft files: player lists', () => {
   it('treats an empty file as an empty list and refuses malformed entries', () => {
     expect(parsePlayerList('whitelist.json', '')).to.deep.equal([]);
     expect(() => parsePlayerList('ops.json', '[{"uuid":"x","name":"Notch","level":4,"bypassesPlayerLimit":false}]')).to.throw();
-    expect(() => parsePlayerList('ops.json', '[{"uuid":"069a79f4-44e9-4726-a5be-fca90e38aaf5","name":"Notch","level":9,"bypassesPlayerLimit":false}]')).to.throw();
-    expect(() => playerLists['banned-players.json'].parse([{ uuid: '069a79f4-44e9-4726-a5be-fca90e38aaf5', name: 'x', created: 'yesterday', source: 's', expires: 'forever', reason: 'r' }])).to.throw();
+    expect(() =>
+      parsePlayerList('ops.json', '[{"uuid":"069a79f4-44e9-4726-a5be-fca90e38aaf5","name":"Notch","level":9,"bypassesPlayerLimit":false}]'),
+    ).to.throw();
+    expect(() =>
+      playerLists['banned-players.json'].parse([
+        { uuid: '069a79f4-44e9-4726-a5be-fca90e38aaf5', name: 'x', created: 'yesterday', source: 's', expires: 'forever', reason: 'r' },
+      ]),
+    ).to.throw();
   });
 
   it('adds, replaces and removes entries, and formats ban dates like the server', () => {

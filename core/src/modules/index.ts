@@ -13,7 +13,20 @@ import { templatesModule } from './templates/index.js';
 import { uiModule } from './ui/index.js';
 
 /** The core domain modules, loaded through the same contract as every plugin. */
-export const coreModules: PluginDefinition[] = [adminModule, eventsModule, mailModule, authModule, activityModule, templatesModule, nodesModule, serversModule, schedulesModule, conductorModule, metricsModule, uiModule];
+export const coreModules: PluginDefinition[] = [
+  adminModule,
+  eventsModule,
+  mailModule,
+  authModule,
+  activityModule,
+  templatesModule,
+  nodesModule,
+  serversModule,
+  schedulesModule,
+  conductorModule,
+  metricsModule,
+  uiModule,
+];
 
 /** The panel is not ready while one of these is not running (unless disabled on purpose). */
 export const coreModuleNames: string[] = coreModules.map((m) => m.manifest.name);

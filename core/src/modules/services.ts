@@ -22,11 +22,19 @@ declare module '../kernel/container.js' {
  */
 export const coreServices = {
   mail: { mailService: serviceRef('mail', 'mailService') },
-  auth: { keyRing: serviceRef('auth', 'keyRing'), userDirectory: serviceRef('auth', 'userDirectory'), invitedSignup: serviceRef('auth', 'invitedSignup') },
+  auth: {
+    keyRing: serviceRef('auth', 'keyRing'),
+    userDirectory: serviceRef('auth', 'userDirectory'),
+    invitedSignup: serviceRef('auth', 'invitedSignup'),
+  },
   activity: { activityLog: serviceRef('activity', 'activityLog') },
   templates: { templateService: serviceRef('templates', 'templateService') },
   nodes: { nodeService: serviceRef('nodes', 'nodeService') },
-  servers: { serverService: serviceRef('servers', 'serverService'), serverDirectory: serviceRef('servers', 'serverDirectory'), serverLocks: serviceRef('servers', 'serverLocks') },
+  servers: {
+    serverService: serviceRef('servers', 'serverService'),
+    serverDirectory: serviceRef('servers', 'serverDirectory'),
+    serverLocks: serviceRef('servers', 'serverLocks'),
+  },
   /** Where plugins register the task types schedules can run (backups: "backup"). */
   schedules: { scheduleTasks: serviceRef('schedules', 'scheduleTasks') },
 };

@@ -43,7 +43,9 @@ export const ARCHIVE_SHA256_TRAILER = 'x-archive-sha256';
  * the server's own in place and the archive's out (a user's restore), `replace` takes them from
  * the archive (an admin's).
  */
-export const agentRestoreQuery = z.object({ sha256: sha256Hex.or(z.literal(SHA256_IN_TRAILER)), protectedFiles: z.enum(['keep', 'replace']).default('keep') }).strict();
+export const agentRestoreQuery = z
+  .object({ sha256: sha256Hex.or(z.literal(SHA256_IN_TRAILER)), protectedFiles: z.enum(['keep', 'replace']).default('keep') })
+  .strict();
 export type AgentRestoreQuery = z.input<typeof agentRestoreQuery>;
 
 /** Header of `POST /api/servers/:id/backup-archive`: how many protected entries the stream holds. */

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** One console line for the game: no line breaks (they would smuggle a second command) and no NUL. */
-export const consoleCommand = z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' });
+export const consoleCommand = z
+  .string()
+  .min(1)
+  .max(1000)
+  .regex(/^[^\r\n\0]*$/, { error: 'must be a single line' });
 
 /**
  * Body of `POST /api/servers/:id/commands`. Without `replyWithinMs` the agent writes the command

@@ -9,7 +9,9 @@ export type ServerPhase = z.output<typeof serverPhase>;
 export const edgeHostname = z
   .string()
   .max(253)
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, { error: 'expected a lower-case hostname such as play.example.com' });
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+    error: 'expected a lower-case hostname such as play.example.com',
+  });
 
 const playerName = z.string().regex(/^[A-Za-z0-9_]{1,16}$/, { error: 'expected a Minecraft player name' });
 const port = z.number().int().min(1).max(65535);

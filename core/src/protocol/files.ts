@@ -44,7 +44,14 @@ export interface FileRoute {
 }
 
 export const FILE_API = {
-  list: { path: '/list', method: 'get', summary: 'List a folder', query: atOrRoot, status: 200, response: z.object({ path: z.string(), entries: z.array(fileEntry) }) },
+  list: {
+    path: '/list',
+    method: 'get',
+    summary: 'List a folder',
+    query: atOrRoot,
+    status: 200,
+    response: z.object({ path: z.string(), entries: z.array(fileEntry) }),
+  },
   stat: { path: '/stat', method: 'get', summary: 'Details of one file or folder', query: atOrRoot, status: 200, response: fileEntry },
   search: {
     path: '/search',
@@ -54,8 +61,22 @@ export const FILE_API = {
     status: 200,
     response: z.object({ results: z.array(fileEntry), truncated: z.boolean() }),
   },
-  read: { path: '/contents', method: 'get', summary: 'Read a file (size-capped)', query: at, status: 200, response: { stream: 'application/octet-stream' } },
-  download: { path: '/download', method: 'get', summary: 'Download a file, streamed; a Range header answers 206 with that part', query: at, status: 200, response: { stream: 'application/octet-stream' } },
+  read: {
+    path: '/contents',
+    method: 'get',
+    summary: 'Read a file (size-capped)',
+    query: at,
+    status: 200,
+    response: { stream: 'application/octet-stream' },
+  },
+  download: {
+    path: '/download',
+    method: 'get',
+    summary: 'Download a file, streamed; a Range header answers 206 with that part',
+    query: at,
+    status: 200,
+    response: { stream: 'application/octet-stream' },
+  },
   write: {
     path: '/contents',
     method: 'put',
@@ -65,16 +86,55 @@ export const FILE_API = {
     status: 200,
     response: written,
   },
-  upload: { path: '/upload', method: 'post', summary: 'Upload a file, streamed and size-limited; the body is the content', query: at, rawBody: 'application/octet-stream', status: 201, response: written },
-  mkdir: { path: '/mkdir', method: 'post', summary: 'Create a folder', body: z.strictObject({ path: filePath }), status: 201, response: z.object({ path: z.string() }) },
-  rename: { path: '/rename', method: 'post', summary: 'Rename or move (the destination must not exist)', body: fromTo, status: 200, response: z.object({ from: z.string(), to: z.string() }) },
-  copy: { path: '/copy', method: 'post', summary: 'Copy a file or folder (the destination must not exist)', body: fromTo, status: 201, response: z.object({ from: z.string(), to: z.string(), bytes: z.number().int() }) },
-  delete: { path: '/delete', method: 'post', summary: 'Delete files and folders (folders with their contents)', body: z.strictObject({ paths: z.array(filePath).min(1).max(1000) }), status: 200, response: z.object({ deleted: z.array(z.string()) }) },
+  upload: {
+    path: '/upload',
+    method: 'post',
+    summary: 'Upload a file, streamed and size-limited; the body is the content',
+    query: at,
+    rawBody: 'application/octet-stream',
+    status: 201,
+    response: written,
+  },
+  mkdir: {
+    path: '/mkdir',
+    method: 'post',
+    summary: 'Create a folder',
+    body: z.strictObject({ path: filePath }),
+    status: 201,
+    response: z.object({ path: z.string() }),
+  },
+  rename: {
+    path: '/rename',
+    method: 'post',
+    summary: 'Rename or move (the destination must not exist)',
+    body: fromTo,
+    status: 200,
+    response: z.object({ from: z.string(), to: z.string() }),
+  },
+  copy: {
+    path: '/copy',
+    method: 'post',
+    summary: 'Copy a file or folder (the destination must not exist)',
+    body: fromTo,
+    status: 201,
+    response: z.object({ from: z.string(), to: z.string(), bytes: z.number().int() }),
+  },
+  delete: {
+    path: '/delete',
+    method: 'post',
+    summary: 'Delete files and folders (folders with their contents)',
+    body: z.strictObject({ paths: z.array(filePath).min(1).max(1000) }),
+    status: 200,
+    response: z.object({ deleted: z.array(z.string()) }),
+  },
   chmod: {
     path: '/chmod',
     method: 'post',
     summary: 'Change the permission bits of a file or folder',
-    body: z.strictObject({ path: filePath, mode: z.string().regex(/^0?[0-7]{3}$/, { error: 'expected octal permission bits such as 644 or 0755' }) }),
+    body: z.strictObject({
+      path: filePath,
+      mode: z.string().regex(/^0?[0-7]{3}$/, { error: 'expected octal permission bits such as 644 or 0755' }),
+    }),
     status: 200,
     response: fileEntry,
   },
@@ -82,7 +142,11 @@ export const FILE_API = {
     path: '/compress',
     method: 'post',
     summary: 'Compress files of one folder to a .tar.gz or .zip (by the destination name)',
-    body: z.strictObject({ root: filePath.default(''), files: z.array(filePath).min(1).max(1000).describe('Names relative to root'), destination: filePath }),
+    body: z.strictObject({
+      root: filePath.default(''),
+      files: z.array(filePath).min(1).max(1000).describe('Names relative to root'),
+      destination: filePath,
+    }),
     status: 201,
     response: written,
   },
@@ -94,12 +158,21 @@ export const FILE_API = {
     status: 200,
     response: z.object({ files: z.array(z.string()), bytes: z.number().int(), entries: z.number().int() }),
   },
-  pull: { path: '/pull', method: 'post', summary: 'Fetch a file from a public http(s) URL onto the server', body: z.strictObject({ url: z.string().max(4096), path: filePath }), status: 201, response: written },
+  pull: {
+    path: '/pull',
+    method: 'post',
+    summary: 'Fetch a file from a public http(s) URL onto the server',
+    body: z.strictObject({ url: z.string().max(4096), path: filePath }),
+    status: 201,
+    response: written,
+  },
   archive: {
     path: '/archive',
     method: 'post',
     summary: 'Stream a .tar.gz of the whole server (its sha256 in the X-Archive-Sha256 trailer)',
-    body: z.strictObject({ ignore: z.array(z.string().max(512)).max(256).default([]).describe('Globs to leave out') }).default({ ignore: [] }),
+    body: z
+      .strictObject({ ignore: z.array(z.string().max(512)).max(256).default([]).describe('Globs to leave out') })
+      .default({ ignore: [] }),
     status: 200,
     response: { stream: 'application/gzip' },
   },
@@ -117,4 +190,6 @@ export const FILE_API = {
 export type FileRouteName = keyof typeof FILE_API;
 
 /** A JSON answer of the file API, by route name (the panel UI reads these). */
-export type FileAnswer<N extends FileRouteName> = (typeof FILE_API)[N]['response'] extends z.ZodType ? z.output<(typeof FILE_API)[N]['response']> : never;
+export type FileAnswer<N extends FileRouteName> = (typeof FILE_API)[N]['response'] extends z.ZodType
+  ? z.output<(typeof FILE_API)[N]['response']>
+  : never;

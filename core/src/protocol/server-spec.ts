@@ -45,7 +45,11 @@ export const installSpec = z.object({
 
 export const serverSpec = z.object({
   id: serverId,
-  image: z.string().min(1).max(255).regex(/^[a-z0-9._/:@-]+$/i, { error: 'expected a Docker image reference' }),
+  image: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[a-z0-9._/:@-]+$/i, { error: 'expected a Docker image reference' }),
   /** Startup command with {{VARIABLE}} placeholders, split into arguments before substitution. */
   startup: z.string().min(1).max(4096),
   /**
@@ -66,12 +70,15 @@ export const serverSpec = z.object({
   stopCommand: z.string().min(1).max(256).default('stop'),
   stopTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
   /** Console patterns with a `name` group for player joins and leaves. */
-  playerPatterns: z
-    .object({ joined: z.string().max(512), left: z.string().max(512) })
-    .default({ joined: '(?<name>[A-Za-z0-9_]{1,16})(?: \\([^)]*\\))? (?:joined the game|connected)', left: '(?<name>[A-Za-z0-9_]{1,16}) (?:left the game|disconnected)' }),
+  playerPatterns: z.object({ joined: z.string().max(512), left: z.string().max(512) }).default({
+    joined: '(?<name>[A-Za-z0-9_]{1,16})(?: \\([^)]*\\))? (?:joined the game|connected)',
+    left: '(?<name>[A-Za-z0-9_]{1,16}) (?:left the game|disconnected)',
+  }),
   install: installSpec.optional(),
   /** Restart after a crash, unless the previous crash was less than windowSeconds ago (the agent's CRASH_WINDOW_SECONDS when unset). */
-  crashRestart: z.object({ enabled: z.boolean().default(true), windowSeconds: z.number().int().min(0).max(86_400).optional() }).default({ enabled: true }),
+  crashRestart: z
+    .object({ enabled: z.boolean().default(true), windowSeconds: z.number().int().min(0).max(86_400).optional() })
+    .default({ enabled: true }),
   /** Files users may not read or change (globs relative to the server root). */
   denyFiles: z.array(z.string().max(512)).max(256).default([]),
 });

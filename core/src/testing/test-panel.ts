@@ -50,7 +50,11 @@ export interface TestPanel {
   databaseUrl?: string;
   dataDir: string;
   /** fetch against the panel, as the operator unless `auth: false`. The body is loosely typed: tests assert on it. */
-  request(method: string, pathname: string, options?: { body?: unknown; rawBody?: string; headers?: Record<string, string>; auth?: boolean }): Promise<{ status: number; headers: Headers; body: LooseBody }>;
+  request(
+    method: string,
+    pathname: string,
+    options?: { body?: unknown; rawBody?: string; headers?: Record<string, string>; auth?: boolean },
+  ): Promise<{ status: number; headers: Headers; body: LooseBody }>;
   close(): Promise<void>;
 }
 

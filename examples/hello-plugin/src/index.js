@@ -9,8 +9,16 @@ import { helloRoutes } from './routes.js';
  * by `npm pack` too), which the panel loads at run time.
  */
 export default definePlugin({
-  manifest: { name: 'hello', version: '1.0.0', api: '^1.0.0', description: 'Greetings: a wall for everyone and one per server', dependsOn: ['servers'] },
-  configSchema: z.strictObject({ keepDays: z.number().int().min(1).default(30).describe('Greetings older than this are deleted every night') }),
+  manifest: {
+    name: 'hello',
+    version: '1.0.0',
+    api: '^1.0.0',
+    description: 'Greetings: a wall for everyone and one per server',
+    dependsOn: ['servers'],
+  },
+  configSchema: z.strictObject({
+    keepDays: z.number().int().min(1).default(30).describe('Greetings older than this are deleted every night'),
+  }),
   permissions: [
     {
       group: 'hello',
@@ -25,7 +33,11 @@ export default definePlugin({
   ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     // Delivered at least once, in a transaction that also moves the subscriber's offset: the write happens once.
-    ctx.subscribe('hello.count', { types: ['hello.greeted'], from: 'now', handler: (event, trx) => markCounted(trx, Number(event.data.greetingId)) });
+    ctx.subscribe('hello.count', {
+      types: ['hello.greeted'],
+      from: 'now',
+      handler: (event, trx) => markCounted(trx, Number(event.data.greetingId)),
+    });
   },
   routes: helloRoutes,
   jobs: [

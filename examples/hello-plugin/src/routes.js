@@ -2,7 +2,14 @@ import { unauthorized } from '@conductor/plugin-sdk';
 import { z } from 'zod';
 import { addGreeting, latestGreetings } from './greetings.js';
 
-const greeting = z.object({ id: z.number(), serverId: z.string().nullable(), authorId: z.string(), message: z.string(), createdAt: z.string(), counted: z.boolean() });
+const greeting = z.object({
+  id: z.number(),
+  serverId: z.string().nullable(),
+  authorId: z.string(),
+  message: z.string(),
+  createdAt: z.string(),
+  counted: z.boolean(),
+});
 const greetings = z.object({ greetings: z.array(greeting) });
 const newGreeting = z.strictObject({ message: z.string().trim().min(1).max(200) });
 const serverParams = z.object({ serverId: z.string() });
@@ -39,7 +46,11 @@ export function helloRoutes(router) {
     body: newGreeting,
     response: { status: 201, schema: z.object({ greeting }) },
     handler: async ({ scope, body, principal }) => ({
-      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, { serverId: null, authorId: signedIn(principal).id, message: body.message }),
+      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, {
+        serverId: null,
+        authorId: signedIn(principal).id,
+        message: body.message,
+      }),
     }),
   });
   router.route({
@@ -62,7 +73,11 @@ export function helloRoutes(router) {
     body: newGreeting,
     response: { status: 201, schema: z.object({ greeting }) },
     handler: async ({ scope, params, body, principal }) => ({
-      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, { serverId: params.serverId, authorId: signedIn(principal).id, message: body.message }),
+      greeting: await addGreeting(scope.cradle.db, scope.cradle.events, {
+        serverId: params.serverId,
+        authorId: signedIn(principal).id,
+        message: body.message,
+      }),
     }),
   });
 }

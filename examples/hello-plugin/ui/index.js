@@ -8,6 +8,12 @@ import { de, en } from './messages.js';
 export default function register(ui) {
   ui.addMessages({ en, de });
   ui.registerPage({ path: 'hello', title: 'hello.nav', component: () => import('./GreetingsPage.vue') });
-  ui.registerServerTab({ id: 'greetings', title: 'hello.tab', order: 130, permission: 'hello.read', component: () => import('./GreetingsTab.vue') });
+  ui.registerServerTab({
+    id: 'greetings',
+    title: 'hello.tab',
+    order: 130,
+    permission: 'hello.read',
+    component: () => import('./GreetingsTab.vue'),
+  });
   ui.registerAccountCard({ id: 'hello-greetings', component: () => import('./GreetingsCard.vue') });
 }

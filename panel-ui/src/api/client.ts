@@ -53,7 +53,12 @@ function parseAnswer(status: number, statusText: string, contentType: string, te
   return parsed;
 }
 
-async function request(method: string, path: string, body: BodyInit | undefined, contentType?: string): Promise<{ res: Response; text: string }> {
+async function request(
+  method: string,
+  path: string,
+  body: BodyInit | undefined,
+  contentType?: string,
+): Promise<{ res: Response; text: string }> {
   let res: Response;
   try {
     res = await fetch(path, { method, headers: headersFor(method, contentType), body, credentials: 'same-origin' });
@@ -64,7 +69,12 @@ async function request(method: string, path: string, body: BodyInit | undefined,
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const { res, text } = await request(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
+  const { res, text } = await request(
+    method,
+    path,
+    body === undefined ? undefined : JSON.stringify(body),
+    body === undefined ? undefined : 'application/json',
+  );
   return parseAnswer(res.status, res.statusText, res.headers.get('content-type') ?? '', text) as T;
 }
 

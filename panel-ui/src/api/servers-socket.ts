@@ -42,7 +42,9 @@ export function subscribeServer(serverId: string, feed: ServerFeed, onAck: (ack:
   const statsHandler = (m: ServerStats) => mine(m) && feed.onStats?.(m);
   const stateHandler = (m: StateMessage) => mine(m) && feed.onState?.(m.state);
   const subscribe = () => {
-    s.timeout(10_000).emit('server:subscribe', { serverId }, (err: Error | null, ack: SubscribeAck) => onAck(err ? { error: { code: 'timeout', message: err.message } } : ack));
+    s.timeout(10_000).emit('server:subscribe', { serverId }, (err: Error | null, ack: SubscribeAck) =>
+      onAck(err ? { error: { code: 'timeout', message: err.message } } : ack),
+    );
   };
   s.on('server:console', consoleHandler);
   s.on('server:stats', statsHandler);

@@ -5,8 +5,26 @@ import { registerPage, registerServerTab } from './registry.js';
  * exercised every day: the server's schedules, activity and users tabs and the admin's hooks and jobs page.
  */
 export function registerBuiltinExtensions(): void {
-  registerServerTab({ id: 'schedules', title: 'schedules.tab', order: 35, permission: 'schedule.read', component: () => import('../pages/server/SchedulesTab.vue') });
-  registerServerTab({ id: 'activity', title: 'server.tabs.activity', order: 40, permission: 'activity.read', component: () => import('../pages/server/ActivityTab.vue') });
-  registerServerTab({ id: 'users', title: 'subusers.tab', order: 50, permission: 'user.read', component: () => import('../pages/server/UsersTab.vue') });
+  registerServerTab({
+    id: 'schedules',
+    title: 'schedules.tab',
+    order: 35,
+    permission: 'schedule.read',
+    component: () => import('../pages/server/SchedulesTab.vue'),
+  });
+  registerServerTab({
+    id: 'activity',
+    title: 'server.tabs.activity',
+    order: 40,
+    permission: 'activity.read',
+    component: () => import('../pages/server/ActivityTab.vue'),
+  });
+  registerServerTab({
+    id: 'users',
+    title: 'subusers.tab',
+    order: 50,
+    permission: 'user.read',
+    component: () => import('../pages/server/UsersTab.vue'),
+  });
   registerPage({ path: 'kernel', title: 'nav.kernel', adminOnly: true, component: () => import('../pages/admin/KernelPage.vue') });
 }

@@ -16,7 +16,10 @@ function addStylesheet(href: string): Promise<void> {
 }
 
 async function fetchBundle(bundle: PluginUiBundle): Promise<PanelUiEntry> {
-  const [mod] = await Promise.all([import(/* @vite-ignore */ bundle.entry) as Promise<{ default?: unknown }>, ...bundle.styles.map(addStylesheet)]);
+  const [mod] = await Promise.all([
+    import(/* @vite-ignore */ bundle.entry) as Promise<{ default?: unknown }>,
+    ...bundle.styles.map(addStylesheet),
+  ]);
   if (typeof mod.default !== 'function') throw new Error(`${bundle.entry} has no default export that registers the UI`);
   return mod.default as PanelUiEntry;
 }
@@ -24,7 +27,14 @@ async function fetchBundle(bundle: PluginUiBundle): Promise<PanelUiEntry> {
 async function register(name: string, entry: PanelUiEntry): Promise<void> {
   // Messages are merged only once the whole registration worked; the registry undoes the rest.
   const messages: PluginMessages[] = [];
-  const api: PanelUiApi = { plugin: name, registerPage, registerServerTab, registerAccountCard, registerNavEntry, addMessages: (m) => void messages.push(m) };
+  const api: PanelUiApi = {
+    plugin: name,
+    registerPage,
+    registerServerTab,
+    registerAccountCard,
+    registerNavEntry,
+    addMessages: (m) => void messages.push(m),
+  };
   await registerOrUndo(() => entry(api));
   for (const m of messages) addMessages(m);
 }

@@ -82,25 +82,42 @@ function assertNew(kind: string, id: string, taken: boolean): void {
 }
 
 export function registerPage(page: PageExtension): void {
-  assertNew('page path', page.path, pages.some((p) => p.path === page.path));
+  assertNew(
+    'page path',
+    page.path,
+    pages.some((p) => p.path === page.path),
+  );
   pages.push(page);
 }
 
 export function registerServerTab(tab: ServerTabExtension): void {
-  assertNew('server tab', tab.id, serverTabs.some((t) => t.id === tab.id));
+  assertNew(
+    'server tab',
+    tab.id,
+    serverTabs.some((t) => t.id === tab.id),
+  );
   serverTabs.push(tab);
   serverTabs.sort(byOrder);
 }
 
 export function registerAccountCard(card: AccountCardExtension): void {
-  assertNew('account card', card.id, accountCards.some((c) => c.id === card.id));
+  assertNew(
+    'account card',
+    card.id,
+    accountCards.some((c) => c.id === card.id),
+  );
   accountCards.push(card);
   accountCards.sort(byOrder);
 }
 
 export function registerNavEntry(entry: NavEntryExtension): void {
-  assertNew('navigation entry', entry.id, navEntries.some((e) => e.id === entry.id));
-  if (!entry.to.startsWith('/') || entry.to.startsWith('//')) throw new Error(`navigation entry "${entry.id}" must link to a path inside the panel (starting with one "/")`);
+  assertNew(
+    'navigation entry',
+    entry.id,
+    navEntries.some((e) => e.id === entry.id),
+  );
+  if (!entry.to.startsWith('/') || entry.to.startsWith('//'))
+    throw new Error(`navigation entry "${entry.id}" must link to a path inside the panel (starting with one "/")`);
   navEntries.push(entry);
 }
 

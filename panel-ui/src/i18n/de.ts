@@ -3,7 +3,15 @@ import type { Messages } from './en.js';
 /** German; typed against English so a missing key fails the typecheck. */
 export const de: Messages = {
   locales: { en: 'English', de: 'Deutsch' },
-  common: { loading: 'Wird geladen…', save: 'Speichern', saved: 'Gespeichert.', delete: 'Löschen', cancel: 'Abbrechen', yes: 'Ja', no: 'Nein' },
+  common: {
+    loading: 'Wird geladen…',
+    save: 'Speichern',
+    saved: 'Gespeichert.',
+    delete: 'Löschen',
+    cancel: 'Abbrechen',
+    yes: 'Ja',
+    no: 'Nein',
+  },
   nav: {
     skip: 'Zum Inhalt springen',
     main: 'Hauptnavigation',
@@ -51,7 +59,8 @@ export const de: Messages = {
     wakeOnPingHint: 'Aus: nur ein beitretender Spieler weckt ihn.',
     sleepingLine: 'Zweite MOTD-Zeile im Schlaf',
     archiveAfterDays: 'Tage im Schlaf bis zur Archivierung (leer: nie)',
-    archiveHint: 'Archiviert: die Dateien gehen zum entfernten Backup-Ziel und verlassen den Node; ein Beitritt oder Aufwecken holt sie zuerst zurück.',
+    archiveHint:
+      'Archiviert: die Dateien gehen zum entfernten Backup-Ziel und verlassen den Node; ein Beitritt oder Aufwecken holt sie zuerst zurück.',
   },
   state: {
     running: 'Läuft',
@@ -87,7 +96,11 @@ export const de: Messages = {
     or: 'oder',
     withProvider: 'Mit {provider} anmelden',
   },
-  notFound: { title: 'Seite nicht gefunden', text: 'Hier gibt es nichts, oder du darfst es nicht sehen.', back: 'Zurück zu deinen Servern' },
+  notFound: {
+    title: 'Seite nicht gefunden',
+    text: 'Hier gibt es nichts, oder du darfst es nicht sehen.',
+    back: 'Zurück zu deinen Servern',
+  },
   servers: {
     title: 'Server',
     create: 'Server erstellen',
@@ -114,7 +127,14 @@ export const de: Messages = {
   power: { group: 'Energie', start: 'Starten', stop: 'Stoppen', restart: 'Neu starten', kill: 'Beenden erzwingen' },
   server: {
     tabsLabel: 'Bereiche des Servers',
-    tabs: { console: 'Konsole', stats: 'Diagramme', activity: 'Aktivität', settings: 'Einstellungen', files: 'Dateien', players: 'Spieler' },
+    tabs: {
+      console: 'Konsole',
+      stats: 'Diagramme',
+      activity: 'Aktivität',
+      settings: 'Einstellungen',
+      files: 'Dateien',
+      players: 'Spieler',
+    },
     playersOnline: 'Spieler online: {online} / {max}',
     notAvailable: 'Diesen Bereich gibt es nicht, oder du darfst ihn auf diesem Server nicht nutzen.',
   },
@@ -129,7 +149,11 @@ export const de: Messages = {
     live: 'Live-Werte seit dem Öffnen dieser Seite, höchstens die letzte Stunde. Für den gespeicherten Verlauf wähle einen längeren Zeitraum.',
     range: 'Zeitraum',
     ranges: { live: 'Live', hour: 'Letzte Stunde (gespeichert)', day: 'Letzte 24 Stunden', week: 'Letzte 7 Tage', month: 'Letzte 30 Tage' },
-    resolution: { raw: 'Ein Wert alle 10 Sekunden; {count} Punkte.', minute: 'Durchschnitt pro Minute; {count} Punkte.', hour: 'Durchschnitt pro Stunde; {count} Punkte.' },
+    resolution: {
+      raw: 'Ein Wert alle 10 Sekunden; {count} Punkte.',
+      minute: 'Durchschnitt pro Minute; {count} Punkte.',
+      hour: 'Durchschnitt pro Stunde; {count} Punkte.',
+    },
     noneStored: 'Für diesen Zeitraum sind noch keine Werte gespeichert: das Panel speichert sie, solange der Server läuft.',
     refresh: 'Aktualisieren',
     peak: 'Spitze',
@@ -142,7 +166,8 @@ export const de: Messages = {
   players: {
     online: 'Gerade online',
     unknown: 'Noch keine Werte: der Server meldet seine Spieler, solange er läuft.',
-    sampleHint: 'Namen aus dem Status des Servers, oder aus seiner Konsole, wenn der Status keine nennt (bei vielen Spielern eventuell nur einige).',
+    sampleHint:
+      'Namen aus dem Status des Servers, oder aus seiner Konsole, wenn der Status keine nennt (bei vielen Spielern eventuell nur einige).',
   },
   files: {
     location: 'Ort',
@@ -247,7 +272,8 @@ export const de: Messages = {
     tab: 'Eigenschaften',
     title: 'server.properties',
     hint: 'Änderungen gelten ab dem nächsten Start des Servers.',
-    noFile: 'Es gibt noch keine server.properties: der Server schreibt sie beim ersten Start mit seinen Standardwerten. Bis dahin ist das Formular leer, und nur was du hier änderst, wird geschrieben.',
+    noFile:
+      'Es gibt noch keine server.properties: der Server schreibt sie beim ersten Start mit seinen Standardwerten. Bis dahin ist das Formular leer, und nur was du hier änderst, wird geschrieben.',
     saved: 'Gespeichert. Starte den Server neu, damit die Änderungen gelten.',
     numberRange: 'Gib eine ganze Zahl von {min} bis {max} ein.',
     others: 'Weitere Einstellungen',
@@ -313,7 +339,14 @@ export const de: Messages = {
       yellow: 'Gelb',
       white: 'Weiß',
     },
-    format: { obfuscated: 'Verschleiert', bold: 'Fett', strikethrough: 'Durchgestrichen', underlined: 'Unterstrichen', italic: 'Kursiv', reset: 'Zurücksetzen' },
+    format: {
+      obfuscated: 'Verschleiert',
+      bold: 'Fett',
+      strikethrough: 'Durchgestrichen',
+      underlined: 'Unterstrichen',
+      italic: 'Kursiv',
+      reset: 'Zurücksetzen',
+    },
   },
   worlds: {
     tab: 'Welten',
@@ -350,7 +383,8 @@ export const de: Messages = {
     hint: 'Führt das Installationsskript der Vorlage erneut auf den Dateien des Servers aus (der Server muss gestoppt sein). Die Ausgabe erscheint in der Konsole.',
     button: 'Neu installieren',
     started: 'Das Installationsskript läuft erneut; verfolge es in der Konsole.',
-    afterPullFailure: 'Sobald die Node die Registry erreicht, starte erneut oder installiere neu, um das Installationsskript noch einmal auszuführen.',
+    afterPullFailure:
+      'Sobald die Node die Registry erreicht, starte erneut oder installiere neu, um das Installationsskript noch einmal auszuführen.',
   },
   transfer: {
     title: 'Auf einen anderen Node verschieben',
@@ -359,8 +393,21 @@ export const de: Messages = {
     start: 'Verschieben',
     cancel: 'Abbrechen',
     downtime: '{seconds} s offline',
-    state: { running: 'Wird verschoben', succeeded: 'Verschoben', failed: 'Fehlgeschlagen: der Server bleibt auf seinem Node', cancelled: 'Abgebrochen: der Server bleibt auf seinem Node' },
-    step: { preparing: 'Ziel vorbereiten', copying: 'Dateien kopieren', stopping: 'anhalten', final_copy: 'letzte Kopie', switching: 'Node wechseln', starting: 'auf dem neuen Node starten', cleaning_up: 'alten Node aufräumen' },
+    state: {
+      running: 'Wird verschoben',
+      succeeded: 'Verschoben',
+      failed: 'Fehlgeschlagen: der Server bleibt auf seinem Node',
+      cancelled: 'Abgebrochen: der Server bleibt auf seinem Node',
+    },
+    step: {
+      preparing: 'Ziel vorbereiten',
+      copying: 'Dateien kopieren',
+      stopping: 'anhalten',
+      final_copy: 'letzte Kopie',
+      switching: 'Node wechseln',
+      starting: 'auf dem neuen Node starten',
+      cleaning_up: 'alten Node aufräumen',
+    },
   },
   settings: {
     rename: 'Name',
@@ -419,7 +466,14 @@ export const de: Messages = {
     taskResults: 'Aufgaben',
     triggers: { schedule: 'nach Plan', manual: 'von Hand' },
     statuses: { running: 'Läuft', completed: 'Fertig', failed: 'Fehlgeschlagen', cancelled: 'Abgebrochen', skipped: 'Ausgelassen' },
-    taskStatuses: { pending: 'wartet', running: 'läuft', completed: 'fertig', failed: 'fehlgeschlagen', skipped: 'ausgelassen', cancelled: 'abgebrochen' },
+    taskStatuses: {
+      pending: 'wartet',
+      running: 'läuft',
+      completed: 'fertig',
+      failed: 'fehlgeschlagen',
+      skipped: 'ausgelassen',
+      cancelled: 'abgebrochen',
+    },
   },
   activityActions: {
     server: {
@@ -513,7 +567,8 @@ export const de: Messages = {
   },
   deleteAccount: {
     title: 'Mein Konto löschen',
-    explain: 'Das Löschen entfernt dein Konto, seine Sitzungen, API-Schlüssel und den Zugang zu geteilten Servern endgültig. Es lässt sich nicht rückgängig machen.',
+    explain:
+      'Das Löschen entfernt dein Konto, seine Sitzungen, API-Schlüssel und den Zugang zu geteilten Servern endgültig. Es lässt sich nicht rückgängig machen.',
     start: 'Mein Konto löschen …',
     password: 'Dein Passwort',
     passwordNeeded: 'Gib dein Passwort ein, um das Konto zu löschen.',
@@ -521,7 +576,8 @@ export const de: Messages = {
     submit: 'Mein Konto endgültig löschen',
     confirm: 'Das Konto {email} wirklich löschen? Das lässt sich nicht rückgängig machen.',
     wrongPassword: 'Das Passwort ist falsch. Dein Konto wurde nicht gelöscht.',
-    lastAdmin: 'Du bist der letzte Administrator, daher kann dein Konto nicht gelöscht werden. Mach zuerst jemand anderen zum Administrator.',
+    lastAdmin:
+      'Du bist der letzte Administrator, daher kann dein Konto nicht gelöscht werden. Mach zuerst jemand anderen zum Administrator.',
     done: 'Dein Konto wurde gelöscht.',
   },
   twoFactor: {
@@ -533,7 +589,8 @@ export const de: Messages = {
     qrAlt: 'QR-Code für deine Authenticator-App',
     manual: 'Oder gib diesen Schlüssel von Hand ein:',
     confirm: 'Einschalten',
-    recoveryExplain: 'Deine Wiederherstellungscodes. Bewahre sie jetzt sicher auf: sie werden nur einmal angezeigt, und jeder funktioniert einmal, falls du dein Handy verlierst.',
+    recoveryExplain:
+      'Deine Wiederherstellungscodes. Bewahre sie jetzt sicher auf: sie werden nur einmal angezeigt, und jeder funktioniert einmal, falls du dein Handy verlierst.',
     newCodes: 'Neue Wiederherstellungscodes',
     disable: 'Ausschalten…',
     disableConfirm: 'Zwei-Faktor-Authentifizierung ausschalten',
@@ -596,7 +653,8 @@ export const de: Messages = {
   reset: {
     forgotLink: 'Passwort vergessen?',
     forgotTitle: 'Passwort zurücksetzen',
-    forgotExplain: 'Gib die E-Mail-Adresse deines Kontos ein. Wir schicken dir einen Link, mit dem du ein neues Passwort wählst; er gilt eine Stunde lang und nur einmal.',
+    forgotExplain:
+      'Gib die E-Mail-Adresse deines Kontos ein. Wir schicken dir einen Link, mit dem du ein neues Passwort wählst; er gilt eine Stunde lang und nur einmal.',
     send: 'Link senden',
     sent: 'Falls ein Konto {email} verwendet, ist ein Link zum Zurücksetzen unterwegs. Sieh in dein Postfach.',
     title: 'Neues Passwort wählen',
@@ -664,7 +722,8 @@ export const de: Messages = {
     requireHint: 'Betroffene müssen sie einrichten, bevor sie etwas anderes tun können.',
     require: { off: 'Niemanden (für alle freiwillig)', admins: 'Administratoren', everyone: 'Alle' },
     appKeys: 'Anwendungs-API-Schlüssel',
-    appKeysExplain: 'Anwendungsschlüssel handeln mit Administratorrechten in der Admin-API. Gib jedem Programm einen eigenen Schlüssel und widerrufe ihn, wenn das Programm geht.',
+    appKeysExplain:
+      'Anwendungsschlüssel handeln mit Administratorrechten in der Admin-API. Gib jedem Programm einen eigenen Schlüssel und widerrufe ihn, wenn das Programm geht.',
     owner: 'Angelegt von',
   },
   fleet: {
@@ -751,7 +810,15 @@ export const de: Messages = {
     error: 'Fehler',
     failedIn: 'Fehlgeschlagen in {phase}',
   },
-  kernel: { title: 'Jobs und Hooks', jobs: 'Geplante Jobs', job: 'Job', cron: 'Zeitplan', nextRun: 'Nächster Lauf', lastRun: 'Letzter Lauf', hooks: 'Hooks' },
+  kernel: {
+    title: 'Jobs und Hooks',
+    jobs: 'Geplante Jobs',
+    job: 'Job',
+    cron: 'Zeitplan',
+    nextRun: 'Nächster Lauf',
+    lastRun: 'Letzter Lauf',
+    hooks: 'Hooks',
+  },
   errors: {
     generic: 'Die Anfrage ist fehlgeschlagen (HTTP {status}).',
     unexpected: 'Etwas Unerwartetes ist schiefgegangen. Bitte versuche es noch einmal.',
@@ -778,22 +845,26 @@ export const de: Messages = {
     user_not_found: 'Kein Konto verwendet diese E-Mail-Adresse. Die Person muss sich zuerst registrieren.',
     already_subuser: 'Diese Person hat schon Zugriff; ändere stattdessen ihre Rechte.',
     is_owner: 'Der Besitzer hat schon alle Rechte.',
-    unknown_permission: 'Ein gewähltes Recht wird nicht mehr angeboten (sein Plugin ist vielleicht abgeschaltet). Lade die Seite neu und wähle erneut.',
+    unknown_permission:
+      'Ein gewähltes Recht wird nicht mehr angeboten (sein Plugin ist vielleicht abgeschaltet). Lade die Seite neu und wähle erneut.',
     no_account: 'Dafür braucht es ein Benutzerkonto.',
     last_admin: 'Der letzte Administrator kann die Rolle nicht verlieren.',
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
     node_unreachable: 'Die Node antwortet gerade nicht.',
-    node_auth_failed: 'Die Node hat den Schlüssel des Panels abgelehnt. Ein Administrator muss das Token der Node erneuern oder neu einrichten.',
+    node_auth_failed:
+      'Die Node hat den Schlüssel des Panels abgelehnt. Ein Administrator muss das Token der Node erneuern oder neu einrichten.',
     node_bad_answer: 'Die Node antwortete so, wie es dieses Panel nicht versteht. Hat ihr Agent die Version des Panels?',
-    command_unsupported: 'Der laufende Server kennt diesen Befehl nicht (er antwortete „{answer}“). Stoppe den Server, um seine Listen in seinen Dateien zu ändern.',
+    command_unsupported:
+      'Der laufende Server kennt diesen Befehl nicht (er antwortete „{answer}“). Stoppe den Server, um seine Listen in seinen Dateien zu ändern.',
     game_refused: 'Der Server lehnte ab: {answer}',
     no_answer: 'Der Server hat die Änderung nicht bestätigt. Sieh in seine Konsole.',
     file_exists: 'Eine Datei oder ein Ordner mit diesem Namen existiert schon.',
     file_not_found: 'Diese Datei oder diesen Ordner gibt es nicht (mehr).',
     file_denied: 'Diese Datei ist durch die Vorlage des Servers geschützt und kann nicht gelesen oder geändert werden.',
     path_outside_root: 'Dieser Pfad führt aus dem Ordner des Servers hinaus.',
-    pull_target_refused: 'Von dieser Adresse kann nicht geladen werden: erlaubt sind nur öffentliche http- und https-Adressen, nicht dieser Rechner oder das lokale Netz.',
+    pull_target_refused:
+      'Von dieser Adresse kann nicht geladen werden: erlaubt sind nur öffentliche http- und https-Adressen, nicht dieser Rechner oder das lokale Netz.',
     invalid_path: 'Dieser Name oder Pfad ist nicht erlaubt.',
     symlink_not_followed: 'Das ist eine symbolische Verknüpfung; das Panel folgt keinen Verknüpfungen.',
     not_a_directory: 'Das ist eine Datei, kein Ordner.',

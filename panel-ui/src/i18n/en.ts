@@ -127,7 +127,11 @@ export const en = {
     live: 'Live figures since you opened this page, up to the last hour. Pick a longer range for the stored history.',
     range: 'Range',
     ranges: { live: 'Live', hour: 'Last hour (stored)', day: 'Last 24 hours', week: 'Last 7 days', month: 'Last 30 days' },
-    resolution: { raw: 'One point every 10 seconds; {count} points.', minute: 'Averages per minute; {count} points.', hour: 'Averages per hour; {count} points.' },
+    resolution: {
+      raw: 'One point every 10 seconds; {count} points.',
+      minute: 'Averages per minute; {count} points.',
+      hour: 'Averages per hour; {count} points.',
+    },
     noneStored: 'No stored figures in this range yet: the panel keeps them while the server runs.',
     refresh: 'Refresh',
     peak: 'Peak',
@@ -140,7 +144,8 @@ export const en = {
   players: {
     online: 'Online now',
     unknown: 'No figures yet: the server reports its players while it runs.',
-    sampleHint: 'Names from the server’s status, or from its console when the status lists none (with many players online it may list only some).',
+    sampleHint:
+      'Names from the server’s status, or from its console when the status lists none (with many players online it may list only some).',
   },
   files: {
     location: 'Location',
@@ -245,7 +250,8 @@ export const en = {
     tab: 'Properties',
     title: 'server.properties',
     hint: 'Changes apply at the next start of the server.',
-    noFile: 'There is no server.properties yet: the server writes one with its defaults at the first start. Until then the form is empty, and only what you change here is written.',
+    noFile:
+      'There is no server.properties yet: the server writes one with its defaults at the first start. Until then the form is empty, and only what you change here is written.',
     saved: 'Saved. Restart the server to apply the changes.',
     numberRange: 'Enter a whole number from {min} to {max}.',
     others: 'Other settings',
@@ -311,7 +317,14 @@ export const en = {
       yellow: 'yellow',
       white: 'white',
     },
-    format: { obfuscated: 'Obfuscated', bold: 'Bold', strikethrough: 'Strikethrough', underlined: 'Underlined', italic: 'Italic', reset: 'Reset' },
+    format: {
+      obfuscated: 'Obfuscated',
+      bold: 'Bold',
+      strikethrough: 'Strikethrough',
+      underlined: 'Underlined',
+      italic: 'Italic',
+      reset: 'Reset',
+    },
   },
   worlds: {
     tab: 'Worlds',
@@ -357,8 +370,21 @@ export const en = {
     start: 'Move',
     cancel: 'Cancel',
     downtime: 'Offline for {seconds} s',
-    state: { running: 'Moving', succeeded: 'Moved', failed: 'Failed: the server stays on its node', cancelled: 'Cancelled: the server stays on its node' },
-    step: { preparing: 'preparing the target', copying: 'copying files', stopping: 'stopping', final_copy: 'final copy', switching: 'switching nodes', starting: 'starting on the new node', cleaning_up: 'cleaning up the old node' },
+    state: {
+      running: 'Moving',
+      succeeded: 'Moved',
+      failed: 'Failed: the server stays on its node',
+      cancelled: 'Cancelled: the server stays on its node',
+    },
+    step: {
+      preparing: 'preparing the target',
+      copying: 'copying files',
+      stopping: 'stopping',
+      final_copy: 'final copy',
+      switching: 'switching nodes',
+      starting: 'starting on the new node',
+      cleaning_up: 'cleaning up the old node',
+    },
   },
   settings: {
     rename: 'Name',
@@ -417,7 +443,14 @@ export const en = {
     taskResults: 'Tasks',
     triggers: { schedule: 'on schedule', manual: 'run by hand' },
     statuses: { running: 'Running', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped' },
-    taskStatuses: { pending: 'waiting', running: 'running', completed: 'done', failed: 'failed', skipped: 'skipped', cancelled: 'cancelled' },
+    taskStatuses: {
+      pending: 'waiting',
+      running: 'running',
+      completed: 'done',
+      failed: 'failed',
+      skipped: 'skipped',
+      cancelled: 'cancelled',
+    },
   },
   activityActions: {
     server: {
@@ -531,7 +564,8 @@ export const en = {
     qrAlt: 'QR code for your authenticator app',
     manual: 'Or enter this key by hand:',
     confirm: 'Turn on',
-    recoveryExplain: 'Your recovery codes. Store them somewhere safe now: they are shown only once, and each works once if you lose your phone.',
+    recoveryExplain:
+      'Your recovery codes. Store them somewhere safe now: they are shown only once, and each works once if you lose your phone.',
     newCodes: 'New recovery codes',
     disable: 'Turn off…',
     disableConfirm: 'Turn off two-factor authentication',
@@ -662,7 +696,8 @@ export const en = {
     requireHint: 'People it applies to must set it up before they can use anything else.',
     require: { off: 'Nobody (optional for everyone)', admins: 'Administrators', everyone: 'Everyone' },
     appKeys: 'Application API keys',
-    appKeysExplain: 'Application keys act with administrator rights on the admin API. Give each program its own key and revoke it when the program goes.',
+    appKeysExplain:
+      'Application keys act with administrator rights on the admin API. Give each program its own key and revoke it when the program goes.',
     owner: 'Made by',
   },
   fleet: {
@@ -749,7 +784,15 @@ export const en = {
     error: 'Error',
     failedIn: 'Failed during {phase}',
   },
-  kernel: { title: 'Jobs and hooks', jobs: 'Scheduled jobs', job: 'Job', cron: 'Schedule', nextRun: 'Next run', lastRun: 'Last run', hooks: 'Hooks' },
+  kernel: {
+    title: 'Jobs and hooks',
+    jobs: 'Scheduled jobs',
+    job: 'Job',
+    cron: 'Schedule',
+    nextRun: 'Next run',
+    lastRun: 'Last run',
+    hooks: 'Hooks',
+  },
   errors: {
     generic: 'The request failed (HTTP {status}).',
     unexpected: 'Something unexpected went wrong. Please try again.',
@@ -784,14 +827,16 @@ export const en = {
     node_unreachable: 'The node does not answer right now.',
     node_auth_failed: 'The node refused the panel’s key. An administrator needs to rotate or reconfigure the node’s token.',
     node_bad_answer: 'The node answered in a way this panel does not understand. Is its agent the panel’s version?',
-    command_unsupported: 'The running server does not know this command (it answered “{answer}”). Stop the server to change its lists in its files.',
+    command_unsupported:
+      'The running server does not know this command (it answered “{answer}”). Stop the server to change its lists in its files.',
     game_refused: 'The server refused: {answer}',
     no_answer: 'The server did not confirm the change. Look at its console.',
     file_exists: 'A file or folder with this name exists already.',
     file_not_found: 'This file or folder does not exist (any more).',
     file_denied: 'This file is protected by the server’s template and cannot be read or changed.',
     path_outside_root: 'That path leads outside the server’s folder.',
-    pull_target_refused: 'That address cannot be downloaded from: only public http and https addresses are allowed, not this machine or the local network.',
+    pull_target_refused:
+      'That address cannot be downloaded from: only public http and https addresses are allowed, not this machine or the local network.',
     invalid_path: 'That name or path is not allowed.',
     symlink_not_followed: 'This is a symbolic link; the panel does not follow links.',
     not_a_directory: 'That is a file, not a folder.',

@@ -21,7 +21,11 @@ export function formatPercent(value: number | null | undefined): string {
 /** Date and time to the second, where seconds matter (a webhook's attempts). */
 export function formatDateTimeSeconds(iso: string | null | undefined): string {
   if (!iso) return '–';
-  return new Intl.DateTimeFormat(i18n.global.locale.value, { dateStyle: 'medium', timeStyle: 'medium', timeZone: displayTimeZone() }).format(new Date(iso));
+  return new Intl.DateTimeFormat(i18n.global.locale.value, {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    timeZone: displayTimeZone(),
+  }).format(new Date(iso));
 }
 
 export function formatDate(iso: string | null | undefined): string {

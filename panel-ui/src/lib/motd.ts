@@ -47,7 +47,14 @@ const DEFAULT_COLOUR = COLOURS['7'].hex;
  */
 export function parseMotd(motd: string): MotdSegment[][] {
   const lines: MotdSegment[][] = [[]];
-  let style: Omit<MotdSegment, 'text'> = { colour: DEFAULT_COLOUR, bold: false, italic: false, underlined: false, strikethrough: false, obfuscated: false };
+  let style: Omit<MotdSegment, 'text'> = {
+    colour: DEFAULT_COLOUR,
+    bold: false,
+    italic: false,
+    underlined: false,
+    strikethrough: false,
+    obfuscated: false,
+  };
   const plain = { bold: false, italic: false, underlined: false, strikethrough: false, obfuscated: false };
   let text = '';
   const flush = () => {

@@ -9,9 +9,22 @@ export type { FileEntry, FileAnswer } from '@api/protocol/files.js';
 export type { ServerView as Server, BulkResult } from '@api/modules/servers/schema.js';
 export type { SleepPolicy } from '@api/modules/servers/lifecycle/policy.js';
 export type { DomainView as CustomDomain } from '@api/modules/servers/domains/schema.js';
-export type { PlayerListsView, PlayerActionAnswer, WorldsView, PropertiesView, PropertyFieldSchema } from '@api/modules/servers/minecraft-schema.js';
+export type {
+  PlayerListsView,
+  PlayerActionAnswer,
+  WorldsView,
+  PropertiesView,
+  PropertyFieldSchema,
+} from '@api/modules/servers/minecraft-schema.js';
 export type { SubscribeAck, CommandAck, LinesMessage, StateMessage } from '@api/modules/servers/socket-schema.js';
-export type { Template, TemplateVariable, StoredTemplate, ImportedTemplate, TemplateCategories, MemoryRecommendation } from '@api/modules/templates/schema.js';
+export type {
+  Template,
+  TemplateVariable,
+  StoredTemplate,
+  ImportedTemplate,
+  TemplateCategories,
+  MemoryRecommendation,
+} from '@api/modules/templates/schema.js';
 export type { StatsHistory, StoredPoint } from '@api/modules/metrics/schema.js';
 export type { ActivityEntry } from '@api/modules/activity/schema.js';
 export type {

@@ -9,12 +9,25 @@ import { ignoreList, targetId } from './schema.js';
 
 /** The options of a schedule's backup task: where to, what to leave out, how many of its backups to keep. */
 export const backupTaskOptions = z.strictObject({
-  keep: z.number().int().min(1).max(100).default(7).describe("The schedule's newest N completed backups are kept; locked ones are set aside, never counted or removed"),
+  keep: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(7)
+    .describe("The schedule's newest N completed backups are kept; locked ones are set aside, never counted or removed"),
   targetId: targetId.nullable().default(null).describe("Null: the node's own disk"),
   ignore: ignoreList,
 });
 
-type Deps = { logger: Logger; backupsConfig: BackupsConfig; backupClock: Clock; backupRepository: BackupRepository; backupService: BackupService; backupTargets: BackupTargets };
+type Deps = {
+  logger: Logger;
+  backupsConfig: BackupsConfig;
+  backupClock: Clock;
+  backupRepository: BackupRepository;
+  backupService: BackupService;
+  backupTargets: BackupTargets;
+};
 
 /**
  * The "backup" task type backups contributes to core's schedules: it resolves once the backup is
@@ -29,7 +42,11 @@ export function registerBackupTask(tasks: ScheduleTasks, deps: Deps): void {
     check: async (options) => deps.backupTargets.assertExists(options.targetId),
     run: async ({ serverId, scheduleId, options }) => {
       const name = `Scheduled ${deps.backupClock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-      const { done } = await deps.backupService.start(serverId, { name, ignore: options.ignore, targetId: options.targetId }, { origin: 'schedule', scheduleId, actor: null });
+      const { done } = await deps.backupService.start(
+        serverId,
+        { name, ignore: options.ignore, targetId: options.targetId },
+        { origin: 'schedule', scheduleId, actor: null },
+      );
       const backup = await done;
       if (backup.status !== 'completed') throw new AppError(502, 'backup_failed', backup.error ?? 'The backup failed');
       const removed = await rotate(deps, scheduleId, options.keep);

@@ -16,9 +16,20 @@ declare module '@conductor/core' {
  * Makes a backup and waits for it: the safety net before a delete or an install. A failure
  * throws, so the caller refuses the risky step rather than running it without a backup.
  */
-export async function safetyBackup(cradle: Cradle, serverId: string, principal: Principal, origin: BackupOrigin, what: string): Promise<void> {
+export async function safetyBackup(
+  cradle: Cradle,
+  serverId: string,
+  principal: Principal,
+  origin: BackupOrigin,
+  what: string,
+): Promise<void> {
   const { backupService, backupsConfig } = cradle;
-  const { done } = await backupService.start(serverId, { name: `Before ${what}`, ignore: [], targetId: backupsConfig.safetyTargetId }, { origin, actor: principal });
+  const { done } = await backupService.start(
+    serverId,
+    { name: `Before ${what}`, ignore: [], targetId: backupsConfig.safetyTargetId },
+    { origin, actor: principal },
+  );
   const backup = await done;
-  if (backup.status !== 'completed') throw new AppError(409, 'safety_backup_failed', `The backup before ${what} failed (${backup.error}); nothing was changed`);
+  if (backup.status !== 'completed')
+    throw new AppError(409, 'safety_backup_failed', `The backup before ${what} failed (${backup.error}); nothing was changed`);
 }

@@ -38,10 +38,26 @@ declare module '@conductor/core' {
 
 /** Scheduled, rotated, verified backups on the node's disk or over SFTP (issue 8; docs/backups.md). */
 export default definePlugin({
-  manifest: { name: 'backups', version: '0.1.0', api: '^1.0.0', description: 'Backups: manual and scheduled, local or SFTP, verified restores', dependsOn: ['auth', 'activity', 'nodes', 'servers', 'schedules'], optionalDependsOn: ['marketplace'] },
+  manifest: {
+    name: 'backups',
+    version: '0.1.0',
+    api: '^1.0.0',
+    description: 'Backups: manual and scheduled, local or SFTP, verified restores',
+    dependsOn: ['auth', 'activity', 'nodes', 'servers', 'schedules'],
+    optionalDependsOn: ['marketplace'],
+  },
   permissions: backupPermissions,
   events: backupEvents,
-  consumes: [coreServices.schedules.scheduleTasks, coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
+  consumes: [
+    coreServices.schedules.scheduleTasks,
+    coreServices.auth.keyRing,
+    coreServices.auth.userDirectory,
+    coreServices.activity.activityLog,
+    coreServices.nodes.nodeService,
+    coreServices.servers.serverService,
+    coreServices.servers.serverDirectory,
+    coreServices.servers.serverLocks,
+  ],
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The Backups tab and the admins' Backup targets page, built from ../ui by scripts/build-ui.mjs. */
@@ -74,7 +90,11 @@ export default definePlugin({
       });
     }
     ctx.tap('server.backup', 'backups', async ({ serverId, principal }) => {
-      const { backup } = await ctx.cradle.backupService.start(serverId, { ignore: [], targetId: null }, { origin: 'bulk', actor: principal });
+      const { backup } = await ctx.cradle.backupService.start(
+        serverId,
+        { ignore: [], targetId: null },
+        { origin: 'bulk', actor: principal },
+      );
       return { backupId: backup.id };
     });
     ctx.tap('server.archive', 'backups', (input) => archiveServer(ctx.cradle, input));

@@ -30,7 +30,14 @@ export class BackupProgressRelay {
   /** A user whose keys on the server changed stops getting its updates unless they still hold backup.read. */
   async dropRevoked(serverId: string, userId: string): Promise<number> {
     if (!this.namespace) return 0;
-    return dropRevokedViewers(this.namespace, { room: room(serverId), serverId, userId, permission: 'backup.read', event: BACKUPS_SOCKET.watch, authorize: createAuthorizer(this.deps.hooks) });
+    return dropRevokedViewers(this.namespace, {
+      room: room(serverId),
+      serverId,
+      userId,
+      permission: 'backup.read',
+      event: BACKUPS_SOCKET.watch,
+      authorize: createAuthorizer(this.deps.hooks),
+    });
   }
 }
 

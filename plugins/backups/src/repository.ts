@@ -91,7 +91,9 @@ export class BackupRepository {
   }
 
   async list(serverId: string, executor: Executor = this.db): Promise<Backup[]> {
-    return ((await executor('backups').where('server_id', serverId).orderBy('created_at', 'desc').orderBy('id')) as BackupRow[]).map(fromRow);
+    return ((await executor('backups').where('server_id', serverId).orderBy('created_at', 'desc').orderBy('id')) as BackupRow[]).map(
+      fromRow,
+    );
   }
 
   async get(id: string, serverId: string | null = null, executor: Executor = this.db): Promise<Backup | null> {
@@ -103,7 +105,9 @@ export class BackupRepository {
 
   /** Backups that hold (or will hold) an archive: failed ones count against no limit. */
   async countKept(serverId: string, executor: Executor = this.db): Promise<number> {
-    const row = (await executor('backups').where('server_id', serverId).whereNot('status', 'failed').count({ n: '*' }).first()) as { n: number | string };
+    const row = (await executor('backups').where('server_id', serverId).whereNot('status', 'failed').count({ n: '*' }).first()) as {
+      n: number | string;
+    };
     return Number(row.n);
   }
 
@@ -126,17 +130,25 @@ export class BackupRepository {
   }
 
   async lastCreatedAt(serverId: string, origin: BackupOrigin, executor: Executor = this.db): Promise<Date | null> {
-    const row = (await executor('backups').where({ server_id: serverId, origin }).orderBy('created_at', 'desc').first('created_at')) as { created_at: unknown } | undefined;
+    const row = (await executor('backups').where({ server_id: serverId, origin }).orderBy('created_at', 'desc').first('created_at')) as
+      { created_at: unknown } | undefined;
     return row ? new Date(toIso(row.created_at)) : null;
   }
 
   /** Completed backups of a schedule, newest first: rotation keeps the first N. */
   async completedOfSchedule(scheduleId: string, executor: Executor = this.db): Promise<Backup[]> {
-    return ((await executor('backups').where({ schedule_id: scheduleId, status: 'completed' }).orderBy('created_at', 'desc').orderBy('id', 'desc')) as BackupRow[]).map(fromRow);
+    return (
+      (await executor('backups')
+        .where({ schedule_id: scheduleId, status: 'completed' })
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')) as BackupRow[]
+    ).map(fromRow);
   }
 
   async runningSince(before: Date, executor: Executor = this.db): Promise<Backup[]> {
-    return ((await executor('backups').where('status', 'running').where('updated_at', '<', before.toISOString())) as BackupRow[]).map(fromRow);
+    return ((await executor('backups').where('status', 'running').where('updated_at', '<', before.toISOString())) as BackupRow[]).map(
+      fromRow,
+    );
   }
 
   async insert(b: NewBackup, executor: Executor = this.db): Promise<void> {
@@ -163,15 +175,27 @@ export class BackupRepository {
   }
 
   /** Only a running backup completes: one already marked failed (stuck, panel restart) stays failed. */
-  async complete(id: string, result: { sha256: string; size: number; protectedEntries: number | null }, now: Date, executor: Executor): Promise<boolean> {
-    const n = await executor('backups')
-      .where({ id, status: 'running' })
-      .update({ status: 'completed', sha256: result.sha256, size_bytes: result.size, protected_entries: result.protectedEntries, updated_at: now.toISOString(), completed_at: now.toISOString() });
+  async complete(
+    id: string,
+    result: { sha256: string; size: number; protectedEntries: number | null },
+    now: Date,
+    executor: Executor,
+  ): Promise<boolean> {
+    const n = await executor('backups').where({ id, status: 'running' }).update({
+      status: 'completed',
+      sha256: result.sha256,
+      size_bytes: result.size,
+      protected_entries: result.protectedEntries,
+      updated_at: now.toISOString(),
+      completed_at: now.toISOString(),
+    });
     return Number(n) === 1;
   }
 
   async fail(id: string, reason: string, now: Date, executor: Executor): Promise<boolean> {
-    const n = await executor('backups').where({ id, status: 'running' }).update({ status: 'failed', error: reason.slice(0, 500), updated_at: now.toISOString(), completed_at: now.toISOString() });
+    const n = await executor('backups')
+      .where({ id, status: 'running' })
+      .update({ status: 'failed', error: reason.slice(0, 500), updated_at: now.toISOString(), completed_at: now.toISOString() });
     return Number(n) === 1;
   }
 
@@ -180,7 +204,8 @@ export class BackupRepository {
   }
 
   async limitOverride(serverId: string, executor: Executor = this.db): Promise<number | null> {
-    const row = (await executor('backup_server_limits').where({ server_id: serverId }).first('max_backups')) as { max_backups: number | string } | undefined;
+    const row = (await executor('backup_server_limits').where({ server_id: serverId }).first('max_backups')) as
+      { max_backups: number | string } | undefined;
     return row ? Number(row.max_backups) : null;
   }
 

@@ -34,7 +34,13 @@ export class BackupRestorer {
   constructor(private readonly deps: Deps) {}
 
   /** `anyServer`: a node-disk backup may go into another server (an orphan's; it streams through the panel). */
-  async restore(sourceServerId: string, backupId: string, intoServerId: string, principal: Principal, options: { anyServer?: boolean } = {}): Promise<RestoreResult> {
+  async restore(
+    sourceServerId: string,
+    backupId: string,
+    intoServerId: string,
+    principal: Principal,
+    options: { anyServer?: boolean } = {},
+  ): Promise<RestoreResult> {
     const backup = await this.deps.backupService.get(sourceServerId, backupId);
     if (intoServerId !== sourceServerId) {
       const authorize = createAuthorizer(this.deps.hooks);
@@ -50,10 +56,15 @@ export class BackupRestorer {
     }
     if (backup.status !== 'completed') throw conflict('backup_not_restorable', 'Only a completed backup can be restored');
     if (backup.targetId === null && intoServerId !== backup.serverId && !options.anyServer) {
-      throw conflict('backup_not_portable', "A backup on a node's own disk restores only into its own server; use a remote target to move a server");
+      throw conflict(
+        'backup_not_portable',
+        "A backup on a node's own disk restores only into its own server; use a remote target to move a server",
+      );
     }
-    if (this.deps.restoresInProgress.has(intoServerId)) throw conflict('restore_in_progress', 'A restore of this server is already running');
-    if (await this.deps.backupRepository.running(intoServerId)) throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
+    if (this.deps.restoresInProgress.has(intoServerId))
+      throw conflict('restore_in_progress', 'A restore of this server is already running');
+    if (await this.deps.backupRepository.running(intoServerId))
+      throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
     return this.deps.restoresInProgress.during(intoServerId, () => this.run(backup, intoServerId, principal));
   }
 
@@ -78,14 +89,34 @@ export class BackupRestorer {
       await storage.restore(backup, { id: into.id, nodeId: into.nodeId }, protectedRestoreFor(principal));
     } catch (err) {
       publish('restore_failed', (err as Error).message);
-      await this.deps.events.record({ type: 'backup.restore_failed', serverId: into.id, nodeId: into.nodeId, actorId: principal.id, data: { backupId: backup.id, sourceServerId: backup.serverId, reason: (err as Error).message } });
+      await this.deps.events.record({
+        type: 'backup.restore_failed',
+        serverId: into.id,
+        nodeId: into.nodeId,
+        actorId: principal.id,
+        data: { backupId: backup.id, sourceServerId: backup.serverId, reason: (err as Error).message },
+      });
       // The node changed nothing; the server goes back to how it was.
-      if (wasRunning) await serverService.power(into.id, 'start', principal).catch((e: unknown) => this.deps.logger.warn({ err: e, server: into.id }, 'could not start the server again after a failed restore'));
+      if (wasRunning)
+        await serverService
+          .power(into.id, 'start', principal)
+          .catch((e: unknown) =>
+            this.deps.logger.warn({ err: e, server: into.id }, 'could not start the server again after a failed restore'),
+          );
       throw err instanceof AppError ? err : new AppError(502, 'restore_failed', `The restore failed: ${(err as Error).message}`);
     }
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.events.append(trx, { type: 'backup.restored', serverId: into.id, nodeId: into.nodeId, actorId: principal.id, data: { backupId: backup.id, name: backup.name, sourceServerId: backup.serverId, target: backup.targetId ?? 'local' } });
-      await this.deps.activityLog.record({ serverId: into.id, actor: principal, action: 'backup.restore', data: { backupId: backup.id, sourceServerId: backup.serverId } }, trx);
+      await this.deps.events.append(trx, {
+        type: 'backup.restored',
+        serverId: into.id,
+        nodeId: into.nodeId,
+        actorId: principal.id,
+        data: { backupId: backup.id, name: backup.name, sourceServerId: backup.serverId, target: backup.targetId ?? 'local' },
+      });
+      await this.deps.activityLog.record(
+        { serverId: into.id, actor: principal, action: 'backup.restore', data: { backupId: backup.id, sourceServerId: backup.serverId } },
+        trx,
+      );
     });
     publish('restored');
     if (!wasRunning) return { backupId: backup.id, serverId: into.id, restarted: false };

@@ -58,7 +58,14 @@ export class BackupRunner {
             serverId: backup.serverId,
             nodeId: backup.nodeId,
             actorId: backup.createdBy ?? undefined,
-            data: { backupId: backup.id, name: backup.name, sizeBytes: result.size, sha256: result.sha256, target: backup.targetId ?? 'local', origin: backup.origin },
+            data: {
+              backupId: backup.id,
+              name: backup.name,
+              sizeBytes: result.size,
+              sha256: result.sha256,
+              target: backup.targetId ?? 'local',
+              origin: backup.origin,
+            },
           });
         }
         return ok;
@@ -73,7 +80,13 @@ export class BackupRunner {
       await this.fail(backup, reason, isAppError(err) ? err.code : 'internal_error');
     }
     const final = (await repo.get(backup.id)) ?? { ...backup, status: 'failed' as const, error: 'The backup was deleted' };
-    relay.publish({ serverId: backup.serverId, backupId: backup.id, status: final.status === 'completed' ? 'completed' : 'failed', progress: null, error: final.error });
+    relay.publish({
+      serverId: backup.serverId,
+      backupId: backup.id,
+      status: final.status === 'completed' ? 'completed' : 'failed',
+      progress: null,
+      error: final.error,
+    });
     return final;
   }
 

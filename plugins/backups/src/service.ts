@@ -79,7 +79,8 @@ export class BackupService {
    */
   async start(serverId: string, input: BackupInput, options: StartOptions): Promise<{ backup: Backup; done: Promise<Backup> }> {
     const server = await this.deps.serverService.get(serverId);
-    if (this.deps.restoresInProgress.has(serverId)) throw conflict('restore_in_progress', 'A restore of this server is running; back it up once the restore is done');
+    if (this.deps.restoresInProgress.has(serverId))
+      throw conflict('restore_in_progress', 'A restore of this server is running; back it up once the restore is done');
     await this.deps.backupTargets.assertExists(input.targetId);
     const { backupRepository: repo, backupsConfig: config } = this.deps;
     const now = this.deps.backupClock.now();
@@ -88,16 +89,23 @@ export class BackupService {
       // PostgreSQL runs these checks on several connections at once: holding the server makes two
       // requests for one server take turns, so both cannot pass the running, limit and throttle checks.
       await this.deps.serverLocks.hold(serverId, trx);
-      if (await repo.running(serverId, trx)) throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
+      if (await repo.running(serverId, trx))
+        throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
       // Schedules are bounded by their own rotation, and a safety backup must not block a delete.
       if (options.origin === 'manual' || options.origin === 'bulk') {
         const { limit } = await this.limit(serverId, trx);
-        if ((await repo.countKept(serverId, trx)) >= limit) throw conflict('backup_limit_reached', `This server already keeps ${limit} backups, its limit; delete one first`);
+        if ((await repo.countKept(serverId, trx)) >= limit)
+          throw conflict('backup_limit_reached', `This server already keeps ${limit} backups, its limit; delete one first`);
       }
       if (options.origin === 'manual' && config.minIntervalSeconds > 0) {
         const last = await repo.lastCreatedAt(serverId, 'manual', trx);
         const wait = last ? Math.ceil((last.getTime() + config.minIntervalSeconds * 1000 - now.getTime()) / 1000) : 0;
-        if (wait > 0) throw new AppError(429, 'backup_throttled', `Backups of this server can be made once every ${config.minIntervalSeconds} seconds; try again in ${wait} seconds`);
+        if (wait > 0)
+          throw new AppError(
+            429,
+            'backup_throttled',
+            `Backups of this server can be made once every ${config.minIntervalSeconds} seconds; try again in ${wait} seconds`,
+          );
       }
       await repo.insert(
         {
@@ -114,7 +122,16 @@ export class BackupService {
         },
         trx,
       );
-      if (options.actor) await this.deps.activityLog.record({ serverId, actor: options.actor, action: 'backup.create', data: { backupId: id, origin: options.origin, target: input.targetId ?? 'local' } }, trx);
+      if (options.actor)
+        await this.deps.activityLog.record(
+          {
+            serverId,
+            actor: options.actor,
+            action: 'backup.create',
+            data: { backupId: id, origin: options.origin, target: input.targetId ?? 'local' },
+          },
+          trx,
+        );
     });
     const backup = (await repo.get(id))!;
     return { backup, done: this.deps.backupRunner.start(backup) };
@@ -124,7 +141,10 @@ export class BackupService {
     await this.get(serverId, id);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.backupRepository.setLocked(id, locked, trx);
-      await this.deps.activityLog.record({ serverId, actor: principal, action: locked ? 'backup.lock' : 'backup.unlock', data: { backupId: id } }, trx);
+      await this.deps.activityLog.record(
+        { serverId, actor: principal, action: locked ? 'backup.lock' : 'backup.unlock', data: { backupId: id } },
+        trx,
+      );
     });
     return this.get(serverId, id);
   }
@@ -142,8 +162,18 @@ export class BackupService {
     if (backup.status === 'completed') await (await this.deps.backupTargets.storage(backup.targetId)).remove(backup);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.backupRepository.delete(backup.id, trx);
-      await this.deps.events.append(trx, { type: 'backup.deleted', serverId: backup.serverId, nodeId: backup.nodeId, actorId: principal?.id ?? null, data: { backupId: backup.id, name: backup.name, origin: backup.origin } });
-      if (principal) await this.deps.activityLog.record({ serverId: backup.serverId, actor: principal, action: 'backup.delete', data: { backupId: backup.id } }, trx);
+      await this.deps.events.append(trx, {
+        type: 'backup.deleted',
+        serverId: backup.serverId,
+        nodeId: backup.nodeId,
+        actorId: principal?.id ?? null,
+        data: { backupId: backup.id, name: backup.name, origin: backup.origin },
+      });
+      if (principal)
+        await this.deps.activityLog.record(
+          { serverId: backup.serverId, actor: principal, action: 'backup.delete', data: { backupId: backup.id } },
+          trx,
+        );
     });
   }
 

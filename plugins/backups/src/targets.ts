@@ -39,7 +39,11 @@ export interface TargetTest {
   latencyMs: number;
 }
 
-type Deps = Pick<Cradle, 'db' | 'keyRing' | 'scheduleTasks'> & { backupClock: Clock; agentHttp: AgentHttp; targetRepository: TargetRepository };
+type Deps = Pick<Cradle, 'db' | 'keyRing' | 'scheduleTasks'> & {
+  backupClock: Clock;
+  agentHttp: AgentHttp;
+  targetRepository: TargetRepository;
+};
 
 /**
  * Remote backup targets (admins add them) and the storage behind a backup: `null` is the node's
@@ -63,7 +67,8 @@ export class BackupTargets {
 
   /** Connects first: a target that cannot be reached, or whose folder cannot be made, is not added. */
   async create(input: TargetInput): Promise<TargetView> {
-    if (await this.deps.targetRepository.nameTaken(input.name)) throw conflict('backup_target_exists', `A backup target named ${input.name} exists`);
+    if (await this.deps.targetRepository.nameTaken(input.name))
+      throw conflict('backup_target_exists', `A backup target named ${input.name} exists`);
     const session = await SftpSession.connect({ ...input, hostKeySha256: null });
     try {
       await session.mkdirp(input.path);
@@ -92,7 +97,8 @@ export class BackupTargets {
     await this.row(id);
     await this.deps.db.transaction(async (trx) => {
       const scheduled = (await this.deps.scheduleTasks.usages('backup', trx)).some((u) => u.options.targetId === id);
-      if (scheduled || (await this.deps.targetRepository.hasBackups(id, trx))) throw conflict('backup_target_in_use', 'Backups or schedules still use this target; delete or move them first');
+      if (scheduled || (await this.deps.targetRepository.hasBackups(id, trx)))
+        throw conflict('backup_target_in_use', 'Backups or schedules still use this target; delete or move them first');
       await this.deps.targetRepository.remove(id, trx);
     });
   }
@@ -107,7 +113,12 @@ export class BackupTargets {
     const session = await SftpSession.connect(this.endpoint(row));
     try {
       await session.mkdirp(row.path);
-      return { ok: true, hostKeySha256: session.hostKeySha256, freeBytes: await session.freeBytes(row.path), latencyMs: Date.now() - started };
+      return {
+        ok: true,
+        hostKeySha256: session.hostKeySha256,
+        freeBytes: await session.freeBytes(row.path),
+        latencyMs: Date.now() - started,
+      };
     } finally {
       session.close();
     }
@@ -120,7 +131,14 @@ export class BackupTargets {
   }
 
   private endpoint(row: TargetRow): SftpEndpoint {
-    return { host: row.host, port: Number(row.port), username: row.username, auth: row.auth, secret: this.deps.keyRing.decrypt(row.secret_encrypted), hostKeySha256: row.host_key_sha256 };
+    return {
+      host: row.host,
+      port: Number(row.port),
+      username: row.username,
+      auth: row.auth,
+      secret: this.deps.keyRing.decrypt(row.secret_encrypted),
+      hostKeySha256: row.host_key_sha256,
+    };
   }
 
   /** A 400 for a target id that does not exist, so nothing is made that points nowhere. */
@@ -137,5 +155,16 @@ export class BackupTargets {
 }
 
 function view(r: TargetRow): TargetView {
-  return { id: r.id, name: r.name, kind: r.kind, host: r.host, port: Number(r.port), username: r.username, path: r.path, auth: r.auth, hostKeySha256: r.host_key_sha256, createdAt: toIso(r.created_at) };
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    host: r.host,
+    port: Number(r.port),
+    username: r.username,
+    path: r.path,
+    auth: r.auth,
+    hostKeySha256: r.host_key_sha256,
+    createdAt: toIso(r.created_at),
+  };
 }

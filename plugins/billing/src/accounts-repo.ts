@@ -78,7 +78,8 @@ export class AccountRepository {
 
   async update(ownerId: string, changes: AccountChanges, trx: Executor = this.deps.db): Promise<void> {
     const row: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(changes)) row[COLUMNS[key as keyof AccountChanges]] = typeof value === 'bigint' ? value.toString() : value;
+    for (const [key, value] of Object.entries(changes))
+      row[COLUMNS[key as keyof AccountChanges]] = typeof value === 'bigint' ? value.toString() : value;
     if (Object.keys(row).length > 0) await trx('billing_accounts').where('owner_id', ownerId).update(row);
   }
 

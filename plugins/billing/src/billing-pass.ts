@@ -49,7 +49,9 @@ export class BillingPass {
     let chargedCents = 0n;
     for (const ownerId of owners) {
       chargedCents += await this.chargeOwner(ownerId, at);
-      await this.deps.creditWatch?.afterCharge(ownerId).catch((err: unknown) => this.deps.logger.error({ err, ownerId }, 'billing: credit check after a charge failed'));
+      await this.deps.creditWatch
+        ?.afterCharge(ownerId)
+        .catch((err: unknown) => this.deps.logger.error({ err, ownerId }, 'billing: credit check after a charge failed'));
     }
     return { cutAt: at.toISOString(), owners: owners.length, chargedCents: Number(chargedCents) };
   }
@@ -71,9 +73,19 @@ export class BillingPass {
       for (const s of segments) units += usageValue(s.phase, s.priceMicroCents, s.quantityMbMs);
       const { cents, carry } = splitCents(units);
       // A charge under a cent books nothing and only grows the carry; 0 marks such segments taken.
-      const chargeId = cents > 0n ? await this.deps.ledgerRepository.append({ ownerId, kind: 'usage', amountCents: -cents, reference: `usage:${ownerId}:${cutMs}`, now: at }, trx) : 0;
+      const chargeId =
+        cents > 0n
+          ? await this.deps.ledgerRepository.append(
+              { ownerId, kind: 'usage', amountCents: -cents, reference: `usage:${ownerId}:${cutMs}`, now: at },
+              trx,
+            )
+          : 0;
       if (chargeId === null) throw new Error(`billing: usage charge usage:${ownerId}:${cutMs} exists already while segments are uncharged`);
-      await meter.markCharged(segments.map((s) => s.id), chargeId, trx);
+      await meter.markCharged(
+        segments.map((s) => s.id),
+        chargeId,
+        trx,
+      );
       await accounts.update(ownerId, { carry }, trx);
       return cents;
     });

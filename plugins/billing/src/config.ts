@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 export const billingConfigSchema = z.object({
   /** ISO 4217 code of the one currency all prices and balances are in. */
-  currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 code such as EUR' }).default('EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 code such as EUR' })
+    .default('EUR'),
   /** Prices used until the admin sets any (millionths of a cent): 0.02 per GB-hour active, 0.10 per GB-month asleep. */
   defaultPrices: z
     .object({

@@ -56,7 +56,8 @@ export class CreditWatch {
     if (!account) return;
     const nowMs = this.deps.billingClock.now().getTime();
     const graceOver = account.graceUntilMs !== null && nowMs >= account.graceUntilMs;
-    if (account.suspendedAtMs !== null || graceOver) throw new AppError(402, 'insufficient_credit', 'Your credit is used up: top up to start servers again');
+    if (account.suspendedAtMs !== null || graceOver)
+      throw new AppError(402, 'insufficient_credit', 'Your credit is used up: top up to start servers again');
   }
 
   /** Cost of the owner's servers per hour as they are now, in billing units. */
@@ -90,13 +91,22 @@ export class CreditWatch {
       const lifted = account.suspendedAtMs !== null || account.graceUntilMs !== null;
       await accounts.update(ownerId, { graceUntilMs: null, suspendedAtMs: null, warnedLevel: level });
       if (lifted) this.deps.logger.info({ ownerId }, 'billing: credit restored; suspension lifted');
-      if (level > account.warnedLevel) await this.mail(ownerId, 'billing.low_credit', level === 2 ? 'Your credit lasts less than 24 hours' : 'Your credit lasts less than 3 days', [`At the current rate your credit runs out in about ${Math.floor(hours!)} hours.`, 'Top up to keep your servers running.']);
+      if (level > account.warnedLevel)
+        await this.mail(
+          ownerId,
+          'billing.low_credit',
+          level === 2 ? 'Your credit lasts less than 24 hours' : 'Your credit lasts less than 3 days',
+          [`At the current rate your credit runs out in about ${Math.floor(hours!)} hours.`, 'Top up to keep your servers running.'],
+        );
       return;
     }
     if (account.graceUntilMs === null) {
       const graceUntil = now.getTime() + this.deps.billingConfig.graceHours * HOUR_MS;
       await accounts.update(ownerId, { graceUntilMs: graceUntil, warnedLevel: 2 });
-      await this.mail(ownerId, 'billing.credit_exhausted', 'Your credit is used up', [`Your servers keep running until ${new Date(graceUntil).toISOString()} (UTC); then they are stopped until you top up.`, 'Nothing is deleted.']);
+      await this.mail(ownerId, 'billing.credit_exhausted', 'Your credit is used up', [
+        `Your servers keep running until ${new Date(graceUntil).toISOString()} (UTC); then they are stopped until you top up.`,
+        'Nothing is deleted.',
+      ]);
       account.graceUntilMs = graceUntil;
     }
     if (now.getTime() >= account.graceUntilMs && account.suspendedAtMs === null) await this.suspend(account, now);
@@ -107,10 +117,17 @@ export class CreditWatch {
     await this.deps.accountRepository.update(account.ownerId, { suspendedAtMs: now.getTime() });
     const running = (await this.deps.meterRepository.servers(account.ownerId)).filter((s) => s.running && !s.deleted);
     for (const server of running) {
-      await this.deps.serverService.power(server.serverId, 'stop', BILLING).catch((err: unknown) => this.deps.logger.error({ err, serverId: server.serverId }, 'billing: could not stop a server of a suspended owner'));
+      await this.deps.serverService
+        .power(server.serverId, 'stop', BILLING)
+        .catch((err: unknown) =>
+          this.deps.logger.error({ err, serverId: server.serverId }, 'billing: could not stop a server of a suspended owner'),
+        );
     }
     this.deps.logger.warn({ ownerId: account.ownerId, stopped: running.length }, 'billing: owner suspended for lack of credit');
-    await this.mail(account.ownerId, 'billing.suspended', 'Your servers were stopped', ['Your credit is used up and the grace period is over, so your running servers were stopped. Nothing was deleted.', 'Top up to start them again.']);
+    await this.mail(account.ownerId, 'billing.suspended', 'Your servers were stopped', [
+      'Your credit is used up and the grace period is over, so your running servers were stopped. Nothing was deleted.',
+      'Top up to start them again.',
+    ]);
   }
 
   /** Under the owner's threshold: one off-session charge of the saved card, keyed by its own attempt. */
@@ -127,7 +144,8 @@ export class CreditWatch {
     // A pending attempt is in flight, or its process died mid-call: after a while it is sent again
     // under the same idempotency key, so Stripe answers the first outcome instead of charging twice.
     if (last?.status === 'pending' && (last.paymentIntent !== null || age < STALE_ATTEMPT_MS)) return;
-    const attempt = last?.status === 'pending' ? last.id : await this.deps.paymentsRepository.insertAutoTopup(ownerId, account.autoTopupAmountCents, now);
+    const attempt =
+      last?.status === 'pending' ? last.id : await this.deps.paymentsRepository.insertAutoTopup(ownerId, account.autoTopupAmountCents, now);
     const amountCents = last?.status === 'pending' ? last.amountCents : account.autoTopupAmountCents;
     const ledgerRef = `auto_${attempt}`;
     try {
@@ -145,9 +163,17 @@ export class CreditWatch {
       );
       if (intent.status === 'succeeded') {
         await this.deps.db.transaction(async (trx) => {
-          const entry = await this.deps.ledgerRepository.append({ ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: ledgerRef, reason: 'Auto top-up', now }, trx);
+          const entry = await this.deps.ledgerRepository.append(
+            { ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: ledgerRef, reason: 'Auto top-up', now },
+            trx,
+          );
           // Null when the payment_intent.succeeded webhook booked it first (it also made the receipt).
-          if (entry !== null) await this.deps.documentService.issueReceipt({ id: entry, ownerId, amountCents: intent.amount, reference: intent.id }, now, trx);
+          if (entry !== null)
+            await this.deps.documentService.issueReceipt(
+              { id: entry, ownerId, amountCents: intent.amount, reference: intent.id },
+              now,
+              trx,
+            );
           await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: 'succeeded', paymentIntent: intent.id }, trx);
         });
       } else {
@@ -156,15 +182,42 @@ export class CreditWatch {
     } catch (err) {
       const e = err as { code?: string; raw?: { payment_intent?: { id?: string } } };
       const needsAction = e.code === 'authentication_required';
-      await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: needsAction ? 'requires_action' : 'failed', paymentIntent: e.raw?.payment_intent?.id ?? null, errorCode: e.code ?? 'stripe_error' });
+      await this.deps.paymentsRepository.finishAutoTopup(attempt, {
+        status: needsAction ? 'requires_action' : 'failed',
+        paymentIntent: e.raw?.payment_intent?.id ?? null,
+        errorCode: e.code ?? 'stripe_error',
+      });
       this.deps.logger.warn({ ownerId, code: e.code }, 'billing: auto top-up not paid');
       const link = `${panelUrl(this.deps.config)}/p/billing?finish=${encodeURIComponent(e.raw?.payment_intent?.id ?? '')}`;
-      if (needsAction) await this.mail(ownerId, 'billing.auto_topup_action', 'Confirm your automatic top-up', ['Your bank asks you to confirm the automatic top-up of your credit.'], { label: 'Confirm the payment', url: link });
-      else await this.mail(ownerId, 'billing.auto_topup_failed', 'Your automatic top-up was declined', [`The card was declined (${e.code ?? 'error'}). We will not try it again for 24 hours.`, 'Top up by hand or change the card on the billing page.'], { label: 'Open billing', url: link.replace(/\?finish=.*/, '') });
+      if (needsAction)
+        await this.mail(
+          ownerId,
+          'billing.auto_topup_action',
+          'Confirm your automatic top-up',
+          ['Your bank asks you to confirm the automatic top-up of your credit.'],
+          { label: 'Confirm the payment', url: link },
+        );
+      else
+        await this.mail(
+          ownerId,
+          'billing.auto_topup_failed',
+          'Your automatic top-up was declined',
+          [
+            `The card was declined (${e.code ?? 'error'}). We will not try it again for 24 hours.`,
+            'Top up by hand or change the card on the billing page.',
+          ],
+          { label: 'Open billing', url: link.replace(/\?finish=.*/, '') },
+        );
     }
   }
 
-  private async mail(ownerId: string, kind: string, subject: string, paragraphs: string[], action?: { label: string; url: string }): Promise<void> {
+  private async mail(
+    ownerId: string,
+    kind: string,
+    subject: string,
+    paragraphs: string[],
+    action?: { label: string; url: string },
+  ): Promise<void> {
     const email = await this.deps.billingPayers.email(ownerId);
     if (!email) return;
     await this.deps.mailService.send(kind, email, renderMail(subject, paragraphs, action));

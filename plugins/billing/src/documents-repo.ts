@@ -48,7 +48,15 @@ interface DocumentRow {
 const PREFIX: Record<DocumentKind, string> = { statement: 'ST', receipt: 'RC' };
 
 function fromRow(r: DocumentRow): BillingDocument {
-  return { number: r.number, kind: r.kind, ownerId: r.owner_id, period: r.period, ledgerEntryId: r.ledger_entry_id, data: parseJsonColumn<DocumentData>(r.data), issuedAt: toIso(r.issued_at) };
+  return {
+    number: r.number,
+    kind: r.kind,
+    ownerId: r.owner_id,
+    period: r.period,
+    ledgerEntryId: r.ledger_entry_id,
+    data: parseJsonColumn<DocumentData>(r.data),
+    issuedAt: toIso(r.issued_at),
+  };
 }
 
 /** Statements and receipts with gap-free numbers: the counter moves in the transaction that issues the document. */
@@ -66,7 +74,15 @@ export class DocumentRepository {
   }
 
   async insert(doc: BillingDocument, trx: Executor): Promise<void> {
-    await trx('billing_documents').insert({ number: doc.number, kind: doc.kind, owner_id: doc.ownerId, period: doc.period, ledger_entry_id: doc.ledgerEntryId, data: JSON.stringify(doc.data), issued_at: doc.issuedAt });
+    await trx('billing_documents').insert({
+      number: doc.number,
+      kind: doc.kind,
+      owner_id: doc.ownerId,
+      period: doc.period,
+      ledger_entry_id: doc.ledgerEntryId,
+      data: JSON.stringify(doc.data),
+      issued_at: doc.issuedAt,
+    });
   }
 
   async statementExists(ownerId: string, period: string, trx: Executor = this.deps.db): Promise<boolean> {

@@ -16,7 +16,13 @@ type Deps = Pick<Cradle, 'db' | 'logger' | 'config' | 'mailService' | 'billingPa
 };
 
 const PHASE_NAMES = { active: 'active', sleep: 'asleep', archived: 'archived' } as const;
-const KIND_NAMES: Record<LedgerEntry['kind'], string> = { topup: 'Top-ups', usage: 'Usage charged', refund: 'Refunds', promo: 'Promotional credit', adjustment: 'Adjustments' };
+const KIND_NAMES: Record<LedgerEntry['kind'], string> = {
+  topup: 'Top-ups',
+  usage: 'Usage charged',
+  refund: 'Refunds',
+  promo: 'Promotional credit',
+  adjustment: 'Adjustments',
+};
 
 /** Issues monthly statements and top-up receipts (gap-free numbers) and mails them. */
 export class DocumentService {
@@ -34,7 +40,11 @@ export class DocumentService {
   }
 
   /** A receipt for a booked top-up, in the booking's transaction (so a receipt exists exactly when the credit does). */
-  async issueReceipt(entry: { id: number; ownerId: string; amountCents: number; reference: string | null }, now: Date, trx: Executor): Promise<string> {
+  async issueReceipt(
+    entry: { id: number; ownerId: string; amountCents: number; reference: string | null },
+    now: Date,
+    trx: Executor,
+  ): Promise<string> {
     const number = await this.deps.documentRepository.nextNumber('receipt', now.getUTCFullYear(), trx);
     const data: DocumentData = {
       currency: this.deps.billingConfig.currency,
@@ -45,7 +55,10 @@ export class DocumentService {
       summary: [],
       ...this.totals(entry.amountCents),
     };
-    await this.deps.documentRepository.insert({ number, kind: 'receipt', ownerId: entry.ownerId, period: null, ledgerEntryId: entry.id, data, issuedAt: now.toISOString() }, trx);
+    await this.deps.documentRepository.insert(
+      { number, kind: 'receipt', ownerId: entry.ownerId, period: null, ledgerEntryId: entry.id, data, issuedAt: now.toISOString() },
+      trx,
+    );
     return number;
   }
 
@@ -75,26 +88,44 @@ export class DocumentService {
     const lines: DocumentLine[] = [];
     for (const server of report.byServer) {
       for (const phase of ['active', 'sleep', 'archived'] as const) {
-        if (server.byPhase[phase] > 0) lines.push({ label: server.name ?? server.serverId, detail: PHASE_NAMES[phase], amountCents: server.byPhase[phase] });
+        if (server.byPhase[phase] > 0)
+          lines.push({ label: server.name ?? server.serverId, detail: PHASE_NAMES[phase], amountCents: server.byPhase[phase] });
       }
     }
     const byKind = new Map<LedgerEntry['kind'], number>();
     for (const e of entries) byKind.set(e.kind, (byKind.get(e.kind) ?? 0) + e.amountCents);
-    const summary: DocumentLine[] = [{ label: 'Opening balance', amountCents: opening }, ...[...byKind].map(([kind, amountCents]) => ({ label: KIND_NAMES[kind], amountCents })), { label: 'Closing balance', amountCents: closing }];
+    const summary: DocumentLine[] = [
+      { label: 'Opening balance', amountCents: opening },
+      ...[...byKind].map(([kind, amountCents]) => ({ label: KIND_NAMES[kind], amountCents })),
+      { label: 'Closing balance', amountCents: closing },
+    ];
     const now = this.deps.billingClock.now();
-    const data: DocumentData = { currency: this.deps.billingConfig.currency, seller: this.deps.billingConfig.seller, customer: await this.customer(ownerId), title: `Statement ${month}`, lines, summary, ...this.totals(lines.reduce((sum, l) => sum + l.amountCents, 0)) };
+    const data: DocumentData = {
+      currency: this.deps.billingConfig.currency,
+      seller: this.deps.billingConfig.seller,
+      customer: await this.customer(ownerId),
+      title: `Statement ${month}`,
+      lines,
+      summary,
+      ...this.totals(lines.reduce((sum, l) => sum + l.amountCents, 0)),
+    };
     let number: string | null = null;
-    await this.deps.db.transaction(async (trx) => {
-      // Checked again under the counter's lock: two issuers at once make one statement and one number.
-      number = await this.deps.documentRepository.nextNumber('statement', now.getUTCFullYear(), trx);
-      if (await this.deps.documentRepository.statementExists(ownerId, month, trx)) {
-        number = null;
-        throw new StatementExists();
-      }
-      await this.deps.documentRepository.insert({ number, kind: 'statement', ownerId, period: month, ledgerEntryId: null, data, issuedAt: now.toISOString() }, trx);
-    }).catch((err: unknown) => {
-      if (!(err instanceof StatementExists)) throw err;
-    });
+    await this.deps.db
+      .transaction(async (trx) => {
+        // Checked again under the counter's lock: two issuers at once make one statement and one number.
+        number = await this.deps.documentRepository.nextNumber('statement', now.getUTCFullYear(), trx);
+        if (await this.deps.documentRepository.statementExists(ownerId, month, trx)) {
+          number = null;
+          throw new StatementExists();
+        }
+        await this.deps.documentRepository.insert(
+          { number, kind: 'statement', ownerId, period: month, ledgerEntryId: null, data, issuedAt: now.toISOString() },
+          trx,
+        );
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof StatementExists)) throw err;
+      });
     if (number) await this.mailStatement(ownerId, number, month);
     return number;
   }
@@ -108,13 +139,18 @@ export class DocumentService {
     const email = await this.deps.billingPayers.email(ownerId);
     if (!email) return;
     const url = `${panelUrl(this.deps.config)}/api/billing/documents/${number}`;
-    await this.deps.mailService.send('billing.statement', email, renderMail(`Your statement for ${month}`, [`Your statement ${number} for ${month} is ready.`], { label: 'Download the PDF', url }));
+    await this.deps.mailService.send(
+      'billing.statement',
+      email,
+      renderMail(`Your statement for ${month}`, [`Your statement ${number} for ${month} is ready.`], { label: 'Download the PDF', url }),
+    );
   }
 
   /** A document the caller may see: their own, or any for an admin. */
   async get(number: string, viewer: Principal): Promise<BillingDocument> {
     const doc = await this.deps.documentRepository.byNumber(number);
-    if (!doc || !(viewer.role === 'admin' || doc.ownerId === viewer.id || (await this.deps.billingPayers.mayManage(doc.ownerId, viewer)))) throw notFound('No such document', 'document_not_found');
+    if (!doc || !(viewer.role === 'admin' || doc.ownerId === viewer.id || (await this.deps.billingPayers.mayManage(doc.ownerId, viewer))))
+      throw notFound('No such document', 'document_not_found');
     return doc;
   }
 }

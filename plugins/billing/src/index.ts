@@ -50,9 +50,20 @@ declare module '@conductor/core' {
 
 /** Metered usage per phase, prepaid credit, statements and suspension (issue 15). */
 export default definePlugin({
-  manifest: { name: 'billing', version: '0.1.0', api: '^1.0.0', description: 'Metered usage per phase and prepaid credit', dependsOn: ['auth', 'mail', 'servers'] },
+  manifest: {
+    name: 'billing',
+    version: '0.1.0',
+    api: '^1.0.0',
+    description: 'Metered usage per phase and prepaid credit',
+    dependsOn: ['auth', 'mail', 'servers'],
+  },
   // A team pays for the servers it owns when the teams plugin runs (docs/teams.md).
-  consumes: [coreServices.auth.userDirectory, coreServices.mail.mailService, coreServices.servers.serverService, optionalService(serverPayerRef)],
+  consumes: [
+    coreServices.auth.userDirectory,
+    coreServices.mail.mailService,
+    coreServices.servers.serverService,
+    optionalService(serverPayerRef),
+  ],
   configSchema: billingConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The billing pages, built from ../ui by scripts/build-ui.mjs. */
@@ -116,7 +127,8 @@ export default definePlugin({
       // The hourly pass checks owners it charges; this ends grace periods on time between passes.
       run: async () => {
         const { accountRepository, creditWatch } = runtime.cradle;
-        for (const account of await accountRepository.all()) if (account.graceUntilMs !== null && account.suspendedAtMs === null) await creditWatch.check(account.ownerId);
+        for (const account of await accountRepository.all())
+          if (account.graceUntilMs !== null && account.suspendedAtMs === null) await creditWatch.check(account.ownerId);
       },
     }),
   ],

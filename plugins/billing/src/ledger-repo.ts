@@ -38,7 +38,16 @@ interface LedgerRow {
 }
 
 function fromRow(r: LedgerRow): LedgerEntry {
-  return { id: r.id, ownerId: r.owner_id, kind: r.kind, amountCents: Number(r.amount_cents), reason: r.reason, reference: r.reference, actorId: r.actor_id, createdAt: toIso(r.created_at) };
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    kind: r.kind,
+    amountCents: Number(r.amount_cents),
+    reason: r.reason,
+    reference: r.reference,
+    actorId: r.actor_id,
+    createdAt: toIso(r.created_at),
+  };
 }
 
 /** The append-only ledger: rows are only ever inserted; a balance is their sum. */
@@ -71,7 +80,8 @@ export class LedgerRepository {
   }
 
   async balance(ownerId: string, trx: Executor = this.deps.db): Promise<bigint> {
-    const row = (await trx('billing_ledger').where('owner_id', ownerId).sum({ total: 'amount_cents' }).first()) as { total: unknown } | undefined;
+    const row = (await trx('billing_ledger').where('owner_id', ownerId).sum({ total: 'amount_cents' }).first()) as
+      { total: unknown } | undefined;
     return big(row?.total ?? 0);
   }
 
@@ -88,7 +98,10 @@ export class LedgerRepository {
 
   /** Every owner's balance and totals per kind, for the admin. */
   async totalsByOwner(trx: Executor = this.deps.db): Promise<Array<{ ownerId: string; kind: LedgerKind; total: bigint }>> {
-    const rows = (await trx('billing_ledger').select('owner_id', 'kind').sum({ total: 'amount_cents' }).groupBy('owner_id', 'kind')) as Array<{ owner_id: string; kind: LedgerKind; total: unknown }>;
+    const rows = (await trx('billing_ledger')
+      .select('owner_id', 'kind')
+      .sum({ total: 'amount_cents' })
+      .groupBy('owner_id', 'kind')) as Array<{ owner_id: string; kind: LedgerKind; total: unknown }>;
     return rows.map((r) => ({ ownerId: r.owner_id, kind: r.kind, total: big(r.total) }));
   }
 

@@ -28,12 +28,19 @@ export class LedgerService {
   }
 
   /** An admin's entry: a refund, promo credit or manual adjustment, always with a reason. */
-  async adjust(ownerId: string, input: { kind: AdjustmentKind; amountCents: number; reason: string }, admin: Principal): Promise<LedgerEntry> {
+  async adjust(
+    ownerId: string,
+    input: { kind: AdjustmentKind; amountCents: number; reason: string },
+    admin: Principal,
+  ): Promise<LedgerEntry> {
     if ((await this.deps.billingPayers.email(ownerId)) === null) throw notFound('No such owner', 'owner_not_found');
     const now = this.deps.billingClock.now();
     const id = await this.deps.db.transaction(async (trx) => {
       await this.deps.accountRepository.ensure(ownerId, now, trx);
-      return this.deps.ledgerRepository.append({ ownerId, kind: input.kind, amountCents: BigInt(input.amountCents), reason: input.reason, actorId: admin.id, now }, trx);
+      return this.deps.ledgerRepository.append(
+        { ownerId, kind: input.kind, amountCents: BigInt(input.amountCents), reason: input.reason, actorId: admin.id, now },
+        trx,
+      );
     });
     // A debit moves the balance like a usage charge (warnings, auto top-up); a credit may lift a suspension.
     if (input.amountCents > 0) await this.deps.creditWatch.afterCredit(ownerId);
@@ -50,7 +57,12 @@ export class LedgerService {
       const mine = totals.filter((t) => t.ownerId === account.ownerId);
       const byKind = { topup: 0, usage: 0, refund: 0, promo: 0, adjustment: 0 } as Record<LedgerKind, number>;
       for (const t of mine) byKind[t.kind] = Number(t.total);
-      result.push({ ownerId: account.ownerId, email: await this.deps.billingPayers.email(account.ownerId), balanceCents: Number(mine.reduce((sum, t) => sum + t.total, 0n)), totals: byKind });
+      result.push({
+        ownerId: account.ownerId,
+        email: await this.deps.billingPayers.email(account.ownerId),
+        balanceCents: Number(mine.reduce((sum, t) => sum + t.total, 0n)),
+        totals: byKind,
+      });
     }
     return result;
   }

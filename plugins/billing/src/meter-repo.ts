@@ -87,7 +87,10 @@ export class MeterRepository {
   }
 
   async lockOwnerServers(ownerId: string, trx: Executor): Promise<MeteredServer[]> {
-    const rows = (await forUpdate(trx('billing_servers').where({ owner_id: ownerId, deleted: false }).orderBy('server_id'), trx)) as ServerRow[];
+    const rows = (await forUpdate(
+      trx('billing_servers').where({ owner_id: ownerId, deleted: false }).orderBy('server_id'),
+      trx,
+    )) as ServerRow[];
     return rows.map(serverFromRow);
   }
 
@@ -106,9 +109,15 @@ export class MeterRepository {
   }
 
   async saveServer(s: MeteredServer, trx: Executor): Promise<void> {
-    await trx('billing_servers')
-      .where('server_id', s.serverId)
-      .update({ owner_id: s.ownerId, memory_mb: s.memoryMb, archive_mb: s.archiveMb, phase: s.phase, running: s.running, since_ms: s.sinceMs, deleted: s.deleted });
+    await trx('billing_servers').where('server_id', s.serverId).update({
+      owner_id: s.ownerId,
+      memory_mb: s.memoryMb,
+      archive_mb: s.archiveMb,
+      phase: s.phase,
+      running: s.running,
+      since_ms: s.sinceMs,
+      deleted: s.deleted,
+    });
   }
 
   async insertSegment(s: Omit<UsageSegment, 'id'>, trx: Executor): Promise<void> {
@@ -137,7 +146,10 @@ export class MeterRepository {
   }
 
   async markCharged(ids: number[], chargeId: number, trx: Executor): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) await trx('billing_usage').whereIn('id', ids.slice(i, i + 500)).update({ charge_id: chargeId });
+    for (let i = 0; i < ids.length; i += 500)
+      await trx('billing_usage')
+        .whereIn('id', ids.slice(i, i + 500))
+        .update({ charge_id: chargeId });
   }
 
   /** Segments overlapping [fromMs, toMs), for reports; `ownerId` null for everyone. */

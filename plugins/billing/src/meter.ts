@@ -8,9 +8,23 @@ import { PHASES, type Phase } from './units.js';
 const PAYER_EVENTS = ['team.server_added', 'team.server_removed'];
 
 /** The event-log types the meter reads; everything else passes by. */
-export const METERED_EVENTS = ['server.created', 'server.started', 'server.stopped', 'server.crashed', 'server.phase_changed', 'server.memory_changed', 'server.deleted', 'server.owner_changed', ...PAYER_EVENTS];
+export const METERED_EVENTS = [
+  'server.created',
+  'server.started',
+  'server.stopped',
+  'server.crashed',
+  'server.phase_changed',
+  'server.memory_changed',
+  'server.deleted',
+  'server.owner_changed',
+  ...PAYER_EVENTS,
+];
 
-type Deps = Pick<Cradle, 'serverService' | 'logger'> & { meterRepository: MeterRepository; priceRepository: PriceRepository; billingPayers: BillingPayers };
+type Deps = Pick<Cradle, 'serverService' | 'logger'> & {
+  meterRepository: MeterRepository;
+  priceRepository: PriceRepository;
+  billingPayers: BillingPayers;
+};
 
 /**
  * Turns server events into usage segments. It runs as an event-log subscriber, in the
@@ -63,13 +77,25 @@ export class Meter {
     const base = { serverId: event.serverId!, archiveMb: 0, phase: 'active' as Phase, running: false, sinceMs: at, deleted: false };
     if (event.type === 'server.created') {
       const d = event.data as { ownerId?: string; templateId?: string; memoryMb?: number };
-      if (d.ownerId && d.templateId && typeof d.memoryMb === 'number') return { ...base, ownerId: await this.deps.billingPayers.ofServer(event.serverId!, d.ownerId, trx), templateId: d.templateId, memoryMb: d.memoryMb };
+      if (d.ownerId && d.templateId && typeof d.memoryMb === 'number')
+        return {
+          ...base,
+          ownerId: await this.deps.billingPayers.ofServer(event.serverId!, d.ownerId, trx),
+          templateId: d.templateId,
+          memoryMb: d.memoryMb,
+        };
     }
     if (event.type === 'server.deleted') return null;
     try {
       const view = await this.deps.serverService.get(event.serverId!);
       const phase = (view as { phase?: string }).phase;
-      return { ...base, ownerId: await this.deps.billingPayers.ofServer(view.id, view.ownerId, trx), templateId: view.templateId, memoryMb: view.memoryMb, phase: isPhase(phase) ? phase : 'active' };
+      return {
+        ...base,
+        ownerId: await this.deps.billingPayers.ofServer(view.id, view.ownerId, trx),
+        templateId: view.templateId,
+        memoryMb: view.memoryMb,
+        phase: isPhase(phase) ? phase : 'active',
+      };
     } catch (err) {
       if (isAppError(err) && err.status === 404) {
         this.deps.logger.warn({ serverId: event.serverId, type: event.type }, 'billing: event for a server it cannot find; not metered');

@@ -6,7 +6,11 @@ const money = (cents: number, currency: string) => new Intl.NumberFormat('en', {
 /** A statement or receipt as a PDF, from its frozen data; the creation date is the issue date, so a re-download is the same file. */
 export function renderPdf(doc: BillingDocument): Promise<Buffer> {
   const { data } = doc;
-  const pdf = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${data.title} ${doc.number}`, Author: data.seller[0] ?? 'Conductor', CreationDate: new Date(doc.issuedAt) } });
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: `${data.title} ${doc.number}`, Author: data.seller[0] ?? 'Conductor', CreationDate: new Date(doc.issuedAt) },
+  });
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -18,7 +22,11 @@ export function renderPdf(doc: BillingDocument): Promise<Buffer> {
   for (const line of data.seller) pdf.text(line);
   pdf.moveDown().font('Helvetica').text(data.customer);
   pdf.moveDown().font('Helvetica-Bold').fontSize(16).text(data.title);
-  pdf.font('Helvetica').fontSize(10).text(`No. ${doc.number}`).text(`Issued ${doc.issuedAt.slice(0, 10)} (UTC)`);
+  pdf
+    .font('Helvetica')
+    .fontSize(10)
+    .text(`No. ${doc.number}`)
+    .text(`Issued ${doc.issuedAt.slice(0, 10)} (UTC)`);
   if (doc.period) pdf.text(`Period ${doc.period}`);
   pdf.moveDown();
 

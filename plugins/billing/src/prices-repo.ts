@@ -23,20 +23,30 @@ export class PriceRepository {
   constructor(private readonly deps: { db: Database; billingConfig: BillingConfig }) {}
 
   async list(trx: Executor = this.deps.db): Promise<Price[]> {
-    const rows = (await trx('billing_prices').select('template_id', 'phase', 'price_micro_cents').orderBy(['template_id', 'phase'])) as PriceRow[];
+    const rows = (await trx('billing_prices')
+      .select('template_id', 'phase', 'price_micro_cents')
+      .orderBy(['template_id', 'phase'])) as PriceRow[];
     return rows.map((r) => ({ templateId: r.template_id, phase: r.phase, priceMicroCents: Number(r.price_micro_cents) }));
   }
 
   /** The price a segment of this template in this phase is charged at now. */
   async priceFor(templateId: string, phase: Phase, trx: Executor = this.deps.db): Promise<bigint> {
-    const rows = (await trx('billing_prices').whereIn('template_id', [templateId, DEFAULT_TEMPLATE]).andWhere('phase', phase).select('template_id', 'price_micro_cents')) as PriceRow[];
+    const rows = (await trx('billing_prices')
+      .whereIn('template_id', [templateId, DEFAULT_TEMPLATE])
+      .andWhere('phase', phase)
+      .select('template_id', 'price_micro_cents')) as PriceRow[];
     const own = rows.find((r) => r.template_id === templateId) ?? rows.find((r) => r.template_id === DEFAULT_TEMPLATE);
     return own ? big(own.price_micro_cents) : BigInt(this.deps.billingConfig.defaultPrices[phase]);
   }
 
   async set(price: Price, now: Date, trx: Executor = this.deps.db): Promise<void> {
     await trx('billing_prices')
-      .insert({ template_id: price.templateId, phase: price.phase, price_micro_cents: price.priceMicroCents, updated_at: now.toISOString() })
+      .insert({
+        template_id: price.templateId,
+        phase: price.phase,
+        price_micro_cents: price.priceMicroCents,
+        updated_at: now.toISOString(),
+      })
       .onConflict(['template_id', 'phase'])
       .merge(['price_micro_cents', 'updated_at']);
   }

@@ -19,24 +19,56 @@ async function teamPayer(scope: Container, teamId: string, principal: Principal)
 /** A team's own credit, ledger, top-ups and statements: it pays for the servers it owns. */
 export function teamBillingRoutes(router: RouteRegistrar): void {
   router.route({
-    method: 'get', path: '/teams/:teamId/account', summary: "A team's balance, how long it lasts and its suspension", tags, access: 'user', keyScoped: true, params, errors,
+    method: 'get',
+    path: '/teams/:teamId/account',
+    summary: "A team's balance, how long it lasts and its suspension",
+    tags,
+    access: 'user',
+    keyScoped: true,
+    params,
+    errors,
     response: { schema: accountView },
     handler: async ({ params: p, scope, principal }) => accountSummary(scope.cradle, await teamPayer(scope, p.teamId, principal!)),
   });
   router.route({
-    method: 'get', path: '/teams/:teamId/ledger', summary: "A team's ledger, newest first, and the balance derived from it", tags, access: 'user', keyScoped: true, params, query: ledgerQuery, errors,
+    method: 'get',
+    path: '/teams/:teamId/ledger',
+    summary: "A team's ledger, newest first, and the balance derived from it",
+    tags,
+    access: 'user',
+    keyScoped: true,
+    params,
+    query: ledgerQuery,
+    errors,
     response: { schema: z.object({ currency: z.string(), balanceCents: z.number().int(), entries: z.array(ledgerEntryView) }) },
     handler: async ({ params: p, query, scope, principal }) => ledgerOf(scope.cradle, await teamPayer(scope, p.teamId, principal!), query),
   });
   router.route({
-    method: 'post', path: '/teams/:teamId/topups', summary: "Top up a team's credit through Stripe Checkout", tags, access: 'user', keyScoped: true, params, body: topupBody,
+    method: 'post',
+    path: '/teams/:teamId/topups',
+    summary: "Top up a team's credit through Stripe Checkout",
+    tags,
+    access: 'user',
+    keyScoped: true,
+    params,
+    body: topupBody,
     errors: { ...errors, 400: 'topup_amount_out_of_range', 503: 'stripe_not_configured' },
     response: { status: 201, schema: z.object({ sessionId: z.string(), url: z.string(), ledgerRef: z.string() }) },
-    handler: async ({ params: p, body, scope, principal }) => scope.cradle.topupService.startCheckout(await teamPayer(scope, p.teamId, principal!), body.amountCents),
+    handler: async ({ params: p, body, scope, principal }) =>
+      scope.cradle.topupService.startCheckout(await teamPayer(scope, p.teamId, principal!), body.amountCents),
   });
   router.route({
-    method: 'get', path: '/teams/:teamId/documents', summary: "A team's statements and receipts, newest first", tags, access: 'user', keyScoped: true, params, errors,
+    method: 'get',
+    path: '/teams/:teamId/documents',
+    summary: "A team's statements and receipts, newest first",
+    tags,
+    access: 'user',
+    keyScoped: true,
+    params,
+    errors,
     response: { schema: z.object({ documents: z.array(documentView) }) },
-    handler: async ({ params: p, scope, principal }) => ({ documents: await documentsOf(scope.cradle, await teamPayer(scope, p.teamId, principal!)) }),
+    handler: async ({ params: p, scope, principal }) => ({
+      documents: await documentsOf(scope.cradle, await teamPayer(scope, p.teamId, principal!)),
+    }),
   });
 }

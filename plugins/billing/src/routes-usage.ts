@@ -13,7 +13,11 @@ const thisMonth = (now: Date) => now.toISOString().slice(0, 7);
 
 export function usageRoutes(router: RouteRegistrar): void {
   router.route({
-    method: 'get', path: '/usage', summary: 'My costs in a month: by phase, by server, per day, a forecast of next month and what sleep saved', tags, access: 'user',
+    method: 'get',
+    path: '/usage',
+    summary: 'My costs in a month: by phase, by server, per day, a forecast of next month and what sleep saved',
+    tags,
+    access: 'user',
     query: z.strictObject({ month }),
     response: { schema: usageReport },
     handler: async ({ query, scope, principal }) => ({
@@ -22,14 +26,22 @@ export function usageRoutes(router: RouteRegistrar): void {
     }),
   });
   router.route({
-    method: 'get', path: '/admin/usage', summary: "Everyone's costs in a month (or one owner's), with the month's revenue from top-ups", tags, access: 'admin',
+    method: 'get',
+    path: '/admin/usage',
+    summary: "Everyone's costs in a month (or one owner's), with the month's revenue from top-ups",
+    tags,
+    access: 'admin',
     query: z.strictObject({ month, ownerId: ownerId.optional() }),
     response: { schema: adminUsageReport },
     handler: async ({ query, scope }) => {
       const { billingConfig, billingClock, usageService, ledgerRepository } = scope.cradle;
       const report = await usageService.report(query.ownerId ?? null, query.month ?? thisMonth(billingClock.now()));
       const entries = await ledgerRepository.between(query.ownerId ?? null, new Date(report.from), new Date(report.to));
-      return { currency: billingConfig.currency, ...report, revenueCents: entries.filter((e) => e.kind === 'topup').reduce((sum, e) => sum + e.amountCents, 0) };
+      return {
+        currency: billingConfig.currency,
+        ...report,
+        revenueCents: entries.filter((e) => e.kind === 'topup').reduce((sum, e) => sum + e.amountCents, 0),
+      };
     },
   });
 }

@@ -1,18 +1,43 @@
 import { z } from 'zod';
 import { notFound, type Cradle, type RouteRegistrar } from '@conductor/core';
-import { adjustmentBody, ledgerEntryView, ledgerQuery, ownerId, ownerList, passResult, phase, priceList, priceView, setPriceBody, templateKey } from './schema.js';
+import {
+  adjustmentBody,
+  ledgerEntryView,
+  ledgerQuery,
+  ownerId,
+  ownerList,
+  passResult,
+  phase,
+  priceList,
+  priceView,
+  setPriceBody,
+  templateKey,
+} from './schema.js';
 
 const tags = ['billing'];
 
 /** Prices, the billing pass and ledgers, for the admin. */
 export function adminBillingRoutes(router: RouteRegistrar): void {
   router.route({
-    method: 'get', path: '/prices', summary: 'Prices per template and phase (`*` is the default)', tags, access: 'admin',
+    method: 'get',
+    path: '/prices',
+    summary: 'Prices per template and phase (`*` is the default)',
+    tags,
+    access: 'admin',
     response: { schema: priceList },
-    handler: async ({ scope }) => ({ currency: scope.cradle.billingConfig.currency, prices: await scope.cradle.priceRepository.list(), defaults: scope.cradle.billingConfig.defaultPrices }),
+    handler: async ({ scope }) => ({
+      currency: scope.cradle.billingConfig.currency,
+      prices: await scope.cradle.priceRepository.list(),
+      defaults: scope.cradle.billingConfig.defaultPrices,
+    }),
   });
   router.route({
-    method: 'put', path: '/prices', summary: 'Set the price of a phase for a template, or the default (`*`); applies to usage metered from now on', tags, access: 'admin', body: setPriceBody,
+    method: 'put',
+    path: '/prices',
+    summary: 'Set the price of a phase for a template, or the default (`*`); applies to usage metered from now on',
+    tags,
+    access: 'admin',
+    body: setPriceBody,
     response: { schema: z.object({ price: priceView }) },
     handler: async ({ body, scope }) => {
       await scope.cradle.priceRepository.set(body, scope.cradle.billingClock.now());
@@ -20,32 +45,59 @@ export function adminBillingRoutes(router: RouteRegistrar): void {
     },
   });
   router.route({
-    method: 'delete', path: '/prices/:templateId/:phase', summary: 'Remove a price (the template falls back to the default)', tags, access: 'admin',
+    method: 'delete',
+    path: '/prices/:templateId/:phase',
+    summary: 'Remove a price (the template falls back to the default)',
+    tags,
+    access: 'admin',
     params: z.object({ templateId: templateKey, phase }),
-    response: { status: 204 }, errors: { 404: 'No such price (price_not_found)' },
+    response: { status: 204 },
+    errors: { 404: 'No such price (price_not_found)' },
     handler: async ({ params, scope }) => {
-      if ((await scope.cradle.priceRepository.remove(params.templateId, params.phase)) === 0) throw notFound('No such price', 'price_not_found');
+      if ((await scope.cradle.priceRepository.remove(params.templateId, params.phase)) === 0)
+        throw notFound('No such price', 'price_not_found');
     },
   });
   router.route({
-    method: 'post', path: '/admin/pass', summary: 'Run the billing pass now (it also runs hourly on the leader); running it again charges nothing twice', tags, access: 'admin',
+    method: 'post',
+    path: '/admin/pass',
+    summary: 'Run the billing pass now (it also runs hourly on the leader); running it again charges nothing twice',
+    tags,
+    access: 'admin',
     response: { schema: passResult },
     handler: ({ scope }) => scope.cradle.billingPass.run(),
   });
   router.route({
-    method: 'get', path: '/admin/owners', summary: 'Every owner with a billing account: balance and totals per ledger kind', tags, access: 'admin',
+    method: 'get',
+    path: '/admin/owners',
+    summary: 'Every owner with a billing account: balance and totals per ledger kind',
+    tags,
+    access: 'admin',
     response: { schema: ownerList },
     handler: async ({ scope }) => ({ currency: scope.cradle.billingConfig.currency, owners: await scope.cradle.ledgerService.owners() }),
   });
   router.route({
-    method: 'get', path: '/admin/owners/:ownerId/ledger', summary: "An owner's ledger, newest first, and the balance derived from it", tags, access: 'admin',
-    params: z.object({ ownerId }), query: ledgerQuery,
+    method: 'get',
+    path: '/admin/owners/:ownerId/ledger',
+    summary: "An owner's ledger, newest first, and the balance derived from it",
+    tags,
+    access: 'admin',
+    params: z.object({ ownerId }),
+    query: ledgerQuery,
     response: { schema: z.object({ balanceCents: z.number().int(), entries: z.array(ledgerEntryView) }) },
-    handler: async ({ params, query, scope }) => ({ balanceCents: await scope.cradle.ledgerService.balanceCents(params.ownerId), entries: await scope.cradle.ledgerService.entries(params.ownerId, query.limit, query.before) }),
+    handler: async ({ params, query, scope }) => ({
+      balanceCents: await scope.cradle.ledgerService.balanceCents(params.ownerId),
+      entries: await scope.cradle.ledgerService.entries(params.ownerId, query.limit, query.before),
+    }),
   });
   router.route({
-    method: 'post', path: '/admin/owners/:ownerId/adjustments', summary: "Add a refund, promo credit or manual adjustment (with a reason) to an owner's ledger", tags, access: 'admin',
-    params: z.object({ ownerId }), body: adjustmentBody,
+    method: 'post',
+    path: '/admin/owners/:ownerId/adjustments',
+    summary: "Add a refund, promo credit or manual adjustment (with a reason) to an owner's ledger",
+    tags,
+    access: 'admin',
+    params: z.object({ ownerId }),
+    body: adjustmentBody,
     response: { status: 201, schema: z.object({ entry: ledgerEntryView, balanceCents: z.number().int() }) },
     errors: { 404: 'No such owner (owner_not_found)' },
     handler: async ({ params, body, scope, principal }) => {
@@ -67,7 +119,12 @@ export async function ledgerOf(cradle: Cradle, payerId: string, query: { limit: 
 /** The signed-in owner's own balance and ledger. */
 export function ownerBillingRoutes(router: RouteRegistrar): void {
   router.route({
-    method: 'get', path: '/ledger', summary: 'My ledger, newest first, and the balance derived from it', tags, access: 'user', query: ledgerQuery,
+    method: 'get',
+    path: '/ledger',
+    summary: 'My ledger, newest first, and the balance derived from it',
+    tags,
+    access: 'user',
+    query: ledgerQuery,
     response: { schema: z.object({ currency: z.string(), balanceCents: z.number().int(), entries: z.array(ledgerEntryView) }) },
     handler: ({ query, scope, principal }) => ledgerOf(scope.cradle, principal!.id, query),
   });

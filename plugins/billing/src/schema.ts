@@ -13,10 +13,17 @@ export const ownerId = z.string().min(1).max(64);
 export const priceView = z.object({
   templateId: z.string().describe('`*` is the default for templates without their own price'),
   phase,
-  priceMicroCents: z.number().int().describe('Millionths of a cent per GB-hour (active) or per GB-month (sleep; archived: per GB of archive)'),
+  priceMicroCents: z
+    .number()
+    .int()
+    .describe('Millionths of a cent per GB-hour (active) or per GB-month (sleep; archived: per GB of archive)'),
 });
 export type PriceView = z.output<typeof priceView>;
-export const priceList = z.object({ currency: z.string(), prices: z.array(priceView), defaults: z.object({ active: z.number(), sleep: z.number(), archived: z.number() }) });
+export const priceList = z.object({
+  currency: z.string(),
+  prices: z.array(priceView),
+  defaults: z.object({ active: z.number(), sleep: z.number(), archived: z.number() }),
+});
 export type PriceList = z.output<typeof priceList>;
 export const setPriceBody = z.strictObject({
   templateId: templateKey,
@@ -85,15 +92,31 @@ export const usageReport = z.object({
   from: z.string(),
   to: z.string(),
   byPhase: z.array(z.object({ phase: z.enum(PHASES), costCents: z.number(), hours: z.number() })),
-  byServer: z.array(z.object({ serverId: z.string(), name: z.string().nullable(), ownerId: z.string(), costCents: z.number(), byPhase: perPhase })),
+  byServer: z.array(
+    z.object({ serverId: z.string(), name: z.string().nullable(), ownerId: z.string(), costCents: z.number(), byPhase: perPhase }),
+  ),
   daily: z.array(z.object({ day: z.string(), costCents: z.number() })),
-  forecast: z.object({ method: z.literal('trailing_30_day_average').describe('The average daily cost of the last 30 days times the days of next month'), month: z.string(), costCents: z.number() }),
-  sleepSaved: z.object({ method: z.literal('sleep_hours_at_active_rate').describe('Hours asleep priced at the active rate, less what they cost asleep'), costCents: z.number() }),
+  forecast: z.object({
+    method: z.literal('trailing_30_day_average').describe('The average daily cost of the last 30 days times the days of next month'),
+    month: z.string(),
+    costCents: z.number(),
+  }),
+  sleepSaved: z.object({
+    method: z.literal('sleep_hours_at_active_rate').describe('Hours asleep priced at the active rate, less what they cost asleep'),
+    costCents: z.number(),
+  }),
 });
 export type UsageReport = z.output<typeof usageReport>;
 export const adminUsageReport = usageReport.extend({ revenueCents: z.number().describe('Top-ups booked in the month') });
 export type AdminUsageReport = z.output<typeof adminUsageReport>;
 
 /** A statement or receipt, without its PDF. */
-export const documentView = z.object({ number: z.string(), kind: z.enum(['statement', 'receipt']), ownerId: z.string(), period: z.string().nullable(), issuedAt: z.string(), grossCents: z.number().int() });
+export const documentView = z.object({
+  number: z.string(),
+  kind: z.enum(['statement', 'receipt']),
+  ownerId: z.string(),
+  period: z.string().nullable(),
+  issuedAt: z.string(),
+  grossCents: z.number().int(),
+});
 export type DocumentView = z.output<typeof documentView>;

@@ -13,7 +13,8 @@ export class StripeGateway {
   }
 
   assertConfigured(): void {
-    if (!this.configured) throw new AppError(503, 'stripe_not_configured', 'Payments are not set up on this panel (plugins.billing.stripe)');
+    if (!this.configured)
+      throw new AppError(503, 'stripe_not_configured', 'Payments are not set up on this panel (plugins.billing.stripe)');
   }
 
   get sdk(): Stripe {

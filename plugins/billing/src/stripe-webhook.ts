@@ -47,24 +47,48 @@ export class StripeWebhook {
       throw badRequest('stripe_signature_invalid', 'The Stripe signature does not match this body, or it is too old');
     }
     const handled = await this.deps.db.transaction(async (trx): Promise<Handled> => {
-      if (!(await this.deps.paymentsRepository.claimEvent(event.id, event.type, now, trx))) return { outcome: 'duplicate', detail: 'event handled before' };
+      if (!(await this.deps.paymentsRepository.claimEvent(event.id, event.type, now, trx)))
+        return { outcome: 'duplicate', detail: 'event handled before' };
       if (event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded') {
         const session = event.data.object;
         if (session.payment_status !== 'paid') return { outcome: 'ignored', detail: `payment_status ${session.payment_status}` };
         const checkout = await this.deps.paymentsRepository.checkout(session.id, trx);
         if (!checkout) return { outcome: 'ignored', detail: `unknown session ${session.id}` };
-        const entry = await this.deps.ledgerRepository.append({ ownerId: checkout.ownerId, kind: 'topup', amountCents: BigInt(checkout.amountCents), reference: checkout.ledgerRef, reason: 'Stripe Checkout', now }, trx);
+        const entry = await this.deps.ledgerRepository.append(
+          {
+            ownerId: checkout.ownerId,
+            kind: 'topup',
+            amountCents: BigInt(checkout.amountCents),
+            reference: checkout.ledgerRef,
+            reason: 'Stripe Checkout',
+            now,
+          },
+          trx,
+        );
         if (entry === null) return { outcome: 'duplicate', detail: `session ${session.id} booked before` };
         await this.deps.paymentsRepository.markPaid(session.id, trx);
-        await this.deps.documentService.issueReceipt({ id: entry, ownerId: checkout.ownerId, amountCents: checkout.amountCents, reference: session.id }, now, trx);
-        return { outcome: 'booked', detail: `${checkout.amountCents} cents, session ${session.id}`, ownerId: checkout.ownerId, sessionToSave: session };
+        await this.deps.documentService.issueReceipt(
+          { id: entry, ownerId: checkout.ownerId, amountCents: checkout.amountCents, reference: session.id },
+          now,
+          trx,
+        );
+        return {
+          outcome: 'booked',
+          detail: `${checkout.amountCents} cents, session ${session.id}`,
+          ownerId: checkout.ownerId,
+          sessionToSave: session,
+        };
       }
       if (event.type === 'payment_intent.succeeded' && event.data.object.metadata?.ledgerRef?.startsWith('auto_')) {
         const intent = event.data.object;
         const ownerId = intent.metadata.ownerId!;
-        const entry = await this.deps.ledgerRepository.append({ ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: intent.metadata.ledgerRef!, reason: 'Auto top-up', now }, trx);
+        const entry = await this.deps.ledgerRepository.append(
+          { ownerId, kind: 'topup', amountCents: BigInt(intent.amount), reference: intent.metadata.ledgerRef!, reason: 'Auto top-up', now },
+          trx,
+        );
         const attempt = Number(intent.metadata.ledgerRef!.slice('auto_'.length));
-        if (Number.isInteger(attempt)) await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: 'succeeded', paymentIntent: intent.id }, trx);
+        if (Number.isInteger(attempt))
+          await this.deps.paymentsRepository.finishAutoTopup(attempt, { status: 'succeeded', paymentIntent: intent.id }, trx);
         if (entry === null) return { outcome: 'duplicate', detail: `${intent.id} booked before` };
         await this.deps.documentService.issueReceipt({ id: entry, ownerId, amountCents: intent.amount, reference: intent.id }, now, trx);
         return { outcome: 'booked', detail: `auto top-up ${intent.id}`, ownerId };
@@ -72,7 +96,11 @@ export class StripeWebhook {
       return { outcome: 'ignored', detail: null };
     });
     await this.deps.paymentsRepository.log({ eventId: event.id, type: event.type, outcome: handled.outcome, detail: handled.detail }, now);
-    if (handled.outcome !== 'booked') this.deps.logger.info({ eventId: event.id, type: event.type, outcome: handled.outcome, detail: handled.detail }, 'billing: Stripe webhook not booked');
+    if (handled.outcome !== 'booked')
+      this.deps.logger.info(
+        { eventId: event.id, type: event.type, outcome: handled.outcome, detail: handled.detail },
+        'billing: Stripe webhook not booked',
+      );
     if (handled.ownerId) {
       if (handled.sessionToSave) await this.savePaymentMethod(handled.ownerId, handled.sessionToSave);
       await this.deps.creditWatch.afterCredit(handled.ownerId);

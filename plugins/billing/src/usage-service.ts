@@ -5,7 +5,12 @@ import type { MeterRepository, UsageSegment } from './meter-repo.js';
 import type { PriceRepository } from './prices-repo.js';
 import { PHASES, UNITS_PER_CENT, usageValue, type Phase } from './units.js';
 
-type Deps = Pick<Cradle, 'serverService'> & { billingClock: Clock; meterRepository: MeterRepository; priceRepository: PriceRepository; ledgerRepository: LedgerRepository };
+type Deps = Pick<Cradle, 'serverService'> & {
+  billingClock: Clock;
+  meterRepository: MeterRepository;
+  priceRepository: PriceRepository;
+  ledgerRepository: LedgerRepository;
+};
 
 const DAY_MS = 86_400_000;
 /** Named methods (the UI words them per language): the average daily cost of the last 30 days times the days of next month. */
@@ -69,13 +74,23 @@ export class UsageService {
     const byServer = [];
     for (const [serverId, s] of servers) {
       const total = s.units.active + s.units.sleep + s.units.archived;
-      byServer.push({ serverId, name: await this.nameOf(serverId), ownerId: s.ownerId, costCents: cents(total), byPhase: { active: cents(s.units.active), sleep: cents(s.units.sleep), archived: cents(s.units.archived) } });
+      byServer.push({
+        serverId,
+        name: await this.nameOf(serverId),
+        ownerId: s.ownerId,
+        costCents: cents(total),
+        byPhase: { active: cents(s.units.active), sleep: cents(s.units.sleep), archived: cents(s.units.archived) },
+      });
     }
     byServer.sort((a, b) => b.costCents - a.costCents);
     return {
       from: from.toISOString(),
       to: to.toISOString(),
-      byPhase: PHASES.map((phase) => ({ phase, costCents: cents(phaseUnits.get(phase)!), hours: Math.round(phaseMs.get(phase)! / 36_000) / 100 })),
+      byPhase: PHASES.map((phase) => ({
+        phase,
+        costCents: cents(phaseUnits.get(phase)!),
+        hours: Math.round(phaseMs.get(phase)! / 36_000) / 100,
+      })),
       byServer,
       daily: [...days].map(([day, units]) => ({ day, costCents: cents(units) })),
       forecast: await this.forecast(ownerId),

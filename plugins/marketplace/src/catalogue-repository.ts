@@ -72,11 +72,18 @@ export class CatalogueRepository {
     const ids = projects.map((p) => p.id);
     for (let i = 0; i < ids.length; i += ROWS) {
       const chunk = ids.slice(i, i + ROWS);
-      for (const table of ['marketplace_projects', 'marketplace_versions', ...FACETS.map(([t]) => t)]) await trx(table).whereIn(table === 'marketplace_projects' ? 'id' : 'project_id', chunk).delete();
+      for (const table of ['marketplace_projects', 'marketplace_versions', ...FACETS.map(([t]) => t)])
+        await trx(table)
+          .whereIn(table === 'marketplace_projects' ? 'id' : 'project_id', chunk)
+          .delete();
     }
     await insertAll(trx, 'marketplace_projects', projects.map(projectRow));
     for (const [table, column, values] of FACETS) {
-      await insertAll(trx, table, projects.flatMap((p) => [...new Set(values(p))].map((v) => ({ project_id: p.id, [column]: v }))));
+      await insertAll(
+        trx,
+        table,
+        projects.flatMap((p) => [...new Set(values(p))].map((v) => ({ project_id: p.id, [column]: v }))),
+      );
     }
     await insertAll(trx, 'marketplace_versions', versions.map(versionRow));
   }
@@ -86,7 +93,10 @@ export class CatalogueRepository {
     const gone = ((await trx('marketplace_projects').select('id')) as Array<{ id: string }>).map((r) => r.id).filter((id) => !ids.has(id));
     for (let i = 0; i < gone.length; i += ROWS) {
       const chunk = gone.slice(i, i + ROWS);
-      for (const table of ['marketplace_projects', 'marketplace_versions', ...FACETS.map(([t]) => t)]) await trx(table).whereIn(table === 'marketplace_projects' ? 'id' : 'project_id', chunk).delete();
+      for (const table of ['marketplace_projects', 'marketplace_versions', ...FACETS.map(([t]) => t)])
+        await trx(table)
+          .whereIn(table === 'marketplace_projects' ? 'id' : 'project_id', chunk)
+          .delete();
     }
     return gone.length;
   }
@@ -94,14 +104,16 @@ export class CatalogueRepository {
   async search(q: CatalogueQuery): Promise<{ total: number; hits: CatalogueProject[] }> {
     const base = this.db('marketplace_projects as p');
     if (q.loaders) base.whereIn('p.id', this.db('marketplace_project_loaders').select('project_id').whereIn('loader', q.loaders));
-    if (q.gameVersion) base.whereIn('p.id', this.db('marketplace_project_game_versions').select('project_id').where('game_version', q.gameVersion));
+    if (q.gameVersion)
+      base.whereIn('p.id', this.db('marketplace_project_game_versions').select('project_id').where('game_version', q.gameVersion));
     if (q.category) base.whereIn('p.id', this.db('marketplace_project_categories').select('project_id').where('category', q.category));
     const text = q.text?.trim().toLowerCase();
     if (text) base.whereRaw("p.search like ? escape '\\'", [`%${likeEscape(text)}%`]);
     const counted = base.clone().count({ count: '*' }) as unknown as Promise<Array<{ count: number | string }>>;
     const rows = base.clone().select('p.*').limit(q.limit).offset(q.offset);
     if (q.sort === 'updated') rows.orderBy('p.updated_at', 'desc');
-    else if (q.sort === 'relevance' && text) rows.orderByRaw("case when p.search like ? escape '\\' then 0 else 1 end", [`${likeEscape(text)}%`]).orderBy('p.downloads', 'desc');
+    else if (q.sort === 'relevance' && text)
+      rows.orderByRaw("case when p.search like ? escape '\\' then 0 else 1 end", [`${likeEscape(text)}%`]).orderBy('p.downloads', 'desc');
     else rows.orderBy('p.downloads', 'desc');
     rows.orderBy('p.id');
     // Both at once: on PostgreSQL they go over two pooled connections.
@@ -110,13 +122,18 @@ export class CatalogueRepository {
   }
 
   async project(idOrSlug: string): Promise<CatalogueProject | null> {
-    const row = (await this.db('marketplace_projects').where('id', idOrSlug).first()) ?? (await this.db('marketplace_projects').where('slug', idOrSlug.toLowerCase()).first());
+    const row =
+      (await this.db('marketplace_projects').where('id', idOrSlug).first()) ??
+      (await this.db('marketplace_projects').where('slug', idOrSlug.toLowerCase()).first());
     return row ? fromProjectRow(row as ProjectRow) : null;
   }
 
   /** A project's versions, newest first. */
   async versions(projectId: string): Promise<CatalogueVersion[]> {
-    const rows = (await this.db('marketplace_versions').where('project_id', projectId).orderBy('published_at', 'desc').orderBy('id')) as VersionRow[];
+    const rows = (await this.db('marketplace_versions')
+      .where('project_id', projectId)
+      .orderBy('published_at', 'desc')
+      .orderBy('id')) as VersionRow[];
     return rows.map(fromVersionRow);
   }
 
@@ -220,8 +237,12 @@ function versionRow(v: ModrinthVersion) {
     published_at: iso(v.date_published),
     loaders: JSON.stringify(v.loaders),
     game_versions: JSON.stringify(v.game_versions),
-    dependencies: JSON.stringify(v.dependencies.map((d) => ({ projectId: d.project_id ?? null, versionId: d.version_id ?? null, type: d.dependency_type }))),
-    files: JSON.stringify(v.files.map((f) => ({ filename: f.filename, url: f.url, sha512: f.hashes.sha512, size: f.size, primary: f.primary }))),
+    dependencies: JSON.stringify(
+      v.dependencies.map((d) => ({ projectId: d.project_id ?? null, versionId: d.version_id ?? null, type: d.dependency_type })),
+    ),
+    files: JSON.stringify(
+      v.files.map((f) => ({ filename: f.filename, url: f.url, sha512: f.hashes.sha512, size: f.size, primary: f.primary })),
+    ),
   };
 }
 

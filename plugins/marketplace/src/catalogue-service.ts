@@ -27,9 +27,13 @@ export class CatalogueService {
     if (local) return { project: local, versions: await repo.versions(local.id) };
     const live = await this.deps.modrinthClient.project(idOrSlug);
     if (!live) throw new AppError(404, 'project_not_found', `Modrinth has no project ${idOrSlug}`);
-    if (!isServerSide(live)) throw new AppError(404, 'project_not_server_side', `${live.title} does not run on servers (client-side, or no server loader)`);
+    if (!isServerSide(live))
+      throw new AppError(404, 'project_not_server_side', `${live.title} does not run on servers (client-side, or no server loader)`);
     const versions = (await this.deps.modrinthClient.projectVersions(live.id)) ?? [];
     await this.deps.db.transaction((trx) => repo.store([live], versions, trx));
-    return { project: (await repo.project(live.id))!, versions: versions.map(toCatalogueVersion).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)) };
+    return {
+      project: (await repo.project(live.id))!,
+      versions: versions.map(toCatalogueVersion).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)),
+    };
   }
 }

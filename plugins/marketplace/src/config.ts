@@ -19,11 +19,17 @@ export const marketplaceConfigSchema = z.object({
       attempts: z.number().int().min(1).max(10).default(4),
       timeoutMs: z.number().int().min(100).default(20_000),
       /** A file larger than this is refused while downloading. */
-      maxFileBytes: z.number().int().min(1024).default(100 * 1024 * 1024),
+      maxFileBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(100 * 1024 * 1024),
     })
     .prefault({}),
   /** Automatic updates run between these hours (0-23) of the night in each owner's time zone. */
-  nightlyWindow: z.object({ startHour: z.number().int().min(0).max(23).default(2), endHour: z.number().int().min(1).max(24).default(5) }).prefault({}),
+  nightlyWindow: z
+    .object({ startHour: z.number().int().min(0).max(23).default(2), endHour: z.number().int().min(1).max(24).default(5) })
+    .prefault({}),
   /** How long a restarted server has to come up after an update before it counts as failed. */
   restartTimeoutSeconds: z.number().int().min(5).max(3600).default(180),
 });

@@ -8,7 +8,9 @@ import type { ServerFiles } from './server-files.js';
  * failing to load or enable. A server that does not come back up at all counts as failed too.
  */
 export class EnableWatch {
-  constructor(private readonly deps: Pick<Cradle, 'serverService' | 'events'> & { serverFiles: ServerFiles; marketplaceConfig: MarketplaceConfig }) {}
+  constructor(
+    private readonly deps: Pick<Cradle, 'serverService' | 'events'> & { serverFiles: ServerFiles; marketplaceConfig: MarketplaceConfig },
+  ) {}
 
   /** Null when the server came up with the plugin enabled; otherwise why not. */
   async restartAndWatch(serverId: string, names: string[], principal: Principal): Promise<string | null> {
@@ -26,7 +28,10 @@ export class EnableWatch {
     const log = (await serverFiles.read(serverId, 'logs/latest.log').catch(() => Buffer.alloc(0))).toString('utf8');
     const failure = failureLine(log, names);
     if (failure) return failure;
-    if (outcome !== 'server.started') return outcome === 'server.crashed' ? 'the server crashed while starting' : `the server did not come back up within ${marketplaceConfig.restartTimeoutSeconds} s`;
+    if (outcome !== 'server.started')
+      return outcome === 'server.crashed'
+        ? 'the server crashed while starting'
+        : `the server did not come back up within ${marketplaceConfig.restartTimeoutSeconds} s`;
     return null;
   }
 }
@@ -36,7 +41,11 @@ export function failureLine(log: string, names: string[]): string | null {
   const wanted = names.filter(Boolean).map((n) => n.toLowerCase());
   for (const line of log.split(/\r?\n/)) {
     const l = line.toLowerCase();
-    const failed = l.includes('error occurred while enabling') || l.includes('could not load') || l.includes('failed to load') || l.includes('incompatible mod set');
+    const failed =
+      l.includes('error occurred while enabling') ||
+      l.includes('could not load') ||
+      l.includes('failed to load') ||
+      l.includes('incompatible mod set');
     if (failed && wanted.some((n) => l.includes(n))) return line.trim();
   }
   return null;

@@ -45,8 +45,19 @@ declare module '@conductor/core' {
 
 /** The Modrinth catalogue, compatible installs with dependencies, verified files, updates (issue 19; docs/marketplace.md). */
 export default definePlugin({
-  manifest: { name: 'marketplace', version: '0.1.0', api: '^1.0.0', description: 'Marketplace: Modrinth plugins and mods for servers', dependsOn: ['auth', 'activity', 'nodes', 'servers', 'templates'] },
-  consumes: [coreServices.activity.activityLog, coreServices.nodes.nodeService, coreServices.servers.serverService, coreServices.templates.templateService],
+  manifest: {
+    name: 'marketplace',
+    version: '0.1.0',
+    api: '^1.0.0',
+    description: 'Marketplace: Modrinth plugins and mods for servers',
+    dependsOn: ['auth', 'activity', 'nodes', 'servers', 'templates'],
+  },
+  consumes: [
+    coreServices.activity.activityLog,
+    coreServices.nodes.nodeService,
+    coreServices.servers.serverService,
+    coreServices.templates.templateService,
+  ],
   configSchema: marketplaceConfigSchema,
   permissions: marketplacePermissions,
   migrations: new URL('./migrations/', import.meta.url),
@@ -77,9 +88,13 @@ export default definePlugin({
       await ctx.cradle.installProgress.dropRevoked(serverId, userId);
     });
     // After the delete committed (a refused delete keeps them): a deleted server's installs and history go.
-    ctx.subscribe('marketplace.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
-      if (event.serverId) await ctx.cradle.installRepository.removeServer(event.serverId, trx);
-    } });
+    ctx.subscribe('marketplace.server-deleted', {
+      types: ['server.deleted'],
+      from: 'now',
+      handler: async (event, trx) => {
+        if (event.serverId) await ctx.cradle.installRepository.removeServer(event.serverId, trx);
+      },
+    });
   },
   routes: marketplaceRoutes,
   socketPermissions: { [MARKETPLACE_SOCKET.watch]: 'marketplace.read' },
@@ -100,7 +115,11 @@ export default definePlugin({
     (runtime) => ({ id: 'sync', cron: '17 */6 * * *', run: async () => void (await runtime.cradle.catalogueSync.run()) }),
     // Once a week in full: only a full listing shows what Modrinth no longer lists.
     (runtime) => ({ id: 'sync-full', cron: '47 3 * * 0', run: async () => void (await runtime.cradle.catalogueSync.run({ full: true })) }),
-    (runtime) => ({ id: 'update-check', cron: '41 * * * *', run: async ({ logger }) => logger.info(await runtime.cradle.updateService.checkAll(), 'marketplace update check') }),
+    (runtime) => ({
+      id: 'update-check',
+      cron: '41 * * * *',
+      run: async ({ logger }) => logger.info(await runtime.cradle.updateService.checkAll(), 'marketplace update check'),
+    }),
     (runtime) => ({ id: 'auto-update', cron: '*/15 * * * *', run: async () => void (await runtime.cradle.updateService.autoUpdate()) }),
   ],
 });

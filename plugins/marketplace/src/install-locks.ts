@@ -15,10 +15,18 @@ export class InstallLocks {
     const { db } = this.deps;
     const holder = randomUUID();
     const now = new Date();
-    await db('marketplace_server_locks').where('server_id', serverId).andWhere('taken_at', '<', new Date(now.getTime() - STALE_MS)).delete();
+    await db('marketplace_server_locks')
+      .where('server_id', serverId)
+      .andWhere('taken_at', '<', new Date(now.getTime() - STALE_MS))
+      .delete();
     await db('marketplace_server_locks').insert({ server_id: serverId, holder, taken_at: now }).onConflict('server_id').ignore();
     const mine = (await db('marketplace_server_locks').where({ server_id: serverId, holder }).first()) !== undefined;
-    if (!mine) throw new AppError(409, 'marketplace_busy', 'Another install, update or removal is running on this server; try again when it is done');
+    if (!mine)
+      throw new AppError(
+        409,
+        'marketplace_busy',
+        'Another install, update or removal is running on this server; try again when it is done',
+      );
     try {
       return await work();
     } finally {

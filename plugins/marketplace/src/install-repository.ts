@@ -63,7 +63,13 @@ export class InstallRepository {
   }
 
   /** Records what is on the server for a project now (a first install, or an update's new version). */
-  async put(install: Omit<Install, 'id' | 'installedAt' | 'updatedAt' | 'autoUpdate' | 'autoUpdateZone' | 'update' | 'checkedAt'> & { autoUpdate?: boolean }, at: Date, trx: Executor): Promise<void> {
+  async put(
+    install: Omit<Install, 'id' | 'installedAt' | 'updatedAt' | 'autoUpdate' | 'autoUpdateZone' | 'update' | 'checkedAt'> & {
+      autoUpdate?: boolean;
+    },
+    at: Date,
+    trx: Executor,
+  ): Promise<void> {
     const existing = await this.get(install.serverId, install.projectId, trx);
     const row = {
       project_title: install.projectTitle,
@@ -76,8 +82,21 @@ export class InstallRepository {
       update_version_number: null,
       update_version_type: null,
     };
-    if (existing) await trx('marketplace_installs').where('id', existing.id).update({ ...row, ...(install.autoUpdate === undefined ? {} : { auto_update: install.autoUpdate }) });
-    else await trx('marketplace_installs').insert({ ...row, id: randomUUID(), server_id: install.serverId, project_id: install.projectId, reason: install.reason, auto_update: install.autoUpdate ?? false, installed_by: install.installedBy, installed_at: at });
+    if (existing)
+      await trx('marketplace_installs')
+        .where('id', existing.id)
+        .update({ ...row, ...(install.autoUpdate === undefined ? {} : { auto_update: install.autoUpdate }) });
+    else
+      await trx('marketplace_installs').insert({
+        ...row,
+        id: randomUUID(),
+        server_id: install.serverId,
+        project_id: install.projectId,
+        reason: install.reason,
+        auto_update: install.autoUpdate ?? false,
+        installed_by: install.installedBy,
+        installed_at: at,
+      });
   }
 
   async remove(serverId: string, projectId: string, trx: Executor): Promise<void> {
@@ -85,25 +104,45 @@ export class InstallRepository {
   }
 
   async setAutoUpdate(serverId: string, projectId: string, on: boolean, zone: string): Promise<boolean> {
-    return (await this.db('marketplace_installs').where({ server_id: serverId, project_id: projectId }).update({ auto_update: on, auto_update_zone: zone })) === 1;
+    return (
+      (await this.db('marketplace_installs')
+        .where({ server_id: serverId, project_id: projectId })
+        .update({ auto_update: on, auto_update_zone: zone })) === 1
+    );
   }
 
   async setUpdate(id: string, update: Install['update'], at: Date): Promise<void> {
-    await this.db('marketplace_installs').where('id', id).update({ update_version_id: update?.versionId ?? null, update_version_number: update?.versionNumber ?? null, update_version_type: update?.versionType ?? null, checked_at: at });
+    await this.db('marketplace_installs')
+      .where('id', id)
+      .update({
+        update_version_id: update?.versionId ?? null,
+        update_version_number: update?.versionNumber ?? null,
+        update_version_type: update?.versionType ?? null,
+        checked_at: at,
+      });
   }
 
   /** Servers with anything installed, for the update check. */
   async servers(): Promise<string[]> {
-    return ((await this.db('marketplace_installs').distinct('server_id').orderBy('server_id')) as Array<{ server_id: string }>).map((r) => r.server_id);
+    return ((await this.db('marketplace_installs').distinct('server_id').orderBy('server_id')) as Array<{ server_id: string }>).map(
+      (r) => r.server_id,
+    );
   }
 
   /** Installs set to update themselves that have a release waiting. */
   async autoUpdatable(): Promise<Install[]> {
-    const rows = (await this.db('marketplace_installs').where('auto_update', true).whereNotNull('update_version_id').where('update_version_type', 'release')) as InstallRow[];
+    const rows = (await this.db('marketplace_installs')
+      .where('auto_update', true)
+      .whereNotNull('update_version_id')
+      .where('update_version_type', 'release')) as InstallRow[];
     return rows.map(fromRow);
   }
 
-  async addHistory(entry: Omit<HistoryEntry, 'id' | 'at' | 'actorId' | 'actorLabel'> & { actor: Principal }, at: Date, trx: Executor = this.db): Promise<void> {
+  async addHistory(
+    entry: Omit<HistoryEntry, 'id' | 'at' | 'actorId' | 'actorLabel'> & { actor: Principal },
+    at: Date,
+    trx: Executor = this.db,
+  ): Promise<void> {
     await trx('marketplace_history').insert({
       id: randomUUID(),
       server_id: entry.serverId,
@@ -123,7 +162,11 @@ export class InstallRepository {
   }
 
   async history(serverId: string, limit: number): Promise<HistoryEntry[]> {
-    const rows = (await this.db('marketplace_history').where('server_id', serverId).orderBy('at', 'desc').orderBy('id').limit(limit)) as HistoryRow[];
+    const rows = (await this.db('marketplace_history')
+      .where('server_id', serverId)
+      .orderBy('at', 'desc')
+      .orderBy('id')
+      .limit(limit)) as HistoryRow[];
     return rows.map((r) => ({
       id: r.id,
       serverId: r.server_id,
@@ -145,18 +188,25 @@ export class InstallRepository {
   /** Everything kept about a server, once it is deleted (its files went with it). */
   async removeServer(serverId: string, trx: Executor): Promise<number> {
     let removed = 0;
-    for (const table of ['marketplace_installs', 'marketplace_history', 'marketplace_server_game', 'marketplace_server_locks']) removed += await trx(table).where('server_id', serverId).delete();
+    for (const table of ['marketplace_installs', 'marketplace_history', 'marketplace_server_game', 'marketplace_server_locks'])
+      removed += await trx(table).where('server_id', serverId).delete();
     return removed;
   }
 
   async gameOverride(serverId: string): Promise<{ loader: string; minecraftVersion: string | null } | null> {
-    const row = (await this.db('marketplace_server_game').where('server_id', serverId).first()) as { loader: string; minecraft_version: string | null } | undefined;
+    const row = (await this.db('marketplace_server_game').where('server_id', serverId).first()) as
+      { loader: string; minecraft_version: string | null } | undefined;
     return row ? { loader: row.loader, minecraftVersion: row.minecraft_version } : null;
   }
 
   async setGameOverride(serverId: string, game: { loader: string; minecraftVersion: string | null } | null): Promise<void> {
     await this.db('marketplace_server_game').where('server_id', serverId).delete();
-    if (game) await this.db('marketplace_server_game').insert({ server_id: serverId, loader: game.loader, minecraft_version: game.minecraftVersion });
+    if (game)
+      await this.db('marketplace_server_game').insert({
+        server_id: serverId,
+        loader: game.loader,
+        minecraft_version: game.minecraftVersion,
+      });
   }
 }
 
@@ -192,7 +242,9 @@ function fromRow(r: InstallRow): Install {
     reason: r.reason,
     autoUpdate: Boolean(r.auto_update),
     autoUpdateZone: r.auto_update_zone,
-    update: r.update_version_id ? { versionId: r.update_version_id, versionNumber: r.update_version_number!, versionType: r.update_version_type! } : null,
+    update: r.update_version_id
+      ? { versionId: r.update_version_id, versionNumber: r.update_version_number!, versionType: r.update_version_type! }
+      : null,
     checkedAt: r.checked_at ? toIso(r.checked_at) : null,
     installedBy: r.installed_by,
     installedAt: toIso(r.installed_at),

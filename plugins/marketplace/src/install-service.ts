@@ -19,7 +19,14 @@ export interface InstallInput {
 }
 
 export interface InstallResult {
-  installed: Array<{ projectId: string; title: string; versionId: string; versionNumber: string; reason: PlanStep['reason']; files: string[] }>;
+  installed: Array<{
+    projectId: string;
+    title: string;
+    versionId: string;
+    versionNumber: string;
+    reason: PlanStep['reason'];
+    files: string[];
+  }>;
   optional: Array<{ projectId: string; title: string; requiredBy: string }>;
   /** The server is running: the new files load at its next start. */
   restartNeeded: boolean;
@@ -57,7 +64,15 @@ export class InstallService {
     const installed = await this.deps.installRepository.list(serverId);
     const plan = await this.deps.installPlanner.plan(game, project, versionId, installed);
     return {
-      steps: plan.steps.map((s) => ({ projectId: s.project.id, title: s.project.title, versionId: s.version.id, versionNumber: s.version.versionNumber, reason: s.reason, folder: s.folder, installed: installed.some((i) => i.projectId === s.project.id) })),
+      steps: plan.steps.map((s) => ({
+        projectId: s.project.id,
+        title: s.project.title,
+        versionId: s.version.id,
+        versionNumber: s.version.versionNumber,
+        reason: s.reason,
+        folder: s.folder,
+        installed: installed.some((i) => i.projectId === s.project.id),
+      })),
       optional: plan.optional,
     };
   }
@@ -70,15 +85,31 @@ export class InstallService {
       const installed = await d.installRepository.list(serverId);
       const plan = await d.installPlanner.plan(game, input.project, input.versionId, installed);
       const requested = plan.steps[0]!;
-      if (installed.some((i) => i.projectId === requested.project.id)) throw new AppError(409, 'already_installed', `${requested.project.title} is installed on this server already; update it instead`);
+      if (installed.some((i) => i.projectId === requested.project.id))
+        throw new AppError(409, 'already_installed', `${requested.project.title} is installed on this server already; update it instead`);
 
       const files: Array<{ step: PlanStep; path: string; sha512: string; bytes: Buffer }> = [];
       for (const [i, step] of plan.steps.entries()) {
-        d.installProgress.send(serverId, { phase: 'downloading', done: i, total: plan.steps.length, file: primaryFile(step.version).filename });
+        d.installProgress.send(serverId, {
+          phase: 'downloading',
+          done: i,
+          total: plan.steps.length,
+          file: primaryFile(step.version).filename,
+        });
         const file = primaryFile(step.version);
-        files.push({ step, path: path.join(step.folder, safeName(file.filename)), sha512: file.sha512, bytes: await d.modrinthClient.download(file.url, file.sha512) });
+        files.push({
+          step,
+          path: path.join(step.folder, safeName(file.filename)),
+          sha512: file.sha512,
+          bytes: await d.modrinthClient.download(file.url, file.sha512),
+        });
       }
-      await d.hooks.call(BEFORE_INSTALL, { serverId, principal, backup: input.backup ?? false, what: `installing ${requested.project.title}` });
+      await d.hooks.call(BEFORE_INSTALL, {
+        serverId,
+        principal,
+        backup: input.backup ?? false,
+        what: `installing ${requested.project.title}`,
+      });
       d.installProgress.send(serverId, { phase: 'placing', done: 0, total: files.length });
       await d.serverFiles.place(serverId, files);
       const now = d.marketplaceClock.now();
@@ -86,19 +117,72 @@ export class InstallService {
         await d.db.transaction(async (trx) => {
           for (const f of files) {
             const { project, version, reason } = f.step;
-            await d.installRepository.put({ serverId, projectId: project.id, projectTitle: project.title, versionId: version.id, versionNumber: version.versionNumber, files: [{ path: f.path, sha512: f.sha512, size: f.bytes.length }], reason, installedBy: principal.id }, now, trx);
-            await d.installRepository.addHistory({ serverId, projectId: project.id, projectTitle: project.title, action: 'install', fromVersionId: null, fromVersion: null, toVersionId: version.id, toVersion: version.versionNumber, actor: principal, ok: true, error: null }, now, trx);
+            await d.installRepository.put(
+              {
+                serverId,
+                projectId: project.id,
+                projectTitle: project.title,
+                versionId: version.id,
+                versionNumber: version.versionNumber,
+                files: [{ path: f.path, sha512: f.sha512, size: f.bytes.length }],
+                reason,
+                installedBy: principal.id,
+              },
+              now,
+              trx,
+            );
+            await d.installRepository.addHistory(
+              {
+                serverId,
+                projectId: project.id,
+                projectTitle: project.title,
+                action: 'install',
+                fromVersionId: null,
+                fromVersion: null,
+                toVersionId: version.id,
+                toVersion: version.versionNumber,
+                actor: principal,
+                ok: true,
+                error: null,
+              },
+              now,
+              trx,
+            );
           }
-          await d.activityLog.record({ serverId, actor: principal, action: 'marketplace.install', data: { project: requested.project.slug, version: requested.version.versionNumber, dependencies: plan.steps.slice(1).map((s) => s.project.slug) } }, trx);
+          await d.activityLog.record(
+            {
+              serverId,
+              actor: principal,
+              action: 'marketplace.install',
+              data: {
+                project: requested.project.slug,
+                version: requested.version.versionNumber,
+                dependencies: plan.steps.slice(1).map((s) => s.project.slug),
+              },
+            },
+            trx,
+          );
         });
       } catch (err) {
-        await d.serverFiles.remove(serverId, files.map((f) => f.path)).catch(() => undefined);
+        await d.serverFiles
+          .remove(
+            serverId,
+            files.map((f) => f.path),
+          )
+          .catch(() => undefined);
         throw err;
       }
       d.installProgress.send(serverId, { phase: 'done', done: files.length, total: files.length });
       const server = await d.serverService.get(serverId);
       return {
-        installed: files.map((f) => ({ projectId: f.step.project.id, title: f.step.project.title, versionId: f.step.version.id, versionNumber: f.step.version.versionNumber, reason: f.step.reason, files: [f.path] })),
+        installed: files.map((f) => ({
+          projectId: f.step.project.id,
+          title: f.step.project.title,
+          versionId: f.step.version.id,
+          versionNumber: f.step.version.versionNumber,
+          reason: f.step.reason,
+          files: [f.path],
+        })),
         optional: plan.optional,
         restartNeeded: server.state !== 'offline',
       };
@@ -109,7 +193,12 @@ export class InstallService {
    * Removes exactly the files the install placed. A project other installs require is removed
    * only when the caller confirms (`force`), after being told which ones need it.
    */
-  async uninstall(serverId: string, projectId: string, force: boolean, principal: Principal): Promise<{ removed: string[]; restartNeeded: boolean }> {
+  async uninstall(
+    serverId: string,
+    projectId: string,
+    force: boolean,
+    principal: Principal,
+  ): Promise<{ removed: string[]; restartNeeded: boolean }> {
     const d = this.deps;
     return d.installLocks.run(serverId, async () => {
       const installs = await d.installRepository.list(serverId);
@@ -117,14 +206,41 @@ export class InstallService {
       if (!target) throw new AppError(404, 'not_installed', `Project ${projectId} is not installed on this server`);
       const needing = await this.dependents(target, installs);
       if (needing.length && !force) {
-        throw new AppError(409, 'still_required', `${needing.map((i) => i.projectTitle).join(', ')} ${needing.length === 1 ? 'requires' : 'require'} ${target.projectTitle}; remove anyway with force: true`, { requiredBy: needing.map((i) => ({ projectId: i.projectId, title: i.projectTitle })) });
+        throw new AppError(
+          409,
+          'still_required',
+          `${needing.map((i) => i.projectTitle).join(', ')} ${needing.length === 1 ? 'requires' : 'require'} ${target.projectTitle}; remove anyway with force: true`,
+          { requiredBy: needing.map((i) => ({ projectId: i.projectId, title: i.projectTitle })) },
+        );
       }
-      const removed = await d.serverFiles.remove(serverId, target.files.map((f) => f.path));
+      const removed = await d.serverFiles.remove(
+        serverId,
+        target.files.map((f) => f.path),
+      );
       const now = d.marketplaceClock.now();
       await d.db.transaction(async (trx) => {
         await d.installRepository.remove(serverId, projectId, trx);
-        await d.installRepository.addHistory({ serverId, projectId, projectTitle: target.projectTitle, action: 'uninstall', fromVersionId: target.versionId, fromVersion: target.versionNumber, toVersionId: null, toVersion: null, actor: principal, ok: true, error: null }, now, trx);
-        await d.activityLog.record({ serverId, actor: principal, action: 'marketplace.uninstall', data: { project: target.projectTitle, files: removed, force } }, trx);
+        await d.installRepository.addHistory(
+          {
+            serverId,
+            projectId,
+            projectTitle: target.projectTitle,
+            action: 'uninstall',
+            fromVersionId: target.versionId,
+            fromVersion: target.versionNumber,
+            toVersionId: null,
+            toVersion: null,
+            actor: principal,
+            ok: true,
+            error: null,
+          },
+          now,
+          trx,
+        );
+        await d.activityLog.record(
+          { serverId, actor: principal, action: 'marketplace.uninstall', data: { project: target.projectTitle, files: removed, force } },
+          trx,
+        );
       });
       const server = await d.serverService.get(serverId);
       return { removed, restartNeeded: server.state !== 'offline' };
@@ -145,6 +261,7 @@ export class InstallService {
 
 /** Modrinth's file names go into a path; anything that could climb or hide is refused. */
 export function safeName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$/.test(name) || name.includes('..')) throw new AppError(502, 'unsafe_file_name', `Modrinth named a file "${name}", which is not a plain file name; nothing was installed`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$/.test(name) || name.includes('..'))
+    throw new AppError(502, 'unsafe_file_name', `Modrinth named a file "${name}", which is not a plain file name; nothing was installed`);
   return name;
 }

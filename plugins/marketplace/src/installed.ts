@@ -29,7 +29,16 @@ export class InstalledFiles {
   /** Modrinth's answer per sha512 (null: it does not know the file), and when it was given. */
   private readonly answers = new Map<string, { at: number; version: ModrinthVersion | null }>();
 
-  constructor(private readonly deps: Pick<Cradle, 'db' | 'activityLog'> & { installRepository: InstallRepository; serverFiles: ServerFiles; modrinthClient: ModrinthClient; catalogueService: CatalogueService; installLocks: InstallLocks; marketplaceClock: Clock }) {}
+  constructor(
+    private readonly deps: Pick<Cradle, 'db' | 'activityLog'> & {
+      installRepository: InstallRepository;
+      serverFiles: ServerFiles;
+      modrinthClient: ModrinthClient;
+      catalogueService: CatalogueService;
+      installLocks: InstallLocks;
+      marketplaceClock: Clock;
+    },
+  ) {}
 
   async list(serverId: string): Promise<{ installs: Install[]; unmanaged: UnmanagedFile[] }> {
     const installs = await this.deps.installRepository.list(serverId);
@@ -58,12 +67,30 @@ export class InstalledFiles {
       const { installs, unmanaged } = await this.list(serverId);
       const found = unmanaged.find((u) => u.path === file);
       if (!found) throw new AppError(404, 'file_not_found', `${file} is not an unmanaged jar in plugins/ or mods/`);
-      if (!found.match) throw new AppError(409, 'file_not_recognised', `Modrinth does not know ${file} (by its SHA-512), so it cannot be linked`);
-      if (installs.some((i) => i.projectId === found.match!.projectId)) throw new AppError(409, 'already_installed', `${found.match.title} is installed on this server already`);
+      if (!found.match)
+        throw new AppError(409, 'file_not_recognised', `Modrinth does not know ${file} (by its SHA-512), so it cannot be linked`);
+      if (installs.some((i) => i.projectId === found.match!.projectId))
+        throw new AppError(409, 'already_installed', `${found.match.title} is installed on this server already`);
       const now = this.deps.marketplaceClock.now();
       await this.deps.db.transaction(async (trx) => {
-        await this.deps.installRepository.put({ serverId, projectId: found.match!.projectId, projectTitle: found.match!.title, versionId: found.match!.versionId, versionNumber: found.match!.versionNumber, files: [{ path: found.path, sha512: found.sha512, size: found.size }], reason: 'linked', installedBy: principal.id }, now, trx);
-        await this.deps.activityLog.record({ serverId, actor: principal, action: 'marketplace.link', data: { file, project: found.match!.title } }, trx);
+        await this.deps.installRepository.put(
+          {
+            serverId,
+            projectId: found.match!.projectId,
+            projectTitle: found.match!.title,
+            versionId: found.match!.versionId,
+            versionNumber: found.match!.versionNumber,
+            files: [{ path: found.path, sha512: found.sha512, size: found.size }],
+            reason: 'linked',
+            installedBy: principal.id,
+          },
+          now,
+          trx,
+        );
+        await this.deps.activityLog.record(
+          { serverId, actor: principal, action: 'marketplace.link', data: { file, project: found.match!.title } },
+          trx,
+        );
       });
       return (await this.deps.installRepository.get(serverId, found.match.projectId))!;
     });
@@ -84,7 +111,9 @@ export class InstalledFiles {
     const key = `${serverId}\n${file}\n${entry.size}\n${entry.mtime ?? ''}`;
     let sha512 = this.hashes.get(key);
     if (!sha512) {
-      sha512 = createHash('sha512').update(await this.deps.serverFiles.read(serverId, file)).digest('hex');
+      sha512 = createHash('sha512')
+        .update(await this.deps.serverFiles.read(serverId, file))
+        .digest('hex');
       this.hashes.set(key, sha512);
     }
     return sha512;

@@ -22,7 +22,10 @@ export interface Plan {
 
 export function fits(version: CatalogueVersion, game: Game): boolean {
   const runs = loadersRunningOn(game.loader);
-  return version.loaders.some((l) => (runs as string[]).includes(l)) && (game.minecraftVersion === null || version.gameVersions.includes(game.minecraftVersion));
+  return (
+    version.loaders.some((l) => (runs as string[]).includes(l)) &&
+    (game.minecraftVersion === null || version.gameVersions.includes(game.minecraftVersion))
+  );
 }
 
 export function conflict(project: Pick<CatalogueProject, 'title'>, version: CatalogueVersion, game: Game): string {
@@ -46,7 +49,12 @@ export class InstallPlanner {
 
     const visit = async (ref: string, pinned: string | null | undefined, requiredBy: PlanStep | null): Promise<void> => {
       const found = await this.deps.catalogueService.project(ref).catch((err: unknown) => {
-        if (requiredBy && (err as AppError).status === 404) throw new AppError(409, 'dependency_missing', `${requiredBy.project.title} ${requiredBy.version.versionNumber} requires a project Modrinth does not have (${ref}); nothing was installed`);
+        if (requiredBy && (err as AppError).status === 404)
+          throw new AppError(
+            409,
+            'dependency_missing',
+            `${requiredBy.project.title} ${requiredBy.version.versionNumber} requires a project Modrinth does not have (${ref}); nothing was installed`,
+          );
         throw err;
       });
       const { project, versions } = found;
@@ -55,25 +63,57 @@ export class InstallPlanner {
       let version: CatalogueVersion | undefined;
       if (pinned) {
         version = versions.find((v) => v.id === pinned);
-        if (!version) throw new AppError(requiredBy ? 409 : 404, requiredBy ? 'dependency_missing' : 'version_not_found', requiredBy ? `${requiredBy.project.title} requires ${project.title} version ${pinned}, which Modrinth does not have` : `${project.title} has no version ${pinned}`);
-        if (!fits(version, game)) throw new AppError(409, requiredBy ? 'dependency_incompatible' : 'incompatible_version', requiredBy ? `${requiredBy.project.title} requires ${conflict(project, version, game)}` : conflict(project, version, game));
+        if (!version)
+          throw new AppError(
+            requiredBy ? 409 : 404,
+            requiredBy ? 'dependency_missing' : 'version_not_found',
+            requiredBy
+              ? `${requiredBy.project.title} requires ${project.title} version ${pinned}, which Modrinth does not have`
+              : `${project.title} has no version ${pinned}`,
+          );
+        if (!fits(version, game))
+          throw new AppError(
+            409,
+            requiredBy ? 'dependency_incompatible' : 'incompatible_version',
+            requiredBy ? `${requiredBy.project.title} requires ${conflict(project, version, game)}` : conflict(project, version, game),
+          );
       } else {
         version = versions.find((v) => v.versionType === 'release' && fits(v, game));
         if (!version) {
           const what = `no release of ${project.title} runs on ${game.loader}${game.minecraftVersion ? ` ${game.minecraftVersion}` : ''}`;
-          throw new AppError(409, requiredBy ? 'dependency_incompatible' : 'no_compatible_version', requiredBy ? `${requiredBy.project.title} requires ${project.title}, but ${what}` : `${what[0]!.toUpperCase()}${what.slice(1)}`);
+          throw new AppError(
+            409,
+            requiredBy ? 'dependency_incompatible' : 'no_compatible_version',
+            requiredBy ? `${requiredBy.project.title} requires ${project.title}, but ${what}` : `${what[0]!.toUpperCase()}${what.slice(1)}`,
+          );
         }
       }
-      const step: PlanStep = { project, version, reason: requiredBy ? 'dependency' : 'requested', requiredBy: requiredBy?.project.id ?? null, folder: folderFor(game.loader, version.loaders) };
+      const step: PlanStep = {
+        project,
+        version,
+        reason: requiredBy ? 'dependency' : 'requested',
+        requiredBy: requiredBy?.project.id ?? null,
+        folder: folderFor(game.loader, version.loaders),
+      };
       planned.add(project.id);
       steps.push(step);
       for (const dep of version.dependencies) {
-        const depProject = dep.projectId ?? (dep.versionId ? (await this.deps.catalogueRepository.version(dep.versionId))?.projectId : null);
+        const depProject =
+          dep.projectId ?? (dep.versionId ? (await this.deps.catalogueRepository.version(dep.versionId))?.projectId : null);
         if (dep.type === 'required') {
-          if (!depProject) throw new AppError(409, 'dependency_missing', `${project.title} ${version.versionNumber} requires a version Modrinth does not have (${dep.versionId}); nothing was installed`);
+          if (!depProject)
+            throw new AppError(
+              409,
+              'dependency_missing',
+              `${project.title} ${version.versionNumber} requires a version Modrinth does not have (${dep.versionId}); nothing was installed`,
+            );
           await visit(depProject, dep.versionId, step);
         } else if (dep.type === 'optional' && depProject && !installedIds.has(depProject)) {
-          optional.push({ projectId: depProject, title: (await this.deps.catalogueRepository.project(depProject))?.title ?? depProject, requiredBy: project.id });
+          optional.push({
+            projectId: depProject,
+            title: (await this.deps.catalogueRepository.project(depProject))?.title ?? depProject,
+            requiredBy: project.id,
+          });
         }
       }
     };
@@ -90,7 +130,11 @@ export class InstallPlanner {
     for (const s of steps) {
       for (const dep of s.version.dependencies) {
         if (dep.type === 'incompatible' && dep.projectId && onServer.has(dep.projectId)) {
-          throw new AppError(409, 'incompatible_with_installed', `${s.project.title} ${s.version.versionNumber} does not work together with ${onServer.get(dep.projectId)}; nothing was installed`);
+          throw new AppError(
+            409,
+            'incompatible_with_installed',
+            `${s.project.title} ${s.version.versionNumber} does not work together with ${onServer.get(dep.projectId)}; nothing was installed`,
+          );
         }
       }
     }
@@ -98,7 +142,12 @@ export class InstallPlanner {
     for (const i of installed) {
       const v = await this.deps.catalogueRepository.version(i.versionId);
       const clash = v?.dependencies.find((d) => d.type === 'incompatible' && d.projectId && newIds.has(d.projectId));
-      if (clash) throw new AppError(409, 'incompatible_with_installed', `${i.projectTitle} ${i.versionNumber} on this server does not work together with ${onServer.get(clash.projectId!)}; nothing was installed`);
+      if (clash)
+        throw new AppError(
+          409,
+          'incompatible_with_installed',
+          `${i.projectTitle} ${i.versionNumber} on this server does not work together with ${onServer.get(clash.projectId!)}; nothing was installed`,
+        );
     }
   }
 }

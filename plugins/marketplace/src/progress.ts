@@ -21,7 +21,14 @@ export class InstallProgress {
   /** A user whose keys on the server changed stops getting its progress unless they still hold marketplace.read. */
   async dropRevoked(serverId: string, userId: string): Promise<number> {
     if (!this.namespace) return 0;
-    return dropRevokedViewers(this.namespace, { room: room(serverId), serverId, userId, permission: 'marketplace.read', event: MARKETPLACE_SOCKET.watch, authorize: createAuthorizer(this.deps.hooks) });
+    return dropRevokedViewers(this.namespace, {
+      room: room(serverId),
+      serverId,
+      userId,
+      permission: 'marketplace.read',
+      event: MARKETPLACE_SOCKET.watch,
+      authorize: createAuthorizer(this.deps.hooks),
+    });
   }
 
   send(serverId: string, update: ProgressUpdate): void {

@@ -25,7 +25,8 @@ export class ServerFiles {
     const placed: string[] = [];
     try {
       for (const f of files) {
-        if (await node.exists(f.path)) throw new AppError(409, 'file_exists', `${f.path} is on the server already; remove it first, or link it to its project`);
+        if (await node.exists(f.path))
+          throw new AppError(409, 'file_exists', `${f.path} is on the server already; remove it first, or link it to its project`);
       }
       for (const f of files) {
         await upload(node, f.path + PART, f.bytes);
@@ -46,7 +47,11 @@ export class ServerFiles {
    * (out of the loader's sight), the new ones renamed into place. What comes back either keeps
    * the change (the old files go) or undoes it (the new files go, the old ones come back).
    */
-  async swap(serverId: string, oldPaths: string[], files: Array<{ path: string; bytes: Buffer }>): Promise<{ keep(): Promise<void>; undo(): Promise<void> }> {
+  async swap(
+    serverId: string,
+    oldPaths: string[],
+    files: Array<{ path: string; bytes: Buffer }>,
+  ): Promise<{ keep(): Promise<void>; undo(): Promise<void> }> {
     const node = await this.files(serverId);
     const aside: string[] = [];
     const uploaded: string[] = [];
@@ -67,7 +72,8 @@ export class ServerFiles {
         aside.push(p);
       }
       for (const f of files) {
-        if (await node.exists(f.path)) throw new AppError(409, 'file_exists', `${f.path} is on the server already, and not as part of this project`);
+        if (await node.exists(f.path))
+          throw new AppError(409, 'file_exists', `${f.path} is on the server already, and not as part of this project`);
         await node.op('rename', { from: f.path + PART, to: f.path });
         placed.push(f.path);
       }
@@ -75,7 +81,14 @@ export class ServerFiles {
       await undo().catch(() => undefined);
       throw err;
     }
-    return { keep: async () => void (await this.remove(serverId, aside.map((p) => p + PREVIOUS))), undo };
+    return {
+      keep: async () =>
+        void (await this.remove(
+          serverId,
+          aside.map((p) => p + PREVIOUS),
+        )),
+      undo,
+    };
   }
 
   /** Removes these files; ones already gone are left alone. Returns what was removed. */
@@ -114,6 +127,10 @@ export class ServerFiles {
 }
 
 async function upload(node: AgentFiles, file: string, bytes: Buffer): Promise<void> {
-  const res = await node.open('POST', `/upload?path=${encodeURIComponent(file)}`, { body: bytes, contentType: 'application/octet-stream', timeoutMs: 120_000 });
+  const res = await node.open('POST', `/upload?path=${encodeURIComponent(file)}`, {
+    body: bytes,
+    contentType: 'application/octet-stream',
+    timeoutMs: 120_000,
+  });
   (await ensureOk(res, `The node could not store ${file}`)).resume();
 }

@@ -13,7 +13,9 @@ export class ServerGames {
   constructor(private readonly deps: Pick<Cradle, 'serverService' | 'templateService'> & { installRepository: InstallRepository }) {}
 
   /** What is known, with where it came from; nulls where nothing says. */
-  async describe(serverId: string): Promise<{ loader: string | null; minecraftVersion: string | null; source: 'server' | 'template' | null }> {
+  async describe(
+    serverId: string,
+  ): Promise<{ loader: string | null; minecraftVersion: string | null; source: 'server' | 'template' | null }> {
     const override = await this.deps.installRepository.gameOverride(serverId);
     if (override) return { ...override, source: 'server' };
     const server = await this.deps.serverService.get(serverId);
@@ -24,9 +26,19 @@ export class ServerGames {
   /** What installs are checked against; refuses when the loader, or a game server's version, is unknown. */
   async resolve(serverId: string): Promise<Game> {
     const { loader, minecraftVersion } = await this.describe(serverId);
-    if (!loader || !isServerKind(loader)) throw new AppError(409, 'server_game_unknown', "This server's template does not say which loader it runs; set it for the server first (PUT /api/marketplace/servers/:serverId/game)");
+    if (!loader || !isServerKind(loader))
+      throw new AppError(
+        409,
+        'server_game_unknown',
+        "This server's template does not say which loader it runs; set it for the server first (PUT /api/marketplace/servers/:serverId/game)",
+      );
     const proxy = loader === 'velocity' || loader === 'bungeecord';
-    if (!minecraftVersion && !proxy) throw new AppError(409, 'minecraft_version_unknown', "This server's Minecraft version is not known (its template says \"latest\"); set the version for the server first (PUT /api/marketplace/servers/:serverId/game)");
+    if (!minecraftVersion && !proxy)
+      throw new AppError(
+        409,
+        'minecraft_version_unknown',
+        'This server\'s Minecraft version is not known (its template says "latest"); set the version for the server first (PUT /api/marketplace/servers/:serverId/game)',
+      );
     return { loader, minecraftVersion: proxy ? null : minecraftVersion };
   }
 }

@@ -65,13 +65,21 @@ export class SyncStateRepository {
 
   async progress(progress: SyncProgress, now: Date): Promise<void> {
     // started_at doubles as the heartbeat that keeps the claim fresh.
-    await this.db('marketplace_sync').where('id', ID).update({ progress: JSON.stringify(progress), started_at: now });
+    await this.db('marketplace_sync')
+      .where('id', ID)
+      .update({ progress: JSON.stringify(progress), started_at: now });
   }
 
   async finish(result: SyncResult, cursor: string | null | undefined, now: Date): Promise<void> {
     await this.db('marketplace_sync')
       .where('id', ID)
-      .update({ state: 'idle', progress: null, last_result: JSON.stringify(result), finished_at: now, ...(cursor === undefined ? {} : { cursor }) });
+      .update({
+        state: 'idle',
+        progress: null,
+        last_result: JSON.stringify(result),
+        finished_at: now,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
   }
 }
 

@@ -24,7 +24,14 @@ export function isServerSide(p: Pick<ModrinthProject, 'server_side' | 'loaders'>
  * run completes, so a failed run is repeated in full by the next.
  */
 export class CatalogueSync {
-  private readonly deps: { db: Database; catalogueRepository: CatalogueRepository; syncStateRepository: SyncStateRepository; modrinthClient: ModrinthClient; marketplaceClock: Clock; logger: Logger };
+  private readonly deps: {
+    db: Database;
+    catalogueRepository: CatalogueRepository;
+    syncStateRepository: SyncStateRepository;
+    modrinthClient: ModrinthClient;
+    marketplaceClock: Clock;
+    logger: Logger;
+  };
 
   constructor(deps: CatalogueSync['deps']) {
     this.deps = deps;
@@ -57,16 +64,40 @@ export class CatalogueSync {
       for (let i = 0; i < projects.length; i += STORE_CHUNK) {
         const chunk = projects.slice(i, i + STORE_CHUNK);
         const ids = new Set(chunk.map((p) => p.id));
-        await this.deps.db.transaction((trx) => this.deps.catalogueRepository.store(chunk, versions.filter((v) => ids.has(v.project_id)), trx));
+        await this.deps.db.transaction((trx) =>
+          this.deps.catalogueRepository.store(
+            chunk,
+            versions.filter((v) => ids.has(v.project_id)),
+            trx,
+          ),
+        );
       }
       // Only a full listing shows what Modrinth no longer lists (deleted, or no longer for servers).
-      const removed = kind === 'full' ? await this.deps.db.transaction((trx) => this.deps.catalogueRepository.keepOnly(new Set(projects.map((p) => p.id)), trx)) : 0;
-      const result: SyncResult = { kind, ok: true, projects: projects.length, versions: versions.length, removed, durationMs: Date.now() - started };
+      const removed =
+        kind === 'full'
+          ? await this.deps.db.transaction((trx) => this.deps.catalogueRepository.keepOnly(new Set(projects.map((p) => p.id)), trx))
+          : 0;
+      const result: SyncResult = {
+        kind,
+        ok: true,
+        projects: projects.length,
+        versions: versions.length,
+        removed,
+        durationMs: Date.now() - started,
+      };
       await state.finish(result, newest ?? cursor, clock.now());
       this.deps.logger.info(result, 'marketplace catalogue synced');
       return result;
     } catch (err) {
-      const result: SyncResult = { kind, ok: false, projects: 0, versions: 0, removed: 0, durationMs: Date.now() - started, error: (err as Error).message };
+      const result: SyncResult = {
+        kind,
+        ok: false,
+        projects: 0,
+        versions: 0,
+        removed: 0,
+        durationMs: Date.now() - started,
+        error: (err as Error).message,
+      };
       await state.finish(result, undefined, clock.now());
       this.deps.logger.warn({ err }, 'marketplace catalogue sync failed');
       return result;

@@ -75,13 +75,26 @@ export class UpdateService {
     // Datapacks and the rest asked apart: a mod's update must not be a datapack build of it, nor the other way round.
     const datapack = (i: Install) => i.files[0]!.path.startsWith('world/datapacks/');
     const newest: Record<string, { id: string; project_id: string; version_number: string; version_type: string }> = {};
-    for (const [group, loaders] of [[installs.filter((i) => !datapack(i)), loadersRunningOn(game.loader, false)], [installs.filter(datapack), ['datapack']]] as const) {
-      if (group.length) Object.assign(newest, await d.modrinthClient.updatesByHash(group.map((i) => i.files[0]!.sha512), { loaders: [...loaders], gameVersions }));
+    for (const [group, loaders] of [
+      [installs.filter((i) => !datapack(i)), loadersRunningOn(game.loader, false)],
+      [installs.filter(datapack), ['datapack']],
+    ] as const) {
+      if (group.length)
+        Object.assign(
+          newest,
+          await d.modrinthClient.updatesByHash(
+            group.map((i) => i.files[0]!.sha512),
+            { loaders: [...loaders], gameVersions },
+          ),
+        );
     }
     const now = d.marketplaceClock.now();
     for (const install of installs) {
       const found = newest[install.files[0]!.sha512];
-      const update = found && found.id !== install.versionId && found.project_id === install.projectId ? { versionId: found.id, versionNumber: found.version_number, versionType: found.version_type } : null;
+      const update =
+        found && found.id !== install.versionId && found.project_id === install.projectId
+          ? { versionId: found.id, versionNumber: found.version_number, versionType: found.version_type }
+          : null;
       await d.installRepository.setUpdate(install.id, update, now);
     }
     return d.installRepository.list(serverId);
@@ -91,7 +104,12 @@ export class UpdateService {
     return this.deps.installLocks.run(serverId, async () => {
       const install = await this.installed(serverId, projectId);
       const target = versionId ?? install.update?.versionId;
-      if (!target) throw new AppError(409, 'up_to_date', `${install.projectTitle} ${install.versionNumber} is the newest version that fits this server (check again to be sure)`);
+      if (!target)
+        throw new AppError(
+          409,
+          'up_to_date',
+          `${install.projectTitle} ${install.versionNumber} is the newest version that fits this server (check again to be sure)`,
+        );
       return this.swap(install, target, 'update', principal);
     });
   }
@@ -100,8 +118,11 @@ export class UpdateService {
   async rollback(serverId: string, projectId: string, principal: Principal): Promise<UpdateResult> {
     return this.deps.installLocks.run(serverId, async () => {
       const install = await this.installed(serverId, projectId);
-      const last = (await this.deps.installRepository.history(serverId, 500)).find((h) => h.projectId === projectId && h.action === 'update' && h.ok && h.toVersionId === install.versionId);
-      if (!last?.fromVersionId) throw new AppError(409, 'nothing_to_roll_back', `${install.projectTitle} has no earlier version to go back to`);
+      const last = (await this.deps.installRepository.history(serverId, 500)).find(
+        (h) => h.projectId === projectId && h.action === 'update' && h.ok && h.toVersionId === install.versionId,
+      );
+      if (!last?.fromVersionId)
+        throw new AppError(409, 'nothing_to_roll_back', `${install.projectTitle} has no earlier version to go back to`);
       return this.swap(install, last.fromVersionId, 'rollback', principal);
     });
   }
@@ -122,7 +143,9 @@ export class UpdateService {
 
   inNightlyWindow(zone: string): boolean {
     const { startHour, endHour } = this.deps.marketplaceConfig.nightlyWindow;
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(this.deps.marketplaceClock.now()));
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(this.deps.marketplaceClock.now()),
+    );
     return startHour <= endHour ? hour >= startHour && hour < endHour : hour >= startHour || hour < endHour;
   }
 
@@ -145,7 +168,8 @@ export class UpdateService {
     const { serverId } = install;
     const game = await d.serverGames.resolve(serverId);
     const version = await this.version(targetId);
-    if (version.projectId !== install.projectId) throw new AppError(400, 'version_of_another_project', `Version ${targetId} is not a version of ${install.projectTitle}`);
+    if (version.projectId !== install.projectId)
+      throw new AppError(400, 'version_of_another_project', `Version ${targetId} is not a version of ${install.projectTitle}`);
     if (!fits(version, game)) throw new AppError(409, 'incompatible_version', conflict({ title: install.projectTitle }, version, game));
     const file = primaryFile(version);
     d.installProgress.send(serverId, { phase: 'downloading', done: 0, total: 1, file: file.filename });
@@ -154,36 +178,116 @@ export class UpdateService {
     await d.hooks.call(BEFORE_INSTALL, { serverId, principal, backup: true, what });
     const target = path.join(path.dirname(install.files[0]!.path), safeName(file.filename));
     d.installProgress.send(serverId, { phase: 'placing', done: 0, total: 1 });
-    const swapped = await d.serverFiles.swap(serverId, install.files.map((f) => f.path), [{ path: target, bytes }]);
+    const swapped = await d.serverFiles.swap(
+      serverId,
+      install.files.map((f) => f.path),
+      [{ path: target, bytes }],
+    );
 
     let error: string | null = null;
     const running = (await d.serverService.get(serverId)).state !== 'offline';
     if (running) {
       d.installProgress.send(serverId, { phase: 'restarting', done: 0, total: 1 });
       const names = [(await loadedName(bytes)) ?? '', path.basename(target)];
-      error = await d.enableWatch.restartAndWatch(serverId, names, principal).catch((err: unknown) => `the restart failed: ${(err as Error).message}`);
+      error = await d.enableWatch
+        .restartAndWatch(serverId, names, principal)
+        .catch((err: unknown) => `the restart failed: ${(err as Error).message}`);
     }
     const now = d.marketplaceClock.now();
-    const entry = { serverId, projectId: install.projectId, projectTitle: install.projectTitle, fromVersionId: install.versionId, fromVersion: install.versionNumber, actor: principal };
+    const entry = {
+      serverId,
+      projectId: install.projectId,
+      projectTitle: install.projectTitle,
+      fromVersionId: install.versionId,
+      fromVersion: install.versionNumber,
+      actor: principal,
+    };
     if (error) {
       await swapped.undo();
       // The previous files are back; start the server on them again.
       const again = await d.enableWatch.restartAndWatch(serverId, [], principal).catch((err: unknown) => (err as Error).message);
       await d.db.transaction(async (trx) => {
-        await d.installRepository.addHistory({ ...entry, action, toVersionId: version.id, toVersion: version.versionNumber, ok: false, error }, now, trx);
-        await d.installRepository.addHistory({ ...entry, action: 'rollback', fromVersionId: version.id, fromVersion: version.versionNumber, toVersionId: install.versionId, toVersion: install.versionNumber, actor: principal, ok: again === null, error: again }, now, trx);
-        await d.activityLog.record({ serverId, actor: principal, action: `marketplace.${action}`, data: { project: install.projectTitle, from: install.versionNumber, to: version.versionNumber, failed: error, restored: true } }, trx);
+        await d.installRepository.addHistory(
+          { ...entry, action, toVersionId: version.id, toVersion: version.versionNumber, ok: false, error },
+          now,
+          trx,
+        );
+        await d.installRepository.addHistory(
+          {
+            ...entry,
+            action: 'rollback',
+            fromVersionId: version.id,
+            fromVersion: version.versionNumber,
+            toVersionId: install.versionId,
+            toVersion: install.versionNumber,
+            actor: principal,
+            ok: again === null,
+            error: again,
+          },
+          now,
+          trx,
+        );
+        await d.activityLog.record(
+          {
+            serverId,
+            actor: principal,
+            action: `marketplace.${action}`,
+            data: { project: install.projectTitle, from: install.versionNumber, to: version.versionNumber, failed: error, restored: true },
+          },
+          trx,
+        );
       });
       d.installProgress.send(serverId, { phase: 'done', done: 1, total: 1 });
-      return { projectId: install.projectId, from: install.versionNumber, to: version.versionNumber, ok: false, rolledBack: true, error, restarted: true };
+      return {
+        projectId: install.projectId,
+        from: install.versionNumber,
+        to: version.versionNumber,
+        ok: false,
+        rolledBack: true,
+        error,
+        restarted: true,
+      };
     }
     await swapped.keep();
     await d.db.transaction(async (trx) => {
-      await d.installRepository.put({ serverId, projectId: install.projectId, projectTitle: install.projectTitle, versionId: version.id, versionNumber: version.versionNumber, files: [{ path: target, sha512: file.sha512, size: bytes.length }], reason: install.reason, installedBy: install.installedBy }, now, trx);
-      await d.installRepository.addHistory({ ...entry, action, toVersionId: version.id, toVersion: version.versionNumber, ok: true, error: null }, now, trx);
-      await d.activityLog.record({ serverId, actor: principal, action: `marketplace.${action}`, data: { project: install.projectTitle, from: install.versionNumber, to: version.versionNumber } }, trx);
+      await d.installRepository.put(
+        {
+          serverId,
+          projectId: install.projectId,
+          projectTitle: install.projectTitle,
+          versionId: version.id,
+          versionNumber: version.versionNumber,
+          files: [{ path: target, sha512: file.sha512, size: bytes.length }],
+          reason: install.reason,
+          installedBy: install.installedBy,
+        },
+        now,
+        trx,
+      );
+      await d.installRepository.addHistory(
+        { ...entry, action, toVersionId: version.id, toVersion: version.versionNumber, ok: true, error: null },
+        now,
+        trx,
+      );
+      await d.activityLog.record(
+        {
+          serverId,
+          actor: principal,
+          action: `marketplace.${action}`,
+          data: { project: install.projectTitle, from: install.versionNumber, to: version.versionNumber },
+        },
+        trx,
+      );
     });
     d.installProgress.send(serverId, { phase: 'done', done: 1, total: 1 });
-    return { projectId: install.projectId, from: install.versionNumber, to: version.versionNumber, ok: true, rolledBack: false, error: null, restarted: running };
+    return {
+      projectId: install.projectId,
+      from: install.versionNumber,
+      to: version.versionNumber,
+      ok: true,
+      rolledBack: false,
+      error: null,
+      restarted: running,
+    };
   }
 }

@@ -29,14 +29,28 @@ export const versionView = z.object({
   publishedAt: z.string(),
   loaders: z.array(z.string()),
   gameVersions: z.array(z.string()),
-  dependencies: z.array(z.object({ projectId: z.string().nullable(), versionId: z.string().nullable(), type: z.enum(['required', 'optional', 'incompatible', 'embedded']) })),
+  dependencies: z.array(
+    z.object({
+      projectId: z.string().nullable(),
+      versionId: z.string().nullable(),
+      type: z.enum(['required', 'optional', 'incompatible', 'embedded']),
+    }),
+  ),
   files: z.array(z.object({ filename: z.string(), url: z.string(), sha512: z.string(), size: z.number(), primary: z.boolean() })),
 });
 export type VersionView = z.output<typeof versionView>;
 
 const syncProgress = z.object({ phase: z.enum(['listing', 'projects', 'versions', 'storing']), done: z.number(), total: z.number() });
 
-const syncResult = z.object({ kind: z.enum(['full', 'incremental']), ok: z.boolean(), projects: z.number(), versions: z.number(), removed: z.number().describe('Projects dropped because Modrinth no longer lists them (full runs)'), durationMs: z.number(), error: z.string().optional() });
+const syncResult = z.object({
+  kind: z.enum(['full', 'incremental']),
+  ok: z.boolean(),
+  projects: z.number(),
+  versions: z.number(),
+  removed: z.number().describe('Projects dropped because Modrinth no longer lists them (full runs)'),
+  durationMs: z.number(),
+  error: z.string().optional(),
+});
 
 export const syncStatusView = z.object({
   state: z.enum(['idle', 'running']),
@@ -60,7 +74,10 @@ export const installView = z.object({
   reason: z.enum(['requested', 'dependency', 'linked']),
   autoUpdate: z.boolean(),
   autoUpdateZone: z.string(),
-  update: z.object({ versionId: z.string(), versionNumber: z.string(), versionType: z.string() }).nullable().describe('A newer version that fits the server, found by the last check'),
+  update: z
+    .object({ versionId: z.string(), versionNumber: z.string(), versionType: z.string() })
+    .nullable()
+    .describe('A newer version that fits the server, found by the last check'),
   checkedAt: z.string().nullable(),
   installedBy: z.string().nullable(),
   installedAt: z.string(),
@@ -94,18 +111,41 @@ export const historyView = z.object({
 });
 export type HistoryView = z.output<typeof historyView>;
 
-export const gameView = z.object({ loader: z.string().nullable(), minecraftVersion: z.string().nullable(), source: z.enum(['server', 'template']).nullable() });
+export const gameView = z.object({
+  loader: z.string().nullable(),
+  minecraftVersion: z.string().nullable(),
+  source: z.enum(['server', 'template']).nullable(),
+});
 export type GameView = z.output<typeof gameView>;
 
 export const installResultView = z.object({
-  installed: z.array(z.object({ projectId: z.string(), title: z.string(), versionId: z.string(), versionNumber: z.string(), reason: z.enum(['requested', 'dependency']), files: z.array(z.string()) })),
+  installed: z.array(
+    z.object({
+      projectId: z.string(),
+      title: z.string(),
+      versionId: z.string(),
+      versionNumber: z.string(),
+      reason: z.enum(['requested', 'dependency']),
+      files: z.array(z.string()),
+    }),
+  ),
   optional: z.array(z.object({ projectId: z.string(), title: z.string(), requiredBy: z.string() })),
   restartNeeded: z.boolean(),
 });
 export type InstallResultView = z.output<typeof installResultView>;
 
 export const planView = z.object({
-  steps: z.array(z.object({ projectId: z.string(), title: z.string(), versionId: z.string(), versionNumber: z.string(), reason: z.enum(['requested', 'dependency']), folder: z.string(), installed: z.boolean() })),
+  steps: z.array(
+    z.object({
+      projectId: z.string(),
+      title: z.string(),
+      versionId: z.string(),
+      versionNumber: z.string(),
+      reason: z.enum(['requested', 'dependency']),
+      folder: z.string(),
+      installed: z.boolean(),
+    }),
+  ),
   optional: z.array(z.object({ projectId: z.string(), title: z.string(), requiredBy: z.string() })),
 });
 export type PlanView = z.output<typeof planView>;
@@ -136,7 +176,12 @@ export const updateResult = z.object({
 export type UpdateResult = z.output<typeof updateResult>;
 
 /** An install's step, pushed on the /marketplace socket namespace to the people watching the server. */
-export const progressUpdate = z.object({ phase: z.enum(['resolving', 'downloading', 'placing', 'restarting', 'done']), done: z.number(), total: z.number(), file: z.string().optional() });
+export const progressUpdate = z.object({
+  phase: z.enum(['resolving', 'downloading', 'placing', 'restarting', 'done']),
+  done: z.number(),
+  total: z.number(),
+  file: z.string().optional(),
+});
 export type ProgressUpdate = z.output<typeof progressUpdate>;
 /** As the socket sends it: the step, and which server it is about. */
 export const progressMessage = progressUpdate.extend({ serverId: z.string() });

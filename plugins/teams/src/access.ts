@@ -11,7 +11,14 @@ const TEAM_PREFIX = teamOwnerId('');
  * recorded owner holds only what their role gives), and its members hold their role's keys.
  */
 export class TeamAccess {
-  constructor(private readonly deps: { teamRepository: TeamRepository; permissionCatalogue: PermissionCatalogue; teamsConfig: TeamsConfig; hooks: HookBus }) {}
+  constructor(
+    private readonly deps: {
+      teamRepository: TeamRepository;
+      permissionCatalogue: PermissionCatalogue;
+      teamsConfig: TeamsConfig;
+      hooks: HookBus;
+    },
+  ) {}
 
   async ownerOf(serverId: string): Promise<{ ownerId: string } | undefined> {
     const teamId = await this.deps.teamRepository.teamOfServer(serverId);
@@ -27,7 +34,10 @@ export class TeamAccess {
   }
 
   async listScope(scope: ServerListScope, userId: string, keyScope?: string): Promise<ServerListScope> {
-    const [mine, all] = await Promise.all([this.deps.teamRepository.serverIdsOfMember(userId, this.teamIdOf(keyScope)), this.deps.teamRepository.allServerIds()]);
+    const [mine, all] = await Promise.all([
+      this.deps.teamRepository.serverIdsOfMember(userId, this.teamIdOf(keyScope)),
+      this.deps.teamRepository.allServerIds(),
+    ]);
     // A team key lists only that team's servers, not the user's subuser grants.
     return { shared: [...(keyScope ? [] : scope.shared), ...mine], claimed: [...scope.claimed, ...all] };
   }
@@ -47,6 +57,8 @@ export class TeamAccess {
 
   /** Ends what these users keep open on these servers (console, progress) unless they still may. */
   async changed(serverIds: string[], userIds: string[]): Promise<void> {
-    await Promise.all(serverIds.flatMap((serverId) => userIds.map((userId) => this.deps.hooks.call('auth.serverAccessChanged', { serverId, userId }))));
+    await Promise.all(
+      serverIds.flatMap((serverId) => userIds.map((userId) => this.deps.hooks.call('auth.serverAccessChanged', { serverId, userId }))),
+    );
   }
 }

@@ -31,10 +31,23 @@ declare module '@conductor/core' {
 export { serverPayerRef, type ServerPayer } from './payers.js';
 
 export default definePlugin({
-  manifest: { name: 'teams', version: '0.1.0', api: '^1.0.0', description: 'Teams: members with roles, invites, team-owned servers', dependsOn: ['auth', 'mail', 'activity', 'servers'] },
+  manifest: {
+    name: 'teams',
+    version: '0.1.0',
+    api: '^1.0.0',
+    description: 'Teams: members with roles, invites, team-owned servers',
+    dependsOn: ['auth', 'mail', 'activity', 'servers'],
+  },
   events: teamEvents,
   provides: [serverPayerRef],
-  consumes: [coreServices.auth.userDirectory, coreServices.auth.invitedSignup, coreServices.mail.mailService, coreServices.activity.activityLog, coreServices.servers.serverService, coreServices.servers.serverDirectory],
+  consumes: [
+    coreServices.auth.userDirectory,
+    coreServices.auth.invitedSignup,
+    coreServices.mail.mailService,
+    coreServices.activity.activityLog,
+    coreServices.servers.serverService,
+    coreServices.servers.serverDirectory,
+  ],
   configSchema: teamsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
   /** The Teams page and the invite page, built from ../ui by scripts/build-ui.mjs. */
@@ -53,12 +66,19 @@ export default definePlugin({
     });
     // The team owns its servers: its answer comes before the servers module's recorded owner.
     ctx.tap('auth.serverOwner', { name: 'teams', before: 'servers' }, (serverId) => ctx.cradle.teamAccess.ownerOf(serverId));
-    ctx.tap('auth.serverPermissions', 'teams', async (keys, { serverId, userId }) => [...keys, ...(await ctx.cradle.teamAccess.keysOn(serverId, userId))]);
+    ctx.tap('auth.serverPermissions', 'teams', async (keys, { serverId, userId }) => [
+      ...keys,
+      ...(await ctx.cradle.teamAccess.keysOn(serverId, userId)),
+    ]);
     ctx.tap('auth.serverListScope', 'teams', (scope, { userId, keyScope }) => ctx.cradle.teamAccess.listScope(scope, userId, keyScope));
     ctx.tap('auth.apiKeyScope', 'teams', ({ userId, scope }) => ctx.cradle.teamAccess.mayScopeKey(userId, scope));
-    ctx.subscribe('teams.server-deleted', { types: ['server.deleted'], from: 'now', handler: async (event, trx) => {
-      if (event.serverId) await ctx.cradle.teamServers.forgetServer(event.serverId, trx);
-    } });
+    ctx.subscribe('teams.server-deleted', {
+      types: ['server.deleted'],
+      from: 'now',
+      handler: async (event, trx) => {
+        if (event.serverId) await ctx.cradle.teamServers.forgetServer(event.serverId, trx);
+      },
+    });
   },
   routes(router) {
     // The invite answers (/invites/...) before /:teamId, so the router never reads "invites" as a team id.

@@ -8,7 +8,23 @@ const gone = (code: string, message: string) => new AppError(410, code, message)
 
 /** Invitations by mail: single-use, expiring, for one address only. */
 export class InviteService {
-  constructor(private readonly deps: Pick<Cradle, 'db' | 'events' | 'config' | 'teamsConfig' | 'teamClock' | 'inviteRepository' | 'teamRepository' | 'teamService' | 'userDirectory' | 'mailService' | 'activityLog' | 'invitedSignup'>) {}
+  constructor(
+    private readonly deps: Pick<
+      Cradle,
+      | 'db'
+      | 'events'
+      | 'config'
+      | 'teamsConfig'
+      | 'teamClock'
+      | 'inviteRepository'
+      | 'teamRepository'
+      | 'teamService'
+      | 'userDirectory'
+      | 'mailService'
+      | 'activityLog'
+      | 'invitedSignup'
+    >,
+  ) {}
 
   async invite(teamId: string, input: { email: string; role: string }, principal: Principal): Promise<Invite> {
     const { team, role: callerRole } = await this.deps.teamService.open(teamId, principal, 'manage');
@@ -20,14 +36,47 @@ export class InviteService {
     await this.deps.db.transaction(async (trx) => {
       await this.deps.teamService.assertRole(teamId, input.role, trx);
       const existing = await this.deps.userDirectory.findByEmail(email, trx);
-      if (existing && (await this.deps.teamRepository.member(teamId, existing.id, trx))) throw conflict('already_member', 'This account is already a member of the team');
-      if ((await this.deps.inviteRepository.pending(teamId, now, trx)).some((i) => i.email === email)) throw conflict('invite_pending', 'This address has an open invite; revoke it to send a new one');
-      await this.deps.inviteRepository.insert({ id, teamId, email, role: input.role, tokenHash: hashOf(token), invitedBy: principal.id, expiresAt: new Date(now.getTime() + this.deps.teamsConfig.inviteTtlDays * 86_400_000) }, trx);
+      if (existing && (await this.deps.teamRepository.member(teamId, existing.id, trx)))
+        throw conflict('already_member', 'This account is already a member of the team');
+      if ((await this.deps.inviteRepository.pending(teamId, now, trx)).some((i) => i.email === email))
+        throw conflict('invite_pending', 'This address has an open invite; revoke it to send a new one');
+      await this.deps.inviteRepository.insert(
+        {
+          id,
+          teamId,
+          email,
+          role: input.role,
+          tokenHash: hashOf(token),
+          invitedBy: principal.id,
+          expiresAt: new Date(now.getTime() + this.deps.teamsConfig.inviteTtlDays * 86_400_000),
+        },
+        trx,
+      );
       const link = `${panelUrl(this.deps.config)}/p/team-invite?token=${token}`;
       const days = this.deps.teamsConfig.inviteTtlDays;
-      await this.deps.mailService.send('teams.invite', email, renderMail(`You are invited to the team ${team.name}`, [`You were invited to join the team ${team.name} on Conductor.`, `The link works once, only for ${email}, and expires in ${days} day${days === 1 ? '' : 's'}. Without an account you can create one from it.`], { label: 'See the invite', url: link }), trx);
-      await this.deps.events.append(trx, { type: 'team.invite_sent', actorId: principal.id, data: { teamId, inviteId: id, email, role: input.role } });
-      await recordTeamActivity(this.deps.activityLog, trx, teamId, principal, 'team.invite.send', { inviteId: id, email, role: input.role });
+      await this.deps.mailService.send(
+        'teams.invite',
+        email,
+        renderMail(
+          `You are invited to the team ${team.name}`,
+          [
+            `You were invited to join the team ${team.name} on Conductor.`,
+            `The link works once, only for ${email}, and expires in ${days} day${days === 1 ? '' : 's'}. Without an account you can create one from it.`,
+          ],
+          { label: 'See the invite', url: link },
+        ),
+        trx,
+      );
+      await this.deps.events.append(trx, {
+        type: 'team.invite_sent',
+        actorId: principal.id,
+        data: { teamId, inviteId: id, email, role: input.role },
+      });
+      await recordTeamActivity(this.deps.activityLog, trx, teamId, principal, 'team.invite.send', {
+        inviteId: id,
+        email,
+        role: input.role,
+      });
     });
     return (await this.deps.inviteRepository.get(teamId, id))!;
   }
@@ -42,8 +91,13 @@ export class InviteService {
     await this.deps.db.transaction(async (trx) => {
       const found = await this.deps.inviteRepository.get(teamId, inviteId, trx);
       if (!found) throw notFound('No such invite', 'invite_not_found');
-      if (!(await this.deps.inviteRepository.answer(inviteId, 'revoked', trx))) throw conflict('invite_answered', 'This invite was already answered');
-      await this.deps.events.append(trx, { type: 'team.invite_revoked', actorId: principal.id, data: { teamId, inviteId, email: found.email } });
+      if (!(await this.deps.inviteRepository.answer(inviteId, 'revoked', trx)))
+        throw conflict('invite_answered', 'This invite was already answered');
+      await this.deps.events.append(trx, {
+        type: 'team.invite_revoked',
+        actorId: principal.id,
+        data: { teamId, inviteId, email: found.email },
+      });
       await recordTeamActivity(this.deps.activityLog, trx, teamId, principal, 'team.invite.revoke', { inviteId, email: found.email });
     });
   }
@@ -62,20 +116,34 @@ export class InviteService {
   async preview(token: string) {
     const found = await this.usable(token);
     const team = (await this.deps.teamRepository.team(found.teamId))!;
-    const role = ['owner', 'admin', 'member'].includes(found.role) ? found.role : ((await this.deps.teamRepository.role(found.teamId, found.role))?.name ?? 'member');
-    return { teamName: team.name, email: found.email, role, expiresAt: found.expiresAt, accountExists: (await this.deps.userDirectory.findByEmail(found.email)) !== null };
+    const role = ['owner', 'admin', 'member'].includes(found.role)
+      ? found.role
+      : ((await this.deps.teamRepository.role(found.teamId, found.role))?.name ?? 'member');
+    return {
+      teamName: team.name,
+      email: found.email,
+      role,
+      expiresAt: found.expiresAt,
+      accountExists: (await this.deps.userDirectory.findByEmail(found.email)) !== null,
+    };
   }
 
   /** Only the invited address, proven by its account's verification, joins. */
   async accept(token: string, principal: Principal): Promise<string> {
     const found = await this.usable(token);
     const user = await this.deps.userDirectory.find(principal.id);
-    if (!user || user.email.toLowerCase() !== found.email) throw new AppError(403, 'invite_wrong_account', `This invite is for ${found.email}; sign in with that account to accept it`);
+    if (!user || user.email.toLowerCase() !== found.email)
+      throw new AppError(403, 'invite_wrong_account', `This invite is for ${found.email}; sign in with that account to accept it`);
     if (!user.emailVerified) throw new AppError(403, 'email_unverified', 'Confirm your email address first, then accept the invite');
     await this.deps.db.transaction(async (trx) => {
-      if (!(await this.deps.inviteRepository.answer(found.id, 'accepted', trx))) throw gone('invite_used', 'This invite was already answered');
+      if (!(await this.deps.inviteRepository.answer(found.id, 'accepted', trx)))
+        throw gone('invite_used', 'This invite was already answered');
       await this.deps.teamService.addMember(found.teamId, user.id, found.role, principal, trx);
-      await this.deps.events.append(trx, { type: 'team.invite_accepted', actorId: principal.id, data: { teamId: found.teamId, inviteId: found.id, email: found.email } });
+      await this.deps.events.append(trx, {
+        type: 'team.invite_accepted',
+        actorId: principal.id,
+        data: { teamId: found.teamId, inviteId: found.id, email: found.email },
+      });
     });
     return found.teamId;
   }
@@ -84,15 +152,21 @@ export class InviteService {
   async decline(token: string, principal: Principal | null): Promise<void> {
     const found = await this.usable(token);
     await this.deps.db.transaction(async (trx) => {
-      if (!(await this.deps.inviteRepository.answer(found.id, 'declined', trx))) throw gone('invite_used', 'This invite was already answered');
-      await this.deps.events.append(trx, { type: 'team.invite_declined', actorId: principal?.id, data: { teamId: found.teamId, inviteId: found.id, email: found.email } });
+      if (!(await this.deps.inviteRepository.answer(found.id, 'declined', trx)))
+        throw gone('invite_used', 'This invite was already answered');
+      await this.deps.events.append(trx, {
+        type: 'team.invite_declined',
+        actorId: principal?.id,
+        data: { teamId: found.teamId, inviteId: found.id, email: found.email },
+      });
     });
   }
 
   /** Someone without an account makes one for the invited address and joins at once. */
   async signUp(ctx: KernelContext, token: string, password: string): Promise<{ userId: string; teamId: string }> {
     const found = await this.usable(token);
-    if (await this.deps.userDirectory.findByEmail(found.email)) throw conflict('email_taken', 'This address has an account: sign in and accept the invite');
+    if (await this.deps.userDirectory.findByEmail(found.email))
+      throw conflict('email_taken', 'This address has an account: sign in and accept the invite');
     const user = await this.deps.invitedSignup.create(ctx, { email: found.email, password });
     const teamId = await this.accept(token, { id: user.id, kind: 'user', role: 'user', attributes: { email: user.email } });
     return { userId: user.id, teamId };

@@ -24,14 +24,36 @@ interface Row {
   expires_at: unknown;
 }
 
-const invite = (r: Row): Invite => ({ id: r.id, teamId: r.team_id, email: r.email, role: r.role, invitedBy: r.invited_by, status: r.status, createdAt: toIso(r.created_at), expiresAt: toIso(r.expires_at) });
+const invite = (r: Row): Invite => ({
+  id: r.id,
+  teamId: r.team_id,
+  email: r.email,
+  role: r.role,
+  invitedBy: r.invited_by,
+  status: r.status,
+  createdAt: toIso(r.created_at),
+  expiresAt: toIso(r.expires_at),
+});
 
 /** The teams plugin's invitations; tokens are kept only as hashes. */
 export class InviteRepository {
   constructor(private readonly deps: { db: Database }) {}
 
-  async insert(i: { id: string; teamId: string; email: string; role: string; tokenHash: string; invitedBy: string; expiresAt: Date }, trx: Executor): Promise<void> {
-    await trx('team_invites').insert({ id: i.id, team_id: i.teamId, email: i.email, role: i.role, token_hash: i.tokenHash, invited_by: i.invitedBy, status: 'pending', created_at: new Date().toISOString(), expires_at: i.expiresAt.toISOString() });
+  async insert(
+    i: { id: string; teamId: string; email: string; role: string; tokenHash: string; invitedBy: string; expiresAt: Date },
+    trx: Executor,
+  ): Promise<void> {
+    await trx('team_invites').insert({
+      id: i.id,
+      team_id: i.teamId,
+      email: i.email,
+      role: i.role,
+      token_hash: i.tokenHash,
+      invited_by: i.invitedBy,
+      status: 'pending',
+      created_at: new Date().toISOString(),
+      expires_at: i.expiresAt.toISOString(),
+    });
   }
 
   async byTokenHash(tokenHash: string, executor: Executor = this.deps.db): Promise<Invite | null> {
@@ -46,7 +68,12 @@ export class InviteRepository {
 
   /** The team's pending invites that have not expired. */
   async pending(teamId: string, now: Date, executor: Executor = this.deps.db): Promise<Invite[]> {
-    return ((await executor('team_invites').where({ team_id: teamId, status: 'pending' }).where('expires_at', '>', now.toISOString()).orderBy('created_at')) as Row[]).map(invite);
+    return (
+      (await executor('team_invites')
+        .where({ team_id: teamId, status: 'pending' })
+        .where('expires_at', '>', now.toISOString())
+        .orderBy('created_at')) as Row[]
+    ).map(invite);
   }
 
   /** Answers a pending invite; false when it was answered meanwhile (two clicks race: one wins). */

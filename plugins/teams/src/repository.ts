@@ -30,9 +30,20 @@ interface MemberRow {
   joined_at: unknown;
 }
 
-const member = (r: MemberRow): Member => ({ teamId: r.team_id, userId: r.user_id, role: r.role === 'custom' ? r.role_id! : r.role, joinedAt: toIso(r.joined_at) });
+const member = (r: MemberRow): Member => ({
+  teamId: r.team_id,
+  userId: r.user_id,
+  role: r.role === 'custom' ? r.role_id! : r.role,
+  joinedAt: toIso(r.joined_at),
+});
 const team = (r: { id: string; name: string; created_at: unknown }): Team => ({ id: r.id, name: r.name, createdAt: toIso(r.created_at) });
-const role = (r: { id: string; team_id: string; name: string; permissions: unknown; created_at: unknown }): TeamRole => ({ id: r.id, teamId: r.team_id, name: r.name, permissions: parseJsonColumn<string[]>(r.permissions), createdAt: toIso(r.created_at) });
+const role = (r: { id: string; team_id: string; name: string; permissions: unknown; created_at: unknown }): TeamRole => ({
+  id: r.id,
+  teamId: r.team_id,
+  name: r.name,
+  permissions: parseJsonColumn<string[]>(r.permissions),
+  createdAt: toIso(r.created_at),
+});
 const BUILT_IN = new Set(['owner', 'admin', 'member']);
 /** How a role the API names is stored: built-in names as they are, custom roles by id. */
 const stored = (r: string) => (BUILT_IN.has(r) ? { role: r, role_id: null } : { role: 'custom', role_id: r });
@@ -76,7 +87,17 @@ export class TeamRepository {
 
   /** The teams a user belongs to, with their role in each. */
   async teamsOf(userId: string): Promise<Array<Team & { role: string }>> {
-    const rows = (await this.db('teams').join('team_members', 'team_members.team_id', 'teams.id').where('team_members.user_id', userId).orderBy('teams.name').select('teams.*', 'team_members.role', 'team_members.role_id')) as Array<{ id: string; name: string; created_at: unknown; role: string; role_id: string | null }>;
+    const rows = (await this.db('teams')
+      .join('team_members', 'team_members.team_id', 'teams.id')
+      .where('team_members.user_id', userId)
+      .orderBy('teams.name')
+      .select('teams.*', 'team_members.role', 'team_members.role_id')) as Array<{
+      id: string;
+      name: string;
+      created_at: unknown;
+      role: string;
+      role_id: string | null;
+    }>;
     return rows.map((r) => ({ ...team(r), role: r.role === 'custom' ? r.role_id! : r.role }));
   }
 
@@ -121,11 +142,22 @@ export class TeamRepository {
   }
 
   async insertRole(r: { id: string; teamId: string; name: string; permissions: string[] }, trx: Executor): Promise<void> {
-    await trx('team_roles').insert({ id: r.id, team_id: r.teamId, name: r.name, permissions: JSON.stringify(r.permissions), created_at: new Date().toISOString() });
+    await trx('team_roles').insert({
+      id: r.id,
+      team_id: r.teamId,
+      name: r.name,
+      permissions: JSON.stringify(r.permissions),
+      created_at: new Date().toISOString(),
+    });
   }
 
   async updateRole(roleId: string, patch: { name?: string; permissions?: string[] }, trx: Executor): Promise<void> {
-    await trx('team_roles').where({ id: roleId }).update({ ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.permissions ? { permissions: JSON.stringify(patch.permissions) } : {}) });
+    await trx('team_roles')
+      .where({ id: roleId })
+      .update({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.permissions ? { permissions: JSON.stringify(patch.permissions) } : {}),
+      });
   }
 
   async deleteRole(roleId: string, trx: Executor): Promise<void> {

@@ -5,7 +5,10 @@ export const BUILT_IN_ROLES = ['owner', 'admin', 'member'] as const;
 export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
 
 /** A role as the API names it: a built-in name, or a custom role's id. */
-export const roleName = z.union([z.enum(BUILT_IN_ROLES), z.uuid({ error: 'expected owner, admin, member or the id of one of the team\'s roles' })]);
+export const roleName = z.union([
+  z.enum(BUILT_IN_ROLES),
+  z.uuid({ error: "expected owner, admin, member or the id of one of the team's roles" }),
+]);
 
 /** What a member may do to the team itself; per-server keys are separate (see TeamAccess). */
 export type TeamAbility = 'read' | 'manage' | 'own';

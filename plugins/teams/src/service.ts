@@ -14,7 +14,10 @@ export const teamNotFound = () => notFound('No such team', 'team_not_found');
 /** Teams, their members and roles (their servers: TeamServers). */
 export class TeamService {
   constructor(
-    private readonly deps: Pick<Cradle, 'db' | 'events' | 'teamRepository' | 'teamAccess' | 'userDirectory' | 'activityLog' | 'permissionCatalogue'>,
+    private readonly deps: Pick<
+      Cradle,
+      'db' | 'events' | 'teamRepository' | 'teamAccess' | 'userDirectory' | 'activityLog' | 'permissionCatalogue'
+    >,
   ) {}
 
   private get repo() {
@@ -35,7 +38,12 @@ export class TeamService {
     const role = principal.role === 'admin' && !keyScope ? 'owner' : (await this.repo.member(teamId, principal.id))?.role;
     // A team-scoped API key reaches its own team only.
     if (!team || !role || (keyScope !== undefined && keyScope !== teamOwnerId(teamId))) throw teamNotFound();
-    if (!allows(role, needed)) throw new AppError(403, 'forbidden', needed === 'own' ? 'Only the team\'s owners may do this' : 'Only the team\'s owners and admins may do this');
+    if (!allows(role, needed))
+      throw new AppError(
+        403,
+        'forbidden',
+        needed === 'own' ? "Only the team's owners may do this" : "Only the team's owners and admins may do this",
+      );
     return { team, role };
   }
 
@@ -68,14 +76,16 @@ export class TeamService {
   async remove(teamId: string, principal: Principal): Promise<void> {
     await this.open(teamId, principal, 'own');
     await this.deps.db.transaction(async (trx) => {
-      if ((await this.repo.serverIds(teamId, trx)).length) throw conflict('team_has_servers', 'Move or delete the team\'s servers first');
+      if ((await this.repo.serverIds(teamId, trx)).length) throw conflict('team_has_servers', "Move or delete the team's servers first");
       await this.repo.deleteTeam(teamId, trx);
       await this.deps.events.append(trx, { type: 'team.deleted', actorId: principal.id, data: { teamId } });
     });
   }
 
   async members(teamId: string): Promise<MemberView[]> {
-    return Promise.all((await this.repo.members(teamId)).map(async (m) => ({ ...m, email: (await this.deps.userDirectory.find(m.userId))?.email ?? null })));
+    return Promise.all(
+      (await this.repo.members(teamId)).map(async (m) => ({ ...m, email: (await this.deps.userDirectory.find(m.userId))?.email ?? null })),
+    );
   }
 
   /** A role the API names must be built in or one of this team's own. */
@@ -101,11 +111,13 @@ export class TeamService {
 
   /** Owners are touched only by owners; an admin neither makes nor unmakes one. */
   private assertMayTouch(callerRole: string, targetRole: string, newRole?: string): void {
-    if ((targetRole === 'owner' || newRole === 'owner') && callerRole !== 'owner') throw new AppError(403, 'forbidden', 'Only owners may change or remove an owner, or make one');
+    if ((targetRole === 'owner' || newRole === 'owner') && callerRole !== 'owner')
+      throw new AppError(403, 'forbidden', 'Only owners may change or remove an owner, or make one');
   }
 
   private async assertNotLastOwner(teamId: string, member: Member, trx: Executor): Promise<void> {
-    if (member.role === 'owner' && (await this.repo.ownerCount(teamId, trx)) <= 1) throw conflict('last_owner', 'A team needs an owner: transfer ownership or make another owner first');
+    if (member.role === 'owner' && (await this.repo.ownerCount(teamId, trx)) <= 1)
+      throw conflict('last_owner', 'A team needs an owner: transfer ownership or make another owner first');
   }
 
   async changeRole(teamId: string, userId: string, role: string, principal: Principal): Promise<MemberView> {
@@ -118,7 +130,11 @@ export class TeamService {
       if (target.role === role) return;
       if (role !== 'owner') await this.assertNotLastOwner(teamId, target, trx);
       await this.repo.setRole(teamId, userId, role, trx);
-      await this.deps.events.append(trx, { type: 'team.member_role_changed', actorId: principal.id, data: { teamId, userId, from: target.role, to: role } });
+      await this.deps.events.append(trx, {
+        type: 'team.member_role_changed',
+        actorId: principal.id,
+        data: { teamId, userId, from: target.role, to: role },
+      });
       await this.record(trx, teamId, principal, 'team.member.role', { userId, from: target.role, to: role });
     });
     await this.deps.teamAccess.changed(await this.repo.serverIds(teamId), [userId]);
@@ -151,7 +167,11 @@ export class TeamService {
       await this.repo.setRole(teamId, userId, 'owner', trx);
       // A panel admin who is no member hands over without becoming one.
       if (await this.repo.member(teamId, principal.id, trx)) await this.repo.setRole(teamId, principal.id, 'admin', trx);
-      await this.deps.events.append(trx, { type: 'team.ownership_transferred', actorId: principal.id, data: { teamId, from: principal.id, to: target.userId } });
+      await this.deps.events.append(trx, {
+        type: 'team.ownership_transferred',
+        actorId: principal.id,
+        data: { teamId, from: principal.id, to: target.userId },
+      });
       await this.record(trx, teamId, principal, 'team.ownership.transfer', { to: userId });
     });
     await this.deps.teamAccess.changed(await this.repo.serverIds(teamId), [userId, principal.id]);
@@ -174,7 +194,12 @@ export class TeamService {
     return (await this.repo.role(teamId, id))!;
   }
 
-  async updateRole(teamId: string, roleId: string, patch: { name?: string; permissions?: string[] }, principal: Principal): Promise<TeamRole> {
+  async updateRole(
+    teamId: string,
+    roleId: string,
+    patch: { name?: string; permissions?: string[] },
+    principal: Principal,
+  ): Promise<TeamRole> {
     await this.open(teamId, principal, 'manage');
     if (patch.permissions) this.deps.permissionCatalogue.assertGrantable(patch.permissions);
     await this.deps.db.transaction(async (trx) => {
@@ -183,7 +208,11 @@ export class TeamService {
       if (clash && clash.id !== roleId) throw conflict('role_exists', 'The team has a role with this name');
       await this.repo.updateRole(roleId, patch, trx);
       const after = (await this.repo.role(teamId, roleId, trx))!;
-      await this.deps.events.append(trx, { type: 'team.role_updated', actorId: principal.id, data: { teamId, roleId, name: after.name, permissions: after.permissions } });
+      await this.deps.events.append(trx, {
+        type: 'team.role_updated',
+        actorId: principal.id,
+        data: { teamId, roleId, name: after.name, permissions: after.permissions },
+      });
       await this.record(trx, teamId, principal, 'team.role.update', { roleId, ...patch });
     });
     if (patch.permissions) await this.deps.teamAccess.changed(await this.repo.serverIds(teamId), await this.repo.membersWithRole(roleId));
@@ -194,7 +223,8 @@ export class TeamService {
     await this.open(teamId, principal, 'manage');
     await this.deps.db.transaction(async (trx) => {
       if (!(await this.repo.role(teamId, roleId, trx))) throw notFound('No such role', 'role_not_found');
-      if ((await this.repo.membersWithRole(roleId, trx)).length) throw conflict('role_in_use', 'Give the members of this role another role first');
+      if ((await this.repo.membersWithRole(roleId, trx)).length)
+        throw conflict('role_in_use', 'Give the members of this role another role first');
       await this.repo.deleteRole(roleId, trx);
       await this.deps.events.append(trx, { type: 'team.role_deleted', actorId: principal.id, data: { teamId, roleId } });
       await this.record(trx, teamId, principal, 'team.role.delete', { roleId });

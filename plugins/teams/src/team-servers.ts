@@ -1,10 +1,24 @@
-import { badRequest, conflict, notFound, type Cradle, type CreateServerBody, type Executor, type Principal, type ServerView } from '@conductor/core';
+import {
+  badRequest,
+  conflict,
+  notFound,
+  type Cradle,
+  type CreateServerBody,
+  type Executor,
+  type Principal,
+  type ServerView,
+} from '@conductor/core';
 import { recordTeamActivity } from './activity.js';
 import { teamNotFound } from './service.js';
 
 /** The servers a team owns: created for it, moved in by their owner, given back to a member. */
 export class TeamServers {
-  constructor(private readonly deps: Pick<Cradle, 'db' | 'events' | 'teamRepository' | 'teamAccess' | 'teamService' | 'activityLog' | 'serverService' | 'serverDirectory'>) {}
+  constructor(
+    private readonly deps: Pick<
+      Cradle,
+      'db' | 'events' | 'teamRepository' | 'teamAccess' | 'teamService' | 'activityLog' | 'serverService' | 'serverDirectory'
+    >,
+  ) {}
 
   async servers(teamId: string): Promise<ServerView[]> {
     const found = await Promise.all((await this.deps.teamRepository.serverIds(teamId)).map((id) => this.deps.serverDirectory.find(id)));
@@ -41,7 +55,8 @@ export class TeamServers {
     const server = await this.deps.serverDirectory.find(serverId);
     const inTeam = await this.deps.teamRepository.teamOfServer(serverId);
     // Only the server's own owner (or a panel admin) gives it away; anyone else learns nothing of it.
-    if (!server || (principal.role !== 'admin' && (inTeam !== null || server.ownerId !== principal.id))) throw notFound('No such server', 'not_found');
+    if (!server || (principal.role !== 'admin' && (inTeam !== null || server.ownerId !== principal.id)))
+      throw notFound('No such server', 'not_found');
     if (inTeam !== null) throw conflict('server_in_team', 'The server already belongs to a team');
     await this.deps.db.transaction((trx) => this.claim(teamId, serverId, false, principal, trx));
     // Its former owner now holds only what their role in the team gives.
@@ -55,15 +70,19 @@ export class TeamServers {
     const to = ownerId ?? principal.id;
     const members = await this.deps.teamRepository.members(teamId);
     await this.deps.db.transaction(async (trx) => {
-      if ((await this.deps.teamRepository.teamOfServer(serverId, trx)) !== teamId) throw notFound('No such server in this team', 'not_found');
-      if (!members.some((m) => m.userId === to)) throw badRequest('not_a_member', 'A server leaves its team to one of the team\'s members');
+      if ((await this.deps.teamRepository.teamOfServer(serverId, trx)) !== teamId)
+        throw notFound('No such server in this team', 'not_found');
+      if (!members.some((m) => m.userId === to)) throw badRequest('not_a_member', "A server leaves its team to one of the team's members");
       await this.deps.teamRepository.removeServer(serverId, trx);
       await this.deps.serverService.changeOwner(serverId, to, principal, trx);
       await this.deps.events.append(trx, { type: 'team.server_removed', serverId, actorId: principal.id, data: { teamId, ownerId: to } });
       await recordTeamActivity(this.deps.activityLog, trx, teamId, principal, 'team.server.remove', { serverId, ownerId: to });
       await this.deps.activityLog.record({ serverId, actor: principal, action: 'team.server.remove', data: { teamId, ownerId: to } }, trx);
     });
-    await this.deps.teamAccess.changed([serverId], members.map((m) => m.userId));
+    await this.deps.teamAccess.changed(
+      [serverId],
+      members.map((m) => m.userId),
+    );
   }
 
   /** A deleted server leaves its team (called in the deletion event's delivery). */

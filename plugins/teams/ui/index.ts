@@ -8,5 +8,11 @@ import { de, en } from './messages.js';
 export default function register(ui: PanelUiApi): void {
   ui.addMessages({ en, de });
   ui.registerPage({ path: 'teams', title: 'teams.nav', order: 50, component: () => import('./TeamsPage.vue') });
-  ui.registerPage({ path: 'team-invite', title: 'teams.invite.title', nav: false, public: true, component: () => import('./InvitePage.vue') });
+  ui.registerPage({
+    path: 'team-invite',
+    title: 'teams.invite.title',
+    nav: false,
+    public: true,
+    component: () => import('./InvitePage.vue'),
+  });
 }

@@ -5,7 +5,14 @@ export const webhooksConfigSchema = z.object({
    * Host names (as written in a webhook URL) that may resolve to private, loopback or link-local
    * addresses: for an operator's own internal receivers. Empty by default.
    */
-  allowHosts: z.array(z.string().min(1).transform((h) => h.toLowerCase().replace(/^\[|\]$/g, ''))).default([]),
+  allowHosts: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .transform((h) => h.toLowerCase().replace(/^\[|\]$/g, '')),
+    )
+    .default([]),
   /** How long a delivery is retried before it fails and its webhook is disabled. */
   retryWindowHours: z.number().positive().default(24),
   /** First retry delay; doubles per attempt up to `maxBackoffMs`. */

@@ -13,7 +13,11 @@ export class PayloadContextLoader {
     return this.forStoredEvent(deliveryId, webhookId, event);
   }
 
-  async forStoredEvent(deliveryId: number, webhookId: string, event: Pick<StoredEvent, 'type' | 'serverId' | 'nodeId' | 'data' | 'occurredAt'> & { id: number | null }): Promise<PayloadContext> {
+  async forStoredEvent(
+    deliveryId: number,
+    webhookId: string,
+    event: Pick<StoredEvent, 'type' | 'serverId' | 'nodeId' | 'data' | 'occurredAt'> & { id: number | null },
+  ): Promise<PayloadContext> {
     const server = event.serverId ? await this.deps.serverDirectory.find(event.serverId) : null;
     const nodeId = event.nodeId ?? server?.nodeId ?? null;
     const node = nodeId ? await this.deps.nodeService.find(nodeId) : null;

@@ -62,7 +62,14 @@ function fromRow(r: DeliveryRow): Delivery {
 }
 
 function attemptFromRow(r: AttemptRow): Attempt {
-  return { id: Number(r.id), deliveryId: Number(r.delivery_id), statusCode: r.status_code, latencyMs: r.latency_ms, error: r.error, attemptedAt: toIso(r.attempted_at) };
+  return {
+    id: Number(r.id),
+    deliveryId: Number(r.delivery_id),
+    statusCode: r.status_code,
+    latencyMs: r.latency_ms,
+    error: r.error,
+    attemptedAt: toIso(r.attempted_at),
+  };
 }
 
 export class DeliveryRepository {
@@ -72,7 +79,10 @@ export class DeliveryRepository {
     this.db = db;
   }
 
-  async enqueue(input: { webhookId: string; eventId: number | null; eventType: string; now: Date; giveUpAt: Date; status?: DeliveryStatus }, executor: Executor = this.db): Promise<number> {
+  async enqueue(
+    input: { webhookId: string; eventId: number | null; eventType: string; now: Date; giveUpAt: Date; status?: DeliveryStatus },
+    executor: Executor = this.db,
+  ): Promise<number> {
     const now = input.now.toISOString();
     const [row] = (await executor('webhook_deliveries')
       .insert({
@@ -97,7 +107,9 @@ export class DeliveryRepository {
       .where('w.enabled', true)
       .groupBy('d.webhook_id')
       .min({ id: 'd.id' });
-    const rows = (await this.db('webhook_deliveries').whereIn('id', this.db.from(firstIds.as('f')).select('f.id')).orderBy('id')) as DeliveryRow[];
+    const rows = (await this.db('webhook_deliveries')
+      .whereIn('id', this.db.from(firstIds.as('f')).select('f.id'))
+      .orderBy('id')) as DeliveryRow[];
     return rows.map(fromRow);
   }
 
@@ -114,7 +126,11 @@ export class DeliveryRepository {
     return Number(n) > 0;
   }
 
-  async recordAttempt(deliveryId: number, attempt: { statusCode: number | null; latencyMs: number; error: string | null; at: Date }, executor: Executor = this.db): Promise<void> {
+  async recordAttempt(
+    deliveryId: number,
+    attempt: { statusCode: number | null; latencyMs: number; error: string | null; at: Date },
+    executor: Executor = this.db,
+  ): Promise<void> {
     await executor('webhook_attempts').insert({
       delivery_id: deliveryId,
       status_code: attempt.statusCode,
@@ -135,7 +151,9 @@ export class DeliveryRepository {
 
   /** On re-enabling a webhook: its waiting deliveries get a fresh retry window. */
   async restartPending(webhookId: string, now: Date, giveUpAt: Date, executor: Executor): Promise<void> {
-    await executor('webhook_deliveries').where({ webhook_id: webhookId, status: 'pending' }).update({ next_attempt_at: now.toISOString(), give_up_at: giveUpAt.toISOString(), claimed_until: null });
+    await executor('webhook_deliveries')
+      .where({ webhook_id: webhookId, status: 'pending' })
+      .update({ next_attempt_at: now.toISOString(), give_up_at: giveUpAt.toISOString(), claimed_until: null });
   }
 
   async list(webhookId: string, limit: number, beforeId?: number): Promise<Array<Delivery & { attemptLog: Attempt[] }>> {
@@ -148,7 +166,14 @@ export class DeliveryRepository {
       .limit(limit)) as DeliveryRow[];
     const deliveries = rows.map(fromRow);
     const attempts = deliveries.length
-      ? ((await this.db('webhook_attempts').whereIn('delivery_id', deliveries.map((d) => d.id)).orderBy('id')) as AttemptRow[]).map(attemptFromRow)
+      ? (
+          (await this.db('webhook_attempts')
+            .whereIn(
+              'delivery_id',
+              deliveries.map((d) => d.id),
+            )
+            .orderBy('id')) as AttemptRow[]
+        ).map(attemptFromRow)
       : [];
     return deliveries.map((d) => ({ ...d, attemptLog: attempts.filter((a) => a.deliveryId === d.id) }));
   }
@@ -158,12 +183,15 @@ export class DeliveryRepository {
     return this.db.transaction(async (trx) => {
       const old = trx('webhook_deliveries').whereNot('status', 'pending').where('completed_at', '<', before.toISOString()).select('id');
       await trx('webhook_attempts').whereIn('delivery_id', old).delete();
-      return Number(await trx('webhook_deliveries').whereNot('status', 'pending').where('completed_at', '<', before.toISOString()).delete());
+      return Number(
+        await trx('webhook_deliveries').whereNot('status', 'pending').where('completed_at', '<', before.toISOString()).delete(),
+      );
     });
   }
 
   async pendingCount(webhookId: string): Promise<number> {
-    const row = (await this.db('webhook_deliveries').where({ webhook_id: webhookId, status: 'pending' }).count({ n: '*' }).first()) as { n: number | string } | undefined;
+    const row = (await this.db('webhook_deliveries').where({ webhook_id: webhookId, status: 'pending' }).count({ n: '*' }).first()) as
+      { n: number | string } | undefined;
     return Number(row?.n ?? 0);
   }
 }

@@ -2,7 +2,9 @@ import { renderMail, type Cradle, type Executor } from '@conductor/core';
 import type { StoredWebhook } from './repository.js';
 import type { WebhookRepository } from './repository.js';
 
-type Deps = Pick<Cradle, 'db' | 'logger' | 'mailService' | 'userDirectory' | 'serverDirectory' | 'config'> & { webhookRepository: WebhookRepository };
+type Deps = Pick<Cradle, 'db' | 'logger' | 'mailService' | 'userDirectory' | 'serverDirectory' | 'config'> & {
+  webhookRepository: WebhookRepository;
+};
 
 /** Turns off a webhook that keeps failing and tells its owner, in one transaction (the mail goes through the outbox). */
 export class WebhookDisabler {
@@ -14,7 +16,10 @@ export class WebhookDisabler {
     const server = webhook.serverId ? await this.deps.serverDirectory.find(webhook.serverId, trx) : null;
     const ownerId = server?.ownerId ?? webhook.createdBy;
     const owner = await this.deps.userDirectory.find(ownerId, trx);
-    this.deps.logger.warn({ webhookId: webhook.id, serverId: webhook.serverId, reason, notified: owner?.email ?? null }, 'webhook disabled after repeated failures');
+    this.deps.logger.warn(
+      { webhookId: webhook.id, serverId: webhook.serverId, reason, notified: owner?.email ?? null },
+      'webhook disabled after repeated failures',
+    );
     if (!owner) return;
     const where = server ? `on the server "${server.name}"` : '(global)';
     const base = this.deps.config.PUBLIC_URL ?? '';

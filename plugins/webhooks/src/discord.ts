@@ -1,7 +1,17 @@
 import type { PayloadContext } from './payload-context.js';
 
 /** Discord's documented embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
-export const DISCORD_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, total: 6000, embeds: 10 } as const;
+export const DISCORD_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+  embeds: 10,
+} as const;
 
 const COLOURS: Record<string, number> = {
   'server.started': 0x2ecc71,
@@ -65,14 +75,17 @@ const KNOWN_FIELDS: Array<[string, string]> = [
 ];
 
 function embedSize(e: DiscordEmbed): number {
-  return e.title.length + (e.description?.length ?? 0) + e.footer.text.length + e.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  return (
+    e.title.length + (e.description?.length ?? 0) + e.footer.text.length + e.fields.reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 /** One embed per event, inside every Discord limit whatever the event data holds. */
 export function discordPayload(c: PayloadContext): DiscordPayload {
   const fields: DiscordEmbed['fields'] = [];
   const add = (name: string, value: string | undefined, inline = true) => {
-    if (value !== undefined && fields.length < DISCORD_LIMITS.fields) fields.push({ name: cut(name, DISCORD_LIMITS.fieldName), value: cut(value, DISCORD_LIMITS.fieldValue), inline });
+    if (value !== undefined && fields.length < DISCORD_LIMITS.fields)
+      fields.push({ name: cut(name, DISCORD_LIMITS.fieldName), value: cut(value, DISCORD_LIMITS.fieldValue), inline });
   };
   if (c.serverName || c.event.serverId) add('Server', c.serverName ?? c.event.serverId ?? undefined);
   if (c.nodeName || c.event.nodeId) add('Node', c.nodeName ?? c.event.nodeId ?? undefined);

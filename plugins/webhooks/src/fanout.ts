@@ -30,7 +30,11 @@ export class WebhookFanout {
     if (wanted.length === 0) return;
     const now = this.deps.webhookClock.now();
     const giveUpAt = new Date(now.getTime() + this.deps.webhooksConfig.retryWindowHours * 3_600_000);
-    for (const w of wanted) await this.deps.deliveryRepository.enqueue({ webhookId: w.id, eventId: event.id, eventType: event.type, now, giveUpAt }, trx);
-    trx.executionPromise.then(() => this.deps.deliveryWorker.kick(), () => undefined);
+    for (const w of wanted)
+      await this.deps.deliveryRepository.enqueue({ webhookId: w.id, eventId: event.id, eventType: event.type, now, giveUpAt }, trx);
+    trx.executionPromise.then(
+      () => this.deps.deliveryWorker.kick(),
+      () => undefined,
+    );
   }
 }

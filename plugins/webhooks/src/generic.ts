@@ -15,7 +15,12 @@ export function sign(secret: string, timestamp: number, body: string): string {
 }
 
 /** What a receiver does; shipped so tests (and JavaScript receivers) verify exactly as documented. */
-export function verify(secret: string, headers: { timestamp: string | undefined; signature: string | undefined }, body: string, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
+export function verify(
+  secret: string,
+  headers: { timestamp: string | undefined; signature: string | undefined },
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): boolean {
   const ts = Number(headers.timestamp);
   if (!Number.isInteger(ts) || Math.abs(nowSeconds - ts) > TOLERANCE_SECONDS || !headers.signature) return false;
   const expected = Buffer.from(sign(secret, ts, body));

@@ -17,7 +17,8 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  */
 export function post(target: CheckedTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpResult> {
   const pinned: LookupFunction = (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, target.all);
+    if ((options as { all?: boolean }).all)
+      (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, target.all);
     else callback(null, target.address, target.family);
   };
   const client = target.url.protocol === 'https:' ? https : http;
@@ -39,7 +40,13 @@ export function post(target: CheckedTarget, body: string, headers: Record<string
           if (size < MAX_RESPONSE_BYTES) chunks.push(c);
           size += c.length;
         });
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_RESPONSE_BYTES) }));
+        res.on('end', () =>
+          resolve({
+            statusCode: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_RESPONSE_BYTES),
+          }),
+        );
         res.on('error', reject);
       },
     );

@@ -30,7 +30,13 @@ declare module '@conductor/core' {
 
 /** Discord and signed HTTP notifications from the event log (issue 9). */
 export default definePlugin({
-  manifest: { name: 'webhooks', version: '0.1.0', api: '^1.0.0', description: 'Discord and signed HTTP notifications', dependsOn: ['auth', 'mail', 'activity', 'nodes', 'servers'] },
+  manifest: {
+    name: 'webhooks',
+    version: '0.1.0',
+    api: '^1.0.0',
+    description: 'Discord and signed HTTP notifications',
+    dependsOn: ['auth', 'mail', 'activity', 'nodes', 'servers'],
+  },
   permissions: webhookPermissions,
   consumes: [
     coreServices.auth.keyRing,
@@ -66,7 +72,9 @@ export default definePlugin({
       cron: '17 3 * * *',
       run: async ({ logger }) => {
         const { webhookClock, webhooksConfig, deliveryRepository } = runtime.cradle;
-        const removed = await deliveryRepository.prune(new Date(webhookClock.now().getTime() - webhooksConfig.logRetentionDays * 86_400_000));
+        const removed = await deliveryRepository.prune(
+          new Date(webhookClock.now().getTime() - webhooksConfig.logRetentionDays * 86_400_000),
+        );
         if (removed > 0) logger.info({ removed }, 'old webhook deliveries pruned');
       },
     }),

@@ -7,7 +7,11 @@ export const webhookPermissions: PermissionGroupDeclaration[] = [
     label: { en: 'Webhooks', de: 'Webhooks' },
     keys: [
       { action: 'read', label: { en: 'See webhooks and their delivery log', de: 'Webhooks und ihr Zustellprotokoll sehen' } },
-      { action: 'manage', label: { en: 'Create, change and delete webhooks', de: 'Webhooks anlegen, ändern und löschen' }, implies: ['webhook.read'] },
+      {
+        action: 'manage',
+        label: { en: 'Create, change and delete webhooks', de: 'Webhooks anlegen, ändern und löschen' },
+        implies: ['webhook.read'],
+      },
     ],
   },
 ];

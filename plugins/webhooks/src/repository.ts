@@ -172,7 +172,9 @@ export class WebhookRepository {
   }
 
   async disable(id: string, reason: string, now: Date, executor: Executor): Promise<boolean> {
-    const n = await executor('webhooks').where({ id, enabled: true }).update({ enabled: false, disabled_reason: reason.slice(0, 500), updated_at: now.toISOString() });
+    const n = await executor('webhooks')
+      .where({ id, enabled: true })
+      .update({ enabled: false, disabled_reason: reason.slice(0, 500), updated_at: now.toISOString() });
     return Number(n) > 0;
   }
 

@@ -16,7 +16,12 @@ async function forCaller(webhooks: Webhook[], scope: Container, principal: Princ
 }
 
 const events = z
-  .array(z.string().max(100).regex(EVENT_NAME, { error: 'expected a friendly name such as player_joined, or an event type such as server.started or server.*' }))
+  .array(
+    z
+      .string()
+      .max(100)
+      .regex(EVENT_NAME, { error: 'expected a friendly name such as player_joined, or an event type such as server.started or server.*' }),
+  )
   .min(1)
   .max(50);
 const url = z.string().max(2000).describe('http(s) URL; internal addresses are refused unless the operator allows the host');
@@ -32,7 +37,10 @@ const updateBody = z
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change' });
 const serverId = z.string().min(1).max(63);
 const webhookId = z.string().uuid({ error: 'expected a webhook id' });
-const errors = { 400: 'Bad input, or a target URL that is refused (webhook_url_scheme, webhook_target_refused, webhook_target_unresolved)', 404: 'No such webhook' };
+const errors = {
+  400: 'Bad input, or a target URL that is refused (webhook_url_scheme, webhook_target_refused, webhook_target_unresolved)',
+  404: 'No such webhook',
+};
 
 /** The same operations for one server's webhooks (per-server keys) and for global ones (admins). */
 function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
@@ -47,61 +55,133 @@ function scoped(router: RouteRegistrar, scope: 'server' | 'global'): void {
   const tags = ['webhooks'];
 
   router.route({
-    method: 'get', path: base, summary: `List ${what} webhooks`, tags, access, ...read, params,
+    method: 'get',
+    path: base,
+    summary: `List ${what} webhooks`,
+    tags,
+    access,
+    ...read,
+    params,
     response: { schema: z.object({ webhooks: z.array(webhookView) }) },
-    handler: async ({ params: p, scope: s, principal }) => ({ webhooks: await forCaller(await s.cradle.webhookService.list(sid(p)), s, principal!, sid(p)) }),
+    handler: async ({ params: p, scope: s, principal }) => ({
+      webhooks: await forCaller(await s.cradle.webhookService.list(sid(p)), s, principal!, sid(p)),
+    }),
   });
   router.route({
-    method: 'post', path: base, summary: `Create ${scope === 'server' ? "a server's" : 'a global'} webhook; the signing secret is shown only in this answer`, tags, access, ...manage, params, body: createBody,
+    method: 'post',
+    path: base,
+    summary: `Create ${scope === 'server' ? "a server's" : 'a global'} webhook; the signing secret is shown only in this answer`,
+    tags,
+    access,
+    ...manage,
+    params,
+    body: createBody,
     response: { status: 201, schema: createdWebhook },
     errors,
     handler: ({ params: p, body, scope: s, principal }) => s.cradle.webhookService.create(sid(p), body, principal!),
   });
   router.route({
-    method: 'get', path: `${base}/:webhookId`, summary: `One of ${what} webhooks`, tags, access, ...read, params: itemParams,
-    response: { schema: z.object({ webhook: webhookView }) }, errors,
+    method: 'get',
+    path: `${base}/:webhookId`,
+    summary: `One of ${what} webhooks`,
+    tags,
+    access,
+    ...read,
+    params: itemParams,
+    response: { schema: z.object({ webhook: webhookView }) },
+    errors,
     handler: async ({ params: p, scope: s, principal }) => {
-      const { secretEncrypted: _s, startEventId: _e, consecutive4xx: _c, ...webhook } = await s.cradle.webhookService.get(sid(p), p.webhookId);
+      const {
+        secretEncrypted: _s,
+        startEventId: _e,
+        consecutive4xx: _c,
+        ...webhook
+      } = await s.cradle.webhookService.get(sid(p), p.webhookId);
       const [shown] = await forCaller([webhook], s, principal!, sid(p));
       return { webhook: shown! };
     },
   });
   router.route({
-    method: 'patch', path: `${base}/:webhookId`, summary: `Change ${what} webhook (enabling it again resumes its waiting deliveries)`, tags, access, ...manage, params: itemParams, body: updateBody,
-    response: { schema: z.object({ webhook: webhookView }) }, errors,
-    handler: async ({ params: p, body, scope: s, principal }) => ({ webhook: await s.cradle.webhookService.update(sid(p), p.webhookId, body, principal!) }),
+    method: 'patch',
+    path: `${base}/:webhookId`,
+    summary: `Change ${what} webhook (enabling it again resumes its waiting deliveries)`,
+    tags,
+    access,
+    ...manage,
+    params: itemParams,
+    body: updateBody,
+    response: { schema: z.object({ webhook: webhookView }) },
+    errors,
+    handler: async ({ params: p, body, scope: s, principal }) => ({
+      webhook: await s.cradle.webhookService.update(sid(p), p.webhookId, body, principal!),
+    }),
   });
   router.route({
-    method: 'delete', path: `${base}/:webhookId`, summary: `Delete ${what} webhook and its delivery log`, tags, access, ...manage, params: itemParams,
-    response: { status: 204 }, errors,
+    method: 'delete',
+    path: `${base}/:webhookId`,
+    summary: `Delete ${what} webhook and its delivery log`,
+    tags,
+    access,
+    ...manage,
+    params: itemParams,
+    response: { status: 204 },
+    errors,
     handler: async ({ params: p, scope: s, principal }) => {
       await s.cradle.webhookService.remove(sid(p), p.webhookId, principal!);
     },
   });
   router.route({
-    method: 'post', path: `${base}/:webhookId/test`, summary: `Send a test notification to ${what} webhook now and report the answer`, tags, access, ...manage, params: itemParams,
-    response: { schema: testResult }, errors,
+    method: 'post',
+    path: `${base}/:webhookId/test`,
+    summary: `Send a test notification to ${what} webhook now and report the answer`,
+    tags,
+    access,
+    ...manage,
+    params: itemParams,
+    response: { schema: testResult },
+    errors,
     handler: async ({ params: p, scope: s }) => {
       const { deliveryId, ok, statusCode, latencyMs, error } = await s.cradle.webhookService.sendTest(sid(p), p.webhookId);
       return { deliveryId, ok, statusCode, latencyMs, error };
     },
   });
   router.route({
-    method: 'post', path: `${base}/:webhookId/secret`, summary: `Replace the signing secret of ${what} webhook; the new one is shown only in this answer`, tags, access, ...manage, params: itemParams,
-    response: { schema: rotatedSecret }, errors,
+    method: 'post',
+    path: `${base}/:webhookId/secret`,
+    summary: `Replace the signing secret of ${what} webhook; the new one is shown only in this answer`,
+    tags,
+    access,
+    ...manage,
+    params: itemParams,
+    response: { schema: rotatedSecret },
+    errors,
     handler: ({ params: p, scope: s, principal }) => s.cradle.webhookService.rotateSecret(sid(p), p.webhookId, principal!),
   });
   router.route({
-    method: 'get', path: `${base}/:webhookId/deliveries`, summary: `Delivery log of ${what} webhook, newest first, with every attempt (status code, latency, error)`, tags, access, ...read, params: itemParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional().describe('Cursor: deliveries with a smaller id') }),
-    response: { schema: deliveryPage }, errors,
+    method: 'get',
+    path: `${base}/:webhookId/deliveries`,
+    summary: `Delivery log of ${what} webhook, newest first, with every attempt (status code, latency, error)`,
+    tags,
+    access,
+    ...read,
+    params: itemParams,
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      before: z.coerce.number().int().positive().optional().describe('Cursor: deliveries with a smaller id'),
+    }),
+    response: { schema: deliveryPage },
+    errors,
     handler: ({ params: p, query, scope: s }) => s.cradle.webhookService.deliveries(sid(p), p.webhookId, query.limit, query.before),
   });
 }
 
 export function webhookRoutes(router: RouteRegistrar): void {
   router.route({
-    method: 'get', path: '/events', summary: 'Friendly event names and the event-log types they stand for', tags: ['webhooks'], access: 'user',
+    method: 'get',
+    path: '/events',
+    summary: 'Friendly event names and the event-log types they stand for',
+    tags: ['webhooks'],
+    access: 'user',
     response: { schema: z.object({ events: z.array(eventName) }) },
     handler: () => ({ events: Object.entries(FRIENDLY_EVENTS).map(([name, type]) => ({ name, type })) }),
   });

@@ -17,14 +17,24 @@ export const webhookView = z.object({
 });
 export type WebhookView = z.output<typeof webhookView>;
 
-export const createdWebhook = z.object({ webhook: webhookView, secret: z.string().describe('HMAC-SHA256 key for X-Conductor-Signature; shown once') });
+export const createdWebhook = z.object({
+  webhook: webhookView,
+  secret: z.string().describe('HMAC-SHA256 key for X-Conductor-Signature; shown once'),
+});
 export type CreatedWebhook = z.output<typeof createdWebhook>;
 
 /** A replaced signing secret: shown in this answer only. */
 export const rotatedSecret = z.object({ secret: z.string() });
 export type RotatedSecret = z.output<typeof rotatedSecret>;
 
-export const attemptView = z.object({ id: z.number(), deliveryId: z.number(), statusCode: z.number().nullable(), latencyMs: z.number(), error: z.string().nullable(), attemptedAt: z.string() });
+export const attemptView = z.object({
+  id: z.number(),
+  deliveryId: z.number(),
+  statusCode: z.number().nullable(),
+  latencyMs: z.number(),
+  error: z.string().nullable(),
+  attemptedAt: z.string(),
+});
 export type AttemptView = z.output<typeof attemptView>;
 
 export const deliveryView = z.object({
@@ -46,7 +56,13 @@ export type DeliveryView = z.output<typeof deliveryView>;
 export const deliveryPage = z.object({ pending: z.number(), deliveries: z.array(deliveryView) });
 export type DeliveryPage = z.output<typeof deliveryPage>;
 
-export const testResult = z.object({ deliveryId: z.number(), ok: z.boolean(), statusCode: z.number().nullable(), latencyMs: z.number(), error: z.string().nullable() });
+export const testResult = z.object({
+  deliveryId: z.number(),
+  ok: z.boolean(),
+  statusCode: z.number().nullable(),
+  latencyMs: z.number(),
+  error: z.string().nullable(),
+});
 export type TestResult = z.output<typeof testResult>;
 
 /** A friendly event name and the event-log type it stands for. */

@@ -60,7 +60,14 @@ export class WebhookSender {
       const res = await post(target, body, headers, config.requestTimeoutMs);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       if (res.statusCode >= 300 && res.statusCode < 400) {
-        return { ok: false, statusCode: res.statusCode, latencyMs: latency(), error: `redirect refused (to ${String(res.headers.location ?? 'nowhere')})`.slice(0, 500), retryAfterMs: null, refused: true };
+        return {
+          ok: false,
+          statusCode: res.statusCode,
+          latencyMs: latency(),
+          error: `redirect refused (to ${String(res.headers.location ?? 'nowhere')})`.slice(0, 500),
+          retryAfterMs: null,
+          refused: true,
+        };
       }
       return {
         ok,
@@ -72,7 +79,14 @@ export class WebhookSender {
       };
     } catch (err) {
       const refused = err instanceof TargetRefused;
-      return { ok: false, statusCode: null, latencyMs: latency(), error: (err as Error).message.slice(0, 500), retryAfterMs: null, refused };
+      return {
+        ok: false,
+        statusCode: null,
+        latencyMs: latency(),
+        error: (err as Error).message.slice(0, 500),
+        retryAfterMs: null,
+        refused,
+      };
     }
   }
 }

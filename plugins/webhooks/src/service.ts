@@ -66,7 +66,11 @@ export class WebhookService {
         },
         trx,
       );
-      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.create', data: { webhookId: id, url: redact(input.url) } }, trx);
+      if (serverId)
+        await this.deps.activityLog.record(
+          { serverId, actor: principal, action: 'webhook.create', data: { webhookId: id, url: redact(input.url) } },
+          trx,
+        );
     });
     return { webhook: publicView((await this.deps.webhookRepository.byId(id))!), secret };
   }
@@ -76,11 +80,20 @@ export class WebhookService {
     if (changes.url !== undefined) await this.checkUrl(changes.url);
     const now = this.deps.webhookClock.now();
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.webhookRepository.update(id, { name: changes.name, url: changes.url, events: changes.events ? normalise(changes.events) : undefined, enabled: changes.enabled }, now, trx);
+      await this.deps.webhookRepository.update(
+        id,
+        { name: changes.name, url: changes.url, events: changes.events ? normalise(changes.events) : undefined, enabled: changes.enabled },
+        now,
+        trx,
+      );
       if (changes.enabled && !existing.enabled) {
         await this.deps.deliveryRepository.restartPending(id, now, new Date(now.getTime() + this.windowMs()), trx);
       }
-      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.update', data: { webhookId: id, changed: Object.keys(changes) } }, trx);
+      if (serverId)
+        await this.deps.activityLog.record(
+          { serverId, actor: principal, action: 'webhook.update', data: { webhookId: id, changed: Object.keys(changes) } },
+          trx,
+        );
     });
     return publicView((await this.deps.webhookRepository.byId(id))!);
   }
@@ -91,7 +104,8 @@ export class WebhookService {
     const secret = newSecret();
     await this.deps.db.transaction(async (trx) => {
       await this.deps.webhookRepository.setSecret(id, this.deps.keyRing.encrypt(secret), this.deps.webhookClock.now(), trx);
-      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.secret.rotate', data: { webhookId: id } }, trx);
+      if (serverId)
+        await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.secret.rotate', data: { webhookId: id } }, trx);
     });
     return { secret };
   }
@@ -100,7 +114,8 @@ export class WebhookService {
     await this.get(serverId, id);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.webhookRepository.delete(id, trx);
-      if (serverId) await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.delete', data: { webhookId: id } }, trx);
+      if (serverId)
+        await this.deps.activityLog.record({ serverId, actor: principal, action: 'webhook.delete', data: { webhookId: id } }, trx);
     });
   }
 
@@ -108,7 +123,14 @@ export class WebhookService {
   async sendTest(serverId: string | null, id: string): Promise<SendResult & { deliveryId: number }> {
     const webhook = await this.get(serverId, id);
     const now = this.deps.webhookClock.now();
-    const deliveryId = await this.deps.deliveryRepository.enqueue({ webhookId: id, eventId: null, eventType: 'webhook.test', now, giveUpAt: now, status: 'failed' });
+    const deliveryId = await this.deps.deliveryRepository.enqueue({
+      webhookId: id,
+      eventId: null,
+      eventType: 'webhook.test',
+      now,
+      giveUpAt: now,
+      status: 'failed',
+    });
     const context = await this.deps.payloadContextLoader.forStoredEvent(deliveryId, id, {
       id: null,
       type: 'webhook.test',
@@ -120,15 +142,27 @@ export class WebhookService {
     const result = await this.deps.webhookSender.send(webhook, context);
     const after = this.deps.webhookClock.now();
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.deliveryRepository.recordAttempt(deliveryId, { statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, at: after }, trx);
+      await this.deps.deliveryRepository.recordAttempt(
+        deliveryId,
+        { statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, at: after },
+        trx,
+      );
       await this.deps.deliveryRepository.complete(deliveryId, result.ok ? 'delivered' : 'failed', after, trx);
     });
     return { ...result, deliveryId };
   }
 
-  async deliveries(serverId: string | null, id: string, limit: number, beforeId?: number): Promise<{ pending: number; deliveries: Array<Delivery & { attemptLog: Attempt[] }> }> {
+  async deliveries(
+    serverId: string | null,
+    id: string,
+    limit: number,
+    beforeId?: number,
+  ): Promise<{ pending: number; deliveries: Array<Delivery & { attemptLog: Attempt[] }> }> {
     await this.get(serverId, id);
-    return { pending: await this.deps.deliveryRepository.pendingCount(id), deliveries: await this.deps.deliveryRepository.list(id, limit, beforeId) };
+    return {
+      pending: await this.deps.deliveryRepository.pendingCount(id),
+      deliveries: await this.deps.deliveryRepository.list(id, limit, beforeId),
+    };
   }
 
   windowMs(): number {

@@ -31,7 +31,8 @@ export async function checkTarget(raw: string, allowHosts: readonly string[]): P
   } catch {
     throw new TargetRefused('webhook_url_scheme', 'The URL is not valid');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetRefused('webhook_url_scheme', 'Only http and https URLs are allowed');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TargetRefused('webhook_url_scheme', 'Only http and https URLs are allowed');
   if (url.username || url.password) throw new TargetRefused('webhook_url_scheme', 'Credentials in the URL are not allowed');
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
   const allowed = allowHosts.includes(host);
@@ -52,7 +53,8 @@ export async function checkTarget(raw: string, allowHosts: readonly string[]): P
   // The policy is the agent's pull policy too (@conductor/core/shared), IPv4 embedded in IPv6 included.
   if (!allowed) {
     const internal = addresses.find((a) => !isPublicAddress(a.address));
-    if (internal) throw new TargetRefused('webhook_target_refused', `The host ${host} resolves to ${internal.address}, which is not a public address`);
+    if (internal)
+      throw new TargetRefused('webhook_target_refused', `The host ${host} resolves to ${internal.address}, which is not a public address`);
   }
   const all = addresses.map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));
   return { url, address: all[0]!.address, family: all[0]!.family, all };

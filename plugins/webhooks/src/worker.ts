@@ -101,13 +101,18 @@ export class DeliveryWorker {
       await deliveries.reschedule(delivery.id, now);
       return;
     }
-    const context = delivery.eventId === null ? null : await this.deps.payloadContextLoader.forEvent(delivery.id, webhook.id, delivery.eventId);
+    const context =
+      delivery.eventId === null ? null : await this.deps.payloadContextLoader.forEvent(delivery.id, webhook.id, delivery.eventId);
     const result: SendResult = context
       ? await this.deps.webhookSender.send(webhook, context)
       : { ok: false, statusCode: null, latencyMs: 0, error: 'the event is no longer in the log', retryAfterMs: null, refused: true };
     const after = clock.now();
     await this.deps.db.transaction(async (trx) => {
-      await deliveries.recordAttempt(delivery.id, { statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, at: after }, trx);
+      await deliveries.recordAttempt(
+        delivery.id,
+        { statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, at: after },
+        trx,
+      );
       if (result.ok) {
         await deliveries.complete(delivery.id, 'delivered', after, trx);
         if (webhook.consecutive4xx > 0) await this.deps.webhookRepository.setConsecutive4xx(webhook.id, 0, trx);
@@ -124,7 +129,12 @@ export class DeliveryWorker {
         await this.deps.webhookRepository.setConsecutive4xx(webhook.id, count, trx);
         if (count >= config.disableAfter4xx) {
           await deliveries.reschedule(delivery.id, after, trx);
-          await this.deps.webhookDisabler.disable(webhook, `${count} answers in a row were HTTP ${result.statusCode} (last: ${result.error ?? ''})`, after, trx);
+          await this.deps.webhookDisabler.disable(
+            webhook,
+            `${count} answers in a row were HTTP ${result.statusCode} (last: ${result.error ?? ''})`,
+            after,
+            trx,
+          );
           return;
         }
       }
@@ -132,7 +142,12 @@ export class DeliveryWorker {
       const next = new Date(after.getTime() + (result.retryAfterMs ?? backoff));
       if (next.getTime() > Date.parse(delivery.giveUpAt)) {
         await deliveries.complete(delivery.id, 'failed', after, trx);
-        await this.deps.webhookDisabler.disable(webhook, `a delivery kept failing for ${config.retryWindowHours} hours (last: ${result.error ?? 'no answer'})`, after, trx);
+        await this.deps.webhookDisabler.disable(
+          webhook,
+          `a delivery kept failing for ${config.retryWindowHours} hours (last: ${result.error ?? 'no answer'})`,
+          after,
+          trx,
+        );
         return;
       }
       await deliveries.reschedule(delivery.id, next, trx);

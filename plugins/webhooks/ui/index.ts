@@ -7,6 +7,12 @@ import { de, en } from './messages.js';
  */
 export default function register(ui: PanelUiApi): void {
   ui.addMessages({ en, de });
-  ui.registerServerTab({ id: 'webhooks', title: 'webhooks.tab', order: 120, permission: 'webhook.read', component: () => import('./ServerWebhooksTab.vue') });
+  ui.registerServerTab({
+    id: 'webhooks',
+    title: 'webhooks.tab',
+    order: 120,
+    permission: 'webhook.read',
+    component: () => import('./ServerWebhooksTab.vue'),
+  });
   ui.registerPage({ path: 'webhooks', title: 'webhooks.globalNav', adminOnly: true, component: () => import('./GlobalWebhooksPage.vue') });
 }

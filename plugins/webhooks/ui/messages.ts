@@ -19,13 +19,15 @@ export const en = {
     types: { discord: 'Discord', generic: 'Generic JSON (signed)' },
     events: 'Events',
     otherEvents: 'Other event types',
-    otherEventsHint: 'Optional, separated by commas: any event-log type such as server.created or node.down, a prefix such as server.*, or * for everything.',
+    otherEventsHint:
+      'Optional, separated by commas: any event-log type such as server.created or node.down, a prefix such as server.*, or * for everything.',
     pickEvent: 'Pick at least one event.',
     enabled: 'On',
     enabledLabel: 'Send notifications (on)',
     off: 'Off',
     disabledForFailures: 'Turned off after failures',
-    disabledExplain: 'The panel turned this webhook off because its target kept failing: {reason}. Its owner got a mail. Fix the target, then turn it on again: the waiting deliveries are sent then.',
+    disabledExplain:
+      'The panel turned this webhook off because its target kept failing: {reason}. Its owner got a mail. Fix the target, then turn it on again: the waiting deliveries are sent then.',
     turnOn: 'Turn on again',
     turnOff: 'Turn off',
     delete: 'Delete',
@@ -57,7 +59,15 @@ export const en = {
     attempts: 'Attempts',
     nextAttempt: 'next try {date}',
     statuses: { pending: 'Waiting', delivered: 'Delivered', failed: 'Failed' },
-    attempt: { when: 'When', code: 'HTTP status', latency: 'Time', error: 'Error', none: 'Not tried yet.', noAnswer: 'no answer', ms: '{ms} ms' },
+    attempt: {
+      when: 'When',
+      code: 'HTTP status',
+      latency: 'Time',
+      error: 'Error',
+      none: 'Not tried yet.',
+      noAnswer: 'no answer',
+      ms: '{ms} ms',
+    },
     eventNames: {
       server_started: 'Server started',
       server_stopped: 'Server stopped',
@@ -98,13 +108,15 @@ export const de: typeof en = {
     types: { discord: 'Discord', generic: 'Allgemeines JSON (signiert)' },
     events: 'Ereignisse',
     otherEvents: 'Weitere Ereignistypen',
-    otherEventsHint: 'Optional, durch Kommas getrennt: jeder Typ des Ereignisprotokolls wie server.created oder node.down, ein Präfix wie server.* oder * für alles.',
+    otherEventsHint:
+      'Optional, durch Kommas getrennt: jeder Typ des Ereignisprotokolls wie server.created oder node.down, ein Präfix wie server.* oder * für alles.',
     pickEvent: 'Wähle mindestens ein Ereignis.',
     enabled: 'An',
     enabledLabel: 'Benachrichtigungen senden (an)',
     off: 'Aus',
     disabledForFailures: 'Nach Fehlern abgeschaltet',
-    disabledExplain: 'Das Panel hat diesen Webhook abgeschaltet, weil sein Ziel immer wieder fehlschlug: {reason}. Sein Besitzer hat eine E-Mail bekommen. Behebe das Problem und schalte ihn wieder an: Die wartenden Zustellungen werden dann gesendet.',
+    disabledExplain:
+      'Das Panel hat diesen Webhook abgeschaltet, weil sein Ziel immer wieder fehlschlug: {reason}. Sein Besitzer hat eine E-Mail bekommen. Behebe das Problem und schalte ihn wieder an: Die wartenden Zustellungen werden dann gesendet.',
     turnOn: 'Wieder anschalten',
     turnOff: 'Abschalten',
     delete: 'Löschen',
@@ -114,9 +126,11 @@ export const de: typeof en = {
     testFailed: 'Der Test schlug nach {ms} ms fehl: {error}',
     testFailedStatus: 'Das Ziel antwortete in {ms} ms mit HTTP {status}: {error}',
     rotate: 'Neues Signaturgeheimnis',
-    confirmRotate: 'Ein neues Signaturgeheimnis für „{name}“ erzeugen? Das alte gilt sofort nicht mehr; Empfänger müssen das neue verwenden.',
+    confirmRotate:
+      'Ein neues Signaturgeheimnis für „{name}“ erzeugen? Das alte gilt sofort nicht mehr; Empfänger müssen das neue verwenden.',
     secret: 'Signaturgeheimnis',
-    secretOnce: 'Kopiere das Signaturgeheimnis jetzt: Es wird nur einmal angezeigt. Dein Empfänger prüft damit den Header X-Conductor-Signature.',
+    secretOnce:
+      'Kopiere das Signaturgeheimnis jetzt: Es wird nur einmal angezeigt. Dein Empfänger prüft damit den Header X-Conductor-Signature.',
     copy: 'Kopieren',
     copied: 'Kopiert.',
     copyFailed: 'Kopieren hat nicht geklappt; markiere den Text und kopiere ihn von Hand.',
@@ -136,7 +150,15 @@ export const de: typeof en = {
     attempts: 'Versuche',
     nextAttempt: 'nächster Versuch {date}',
     statuses: { pending: 'Wartet', delivered: 'Zugestellt', failed: 'Fehlgeschlagen' },
-    attempt: { when: 'Wann', code: 'HTTP-Status', latency: 'Dauer', error: 'Fehler', none: 'Noch nicht versucht.', noAnswer: 'keine Antwort', ms: '{ms} ms' },
+    attempt: {
+      when: 'Wann',
+      code: 'HTTP-Status',
+      latency: 'Dauer',
+      error: 'Fehler',
+      none: 'Noch nicht versucht.',
+      noAnswer: 'keine Antwort',
+      ms: '{ms} ms',
+    },
     eventNames: {
       server_started: 'Server gestartet',
       server_stopped: 'Server gestoppt',
@@ -151,7 +173,8 @@ export const de: typeof en = {
   },
   errors: {
     webhook_url_scheme: 'Verwende eine http://- oder https://-Adresse ohne Benutzernamen oder Passwort darin.',
-    webhook_target_refused: 'Diese Adresse zeigt ins Netz des Panels, das Webhooks nicht erreichen dürfen. Verwende eine öffentliche Adresse.',
+    webhook_target_refused:
+      'Diese Adresse zeigt ins Netz des Panels, das Webhooks nicht erreichen dürfen. Verwende eine öffentliche Adresse.',
     webhook_target_unresolved: 'Dieser Hostname lässt sich nicht auflösen. Prüfe die Adresse.',
     webhook_not_found: 'Diesen Webhook gibt es nicht mehr.',
   },

@@ -36,7 +36,9 @@ export function backupArchiveRouter(svc: FilesService, events: FilesRouterEvents
     const server = await id(ctx);
     const q = validate(agentRestoreQuery, ctx.query, 'query');
     const expected = q.sha256 === SHA256_IN_TRAILER ? () => ctx.req.trailers[ARCHIVE_SHA256_TRAILER] : q.sha256;
-    ctx.body = await receiveBody(ctx, svc, server, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, server, ctx.req, expected, { protectedFiles: q.protectedFiles }));
+    ctx.body = await receiveBody(ctx, svc, server, Number.MAX_SAFE_INTEGER, 'The archive', () =>
+      restoreArchive(svc, server, ctx.req, expected, { protectedFiles: q.protectedFiles }),
+    );
   });
 
   return router;

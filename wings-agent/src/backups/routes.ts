@@ -16,7 +16,12 @@ const checksum = z.object({ sha256: sha256Hex });
 const PROGRESS_EVERY_MS = 250;
 
 /** Node-local backups under /api/servers/:id/backups (the contract is in `@conductor/core/protocol`). */
-export function backupRouter(store: BackupStore, hasServer: (id: string) => boolean, logger: Logger, saves: Pick<SavePause, 'pause'>): Router {
+export function backupRouter(
+  store: BackupStore,
+  hasServer: (id: string) => boolean,
+  logger: Logger,
+  saves: Pick<SavePause, 'pause'>,
+): Router {
   const router = new Router({ prefix: '/api/servers/:id/backups' });
   const ids = (ctx: Context) => validate(params, (ctx as unknown as { params: unknown }).params, 'params');
   /** Making or restoring a backup needs the server; reading, verifying or deleting an archive does not (the server may be deleted; the ids are still checked and the path jailed). */
@@ -42,18 +47,28 @@ export function backupRouter(store: BackupStore, hasServer: (id: string) => bool
     // A running server saves and stops writing its world first; saving resumes however the backup ends.
     const { release } = await saves.pause(p.id);
     try {
-      const done = await store.create(p.id, p.backupId, body.ignore, (progress) => {
-        const now = Date.now();
-        if (now - last < PROGRESS_EVERY_MS) return;
-        last = now;
-        send({ type: 'progress', ...progress });
-      }, abort.signal).finally(release);
+      const done = await store
+        .create(
+          p.id,
+          p.backupId,
+          body.ignore,
+          (progress) => {
+            const now = Date.now();
+            if (now - last < PROGRESS_EVERY_MS) return;
+            last = now;
+            send({ type: 'progress', ...progress });
+          },
+          abort.signal,
+        )
+        .finally(release);
       send({ type: 'done', ...done });
     } catch (err) {
       const { body: error, internal } = toErrorResponse(err, 'backup');
       if (internal) logger.error({ err, server: p.id, backup: p.backupId }, 'backup failed');
       // The reason is kept on the failed backup, so an unexpected error still says what happened.
-      const message = internal ? `The node could not write the backup (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` : error.error.message;
+      const message = internal
+        ? `The node could not write the backup (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+        : error.error.message;
       send({ type: 'error', code: error.error.code, message });
     }
     res.end();

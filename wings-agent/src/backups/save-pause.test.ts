@@ -35,7 +35,13 @@ const commands = (c: FakeConsole) => c.log.filter((l) => l.startsWith('> '));
 
 describe('pausing saves for a backup', () => {
   it('waits for "Saved the game", ignores a forged chat line, and resumes once after the last of two overlapping backups', async () => {
-    const game = new FakeConsole('running', (c) => (c === 'save-all flush' ? '[12:00:00] [Server thread/INFO]: Saved the game' : c === 'save-off' ? '[12:00:00] [Server thread/INFO]: <Steve> Saved the game' : null));
+    const game = new FakeConsole('running', (c) =>
+      c === 'save-all flush'
+        ? '[12:00:00] [Server thread/INFO]: Saved the game'
+        : c === 'save-off'
+          ? '[12:00:00] [Server thread/INFO]: <Steve> Saved the game'
+          : null,
+    );
     const pause = new SavePause(() => game, logger, 10_000);
     const started = Date.now();
     const first = await pause.pause('s1');

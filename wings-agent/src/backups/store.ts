@@ -13,7 +13,8 @@ export const backupErrors = {
   notFound: () => new AppError(404, 'backup_not_found', 'No such backup on this node'),
   diskFull: (detail: string) => new AppError(507, 'backup_disk_full', `The node's disk is full: ${detail}`),
   inProgress: () => new AppError(409, 'backup_in_progress', 'A backup with this id is being written'),
-  checksum: (expected: string, actual: string) => new AppError(400, 'archive_checksum_mismatch', `The backup's sha256 is ${actual}, expected ${expected}; it is corrupt`),
+  checksum: (expected: string, actual: string) =>
+    new AppError(400, 'archive_checksum_mismatch', `The backup's sha256 is ${actual}, expected ${expected}; it is corrupt`),
 };
 
 /**
@@ -50,7 +51,13 @@ export class BackupStore {
    * Writes the archive, protected files included (the panel keeps them from users); progress is
    * bytes of file content done of the total measured up front.
    */
-  async create(serverId: string, backupId: string, ignore: string[], onProgress: (p: ArchiveProgress) => void, signal?: AbortSignal): Promise<{ sha256: string; size: number; protectedEntries: number }> {
+  async create(
+    serverId: string,
+    backupId: string,
+    ignore: string[],
+    onProgress: (p: ArchiveProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<{ sha256: string; size: number; protectedEntries: number }> {
     const key = `${serverId}/${backupId}`;
     if (this.writing.has(key)) throw backupErrors.inProgress();
     this.writing.add(key);
@@ -99,7 +106,12 @@ export class BackupStore {
   }
 
   /** The agent's restore: extracted beside the root, checksum compared, protected files as asked, then swapped in. */
-  async restore(serverId: string, backupId: string, sha256: string, protectedFiles: 'keep' | 'replace'): Promise<{ sha256: string; bytes: number; entries: number }> {
+  async restore(
+    serverId: string,
+    backupId: string,
+    sha256: string,
+    protectedFiles: 'keep' | 'replace',
+  ): Promise<{ sha256: string; bytes: number; entries: number }> {
     const { stream } = await this.open(serverId, backupId);
     return restoreArchive(this.files, serverId, stream, sha256, { protectedFiles });
   }
@@ -119,7 +131,9 @@ export class BackupStore {
     const fs = await statfs(this.dir);
     const free = fs.bavail * fs.bsize;
     if (free - bytesTotal < this.reserveBytes) {
-      throw backupErrors.diskFull(`${Math.floor(free / 1048576)} MiB free, the server holds ${Math.ceil(bytesTotal / 1048576)} MiB and ${Math.floor(this.reserveBytes / 1048576)} MiB must stay free`);
+      throw backupErrors.diskFull(
+        `${Math.floor(free / 1048576)} MiB free, the server holds ${Math.ceil(bytesTotal / 1048576)} MiB and ${Math.floor(this.reserveBytes / 1048576)} MiB must stay free`,
+      );
     }
   }
 }

@@ -69,7 +69,13 @@ async function answerLegacy(client: Socket, inbound: Inbound, ctx: ConnectionCon
   client.end(legacyPingReply(request, { motd, versionName: route.status.versionName, online: 0, max: route.status.maxPlayers }));
 }
 
-async function answerStatus(client: Socket, inbound: Inbound, route: EdgeRoute, handshake: Handshake, ctx: ConnectionContext): Promise<void> {
+async function answerStatus(
+  client: Socket,
+  inbound: Inbound,
+  route: EdgeRoute,
+  handshake: Handshake,
+  ctx: ConnectionContext,
+): Promise<void> {
   const deadline = Date.now() + ctx.handshakeTimeoutMs;
   const request = await inbound.take(anyPacket, deadline);
   if (request.id !== 0x00) throw new Dropped('expected a status request');
@@ -100,7 +106,8 @@ async function holdLogin(client: Socket, inbound: Inbound, route: EdgeRoute, ctx
   while (!closed && Date.now() < until) {
     // Only once the panel marked it active: before that its own port may be this proxy's listener.
     const now = ctx.current(route.serverId);
-    if (now?.phase === 'active' && (await accepts(now, ctx.backendOf(now)))) return forward(client, now, ctx.backendOf(now), inbound.release());
+    if (now?.phase === 'active' && (await accepts(now, ctx.backendOf(now))))
+      return forward(client, now, ctx.backendOf(now), inbound.release());
     await new Promise((r) => setTimeout(r, 500));
   }
   if (!closed) client.end(loginDisconnect(`Starting, rejoin in about ${route.startEstimateSeconds} s.`));

@@ -23,7 +23,14 @@ async function clientOpening(fakeHost: string): Promise<Buffer> {
       });
     });
   });
-  const client = mc.createClient({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, username: 'Capture', auth: 'offline', version: '1.21.4', fakeHost });
+  const client = mc.createClient({
+    host: '127.0.0.1',
+    port: (server.address() as AddressInfo).port,
+    username: 'Capture',
+    auth: 'offline',
+    version: '1.21.4',
+    fakeHost,
+  });
   client.on('error', () => undefined);
   const bytes = await received;
   client.end();
@@ -47,7 +54,7 @@ describe('edge proxy: handshake parser', () => {
       const bytes = await clientOpening(sent);
       const read = readHandshake(bytes);
       if (read.kind !== 'handshake') throw new Error(`expected a handshake, got ${read.kind}`);
-      expect(read.handshake).to.deep.equal({ protocolVersion: 769, address: sent, hostname, port: (read.handshake.port), nextState: 2 });
+      expect(read.handshake).to.deep.equal({ protocolVersion: 769, address: sent, hostname, port: read.handshake.port, nextState: 2 });
       // The Login Start after it stays unread, for the backend.
       expect(read.size).to.be.lessThan(bytes.length);
       // Every cut-short prefix is "wait for more", never a wrong answer.

@@ -51,7 +51,13 @@ export function readHandshake(buf: Buffer): HandshakeRead {
   if (at + next.size !== body.length) return { kind: 'invalid', reason: 'trailing bytes in the handshake' };
   return {
     kind: 'handshake',
-    handshake: { protocolVersion: protocol.value, address: address.value, hostname: normaliseHandshakeAddress(address.value), port, nextState: next.value as NextState },
+    handshake: {
+      protocolVersion: protocol.value,
+      address: address.value,
+      hostname: normaliseHandshakeAddress(address.value),
+      port,
+      nextState: next.value as NextState,
+    },
     size: frame.size,
   };
 }

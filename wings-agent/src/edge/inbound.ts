@@ -58,10 +58,13 @@ export class Inbound {
 
   private more(deadline: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new Dropped('deadline passed'));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.waiter = null;
+          reject(new Dropped('deadline passed'));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       this.waiter = () => {
         clearTimeout(timer);
         this.waiter = null;

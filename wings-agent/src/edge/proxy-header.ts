@@ -1,6 +1,14 @@
 import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Command, IPv4Address, IPv4ProxyAddress, IPv6Address, IPv6ProxyAddress, TransportProtocol, V2ProxyProtocol } from 'proxy-protocol-js';
+import {
+  Command,
+  IPv4Address,
+  IPv4ProxyAddress,
+  IPv6Address,
+  IPv6ProxyAddress,
+  TransportProtocol,
+  V2ProxyProtocol,
+} from 'proxy-protocol-js';
 
 /**
  * The PROXY protocol v2 header naming the player's address, built with proxy-protocol-js (a
@@ -14,8 +22,18 @@ export function proxyV2Header(client: Socket): Buffer {
   const destinationPort = client.localPort ?? 0;
   const address =
     source.kind() === 'ipv4' && destination.kind() === 'ipv4'
-      ? new IPv4ProxyAddress(IPv4Address.createFrom(source.toByteArray()), sourcePort, IPv4Address.createFrom(destination.toByteArray()), destinationPort)
-      : new IPv6ProxyAddress(IPv6Address.createFrom(asIPv6(source)), sourcePort, IPv6Address.createFrom(asIPv6(destination)), destinationPort);
+      ? new IPv4ProxyAddress(
+          IPv4Address.createFrom(source.toByteArray()),
+          sourcePort,
+          IPv4Address.createFrom(destination.toByteArray()),
+          destinationPort,
+        )
+      : new IPv6ProxyAddress(
+          IPv6Address.createFrom(asIPv6(source)),
+          sourcePort,
+          IPv6Address.createFrom(asIPv6(destination)),
+          destinationPort,
+        );
   return Buffer.from(new V2ProxyProtocol(Command.PROXY, TransportProtocol.STREAM, address).build());
 }
 

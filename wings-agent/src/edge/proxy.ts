@@ -49,7 +49,10 @@ export class EdgeProxy {
         this.shared = await this.listen(this.options.sharedPort, null);
       } catch (err) {
         // A node whose shared port is taken still runs its servers on their own ports.
-        this.logger.error({ err, port: this.options.sharedPort }, 'the edge proxy cannot listen on its shared port; hostname routing is off on this node');
+        this.logger.error(
+          { err, port: this.options.sharedPort },
+          'the edge proxy cannot listen on its shared port; hostname routing is off on this node',
+        );
       }
     }
     await this.syncListeners();

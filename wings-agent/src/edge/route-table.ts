@@ -24,7 +24,8 @@ export class RouteTable {
 
   /** Replaces the table; an older version than the one in force is refused (two pushes crossed). */
   replace(table: EdgeRouteTable): void {
-    if (table.version < this.table.version) throw conflict('stale_routes', `Route table version ${table.version} is older than the one in force (${this.table.version})`);
+    if (table.version < this.table.version)
+      throw conflict('stale_routes', `Route table version ${table.version} is older than the one in force (${this.table.version})`);
     writeFileSync(`${this.file}.tmp`, JSON.stringify(table));
     renameSync(`${this.file}.tmp`, this.file);
     this.index(table);

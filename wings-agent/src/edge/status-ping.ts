@@ -24,7 +24,13 @@ export async function pingThroughProxyProtocol(host: string, port: number, timeo
     const portBytes = Buffer.alloc(2);
     portBytes.writeUInt16BE(port);
     // Protocol -1 (0xFFFFFFFF as VarInt): "any version", as status-only clients send.
-    socket.write(Buffer.concat([localProxyHeader(), writeFrame(0x00, Buffer.concat([writeVarInt(-1), writeString(host), portBytes, writeVarInt(1)])), writeFrame(0x00, Buffer.alloc(0))]));
+    socket.write(
+      Buffer.concat([
+        localProxyHeader(),
+        writeFrame(0x00, Buffer.concat([writeVarInt(-1), writeString(host), portBytes, writeVarInt(1)])),
+        writeFrame(0x00, Buffer.alloc(0)),
+      ]),
+    );
     let buf = Buffer.alloc(0);
     for await (const chunk of socket) {
       buf = Buffer.concat([buf, chunk as Buffer]);
@@ -33,7 +39,11 @@ export async function pingThroughProxyProtocol(host: string, port: number, timeo
       if (frame === 'incomplete') continue;
       const json = readString(frame.body, 0, 1 << 20);
       if (frame.id !== 0x00 || !json) throw new Error('the server answered with bytes that are no status');
-      const status = JSON.parse(json.value) as { version?: { name?: string }; players?: { online?: number; max?: number; sample?: Array<{ name: string }> }; description?: unknown };
+      const status = JSON.parse(json.value) as {
+        version?: { name?: string };
+        players?: { online?: number; max?: number; sample?: Array<{ name: string }> };
+        description?: unknown;
+      };
       return {
         online: status.players?.online ?? 0,
         max: status.players?.max ?? 0,

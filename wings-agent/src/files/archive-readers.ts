@@ -49,7 +49,8 @@ class ZstdDecompress extends Transform {
 function asArchiveError(err: unknown): unknown {
   if (isAppError(err)) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) return fileErrors.archiveUnsafe(message.replace(/^[^:]*: /, ''), message.split(':')[0] ?? message);
+  if (/absolute path|invalid relative path|invalid characters in fileName/.test(message))
+    return fileErrors.archiveUnsafe(message.replace(/^[^:]*: /, ''), message.split(':')[0] ?? message);
   return fileErrors.archiveCorrupt(message);
 }
 
@@ -131,7 +132,8 @@ export async function extractZip(fd: number, sink: ExtractSink, limits: { maxByt
   // The zip file itself emits 'error' for a broken directory; eachEntry rethrows it, the listener keeps it from the process.
   zip.on('error', () => undefined);
   try {
-    if (zip.entryCount > limits.maxEntries) throw fileErrors.archiveLimit(`it has ${zip.entryCount} entries, more than ${limits.maxEntries}`);
+    if (zip.entryCount > limits.maxEntries)
+      throw fileErrors.archiveLimit(`it has ${zip.entryCount} entries, more than ${limits.maxEntries}`);
     const entries: yauzl.Entry[] = [];
     let declared = 0;
     for await (const entry of zip.eachEntry()) {

@@ -18,7 +18,12 @@ async function collect(stream: Readable): Promise<Buffer> {
 async function contentOf(dir: string): Promise<string> {
   return (await snapshot(dir))
     .split('\n')
-    .map((line) => line.split(' ').filter((_, i) => i !== 3).join(' '))
+    .map((line) =>
+      line
+        .split(' ')
+        .filter((_, i) => i !== 3)
+        .join(' '),
+    )
     .join('\n');
 }
 
@@ -154,8 +159,16 @@ describe('archives: create, restore, checksum', () => {
     });
 
     (hasZstd() ? it : it.skip)('decompresses a .tar.zst', async () => {
-      await writeFile(join(root, 'pack.tar.zst'), await makeTarZst([{ name: 'mods/', type: 'directory' }, { name: 'mods/a.jar', content: 'jar bytes' }]));
-      const res = await api.request('POST', '/api/servers/srv-backup/files/decompress', { json: { path: 'pack.tar.zst', destination: '' } });
+      await writeFile(
+        join(root, 'pack.tar.zst'),
+        await makeTarZst([
+          { name: 'mods/', type: 'directory' },
+          { name: 'mods/a.jar', content: 'jar bytes' },
+        ]),
+      );
+      const res = await api.request('POST', '/api/servers/srv-backup/files/decompress', {
+        json: { path: 'pack.tar.zst', destination: '' },
+      });
       expect(res.status, await res.clone().text()).to.equal(200);
       expect(await readdir(join(root, 'mods'))).to.deep.equal(['a.jar']);
     });

@@ -37,7 +37,12 @@ export interface CreatedArchive {
 export async function createArchive(
   svc: FilesService,
   serverId: string,
-  options: { ignore?: readonly string[]; onProgress?: (p: ArchiveProgress) => void; gzipLevel?: number; protectedFiles?: 'include' | 'exclude' } = {},
+  options: {
+    ignore?: readonly string[];
+    onProgress?: (p: ArchiveProgress) => void;
+    gzipLevel?: number;
+    protectedFiles?: 'include' | 'exclude';
+  } = {},
 ): Promise<CreatedArchive> {
   const jail = await svc.jail(serverId);
   const ignored = options.ignore?.length ? picomatch([...options.ignore], { dot: true }) : () => false;
@@ -104,7 +109,13 @@ export async function restoreArchive(
     const sink = new ExtractSink(
       svc,
       staging,
-      { ...svc.options.extract, quotaLeft: limitBytes, onQuota: () => svc.quota.exceeded(serverId), compressedBytes: () => counter.bytes, place: (rel) => jail.assertCreatable(rel) },
+      {
+        ...svc.options.extract,
+        quotaLeft: limitBytes,
+        onQuota: () => svc.quota.exceeded(serverId),
+        compressedBytes: () => counter.bytes,
+        place: (rel) => jail.assertCreatable(rel),
+      },
       options.onProgress,
     );
     await extractTar(source.pipe(counter), 'tar.gz', sink);

@@ -36,7 +36,10 @@ export async function writeAtomically(
   if (target.stat) assertSingleLink(target.stat, target.rel);
   const replaced = target.stat?.isFile() ? target.stat.size : 0;
   // Over the quota, a file may still be replaced by one no larger; with usage unknown, nothing may be written.
-  const quotaLeft = (await svc.quota.remaining(serverId).catch((err) => (replaced > 0 && isAppError(err) && err.code === 'quota_exceeded' ? 0 : Promise.reject(err)))) + replaced;
+  const quotaLeft =
+    (await svc.quota
+      .remaining(serverId)
+      .catch((err) => (replaced > 0 && isAppError(err) && err.code === 'quota_exceeded' ? 0 : Promise.reject(err)))) + replaced;
   const limit = Math.min(maxBytes, quotaLeft);
   const counter = new ByteLimit(limit, () => (limit === maxBytes ? fileErrors.tooLarge(what, maxBytes) : svc.quota.exceeded(serverId)));
 

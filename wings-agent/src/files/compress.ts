@@ -18,7 +18,8 @@ export async function compressFiles(
   request: { root: string; files: string[]; destination: string },
 ): Promise<{ path: string; bytes: number }> {
   const format = formatOf(request.destination);
-  if (format === 'tar.zst' || format === 'tar') throw fileErrors.archiveFormat(`${request.destination} (.tar and .tar.zst are supported for decompressing only)`);
+  if (format === 'tar.zst' || format === 'tar')
+    throw fileErrors.archiveFormat(`${request.destination} (.tar and .tar.zst are supported for decompressing only)`);
   const base = await jail.existing(request.root, { allowDenied: true });
   if (!base.stat.isDirectory()) throw fileErrors.notDirectory(base.rel);
   const selected: Resolved[] = [];

@@ -92,7 +92,11 @@ const gone = (err: unknown) => ['ENOENT', 'ENOTDIR', 'ELOOP'].includes(errnoOf(e
  * be opened or listed, or a tree that would need more than `maxOpen` open at once, throws
  * UnwalkableFolder naming it. Errors thrown by `visit` pass through as they are.
  */
-export async function walkDir(start: DirHandle, visit: (entry: WalkEntry) => Promise<boolean | void> | boolean | void, options: { maxOpen?: number } = {}): Promise<void> {
+export async function walkDir(
+  start: DirHandle,
+  visit: (entry: WalkEntry) => Promise<boolean | void> | boolean | void,
+  options: { maxOpen?: number } = {},
+): Promise<void> {
   const maxOpen = options.maxOpen ?? 1024;
   interface Frame {
     dir: DirHandle;

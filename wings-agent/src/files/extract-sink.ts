@@ -106,9 +106,14 @@ export class ExtractSink {
     }
     let handle;
     try {
-      handle = await open(join(this.dest, rel), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode & 0o777);
+      handle = await open(
+        join(this.dest, rel),
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        mode & 0o777,
+      );
     } catch (err) {
-      if (errnoOf(err) === 'EEXIST' || errnoOf(err) === 'ELOOP') throw fileErrors.archiveUnsafe(name, 'it appears twice or would overwrite a link');
+      if (errnoOf(err) === 'EEXIST' || errnoOf(err) === 'ELOOP')
+        throw fileErrors.archiveUnsafe(name, 'it appears twice or would overwrite a link');
       throw err;
     }
     try {
@@ -133,7 +138,8 @@ export class ExtractSink {
 
   async symlink(name: string, target: string): Promise<void> {
     const rel = this.count(name);
-    if (!linkStaysInside(rel, target)) throw fileErrors.archiveUnsafe(name, `it is a link to ${JSON.stringify(target)}, outside the directory`);
+    if (!linkStaysInside(rel, target))
+      throw fileErrors.archiveUnsafe(name, `it is a link to ${JSON.stringify(target)}, outside the directory`);
     await this.claim(name, rel, 'link');
     if (this.dest === null) return;
     try {

@@ -21,7 +21,8 @@ describe('files API: operations', () => {
     await host.cleanup();
   });
   beforeEach(async () => {
-    for (const name of await readdir(root)) await import('node:fs/promises').then((fs) => fs.rm(join(root, name), { recursive: true, force: true }));
+    for (const name of await readdir(root))
+      await import('node:fs/promises').then((fs) => fs.rm(join(root, name), { recursive: true, force: true }));
     await writeFile(join(root, 'server.properties'), 'motd=hello\n');
     await writeFile(join(root, 'server.jar'), 'jar');
     await mkdir(join(root, 'world/region'), { recursive: true });
@@ -32,7 +33,9 @@ describe('files API: operations', () => {
   it('lists a directory with types, sizes, modes and protected flags; links as links', async () => {
     const res = await api.request('GET', `${base}/list?path=`);
     expect(res.status).to.equal(200);
-    const { entries } = (await res.json()) as { entries: { name: string; type: string; size: number; mode: string; protected: boolean; mtime: string }[] };
+    const { entries } = (await res.json()) as {
+      entries: { name: string; type: string; size: number; mode: string; protected: boolean; mtime: string }[];
+    };
     const byName = Object.fromEntries(entries.map((e) => [e.name, e])) as Record<string, (typeof entries)[number]>;
     expect(byName.world?.type).to.equal('directory');
     expect(byName['server.properties']).to.include({ type: 'file', size: 11, mode: '0644', protected: false });
@@ -101,7 +104,9 @@ describe('files API: operations', () => {
 
   for (const format of ['zip', 'tar.gz']) {
     it(`compresses to .${format} and decompresses it again, leaving protected files out`, async () => {
-      const res = await api.request('POST', `${base}/compress`, { json: { root: '', files: ['world', 'server.properties'], destination: `backup.${format}` } });
+      const res = await api.request('POST', `${base}/compress`, {
+        json: { root: '', files: ['world', 'server.properties'], destination: `backup.${format}` },
+      });
       expect(res.status, await res.clone().text()).to.equal(201);
       await mkdir(join(root, 'out'));
       const un = await api.request('POST', `${base}/decompress`, { json: { path: `backup.${format}`, destination: 'out' } });
@@ -110,7 +115,9 @@ describe('files API: operations', () => {
       expect(await readFile(join(root, 'out/server.properties'), 'utf8')).to.equal('motd=hello\n');
       expect((await lstat(join(root, 'out/world/region'))).isDirectory()).to.equal(true);
       // server.jar is protected: asking for it is refused, and it never rides along in a folder
-      const denied = await api.request('POST', `${base}/compress`, { json: { root: '', files: ['server.jar'], destination: `x.${format}` } });
+      const denied = await api.request('POST', `${base}/compress`, {
+        json: { root: '', files: ['server.jar'], destination: `x.${format}` },
+      });
       expect(denied.status).to.equal(403);
     });
   }
@@ -119,7 +126,11 @@ describe('files API: operations', () => {
     const res = await api.request('POST', `${base}/compress`, { json: { root: '', files: ['world'], destination: 'world/self.tar.gz' } });
     expect(res.status, await res.clone().text()).to.equal(201);
     const list = await api.request('GET', `${base}/list?path=world`);
-    expect(((await list.json()) as { entries: { name: string }[] }).entries.map((e) => e.name).sort()).to.deep.equal(['level.dat', 'region', 'self.tar.gz']);
+    expect(((await list.json()) as { entries: { name: string }[] }).entries.map((e) => e.name).sort()).to.deep.equal([
+      'level.dat',
+      'region',
+      'self.tar.gz',
+    ]);
   });
 
   it('answers HEAD on a download with the size and no body', async () => {
@@ -141,10 +152,13 @@ describe('files API: operations', () => {
     const small = await startFilesApi(new FilesService(h, { quotaCacheMs: 0 }));
     try {
       await h.addServer('near-full', { diskMb: 2 });
-      const put = () => small.request('PUT', '/api/servers/near-full/files/contents?path=world.bin', { body: Buffer.alloc(1536 * 1024, 1) });
+      const put = () =>
+        small.request('PUT', '/api/servers/near-full/files/contents?path=world.bin', { body: Buffer.alloc(1536 * 1024, 1) });
       expect((await put()).status).to.equal(200);
       expect((await put()).status).to.equal(200);
-      const other = await small.request('PUT', '/api/servers/near-full/files/contents?path=other.bin', { body: Buffer.alloc(1024 * 1024, 1) });
+      const other = await small.request('PUT', '/api/servers/near-full/files/contents?path=other.bin', {
+        body: Buffer.alloc(1024 * 1024, 1),
+      });
       expect(other.status).to.equal(507);
     } finally {
       await small.close();

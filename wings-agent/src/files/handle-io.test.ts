@@ -38,11 +38,27 @@ describe('handle io', () => {
     const handle = await open(file, 'w');
     const chunks = Array.from({ length: 100 }, (_, i) => Buffer.alloc(40_000, i));
     try {
-      expect(await writeAll(handle, (async function* () { yield* chunks; })())).to.equal(4_000_000);
+      expect(
+        await writeAll(
+          handle,
+          (async function* () {
+            yield* chunks;
+          })(),
+        ),
+      ).to.equal(4_000_000);
     } finally {
       await handle.close();
     }
-    const back = await collect((async function* () { const h = await open(file); try { yield* readExactly(h, 0, 4_000_000); } finally { await h.close(); } })());
+    const back = await collect(
+      (async function* () {
+        const h = await open(file);
+        try {
+          yield* readExactly(h, 0, 4_000_000);
+        } finally {
+          await h.close();
+        }
+      })(),
+    );
     expect(back.equals(Buffer.concat(chunks))).to.equal(true);
   });
 });

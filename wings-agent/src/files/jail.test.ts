@@ -25,7 +25,8 @@ describe('jail: path rules', () => {
     ['..hidden', '..hidden'],
     ['ünïcode/日本', 'ünïcode/日本'],
   ];
-  for (const [input, expected] of accepted) it(`accepts ${JSON.stringify(input)}`, () => expect(normalizeUserPath(input)).to.equal(expected));
+  for (const [input, expected] of accepted)
+    it(`accepts ${JSON.stringify(input)}`, () => expect(normalizeUserPath(input)).to.equal(expected));
 
   const refused: [unknown, string][] = [
     ['..', 'path_outside_root'],
@@ -45,11 +46,16 @@ describe('jail: path rules', () => {
     ['x'.repeat(256), 'invalid_path'],
     [42, 'invalid_path'],
   ];
-  for (const [input, code] of refused) it(`refuses ${JSON.stringify(input).slice(0, 40)} with ${code}`, () => expect(codeOf(() => normalizeUserPath(input))).to.equal(code));
+  for (const [input, code] of refused)
+    it(`refuses ${JSON.stringify(input).slice(0, 40)} with ${code}`, () => expect(codeOf(() => normalizeUserPath(input))).to.equal(code));
 
   it('archive names: refuses climbing, absolute and Windows names', () => {
     expect(normalizeEntryName('./world/level.dat')).to.equal('world/level.dat');
-    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'C:/x', 'a\\..\\x']) expect(codeOf(() => normalizeEntryName(bad)), bad).to.equal('archive_unsafe_entry');
+    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'C:/x', 'a\\..\\x'])
+      expect(
+        codeOf(() => normalizeEntryName(bad)),
+        bad,
+      ).to.equal('archive_unsafe_entry');
   });
 
   it('link targets: only those that stay inside', () => {
@@ -78,7 +84,11 @@ describe('jail: the filesystem walk', () => {
   });
   after(() => host.cleanup());
 
-  const rejects = async (p: Promise<unknown>) => p.then(() => undefined, (err: { code?: string }) => err.code);
+  const rejects = async (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (err: { code?: string }) => err.code,
+    );
 
   it('resolves real paths and reports links as links', async () => {
     expect((await jail.existing('world/level.dat')).stat.isFile()).to.equal(true);

@@ -104,7 +104,12 @@ export class Jail {
   fromRel(rel: string): JailPath {
     const slash = rel.lastIndexOf('/');
     const parentRel = slash === -1 ? '' : rel.slice(0, slash);
-    return { rel, abs: rel === '' ? this.root : join(this.root, rel), parentAbs: parentRel === '' ? this.root : join(this.root, parentRel), name: rel.slice(slash + 1) };
+    return {
+      rel,
+      abs: rel === '' ? this.root : join(this.root, rel),
+      parentAbs: parentRel === '' ? this.root : join(this.root, parentRel),
+      name: rel.slice(slash + 1),
+    };
   }
 
   /**
@@ -194,7 +199,8 @@ export class Jail {
     } catch {
       return; // no procfs (not Linux): the lstat walk is all we have
     }
-    if (actual !== this.root && !actual.startsWith(this.root + sep)) throw fileErrors.outsideRoot(`${rel} resolved outside the server directory`);
+    if (actual !== this.root && !actual.startsWith(this.root + sep))
+      throw fileErrors.outsideRoot(`${rel} resolved outside the server directory`);
   }
 
   /**

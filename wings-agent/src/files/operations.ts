@@ -107,7 +107,12 @@ function assertMovable(p: Resolved): asserts p is Resolved & { stat: Stats } {
 }
 
 /** An existing source that may be moved and a destination that does not exist yet. */
-async function sourceAndFreshTarget(jail: Jail, fromInput: unknown, toInput: unknown, verb: string): Promise<{ from: Resolved & { stat: Stats }; to: Resolved }> {
+async function sourceAndFreshTarget(
+  jail: Jail,
+  fromInput: unknown,
+  toInput: unknown,
+  verb: string,
+): Promise<{ from: Resolved & { stat: Stats }; to: Resolved }> {
   const from = await jail.resolve(fromInput);
   const to = await jail.resolve(toInput);
   assertMovable(from);
@@ -141,7 +146,13 @@ export async function renameEntry(jail: Jail, fromInput: unknown, toInput: unkno
  * tree is copied under a temp name and renamed into place, so a copy that fails half way leaves
  * nothing behind.
  */
-export async function copyEntry(svc: FilesService, serverId: string, jail: Jail, fromInput: unknown, toInput: unknown): Promise<{ from: string; to: string; bytes: number }> {
+export async function copyEntry(
+  svc: FilesService,
+  serverId: string,
+  jail: Jail,
+  fromInput: unknown,
+  toInput: unknown,
+): Promise<{ from: string; to: string; bytes: number }> {
   const { from, to } = await sourceAndFreshTarget(jail, fromInput, toInput, 'copy');
   const { bytes } = await surveyTree(jail, from, { placedAt: to.rel, regularOnly: true, singleLinks: true, countBytes: true });
   await svc.quota.reserve(serverId, bytes);
@@ -214,13 +225,16 @@ export async function deleteEntries(svc: FilesService, serverId: string, jail: J
  * opened and proven inside, so a link (or a path swapped for one) cannot redirect it.
  */
 export async function changeMode(jail: Jail, input: unknown, mode: number): Promise<FileEntry> {
-  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw fileErrors.invalidPath('Modes are limited to permission bits (0000-0777); setuid, setgid and sticky are refused');
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777)
+    throw fileErrors.invalidPath('Modes are limited to permission bits (0000-0777); setuid, setgid and sticky are refused');
   const p = await jail.existing(input);
   if (p.rel === '') throw fileErrors.rootUntouchable();
   if (p.stat.isSymbolicLink()) throw fileErrors.symlink(p.rel);
   if (!p.stat.isFile() && !p.stat.isDirectory()) throw fileErrors.notFile(p.rel);
   assertSingleLink(p.stat, p.rel);
-  const handle = await open(p.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err) => Promise.reject(jail.mapErrno(err, p.rel)));
+  const handle = await open(p.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err) =>
+    Promise.reject(jail.mapErrno(err, p.rel)),
+  );
   try {
     await jail.assertHandleInside(handle, p.rel);
     assertSingleLink(await handle.stat(), p.rel);
@@ -232,7 +246,12 @@ export async function changeMode(jail: Jail, input: unknown, mode: number): Prom
 }
 
 /** Names containing `query` (case-insensitive) below a directory; links are listed, not entered. */
-export async function searchByName(jail: Jail, input: unknown, query: string, maxResults: number): Promise<{ results: FileEntry[]; truncated: boolean }> {
+export async function searchByName(
+  jail: Jail,
+  input: unknown,
+  query: string,
+  maxResults: number,
+): Promise<{ results: FileEntry[]; truncated: boolean }> {
   const dir = await jail.existing(input);
   if (!dir.stat.isDirectory()) throw fileErrors.notDirectory(dir.rel);
   const needle = query.toLowerCase();

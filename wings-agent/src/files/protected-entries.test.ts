@@ -40,7 +40,10 @@ describe('files: protected entries through a restore', () => {
 
   it('keeps the protected entries exactly (same inode, mode and link) while the rest is replaced', async () => {
     const inode = (await stat(join(root, 'config/secret.yml'))).ino;
-    const archive = await makeTarGz([{ name: 'other.txt', content: 'after' }, { name: 'new.txt', content: 'new' }]);
+    const archive = await makeTarGz([
+      { name: 'other.txt', content: 'after' },
+      { name: 'new.txt', content: 'new' },
+    ]);
     const res = await restore(archive);
     expect(res.status, await res.clone().text()).to.equal(200);
     expect(await readFile(join(root, 'other.txt'), 'utf8')).to.equal('after');

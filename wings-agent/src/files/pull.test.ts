@@ -100,7 +100,11 @@ describe('pull from a URL', () => {
       ['[64:ff9b::127.0.0.1] (NAT64)', () => `http://[64:ff9b::127.0.0.1]:${forbiddenPort}/`, 'pull_target_refused'],
       ['[64:ff9b:1::7f00:1] (local-use NAT64)', () => `http://[64:ff9b:1::7f00:1]:${forbiddenPort}/`, 'pull_target_refused'],
       ['[2002:7f00:1::1] (6to4)', () => `http://[2002:7f00:1::1]:${forbiddenPort}/`, 'pull_target_refused'],
-      ['[2001:0:4136:e378:8000:63bf:80ff:fffe] (Teredo)', () => `http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:${forbiddenPort}/`, 'pull_target_refused'],
+      [
+        '[2001:0:4136:e378:8000:63bf:80ff:fffe] (Teredo)',
+        () => `http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:${forbiddenPort}/`,
+        'pull_target_refused',
+      ],
       ['a redirect to [::127.0.0.1]', () => `http://127.0.0.1:${allowedPort}/to-compatible-loopback`, 'pull_target_refused'],
       ['0.0.0.0', () => `http://0.0.0.0:${forbiddenPort}/`, 'pull_target_refused'],
       ['a decimal loopback (2130706433)', () => `http://2130706433:${forbiddenPort}/`, 'pull_target_refused'],
@@ -137,7 +141,11 @@ describe('pull from a URL', () => {
     }
 
     it('connects through a name to an allowed address (the pinned lookup path)', async () => {
-      const viaName = await startFilesApi(new FilesService(host, { pull: { allowTarget: (address, port) => ['127.0.0.1', '::1'].includes(address) && port === allowedPort } }));
+      const viaName = await startFilesApi(
+        new FilesService(host, {
+          pull: { allowTarget: (address, port) => ['127.0.0.1', '::1'].includes(address) && port === allowedPort },
+        }),
+      );
       try {
         const res = await viaName.request('POST', P, { json: { url: `http://localhost:${allowedPort}/plugin.jar`, path: 'by-name.jar' } });
         expect(res.status, await res.clone().text()).to.equal(201);
@@ -149,13 +157,35 @@ describe('pull from a URL', () => {
 
     it('pulls over https through a name, checking the certificate against the name', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'conductor-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       const cert = await readFile(join(dir, 'cert.pem'), 'utf8');
       const tlsServer = https.createServer({ key: await readFile(join(dir, 'key.pem')), cert }, (_req, res) => res.end('over tls'));
       tlsServer.listen(0, '127.0.0.1');
       await new Promise((r) => tlsServer.once('listening', r));
       const port = (tlsServer.address() as AddressInfo).port;
-      const svc = new FilesService(host, { pull: { ca: cert, allowTarget: (address, p) => ['127.0.0.1', '::1'].includes(address) && p === port } });
+      const svc = new FilesService(host, {
+        pull: { ca: cert, allowTarget: (address, p) => ['127.0.0.1', '::1'].includes(address) && p === port },
+      });
       const tlsApi = await startFilesApi(svc);
       try {
         const ok = await tlsApi.request('POST', P, { json: { url: `https://localhost:${port}/x`, path: 'tls.txt' } });

@@ -16,7 +16,9 @@ function portOf(url: URL): number {
 }
 
 function refusedAddress(url: URL, address: string): Error {
-  return fileErrors.pullRefused(`${url.hostname} resolves to ${address}, a private, loopback, link-local or otherwise internal address; pulls may only reach public addresses`);
+  return fileErrors.pullRefused(
+    `${url.hostname} resolves to ${address}, a private, loopback, link-local or otherwise internal address; pulls may only reach public addresses`,
+  );
 }
 
 /**
@@ -46,7 +48,8 @@ export function checkPullUrl(raw: string, allow: Allow = () => false): URL {
   } catch {
     throw fileErrors.pullRefused('Not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fileErrors.pullRefused(`Only http and https URLs can be pulled, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw fileErrors.pullRefused(`Only http and https URLs can be pulled, not ${url.protocol}`);
   const literal = literalAddress(url.hostname);
   if (literal !== null && !isPublicAddress(literal) && !allow(literal, portOf(url))) throw refusedAddress(url, literal);
   return url;
@@ -57,7 +60,11 @@ function request(url: URL, options: PullOptions, allow: Allow, signal: AbortSign
     const client = url.protocol === 'https:' ? https : http;
     // The URL's host name stays the TLS server name (SNI and certificate check); only the address is pinned.
     const tls = url.protocol === 'https:' && options.ca ? { ca: [...tlsRootCertificates, options.ca] } : {};
-    const req = client.get(url, { lookup: pinnedLookup(url, allow), signal, headers: { 'user-agent': 'conductor-agent', accept: '*/*' }, agent: false, ...tls }, resolve);
+    const req = client.get(
+      url,
+      { lookup: pinnedLookup(url, allow), signal, headers: { 'user-agent': 'conductor-agent', accept: '*/*' }, agent: false, ...tls },
+      resolve,
+    );
     req.setTimeout(Math.min(options.timeoutMs, 30_000), () => req.destroy(fileErrors.pullFailed(`${url.host} stopped answering`)));
     req.on('error', reject);
   });

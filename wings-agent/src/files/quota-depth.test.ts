@@ -54,12 +54,21 @@ describe('files API: the disk quota holds against deep folder chains', function 
     const bottom = chain(128, 'two').slice(0, -1);
     await expectRefusal(await api.request('POST', `${S}/rename`, { json: { from: 'one', to: `${bottom}/one` } }), 400, 'path_too_deep');
     expect((await upload('big.bin', Buffer.alloc(15 * MB, 3))).status).to.equal(201);
-    expect((await api.request('POST', `${S}/rename`, { json: { from: 'big.bin', to: `${chain(100, 'two')}big.bin` } })).status).to.equal(200);
+    expect((await api.request('POST', `${S}/rename`, { json: { from: 'big.bin', to: `${chain(100, 'two')}big.bin` } })).status).to.equal(
+      200,
+    );
     // Counted where it went: the next 15 MB do not fit in 20 MB.
     await expectRefusal(await upload('big2.bin', Buffer.alloc(15 * MB, 4)), 507, 'quota_exceeded');
     await expectRefusal(await api.request('POST', `${S}/mkdir`, { json: { path: `${chain(128, 'two')}deeper` } }), 400, 'path_too_deep');
-    expect((await api.request('POST', `${S}/mkdir`, { json: { path: `${chain(127, 'two')}deeper` } })).status, 'level 128 is allowed').to.equal(201);
-    await expectRefusal(await api.request('POST', `${S}/copy`, { json: { from: 'one', to: `${chain(30, 'two')}copy` } }), 400, 'path_too_deep');
+    expect(
+      (await api.request('POST', `${S}/mkdir`, { json: { path: `${chain(127, 'two')}deeper` } })).status,
+      'level 128 is allowed',
+    ).to.equal(201);
+    await expectRefusal(
+      await api.request('POST', `${S}/copy`, { json: { from: 'one', to: `${chain(30, 'two')}copy` } }),
+      400,
+      'path_too_deep',
+    );
   });
 
   it('refuses writes with disk_usage_unknown while part of the tree cannot be read, and says where', async () => {

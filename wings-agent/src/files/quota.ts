@@ -105,7 +105,10 @@ export class QuotaTracker {
  * For the runtime's periodic check: measures afresh and stops the server when it is over its
  * quota. stopForQuota is the runtime's to implement; it does nothing for a server that is not running.
  */
-export async function enforceQuota(host: FilesHost, serverId: string): Promise<{ usageBytes: number; limitBytes: number; over: boolean; unreadable: string | null }> {
+export async function enforceQuota(
+  host: FilesHost,
+  serverId: string,
+): Promise<{ usageBytes: number; limitBytes: number; over: boolean; unreadable: string | null }> {
   // With part of the tree unreadable the figure is a lower bound: over is still over.
   const { bytes: usageBytes, unreadable } = await measureUsage(host.serverRoot(serverId));
   const limitMb = host.spec(serverId).limits.diskMb;
@@ -113,7 +116,10 @@ export async function enforceQuota(host: FilesHost, serverId: string): Promise<{
   const over = usageBytes > limitBytes;
   if (over) {
     const usedMb = Math.ceil(usageBytes / MB);
-    await host.stopForQuota(serverId, `[Conductor] Stopping: the server uses ${usedMb} MB of disk, over its quota of ${limitMb} MB. Delete files to start it again.`);
+    await host.stopForQuota(
+      serverId,
+      `[Conductor] Stopping: the server uses ${usedMb} MB of disk, over its quota of ${limitMb} MB. Delete files to start it again.`,
+    );
   }
   return { usageBytes, limitBytes, over, unreadable };
 }

@@ -11,7 +11,17 @@ import { decompressFile } from './decompress.js';
 import { openDownload } from './download.js';
 import { fileErrors } from './errors.js';
 import type { FilesHost } from './host.js';
-import { changeMode, copyEntry, deleteEntries, listDirectory, makeDirectory, readFileCapped, renameEntry, searchByName, statEntry } from './operations.js';
+import {
+  changeMode,
+  copyEntry,
+  deleteEntries,
+  listDirectory,
+  makeDirectory,
+  readFileCapped,
+  renameEntry,
+  searchByName,
+  statEntry,
+} from './operations.js';
 import { makeParents } from './parents.js';
 import { pullFile } from './pull.js';
 import { FilesService } from './service.js';
@@ -32,7 +42,14 @@ const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'ut
  * happens while streaming. When the write fails part way, the rest of the body is drained so the
  * client reads the error instead of a reset connection.
  */
-export async function receiveBody<T>(ctx: Context, svc: FilesService, id: string, limit: number, what: string, write: () => Promise<T>): Promise<T> {
+export async function receiveBody<T>(
+  ctx: Context,
+  svc: FilesService,
+  id: string,
+  limit: number,
+  what: string,
+  write: () => Promise<T>,
+): Promise<T> {
   const declared = Number(ctx.get('content-length') || NaN);
   if (Number.isFinite(declared)) {
     if (declared > limit) throw fileErrors.tooLarge(what, limit);
@@ -59,7 +76,11 @@ export interface FilesRouterEvents {
  * node token; every handler goes through the server's jail.
  */
 
-export function createFilesRouter(hostOrService: FilesHost | FilesService, options?: ConstructorParameters<typeof FilesService>[1], events: FilesRouterEvents = {}): Router {
+export function createFilesRouter(
+  hostOrService: FilesHost | FilesService,
+  options?: ConstructorParameters<typeof FilesService>[1],
+  events: FilesRouterEvents = {},
+): Router {
   const svc = hostOrService instanceof FilesService ? hostOrService : new FilesService(hostOrService, options);
   const router = new Router({ prefix: '/api/servers/:id/files' });
 
@@ -67,7 +88,8 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
     const id = validate(z.object({ id: serverId }), (ctx as unknown as { params: unknown }).params, 'params').id;
     return { id, jail: await svc.jail(id) };
   };
-  const body = <T extends z.ZodType>(ctx: Context, schema: T) => validate(schema, (ctx.request as unknown as { body: unknown }).body ?? {}, 'body');
+  const body = <T extends z.ZodType>(ctx: Context, schema: T) =>
+    validate(schema, (ctx.request as unknown as { body: unknown }).body ?? {}, 'body');
   const query = <T extends z.ZodType>(ctx: Context, schema: T) => validate(schema, ctx.query, 'query');
 
   router.get('/list', async (ctx) => {
@@ -105,7 +127,9 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
     const { id, jail } = await server(ctx);
     const q = query(ctx, API.upload.query);
     const limit = svc.options.maxUploadBytes;
-    ctx.body = await receiveBody(ctx, svc, id, limit, 'The upload', () => writeAtomically(svc, id, jail, q.path, ctx.req, limit, 'The upload'));
+    ctx.body = await receiveBody(ctx, svc, id, limit, 'The upload', () =>
+      writeAtomically(svc, id, jail, q.path, ctx.req, limit, 'The upload'),
+    );
     ctx.status = 201;
   });
 
@@ -191,7 +215,9 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
     const { id } = await server(ctx);
     const q = query(ctx, API.restore.query);
     // An archive holding a protected path is refused; the server's own protected files stay.
-    ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () => restoreArchive(svc, id, ctx.req, q.sha256, { protectedFiles: 'refuse' }));
+    ctx.body = await receiveBody(ctx, svc, id, Number.MAX_SAFE_INTEGER, 'The archive', () =>
+      restoreArchive(svc, id, ctx.req, q.sha256, { protectedFiles: 'refuse' }),
+    );
   });
 
   return router;
@@ -201,7 +227,13 @@ export function createFilesRouter(hostOrService: FilesHost | FilesService, optio
  * Streams the whole server's .tar.gz as it is made. Its sha256 is only known at the end, so it
  * goes in a trailer; the count of protected entries in it, known up front, in a header.
  */
-export async function sendArchive(ctx: Context, svc: FilesService, id: string, options: { ignore: string[]; protectedFiles: 'include' | 'exclude' }, events: FilesRouterEvents): Promise<void> {
+export async function sendArchive(
+  ctx: Context,
+  svc: FilesService,
+  id: string,
+  options: { ignore: string[]; protectedFiles: 'include' | 'exclude' },
+  events: FilesRouterEvents,
+): Promise<void> {
   const { release } = (await events.pauseSaves?.(id)) ?? { release: async () => undefined };
   let archive: Awaited<ReturnType<typeof createArchive>>;
   try {
@@ -221,11 +253,13 @@ export async function sendArchive(ctx: Context, svc: FilesService, id: string, o
     'X-Archive-Protected-Entries': String(archive.protectedEntries),
   });
   archive.stream.pipe(res, { end: false });
-  archive.done.then(
-    ({ sha256 }) => {
-      res.addTrailers({ 'X-Archive-Sha256': sha256 });
-      res.end();
-    },
-    () => res.destroy(),
-  ).finally(() => void release());
+  archive.done
+    .then(
+      ({ sha256 }) => {
+        res.addTrailers({ 'X-Archive-Sha256': sha256 });
+        res.end();
+      },
+      () => res.destroy(),
+    )
+    .finally(() => void release());
 }

@@ -38,11 +38,23 @@ const pathEndpoints: { name: string; call: (api: TestApi, p: string) => Promise<
   { name: 'delete', call: (api, p) => api.request('POST', `${A}/delete`, { json: { paths: [p] } }) },
   { name: 'chmod', call: (api, p) => api.request('POST', `${A}/chmod`, { json: { path: p, mode: '777' } }) },
   { name: 'search', call: (api, p) => api.request('GET', `${A}/search?path=${q(p)}&query=secret`) },
-  { name: 'compress root', call: (api, p) => api.request('POST', `${A}/compress`, { json: { root: p, files: ['secret.txt'], destination: 'out.zip' } }) },
-  { name: 'compress files', call: (api, p) => api.request('POST', `${A}/compress`, { json: { root: '', files: [p], destination: 'out.zip' } }) },
-  { name: 'compress destination', call: (api, p) => api.request('POST', `${A}/compress`, { json: { root: '', files: ['server.properties'], destination: `${p}.zip` } }) },
+  {
+    name: 'compress root',
+    call: (api, p) => api.request('POST', `${A}/compress`, { json: { root: p, files: ['secret.txt'], destination: 'out.zip' } }),
+  },
+  {
+    name: 'compress files',
+    call: (api, p) => api.request('POST', `${A}/compress`, { json: { root: '', files: [p], destination: 'out.zip' } }),
+  },
+  {
+    name: 'compress destination',
+    call: (api, p) => api.request('POST', `${A}/compress`, { json: { root: '', files: ['server.properties'], destination: `${p}.zip` } }),
+  },
   { name: 'decompress path', call: (api, p) => api.request('POST', `${A}/decompress`, { json: { path: `${p}.zip`, destination: '' } }) },
-  { name: 'decompress destination', call: (api, p) => api.request('POST', `${A}/decompress`, { json: { path: 'ok.zip', destination: p } }) },
+  {
+    name: 'decompress destination',
+    call: (api, p) => api.request('POST', `${A}/decompress`, { json: { path: 'ok.zip', destination: p } }),
+  },
   { name: 'pull destination', call: (api, p) => api.request('POST', `${A}/pull`, { json: { url: 'http://203.0.113.1/x.jar', path: p } }) },
 ];
 
@@ -119,33 +131,158 @@ describe('files API: attacks are refused and the host is left untouched', functi
 
   const attacks: Attack[] = [
     // Links planted by the game server
-    { name: 'read through a link to a host file', run: (api) => api.request('GET', `${A}/contents?path=evil-file`), status: 400, code: 'symlink_not_followed' },
-    { name: 'download through a link to a host file', run: (api) => api.request('GET', `${A}/download?path=evil-file`), status: 400, code: 'symlink_not_followed' },
-    { name: 'read inside a linked host folder', run: (api) => api.request('GET', `${A}/contents?path=evil-dir/inner.txt`), status: 400, code: 'symlink_not_followed' },
-    { name: 'read through a relative link', run: (api) => api.request('GET', `${A}/contents?path=evil-relative/secret.txt`), status: 400, code: 'symlink_not_followed' },
-    { name: 'read /etc/passwd through a link to /', run: (api) => api.request('GET', `${A}/contents?path=evil-root/etc/passwd`), status: 400, code: 'symlink_not_followed' },
-    { name: 'list a linked host folder', run: (api) => api.request('GET', `${A}/list?path=evil-dir`), status: 400, code: 'symlink_not_followed' },
-    { name: 'write into a linked host folder', run: (api) => api.request('PUT', `${A}/contents?path=evil-dir/new.txt`, { body: 'pwned' }), status: 400, code: 'symlink_not_followed' },
-    { name: 'upload into a linked host folder', run: (api) => api.request('POST', `${A}/upload?path=evil-relative/new.txt`, { body: 'pwned' }), status: 400, code: 'symlink_not_followed' },
-    { name: 'mkdir inside a linked host folder', run: (api) => api.request('POST', `${A}/mkdir`, { json: { path: 'evil-dir/x' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'chmod a link to a host file', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'evil-file', mode: '777' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'chmod a link to a host folder', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'evil-dir', mode: '777' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'chmod inside a linked host folder', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'evil-dir/inner.txt', mode: '777' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'delete inside a linked host folder', run: (api) => api.request('POST', `${A}/delete`, { json: { paths: ['evil-dir/inner.txt'] } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'rename a host file out of a linked folder', run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'evil-dir/inner.txt', to: 'stolen.txt' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'move a server file into a linked host folder', run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'server.properties', to: 'evil-dir/server.properties' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'copy a host file out of a linked folder', run: (api) => api.request('POST', `${A}/copy`, { json: { from: 'evil-dir/inner.txt', to: 'stolen.txt' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'decompress into a linked host folder', run: (api) => api.request('POST', `${A}/decompress`, { json: { path: 'ok.zip', destination: 'evil-dir' } }), status: 400, code: 'symlink_not_followed' },
-    { name: 'decompress an archive that is a link to a host file', run: (api) => api.request('POST', `${A}/decompress`, { json: { path: 'evil-file.zip', destination: '' } }), status: 404, code: 'file_not_found' },
-    { name: 'search a linked host folder', run: (api) => api.request('GET', `${A}/search?path=evil-dir&query=inner`), status: 400, code: 'not_a_directory' },
+    {
+      name: 'read through a link to a host file',
+      run: (api) => api.request('GET', `${A}/contents?path=evil-file`),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'download through a link to a host file',
+      run: (api) => api.request('GET', `${A}/download?path=evil-file`),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'read inside a linked host folder',
+      run: (api) => api.request('GET', `${A}/contents?path=evil-dir/inner.txt`),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'read through a relative link',
+      run: (api) => api.request('GET', `${A}/contents?path=evil-relative/secret.txt`),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'read /etc/passwd through a link to /',
+      run: (api) => api.request('GET', `${A}/contents?path=evil-root/etc/passwd`),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'list a linked host folder',
+      run: (api) => api.request('GET', `${A}/list?path=evil-dir`),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'write into a linked host folder',
+      run: (api) => api.request('PUT', `${A}/contents?path=evil-dir/new.txt`, { body: 'pwned' }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'upload into a linked host folder',
+      run: (api) => api.request('POST', `${A}/upload?path=evil-relative/new.txt`, { body: 'pwned' }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'mkdir inside a linked host folder',
+      run: (api) => api.request('POST', `${A}/mkdir`, { json: { path: 'evil-dir/x' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'chmod a link to a host file',
+      run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'evil-file', mode: '777' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'chmod a link to a host folder',
+      run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'evil-dir', mode: '777' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'chmod inside a linked host folder',
+      run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'evil-dir/inner.txt', mode: '777' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'delete inside a linked host folder',
+      run: (api) => api.request('POST', `${A}/delete`, { json: { paths: ['evil-dir/inner.txt'] } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'rename a host file out of a linked folder',
+      run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'evil-dir/inner.txt', to: 'stolen.txt' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'move a server file into a linked host folder',
+      run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'server.properties', to: 'evil-dir/server.properties' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'copy a host file out of a linked folder',
+      run: (api) => api.request('POST', `${A}/copy`, { json: { from: 'evil-dir/inner.txt', to: 'stolen.txt' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'decompress into a linked host folder',
+      run: (api) => api.request('POST', `${A}/decompress`, { json: { path: 'ok.zip', destination: 'evil-dir' } }),
+      status: 400,
+      code: 'symlink_not_followed',
+    },
+    {
+      name: 'decompress an archive that is a link to a host file',
+      run: (api) => api.request('POST', `${A}/decompress`, { json: { path: 'evil-file.zip', destination: '' } }),
+      status: 404,
+      code: 'file_not_found',
+    },
+    {
+      name: 'search a linked host folder',
+      run: (api) => api.request('GET', `${A}/search?path=evil-dir&query=inner`),
+      status: 400,
+      code: 'not_a_directory',
+    },
     // Deny list
     { name: 'read a protected file', run: (api) => api.request('GET', `${A}/contents?path=server.jar`), status: 403, code: 'file_denied' },
-    { name: 'overwrite a protected file', run: (api) => api.request('PUT', `${A}/contents?path=server.jar`, { body: 'x' }), status: 403, code: 'file_denied' },
-    { name: 'download a protected file by glob', run: (api) => api.request('GET', `${A}/download?path=config/secret-db.yml`), status: 403, code: 'file_denied' },
-    { name: 'delete a folder holding a protected file', run: (api) => api.request('POST', `${A}/delete`, { json: { paths: ['config'] } }), status: 403, code: 'file_denied' },
-    { name: 'rename a protected file', run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'server.jar', to: 'x.jar' } }), status: 403, code: 'file_denied' },
-    { name: 'replace a protected file by renaming over it', run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'server.properties', to: 'server.jar' } }), status: 403, code: 'file_denied' },
-    { name: 'chmod a protected file', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'server.jar', mode: '777' } }), status: 403, code: 'file_denied' },
+    {
+      name: 'overwrite a protected file',
+      run: (api) => api.request('PUT', `${A}/contents?path=server.jar`, { body: 'x' }),
+      status: 403,
+      code: 'file_denied',
+    },
+    {
+      name: 'download a protected file by glob',
+      run: (api) => api.request('GET', `${A}/download?path=config/secret-db.yml`),
+      status: 403,
+      code: 'file_denied',
+    },
+    {
+      name: 'delete a folder holding a protected file',
+      run: (api) => api.request('POST', `${A}/delete`, { json: { paths: ['config'] } }),
+      status: 403,
+      code: 'file_denied',
+    },
+    {
+      name: 'rename a protected file',
+      run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'server.jar', to: 'x.jar' } }),
+      status: 403,
+      code: 'file_denied',
+    },
+    {
+      name: 'replace a protected file by renaming over it',
+      run: (api) => api.request('POST', `${A}/rename`, { json: { from: 'server.properties', to: 'server.jar' } }),
+      status: 403,
+      code: 'file_denied',
+    },
+    {
+      name: 'chmod a protected file',
+      run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'server.jar', mode: '777' } }),
+      status: 403,
+      code: 'file_denied',
+    },
     {
       name: 'overwrite a protected file by decompressing over it',
       plant: { 'over.zip': Buffer.alloc(0) },
@@ -156,8 +293,18 @@ describe('files API: attacks are refused and the host is left untouched', functi
       status: 403,
       code: 'file_denied',
     },
-    { name: 'list inside a protected folder', run: (api) => api.request('GET', `${A}/list?path=private`), status: 403, code: 'file_denied' },
-    { name: 'search inside a protected folder', run: (api) => api.request('GET', `${A}/search?path=private&query=notes`), status: 403, code: 'file_denied' },
+    {
+      name: 'list inside a protected folder',
+      run: (api) => api.request('GET', `${A}/list?path=private`),
+      status: 403,
+      code: 'file_denied',
+    },
+    {
+      name: 'search inside a protected folder',
+      run: (api) => api.request('GET', `${A}/search?path=private&query=notes`),
+      status: 403,
+      code: 'file_denied',
+    },
     {
       name: 'delete a list whose last path is refused (nothing is deleted)',
       run: (api) => api.request('POST', `${A}/delete`, { json: { paths: ['world', 'server.properties', 'server.jar'] } }),
@@ -167,8 +314,18 @@ describe('files API: attacks are refused and the host is left untouched', functi
         expect(await readdir(r)).to.include.members(['world', 'server.properties']);
       },
     },
-    { name: 'delete the server root', run: (api) => api.request('POST', `${A}/delete`, { json: { paths: [''] } }), status: 400, code: 'root_untouchable' },
-    { name: 'chmod with setuid', run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'world', mode: '4777' } }), status: 400, code: 'validation_failed' },
+    {
+      name: 'delete the server root',
+      run: (api) => api.request('POST', `${A}/delete`, { json: { paths: [''] } }),
+      status: 400,
+      code: 'root_untouchable',
+    },
+    {
+      name: 'chmod with setuid',
+      run: (api) => api.request('POST', `${A}/chmod`, { json: { path: 'world', mode: '4777' } }),
+      status: 400,
+      code: 'validation_failed',
+    },
   ];
 
   // Hard links made on the host (ln /etc/shadow <volume>/x): no API creates one, but the jail refuses them like Wings does.
@@ -177,11 +334,36 @@ describe('files API: attacks are refused and the host is left untouched', functi
     return run(api);
   };
   attacks.push(
-    { name: 'read a hard link to a host file', run: hardLinked((api) => api.request('GET', `${A}/contents?path=linked.txt`)), status: 400, code: 'hard_link_refused' },
-    { name: 'download a hard link to a host file', run: hardLinked((api) => api.request('GET', `${A}/download?path=linked.txt`)), status: 400, code: 'hard_link_refused' },
-    { name: 'write a hard link to a host file', run: hardLinked((api) => api.request('PUT', `${A}/contents?path=linked.txt`, { body: 'pwned' })), status: 400, code: 'hard_link_refused' },
-    { name: 'upload over a hard link to a host file', run: hardLinked((api) => api.request('POST', `${A}/upload?path=linked.txt`, { body: 'pwned' })), status: 400, code: 'hard_link_refused' },
-    { name: 'chmod a hard link to a host file', run: hardLinked((api) => api.request('POST', `${A}/chmod`, { json: { path: 'linked.txt', mode: '777' } })), status: 400, code: 'hard_link_refused' },
+    {
+      name: 'read a hard link to a host file',
+      run: hardLinked((api) => api.request('GET', `${A}/contents?path=linked.txt`)),
+      status: 400,
+      code: 'hard_link_refused',
+    },
+    {
+      name: 'download a hard link to a host file',
+      run: hardLinked((api) => api.request('GET', `${A}/download?path=linked.txt`)),
+      status: 400,
+      code: 'hard_link_refused',
+    },
+    {
+      name: 'write a hard link to a host file',
+      run: hardLinked((api) => api.request('PUT', `${A}/contents?path=linked.txt`, { body: 'pwned' })),
+      status: 400,
+      code: 'hard_link_refused',
+    },
+    {
+      name: 'upload over a hard link to a host file',
+      run: hardLinked((api) => api.request('POST', `${A}/upload?path=linked.txt`, { body: 'pwned' })),
+      status: 400,
+      code: 'hard_link_refused',
+    },
+    {
+      name: 'chmod a hard link to a host file',
+      run: hardLinked((api) => api.request('POST', `${A}/chmod`, { json: { path: 'linked.txt', mode: '777' } })),
+      status: 400,
+      code: 'hard_link_refused',
+    },
     {
       name: 'copy a hard link to a host file',
       run: hardLinked((api) => api.request('POST', `${A}/copy`, { json: { from: 'linked.txt', to: 'stolen.txt' } })),
@@ -215,15 +397,36 @@ describe('files API: attacks are refused and the host is left untouched', functi
   );
 
   // Archives with hostile entries, in every format the agent unpacks.
-  const hostile: { name: string; entries: (Parameters<typeof makeZip>[0][number])[]; zip?: boolean; tar?: boolean }[] = [
-    { name: 'a ../ entry (zip-slip)', entries: [{ name: 'ok.txt', content: 'ok' }, { name: 'x', rawName: '../../host/slip.txt', content: 'pwned' }] },
+  const hostile: { name: string; entries: Parameters<typeof makeZip>[0][number][]; zip?: boolean; tar?: boolean }[] = [
+    {
+      name: 'a ../ entry (zip-slip)',
+      entries: [
+        { name: 'ok.txt', content: 'ok' },
+        { name: 'x', rawName: '../../host/slip.txt', content: 'pwned' },
+      ],
+    },
     { name: 'a nested ../ entry', entries: [{ name: 'x', rawName: 'world/../../../host/slip.txt', content: 'pwned' }] },
     { name: 'an absolute entry', entries: [{ name: 'x', rawName: '/tmp/conductor-abs-slip.txt', content: 'pwned' }] },
     { name: 'a link entry to a host folder', entries: [{ name: 'l', type: 'symlink', linkname: '../../host' }] },
     { name: 'a link entry to /', entries: [{ name: 'l', type: 'symlink', linkname: '/' }] },
-    { name: 'a link inside, then a file through it', entries: [{ name: 'd', type: 'directory' }, { name: 'l', type: 'symlink', linkname: 'd' }, { name: 'l/x.txt', content: 'pwned' }], zip: false },
+    {
+      name: 'a link inside, then a file through it',
+      entries: [
+        { name: 'd', type: 'directory' },
+        { name: 'l', type: 'symlink', linkname: 'd' },
+        { name: 'l/x.txt', content: 'pwned' },
+      ],
+      zip: false,
+    },
     { name: 'a hard link to a host file', entries: [{ name: 'h', type: 'link', linkname: '../../host/secret.txt' }], zip: false },
-    { name: 'a hard link to an inside file', entries: [{ name: 'a.txt', content: 'a' }, { name: 'h', type: 'link', linkname: 'a.txt' }], zip: false },
+    {
+      name: 'a hard link to an inside file',
+      entries: [
+        { name: 'a.txt', content: 'a' },
+        { name: 'h', type: 'link', linkname: 'a.txt' },
+      ],
+      zip: false,
+    },
   ];
   const formats: { ext: string; make: (e: Parameters<typeof makeZip>[0]) => Promise<Buffer> }[] = [
     { ext: 'zip', make: makeZip },
@@ -271,7 +474,10 @@ describe('files API: attacks are refused and the host is left untouched', functi
     {
       name: 'decompress a tar.gz with too many entries',
       run: async (api) => {
-        await writeFile(join(root, 'many.tar.gz'), await makeTarGz(Array.from({ length: 1001 }, (_, i) => ({ name: `f${i}`, content: '' }))));
+        await writeFile(
+          join(root, 'many.tar.gz'),
+          await makeTarGz(Array.from({ length: 1001 }, (_, i) => ({ name: `f${i}`, content: '' }))),
+        );
         return api.request('POST', `${A}/decompress`, { json: { path: 'many.tar.gz', destination: 'world' } });
       },
       status: 413,
@@ -292,14 +498,24 @@ describe('files API: attacks are refused and the host is left untouched', functi
   // Size limits and quota
   const S = '/api/servers/srv-small/files';
   attacks.push(
-    { name: 'an upload over the size limit (declared)', run: (api) => api.request('POST', `${A}/upload?path=big.bin`, { body: zeros(5) }), status: 413, code: 'file_too_large' },
+    {
+      name: 'an upload over the size limit (declared)',
+      run: (api) => api.request('POST', `${A}/upload?path=big.bin`, { body: zeros(5) }),
+      status: 413,
+      code: 'file_too_large',
+    },
     {
       name: 'an upload over the size limit (streamed, no length)',
       run: (api) => api.request('POST', `${A}/upload?path=big.bin`, { body: streamOf(zeros(5)) as never }),
       status: 413,
       code: 'file_too_large',
     },
-    { name: 'an upload over the disk quota', run: (api) => api.request('POST', `${S}/upload?path=big.bin`, { body: zeros(3) }), status: 507, code: 'quota_exceeded' },
+    {
+      name: 'an upload over the disk quota',
+      run: (api) => api.request('POST', `${S}/upload?path=big.bin`, { body: zeros(3) }),
+      status: 507,
+      code: 'quota_exceeded',
+    },
     {
       name: 'an upload over the disk quota (streamed, no length)',
       run: (api) => api.request('POST', `${S}/upload?path=big.bin`, { body: streamOf(zeros(3)) as never }),
@@ -309,7 +525,12 @@ describe('files API: attacks are refused and the host is left untouched', functi
         expect(await readdir(smallRoot)).to.deep.equal([]);
       },
     },
-    { name: 'a write over the disk quota', run: (api) => api.request('PUT', `${S}/contents?path=big.txt`, { body: zeros(3) }), status: 507, code: 'quota_exceeded' },
+    {
+      name: 'a write over the disk quota',
+      run: (api) => api.request('PUT', `${S}/contents?path=big.txt`, { body: zeros(3) }),
+      status: 507,
+      code: 'quota_exceeded',
+    },
     {
       name: 'a decompression over the disk quota',
       run: async (api) => {
@@ -343,7 +564,10 @@ describe('files API: attacks are refused and the host is left untouched', functi
       await expectRefusal(res, attack.status, attack.code);
       expect(await snapshot(host.hostDir), 'host files untouched').to.equal(hostBefore);
       expect(await readdir(join(host.base, 'servers')), 'no staging left beside the roots').to.deep.equal(serversBefore);
-      expect((await readdir(root)).filter((n) => n.startsWith('.conductor-')), 'no temp files left').to.deep.equal([]);
+      expect(
+        (await readdir(root)).filter((n) => n.startsWith('.conductor-')),
+        'no temp files left',
+      ).to.deep.equal([]);
       expect(await readFile(join(host.hostDir, 'secret.txt'), 'utf8')).to.equal(SECRET);
       expect((await lstat(join(host.hostDir, 'secret.txt'))).mode & 0o777).to.equal(0o600);
       await attack.after?.({ root, res });
@@ -383,7 +607,9 @@ describe('files API: attacks are refused and the host is left untouched', functi
     });
 
     it('compressing links leaves the host files out', async () => {
-      const res = await api.request('POST', `${A}/compress`, { json: { root: '', files: ['evil-file', 'evil-dir', 'evil-relative', 'server.properties'], destination: 'out.tar.gz' } });
+      const res = await api.request('POST', `${A}/compress`, {
+        json: { root: '', files: ['evil-file', 'evil-dir', 'evil-relative', 'server.properties'], destination: 'out.tar.gz' },
+      });
       expect(res.status, await res.clone().text()).to.equal(201);
       const tar = gunzipSync(await readFile(join(root, 'out.tar.gz')));
       expect(tar.includes(SECRET)).to.equal(false);

@@ -45,14 +45,22 @@ describe('files API: special files, trees too deep for any path, and archives of
 
   it('refuses to copy a folder holding a FIFO or a socket, naming it, and leaves no partial copy', async () => {
     execFileSync('mkfifo', [join(root, 'world', 'pipe')]);
-    const error = await expectRefusal(await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }), 400, 'special_file');
+    const error = await expectRefusal(
+      await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }),
+      400,
+      'special_file',
+    );
     expect(error.message).to.contain('world/pipe');
     await untouched(['world']);
     removeDeep(join(root, 'world', 'pipe'));
     const socketServer = createServer().listen(join(root, 'world', 'game.sock'));
     await new Promise((resolve) => socketServer.once('listening', resolve));
     try {
-      const again = await expectRefusal(await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }), 400, 'special_file');
+      const again = await expectRefusal(
+        await api.request('POST', `${S}/copy`, { json: { from: 'world', to: 'world-copy' } }),
+        400,
+        'special_file',
+      );
       expect(again.message).to.contain('world/game.sock');
       await untouched(['world']);
     } finally {
@@ -94,7 +102,9 @@ describe('files API: special files, trees too deep for any path, and archives of
     const archive = await manyEmptyFilesTarGz(1_000_000);
     expect((await api.request('POST', `${S}/upload?path=million.tar.gz`, { body: archive })).status).to.equal(201);
     await mkdir(join(root, 'out'));
-    const { result, ms } = await timed(() => api.request('POST', `${S}/decompress`, { json: { path: 'million.tar.gz', destination: 'out' } }));
+    const { result, ms } = await timed(() =>
+      api.request('POST', `${S}/decompress`, { json: { path: 'million.tar.gz', destination: 'out' } }),
+    );
     await expectRefusal(result, 413, 'archive_too_large');
     expect(ms, 'refused quickly').to.be.below(15_000);
     expect(await readdir(join(root, 'out')), 'no file created').to.deep.equal([]);

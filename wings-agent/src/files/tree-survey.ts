@@ -19,7 +19,8 @@ export interface SurveyRules {
 
 const childRel = (parent: string, rel: string) => (parent === '' ? rel : `${parent}/${rel}`);
 
-const isSpecial = (kind: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }) => !kind.isFile() && !kind.isDirectory() && !kind.isSymbolicLink();
+const isSpecial = (kind: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }) =>
+  !kind.isFile() && !kind.isDirectory() && !kind.isSymbolicLink();
 
 /**
  * One walk over an entry before a recursive operation touches it. It refuses the operation up
@@ -61,7 +62,9 @@ export async function surveyTree(jail: Jail, p: Resolved & { stat: Stats }, rule
   } catch (err) {
     if (err instanceof UnwalkableFolder) {
       const where = childRel(p.rel, err.rel);
-      throw err.reason === undefined ? fileErrors.tooDeep(where, 'the tree has too many nested folders to walk') : jail.mapErrno(err.reason, where);
+      throw err.reason === undefined
+        ? fileErrors.tooDeep(where, 'the tree has too many nested folders to walk')
+        : jail.mapErrno(err.reason, where);
     }
     throw err;
   } finally {

@@ -23,7 +23,13 @@ export interface TreeEntry {
  * jail's depth or path-length limit (a tree the game made) throws path_too_deep as soon as the walk
  * reaches it: an archive holding it could not be extracted again.
  */
-export async function* walkTree(jail: Jail, abs: string, rel: string, name: string, skip: (rel: string, stat: Stats) => boolean): AsyncGenerator<TreeEntry> {
+export async function* walkTree(
+  jail: Jail,
+  abs: string,
+  rel: string,
+  name: string,
+  skip: (rel: string, stat: Stats) => boolean,
+): AsyncGenerator<TreeEntry> {
   if (rel !== '') jail.assertCreatable(rel);
   const stat = await lstatOrNull(abs);
   if (!stat || skip(rel, stat)) return;

@@ -13,7 +13,12 @@ export interface PingResult {
  * Server List Ping (the modern, 1.7+ protocol) through minecraft-server-util; to a backend that
  * requires the PROXY protocol, with that header first.
  */
-export async function pingServer(host: string, port: number, timeoutMs = 3000, options: { proxyProtocol?: boolean } = {}): Promise<PingResult> {
+export async function pingServer(
+  host: string,
+  port: number,
+  timeoutMs = 3000,
+  options: { proxyProtocol?: boolean } = {},
+): Promise<PingResult> {
   if (options.proxyProtocol) return pingThroughProxyProtocol(host, port, timeoutMs);
   const res = await status(host, port, { timeout: timeoutMs, enableSRV: false });
   return {

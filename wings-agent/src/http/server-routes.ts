@@ -70,10 +70,20 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
   });
   router.get('/stats', (ctx) => {
     // Every server's latest sample in one call: what the panel's fleet figures are made of.
-    ctx.body = { stats: manager.list().filter((r) => r.state !== 'offline' && r.state !== 'installing').map((r) => r.latestStats()).filter((s) => s !== null) };
+    ctx.body = {
+      stats: manager
+        .list()
+        .filter((r) => r.state !== 'offline' && r.state !== 'installing')
+        .map((r) => r.latestStats())
+        .filter((s) => s !== null),
+    };
   });
   router.get('/events', (ctx) => {
-    const { after, limit } = validate(z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }), ctx.query, 'query');
+    const { after, limit } = validate(
+      z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }),
+      ctx.query,
+      'query',
+    );
     // lastSeq lets the panel notice a journal that started over (a reinstalled node).
     ctx.body = { events: journal.since(after, limit), lastSeq: journal.lastSeq };
   });

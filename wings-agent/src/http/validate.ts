@@ -6,5 +6,10 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, where: 
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ in: where, path: i.path.map(String).join('.'), message: i.message }));
-  throw new AppError(400, 'validation_failed', `Invalid ${where}${details[0]!.path ? ` at ${details[0]!.path}` : ''}: ${details[0]!.message}`, details);
+  throw new AppError(
+    400,
+    'validation_failed',
+    `Invalid ${where}${details[0]!.path ? ` at ${details[0]!.path}` : ''}: ${details[0]!.message}`,
+    details,
+  );
 }

@@ -9,6 +9,8 @@ describe('console buffer', () => {
     // 200 KiB without a newline: published in MAX_LINE pieces, at most one piece held back.
     expect(published.length).to.equal(Math.floor((50 * 4096) / MAX_LINE) - 1);
     expect(published.every((l) => l.length === MAX_LINE)).to.equal(true);
-    expect(buffer.push('\rprogress 50%\rprogress 100%\n')).to.deep.equal(['x'.repeat((50 * 4096) % MAX_LINE || MAX_LINE), 'progress 50%', 'progress 100%'].filter((l) => l.length > 0));
+    expect(buffer.push('\rprogress 50%\rprogress 100%\n')).to.deep.equal(
+      ['x'.repeat((50 * 4096) % MAX_LINE || MAX_LINE), 'progress 50%', 'progress 100%'].filter((l) => l.length > 0),
+    );
   });
 });

@@ -24,7 +24,9 @@ export interface ContainerContext {
 }
 
 /** The resource limits of a spec, in Docker's units; also used to update a running container. */
-export function hostResources(spec: ServerSpec): Pick<Docker.HostConfig, 'Memory' | 'MemorySwap' | 'NanoCpus' | 'BlkioWeight' | 'PidsLimit'> {
+export function hostResources(
+  spec: ServerSpec,
+): Pick<Docker.HostConfig, 'Memory' | 'MemorySwap' | 'NanoCpus' | 'BlkioWeight' | 'PidsLimit'> {
   const memory = spec.limits.memoryMb * MiB;
   return {
     Memory: memory,
@@ -54,7 +56,11 @@ export function gameContainerOptions(spec: ServerSpec, ctx: ContainerContext): D
     Image: spec.image,
     Cmd: spec.shell
       ? ['/bin/sh', '-c', shellStartup(spec.startup)]
-      : buildStartupArgs(spec.startup, { ...spec.variables, SERVER_MEMORY: String(spec.limits.memoryMb), SERVER_PORT: String(spec.gamePort) }),
+      : buildStartupArgs(spec.startup, {
+          ...spec.variables,
+          SERVER_MEMORY: String(spec.limits.memoryMb),
+          SERVER_PORT: String(spec.gamePort),
+        }),
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { [LABEL_SERVER]: spec.id, [LABEL_ROLE]: 'game' },
     User: ctx.user,

@@ -11,7 +11,10 @@ export function registryOf(image: string): string {
 // Docker's words for why a pull failed, in words an operator can act on.
 const REASONS: Array<[RegExp, string]> = [
   [/connection refused/i, 'the registry refused the connection (nothing answers at that address)'],
-  [/no such host|server misbehaving|Temporary failure in name resolution/i, "the registry's name does not resolve (no DNS, or no network access)"],
+  [
+    /no such host|server misbehaving|Temporary failure in name resolution/i,
+    "the registry's name does not resolve (no DNS, or no network access)",
+  ],
   [/network is unreachable|no route to host/i, 'this machine has no route to the registry (no network access)'],
   [/i\/o timeout|timeout|deadline exceeded/i, 'the registry did not answer in time (no network access?)'],
   [/unauthorized|authentication required|denied|forbidden/i, 'the registry refused access (the image is private, or does not exist there)'],
@@ -24,7 +27,11 @@ export function pullError(image: string, err: unknown): AppError {
   const raw = (err as Error)?.message ?? String(err);
   const registry = registryOf(image);
   const reason = REASONS.find(([pattern]) => pattern.test(raw))?.[1] ?? `Docker said: ${raw.split('\n')[0]!.slice(0, 300)}`;
-  return new AppError(502, 'image_pull_failed', `The image ${image} could not be pulled from the registry ${registry}: ${reason}.`, { image, registry, docker: raw.slice(0, 2000) });
+  return new AppError(502, 'image_pull_failed', `The image ${image} could not be pulled from the registry ${registry}: ${reason}.`, {
+    image,
+    registry,
+    docker: raw.slice(0, 2000),
+  });
 }
 
 /** Pulls an image the node does not have yet, reporting progress lines; nodes start with none. */

@@ -33,7 +33,10 @@ export async function runInstall(spec: ServerSpec, ctx: InstallContext): Promise
   mkdirSync(scriptDir, { recursive: true });
   writeFileSync(path.join(scriptDir, 'install'), install.script, { mode: 0o755 });
   const name = installContainerName(spec.id);
-  await ctx.docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+  await ctx.docker
+    .getContainer(name)
+    .remove({ force: true })
+    .catch(() => undefined);
   const container = await ctx.docker.createContainer({
     name,
     Image: install.image,
@@ -41,7 +44,9 @@ export async function runInstall(spec: ServerSpec, ctx: InstallContext): Promise
     Cmd: ['/mnt/install/install'],
     User: '0:0',
     WorkingDir: '/mnt/server',
-    Env: Object.entries({ ...spec.environment, ...spec.variables, SERVER_MEMORY: String(spec.limits.memoryMb) }).map(([k, v]) => `${k}=${v}`),
+    Env: Object.entries({ ...spec.environment, ...spec.variables, SERVER_MEMORY: String(spec.limits.memoryMb) }).map(
+      ([k, v]) => `${k}=${v}`,
+    ),
     Labels: { [LABEL_SERVER]: spec.id, [LABEL_ROLE]: 'install' },
     HostConfig: {
       Binds: [`${ctx.volumePath}:/mnt/server`, `${scriptDir}:/mnt/install:ro`],

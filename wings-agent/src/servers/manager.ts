@@ -58,7 +58,10 @@ export class ServerManager {
       if (!runtime && !(info.Mounts ?? []).some((m) => (m.Source ?? '').startsWith(volumes))) continue;
       if (info.Labels[LABEL_ROLE] === 'install' || !runtime) {
         // An install cut short by the restart, or a server this node no longer knows: not ours to keep.
-        await this.deps.docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+        await this.deps.docker
+          .getContainer(info.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
         if (runtime) this.deps.journal.record('server.install_failed', id, { reason: 'the agent restarted during the install' });
         continue;
       }
@@ -110,7 +113,10 @@ export class ServerManager {
     await runtime.destroy();
     this.runtimes.delete(id);
     // An install still running would write into the removed volume and report on a deleted server.
-    await this.deps.docker.getContainer(installContainerName(id)).remove({ force: true }).catch(() => undefined);
+    await this.deps.docker
+      .getContainer(installContainerName(id))
+      .remove({ force: true })
+      .catch(() => undefined);
     if (options.keepFiles) {
       const fenced = path.resolve(this.deps.config.AGENT_DATA_DIR, 'fenced');
       mkdirSync(fenced, { recursive: true, mode: 0o700 });
@@ -148,14 +154,16 @@ export class ServerManager {
       this.deps.publish.installOutput(id, lines);
     };
     ensureImage(this.deps.docker, runtime.spec.install.image, (line) => publish([line]))
-      .then(() => runInstall(runtime.spec, {
-      docker: this.deps.docker,
-      network: this.deps.config.AGENT_NETWORK,
-      volumePath: this.volumePath(id),
-      workDir: path.resolve(this.deps.config.AGENT_DATA_DIR, 'install', id),
-      onOutput: publish,
-      cancelled: () => this.runtimes.get(id) !== runtime,
-    }))
+      .then(() =>
+        runInstall(runtime.spec, {
+          docker: this.deps.docker,
+          network: this.deps.config.AGENT_NETWORK,
+          volumePath: this.volumePath(id),
+          workDir: path.resolve(this.deps.config.AGENT_DATA_DIR, 'install', id),
+          onOutput: publish,
+          cancelled: () => this.runtimes.get(id) !== runtime,
+        }),
+      )
       .then((code) => {
         if (this.runtimes.get(id) !== runtime) return;
         chownTree(this.volumePath(id), this.owner);

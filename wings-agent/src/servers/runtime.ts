@@ -69,7 +69,9 @@ export class ServerRuntime {
     public spec: ServerSpec,
     private readonly deps: RuntimeDeps,
   ) {
-    this.console = new ConsoleBuffer(deps.config.CONSOLE_HISTORY_LINES, deps.config.CONSOLE_MAX_LINES_PER_SECOND, (line) => this.publishLines([line]));
+    this.console = new ConsoleBuffer(deps.config.CONSOLE_HISTORY_LINES, deps.config.CONSOLE_MAX_LINES_PER_SECOND, (line) =>
+      this.publishLines([line]),
+    );
     this.done = new RegExp(spec.donePattern);
     this.joined = new RegExp(spec.playerPatterns.joined);
     this.left = new RegExp(spec.playerPatterns.left);
@@ -80,14 +82,26 @@ export class ServerRuntime {
   }
 
   status(): ServerStatus {
-    return { id: this.id, state: this.state, containerId: this.container?.id ?? null, startedAt: this.startedAt?.toISOString() ?? null, lastExit: this.lastExit };
+    return {
+      id: this.id,
+      state: this.state,
+      containerId: this.container?.id ?? null,
+      startedAt: this.startedAt?.toISOString() ?? null,
+      lastExit: this.lastExit,
+    };
   }
 
   /** Live figures while it runs; when stopped, zeros for those and its (still real) disk use. */
   latestStats(): ServerStats | null {
     if (this.sample) return this.composeStats(this.sample);
     if (this.state !== 'offline') return null;
-    return this.composeStats({ cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: this.spec.limits.memoryMb * 1048576, networkRxBytes: 0, networkTxBytes: 0 });
+    return this.composeStats({
+      cpuPercent: 0,
+      memoryBytes: 0,
+      memoryLimitBytes: this.spec.limits.memoryMb * 1048576,
+      networkRxBytes: 0,
+      networkTxBytes: 0,
+    });
   }
 
   /** A new spec: limits apply to a running container now, everything else at the next start. */
@@ -131,7 +145,12 @@ export class ServerRuntime {
       await this.removeContainer();
       await ensureImage(this.deps.docker, this.spec.image, (line) => this.announce(line));
       const container = await this.deps.docker.createContainer(
-        gameContainerOptions(this.spec, { volumePath: this.deps.volumePath, network: this.deps.config.AGENT_NETWORK, user: this.deps.config.AGENT_SERVER_USER, namePrefix: this.deps.config.AGENT_CONTAINER_PREFIX }),
+        gameContainerOptions(this.spec, {
+          volumePath: this.deps.volumePath,
+          network: this.deps.config.AGENT_NETWORK,
+          user: this.deps.config.AGENT_SERVER_USER,
+          namePrefix: this.deps.config.AGENT_CONTAINER_PREFIX,
+        }),
       );
       this.container = container;
       // Attach before starting so not a line of output is missed.
@@ -200,7 +219,8 @@ export class ServerRuntime {
   }
 
   sendCommand(command: string): void {
-    if ((this.state !== 'running' && this.state !== 'starting') || !this.stream) throw conflict('server_not_running', 'The server is not running');
+    if ((this.state !== 'running' && this.state !== 'starting') || !this.stream)
+      throw conflict('server_not_running', 'The server is not running');
     this.stream.write(`${command}\n`);
   }
 
@@ -210,18 +230,34 @@ export class ServerRuntime {
     const inspect = await container.inspect();
     if (!inspect.State.Running) {
       this.container = container;
-      this.lastExit = { code: inspect.State.ExitCode, oomKilled: inspect.State.OOMKilled, at: new Date(inspect.State.FinishedAt).toISOString() };
+      this.lastExit = {
+        code: inspect.State.ExitCode,
+        oomKilled: inspect.State.OOMKilled,
+        at: new Date(inspect.State.FinishedAt).toISOString(),
+      };
       // It was running when the agent last knew it and nobody asked it to stop: it crashed meanwhile.
       const last = this.deps.journal.lastFor(this.id)?.type;
       if (last === 'server.started' || last === 'server.starting' || last === 'server.restarted') {
-        this.deps.journal.record('server.crashed', this.id, { exitCode: inspect.State.ExitCode, oomKilled: inspect.State.OOMKilled, whileAgentAway: true });
+        this.deps.journal.record('server.crashed', this.id, {
+          exitCode: inspect.State.ExitCode,
+          oomKilled: inspect.State.OOMKilled,
+          whileAgentAway: true,
+        });
       }
       return;
     }
     this.container = container;
     this.desired = 'running';
     this.startedAt = new Date(inspect.State.StartedAt);
-    const history = demuxLogBuffer((await container.logs({ stdout: true, stderr: true, follow: false, tail: this.deps.config.CONSOLE_HISTORY_LINES, since: Math.floor(this.startedAt.getTime() / 1000) })) as unknown as Buffer);
+    const history = demuxLogBuffer(
+      (await container.logs({
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: this.deps.config.CONSOLE_HISTORY_LINES,
+        since: Math.floor(this.startedAt.getTime() / 1000),
+      })) as unknown as Buffer,
+    );
     const lines = this.console.push(history.endsWith('\n') ? history : `${history}\n`);
     this.setState(lines.some((l) => this.done.test(l)) ? 'running' : 'starting');
     await this.attach(container);
@@ -281,7 +317,13 @@ export class ServerRuntime {
   }
 
   private async attach(container: Docker.Container): Promise<void> {
-    const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream;
+    const stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as NodeJS.ReadWriteStream;
     const out = new PassThrough();
     this.deps.docker.modem.demuxStream(stream, out, out);
     out.on('data', (chunk: Buffer) => this.onOutput(chunk.toString('utf8')));
@@ -316,7 +358,10 @@ export class ServerRuntime {
     const ping = await this.pingNow();
     if (ping) {
       const listed = ping.sample.includes(name);
-      const confirmed = kind === 'joined' ? listed || (ping.sample.length === 0 && ping.online > this.players.size) : !listed && ping.online < Math.max(this.players.size, 1) + 1;
+      const confirmed =
+        kind === 'joined'
+          ? listed || (ping.sample.length === 0 && ping.online > this.players.size)
+          : !listed && ping.online < Math.max(this.players.size, 1) + 1;
       if (!confirmed) {
         this.deps.logger.info({ server: this.id, kind, name, online: ping.online }, 'player console line not confirmed by ping; ignored');
         return;
@@ -328,7 +373,11 @@ export class ServerRuntime {
     } else {
       if (!this.players.delete(name)) return;
     }
-    this.deps.journal.record(kind === 'joined' ? 'player.joined' : 'player.left', this.id, { name, confirmedByPing: Boolean(ping), online: ping?.online ?? this.players.size });
+    this.deps.journal.record(kind === 'joined' ? 'player.joined' : 'player.left', this.id, {
+      name,
+      confirmedByPing: Boolean(ping),
+      online: ping?.online ?? this.players.size,
+    });
   }
 
   private async onExit(code: number): Promise<void> {
@@ -358,7 +407,9 @@ export class ServerRuntime {
       return;
     }
     this.deps.journal.record('server.crashed', this.id, { exitCode: code, oomKilled });
-    this.publishLines([this.console.note(`[conductor] The server exited unexpectedly (exit code ${code}${oomKilled ? ', out of memory' : ''})`)]);
+    this.publishLines([
+      this.console.note(`[conductor] The server exited unexpectedly (exit code ${code}${oomKilled ? ', out of memory' : ''})`),
+    ]);
     const windowMs = (this.spec.crashRestart.windowSeconds ?? this.deps.config.CRASH_WINDOW_SECONDS) * 1000;
     const previous = this.crashes.filter((t) => at.getTime() - t < windowMs);
     this.crashes = [...previous, at.getTime()];
@@ -446,7 +497,8 @@ export class ServerRuntime {
     };
     every(this.deps.config.PING_INTERVAL_MS, async () => {
       if (this.state === 'running') await this.pingNow();
-      if (this.state === 'running' && this.rcon && this.containerIp) this.tps = await readTps(this.containerIp, this.rcon).catch(() => null);
+      if (this.state === 'running' && this.rcon && this.containerIp)
+        this.tps = await readTps(this.containerIp, this.rcon).catch(() => null);
     });
   }
 
@@ -470,14 +522,19 @@ export class ServerRuntime {
   publishedTarget(host: string, port: number): { host: string; port: number } | null {
     if (!this.containerIp || (this.state !== 'running' && this.state !== 'starting')) return null;
     const loopback = host.startsWith('127.') || host === '::1';
-    const binding = this.spec.ports.find((p) => p.protocol === 'tcp' && p.port === port && (p.ip === host || (loopback && (p.ip === '0.0.0.0' || p.ip === '::' || p.ip === host))));
+    const binding = this.spec.ports.find(
+      (p) =>
+        p.protocol === 'tcp' && p.port === port && (p.ip === host || (loopback && (p.ip === '0.0.0.0' || p.ip === '::' || p.ip === host))),
+    );
     return binding ? { host: this.containerIp, port: binding.containerPort ?? this.spec.gamePort } : null;
   }
 
   private async pingNow(): Promise<PingResult | null> {
     if (!this.containerIp) return null;
     try {
-      this.ping = await pingServer(this.containerIp, this.spec.gamePort, 3000, { proxyProtocol: this.deps.speaksProxyProtocol?.(this.id) ?? false });
+      this.ping = await pingServer(this.containerIp, this.spec.gamePort, 3000, {
+        proxyProtocol: this.deps.speaksProxyProtocol?.(this.id) ?? false,
+      });
       return this.ping;
     } catch {
       return null;

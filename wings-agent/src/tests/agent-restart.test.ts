@@ -4,7 +4,18 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { io as connect } from 'socket.io-client';
 import { AGENT_SOCKET } from '@conductor/core/protocol';
-import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, runAgentProcess as runAgent, startAgent, testImage, testServerSpec } from '@conductor/test';
+import {
+  AGENT_TOKEN,
+  agentEnv,
+  docker,
+  freePort,
+  requireDocker,
+  RUN_ID,
+  runAgentProcess as runAgent,
+  startAgent,
+  testImage,
+  testServerSpec,
+} from '@conductor/test';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,8 +76,13 @@ describe('node agent restart safety', function () {
       try {
         const live: string[] = [];
         socket.on(AGENT_SOCKET.console, (m: { lines: string[] }) => live.push(...m.lines));
-        const reply = await new Promise<{ lines: string[] }>((resolve) => socket.on('connect', () => socket.emit(AGENT_SOCKET.subscribe, { serverId: spec.id }, resolve)));
-        expect(reply.lines.some((l) => /Done \(/.test(l)), 'history rebuilt from the container log').to.equal(true);
+        const reply = await new Promise<{ lines: string[] }>((resolve) =>
+          socket.on('connect', () => socket.emit(AGENT_SOCKET.subscribe, { serverId: spec.id }, resolve)),
+        );
+        expect(
+          reply.lines.some((l) => /Done \(/.test(l)),
+          'history rebuilt from the container log',
+        ).to.equal(true);
         expect(reply.lines.some((l) => l.includes('reattached'))).to.equal(true);
         expect((await api(port, 'POST', `/api/servers/${spec.id}/commands`, { command: 'say still here' })).status).to.equal(204);
         await until('the command echoed on the live console', async () => live.some((l) => l.includes('still here')));
@@ -80,7 +96,10 @@ describe('node agent restart safety', function () {
     } finally {
       await api(port, 'DELETE', `/api/servers/${spec.id}`).catch(() => undefined);
       await first.stop();
-      await docker.getNetwork(network).remove().catch(() => undefined);
+      await docker
+        .getNetwork(network)
+        .remove()
+        .catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
@@ -103,13 +122,19 @@ describe('node agent restart safety', function () {
         expect((await second.request('GET', '/api/servers')).body.servers ?? []).to.deep.equal([]);
       } finally {
         await second.close();
-        await docker.getNetwork(second.network).remove().catch(() => undefined);
+        await docker
+          .getNetwork(second.network)
+          .remove()
+          .catch(() => undefined);
       }
       expect((await first.request('GET', `/api/servers/${spec.id}`)).body.status.state).to.equal('running');
     } finally {
       await first.request('DELETE', `/api/servers/${spec.id}`).catch(() => undefined);
       await first.close();
-      await docker.getNetwork(first.network).remove().catch(() => undefined);
+      await docker
+        .getNetwork(first.network)
+        .remove()
+        .catch(() => undefined);
     }
   });
 

@@ -24,7 +24,27 @@ describe('node agent over TLS', function () {
     const dir = mkdtempSync(path.join(tmpdir(), 'conductor-tls-'));
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const agent = await startAgent({ config: { AGENT_TLS_CERT: cert, AGENT_TLS_KEY: key } });
     try {
       const url = `https://127.0.0.1:${agent.agent.port}`;
@@ -42,7 +62,10 @@ describe('node agent over TLS', function () {
       expect(refused?.message).to.match(/self.signed|unable to verify|certificate/i);
     } finally {
       await agent.close();
-      await docker.getNetwork(agent.network).remove().catch(() => undefined);
+      await docker
+        .getNetwork(agent.network)
+        .remove()
+        .catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -6,9 +6,10 @@ import { AGENT_TOKEN, docker, startAgent, type TestAgent, testImage, testServerS
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 async function events(agent: TestAgent, serverId: string): Promise<AgentEvent[]> {
-  return ((await agent.request('GET', '/api/events?after=0&limit=1000')).body.events as AgentEvent[]).filter((e) => e.serverId === serverId);
+  return ((await agent.request('GET', '/api/events?after=0&limit=1000')).body.events as AgentEvent[]).filter(
+    (e) => e.serverId === serverId,
+  );
 }
 
 async function waitForEvent(agent: TestAgent, serverId: string, type: string, count = 1): Promise<AgentEvent> {
@@ -42,11 +43,19 @@ describe('node agent with a real Docker engine', function () {
   after(async () => {
     for (const s of agent.agent.manager.list()) await agent.request('DELETE', `/api/servers/${s.id}`);
     await agent.close();
-    await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    await docker
+      .getNetwork(agent.network)
+      .remove()
+      .catch(() => undefined);
   });
 
   it('refuses every request and socket without the node token, and answers /healthz with Docker reachable', async () => {
-    for (const [method, path] of [['GET', '/api/servers'], ['POST', '/api/servers'], ['GET', '/api/events'], ['PUT', '/api/token']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/servers'],
+      ['POST', '/api/servers'],
+      ['GET', '/api/events'],
+      ['PUT', '/api/token'],
+    ] as const) {
       const none = await agent.request(method, path, { token: null });
       expect(none.status, `${method} ${path}`).to.equal(401);
       expect(none.body.error.code).to.equal('unauthenticated');
@@ -63,7 +72,9 @@ describe('node agent with a real Docker engine', function () {
 
   it('refuses a bad spec and variables that try to inject, leaving nothing behind', async () => {
     const { spec } = await testServerSpec('bad');
-    const injected = await agent.request('POST', '/api/servers', { body: { ...spec, variables: { SERVER_JARFILE: 'server.jar; rm -rf /' } } });
+    const injected = await agent.request('POST', '/api/servers', {
+      body: { ...spec, variables: { SERVER_JARFILE: 'server.jar; rm -rf /' } },
+    });
     expect(injected.status).to.equal(400);
     expect(injected.body.error.details[0].path).to.equal('variables.SERVER_JARFILE');
     const subshell = await agent.request('POST', '/api/servers', { body: { ...spec, variables: { VERSION: '$(id)' } } });
@@ -100,7 +111,12 @@ describe('node agent with a real Docker engine', function () {
     expect(stopped.body.state).to.equal('offline');
     const stopEvent = await waitForEvent(agent, spec.id, 'server.stopped');
     expect(stopEvent.data.exitCode).to.equal(0);
-    expect((await events(agent, spec.id)).map((e) => e.type)).to.deep.equal(['server.starting', 'server.started', 'server.stopping', 'server.stopped']);
+    expect((await events(agent, spec.id)).map((e) => e.type)).to.deep.equal([
+      'server.starting',
+      'server.started',
+      'server.stopping',
+      'server.stopped',
+    ]);
     for (const e of await events(agent, spec.id)) expect(Date.parse(e.at)).to.be.within(Date.now() - 120_000, Date.now());
   });
 
@@ -109,7 +125,14 @@ describe('node agent with a real Docker engine', function () {
     await agent.request('POST', '/api/servers', { body: spec });
     await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
     await waitForEvent(agent, spec.id, 'server.started');
-    const bot = mineflayer.createBot({ host: '127.0.0.1', port, username: 'ConductorBot', auth: 'offline', version: '1.21.4', hideErrors: true });
+    const bot = mineflayer.createBot({
+      host: '127.0.0.1',
+      port,
+      username: 'ConductorBot',
+      auth: 'offline',
+      version: '1.21.4',
+      hideErrors: true,
+    });
     const chat: string[] = [];
     bot.on('messagestr', (m: string) => void chat.push(m));
     try {
@@ -171,8 +194,12 @@ describe('node agent with a real Docker engine', function () {
 
   it('reports a crash when the server runs out of memory', async function () {
     // A process that keeps allocating until the kernel's OOM killer stops it at the 64 MiB limit.
-    const grow = "const a = []; setInterval(() => a.push(Buffer.alloc(4e6, 1)), 20)";
-    const { spec } = await testServerSpec('oom', { startup: `/usr/bin/node -e "${grow}"`, limits: { memoryMb: 64, pids: 256 }, crashRestart: { enabled: false } });
+    const grow = 'const a = []; setInterval(() => a.push(Buffer.alloc(4e6, 1)), 20)';
+    const { spec } = await testServerSpec('oom', {
+      startup: `/usr/bin/node -e "${grow}"`,
+      limits: { memoryMb: 64, pids: 256 },
+      crashRestart: { enabled: false },
+    });
     await agent.request('POST', '/api/servers', { body: spec });
     await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
     const crash = await waitForEvent(agent, spec.id, 'server.crashed');
@@ -180,8 +207,12 @@ describe('node agent with a real Docker engine', function () {
   });
 
   it('runs an install script in its own container and streams its output', async () => {
-    const script = "const fs = require('fs'); console.log('fetching files'); fs.writeFileSync('/mnt/server/eula.txt', 'eula=true\\n'); console.log('install done for ' + process.env.SERVER_VERSION);";
-    const { spec } = await testServerSpec('install', { install: { image: await testImage(), entrypoint: ['/usr/bin/node'], script }, variables: { SERVER_VERSION: '1.21.4' } });
+    const script =
+      "const fs = require('fs'); console.log('fetching files'); fs.writeFileSync('/mnt/server/eula.txt', 'eula=true\\n'); console.log('install done for ' + process.env.SERVER_VERSION);";
+    const { spec } = await testServerSpec('install', {
+      install: { image: await testImage(), entrypoint: ['/usr/bin/node'], script },
+      variables: { SERVER_VERSION: '1.21.4' },
+    });
     await agent.request('POST', '/api/servers', { body: spec });
     const sub = await subscribe(agent, spec.id);
     const output: string[] = [];
@@ -210,10 +241,17 @@ describe('node agent with a real Docker engine', function () {
       await agent.request('POST', '/api/servers', { body: spec });
       expect((await agent.request('POST', `/api/servers/${spec.id}/install`)).status).to.equal(202);
       if (delayMs < 0) {
-        await until('the install container runs', async () => (await docker.listContainers({ filters: { name: [`conductor-install-${spec.id}`] } })).length === 1 || undefined);
+        await until(
+          'the install container runs',
+          async () => (await docker.listContainers({ filters: { name: [`conductor-install-${spec.id}`] } })).length === 1 || undefined,
+        );
       } else await sleep(delayMs);
       expect((await agent.request('DELETE', `/api/servers/${spec.id}`)).status).to.equal(204);
-      await until('the install container is gone', async () => (await docker.listContainers({ all: true, filters: { name: [`conductor-install-${spec.id}`] } })).length === 0 || undefined);
+      await until(
+        'the install container is gone',
+        async () =>
+          (await docker.listContainers({ all: true, filters: { name: [`conductor-install-${spec.id}`] } })).length === 0 || undefined,
+      );
       await sleep(300);
       const after = (await events(agent, spec.id)).map((e) => e.type);
       expect(after.slice(after.indexOf('server.deleted')), `delay ${delayMs}`).to.deep.equal(['server.deleted']);
@@ -245,7 +283,9 @@ describe('node agent with a real Docker engine', function () {
     await agent.request('POST', '/api/servers', { body: spec });
     await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
     await waitForEvent(agent, spec.id, 'server.started');
-    const updated = await agent.request('PUT', `/api/servers/${spec.id}`, { body: { ...spec, limits: { memoryMb: 512, pids: 300, cpuPercent: 150 } } });
+    const updated = await agent.request('PUT', `/api/servers/${spec.id}`, {
+      body: { ...spec, limits: { memoryMb: 512, pids: 300, cpuPercent: 150 } },
+    });
     expect(updated.status).to.equal(200);
     const inspect = await docker.getContainer(`conductor-${spec.id}`).inspect();
     expect(inspect.HostConfig.Memory).to.equal(512 * 1024 * 1024);
@@ -274,7 +314,9 @@ describe('node agent with a real Docker engine', function () {
     sub.socket.close();
     const spam = sub.lines.filter((l) => l.startsWith('spam line'));
     expect(spam.length).to.be.at.most(250);
-    expect(sub.lines.find((l) => l.includes('were not streamed'))).to.match(/\[conductor\] \d+ console lines were not streamed \(more than 200 a second\)/);
+    expect(sub.lines.find((l) => l.includes('were not streamed'))).to.match(
+      /\[conductor\] \d+ console lines were not streamed \(more than 200 a second\)/,
+    );
     const history = (await agent.request('GET', `/api/servers/${spec.id}/logs`)).body.lines as string[];
     expect(history).to.have.length(500);
     expect(history.some((l) => l.startsWith('spam line 4'))).to.equal(true);
@@ -295,13 +337,21 @@ describe('node agent with a real Docker engine', function () {
   });
 
   it('runs a shell startup through /bin/sh -c with values only in the environment', async () => {
-    const { spec } = await testServerSpec('shell', { shell: true, startup: 'java -Xmx{{SERVER_MEMORY}}M -jar {{SERVER_JARFILE}} $( [ -f extra.txt ] && echo --extra )', variables: { SERVER_JARFILE: 'paper 1.21.jar' } });
+    const { spec } = await testServerSpec('shell', {
+      shell: true,
+      startup: 'java -Xmx{{SERVER_MEMORY}}M -jar {{SERVER_JARFILE}} $( [ -f extra.txt ] && echo --extra )',
+      variables: { SERVER_JARFILE: 'paper 1.21.jar' },
+    });
     await agent.request('POST', '/api/servers', { body: spec });
     // The test image has no shell, so the start fails; the container it made shows the command.
     const res = await agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
     expect(res.status).to.equal(502);
     const inspect = await docker.getContainer(`conductor-${spec.id}`).inspect();
-    expect(inspect.Config.Cmd).to.deep.equal(['/bin/sh', '-c', 'java -Xmx"${SERVER_MEMORY}"M -jar "${SERVER_JARFILE}" $( [ -f extra.txt ] && echo --extra )']);
+    expect(inspect.Config.Cmd).to.deep.equal([
+      '/bin/sh',
+      '-c',
+      'java -Xmx"${SERVER_MEMORY}"M -jar "${SERVER_JARFILE}" $( [ -f extra.txt ] && echo --extra )',
+    ]);
     expect(inspect.Config.Env).to.include('SERVER_JARFILE=paper 1.21.jar');
     expect(inspect.Config.Env).to.include('SERVER_MEMORY=384');
   });
@@ -311,7 +361,11 @@ describe('node agent with a real Docker engine', function () {
     await agent.request('POST', '/api/servers', { body: spec });
     const noToken = await fetch(`${agent.url}/api/servers/${spec.id}/files/list?path=`);
     expect(noToken.status).to.equal(401);
-    const write = await fetch(`${agent.url}/api/servers/${spec.id}/files/contents?path=notes.txt`, { method: 'PUT', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/octet-stream' }, body: 'hello' });
+    const write = await fetch(`${agent.url}/api/servers/${spec.id}/files/contents?path=notes.txt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/octet-stream' },
+      body: 'hello',
+    });
     expect(write.status, await write.clone().text()).to.be.oneOf([200, 204]);
     const list = await agent.request('GET', `/api/servers/${spec.id}/files/list?path=`);
     expect(list.body.entries.map((e: { name: string }) => e.name)).to.include('notes.txt');

@@ -12,7 +12,9 @@ const REFUSED = /\[ERROR\]: Command not found/;
 /** The game's own log file(s) under logs/, joined: what flying-squid wrote to disk. */
 function gameLog(root: string): string {
   const dir = path.join(root, 'logs');
-  return readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+  return readdirSync(dir)
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('');
 }
 
 describe('backups of a running server pause saving (real agent, test image)', function () {
@@ -31,7 +33,11 @@ describe('backups of a running server pause saving (real agent, test image)', fu
   after(async () => {
     await agent?.request('DELETE', `/api/servers/${id}`);
     await agent?.close();
-    if (agent) await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    if (agent)
+      await docker
+        .getNetwork(agent.network)
+        .remove()
+        .catch(() => undefined);
   });
 
   it('sends save-off and save-all flush before archiving and save-on after, on both archive paths; a stopped server gets nothing', async () => {
@@ -46,7 +52,10 @@ describe('backups of a running server pause saving (real agent, test image)', fu
       headers: { authorization: `Bearer ${agent.agent.config.AGENT_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ignore: [] }),
     });
-    const messages = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const messages = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(messages.at(-1)!.type, JSON.stringify(messages.at(-1))).to.equal('done');
 
     // flying-squid has no save commands: it refuses each one, and the wait ends on the second refusal.
@@ -59,7 +68,10 @@ describe('backups of a running server pause saving (real agent, test image)', fu
     expect(paused, lines.join('\n')).to.be.at.least(0);
     expect(resumed, lines.join('\n')).to.be.greaterThan(paused);
     const refusals = lines.map((l, i) => (REFUSED.test(l) ? i : -1)).filter((i) => i >= 0);
-    expect(refusals.slice(0, 2).every((i) => i > paused && i < resumed), 'save-off and save-all were answered before the archive').to.equal(true);
+    expect(
+      refusals.slice(0, 2).every((i) => i > paused && i < resumed),
+      'save-off and save-all were answered before the archive',
+    ).to.equal(true);
     expect(refusals[2]).to.be.greaterThan(resumed);
     expect(lines.some((l) => l.includes('does not know save-all; archiving without a flush'))).to.equal(true);
     expect(agent.logs.lines.some((l) => String(l.msg).includes('does not know save-off/save-all'))).to.equal(true);

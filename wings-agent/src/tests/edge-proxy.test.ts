@@ -5,7 +5,18 @@ import type { Bot } from 'mineflayer';
 import { statusFE, statusLegacy } from 'minecraft-server-util';
 import { Command, V2ProxyProtocol } from 'proxy-protocol-js';
 import type { AgentEvent, EdgeRouteInput } from '@conductor/core/protocol';
-import { descriptionText, docker, freePort, joinAs, pingAs, startAgent, type TestAgent, testImage, testServerSpec, until } from '@conductor/test';
+import {
+  descriptionText,
+  docker,
+  freePort,
+  joinAs,
+  pingAs,
+  startAgent,
+  type TestAgent,
+  testImage,
+  testServerSpec,
+  until,
+} from '@conductor/test';
 import { readFrame, writeFrame, writeString } from '../edge/frames.js';
 import { readHandshake } from '../edge/handshake.js';
 import { pingServer } from '../game/ping.js';
@@ -39,8 +50,11 @@ describe('edge proxy with real game containers and real clients', function () {
   const bots: Bot[] = [];
 
   const events = async (serverId: string, type: string): Promise<AgentEvent[]> =>
-    ((await agent.request('GET', '/api/events?after=0&limit=1000')).body.events as AgentEvent[]).filter((e) => e.serverId === serverId && e.type === type);
-  const started = (serverId: string, count = 1) => until(`${serverId} started`, async () => (await events(serverId, 'server.started')).length >= count, 60_000);
+    ((await agent.request('GET', '/api/events?after=0&limit=1000')).body.events as AgentEvent[]).filter(
+      (e) => e.serverId === serverId && e.type === type,
+    );
+  const started = (serverId: string, count = 1) =>
+    until(`${serverId} started`, async () => (await events(serverId, 'server.started')).length >= count, 60_000);
 
   function route(name: 'alpha' | 'beta', overrides: Partial<EdgeRouteInput> = {}): EdgeRouteInput {
     const s = servers[name];
@@ -76,7 +90,10 @@ describe('edge proxy with real game containers and real clients', function () {
     for (const bot of bots) bot.end();
     for (const s of agent.agent.manager.list()) await agent.request('DELETE', `/api/servers/${s.id}`);
     await agent.close();
-    await docker.getNetwork(agent.network).remove().catch(() => undefined);
+    await docker
+      .getNetwork(agent.network)
+      .remove()
+      .catch(() => undefined);
   });
 
   it('routes two servers behind one port by hostname, a Forge-style suffix included, and each on its own port', async () => {
@@ -115,7 +132,14 @@ describe('edge proxy with real game containers and real clients', function () {
     await once(socket, 'close');
     const reply = Buffer.concat(chunks);
     expect(reply[0]).to.equal(0xff);
-    expect(Buffer.from(reply.subarray(3)).swap16().toString('utf16le').split('\0')).to.deep.equal(['§1', '127', '1.21.4', 'Conductor beta', '0', '20']);
+    expect(Buffer.from(reply.subarray(3)).swap16().toString('utf16le').split('\0')).to.deep.equal([
+      '§1',
+      '127',
+      '1.21.4',
+      'Conductor beta',
+      '0',
+      '20',
+    ]);
   });
 
   it('sends a PROXY protocol v2 header naming the player when the route asks for it', async () => {
@@ -123,7 +147,10 @@ describe('edge proxy with real game containers and real clients', function () {
     backend.listen(0, '127.0.0.1');
     await once(backend, 'listening');
     const received = new Promise<Buffer>((resolve) => backend.once('connection', (s) => s.once('data', (d: Buffer) => resolve(d))));
-    await pushRoutes([route('alpha'), route('beta', { backend: { host: '127.0.0.1', port: (backend.address() as AddressInfo).port }, proxyProtocol: true })]);
+    await pushRoutes([
+      route('alpha'),
+      route('beta', { backend: { host: '127.0.0.1', port: (backend.address() as AddressInfo).port }, proxyProtocol: true }),
+    ]);
     const player = connect(shared, '127.0.0.1');
     await once(player, 'connect');
     player.write(handshake('beta.example.com', 1));
@@ -154,7 +181,19 @@ describe('edge proxy with real game containers and real clients', function () {
         const hello = readHandshake(rest);
         if (hello.kind !== 'handshake') return void socket.destroy();
         seen.push({ command: parsed.command, nextState: hello.handshake.nextState, rest });
-        if (hello.handshake.nextState === 1) socket.end(writeFrame(0x00, writeString(JSON.stringify({ version: { name: '1.21.4', protocol: 769 }, players: { online: 0, max: 5 }, description: { text: '§aBehind a proxy' } }))));
+        if (hello.handshake.nextState === 1)
+          socket.end(
+            writeFrame(
+              0x00,
+              writeString(
+                JSON.stringify({
+                  version: { name: '1.21.4', protocol: 769 },
+                  players: { online: 0, max: 5 },
+                  description: { text: '§aBehind a proxy' },
+                }),
+              ),
+            ),
+          );
       });
     });
     backend.listen(0, '127.0.0.1');
@@ -166,19 +205,33 @@ describe('edge proxy with real game containers and real clients', function () {
         () => expect.fail('a ping without the header was answered'),
         () => undefined,
       );
-      const gamma = (phase: 'sleep' | 'active'): EdgeRouteInput => ({ ...route('beta'), serverId: `${servers.beta.id}-gamma`, hostnames: ['gamma.example.com'], listenPorts: [], backend: { host: '127.0.0.1', port }, phase, proxyProtocol: true });
+      const gamma = (phase: 'sleep' | 'active'): EdgeRouteInput => ({
+        ...route('beta'),
+        serverId: `${servers.beta.id}-gamma`,
+        hostnames: ['gamma.example.com'],
+        listenPorts: [],
+        backend: { host: '127.0.0.1', port },
+        phase,
+        proxyProtocol: true,
+      });
       await pushRoutes([route('alpha'), route('beta'), gamma('sleep')]);
       seen.length = 0;
       const player = connect(shared, '127.0.0.1');
       await once(player, 'connect');
-      player.write(Buffer.concat([handshake('gamma.example.com', 2), writeFrame(0x00, Buffer.concat([writeString('Proxied'), Buffer.alloc(16)]))]));
+      player.write(
+        Buffer.concat([handshake('gamma.example.com', 2), writeFrame(0x00, Buffer.concat([writeString('Proxied'), Buffer.alloc(16)]))]),
+      );
       await until('the wake request', async () => (await events(`${servers.beta.id}-gamma`, 'server.wake_requested')).length > 0);
       await pushRoutes([route('alpha'), route('beta'), gamma('active')]);
       await until('the held player forwarded', () => seen.some((c) => c.nextState === 2), 10_000);
       expect(seen[0]).to.deep.include({ command: Command.LOCAL, nextState: 1 });
       const login = seen.find((c) => c.nextState === 2)!;
       expect(login.command).to.equal(Command.PROXY);
-      const loginStart = readFrame(login.rest, readHandshake(login.rest).kind === 'handshake' ? (readHandshake(login.rest) as { size: number }).size : 0, 2048);
+      const loginStart = readFrame(
+        login.rest,
+        readHandshake(login.rest).kind === 'handshake' ? (readHandshake(login.rest) as { size: number }).size : 0,
+        2048,
+      );
       expect(typeof loginStart === 'object' && loginStart.id).to.equal(0x00);
       player.destroy();
     } finally {
@@ -198,21 +251,31 @@ describe('edge proxy with real game containers and real clients', function () {
     expect((await events(servers.alpha.id, 'server.wake_requested')).length, 'a ping alone does not wake').to.equal(0);
     await pushRoutes([route('alpha', { phase: 'sleep', wakeOnPing: true }), route('beta')]);
     await pingAs(shared, 'alpha.example.com');
-    const [byPing] = await until('a wake by ping', () => events(servers.alpha.id, 'server.wake_requested').then((e) => (e.length ? e : undefined)));
+    const [byPing] = await until('a wake by ping', () =>
+      events(servers.alpha.id, 'server.wake_requested').then((e) => (e.length ? e : undefined)),
+    );
     expect(byPing!.data).to.deep.equal({ player: null, address: '127.0.0.1' });
     await pushRoutes([route('alpha', { phase: 'sleep', whitelist: ['Sleeper', 'Early'], banned: ['Griefer'] }), route('beta')]);
 
-    for (const [name, why] of [['Griefer', 'banned'], ['Stranger', 'not whitelisted']]) {
+    for (const [name, why] of [
+      ['Griefer', 'banned'],
+      ['Stranger', 'not whitelisted'],
+    ]) {
       await joinAs(shared, 'alpha.example.com', name!, 10_000).then(
         () => expect.fail(`${why} joined`),
         (err: Error) => expect(err.message).to.contain('not allowed'),
       );
     }
-    expect((await events(servers.alpha.id, 'server.wake_requested')).filter((e) => e.data.player !== null), 'refused names never wake').to.deep.equal([]);
+    expect(
+      (await events(servers.alpha.id, 'server.wake_requested')).filter((e) => e.data.player !== null),
+      'refused names never wake',
+    ).to.deep.equal([]);
 
     // The panel's part, played by the test: a wake request starts the server.
     const joining = joinAs(shared, 'alpha.example.com', 'Sleeper');
-    const wake = await until('a wake request', () => events(servers.alpha.id, 'server.wake_requested').then((e) => e.find((w) => w.data.player === 'Sleeper')));
+    const wake = await until('a wake request', () =>
+      events(servers.alpha.id, 'server.wake_requested').then((e) => e.find((w) => w.data.player === 'Sleeper')),
+    );
     expect(wake.data).to.deep.include({ player: 'Sleeper', address: '127.0.0.1' });
     // As the panel does: mark it active (the proxy stops answering for it), then start it.
     await pushRoutes([route('alpha'), route('beta')]);
@@ -245,13 +308,19 @@ describe('edge proxy with real game containers and real clients', function () {
     bot.on('messagestr', (m: string) => void chat.push(m));
 
     expect(await closedAfter(shared, (s) => s.write(Buffer.from([0xff, 0xff, 0xff, 0x7f])), 500), 'oversized length').to.be.below(500);
-    expect(await closedAfter(shared, (s) => s.write(Buffer.from('\x05\x07garbage that is no packet at all', 'latin1')), 500), 'garbage').to.be.below(500);
+    expect(
+      await closedAfter(shared, (s) => s.write(Buffer.from('\x05\x07garbage that is no packet at all', 'latin1')), 500),
+      'garbage',
+    ).to.be.below(500);
     const trickle = handshake('beta.example.com', 2);
     const trickled = await closedAfter(
       shared,
       (s) => {
         let i = 0;
-        const timer = setInterval(() => (i < trickle.length && !s.destroyed ? s.write(trickle.subarray(i, ++i)) : clearInterval(timer)), 150);
+        const timer = setInterval(
+          () => (i < trickle.length && !s.destroyed ? s.write(trickle.subarray(i, ++i)) : clearInterval(timer)),
+          150,
+        );
       },
       5000,
     );
@@ -259,9 +328,7 @@ describe('edge proxy with real game containers and real clients', function () {
     expect(trickled, 'a trickled handshake is cut at the deadline').to.be.within(1900, 3300);
 
     // A flood from one address: past the limit, connections are closed before a byte is read.
-    const flood = await Promise.all(
-      Array.from({ length: 60 }, () => closedAfter(shared, () => undefined, 3000).catch(() => 3000)),
-    );
+    const flood = await Promise.all(Array.from({ length: 60 }, () => closedAfter(shared, () => undefined, 3000).catch(() => 3000)));
     expect(flood.filter((ms) => ms < 300).length).to.be.at.least(30);
 
     await agent.request('POST', `/api/servers/${servers.beta.id}/commands`, { body: { command: 'say still-here' } });
@@ -273,16 +340,24 @@ describe('edge proxy with real game containers and real clients', function () {
     const stale = await agent.request('PUT', '/api/edge/routes', { body: { version: 0, routes: [] } });
     expect(stale.status).to.equal(409);
     expect(stale.body.error.code).to.equal('stale_routes');
-    const unknownField = await agent.request('PUT', '/api/edge/routes', { body: { version: 99, routes: [{ ...route('alpha'), colour: 'red' }] } });
+    const unknownField = await agent.request('PUT', '/api/edge/routes', {
+      body: { version: 99, routes: [{ ...route('alpha'), colour: 'red' }] },
+    });
     expect(unknownField.status).to.equal(400);
-    const twice = await agent.request('PUT', '/api/edge/routes', { body: { version: 99, routes: [route('alpha'), route('beta', { hostnames: ['alpha.example.com'] })] } });
+    const twice = await agent.request('PUT', '/api/edge/routes', {
+      body: { version: 99, routes: [route('alpha'), route('beta', { hostnames: ['alpha.example.com'] })] },
+    });
     expect(twice.status).to.equal(400);
     expect(twice.body.error.message).to.contain('routed twice');
     expect((await agent.request('GET', '/api/edge/routes')).body.version).to.equal(version);
 
     const { dataDir, network } = agent;
     await agent.agent.stop();
-    agent = await startAgent({ dataDir, network, config: { EDGE_HANDSHAKE_TIMEOUT_MS: '2000', EDGE_HOLD_SECONDS: '15', EDGE_CONNECTIONS_PER_10S: '25' } });
+    agent = await startAgent({
+      dataDir,
+      network,
+      config: { EDGE_HANDSHAKE_TIMEOUT_MS: '2000', EDGE_HOLD_SECONDS: '15', EDGE_CONNECTIONS_PER_10S: '25' },
+    });
     shared = agent.agent.edge!.sharedPort!;
     const state = (await agent.request('GET', '/api/edge/routes')).body;
     expect(state.version).to.equal(version);

@@ -3,7 +3,18 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { AGENT_TOKEN, agentEnv, docker, freePort, requireDocker, RUN_ID, runAgentProcess, TEST_SERVER_PREFIX, until, type AgentProcess } from '@conductor/test';
+import {
+  AGENT_TOKEN,
+  agentEnv,
+  docker,
+  freePort,
+  requireDocker,
+  RUN_ID,
+  runAgentProcess,
+  TEST_SERVER_PREFIX,
+  until,
+  type AgentProcess,
+} from '@conductor/test';
 import { hasZstd, makeTarGz } from '../files/testing/archives.js';
 import { deepName, hostileArchives, type HostileArchive } from '../files/testing/hostile-archives.js';
 
@@ -39,7 +50,15 @@ describe('node agent: no archive, however broken, ends the agent process', funct
   };
   const start = async () => {
     agent = runAgentProcess(env);
-    await until('the agent', () => call('GET', '/api/servers').then((r) => r.status === 200, () => false), 60_000);
+    await until(
+      'the agent',
+      () =>
+        call('GET', '/api/servers').then(
+          (r) => r.status === 200,
+          () => false,
+        ),
+      60_000,
+    );
   };
 
   before(async () => {
@@ -50,20 +69,32 @@ describe('node agent: no archive, however broken, ends the agent process', funct
     env = { ...agentEnv(dataDir, network, port), LOG_LEVEL: 'warn' };
     await start();
     const created = await call('POST', '/api/servers', {
-      json: { id: serverId, image: 'conductor/not-started:latest', startup: 'true', ports: [{ ip: '127.0.0.1', port: await freePort() }], limits: { memoryMb: 256, diskMb: 512 }, donePattern: 'Done' },
+      json: {
+        id: serverId,
+        image: 'conductor/not-started:latest',
+        startup: 'true',
+        ports: [{ ip: '127.0.0.1', port: await freePort() }],
+        limits: { memoryMb: 256, diskMb: 512 },
+        donePattern: 'Done',
+      },
     });
     expect(created.status, created.text).to.equal(201);
   });
   // A case that fails (or ends the agent) fails alone: the next one gets a fresh agent and empty folders.
   beforeEach(async () => {
     if (agent.child.exitCode !== null || agent.child.signalCode !== null) await start();
-    for (const name of await readdir(volumes())) if (name !== serverId) await rm(path.join(volumes(), name), { recursive: true, force: true });
-    for (const name of await readdir(path.join(volumes(), serverId))) await rm(path.join(volumes(), serverId, name), { recursive: true, force: true });
+    for (const name of await readdir(volumes()))
+      if (name !== serverId) await rm(path.join(volumes(), name), { recursive: true, force: true });
+    for (const name of await readdir(path.join(volumes(), serverId)))
+      await rm(path.join(volumes(), serverId, name), { recursive: true, force: true });
   });
   after(async () => {
     await call('DELETE', `/api/servers/${serverId}`).catch(() => undefined);
     await agent?.stop();
-    await docker.getNetwork(network).remove().catch(() => undefined);
+    await docker
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -109,7 +140,10 @@ describe('node agent: no archive, however broken, ends the agent process', funct
   it('refuses entries past the folder depth limit, which AGENT_FILES_MAX_DEPTH sets', async () => {
     const archive = await makeTarGz([{ name: deepName(20, 'deep.txt'), content: 'deep' }]);
     expect((await call('POST', `${files}/upload?path=deep.tar.gz`, { body: archive })).status).to.equal(201);
-    expect((await call('POST', `${files}/decompress`, { json: { path: 'deep.tar.gz', destination: '' } })).status, 'within the default of 128').to.equal(200);
+    expect(
+      (await call('POST', `${files}/decompress`, { json: { path: 'deep.tar.gz', destination: '' } })).status,
+      'within the default of 128',
+    ).to.equal(200);
     await call('POST', `${files}/delete`, { json: { paths: ['d0'] } });
     await agent.stop();
     env = { ...env, AGENT_FILES_MAX_DEPTH: '16' };

@@ -47,7 +47,12 @@ export class InFlightRequests {
   }
 }
 
-export function kernelMiddleware(container: Container, logger: Logger, inFlight: InFlightRequests, observers: Set<HttpObserver> = new Set()): Middleware {
+export function kernelMiddleware(
+  container: Container,
+  logger: Logger,
+  inFlight: InFlightRequests,
+  observers: Set<HttpObserver> = new Set(),
+): Middleware {
   return async (koaCtx, next) => {
     const ctx = koaCtx as KernelContext;
     const started = performance.now();
@@ -76,7 +81,10 @@ export function kernelMiddleware(container: Container, logger: Logger, inFlight:
     const ms = performance.now() - started;
     const level = ctx.state.accessLogLevel ?? (ctx.status >= 500 ? 'error' : 'info');
     if (logger.isLevelEnabled(level)) {
-      logger[level]({ reqId: requestId, method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
+      logger[level](
+        { reqId: requestId, method: ctx.method, url: ctx.originalUrl, status: ctx.status, ms: Math.round(ms * 100) / 100 },
+        'request',
+      );
     }
     if (observers.size) {
       // The route pattern, not the URL, so a metric label cannot grow without bound.

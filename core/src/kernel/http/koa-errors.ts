@@ -5,7 +5,11 @@ import type { Logger } from '../logger.js';
 const CLIENT_GONE = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 function clientWentAway(err: Error & { code?: string }): boolean {
-  return (err.code !== undefined && (CLIENT_GONE.has(err.code) || err.code.startsWith('HPE_'))) || err.message === 'aborted' || err.message === 'Parse Error';
+  return (
+    (err.code !== undefined && (CLIENT_GONE.has(err.code) || err.code.startsWith('HPE_'))) ||
+    err.message === 'aborted' ||
+    err.message === 'Parse Error'
+  );
 }
 
 /**

@@ -47,13 +47,22 @@ export class OpenApiBuilder {
     const item = (this.paths[p] ??= {});
     if (item[spec.method]) throw new Error(`two routes for ${spec.method.toUpperCase()} ${koaPath}`);
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', spec.params], ['query', spec.query]] as const) {
+    for (const [where, schema] of [
+      ['path', spec.params],
+      ['query', spec.query],
+    ] as const) {
       if (!schema) continue;
       const json = toJsonSchema(schema, 'input');
       const props = (json.properties ?? {}) as Record<string, JsonSchema>;
       const required = new Set((json.required as string[] | undefined) ?? []);
       for (const [name, propSchema] of Object.entries(props)) {
-        parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: propSchema, ...(propSchema.description ? { description: propSchema.description } : {}) });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || required.has(name),
+          schema: propSchema,
+          ...(propSchema.description ? { description: propSchema.description } : {}),
+        });
       }
     }
     const status = String(spec.response.status ?? 200);
@@ -80,8 +89,18 @@ export class OpenApiBuilder {
       operationId: `${spec.method}${p.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       tags: spec.tags,
       ...(parameters.length ? { parameters } : {}),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body, 'input') } } } } : {}),
-      ...(spec.rawBody ? { requestBody: { required: true, ...(spec.rawBody.description ? { description: spec.rawBody.description } : {}), content: { [spec.rawBody.contentType]: { schema: BINARY } } } } : {}),
+      ...(spec.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body, 'input') } } } }
+        : {}),
+      ...(spec.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              ...(spec.rawBody.description ? { description: spec.rawBody.description } : {}),
+              content: { [spec.rawBody.contentType]: { schema: BINARY } },
+            },
+          }
+        : {}),
       responses,
       ...(spec.access === 'public' ? { security: [] } : {}),
       ...(spec.permission ? { 'x-permission': spec.permission } : {}),

@@ -24,7 +24,12 @@ export interface RouteInput<P extends AnyObject, Q extends AnyObject, B extends 
   principal: Principal | null;
 }
 
-export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+export interface RouteSpec<
+  P extends AnyObject = AnyObject,
+  Q extends AnyObject = AnyObject,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
   method: HttpMethod;
   /** Koa-router path relative to the registrar's prefix, e.g. `/servers/:id`. */
   path: string;
@@ -75,7 +80,9 @@ export interface RouteRegistrar {
 }
 
 /** Identity; lets a route be declared in its own file with full inference. */
-export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
+export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+  spec: RouteSpec<P, Q, B, R>,
+): RouteSpec<P, Q, B, R> {
   return spec;
 }
 
@@ -130,16 +137,29 @@ export class KoaRouteRegistrar implements RouteRegistrar {
   at(prefix: string): RouteRegistrar {
     // /metrics is where Prometheus looks by convention; everything else lives under /api.
     if (!/^\/api(\/[a-z0-9-]+)+$/.test(prefix) && prefix !== '/metrics') throw new Error(`route prefix must be under /api, got ${prefix}`);
-    return new KoaRouteRegistrar(this.routers, prefix, this.openapi, this.resolvePrincipal, this.authorize, this.defaultBodyLimit, this.tag, this.container, this.guard, this.checkPermission);
+    return new KoaRouteRegistrar(
+      this.routers,
+      prefix,
+      this.openapi,
+      this.resolvePrincipal,
+      this.authorize,
+      this.defaultBodyLimit,
+      this.tag,
+      this.container,
+      this.guard,
+      this.checkPermission,
+    );
   }
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
     const fullPath = `${this.prefix}${spec.path === '/' ? '' : spec.path}` || '/';
     const serverParam = spec.serverParam ?? 'serverId';
-    if (spec.body && spec.rawBody) throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route has a JSON body or a raw body, not both`);
+    if (spec.body && spec.rawBody)
+      throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route has a JSON body or a raw body, not both`);
     if (spec.permission) {
       if (spec.access === 'public') throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission cannot be public`);
-      if (!fullPath.split('/').includes(`:${serverParam}`)) throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission needs a :${serverParam} path parameter`);
+      if (!fullPath.split('/').includes(`:${serverParam}`))
+        throw new Error(`${spec.method.toUpperCase()} ${fullPath}: a route with a permission needs a :${serverParam} path parameter`);
       try {
         this.checkPermission?.(spec.permission);
       } catch (err) {
@@ -158,7 +178,8 @@ export class KoaRouteRegistrar implements RouteRegistrar {
       if (spec.access !== 'public') {
         if (!principal) throw unauthorized();
         if (spec.access === 'admin' && principal.role !== 'admin') throw forbidden('This needs an administrator');
-        if (keyScopeOf(principal) && !spec.permission && !spec.keyScoped) throw new AppError(403, 'key_scope_refused', `This API key is limited to ${keyScopeOf(principal)}; this route is outside it`);
+        if (keyScopeOf(principal) && !spec.permission && !spec.keyScoped)
+          throw new AppError(403, 'key_scope_refused', `This API key is limited to ${keyScopeOf(principal)}; this route is outside it`);
       }
       const rawParams = (koaCtx as unknown as { params: Record<string, string> }).params;
       if (spec.permission) {

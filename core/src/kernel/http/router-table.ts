@@ -28,7 +28,9 @@ export class RouterTable {
   middleware(): Middleware {
     const fallback = compose([this.fallback.routes(), this.fallback.allowedMethods({ throw: true })]) as Middleware;
     return (ctx, next) => {
-      this.compiled ??= new Map([...this.routers].map(([segment, r]) => [segment, compose([r.routes(), r.allowedMethods({ throw: true })]) as Middleware]));
+      this.compiled ??= new Map(
+        [...this.routers].map(([segment, r]) => [segment, compose([r.routes(), r.allowedMethods({ throw: true })]) as Middleware]),
+      );
       const segment = segmentOf(ctx.path);
       const handler = (segment !== null && this.compiled.get(segment)) || fallback;
       return handler(ctx, next);

@@ -54,7 +54,8 @@ export class AccountService {
 
   async signUp(ctx: KernelContext, input: { email: string; password: string }): Promise<User> {
     const settings = await this.deps.authSettingsRepository.get();
-    if (!settings.registrationOpen) throw new AppError(403, 'registration_closed', 'Registration is closed on this panel; ask an administrator for an account');
+    if (!settings.registrationOpen)
+      throw new AppError(403, 'registration_closed', 'Registration is closed on this panel; ask an administrator for an account');
     await this.deps.rateLimiter.consume(ctx, `signup:ip:${addressBucket(originOf(ctx).ip)}`, this.deps.authConfig.limits.signUpPerIp);
     const user = await this.createUser({ ...input, role: 'user' }, originOf(ctx));
     await this.sendVerification(user);
@@ -62,12 +63,19 @@ export class AccountService {
   }
 
   /** Used by sign-up, the admin API and the CLI. */
-  async createUser(input: { email: string; password: string | null; role: Role; emailVerified?: boolean }, origin: RequestOrigin): Promise<User> {
+  async createUser(
+    input: { email: string; password: string | null; role: Role; emailVerified?: boolean },
+    origin: RequestOrigin,
+  ): Promise<User> {
     const passwordHash = input.password === null ? null : await this.deps.passwordHasher.hash(input.password);
     try {
       return await this.deps.db.transaction(async (trx) => {
-        if (await this.deps.usersRepository.byEmail(input.email, trx)) throw conflict('email_taken', 'An account with this email address already exists');
-        const user = await this.deps.usersRepository.create({ email: input.email, passwordHash, role: input.role, emailVerified: input.emailVerified }, trx);
+        if (await this.deps.usersRepository.byEmail(input.email, trx))
+          throw conflict('email_taken', 'An account with this email address already exists');
+        const user = await this.deps.usersRepository.create(
+          { email: input.email, passwordHash, role: input.role, emailVerified: input.emailVerified },
+          trx,
+        );
         await this.deps.securityLogRepository.record(user.id, 'account_created', origin, { role: input.role }, trx);
         return user;
       });
@@ -120,7 +128,11 @@ export class AccountService {
       if (!userId) throw new AppError(400, 'invalid_token', 'This link is invalid, expired or already used');
       // Following the link proves the address, so it also counts as verifying it.
       const current = (await this.deps.usersRepository.byId(userId, trx))!;
-      await this.deps.usersRepository.update(userId, { passwordHash, failedLogins: 0, lockedUntil: null, ...(current.emailVerifiedAt ? {} : { emailVerifiedAt: new Date() }) }, trx);
+      await this.deps.usersRepository.update(
+        userId,
+        { passwordHash, failedLogins: 0, lockedUntil: null, ...(current.emailVerifiedAt ? {} : { emailVerifiedAt: new Date() }) },
+        trx,
+      );
       await this.deps.sessionsRepository.deleteForUser(userId, undefined, trx);
       // Whoever knew the old password may have trusted a device of their own.
       await this.deps.devicesRepository.untrustAll(userId, trx);
@@ -128,11 +140,16 @@ export class AccountService {
       return current;
     });
     this.deps.socketSessions.disconnectUserSessions(user.id);
-    await this.deps.mailService.send('password_changed', user.email, accountEmails.passwordChanged(`${panelUrl(this.deps.config)}/account/security`));
+    await this.deps.mailService.send(
+      'password_changed',
+      user.email,
+      accountEmails.passwordChanged(`${panelUrl(this.deps.config)}/account/security`),
+    );
   }
 
   async changePassword(ctx: KernelContext, user: User, current: string, next: string, keepSessionHash: string | undefined): Promise<void> {
-    if (!(await this.deps.passwordHasher.verify(current, user.passwordHash))) throw new AppError(401, 'invalid_credentials', 'The current password is wrong');
+    if (!(await this.deps.passwordHasher.verify(current, user.passwordHash)))
+      throw new AppError(401, 'invalid_credentials', 'The current password is wrong');
     const passwordHash = await this.deps.passwordHasher.hash(next);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.usersRepository.update(user.id, { passwordHash }, trx);
@@ -140,7 +157,11 @@ export class AccountService {
       await this.deps.securityLogRepository.record(user.id, 'password_changed', originOf(ctx), {}, trx);
     });
     this.deps.socketSessions.disconnectUserSessions(user.id, keepSessionHash);
-    await this.deps.mailService.send('password_changed', user.email, accountEmails.passwordChanged(`${panelUrl(this.deps.config)}/account/security`));
+    await this.deps.mailService.send(
+      'password_changed',
+      user.email,
+      accountEmails.passwordChanged(`${panelUrl(this.deps.config)}/account/security`),
+    );
   }
 
   /** Deletes the account and everything hanging off it (sessions, keys, logs cascade). */
@@ -149,7 +170,8 @@ export class AccountService {
       throw new AppError(401, 'invalid_credentials', 'The password is wrong');
     }
     await this.deps.db.transaction(async (trx) => {
-      if (user.role === 'admin' && (await this.deps.usersRepository.countAdmins(trx)) <= 1) throw conflict('last_admin', 'The last administrator cannot be deleted');
+      if (user.role === 'admin' && (await this.deps.usersRepository.countAdmins(trx)) <= 1)
+        throw conflict('last_admin', 'The last administrator cannot be deleted');
       await this.deps.usersRepository.delete(user.id, trx);
     });
     this.deps.socketSessions.disconnectUser(user.id);

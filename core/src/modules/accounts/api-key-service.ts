@@ -40,7 +40,13 @@ export class ApiKeyService {
   private readonly socketSessions: SocketSessions;
   private readonly hooks: HookBus;
 
-  constructor(deps: { apiKeysRepository: ApiKeysRepository; usersRepository: UsersRepository; securityLogRepository: SecurityLogRepository; socketSessions: SocketSessions; hooks: HookBus }) {
+  constructor(deps: {
+    apiKeysRepository: ApiKeysRepository;
+    usersRepository: UsersRepository;
+    securityLogRepository: SecurityLogRepository;
+    socketSessions: SocketSessions;
+    hooks: HookBus;
+  }) {
     this.hooks = deps.hooks;
     this.apiKeysRepository = deps.apiKeysRepository;
     this.usersRepository = deps.usersRepository;
@@ -62,21 +68,37 @@ export class ApiKeyService {
     if (!user) return undefined;
     // One write a minute per key is enough for "last used"; not one per request.
     const clean = normalizeIp(ip);
-    if (!key.lastUsedAt || key.lastUsedIp !== clean || Date.now() - new Date(key.lastUsedAt).getTime() > 60_000) await this.apiKeysRepository.markUsed(key.id, clean);
+    if (!key.lastUsedAt || key.lastUsedIp !== clean || Date.now() - new Date(key.lastUsedAt).getTime() > 60_000)
+      await this.apiKeysRepository.markUsed(key.id, clean);
     return {
       id: user.id,
       kind: 'api_key',
       role: key.kind === 'application' && user.role === 'admin' ? 'admin' : 'user',
-      attributes: { email: user.email, via: 'api_key', apiKeyId: key.id, apiKeyKind: key.kind, ...(key.scope ? { keyScope: key.scope } : {}) },
+      attributes: {
+        email: user.email,
+        via: 'api_key',
+        apiKeyId: key.id,
+        apiKeyKind: key.kind,
+        ...(key.scope ? { keyScope: key.scope } : {}),
+      },
     };
   }
 
-  async create(userId: string, kind: ApiKeyKind, input: { name: string; allowedIps: string[]; scope?: string }, origin: RequestOrigin): Promise<{ key: string; record: ApiKey }> {
+  async create(
+    userId: string,
+    kind: ApiKeyKind,
+    input: { name: string; allowedIps: string[]; scope?: string },
+    origin: RequestOrigin,
+  ): Promise<{ key: string; record: ApiKey }> {
     if (input.scope !== undefined && !(await this.hooks.call('auth.apiKeyScope', { userId, scope: input.scope }))?.allowed) {
       throw new AppError(400, 'unknown_key_scope', `You cannot make a key limited to ${input.scope}`);
     }
     const created = await this.apiKeysRepository.create({ userId, kind, ...input });
-    await this.securityLogRepository.record(userId, 'api_key_created', origin, { keyId: created.record.id, kind, prefix: created.record.prefix });
+    await this.securityLogRepository.record(userId, 'api_key_created', origin, {
+      keyId: created.record.id,
+      kind,
+      prefix: created.record.prefix,
+    });
     return created;
   }
 

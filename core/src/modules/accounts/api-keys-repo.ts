@@ -61,7 +61,10 @@ export class ApiKeysRepository {
   }
 
   /** Returns the key itself once; only its sha256 is stored. */
-  async create(input: { userId: string; kind: ApiKeyKind; name: string; allowedIps: string[]; scope?: string | null }, trx: Executor = this.db): Promise<{ key: string; record: ApiKey }> {
+  async create(
+    input: { userId: string; kind: ApiKeyKind; name: string; allowedIps: string[]; scope?: string | null },
+    trx: Executor = this.db,
+  ): Promise<{ key: string; record: ApiKey }> {
     const key = `${KEY_PREFIX[input.kind]}${randomToken()}`;
     const row = {
       id: randomUUID(),
@@ -84,7 +87,9 @@ export class ApiKeysRepository {
   }
 
   async byKey(key: string): Promise<ApiKey | null> {
-    const row = (await this.db('api_keys').where({ key_hash: sha256(key) }).first()) as ApiKeyRow | undefined;
+    const row = (await this.db('api_keys')
+      .where({ key_hash: sha256(key) })
+      .first()) as ApiKeyRow | undefined;
     return row ? fromRow(row) : null;
   }
 

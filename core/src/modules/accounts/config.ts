@@ -18,8 +18,19 @@ const provider = z.object({
 /** `plugins.auth` in the config file, or CONDUCTOR_PLUGIN_AUTH as JSON. */
 export const authConfigSchema = z.object({
   /** scrypt's N: 2^15 takes ~32 MiB and ~60 ms per hash on one core; raise it as hardware allows. */
-  scryptCost: z.number().int().min(1024).max(1_048_576).refine((n) => (n & (n - 1)) === 0, { error: 'expected a power of two' }).default(32_768),
-  sessionTtlHours: z.number().int().min(1).max(24 * 90).default(24 * 7),
+  scryptCost: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1_048_576)
+    .refine((n) => (n & (n - 1)) === 0, { error: 'expected a power of two' })
+    .default(32_768),
+  sessionTtlHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   trustedDeviceDays: z.number().int().min(1).max(365).default(30),
   lockAfterFailures: z.number().int().min(1).default(10),
   lockMinutes: z.number().int().min(1).default(15),

@@ -39,7 +39,9 @@ export class DevicesRepository {
   }
 
   async find(userId: string, deviceId: string): Promise<Device | null> {
-    const row = (await this.db('devices').where({ user_id: userId, device_hash: sha256(deviceId) }).first()) as DeviceRow | undefined;
+    const row = (await this.db('devices')
+      .where({ user_id: userId, device_hash: sha256(deviceId) })
+      .first()) as DeviceRow | undefined;
     return row ? fromRow(row) : null;
   }
 
@@ -55,7 +57,10 @@ export class DevicesRepository {
   }
 
   /** Records a sign-in from this device; returns whether the device was new to this user. */
-  async seen(input: { userId: string; deviceId: string; ip: string | null; userAgent: string | null; trustUntil: Date | null }, trx: Executor = this.db): Promise<boolean> {
+  async seen(
+    input: { userId: string; deviceId: string; ip: string | null; userAgent: string | null; trustUntil: Date | null },
+    trx: Executor = this.db,
+  ): Promise<boolean> {
     const now = new Date().toISOString();
     const hash = sha256(input.deviceId);
     const update: Record<string, unknown> = { last_seen_at: now, ip: input.ip, user_agent: input.userAgent?.slice(0, 300) ?? null };

@@ -17,7 +17,8 @@ export class GrantsRepository {
   }
 
   async permissions(serverId: string, userId: string): Promise<string[]> {
-    const row = (await this.db('server_grants').where({ server_id: serverId, user_id: userId }).select('permissions').first()) as { permissions: unknown } | undefined;
+    const row = (await this.db('server_grants').where({ server_id: serverId, user_id: userId }).select('permissions').first()) as
+      { permissions: unknown } | undefined;
     return row ? parseJsonColumn<string[]>(row.permissions) : [];
   }
 
@@ -26,14 +27,24 @@ export class GrantsRepository {
   }
 
   async list(serverId: string): Promise<Grant[]> {
-    const rows = (await this.db('server_grants as g').join('users as u', 'u.id', 'g.user_id').where('g.server_id', serverId).select('g.server_id', 'g.user_id', 'u.email', 'g.permissions', 'g.created_at').orderBy('g.created_at')) as Array<{
+    const rows = (await this.db('server_grants as g')
+      .join('users as u', 'u.id', 'g.user_id')
+      .where('g.server_id', serverId)
+      .select('g.server_id', 'g.user_id', 'u.email', 'g.permissions', 'g.created_at')
+      .orderBy('g.created_at')) as Array<{
       server_id: string;
       user_id: string;
       email: string;
       permissions: unknown;
       created_at: unknown;
     }>;
-    return rows.map((r) => ({ serverId: r.server_id, userId: r.user_id, email: r.email, permissions: parseJsonColumn<string[]>(r.permissions), createdAt: toIso(r.created_at) }));
+    return rows.map((r) => ({
+      serverId: r.server_id,
+      userId: r.user_id,
+      email: r.email,
+      permissions: parseJsonColumn<string[]>(r.permissions),
+      createdAt: toIso(r.created_at),
+    }));
   }
 
   async put(serverId: string, userId: string, permissions: string[]): Promise<void> {

@@ -114,7 +114,9 @@ export const authModule = definePlugin({
   },
   async start(runtime) {
     if ((await runtime.cradle.usersRepository.count()) === 0) {
-      runtime.logger.warn('No accounts yet. Create the first administrator with: npm run cli -- user:create --email you@example.com --password <password> --admin');
+      runtime.logger.warn(
+        'No accounts yet. Create the first administrator with: npm run cli -- user:create --email you@example.com --password <password> --admin',
+      );
     }
   },
 });

@@ -11,7 +11,14 @@ import type { UserCard, UserDirectory } from './user-directory.js';
  * apply (someone already in the panel asked this person in). Rate-limited like sign-up.
  */
 export class InvitedSignup {
-  constructor(private readonly deps: { accountService: AccountService; rateLimiter: RateLimiter; authConfig: AuthConfig; userDirectory: UserDirectory }) {}
+  constructor(
+    private readonly deps: {
+      accountService: AccountService;
+      rateLimiter: RateLimiter;
+      authConfig: AuthConfig;
+      userDirectory: UserDirectory;
+    },
+  ) {}
 
   async create(ctx: KernelContext, input: { email: string; password: string }): Promise<UserCard> {
     await this.deps.rateLimiter.consume(ctx, `signup:ip:${addressBucket(originOf(ctx).ip)}`, this.deps.authConfig.limits.signUpPerIp);

@@ -72,7 +72,8 @@ export class LoginService {
 
     let secondFactorChecked = false;
     if (user.totpEnabledAt && !(await this.deviceTrusted(ctx, user))) {
-      if (!input.totp) throw new AppError(401, 'two_factor_required', 'Enter the code from your authenticator app (or a recovery code) as `totp`');
+      if (!input.totp)
+        throw new AppError(401, 'two_factor_required', 'Enter the code from your authenticator app (or a recovery code) as `totp`');
       await this.deps.rateLimiter.consume(ctx, `2fa:${user.id}`, limits.twoFactorPerAccount);
       if (!(await this.deps.twoFactorService.check(user, input.totp, origin))) {
         await this.fail(user, origin, 'two_factor');
@@ -91,11 +92,21 @@ export class LoginService {
    */
   async startTwoFactorChallenge(ctx: KernelContext, user: User): Promise<void> {
     const token = await this.deps.tokensRepository.issue(user.id, 'sign_in_challenge', CHALLENGE_TTL_MS);
-    ctx.cookies.set(CHALLENGE_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/api/auth', maxAge: CHALLENGE_TTL_MS, overwrite: true });
+    ctx.cookies.set(CHALLENGE_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      path: '/api/auth',
+      maxAge: CHALLENGE_TTL_MS,
+      overwrite: true,
+    });
   }
 
   /** Finishes a challenged sign-in with a TOTP or recovery code, under the same limits and lock. */
-  async completeTwoFactorChallenge(ctx: KernelContext, input: { totp: string; rememberDevice: boolean }): Promise<{ user: User; csrfToken: string; twoFactorSetupRequired: boolean }> {
+  async completeTwoFactorChallenge(
+    ctx: KernelContext,
+    input: { totp: string; rememberDevice: boolean },
+  ): Promise<{ user: User; csrfToken: string; twoFactorSetupRequired: boolean }> {
     const expired = () => new AppError(401, 'challenge_expired', 'Start signing in again');
     const challenge = ctx.cookies.get(CHALLENGE_COOKIE);
     const userId = challenge ? await this.deps.tokensRepository.peek(challenge, 'sign_in_challenge') : null;
@@ -122,26 +133,55 @@ export class LoginService {
     if (!user.lockedUntil || new Date(user.lockedUntil) <= new Date()) return;
     const retryAfter = Math.ceil((new Date(user.lockedUntil).getTime() - Date.now()) / 1000);
     ctx.set('Retry-After', String(retryAfter));
-    throw new AppError(423, 'account_locked', 'This account is locked after repeated failed sign-ins; try again later or reset the password', { retryAfter });
+    throw new AppError(
+      423,
+      'account_locked',
+      'This account is locked after repeated failed sign-ins; try again later or reset the password',
+      { retryAfter },
+    );
   }
 
   /**
    * Everything after the credentials were accepted, for every way of signing in: a fresh session,
    * the device record (and the new-device mail), the security log.
    */
-  async complete(ctx: KernelContext, user: User, how: { method: string; secondFactorChecked: boolean; rememberDevice: boolean }): Promise<{ user: User; csrfToken: string; twoFactorSetupRequired: boolean }> {
+  async complete(
+    ctx: KernelContext,
+    user: User,
+    how: { method: string; secondFactorChecked: boolean; rememberDevice: boolean },
+  ): Promise<{ user: User; csrfToken: string; twoFactorSetupRequired: boolean }> {
     const origin = originOf(ctx);
     const deviceId = this.deps.sessionService.deviceId(ctx);
     await this.deps.usersRepository.update(user.id, { failedLogins: 0, lockedUntil: null });
     const { csrfToken } = await this.deps.sessionService.start(ctx, user);
     const hadDevices = (await this.deps.devicesRepository.count(user.id)) > 0;
-    const trustUntil = how.rememberDevice && how.secondFactorChecked ? new Date(Date.now() + this.deps.authConfig.trustedDeviceDays * 86_400_000) : null;
-    const isNew = await this.deps.devicesRepository.seen({ userId: user.id, deviceId, ip: origin.ip, userAgent: origin.userAgent, trustUntil });
-    await this.deps.securityLogRepository.record(user.id, 'sign_in', origin, { method: how.method, twoFactor: how.secondFactorChecked, trustedDevice: Boolean(trustUntil) });
+    const trustUntil =
+      how.rememberDevice && how.secondFactorChecked ? new Date(Date.now() + this.deps.authConfig.trustedDeviceDays * 86_400_000) : null;
+    const isNew = await this.deps.devicesRepository.seen({
+      userId: user.id,
+      deviceId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      trustUntil,
+    });
+    await this.deps.securityLogRepository.record(user.id, 'sign_in', origin, {
+      method: how.method,
+      twoFactor: how.secondFactorChecked,
+      trustedDevice: Boolean(trustUntil),
+    });
     if (isNew && hadDevices) {
       await this.deps.securityLogRepository.record(user.id, 'new_device', origin);
       const when = new Date().toISOString().replace('T', ' ').slice(0, 19);
-      await this.deps.mailService.send('new_device', user.email, accountEmails.newDevice(when, origin.ip ?? 'unknown', origin.userAgent ?? 'unknown', `${panelUrl(this.deps.config)}/account/security`));
+      await this.deps.mailService.send(
+        'new_device',
+        user.email,
+        accountEmails.newDevice(
+          when,
+          origin.ip ?? 'unknown',
+          origin.userAgent ?? 'unknown',
+          `${panelUrl(this.deps.config)}/account/security`,
+        ),
+      );
     }
     const settings = await this.deps.authSettingsRepository.get();
     return { user, csrfToken, twoFactorSetupRequired: mustEnrolTwoFactor(user, settings.requireTwoFactor) };
@@ -150,12 +190,18 @@ export class LoginService {
   /** Counts a failure; at the threshold the account locks and its owner is told by mail. */
   private async fail(user: User, origin: RequestOrigin, stage: 'password' | 'two_factor'): Promise<void> {
     const failures = await this.deps.usersRepository.recordFailure(user.id);
-    await this.deps.securityLogRepository.record(user.id, stage === 'password' ? 'sign_in_failed' : 'two_factor_failed', origin, { failures });
+    await this.deps.securityLogRepository.record(user.id, stage === 'password' ? 'sign_in_failed' : 'two_factor_failed', origin, {
+      failures,
+    });
     const { lockAfterFailures, lockMinutes } = this.deps.authConfig;
     if (failures < lockAfterFailures) return;
     await this.deps.usersRepository.update(user.id, { failedLogins: 0, lockedUntil: new Date(Date.now() + lockMinutes * 60_000) });
     await this.deps.securityLogRepository.record(user.id, 'account_locked', origin, { minutes: lockMinutes });
     this.deps.logger.warn({ userId: user.id, ip: origin.ip }, 'account locked after repeated failed sign-ins');
-    await this.deps.mailService.send('account_locked', user.email, accountEmails.accountLocked(lockMinutes, `${panelUrl(this.deps.config)}/forgot-password`));
+    await this.deps.mailService.send(
+      'account_locked',
+      user.email,
+      accountEmails.accountLocked(lockMinutes, `${panelUrl(this.deps.config)}/forgot-password`),
+    );
   }
 }

@@ -25,7 +25,9 @@ export class RateLimiter {
          window_start = case when rate_limits.window_start <= ? then excluded.window_start else rate_limits.window_start end
        returning count, window_start`,
       [bucket, now, now - windowMs, now - windowMs],
-    )) as { rows?: Array<{ count: number | string; window_start: number | string }> } | Array<{ count: number | string; window_start: number | string }>;
+    )) as
+      | { rows?: Array<{ count: number | string; window_start: number | string }> }
+      | Array<{ count: number | string; window_start: number | string }>;
     const row = (Array.isArray(result) ? result[0] : result.rows?.[0])!;
     if (Number(row.count) <= rule.max) return;
     const retryAfter = Math.max(1, Math.ceil((Number(row.window_start) + windowMs - now) / 1000));
@@ -39,6 +41,8 @@ export class RateLimiter {
   }
 
   async deleteStale(maxWindowMs: number): Promise<number> {
-    return this.db('rate_limits').where('window_start', '<', Date.now() - maxWindowMs).delete();
+    return this.db('rate_limits')
+      .where('window_start', '<', Date.now() - maxWindowMs)
+      .delete();
   }
 }

@@ -32,12 +32,16 @@ export class RecoveryCodesRepository {
 
   /** Uses a code once: the conditional update lets only one of two concurrent uses succeed. */
   async consume(userId: string, code: string, trx: Executor = this.db): Promise<boolean> {
-    const updated = await trx('recovery_codes').where({ user_id: userId, code_hash: hashCode(code) }).whereNull('used_at').update({ used_at: new Date().toISOString() });
+    const updated = await trx('recovery_codes')
+      .where({ user_id: userId, code_hash: hashCode(code) })
+      .whereNull('used_at')
+      .update({ used_at: new Date().toISOString() });
     return updated === 1;
   }
 
   async remaining(userId: string): Promise<number> {
-    const row = (await this.db('recovery_codes').where({ user_id: userId }).whereNull('used_at').count({ n: '*' }).first()) as { n: number | string } | undefined;
+    const row = (await this.db('recovery_codes').where({ user_id: userId }).whereNull('used_at').count({ n: '*' }).first()) as
+      { n: number | string } | undefined;
     return Number(row?.n ?? 0);
   }
 

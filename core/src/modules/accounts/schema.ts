@@ -74,7 +74,10 @@ export const apiKeyView = z.object({
   name: z.string(),
   prefix: z.string().describe('The first characters of the key'),
   allowedIps: z.array(z.string()),
-  scope: z.string().nullable().describe('The scope the key is limited to, such as team:<id> (the teams plugin); null for your whole account'),
+  scope: z
+    .string()
+    .nullable()
+    .describe('The scope the key is limited to, such as team:<id> (the teams plugin); null for your whole account'),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   lastUsedIp: z.string().nullable(),
@@ -94,7 +97,11 @@ export type ServerAccess = z.output<typeof serverAccess>;
 export const apiKeyCreated = z.object({ key: z.string().describe('Shown once; store it now'), apiKey: apiKeyView });
 export type ApiKeyCreated = z.output<typeof apiKeyCreated>;
 
-export const twoFactorSetup = z.object({ secret: z.string(), otpauthUrl: z.string(), qrCode: z.string().describe('PNG data URL of the otpauth URL') });
+export const twoFactorSetup = z.object({
+  secret: z.string(),
+  otpauthUrl: z.string(),
+  qrCode: z.string().describe('PNG data URL of the otpauth URL'),
+});
 export type TwoFactorSetup = z.output<typeof twoFactorSetup>;
 
 export const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()).length(10).describe('Shown once; each works once') });

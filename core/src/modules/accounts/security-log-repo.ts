@@ -51,8 +51,21 @@ export class SecurityLogRepository {
     this.db = db;
   }
 
-  async record(userId: string, type: SecurityEventType, origin: RequestOrigin, data: Record<string, unknown> = {}, trx: Executor = this.db): Promise<void> {
-    await trx('security_log').insert({ user_id: userId, type, ip: origin.ip, user_agent: origin.userAgent?.slice(0, 300) ?? null, data: JSON.stringify(data), created_at: new Date().toISOString() });
+  async record(
+    userId: string,
+    type: SecurityEventType,
+    origin: RequestOrigin,
+    data: Record<string, unknown> = {},
+    trx: Executor = this.db,
+  ): Promise<void> {
+    await trx('security_log').insert({
+      user_id: userId,
+      type,
+      ip: origin.ip,
+      user_agent: origin.userAgent?.slice(0, 300) ?? null,
+      data: JSON.stringify(data),
+      created_at: new Date().toISOString(),
+    });
   }
 
   async list(userId: string, options: { before?: number; limit: number }): Promise<SecurityEvent[]> {
@@ -63,6 +76,13 @@ export class SecurityLogRepository {
       })
       .orderBy('id', 'desc')
       .limit(options.limit)) as Row[];
-    return rows.map((r) => ({ id: Number(r.id), type: r.type, ip: r.ip, userAgent: r.user_agent, data: parseJsonColumn<Record<string, unknown>>(r.data), createdAt: toIso(r.created_at) }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      type: r.type,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      data: parseJsonColumn<Record<string, unknown>>(r.data),
+      createdAt: toIso(r.created_at),
+    }));
   }
 }

@@ -83,7 +83,12 @@ export class SessionService {
       this.deps.socketSessions.disconnectSession(sha256(presented));
     }
     const origin = originOf(ctx);
-    const { token } = await this.deps.sessionsRepository.create({ userId: user.id, ttlMs: this.ttlMs, ip: origin.ip, userAgent: origin.userAgent });
+    const { token } = await this.deps.sessionsRepository.create({
+      userId: user.id,
+      ttlMs: this.ttlMs,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
     const csrfToken = this.csrfTokenFor(token);
     this.setCookie(ctx, SESSION_COOKIE, token, { httpOnly: true, maxAge: this.ttlMs });
     this.setCookie(ctx, CSRF_COOKIE, csrfToken, { httpOnly: false, maxAge: this.ttlMs });
@@ -129,7 +134,8 @@ export class SessionService {
     if (!principal) return undefined;
     if (!SAFE_METHODS.has(ctx.method)) {
       const given = ctx.get(CSRF_HEADER);
-      if (!given || given !== this.csrfTokenFor(token)) throw new AppError(403, 'csrf_failed', `Send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie`);
+      if (!given || given !== this.csrfTokenFor(token))
+        throw new AppError(403, 'csrf_failed', `Send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie`);
     }
     if (principal.attributes?.mustEnrolTwoFactor && !ENROLMENT_PATHS.test(ctx.path)) {
       throw new AppError(403, 'two_factor_setup_required', 'Set up two-factor authentication first (POST /api/auth/2fa/setup)');
@@ -157,7 +163,12 @@ export class SessionService {
       id: user.id,
       kind: 'user',
       role: user.role,
-      attributes: { email: user.email, via: 'session', sessionHash: session.idHash, mustEnrolTwoFactor: mustEnrolTwoFactor(user, settings.requireTwoFactor) },
+      attributes: {
+        email: user.email,
+        via: 'session',
+        sessionHash: session.idHash,
+        mustEnrolTwoFactor: mustEnrolTwoFactor(user, settings.requireTwoFactor),
+      },
     };
   }
 

@@ -41,7 +41,10 @@ export class SessionsRepository {
     this.db = db;
   }
 
-  async create(input: { userId: string; ttlMs: number; ip: string | null; userAgent: string | null }, trx: Executor = this.db): Promise<{ token: string; record: SessionRecord }> {
+  async create(
+    input: { userId: string; ttlMs: number; ip: string | null; userAgent: string | null },
+    trx: Executor = this.db,
+  ): Promise<{ token: string; record: SessionRecord }> {
     const token = randomToken();
     const now = new Date();
     const row: SessionRow = {
@@ -58,17 +61,25 @@ export class SessionsRepository {
   }
 
   async byToken(token: string): Promise<SessionRecord | null> {
-    const row = (await this.db('sessions').where({ id_hash: sha256(token) }).where('expires_at', '>', new Date().toISOString()).first()) as SessionRow | undefined;
+    const row = (await this.db('sessions')
+      .where({ id_hash: sha256(token) })
+      .where('expires_at', '>', new Date().toISOString())
+      .first()) as SessionRow | undefined;
     return row ? fromRow(row) : null;
   }
 
   async touch(idHash: string, ttlMs: number): Promise<void> {
     const now = new Date();
-    await this.db('sessions').where({ id_hash: idHash }).update({ last_seen_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlMs).toISOString() });
+    await this.db('sessions')
+      .where({ id_hash: idHash })
+      .update({ last_seen_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlMs).toISOString() });
   }
 
   async listForUser(userId: string): Promise<SessionRecord[]> {
-    const rows = (await this.db('sessions').where({ user_id: userId }).where('expires_at', '>', new Date().toISOString()).orderBy('last_seen_at', 'desc')) as SessionRow[];
+    const rows = (await this.db('sessions')
+      .where({ user_id: userId })
+      .where('expires_at', '>', new Date().toISOString())
+      .orderBy('last_seen_at', 'desc')) as SessionRow[];
     return rows.map(fromRow);
   }
 
@@ -77,7 +88,9 @@ export class SessionsRepository {
   }
 
   async deleteByToken(token: string, trx: Executor = this.db): Promise<void> {
-    await trx('sessions').where({ id_hash: sha256(token) }).delete();
+    await trx('sessions')
+      .where({ id_hash: sha256(token) })
+      .delete();
   }
 
   /** Signs the user out everywhere, except (optionally) the session making the change. */

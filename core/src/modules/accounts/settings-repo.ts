@@ -25,10 +25,15 @@ export class AuthSettingsRepository {
    * with the wrong key every TOTP secret would silently fail to decrypt.
    */
   async checkKeyFingerprint(fingerprint: string): Promise<void> {
-    await this.db('auth_settings').insert({ key: 'keyFingerprint', value: JSON.stringify({ value: fingerprint }) }).onConflict('key').ignore();
+    await this.db('auth_settings')
+      .insert({ key: 'keyFingerprint', value: JSON.stringify({ value: fingerprint }) })
+      .onConflict('key')
+      .ignore();
     const row = (await this.db('auth_settings').where({ key: 'keyFingerprint' }).first()) as { value: unknown };
     if (parseJsonColumn<{ value: string }>(row.value).value !== fingerprint) {
-      throw new Error('SECRET_KEY is not the key this database was set up with (secrets encrypted with the old key would not decrypt); restore the old SECRET_KEY or DATA_DIR/secret.key');
+      throw new Error(
+        'SECRET_KEY is not the key this database was set up with (secrets encrypted with the old key would not decrypt); restore the old SECRET_KEY or DATA_DIR/secret.key',
+      );
     }
   }
 
@@ -36,7 +41,10 @@ export class AuthSettingsRepository {
     await this.db.transaction(async (trx) => {
       for (const [key, value] of Object.entries(changes)) {
         if (value === undefined) continue;
-        await trx('auth_settings').insert({ key, value: JSON.stringify({ value }) }).onConflict('key').merge();
+        await trx('auth_settings')
+          .insert({ key, value: JSON.stringify({ value }) })
+          .onConflict('key')
+          .merge();
       }
     });
     return this.get();

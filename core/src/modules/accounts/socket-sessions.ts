@@ -34,7 +34,9 @@ export class SocketSessions {
 
   /** Every session socket of a user but one; API-key sockets stay (the keys are still valid). */
   disconnectUserSessions(userId: string, exceptSessionHash?: string): number {
-    return this.disconnect((p) => p.id === userId && typeof p.attributes?.sessionHash === 'string' && p.attributes.sessionHash !== exceptSessionHash);
+    return this.disconnect(
+      (p) => p.id === userId && typeof p.attributes?.sessionHash === 'string' && p.attributes.sessionHash !== exceptSessionHash,
+    );
   }
 
   disconnectUser(userId: string): number {

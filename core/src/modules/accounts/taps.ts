@@ -32,13 +32,21 @@ async function socketPrincipal(cradle: Cradle, request: SocketAuthRequest): Prom
 /** Principals for every route and socket, and the one per-server permission check. */
 export function tapKernelHooks(ctx: RegisterContext<unknown>): void {
   const { cradle } = ctx;
-  ctx.tap('auth.resolve', { name: 'accounts-api-key' }, (koa) => cradle.apiKeyService.resolve(koa.get('authorization') || undefined, koa.ip));
+  ctx.tap('auth.resolve', { name: 'accounts-api-key' }, (koa) =>
+    cradle.apiKeyService.resolve(koa.get('authorization') || undefined, koa.ip),
+  );
   ctx.tap('auth.resolve', { name: 'accounts-session', after: 'accounts-api-key' }, (koa) => cradle.sessionService.resolve(koa));
   ctx.tap('socket.authenticate', { name: 'accounts' }, (request) => socketPrincipal(cradle, request));
   ctx.tap('auth.authorize', { name: 'accounts' }, (request) => cradle.serverAuthorization.decide(request));
   // Last: a scope no plugin vouched for (teams answers for team:<id>) makes no key.
   ctx.tap('auth.apiKeyScope', { name: 'accounts-unknown-scope', stage: 100 }, () => ({ allowed: false }));
   // First: what the server's owner granted; teams and other plugins add theirs after it.
-  ctx.tap('auth.serverPermissions', { name: 'accounts-subuser-grants', stage: -100 }, async (keys, { serverId, userId }) => [...keys, ...(await cradle.grantsRepository.permissions(serverId, userId))]);
-  ctx.tap('auth.serverListScope', { name: 'accounts-subuser-grants', stage: -100 }, async (scope, { userId }) => ({ ...scope, shared: [...scope.shared, ...(await cradle.grantsRepository.serverIdsOf(userId))] }));
+  ctx.tap('auth.serverPermissions', { name: 'accounts-subuser-grants', stage: -100 }, async (keys, { serverId, userId }) => [
+    ...keys,
+    ...(await cradle.grantsRepository.permissions(serverId, userId)),
+  ]);
+  ctx.tap('auth.serverListScope', { name: 'accounts-subuser-grants', stage: -100 }, async (scope, { userId }) => ({
+    ...scope,
+    shared: [...scope.shared, ...(await cradle.grantsRepository.serverIdsOf(userId))],
+  }));
 }

@@ -34,7 +34,8 @@ export class TwoFactorService {
   }
 
   async setup(user: User): Promise<{ secret: string; otpauthUrl: string; qrCode: string }> {
-    if (user.totpEnabledAt) throw conflict('two_factor_enabled', 'Two-factor authentication is already on; turn it off first to change the secret');
+    if (user.totpEnabledAt)
+      throw conflict('two_factor_enabled', 'Two-factor authentication is already on; turn it off first to change the secret');
     const secret = generateSecret();
     await this.deps.usersRepository.update(user.id, { totpPendingSecret: this.deps.keyRing.encrypt(secret) });
     const otpauthUrl = generateURI({ issuer: 'Conductor', label: user.email, secret });
@@ -48,7 +49,11 @@ export class TwoFactorService {
     const step = await this.matchStep(secret, code, null);
     if (step === null) throw new AppError(400, 'invalid_two_factor_code', 'That code is not valid; check the time on your device');
     return this.deps.db.transaction(async (trx) => {
-      await this.deps.usersRepository.update(user.id, { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpEnabledAt: new Date(), totpLastStep: step }, trx);
+      await this.deps.usersRepository.update(
+        user.id,
+        { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpEnabledAt: new Date(), totpLastStep: step },
+        trx,
+      );
       const codes = await this.deps.recoveryCodesRepository.replace(user.id, trx);
       await this.deps.securityLogRepository.record(user.id, 'two_factor_enabled', origin, {}, trx);
       return codes;
@@ -57,10 +62,15 @@ export class TwoFactorService {
 
   async disable(user: User, password: string, code: string, origin: RequestOrigin): Promise<void> {
     if (!user.totpEnabledAt) throw conflict('two_factor_disabled', 'Two-factor authentication is not on');
-    if (!(await this.deps.passwordHasher.verify(password, user.passwordHash))) throw new AppError(401, 'invalid_credentials', 'Wrong password');
+    if (!(await this.deps.passwordHasher.verify(password, user.passwordHash)))
+      throw new AppError(401, 'invalid_credentials', 'Wrong password');
     if (!(await this.check(user, code, origin))) throw new AppError(401, 'invalid_two_factor_code', 'That code is not valid');
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.usersRepository.update(user.id, { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null }, trx);
+      await this.deps.usersRepository.update(
+        user.id,
+        { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null },
+        trx,
+      );
       await this.deps.recoveryCodesRepository.clear(user.id, trx);
       await this.deps.devicesRepository.untrustAll(user.id, trx);
       await this.deps.securityLogRepository.record(user.id, 'two_factor_disabled', origin, {}, trx);
@@ -84,7 +94,9 @@ export class TwoFactorService {
       return step !== null && (await this.deps.usersRepository.claimTotpStep(user.id, step));
     }
     if (looksLikeRecoveryCode(trimmed) && (await this.deps.recoveryCodesRepository.consume(user.id, trimmed))) {
-      await this.deps.securityLogRepository.record(user.id, 'recovery_code_used', origin, { remaining: await this.deps.recoveryCodesRepository.remaining(user.id) });
+      await this.deps.securityLogRepository.record(user.id, 'recovery_code_used', origin, {
+        remaining: await this.deps.recoveryCodesRepository.remaining(user.id),
+      });
       return true;
     }
     return false;
@@ -92,7 +104,12 @@ export class TwoFactorService {
 
   private async matchStep(secret: string, code: string, afterStep: number | null): Promise<number | null> {
     if (!/^\d{6}$/.test(code.trim())) return null;
-    const result = await verify({ secret, token: code.trim(), epochTolerance: TOLERANCE_SECONDS, ...(afterStep !== null ? { afterTimeStep: afterStep } : {}) });
+    const result = await verify({
+      secret,
+      token: code.trim(),
+      epochTolerance: TOLERANCE_SECONDS,
+      ...(afterStep !== null ? { afterTimeStep: afterStep } : {}),
+    });
     return result.valid && 'timeStep' in result ? result.timeStep : null;
   }
 }

@@ -11,7 +11,13 @@ export interface UserCard {
   emailVerified: boolean;
 }
 
-const card = (user: User): UserCard => ({ id: user.id, email: user.email, role: user.role, timeZone: user.timeZone, emailVerified: user.emailVerifiedAt !== null });
+const card = (user: User): UserCard => ({
+  id: user.id,
+  email: user.email,
+  role: user.role,
+  timeZone: user.timeZone,
+  emailVerified: user.emailVerifiedAt !== null,
+});
 
 /** The accounts module's read-only lookup for other plugins; the users table stays private to it. */
 export class UserDirectory {

@@ -94,7 +94,10 @@ export class UsersRepository {
     this.db = db;
   }
 
-  async create(input: { email: string; passwordHash: string | null; role: Role; emailVerified?: boolean }, trx: Executor = this.db): Promise<User> {
+  async create(
+    input: { email: string; passwordHash: string | null; role: Role; emailVerified?: boolean },
+    trx: Executor = this.db,
+  ): Promise<User> {
     const now = new Date().toISOString();
     const row = {
       id: randomUUID(),
@@ -117,7 +120,9 @@ export class UsersRepository {
   }
 
   async byEmail(email: string, trx: Executor = this.db): Promise<User | null> {
-    const row = (await trx('users').where({ email_normalized: normalizeEmail(email) }).first()) as UserRow | undefined;
+    const row = (await trx('users')
+      .where({ email_normalized: normalizeEmail(email) })
+      .first()) as UserRow | undefined;
     return row ? fromRow(row) : null;
   }
 

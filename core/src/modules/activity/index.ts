@@ -15,7 +15,13 @@ declare module '../../kernel/container.js' {
 export const activityModule = definePlugin({
   manifest: { name: 'activity', version: '0.1.0', description: 'Per-server activity log' },
   provides: [coreServices.activity.activityLog],
-  permissions: [{ group: 'activity', label: { en: 'Activity log', de: 'Aktivitätsprotokoll' }, keys: [{ action: 'read', label: { en: 'See the activity log', de: 'Aktivitätsprotokoll sehen' } }] }],
+  permissions: [
+    {
+      group: 'activity',
+      label: { en: 'Activity log', de: 'Aktivitätsprotokoll' },
+      keys: [{ action: 'read', label: { en: 'See the activity log', de: 'Aktivitätsprotokoll sehen' } }],
+    },
+  ],
   register(ctx) {
     ctx.register({ activityLog: asClass(ActivityLog).singleton() });
   },
@@ -28,7 +34,10 @@ export const activityModule = definePlugin({
       access: 'user',
       permission: 'activity.read',
       params: z.object({ serverId: z.string().min(1).max(64) }),
-      query: z.object({ before: z.coerce.number().int().min(1).optional().describe('Cursor: the smallest id of the previous page'), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      query: z.object({
+        before: z.coerce.number().int().min(1).optional().describe('Cursor: the smallest id of the previous page'),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
       response: { schema: z.object({ activity: z.array(activityEntry) }) },
       handler: async ({ params, query, scope }) => ({ activity: await scope.cradle.activityLog.list(params.serverId, query) }),
     });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { hookInfo, jobStatus, pluginStatus } from './schema.js';
 
-
 export function adminRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',

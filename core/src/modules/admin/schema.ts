@@ -7,5 +7,10 @@ export { pluginStatusSchema as pluginStatus, type PluginStatus } from '../../ker
 export { jobStatusSchema as jobStatus, type JobStatus } from '../../kernel/job-status.js';
 
 /** A declared hook and its taps, in the order they run. */
-export const hookInfo = z.object({ name: z.string(), kind: z.enum(['series', 'parallel', 'waterfall', 'bail']), owner: z.string(), taps: z.array(z.string()) });
+export const hookInfo = z.object({
+  name: z.string(),
+  kind: z.enum(['series', 'parallel', 'waterfall', 'bail']),
+  owner: z.string(),
+  taps: z.array(z.string()),
+});
 export type HookInfo = z.output<typeof hookInfo>;

@@ -28,12 +28,24 @@ export function conductorRoutes(router: RouteRegistrar): void {
               /* counted as zero; the health loop marks it down */
             }
           }
-          return { id: node.id, name: node.name, status: node.status, capacityMb: Math.floor(node.memoryMb * (1 + node.memoryOverallocPct / 100)), allocatedMb: allocated.get(node.id) ?? 0, usedMb: Math.round(usedBytes / 1048576), playersOnline: players };
+          return {
+            id: node.id,
+            name: node.name,
+            status: node.status,
+            capacityMb: Math.floor(node.memoryMb * (1 + node.memoryOverallocPct / 100)),
+            allocatedMb: allocated.get(node.id) ?? 0,
+            usedMb: Math.round(usedBytes / 1048576),
+            playersOnline: players,
+          };
         }),
       );
       const sum = (f: (n: (typeof perNode)[number]) => number) => perNode.reduce((a, n) => a + f(n), 0);
       return {
-        nodes: { total: nodes.length, up: nodes.filter((n) => n.status === 'up').length, down: nodes.filter((n) => n.status === 'down').length },
+        nodes: {
+          total: nodes.length,
+          up: nodes.filter((n) => n.status === 'up').length,
+          down: nodes.filter((n) => n.status === 'down').length,
+        },
         servers: { total: Object.values(byState).reduce((a, b) => a + b, 0), byState },
         memory: { capacityMb: sum((n) => n.capacityMb), allocatedMb: sum((n) => n.allocatedMb), usedMb: sum((n) => n.usedMb) },
         playersOnline: sum((n) => n.playersOnline),

@@ -48,7 +48,7 @@ export function eventRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',
     path: '/types',
-    summary: "The event types the active plugins declare, with JSON Schemas of their data (what webhooks and subscribers receive)",
+    summary: 'The event types the active plugins declare, with JSON Schemas of their data (what webhooks and subscribers receive)',
     access: 'user',
     response: { schema: z.object({ types: z.array(eventType) }) },
     handler: ({ scope }) => ({ types: scope.cradle.eventCatalogue.list() }),

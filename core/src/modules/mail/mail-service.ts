@@ -20,7 +20,17 @@ export class MailService {
   private transport: Transporter | null | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor({ db, mailOutboxRepository, config, logger }: { db: Database; mailOutboxRepository: MailOutboxRepository; config: CoreConfig; logger: Logger }) {
+  constructor({
+    db,
+    mailOutboxRepository,
+    config,
+    logger,
+  }: {
+    db: Database;
+    mailOutboxRepository: MailOutboxRepository;
+    config: CoreConfig;
+    logger: Logger;
+  }) {
     this.db = db;
     this.outbox = mailOutboxRepository;
     this.config = config;
@@ -35,7 +45,10 @@ export class MailService {
     const id = await this.outbox.insert({ kind, recipient, mail, status: this.smtpConfigured ? 'pending' : 'outbox' }, trx);
     if (!this.smtpConfigured) {
       // The embedded default: the log is where an operator without SMTP reads the link.
-      this.logger.info({ mailId: id, kind, to: recipient, subject: mail.subject, text: mail.text }, 'mail kept in the outbox (no SMTP configured)');
+      this.logger.info(
+        { mailId: id, kind, to: recipient, subject: mail.subject, text: mail.text },
+        'mail kept in the outbox (no SMTP configured)',
+      );
       return id;
     }
     const deliver = () => this.track(this.deliver(id));
@@ -86,7 +99,13 @@ export class MailService {
     const row = await this.outbox.claim(id);
     if (!row || row.text === null) return;
     try {
-      await this.smtp().sendMail({ from: this.config.SMTP_FROM, to: row.recipient, subject: row.subject, text: row.text, html: row.html ?? undefined });
+      await this.smtp().sendMail({
+        from: this.config.SMTP_FROM,
+        to: row.recipient,
+        subject: row.subject,
+        text: row.text,
+        html: row.html ?? undefined,
+      });
       await this.outbox.markSent(id, row.attempts + 1);
       this.logger.info({ mailId: id, kind: row.kind, to: row.recipient }, 'mail sent');
     } catch (err) {

@@ -55,7 +55,10 @@ export class MailOutboxRepository {
     this.db = db;
   }
 
-  async insert(entry: { kind: string; recipient: string; mail: RenderedMail; status: 'pending' | 'outbox' }, executor: Executor = this.db): Promise<number> {
+  async insert(
+    entry: { kind: string; recipient: string; mail: RenderedMail; status: 'pending' | 'outbox' },
+    executor: Executor = this.db,
+  ): Promise<number> {
     const [row] = (await executor('mail_outbox')
       .insert({
         kind: entry.kind,
@@ -73,22 +76,33 @@ export class MailOutboxRepository {
 
   /** Mails to try (again): pending, failed with attempts left, or claimed by a panel that died mid-delivery. */
   async retryable(limit: number): Promise<number[]> {
-    const ids = (await this.claimable(this.db('mail_outbox')).where('attempts', '<', MAX_ATTEMPTS).orderBy('id').limit(limit).pluck('id')) as Array<number | string>;
+    const ids = (await this.claimable(this.db('mail_outbox'))
+      .where('attempts', '<', MAX_ATTEMPTS)
+      .orderBy('id')
+      .limit(limit)
+      .pluck('id')) as Array<number | string>;
     return ids.map(Number);
   }
 
   /** Marks the mail as being sent; null when another delivery has it (or it is done). */
   async claim(id: number): Promise<OutboxMail | null> {
-    const claimed = await this.claimable(this.db('mail_outbox').where({ id })).update({ status: 'sending', claimed_at: new Date().toISOString() });
+    const claimed = await this.claimable(this.db('mail_outbox').where({ id })).update({
+      status: 'sending',
+      claimed_at: new Date().toISOString(),
+    });
     return claimed === 0 ? null : this.read(id);
   }
 
   async markSent(id: number, attempts: number): Promise<void> {
-    await this.db('mail_outbox').where({ id }).update({ status: 'sent', text: null, html: null, attempts, last_error: null, sent_at: new Date().toISOString() });
+    await this.db('mail_outbox')
+      .where({ id })
+      .update({ status: 'sent', text: null, html: null, attempts, last_error: null, sent_at: new Date().toISOString() });
   }
 
   async markFailed(id: number, attempts: number, error: string): Promise<void> {
-    await this.db('mail_outbox').where({ id }).update({ status: 'failed', attempts, last_error: error.slice(0, 1000) });
+    await this.db('mail_outbox')
+      .where({ id })
+      .update({ status: 'failed', attempts, last_error: error.slice(0, 1000) });
   }
 
   async list(limit: number): Promise<OutboxEntry[]> {

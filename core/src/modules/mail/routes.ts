@@ -24,7 +24,10 @@ export function mailRoutes(router: RouteRegistrar): void {
     access: 'admin',
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
     response: { schema: z.object({ smtpConfigured: z.boolean(), mail: z.array(entry) }) },
-    handler: async ({ query, scope }) => ({ smtpConfigured: scope.cradle.mailService.smtpConfigured, mail: await scope.cradle.mailService.list(query.limit) }),
+    handler: async ({ query, scope }) => ({
+      smtpConfigured: scope.cradle.mailService.smtpConfigured,
+      mail: await scope.cradle.mailService.list(query.limit),
+    }),
   });
   admin.route({
     method: 'get',

@@ -19,9 +19,21 @@ export class PrometheusExporter {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'conductor_panel_' });
     // prom-client names these gauges *_total, which promtool (rightly) rejects; the rest are kept.
-    for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) r.removeSingleMetric(`conductor_panel_nodejs_${name}`);
-    const requests = new Counter({ name: 'conductor_http_requests_total', help: 'HTTP requests handled by the panel', labelNames: ['method', 'route', 'status'], registers: [r] });
-    const duration = new Histogram({ name: 'conductor_http_request_duration_seconds', help: 'Time to answer an HTTP request', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [r] });
+    for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
+      r.removeSingleMetric(`conductor_panel_nodejs_${name}`);
+    const requests = new Counter({
+      name: 'conductor_http_requests_total',
+      help: 'HTTP requests handled by the panel',
+      labelNames: ['method', 'route', 'status'],
+      registers: [r],
+    });
+    const duration = new Histogram({
+      name: 'conductor_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [r],
+    });
     this.observe = ({ method, route, status, seconds }) => {
       requests.inc({ method, route, status: String(status) });
       duration.observe({ method, route }, seconds);
@@ -33,18 +45,31 @@ export class PrometheusExporter {
     const uptime = perServer('conductor_server_uptime_seconds', 'Seconds since the server started');
     const players = perServer('conductor_server_players_online', 'Players online');
     const tps = perServer('conductor_server_tps', 'Ticks per second (servers that report it)');
-    const state = new Gauge({ name: 'conductor_server_state', help: '1 for the state the server is in', labelNames: ['server', 'node', 'state'], registers: [r] });
+    const state = new Gauge({
+      name: 'conductor_server_state',
+      help: '1 for the state the server is in',
+      labelNames: ['server', 'node', 'state'],
+      registers: [r],
+    });
     const fleetServers = new Gauge({ name: 'conductor_fleet_servers', help: 'Servers by state', labelNames: ['state'], registers: [r] });
     const fleetMemory = new Gauge({ name: 'conductor_fleet_memory_allocated_bytes', help: 'Memory promised to servers', registers: [r] });
     const fleetUsed = new Gauge({ name: 'conductor_fleet_memory_used_bytes', help: 'Memory servers use', registers: [r] });
     const fleetPlayers = new Gauge({ name: 'conductor_fleet_players_online', help: 'Players online on all servers', registers: [r] });
     const nodes = new Gauge({ name: 'conductor_nodes', help: 'Nodes by health', labelNames: ['status'], registers: [r] });
-    const refreshed = new Gauge({ name: 'conductor_metrics_refresh_timestamp_seconds', help: 'When these figures were read', registers: [r] });
+    const refreshed = new Gauge({
+      name: 'conductor_metrics_refresh_timestamp_seconds',
+      help: 'When these figures were read',
+      registers: [r],
+    });
 
     // prom-client gathers metrics concurrently, so the figures are read once, before serialising.
     // Scrapes take turns: a refresh resets gauges before refilling them.
     let turn: Promise<void> = Promise.resolve();
-    this.refresh = () => (turn = turn.then(() => refill(), () => refill()));
+    this.refresh = () =>
+      (turn = turn.then(
+        () => refill(),
+        () => refill(),
+      ));
     const refill = async () => {
       for (const g of [memory, cpu, uptime, players, tps, state, fleetServers, nodes]) g.reset();
       const servers = await deps.serverDirectory.placements();
@@ -69,6 +94,5 @@ export class PrometheusExporter {
       for (const n of await deps.nodeService.all()) nodes.inc({ status: n.status });
       refreshed.set(Date.now() / 1000);
     };
-
   }
 }

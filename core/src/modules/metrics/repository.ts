@@ -48,7 +48,11 @@ export class StatsRepository {
   }
 
   async range(serverId: string, resolution: Resolution, from: Date, to: Date): Promise<StatsPoint[]> {
-    const rows = (await this.db(TABLE[resolution]).where('server_id', serverId).where('at', '>=', from.toISOString()).where('at', '<', to.toISOString()).orderBy('at')) as Row[];
+    const rows = (await this.db(TABLE[resolution])
+      .where('server_id', serverId)
+      .where('at', '>=', from.toISOString())
+      .where('at', '<', to.toISOString())
+      .orderBy('at')) as Row[];
     return rows.map((r) => ({
       at: toIso(r.at),
       cpuPercent: Number(r.cpu_percent),
@@ -73,7 +77,10 @@ export class StatsRepository {
     const since = await this.latestBucket(to, executor);
     const start = since ? new Date(since.getTime() + bucketMs) : new Date(0);
     if (start >= end) return 0;
-    const rows = (await executor(TABLE[from]).where('at', '>=', start.toISOString()).where('at', '<', end.toISOString()).select('*')) as Array<Row & { server_id: string; samples: number }>;
+    const rows = (await executor(TABLE[from])
+      .where('at', '>=', start.toISOString())
+      .where('at', '<', end.toISOString())
+      .select('*')) as Array<Row & { server_id: string; samples: number }>;
     const buckets = new Map<string, { serverId: string; at: number; rows: typeof rows }>();
     for (const r of rows) {
       const at = Math.floor(Date.parse(toIso(r.at)) / bucketMs) * bucketMs;
@@ -95,14 +102,19 @@ export class StatsRepository {
         memory_bytes_max: Math.max(...b.rows.map((r) => Number(r.memory_bytes_max))),
         players: Math.round(avg((r) => Number(r.players))),
         players_max: Math.max(...b.rows.map((r) => Number(r.players_max))),
-        tps: tpsRows.length ? tpsRows.reduce((a, r) => a + Number(r.tps) * r.samples, 0) / tpsRows.reduce((a, r) => a + r.samples, 0) : null,
+        tps: tpsRows.length
+          ? tpsRows.reduce((a, r) => a + Number(r.tps) * r.samples, 0) / tpsRows.reduce((a, r) => a + r.samples, 0)
+          : null,
         disk_bytes: Math.max(...b.rows.map((r) => Number(r.disk_bytes))),
         uptime_seconds: Math.max(...b.rows.map((r) => Number(r.uptime_seconds))),
         samples: n,
       };
     });
     for (let i = 0; i < out.length; i += 200) {
-      await executor(TABLE[to]).insert(out.slice(i, i + 200)).onConflict(['server_id', 'at']).merge();
+      await executor(TABLE[to])
+        .insert(out.slice(i, i + 200))
+        .onConflict(['server_id', 'at'])
+        .merge();
     }
     // Empty buckets still count as done, so the next run starts after them.
     if (out.length === 0) await this.markDone(to, end, bucketMs, executor);
@@ -111,13 +123,27 @@ export class StatsRepository {
 
   /** Each server's newest raw sample, if it is recent: what /metrics reports as current. */
   async latest(since: Date): Promise<Array<StatsPoint & { serverId: string; uptimeSeconds: number }>> {
-    const rows = (await this.db('server_stats').where('at', '>=', since.toISOString()).orderBy('at', 'desc')) as Array<Row & { server_id: string }>;
+    const rows = (await this.db('server_stats').where('at', '>=', since.toISOString()).orderBy('at', 'desc')) as Array<
+      Row & { server_id: string }
+    >;
     const seen = new Set<string>();
     const out: Array<StatsPoint & { serverId: string; uptimeSeconds: number }> = [];
     for (const r of rows) {
       if (seen.has(r.server_id)) continue;
       seen.add(r.server_id);
-      out.push({ serverId: r.server_id, uptimeSeconds: Number(r.uptime_seconds), at: toIso(r.at), cpuPercent: Number(r.cpu_percent), cpuPercentMax: Number(r.cpu_percent_max), memoryBytes: Number(r.memory_bytes), memoryBytesMax: Number(r.memory_bytes_max), players: Number(r.players), playersMax: Number(r.players_max), tps: r.tps === null ? null : Number(r.tps), diskBytes: Number(r.disk_bytes) });
+      out.push({
+        serverId: r.server_id,
+        uptimeSeconds: Number(r.uptime_seconds),
+        at: toIso(r.at),
+        cpuPercent: Number(r.cpu_percent),
+        cpuPercentMax: Number(r.cpu_percent_max),
+        memoryBytes: Number(r.memory_bytes),
+        memoryBytesMax: Number(r.memory_bytes_max),
+        players: Number(r.players),
+        playersMax: Number(r.players_max),
+        tps: r.tps === null ? null : Number(r.tps),
+        diskBytes: Number(r.disk_bytes),
+      });
     }
     return out;
   }

@@ -45,7 +45,12 @@ export function metricsRoutes(router: RouteRegistrar): void {
       const to = query.to ? new Date(query.to) : new Date();
       if (to.getTime() > Date.now() + 60_000) throw badRequest('invalid_range', '`to` is in the future');
       const from = new Date(to.getTime() - ms);
-      return { resolution, from: from.toISOString(), to: to.toISOString(), points: await scope.cradle.statsRepository.range(params.serverId, resolution, from, to) };
+      return {
+        resolution,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        points: await scope.cradle.statsRepository.range(params.serverId, resolution, from, to),
+      };
     },
   });
 
@@ -61,7 +66,8 @@ export function metricsRoutes(router: RouteRegistrar): void {
       const { config, prometheusExporter } = scope.cradle;
       if (config.METRICS_TOKEN) {
         const token = bearerToken(ctx.get('authorization'));
-        if (!token || !secretsEqual(token, config.METRICS_TOKEN)) throw new AppError(401, 'unauthenticated', 'A valid metrics token is required');
+        if (!token || !secretsEqual(token, config.METRICS_TOKEN))
+          throw new AppError(401, 'unauthenticated', 'A valid metrics token is required');
       } else if (ctx.get('x-forwarded-for') || ctx.get('forwarded')) {
         // Through a reverse proxy every request looks local, and forwarded addresses can be forged.
         throw new AppError(403, 'forbidden', 'Metrics through a proxy need METRICS_TOKEN');

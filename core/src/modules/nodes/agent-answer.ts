@@ -8,7 +8,11 @@ export function isOk(res: IncomingMessage): boolean {
 }
 
 export function answerError(res: IncomingMessage, parsed: unknown, fallback?: string): AppError {
-  return nodeAnswerError(res.statusCode ?? 500, (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error, fallback);
+  return nodeAnswerError(
+    res.statusCode ?? 500,
+    (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error,
+    fallback,
+  );
 }
 
 /** The answer itself when it is a success; otherwise the node's error (its body read) thrown. */

@@ -113,7 +113,10 @@ export class AgentClient {
 
   /** Sends a command and returns what the game printed after it (see `agentCommandRequest`). */
   commandWithReply(id: string, command: string, replyWithinMs: number): Promise<AgentCommandReply> {
-    return this.json('POST', `/api/servers/${id}/commands`, agentCommandReply, { json: { command, replyWithinMs }, timeoutMs: this.timeoutMs + replyWithinMs });
+    return this.json('POST', `/api/servers/${id}/commands`, agentCommandReply, {
+      json: { command, replyWithinMs },
+      timeoutMs: this.timeoutMs + replyWithinMs,
+    });
   }
 
   stats(id: string): Promise<{ stats: ServerStats | null }> {
@@ -152,7 +155,11 @@ export class AgentClient {
     const signals = [options.signal, timeoutMs === false ? undefined : AbortSignal.timeout(timeoutMs)].filter((s) => s !== undefined);
     const signal = signals.length ? AbortSignal.any(signals) : undefined;
     const contentType = options.json !== undefined ? 'application/json' : options.contentType;
-    const headers = { authorization: `Bearer ${this.endpoint.token}`, ...(contentType ? { 'content-type': contentType } : {}), ...options.headers };
+    const headers = {
+      authorization: `Bearer ${this.endpoint.token}`,
+      ...(contentType ? { 'content-type': contentType } : {}),
+      ...options.headers,
+    };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = send(url, { method, headers, signal }, resolve);

@@ -12,16 +12,28 @@ export function nodeAuthFailed(): AppError {
 /** No answer at all: refused connection, reset, DNS, or the timeout ran out. */
 export function nodeUnreachable(err: unknown): AppError {
   const e = err as { name?: string; message?: string };
-  return new AppError(502, 'node_unreachable', `The node does not answer (${e.name === 'TimeoutError' ? 'timed out' : (e.message ?? String(err))})`);
+  return new AppError(
+    502,
+    'node_unreachable',
+    `The node does not answer (${e.name === 'TimeoutError' ? 'timed out' : (e.message ?? String(err))})`,
+  );
 }
 
 /** A node's error answer: its own 5xx are the panel's 502 (the node failed, not the panel), its 401 is nodeAuthFailed; other codes pass through. */
-export function nodeAnswerError(status: number, error: { code?: string; message?: string; details?: unknown } | undefined, fallback = `The node answered ${status}`): AppError {
+export function nodeAnswerError(
+  status: number,
+  error: { code?: string; message?: string; details?: unknown } | undefined,
+  fallback = `The node answered ${status}`,
+): AppError {
   if (status === 401) return nodeAuthFailed();
   return new AppError(status >= 500 ? 502 : status, error?.code ?? 'node_error', error?.message ?? fallback, error?.details);
 }
 
 /** An answer that does not match the protocol's schema: an agent of another version, or something else on that port. */
 export function nodeBadAnswer(what: string, issues: string): AppError {
-  return new AppError(502, 'node_bad_answer', `The node's answer to ${what} does not match the protocol (${issues}); is the agent the panel's version?`);
+  return new AppError(
+    502,
+    'node_bad_answer',
+    `The node's answer to ${what} does not match the protocol (${issues}); is the agent the panel's version?`,
+  );
 }

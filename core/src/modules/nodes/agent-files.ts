@@ -4,8 +4,12 @@ import { FILE_API, type FileEntry } from '../../protocol/files.js';
 import type { AgentClient, AgentRequestOptions } from './agent-client.js';
 import { ensureOk, readText } from './agent-answer.js';
 
-type JsonFileRoute = { [K in keyof typeof FILE_API]: (typeof FILE_API)[K] extends { body: z.ZodType; response: z.ZodType } ? K : never }[keyof typeof FILE_API];
-type Answer<K extends keyof typeof FILE_API> = (typeof FILE_API)[K]['response'] extends z.ZodType ? z.output<(typeof FILE_API)[K]['response']> : never;
+type JsonFileRoute = {
+  [K in keyof typeof FILE_API]: (typeof FILE_API)[K] extends { body: z.ZodType; response: z.ZodType } ? K : never;
+}[keyof typeof FILE_API];
+type Answer<K extends keyof typeof FILE_API> = (typeof FILE_API)[K]['response'] extends z.ZodType
+  ? z.output<(typeof FILE_API)[K]['response']>
+  : never;
 
 /** Small files read and written in the panel's own work (server.properties, the player lists): short timeouts. */
 const SMALL_FILE_MS = 15_000;
@@ -30,17 +34,28 @@ export class AgentFiles {
   }
 
   async write(path: string, text: string): Promise<void> {
-    await this.client.json('PUT', `${this.base}/contents?path=${encodeURIComponent(path)}`, FILE_API.write.response, { body: text, contentType: 'application/octet-stream', timeoutMs: SMALL_FILE_MS });
+    await this.client.json('PUT', `${this.base}/contents?path=${encodeURIComponent(path)}`, FILE_API.write.response, {
+      body: text,
+      contentType: 'application/octet-stream',
+      timeoutMs: SMALL_FILE_MS,
+    });
   }
 
   /** A JSON operation of the node's file API (mkdir, rename, delete, compress, decompress, ...), its answer checked. */
   op<K extends JsonFileRoute>(name: K, body: z.input<NonNullable<(typeof FILE_API)[K]['body']>>): Promise<Answer<K>> {
     const api = FILE_API[name];
-    return this.client.json('POST', `${this.base}${api.path}`, api.response as z.ZodType, { json: body, timeoutMs: FILE_WORK_MS }) as Promise<Answer<K>>;
+    return this.client.json('POST', `${this.base}${api.path}`, api.response as z.ZodType, {
+      json: body,
+      timeoutMs: FILE_WORK_MS,
+    }) as Promise<Answer<K>>;
   }
 
   async list(path: string): Promise<FileEntry[]> {
-    return (await this.client.json('GET', `${this.base}/list?path=${encodeURIComponent(path)}`, FILE_API.list.response, { timeoutMs: SMALL_FILE_MS })).entries;
+    return (
+      await this.client.json('GET', `${this.base}/list?path=${encodeURIComponent(path)}`, FILE_API.list.response, {
+        timeoutMs: SMALL_FILE_MS,
+      })
+    ).entries;
   }
 
   async exists(path: string): Promise<boolean> {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { APP_ROOT } from '../../kernel/kernel.js';
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).regex(/^\S+$/, { error: 'expected a URL without spaces' });
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+  .regex(/^\S+$/, { error: 'expected a URL without spaces' });
 
 export const nodeCloudInitInput = z.strictObject({
   /** The panel the node is installed for (install.sh node --panel). */

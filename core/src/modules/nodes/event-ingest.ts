@@ -78,7 +78,13 @@ export class NodeEventIngest {
     for (const e of events) {
       if (PANEL_RECORDED.has(e.type)) continue;
       // Typed as any event: the agent's data is another program's, checked against the loose schemas at run time.
-      const input: EventInput = { type: e.type, serverId: e.serverId, nodeId, data: { ...e.data, agentSeq: e.seq }, occurredAt: new Date(e.at) };
+      const input: EventInput = {
+        type: e.type,
+        serverId: e.serverId,
+        nodeId,
+        data: { ...e.data, agentSeq: e.seq },
+        occurredAt: new Date(e.at),
+      };
       await this.events.append(trx, input);
     }
   }

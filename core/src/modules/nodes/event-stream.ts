@@ -38,19 +38,29 @@ export class NodeEventStreams {
     const existing = this.streams.get(node.id);
     if (existing?.key === key && existing.socket.active) return;
     this.forget(node.id);
-    const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, forceNew: true, reconnection: true, reconnectionDelayMax: 5_000 });
+    const socket = connect(client.baseUrl, {
+      transports: ['websocket'],
+      auth: { token: client.token },
+      forceNew: true,
+      reconnection: true,
+      reconnectionDelayMax: 5_000,
+    });
     const stream: Stream = { key, socket, client, queue: Promise.resolve() };
     socket.on('connect', () => this.enqueue(node.id, stream, () => this.ingest.catchUp(node.id, client)));
     socket.on('connect_error', (err) => this.logger.debug({ err, nodeId: node.id }, 'node event stream cannot connect; retrying'));
     socket.on('disconnect', (reason) => {
       // An agent that stops closes its sockets itself, and socket.io does not retry those: come
       // back for it (it is restarting, most likely) unless this stream was closed here.
-      if (reason === 'io server disconnect') setTimeout(() => this.streams.get(node.id)?.socket === socket && socket.connect(), 1_000).unref();
+      if (reason === 'io server disconnect')
+        setTimeout(() => this.streams.get(node.id)?.socket === socket && socket.connect(), 1_000).unref();
     });
     socket.on(AGENT_SOCKET.event, (payload: unknown) => {
       const parsed = agentEvent.safeParse(payload);
       if (!parsed.success) {
-        this.logger.warn({ nodeId: node.id, issue: parsed.error.issues[0]?.message }, 'node pushed an event that does not match the protocol; the journal pull will read it');
+        this.logger.warn(
+          { nodeId: node.id, issue: parsed.error.issues[0]?.message },
+          'node pushed an event that does not match the protocol; the journal pull will read it',
+        );
         return;
       }
       this.enqueue(node.id, stream, async () => {

@@ -79,7 +79,11 @@ export class LocalAgent {
         'system',
         { local: true },
       );
-      await this.nodes.addAllocations(created.node.id, '0.0.0.0', Array.from({ length: 36 }, (_, i) => 25565 + i));
+      await this.nodes.addAllocations(
+        created.node.id,
+        '0.0.0.0',
+        Array.from({ length: 36 }, (_, i) => 25565 + i),
+      );
       token = created.token;
       node = (await this.repository.findLocal())!;
       this.logger.info('registered this machine as the node "local" with ports 25565-25600');
@@ -91,7 +95,10 @@ export class LocalAgent {
     for (let i = 0; i < 100 && child.exitCode === null && !(await this.healthy(node.agentPort)); i++) await sleep(100);
     if (child.exitCode !== null) {
       // Its own log lines (above) say why; whatever still answers on the port is not ours.
-      this.logger.error({ port: node.agentPort, code: child.exitCode }, `the local agent could not start; if another program holds port ${node.agentPort}, stop it or set LOCAL_AGENT_PORT`);
+      this.logger.error(
+        { port: node.agentPort, code: child.exitCode },
+        `the local agent could not start; if another program holds port ${node.agentPort}, stop it or set LOCAL_AGENT_PORT`,
+      );
     }
     await this.nodes.check(node);
   }

@@ -117,7 +117,18 @@ export class NodeRepository {
 
   async update(id: string, patch: Partial<NodeInput>, executor: Executor = this.db): Promise<void> {
     const columns: Record<string, unknown> = {};
-    const map: Record<string, string> = { name: 'name', location: 'location', scheme: 'scheme', address: 'address', agentPort: 'agent_port', publicAddress: 'public_address', memoryMb: 'memory_mb', memoryOverallocPct: 'memory_overalloc_pct', diskMb: 'disk_mb', diskOverallocPct: 'disk_overalloc_pct' };
+    const map: Record<string, string> = {
+      name: 'name',
+      location: 'location',
+      scheme: 'scheme',
+      address: 'address',
+      agentPort: 'agent_port',
+      publicAddress: 'public_address',
+      memoryMb: 'memory_mb',
+      memoryOverallocPct: 'memory_overalloc_pct',
+      diskMb: 'disk_mb',
+      diskOverallocPct: 'disk_overalloc_pct',
+    };
     for (const [key, value] of Object.entries(patch)) if (value !== undefined && map[key]) columns[map[key]] = value;
     if (Object.keys(columns).length) await executor('nodes').where({ id }).update(columns);
   }
@@ -127,7 +138,9 @@ export class NodeRepository {
   }
 
   async setStatus(id: string, status: Exclude<NodeStatus, 'unknown'>, seenAt: Date | null, executor: Executor): Promise<void> {
-    await executor('nodes').where({ id }).update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
+    await executor('nodes')
+      .where({ id })
+      .update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
   }
 
   async setEventsSeq(id: string, seq: number, executor: Executor): Promise<void> {
@@ -169,13 +182,18 @@ export class NodeRepository {
   /** Each server's primary address, for the servers module's views. */
   async primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, { ip: string; port: number }>> {
     if (serverIds.length === 0) return new Map();
-    const rows = (await executor('allocations').whereIn('server_id', serverIds).where('primary', true).select('server_id', 'ip', 'port')) as Array<{ server_id: string; ip: string; port: number }>;
+    const rows = (await executor('allocations')
+      .whereIn('server_id', serverIds)
+      .where('primary', true)
+      .select('server_id', 'ip', 'port')) as Array<{ server_id: string; ip: string; port: number }>;
     return new Map(rows.map((r) => [r.server_id, { ip: r.ip, port: r.port }]));
   }
 
   /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */
   async claim(allocationId: number, serverId: string, executor: Executor, primary = true): Promise<boolean> {
-    return (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary })) === 1;
+    return (
+      (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary })) === 1
+    );
   }
 
   /** The held allocation becomes the server's address; the others it had are freed. */
@@ -196,14 +214,19 @@ export class NodeRepository {
     let added = 0;
     for (let i = 0; i < ports.length; i += 200) {
       const rows = ports.slice(i, i + 200).map((port) => ({ node_id: nodeId, ip, port }));
-      const result = (await executor('allocations').insert(rows).onConflict(['node_id', 'ip', 'port']).ignore().returning('id')) as unknown[];
+      const result = (await executor('allocations')
+        .insert(rows)
+        .onConflict(['node_id', 'ip', 'port'])
+        .ignore()
+        .returning('id')) as unknown[];
       added += result.length;
     }
     return added;
   }
 
   async removeAllocation(nodeId: string, allocationId: number): Promise<'removed' | 'missing' | 'in_use'> {
-    const row = (await this.db('allocations').where({ id: allocationId, node_id: nodeId }).first()) as { server_id: string | null } | undefined;
+    const row = (await this.db('allocations').where({ id: allocationId, node_id: nodeId }).first()) as
+      { server_id: string | null } | undefined;
     if (!row) return 'missing';
     if (row.server_id) return 'in_use';
     await this.db('allocations').where({ id: allocationId }).delete();
@@ -220,12 +243,17 @@ export class NodeRepository {
   /** The stored event sequence, read under a row lock (SQLite's one connection serialises writers anyway). */
   async lockedEventsSeq(id: string, trx: Executor): Promise<number | null> {
     const query = trx('nodes').where({ id }).select('events_seq');
-    const row = (dialectOf(trx) === 'postgres' ? await query.forUpdate().first() : await query.first()) as { events_seq: number | string } | undefined;
+    const row = (dialectOf(trx) === 'postgres' ? await query.forUpdate().first() : await query.first()) as
+      { events_seq: number | string } | undefined;
     return row ? Number(row.events_seq) : null;
   }
 
   async serverCount(nodeId: string, executor: Executor = this.db): Promise<number> {
-    const row = (await executor('allocations').where({ node_id: nodeId }).whereNotNull('server_id').countDistinct({ c: 'server_id' }).first()) as { c: number | string } | undefined;
+    const row = (await executor('allocations')
+      .where({ node_id: nodeId })
+      .whereNotNull('server_id')
+      .countDistinct({ c: 'server_id' })
+      .first()) as { c: number | string } | undefined;
     return Number(row?.c ?? 0);
   }
 }

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 
-const hostName = z.string().min(1).max(255).regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'expected a host name or IP address' });
+const hostName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'expected a host name or IP address' });
 
 /** The fields of a node, without defaults: a PATCH must leave out what it does not change. */
 const nodeFields = z.object({
-  name: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { error: 'letters, digits, spaces and . _ -' }),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { error: 'letters, digits, spaces and . _ -' }),
   location: z.string().max(64),
   scheme: z.enum(['http', 'https']),
   address: hostName,
@@ -58,7 +66,14 @@ export type NodeView = z.output<typeof nodeView>;
 export const createdNode = z.object({ node: nodeView, token: z.string(), configureCommand: z.string() });
 export type CreatedNode = z.output<typeof createdNode>;
 
-export const allocationView = z.object({ id: z.number().int(), nodeId: z.string(), ip: z.string(), port: z.number().int(), serverId: z.string().nullable(), primary: z.boolean() });
+export const allocationView = z.object({
+  id: z.number().int(),
+  nodeId: z.string(),
+  ip: z.string(),
+  port: z.number().int(),
+  serverId: z.string().nullable(),
+  primary: z.boolean(),
+});
 export type AllocationView = z.output<typeof allocationView>;
 
 /** "25565", "25565-25600", or a comma-separated mix; at most 1000 ports at once. */

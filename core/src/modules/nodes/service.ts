@@ -51,7 +51,17 @@ export class NodeService {
   private readonly ingest: NodeEventIngest;
   private readonly streams: NodeEventStreams;
 
-  constructor(deps: { db: Database; nodeRepository: NodeRepository; events: EventLog; keyRing: SecretBox; logger: Logger; nodeEventIngest: NodeEventIngest; nodeEventStreams: NodeEventStreams; nodeHealth: NodeHealthPolicy; hooks: HookBus }) {
+  constructor(deps: {
+    db: Database;
+    nodeRepository: NodeRepository;
+    events: EventLog;
+    keyRing: SecretBox;
+    logger: Logger;
+    nodeEventIngest: NodeEventIngest;
+    nodeEventStreams: NodeEventStreams;
+    nodeHealth: NodeHealthPolicy;
+    hooks: HookBus;
+  }) {
     this.db = deps.db;
     this.hooks = deps.hooks;
     this.health = deps.nodeHealth;
@@ -88,7 +98,12 @@ export class NodeService {
     await this.db.transaction(async (trx) => {
       if (await this.repository.nameTaken(input.name, null, trx)) throw conflict('node_exists', `A node named ${input.name} exists`);
       await this.repository.insert(id, input, this.secrets.encrypt(token), options.local ?? false, trx);
-      await this.events.append(trx, { type: 'node.created', nodeId: id, actorId, data: { name: input.name, local: options.local ?? false } });
+      await this.events.append(trx, {
+        type: 'node.created',
+        nodeId: id,
+        actorId,
+        data: { name: input.name, local: options.local ?? false },
+      });
     });
     const stored = (await this.repository.get(id))!;
     this.streams.watch(stored);
@@ -99,7 +114,8 @@ export class NodeService {
   async update(id: string, patch: Partial<NodeInput>, actorId: string): Promise<NodeView> {
     await this.get(id);
     await this.db.transaction(async (trx) => {
-      if (patch.name && (await this.repository.nameTaken(patch.name, id, trx))) throw conflict('node_exists', `A node named ${patch.name} exists`);
+      if (patch.name && (await this.repository.nameTaken(patch.name, id, trx)))
+        throw conflict('node_exists', `A node named ${patch.name} exists`);
       await this.repository.update(id, patch, trx);
       await this.events.append(trx, { type: 'node.updated', nodeId: id, actorId, data: { fields: Object.keys(patch) } });
     });
@@ -192,9 +208,19 @@ export class NodeService {
     if (status !== node.status) {
       await this.db.transaction(async (trx) => {
         await this.repository.setStatus(node.id, status, status === 'up' ? new Date() : null, trx);
-        if (status === 'lost') await this.events.append(trx, { type: 'node.lost', nodeId: node.id, data: { name: node.name, lastSeenAt: node.lastSeenAt!, silentSeconds: Math.round(silentMs / 1000), reason } });
+        if (status === 'lost')
+          await this.events.append(trx, {
+            type: 'node.lost',
+            nodeId: node.id,
+            data: { name: node.name, lastSeenAt: node.lastSeenAt!, silentSeconds: Math.round(silentMs / 1000), reason },
+          });
         // down → lost is not a second node.down.
-        else if (!(status === 'down' && node.status === 'lost')) await this.events.append(trx, { type: status === 'up' ? 'node.up' : 'node.down', nodeId: node.id, data: { name: node.name, ...(reason ? { reason } : {}) } });
+        else if (!(status === 'down' && node.status === 'lost'))
+          await this.events.append(trx, {
+            type: status === 'up' ? 'node.up' : 'node.down',
+            nodeId: node.id,
+            data: { name: node.name, ...(reason ? { reason } : {}) },
+          });
       });
       this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
     } else if (status === 'up') {
@@ -234,7 +260,9 @@ export class NodeService {
   async bookAllocation(nodeId: string, serverId: string, request: AllocationRequest, executor: Executor): Promise<AllocationView> {
     const allocation = this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
     if (!(await this.repository.claim(allocation.id, serverId, executor))) {
-      throw wanted(request) ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`) : conflict('no_capacity', 'The port was taken meanwhile; try again');
+      throw wanted(request)
+        ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`)
+        : conflict('no_capacity', 'The port was taken meanwhile; try again');
     }
     return allocation;
   }
@@ -247,7 +275,8 @@ export class NodeService {
   async holdAllocation(nodeId: string, serverId: string, preferredPort: number | undefined, executor: Executor): Promise<AllocationView> {
     const candidates = await this.candidates({}, nodeId, executor);
     const free = candidates.find((a) => a.serverId === null && a.port === preferredPort) ?? this.firstFree(candidates, {}, nodeId);
-    if (!(await this.repository.claim(free.id, serverId, executor, false))) throw conflict('no_capacity', 'The port was taken meanwhile; try again');
+    if (!(await this.repository.claim(free.id, serverId, executor, false)))
+      throw conflict('no_capacity', 'The port was taken meanwhile; try again');
     return free;
   }
 
@@ -282,7 +311,10 @@ export class NodeService {
       throw new AppError(422, 'allocation_not_on_node', `${what} is not an allocation of ${where}; add it to the node's allocations first`);
     }
     const free = candidates.find((a) => a.serverId === null);
-    if (!free) throw what ? conflict('allocation_taken', `${what} belongs to another server on ${where}`) : conflict('no_capacity', 'The chosen node has no free port');
+    if (!free)
+      throw what
+        ? conflict('allocation_taken', `${what} belongs to another server on ${where}`)
+        : conflict('no_capacity', 'The chosen node has no free port');
     return free;
   }
 

@@ -16,7 +16,13 @@ export function registerBuiltinTasks(tasks: ScheduleTasks, serverService: Server
   tasks.register({
     type: 'command',
     label: 'Send a console command',
-    options: z.strictObject({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
+    options: z.strictObject({
+      command: z
+        .string()
+        .min(1)
+        .max(1000)
+        .regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }),
+    }),
     run: async ({ serverId, options }) => {
       await serverService.command(serverId, options.command, SCHEDULE_ACTOR);
     },
@@ -40,7 +46,8 @@ export function registerBuiltinTasks(tasks: ScheduleTasks, serverService: Server
       const deadline = Date.now() + options.timeoutSeconds * 1000;
       for (;;) {
         if ((await serverService.get(serverId)).state === wanted) return;
-        if (Date.now() >= deadline) throw new AppError(504, 'wait_timed_out', `The server was not ${options.for} within ${options.timeoutSeconds} s`);
+        if (Date.now() >= deadline)
+          throw new AppError(504, 'wait_timed_out', `The server was not ${options.for} within ${options.timeoutSeconds} s`);
         await sleep(POLL_MS, undefined, { signal });
       }
     },

@@ -4,9 +4,7 @@ import { badRequest } from '../../kernel/errors.js';
 
 /** The presets the builder offers; each is a cron expression underneath, so one calculation serves all. */
 export type SchedulePreset =
-  | { kind: 'hourly'; minute: number }
-  | { kind: 'daily'; time: string }
-  | { kind: 'weekly'; weekday: number; time: string };
+  { kind: 'hourly'; minute: number } | { kind: 'daily'; time: string } | { kind: 'weekly'; weekday: number; time: string };
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -25,7 +23,8 @@ export function presetToCron(preset: SchedulePreset): string {
 /** Five fields (minute hour day-of-month month day-of-week), normalised; anything else is invalid_cron. */
 export function normaliseCron(given: string): string {
   const expr = given.trim().replace(/\s+/g, ' ');
-  if (expr.split(' ').length !== 5) throw badRequest('invalid_cron', 'A cron expression has five fields: minute hour day-of-month month day-of-week');
+  if (expr.split(' ').length !== 5)
+    throw badRequest('invalid_cron', 'A cron expression has five fields: minute hour day-of-month month day-of-week');
   try {
     parser.parseExpression(expr, { tz: 'UTC' });
   } catch (err) {
@@ -70,7 +69,8 @@ export function describeCron(cron: string, zone: string): string {
   let words: string;
   if (rest && SIMPLE.test(minute) && hour === '*' && dow === '*') words = `every hour at minute ${minute}`;
   else if (rest && SIMPLE.test(minute) && SIMPLE.test(hour) && dow === '*') words = `every day at ${pad(hour)}:${pad(minute)}`;
-  else if (rest && SIMPLE.test(minute) && SIMPLE.test(hour) && /^[0-7]$/.test(dow)) words = `every ${WEEKDAYS[Number(dow) % 7]} at ${pad(hour)}:${pad(minute)}`;
+  else if (rest && SIMPLE.test(minute) && SIMPLE.test(hour) && /^[0-7]$/.test(dow))
+    words = `every ${WEEKDAYS[Number(dow) % 7]} at ${pad(hour)}:${pad(minute)}`;
   else {
     const text = cronstrue.toString(cron, { use24HourTimeFormat: true, verbose: false });
     words = text.charAt(0).toLowerCase() + text.slice(1);

@@ -28,12 +28,22 @@ declare module '../../kernel/container.js' {
 
 /** Schedules (issue 20): per-server task chains on a cron or preset in the owner's zone; plugins add task types (docs/schedules.md). */
 export const schedulesModule = definePlugin({
-  manifest: { name: 'schedules', version: '0.1.0', description: 'Schedules: timed task chains per server', dependsOn: ['auth', 'activity', 'servers'] },
+  manifest: {
+    name: 'schedules',
+    version: '0.1.0',
+    description: 'Schedules: timed task chains per server',
+    dependsOn: ['auth', 'activity', 'servers'],
+  },
   configSchema: schedulesConfigSchema,
   permissions: schedulePermissions,
   events: scheduleEvents,
   provides: [coreServices.schedules.scheduleTasks],
-  consumes: [coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.servers.serverService, coreServices.servers.serverDirectory],
+  consumes: [
+    coreServices.auth.userDirectory,
+    coreServices.activity.activityLog,
+    coreServices.servers.serverService,
+    coreServices.servers.serverDirectory,
+  ],
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({

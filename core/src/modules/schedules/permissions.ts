@@ -7,7 +7,11 @@ export const schedulePermissions: PermissionGroupDeclaration[] = [
     label: { en: 'Schedules', de: 'Zeitpläne' },
     keys: [
       { action: 'read', label: { en: 'See schedules and their runs', de: 'Zeitpläne und ihre Läufe sehen' } },
-      { action: 'manage', label: { en: 'Create, change, run and cancel schedules', de: 'Zeitpläne anlegen, ändern, ausführen und abbrechen' }, implies: ['schedule.read'] },
+      {
+        action: 'manage',
+        label: { en: 'Create, change, run and cancel schedules', de: 'Zeitpläne anlegen, ändern, ausführen und abbrechen' },
+        implies: ['schedule.read'],
+      },
     ],
   },
 ];

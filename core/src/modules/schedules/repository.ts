@@ -25,7 +25,10 @@ export interface StoredSchedule {
 }
 
 /** What is written: the rule already a cron in a zone, the next run computed. */
-export type ScheduleRecord = Pick<StoredSchedule, 'name' | 'cron' | 'timezone' | 'active' | 'onlyWhenOnline' | 'missedRuns' | 'tasks'> & { nextRunAt: Date; now: Date };
+export type ScheduleRecord = Pick<StoredSchedule, 'name' | 'cron' | 'timezone' | 'active' | 'onlyWhenOnline' | 'missedRuns' | 'tasks'> & {
+  nextRunAt: Date;
+  now: Date;
+};
 
 interface ScheduleRow {
   id: string;
@@ -76,7 +79,10 @@ export class ScheduleRepository {
   }
 
   async list(serverId: string, executor: Executor = this.db): Promise<StoredSchedule[]> {
-    return this.withTasks((await executor(SCHEDULES).where('server_id', serverId).orderBy('created_at').orderBy('id')) as ScheduleRow[], executor);
+    return this.withTasks(
+      (await executor(SCHEDULES).where('server_id', serverId).orderBy('created_at').orderBy('id')) as ScheduleRow[],
+      executor,
+    );
   }
 
   async get(serverId: string, id: string, executor: Executor = this.db): Promise<StoredSchedule | null> {
@@ -90,7 +96,12 @@ export class ScheduleRepository {
   }
 
   async insert(schedule: ScheduleRecord & { id: string; serverId: string }, executor: Executor): Promise<void> {
-    await executor(SCHEDULES).insert({ id: schedule.id, server_id: schedule.serverId, ...columns(schedule), created_at: schedule.now.toISOString() });
+    await executor(SCHEDULES).insert({
+      id: schedule.id,
+      server_id: schedule.serverId,
+      ...columns(schedule),
+      created_at: schedule.now.toISOString(),
+    });
     await this.writeTasks(schedule.id, schedule.tasks, executor);
   }
 
@@ -117,30 +128,52 @@ export class ScheduleRepository {
 
   /** Active schedules whose next run is due, oldest first. */
   async due(now: Date): Promise<StoredSchedule[]> {
-    return this.withTasks((await this.db(SCHEDULES).where('active', true).where('next_run_at', '<=', now.toISOString()).orderBy('next_run_at')) as ScheduleRow[], this.db);
+    return this.withTasks(
+      (await this.db(SCHEDULES)
+        .where('active', true)
+        .where('next_run_at', '<=', now.toISOString())
+        .orderBy('next_run_at')) as ScheduleRow[],
+      this.db,
+    );
   }
 
   /** Guarded on the old next run: of several panels (or ticks), exactly one moves it. */
   async moveNextRun(schedule: StoredSchedule, next: Date, now: Date, executor: Executor): Promise<boolean> {
-    const n = await executor(SCHEDULES).where({ id: schedule.id, next_run_at: schedule.nextRunAt }).update({ next_run_at: next.toISOString(), last_run_at: now.toISOString() });
+    const n = await executor(SCHEDULES)
+      .where({ id: schedule.id, next_run_at: schedule.nextRunAt })
+      .update({ next_run_at: next.toISOString(), last_run_at: now.toISOString() });
     return Number(n) === 1;
   }
 
   async tasksOfType(type: string, executor: Executor = this.db): Promise<Array<{ scheduleId: string; options: Record<string, unknown> }>> {
-    const rows = (await executor(TASKS).where({ type }).select('schedule_id', 'options')) as Array<Pick<TaskRow, 'schedule_id' | 'options'>>;
+    const rows = (await executor(TASKS).where({ type }).select('schedule_id', 'options')) as Array<
+      Pick<TaskRow, 'schedule_id' | 'options'>
+    >;
     return rows.map((r) => ({ scheduleId: r.schedule_id, options: parseJsonColumn<Record<string, unknown>>(r.options) }));
   }
 
   private async writeTasks(scheduleId: string, tasks: StoredTask[], executor: Executor): Promise<void> {
     if (tasks.length === 0) return;
     await executor(TASKS).insert(
-      tasks.map((t) => ({ schedule_id: scheduleId, position: t.position, type: t.type, options: JSON.stringify(t.options), delay_seconds: t.delaySeconds, continue_on_failure: t.continueOnFailure })),
+      tasks.map((t) => ({
+        schedule_id: scheduleId,
+        position: t.position,
+        type: t.type,
+        options: JSON.stringify(t.options),
+        delay_seconds: t.delaySeconds,
+        continue_on_failure: t.continueOnFailure,
+      })),
     );
   }
 
   private async withTasks(rows: ScheduleRow[], executor: Executor): Promise<StoredSchedule[]> {
     if (rows.length === 0) return [];
-    const taskRows = (await executor(TASKS).whereIn('schedule_id', rows.map((r) => r.id)).orderBy('position')) as TaskRow[];
+    const taskRows = (await executor(TASKS)
+      .whereIn(
+        'schedule_id',
+        rows.map((r) => r.id),
+      )
+      .orderBy('position')) as TaskRow[];
     return rows.map((r) => ({
       id: r.id,
       serverId: r.server_id,
@@ -154,7 +187,13 @@ export class ScheduleRepository {
       lastRunAt: r.last_run_at === null ? null : toIso(r.last_run_at),
       tasks: taskRows
         .filter((t) => t.schedule_id === r.id)
-        .map((t) => ({ position: Number(t.position), type: t.type, options: parseJsonColumn<Record<string, unknown>>(t.options), delaySeconds: Number(t.delay_seconds), continueOnFailure: Boolean(t.continue_on_failure) })),
+        .map((t) => ({
+          position: Number(t.position),
+          type: t.type,
+          options: parseJsonColumn<Record<string, unknown>>(t.options),
+          delaySeconds: Number(t.delay_seconds),
+          continueOnFailure: Boolean(t.continue_on_failure),
+        })),
       createdAt: toIso(r.created_at),
       updatedAt: toIso(r.updated_at),
     }));

@@ -65,9 +65,16 @@ export class ScheduleRunner {
       try {
         const refusal = await this.refusalFor(schedule, now);
         const run = await this.deps.db.transaction(async (trx) => {
-          if (!(await this.deps.scheduleRepository.moveNextRun(schedule, nextRun(schedule.cron, schedule.timezone, now), now, trx))) return null;
+          if (!(await this.deps.scheduleRepository.moveNextRun(schedule, nextRun(schedule.cron, schedule.timezone, now), now, trx)))
+            return null;
           const running = await this.deps.scheduleRunRepository.running(schedule.id, trx);
-          return this.book(schedule, 'schedule', null, trx, refusal ?? (running ? { code: 'still_running', reason: 'The previous run of this schedule was still running' } : undefined));
+          return this.book(
+            schedule,
+            'schedule',
+            null,
+            trx,
+            refusal ?? (running ? { code: 'still_running', reason: 'The previous run of this schedule was still running' } : undefined),
+          );
         });
         if (run) started.push(this.begin(schedule, run));
       } catch (err) {
@@ -84,7 +91,8 @@ export class ScheduleRunner {
       throw conflict('server_offline', 'This schedule runs only while the server is online; force it to run anyway');
     }
     const run = await this.deps.db.transaction(async (trx) => {
-      if (await this.deps.scheduleRunRepository.running(schedule.id, trx)) throw conflict('schedule_running', 'This schedule is running; cancel it or wait until it is done');
+      if (await this.deps.scheduleRunRepository.running(schedule.id, trx))
+        throw conflict('schedule_running', 'This schedule is running; cancel it or wait until it is done');
       return this.book(schedule, 'manual', principal, trx);
     });
     return this.begin(schedule, run);
@@ -122,7 +130,11 @@ export class ScheduleRunner {
     for (const run of await this.deps.scheduleRunRepository.silentSince(before)) {
       const tasks = run.tasks.map((t) => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'cancelled' as const } : t));
       const schedule = await this.deps.scheduleRepository.get(run.serverId, run.scheduleId);
-      await this.finish(run, { ...run, status: 'failed', code: 'panel_stopped', reason: 'The panel running this schedule stopped before it finished', tasks }, { name: schedule?.name ?? '' });
+      await this.finish(
+        run,
+        { ...run, status: 'failed', code: 'panel_stopped', reason: 'The panel running this schedule stopped before it finished', tasks },
+        { name: schedule?.name ?? '' },
+      );
       failed.push(run.id);
     }
     return failed;
@@ -136,7 +148,10 @@ export class ScheduleRunner {
 
   private async refusalFor(schedule: StoredSchedule, now: Date): Promise<Refusal | undefined> {
     if (schedule.missedRuns === 'skip' && now.getTime() - new Date(schedule.nextRunAt).getTime() > MISSED_AFTER_MS) {
-      return { code: 'missed', reason: `The run due at ${schedule.nextRunAt} was missed while the panel was down; this schedule skips missed runs` };
+      return {
+        code: 'missed',
+        reason: `The run due at ${schedule.nextRunAt} was missed while the panel was down; this schedule skips missed runs`,
+      };
     }
     if (schedule.onlyWhenOnline && (await this.deps.serverService.get(schedule.serverId)).state !== 'running') {
       return { code: 'server_offline', reason: 'The server was not online; this schedule runs only while it is' };
@@ -145,7 +160,13 @@ export class ScheduleRunner {
   }
 
   /** The run's row and its first event, in the claiming transaction: a refused run is booked as skipped, with its reason. */
-  private async book(schedule: StoredSchedule, trigger: RunView['trigger'], actor: Principal | null, trx: Executor, refusal?: Refusal): Promise<RunView> {
+  private async book(
+    schedule: StoredSchedule,
+    trigger: RunView['trigger'],
+    actor: Principal | null,
+    trx: Executor,
+    refusal?: Refusal,
+  ): Promise<RunView> {
     const now = this.deps.scheduleClock.now().toISOString();
     const run: RunView = {
       id: randomUUID(),
@@ -157,12 +178,33 @@ export class ScheduleRunner {
       reason: refusal?.reason ?? null,
       startedAt: now,
       finishedAt: refusal ? now : null,
-      tasks: schedule.tasks.map((t) => ({ position: t.position, type: t.type, status: refusal ? 'skipped' : 'pending', startedAt: null, finishedAt: null, detail: null, code: null, reason: null })),
+      tasks: schedule.tasks.map((t) => ({
+        position: t.position,
+        type: t.type,
+        status: refusal ? 'skipped' : 'pending',
+        startedAt: null,
+        finishedAt: null,
+        detail: null,
+        code: null,
+        reason: null,
+      })),
     };
     await this.deps.scheduleRunRepository.insert(run, trx);
     const base = { scheduleId: schedule.id, runId: run.id, name: schedule.name, trigger };
-    if (refusal) await this.deps.events.append(trx, { type: 'schedule.failed', serverId: schedule.serverId, actorId: actor?.id ?? null, data: { ...base, ...refusal, task: null } });
-    else await this.deps.events.append(trx, { type: 'schedule.run_started', serverId: schedule.serverId, actorId: actor?.id ?? null, data: base });
+    if (refusal)
+      await this.deps.events.append(trx, {
+        type: 'schedule.failed',
+        serverId: schedule.serverId,
+        actorId: actor?.id ?? null,
+        data: { ...base, ...refusal, task: null },
+      });
+    else
+      await this.deps.events.append(trx, {
+        type: 'schedule.run_started',
+        serverId: schedule.serverId,
+        actorId: actor?.id ?? null,
+        data: base,
+      });
     return run;
   }
 
@@ -183,7 +225,8 @@ export class ScheduleRunner {
       looks += 1;
       void (async () => {
         if (await this.deps.scheduleRunRepository.cancelRequested(run.id)) controller.abort(new Cancelled());
-        else if (looks % HEARTBEAT_EVERY === 0) await this.deps.scheduleRunRepository.progress(run.id, tasks, this.deps.scheduleClock.now());
+        else if (looks % HEARTBEAT_EVERY === 0)
+          await this.deps.scheduleRunRepository.progress(run.id, tasks, this.deps.scheduleClock.now());
       })().catch((err: unknown) => logger.warn({ err }, 'could not look for a cancel of the run'));
     }, WATCH_MS);
     let failure: (Refusal & { task: number }) | null = null;
@@ -196,7 +239,11 @@ export class ScheduleRunner {
           Object.assign(result, { status: 'running', startedAt: this.deps.scheduleClock.now().toISOString() });
           await this.deps.scheduleRunRepository.progress(run.id, tasks, this.deps.scheduleClock.now());
           const outcome = await untilAborted(this.runTask(schedule, run, task.position, signal, logger), signal);
-          Object.assign(result, { status: 'completed', finishedAt: this.deps.scheduleClock.now().toISOString(), detail: outcome?.detail ?? null });
+          Object.assign(result, {
+            status: 'completed',
+            finishedAt: this.deps.scheduleClock.now().toISOString(),
+            detail: outcome?.detail ?? null,
+          });
         } catch (err) {
           if (signal.aborted) break;
           const code = isAppError(err) ? err.code : 'task_failed';
@@ -213,17 +260,43 @@ export class ScheduleRunner {
     }
     const cancelled = signal.aborted;
     for (const t of tasks) if (t.status === 'pending' || t.status === 'running') t.status = cancelled ? 'cancelled' : 'skipped';
-    if (cancelled) return this.finish(run, { ...run, status: 'cancelled', code: 'cancelled', reason: 'The run was cancelled', tasks }, schedule);
-    if (failure) return this.finish(run, { ...run, status: 'failed', code: failure.code, reason: `Task ${failure.task + 1} (${schedule.tasks[failure.task]!.type}) failed: ${failure.reason}`, tasks }, schedule, failure.task);
+    if (cancelled)
+      return this.finish(run, { ...run, status: 'cancelled', code: 'cancelled', reason: 'The run was cancelled', tasks }, schedule);
+    if (failure)
+      return this.finish(
+        run,
+        {
+          ...run,
+          status: 'failed',
+          code: failure.code,
+          reason: `Task ${failure.task + 1} (${schedule.tasks[failure.task]!.type}) failed: ${failure.reason}`,
+          tasks,
+        },
+        schedule,
+        failure.task,
+      );
     return this.finish(run, { ...run, status: 'completed', tasks }, schedule);
   }
 
-  private async runTask(schedule: StoredSchedule, run: RunView, position: number, signal: AbortSignal, logger: Logger): Promise<{ detail?: string } | void> {
+  private async runTask(
+    schedule: StoredSchedule,
+    run: RunView,
+    position: number,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<{ detail?: string } | void> {
     const task = schedule.tasks[position]!;
     const type = this.deps.scheduleTasks.get(task.type);
     // A plugin's type whose plugin is not running: the task fails with a reason, the schedule stays.
     if (!type) throw badRequest('unknown_task_type', `No task type "${task.type}" is registered (is its plugin running?)`);
-    return type.run({ serverId: schedule.serverId, scheduleId: schedule.id, runId: run.id, options: type.options.parse(task.options), signal, logger });
+    return type.run({
+      serverId: schedule.serverId,
+      scheduleId: schedule.id,
+      runId: run.id,
+      options: type.options.parse(task.options),
+      signal,
+      logger,
+    });
   }
 
   private async finish(run: RunView, done: RunView, schedule: Pick<StoredSchedule, 'name'>, task: number | null = null): Promise<RunView> {
@@ -231,8 +304,15 @@ export class ScheduleRunner {
     await this.deps.db.transaction(async (trx) => {
       if (!(await this.deps.scheduleRunRepository.finish(done, now, trx))) return;
       const data = { scheduleId: run.scheduleId, runId: run.id, name: schedule.name, trigger: run.trigger };
-      if (done.status === 'completed') await this.deps.events.append(trx, { type: 'schedule.completed', serverId: run.serverId, actorId: null, data });
-      else await this.deps.events.append(trx, { type: 'schedule.failed', serverId: run.serverId, actorId: null, data: { ...data, code: done.code ?? 'failed', reason: done.reason ?? '', task } });
+      if (done.status === 'completed')
+        await this.deps.events.append(trx, { type: 'schedule.completed', serverId: run.serverId, actorId: null, data });
+      else
+        await this.deps.events.append(trx, {
+          type: 'schedule.failed',
+          serverId: run.serverId,
+          actorId: null,
+          data: { ...data, code: done.code ?? 'failed', reason: done.reason ?? '', task },
+        });
     });
     await this.deps.scheduleRunRepository.prune(run.scheduleId, this.deps.schedulesConfig.historyPerSchedule);
     return (await this.deps.scheduleRunRepository.get(run.id)) ?? { ...done, finishedAt: now.toISOString() };

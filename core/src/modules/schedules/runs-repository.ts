@@ -57,14 +57,27 @@ export class ScheduleRunRepository {
 
   /** The tasks' results so far, and a heartbeat that says the panel running it is alive. */
   async progress(id: string, tasks: TaskResult[], now: Date): Promise<void> {
-    await this.db(RUNS).where({ id }).update({ results: JSON.stringify(tasks), heartbeat_at: now.toISOString() });
+    await this.db(RUNS)
+      .where({ id })
+      .update({ results: JSON.stringify(tasks), heartbeat_at: now.toISOString() });
   }
 
   /** Guarded on `running`: a run finishes once (its chain, or the sweep after a panel stopped). */
-  async finish(run: Pick<RunView, 'id' | 'status' | 'code' | 'reason' | 'tasks'>, now: Date, executor: Executor = this.db): Promise<boolean> {
+  async finish(
+    run: Pick<RunView, 'id' | 'status' | 'code' | 'reason' | 'tasks'>,
+    now: Date,
+    executor: Executor = this.db,
+  ): Promise<boolean> {
     const n = await executor(RUNS)
       .where({ id: run.id, status: 'running' })
-      .update({ status: run.status, code: run.code, reason: run.reason, results: JSON.stringify(run.tasks), finished_at: now.toISOString(), heartbeat_at: now.toISOString() });
+      .update({
+        status: run.status,
+        code: run.code,
+        reason: run.reason,
+        results: JSON.stringify(run.tasks),
+        finished_at: now.toISOString(),
+        heartbeat_at: now.toISOString(),
+      });
     return Number(n) === 1;
   }
 
@@ -74,7 +87,9 @@ export class ScheduleRunRepository {
   }
 
   async list(scheduleId: string, limit: number): Promise<RunView[]> {
-    return ((await this.db(RUNS).where({ schedule_id: scheduleId }).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit)) as RunRow[]).map(fromRow);
+    return (
+      (await this.db(RUNS).where({ schedule_id: scheduleId }).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit)) as RunRow[]
+    ).map(fromRow);
   }
 
   async running(scheduleId: string, executor: Executor = this.db): Promise<RunView | null> {
@@ -87,7 +102,8 @@ export class ScheduleRunRepository {
   }
 
   async cancelRequested(id: string): Promise<boolean> {
-    const row = (await this.db(RUNS).where({ id }).select('cancel_requested').first()) as { cancel_requested: boolean | number } | undefined;
+    const row = (await this.db(RUNS).where({ id }).select('cancel_requested').first()) as
+      { cancel_requested: boolean | number } | undefined;
     return Boolean(row?.cancel_requested);
   }
 
@@ -98,7 +114,13 @@ export class ScheduleRunRepository {
 
   /** Keeps the newest `keep` runs of a schedule. */
   async prune(scheduleId: string, keep: number): Promise<void> {
-    const old = (await this.db(RUNS).where({ schedule_id: scheduleId }).whereNot('status', 'running').orderBy('started_at', 'desc').orderBy('id', 'desc').offset(keep).pluck('id')) as string[];
+    const old = (await this.db(RUNS)
+      .where({ schedule_id: scheduleId })
+      .whereNot('status', 'running')
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(keep)
+      .pluck('id')) as string[];
     if (old.length) await this.db(RUNS).whereIn('id', old).delete();
   }
 }

@@ -6,7 +6,11 @@ export const scheduleId = z.string().min(1).max(36);
 export const schedulePreset = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hourly'), minute: z.number().int().min(0).max(59) }),
   z.strictObject({ kind: z.literal('daily'), time: z.string().describe('HH:MM, 24-hour clock') }),
-  z.strictObject({ kind: z.literal('weekly'), weekday: z.number().int().min(0).max(6).describe('0 Sunday to 6 Saturday'), time: z.string().describe('HH:MM, 24-hour clock') }),
+  z.strictObject({
+    kind: z.literal('weekly'),
+    weekday: z.number().int().min(0).max(6).describe('0 Sunday to 6 Saturday'),
+    time: z.string().describe('HH:MM, 24-hour clock'),
+  }),
 ]);
 
 export const scheduleRule = {
@@ -15,7 +19,9 @@ export const scheduleRule = {
   timezone: z.string().max(64).optional().describe("IANA zone the rule is read in; the server owner's zone (else UTC) when absent"),
 };
 
-export const missedRuns = z.enum(['skip', 'run_once']).describe('Runs missed while the panel was down: skipped, or one run as soon as it is back');
+export const missedRuns = z
+  .enum(['skip', 'run_once'])
+  .describe('Runs missed while the panel was down: skipped, or one run as soon as it is back');
 
 export const taskInput = z.strictObject({
   type: z.string().min(1).max(64).describe('command, power, wait, or a type a plugin adds (GET /api/schedules/task-types)'),
@@ -37,11 +43,22 @@ export type ScheduleBody = z.output<typeof scheduleBody>;
 export const previewBody = z.strictObject({ ...scheduleRule, timezone: z.string().max(64).default('UTC') });
 
 /** A task type a chain can hold (core's and plugins'), with the JSON Schema of its options. */
-export const taskTypeView = z.object({ type: z.string(), label: z.string(), options: z.record(z.string(), z.unknown()), minIntervalMinutes: z.number().int().nullable() });
+export const taskTypeView = z.object({
+  type: z.string(),
+  label: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  minIntervalMinutes: z.number().int().nullable(),
+});
 export type TaskTypeView = z.output<typeof taskTypeView>;
 export type TaskInput = z.output<typeof taskInput>;
 
-export const taskView = z.object({ position: z.number().int(), type: z.string(), options: z.record(z.string(), z.unknown()), delaySeconds: z.number().int(), continueOnFailure: z.boolean() });
+export const taskView = z.object({
+  position: z.number().int(),
+  type: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  delaySeconds: z.number().int(),
+  continueOnFailure: z.boolean(),
+});
 
 export const scheduleView = z.object({
   id: z.string(),
@@ -90,4 +107,9 @@ export const runView = z.object({
 export type RunView = z.output<typeof runView>;
 
 export const bulkBody = z.strictObject({ serverIds: z.array(serverId).min(1).max(100), schedule: scheduleBody });
-export const bulkResult = z.object({ serverId: z.string(), ok: z.boolean(), scheduleId: z.string().optional(), error: z.object({ code: z.string(), message: z.string() }).optional() });
+export const bulkResult = z.object({
+  serverId: z.string(),
+  ok: z.boolean(),
+  scheduleId: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});

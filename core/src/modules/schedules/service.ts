@@ -57,9 +57,13 @@ export class ScheduleService {
     const record = await this.record(serverId, body);
     await this.deps.db.transaction(async (trx) => {
       const max = this.deps.schedulesConfig.maxPerServer;
-      if ((await this.deps.scheduleRepository.count(serverId, trx)) >= max) throw conflict('schedule_limit_reached', `This server already has ${max} schedules, the most it may have`);
+      if ((await this.deps.scheduleRepository.count(serverId, trx)) >= max)
+        throw conflict('schedule_limit_reached', `This server already has ${max} schedules, the most it may have`);
       await this.deps.scheduleRepository.insert({ id, serverId, ...record }, trx);
-      await this.deps.activityLog.record({ serverId, actor: principal, action: 'schedule.create', data: { scheduleId: id, cron: record.cron, timezone: record.timezone } }, trx);
+      await this.deps.activityLog.record(
+        { serverId, actor: principal, action: 'schedule.create', data: { scheduleId: id, cron: record.cron, timezone: record.timezone } },
+        trx,
+      );
     });
     return this.get(serverId, id);
   }
@@ -70,7 +74,10 @@ export class ScheduleService {
     const record = await this.record(serverId, body);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.scheduleRepository.update(id, record, trx);
-      await this.deps.activityLog.record({ serverId, actor: principal, action: 'schedule.update', data: { scheduleId: id, cron: record.cron, timezone: record.timezone } }, trx);
+      await this.deps.activityLog.record(
+        { serverId, actor: principal, action: 'schedule.update', data: { scheduleId: id, cron: record.cron, timezone: record.timezone } },
+        trx,
+      );
     });
     return this.get(serverId, id);
   }
@@ -107,7 +114,11 @@ export class ScheduleService {
         const made = await this.create(serverId, body, principal);
         results.push({ serverId, ok: true, scheduleId: made.id });
       } catch (err) {
-        results.push({ serverId, ok: false, error: isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Failed on our side' } });
+        results.push({
+          serverId,
+          ok: false,
+          error: isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Failed on our side' },
+        });
       }
     }
     return results;
@@ -117,7 +128,11 @@ export class ScheduleService {
   preview(rule: { cron?: string; preset?: SchedulePreset; timezone: string }): { cron: string; description: string; nextRuns: string[] } {
     assertTimeZone(rule.timezone);
     const cron = this.cronOf(rule);
-    return { cron, description: describeCron(cron, rule.timezone), nextRuns: nextRuns(cron, rule.timezone, this.deps.scheduleClock.now(), 5).map((d) => d.toISOString()) };
+    return {
+      cron,
+      description: describeCron(cron, rule.timezone),
+      nextRuns: nextRuns(cron, rule.timezone, this.deps.scheduleClock.now(), 5).map((d) => d.toISOString()),
+    };
   }
 
   view(s: StoredSchedule): ScheduleView {
@@ -146,13 +161,25 @@ export class ScheduleService {
     }));
     for (const t of tasks) await this.deps.scheduleTasks.get(t.type)!.check?.(t.options, serverId);
     const min = Math.max(config.minIntervalMinutes, ...tasks.map((t) => this.deps.scheduleTasks.get(t.type)?.minIntervalMinutes ?? 0));
-    if (shortestGapMinutes(cron) < min) throw badRequest('schedule_too_frequent', `This schedule may run at most once every ${min} minutes`);
+    if (shortestGapMinutes(cron) < min)
+      throw badRequest('schedule_too_frequent', `This schedule may run at most once every ${min} minutes`);
     const now = this.deps.scheduleClock.now();
-    return { name: body.name, cron, timezone, active: body.active, onlyWhenOnline: body.onlyWhenOnline, missedRuns: body.missedRuns, tasks, nextRunAt: nextRun(cron, timezone, now), now };
+    return {
+      name: body.name,
+      cron,
+      timezone,
+      active: body.active,
+      onlyWhenOnline: body.onlyWhenOnline,
+      missedRuns: body.missedRuns,
+      tasks,
+      nextRunAt: nextRun(cron, timezone, now),
+      now,
+    };
   }
 
   private cronOf(rule: { cron?: string; preset?: SchedulePreset }): string {
-    if ((rule.cron === undefined) === (rule.preset === undefined)) throw badRequest('invalid_schedule_rule', 'Give either a cron expression or a preset, not both and not neither');
+    if ((rule.cron === undefined) === (rule.preset === undefined))
+      throw badRequest('invalid_schedule_rule', 'Give either a cron expression or a preset, not both and not neither');
     return rule.preset ? presetToCron(rule.preset) : normaliseCron(rule.cron!);
   }
 

@@ -83,11 +83,18 @@ export class ScheduleTasks {
   /** The options checked by the type's schema: 400 unknown_task_type or invalid_task_options naming the task and field. */
   parse(position: number, type: string, options: unknown): unknown {
     const taskType = this.types.get(type);
-    if (!taskType) throw badRequest('unknown_task_type', `Task ${position}: there is no task type "${type}" (known: ${[...this.types.keys()].join(', ')})`);
+    if (!taskType)
+      throw badRequest(
+        'unknown_task_type',
+        `Task ${position}: there is no task type "${type}" (known: ${[...this.types.keys()].join(', ')})`,
+      );
     const parsed = taskType.options.safeParse(options ?? {});
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
-    throw badRequest('invalid_task_options', `Task ${position} (${type}): invalid options${where}: ${issue.message}`, { task: position, path: issue.path.map(String).join('.') });
+    throw badRequest('invalid_task_options', `Task ${position} (${type}): invalid options${where}: ${issue.message}`, {
+      task: position,
+      path: issue.path.map(String).join('.'),
+    });
   }
 }

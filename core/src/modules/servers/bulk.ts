@@ -5,7 +5,14 @@ import { AppError, isAppError } from '../../kernel/errors.js';
 import type { BulkResult } from './schema.js';
 import type { ServerService } from './service.js';
 
-const PERMISSION: Record<string, string> = { start: 'control.start', stop: 'control.stop', restart: 'control.restart', kill: 'control.stop', delete: 'admin', backup: 'backup.create' };
+const PERMISSION: Record<string, string> = {
+  start: 'control.start',
+  stop: 'control.stop',
+  restart: 'control.restart',
+  kill: 'control.stop',
+  delete: 'admin',
+  backup: 'backup.create',
+};
 
 /**
  * Bulk actions (A8): each server is checked and acted on separately, so one refusal or failure
@@ -18,7 +25,11 @@ export class ServerBulk {
     this.deps = deps;
   }
 
-  async run(principal: Principal, action: 'start' | 'stop' | 'restart' | 'kill' | 'delete' | 'backup', serverIds: string[]): Promise<BulkResult[]> {
+  async run(
+    principal: Principal,
+    action: 'start' | 'stop' | 'restart' | 'kill' | 'delete' | 'backup',
+    serverIds: string[],
+  ): Promise<BulkResult[]> {
     const authorize = createAuthorizer(this.deps.hooks);
     const results: BulkResult[] = [];
     for (const serverId of [...new Set(serverIds)]) {
@@ -35,7 +46,11 @@ export class ServerBulk {
         else await this.deps.serverService.power(serverId, action, principal);
         results.push({ serverId, ok: true });
       } catch (err) {
-        results.push({ serverId, ok: false, error: isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Failed on our side' } });
+        results.push({
+          serverId,
+          ok: false,
+          error: isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Failed on our side' },
+        });
       }
     }
     return results;

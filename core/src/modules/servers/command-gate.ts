@@ -33,7 +33,12 @@ export class CommandGate {
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const retryAfterMs = Math.max(1, res.msBeforeNext);
-      throw new AppError(429, 'rate_limited', `Too many console commands for this server: at most ${this.options.perSecond} per second; try again in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs });
+      throw new AppError(
+        429,
+        'rate_limited',
+        `Too many console commands for this server: at most ${this.options.perSecond} per second; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+        { retryAfterMs },
+      );
     }
     let queue = this.queues.get(serverId);
     if (!queue) {
@@ -41,7 +46,12 @@ export class CommandGate {
       this.queues.set(serverId, queue);
     }
     if (queue.pendingCount >= this.options.maxWaiting) {
-      throw new AppError(429, 'command_queue_full', `This server's console already has ${this.options.maxWaiting} commands waiting for the node; try again shortly`, { retryAfterMs: 1000 });
+      throw new AppError(
+        429,
+        'command_queue_full',
+        `This server's console already has ${this.options.maxWaiting} commands waiting for the node; try again shortly`,
+        { retryAfterMs: 1000 },
+      );
     }
     try {
       return await queue(send);

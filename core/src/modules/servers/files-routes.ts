@@ -35,7 +35,16 @@ const LOGGED = new Set<FileRouteName>(['write', 'upload', 'mkdir', 'rename', 'co
 function touched(query: unknown, body: unknown): Record<string, unknown> {
   const from = { ...(query as Record<string, unknown> | undefined), ...(body as Record<string, unknown> | undefined) };
   const picked = Object.entries(from).filter(([key]) => ['path', 'from', 'to', 'paths', 'destination', 'url', 'mode'].includes(key));
-  return Object.fromEntries(picked.map(([key, value]) => [key, key === 'url' ? withoutSecrets(value) : Array.isArray(value) && value.length > 20 ? [...value.slice(0, 20), `… ${value.length - 20} more`] : value]));
+  return Object.fromEntries(
+    picked.map(([key, value]) => [
+      key,
+      key === 'url'
+        ? withoutSecrets(value)
+        : Array.isArray(value) && value.length > 20
+          ? [...value.slice(0, 20), `… ${value.length - 20} more`]
+          : value,
+    ]),
+  );
 }
 
 /** A pulled URL without its user, password and query, which may carry tokens. */
@@ -71,14 +80,28 @@ export function fileRoutes(router: RouteRegistrar): void {
       ...(api.query ? { query: api.query } : {}),
       ...(api.body ? { body: api.body } : {}),
       ...(api.rawBody ? { rawBody: { contentType: api.rawBody, description: 'The content, streamed' } } : {}),
-      response: streamed ? { status: api.status, contentType: streamed, description: 'The bytes, streamed' } : { status: api.status, schema: api.response as z.ZodType },
-      errors: { 403: 'On the deny list (file_denied), or not allowed', 404: 'No such file, or no such server', 409: 'The destination exists', 413: 'Too large', 502: 'The node does not answer', 507: 'Over the disk quota' },
+      response: streamed
+        ? { status: api.status, contentType: streamed, description: 'The bytes, streamed' }
+        : { status: api.status, schema: api.response as z.ZodType },
+      errors: {
+        403: 'On the deny list (file_denied), or not allowed',
+        404: 'No such file, or no such server',
+        409: 'The destination exists',
+        413: 'Too large',
+        502: 'The node does not answer',
+        507: 'Over the disk quota',
+      },
       handler: async ({ params: p, query, body, ctx, scope, principal }) => {
         const server = await scope.cradle.serverService.get(p.serverId);
         await forward(ctx, await scope.cradle.nodeService.serverFiles(server), api.path, api.body ? body : undefined);
         // A change the node made (not a read, not a refusal) is the person's, with what it touched.
         if (api.method !== 'get' && ctx.status < 400 && LOGGED.has(name)) {
-          await scope.cradle.activityLog.record({ serverId: server.id, actor: principal!, action: `file.${name}`, data: touched(query, body) });
+          await scope.cradle.activityLog.record({
+            serverId: server.id,
+            actor: principal!,
+            action: `file.${name}`,
+            data: touched(query, body),
+          });
         }
       },
     });
@@ -96,7 +119,11 @@ async function forward(ctx: KernelContext, files: AgentFiles, path: string, json
   // complete: the node's request is aborted too, so the node throws its partial file away.
   const abort = new AbortController();
   if (raw) ctx.req.once('close', () => ctx.req.complete || abort.abort(new Error('the client went away')));
-  const res = await files.open(ctx.method, `${path}${ctx.querystring ? `?${ctx.querystring}` : ''}`, { headers, signal: abort.signal, ...(json === undefined ? (raw ? { body: ctx.req } : {}) : { json }) });
+  const res = await files.open(ctx.method, `${path}${ctx.querystring ? `?${ctx.querystring}` : ''}`, {
+    headers,
+    signal: abort.signal,
+    ...(json === undefined ? (raw ? { body: ctx.req } : {}) : { json }),
+  });
   ctx.status = res.statusCode ?? 502;
   if (ctx.status === 204 || ctx.status === 304) {
     res.resume();

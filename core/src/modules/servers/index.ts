@@ -75,11 +75,22 @@ const CONSOLE_PERMISSION = 'control.console';
 
 /** Servers in the panel: create, power, console, bulk actions, and the live relay from agents. */
 export const serversModule = definePlugin({
-  manifest: { name: 'servers', version: '0.1.0', description: 'Servers, power, console and live relay', dependsOn: ['auth', 'activity', 'templates', 'nodes'] },
+  manifest: {
+    name: 'servers',
+    version: '0.1.0',
+    description: 'Servers, power, console and live relay',
+    dependsOn: ['auth', 'activity', 'templates', 'nodes'],
+  },
   permissions: serverPermissions,
   events: serverEvents,
   provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
-  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService, coreServices.auth.userDirectory, coreServices.activity.activityLog, coreServices.mail.mailService],
+  consumes: [
+    coreServices.nodes.nodeService,
+    coreServices.templates.templateService,
+    coreServices.auth.userDirectory,
+    coreServices.activity.activityLog,
+    coreServices.mail.mailService,
+  ],
   configSchema: z.object({
     /** Each server is also reached as <server id>.<edgeBaseDomain> on the nodes' shared edge port. */
     edgeBaseDomain: edgeHostname.optional(),
@@ -97,7 +108,9 @@ export const serversModule = definePlugin({
     // A node's late report about a server that has moved off it (a transfer) says nothing about the
     // server now. A wake request comes from whichever node's edge proxy the player reached.
     const fromServersNode = async (event: { type: string; serverId: string | null; nodeId: string | null }, trx: Transaction) =>
-      !event.nodeId || event.type === 'server.wake_requested' || (await ctx.cradle.serverRepository.nodeOf(event.serverId!, trx)) === event.nodeId;
+      !event.nodeId ||
+      event.type === 'server.wake_requested' ||
+      (await ctx.cradle.serverRepository.nodeOf(event.serverId!, trx)) === event.nodeId;
     ctx.register({
       serverRepository: asClass(ServerRepository).singleton(),
       serverService: asClass(ServerService).singleton(),
@@ -115,7 +128,12 @@ export const serversModule = definePlugin({
       serverTransfer: asClass(ServerTransfer).singleton(),
       nodeDrain: asClass(NodeDrain).singleton(),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
-      domainSettings: asValue({ edgeTarget: ctx.config.edgeTarget ?? null, edgePort: ctx.config.edgePort, resolvers: ctx.config.domainResolvers, baseDomain: ctx.config.edgeBaseDomain ?? null }),
+      domainSettings: asValue({
+        edgeTarget: ctx.config.edgeTarget ?? null,
+        edgePort: ctx.config.edgePort,
+        resolvers: ctx.config.domainResolvers,
+        baseDomain: ctx.config.edgeBaseDomain ?? null,
+      }),
     });
     ctx.defineHook('server.beforeCreate', 'waterfall');
     ctx.defineHook('server.beforeStart', 'bail');
@@ -156,8 +174,18 @@ export const serversModule = definePlugin({
       types: ['node.lost'],
       from: 'now',
       handler: (event) => {
-        if (!ctx.config.selfHealing) return void ctx.cradle.logger.warn({ node: event.nodeId }, 'a node is lost; self-healing is off, so its servers stay where they are');
-        if (event.nodeId) setImmediate(() => void ctx.cradle.lostNodeRescheduler.rescheduleNode(event.nodeId!).catch((err: unknown) => ctx.cradle.logger.error({ err, node: event.nodeId }, 'rescheduling a lost node failed')));
+        if (!ctx.config.selfHealing)
+          return void ctx.cradle.logger.warn(
+            { node: event.nodeId },
+            'a node is lost; self-healing is off, so its servers stay where they are',
+          );
+        if (event.nodeId)
+          setImmediate(
+            () =>
+              void ctx.cradle.lostNodeRescheduler
+                .rescheduleNode(event.nodeId!)
+                .catch((err: unknown) => ctx.cradle.logger.error({ err, node: event.nodeId }, 'rescheduling a lost node failed')),
+          );
       },
     });
     ctx.subscribe('servers.lifecycle', {
@@ -168,9 +196,13 @@ export const serversModule = definePlugin({
         const repo = ctx.cradle.lifecycleRepository;
         if (event.type === 'server.started') await repo.markStarted(event.serverId, event.occurredAt, trx);
         else if (event.type === 'server.stopped' || event.type === 'server.crashed') await repo.markStopped(event.serverId, trx);
-        else if (event.type === 'player.joined' || event.type === 'player.left') await repo.setPlayers(event.serverId, Number(event.data.online ?? 0), event.occurredAt, trx);
+        else if (event.type === 'player.joined' || event.type === 'player.left')
+          await repo.setPlayers(event.serverId, Number(event.data.online ?? 0), event.occurredAt, trx);
         // The wake talks to the node: after this delivery commits, outside its transaction.
-        else if (event.type === 'server.wake_requested') setImmediate(() => ctx.cradle.serverLifecycle.requestedByEdge(event.serverId!, typeof event.data.player === 'string' ? event.data.player : null));
+        else if (event.type === 'server.wake_requested')
+          setImmediate(() =>
+            ctx.cradle.serverLifecycle.requestedByEdge(event.serverId!, typeof event.data.player === 'string' ? event.data.player : null),
+          );
       },
     });
   },
@@ -211,7 +243,13 @@ export const serversModule = definePlugin({
           ack?.({ ok: true });
         } catch (err) {
           const retryAfterMs = isAppError(err) ? (err.details as { retryAfterMs?: number } | undefined)?.retryAfterMs : undefined;
-          ack?.({ error: { code: (err as { code?: string }).code ?? 'internal_error', message: (err as Error).message, ...(retryAfterMs ? { retryAfterMs } : {}) } });
+          ack?.({
+            error: {
+              code: (err as { code?: string }).code ?? 'internal_error',
+              message: (err as Error).message,
+              ...(retryAfterMs ? { retryAfterMs } : {}),
+            },
+          });
         }
       });
     });

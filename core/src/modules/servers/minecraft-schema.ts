@@ -4,10 +4,18 @@ import { bannedIpEntry, bannedPlayerEntry, opEntry, whitelistEntry } from '../..
 /** Answers of the Minecraft routes of a server (players, worlds, server.properties), as the panel UI reads them. */
 
 /** Whitelist, operators and bans as the server keeps them in its JSON lists. */
-export const playerListsView = z.object({ whitelist: z.array(whitelistEntry), ops: z.array(opEntry), bannedPlayers: z.array(bannedPlayerEntry), bannedIps: z.array(bannedIpEntry) });
+export const playerListsView = z.object({
+  whitelist: z.array(whitelistEntry),
+  ops: z.array(opEntry),
+  bannedPlayers: z.array(bannedPlayerEntry),
+  bannedIps: z.array(bannedIpEntry),
+});
 export type PlayerListsView = z.output<typeof playerListsView>;
 
-export const playerActionAnswer = z.object({ applied: z.enum(['command', 'file']), answer: z.string().optional().describe("The game's answer, when a running server was told") });
+export const playerActionAnswer = z.object({
+  applied: z.enum(['command', 'file']),
+  answer: z.string().optional().describe("The game's answer, when a running server was told"),
+});
 export type PlayerActionAnswer = z.output<typeof playerActionAnswer>;
 
 export const worldsView = z.object({ active: z.string(), worlds: z.array(z.object({ name: z.string(), active: z.boolean() })) });
@@ -27,6 +35,8 @@ export type PropertyFieldSchema = z.output<typeof propertyFieldSchema>;
 export const propertiesView = z.object({
   typed: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   all: z.record(z.string(), z.string()),
-  schema: z.looseObject({ properties: z.record(z.string(), propertyFieldSchema) }).describe('JSON Schema of the typed fields (the PATCH body)'),
+  schema: z
+    .looseObject({ properties: z.record(z.string(), propertyFieldSchema) })
+    .describe('JSON Schema of the typed fields (the PATCH body)'),
 });
 export type PropertiesView = z.output<typeof propertiesView>;

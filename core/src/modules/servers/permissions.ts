@@ -37,7 +37,11 @@ export const serverPermissions: PermissionGroupDeclaration[] = [
     label: { en: 'Players', de: 'Spieler' },
     keys: [
       { action: 'read', label: { en: 'See players and lists', de: 'Spieler und Listen sehen' } },
-      { action: 'manage', label: { en: 'Change whitelist, operators and bans', de: 'Whitelist, Operatoren und Banns ändern' }, implies: ['players.read'] },
+      {
+        action: 'manage',
+        label: { en: 'Change whitelist, operators and bans', de: 'Whitelist, Operatoren und Banns ändern' },
+        implies: ['players.read'],
+      },
     ],
   },
   {
@@ -47,12 +51,17 @@ export const serverPermissions: PermissionGroupDeclaration[] = [
       { action: 'wake', label: { en: 'Wake the sleeping server', de: 'Schlafenden Server aufwecken' } },
       { action: 'sleep', label: { en: 'Put the server to sleep', de: 'Server schlafen legen' } },
       { action: 'policy', label: { en: 'Change when the server sleeps', de: 'Einstellen, wann der Server schläft' } },
-      { action: 'archive', label: { en: 'Archive the sleeping server to remote storage', de: 'Schlafenden Server ins Archiv verschieben' } },
+      {
+        action: 'archive',
+        label: { en: 'Archive the sleeping server to remote storage', de: 'Schlafenden Server ins Archiv verschieben' },
+      },
     ],
   },
   {
     group: 'domains',
     label: { en: 'Custom domains', de: 'Eigene Domains' },
-    keys: [{ action: 'manage', label: { en: 'Add, verify and remove custom domains', de: 'Eigene Domains hinzufügen, prüfen und entfernen' } }],
+    keys: [
+      { action: 'manage', label: { en: 'Add, verify and remove custom domains', de: 'Eigene Domains hinzufügen, prüfen und entfernen' } },
+    ],
   },
 ];

@@ -26,6 +26,11 @@ export function pickNode(request: PlacementRequest, candidates: PlacementCandida
     const capacity = c.node.memoryMb * (1 + c.node.memoryOverallocPct / 100);
     return c.node.status === 'up' && c.freeAllocations > 0 && c.allocatedMemoryMb + request.memoryMb <= capacity;
   });
-  fits.sort((a, b) => b.node.memoryMb * (1 + b.node.memoryOverallocPct / 100) - b.allocatedMemoryMb - (a.node.memoryMb * (1 + a.node.memoryOverallocPct / 100) - a.allocatedMemoryMb));
+  fits.sort(
+    (a, b) =>
+      b.node.memoryMb * (1 + b.node.memoryOverallocPct / 100) -
+      b.allocatedMemoryMb -
+      (a.node.memoryMb * (1 + a.node.memoryOverallocPct / 100) - a.allocatedMemoryMb),
+  );
   return fits[0]?.node ?? null;
 }

@@ -8,10 +8,18 @@ import type { ServerView } from './schema.js';
 import type { ServerService } from './service.js';
 
 const playerName = z.string().regex(/^[A-Za-z0-9_]{1,16}$/, { error: 'expected a Minecraft name (1-16 letters, digits, _)' });
-const reason = z.string().max(200).regex(/^[^\r\n]*$/).default('Banned by an operator');
+const reason = z
+  .string()
+  .max(200)
+  .regex(/^[^\r\n]*$/)
+  .default('Banned by an operator');
 
 export const playerAction = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.enum(['whitelist.add', 'whitelist.remove', 'op', 'deop', 'pardon', 'kick']), name: playerName, uuid: z.uuid().optional() }),
+  z.strictObject({
+    action: z.enum(['whitelist.add', 'whitelist.remove', 'op', 'deop', 'pardon', 'kick']),
+    name: playerName,
+    uuid: z.uuid().optional(),
+  }),
   z.strictObject({ action: z.literal('ban'), name: playerName, uuid: z.uuid().optional(), reason }),
   z.strictObject({ action: z.enum(['ban-ip', 'pardon-ip']), ip: z.union([z.ipv4(), z.ipv6()]), reason }),
 ]);
@@ -71,7 +79,11 @@ async function listShowsChange(files: AgentFiles, a: PlayerAction, target: strin
  * or, when it printed nothing we understand, whether its list file shows the change. A refusal
  * is an error with the game's words, never a success.
  */
-export async function applyByCommand(deps: { serverService: ServerService; nodeService: NodeService }, server: ServerView, a: PlayerAction): Promise<{ applied: 'command'; answer?: string }> {
+export async function applyByCommand(
+  deps: { serverService: ServerService; nodeService: NodeService },
+  server: ServerView,
+  a: PlayerAction,
+): Promise<{ applied: 'command'; answer?: string }> {
   const command = playerCommand(a);
   const target = 'name' in a ? a.name : a.ip;
   const lines = await deps.serverService.commandWithReply(server.id, command, REPLY_WITHIN_MS);
@@ -81,11 +93,20 @@ export async function applyByCommand(deps: { serverService: ServerService; nodeS
     case 'unchanged':
       return { applied: 'command', answer: answer.message };
     case 'unknown_command':
-      throw new AppError(502, 'command_unsupported', `The game server does not know the command "${command.split(' ')[0]}" (it answered: ${answer.message}). Stop the server to edit the list in its files instead.`, { answer: answer.message });
+      throw new AppError(
+        502,
+        'command_unsupported',
+        `The game server does not know the command "${command.split(' ')[0]}" (it answered: ${answer.message}). Stop the server to edit the list in its files instead.`,
+        { answer: answer.message },
+      );
     case 'refused':
       throw new AppError(409, 'game_refused', `The game server refused "${command}": ${answer.message}`, { answer: answer.message });
     default:
       if (await listShowsChange(await deps.nodeService.serverFiles(server), a, target)) return { applied: 'command' };
-      throw new AppError(504, 'no_answer', `The game server did not confirm "${command}" within ${REPLY_WITHIN_MS / 1000} s, and its list file does not show the change; look at its console.`);
+      throw new AppError(
+        504,
+        'no_answer',
+        `The game server did not confirm "${command}" within ${REPLY_WITHIN_MS / 1000} s, and its list file does not show the change; look at its console.`,
+      );
   }
 }

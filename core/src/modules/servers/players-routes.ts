@@ -2,13 +2,25 @@ import { z } from 'zod';
 import { AppError, badRequest, conflict } from '../../kernel/errors.js';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { offlineUuid } from '../../minecraft/offline-uuid.js';
-import { formatBanDate, parsePlayerList, removeEntry, serializePlayerList, upsert, type PlayerListFile } from '../../minecraft/player-lists.js';
+import {
+  formatBanDate,
+  parsePlayerList,
+  removeEntry,
+  serializePlayerList,
+  upsert,
+  type PlayerListFile,
+} from '../../minecraft/player-lists.js';
 import { ServerProperties } from '../../minecraft/properties.js';
 import { playerActionAnswer, playerListsView, type PlayerListsView } from './minecraft-schema.js';
 import { applyByCommand, playerAction } from './player-commands.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
-const FILES: Record<string, PlayerListFile> = { whitelist: 'whitelist.json', ops: 'ops.json', bannedPlayers: 'banned-players.json', bannedIps: 'banned-ips.json' };
+const FILES: Record<string, PlayerListFile> = {
+  whitelist: 'whitelist.json',
+  ops: 'ops.json',
+  bannedPlayers: 'banned-players.json',
+  bannedIps: 'banned-ips.json',
+};
 
 /**
  * Whitelist, operators and bans. A running server is told by console command, so the game keeps
@@ -54,12 +66,17 @@ export function playerRoutes(router: RouteRegistrar): void {
       422: 'An online-mode server needs the player UUID',
       502: 'The game does not know the command (command_unsupported); stop the server to edit the list file',
       504: 'The game did not confirm the change (no_answer)',
-      429: 'rate_limited, command_queue_full: the server\'s console gate (a running server gets a command)',
+      429: "rate_limited, command_queue_full: the server's console gate (a running server gets a command)",
     },
     handler: async ({ params: p, body, scope, principal }) => {
       const { serverService, nodeService } = scope.cradle;
       const server = await serverService.get(p.serverId);
-      const logged = { serverId: server.id, actor: principal!, action: `server.players.${body.action}`, data: 'name' in body ? { name: body.name } : { ip: body.ip } };
+      const logged = {
+        serverId: server.id,
+        actor: principal!,
+        action: `server.players.${body.action}`,
+        data: 'name' in body ? { name: body.name } : { ip: body.ip },
+      };
       if (server.state === 'running') {
         const answer = await applyByCommand(scope.cradle, server, body);
         await scope.cradle.activityLog.record(logged);
@@ -72,7 +89,11 @@ export function playerRoutes(router: RouteRegistrar): void {
         if (!('name' in body)) return '';
         if (body.uuid) return body.uuid;
         if (props.get('online-mode') === 'false') return offlineUuid(body.name);
-        throw new AppError(422, 'uuid_required', 'This server checks accounts with Mojang: give the player UUID, or start the server and try again');
+        throw new AppError(
+          422,
+          'uuid_required',
+          'This server checks accounts with Mojang: give the player UUID, or start the server and try again',
+        );
       };
       const edit = async <F extends PlayerListFile>(file: F, change: (entries: never[]) => unknown[]) => {
         const text = await files.read(file);
@@ -89,19 +110,43 @@ export function playerRoutes(router: RouteRegistrar): void {
           await edit('whitelist.json', (e) => removeEntry(e as { name: string }[], body.name));
           break;
         case 'op':
-          await edit('ops.json', (e) => upsert(e as Array<{ uuid: string } & Record<string, unknown>>, { uuid: playerUuid(), name: body.name, level: 4, bypassesPlayerLimit: false }));
+          await edit('ops.json', (e) =>
+            upsert(e as Array<{ uuid: string } & Record<string, unknown>>, {
+              uuid: playerUuid(),
+              name: body.name,
+              level: 4,
+              bypassesPlayerLimit: false,
+            }),
+          );
           break;
         case 'deop':
           await edit('ops.json', (e) => removeEntry(e as { name: string }[], body.name));
           break;
         case 'ban':
-          await edit('banned-players.json', (e) => upsert(e as Array<{ uuid: string } & Record<string, unknown>>, { uuid: playerUuid(), name: body.name, created: now, source, expires: 'forever', reason: body.reason }));
+          await edit('banned-players.json', (e) =>
+            upsert(e as Array<{ uuid: string } & Record<string, unknown>>, {
+              uuid: playerUuid(),
+              name: body.name,
+              created: now,
+              source,
+              expires: 'forever',
+              reason: body.reason,
+            }),
+          );
           break;
         case 'pardon':
           await edit('banned-players.json', (e) => removeEntry(e as { name: string }[], body.name));
           break;
         case 'ban-ip':
-          await edit('banned-ips.json', (e) => upsert(e as Array<{ ip: string } & Record<string, unknown>>, { ip: body.ip, created: now, source, expires: 'forever', reason: body.reason }));
+          await edit('banned-ips.json', (e) =>
+            upsert(e as Array<{ ip: string } & Record<string, unknown>>, {
+              ip: body.ip,
+              created: now,
+              source,
+              expires: 'forever',
+              reason: body.reason,
+            }),
+          );
           break;
         case 'pardon-ip':
           await edit('banned-ips.json', (e) => removeEntry(e as { ip: string }[], body.ip));

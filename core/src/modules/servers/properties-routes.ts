@@ -8,7 +8,10 @@ const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/
 /** The server.properties keys the panel edits with types; others are shown and kept as they are. */
 const FIELDS = {
   // Two lines at most, as the game shows them: the second after a \n (written as the escape `\n` in the file).
-  motd: z.string().max(256).regex(/^[^\r\n]*(\n[^\r\n]*)?$/, { error: 'at most two lines, separated by one line break (\\n)' }),
+  motd: z
+    .string()
+    .max(256)
+    .regex(/^[^\r\n]*(\n[^\r\n]*)?$/, { error: 'at most two lines, separated by one line break (\\n)' }),
   'max-players': z.number().int().min(0).max(100_000),
   gamemode: z.enum(['survival', 'creative', 'adventure', 'spectator']),
   difficulty: z.enum(['peaceful', 'easy', 'normal', 'hard']),
@@ -21,8 +24,15 @@ const FIELDS = {
   'spawn-protection': z.number().int().min(0).max(1000),
   'view-distance': z.number().int().min(2).max(32),
   'simulation-distance': z.number().int().min(2).max(32),
-  'level-name': z.string().min(1).max(64).regex(/^[A-Za-z0-9 _.-]+$/, { error: 'letters, digits, spaces and _ . -' }),
-  'level-seed': z.string().max(64).regex(/^[^\r\n]*$/),
+  'level-name': z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9 _.-]+$/, { error: 'letters, digits, spaces and _ . -' }),
+  'level-seed': z
+    .string()
+    .max(64)
+    .regex(/^[^\r\n]*$/),
   'resource-pack': z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })]),
   'resource-pack-sha1': z.union([z.literal(''), z.string().regex(/^[0-9a-f]{40}$/i, { error: 'expected 40 hex digits' })]),
   'require-resource-pack': z.boolean(),
@@ -30,7 +40,11 @@ const FIELDS = {
 } as const;
 
 type FieldKey = keyof typeof FIELDS;
-const patch = z.object(Object.fromEntries(Object.entries(FIELDS).map(([k, v]) => [k, v.optional()])) as { [K in FieldKey]: z.ZodOptional<(typeof FIELDS)[K]> }).strict();
+const patch = z
+  .object(
+    Object.fromEntries(Object.entries(FIELDS).map(([k, v]) => [k, v.optional()])) as { [K in FieldKey]: z.ZodOptional<(typeof FIELDS)[K]> },
+  )
+  .strict();
 /** The typed fields as JSON Schema (what PATCH takes), so a form can be built from the answer. */
 const FIELD_SCHEMA = z.toJSONSchema(patch, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as PropertiesView['schema'];
 
@@ -82,7 +96,13 @@ export function propertiesRoutes(router: RouteRegistrar): void {
       const changed = Object.entries(body).filter(([key, value]) => value !== undefined && props.get(key) !== String(value));
       for (const [key, value] of changed) props.set(key, value as string | number | boolean);
       await files.write('server.properties', props.toString());
-      if (changed.length) await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.properties', data: { keys: changed.map(([key]) => key) } });
+      if (changed.length)
+        await scope.cradle.activityLog.record({
+          serverId: p.serverId,
+          actor: principal!,
+          action: 'server.properties',
+          data: { keys: changed.map(([key]) => key) },
+        });
       return { typed: typed(props), all: props.toObject(), schema: FIELD_SCHEMA };
     },
   });

@@ -48,7 +48,12 @@ export class ServerRelay {
     const server = await this.deps.serverRepository.get(serverId);
     if (!server) throw new Error('server not found');
     const socket = await this.socketFor(server.nodeId);
-    const reply = (await socket.timeout(10_000).emitWithAck(AGENT_SOCKET.subscribe, { serverId })) as { lines?: string[]; state?: string; stats?: ServerStats | null; error?: { message: string } };
+    const reply = (await socket.timeout(10_000).emitWithAck(AGENT_SOCKET.subscribe, { serverId })) as {
+      lines?: string[];
+      state?: string;
+      stats?: ServerStats | null;
+      error?: { message: string };
+    };
     if (reply.error) throw new Error(reply.error.message);
     this.subscribed.add(serverId);
     return { lines: reply.lines ?? [], state: reply.state ?? server.state, stats: reply.stats ?? null };
@@ -60,7 +65,14 @@ export class ServerRelay {
    */
   async recheckViewers(serverId: string, userId: string, permission: string): Promise<number> {
     if (!this.namespace) return 0;
-    return dropRevokedViewers(this.namespace, { room: room(serverId), serverId, userId, permission, event: PANEL_SOCKET.subscribe, authorize: createAuthorizer(this.deps.hooks) });
+    return dropRevokedViewers(this.namespace, {
+      room: room(serverId),
+      serverId,
+      userId,
+      permission,
+      event: PANEL_SOCKET.subscribe,
+      authorize: createAuthorizer(this.deps.hooks),
+    });
   }
 
   /** How many upstream subscriptions exist: one per watched server. */

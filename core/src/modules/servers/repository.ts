@@ -79,7 +79,10 @@ export class ServerRepository {
   }
 
   private async withAddresses(rows: Row[], executor: Executor): Promise<ServerView[]> {
-    const addresses = await this.nodeService.primaryAddresses(rows.map((r) => r.id), executor);
+    const addresses = await this.nodeService.primaryAddresses(
+      rows.map((r) => r.id),
+      executor,
+    );
     return rows.map((r) => fromRow(r, addresses.get(r.id)));
   }
 
@@ -89,9 +92,15 @@ export class ServerRepository {
   }
 
   /** Everything for an admin; what a user owns or was granted, otherwise. */
-  async visibleTo(userId: string | null, options: { limit: number; offset: number; q?: string; state?: ServerState; keyScope?: string }): Promise<{ servers: ServerView[]; total: number }> {
+  async visibleTo(
+    userId: string | null,
+    options: { limit: number; offset: number; q?: string; state?: ServerState; keyScope?: string },
+  ): Promise<{ servers: ServerView[]; total: number }> {
     const { keyScope } = options;
-    const { shared, claimed } = userId !== null ? await this.hooks.call('auth.serverListScope', { shared: [], claimed: [] }, { userId, ...(keyScope ? { keyScope } : {}) }) : { shared: [], claimed: [] };
+    const { shared, claimed } =
+      userId !== null
+        ? await this.hooks.call('auth.serverListScope', { shared: [], claimed: [] }, { userId, ...(keyScope ? { keyScope } : {}) })
+        : { shared: [], claimed: [] };
     const scoped = () => {
       const b = this.db('servers');
       // A scoped key sees what its scope's owner shares with the user, nothing the user owns alone.
@@ -164,7 +173,9 @@ export class ServerRepository {
   }
 
   async setLimits(id: string, limits: { memoryMb: number; cpuPercent: number; diskMb: number }, executor: Executor): Promise<void> {
-    await executor('servers').where({ id }).update({ memory_mb: limits.memoryMb, cpu_percent: limits.cpuPercent, disk_mb: limits.diskMb, updated_at: new Date().toISOString() });
+    await executor('servers')
+      .where({ id })
+      .update({ memory_mb: limits.memoryMb, cpu_percent: limits.cpuPercent, disk_mb: limits.diskMb, updated_at: new Date().toISOString() });
   }
 
   async setOwner(id: string, ownerId: string, executor: Executor): Promise<void> {
@@ -187,17 +198,28 @@ export class ServerRepository {
 
   /** Memory promised to servers per node, for placement and fleet figures. */
   async allocatedMemory(executor: Executor = this.db): Promise<Map<string, number>> {
-    const rows = (await executor('servers').groupBy('node_id').select('node_id').sum({ mb: 'memory_mb' })) as Array<{ node_id: string; mb: number | string | null }>;
+    const rows = (await executor('servers').groupBy('node_id').select('node_id').sum({ mb: 'memory_mb' })) as Array<{
+      node_id: string;
+      mb: number | string | null;
+    }>;
     return new Map(rows.map((r) => [r.node_id, Number(r.mb ?? 0)]));
   }
 
   async placements(): Promise<ServerPlacement[]> {
-    const rows = (await this.db('servers').select('id', 'node_id', 'state', 'memory_mb')) as Array<{ id: string; node_id: string; state: string; memory_mb: number | string }>;
+    const rows = (await this.db('servers').select('id', 'node_id', 'state', 'memory_mb')) as Array<{
+      id: string;
+      node_id: string;
+      state: string;
+      memory_mb: number | string;
+    }>;
     return rows.map((r) => ({ id: r.id, nodeId: r.node_id, state: r.state, memoryMb: Number(r.memory_mb) }));
   }
 
   async countByState(): Promise<Record<string, number>> {
-    const rows = (await this.db('servers').groupBy('state').select('state').count({ c: '*' })) as Array<{ state: string; c: number | string }>;
+    const rows = (await this.db('servers').groupBy('state').select('state').count({ c: '*' })) as Array<{
+      state: string;
+      c: number | string;
+    }>;
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.c)]));
   }
 

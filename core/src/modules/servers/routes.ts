@@ -8,10 +8,15 @@ export function serverRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',
     path: '/',
-    summary: 'Servers you own or were granted (all of them for an admin; a scoped key: its scope\'s)',
+    summary: "Servers you own or were granted (all of them for an admin; a scoped key: its scope's)",
     access: 'user',
     keyScoped: true,
-    query: z.object({ q: z.string().max(64).optional(), state: serverState.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }),
+    query: z.object({
+      q: z.string().max(64).optional(),
+      state: serverState.optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
     response: { schema: z.object({ servers: z.array(serverView), total: z.number().int() }) },
     handler: ({ query, scope, principal }) => scope.cradle.serverService.list(principal!, query),
   });
@@ -25,7 +30,13 @@ export function serverRoutes(router: RouteRegistrar): void {
     access: 'user',
     body: createServerBody,
     response: { status: 201, schema: serverView },
-    errors: { 403: 'Only administrators choose the owner, the node or the port', 404: 'No such template, node (node_not_found) or allocation (allocation_not_found)', 409: 'No node has room (no_capacity), or the allocation is taken (allocation_taken)', 422: 'The allocation is not on the node (allocation_not_on_node)', 502: 'The node refused or does not answer' },
+    errors: {
+      403: 'Only administrators choose the owner, the node or the port',
+      404: 'No such template, node (node_not_found) or allocation (allocation_not_found)',
+      409: 'No node has room (no_capacity), or the allocation is taken (allocation_taken)',
+      422: 'The allocation is not on the node (allocation_not_on_node)',
+      502: 'The node refused or does not answer',
+    },
     handler: ({ body, scope, principal }) => scope.cradle.serverService.create(body, principal!),
   });
   router.route({
@@ -36,7 +47,8 @@ export function serverRoutes(router: RouteRegistrar): void {
     permission: 'server.view',
     params: idParams,
     response: { schema: serverView },
-    handler: async ({ params, scope, principal }) => scope.cradle.serverService.present(await scope.cradle.serverService.get(params.serverId), principal!),
+    handler: async ({ params, scope, principal }) =>
+      scope.cradle.serverService.present(await scope.cradle.serverService.get(params.serverId), principal!),
   });
   for (const action of powerAction.options) {
     router.route({
@@ -58,7 +70,13 @@ export function serverRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'control.console',
     params: idParams,
-    body: z.strictObject({ command: z.string().min(1).max(1000).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }) }),
+    body: z.strictObject({
+      command: z
+        .string()
+        .min(1)
+        .max(1000)
+        .regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }),
+    }),
     response: { status: 204 },
     errors: { 409: 'server_not_running, server_suspended', 429: 'rate_limited (per server), command_queue_full; details.retryAfterMs' },
     handler: async ({ params, body, scope, principal }) => {
@@ -121,7 +139,10 @@ export function serverRoutes(router: RouteRegistrar): void {
     }),
     response: { status: 204 },
     handler: async ({ params, query, scope, principal }) => {
-      await scope.cradle.serverService.remove(params.serverId, principal!, { force: query.force === 'true', backup: query.backup === 'true' });
+      await scope.cradle.serverService.remove(params.serverId, principal!, {
+        force: query.force === 'true',
+        backup: query.backup === 'true',
+      });
     },
   });
   router.route({
@@ -129,8 +150,13 @@ export function serverRoutes(router: RouteRegistrar): void {
     path: '/bulk',
     summary: 'One action on many servers, with a result per server',
     access: 'user',
-    body: z.strictObject({ action: z.enum(['start', 'stop', 'restart', 'kill', 'delete', 'backup']), serverIds: z.array(idParams.shape.serverId).min(1).max(500) }),
+    body: z.strictObject({
+      action: z.enum(['start', 'stop', 'restart', 'kill', 'delete', 'backup']),
+      serverIds: z.array(idParams.shape.serverId).min(1).max(500),
+    }),
     response: { schema: z.object({ results: z.array(bulkResult) }) },
-    handler: async ({ body, scope, principal }) => ({ results: await scope.cradle.serverBulk.run(principal!, body.action, body.serverIds) }),
+    handler: async ({ body, scope, principal }) => ({
+      results: await scope.cradle.serverBulk.run(principal!, body.action, body.serverIds),
+    }),
   });
 }

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { serverPhase } from '../../protocol/edge.js';
 import { serverState } from '../../protocol/server-state.js';
 
-const port = z.number({ error: 'expected a port from 1 to 65535' }).int({ error: 'expected a port from 1 to 65535' }).min(1, { error: 'expected a port from 1 to 65535' }).max(65535, { error: 'expected a port from 1 to 65535' });
+const port = z
+  .number({ error: 'expected a port from 1 to 65535' })
+  .int({ error: 'expected a port from 1 to 65535' })
+  .min(1, { error: 'expected a port from 1 to 65535' })
+  .max(65535, { error: 'expected a port from 1 to 65535' });
 
 /** One of the node's allocations: by its id, or by address (a port, optionally on one ip). */
 export const allocationChoice = z
@@ -12,7 +16,8 @@ export const allocationChoice = z
     port: port.optional(),
   })
   .superRefine((a, ctx) => {
-    if (a.id !== undefined && (a.ip !== undefined || a.port !== undefined)) ctx.addIssue({ code: 'custom', message: 'give the allocation id, or its ip and port, not both' });
+    if (a.id !== undefined && (a.ip !== undefined || a.port !== undefined))
+      ctx.addIssue({ code: 'custom', message: 'give the allocation id, or its ip and port, not both' });
     if (a.id === undefined && a.port === undefined) ctx.addIssue({ code: 'custom', message: 'give the allocation id or a port' });
   });
 
@@ -23,28 +28,32 @@ const diskMb = z.number().int().min(256).max(16_777_216);
 /** An admin's change of a server's limits: any of them; the rest stay. */
 export const serverLimitsBody = z
   .strictObject({ memoryMb: memoryMb.optional(), cpuPercent: cpuPercent.optional(), diskMb: diskMb.optional() })
-  .refine((b) => b.memoryMb !== undefined || b.cpuPercent !== undefined || b.diskMb !== undefined, { error: 'give memoryMb, cpuPercent or diskMb' });
+  .refine((b) => b.memoryMb !== undefined || b.cpuPercent !== undefined || b.diskMb !== undefined, {
+    error: 'give memoryMb, cpuPercent or diskMb',
+  });
 export type ServerLimitsBody = z.output<typeof serverLimitsBody>;
 
 // Strict: a field the API does not know is refused by name, never silently dropped.
-export const createServerBody = z.strictObject({
-  name: z.string().min(1).max(64),
-  templateId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
-  /** Docker image: one the template offers; its first when left out. */
-  image: z.string().max(255).optional(),
-  variables: z.record(z.string(), z.string()).default({}),
-  /** Memory, or let the template recommend it from the expected players. */
-  memoryMb: memoryMb.optional(),
-  expectedPlayers: z.number().int().min(1).max(100_000).optional(),
-  cpuPercent: cpuPercent.default(200),
-  diskMb: diskMb.default(10_240),
-  /** Admins may create for another user and on a chosen node. */
-  ownerId: z.string().max(64).optional(),
-  nodeId: z.uuid().optional(),
-  /** Admins may choose the game port (any free allocation with it), or one allocation. */
-  port: port.optional(),
-  allocation: allocationChoice.optional(),
-}).refine((b) => b.port === undefined || b.allocation === undefined, { error: 'give port or allocation, not both', path: ['allocation'] });
+export const createServerBody = z
+  .strictObject({
+    name: z.string().min(1).max(64),
+    templateId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+    /** Docker image: one the template offers; its first when left out. */
+    image: z.string().max(255).optional(),
+    variables: z.record(z.string(), z.string()).default({}),
+    /** Memory, or let the template recommend it from the expected players. */
+    memoryMb: memoryMb.optional(),
+    expectedPlayers: z.number().int().min(1).max(100_000).optional(),
+    cpuPercent: cpuPercent.default(200),
+    diskMb: diskMb.default(10_240),
+    /** Admins may create for another user and on a chosen node. */
+    ownerId: z.string().max(64).optional(),
+    nodeId: z.uuid().optional(),
+    /** Admins may choose the game port (any free allocation with it), or one allocation. */
+    port: port.optional(),
+    allocation: allocationChoice.optional(),
+  })
+  .refine((b) => b.port === undefined || b.allocation === undefined, { error: 'give port or allocation, not both', path: ['allocation'] });
 export type CreateServerBody = z.output<typeof createServerBody>;
 
 export const serverView = z.object({
@@ -68,5 +77,9 @@ export const serverView = z.object({
 export type ServerView = z.output<typeof serverView>;
 
 /** One server's outcome in a bulk action. */
-export const bulkResult = z.object({ serverId: z.string(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() });
+export const bulkResult = z.object({
+  serverId: z.string(),
+  ok: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
 export type BulkResult = z.output<typeof bulkResult>;

@@ -20,7 +20,6 @@ import './hooks.js';
 
 const newServerId = () => `s${randomBytes(6).toString('hex')}`;
 
-
 /** Servers in the panel: created from templates on a node chosen by placement, run through its agent. */
 export class ServerService {
   private readonly deps: {
@@ -49,7 +48,10 @@ export class ServerService {
 
   async list(principal: Principal, options: { limit: number; offset: number; q?: string; state?: ServerView['state'] }) {
     const keyScope = keyScopeOf(principal);
-    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' && !keyScope ? null : principal.id, { ...options, ...(keyScope ? { keyScope } : {}) });
+    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' && !keyScope ? null : principal.id, {
+      ...options,
+      ...(keyScope ? { keyScope } : {}),
+    });
     return { servers: await this.presentAll(servers, principal), total };
   }
 
@@ -78,12 +80,14 @@ export class ServerService {
    */
   async create(input: CreateServerBody, principal: Principal): Promise<ServerView> {
     const admin = principal.role === 'admin';
-    if (!admin && (input.ownerId || input.nodeId || input.port !== undefined || input.allocation)) throw new AppError(403, 'forbidden', 'Only administrators choose the owner, the node or the port');
+    if (!admin && (input.ownerId || input.nodeId || input.port !== undefined || input.allocation))
+      throw new AppError(403, 'forbidden', 'Only administrators choose the owner, the node or the port');
     const { template } = await this.deps.templateService.get(input.templateId);
     const draft = await this.deps.hooks.call('server.beforeCreate', { ...input, ownerId: input.ownerId ?? principal.id });
     const variables = resolveVariables(template, draft.variables, { asAdmin: admin });
     const image = draft.image ?? template.images[0]!.image;
-    if (!template.images.some((i) => i.image === image)) throw badRequest('invalid_image', `The template does not offer the image ${image}`);
+    if (!template.images.some((i) => i.image === image))
+      throw badRequest('invalid_image', `The template does not offer the image ${image}`);
     const memoryMb = draft.memoryMb;
     if (memoryMb === undefined) throw new Error('a server.beforeCreate tap dropped memoryMb, which the servers module fills in first');
     const wanted: AllocationRequest = draft.allocation ?? (draft.port !== undefined ? { port: draft.port } : {});
@@ -99,13 +103,36 @@ export class ServerService {
         chosenNode ??= allocation.nodeId;
       }
       // What no choice of node could fix is refused first, with the precise reason.
-      if (wanted.id !== undefined || wanted.port !== undefined || wanted.ip !== undefined) await nodeService.assertAllocationAvailable(wanted, chosenNode, trx);
+      if (wanted.id !== undefined || wanted.port !== undefined || wanted.ip !== undefined)
+        await nodeService.assertAllocationAvailable(wanted, chosenNode, trx);
       const match = { ip: wanted.ip, port: wanted.port };
-      const nodeId = (await this.deps.hooks.call('node.placement', { memoryMb, diskMb: draft.diskMb, nodeId: chosenNode, allocation: match }, trx))?.nodeId;
+      const nodeId = (
+        await this.deps.hooks.call('node.placement', { memoryMb, diskMb: draft.diskMb, nodeId: chosenNode, allocation: match }, trx)
+      )?.nodeId;
       if (!nodeId) throw new AppError(409, 'no_capacity', 'No node that is up has room for this server right now');
-      await this.deps.serverRepository.insert({ id, name: draft.name, ownerId: draft.ownerId, nodeId, templateId: template.id, image, variables, memoryMb, cpuPercent: draft.cpuPercent, diskMb: draft.diskMb }, trx);
+      await this.deps.serverRepository.insert(
+        {
+          id,
+          name: draft.name,
+          ownerId: draft.ownerId,
+          nodeId,
+          templateId: template.id,
+          image,
+          variables,
+          memoryMb,
+          cpuPercent: draft.cpuPercent,
+          diskMb: draft.diskMb,
+        },
+        trx,
+      );
       await nodeService.bookAllocation(nodeId, id, wanted, trx);
-      await this.deps.events.append(trx, { type: 'server.created', serverId: id, nodeId, actorId: principal.id, data: { templateId: template.id, memoryMb, ownerId: draft.ownerId } });
+      await this.deps.events.append(trx, {
+        type: 'server.created',
+        serverId: id,
+        nodeId,
+        actorId: principal.id,
+        data: { templateId: template.id, memoryMb, ownerId: draft.ownerId },
+      });
       return (await this.deps.serverRepository.get(id, trx))!;
     });
 
@@ -123,7 +150,12 @@ export class ServerService {
       await this.deps.db.transaction(async (trx) => {
         await this.deps.nodeService.releaseAllocations(id, trx);
         await this.deps.serverRepository.remove(id, trx);
-        await this.deps.events.append(trx, { type: 'server.create_failed', serverId: id, actorId: principal.id, data: { reason: (err as Error).message } });
+        await this.deps.events.append(trx, {
+          type: 'server.create_failed',
+          serverId: id,
+          actorId: principal.id,
+          data: { reason: (err as Error).message },
+        });
       });
       throw err;
     }
@@ -133,9 +165,14 @@ export class ServerService {
   async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
     const server = await this.get(id);
     // Starting a sleeping server is waking it: its phase (and what billing counts) follows.
-    if (action === 'start' && server.phase !== 'active') return this.present(await this.deps.serverLifecycle.wake(id, 'api', principal), principal);
+    if (action === 'start' && server.phase !== 'active')
+      return this.present(await this.deps.serverLifecycle.wake(id, 'api', principal), principal);
     if (action === 'start' || action === 'restart') {
-      const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId, suspended: server.suspended });
+      const refused = await this.deps.hooks.call('server.beforeStart', {
+        serverId: id,
+        ownerId: server.ownerId,
+        suspended: server.suspended,
+      });
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
     }
     const status = await this.client(server).then((c) => c.power(id, action));
@@ -167,8 +204,15 @@ export class ServerService {
     if (suspended && server.state !== 'offline') await (await this.client(server)).power(id, 'kill');
     await this.deps.db.transaction(async (trx) => {
       await this.deps.serverRepository.setSuspended(id, suspended, trx);
-      await this.deps.events.append(trx, { type: suspended ? 'server.suspended' : 'server.unsuspended', serverId: id, actorId: principal.id });
-      await this.deps.activityLog.record({ serverId: id, actor: principal, action: suspended ? 'server.suspend' : 'server.unsuspend' }, trx);
+      await this.deps.events.append(trx, {
+        type: suspended ? 'server.suspended' : 'server.unsuspended',
+        serverId: id,
+        actorId: principal.id,
+      });
+      await this.deps.activityLog.record(
+        { serverId: id, actor: principal, action: suspended ? 'server.suspend' : 'server.unsuspend' },
+        trx,
+      );
     });
     return this.present(await this.get(id), principal);
   }
@@ -187,7 +231,10 @@ export class ServerService {
       const allocated = (await this.deps.serverRepository.allocatedMemory()).get(node.id) ?? 0;
       const capacity = node.memoryMb * (1 + node.memoryOverallocPct / 100);
       if (allocated - previous.memoryMb + next.memoryMb > capacity) {
-        throw conflict('node_full', `The node has room for ${Math.max(0, Math.floor(capacity - allocated + previous.memoryMb))} MB for this server`);
+        throw conflict(
+          'node_full',
+          `The node has room for ${Math.max(0, Math.floor(capacity - allocated + previous.memoryMb))} MB for this server`,
+        );
       }
     }
     if (!server.address) throw conflict('no_allocation', 'The server has no allocation');
@@ -195,9 +242,21 @@ export class ServerService {
     await this.deps.nodeService.client(node).updateServer(agentSpec({ ...server, ...next }, template, server.address));
     await this.deps.db.transaction(async (trx) => {
       await this.deps.serverRepository.setLimits(id, next, trx);
-      await this.deps.events.append(trx, { type: 'server.limits_changed', serverId: id, nodeId: server.nodeId, actorId: principal.id, data: { ...next, previous } });
+      await this.deps.events.append(trx, {
+        type: 'server.limits_changed',
+        serverId: id,
+        nodeId: server.nodeId,
+        actorId: principal.id,
+        data: { ...next, previous },
+      });
       if (next.memoryMb !== previous.memoryMb) {
-        await this.deps.events.append(trx, { type: 'server.memory_changed', serverId: id, nodeId: server.nodeId, actorId: principal.id, data: { memoryMb: next.memoryMb, from: previous.memoryMb } });
+        await this.deps.events.append(trx, {
+          type: 'server.memory_changed',
+          serverId: id,
+          nodeId: server.nodeId,
+          actorId: principal.id,
+          data: { memoryMb: next.memoryMb, from: previous.memoryMb },
+        });
       }
       await this.deps.activityLog.record({ serverId: id, actor: principal, action: 'server.limits', data: { ...patch } }, trx);
     });
@@ -224,7 +283,12 @@ export class ServerService {
       if (!server) throw notFound('No such server', 'not_found');
       if (server.ownerId === ownerId) return;
       await this.deps.serverRepository.setOwner(id, ownerId, t);
-      await this.deps.events.append(t, { type: 'server.owner_changed', serverId: id, actorId: principal.id, data: { from: server.ownerId, to: ownerId } });
+      await this.deps.events.append(t, {
+        type: 'server.owner_changed',
+        serverId: id,
+        actorId: principal.id,
+        data: { from: server.ownerId, to: ownerId },
+      });
     };
     await (trx ? run(trx) : this.deps.db.transaction(run));
   }
@@ -238,7 +302,13 @@ export class ServerService {
   /** Removed from its node first; if the node is gone for good an admin can still remove the record. */
   async remove(id: string, principal: Principal, options: { force?: boolean; backup?: boolean } = {}): Promise<void> {
     const server = await this.get(id);
-    await this.deps.hooks.call('server.beforeDelete', { serverId: id, ownerId: server.ownerId, nodeId: server.nodeId, principal, backup: options.backup ?? false });
+    await this.deps.hooks.call('server.beforeDelete', {
+      serverId: id,
+      ownerId: server.ownerId,
+      nodeId: server.nodeId,
+      principal,
+      backup: options.backup ?? false,
+    });
     try {
       await (await this.client(server)).deleteServer(id);
     } catch (err) {

@@ -9,7 +9,11 @@ const socketError = z.object({ error: z.object({ code: z.string().describe('Stab
 
 export const subscribePayload = z.object({ serverId });
 export const subscribeAck = z.union([
-  z.object({ lines: z.array(z.string()).describe('The recent console, oldest first'), state: serverState, stats: serverStats.nullable().describe('The latest sample, if the server runs') }),
+  z.object({
+    lines: z.array(z.string()).describe('The recent console, oldest first'),
+    state: serverState,
+    stats: serverStats.nullable().describe('The latest sample, if the server runs'),
+  }),
   socketError,
 ]);
 export type SubscribeAck = z.output<typeof subscribeAck>;

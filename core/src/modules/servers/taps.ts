@@ -25,7 +25,10 @@ export function tapServerPolicies(ctx: RegisterContext<unknown>): void {
     const allocated = await serverRepository.allocatedMemory(trx);
     const free = await nodeService.freeAllocationCounts(match, trx);
     const nodes = await nodeService.list(trx);
-    const node = pickNode(request, nodes.map((n) => ({ node: n, allocatedMemoryMb: allocated.get(n.id) ?? 0, freeAllocations: free.get(n.id) ?? 0 })));
+    const node = pickNode(
+      request,
+      nodes.map((n) => ({ node: n, allocatedMemoryMb: allocated.get(n.id) ?? 0, freeAllocations: free.get(n.id) ?? 0 })),
+    );
     return node ? { nodeId: node.id } : undefined;
   });
 }

@@ -6,7 +6,9 @@ import { ensureOk } from '../nodes/agent-answer.js';
 import { worldsView } from './minecraft-schema.js';
 
 const params = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/) });
-const worldName = z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9 _.-]{0,63}$/, { error: 'letters, digits, spaces and _ . - (not starting with a dot)' });
+const worldName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9 _.-]{0,63}$/, { error: 'letters, digits, spaces and _ . - (not starting with a dot)' });
 const withName = params.extend({ name: worldName });
 // Uploads and downloads pass through here, inside the server folder (so the quota counts them).
 const WORK = '.conductor-worlds';
@@ -55,7 +57,12 @@ export function worldRoutes(router: RouteRegistrar): void {
       const { files, props } = await context(scope, p.serverId);
       props.set('level-name', body.name);
       await files.write('server.properties', props.toString());
-      await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.world.select', data: { name: body.name } });
+      await scope.cradle.activityLog.record({
+        serverId: p.serverId,
+        actor: principal!,
+        action: 'server.world.select',
+        data: { name: body.name },
+      });
       return { active: body.name };
     },
   });
@@ -74,7 +81,12 @@ export function worldRoutes(router: RouteRegistrar): void {
       if (server.state !== 'offline') throw conflict('server_not_offline', 'Stop the server before resetting a world');
       if (!(await files.exists(`${p.name}/level.dat`))) throw notFound(`No world ${p.name}`, 'world_not_found');
       await files.op('delete', { paths: [p.name] });
-      await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.world.reset', data: { name: p.name } });
+      await scope.cradle.activityLog.record({
+        serverId: p.serverId,
+        actor: principal!,
+        action: 'server.world.reset',
+        data: { name: p.name },
+      });
     },
   });
   router.route({
@@ -89,7 +101,8 @@ export function worldRoutes(router: RouteRegistrar): void {
     errors: { 400: 'Not a world archive', 409: 'A world with this name exists, or the server runs it' },
     handler: async ({ params: p, ctx, scope, principal }) => {
       const { server, files, active } = await context(scope, p.serverId);
-      if (p.name === active && server.state !== 'offline') throw conflict('server_not_offline', 'Stop the server before replacing its active world');
+      if (p.name === active && server.state !== 'offline')
+        throw conflict('server_not_offline', 'Stop the server before replacing its active world');
       if (await files.exists(p.name)) throw conflict('world_exists', `${p.name} exists; reset it or choose another name`);
       const staging = `${WORK}/upload`;
       await files.op('delete', { paths: [WORK] }).catch(() => undefined);
@@ -108,14 +121,20 @@ export function worldRoutes(router: RouteRegistrar): void {
         if (!(await files.exists(`${staging}/level.dat`))) {
           const dirs = (await files.list(staging)).filter((e) => e.type === 'directory');
           const inner = dirs.length === 1 ? `${staging}/${dirs[0]!.name}` : null;
-          if (!inner || !(await files.exists(`${inner}/level.dat`))) throw badRequest('not_a_world', 'The archive has no level.dat at its top or in a single folder');
+          if (!inner || !(await files.exists(`${inner}/level.dat`)))
+            throw badRequest('not_a_world', 'The archive has no level.dat at its top or in a single folder');
           source = inner;
         }
         await files.op('rename', { from: source, to: p.name });
       } finally {
         await files.op('delete', { paths: [WORK] }).catch(() => undefined);
       }
-      await scope.cradle.activityLog.record({ serverId: p.serverId, actor: principal!, action: 'server.world.upload', data: { name: p.name } });
+      await scope.cradle.activityLog.record({
+        serverId: p.serverId,
+        actor: principal!,
+        action: 'server.world.upload',
+        data: { name: p.name },
+      });
       return { name: p.name };
     },
   });
@@ -135,7 +154,10 @@ export function worldRoutes(router: RouteRegistrar): void {
       await files.op('delete', { paths: [archive] }).catch(() => undefined);
       await files.op('mkdir', { path: WORK }).catch(() => undefined);
       await files.op('compress', { root: '', files: [p.name], destination: archive });
-      const stream = await ensureOk(await files.open('GET', `/download?path=${encodeURIComponent(archive)}`, { timeoutMs: 3_600_000 }), 'The node could not send the world');
+      const stream = await ensureOk(
+        await files.open('GET', `/download?path=${encodeURIComponent(archive)}`, { timeoutMs: 3_600_000 }),
+        'The node could not send the world',
+      );
       ctx.set('content-type', 'application/zip');
       ctx.set('content-disposition', `attachment; filename="${p.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.zip"`);
       const length = stream.headers['content-length'];

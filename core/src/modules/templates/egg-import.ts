@@ -17,7 +17,11 @@ const flag = z.union([z.boolean(), z.number()]).nullish();
  */
 export const pterodactylEgg = z
   .object({
-    meta: z.object({ version: z.enum(['PTDL_v1', 'PTDL_v2', 'PLCN_v1', 'PLCN_v2', 'PLCN_v3'], { error: 'expected a Pterodactyl or Pelican egg (meta.version PTDL_v1, PTDL_v2, PLCN_v1, PLCN_v2 or PLCN_v3)' }) }),
+    meta: z.object({
+      version: z.enum(['PTDL_v1', 'PTDL_v2', 'PLCN_v1', 'PLCN_v2', 'PLCN_v3'], {
+        error: 'expected a Pterodactyl or Pelican egg (meta.version PTDL_v1, PTDL_v2, PLCN_v1, PLCN_v2 or PLCN_v3)',
+      }),
+    }),
     name: z.string().min(1).max(128),
     author: z.string().max(256).nullish(),
     description: z.string().max(4000).nullish(),
@@ -31,7 +35,11 @@ export const pterodactylEgg = z
     startup_commands: z.record(z.string(), z.string().min(1).max(4096)).nullish(),
     config: z.object({ files: configPart, startup: configPart, logs: configPart, stop: z.string().nullish() }).default({}),
     scripts: z
-      .object({ installation: z.object({ script: z.string().nullish(), container: z.string().nullish(), entrypoint: z.string().nullish() }).nullish() })
+      .object({
+        installation: z
+          .object({ script: z.string().nullish(), container: z.string().nullish(), entrypoint: z.string().nullish() })
+          .nullish(),
+      })
       .nullish(),
     variables: z
       .array(
@@ -47,7 +55,10 @@ export const pterodactylEgg = z
       )
       .default([]),
   })
-  .refine((egg) => egg.startup || Object.keys(egg.startup_commands ?? {}).length > 0, { error: 'the egg has no startup command (startup or startup_commands)', path: ['startup'] });
+  .refine((egg) => egg.startup || Object.keys(egg.startup_commands ?? {}).length > 0, {
+    error: 'the egg has no startup command (startup or startup_commands)',
+    path: ['startup'],
+  });
 export type Egg = z.output<typeof pterodactylEgg>;
 
 export interface ImportResult {
@@ -69,7 +80,8 @@ function translatePlaceholders(text: string): string {
 function imagesOf(egg: Egg): Template['images'] {
   const named = (image: string) => ({ name: (image.split(':').pop() || image).slice(0, 64), image });
   if (Array.isArray(egg.docker_images)) return egg.docker_images.map(named);
-  if (egg.docker_images && Object.keys(egg.docker_images).length > 0) return Object.entries(egg.docker_images).map(([name, image]) => ({ name: name.slice(0, 64), image }));
+  if (egg.docker_images && Object.keys(egg.docker_images).length > 0)
+    return Object.entries(egg.docker_images).map(([name, image]) => ({ name: name.slice(0, 64), image }));
   // Pelican puts the egg's icon (a data: URL) in `image`; that is no Docker image.
   const legacy = egg.images ?? (egg.image && !egg.image.startsWith('data:') ? [egg.image] : []);
   return legacy.map(named);
@@ -103,7 +115,13 @@ function parseJsonField<T>(raw: string | null | undefined, field: string): T | n
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'egg';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50) || 'egg'
+  );
 }
 
 function guessCategory(name: string, description: string): Template['category'] {
@@ -119,7 +137,11 @@ export function importEgg(input: unknown, overrides: { id?: string; category?: T
   const parsed = pterodactylEgg.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw badRequest('invalid_egg', `Not an egg Conductor can read: ${issue.path.join('.') || '(root)'}: ${issue.message}`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw badRequest(
+      'invalid_egg',
+      `Not an egg Conductor can read: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   const egg = parsed.data;
   const warnings: string[] = [];
@@ -128,10 +150,14 @@ export function importEgg(input: unknown, overrides: { id?: string; category?: T
   if (images.length === 0) throw badRequest('invalid_egg', 'The egg names no Docker image');
 
   const commands = Object.entries(egg.startup_commands ?? {});
-  if (!egg.startup && commands.length > 1) warnings.push(`The egg offers ${commands.length} startup commands; "${commands[0]![0]}" is used.`);
+  if (!egg.startup && commands.length > 1)
+    warnings.push(`The egg offers ${commands.length} startup commands; "${commands[0]![0]}" is used.`);
   const startup = translatePlaceholders(egg.startup ?? commands[0]![1]);
   const shell = SHELL_SYNTAX.test(startup.replace(/\{\{[^}]*\}\}/g, ''));
-  if (shell) warnings.push('The startup command uses shell syntax: it runs through /bin/sh -c, with variables passed only as environment variables.');
+  if (shell)
+    warnings.push(
+      'The startup command uses shell syntax: it runs through /bin/sh -c, with variables passed only as environment variables.',
+    );
 
   const startupConfig = configObject<{ done?: string | string[] }>(egg.config.startup, 'startup') ?? {};
   const done = Array.isArray(startupConfig.done) ? startupConfig.done : startupConfig.done ? [startupConfig.done] : [];
@@ -148,7 +174,8 @@ export function importEgg(input: unknown, overrides: { id?: string; category?: T
     }
     const set: Record<string, string> = {};
     for (const [key, value] of Object.entries(edit.find ?? {})) {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') set[key] = translatePlaceholders(String(value));
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        set[key] = translatePlaceholders(String(value));
       else warnings.push(`Config file ${file}: the rule for "${key}" is not a plain value and is left out.`);
     }
     configFiles.push({ file, parser: parser as Template['configFiles'][number]['parser'], set });
@@ -157,12 +184,16 @@ export function importEgg(input: unknown, overrides: { id?: string; category?: T
   const variables: Template['variables'] = [];
   for (const v of egg.variables) {
     const env = v.env_variable.trim();
-    if (!variableName.safeParse(env).success) throw badRequest('invalid_egg', `Variable ${env} must be an upper-case name such as SERVER_JARFILE`);
+    if (!variableName.safeParse(env).success)
+      throw badRequest('invalid_egg', `Variable ${env} must be an upper-case name such as SERVER_JARFILE`);
     const { rules, unknown } = parseLaravelRules(rulesText(v.rules));
     if (unknown.length) warnings.push(`Variable ${env}: rules not carried over: ${unknown.join(', ')}`);
     // YAML exports carry booleans and numbers; the server gets them as text, as Pterodactyl passes them.
     const def = v.default_value === null || v.default_value === undefined ? '' : String(v.default_value);
-    if (def && !variableValue.safeParse(def).success) warnings.push(`Variable ${env}: the default value has characters Conductor does not pass to servers; set another value before creating a server.`);
+    if (def && !variableValue.safeParse(def).success)
+      warnings.push(
+        `Variable ${env}: the default value has characters Conductor does not pass to servers; set another value before creating a server.`,
+      );
     variables.push({
       env,
       name: v.name.slice(0, 128),
@@ -177,7 +208,11 @@ export function importEgg(input: unknown, overrides: { id?: string; category?: T
   const installation = egg.scripts?.installation;
   const install =
     installation?.script && installation.container
-      ? { image: installation.container, entrypoint: [installation.entrypoint || 'bash'], script: installation.script.replace(/\r\n/g, '\n') }
+      ? {
+          image: installation.container,
+          entrypoint: [installation.entrypoint || 'bash'],
+          script: installation.script.replace(/\r\n/g, '\n'),
+        }
       : undefined;
 
   const stop = egg.config.stop?.trim() || 'stop';

@@ -32,7 +32,9 @@ export class TemplateRepository {
     const rows = (await this.db('templates')
       .modify((b) => {
         if (query.category) b.where('category', query.category);
-        if (query.q) for (const word of query.q.toLowerCase().split(/\s+/).filter(Boolean)) b.where('search', 'like', `%${word.replace(/[%_\\]/g, '')}%`);
+        if (query.q)
+          for (const word of query.q.toLowerCase().split(/\s+/).filter(Boolean))
+            b.where('search', 'like', `%${word.replace(/[%_\\]/g, '')}%`);
       })
       .orderBy(query.sort === 'popular' ? [{ column: 'popularity', order: 'desc' }, { column: 'name' }] : [{ column: 'name' }])
       .limit(query.limit)
@@ -46,19 +48,39 @@ export class TemplateRepository {
   }
 
   async categories(): Promise<Array<{ category: string; count: number }>> {
-    const rows = (await this.db('templates').groupBy('category').orderBy('category').select('category').count({ count: '*' })) as Array<{ category: string; count: number | string }>;
+    const rows = (await this.db('templates').groupBy('category').orderBy('category').select('category').count({ count: '*' })) as Array<{
+      category: string;
+      count: number | string;
+    }>;
     return rows.map((r) => ({ category: r.category, count: Number(r.count) }));
   }
 
   async insert(template: Template, source: TemplateSource, executor: Executor = this.db): Promise<void> {
     const now = new Date().toISOString();
-    await executor('templates').insert({ id: template.id, name: template.name, category: template.category, popularity: template.popularity, source, search: searchText(template), data: JSON.stringify(template), created_at: now, updated_at: now });
+    await executor('templates').insert({
+      id: template.id,
+      name: template.name,
+      category: template.category,
+      popularity: template.popularity,
+      source,
+      search: searchText(template),
+      data: JSON.stringify(template),
+      created_at: now,
+      updated_at: now,
+    });
   }
 
   async update(template: Template, executor: Executor = this.db): Promise<void> {
     await executor('templates')
       .where({ id: template.id })
-      .update({ name: template.name, category: template.category, popularity: template.popularity, search: searchText(template), data: JSON.stringify(template), updated_at: new Date().toISOString() });
+      .update({
+        name: template.name,
+        category: template.category,
+        popularity: template.popularity,
+        search: searchText(template),
+        data: JSON.stringify(template),
+        updated_at: new Date().toISOString(),
+      });
   }
 
   async remove(id: string, executor: Executor = this.db): Promise<number> {

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { resolveVariables } from './rules.js';
-import { importedTemplate, memoryRecommendation, storedTemplate, templateCategories, templateSchema, type StoredTemplate, type Template } from './schema.js';
+import {
+  importedTemplate,
+  memoryRecommendation,
+  storedTemplate,
+  templateCategories,
+  templateSchema,
+  type StoredTemplate,
+  type Template,
+} from './schema.js';
 import type { Principal } from '../../kernel/auth.js';
 
 /** Users do not see variables the template keeps for administrators (licence keys, download URLs). */
@@ -27,7 +35,9 @@ export function templateRoutes(router: RouteRegistrar): void {
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
     response: { schema: z.object({ templates: z.array(storedTemplate) }) },
-    handler: async ({ query, scope, principal }) => ({ templates: (await scope.cradle.templateService.list(query)).map((t) => forCaller(t, principal)) }),
+    handler: async ({ query, scope, principal }) => ({
+      templates: (await scope.cradle.templateService.list(query)).map((t) => forCaller(t, principal)),
+    }),
   });
   router.route({
     method: 'get',
@@ -104,7 +114,9 @@ export function templateRoutes(router: RouteRegistrar): void {
       await scope.cradle.templateService.remove(params.id, principal!.id);
     },
   });
-  const egg = z.record(z.string(), z.unknown()).describe('The egg file, as exported by Pterodactyl (PTDL_v1, PTDL_v2) or Pelican (PLCN_v1 to PLCN_v3), as JSON');
+  const egg = z
+    .record(z.string(), z.unknown())
+    .describe('The egg file, as exported by Pterodactyl (PTDL_v1, PTDL_v2) or Pelican (PLCN_v1 to PLCN_v3), as JSON');
   router.route({
     method: 'post',
     path: '/import',
@@ -116,7 +128,8 @@ export function templateRoutes(router: RouteRegistrar): void {
     body: z.strictObject({ egg, id: idParams.shape.id.optional(), category: category.optional() }),
     response: { status: 201, schema: importedTemplate },
     errors: { 409: 'A template with this id exists (template_exists; details: id, suggestedId, updatable)' },
-    handler: ({ body, scope, principal }) => scope.cradle.templateService.importEgg(body.egg, { id: body.id, category: body.category }, principal!.id),
+    handler: ({ body, scope, principal }) =>
+      scope.cradle.templateService.importEgg(body.egg, { id: body.id, category: body.category }, principal!.id),
   });
   router.route({
     method: 'put',
@@ -128,6 +141,7 @@ export function templateRoutes(router: RouteRegistrar): void {
     body: z.strictObject({ egg, category: category.optional() }),
     response: { schema: importedTemplate },
     errors: { 404: 'No such template', 409: 'Built-in templates cannot be changed' },
-    handler: ({ params, body, scope, principal }) => scope.cradle.templateService.updateFromEgg(params.id, body.egg, { category: body.category }, principal!.id),
+    handler: ({ params, body, scope, principal }) =>
+      scope.cradle.templateService.updateFromEgg(params.id, body.egg, { category: body.category }, principal!.id),
   });
 }

@@ -19,7 +19,10 @@ export function parseLaravelRules(rules: string): { rules: VariableRules; unknow
     out.pattern = source;
     rest = rules.replace(`regex:${literal}`, '');
   }
-  for (const part of rest.split('|').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of rest
+    .split('|')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, arg = ''] = part.split(/:(.*)/s, 2) as [string, string?];
     switch (name) {
       case 'required':
@@ -77,7 +80,8 @@ export function resolveVariables(template: Template, given: Record<string, strin
   for (const key of Object.keys(given)) {
     const variable = known.get(key);
     if (!variable) issues.push({ path: `variables.${key}`, message: 'is not a variable of this template' });
-    else if (!variable.userEditable && !options.asAdmin) issues.push({ path: `variables.${key}`, message: 'may only be changed by an administrator' });
+    else if (!variable.userEditable && !options.asAdmin)
+      issues.push({ path: `variables.${key}`, message: 'may only be changed by an administrator' });
   }
   const values: Record<string, string> = {};
   for (const variable of template.variables) {
@@ -101,8 +105,10 @@ function checkValue(value: string, rules: VariableRules): string | null {
   if (rules.type === 'boolean' && !/^(true|false|0|1)$/.test(value)) return 'must be true or false';
   const numeric = rules.type === 'integer' || rules.type === 'number';
   const size = numeric ? Number(value) : value.length;
-  if (rules.min !== undefined && size < rules.min) return numeric ? `must be at least ${rules.min}` : `must be at least ${rules.min} characters`;
-  if (rules.max !== undefined && size > rules.max) return numeric ? `must be at most ${rules.max}` : `must be at most ${rules.max} characters`;
+  if (rules.min !== undefined && size < rules.min)
+    return numeric ? `must be at least ${rules.min}` : `must be at least ${rules.min} characters`;
+  if (rules.max !== undefined && size > rules.max)
+    return numeric ? `must be at most ${rules.max}` : `must be at most ${rules.max} characters`;
   if (rules.oneOf && !rules.oneOf.includes(value)) return `must be one of ${rules.oneOf.join(', ')}`;
   if (rules.pattern) {
     let re: RegExp;

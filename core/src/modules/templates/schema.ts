@@ -42,7 +42,10 @@ export const templateSchema = z.object({
   tags: z.array(z.string().max(40)).max(32).default([]),
   /** Higher comes first in "popular". */
   popularity: z.number().int().min(0).max(1_000_000).default(0),
-  images: z.array(z.object({ name: z.string().min(1).max(64), image: z.string().min(1).max(255) })).min(1).max(16),
+  images: z
+    .array(z.object({ name: z.string().min(1).max(64), image: z.string().min(1).max(255) }))
+    .min(1)
+    .max(16),
   startup: z.string().min(1).max(4096),
   shell: z.boolean().default(false),
   donePattern: z.string().min(1).max(512),
@@ -50,7 +53,9 @@ export const templateSchema = z.object({
   gamePort: z.number().int().min(1).max(65535).default(25565),
   variables: z.array(templateVariable).max(64).default([]),
   configFiles: z.array(configFileEdit).max(32).default([]),
-  install: z.object({ image: z.string().min(1).max(255), entrypoint: z.array(z.string().min(1)).min(1).max(8), script: z.string().max(200_000) }).optional(),
+  install: z
+    .object({ image: z.string().min(1).max(255), entrypoint: z.array(z.string().min(1)).min(1).max(8), script: z.string().max(200_000) })
+    .optional(),
   denyFiles: z.array(z.string().max(512)).max(256).default([]),
   /** Memory by expected players: the first row whose `players` covers the count is recommended. */
   recommendedMemory: z

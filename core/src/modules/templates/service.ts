@@ -28,7 +28,10 @@ export class TemplateService {
     for (const file of files) {
       const raw: unknown = JSON.parse(await readFile(path.join(BUILTIN_DIR, file), 'utf8'));
       const parsed = templateSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(`built-in template ${file} is invalid: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+      if (!parsed.success)
+        throw new Error(
+          `built-in template ${file} is invalid: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+        );
       await this.db.transaction(async (trx) => {
         const existing = await this.repository.get(parsed.data.id, trx);
         if (!existing) await this.repository.insert(parsed.data, 'builtin', trx);
@@ -128,7 +131,12 @@ export class TemplateService {
   async updateFromEgg(id: string, egg: unknown, overrides: { category?: Template['category'] }, actorId: string): Promise<ImportResult> {
     const { template: current } = await this.get(id);
     const result = importEgg(egg, { id, category: overrides.category ?? current.category });
-    const template: Template = { ...result.template, popularity: current.popularity, gamePort: current.gamePort, recommendedMemory: current.recommendedMemory };
+    const template: Template = {
+      ...result.template,
+      popularity: current.popularity,
+      gamePort: current.gamePort,
+      recommendedMemory: current.recommendedMemory,
+    };
     await this.update(template, actorId);
     return { template, warnings: result.warnings };
   }

@@ -12,13 +12,14 @@ import { serveSpa } from './static-files.js';
  * bundles at /plugin-ui/<plugin>/, which the app lists at GET /api/ui/plugins and loads at run time.
  */
 export const uiModule = definePlugin({
-  manifest: { name: 'ui', version: '0.1.0', description: 'Serves the built panel UI and the plugins\' UI bundles' },
+  manifest: { name: 'ui', version: '0.1.0', description: "Serves the built panel UI and the plugins' UI bundles" },
   configSchema: z.object({ dir: z.string().min(1).optional().describe('The built UI; panel-ui/dist by default') }),
   routes(router) {
     router.route({
       method: 'get',
       path: '/plugins',
-      summary: "The UI bundles of the active plugins, which the panel UI imports before it starts (public: the sign-in page may carry plugins' pages too)",
+      summary:
+        "The UI bundles of the active plugins, which the panel UI imports before it starts (public: the sign-in page may carry plugins' pages too)",
       access: 'public',
       response: { schema: z.object({ plugins: z.array(pluginUiBundleSchema) }) },
       handler: async ({ scope }) => ({ plugins: await listPluginUi(scope.cradle.pluginUi) }),
@@ -28,7 +29,11 @@ export const uiModule = definePlugin({
     // A declared but unbuilt bundle is not an error (the plugin's API works), but the operator should know.
     const listed = new Set((await listPluginUi(cradle.pluginUi)).map((b) => b.name));
     for (const { plugin, folder } of cradle.pluginUi.active()) {
-      if (!listed.has(plugin)) logger.warn({ plugin, folder }, `plugin "${plugin}" declares a UI, but ${path.join(folder, ENTRY_FILE)} does not exist; its pages are left out (build its UI)`);
+      if (!listed.has(plugin))
+        logger.warn(
+          { plugin, folder },
+          `plugin "${plugin}" declares a UI, but ${path.join(folder, ENTRY_FILE)} does not exist; its pages are left out (build its UI)`,
+        );
     }
   },
   fallback: ({ config, cradle }) => {

@@ -78,7 +78,9 @@ function indexPage(file: string): () => Promise<{ html: string; csp: string } | 
     if (!found) return null;
     if (cached?.mtimeMs !== found.mtimeMs || cached.size !== found.size) {
       const html = await readFile(file, 'utf8');
-      const hashes = [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => createHash('sha256').update(m[1]!).digest('base64'));
+      const hashes = [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) =>
+        createHash('sha256').update(m[1]!).digest('base64'),
+      );
       cached = { mtimeMs: found.mtimeMs, size: found.size, html, csp: contentSecurityPolicy(hashes) };
     }
     return { html: cached.html, csp: cached.csp };

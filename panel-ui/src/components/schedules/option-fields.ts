@@ -34,5 +34,9 @@ export function optionFields(schema: OptionSchema): OptionField[] {
 
 /** The options a new task of this type starts with: the schema's defaults. */
 export function defaultOptions(schema: OptionSchema): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([, s]) => s.default !== undefined).map(([name, s]) => [name, s.default]));
+  return Object.fromEntries(
+    Object.entries(schema.properties ?? {})
+      .filter(([, s]) => s.default !== undefined)
+      .map(([name, s]) => [name, s.default]),
+  );
 }

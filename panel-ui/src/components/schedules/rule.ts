@@ -16,7 +16,8 @@ export function ruleFromCron(cron: string): RuleForm {
   const base = { minute: Number(minute) || 0, time: '04:00', weekday: 0, cron };
   if (rest && hour === '*' && dow === '*') return { ...base, kind: 'hourly' };
   if (rest && /^\d+$/.test(hour) && dow === '*') return { ...base, kind: 'daily', time: `${pad(hour)}:${pad(minute)}` };
-  if (rest && /^\d+$/.test(hour) && /^[0-6]$/.test(dow)) return { ...base, kind: 'weekly', time: `${pad(hour)}:${pad(minute)}`, weekday: Number(dow) };
+  if (rest && /^\d+$/.test(hour) && /^[0-6]$/.test(dow))
+    return { ...base, kind: 'weekly', time: `${pad(hour)}:${pad(minute)}`, weekday: Number(dow) };
   return { ...base, kind: 'cron' };
 }
 

@@ -6,7 +6,10 @@ import type { Knex } from 'knex';
  * module; that sweep now runs at start through its ServerDirectory: BackupSchedules.removeOrphaned.)
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex('backups').whereNotNull('schedule_id').whereNotIn('schedule_id', knex('backup_schedules').select('id')).update({ schedule_id: null });
+  await knex('backups')
+    .whereNotNull('schedule_id')
+    .whereNotIn('schedule_id', knex('backup_schedules').select('id'))
+    .update({ schedule_id: null });
 }
 
 export async function down(): Promise<void> {

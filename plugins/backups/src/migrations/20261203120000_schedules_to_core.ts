@@ -53,5 +53,5 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(): Promise<void> {
-  throw new Error('Backup schedules live in core now; there is no way back to the backups plugin\'s own table');
+  throw new Error("Backup schedules live in core now; there is no way back to the backups plugin's own table");
 }

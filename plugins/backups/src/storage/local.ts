@@ -10,21 +10,27 @@ export class LocalStorage implements BackupStorage {
   constructor(private readonly agent: AgentHttp) {}
 
   async write(backup: Backup, onProgress: (p: BackupProgress) => void): Promise<WrittenArchive> {
-    const res = await this.agent.request(backup.nodeId, 'POST', this.path(backup), { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' });
+    const res = await this.agent.request(backup.nodeId, 'POST', this.path(backup), {
+      body: JSON.stringify({ ignore: backup.ignore }),
+      contentType: 'application/json',
+    });
     let outcome: WrittenArchive | AppError | null = null;
     try {
       for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
         if (!line.trim()) continue;
         const message = agentBackupMessage.parse(JSON.parse(line));
         if (message.type === 'progress') onProgress({ phase: 'archiving', bytesDone: message.bytesDone, bytesTotal: message.bytesTotal });
-        else if (message.type === 'done') outcome = { sha256: message.sha256, size: message.size, protectedEntries: message.protectedEntries ?? null };
+        else if (message.type === 'done')
+          outcome = { sha256: message.sha256, size: message.size, protectedEntries: message.protectedEntries ?? null };
         else outcome = new AppError(message.code === 'backup_disk_full' ? 507 : 502, message.code, message.message);
       }
     } catch (err) {
-      if (!outcome) throw new AppError(502, 'node_connection_lost', `The connection to the node broke during the backup (${(err as Error).message})`);
+      if (!outcome)
+        throw new AppError(502, 'node_connection_lost', `The connection to the node broke during the backup (${(err as Error).message})`);
     }
     if (outcome instanceof AppError) throw outcome;
-    if (!outcome) throw new AppError(502, 'node_connection_lost', 'The node went away before the backup finished (was the agent restarted?)');
+    if (!outcome)
+      throw new AppError(502, 'node_connection_lost', 'The node went away before the backup finished (was the agent restarted?)');
     return outcome;
   }
 
@@ -37,7 +43,8 @@ export class LocalStorage implements BackupStorage {
     try {
       await this.agent.json(backup.nodeId, 'POST', `${this.path(backup)}/verify?sha256=${backup.sha256}`);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'archive_checksum_mismatch') throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
+      if (err instanceof AppError && err.code === 'archive_checksum_mismatch')
+        throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
       throw err;
     }
   }
@@ -55,9 +62,13 @@ export class LocalStorage implements BackupStorage {
     }
     const { stream } = await this.read(backup);
     try {
-      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/backup-archive/restore?${query}`, { body: stream, contentType: 'application/gzip' });
+      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/backup-archive/restore?${query}`, {
+        body: stream,
+        contentType: 'application/gzip',
+      });
     } catch (err) {
-      if (err instanceof AppError && err.code === 'archive_checksum_mismatch') throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
+      if (err instanceof AppError && err.code === 'archive_checksum_mismatch')
+        throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
       throw err;
     } finally {
       stream.destroy();

@@ -28,7 +28,11 @@ export function sftpDown(reason: string): AppError {
 }
 
 export function targetFull(detail: string): AppError {
-  return new AppError(507, 'backup_target_full', `The SFTP target is full (${detail}); free space there or raise its quota, then try again`);
+  return new AppError(
+    507,
+    'backup_target_full',
+    `The SFTP target is full (${detail}); free space there or raise its quota, then try again`,
+  );
 }
 
 /** One SSH connection with its SFTP channel; callers close it in a finally. */
@@ -70,7 +74,15 @@ export class SftpSession {
         hostVerifier: (key: Buffer) => {
           seen = createHash('sha256').update(key).digest('hex');
           if (endpoint.hostKeySha256 !== null && seen !== endpoint.hostKeySha256) {
-            setImmediate(() => fail(new AppError(502, 'sftp_host_key_changed', `The SFTP host key changed (sha256 ${seen}); if that was intended, add the target again`)));
+            setImmediate(() =>
+              fail(
+                new AppError(
+                  502,
+                  'sftp_host_key_changed',
+                  `The SFTP host key changed (sha256 ${seen}); if that was intended, add the target again`,
+                ),
+              ),
+            );
             return false;
           }
           return true;
@@ -151,7 +163,8 @@ export class SftpSession {
         onBytes?.(size);
       }
     } catch (err) {
-      if ((err as { code?: number }).code === 2) throw new AppError(404, 'backup_archive_missing', 'The archive is missing on the SFTP target');
+      if ((err as { code?: number }).code === 2)
+        throw new AppError(404, 'backup_archive_missing', 'The archive is missing on the SFTP target');
       throw new AppError(502, 'sftp_read_failed', `Reading from the SFTP target failed: ${(err as Error).message}`);
     }
     return { sha256: hash.digest('hex'), size };
@@ -168,11 +181,19 @@ export class SftpSession {
   /** Removes a file; one that is already gone is fine. */
   async unlink(remotePath: string): Promise<void> {
     await new Promise<void>((resolve, reject) =>
-      this.sftp.unlink(remotePath, (err) => (!err || (err as { code?: number }).code === 2 ? resolve() : reject(new AppError(502, 'sftp_write_failed', `Removing ${remotePath} on the SFTP target failed: ${err.message}`)))),
+      this.sftp.unlink(remotePath, (err) =>
+        !err || (err as { code?: number }).code === 2
+          ? resolve()
+          : reject(new AppError(502, 'sftp_write_failed', `Removing ${remotePath} on the SFTP target failed: ${err.message}`)),
+      ),
     );
   }
 
   private call<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void, what: string): Promise<T> {
-    return new Promise((resolve, reject) => fn((err, value) => (err ? reject(new AppError(502, 'sftp_write_failed', `SFTP could not ${what}: ${err.message}`)) : resolve(value as T))));
+    return new Promise((resolve, reject) =>
+      fn((err, value) =>
+        err ? reject(new AppError(502, 'sftp_write_failed', `SFTP could not ${what}: ${err.message}`)) : resolve(value as T),
+      ),
+    );
   }
 }

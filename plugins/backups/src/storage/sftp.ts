@@ -30,7 +30,10 @@ export class SftpStorage implements BackupStorage {
     const part = `${final}.part`;
     try {
       await session.mkdirp(posix.dirname(final));
-      const res = await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/backup-archive`, { body: JSON.stringify({ ignore: backup.ignore }), contentType: 'application/json' });
+      const res = await this.agent.request(backup.nodeId, 'POST', `/api/servers/${backup.serverId}/backup-archive`, {
+        body: JSON.stringify({ ignore: backup.ignore }),
+        contentType: 'application/json',
+      });
       const announced = Number(res.headers['x-archive-bytes-total'] ?? NaN);
       const protectedHeader = res.headers[ARCHIVE_PROTECTED_HEADER];
       const protectedEntries = typeof protectedHeader === 'string' && /^\d+$/.test(protectedHeader) ? Number(protectedHeader) : null;
@@ -80,11 +83,20 @@ export class SftpStorage implements BackupStorage {
       if (nodeBroke || !trailer) throw lostNode(nodeBroke ?? new Error('no checksum trailer'));
       onProgress({ phase: 'uploading', bytesDone: content.bytes, bytesTotal: bytesTotal ?? content.bytes });
       const sha256 = hash.digest('hex');
-      if (trailer !== sha256) throw new AppError(502, 'backup_checksum_mismatch', `The archive changed on its way from the node (sha256 ${sha256}, the node sent ${trailer})`);
+      if (trailer !== sha256)
+        throw new AppError(
+          502,
+          'backup_checksum_mismatch',
+          `The archive changed on its way from the node (sha256 ${sha256}, the node sent ${trailer})`,
+        );
       const verifying = throttled(onProgress);
       const remote = await session.sha256(part, (read) => verifying({ phase: 'verifying', bytesDone: read, bytesTotal: sent }));
       if (remote.sha256 !== sha256 || remote.size !== sent) {
-        throw new AppError(502, 'backup_checksum_mismatch', `The uploaded archive does not match what was sent (sha256 ${remote.sha256}, ${remote.size} bytes; sent ${sha256}, ${sent} bytes)`);
+        throw new AppError(
+          502,
+          'backup_checksum_mismatch',
+          `The uploaded archive does not match what was sent (sha256 ${remote.sha256}, ${remote.size} bytes; sent ${sha256}, ${sent} bytes)`,
+        );
       }
       onProgress({ phase: 'verifying', bytesDone: remote.size, bytesTotal: sent });
       await session.rename(part, final);
@@ -106,7 +118,8 @@ export class SftpStorage implements BackupStorage {
       return { stream, size };
     } catch (err) {
       session.close();
-      if (err instanceof AppError && err.code === 'sftp_write_failed') throw new AppError(404, 'backup_archive_missing', 'The archive is missing on the SFTP target');
+      if (err instanceof AppError && err.code === 'sftp_write_failed')
+        throw new AppError(404, 'backup_archive_missing', 'The archive is missing on the SFTP target');
       throw err;
     }
   }
@@ -115,7 +128,12 @@ export class SftpStorage implements BackupStorage {
     const session = await SftpSession.connect(this.endpoint);
     try {
       const { sha256 } = await session.sha256(this.file(backup));
-      if (sha256 !== backup.sha256) throw new AppError(409, 'backup_checksum_mismatch', `The archive's sha256 is ${sha256}, expected ${backup.sha256}: it is corrupt; nothing was changed`);
+      if (sha256 !== backup.sha256)
+        throw new AppError(
+          409,
+          'backup_checksum_mismatch',
+          `The archive's sha256 is ${sha256}, expected ${backup.sha256}: it is corrupt; nothing was changed`,
+        );
     } finally {
       session.close();
     }
@@ -125,9 +143,13 @@ export class SftpStorage implements BackupStorage {
     const session = await SftpSession.connect(this.endpoint);
     try {
       const body = session.download(this.file(backup));
-      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/backup-archive/restore?${restoreQuery(backup, protectedFiles)}`, { body, contentType: 'application/gzip' });
+      await this.agent.json(into.nodeId, 'POST', `/api/servers/${into.id}/backup-archive/restore?${restoreQuery(backup, protectedFiles)}`, {
+        body,
+        contentType: 'application/gzip',
+      });
     } catch (err) {
-      if (err instanceof AppError && err.code === 'archive_checksum_mismatch') throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
+      if (err instanceof AppError && err.code === 'archive_checksum_mismatch')
+        throw new AppError(409, 'backup_checksum_mismatch', `${err.message}; nothing was changed`);
       throw err;
     } finally {
       session.close();

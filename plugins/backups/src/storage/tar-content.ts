@@ -55,6 +55,9 @@ function entrySize(field: Buffer): number {
     for (let i = 1; i < field.length; i++) n = n * 256 + field[i]!;
     return n;
   }
-  const text = field.toString('ascii').replace(/[\0 ]+$/g, '').trim();
+  const text = field
+    .toString('ascii')
+    .replace(/[\0 ]+$/g, '')
+    .trim();
   return text ? parseInt(text, 8) : 0;
 }

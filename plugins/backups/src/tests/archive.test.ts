@@ -43,21 +43,37 @@ for (const database of DATABASES) {
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('sleep');
       expect(existsSync(volume(node, id)), 'files stay when nothing can archive them').to.equal(true);
 
-      const target = await t.panel.request('POST', '/api/backups/targets', { body: { name: 'Storage Box', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(sshd.root, 'conductor'), auth: 'key', secret: sshd.privateKey } });
+      const target = await t.panel.request('POST', '/api/backups/targets', {
+        body: {
+          name: 'Storage Box',
+          host: '127.0.0.1',
+          port: sshd.port,
+          username: sshd.username,
+          path: path.join(sshd.root, 'conductor'),
+          auth: 'key',
+          secret: sshd.privateKey,
+        },
+      });
       expect(target.status, JSON.stringify(target.body)).to.equal(201);
       const archived = await t.panel.request('POST', `/api/servers/${id}/archive`);
       expect(archived.status, JSON.stringify(archived.body)).to.equal(200);
       expect(archived.body.phase).to.equal('archived');
       expect(existsSync(volume(node, id)), 'no disk held on the node').to.equal(false);
       expect((await node.agent.request('GET', `/api/servers/${id}`)).status).to.equal(404);
-      const backups = (await t.panel.request('GET', `/api/backups/servers/${id}/backups`)).body.backups as Array<{ origin: string; status: string; targetId: string }>;
+      const backups = (await t.panel.request('GET', `/api/backups/servers/${id}/backups`)).body.backups as Array<{
+        origin: string;
+        status: string;
+        targetId: string;
+      }>;
       expect(backups.map((b) => [b.origin, b.status, b.targetId])).to.deep.equal([['archive', 'completed', target.body.target.id]]);
 
       const woken = await t.panel.request('POST', `/api/servers/${id}/wake`);
       expect(woken.status, JSON.stringify(woken.body)).to.equal(200);
       expect(woken.body.phase).to.equal('active');
       expect(mine(checksums(node, id)), 'the same bytes back').to.deep.equal(expected);
-      const phases = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.map((e: { data: unknown }) => e.data);
+      const phases = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.map(
+        (e: { data: unknown }) => e.data,
+      );
       expect(phases[1].archiveMb, 'the archive size on the event').to.be.a('number').greaterThan(0);
       expect(phases).to.deep.equal([
         { from: 'active', to: 'sleep', reason: 'api' },
@@ -73,15 +89,26 @@ for (const database of DATABASES) {
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('archived');
       const last = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.at(-1).data;
       // The archive's size rides on the event: billing prices archives per GB-month from it.
-      const archive = (await t.panel.request('GET', `/api/backups/servers/${id}/backups`)).body.backups.find((b: { origin: string }) => b.origin === 'archive');
-      expect(last).to.deep.equal({ from: 'sleep', to: 'archived', reason: 'asleep_long', archiveMb: Math.ceil(archive.sizeBytes / 1_048_576) });
+      const archive = (await t.panel.request('GET', `/api/backups/servers/${id}/backups`)).body.backups.find(
+        (b: { origin: string }) => b.origin === 'archive',
+      );
+      expect(last).to.deep.equal({
+        from: 'sleep',
+        to: 'archived',
+        reason: 'asleep_long',
+        archiveMb: Math.ceil(archive.sizeBytes / 1_048_576),
+      });
       expect(last.archiveMb).to.be.greaterThan(0);
       expect(existsSync(volume(node, id))).to.equal(false);
 
       // A player joining the archived server on its own port: the edge holds them while the files
       // come back and the server starts, then lets them in.
       const port = (await t.panel.request('GET', `/api/servers/${id}`)).body.address.port as number;
-      const bot = await until('the edge on the archived server port', () => joinAs(port, '127.0.0.1', 'Returner').catch(() => undefined), 60_000);
+      const bot = await until(
+        'the edge on the archived server port',
+        () => joinAs(port, '127.0.0.1', 'Returner').catch(() => undefined),
+        60_000,
+      );
       bot.end();
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('active');
       const back = (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${id}`)).body.events.at(-1).data;
@@ -109,7 +136,9 @@ for (const database of DATABASES) {
         expect(woken.body.address.port).to.equal(spare.gamePorts[0]);
         const back = Object.fromEntries(Object.entries(checksums(spare, id)).filter(([f]) => f.startsWith('archive-check')));
         expect(back, 'byte-identical on the other node').to.deep.equal(expected);
-        const moved = (await t.panel.request('GET', `/api/events?type=server.moved&serverId=${id}`)).body.events.map((e: { data: unknown }) => e.data);
+        const moved = (await t.panel.request('GET', `/api/events?type=server.moved&serverId=${id}`)).body.events.map(
+          (e: { data: unknown }) => e.data,
+        );
         expect(moved).to.deep.equal([{ from: gone.nodeId, to: spare.nodeId, reason: 'restore' }]);
         await t.panel.request('POST', `/api/servers/${id}/power/kill`);
       } finally {

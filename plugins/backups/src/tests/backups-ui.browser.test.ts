@@ -32,7 +32,12 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
   const pageErrors: string[] = [];
 
   async function newPage(options: { viewport?: typeof DESKTOP; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP, colorScheme: options.colorScheme ?? 'light', locale: 'en-US', timezoneId: OWNER_ZONE });
+    const context = await browser.newContext({
+      viewport: options.viewport ?? DESKTOP,
+      colorScheme: options.colorScheme ?? 'light',
+      locale: 'en-US',
+      timezoneId: OWNER_ZONE,
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -53,7 +58,9 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
   }
 
   async function fileText(file: string): Promise<{ status: number; text: string }> {
-    const res = await fetch(`${t.panel.url}/api/servers/${serverId}/files/contents?path=${encodeURIComponent(file)}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${t.panel.url}/api/servers/${serverId}/files/contents?path=${encodeURIComponent(file)}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     return { status: res.status, text: await res.text() };
   }
 
@@ -69,7 +76,17 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     owner = await t.createUser('ui-owner@example.org');
     admin = await t.createUser('ui-admin@example.org', { role: 'admin' });
     serverId = await createServer(t, owner.id, node.nodeId, 'Survival');
-    const box = await t.panel.request('POST', '/api/backups/targets', { body: { name: 'Box', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(sshd.root, 'box'), auth: 'key', secret: sshd.privateKey } });
+    const box = await t.panel.request('POST', '/api/backups/targets', {
+      body: {
+        name: 'Box',
+        host: '127.0.0.1',
+        port: sshd.port,
+        username: sshd.username,
+        path: path.join(sshd.root, 'box'),
+        auth: 'key',
+        secret: sshd.privateKey,
+      },
+    });
     expect(box.status, JSON.stringify(box.body)).to.equal(201);
     boxId = box.body.target.id;
   });
@@ -109,9 +126,15 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await shoot(page, 'backups-tab-progress-desktop-light');
     const backupRow = row(page, 'Before the raid');
     await backupRow.getByText('Complete', { exact: true }).waitFor({ timeout: 60_000 });
-    expect(meterLabels.some((l) => /^Uploading \d+ %$/.test(l)), meterLabels.join(', ')).to.equal(true);
+    expect(
+      meterLabels.some((l) => /^Uploading \d+ %$/.test(l)),
+      meterLabels.join(', '),
+    ).to.equal(true);
     const percents = meterLabels.filter((l) => l.startsWith('Uploading')).map((l) => Number(/(\d+) %/.exec(l)![1]));
-    expect(percents.every((p, i) => i === 0 || p >= percents[i - 1]!), `the upload bar never goes back: ${percents.join(', ')}`).to.equal(true);
+    expect(
+      percents.every((p, i) => i === 0 || p >= percents[i - 1]!),
+      `the upload bar never goes back: ${percents.join(', ')}`,
+    ).to.equal(true);
     const [backup] = (await t.panel.request('GET', `/api/backups/servers/${serverId}/backups`)).body.backups;
     expect(backup).to.deep.include({ name: 'Before the raid', status: 'completed', targetId: boxId, locked: false });
     await backupRow.getByText('Box', { exact: true }).waitFor();
@@ -126,7 +149,11 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     const href = await backupRow.getByRole('link', { name: 'Download' }).getAttribute('href');
     const download = await page.request.get(`${t.panel.url}${href}`);
     expect(download.status()).to.equal(200);
-    expect(createHash('sha256').update(await download.body()).digest('hex')).to.equal(backup.sha256);
+    expect(
+      createHash('sha256')
+        .update(await download.body())
+        .digest('hex'),
+    ).to.equal(backup.sha256);
 
     // Restore asks first: dismissing changes nothing, confirming brings the file back.
     await writeFile(t, serverId, 'level.dat', 'griefed');
@@ -138,7 +165,9 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     });
     await backupRow.getByRole('button', { name: 'Restore' }).click();
     await until('the question', async () => questions.length === 1);
-    expect(questions[0]).to.equal('Restore “Before the raid”? The server’s files are replaced by the backup; a running server is stopped first and started again afterwards.');
+    expect(questions[0]).to.equal(
+      'Restore “Before the raid”? The server’s files are replaced by the backup; a running server is stopped first and started again afterwards.',
+    );
     expect((await fileText('level.dat')).text, 'dismissed: nothing restored').to.equal('griefed');
     page.once('dialog', (d) => void d.accept());
     await backupRow.getByRole('button', { name: 'Restore' }).click();
@@ -159,12 +188,21 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await scheduleCard.getByText(/^every day at 05:30 /).waitFor();
     const [schedule] = (await t.panel.request('GET', `/api/schedules/servers/${serverId}/schedules`)).body.schedules;
     expect(schedule).to.deep.include({ name: 'Nightly', cron: '30 5 * * *' });
-    expect(schedule.tasks.map((x: { type: string; options: unknown }) => [x.type, x.options])).to.deep.equal([['backup', { keep: 7, targetId: boxId, ignore: [] }]]);
+    expect(schedule.tasks.map((x: { type: string; options: unknown }) => [x.type, x.options])).to.deep.equal([
+      ['backup', { keep: 7, targetId: boxId, ignore: [] }],
+    ]);
     // The browser's own name for the zone: Chromium still says Asia/Calcutta (an alias the panel accepts).
     expect(schedule.timezone).to.be.oneOf([OWNER_ZONE, 'Asia/Calcutta']);
-    expect(new Date(schedule.nextRunAt).getUTCHours() * 60 + new Date(schedule.nextRunAt).getUTCMinutes(), '05:30 in Kolkata is 00:00 UTC').to.equal(0);
-    const local = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: OWNER_ZONE }).format(new Date(schedule.nextRunAt));
-    expect(plain(await scheduleCard.locator('summary').innerText()), 'the next run in the owner’s local time').to.equal(plain(`Next runs: ${local}`));
+    expect(
+      new Date(schedule.nextRunAt).getUTCHours() * 60 + new Date(schedule.nextRunAt).getUTCMinutes(),
+      '05:30 in Kolkata is 00:00 UTC',
+    ).to.equal(0);
+    const local = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: OWNER_ZONE }).format(
+      new Date(schedule.nextRunAt),
+    );
+    expect(plain(await scheduleCard.locator('summary').innerText()), 'the next run in the owner’s local time').to.equal(
+      plain(`Next runs: ${local}`),
+    );
     expect(plain(local)).to.match(/5:30 AM$/);
     await shoot(page, 'backups-tab-desktop-light');
 
@@ -177,11 +215,18 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await limitField.fill('0');
     await adminPage.getByRole('button', { name: 'Save limit' }).click();
     await adminPage.getByTestId('limit-form').getByRole('alert').waitFor();
-    expect((await t.panel.request('GET', `/api/backups/servers/${serverId}/backups`)).body.limitOverride, 'refused: nothing stored').to.equal(null);
+    expect(
+      (await t.panel.request('GET', `/api/backups/servers/${serverId}/backups`)).body.limitOverride,
+      'refused: nothing stored',
+    ).to.equal(null);
     await limitField.fill('2');
     await adminPage.getByRole('button', { name: 'Save limit' }).click();
     await adminPage.getByText('1 of 2 backups kept').waitFor();
-    expect((await t.panel.request('GET', `/api/backups/servers/${serverId}/backups`)).body).to.deep.include({ limit: 2, limitOverride: 2, defaultLimit: 10 });
+    expect((await t.panel.request('GET', `/api/backups/servers/${serverId}/backups`)).body).to.deep.include({
+      limit: 2,
+      limitOverride: 2,
+      defaultLimit: 10,
+    });
     await shoot(adminPage, 'backups-tab-phone-dark');
     await limitField.fill('');
     await adminPage.getByRole('button', { name: 'Save limit' }).click();
@@ -190,7 +235,14 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     // A subuser who may only look: the list, without the buttons their keys do not cover.
     const viewer = await t.createUser('ui-viewer@example.org');
     const ownerApi = await t.signIn(owner.email);
-    expect((await ownerApi.post(`/api/auth/servers/${serverId}/subusers`, { email: viewer.email, permissions: ['backup.read', 'backup.download'] })).status).to.equal(201);
+    expect(
+      (
+        await ownerApi.post(`/api/auth/servers/${serverId}/subusers`, {
+          email: viewer.email,
+          permissions: ['backup.read', 'backup.download'],
+        })
+      ).status,
+    ).to.equal(201);
     const viewerPage = await newPage();
     await signIn(viewerPage, viewer.email);
     await viewerPage.goto(`${t.panel.url}/servers/${serverId}/backups`);
@@ -240,7 +292,9 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     await page.getByLabel('Folder on the server').fill(path.join(sshd.root, 'ui'));
     await page.getByRole('button', { name: 'Connect and add' }).click();
     const pinned = await page.getByTestId('pinned').innerText();
-    expect(pinned).to.equal(`Added “Storage Box”. Its host key is pinned: ${sshd.hostKeyFingerprint}. Compare it with ssh-keygen -lf on the server’s host key.`);
+    expect(pinned).to.equal(
+      `Added “Storage Box”. Its host key is pinned: ${sshd.hostKeyFingerprint}. Compare it with ssh-keygen -lf on the server’s host key.`,
+    );
     expect(await page.getByLabel('Private key').inputValue(), 'the form forgets the key').to.equal('');
     const added = page.locator('tr[data-target="Storage Box"]');
     await added.waitFor();
@@ -248,12 +302,17 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
 
     // Test connection: a sentence with the time and free space; with sshd down, the reason.
     await added.getByRole('button', { name: 'Test connection' }).click();
-    expect(await added.getByTestId('test-result').innerText()).to.match(/^Connected in \d+ ms; the host key matches the pinned one and the folder is there\. Free space: [\d.,]+ [KMGT]?i?B\.$/);
+    expect(await added.getByTestId('test-result').innerText()).to.match(
+      /^Connected in \d+ ms; the host key matches the pinned one and the folder is there\. Free space: [\d.,]+ [KMGT]?i?B\.$/,
+    );
     await shoot(page, 'backup-targets-desktop-light');
     await sshd.stop();
     try {
       await added.getByRole('button', { name: 'Test connection' }).click();
-      await added.getByTestId('test-result').getByText(/^The test failed: The SFTP target cannot be reached: connect ECONNREFUSED/).waitFor();
+      await added
+        .getByTestId('test-result')
+        .getByText(/^The test failed: The SFTP target cannot be reached: connect ECONNREFUSED/)
+        .waitFor();
     } finally {
       await sshd.start();
     }
@@ -261,7 +320,10 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     // Delete: refused with a sentence while backups use it; an unused one goes after confirming.
     page.once('dialog', (d) => void d.accept());
     await box.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Backups or schedules still use this target. Delete them or move the schedules to another place first.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Backups or schedules still use this target. Delete them or move the schedules to another place first.' })
+      .waitFor();
     page.once('dialog', (d) => void d.accept());
     await added.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('The target “Storage Box” is removed.').waitFor();

@@ -63,24 +63,42 @@ for (const database of DATABASES) {
 
       const created = await ob.post(base() + '/backups', { name: 'First', ignore: ['logs/**'] });
       expect(created.status, JSON.stringify(created.body)).to.equal(202);
-      expect(created.body.backup).to.deep.include({ name: 'First', status: 'running', targetId: null, locked: false, origin: 'manual', sha256: null });
+      expect(created.body.backup).to.deep.include({
+        name: 'First',
+        status: 'running',
+        targetId: null,
+        locked: false,
+        origin: 'manual',
+        sha256: null,
+      });
       const backup = await finished(ob, serverId, created.body.backup.id);
       expect(backup.status, backup.error).to.equal('completed');
       expect(backup.sha256).to.match(/^[a-f0-9]{64}$/);
       await until('the completed update', () => updates.find((u) => u.backupId === backup.id && u.status === 'completed'));
 
       const onNode = path.join(node.agent.dataDir, 'backups', serverId, `${backup.id}.tar.gz`);
-      expect(createHash('sha256').update(readFileSync(onNode)).digest('hex'), 'the archive on the node has the recorded checksum').to.equal(backup.sha256);
-      const download = await fetch(`${t.panel.url}${base()}/backups/${backup.id}/download`, { headers: { cookie: [...ob.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      expect(createHash('sha256').update(readFileSync(onNode)).digest('hex'), 'the archive on the node has the recorded checksum').to.equal(
+        backup.sha256,
+      );
+      const download = await fetch(`${t.panel.url}${base()}/backups/${backup.id}/download`, {
+        headers: { cookie: [...ob.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       expect(download.status).to.equal(200);
       expect(download.headers.get('x-backup-sha256')).to.equal(backup.sha256);
-      expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex'), 'the download is the archive').to.equal(backup.sha256);
+      expect(
+        createHash('sha256')
+          .update(Buffer.from(await download.arrayBuffer()))
+          .digest('hex'),
+        'the download is the archive',
+      ).to.equal(backup.sha256);
 
       expect((await t.panel.request('POST', `/api/servers/${serverId}/power/start`)).status).to.equal(200);
       await until('running', () => node.agent.agent.manager.get(serverId).state === 'running', 60_000);
       await writeFile(t, serverId, 'world/level.dat', 'griefed');
       await writeFile(t, serverId, 'griefer.txt', 'was here');
-      expect((await t.panel.request('POST', `/api/servers/${serverId}/files/delete`, { body: { paths: ['server.properties'] } })).status).to.be.below(300);
+      expect(
+        (await t.panel.request('POST', `/api/servers/${serverId}/files/delete`, { body: { paths: ['server.properties'] } })).status,
+      ).to.be.below(300);
       expect(pick(checksums(node, serverId), kept)).to.not.deep.equal(pick(expected, kept));
 
       const restored = await ob.post(`${base()}/backups/${backup.id}/restore`, {});
@@ -92,7 +110,9 @@ for (const database of DATABASES) {
       expect(node.agent.agent.manager.get(serverId).state, 'started again').to.be.oneOf(['starting', 'running']);
       await until('restored update', () => updates.find((u) => u.backupId === backup.id && u.status === 'restored'));
       socket.close();
-      const events = (await t.panel.request('GET', `/api/events?serverId=${serverId}&type=backup.*&limit=500`)).body.events.map((e: { type: string }) => e.type);
+      const events = (await t.panel.request('GET', `/api/events?serverId=${serverId}&type=backup.*&limit=500`)).body.events.map(
+        (e: { type: string }) => e.type,
+      );
       expect(events).to.include.members(['backup.created', 'backup.restored']);
       const activity = JSON.stringify((await ob.get(`/api/activity/servers/${serverId}`)).body);
       for (const action of ['backup.create', 'backup.restore', 'backup.download']) expect(activity).to.contain(action);
@@ -117,14 +137,23 @@ for (const database of DATABASES) {
       expect(refused.body.error.code).to.equal('backup_checksum_mismatch');
       expect(refused.body.error.message).to.contain('corrupt');
       expect(node.agent.agent.manager.get(serverId).state, 'never stopped').to.equal('running');
-      expect(checksums(node, serverId)).to.deep.include(pick(before, Object.keys(before).filter((f) => !f.startsWith('logs/'))));
+      expect(checksums(node, serverId)).to.deep.include(
+        pick(
+          before,
+          Object.keys(before).filter((f) => !f.startsWith('logs/')),
+        ),
+      );
       expect(checksums(node, serverId)['marker.txt']).to.equal(before['marker.txt']);
     });
 
     it('enforces the limit and throttle with stable codes, locks, deletes, refuses bad input and strangers, and keys subusers', async () => {
       const stranger = await t.createUser(`stranger-${database}@example.org`);
       const sb = await t.signIn(stranger.email);
-      for (const res of [await sb.get(`${base()}/backups`), await sb.post(`${base()}/backups`, {}), await sb.get(`/api/schedules/servers/${serverId}/schedules`)]) {
+      for (const res of [
+        await sb.get(`${base()}/backups`),
+        await sb.post(`${base()}/backups`, {}),
+        await sb.get(`/api/schedules/servers/${serverId}/schedules`),
+      ]) {
         expect(res.status, 'a stranger learns nothing').to.equal(404);
       }
       const list = (await ob.get(`${base()}/backups`)).body;
@@ -173,14 +202,21 @@ for (const database of DATABASES) {
       // the owner may not change it; bad values are refused and change nothing.
       const admin = await t.createUser(`limit-admin-${database}@example.org`, { role: 'admin' });
       const ab = await t.signIn(admin.email);
-      expect((await ob.request('PUT', `${base()}/limit`, { body: { maxBackups: 50 } })).status, 'owners do not set their own limit').to.equal(403);
+      expect(
+        (await ob.request('PUT', `${base()}/limit`, { body: { maxBackups: 50 } })).status,
+        'owners do not set their own limit',
+      ).to.equal(403);
       for (const bad of [0, 1001, 2.5, '4', undefined]) {
         const res = await ab.request('PUT', `${base()}/limit`, { body: { maxBackups: bad } });
         expect(res.status, String(bad)).to.equal(400);
         expect(res.body.error.code).to.equal('validation_failed');
       }
       expect((await ab.request('PUT', '/api/backups/servers/no-such-server/limit', { body: { maxBackups: 4 } })).status).to.equal(404);
-      expect((await ob.get(`${base()}/backups`)).body, 'nothing changed').to.deep.include({ limit: 3, limitOverride: null, defaultLimit: 3 });
+      expect((await ob.get(`${base()}/backups`)).body, 'nothing changed').to.deep.include({
+        limit: 3,
+        limitOverride: null,
+        defaultLimit: 3,
+      });
       const raised = await ab.request('PUT', `${base()}/limit`, { body: { maxBackups: 4 } });
       expect(raised.status, JSON.stringify(raised.body)).to.equal(200);
       expect(raised.body).to.deep.equal({ limit: 4, limitOverride: 4, defaultLimit: 3 });
@@ -191,7 +227,11 @@ for (const database of DATABASES) {
       const fifth = await ob.post(`${base()}/backups`, { name: 'Fifth' });
       expect(fifth.body.error.code).to.equal('backup_limit_reached');
       expect(fifth.body.error.message).to.contain('already keeps 4 backups');
-      expect((await ab.request('PUT', `${base()}/limit`, { body: { maxBackups: null } })).body, 'back to the default').to.deep.equal({ limit: 3, limitOverride: null, defaultLimit: 3 });
+      expect((await ab.request('PUT', `${base()}/limit`, { body: { maxBackups: null } })).body, 'back to the default').to.deep.equal({
+        limit: 3,
+        limitOverride: null,
+        defaultLimit: 3,
+      });
       expect((await ob.request('DELETE', `${base()}/backups/${fourth.body.backup.id}`)).status).to.equal(204);
       expect(JSON.stringify((await ob.get(`/api/activity/servers/${serverId}`)).body)).to.contain('backup.limit');
 
@@ -203,7 +243,10 @@ for (const database of DATABASES) {
       expect(locked.body.error.code).to.equal('backup_locked');
       await ob.request('PATCH', `${base()}/backups/${thirdId}`, { body: { locked: false } });
       expect((await ob.request('DELETE', `${base()}/backups/${thirdId}`)).status).to.equal(204);
-      expect(existsSync(path.join(node.agent.dataDir, 'backups', serverId, `${thirdId}.tar.gz`)), 'the archive is gone from the node').to.equal(false);
+      expect(
+        existsSync(path.join(node.agent.dataDir, 'backups', serverId, `${thirdId}.tar.gz`)),
+        'the archive is gone from the node',
+      ).to.equal(false);
       expect((await ob.get(`${base()}/backups/${thirdId}`)).status).to.equal(404);
 
       // Throttle: a second manual backup inside the interval.
@@ -220,7 +263,9 @@ for (const database of DATABASES) {
 
       // A subuser with backup.read may look, not make or restore.
       const helper = await t.createUser(`helper-${database}@example.org`);
-      expect((await ob.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['backup.read'] })).status).to.equal(201);
+      expect(
+        (await ob.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['backup.read'] })).status,
+      ).to.equal(201);
       const hb = await t.signIn(helper.email);
       expect((await hb.get(`${base()}/backups`)).status).to.equal(200);
       const refused = await hb.post(`${base()}/backups`, {});
@@ -244,7 +289,9 @@ for (const database of DATABASES) {
       watcher.on(BACKUPS_SOCKET.update, (u: BackupUpdate) => seen.push(u));
       expect((await ob.request('DELETE', `/api/auth/servers/${serverId}/subusers/${helper.id}`)).status).to.equal(204);
       expect(await told).to.deep.include({ code: 'not_found', serverId });
-      t.panel.kernel.containerOf('backups').cradle.backupProgress.publish({ serverId, backupId: 'probe', status: 'running', progress: null, error: null });
+      t.panel.kernel
+        .containerOf('backups')
+        .cradle.backupProgress.publish({ serverId, backupId: 'probe', status: 'running', progress: null, error: null });
       await new Promise((r) => setTimeout(r, 300));
       expect(seen, 'no updates after the removal').to.deep.equal([]);
       watcher.close();
@@ -264,7 +311,10 @@ for (const database of DATABASES) {
         for (const refused of answers.filter((a) => a.status !== 202)) expect(refused.body.error.code).to.equal('backup_in_progress');
         const made = await finished(ob, serverId, started[0]!.body.backup.id);
         expect(made.status, made.error).to.equal('completed');
-        expect((await ob.get(`${base()}/backups`)).body.backups.filter((b: { name: string }) => b.name.startsWith('Race ')), 'nothing else was booked').to.have.length(1);
+        expect(
+          (await ob.get(`${base()}/backups`)).body.backups.filter((b: { name: string }) => b.name.startsWith('Race ')),
+          'nothing else was booked',
+        ).to.have.length(1);
         expect((await ob.request('DELETE', `${base()}/backups/${made.id}`)).status).to.equal(204);
       } finally {
         await t.panel.request('PUT', `/api/backups/servers/${serverId}/limit`, { body: { maxBackups: null } });
@@ -278,16 +328,33 @@ for (const database of DATABASES) {
       const sched = `/api/schedules/servers/${serverId}/schedules`;
       for (const b of (await ob.get(`${base()}/backups`)).body.backups) await ob.request('DELETE', `${base()}/backups/${b.id}`);
       t.clock.set('2026-03-28T12:00:00Z');
-      const chain = (keep: number) => [{ type: 'backup', options: { keep, ignore: ['logs/**'] } }, { type: 'wait', options: { for: 'online', timeoutSeconds: 60 } }];
-      const noTarget = await ob.post(sched, { name: 'Nightly', preset: { kind: 'daily', time: '03:00' }, tasks: [{ type: 'backup', options: { targetId: '00000000-0000-4000-8000-000000000000' } }] });
+      const chain = (keep: number) => [
+        { type: 'backup', options: { keep, ignore: ['logs/**'] } },
+        { type: 'wait', options: { for: 'online', timeoutSeconds: 60 } },
+      ];
+      const noTarget = await ob.post(sched, {
+        name: 'Nightly',
+        preset: { kind: 'daily', time: '03:00' },
+        tasks: [{ type: 'backup', options: { targetId: '00000000-0000-4000-8000-000000000000' } }],
+      });
       expect(noTarget.body.error.code, 'the task type checks its options when the schedule is saved').to.equal('backup_target_not_found');
       const tooOften = await ob.post(sched, { name: 'Spam', cron: '*/5 * * * *', tasks: chain(2) });
       expect(tooOften.status).to.equal(400);
       expect(tooOften.body.error.code, "a backup task brings backups' own minimum interval").to.equal('schedule_too_frequent');
-      const created = await ob.post(sched, { name: 'Nightly', preset: { kind: 'daily', time: '03:00' }, timezone: 'Europe/Berlin', missedRuns: 'run_once', tasks: chain(2) });
+      const created = await ob.post(sched, {
+        name: 'Nightly',
+        preset: { kind: 'daily', time: '03:00' },
+        timezone: 'Europe/Berlin',
+        missedRuns: 'run_once',
+        tasks: chain(2),
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const schedule = created.body.schedule;
-      expect(schedule).to.deep.include({ cron: '0 3 * * *', nextRunAt: '2026-03-29T01:00:00.000Z', description: 'every day at 03:00 Europe/Berlin' });
+      expect(schedule).to.deep.include({
+        cron: '0 3 * * *',
+        nextRunAt: '2026-03-29T01:00:00.000Z',
+        description: 'every day at 03:00 Europe/Berlin',
+      });
       expect(schedule.tasks[0].options, 'defaults filled in').to.deep.equal({ keep: 2, targetId: null, ignore: ['logs/**'] });
 
       t.clock.set('2026-03-29T00:59:00Z');
@@ -299,9 +366,13 @@ for (const database of DATABASES) {
       expect(made).to.have.length(1);
       expect(made[0]).to.deep.include({ status: 'completed', origin: 'schedule', scheduleId: schedule.id });
       // The chain waited: the wait task began only after the backup was complete.
-      expect(new Date(first!.tasks[1]!.startedAt!).getTime(), 'the next task starts after the backup finished').to.be.at.least(new Date(made[0].completedAt).getTime());
+      expect(new Date(first!.tasks[1]!.startedAt!).getTime(), 'the next task starts after the backup finished').to.be.at.least(
+        new Date(made[0].completedAt).getTime(),
+      );
       expect(first!.tasks[0]!.detail).to.contain(made[0].id);
-      expect((await ob.get(`${sched}/${schedule.id}`)).body.schedule.nextRunAt, '03:00 CEST the next day').to.equal('2026-03-30T01:00:00.000Z');
+      expect((await ob.get(`${sched}/${schedule.id}`)).body.schedule.nextRunAt, '03:00 CEST the next day').to.equal(
+        '2026-03-30T01:00:00.000Z',
+      );
       await ob.request('PATCH', `${base()}/backups/${made[0].id}`, { body: { locked: true } });
 
       const ids = [made[0].id];
@@ -313,17 +384,29 @@ for (const database of DATABASES) {
       }
       const left = (await ob.get(`${base()}/backups`)).body.backups.map((b: { id: string }) => b.id);
       expect(left.sort(), 'the locked one and the newest two').to.deep.equal([ids[0], ids[2], ids[3]].sort());
-      expect(existsSync(path.join(node.agent.dataDir, 'backups', serverId, `${ids[1]}.tar.gz`)), 'the rotated archive is gone').to.equal(false);
+      expect(existsSync(path.join(node.agent.dataDir, 'backups', serverId, `${ids[1]}.tar.gz`)), 'the rotated archive is gone').to.equal(
+        false,
+      );
 
       t.clock.set('2026-10-24T12:00:00Z');
-      const moved = await ob.request('PUT', `${sched}/${schedule.id}`, { body: { name: 'Nightly', preset: { kind: 'daily', time: '03:00' }, timezone: 'Europe/Berlin', missedRuns: 'run_once', tasks: chain(2) } });
+      const moved = await ob.request('PUT', `${sched}/${schedule.id}`, {
+        body: {
+          name: 'Nightly',
+          preset: { kind: 'daily', time: '03:00' },
+          timezone: 'Europe/Berlin',
+          missedRuns: 'run_once',
+          tasks: chain(2),
+        },
+      });
       // Clocks fall back from 03:00 CEST to 02:00 CET that night, so 03:00 is CET: 02:00 UTC.
       expect(moved.body.schedule.nextRunAt, '03:00 CET on the night clocks fall back').to.equal('2026-10-25T02:00:00.000Z');
       t.clock.set('2026-10-25T01:59:00Z');
       expect(await tick(), '02:59 CET: not yet').to.deep.equal([]);
       t.clock.set('2026-10-25T02:00:05Z');
       expect(await tick()).to.have.length(1);
-      expect((await ob.get(`${sched}/${schedule.id}`)).body.schedule.nextRunAt, '03:00 CET after the change').to.equal('2026-10-26T02:00:00.000Z');
+      expect((await ob.get(`${sched}/${schedule.id}`)).body.schedule.nextRunAt, '03:00 CET after the change').to.equal(
+        '2026-10-26T02:00:00.000Z',
+      );
 
       // The panel was down for three nights: one run now, then the next slot.
       t.clock.set('2026-10-29T09:00:00Z');
@@ -344,7 +427,10 @@ for (const database of DATABASES) {
       const strangersServer = await createServer(t, stranger.id, node.nodeId, 'Not yours');
       const bulk = await ob.post('/api/servers/bulk', { action: 'backup', serverIds: [serverId, strangersServer] });
       expect(bulk.status).to.equal(200);
-      expect(bulk.body.results).to.deep.equal([{ serverId, ok: true }, { serverId: strangersServer, ok: false, error: { code: 'not_found', message: 'No such server' } }]);
+      expect(bulk.body.results).to.deep.equal([
+        { serverId, ok: true },
+        { serverId: strangersServer, ok: false, error: { code: 'not_found', message: 'No such server' } },
+      ]);
       const [made] = (await ob.get(`${base()}/backups`)).body.backups;
       expect(made.origin).to.equal('bulk');
       expect((await finished(ob, serverId, made.id)).status).to.equal('completed');
@@ -358,18 +444,34 @@ for (const database of DATABASES) {
       expect((await t.panel.request('DELETE', `/api/servers/${strangersServer}?backup=true`)).status).to.equal(204);
       const row = await t.panel.kernel.db('backups').where({ server_id: strangersServer, origin: 'before_delete' }).first();
       expect(row.status, row.error).to.equal('completed');
-      expect(existsSync(path.join(node.agent.dataDir, 'backups', strangersServer, `${row.id}.tar.gz`)), 'the archive outlives the server').to.equal(true);
+      expect(
+        existsSync(path.join(node.agent.dataDir, 'backups', strangersServer, `${row.id}.tar.gz`)),
+        'the archive outlives the server',
+      ).to.equal(true);
     });
 
     it('marks a stuck backup failed; an agent going away mid-backup fails it with the reason and leaves no archive; a full disk is refused with the reason', async () => {
       const { db } = t.panel.kernel;
       const at = new Date(Date.now() - 4 * 3_600_000).toISOString();
       const stuckId = '11111111-2222-4333-8444-555555555555';
-      await db('backups').insert({ id: stuckId, server_id: serverId, node_id: node.nodeId, name: 'Stuck', ignore: '[]', status: 'running', locked: false, origin: 'manual', created_at: at, updated_at: at });
+      await db('backups').insert({
+        id: stuckId,
+        server_id: serverId,
+        node_id: node.nodeId,
+        name: 'Stuck',
+        ignore: '[]',
+        status: 'running',
+        locked: false,
+        origin: 'manual',
+        created_at: at,
+        updated_at: at,
+      });
       expect(await t.panel.kernel.containerOf('backups').cradle.staleBackups.failStuck()).to.deep.equal([stuckId]);
       const stuck = (await ob.get(`${base()}/backups/${stuckId}`)).body.backup;
       expect(stuck).to.deep.include({ status: 'failed', error: 'No progress for 3 hours; the backup was marked failed' });
-      expect((await ob.post(`${base()}/backups/${stuckId}/restore`, {})).body.error.code, 'a failed backup is not restorable').to.equal('backup_not_restorable');
+      expect((await ob.post(`${base()}/backups/${stuckId}/restore`, {})).body.error.code, 'a failed backup is not restorable').to.equal(
+        'backup_not_restorable',
+      );
 
       writeFileSync(path.join(volume(node, serverId), 'big.bin'), randomBytes(48 * 1024 * 1024));
       const socket = await openSocket(t, ob, '/backups');
@@ -379,7 +481,11 @@ for (const database of DATABASES) {
       const created = await ob.post(`${base()}/backups`, { name: 'Interrupted' });
       expect(created.status).to.equal(202);
       const id = created.body.backup.id as string;
-      const first = await until('progress on the socket', () => progress.find((u) => u.backupId === id && u.status === 'running' && u.progress), 30_000);
+      const first = await until(
+        'progress on the socket',
+        () => progress.find((u) => u.backupId === id && u.status === 'running' && u.progress),
+        30_000,
+      );
       expect(first.progress!.phase).to.equal('archiving');
       expect(first.progress!.bytesTotal).to.be.greaterThan(48 * 1024 * 1024);
       const old: TestAgent = node.agent;
@@ -393,7 +499,11 @@ for (const database of DATABASES) {
       await until('no half-written archive on the node', () => !readdirSync(dir).some((f) => f.startsWith(id)), 10_000);
 
       // The agent comes back, on a disk that is "full" (it must keep more free than there is).
-      const again = await startAgent({ dataDir: old.dataDir, network: old.network, config: { AGENT_TOKEN: old.agent.config.AGENT_TOKEN, AGENT_PORT: String(port), AGENT_BACKUP_RESERVE_MB: '16777216' } });
+      const again = await startAgent({
+        dataDir: old.dataDir,
+        network: old.network,
+        config: { AGENT_TOKEN: old.agent.config.AGENT_TOKEN, AGENT_PORT: String(port), AGENT_BACKUP_RESERVE_MB: '16777216' },
+      });
       node.agent = again;
       expect((await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`)).body.status).to.equal('up');
       const full = await ob.post(`${base()}/backups`, { name: 'No room' });
@@ -402,7 +512,11 @@ for (const database of DATABASES) {
       expect(refused.error).to.match(/^The node's disk is full: \d+ MiB free/);
       expect(readdirSync(dir).some((f) => f.startsWith(full.body.backup.id))).to.equal(false);
       const failedEvents = (await t.panel.request('GET', `/api/events?serverId=${serverId}&type=backup.failed&limit=500`)).body.events;
-      expect(failedEvents.map((e: { data: { backupId: string } }) => e.data.backupId)).to.include.members([stuckId, id, full.body.backup.id]);
+      expect(failedEvents.map((e: { data: { backupId: string } }) => e.data.backupId)).to.include.members([
+        stuckId,
+        id,
+        full.body.backup.id,
+      ]);
     });
   });
 }

@@ -16,7 +16,9 @@ const DENY = ['secret.properties', 'config/secret.yml', 'plugins/auth/secret.yml
 /** Names inside a .tar.gz (as the system's tar reads them) or a .zip (as yauzl does). */
 async function namesIn(data: Buffer, kind: 'tar.gz' | 'zip'): Promise<string[]> {
   if (kind === 'zip') {
-    const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(data, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
+    const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.fromBuffer(data, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    );
     const names: string[] = [];
     await new Promise<void>((resolve, reject) => {
       zipfile.on('entry', (e: yauzl.Entry) => {
@@ -32,14 +34,19 @@ async function namesIn(data: Buffer, kind: 'tar.gz' | 'zip'): Promise<string[]> 
   const dir = mkdtempSync(path.join(tmpdir(), 'conductor-deny-'));
   try {
     writeFileSync(path.join(dir, 'a.tar.gz'), data);
-    return execFileSync('tar', ['-tzf', path.join(dir, 'a.tar.gz')]).toString().split('\n').filter(Boolean).map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
+    return execFileSync('tar', ['-tzf', path.join(dir, 'a.tar.gz')])
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-const isProtected = (name: string) => ['secret.properties', 'config/secret.yml', 'plugins/auth/secret.yml', 'protected'].includes(name) || name.startsWith('protected/');
+const isProtected = (name: string) =>
+  ['secret.properties', 'config/secret.yml', 'plugins/auth/secret.yml', 'protected'].includes(name) || name.startsWith('protected/');
 
 /**
  * Issue 26, item 2: with a template denying files, no path a server's owner can reach through the
@@ -61,19 +68,31 @@ for (const database of DATABASES) {
     const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.code;
     /** A raw body, sent as the owner's browser would. */
     const rawPost = (p: string, body: Buffer | string, type: string) =>
-      fetch(`${t.panel.url}${p}`, { method: 'POST', headers: { cookie: [...ob.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': ob.cookies.get('cdr_csrf')!, 'content-type': type }, body });
+      fetch(`${t.panel.url}${p}`, {
+        method: 'POST',
+        headers: {
+          cookie: [...ob.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          'x-csrf-token': ob.cookies.get('cdr_csrf')!,
+          'content-type': type,
+        },
+        body,
+      });
 
     before(async () => {
       await testImage();
       t = await startBackupsPanel(database);
       node = await startNodeFor(t.panel, { name: `deny-${database}`, ports: 2, agentConfig: { AGENT_BACKUP_RESERVE_MB: '0' } });
       const { template } = (await t.panel.request('GET', '/api/templates/conductor-test')).body;
-      const added = await t.panel.request('POST', '/api/templates', { body: { ...template, id: 'conductor-test-deny', name: 'Test with a deny list', denyFiles: DENY } });
+      const added = await t.panel.request('POST', '/api/templates', {
+        body: { ...template, id: 'conductor-test-deny', name: 'Test with a deny list', denyFiles: DENY },
+      });
       expect(added.status, JSON.stringify(added.body)).to.equal(201);
       owner = await t.createUser(`deny-owner-${database}@example.org`);
       ob = await t.signIn(owner.email);
       const create = async (templateId: string, name: string) => {
-        const res = await t.panel.request('POST', '/api/servers', { body: { name, templateId, ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 } });
+        const res = await t.panel.request('POST', '/api/servers', {
+          body: { name, templateId, ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 },
+        });
         expect(res.status, JSON.stringify(res.body)).to.equal(201);
         return res.body.id as string;
       };
@@ -112,7 +131,10 @@ for (const database of DATABASES) {
       expect(names).to.include.members(['notes.txt', 'config/public.yml', 'kit/secret.yml']);
       expect(names.filter(isProtected), 'no protected entry in the archive').to.deep.equal([]);
 
-      const crafted = await tarGz([{ name: 'notes.txt', content: 'overwritten' }, { name: 'secret.properties', content: 'rcon.password=mine\n' }]);
+      const crafted = await tarGz([
+        { name: 'notes.txt', content: 'overwritten' },
+        { name: 'secret.properties', content: 'rcon.password=mine\n' },
+      ]);
       const restore = await rawPost(`${files('/archive/restore')}?sha256=${sha(crafted)}`, crafted, 'application/gzip');
       expect(restore.status).to.equal(403);
       expect(((await restore.json()) as { error: { code: string } }).error.code).to.equal('file_denied');
@@ -130,8 +152,21 @@ for (const database of DATABASES) {
       const before = checksums(node, serverId);
       await ob.post(files('/mkdir'), { path: 'incoming' });
       writeFileSync(path.join(root, 'incoming', 'plant.zip'), await zip([{ name: 'plugins/auth/secret.yml', content: 'planted' }]));
-      writeFileSync(path.join(root, 'incoming', 'plant.tar.gz'), await tarGz([{ name: 'fresh', type: 'directory' }, { name: 'fresh/x.txt', content: 'x' }, { name: 'secret.properties', content: 'mine' }]));
-      writeFileSync(path.join(root, 'incoming', 'nested.tar.gz'), await tarGz([{ name: 'protected', type: 'directory' }, { name: 'protected/new.txt', content: 'mine' }]));
+      writeFileSync(
+        path.join(root, 'incoming', 'plant.tar.gz'),
+        await tarGz([
+          { name: 'fresh', type: 'directory' },
+          { name: 'fresh/x.txt', content: 'x' },
+          { name: 'secret.properties', content: 'mine' },
+        ]),
+      );
+      writeFileSync(
+        path.join(root, 'incoming', 'nested.tar.gz'),
+        await tarGz([
+          { name: 'protected', type: 'directory' },
+          { name: 'protected/new.txt', content: 'mine' },
+        ]),
+      );
       const seeded = checksums(node, serverId);
       const cases: Array<[string, () => Promise<{ status: number; body: { error?: { code?: string } } }>]> = [
         ['read', () => ob.get(files('/contents?path=secret.properties'))],
@@ -147,7 +182,10 @@ for (const database of DATABASES) {
         ['delete', () => ob.post(files('/delete'), { paths: ['config'] })],
         ['chmod', () => ob.post(files('/chmod'), { path: 'secret.properties', mode: '666' })],
         ['compress it', () => ob.post(files('/compress'), { root: '', files: ['secret.properties'], destination: 'out.tar.gz' })],
-        ['compress into a protected folder', () => ob.post(files('/compress'), { root: '', files: ['notes.txt'], destination: 'protected/out.zip' })],
+        [
+          'compress into a protected folder',
+          () => ob.post(files('/compress'), { root: '', files: ['notes.txt'], destination: 'protected/out.zip' }),
+        ],
         ['decompress a zip onto it', () => ob.post(files('/decompress'), { path: 'incoming/plant.zip', destination: '' })],
         ['decompress a tar.gz onto it', () => ob.post(files('/decompress'), { path: 'incoming/plant.tar.gz', destination: '' })],
         ['decompress into a protected folder', () => ob.post(files('/decompress'), { path: 'incoming/nested.tar.gz', destination: '' })],
@@ -184,9 +222,15 @@ for (const database of DATABASES) {
       const userDownload = await ob.get(download);
       expect(userDownload.status).to.equal(403);
       expect(userDownload.body.error.code).to.equal('backup_holds_protected_files');
-      const adminDownload = await fetch(`${t.panel.url}${download}`, { headers: { authorization: `Bearer ${t.panel.config.ADMIN_TOKEN}` } });
+      const adminDownload = await fetch(`${t.panel.url}${download}`, {
+        headers: { authorization: `Bearer ${t.panel.config.ADMIN_TOKEN}` },
+      });
       expect(adminDownload.status).to.equal(200);
-      expect(await namesIn(Buffer.from(await adminDownload.arrayBuffer()), 'tar.gz')).to.include.members(['secret.properties', 'config/secret.yml', 'protected/deep/key.pem']);
+      expect(await namesIn(Buffer.from(await adminDownload.arrayBuffer()), 'tar.gz')).to.include.members([
+        'secret.properties',
+        'config/secret.yml',
+        'protected/deep/key.pem',
+      ]);
 
       // The hoster changes a protected file and the user changes theirs; the user restores.
       writeFileSync(path.join(root, 'secret.properties'), 'rcon.password=rotated\n');

@@ -13,7 +13,12 @@ export interface BackupsPanel extends AccountsPanel {
   clock: MovableClock;
 }
 
-export async function startBackupsPanel(database: DatabaseKind, backups: Record<string, unknown> = {}, extraPlugins: PluginDefinition[] = [], otherPluginConfig: Record<string, unknown> = {}): Promise<BackupsPanel> {
+export async function startBackupsPanel(
+  database: DatabaseKind,
+  backups: Record<string, unknown> = {},
+  extraPlugins: PluginDefinition[] = [],
+  otherPluginConfig: Record<string, unknown> = {},
+): Promise<BackupsPanel> {
   const t = await startAccountsPanel(database, {
     plugins: [backupsPlugin, ...extraPlugins],
     config: { plugins: { auth: { scryptCost: 1024 }, backups: { minIntervalSeconds: 0, ...backups }, ...otherPluginConfig } },
@@ -36,7 +41,10 @@ export async function writeFile(t: AccountsPanel, serverId: string, file: string
     const made = await t.panel.request('POST', `/api/servers/${serverId}/files/mkdir`, { body: { path: dir } });
     if (made.status >= 300 && made.body.error?.code !== 'file_exists') throw new Error(`mkdir ${dir}: ${JSON.stringify(made.body)}`);
   }
-  const res = await t.panel.request('PUT', `/api/servers/${serverId}/files/contents?path=${encodeURIComponent(file)}`, { rawBody: content, headers: { 'content-type': 'application/octet-stream' } });
+  const res = await t.panel.request('PUT', `/api/servers/${serverId}/files/contents?path=${encodeURIComponent(file)}`, {
+    rawBody: content,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   if (res.status >= 300) throw new Error(`write ${file}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 

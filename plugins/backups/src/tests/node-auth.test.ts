@@ -44,7 +44,11 @@ describe('the backups tab on a node that refuses the panel’s token (sqlite)', 
     const rotated = await node.agent.request('PUT', '/api/token', { body: { token: 'set-on-the-node-by-hand-0123456789abcdef' } });
     expect(rotated.status, JSON.stringify(rotated.body)).to.be.below(300);
     const item = `/api/backups/servers/${serverId}/backups/${backup.id}`;
-    for (const [method, path] of [['GET', `${item}/download`], ['POST', `${item}/restore`], ['DELETE', item]] as const) {
+    for (const [method, path] of [
+      ['GET', `${item}/download`],
+      ['POST', `${item}/restore`],
+      ['DELETE', item],
+    ] as const) {
       const res = await ob.request(method, path, method === 'POST' ? { body: {} } : {});
       expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).to.equal(502);
       expect(res.body.error.code, `${method} ${path}`).to.equal('node_auth_failed');

@@ -35,12 +35,24 @@ for (const database of DATABASES) {
       await writeFile(t, gone, 'world/level.dat', 'the world of the deleted server');
       await writeFile(t, gone, 'world/region/r.0.0.mca', 'x'.repeat(100_000));
       const expected = checksums(node, gone);
-      const schedule = await ob.post(`/api/schedules/servers/${gone}/schedules`, { name: 'Nightly', preset: { kind: 'daily', time: '04:00' }, timezone: 'UTC', tasks: [{ type: 'backup', options: { keep: 3 } }] });
+      const schedule = await ob.post(`/api/schedules/servers/${gone}/schedules`, {
+        name: 'Nightly',
+        preset: { kind: 'daily', time: '04:00' },
+        timezone: 'UTC',
+        tasks: [{ type: 'backup', options: { keep: 3 } }],
+      });
       expect(schedule.status, JSON.stringify(schedule.body)).to.equal(201);
 
       expect((await t.panel.request('DELETE', `/api/servers/${gone}?backup=true`)).status).to.equal(204);
-      await until('the schedule removed after the delete', async () => (await t.panel.request('GET', `/api/schedules/servers/${gone}/schedules/${schedule.body.schedule.id}`)).status === 404, 15_000);
-      expect(await t.panel.kernel.containerOf('schedules').cradle.scheduleRunner.tick(), 'nothing fires for the deleted server').to.deep.equal([]);
+      await until(
+        'the schedule removed after the delete',
+        async () => (await t.panel.request('GET', `/api/schedules/servers/${gone}/schedules/${schedule.body.schedule.id}`)).status === 404,
+        15_000,
+      );
+      expect(
+        await t.panel.kernel.containerOf('schedules').cradle.scheduleRunner.tick(),
+        'nothing fires for the deleted server',
+      ).to.deep.equal([]);
 
       expect((await ob.get('/api/backups/orphans')).status, 'users do not see them').to.equal(403);
       const listed = await ab.get('/api/backups/orphans');
@@ -52,19 +64,28 @@ for (const database of DATABASES) {
       // Its own server's routes are gone with it.
       expect((await ab.get(`/api/backups/servers/${gone}/backups/${orphan.id}`)).status).to.equal(404);
 
-      const download = await fetch(`${t.panel.url}/api/backups/orphans/${orphan.id}/download`, { headers: { cookie: [...ab.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const download = await fetch(`${t.panel.url}/api/backups/orphans/${orphan.id}/download`, {
+        headers: { cookie: [...ab.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       expect(download.status).to.equal(200);
       expect(download.headers.get('x-backup-sha256')).to.equal(orphan.sha256);
-      expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex')).to.equal(orphan.sha256);
+      expect(
+        createHash('sha256')
+          .update(Buffer.from(await download.arrayBuffer()))
+          .digest('hex'),
+      ).to.equal(orphan.sha256);
 
       const into = await createServer(t, owner.id, node.nodeId, 'Takes it over');
       await writeFile(t, into, 'other.txt', 'replaced by the restore');
-      expect((await ob.post(`/api/backups/orphans/${orphan.id}/restore`, { intoServerId: into })).status, 'not for its owner either').to.equal(403);
+      expect(
+        (await ob.post(`/api/backups/orphans/${orphan.id}/restore`, { intoServerId: into })).status,
+        'not for its owner either',
+      ).to.equal(403);
       expect((await ab.post(`/api/backups/orphans/${orphan.id}/restore`, { intoServerId: 'no-such-server' })).status).to.equal(404);
       const restored = await ab.post(`/api/backups/orphans/${orphan.id}/restore`, { intoServerId: into });
       expect(restored.status, JSON.stringify(restored.body)).to.equal(200);
       expect(restored.body).to.deep.equal({ backupId: orphan.id, serverId: into, restarted: false });
-      expect(checksums(node, into), 'exactly the deleted server\'s files').to.deep.equal(expected);
+      expect(checksums(node, into), "exactly the deleted server's files").to.deep.equal(expected);
       const events = (await t.panel.request('GET', `/api/events?serverId=${into}&type=backup.restored&limit=50`)).body.events;
       expect(events[0].data).to.deep.include({ backupId: orphan.id, sourceServerId: gone });
 

@@ -50,8 +50,38 @@ for (const database of DATABASES) {
       // Rows as the backups plugin's own schedules wrote them (its routes are gone with the move).
       const made = '2026-03-01T10:00:00.000Z';
       const old = [
-        { id: '0a5c2f6e-1f0b-4a41-9a4e-1d2b3c4d5e60', server_id: serverId, name: 'Nightly', kind: 'daily', cron: '0 3 * * *', timezone: 'Europe/Berlin', keep: 2, target_id: null, ignore: JSON.stringify(['logs/**']), enabled: true, next_run_at: '2026-03-29T01:00:00.000Z', last_run_at: '2026-03-28T02:00:04.000Z', created_at: made, updated_at: made },
-        { id: '0a5c2f6e-1f0b-4a41-9a4e-1d2b3c4d5e61', server_id: serverId, name: 'Sundays', kind: 'weekly', cron: '30 2 * * 0', timezone: 'America/New_York', keep: 5, target_id: null, ignore: '[]', enabled: false, next_run_at: '2026-03-08T07:30:00.000Z', last_run_at: null, created_at: made, updated_at: made },
+        {
+          id: '0a5c2f6e-1f0b-4a41-9a4e-1d2b3c4d5e60',
+          server_id: serverId,
+          name: 'Nightly',
+          kind: 'daily',
+          cron: '0 3 * * *',
+          timezone: 'Europe/Berlin',
+          keep: 2,
+          target_id: null,
+          ignore: JSON.stringify(['logs/**']),
+          enabled: true,
+          next_run_at: '2026-03-29T01:00:00.000Z',
+          last_run_at: '2026-03-28T02:00:04.000Z',
+          created_at: made,
+          updated_at: made,
+        },
+        {
+          id: '0a5c2f6e-1f0b-4a41-9a4e-1d2b3c4d5e61',
+          server_id: serverId,
+          name: 'Sundays',
+          kind: 'weekly',
+          cron: '30 2 * * 0',
+          timezone: 'America/New_York',
+          keep: 5,
+          target_id: null,
+          ignore: '[]',
+          enabled: false,
+          next_run_at: '2026-03-08T07:30:00.000Z',
+          last_run_at: null,
+          created_at: made,
+          updated_at: made,
+        },
       ];
       await t.panel.kernel.db('backup_schedules').insert(old);
       await t.close();
@@ -65,9 +95,33 @@ for (const database of DATABASES) {
       const base = `/api/schedules/servers/${serverId}/schedules`;
       const moved = (await ob.get(base)).body.schedules;
       expect(moved.map((s: { id: string }) => s.id)).to.deep.equal(old.map((o) => o.id));
-      expect(moved[0]).to.deep.include({ name: 'Nightly', cron: '0 3 * * *', timezone: 'Europe/Berlin', active: true, missedRuns: 'run_once', nextRunAt: '2026-03-29T01:00:00.000Z', lastRunAt: '2026-03-28T02:00:04.000Z', description: 'every day at 03:00 Europe/Berlin' });
-      expect(moved[0].tasks).to.deep.equal([{ position: 0, type: 'backup', options: { keep: 2, targetId: null, ignore: ['logs/**'] }, delaySeconds: 0, continueOnFailure: false }]);
-      expect(moved[1]).to.deep.include({ name: 'Sundays', cron: '30 2 * * 0', timezone: 'America/New_York', active: false, nextRunAt: '2026-03-08T07:30:00.000Z', description: 'every Sunday at 02:30 America/New_York' });
+      expect(moved[0]).to.deep.include({
+        name: 'Nightly',
+        cron: '0 3 * * *',
+        timezone: 'Europe/Berlin',
+        active: true,
+        missedRuns: 'run_once',
+        nextRunAt: '2026-03-29T01:00:00.000Z',
+        lastRunAt: '2026-03-28T02:00:04.000Z',
+        description: 'every day at 03:00 Europe/Berlin',
+      });
+      expect(moved[0].tasks).to.deep.equal([
+        {
+          position: 0,
+          type: 'backup',
+          options: { keep: 2, targetId: null, ignore: ['logs/**'] },
+          delaySeconds: 0,
+          continueOnFailure: false,
+        },
+      ]);
+      expect(moved[1]).to.deep.include({
+        name: 'Sundays',
+        cron: '30 2 * * 0',
+        timezone: 'America/New_York',
+        active: false,
+        nextRunAt: '2026-03-08T07:30:00.000Z',
+        description: 'every Sunday at 02:30 America/New_York',
+      });
       expect(moved[1].tasks[0].options).to.deep.equal({ keep: 5, targetId: null, ignore: [] });
 
       const runner = t.panel.kernel.containerOf('schedules').cradle.scheduleRunner;
@@ -76,11 +130,16 @@ for (const database of DATABASES) {
       expect(await tick(), 'a minute early: nothing').to.deep.equal([]);
       clock.set('2026-03-29T01:00:05Z');
       const runs = await tick();
-      expect(runs.map((r) => [r.scheduleId, r.status]), 'the paused one stays paused').to.deep.equal([[old[0]!.id, 'completed']]);
+      expect(
+        runs.map((r) => [r.scheduleId, r.status]),
+        'the paused one stays paused',
+      ).to.deep.equal([[old[0]!.id, 'completed']]);
       const backups = (await ob.get(`/api/backups/servers/${serverId}/backups`)).body.backups;
       expect(backups).to.have.length(1);
       expect(backups[0]).to.deep.include({ status: 'completed', origin: 'schedule', scheduleId: old[0]!.id });
-      expect((await ob.get(`${base}/${old[0]!.id}`)).body.schedule.nextRunAt, '03:00 CEST the next day, as before').to.equal('2026-03-30T01:00:00.000Z');
+      expect((await ob.get(`${base}/${old[0]!.id}`)).body.schedule.nextRunAt, '03:00 CEST the next day, as before').to.equal(
+        '2026-03-30T01:00:00.000Z',
+      );
     });
   });
 }

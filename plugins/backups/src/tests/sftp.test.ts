@@ -58,7 +58,15 @@ for (const database of DATABASES) {
     });
 
     it('adds a target only when it answers, pins its host key and keeps the key encrypted; users see names only', async () => {
-      const body = { name: 'Storage Box', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(sshd.root, 'conductor'), auth: 'key', secret: sshd.privateKey };
+      const body = {
+        name: 'Storage Box',
+        host: '127.0.0.1',
+        port: sshd.port,
+        username: sshd.username,
+        path: path.join(sshd.root, 'conductor'),
+        auth: 'key',
+        secret: sshd.privateKey,
+      };
       const unreachable = await t.panel.request('POST', '/api/backups/targets', { body: { ...body, name: 'Nowhere', port: 1 } });
       expect(unreachable.status).to.equal(502);
       expect(unreachable.body.error.code).to.equal('sftp_unavailable');
@@ -71,7 +79,9 @@ for (const database of DATABASES) {
       expect(created.body.target.hostKeySha256).to.match(/^[a-f0-9]{64}$/);
       targetId = created.body.target.id;
       const row = await t.panel.kernel.db('backup_targets').where({ id: targetId }).first();
-      expect(JSON.stringify(row), 'the private key is encrypted at rest').to.not.contain('PRIVATE KEY').and.not.contain(sshd.privateKey.split('\n')[1]!);
+      expect(JSON.stringify(row), 'the private key is encrypted at rest')
+        .to.not.contain('PRIVATE KEY')
+        .and.not.contain(sshd.privateKey.split('\n')[1]!);
       expect(JSON.stringify(created.body)).to.not.contain('PRIVATE KEY');
       expect((await ob.get('/api/backups/targets')).body.targets).to.deep.equal([{ id: targetId, name: 'Storage Box', kind: 'sftp' }]);
       expect((await ob.post('/api/backups/targets', body)).status, 'only admins add targets').to.equal(403);
@@ -88,20 +98,37 @@ for (const database of DATABASES) {
       expect(backup.protectedEntries, "the node's count of protected entries (the template denies nothing)").to.equal(0);
       const remote = path.join(sshd.root, 'conductor', fromA, `${backup.id}.tar.gz`);
       expect(sha256File(remote), 'the file on the SFTP server has the recorded checksum').to.equal(backup.sha256);
-      expect(readdirSync(path.dirname(remote)).filter((f) => f.endsWith('.part')), 'no half-written upload').to.deep.equal([]);
-      expect(existsSync(path.join(nodeA.agent.dataDir, 'backups', fromA, `${backup.id}.tar.gz`)), 'nothing kept on the node').to.equal(false);
+      expect(
+        readdirSync(path.dirname(remote)).filter((f) => f.endsWith('.part')),
+        'no half-written upload',
+      ).to.deep.equal([]);
+      expect(existsSync(path.join(nodeA.agent.dataDir, 'backups', fromA, `${backup.id}.tar.gz`)), 'nothing kept on the node').to.equal(
+        false,
+      );
 
-      const download = await fetch(`${t.panel.url}/api/backups/servers/${fromA}/backups/${backup.id}/download`, { headers: { cookie: [...ob.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-      expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex')).to.equal(backup.sha256);
+      const download = await fetch(`${t.panel.url}/api/backups/servers/${fromA}/backups/${backup.id}/download`, {
+        headers: { cookie: [...ob.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
+      expect(
+        createHash('sha256')
+          .update(Buffer.from(await download.arrayBuffer()))
+          .digest('hex'),
+      ).to.equal(backup.sha256);
 
       const stranger = await t.createUser(`sftp-stranger-${database}@example.org`);
       const strangersServer = await createServer(t, stranger.id, nodeB.nodeId, 'Theirs');
       const intoTheirs = await ob.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: strangersServer });
       expect(intoTheirs.status, 'no restoring into a server of another tenant').to.equal(404);
       const sb = await t.signIn(stranger.email);
-      expect((await sb.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: strangersServer })).status, 'nor taking a backup of another tenant').to.equal(404);
+      expect(
+        (await sb.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: strangersServer })).status,
+        'nor taking a backup of another tenant',
+      ).to.equal(404);
       // A subuser who may restore A but not download it cannot carry A's files into a server of their own.
-      expect((await ob.post(`/api/auth/servers/${fromA}/subusers`, { email: stranger.email, permissions: ['backup.read', 'backup.restore'] })).status).to.equal(201);
+      expect(
+        (await ob.post(`/api/auth/servers/${fromA}/subusers`, { email: stranger.email, permissions: ['backup.read', 'backup.restore'] }))
+          .status,
+      ).to.equal(201);
       const carried = await sb.post(`/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { intoServerId: strangersServer });
       expect(carried.status).to.equal(403);
       expect(carried.body.error).to.deep.include({ code: 'forbidden', details: { permission: 'backup.download' } });
@@ -120,7 +147,9 @@ for (const database of DATABASES) {
     });
 
     it('lets only an admin carry a backup holding protected files into another server', async () => {
-      const [backup] = (await ob.get(`/api/backups/servers/${fromA}/backups`)).body.backups.filter((b: { targetId: string | null }) => b.targetId === targetId);
+      const [backup] = (await ob.get(`/api/backups/servers/${fromA}/backups`)).body.backups.filter(
+        (b: { targetId: string | null }) => b.targetId === targetId,
+      );
       // As the node reports it for a server whose template protects files (deny-list.test.ts makes real ones).
       await t.panel.kernel.db('backups').where({ id: backup.id }).update({ protected_entries: 2 });
       const before = checksums(nodeB, onB);
@@ -128,14 +157,20 @@ for (const database of DATABASES) {
       expect(byOwner.status).to.equal(403);
       expect(byOwner.body.error.code).to.equal('backup_holds_protected_files');
       expect(checksums(nodeB, onB), 'nothing changed').to.deep.equal(before);
-      expect((await ob.get(`/api/backups/servers/${fromA}/backups/${backup.id}/download`)).body.error.code).to.equal('backup_holds_protected_files');
-      const byAdmin = await t.panel.request('POST', `/api/backups/servers/${fromA}/backups/${backup.id}/restore`, { body: { intoServerId: onB } });
+      expect((await ob.get(`/api/backups/servers/${fromA}/backups/${backup.id}/download`)).body.error.code).to.equal(
+        'backup_holds_protected_files',
+      );
+      const byAdmin = await t.panel.request('POST', `/api/backups/servers/${fromA}/backups/${backup.id}/restore`, {
+        body: { intoServerId: onB },
+      });
       expect(byAdmin.status, JSON.stringify(byAdmin.body)).to.equal(200);
       await t.panel.kernel.db('backups').where({ id: backup.id }).update({ protected_entries: 0 });
     });
 
     it('refuses a corrupted remote archive before the target server is touched', async () => {
-      const [backup] = (await ob.get(`/api/backups/servers/${fromA}/backups`)).body.backups.filter((b: { targetId: string | null }) => b.targetId === targetId);
+      const [backup] = (await ob.get(`/api/backups/servers/${fromA}/backups`)).body.backups.filter(
+        (b: { targetId: string | null }) => b.targetId === targetId,
+      );
       const remote = path.join(sshd.root, 'conductor', fromA, `${backup.id}.tar.gz`);
       const fd = openSync(remote, 'r+');
       const byte = Buffer.alloc(1);
@@ -167,9 +202,13 @@ for (const database of DATABASES) {
       }
       const again = await ob.post(`/api/backups/servers/${fromA}/backups`, { name: 'Back up', targetId });
       expect((await finished(ob, fromA, again.body.backup.id)).status).to.equal('completed');
-      expect((await t.panel.request('DELETE', `/api/backups/targets/${targetId}`)).body.error.code, 'a target in use stays').to.equal('backup_target_in_use');
+      expect((await t.panel.request('DELETE', `/api/backups/targets/${targetId}`)).body.error.code, 'a target in use stays').to.equal(
+        'backup_target_in_use',
+      );
       expect((await ob.request('DELETE', `/api/backups/servers/${fromA}/backups/${again.body.backup.id}`)).status).to.equal(204);
-      expect(existsSync(path.join(sshd.root, 'conductor', fromA, `${again.body.backup.id}.tar.gz`)), 'deleted on the target too').to.equal(false);
+      expect(existsSync(path.join(sshd.root, 'conductor', fromA, `${again.body.backup.id}.tar.gz`)), 'deleted on the target too').to.equal(
+        false,
+      );
     });
 
     it('reports upload progress as file content done of the content total (the same unit), monotonic, at 100 % before the backup is created', async () => {
@@ -188,16 +227,29 @@ for (const database of DATABASES) {
         const mine = updates.filter((u) => u.backupId === backup.id);
         const completedAt = mine.findIndex((u) => u.status === 'completed');
         const running = mine.slice(0, completedAt);
-        expect(running.every((u) => u.status === 'running' && u.progress), 'only progress before the outcome').to.equal(true);
+        expect(
+          running.every((u) => u.status === 'running' && u.progress),
+          'only progress before the outcome',
+        ).to.equal(true);
         const uploading = running.filter((u) => u.progress!.phase === 'uploading').map((u) => u.progress!);
         const verifying = running.filter((u) => u.progress!.phase === 'verifying').map((u) => u.progress!);
         expect(uploading.length, 'the upload reports progress').to.be.at.least(2);
-        expect(uploading.every((p) => p.bytesTotal === total), 'the total is the content the node announced').to.equal(true);
+        expect(
+          uploading.every((p) => p.bytesTotal === total),
+          'the total is the content the node announced',
+        ).to.equal(true);
         expect(monotonic(uploading.map((p) => p.bytesDone)), JSON.stringify(uploading)).to.equal(true);
         expect(uploading.at(-1)!.bytesDone, 'the upload ends at 100 %, not at the compressed size').to.equal(total);
-        expect(running.findIndex((u) => u.progress!.phase === 'verifying'), 'reading back comes after the upload').to.equal(uploading.length);
+        expect(
+          running.findIndex((u) => u.progress!.phase === 'verifying'),
+          'reading back comes after the upload',
+        ).to.equal(uploading.length);
         expect(monotonic(verifying.map((p) => p.bytesDone))).to.equal(true);
-        expect(verifying.at(-1), 'reading back ends at 100 % of the archive').to.deep.equal({ phase: 'verifying', bytesDone: backup.sizeBytes, bytesTotal: backup.sizeBytes });
+        expect(verifying.at(-1), 'reading back ends at 100 % of the archive').to.deep.equal({
+          phase: 'verifying',
+          bytesDone: backup.sizeBytes,
+          bytesTotal: backup.sizeBytes,
+        });
         expect(mine.length, 'the outcome is the last word').to.equal(completedAt + 1);
         const events = (await t.panel.request('GET', `/api/events?serverId=${fromA}&type=backup.created&limit=500`)).body.events;
         expect(events.some((e: { data: { backupId: string } }) => e.data.backupId === backup.id)).to.equal(true);
@@ -219,7 +271,17 @@ for (const database of DATABASES) {
         this.skip();
       }
       try {
-        const added = await t.panel.request('POST', '/api/backups/targets', { body: { name: 'Tiny', host: '127.0.0.1', port: sshd.port, username: sshd.username, path: path.join(tiny, 'conductor'), auth: 'key', secret: sshd.privateKey } });
+        const added = await t.panel.request('POST', '/api/backups/targets', {
+          body: {
+            name: 'Tiny',
+            host: '127.0.0.1',
+            port: sshd.port,
+            username: sshd.username,
+            path: path.join(tiny, 'conductor'),
+            auth: 'key',
+            secret: sshd.privateKey,
+          },
+        });
         expect(added.status, JSON.stringify(added.body)).to.equal(201);
         await writeFile(t, fromA, 'big.dat', randomBytes(1_500_000).toString('base64'));
         const created = await ob.post(`/api/backups/servers/${fromA}/backups`, { name: 'Too big', targetId: added.body.target.id });
@@ -229,8 +291,13 @@ for (const database of DATABASES) {
         const events = (await t.panel.request('GET', `/api/events?serverId=${fromA}&type=backup.failed&limit=500`)).body.events;
         expect(events.at(-1).data).to.deep.include({ backupId: failed.id, code: 'backup_target_full', target: added.body.target.id });
         expect(readdirSync(path.join(tiny, 'conductor', fromA)), 'the half-written upload is removed').to.deep.equal([]);
-        expect((await ob.post(`/api/backups/servers/${fromA}/backups/${failed.id}/restore`, {})).body.error.code).to.equal('backup_not_restorable');
-        expect((await t.panel.request('DELETE', `/api/backups/targets/${added.body.target.id}`)).status, 'only failed backups used it').to.equal(204);
+        expect((await ob.post(`/api/backups/servers/${fromA}/backups/${failed.id}/restore`, {})).body.error.code).to.equal(
+          'backup_not_restorable',
+        );
+        expect(
+          (await t.panel.request('DELETE', `/api/backups/targets/${added.body.target.id}`)).status,
+          'only failed backups used it',
+        ).to.equal(204);
       } finally {
         execFileSync('umount', [tiny]);
       }

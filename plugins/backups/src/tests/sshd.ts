@@ -35,7 +35,8 @@ function freePort(): Promise<number> {
  * a key-authenticated login for the current user: the SFTP target of the tests.
  */
 export async function startSshd(): Promise<Sshd> {
-  if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: install it with "apt-get install -y openssh-server" (scripts/ensure-test-deps.sh does)`);
+  if (!existsSync(SSHD))
+    throw new Error(`${SSHD} is missing: install it with "apt-get install -y openssh-server" (scripts/ensure-test-deps.sh does)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'conductor-sshd-'));
   const root = path.join(dir, 'storage');
   mkdirSync(root);

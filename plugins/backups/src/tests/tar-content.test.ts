@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import * as tarStream from 'tar-stream';
 import { TarContentCounter } from '../storage/tar-content.js';
 
-async function tarOf(entries: Array<{ name: string; body?: Buffer; type?: 'file' | 'directory' | 'symlink'; linkname?: string }>): Promise<Buffer> {
+async function tarOf(
+  entries: Array<{ name: string; body?: Buffer; type?: 'file' | 'directory' | 'symlink'; linkname?: string }>,
+): Promise<Buffer> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   pack.on('data', (c: Buffer) => chunks.push(c));

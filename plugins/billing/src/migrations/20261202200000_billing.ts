@@ -129,5 +129,18 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['billing_documents', 'billing_counters', 'billing_auto_topups', 'billing_webhook_log', 'billing_stripe_events', 'billing_checkouts', 'billing_ledger', 'billing_accounts', 'billing_usage', 'billing_servers', 'billing_prices']) await knex.schema.dropTable(table);
+  for (const table of [
+    'billing_documents',
+    'billing_counters',
+    'billing_auto_topups',
+    'billing_webhook_log',
+    'billing_stripe_events',
+    'billing_checkouts',
+    'billing_ledger',
+    'billing_accounts',
+    'billing_usage',
+    'billing_servers',
+    'billing_prices',
+  ])
+    await knex.schema.dropTable(table);
 }

@@ -23,7 +23,10 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
     pages = new BrowserPages(await launchChromium(), () => t.panel.url);
     buildPanelUi();
     stripe = await new FakeStripe().start();
-    t = await startBillingPanel('sqlite', { graceHours: 0, stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, ...stripe.sdkOptions } });
+    t = await startBillingPanel('sqlite', {
+      graceHours: 0,
+      stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, ...stripe.sdkOptions },
+    });
     stripe.webhookUrl = `${t.panel.url}/api/billing/stripe/webhook`;
     owner = await t.createUser('billing-owner@example.org');
     // Two days running on 2 GB, then asleep for a day: inside this month unless it is the 1st or 2nd.
@@ -34,11 +37,22 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
       { type: 'server.created', serverId: 'ui-srv', at: start, data: { ownerId: owner.id, templateId: 'vanilla', memoryMb: 2048 } },
       { type: 'server.started', serverId: 'ui-srv', at: start + 1, data: {} },
       { type: 'server.stopped', serverId: 'ui-srv', at: start + 2 * step, data: {} },
-      { type: 'server.phase_changed', serverId: 'ui-srv', at: start + 2 * step + 1, data: { from: 'active', to: 'sleep', reason: 'empty' } },
+      {
+        type: 'server.phase_changed',
+        serverId: 'ui-srv',
+        at: start + 2 * step + 1,
+        data: { from: 'active', to: 'sleep', reason: 'empty' },
+      },
     ]);
     await t.metered();
     t.clock.at = new Date(now);
-    expect((await t.panel.request('POST', `/api/billing/admin/owners/${owner.id}/adjustments`, { body: { kind: 'promo', amountCents: 5000, reason: 'welcome credit' } })).status).to.equal(201);
+    expect(
+      (
+        await t.panel.request('POST', `/api/billing/admin/owners/${owner.id}/adjustments`, {
+          body: { kind: 'promo', amountCents: 5000, reason: 'welcome credit' },
+        })
+      ).status,
+    ).to.equal(201);
     expect((await t.panel.request('POST', '/api/billing/admin/pass')).status).to.equal(200);
   });
   after(async () => {
@@ -64,11 +78,17 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
       const lang = locale.slice(0, 2);
       expect(await page.getByTestId('balance').innerText()).to.equal(money(account.balanceCents, lang));
       const active = usage.byPhase.find((p: { phase: string }) => p.phase === 'active');
-      expect(await page.locator('[data-testid="by-phase"] tr[data-phase="active"] td').last().innerText()).to.equal(money(active.costCents, lang));
+      expect(await page.locator('[data-testid="by-phase"] tr[data-phase="active"] td').last().innerText()).to.equal(
+        money(active.costCents, lang),
+      );
       expect(await page.locator('[data-testid="by-server"] tr[data-server="ui-srv"]').count()).to.equal(1);
       expect(await page.getByTestId('daily-chart').locator('canvas').count()).to.equal(1);
-      expect(await page.getByTestId('trend-summary').innerText()).to.contain(money(Math.max(...usage.daily.map((d: { costCents: number }) => d.costCents)), lang));
-      expect(await page.getByTestId('forecast').innerText()).to.contain(lang === 'en' ? 'the average daily cost of the last 30 days' : 'durchschnittliche Tageskosten der letzten 30 Tage');
+      expect(await page.getByTestId('trend-summary').innerText()).to.contain(
+        money(Math.max(...usage.daily.map((d: { costCents: number }) => d.costCents)), lang),
+      );
+      expect(await page.getByTestId('forecast').innerText()).to.contain(
+        lang === 'en' ? 'the average daily cost of the last 30 days' : 'durchschnittliche Tageskosten der letzten 30 Tage',
+      );
       expect(await page.getByTestId('forecast').innerText()).to.contain(money(usage.forecast.costCents, lang));
       expect(usage.sleepSaved.costCents).to.be.greaterThan(0);
       expect(await page.getByTestId('sleep-saved').innerText()).to.contain(money(usage.sleepSaved.costCents, lang));
@@ -80,7 +100,13 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
 
   it('says why servers are stopped at zero credit, and a top-up through Checkout lifts it', async () => {
     const balance = (await t.panel.request('GET', `/api/billing/admin/owners/${owner.id}/ledger`)).body.balanceCents as number;
-    expect((await t.panel.request('POST', `/api/billing/admin/owners/${owner.id}/adjustments`, { body: { kind: 'adjustment', amountCents: -(balance + 100), reason: 'test debit' } })).status).to.equal(201);
+    expect(
+      (
+        await t.panel.request('POST', `/api/billing/admin/owners/${owner.id}/adjustments`, {
+          body: { kind: 'adjustment', amountCents: -(balance + 100), reason: 'test debit' },
+        })
+      ).status,
+    ).to.equal(201);
     const page = await pages.newPage();
     await pages.signIn(page, owner.email, PASSWORD);
     await page.goto(`${t.panel.url}/p/billing`);
@@ -88,7 +114,9 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
     expect(await page.getByTestId('balance').innerText()).to.equal(money(-100, 'en'));
 
     // Stripe's hosted page is out of reach here: the browser lands on a stand-in for it.
-    await page.route('https://checkout.stripe.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Stripe Checkout</h1>' }));
+    await page.route('https://checkout.stripe.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Stripe Checkout</h1>' }),
+    );
     await page.getByLabel('Amount (EUR)').fill('12.5x');
     await page.getByRole('button', { name: 'Top up' }).click();
     await page.getByText('Enter an amount such as 20 or 20.50.').waitFor();
@@ -115,7 +143,11 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
     expect(await page.getByRole('switch', { name: 'Top up automatically' }).isChecked()).to.equal(true);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
-    expect((await (await t.signIn(owner.email)).get('/api/billing/account')).body.autoTopup).to.deep.include({ enabled: true, thresholdCents: 500, amountCents: 2000 });
+    expect((await (await t.signIn(owner.email)).get('/api/billing/account')).body.autoTopup).to.deep.include({
+      enabled: true,
+      thresholdCents: 500,
+      amountCents: 2000,
+    });
     expect(pages.errors).to.deep.equal([]);
   });
 
@@ -128,7 +160,11 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
     await page.getByLabel('Price (micro-cents)').fill('2500000');
     await page.getByRole('button', { name: 'Set price' }).click();
     await page.getByTestId('prices').getByText('2,500,000').waitFor();
-    expect((await t.panel.request('GET', '/api/billing/prices')).body.prices).to.deep.include({ templateId: 'vanilla', phase: 'active', priceMicroCents: 2_500_000 });
+    expect((await t.panel.request('GET', '/api/billing/prices')).body.prices).to.deep.include({
+      templateId: 'vanilla',
+      phase: 'active',
+      priceMicroCents: 2_500_000,
+    });
     await page.getByTestId('revenue').waitFor();
 
     const row = page.locator(`[data-testid="owners"] tr[data-owner="${owner.email}"]`);
@@ -138,7 +174,12 @@ describe('billing UI in a real browser (Chromium): balance, usage, suspension an
     await form.getByLabel('Reason').fill('goodwill for the outage');
     await form.getByRole('button', { name: 'Add entry' }).click();
     await page.locator('[data-testid="ledger"] tr[data-kind="promo"]').filter({ hasText: 'goodwill for the outage' }).waitFor();
-    const ledger = (await t.panel.request('GET', `/api/billing/admin/owners/${owner.id}/ledger`)).body.entries as Array<{ kind: string; amountCents: number; reason: string; actorId: string }>;
+    const ledger = (await t.panel.request('GET', `/api/billing/admin/owners/${owner.id}/ledger`)).body.entries as Array<{
+      kind: string;
+      amountCents: number;
+      reason: string;
+      actorId: string;
+    }>;
     expect(ledger[0]).to.deep.include({ kind: 'promo', amountCents: 300, reason: 'goodwill for the outage', actorId: admin.id });
     expect(pages.errors).to.deep.equal([]);
   });

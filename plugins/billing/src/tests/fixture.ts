@@ -33,7 +33,8 @@ export async function startBillingPanel(database: DatabaseKind, billing: Record<
       const { db, events: log } = container.cradle;
       for (let i = 0; i < events.length; i += 500) {
         await db.transaction(async (trx) => {
-          for (const e of events.slice(i, i + 500)) await log.append(trx, { type: e.type, serverId: e.serverId, data: e.data, occurredAt: new Date(e.at) });
+          for (const e of events.slice(i, i + 500))
+            await log.append(trx, { type: e.type, serverId: e.serverId, data: e.data, occurredAt: new Date(e.at) });
         });
       }
     },

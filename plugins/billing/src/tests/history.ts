@@ -33,7 +33,14 @@ export function random(seed: number): () => number {
 const DAY = 86_400_000;
 
 /** Servers with random starts, stops, crashes, sleeps, wakes, archives and memory changes. */
-export function generateHistory(options: { servers: number; days: number; startMs: number; owners: string[]; templates: string[]; seed: number }): HistoryEvent[] {
+export function generateHistory(options: {
+  servers: number;
+  days: number;
+  startMs: number;
+  owners: string[];
+  templates: string[];
+  seed: number;
+}): HistoryEvent[] {
   const rnd = random(options.seed);
   const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)]!;
   const events: HistoryEvent[] = [];
@@ -49,7 +56,12 @@ export function generateHistory(options: { servers: number; days: number; startM
       events.push({ type: 'server.memory_changed', serverId, at, data: { memoryMb, from: memory } });
       memory = memoryMb;
     };
-    events.push({ type: 'server.created', serverId, at, data: { ownerId: pick(options.owners), templateId: pick(options.templates), memoryMb: memory } });
+    events.push({
+      type: 'server.created',
+      serverId,
+      at,
+      data: { ownerId: pick(options.owners), templateId: pick(options.templates), memoryMb: memory },
+    });
     for (;;) {
       // Gaps from a few seconds to two days, with odd milliseconds so nothing falls on a round hour.
       at += 1 + Math.floor(rnd() ** 3 * 2 * DAY);
@@ -68,12 +80,21 @@ export function generateHistory(options: { servers: number; days: number; startM
           running = true;
           at += 1500;
         } else if (roll < 0.75) {
-          events.push({ type: 'server.phase_changed', serverId, at, data: { from: 'sleep', to: 'archived', reason: 'idle', archiveMb: 200 + Math.floor(rnd() * 4000) } });
+          events.push({
+            type: 'server.phase_changed',
+            serverId,
+            at,
+            data: { from: 'sleep', to: 'archived', reason: 'idle', archiveMb: 200 + Math.floor(rnd() * 4000) },
+          });
           phase = 'archived';
         }
       } else if (running) {
         if (roll < 0.5) {
-          events.push(roll < 0.4 ? { type: 'server.stopped', serverId, at, data: {} } : { type: 'server.crashed', serverId, at, data: { exitCode: 1 } });
+          events.push(
+            roll < 0.4
+              ? { type: 'server.stopped', serverId, at, data: {} }
+              : { type: 'server.crashed', serverId, at, data: { exitCode: 1 } },
+          );
           running = false;
         } else if (roll < 0.7) {
           events.push({ type: 'server.stopped', serverId, at, data: {} });
@@ -122,16 +143,25 @@ function gcd(a: bigint, b: bigint): bigint {
  * active price per GB-hour while active and running, the sleep price per GB-month (30 days) while
  * asleep, the archive price per GB-month of archive size while archived.
  */
-export function expectedCents(events: HistoryEvent[], prices: Prices, endMs: number, only?: { phase: string; allOwners: true }): Map<string, bigint> {
+export function expectedCents(
+  events: HistoryEvent[],
+  prices: Prices,
+  endMs: number,
+  only?: { phase: string; allOwners: true },
+): Map<string, bigint> {
   const hourMs = 3_600_000n;
   const monthMs = 30n * 24n * hourMs;
   const owed = new Map<string, Fraction>();
-  const servers = new Map<string, { owner: string; template: string; memory: number; archive: number; running: boolean; phase: string; since: number; gone: boolean }>();
+  const servers = new Map<
+    string,
+    { owner: string; template: string; memory: number; archive: number; running: boolean; phase: string; since: number; gone: boolean }
+  >();
   const close = (s: NonNullable<ReturnType<typeof servers.get>>, until: number) => {
     const ms = BigInt(until - s.since);
     let cost: Fraction | null = null;
     // cents = price(micro-cents) / 1e6 × GB × hours (or months)
-    if (s.phase === 'active' && s.running) cost = new Fraction(BigInt(prices.active[s.template]!) * BigInt(s.memory) * ms, 1_000_000n * 1024n * hourMs);
+    if (s.phase === 'active' && s.running)
+      cost = new Fraction(BigInt(prices.active[s.template]!) * BigInt(s.memory) * ms, 1_000_000n * 1024n * hourMs);
     else if (s.phase === 'sleep') cost = new Fraction(BigInt(prices.sleep) * BigInt(s.memory) * ms, 1_000_000n * 1024n * monthMs);
     else if (s.phase === 'archived') cost = new Fraction(BigInt(prices.archived) * BigInt(s.archive) * ms, 1_000_000n * 1024n * monthMs);
     if (only && s.phase !== only.phase) cost = null;
@@ -142,7 +172,16 @@ export function expectedCents(events: HistoryEvent[], prices: Prices, endMs: num
   for (const e of events) {
     if (e.at > endMs) break;
     if (e.type === 'server.created') {
-      servers.set(e.serverId, { owner: e.data.ownerId as string, template: e.data.templateId as string, memory: e.data.memoryMb as number, archive: 0, running: false, phase: 'active', since: e.at, gone: false });
+      servers.set(e.serverId, {
+        owner: e.data.ownerId as string,
+        template: e.data.templateId as string,
+        memory: e.data.memoryMb as number,
+        archive: 0,
+        running: false,
+        phase: 'active',
+        since: e.at,
+        gone: false,
+      });
       continue;
     }
     const s = servers.get(e.serverId)!;

@@ -11,7 +11,13 @@ const PRICES: Prices = { active: { vanilla: 2_000_000, paper: 2_750_001 }, sleep
 
 function passProcess(t: BillingPanel, cutMs: number, killAfter: number) {
   return spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./pass-process.ts', import.meta.url))], {
-    env: { ...process.env, DATABASE_URL: t.panel.config.DATABASE_URL ?? '', DATA_DIR: t.panel.dataDir, CUT_MS: String(cutMs), KILL_AFTER: String(killAfter) },
+    env: {
+      ...process.env,
+      DATABASE_URL: t.panel.config.DATABASE_URL ?? '',
+      DATA_DIR: t.panel.dataDir,
+      CUT_MS: String(cutMs),
+      KILL_AFTER: String(killAfter),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
@@ -28,7 +34,11 @@ async function killPassMidway(t: BillingPanel, cutMs: number, killAfter: number)
         resolve();
       }
     });
-    child.on('exit', (code) => (out.includes('charged') ? resolve() : reject(new Error(`the pass process ended (${code}) before it charged ${killAfter} owners: ${out}`))));
+    child.on('exit', (code) =>
+      out.includes('charged')
+        ? resolve()
+        : reject(new Error(`the pass process ended (${code}) before it charged ${killAfter} owners: ${out}`)),
+    );
   });
   await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
 }
@@ -41,12 +51,20 @@ async function killPassMidway(t: BillingPanel, cutMs: number, killAfter: number)
  */
 async function killPassInsideTransaction(t: BillingPanel, cutMs: number): Promise<void> {
   const db = t.panel.kernel.db;
-  const pending = (await db('billing_usage').whereNull('charge_id').distinct('owner_id').orderBy('owner_id')) as Array<{ owner_id: string }>;
+  const pending = (await db('billing_usage').whereNull('charge_id').distinct('owner_id').orderBy('owner_id')) as Array<{
+    owner_id: string;
+  }>;
   const victim = pending[1]!.owner_id;
   const segmentsBefore = Number(((await db('billing_usage').where('owner_id', victim).count({ n: '*' }).first()) as { n: string }).n);
   const hold = await db.transaction();
   try {
-    await hold('billing_ledger').insert({ owner_id: victim, kind: 'usage', amount_cents: 0, reference: `usage:${victim}:${cutMs}`, created_at: new Date().toISOString() });
+    await hold('billing_ledger').insert({
+      owner_id: victim,
+      kind: 'usage',
+      amount_cents: 0,
+      reference: `usage:${victim}:${cutMs}`,
+      created_at: new Date().toISOString(),
+    });
     const child = passProcess(t, cutMs, 1_000_000);
     await until('the pass waiting inside the owner’s transaction', async () => {
       const waiting = await db.raw("select count(*)::int as n from pg_locks where not granted and locktype = 'transactionid'");
@@ -57,7 +75,9 @@ async function killPassInsideTransaction(t: BillingPanel, cutMs: number): Promis
   } finally {
     await hold.rollback();
   }
-  expect(await db('billing_ledger').where('reference', `usage:${victim}:${cutMs}`).first(), 'no charge of the killed transaction').to.equal(undefined);
+  expect(await db('billing_ledger').where('reference', `usage:${victim}:${cutMs}`).first(), 'no charge of the killed transaction').to.equal(
+    undefined,
+  );
   const segmentsAfter = Number(((await db('billing_usage').where('owner_id', victim).count({ n: '*' }).first()) as { n: string }).n);
   expect(segmentsAfter, 'no segment cut by the killed transaction').to.equal(segmentsBefore);
 }
@@ -89,7 +109,9 @@ for (const database of DATABASES) {
     async function ledgerCents(): Promise<Map<string, bigint>> {
       const res = await t.panel.request('GET', '/api/billing/admin/owners');
       expect(res.status).to.equal(200);
-      return new Map((res.body.owners as Array<{ ownerId: string; totals: { usage: number } }>).map((o) => [o.ownerId, BigInt(-o.totals.usage)]));
+      return new Map(
+        (res.body.owners as Array<{ ownerId: string; totals: { usage: number } }>).map((o) => [o.ownerId, BigInt(-o.totals.usage)]),
+      );
     }
 
     async function passAt(ms: number) {
@@ -104,8 +126,18 @@ for (const database of DATABASES) {
       const end = start + 60 * DAY;
       const history = generateHistory({ servers: 50, days: 60, startMs: start, owners, templates: ['vanilla', 'paper'], seed: 15 });
       expect(history.length, 'a rich history').to.be.greaterThan(1000);
-      for (const type of ['server.started', 'server.stopped', 'server.crashed', 'server.phase_changed', 'server.memory_changed', 'server.deleted']) {
-        expect(history.some((e) => e.type === type), type).to.equal(true);
+      for (const type of [
+        'server.started',
+        'server.stopped',
+        'server.crashed',
+        'server.phase_changed',
+        'server.memory_changed',
+        'server.deleted',
+      ]) {
+        expect(
+          history.some((e) => e.type === type),
+          type,
+        ).to.equal(true);
       }
 
       // The history arrives in three parts with hourly-style passes in between (cuts mid-segment).
@@ -121,7 +153,8 @@ for (const database of DATABASES) {
         await t.metered();
         await passAt(cut);
         const charged = await ledgerCents();
-        for (const [owner, cents] of expectedCents(history, PRICES, cut)) expect(charged.get(owner) ?? 0n, `owner ${owner} by ${new Date(cut).toISOString()}`).to.equal(cents);
+        for (const [owner, cents] of expectedCents(history, PRICES, cut))
+          expect(charged.get(owner) ?? 0n, `owner ${owner} by ${new Date(cut).toISOString()}`).to.equal(cents);
       }
       await t.append(history.slice(from));
       await t.metered();
@@ -131,7 +164,10 @@ for (const database of DATABASES) {
       if (database === 'postgres') await killPassInsideTransaction(t, end);
       const partial = await ledgerCents();
       const expected = expectedCents(history, PRICES, end);
-      expect([...expected].some(([owner, cents]) => partial.get(owner) !== cents), 'the killed pass left owners to do').to.equal(true);
+      expect(
+        [...expected].some(([owner, cents]) => partial.get(owner) !== cents),
+        'the killed pass left owners to do',
+      ).to.equal(true);
       await passAt(end);
       const final = await ledgerCents();
       expect(final.size, 'every owner with usage has an account').to.equal(expected.size);
@@ -165,9 +201,14 @@ for (const database of DATABASES) {
       expect(mine.status).to.equal(200);
       expect(mine.body.balanceCents).to.equal(-Number(expected.get(someone)));
       expect((mine.body.entries as Array<{ amountCents: number }>).reduce((a, e) => a + e.amountCents, 0)).to.equal(mine.body.balanceCents);
-      const ownUsage = (await (await t.signIn(user.email)).get('/api/billing/usage?month=2026-10')).body as { byServer: Array<{ ownerId: string }> };
+      const ownUsage = (await (await t.signIn(user.email)).get('/api/billing/usage?month=2026-10')).body as {
+        byServer: Array<{ ownerId: string }>;
+      };
       expect(ownUsage.byServer.length, 'the owner sees their servers').to.be.greaterThan(0);
-      expect(ownUsage.byServer.every((s) => s.ownerId === someone), 'and nobody else’s').to.equal(true);
+      expect(
+        ownUsage.byServer.every((s) => s.ownerId === someone),
+        'and nobody else’s',
+      ).to.equal(true);
     });
 
     it('books admin adjustments with a reason into the ledger, refuses bad ones whole, and derives the balance', async () => {
@@ -186,11 +227,19 @@ for (const database of DATABASES) {
         expect(res.status, JSON.stringify(body)).to.equal(status);
         expect(res.body.error.code, JSON.stringify(body)).to.equal(code);
       }
-      const nobody = await t.panel.request('POST', '/api/billing/admin/owners/no-such-user/adjustments', { body: { kind: 'promo', amountCents: 500, reason: 'welcome' } });
+      const nobody = await t.panel.request('POST', '/api/billing/admin/owners/no-such-user/adjustments', {
+        body: { kind: 'promo', amountCents: 500, reason: 'welcome' },
+      });
       expect([nobody.status, nobody.body.error.code]).to.deep.equal([404, 'owner_not_found']);
       const ub = await t.signIn(user.email);
-      expect((await ub.post(url, { kind: 'promo', amountCents: 500, reason: 'to myself' })).status, 'owners cannot credit themselves').to.equal(403);
-      expect((await ub.get('/api/billing/ledger')).body, 'nothing booked by refused requests').to.deep.include({ balanceCents: 0, entries: [] });
+      expect(
+        (await ub.post(url, { kind: 'promo', amountCents: 500, reason: 'to myself' })).status,
+        'owners cannot credit themselves',
+      ).to.equal(403);
+      expect((await ub.get('/api/billing/ledger')).body, 'nothing booked by refused requests').to.deep.include({
+        balanceCents: 0,
+        entries: [],
+      });
 
       const steps = [
         { kind: 'promo', amountCents: 1000, reason: 'welcome credit' },
@@ -207,7 +256,9 @@ for (const database of DATABASES) {
       }
       const mine = (await ub.get('/api/billing/ledger')).body;
       expect(mine.balanceCents).to.equal(950);
-      expect(mine.entries.map((e: { kind: string; reason: string }) => [e.kind, e.reason])).to.deep.equal(steps.reverse().map((s) => [s.kind, s.reason]));
+      expect(mine.entries.map((e: { kind: string; reason: string }) => [e.kind, e.reason])).to.deep.equal(
+        steps.reverse().map((s) => [s.kind, s.reason]),
+      );
     });
 
     it('describes every billing route in the OpenAPI document, and answers 503 stripe_not_configured without Stripe', async () => {
@@ -215,12 +266,31 @@ for (const database of DATABASES) {
       const result = await validate(structuredClone(doc));
       expect(result.valid, compileErrors(result)).to.equal(true);
       const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/billing/'));
-      for (const p of ['/api/billing/prices', '/api/billing/admin/pass', '/api/billing/ledger', '/api/billing/account', '/api/billing/topups', '/api/billing/auto-topup', '/api/billing/stripe/webhook', '/api/billing/usage', '/api/billing/admin/usage', '/api/billing/documents', '/api/billing/documents/{number}', '/api/billing/admin/statements', '/api/billing/admin/owners/{ownerId}/adjustments']) expect(paths, p).to.include(p);
+      for (const p of [
+        '/api/billing/prices',
+        '/api/billing/admin/pass',
+        '/api/billing/ledger',
+        '/api/billing/account',
+        '/api/billing/topups',
+        '/api/billing/auto-topup',
+        '/api/billing/stripe/webhook',
+        '/api/billing/usage',
+        '/api/billing/admin/usage',
+        '/api/billing/documents',
+        '/api/billing/documents/{number}',
+        '/api/billing/admin/statements',
+        '/api/billing/admin/owners/{ownerId}/adjustments',
+      ])
+        expect(paths, p).to.include(p);
 
       const user = await t.createUser(`no-stripe-${database}@example.org`);
       const topup = await (await t.signIn(user.email)).post('/api/billing/topups', { amountCents: 1000 });
       expect([topup.status, topup.body.error.code]).to.deep.equal([503, 'stripe_not_configured']);
-      const hook = await t.panel.request('POST', '/api/billing/stripe/webhook', { rawBody: '{}', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, auth: false });
+      const hook = await t.panel.request('POST', '/api/billing/stripe/webhook', {
+        rawBody: '{}',
+        headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+        auth: false,
+      });
       expect([hook.status, hook.body.error.code]).to.deep.equal([503, 'stripe_not_configured']);
     });
 
@@ -239,7 +309,13 @@ for (const database of DATABASES) {
       }
       expect((await t.panel.request('GET', '/api/billing/prices')).body.prices).to.deep.equal(before);
       const user = await t.createUser(`pricer-${database}@example.org`);
-      expect((await (await t.signIn(user.email)).request('PUT', '/api/billing/prices', { body: { templateId: '*', phase: 'active', priceMicroCents: 0 } })).status).to.equal(403);
+      expect(
+        (
+          await (
+            await t.signIn(user.email)
+          ).request('PUT', '/api/billing/prices', { body: { templateId: '*', phase: 'active', priceMicroCents: 0 } })
+        ).status,
+      ).to.equal(403);
     });
   });
 }

@@ -11,7 +11,9 @@ for (const database of DATABASES) {
 
     before(async () => {
       stripe = await new FakeStripe().start();
-      t = await startBillingPanel(database, { stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, ...stripe.sdkOptions } });
+      t = await startBillingPanel(database, {
+        stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, ...stripe.sdkOptions },
+      });
       stripe.webhookUrl = `${t.panel.url}/api/billing/stripe/webhook`;
     });
     after(async () => {
@@ -111,7 +113,11 @@ for (const database of DATABASES) {
       expect(replay).to.deep.equal({ status: 200, body: { received: true, outcome: 'duplicate' } });
       expect(await balance(o.b)).to.equal(5000);
 
-      const log = (await t.panel.request('GET', '/api/billing/admin/webhook-log?limit=10')).body.entries as Array<{ eventId: string | null; outcome: string; detail: string | null }>;
+      const log = (await t.panel.request('GET', '/api/billing/admin/webhook-log?limit=10')).body.entries as Array<{
+        eventId: string | null;
+        outcome: string;
+        detail: string | null;
+      }>;
       const mine = log.slice(0, 6).reverse();
       expect(mine.map((e) => e.outcome)).to.deep.equal(['refused', 'refused', 'refused', 'refused', 'booked', 'duplicate']);
       expect(mine[2]!.detail).to.match(/tolerance/i);
@@ -121,16 +127,28 @@ for (const database of DATABASES) {
     it('auto top-up charges the saved card off-session once per attempt; authentication and declines mail the owner without retrying; the confirmation link pays the amount on a Checkout page instead', async () => {
       const setUp = async (name: string, card: string) => {
         const o = await owner(name);
-        const res = await o.b.request('PUT', '/api/billing/auto-topup', { body: { enabled: true, thresholdCents: 1000, amountCents: 2500 } });
+        const res = await o.b.request('PUT', '/api/billing/auto-topup', {
+          body: { enabled: true, thresholdCents: 1000, amountCents: 2500 },
+        });
         expect(res.status, JSON.stringify(res.body)).to.equal(200);
         const sessionId = await topUp(o, 1000);
         expect(stripe.sessions.get(sessionId)!.payment_intent_data).to.deep.include({ setup_future_usage: 'off_session' });
         stripe.pay(sessionId, { paymentMethod: card });
-        expect((await stripe.deliver(stripe.signed(stripe.event('checkout.session.completed', stripe.sessions.get(sessionId)!)))).status).to.equal(200);
-        expect((await o.b.get('/api/billing/account')).body.autoTopup).to.deep.equal({ enabled: true, thresholdCents: 1000, amountCents: 2500, cardSaved: true });
+        expect(
+          (await stripe.deliver(stripe.signed(stripe.event('checkout.session.completed', stripe.sessions.get(sessionId)!)))).status,
+        ).to.equal(200);
+        expect((await o.b.get('/api/billing/account')).body.autoTopup).to.deep.equal({
+          enabled: true,
+          thresholdCents: 1000,
+          amountCents: 2500,
+          cardSaved: true,
+        });
         return o;
       };
-      const debit = (o: { id: string }) => t.panel.request('POST', `/api/billing/admin/owners/${o.id}/adjustments`, { body: { kind: 'adjustment', amountCents: -600, reason: 'usage correction' } });
+      const debit = (o: { id: string }) =>
+        t.panel.request('POST', `/api/billing/admin/owners/${o.id}/adjustments`, {
+          body: { kind: 'adjustment', amountCents: -600, reason: 'usage correction' },
+        });
       const intents = () => stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
 
       const good = await setUp('auto-ok', 'pm_card_visa');
@@ -142,20 +160,37 @@ for (const database of DATABASES) {
       expect(made[0]!.body).to.deep.include({ off_session: 'true', confirm: 'true', amount: '2500', currency: 'eur' });
       expect(made[0]!.idempotencyKey).to.match(/^auto_\d+$/);
       // Stripe's own payment_intent.succeeded for it books nothing more.
-      const intent = [...stripe.paymentIntents.values()].find((pi) => (pi.metadata as { ledgerRef?: string }).ledgerRef === made[0]!.idempotencyKey)!;
-      expect((await stripe.deliver(stripe.signed(stripe.event('payment_intent.succeeded', intent)))).body).to.deep.include({ outcome: 'duplicate' });
+      const intent = [...stripe.paymentIntents.values()].find(
+        (pi) => (pi.metadata as { ledgerRef?: string }).ledgerRef === made[0]!.idempotencyKey,
+      )!;
+      expect((await stripe.deliver(stripe.signed(stripe.event('payment_intent.succeeded', intent)))).body).to.deep.include({
+        outcome: 'duplicate',
+      });
       expect(await balance(good.b)).to.equal(1000 - 600 + 2500);
-      expect(((await good.b.get('/api/billing/documents')).body.documents as unknown[]).length, 'two receipts: the top-up and the auto top-up').to.equal(2);
+      expect(
+        ((await good.b.get('/api/billing/documents')).body.documents as unknown[]).length,
+        'two receipts: the top-up and the auto top-up',
+      ).to.equal(2);
 
       // A process that died inside the Stripe call left its attempt pending; 15 minutes on, the
       // attempt is sent again under its own idempotency key (so Stripe could not charge twice).
       const crashed = await setUp('auto-crashed', 'pm_card_visa');
-      const [row] = (await t.panel.kernel.db('billing_auto_topups')
-        .insert({ owner_id: crashed.id, amount_cents: 2500, status: 'pending', created_at: new Date(t.clock.now().getTime() - 20 * 60_000).toISOString() })
+      const [row] = (await t.panel.kernel
+        .db('billing_auto_topups')
+        .insert({
+          owner_id: crashed.id,
+          amount_cents: 2500,
+          status: 'pending',
+          created_at: new Date(t.clock.now().getTime() - 20 * 60_000).toISOString(),
+        })
         .returning('id')) as Array<{ id: number }>;
       const beforeCrashed = intents().length;
       expect((await debit(crashed)).status).to.equal(201);
-      expect(intents().slice(beforeCrashed).map((r) => r.idempotencyKey)).to.deep.equal([`auto_${row!.id}`]);
+      expect(
+        intents()
+          .slice(beforeCrashed)
+          .map((r) => r.idempotencyKey),
+      ).to.deep.equal([`auto_${row!.id}`]);
       expect(await balance(crashed.b)).to.equal(1000 - 600 + 2500);
 
       const strong = await setUp('auto-3ds', 'pm_card_authenticationRequired');
@@ -178,7 +213,8 @@ for (const database of DATABASES) {
       // The confirmation link: the owner pays the same amount on a Checkout page instead, and the
       // unconfirmed intent is cancelled first so it can never be paid as well.
       const intentId = /finish=(pi_[A-Za-z0-9_]+)/.exec(action.text ?? '')?.[1] ?? '';
-      const finish = (o: Awaited<ReturnType<typeof owner>>, id: string) => o.b.post('/api/billing/auto-topup/finish', { paymentIntentId: id });
+      const finish = (o: Awaited<ReturnType<typeof owner>>, id: string) =>
+        o.b.post('/api/billing/auto-topup/finish', { paymentIntentId: id });
       expect((await finish(declined, intentId)).body.error?.code, "another owner's intent").to.equal('auto_topup_not_found');
       expect((await finish(strong, 'not-an-intent')).status).to.equal(400);
       const finished = await finish(strong, intentId);
@@ -188,7 +224,9 @@ for (const database of DATABASES) {
       expect(stripe.sessions.get(sessionId)).to.deep.include({ mode: 'payment', amount_total: 2500 });
       expect((await finish(strong, intentId)).body.error?.code, 'finished once').to.equal('auto_topup_not_pending');
       stripe.pay(sessionId);
-      expect((await stripe.deliver(stripe.signed(stripe.event('checkout.session.completed', stripe.sessions.get(sessionId)!)))).status).to.equal(200);
+      expect(
+        (await stripe.deliver(stripe.signed(stripe.event('checkout.session.completed', stripe.sessions.get(sessionId)!)))).status,
+      ).to.equal(200);
       expect(await balance(strong.b)).to.equal(400 - 3 * 600 + 2500);
     });
   });

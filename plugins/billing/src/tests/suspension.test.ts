@@ -16,7 +16,10 @@ for (const database of DATABASES) {
     before(async () => {
       await testImage();
       stripe = await new FakeStripe().start();
-      t = await startBillingPanel(database, { graceHours: 1, stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, ...stripe.sdkOptions } });
+      t = await startBillingPanel(database, {
+        graceHours: 1,
+        stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, ...stripe.sdkOptions },
+      });
       stripe.webhookUrl = `${t.panel.url}/api/billing/stripe/webhook`;
       node = await startNodeFor(t.panel, { name: `billing-${database}` });
     });
@@ -31,9 +34,23 @@ for (const database of DATABASES) {
       const owner = await t.createUser(`suspended-${database}@example.org`);
       const ob = await t.signIn(owner.email);
       // 256 MB at 1.00 per GB-hour: 25 cents an hour.
-      expect((await t.panel.request('PUT', '/api/billing/prices', { body: { templateId: 'conductor-test', phase: 'active', priceMicroCents: 100_000_000 } })).status).to.equal(200);
-      expect((await t.panel.request('POST', `/api/billing/admin/owners/${owner.id}/adjustments`, { body: { kind: 'promo', amountCents: 1000, reason: 'welcome credit' } })).status).to.equal(201);
-      const created = await t.panel.request('POST', '/api/servers', { body: { name: 'Metered', templateId: 'conductor-test', ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 } });
+      expect(
+        (
+          await t.panel.request('PUT', '/api/billing/prices', {
+            body: { templateId: 'conductor-test', phase: 'active', priceMicroCents: 100_000_000 },
+          })
+        ).status,
+      ).to.equal(200);
+      expect(
+        (
+          await t.panel.request('POST', `/api/billing/admin/owners/${owner.id}/adjustments`, {
+            body: { kind: 'promo', amountCents: 1000, reason: 'welcome credit' },
+          })
+        ).status,
+      ).to.equal(201);
+      const created = await t.panel.request('POST', '/api/servers', {
+        body: { name: 'Metered', templateId: 'conductor-test', ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 },
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       serverId = created.body.id as string;
       const state = async () => (await ob.get(`/api/servers/${serverId}`)).body.state as string;
@@ -49,7 +66,12 @@ for (const database of DATABASES) {
       const passAt = async (hours: number) => {
         t.clock.at = new Date(start + hours * HOUR);
         expect((await t.panel.request('POST', '/api/billing/admin/pass')).status).to.equal(200);
-        return (await ob.get('/api/billing/account')).body as { balanceCents: number; hoursLeft: number; suspended: boolean; graceUntil: string | null };
+        return (await ob.get('/api/billing/account')).body as {
+          balanceCents: number;
+          hoursLeft: number;
+          suspended: boolean;
+          graceUntil: string | null;
+        };
       };
       const first = await passAt(1);
       expect(first.balanceCents).to.be.within(970, 976);
@@ -78,7 +100,9 @@ for (const database of DATABASES) {
       const topup = await ob.post('/api/billing/topups', { amountCents: 2000 });
       expect(topup.status, JSON.stringify(topup.body)).to.equal(201);
       stripe.pay(topup.body.sessionId);
-      expect((await stripe.deliver(stripe.signed(stripe.event('checkout.session.completed', stripe.sessions.get(topup.body.sessionId)!)))).body).to.deep.include({ outcome: 'booked' });
+      expect(
+        (await stripe.deliver(stripe.signed(stripe.event('checkout.session.completed', stripe.sessions.get(topup.body.sessionId)!)))).body,
+      ).to.deep.include({ outcome: 'booked' });
       const lifted = (await ob.get('/api/billing/account')).body;
       expect(lifted).to.deep.include({ suspended: false, graceUntil: null });
       expect((await ob.post(`/api/servers/${serverId}/power/start`)).status, 'starts again at once').to.equal(200);

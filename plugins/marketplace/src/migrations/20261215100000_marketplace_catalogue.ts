@@ -26,7 +26,11 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['downloads']);
   });
   // One row per facet value, so a filter is an indexed lookup rather than a scan of JSON.
-  for (const [table, column, size] of [['marketplace_project_loaders', 'loader', 32], ['marketplace_project_game_versions', 'game_version', 32], ['marketplace_project_categories', 'category', 64]] as const) {
+  for (const [table, column, size] of [
+    ['marketplace_project_loaders', 'loader', 32],
+    ['marketplace_project_game_versions', 'game_version', 32],
+    ['marketplace_project_categories', 'category', 64],
+  ] as const) {
     await knex.schema.createTable(table, (t) => {
       t.string('project_id', 16).notNullable();
       t.string(column, size).notNullable();
@@ -61,5 +65,13 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['marketplace_sync', 'marketplace_versions', 'marketplace_project_categories', 'marketplace_project_game_versions', 'marketplace_project_loaders', 'marketplace_projects']) await knex.schema.dropTable(table);
+  for (const table of [
+    'marketplace_sync',
+    'marketplace_versions',
+    'marketplace_project_categories',
+    'marketplace_project_game_versions',
+    'marketplace_project_loaders',
+    'marketplace_projects',
+  ])
+    await knex.schema.dropTable(table);
 }

@@ -14,6 +14,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('marketplace_installs', (t) => {
-    for (const c of ['update_version_id', 'update_version_number', 'update_version_type', 'checked_at', 'auto_update_zone']) t.dropColumn(c);
+    for (const c of ['update_version_id', 'update_version_number', 'update_version_type', 'checked_at', 'auto_update_zone'])
+      t.dropColumn(c);
   });
 }

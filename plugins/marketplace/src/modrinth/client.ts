@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { userAgentOf, type MarketplaceConfig } from '../config.js';
 import { modrinthError } from './errors.js';
 import { RateLimitGate } from './rate-limit.js';
-import { modrinthProject, modrinthSearch, modrinthVersion, type ModrinthProject, type ModrinthSearch, type ModrinthVersion } from './schemas.js';
+import {
+  modrinthProject,
+  modrinthSearch,
+  modrinthVersion,
+  type ModrinthProject,
+  type ModrinthSearch,
+  type ModrinthVersion,
+} from './schemas.js';
 
 export interface SearchParams {
   query?: string;
@@ -36,7 +43,12 @@ export class ModrinthClient {
   }
 
   async search(params: SearchParams): Promise<ModrinthSearch> {
-    const q = new URLSearchParams({ facets: JSON.stringify(params.facets), index: params.index, offset: String(params.offset), limit: String(params.limit) });
+    const q = new URLSearchParams({
+      facets: JSON.stringify(params.facets),
+      index: params.index,
+      offset: String(params.offset),
+      limit: String(params.limit),
+    });
     if (params.query) q.set('query', params.query);
     return modrinthSearch.parse(await this.json('searching the catalogue', 'GET', `/search?${q}`));
   }
@@ -47,7 +59,11 @@ export class ModrinthClient {
   }
 
   async projects(ids: string[]): Promise<ModrinthProject[]> {
-    return this.inChunks(ids, async (chunk) => z.array(modrinthProject).parse(await this.json('reading projects', 'GET', `/projects?ids=${encodeURIComponent(JSON.stringify(chunk))}`)));
+    return this.inChunks(ids, async (chunk) =>
+      z
+        .array(modrinthProject)
+        .parse(await this.json('reading projects', 'GET', `/projects?ids=${encodeURIComponent(JSON.stringify(chunk))}`)),
+    );
   }
 
   async projectVersions(idOrSlug: string, filter?: Compatibility): Promise<ModrinthVersion[] | null> {
@@ -56,24 +72,43 @@ export class ModrinthClient {
       q.set('loaders', JSON.stringify(filter.loaders));
       q.set('game_versions', JSON.stringify(filter.gameVersions));
     }
-    const body = await this.json(`reading the versions of ${idOrSlug}`, 'GET', `/project/${encodeURIComponent(idOrSlug)}/version${filter ? `?${q}` : ''}`, undefined, true);
+    const body = await this.json(
+      `reading the versions of ${idOrSlug}`,
+      'GET',
+      `/project/${encodeURIComponent(idOrSlug)}/version${filter ? `?${q}` : ''}`,
+      undefined,
+      true,
+    );
     return body === null ? null : z.array(modrinthVersion).parse(body);
   }
 
   async versions(ids: string[]): Promise<ModrinthVersion[]> {
-    return this.inChunks(ids, async (chunk) => z.array(modrinthVersion).parse(await this.json('reading versions', 'GET', `/versions?ids=${encodeURIComponent(JSON.stringify(chunk))}`)));
+    return this.inChunks(ids, async (chunk) =>
+      z
+        .array(modrinthVersion)
+        .parse(await this.json('reading versions', 'GET', `/versions?ids=${encodeURIComponent(JSON.stringify(chunk))}`)),
+    );
   }
 
   /** The versions these files belong to (by their sha512), for jars uploaded by hand. */
   async versionsByHash(sha512s: string[]): Promise<Record<string, ModrinthVersion>> {
     if (!sha512s.length) return {};
-    return z.record(z.string(), modrinthVersion).parse(await this.json('looking files up by hash', 'POST', '/version_files', { hashes: sha512s, algorithm: 'sha512' }));
+    return z
+      .record(z.string(), modrinthVersion)
+      .parse(await this.json('looking files up by hash', 'POST', '/version_files', { hashes: sha512s, algorithm: 'sha512' }));
   }
 
   /** The newest version for each file that fits the server, asked in one request. */
   async updatesByHash(sha512s: string[], fit: Compatibility): Promise<Record<string, ModrinthVersion>> {
     if (!sha512s.length) return {};
-    return z.record(z.string(), modrinthVersion).parse(await this.json('checking for updates', 'POST', '/version_files/update', { hashes: sha512s, algorithm: 'sha512', loaders: fit.loaders, game_versions: fit.gameVersions }));
+    return z.record(z.string(), modrinthVersion).parse(
+      await this.json('checking for updates', 'POST', '/version_files/update', {
+        hashes: sha512s,
+        algorithm: 'sha512',
+        loaders: fit.loaders,
+        game_versions: fit.gameVersions,
+      }),
+    );
   }
 
   /** A file's bytes, only from an allowed host and only when its SHA-512 is the expected one. */
@@ -85,23 +120,40 @@ export class ModrinthClient {
       throw new AppError(502, 'download_host_not_allowed', `Modrinth named a file at an invalid address (${url})`);
     }
     if (!this.config.cdnHosts.includes(parsed.host) || !['https:', 'http:'].includes(parsed.protocol)) {
-      throw new AppError(502, 'download_host_not_allowed', `The file is at ${parsed.host}, which is not an allowed download host (${this.config.cdnHosts.join(', ')})`);
+      throw new AppError(
+        502,
+        'download_host_not_allowed',
+        `The file is at ${parsed.host}, which is not an allowed download host (${this.config.cdnHosts.join(', ')})`,
+      );
     }
-    const res = await this.send(`downloading ${parsed.pathname}`, () => fetch(parsed, { headers: { 'user-agent': userAgentOf(this.config) }, redirect: 'error', signal: AbortSignal.timeout(this.config.timeoutMs * 5) }));
+    const res = await this.send(`downloading ${parsed.pathname}`, () =>
+      fetch(parsed, {
+        headers: { 'user-agent': userAgentOf(this.config) },
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.config.timeoutMs * 5),
+      }),
+    );
     if (!res.ok) throw modrinthError(`downloading ${parsed.pathname}`, { status: res.status });
     const declared = Number(res.headers.get('content-length'));
-    if (declared > this.config.maxFileBytes) throw new AppError(413, 'file_too_large', `The file is ${declared} bytes, over the limit of ${this.config.maxFileBytes}`);
+    if (declared > this.config.maxFileBytes)
+      throw new AppError(413, 'file_too_large', `The file is ${declared} bytes, over the limit of ${this.config.maxFileBytes}`);
     const chunks: Buffer[] = [];
     let size = 0;
     const hasher = createHash('sha512');
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.length;
-      if (size > this.config.maxFileBytes) throw new AppError(413, 'file_too_large', `The file is over the limit of ${this.config.maxFileBytes} bytes`);
+      if (size > this.config.maxFileBytes)
+        throw new AppError(413, 'file_too_large', `The file is over the limit of ${this.config.maxFileBytes} bytes`);
       hasher.update(chunk);
       chunks.push(Buffer.from(chunk));
     }
     const actual = hasher.digest('hex');
-    if (actual !== sha512) throw new AppError(502, 'file_hash_mismatch', `The downloaded ${parsed.pathname.split('/').pop()} does not match its SHA-512 (expected ${sha512.slice(0, 16)}…, got ${actual.slice(0, 16)}…); nothing was installed`);
+    if (actual !== sha512)
+      throw new AppError(
+        502,
+        'file_hash_mismatch',
+        `The downloaded ${parsed.pathname.split('/').pop()} does not match its SHA-512 (expected ${sha512.slice(0, 16)}…, got ${actual.slice(0, 16)}…); nothing was installed`,
+      );
     return Buffer.concat(chunks);
   }
 
@@ -116,7 +168,11 @@ export class ModrinthClient {
     const res = await this.send(what, () =>
       fetch(`${this.config.apiUrl}${path}`, {
         method,
-        headers: { 'user-agent': userAgentOf(this.config), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          'user-agent': userAgentOf(this.config),
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.config.timeoutMs),
       }),

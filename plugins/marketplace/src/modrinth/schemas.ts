@@ -50,7 +50,16 @@ export const modrinthProject = z.object({
 export type ModrinthProject = z.output<typeof modrinthProject>;
 
 export const modrinthSearch = z.object({
-  hits: z.array(z.object({ project_id: z.string(), slug: z.string(), date_modified: z.string(), categories: z.array(z.string()), server_side: z.string(), client_side: z.string() })),
+  hits: z.array(
+    z.object({
+      project_id: z.string(),
+      slug: z.string(),
+      date_modified: z.string(),
+      categories: z.array(z.string()),
+      server_side: z.string(),
+      client_side: z.string(),
+    }),
+  ),
   offset: z.number(),
   limit: z.number(),
   total_hits: z.number(),

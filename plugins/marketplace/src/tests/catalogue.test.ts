@@ -5,7 +5,13 @@ import { Catalogue } from '../../../../test/fixtures/modrinth/index.js';
 import { startMarketplacePanel, syncNow, type MarketplacePanel } from './fixture.js';
 
 const at = (day: number) => new Date(Date.UTC(2026, 10, day)).toISOString();
-const plugin = (slug: string, loaders: string[], day: number, downloads = 10, extra: Record<string, unknown> = {}) => ({ slug, downloads, updated: at(day), versions: [{ number: '1.0.0', loaders, gameVersions: ['1.21.4'], published: at(day) }], ...extra });
+const plugin = (slug: string, loaders: string[], day: number, downloads = 10, extra: Record<string, unknown> = {}) => ({
+  slug,
+  downloads,
+  updated: at(day),
+  versions: [{ number: '1.0.0', loaders, gameVersions: ['1.21.4'], published: at(day) }],
+  ...extra,
+});
 
 /** One project per loader family, and two that are not for servers. */
 async function catalogue(): Promise<Catalogue> {
@@ -19,9 +25,14 @@ async function catalogue(): Promise<Catalogue> {
   await c.add(plugin('neo-machines', ['neoforge'], 7, 20, { clientSide: 'required' }));
   await c.add(plugin('forge-machines', ['forge'], 8, 25, { clientSide: 'required' }));
   await c.add(plugin('velocity-auth', ['velocity'], 9, 60));
-  await c.add({ ...plugin('more-trees', ['datapack'], 10, 70), versions: [{ number: '2.0.0', loaders: ['datapack'], gameVersions: ['1.20.1'], published: at(10) }] });
+  await c.add({
+    ...plugin('more-trees', ['datapack'], 10, 70),
+    versions: [{ number: '2.0.0', loaders: ['datapack'], gameVersions: ['1.20.1'], published: at(10) }],
+  });
   await c.add(plugin('zoom-client', ['fabric'], 11, 9000, { clientSide: 'required', serverSide: 'unsupported' }));
-  await c.add(plugin('shiny-textures', ['minecraft'], 12, 8000, { clientSide: 'required', serverSide: 'unsupported', projectType: 'resourcepack' }));
+  await c.add(
+    plugin('shiny-textures', ['minecraft'], 12, 8000, { clientSide: 'required', serverSide: 'unsupported', projectType: 'resourcepack' }),
+  );
   return c;
 }
 
@@ -50,7 +61,18 @@ for (const database of DATABASES) {
       expect(status.lastResult).to.deep.include({ kind: 'full', ok: true, projects: 10, versions: 10 });
       expect(status.catalogue).to.deep.equal({ projects: 10, versions: 10 });
       expect(status.cursor).to.equal(at(10));
-      expect(await slugs('sort=downloads&limit=100')).to.deep.equal(['spigot-shops', 'paper-homes', 'fabric-lag', 'more-trees', 'velocity-auth', 'purpur-extras', 'folia-regions', 'quilt-tweaks', 'forge-machines', 'neo-machines']);
+      expect(await slugs('sort=downloads&limit=100')).to.deep.equal([
+        'spigot-shops',
+        'paper-homes',
+        'fabric-lag',
+        'more-trees',
+        'velocity-auth',
+        'purpur-extras',
+        'folia-regions',
+        'quilt-tweaks',
+        'forge-machines',
+        'neo-machines',
+      ]);
       for (const r of t.modrinth.requests) expect(r.userAgent).to.equal('conductor-panel/marketplace/0.1.0 (tests@conductor.test)');
     });
 
@@ -66,7 +88,7 @@ for (const database of DATABASES) {
       expect(await slugs('category=economy')).to.deep.equal(['spigot-shops']);
       expect(await slugs('q=machines&sort=downloads')).to.deep.equal(['forge-machines', 'neo-machines']);
       expect(await slugs('q=neo')).to.deep.equal(['neo-machines']);
-      expect((await slugs('sort=updated&limit=2'))).to.deep.equal(['more-trees', 'velocity-auth']);
+      expect(await slugs('sort=updated&limit=2')).to.deep.equal(['more-trees', 'velocity-auth']);
       const page = await t.panel.request('GET', '/api/marketplace/projects?limit=3&offset=3&sort=downloads');
       expect(page.body.total).to.equal(10);
       expect(page.body.hits.map((h: { slug: string }) => h.slug)).to.deep.equal(['more-trees', 'velocity-auth', 'purpur-extras']);
@@ -81,7 +103,12 @@ for (const database of DATABASES) {
     });
 
     it('syncs incrementally: only projects updated since the last run are fetched again', async () => {
-      await t.modrinth.catalogue.addVersion('paper-homes', { number: '1.1.0', loaders: ['paper'], gameVersions: ['1.21.4'], published: at(20) });
+      await t.modrinth.catalogue.addVersion('paper-homes', {
+        number: '1.1.0',
+        loaders: ['paper'],
+        gameVersions: ['1.21.4'],
+        published: at(20),
+      });
       await t.modrinth.catalogue.add(plugin('new-warps', ['paper'], 21, 5));
       t.modrinth.requests.length = 0;
       const status = await syncNow(t);
@@ -91,7 +118,9 @@ for (const database of DATABASES) {
       expect(t.modrinth.requests.map((r) => r.path)).to.deep.equal(['/v2/search', '/v2/projects', '/v2/versions']);
       const homes = await t.panel.request('GET', '/api/marketplace/projects/paper-homes');
       expect(homes.body.versions.map((v: { versionNumber: string }) => v.versionNumber)).to.deep.equal(['1.1.0', '1.0.0']);
-      expect(homes.body.versions[0].files[0].sha512).to.equal(t.modrinth.catalogue.versionOf('paper-homes', '1.1.0').files[0]!.hashes.sha512);
+      expect(homes.body.versions[0].files[0].sha512).to.equal(
+        t.modrinth.catalogue.versionOf('paper-homes', '1.1.0').files[0]!.hashes.sha512,
+      );
     });
 
     it('fetches a project missing locally from Modrinth, and refuses one that is not for servers', async () => {

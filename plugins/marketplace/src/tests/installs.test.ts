@@ -11,7 +11,13 @@ import { definePlugin } from '@conductor/core';
 import { createServer, volume } from '../../../backups/src/tests/fixture.js';
 import { startMarketplacePanel, syncNow, type MarketplacePanel } from './fixture.js';
 
-const v = (number: string, extra: Record<string, unknown> = {}) => ({ number, loaders: ['paper'], gameVersions: ['1.21.4'], published: `2026-0${number[0]}-01T00:00:00.000Z`, ...extra });
+const v = (number: string, extra: Record<string, unknown> = {}) => ({
+  number,
+  loaders: ['paper'],
+  gameVersions: ['1.21.4'],
+  published: `2026-0${number[0]}-01T00:00:00.000Z`,
+  ...extra,
+});
 
 /** Plugins with dependency chains, a cycle, a missing and an incompatible dependency, and a datapack. */
 async function catalogue(): Promise<Catalogue> {
@@ -19,7 +25,20 @@ async function catalogue(): Promise<Catalogue> {
   await c.add({ slug: 'lib-base', versions: [v('1.0.0', { dependencies: [{ project: 'economy-core', type: 'required' }] })] });
   await c.add({ slug: 'economy-core', versions: [v('2.0.0', { dependencies: [{ project: 'lib-base', type: 'required' }] })] });
   await c.add({ slug: 'chat-colors', versions: [v('1.0.0')] });
-  await c.add({ slug: 'homes', versions: [v('1.0.0'), v('3.0.0', { type: 'beta' }), v('2.0.0', { dependencies: [{ project: 'economy-core', type: 'required' }, { project: 'chat-colors', type: 'optional' }] }), v('1.5.0', { gameVersions: ['1.20.1'] })] });
+  await c.add({
+    slug: 'homes',
+    versions: [
+      v('1.0.0'),
+      v('3.0.0', { type: 'beta' }),
+      v('2.0.0', {
+        dependencies: [
+          { project: 'economy-core', type: 'required' },
+          { project: 'chat-colors', type: 'optional' },
+        ],
+      }),
+      v('1.5.0', { gameVersions: ['1.20.1'] }),
+    ],
+  });
   await c.add({ slug: 'spigot-chat', versions: [v('1.0.0', { loaders: ['spigot', 'bukkit'] })] });
   await c.add({ slug: 'fabric-only', versions: [v('1.0.0', { loaders: ['fabric'] })], clientSide: 'optional' });
   await c.add({ slug: 'needs-fabric-api', versions: [v('1.0.0', { dependencies: [{ project: 'fabric-only', type: 'required' }] })] });
@@ -57,7 +76,11 @@ for (const database of DATABASES) {
     const folder = (dir = 'plugins') => {
       const full = path.join(volume(node, serverId), dir);
       try {
-        return Object.fromEntries(readdirSync(full).sort().map((n) => [n, sha512(readFileSync(path.join(full, n)))]));
+        return Object.fromEntries(
+          readdirSync(full)
+            .sort()
+            .map((n) => [n, sha512(readFileSync(path.join(full, n)))]),
+        );
       } catch {
         return {};
       }
@@ -100,8 +123,18 @@ for (const database of DATABASES) {
       expect(game.body).to.deep.equal({ loader: 'paper', minecraftVersion: '1.21.4', source: 'server' });
       const res = await ob.post(`${base()}/installs`, { project: 'homes' });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      expect(res.body.installed.map((i: { title: string; versionNumber: string; reason: string }) => `${i.title} ${i.versionNumber} ${i.reason}`)).to.deep.equal(['homes 2.0.0 requested', 'economy-core 2.0.0 dependency', 'lib-base 1.0.0 dependency']);
-      expect(res.body.optional).to.deep.equal([{ projectId: t.modrinth.catalogue.project('chat-colors')!.id, title: 'chat-colors', requiredBy: t.modrinth.catalogue.project('homes')!.id }]);
+      expect(
+        res.body.installed.map(
+          (i: { title: string; versionNumber: string; reason: string }) => `${i.title} ${i.versionNumber} ${i.reason}`,
+        ),
+      ).to.deep.equal(['homes 2.0.0 requested', 'economy-core 2.0.0 dependency', 'lib-base 1.0.0 dependency']);
+      expect(res.body.optional).to.deep.equal([
+        {
+          projectId: t.modrinth.catalogue.project('chat-colors')!.id,
+          title: 'chat-colors',
+          requiredBy: t.modrinth.catalogue.project('homes')!.id,
+        },
+      ]);
       expect(res.body.restartNeeded).to.equal(false);
       expect(folder()).to.deep.equal({
         'economy-core-2.0.0.jar': sha512(fileOf('economy-core', '2.0.0')),
@@ -109,7 +142,9 @@ for (const database of DATABASES) {
         'lib-base-1.0.0.jar': sha512(fileOf('lib-base', '1.0.0')),
       });
       const installed = (await ob.get(`${base()}/installed`)).body;
-      expect(installed.installs.map((i: { projectTitle: string; reason: string }) => `${i.projectTitle}:${i.reason}`).sort()).to.deep.equal(['economy-core:dependency', 'homes:requested', 'lib-base:dependency', 'more-ores:requested']);
+      expect(installed.installs.map((i: { projectTitle: string; reason: string }) => `${i.projectTitle}:${i.reason}`).sort()).to.deep.equal(
+        ['economy-core:dependency', 'homes:requested', 'lib-base:dependency', 'more-ores:requested'],
+      );
       expect(installed.unmanaged).to.deep.equal([]);
       const history = (await ob.get(`${base()}/history`)).body.history;
       expect(history).to.have.length(4);
@@ -120,31 +155,78 @@ for (const database of DATABASES) {
     it('refuses a file whose SHA-512 does not match (here a dependency) with nothing written', async () => {
       const tampered = fileOf('spigot-chat', '1.0.0');
       const url = t.modrinth.catalogue.versionOf('spigot-chat', '1.0.0').files[0]!.url;
-      t.modrinth.tamper(new URL(url).pathname, Buffer.concat([tampered.subarray(0, tampered.length - 1), Buffer.from([tampered[tampered.length - 1]! ^ 1])]));
+      t.modrinth.tamper(
+        new URL(url).pathname,
+        Buffer.concat([tampered.subarray(0, tampered.length - 1), Buffer.from([tampered[tampered.length - 1]! ^ 1])]),
+      );
       await expectRefused({ project: 'guard' }, 502, 'file_hash_mismatch', 'does not match its SHA-512');
-      expect(readdirSync(path.join(volume(node, serverId), 'plugins')).filter((n) => n.includes('conductor')), 'no temporary files left').to.deep.equal([]);
-      expect((await ob.get(`${base()}/installed`)).body.installs.map((i: { projectTitle: string }) => i.projectTitle)).to.not.include('guard');
+      expect(
+        readdirSync(path.join(volume(node, serverId), 'plugins')).filter((n) => n.includes('conductor')),
+        'no temporary files left',
+      ).to.deep.equal([]);
+      expect((await ob.get(`${base()}/installed`)).body.installs.map((i: { projectTitle: string }) => i.projectTitle)).to.not.include(
+        'guard',
+      );
     });
 
     it('refuses incompatible versions and dependencies, naming the conflict, and a missing dependency', async () => {
       await expectRefused({ project: 'fabric-only' }, 409, 'no_compatible_version', 'No release of fabric-only runs on paper 1.21.4');
-      await expectRefused({ project: 'homes', versionId: t.modrinth.catalogue.versionOf('homes', '1.5.0').id }, 409, 'incompatible_version', 'homes 1.5.0 is for paper on Minecraft 1.20.1; this server runs paper 1.21.4');
-      await expectRefused({ project: 'needs-fabric-api' }, 409, 'dependency_incompatible', 'needs-fabric-api requires fabric-only, but no release of fabric-only runs on paper 1.21.4');
-      await expectRefused({ project: 'needs-ghost' }, 409, 'dependency_missing', 'needs-ghost 1.0.0 requires a project Modrinth does not have');
-      await expectRefused({ project: 'anti-homes' }, 409, 'incompatible_with_installed', 'anti-homes 1.0.0 does not work together with homes');
+      await expectRefused(
+        { project: 'homes', versionId: t.modrinth.catalogue.versionOf('homes', '1.5.0').id },
+        409,
+        'incompatible_version',
+        'homes 1.5.0 is for paper on Minecraft 1.20.1; this server runs paper 1.21.4',
+      );
+      await expectRefused(
+        { project: 'needs-fabric-api' },
+        409,
+        'dependency_incompatible',
+        'needs-fabric-api requires fabric-only, but no release of fabric-only runs on paper 1.21.4',
+      );
+      await expectRefused(
+        { project: 'needs-ghost' },
+        409,
+        'dependency_missing',
+        'needs-ghost 1.0.0 requires a project Modrinth does not have',
+      );
+      await expectRefused(
+        { project: 'anti-homes' },
+        409,
+        'incompatible_with_installed',
+        'anti-homes 1.0.0 does not work together with homes',
+      );
       await expectRefused({ project: 'homes', colour: 'red' }, 400, 'validation_failed');
       // The plan (the UI's badge) says the same without installing.
       expect((await ob.get(`${base()}/plan?project=needs-fabric-api`)).body.error.code).to.equal('dependency_incompatible');
       const plan = (await ob.get(`${base()}/plan?project=guard`)).body;
-      expect(plan.steps.map((s: { title: string; reason: string; folder: string }) => `${s.title} ${s.reason} ${s.folder}`)).to.deep.equal(['guard requested plugins', 'spigot-chat dependency plugins']);
+      expect(plan.steps.map((s: { title: string; reason: string; folder: string }) => `${s.title} ${s.reason} ${s.folder}`)).to.deep.equal([
+        'guard requested plugins',
+        'spigot-chat dependency plugins',
+      ]);
     });
 
     it('recognises a jar uploaded by hand by its hash, and links it on request', async () => {
       const jar = fileOf('hand-made', '1.0.0');
-      const up = await fetch(`${t.panel.url}/api/servers/${serverId}/files/upload?path=${encodeURIComponent('plugins/HandMade.jar')}`, { method: 'POST', body: new Uint8Array(jar), headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/octet-stream' } });
+      const up = await fetch(`${t.panel.url}/api/servers/${serverId}/files/upload?path=${encodeURIComponent('plugins/HandMade.jar')}`, {
+        method: 'POST',
+        body: new Uint8Array(jar),
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/octet-stream' },
+      });
       expect(up.status).to.equal(201);
       const unmanaged = (await ob.get(`${base()}/installed`)).body.unmanaged;
-      expect(unmanaged).to.deep.equal([{ path: 'plugins/HandMade.jar', size: jar.length, sha512: sha512(jar), match: { projectId: t.modrinth.catalogue.project('hand-made')!.id, title: 'hand-made', versionId: t.modrinth.catalogue.versionOf('hand-made', '1.0.0').id, versionNumber: '1.0.0' } }]);
+      expect(unmanaged).to.deep.equal([
+        {
+          path: 'plugins/HandMade.jar',
+          size: jar.length,
+          sha512: sha512(jar),
+          match: {
+            projectId: t.modrinth.catalogue.project('hand-made')!.id,
+            title: 'hand-made',
+            versionId: t.modrinth.catalogue.versionOf('hand-made', '1.0.0').id,
+            versionNumber: '1.0.0',
+          },
+        },
+      ]);
       const asked = () => t.modrinth.requests.filter((r) => r.path === '/v2/version_files').length;
       const before = asked();
       expect((await ob.get(`${base()}/installed`)).body.unmanaged).to.have.length(1);
@@ -171,7 +253,12 @@ for (const database of DATABASES) {
       expect(forced.status).to.equal(200);
       expect(Object.keys(folder())).to.deep.equal(['HandMade.jar', 'lib-base-1.0.0.jar']);
       const history = (await ob.get(`${base()}/history`)).body.history;
-      expect(history.slice(0, 2).map((h: { action: string; projectTitle: string; fromVersion: string }) => `${h.action} ${h.projectTitle} ${h.fromVersion}`).sort()).to.deep.equal(['uninstall economy-core 2.0.0', 'uninstall homes 2.0.0']);
+      expect(
+        history
+          .slice(0, 2)
+          .map((h: { action: string; projectTitle: string; fromVersion: string }) => `${h.action} ${h.projectTitle} ${h.fromVersion}`)
+          .sort(),
+      ).to.deep.equal(['uninstall economy-core 2.0.0', 'uninstall homes 2.0.0']);
     });
 
     it('streams install progress to watchers, refuses another user, and forgets a deleted server', async () => {
@@ -190,7 +277,10 @@ for (const database of DATABASES) {
       // Without the lock the second install would wait in the gate too: it opens on its own, so the test fails rather than hangs.
       const safety = setTimeout(() => open(), 10_000);
       const first = ob.post(`${base()}/installs`, { project: 'anti-homes' });
-      await until('the first install in its hook', async () => (await t.panel.kernel.container.cradle.db('marketplace_server_locks').where('server_id', serverId)).length === 1);
+      await until(
+        'the first install in its hook',
+        async () => (await t.panel.kernel.container.cradle.db('marketplace_server_locks').where('server_id', serverId)).length === 1,
+      );
       const second = await ob.post(`${base()}/installs`, { project: 'anti-homes' });
       expect(second.status).to.equal(409);
       expect(second.body.error.code).to.equal('marketplace_busy');
@@ -202,7 +292,11 @@ for (const database of DATABASES) {
 
       const stranger = await t.createUser(`stranger-${database}@example.org`);
       const sb = await t.signIn(stranger.email);
-      for (const [method, url] of [['GET', '/installed'], ['GET', '/history'], ['POST', '/installs']] as const) {
+      for (const [method, url] of [
+        ['GET', '/installed'],
+        ['GET', '/history'],
+        ['POST', '/installs'],
+      ] as const) {
         const res = await sb.request(method, `${base()}${url}`, { body: method === 'POST' ? { project: 'chat-colors' } : undefined });
         expect(res.status, `${method} ${url}`).to.equal(404);
       }
@@ -211,7 +305,10 @@ for (const database of DATABASES) {
       expect(await installRepository.list(serverId)).to.not.deep.equal([]);
       const deleted = await t.panel.request('DELETE', `/api/servers/${serverId}`);
       expect(deleted.status, JSON.stringify(deleted.body)).to.be.below(300);
-      await until('the installs and history of the deleted server are gone', async () => (await installRepository.list(serverId)).length === 0 && (await installRepository.history(serverId, 10)).length === 0);
+      await until(
+        'the installs and history of the deleted server are gone',
+        async () => (await installRepository.list(serverId)).length === 0 && (await installRepository.history(serverId, 10)).length === 0,
+      );
     });
   });
 }

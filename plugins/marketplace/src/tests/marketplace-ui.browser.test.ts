@@ -6,7 +6,13 @@ import { Catalogue } from '../../../../test/fixtures/modrinth/index.js';
 import { createServer } from '../../../backups/src/tests/fixture.js';
 import { startMarketplacePanel, syncNow, type MarketplacePanel } from './fixture.js';
 
-const paper = (number: string, month: number, extra: Record<string, unknown> = {}) => ({ number, loaders: ['paper'], gameVersions: ['1.21.4'], published: `2026-0${month}-01T00:00:00.000Z`, ...extra });
+const paper = (number: string, month: number, extra: Record<string, unknown> = {}) => ({
+  number,
+  loaders: ['paper'],
+  gameVersions: ['1.21.4'],
+  published: `2026-0${month}-01T00:00:00.000Z`,
+  ...extra,
+});
 
 /** The Plugins tab and the admins' sync page in Chromium, against a real panel, a real agent and the fake Modrinth. */
 describe('marketplace UI in a real browser (Chromium): the Plugins tab and the sync page', function () {
@@ -39,14 +45,28 @@ describe('marketplace UI in a real browser (Chromium): the Plugins tab and the s
     await testImage();
     const c = new Catalogue();
     await c.add({ slug: 'economy-core', title: 'Economy Core', downloads: 50, versions: [paper('1.0.0', 1)] });
-    await c.add({ slug: 'homes', title: 'Homes', description: 'Set homes and go back to them', downloads: 900, versions: [paper('1.0.0', 1, { dependencies: [{ project: 'economy-core', type: 'required' }] })] });
-    await c.add({ slug: 'fabric-lag', title: 'Fabric Lag Fix', clientSide: 'optional', versions: [paper('1.0.0', 1, { loaders: ['fabric'] })] });
+    await c.add({
+      slug: 'homes',
+      title: 'Homes',
+      description: 'Set homes and go back to them',
+      downloads: 900,
+      versions: [paper('1.0.0', 1, { dependencies: [{ project: 'economy-core', type: 'required' }] })],
+    });
+    await c.add({
+      slug: 'fabric-lag',
+      title: 'Fabric Lag Fix',
+      clientSide: 'optional',
+      versions: [paper('1.0.0', 1, { loaders: ['fabric'] })],
+    });
     t = await startMarketplacePanel('sqlite', c);
     node = await startNodeFor(t.panel, { name: 'marketplace-ui-node' });
     owner = await t.createUser('ui-owner@example.org');
     admin = await t.createUser('ui-admin@example.org', { role: 'admin' });
     serverId = await createServer(t, owner.id, node.nodeId, 'Survival');
-    expect((await t.panel.request('PUT', `/api/marketplace/servers/${serverId}/game`, { body: { loader: 'paper', minecraftVersion: '1.21.4' } })).status).to.equal(200);
+    expect(
+      (await t.panel.request('PUT', `/api/marketplace/servers/${serverId}/game`, { body: { loader: 'paper', minecraftVersion: '1.21.4' } }))
+        .status,
+    ).to.equal(200);
     await syncNow(t);
   });
   after(async () => {
@@ -64,7 +84,10 @@ describe('marketplace UI in a real browser (Chromium): the Plugins tab and the s
     // The facets start at what the server runs: paper on 1.21.4, so the Fabric mod is not listed.
     const results = page.getByTestId('marketplace-results');
     await results.locator('li[data-slug="homes"]').waitFor();
-    expect(await results.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-slug')))).to.deep.equal(['homes', 'economy-core']);
+    expect(await results.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-slug')))).to.deep.equal([
+      'homes',
+      'economy-core',
+    ]);
 
     await results.locator('li[data-slug="homes"]').getByRole('button', { name: 'Details' }).click();
     await page.getByTestId('compatibility').getByText('Compatible with this server').waitFor();

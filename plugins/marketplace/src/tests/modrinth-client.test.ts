@@ -5,12 +5,20 @@ import { ModrinthClient } from '../modrinth/client.js';
 
 async function smallCatalogue(): Promise<Catalogue> {
   const c = new Catalogue();
-  await c.add({ slug: 'chest-lock', versions: [{ number: '1.0.0', loaders: ['paper'], gameVersions: ['1.21.4'] }, { number: '1.1.0', loaders: ['paper'], gameVersions: ['1.21.4'], published: '2026-02-01T00:00:00.000Z' }] });
+  await c.add({
+    slug: 'chest-lock',
+    versions: [
+      { number: '1.0.0', loaders: ['paper'], gameVersions: ['1.21.4'] },
+      { number: '1.1.0', loaders: ['paper'], gameVersions: ['1.21.4'], published: '2026-02-01T00:00:00.000Z' },
+    ],
+  });
   return c;
 }
 
 function clientFor(fake: FakeModrinth, modrinth: Record<string, unknown> = {}): ModrinthClient {
-  const config = marketplaceConfigSchema.parse({ modrinth: { apiUrl: fake.apiUrl, contact: 'ops@hoster.example', cdnHosts: [new URL(fake.cdnUrl).host], ...modrinth } });
+  const config = marketplaceConfigSchema.parse({
+    modrinth: { apiUrl: fake.apiUrl, contact: 'ops@hoster.example', cdnHosts: [new URL(fake.cdnUrl).host], ...modrinth },
+  });
   return new ModrinthClient({ marketplaceConfig: config });
 }
 
@@ -59,10 +67,14 @@ describe('Modrinth client against the fake v2 API', function () {
     const file = v.files[0]!;
     const bytes = await clientFor(fake).download(file.url, file.hashes.sha512);
     expect(bytes.equals(fake.catalogue.fileOf(v))).to.equal(true);
-    const other = await clientFor(fake, { cdnHosts: ['cdn.modrinth.com'] }).download(file.url, file.hashes.sha512).catch((e: unknown) => e);
+    const other = await clientFor(fake, { cdnHosts: ['cdn.modrinth.com'] })
+      .download(file.url, file.hashes.sha512)
+      .catch((e: unknown) => e);
     expect(other).to.include({ code: 'download_host_not_allowed' });
     fake.tamper(new URL(file.url).pathname, Buffer.concat([bytes, Buffer.from('x')]));
-    const tampered = await clientFor(fake).download(file.url, file.hashes.sha512).catch((e: unknown) => e);
+    const tampered = await clientFor(fake)
+      .download(file.url, file.hashes.sha512)
+      .catch((e: unknown) => e);
     expect(tampered).to.include({ code: 'file_hash_mismatch' });
   });
 });

@@ -11,7 +11,13 @@ import { volume } from '../../../backups/src/tests/fixture.js';
 import { startMarketplacePanel, syncNow, type MarketplacePanel } from './fixture.js';
 import { PAPER_EMULATOR, paperEmulatorTemplate } from './paper-emulator.js';
 
-const paper = (number: string, month: number, type: 'release' | 'beta' = 'release') => ({ number, type, loaders: ['paper'], gameVersions: ['1.21.4'], published: `2026-0${month}-01T00:00:00.000Z` });
+const paper = (number: string, month: number, type: 'release' | 'beta' = 'release') => ({
+  number,
+  type,
+  loaders: ['paper'],
+  gameVersions: ['1.21.4'],
+  published: `2026-0${month}-01T00:00:00.000Z`,
+});
 const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('hex');
 
 for (const database of DATABASES) {
@@ -24,7 +30,12 @@ for (const database of DATABASES) {
     let homesId: string;
     const clock = new MovableClock();
     const base = () => `/api/marketplace/servers/${serverId}`;
-    const plugins = () => Object.fromEntries(readdirSync(path.join(volume(node, serverId), 'plugins')).sort().map((n) => [n, sha512(readFileSync(path.join(volume(node, serverId), 'plugins', n)))]));
+    const plugins = () =>
+      Object.fromEntries(
+        readdirSync(path.join(volume(node, serverId), 'plugins'))
+          .sort()
+          .map((n) => [n, sha512(readFileSync(path.join(volume(node, serverId), 'plugins', n)))]),
+      );
     const jar = (number: string) => sha512(t.modrinth.catalogue.fileOf(t.modrinth.catalogue.versionOf('homes', number)));
     const log = () => readFileSync(path.join(volume(node, serverId), 'logs/latest.log'), 'utf8');
     const state = () => node.agent.agent.manager.get(serverId).state;
@@ -39,10 +50,16 @@ for (const database of DATABASES) {
       const owner = await t.createUser(`owner-${database}@example.org`);
       ob = await t.signIn(owner.email);
       expect((await t.panel.request('POST', '/api/templates', { body: paperEmulatorTemplate })).status).to.equal(201);
-      const created = await t.panel.request('POST', '/api/servers', { body: { name: 'Emulated Paper', templateId: 'paper-emulator', ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 } });
+      const created = await t.panel.request('POST', '/api/servers', {
+        body: { name: 'Emulated Paper', templateId: 'paper-emulator', ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 },
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       serverId = created.body.id;
-      const put = await fetch(`${t.panel.url}/api/servers/${serverId}/files/contents?path=paper-emulator.mjs`, { method: 'PUT', body: PAPER_EMULATOR, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/octet-stream' } });
+      const put = await fetch(`${t.panel.url}/api/servers/${serverId}/files/contents?path=paper-emulator.mjs`, {
+        method: 'PUT',
+        body: PAPER_EMULATOR,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/octet-stream' },
+      });
       expect(put.status).to.equal(200);
       await syncNow(t);
       homesId = t.modrinth.catalogue.project('homes')!.id;
@@ -64,16 +81,31 @@ for (const database of DATABASES) {
       t.modrinth.requests.length = 0;
       const checked = await ob.post(`${base()}/updates/check`, {});
       expect(checked.body.installs[0].update).to.deep.include({ versionNumber: '2.0.0', versionType: 'release' });
-      expect(t.modrinth.requests.map((r) => [r.path, r.body])).to.deep.equal([['/v2/version_files/update', { hashes: [jar('1.0.0')], algorithm: 'sha512', loaders: ['paper', 'spigot', 'bukkit'], game_versions: ['1.21.4'] }]]);
+      expect(t.modrinth.requests.map((r) => [r.path, r.body])).to.deep.equal([
+        [
+          '/v2/version_files/update',
+          { hashes: [jar('1.0.0')], algorithm: 'sha512', loaders: ['paper', 'spigot', 'bukkit'], game_versions: ['1.21.4'] },
+        ],
+      ]);
 
       const updated = await ob.post(`${base()}/installs/${homesId}/update`, {});
       expect(updated.status, JSON.stringify(updated.body)).to.equal(200);
-      expect(updated.body).to.deep.equal({ projectId: homesId, from: '1.0.0', to: '2.0.0', ok: true, rolledBack: false, error: null, restarted: true });
+      expect(updated.body).to.deep.equal({
+        projectId: homesId,
+        from: '1.0.0',
+        to: '2.0.0',
+        ok: true,
+        rolledBack: false,
+        error: null,
+        restarted: true,
+      });
       expect(plugins()).to.deep.equal({ 'homes-2.0.0.jar': jar('2.0.0') });
       expect(log()).to.contain('[homes] Enabling homes v2.0.0');
       expect(state()).to.equal('running');
       const backups = (await ob.get(`/api/backups/servers/${serverId}/backups`)).body.backups;
-      expect(backups.map((b: { origin: string; name: string; status: string }) => [b.origin, b.name, b.status])).to.deep.equal([['before_install', 'Before updating homes to 2.0.0', 'completed']]);
+      expect(backups.map((b: { origin: string; name: string; status: string }) => [b.origin, b.name, b.status])).to.deep.equal([
+        ['before_install', 'Before updating homes to 2.0.0', 'completed'],
+      ]);
       const [last] = (await ob.get(`${base()}/history`)).body.history;
       expect(last).to.include({ action: 'update', fromVersion: '1.0.0', toVersion: '2.0.0', ok: true });
     });
@@ -91,7 +123,14 @@ for (const database of DATABASES) {
       const installs = (await ob.get(`${base()}/installed`)).body.installs;
       expect(installs[0]).to.include({ versionNumber: '2.0.0' });
       const history = (await ob.get(`${base()}/history`)).body.history.slice(0, 2);
-      expect(history.map((h: { action: string; fromVersion: string; toVersion: string; ok: boolean }) => `${h.action} ${h.fromVersion}->${h.toVersion} ${h.ok}`).sort()).to.deep.equal(['rollback 3.0.0-broken->2.0.0 true', 'update 2.0.0->3.0.0-broken false']);
+      expect(
+        history
+          .map(
+            (h: { action: string; fromVersion: string; toVersion: string; ok: boolean }) =>
+              `${h.action} ${h.fromVersion}->${h.toVersion} ${h.ok}`,
+          )
+          .sort(),
+      ).to.deep.equal(['rollback 3.0.0-broken->2.0.0 true', 'update 2.0.0->3.0.0-broken false']);
     });
 
     it('rolls back by hand to the version the last update replaced', async () => {
@@ -106,7 +145,10 @@ for (const database of DATABASES) {
     it('updates automatically only when turned on, only to releases, and only in the night of the owner’s time zone', async () => {
       const service = t.panel.kernel.containerOf('marketplace').cradle.updateService;
       await ob.post(`${base()}/updates/check`, {});
-      expect((await ob.get(`${base()}/installed`)).body.installs[0].update, 'the newest is a beta').to.deep.include({ versionNumber: '3.0.0-broken', versionType: 'beta' });
+      expect((await ob.get(`${base()}/installed`)).body.installs[0].update, 'the newest is a beta').to.deep.include({
+        versionNumber: '3.0.0-broken',
+        versionType: 'beta',
+      });
       const on = await ob.request('PUT', `${base()}/installs/${homesId}/auto-update`, { body: { enabled: true, timeZone: 'Asia/Tokyo' } });
       expect(on.status, JSON.stringify(on.body)).to.equal(200);
       expect(on.body.install).to.include({ autoUpdate: true, autoUpdateZone: 'Asia/Tokyo' });
@@ -122,8 +164,17 @@ for (const database of DATABASES) {
       expect(done).to.deep.include({ ok: true, from: '1.0.0', to: '2.1.0' });
       expect(plugins()).to.deep.equal({ 'homes-2.1.0.jar': jar('2.1.0') });
       const history = (await ob.get(`${base()}/history`)).body.history;
-      expect(history.find((h: { toVersion: string }) => h.toVersion === '2.1.0')).to.include({ action: 'update', fromVersion: '1.0.0', ok: true, actorId: 'marketplace-auto-update', actorLabel: 'marketplace-auto-update' });
-      expect((await ob.request('PUT', `${base()}/installs/${homesId}/auto-update`, { body: { enabled: true, timeZone: 'Mars/Olympus' } })).body.error.code).to.equal('invalid_timezone');
+      expect(history.find((h: { toVersion: string }) => h.toVersion === '2.1.0')).to.include({
+        action: 'update',
+        fromVersion: '1.0.0',
+        ok: true,
+        actorId: 'marketplace-auto-update',
+        actorLabel: 'marketplace-auto-update',
+      });
+      expect(
+        (await ob.request('PUT', `${base()}/installs/${homesId}/auto-update`, { body: { enabled: true, timeZone: 'Mars/Olympus' } })).body
+          .error.code,
+      ).to.equal('invalid_timezone');
     });
   });
 }

@@ -15,7 +15,8 @@ for (const database of DATABASES) {
     let serverB: string;
     let own: string;
 
-    const withKey = (key: string, method: string, path: string, body?: unknown) => t.panel.request(method, path, { headers: { authorization: `Bearer ${key}` }, ...(body ? { body } : {}) });
+    const withKey = (key: string, method: string, path: string, body?: unknown) =>
+      t.panel.request(method, path, { headers: { authorization: `Bearer ${key}` }, ...(body ? { body } : {}) });
 
     before(async () => {
       t = await startTeamsPanel(database, { ports: 3 });
@@ -41,7 +42,9 @@ for (const database of DATABASES) {
       const key = created.body.key as string;
 
       // The whole account sees all three servers; the key sees team A's only.
-      expect((await alice.get('/api/servers')).body.servers.map((s: { id: string }) => s.id).sort()).to.deep.equal([own, serverA, serverB].sort());
+      expect((await alice.get('/api/servers')).body.servers.map((s: { id: string }) => s.id).sort()).to.deep.equal(
+        [own, serverA, serverB].sort(),
+      );
       expect((await withKey(key, 'GET', '/api/servers')).body.servers.map((s: { id: string }) => s.id)).to.deep.equal([serverA]);
       expect((await withKey(key, 'GET', `/api/servers/${serverA}`)).status).to.equal(200);
       expect((await withKey(key, 'GET', `/api/servers/${serverA}/files/list`)).status).to.equal(200);
@@ -59,21 +62,31 @@ for (const database of DATABASES) {
         expect(res.body.error.code).to.equal('team_not_found');
       }
       // Routes outside any team refuse the key outright.
-      for (const [method, path] of [['GET', '/api/auth/me'], ['GET', '/api/auth/api-keys'], ['POST', '/api/teams']] as const) {
+      for (const [method, path] of [
+        ['GET', '/api/auth/me'],
+        ['GET', '/api/auth/api-keys'],
+        ['POST', '/api/teams'],
+      ] as const) {
         const res = await withKey(key, method, path, method === 'POST' ? { name: 'Sneaky' } : undefined);
         expect(res.status, path).to.equal(403);
         expect(res.body.error.code).to.equal('key_scope_refused');
       }
 
       // Sockets too.
-      const socket = connect(`${t.panel.url}/servers`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: key } });
+      const socket = connect(`${t.panel.url}/servers`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token: key },
+      });
       await new Promise<void>((resolve, reject) => {
         socket.on('connect', () => resolve());
         socket.on('connect_error', reject);
       });
       try {
         expect((await socket.timeout(10_000).emitWithAck('server:subscribe', { serverId: serverA })).error).to.equal(undefined);
-        for (const id of [own, serverB]) expect((await socket.timeout(10_000).emitWithAck('server:subscribe', { serverId: id })).error.code).to.equal('not_found');
+        for (const id of [own, serverB])
+          expect((await socket.timeout(10_000).emitWithAck('server:subscribe', { serverId: id })).error.code).to.equal('not_found');
       } finally {
         socket.close();
       }
@@ -89,7 +102,9 @@ for (const database of DATABASES) {
 
       const key = (await alice.post('/api/auth/api-keys', { name: 'team B', scope: `team:${teamB}` })).body.key as string;
       expect((await withKey(key, 'GET', `/api/servers/${serverB}`)).status).to.equal(200);
-      expect((await alice.request('DELETE', `/api/teams/${teamB}/members/${(await alice.get('/api/auth/me')).body.user.id}`)).status).to.equal(204);
+      expect(
+        (await alice.request('DELETE', `/api/teams/${teamB}/members/${(await alice.get('/api/auth/me')).body.user.id}`)).status,
+      ).to.equal(204);
       expect((await withKey(key, 'GET', `/api/servers/${serverB}`)).status, 'no longer a member').to.equal(404);
       expect((await withKey(key, 'GET', '/api/servers')).body.servers).to.deep.equal([]);
     });

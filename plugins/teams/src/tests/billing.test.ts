@@ -39,7 +39,13 @@ for (const database of DATABASES) {
       const [ab, bb, cb] = await Promise.all([t.signIn(alice.email), t.signIn(bob.email), t.signIn(`carol-${database}@example.org`)]);
       const teamId = await createTeam(ab, 'Payers');
       await addMember(t, teamId, bob.id, 'admin');
-      expect((await t.panel.request('POST', `/api/billing/admin/owners/team:${teamId}/adjustments`, { body: { kind: 'promo', amountCents: 1000, reason: 'team credit' } })).status).to.equal(201);
+      expect(
+        (
+          await t.panel.request('POST', `/api/billing/admin/owners/team:${teamId}/adjustments`, {
+            body: { kind: 'promo', amountCents: 1000, reason: 'team credit' },
+          })
+        ).status,
+      ).to.equal(201);
 
       // Bob (an admin of the team) makes and runs the server: the team pays, not Bob.
       serverId = await createTeamServer(bb, teamId, 'Team metered');
@@ -53,7 +59,10 @@ for (const database of DATABASES) {
       t.panel.kernel.containerOf('billing').register({ billingClock: asValue(clock) });
       expect((await t.panel.request('POST', '/api/billing/admin/pass')).status).to.equal(200);
 
-      const team = (await ab.get(`/api/billing/teams/${teamId}/ledger`)).body as { balanceCents: number; entries: Array<{ kind: string; amountCents: number }> };
+      const team = (await ab.get(`/api/billing/teams/${teamId}/ledger`)).body as {
+        balanceCents: number;
+        entries: Array<{ kind: string; amountCents: number }>;
+      };
       const usage = team.entries.filter((e) => e.kind === 'usage');
       // 256 MB for about ten hours at the default 0.02 per GB-hour: about 5 cents.
       expect(usage, JSON.stringify(team)).to.have.length(1);
@@ -62,7 +71,7 @@ for (const database of DATABASES) {
       expect((await bb.get(`/api/billing/teams/${teamId}/account`)).body.balanceCents).to.equal(team.balanceCents);
       for (const member of [ab, bb]) {
         const own = (await member.get('/api/billing/ledger')).body as { balanceCents: number; entries: unknown[] };
-        expect(own, 'nothing on the member\'s own ledger').to.deep.include({ balanceCents: 0, entries: [] });
+        expect(own, "nothing on the member's own ledger").to.deep.include({ balanceCents: 0, entries: [] });
       }
 
       // Outsiders are told there is no such team; a plain member may not see the team's money.
@@ -70,7 +79,9 @@ for (const database of DATABASES) {
       expect(outsider.status).to.equal(404);
       expect(outsider.body.error.code).to.equal('team_not_found');
       expect((await cb.post(`/api/billing/teams/${teamId}/topups`, { amountCents: 1000 })).body.error.code).to.equal('team_not_found');
-      expect((await t.panel.request('PUT', `/api/teams/${teamId}/members/${bob.id}/role`, { body: { role: 'member' } })).status).to.equal(200);
+      expect((await t.panel.request('PUT', `/api/teams/${teamId}/members/${bob.id}/role`, { body: { role: 'member' } })).status).to.equal(
+        200,
+      );
       expect((await bb.get(`/api/billing/teams/${teamId}/ledger`)).status).to.equal(403);
       expect((await bb.get(`/api/billing/teams/${teamId}/documents`)).status).to.equal(403);
 
@@ -81,7 +92,9 @@ for (const database of DATABASES) {
       expect((await t.panel.request('POST', '/api/billing/admin/pass')).status).to.equal(200);
       const hers = (await ab.get('/api/billing/ledger')).body.entries as Array<{ kind: string; amountCents: number }>;
       expect(hers.filter((e) => e.kind === 'usage')).to.have.length(1);
-      expect((await ab.get(`/api/billing/teams/${teamId}/ledger`)).body.entries.filter((e: { kind: string }) => e.kind === 'usage')).to.have.length(1);
+      expect(
+        (await ab.get(`/api/billing/teams/${teamId}/ledger`)).body.entries.filter((e: { kind: string }) => e.kind === 'usage'),
+      ).to.have.length(1);
     });
   });
 }

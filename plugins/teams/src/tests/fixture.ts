@@ -11,9 +11,15 @@ export interface TeamsPanel extends AccountsPanel {
 }
 
 /** A panel with the teams and backups plugins and one real node (an agent and Docker) with room for `ports` servers. */
-export async function startTeamsPanel(database: DatabaseKind, options: { ports?: number; plugins?: PluginDefinition[]; config?: Record<string, unknown> } = {}): Promise<TeamsPanel> {
+export async function startTeamsPanel(
+  database: DatabaseKind,
+  options: { ports?: number; plugins?: PluginDefinition[]; config?: Record<string, unknown> } = {},
+): Promise<TeamsPanel> {
   await testImage();
-  const t = await startAccountsPanel(database, { plugins: [teamsPlugin, backupsPlugin, ...(options.plugins ?? [])], config: options.config });
+  const t = await startAccountsPanel(database, {
+    plugins: [teamsPlugin, backupsPlugin, ...(options.plugins ?? [])],
+    config: options.config,
+  });
   const node = await startNodeFor(t.panel, { name: `teams-${database}`, ports: options.ports ?? 3 });
   return {
     ...t,
@@ -41,5 +47,7 @@ export async function createTeamServer(b: Browser, teamId: string, name: string)
 /** Puts an account into a team as the team's owner would have invited it (the invite flow has its own tests). */
 export async function addMember(t: AccountsPanel, teamId: string, userId: string, role: string): Promise<void> {
   const { teamService } = t.panel.kernel.containerOf('teams').cradle;
-  await t.panel.kernel.db.transaction((trx) => teamService.addMember(teamId, userId, role, { id: 'operator', kind: 'operator', role: 'admin' }, trx));
+  await t.panel.kernel.db.transaction((trx) =>
+    teamService.addMember(teamId, userId, role, { id: 'operator', kind: 'operator', role: 'admin' }, trx),
+  );
 }

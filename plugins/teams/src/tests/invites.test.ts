@@ -46,12 +46,19 @@ for (const database of DATABASES) {
       expect((await mallory.get('/api/teams')).body.teams).to.deep.equal([]);
 
       const dana = await t.signIn('dana@example.com');
-      expect((await dana.post('/api/teams/invites/preview', { token })).body.invite).to.deep.include({ teamName: 'Crafters', email: 'dana@example.com', role: 'member', accountExists: true });
+      expect((await dana.post('/api/teams/invites/preview', { token })).body.invite).to.deep.include({
+        teamName: 'Crafters',
+        email: 'dana@example.com',
+        role: 'member',
+        accountExists: true,
+      });
       const accepted = await dana.post('/api/teams/invites/accept', { token });
       expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
       expect(accepted.body).to.deep.equal({ teamId });
       expect((await dana.get('/api/teams')).body.teams).to.have.length(1);
-      expect((await dana.get(`/api/teams/${teamId}/members`)).body.members.find((m: { userId: string }) => m.userId === danaId)).to.deep.include({ role: 'member' });
+      expect(
+        (await dana.get(`/api/teams/${teamId}/members`)).body.members.find((m: { userId: string }) => m.userId === danaId),
+      ).to.deep.include({ role: 'member' });
 
       for (const who of [dana, mallory]) {
         const reused = await who.post('/api/teams/invites/accept', { token });
@@ -69,11 +76,16 @@ for (const database of DATABASES) {
       const frank = await t.signIn('frank@example.com');
       clock.advance(7 * 86_400_000 + 1000);
       try {
-        for (const res of [await frank.post('/api/teams/invites/accept', { token }), await frank.post('/api/teams/invites/preview', { token })]) {
+        for (const res of [
+          await frank.post('/api/teams/invites/accept', { token }),
+          await frank.post('/api/teams/invites/preview', { token }),
+        ]) {
           expect(res.status).to.equal(410);
           expect(res.body.error.code).to.equal('invite_expired');
         }
-        expect((await alice.get(`/api/teams/${teamId}/invites`)).body.invites.map((i: { email: string }) => i.email)).to.not.include('frank@example.com');
+        expect((await alice.get(`/api/teams/${teamId}/invites`)).body.invites.map((i: { email: string }) => i.email)).to.not.include(
+          'frank@example.com',
+        );
       } finally {
         clock.set(new Date());
       }
@@ -94,10 +106,14 @@ for (const database of DATABASES) {
       expect((await t.browser().post('/api/teams/invites/decline', { token: declined.token })).body.error.code).to.equal('invite_used');
 
       const revoked = await invite('hank@example.com');
-      expect((await alice.get(`/api/teams/${teamId}/invites`)).body.invites.map((i: { email: string }) => i.email)).to.include('hank@example.com');
+      expect((await alice.get(`/api/teams/${teamId}/invites`)).body.invites.map((i: { email: string }) => i.email)).to.include(
+        'hank@example.com',
+      );
       expect((await alice.request('DELETE', `/api/teams/${teamId}/invites/${revoked.id}`)).status).to.equal(204);
       expect((await alice.request('DELETE', `/api/teams/${teamId}/invites/${revoked.id}`)).body.error.code).to.equal('invite_answered');
-      expect((await alice.get(`/api/teams/${teamId}/invites`)).body.invites.map((i: { email: string }) => i.email)).to.not.include('hank@example.com');
+      expect((await alice.get(`/api/teams/${teamId}/invites`)).body.invites.map((i: { email: string }) => i.email)).to.not.include(
+        'hank@example.com',
+      );
       await t.createUser('hank@example.com');
       const hank = await t.signIn('hank@example.com');
       const res = await hank.post('/api/teams/invites/accept', { token: revoked.token });
@@ -108,14 +124,20 @@ for (const database of DATABASES) {
     it('lets someone without an account sign up from the invite and join; the address counts as verified', async () => {
       const { token } = await invite('erin@example.com', 'admin');
       const anonymous = t.browser();
-      expect((await anonymous.post('/api/teams/invites/preview', { token })).body.invite).to.deep.include({ email: 'erin@example.com', role: 'admin', accountExists: false });
+      expect((await anonymous.post('/api/teams/invites/preview', { token })).body.invite).to.deep.include({
+        email: 'erin@example.com',
+        role: 'admin',
+        accountExists: false,
+      });
       const short = await anonymous.post('/api/teams/invites/signup', { token, password: 'short' });
       expect(short.body.error.code).to.equal('validation_failed');
       const made = await anonymous.post('/api/teams/invites/signup', { token, password: PASSWORD });
       expect(made.status, JSON.stringify(made.body)).to.equal(201);
       expect(made.body.teamId).to.equal(teamId);
       const erin = await t.signIn('erin@example.com');
-      expect((await erin.get('/api/teams')).body.teams).to.deep.equal([{ id: teamId, name: 'Crafters', createdAt: (await alice.get(`/api/teams/${teamId}`)).body.team.createdAt, role: 'admin' }]);
+      expect((await erin.get('/api/teams')).body.teams).to.deep.equal([
+        { id: teamId, name: 'Crafters', createdAt: (await alice.get(`/api/teams/${teamId}`)).body.team.createdAt, role: 'admin' },
+      ]);
       expect((await anonymous.post('/api/teams/invites/signup', { token, password: PASSWORD })).body.error.code).to.equal('invite_used');
     });
 

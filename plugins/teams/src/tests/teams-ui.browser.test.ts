@@ -83,12 +83,16 @@ describe('teams UI in a real browser (Chromium): switcher, dashboard, invites ac
     // The owner sees both, makes Dana an admin and adds a role made of server keys.
     await alice.reload();
     await alice.locator('[data-test="members"] li').nth(2).waitFor();
-    expect((await members(alice)).join('\n')).to.contain('dana@example.org').and.contain('erin@example.org');
+    expect((await members(alice)).join('\n'))
+      .to.contain('dana@example.org')
+      .and.contain('erin@example.org');
     await alice.getByLabel('Role of dana@example.org').selectOption('admin');
     // Asked as Alice (her page's cookies): the change reached the API.
     const [team] = ((await (await alice.request.get(`${t.panel.url}/api/teams`)).json()) as { teams: Array<{ id: string }> }).teams;
     await until('Dana is an admin', async () => {
-      const { members: list } = (await (await alice.request.get(`${t.panel.url}/api/teams/${team!.id}/members`)).json()) as { members: Array<{ email: string; role: string }> };
+      const { members: list } = (await (await alice.request.get(`${t.panel.url}/api/teams/${team!.id}/members`)).json()) as {
+        members: Array<{ email: string; role: string }>;
+      };
       return list.some((m) => m.email === 'dana@example.org' && m.role === 'admin');
     });
     await alice.getByLabel('Role name').fill('Console');
@@ -114,16 +118,19 @@ describe('teams UI in a real browser (Chromium): switcher, dashboard, invites ac
     await until('Crafters shown', async () => (await members(alice)).length === 3);
     await alice.reload();
     await until('Crafters still shown', async () => (await members(alice)).length === 3);
-    expect(await alice.getByLabel('Team', { exact: true }).inputValue()).to.equal((await alice.getByLabel('Team', { exact: true }).locator('option', { hasText: 'Crafters' }).getAttribute('value'))!);
+    expect(await alice.getByLabel('Team', { exact: true }).inputValue()).to.equal(
+      (await alice.getByLabel('Team', { exact: true }).locator('option', { hasText: 'Crafters' }).getAttribute('value'))!,
+    );
     expect(pages.errors).to.deep.equal([]);
   });
 
-  it("creates a server for the team, gives it back to a member, and makes an API key that reaches only the team", async () => {
+  it('creates a server for the team, gives it back to a member, and makes an API key that reaches only the team', async () => {
     const alice = await pages.newPage();
     await pages.signIn(alice, 'alice@example.org', PASSWORD);
     await alice.goto(`${t.panel.url}/p/teams`);
     await alice.getByLabel('Team', { exact: true }).selectOption({ label: 'Crafters' });
-    const teams = ((await (await alice.request.get(`${t.panel.url}/api/teams`)).json()) as { teams: Array<{ id: string; name: string }> }).teams;
+    const teams = ((await (await alice.request.get(`${t.panel.url}/api/teams`)).json()) as { teams: Array<{ id: string; name: string }> })
+      .teams;
     const crafters = teams.find((x) => x.name === 'Crafters')!.id;
     await alice.getByLabel('Server name').fill('Shared world');
     await alice.getByLabel('Template').selectOption('conductor-test');
@@ -134,8 +141,12 @@ describe('teams UI in a real browser (Chromium): switcher, dashboard, invites ac
     await alice.getByLabel('Give Shared world to').selectOption({ label: 'dana@example.org' });
     await row.getByRole('button', { name: 'Give back' }).click();
     await alice.getByText('The team owns no servers yet.').waitFor();
-    const { members: list } = (await (await alice.request.get(`${t.panel.url}/api/teams/${crafters}/members`)).json()) as { members: Array<{ userId: string; email: string }> };
-    expect((await t.panel.request('GET', `/api/servers/${serverId}`)).body.ownerId).to.equal(list.find((m) => m.email === 'dana@example.org')!.userId);
+    const { members: list } = (await (await alice.request.get(`${t.panel.url}/api/teams/${crafters}/members`)).json()) as {
+      members: Array<{ userId: string; email: string }>;
+    };
+    expect((await t.panel.request('GET', `/api/servers/${serverId}`)).body.ownerId).to.equal(
+      list.find((m) => m.email === 'dana@example.org')!.userId,
+    );
 
     await alice.getByLabel('Key name').fill('CI');
     await alice.getByRole('button', { name: 'Create key' }).click();

@@ -49,7 +49,7 @@ for (const database of DATABASES) {
       expect(start.body.error.code).to.equal('forbidden');
     });
 
-    it("lets a member of team A read or change nothing of team B: team, members, roles, servers, files, backups, activity, console", async () => {
+    it('lets a member of team A read or change nothing of team B: team, members, roles, servers, files, backups, activity, console', async () => {
       for (const who of [alice, bob]) {
         for (const [method, path, body] of [
           ['GET', `/api/teams/${teamB}`],
@@ -94,7 +94,9 @@ for (const database of DATABASES) {
         const socket = await openSocket(t, who, '/servers');
         try {
           expect((await socket.timeout(10_000).emitWithAck('server:subscribe', { serverId: serverB })).error.code).to.equal('not_found');
-          expect((await socket.timeout(10_000).emitWithAck('server:command', { serverId: serverB, command: 'op alice' })).error.code).to.equal('not_found');
+          expect(
+            (await socket.timeout(10_000).emitWithAck('server:command', { serverId: serverB, command: 'op alice' })).error.code,
+          ).to.equal('not_found');
         } finally {
           socket.close();
         }
@@ -102,7 +104,9 @@ for (const database of DATABASES) {
       // Team B saw nothing happen.
       expect((await carol.get(`/api/teams/${teamB}`)).body.team).to.deep.include({ name: 'Team B', role: 'owner' });
       expect((await carol.get(`/api/teams/${teamB}/roles`)).body.roles).to.deep.equal([]);
-      expect((await carol.get(`/api/teams/${teamB}/members`)).body.members.map((m: { email: string }) => m.email)).to.deep.equal(['carol@example.com']);
+      expect((await carol.get(`/api/teams/${teamB}/members`)).body.members.map((m: { email: string }) => m.email)).to.deep.equal([
+        'carol@example.com',
+      ]);
       expect((await carol.get(`/api/teams/${teamB}/servers`)).body.servers.map((s: { id: string }) => s.id)).to.deep.equal([serverB]);
       expect((await carol.get(`/api/teams/${teamB}/invites`)).body.invites.map((i: { id: string }) => i.id)).to.deep.equal([inviteB]);
     });
@@ -111,18 +115,24 @@ for (const database of DATABASES) {
       const role = await alice.post(`/api/teams/${teamA}/roles`, { name: 'Console', permissions: ['control.console'] });
       expect(role.status, JSON.stringify(role.body)).to.equal(201);
       const roleId = role.body.role.id as string;
-      expect((await alice.request('PUT', `/api/teams/${teamA}/members/${bobId}/role`, { body: { role: roleId } })).body.member).to.deep.include({ email: 'bob@example.com', role: roleId });
+      expect(
+        (await alice.request('PUT', `/api/teams/${teamA}/members/${bobId}/role`, { body: { role: roleId } })).body.member,
+      ).to.deep.include({ email: 'bob@example.com', role: roleId });
       const socket = await openSocket(t, bob, '/servers');
       try {
         expect((await socket.timeout(10_000).emitWithAck('server:subscribe', { serverId: serverA })).error).to.equal(undefined);
         const refused = new Promise<{ code: string; serverId: string }>((resolve) => socket.once('refused', resolve));
         // Replacing the role's keys is a role change for everyone holding it.
-        expect((await alice.request('PATCH', `/api/teams/${teamA}/roles/${roleId}`, { body: { permissions: ['file.read'] } })).status).to.equal(200);
+        expect(
+          (await alice.request('PATCH', `/api/teams/${teamA}/roles/${roleId}`, { body: { permissions: ['file.read'] } })).status,
+        ).to.equal(200);
         expect(await refused).to.deep.include({ code: 'deny', serverId: serverA });
         expect((await socket.timeout(10_000).emitWithAck('server:subscribe', { serverId: serverA })).error.code).to.equal('forbidden');
 
         // Given the console back and then removed from the team: the open stream ends with not_found.
-        expect((await alice.request('PATCH', `/api/teams/${teamA}/roles/${roleId}`, { body: { permissions: ['control.console'] } })).status).to.equal(200);
+        expect(
+          (await alice.request('PATCH', `/api/teams/${teamA}/roles/${roleId}`, { body: { permissions: ['control.console'] } })).status,
+        ).to.equal(200);
         expect((await socket.timeout(10_000).emitWithAck('server:subscribe', { serverId: serverA })).error).to.equal(undefined);
         const gone = new Promise<{ code: string; serverId: string }>((resolve) => socket.once('refused', resolve));
         expect((await alice.request('DELETE', `/api/teams/${teamA}/members/${bobId}`)).status).to.equal(204);
@@ -149,7 +159,13 @@ for (const database of DATABASES) {
         ['POST', `/api/teams/${teamA}/roles`, { name: 'Bad', permissions: ['control.console'], team: teamB }, 400, 'validation_failed'],
         ['PUT', `/api/teams/${teamA}/members/${bobId}/role`, { role: 'superuser' }, 400, 'validation_failed'],
         ['PUT', `/api/teams/${teamA}/members/${bobId}/role`, { role: '5d0a1b7e-0c1a-4a8e-9a7e-1c2d3e4f5a6b' }, 400, 'unknown_role'],
-        ['POST', `/api/teams/${teamA}/servers`, { name: 'Bad', templateId: 'conductor-test', variables: { MOTD: 'x; rm -rf /' } }, 400, 'invalid_variables'],
+        [
+          'POST',
+          `/api/teams/${teamA}/servers`,
+          { name: 'Bad', templateId: 'conductor-test', variables: { MOTD: 'x; rm -rf /' } },
+          400,
+          'invalid_variables',
+        ],
         ['POST', `/api/teams/${teamA}/servers`, { name: 'Bad', templateId: 'conductor-test', nodeId: t.node.nodeId }, 403, 'forbidden'],
         ['POST', `/api/teams/${teamA}/servers/${serverA}/release`, { ownerId: carolId }, 400, 'not_a_member'],
         ['POST', `/api/teams/${teamA}/servers/${serverA}/release`, { ownerId: bobId, keep: true }, 400, 'validation_failed'],
@@ -172,26 +188,47 @@ for (const database of DATABASES) {
       expect(own.status, JSON.stringify(own.body)).to.equal(201);
       const serverP = own.body.id as string;
       expect((await bob.get(`/api/servers/${serverP}`)).status).to.equal(404);
-      expect((await carol.request('PUT', `/api/teams/${teamB}/servers/${serverP}`)).body.error.code, 'not hers to give').to.equal('not_found');
+      expect((await carol.request('PUT', `/api/teams/${teamB}/servers/${serverP}`)).body.error.code, 'not hers to give').to.equal(
+        'not_found',
+      );
       const moved = await alice.request('PUT', `/api/teams/${teamA}/servers/${serverP}`);
       expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
       expect((await alice.request('PUT', `/api/teams/${teamA}/servers/${serverP}`)).body.error.code).to.equal('not_found');
       expect((await bob.get(`/api/servers/${serverP}`)).status).to.equal(200);
-      expect((await alice.get('/api/servers')).body.servers.map((s: { id: string }) => s.id).sort()).to.deep.equal([serverA, serverP].sort());
+      expect((await alice.get('/api/servers')).body.servers.map((s: { id: string }) => s.id).sort()).to.deep.equal(
+        [serverA, serverP].sort(),
+      );
 
       const out = await alice.post(`/api/teams/${teamA}/servers/${serverP}/release`, { ownerId: bobId });
       expect(out.status, JSON.stringify(out.body)).to.equal(204);
       expect((await bob.get(`/api/servers/${serverP}`)).body).to.deep.include({ ownerId: bobId });
       expect((await alice.get(`/api/servers/${serverP}`)).status, 'given away').to.equal(404);
-      expect((await t.panel.request('GET', `/api/events?type=server.owner_changed&serverId=${serverP}`)).body.events[0].data).to.deep.equal({ from: aliceId, to: bobId });
+      expect((await t.panel.request('GET', `/api/events?type=server.owner_changed&serverId=${serverP}`)).body.events[0].data).to.deep.equal(
+        { from: aliceId, to: bobId },
+      );
     });
 
     it("keeps the team's activity and declared events", async () => {
       const activity = (await bob.get(`/api/teams/${teamA}/activity`)).body.activity as Array<{ action: string; actor: string }>;
-      expect(activity.map((a) => a.action)).to.include.members(['team.create', 'team.server.add', 'team.role.create', 'team.member.role', 'team.member.remove', 'team.server.remove']);
+      expect(activity.map((a) => a.action)).to.include.members([
+        'team.create',
+        'team.server.add',
+        'team.role.create',
+        'team.member.role',
+        'team.member.remove',
+        'team.server.remove',
+      ]);
       expect(activity.find((a) => a.action === 'team.create')!.actor).to.equal('alice@example.com');
       const types = (await t.panel.request('GET', '/api/events/types')).body.types.map((x: { type: string }) => x.type);
-      expect(types).to.include.members(['team.created', 'team.member_added', 'team.member_role_changed', 'team.member_removed', 'team.ownership_transferred', 'team.server_added', 'team.server_removed']);
+      expect(types).to.include.members([
+        'team.created',
+        'team.member_added',
+        'team.member_role_changed',
+        'team.member_removed',
+        'team.ownership_transferred',
+        'team.server_added',
+        'team.server_removed',
+      ]);
       const created = (await t.panel.request('GET', '/api/events?type=team.created')).body.events;
       expect(created.map((e: { data: { teamId: string } }) => e.data.teamId)).to.include.members([teamA, teamB]);
     });
@@ -208,7 +245,10 @@ for (const database of DATABASES) {
           eve.request('PUT', `/api/teams/${team}/members/${doraId}/role`, { body: { role: 'admin' } }),
         ]);
         // The later one finds either the last owner (409) or that its caller is no owner any more (403).
-        expect(answers.map((a) => a.status).sort(), JSON.stringify(answers.map((a) => a.body))).to.deep.equal([200, answers.find((a) => a.status !== 200)!.status]);
+        expect(answers.map((a) => a.status).sort(), JSON.stringify(answers.map((a) => a.body))).to.deep.equal([
+          200,
+          answers.find((a) => a.status !== 200)!.status,
+        ]);
         expect(answers.find((a) => a.status !== 200)!.body.error.code).to.be.oneOf(['last_owner', 'forbidden']);
         const roles = ((await dora.get(`/api/teams/${team}/members`)).body.members as Array<{ role: string }>).map((m) => m.role).sort();
         expect(roles, `round ${round}`).to.deep.equal(['admin', 'owner']);
@@ -217,7 +257,14 @@ for (const database of DATABASES) {
 
     it('describes its routes in the OpenAPI document, with the request schemas it validates', async () => {
       const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
-      for (const path of ['/api/teams', '/api/teams/{teamId}/members/{userId}/role', '/api/teams/{teamId}/invites', '/api/teams/invites/accept', '/api/teams/{teamId}/servers/{serverId}/release']) expect(Object.keys(doc.paths)).to.include(path);
+      for (const path of [
+        '/api/teams',
+        '/api/teams/{teamId}/members/{userId}/role',
+        '/api/teams/{teamId}/invites',
+        '/api/teams/invites/accept',
+        '/api/teams/{teamId}/servers/{serverId}/release',
+      ])
+        expect(Object.keys(doc.paths)).to.include(path);
       const role = doc.paths['/api/teams/{teamId}/members/{userId}/role'].put;
       expect(JSON.stringify(role.requestBody)).to.contain('owner').and.contain('admin').and.contain('member');
       expect(role.responses).to.include.keys('200', '400', '404', '409');
@@ -229,7 +276,9 @@ for (const database of DATABASES) {
       const leave = await alice.request('DELETE', `/api/teams/${teamA}/members/${aliceId}`);
       expect(leave.status).to.equal(409);
       expect(leave.body.error.code).to.equal('last_owner');
-      expect((await alice.request('PUT', `/api/teams/${teamA}/members/${aliceId}/role`, { body: { role: 'admin' } })).body.error.code).to.equal('last_owner');
+      expect(
+        (await alice.request('PUT', `/api/teams/${teamA}/members/${aliceId}/role`, { body: { role: 'admin' } })).body.error.code,
+      ).to.equal('last_owner');
       expect((await alice.request('PUT', `/api/teams/${teamA}/members/${bobId}/role`, { body: { role: 'admin' } })).status).to.equal(200);
       // An admin does not touch an owner.
       expect((await bob.request('DELETE', `/api/teams/${teamA}/members/${aliceId}`)).status).to.equal(403);
@@ -238,7 +287,10 @@ for (const database of DATABASES) {
 
       expect((await alice.post(`/api/teams/${teamA}/transfer`, { userId: bobId })).status).to.equal(204);
       const members = (await bob.get(`/api/teams/${teamA}/members`)).body.members as Array<{ email: string; role: string }>;
-      expect(Object.fromEntries(members.map((m) => [m.email, m.role]))).to.deep.equal({ 'alice@example.com': 'admin', 'bob@example.com': 'owner' });
+      expect(Object.fromEntries(members.map((m) => [m.email, m.role]))).to.deep.equal({
+        'alice@example.com': 'admin',
+        'bob@example.com': 'owner',
+      });
       expect((await bob.request('DELETE', `/api/teams/${teamA}/members/${bobId}`)).body.error.code).to.equal('last_owner');
       expect((await alice.request('DELETE', `/api/teams/${teamA}/members/${aliceId}`)).status).to.equal(204);
       expect((await alice.get('/api/teams')).body.teams).to.deep.equal([]);

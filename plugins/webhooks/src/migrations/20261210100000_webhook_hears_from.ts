@@ -9,7 +9,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('webhooks', (t) => {
     t.timestamp('hears_from', { useTz: true }).nullable();
   });
-  await knex('webhooks').whereNull('hears_from').update({ hears_from: knex.ref('created_at') });
+  await knex('webhooks')
+    .whereNull('hears_from')
+    .update({ hears_from: knex.ref('created_at') });
 }
 
 export async function down(knex: Knex): Promise<void> {

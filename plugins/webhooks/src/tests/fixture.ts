@@ -17,21 +17,47 @@ let seq = 0;
 export async function startWebhooksPanel(database: DatabaseKind, webhooks: Record<string, unknown> = {}): Promise<WebhooksPanel> {
   const t = await startAccountsPanel(database, {
     plugins: [webhooksPlugin],
-    config: { plugins: { auth: { scryptCost: 1024 }, webhooks: { allowHosts: ['127.0.0.1'], workerPollMs: 50, baseBackoffMs: 1000, ...webhooks } } },
+    config: {
+      plugins: { auth: { scryptCost: 1024 }, webhooks: { allowHosts: ['127.0.0.1'], workerPollMs: 50, baseBackoffMs: 1000, ...webhooks } },
+    },
   });
   const clock = new ShiftedClock();
   t.panel.kernel.containerOf('webhooks').register({ webhookClock: asValue(clock) });
   const db = t.panel.kernel.db;
   const now = new Date().toISOString();
   const nodeId = `node-${++seq}`;
-  await db('nodes').insert({ id: nodeId, name: `Falkenstein ${seq}`, scheme: 'http', address: '127.0.0.1', agent_port: 1, public_address: '127.0.0.1', memory_mb: 1024, disk_mb: 1024, token_encrypted: 'x', created_at: now });
+  await db('nodes').insert({
+    id: nodeId,
+    name: `Falkenstein ${seq}`,
+    scheme: 'http',
+    address: '127.0.0.1',
+    agent_port: 1,
+    public_address: '127.0.0.1',
+    memory_mb: 1024,
+    disk_mb: 1024,
+    token_encrypted: 'x',
+    created_at: now,
+  });
   return {
     ...t,
     clock,
     async addServer(ownerId, name) {
       const id = `srv-${++seq}`;
       const at = new Date().toISOString();
-      await db('servers').insert({ id, name, owner_id: ownerId, node_id: nodeId, template_id: 'conductor-test', image: 'x', variables: '{}', memory_mb: 256, cpu_percent: 100, disk_mb: 1024, created_at: at, updated_at: at });
+      await db('servers').insert({
+        id,
+        name,
+        owner_id: ownerId,
+        node_id: nodeId,
+        template_id: 'conductor-test',
+        image: 'x',
+        variables: '{}',
+        memory_mb: 256,
+        cpu_percent: 100,
+        disk_mb: 1024,
+        created_at: at,
+        updated_at: at,
+      });
       return id;
     },
     async emit(type, serverId, data = {}) {

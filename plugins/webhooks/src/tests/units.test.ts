@@ -57,7 +57,13 @@ describe('webhooks: payloads', () => {
   it('keeps a Discord embed inside every limit, whatever the event holds', () => {
     const data: Record<string, unknown> = { name: 'x'.repeat(5000), exitCode: 137 };
     for (let i = 0; i < 60; i++) data[`k${i}`.repeat(100)] = 'v'.repeat(2000);
-    const payload = discordPayload({ deliveryId: 1, webhookId: 'w', event: { id: 9, type: 'player.joined', serverId: 's', nodeId: 'n', data, occurredAt: new Date().toISOString() }, serverName: 'S'.repeat(400), nodeName: 'node' });
+    const payload = discordPayload({
+      deliveryId: 1,
+      webhookId: 'w',
+      event: { id: 9, type: 'player.joined', serverId: 's', nodeId: 'n', data, occurredAt: new Date().toISOString() },
+      serverName: 'S'.repeat(400),
+      nodeName: 'node',
+    });
     expect(payload.embeds).to.have.length.at.most(DISCORD_LIMITS.embeds);
     const [embed] = payload.embeds;
     expect(embed!.title.length).to.be.at.most(256);
@@ -66,7 +72,11 @@ describe('webhooks: payloads', () => {
       expect(f.name.length).to.be.at.most(256);
       expect(f.value.length).to.be.at.most(1024);
     }
-    const total = embed!.title.length + (embed!.description?.length ?? 0) + embed!.footer.text.length + embed!.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+    const total =
+      embed!.title.length +
+      (embed!.description?.length ?? 0) +
+      embed!.footer.text.length +
+      embed!.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
     expect(total).to.be.at.most(6000);
     expect(embed!.color).to.equal(0x3498db);
     expect(cut('abcdef', 4)).to.equal('abc…');

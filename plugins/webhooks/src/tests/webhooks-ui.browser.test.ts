@@ -19,7 +19,8 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
   let ownerEmail: string;
 
   /** The attempts' HTTP status cells in the open delivery log of one webhook, as text. */
-  const attemptCodes = (page: Page, webhook: string) => page.locator(`[data-webhook="${webhook}"] [data-testid="attempt-status"]`).allInnerTexts();
+  const attemptCodes = (page: Page, webhook: string) =>
+    page.locator(`[data-webhook="${webhook}"] [data-testid="attempt-status"]`).allInnerTexts();
 
   before(async () => {
     pages = new BrowserPages(await launchChromium(), () => t.panel.url);
@@ -51,7 +52,9 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     await page.getByLabel('Type', { exact: true }).selectOption('generic');
     await page.locator('[data-event="player_joined"]').check();
     await page.getByRole('button', { name: 'Create webhook' }).click();
-    expect(await page.getByRole('alert').innerText()).to.equal('That address points into the panel’s own network, which webhooks may not reach. Use a public address.');
+    expect(await page.getByRole('alert').innerText()).to.equal(
+      'That address points into the panel’s own network, which webhooks may not reach. Use a public address.',
+    );
     expect((await t.panel.request('GET', `/api/webhooks/servers/${serverId}`)).body.webhooks, 'nothing made').to.deep.equal([]);
 
     await page.getByLabel('Target URL').fill(`${receiver.url}/ops`);
@@ -79,12 +82,16 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     expect(await attemptCodes(page, 'Ops')).to.deep.equal(['204']);
 
     // A real event, refused once by the receiver: the log shows the failed attempt and the retry, newest first.
-    receiver.answer = (r, n) => (r.headers['x-conductor-event'] === 'player.joined' && n <= 2 ? { status: 503, body: 'busy' } : { status: 204 });
+    receiver.answer = (r, n) =>
+      r.headers['x-conductor-event'] === 'player.joined' && n <= 2 ? { status: 503, body: 'busy' } : { status: 204 };
     await t.emit('player.joined', serverId, { name: 'Steve', uuid: '00000000-0000-0000-0000-000000000001' });
     const joined = log.locator('li').filter({ hasText: 'Player joined' });
     // Auto-refresh (every 5 s) brings it in without a click.
     await joined.locator('[data-testid="attempt-status"]').filter({ hasText: '503' }).waitFor({ timeout: 20_000 });
-    await until('the retry delivered', async () => receiver.received.filter((r) => r.headers['x-conductor-event'] === 'player.joined').length >= 2);
+    await until(
+      'the retry delivered',
+      async () => receiver.received.filter((r) => r.headers['x-conductor-event'] === 'player.joined').length >= 2,
+    );
     await log.getByRole('button', { name: 'Refresh', exact: true }).click();
     await joined.and(page.locator('[data-status="delivered"]')).waitFor();
     expect(await joined.getByTestId('attempt-status').allInnerTexts(), 'newest attempt first').to.deep.equal(['204', '503']);
@@ -95,7 +102,9 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     page.once('dialog', (d) => void d.accept());
     await card.getByRole('button', { name: 'New signing secret' }).click();
     const rotated = await card.getByTestId('webhook-secret').locator('code').innerText();
-    expect(rotated).to.match(/^whsec_/).and.not.equal(secret);
+    expect(rotated)
+      .to.match(/^whsec_/)
+      .and.not.equal(secret);
     await card.getByRole('button', { name: 'Done' }).click();
 
     // Change it: a new name and one more event type typed by hand.
@@ -120,11 +129,17 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     await pages.signIn(page, ownerEmail, PASSWORD);
     receiver.answer = () => ({ status: 404, body: 'gone' });
     await t.emit('player.joined', serverId, { name: 'Alex' });
-    await until('the webhook turned off', async () => (await t.panel.request('GET', `/api/webhooks/servers/${serverId}`)).body.webhooks[0].enabled === false, 30_000);
+    await until(
+      'the webhook turned off',
+      async () => (await t.panel.request('GET', `/api/webhooks/servers/${serverId}`)).body.webhooks[0].enabled === false,
+      30_000,
+    );
     await page.goto(`${t.panel.url}/servers/${serverId}/webhooks`);
     const card = page.locator('[data-webhook="Ops alerts"]');
     expect(await card.getByTestId('webhook-state').innerText()).to.equal('Turned off after failures');
-    expect(await card.getByRole('alert').innerText()).to.match(/^The panel turned this webhook off because its target kept failing: 2 answers in a row were HTTP 404/);
+    expect(await card.getByRole('alert').innerText()).to.match(
+      /^The panel turned this webhook off because its target kept failing: 2 answers in a row were HTTP 404/,
+    );
     await card.getByRole('button', { name: 'Delivery log' }).click();
     await card.getByText('Waiting to be sent: 1').waitFor();
     await pages.shoot(page, 'webhooks-disabled-desktop-light');
@@ -132,7 +147,9 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     receiver.answer = () => ({ status: 204 });
     await card.getByRole('button', { name: 'Turn on again' }).click();
     await card.getByTestId('webhook-state').filter({ hasText: /^On$/ }).waitFor();
-    await until('the waiting delivery sent', async () => receiver.received.some((r) => r.body.includes('"Alex"') && r.headers['x-conductor-event'] === 'player.joined'));
+    await until('the waiting delivery sent', async () =>
+      receiver.received.some((r) => r.body.includes('"Alex"') && r.headers['x-conductor-event'] === 'player.joined'),
+    );
     await card.getByRole('button', { name: 'Refresh', exact: true }).click();
     await card.locator('li[data-status="delivered"]').filter({ hasText: 'Player joined' }).filter({ hasText: '404' }).first().waitFor();
   });
@@ -141,8 +158,17 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     const helper = await t.createUser('hooks-reader@example.org');
     const other = await t.createUser('console-only@example.org');
     const owner = await t.signIn(ownerEmail);
-    expect((await owner.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['control.console', 'webhook.read'] })).status).to.equal(201);
-    expect((await owner.post(`/api/auth/servers/${serverId}/subusers`, { email: other.email, permissions: ['control.console'] })).status).to.equal(201);
+    expect(
+      (
+        await owner.post(`/api/auth/servers/${serverId}/subusers`, {
+          email: helper.email,
+          permissions: ['control.console', 'webhook.read'],
+        })
+      ).status,
+    ).to.equal(201);
+    expect(
+      (await owner.post(`/api/auth/servers/${serverId}/subusers`, { email: other.email, permissions: ['control.console'] })).status,
+    ).to.equal(201);
 
     const page = await pages.newPage({ viewport: PHONE, colorScheme: 'dark' });
     await pages.signIn(page, helper.email, PASSWORD);
@@ -160,7 +186,9 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     await pages.signIn(otherPage, other.email, PASSWORD);
     await otherPage.goto(`${t.panel.url}/servers/${serverId}`);
     await otherPage.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Console' }).waitFor();
-    expect(await otherPage.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Webhooks' }).count()).to.equal(0);
+    expect(await otherPage.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Webhooks' }).count()).to.equal(
+      0,
+    );
     await otherPage.goto(`${t.panel.url}/servers/${serverId}/webhooks`);
     await otherPage.getByText('You may not do this.').waitFor();
     expect(await otherPage.locator('[data-webhook]').count()).to.equal(0);

@@ -52,7 +52,13 @@ for (const database of DATABASES) {
       const created = await b.post(base, { name: 'Alerts', url: receiver.url, type: 'generic', events: ['player_joined', 'server.*'] });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       expect(created.body.secret).to.match(/^whsec_/);
-      expect(created.body.webhook).to.deep.include({ serverId, name: 'Alerts', type: 'generic', enabled: true, events: ['player.joined', 'server.*'] });
+      expect(created.body.webhook).to.deep.include({
+        serverId,
+        name: 'Alerts',
+        type: 'generic',
+        enabled: true,
+        events: ['player.joined', 'server.*'],
+      });
       const id = created.body.webhook.id as string;
       const row = await t.panel.kernel.db('webhooks').where({ id }).first();
       expect(JSON.stringify(row), 'the secret is encrypted at rest').to.not.contain(created.body.secret);
@@ -61,24 +67,40 @@ for (const database of DATABASES) {
       const changed = await b.request('PATCH', `${base}/${id}`, { body: { name: 'Renamed', enabled: false } });
       expect(changed.status).to.equal(200);
       expect(changed.body.webhook).to.deep.include({ name: 'Renamed', enabled: false });
-      expect((await b.request('PATCH', `${base}/${id}`, { body: { url: 'http://127.0.0.2/' } })).body.error.code).to.equal('webhook_target_refused');
+      expect((await b.request('PATCH', `${base}/${id}`, { body: { url: 'http://127.0.0.2/' } })).body.error.code).to.equal(
+        'webhook_target_refused',
+      );
       expect((await b.get(`${base}/${id}`)).body.webhook.url).to.equal(receiver.url);
 
-      for (const res of [await sb.get(base), await sb.get(`${base}/${id}`), await sb.post(`${base}/${id}/test`), await sb.request('DELETE', `${base}/${id}`)]) {
+      for (const res of [
+        await sb.get(base),
+        await sb.get(`${base}/${id}`),
+        await sb.post(`${base}/${id}/test`),
+        await sb.request('DELETE', `${base}/${id}`),
+      ]) {
         expect(res.status).to.equal(404);
       }
       expect((await sb.get('/api/webhooks/global')).status, 'global webhooks are for admins').to.equal(403);
       const helper = await t.createUser(`helper-${database}@example.org`);
-      expect((await b.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['webhook.read'] })).status).to.equal(201);
+      expect(
+        (await b.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['webhook.read'] })).status,
+      ).to.equal(201);
       const hb = await t.signIn(helper.email);
-      expect((await hb.get(base)).body.webhooks.map((w: { id: string }) => w.id), 'webhook.read lists').to.deep.equal([id]);
-      expect((await hb.get(`${base}/${id}`)).body.webhook.url, 'a reader sees the origin only: the URL is a credential').to.equal(`${receiver.url}/…`);
+      expect(
+        (await hb.get(base)).body.webhooks.map((w: { id: string }) => w.id),
+        'webhook.read lists',
+      ).to.deep.equal([id]);
+      expect((await hb.get(`${base}/${id}`)).body.webhook.url, 'a reader sees the origin only: the URL is a credential').to.equal(
+        `${receiver.url}/…`,
+      );
       expect((await b.get(`${base}/${id}`)).body.webhook.url).to.equal(receiver.url);
       const refused = await hb.post(base, { name: 'Mine', url: receiver.url, type: 'generic', events: ['player_joined'] });
       expect(refused.status).to.equal(403);
       expect(refused.body.error.message).to.contain('webhook.manage');
       expect((await hb.request('DELETE', `${base}/${id}`)).status).to.equal(403);
-      const global = await t.panel.request('POST', '/api/webhooks/global', { body: { name: 'Ops', url: receiver.url, type: 'discord', events: ['node.*'] } });
+      const global = await t.panel.request('POST', '/api/webhooks/global', {
+        body: { name: 'Ops', url: receiver.url, type: 'discord', events: ['node.*'] },
+      });
       expect(global.status).to.equal(201);
       expect((await t.panel.request('GET', '/api/webhooks/global')).body.webhooks).to.have.length(1);
       const throughServer = await b.get(`${base}/${global.body.webhook.id}`);
@@ -99,8 +121,16 @@ for (const database of DATABASES) {
     it('delivers Discord embeds within limits and signed generic JSON, and sends a test on request', async () => {
       const b = await t.signIn(owner.email);
       const base = `/api/webhooks/servers/${serverId}`;
-      const discord = (await b.post(base, { name: 'Discord', url: `${receiver.url}/discord`, type: 'discord', events: ['player_joined', 'server_crashed'] })).body;
-      const generic = (await b.post(base, { name: 'Generic', url: `${receiver.url}/generic`, type: 'generic', events: ['player_joined'] })).body;
+      const discord = (
+        await b.post(base, {
+          name: 'Discord',
+          url: `${receiver.url}/discord`,
+          type: 'discord',
+          events: ['player_joined', 'server_crashed'],
+        })
+      ).body;
+      const generic = (await b.post(base, { name: 'Generic', url: `${receiver.url}/generic`, type: 'generic', events: ['player_joined'] }))
+        .body;
 
       const big: Record<string, unknown> = { name: 'Steve', uuid: '069a79f4-44e9-4726-a5be-fca90e38aaf5' };
       for (let i = 0; i < 40; i++) big[`extra${i}`] = 'y'.repeat(3000);
@@ -111,7 +141,22 @@ for (const database of DATABASES) {
       await new Promise((r) => setTimeout(r, 300));
       expect(receiver.received.map((r) => r.path).sort()).to.deep.equal(['/discord', '/discord', '/generic']);
 
-      const embeds = receiver.received.filter((r) => r.path === '/discord').map((r) => JSON.parse(r.body) as { embeds: Array<Record<string, unknown> & { title: string; color: number; timestamp: string; fields: Array<{ name: string; value: string }>; footer: { text: string } }> });
+      const embeds = receiver.received
+        .filter((r) => r.path === '/discord')
+        .map(
+          (r) =>
+            JSON.parse(r.body) as {
+              embeds: Array<
+                Record<string, unknown> & {
+                  title: string;
+                  color: number;
+                  timestamp: string;
+                  fields: Array<{ name: string; value: string }>;
+                  footer: { text: string };
+                }
+              >;
+            },
+        );
       for (const payload of embeds) {
         expect(payload.embeds.length).to.be.within(1, 10);
         for (const e of payload.embeds) {
@@ -131,29 +176,56 @@ for (const database of DATABASES) {
       }
       const [joinEmbed, crashEmbed] = embeds.map((p) => p.embeds[0]!);
       expect(joinEmbed!.title).to.equal('Steve joined Lobby');
-      expect(joinEmbed!.fields).to.deep.include.members([{ name: 'Server', value: 'Lobby', inline: true }, { name: 'Player', value: 'Steve', inline: true }]);
+      expect(joinEmbed!.fields).to.deep.include.members([
+        { name: 'Server', value: 'Lobby', inline: true },
+        { name: 'Player', value: 'Steve', inline: true },
+      ]);
       expect(joinEmbed!.fields.find((f) => f.name === 'Node')!.value).to.match(/^Falkenstein/);
       expect(crashEmbed!.fields).to.deep.include({ name: 'Exit code', value: '137', inline: true });
       expect(crashEmbed!.color).to.not.equal(joinEmbed!.color);
 
       const g = receiver.received.find((r) => r.path === '/generic')!;
-      expect(verify(generic.secret, { timestamp: g.headers['x-conductor-timestamp'] as string, signature: g.headers['x-conductor-signature'] as string }, g.body)).to.equal(true);
-      expect(verify('whsec_wrong', { timestamp: g.headers['x-conductor-timestamp'] as string, signature: g.headers['x-conductor-signature'] as string }, g.body)).to.equal(false);
+      expect(
+        verify(
+          generic.secret,
+          { timestamp: g.headers['x-conductor-timestamp'] as string, signature: g.headers['x-conductor-signature'] as string },
+          g.body,
+        ),
+      ).to.equal(true);
+      expect(
+        verify(
+          'whsec_wrong',
+          { timestamp: g.headers['x-conductor-timestamp'] as string, signature: g.headers['x-conductor-signature'] as string },
+          g.body,
+        ),
+      ).to.equal(false);
       const body = JSON.parse(g.body);
       expect(body).to.deep.include({ eventId: joined, type: 'player.joined', server: { id: serverId, name: 'Lobby' } });
       expect(body.data.name).to.equal('Steve');
 
       const rotated = await b.post(`${base}/${generic.webhook.id}/secret`);
-      expect(rotated.body.secret).to.match(/^whsec_/).and.not.equal(generic.secret);
+      expect(rotated.body.secret)
+        .to.match(/^whsec_/)
+        .and.not.equal(generic.secret);
       generic.secret = rotated.body.secret;
       const test = await b.post(`${base}/${generic.webhook.id}/test`);
       expect(test.status).to.equal(200);
       expect(test.body).to.deep.include({ ok: true, statusCode: 204 });
       const last = receiver.received.at(-1)!;
       expect(JSON.parse(last.body).type).to.equal('webhook.test');
-      expect(verify(generic.secret, { timestamp: last.headers['x-conductor-timestamp'] as string, signature: last.headers['x-conductor-signature'] as string }, last.body), 'signed with the new secret').to.equal(true);
+      expect(
+        verify(
+          generic.secret,
+          { timestamp: last.headers['x-conductor-timestamp'] as string, signature: last.headers['x-conductor-signature'] as string },
+          last.body,
+        ),
+        'signed with the new secret',
+      ).to.equal(true);
       const log = (await b.get(`${base}/${generic.webhook.id}/deliveries`)).body;
-      expect(log.deliveries.map((d: { eventType: string; status: string }) => [d.eventType, d.status])).to.deep.equal([['webhook.test', 'delivered'], ['player.joined', 'delivered']]);
+      expect(log.deliveries.map((d: { eventType: string; status: string }) => [d.eventType, d.status])).to.deep.equal([
+        ['webhook.test', 'delivered'],
+        ['player.joined', 'delivered'],
+      ]);
       expect(log.deliveries[1].attemptLog[0]).to.include({ statusCode: 204 });
       expect(log.deliveries[1].attemptLog[0].latencyMs).to.be.a('number');
       await b.request('DELETE', `${base}/${discord.webhook.id}`);
@@ -166,11 +238,18 @@ for (const database of DATABASES) {
       const hook = (await b.post(base, { name: 'Flaky', url: receiver.url, type: 'generic', events: ['server.*'] })).body;
       let down = true;
       receiver.answer = () => (down ? { status: 503, body: 'maintenance' } : { status: 200 });
-      const ids = [await t.emit('server.started', serverId), await t.emit('server.stopped', serverId), await t.emit('server.started', serverId)];
+      const ids = [
+        await t.emit('server.started', serverId),
+        await t.emit('server.stopped', serverId),
+        await t.emit('server.started', serverId),
+      ];
       await until('a first failed attempt', () => receiver.received.length >= 1);
       t.clock.advance(5_000);
       await until('a retry after the backoff', () => receiver.received.length >= 2);
-      expect(receiver.received.map((r) => JSON.parse(r.body).eventId), 'later events wait behind the first').to.deep.equal([ids[0], ids[0]]);
+      expect(
+        receiver.received.map((r) => JSON.parse(r.body).eventId),
+        'later events wait behind the first',
+      ).to.deep.equal([ids[0], ids[0]]);
       down = false;
       t.clock.advance(60_000);
       await until('all three delivered', () => receiver.received.filter((r) => r.at && JSON.parse(r.body).eventId === ids[2]).length >= 1);
@@ -191,7 +270,10 @@ for (const database of DATABASES) {
       const b = await t.signIn(owner.email);
       const base = `/api/webhooks/servers/${serverId}`;
       const hook = (await b.post(base, { name: 'Rate limited', url: receiver.url, type: 'discord', events: ['player_left'] })).body;
-      receiver.answer = (_r, n) => (n <= 3 ? { status: 429, body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 0.4, global: false }) } : { status: 204 });
+      receiver.answer = (_r, n) =>
+        n <= 3
+          ? { status: 429, body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 0.4, global: false }) }
+          : { status: 204 };
       await t.emit('player.left', serverId, { name: 'Alex' });
       await until('delivered after the rate limit', () => receiver.received.length >= 4);
       const gaps = receiver.received.slice(1).map((r, i) => r.at - receiver.received[i]!.at);
@@ -204,7 +286,8 @@ for (const database of DATABASES) {
     it('disables a webhook after 24 hours of failures or repeated 4xx answers, and mails its owner', async () => {
       const b = await t.signIn(owner.email);
       const base = `/api/webhooks/servers/${serverId}`;
-      const broken = (await b.post(base, { name: 'Broken', url: `${receiver.url}/broken`, type: 'generic', events: ['server.crashed'] })).body;
+      const broken = (await b.post(base, { name: 'Broken', url: `${receiver.url}/broken`, type: 'generic', events: ['server.crashed'] }))
+        .body;
       const gone = (await b.post(base, { name: 'Gone', url: `${receiver.url}/gone`, type: 'discord', events: ['server.crashed'] })).body;
       receiver.answer = (r) => (r.path === '/gone' ? { status: 404, body: '{"message":"Unknown Webhook"}' } : { status: 500 });
       await t.emit('server.crashed', serverId, { exitCode: 1 });
@@ -230,8 +313,13 @@ for (const database of DATABASES) {
       // Fixed and enabled again: the event still waiting is delivered.
       receiver.answer = () => ({ status: 200 });
       const before = receiver.received.length;
-      expect((await b.request('PATCH', `${base}/${broken.webhook.id}`, { body: { enabled: true } })).body.webhook).to.deep.include({ enabled: true, disabledReason: null });
-      await until('the waiting event delivered', () => receiver.received.slice(before).some((r) => r.path === '/broken' && JSON.parse(r.body).data.exitCode === 2));
+      expect((await b.request('PATCH', `${base}/${broken.webhook.id}`, { body: { enabled: true } })).body.webhook).to.deep.include({
+        enabled: true,
+        disabledReason: null,
+      });
+      await until('the waiting event delivered', () =>
+        receiver.received.slice(before).some((r) => r.path === '/broken' && JSON.parse(r.body).data.exitCode === 2),
+      );
       await b.request('DELETE', `${base}/${broken.webhook.id}`);
       await b.request('DELETE', `${base}/${gone.webhook.id}`);
     });
@@ -244,7 +332,11 @@ for (const database of DATABASES) {
       const repo = t.panel.kernel.containerOf('webhooks').cradle.deliveryRepository;
       receiver.answer = () => ({ status: 500 });
       await t.emit('player.joined', serverId, { name: 'Waiting' });
-      await until('a failed attempt', async () => (await b.get(`${base}/${hook.webhook.id}/deliveries`)).body.deliveries.find((d: { attempts: number; status: string }) => d.status === 'pending' && d.attempts > 0));
+      await until('a failed attempt', async () =>
+        (await b.get(`${base}/${hook.webhook.id}/deliveries`)).body.deliveries.find(
+          (d: { attempts: number; status: string }) => d.status === 'pending' && d.attempts > 0,
+        ),
+      );
       const now = t.clock.now().getTime();
       expect(await repo.prune(new Date(now - 86_400_000))).to.equal(0);
       expect(await repo.prune(new Date(now + 1000))).to.equal(1);
@@ -256,8 +348,14 @@ for (const database of DATABASES) {
     it("deletes a server's webhooks with the server; global webhooks hear the deletion", async () => {
       const b = await t.signIn(owner.email);
       const doomed = await t.addServer(owner.id, 'Doomed');
-      const own = (await b.post(`/api/webhooks/servers/${doomed}`, { name: 'Own', url: `${receiver.url}/own`, type: 'generic', events: ['*'] })).body;
-      const global = (await t.panel.request('POST', '/api/webhooks/global', { body: { name: 'Audit', url: `${receiver.url}/audit`, type: 'generic', events: ['server.deleted'] } })).body;
+      const own = (
+        await b.post(`/api/webhooks/servers/${doomed}`, { name: 'Own', url: `${receiver.url}/own`, type: 'generic', events: ['*'] })
+      ).body;
+      const global = (
+        await t.panel.request('POST', '/api/webhooks/global', {
+          body: { name: 'Audit', url: `${receiver.url}/audit`, type: 'generic', events: ['server.deleted'] },
+        })
+      ).body;
       await t.emit('server.deleted', doomed);
       await until('the global webhook hears it', () => receiver.received.find((r) => r.path === '/audit'));
       expect(await t.panel.kernel.db('webhooks').where({ id: own.webhook.id }).first()).to.equal(undefined);
@@ -312,7 +410,11 @@ for (const database of DATABASES) {
         expect(test).to.deep.include({ ok: false, statusCode: 302 });
         expect(test.error).to.contain('redirect refused');
         await t.emit('player.joined', serverId, { name: 'Eve' });
-        await until('an attempt logged', async () => (await b.get(`${base}/${hook.webhook.id}/deliveries`)).body.deliveries.find((d: { eventType: string; attempts: number }) => d.eventType === 'player.joined' && d.attempts > 0));
+        await until('an attempt logged', async () =>
+          (await b.get(`${base}/${hook.webhook.id}/deliveries`)).body.deliveries.find(
+            (d: { eventType: string; attempts: number }) => d.eventType === 'player.joined' && d.attempts > 0,
+          ),
+        );
         expect(internal.received, 'nothing reached the redirect target').to.deep.equal([]);
         await b.request('DELETE', `${base}/${hook.webhook.id}`);
       } finally {

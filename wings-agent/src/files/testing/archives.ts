@@ -24,7 +24,11 @@ export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
     const type = e.type ?? 'file';
     const content = type === 'file' ? Buffer.from(e.content ?? '') : undefined;
     await new Promise<void>((resolve, reject) =>
-      pack.entry({ name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), size: content?.length ?? 0 }, content ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())),
+      pack.entry(
+        { name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), size: content?.length ?? 0 },
+        content ?? Buffer.alloc(0),
+        (err) => (err ? reject(err) : resolve()),
+      ),
     );
   }
   pack.finalize();

@@ -104,7 +104,11 @@ export async function hostileArchives(depth: number, options: { zstd: boolean })
 
   add('tar.gz', 'truncated', tarGz.subarray(0, tarGz.length >> 1));
   add('tar.gz', 'corrupt deflate data', corruptMiddle(tarGz, 40));
-  add('tar.gz', 'a lying gzip trailer (CRC and length)', Buffer.concat([tarGz.subarray(0, tarGz.length - 8), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])]));
+  add(
+    'tar.gz',
+    'a lying gzip trailer (CRC and length)',
+    Buffer.concat([tarGz.subarray(0, tarGz.length - 8), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])]),
+  );
   add('tar.gz', 'a corrupt tar inside', gzipSync(corruptTar));
   add('tar.gz', 'a tar inside that lies about a size', gzipSync(declareTarSize(tar, liarHeader, 10)));
 

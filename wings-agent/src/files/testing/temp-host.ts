@@ -92,7 +92,10 @@ export async function snapshot(dir: string): Promise<string> {
     const st = await lstat(abs);
     let detail = '';
     if (st.isSymbolicLink()) detail = `-> ${await readlink(abs)}`;
-    else if (st.isFile()) detail = createHash('sha256').update(await readFile(abs)).digest('hex');
+    else if (st.isFile())
+      detail = createHash('sha256')
+        .update(await readFile(abs))
+        .digest('hex');
     // A directory's mtime moves whenever a temp entry comes and goes inside it; its listing is what counts.
     lines.push(`${rel} ${st.mode.toString(8)} ${st.isDirectory() ? '-' : st.size} ${st.isDirectory() ? '-' : st.mtimeMs} ${detail}`);
     if (st.isDirectory()) {
@@ -107,7 +110,11 @@ export async function snapshot(dir: string): Promise<string> {
 
 export interface TestApi {
   url: string;
-  request(method: string, path: string, init?: { json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    init?: { json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 

@@ -65,7 +65,10 @@ export class KeyRing {
     try {
       await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
       await chmod(file, 0o600);
-      this.logger.warn({ file }, 'SECRET_KEY is not set; generated one and stored it in DATA_DIR (set SECRET_KEY when several panels share a database)');
+      this.logger.warn(
+        { file },
+        'SECRET_KEY is not set; generated one and stored it in DATA_DIR (set SECRET_KEY when several panels share a database)',
+      );
       return secret;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();

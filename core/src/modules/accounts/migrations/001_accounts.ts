@@ -113,7 +113,20 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['oauth_identities', 'oauth_states', 'server_grants', 'auth_settings', 'rate_limits', 'security_log', 'devices', 'api_keys', 'recovery_codes', 'auth_tokens', 'sessions', 'users']) {
+  for (const table of [
+    'oauth_identities',
+    'oauth_states',
+    'server_grants',
+    'auth_settings',
+    'rate_limits',
+    'security_log',
+    'devices',
+    'api_keys',
+    'recovery_codes',
+    'auth_tokens',
+    'sessions',
+    'users',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

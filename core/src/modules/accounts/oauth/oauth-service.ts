@@ -61,7 +61,14 @@ export class OAuthService {
     const state = randomToken();
     const verifier = randomToken(48);
     await this.deps.oauthStatesRepository.save(state, name, this.deps.keyRing.encrypt(verifier), STATE_TTL_MS);
-    ctx.cookies.set(OAUTH_COOKIE, state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/api/auth/oauth', maxAge: STATE_TTL_MS, overwrite: true });
+    ctx.cookies.set(OAUTH_COOKIE, state, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      path: '/api/auth/oauth',
+      maxAge: STATE_TTL_MS,
+      overwrite: true,
+    });
     const url = new URL(endpoints.authorizeUrl);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', config.clientId);
@@ -74,15 +81,26 @@ export class OAuthService {
   }
 
   /** Signs in, or (2FA on, browser not trusted) leaves a challenge for the code: `pending`. */
-  async callback(ctx: KernelContext, name: ProviderName, query: { code?: string; state?: string; error?: string }): Promise<{ user: User; pending: boolean }> {
+  async callback(
+    ctx: KernelContext,
+    name: ProviderName,
+    query: { code?: string; state?: string; error?: string },
+  ): Promise<{ user: User; pending: boolean }> {
     const { config, endpoints, redirectUri } = this.provider(name);
     const cookie = ctx.cookies.get(OAUTH_COOKIE);
     ctx.cookies.set(OAUTH_COOKIE, null, { path: '/api/auth/oauth', overwrite: true });
     if (query.error) throw new AppError(400, 'oauth_denied', `The provider answered: ${query.error.slice(0, 100)}`);
     const sealed = query.state ? await this.deps.oauthStatesRepository.take(query.state, name) : null;
-    if (!query.state || !cookie || !secretsEqual(query.state, cookie) || !sealed) throw new AppError(400, 'invalid_state', 'This sign-in link is invalid or expired; start again');
+    if (!query.state || !cookie || !secretsEqual(query.state, cookie) || !sealed)
+      throw new AppError(400, 'invalid_state', 'This sign-in link is invalid or expired; start again');
     if (!query.code) throw new AppError(400, 'oauth_denied', 'The provider sent no code');
-    const accessToken = await this.exchange(endpoints.tokenUrl, { code: query.code, redirectUri, clientId: config.clientId, clientSecret: config.clientSecret, verifier: this.deps.keyRing.decrypt(sealed) });
+    const accessToken = await this.exchange(endpoints.tokenUrl, {
+      code: query.code,
+      redirectUri,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      verifier: this.deps.keyRing.decrypt(sealed),
+    });
     const profile = await this.profile(accessToken, endpoints.userinfoUrl, endpoints.emailsUrl, name);
     const user = await this.accountFor(name, profile, ctx);
     this.deps.loginService.assertNotLocked(ctx, user);
@@ -102,16 +120,24 @@ export class OAuthService {
       const user = await this.deps.usersRepository.byId(linked);
       if (user) return user;
     }
-    if (!profile.email) throw new AppError(400, 'oauth_email_missing', `Your ${provider} account shares no email address; allow the email scope`);
+    if (!profile.email)
+      throw new AppError(400, 'oauth_email_missing', `Your ${provider} account shares no email address; allow the email scope`);
     const origin = originOf(ctx);
     const existing = await this.deps.usersRepository.byEmail(profile.email);
     if (existing) {
-      if (!profile.emailVerified) throw conflict('email_not_verified', `An account uses this email, but ${provider} has not verified it; verify it there or sign in with your password`);
+      if (!profile.emailVerified)
+        throw conflict(
+          'email_not_verified',
+          `An account uses this email, but ${provider} has not verified it; verify it there or sign in with your password`,
+        );
       await this.deps.oauthIdentitiesRepository.link(provider, profile.subject, existing.id);
       await this.deps.securityLogRepository.record(existing.id, 'oauth_linked', origin, { provider });
       return existing;
     }
-    const created = await this.deps.accountService.createUser({ email: profile.email, password: null, role: 'user', emailVerified: profile.emailVerified }, origin);
+    const created = await this.deps.accountService.createUser(
+      { email: profile.email, password: null, role: 'user', emailVerified: profile.emailVerified },
+      origin,
+    );
     await this.deps.oauthIdentitiesRepository.link(provider, profile.subject, created.id);
     await this.deps.securityLogRepository.record(created.id, 'oauth_linked', origin, { provider });
     // A verified address is welcomed; an unverified one gets the usual confirmation mail.
@@ -119,9 +145,24 @@ export class OAuthService {
     return created;
   }
 
-  private async exchange(tokenUrl: string, input: { code: string; redirectUri: string; clientId: string; clientSecret: string; verifier: string }): Promise<string> {
-    const body = new URLSearchParams({ grant_type: 'authorization_code', code: input.code, redirect_uri: input.redirectUri, client_id: input.clientId, client_secret: input.clientSecret, code_verifier: input.verifier });
-    const res = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+  private async exchange(
+    tokenUrl: string,
+    input: { code: string; redirectUri: string; clientId: string; clientSecret: string; verifier: string },
+  ): Promise<string> {
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: input.code,
+      redirect_uri: input.redirectUri,
+      client_id: input.clientId,
+      client_secret: input.clientSecret,
+      code_verifier: input.verifier,
+    });
+    const res = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    }).catch((err: Error) => {
       throw failed(`The provider could not be reached: ${err.message}`);
     });
     const json = (await res.json().catch(() => ({}))) as { access_token?: unknown; error?: unknown };
@@ -132,17 +173,28 @@ export class OAuthService {
     return json.access_token;
   }
 
-  private async profile(accessToken: string, userinfoUrl: string, emailsUrl: string | undefined, provider: ProviderName): Promise<ExternalProfile> {
+  private async profile(
+    accessToken: string,
+    userinfoUrl: string,
+    emailsUrl: string | undefined,
+    provider: ProviderName,
+  ): Promise<ExternalProfile> {
     const get = async (url: string): Promise<unknown> => {
       // GitHub's API refuses requests without a User-Agent.
-      const res = await fetch(url, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'Conductor' }, signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'Conductor' },
+        signal: AbortSignal.timeout(10_000),
+      }).catch((err: Error) => {
         throw failed(`The provider could not be reached: ${err.message}`);
       });
       if (!res.ok) throw failed(`The provider's profile endpoint answered ${res.status}`);
       return res.json();
     };
     const raw = (await get(userinfoUrl)) as Record<string, unknown>;
-    const emails = provider === 'github' && emailsUrl ? ((await get(emailsUrl)) as Array<{ email: string; primary: boolean; verified: boolean }>) : undefined;
+    const emails =
+      provider === 'github' && emailsUrl
+        ? ((await get(emailsUrl)) as Array<{ email: string; primary: boolean; verified: boolean }>)
+        : undefined;
     const profile = readProfile(raw, Array.isArray(emails) ? emails : undefined);
     if (!profile) throw failed('The provider sent a profile without an id');
     return profile;

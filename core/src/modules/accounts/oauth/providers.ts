@@ -12,8 +12,18 @@ export interface ProviderEndpoints {
 
 /** The public endpoints of each provider; any of them can be overridden in the config. */
 const PRESETS: Record<ProviderName, ProviderEndpoints> = {
-  discord: { authorizeUrl: 'https://discord.com/oauth2/authorize', tokenUrl: 'https://discord.com/api/oauth2/token', userinfoUrl: 'https://discord.com/api/users/@me', scope: 'identify email' },
-  google: { authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token', userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo', scope: 'openid email profile' },
+  discord: {
+    authorizeUrl: 'https://discord.com/oauth2/authorize',
+    tokenUrl: 'https://discord.com/api/oauth2/token',
+    userinfoUrl: 'https://discord.com/api/users/@me',
+    scope: 'identify email',
+  },
+  google: {
+    authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+    scope: 'openid email profile',
+  },
   github: {
     authorizeUrl: 'https://github.com/login/oauth/authorize',
     tokenUrl: 'https://github.com/login/oauth/access_token',
@@ -45,7 +55,10 @@ export interface ExternalProfile {
  * One reading of the three profile shapes: OIDC (`sub`, `email_verified`: Google), Discord
  * (`id`, `verified`), GitHub (`id`; verified addresses come from a separate list).
  */
-export function readProfile(raw: Record<string, unknown>, emails?: Array<{ email: string; primary: boolean; verified: boolean }>): ExternalProfile | null {
+export function readProfile(
+  raw: Record<string, unknown>,
+  emails?: Array<{ email: string; primary: boolean; verified: boolean }>,
+): ExternalProfile | null {
   const subject = raw.sub ?? raw.id;
   if (typeof subject !== 'string' && typeof subject !== 'number') return null;
   if (emails) {

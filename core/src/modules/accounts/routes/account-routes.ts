@@ -84,7 +84,13 @@ export function accountRoutes(router: RouteRegistrar): void {
     handler: async ({ body, ctx, scope, principal }) => {
       requireSession(principal);
       const user = await accountOf(scope, principal);
-      await scope.cradle.accountService.changePassword(ctx, user, body.currentPassword, body.newPassword, principal!.attributes?.sessionHash as string | undefined);
+      await scope.cradle.accountService.changePassword(
+        ctx,
+        user,
+        body.currentPassword,
+        body.newPassword,
+        principal!.attributes?.sessionHash as string | undefined,
+      );
     },
   });
   router.route({

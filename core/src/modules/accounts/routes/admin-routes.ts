@@ -34,7 +34,9 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
     access: 'admin',
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) }),
     response: { schema: z.object({ users: z.array(publicUser) }) },
-    handler: async ({ query, scope }) => ({ users: (await scope.cradle.usersRepository.list(query.limit, query.offset)).map(toPublicUser) }),
+    handler: async ({ query, scope }) => ({
+      users: (await scope.cradle.usersRepository.list(query.limit, query.offset)).map(toPublicUser),
+    }),
   });
   admin.route({
     method: 'post',
@@ -44,7 +46,9 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
     body: z.object({ email, password, role: z.enum(['admin', 'user']).default('user') }),
     response: { status: 201, schema: z.object({ user: publicUser }) },
     errors: { 409: 'email_taken' },
-    handler: async ({ body, ctx, scope }) => ({ user: toPublicUser(await scope.cradle.accountService.createUser({ ...body, emailVerified: true }, originOf(ctx))) }),
+    handler: async ({ body, ctx, scope }) => ({
+      user: toPublicUser(await scope.cradle.accountService.createUser({ ...body, emailVerified: true }, originOf(ctx))),
+    }),
   });
   admin.route({
     method: 'patch',
@@ -59,8 +63,12 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
       const repo = scope.cradle.usersRepository;
       const user = await repo.byId(params.id);
       if (!user) throw notFound('No such user');
-      if (body.role === 'user' && user.role === 'admin' && (await repo.countAdmins()) <= 1) throw conflict('last_admin', 'The last administrator cannot lose the role');
-      await repo.update(user.id, { ...(body.role ? { role: body.role } : {}), ...(body.unlock ? { lockedUntil: null, failedLogins: 0 } : {}) });
+      if (body.role === 'user' && user.role === 'admin' && (await repo.countAdmins()) <= 1)
+        throw conflict('last_admin', 'The last administrator cannot lose the role');
+      await repo.update(user.id, {
+        ...(body.role ? { role: body.role } : {}),
+        ...(body.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),
+      });
       return { user: toPublicUser((await repo.byId(user.id))!) };
     },
   });

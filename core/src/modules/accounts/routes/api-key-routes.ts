@@ -13,7 +13,12 @@ const createKey = z.object({
     .max(50)
     .default([])
     .describe('Addresses or CIDR blocks the key works from; empty means anywhere'),
-  scope: z.string().min(1).max(80).optional().describe('Limit the key to a scope another plugin offers, such as team:<id>: it then reaches only that team'),
+  scope: z
+    .string()
+    .min(1)
+    .max(80)
+    .optional()
+    .describe('Limit the key to a scope another plugin offers, such as team:<id>: it then reaches only that team'),
 });
 
 const idParam = z.object({ id: z.uuid() });

@@ -26,7 +26,8 @@ export function toPublicUser(user: User): PublicUser {
 
 /** The signed-in user's account; the operator token has none. */
 export async function accountOf(scope: Container, principal: Principal | null): Promise<User> {
-  if (!principal || principal.kind === 'operator') throw new AppError(403, 'no_account', 'This needs a user account (the operator token has none)');
+  if (!principal || principal.kind === 'operator')
+    throw new AppError(403, 'no_account', 'This needs a user account (the operator token has none)');
   const user = await scope.cradle.usersRepository.byId(principal.id);
   if (!user) throw new AppError(401, 'unauthenticated', 'This account no longer exists');
   return user;
@@ -34,5 +35,6 @@ export async function accountOf(scope: Container, principal: Principal | null): 
 
 /** Some changes need the person at the keyboard: a session, not an API key. */
 export function requireSession(principal: Principal | null): void {
-  if (principal?.attributes?.via !== 'session') throw new AppError(403, 'session_required', 'Do this from a signed-in browser session, not with an API key');
+  if (principal?.attributes?.via !== 'session')
+    throw new AppError(403, 'session_required', 'Do this from a signed-in browser session, not with an API key');
 }

@@ -11,7 +11,10 @@ export function securityRoutes(router: RouteRegistrar): void {
     path: '/security-log',
     summary: 'Your security log: sign-ins, failures, 2FA changes, API keys; newest first',
     access: 'user',
-    query: z.object({ before: z.coerce.number().int().min(1).optional().describe('Cursor: the smallest id of the previous page'), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    query: z.object({
+      before: z.coerce.number().int().min(1).optional().describe('Cursor: the smallest id of the previous page'),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
     response: { schema: z.object({ events: z.array(securityEvent) }) },
     handler: async ({ query, scope, principal }) => {
       const user = await accountOf(scope, principal);
@@ -62,7 +65,9 @@ export function securityRoutes(router: RouteRegistrar): void {
     summary: 'Browsers you signed in from, and which of them are trusted',
     access: 'user',
     response: { schema: z.object({ devices: z.array(deviceView) }) },
-    handler: async ({ scope, principal }) => ({ devices: await scope.cradle.devicesRepository.list((await accountOf(scope, principal)).id) }),
+    handler: async ({ scope, principal }) => ({
+      devices: await scope.cradle.devicesRepository.list((await accountOf(scope, principal)).id),
+    }),
   });
   router.route({
     method: 'delete',
@@ -72,7 +77,8 @@ export function securityRoutes(router: RouteRegistrar): void {
     params: z.object({ id: z.coerce.number().int().min(1) }),
     response: { status: 204 },
     handler: async ({ params, scope, principal }) => {
-      if (!(await scope.cradle.devicesRepository.forget((await accountOf(scope, principal)).id, params.id))) throw notFound('No such device');
+      if (!(await scope.cradle.devicesRepository.forget((await accountOf(scope, principal)).id, params.id)))
+        throw notFound('No such device');
     },
   });
 }

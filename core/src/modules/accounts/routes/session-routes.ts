@@ -10,9 +10,15 @@ export function sessionRoutes(router: RouteRegistrar): void {
     method: 'post',
     path: '/login',
     summary: 'Sign in with email and password (and a 2FA code when enabled); sets the session cookie',
-    description: 'Send `totp` with a six-digit code or a recovery code once the answer is 401 `two_factor_required`. The answer carries the CSRF token that writes made with the cookie must send as `X-CSRF-Token`.',
+    description:
+      'Send `totp` with a six-digit code or a recovery code once the answer is 401 `two_factor_required`. The answer carries the CSRF token that writes made with the cookie must send as `X-CSRF-Token`.',
     access: 'public',
-    body: z.object({ email: z.string().max(320), password: z.string().max(256), totp: code.optional(), rememberDevice: z.boolean().default(false).describe('Skip the second factor on this browser for 30 days') }),
+    body: z.object({
+      email: z.string().max(320),
+      password: z.string().max(256),
+      totp: code.optional(),
+      rememberDevice: z.boolean().default(false).describe('Skip the second factor on this browser for 30 days'),
+    }),
     response: { schema: loginAnswer },
     errors: { 401: 'invalid_credentials, two_factor_required or invalid_two_factor_code', 423: 'account_locked', 429: 'rate_limited' },
     handler: async ({ body, ctx, scope }) => {

@@ -6,11 +6,7 @@ import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { permissionGroupViewSchema } from '../../../kernel/permissions.js';
 import { serverAccess, subuserView } from '../schema.js';
 
-const permissions = z
-  .array(z.string().max(100))
-  .min(1)
-  .max(100)
-  .describe('Permission keys such as control.start or file.*');
+const permissions = z.array(z.string().max(100)).min(1).max(100).describe('Permission keys such as control.start or file.*');
 const serverParams = z.object({ serverId: z.string().min(1).max(64) });
 const subuserParams = serverParams.extend({ userId: z.uuid() });
 
@@ -22,7 +18,8 @@ async function assertCanGrant(scope: Container, principal: Principal, serverId: 
   if (await authz.isOwnerOrAdmin(serverId, principal)) return;
   const own = await authz.permissionsOf(serverId, principal.id);
   const missing = keys.filter((k) => !(k.endsWith('.*') ? own.includes(k) : catalogue.holds(own, k)));
-  if (missing.length) throw new AppError(403, 'forbidden', `You cannot grant permissions you do not hold: ${missing.join(', ')}`, { missing });
+  if (missing.length)
+    throw new AppError(403, 'forbidden', `You cannot grant permissions you do not hold: ${missing.join(', ')}`, { missing });
 }
 
 /** Subusers of a server: other accounts with some of its permission keys. */
@@ -66,7 +63,9 @@ export function subuserRoutes(router: RouteRegistrar): void {
     permission: 'user.read',
     params: serverParams,
     response: { schema: z.object({ subusers: z.array(subuserView) }) },
-    handler: async ({ params, scope }) => ({ subusers: (await scope.cradle.grantsRepository.list(params.serverId)).map(({ serverId: _s, ...g }) => g) }),
+    handler: async ({ params, scope }) => ({
+      subusers: (await scope.cradle.grantsRepository.list(params.serverId)).map(({ serverId: _s, ...g }) => g),
+    }),
   });
   router.route({
     method: 'post',
@@ -83,10 +82,16 @@ export function subuserRoutes(router: RouteRegistrar): void {
       if (!user) throw notFound('No account uses that email address', 'user_not_found');
       const owner = await scope.cradle.hooks.call('auth.serverOwner', params.serverId);
       if (owner?.ownerId === user.id) throw conflict('is_owner', 'The owner already holds every permission');
-      if ((await scope.cradle.grantsRepository.permissions(params.serverId, user.id)).length) throw conflict('already_subuser', 'This account is already a subuser; change its permissions instead');
+      if ((await scope.cradle.grantsRepository.permissions(params.serverId, user.id)).length)
+        throw conflict('already_subuser', 'This account is already a subuser; change its permissions instead');
       await assertCanGrant(scope, principal!, params.serverId, body.permissions);
       await scope.cradle.grantsRepository.put(params.serverId, user.id, body.permissions);
-      await scope.cradle.activityLog.record({ serverId: params.serverId, actor: principal!, action: 'server.subuser.add', data: { email: user.email, permissions: body.permissions } });
+      await scope.cradle.activityLog.record({
+        serverId: params.serverId,
+        actor: principal!,
+        action: 'server.subuser.add',
+        data: { email: user.email, permissions: body.permissions },
+      });
       const created = (await scope.cradle.grantsRepository.list(params.serverId)).find((g) => g.userId === user.id)!;
       return { subuser: { userId: created.userId, email: created.email, permissions: created.permissions, createdAt: created.createdAt } };
     },
@@ -105,7 +110,12 @@ export function subuserRoutes(router: RouteRegistrar): void {
       await assertCanGrant(scope, principal!, params.serverId, body.permissions);
       await scope.cradle.grantsRepository.put(params.serverId, params.userId, body.permissions);
       const email = (await scope.cradle.usersRepository.byId(params.userId))?.email ?? params.userId;
-      await scope.cradle.activityLog.record({ serverId: params.serverId, actor: principal!, action: 'server.subuser.update', data: { email, permissions: body.permissions } });
+      await scope.cradle.activityLog.record({
+        serverId: params.serverId,
+        actor: principal!,
+        action: 'server.subuser.update',
+        data: { email, permissions: body.permissions },
+      });
       await scope.cradle.hooks.call('auth.serverAccessChanged', { serverId: params.serverId, userId: params.userId });
     },
   });
@@ -120,7 +130,12 @@ export function subuserRoutes(router: RouteRegistrar): void {
     handler: async ({ params, scope, principal }) => {
       const email = (await scope.cradle.usersRepository.byId(params.userId))?.email ?? params.userId;
       if (!(await scope.cradle.grantsRepository.remove(params.serverId, params.userId))) throw notFound('No such subuser');
-      await scope.cradle.activityLog.record({ serverId: params.serverId, actor: principal!, action: 'server.subuser.remove', data: { email } });
+      await scope.cradle.activityLog.record({
+        serverId: params.serverId,
+        actor: principal!,
+        action: 'server.subuser.remove',
+        data: { email },
+      });
       await scope.cradle.hooks.call('auth.serverAccessChanged', { serverId: params.serverId, userId: params.userId });
     },
   });

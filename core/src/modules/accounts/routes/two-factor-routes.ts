@@ -4,7 +4,6 @@ import { originOf } from '../request-origin.js';
 import { recoveryCodes, twoFactorSetup } from '../schema.js';
 import { accountOf, code, requireSession } from './schemas.js';
 
-
 export function twoFactorRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'post',
@@ -57,7 +56,13 @@ export function twoFactorRoutes(router: RouteRegistrar): void {
     handler: async ({ body, ctx, scope, principal }) => {
       requireSession(principal);
       await scope.cradle.rateLimiter.consume(ctx, `2fa:${principal!.id}`, scope.cradle.authConfig.limits.twoFactorPerAccount);
-      return { recoveryCodes: await scope.cradle.twoFactorService.regenerateRecoveryCodes(await accountOf(scope, principal), body.code, originOf(ctx)) };
+      return {
+        recoveryCodes: await scope.cradle.twoFactorService.regenerateRecoveryCodes(
+          await accountOf(scope, principal),
+          body.code,
+          originOf(ctx),
+        ),
+      };
     },
   });
 }

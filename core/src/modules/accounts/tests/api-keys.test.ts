@@ -45,7 +45,10 @@ for (const database of DATABASES) {
       const b = await t.signIn('ips@example.com');
       const elsewhere = (await b.post('/api/auth/api-keys', { name: 'office only', allowedIps: ['10.0.0.0/8'] })).body.key;
       const local = (await b.post('/api/auth/api-keys', { name: 'this host', allowedIps: ['127.0.0.1', '::1'] })).body.key;
-      const refused = await t.panel.request('GET', '/api/auth/me', { headers: { authorization: `Bearer ${elsewhere}`, 'x-forwarded-for': '10.1.2.3' }, auth: false });
+      const refused = await t.panel.request('GET', '/api/auth/me', {
+        headers: { authorization: `Bearer ${elsewhere}`, 'x-forwarded-for': '10.1.2.3' },
+        auth: false,
+      });
       expect(refused.status).to.equal(403);
       expect(refused.body.error.code).to.equal('ip_not_allowed');
       expect(JSON.stringify(refused.body)).to.not.contain('ips@example.com');

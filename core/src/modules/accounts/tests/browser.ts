@@ -12,12 +12,22 @@ export class Browser {
     private readonly defaults: { headers?: Record<string, string> } = {},
   ) {}
 
-  async request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<{ status: number; headers: Headers; body: LooseBody }> {
+  async request(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {},
+  ): Promise<{ status: number; headers: Headers; body: LooseBody }> {
     const headers: Record<string, string> = { ...this.defaults.headers, ...options.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (method !== 'GET' && options.csrf !== false && this.cookies.has('cdr_csrf')) headers['x-csrf-token'] ??= this.cookies.get('cdr_csrf')!;
+    if (method !== 'GET' && options.csrf !== false && this.cookies.has('cdr_csrf'))
+      headers['x-csrf-token'] ??= this.cookies.get('cdr_csrf')!;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), redirect: 'manual' });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      redirect: 'manual',
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair!.indexOf('=');

@@ -25,7 +25,13 @@ for (const database of DATABASES) {
         expect(locked.body.error.code).to.equal('account_locked');
         expect(Number(locked.headers.get('retry-after'))).to.be.within(890, 900);
         expect(locked.headers.getSetCookie()).to.deep.equal([]);
-        expect(await t.panel.kernel.db('sessions').count({ n: '*' }).first().then((r) => Number(r!.n))).to.equal(0);
+        expect(
+          await t.panel.kernel
+            .db('sessions')
+            .count({ n: '*' })
+            .first()
+            .then((r) => Number(r!.n)),
+        ).to.equal(0);
         await attempt('one more');
         await attempt('and another');
         const limited = await attempt(PASSWORD);
@@ -35,9 +41,13 @@ for (const database of DATABASES) {
         const log = await t.panel.kernel.db('security_log').where({ type: 'account_locked' }).count({ n: '*' }).first();
         expect(Number(log!.n)).to.equal(1);
         // An admin lifts the lock; the per-address limit still holds for this address.
-        const user = (await t.panel.request('GET', '/api/admin/users')).body.users.find((u: { email: string }) => u.email === 'target@example.com');
+        const user = (await t.panel.request('GET', '/api/admin/users')).body.users.find(
+          (u: { email: string }) => u.email === 'target@example.com',
+        );
         expect(user.locked).to.equal(true);
-        expect((await t.panel.request('PATCH', `/api/admin/users/${user.id}`, { body: { unlock: true } })).body.user.locked).to.equal(false);
+        expect((await t.panel.request('PATCH', `/api/admin/users/${user.id}`, { body: { unlock: true } })).body.user.locked).to.equal(
+          false,
+        );
         expect((await attempt(PASSWORD)).status).to.equal(429);
       } finally {
         await t.close();
@@ -48,12 +58,20 @@ for (const database of DATABASES) {
       const t = await startAccountsPanel(database, { auth: { limits } });
       try {
         await t.createUser('resetme@example.com');
-        for (let i = 0; i < 2; i++) expect((await t.browser().post('/api/auth/password/forgot', { email: 'resetme@example.com' })).status).to.equal(202);
+        for (let i = 0; i < 2; i++)
+          expect((await t.browser().post('/api/auth/password/forgot', { email: 'resetme@example.com' })).status).to.equal(202);
         const third = await t.browser().post('/api/auth/password/forgot', { email: 'RESETME@example.com' });
         expect(third.status).to.equal(429);
         expect(third.headers.get('retry-after')).to.match(/^\d+$/);
         await t.mailbox.waitFor('resetme@example.com', /Reset your password/, { count: 2 });
-        expect(await t.panel.kernel.db('auth_tokens').where({ purpose: 'reset_password' }).count({ n: '*' }).first().then((r) => Number(r!.n))).to.equal(1);
+        expect(
+          await t.panel.kernel
+            .db('auth_tokens')
+            .where({ purpose: 'reset_password' })
+            .count({ n: '*' })
+            .first()
+            .then((r) => Number(r!.n)),
+        ).to.equal(1);
       } finally {
         await t.close();
       }
@@ -67,7 +85,9 @@ for (const database of DATABASES) {
         const statuses: number[] = [];
         for (let i = 0; i < 8; i++) {
           const panel = i % 2 === 0 ? a : b;
-          statuses.push((await panel.browser().post('/api/auth/login', { email: `nobody${i}@example.com`, password: 'whatever it is' })).status);
+          statuses.push(
+            (await panel.browser().post('/api/auth/login', { email: `nobody${i}@example.com`, password: 'whatever it is' })).status,
+          );
         }
         expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 401, 429, 429]);
       } finally {

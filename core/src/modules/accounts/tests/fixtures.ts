@@ -19,7 +19,17 @@ export interface AccountsPanel {
 }
 
 /** A panel with the real mail path: nodemailer → an in-process SMTP server. */
-export async function startAccountsPanel(database: DatabaseKind, options: { auth?: Record<string, unknown>; plugins?: PluginDefinition[]; discover?: boolean; appRoot?: string; config?: Record<string, unknown>; storage?: { dataDir: string; databaseUrl?: string } } = {}): Promise<AccountsPanel> {
+export async function startAccountsPanel(
+  database: DatabaseKind,
+  options: {
+    auth?: Record<string, unknown>;
+    plugins?: PluginDefinition[];
+    discover?: boolean;
+    appRoot?: string;
+    config?: Record<string, unknown>;
+    storage?: { dataDir: string; databaseUrl?: string };
+  } = {},
+): Promise<AccountsPanel> {
   const mailbox = await new Mailbox().start();
   let panel: TestPanel;
   try {
@@ -54,13 +64,19 @@ export async function startAccountsPanel(database: DatabaseKind, options: { auth
       await mailbox.stop();
     },
     async createUser(email, opts = {}) {
-      const res = await panel.request('POST', '/api/admin/users', { body: { email, password: opts.password ?? PASSWORD, role: opts.role ?? 'user' } });
+      const res = await panel.request('POST', '/api/admin/users', {
+        body: { email, password: opts.password ?? PASSWORD, role: opts.role ?? 'user' },
+      });
       if (res.status !== 201) throw new Error(`createUser ${email}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.user as { id: string; email: string };
     },
     async signIn(email, opts = {}) {
       const b = browser();
-      const res = await b.post('/api/auth/login', { email, password: opts.password ?? PASSWORD, ...(opts.totp ? { totp: opts.totp } : {}) });
+      const res = await b.post('/api/auth/login', {
+        email,
+        password: opts.password ?? PASSWORD,
+        ...(opts.totp ? { totp: opts.totp } : {}),
+      });
       if (res.status !== 200) throw new Error(`signIn ${email}: ${res.status} ${JSON.stringify(res.body)}`);
       return b;
     },
@@ -75,7 +91,11 @@ export function totpCode(secret: string, periodsAhead = 0): Promise<string> {
 /** A socket.io connection riding on a browser's cookies, as the panel's page would open it. */
 export function openSocket(t: AccountsPanel, b: Browser, namespace = '/'): Promise<Socket> {
   const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const socket = connect(`${t.panel.url}${namespace === '/' ? '' : namespace}`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
+  const socket = connect(`${t.panel.url}${namespace === '/' ? '' : namespace}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: { cookie },
+  });
   return new Promise((resolve, reject) => {
     socket.on('connect', () => resolve(socket));
     socket.on('connect_error', reject);

@@ -20,7 +20,11 @@ for (const database of DATABASES) {
 
         t = await startAccountsPanel(database, { storage });
         try {
-          const login = await t.browser().post('/api/auth/login', { email: 'restart@example.com', password: 'correct horse battery staple', totp: await totpCode(secret, 1) });
+          const login = await t.browser().post('/api/auth/login', {
+            email: 'restart@example.com',
+            password: 'correct horse battery staple',
+            totp: await totpCode(secret, 1),
+          });
           expect(login.status).to.equal(200);
         } finally {
           await t.close();
@@ -31,7 +35,9 @@ for (const database of DATABASES) {
           const status = (await t.panel.request('GET', '/api/admin/plugins')).body.plugins.find((p: { name: string }) => p.name === 'auth');
           expect(status.state).to.equal('failed');
           expect(status.error.message).to.contain('SECRET_KEY is not the key this database was set up with');
-          const login = await t.browser().post('/api/auth/login', { email: 'restart@example.com', password: 'correct horse battery staple' });
+          const login = await t
+            .browser()
+            .post('/api/auth/login', { email: 'restart@example.com', password: 'correct horse battery staple' });
           // A plugin that failed in init never mounted its routes.
           expect(login.status).to.equal(404);
         } finally {

@@ -50,7 +50,10 @@ export class Mailbox {
       const found = this.to(recipient, subject);
       if (found.length >= (options.count ?? 1)) return found.at(-1)!;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no mail "${subject}" to ${recipient} within ${timeoutMs} ms; got: ${this.messages.map((m) => `${recipientsOf(m).join(',')}: ${m.subject}`).join('; ') || 'nothing'}`);
+      if (left <= 0)
+        throw new Error(
+          `no mail "${subject}" to ${recipient} within ${timeoutMs} ms; got: ${this.messages.map((m) => `${recipientsOf(m).join(',')}: ${m.subject}`).join('; ') || 'nothing'}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

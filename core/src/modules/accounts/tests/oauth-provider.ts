@@ -18,7 +18,13 @@ export async function startOAuthProvider(): Promise<TestOAuthProvider> {
   const provider: TestOAuthProvider = {
     url,
     profile: {},
-    settings: (name) => ({ clientId: `${name}-client`, clientSecret: `${name}-secret`, authorizeUrl: `${url}/authorize`, tokenUrl: `${url}/token`, userinfoUrl: `${url}/userinfo` }),
+    settings: (name) => ({
+      clientId: `${name}-client`,
+      clientSecret: `${name}-secret`,
+      authorizeUrl: `${url}/authorize`,
+      tokenUrl: `${url}/token`,
+      userinfoUrl: `${url}/userinfo`,
+    }),
     stop: () => server.stop(),
   };
   server.service.on('beforeUserinfo', (response) => {

@@ -26,7 +26,9 @@ for (const database of DATABASES) {
     before(async () => {
       provider = await startOAuthProvider();
       const at = provider.settings;
-      t = await startAccountsPanel(database, { auth: { oauth: { google: at('google'), discord: at('discord'), github: { ...at('github'), emailsUrl: undefined } } } });
+      t = await startAccountsPanel(database, {
+        auth: { oauth: { google: at('google'), discord: at('discord'), github: { ...at('github'), emailsUrl: undefined } } },
+      });
     });
     after(async () => {
       await t.close();
@@ -84,7 +86,9 @@ for (const database of DATABASES) {
       const b = t.browser();
       expect((await signInWith(t, b, 'discord')).res.status).to.equal(302);
       expect((await b.get('/api/auth/me')).body.user.id).to.equal(user.id);
-      const log = (await b.get('/api/auth/security-log')).body.events.map((e: { type: string; data: { method?: string } }) => `${e.type}:${e.data.method ?? ''}`);
+      const log = (await b.get('/api/auth/security-log')).body.events.map(
+        (e: { type: string; data: { method?: string } }) => `${e.type}:${e.data.method ?? ''}`,
+      );
       expect(log).to.include('oauth_linked:').and.include('sign_in:oauth:discord');
     });
 
@@ -120,7 +124,10 @@ for (const database of DATABASES) {
       const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
       // Swap in a different (validly encrypted) verifier: the provider must refuse the code.
       const other = t.panel.kernel.containerOf('auth').cradle.keyRing.encrypt('a'.repeat(64));
-      await t.panel.kernel.db('oauth_states').where({ state_hash: sha256(state) }).update({ verifier: other });
+      await t.panel.kernel
+        .db('oauth_states')
+        .where({ state_hash: sha256(state) })
+        .update({ verifier: other });
       const atProvider = await fetch(start.headers.get('location')!, { redirect: 'manual' });
       const callback = new URL(atProvider.headers.get('location')!);
       const res = await b.get(`${callback.pathname}${callback.search}`);

@@ -33,7 +33,11 @@ for (const database of DATABASES) {
     after(() => t.close());
 
     it('lets the owner read and start the server, and records who did it', async () => {
-      expect((await owner.get('/api/fixture-servers/srv-1')).body).to.deep.equal({ id: 'srv-1', name: 'Secret Survival', state: 'stopped' });
+      expect((await owner.get('/api/fixture-servers/srv-1')).body).to.deep.equal({
+        id: 'srv-1',
+        name: 'Secret Survival',
+        state: 'stopped',
+      });
       expect((await owner.post('/api/fixture-servers/srv-1/start')).body).to.deep.equal({ state: 'running' });
       const activity = (await owner.get('/api/activity/servers/srv-1')).body.activity;
       expect(activity).to.have.length(1);
@@ -54,7 +58,9 @@ for (const database of DATABASES) {
       }
       expect(fixture.handled.length).to.equal(handledBefore);
       // A server that does not exist looks exactly the same.
-      expect((await stranger.get('/api/fixture-servers/srv-404')).body).to.deep.equal((await stranger.get('/api/fixture-servers/srv-1')).body);
+      expect((await stranger.get('/api/fixture-servers/srv-404')).body).to.deep.equal(
+        (await stranger.get('/api/fixture-servers/srv-1')).body,
+      );
     });
 
     it("never shows one user another user's security log", async () => {
@@ -67,7 +73,10 @@ for (const database of DATABASES) {
     });
 
     it('gives a subuser exactly the granted keys: allowed with one, 403 without another', async () => {
-      const grant = await owner.post('/api/auth/servers/srv-1/subusers', { email: 'HELPER@example.com', permissions: ['control.console', 'activity.read'] });
+      const grant = await owner.post('/api/auth/servers/srv-1/subusers', {
+        email: 'HELPER@example.com',
+        permissions: ['control.console', 'activity.read'],
+      });
       expect(grant.status).to.equal(201);
       expect(grant.body.subuser).to.deep.include({ userId: helperId, permissions: ['control.console', 'activity.read'] });
       expect((await helper.get('/api/fixture-servers/srv-1')).status).to.equal(200);
@@ -80,7 +89,13 @@ for (const database of DATABASES) {
     });
 
     it('does not let a subuser grant keys it does not hold', async () => {
-      expect((await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, { body: { permissions: ['control.console', 'user.create'] } })).status).to.equal(204);
+      expect(
+        (
+          await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, {
+            body: { permissions: ['control.console', 'user.create'] },
+          })
+        ).status,
+      ).to.equal(204);
       const res = await helper.post('/api/auth/servers/srv-1/subusers', { email: 'stranger@example.com', permissions: ['control.start'] });
       expect(res.status).to.equal(403);
       expect(res.body.error.details).to.deep.equal({ missing: ['control.start'] });
@@ -108,10 +123,23 @@ for (const database of DATABASES) {
       expect(mine.body.owner).to.equal(true);
       expect(mine.body.permissions).to.include.members(['control.start', 'file.update', 'players.manage']);
       expect((await admin.get('/api/auth/servers/srv-1/permissions')).body.owner).to.equal(true);
-      expect((await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, { body: { permissions: ['control.console', 'file.*'] } })).status).to.equal(204);
+      expect(
+        (
+          await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, {
+            body: { permissions: ['control.console', 'file.*'] },
+          })
+        ).status,
+      ).to.equal(204);
       const theirs = (await helper.get('/api/auth/servers/srv-1/permissions')).body;
-      expect(theirs).to.deep.equal({ owner: false, permissions: ['control.console', 'file.archive', 'file.create', 'file.delete', 'file.read', 'file.read-content', 'file.update'] });
-      for (const [who, id] of [[stranger, 'srv-1'], [admin, 'srv-404'], [owner, 'srv-404']] as const) {
+      expect(theirs).to.deep.equal({
+        owner: false,
+        permissions: ['control.console', 'file.archive', 'file.create', 'file.delete', 'file.read', 'file.read-content', 'file.update'],
+      });
+      for (const [who, id] of [
+        [stranger, 'srv-1'],
+        [admin, 'srv-404'],
+        [owner, 'srv-404'],
+      ] as const) {
         const res = await who.get(`/api/auth/servers/${id}/permissions`);
         expect(res.status, id).to.equal(404);
         expect(res.body).to.deep.equal({ error: { code: 'not_found', message: 'No such server' } });
@@ -130,9 +158,17 @@ for (const database of DATABASES) {
     });
 
     it('follows what a key implies: file.update lets a subuser list files, not read their content', async () => {
-      expect((await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, { body: { permissions: ['file.update'] } })).status).to.equal(204);
+      expect(
+        (await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, { body: { permissions: ['file.update'] } })).status,
+      ).to.equal(204);
       expect((await helper.get('/api/auth/servers/srv-1/permissions')).body.permissions).to.deep.equal(['file.read', 'file.update']);
-      expect((await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, { body: { permissions: ['control.console', 'file.*'] } })).status).to.equal(204);
+      expect(
+        (
+          await owner.request('PUT', `/api/auth/servers/srv-1/subusers/${helperId}`, {
+            body: { permissions: ['control.console', 'file.*'] },
+          })
+        ).status,
+      ).to.equal(204);
     });
 
     it('lets admins use every key on any server, but not on one that does not exist', async () => {
@@ -147,12 +183,20 @@ for (const database of DATABASES) {
       const sub = await socketOf(t, helper);
       try {
         const handledBefore = fixture.handled.length;
-        expect(await other.timeout(3000).emitWithAck('console:command', { serverId: 'srv-1', command: 'op stranger' })).to.deep.equal({ error: { code: 'not_found', message: 'No such server' } });
-        expect(await sub.timeout(3000).emitWithAck('power:stop', { serverId: 'srv-1' })).to.deep.include({ error: { code: 'forbidden', message: 'This needs the control.stop permission on this server' } });
-        expect(await own.timeout(3000).emitWithAck('console:command', { command: 'no server' })).to.deep.equal({ error: { code: 'validation_failed', message: 'console:command needs a serverId' } });
+        expect(await other.timeout(3000).emitWithAck('console:command', { serverId: 'srv-1', command: 'op stranger' })).to.deep.equal({
+          error: { code: 'not_found', message: 'No such server' },
+        });
+        expect(await sub.timeout(3000).emitWithAck('power:stop', { serverId: 'srv-1' })).to.deep.include({
+          error: { code: 'forbidden', message: 'This needs the control.stop permission on this server' },
+        });
+        expect(await own.timeout(3000).emitWithAck('console:command', { command: 'no server' })).to.deep.equal({
+          error: { code: 'validation_failed', message: 'console:command needs a serverId' },
+        });
         expect(fixture.handled.length).to.equal(handledBefore);
         expect(fixture.servers.get('srv-1')!.state).to.equal('running');
-        expect(await sub.timeout(3000).emitWithAck('console:command', { serverId: 'srv-1', command: 'list' })).to.deep.equal({ ran: 'list' });
+        expect(await sub.timeout(3000).emitWithAck('console:command', { serverId: 'srv-1', command: 'list' })).to.deep.equal({
+          ran: 'list',
+        });
         expect(await own.timeout(3000).emitWithAck('power:stop', { serverId: 'srv-1' })).to.deep.equal({ state: 'stopped' });
         // Without an acknowledgement the refusal arrives as a `refused` event.
         const error = new Promise<{ code: string; event: string }>((resolve) => other.on('refused', resolve));
@@ -169,7 +213,12 @@ for (const database of DATABASES) {
       const cookie = [...owner.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
       for (const namespace of ['/fixture-servers', '/servers', '']) {
         // forceNew: socket.io-client would otherwise reuse an earlier connection and its headers.
-        const socket = connect(`${t.panel.url}${namespace}`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie, origin: 'https://evil.example' } });
+        const socket = connect(`${t.panel.url}${namespace}`, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          extraHeaders: { cookie, origin: 'https://evil.example' },
+        });
         const result = await new Promise<string>((resolve) => {
           socket.on('connect', () => resolve('connected'));
           socket.on('connect_error', (err: Error & { data?: { code: string } }) => resolve(err.data?.code ?? err.message));

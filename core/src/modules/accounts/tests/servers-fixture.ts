@@ -26,14 +26,24 @@ export function serversFixture() {
     consumes: [coreServices.activity.activityLog],
     // A group standing in for a plugin's (webhooks); the servers module declares control.* and file.*.
     permissions: [
-      { group: 'webhook', label: { en: 'Webhooks', de: 'Webhooks' }, keys: [{ action: 'read', label: { en: 'See', de: 'Sehen' } }, { action: 'manage', label: { en: 'Manage', de: 'Verwalten' }, implies: ['webhook.read'] }] },
+      {
+        group: 'webhook',
+        label: { en: 'Webhooks', de: 'Webhooks' },
+        keys: [
+          { action: 'read', label: { en: 'See', de: 'Sehen' } },
+          { action: 'manage', label: { en: 'Manage', de: 'Verwalten' }, implies: ['webhook.read'] },
+        ],
+      },
     ],
     register(ctx) {
       ctx.tap('auth.serverOwner', 'servers-fixture', (serverId) => {
         const server = servers.get(serverId);
         return server ? { ownerId: server.ownerId } : null;
       });
-      ctx.tap('auth.serverPermissions', 'teams-fixture', (keys, { serverId, userId }) => [...keys, ...(teamKeys.get(`${serverId}:${userId}`) ?? [])]);
+      ctx.tap('auth.serverPermissions', 'teams-fixture', (keys, { serverId, userId }) => [
+        ...keys,
+        ...(teamKeys.get(`${serverId}:${userId}`) ?? []),
+      ]);
     },
     routes(router) {
       router.route({
@@ -73,7 +83,12 @@ export function serversFixture() {
         handler: async ({ params, scope, principal, ctx }) => {
           handled.push(`start:${params.serverId}`);
           servers.get(params.serverId)!.state = 'running';
-          await scope.cradle.activityLog.record({ serverId: params.serverId, actor: principal, action: 'server.power.start', ip: normalizeIp(ctx.ip) });
+          await scope.cradle.activityLog.record({
+            serverId: params.serverId,
+            actor: principal,
+            action: 'server.power.start',
+            ip: normalizeIp(ctx.ip),
+          });
           return { state: 'running' };
         },
       });

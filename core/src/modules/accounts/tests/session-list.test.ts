@@ -46,7 +46,9 @@ for (const database of DATABASES) {
       await c.post('/api/auth/logout');
       expect(await cClosed).to.equal('io server disconnect');
       expect(sa.connected && sb.connected).to.equal(true);
-      expect((await a.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'another long passphrase' })).status).to.equal(204);
+      expect((await a.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'another long passphrase' })).status).to.equal(
+        204,
+      );
       expect(await bClosed).to.equal('io server disconnect');
       expect(sa.connected).to.equal(true);
       sa.close();

@@ -44,7 +44,9 @@ for (const database of DATABASES) {
     });
 
     it('refuses sign-up when an admin closed registration', async () => {
-      expect((await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: false } })).body.registrationOpen).to.equal(false);
+      expect(
+        (await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: false } })).body.registrationOpen,
+      ).to.equal(false);
       try {
         const res = await t.browser().post('/api/auth/signup', { email: 'closed@example.com', password: PASSWORD });
         expect(res.status).to.equal(403);
@@ -61,7 +63,10 @@ for (const database of DATABASES) {
       expect(res.status).to.equal(200);
       const cookies = res.headers.getSetCookie();
       const session = cookies.find((c) => c.startsWith('cdr_session='))!;
-      expect(session).to.match(/httponly/i).and.match(/samesite=lax/i).and.not.match(/secure/i);
+      expect(session)
+        .to.match(/httponly/i)
+        .and.match(/samesite=lax/i)
+        .and.not.match(/secure/i);
       expect(cookies.find((c) => c.startsWith('cdr_csrf='))).to.not.match(/httponly/i);
       expect(res.body.csrfToken).to.equal(b.cookies.get('cdr_csrf'));
       const me = await b.get('/api/auth/me');
@@ -69,14 +74,21 @@ for (const database of DATABASES) {
       expect(me.body).to.deep.include({ via: 'session', csrfToken: res.body.csrfToken });
       expect(me.body.user.email).to.equal('login@example.com');
       // The session is stored as a hash only.
-      expect(await t.panel.kernel.db('sessions').where({ id_hash: b.cookies.get('cdr_session') }).first()).to.equal(undefined);
+      expect(
+        await t.panel.kernel
+          .db('sessions')
+          .where({ id_hash: b.cookies.get('cdr_session') })
+          .first(),
+      ).to.equal(undefined);
     });
 
     it('marks cookies Secure behind TLS (a trusted proxy saying https)', async () => {
       const tls = await startAccountsPanel(database, { config: { TRUST_PROXY: true } });
       try {
         await tls.createUser('tls@example.com');
-        const res = await tls.browser().post('/api/auth/login', { email: 'tls@example.com', password: PASSWORD }, { headers: { 'x-forwarded-proto': 'https' } });
+        const res = await tls
+          .browser()
+          .post('/api/auth/login', { email: 'tls@example.com', password: PASSWORD }, { headers: { 'x-forwarded-proto': 'https' } });
         expect(res.status).to.equal(200);
         for (const c of res.headers.getSetCookie()) expect(c).to.match(/;\s*secure/i);
       } finally {
@@ -139,7 +151,9 @@ for (const database of DATABASES) {
       const elsewhere = await t.signIn('change@example.com');
       const wrong = await here.post('/api/auth/password', { currentPassword: 'wrong password!', newPassword: 'a brand new passphrase' });
       expect(wrong.status).to.equal(401);
-      expect((await here.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' })).status).to.equal(204);
+      expect((await here.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' })).status).to.equal(
+        204,
+      );
       expect((await here.get('/api/auth/me')).status).to.equal(200);
       expect((await elsewhere.get('/api/auth/me')).status).to.equal(401);
       await t.mailbox.waitFor('change@example.com', /password was changed/);
@@ -168,7 +182,10 @@ for (const database of DATABASES) {
       await t.browser().post('/api/auth/password/forgot', { email: 'reset@example.com' });
       const second = tokenFrom(await t.mailbox.waitFor('reset@example.com', /Reset your password/, { count: 2 }), '/reset-password');
       expect(second).to.not.equal(token);
-      await t.panel.kernel.db('auth_tokens').where({ token_hash: sha256(second) }).update({ expires_at: new Date(Date.now() - 1000).toISOString() });
+      await t.panel.kernel
+        .db('auth_tokens')
+        .where({ token_hash: sha256(second) })
+        .update({ expires_at: new Date(Date.now() - 1000).toISOString() });
       const expired = await t.browser().post('/api/auth/password/reset', { token: second, password: 'reset passphrase three' });
       expect(expired.status).to.equal(400);
       expect(expired.body.error.code).to.equal('invalid_token');
@@ -185,7 +202,12 @@ for (const database of DATABASES) {
       const db = t.panel.kernel.db;
       for (const table of ['users', 'sessions', 'api_keys', 'security_log', 'devices']) {
         const column = table === 'users' ? 'id' : 'user_id';
-        expect(await db(table).where({ [column]: user.id }).first(), table).to.equal(undefined);
+        expect(
+          await db(table)
+            .where({ [column]: user.id })
+            .first(),
+          table,
+        ).to.equal(undefined);
       }
       expect((await t.browser().post('/api/auth/login', { email: 'leaving@example.com', password: PASSWORD })).status).to.equal(401);
     });

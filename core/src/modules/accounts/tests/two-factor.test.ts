@@ -52,9 +52,13 @@ for (const database of DATABASES) {
       expect(noCode.headers.getSetCookie().some((c) => c.startsWith('cdr_session='))).to.equal(false);
       // The confirm step spent the current window's code; the next window's is fresh.
       const code = await totpCode(secret, 1);
-      const first = await t.browser().post('/api/auth/login', { email: 'replay@example.com', password: 'correct horse battery staple', totp: code });
+      const first = await t
+        .browser()
+        .post('/api/auth/login', { email: 'replay@example.com', password: 'correct horse battery staple', totp: code });
       expect(first.status).to.equal(200);
-      const replay = await t.browser().post('/api/auth/login', { email: 'replay@example.com', password: 'correct horse battery staple', totp: code });
+      const replay = await t
+        .browser()
+        .post('/api/auth/login', { email: 'replay@example.com', password: 'correct horse battery staple', totp: code });
       expect(replay.status).to.equal(401);
       expect(replay.body.error.code).to.equal('invalid_two_factor_code');
       expect(replay.headers.getSetCookie().some((c) => c.startsWith('cdr_session='))).to.equal(false);
@@ -64,15 +68,21 @@ for (const database of DATABASES) {
       await t.createUser('recovery@example.com');
       const { recoveryCodes } = await enrol(await t.signIn('recovery@example.com'));
       const code = recoveryCodes[3]!;
-      const first = await t.browser().post('/api/auth/login', { email: 'recovery@example.com', password: 'correct horse battery staple', totp: code.toUpperCase() });
+      const first = await t
+        .browser()
+        .post('/api/auth/login', { email: 'recovery@example.com', password: 'correct horse battery staple', totp: code.toUpperCase() });
       expect(first.status).to.equal(200);
-      const again = await t.browser().post('/api/auth/login', { email: 'recovery@example.com', password: 'correct horse battery staple', totp: code });
+      const again = await t
+        .browser()
+        .post('/api/auth/login', { email: 'recovery@example.com', password: 'correct horse battery staple', totp: code });
       expect(again.status).to.equal(401);
       expect(again.body.error.code).to.equal('invalid_two_factor_code');
       const b = t.browser();
       await b.post('/api/auth/login', { email: 'recovery@example.com', password: 'correct horse battery staple', totp: recoveryCodes[4] });
       const log = (await b.get('/api/auth/security-log')).body.events;
-      expect(log.filter((e: { type: string }) => e.type === 'recovery_code_used').map((e: { data: { remaining: number } }) => e.data.remaining)).to.deep.equal([8, 9]);
+      expect(
+        log.filter((e: { type: string }) => e.type === 'recovery_code_used').map((e: { data: { remaining: number } }) => e.data.remaining),
+      ).to.deep.equal([8, 9]);
     });
 
     it('trusts a device for 30 days when asked, and mails about sign-ins from new devices', async () => {
@@ -82,7 +92,11 @@ for (const database of DATABASES) {
       expect(t.mailbox.to('device@example.com', /New sign-in/)).to.have.length(0);
       const { secret } = await enrol(home);
       const laptop = t.browser();
-      const res = await laptop.post('/api/auth/login', { email: 'device@example.com', password: 'correct horse battery staple', totp: await totpCode(secret, 1), rememberDevice: true }, { headers: { 'user-agent': 'LaptopBrowser/1.0' } });
+      const res = await laptop.post(
+        '/api/auth/login',
+        { email: 'device@example.com', password: 'correct horse battery staple', totp: await totpCode(secret, 1), rememberDevice: true },
+        { headers: { 'user-agent': 'LaptopBrowser/1.0' } },
+      );
       expect(res.status).to.equal(200);
       const mail = await t.mailbox.waitFor('device@example.com', /New sign-in/);
       expect(mail.text).to.contain('LaptopBrowser/1.0');
@@ -91,8 +105,13 @@ for (const database of DATABASES) {
       const days = (new Date(trusted.trustedUntil).getTime() - Date.now()) / 86_400_000;
       expect(days).to.be.within(29.9, 30.1);
       // Same browser (device cookie), no code needed; a fresh browser still needs one.
-      expect((await laptop.post('/api/auth/login', { email: 'device@example.com', password: 'correct horse battery staple' })).status).to.equal(200);
-      expect((await t.browser().post('/api/auth/login', { email: 'device@example.com', password: 'correct horse battery staple' })).body.error.code).to.equal('two_factor_required');
+      expect(
+        (await laptop.post('/api/auth/login', { email: 'device@example.com', password: 'correct horse battery staple' })).status,
+      ).to.equal(200);
+      expect(
+        (await t.browser().post('/api/auth/login', { email: 'device@example.com', password: 'correct horse battery staple' })).body.error
+          .code,
+      ).to.equal('two_factor_required');
       expect(t.mailbox.to('device@example.com', /New sign-in/)).to.have.length(1);
       // A password reset withdraws the trust: whoever knew the old password may own that device.
       await t.browser().post('/api/auth/password/forgot', { email: 'device@example.com' });
@@ -149,11 +168,20 @@ for (const database of DATABASES) {
       await t.createUser('off@example.com');
       const b = await t.signIn('off@example.com');
       const { secret } = await enrol(b);
-      expect((await b.post('/api/auth/2fa/disable', { password: 'wrong password!', code: await totpCode(secret, 1) })).status).to.equal(401);
+      expect((await b.post('/api/auth/2fa/disable', { password: 'wrong password!', code: await totpCode(secret, 1) })).status).to.equal(
+        401,
+      );
       expect((await b.get('/api/auth/me')).body.user.twoFactorEnabled).to.equal(true);
-      expect((await b.post('/api/auth/2fa/disable', { password: 'correct horse battery staple', code: await totpCode(secret, 1) })).status).to.equal(204);
+      expect(
+        (await b.post('/api/auth/2fa/disable', { password: 'correct horse battery staple', code: await totpCode(secret, 1) })).status,
+      ).to.equal(204);
       expect((await b.get('/api/auth/me')).body.user.twoFactorEnabled).to.equal(false);
-      expect(await t.panel.kernel.db('recovery_codes').where({ user_id: (await b.get('/api/auth/me')).body.user.id }).first()).to.equal(undefined);
+      expect(
+        await t.panel.kernel
+          .db('recovery_codes')
+          .where({ user_id: (await b.get('/api/auth/me')).body.user.id })
+          .first(),
+      ).to.equal(undefined);
     });
   });
 }

@@ -20,9 +20,21 @@ for (const database of DATABASES) {
       await t.createUser('helper@example.com');
       await t.createUser('stranger@example.com');
       await t.createUser('admin@example.com', { role: 'admin' });
-      [owner, helper, stranger, admin] = await Promise.all([t.signIn('owner@example.com'), t.signIn('helper@example.com'), t.signIn('stranger@example.com'), t.signIn('admin@example.com')]);
+      [owner, helper, stranger, admin] = await Promise.all([
+        t.signIn('owner@example.com'),
+        t.signIn('helper@example.com'),
+        t.signIn('stranger@example.com'),
+        t.signIn('admin@example.com'),
+      ]);
       expect((await owner.post('/api/fixture-servers', { id: 'srv-1', name: 'Lobby' })).status).to.equal(201);
-      expect((await owner.post('/api/auth/servers/srv-1/subusers', { email: 'helper@example.com', permissions: ['control.console', 'webhook.*'] })).status).to.equal(201);
+      expect(
+        (
+          await owner.post('/api/auth/servers/srv-1/subusers', {
+            email: 'helper@example.com',
+            permissions: ['control.console', 'webhook.*'],
+          })
+        ).status,
+      ).to.equal(201);
       fixture.teamKeys.set(`srv-1:${(await helper.get('/api/auth/me')).body.user.id}`, ['activity.read']);
     });
     after(() => t.close());
@@ -35,8 +47,14 @@ for (const database of DATABASES) {
     it("tells each caller the keys they hold on a server: all for owner and admin, the grant (and a team's keys) for a subuser, 404 for anyone else", async () => {
       expect((await owner.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: allKeys });
       expect((await admin.get('/api/auth/servers/srv-1/permissions')).body).to.deep.equal({ owner: true, permissions: allKeys });
-      expect((await helper.get('/api/auth/servers/srv-1/permissions')).body, 'wildcards spelled out, sorted').to.deep.equal({ owner: false, permissions: ['activity.read', 'control.console', 'webhook.manage', 'webhook.read'] });
-      for (const [who, b] of [['stranger', stranger], ['admin', admin]] as const) {
+      expect((await helper.get('/api/auth/servers/srv-1/permissions')).body, 'wildcards spelled out, sorted').to.deep.equal({
+        owner: false,
+        permissions: ['activity.read', 'control.console', 'webhook.manage', 'webhook.read'],
+      });
+      for (const [who, b] of [
+        ['stranger', stranger],
+        ['admin', admin],
+      ] as const) {
         const res = await b.get(`/api/auth/servers/${who === 'admin' ? 'srv-404' : 'srv-1'}/permissions`);
         expect(res.status, who).to.equal(404);
         expect(res.body).to.deep.equal({ error: { code: 'not_found', message: 'No such server' } });
@@ -58,12 +76,19 @@ for (const database of DATABASES) {
       expect((await t.browser().request('PATCH', '/api/auth/me', { body: { timeZone: 'UTC' } })).status).to.equal(401);
     });
 
-    it('lists every active plugin\'s keys for the subuser form, by group with labels in English and German', async () => {
+    it("lists every active plugin's keys for the subuser form, by group with labels in English and German", async () => {
       const res = await helper.get('/api/auth/permission-keys');
       expect(res.status).to.equal(200);
       expect(res.body.keys).to.include.members(['control.console', 'user.create', 'webhook.manage', 'activity.read']);
-      expect(res.body.keys, 'keys for features that do not exist are gone').to.not.include.members(['database.read', 'allocation.read', 'file.sftp']);
-      const groups = new Map<string, { plugin: string; label: { en: string; de: string }; keys: Array<{ key: string; implies: string[] }> }>(res.body.groups.map((g: { group: string }) => [g.group, g]));
+      expect(res.body.keys, 'keys for features that do not exist are gone').to.not.include.members([
+        'database.read',
+        'allocation.read',
+        'file.sftp',
+      ]);
+      const groups = new Map<
+        string,
+        { plugin: string; label: { en: string; de: string }; keys: Array<{ key: string; implies: string[] }> }
+      >(res.body.groups.map((g: { group: string }) => [g.group, g]));
       expect(groups.get('user')).to.include({ plugin: 'auth' });
       expect(groups.get('user')!.label).to.deep.equal({ en: 'Users', de: 'Benutzer' });
       expect(groups.get('activity')!.plugin).to.equal('activity');
@@ -78,7 +103,9 @@ for (const database of DATABASES) {
       expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: false });
       const refused = await anonymous.post('/api/auth/signup', { email: 'new@example.com', password: 'long enough password' });
       expect(refused.status).to.equal(403);
-      expect(refused.body.error.code, 'the documented code, so the page can say it in the reader’s language').to.equal('registration_closed');
+      expect(refused.body.error.code, 'the documented code, so the page can say it in the reader’s language').to.equal(
+        'registration_closed',
+      );
       expect((await admin.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } })).status).to.equal(200);
       expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: true });
     });

@@ -45,11 +45,23 @@ for (const database of DATABASES) {
       ok(await browser.post(`/api/servers/${id}/files/rename`, { from: 'notes.txt', to: 'plugins/notes.txt' }));
       ok(await browser.post(`/api/servers/${id}/files/delete`, { paths: ['plugins/notes.txt'] }));
       ok(await browser.get(`/api/servers/${id}/files/list?path=.`));
-      expect((await browser.post(`/api/servers/${id}/files/delete`, { paths: ['nothing-here.txt'] })).status, 'a refusal').to.be.at.least(400);
-      ok(await browser.post(`/api/servers/${id}/players`, { action: 'whitelist.add', name: 'Steve', uuid: '8667ba71-b85a-4004-af54-457a9734eed7' }));
+      expect((await browser.post(`/api/servers/${id}/files/delete`, { paths: ['nothing-here.txt'] })).status, 'a refusal').to.be.at.least(
+        400,
+      );
+      ok(
+        await browser.post(`/api/servers/${id}/players`, {
+          action: 'whitelist.add',
+          name: 'Steve',
+          uuid: '8667ba71-b85a-4004-af54-457a9734eed7',
+        }),
+      );
       ok(await browser.request('PUT', `/api/servers/${id}/worlds/active`, { body: { name: 'other' } }));
       ok(await browser.post(`/api/auth/servers/${id}/subusers`, { email: helper.email, permissions: ['control.console'] }));
-      ok(await browser.request('PUT', `/api/auth/servers/${id}/subusers/${helper.id}`, { body: { permissions: ['control.console', 'control.start'] } }));
+      ok(
+        await browser.request('PUT', `/api/auth/servers/${id}/subusers/${helper.id}`, {
+          body: { permissions: ['control.console', 'control.start'] },
+        }),
+      );
       ok(await browser.request('DELETE', `/api/auth/servers/${id}/subusers/${helper.id}`));
       ok(await browser.post(`/api/servers/${id}/power/start`));
       await until('running', async () => (await browser.get(`/api/servers/${id}`)).body.state === 'running', 60_000);

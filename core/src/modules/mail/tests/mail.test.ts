@@ -7,12 +7,20 @@ for (const database of DATABASES) {
     it('without SMTP keeps every mail in the outbox and the log, readable by admins', async () => {
       const panel = await startPanel({ database, config: { PUBLIC_URL: 'http://panel.test', plugins: { auth: { scryptCost: 1024 } } } });
       try {
-        const res = await panel.request('POST', '/api/auth/signup', { auth: false, body: { email: 'outbox@example.com', password: 'a long enough password' } });
+        const res = await panel.request('POST', '/api/auth/signup', {
+          auth: false,
+          body: { email: 'outbox@example.com', password: 'a long enough password' },
+        });
         expect(res.status).to.equal(201);
         const list = (await panel.request('GET', '/api/admin/mail')).body;
         expect(list.smtpConfigured).to.equal(false);
         expect(list.mail).to.have.length(1);
-        expect(list.mail[0]).to.deep.include({ kind: 'verification', recipient: 'outbox@example.com', subject: 'Confirm your email address', status: 'outbox' });
+        expect(list.mail[0]).to.deep.include({
+          kind: 'verification',
+          recipient: 'outbox@example.com',
+          subject: 'Confirm your email address',
+          status: 'outbox',
+        });
         const one = (await panel.request('GET', `/api/admin/mail/${list.mail[0].id}`)).body;
         expect(one.text).to.match(/http:\/\/panel\.test\/verify-email\?token=[A-Za-z0-9_-]+/);
         expect(one.html).to.contain('<a href="http://panel.test/verify-email?token=');
@@ -28,7 +36,10 @@ for (const database of DATABASES) {
 
     it('retries a mail SMTP refused or a dead panel left half-sent, and drops its body once delivered', async () => {
       const port = await freePort();
-      const panel = await startPanel({ database, config: { PUBLIC_URL: 'http://panel.test', SMTP_HOST: '127.0.0.1', SMTP_PORT: port, plugins: { auth: { scryptCost: 1024 } } } });
+      const panel = await startPanel({
+        database,
+        config: { PUBLIC_URL: 'http://panel.test', SMTP_HOST: '127.0.0.1', SMTP_PORT: port, plugins: { auth: { scryptCost: 1024 } } },
+      });
       const mailbox = new Mailbox();
       try {
         await panel.request('POST', '/api/auth/password/forgot', { auth: false, body: { email: 'nobody-here@example.com' } });
@@ -45,7 +56,13 @@ for (const database of DATABASES) {
         // ago, one being sent right now by another panel (which must not be sent twice).
         const db = panel.kernel.db;
         const row = await db('mail_outbox').where({ id: entry!.id }).first();
-        const copy = ({ id: _id, ...rest }: Record<string, unknown>, recipient: string, claimedAgoMs: number) => ({ ...rest, recipient, status: 'sending', attempts: 1, claimed_at: new Date(Date.now() - claimedAgoMs).toISOString() });
+        const copy = ({ id: _id, ...rest }: Record<string, unknown>, recipient: string, claimedAgoMs: number) => ({
+          ...rest,
+          recipient,
+          status: 'sending',
+          attempts: 1,
+          claimed_at: new Date(Date.now() - claimedAgoMs).toISOString(),
+        });
         await db('mail_outbox').insert([copy(row, 'stale@example.com', 11 * 60_000), copy(row, 'busy@example.com', 1000)]);
         await mailbox.start(port);
         await panel.kernel.containerOf('mail').cradle.mailService.retryPending();

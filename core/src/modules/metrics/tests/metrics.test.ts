@@ -19,9 +19,27 @@ const sample = (serverId: string, cpu: number, memoryMb: number, players: number
 
 /** A node and a server row, so stats have something to belong to. */
 async function seedServer(panel: TestPanel, id: string): Promise<void> {
-  const node = (await panel.request('POST', '/api/nodes', { body: { name: `n-${id}`, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 10_000 } })).body.node;
+  const node = (
+    await panel.request('POST', '/api/nodes', {
+      body: { name: `n-${id}`, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 10_000 },
+    })
+  ).body.node;
   const now = new Date().toISOString();
-  await panel.kernel.db('servers').insert({ id, name: id, owner_id: 'operator', node_id: node.id, template_id: 'conductor-test', image: 'x', variables: '{}', memory_mb: 512, cpu_percent: 100, disk_mb: 1024, state: 'running', created_at: now, updated_at: now });
+  await panel.kernel.db('servers').insert({
+    id,
+    name: id,
+    owner_id: 'operator',
+    node_id: node.id,
+    template_id: 'conductor-test',
+    image: 'x',
+    variables: '{}',
+    memory_mb: 512,
+    cpu_percent: 100,
+    disk_mb: 1024,
+    state: 'running',
+    created_at: now,
+    updated_at: now,
+  });
 }
 
 for (const database of DATABASES) {
@@ -48,7 +66,16 @@ for (const database of DATABASES) {
       expect(await collector.rollup(new Date(base + 155_000)), 'a rerun changes nothing').to.deep.equal({ minutes: 0, hours: 0 });
       const minutes = await repo.range('sstats00001', '1m', new Date(base), new Date(base + 3_600_000));
       expect(minutes).to.have.length(2);
-      expect(minutes[0]).to.deep.include({ at: new Date(base).toISOString(), cpuPercent: 20, cpuPercentMax: 30, memoryBytes: 200 * 1048576, memoryBytesMax: 300 * 1048576, players: 2, playersMax: 3, tps: 20 });
+      expect(minutes[0]).to.deep.include({
+        at: new Date(base).toISOString(),
+        cpuPercent: 20,
+        cpuPercentMax: 30,
+        memoryBytes: 200 * 1048576,
+        memoryBytesMax: 300 * 1048576,
+        players: 2,
+        playersMax: 3,
+        tps: 20,
+      });
       expect(await collector.rollup(new Date(base + 3 * 3_600_000))).to.deep.equal({ minutes: 0, hours: 1 });
       const hours = await repo.range('sstats00001', '1h', new Date(base - 1), new Date(base + 3_600_000));
       expect(hours[0]).to.deep.include({ cpuPercent: 27.5, cpuPercentMax: 50, playersMax: 5 });
@@ -83,7 +110,7 @@ for (const database of DATABASES) {
       expect(text).to.match(/conductor_http_requests_total\{method="GET",route="\/api\/templates",status="200"\} \d+/);
       expect(text).to.contain('conductor_nodes{status="unknown"}');
       const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-      if (promtool.error) throw new Error('promtool is missing: install Debian\'s prometheus package (npm test does when run as root)');
+      if (promtool.error) throw new Error("promtool is missing: install Debian's prometheus package (npm test does when run as root)");
       expect(promtool.status, promtool.stdout + promtool.stderr).to.equal(0);
     });
 

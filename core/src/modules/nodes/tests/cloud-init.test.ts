@@ -7,7 +7,11 @@ import { renderNodeCloudInit } from '../cloud-init.js';
 const token = 'cdn_Abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFG';
 const installer = readFileSync(new URL('../../../../../installer/install.sh', import.meta.url));
 
-type CloudConfig = { packages: string[]; write_files: { path: string; encoding: string; content: string; permissions: string }[]; runcmd: string[][] };
+type CloudConfig = {
+  packages: string[];
+  write_files: { path: string; encoding: string; content: string; permissions: string }[];
+  runcmd: string[][];
+};
 
 function parse(text: string): CloudConfig {
   expect(text.split('\n')[0], 'cloud-init reads user data as cloud-config only after this first line').to.equal('#cloud-config');
@@ -16,12 +20,29 @@ function parse(text: string): CloudConfig {
 
 describe('node cloud-init (renderNodeCloudInit)', () => {
   it('renders cloud-config that writes install.sh byte for byte and runs it as a node for the panel', () => {
-    const config = parse(renderNodeCloudInit({ panelUrl: 'https://panel.example.com', token, sourceUrl: 'https://downloads.example.com/conductor.tar.gz', agentPort: 9443 }));
+    const config = parse(
+      renderNodeCloudInit({
+        panelUrl: 'https://panel.example.com',
+        token,
+        sourceUrl: 'https://downloads.example.com/conductor.tar.gz',
+        agentPort: 9443,
+      }),
+    );
     const script = config.write_files[0]!;
     expect(script.encoding).to.equal('b64');
     expect(Buffer.from(script.content, 'base64').equals(installer)).to.equal(true);
     expect(config.runcmd[0]).to.deep.equal([
-      'bash', script.path, 'node', '--panel', 'https://panel.example.com', '--token', token, '--port', '9443', '--source', 'https://downloads.example.com/conductor.tar.gz',
+      'bash',
+      script.path,
+      'node',
+      '--panel',
+      'https://panel.example.com',
+      '--token',
+      token,
+      '--port',
+      '9443',
+      '--source',
+      'https://downloads.example.com/conductor.tar.gz',
     ]);
     expect(config.packages).to.include('curl');
   });

@@ -18,10 +18,11 @@ async function slowRelay(targetPort: number, delayMs: number): Promise<{ port: n
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -50,10 +51,15 @@ for (const database of DATABASES) {
 
     const check = async (node: TestNode) => (await panel.request('POST', `/api/nodes/${node.nodeId}/check`)).body.status as string;
     const nodeEvents = async (node: TestNode) =>
-      (await panel.request('GET', `/api/events?nodeId=${node.nodeId}&type=node.up,node.down,node.lost`)).body.events as Array<{ type: string; data: Record<string, unknown> }>;
+      (await panel.request('GET', `/api/events?nodeId=${node.nodeId}&type=node.up,node.down,node.lost`)).body.events as Array<{
+        type: string;
+        data: Record<string, unknown>;
+      }>;
 
     it('marks a node that stopped answering down at once and lost after lostAfterSeconds, once; a slow node stays up; with self-healing off its server stays put', async () => {
-      const created = await panel.request('POST', '/api/servers', { body: { name: 'Stays', templateId: 'conductor-test', nodeId: dead.nodeId, memoryMb: 256 } });
+      const created = await panel.request('POST', '/api/servers', {
+        body: { name: 'Stays', templateId: 'conductor-test', nodeId: dead.nodeId, memoryMb: 256 },
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       await dead.close();
       expect(await check(dead)).to.equal('down');
@@ -72,7 +78,9 @@ for (const database of DATABASES) {
       expect((await nodeEvents(slow)).map((e) => e.type)).to.deep.equal(['node.up']);
 
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const healing = (await panel.request('GET', `/api/events?serverId=${created.body.id}&type=server.lost,server.rescheduled,server.moved`)).body.events;
+      const healing = (
+        await panel.request('GET', `/api/events?serverId=${created.body.id}&type=server.lost,server.rescheduled,server.moved`)
+      ).body.events;
       expect(healing, 'self-healing is off').to.deep.equal([]);
       expect((await panel.request('GET', `/api/servers/${created.body.id}`)).body.nodeId).to.equal(dead.nodeId);
     });

@@ -17,7 +17,9 @@ describe('a node port that answers, but not as an agent does (sqlite)', function
   before(async () => {
     panel = await startPanel({ database: 'sqlite' });
     // Not an agent: answers every request with its own idea of a status.
-    other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', uptime: 42 })));
+    other = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', uptime: 42 })),
+    );
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
   });
   after(async () => {
@@ -27,12 +29,16 @@ describe('a node port that answers, but not as an agent does (sqlite)', function
 
   it('marks the node down with node_bad_answer’s reason instead of up', async () => {
     const port = (other.address() as AddressInfo).port;
-    const created = await panel.request('POST', '/api/nodes', { body: { name: 'not-an-agent', scheme: 'http', address: '127.0.0.1', agentPort: port, memoryMb: 4096, diskMb: 20_000 } });
+    const created = await panel.request('POST', '/api/nodes', {
+      body: { name: 'not-an-agent', scheme: 'http', address: '127.0.0.1', agentPort: port, memoryMb: 4096, diskMb: 20_000 },
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const nodeId = created.body.node.id as string;
     expect((await panel.request('POST', `/api/nodes/${nodeId}/check`)).body.status).to.equal('down');
     expect((await panel.request('GET', `/api/nodes/${nodeId}`)).body.status).to.equal('down');
-    const down = (await panel.request('GET', `/api/events?type=node.down&nodeId=${nodeId}`)).body.events as Array<{ data: { reason?: string } }>;
+    const down = (await panel.request('GET', `/api/events?type=node.down&nodeId=${nodeId}`)).body.events as Array<{
+      data: { reason?: string };
+    }>;
     expect(down.map((e) => e.data.reason)).to.deep.equal([
       "The node's answer to GET /api/servers does not match the protocol (✖ Invalid input: expected array, received undefined\n  → at servers); is the agent the panel's version?",
     ]);

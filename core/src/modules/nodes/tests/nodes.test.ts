@@ -1,7 +1,29 @@
 import { expect } from 'chai';
-import { AGENT_TOKEN, DATABASES, docker, startAgent, startNodeFor, startPanel, testImage, testServerSpec, until, type TestAgent, type TestNode, type TestPanel } from '@conductor/test';
+import {
+  AGENT_TOKEN,
+  DATABASES,
+  docker,
+  startAgent,
+  startNodeFor,
+  startPanel,
+  testImage,
+  testServerSpec,
+  until,
+  type TestAgent,
+  type TestNode,
+  type TestPanel,
+} from '@conductor/test';
 
-const nodeBody = (name: string, port: number) => ({ name, location: 'Falkenstein', scheme: 'http', address: '127.0.0.1', agentPort: port, memoryMb: 16384, memoryOverallocPct: 10, diskMb: 200_000 });
+const nodeBody = (name: string, port: number) => ({
+  name,
+  location: 'Falkenstein',
+  scheme: 'http',
+  address: '127.0.0.1',
+  agentPort: port,
+  memoryMb: 16384,
+  memoryOverallocPct: 10,
+  diskMb: 200_000,
+});
 
 for (const database of DATABASES) {
   describe(`nodes (${database})`, function () {
@@ -14,7 +36,10 @@ for (const database of DATABASES) {
     after(async () => {
       if (agent) {
         await agent.close();
-        await docker.getNetwork(agent.network).remove().catch(() => undefined);
+        await docker
+          .getNetwork(agent.network)
+          .remove()
+          .catch(() => undefined);
       }
       await panel.close();
     });
@@ -34,7 +59,10 @@ for (const database of DATABASES) {
       agent = await startAgent({ config: { AGENT_TOKEN: token } });
       await panel.request('PATCH', `/api/nodes/${node.id}`, { body: { agentPort: agent.agent.port } });
       const firstCheck = (await panel.request('POST', `/api/nodes/${node.id}/check`)).body;
-      expect(firstCheck, JSON.stringify((await panel.request('GET', '/api/events?type=node.down')).body.events.map((e: { data: unknown }) => e.data))).to.deep.equal({ status: 'up' });
+      expect(
+        firstCheck,
+        JSON.stringify((await panel.request('GET', '/api/events?type=node.down')).body.events.map((e: { data: unknown }) => e.data)),
+      ).to.deep.equal({ status: 'up' });
       const up = await panel.request('GET', `/api/nodes/${node.id}`);
       expect(up.body.status).to.equal('up');
       expect(Date.parse(up.body.lastSeenAt)).to.be.within(Date.now() - 10_000, Date.now());
@@ -45,7 +73,9 @@ for (const database of DATABASES) {
 
       await agent.close();
       expect((await panel.request('POST', `/api/nodes/${node.id}/check`)).body.status).to.equal('down');
-      const events = (await panel.request('GET', `/api/events?type=node.*&nodeId=${node.id}`)).body.events.map((e: { type: string }) => e.type);
+      const events = (await panel.request('GET', `/api/events?type=node.*&nodeId=${node.id}`)).body.events.map(
+        (e: { type: string }) => e.type,
+      );
       expect(events).to.deep.equal(['node.created', 'node.updated', 'node.up', 'node.token_rotated', 'node.down']);
       agent = await startAgent({ dataDir: agent.dataDir, network: agent.network, config: { AGENT_TOKEN } });
     });
@@ -53,7 +83,10 @@ for (const database of DATABASES) {
     it('copies what happened on the node into the event log once, with the node and server', async () => {
       const created = (await panel.request('POST', '/api/nodes', { body: nodeBody('fsn-2', agent!.agent.port) })).body;
       // This agent knows the test token: store it for the node the way the panel stores tokens.
-      await panel.kernel.db('nodes').where({ id: created.node.id }).update({ token_encrypted: panel.kernel.containerOf('auth').cradle.keyRing.encrypt(AGENT_TOKEN) });
+      await panel.kernel
+        .db('nodes')
+        .where({ id: created.node.id })
+        .update({ token_encrypted: panel.kernel.containerOf('auth').cradle.keyRing.encrypt(AGENT_TOKEN) });
       const { spec } = await testServerSpec('ingest');
       await agent!.request('POST', '/api/servers', { body: spec });
       await agent!.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
@@ -61,7 +94,11 @@ for (const database of DATABASES) {
       // Checks running at the same time (the health job and a person) must not store an event twice.
       const checks = await Promise.all([1, 2, 3].map(() => panel.request('POST', `/api/nodes/${created.node.id}/check`)));
       for (const c of checks) expect(c.body.status).to.equal('up');
-      const events = (await panel.request('GET', `/api/events?serverId=${spec.id}`)).body.events as Array<{ type: string; nodeId: string; data: { agentSeq: number } }>;
+      const events = (await panel.request('GET', `/api/events?serverId=${spec.id}`)).body.events as Array<{
+        type: string;
+        nodeId: string;
+        data: { agentSeq: number };
+      }>;
       expect(events.map((e) => e.type)).to.deep.equal(['server.starting', 'server.stopping', 'server.stopped']);
       expect(new Set(events.map((e) => e.nodeId))).to.deep.equal(new Set([created.node.id]));
       await agent!.request('DELETE', `/api/servers/${spec.id}`);
@@ -69,16 +106,22 @@ for (const database of DATABASES) {
 
     it('manages allocations: ranges, duplicates ignored, bad ranges refused', async () => {
       const { node } = (await panel.request('POST', '/api/nodes', { body: nodeBody('hel-1', 8443) })).body;
-      const added = await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '203.0.113.10', ports: '25565-25569, 25570' } });
+      const added = await panel.request('POST', `/api/nodes/${node.id}/allocations`, {
+        body: { ip: '203.0.113.10', ports: '25565-25569, 25570' },
+      });
       expect(added.body).to.deep.equal({ added: 6 });
-      expect((await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '203.0.113.10', ports: '25569-25572' } })).body).to.deep.equal({ added: 2 });
+      expect(
+        (await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '203.0.113.10', ports: '25569-25572' } })).body,
+      ).to.deep.equal({ added: 2 });
       const list = (await panel.request('GET', `/api/nodes/${node.id}/allocations`)).body.allocations;
       expect(list.map((a: { port: number }) => a.port)).to.deep.equal([25565, 25566, 25567, 25568, 25569, 25570, 25571, 25572]);
       for (const ports of ['70000', '25570-25560', '1-5000', 'abc']) {
         const bad = await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: '203.0.113.10', ports } });
         expect(bad.status, ports).to.equal(400);
       }
-      expect((await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: 'not-an-ip', ports: '1' } })).status).to.equal(400);
+      expect((await panel.request('POST', `/api/nodes/${node.id}/allocations`, { body: { ip: 'not-an-ip', ports: '1' } })).status).to.equal(
+        400,
+      );
       expect((await panel.request('DELETE', `/api/nodes/${node.id}/allocations/${list[0].id}`)).status).to.equal(204);
       expect((await panel.request('DELETE', `/api/nodes/${node.id}/allocations/999999`)).body.error.code).to.equal('allocation_not_found');
       expect((await panel.request('POST', '/api/nodes', { body: nodeBody('hel-1', 8443) })).body.error.code).to.equal('node_exists');
@@ -145,8 +188,22 @@ for (const database of DATABASES) {
       await panel?.close();
     });
 
-    const healthJob = async () => ((await panel.request('GET', '/api/admin/jobs')).body.jobs as Array<{ id: string; runs: number; lastRun: string | null; nextRun: string }>).find((j) => j.id === 'nodes.health')!;
-    const eventsOf = async (serverId: string) => (await panel.request('GET', `/api/events?serverId=${serverId}`)).body.events as Array<{ type: string; occurredAt: string; recordedAt: string; data: { agentSeq: number } }>;
+    const healthJob = async () =>
+      (
+        (await panel.request('GET', '/api/admin/jobs')).body.jobs as Array<{
+          id: string;
+          runs: number;
+          lastRun: string | null;
+          nextRun: string;
+        }>
+      ).find((j) => j.id === 'nodes.health')!;
+    const eventsOf = async (serverId: string) =>
+      (await panel.request('GET', `/api/events?serverId=${serverId}`)).body.events as Array<{
+        type: string;
+        occurredAt: string;
+        recordedAt: string;
+        data: { agentSeq: number };
+      }>;
 
     it('stores a crash as it happens, before the health job runs again, with when it happened and when it was recorded; the poll adds no copy', async () => {
       const { spec } = await testServerSpec('push-crash', { crashRestart: { enabled: false } });
@@ -160,7 +217,11 @@ for (const database of DATABASES) {
       });
 
       await docker.getContainer(`conductor-${spec.id}`).kill();
-      const crash = await until('the crash in the event log', async () => (await eventsOf(spec.id)).find((e) => e.type === 'server.crashed'), 6_000);
+      const crash = await until(
+        'the crash in the event log',
+        async () => (await eventsOf(spec.id)).find((e) => e.type === 'server.crashed'),
+        6_000,
+      );
       const after = await healthJob();
       expect(after.lastRun, 'no health run brought it').to.equal(before.lastRun);
       expect(Date.parse(crash.recordedAt)).to.be.at.least(Date.parse(crash.occurredAt));
@@ -169,7 +230,7 @@ for (const database of DATABASES) {
       const all = await eventsOf(spec.id);
       expect(all.filter((e) => e.type === 'server.crashed')).to.have.length(1);
       const seqs = all.map((e) => e.data.agentSeq);
-      expect(seqs, 'each of the node\'s events once, in its order').to.deep.equal([...new Set(seqs)].sort((a, b) => a - b));
+      expect(seqs, "each of the node's events once, in its order").to.deep.equal([...new Set(seqs)].sort((a, b) => a - b));
       await node.agent.request('DELETE', `/api/servers/${spec.id}`);
     });
 
@@ -185,7 +246,11 @@ for (const database of DATABASES) {
       const types = (await eventsOf(spec.id)).map((e) => e.type);
       expect(types).to.deep.equal(['server.starting', 'server.stopping', 'server.stopped']);
       await node.agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'start' } });
-      await until('a pushed start after the catch-up', async () => (await eventsOf(spec.id)).filter((e) => e.type === 'server.starting').length === 2, 10_000);
+      await until(
+        'a pushed start after the catch-up',
+        async () => (await eventsOf(spec.id)).filter((e) => e.type === 'server.starting').length === 2,
+        10_000,
+      );
       await node.agent.request('POST', `/api/servers/${spec.id}/power`, { body: { action: 'kill' } });
       await node.agent.request('DELETE', `/api/servers/${spec.id}`);
     });

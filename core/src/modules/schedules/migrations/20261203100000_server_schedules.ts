@@ -42,12 +42,18 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('finished_at', { useTz: true }).nullable();
   });
   if (await knex.schema.hasTable('server_grants')) {
-    const rows = (await knex('server_grants').select('server_id', 'user_id', 'permissions')) as Array<{ server_id: string; user_id: string; permissions: string | string[] }>;
+    const rows = (await knex('server_grants').select('server_id', 'user_id', 'permissions')) as Array<{
+      server_id: string;
+      user_id: string;
+      permissions: string | string[];
+    }>;
     for (const row of rows) {
       const keys = typeof row.permissions === 'string' ? (JSON.parse(row.permissions) as string[]) : row.permissions;
       if (!keys.some((k) => OLD_KEYS.includes(k))) continue;
       const next = [...new Set(keys.map((k) => (OLD_KEYS.includes(k) ? 'schedule.manage' : k)))];
-      await knex('server_grants').where({ server_id: row.server_id, user_id: row.user_id }).update({ permissions: JSON.stringify(next) });
+      await knex('server_grants')
+        .where({ server_id: row.server_id, user_id: row.user_id })
+        .update({ permissions: JSON.stringify(next) });
     }
   }
 }

@@ -38,7 +38,10 @@ export interface SchedulesPanel extends AccountsPanel {
   tick(): Promise<StartedRun['run'][]>;
 }
 
-export async function startSchedulesPanel(database: DatabaseKind, options: { schedules?: Record<string, unknown>; plugins?: PluginDefinition[]; storage?: { dataDir: string; databaseUrl?: string } } = {}): Promise<SchedulesPanel> {
+export async function startSchedulesPanel(
+  database: DatabaseKind,
+  options: { schedules?: Record<string, unknown>; plugins?: PluginDefinition[]; storage?: { dataDir: string; databaseUrl?: string } } = {},
+): Promise<SchedulesPanel> {
   const clock = new MovableClock();
   const marks: Mark[] = [];
   const t = await startAccountsPanel(database, {

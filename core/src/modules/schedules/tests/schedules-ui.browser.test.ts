@@ -72,7 +72,14 @@ describe('schedules UI in a real browser (Chromium): the Schedules tab', functio
     await card.getByText('Send a console command → Note the time').waitFor();
     const [saved] = (await api.get(`/api/schedules/servers/${serverId}/schedules`)).body.schedules;
     expect(saved).to.deep.include({ name: 'Evening', cron: '0 18 * * 1', timezone: 'Europe/Berlin', active: true });
-    expect(saved.tasks.map((x: { type: string; options: unknown; delaySeconds: number; continueOnFailure: boolean }) => [x.type, x.options, x.delaySeconds, x.continueOnFailure])).to.deep.equal([
+    expect(
+      saved.tasks.map((x: { type: string; options: unknown; delaySeconds: number; continueOnFailure: boolean }) => [
+        x.type,
+        x.options,
+        x.delaySeconds,
+        x.continueOnFailure,
+      ]),
+    ).to.deep.equal([
       ['command', { command: 'say good evening' }, 0, true],
       ['mark', { label: 'from the browser' }, 1, false],
     ]);
@@ -81,7 +88,11 @@ describe('schedules UI in a real browser (Chromium): the Schedules tab', functio
     await card.getByRole('button', { name: 'Run now' }).click();
     await page.getByText('“Evening” started.').waitFor();
     const run = card.locator('tbody tr').first();
-    await until('the run finished', async () => (await api.get(`/api/schedules/servers/${serverId}/schedules/${saved.id}/runs`)).body.runs[0]?.status === 'failed', 30_000);
+    await until(
+      'the run finished',
+      async () => (await api.get(`/api/schedules/servers/${serverId}/schedules/${saved.id}/runs`)).body.runs[0]?.status === 'failed',
+      30_000,
+    );
     expect(t.marks.map((m) => m.label)).to.deep.equal(['from the browser']);
     // Opened by itself and read again until the run ended (nobody clicked History).
     await run.getByText('Failed', { exact: false }).first().waitFor();
@@ -108,13 +119,17 @@ describe('schedules UI in a real browser (Chromium): the Schedules tab', functio
     await results.getByText('Timed too').waitFor();
     expect(await results.getByText('done').count(), 'made on both').to.equal(2);
     for (const id of [serverId, second]) {
-      const names = (await api.get(`/api/schedules/servers/${id}/schedules`)).body.schedules.map((x: { name: string; cron: string; tasks: Array<{ options: unknown }> }) => [x.name, x.cron, x.tasks[0]!.options]);
+      const names = (await api.get(`/api/schedules/servers/${id}/schedules`)).body.schedules.map(
+        (x: { name: string; cron: string; tasks: Array<{ options: unknown }> }) => [x.name, x.cron, x.tasks[0]!.options],
+      );
       expect(names).to.deep.include(['Restart at dawn', '0 5 * * *', { action: 'restart' }]);
     }
     await pages.shoot(page, 'schedules-bulk-desktop');
 
     const viewer = await t.createUser('schedules-viewer@example.org');
-    expect((await api.post(`/api/auth/servers/${serverId}/subusers`, { email: viewer.email, permissions: ['control.console'] })).status).to.equal(201);
+    expect(
+      (await api.post(`/api/auth/servers/${serverId}/subusers`, { email: viewer.email, permissions: ['control.console'] })).status,
+    ).to.equal(201);
     const viewerPage = await pages.newPage();
     await pages.signIn(viewerPage, viewer.email);
     await viewerPage.goto(`${t.panel.url}/servers/${serverId}`);

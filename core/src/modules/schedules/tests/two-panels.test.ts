@@ -32,7 +32,12 @@ describe('schedules on two panels sharing one PostgreSQL', function () {
     for (const p of [one, two]) p.clock.set('2026-05-01T12:00:00Z');
     const labels = ['a', 'b', 'c', 'd'];
     for (const label of labels) {
-      const made = await ob.post(`/api/schedules/servers/${serverId}/schedules`, { name: label, preset: { kind: 'daily', time: '13:03' }, timezone: 'UTC', tasks: [{ type: 'mark', options: { label } }] });
+      const made = await ob.post(`/api/schedules/servers/${serverId}/schedules`, {
+        name: label,
+        preset: { kind: 'daily', time: '13:03' },
+        timezone: 'UTC',
+        tasks: [{ type: 'mark', options: { label } }],
+      });
       expect(made.status, JSON.stringify(made.body)).to.equal(201);
     }
     // Both panels see every schedule due at once and tick together, several times.
@@ -41,7 +46,8 @@ describe('schedules on two panels sharing one PostgreSQL', function () {
     expect(runs.map((r) => r.status)).to.deep.equal(['completed', 'completed', 'completed', 'completed']);
     const marks = [...one.marks, ...two.marks].map((m) => m.label).sort();
     expect(marks, 'each schedule ran once in all').to.deep.equal(labels);
-    for (const s of (await ob.get(`/api/schedules/servers/${serverId}/schedules`)).body.schedules) expect(s.nextRunAt).to.equal('2026-05-02T13:03:00.000Z');
+    for (const s of (await ob.get(`/api/schedules/servers/${serverId}/schedules`)).body.schedules)
+      expect(s.nextRunAt).to.equal('2026-05-02T13:03:00.000Z');
   });
 
   it('cancels a chain running on one panel from the other', async () => {
@@ -50,7 +56,15 @@ describe('schedules on two panels sharing one PostgreSQL', function () {
     const onOne = await one.signIn(owner.email);
     const onTwo = await two.signIn(owner.email);
     const base = `/api/schedules/servers/${serverId}/schedules`;
-    const made = await onOne.post(base, { name: 'Waits', preset: { kind: 'daily', time: '05:00' }, timezone: 'UTC', tasks: [{ type: 'wait', options: { for: 'online', timeoutSeconds: 900 } }, { type: 'mark', options: { label: 'never' } }] });
+    const made = await onOne.post(base, {
+      name: 'Waits',
+      preset: { kind: 'daily', time: '05:00' },
+      timezone: 'UTC',
+      tasks: [
+        { type: 'wait', options: { for: 'online', timeoutSeconds: 900 } },
+        { type: 'mark', options: { label: 'never' } },
+      ],
+    });
     const id = made.body.schedule.id as string;
     const started = await one.runner.runNow(serverId, id, false, { id: owner.id, kind: 'user', role: 'user' });
     const cancelled = await onTwo.post(`${base}/${id}/cancel`, {});

@@ -59,10 +59,21 @@ export class DomainRepository {
   }
 
   async insert(d: { serverId: string; ownerId: string; hostname: string; token: string }, executor: Executor): Promise<void> {
-    await executor('server_domains').insert({ server_id: d.serverId, owner_id: d.ownerId, hostname: d.hostname, token: d.token, created_at: new Date().toISOString() });
+    await executor('server_domains').insert({
+      server_id: d.serverId,
+      owner_id: d.ownerId,
+      hostname: d.hostname,
+      token: d.token,
+      created_at: new Date().toISOString(),
+    });
   }
 
-  async markChecked(serverId: string, hostname: string, result: { verified: boolean; error: string | null }, executor: Executor): Promise<void> {
+  async markChecked(
+    serverId: string,
+    hostname: string,
+    result: { verified: boolean; error: string | null },
+    executor: Executor,
+  ): Promise<void> {
     const now = new Date().toISOString();
     await executor('server_domains')
       .where({ server_id: serverId, hostname })

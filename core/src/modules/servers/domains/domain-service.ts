@@ -43,7 +43,16 @@ export interface DomainSettings {
  * TXT token is found the edge routes it. A hostname one tenant verified is theirs alone.
  */
 export class DomainService {
-  private readonly deps: { db: Database; events: EventLog; domainRepository: DomainRepository; serverRepository: ServerRepository; nodeService: NodeService; edgeRoutePublisher: EdgeRoutePublisher; domainSettings: DomainSettings; activityLog: ActivityLog };
+  private readonly deps: {
+    db: Database;
+    events: EventLog;
+    domainRepository: DomainRepository;
+    serverRepository: ServerRepository;
+    nodeService: NodeService;
+    edgeRoutePublisher: EdgeRoutePublisher;
+    domainSettings: DomainSettings;
+    activityLog: ActivityLog;
+  };
 
   constructor(deps: DomainService['deps']) {
     this.deps = deps;
@@ -59,13 +68,24 @@ export class DomainService {
   async add(serverId: string, hostname: string, actor: Principal): Promise<DomainView> {
     const server = await this.server(serverId);
     const base = this.deps.domainSettings.baseDomain;
-    if (base && (hostname === base || hostname.endsWith(`.${base}`))) throw badRequest('reserved_domain', `Names under ${base} are the hoster's`);
+    if (base && (hostname === base || hostname.endsWith(`.${base}`)))
+      throw badRequest('reserved_domain', `Names under ${base} are the hoster's`);
     const claim = await this.deps.domainRepository.verifiedClaim(hostname);
     if (claim) throw conflict('domain_taken', `${hostname} is already in use`);
-    if (await this.deps.domainRepository.find(serverId, hostname)) throw conflict('domain_exists', `${hostname} is already added to this server`);
+    if (await this.deps.domainRepository.find(serverId, hostname))
+      throw conflict('domain_exists', `${hostname} is already added to this server`);
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.domainRepository.insert({ serverId, ownerId: server.ownerId, hostname, token: `conductor-verify=${randomBytes(16).toString('hex')}` }, trx);
-      await this.deps.events.append(trx, { type: 'server.domain_added', serverId, nodeId: server.nodeId, actorId: actor.id, data: { hostname } });
+      await this.deps.domainRepository.insert(
+        { serverId, ownerId: server.ownerId, hostname, token: `conductor-verify=${randomBytes(16).toString('hex')}` },
+        trx,
+      );
+      await this.deps.events.append(trx, {
+        type: 'server.domain_added',
+        serverId,
+        nodeId: server.nodeId,
+        actorId: actor.id,
+        data: { hostname },
+      });
       await this.deps.activityLog.record({ serverId, actor, action: 'server.domain.add', data: { hostname } }, trx);
     });
     return this.view(server, (await this.deps.domainRepository.find(serverId, hostname))!);
@@ -93,7 +113,13 @@ export class DomainService {
     await this.domain(serverId, hostname);
     await this.deps.db.transaction(async (trx) => {
       await this.deps.domainRepository.remove(serverId, hostname, trx);
-      await this.deps.events.append(trx, { type: 'server.domain_removed', serverId, nodeId: server.nodeId, actorId: actor.id, data: { hostname } });
+      await this.deps.events.append(trx, {
+        type: 'server.domain_removed',
+        serverId,
+        nodeId: server.nodeId,
+        actorId: actor.id,
+        data: { hostname },
+      });
       await this.deps.activityLog.record({ serverId, actor, action: 'server.domain.remove', data: { hostname } }, trx);
     });
     await this.deps.edgeRoutePublisher.pushAll();
@@ -104,11 +130,22 @@ export class DomainService {
     const verified = await this.deps.db.transaction(async (trx) => {
       // Another tenant verified it first: this claim stays pending and says why.
       if (result.verified && (await this.deps.domainRepository.verifiedClaim(domain.hostname, trx))) {
-        await this.deps.domainRepository.markChecked(domain.serverId, domain.hostname, { verified: false, error: 'verified by another account first' }, trx);
+        await this.deps.domainRepository.markChecked(
+          domain.serverId,
+          domain.hostname,
+          { verified: false, error: 'verified by another account first' },
+          trx,
+        );
         return false;
       }
       await this.deps.domainRepository.markChecked(domain.serverId, domain.hostname, result, trx);
-      if (result.verified) await this.deps.events.append(trx, { type: 'server.domain_verified', serverId: domain.serverId, nodeId: server.nodeId, data: { hostname: domain.hostname } });
+      if (result.verified)
+        await this.deps.events.append(trx, {
+          type: 'server.domain_verified',
+          serverId: domain.serverId,
+          nodeId: server.nodeId,
+          data: { hostname: domain.hostname },
+        });
       return result.verified;
     });
     if (verified) await this.deps.edgeRoutePublisher.pushAll();
@@ -120,9 +157,17 @@ export class DomainService {
     const records: DnsRecord[] = [];
     const family = isIP(target);
     records.push({ type: family === 4 ? 'A' : family === 6 ? 'AAAA' : 'CNAME', name: d.hostname, value: target });
-    if (edgePort !== 25565) records.push({ type: 'SRV', name: `_minecraft._tcp.${d.hostname}`, value: `0 5 ${edgePort} ${family ? d.hostname : target}` });
+    if (edgePort !== 25565)
+      records.push({ type: 'SRV', name: `_minecraft._tcp.${d.hostname}`, value: `0 5 ${edgePort} ${family ? d.hostname : target}` });
     records.push({ type: 'TXT', name: verificationName(d.hostname), value: d.token });
-    return { hostname: d.hostname, verified: d.verifiedAt !== null, verifiedAt: d.verifiedAt, checkedAt: d.checkedAt, checkError: d.checkError, records };
+    return {
+      hostname: d.hostname,
+      verified: d.verifiedAt !== null,
+      verifiedAt: d.verifiedAt,
+      checkedAt: d.checkedAt,
+      checkError: d.checkError,
+      records,
+    };
   }
 
   private async server(id: string): Promise<ServerView> {

@@ -25,9 +25,17 @@ export function domainRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'domains.manage',
     params: idParams,
-    body: z.strictObject({ hostname: z.string().transform((h) => h.toLowerCase().replace(/\.$/, '')).pipe(edgeHostname) }),
+    body: z.strictObject({
+      hostname: z
+        .string()
+        .transform((h) => h.toLowerCase().replace(/\.$/, ''))
+        .pipe(edgeHostname),
+    }),
     response: { status: 201, schema: domainView },
-    errors: { 400: 'Not a hostname, or under the hoster’s base domain (reserved_domain)', 409: 'Verified by someone (domain_taken), or already added (domain_exists)' },
+    errors: {
+      400: 'Not a hostname, or under the hoster’s base domain (reserved_domain)',
+      409: 'Verified by someone (domain_taken), or already added (domain_exists)',
+    },
     handler: ({ params, body, scope, principal }) => scope.cradle.domainService.add(params.serverId, body.hostname, principal!),
   });
   router.route({

@@ -26,7 +26,14 @@ const FALLBACK_STATUS = { versionName: 'Minecraft', maxPlayers: 20 };
  * too (free then, since its container is stopped), so the proxy answers there and wakes it.
  */
 export class EdgeRoutePublisher {
-  private readonly deps: { serverRepository: ServerRepository; lifecycleRepository: LifecycleRepository; domainRepository: DomainRepository; nodeService: NodeService; logger: Logger; edgeBaseDomain: string | null };
+  private readonly deps: {
+    serverRepository: ServerRepository;
+    lifecycleRepository: LifecycleRepository;
+    domainRepository: DomainRepository;
+    nodeService: NodeService;
+    logger: Logger;
+    edgeBaseDomain: string | null;
+  };
 
   constructor(deps: EdgeRoutePublisher['deps']) {
     this.deps = deps;

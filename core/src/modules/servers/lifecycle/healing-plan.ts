@@ -12,7 +12,10 @@ export const healingPlan = z.object({
       backupId: z.string().nullable(),
       backupTakenAt: z.string().nullable(),
       backupAgeSeconds: z.number().int().nullable().describe('What would be lost: the time since the backup'),
-      to: z.string().nullable().describe('Where placement would put it now (each server judged alone; the real run books them one after another)'),
+      to: z
+        .string()
+        .nullable()
+        .describe('Where placement would put it now (each server judged alone; the real run books them one after another)'),
       start: z.boolean().describe('It runs now and would be started again'),
     }),
   ),

@@ -18,5 +18,8 @@ export async function joinRules(files: AgentFiles): Promise<{ whitelist: string[
     }
   };
   const properties = ServerProperties.parse((await read('server.properties')) ?? '');
-  return { whitelist: properties.get('white-list') === 'true' ? await names('whitelist.json') : null, banned: await names('banned-players.json') };
+  return {
+    whitelist: properties.get('white-list') === 'true' ? await names('whitelist.json') : null,
+    banned: await names('banned-players.json'),
+  };
 }

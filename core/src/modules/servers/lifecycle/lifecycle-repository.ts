@@ -108,7 +108,17 @@ export class LifecycleRepository {
     const rows = (await this.db('servers')
       .where({ phase: 'active', state: 'running', players_online: 0, suspended: false })
       .whereNotNull('empty_since')
-      .select('id', 'empty_since', 'running_since', 'players_online')) as Array<{ id: string; empty_since: unknown; running_since: unknown; players_online: number }>;
-    return rows.map((r) => ({ id: r.id, emptySince: r.empty_since ? toIso(r.empty_since) : null, runningSince: r.running_since ? toIso(r.running_since) : null, playersOnline: r.players_online }));
+      .select('id', 'empty_since', 'running_since', 'players_online')) as Array<{
+      id: string;
+      empty_since: unknown;
+      running_since: unknown;
+      players_online: number;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      emptySince: r.empty_since ? toIso(r.empty_since) : null,
+      runningSince: r.running_since ? toIso(r.running_since) : null,
+      playersOnline: r.players_online,
+    }));
   }
 }

@@ -58,7 +58,13 @@ export class ServerLifecycle {
     const next = { ...current, ...patch };
     await this.deps.db.transaction(async (trx) => {
       await this.deps.lifecycleRepository.savePolicy(id, next, lastStatus, trx);
-      await this.deps.events.append(trx, { type: 'server.sleep_policy_changed', serverId: id, nodeId: server.nodeId, actorId: actor.id, data: { ...patch } });
+      await this.deps.events.append(trx, {
+        type: 'server.sleep_policy_changed',
+        serverId: id,
+        nodeId: server.nodeId,
+        actorId: actor.id,
+        data: { ...patch },
+      });
       await this.deps.activityLog.record({ serverId: id, actor, action: 'server.sleep_policy', data: { ...patch } }, trx);
     });
     // The sleeping line and wake-on-ping live in the node's routes.
@@ -77,7 +83,8 @@ export class ServerLifecycle {
     const client = this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
     if (server.state !== 'offline') {
       const stats = (await client.stats(id).catch(() => ({ stats: null }))).stats;
-      if (stats?.players) await this.rememberStatus(id, { motd: stats.players.motd, versionName: stats.players.version, maxPlayers: stats.players.max });
+      if (stats?.players)
+        await this.rememberStatus(id, { motd: stats.players.motd, versionName: stats.players.version, maxPlayers: stats.players.max });
       // `stop` saves the world too; save-all first makes the save explicit in the console and the log.
       await client.commandWithReply(id, 'save-all', 2000).catch(() => undefined);
       await client.power(id, 'stop');
@@ -96,7 +103,11 @@ export class ServerLifecycle {
     this.waking.add(id);
     try {
       // servers' own tap refuses a suspended server (409 server_suspended) before plugins are asked.
-      const refused = await this.deps.hooks.call('server.beforeStart', { serverId: id, ownerId: server.ownerId, suspended: server.suspended });
+      const refused = await this.deps.hooks.call('server.beforeStart', {
+        serverId: id,
+        ownerId: server.ownerId,
+        suspended: server.suspended,
+      });
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
       const phase = await this.deps.lifecycleRepository.phase(id);
       if (phase === 'archived') await this.restore(server, actor ?? SYSTEM);
@@ -140,7 +151,8 @@ export class ServerLifecycle {
       if (archiveAfterDays === null || !since || now - Date.parse(since) < archiveAfterDays * 86_400_000) continue;
       await this.archive(id, 'asleep_long', null).catch((err: unknown) => {
         // Without remote storage every pass would say so again: once at debug level is enough.
-        if ((err as { code?: string }).code === 'archive_unavailable') this.deps.logger.debug({ server: id }, 'no remote storage to archive a long-sleeping server to');
+        if ((err as { code?: string }).code === 'archive_unavailable')
+          this.deps.logger.debug({ server: id }, 'no remote storage to archive a long-sleeping server to');
         else this.deps.logger.warn({ err, server: id }, 'could not archive a long-sleeping server');
       });
     }
@@ -162,20 +174,35 @@ export class ServerLifecycle {
 
   /** The edge proxy asked (a player joined, or pinged with wake-on-ping): wake it, once. */
   requestedByEdge(id: string, player: string | null): void {
-    void this.wake(id, player ? 'join' : 'ping', null).catch((err: unknown) => this.deps.logger.warn({ err, server: id }, 'could not wake the server for the edge proxy'));
+    void this.wake(id, player ? 'join' : 'ping', null).catch((err: unknown) =>
+      this.deps.logger.warn({ err, server: id }, 'could not wake the server for the edge proxy'),
+    );
   }
 
   /**
    * The phase, its event (billing prices from it) and, for a person's request, the activity entry
    * in one transaction; then every node's routes.
    */
-  private async changePhase(server: ServerView, to: ServerPhase, reason: PhaseReason, actor: Principal | null, extra: { archiveMb?: number } = {}): Promise<void> {
+  private async changePhase(
+    server: ServerView,
+    to: ServerPhase,
+    reason: PhaseReason,
+    actor: Principal | null,
+    extra: { archiveMb?: number } = {},
+  ): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
       const from = await this.deps.lifecycleRepository.phase(server.id, trx);
       if (from === null || from === to) return;
       await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
-      await this.deps.events.append(trx, { type: 'server.phase_changed', serverId: server.id, nodeId: server.nodeId, actorId: actor?.id ?? null, data: { from, to, reason, ...extra } });
-      if (actor) await this.deps.activityLog.record({ serverId: server.id, actor, action: `server.phase.${to}`, data: { from, reason } }, trx);
+      await this.deps.events.append(trx, {
+        type: 'server.phase_changed',
+        serverId: server.id,
+        nodeId: server.nodeId,
+        actorId: actor?.id ?? null,
+        data: { from, to, reason, ...extra },
+      });
+      if (actor)
+        await this.deps.activityLog.record({ serverId: server.id, actor, action: `server.phase.${to}`, data: { from, reason } }, trx);
     });
     await this.deps.edgeRoutePublisher.pushAll();
   }
@@ -210,7 +237,12 @@ export class ServerLifecycle {
     const allocated = await this.deps.serverRepository.allocatedMemory(trx);
     const free = await this.deps.nodeService.freeAllocationCounts({}, trx);
     const others = (await this.deps.nodeService.list(trx)).filter((n) => n.id !== server.nodeId);
-    return pickNode(request, others.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })))?.id ?? null;
+    return (
+      pickNode(
+        request,
+        others.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })),
+      )?.id ?? null
+    );
   }
 
   /**
@@ -221,11 +253,16 @@ export class ServerLifecycle {
     const { nodeService, serverRepository } = this.deps;
     await this.deps.db.transaction(async (trx) => {
       const nodeId = await this.nodeElsewhere(server, trx);
-      if (!nodeId) throw new AppError(409, 'no_capacity', "No other node that is up has room for the server right now");
+      if (!nodeId) throw new AppError(409, 'no_capacity', 'No other node that is up has room for the server right now');
       await nodeService.releaseAllocations(server.id, trx);
       await nodeService.bookAllocation(nodeId, server.id, {}, trx);
       await serverRepository.moveTo(server.id, nodeId, trx);
-      await this.deps.events.append(trx, { type: 'server.moved', serverId: server.id, nodeId, data: { from: server.nodeId, to: nodeId, reason } });
+      await this.deps.events.append(trx, {
+        type: 'server.moved',
+        serverId: server.id,
+        nodeId,
+        data: { from: server.nodeId, to: nodeId, reason },
+      });
     });
     return (await serverRepository.get(server.id))!;
   }

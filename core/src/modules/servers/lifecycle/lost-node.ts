@@ -67,7 +67,17 @@ export class LostNodeRescheduler {
       const to = skip || !backup ? null : await this.deps.db.transaction((trx) => this.deps.serverLifecycle.nodeElsewhere(server, trx));
       const action = skip ? 'skip' : backup && to ? 'reschedule' : 'mark_lost';
       const reason = skip ? 'archived' : !backup ? NO_BACKUP : !to ? 'no other node has room' : null;
-      servers.push({ serverId, name: server.name, action, reason, backupId: backup?.backupId ?? null, backupTakenAt: backup?.takenAt ?? null, backupAgeSeconds: backup ? ageSeconds(backup.takenAt, now) : null, to, start: isRunning(server) });
+      servers.push({
+        serverId,
+        name: server.name,
+        action,
+        reason,
+        backupId: backup?.backupId ?? null,
+        backupTakenAt: backup?.takenAt ?? null,
+        backupAgeSeconds: backup ? ageSeconds(backup.takenAt, now) : null,
+        to,
+        start: isRunning(server),
+      });
     }
     return { nodeId, servers };
   }
@@ -98,9 +108,22 @@ export class LostNodeRescheduler {
         type: 'server.rescheduled',
         serverId,
         nodeId: moved.nodeId,
-        data: { from: lostNodeId, to: moved.nodeId, backupId: backup.backupId, backupTakenAt: backup.takenAt, backupAgeSeconds, started: wasRunning },
+        data: {
+          from: lostNodeId,
+          to: moved.nodeId,
+          backupId: backup.backupId,
+          backupTakenAt: backup.takenAt,
+          backupAgeSeconds,
+          started: wasRunning,
+        },
       });
-      if (owner) await this.deps.mailService.send('server_rescheduled', owner.email, lostNodeMails.rescheduled(server.name, backup.takenAt, backupAgeSeconds), trx);
+      if (owner)
+        await this.deps.mailService.send(
+          'server_rescheduled',
+          owner.email,
+          lostNodeMails.rescheduled(server.name, backup.takenAt, backupAgeSeconds),
+          trx,
+        );
     });
   }
 
@@ -114,7 +137,9 @@ export class LostNodeRescheduler {
       const nowOn = await this.deps.serverRepository.nodeOf(id);
       if (nowOn === nodeId) continue;
       await client.deleteServer(id, { keepFiles: true });
-      await this.deps.db.transaction((trx) => this.deps.events.append(trx, { type: 'server.fenced', serverId: id, nodeId, data: { nodeId, nowOn } }));
+      await this.deps.db.transaction((trx) =>
+        this.deps.events.append(trx, { type: 'server.fenced', serverId: id, nodeId, data: { nodeId, nowOn } }),
+      );
     }
   }
 

@@ -11,7 +11,10 @@ export const sleepPolicy = z.object({
   /** A status ping alone wakes it (off: only a login does). */
   wakeOnPing: z.boolean(),
   /** Second MOTD line the edge proxy shows while it sleeps. */
-  sleepingLine: z.string().max(256).regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }),
+  sleepingLine: z
+    .string()
+    .max(256)
+    .regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }),
   /** Days asleep before the files go to the remote backup target and leave the node; null: never. */
   archiveAfterDays: z.number().int().min(1).max(3650).nullable(),
 });

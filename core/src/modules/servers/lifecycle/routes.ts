@@ -6,7 +6,14 @@ import type { ServerLifecycle } from './lifecycle-service.js';
 import { sleepPolicy, sleepPolicyPatch } from './policy.js';
 
 /** The phase changes a person asks for, each behind `lifecycle.<action>`. */
-const PHASE_ACTIONS: Record<'wake' | 'sleep' | 'archive', { summary: string; errors: Record<number, string>; run(lifecycle: ServerLifecycle, id: string, principal: Principal): Promise<ServerView> }> = {
+const PHASE_ACTIONS: Record<
+  'wake' | 'sleep' | 'archive',
+  {
+    summary: string;
+    errors: Record<number, string>;
+    run(lifecycle: ServerLifecycle, id: string, principal: Principal): Promise<ServerView>;
+  }
+> = {
   wake: {
     summary: 'Wake a sleeping server (phase active, then start it); an archived one is restored first',
     errors: { 402: 'A plugin refused the start (start_refused)', 409: 'server_suspended, archive_unavailable' },
@@ -19,7 +26,10 @@ const PHASE_ACTIONS: Record<'wake' | 'sleep' | 'archive', { summary: string; err
   },
   archive: {
     summary: "Move a sleeping server's files to the remote backup target and off its node",
-    errors: { 409: 'Not asleep (not_asleep), or no remote storage (archive_unavailable)', 502: 'The archive backup failed (archive_failed)' },
+    errors: {
+      409: 'Not asleep (not_asleep), or no remote storage (archive_unavailable)',
+      502: 'The archive backup failed (archive_failed)',
+    },
     run: (lifecycle, id, principal) => lifecycle.archive(id, 'api', principal),
   },
 };

@@ -104,7 +104,9 @@ for (const database of DATABASES) {
       // The allowance comes back: a legitimate command reaches the game.
       await new Promise((r) => setTimeout(r, Math.max(...refused.map((r) => r.error!.retryAfterMs ?? 0)) + 50));
       expect(socket.connected, "the flooder's other tab stays open").to.equal(true);
-      expect(await socket.timeout(10_000).emitWithAck('server:command', { serverId: floodedId, command: 'say after the flood' })).to.deep.equal({ ok: true });
+      expect(
+        await socket.timeout(10_000).emitWithAck('server:command', { serverId: floodedId, command: 'say after the flood' }),
+      ).to.deep.equal({ ok: true });
       await until('the game echoes the command', async () => lines.some((l) => l.includes('after the flood')), 30_000);
       socket.close();
     });
@@ -114,7 +116,16 @@ for (const database of DATABASES) {
       const sockets = await Promise.all(Array.from({ length: 8 }, () => openSocket(t, flooder, '/servers')));
       const replies: Reply[] = [];
       await Promise.all(
-        sockets.map((s) => Promise.all(Array.from({ length: 20 }, (_, i) => s.timeout(30_000).emitWithAck('server:command', { serverId: floodedId, command: `say burst ${i}` }).then((r: Reply) => replies.push(r))))),
+        sockets.map((s) =>
+          Promise.all(
+            Array.from({ length: 20 }, (_, i) =>
+              s
+                .timeout(30_000)
+                .emitWithAck('server:command', { serverId: floodedId, command: `say burst ${i}` })
+                .then((r: Reply) => replies.push(r)),
+            ),
+          ),
+        ),
       );
       for (const s of sockets) s.close();
       expect(replies.length).to.equal(160);
@@ -122,13 +133,21 @@ for (const database of DATABASES) {
       expect(accepted, 'some commands went through').to.be.greaterThan(0);
       expect(accepted, 'no more than the allowance of all connections together').to.be.at.most(30);
       // Past the connections' limit, what got through may still find the server's queue full.
-      for (const code of new Set(replies.filter((r) => r.error).map((r) => r.error!.code))) expect(['rate_limited', 'command_queue_full']).to.include(code);
-      expect(replies.some((r) => /connections together/.test(r.error?.message ?? '')), 'the per-person limit speaks').to.equal(true);
+      for (const code of new Set(replies.filter((r) => r.error).map((r) => r.error!.code)))
+        expect(['rate_limited', 'command_queue_full']).to.include(code);
+      expect(
+        replies.some((r) => /connections together/.test(r.error?.message ?? '')),
+        'the per-person limit speaks',
+      ).to.equal(true);
 
       // The server's queue towards the node, made tight: what does not fit is refused at once.
-      t.panel.kernel.containerOf('servers').register({ commandGate: asValue(new CommandGate({ perSecond: 1000, concurrency: 1, maxWaiting: 2 })) });
+      t.panel.kernel
+        .containerOf('servers')
+        .register({ commandGate: asValue(new CommandGate({ perSecond: 1000, concurrency: 1, maxWaiting: 2 })) });
       try {
-        const rest = await Promise.all(Array.from({ length: 20 }, (_, i) => flooder.post(`/api/servers/${floodedId}/command`, { command: `say queued ${i}` })));
+        const rest = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => flooder.post(`/api/servers/${floodedId}/command`, { command: `say queued ${i}` })),
+        );
         const statuses = rest.map((r) => r.status);
         expect(statuses.filter((s) => s === 204).length, JSON.stringify(statuses)).to.be.within(3, 17);
         for (const r of rest.filter((x) => x.status !== 204)) {
@@ -144,7 +163,9 @@ for (const database of DATABASES) {
         t.panel.kernel.containerOf('servers').register({ commandGate: asValue(new CommandGate()) });
       }
       // The per-server rate over REST.
-      const burst = await Promise.all(Array.from({ length: 40 }, () => flooder.post(`/api/servers/${floodedId}/command`, { command: 'say via rest' })));
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, () => flooder.post(`/api/servers/${floodedId}/command`, { command: 'say via rest' })),
+      );
       const limited = burst.filter((r) => r.status === 429);
       expect(burst.filter((r) => r.status === 204).length, 'at most 20 per second per server').to.be.at.most(20);
       expect(limited.filter((r) => r.body.error.code === 'rate_limited').length).to.be.greaterThan(0);

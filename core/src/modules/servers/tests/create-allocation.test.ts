@@ -15,7 +15,12 @@ for (const database of DATABASES) {
     let ports: number[];
     const base = { name: 'Chosen', templateId: 'conductor-test' };
     const create = (body: Record<string, unknown>) => t.panel.request('POST', '/api/servers', { body: { ...base, ...body } });
-    const allocations = async (nodeId = node.nodeId) => (await t.panel.request('GET', `/api/nodes/${nodeId}/allocations`)).body.allocations as Array<{ id: number; port: number; serverId: string | null }>;
+    const allocations = async (nodeId = node.nodeId) =>
+      (await t.panel.request('GET', `/api/nodes/${nodeId}/allocations`)).body.allocations as Array<{
+        id: number;
+        port: number;
+        serverId: string | null;
+      }>;
     const serverCount = async () => (await t.panel.request('GET', '/api/servers')).body.total as number;
 
     before(async () => {
@@ -50,7 +55,11 @@ for (const database of DATABASES) {
       expect((await create({ allocation: { id: 1, port: ports[0] } })).status, 'an id and an address together').to.equal(400);
 
       // An allocation of another node is not one of the chosen node.
-      const other = (await t.panel.request('POST', '/api/nodes', { body: { name: 'elsewhere', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 20_000 } })).body.node;
+      const other = (
+        await t.panel.request('POST', '/api/nodes', {
+          body: { name: 'elsewhere', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 20_000 },
+        })
+      ).body.node;
       await t.panel.request('POST', `/api/nodes/${other.id}/allocations`, { body: { ip: '127.0.0.1', ports: '40000' } });
       const foreign = (await allocations(other.id))[0]!;
       const wrongNode = await create({ nodeId: node.nodeId, allocation: { id: foreign.id } });
@@ -62,7 +71,10 @@ for (const database of DATABASES) {
       expect(asUser.status, 'only admins choose ports').to.equal(403);
 
       expect(await serverCount(), 'no server was made').to.equal(0);
-      expect((await allocations()).every((a) => a.serverId === null), 'no port was booked').to.equal(true);
+      expect(
+        (await allocations()).every((a) => a.serverId === null),
+        'no port was booked',
+      ).to.equal(true);
       await t.panel.request('DELETE', `/api/nodes/${other.id}`);
     });
 
@@ -93,7 +105,12 @@ for (const database of DATABASES) {
       expect(byAddress.body.address.port).to.equal(ports[1]);
 
       const booked = await allocations();
-      expect(booked.filter((a) => a.serverId !== null).map((a) => a.port).sort()).to.deep.equal([ports[1], ports[2], ports[3]].sort());
+      expect(
+        booked
+          .filter((a) => a.serverId !== null)
+          .map((a) => a.port)
+          .sort(),
+      ).to.deep.equal([ports[1], ports[2], ports[3]].sort());
       expect(await serverCount()).to.equal(3);
 
       // A deleted server gives its port back through the nodes module.

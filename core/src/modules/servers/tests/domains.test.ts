@@ -11,7 +11,8 @@ async function startDns(txt: Map<string, string[]>): Promise<{ port: number; clo
     handle: (request, send) => {
       const response = dns2.Packet.createResponseFromRequest(request);
       const [question] = request.questions;
-      for (const data of txt.get(question!.name.toLowerCase()) ?? []) response.answers.push({ name: question!.name, type: dns2.Packet.TYPE.TXT, class: dns2.Packet.CLASS.IN, ttl: 1, data } as never);
+      for (const data of txt.get(question!.name.toLowerCase()) ?? [])
+        response.answers.push({ name: question!.name, type: dns2.Packet.TYPE.TXT, class: dns2.Packet.CLASS.IN, ttl: 1, data } as never);
       void send(response);
     },
   });
@@ -31,7 +32,17 @@ for (const database of DATABASES) {
       await testImage();
       dns = await startDns(txt);
       t = await startAccountsPanel(database, {
-        config: { plugins: { auth: { scryptCost: 1024 }, servers: { edgeBaseDomain: 'play.test', edgeTarget: 'edge.hoster.test', edgePort: 25570, domainResolvers: [`127.0.0.1:${dns.port}`] } } },
+        config: {
+          plugins: {
+            auth: { scryptCost: 1024 },
+            servers: {
+              edgeBaseDomain: 'play.test',
+              edgeTarget: 'edge.hoster.test',
+              edgePort: 25570,
+              domainResolvers: [`127.0.0.1:${dns.port}`],
+            },
+          },
+        },
       });
       node = await startNodeFor(t.panel, { name: `domains-${database}`, ports: 2 });
     });
@@ -43,7 +54,9 @@ for (const database of DATABASES) {
     });
 
     const routeHostnames = async (serverId: string): Promise<string[]> =>
-      ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; hostnames: string[] }>).find((r) => r.serverId === serverId)?.hostnames ?? [];
+      ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; hostnames: string[] }>).find(
+        (r) => r.serverId === serverId,
+      )?.hostnames ?? [];
 
     it('shows the records, verifies the TXT token, routes the domain, refuses another tenant, and stops routing on removal', async () => {
       const alice = await t.signIn((await t.createUser(`alice-${database}@example.org`)).email);
@@ -52,7 +65,10 @@ for (const database of DATABASES) {
       const theirs = (await bob.post('/api/servers', { name: 'Bob', templateId: 'conductor-test', expectedPlayers: 1 })).body;
       expect(mine.id && theirs.id, 'two servers').to.be.a('string');
 
-      for (const [hostname, code] of [['not a host!', 'validation_failed'], [`x.play.test`, 'reserved_domain']]) {
+      for (const [hostname, code] of [
+        ['not a host!', 'validation_failed'],
+        [`x.play.test`, 'reserved_domain'],
+      ]) {
         const bad = await alice.post(`/api/servers/${mine.id}/domains`, { hostname });
         expect(bad.status, hostname).to.equal(400);
         expect(bad.body.error.code).to.equal(code);
@@ -84,7 +100,11 @@ for (const database of DATABASES) {
       // The right token, found by the verification job: routed on the node's edge.
       txt.set('_conductor.play.example.com', [token]);
       await t.panel.kernel.scheduler.runNow('servers.domains');
-      expect((await alice.get(`/api/servers/${mine.id}/domains`)).body.domains[0]).to.deep.include({ hostname: 'play.example.com', verified: true, checkError: null });
+      expect((await alice.get(`/api/servers/${mine.id}/domains`)).body.domains[0]).to.deep.include({
+        hostname: 'play.example.com',
+        verified: true,
+        checkError: null,
+      });
       expect(await routeHostnames(mine.id)).to.deep.equal([`${mine.id}.play.test`, 'play.example.com']);
 
       // Bob's pending claim can no longer win, even with his own token in DNS; a new claim is refused.
@@ -100,7 +120,12 @@ for (const database of DATABASES) {
       // Removed: the edge stops routing it at once.
       expect((await alice.request('DELETE', `/api/servers/${mine.id}/domains/play.example.com`)).status).to.equal(204);
       expect(await routeHostnames(mine.id)).to.deep.equal([`${mine.id}.play.test`]);
-      const events = (await t.panel.request('GET', `/api/events?type=server.domain_added,server.domain_verified,server.domain_removed&serverId=${mine.id}`)).body.events.map((e: { type: string }) => e.type);
+      const events = (
+        await t.panel.request(
+          'GET',
+          `/api/events?type=server.domain_added,server.domain_verified,server.domain_removed&serverId=${mine.id}`,
+        )
+      ).body.events.map((e: { type: string }) => e.type);
       expect(events).to.deep.equal(['server.domain_added', 'server.domain_verified', 'server.domain_removed']);
       const activity = (await alice.get(`/api/activity/servers/${mine.id}`)).body.activity as Array<{ action: string }>;
       expect(activity.map((a) => a.action)).to.include.members(['server.domain.add', 'server.domain.remove']);

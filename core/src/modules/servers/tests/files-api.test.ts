@@ -3,7 +3,11 @@ import { expect } from 'chai';
 import { ADMIN_TOKEN, DATABASES, startNodeFor, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
-type Operation = { parameters?: Array<{ name: string; in: string; required: boolean; schema: unknown }>; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, { description: string; content?: Record<string, { schema: Record<string, unknown> }> }> };
+type Operation = {
+  parameters?: Array<{ name: string; in: string; required: boolean; schema: unknown }>;
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: Record<string, unknown> }> }>;
+};
 
 /** The files API through the panel: documented in OpenAPI with its schemas, and a write makes the folders it needs. */
 for (const database of DATABASES) {
@@ -33,7 +37,9 @@ for (const database of DATABASES) {
       expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
       const operations = Object.entries(doc.paths as Record<string, Record<string, Operation>>)
         .filter(([path]) => path.startsWith('/api/servers/{serverId}/files/'))
-        .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, method, path, op })));
+        .flatMap(([path, item]) =>
+          Object.entries(item).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, method, path, op })),
+        );
       expect(operations, 'every route of the agent file API').to.have.length(17);
       expect(JSON.stringify(operations)).to.not.contain('As the node answers');
       for (const { id, method, path, op } of operations) {
@@ -46,12 +52,18 @@ for (const database of DATABASES) {
         if (method !== 'get') expect(op.requestBody?.content, `${id} has a body schema`).to.not.equal(undefined);
       }
       const rename = doc.paths['/api/servers/{serverId}/files/rename'].post as Operation;
-      expect(rename.requestBody!.content['application/json']!.schema).to.deep.include({ required: ['from', 'to'], additionalProperties: false });
+      expect(rename.requestBody!.content['application/json']!.schema).to.deep.include({
+        required: ['from', 'to'],
+        additionalProperties: false,
+      });
       expect(Object.keys(rename.responses['200']!.content!['application/json']!.schema.properties as object)).to.deep.equal(['from', 'to']);
       const write = doc.paths['/api/servers/{serverId}/files/contents'].put as Operation;
       expect(write.requestBody!.content['application/octet-stream']!.schema).to.deep.equal({ type: 'string', format: 'binary' });
       const list = doc.paths['/api/servers/{serverId}/files/list'].get as Operation;
-      const entries = list.responses['200']!.content!['application/json']!.schema.properties as Record<string, { items: { properties: object } }>;
+      const entries = list.responses['200']!.content!['application/json']!.schema.properties as Record<
+        string,
+        { items: { properties: object } }
+      >;
       expect(Object.keys(entries.entries!.items.properties)).to.include.members(['name', 'type', 'size', 'mode', 'protected']);
     });
 
@@ -63,7 +75,10 @@ for (const database of DATABASES) {
     });
 
     it('writes a file into folders that do not exist yet, and leaves none behind when the write fails', async () => {
-      const written = await t.panel.request('PUT', `${files('contents')}?path=${encodeURIComponent('plugins/new/deeper/config.yml')}`, { rawBody: 'greeting: hello\n', headers: { 'content-type': 'application/octet-stream' } });
+      const written = await t.panel.request('PUT', `${files('contents')}?path=${encodeURIComponent('plugins/new/deeper/config.yml')}`, {
+        rawBody: 'greeting: hello\n',
+        headers: { 'content-type': 'application/octet-stream' },
+      });
       expect(written.status, JSON.stringify(written.body)).to.equal(200);
       expect(written.body).to.deep.equal({ path: 'plugins/new/deeper/config.yml', bytes: 16 });
       expect((await t.panel.request('GET', `${files('contents')}?path=plugins/new/deeper/config.yml`)).body).to.equal('greeting: hello\n');

@@ -28,7 +28,11 @@ export interface FloodOutcome {
 const send = (message: unknown) => process.send!(message);
 
 function flood(order: FloodOrder): void {
-  const socket = connect(`${order.url}/servers`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: order.cookie } });
+  const socket = connect(`${order.url}/servers`, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: { cookie: order.cookie },
+  });
   socket.on('connect_error', (err) => send({ failed: err.message }));
   const outcome: FloodOutcome = { replies: [], refused: [], ended: '' };
   const finish = (ended: string) => {

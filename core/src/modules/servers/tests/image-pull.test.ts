@@ -34,16 +34,24 @@ for (const database of DATABASES) {
       const started = await t.panel.request('POST', `/api/servers/${server.id}/power/start`);
       expect(started.status, JSON.stringify(started.body)).to.equal(502);
       expect(started.body.error.code).to.equal('image_pull_failed');
-      expect(started.body.error.message).to.equal(`The image ${UNREACHABLE_IMAGE} could not be pulled from the registry 127.0.0.1:1: the registry refused the connection (nothing answers at that address).`);
+      expect(started.body.error.message).to.equal(
+        `The image ${UNREACHABLE_IMAGE} could not be pulled from the registry 127.0.0.1:1: the registry refused the connection (nothing answers at that address).`,
+      );
       expect(started.body.error.details).to.deep.include({ image: UNREACHABLE_IMAGE, registry: '127.0.0.1:1' });
       expect(started.body.error.details.docker, "Docker's own words stay in the details").to.contain('connection refused');
 
       // The server's console says the same, and the server is offline, ready for another try.
       const lines = (await node.agent.request('GET', `/api/servers/${server.id}/logs`)).body.lines as string[];
       expect(lines).to.include(`[conductor] The server could not start: ${started.body.error.message}`);
-      expect(lines.some((l) => l.includes('dial tcp')), 'no raw Docker error on the console').to.equal(false);
+      expect(
+        lines.some((l) => l.includes('dial tcp')),
+        'no raw Docker error on the console',
+      ).to.equal(false);
       // The state is the event log's mirror, which may lag a moment behind the node's server.stopped.
-      await until('the server to read offline', async () => (await t.panel.request('GET', `/api/servers/${server.id}`)).body.state === 'offline');
+      await until(
+        'the server to read offline',
+        async () => (await t.panel.request('GET', `/api/servers/${server.id}`)).body.state === 'offline',
+      );
       expect((await t.panel.request('POST', `/api/servers/${server.id}/reinstall`)).status).to.equal(202);
       await installs(2);
     });

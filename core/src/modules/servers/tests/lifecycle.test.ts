@@ -14,7 +14,9 @@ for (const database of DATABASES) {
 
     before(async () => {
       await testImage();
-      t = await startAccountsPanel(database, { config: { plugins: { auth: { scryptCost: 1024 }, servers: { edgeBaseDomain: 'play.test' } } } });
+      t = await startAccountsPanel(database, {
+        config: { plugins: { auth: { scryptCost: 1024 }, servers: { edgeBaseDomain: 'play.test' } } },
+      });
       node = await startNodeFor(t.panel, { name: `edge-${database}` });
     });
     after(async () => {
@@ -25,62 +27,95 @@ for (const database of DATABASES) {
     });
 
     const phaseEvents = async (serverId: string) =>
-      ((await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${serverId}`)).body.events as Array<{ data: Record<string, unknown> }>).map((e) => e.data);
+      (
+        (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${serverId}`)).body.events as Array<{
+          data: Record<string, unknown>;
+        }>
+      ).map((e) => e.data);
 
     it('puts an empty server to sleep, answers pings for it with the sleeping line, and wakes it when a bot joins; phases are events', async () => {
       const owner = await t.createUser(`owner-${database}@example.org`);
       const stranger = await t.createUser(`stranger-${database}@example.org`);
       const browser = await t.signIn(owner.email);
       const strangerBrowser = await t.signIn(stranger.email);
-      const created = await browser.post('/api/servers', { name: 'Sleepy', templateId: 'conductor-test', variables: { MOTD: 'Sleepy Hollow' }, expectedPlayers: 10 });
+      const created = await browser.post('/api/servers', {
+        name: 'Sleepy',
+        templateId: 'conductor-test',
+        variables: { MOTD: 'Sleepy Hollow' },
+        expectedPlayers: 10,
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const server = created.body;
       expect(server.phase).to.equal('active');
       const hostname = `${server.id}.play.test`;
 
       // The policy: defaults, bad input refused with nothing changed, strangers refused.
-      expect((await browser.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({ enabled: true, emptyMinutes: 5, wakeOnPing: false });
+      expect((await browser.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({
+        enabled: true,
+        emptyMinutes: 5,
+        wakeOnPing: false,
+      });
       const unknown = await browser.request('PUT', `/api/servers/${server.id}/sleep-policy`, { body: { emptyMinutes: 0, snooze: true } });
       expect(unknown.status).to.equal(400);
       expect(unknown.body.error.code).to.equal('validation_failed');
       expect((await browser.get(`/api/servers/${server.id}/sleep-policy`)).body.emptyMinutes).to.equal(5);
-      expect((await strangerBrowser.request('PUT', `/api/servers/${server.id}/sleep-policy`, { body: { emptyMinutes: 0 } })).status).to.equal(404);
+      expect(
+        (await strangerBrowser.request('PUT', `/api/servers/${server.id}/sleep-policy`, { body: { emptyMinutes: 0 } })).status,
+      ).to.equal(404);
       expect((await strangerBrowser.post(`/api/servers/${server.id}/wake`)).status).to.equal(404);
-      const policy = await browser.request('PUT', `/api/servers/${server.id}/sleep-policy`, { body: { emptyMinutes: 0, minOnlineMinutes: 0, sleepingLine: 'zzz — join to wake it' } });
+      const policy = await browser.request('PUT', `/api/servers/${server.id}/sleep-policy`, {
+        body: { emptyMinutes: 0, minOnlineMinutes: 0, sleepingLine: 'zzz — join to wake it' },
+      });
       expect(policy.status, JSON.stringify(policy.body)).to.equal(200);
 
       expect((await browser.post(`/api/servers/${server.id}/power/start`)).status).to.equal(200);
-      await until('running with a pinged status', async () => {
-        const s = (await browser.get(`/api/servers/${server.id}`)).body;
-        const stats = (await node.agent.request('GET', `/api/servers/${server.id}/stats`)).body.stats;
-        return s.state === 'running' && stats?.players ? s : undefined;
-      }, 60_000);
+      await until(
+        'running with a pinged status',
+        async () => {
+          const s = (await browser.get(`/api/servers/${server.id}`)).body;
+          const stats = (await node.agent.request('GET', `/api/servers/${server.id}/stats`)).body.stats;
+          return s.state === 'running' && stats?.players ? s : undefined;
+        },
+        60_000,
+      );
 
       // The leader's worker: empty for longer than the policy allows → saved, stopped, asleep.
-      await until('the sleep worker to put it to sleep', async () => {
-        await t.panel.kernel.scheduler.runNow('servers.sleep');
-        const s = (await browser.get(`/api/servers/${server.id}`)).body;
-        return s.phase === 'sleep' && s.state === 'offline';
-      }, 60_000);
+      await until(
+        'the sleep worker to put it to sleep',
+        async () => {
+          await t.panel.kernel.scheduler.runNow('servers.sleep');
+          const s = (await browser.get(`/api/servers/${server.id}`)).body;
+          return s.phase === 'sleep' && s.state === 'offline';
+        },
+        60_000,
+      );
       expect(await phaseEvents(server.id)).to.deep.equal([{ from: 'active', to: 'sleep', reason: 'empty' }]);
       expect((await t.panel.request('GET', '/api/servers')).body.servers[0].phase).to.equal('sleep');
 
       // Asleep: the proxy answers on the shared port by hostname and on the server's own port. The
       // phase is committed before the routes reach the node: wait for the node's table.
       await until('the sleeping route on the node', async () =>
-        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; phase: string }>).some((r) => r.serverId === server.id && r.phase === 'sleep'),
+        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; phase: string }>).some(
+          (r) => r.serverId === server.id && r.phase === 'sleep',
+        ),
       );
       const shared = node.agent.agent.edge!.sharedPort!;
       const ping = await pingAs(shared, hostname);
       expect(descriptionText(ping.description)).to.equal('Sleepy Hollow\nzzz — join to wake it');
       expect(ping.players.online).to.equal(0);
       const ownPort = server.address.port as number;
-      const direct = await until('the proxy on the sleeping server port', () => pingAs(ownPort, '127.0.0.1').catch(() => undefined), 15_000);
+      const direct = await until(
+        'the proxy on the sleeping server port',
+        () => pingAs(ownPort, '127.0.0.1').catch(() => undefined),
+        15_000,
+      );
       expect(descriptionText(direct.description)).to.contain('zzz — join to wake it');
       expect((await phaseEvents(server.id)).length, 'a ping does not wake it').to.equal(1);
 
       // Banned names never wake it: the ban (written to the stopped server's file) reaches the proxy.
-      expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Griefer', uuid: randomUUID() })).body.applied).to.equal('file');
+      expect(
+        (await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Griefer', uuid: randomUUID() })).body.applied,
+      ).to.equal('file');
       // Generous: under load a mineflayer client alone can take seconds to get to its login.
       await joinAs(shared, hostname, 'Griefer', 30_000).then(
         () => expect.fail('a banned player woke the server'),
@@ -90,7 +125,9 @@ for (const database of DATABASES) {
 
       // A join wakes it; the proxy holds the bot until the game accepts it. The minimum online
       // time keeps the worker from putting it straight back to sleep before the bot is in.
-      expect((await browser.request('PUT', `/api/servers/${server.id}/sleep-policy`, { body: { minOnlineMinutes: 5 } })).status).to.equal(200);
+      expect((await browser.request('PUT', `/api/servers/${server.id}/sleep-policy`, { body: { minOnlineMinutes: 5 } })).status).to.equal(
+        200,
+      );
       const bot = await joinAs(shared, hostname, 'Waker');
       bots.push(bot);
       const awake = (await browser.get(`/api/servers/${server.id}`)).body;
@@ -99,7 +136,10 @@ for (const database of DATABASES) {
         { from: 'active', to: 'sleep', reason: 'empty' },
         { from: 'sleep', to: 'active', reason: 'join' },
       ]);
-      await until('the bot counted online', async () => (await t.panel.request('GET', `/api/events?type=player.joined&serverId=${server.id}`)).body.events.length > 0);
+      await until(
+        'the bot counted online',
+        async () => (await t.panel.request('GET', `/api/events?type=player.joined&serverId=${server.id}`)).body.events.length > 0,
+      );
       // With a player online, the worker leaves it alone.
       await t.panel.kernel.scheduler.runNow('servers.sleep');
       expect((await browser.get(`/api/servers/${server.id}`)).body.phase).to.equal('active');
@@ -109,7 +149,10 @@ for (const database of DATABASES) {
     it('sleeps and wakes through the API with their permission keys', async () => {
       const { servers } = (await t.panel.request('GET', '/api/servers')).body;
       const id = servers[0].id as string;
-      await until('the bot gone', async () => (await t.panel.request('GET', `/api/events?type=player.left&serverId=${id}`)).body.events.length > 0);
+      await until(
+        'the bot gone',
+        async () => (await t.panel.request('GET', `/api/events?type=player.left&serverId=${id}`)).body.events.length > 0,
+      );
       const slept = await t.panel.request('POST', `/api/servers/${id}/sleep`);
       expect(slept.status, JSON.stringify(slept.body)).to.equal(200);
       expect(slept.body.phase).to.equal('sleep');
@@ -121,26 +164,37 @@ for (const database of DATABASES) {
         { from: 'active', to: 'sleep', reason: 'api' },
         { from: 'sleep', to: 'active', reason: 'api' },
       ]);
-      const activity = (await t.panel.request('GET', `/api/activity/servers/${id}`)).body.activity as Array<{ action: string; data: Record<string, unknown> }>;
+      const activity = (await t.panel.request('GET', `/api/activity/servers/${id}`)).body.activity as Array<{
+        action: string;
+        data: Record<string, unknown>;
+      }>;
       expect(activity.slice(0, 2).map((a) => [a.action, a.data.reason])).to.deep.equal([
         ['server.phase.active', 'api'],
         ['server.phase.sleep', 'api'],
       ]);
       const routes = (await node.agent.request('GET', '/api/edge/routes')).body;
-      expect(routes.routes.find((r: { serverId: string }) => r.serverId === id)).to.deep.include({ phase: 'active', listenPorts: [], hostnames: [`${id}.play.test`] });
+      expect(routes.routes.find((r: { serverId: string }) => r.serverId === id)).to.deep.include({
+        phase: 'active',
+        listenPorts: [],
+        hostnames: [`${id}.play.test`],
+      });
     });
 
-    it('routes to a server on another node: a second node\'s edge forwards to it, answers for it asleep, and wakes it', async () => {
+    it("routes to a server on another node: a second node's edge forwards to it, answers for it asleep, and wakes it", async () => {
       const id = (await t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
       const other = await startNodeFor(t.panel, { name: `edge-b-${database}` });
       try {
         await t.panel.kernel.scheduler.runNow('servers.edge-routes');
         const otherShared = other.agent.agent.edge!.sharedPort!;
         const hostname = `${id}.play.test`;
-        const remote = ((await other.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; listenPorts: number[] }>).find((r) => r.serverId === id);
+        const remote = (
+          (await other.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; listenPorts: number[] }>
+        ).find((r) => r.serverId === id);
         expect(remote?.listenPorts, 'no ports of the other node are taken').to.deep.equal([]);
         await until('running', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
-        expect(descriptionText((await until('a forwarded ping', () => pingAs(otherShared, hostname).catch(() => undefined))).description)).to.contain('Sleepy Hollow');
+        expect(
+          descriptionText((await until('a forwarded ping', () => pingAs(otherShared, hostname).catch(() => undefined))).description),
+        ).to.contain('Sleepy Hollow');
 
         expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
         expect(descriptionText((await pingAs(otherShared, hostname)).description)).to.equal('Sleepy Hollow\nzzz — join to wake it');

@@ -23,7 +23,11 @@ for (const database of DATABASES) {
     });
 
     const eventsOf = async (type: string, serverId: string) =>
-      ((await t.panel.request('GET', `/api/events?type=${type}&serverId=${serverId}`)).body.events as Array<{ data: Record<string, unknown> }>).map((e) => e.data);
+      (
+        (await t.panel.request('GET', `/api/events?type=${type}&serverId=${serverId}`)).body.events as Array<{
+          data: Record<string, unknown>;
+        }>
+      ).map((e) => e.data);
 
     it('applies memory and CPU to the running container at once, emits memory_changed for billing, and refuses what the node has no room for, bad input and non-admins with nothing changed', async () => {
       const owner = await t.createUser(`owner-${database}@example.org`);
@@ -69,7 +73,12 @@ for (const database of DATABASES) {
       expect(inspect.HostConfig.NanoCpus).to.equal(1.5e9);
       expect(await eventsOf('server.memory_changed', id)).to.deep.equal([{ memoryMb: 1024, from: 512 }]);
       expect(await eventsOf('server.limits_changed', id)).to.deep.equal([
-        { memoryMb: 1024, cpuPercent: 150, diskMb: created.body.diskMb, previous: { memoryMb: 512, cpuPercent: 200, diskMb: created.body.diskMb } },
+        {
+          memoryMb: 1024,
+          cpuPercent: 150,
+          diskMb: created.body.diskMb,
+          previous: { memoryMb: 512, cpuPercent: 200, diskMb: created.body.diskMb },
+        },
       ]);
 
       // CPU alone: no memory event.

@@ -10,7 +10,11 @@ export async function unreachableTemplate(panel: TestPanel, id: string): Promise
     ...base,
     id,
     images: [{ name: 'Unreachable', image: UNREACHABLE_IMAGE }],
-    install: { image: await testImage(), entrypoint: ['/usr/bin/node'], script: "require('fs').writeFileSync('/mnt/server/installed.txt', 'ok')\n" },
+    install: {
+      image: await testImage(),
+      entrypoint: ['/usr/bin/node'],
+      script: "require('fs').writeFileSync('/mnt/server/installed.txt', 'ok')\n",
+    },
   };
   const created = await panel.request('POST', '/api/templates', { body: template });
   if (created.status !== 201) throw new Error(`could not add the template: ${JSON.stringify(created.body)}`);
@@ -24,7 +28,9 @@ export async function deleteAllServers(panel: TestPanel): Promise<void> {
 
 /** A server made through the API for its owner, on the given node (as an admin places it); its id. */
 export async function createServerFor(panel: TestPanel, ownerId: string, nodeId: string, name: string): Promise<string> {
-  const created = await panel.request('POST', '/api/servers', { body: { name, templateId: 'conductor-test', ownerId, nodeId, memoryMb: 256 } });
+  const created = await panel.request('POST', '/api/servers', {
+    body: { name, templateId: 'conductor-test', ownerId, nodeId, memoryMb: 256 },
+  });
   if (created.status !== 201) throw new Error(`create server: ${JSON.stringify(created.body)}`);
   return created.body.id as string;
 }

@@ -6,7 +6,6 @@ import { startNodeFor, type TestAgent, testImage, type TestNode, until } from '@
 import { hostileArchives } from '../../../../../wings-agent/src/files/testing/hostile-archives.js';
 import { openSocket, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
-
 describe('servers through the panel, end to end (sqlite)', function () {
   this.timeout(180_000);
   let t: AccountsPanel;
@@ -33,15 +32,31 @@ describe('servers through the panel, end to end (sqlite)', function () {
     const ownerBrowser = await t.signIn(owner.email);
     const strangerBrowser = await t.signIn(stranger.email);
 
-    const bad = await ownerBrowser.post('/api/servers', { name: 'Lobby', templateId: 'conductor-test', variables: { MOTD: 'hi; rm -rf /' } });
+    const bad = await ownerBrowser.post('/api/servers', {
+      name: 'Lobby',
+      templateId: 'conductor-test',
+      variables: { MOTD: 'hi; rm -rf /' },
+    });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.code).to.equal('invalid_variables');
     expect((await t.panel.request('GET', '/api/servers')).body.total, 'nothing left behind').to.equal(0);
 
-    const created = await ownerBrowser.post('/api/servers', { name: 'Lobby', templateId: 'conductor-test', variables: { MOTD: 'Welcome to the Lobby' }, expectedPlayers: 10 });
+    const created = await ownerBrowser.post('/api/servers', {
+      name: 'Lobby',
+      templateId: 'conductor-test',
+      variables: { MOTD: 'Welcome to the Lobby' },
+      expectedPlayers: 10,
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const server = created.body;
-    expect(server).to.deep.include({ name: 'Lobby', ownerId: owner.id, nodeId, memoryMb: 256, state: 'offline', address: { ip: '127.0.0.1', port: gamePort } });
+    expect(server).to.deep.include({
+      name: 'Lobby',
+      ownerId: owner.id,
+      nodeId,
+      memoryMb: 256,
+      state: 'offline',
+      address: { ip: '127.0.0.1', port: gamePort },
+    });
 
     const full = await ownerBrowser.post('/api/servers', { name: 'Second', templateId: 'conductor-test' });
     expect(full.status).to.equal(409);
@@ -49,15 +64,27 @@ describe('servers through the panel, end to end (sqlite)', function () {
 
     // A stranger: not in their list, 404 on every route, refused on every socket event.
     expect((await strangerBrowser.get('/api/servers')).body).to.deep.equal({ servers: [], total: 0 });
-    for (const [method, path] of [['GET', `/api/servers/${server.id}`], ['POST', `/api/servers/${server.id}/power/start`], ['POST', `/api/servers/${server.id}/command`], ['PATCH', `/api/servers/${server.id}`]] as const) {
-      const res = method === 'GET' ? await strangerBrowser.get(path) : method === 'PATCH' ? await strangerBrowser.request('PATCH', path, { body: { name: 'mine' } }) : await strangerBrowser.post(path, { command: 'op stranger' });
+    for (const [method, path] of [
+      ['GET', `/api/servers/${server.id}`],
+      ['POST', `/api/servers/${server.id}/power/start`],
+      ['POST', `/api/servers/${server.id}/command`],
+      ['PATCH', `/api/servers/${server.id}`],
+    ] as const) {
+      const res =
+        method === 'GET'
+          ? await strangerBrowser.get(path)
+          : method === 'PATCH'
+            ? await strangerBrowser.request('PATCH', path, { body: { name: 'mine' } })
+            : await strangerBrowser.post(path, { command: 'op stranger' });
       expect(res.status, `${method} ${path}`).to.equal(404);
       expect(JSON.stringify(res.body)).to.not.contain('Lobby');
     }
     const strangerSocket = await openSocket(t, strangerBrowser, '/servers');
     const refused = await strangerSocket.timeout(5000).emitWithAck('server:subscribe', { serverId: server.id });
     expect(refused.error.code).to.equal('not_found');
-    const refusedCommand = await strangerSocket.timeout(5000).emitWithAck('server:command', { serverId: server.id, command: 'op stranger' });
+    const refusedCommand = await strangerSocket
+      .timeout(5000)
+      .emitWithAck('server:command', { serverId: server.id, command: 'op stranger' });
     expect(refusedCommand.error.code).to.equal('not_found');
     strangerSocket.close();
 
@@ -74,7 +101,14 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect((await ownerBrowser.post(`/api/servers/${server.id}/power/start`)).status).to.equal(200);
     await until('the done line in the browser', async () => lines.some((l) => /Done \(/.test(l)));
 
-    const bot = mineflayer.createBot({ host: '127.0.0.1', port: gamePort, username: 'PanelBot', auth: 'offline', version: '1.21.4', hideErrors: true });
+    const bot = mineflayer.createBot({
+      host: '127.0.0.1',
+      port: gamePort,
+      username: 'PanelBot',
+      auth: 'offline',
+      version: '1.21.4',
+      hideErrors: true,
+    });
     const chat: string[] = [];
     bot.on('messagestr', (m: string) => void chat.push(m));
     await new Promise<void>((resolve, reject) => {
@@ -104,7 +138,10 @@ describe('servers through the panel, end to end (sqlite)', function () {
 
     // A subuser watching the console stops receiving it the moment the owner removes them.
     const helper = await t.createUser('helper@example.org');
-    expect((await ownerBrowser.post(`/api/auth/servers/${server.id}/subusers`, { email: helper.email, permissions: ['control.console'] })).status).to.equal(201);
+    expect(
+      (await ownerBrowser.post(`/api/auth/servers/${server.id}/subusers`, { email: helper.email, permissions: ['control.console'] }))
+        .status,
+    ).to.equal(201);
     const helperSocket = await openSocket(t, await t.signIn(helper.email), '/servers');
     const helperLines: string[] = [];
     helperSocket.on('server:console', (m: { lines: string[] }) => helperLines.push(...m.lines));
@@ -119,19 +156,26 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(await refusedLater).to.deep.include({ code: 'not_found', serverId: server.id });
     await tabs[0]!.timeout(5000).emitWithAck('server:command', { serverId: server.id, command: 'say after the removal' });
     await until('the owner sees the later line', async () => lines.some((l) => l.includes('after the removal')));
-    expect(helperLines.some((l) => l.includes('after the removal')), 'a removed subuser gets no more console').to.equal(false);
+    expect(
+      helperLines.some((l) => l.includes('after the removal')),
+      'a removed subuser gets no more console',
+    ).to.equal(false);
     const again = await helperSocket.timeout(5000).emitWithAck('server:subscribe', { serverId: server.id });
     expect(again.error.code).to.equal('not_found');
     helperSocket.close();
 
     // Any key opens the server itself (the list already shows it); the key a route needs is still checked.
-    expect((await ownerBrowser.post(`/api/auth/servers/${server.id}/subusers`, { email: helper.email, permissions: ['file.read'] })).status).to.equal(201);
+    expect(
+      (await ownerBrowser.post(`/api/auth/servers/${server.id}/subusers`, { email: helper.email, permissions: ['file.read'] })).status,
+    ).to.equal(201);
     const helperBrowser = await t.signIn(helper.email);
     const seen = await helperBrowser.get(`/api/servers/${server.id}`);
     expect(seen.status).to.equal(200);
     expect(seen.body).to.deep.include({ id: server.id, name: 'Lobby' });
     expect((await helperBrowser.post(`/api/servers/${server.id}/command`, { command: 'say no' })).status).to.equal(403);
-    const notGrantable = await ownerBrowser.request('PUT', `/api/auth/servers/${server.id}/subusers/${helper.id}`, { body: { permissions: ['server.view'] } });
+    const notGrantable = await ownerBrowser.request('PUT', `/api/auth/servers/${server.id}/subusers/${helper.id}`, {
+      body: { permissions: ['server.view'] },
+    });
     expect(notGrantable.status, 'server.view is implied, never granted').to.equal(400);
 
     const stopped = await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
@@ -147,19 +191,30 @@ describe('servers through the panel, end to end (sqlite)', function () {
       expect(refused.status, JSON.stringify(motd)).to.equal(400);
       expect(JSON.stringify(refused.body)).to.contain('at most two lines');
     }
-    expect((await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { 'rcon.password': 'x' } })).status, 'unknown keys refused').to.equal(400);
-    const changed = await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'Now with a new MOTD\n§aand a second line', 'max-players': 42 } });
+    expect(
+      (await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { 'rcon.password': 'x' } })).status,
+      'unknown keys refused',
+    ).to.equal(400);
+    const changed = await ownerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, {
+      body: { motd: 'Now with a new MOTD\n§aand a second line', 'max-players': 42 },
+    });
     expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
     expect(changed.body.typed).to.deep.include({ motd: 'Now with a new MOTD\n§aand a second line', 'max-players': 42 });
     // Stored as the escape Minecraft reads, read back as a real line break.
     const file = (await ownerBrowser.get(`/api/servers/${server.id}/files/contents?path=server.properties`)).body as string;
     expect(file).to.match(/^motd=Now with a new MOTD\\n§aand a second line$/m);
-    expect((await ownerBrowser.get(`/api/servers/${server.id}/properties`)).body.typed.motd).to.equal('Now with a new MOTD\n§aand a second line');
-    expect((await strangerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'pwned' } })).status).to.equal(404);
+    expect((await ownerBrowser.get(`/api/servers/${server.id}/properties`)).body.typed.motd).to.equal(
+      'Now with a new MOTD\n§aand a second line',
+    );
+    expect((await strangerBrowser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { motd: 'pwned' } })).status).to.equal(
+      404,
+    );
     const listing = await ownerBrowser.get(`/api/servers/${server.id}/files/list?path=`);
     expect(listing.body.entries.map((e: { name: string }) => e.name)).to.include.members(['server.properties', 'world']);
     expect((await ownerBrowser.get(`/api/servers/${server.id}/files/list?path=../../etc`)).status).to.equal(400);
-    const download = await fetch(`${t.panel.url}/api/servers/${server.id}/files/download?path=server.properties`, { headers: { cookie: [...ownerBrowser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), range: 'bytes=0-3' } });
+    const download = await fetch(`${t.panel.url}/api/servers/${server.id}/files/download?path=server.properties`, {
+      headers: { cookie: [...ownerBrowser.cookies].map(([k, v]) => `${k}=${v}`).join('; '), range: 'bytes=0-3' },
+    });
     expect(download.status).to.equal(206);
     expect(await download.text()).to.equal('#Min');
     expect((await strangerBrowser.get(`/api/servers/${server.id}/files/download?path=server.properties`)).status).to.equal(404);
@@ -186,16 +241,30 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(JSON.stringify(pinged.description)).to.contain('Now with a new MOTD\\n').and.contain('and a second line');
     await ownerBrowser.post(`/api/servers/${server.id}/power/stop`);
     for (const tab of tabs) tab.close();
-    await until('the upstream subscription released', async () => (await agent.agent.io.in(`server:${server.id}`).fetchSockets()).length === 0);
+    await until(
+      'the upstream subscription released',
+      async () => (await agent.agent.io.in(`server:${server.id}`).fetchSockets()).length === 0,
+    );
 
     await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
     const types = (await t.panel.request('GET', `/api/events?serverId=${server.id}`)).body.events.map((e: { type: string }) => e.type);
     // The mirror follows the event log asynchronously, replaying each transition in order.
-    await until('the state mirror to follow the events', async () => (await t.panel.request('GET', `/api/servers/${server.id}`)).body.state === 'offline');
+    await until(
+      'the state mirror to follow the events',
+      async () => (await t.panel.request('GET', `/api/servers/${server.id}`)).body.state === 'offline',
+    );
     expect(types).to.include.members(['server.created', 'server.starting', 'server.started', 'player.joined', 'server.stopped']);
-    const results = (await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: [server.id, 'snotthere'] } })).body.results;
-    expect(results).to.deep.equal([{ serverId: server.id, ok: true }, { serverId: 'snotthere', ok: false, error: { code: 'not_found', message: 'No such server' } }]);
-    expect((await t.panel.request('GET', `/api/nodes/${nodeId}/allocations`)).body.allocations[0].serverId, 'the port is free again').to.equal(null);
+    const results = (
+      await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: [server.id, 'snotthere'] } })
+    ).body.results;
+    expect(results).to.deep.equal([
+      { serverId: server.id, ok: true },
+      { serverId: 'snotthere', ok: false, error: { code: 'not_found', message: 'No such server' } },
+    ]);
+    expect(
+      (await t.panel.request('GET', `/api/nodes/${nodeId}/allocations`)).body.allocations[0].serverId,
+      'the port is free again',
+    ).to.equal(null);
   });
 
   it('manages whitelist, operators and bans: lists edited while stopped, console commands while running', async () => {
@@ -203,17 +272,29 @@ describe('servers through the panel, end to end (sqlite)', function () {
     const browser = await t.signIn(owner.email);
     const server = (await browser.post('/api/servers', { name: 'Bans', templateId: 'conductor-test' })).body;
     expect(server.id, JSON.stringify(server)).to.be.a('string');
-    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'op', name: 'Notch' })).body.error.code, 'online-mode needs a UUID').to.equal('uuid_required');
+    expect(
+      (await browser.post(`/api/servers/${server.id}/players`, { action: 'op', name: 'Notch' })).body.error.code,
+      'online-mode needs a UUID',
+    ).to.equal('uuid_required');
     await browser.request('PATCH', `/api/servers/${server.id}/properties`, { body: { 'online-mode': false } });
-    for (const body of [{ action: 'whitelist.add', name: 'Notch' }, { action: 'op', name: 'Notch' }, { action: 'ban', name: 'Griefer', reason: 'broke the spawn' }, { action: 'ban-ip', ip: '203.0.113.9' }]) {
+    for (const body of [
+      { action: 'whitelist.add', name: 'Notch' },
+      { action: 'op', name: 'Notch' },
+      { action: 'ban', name: 'Griefer', reason: 'broke the spawn' },
+      { action: 'ban-ip', ip: '203.0.113.9' },
+    ]) {
       const res = await browser.post(`/api/servers/${server.id}/players`, body);
       expect(res.body, JSON.stringify(body)).to.deep.equal({ applied: 'file' });
     }
     expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'bad name!' })).status).to.equal(400);
-    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'kick', name: 'Notch' })).body.error.code).to.equal('server_not_running');
+    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'kick', name: 'Notch' })).body.error.code).to.equal(
+      'server_not_running',
+    );
     let lists = (await browser.get(`/api/servers/${server.id}/players`)).body;
     expect(lists.whitelist).to.deep.equal([{ uuid: 'b50ad385-829d-3141-a216-7e7d7539ba7f', name: 'Notch' }]);
-    expect(lists.ops).to.deep.equal([{ uuid: 'b50ad385-829d-3141-a216-7e7d7539ba7f', name: 'Notch', level: 4, bypassesPlayerLimit: false }]);
+    expect(lists.ops).to.deep.equal([
+      { uuid: 'b50ad385-829d-3141-a216-7e7d7539ba7f', name: 'Notch', level: 4, bypassesPlayerLimit: false },
+    ]);
     expect(lists.bannedPlayers[0]).to.deep.include({ name: 'Griefer', reason: 'broke the spawn', expires: 'forever' });
     expect(lists.bannedPlayers[0].created).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+0000$/);
     expect(lists.bannedIps[0]).to.deep.include({ ip: '203.0.113.9' });
@@ -227,7 +308,14 @@ describe('servers through the panel, end to end (sqlite)', function () {
       await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
       return (await browser.get(`/api/servers/${server.id}`)).body.state === 'running' || undefined;
     });
-    const bot = mineflayer.createBot({ host: '127.0.0.1', port: gamePort, username: 'Troll', auth: 'offline', version: '1.21.4', hideErrors: true });
+    const bot = mineflayer.createBot({
+      host: '127.0.0.1',
+      port: gamePort,
+      username: 'Troll',
+      auth: 'offline',
+      version: '1.21.4',
+      hideErrors: true,
+    });
     await new Promise<void>((resolve, reject) => {
       bot.once('spawn', () => resolve());
       bot.once('error', reject);
@@ -242,7 +330,10 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(kickNobody.status, JSON.stringify(kickNobody.body)).to.equal(409);
     expect(kickNobody.body.error).to.deep.include({ code: 'game_refused', details: { answer: 'Nobody is not on this server!' } });
     const gone = new Promise<string>((resolve) => bot.once('end', (reason: string) => resolve(reason)));
-    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Troll', reason: 'spam' })).body).to.deep.equal({ applied: 'command', answer: 'Troll was banned' });
+    expect((await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Troll', reason: 'spam' })).body).to.deep.equal({
+      applied: 'command',
+      answer: 'Troll was banned',
+    });
     await gone;
     const again = await browser.post(`/api/servers/${server.id}/players`, { action: 'ban', name: 'Troll', reason: 'spam' });
     expect(again.body, 'already banned: nothing changed, and it says so').to.deep.equal({ applied: 'command', answer: 'Troll is banned!' });
@@ -254,20 +345,35 @@ describe('servers through the panel, end to end (sqlite)', function () {
 
   it('hides variables the template keeps for administrators from users', async () => {
     const base = (await t.panel.request('GET', '/api/templates/conductor-test')).body.template;
-    const secret = { env: 'LICENSE_KEY', name: 'Licence key', default: 'lic-1234', userViewable: false, userEditable: false, rules: { required: true } };
-    expect((await t.panel.request('POST', '/api/templates', { body: { ...base, id: 'licensed-test', variables: [...base.variables, secret] } })).status).to.equal(201);
+    const secret = {
+      env: 'LICENSE_KEY',
+      name: 'Licence key',
+      default: 'lic-1234',
+      userViewable: false,
+      userEditable: false,
+      rules: { required: true },
+    };
+    expect(
+      (await t.panel.request('POST', '/api/templates', { body: { ...base, id: 'licensed-test', variables: [...base.variables, secret] } }))
+        .status,
+    ).to.equal(201);
     const user = await t.createUser('licensee@example.org');
     const browser = await t.signIn(user.email);
     const template = (await browser.get('/api/templates/licensed-test')).body.template;
     expect(template.variables.map((v: { env: string }) => v.env)).to.not.include('LICENSE_KEY');
     expect(JSON.stringify((await browser.get('/api/templates?q=conductor')).body)).to.not.contain('lic-1234');
-    expect((await browser.post('/api/servers', { name: 'L', templateId: 'licensed-test', variables: { LICENSE_KEY: 'mine' } })).body.error.code, 'users may not set it either').to.equal('invalid_variables');
+    expect(
+      (await browser.post('/api/servers', { name: 'L', templateId: 'licensed-test', variables: { LICENSE_KEY: 'mine' } })).body.error.code,
+      'users may not set it either',
+    ).to.equal('invalid_variables');
     const created = await browser.post('/api/servers', { name: 'L', templateId: 'licensed-test' });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.variables).to.not.have.property('LICENSE_KEY');
     expect((await browser.get(`/api/servers/${created.body.id}`)).body.variables).to.not.have.property('LICENSE_KEY');
     expect(JSON.stringify((await browser.get('/api/servers')).body)).to.not.contain('lic-1234');
-    expect((await t.panel.request('GET', `/api/servers/${created.body.id}`)).body.variables.LICENSE_KEY, 'admins see it').to.equal('lic-1234');
+    expect((await t.panel.request('GET', `/api/servers/${created.body.id}`)).body.variables.LICENSE_KEY, 'admins see it').to.equal(
+      'lic-1234',
+    );
     await t.panel.request('DELETE', `/api/servers/${created.body.id}`);
   });
 
@@ -280,7 +386,9 @@ describe('servers through the panel, end to end (sqlite)', function () {
       await t.panel.request('POST', `/api/nodes/${nodeId}/check`);
       return (await browser.get(`/api/servers/${server.id}`)).body.state === 'running' || undefined;
     });
-    expect((await browser.post(`/api/servers/${server.id}/worlds/world/reset`)).body.error.code, 'not while it runs').to.equal('server_not_offline');
+    expect((await browser.post(`/api/servers/${server.id}/worlds/world/reset`)).body.error.code, 'not while it runs').to.equal(
+      'server_not_offline',
+    );
     await browser.post(`/api/servers/${server.id}/power/stop`);
     const listed = await browser.get(`/api/servers/${server.id}/worlds`);
     expect(listed.body, JSON.stringify(listed.body)).to.deep.equal({ active: 'world', worlds: [{ name: 'world', active: true }] });
@@ -292,7 +400,11 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(zip.subarray(0, 2).toString()).to.equal('PK');
 
     const upload = (name: string, body: Buffer) =>
-      fetch(`${t.panel.url}/api/servers/${server.id}/worlds/${encodeURIComponent(name)}/upload`, { method: 'POST', headers: { cookie, 'x-csrf-token': browser.cookies.get('cdr_csrf')!, 'content-type': 'application/zip' }, body });
+      fetch(`${t.panel.url}/api/servers/${server.id}/worlds/${encodeURIComponent(name)}/upload`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': browser.cookies.get('cdr_csrf')!, 'content-type': 'application/zip' },
+        body,
+      });
     const copied = await upload('copy', zip);
     expect(copied.status, await copied.clone().text()).to.equal(201);
     const yazl = (await import('yazl')).default;
@@ -310,10 +422,15 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(names).to.include.members(['world', 'copy']);
     expect(names, 'no upload leftovers').to.not.include.members(['junk', '.conductor-worlds']);
 
-    expect((await browser.request('PUT', `/api/servers/${server.id}/worlds/active`, { body: { name: 'copy' } })).body).to.deep.equal({ active: 'copy' });
+    expect((await browser.request('PUT', `/api/servers/${server.id}/worlds/active`, { body: { name: 'copy' } })).body).to.deep.equal({
+      active: 'copy',
+    });
     expect((await browser.get(`/api/servers/${server.id}/properties`)).body.typed['level-name']).to.equal('copy');
     expect((await browser.post(`/api/servers/${server.id}/worlds/world/reset`)).status).to.equal(204);
-    expect((await browser.get(`/api/servers/${server.id}/worlds`)).body).to.deep.equal({ active: 'copy', worlds: [{ name: 'copy', active: true }] });
+    expect((await browser.get(`/api/servers/${server.id}/worlds`)).body).to.deep.equal({
+      active: 'copy',
+      worlds: [{ name: 'copy', active: true }],
+    });
     const stranger = await t.signIn((await t.createUser('nosy@example.org')).email);
     expect((await stranger.get(`/api/servers/${server.id}/worlds`)).status).to.equal(404);
     await t.panel.request('DELETE', `/api/servers/${server.id}`);

@@ -42,7 +42,16 @@ for (const database of DATABASES) {
       expect(doc.channels.servers.address).to.equal('/servers');
       const messages = Object.values(doc.components.messages as Record<string, Message>);
       const documented = (name: string) => messages.find((m) => m.name === name)?.payload;
-      for (const event of ['server:subscribe', 'server:unsubscribe', 'server:command', 'server:console', 'server:state', 'server:stats', 'server:install-output', 'refused']) {
+      for (const event of [
+        'server:subscribe',
+        'server:unsubscribe',
+        'server:command',
+        'server:console',
+        'server:state',
+        'server:stats',
+        'server:install-output',
+        'refused',
+      ]) {
         expect(documented(event), event).to.be.an('object');
       }
       expect(doc.operations['servers.server_command']).to.deep.include({ action: 'receive', 'x-permission': 'control.console' });
@@ -69,7 +78,11 @@ for (const database of DATABASES) {
       check('server:subscribe (acknowledgement)', await socket.timeout(10_000).emitWithAck('server:subscribe', payload));
 
       expect((await browser.post(`/api/servers/${server.id}/power/start`)).status).to.equal(200);
-      await until('the server running and a stats sample', async () => (seen.get('server:stats') ?? 0) > 0 && (seen.get('server:state') ?? 0) > 0, 60_000);
+      await until(
+        'the server running and a stats sample',
+        async () => (seen.get('server:stats') ?? 0) > 0 && (seen.get('server:state') ?? 0) > 0,
+        60_000,
+      );
       const command = { serverId: server.id, command: 'say documented' };
       check('server:command', command);
       check('server:command (acknowledgement)', await socket.timeout(10_000).emitWithAck('server:command', command));
@@ -89,7 +102,14 @@ for (const database of DATABASES) {
       check('server:unsubscribe', payload);
       await browser.post(`/api/servers/${server.id}/power/kill`);
       socket.close();
-      expect([...seen.keys()].sort()).to.include.members(['server:console', 'server:state', 'server:stats', 'refused', 'server:subscribe (acknowledgement)', 'server:command (acknowledgement)']);
+      expect([...seen.keys()].sort()).to.include.members([
+        'server:console',
+        'server:state',
+        'server:stats',
+        'refused',
+        'server:subscribe (acknowledgement)',
+        'server:command (acknowledgement)',
+      ]);
     });
   });
 }

@@ -14,7 +14,14 @@ import type { ServerTransfer } from './transfer-service.js';
  * put it then (a plugin's strategy, else the node with the most room). A server that cannot move stays where it is and is listed as failed.
  */
 export class NodeDrain {
-  private readonly deps: { db: Database; logger: Logger; serverRepository: ServerRepository; nodeService: NodeService; serverTransfer: ServerTransfer; serverLifecycle: ServerLifecycle };
+  private readonly deps: {
+    db: Database;
+    logger: Logger;
+    serverRepository: ServerRepository;
+    nodeService: NodeService;
+    serverTransfer: ServerTransfer;
+    serverLifecycle: ServerLifecycle;
+  };
   private readonly drains = new Map<string, DrainStatus>();
 
   constructor(deps: NodeDrain['deps']) {
@@ -30,7 +37,13 @@ export class NodeDrain {
   async start(nodeId: string, actor: Principal): Promise<DrainStatus> {
     await this.deps.nodeService.get(nodeId);
     if (this.drains.get(nodeId)?.state === 'running') throw conflict('drain_in_progress', 'The node is being drained already');
-    const drain: DrainStatus = { nodeId, state: 'running', pending: await this.deps.serverRepository.onNode(nodeId), moved: [], failed: [] };
+    const drain: DrainStatus = {
+      nodeId,
+      state: 'running',
+      pending: await this.deps.serverRepository.onNode(nodeId),
+      moved: [],
+      failed: [],
+    };
     this.drains.set(nodeId, drain);
     void this.run(drain, actor);
     return { ...drain, pending: [...drain.pending] };
@@ -44,7 +57,12 @@ export class NodeDrain {
         await this.deps.serverTransfer.start(serverId, to, actor);
         const result = (await this.deps.serverTransfer.settled(serverId))!;
         if (result.state === 'succeeded') drain.moved.push({ serverId, to });
-        else drain.failed.push({ serverId, code: result.error?.code ?? 'transfer_failed', message: result.error?.message ?? 'The transfer failed' });
+        else
+          drain.failed.push({
+            serverId,
+            code: result.error?.code ?? 'transfer_failed',
+            message: result.error?.message ?? 'The transfer failed',
+          });
       } catch (err) {
         drain.failed.push({ serverId, code: (err as { code?: string }).code ?? 'transfer_failed', message: (err as Error).message });
         this.deps.logger.warn({ err, server: serverId, node: drain.nodeId }, 'could not move a server off a draining node');

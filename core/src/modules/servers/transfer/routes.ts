@@ -11,7 +11,8 @@ export function transferRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'post',
     path: '/:serverId/transfer',
-    summary: "Move a server to another node with its files (copied while it runs, then once more while stopped); poll GET …/transfer for progress",
+    summary:
+      'Move a server to another node with its files (copied while it runs, then once more while stopped); poll GET …/transfer for progress',
     access: 'admin',
     params: idParams,
     body: transferBody,

@@ -73,10 +73,12 @@ export class ServerTransfer {
     const { serverRepository, nodeService } = this.deps;
     const server = await serverRepository.get(serverId);
     if (!server) throw notFound('No such server', 'not_found');
-    if (this.transfers.get(serverId)?.status.state === 'running') throw conflict('transfer_in_progress', 'The server is being transferred already');
+    if (this.transfers.get(serverId)?.status.state === 'running')
+      throw conflict('transfer_in_progress', 'The server is being transferred already');
     if (nodeId === server.nodeId) throw conflict('same_node', 'The server is on that node already');
     const target = await nodeService.get(nodeId);
-    if (server.phase !== 'active') throw conflict('not_active', `Only an active server is transferred; this one is ${server.phase} (wake it first)`);
+    if (server.phase !== 'active')
+      throw conflict('not_active', `Only an active server is transferred; this one is ${server.phase} (wake it first)`);
     if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
     if (target.status !== 'up') throw conflict('node_down', 'The target node is not up');
     const source = await nodeService.get(server.nodeId);
@@ -85,7 +87,11 @@ export class ServerTransfer {
       await serverRepository.lock(serverId, trx);
       const allocated = (await serverRepository.allocatedMemory(trx)).get(nodeId) ?? 0;
       const capacity = target.memoryMb * (1 + target.memoryOverallocPct / 100);
-      if (allocated + server.memoryMb > capacity) throw conflict('node_full', `The node has room for ${Math.max(0, Math.floor(capacity - allocated))} MB; the server needs ${server.memoryMb} MB`);
+      if (allocated + server.memoryMb > capacity)
+        throw conflict(
+          'node_full',
+          `The node has room for ${Math.max(0, Math.floor(capacity - allocated))} MB; the server needs ${server.memoryMb} MB`,
+        );
       if (!(await nodeService.freeAllocationCounts({}, trx)).get(nodeId)) throw conflict('node_full', 'The node has no free port');
       return nodeService.holdAllocation(nodeId, serverId, server.address?.port, trx);
     });
@@ -117,7 +123,14 @@ export class ServerTransfer {
     return transfer.status;
   }
 
-  private async run(server: ServerView, source: StoredNode, target: StoredNode, held: AllocationView, actor: Principal, transfer: Transfer): Promise<void> {
+  private async run(
+    server: ServerView,
+    source: StoredNode,
+    target: StoredNode,
+    held: AllocationView,
+    actor: Principal,
+    transfer: Transfer,
+  ): Promise<void> {
     const { status } = transfer;
     const signal = transfer.abort.signal;
     const from = this.deps.nodeService.client(source);
@@ -153,12 +166,29 @@ export class ServerTransfer {
       }
       await this.deps.db.transaction(async (trx) => {
         await this.deps.serverRepository.setState(server.id, wasRunning ? 'running' : 'offline', trx);
-        const data = { from: source.id, to: target.id, port: held.port, bytes: status.bytesCopied, wasRunning, downtimeMs: status.downtimeMs };
+        const data = {
+          from: source.id,
+          to: target.id,
+          port: held.port,
+          bytes: status.bytesCopied,
+          wasRunning,
+          downtimeMs: status.downtimeMs,
+        };
         await this.deps.events.append(trx, { type: 'server.transferred', serverId: server.id, nodeId: target.id, actorId: actor.id, data });
-        await this.deps.activityLog.record({ serverId: server.id, actor, action: 'server.transfer', data: { from: source.id, to: target.id } }, trx);
+        await this.deps.activityLog.record(
+          { serverId: server.id, actor, action: 'server.transfer', data: { from: source.id, to: target.id } },
+          trx,
+        );
       });
       status.step = 'cleaning_up';
-      await from.deleteServer(server.id).catch((err: unknown) => this.deps.logger.warn({ err, server: server.id, node: source.id }, 'the old node could not remove a transferred server; remove it by hand'));
+      await from
+        .deleteServer(server.id)
+        .catch((err: unknown) =>
+          this.deps.logger.warn(
+            { err, server: server.id, node: source.id },
+            'the old node could not remove a transferred server; remove it by hand',
+          ),
+        );
       status.state = 'succeeded';
     } catch (err) {
       status.error = { code: (err as { code?: string }).code ?? 'transfer_failed', message: (err as Error).message };
@@ -176,13 +206,34 @@ export class ServerTransfer {
       await this.deps.nodeService.switchToHeldAllocation(server.id, held.id, trx);
       await this.deps.serverRepository.moveTo(server.id, targetId, trx);
       await this.deps.serverRepository.setState(server.id, 'offline', trx);
-      await this.deps.events.append(trx, { type: 'server.moved', serverId: server.id, nodeId: targetId, actorId: actor.id, data: { from: server.nodeId, to: targetId, reason: 'transfer' } });
+      await this.deps.events.append(trx, {
+        type: 'server.moved',
+        serverId: server.id,
+        nodeId: targetId,
+        actorId: actor.id,
+        data: { from: server.nodeId, to: targetId, reason: 'transfer' },
+      });
     });
   }
 
   /** The target forgets the server, the held port is freed, and a server that was stopped for the final copy starts again where it was. */
-  private async rollBack(server: ServerView, from: AgentClient, to: AgentClient, held: AllocationView, restart: boolean, actor: Principal, status: TransferStatus): Promise<void> {
-    await to.deleteServer(server.id).catch((err: unknown) => this.deps.logger.warn({ err, server: server.id }, 'the target node could not remove a failed transfer; the agent removes it when it next sees it unknown'));
+  private async rollBack(
+    server: ServerView,
+    from: AgentClient,
+    to: AgentClient,
+    held: AllocationView,
+    restart: boolean,
+    actor: Principal,
+    status: TransferStatus,
+  ): Promise<void> {
+    await to
+      .deleteServer(server.id)
+      .catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err, server: server.id },
+          'the target node could not remove a failed transfer; the agent removes it when it next sees it unknown',
+        ),
+      );
     await this.deps.db.transaction(async (trx) => {
       await this.deps.nodeService.releaseHeldAllocation(server.id, held.id, trx);
       await this.deps.events.append(trx, {
@@ -190,7 +241,13 @@ export class ServerTransfer {
         serverId: server.id,
         nodeId: server.nodeId,
         actorId: actor.id,
-        data: { to: status.to, step: status.step, code: status.error!.code, reason: status.error!.message, cancelled: status.state === 'cancelled' },
+        data: {
+          to: status.to,
+          step: status.step,
+          code: status.error!.code,
+          reason: status.error!.message,
+          cancelled: status.state === 'cancelled',
+        },
       });
     });
     if (!restart) return;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
 
-const egg = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`./eggs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const egg = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`./eggs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 for (const database of DATABASES) {
   describe(`templates (${database})`, () => {
@@ -25,11 +26,17 @@ for (const database of DATABASES) {
     });
 
     it('filters by category and search words, and counts categories', async () => {
-      const modded = (await panel.request('GET', '/api/templates?category=modded&sort=name')).body.templates.map((t: { template: { id: string } }) => t.template.id);
+      const modded = (await panel.request('GET', '/api/templates?category=modded&sort=name')).body.templates.map(
+        (t: { template: { id: string } }) => t.template.id,
+      );
       expect(modded).to.deep.equal(['fabric', 'forge']);
-      const proxy = (await panel.request('GET', '/api/templates?q=PROXY')).body.templates.map((t: { template: { id: string } }) => t.template.id);
+      const proxy = (await panel.request('GET', '/api/templates?q=PROXY')).body.templates.map(
+        (t: { template: { id: string } }) => t.template.id,
+      );
       expect(proxy).to.deep.equal(['velocity']);
-      const words = (await panel.request('GET', '/api/templates?q=plugins%20fork')).body.templates.map((t: { template: { id: string } }) => t.template.id);
+      const words = (await panel.request('GET', '/api/templates?q=plugins%20fork')).body.templates.map(
+        (t: { template: { id: string } }) => t.template.id,
+      );
       expect(words).to.deep.equal(['purpur']);
       expect((await panel.request('GET', '/api/templates?q=%25')).body.templates).to.have.length.greaterThan(0);
       const categories = (await panel.request('GET', '/api/templates/categories')).body.categories;
@@ -38,25 +45,51 @@ for (const database of DATABASES) {
     });
 
     it('recommends memory by expected players', async () => {
-      const rec = async (id: string, players: number) => (await panel.request('GET', `/api/templates/${id}/recommendation?players=${players}`)).body.memoryMb;
+      const rec = async (id: string, players: number) =>
+        (await panel.request('GET', `/api/templates/${id}/recommendation?players=${players}`)).body.memoryMb;
       expect(await rec('paper', 3)).to.equal(2048);
       expect(await rec('paper', 20)).to.equal(4096);
       expect(await rec('paper', 21)).to.equal(6144);
       expect(await rec('paper', 5000)).to.equal(10240);
       expect(await rec('velocity', 300)).to.equal(2048);
       expect((await panel.request('GET', '/api/templates/paper/recommendation?players=0')).status).to.equal(400);
-      expect((await panel.request('GET', '/api/templates/nothing/recommendation?players=5')).body.error.code).to.equal('template_not_found');
+      expect((await panel.request('GET', '/api/templates/nothing/recommendation?players=5')).body.error.code).to.equal(
+        'template_not_found',
+      );
     });
 
     it('imports a PTDL_v2 Paper egg: images, placeholders, done text, config files, install script, rules', async () => {
       const res = await panel.request('POST', '/api/templates/import', { body: { egg: egg('egg-paper.json'), id: 'paper-egg' } });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       const t = res.body.template;
-      expect(t).to.deep.include({ id: 'paper-egg', name: 'Paper', category: 'plugins', shell: false, stopCommand: 'stop', donePattern: '\\)! For help, type ' });
-      expect(t.images).to.deep.equal([{ name: 'Java 17', image: 'ghcr.io/pterodactyl/yolks:java_17' }, { name: 'Java 21', image: 'ghcr.io/pterodactyl/yolks:java_21' }]);
-      expect(t.startup).to.equal('java -Xms128M -Xmx{{SERVER_MEMORY}}M -Dterminal.jline=false -Dterminal.ansi=true -jar {{SERVER_JARFILE}}');
-      expect(t.configFiles).to.deep.equal([{ file: 'server.properties', parser: 'properties', set: { 'server-ip': '0.0.0.0', 'server-port': '{{SERVER_PORT}}', 'query.port': '{{SERVER_PORT}}' } }]);
-      expect(t.install).to.deep.equal({ image: 'ghcr.io/pterodactyl/installers:alpine', entrypoint: ['ash'], script: '#!/bin/ash\ncd /mnt/server\necho "installing ${MINECRAFT_VERSION}"\ncurl -o ${SERVER_JARFILE} https://example.invalid/paper.jar' });
+      expect(t).to.deep.include({
+        id: 'paper-egg',
+        name: 'Paper',
+        category: 'plugins',
+        shell: false,
+        stopCommand: 'stop',
+        donePattern: '\\)! For help, type ',
+      });
+      expect(t.images).to.deep.equal([
+        { name: 'Java 17', image: 'ghcr.io/pterodactyl/yolks:java_17' },
+        { name: 'Java 21', image: 'ghcr.io/pterodactyl/yolks:java_21' },
+      ]);
+      expect(t.startup).to.equal(
+        'java -Xms128M -Xmx{{SERVER_MEMORY}}M -Dterminal.jline=false -Dterminal.ansi=true -jar {{SERVER_JARFILE}}',
+      );
+      expect(t.configFiles).to.deep.equal([
+        {
+          file: 'server.properties',
+          parser: 'properties',
+          set: { 'server-ip': '0.0.0.0', 'server-port': '{{SERVER_PORT}}', 'query.port': '{{SERVER_PORT}}' },
+        },
+      ]);
+      expect(t.install).to.deep.equal({
+        image: 'ghcr.io/pterodactyl/installers:alpine',
+        entrypoint: ['ash'],
+        script:
+          '#!/bin/ash\ncd /mnt/server\necho "installing ${MINECRAFT_VERSION}"\ncurl -o ${SERVER_JARFILE} https://example.invalid/paper.jar',
+      });
       expect(t.denyFiles).to.deep.equal(['paper.yml.bak']);
       const jar = t.variables.find((v: { env: string }) => v.env === 'SERVER_JARFILE');
       expect(jar.rules).to.deep.include({ required: true, pattern: '^([\\w\\d._-]+)(\\.jar)$' });
@@ -66,7 +99,9 @@ for (const database of DATABASES) {
       const stored = await panel.request('GET', '/api/templates/paper-egg');
       expect(stored.body.source).to.equal('imported');
       const events = (await panel.request('GET', '/api/events?type=template.*')).body.events;
-      expect(events.map((e: { type: string; data: { templateId: string } }) => `${e.type}:${e.data.templateId}`)).to.include('template.created:paper-egg');
+      expect(events.map((e: { type: string; data: { templateId: string } }) => `${e.type}:${e.data.templateId}`)).to.include(
+        'template.created:paper-egg',
+      );
     });
 
     it('imports a PTDL_v1 Vanilla egg with several done texts and numeric flags', async () => {
@@ -75,7 +110,10 @@ for (const database of DATABASES) {
       const t = res.body.template;
       expect(t.id).to.equal('vanilla-minecraft');
       expect(t.category).to.equal('vanilla');
-      expect(t.images.map((i: { image: string }) => i.image)).to.deep.equal(['ghcr.io/pterodactyl/yolks:java_21', 'ghcr.io/pterodactyl/yolks:java_17']);
+      expect(t.images.map((i: { image: string }) => i.image)).to.deep.equal([
+        'ghcr.io/pterodactyl/yolks:java_21',
+        'ghcr.io/pterodactyl/yolks:java_17',
+      ]);
       expect(new RegExp(t.donePattern).test('[12:00:00 INFO]: Done (3.2s)! For help, type "help"')).to.equal(true);
       expect(t.donePattern).to.equal('\\)! For help, type |Done \\(');
       const version = t.variables.find((v: { env: string }) => v.env === 'VANILLA_VERSION');
@@ -107,18 +145,23 @@ for (const database of DATABASES) {
       expect(badJson.body.error.message).to.contain('config.files is not valid JSON');
       const lowercase = egg('egg-paper.json');
       (lowercase.variables as Array<Record<string, unknown>>)[0]!.env_variable = 'minecraft_version';
-      expect((await panel.request('POST', '/api/templates/import', { body: { egg: lowercase, id: 'lower' } })).body.error.code).to.equal('invalid_egg');
+      expect((await panel.request('POST', '/api/templates/import', { body: { egg: lowercase, id: 'lower' } })).body.error.code).to.equal(
+        'invalid_egg',
+      );
       const dup = await panel.request('POST', '/api/templates/import', { body: { egg: egg('egg-paper.json'), id: 'paper' } });
       expect(dup.status).to.equal(409);
       expect(dup.body.error.code).to.equal('template_exists');
       const paper = (await panel.request('GET', '/api/templates/paper')).body.template;
-      expect((await panel.request('PUT', '/api/templates/paper', { body: { ...paper, name: 'Mine' } })).body.error.code).to.equal('builtin_template');
+      expect((await panel.request('PUT', '/api/templates/paper', { body: { ...paper, name: 'Mine' } })).body.error.code).to.equal(
+        'builtin_template',
+      );
       expect((await panel.request('DELETE', '/api/templates/paper')).body.error.code).to.equal('builtin_template');
       expect((await panel.request('GET', '/api/templates?limit=500')).body.templates.length).to.equal(before);
     });
 
     it('checks variable values: defaults filled in, rules enforced, injection refused', async () => {
-      const check = (id: string, variables: Record<string, string>) => panel.request('POST', `/api/templates/${id}/variables/check`, { body: { variables } });
+      const check = (id: string, variables: Record<string, string>) =>
+        panel.request('POST', `/api/templates/${id}/variables/check`, { body: { variables } });
       const ok = await check('paper', { MINECRAFT_VERSION: '1.21.4' });
       expect(ok.status).to.equal(200);
       expect(ok.body.variables).to.deep.equal({ MINECRAFT_VERSION: '1.21.4', BUILD_NUMBER: 'latest', SERVER_JARFILE: 'server.jar' });
@@ -138,7 +181,10 @@ for (const database of DATABASES) {
       const tooMany = await check('conductor-test', { MAX_PLAYERS: '5000' });
       expect(tooMany.body.error.details[0].message).to.equal('must be at most 1000');
       const unknown = await check('paper', { NOT_A_VARIABLE: 'x' });
-      expect(unknown.body.error.details[0]).to.deep.equal({ path: 'variables.NOT_A_VARIABLE', message: 'is not a variable of this template' });
+      expect(unknown.body.error.details[0]).to.deep.equal({
+        path: 'variables.NOT_A_VARIABLE',
+        message: 'is not a variable of this template',
+      });
     });
 
     it('lets an admin add, change and delete a custom template; others may not', async () => {
@@ -146,7 +192,9 @@ for (const database of DATABASES) {
       const custom = { ...paper, id: 'paper-lowmem', name: 'Paper (low memory)', popularity: 5 };
       expect((await panel.request('POST', '/api/templates', { body: custom, auth: false })).status).to.equal(401);
       expect((await panel.request('POST', '/api/templates', { body: custom })).status).to.equal(201);
-      const changed = await panel.request('PUT', '/api/templates/paper-lowmem', { body: { ...custom, recommendedMemory: [{ players: 10, memoryMb: 1024 }] } });
+      const changed = await panel.request('PUT', '/api/templates/paper-lowmem', {
+        body: { ...custom, recommendedMemory: [{ players: 10, memoryMb: 1024 }] },
+      });
       expect(changed.status).to.equal(200);
       expect((await panel.request('GET', '/api/templates/paper-lowmem/recommendation?players=4')).body.memoryMb).to.equal(1024);
       expect((await panel.request('DELETE', '/api/templates/paper-lowmem')).status).to.equal(204);

@@ -20,7 +20,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
 
   const url = (path: string) => `${t.panel.url}${path}`;
   /** The link of a mail, opened on this panel rather than on PUBLIC_URL (http://panel.test). */
-  const linkIn = async (to: string, subject: RegExp, path: string, count = 1) => `${path}?token=${tokenFrom(await t.mailbox.waitFor(to, subject, { count }), path)}`;
+  const linkIn = async (to: string, subject: RegExp, path: string, count = 1) =>
+    `${path}?token=${tokenFrom(await t.mailbox.waitFor(to, subject, { count }), path)}`;
   const serverTabs = (page: Page) => page.getByRole('navigation', { name: 'Server sections' }).getByRole('link').allInnerTexts();
 
   before(async () => {
@@ -51,7 +52,9 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await page.getByLabel('Repeat the password').fill('something else entirely');
     await page.getByRole('button', { name: 'Create account' }).click();
     expect(await page.getByRole('alert').innerText()).to.equal('The two passwords are not the same.');
-    expect((await t.panel.request('GET', '/api/admin/users')).body.users.map((u: { email: string }) => u.email)).to.not.include('newcomer@example.org');
+    expect((await t.panel.request('GET', '/api/admin/users')).body.users.map((u: { email: string }) => u.email)).to.not.include(
+      'newcomer@example.org',
+    );
     await page.getByLabel('Repeat the password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByText('Your account is ready. We sent a link to newcomer@example.org').waitFor();
@@ -68,7 +71,9 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await page.getByRole('link', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     expect(await page.getByTestId('email-not-verified').count()).to.equal(0);
-    const me = (await t.panel.request('GET', '/api/admin/users')).body.users.find((u: { email: string }) => u.email === 'newcomer@example.org');
+    const me = (await t.panel.request('GET', '/api/admin/users')).body.users.find(
+      (u: { email: string }) => u.email === 'newcomer@example.org',
+    );
     expect(me.emailVerified).to.equal(true);
 
     // The same link again: a sentence, not a raw error.
@@ -89,7 +94,10 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     expect(await page.getByLabel('Two-factor authentication is required for').inputValue()).to.equal('off');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved.').waitFor();
-    expect((await t.panel.request('GET', '/api/admin/settings/auth')).body).to.deep.equal({ registrationOpen: false, requireTwoFactor: 'off' });
+    expect((await t.panel.request('GET', '/api/admin/settings/auth')).body).to.deep.equal({
+      registrationOpen: false,
+      requireTwoFactor: 'off',
+    });
 
     // An application key: shown once, works on the admin API, revoked.
     await page.getByLabel('Name', { exact: true }).fill('billing-sync');
@@ -115,7 +123,10 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
 
     await page.getByLabel('Anyone may create an account (open sign-up)').check();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await until('registration open again', async () => (await t.panel.request('GET', '/api/admin/settings/auth')).body.registrationOpen === true);
+    await until(
+      'registration open again',
+      async () => (await t.panel.request('GET', '/api/admin/settings/auth')).body.registrationOpen === true,
+    );
   });
 
   it('resets a forgotten password through the mailed link, which signs out every session, then signs in with the new password', async () => {
@@ -174,7 +185,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
 
   it('deletes the own account from the account page: a wrong password is refused with a sentence, the right one deletes it and signs the browser out', async () => {
     const user = await t.createUser('leaving@example.org');
-    const listed = async () => (await t.panel.request('GET', '/api/admin/users')).body.users.some((u: { email: string }) => u.email === user.email);
+    const listed = async () =>
+      (await t.panel.request('GET', '/api/admin/users')).body.users.some((u: { email: string }) => u.email === user.email);
     const page = await pages.newPage();
     await pages.signIn(page, user.email, PASSWORD);
     await page.goto(url('/account'));
@@ -214,7 +226,10 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     expect(await a.locator('tr[data-current="true"]').innerText()).to.contain('This browser');
     await pages.shoot(a, 'account-sessions-desktop-light');
 
-    await a.getByRole('button', { name: /^End the session of Chrome on Linux, last active / }).first().click();
+    await a
+      .getByRole('button', { name: /^End the session of Chrome on Linux, last active / })
+      .first()
+      .click();
     await until('one session ended', async () => (await rows.count()) === 2);
 
     // Whichever of b and c lost its session goes back to sign-in on its next request; the other stays.
@@ -260,11 +275,21 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     const row = page.locator(`tr[data-subuser="${helper.email}"]`);
     // The list reloads after the notice: wait for the new row's keys before reading them.
     await until("the new subuser's three keys", async () => (await row.locator('.chips li').count()) === 3);
-    expect(await row.locator('.chips li').allInnerTexts()).to.have.members(['See the console and send commands', 'Start the server', 'See the activity log']);
+    expect(await row.locator('.chips li').allInnerTexts()).to.have.members([
+      'See the console and send commands',
+      'Start the server',
+      'See the activity log',
+    ]);
     // Change: a whole group ticked with one box.
     await row.getByRole('button', { name: 'Change permissions' }).click();
-    await page.getByRole('form', { name: `Permissions of ${helper.email}` }).getByLabel('All of “Webhooks”').check();
-    await page.getByRole('form', { name: `Permissions of ${helper.email}` }).getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('form', { name: `Permissions of ${helper.email}` })
+      .getByLabel('All of “Webhooks”')
+      .check();
+    await page
+      .getByRole('form', { name: `Permissions of ${helper.email}` })
+      .getByRole('button', { name: 'Save' })
+      .click();
     await row.locator('.chips li').filter({ hasText: 'See webhooks and their delivery log' }).waitFor();
     const grant = (await api.get(`/api/auth/servers/${serverId}/subusers`)).body.subusers[0];
     expect(grant.permissions).to.have.members(['control.console', 'control.start', 'activity.read', 'webhook.read', 'webhook.manage']);
@@ -295,7 +320,10 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     expect(await hp.getByTestId('subusers').count()).to.equal(0);
     await hp.goto(url(`/servers/${serverId}`));
     await hp.getByRole('button', { name: 'Start', exact: true }).click();
-    await hp.getByTestId('state').filter({ hasText: /Starting|Running/ }).waitFor({ timeout: 60_000 });
+    await hp
+      .getByTestId('state')
+      .filter({ hasText: /Starting|Running/ })
+      .waitFor({ timeout: 60_000 });
     await pages.shoot(hp, 'server-subuser-desktop-light');
     const helperApi = await t.signIn(helper.email);
     expect((await helperApi.post(`/api/servers/${serverId}/power/stop`)).status, 'the API refuses what the page hides').to.equal(403);
@@ -309,4 +337,3 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     expect(pages.errors, 'no script errors in the pages').to.deep.equal([]);
   });
 });
-

@@ -13,7 +13,10 @@ export const PHONE = { width: 390, height: 844 };
 /** Stores the panel's language choice as its language switch does; the next load uses it. */
 export async function chooseLocale(page: Page, locale: 'en' | 'de'): Promise<void> {
   // Core compiles without DOM types: the page's window as far as this uses it.
-  await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('conductor.locale', l), locale);
+  await page.evaluate(
+    (l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('conductor.locale', l),
+    locale,
+  );
 }
 
 /**

@@ -57,7 +57,12 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await card.getByLabel('Days asleep before it is archived (empty: never)').fill('');
     await card.getByRole('button', { name: 'Save' }).click();
     await card.getByText('Saved').waitFor();
-    expect((await api.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({ emptyMinutes: 7, sleepingLine: 'Napping, join to wake', enabled: true, archiveAfterDays: null });
+    expect((await api.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({
+      emptyMinutes: 7,
+      sleepingLine: 'Napping, join to wake',
+      enabled: true,
+      archiveAfterDays: null,
+    });
 
     // A custom domain: added in its card, which shows the records to create; removed again.
     const domains = page.getByTestId('domains');
@@ -66,7 +71,9 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     const entry = domains.locator('[data-domain="play.example.com"]');
     await entry.getByText('Waiting for DNS').waitFor();
     await entry.getByRole('cell', { name: '_conductor.play.example.com' }).waitFor();
-    expect((await api.get(`/api/servers/${server.id}/domains`)).body.domains.map((d: { hostname: string }) => d.hostname)).to.deep.equal(['play.example.com']);
+    expect((await api.get(`/api/servers/${server.id}/domains`)).body.domains.map((d: { hostname: string }) => d.hostname)).to.deep.equal([
+      'play.example.com',
+    ]);
     await pages.shoot(page, 'server-settings-domains-desktop-light');
     await entry.getByRole('button', { name: 'Delete' }).click();
     await until('the domain gone', async () => (await entry.count()) === 0);
@@ -96,7 +103,11 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     // The Activity tab says in words who did what from where.
     await page.goto(`${t.panel.url}/servers/${server.id}/activity`);
     const rows = page.getByRole('row');
-    await rows.filter({ hasText: 'Added the domain play.example.com' }).filter({ hasText: owner.email }).filter({ hasText: '127.0.0.1' }).waitFor();
+    await rows
+      .filter({ hasText: 'Added the domain play.example.com' })
+      .filter({ hasText: owner.email })
+      .filter({ hasText: '127.0.0.1' })
+      .waitFor();
     await rows.filter({ hasText: 'Woke the server' }).waitFor();
     await rows.filter({ hasText: 'Changed the limits' }).filter({ hasText: admin.email }).waitFor();
     expect(await page.getByRole('cell', { name: /^server\./ }).count(), 'no raw keys').to.equal(0);

@@ -19,7 +19,10 @@ describe('OAuth sign-in in a real browser (Chromium)', function () {
     provider = await startOAuthProvider();
     const at = provider.settings;
     const port = await freePort();
-    t = await startAccountsPanel('sqlite', { config: { PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}` }, auth: { oauth: { google: at('google'), discord: at('discord') } } });
+    t = await startAccountsPanel('sqlite', {
+      config: { PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}` },
+      auth: { oauth: { google: at('google'), discord: at('discord') } },
+    });
     pages = new BrowserPages(await launchChromium(), () => t.panel.url);
   });
   after(async () => {
@@ -34,10 +37,15 @@ describe('OAuth sign-in in a real browser (Chromium)', function () {
     await page.goto(`${t.panel.url}/login`);
     // The page asks the panel which providers it has, so the buttons come a moment later.
     await page.getByRole('link', { name: 'Sign in with Discord' }).waitFor();
-    expect(await page.getByRole('link', { name: /^Sign in with / }).allInnerTexts()).to.have.members(['Sign in with Google', 'Sign in with Discord']);
+    expect(await page.getByRole('link', { name: /^Sign in with / }).allInnerTexts()).to.have.members([
+      'Sign in with Google',
+      'Sign in with Discord',
+    ]);
     await page.getByRole('link', { name: 'Sign in with Google' }).click();
     await page.getByRole('heading', { name: 'Servers' }).waitFor();
-    const me = (await page.evaluate(async () => (await fetch('/api/auth/me')).json())) as { user: { email: string; emailVerified: boolean } };
+    const me = (await page.evaluate(async () => (await fetch('/api/auth/me')).json())) as {
+      user: { email: string; emailVerified: boolean };
+    };
     expect(me.user).to.deep.include({ email: 'oauth-browser@example.org', emailVerified: true });
     await pages.shoot(page, 'login-oauth-desktop-light');
   });
@@ -60,7 +68,9 @@ describe('OAuth sign-in in a real browser (Chromium)', function () {
     await page.getByLabel('Code').fill(await totpCode(secret, 1));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Servers' }).waitFor();
-    const me = (await page.evaluate(async () => (await fetch('/api/auth/me')).json())) as { user: { email: string; emailVerified: boolean } };
+    const me = (await page.evaluate(async () => (await fetch('/api/auth/me')).json())) as {
+      user: { email: string; emailVerified: boolean };
+    };
     expect(me.user.email).to.equal(user.email);
     expect(pages.errors, 'no script errors').to.deep.equal([]);
   });

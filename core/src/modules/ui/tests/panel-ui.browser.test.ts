@@ -57,7 +57,7 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
-    const ids = t ? (await t.panel.request('GET', '/api/servers')).body.servers?.map((s: { id: string }) => s.id) ?? [] : [];
+    const ids = t ? ((await t.panel.request('GET', '/api/servers')).body.servers?.map((s: { id: string }) => s.id) ?? []) : [];
     if (ids.length) await t.panel.request('POST', '/api/servers/bulk', { body: { action: 'delete', serverIds: ids } });
     await t?.close();
     await node?.close();
@@ -103,7 +103,11 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     await page.getByRole('button', { name: 'Create server' }).click();
     await page.waitForURL((url) => /^\/servers\/(?!new$)[^/]+$/.test(url.pathname));
     const serverId = new URL(page.url()).pathname.split('/')[2]!;
-    expect((await t.panel.request('GET', `/api/servers/${serverId}`)).body).to.deep.include({ name: 'Lobby', ownerId: owner.id, memoryMb: 256 });
+    expect((await t.panel.request('GET', `/api/servers/${serverId}`)).body).to.deep.include({
+      name: 'Lobby',
+      ownerId: owner.id,
+      memoryMb: 256,
+    });
 
     // Power follows the state; the console fills from the live feed.
     expect(await page.getByRole('button', { name: 'Stop', exact: true }).isDisabled()).to.equal(true);
@@ -112,7 +116,14 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     await page.getByTestId('state').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled()).to.equal(true);
 
-    const bot = mineflayer.createBot({ host: '127.0.0.1', port: gamePort, username: 'PanelBot', auth: 'offline', version: '1.21.4', hideErrors: true });
+    const bot = mineflayer.createBot({
+      host: '127.0.0.1',
+      port: gamePort,
+      username: 'PanelBot',
+      auth: 'offline',
+      version: '1.21.4',
+      hideErrors: true,
+    });
     const chat: string[] = [];
     bot.on('messagestr', (m: string) => void chat.push(m));
     await new Promise<void>((resolve, reject) => {
@@ -129,7 +140,11 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
       // Command history: the arrow key brings the last command back.
       await input.press('ArrowUp');
       expect(await input.inputValue()).to.equal('say hello from the browser');
-      await until('the player count on the page', async () => /Players online: 1 \//.test(await page.getByTestId('players').innerText()), 45_000);
+      await until(
+        'the player count on the page',
+        async () => /Players online: 1 \//.test(await page.getByTestId('players').innerText()),
+        45_000,
+      );
       await shoot(page, 'server-console-desktop-light');
       await page.getByRole('link', { name: 'Players' }).click();
       await page.getByText('Players online: 1 /').first().waitFor();
@@ -159,11 +174,16 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     await page.getByLabel('Name', { exact: true }).fill('ci');
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = await page.getByTestId('new-api-key').innerText();
-    expect((await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status, 'the key works').to.equal(200);
+    expect((await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status, 'the key works').to.equal(
+      200,
+    );
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Revoke' }).click();
     await page.getByText('You have no API keys.').waitFor();
-    expect((await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status, 'the revoked key does not').to.equal(401);
+    expect(
+      (await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status,
+      'the revoked key does not',
+    ).to.equal(401);
 
     // A stranger signs in through the page: no server in the list, nothing at its address.
     const stranger = await t.createUser('stranger@example.org');
@@ -208,7 +228,11 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
         await page.getByLabel('Egg file').setInputFiles(EGG);
         await clash.getByRole('button', { name: 'Update paper-egg from this egg' }).click();
         await page.getByText('Updated "Paper" from the egg.').waitFor();
-        expect((await t.panel.request('GET', '/api/events?type=template.updated')).body.events.map((e: { data: { templateId: string } }) => e.data.templateId)).to.include('paper-egg');
+        expect(
+          (await t.panel.request('GET', '/api/events?type=template.updated')).body.events.map(
+            (e: { data: { templateId: string } }) => e.data.templateId,
+          ),
+        ).to.include('paper-egg');
         await shoot(page, `admin-templates-${label}`);
         await page.goto(`${t.panel.url}/admin/nodes`);
         await page.getByLabel('Name', { exact: true }).fill('second-node');
@@ -232,7 +256,8 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     // German: the language switch changes every label, and the choice sticks across reloads.
     const page = await newPage(DESKTOP, 'light');
     await signIn(page, admin.email);
-    if ((await page.getByRole('button', { name: 'Menu' }).count()) && (await page.getByRole('button', { name: 'Menu' }).isVisible())) await page.getByRole('button', { name: 'Menu' }).click();
+    if ((await page.getByRole('button', { name: 'Menu' }).count()) && (await page.getByRole('button', { name: 'Menu' }).isVisible()))
+      await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByLabel('Language').selectOption('de');
     await page.getByRole('heading', { name: 'Server' }).waitFor();
     await page.reload();

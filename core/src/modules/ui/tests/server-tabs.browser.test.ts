@@ -34,7 +34,8 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
   let gamePort: number;
   const work = mkdtempSync(path.join(tmpdir(), 'conductor-tabs-'));
   const serverUrl = (tab = '') => `${t.panel.url}/servers/${serverId}${tab ? `/${tab}` : ''}`;
-  const contents = async (file: string) => (await api.get(`/api/servers/${serverId}/files/contents?path=${encodeURIComponent(file)}`)).body as string;
+  const contents = async (file: string) =>
+    (await api.get(`/api/servers/${serverId}/files/contents?path=${encodeURIComponent(file)}`)).body as string;
   const state = async () => (await api.get(`/api/servers/${serverId}`)).body.state as string;
 
   before(async () => {
@@ -93,7 +94,10 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     const typed = saved.typed;
     expect(typed).to.deep.include({ 'online-mode': false, difficulty: 'hard', 'max-players': 7 });
     const file = await contents('server.properties');
-    expect(file).to.match(/^max-players=7$/m).and.match(/^online-mode=false$/m).and.match(/^difficulty=hard$/m);
+    expect(file)
+      .to.match(/^max-players=7$/m)
+      .and.match(/^online-mode=false$/m)
+      .and.match(/^difficulty=hard$/m);
 
     // The MOTD: code buttons insert § codes, the preview shows colours and formats.
     const motd = page.getByLabel('MOTD', { exact: true });
@@ -172,7 +176,12 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     writeFileSync(big, bytes);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 1024 * 1024,
+    });
     await page.getByLabel('Upload files').setInputFiles(big);
     const bar = page.getByTestId('upload-progress').locator('progress');
     const seen = await until('the progress bar part-way', async () => {
@@ -192,13 +201,19 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     expect(await page.getByRole('alert').first().innerText()).to.equal('The upload was cancelled.');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await until('no trace of the cancelled upload', async () => {
-      const names = ((await api.get(`/api/servers/${serverId}/files/list?path=`)).body.entries as Array<{ name: string }>).map((e) => e.name);
+      const names = ((await api.get(`/api/servers/${serverId}/files/list?path=`)).body.entries as Array<{ name: string }>).map(
+        (e) => e.name,
+      );
       return !names.some((n) => n.includes('cancelled')) && names.includes('upload-test.bin');
     });
-    const downloaded = await fetch(`${t.panel.url}/api/servers/${serverId}/files/download?path=upload-test.bin`, { headers: { cookie: [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const downloaded = await fetch(`${t.panel.url}/api/servers/${serverId}/files/download?path=upload-test.bin`, {
+      headers: { cookie: [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     expect(Buffer.from(await downloaded.arrayBuffer()).equals(bytes), 'the uploaded bytes arrive unchanged').to.equal(true);
     // The download link points at the same route.
-    expect(await page.locator('tr[data-file="upload-test.bin"]').getByRole('link', { name: 'Download: upload-test.bin' }).getAttribute('href')).to.equal(`/api/servers/${serverId}/files/download?path=upload-test.bin`);
+    expect(
+      await page.locator('tr[data-file="upload-test.bin"]').getByRole('link', { name: 'Download: upload-test.bin' }).getAttribute('href'),
+    ).to.equal(`/api/servers/${serverId}/files/download?path=upload-test.bin`);
 
     // A folder, and a new YAML file in it, edited in CodeMirror.
     await page.getByRole('button', { name: 'New folder' }).click();
@@ -271,7 +286,8 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
   it('searches files by name, changes a file’s permissions, and refuses to pull from an internal address with a sentence', async () => {
     await page.goto(serverUrl('files'));
     await page.locator('tr[data-file="upload-test.bin"]').waitFor();
-    const list = async () => ((await api.get(`/api/servers/${serverId}/files/list?path=`)).body.entries as Array<{ name: string; mode: string }>);
+    const list = async () =>
+      (await api.get(`/api/servers/${serverId}/files/list?path=`)).body.entries as Array<{ name: string; mode: string }>;
 
     // Search from the root finds the file inside plugins/ (left by the previous case).
     await page.getByLabel('Find files by name').fill('SETTINGS');
@@ -321,7 +337,14 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.goto(serverUrl());
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByTestId('state').filter({ hasText: 'Running' }).waitFor({ timeout: 60_000 });
-    const bot = mineflayer.createBot({ host: '127.0.0.1', port: gamePort, username: 'TabsBot', auth: 'offline', version: '1.21.4', hideErrors: true });
+    const bot = mineflayer.createBot({
+      host: '127.0.0.1',
+      port: gamePort,
+      username: 'TabsBot',
+      auth: 'offline',
+      version: '1.21.4',
+      hideErrors: true,
+    });
     await new Promise<void>((resolve, reject) => {
       bot.once('spawn', () => resolve());
       bot.once('error', reject);
@@ -329,7 +352,17 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     try {
       await page.getByRole('link', { name: 'Players' }).click();
       // The form's max-players reaches the game: its status ping says 7.
-      await until('the bot in the online list', async () => (await page.getByTestId('online-players').innerText().catch(() => '')).includes('TabsBot'), 45_000);
+      await until(
+        'the bot in the online list',
+        async () =>
+          (
+            await page
+              .getByTestId('online-players')
+              .innerText()
+              .catch(() => '')
+          ).includes('TabsBot'),
+        45_000,
+      );
       await page.getByText('Players online: 1 / 7').first().waitFor();
       await page.getByText('The server is running: changes are sent to it as console commands', { exact: false }).waitFor();
       await page.getByRole('button', { name: 'Kick: TabsBot' }).waitFor();
@@ -338,7 +371,9 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       await whitelist.getByLabel('Player name').fill('Notch');
       await whitelist.getByRole('button', { name: 'Add to whitelist' }).click();
       const refusal = await whitelist.getByRole('alert').innerText();
-      expect(refusal).to.equal('The running server does not know this command (it answered “Command not found”). Stop the server to change its lists in its files.');
+      expect(refusal).to.equal(
+        'The running server does not know this command (it answered “Command not found”). Stop the server to change its lists in its files.',
+      );
       expect(await page.getByText('The server answered', { exact: false }).count()).to.equal(0);
       expect(await page.getByText('Sent to the running server', { exact: false }).count()).to.equal(0);
       // The MOTD saved in the form is what the game answers a status ping with, codes and all.
@@ -355,7 +390,11 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
 
   it('loads chart ranges from stored samples: raw for the last hour, per minute for a day', async () => {
     // The collector stores a sample every 10 s while the server runs.
-    await until('two stored samples', async () => ((await api.get(`/api/metrics/servers/${serverId}?range=1h`)).body.points?.length ?? 0) >= 2, 45_000);
+    await until(
+      'two stored samples',
+      async () => ((await api.get(`/api/metrics/servers/${serverId}?range=1h`)).body.points?.length ?? 0) >= 2,
+      45_000,
+    );
     await page.getByRole('link', { name: 'Charts' }).click();
     const range = page.getByLabel('Range');
     expect(await range.inputValue()).to.equal('live');
@@ -391,7 +430,9 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     const download = world.getByRole('link', { name: 'Download: world' });
     expect(await download.getAttribute('href')).to.equal(`/api/servers/${serverId}/worlds/world/download`);
     const cookie = [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const zip = Buffer.from(await (await fetch(`${t.panel.url}/api/servers/${serverId}/worlds/world/download`, { headers: { cookie } })).arrayBuffer());
+    const zip = Buffer.from(
+      await (await fetch(`${t.panel.url}/api/servers/${serverId}/worlds/world/download`, { headers: { cookie } })).arrayBuffer(),
+    );
     expect(zip.subarray(0, 2).toString()).to.equal('PK');
     const zipFile = path.join(work, 'lobby.zip');
     writeFileSync(zipFile, zip);
@@ -400,7 +441,10 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.getByText('Uploaded the world lobby.').waitFor({ timeout: 60_000 });
     await page.locator('tr[data-world="lobby"]').waitFor();
-    expect((await api.get(`/api/servers/${serverId}/worlds`)).body.worlds.map((w: { name: string }) => w.name).sort()).to.deep.equal(['lobby', 'world']);
+    expect((await api.get(`/api/servers/${serverId}/worlds`)).body.worlds.map((w: { name: string }) => w.name).sort()).to.deep.equal([
+      'lobby',
+      'world',
+    ]);
     // The same name again: refused, as a sentence.
     await page.getByLabel('World archive (.zip)').setInputFiles(zipFile);
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
@@ -420,7 +464,9 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
 
   it('hides the file, world and properties tabs from a subuser without those keys; the tabs look right on a phone, dark, and in German', async () => {
     const helper = await t.createUser('tabs-helper@example.org');
-    expect((await api.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['control.console'] })).status).to.equal(201);
+    expect(
+      (await api.post(`/api/auth/servers/${serverId}/subusers`, { email: helper.email, permissions: ['control.console'] })).status,
+    ).to.equal(201);
     const helperPage = await pages.newPage();
     await pages.signIn(helperPage, helper.email);
     await helperPage.goto(serverUrl());
@@ -471,23 +517,35 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       await page.goto(`${t.panel.url}/servers/${id}/settings`);
       // The install (local) runs first; Start is enabled once it is done.
       const start = page.getByRole('button', { name: 'Start', exact: true });
-      await until('the install to end', async () => {
-        await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`);
-        return start.isEnabled();
-      }, 60_000);
+      await until(
+        'the install to end',
+        async () => {
+          await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`);
+          return start.isEnabled();
+        },
+        60_000,
+      );
       await start.click();
-      await page.getByText('The image 127.0.0.1:1/none:latest could not be pulled from the registry 127.0.0.1:1: the registry refused the connection (nothing answers at that address).').waitFor();
+      await page
+        .getByText(
+          'The image 127.0.0.1:1/none:latest could not be pulled from the registry 127.0.0.1:1: the registry refused the connection (nothing answers at that address).',
+        )
+        .waitFor();
       const offer = page.getByTestId('reinstall-offer');
       await offer.getByRole('button', { name: 'Reinstall' }).click();
       await offer.getByText('The install script runs again; follow it in the console.').waitFor();
-      expect(await page.getByText('dial tcp').count(), "no raw Docker error on the page").to.equal(0);
+      expect(await page.getByText('dial tcp').count(), 'no raw Docker error on the page').to.equal(0);
       await pages.shoot(page, 'server-image-pull-failed-desktop-light');
       // The settings tab offers it too.
       await page.getByRole('region', { name: 'Reinstall' }).getByRole('button', { name: 'Reinstall' }).waitFor();
-      await until('the reinstall to end', async () => {
-        await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`);
-        return (await t.panel.request('GET', `/api/events?type=server.installed&serverId=${id}`)).body.events.length >= 2;
-      }, 60_000);
+      await until(
+        'the reinstall to end',
+        async () => {
+          await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`);
+          return (await t.panel.request('GET', `/api/events?type=server.installed&serverId=${id}`)).body.events.length >= 2;
+        },
+        60_000,
+      );
     } finally {
       await t.panel.request('DELETE', `/api/servers/${id}`);
     }

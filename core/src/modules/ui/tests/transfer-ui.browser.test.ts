@@ -35,7 +35,9 @@ describe('moving a server to another node in a real browser: the admin card with
   it('an admin moves a running server from its settings tab and sees it moved with its downtime; its owner has no such card', async () => {
     const owner = await t.createUser('mover-owner@example.org');
     const api = await t.signIn(owner.email);
-    const created = await t.panel.request('POST', '/api/servers', { body: { name: 'Nomad', templateId: 'conductor-test', nodeId: a.nodeId, ownerId: owner.id } });
+    const created = await t.panel.request('POST', '/api/servers', {
+      body: { name: 'Nomad', templateId: 'conductor-test', nodeId: a.nodeId, ownerId: owner.id },
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const id = created.body.id as string;
     await until('installed', async () => (await api.get(`/api/servers/${id}`)).body.state === 'offline', 60_000);

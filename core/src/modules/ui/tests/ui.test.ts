@@ -24,7 +24,12 @@ describe('ui module: the built panel UI at / behind the API', () => {
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>app</title>');
     writeFileSync(path.join(dist, 'assets', 'app-1234.js'), 'console.log(1)');
     writeFileSync(path.join(tmpdir(), 'conductor-ui-secret.txt'), 'do-not-serve-7f3a');
-    panel = await startPanel({ database: 'sqlite', withoutCoreModules: true, plugins: [uiModule, broken], config: { plugins: { ui: { dir: dist } } } });
+    panel = await startPanel({
+      database: 'sqlite',
+      withoutCoreModules: true,
+      plugins: [uiModule, broken],
+      config: { plugins: { ui: { dir: dist } } },
+    });
   });
   after(async () => {
     await panel.close();
@@ -64,7 +69,12 @@ describe('ui module: the built panel UI at / behind the API', () => {
   });
 
   it('never serves a file outside its folder', async () => {
-    for (const p of ['/../conductor-ui-secret.txt', '/%2e%2e/conductor-ui-secret.txt', '/assets/%2e%2e%2f%2e%2e%2fconductor-ui-secret.txt', '/%E0%A4%A']) {
+    for (const p of [
+      '/../conductor-ui-secret.txt',
+      '/%2e%2e/conductor-ui-secret.txt',
+      '/assets/%2e%2e%2f%2e%2e%2fconductor-ui-secret.txt',
+      '/%E0%A4%A',
+    ]) {
       const res = await fetch(`${panel.url}${p}`);
       expect(await res.text(), p).to.not.contain('do-not-serve-7f3a');
     }
@@ -78,7 +88,12 @@ describe('ui module: the built panel UI at / behind the API', () => {
 
   it('says how to build the UI when it is missing', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'conductor-ui-empty-'));
-    const bare = await startPanel({ database: 'sqlite', withoutCoreModules: true, plugins: [uiModule], config: { plugins: { ui: { dir: empty } } } });
+    const bare = await startPanel({
+      database: 'sqlite',
+      withoutCoreModules: true,
+      plugins: [uiModule],
+      config: { plugins: { ui: { dir: empty } } },
+    });
     try {
       const res = await bare.request('GET', '/servers', { auth: false });
       expect(res.status).to.equal(503);
@@ -90,7 +105,7 @@ describe('ui module: the built panel UI at / behind the API', () => {
   });
 });
 
-describe('ui module: plugins\' UI bundles, served and listed for the panel UI to load at run time', () => {
+describe("ui module: plugins' UI bundles, served and listed for the panel UI to load at run time", () => {
   let root: string;
   let panel: TestPanel;
   const IMPORT_MAP = '{"imports":{"vue":"/assets/vue-1234.js"}}';
@@ -106,22 +121,34 @@ describe('ui module: plugins\' UI bundles, served and listed for the panel UI to
     root = mkdtempSync(path.join(tmpdir(), 'conductor-plugin-ui-'));
     const dist = path.join(root, 'dist');
     mkdirSync(dist);
-    writeFileSync(path.join(dist, 'index.html'), `<!doctype html><head><script type="importmap">${IMPORT_MAP}</script></head><title>app</title>`);
+    writeFileSync(
+      path.join(dist, 'index.html'),
+      `<!doctype html><head><script type="importmap">${IMPORT_MAP}</script></head><title>app</title>`,
+    );
     writeFileSync(path.join(root, 'secret.txt'), 'do-not-serve-91c2');
     panel = await startPanel({
       database: 'sqlite',
       withoutCoreModules: true,
       plugins: [
         uiModule,
-        withUi('alpha', { 'index.js': 'export default () => {}', 'index.css': '.a{}', 'b.css': '.b{}', 'chunks/page-1.js': 'export default 1' }),
+        withUi('alpha', {
+          'index.js': 'export default () => {}',
+          'index.css': '.a{}',
+          'b.css': '.b{}',
+          'chunks/page-1.js': 'export default 1',
+        }),
         withUi('beta', { 'index.js': 'export default () => {}' }),
         withUi('unbuilt', { 'readme.txt': 'run the build' }),
         withUi('off', { 'index.js': 'export default () => {}' }),
-        withUi('broken', { 'index.js': 'export default () => {}' }, {
-          init: () => {
-            throw new Error('no database');
+        withUi(
+          'broken',
+          { 'index.js': 'export default () => {}' },
+          {
+            init: () => {
+              throw new Error('no database');
+            },
           },
-        }),
+        ),
       ],
       config: { PLUGINS_DISABLED: 'off', plugins: { ui: { dir: dist } } },
     });
@@ -146,7 +173,7 @@ describe('ui module: plugins\' UI bundles, served and listed for the panel UI to
     expect(warning, 'a declared but unbuilt UI is logged').to.not.equal(undefined);
   });
 
-  it('serves the files of an active plugin\'s UI folder, and nothing of a disabled or failed one', async () => {
+  it("serves the files of an active plugin's UI folder, and nothing of a disabled or failed one", async () => {
     const entry = await panel.request('GET', '/plugin-ui/alpha/index.js', { auth: false });
     expect(entry.status).to.equal(200);
     expect(entry.headers.get('content-type')).to.contain('text/javascript');
@@ -154,24 +181,44 @@ describe('ui module: plugins\' UI bundles, served and listed for the panel UI to
     expect(entry.body).to.equal('export default () => {}');
     expect((await panel.request('GET', '/plugin-ui/alpha/chunks/page-1.js', { auth: false })).body).to.equal('export default 1');
     expect((await panel.request('GET', '/plugin-ui/alpha/index.css', { auth: false })).headers.get('content-type')).to.contain('text/css');
-    for (const p of ['/plugin-ui/off/index.js', '/plugin-ui/broken/index.js', '/plugin-ui/nobody/index.js', '/plugin-ui/alpha/gone.js', '/plugin-ui/alpha/', '/plugin-ui/alpha', '/plugin-ui/alpha/chunks', '/plugin-ui']) {
+    for (const p of [
+      '/plugin-ui/off/index.js',
+      '/plugin-ui/broken/index.js',
+      '/plugin-ui/nobody/index.js',
+      '/plugin-ui/alpha/gone.js',
+      '/plugin-ui/alpha/',
+      '/plugin-ui/alpha',
+      '/plugin-ui/alpha/chunks',
+      '/plugin-ui',
+    ]) {
       const res = await panel.request('GET', p, { auth: false });
       expect(res.status, p).to.equal(404);
       expect(String(res.body), `${p} is not the app`).to.not.contain('<title>app</title>');
     }
   });
 
-  it('never serves a file outside a plugin\'s UI folder', async () => {
-    for (const p of ['/plugin-ui/alpha/../secret.txt', '/plugin-ui/alpha/%2e%2e/secret.txt', '/plugin-ui/alpha/chunks/%2e%2e%2f%2e%2e%2fsecret.txt', '/plugin-ui/alpha/..%5csecret.txt', '/plugin-ui/alpha/%00', '/plugin-ui/%2e%2e/secret.txt', '/plugin-ui/alpha/%E0%A4%A']) {
+  it("never serves a file outside a plugin's UI folder", async () => {
+    for (const p of [
+      '/plugin-ui/alpha/../secret.txt',
+      '/plugin-ui/alpha/%2e%2e/secret.txt',
+      '/plugin-ui/alpha/chunks/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/plugin-ui/alpha/..%5csecret.txt',
+      '/plugin-ui/alpha/%00',
+      '/plugin-ui/%2e%2e/secret.txt',
+      '/plugin-ui/alpha/%E0%A4%A',
+    ]) {
       const res = await fetch(`${panel.url}${p}`);
       expect(await res.text(), p).to.not.contain('do-not-serve-91c2');
     }
   });
 
-  it('allows the page\'s inline import map by its hash and no other inline script', async () => {
+  it("allows the page's inline import map by its hash and no other inline script", async () => {
     const res = await panel.request('GET', '/servers', { auth: false });
     const hash = createHash('sha256').update(IMPORT_MAP).digest('base64');
-    const scriptSrc = res.headers.get('content-security-policy')!.split('; ').find((d) => d.startsWith('script-src '));
+    const scriptSrc = res.headers
+      .get('content-security-policy')!
+      .split('; ')
+      .find((d) => d.startsWith('script-src '));
     expect(scriptSrc).to.equal(`script-src 'self' 'sha256-${hash}'`);
   });
 });

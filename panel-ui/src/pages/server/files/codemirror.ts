@@ -40,7 +40,14 @@ function language(mode: Mode): Extension {
 
 /** Colours from the panel's theme variables; the dark theme adds One Dark's syntax colours. */
 const panelTheme = EditorView.theme({
-  '&': { backgroundColor: 'var(--surface)', color: 'var(--text)', border: '1px solid var(--border)', borderRadius: '6px', minHeight: '18rem', maxHeight: '70vh' },
+  '&': {
+    backgroundColor: 'var(--surface)',
+    color: 'var(--text)',
+    border: '1px solid var(--border)',
+    borderRadius: '6px',
+    minHeight: '18rem',
+    maxHeight: '70vh',
+  },
   '.cm-scroller': { fontFamily: "ui-monospace, 'SFMono-Regular', Menlo, monospace", fontSize: '13px' },
   '.cm-gutters': { backgroundColor: 'var(--surface-2)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
   '&.cm-focused': { outline: '3px solid var(--focus)', outlineOffset: '2px' },
@@ -53,7 +60,10 @@ export interface Editor {
   destroy(): void;
 }
 
-export function createEditor(parent: HTMLElement, options: { doc: string; fileName: string; label: string; dark: boolean; readOnly: boolean; onChange: () => void }): Editor {
+export function createEditor(
+  parent: HTMLElement,
+  options: { doc: string; fileName: string; label: string; dark: boolean; readOnly: boolean; onChange: () => void },
+): Editor {
   const theme = new Compartment();
   const view = new EditorView({
     parent,
