@@ -24,6 +24,14 @@ export const agentConfigSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/)
     .default('conductor0'),
+  /**
+   * Game containers are named <prefix><server id>. Two agents on one Docker engine (a test of a
+   * transfer between nodes) need different prefixes, or one would remove the other's container.
+   */
+  AGENT_CONTAINER_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,40}$/)
+    .default('conductor-'),
   /** uid:gid the game processes run as, and the owner of their files. */
   AGENT_SERVER_USER: z
     .string()

@@ -30,12 +30,22 @@ export const agentBackupMessage = z.discriminatedUnion('type', [
 export type AgentBackupMessage = z.output<typeof agentBackupMessage>;
 
 /**
+ * `sha256=trailer` on `…/backup-archive/restore`: the checksum comes after the body, in the
+ * request's `X-Archive-Sha256` trailer. A transfer pipes one node's archive into another as it is
+ * made, so the sum is known only at the end; the node still checks it before anything is swapped.
+ */
+export const SHA256_IN_TRAILER = 'trailer';
+export const ARCHIVE_SHA256_TRAILER = 'x-archive-sha256';
+
+/**
  * Query of every backup restore on the agent (`…/backups/:backupId/restore`,
  * `…/backup-archive/restore`): the checksum, and what happens to protected files: `keep` leaves
  * the server's own in place and the archive's out (a user's restore), `replace` takes them from
  * the archive (an admin's).
  */
-export const agentRestoreQuery = z.object({ sha256: sha256Hex, protectedFiles: z.enum(['keep', 'replace']).default('keep') }).strict();
+export const agentRestoreQuery = z
+  .object({ sha256: sha256Hex.or(z.literal(SHA256_IN_TRAILER)), protectedFiles: z.enum(['keep', 'replace']).default('keep') })
+  .strict();
 export type AgentRestoreQuery = z.input<typeof agentRestoreQuery>;
 
 /** Header of `POST /api/servers/:id/backup-archive`: how many protected entries the stream holds. */

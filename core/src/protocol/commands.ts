@@ -21,3 +21,10 @@ export type AgentCommandRequest = z.input<typeof agentCommandRequest>;
 
 export const agentCommandReply = z.object({ lines: z.array(z.string()) });
 export type AgentCommandReply = z.output<typeof agentCommandReply>;
+
+/**
+ * Query of `DELETE /api/servers/:id`: `keepFiles=true` moves the server's files aside (the
+ * agent's `fenced/` folder) instead of deleting them: a node fenced after it was lost keeps what
+ * it had for an admin, while the server runs elsewhere.
+ */
+export const agentDeleteQuery = z.strictObject({ keepFiles: z.enum(['true', 'false']).default('false') });

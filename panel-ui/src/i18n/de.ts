@@ -71,6 +71,7 @@ export const de: Messages = {
     suspended: 'Gesperrt',
     up: 'Erreichbar',
     down: 'Ausgefallen',
+    lost: 'Verloren',
     unknown: 'Unbekannt',
     loaded: 'Geladen',
     registered: 'Registriert',
@@ -384,6 +385,29 @@ export const de: Messages = {
     started: 'Das Installationsskript läuft erneut; verfolge es in der Konsole.',
     afterPullFailure:
       'Sobald die Node die Registry erreicht, starte erneut oder installiere neu, um das Installationsskript noch einmal auszuführen.',
+  },
+  transfer: {
+    title: 'Auf einen anderen Node verschieben',
+    hint: 'Die Dateien werden kopiert, während der Server läuft, dann nach einem kurzen Stopp noch einmal; danach startet er auf dem neuen Node. Spieler verbinden sich mit seiner neuen Adresse (Hostnamen und eigene Domains folgen).',
+    target: 'Ziel-Node',
+    start: 'Verschieben',
+    cancel: 'Abbrechen',
+    downtime: '{seconds} s offline',
+    state: {
+      running: 'Wird verschoben',
+      succeeded: 'Verschoben',
+      failed: 'Fehlgeschlagen: der Server bleibt auf seinem Node',
+      cancelled: 'Abgebrochen: der Server bleibt auf seinem Node',
+    },
+    step: {
+      preparing: 'Ziel vorbereiten',
+      copying: 'Dateien kopieren',
+      stopping: 'anhalten',
+      final_copy: 'letzte Kopie',
+      switching: 'Node wechseln',
+      starting: 'auf dem neuen Node starten',
+      cleaning_up: 'alten Node aufräumen',
+    },
   },
   settings: {
     rename: 'Name',

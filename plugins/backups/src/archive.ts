@@ -31,6 +31,16 @@ export async function restoreArchive(
   return { restored: true };
 }
 
+/** The newest completed backup on a remote target: what a lost node's server comes back from. */
+export async function latestRemoteBackup(
+  cradle: Cradle,
+  { serverId }: { serverId: string },
+): Promise<{ backupId: string; takenAt: string } | undefined> {
+  const remote = (await cradle.backupService.list(serverId)).backups.filter((b) => b.status === 'completed' && b.targetId !== null);
+  const newest = remote.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  return newest ? { backupId: newest.id, takenAt: newest.createdAt } : undefined;
+}
+
 /** The configured archive target, else the first remote one; null when there is none. */
 async function archiveTarget(cradle: Cradle): Promise<string | null> {
   if (cradle.backupsConfig.archiveTargetId) return cradle.backupsConfig.archiveTargetId;

@@ -2,7 +2,7 @@ import { asClass, asValue } from 'awilix';
 import { coreServices, definePlugin } from '@conductor/core';
 import { systemClock, type Clock } from './clock.js';
 import { backupsConfigSchema, type BackupsConfig } from './config.js';
-import { archiveServer, restoreArchive } from './archive.js';
+import { archiveServer, latestRemoteBackup, restoreArchive } from './archive.js';
 import { safetyBackup } from './hooks.js';
 import { BACKUPS_SOCKET, BackupProgressRelay, room } from './progress.js';
 import { BackupRepository } from './repository.js';
@@ -99,6 +99,7 @@ export default definePlugin({
     });
     ctx.tap('server.archive', 'backups', (input) => archiveServer(ctx.cradle, input));
     ctx.tap('server.restoreArchive', 'backups', (input) => restoreArchive(ctx.cradle, input));
+    ctx.tap('server.latestRemoteBackup', 'backups', (input) => latestRemoteBackup(ctx.cradle, input));
   },
   routes: backupRoutes,
   socketPermissions: { [BACKUPS_SOCKET.watch]: 'backup.read' },

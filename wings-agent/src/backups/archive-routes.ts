@@ -2,7 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import { agentBackupRequest, agentRestoreQuery, serverId } from '@conductor/core/protocol';
+import { ARCHIVE_SHA256_TRAILER, agentBackupRequest, agentRestoreQuery, serverId, SHA256_IN_TRAILER } from '@conductor/core/protocol';
 import { restoreArchive } from '../files/archive.js';
 import { receiveBody, sendArchive, type FilesRouterEvents } from '../files/routes.js';
 import type { FilesService } from '../files/service.js';
@@ -14,7 +14,8 @@ const json = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: '
  * The whole server as a backup sees it, protected files included, for backups the panel keeps
  * elsewhere (SFTP) and restores across servers: `POST /api/servers/:id/backup-archive` streams the
  * .tar.gz (sha256 in the trailer, `X-Archive-Protected-Entries` in a header), `POST
- * …/backup-archive/restore?sha256=&protectedFiles=keep|replace` restores one. The panel never
+ * …/backup-archive/restore?sha256=&protectedFiles=keep|replace` restores one (`sha256=trailer`: the sum
+ * follows the body in a trailer, for an archive piped from another node as it is made). The panel never
  * forwards a user here (its file routes reach `/files/…` only); users get `/files/archive`.
  */
 export function backupArchiveRouter(svc: FilesService, events: FilesRouterEvents): Router {
@@ -34,8 +35,9 @@ export function backupArchiveRouter(svc: FilesService, events: FilesRouterEvents
   router.post('/restore', async (ctx) => {
     const server = await id(ctx);
     const q = validate(agentRestoreQuery, ctx.query, 'query');
+    const expected = q.sha256 === SHA256_IN_TRAILER ? () => ctx.req.trailers[ARCHIVE_SHA256_TRAILER] : q.sha256;
     ctx.body = await receiveBody(ctx, svc, server, Number.MAX_SAFE_INTEGER, 'The archive', () =>
-      restoreArchive(svc, server, ctx.req, q.sha256, { protectedFiles: q.protectedFiles }),
+      restoreArchive(svc, server, ctx.req, expected, { protectedFiles: q.protectedFiles }),
     );
   });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createArchive, restoreArchive, type ArchiveProgress } from './archive.js';
@@ -27,6 +27,16 @@ async function contentOf(dir: string): Promise<string> {
     .join('\n');
 }
 
+/** The files this process holds open that lie under `dir` (Linux). */
+async function openFilesUnder(dir: string): Promise<number> {
+  let count = 0;
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target.startsWith(dir)) count++;
+  }
+  return count;
+}
+
 describe('archives: create, restore, checksum', () => {
   let host: TempFilesHost;
   let svc: FilesService;
@@ -47,6 +57,18 @@ describe('archives: create, restore, checksum', () => {
     await symlink('world/level.dat', join(root, 'inside-link'));
   });
   afterEach(() => host.cleanup());
+
+  it('closes the file it was reading when the reader goes away mid-archive (a transfer whose target died)', async () => {
+    await writeFile(join(root, 'big.bin'), Buffer.alloc(8 * 1_048_576, 7));
+    await svc.jail('srv-backup');
+    const before = await openFilesUnder(root); // the jail's own handle on the server's root
+    const archive = await createArchive(svc, 'srv-backup', { gzipLevel: 0 });
+    await new Promise<void>((resolve) => archive.stream.once('data', () => resolve()));
+    archive.stream.destroy();
+    const deadline = Date.now() + 3000;
+    while ((await openFilesUnder(root)) > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await openFilesUnder(root), 'no file of the server left open').to.equal(before);
+  });
 
   it('round trip: create → wipe → restore gives identical files, sha256 and progress', async () => {
     const before = await contentOf(root);

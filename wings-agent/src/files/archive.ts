@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import picomatch from 'picomatch';
 import { badRequest } from '@conductor/core/shared';
 import { Tap } from './byte-limit.js';
@@ -71,6 +72,8 @@ export async function createArchive(
   });
   done.catch(() => undefined); // the caller may only watch the stream
   packed.pipe(hashing);
+  // A reader that goes away (pipe does not pass a destroy upstream) stops the packing too.
+  hashing.once('close', () => packed.destroy());
   return { stream: hashing, bytesTotal, protectedEntries, done };
 }
 
@@ -87,10 +90,14 @@ export async function restoreArchive(
   svc: FilesService,
   serverId: string,
   source: Readable,
-  expectedSha256: string,
+  expected: string | (() => string | undefined),
   options: { onProgress?: (bytesDone: number) => void; protectedFiles?: ProtectedRestore } = {},
 ): Promise<{ sha256: string; bytes: number; entries: number }> {
-  if (!/^[a-f0-9]{64}$/.test(expectedSha256)) throw badRequest('invalid_checksum', 'sha256 must be 64 lower-case hex digits');
+  const checkSum = (sum: string | undefined): string => {
+    if (!sum || !/^[a-f0-9]{64}$/.test(sum)) throw badRequest('invalid_checksum', 'sha256 must be 64 lower-case hex digits');
+    return sum;
+  };
+  if (typeof expected === 'string') checkSum(expected);
   const jail = await svc.jail(serverId);
   const root = jail.root;
   const staging = await makeStaging(root, 'restore');
@@ -112,7 +119,10 @@ export async function restoreArchive(
       options.onProgress,
     );
     await extractTar(source.pipe(counter), 'tar.gz', sink);
+    // A sum sent after the body (a request trailer) is there once the source has ended.
+    if (!source.readableEnded) await finished(source);
     const sha256 = hash.digest('hex');
+    const expectedSha256 = checkSum(typeof expected === 'string' ? expected : expected());
     if (sha256 !== expectedSha256) throw fileErrors.checksumMismatch(expectedSha256, sha256);
     await applyDenyListToRestore(await svc.jail(serverId), staging, options.protectedFiles ?? 'keep');
     await swapContents(root, staging);

@@ -2,7 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { agentCommandRequest, powerAction, serverId, serverSpec } from '@conductor/core/protocol';
+import { agentCommandRequest, agentDeleteQuery, powerAction, serverId, serverSpec } from '@conductor/core/protocol';
 import { badRequest } from '@conductor/core/shared';
 import type { EventJournal } from '../journal.js';
 import { commandWithReply } from '../servers/command-reply.js';
@@ -37,7 +37,8 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
     ctx.body = (await manager.update(spec)).status();
   });
   router.delete('/servers/:id', async (ctx) => {
-    await manager.remove(validate(idParams, ctx.params, 'params').id);
+    const { keepFiles } = validate(agentDeleteQuery, ctx.query, 'query');
+    await manager.remove(validate(idParams, ctx.params, 'params').id, { keepFiles: keepFiles === 'true' });
     ctx.status = 204;
   });
   router.post('/servers/:id/install', (ctx) => {

@@ -12,14 +12,15 @@ export function shellStartup(startup: string): string {
   return startup.replace(/\{\{\s*([A-Z][A-Z0-9_]*)\s*\}\}/g, '"${$1}"');
 }
 
-export function containerName(serverId: string): string {
-  return `conductor-${serverId}`;
+export function containerName(prefix: string, serverId: string): string {
+  return `${prefix}${serverId}`;
 }
 
 export interface ContainerContext {
   volumePath: string;
   network: string;
   user: string;
+  namePrefix: string;
 }
 
 /** The resource limits of a spec, in Docker's units; also used to update a running container. */
@@ -51,7 +52,7 @@ export function gameContainerOptions(spec: ServerSpec, ctx: ContainerContext): D
   }
   const env = { ...spec.environment, ...spec.variables, SERVER_MEMORY: String(spec.limits.memoryMb), SERVER_PORT: String(spec.gamePort) };
   return {
-    name: containerName(spec.id),
+    name: containerName(ctx.namePrefix, spec.id),
     Image: spec.image,
     Cmd: spec.shell
       ? ['/bin/sh', '-c', shellStartup(spec.startup)]

@@ -1,3 +1,4 @@
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
@@ -102,7 +103,12 @@ export class ServerManager {
     return runtime;
   }
 
-  async remove(id: string): Promise<void> {
+  /**
+   * Removes the server's containers and spec. Its files are deleted, or with `keepFiles` (a
+   * fenced server: the panel has moved it elsewhere while this node was lost) moved aside to
+   * `fenced/<id>-<time>` in the data folder for an admin to look at.
+   */
+  async remove(id: string, options: { keepFiles?: boolean } = {}): Promise<void> {
     const runtime = this.get(id);
     await runtime.destroy();
     this.runtimes.delete(id);
@@ -111,7 +117,11 @@ export class ServerManager {
       .getContainer(installContainerName(id))
       .remove({ force: true })
       .catch(() => undefined);
-    removeVolume(this.volumePath(id));
+    if (options.keepFiles) {
+      const fenced = path.resolve(this.deps.config.AGENT_DATA_DIR, 'fenced');
+      mkdirSync(fenced, { recursive: true, mode: 0o700 });
+      renameSync(this.volumePath(id), path.join(fenced, `${id}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+    } else removeVolume(this.volumePath(id));
     removeVolume(path.resolve(this.deps.config.AGENT_DATA_DIR, 'install', id));
     this.deps.specs.remove(id);
     this.deps.journal.record('server.deleted', id);

@@ -42,6 +42,7 @@ export class ServerRuntime {
   state: ServerState = 'offline';
   readonly console: ConsoleBuffer;
   private desired: 'running' | 'stopped' = 'stopped';
+  private released = false;
   private container: Docker.Container | null = null;
   private stream: NodeJS.ReadWriteStream | null = null;
   private startedAt: Date | null = null;
@@ -148,6 +149,7 @@ export class ServerRuntime {
           volumePath: this.deps.volumePath,
           network: this.deps.config.AGENT_NETWORK,
           user: this.deps.config.AGENT_SERVER_USER,
+          namePrefix: this.deps.config.AGENT_CONTAINER_PREFIX,
         }),
       );
       this.container = container;
@@ -264,7 +266,13 @@ export class ServerRuntime {
   }
 
   /** Stops watching this server without touching its container (agent shutdown). */
+  /**
+   * The agent is stopping and leaves the container running for the next agent to adopt: this
+   * runtime no longer acts on it (an exit seen afterwards is the next agent's to handle, not a
+   * crash to restart from here).
+   */
   release(): void {
+    this.released = true;
     this.stopLoops();
     this.detach();
   }
@@ -373,6 +381,7 @@ export class ServerRuntime {
   }
 
   private async onExit(code: number): Promise<void> {
+    if (this.released) return;
     const container = this.container;
     let oomKilled = false;
     try {
@@ -543,7 +552,7 @@ export class ServerRuntime {
   }
 
   private async removeContainer(): Promise<void> {
-    const container = this.container ?? this.deps.docker.getContainer(containerName(this.id));
+    const container = this.container ?? this.deps.docker.getContainer(containerName(this.deps.config.AGENT_CONTAINER_PREFIX, this.id));
     try {
       await container.remove({ force: true, v: true });
     } catch (err) {

@@ -43,6 +43,8 @@ export interface AgentRequestOptions {
   timeoutMs?: number | false;
   /** Ends the exchange early (a browser that went away mid-upload). */
   signal?: AbortSignal;
+  /** Trailers sent after a streamed body, read when it has ended (a checksum known only then; name them in a `trailer` header). */
+  trailers?: () => Record<string, string>;
 }
 
 const servers = z.object({ servers: z.array(serverStatus) });
@@ -92,8 +94,8 @@ export class AgentClient {
     return this.json('PUT', `/api/servers/${spec.id}`, serverStatus, { json: spec });
   }
 
-  async deleteServer(id: string): Promise<void> {
-    await this.json('DELETE', `/api/servers/${id}`, anything);
+  async deleteServer(id: string, options: { keepFiles?: boolean } = {}): Promise<void> {
+    await this.json('DELETE', `/api/servers/${id}${options.keepFiles ? '?keepFiles=true' : ''}`, anything);
   }
 
   async install(id: string): Promise<void> {
@@ -166,7 +168,14 @@ export class AgentClient {
       if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
       else {
         body.on('error', (err) => req.destroy(err));
-        body.pipe(req);
+        const trailers = options.trailers;
+        body.pipe(req, { end: !trailers });
+        if (trailers) {
+          body.on('end', () => {
+            req.addTrailers(trailers());
+            req.end();
+          });
+        }
       }
     });
     if (res.statusCode === 401) {

@@ -33,6 +33,16 @@ export const nodeEvents = defineEvents({
     description: 'A node stopped answering its health check',
     data: z.strictObject({ name: nodeName, reason: z.string().optional().describe('Why the check failed') }),
   },
+  'node.lost': {
+    description:
+      'A node has not answered its health checks for longer than the panel allows (nodes.lostAfterSeconds): self-healing acts on it',
+    data: z.strictObject({
+      name: nodeName,
+      lastSeenAt: z.string().describe('When it last answered'),
+      silentSeconds: z.number().int(),
+      reason: z.string().describe('Why the last check failed'),
+    }),
+  },
   'server.installing': { description: "The agent started a server's install container", data: fromAgent({}) },
   'server.installed': { description: "A server's install finished", data: fromAgent({ durationMs: z.number().optional() }) },
   'server.install_failed': {

@@ -1,11 +1,12 @@
-import { asClass } from 'awilix';
+import { asClass, asValue } from 'awilix';
+import { z } from 'zod';
 import { definePlugin } from '../../kernel/plugin.js';
 import { NodeEventIngest } from './event-ingest.js';
 import { NodeEventStreams } from './event-stream.js';
 import { LocalAgent } from './local-agent.js';
 import { NodeRepository } from './repository.js';
 import { nodeRoutes } from './routes.js';
-import { NodeService } from './service.js';
+import { NodeService, type NodeHealthPolicy } from './service.js';
 import { coreServices } from '../services.js';
 import { nodeEvents } from './events.js';
 
@@ -16,6 +17,7 @@ declare module '../../kernel/container.js' {
     localAgent: LocalAgent;
     nodeEventIngest: NodeEventIngest;
     nodeEventStreams: NodeEventStreams;
+    nodeHealth: NodeHealthPolicy;
   }
 }
 
@@ -25,15 +27,21 @@ export const nodesModule = definePlugin({
   provides: [coreServices.nodes.nodeService],
   events: nodeEvents,
   consumes: [coreServices.auth.keyRing],
+  configSchema: z.object({
+    /** A node that has not answered its health checks for this long is lost (the default: 3 minutes). */
+    lostAfterSeconds: z.number().int().min(1).max(86_400).default(180),
+  }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({
+      nodeHealth: asValue({ lostAfterSeconds: ctx.config.lostAfterSeconds }),
       nodeRepository: asClass(NodeRepository).singleton(),
       nodeService: asClass(NodeService).singleton(),
       localAgent: asClass(LocalAgent).singleton(),
       nodeEventIngest: asClass(NodeEventIngest).singleton(),
       nodeEventStreams: asClass(NodeEventStreams).singleton(),
     });
+    ctx.defineHook('node.returning', 'series');
   },
   async start({ cradle }) {
     // Events reach the log as nodes push them; the health job's journal pull only catches up.

@@ -1,3 +1,4 @@
+import type { NodeStatus } from './schema.js';
 import type { Database, Executor } from '../../kernel/database.js';
 import { dialectOf, toIso } from '../../kernel/database.js';
 import type { AllocationView, NodeInput, NodeView } from './schema.js';
@@ -16,7 +17,7 @@ interface NodeRow {
   disk_overalloc_pct: number;
   token_encrypted: string;
   local: boolean | number;
-  status: 'up' | 'down' | 'unknown';
+  status: NodeStatus;
   last_seen_at: unknown;
   events_seq: number | string;
   created_at: unknown;
@@ -136,7 +137,7 @@ export class NodeRepository {
     await executor('nodes').where({ id }).update({ token_encrypted: tokenEncrypted });
   }
 
-  async setStatus(id: string, status: 'up' | 'down', seenAt: Date | null, executor: Executor): Promise<void> {
+  async setStatus(id: string, status: Exclude<NodeStatus, 'unknown'>, seenAt: Date | null, executor: Executor): Promise<void> {
     await executor('nodes')
       .where({ id })
       .update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
@@ -189,11 +190,20 @@ export class NodeRepository {
   }
 
   /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */
-  async claim(allocationId: number, serverId: string, executor: Executor): Promise<boolean> {
+  async claim(allocationId: number, serverId: string, executor: Executor, primary = true): Promise<boolean> {
     return (
-      (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary: true })) ===
-      1
+      (await executor('allocations').where({ id: allocationId }).whereNull('server_id').update({ server_id: serverId, primary })) === 1
     );
+  }
+
+  /** The held allocation becomes the server's address; the others it had are freed. */
+  async makeOnlyAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
+    await executor('allocations').where({ server_id: serverId }).whereNot({ id: allocationId }).update({ server_id: null, primary: false });
+    await executor('allocations').where({ id: allocationId, server_id: serverId }).update({ primary: true });
+  }
+
+  async releaseOne(allocationId: number, serverId: string, executor: Executor): Promise<void> {
+    await executor('allocations').where({ id: allocationId, server_id: serverId }).update({ server_id: null, primary: false });
   }
 
   async releaseFor(serverId: string, executor: Executor): Promise<void> {

@@ -75,7 +75,7 @@ export function nodeRoutes(router: RouteRegistrar): void {
     summary: 'Check the node now',
     access: 'admin',
     params: idParams,
-    response: { schema: z.object({ status: z.enum(['up', 'down']) }) },
+    response: { schema: z.object({ status: z.enum(['up', 'down', 'lost']) }) },
     handler: async ({ params, scope }) => ({ status: await scope.cradle.nodeService.check(await scope.cradle.nodeService.get(params.id)) }),
   });
   router.route({

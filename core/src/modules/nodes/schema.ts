@@ -35,6 +35,14 @@ export const nodeInput = nodeFields.extend({
 export const nodePatch = nodeFields.partial();
 export type NodeInput = z.output<typeof nodeInput>;
 
+/**
+ * `down`: the last health check failed. `lost`: checks have failed for longer than the panel's
+ * `nodes.lostAfterSeconds` since the node last answered (self-healing acts on lost nodes, never on
+ * ones that are only down or slow).
+ */
+export const nodeStatus = z.enum(['up', 'down', 'lost', 'unknown']);
+export type NodeStatus = z.output<typeof nodeStatus>;
+
 export const nodeView = z.object({
   id: z.string(),
   name: z.string(),
@@ -48,7 +56,7 @@ export const nodeView = z.object({
   diskMb: z.number().int(),
   diskOverallocPct: z.number().int(),
   local: z.boolean(),
-  status: z.enum(['up', 'down', 'unknown']),
+  status: nodeStatus,
   lastSeenAt: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { HookBus } from '../../kernel/hooks.js';
+import './hooks.js';
 import type { Database, Executor } from '../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
@@ -31,7 +33,16 @@ export interface CreatedNode {
 const newToken = () => `cdn_${randomBytes(32).toString('base64url')}`;
 
 /** The conductor's node registry: nodes, their tokens, health and allocations. */
+/** When a node that stopped answering counts as lost (the nodes module's config). */
+export interface NodeHealthPolicy {
+  lostAfterSeconds: number;
+}
+
+type CheckedStatus = 'up' | 'down' | 'lost';
+
 export class NodeService {
+  private readonly health: NodeHealthPolicy;
+  private readonly hooks: HookBus;
   private readonly db: Database;
   private readonly repository: NodeRepository;
   private readonly events: EventLog;
@@ -48,8 +59,12 @@ export class NodeService {
     logger: Logger;
     nodeEventIngest: NodeEventIngest;
     nodeEventStreams: NodeEventStreams;
+    nodeHealth: NodeHealthPolicy;
+    hooks: HookBus;
   }) {
     this.db = deps.db;
+    this.hooks = deps.hooks;
+    this.health = deps.nodeHealth;
     this.ingest = deps.nodeEventIngest;
     this.streams = deps.nodeEventStreams;
     this.repository = deps.nodeRepository;
@@ -149,8 +164,8 @@ export class NodeService {
    * node.down on a change) and reads the events its stream may have missed. Also keeps a stream
    * open to each node, so one added or changed on another panel is streamed here too.
    */
-  async checkAll(): Promise<Array<{ id: string; status: 'up' | 'down' }>> {
-    const results: Array<{ id: string; status: 'up' | 'down' }> = [];
+  async checkAll(): Promise<Array<{ id: string; status: CheckedStatus }>> {
+    const results: Array<{ id: string; status: CheckedStatus }> = [];
     const nodes = await this.repository.all();
     this.streams.sync(nodes);
     for (const node of nodes) {
@@ -164,9 +179,14 @@ export class NodeService {
     return results;
   }
 
-  async check(node: StoredNode): Promise<'up' | 'down'> {
+  /**
+   * A node that answers (however late, within the client's timeout) is up. One that does not is
+   * down, and lost once it has not answered for `lostAfterSeconds` since it last did: a single
+   * missed check, a restart or a slow answer never makes a node lost.
+   */
+  async check(node: StoredNode): Promise<CheckedStatus> {
     const client = this.client(node);
-    let status: 'up' | 'down' = 'down';
+    let status: CheckedStatus = 'down';
     let reason = '';
     try {
       await client.listServers();
@@ -174,14 +194,33 @@ export class NodeService {
     } catch (err) {
       reason = (err as Error).message;
     }
+    // A lost node is fenced before anything else: it must not run a server that now runs elsewhere.
+    if (status === 'up' && node.status === 'lost') {
+      try {
+        await this.hooks.call('node.returning', { nodeId: node.id, client });
+      } catch (err) {
+        this.logger.error({ err, node: node.name }, 'could not fence a lost node that answers again; it stays lost');
+        return 'lost';
+      }
+    }
+    const silentMs = node.lastSeenAt ? Date.now() - Date.parse(node.lastSeenAt) : 0;
+    if (status === 'down' && node.status !== 'up' && node.lastSeenAt && silentMs >= this.health.lostAfterSeconds * 1000) status = 'lost';
     if (status !== node.status) {
       await this.db.transaction(async (trx) => {
         await this.repository.setStatus(node.id, status, status === 'up' ? new Date() : null, trx);
-        await this.events.append(trx, {
-          type: status === 'up' ? 'node.up' : 'node.down',
-          nodeId: node.id,
-          data: { name: node.name, ...(reason ? { reason } : {}) },
-        });
+        if (status === 'lost')
+          await this.events.append(trx, {
+            type: 'node.lost',
+            nodeId: node.id,
+            data: { name: node.name, lastSeenAt: node.lastSeenAt!, silentSeconds: Math.round(silentMs / 1000), reason },
+          });
+        // down → lost is not a second node.down.
+        else if (!(status === 'down' && node.status === 'lost'))
+          await this.events.append(trx, {
+            type: status === 'up' ? 'node.up' : 'node.down',
+            nodeId: node.id,
+            data: { name: node.name, ...(reason ? { reason } : {}) },
+          });
       });
       this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
     } else if (status === 'up') {
@@ -226,6 +265,27 @@ export class NodeService {
         : conflict('no_capacity', 'The port was taken meanwhile; try again');
     }
     return allocation;
+  }
+
+  /**
+   * Holds a second allocation on another node for a server on its way there (a transfer): the
+   * same port when it is free there, else the first free one. It is not the server's address
+   * until `switchToHeldAllocation`.
+   */
+  async holdAllocation(nodeId: string, serverId: string, preferredPort: number | undefined, executor: Executor): Promise<AllocationView> {
+    const candidates = await this.candidates({}, nodeId, executor);
+    const free = candidates.find((a) => a.serverId === null && a.port === preferredPort) ?? this.firstFree(candidates, {}, nodeId);
+    if (!(await this.repository.claim(free.id, serverId, executor, false)))
+      throw conflict('no_capacity', 'The port was taken meanwhile; try again');
+    return free;
+  }
+
+  switchToHeldAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
+    return this.repository.makeOnlyAllocation(serverId, allocationId, executor);
+  }
+
+  releaseHeldAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
+    return this.repository.releaseOne(allocationId, serverId, executor);
   }
 
   /** Each server's primary address (servers that have none are left out). */

@@ -62,6 +62,47 @@ export const serverEvents = defineEvents({
       reason: z.string().describe('Why, such as restore (an archived server came back on another node)'),
     }),
   },
+  'server.transferred': {
+    description:
+      'An admin moved a server to another node with its files; the downtime is from its stop on the old node to its start on the new one',
+    data: z.strictObject({
+      from: z.string(),
+      to: z.string(),
+      port: z.number().int().describe('Its port on the new node (another when its own was taken there)'),
+      bytes: z.number().int().describe('The size of the final archive streamed node to node'),
+      wasRunning: z.boolean(),
+      downtimeMs: z.number().int().nullable().describe('Null when the server was not running'),
+    }),
+  },
+  'server.transfer_failed': {
+    description: 'A transfer failed or was cancelled before the switch: the server stays (and runs again) on its old node',
+    data: z.strictObject({ to: z.string(), step: z.string(), code: z.string(), reason: z.string(), cancelled: z.boolean() }),
+  },
+  'server.rescheduled': {
+    description:
+      'A server of a lost node was brought back on another node from its latest remote backup; what changed after the backup was taken is lost',
+    data: z.strictObject({
+      from: z.string(),
+      to: z.string(),
+      backupId: z.string(),
+      backupTakenAt: z.string(),
+      backupAgeSeconds: z.number().int().describe('How old the backup was: what was lost since'),
+      started: z.boolean().describe('It was running on the lost node and was started again'),
+    }),
+  },
+  'server.lost': {
+    description:
+      'A server of a lost node could not be brought back (no remote backup, or no node with room); it stays on the lost node, never recreated empty',
+    data: z.strictObject({ nodeId: z.string(), code: z.string(), reason: z.string() }),
+  },
+  'server.fenced': {
+    description:
+      'A lost node answered again still holding a server that had moved away; its container was removed and its files put aside on that node',
+    data: z.strictObject({
+      nodeId: z.string(),
+      nowOn: z.string().nullable().describe('Where the server is now; null when the panel no longer has it'),
+    }),
+  },
   'server.domain_added': {
     description: 'A custom domain was added to a server (not yet verified)',
     data: z.strictObject({ hostname: z.string() }),

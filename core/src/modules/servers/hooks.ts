@@ -32,6 +32,11 @@ declare module '../../kernel/hooks.js' {
     /** Put an archived server's files back onto its node (which holds its spec again by then). */
     'server.restoreArchive': BailHook<[{ serverId: string; archiveId: string; principal: Principal }], { restored: true }>;
     /**
+     * The newest completed backup of a server held off its node (a remote target), to bring the
+     * server back elsewhere when its node is lost. No answer: none, or no backups plugin.
+     */
+    'server.latestRemoteBackup': BailHook<[{ serverId: string }], { backupId: string; takenAt: string }>;
+    /**
      * Choose the node for a new server, reading in the creating transaction; the servers
      * module's last tap (stage 100) is the default strategy. No answer means no node has room.
      */

@@ -1,5 +1,6 @@
 import { asClass, asValue } from 'awilix';
 import { z } from 'zod';
+import type { Transaction } from '../../kernel/database.js';
 import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
 import type { SocketData } from '../../kernel/sockets.js';
@@ -11,9 +12,13 @@ import { DomainService, type DomainSettings } from './domains/domain-service.js'
 import { domainRoutes } from './domains/routes.js';
 import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
+import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
+import { NodeDrain } from './transfer/node-drain.js';
+import { transferRoutes } from './transfer/routes.js';
+import { ServerTransfer } from './transfer/transfer-service.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
 import { fileRoutes } from './files-routes.js';
@@ -45,6 +50,9 @@ declare module '../../kernel/container.js' {
     domainRepository: DomainRepository;
     domainService: DomainService;
     domainSettings: DomainSettings;
+    serverTransfer: ServerTransfer;
+    nodeDrain: NodeDrain;
+    lostNodeRescheduler: LostNodeRescheduler;
   }
 }
 
@@ -76,7 +84,13 @@ export const serversModule = definePlugin({
   permissions: serverPermissions,
   events: serverEvents,
   provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
-  consumes: [coreServices.nodes.nodeService, coreServices.templates.templateService, coreServices.activity.activityLog],
+  consumes: [
+    coreServices.nodes.nodeService,
+    coreServices.templates.templateService,
+    coreServices.auth.userDirectory,
+    coreServices.activity.activityLog,
+    coreServices.mail.mailService,
+  ],
   configSchema: z.object({
     /** Each server is also reached as <server id>.<edgeBaseDomain> on the nodes' shared edge port. */
     edgeBaseDomain: edgeHostname.optional(),
@@ -86,9 +100,17 @@ export const serversModule = definePlugin({
     edgePort: z.number().int().min(1).max(65535).default(25565),
     /** DNS servers custom-domain verification asks ("ip" or "ip:port"); the system's resolvers when empty. */
     domainResolvers: z.array(z.string().min(1).max(64)).max(8).default([]),
+    /** Bring a lost node's servers back elsewhere from their remote backups (`node.lost`); off: only the event and the node's status. */
+    selfHealing: z.boolean().default(true),
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
+    // A node's late report about a server that has moved off it (a transfer) says nothing about the
+    // server now. A wake request comes from whichever node's edge proxy the player reached.
+    const fromServersNode = async (event: { type: string; serverId: string | null; nodeId: string | null }, trx: Transaction) =>
+      !event.nodeId ||
+      event.type === 'server.wake_requested' ||
+      (await ctx.cradle.serverRepository.nodeOf(event.serverId!, trx)) === event.nodeId;
     ctx.register({
       serverRepository: asClass(ServerRepository).singleton(),
       serverService: asClass(ServerService).singleton(),
@@ -103,6 +125,9 @@ export const serversModule = definePlugin({
       edgeBaseDomain: asValue(ctx.config.edgeBaseDomain ?? null),
       domainRepository: asClass(DomainRepository).singleton(),
       domainService: asClass(DomainService).singleton(),
+      serverTransfer: asClass(ServerTransfer).singleton(),
+      nodeDrain: asClass(NodeDrain).singleton(),
+      lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -118,11 +143,13 @@ export const serversModule = definePlugin({
     tapServerPolicies(ctx);
     ctx.defineHook('server.archive', 'bail');
     ctx.defineHook('server.restoreArchive', 'bail');
+    ctx.defineHook('server.latestRemoteBackup', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
       return ownerId ? { ownerId } : undefined;
     });
+    ctx.tap('node.returning', 'servers', ({ nodeId, client }) => ctx.cradle.lostNodeRescheduler.fence(nodeId, client));
     ctx.tap('auth.serverAccessChanged', 'servers', async ({ serverId, userId }) => {
       await ctx.cradle.serverRelay.recheckViewers(serverId, userId, CONSOLE_PERMISSION);
     });
@@ -138,14 +165,34 @@ export const serversModule = definePlugin({
       types: Object.keys(STATE_AFTER),
       from: 'now',
       handler: async (event, trx) => {
-        if (event.serverId) await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
+        if (!event.serverId || !(await fromServersNode(event, trx))) return;
+        await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
+      },
+    });
+    // Self-healing: the node module's health job decided the node is lost; the work talks to other nodes, after this delivery.
+    ctx.subscribe('servers.lost-nodes', {
+      types: ['node.lost'],
+      from: 'now',
+      handler: (event) => {
+        if (!ctx.config.selfHealing)
+          return void ctx.cradle.logger.warn(
+            { node: event.nodeId },
+            'a node is lost; self-healing is off, so its servers stay where they are',
+          );
+        if (event.nodeId)
+          setImmediate(
+            () =>
+              void ctx.cradle.lostNodeRescheduler
+                .rescheduleNode(event.nodeId!)
+                .catch((err: unknown) => ctx.cradle.logger.error({ err, node: event.nodeId }, 'rescheduling a lost node failed')),
+          );
       },
     });
     ctx.subscribe('servers.lifecycle', {
       types: LIFECYCLE_EVENTS,
       from: 'now',
       handler: async (event, trx) => {
-        if (!event.serverId) return;
+        if (!event.serverId || !(await fromServersNode(event, trx))) return;
         const repo = ctx.cradle.lifecycleRepository;
         if (event.type === 'server.started') await repo.markStarted(event.serverId, event.occurredAt, trx);
         else if (event.type === 'server.stopped' || event.type === 'server.crashed') await repo.markStopped(event.serverId, trx);
@@ -163,6 +210,7 @@ export const serversModule = definePlugin({
     serverRoutes(router);
     lifecycleRoutes(router);
     domainRoutes(router);
+    transferRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);

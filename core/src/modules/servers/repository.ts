@@ -158,6 +158,12 @@ export class ServerRepository {
     });
   }
 
+  /** The node the server is on now, or null for a server the panel does not know. */
+  async nodeOf(id: string, executor: Executor = this.db): Promise<string | null> {
+    const row = (await executor('servers').where({ id }).first('node_id')) as { node_id: string } | undefined;
+    return row?.node_id ?? null;
+  }
+
   async setState(id: string, state: ServerState, executor: Executor = this.db): Promise<void> {
     await executor('servers').where({ id }).update({ state, updated_at: new Date().toISOString() });
   }

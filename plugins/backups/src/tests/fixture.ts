@@ -17,10 +17,11 @@ export async function startBackupsPanel(
   database: DatabaseKind,
   backups: Record<string, unknown> = {},
   extraPlugins: PluginDefinition[] = [],
+  otherPluginConfig: Record<string, unknown> = {},
 ): Promise<BackupsPanel> {
   const t = await startAccountsPanel(database, {
     plugins: [backupsPlugin, ...extraPlugins],
-    config: { plugins: { auth: { scryptCost: 1024 }, backups: { minIntervalSeconds: 0, ...backups } } },
+    config: { plugins: { auth: { scryptCost: 1024 }, backups: { minIntervalSeconds: 0, ...backups }, ...otherPluginConfig } },
   });
   const clock = new MovableClock();
   t.panel.kernel.containerOf('backups').register({ backupClock: asValue(clock) });

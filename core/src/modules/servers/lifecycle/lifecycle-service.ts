@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../../../kernel/auth.js';
-import type { Database } from '../../../kernel/database.js';
+import type { Database, Transaction } from '../../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { EventLog } from '../../../kernel/events.js';
 import type { HookBus } from '../../../kernel/hooks.js';
@@ -20,7 +20,7 @@ import type { SleepPolicy } from './policy.js';
 export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
 
 /** Who the panel acts as when its own workers archive or restore (plugins record it as the actor). */
-const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
+export const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
 
 /**
  * Sleep and wake: a server's phase, changed with its `server.phase_changed` event in one
@@ -225,23 +225,35 @@ export class ServerLifecycle {
     await this.deps.db.transaction((trx) => this.deps.lifecycleRepository.setArchiveId(server.id, null, trx));
   }
 
-  /** An archived server holds no files anywhere: it can come back on any node with room and a free port. */
-  private async relocate(server: ServerView): Promise<ServerView> {
+  /**
+   * Where the server would go if it left its node: a plugin's placement strategy first; the
+   * default tap may name the server's own node, so then the node that is up with the most room
+   * elsewhere. Null when none has room.
+   */
+  async nodeElsewhere(server: ServerView, trx: Transaction): Promise<string | null> {
     const request = { memoryMb: server.memoryMb, diskMb: server.diskMb };
+    const nodeId = (await this.deps.hooks.call('node.placement', request, trx))?.nodeId;
+    if (nodeId && nodeId !== server.nodeId) return nodeId;
+    const allocated = await this.deps.serverRepository.allocatedMemory(trx);
+    const free = await this.deps.nodeService.freeAllocationCounts({}, trx);
+    const others = (await this.deps.nodeService.list(trx)).filter((n) => n.id !== server.nodeId);
+    return (
+      pickNode(
+        request,
+        others.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })),
+      )?.id ?? null
+    );
+  }
+
+  /**
+   * Books the server on another node with room and a free port (its old booking released) and
+   * moves its record there; the files are the caller's to bring (an archive, a backup).
+   */
+  async relocate(server: ServerView, reason: 'restore' | 'reschedule' = 'restore'): Promise<ServerView> {
     const { nodeService, serverRepository } = this.deps;
     await this.deps.db.transaction(async (trx) => {
-      // A plugin's strategy first; the default tap may name the server's own (down) node, so then the most room elsewhere.
-      let nodeId = (await this.deps.hooks.call('node.placement', request, trx))?.nodeId;
-      if (!nodeId || nodeId === server.nodeId) {
-        const allocated = await serverRepository.allocatedMemory(trx);
-        const free = await nodeService.freeAllocationCounts({}, trx);
-        const others = (await nodeService.list(trx)).filter((n) => n.id !== server.nodeId);
-        nodeId = pickNode(
-          request,
-          others.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })),
-        )?.id;
-      }
-      if (!nodeId) throw new AppError(409, 'no_capacity', "The server's node is down and no other node has room for it right now");
+      const nodeId = await this.nodeElsewhere(server, trx);
+      if (!nodeId) throw new AppError(409, 'no_capacity', 'No other node that is up has room for the server right now');
       await nodeService.releaseAllocations(server.id, trx);
       await nodeService.bookAllocation(nodeId, server.id, {}, trx);
       await serverRepository.moveTo(server.id, nodeId, trx);
@@ -249,7 +261,7 @@ export class ServerLifecycle {
         type: 'server.moved',
         serverId: server.id,
         nodeId,
-        data: { from: server.nodeId, to: nodeId, reason: 'restore' },
+        data: { from: server.nodeId, to: nodeId, reason },
       });
     });
     return (await serverRepository.get(server.id))!;
