@@ -4,7 +4,7 @@ import { setUnauthenticatedHandler } from './api/client.js';
 import { registerBuiltinExtensions } from './extensions/builtin.js';
 import { loadPluginUi } from './extensions/plugins.js';
 import { i18n } from './i18n/index.js';
-import { applyTheme } from './lib/theme.js';
+import { applyTheme, followSystemTheme } from './lib/theme.js';
 import { clearSession, session } from './lib/session.js';
 import { closeServersSocket } from './api/servers-socket.js';
 import { buildRouter } from './router.js';
@@ -16,6 +16,7 @@ import './styles.css';
  */
 async function start(): Promise<void> {
   applyTheme();
+  followSystemTheme();
   document.documentElement.lang = i18n.global.locale.value;
   registerBuiltinExtensions();
   await loadPluginUi();

@@ -122,7 +122,8 @@ export const de: Messages = {
     bulkActions: 'Aktionen für die ausgewählten Server',
     bulkResults: 'Ergebnisse',
     bulkOk: 'erledigt',
-    confirmDelete: '{count} Server mit allen Dateien löschen? Das lässt sich nicht rückgängig machen.',
+    confirmDelete:
+      'Diesen Server mit allen Dateien löschen? Das lässt sich nicht rückgängig machen. | {count} Server mit allen Dateien löschen? Das lässt sich nicht rückgängig machen.',
   },
   power: { group: 'Energie', start: 'Starten', stop: 'Stoppen', restart: 'Neu starten', kill: 'Beenden erzwingen' },
   server: {

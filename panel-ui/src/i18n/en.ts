@@ -107,7 +107,8 @@ export const en = {
     bulkActions: 'Actions for the selected servers',
     bulkResults: 'Results',
     bulkOk: 'done',
-    confirmDelete: 'Delete {count} servers and all their files? This cannot be undone.',
+    confirmDelete:
+      'Delete this server and all its files? This cannot be undone. | Delete {count} servers and all their files? This cannot be undone.',
   },
   power: { group: 'Power', start: 'Start', stop: 'Stop', restart: 'Restart', kill: 'Kill' },
   server: {
