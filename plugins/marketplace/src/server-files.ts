@@ -29,7 +29,7 @@ export class ServerFiles {
           throw new AppError(409, 'file_exists', `${f.path} is on the server already; remove it first, or link it to its project`);
       }
       for (const f of files) {
-        await upload(node, f.path + PART, f.bytes);
+        await node.upload(f.path + PART, f.bytes, { timeoutMs: 120_000 });
         written.push(f.path + PART);
       }
       for (const f of files) {
@@ -62,7 +62,7 @@ export class ServerFiles {
     };
     try {
       for (const f of files) {
-        await upload(node, f.path + PART, f.bytes);
+        await node.upload(f.path + PART, f.bytes, { timeoutMs: 120_000 });
         uploaded.push(f.path + PART);
       }
       for (const p of oldPaths) {
@@ -124,13 +124,4 @@ export class ServerFiles {
       if ((err as AppError).code !== 'file_exists') throw err;
     });
   }
-}
-
-async function upload(node: AgentFiles, file: string, bytes: Buffer): Promise<void> {
-  const res = await node.open('POST', `/upload?path=${encodeURIComponent(file)}`, {
-    body: bytes,
-    contentType: 'application/octet-stream',
-    timeoutMs: 120_000,
-  });
-  (await ensureOk(res, `The node could not store ${file}`)).resume();
 }

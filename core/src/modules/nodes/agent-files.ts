@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { FILE_API, type FileEntry } from '../../protocol/files.js';
@@ -39,6 +40,17 @@ export class AgentFiles {
       contentType: 'application/octet-stream',
       timeoutMs: SMALL_FILE_MS,
     });
+  }
+
+  /** Streams a file onto the server (the node writes it under a temporary name and renames it when complete). */
+  async upload(path: string, body: Readable | Buffer, options: { contentLength?: string; timeoutMs: number }): Promise<void> {
+    const res = await this.open('POST', `/upload?path=${encodeURIComponent(path)}`, {
+      body,
+      contentType: 'application/octet-stream',
+      headers: options.contentLength ? { 'content-length': options.contentLength } : {},
+      timeoutMs: options.timeoutMs,
+    });
+    (await ensureOk(res, `The node could not store ${path}`)).resume();
   }
 
   /** A JSON operation of the node's file API (mkdir, rename, delete, compress, decompress, ...), its answer checked. */

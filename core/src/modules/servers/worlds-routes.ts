@@ -109,13 +109,7 @@ export function worldRoutes(router: RouteRegistrar): void {
       await files.op('mkdir', { path: WORK });
       await files.op('mkdir', { path: staging });
       try {
-        const upload = await files.open('POST', `/upload?path=${encodeURIComponent(`${WORK}/world.zip`)}`, {
-          body: ctx.req,
-          contentType: 'application/octet-stream',
-          headers: ctx.get('content-length') ? { 'content-length': ctx.get('content-length') } : {},
-          timeoutMs: 3_600_000,
-        });
-        (await ensureOk(upload, 'The node could not upload the world')).resume();
+        await files.upload(`${WORK}/world.zip`, ctx.req, { contentLength: ctx.get('content-length') || undefined, timeoutMs: 3_600_000 });
         await files.op('decompress', { path: `${WORK}/world.zip`, destination: staging });
         let source = staging;
         if (!(await files.exists(`${staging}/level.dat`))) {
