@@ -3,7 +3,7 @@ import { notFound, type Container, type Principal, type RouteRegistrar } from '@
 import { accountSummary, topupBody } from './routes-payments.js';
 import { documentsOf } from './routes-documents.js';
 import { ledgerOf } from './routes.js';
-import { accountView, documentView, ledgerEntryView, ledgerQuery } from './schema.js';
+import { accountView, documentView, ledgerPage, ledgerQuery } from './schema.js';
 
 const tags = ['billing', 'teams'];
 const params = z.object({ teamId: z.uuid({ error: 'expected a team id' }) });
@@ -40,7 +40,7 @@ export function teamBillingRoutes(router: RouteRegistrar): void {
     params,
     query: ledgerQuery,
     errors,
-    response: { schema: z.object({ currency: z.string(), balanceCents: z.number().int(), entries: z.array(ledgerEntryView) }) },
+    response: { schema: ledgerPage },
     handler: async ({ params: p, query, scope, principal }) => ledgerOf(scope.cradle, await teamPayer(scope, p.teamId, principal!), query),
   });
   router.route({

@@ -3,6 +3,7 @@ import { notFound, type Cradle, type RouteRegistrar } from '@conductor/core';
 import {
   adjustmentBody,
   ledgerEntryView,
+  ledgerPage,
   ledgerQuery,
   ownerId,
   ownerList,
@@ -125,7 +126,7 @@ export function ownerBillingRoutes(router: RouteRegistrar): void {
     tags,
     access: 'user',
     query: ledgerQuery,
-    response: { schema: z.object({ currency: z.string(), balanceCents: z.number().int(), entries: z.array(ledgerEntryView) }) },
+    response: { schema: ledgerPage },
     handler: ({ query, scope, principal }) => ledgerOf(scope.cradle, principal!.id, query),
   });
 }

@@ -42,6 +42,10 @@ export const ledgerEntryView = z.object({
   createdAt: z.string(),
 });
 export type LedgerEntryView = z.output<typeof ledgerEntryView>;
+
+/** A page of a payer's ledger with the balance derived from it (the owner's own, or a team's). */
+export const ledgerPage = z.object({ currency: z.string(), balanceCents: z.number().int(), entries: z.array(ledgerEntryView) });
+export type LedgerPage = z.output<typeof ledgerPage>;
 export const ledgerQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.number().int().positive().optional().describe('Cursor: entries with a smaller id'),
