@@ -298,7 +298,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await chooseLocale(page, 'de');
     await page.reload();
     await page.getByText('Zeitpläne', { exact: true }).first().waitFor();
-    expect(await page.getByLabel('Backups herunterladen', { exact: true }).count()).to.be.greaterThan(0);
+    // Backups' keys arrive with the plugin's own catalogue, which may render after the core groups.
+    await page.getByLabel('Backups herunterladen', { exact: true }).first().waitFor();
     await chooseLocale(page, 'en');
     await page.reload();
     await row.getByRole('button', { name: 'Remove' }).waitFor();
