@@ -30,6 +30,7 @@ export const coreServices = {
   activity: { activityLog: serviceRef('activity', 'activityLog') },
   templates: { templateService: serviceRef('templates', 'templateService') },
   nodes: { nodeService: serviceRef('nodes', 'nodeService') },
+  metrics: { statsHistory: serviceRef('metrics', 'statsHistory') },
   servers: {
     serverService: serviceRef('servers', 'serverService'),
     serverDirectory: serviceRef('servers', 'serverDirectory'),

@@ -3,6 +3,7 @@ import { definePlugin } from '../../kernel/plugin.js';
 import { StatsCollector } from './collector.js';
 import { PrometheusExporter } from './prometheus.js';
 import { StatsRepository } from './repository.js';
+import { StatsHistory } from './stats-history.js';
 import { metricsRoutes } from './routes.js';
 import { coreServices } from '../services.js';
 
@@ -10,6 +11,7 @@ declare module '../../kernel/container.js' {
   interface Cradle {
     statsRepository: StatsRepository;
     statsCollector: StatsCollector;
+    statsHistory: StatsHistory;
     prometheusExporter: PrometheusExporter;
   }
 }
@@ -17,12 +19,14 @@ declare module '../../kernel/container.js' {
 /** Stats history for charts (raw, per minute, per hour, with retention) and Prometheus metrics (B1). */
 export const metricsModule = definePlugin({
   manifest: { name: 'metrics', version: '0.1.0', description: 'Stats history and Prometheus metrics', dependsOn: ['nodes', 'servers'] },
+  provides: [coreServices.metrics.statsHistory],
   consumes: [coreServices.nodes.nodeService, coreServices.servers.serverDirectory],
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
     ctx.register({
       statsRepository: asClass(StatsRepository).singleton(),
       statsCollector: asClass(StatsCollector).singleton(),
+      statsHistory: asClass(StatsHistory).singleton(),
       prometheusExporter: asClass(PrometheusExporter).singleton(),
     });
   },

@@ -148,6 +148,26 @@ export class StatsRepository {
     return out;
   }
 
+  /**
+   * Players online summed over these servers per stored hour, only for hours that have rows:
+   * an hour without any is unknown to the caller, not zero.
+   */
+  async hourlyPlayerTotals(serverIds: string[], from: Date, to: Date): Promise<Array<{ at: string; players: number }>> {
+    const totals = new Map<string, number>();
+    // Chunked: SQLite caps the number of bound values in one statement.
+    for (let i = 0; i < serverIds.length; i += 500) {
+      const rows = (await this.db('server_stats_1h')
+        .whereIn('server_id', serverIds.slice(i, i + 500))
+        .where('at', '>=', from.toISOString())
+        .where('at', '<', to.toISOString())
+        .groupBy('at')
+        .select('at')
+        .sum({ players: 'players' })) as Array<{ at: unknown; players: number | string | null }>;
+      for (const r of rows) totals.set(toIso(r.at), (totals.get(toIso(r.at)) ?? 0) + Number(r.players ?? 0));
+    }
+    return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([at, players]) => ({ at, players }));
+  }
+
   async deleteOlderThan(resolution: Resolution, before: Date): Promise<number> {
     return this.db(TABLE[resolution]).where('at', '<', before.toISOString()).delete();
   }

@@ -1,0 +1,12 @@
+import type { StatsRepository } from './repository.js';
+
+/** What other plugins may read of the stored stats; the stats tables stay private to this module. */
+export class StatsHistory {
+  constructor(private readonly deps: { statsRepository: StatsRepository }) {}
+
+  /** Players online summed over the given servers per hour (the hourly rollup), for hours that have samples. */
+  hourlyPlayers(serverIds: string[], from: Date, to: Date): Promise<Array<{ at: string; players: number }>> {
+    if (serverIds.length === 0) return Promise.resolve([]);
+    return this.deps.statsRepository.hourlyPlayerTotals(serverIds, from, to);
+  }
+}
