@@ -85,7 +85,11 @@ export function fillGaps(fromMs: number, values: Array<number | null>): HourlyPo
   const first = values.findIndex((v) => v !== null);
   if (first < 0) return [];
   const known = values.slice(first);
-  const out: HourlyPoint[] = known.map((v, i) => ({ at: new Date(fromMs + (first + i) * HOUR_MS).toISOString(), value: v ?? 0, filled: v === null }));
+  const out: HourlyPoint[] = known.map((v, i) => ({
+    at: new Date(fromMs + (first + i) * HOUR_MS).toISOString(),
+    value: v ?? 0,
+    filled: v === null,
+  }));
   for (let i = 0; i < known.length; i++) {
     if (known[i] !== null) continue;
     const weekBefore = known[i - WEEK_HOURS];

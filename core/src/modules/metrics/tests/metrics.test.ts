@@ -1,21 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
-import type { ServerStats } from '../../../protocol/server-state.js';
-
-const sample = (serverId: string, cpu: number, memoryMb: number, players: number, tps: number | null = 20): ServerStats => ({
-  serverId,
-  at: new Date().toISOString(),
-  cpuPercent: cpu,
-  memoryBytes: memoryMb * 1048576,
-  memoryLimitBytes: 1024 * 1048576,
-  networkRxBytes: 0,
-  networkTxBytes: 0,
-  diskBytes: 5_000_000,
-  uptimeSeconds: 120,
-  players: { online: players, max: 20, sample: [], version: '1.21.4', motd: 'x' },
-  tps,
-});
+import { statsSample as sample } from './stats-sample.js';
 
 /** A node and a server row, so stats have something to belong to. */
 async function seedServer(panel: TestPanel, id: string): Promise<void> {
