@@ -9,6 +9,41 @@ export interface FleetPlan {
   playersOf: (serverId: string, at: Date) => number;
 }
 
+const weekend = (at: Date) => at.getUTCDay() === 0 || at.getUTCDay() === 6;
+const h = (at: Date) => at.getUTCHours();
+
+/** One server always on per node, an evening server, and one for weekend days. */
+export const plan: FleetPlan = {
+  servers: [
+    { id: 'fc-always-a', node: 'a', memoryMb: 2048, runs: () => true },
+    { id: 'fc-evening-a', node: 'a', memoryMb: 4096, runs: (at) => h(at) >= 14 && h(at) <= 22 },
+    { id: 'fc-weekend-a', node: 'a', memoryMb: 1024, runs: (at) => weekend(at) && h(at) >= 10 && h(at) <= 21 },
+    { id: 'fc-always-b', node: 'b', memoryMb: 1024, runs: () => true },
+  ],
+  playersOf: (id, at) => ((h(at) + id.length) % 7) + 1,
+};
+/** What the plan means for a set of its nodes in one hour. */
+export const expectedDemand = (at: Date, nodes = ['a', 'b']) => {
+  const on = plan.servers.filter((s) => nodes.includes(s.node) && s.runs(at));
+  return {
+    serversAwake: on.length,
+    committedRamMb: on.reduce((sum, s) => sum + s.memoryMb, 0),
+    players: on.reduce((sum, s) => sum + plan.playersOf(s.id, at), 0),
+  };
+};
+
+/** Nodes by name, registered through the API (no agent answers them: the history is all that is read). */
+export async function addNodes(panel: TestPanel, names: string[]): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const name of names) {
+    const res = await panel.request('POST', '/api/nodes', {
+      body: { name: `fc-${name}`, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 65536, diskMb: 100_000 },
+    });
+    ids[name] = (res.body as { node: { id: string } }).node.id;
+  }
+  return ids;
+}
+
 /**
  * Writes a fleet's history the way the panel records it: `server.started`/`server.stopped` into
  * the event log (a start 20 minutes into the hour it begins, a stop 20 minutes before the hour it

@@ -2,32 +2,10 @@ import { asValue } from 'awilix';
 import { expect } from 'chai';
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
 import forecastPlugin from '../index.js';
-import { writeFleetHistory, type FleetPlan } from './fleet-history.js';
+import { addNodes, expectedDemand as expected, plan, writeFleetHistory } from './fleet-history.js';
 
 const HOUR = 3_600_000;
 const WEEKS = 4;
-const weekend = (at: Date) => at.getUTCDay() === 0 || at.getUTCDay() === 6;
-const h = (at: Date) => at.getUTCHours();
-
-/** One server always on per node, an evening server, and one for weekend days. */
-const plan: FleetPlan = {
-  servers: [
-    { id: 'fc-always-a', node: 'a', memoryMb: 2048, runs: () => true },
-    { id: 'fc-evening-a', node: 'a', memoryMb: 4096, runs: (at) => h(at) >= 14 && h(at) <= 22 },
-    { id: 'fc-weekend-a', node: 'a', memoryMb: 1024, runs: (at) => weekend(at) && h(at) >= 10 && h(at) <= 21 },
-    { id: 'fc-always-b', node: 'b', memoryMb: 1024, runs: () => true },
-  ],
-  playersOf: (id, at) => ((h(at) + id.length) % 7) + 1,
-};
-const expected = (at: Date, nodes = ['a', 'b']) => {
-  const on = plan.servers.filter((s) => nodes.includes(s.node) && s.runs(at));
-  return {
-    serversAwake: on.length,
-    committedRamMb: on.reduce((sum, s) => sum + s.memoryMb, 0),
-    players: on.reduce((sum, s) => sum + plan.playersOf(s.id, at), 0),
-  };
-};
-
 interface ForecastBody {
   model: string;
   backtest: { holdoutHours: number; scores: Record<string, { mape: number | null; coverage: number }> };
@@ -48,12 +26,7 @@ for (const database of DATABASES) {
       panel = await startPanel({ database, plugins: [forecastPlugin] });
       // Ten minutes into the hour the history ends at, however long the test takes.
       panel.kernel.containerOf('forecast').register({ forecastClock: asValue(() => new Date(toMs + 10 * 60_000)) });
-      for (const name of ['a', 'b']) {
-        const res = await panel.request('POST', '/api/nodes', {
-          body: { name: `fc-${name}`, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 65536, diskMb: 100_000 },
-        });
-        nodeIds[name] = (res.body as { node: { id: string } }).node.id;
-      }
+      Object.assign(nodeIds, await addNodes(panel, ['a', 'b']));
     });
     after(() => panel.close());
 
