@@ -1,4 +1,4 @@
-import { FORECASTERS, type ModelName } from './forecasters.js';
+import { BAND_LEVEL, FORECASTERS, quantile, type ModelName, type Prediction } from './forecasters.js';
 import { WEEK_HOURS } from './hourly-series.js';
 
 export interface Score {
@@ -10,15 +10,22 @@ export interface Score {
   coverage: number;
 }
 
+/** How far a model's errors reached on held-out weeks: its band is at least this wide around the point. */
+export interface Calibration {
+  below: number;
+  above: number;
+}
+
 export interface Backtest {
   /** The last hours of the history held out and forecast from what came before. */
   holdoutHours: number;
   scores: Record<ModelName, Score>;
   chosen: ModelName;
+  calibration: Record<ModelName, Calibration>;
 }
 
-/** The history a backtest needs: two weeks to fit the weekly season, and the held-out week. */
-export const MIN_HISTORY_HOURS = 3 * WEEK_HOURS;
+/** Two weeks to fit the weekly season, a week to calibrate the band, and a week to test. */
+export const MIN_HISTORY_HOURS = 4 * WEEK_HOURS;
 
 export function score(actual: number[], point: number[], upper: number[]): Score {
   const nonZero = actual.map((a, i) => ({ a, p: point[i]! })).filter(({ a }) => a !== 0);
@@ -28,21 +35,44 @@ export function score(actual: number[], point: number[], upper: number[]): Score
   return { mape, mae, coverage };
 }
 
+/** The band's edges at the level's percentiles of these errors (actual − point). */
+export function calibrationOf(errors: number[]): Calibration {
+  return { below: -quantile(errors, (1 - BAND_LEVEL) / 2), above: quantile(errors, 1 - (1 - BAND_LEVEL) / 2) };
+}
+
+/** A model's band widened to at least its calibration (a model's own interval can be too narrow). */
+export function widen(prediction: Prediction, calibration: Calibration): Prediction {
+  return {
+    point: prediction.point,
+    lower: prediction.lower.map((l, i) => Math.max(0, Math.min(l, prediction.point[i]! - calibration.below))),
+    upper: prediction.upper.map((u, i) => Math.max(u, prediction.point[i]! + calibration.above)),
+  };
+}
+
+const errorsOf = (actual: number[], prediction: Prediction) => actual.map((a, i) => a - prediction.point[i]!);
+
 /**
- * Holds out the last week, forecasts it with each model from the weeks before, and picks the one
- * with the lower MAPE (the lower MAE when MAPE is undefined); a tie keeps the baseline.
+ * Two folds on the last weeks. Each model forecasts the second-to-last week from the weeks before;
+ * its errors there calibrate its band. Then it forecasts the last week from all weeks before, and
+ * is scored there with that calibrated band, so coverage is measured on hours the calibration did
+ * not see. The one with the lower MAPE (the lower MAE when MAPE is undefined) is used; a tie keeps
+ * the baseline. The calibration handed on for the forecast uses both weeks' errors.
  */
 export function backtest(history: number[]): Backtest {
   if (history.length < MIN_HISTORY_HOURS) throw new Error(`a backtest needs ${MIN_HISTORY_HOURS} hours, got ${history.length}`);
-  const train = history.slice(0, -WEEK_HOURS);
-  const actual = history.slice(-WEEK_HOURS);
+  const n = history.length;
+  const calibrationWeek = history.slice(n - 2 * WEEK_HOURS, n - WEEK_HOURS);
+  const testWeek = history.slice(n - WEEK_HOURS);
   const scores = {} as Record<ModelName, Score>;
+  const calibration = {} as Record<ModelName, Calibration>;
   for (const [name, forecaster] of Object.entries(FORECASTERS) as Array<[ModelName, (typeof FORECASTERS)[ModelName]]>) {
-    const prediction = forecaster(train, WEEK_HOURS);
-    scores[name] = score(actual, prediction.point, prediction.upper);
+    const first = forecaster(history.slice(0, n - 2 * WEEK_HOURS), WEEK_HOURS);
+    const second = widen(forecaster(history.slice(0, n - WEEK_HOURS), WEEK_HOURS), calibrationOf(errorsOf(calibrationWeek, first)));
+    scores[name] = score(testWeek, second.point, second.upper);
+    calibration[name] = calibrationOf([...errorsOf(calibrationWeek, first), ...errorsOf(testWeek, second)]);
   }
   // The same actuals for both: either both MAPEs are defined or neither is.
   const error = (s: Score) => s.mape ?? s.mae;
   const chosen: ModelName = error(scores.mstl) < error(scores.seasonal_naive) ? 'mstl' : 'seasonal_naive';
-  return { holdoutHours: WEEK_HOURS, scores, chosen };
+  return { holdoutHours: WEEK_HOURS, scores, chosen, calibration };
 }

@@ -1,5 +1,5 @@
 import { AppError, notFound, type Cradle } from '@conductor/core';
-import { backtest, MIN_HISTORY_HOURS } from './backtest.js';
+import { backtest, MIN_HISTORY_HOURS, widen } from './backtest.js';
 import type { DemandHistory } from './demand-history.js';
 import { BAND_LEVEL, FORECASTERS } from './forecasters.js';
 import { HOUR_MS } from './hourly-series.js';
@@ -29,13 +29,13 @@ export class DemandForecast {
       throw new AppError(
         409,
         'forecast_history_too_short',
-        `The forecast needs ${MIN_HISTORY_HOURS} hours (three weeks) of history; cluster "${cluster.name}" has ${actuals.length}`,
+        `The forecast needs ${MIN_HISTORY_HOURS} hours (four weeks) of history; cluster "${cluster.name}" has ${actuals.length}`,
         { hours: actuals.length, neededHours: MIN_HISTORY_HOURS },
       );
     }
     const values = actuals.map((p) => p.value);
     const test = backtest(values);
-    const prediction = FORECASTERS[test.chosen](values, hours);
+    const prediction = widen(FORECASTERS[test.chosen](values, hours), test.calibration[test.chosen]);
     return {
       cluster: cluster.name,
       metric,

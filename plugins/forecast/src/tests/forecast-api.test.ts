@@ -30,11 +30,11 @@ for (const database of DATABASES) {
     });
     after(() => panel.close());
 
-    it('refuses a forecast without three weeks of history, with what it has and needs', async () => {
+    it('refuses a forecast without four weeks of history, with what it has and needs', async () => {
       const res = await panel.request('GET', '/api/forecast/default?metric=players');
       expect(res.status).to.equal(409);
       expect(res.body).to.have.nested.property('error.code', 'forecast_history_too_short');
-      expect(res.body).to.have.nested.property('error.details.neededHours', 504);
+      expect(res.body).to.have.nested.property('error.details.neededHours', 672);
     });
 
     it('serves hourly actuals from the event log and the metrics rollups, and forecasts them with the backtested model', async () => {

@@ -44,13 +44,14 @@ describe('forecast models', () => {
     expect(score([0, 0], [1, 3], [1, 1]).mape).to.equal(null);
   });
 
-  it('the backtest on a noisy generated month picks MSTL over the baseline', () => {
+  it('the backtest on a noisy generated month picks MSTL over the baseline, and its calibrated band covers 90 % of unseen hours', () => {
     const series = demandTrace({ startMs: START, hours: 4 * WEEK_HOURS, peak: 1500, noise: 0.1, seed: 3 });
     const result = backtest(series);
     expect(result.holdoutHours).to.equal(WEEK_HOURS);
     expect(result.scores.mstl.mape!).to.be.below(result.scores.seasonal_naive.mape!);
     expect(result.chosen).to.equal('mstl');
-    expect(result.scores.mstl.coverage).to.be.at.least(0.8);
+    // MSTL's own 90 % interval covered 87 % here; widened by the errors of the week before, 95 %.
+    expect(result.scores.mstl.coverage).to.be.at.least(0.9);
   });
 
   it('fills an unknown hour from the same hour a week before, marks it, and drops leading unknown hours', () => {
