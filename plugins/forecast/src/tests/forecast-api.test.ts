@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { asValue } from 'awilix';
 import { expect } from 'chai';
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
@@ -82,6 +83,19 @@ for (const database of DATABASES) {
       const view = await demandForecast.forecast({ name: 'only-a', nodeIds: [nodeIds.a!] }, 'committedRamMb', 24);
       expect(view.cluster).to.equal('only-a');
       for (const p of view.actuals) expect(p.value, p.at).to.equal(expected(new Date(p.at), ['a']).committedRamMb);
+    });
+
+    it('describes both routes in the OpenAPI document with their query and answer schemas', async () => {
+      const doc = (await panel.request('GET', '/api/openapi.json', { auth: false })).body;
+      const result = await validate(structuredClone(doc));
+      expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
+      const get = doc.paths['/api/forecast/{cluster}'].get;
+      expect(get.parameters.map((p: { name: string }) => p.name)).to.include.members(['cluster', 'metric', 'hours']);
+      const answer = get.responses['200'].content['application/json'].schema;
+      expect(answer.properties).to.include.keys('model', 'backtest', 'actuals', 'forecast');
+      expect(
+        doc.paths['/api/forecast/{cluster}/capacity'].get.responses['200'].content['application/json'].schema.properties,
+      ).to.include.keys('neededMb', 'peakAt');
     });
 
     it('refuses bad queries, unknown clusters and non-admins', async () => {
