@@ -1,3 +1,4 @@
+import { asValue } from 'awilix';
 import { expect } from 'chai';
 import { BrowserPages, buildPanelUi, launchChromium } from '@conductor/test';
 import { PASSWORD, startAccountsPanel, type AccountsPanel } from '../../../../core/src/modules/accounts/tests/fixtures.js';
@@ -18,6 +19,8 @@ describe('forecast UI in a real browser (Chromium): the band over the actuals an
     buildPanelUi();
     t = await startAccountsPanel('sqlite', { plugins: [forecastPlugin] });
     const toMs = Math.floor(Date.now() / HOUR) * HOUR;
+    // Ten minutes into the hour the history ends at, however long the test takes.
+    t.panel.kernel.containerOf('forecast').register({ forecastClock: asValue(() => new Date(toMs + 10 * 60_000)) });
     await writeFleetHistory(t.panel, plan, { fromMs: toMs - 4 * 168 * HOUR, hours: 4 * 168, nodeIds: await addNodes(t.panel, ['a', 'b']) });
     admin = await t.createUser('forecast-admin@example.org', { role: 'admin' });
   });
