@@ -104,6 +104,11 @@ for (const database of DATABASES) {
         expect(res.status, query).to.equal(400);
         expect(res.body, query).to.have.nested.property('error.code', 'validation_failed');
       }
+      for (const query of ['leadTimeMinutes=-1', 'hours=0', 'metric=players']) {
+        const res = await panel.request('GET', `/api/forecast/default/capacity?${query}`);
+        expect(res.status, query).to.equal(400);
+        expect(res.body, query).to.have.nested.property('error.code', 'validation_failed');
+      }
       const unknown = await panel.request('GET', '/api/forecast/eu-west');
       expect(unknown.status).to.equal(404);
       expect(unknown.body).to.have.nested.property('error.code', 'cluster_not_found');
