@@ -17,6 +17,9 @@ import { lifecycleRoutes } from './lifecycle/routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
 import { NodeDrain } from './transfer/node-drain.js';
+import { TransferRecovery } from './transfer/transfer-recovery.js';
+import { TransferRepository } from './transfer/transfer-repository.js';
+import { TransferRunner } from './transfer/transfer-runner.js';
 import { transferRoutes } from './transfer/routes.js';
 import { ServerTransfer } from './transfer/transfer-service.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
@@ -52,6 +55,10 @@ declare module '../../kernel/container.js' {
     domainSettings: DomainSettings;
     serverTransfer: ServerTransfer;
     nodeDrain: NodeDrain;
+    transferRepository: TransferRepository;
+    transferRunner: TransferRunner;
+    transferRecovery: TransferRecovery;
+    transferStaleMs: number;
     lostNodeRescheduler: LostNodeRescheduler;
   }
 }
@@ -102,6 +109,8 @@ export const serversModule = definePlugin({
     domainResolvers: z.array(z.string().min(1).max(64)).max(8).default([]),
     /** Bring a lost node's servers back elsewhere from their remote backups (`node.lost`); off: only the event and the node's status. */
     selfHealing: z.boolean().default(true),
+    /** A running transfer or drain whose panel has not said it still runs it for this long is wound up by another panel. */
+    transferStaleSeconds: z.number().int().min(1).max(3600).default(60),
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
@@ -127,6 +136,10 @@ export const serversModule = definePlugin({
       domainService: asClass(DomainService).singleton(),
       serverTransfer: asClass(ServerTransfer).singleton(),
       nodeDrain: asClass(NodeDrain).singleton(),
+      transferRepository: asClass(TransferRepository).singleton(),
+      transferRunner: asClass(TransferRunner).singleton(),
+      transferRecovery: asClass(TransferRecovery).singleton(),
+      transferStaleMs: asValue(ctx.config.transferStaleSeconds * 1000),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
@@ -254,7 +267,11 @@ export const serversModule = definePlugin({
       });
     });
   },
+  start({ cradle }) {
+    cradle.transferRunner.start((serverId) => cradle.serverTransfer.cancelRequested(serverId));
+  },
   async stop({ cradle }) {
+    cradle.transferRunner.stop();
     await cradle.serverRelay.close();
   },
   jobs: [
@@ -263,5 +280,7 @@ export const serversModule = definePlugin({
     // Converges every node's edge routes (a node that was down, a panel restarted mid-push).
     ({ cradle }) => ({ id: 'edge-routes', cron: '0 * * * * *', run: () => cradle.edgeRoutePublisher.pushAll() }),
     ({ cradle }) => ({ id: 'domains', cron: '30 * * * * *', run: () => cradle.domainService.verifyPending() }),
+    // Transfers and drains whose panel went away (their heartbeat is stale) are wound up.
+    ({ cradle }) => ({ id: 'transfer-recovery', cron: '*/15 * * * * *', run: () => cradle.transferRecovery.windUpAbandoned() }),
   ],
 });

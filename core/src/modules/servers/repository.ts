@@ -223,7 +223,7 @@ export class ServerRepository {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.c)]));
   }
 
-  async onNode(nodeId: string): Promise<string[]> {
-    return this.db('servers').where({ node_id: nodeId }).pluck('id');
+  async onNode(nodeId: string, executor: Executor = this.db): Promise<string[]> {
+    return executor('servers').where({ node_id: nodeId }).pluck('id');
   }
 }
