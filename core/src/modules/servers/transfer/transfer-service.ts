@@ -93,6 +93,8 @@ export class ServerTransfer {
       throw conflict('not_active', `Only an active server is transferred; this one is ${server.phase} (wake it first)`);
     if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
     if (target.status !== 'up') throw conflict('node_down', 'The target node is not up');
+    if ((await this.deps.transferRepository.drainedNodes()).has(nodeId))
+      throw conflict('node_draining', 'The target node is drained for maintenance and takes no new servers');
     const source = await nodeService.get(server.nodeId);
     if (source.status !== 'up') throw conflict('source_down', "The server's node is not up: its files cannot be copied");
     const startedAt = new Date().toISOString();
