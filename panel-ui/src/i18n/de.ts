@@ -72,6 +72,8 @@ export const de: Messages = {
     up: 'Erreichbar',
     down: 'Ausgefallen',
     lost: 'Verloren',
+    draining: 'Wird geleert',
+    drained: 'Geleert',
     unknown: 'Unbekannt',
     loaded: 'Geladen',
     registered: 'Registriert',
@@ -758,6 +760,9 @@ export const de: Messages = {
     tokenOnce: 'Das Token der Node wird nur einmal angezeigt. Führe den Befehl jetzt auf der Node aus.',
     token: 'Token',
     configure: 'Befehl, der den Agenten einrichtet',
+    drain: 'Leeren',
+    endDrain: 'Leeren beenden',
+    drainFailed: 'nicht umgezogen: {count}',
   },
   allocations: {
     none: 'Noch keine Ports.',

@@ -61,6 +61,8 @@ export const en = {
     up: 'Up',
     down: 'Down',
     lost: 'Lost',
+    draining: 'Draining',
+    drained: 'Drained',
     unknown: 'Unknown',
     loaded: 'Loaded',
     registered: 'Registered',
@@ -732,6 +734,9 @@ export const en = {
     tokenOnce: 'The node’s token is shown only once. Run the command on the node now.',
     token: 'Token',
     configure: 'Command that configures the agent',
+    drain: 'Drain',
+    endDrain: 'End drain',
+    drainFailed: 'not moved: {count}',
   },
   allocations: {
     none: 'No ports yet.',

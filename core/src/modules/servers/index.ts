@@ -220,10 +220,11 @@ export const serversModule = definePlugin({
     });
   },
   routes(router) {
+    // First: GET /api/servers/drains would otherwise be taken for the server with the id "drains".
+    transferRoutes(router);
     serverRoutes(router);
     lifecycleRoutes(router);
     domainRoutes(router);
-    transferRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);

@@ -53,13 +53,19 @@ for (const database of DATABASES) {
       expect(failed).to.deep.include({ state: 'failed', step: 'final_copy' });
       expect(failed.error.code).to.equal('interrupted');
 
-      await until('running again on its node', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+      await until(
+        'running again on its node',
+        async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running',
+        60_000,
+      );
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body).to.deep.include({ nodeId: a.nodeId });
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.address.port).to.equal(port);
       expect((await a.agent.request('GET', `/api/servers/${id}`)).body.status.state).to.equal('running');
       expect(sha256(path.join(volume(a, id), 'random.bin'))).to.equal(sums.random);
       expect((await b.agent.request('GET', `/api/servers/${id}`)).status, "the target's copy is removed").to.equal(404);
-      const held = (await t.panel.request('GET', `/api/nodes/${b.nodeId}/allocations`)).body.allocations as Array<{ serverId: string | null }>;
+      const held = (await t.panel.request('GET', `/api/nodes/${b.nodeId}/allocations`)).body.allocations as Array<{
+        serverId: string | null;
+      }>;
       expect(held.every((x) => x.serverId === null)).to.equal(true);
       const events = (await t.panel.request('GET', `/api/events?type=server.transfer_failed&serverId=${id}`)).body.events;
       expect(events.map((e: { data: unknown }) => e.data)).to.deep.equal([

@@ -173,7 +173,13 @@ export class TransferRepository {
   }
 
   /** Takes an abandoned row for winding up; false when another panel took it first (or its runner beat again). */
-  async claim(table: 'server_transfers' | 'node_drains', key: string, before: string, runner: string, executor: Executor): Promise<boolean> {
+  async claim(
+    table: 'server_transfers' | 'node_drains',
+    key: string,
+    before: string,
+    runner: string,
+    executor: Executor,
+  ): Promise<boolean> {
     const column = table === 'server_transfers' ? 'server_id' : 'node_id';
     const taken = await executor(table)
       .where({ [column]: key, state: 'running' })
