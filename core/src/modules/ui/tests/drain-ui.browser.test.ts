@@ -31,14 +31,14 @@ describe('draining a node from the admin nodes page in a real browser', function
     await pages.signIn(page, admin.email);
     await page.goto(`${t.panel.url}/admin/nodes`);
     const row = page.getByRole('row').filter({ hasText: 'maintained' });
-    await row.getByRole('button', { name: 'Drain' }).click();
+    await row.getByRole('button', { name: 'Drain', exact: true }).click();
     await row.getByText('Drained', { exact: true }).waitFor();
     expect((await t.panel.request('GET', '/api/servers/drains')).body.drains).to.deep.equal([
       { nodeId: a.nodeId, state: 'done', pending: [], moved: [], failed: [] },
     ]);
     await pages.shoot(page, 'admin-nodes-drained-desktop-light');
     await row.getByRole('button', { name: 'End drain' }).click();
-    await row.getByRole('button', { name: 'Drain' }).waitFor();
+    await row.getByRole('button', { name: 'Drain', exact: true }).waitFor();
     expect(await row.getByText('Drained', { exact: true }).count()).to.equal(0);
     expect((await t.panel.request('GET', '/api/servers/drains')).body.drains).to.deep.equal([]);
     expect(pages.pageErrors).to.deep.equal([]);
