@@ -13,7 +13,7 @@ import type { EdgeRoutePublisher } from '../lifecycle/edge-routes.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import { agentSpec } from '../spec.js';
-import { copyServerFiles } from './copy-files.js';
+import { copyServerFiles, manifestOf } from './copy-files.js';
 import type { TransferRepository } from './transfer-repository.js';
 import type { TransferRunner } from './transfer-runner.js';
 import type { TransferStatus } from './transfer-status.js';
@@ -180,6 +180,7 @@ export class ServerTransfer {
       const { template } = await this.deps.templateService.get(server.templateId);
       await to.createServer(agentSpec(server, template, held));
       await step('copying');
+      const manifest = await manifestOf(from, server.id, signal);
       status.bytesCopied = (await copyServerFiles(from, to, server.id, signal)).bytes;
       const wasRunning = (await from.server(server.id)).status.state !== 'offline';
       if (wasRunning) {
@@ -188,7 +189,7 @@ export class ServerTransfer {
         await from.power(server.id, 'stop');
       }
       await step('final_copy');
-      status.bytesCopied = (await copyServerFiles(from, to, server.id, signal)).bytes;
+      status.bytesCopied = (await copyServerFiles(from, to, server.id, signal, manifest)).bytes;
       await step('switching');
       await this.switchNodes(server, target.id, held, actor);
       switched = true;
