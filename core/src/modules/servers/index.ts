@@ -14,6 +14,7 @@ import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
+import { healingRoutes } from './lifecycle/healing-routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
 import { NodeDrain } from './transfer/node-drain.js';
@@ -224,6 +225,7 @@ export const serversModule = definePlugin({
     transferRoutes(router);
     serverRoutes(router);
     lifecycleRoutes(router);
+    healingRoutes(router);
     domainRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
