@@ -13,6 +13,7 @@ import { domainRoutes } from './domains/routes.js';
 import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
+import { FencedRetention } from './lifecycle/fenced-retention.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { healingRoutes } from './lifecycle/healing-routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
@@ -61,6 +62,8 @@ declare module '../../kernel/container.js' {
     transferRecovery: TransferRecovery;
     transferStaleMs: number;
     lostNodeRescheduler: LostNodeRescheduler;
+    fencedRetention: FencedRetention;
+    fencedRetentionDays: number;
   }
 }
 
@@ -112,6 +115,8 @@ export const serversModule = definePlugin({
     selfHealing: z.boolean().default(true),
     /** A running transfer or drain whose panel has not said it still runs it for this long is wound up by another panel. */
     transferStaleSeconds: z.number().int().min(1).max(3600).default(60),
+    /** Days a fenced server's files stay aside on its node before the daily sweep removes them. */
+    fencedRetentionDays: z.number().int().min(0).max(3650).default(14),
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
@@ -142,6 +147,8 @@ export const serversModule = definePlugin({
       transferRecovery: asClass(TransferRecovery).singleton(),
       transferStaleMs: asValue(ctx.config.transferStaleSeconds * 1000),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
+      fencedRetention: asClass(FencedRetention).singleton(),
+      fencedRetentionDays: asValue(ctx.config.fencedRetentionDays),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -284,6 +291,7 @@ export const serversModule = definePlugin({
     ({ cradle }) => ({ id: 'edge-routes', cron: '0 * * * * *', run: () => cradle.edgeRoutePublisher.pushAll() }),
     ({ cradle }) => ({ id: 'domains', cron: '30 * * * * *', run: () => cradle.domainService.verifyPending() }),
     // Transfers and drains whose panel went away (their heartbeat is stale) are wound up.
+    ({ cradle }) => ({ id: 'fenced-retention', cron: '0 30 3 * * *', run: () => cradle.fencedRetention.sweep() }),
     ({ cradle }) => ({ id: 'transfer-recovery', cron: '*/15 * * * * *', run: () => cradle.transferRecovery.windUpAbandoned() }),
   ],
 });
