@@ -19,6 +19,7 @@ export const healingPlan = z.object({
         .nullable()
         .describe('Where placement would put it now (each server judged alone; the real run books them one after another)'),
       start: z.boolean().describe('It runs now and would be started again'),
+      selfHealing: z.boolean().describe("The server's own setting (PUT /api/servers/:id/self-healing)"),
     }),
   ),
 });

@@ -78,6 +78,7 @@ export class LostNodeRescheduler {
         backupAgeSeconds: backup ? ageSeconds(backup.takenAt, now) : null,
         to,
         start: isRunning(server),
+        selfHealing: skip !== SELF_HEALING_OFF,
       });
     }
     return { nodeId, servers };
