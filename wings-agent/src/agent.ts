@@ -21,6 +21,7 @@ import { RouteTable } from './edge/route-table.js';
 import { edgeRouter } from './edge/routes.js';
 import { errorMiddleware } from './http/errors.js';
 import { serverRoutes } from './http/server-routes.js';
+import { fencedRoutes } from './http/fenced-routes.js';
 import { EventJournal } from './journal.js';
 import { ManagerFilesHost } from './servers/files-host.js';
 import { ServerManager } from './servers/manager.js';
@@ -130,6 +131,7 @@ export class Agent {
       : null;
     const routers = [
       serverRoutes(this.manager, this.journal, this.tokens),
+      fencedRoutes(this.config.AGENT_DATA_DIR),
       ...(this.edge ? [edgeRouter(this.edge)] : []),
       createFilesRouter(files, undefined, archiveEvents),
       backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),

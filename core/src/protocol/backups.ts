@@ -50,3 +50,31 @@ export type AgentRestoreQuery = z.input<typeof agentRestoreQuery>;
 
 /** Header of `POST /api/servers/:id/backup-archive`: how many protected entries the stream holds. */
 export const ARCHIVE_PROTECTED_HEADER = 'x-archive-protected-entries';
+
+/**
+ * A delta between two copies of a server (a transfer's final copy while the game is stopped
+ * carries only what changed since the copy made while it ran). The manifest is the source's tree
+ * as it was just before the first copy (`GET …/backup-archive/manifest`): a file or link whose
+ * size and mtime still match it is left out of the delta; what it lists and is gone now is
+ * named in the delta's DELTA_ENTRY, which the target removes. Folders are always carried (headers only).
+ */
+export const archiveManifestEntry = z.strictObject({
+  path: z.string().min(1).max(4096),
+  type: z.enum(['file', 'dir', 'link']),
+  size: z.number().int().min(0),
+  mtimeMs: z.number(),
+});
+export const archiveManifest = z.strictObject({ entries: z.array(archiveManifestEntry).max(500_000) });
+export type ArchiveManifest = z.output<typeof archiveManifest>;
+
+/** Body of `POST /api/servers/:id/backup-archive`: `changedSince` (a manifest's entries) asks for a delta. */
+export const agentArchiveRequest = agentBackupRequest.extend({ changedSince: archiveManifest.shape.entries.optional() }).strict();
+
+/** The delta's first entry: `{ "deleted": [paths] }`. The name is reserved: a server file of that name is not carried. */
+export const DELTA_ENTRY = '.conductor-delta.json';
+
+/** Query of `…/backup-archive/restore`: `delta=true` applies a delta over the server's files (protected files are then the archive's). */
+export const agentArchiveRestoreQuery = agentRestoreQuery
+  .extend({ delta: z.literal('true').optional() })
+  .strict()
+  .refine((q) => !q.delta || q.protectedFiles === 'replace', { error: 'a delta is applied with protectedFiles=replace' });

@@ -48,4 +48,5 @@ export type { NodeView, CreatedNode, AllocationView } from '@api/modules/nodes/s
 export type { FleetStatus } from '@api/modules/conductor/schema.js';
 export type { PluginStatus, JobStatus, HookInfo } from '@api/modules/admin/schema.js';
 export type { PluginUiBundle } from '@api/modules/ui/schema.js';
-export type { TransferStatus } from '@api/modules/servers/transfer/transfer-status.js';
+export type { DrainStatus, TransferStatus } from '@api/modules/servers/transfer/transfer-status.js';
+export type { HealingPlan } from '@api/modules/servers/lifecycle/healing-plan.js';

@@ -2,13 +2,21 @@ import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import { ARCHIVE_SHA256_TRAILER, agentBackupRequest, agentRestoreQuery, serverId, SHA256_IN_TRAILER } from '@conductor/core/protocol';
+import {
+  ARCHIVE_SHA256_TRAILER,
+  agentArchiveRequest,
+  agentArchiveRestoreQuery,
+  serverId,
+  SHA256_IN_TRAILER,
+} from '@conductor/core/protocol';
 import { restoreArchive } from '../files/archive.js';
+import { manifestOf } from '../files/delta.js';
 import { receiveBody, sendArchive, type FilesRouterEvents } from '../files/routes.js';
 import type { FilesService } from '../files/service.js';
 import { validate } from '../http/validate.js';
 
-const json = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }) as unknown as Middleware;
+// A delta's request carries the manifest of a whole world (about 100 bytes a file).
+const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64mb', encoding: 'utf-8' }) as unknown as Middleware;
 
 /**
  * The whole server as a backup sees it, protected files included, for backups the panel keeps
@@ -26,18 +34,22 @@ export function backupArchiveRouter(svc: FilesService, events: FilesRouterEvents
     return p.id;
   };
 
+  router.get('/manifest', async (ctx) => {
+    ctx.body = await manifestOf(await svc.jail(await id(ctx)));
+  });
+
   router.post('/', json, async (ctx) => {
     const server = await id(ctx);
-    const body = validate(agentBackupRequest.strict(), (ctx.request as unknown as { body: unknown }).body ?? {}, 'body');
-    await sendArchive(ctx, svc, server, { ignore: body.ignore, protectedFiles: 'include' }, events);
+    const body = validate(agentArchiveRequest, (ctx.request as unknown as { body: unknown }).body ?? {}, 'body');
+    await sendArchive(ctx, svc, server, { ignore: body.ignore, protectedFiles: 'include', changedSince: body.changedSince }, events);
   });
 
   router.post('/restore', async (ctx) => {
     const server = await id(ctx);
-    const q = validate(agentRestoreQuery, ctx.query, 'query');
+    const q = validate(agentArchiveRestoreQuery, ctx.query, 'query');
     const expected = q.sha256 === SHA256_IN_TRAILER ? () => ctx.req.trailers[ARCHIVE_SHA256_TRAILER] : q.sha256;
     ctx.body = await receiveBody(ctx, svc, server, Number.MAX_SAFE_INTEGER, 'The archive', () =>
-      restoreArchive(svc, server, ctx.req, expected, { protectedFiles: q.protectedFiles }),
+      restoreArchive(svc, server, ctx.req, expected, { protectedFiles: q.protectedFiles, delta: q.delta === 'true' }),
     );
   });
 

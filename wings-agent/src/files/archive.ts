@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import picomatch from 'picomatch';
@@ -12,6 +13,8 @@ import { applyDenyListToRestore, type ProtectedRestore } from './protected-entri
 import { makeStaging, removeStaging, swapContents } from './staging.js';
 import { packTarGz } from './packers.js';
 import { treeBytes, walkTree } from './tree.js';
+import { applyDelta, deltaAgainst } from './delta.js';
+import { DELTA_ENTRY, type ArchiveManifest } from '@conductor/core/protocol';
 
 export interface ArchiveProgress {
   bytesDone: number;
@@ -42,12 +45,16 @@ export async function createArchive(
     onProgress?: (p: ArchiveProgress) => void;
     gzipLevel?: number;
     protectedFiles?: 'include' | 'exclude';
+    /** Only what changed since this manifest, and DELTA_ENTRY naming what is gone (see applyDelta). */
+    changedSince?: ArchiveManifest['entries'];
   } = {},
 ): Promise<CreatedArchive> {
   const jail = await svc.jail(serverId);
   const ignored = options.ignore?.length ? picomatch([...options.ignore], { dot: true }) : () => false;
   const include = options.protectedFiles === 'include';
-  const skip = (rel: string) => rel !== '' && (ignored(rel) || (!include && jail.isDenied(rel)));
+  const delta = options.changedSince ? deltaAgainst(options.changedSince) : null;
+  const skip = (rel: string, stat: Stats) =>
+    rel !== '' && (ignored(rel) || (!include && jail.isDenied(rel)) || (delta?.unchanged(rel, stat) ?? false));
   let protectedEntries = 0;
   // This first walk also refuses, before the response starts, a tree past the depth limit (path_too_deep).
   const bytesTotal = await treeBytes(walkTree(jail, jail.root, '', '', skip), (e) => void (jail.isDenied(e.rel) && protectedEntries++));
@@ -55,6 +62,8 @@ export async function createArchive(
   const packed = packTarGz(walkTree(jail, jail.root, '', '', skip), {
     verify: (handle, rel) => jail.assertHandleInside(handle, rel),
     gzipLevel: options.gzipLevel,
+    // The first walk has seen the whole tree: what the manifest lists and it did not is gone.
+    prepend: delta ? [{ name: DELTA_ENTRY, content: Buffer.from(JSON.stringify({ deleted: delta.deleted() })) }] : [],
     onBytes: (n) => {
       bytesDone += n;
       options.onProgress?.({ bytesDone, bytesTotal });
@@ -91,7 +100,12 @@ export async function restoreArchive(
   serverId: string,
   source: Readable,
   expected: string | (() => string | undefined),
-  options: { onProgress?: (bytesDone: number) => void; protectedFiles?: ProtectedRestore } = {},
+  options: {
+    onProgress?: (bytesDone: number) => void;
+    protectedFiles?: ProtectedRestore;
+    /** The archive is a delta (createArchive's `changedSince`): applied over the server's files instead of replacing them. */
+    delta?: boolean;
+  } = {},
 ): Promise<{ sha256: string; bytes: number; entries: number }> {
   const checkSum = (sum: string | undefined): string => {
     if (!sum || !/^[a-f0-9]{64}$/.test(sum)) throw badRequest('invalid_checksum', 'sha256 must be 64 lower-case hex digits');
@@ -124,8 +138,11 @@ export async function restoreArchive(
     const sha256 = hash.digest('hex');
     const expectedSha256 = checkSum(typeof expected === 'string' ? expected : expected());
     if (sha256 !== expectedSha256) throw fileErrors.checksumMismatch(expectedSha256, sha256);
-    await applyDenyListToRestore(await svc.jail(serverId), staging, options.protectedFiles ?? 'keep');
-    await swapContents(root, staging);
+    if (options.delta) await applyDelta(await svc.jail(serverId), staging);
+    else {
+      await applyDenyListToRestore(await svc.jail(serverId), staging, options.protectedFiles ?? 'keep');
+      await swapContents(root, staging);
+    }
     svc.quota.forget(serverId);
     return { sha256, bytes: sink.bytes, entries: sink.entries };
   } finally {

@@ -14,6 +14,8 @@ export interface PackOptions {
   verify: (handle: FileHandle, rel: string) => Promise<void>;
   onBytes?: (bytes: number) => void;
   gzipLevel?: number;
+  /** Files made here rather than read from the tree, written first (tar only). */
+  prepend?: Array<{ name: string; content: Buffer }>;
 }
 
 /** Files are opened without following links, proven inside and checked for a second hard link (one made since the walk) before a byte is read. */
@@ -40,6 +42,11 @@ export function packTarGz(entries: AsyncIterable<TreeEntry>, options: PackOption
   const gzip = createGzip({ level: options.gzipLevel ?? 6, chunkSize: 64 * 1024 });
   const out = new PassThrough();
   void (async () => {
+    for (const extra of options.prepend ?? [])
+      pack.entry(
+        { name: extra.name, mode: 0o600, mtime: new Date(), uid: 0, gid: 0, type: 'file', size: extra.content.length },
+        extra.content,
+      );
     for await (const e of entries) {
       const header = { name: e.name, mode: e.stat.mode & 0o777, mtime: e.stat.mtime, uid: 0, gid: 0 };
       if (e.linkTarget !== undefined) {

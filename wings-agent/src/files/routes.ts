@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '@conductor/core/shared';
-import { FILE_API as API, serverId } from '@conductor/core/protocol';
+import { FILE_API as API, serverId, type ArchiveManifest } from '@conductor/core/protocol';
 import { createArchive, restoreArchive, type ArchiveProgress } from './archive.js';
 import { writeAtomically } from './atomic-write.js';
 import { compressFiles } from './compress.js';
@@ -231,7 +231,7 @@ export async function sendArchive(
   ctx: Context,
   svc: FilesService,
   id: string,
-  options: { ignore: string[]; protectedFiles: 'include' | 'exclude' },
+  options: { ignore: string[]; protectedFiles: 'include' | 'exclude'; changedSince?: ArchiveManifest['entries'] },
   events: FilesRouterEvents,
 ): Promise<void> {
   const { release } = (await events.pauseSaves?.(id)) ?? { release: async () => undefined };

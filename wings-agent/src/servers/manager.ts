@@ -2,7 +2,7 @@ import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
-import type { PowerAction, ServerSpec } from '@conductor/core/protocol';
+import { fencedName, type PowerAction, type ServerSpec } from '@conductor/core/protocol';
 import { AppError, conflict, notFound } from '@conductor/core/shared';
 import type { AgentConfig } from '../config.js';
 import type { EventJournal } from '../journal.js';
@@ -120,7 +120,7 @@ export class ServerManager {
     if (options.keepFiles) {
       const fenced = path.resolve(this.deps.config.AGENT_DATA_DIR, 'fenced');
       mkdirSync(fenced, { recursive: true, mode: 0o700 });
-      renameSync(this.volumePath(id), path.join(fenced, `${id}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+      renameSync(this.volumePath(id), path.join(fenced, fencedName(id, new Date())));
     } else removeVolume(this.volumePath(id));
     removeVolume(path.resolve(this.deps.config.AGENT_DATA_DIR, 'install', id));
     this.deps.specs.remove(id);

@@ -6,6 +6,8 @@ import {
   agentCommandReply,
   agentEvent,
   edgeState,
+  fencedList,
+  type FencedList,
   serverStats,
   serverStatus,
   type AgentCommandReply,
@@ -96,6 +98,15 @@ export class AgentClient {
 
   async deleteServer(id: string, options: { keepFiles?: boolean } = {}): Promise<void> {
     await this.json('DELETE', `/api/servers/${id}${options.keepFiles ? '?keepFiles=true' : ''}`, anything);
+  }
+
+  /** Fenced servers' files kept aside on the node. */
+  fenced(): Promise<FencedList> {
+    return this.json('GET', '/api/fenced', fencedList);
+  }
+
+  async removeFenced(name: string): Promise<void> {
+    await this.json('DELETE', `/api/fenced/${encodeURIComponent(name)}`, anything);
   }
 
   async install(id: string): Promise<void> {

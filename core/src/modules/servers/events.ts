@@ -95,6 +95,14 @@ export const serverEvents = defineEvents({
       'A server of a lost node could not be brought back (no remote backup, or no node with room); it stays on the lost node, never recreated empty',
     data: z.strictObject({ nodeId: z.string(), code: z.string(), reason: z.string() }),
   },
+  'server.fenced_files_removed': {
+    description: "A fenced server's files kept aside on a node were removed after the retention period",
+    data: z.strictObject({
+      nodeId: z.string(),
+      name: z.string().describe('The folder under fenced/ in the agent’s data folder'),
+      fencedAt: z.string(),
+    }),
+  },
   'server.fenced': {
     description:
       'A lost node answered again still holding a server that had moved away; its container was removed and its files put aside on that node',

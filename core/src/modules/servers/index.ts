@@ -13,10 +13,15 @@ import { domainRoutes } from './domains/routes.js';
 import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
+import { FencedRetention } from './lifecycle/fenced-retention.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
+import { healingRoutes } from './lifecycle/healing-routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
 import { NodeDrain } from './transfer/node-drain.js';
+import { TransferRecovery } from './transfer/transfer-recovery.js';
+import { TransferRepository } from './transfer/transfer-repository.js';
+import { TransferRunner } from './transfer/transfer-runner.js';
 import { transferRoutes } from './transfer/routes.js';
 import { ServerTransfer } from './transfer/transfer-service.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
@@ -52,7 +57,13 @@ declare module '../../kernel/container.js' {
     domainSettings: DomainSettings;
     serverTransfer: ServerTransfer;
     nodeDrain: NodeDrain;
+    transferRepository: TransferRepository;
+    transferRunner: TransferRunner;
+    transferRecovery: TransferRecovery;
+    transferStaleMs: number;
     lostNodeRescheduler: LostNodeRescheduler;
+    fencedRetention: FencedRetention;
+    fencedRetentionDays: number;
   }
 }
 
@@ -102,6 +113,10 @@ export const serversModule = definePlugin({
     domainResolvers: z.array(z.string().min(1).max(64)).max(8).default([]),
     /** Bring a lost node's servers back elsewhere from their remote backups (`node.lost`); off: only the event and the node's status. */
     selfHealing: z.boolean().default(true),
+    /** A running transfer or drain whose panel has not said it still runs it for this long is wound up by another panel. */
+    transferStaleSeconds: z.number().int().min(1).max(3600).default(60),
+    /** Days a fenced server's files stay aside on its node before the daily sweep removes them. */
+    fencedRetentionDays: z.number().int().min(0).max(3650).default(14),
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
@@ -127,7 +142,13 @@ export const serversModule = definePlugin({
       domainService: asClass(DomainService).singleton(),
       serverTransfer: asClass(ServerTransfer).singleton(),
       nodeDrain: asClass(NodeDrain).singleton(),
+      transferRepository: asClass(TransferRepository).singleton(),
+      transferRunner: asClass(TransferRunner).singleton(),
+      transferRecovery: asClass(TransferRecovery).singleton(),
+      transferStaleMs: asValue(ctx.config.transferStaleSeconds * 1000),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
+      fencedRetention: asClass(FencedRetention).singleton(),
+      fencedRetentionDays: asValue(ctx.config.fencedRetentionDays),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -207,10 +228,12 @@ export const serversModule = definePlugin({
     });
   },
   routes(router) {
+    // First: GET /api/servers/drains would otherwise be taken for the server with the id "drains".
+    transferRoutes(router);
     serverRoutes(router);
     lifecycleRoutes(router);
+    healingRoutes(router);
     domainRoutes(router);
-    transferRoutes(router);
     fileRoutes(router);
     propertiesRoutes(router);
     playerRoutes(router);
@@ -254,7 +277,11 @@ export const serversModule = definePlugin({
       });
     });
   },
+  start({ cradle }) {
+    cradle.transferRunner.start((serverId) => cradle.serverTransfer.cancelRequested(serverId));
+  },
   async stop({ cradle }) {
+    cradle.transferRunner.stop();
     await cradle.serverRelay.close();
   },
   jobs: [
@@ -263,5 +290,8 @@ export const serversModule = definePlugin({
     // Converges every node's edge routes (a node that was down, a panel restarted mid-push).
     ({ cradle }) => ({ id: 'edge-routes', cron: '0 * * * * *', run: () => cradle.edgeRoutePublisher.pushAll() }),
     ({ cradle }) => ({ id: 'domains', cron: '30 * * * * *', run: () => cradle.domainService.verifyPending() }),
+    // Transfers and drains whose panel went away (their heartbeat is stale) are wound up.
+    ({ cradle }) => ({ id: 'fenced-retention', cron: '0 30 3 * * *', run: () => cradle.fencedRetention.sweep() }),
+    ({ cradle }) => ({ id: 'transfer-recovery', cron: '*/15 * * * * *', run: () => cradle.transferRecovery.windUpAbandoned() }),
   ],
 });

@@ -223,7 +223,18 @@ export class ServerRepository {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.c)]));
   }
 
-  async onNode(nodeId: string): Promise<string[]> {
-    return this.db('servers').where({ node_id: nodeId }).pluck('id');
+  /** Whether self-healing takes the server; null for no such server. */
+  async selfHealing(id: string): Promise<boolean | null> {
+    const row = (await this.db('servers').where({ id }).first('self_healing')) as { self_healing: boolean | number } | undefined;
+    return row ? Boolean(row.self_healing) : null;
+  }
+
+  /** False for no such server. */
+  async setSelfHealing(id: string, enabled: boolean): Promise<boolean> {
+    return (await this.db('servers').where({ id }).update({ self_healing: enabled, updated_at: new Date().toISOString() })) > 0;
+  }
+
+  async onNode(nodeId: string, executor: Executor = this.db): Promise<string[]> {
+    return executor('servers').where({ node_id: nodeId }).pluck('id');
   }
 }

@@ -18,13 +18,20 @@ export function tapServerPolicies(ctx: RegisterContext<unknown>): void {
   ctx.tap('server.beforeStart', { name: 'servers.suspended', stage: -100 }, ({ suspended }) => {
     if (suspended) throw conflict('server_suspended', 'The server is suspended');
   });
+  // First: a node an admin chose is refused with the reason while it is drained, before any strategy picks it.
+  ctx.tap('node.placement', { name: 'servers.draining', stage: -100 }, async (request, trx) => {
+    if (request.nodeId && (await cradle.transferRepository.drainedNodes(trx)).has(request.nodeId))
+      throw conflict('node_draining', 'The node is drained for maintenance and takes no new servers until its drain is ended');
+    return undefined;
+  });
   // Last: a plugin's strategy (scaling) answers first; this one when none did.
   ctx.tap('node.placement', { name: 'servers.most-room', stage: 100 }, async (request, trx) => {
-    const { nodeService, serverRepository } = cradle;
+    const { nodeService, serverRepository, transferRepository } = cradle;
     const match = request.allocation ?? {};
     const allocated = await serverRepository.allocatedMemory(trx);
     const free = await nodeService.freeAllocationCounts(match, trx);
-    const nodes = await nodeService.list(trx);
+    const drained = await transferRepository.drainedNodes(trx);
+    const nodes = (await nodeService.list(trx)).filter((n) => !drained.has(n.id));
     const node = pickNode(
       request,
       nodes.map((n) => ({ node: n, allocatedMemoryMb: allocated.get(n.id) ?? 0, freeAllocations: free.get(n.id) ?? 0 })),

@@ -7,7 +7,9 @@ export const healingPlan = z.object({
     z.object({
       serverId: z.string(),
       name: z.string(),
-      action: z.enum(['reschedule', 'mark_lost', 'skip']).describe('skip: archived, it holds no files on the node and comes back on wake'),
+      action: z
+        .enum(['reschedule', 'mark_lost', 'skip'])
+        .describe('skip: archived (it holds no files on the node and comes back on wake), or its self-healing is off'),
       reason: z.string().nullable(),
       backupId: z.string().nullable(),
       backupTakenAt: z.string().nullable(),
@@ -17,6 +19,7 @@ export const healingPlan = z.object({
         .nullable()
         .describe('Where placement would put it now (each server judged alone; the real run books them one after another)'),
       start: z.boolean().describe('It runs now and would be started again'),
+      selfHealing: z.boolean().describe("The server's own setting (PUT /api/servers/:id/self-healing)"),
     }),
   ),
 });

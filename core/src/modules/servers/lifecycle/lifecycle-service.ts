@@ -11,6 +11,7 @@ import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import { pickNode } from '../placement.js';
+import type { TransferRepository } from '../transfer/transfer-repository.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
@@ -38,6 +39,7 @@ export class ServerLifecycle {
     templateService: TemplateService;
     edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
+    transferRepository: TransferRepository;
   };
   /** Wakes under way here, so a burst of joins starts a server once. */
   private readonly waking = new Set<string>();
@@ -228,15 +230,16 @@ export class ServerLifecycle {
   /**
    * Where the server would go if it left its node: a plugin's placement strategy first; the
    * default tap may name the server's own node, so then the node that is up with the most room
-   * elsewhere. Null when none has room.
+   * elsewhere. A drained node is never the answer. Null when none has room.
    */
   async nodeElsewhere(server: ServerView, trx: Transaction): Promise<string | null> {
     const request = { memoryMb: server.memoryMb, diskMb: server.diskMb };
+    const drained = await this.deps.transferRepository.drainedNodes(trx);
     const nodeId = (await this.deps.hooks.call('node.placement', request, trx))?.nodeId;
-    if (nodeId && nodeId !== server.nodeId) return nodeId;
+    if (nodeId && nodeId !== server.nodeId && !drained.has(nodeId)) return nodeId;
     const allocated = await this.deps.serverRepository.allocatedMemory(trx);
     const free = await this.deps.nodeService.freeAllocationCounts({}, trx);
-    const others = (await this.deps.nodeService.list(trx)).filter((n) => n.id !== server.nodeId);
+    const others = (await this.deps.nodeService.list(trx)).filter((n) => n.id !== server.nodeId && !drained.has(n.id));
     return (
       pickNode(
         request,

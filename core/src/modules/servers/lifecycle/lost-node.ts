@@ -16,6 +16,7 @@ import { SYSTEM, type ServerLifecycle } from './lifecycle-service.js';
 import { lostNodeMails } from './lost-node-mails.js';
 
 const NO_BACKUP = 'The server has no completed backup on a remote target';
+const SELF_HEALING_OFF = 'self-healing is off for this server';
 const ageSeconds = (takenAt: string, now: number) => Math.max(0, Math.round((now - Date.parse(takenAt)) / 1000));
 const isRunning = (server: ServerView) => server.state !== 'offline' && server.phase === 'active';
 
@@ -66,7 +67,7 @@ export class LostNodeRescheduler {
       const { backup, skip } = await this.decide(server);
       const to = skip || !backup ? null : await this.deps.db.transaction((trx) => this.deps.serverLifecycle.nodeElsewhere(server, trx));
       const action = skip ? 'skip' : backup && to ? 'reschedule' : 'mark_lost';
-      const reason = skip ? 'archived' : !backup ? NO_BACKUP : !to ? 'no other node has room' : null;
+      const reason = skip ?? (!backup ? NO_BACKUP : !to ? 'no other node has room' : null);
       servers.push({
         serverId,
         name: server.name,
@@ -77,15 +78,21 @@ export class LostNodeRescheduler {
         backupAgeSeconds: backup ? ageSeconds(backup.takenAt, now) : null,
         to,
         start: isRunning(server),
+        selfHealing: skip !== SELF_HEALING_OFF,
       });
     }
     return { nodeId, servers };
   }
 
-  /** Archived servers hold no files on a node; the rest come back from their newest remote backup, if any. */
-  private async decide(server: ServerView): Promise<{ skip: boolean; backup: { backupId: string; takenAt: string } | undefined }> {
-    if (server.phase === 'archived') return { skip: true, backup: undefined };
-    return { skip: false, backup: await this.deps.hooks.call('server.latestRemoteBackup', { serverId: server.id }) };
+  /**
+   * Archived servers hold no files on a node, and an admin may keep a server out (its
+   * self-healing off): both are skipped, with the reason; the rest come back from their newest
+   * remote backup, if any.
+   */
+  private async decide(server: ServerView): Promise<{ skip: string | null; backup: { backupId: string; takenAt: string } | undefined }> {
+    if (server.phase === 'archived') return { skip: 'archived', backup: undefined };
+    if (!(await this.deps.serverRepository.selfHealing(server.id))) return { skip: SELF_HEALING_OFF, backup: undefined };
+    return { skip: null, backup: await this.deps.hooks.call('server.latestRemoteBackup', { serverId: server.id }) };
   }
 
   private async reschedule(serverId: string, lostNodeId: string, now: number): Promise<void> {

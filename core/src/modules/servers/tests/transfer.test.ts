@@ -1,14 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Bot } from 'mineflayer';
 import { DATABASES, docker, joinAs, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { deleteAllServers } from './server-fixtures.js';
-
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const volume = (node: TestNode, serverId: string) => path.join(node.agent.dataDir, 'volumes', serverId);
+import { runningServerOn, sha256, transferEnded, volume } from './transfer-fixtures.js';
 
 for (const database of DATABASES) {
   describe(`an admin transfers a server to another node (${database})`, function () {
@@ -47,24 +44,7 @@ for (const database of DATABASES) {
       ).map((e) => e.data);
     const server = async (id: string) => (await t.panel.request('GET', `/api/servers/${id}`)).body;
 
-    /** A running server on node a, owned by a user, with a text file and 8 MB of random bytes written beside the game's files. */
-    async function runningServerOnA(owner: { id: string }, name: string, randomMb = 8) {
-      const created = await t.panel.request('POST', '/api/servers', {
-        body: { name, templateId: 'conductor-test', nodeId: a.nodeId, ownerId: owner.id },
-      });
-      expect(created.status, JSON.stringify(created.body)).to.equal(201);
-      const id = created.body.id as string;
-      await until('installed', async () => (await server(id)).state === 'offline', 60_000);
-      expect((await t.panel.request('POST', `/api/servers/${id}/power/start`)).status).to.equal(200);
-      await until('running', async () => (await server(id)).state === 'running', 60_000);
-      writeFileSync(path.join(volume(a, id), 'notes.txt'), `kept across nodes by ${name}\n`);
-      writeFileSync(path.join(volume(a, id), 'random.bin'), randomBytes(randomMb * 1_048_576));
-      return {
-        id,
-        port: (await server(id)).address.port as number,
-        sums: { notes: sha256(path.join(volume(a, id), 'notes.txt')), random: sha256(path.join(volume(a, id), 'random.bin')) },
-      };
-    }
+    const runningServerOnA = (owner: { id: string }, name: string, randomMb = 8) => runningServerOn(t.panel, a, owner, name, randomMb);
 
     const transferTo = (id: string, body: unknown, as = t.panel.request.bind(t.panel)) =>
       as('POST', `/api/servers/${id}/transfer`, { body });
@@ -79,14 +59,7 @@ for (const database of DATABASES) {
       const started = await transferTo(id, { nodeId: b.nodeId });
       expect(started.status, JSON.stringify(started.body)).to.equal(202);
       expect(started.body).to.deep.include({ serverId: id, from: a.nodeId, to: b.nodeId, state: 'running' });
-      const done = await until(
-        'the transfer to end',
-        async () => {
-          const status = (await t.panel.request('GET', `/api/servers/${id}/transfer`)).body;
-          return status.state !== 'running' ? status : undefined;
-        },
-        180_000,
-      );
+      const done = await transferEnded(t.panel, id);
       expect(done.state, JSON.stringify(done.error)).to.equal('succeeded');
       expect(done.downtimeMs).to.be.a('number').and.to.be.greaterThan(0);
       await kicked;
@@ -161,14 +134,7 @@ for (const database of DATABASES) {
       );
       // The target node goes away with the archive half sent.
       await c.close();
-      const failed = await until(
-        'the transfer to fail',
-        async () => {
-          const status = (await t.panel.request('GET', `/api/servers/${id}/transfer`)).body;
-          return status.state !== 'running' ? status : undefined;
-        },
-        120_000,
-      );
+      const failed = await transferEnded(t.panel, id, 120_000);
       expect(failed.state).to.equal('failed');
       expect(failed.step).to.equal('copying');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ARCHIVE_SHA256_TRAILER, SHA256_IN_TRAILER } from '../../../protocol/backups.js';
+import { ARCHIVE_SHA256_TRAILER, archiveManifest, type ArchiveManifest, SHA256_IN_TRAILER } from '../../../protocol/backups.js';
 import type { AgentClient } from '../../nodes/agent-client.js';
 import { answerError, isOk, readText, safeJson } from '../../nodes/agent-answer.js';
 import { nodeBadAnswer } from '../../nodes/agent-errors.js';
@@ -19,11 +19,13 @@ export async function copyServerFiles(
   to: AgentClient,
   serverId: string,
   signal: AbortSignal,
+  changedSince?: ArchiveManifest,
 ): Promise<{ sha256: string; bytes: number }> {
-  const source = await from.stream('POST', `/api/servers/${serverId}/backup-archive`, { json: {}, timeoutMs: false, signal });
+  const request = changedSince ? { changedSince: changedSince.entries } : {};
+  const source = await from.stream('POST', `/api/servers/${serverId}/backup-archive`, { json: request, timeoutMs: false, signal });
   const answer = await to.open(
     'POST',
-    `/api/servers/${serverId}/backup-archive/restore?sha256=${SHA256_IN_TRAILER}&protectedFiles=replace`,
+    `/api/servers/${serverId}/backup-archive/restore?sha256=${SHA256_IN_TRAILER}&protectedFiles=replace${changedSince ? '&delta=true' : ''}`,
     {
       body: source,
       contentType: 'application/gzip',
@@ -46,4 +48,12 @@ export async function copyServerFiles(
       `The target received sha256 ${checked.data.sha256}, the source sent ${sent ?? 'none'}`,
     );
   return checked.data;
+}
+
+/**
+ * The source's tree as it is now, taken before the first copy: the final copy carries only what
+ * changed since (the target applies it over the first copy's files), checked by the same sha256.
+ */
+export function manifestOf(from: AgentClient, serverId: string, signal: AbortSignal): Promise<ArchiveManifest> {
+  return from.json('GET', `/api/servers/${serverId}/backup-archive/manifest`, archiveManifest, { timeoutMs: 120_000, signal });
 }

@@ -5,13 +5,17 @@ import { conflict, notFound } from '../../../kernel/errors.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { ServerLifecycle } from '../lifecycle/lifecycle-service.js';
 import type { ServerRepository } from '../repository.js';
+import type { TransferRepository } from './transfer-repository.js';
+import type { TransferRunner } from './transfer-runner.js';
 import type { DrainStatus } from './transfer-status.js';
 import type { ServerTransfer } from './transfer-service.js';
 
 /**
  * Empties a node for maintenance: its servers are transferred away one at a time (one copy at a
  * time keeps the nodes' disks and the panel's network to one stream), each where placement would
- * put it then (a plugin's strategy, else the node with the most room). A server that cannot move stays where it is and is listed as failed.
+ * put it then (a plugin's strategy, else the node with the most room). A server that cannot move
+ * stays where it is and is listed as failed. The drain is stored: from its start until an admin
+ * ends it, the node takes no new servers.
  */
 export class NodeDrain {
   private readonly deps: {
@@ -21,41 +25,60 @@ export class NodeDrain {
     nodeService: NodeService;
     serverTransfer: ServerTransfer;
     serverLifecycle: ServerLifecycle;
+    transferRepository: TransferRepository;
+    transferRunner: TransferRunner;
   };
-  private readonly drains = new Map<string, DrainStatus>();
 
   constructor(deps: NodeDrain['deps']) {
     this.deps = deps;
   }
 
-  status(nodeId: string): DrainStatus {
-    const drain = this.drains.get(nodeId);
-    if (!drain) throw notFound('This node has not been drained since the panel started', 'no_drain');
+  async status(nodeId: string): Promise<DrainStatus> {
+    const drain = await this.deps.transferRepository.drain(nodeId);
+    if (!drain) throw notFound('This node is not drained', 'no_drain');
     return drain;
+  }
+
+  list(): Promise<DrainStatus[]> {
+    return this.deps.transferRepository.drains();
   }
 
   async start(nodeId: string, actor: Principal): Promise<DrainStatus> {
     await this.deps.nodeService.get(nodeId);
-    if (this.drains.get(nodeId)?.state === 'running') throw conflict('drain_in_progress', 'The node is being drained already');
-    const drain: DrainStatus = {
-      nodeId,
-      state: 'running',
-      pending: await this.deps.serverRepository.onNode(nodeId),
-      moved: [],
-      failed: [],
-    };
-    this.drains.set(nodeId, drain);
-    void this.run(drain, actor);
-    return { ...drain, pending: [...drain.pending] };
+    const drain = await this.deps.db.transaction(async (trx) => {
+      if ((await this.deps.transferRepository.drain(nodeId, trx))?.state === 'running')
+        throw conflict('drain_in_progress', 'The node is being drained already');
+      const started: DrainStatus = {
+        nodeId,
+        state: 'running',
+        pending: await this.deps.serverRepository.onNode(nodeId, trx),
+        moved: [],
+        failed: [],
+      };
+      await this.deps.transferRepository.insertDrain(started, this.deps.transferRunner.id, trx);
+      return started;
+    });
+    void this.run({ ...drain, pending: [...drain.pending] }, actor);
+    return drain;
+  }
+
+  /** Lets the node take new servers again; a running drain is not ended (409 drain_in_progress). */
+  async end(nodeId: string): Promise<void> {
+    const drain = await this.status(nodeId);
+    if (drain.state === 'running') throw conflict('drain_in_progress', 'The node is being drained; wait for the drain to end');
+    await this.deps.transferRepository.deleteDrain(nodeId);
   }
 
   private async run(drain: DrainStatus, actor: Principal): Promise<void> {
+    const leaving = this.deps.transferRunner.signal;
     while (drain.pending.length) {
       const serverId = drain.pending[0]!;
       try {
         const to = await this.target(serverId);
         await this.deps.serverTransfer.start(serverId, to, actor);
         const result = (await this.deps.serverTransfer.settled(serverId))!;
+        // The panel is stopping: the drain stays running on record until another panel finds it abandoned.
+        if (leaving.aborted) return;
         if (result.state === 'succeeded') drain.moved.push({ serverId, to });
         else
           drain.failed.push({
@@ -64,12 +87,21 @@ export class NodeDrain {
             message: result.error?.message ?? 'The transfer failed',
           });
       } catch (err) {
+        if (leaving.aborted) return;
         drain.failed.push({ serverId, code: (err as { code?: string }).code ?? 'transfer_failed', message: (err as Error).message });
         this.deps.logger.warn({ err, server: serverId, node: drain.nodeId }, 'could not move a server off a draining node');
       }
       drain.pending.shift();
+      await this.save(drain);
     }
     drain.state = 'done';
+    await this.save(drain);
+  }
+
+  private save(drain: DrainStatus): Promise<void> {
+    return this.deps.transferRepository
+      .saveDrain(drain)
+      .catch((err: unknown) => this.deps.logger.error({ err, node: drain.nodeId }, "could not store a drain's progress"));
   }
 
   private async target(serverId: string): Promise<string> {

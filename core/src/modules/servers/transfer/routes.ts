@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { healingPlan } from '../lifecycle/healing-plan.js';
-import { drainBody, drainStatus, transferBody, transferStatus } from './transfer-status.js';
+import { drainBody, drainList, drainStatus, transferBody, transferStatus } from './transfer-status.js';
 
 const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
 const nodeParams = z.object({ nodeId: z.string().min(1).max(64) });
@@ -46,7 +46,8 @@ export function transferRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'post',
     path: '/drains/:nodeId',
-    summary: 'Drain a node: transfer its servers away one at a time, each to the node with the most room',
+    summary:
+      'Drain a node: it takes no new servers until the drain is ended, and its servers are transferred away one at a time, each to the node with the most room',
     access: 'admin',
     params: nodeParams,
     body: drainBody,
@@ -63,6 +64,26 @@ export function transferRoutes(router: RouteRegistrar): void {
     response: { schema: healingPlan },
     errors: { 404: 'node_not_found' },
     handler: ({ params, scope }) => scope.cradle.lostNodeRescheduler.plan(params.nodeId),
+  });
+  router.route({
+    method: 'get',
+    path: '/drains',
+    summary: 'Every drained node: drains running, done (the node still takes no new servers) or interrupted',
+    access: 'admin',
+    response: { schema: drainList },
+    handler: async ({ scope }) => ({ drains: await scope.cradle.nodeDrain.list() }),
+  });
+  router.route({
+    method: 'delete',
+    path: '/drains/:nodeId',
+    summary: 'End a drain that is not running: the node takes new servers again',
+    access: 'admin',
+    params: nodeParams,
+    response: { status: 204 },
+    errors: { 404: 'no_drain', 409: 'drain_in_progress' },
+    handler: async ({ params, scope }) => {
+      await scope.cradle.nodeDrain.end(params.nodeId);
+    },
   });
   router.route({
     method: 'get',

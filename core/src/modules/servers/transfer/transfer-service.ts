@@ -13,26 +13,31 @@ import type { EdgeRoutePublisher } from '../lifecycle/edge-routes.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import { agentSpec } from '../spec.js';
-import { copyServerFiles } from './copy-files.js';
+import { copyServerFiles, manifestOf } from './copy-files.js';
+import type { TransferRepository } from './transfer-repository.js';
+import type { TransferRunner } from './transfer-runner.js';
 import type { TransferStatus } from './transfer-status.js';
 
+/** A transfer this panel runs. */
 interface Transfer {
   status: TransferStatus;
   abort: AbortController;
-  /** Settles when the transfer has ended, whichever way; never rejects. */
+  /** Settles when the transfer has ended, whichever way (or this panel left it); never rejects. */
   done: Promise<void>;
 }
 
 /** Steps after which the server lives on the new node: a cancel comes too late. */
 const PAST_SWITCH = new Set<TransferStatus['step']>(['switching', 'starting', 'cleaning_up']);
 const RUNNING_WITHIN_MS = 180_000;
+const CANCEL_SEEN_WITHIN_MS = 60_000;
 
 /**
  * Moves a server to another node with its files, keeping its id (so its domains, backups and
  * schedules, all keyed by it, follow). The files are copied while the game runs, then once more
  * after it stopped, and only then does the record switch nodes: anything that fails before that
- * leaves the server on its old node and starts it again there. Progress lives in this panel's
- * memory (the panel that was asked runs the transfer).
+ * leaves the server on its old node and starts it again there. The panel that was asked runs the
+ * transfer; its progress is stored at every step, so any panel answers for it, and a transfer
+ * whose panel went away is wound up by TransferRecovery.
  */
 export class ServerTransfer {
   private readonly deps: {
@@ -44,6 +49,8 @@ export class ServerTransfer {
     templateService: TemplateService;
     edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
+    transferRepository: TransferRepository;
+    transferRunner: TransferRunner;
   };
   private readonly transfers = new Map<string, Transfer>();
 
@@ -51,18 +58,23 @@ export class ServerTransfer {
     this.deps = deps;
   }
 
-  status(serverId: string): TransferStatus {
+  async status(serverId: string): Promise<TransferStatus> {
+    const stored = await this.deps.transferRepository.transfer(serverId);
+    if (!stored) throw notFound('This server has not been transferred', 'no_transfer');
+    return stored.status;
+  }
+
+  /** Resolves when the server's transfer run by this panel has ended (at once when there is none). */
+  async settled(serverId: string): Promise<TransferStatus | null> {
     const transfer = this.transfers.get(serverId);
-    if (!transfer) throw notFound('This server has not been transferred since the panel started', 'no_transfer');
+    if (!transfer) return (await this.deps.transferRepository.transfer(serverId))?.status ?? null;
+    await transfer.done;
     return transfer.status;
   }
 
-  /** Resolves when the server's current transfer has ended (at once when there is none). */
-  async settled(serverId: string): Promise<TransferStatus | null> {
-    const transfer = this.transfers.get(serverId);
-    if (!transfer) return null;
-    await transfer.done;
-    return transfer.status;
+  /** Another panel was asked to cancel a transfer this one runs (read with the heartbeat). */
+  cancelRequested(serverId: string): void {
+    this.transfers.get(serverId)?.abort.abort(new AppError(409, 'transfer_cancelled', 'The transfer was cancelled'));
   }
 
   /**
@@ -73,7 +85,7 @@ export class ServerTransfer {
     const { serverRepository, nodeService } = this.deps;
     const server = await serverRepository.get(serverId);
     if (!server) throw notFound('No such server', 'not_found');
-    if (this.transfers.get(serverId)?.status.state === 'running')
+    if ((await this.deps.transferRepository.transfer(serverId))?.status.state === 'running')
       throw conflict('transfer_in_progress', 'The server is being transferred already');
     if (nodeId === server.nodeId) throw conflict('same_node', 'The server is on that node already');
     const target = await nodeService.get(nodeId);
@@ -81,10 +93,28 @@ export class ServerTransfer {
       throw conflict('not_active', `Only an active server is transferred; this one is ${server.phase} (wake it first)`);
     if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
     if (target.status !== 'up') throw conflict('node_down', 'The target node is not up');
+    if ((await this.deps.transferRepository.drainedNodes()).has(nodeId))
+      throw conflict('node_draining', 'The target node is drained for maintenance and takes no new servers');
     const source = await nodeService.get(server.nodeId);
     if (source.status !== 'up') throw conflict('source_down', "The server's node is not up: its files cannot be copied");
+    const startedAt = new Date().toISOString();
+    const status: TransferStatus = {
+      serverId,
+      from: server.nodeId,
+      to: nodeId,
+      state: 'running',
+      step: 'preparing',
+      startedAt,
+      finishedAt: null,
+      bytesCopied: 0,
+      downtimeMs: null,
+      error: null,
+    };
     const held = await this.deps.db.transaction(async (trx) => {
       await serverRepository.lock(serverId, trx);
+      // Checked again under the lock: two panels asked at once start one transfer.
+      if ((await this.deps.transferRepository.transfer(serverId, trx))?.status.state === 'running')
+        throw conflict('transfer_in_progress', 'The server is being transferred already');
       const allocated = (await serverRepository.allocatedMemory(trx)).get(nodeId) ?? 0;
       const capacity = target.memoryMb * (1 + target.memoryOverallocPct / 100);
       if (allocated + server.memoryMb > capacity)
@@ -93,34 +123,37 @@ export class ServerTransfer {
           `The node has room for ${Math.max(0, Math.floor(capacity - allocated))} MB; the server needs ${server.memoryMb} MB`,
         );
       if (!(await nodeService.freeAllocationCounts({}, trx)).get(nodeId)) throw conflict('node_full', 'The node has no free port');
-      return nodeService.holdAllocation(nodeId, serverId, server.address?.port, trx);
+      const allocation = await nodeService.holdAllocation(nodeId, serverId, server.address?.port, trx);
+      await this.deps.transferRepository.insertTransfer(status, allocation.id, this.deps.transferRunner.id, trx);
+      return allocation;
     });
-    const status: TransferStatus = {
-      serverId,
-      from: server.nodeId,
-      to: nodeId,
-      state: 'running',
-      step: 'preparing',
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-      bytesCopied: 0,
-      downtimeMs: null,
-      error: null,
-    };
     const transfer: Transfer = { status, abort: new AbortController(), done: Promise.resolve() };
     this.transfers.set(serverId, transfer);
     transfer.done = this.run(server, source, target, held, actor, transfer);
     return { ...status };
   }
 
-  /** Stops a transfer before the switch; the server stays (and runs again) on its old node. */
+  /**
+   * Stops a transfer before the switch; the server stays (and runs again) on its old node. A
+   * transfer another panel runs is flagged for it, and this answers once that panel has wound it up.
+   */
   async cancel(serverId: string): Promise<TransferStatus> {
+    const stored = await this.deps.transferRepository.transfer(serverId);
+    if (!stored || stored.status.state !== 'running') throw conflict('no_transfer', 'No transfer of this server is running');
+    if (PAST_SWITCH.has(stored.status.step)) throw conflict('too_late', 'The server is on the new node already');
     const transfer = this.transfers.get(serverId);
-    if (!transfer || transfer.status.state !== 'running') throw conflict('no_transfer', 'No transfer of this server is running');
-    if (PAST_SWITCH.has(transfer.status.step)) throw conflict('too_late', 'The server is on the new node already');
-    transfer.abort.abort(new AppError(409, 'transfer_cancelled', 'The transfer was cancelled'));
-    await transfer.done;
-    return transfer.status;
+    if (transfer) {
+      this.cancelRequested(serverId);
+      await transfer.done;
+      return transfer.status;
+    }
+    await this.deps.transferRepository.requestCancel(serverId);
+    const deadline = Date.now() + CANCEL_SEEN_WITHIN_MS;
+    for (;;) {
+      const now = (await this.deps.transferRepository.transfer(serverId))!.status;
+      if (now.state !== 'running' || Date.now() > deadline) return now;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   private async run(
@@ -132,34 +165,38 @@ export class ServerTransfer {
     transfer: Transfer,
   ): Promise<void> {
     const { status } = transfer;
-    const signal = transfer.abort.signal;
+    const { transferRepository, transferRunner } = this.deps;
+    const signal = AbortSignal.any([transfer.abort.signal, transferRunner.signal]);
     const from = this.deps.nodeService.client(source);
     const to = this.deps.nodeService.client(target);
-    const step = (next: TransferStatus['step']) => {
+    const step = async (next: TransferStatus['step']) => {
       signal.throwIfAborted();
       status.step = next;
+      await transferRepository.saveTransfer(status);
     };
     let stoppedAt: number | null = null;
     let switched = false;
     try {
       const { template } = await this.deps.templateService.get(server.templateId);
       await to.createServer(agentSpec(server, template, held));
-      step('copying');
+      await step('copying');
+      const manifest = await manifestOf(from, server.id, signal);
       status.bytesCopied = (await copyServerFiles(from, to, server.id, signal)).bytes;
       const wasRunning = (await from.server(server.id)).status.state !== 'offline';
       if (wasRunning) {
-        step('stopping');
+        await step('stopping');
         stoppedAt = Date.now();
         await from.power(server.id, 'stop');
       }
-      step('final_copy');
-      status.bytesCopied = (await copyServerFiles(from, to, server.id, signal)).bytes;
-      step('switching');
+      await step('final_copy');
+      status.bytesCopied = (await copyServerFiles(from, to, server.id, signal, manifest)).bytes;
+      await step('switching');
       await this.switchNodes(server, target.id, held, actor);
       switched = true;
       await this.deps.edgeRoutePublisher.pushAll();
       if (wasRunning) {
         status.step = 'starting';
+        await transferRepository.saveTransfer(status);
         await to.power(server.id, 'start');
         await runningOn(to, server.id);
         status.downtimeMs = Date.now() - stoppedAt!;
@@ -181,6 +218,7 @@ export class ServerTransfer {
         );
       });
       status.step = 'cleaning_up';
+      await transferRepository.saveTransfer(status);
       await from
         .deleteServer(server.id)
         .catch((err: unknown) =>
@@ -190,14 +228,20 @@ export class ServerTransfer {
           ),
         );
       status.state = 'succeeded';
+      status.finishedAt = new Date().toISOString();
+      await transferRepository.saveTransfer(status);
     } catch (err) {
+      // This panel is stopping: the row stays running, and whichever panel next finds its heartbeat stale winds it up.
+      if (transferRunner.signal.aborted) return void this.deps.logger.warn({ server: server.id }, 'a transfer is left to another panel');
       status.error = { code: (err as { code?: string }).code ?? 'transfer_failed', message: (err as Error).message };
       status.state = signal.aborted ? 'cancelled' : 'failed';
       this.deps.logger.warn({ err, server: server.id, from: source.id, to: target.id, step: status.step }, 'server transfer failed');
       // Past the switch the server lives on the new node; its old copy is still on the old one for an admin.
-      if (!switched) await this.rollBack(server, from, to, held, stoppedAt !== null, actor, status);
-    } finally {
       status.finishedAt = new Date().toISOString();
+      if (switched) await transferRepository.saveTransfer(status);
+      else await this.rollBack(server, from, to, held.id, stoppedAt !== null, actor.id, status);
+    } finally {
+      this.transfers.delete(server.id);
     }
   }
 
@@ -216,18 +260,21 @@ export class ServerTransfer {
     });
   }
 
-  /** The target forgets the server, the held port is freed, and a server that was stopped for the final copy starts again where it was. */
-  private async rollBack(
+  /**
+   * The target forgets the server, the held port is freed and the failure stored with its event,
+   * and a server that was stopped for the final copy starts again where it was.
+   */
+  async rollBack(
     server: ServerView,
-    from: AgentClient,
-    to: AgentClient,
-    held: AllocationView,
+    from: AgentClient | null,
+    to: AgentClient | null,
+    heldAllocationId: number | null,
     restart: boolean,
-    actor: Principal,
+    actorId: string | null,
     status: TransferStatus,
   ): Promise<void> {
     await to
-      .deleteServer(server.id)
+      ?.deleteServer(server.id)
       .catch((err: unknown) =>
         this.deps.logger.warn(
           { err, server: server.id },
@@ -235,12 +282,13 @@ export class ServerTransfer {
         ),
       );
     await this.deps.db.transaction(async (trx) => {
-      await this.deps.nodeService.releaseHeldAllocation(server.id, held.id, trx);
+      if (heldAllocationId !== null) await this.deps.nodeService.releaseHeldAllocation(server.id, heldAllocationId, trx);
+      await this.deps.transferRepository.saveTransfer(status, trx);
       await this.deps.events.append(trx, {
         type: 'server.transfer_failed',
         serverId: server.id,
         nodeId: server.nodeId,
-        actorId: actor.id,
+        actorId,
         data: {
           to: status.to,
           step: status.step,
@@ -250,7 +298,7 @@ export class ServerTransfer {
         },
       });
     });
-    if (!restart) return;
+    if (!restart || !from) return;
     try {
       const started = await from.power(server.id, 'start');
       await this.deps.serverRepository.setState(server.id, started.state);

@@ -24,10 +24,12 @@ export const transferBody = z.strictObject({ nodeId: z.string().min(1).max(64).d
 export const drainBody = z.strictObject({});
 export const drainStatus = z.object({
   nodeId: z.string(),
-  state: z.enum(['running', 'done']),
+  /** interrupted: the panel running it went away; the node stays drained, and a new drain moves what is left. */
+  state: z.enum(['running', 'done', 'interrupted']),
   /** Servers still to move, in order. */
   pending: z.array(z.string()),
   moved: z.array(z.object({ serverId: z.string(), to: z.string() })),
   failed: z.array(z.object({ serverId: z.string(), code: z.string(), message: z.string() })),
 });
 export type DrainStatus = z.output<typeof drainStatus>;
+export const drainList = z.object({ drains: z.array(drainStatus) });

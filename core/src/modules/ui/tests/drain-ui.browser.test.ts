@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { buildPanelUi, launchChromium, startNodeFor, type TestNode } from '@conductor/test';
+import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { BrowserPages } from './browser-helpers.js';
+
+describe('draining a node and its self-healing plan on the admin nodes page in a real browser', function () {
+  this.timeout(180_000);
+  let t: AccountsPanel;
+  let a: TestNode;
+  let browser: Browser;
+  let pages: BrowserPages;
+
+  before(async () => {
+    browser = await launchChromium();
+    buildPanelUi();
+    t = await startAccountsPanel('sqlite');
+    a = await startNodeFor(t.panel, { name: 'maintained' });
+    pages = new BrowserPages(browser, t.panel.url);
+  });
+  after(async () => {
+    await pages?.close();
+    await browser?.close();
+    await t?.close();
+    await a?.close();
+  });
+
+  it('an admin drains a node, sees it drained, and ends the drain', async () => {
+    const admin = await t.createUser('drainer@example.org', { role: 'admin' });
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email);
+    await page.goto(`${t.panel.url}/admin/nodes`);
+    const row = page.getByRole('row').filter({ hasText: 'maintained' });
+    await row.getByRole('button', { name: 'Drain', exact: true }).click();
+    await row.getByText('Drained', { exact: true }).waitFor();
+    expect((await t.panel.request('GET', '/api/servers/drains')).body.drains).to.deep.equal([
+      { nodeId: a.nodeId, state: 'done', pending: [], moved: [], failed: [] },
+    ]);
+    await pages.shoot(page, 'admin-nodes-drained-desktop-light');
+    await row.getByRole('button', { name: 'End drain' }).click();
+    await row.getByRole('button', { name: 'Drain', exact: true }).waitFor();
+    expect(await row.getByText('Drained', { exact: true }).count()).to.equal(0);
+    expect((await t.panel.request('GET', '/api/servers/drains')).body.drains).to.deep.equal([]);
+    expect(pages.pageErrors).to.deep.equal([]);
+  });
+
+  it('an admin sees what a loss of the node would do and keeps one server out of self-healing', async () => {
+    const created = await t.panel.request('POST', '/api/servers', {
+      body: { name: 'Pinned', templateId: 'conductor-test', nodeId: a.nodeId, memoryMb: 256 },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const admin = await t.createUser('healer@example.org', { role: 'admin' });
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email);
+    await page.goto(`${t.panel.url}/admin/nodes`);
+    await page.getByRole('row').filter({ hasText: 'maintained' }).getByRole('button', { name: 'If lost' }).click();
+    const plan = page.getByTestId('healing-plan');
+    // No backups plugin in this panel: no remote backup, so the server would be marked lost.
+    await plan.getByText('Marked lost').waitFor();
+    await plan.getByLabel('Self-healing for Pinned').uncheck();
+    await plan.getByText('Left where it is').waitFor();
+    await plan.getByText('self-healing is off for this server', { exact: false }).waitFor();
+    expect((await t.panel.request('GET', `/api/servers/${created.body.id}/self-healing`)).body).to.deep.equal({ enabled: false });
+    await pages.shoot(page, 'admin-nodes-healing-plan-desktop-light');
+    expect(pages.pageErrors).to.deep.equal([]);
+    await t.panel.request('DELETE', `/api/servers/${created.body.id}`);
+  });
+});
