@@ -7,6 +7,7 @@ import { dropRevokedViewers } from '../../kernel/sockets.js';
 import { AGENT_SOCKET, type ServerStats } from '../../protocol/index.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerRepository } from './repository.js';
+import { OutputBatches } from './output-batches.js';
 import { SlowViewers } from './slow-viewers.js';
 
 /** Panel ↔ browser socket event names (namespace `/servers`). */
@@ -32,6 +33,7 @@ export class ServerRelay {
   private readonly connecting = new Map<string, Promise<ClientSocket>>();
   private readonly subscribed = new Set<string>();
   private readonly slowViewers = new SlowViewers();
+  private readonly outputBatches = new OutputBatches((event, serverId, lines) => this.sendOutput(event, serverId, lines));
   private readonly deps: { nodeService: NodeService; serverRepository: ServerRepository; hooks: HookBus; logger: Logger };
 
   constructor(deps: ServerRelay['deps']) {
@@ -96,6 +98,14 @@ export class ServerRelay {
     socket?.emit(AGENT_SOCKET.unsubscribe, { serverId });
   }
 
+  /** Output is encoded once for the room; viewers too far behind are left out of it (SlowViewers). */
+  private sendOutput(event: string, serverId: string, lines: string[]): void {
+    if (!this.namespace) return;
+    const skip = this.slowViewers.toSkip(this.namespace, room(serverId));
+    const to = skip.length ? this.namespace.to(room(serverId)).except(skip) : this.namespace.to(room(serverId));
+    to.emit(event, { serverId, lines });
+  }
+
   /** Drops a node's stream connection (its token changed); the next viewer opens a new one. */
   forgetNode(nodeId: string): void {
     this.upstream.get(nodeId)?.close();
@@ -120,15 +130,8 @@ export class ServerRelay {
     const client = this.deps.nodeService.client(node);
     const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: true });
     const fanOut = (event: string) => (message: { serverId: string }) => this.namespace?.to(room(message.serverId)).emit(event, message);
-    // Output is encoded once for the room; viewers too far behind are left out of it (SlowViewers).
-    const fanOutOutput = (event: string) => (message: { serverId: string }) => {
-      if (!this.namespace) return;
-      const skip = this.slowViewers.toSkip(this.namespace, room(message.serverId));
-      (skip.length ? this.namespace.to(room(message.serverId)).except(skip) : this.namespace.to(room(message.serverId))).emit(
-        event,
-        message,
-      );
-    };
+    const fanOutOutput = (event: string) => (message: { serverId: string; lines: string[] }) =>
+      this.outputBatches.add(event, message.serverId, message.lines);
     socket.on(AGENT_SOCKET.console, fanOutOutput(PANEL_SOCKET.console));
     socket.on(AGENT_SOCKET.installOutput, fanOutOutput(PANEL_SOCKET.installOutput));
     socket.on(AGENT_SOCKET.stats, fanOut(PANEL_SOCKET.stats));
