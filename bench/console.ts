@@ -7,12 +7,15 @@ import { firehoseTemplate } from '../core/src/modules/servers/tests/console-fire
 /**
  * Issue 23's console relay figures: a container printing RATE lines a second (real agent, real
  * panel), each line stamped when printed. Through the panel vs straight at the agent: how late a
- * line arrives (p50, p99); a control request's latency during the flood; VIEWERS more viewers of
- * the same console in another process, fed from one agent stream. Panel and agent share this
+ * line arrives (p50, p99); a control request's latency during the flood; then VIEWERS viewers in
+ * another process and one here on a console printing CROWD_RATE lines a second, fed from one
+ * agent stream. Panel and agent share this
  * process (as in bench/panel.ts), so both paths pay for both.
  */
 const RATE = Number(process.env.BENCH_CONSOLE_RATE ?? 20_000);
 const VIEWERS = Number(process.env.BENCH_CONSOLE_VIEWERS ?? 1000);
+/** The crowd watches a second console at a rate a crowd could read (20,000 lines/s to 1,000 viewers is 2 GB/s). */
+const CROWD_RATE = Number(process.env.BENCH_CONSOLE_CROWD_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_CONSOLE_SECONDS ?? 10);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
@@ -41,8 +44,9 @@ const opened = async (socket: Socket) => {
 
 await testImage();
 const panel = await startPanel({ database: 'sqlite', config: { LOG_LEVEL: 'warn' } });
-const node = await startNodeFor(panel, { name: 'firehose', agentConfig: { CONSOLE_MAX_LINES_PER_SECOND: '100000', LOG_LEVEL: 'warn' } });
+const node = await startNodeFor(panel, { name: 'firehose', ports: 2, agentConfig: { CONSOLE_MAX_LINES_PER_SECOND: '100000', LOG_LEVEL: 'warn' } });
 let serverId = '';
+let crowdId = '';
 try {
   await firehoseTemplate(panel, 'console-firehose', RATE);
   serverId = (await panel.request('POST', '/api/servers', { body: { name: 'Firehose', templateId: 'console-firehose', memoryMb: 256 } }))
@@ -75,10 +79,19 @@ try {
     `console at ${RATE} lines/s (${SECONDS}s): through the panel ${(alone.delays.length / SECONDS).toFixed(0)} lines/s received, line delay p50 ${f(pct(alone.delays, 50))} ms, p99 ${f(pct(alone.delays, 99))} ms; straight at the agent ${(atAgent.delays.length / SECONDS).toFixed(0)} lines/s, p50 ${f(pct(atAgent.delays, 50))} ms, p99 ${f(pct(atAgent.delays, 99))} ms; a control request (GET /api/servers/:id) meanwhile p50 ${f(pct(alone.control, 50))} ms, p99 ${f(pct(alone.control, 99))} ms`,
   );
 
+  viaPanel.close();
+  // The flood stops before the crowd's part, so the agent serves only the crowd's console.
+  await panel.request('POST', `/api/servers/${serverId}/power/kill`);
+
   if (VIEWERS > 0) {
+    await firehoseTemplate(panel, 'console-crowd', CROWD_RATE);
+    crowdId = (await panel.request('POST', '/api/servers', { body: { name: 'Crowd', templateId: 'console-crowd', memoryMb: 256 } })).body
+      .id;
+    await panel.request('POST', `/api/servers/${crowdId}/power/start`);
+    await until('running', async () => (await panel.request('GET', `/api/servers/${crowdId}`)).body.state === 'running', 60_000);
     const crowd = fork(
       fileURLToPath(new URL('./console/viewers.ts', import.meta.url)),
-      [panel.url, ADMIN_TOKEN, serverId, String(VIEWERS)],
+      [panel.url, ADMIN_TOKEN, crowdId, String(VIEWERS)],
       {
         execArgv: ['--import', 'tsx'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -90,19 +103,21 @@ try {
         crowd.send({ type });
       });
     await new Promise((resolve) => crowd.once('message', resolve));
+    const one = await opened(connect(`${panel.url}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN } }));
+    await one.emitWithAck('server:subscribe', { serverId: crowdId });
     crowd.send({ type: 'reset' });
-    const crowded = await lateness(viaPanel, controlRequests);
+    const crowded = await lateness(one, controlRequests);
     const report = await ask<{ lines: number; dropped: number; connected: number }>('report');
     crowd.send({ type: 'close' });
+    one.close();
     console.log(
-      `console at ${RATE} lines/s with ${VIEWERS} more viewers on the same console: one viewer's line delay p50 ${f(pct(crowded.delays, 50))} ms, p99 ${f(pct(crowded.delays, 99))} ms; control request p99 ${f(pct(crowded.control, 99))} ms; the crowd received ${(report.lines / VIEWERS / SECONDS).toFixed(0)} lines/s each on average, ${report.dropped} dropped as too slow, ${report.connected} still connected`,
+      `console at ${CROWD_RATE} lines/s to ${VIEWERS + 1} viewers from one agent stream: one viewer's line delay p50 ${f(pct(crowded.delays, 50))} ms, p99 ${f(pct(crowded.delays, 99))} ms; control request p99 ${f(pct(crowded.control, 99))} ms; the crowd received ${(report.lines / VIEWERS / SECONDS).toFixed(0)} lines/s each on average, ${report.dropped} dropped as too slow, ${report.connected} still connected`,
     );
   }
-  viaPanel.close();
 } finally {
-  if (serverId) {
-    await panel.request('POST', `/api/servers/${serverId}/power/kill`);
-    await panel.request('DELETE', `/api/servers/${serverId}?force=true`);
+  for (const id of [serverId, crowdId].filter(Boolean)) {
+    await panel.request('POST', `/api/servers/${id}/power/kill`);
+    await panel.request('DELETE', `/api/servers/${id}?force=true`);
   }
   await panel.close();
   await node.close();
