@@ -546,8 +546,8 @@ export class Kernel {
       if (ctx.state.principal !== undefined) return ctx.state.principal;
       const resolved = (await this.hooks.call('auth.resolve', ctx)) ?? null;
       const principal = resolved && withAddress(resolved, ctx.ip);
+      // The request scope, if anything made it, learns the principal from the setter.
       ctx.state.principal = principal;
-      ctx.state.scope.register({ principal: asValue(principal) });
       return principal;
     };
     const authorize = createAuthorizer(this.hooks);

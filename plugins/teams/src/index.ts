@@ -71,6 +71,7 @@ export default definePlugin({
       ...(await ctx.cradle.teamAccess.keysOn(serverId, userId)),
     ]);
     ctx.tap('auth.serverListScope', 'teams', (scope, { userId, keyScope }) => ctx.cradle.teamAccess.listScope(scope, userId, keyScope));
+    ctx.tap('server.ofTeam', 'teams', ({ teamId }) => ctx.cradle.teamRepository.serverIds(teamId));
     ctx.tap('auth.apiKeyScope', 'teams', ({ userId, scope }) => ctx.cradle.teamAccess.mayScopeKey(userId, scope));
     ctx.subscribe('teams.server-deleted', {
       types: ['server.deleted'],

@@ -11,14 +11,34 @@ const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** ctx.state for every request; a class so the hot path allocates one object and no closures. */
 class RequestState implements KernelState {
   private childLog: Logger | undefined;
-  principal?: KernelState['principal'];
+  private madeScope: Container | undefined;
+  private resolvedPrincipal: KernelState['principal'];
   accessLogLevel?: KernelState['accessLogLevel'];
 
   constructor(
     readonly requestId: string,
-    readonly scope: Container,
+    private readonly container: Container,
     private readonly rootLog: Logger,
   ) {}
+
+  /** Made on first use: a route's handler works in its plugin's own scope, so most requests never need this one. */
+  get scope(): Container {
+    if (!this.madeScope) {
+      this.madeScope = this.container.createScope();
+      this.madeScope.register('requestId', asValue(this.requestId));
+      if (this.resolvedPrincipal !== undefined) this.madeScope.register('principal', asValue(this.resolvedPrincipal));
+    }
+    return this.madeScope;
+  }
+
+  get principal(): KernelState['principal'] {
+    return this.resolvedPrincipal;
+  }
+
+  set principal(principal: KernelState['principal']) {
+    this.resolvedPrincipal = principal;
+    this.madeScope?.register('principal', asValue(principal));
+  }
 
   /** Made on first use: most requests only write the access line. */
   get log(): Logger {
@@ -59,9 +79,7 @@ export function kernelMiddleware(
     const incoming = ctx.get('x-request-id');
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     ctx.set('X-Request-Id', requestId);
-    const scope = container.createScope();
-    scope.register('requestId', asValue(requestId));
-    ctx.state = new RequestState(requestId, scope, logger);
+    ctx.state = new RequestState(requestId, container, logger);
     // Counted so shutdown can wait for requests that are still running.
     inFlight.enter();
     const running = next();

@@ -86,6 +86,28 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
   return spec;
 }
 
+/** A handler's input; its scope is made when the handler first reads it, so a handler that needs no service pays nothing for one. */
+class HandlerInput<P, Q, B> {
+  private made: Container | undefined;
+
+  constructor(
+    readonly params: P,
+    readonly query: Q,
+    readonly body: B,
+    readonly ctx: KernelContext,
+    readonly principal: Principal | null,
+    private readonly container: Container,
+  ) {}
+
+  get scope(): Container {
+    if (!this.made) {
+      this.made = this.container.createScope();
+      this.made.register({ requestId: asValue(this.ctx.state.requestId), principal: asValue(this.principal) });
+    }
+    return this.made;
+  }
+}
+
 export type PrincipalResolver = (ctx: KernelContext) => Promise<Principal | null>;
 
 function validationError(where: 'params' | 'query' | 'body', error: z.ZodError): AppError {
@@ -189,9 +211,7 @@ export class KoaRouteRegistrar implements RouteRegistrar {
       const params = parse(spec.params, rawParams, 'params');
       const query = parse(spec.query, koaCtx.query, 'query');
       const body = parse(spec.body, (koaCtx.request as { body?: unknown }).body, 'body');
-      const scope = container.createScope();
-      scope.register({ requestId: asValue(ctx.state.requestId), principal: asValue(principal) });
-      const result = await spec.handler({ params, query, body, ctx, scope, principal });
+      const result = await spec.handler(new HandlerInput(params, query, body, ctx, principal, container));
       if (result !== undefined) {
         ctx.status = status;
         ctx.body = result;

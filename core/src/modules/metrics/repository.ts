@@ -21,6 +21,9 @@ interface Row {
   uptime_seconds: number;
 }
 
+/** Rows per insert statement: 12 columns each stay well under SQLite's and PostgreSQL's parameter caps. */
+const INSERT_CHUNK = 500;
+
 export class StatsRepository {
   private readonly db: Database;
 
@@ -44,7 +47,15 @@ export class StatsRepository {
       uptime_seconds: s.uptimeSeconds,
       samples: 1,
     }));
-    await this.db('server_stats').insert(rows).onConflict(['server_id', 'at']).ignore();
+    // In chunks, in one transaction: a fleet's collection is far more rows than one statement may
+    // bind (SQLite and PostgreSQL both cap the parameters of a statement).
+    await this.db.transaction(async (trx) => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+        await trx('server_stats')
+          .insert(rows.slice(i, i + INSERT_CHUNK))
+          .onConflict(['server_id', 'at'])
+          .ignore();
+    });
   }
 
   async range(serverId: string, resolution: Resolution, from: Date, to: Date): Promise<StatsPoint[]> {

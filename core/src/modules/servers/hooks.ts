@@ -37,6 +37,11 @@ declare module '../../kernel/hooks.js' {
      */
     'server.latestRemoteBackup': BailHook<[{ serverId: string }], { backupId: string; takenAt: string }>;
     /**
+     * The ids of a team's servers, for the server list's `teamId` filter; the plugin that owns
+     * teams answers. No answer: no server is any team's.
+     */
+    'server.ofTeam': BailHook<[{ teamId: string }], string[]>;
+    /**
      * Choose the node for a new server, reading in the creating transaction; the servers
      * module's last tap (stage 100) is the default strategy. No answer means no node has room.
      */

@@ -7,6 +7,8 @@ import { dropRevokedViewers } from '../../kernel/sockets.js';
 import { AGENT_SOCKET, type ServerStats } from '../../protocol/index.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerRepository } from './repository.js';
+import { OutputBatches } from './output-batches.js';
+import { SlowViewers } from './slow-viewers.js';
 
 /** Panel ↔ browser socket event names (namespace `/servers`). */
 export const PANEL_SOCKET = {
@@ -30,6 +32,8 @@ export class ServerRelay {
   private readonly upstream = new Map<string, ClientSocket>();
   private readonly connecting = new Map<string, Promise<ClientSocket>>();
   private readonly subscribed = new Set<string>();
+  private readonly slowViewers = new SlowViewers();
+  private readonly outputBatches = new OutputBatches((event, serverId, lines) => this.sendOutput(event, serverId, lines));
   private readonly deps: { nodeService: NodeService; serverRepository: ServerRepository; hooks: HookBus; logger: Logger };
 
   constructor(deps: ServerRelay['deps']) {
@@ -38,6 +42,7 @@ export class ServerRelay {
 
   attach(namespace: Namespace): void {
     this.namespace = namespace;
+    namespace.on('connection', (socket) => socket.on('disconnect', () => this.slowViewers.forget(socket.id)));
     namespace.adapter.on('delete-room', (name: string) => {
       if (name.startsWith('server:')) void this.release(name.slice('server:'.length));
     });
@@ -93,6 +98,14 @@ export class ServerRelay {
     socket?.emit(AGENT_SOCKET.unsubscribe, { serverId });
   }
 
+  /** Output is encoded once for the room; viewers too far behind are left out of it (SlowViewers). */
+  private sendOutput(event: string, serverId: string, lines: string[]): void {
+    if (!this.namespace) return;
+    const skip = this.slowViewers.toSkip(this.namespace, room(serverId));
+    const to = skip.length ? this.namespace.to(room(serverId)).except(skip) : this.namespace.to(room(serverId));
+    to.emit(event, { serverId, lines });
+  }
+
   /** Drops a node's stream connection (its token changed); the next viewer opens a new one. */
   forgetNode(nodeId: string): void {
     this.upstream.get(nodeId)?.close();
@@ -117,10 +130,12 @@ export class ServerRelay {
     const client = this.deps.nodeService.client(node);
     const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: true });
     const fanOut = (event: string) => (message: { serverId: string }) => this.namespace?.to(room(message.serverId)).emit(event, message);
-    socket.on(AGENT_SOCKET.console, fanOut(PANEL_SOCKET.console));
+    const fanOutOutput = (event: string) => (message: { serverId: string; lines: string[] }) =>
+      this.outputBatches.add(event, message.serverId, message.lines);
+    socket.on(AGENT_SOCKET.console, fanOutOutput(PANEL_SOCKET.console));
+    socket.on(AGENT_SOCKET.installOutput, fanOutOutput(PANEL_SOCKET.installOutput));
     socket.on(AGENT_SOCKET.stats, fanOut(PANEL_SOCKET.stats));
     socket.on(AGENT_SOCKET.state, fanOut(PANEL_SOCKET.state));
-    socket.on(AGENT_SOCKET.installOutput, fanOut(PANEL_SOCKET.installOutput));
     socket.on('connect', () => {
       // After a reconnect (agent restart) the agent has forgotten our rooms: subscribe again.
       for (const serverId of this.subscribed) socket.emit(AGENT_SOCKET.subscribe, { serverId }, () => undefined);

@@ -5,7 +5,15 @@ import type { ServerState } from '../../protocol/server-state.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import '../accounts/hooks.js';
 import type { NodeService } from '../nodes/service.js';
+import { decodeCursor, encodeCursor, type ServerListQuery, type ServerSort } from './list-query.js';
 import type { ServerView } from './schema.js';
+
+const SORT_COLUMNS: Record<ServerSort, 'name' | 'created_at'> = {
+  name: 'name',
+  '-name': 'name',
+  createdAt: 'created_at',
+  '-createdAt': 'created_at',
+};
 
 interface Row {
   id: string;
@@ -91,17 +99,21 @@ export class ServerRepository {
     return row ? (await this.withAddresses([row], executor))[0]! : null;
   }
 
-  /** Everything for an admin; what a user owns or was granted, otherwise. */
+  /**
+   * One page of the servers a caller may see: everything for an admin; what a user owns or was
+   * granted, otherwise. Keyset-paged on (sort column, id), so rows written between pages never
+   * shift a page the way an offset would; `total` counts the filtered list, not the page.
+   */
   async visibleTo(
     userId: string | null,
-    options: { limit: number; offset: number; q?: string; state?: ServerState; keyScope?: string },
-  ): Promise<{ servers: ServerView[]; total: number }> {
+    options: ServerListQuery & { keyScope?: string; teamServerIds?: string[] },
+  ): Promise<{ servers: ServerView[]; total: number; nextCursor: string | null }> {
     const { keyScope } = options;
     const { shared, claimed } =
       userId !== null
         ? await this.hooks.call('auth.serverListScope', { shared: [], claimed: [] }, { userId, ...(keyScope ? { keyScope } : {}) })
         : { shared: [], claimed: [] };
-    const scoped = () => {
+    const filtered = () => {
       const b = this.db('servers');
       // A scoped key sees what its scope's owner shares with the user, nothing the user owns alone.
       if (keyScope !== undefined) b.whereIn('id', shared);
@@ -115,11 +127,41 @@ export class ServerRepository {
       }
       if (options.q) b.where('name', 'like', `%${options.q.replace(/[%_\\]/g, '')}%`);
       if (options.state) b.where('state', options.state);
+      if (options.phase) b.where('phase', options.phase);
+      if (options.nodeId) b.where('node_id', options.nodeId);
+      if (options.ownerId) b.where('owner_id', options.ownerId);
+      if (options.templateId) b.where('template_id', options.templateId);
+      if (options.teamServerIds) b.whereIn('id', options.teamServerIds);
       return b;
     };
-    const [{ total }] = (await scoped().count({ total: 'id' })) as [{ total: number | string }];
-    const rows = (await scoped().orderBy('name').limit(options.limit).offset(options.offset)) as Row[];
-    return { servers: await this.withAddresses(rows, this.db), total: Number(total) };
+    const column = SORT_COLUMNS[options.sort];
+    const direction = options.sort.startsWith('-') ? 'desc' : 'asc';
+    const page = filtered();
+    if (options.cursor) {
+      const after = decodeCursor(options.cursor, options.sort);
+      const beyond = direction === 'asc' ? '>' : '<';
+      page.where((w) => {
+        w.where(column, beyond, after.value).orWhere((tie) => {
+          tie.where(column, after.value).where('id', beyond, after.id);
+        });
+      });
+    }
+    const [[counted], rows] = await Promise.all([
+      filtered().count({ total: 'id' }),
+      page
+        .orderBy([
+          { column, order: direction },
+          { column: 'id', order: direction },
+        ])
+        .limit(options.limit + 1) as Promise<Row[]>,
+    ]);
+    const more = rows.length > options.limit;
+    const shown = more ? rows.slice(0, options.limit) : rows;
+    const last = shown.at(-1);
+    // SQLite keeps the timestamp as the text it was given: compare against that text, not a reformatted one.
+    const sortValue = (r: Row) => (column === 'name' ? r.name : typeof r.created_at === 'string' ? r.created_at : toIso(r.created_at));
+    const nextCursor = more && last ? encodeCursor({ sort: options.sort, value: sortValue(last), id: last.id }) : null;
+    return { servers: await this.withAddresses(shown, this.db), total: Number(counted?.total ?? 0), nextCursor };
   }
 
   async existing(ids: string[]): Promise<string[]> {

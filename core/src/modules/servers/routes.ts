@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
-import { powerAction, serverState } from '../../protocol/server-state.js';
+import { powerAction } from '../../protocol/server-state.js';
+import { serverListQuery } from './list-query.js';
 import { bulkResult, createServerBody, serverLimitsBody, serverView } from './schema.js';
 
 const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
@@ -11,13 +12,11 @@ export function serverRoutes(router: RouteRegistrar): void {
     summary: "Servers you own or were granted (all of them for an admin; a scoped key: its scope's)",
     access: 'user',
     keyScoped: true,
-    query: z.object({
-      q: z.string().max(64).optional(),
-      state: serverState.optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
-      offset: z.coerce.number().int().min(0).default(0),
-    }),
-    response: { schema: z.object({ servers: z.array(serverView), total: z.number().int() }) },
+    description:
+      "Keyset-paged: pass the answer's `nextCursor` as `cursor` for the next page (null: no more), with the same filters and sort; rows added meanwhile never shift a page. " +
+      '`total` counts the filtered list. A cursor this list did not hand out, or one for another sort, is 400 invalid_cursor; an unknown query field is 400 validation_failed.',
+    query: serverListQuery,
+    response: { schema: z.object({ servers: z.array(serverView), total: z.number().int(), nextCursor: z.string().nullable() }) },
     handler: ({ query, scope, principal }) => scope.cradle.serverService.list(principal!, query),
   });
   router.route({

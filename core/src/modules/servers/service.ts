@@ -13,6 +13,7 @@ import type { TemplateService } from '../templates/service.js';
 import type { CommandGate } from './command-gate.js';
 import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
+import type { ServerListQuery } from './list-query.js';
 import type { ServerRepository } from './repository.js';
 import type { CreateServerBody, ServerLimitsBody, ServerView } from './schema.js';
 import { agentSpec } from './spec.js';
@@ -46,13 +47,16 @@ export class ServerService {
     return server;
   }
 
-  async list(principal: Principal, options: { limit: number; offset: number; q?: string; state?: ServerView['state'] }) {
+  async list(principal: Principal, query: ServerListQuery) {
     const keyScope = keyScopeOf(principal);
-    const { servers, total } = await this.deps.serverRepository.visibleTo(principal.role === 'admin' && !keyScope ? null : principal.id, {
-      ...options,
-      ...(keyScope ? { keyScope } : {}),
-    });
-    return { servers: await this.presentAll(servers, principal), total };
+    // Which servers are a team's is the teams plugin's to say; without it no server is any team's.
+    const teamServerIds =
+      query.teamId !== undefined ? ((await this.deps.hooks.call('server.ofTeam', { teamId: query.teamId })) ?? []) : undefined;
+    const { servers, total, nextCursor } = await this.deps.serverRepository.visibleTo(
+      principal.role === 'admin' && !keyScope ? null : principal.id,
+      { ...query, ...(keyScope ? { keyScope } : {}), ...(teamServerIds ? { teamServerIds } : {}) },
+    );
+    return { servers: await this.presentAll(servers, principal), total, nextCursor };
   }
 
   /** A server as this caller may see it: variables the template hides from users are left out. */

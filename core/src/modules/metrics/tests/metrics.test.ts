@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { DATABASES, startPanel, type TestPanel } from '@conductor/test';
 import { statsSample as sample } from './stats-sample.js';
+import { addListNode, seedServers } from '../../servers/tests/seed-servers.js';
 
 /** A node and a server row, so stats have something to belong to. */
 async function seedServer(panel: TestPanel, id: string): Promise<void> {
@@ -77,6 +78,27 @@ for (const database of DATABASES) {
       expect(await repo.range('sstats00001', 'raw', new Date(0), new Date(base + 86_400_000))).to.deep.equal([]);
       expect(await repo.range('sstats00001', '1m', new Date(0), new Date(base + 86_400_000))).to.deep.equal([]);
       expect(await repo.range('sstats00001', '1h', new Date(0), new Date(base + 86_400_000))).to.have.length(1);
+    });
+
+    it("stores one collection of 10,000 servers' samples and rolls it up", async () => {
+      const nodeId = await addListNode(panel, 'fleet-stats');
+      const ids = Array.from({ length: 10_000 }, (_, i) => `sfleet${String(i).padStart(5, '0')}`);
+      await seedServers(
+        panel,
+        ids.map((id) => ({ id, name: id, ownerId: 'operator', nodeId, state: 'running' })),
+      );
+      const { statsRepository, statsCollector } = panel.kernel.containerOf('metrics').cradle;
+      const base = Date.UTC(2026, 10, 21, 10, 0, 0);
+      await statsRepository.insertRaw(
+        ids.map((id, i) => sample(id, i % 100, 256, i % 20)),
+        new Date(base + 5_000),
+      );
+      expect(await statsCollector.rollup(new Date(base + 95_000))).to.deep.equal({ minutes: 10_000, hours: 0 });
+      for (const [i, id] of [ids[0]!, ids[9_999]!].entries()) {
+        const res = await panel.request('GET', `/api/metrics/servers/${id}?range=24h&to=${new Date(base + 3_600_000).toISOString()}`);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        expect(res.body.points.map((p: { cpuPercent: number }) => p.cpuPercent)).to.deep.equal([i === 0 ? 0 : 99]);
+      }
     });
 
     it('exposes Prometheus metrics that promtool accepts, to loopback only unless a token is configured', async () => {
