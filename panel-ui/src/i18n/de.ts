@@ -73,6 +73,7 @@ export const de: Messages = {
     down: 'Ausgefallen',
     lost: 'Verloren',
     unknown: 'Unbekannt',
+    unreachable: 'Node antwortet nicht',
     loaded: 'Geladen',
     registered: 'Registriert',
     migrated: 'Migriert',
@@ -138,6 +139,8 @@ export const de: Messages = {
     },
     playersOnline: 'Spieler online: {online} / {max}',
     notAvailable: 'Diesen Bereich gibt es nicht, oder du darfst ihn auf diesem Server nicht nutzen.',
+    nodeDown:
+      'Die Node dieses Servers antwortet dem Panel nicht. Angezeigt wird der zuletzt bekannte Zustand; Aktionen werden abgelehnt, bis die Node zurück ist, und keine wird später nachgeholt.',
   },
   console: {
     command: 'Konsolenbefehl',
@@ -852,7 +855,7 @@ export const de: Messages = {
     last_admin: 'Der letzte Administrator kann die Rolle nicht verlieren.',
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
-    node_unreachable: 'Die Node antwortet gerade nicht.',
+    node_unreachable: 'Die Node des Servers antwortet gerade nicht, daher wurde nichts ausgeführt (und wird auch später nicht nachgeholt). Versuche es erneut, wenn sie wieder da ist.',
     node_auth_failed:
       'Die Node hat den Schlüssel des Panels abgelehnt. Ein Administrator muss das Token der Node erneuern oder neu einrichten.',
     node_bad_answer: 'Die Node antwortete so, wie es dieses Panel nicht versteht. Hat ihr Agent die Version des Panels?',

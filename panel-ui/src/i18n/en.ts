@@ -62,6 +62,7 @@ export const en = {
     down: 'Down',
     lost: 'Lost',
     unknown: 'Unknown',
+    unreachable: 'Node not answering',
     loaded: 'Loaded',
     registered: 'Registered',
     migrated: 'Migrated',
@@ -116,6 +117,8 @@ export const en = {
     tabs: { console: 'Console', stats: 'Charts', activity: 'Activity', settings: 'Settings', files: 'Files', players: 'Players' },
     playersOnline: 'Players online: {online} / {max}',
     notAvailable: 'This section does not exist, or you may not use it on this server.',
+    nodeDown:
+      'The node this server runs on does not answer the panel. The state shown is the last one known; actions are refused until the node is back, and none is carried out later.',
   },
   console: {
     command: 'Console command',
@@ -825,7 +828,7 @@ export const en = {
     last_admin: 'The last administrator cannot lose the role.',
     no_capacity: 'No node has room for this server right now. Ask your hoster.',
     server_suspended: 'This server is suspended.',
-    node_unreachable: 'The node does not answer right now.',
+    node_unreachable: 'The server’s node does not answer right now, so nothing was done (and nothing will be done later). Try again when it is back.',
     node_auth_failed: 'The node refused the panel’s key. An administrator needs to rotate or reconfigure the node’s token.',
     node_bad_answer: 'The node answered in a way this panel does not understand. Is its agent the panel’s version?',
     command_unsupported:

@@ -153,6 +153,22 @@ export const serversModule = definePlugin({
     ctx.tap('auth.serverAccessChanged', 'servers', async ({ serverId, userId }) => {
       await ctx.cradle.serverRelay.recheckViewers(serverId, userId, CONSOLE_PERMISSION);
     });
+    ctx.subscribe('servers.relay-node-health', {
+      types: ['node.up', 'node.down', 'node.lost'],
+      from: 'now',
+      handler: (event) => {
+        const nodeId = event.nodeId;
+        if (!nodeId) return;
+        const status = event.type === 'node.up' ? 'up' : event.type === 'node.down' ? 'down' : 'lost';
+        // After this delivery's transaction: the relay reads the servers table outside it.
+        setImmediate(
+          () =>
+            void ctx.cradle.serverRelay
+              .nodeStatusChanged(nodeId, status)
+              .catch((err: unknown) => ctx.cradle.logger.warn({ err, node: nodeId }, 'could not tell viewers about a node')),
+        );
+      },
+    });
     ctx.subscribe('servers.relay-tokens', {
       types: ['node.token_rotated'],
       from: 'now',

@@ -4,6 +4,7 @@ import type { ServerPhase } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import '../accounts/hooks.js';
+import type { NodeStatus } from '../nodes/schema.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerView } from './schema.js';
 
@@ -24,7 +25,7 @@ interface Row {
   created_at: unknown;
 }
 
-function fromRow(r: Row, address: { ip: string; port: number } | undefined): ServerView {
+function fromRow(r: Row, address: { ip: string; port: number } | undefined, nodeStatus: NodeStatus): ServerView {
   return {
     id: r.id,
     name: r.name,
@@ -40,6 +41,7 @@ function fromRow(r: Row, address: { ip: string; port: number } | undefined): Ser
     phase: r.phase,
     suspended: Boolean(r.suspended),
     address: address ?? null,
+    nodeStatus,
     createdAt: toIso(r.created_at),
   };
 }
@@ -83,7 +85,11 @@ export class ServerRepository {
       rows.map((r) => r.id),
       executor,
     );
-    return rows.map((r) => fromRow(r, addresses.get(r.id)));
+    const statuses = await this.nodeService.statuses(
+      rows.map((r) => r.node_id),
+      executor,
+    );
+    return rows.map((r) => fromRow(r, addresses.get(r.id), statuses.get(r.node_id) ?? 'unknown'));
   }
 
   async get(id: string, executor: Executor = this.db): Promise<ServerView | null> {

@@ -324,7 +324,8 @@ export class ServerService {
     if (server.phase !== 'active') await this.deps.edgeRoutePublisher.pushAll();
   }
 
+  /** Refused at once (`node_unreachable`) while the server's node is down: see NodeService.reachableClient. */
   private async client(server: ServerView) {
-    return this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+    return this.deps.nodeService.reachableClient(await this.deps.nodeService.get(server.nodeId));
   }
 }
