@@ -1,5 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
-import type { CommandAck, LinesMessage, NodeStatus, NodeStatusMessage, ServerState, ServerStats, StateMessage, SubscribeAck } from '../lib/types.js';
+import type {
+  CommandAck,
+  LinesMessage,
+  NodeStatus,
+  NodeStatusMessage,
+  ServerState,
+  ServerStats,
+  StateMessage,
+  SubscribeAck,
+} from '../lib/types.js';
 
 /** One socket.io connection to the `/servers` namespace for the whole tab; pages subscribe per server. */
 let socket: Socket | null = null;

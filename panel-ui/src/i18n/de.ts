@@ -855,7 +855,8 @@ export const de: Messages = {
     last_admin: 'Der letzte Administrator kann die Rolle nicht verlieren.',
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
-    node_unreachable: 'Die Node des Servers antwortet gerade nicht, daher wurde nichts ausgeführt (und wird auch später nicht nachgeholt). Versuche es erneut, wenn sie wieder da ist.',
+    node_unreachable:
+      'Die Node des Servers antwortet gerade nicht, daher wurde nichts ausgeführt (und wird auch später nicht nachgeholt). Versuche es erneut, wenn sie wieder da ist.',
     node_auth_failed:
       'Die Node hat den Schlüssel des Panels abgelehnt. Ein Administrator muss das Token der Node erneuern oder neu einrichten.',
     node_bad_answer: 'Die Node antwortete so, wie es dieses Panel nicht versteht. Hat ihr Agent die Version des Panels?',

@@ -828,7 +828,8 @@ export const en = {
     last_admin: 'The last administrator cannot lose the role.',
     no_capacity: 'No node has room for this server right now. Ask your hoster.',
     server_suspended: 'This server is suspended.',
-    node_unreachable: 'The server’s node does not answer right now, so nothing was done (and nothing will be done later). Try again when it is back.',
+    node_unreachable:
+      'The server’s node does not answer right now, so nothing was done (and nothing will be done later). Try again when it is back.',
     node_auth_failed: 'The node refused the panel’s key. An administrator needs to rotate or reconfigure the node’s token.',
     node_bad_answer: 'The node answered in a way this panel does not understand. Is its agent the panel’s version?',
     command_unsupported:

@@ -184,11 +184,15 @@ export class AgentClient {
       req.on('error', (err) => reject(nodeUnreachable(signal?.aborted ? signal.reason : err)));
       const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
       if (delivery !== undefined) {
-        if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) throw new Error('deliveryTimeoutMs takes a JSON or buffered body');
+        if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body))
+          throw new Error('deliveryTimeoutMs takes a JSON or buffered body');
         const late = setTimeout(() => req.destroy(new Error(`the node did not take the request within ${delivery / 1000} s`)), delivery);
         const send = () => (clearTimeout(late), req.end(body));
         // An agent answers 100 before its handler runs; an early final answer (a refused token) ends the wait too.
-        req.once('continue', send).once('response', () => clearTimeout(late)).once('close', () => clearTimeout(late));
+        req
+          .once('continue', send)
+          .once('response', () => clearTimeout(late))
+          .once('close', () => clearTimeout(late));
       } else if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
       else {
         body.on('error', (err) => req.destroy(err));

@@ -144,7 +144,11 @@ export class NodeRepository {
   }
 
   async statuses(ids: string[], executor: Executor = this.db): Promise<Map<string, NodeStatus>> {
-    const rows = ids.length ? ((await executor('nodes').whereIn('id', [...new Set(ids)]).select('id', 'status')) as Array<{ id: string; status: NodeStatus }>) : [];
+    const rows = ids.length
+      ? ((await executor('nodes')
+          .whereIn('id', [...new Set(ids)])
+          .select('id', 'status')) as Array<{ id: string; status: NodeStatus }>)
+      : [];
     return new Map(rows.map((r) => [r.id, r.status]));
   }
 

@@ -239,7 +239,7 @@ export class ServerService {
     }
     if (!server.address) throw conflict('no_allocation', 'The server has no allocation');
     const { template } = await this.deps.templateService.get(server.templateId);
-    await this.deps.nodeService.client(node).updateServer(agentSpec({ ...server, ...next }, template, server.address));
+    await this.deps.nodeService.reachableClient(node).updateServer(agentSpec({ ...server, ...next }, template, server.address));
     await this.deps.db.transaction(async (trx) => {
       await this.deps.serverRepository.setLimits(id, next, trx);
       await this.deps.events.append(trx, {

@@ -1,7 +1,15 @@
 import type { SocketApiSpec } from '../../kernel/asyncapi.js';
 import { serverStats } from '../../protocol/index.js';
 import { PANEL_SOCKET } from './relay.js';
-import { commandAck, commandPayload, linesMessage, nodeStatusMessage, stateMessage, subscribeAck, subscribePayload } from './socket-schema.js';
+import {
+  commandAck,
+  commandPayload,
+  linesMessage,
+  nodeStatusMessage,
+  stateMessage,
+  subscribeAck,
+  subscribePayload,
+} from './socket-schema.js';
 
 /** The `/servers` namespace: a server's live console, state and stats, and console commands. */
 export const serversSocketApi: SocketApiSpec = {

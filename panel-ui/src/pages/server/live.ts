@@ -43,18 +43,22 @@ export function followServer(serverId: string): LiveServer {
     const cutoff = Date.now() - HOUR_MS;
     while (live.samples.length && Date.parse(live.samples[0]!.at) < cutoff) live.samples.shift();
   };
-  live.stop = subscribeServer(serverId, { onConsole: addLines, onStats: addStats, onState: (s) => (live.state = s), onNode: (n) => (live.nodeStatus = n) }, (ack) => {
-    if ('error' in ack) {
-      live.error = ack.error;
-      return;
-    }
-    live.error = null;
-    live.state = ack.state;
-    if (ack.stats) addStats(ack.stats);
-    // A re-subscribe after a reconnect sends the history again: start over rather than repeat it.
-    live.lines.splice(0);
-    for (const l of live.listeners) l(['\u001bc']);
-    if (ack.lines.length) addLines(ack.lines);
-  });
+  live.stop = subscribeServer(
+    serverId,
+    { onConsole: addLines, onStats: addStats, onState: (s) => (live.state = s), onNode: (n) => (live.nodeStatus = n) },
+    (ack) => {
+      if ('error' in ack) {
+        live.error = ack.error;
+        return;
+      }
+      live.error = null;
+      live.state = ack.state;
+      if (ack.stats) addStats(ack.stats);
+      // A re-subscribe after a reconnect sends the history again: start over rather than repeat it.
+      live.lines.splice(0);
+      for (const l of live.listeners) l(['\u001bc']);
+      if (ack.lines.length) addLines(ack.lines);
+    },
+  );
   return live;
 }
