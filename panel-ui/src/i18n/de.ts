@@ -74,6 +74,9 @@ export const de: Messages = {
     lost: 'Verloren',
     unknown: 'Unbekannt',
     unreachable: 'Node antwortet nicht',
+    crashed: 'Abgestürzt',
+    install_failed: 'Installation fehlgeschlagen',
+    start_failed: 'Start fehlgeschlagen',
     loaded: 'Geladen',
     registered: 'Registriert',
     migrated: 'Migriert',
@@ -381,6 +384,28 @@ export const de: Messages = {
     confirmReset: 'Die Welt {name} löschen? Sie wird beim nächsten Start neu erzeugt. Das lässt sich nicht rückgängig machen.',
     wasReset: '{name} wurde gelöscht und wird beim nächsten Start neu erzeugt.',
     uploaded: 'Welt {name} hochgeladen.',
+  },
+  failure: {
+    title: {
+      crashed: 'Der Server ist abgestürzt',
+      install_failed: 'Die Installation ist fehlgeschlagen',
+      start_failed: 'Der Server konnte nicht starten',
+    },
+    exit: 'Er wurde um {time} mit Code {code} beendet.',
+    exitOom: 'Ihm ging der Arbeitsspeicher aus, er wurde um {time} beendet (Code {code}).',
+    advice: {
+      crashed:
+        'Sieh am Ende der Konsole nach dem Fehler, behebe ihn (ein Plugin, eine Einstellung, eine Datei) und starte den Server erneut.',
+      oom: 'Gib ihm mehr Arbeitsspeicher (ein Administrator erhöht das Limit in den Einstellungen) oder lass ihn weniger laden: weniger Plugins, eine kleinere Sichtweite.',
+      install_failed:
+        'Sein Installationsskript ist nicht durchgelaufen. Sieh in der Konsole nach dem Grund und installiere neu; liegt es am Image, wähle ein anderes Image der Vorlage.',
+      start_failed:
+        'Behebe, was die Node oben nennt, und starte erneut; installiere neu oder wähle ein anderes Image der Vorlage, wenn es am Image liegt.',
+    },
+    lastExit: 'Zuletzt beendet: Code {code}, {how}, {time}',
+    lastExitAsked: 'auf Anweisung',
+    lastExitUnasked: 'ohne Anweisung',
+    lastExitOom: 'Arbeitsspeicher voll',
   },
   reinstall: {
     title: 'Neu installieren',

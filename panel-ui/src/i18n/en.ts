@@ -63,6 +63,9 @@ export const en = {
     lost: 'Lost',
     unknown: 'Unknown',
     unreachable: 'Node not answering',
+    crashed: 'Crashed',
+    install_failed: 'Install failed',
+    start_failed: 'Could not start',
     loaded: 'Loaded',
     registered: 'Registered',
     migrated: 'Migrated',
@@ -359,6 +362,23 @@ export const en = {
     confirmReset: 'Delete the world {name}? It is generated anew at the next start. This cannot be undone.',
     wasReset: '{name} was deleted and is generated anew at the next start.',
     uploaded: 'Uploaded the world {name}.',
+  },
+  failure: {
+    title: { crashed: 'The server crashed', install_failed: 'The install failed', start_failed: 'The server could not start' },
+    exit: 'It exited with code {code} at {time}.',
+    exitOom: 'It ran out of memory and was stopped (exit code {code}) at {time}.',
+    advice: {
+      crashed: 'Look at the end of the console for the error, fix it (a plugin, a setting, a file), then start the server again.',
+      oom: 'Give it more memory (an administrator raises the limit in Settings), or have it load less: fewer plugins, a smaller view distance.',
+      install_failed:
+        'Its install script did not finish. Look at the console for why, then reinstall; if the image is the problem, pick another image of the template.',
+      start_failed:
+        'Fix what the node names above, then start again; reinstall, or pick another image of the template, if the image is the problem.',
+    },
+    lastExit: 'Last exit: code {code}, {how}, {time}',
+    lastExitAsked: 'asked to stop',
+    lastExitUnasked: 'not asked to stop',
+    lastExitOom: 'out of memory',
   },
   reinstall: {
     title: 'Reinstall',

@@ -20,6 +20,7 @@ import { NodeDrain } from './transfer/node-drain.js';
 import { transferRoutes } from './transfer/routes.js';
 import { ServerTransfer } from './transfer/transfer-service.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
+import { FAILURE_EVENTS, mirrorFailure } from './failure-mirror.js';
 import { ServerRepository } from './repository.js';
 import { fileRoutes } from './files-routes.js';
 import { playerRoutes } from './players-routes.js';
@@ -183,6 +184,14 @@ export const serversModule = definePlugin({
       handler: async (event, trx) => {
         if (!event.serverId || !(await fromServersNode(event, trx))) return;
         await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
+      },
+    });
+    ctx.subscribe('servers.failures', {
+      types: FAILURE_EVENTS,
+      from: 'now',
+      handler: async (event, trx) => {
+        if (!event.serverId || !(await fromServersNode(event, trx))) return;
+        await mirrorFailure(ctx.cradle.serverRepository, event, trx);
       },
     });
     // Self-healing: the node module's health job decided the node is lost; the work talks to other nodes, after this delivery.

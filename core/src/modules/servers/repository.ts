@@ -6,6 +6,7 @@ import type { HookBus } from '../../kernel/hooks.js';
 import '../accounts/hooks.js';
 import type { NodeStatus } from '../nodes/schema.js';
 import type { NodeService } from '../nodes/service.js';
+import type { LastExit, ServerFailure } from './failure-schema.js';
 import type { ServerView } from './schema.js';
 
 interface Row {
@@ -22,6 +23,8 @@ interface Row {
   state: ServerState;
   phase: ServerPhase;
   suspended: boolean | number;
+  last_exit: string | null;
+  failure: string | null;
   created_at: unknown;
 }
 
@@ -42,6 +45,8 @@ function fromRow(r: Row, address: { ip: string; port: number } | undefined, node
     suspended: Boolean(r.suspended),
     address: address ?? null,
     nodeStatus,
+    lastExit: r.last_exit ? (JSON.parse(r.last_exit) as LastExit) : null,
+    failure: r.failure ? (JSON.parse(r.failure) as ServerFailure) : null,
     createdAt: toIso(r.created_at),
   };
 }
@@ -172,6 +177,24 @@ export class ServerRepository {
 
   async setState(id: string, state: ServerState, executor: Executor = this.db): Promise<void> {
     await executor('servers').where({ id }).update({ state, updated_at: new Date().toISOString() });
+  }
+
+  async setLastExit(id: string, lastExit: LastExit, executor: Executor = this.db): Promise<void> {
+    await executor('servers')
+      .where({ id })
+      .update({ last_exit: JSON.stringify(lastExit) });
+  }
+
+  async failureOf(id: string, executor: Executor = this.db): Promise<ServerFailure | null> {
+    const row = (await executor('servers').where({ id }).first('failure')) as { failure: string | null } | undefined;
+    return row?.failure ? (JSON.parse(row.failure) as ServerFailure) : null;
+  }
+
+  /** A failure to show, or null when a good start (or install) has cleared it. */
+  async setFailure(id: string, failure: ServerFailure | null, executor: Executor = this.db): Promise<void> {
+    await executor('servers')
+      .where({ id })
+      .update({ failure: failure ? JSON.stringify(failure) : null });
   }
 
   async setSuspended(id: string, suspended: boolean, executor: Executor): Promise<void> {

@@ -1,37 +1,30 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { buildPanelUi, holdingRelay, launchChromium, startNodeFor, testImage, type HoldingRelay, type TestNode } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from '../../servers/tests/server-fixtures.js';
-import { BrowserPages, sleep, until } from './browser-helpers.js';
+import { holdingRelay, type HoldingRelay, type TestNode } from '@conductor/test';
+import type { AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { sleep, until, type BrowserPages } from './browser-helpers.js';
+import { startBrowserSuite, type BrowserSuite } from './browser-suite.js';
 
 describe('a server whose node stops answering, in a real browser: the state everywhere, actions refused at once and never run later', function () {
   this.timeout(240_000);
+  let suite: BrowserSuite;
   let t: AccountsPanel;
   let node: TestNode;
   let relay: HoldingRelay;
-  let browser: Browser;
   let pages: BrowserPages;
 
   before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    await testImage();
-    t = await startAccountsPanel('sqlite');
-    node = await startNodeFor(t.panel, { name: 'frozen-ui' });
+    suite = await startBrowserSuite('frozen-ui');
+    ({ t, node, pages } = suite);
     // The panel reaches the agent through a relay that can hold its traffic: a node frozen mid-action.
     relay = await holdingRelay(node.agent.agent.port);
     expect((await t.panel.request('PATCH', `/api/nodes/${node.nodeId}`, { body: { agentPort: relay.port } })).status).to.equal(200);
-    pages = new BrowserPages(browser, t.panel.url);
   });
   after(async () => {
     relay?.release();
-    await pages?.close();
-    await browser?.close();
-    if (t) await deleteAllServers(t.panel);
-    await t?.close();
+    // Back to the agent itself, so the servers can be deleted through it.
+    if (suite) await t.panel.request('PATCH', `/api/nodes/${node.nodeId}`, { body: { agentPort: node.agent.agent.port } });
+    await suite?.close();
     await relay?.close();
-    await node?.close();
   });
 
   it('a Restart clicked while the node is frozen fails within seconds with the reason, is not carried out when the node comes back; the page, the list and the Files tab say the node does not answer', async () => {
