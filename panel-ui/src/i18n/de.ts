@@ -9,6 +9,7 @@ export const de: Messages = {
     saved: 'Gespeichert.',
     delete: 'Löschen',
     cancel: 'Abbrechen',
+    continue: 'Fortfahren',
     yes: 'Ja',
     no: 'Nein',
   },

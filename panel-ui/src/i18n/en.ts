@@ -1,7 +1,16 @@
 /** English; the shape every other locale follows (de.ts is checked against it by the type). */
 export const en = {
   locales: { en: 'English', de: 'Deutsch' },
-  common: { loading: 'Loading…', save: 'Save', saved: 'Saved.', delete: 'Delete', cancel: 'Cancel', yes: 'Yes', no: 'No' },
+  common: {
+    loading: 'Loading…',
+    save: 'Save',
+    saved: 'Saved.',
+    delete: 'Delete',
+    cancel: 'Cancel',
+    continue: 'Continue',
+    yes: 'Yes',
+    no: 'No',
+  },
   nav: {
     skip: 'Skip to content',
     main: 'Main navigation',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import type { Browser, Page } from 'playwright-core';
-import { buildPanelUi, freePort, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { answerConfirm, buildPanelUi, freePort, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import type { Browser as ApiClient } from '../../accounts/tests/browser.js';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { unreachableTemplate } from '../../servers/tests/server-fixtures.js';
@@ -260,8 +260,8 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.getByLabel('Archive name').fill('plugins-backup.zip');
     await page.getByRole('button', { name: 'Compress' }).last().click();
     await page.locator('tr[data-file="plugins-backup.zip"]').waitFor();
-    page.once('dialog', (d) => void d.accept());
     await page.locator('tr[data-file="plugins"]').getByRole('button', { name: 'Delete: plugins' }).click();
+    await answerConfirm(page);
     await page.getByText('Deleted plugins.').waitFor();
     expect(await page.locator('tr[data-file="plugins"]').count(), 'the list is reloaded before the notice').to.equal(0);
     await page.locator('tr[data-file="plugins-backup.zip"]').getByRole('button', { name: 'Extract: plugins-backup.zip' }).click();
@@ -456,8 +456,8 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.locator('tr[data-world="lobby"]').getByText('Active').waitFor();
     await pages.shoot(page, 'server-worlds-desktop-light');
 
-    page.once('dialog', (d) => void d.accept());
     await page.locator('tr[data-world="world"]').getByRole('button', { name: 'Reset: world' }).click();
+    await answerConfirm(page);
     await page.getByText('world was deleted and is generated anew', { exact: false }).waitFor();
     expect((await api.get(`/api/servers/${serverId}/worlds`)).body.worlds.map((w: { name: string }) => w.name)).to.deep.equal(['lobby']);
   });
