@@ -405,8 +405,22 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       return /One point every 10 seconds; \d+ points\./.test(s) ? s : undefined;
     });
     expect(Number(/; (\d+) points/.exec(text)![1])).to.be.at.least(2);
-    expect(await page.locator('svg path.line').count(), 'a line per chart').to.be.at.least(3);
+    expect(await page.locator('[data-testid="chart-plot"] canvas').count(), 'a plot per chart').to.be.at.least(3);
     expect(await page.locator('.chart-span').first().innerText()).to.match(/\d/);
+    // The cursor reads the time and the value under it (uPlot's live legend): hover the end of the CPU chart.
+    const cpu = page.getByRole('img', { name: /^CPU/ });
+    const over = cpu.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    const [time, value] = await cpu.locator('.u-legend .u-value').allInnerTexts();
+    expect(time, 'the time under the cursor').to.match(/\d{1,2}:\d{2}:\d{2}/);
+    expect(value, 'the value under the cursor').to.match(/\d.*%|–/);
+    // Dragging across the plot zooms into that stretch (its selection is drawn while dragging).
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 5 });
+    expect((await cpu.locator('.u-select').boundingBox())!.width, 'the stretch to zoom into').to.be.greaterThan(box.width * 0.3);
+    await page.mouse.up();
 
     // Minute rollups happen once a minute is over; fold the samples so far now rather than wait.
     await t.panel.kernel.containerOf('metrics').cradle.statsCollector.rollup(new Date(Date.now() + 120_000));
