@@ -55,6 +55,7 @@ export default tseslint.config(
         HTMLInputElement: 'readonly',
         HTMLSelectElement: 'readonly',
         HTMLCanvasElement: 'readonly',
+        HTMLDialogElement: 'readonly',
         Event: 'readonly',
         DragEvent: 'readonly',
         File: 'readonly',

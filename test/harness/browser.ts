@@ -94,3 +94,16 @@ export class BrowserPages {
     await this.browser.close();
   }
 }
+
+/**
+ * Answers the panel's confirmation dialog (panel-ui's ConfirmDialog, a modal <dialog>) that the
+ * last click opened: confirms it, or cancels it with `accept: false`. Returns its question.
+ */
+export async function answerConfirm(page: Page, accept = true): Promise<string> {
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  const question = await dialog.locator('#confirm-message').innerText();
+  await (accept ? dialog.getByTestId('confirm-accept') : dialog.getByRole('button', { name: 'Cancel' })).click();
+  await dialog.waitFor({ state: 'hidden' });
+  return question;
+}

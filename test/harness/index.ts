@@ -7,3 +7,4 @@ export * from './agent-process.js';
 export * from './minecraft-clients.js';
 export * from './debian-image.js';
 export * from './clock.js';
+export * from './holding-relay.js';

@@ -1,5 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
-import type { CommandAck, LinesMessage, ServerState, ServerStats, StateMessage, SubscribeAck } from '../lib/types.js';
+import type {
+  CommandAck,
+  LinesMessage,
+  NodeStatus,
+  NodeStatusMessage,
+  ServerState,
+  ServerStats,
+  StateMessage,
+  SubscribeAck,
+} from '../lib/types.js';
 
 /** One socket.io connection to the `/servers` namespace for the whole tab; pages subscribe per server. */
 let socket: Socket | null = null;
@@ -28,6 +37,8 @@ export interface ServerFeed {
   onConsole?(lines: string[]): void;
   onStats?(stats: ServerStats): void;
   onState?(state: ServerState): void;
+  /** The server's node stopped (`down`, `lost`) or started (`up`) answering the panel. */
+  onNode?(status: NodeStatus): void;
 }
 
 /**
@@ -41,6 +52,7 @@ export function subscribeServer(serverId: string, feed: ServerFeed, onAck: (ack:
   const consoleHandler = (m: LinesMessage) => mine(m) && feed.onConsole?.(m.lines);
   const statsHandler = (m: ServerStats) => mine(m) && feed.onStats?.(m);
   const stateHandler = (m: StateMessage) => mine(m) && feed.onState?.(m.state);
+  const nodeHandler = (m: NodeStatusMessage) => mine(m) && feed.onNode?.(m.nodeStatus);
   const subscribe = () => {
     s.timeout(10_000).emit('server:subscribe', { serverId }, (err: Error | null, ack: SubscribeAck) =>
       onAck(err ? { error: { code: 'timeout', message: err.message } } : ack),
@@ -49,12 +61,14 @@ export function subscribeServer(serverId: string, feed: ServerFeed, onAck: (ack:
   s.on('server:console', consoleHandler);
   s.on('server:stats', statsHandler);
   s.on('server:state', stateHandler);
+  s.on('server:node', nodeHandler);
   s.on('connect', subscribe);
   if (s.connected) subscribe();
   return () => {
     s.off('server:console', consoleHandler);
     s.off('server:stats', statsHandler);
     s.off('server:state', stateHandler);
+    s.off('server:node', nodeHandler);
     s.off('connect', subscribe);
     s.emit('server:unsubscribe', { serverId });
   };

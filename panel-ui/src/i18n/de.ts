@@ -9,6 +9,7 @@ export const de: Messages = {
     saved: 'Gespeichert.',
     delete: 'Löschen',
     cancel: 'Abbrechen',
+    continue: 'Fortfahren',
     yes: 'Ja',
     no: 'Nein',
   },
@@ -75,6 +76,10 @@ export const de: Messages = {
     draining: 'Wird geleert',
     drained: 'Geleert',
     unknown: 'Unbekannt',
+    unreachable: 'Node antwortet nicht',
+    crashed: 'Abgestürzt',
+    install_failed: 'Installation fehlgeschlagen',
+    start_failed: 'Start fehlgeschlagen',
     loaded: 'Geladen',
     registered: 'Registriert',
     migrated: 'Migriert',
@@ -146,6 +151,8 @@ export const de: Messages = {
     },
     playersOnline: 'Spieler online: {online} / {max}',
     notAvailable: 'Diesen Bereich gibt es nicht, oder du darfst ihn auf diesem Server nicht nutzen.',
+    nodeDown:
+      'Die Node dieses Servers antwortet dem Panel nicht. Angezeigt wird der zuletzt bekannte Zustand; Aktionen werden abgelehnt, bis die Node zurück ist, und keine wird später nachgeholt.',
   },
   console: {
     command: 'Konsolenbefehl',
@@ -386,6 +393,28 @@ export const de: Messages = {
     confirmReset: 'Die Welt {name} löschen? Sie wird beim nächsten Start neu erzeugt. Das lässt sich nicht rückgängig machen.',
     wasReset: '{name} wurde gelöscht und wird beim nächsten Start neu erzeugt.',
     uploaded: 'Welt {name} hochgeladen.',
+  },
+  failure: {
+    title: {
+      crashed: 'Der Server ist abgestürzt',
+      install_failed: 'Die Installation ist fehlgeschlagen',
+      start_failed: 'Der Server konnte nicht starten',
+    },
+    exit: 'Er wurde um {time} mit Code {code} beendet.',
+    exitOom: 'Ihm ging der Arbeitsspeicher aus, er wurde um {time} beendet (Code {code}).',
+    advice: {
+      crashed:
+        'Sieh am Ende der Konsole nach dem Fehler, behebe ihn (ein Plugin, eine Einstellung, eine Datei) und starte den Server erneut.',
+      oom: 'Gib ihm mehr Arbeitsspeicher (ein Administrator erhöht das Limit in den Einstellungen) oder lass ihn weniger laden: weniger Plugins, eine kleinere Sichtweite.',
+      install_failed:
+        'Sein Installationsskript ist nicht durchgelaufen. Sieh in der Konsole nach dem Grund und installiere neu; liegt es am Image, wähle ein anderes Image der Vorlage.',
+      start_failed:
+        'Behebe, was die Node oben nennt, und starte erneut; installiere neu oder wähle ein anderes Image der Vorlage, wenn es am Image liegt.',
+    },
+    lastExit: 'Zuletzt beendet: Code {code}, {how}, {time}',
+    lastExitAsked: 'auf Anweisung',
+    lastExitUnasked: 'ohne Anweisung',
+    lastExitOom: 'Arbeitsspeicher voll',
   },
   reinstall: {
     title: 'Neu installieren',
@@ -876,7 +905,8 @@ export const de: Messages = {
     last_admin: 'Der letzte Administrator kann die Rolle nicht verlieren.',
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
-    node_unreachable: 'Die Node antwortet gerade nicht.',
+    node_unreachable:
+      'Die Node des Servers antwortet gerade nicht, daher wurde nichts ausgeführt (und wird auch später nicht nachgeholt). Versuche es erneut, wenn sie wieder da ist.',
     node_auth_failed:
       'Die Node hat den Schlüssel des Panels abgelehnt. Ein Administrator muss das Token der Node erneuern oder neu einrichten.',
     node_bad_answer: 'Die Node antwortete so, wie es dieses Panel nicht versteht. Hat ihr Agent die Version des Panels?',

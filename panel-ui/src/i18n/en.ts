@@ -1,7 +1,16 @@
 /** English; the shape every other locale follows (de.ts is checked against it by the type). */
 export const en = {
   locales: { en: 'English', de: 'Deutsch' },
-  common: { loading: 'Loading…', save: 'Save', saved: 'Saved.', delete: 'Delete', cancel: 'Cancel', yes: 'Yes', no: 'No' },
+  common: {
+    loading: 'Loading…',
+    save: 'Save',
+    saved: 'Saved.',
+    delete: 'Delete',
+    cancel: 'Cancel',
+    continue: 'Continue',
+    yes: 'Yes',
+    no: 'No',
+  },
   nav: {
     skip: 'Skip to content',
     main: 'Main navigation',
@@ -64,6 +73,10 @@ export const en = {
     draining: 'Draining',
     drained: 'Drained',
     unknown: 'Unknown',
+    unreachable: 'Node not answering',
+    crashed: 'Crashed',
+    install_failed: 'Install failed',
+    start_failed: 'Could not start',
     loaded: 'Loaded',
     registered: 'Registered',
     migrated: 'Migrated',
@@ -124,6 +137,8 @@ export const en = {
     tabs: { console: 'Console', stats: 'Charts', activity: 'Activity', settings: 'Settings', files: 'Files', players: 'Players' },
     playersOnline: 'Players online: {online} / {max}',
     notAvailable: 'This section does not exist, or you may not use it on this server.',
+    nodeDown:
+      'The node this server runs on does not answer the panel. The state shown is the last one known; actions are refused until the node is back, and none is carried out later.',
   },
   console: {
     command: 'Console command',
@@ -364,6 +379,23 @@ export const en = {
     confirmReset: 'Delete the world {name}? It is generated anew at the next start. This cannot be undone.',
     wasReset: '{name} was deleted and is generated anew at the next start.',
     uploaded: 'Uploaded the world {name}.',
+  },
+  failure: {
+    title: { crashed: 'The server crashed', install_failed: 'The install failed', start_failed: 'The server could not start' },
+    exit: 'It exited with code {code} at {time}.',
+    exitOom: 'It ran out of memory and was stopped (exit code {code}) at {time}.',
+    advice: {
+      crashed: 'Look at the end of the console for the error, fix it (a plugin, a setting, a file), then start the server again.',
+      oom: 'Give it more memory (an administrator raises the limit in Settings), or have it load less: fewer plugins, a smaller view distance.',
+      install_failed:
+        'Its install script did not finish. Look at the console for why, then reinstall; if the image is the problem, pick another image of the template.',
+      start_failed:
+        'Fix what the node names above, then start again; reinstall, or pick another image of the template, if the image is the problem.',
+    },
+    lastExit: 'Last exit: code {code}, {how}, {time}',
+    lastExitAsked: 'asked to stop',
+    lastExitUnasked: 'not asked to stop',
+    lastExitOom: 'out of memory',
   },
   reinstall: {
     title: 'Reinstall',
@@ -849,7 +881,8 @@ export const en = {
     last_admin: 'The last administrator cannot lose the role.',
     no_capacity: 'No node has room for this server right now. Ask your hoster.',
     server_suspended: 'This server is suspended.',
-    node_unreachable: 'The node does not answer right now.',
+    node_unreachable:
+      'The server’s node does not answer right now, so nothing was done (and nothing will be done later). Try again when it is back.',
     node_auth_failed: 'The node refused the panel’s key. An administrator needs to rotate or reconfigure the node’s token.',
     node_bad_answer: 'The node answered in a way this panel does not understand. Is its agent the panel’s version?',
     command_unsupported:

@@ -16,7 +16,7 @@ export type {
   PropertiesView,
   PropertyFieldSchema,
 } from '@api/modules/servers/minecraft-schema.js';
-export type { SubscribeAck, CommandAck, LinesMessage, StateMessage } from '@api/modules/servers/socket-schema.js';
+export type { SubscribeAck, CommandAck, LinesMessage, StateMessage, NodeStatusMessage } from '@api/modules/servers/socket-schema.js';
 export type {
   Template,
   TemplateVariable,
@@ -44,7 +44,7 @@ export type {
   SubuserView,
   ServerAccess,
 } from '@api/modules/accounts/schema.js';
-export type { NodeView, CreatedNode, AllocationView } from '@api/modules/nodes/schema.js';
+export type { NodeView, CreatedNode, AllocationView, NodeStatus } from '@api/modules/nodes/schema.js';
 export type { FleetStatus } from '@api/modules/conductor/schema.js';
 export type { PluginStatus, JobStatus, HookInfo } from '@api/modules/admin/schema.js';
 export type { PluginUiBundle } from '@api/modules/ui/schema.js';

@@ -31,6 +31,8 @@ export { pluginSocket } from './socket.js';
 
 // Forms, errors, formatting and language.
 export { useAction } from '../lib/use-action.js';
+/** Asks in the panel's modal dialog; use it instead of window.confirm. */
+export { confirmAction, type ConfirmOptions } from '../lib/confirm.js';
 export { errorMessage, describeError } from '../lib/errors.js';
 export { formatBytes, formatDate, formatDateTimeSeconds, formatMemory, formatPercent, displayTimeZone } from '../lib/format.js';
 export { i18n, LOCALES } from '../i18n/index.js';

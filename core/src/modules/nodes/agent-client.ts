@@ -47,7 +47,18 @@ export interface AgentRequestOptions {
   signal?: AbortSignal;
   /** Trailers sent after a streamed body, read when it has ended (a checksum known only then; name them in a `trailer` header). */
   trailers?: () => Record<string, string>;
+  /**
+   * For actions that must never run late (power, console commands): the JSON body is held back
+   * (`Expect: 100-continue`) until the node's agent shows it is handling the request, and the
+   * exchange fails with `node_unreachable` if it has not within this time. A node frozen or cut
+   * off gets only the headers; when it answers again minutes later the body is gone, so the
+   * action cannot run then.
+   */
+  deliveryTimeoutMs?: number;
 }
+
+/** How long an action waits for a node to take it before it fails with `node_unreachable`. */
+export const ACTION_DELIVERY_MS = 5_000;
 
 const servers = z.object({ servers: z.array(serverStatus) });
 // The spec is the panel's own, sent back; only the status is read.
@@ -115,11 +126,15 @@ export class AgentClient {
 
   /** A stop waits for the world to save (and a restart for the start too): minutes, not seconds. */
   power(id: string, action: PowerAction): Promise<ServerStatus> {
-    return this.json('POST', `/api/servers/${id}/power`, serverStatus, { json: { action }, timeoutMs: 300_000 });
+    return this.json('POST', `/api/servers/${id}/power`, serverStatus, {
+      json: { action },
+      timeoutMs: 300_000,
+      deliveryTimeoutMs: ACTION_DELIVERY_MS,
+    });
   }
 
   async command(id: string, command: string): Promise<void> {
-    await this.json('POST', `/api/servers/${id}/commands`, anything, { json: { command } });
+    await this.json('POST', `/api/servers/${id}/commands`, anything, { json: { command }, deliveryTimeoutMs: ACTION_DELIVERY_MS });
   }
 
   /** Sends a command and returns what the game printed after it (see `agentCommandRequest`). */
@@ -127,6 +142,7 @@ export class AgentClient {
     return this.json('POST', `/api/servers/${id}/commands`, agentCommandReply, {
       json: { command, replyWithinMs },
       timeoutMs: this.timeoutMs + replyWithinMs,
+      deliveryTimeoutMs: ACTION_DELIVERY_MS,
     });
   }
 
@@ -166,9 +182,11 @@ export class AgentClient {
     const signals = [options.signal, timeoutMs === false ? undefined : AbortSignal.timeout(timeoutMs)].filter((s) => s !== undefined);
     const signal = signals.length ? AbortSignal.any(signals) : undefined;
     const contentType = options.json !== undefined ? 'application/json' : options.contentType;
+    const delivery = options.deliveryTimeoutMs;
     const headers = {
       authorization: `Bearer ${this.endpoint.token}`,
       ...(contentType ? { 'content-type': contentType } : {}),
+      ...(delivery !== undefined ? { expect: '100-continue' } : {}),
       ...options.headers,
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -176,7 +194,17 @@ export class AgentClient {
       const req = send(url, { method, headers, signal }, resolve);
       req.on('error', (err) => reject(nodeUnreachable(signal?.aborted ? signal.reason : err)));
       const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
-      if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
+      if (delivery !== undefined) {
+        if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body))
+          throw new Error('deliveryTimeoutMs takes a JSON or buffered body');
+        const late = setTimeout(() => req.destroy(new Error(`the node did not take the request within ${delivery / 1000} s`)), delivery);
+        const send = () => (clearTimeout(late), req.end(body));
+        // An agent answers 100 before its handler runs; an early final answer (a refused token) ends the wait too.
+        req
+          .once('continue', send)
+          .once('response', () => clearTimeout(late))
+          .once('close', () => clearTimeout(late));
+      } else if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
       else {
         body.on('error', (err) => req.destroy(err));
         const trailers = options.trailers;

@@ -37,3 +37,16 @@ export function nodeBadAnswer(what: string, issues: string): AppError {
     `The node's answer to ${what} does not match the protocol (${issues}); is the agent the panel's version?`,
   );
 }
+
+/**
+ * A node its health checks found not answering: actions on its servers are refused at once,
+ * without trying it (a request that waited for it could run when it comes back, long after).
+ */
+export function nodeDown(node: { id: string; name: string; lastSeenAt: string | null }): AppError {
+  return new AppError(
+    503,
+    'node_unreachable',
+    `The node ${node.name} is not answering${node.lastSeenAt ? ` (last answer ${node.lastSeenAt})` : ''}; try again when it is back`,
+    { nodeId: node.id, lastSeenAt: node.lastSeenAt },
+  );
+}

@@ -143,6 +143,15 @@ export class NodeRepository {
       .update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
   }
 
+  async statuses(ids: string[], executor: Executor = this.db): Promise<Map<string, NodeStatus>> {
+    const rows = ids.length
+      ? ((await executor('nodes')
+          .whereIn('id', [...new Set(ids)])
+          .select('id', 'status')) as Array<{ id: string; status: NodeStatus }>)
+      : [];
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   async setEventsSeq(id: string, seq: number, executor: Executor): Promise<void> {
     await executor('nodes').where({ id }).update({ events_seq: seq });
   }

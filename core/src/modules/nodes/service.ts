@@ -10,7 +10,8 @@ import type { AgentFiles } from './agent-files.js';
 import type { NodeEventIngest } from './event-ingest.js';
 import type { NodeEventStreams } from './event-stream.js';
 import { publicView, type AllocationMatch, type NodeRepository, type StoredNode } from './repository.js';
-import type { AllocationView, NodeInput, NodeView } from './schema.js';
+import type { AllocationView, NodeInput, NodeStatus, NodeView } from './schema.js';
+import { nodeDown } from './agent-errors.js';
 
 /** What the nodes module needs to keep node tokens secret at rest. */
 export interface SecretBox {
@@ -154,9 +155,23 @@ export class NodeService {
     return agentClientFor(node, this.secrets);
   }
 
-  /** The file API of a server, on the node it lives on. */
+  /**
+   * The client for acting on a node: one its health checks found down or lost fails at once with
+   * `node_unreachable` (503) instead of being tried, so nothing waits for it or runs when it returns.
+   */
+  reachableClient(node: StoredNode): AgentClient {
+    if (node.status === 'down' || node.status === 'lost') throw nodeDown(node);
+    return this.client(node);
+  }
+
+  /** The file API of a server, on the node it lives on (refused at once while that node is down). */
   async serverFiles(server: { id: string; nodeId: string }): Promise<AgentFiles> {
-    return this.client(await this.get(server.nodeId)).files(server.id);
+    return this.reachableClient(await this.get(server.nodeId)).files(server.id);
+  }
+
+  /** Each node's health as its checks last found it, for showing a server's node as down. */
+  async statuses(nodeIds: string[], executor: Executor = this.db): Promise<Map<string, NodeStatus>> {
+    return this.repository.statuses(nodeIds, executor);
   }
 
   /**

@@ -25,6 +25,7 @@ import { TransferRunner } from './transfer/transfer-runner.js';
 import { transferRoutes } from './transfer/routes.js';
 import { ServerTransfer } from './transfer/transfer-service.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
+import { FAILURE_EVENTS, mirrorFailure } from './failure-mirror.js';
 import { ServerRepository } from './repository.js';
 import { fileRoutes } from './files-routes.js';
 import { playerRoutes } from './players-routes.js';
@@ -175,6 +176,22 @@ export const serversModule = definePlugin({
     ctx.tap('auth.serverAccessChanged', 'servers', async ({ serverId, userId }) => {
       await ctx.cradle.serverRelay.recheckViewers(serverId, userId, CONSOLE_PERMISSION);
     });
+    ctx.subscribe('servers.relay-node-health', {
+      types: ['node.up', 'node.down', 'node.lost'],
+      from: 'now',
+      handler: (event) => {
+        const nodeId = event.nodeId;
+        if (!nodeId) return;
+        const status = event.type === 'node.up' ? 'up' : event.type === 'node.down' ? 'down' : 'lost';
+        // After this delivery's transaction: the relay reads the servers table outside it.
+        setImmediate(
+          () =>
+            void ctx.cradle.serverRelay
+              .nodeStatusChanged(nodeId, status)
+              .catch((err: unknown) => ctx.cradle.logger.warn({ err, node: nodeId }, 'could not tell viewers about a node')),
+        );
+      },
+    });
     ctx.subscribe('servers.relay-tokens', {
       types: ['node.token_rotated'],
       from: 'now',
@@ -189,6 +206,14 @@ export const serversModule = definePlugin({
       handler: async (event, trx) => {
         if (!event.serverId || !(await fromServersNode(event, trx))) return;
         await ctx.cradle.serverRepository.setState(event.serverId, STATE_AFTER[event.type]!, trx);
+      },
+    });
+    ctx.subscribe('servers.failures', {
+      types: FAILURE_EVENTS,
+      from: 'now',
+      handler: async (event, trx) => {
+        if (!event.serverId || !(await fromServersNode(event, trx))) return;
+        await mirrorFailure(ctx.cradle.serverRepository, event, trx);
       },
     });
     // Self-healing: the node module's health job decided the node is lost; the work talks to other nodes, after this delivery.

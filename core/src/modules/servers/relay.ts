@@ -5,6 +5,7 @@ import { createAuthorizer } from '../../kernel/authorize.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import { dropRevokedViewers } from '../../kernel/sockets.js';
 import { AGENT_SOCKET, type ServerStats } from '../../protocol/index.js';
+import type { NodeStatus } from '../nodes/schema.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerRepository } from './repository.js';
 import { OutputBatches } from './output-batches.js';
@@ -18,6 +19,7 @@ export const PANEL_SOCKET = {
   console: 'server:console',
   stats: 'server:stats',
   state: 'server:state',
+  node: 'server:node',
   installOutput: 'server:install-output',
 } as const;
 
@@ -78,6 +80,13 @@ export class ServerRelay {
       event: PANEL_SOCKET.subscribe,
       authorize: createAuthorizer(this.deps.hooks),
     });
+  }
+
+  /** Tells the viewers of a node's servers that its health changed: a down node's last known state is no longer live. */
+  async nodeStatusChanged(nodeId: string, nodeStatus: NodeStatus): Promise<void> {
+    if (!this.namespace) return;
+    for (const serverId of await this.deps.serverRepository.onNode(nodeId))
+      this.namespace.to(room(serverId)).emit(PANEL_SOCKET.node, { serverId, nodeStatus });
   }
 
   /** How many upstream subscriptions exist: one per watched server. */

@@ -4,8 +4,10 @@ import type { ServerPhase } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import '../accounts/hooks.js';
+import type { NodeStatus } from '../nodes/schema.js';
 import type { NodeService } from '../nodes/service.js';
 import { decodeCursor, encodeCursor, type ServerListQuery, type ServerSort } from './list-query.js';
+import type { LastExit, ServerFailure } from './failure-schema.js';
 import type { ServerView } from './schema.js';
 
 const SORT_COLUMNS: Record<ServerSort, 'name' | 'created_at'> = {
@@ -29,10 +31,12 @@ interface Row {
   state: ServerState;
   phase: ServerPhase;
   suspended: boolean | number;
+  last_exit: string | null;
+  failure: string | null;
   created_at: unknown;
 }
 
-function fromRow(r: Row, address: { ip: string; port: number } | undefined): ServerView {
+function fromRow(r: Row, address: { ip: string; port: number } | undefined, nodeStatus: NodeStatus): ServerView {
   return {
     id: r.id,
     name: r.name,
@@ -48,6 +52,9 @@ function fromRow(r: Row, address: { ip: string; port: number } | undefined): Ser
     phase: r.phase,
     suspended: Boolean(r.suspended),
     address: address ?? null,
+    nodeStatus,
+    lastExit: r.last_exit ? (JSON.parse(r.last_exit) as LastExit) : null,
+    failure: r.failure ? (JSON.parse(r.failure) as ServerFailure) : null,
     createdAt: toIso(r.created_at),
   };
 }
@@ -91,7 +98,11 @@ export class ServerRepository {
       rows.map((r) => r.id),
       executor,
     );
-    return rows.map((r) => fromRow(r, addresses.get(r.id)));
+    const statuses = await this.nodeService.statuses(
+      rows.map((r) => r.node_id),
+      executor,
+    );
+    return rows.map((r) => fromRow(r, addresses.get(r.id), statuses.get(r.node_id) ?? 'unknown'));
   }
 
   async get(id: string, executor: Executor = this.db): Promise<ServerView | null> {
@@ -208,6 +219,24 @@ export class ServerRepository {
 
   async setState(id: string, state: ServerState, executor: Executor = this.db): Promise<void> {
     await executor('servers').where({ id }).update({ state, updated_at: new Date().toISOString() });
+  }
+
+  async setLastExit(id: string, lastExit: LastExit, executor: Executor = this.db): Promise<void> {
+    await executor('servers')
+      .where({ id })
+      .update({ last_exit: JSON.stringify(lastExit) });
+  }
+
+  async failureOf(id: string, executor: Executor = this.db): Promise<ServerFailure | null> {
+    const row = (await executor('servers').where({ id }).first('failure')) as { failure: string | null } | undefined;
+    return row?.failure ? (JSON.parse(row.failure) as ServerFailure) : null;
+  }
+
+  /** A failure to show, or null when a good start (or install) has cleared it. */
+  async setFailure(id: string, failure: ServerFailure | null, executor: Executor = this.db): Promise<void> {
+    await executor('servers')
+      .where({ id })
+      .update({ failure: failure ? JSON.stringify(failure) : null });
   }
 
   async setSuspended(id: string, suspended: boolean, executor: Executor): Promise<void> {

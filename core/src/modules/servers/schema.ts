@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { serverPhase } from '../../protocol/edge.js';
 import { serverState } from '../../protocol/server-state.js';
+import { nodeStatus } from '../nodes/schema.js';
+import { lastExit, serverFailure } from './failure-schema.js';
 
 const port = z
   .number({ error: 'expected a port from 1 to 65535' })
@@ -72,6 +74,10 @@ export const serverView = z.object({
   phase: serverPhase,
   suspended: z.boolean(),
   address: z.object({ ip: z.string(), port: z.number().int() }).nullable(),
+  /** Its node's health as the panel's checks last found it: `down` or `lost` means `state` is the last known one, and actions are refused. */
+  nodeStatus: nodeStatus,
+  lastExit: lastExit.nullable(),
+  failure: serverFailure.nullable(),
   createdAt: z.string(),
 });
 export type ServerView = z.output<typeof serverView>;

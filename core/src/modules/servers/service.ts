@@ -243,7 +243,7 @@ export class ServerService {
     }
     if (!server.address) throw conflict('no_allocation', 'The server has no allocation');
     const { template } = await this.deps.templateService.get(server.templateId);
-    await this.deps.nodeService.client(node).updateServer(agentSpec({ ...server, ...next }, template, server.address));
+    await this.deps.nodeService.reachableClient(node).updateServer(agentSpec({ ...server, ...next }, template, server.address));
     await this.deps.db.transaction(async (trx) => {
       await this.deps.serverRepository.setLimits(id, next, trx);
       await this.deps.events.append(trx, {
@@ -328,7 +328,8 @@ export class ServerService {
     if (server.phase !== 'active') await this.deps.edgeRoutePublisher.pushAll();
   }
 
+  /** Refused at once (`node_unreachable`) while the server's node is down: see NodeService.reachableClient. */
   private async client(server: ServerView) {
-    return this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+    return this.deps.nodeService.reachableClient(await this.deps.nodeService.get(server.nodeId));
   }
 }

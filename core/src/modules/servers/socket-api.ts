@@ -1,7 +1,15 @@
 import type { SocketApiSpec } from '../../kernel/asyncapi.js';
 import { serverStats } from '../../protocol/index.js';
 import { PANEL_SOCKET } from './relay.js';
-import { commandAck, commandPayload, linesMessage, stateMessage, subscribeAck, subscribePayload } from './socket-schema.js';
+import {
+  commandAck,
+  commandPayload,
+  linesMessage,
+  nodeStatusMessage,
+  stateMessage,
+  subscribeAck,
+  subscribePayload,
+} from './socket-schema.js';
 
 /** The `/servers` namespace: a server's live console, state and stats, and console commands. */
 export const serversSocketApi: SocketApiSpec = {
@@ -23,6 +31,11 @@ export const serversSocketApi: SocketApiSpec = {
     },
     [PANEL_SOCKET.console]: { from: 'panel', summary: 'New console lines of a watched server', payload: linesMessage },
     [PANEL_SOCKET.state]: { from: 'panel', summary: 'A watched server changed state', payload: stateMessage },
+    [PANEL_SOCKET.node]: {
+      from: 'panel',
+      summary: "The watched server's node stopped or started answering the panel (node_unreachable while it is down or lost)",
+      payload: nodeStatusMessage,
+    },
     [PANEL_SOCKET.stats]: {
       from: 'panel',
       summary: 'A stats sample of a watched running server (every few seconds)',

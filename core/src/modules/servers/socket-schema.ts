@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { consoleCommand } from '../../protocol/commands.js';
 import { serverState, serverStats } from '../../protocol/server-state.js';
+import { nodeStatus } from '../nodes/schema.js';
 
 /** What travels on the `/servers` socket namespace (payloads and acknowledgements); the panel UI types its socket client from these. */
 
@@ -24,3 +25,5 @@ export const linesMessage = z.object({ serverId, lines: z.array(z.string()) });
 export type LinesMessage = z.output<typeof linesMessage>;
 export const stateMessage = z.object({ serverId, state: serverState });
 export type StateMessage = z.output<typeof stateMessage>;
+export const nodeStatusMessage = z.object({ serverId, nodeStatus });
+export type NodeStatusMessage = z.output<typeof nodeStatusMessage>;

@@ -1,12 +1,14 @@
 import { reactive } from 'vue';
 import { subscribeServer } from '../../api/servers-socket.js';
-import type { ServerState, ServerStats } from '../../lib/types.js';
+import type { NodeStatus, ServerState, ServerStats } from '../../lib/types.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_LINES = 1000;
 
 export interface LiveServer {
   state: ServerState | null;
+  /** Set when the panel says the server's node stopped or started answering; null until it does. */
+  nodeStatus: NodeStatus | null;
   stats: ServerStats | null;
   /** Samples of the last hour, oldest first; the charts read them. */
   samples: ServerStats[];
@@ -22,6 +24,7 @@ export interface LiveServer {
 export function followServer(serverId: string): LiveServer {
   const live: LiveServer = reactive({
     state: null,
+    nodeStatus: null,
     stats: null,
     samples: [],
     lines: [],
@@ -40,18 +43,22 @@ export function followServer(serverId: string): LiveServer {
     const cutoff = Date.now() - HOUR_MS;
     while (live.samples.length && Date.parse(live.samples[0]!.at) < cutoff) live.samples.shift();
   };
-  live.stop = subscribeServer(serverId, { onConsole: addLines, onStats: addStats, onState: (s) => (live.state = s) }, (ack) => {
-    if ('error' in ack) {
-      live.error = ack.error;
-      return;
-    }
-    live.error = null;
-    live.state = ack.state;
-    if (ack.stats) addStats(ack.stats);
-    // A re-subscribe after a reconnect sends the history again: start over rather than repeat it.
-    live.lines.splice(0);
-    for (const l of live.listeners) l(['\u001bc']);
-    if (ack.lines.length) addLines(ack.lines);
-  });
+  live.stop = subscribeServer(
+    serverId,
+    { onConsole: addLines, onStats: addStats, onState: (s) => (live.state = s), onNode: (n) => (live.nodeStatus = n) },
+    (ack) => {
+      if ('error' in ack) {
+        live.error = ack.error;
+        return;
+      }
+      live.error = null;
+      live.state = ack.state;
+      if (ack.stats) addStats(ack.stats);
+      // A re-subscribe after a reconnect sends the history again: start over rather than repeat it.
+      live.lines.splice(0);
+      for (const l of live.listeners) l(['\u001bc']);
+      if (ack.lines.length) addLines(ack.lines);
+    },
+  );
   return live;
 }

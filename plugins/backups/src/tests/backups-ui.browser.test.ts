@@ -2,7 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN_TOKEN, buildPanelUi, launchChromium, screenshotPath, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
+import {
+  answerConfirm,
+  ADMIN_TOKEN,
+  buildPanelUi,
+  launchChromium,
+  screenshotPath,
+  startNodeFor,
+  testImage,
+  type TestNode,
+} from '@conductor/test';
 import { PASSWORD } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import { createServer, startBackupsPanel, writeFile, type BackupsPanel } from './fixture.js';
 import { startSshd, type Sshd } from './sshd.js';
@@ -158,19 +167,13 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     // Restore asks first: dismissing changes nothing, confirming brings the file back.
     await writeFile(t, serverId, 'level.dat', 'griefed');
     await writeFile(t, serverId, 'griefer.txt', 'was here');
-    const questions: string[] = [];
-    page.once('dialog', (d) => {
-      questions.push(d.message());
-      void d.dismiss();
-    });
     await backupRow.getByRole('button', { name: 'Restore' }).click();
-    await until('the question', async () => questions.length === 1);
-    expect(questions[0]).to.equal(
+    expect(await answerConfirm(page, false)).to.equal(
       'Restore “Before the raid”? The server’s files are replaced by the backup; a running server is stopped first and started again afterwards.',
     );
     expect((await fileText('level.dat')).text, 'dismissed: nothing restored').to.equal('griefed');
-    page.once('dialog', (d) => void d.accept());
     await backupRow.getByRole('button', { name: 'Restore' }).click();
+    await answerConfirm(page);
     await page.getByText('Restored.', { exact: true }).waitFor({ timeout: 60_000 });
     expect((await fileText('level.dat')).text, 'the file changed after the backup is back').to.equal('the world before');
     expect((await fileText('griefer.txt')).status, 'a file made after the backup is gone').to.equal(404);
@@ -318,14 +321,14 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     }
 
     // Delete: refused with a sentence while backups use it; an unused one goes after confirming.
-    page.once('dialog', (d) => void d.accept());
     await box.getByRole('button', { name: 'Delete' }).click();
+    await answerConfirm(page);
     await page
       .getByRole('alert')
       .filter({ hasText: 'Backups or schedules still use this target. Delete them or move the schedules to another place first.' })
       .waitFor();
-    page.once('dialog', (d) => void d.accept());
     await added.getByRole('button', { name: 'Delete' }).click();
+    await answerConfirm(page);
     await page.getByText('The target “Storage Box” is removed.').waitFor();
     expect((await t.panel.request('GET', '/api/backups/targets')).body.targets.map((x: { name: string }) => x.name)).to.deep.equal(['Box']);
 

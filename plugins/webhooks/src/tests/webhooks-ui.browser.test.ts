@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { BrowserPages, buildPanelUi, launchChromium, PHONE } from '@conductor/test';
+import { answerConfirm, BrowserPages, buildPanelUi, launchChromium, PHONE } from '@conductor/test';
 import { PASSWORD } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import { startWebhooksPanel, type WebhooksPanel } from './fixture.js';
 import { Receiver, until } from './receiver.js';
@@ -99,8 +99,8 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     await pages.shoot(page, 'webhooks-tab-desktop-light');
 
     // A new signing secret is shown once and differs from the first.
-    page.once('dialog', (d) => void d.accept());
     await card.getByRole('button', { name: 'New signing secret' }).click();
+    await answerConfirm(page);
     const rotated = await card.getByTestId('webhook-secret').locator('code').innerText();
     expect(rotated)
       .to.match(/^whsec_/)
@@ -221,8 +221,8 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     await card.locator('li[data-status="delivered"]').filter({ hasText: 'Test notification' }).waitFor();
     await pages.shoot(page, 'webhooks-global-desktop-dark');
 
-    page.once('dialog', (d) => void d.accept());
     await card.getByRole('button', { name: 'Delete' }).click();
+    await answerConfirm(page);
     await page.getByText('No webhooks yet.').waitFor();
     expect((await t.panel.request('GET', '/api/webhooks/global')).body.webhooks).to.deep.equal([]);
     expect(pages.errors, 'no script errors in the pages').to.deep.equal([]);

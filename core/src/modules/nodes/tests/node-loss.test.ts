@@ -63,6 +63,13 @@ for (const database of DATABASES) {
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       await dead.close();
       expect(await check(dead)).to.equal('down');
+      // A down node's servers say so, and actions on them are refused at once rather than tried.
+      expect((await panel.request('GET', `/api/servers/${created.body.id}`)).body.nodeStatus).to.equal('down');
+      const refusedAt = Date.now();
+      const refused = await panel.request('POST', `/api/servers/${created.body.id}/power/start`);
+      expect([refused.status, refused.body.error.code]).to.deep.equal([503, 'node_unreachable']);
+      expect(refused.body.error.details.nodeId).to.equal(dead.nodeId);
+      expect(Date.now() - refusedAt).to.be.below(1_000);
       expect(await check(slow), 'an answer 1.5 s late is an answer').to.equal('up');
       await new Promise((resolve) => setTimeout(resolve, 3500));
       expect(await check(dead)).to.equal('lost');

@@ -52,6 +52,12 @@ for (const database of DATABASES) {
         'the server to read offline',
         async () => (await t.panel.request('GET', `/api/servers/${server.id}`)).body.state === 'offline',
       );
+      // The server keeps the failure in the node's words, for its page to explain until a good start.
+      await until('the failure mirrored', async () => {
+        await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`);
+        return (await t.panel.request('GET', `/api/servers/${server.id}`)).body.failure?.kind === 'start_failed';
+      });
+      expect((await t.panel.request('GET', `/api/servers/${server.id}`)).body.failure.reason).to.equal(started.body.error.message);
       expect((await t.panel.request('POST', `/api/servers/${server.id}/reinstall`)).status).to.equal(202);
       await installs(2);
     });

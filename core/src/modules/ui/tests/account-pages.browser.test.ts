@@ -1,6 +1,16 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { BrowserPages, buildPanelUi, launchChromium, PHONE, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
+import {
+  answerConfirm,
+  BrowserPages,
+  buildPanelUi,
+  launchChromium,
+  PHONE,
+  startNodeFor,
+  testImage,
+  until,
+  type TestNode,
+} from '@conductor/test';
 import { PASSWORD, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { tokenFrom } from '../../accounts/tests/mailbox.js';
 import { chooseLocale } from './browser-helpers.js';
@@ -106,8 +116,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     expect(key).to.match(/^cdr_a_/);
     expect((await fetch(url('/api/admin/users'), { headers: { authorization: `Bearer ${key}` } })).status).to.equal(200);
     await pages.shoot(page, 'admin-security-desktop-dark');
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Revoke' }).click();
+    await answerConfirm(page);
     await page.getByText('You have no API keys.').waitFor();
     expect((await fetch(url('/api/admin/users'), { headers: { authorization: `Bearer ${key}` } })).status).to.equal(401);
 
@@ -193,12 +203,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     const card = page.getByRole('region', { name: 'Delete my account' });
     await card.getByRole('button', { name: 'Delete my account…' }).click();
     await card.getByLabel('Your password').fill('not the password at all');
-    let confirmed = '';
-    page.on('dialog', (d) => {
-      confirmed = d.message();
-      void d.accept();
-    });
     await card.getByRole('button', { name: 'Delete my account for good' }).click();
+    const confirmed = await answerConfirm(page);
     expect(await card.getByRole('alert').innerText()).to.equal('The password is wrong. Your account was not deleted.');
     expect(confirmed).to.equal(`Really delete the account ${user.email}? This cannot be undone.`);
     expect(await card.getByLabel('Your password').getAttribute('aria-invalid')).to.equal('true');
@@ -207,6 +213,7 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
 
     await card.getByLabel('Your password').fill(PASSWORD);
     await card.getByRole('button', { name: 'Delete my account for good' }).click();
+    await answerConfirm(page);
     await page.waitForURL(/\/login\?deleted=1$/);
     await page.getByText('Your account was deleted.').waitFor();
     expect(await listed(), 'the account is gone').to.equal(false);
@@ -330,8 +337,8 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     expect((await helperApi.post(`/api/servers/${serverId}/power/stop`)).status, 'the API refuses what the page hides').to.equal(403);
 
     // Removed: the server is gone from the helper's view.
-    page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Remove' }).click();
+    await answerConfirm(page);
     await page.getByText('Nobody else has access to this server.').waitFor();
     await hp.reload();
     await hp.getByText('This does not exist, or you may not see it.').first().waitFor();

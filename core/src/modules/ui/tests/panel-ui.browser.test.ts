@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildPanelUi, launchChromium, screenshotPath, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { answerConfirm, buildPanelUi, launchChromium, screenshotPath, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import { PASSWORD, startAccountsPanel, totpCode, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { DESKTOP, PHONE, sleep, until } from './browser-helpers.js';
 
@@ -177,8 +177,8 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
     expect((await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status, 'the key works').to.equal(
       200,
     );
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Revoke' }).click();
+    await answerConfirm(page);
     await page.getByText('You have no API keys.').waitFor();
     expect(
       (await fetch(`${t.panel.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } })).status,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import type { Browser, Page } from 'playwright-core';
-import { buildPanelUi, freePort, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { answerConfirm, buildPanelUi, freePort, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import type { Browser as ApiClient } from '../../accounts/tests/browser.js';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { unreachableTemplate } from '../../servers/tests/server-fixtures.js';
@@ -260,8 +260,8 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.getByLabel('Archive name').fill('plugins-backup.zip');
     await page.getByRole('button', { name: 'Compress' }).last().click();
     await page.locator('tr[data-file="plugins-backup.zip"]').waitFor();
-    page.once('dialog', (d) => void d.accept());
     await page.locator('tr[data-file="plugins"]').getByRole('button', { name: 'Delete: plugins' }).click();
+    await answerConfirm(page);
     await page.getByText('Deleted plugins.').waitFor();
     expect(await page.locator('tr[data-file="plugins"]').count(), 'the list is reloaded before the notice').to.equal(0);
     await page.locator('tr[data-file="plugins-backup.zip"]').getByRole('button', { name: 'Extract: plugins-backup.zip' }).click();
@@ -405,8 +405,22 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
       return /One point every 10 seconds; \d+ points\./.test(s) ? s : undefined;
     });
     expect(Number(/; (\d+) points/.exec(text)![1])).to.be.at.least(2);
-    expect(await page.locator('svg path.line').count(), 'a line per chart').to.be.at.least(3);
+    expect(await page.locator('[data-testid="chart-plot"] canvas').count(), 'a plot per chart').to.be.at.least(3);
     expect(await page.locator('.chart-span').first().innerText()).to.match(/\d/);
+    // The cursor reads the time and the value under it (uPlot's live legend): hover the end of the CPU chart.
+    const cpu = page.getByRole('img', { name: /^CPU/ });
+    const over = cpu.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    const [time, value] = await cpu.locator('.u-legend .u-value').allInnerTexts();
+    expect(time, 'the time under the cursor').to.match(/\d{1,2}:\d{2}:\d{2}/);
+    expect(value, 'the value under the cursor').to.match(/\d.*%|–/);
+    // Dragging across the plot zooms into that stretch (its selection is drawn while dragging).
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 5 });
+    expect((await cpu.locator('.u-select').boundingBox())!.width, 'the stretch to zoom into').to.be.greaterThan(box.width * 0.3);
+    await page.mouse.up();
 
     // Minute rollups happen once a minute is over; fold the samples so far now rather than wait.
     await t.panel.kernel.containerOf('metrics').cradle.statsCollector.rollup(new Date(Date.now() + 120_000));
@@ -456,8 +470,8 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await page.locator('tr[data-world="lobby"]').getByText('Active').waitFor();
     await pages.shoot(page, 'server-worlds-desktop-light');
 
-    page.once('dialog', (d) => void d.accept());
     await page.locator('tr[data-world="world"]').getByRole('button', { name: 'Reset: world' }).click();
+    await answerConfirm(page);
     await page.getByText('world was deleted and is generated anew', { exact: false }).waitFor();
     expect((await api.get(`/api/servers/${serverId}/worlds`)).body.worlds.map((w: { name: string }) => w.name)).to.deep.equal(['lobby']);
   });
