@@ -147,9 +147,19 @@ export class StatsRepository {
 
   /** Each server's newest raw sample, if it is recent: what /metrics reports as current. */
   async latest(since: Date): Promise<Array<StatsPoint & { serverId: string; uptimeSeconds: number }>> {
-    const rows = (await this.db('server_stats').where('at', '>=', since.toISOString()).orderBy('at', 'desc')) as Array<
-      Row & { server_id: string }
-    >;
+    // Each server's newest row is picked by the database (through the (server_id, at) key), not
+    // by reading every sample of the last minute into the panel: 60,000 rows at 10,000 servers.
+    const newest = this.db('server_stats')
+      .where('at', '>=', since.toISOString())
+      .groupBy('server_id')
+      .select('server_id')
+      .max({ at: 'at' })
+      .as('newest');
+    const rows = (await this.db('server_stats')
+      .join(newest, (on) => {
+        on.on('server_stats.server_id', '=', 'newest.server_id').andOn('server_stats.at', '=', 'newest.at');
+      })
+      .select('server_stats.*')) as Array<Row & { server_id: string }>;
     const seen = new Set<string>();
     const out: Array<StatsPoint & { serverId: string; uptimeSeconds: number }> = [];
     for (const r of rows) {
