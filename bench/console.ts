@@ -44,7 +44,11 @@ const opened = async (socket: Socket) => {
 
 await testImage();
 const panel = await startPanel({ database: 'sqlite', config: { LOG_LEVEL: 'warn' } });
-const node = await startNodeFor(panel, { name: 'firehose', ports: 2, agentConfig: { CONSOLE_MAX_LINES_PER_SECOND: '100000', LOG_LEVEL: 'warn' } });
+const node = await startNodeFor(panel, {
+  name: 'firehose',
+  ports: 2,
+  agentConfig: { CONSOLE_MAX_LINES_PER_SECOND: '100000', LOG_LEVEL: 'warn' },
+});
 let serverId = '';
 let crowdId = '';
 try {

@@ -11,12 +11,16 @@ import { startFakeAgent } from './panel/fake-agent.js';
  * 1. console round trip (socket.io command → echoed console line) through panel → agent →
  *    container, vs the same round trip straight at the agent;
  * 2. GET /api/servers, a page of 50 from 10,000 servers (first and deep), vs bare Koa sending the same JSON, on both databases;
- * 3. a simulated fleet of 100 nodes × 50 servers (health checks, stats collection, 1 Hz stat
+ * 3. a simulated fleet of 1,000 nodes × 10 servers (health checks, stats collection, 1 Hz stat
  *    streams for 100 watched servers): the panel's CPU and event-loop delay vs the idle panel.
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ROUNDS = Number(process.env.BENCH_RTT_ROUNDS ?? 150);
+// Issue 23's fleet: 1,000 agents with 10 servers each (issue 6 measured 100 × 50).
+const FLEET_NODES = Number(process.env.BENCH_FLEET_NODES ?? 1000);
+const PER_NODE = Number(process.env.BENCH_FLEET_SERVERS ?? 10);
+const WATCHED = Number(process.env.BENCH_FLEET_WATCHED ?? 100);
 
 async function consoleRoundTrip(): Promise<void> {
   await testImage();
@@ -178,7 +182,7 @@ async function fleet(): Promise<void> {
     const idle = await ask<{ cpuPercent: number; eldP99Ms: number }>({ type: 'report' }, 'report');
 
     const watched: string[] = [];
-    for (let n = 0; n < 100; n++) {
+    for (let n = 0; n < FLEET_NODES; n++) {
       const created = await api('POST', '/api/nodes', {
         name: `fleet-${n}`,
         scheme: 'http',
@@ -187,18 +191,18 @@ async function fleet(): Promise<void> {
         memoryMb: 131072,
         diskMb: 2_000_000,
       });
-      const prefix = `f${String(n).padStart(3, '0')}s`;
-      const fake = await startFakeAgent(created.token, 50, prefix);
+      const prefix = `f${String(n).padStart(4, '0')}s`;
+      const fake = await startFakeAgent(created.token, PER_NODE, prefix);
       agents.push(fake);
       await api('PATCH', `/api/nodes/${created.node.id}`, { agentPort: fake.port });
       await ask(
         {
           type: 'seed',
-          rows: seedRows(50, created.node.id, prefix).map((r, i) => ({ ...r, id: `${prefix}${String(i).padStart(3, '0')}` })),
+          rows: seedRows(PER_NODE, created.node.id, prefix).map((r, i) => ({ ...r, id: `${prefix}${String(i).padStart(3, '0')}` })),
         },
         'seeded',
       );
-      watched.push(`${prefix}000`);
+      if (watched.length < WATCHED) watched.push(`${prefix}000`);
     }
     for (const serverId of watched) {
       const socket = connect(`${base}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN }, forceNew: true });
@@ -213,7 +217,7 @@ async function fleet(): Promise<void> {
     const loaded = await ask<{ cpuPercent: number; eldP99Ms: number }>({ type: 'report' }, 'report');
     const status = await api('GET', '/api/conductor/status');
     console.log(
-      `simulated fleet (100 nodes × 50 servers, 100 watched at 1 Hz, ${WINDOW / 1000}s): panel CPU ${loaded.cpuPercent.toFixed(1)}% of a core (idle ${idle.cpuPercent.toFixed(1)}%), event-loop delay p99 ${loaded.eldP99Ms.toFixed(1)} ms (idle ${idle.eldP99Ms.toFixed(1)} ms); ${statsSeen} stats frames relayed (${(statsSeen / (WINDOW / 1000)).toFixed(0)}/s); fleet status: ${status.nodes.up} nodes up, ${status.servers.total} servers`,
+      `simulated fleet (${FLEET_NODES} nodes × ${PER_NODE} servers, ${watched.length} watched at 1 Hz, ${WINDOW / 1000}s): panel CPU ${loaded.cpuPercent.toFixed(1)}% of a core (idle ${idle.cpuPercent.toFixed(1)}%), event-loop delay p99 ${loaded.eldP99Ms.toFixed(1)} ms (idle ${idle.eldP99Ms.toFixed(1)} ms); ${statsSeen} stats frames relayed (${(statsSeen / (WINDOW / 1000)).toFixed(0)}/s); fleet status: ${status.nodes.up} nodes up, ${status.servers.total} servers`,
     );
   } finally {
     for (const v of viewers) v.close();

@@ -842,6 +842,8 @@ export const de: Messages = {
     confirmDelete: 'Die Vorlage „{name}“ löschen?',
   },
   users: {
+    pages: 'Seiten der Kontenliste',
+    page: 'Seite {page}',
     title: 'Benutzer',
     list: 'Konten',
     role: 'Rolle',

@@ -819,6 +819,8 @@ export const en = {
     confirmDelete: 'Delete the template "{name}"?',
   },
   users: {
+    pages: 'Pages of the account list',
+    page: 'Page {page}',
     title: 'Users',
     list: 'Accounts',
     role: 'Role',

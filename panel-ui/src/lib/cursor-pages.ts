@@ -2,7 +2,8 @@ import { computed, ref, type Ref } from 'vue';
 
 export interface CursorPage<T> {
   items: T[];
-  total: number;
+  /** The whole list's size, when the list counts it. */
+  total?: number;
   nextCursor: string | null;
 }
 
@@ -20,7 +21,7 @@ export function useCursorPages<T>(fetchPage: (cursor: string | null) => Promise<
   async function show(at: Array<string | null>): Promise<void> {
     const page = await fetchPage(at.at(-1) ?? null);
     items.value = page.items;
-    total.value = page.total;
+    total.value = page.total ?? 0;
     next.value = page.nextCursor;
     starts.value = at;
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { cursorValue, decodeCursor, encodeCursor, rowsAfter } from '../../kernel/keyset-cursor.js';
 import { toIso, type Database, type Executor } from '../../kernel/database.js';
 
 export type Role = 'admin' | 'user';
@@ -87,6 +88,8 @@ const columns: Record<keyof UserChanges, string> = {
   timeZone: 'time_zone',
 };
 
+const USERS_SORT = 'createdAt';
+
 export class UsersRepository {
   private readonly db: Database;
 
@@ -126,9 +129,19 @@ export class UsersRepository {
     return row ? fromRow(row) : null;
   }
 
-  async list(limit: number, offset: number): Promise<User[]> {
-    const rows = (await this.db('users').orderBy('created_at').orderBy('id').limit(limit).offset(offset)) as UserRow[];
-    return rows.map(fromRow);
+  /** Oldest first, keyset-paged on (created_at, id): accounts made meanwhile never shift a page. */
+  async list(limit: number, cursor?: string): Promise<{ users: User[]; nextCursor: string | null }> {
+    const query = this.db('users');
+    if (cursor) rowsAfter(query, 'created_at', 'asc', decodeCursor(cursor, USERS_SORT));
+    const rows = (await query
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit + 1)) as UserRow[];
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor({ sort: USERS_SORT, value: cursorValue(last.created_at), id: last.id }) : null;
+    return { users: shown.map(fromRow), nextCursor };
   }
 
   async count(trx: Executor = this.db): Promise<number> {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { badRequest } from '../../kernel/errors.js';
 import { serverPhase } from '../../protocol/edge.js';
 import { serverState } from '../../protocol/server-state.js';
 
@@ -21,30 +20,3 @@ export const serverListQuery = z.strictObject({
   cursor: z.string().max(512).optional().describe("The previous page's nextCursor; the filters and sort must be the same"),
 });
 export type ServerListQuery = z.output<typeof serverListQuery>;
-
-/** Where the previous page ended: the last row's sort value and id, and which sort they belong to. */
-export interface ServerCursor {
-  sort: ServerSort;
-  value: string;
-  id: string;
-}
-
-const cursorShape = z.strictObject({ s: serverSort, v: z.string(), i: z.string().min(1) });
-
-export function encodeCursor(cursor: ServerCursor): string {
-  return Buffer.from(JSON.stringify({ s: cursor.sort, v: cursor.value, i: cursor.id })).toString('base64url');
-}
-
-/** 400 invalid_cursor for anything this panel did not hand out, or one handed out for another sort. */
-export function decodeCursor(raw: string, sort: ServerSort): ServerCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const result = cursorShape.safeParse(parsed);
-  if (!result.success) throw badRequest('invalid_cursor', 'The cursor is not one this list handed out; start again without it');
-  if (result.data.s !== sort) throw badRequest('invalid_cursor', `The cursor belongs to sort=${result.data.s}, not sort=${sort}`);
-  return { sort, value: result.data.v, id: result.data.i };
-}

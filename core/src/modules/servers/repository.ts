@@ -6,7 +6,8 @@ import type { HookBus } from '../../kernel/hooks.js';
 import '../accounts/hooks.js';
 import type { NodeStatus } from '../nodes/schema.js';
 import type { NodeService } from '../nodes/service.js';
-import { decodeCursor, encodeCursor, type ServerListQuery, type ServerSort } from './list-query.js';
+import { cursorValue, decodeCursor, encodeCursor, rowsAfter } from '../../kernel/keyset-cursor.js';
+import type { ServerListQuery, ServerSort } from './list-query.js';
 import type { LastExit, ServerFailure } from './failure-schema.js';
 import type { ServerView } from './schema.js';
 
@@ -148,15 +149,7 @@ export class ServerRepository {
     const column = SORT_COLUMNS[options.sort];
     const direction = options.sort.startsWith('-') ? 'desc' : 'asc';
     const page = filtered();
-    if (options.cursor) {
-      const after = decodeCursor(options.cursor, options.sort);
-      const beyond = direction === 'asc' ? '>' : '<';
-      page.where((w) => {
-        w.where(column, beyond, after.value).orWhere((tie) => {
-          tie.where(column, after.value).where('id', beyond, after.id);
-        });
-      });
-    }
+    if (options.cursor) rowsAfter(page, column, direction, decodeCursor(options.cursor, options.sort));
     const [[counted], rows] = await Promise.all([
       filtered().count({ total: 'id' }),
       page
@@ -169,9 +162,10 @@ export class ServerRepository {
     const more = rows.length > options.limit;
     const shown = more ? rows.slice(0, options.limit) : rows;
     const last = shown.at(-1);
-    // SQLite keeps the timestamp as the text it was given: compare against that text, not a reformatted one.
-    const sortValue = (r: Row) => (column === 'name' ? r.name : typeof r.created_at === 'string' ? r.created_at : toIso(r.created_at));
-    const nextCursor = more && last ? encodeCursor({ sort: options.sort, value: sortValue(last), id: last.id }) : null;
+    const nextCursor =
+      more && last
+        ? encodeCursor({ sort: options.sort, value: column === 'name' ? last.name : cursorValue(last.created_at), id: last.id })
+        : null;
     return { servers: await this.withAddresses(shown, this.db), total: Number(counted?.total ?? 0), nextCursor };
   }
 

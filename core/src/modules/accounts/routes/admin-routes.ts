@@ -30,13 +30,16 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
   admin.route({
     method: 'get',
     path: '/users',
-    summary: 'Every account',
+    summary: 'Every account, oldest first, a page at a time',
+    description:
+      "Keyset-paged: pass the answer's `nextCursor` as `cursor` for the next page (null: no more). A cursor this list did not hand out is 400 invalid_cursor; an unknown query field is 400 validation_failed.",
     access: 'admin',
-    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) }),
-    response: { schema: z.object({ users: z.array(publicUser) }) },
-    handler: async ({ query, scope }) => ({
-      users: (await scope.cradle.usersRepository.list(query.limit, query.offset)).map(toPublicUser),
-    }),
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(512).optional() }),
+    response: { schema: z.object({ users: z.array(publicUser), nextCursor: z.string().nullable() }) },
+    handler: async ({ query, scope }) => {
+      const { users, nextCursor } = await scope.cradle.usersRepository.list(query.limit, query.cursor);
+      return { users: users.map(toPublicUser), nextCursor };
+    },
   });
   admin.route({
     method: 'post',

@@ -103,7 +103,10 @@ for (const database of DATABASES) {
 
     it('exposes Prometheus metrics that promtool accepts, to loopback only unless a token is configured', async () => {
       await seedServer(panel, 'sprom000001');
-      await panel.kernel.containerOf('metrics').cradle.statsRepository.insertRaw([sample('sprom000001', 42, 321, 7, 19.5)], new Date());
+      const { statsRepository } = panel.kernel.containerOf('metrics').cradle;
+      // An older sample of the same server: /metrics reports the newest.
+      await statsRepository.insertRaw([sample('sprom000001', 5, 100, 1, 10)], new Date(Date.now() - 20_000));
+      await statsRepository.insertRaw([sample('sprom000001', 42, 321, 7, 19.5)], new Date());
       await panel.request('GET', '/api/templates');
       const proxied = await fetch(`${panel.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } });
       expect(proxied.status, 'through a proxy, loopback proves nothing').to.equal(403);

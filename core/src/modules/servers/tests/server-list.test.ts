@@ -146,6 +146,13 @@ for (const database of DATABASES) {
       }
     });
 
+    it('documents the query in the OpenAPI document, from the same schema', async () => {
+      const doc = (await t.panel.request('GET', '/api/openapi.json')).body;
+      const names = (doc.paths['/api/servers'].get.parameters as Array<{ name: string; in: string }>).map((p) => p.name).sort();
+      expect(names).to.deep.equal(['cursor', 'limit', 'nodeId', 'ownerId', 'phase', 'q', 'sort', 'state', 'teamId', 'templateId']);
+      expect(doc.paths['/api/servers'].get.responses['200'].content['application/json'].schema.properties).to.have.property('nextCursor');
+    });
+
     it("never shows a user another owner's servers, through any filter, sort or cursor", async () => {
       const bobs = seeded
         .filter((s) => s.ownerId === bob.id)
