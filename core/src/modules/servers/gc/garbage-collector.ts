@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import type { Database } from '../../../kernel/database.js';
+import { parseJsonColumn, toIso } from '../../../kernel/database.js';
+import { notFound } from '../../../kernel/errors.js';
+import type { NodeService } from '../../nodes/service.js';
+import type { ServerRepository } from '../repository.js';
+import type { GcItem, GcReport } from './gc-schema.js';
+
+const key = (item: Pick<GcItem, 'kind' | 'nodeId' | 'id'>) => `${item.kind}:${item.nodeId}:${item.id}`;
+
+/**
+ * Finds what Conductor made that nothing owns any more, on every node that is up: servers an agent
+ * runs with no record in the panel, server folders no server of the agent owns, ports booked for
+ * servers that are gone. The report is stored (the latest one); reaping takes an admin's
+ * confirmation, or `plugins.servers.gcAutoReap`, and removes only what the stored report lists
+ * and a fresh look still finds orphaned. Nothing an agent did not make is ever listed.
+ */
+export class GarbageCollector {
+  private readonly deps: { db: Database; logger: Logger; nodeService: NodeService; serverRepository: ServerRepository };
+
+  constructor(deps: GarbageCollector['deps']) {
+    this.deps = deps;
+  }
+
+  async latest(): Promise<GcReport> {
+    const row = (await this.deps.db('gc_reports').orderBy('id', 'desc').first()) as
+      { generated_at: unknown; reaped_at: unknown; items: unknown } | undefined;
+    if (!row) throw notFound('Garbage collection has not run yet', 'no_report');
+    return {
+      generatedAt: toIso(row.generated_at),
+      reapedAt: row.reaped_at ? toIso(row.reaped_at) : null,
+      items: parseJsonColumn(row.items),
+    };
+  }
+
+  /** Looks now and stores the report in place of the last one. */
+  async scan(): Promise<GcReport> {
+    const report: GcReport = { generatedAt: new Date().toISOString(), reapedAt: null, items: await this.find() };
+    await this.store(report);
+    return report;
+  }
+
+  /** Removes the stored report's orphans that are orphans still. */
+  async reap(): Promise<GcReport> {
+    const report = await this.latest();
+    const still = new Set((await this.find()).map(key));
+    for (const item of report.items) {
+      if (item.reaped || !still.has(key(item))) continue;
+      try {
+        await this.remove(item);
+        item.reaped = true;
+      } catch (err) {
+        this.deps.logger.warn({ err, item }, 'could not reap an orphan; the next run tries again');
+      }
+    }
+    report.reapedAt = new Date().toISOString();
+    await this.store(report);
+    return report;
+  }
+
+  private async find(): Promise<GcItem[]> {
+    const { nodeService, serverRepository } = this.deps;
+    const items: GcItem[] = [];
+    const gone = async (serverId: string) => (await serverRepository.nodeOf(serverId)) === null;
+    for (const node of await nodeService.list()) {
+      for (const allocation of await nodeService.allocations(node.id))
+        if (allocation.serverId && (await gone(allocation.serverId)))
+          items.push({
+            kind: 'orphan_allocation',
+            nodeId: node.id,
+            id: allocation.serverId,
+            detail: `${allocation.ip}:${allocation.port}`,
+            reaped: false,
+          });
+      if (node.status !== 'up') continue;
+      try {
+        const client = nodeService.client(await nodeService.get(node.id));
+        for (const { id } of (await client.listServers()).servers)
+          if (await gone(id)) items.push({ kind: 'agent_server', nodeId: node.id, id, detail: 'container and files', reaped: false });
+        for (const id of await client.orphanVolumes())
+          items.push({ kind: 'orphan_volume', nodeId: node.id, id, detail: `volumes/${id}`, reaped: false });
+      } catch (err) {
+        this.deps.logger.warn({ err, node: node.id }, 'garbage collection could not look at a node');
+      }
+    }
+    return items;
+  }
+
+  private async remove(item: GcItem): Promise<void> {
+    const { nodeService } = this.deps;
+    if (item.kind === 'orphan_allocation') return this.deps.db.transaction((trx) => nodeService.releaseAllocations(item.id, trx));
+    const client = nodeService.client(await nodeService.get(item.nodeId));
+    if (item.kind === 'agent_server') return client.deleteServer(item.id);
+    return client.removeOrphanVolume(item.id);
+  }
+
+  private async store(report: GcReport): Promise<void> {
+    await this.deps.db.transaction(async (trx) => {
+      await trx('gc_reports').delete();
+      await trx('gc_reports').insert({ generated_at: report.generatedAt, reaped_at: report.reapedAt, items: JSON.stringify(report.items) });
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const orphanKind = z.enum(['agent_server', 'orphan_volume', 'orphan_allocation']);
+
+/** What garbage collection found: things Conductor made that nothing in the panel owns any more. */
+export const gcReport = z.object({
+  generatedAt: z.string(),
+  reapedAt: z.string().nullable(),
+  items: z.array(
+    z.object({
+      kind: orphanKind.describe(
+        'agent_server: a server (container and files) an agent runs that the panel has no record of; orphan_volume: a server folder on a node no server of its agent owns; orphan_allocation: a port booked for a server that no longer exists',
+      ),
+      nodeId: z.string(),
+      /** The server id (agent_server, orphan_volume, orphan_allocation's server) or the allocation. */
+      id: z.string(),
+      detail: z.string(),
+      reaped: z.boolean(),
+    }),
+  ),
+});
+export type GcReport = z.output<typeof gcReport>;
+export type GcItem = GcReport['items'][number];
+
+/** An admin's go-ahead: the latest report's orphans that are still orphans are removed. */
+export const gcReapBody = z.strictObject({ confirm: z.literal(true) });
+export const gcScanBody = z.strictObject({});
