@@ -782,6 +782,7 @@ export const de: Messages = {
       agent_server: 'Server, den das Panel nicht kennt',
       orphan_volume: 'Ordner ohne Server',
       orphan_allocation: 'Port eines gelöschten Servers',
+      backup: 'Sicherung eines gelöschten Servers',
     },
   },
   healing: {

@@ -756,6 +756,7 @@ export const en = {
       agent_server: 'Server unknown to the panel',
       orphan_volume: 'Folder without a server',
       orphan_allocation: 'Port of a deleted server',
+      backup: 'Backup of a deleted server',
     },
   },
   healing: {

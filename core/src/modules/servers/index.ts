@@ -171,6 +171,8 @@ export const serversModule = definePlugin({
     ctx.defineHook('server.archive', 'bail');
     ctx.defineHook('server.restoreArchive', 'bail');
     ctx.defineHook('server.latestRemoteBackup', 'bail');
+    ctx.defineHook('gc.orphans', 'waterfall');
+    ctx.defineHook('gc.reap', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);

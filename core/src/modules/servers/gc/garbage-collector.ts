@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../../kernel/database.js';
+import type { HookBus } from '../../../kernel/hooks.js';
 import { parseJsonColumn, toIso } from '../../../kernel/database.js';
 import { notFound } from '../../../kernel/errors.js';
 import type { NodeService } from '../../nodes/service.js';
@@ -16,7 +17,7 @@ const key = (item: Pick<GcItem, 'kind' | 'nodeId' | 'id'>) => `${item.kind}:${it
  * and a fresh look still finds orphaned. Nothing an agent did not make is ever listed.
  */
 export class GarbageCollector {
-  private readonly deps: { db: Database; logger: Logger; nodeService: NodeService; serverRepository: ServerRepository };
+  private readonly deps: { db: Database; hooks: HookBus; logger: Logger; nodeService: NodeService; serverRepository: ServerRepository };
 
   constructor(deps: GarbageCollector['deps']) {
     this.deps = deps;
@@ -83,15 +84,15 @@ export class GarbageCollector {
         this.deps.logger.warn({ err, node: node.id }, 'garbage collection could not look at a node');
       }
     }
-    return items;
+    return this.deps.hooks.call('gc.orphans', items);
   }
 
   private async remove(item: GcItem): Promise<void> {
     const { nodeService } = this.deps;
     if (item.kind === 'orphan_allocation') return this.deps.db.transaction((trx) => nodeService.releaseAllocations(item.id, trx));
-    const client = nodeService.client(await nodeService.get(item.nodeId));
-    if (item.kind === 'agent_server') return client.deleteServer(item.id);
-    return client.removeOrphanVolume(item.id);
+    if (item.kind === 'agent_server') return nodeService.client(await nodeService.get(item.nodeId)).deleteServer(item.id);
+    if (item.kind === 'orphan_volume') return nodeService.client(await nodeService.get(item.nodeId)).removeOrphanVolume(item.id);
+    if (!(await this.deps.hooks.call('gc.reap', item))) throw new Error(`nothing reaps orphans of kind ${item.kind}`);
   }
 
   private async store(report: GcReport): Promise<void> {

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 
-export const orphanKind = z.enum(['agent_server', 'orphan_volume', 'orphan_allocation']);
-
 /** What garbage collection found: things Conductor made that nothing in the panel owns any more. */
 export const gcReport = z.object({
   generatedAt: z.string(),
   reapedAt: z.string().nullable(),
   items: z.array(
     z.object({
-      kind: orphanKind.describe(
-        'agent_server: a server (container and files) an agent runs that the panel has no record of; orphan_volume: a server folder on a node no server of its agent owns; orphan_allocation: a port booked for a server that no longer exists',
-      ),
+      kind: z
+        .string()
+        .describe(
+          "agent_server: a server (container and files) an agent runs that the panel has no record of; orphan_volume: a server folder on a node no server of its agent owns; orphan_allocation: a port booked for a server that no longer exists; backup (backups plugin, through gc.orphans): a deleted server's backup past retention",
+        ),
       nodeId: z.string(),
-      /** The server id (agent_server, orphan_volume, orphan_allocation's server) or the allocation. */
+      /** The server id (agent_server, orphan_volume, orphan_allocation's server), or the plugin's own id (a backup's). */
       id: z.string(),
       detail: z.string(),
       reaped: z.boolean(),
