@@ -303,10 +303,7 @@ export const serversModule = definePlugin({
     ({ cradle, config }) => ({
       id: 'gc',
       cron: '0 0 4 * * *',
-      run: async () => {
-        await cradle.garbageCollector.scan();
-        if (config.gcAutoReap) await cradle.garbageCollector.reap();
-      },
+      run: async () => void (await cradle.garbageCollector.nightly(config.gcAutoReap)),
     }),
     ({ cradle }) => ({ id: 'fenced-retention', cron: '0 30 3 * * *', run: () => cradle.fencedRetention.sweep() }),
     ({ cradle }) => ({ id: 'transfer-recovery', cron: '*/15 * * * * *', run: () => cradle.transferRecovery.windUpAbandoned() }),

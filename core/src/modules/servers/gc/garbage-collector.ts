@@ -41,12 +41,24 @@ export class GarbageCollector {
     return report;
   }
 
-  /** Removes the stored report's orphans that are orphans still. */
-  async reap(): Promise<GcReport> {
+  /**
+   * The nightly job: a new report, and with `autoReap` its orphans that the previous report
+   * listed too are removed (the grace period: an orphan is reaped no sooner than a night after it
+   * was first seen).
+   */
+  async nightly(autoReap: boolean): Promise<GcReport> {
+    const previous = await this.latest().catch(() => null);
+    const report = await this.scan();
+    if (!autoReap || !previous) return report;
+    return this.reap(new Set(previous.items.map(key)));
+  }
+
+  /** Removes the stored report's orphans that are orphans still (and, when given, were seen before). */
+  async reap(seenBefore?: Set<string>): Promise<GcReport> {
     const report = await this.latest();
     const still = new Set((await this.find()).map(key));
     for (const item of report.items) {
-      if (item.reaped || !still.has(key(item))) continue;
+      if (item.reaped || !still.has(key(item)) || (seenBefore && !seenBefore.has(key(item)))) continue;
       try {
         await this.remove(item);
         item.reaped = true;

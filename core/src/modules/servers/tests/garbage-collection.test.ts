@@ -11,7 +11,8 @@ for (const database of DATABASES) {
 
     before(async () => {
       await testImage();
-      panel = await startPanel({ database });
+      // Automatic reaping on: the nightly job (run by hand here) reaps only what the night before found too.
+      panel = await startPanel({ database, config: { plugins: { servers: { gcAutoReap: true } } } });
       node = await startNodeFor(panel, { name: `gc-${database}`, ports: 3 });
     });
     after(async () => {
@@ -70,6 +71,19 @@ for (const database of DATABASES) {
       expect(existsSync(path.join(node.agent.dataDir, 'volumes', live))).to.equal(true);
       expect(allocations.some((a: { serverId: string | null }) => a.serverId === live)).to.equal(true);
       expect((await panel.request('POST', '/api/servers/gc/scan', { body: {} })).body.items).to.deep.equal([]);
+    });
+
+    it('with gcAutoReap, the nightly job reaps an orphan only on the night after it was first reported', async () => {
+      const stray = path.join(node.agent.dataDir, 'volumes', `gc-late-${database}`);
+      mkdirSync(stray);
+      await panel.kernel.scheduler.runNow('servers.gc');
+      const first = (await panel.request('GET', '/api/servers/gc/report')).body;
+      expect(first.items.map((i: { id: string; reaped: boolean }) => [i.id, i.reaped])).to.deep.equal([[`gc-late-${database}`, false]]);
+      expect(existsSync(stray), 'not on the night it is first seen').to.equal(true);
+      await panel.kernel.scheduler.runNow('servers.gc');
+      const second = (await panel.request('GET', '/api/servers/gc/report')).body;
+      expect(second.items.map((i: { id: string; reaped: boolean }) => [i.id, i.reaped])).to.deep.equal([[`gc-late-${database}`, true]]);
+      expect(existsSync(stray)).to.equal(false);
     });
   });
 }
