@@ -43,8 +43,9 @@ declare module '../../kernel/hooks.js' {
      */
     'node.placement': BailHook<[PlacementRequest, Transaction], { nodeId: string }>;
     /**
-     * Garbage collection's report: each tap appends the orphans of its own kind (the backups
-     * plugin: `backup`, backups of deleted servers past its retention) to the list it is given.
+     * Garbage collection's report: each tap appends the orphans of its own kind to the list it
+     * is given (the servers module's first: agent servers, folders and ports; the backups
+     * plugin: `backup`, backups of deleted servers past its retention).
      */
     'gc.orphans': WaterfallHook<GcItem[]>;
     /** Remove one orphan a tap reported; the tap of the item's kind answers. No answer: nothing reaps that kind. */

@@ -15,6 +15,7 @@ import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { FencedRetention } from './lifecycle/fenced-retention.js';
 import { GarbageCollector } from './gc/garbage-collector.js';
+import { NodeOrphans } from './gc/node-orphans.js';
 import { gcRoutes } from './gc/routes.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { healingRoutes } from './lifecycle/healing-routes.js';
@@ -66,6 +67,7 @@ declare module '../../kernel/container.js' {
     lostNodeRescheduler: LostNodeRescheduler;
     fencedRetention: FencedRetention;
     garbageCollector: GarbageCollector;
+    nodeOrphans: NodeOrphans;
     fencedRetentionDays: number;
   }
 }
@@ -154,6 +156,7 @@ export const serversModule = definePlugin({
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
       fencedRetention: asClass(FencedRetention).singleton(),
       garbageCollector: asClass(GarbageCollector).singleton(),
+      nodeOrphans: asClass(NodeOrphans).singleton(),
       fencedRetentionDays: asValue(ctx.config.fencedRetentionDays),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
@@ -173,6 +176,8 @@ export const serversModule = definePlugin({
     ctx.defineHook('server.latestRemoteBackup', 'bail');
     ctx.defineHook('gc.orphans', 'waterfall');
     ctx.defineHook('gc.reap', 'bail');
+    ctx.tap('gc.orphans', { name: 'servers.nodes', stage: -100 }, (items) => ctx.cradle.nodeOrphans.find(items));
+    ctx.tap('gc.reap', { name: 'servers.nodes', stage: -100 }, (item) => ctx.cradle.nodeOrphans.reap(item));
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);

@@ -3,21 +3,18 @@ import type { Database } from '../../../kernel/database.js';
 import type { HookBus } from '../../../kernel/hooks.js';
 import { parseJsonColumn, toIso } from '../../../kernel/database.js';
 import { notFound } from '../../../kernel/errors.js';
-import type { NodeService } from '../../nodes/service.js';
-import type { ServerRepository } from '../repository.js';
 import type { GcItem, GcReport } from './gc-schema.js';
 
 const key = (item: Pick<GcItem, 'kind' | 'nodeId' | 'id'>) => `${item.kind}:${item.nodeId}:${item.id}`;
 
 /**
- * Finds what Conductor made that nothing owns any more, on every node that is up: servers an agent
- * runs with no record in the panel, server folders no server of the agent owns, ports booked for
- * servers that are gone. The report is stored (the latest one); reaping takes an admin's
+ * Finds what Conductor made that nothing owns any more, through the `gc.orphans` hook (the
+ * servers module's own kinds in NodeOrphans, plugins' beside them). The report is stored (the latest one); reaping takes an admin's
  * confirmation, or `plugins.servers.gcAutoReap`, and removes only what the stored report lists
  * and a fresh look still finds orphaned. Nothing an agent did not make is ever listed.
  */
 export class GarbageCollector {
-  private readonly deps: { db: Database; hooks: HookBus; logger: Logger; nodeService: NodeService; serverRepository: ServerRepository };
+  private readonly deps: { db: Database; hooks: HookBus; logger: Logger };
 
   constructor(deps: GarbageCollector['deps']) {
     this.deps = deps;
@@ -71,39 +68,12 @@ export class GarbageCollector {
     return report;
   }
 
-  private async find(): Promise<GcItem[]> {
-    const { nodeService, serverRepository } = this.deps;
-    const items: GcItem[] = [];
-    const gone = async (serverId: string) => (await serverRepository.nodeOf(serverId)) === null;
-    for (const node of await nodeService.list()) {
-      for (const allocation of await nodeService.allocations(node.id))
-        if (allocation.serverId && (await gone(allocation.serverId)))
-          items.push({
-            kind: 'orphan_allocation',
-            nodeId: node.id,
-            id: allocation.serverId,
-            detail: `${allocation.ip}:${allocation.port}`,
-            reaped: false,
-          });
-      if (node.status !== 'up') continue;
-      try {
-        const client = nodeService.client(await nodeService.get(node.id));
-        for (const { id } of (await client.listServers()).servers)
-          if (await gone(id)) items.push({ kind: 'agent_server', nodeId: node.id, id, detail: 'container and files', reaped: false });
-        for (const id of await client.orphanVolumes())
-          items.push({ kind: 'orphan_volume', nodeId: node.id, id, detail: `volumes/${id}`, reaped: false });
-      } catch (err) {
-        this.deps.logger.warn({ err, node: node.id }, 'garbage collection could not look at a node');
-      }
-    }
-    return this.deps.hooks.call('gc.orphans', items);
+  /** Every tap of gc.orphans appends its kind: the servers module's own (NodeOrphans) first. */
+  private find(): Promise<GcItem[]> {
+    return this.deps.hooks.call('gc.orphans', []);
   }
 
   private async remove(item: GcItem): Promise<void> {
-    const { nodeService } = this.deps;
-    if (item.kind === 'orphan_allocation') return this.deps.db.transaction((trx) => nodeService.releaseAllocations(item.id, trx));
-    if (item.kind === 'agent_server') return nodeService.client(await nodeService.get(item.nodeId)).deleteServer(item.id);
-    if (item.kind === 'orphan_volume') return nodeService.client(await nodeService.get(item.nodeId)).removeOrphanVolume(item.id);
     if (!(await this.deps.hooks.call('gc.reap', item))) throw new Error(`nothing reaps orphans of kind ${item.kind}`);
   }
 

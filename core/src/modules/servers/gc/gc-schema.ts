@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The kinds the servers module finds itself (NodeOrphans); plugins add their own through `gc.orphans`. */
+export const CORE_ORPHAN_KINDS = ['agent_server', 'orphan_volume', 'orphan_allocation'] as const;
+
 /** What garbage collection found: things Conductor made that nothing in the panel owns any more. */
 export const gcReport = z.object({
   generatedAt: z.string(),
