@@ -196,7 +196,7 @@ describe('hook bus', () => {
           'auth.serverPermissions': 'accounts-subuser-grants',
           'server.beforeCreate': 'servers.template-defaults',
           'server.beforeStart': 'servers.suspended',
-          'node.placement': 'servers.most-room',
+          'node.placement': 'servers.draining',
         });
         await panel.close();
         panel = null;

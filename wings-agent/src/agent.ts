@@ -22,6 +22,7 @@ import { edgeRouter } from './edge/routes.js';
 import { errorMiddleware } from './http/errors.js';
 import { serverRoutes } from './http/server-routes.js';
 import { fencedRoutes } from './http/fenced-routes.js';
+import { orphanVolumeRoutes } from './http/orphan-routes.js';
 import { EventJournal } from './journal.js';
 import { ManagerFilesHost } from './servers/files-host.js';
 import { ServerManager } from './servers/manager.js';
@@ -132,6 +133,7 @@ export class Agent {
     const routers = [
       serverRoutes(this.manager, this.journal, this.tokens),
       fencedRoutes(this.config.AGENT_DATA_DIR),
+      orphanVolumeRoutes(this.manager),
       ...(this.edge ? [edgeRouter(this.edge)] : []),
       createFilesRouter(files, undefined, archiveEvents),
       backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),

@@ -23,4 +23,7 @@ export const fencedList = z.object({
   entries: z.array(z.object({ name: z.string(), serverId: z.string(), fencedAt: z.string() })),
 });
 export type FencedList = z.output<typeof fencedList>;
+/** `GET /api/orphan-volumes`: server folders on the node that no server of its agent owns. */
+export const orphanVolumes = z.object({ volumes: z.array(z.string()) });
+
 export const fencedParams = z.object({ name: z.string().regex(FENCED_NAME, { error: 'expected a fenced folder name' }) });

@@ -13,6 +13,8 @@ export const backupsConfigSchema = z.object({
   safetyTargetId: z.string().nullable().default(null),
   /** Where sleeping servers are archived (issue #14): a remote target id; null: the first remote target by name. */
   archiveTargetId: z.string().nullable().default(null),
+  /** Days a deleted server's backups are kept before garbage collection reports them (reaped on an admin's confirmation); null: kept until an admin deletes them. */
+  deletedServerBackupRetentionDays: z.number().int().min(0).nullable().default(30),
 });
 
 export type BackupsConfig = z.output<typeof backupsConfigSchema>;

@@ -2,6 +2,7 @@ import { asClass, asValue } from 'awilix';
 import { coreServices, definePlugin } from '@conductor/core';
 import { systemClock, type Clock } from './clock.js';
 import { backupsConfigSchema, type BackupsConfig } from './config.js';
+import { backupOrphans, reapBackupOrphan } from './gc-orphans.js';
 import { archiveServer, latestRemoteBackup, restoreArchive } from './archive.js';
 import { safetyBackup } from './hooks.js';
 import { BACKUPS_SOCKET, BackupProgressRelay, room } from './progress.js';
@@ -100,6 +101,8 @@ export default definePlugin({
     ctx.tap('server.archive', 'backups', (input) => archiveServer(ctx.cradle, input));
     ctx.tap('server.restoreArchive', 'backups', (input) => restoreArchive(ctx.cradle, input));
     ctx.tap('server.latestRemoteBackup', 'backups', (input) => latestRemoteBackup(ctx.cradle, input));
+    ctx.tap('gc.orphans', 'backups', (items) => backupOrphans(ctx.cradle, items));
+    ctx.tap('gc.reap', 'backups', (item) => reapBackupOrphan(ctx.cradle, item));
   },
   routes: backupRoutes,
   socketPermissions: { [BACKUPS_SOCKET.watch]: 'backup.read' },

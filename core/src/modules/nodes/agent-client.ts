@@ -7,6 +7,7 @@ import {
   agentEvent,
   edgeState,
   fencedList,
+  orphanVolumes,
   type FencedList,
   serverStats,
   serverStatus,
@@ -118,6 +119,15 @@ export class AgentClient {
 
   async removeFenced(name: string): Promise<void> {
     await this.json('DELETE', `/api/fenced/${encodeURIComponent(name)}`, anything);
+  }
+
+  /** Server folders on the node no server of its agent owns (garbage collection). */
+  async orphanVolumes(): Promise<string[]> {
+    return (await this.json('GET', '/api/orphan-volumes', orphanVolumes)).volumes;
+  }
+
+  async removeOrphanVolume(id: string): Promise<void> {
+    await this.json('DELETE', `/api/orphan-volumes/${encodeURIComponent(id)}`, anything);
   }
 
   async install(id: string): Promise<void> {

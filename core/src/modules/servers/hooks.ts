@@ -1,6 +1,7 @@
 import type { Principal } from '../../kernel/auth.js';
 import type { Transaction } from '../../kernel/database.js';
 import type { BailHook, SeriesHook, WaterfallHook } from '../../kernel/hooks.js';
+import type { GcItem } from './gc/gc-schema.js';
 import type { PlacementRequest } from './placement.js';
 import type { CreateServerBody } from './schema.js';
 
@@ -46,6 +47,14 @@ declare module '../../kernel/hooks.js' {
      * module's last tap (stage 100) is the default strategy. No answer means no node has room.
      */
     'node.placement': BailHook<[PlacementRequest, Transaction], { nodeId: string }>;
+    /**
+     * Garbage collection's report: each tap appends the orphans of its own kind to the list it
+     * is given (the servers module's first: agent servers, folders and ports; the backups
+     * plugin: `backup`, backups of deleted servers past its retention).
+     */
+    'gc.orphans': WaterfallHook<GcItem[]>;
+    /** Remove one orphan a tap reported; the tap of the item's kind answers. No answer: nothing reaps that kind. */
+    'gc.reap': BailHook<[GcItem], { reaped: true }>;
   }
 }
 

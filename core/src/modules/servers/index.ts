@@ -14,6 +14,9 @@ import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { FencedRetention } from './lifecycle/fenced-retention.js';
+import { GarbageCollector } from './gc/garbage-collector.js';
+import { NodeOrphans } from './gc/node-orphans.js';
+import { gcRoutes } from './gc/routes.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { healingRoutes } from './lifecycle/healing-routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
@@ -64,6 +67,8 @@ declare module '../../kernel/container.js' {
     transferStaleMs: number;
     lostNodeRescheduler: LostNodeRescheduler;
     fencedRetention: FencedRetention;
+    garbageCollector: GarbageCollector;
+    nodeOrphans: NodeOrphans;
     fencedRetentionDays: number;
   }
 }
@@ -118,6 +123,8 @@ export const serversModule = definePlugin({
     transferStaleSeconds: z.number().int().min(1).max(3600).default(60),
     /** Days a fenced server's files stay aside on its node before the daily sweep removes them. */
     fencedRetentionDays: z.number().int().min(0).max(3650).default(14),
+    /** The nightly garbage collection removes what it finds without an admin's confirmation. */
+    gcAutoReap: z.boolean().default(false),
   }),
   migrations: new URL('./migrations/', import.meta.url),
   register(ctx) {
@@ -149,6 +156,8 @@ export const serversModule = definePlugin({
       transferStaleMs: asValue(ctx.config.transferStaleSeconds * 1000),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
       fencedRetention: asClass(FencedRetention).singleton(),
+      garbageCollector: asClass(GarbageCollector).singleton(),
+      nodeOrphans: asClass(NodeOrphans).singleton(),
       fencedRetentionDays: asValue(ctx.config.fencedRetentionDays),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
@@ -167,6 +176,10 @@ export const serversModule = definePlugin({
     ctx.defineHook('server.restoreArchive', 'bail');
     ctx.defineHook('server.latestRemoteBackup', 'bail');
     ctx.defineHook('server.ofTeam', 'bail');
+    ctx.defineHook('gc.orphans', 'waterfall');
+    ctx.defineHook('gc.reap', 'bail');
+    ctx.tap('gc.orphans', { name: 'servers.nodes', stage: -100 }, (items) => ctx.cradle.nodeOrphans.find(items));
+    ctx.tap('gc.reap', { name: 'servers.nodes', stage: -100 }, (item) => ctx.cradle.nodeOrphans.reap(item));
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
@@ -254,8 +267,9 @@ export const serversModule = definePlugin({
     });
   },
   routes(router) {
-    // First: GET /api/servers/drains would otherwise be taken for the server with the id "drains".
+    // First: GET /api/servers/drains and /gc/… would otherwise be taken for a server with the id "drains" or "gc".
     transferRoutes(router);
+    gcRoutes(router);
     serverRoutes(router);
     lifecycleRoutes(router);
     healingRoutes(router);
@@ -317,6 +331,11 @@ export const serversModule = definePlugin({
     ({ cradle }) => ({ id: 'edge-routes', cron: '0 * * * * *', run: () => cradle.edgeRoutePublisher.pushAll() }),
     ({ cradle }) => ({ id: 'domains', cron: '30 * * * * *', run: () => cradle.domainService.verifyPending() }),
     // Transfers and drains whose panel went away (their heartbeat is stale) are wound up.
+    ({ cradle, config }) => ({
+      id: 'gc',
+      cron: '0 0 4 * * *',
+      run: async () => void (await cradle.garbageCollector.nightly(config.gcAutoReap)),
+    }),
     ({ cradle }) => ({ id: 'fenced-retention', cron: '0 30 3 * * *', run: () => cradle.fencedRetention.sweep() }),
     ({ cradle }) => ({ id: 'transfer-recovery', cron: '*/15 * * * * *', run: () => cradle.transferRecovery.windUpAbandoned() }),
   ],

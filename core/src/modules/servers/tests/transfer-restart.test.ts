@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { createStorage, DATABASES, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
+import { toIso } from '../../../kernel/database.js';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { deleteAllServers } from './server-fixtures.js';
 import { runningServerOn, sha256, transferEnded, volume } from './transfer-fixtures.js';
@@ -38,6 +39,13 @@ for (const database of DATABASES) {
       const owner = await t.createUser(`restart-${database}@example.org`);
       const { id, port, sums } = await runningServerOn(t.panel, a, owner, 'Interrupted', 64);
       expect((await t.panel.request('POST', `/api/servers/${id}/transfer`, { body: { nodeId: b.nodeId } })).status).to.equal(202);
+      // While it copies, the running panel keeps saying so (a stale heartbeat is what marks a transfer abandoned).
+      await until('the copy', async () => (await t.panel.request('GET', `/api/servers/${id}/transfer`)).body.step === 'copying', 60_000);
+      const beat = async () =>
+        Date.parse(toIso((await t.panel.kernel.db('server_transfers').where({ server_id: id }).first()).heartbeat_at));
+      const first = await beat();
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(await beat()).to.be.greaterThan(first);
       // The game is being stopped for the final copy when the panel goes away (the delta itself is over in a blink).
       const step = await until(
         'the stop for the final copy',

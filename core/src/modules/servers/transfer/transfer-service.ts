@@ -93,8 +93,6 @@ export class ServerTransfer {
       throw conflict('not_active', `Only an active server is transferred; this one is ${server.phase} (wake it first)`);
     if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
     if (target.status !== 'up') throw conflict('node_down', 'The target node is not up');
-    if ((await this.deps.transferRepository.drainedNodes()).has(nodeId))
-      throw conflict('node_draining', 'The target node is drained for maintenance and takes no new servers');
     const source = await nodeService.get(server.nodeId);
     if (source.status !== 'up') throw conflict('source_down', "The server's node is not up: its files cannot be copied");
     const startedAt = new Date().toISOString();
@@ -115,6 +113,8 @@ export class ServerTransfer {
       // Checked again under the lock: two panels asked at once start one transfer.
       if ((await this.deps.transferRepository.transfer(serverId, trx))?.status.state === 'running')
         throw conflict('transfer_in_progress', 'The server is being transferred already');
+      if ((await this.deps.transferRepository.drainedNodes(trx)).has(nodeId))
+        throw conflict('node_draining', 'The target node is drained for maintenance and takes no new servers');
       const allocated = (await serverRepository.allocatedMemory(trx)).get(nodeId) ?? 0;
       const capacity = target.memoryMb * (1 + target.memoryOverallocPct / 100);
       if (allocated + server.memoryMb > capacity)

@@ -1,10 +1,12 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { buildPanelUi, launchChromium, startNodeFor, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { BrowserPages } from './browser-helpers.js';
 
-describe('draining a node and its self-healing plan on the admin nodes page in a real browser', function () {
+describe('draining a node, its self-healing plan and garbage collection on the admin nodes page in a real browser', function () {
   this.timeout(180_000);
   let t: AccountsPanel;
   let a: TestNode;
@@ -64,5 +66,25 @@ describe('draining a node and its self-healing plan on the admin nodes page in a
     await pages.shoot(page, 'admin-nodes-healing-plan-desktop-light');
     expect(pages.pageErrors).to.deep.equal([]);
     await t.panel.request('DELETE', `/api/servers/${created.body.id}`);
+  });
+
+  it('an admin scans for orphans, sees a folder no server owns, and removes it after confirming', async () => {
+    const stray = path.join(a.agent.dataDir, 'volumes', 'sleftbehind01');
+    mkdirSync(stray);
+    const admin = await t.createUser('collector@example.org', { role: 'admin' });
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email);
+    await page.goto(`${t.panel.url}/admin/nodes`);
+    const card = page.getByTestId('gc-report');
+    await card.getByText('No report yet', { exact: false }).waitFor();
+    await card.getByRole('button', { name: 'Scan now' }).click();
+    await card.getByText('Folder without a server').waitFor();
+    await card.getByText('sleftbehind01', { exact: false }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card.getByRole('button', { name: 'Remove orphans' }).click();
+    await card.getByText('Removed', { exact: true }).waitFor();
+    expect(existsSync(stray)).to.equal(false);
+    await pages.shoot(page, 'admin-nodes-gc-desktop-light');
+    expect(pages.pageErrors).to.deep.equal([]);
   });
 });
