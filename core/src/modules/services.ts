@@ -29,7 +29,8 @@ export const coreServices = {
   },
   activity: { activityLog: serviceRef('activity', 'activityLog') },
   templates: { templateService: serviceRef('templates', 'templateService') },
-  nodes: { nodeService: serviceRef('nodes', 'nodeService') },
+  /** nodeJoins: one-time join tokens for machines the panel provisions (the scaling plugin). */
+  nodes: { nodeService: serviceRef('nodes', 'nodeService'), nodeJoins: serviceRef('nodes', 'nodeJoins') },
   servers: {
     serverService: serviceRef('servers', 'serverService'),
     serverDirectory: serviceRef('servers', 'serverDirectory'),
