@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { AgentConfig } from './config.js';
 import { TokenStore } from './token-store.js';
@@ -12,13 +13,21 @@ export async function joinIfNeeded(config: AgentConfig, logger: Logger): Promise
   if (config.AGENT_TOKEN || !config.AGENT_JOIN_TOKEN) return config;
   if (TokenStore.exists(path.resolve(config.AGENT_DATA_DIR))) return config;
   const url = new URL('api/nodes/join', config.CONDUCTOR_PANEL_URL!.replace(/\/?$/, '/'));
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: config.AGENT_JOIN_TOKEN }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await res.json().catch(() => ({}))) as { nodeId?: string; token?: string; error?: { code: string; message: string } };
+  let res: Response;
+  let body: { nodeId?: string; token?: string; error?: { code: string; message: string } };
+  // The panel learns the machine's address from the cloud's answer to the order; a machine that
+  // boots faster than that is told join_token_pending and asks again.
+  for (let attempt = 0; ; attempt++) {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: config.AGENT_JOIN_TOKEN }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    body = (await res.json().catch(() => ({}))) as typeof body;
+    if (body.error?.code !== 'join_token_pending' || attempt >= 60) break;
+    await sleep(2000);
+  }
   if (res.status !== 201 || !body.token)
     throw new Error(`the panel refused the join token (${res.status} ${body.error?.code ?? ''}: ${body.error?.message ?? 'no answer'})`);
   logger.info({ nodeId: body.nodeId, panel: config.CONDUCTOR_PANEL_URL }, 'joined the panel as a new node');

@@ -35,6 +35,8 @@ export const coreServices = {
     serverService: serviceRef('servers', 'serverService'),
     serverDirectory: serviceRef('servers', 'serverDirectory'),
     serverLocks: serviceRef('servers', 'serverLocks'),
+    /** Moves a server to another node (start, then settled); the scaling plugin empties nodes with it. */
+    serverTransfer: serviceRef('servers', 'serverTransfer'),
   },
   /** Where plugins register the task types schedules can run (backups: "backup"). */
   schedules: { scheduleTasks: serviceRef('schedules', 'scheduleTasks') },

@@ -86,7 +86,10 @@ export class HetznerProvider implements CloudProvider {
    * Tries each server type in each location until one is created; a capacity refusal
    * (resource_unavailable, placement_error) moves on, any other error ends the attempt.
    */
-  async createServer(request: CreateCloudServer): Promise<{ server: CloudServer; refused: RefusedPlacement[] }> {
+  async createServer(
+    request: CreateCloudServer,
+    onOrdered?: (server: CloudServer) => Promise<void>,
+  ): Promise<{ server: CloudServer; refused: RefusedPlacement[] }> {
     const refused: RefusedPlacement[] = [];
     for (const serverType of request.serverTypes) {
       for (const location of request.locations) {
@@ -106,6 +109,7 @@ export class HetznerProvider implements CloudProvider {
               },
             },
           );
+          await onOrdered?.(toServer(created.server));
           await this.client.waitForAction(created.action);
           const server = (await this.getServer(String(created.server.id))) ?? toServer(created.server);
           return { server, refused };

@@ -50,7 +50,14 @@ export interface RefusedPlacement {
 
 export interface CloudProvider {
   serverTypes(): Promise<CloudServerType[]>;
-  createServer(request: CreateCloudServer): Promise<{ server: CloudServer; refused: RefusedPlacement[] }>;
+  /**
+   * Orders a machine and waits until it is created; `onOrdered` runs as soon as the cloud accepted
+   * the order and named the machine's address, before it boots.
+   */
+  createServer(
+    request: CreateCloudServer,
+    onOrdered?: (server: CloudServer) => Promise<void>,
+  ): Promise<{ server: CloudServer; refused: RefusedPlacement[] }>;
   /** Servers matching a label selector (`key=value,other`), all pages. */
   listServers(labelSelector: string): Promise<CloudServer[]>;
   getServer(id: string): Promise<CloudServer | null>;
