@@ -42,5 +42,6 @@ export const scalingEvents = defineEvents({
 });
 
 declare module '@conductor/core' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds the events
   interface EventTypes extends EventDataOf<typeof scalingEvents> {}
 }

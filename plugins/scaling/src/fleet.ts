@@ -29,7 +29,12 @@ export async function clusterFleet(
   const byNode = new Map(live.filter((s) => s.nodeId).map((s) => [s.nodeId!, s]));
   const nodes = (await deps.nodeService.list())
     .filter((n) => n.location === cluster.name && n.status === 'up' && byNode.get(n.id)?.state !== 'draining')
-    .map((node) => ({ node, capacityMb: capacityOf(node), allocatedMb: allocated.get(node.id) ?? 0, scaling: byNode.get(node.id) ?? null }));
+    .map((node) => ({
+      node,
+      capacityMb: capacityOf(node),
+      allocatedMb: allocated.get(node.id) ?? 0,
+      scaling: byNode.get(node.id) ?? null,
+    }));
   const provisioning = live.filter((s) => s.state === 'provisioning');
   const freeMb =
     nodes.reduce((sum, n) => sum + Math.max(0, n.capacityMb - n.allocatedMb), 0) + provisioning.reduce((sum, s) => sum + s.memoryMb, 0);

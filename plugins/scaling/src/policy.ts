@@ -2,17 +2,21 @@ import { z } from 'zod';
 import { portList } from '@conductor/core';
 
 /** A cluster is the nodes whose location is its name; a policy says how it grows and shrinks. */
-export const clusterName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, at most 40' });
+export const clusterName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, at most 40' });
 
 export const clusterPolicy = z
   .strictObject({
     minNodes: z.number().int().min(0).max(100).default(0),
     maxNodes: z.number().int().min(0).max(100).default(3),
     /** Hetzner server types, cheapest first: tried in order when one has no capacity. */
-    serverTypes: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/)).min(1).max(10),
-    locations: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/)).min(1).max(10),
+    serverTypes: z
+      .array(z.string().regex(/^[a-z0-9-]{1,32}$/))
+      .min(1)
+      .max(10),
+    locations: z
+      .array(z.string().regex(/^[a-z0-9-]{1,32}$/))
+      .min(1)
+      .max(10),
     /** What the cluster's cloud nodes may cost together in a month, in cents. */
     monthlyBudgetCents: z.number().int().min(0),
     /** Memory (MB) that must stay free to promise across the cluster; less starts a scale-up. */

@@ -28,7 +28,11 @@ export class Provisioner {
     const { scalingRepository: repo, cloudProvider: cloud, scalingConfig: config } = this.deps;
     const policy = cluster.policy;
     const live = await repo.nodes({ cluster: cluster.name, live: true });
-    const refuse = async (refusal: 'budget' | 'max_nodes' | 'no_provider' | 'no_cloud_capacity' | 'cloud_error', message: string, cost = 0) => {
+    const refuse = async (
+      refusal: 'budget' | 'max_nodes' | 'no_provider' | 'no_cloud_capacity' | 'cloud_error',
+      message: string,
+      cost = 0,
+    ) => {
       await this.deps.db.transaction(async (trx) => {
         await repo.handleDemands(demandIds, trx);
         await this.deps.events.append(trx, {
@@ -38,7 +42,8 @@ export class Provisioner {
       });
       return 'refused' as const;
     };
-    if (live.length >= policy.maxNodes) return refuse('max_nodes', `The cluster has ${live.length} of at most ${policy.maxNodes} cloud nodes`);
+    if (live.length >= policy.maxNodes)
+      return refuse('max_nodes', `The cluster has ${live.length} of at most ${policy.maxNodes} cloud nodes`);
     if (!cloud || !config.panelUrl) return refuse('no_provider', 'No cloud provider is configured (plugins.scaling.hetzner and panelUrl)');
     let types: CloudServerType[];
     try {
@@ -61,7 +66,15 @@ export class Provisioner {
         await repo.markScaled(cluster.name, 'up', trx);
         await this.deps.events.append(trx, {
           type: 'scaling.scale_up',
-          data: { cluster: cluster.name, reason, serverType: choice.type.name, location: choice.location, cloudServerId: null, costAddedCents: choice.cents, dryRun: true },
+          data: {
+            cluster: cluster.name,
+            reason,
+            serverType: choice.type.name,
+            location: choice.location,
+            cloudServerId: null,
+            costAddedCents: choice.cents,
+            dryRun: true,
+          },
         });
       });
       return 'dry_run';
@@ -111,13 +124,25 @@ export class Provisioner {
         trx,
       );
     });
-    const userData = renderNodeCloudInit({ panelUrl: config.panelUrl!, token: token.token, sourceUrl: config.sourceUrl, agentPort: config.agentPort });
+    const userData = renderNodeCloudInit({
+      panelUrl: config.panelUrl!,
+      token: token.token,
+      sourceUrl: config.sourceUrl,
+      agentPort: config.agentPort,
+    });
     const order = cluster.policy.serverTypes.filter((t) => types.some((x) => x.name === t));
     const locations = [choice.location, ...cluster.policy.locations.filter((l) => l !== choice.location)];
     let orderedId: string | null = null;
     try {
       const { server } = await cloud!.createServer(
-        { name, serverTypes: order, locations, image: config.image, userData, labels: { [OWNED_LABEL]: 'true', [CLUSTER_LABEL]: cluster.name } },
+        {
+          name,
+          serverTypes: order,
+          locations,
+          image: config.image,
+          userData,
+          labels: { [OWNED_LABEL]: 'true', [CLUSTER_LABEL]: cluster.name },
+        },
         async (ordered) => {
           orderedId = ordered.id;
           const type = types.find((t) => t.name === ordered.serverType) ?? choice.type;
@@ -129,7 +154,15 @@ export class Provisioner {
       const cents = type.monthlyCents[server.location] ?? choice.cents;
       await this.deps.events.record({
         type: 'scaling.scale_up',
-        data: { cluster: cluster.name, reason, serverType: server.serverType, location: server.location, cloudServerId: server.id, costAddedCents: cents, dryRun: false },
+        data: {
+          cluster: cluster.name,
+          reason,
+          serverType: server.serverType,
+          location: server.location,
+          cloudServerId: server.id,
+          costAddedCents: cents,
+          dryRun: false,
+        },
       });
       return 'ordered';
     } catch (err) {
@@ -141,7 +174,13 @@ export class Provisioner {
       const capacity = err instanceof CloudError && err.capacity;
       await this.deps.events.record({
         type: 'scaling.scale_up_refused',
-        data: { cluster: cluster.name, reason, refusal: capacity ? 'no_cloud_capacity' : 'cloud_error', message: (err as Error).message, costAddedCents: choice.cents },
+        data: {
+          cluster: cluster.name,
+          reason,
+          refusal: capacity ? 'no_cloud_capacity' : 'cloud_error',
+          message: (err as Error).message,
+          costAddedCents: choice.cents,
+        },
       });
       return 'refused';
     }

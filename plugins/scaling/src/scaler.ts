@@ -53,7 +53,12 @@ export class Scaler {
             : null;
     if (demands.length && fleet.provisioning.length)
       // A node is on its way; it takes these.
-      await this.deps.db.transaction((trx) => repo.handleDemands(demands.map((d) => d.id), trx));
+      await this.deps.db.transaction((trx) =>
+        repo.handleDemands(
+          demands.map((d) => d.id),
+          trx,
+        ),
+      );
     const cooling = cluster.lastScaleUpAt && Date.now() - Date.parse(cluster.lastScaleUpAt) < policy.scaleUpCooldownSeconds * 1000;
     if (reason && !cooling) {
       await this.deps.provisioner.scaleUp(cluster, reason, fleet.provisioning.length ? [] : demands.map((d) => d.id));

@@ -63,7 +63,7 @@ export class NodeJoins {
       if (Date.parse(found.expiresAt) <= Date.now()) throw new AppError(410, 'join_token_expired', 'This join token has expired');
       const spec = joinSpec.parse(found.spec);
       const address = spec.node.address;
-      if (!address) throw new AppError(409, 'join_token_pending', 'The panel does not know this machine\'s address yet; try again shortly');
+      if (!address) throw new AppError(409, 'join_token_pending', "The panel does not know this machine's address yet; try again shortly");
       const created = await this.nodes.create({ ...spec.node, address }, null, { executor: trx });
       if (!(await this.repository.spend(found.id, created.node.id, trx)))
         throw new AppError(409, 'join_token_used', 'This join token was used already; a node joins once');

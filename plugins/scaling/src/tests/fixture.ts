@@ -24,11 +24,19 @@ export async function startScalingPanel(database: DatabaseKind): Promise<Scaling
       PORT: port,
       plugins: {
         auth: { scryptCost: 1024 },
-        scaling: { hetzner: { token: cloud.token, baseUrl: cloud.baseUrl }, panelUrl: `http://127.0.0.1:${port}`, agentPort: await freePort() },
+        scaling: {
+          hetzner: { token: cloud.token, baseUrl: cloud.baseUrl },
+          panelUrl: `http://127.0.0.1:${port}`,
+          agentPort: await freePort(),
+        },
       },
     },
   });
-  const staticNode = await startNodeFor(t.panel, { name: `static-${database}`, ports: 2, agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-static-' } });
+  const staticNode = await startNodeFor(t.panel, {
+    name: `static-${database}`,
+    ports: 2,
+    agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-static-' },
+  });
   await t.panel.request('PATCH', `/api/nodes/${staticNode.nodeId}`, { body: { memoryOverallocPct: -100 } });
   return {
     ...t,

@@ -36,7 +36,10 @@ for (const database of DATABASES) {
     });
 
     const events = async (type: string) =>
-      ((await t.panel.request('GET', `/api/events?type=${type}`)).body.events as Array<{ nodeId: string | null; data: Record<string, unknown> }>);
+      (await t.panel.request('GET', `/api/events?type=${type}`)).body.events as Array<{
+        nodeId: string | null;
+        data: Record<string, unknown>;
+      }>;
     const reconcile = async () => expect((await t.panel.request('POST', '/api/scaling/reconcile', { body: {} })).status).to.equal(204);
     const setPolicy = async (changes: Record<string, unknown>) => {
       const res = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...policy, ...changes } });
@@ -91,7 +94,10 @@ for (const database of DATABASES) {
       expect(node).to.deep.include({ location: 'eu', address: machine.ipv4, status: 'up' });
 
       // The join token in the machine's user data is spent.
-      const reused = await t.panel.request('POST', '/api/nodes/join', { body: { token: installArgs(machine.userData).token }, auth: false });
+      const reused = await t.panel.request('POST', '/api/nodes/join', {
+        body: { token: installArgs(machine.userData).token },
+        auth: false,
+      });
       expect([reused.status, reused.body.error?.code]).to.deep.equal([409, 'join_token_used']);
 
       const created = await createServer(owner.id);
@@ -112,7 +118,10 @@ for (const database of DATABASES) {
         monthlyCents: 451,
         allocatedMb: 256,
       });
-      expect(fleet.nodes.find((n: { nodeId: string }) => n.nodeId === t.staticNode.nodeId)).to.deep.include({ kind: 'static', monthlyCents: null });
+      expect(fleet.nodes.find((n: { nodeId: string }) => n.nodeId === t.staticNode.nodeId)).to.deep.include({
+        kind: 'static',
+        monthlyCents: null,
+      });
       expect(fleet.monthlyCents).to.equal(451);
     });
 
