@@ -15,6 +15,8 @@ export interface ClusterFleet {
   provisioning: ScalingNode[];
   /** Memory free to promise now and soon (provisioning nodes count in full). */
   freeMb: number;
+  /** Hot spares: ready cloud nodes with nothing on them, and machines on their way. */
+  spares: number;
 }
 
 const capacityOf = (n: NodeView) => Math.floor(n.memoryMb * (1 + n.memoryOverallocPct / 100));
@@ -38,5 +40,6 @@ export async function clusterFleet(
   const provisioning = live.filter((s) => s.state === 'provisioning');
   const freeMb =
     nodes.reduce((sum, n) => sum + Math.max(0, n.capacityMb - n.allocatedMb), 0) + provisioning.reduce((sum, s) => sum + s.memoryMb, 0);
-  return { nodes, provisioning, freeMb };
+  const emptyCloud = nodes.filter((n) => n.scaling?.state === 'ready' && n.allocatedMb === 0).length;
+  return { nodes, provisioning, freeMb, spares: emptyCloud + provisioning.length };
 }

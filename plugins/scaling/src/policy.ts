@@ -32,8 +32,11 @@ export const clusterPolicy = z
     scaleDownBelowPct: z.number().int().min(0).max(100).default(20),
     /** ... once it has stayed so for this long. */
     scaleDownAfterSeconds: z.number().int().min(0).max(604_800).default(1800),
+    /** Ready cloud nodes kept empty for servers that cannot wait for a boot; the pool refills when one is taken. */
+    spares: z.number().int().min(0).max(20).default(0),
     /** Decide and record, but touch nothing. */
     dryRun: z.boolean().default(false),
   })
-  .refine((p) => p.minNodes <= p.maxNodes, { error: 'minNodes must not exceed maxNodes', path: ['minNodes'] });
+  .refine((p) => p.minNodes <= p.maxNodes, { error: 'minNodes must not exceed maxNodes', path: ['minNodes'] })
+  .refine((p) => p.spares <= p.maxNodes, { error: 'spares must not exceed maxNodes', path: ['spares'] });
 export type ClusterPolicy = z.output<typeof clusterPolicy>;

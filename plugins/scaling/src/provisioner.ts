@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { renderNodeCloudInit, type Cradle } from '@conductor/core';
+import { AppError, notFound, renderNodeCloudInit, type Cradle } from '@conductor/core';
 import { CloudError, type CloudProvider, type CloudServerType } from './cloud/provider.js';
 import type { ScalingConfig } from './config.js';
 import type { Cluster, ScalingRepository } from './repository.js';
@@ -9,6 +9,8 @@ export type ScaleUpResult = 'ordered' | 'dry_run' | 'refused';
 /** Labels on every machine Conductor orders, so it finds (and only touches) its own. */
 export const OWNED_LABEL = 'conductor.owned';
 export const CLUSTER_LABEL = 'conductor.cluster';
+/** On snapshots of a node's disk made to boot new nodes from (Docker and the agent already installed). */
+export const NODE_IMAGE_LABEL = 'conductor.node-image';
 
 /**
  * Orders one node for a cluster: checks the maximum and the budget, issues a one-time join
@@ -82,6 +84,30 @@ export class Provisioner {
     return this.order(cluster, reason, demandIds, choice, types);
   }
 
+  /** The newest node snapshot boots faster than a bare image (install.sh then finds everything in place). */
+  private async bootImage(cloud: CloudProvider): Promise<string> {
+    const snapshots = await cloud.listSnapshots(`${NODE_IMAGE_LABEL}=true`);
+    snapshots.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    return snapshots[0]?.id ?? this.deps.scalingConfig.image;
+  }
+
+  /** Snapshots a cloud node's disk for new nodes to boot from. */
+  async snapshot(nodeId: string): Promise<{ id: string; description: string }> {
+    const s = (await this.deps.scalingRepository.nodes({ live: true })).find((x) => x.nodeId === nodeId);
+    if (!s?.cloudServerId) throw notFound('No cloud node with this id', 'cloud_node_not_found');
+    if (!this.deps.cloudProvider) throw new AppError(409, 'no_provider', 'No cloud provider is configured');
+    try {
+      const snapshot = await this.deps.cloudProvider.createSnapshot(s.cloudServerId, `Conductor node image from ${s.serverType} ${s.location}`, {
+        [OWNED_LABEL]: 'true',
+        [NODE_IMAGE_LABEL]: 'true',
+      });
+      return { id: snapshot.id, description: snapshot.description };
+    } catch (err) {
+      if (err instanceof CloudError) throw new AppError(502, 'cloud_error', `Hetzner Cloud: ${err.message} (${err.code})`);
+      throw err;
+    }
+  }
+
   private async order(
     cluster: Cluster,
     reason: string,
@@ -139,7 +165,7 @@ export class Provisioner {
           name,
           serverTypes: order,
           locations,
-          image: config.image,
+          image: await this.bootImage(cloud!),
           userData,
           labels: { [OWNED_LABEL]: 'true', [CLUSTER_LABEL]: cluster.name },
         },

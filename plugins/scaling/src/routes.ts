@@ -77,6 +77,17 @@ export function scalingRoutes(router: RouteRegistrar): void {
   });
   router.route({
     method: 'post',
+    path: '/snapshots',
+    summary: "Snapshot a cloud node's disk; new nodes then boot from the newest such snapshot",
+    tags,
+    access: 'admin',
+    body: z.strictObject({ nodeId: z.string().min(1) }),
+    response: { status: 201, schema: z.object({ id: z.string(), description: z.string() }) },
+    errors: { 404: 'No cloud node with this id', 409: 'No cloud provider is configured', 502: 'The cloud refused or did not answer' },
+    handler: ({ body, scope }) => scope.cradle.provisioner.snapshot(body.nodeId),
+  });
+  router.route({
+    method: 'post',
     path: '/reconcile',
     summary: 'Run a scaling pass now (it also runs every 15 seconds on the leader)',
     tags,

@@ -50,7 +50,9 @@ export class Scaler {
           ? `${demands.length} placement(s) found no node with room (up to ${Math.max(...demands.map((d) => d.memoryMb))} MB)`
           : fleet.freeMb < policy.headroomMb
             ? `${fleet.freeMb} MB free to promise, under the headroom of ${policy.headroomMb} MB`
-            : null;
+            : fleet.spares < policy.spares
+              ? `the spare pool has ${fleet.spares} of ${policy.spares} ready nodes`
+              : null;
     if (demands.length && fleet.provisioning.length)
       // A node is on its way; it takes these.
       await this.deps.db.transaction((trx) =>

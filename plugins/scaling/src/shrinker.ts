@@ -26,9 +26,16 @@ export class Shrinker {
     const policy = cluster.policy;
     const now = Date.now();
     const candidates: Array<{ entry: ClusterFleet['nodes'][number]; since: number }> = [];
+    // The first empty nodes are the spare pool: idle by design, never removed for it.
+    let sparesKept = 0;
     for (const entry of fleet.nodes) {
       const s = entry.scaling;
       if (!s || s.state !== 'ready') continue;
+      if (entry.allocatedMb === 0 && sparesKept < policy.spares) {
+        sparesKept++;
+        if (s.underSince) await repo.updateNode(s.id, { underSince: null });
+        continue;
+      }
       const under = entry.allocatedMb * 100 < policy.scaleDownBelowPct * entry.capacityMb;
       if (!under) {
         if (s.underSince) await repo.updateNode(s.id, { underSince: null });

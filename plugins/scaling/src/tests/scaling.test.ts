@@ -173,5 +173,48 @@ for (const database of DATABASES) {
       expect(await docker.listContainers({ all: true, filters: { label: [`${VM_LABEL}=${RUN_ID}`] } })).to.deep.equal([]);
       bots.push(await joinAs((await server(serverId)).address.port, '127.0.0.1', 'Cloudy'));
     });
+
+    it('keeps a spare ready: a new server takes it at once, and the pool refills from the newest node snapshot', async () => {
+      await t.panel.request('PATCH', `/api/nodes/${t.staticNode.nodeId}`, { body: { memoryOverallocPct: -100 } });
+      await setPolicy({ spares: 1 });
+      const joinedBefore = (await events('scaling.node_joined')).length;
+      await reconcile();
+      const ordered = (await events('scaling.scale_up')).at(-1);
+      expect(String(ordered!.data.reason)).to.match(/spare pool has 0 of 1/);
+      const spare = await until(
+        'the spare to join',
+        async () => {
+          await reconcile();
+          const joined = await events('scaling.node_joined');
+          return joined.length > joinedBefore ? joined.at(-1)!.nodeId : undefined;
+        },
+        90_000,
+      );
+      expect((await t.panel.request('POST', '/api/scaling/snapshots', { body: { nodeId: 'nope' } })).status).to.equal(404);
+      const snapshot = await t.panel.request('POST', '/api/scaling/snapshots', { body: { nodeId: spare } });
+      expect(snapshot.status, JSON.stringify(snapshot.body)).to.equal(201);
+
+      const owner = await t.createUser(`spare-${database}@example.org`);
+      const created = await createServer(owner.id);
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body.nodeId).to.equal(spare);
+      await reconcile();
+      const refill = (await events('scaling.scale_up')).at(-1);
+      expect(refill).to.not.deep.equal(ordered);
+      expect(String(refill!.data.reason)).to.match(/spare pool has 0 of 1/);
+      const orders = t.cloud.requests.filter((r) => r.method === 'POST' && r.path === '/v1/servers' && r.status === 201);
+      expect(orders.at(-1)!.body!.image, 'booted from the snapshot').to.equal(snapshot.body.id);
+      await until(
+        'the refill to join',
+        async () => {
+          await reconcile();
+          return (await events('scaling.node_joined')).length > joinedBefore + 1;
+        },
+        90_000,
+      );
+      const fleet = (await t.panel.request('GET', '/api/scaling/fleet')).body;
+      expect(fleet.nodes.filter((n: { kind: string }) => n.kind === 'cloud')).to.have.length(2);
+      expect(fleet.monthlyCents).to.equal(902);
+    });
   });
 }
