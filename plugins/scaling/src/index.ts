@@ -41,6 +41,8 @@ export default definePlugin({
   ],
   configSchema: scalingConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
+  /** The Fleet page, built from ../ui by scripts/build-ui.mjs. */
+  ui: new URL('../ui-dist/', import.meta.url),
   register(ctx) {
     const config = ctx.config;
     ctx.register({
