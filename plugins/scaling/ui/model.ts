@@ -40,7 +40,15 @@ export interface ScalingEvent {
   type: string;
   occurredAt: string;
   nodeId: string | null;
-  data: { cluster?: string; reason?: string; refusal?: string; message?: string; costAddedCents?: number; costSavedCents?: number; dryRun?: boolean };
+  data: {
+    cluster?: string;
+    reason?: string;
+    refusal?: string;
+    message?: string;
+    costAddedCents?: number;
+    costSavedCents?: number;
+    dryRun?: boolean;
+  };
 }
 
 export const euros = (cents: number) => `${(cents / 100).toFixed(2)} €`;
