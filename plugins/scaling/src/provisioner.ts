@@ -97,10 +97,14 @@ export class Provisioner {
     if (!s?.cloudServerId) throw notFound('No cloud node with this id', 'cloud_node_not_found');
     if (!this.deps.cloudProvider) throw new AppError(409, 'no_provider', 'No cloud provider is configured');
     try {
-      const snapshot = await this.deps.cloudProvider.createSnapshot(s.cloudServerId, `Conductor node image from ${s.serverType} ${s.location}`, {
-        [OWNED_LABEL]: 'true',
-        [NODE_IMAGE_LABEL]: 'true',
-      });
+      const snapshot = await this.deps.cloudProvider.createSnapshot(
+        s.cloudServerId,
+        `Conductor node image from ${s.serverType} ${s.location}`,
+        {
+          [OWNED_LABEL]: 'true',
+          [NODE_IMAGE_LABEL]: 'true',
+        },
+      );
       return { id: snapshot.id, description: snapshot.description };
     } catch (err) {
       if (err instanceof CloudError) throw new AppError(502, 'cloud_error', `Hetzner Cloud: ${err.message} (${err.code})`);

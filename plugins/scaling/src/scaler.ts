@@ -22,7 +22,19 @@ export class Scaler {
     },
   ) {}
 
-  async reconcile(): Promise<void> {
+  /** The pass in progress (or the last one); passes run one after the other, never side by side. */
+  private latest: Promise<void> = Promise.resolve();
+
+  /**
+   * One pass, after the one in progress: the job and an admin's "run now" must not both see the
+   * same demand and order two nodes for it.
+   */
+  reconcile(): Promise<void> {
+    this.latest = this.latest.catch(() => undefined).then(() => this.pass());
+    return this.latest;
+  }
+
+  private async pass(): Promise<void> {
     const clusters = await this.deps.scalingRepository.clusters();
     for (const [index, cluster] of clusters.entries()) {
       try {

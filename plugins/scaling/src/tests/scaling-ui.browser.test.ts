@@ -44,7 +44,13 @@ describe('the Fleet page in a real browser (Chromium): policy editor, cloud and 
     await form.getByRole('button', { name: 'Save policy' }).click();
     await form.getByRole('status').getByText('Saved.').waitFor();
     const [cluster] = (await t.panel.request('GET', '/api/scaling/clusters')).body.clusters;
-    expect(cluster.policy).to.deep.include({ minNodes: 1, maxNodes: 2, serverTypes: ['cx22'], monthlyBudgetCents: 1000, gamePorts: '25565-25566' });
+    expect(cluster.policy).to.deep.include({
+      minNodes: 1,
+      maxNodes: 2,
+      serverTypes: ['cx22'],
+      monthlyBudgetCents: 1000,
+      gamePorts: '25565-25566',
+    });
 
     await until(
       'the minimum node to join',
@@ -60,7 +66,9 @@ describe('the Fleet page in a real browser (Chromium): policy editor, cloud and 
     expect(await cloudRow.innerText()).to.match(/Cloud\s+eu\s+ready\s+cx22 \(fsn1\)\s+4\.51 €/);
     expect(await page.getByTestId('fleet-total').innerText()).to.equal('Cloud nodes cost 4.51 € a month.');
     const decision = page.locator('[data-testid="scaling-timeline"] li[data-type="scaling.scale_up"]');
-    expect(await decision.innerText()).to.match(/Ordered a node · eu · \+4\.51 €\/month/).and.to.match(/under its minimum of 1/);
+    expect(await decision.innerText())
+      .to.match(/Ordered a node · eu · \+4\.51 €\/month/)
+      .and.to.match(/under its minimum of 1/);
     await page.locator('[data-testid="scaling-timeline"] li[data-type="scaling.node_joined"]').getByText('A node joined').waitFor();
     expect(pages.errors).to.deep.equal([]);
   });

@@ -1,3 +1,4 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
 import type { Bot } from 'mineflayer';
 import { DATABASES, docker, joinAs, RUN_ID, until } from '@conductor/test';
@@ -48,6 +49,23 @@ for (const database of DATABASES) {
     const server = async (id: string) => (await t.panel.request('GET', `/api/servers/${id}`)).body;
     const createServer = (ownerId: string) =>
       t.panel.request('POST', '/api/servers', { body: { name: 'Overflow', templateId: 'conductor-test', ownerId, memoryMb: 256 } });
+
+    it('describes its routes in a valid OpenAPI document', async () => {
+      const doc = (await t.panel.request('GET', '/api/openapi.json', { auth: false })).body;
+      const result = await validate(structuredClone(doc));
+      expect(result.valid, result.valid ? '' : compileErrors(result)).to.equal(true);
+      for (const path of [
+        '/api/scaling/clusters/{name}',
+        '/api/scaling/fleet',
+        '/api/scaling/snapshots',
+        '/api/scaling/reconcile',
+        '/api/nodes/join',
+      ])
+        expect(doc.paths).to.have.property(path);
+      expect(doc.paths['/api/scaling/clusters/{name}'].put.requestBody.content['application/json'].schema.properties).to.have.property(
+        'monthlyBudgetCents',
+      );
+    });
 
     it('refuses a policy with unknown fields or min over max, changing nothing', async () => {
       const extra = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...policy, spot: true } });
