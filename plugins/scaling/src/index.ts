@@ -10,6 +10,7 @@ import { ScalingRepository } from './repository.js';
 import { scalingRoutes } from './routes.js';
 import { Scaler } from './scaler.js';
 import { Shrinker } from './shrinker.js';
+import { spareFor } from './spares-first.js';
 
 declare module '@conductor/core' {
   interface Cradle {
@@ -54,6 +55,8 @@ export default definePlugin({
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),
     });
+    // Before the default strategy (stage 100): a hot spare first.
+    ctx.tap('node.placement', { name: 'scaling.spares-first', stage: 50 }, (request, trx) => spareFor(request, trx, ctx.cradle));
     // After the default strategy (stage 100): runs only when it found no node. The failed
     // placement is demand, written once the creating transaction has ended (it rolls back).
     ctx.tap('node.placement', { name: 'scaling.demand', stage: 200 }, (request, trx) => {

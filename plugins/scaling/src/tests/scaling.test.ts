@@ -192,8 +192,9 @@ for (const database of DATABASES) {
       bots.push(await joinAs((await server(serverId)).address.port, '127.0.0.1', 'Cloudy'));
     });
 
-    it('keeps a spare ready: a new server takes it at once, and the pool refills from the newest node snapshot', async () => {
-      await t.panel.request('PATCH', `/api/nodes/${t.staticNode.nodeId}`, { body: { memoryOverallocPct: -100 } });
+    it('keeps a spare ready: a new server takes it first, and the pool refills from the newest node snapshot', async () => {
+      // The static node has more room than a spare: the default strategy (most room) would pick it.
+      await t.panel.request('PATCH', `/api/nodes/${t.staticNode.nodeId}`, { body: { memoryMb: 16_384, memoryOverallocPct: 0 } });
       await setPolicy({ spares: 1 });
       const joinedBefore = (await events('scaling.node_joined')).length;
       await reconcile();
