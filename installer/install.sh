@@ -604,14 +604,18 @@ install_node() {
   ensure_dir "$DATA_DIR/agent" 0750 "$SERVICE_USER:$SERVICE_USER"
   uid="$(id -u "$SERVICE_USER")"
   gid="$(id -g "$SERVICE_USER")"
-  if [ -f "$AGENT_ENV" ] && ! grep -qxF "AGENT_TOKEN=$TOKEN_ARG" "$AGENT_ENV"; then
+  # A join token (cdj_..., in the user data of a machine the panel provisioned) is traded by the
+  # agent on its first start for a node of its own; any other token is the node's token itself.
+  local token_line="AGENT_TOKEN=$TOKEN_ARG"
+  if [[ "$TOKEN_ARG" == cdj_* ]]; then token_line="AGENT_JOIN_TOKEN=$TOKEN_ARG"; fi
+  if [ -f "$AGENT_ENV" ] && ! grep -qxF "$token_line" "$AGENT_ENV"; then
     say "  note: $AGENT_ENV has another token; the agent keeps its own (rotate tokens from the panel)"
   fi
   # Game processes run as the service user, so the agent owns and can manage their files.
   write_config "$AGENT_ENV" <<EOF
 # Conductor node agent configuration (wings-agent/src/config.ts). The token seeds the agent's
 # store on first start; the panel rotates it later without touching this file.
-AGENT_TOKEN=$TOKEN_ARG
+$token_line
 AGENT_HOST=0.0.0.0
 AGENT_PORT=$port
 AGENT_DATA_DIR=$DATA_DIR/agent

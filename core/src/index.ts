@@ -106,4 +106,6 @@ export { panelUrl } from './modules/accounts/request-origin.js';
 // The hooks core's modules declare (declaration merging into HookTypes), so plugins and the SDK's declarations see them.
 export type {} from './modules/servers/hooks.js';
 export type {} from './modules/accounts/hooks.js';
+export { portList, type NodeView } from './modules/nodes/schema.js';
+export { pickNode, type PlacementRequest, type PlacementCandidate } from './modules/servers/placement.js';
 export { renderNodeCloudInit, nodeCloudInitInput, type NodeCloudInitInput } from './modules/nodes/cloud-init.js';

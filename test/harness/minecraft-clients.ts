@@ -24,12 +24,13 @@ export function descriptionText(description: unknown): string {
 }
 
 /**
- * A mineflayer bot joining 127.0.0.1:port with `hostname` in its handshake; settles on spawn,
- * or fails with the kick reason.
+ * A mineflayer bot joining `host` (127.0.0.1 unless a node has its own loopback address, as the
+ * fake cloud's machines do) on port with `hostname` in its handshake; settles on spawn, or fails
+ * with the kick reason.
  */
-export function joinAs(port: number, hostname: string, username: string, timeoutMs = 40_000): Promise<Bot> {
+export function joinAs(port: number, hostname: string, username: string, timeoutMs = 40_000, host = '127.0.0.1'): Promise<Bot> {
   const bot = mineflayer.createBot({
-    host: '127.0.0.1',
+    host,
     port,
     fakeHost: hostname,
     username,

@@ -10,9 +10,18 @@ const intFrom = (min: number, max: number) =>
     .max(max, { error: `expected an integer from ${min} to ${max}` });
 
 export const agentConfigSchema = z.object({
-  AGENT_TOKEN: z
-    .string({ error: 'is required: the node token the panel authenticates with' })
-    .min(32, { error: 'expected at least 32 characters' }),
+  /** The node token the panel authenticates with; optional only on a node that joins with AGENT_JOIN_TOKEN. */
+  AGENT_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
+  /**
+   * A one-time join token (a machine the panel provisioned): on first start the agent trades it at
+   * CONDUCTOR_PANEL_URL for a node and that node's token, then forgets it.
+   */
+  AGENT_JOIN_TOKEN: z
+    .string()
+    .regex(/^cdj_[A-Za-z0-9_-]{32,}$/, { error: 'expected a join token the panel issued (cdj_...)' })
+    .optional(),
+  /** The panel this node belongs to (where a join token is traded). */
+  CONDUCTOR_PANEL_URL: z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).optional(),
   AGENT_PORT: intFrom(0, 65535).default(8443),
   AGENT_HOST: z.string().min(1).default('0.0.0.0'),
   AGENT_DATA_DIR: z.string().min(1).default('./data/agent'),
@@ -107,6 +116,10 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env, overrides:
   const input = { ...fromFile, ...fromEnv, ...overrides };
   const parsed = agentConfigSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(describeConfigIssue('Configuration error', parsed.error, input));
+  if (!parsed.data.AGENT_TOKEN && !parsed.data.AGENT_JOIN_TOKEN)
+    throw new ConfigError('Configuration error: AGENT_TOKEN: is required: the node token the panel authenticates with');
+  if (parsed.data.AGENT_JOIN_TOKEN && !parsed.data.CONDUCTOR_PANEL_URL)
+    throw new ConfigError('Configuration error: CONDUCTOR_PANEL_URL: is required with AGENT_JOIN_TOKEN: the panel that issued it');
   if (Boolean(parsed.data.AGENT_TLS_CERT) !== Boolean(parsed.data.AGENT_TLS_KEY)) {
     throw new ConfigError('Configuration error: AGENT_TLS_CERT: set both AGENT_TLS_CERT and AGENT_TLS_KEY, or neither');
   }

@@ -1,6 +1,7 @@
 import { abandonStdout, ConfigError, createLogger } from '@conductor/core/shared';
 import { Agent } from './agent.js';
 import { loadAgentConfig } from './config.js';
+import { joinIfNeeded } from './join.js';
 
 /** `npm start -w @conductor/wings-agent`: a bad setting is one line and exit 1. */
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
-  const agent = new Agent(config, logger);
+  const agent = new Agent(await joinIfNeeded(config, logger), logger);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) process.exit(1);

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
@@ -12,7 +12,12 @@ export class TokenStore {
   private current: Buffer;
   private readonly file: string;
 
-  constructor(dataDir: string, initialToken: string) {
+  /** Whether a node token was stored already (a node that joined once does not join again). */
+  static exists(dataDir: string): boolean {
+    return existsSync(path.join(dataDir, 'token.sha256'));
+  }
+
+  constructor(dataDir: string, initialToken: string | undefined) {
     this.file = path.join(dataDir, 'token.sha256');
     mkdirSync(dataDir, { recursive: true });
     let stored: Buffer | null;
@@ -21,7 +26,8 @@ export class TokenStore {
     } catch {
       stored = null;
     }
-    this.current = stored && stored.length === 32 ? stored : digest(initialToken);
+    if (!(stored && stored.length === 32) && !initialToken) throw new Error(`No node token: set AGENT_TOKEN (${this.file} holds none)`);
+    this.current = stored && stored.length === 32 ? stored : digest(initialToken!);
     if (!stored) this.persist();
   }
 

@@ -29,12 +29,15 @@ export const coreServices = {
   },
   activity: { activityLog: serviceRef('activity', 'activityLog') },
   templates: { templateService: serviceRef('templates', 'templateService') },
-  nodes: { nodeService: serviceRef('nodes', 'nodeService') },
+  /** nodeJoins: one-time join tokens for machines the panel provisions (the scaling plugin). */
+  nodes: { nodeService: serviceRef('nodes', 'nodeService'), nodeJoins: serviceRef('nodes', 'nodeJoins') },
   metrics: { statsHistory: serviceRef('metrics', 'statsHistory') },
   servers: {
     serverService: serviceRef('servers', 'serverService'),
     serverDirectory: serviceRef('servers', 'serverDirectory'),
     serverLocks: serviceRef('servers', 'serverLocks'),
+    /** Moves a server to another node (start, then settled); the scaling plugin empties nodes with it. */
+    serverTransfer: serviceRef('servers', 'serverTransfer'),
   },
   /** Where plugins register the task types schedules can run (backups: "backup"). */
   schedules: { scheduleTasks: serviceRef('schedules', 'scheduleTasks') },

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { definePlugin } from '../../kernel/plugin.js';
 import { NodeEventIngest } from './event-ingest.js';
 import { NodeEventStreams } from './event-stream.js';
+import { JoinTokenRepository } from './join-token-repo.js';
+import { NodeJoins } from './node-joins.js';
 import { LocalAgent } from './local-agent.js';
 import { NodeRepository } from './repository.js';
 import { nodeRoutes } from './routes.js';
@@ -18,13 +20,15 @@ declare module '../../kernel/container.js' {
     nodeEventIngest: NodeEventIngest;
     nodeEventStreams: NodeEventStreams;
     nodeHealth: NodeHealthPolicy;
+    joinTokenRepository: JoinTokenRepository;
+    nodeJoins: NodeJoins;
   }
 }
 
 /** The conductor's node registry (B2): nodes, tokens, health, allocations. */
 export const nodesModule = definePlugin({
   manifest: { name: 'nodes', version: '0.1.0', description: 'Nodes, their health and allocations', dependsOn: ['auth'] },
-  provides: [coreServices.nodes.nodeService],
+  provides: [coreServices.nodes.nodeService, coreServices.nodes.nodeJoins],
   events: nodeEvents,
   consumes: [coreServices.auth.keyRing],
   configSchema: z.object({
@@ -40,6 +44,8 @@ export const nodesModule = definePlugin({
       localAgent: asClass(LocalAgent).singleton(),
       nodeEventIngest: asClass(NodeEventIngest).singleton(),
       nodeEventStreams: asClass(NodeEventStreams).singleton(),
+      joinTokenRepository: asClass(JoinTokenRepository).singleton(),
+      nodeJoins: asClass(NodeJoins).singleton(),
     });
     ctx.defineHook('node.returning', 'series');
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { publicView } from './repository.js';
+import { joinAnswer, joinBody } from './join-schema.js';
 import { allocationView, createdNode, nodeInput, nodePatch, nodeView, portList } from './schema.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'expected a node id' }) });
@@ -23,6 +24,20 @@ export function nodeRoutes(router: RouteRegistrar): void {
     response: { status: 201, schema: createdNode },
     errors: { 409: 'A node with this name exists' },
     handler: ({ body, scope, principal }) => scope.cradle.nodeService.create(body, principal!.id),
+  });
+  router.route({
+    method: 'post',
+    path: '/join',
+    summary: "A provisioned machine's agent trades its one-time join token for a node of its own and that node's token",
+    access: 'public',
+    body: joinBody,
+    response: { status: 201, schema: joinAnswer },
+    errors: {
+      401: 'The token is not one this panel issued (join_token_invalid)',
+      409: 'The token was used already (join_token_used), or a node of that name exists',
+      410: 'The token has expired (join_token_expired)',
+    },
+    handler: ({ body, scope }) => scope.cradle.nodeJoins.join(body.token),
   });
   router.route({
     method: 'get',

@@ -93,10 +93,15 @@ export class NodeService {
     return node;
   }
 
-  async create(input: NodeInput, actorId: string, options: { local?: boolean; token?: string } = {}): Promise<CreatedNode> {
+  /** Adds a node; with `executor`, inside the caller's transaction (a join), its stream then opens at the next health check. */
+  async create(
+    input: NodeInput,
+    actorId: string | null,
+    options: { local?: boolean; token?: string; executor?: Executor } = {},
+  ): Promise<CreatedNode> {
     const id = randomUUID();
     const token = options.token ?? newToken();
-    await this.db.transaction(async (trx) => {
+    const write = async (trx: Executor) => {
       if (await this.repository.nameTaken(input.name, null, trx)) throw conflict('node_exists', `A node named ${input.name} exists`);
       await this.repository.insert(id, input, this.secrets.encrypt(token), options.local ?? false, trx);
       await this.events.append(trx, {
@@ -105,9 +110,11 @@ export class NodeService {
         actorId,
         data: { name: input.name, local: options.local ?? false },
       });
-    });
-    const stored = (await this.repository.get(id))!;
-    this.streams.watch(stored);
+    };
+    if (options.executor) await write(options.executor);
+    else await this.db.transaction(write);
+    const stored = (await this.repository.get(id, options.executor ?? this.db))!;
+    if (!options.executor) this.streams.watch(stored);
     const node = publicView(stored);
     return { node, token, configureCommand: configureCommand(node, token) };
   }
@@ -333,9 +340,11 @@ export class NodeService {
     return free;
   }
 
-  async addAllocations(nodeId: string, ip: string, ports: number[]): Promise<{ added: number }> {
-    await this.get(nodeId);
-    const added = await this.db.transaction((trx) => this.repository.addAllocations(nodeId, ip, ports, trx));
+  async addAllocations(nodeId: string, ip: string, ports: number[], executor?: Executor): Promise<{ added: number }> {
+    await this.get(nodeId, executor);
+    const added = executor
+      ? await this.repository.addAllocations(nodeId, ip, ports, executor)
+      : await this.db.transaction((trx) => this.repository.addAllocations(nodeId, ip, ports, trx));
     return { added };
   }
 

@@ -100,7 +100,12 @@ export const serversModule = definePlugin({
   },
   permissions: serverPermissions,
   events: serverEvents,
-  provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
+  provides: [
+    coreServices.servers.serverService,
+    coreServices.servers.serverDirectory,
+    coreServices.servers.serverLocks,
+    coreServices.servers.serverTransfer,
+  ],
   consumes: [
     coreServices.nodes.nodeService,
     coreServices.templates.templateService,

@@ -79,6 +79,8 @@ export interface ServerPlacement {
   nodeId: string;
   state: string;
   memoryMb: number;
+  /** Players on it now, as its node last reported (0 unless running). */
+  playersOnline: number;
 }
 
 export class ServerRepository {
@@ -271,13 +273,20 @@ export class ServerRepository {
   }
 
   async placements(): Promise<ServerPlacement[]> {
-    const rows = (await this.db('servers').select('id', 'node_id', 'state', 'memory_mb')) as Array<{
+    const rows = (await this.db('servers').select('id', 'node_id', 'state', 'memory_mb', 'players_online')) as Array<{
       id: string;
       node_id: string;
       state: string;
       memory_mb: number | string;
+      players_online: number | string | null;
     }>;
-    return rows.map((r) => ({ id: r.id, nodeId: r.node_id, state: r.state, memoryMb: Number(r.memory_mb) }));
+    return rows.map((r) => ({
+      id: r.id,
+      nodeId: r.node_id,
+      state: r.state,
+      memoryMb: Number(r.memory_mb),
+      playersOnline: Number(r.players_online ?? 0),
+    }));
   }
 
   async countByState(): Promise<Record<string, number>> {

@@ -20,9 +20,9 @@ export class ServerDirectory {
     return this.deps.serverRepository.ownerOf(id);
   }
 
-  /** Memory promised to servers per node. */
-  allocatedMemory(): Promise<Map<string, number>> {
-    return this.deps.serverRepository.allocatedMemory();
+  /** Memory promised to servers per node (in the caller's transaction when given: a placement tap). */
+  allocatedMemory(executor?: Executor): Promise<Map<string, number>> {
+    return this.deps.serverRepository.allocatedMemory(executor);
   }
 
   countByState(): Promise<Record<string, number>> {

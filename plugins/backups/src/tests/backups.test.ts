@@ -502,7 +502,7 @@ for (const database of DATABASES) {
       const again = await startAgent({
         dataDir: old.dataDir,
         network: old.network,
-        config: { AGENT_TOKEN: old.agent.config.AGENT_TOKEN, AGENT_PORT: String(port), AGENT_BACKUP_RESERVE_MB: '16777216' },
+        config: { AGENT_TOKEN: old.agent.config.AGENT_TOKEN!, AGENT_PORT: String(port), AGENT_BACKUP_RESERVE_MB: '16777216' },
       });
       node.agent = again;
       expect((await t.panel.request('POST', `/api/nodes/${node.nodeId}/check`)).body.status).to.equal('up');

@@ -147,7 +147,7 @@ for (const database of DATABASES) {
       returned = await startAgent({
         dataDir: lost.agent.dataDir,
         network: lost.agent.network,
-        config: { AGENT_TOKEN: lost.agent.agent.config.AGENT_TOKEN },
+        config: { AGENT_TOKEN: lost.agent.agent.config.AGENT_TOKEN! },
       });
       expect((await t.panel.request('PATCH', `/api/nodes/${lost.nodeId}`, { body: { agentPort: returned.agent.port } })).status).to.equal(
         200,

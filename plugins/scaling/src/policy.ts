@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { portList } from '@conductor/core';
+
+/** A cluster is the nodes whose location is its name; a policy says how it grows and shrinks. */
+export const clusterName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, at most 40' });
+
+export const clusterPolicy = z
+  .strictObject({
+    minNodes: z.number().int().min(0).max(100).default(0),
+    maxNodes: z.number().int().min(0).max(100).default(3),
+    /** Hetzner server types, cheapest first: tried in order when one has no capacity. */
+    serverTypes: z
+      .array(z.string().regex(/^[a-z0-9-]{1,32}$/))
+      .min(1)
+      .max(10),
+    locations: z
+      .array(z.string().regex(/^[a-z0-9-]{1,32}$/))
+      .min(1)
+      .max(10),
+    /** What the cluster's cloud nodes may cost together in a month, in cents. */
+    monthlyBudgetCents: z.number().int().min(0),
+    /** Memory (MB) that must stay free to promise across the cluster; less starts a scale-up. */
+    headroomMb: z.number().int().min(0).max(1_048_576).default(0),
+    /** Game ports each new node offers on its public address, such as "25565-25600". */
+    gamePorts: z
+      .string()
+      .refine((v) => portList.safeParse(v).success, { error: 'expected ports such as 25565, 25570-25580 (at most 1000)' })
+      .default('25565'),
+    scaleUpCooldownSeconds: z.number().int().min(0).max(86_400).default(300),
+    scaleDownCooldownSeconds: z.number().int().min(0).max(86_400).default(900),
+    /** A cloud node with less of its memory promised than this share is a candidate to remove ... */
+    scaleDownBelowPct: z.number().int().min(0).max(100).default(20),
+    /** ... once it has stayed so for this long. */
+    scaleDownAfterSeconds: z.number().int().min(0).max(604_800).default(1800),
+    /** Ready cloud nodes kept empty for servers that cannot wait for a boot; the pool refills when one is taken. */
+    spares: z.number().int().min(0).max(20).default(0),
+    /** Decide and record, but touch nothing. */
+    dryRun: z.boolean().default(false),
+  })
+  .refine((p) => p.minNodes <= p.maxNodes, { error: 'minNodes must not exceed maxNodes', path: ['minNodes'] })
+  .refine((p) => p.spares <= p.maxNodes, { error: 'spares must not exceed maxNodes', path: ['spares'] });
+export type ClusterPolicy = z.output<typeof clusterPolicy>;

@@ -1,0 +1,112 @@
+import type { Cradle } from '@conductor/core';
+import type { CloudProvider } from './cloud/provider.js';
+import type { ScalingConfig } from './config.js';
+import { clusterFleet } from './fleet.js';
+import type { Provisioner } from './provisioner.js';
+import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
+import type { Shrinker } from './shrinker.js';
+
+/**
+ * The reconcile pass (the leader's `scaling.reconcile` job): per cluster, notes machines that
+ * joined or did not in time, orders a node when a placement failed, headroom is short or the
+ * cluster is under its minimum (after the cooldown), and empties an idle node.
+ */
+export class Scaler {
+  constructor(
+    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'nodeService' | 'nodeJoins' | 'serverDirectory'> & {
+      scalingConfig: ScalingConfig;
+      scalingRepository: ScalingRepository;
+      cloudProvider: CloudProvider | null;
+      provisioner: Provisioner;
+      shrinker: Shrinker;
+    },
+  ) {}
+
+  /** The pass in progress (or the last one); passes run one after the other, never side by side. */
+  private latest: Promise<void> = Promise.resolve();
+
+  /**
+   * One pass, after the one in progress: the job and an admin's "run now" must not both see the
+   * same demand and order two nodes for it.
+   */
+  reconcile(): Promise<void> {
+    this.latest = this.latest.catch(() => undefined).then(() => this.pass());
+    return this.latest;
+  }
+
+  private async pass(): Promise<void> {
+    const clusters = await this.deps.scalingRepository.clusters();
+    for (const [index, cluster] of clusters.entries()) {
+      try {
+        await this.reconcileCluster(cluster, index === 0);
+      } catch (err) {
+        this.deps.logger.error({ err, cluster: cluster.name }, 'scaling pass failed for a cluster');
+      }
+    }
+  }
+
+  private async reconcileCluster(cluster: Cluster, takesDemands: boolean): Promise<void> {
+    const { scalingRepository: repo } = this.deps;
+    let live = await repo.nodes({ cluster: cluster.name, live: true });
+    for (const s of live.filter((x) => x.state === 'provisioning')) await this.trackJoin(s);
+    for (const s of live.filter((x) => x.state === 'draining')) await this.deps.shrinker.continueDrain(s);
+    live = await repo.nodes({ cluster: cluster.name, live: true });
+    const fleet = await clusterFleet(cluster, live, this.deps);
+    const policy = cluster.policy;
+    // Placements that failed are demand for any cluster; the first one (by name) takes them.
+    const demands = takesDemands ? await repo.openDemands() : [];
+    const reason =
+      live.length < policy.minNodes
+        ? `the cluster has ${live.length} cloud nodes, under its minimum of ${policy.minNodes}`
+        : demands.length && !fleet.provisioning.length
+          ? `${demands.length} placement(s) found no node with room (up to ${Math.max(...demands.map((d) => d.memoryMb))} MB)`
+          : fleet.freeMb < policy.headroomMb
+            ? `${fleet.freeMb} MB free to promise, under the headroom of ${policy.headroomMb} MB`
+            : fleet.spares < policy.spares
+              ? `the spare pool has ${fleet.spares} of ${policy.spares} ready nodes`
+              : null;
+    if (demands.length && fleet.provisioning.length)
+      // A node is on its way; it takes these.
+      await this.deps.db.transaction((trx) =>
+        repo.handleDemands(
+          demands.map((d) => d.id),
+          trx,
+        ),
+      );
+    const cooling = cluster.lastScaleUpAt && Date.now() - Date.parse(cluster.lastScaleUpAt) < policy.scaleUpCooldownSeconds * 1000;
+    if (reason && !cooling) {
+      await this.deps.provisioner.scaleUp(cluster, reason, fleet.provisioning.length ? [] : demands.map((d) => d.id));
+      return;
+    }
+    await this.deps.shrinker.considerScaleDown(cluster, fleet, live);
+  }
+
+  /** A machine that joined becomes a ready node (checked at once); one that did not in time is deleted. */
+  private async trackJoin(s: ScalingNode): Promise<void> {
+    const { scalingRepository: repo, nodeJoins, nodeService } = this.deps;
+    const nodeId = await nodeJoins.nodeOf(s.joinTokenId).catch(() => null);
+    if (nodeId) {
+      const status = await nodeService.check(await nodeService.get(nodeId));
+      if (status !== 'up') return; // joined, agent not answering yet: next pass
+      await this.deps.db.transaction(async (trx) => {
+        await repo.updateNode(s.id, { nodeId, state: 'ready' }, trx);
+        await this.deps.events.append(trx, {
+          type: 'scaling.node_joined',
+          nodeId,
+          data: { cluster: s.cluster, cloudServerId: s.cloudServerId, seconds: Math.round((Date.now() - Date.parse(s.orderedAt)) / 1000) },
+        });
+      });
+      return;
+    }
+    if (Date.now() - Date.parse(s.orderedAt) < this.deps.scalingConfig.joinTimeoutSeconds * 1000) return;
+    if (s.cloudServerId) await this.deps.cloudProvider?.deleteServer(s.cloudServerId);
+    await nodeJoins.revoke(s.joinTokenId);
+    await this.deps.db.transaction(async (trx) => {
+      await repo.updateNode(s.id, { state: 'failed', endedAt: new Date().toISOString() }, trx);
+      await this.deps.events.append(trx, {
+        type: 'scaling.join_failed',
+        data: { cluster: s.cluster, cloudServerId: s.cloudServerId, costSavedCents: s.monthlyCents },
+      });
+    });
+  }
+}

@@ -1,0 +1,115 @@
+import type { Cradle, Principal } from '@conductor/core';
+import type { CloudProvider } from './cloud/provider.js';
+import type { ClusterFleet } from './fleet.js';
+import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
+
+/** Who moves servers off a node the scaler empties (the activity log and events name it). */
+export const SCALER: Principal = { id: 'scaling', kind: 'operator', role: 'admin' };
+
+/**
+ * Scale-down: a cloud node that has stayed under the threshold long enough is emptied (marked
+ * full so nothing new is placed there; its stopped servers and running servers without players
+ * move away one at a time; one with players waits until they leave: nobody is dropped), then
+ * removed from the panel and deleted at the cloud.
+ */
+export class Shrinker {
+  constructor(
+    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'hooks' | 'nodeService' | 'serverDirectory' | 'serverTransfer'> & {
+      scalingRepository: ScalingRepository;
+      cloudProvider: CloudProvider | null;
+    },
+  ) {}
+
+  /** Picks at most one idle node to empty, when the cluster can spare it. */
+  async considerScaleDown(cluster: Cluster, fleet: ClusterFleet, live: ScalingNode[]): Promise<void> {
+    const { scalingRepository: repo } = this.deps;
+    const policy = cluster.policy;
+    const now = Date.now();
+    const candidates: Array<{ entry: ClusterFleet['nodes'][number]; since: number }> = [];
+    // The first empty nodes are the spare pool: idle by design, never removed for it.
+    let sparesKept = 0;
+    for (const entry of fleet.nodes) {
+      const s = entry.scaling;
+      if (!s || s.state !== 'ready') continue;
+      if (entry.allocatedMb === 0 && sparesKept < policy.spares) {
+        sparesKept++;
+        if (s.underSince) await repo.updateNode(s.id, { underSince: null });
+        continue;
+      }
+      const under = entry.allocatedMb * 100 < policy.scaleDownBelowPct * entry.capacityMb;
+      if (!under) {
+        if (s.underSince) await repo.updateNode(s.id, { underSince: null });
+        continue;
+      }
+      const since = s.underSince ? Date.parse(s.underSince) : now;
+      if (!s.underSince) await repo.updateNode(s.id, { underSince: new Date(now).toISOString() });
+      if (now - since >= policy.scaleDownAfterSeconds * 1000) candidates.push({ entry, since });
+    }
+    if (!candidates.length || live.some((s) => s.state === 'draining')) return;
+    const ready = live.filter((s) => s.state === 'ready').length;
+    if (ready <= policy.minNodes) return;
+    if (cluster.lastScaleDownAt && now - Date.parse(cluster.lastScaleDownAt) < policy.scaleDownCooldownSeconds * 1000) return;
+    candidates.sort((a, b) => a.entry.allocatedMb - b.entry.allocatedMb);
+    const { entry } = candidates[0]!;
+    // Without it the cluster must still keep its headroom, or the next pass would order it back.
+    if (fleet.freeMb - (entry.capacityMb - entry.allocatedMb) < policy.headroomMb) return;
+    const s = entry.scaling!;
+    const reason = `${entry.node.name} has had ${entry.allocatedMb} of ${entry.capacityMb} MB promised (under ${policy.scaleDownBelowPct} %) for ${Math.round((now - Date.parse(s.underSince ?? new Date(now).toISOString())) / 1000)} s`;
+    await this.deps.db.transaction(async (trx) => {
+      if (!policy.dryRun) await repo.updateNode(s.id, { state: 'draining' }, trx);
+      await repo.markScaled(cluster.name, 'down', trx);
+      await this.deps.events.append(trx, {
+        type: 'scaling.scale_down',
+        nodeId: entry.node.id,
+        data: { cluster: cluster.name, reason, costSavedCents: s.monthlyCents, dryRun: policy.dryRun },
+      });
+    });
+    if (!policy.dryRun)
+      // Full for placement and transfers: memory over-allocation of -100 % leaves no room at all.
+      await this.deps.nodeService.update(entry.node.id, { memoryOverallocPct: -100 }, SCALER.id);
+  }
+
+  /** One step of emptying a node; removes it once nothing is left on it. */
+  async continueDrain(s: ScalingNode): Promise<void> {
+    const { serverDirectory, serverTransfer } = this.deps;
+    const onNode = (await serverDirectory.placements()).filter((p) => p.nodeId === s.nodeId);
+    if (!onNode.length) return this.remove(s);
+    for (const p of onNode) {
+      const moving = (() => {
+        try {
+          return serverTransfer.status(p.id).state === 'running';
+        } catch {
+          return false;
+        }
+      })();
+      if (moving) return; // one at a time
+    }
+    // Never a server with players: they would be dropped. It moves once they have left.
+    const movable = onNode.find((p) => !(p.state === 'running' && p.playersOnline > 0));
+    if (!movable) return;
+    const server = (await serverDirectory.find(movable.id))!;
+    const target = await this.deps.db.transaction(
+      async (trx) => (await this.deps.hooks.call('node.placement', { memoryMb: server.memoryMb, diskMb: server.diskMb }, trx))?.nodeId,
+    );
+    if (!target || target === s.nodeId) return;
+    try {
+      await serverTransfer.start(movable.id, target, SCALER);
+    } catch (err) {
+      this.deps.logger.warn({ err, server: movable.id }, 'scaling could not move a server off a node it empties; it tries again');
+    }
+  }
+
+  private async remove(s: ScalingNode): Promise<void> {
+    const { scalingRepository: repo } = this.deps;
+    await this.deps.nodeService.remove(s.nodeId!, SCALER.id);
+    if (s.cloudServerId) await this.deps.cloudProvider?.deleteServer(s.cloudServerId);
+    await this.deps.db.transaction(async (trx) => {
+      await repo.updateNode(s.id, { state: 'removed', endedAt: new Date().toISOString() }, trx);
+      await this.deps.events.append(trx, {
+        type: 'scaling.node_removed',
+        nodeId: s.nodeId,
+        data: { cluster: s.cluster, cloudServerId: s.cloudServerId, costSavedCents: s.monthlyCents },
+      });
+    });
+  }
+}

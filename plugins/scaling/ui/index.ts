@@ -1,0 +1,8 @@
+import type { PanelUiApi } from '@conductor/panel-sdk';
+import { de, en } from './messages.js';
+
+/** The scaling plugin's UI (docs/scaling.md): the admin's Fleet page. */
+export default function register(ui: PanelUiApi): void {
+  ui.addMessages({ en, de });
+  ui.registerPage({ path: 'fleet', title: 'scaling.nav', adminOnly: true, component: () => import('./FleetPage.vue') });
+}
