@@ -75,13 +75,10 @@ export class Shrinker {
     const onNode = (await serverDirectory.placements()).filter((p) => p.nodeId === s.nodeId);
     if (!onNode.length) return this.remove(s);
     for (const p of onNode) {
-      const moving = (() => {
-        try {
-          return serverTransfer.status(p.id).state === 'running';
-        } catch {
-          return false;
-        }
-      })();
+      const moving = await serverTransfer.status(p.id).then(
+        (t) => t.state === 'running',
+        () => false,
+      );
       if (moving) return; // one at a time
     }
     // Never a server with players: they would be dropped. It moves once they have left.
