@@ -72,8 +72,9 @@ async function startMachine(context: Mocha.Context, machine: Machine): Promise<v
     context.skip();
   }
   await requireDocker();
-  // The panel is installed from this checkout, so its UI must be built (a no-op when fresh).
-  execFileSync(process.execPath, ['scripts/build-ui.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  // The panel is installed from this checkout, so its server and UI must be built (a no-op when fresh).
+  for (const build of ['scripts/build-server.mjs', 'scripts/build-ui.mjs'])
+    execFileSync(process.execPath, [build], { cwd: ROOT, stdio: 'ignore' });
   const image = await debianImage();
   machine.port = await freePort();
   // Downloads are kept between runs (npm's cache and apt's archives); the installs themselves are not.
@@ -181,14 +182,14 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
 
     const modes = await inContainer(
       container,
-      'stat -c "%n %a %U:%G" /etc/conductor /etc/conductor/panel.env /var/lib/conductor /var/lib/conductor/panel /opt/conductor/current/core/src/main.ts',
+      'stat -c "%n %a %U:%G" /etc/conductor /etc/conductor/panel.env /var/lib/conductor /var/lib/conductor/panel /opt/conductor/current/core/dist/main.js',
     );
     expect(modes.out.trim().split('\n')).to.deep.equal([
       '/etc/conductor 750 root:conductor',
       '/etc/conductor/panel.env 640 root:conductor',
       '/var/lib/conductor 750 conductor:conductor',
       '/var/lib/conductor/panel 750 conductor:conductor',
-      '/opt/conductor/current/core/src/main.ts 644 root:root',
+      '/opt/conductor/current/core/dist/main.js 644 root:root',
     ]);
     const user = await inContainer(container, 'getent passwd conductor');
     const [, , uid, , , home, shell] = user.out.trim().split(':');
@@ -340,7 +341,8 @@ describe('installer/install.sh panel --postgres, upgrade and rollback, in a fres
     await sourceCopy(
       machine,
       '/tmp/broken',
-      'cp test/fixtures/broken-migration/migrations/001_broken.ts migrations/99991231000000_broken.ts',
+      // A release ships its migrations compiled: this one fails half-way, like the fixture.
+      `printf '%s\\n' "export async function up(knex) { await knex.schema.createTable('half_done', (t) => t.increments('id')); await knex.raw('this is not sql'); }" > core/dist/migrations/99991231000000_broken.js`,
     );
     const broken = await inContainer(container, installer('upgrade --source /tmp/broken'));
     expect(broken.code, broken.out).to.equal(1);

@@ -37,7 +37,7 @@ import { closeSocketsForShutdown, createSocketServer, guardNamespace } from './s
 import { logKoaErrors } from './http/koa-errors.js';
 
 export const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CORE_MIGRATIONS = new URL('../../../migrations/', import.meta.url);
+export const CORE_MIGRATIONS = new URL('../migrations/', import.meta.url);
 const VERSION = '0.1.0';
 
 export interface KernelOptions {
