@@ -30,6 +30,8 @@ MIN_MEMORY_MB="${CONDUCTOR_MIN_MEMORY_MB:-}"
 KEEP_RELEASES=2
 
 NODE_BIN="$PREFIX/node/bin/node"
+# How the services run the compiled release (core/src/kernel/compiled.ts says why: COMPILED_FLAGS).
+NODE_FLAGS="--conditions=conductor-compiled --max-semi-space-size=8"
 PANEL_ENV="$ETC_DIR/panel.env"
 AGENT_ENV="$ETC_DIR/agent.env"
 PANEL_UNIT=conductor-panel.service
@@ -436,7 +438,7 @@ Group=$SERVICE_USER
 WorkingDirectory=$PREFIX/current
 EnvironmentFile=$4
 Environment=NODE_ENV=production
-ExecStart=$NODE_BIN --conditions=conductor-compiled $5
+ExecStart=$NODE_BIN $NODE_FLAGS $5
 $(hardening)
 $3
 

@@ -7,8 +7,13 @@ import path from 'node:path';
  */
 export const RUNS_COMPILED = import.meta.url.endsWith('.js');
 
-/** Makes `@conductor/*` imports resolve to dist/ (the packages' `exports` name this condition). */
-export const COMPILED_CONDITION = '--conditions=conductor-compiled';
+/**
+ * `node` flags of a compiled process (npm start and the installer's units say the same):
+ * `@conductor/*` imports resolve to dist/ (the packages' `exports` name this condition), and the
+ * young generation stays at 16 MB. Unbounded, V8 grows it to 64 MB or more while the panel
+ * starts and keeps it, half of an idle panel's memory (bench/footprint.ts).
+ */
+export const COMPILED_FLAGS = ['--conditions=conductor-compiled', '--max-semi-space-size=8'];
 
 /** `<package>/src/a/b.ts` → `<package>/dist/a/b.js`: the build keeps each package's layout. */
 export function compiledTwin(file: string): string {
@@ -30,5 +35,5 @@ export function runnableEntry(file: string): string {
 
 /** `node` arguments that start a package's entry (`wings-agent/src/main.ts`) the way this process runs. */
 export function nodeArgsFor(sourceEntry: string): string[] {
-  return RUNS_COMPILED ? [COMPILED_CONDITION, compiledTwin(sourceEntry)] : ['--import', 'tsx', sourceEntry];
+  return RUNS_COMPILED ? [...COMPILED_FLAGS, compiledTwin(sourceEntry)] : ['--import', 'tsx', sourceEntry];
 }
