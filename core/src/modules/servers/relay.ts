@@ -116,7 +116,10 @@ export class ServerRelay {
     const node = await this.deps.nodeService.get(nodeId);
     const client = this.deps.nodeService.client(node);
     const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: true });
-    const fanOut = (event: string) => (message: { serverId: string }) => this.namespace?.to(room(message.serverId)).emit(event, message);
+    // Only this panel's viewers: a panel with viewers of a server subscribes to its agent itself,
+    // so relaying across panels (kernel/socket-cluster.ts) would show each line twice.
+    const fanOut = (event: string) => (message: { serverId: string }) =>
+      this.namespace?.local.to(room(message.serverId)).emit(event, message);
     socket.on(AGENT_SOCKET.console, fanOut(PANEL_SOCKET.console));
     socket.on(AGENT_SOCKET.stats, fanOut(PANEL_SOCKET.stats));
     socket.on(AGENT_SOCKET.state, fanOut(PANEL_SOCKET.state));
