@@ -18,6 +18,7 @@ import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import { CommandGate } from './command-gate.js';
 import { NodeDrain } from './transfer/node-drain.js';
 import { transferRoutes } from './transfer/routes.js';
+import { TransferRecords } from './transfer/transfer-records.js';
 import { ServerTransfer } from './transfer/transfer-service.js';
 import { PANEL_SOCKET, ServerRelay } from './relay.js';
 import { ServerRepository } from './repository.js';
@@ -50,6 +51,7 @@ declare module '../../kernel/container.js' {
     domainRepository: DomainRepository;
     domainService: DomainService;
     domainSettings: DomainSettings;
+    transferRecords: TransferRecords;
     serverTransfer: ServerTransfer;
     nodeDrain: NodeDrain;
     lostNodeRescheduler: LostNodeRescheduler;
@@ -125,6 +127,7 @@ export const serversModule = definePlugin({
       edgeBaseDomain: asValue(ctx.config.edgeBaseDomain ?? null),
       domainRepository: asClass(DomainRepository).singleton(),
       domainService: asClass(DomainService).singleton(),
+      transferRecords: asClass(TransferRecords).singleton(),
       serverTransfer: asClass(ServerTransfer).singleton(),
       nodeDrain: asClass(NodeDrain).singleton(),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),

@@ -14,6 +14,7 @@ import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import { agentSpec } from '../spec.js';
 import { copyServerFiles } from './copy-files.js';
+import type { TransferRecords } from './transfer-records.js';
 import type { TransferStatus } from './transfer-status.js';
 
 interface Transfer {
@@ -26,13 +27,16 @@ interface Transfer {
 /** Steps after which the server lives on the new node: a cancel comes too late. */
 const PAST_SWITCH = new Set<TransferStatus['step']>(['switching', 'starting', 'cleaning_up']);
 const RUNNING_WITHIN_MS = 180_000;
+/** How often the running panel writes the status (and looks for a cancel asked through another panel). */
+const SAVE_EVERY_MS = 1_000;
+const CANCEL_WAIT_MS = 60_000;
 
 /**
  * Moves a server to another node with its files, keeping its id (so its domains, backups and
  * schedules, all keyed by it, follow). The files are copied while the game runs, then once more
  * after it stopped, and only then does the record switch nodes: anything that fails before that
- * leaves the server on its old node and starts it again there. Progress lives in this panel's
- * memory (the panel that was asked runs the transfer).
+ * leaves the server on its old node and starts it again there. The panel that was asked runs the
+ * transfer; its progress is in the database (TransferRecords), so any panel answers for it.
  */
 export class ServerTransfer {
   private readonly deps: {
@@ -44,17 +48,27 @@ export class ServerTransfer {
     templateService: TemplateService;
     edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
+    transferRecords: TransferRecords;
   };
+  /** The transfers this panel runs. */
   private readonly transfers = new Map<string, Transfer>();
 
   constructor(deps: ServerTransfer['deps']) {
     this.deps = deps;
   }
 
-  status(serverId: string): TransferStatus {
+  async status(serverId: string): Promise<TransferStatus> {
+    // This panel's own running one is the freshest; any other is as the database has it.
     const transfer = this.transfers.get(serverId);
-    if (!transfer) throw notFound('This server has not been transferred since the panel started', 'no_transfer');
-    return transfer.status;
+    if (transfer?.status.state === 'running') return transfer.status;
+    const record = await this.deps.transferRecords.get(serverId);
+    if (!record) throw notFound('This server has not been transferred', 'no_transfer');
+    if (record.live) return record.status;
+    return {
+      ...record.status,
+      state: 'failed',
+      error: { code: 'panel_stopped', message: 'The panel running the transfer stopped before it ended' },
+    };
   }
 
   /** Resolves when the server's current transfer has ended (at once when there is none). */
@@ -73,8 +87,6 @@ export class ServerTransfer {
     const { serverRepository, nodeService } = this.deps;
     const server = await serverRepository.get(serverId);
     if (!server) throw notFound('No such server', 'not_found');
-    if (this.transfers.get(serverId)?.status.state === 'running')
-      throw conflict('transfer_in_progress', 'The server is being transferred already');
     if (nodeId === server.nodeId) throw conflict('same_node', 'The server is on that node already');
     const target = await nodeService.get(nodeId);
     if (server.phase !== 'active')
@@ -83,18 +95,6 @@ export class ServerTransfer {
     if (target.status !== 'up') throw conflict('node_down', 'The target node is not up');
     const source = await nodeService.get(server.nodeId);
     if (source.status !== 'up') throw conflict('source_down', "The server's node is not up: its files cannot be copied");
-    const held = await this.deps.db.transaction(async (trx) => {
-      await serverRepository.lock(serverId, trx);
-      const allocated = (await serverRepository.allocatedMemory(trx)).get(nodeId) ?? 0;
-      const capacity = target.memoryMb * (1 + target.memoryOverallocPct / 100);
-      if (allocated + server.memoryMb > capacity)
-        throw conflict(
-          'node_full',
-          `The node has room for ${Math.max(0, Math.floor(capacity - allocated))} MB; the server needs ${server.memoryMb} MB`,
-        );
-      if (!(await nodeService.freeAllocationCounts({}, trx)).get(nodeId)) throw conflict('node_full', 'The node has no free port');
-      return nodeService.holdAllocation(nodeId, serverId, server.address?.port, trx);
-    });
     const status: TransferStatus = {
       serverId,
       from: server.nodeId,
@@ -107,6 +107,23 @@ export class ServerTransfer {
       downtimeMs: null,
       error: null,
     };
+    const held = await this.deps.db.transaction(async (trx) => {
+      await serverRepository.lock(serverId, trx);
+      // Any panel's: under the server's lock, so two panels cannot both start one.
+      const last = await this.deps.transferRecords.get(serverId, trx);
+      if (last?.status.state === 'running' && last.live) throw conflict('transfer_in_progress', 'The server is being transferred already');
+      const allocated = (await serverRepository.allocatedMemory(trx)).get(nodeId) ?? 0;
+      const capacity = target.memoryMb * (1 + target.memoryOverallocPct / 100);
+      if (allocated + server.memoryMb > capacity)
+        throw conflict(
+          'node_full',
+          `The node has room for ${Math.max(0, Math.floor(capacity - allocated))} MB; the server needs ${server.memoryMb} MB`,
+        );
+      if (!(await nodeService.freeAllocationCounts({}, trx)).get(nodeId)) throw conflict('node_full', 'The node has no free port');
+      const allocation = await nodeService.holdAllocation(nodeId, serverId, server.address?.port, trx);
+      await this.deps.transferRecords.begin(status, trx);
+      return allocation;
+    });
     const transfer: Transfer = { status, abort: new AbortController(), done: Promise.resolve() };
     this.transfers.set(serverId, transfer);
     transfer.done = this.run(server, source, target, held, actor, transfer);
@@ -116,11 +133,24 @@ export class ServerTransfer {
   /** Stops a transfer before the switch; the server stays (and runs again) on its old node. */
   async cancel(serverId: string): Promise<TransferStatus> {
     const transfer = this.transfers.get(serverId);
-    if (!transfer || transfer.status.state !== 'running') throw conflict('no_transfer', 'No transfer of this server is running');
-    if (PAST_SWITCH.has(transfer.status.step)) throw conflict('too_late', 'The server is on the new node already');
-    transfer.abort.abort(new AppError(409, 'transfer_cancelled', 'The transfer was cancelled'));
-    await transfer.done;
-    return transfer.status;
+    if (transfer?.status.state === 'running') {
+      if (PAST_SWITCH.has(transfer.status.step)) throw conflict('too_late', 'The server is on the new node already');
+      transfer.abort.abort(cancelled());
+      await transfer.done;
+      return transfer.status;
+    }
+    // Another panel runs it: it sees the request at its next write and stops as above.
+    const record = await this.deps.transferRecords.get(serverId);
+    if (!record || record.status.state !== 'running' || !record.live)
+      throw conflict('no_transfer', 'No transfer of this server is running');
+    if (PAST_SWITCH.has(record.status.step)) throw conflict('too_late', 'The server is on the new node already');
+    await this.deps.transferRecords.requestCancel(serverId);
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (;;) {
+      const now = await this.deps.transferRecords.get(serverId);
+      if (!now || now.status.state !== 'running' || !now.live || Date.now() > deadline) return this.status(serverId);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   private async run(
@@ -141,6 +171,7 @@ export class ServerTransfer {
     };
     let stoppedAt: number | null = null;
     let switched = false;
+    const saver = setInterval(() => void this.save(transfer), SAVE_EVERY_MS);
     try {
       const { template } = await this.deps.templateService.get(server.templateId);
       await to.createServer(agentSpec(server, template, held));
@@ -191,13 +222,31 @@ export class ServerTransfer {
         );
       status.state = 'succeeded';
     } catch (err) {
-      status.error = { code: (err as { code?: string }).code ?? 'transfer_failed', message: (err as Error).message };
+      // A cancel cuts a copy off mid-stream, which fails as the node's error: the cancel is the reason.
+      const reason = signal.aborted ? (signal.reason as Error) : (err as Error);
+      status.error = { code: (reason as { code?: string }).code ?? 'transfer_failed', message: reason.message };
       status.state = signal.aborted ? 'cancelled' : 'failed';
       this.deps.logger.warn({ err, server: server.id, from: source.id, to: target.id, step: status.step }, 'server transfer failed');
       // Past the switch the server lives on the new node; its old copy is still on the old one for an admin.
       if (!switched) await this.rollBack(server, from, to, held, stoppedAt !== null, actor, status);
     } finally {
+      clearInterval(saver);
       status.finishedAt = new Date().toISOString();
+      await this.deps.transferRecords
+        .save(status)
+        .catch((err: unknown) => this.deps.logger.error({ err, server: server.id }, 'could not record how a transfer ended'));
+    }
+  }
+
+  /** Writes the progress for the other panels, and stops on a cancel one of them asked for (before the switch only). */
+  private async save(transfer: Transfer): Promise<void> {
+    try {
+      await this.deps.transferRecords.save(transfer.status);
+      const record = await this.deps.transferRecords.get(transfer.status.serverId);
+      if (record?.cancelRequested && !PAST_SWITCH.has(transfer.status.step) && !transfer.abort.signal.aborted)
+        transfer.abort.abort(cancelled());
+    } catch (err) {
+      this.deps.logger.warn({ err, server: transfer.status.serverId }, "could not record a transfer's progress; trying again");
     }
   }
 
@@ -259,6 +308,8 @@ export class ServerTransfer {
     }
   }
 }
+
+const cancelled = () => new AppError(409, 'transfer_cancelled', 'The transfer was cancelled');
 
 /** The game is up (its done line seen) on the node. */
 async function runningOn(client: AgentClient, serverId: string): Promise<void> {
