@@ -4,7 +4,7 @@ import pluginVue from 'eslint-plugin-vue';
 import prettierConfig from 'eslint-config-prettier/flat';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'dist/**', 'sdk/dist/**', 'panel-ui/dist/**', '**/ui-dist/**', 'artifacts/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', '**/dist/**', '**/ui-dist/**', 'artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -30,6 +30,8 @@ MIN_MEMORY_MB="${CONDUCTOR_MIN_MEMORY_MB:-}"
 KEEP_RELEASES=2
 
 NODE_BIN="$PREFIX/node/bin/node"
+# How the services run the compiled release (core/src/kernel/compiled.ts says why: COMPILED_FLAGS).
+NODE_FLAGS="--conditions=conductor-compiled --max-semi-space-size=8"
 PANEL_ENV="$ETC_DIR/panel.env"
 AGENT_ENV="$ETC_DIR/agent.env"
 PANEL_UNIT=conductor-panel.service
@@ -279,12 +281,14 @@ source_fingerprint() { source_tar | sha256sum | cut -c1-16; }
 
 current_release() { readlink "$PREFIX/current" 2>/dev/null || true; }
 
-ui_built() {
+# built DIR: the release's UI and its compiled server (each package's dist/, fresh) are there.
+built() {
   local dir="$1" plugin
   [ -f "$dir/panel-ui/dist/index.html" ] || return 1
   for plugin in "$dir"/plugins/*/; do
     if [ -f "$plugin/ui/index.ts" ] && [ ! -f "$plugin/ui-dist/index.js" ]; then return 1; fi
   done
+  "$NODE_BIN" "$dir/scripts/build-server.mjs" --check
 }
 
 # What the installed dependencies depend on: the lockfile, every package.json and the Node.js.
@@ -302,7 +306,8 @@ reuse_deps() {
 # stage_release FINGERPRINT: copies the source to a new release folder and installs its
 # production dependencies; prints the folder. Dependencies the running release has for the same
 # lockfile and Node.js are reused (an upgrade then takes seconds, without building sqlite3 again).
-# A source without the built UI is built here (with the development dependencies, pruned afterwards).
+# A source without its built UI or compiled server is built here (with the development dependencies,
+# pruned afterwards).
 stage_release() {
   local release previous deps
   release="$PREFIX/releases/$(date -u +%Y%m%d%H%M%S)-$1"
@@ -311,14 +316,14 @@ stage_release() {
   mkdir -p "$release"
   source_tar | tar -C "$release" -xf -
   deps="$(deps_fingerprint "$release")"
-  if [ -n "$previous" ] && [ "$(cat "$previous/.conductor-deps" 2>/dev/null)" = "$deps" ] && ui_built "$release"; then
+  if [ -n "$previous" ] && [ "$(cat "$previous/.conductor-deps" 2>/dev/null)" = "$deps" ] && built "$release"; then
     reuse_deps "$previous" "$release"
     say "  dependencies unchanged: reused those of $previous" >&2
-  elif ui_built "$release"; then
+  elif built "$release"; then
     (cd "$release" && run_npm ci --omit=dev >&2) || { rm -rf "$release"; die "npm ci failed in $release"; }
   else
-    say "  the source has no built UI: building it (needs the development dependencies once)" >&2
-    (cd "$release" && run_npm ci >&2 && PATH="$PREFIX/node/bin:$PATH" node scripts/build-ui.mjs >&2 && run_npm prune --omit=dev >&2) || { rm -rf "$release"; die "building $release failed"; }
+    say "  the source is not built (UI or server): building it (needs the development dependencies once)" >&2
+    (cd "$release" && run_npm ci >&2 && PATH="$PREFIX/node/bin:$PATH" sh -c 'node scripts/build-server.mjs && node scripts/build-ui.mjs' >&2 && run_npm prune --omit=dev >&2) || { rm -rf "$release"; die "building $release failed"; }
   fi
   printf '%s\n' "$1" >"$release/.conductor-source"
   printf '%s\n' "$deps" >"$release/.conductor-deps"
@@ -364,7 +369,7 @@ set -a
 . "$PANEL_ENV"
 set +a
 cd "$PREFIX/current"
-exec setpriv --reuid=$SERVICE_USER --regid=$SERVICE_USER --init-groups "$NODE_BIN" --import tsx core/src/cli.ts "\$@"
+exec setpriv --reuid=$SERVICE_USER --regid=$SERVICE_USER --init-groups "$NODE_BIN" --conditions=conductor-compiled core/dist/cli.js "\$@"
 EOF
 )"
   mkdir -p "$PREFIX/bin"
@@ -385,8 +390,8 @@ EOF
 
 # --- systemd -------------------------------------------------------------------------------------
 
-# The hardening both services share: read-only system, no home folders, a private /tmp (tsx's
-# compile cache lives there), writes only under the data folder.
+# The hardening both services share: read-only system, no home folders, a private /tmp, writes
+# only under the data folder.
 hardening() {
   cat <<EOF
 NoNewPrivileges=yes
@@ -433,7 +438,7 @@ Group=$SERVICE_USER
 WorkingDirectory=$PREFIX/current
 EnvironmentFile=$4
 Environment=NODE_ENV=production
-ExecStart=$NODE_BIN --import tsx $5
+ExecStart=$NODE_BIN $NODE_FLAGS $5
 $(hardening)
 $3
 
@@ -443,14 +448,14 @@ EOF
 }
 
 panel_unit() {
-  unit_file "Conductor panel" "After=network-online.target postgresql.service" "" "$PANEL_ENV" core/src/main.ts
+  unit_file "Conductor panel" "After=network-online.target postgresql.service" "" "$PANEL_ENV" core/dist/main.js
 }
 
 # The agent talks to Docker through its socket (the docker group); game containers are Docker's
 # own, so they keep running while the agent restarts.
 agent_unit() {
   unit_file "Conductor node agent" $'After=network-online.target docker.service\nRequires=docker.service' \
-    $'SupplementaryGroups=docker\nReadWritePaths=-/run/docker.sock' "$AGENT_ENV" wings-agent/src/main.ts
+    $'SupplementaryGroups=docker\nReadWritePaths=-/run/docker.sock' "$AGENT_ENV" wings-agent/dist/main.js
 }
 
 # ensure_unit NAME CONTENT

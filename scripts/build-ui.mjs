@@ -6,7 +6,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ui = path.join(root, 'panel-ui');
@@ -22,11 +21,25 @@ function builtAt(file) {
   try {
     return statSync(file).mtimeMs;
   } catch {
-    return 0;
+    return -Infinity;
   }
 }
 
 const stale = (output, sources) => force || builtAt(output) < Math.max(...sources.map(newest));
+
+/** Vite is a development dependency: a built release (`npm ci --omit=dev`) never loads it. */
+async function build(options) {
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    console.error(
+      'The UI is not built and vite is missing: run `npm ci` (with the development dependencies) once, or install a built release.',
+    );
+    process.exit(1);
+  }
+  await vite.build(options);
+}
 
 /** The host: the app, plus the entries of the modules it shares with plugin bundles. */
 if (

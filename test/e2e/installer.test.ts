@@ -62,6 +62,8 @@ const ADMIN = { email: 'admin@example.test', password: 'installer test password'
 interface Machine {
   container: string;
   port: number;
+  /** This machine's Docker engine at the container's /run/docker.sock, for the node's agent. */
+  docker?: boolean;
 }
 
 /** Starts the machine's container; skips the calling suite, with the reason, where the Debian image cannot be built. */
@@ -72,8 +74,9 @@ async function startMachine(context: Mocha.Context, machine: Machine): Promise<v
     context.skip();
   }
   await requireDocker();
-  // The panel is installed from this checkout, so its UI must be built (a no-op when fresh).
-  execFileSync(process.execPath, ['scripts/build-ui.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  // The panel is installed from this checkout, so its server and UI must be built (a no-op when fresh).
+  for (const build of ['scripts/build-server.mjs', 'scripts/build-ui.mjs'])
+    execFileSync(process.execPath, [build], { cwd: ROOT, stdio: 'ignore' });
   const image = await debianImage();
   machine.port = await freePort();
   // Downloads are kept between runs (npm's cache and apt's archives); the installs themselves are not.
@@ -82,6 +85,7 @@ async function startMachine(context: Mocha.Context, machine: Machine): Promise<v
   // Certificates this machine adds to Debian's store (a TLS-inspecting proxy's, say) are needed in
   // the container too; ca-certificates, which the installer installs, picks them up from here.
   if (existsSync('/usr/local/share/ca-certificates')) mounts.push('/usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro');
+  if (machine.docker) mounts.push('/var/run/docker.sock:/run/docker.sock');
   await run('docker', ['rm', '-f', machine.container]).catch(() => undefined);
   await run('docker', [
     'run',
@@ -100,8 +104,8 @@ async function startMachine(context: Mocha.Context, machine: Machine): Promise<v
 }
 
 /** A fresh Debian machine for the calling suite: started before its tests, removed after them. */
-function machineForSuite(name: string): Machine {
-  const machine: Machine = { container: `conductor-test-${RUN_ID}-${name}`, port: 0 };
+function machineForSuite(name: string, options: { docker?: boolean } = {}): Machine {
+  const machine: Machine = { container: `conductor-test-${RUN_ID}-${name}`, port: 0, ...options };
   before(async function () {
     await startMachine(this, machine);
   });
@@ -112,40 +116,49 @@ function machineForSuite(name: string): Machine {
 }
 
 /**
- * systemd is not running in a container: starts what conductor-panel.service starts, the way it
- * would (its User, WorkingDirectory, EnvironmentFile and Environment), and waits for /readyz.
+ * systemd is not running in a container: starts what a unit starts, the way it would (its User,
+ * WorkingDirectory, EnvironmentFile and Environment; `env` adds the test's own), its output in
+ * /tmp/<name>.log and its pid in /tmp/<name>.pid.
  */
-async function startInstalledPanel({ container, port }: Machine): Promise<Map<string, string[]>> {
-  const unit = serviceSection((await inContainer(container, 'cat /etc/systemd/system/conductor-panel.service')).out);
-  const env = [
-    ...environmentFile((await inContainer(container, `cat ${unit.get('EnvironmentFile')![0]}`)).out),
-    ...unit.get('Environment')!,
-  ];
-  const started = await inContainer(container, 'echo $$ >/tmp/panel.pid; exec "$@" >/tmp/panel.log 2>&1', {
+async function startInstalledUnit({ container }: Machine, name: string, env: string[] = []): Promise<Map<string, string[]>> {
+  const unit = serviceSection((await inContainer(container, `cat /etc/systemd/system/conductor-${name}.service`)).out);
+  const started = await inContainer(container, `echo $$ >/tmp/${name}.pid; exec "$@" >/tmp/${name}.log 2>&1`, {
     detach: true,
     user: unit.get('User')![0],
     workdir: unit.get('WorkingDirectory')![0],
-    env,
+    env: [
+      ...environmentFile((await inContainer(container, `cat ${unit.get('EnvironmentFile')![0]}`)).out),
+      ...unit.get('Environment')!,
+      ...env,
+    ],
     args: unit.get('ExecStart')![0]!.split(' '),
   });
   expect(started.code).to.equal(0);
+  return unit;
+}
+
+async function stopInstalledUnit({ container }: Machine, name: string): Promise<void> {
+  await inContainer(container, `kill "$(cat /tmp/${name}.pid)"; while kill -0 "$(cat /tmp/${name}.pid)" 2>/dev/null; do sleep 0.1; done`);
+}
+
+/** The panel from its unit, answering /readyz. */
+async function startInstalledPanel(machine: Machine): Promise<Map<string, string[]>> {
+  const unit = await startInstalledUnit(machine, 'panel');
   const ready = await until(
     'the installed panel to answer /readyz',
     () =>
-      fetch(`http://127.0.0.1:${port}/readyz`)
+      fetch(`http://127.0.0.1:${machine.port}/readyz`)
         .then((r) => r.ok && r)
         .catch(() => null),
     90_000,
   ).catch(async (err: Error) => {
-    throw new Error(`${err.message}; its log:\n${(await inContainer(container, 'tail -n 30 /tmp/panel.log')).out}`);
+    throw new Error(`${err.message}; its log:\n${(await inContainer(machine.container, 'tail -n 30 /tmp/panel.log')).out}`);
   });
   expect(await ready.json()).to.deep.equal({ status: 'ready' });
   return unit;
 }
 
-async function stopInstalledPanel({ container }: Machine): Promise<void> {
-  await inContainer(container, 'kill "$(cat /tmp/panel.pid)"; while kill -0 "$(cat /tmp/panel.pid)" 2>/dev/null; do sleep 0.1; done');
-}
+const stopInstalledPanel = (machine: Machine) => stopInstalledUnit(machine, 'panel');
 
 async function adminSignsIn({ port }: Machine): Promise<string> {
   const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
@@ -169,9 +182,14 @@ async function sourceCopy({ container }: Machine, dir: string, change: string): 
 describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () {
   // Measured on 2 shared cores: see docs/operations.md ("Tests").
   this.timeout(20 * 60_000);
-  const machine = machineForSuite('installer');
+  const machine = machineForSuite('installer', { docker: true });
   const { container } = machine;
   let panelEnv = '';
+  // The installed agent's game network, on this machine's engine: named for the run, removed after it.
+  const agentNetwork = `conductor-test-${RUN_ID}-installer`;
+  after(async () => {
+    await run('docker', ['network', 'rm', agentNetwork]).catch(() => undefined);
+  });
 
   it('installs a panel: config, user and folders with their modes, a unit that passes systemd-analyze verify, and a panel that runs from it and signs in the first admin', async () => {
     const install = await inContainer(container, installer('panel'));
@@ -181,14 +199,14 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
 
     const modes = await inContainer(
       container,
-      'stat -c "%n %a %U:%G" /etc/conductor /etc/conductor/panel.env /var/lib/conductor /var/lib/conductor/panel /opt/conductor/current/core/src/main.ts',
+      'stat -c "%n %a %U:%G" /etc/conductor /etc/conductor/panel.env /var/lib/conductor /var/lib/conductor/panel /opt/conductor/current/core/dist/main.js',
     );
     expect(modes.out.trim().split('\n')).to.deep.equal([
       '/etc/conductor 750 root:conductor',
       '/etc/conductor/panel.env 640 root:conductor',
       '/var/lib/conductor 750 conductor:conductor',
       '/var/lib/conductor/panel 750 conductor:conductor',
-      '/opt/conductor/current/core/src/main.ts 644 root:root',
+      '/opt/conductor/current/core/dist/main.js 644 root:root',
     ]);
     const user = await inContainer(container, 'getent passwd conductor');
     const [, , uid, , , home, shell] = user.out.trim().split(':');
@@ -283,6 +301,35 @@ describe('installer/install.sh in a fresh Debian 12 (debootstrap)', function () 
       .and.not.match(/^ +changed:/m);
   });
 
+  it('runs the agent from its unit: as the conductor user, compiled, reaching Docker through the docker group, answering with the node token only', async () => {
+    // The mounted socket is this machine's engine, owned by its docker group: the container's
+    // docker group takes that id, as the docker.io package's group owns the socket on a real node.
+    const group = await inContainer(container, 'groupmod -o -g "$(stat -c %g /run/docker.sock)" docker');
+    expect(group.code, group.out).to.equal(0);
+    const unit = await startInstalledUnit(machine, 'agent', [`AGENT_NETWORK=${agentNetwork}`]);
+    expect(unit.get('ExecStart')![0]).to.match(/ wings-agent\/dist\/main\.js$/);
+    const health = await until(
+      'the installed agent to answer /healthz',
+      async () => {
+        const r = await inContainer(container, 'curl -sf http://127.0.0.1:8443/healthz');
+        return r.code === 0 && r.out;
+      },
+      60_000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}; its log:\n${(await inContainer(container, 'tail -n 30 /tmp/agent.log')).out}`);
+    });
+    expect(JSON.parse(health)).to.include({ status: 'ok', docker: 'reachable' });
+    const status = (token: string) =>
+      inContainer(
+        container,
+        `curl -s -o /dev/null -w '%{http_code}' -H 'authorization: Bearer ${token}' http://127.0.0.1:8443/api/servers`,
+      );
+    expect((await status(NODE_TOKEN)).out).to.equal('200');
+    expect((await status('cdn_notTheNodeToken0123456789abcdefghijklmn')).out).to.equal('401');
+    expect((await inContainer(container, 'stat -c %U "/proc/$(cat /tmp/agent.pid)"')).out.trim()).to.equal('conductor');
+    await stopInstalledUnit(machine, 'agent');
+  });
+
   it('uninstall keeps /var/lib/conductor and /etc/conductor; --purge removes them and the user', async () => {
     await stopInstalledPanel(machine);
     const uninstall = await inContainer(container, installer('uninstall'));
@@ -340,7 +387,8 @@ describe('installer/install.sh panel --postgres, upgrade and rollback, in a fres
     await sourceCopy(
       machine,
       '/tmp/broken',
-      'cp test/fixtures/broken-migration/migrations/001_broken.ts migrations/99991231000000_broken.ts',
+      // A release ships its migrations compiled: this one fails half-way, like the fixture.
+      `printf '%s\\n' "export async function up(knex) { await knex.schema.createTable('half_done', (t) => t.increments('id')); await knex.raw('this is not sql'); }" > core/dist/migrations/99991231000000_broken.js`,
     );
     const broken = await inContainer(container, installer('upgrade --source /tmp/broken'));
     expect(broken.code, broken.out).to.equal(1);

@@ -33,11 +33,12 @@ import { PluginRegistry } from './plugin-registry.js';
 import { PluginUiFolders } from './plugin-ui.js';
 import { describeNotReady, requiredPluginsDown } from './readiness.js';
 import { Scheduler } from './scheduler.js';
+import { joinSocketCluster } from './socket-cluster.js';
 import { closeSocketsForShutdown, createSocketServer, guardNamespace } from './sockets.js';
 import { logKoaErrors } from './http/koa-errors.js';
 
 export const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CORE_MIGRATIONS = new URL('../../../migrations/', import.meta.url);
+export const CORE_MIGRATIONS = new URL('../migrations/', import.meta.url);
 const VERSION = '0.1.0';
 
 export interface KernelOptions {
@@ -80,6 +81,8 @@ export class Kernel {
   readonly dispatcher: EventDispatcher;
   readonly scheduler: Scheduler;
   readonly leader: LeaderElector;
+  /** Socket.io across the panels on one PostgreSQL (none with SQLite). */
+  private socketCluster: { close(): Promise<void> } | null = null;
   readonly plugins = new PluginRegistry();
   readonly permissionCatalogue = new PermissionCatalogue((name) => this.plugins.isActive(name));
   readonly pluginUi = new PluginUiFolders((name) => this.plugins.isActive(name));
@@ -243,6 +246,8 @@ export class Kernel {
   }
 
   private async initialize(): Promise<void> {
+    // Before any namespace exists (below), so each gets the cluster adapter.
+    if (this.config.DATABASE_URL) this.socketCluster = joinSocketCluster(this.io, this.config.DATABASE_URL, this.logger);
     for (const name of this.order) {
       const plugin = this.active.get(name);
       if (!plugin || !this.plugins.isActive(name)) continue;
@@ -368,6 +373,7 @@ export class Kernel {
     }
     await this.leader.stop();
     await this.io.close();
+    await this.socketCluster?.close();
     await this.db.destroy();
     this.state = 'stopped';
     this.logger.info('stopped');

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runnableEntry } from './compiled.js';
 import { assertApiCompatible, assertPluginShape, type PluginDefinition } from './plugin.js';
 
 export interface LoadedPlugin {
@@ -49,7 +50,7 @@ async function importPlugin(entry: string, source: string): Promise<PluginDefini
 /** A folder is a plugin when its package.json names an entry under `conductor.plugin`. */
 async function entryOf(dir: string, allowIndex: boolean): Promise<string | null> {
   const pkg = await readPackageJson(dir);
-  if (pkg?.conductor?.plugin) return path.resolve(dir, pkg.conductor.plugin);
+  if (pkg?.conductor?.plugin) return runnableEntry(path.resolve(dir, pkg.conductor.plugin));
   if (!allowIndex) return null;
   for (const name of ['index.js', 'index.mjs', 'index.ts']) {
     try {

@@ -61,11 +61,13 @@ export class BackupRestorer {
         "A backup on a node's own disk restores only into its own server; use a remote target to move a server",
       );
     }
-    if (this.deps.restoresInProgress.has(intoServerId))
-      throw conflict('restore_in_progress', 'A restore of this server is already running');
-    if (await this.deps.backupRepository.running(intoServerId))
-      throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
-    return this.deps.restoresInProgress.during(intoServerId, () => this.run(backup, intoServerId, principal));
+    return this.deps.restoresInProgress.during(intoServerId, () => this.run(backup, intoServerId, principal), {
+      backupId: backup.id,
+      check: async (trx) => {
+        if (await this.deps.backupRepository.running(intoServerId, trx))
+          throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
+      },
+    });
   }
 
   private async run(backup: Backup, intoServerId: string, principal: Principal): Promise<RestoreResult> {

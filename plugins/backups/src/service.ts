@@ -79,8 +79,6 @@ export class BackupService {
    */
   async start(serverId: string, input: BackupInput, options: StartOptions): Promise<{ backup: Backup; done: Promise<Backup> }> {
     const server = await this.deps.serverService.get(serverId);
-    if (this.deps.restoresInProgress.has(serverId))
-      throw conflict('restore_in_progress', 'A restore of this server is running; back it up once the restore is done');
     await this.deps.backupTargets.assertExists(input.targetId);
     const { backupRepository: repo, backupsConfig: config } = this.deps;
     const now = this.deps.backupClock.now();
@@ -89,6 +87,8 @@ export class BackupService {
       // PostgreSQL runs these checks on several connections at once: holding the server makes two
       // requests for one server take turns, so both cannot pass the running, limit and throttle checks.
       await this.deps.serverLocks.hold(serverId, trx);
+      if (await this.deps.restoresInProgress.has(serverId, trx))
+        throw conflict('restore_in_progress', 'A restore of this server is running; back it up once the restore is done');
       if (await repo.running(serverId, trx))
         throw conflict('backup_in_progress', 'A backup of this server is being made; wait until it finishes');
       // Schedules are bounded by their own rotation, and a safety backup must not block a delete.

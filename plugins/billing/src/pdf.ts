@@ -1,10 +1,14 @@
-import PDFDocument from 'pdfkit';
 import type { BillingDocument } from './documents-repo.js';
 
 const money = (cents: number, currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
 
-/** A statement or receipt as a PDF, from its frozen data; the creation date is the issue date, so a re-download is the same file. */
-export function renderPdf(doc: BillingDocument): Promise<Buffer> {
+/**
+ * A statement or receipt as a PDF, from its frozen data; the creation date is the issue date, so a
+ * re-download is the same file. pdfkit (about 30 MB with its fonts) loads on the first download,
+ * not with the panel.
+ */
+export async function renderPdf(doc: BillingDocument): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const { data } = doc;
   const pdf = new PDFDocument({
     size: 'A4',

@@ -1,6 +1,11 @@
+import { createRequire } from 'node:module';
 import { AppError } from '@conductor/core';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { BillingConfig } from './config.js';
+
+// Stripe's SDK (about 15 MB of memory) loads on the first payment call, not with the panel: most
+// panels never set payments up. require() keeps `sdk` synchronous for its callers.
+const require = createRequire(import.meta.url);
 
 /** The official Stripe SDK, made once from the config; refuses clearly when Stripe is not set up. */
 export class StripeGateway {
@@ -20,7 +25,8 @@ export class StripeGateway {
   get sdk(): Stripe {
     this.assertConfigured();
     const options = this.deps.billingConfig.stripe!;
-    this.client ??= new Stripe(options.secretKey, {
+    const StripeSdk = require('stripe') as typeof Stripe;
+    this.client ??= new StripeSdk(options.secretKey, {
       ...(options.host ? { host: options.host } : {}),
       ...(options.port ? { port: options.port } : {}),
       ...(options.protocol ? { protocol: options.protocol } : {}),

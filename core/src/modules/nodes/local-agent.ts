@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import type { CoreConfig } from '../../kernel/config.js';
+import { nodeArgsFor } from '../../kernel/compiled.js';
 import { APP_ROOT } from '../../kernel/kernel.js';
 import { AgentPidFile } from './agent-pid-file.js';
 import type { NodeRepository } from './repository.js';
@@ -114,7 +115,7 @@ export class LocalAgent {
   }
 
   private spawn(token: string, port: number): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(APP_ROOT, 'wings-agent/src/main.ts')], {
+    const child = spawn(process.execPath, nodeArgsFor(path.join(APP_ROOT, 'wings-agent/src/main.ts')), {
       cwd: APP_ROOT,
       env: {
         ...process.env,

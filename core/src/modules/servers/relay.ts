@@ -111,7 +111,9 @@ export class ServerRelay {
   private sendOutput(event: string, serverId: string, lines: string[]): void {
     if (!this.namespace) return;
     const skip = this.slowViewers.toSkip(this.namespace, room(serverId));
-    const to = skip.length ? this.namespace.to(room(serverId)).except(skip) : this.namespace.to(room(serverId));
+    // Local: every panel with viewers of a server streams it from the agent itself (see fanOut).
+    const local = this.namespace.local.to(room(serverId));
+    const to = skip.length ? local.except(skip) : local;
     to.emit(event, { serverId, lines });
   }
 
@@ -138,7 +140,9 @@ export class ServerRelay {
     const node = await this.deps.nodeService.get(nodeId);
     const client = this.deps.nodeService.client(node);
     const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: true });
-    const fanOut = (event: string) => (message: { serverId: string }) => this.namespace?.to(room(message.serverId)).emit(event, message);
+    // Only this panel's viewers: a panel with viewers of a server subscribes to its agent itself,
+    // so relaying across panels (kernel/socket-cluster.ts) would show each line twice.
+    const fanOut = (event: string) => (message: { serverId: string }) => this.namespace?.local.to(room(message.serverId)).emit(event, message);
     const fanOutOutput = (event: string) => (message: { serverId: string; lines: string[] }) =>
       this.outputBatches.add(event, message.serverId, message.lines);
     socket.on(AGENT_SOCKET.console, fanOutOutput(PANEL_SOCKET.console));

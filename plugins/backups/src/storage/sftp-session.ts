@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ssh2 from 'ssh2';
-import type { SFTPWrapper } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
 import { AppError } from '@conductor/core';
 
 export interface SftpEndpoint {
@@ -38,13 +37,15 @@ export function targetFull(detail: string): AppError {
 /** One SSH connection with its SFTP channel; callers close it in a finally. */
 export class SftpSession {
   private constructor(
-    private readonly conn: ssh2.Client,
+    private readonly conn: Client,
     readonly sftp: SFTPWrapper,
     /** The host key this connection saw (sha256 hex). */
     readonly hostKeySha256: string,
   ) {}
 
-  static connect(endpoint: SftpEndpoint): Promise<SftpSession> {
+  /** ssh2 loads with the first SFTP backup, not with the panel. */
+  static async connect(endpoint: SftpEndpoint): Promise<SftpSession> {
+    const { default: ssh2 } = await import('ssh2');
     return new Promise((resolve, reject) => {
       const conn = new ssh2.Client();
       let seen = '';

@@ -18,9 +18,12 @@ export async function startBackupsPanel(
   backups: Record<string, unknown> = {},
   extraPlugins: PluginDefinition[] = [],
   otherPluginConfig: Record<string, unknown> = {},
+  /** Another panel's database and data folder: several panels on one PostgreSQL. */
+  storage?: { dataDir: string; databaseUrl?: string },
 ): Promise<BackupsPanel> {
   const t = await startAccountsPanel(database, {
     plugins: [backupsPlugin, ...extraPlugins],
+    storage,
     config: { plugins: { auth: { scryptCost: 1024 }, backups: { minIntervalSeconds: 0, ...backups }, ...otherPluginConfig } },
   });
   const clock = new MovableClock();
