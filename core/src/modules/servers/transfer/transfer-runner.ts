@@ -25,14 +25,17 @@ export class TransferRunner {
     return this.leaving.signal;
   }
 
-  /** Beats a few times per stale period, so one slow beat does not make live work look abandoned. */
+  /**
+   * Beats a few times per stale period, so one slow beat does not make live work look abandoned,
+   * and at least every second: the beat is also how a cancel asked through another panel arrives.
+   */
   start(onCancelRequested: (serverId: string) => void): void {
     this.timer = setInterval(() => {
       this.deps.transferRepository.beat(this.id).then(
         (cancelled) => cancelled.forEach(onCancelRequested),
         (err: unknown) => this.deps.logger.warn({ err }, 'could not record the transfers heartbeat'),
       );
-    }, this.staleMs / 4);
+    }, Math.min(this.staleMs / 4, 1_000));
     this.timer.unref();
   }
 
