@@ -35,6 +35,7 @@ export const coreServices = {
     serverService: serviceRef('servers', 'serverService'),
     serverDirectory: serviceRef('servers', 'serverDirectory'),
     serverLocks: serviceRef('servers', 'serverLocks'),
+    quotaService: serviceRef('servers', 'quotaService'),
   },
   /** Where plugins register the task types schedules can run (backups: "backup"). */
   schedules: { scheduleTasks: serviceRef('schedules', 'scheduleTasks') },

@@ -27,6 +27,9 @@ import { worldRoutes } from './worlds-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
+import { QuotaRepository } from './quotas/quota-repository.js';
+import { quotaRoutes } from './quotas/routes.js';
+import { QuotaService } from './quotas/quota-service.js';
 import { ServerDirectory } from './server-directory.js';
 import { ServerLocks } from './server-locks.js';
 import { coreServices } from '../services.js';
@@ -53,6 +56,8 @@ declare module '../../kernel/container.js' {
     serverTransfer: ServerTransfer;
     nodeDrain: NodeDrain;
     lostNodeRescheduler: LostNodeRescheduler;
+    quotaRepository: QuotaRepository;
+    quotaService: QuotaService;
   }
 }
 
@@ -83,7 +88,7 @@ export const serversModule = definePlugin({
   },
   permissions: serverPermissions,
   events: serverEvents,
-  provides: [coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
+  provides: [coreServices.servers.quotaService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
   consumes: [
     coreServices.nodes.nodeService,
     coreServices.templates.templateService,
@@ -128,6 +133,8 @@ export const serversModule = definePlugin({
       serverTransfer: asClass(ServerTransfer).singleton(),
       nodeDrain: asClass(NodeDrain).singleton(),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
+      quotaRepository: asClass(QuotaRepository).singleton(),
+      quotaService: asClass(QuotaService).singleton(),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -144,6 +151,7 @@ export const serversModule = definePlugin({
     ctx.defineHook('server.archive', 'bail');
     ctx.defineHook('server.restoreArchive', 'bail');
     ctx.defineHook('server.latestRemoteBackup', 'bail');
+    ctx.defineHook('quota.backupsKept', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
@@ -215,6 +223,7 @@ export const serversModule = definePlugin({
     propertiesRoutes(router);
     playerRoutes(router);
     worldRoutes(router);
+    quotaRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
   // A person types or pastes a few lines a second; the server's own gate (CommandGate) bounds all its users together.

@@ -11,6 +11,7 @@ import type { AllocationRequest, NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
 import type { CommandGate } from './command-gate.js';
+import type { QuotaService } from './quotas/quota-service.js';
 import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import type { ServerRepository } from './repository.js';
@@ -34,6 +35,7 @@ export class ServerService {
     serverLifecycle: ServerLifecycle;
     edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
+    quotaService: QuotaService;
   };
 
   constructor(deps: ServerService['deps']) {
@@ -95,6 +97,11 @@ export class ServerService {
     const id = newServerId();
     const server = await this.deps.db.transaction(async (trx) => {
       const { nodeService } = this.deps;
+      await this.deps.quotaService.assertWithin(
+        draft.ownerId,
+        { servers: 1, memoryMb, cpuPercent: draft.cpuPercent, diskMb: draft.diskMb },
+        trx,
+      );
       // A node chosen by id must exist (404, not "no room"); an allocation chosen by id names its node.
       let chosenNode = draft.nodeId;
       if (chosenNode) await nodeService.get(chosenNode, trx);
@@ -227,6 +234,18 @@ export class ServerService {
     const previous = { memoryMb: server.memoryMb, cpuPercent: server.cpuPercent, diskMb: server.diskMb };
     const next = { ...previous, ...patch };
     const node = await this.deps.nodeService.get(server.nodeId);
+    // Checked before the node is told: a refusal must leave the running container as it was.
+    await this.deps.db.transaction((trx) =>
+      this.deps.quotaService.assertWithin(
+        server.ownerId,
+        {
+          memoryMb: next.memoryMb - previous.memoryMb,
+          cpuPercent: next.cpuPercent - previous.cpuPercent,
+          diskMb: next.diskMb - previous.diskMb,
+        },
+        trx,
+      ),
+    );
     if (next.memoryMb > previous.memoryMb) {
       const allocated = (await this.deps.serverRepository.allocatedMemory()).get(node.id) ?? 0;
       const capacity = node.memoryMb * (1 + node.memoryOverallocPct / 100);
