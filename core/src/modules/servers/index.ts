@@ -57,7 +57,6 @@ declare module '../../kernel/container.js' {
     nodeDrain: NodeDrain;
     lostNodeRescheduler: LostNodeRescheduler;
     quotaRepository: QuotaRepository;
-    quotaService: QuotaService;
   }
 }
 
@@ -88,7 +87,12 @@ export const serversModule = definePlugin({
   },
   permissions: serverPermissions,
   events: serverEvents,
-  provides: [coreServices.servers.quotaService, coreServices.servers.serverService, coreServices.servers.serverDirectory, coreServices.servers.serverLocks],
+  provides: [
+    coreServices.servers.quotaService,
+    coreServices.servers.serverService,
+    coreServices.servers.serverDirectory,
+    coreServices.servers.serverLocks,
+  ],
   consumes: [
     coreServices.nodes.nodeService,
     coreServices.templates.templateService,

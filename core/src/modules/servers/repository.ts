@@ -139,6 +139,10 @@ export class ServerRepository {
     return row?.owner_id ?? null;
   }
 
+  async idsOwnedBy(ownerId: string, executor: Executor = this.db): Promise<string[]> {
+    return executor('servers').where({ owner_id: ownerId }).pluck('id');
+  }
+
   async insert(s: NewServer, executor: Executor): Promise<void> {
     const now = new Date().toISOString();
     await executor('servers').insert({

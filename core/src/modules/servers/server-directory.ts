@@ -20,6 +20,11 @@ export class ServerDirectory {
     return this.deps.serverRepository.ownerOf(id);
   }
 
+  /** The servers an account owns (its quota counts them). */
+  idsOwnedBy(ownerId: string, executor?: Executor): Promise<string[]> {
+    return this.deps.serverRepository.idsOwnedBy(ownerId, executor);
+  }
+
   /** Memory promised to servers per node. */
   allocatedMemory(): Promise<Map<string, number>> {
     return this.deps.serverRepository.allocatedMemory();
