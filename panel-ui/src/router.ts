@@ -44,6 +44,13 @@ export function buildRouter() {
       meta: { admin: true },
     },
     { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { admin: true } },
+    {
+      path: '/admin/users/:id',
+      name: 'admin-user',
+      component: () => import('./pages/admin/UserPage.vue'),
+      props: true,
+      meta: { admin: true },
+    },
     { path: '/admin/plugins', name: 'admin-plugins', component: () => import('./pages/admin/PluginsPage.vue'), meta: { admin: true } },
     { path: '/admin/security', name: 'admin-security', component: () => import('./pages/admin/SecurityPage.vue'), meta: { admin: true } },
     ...extensionPages().map((p) => ({

@@ -1,4 +1,4 @@
-import { registerPage, registerServerTab } from './registry.js';
+import { registerAccountCard, registerPage, registerServerTab } from './registry.js';
 
 /**
  * First-party UI registered through the same extension point plugins use, so the point is
@@ -26,5 +26,6 @@ export function registerBuiltinExtensions(): void {
     permission: 'user.read',
     component: () => import('../pages/server/UsersTab.vue'),
   });
+  registerAccountCard({ id: 'quota', order: 0, component: () => import('../pages/account/QuotaCard.vue') });
   registerPage({ path: 'kernel', title: 'nav.kernel', adminOnly: true, component: () => import('../pages/admin/KernelPage.vue') });
 }

@@ -26,7 +26,8 @@ for (const database of DATABASES) {
       const ob = await t.signIn(owner.email);
       const first = await createServer(t, owner.id, node.nodeId, 'One');
       const second = await createServer(t, owner.id, node.nodeId, 'Two');
-      for (const id of [first, second]) await until('installed', async () => (await ob.get(`/api/servers/${id}`)).body.state === 'offline', 60_000);
+      for (const id of [first, second])
+        await until('installed', async () => (await ob.get(`/api/servers/${id}`)).body.state === 'offline', 60_000);
 
       const made = await ob.post(`/api/backups/servers/${first}/backups`, { name: 'Only' });
       expect(made.status, JSON.stringify(made.body)).to.equal(202);

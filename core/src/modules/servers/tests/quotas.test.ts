@@ -68,7 +68,11 @@ for (const database of DATABASES) {
       const created = await browser.post('/api/servers', small('Capped'));
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const raised = await t.panel.request('PUT', `/api/servers/${created.body.id}/limits`, { body: { cpuPercent: 200 } });
-      expect([raised.status, raised.body.error.code, raised.body.error.details?.limit]).to.deep.equal([409, 'quota_exceeded', 'cpuPercent']);
+      expect([raised.status, raised.body.error.code, raised.body.error.details?.limit]).to.deep.equal([
+        409,
+        'quota_exceeded',
+        'cpuPercent',
+      ]);
       expect((await browser.get(`/api/servers/${created.body.id}`)).body.cpuPercent).to.equal(100);
       // Lowering is always allowed, and so is a change within the quota.
       expect((await t.panel.request('PUT', `/api/servers/${created.body.id}/limits`, { body: { cpuPercent: 150 } })).status).to.equal(200);
