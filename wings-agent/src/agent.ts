@@ -20,6 +20,7 @@ import { EdgeProxy } from './edge/proxy.js';
 import { RouteTable } from './edge/route-table.js';
 import { edgeRouter } from './edge/routes.js';
 import { errorMiddleware } from './http/errors.js';
+import { portRoutes } from './http/port-routes.js';
 import { serverRoutes } from './http/server-routes.js';
 import { EventJournal } from './journal.js';
 import { ManagerFilesHost } from './servers/files-host.js';
@@ -130,6 +131,7 @@ export class Agent {
       : null;
     const routers = [
       serverRoutes(this.manager, this.journal, this.tokens),
+      portRoutes(this.docker),
       ...(this.edge ? [edgeRouter(this.edge)] : []),
       createFilesRouter(files, undefined, archiveEvents),
       backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),

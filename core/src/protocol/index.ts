@@ -9,3 +9,4 @@ export * from './backups.js';
 export * from './commands.js';
 export * from './files.js';
 export * from './edge.js';
+export * from './ports.js';

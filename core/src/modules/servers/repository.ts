@@ -4,6 +4,7 @@ import type { ServerPhase } from '../../protocol/edge.js';
 import type { ServerState } from '../../protocol/server-state.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import '../accounts/hooks.js';
+import type { PrimaryAddress } from '../nodes/repository.js';
 import type { NodeService } from '../nodes/service.js';
 import type { ServerView } from './schema.js';
 
@@ -24,7 +25,14 @@ interface Row {
   created_at: unknown;
 }
 
-function fromRow(r: Row, address: { ip: string; port: number } | undefined): ServerView {
+// An allocation on every interface is no address a player can type: the node's public name stands in.
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+function connectAddress({ ip, port, publicHost }: PrimaryAddress): string {
+  const host = WILDCARDS.has(ip) ? publicHost : ip;
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function fromRow(r: Row, address: PrimaryAddress | undefined): ServerView {
   return {
     id: r.id,
     name: r.name,
@@ -39,7 +47,8 @@ function fromRow(r: Row, address: { ip: string; port: number } | undefined): Ser
     state: r.state,
     phase: r.phase,
     suspended: Boolean(r.suspended),
-    address: address ?? null,
+    address: address ? { ip: address.ip, port: address.port } : null,
+    connectAddress: address ? connectAddress(address) : null,
     createdAt: toIso(r.created_at),
   };
 }

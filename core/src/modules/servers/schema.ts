@@ -72,6 +72,8 @@ export const serverView = z.object({
   phase: serverPhase,
   suspended: z.boolean(),
   address: z.object({ ip: z.string(), port: z.number().int() }).nullable(),
+  /** What players type: host:port, with the node's public name when the allocation listens on every interface. */
+  connectAddress: z.string().nullable(),
   createdAt: z.string(),
 });
 export type ServerView = z.output<typeof serverView>;

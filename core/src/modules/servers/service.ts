@@ -11,6 +11,7 @@ import type { AllocationRequest, NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
 import type { CommandGate } from './command-gate.js';
+import { ensurePortFreeOnHost } from './host-ports.js';
 import type { QuotaService } from './quotas/quota-service.js';
 import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
@@ -143,10 +144,14 @@ export class ServerService {
       return (await this.deps.serverRepository.get(id, trx))!;
     });
 
+    let created = server;
     try {
       const node = await this.deps.nodeService.get(server.nodeId);
       const client = this.deps.nodeService.client(node);
-      await client.createServer(agentSpec(server, template, server.address!));
+      const chosen = draft.port !== undefined || draft.allocation !== undefined;
+      if (await ensurePortFreeOnHost(this.deps, { ...server, address: server.address! }, client, chosen))
+        created = (await this.deps.serverRepository.get(id))!;
+      await client.createServer(agentSpec(created, template, created.address!));
       if (template.install) await client.install(server.id);
     } catch (err) {
       // Best effort: the node may already hold the spec and a folder for it.
@@ -166,7 +171,7 @@ export class ServerService {
       });
       throw err;
     }
-    return this.present(server, principal);
+    return this.present(created, principal);
   }
 
   async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
