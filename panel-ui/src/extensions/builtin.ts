@@ -20,6 +20,13 @@ export function registerBuiltinExtensions(): void {
     component: () => import('../pages/server/ActivityTab.vue'),
   });
   registerServerTab({
+    id: 'network',
+    title: 'network.tab',
+    order: 45,
+    permission: 'server.view',
+    component: () => import('../pages/server/NetworkTab.vue'),
+  });
+  registerServerTab({
     id: 'users',
     title: 'subusers.tab',
     order: 50,
