@@ -20,10 +20,16 @@ export function registerBuiltinExtensions(): void {
     component: () => import('../pages/server/ActivityTab.vue'),
   });
   registerServerTab({
+    id: 'startup',
+    title: 'startup.tab',
+    order: 44,
+    permission: 'startup.read',
+    component: () => import('../pages/server/StartupTab.vue'),
+  });
+  registerServerTab({
     id: 'network',
     title: 'network.tab',
     order: 45,
-    permission: 'server.view',
     component: () => import('../pages/server/NetworkTab.vue'),
   });
   registerServerTab({

@@ -29,6 +29,8 @@ import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
 import { QuotaRepository } from './quotas/quota-repository.js';
 import { quotaRoutes } from './quotas/routes.js';
+import { startupRoutes } from './startup/routes.js';
+import { StartupService } from './startup/startup-service.js';
 import { QuotaService } from './quotas/quota-service.js';
 import { ServerDirectory } from './server-directory.js';
 import { ServerLocks } from './server-locks.js';
@@ -57,6 +59,7 @@ declare module '../../kernel/container.js' {
     nodeDrain: NodeDrain;
     lostNodeRescheduler: LostNodeRescheduler;
     quotaRepository: QuotaRepository;
+    startupService: StartupService;
   }
 }
 
@@ -139,6 +142,7 @@ export const serversModule = definePlugin({
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
       quotaRepository: asClass(QuotaRepository).singleton(),
       quotaService: asClass(QuotaService).singleton(),
+      startupService: asClass(StartupService).singleton(),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -228,6 +232,7 @@ export const serversModule = definePlugin({
     playerRoutes(router);
     worldRoutes(router);
     quotaRoutes(router);
+    startupRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
   // A person types or pastes a few lines a second; the server's own gate (CommandGate) bounds all its users together.

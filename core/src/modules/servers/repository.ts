@@ -195,6 +195,12 @@ export class ServerRepository {
     await executor('servers').where({ id }).update({ owner_id: ownerId, updated_at: new Date().toISOString() });
   }
 
+  async setStartup(id: string, startup: { variables: Record<string, string>; image: string }, executor: Executor): Promise<void> {
+    await executor('servers')
+      .where({ id })
+      .update({ variables: JSON.stringify(startup.variables), image: startup.image, updated_at: new Date().toISOString() });
+  }
+
   async rename(id: string, name: string, executor: Executor): Promise<void> {
     await executor('servers').where({ id }).update({ name, updated_at: new Date().toISOString() });
   }
