@@ -28,6 +28,12 @@ export function buildRouter() {
       meta: { public: true },
     },
     { path: '/verify-email', name: 'verify-email', component: () => import('./pages/auth/VerifyEmailPage.vue'), meta: { public: true } },
+    {
+      path: '/subuser-invite',
+      name: 'subuser-invite',
+      component: () => import('./pages/auth/SubuserInvitePage.vue'),
+      meta: { public: true },
+    },
     { path: '/', redirect: '/servers' },
     { path: '/servers', name: 'servers', component: () => import('./pages/ServersPage.vue') },
     { path: '/servers/new', name: 'create-server', component: () => import('./pages/CreateServerPage.vue') },

@@ -777,6 +777,15 @@ export const en = {
     add: 'Add an account',
     create: 'Create account',
   },
+  subuserInvite: {
+    offer: 'Invite {email} by email instead? They create their account from the link and get these permissions.',
+    send: 'Send invite',
+    sent: 'Invite sent to {email}. The link works once and for 7 days.',
+    title: 'Your invite to a game server',
+    intro: 'Choose a password for {email}. Your account gets access to the server you were invited to.',
+    done: 'Your account {email} is ready and has access to the server. Sign in to see it.',
+    signIn: 'Sign in',
+  },
   startup: {
     tab: 'Startup',
     command: 'Start command',
@@ -900,7 +909,6 @@ export const en = {
     not_a_file: 'That is a folder, not a file.',
     root_untouchable: 'The server’s own folder cannot be changed this way.',
     file_too_large: 'The file is too large for this.',
-    quota_exceeded: 'The server’s disk space is used up.',
     archive_format_unsupported: 'Only .zip, .tar.gz and .tar.zst archives can be extracted (and .zip or .tar.gz made).',
     archive_unsafe_entry: 'The archive contains an entry that would write outside its folder; nothing was extracted.',
     archive_corrupt: 'The archive cannot be read.',
@@ -920,6 +928,12 @@ export const en = {
     plugin_unavailable: 'This part of the panel is not running right now.',
     payload_too_large: 'That is too large.',
     database_unavailable: 'The panel’s database does not answer. Try again shortly.',
+    invite_used: 'This invite was already used.',
+    invite_expired: 'This invite has expired. Ask for a new one.',
+    invite_not_found: 'This invite link is not valid.',
+    invite_pending: 'This address already has an open invite to this server.',
+    account_exists: 'This address has an account: add it as a user instead.',
+    port_in_use: 'That port is already in use on the node’s host. Choose another.',
   },
 };
 
