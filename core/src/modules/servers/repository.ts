@@ -19,6 +19,7 @@ interface Row {
   memory_mb: number;
   cpu_percent: number;
   disk_mb: number;
+  swap_mb: number;
   state: ServerState;
   phase: ServerPhase;
   suspended: boolean | number;
@@ -44,6 +45,7 @@ function fromRow(r: Row, address: PrimaryAddress | undefined): ServerView {
     memoryMb: r.memory_mb,
     cpuPercent: r.cpu_percent,
     diskMb: r.disk_mb,
+    swapMb: r.swap_mb,
     state: r.state,
     phase: r.phase,
     suspended: Boolean(r.suspended),
@@ -64,6 +66,7 @@ export interface NewServer {
   memoryMb: number;
   cpuPercent: number;
   diskMb: number;
+  swapMb?: number;
 }
 
 /** Where a server runs and what it holds: the fleet's figures. */
@@ -164,6 +167,7 @@ export class ServerRepository {
       variables: JSON.stringify(s.variables),
       memory_mb: s.memoryMb,
       cpu_percent: s.cpuPercent,
+      swap_mb: s.swapMb ?? 0,
       disk_mb: s.diskMb,
       state: 'offline',
       created_at: now,

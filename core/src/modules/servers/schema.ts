@@ -46,6 +46,8 @@ export const createServerBody = z
     expectedPlayers: z.number().int().min(1).max(100_000).optional(),
     cpuPercent: cpuPercent.default(200),
     diskMb: diskMb.default(10_240),
+    /** Admins may give swap beyond the memory: 0 none (the default), -1 unlimited. */
+    swapMb: z.number().int().min(-1).max(1_048_576).optional(),
     /** Admins may create for another user and on a chosen node. */
     ownerId: z.string().max(64).optional(),
     nodeId: z.uuid().optional(),
@@ -67,6 +69,8 @@ export const serverView = z.object({
   memoryMb: z.number().int(),
   cpuPercent: z.number().int(),
   diskMb: z.number().int(),
+  /** Swap beyond memory: 0 none, -1 unlimited. */
+  swapMb: z.number().int(),
   state: serverState,
   /** active, sleep (stopped when empty; the edge proxy wakes it on a join) or archived. */
   phase: serverPhase,

@@ -83,8 +83,8 @@ export class ServerService {
    */
   async create(input: CreateServerBody, principal: Principal): Promise<ServerView> {
     const admin = principal.role === 'admin';
-    if (!admin && (input.ownerId || input.nodeId || input.port !== undefined || input.allocation))
-      throw new AppError(403, 'forbidden', 'Only administrators choose the owner, the node or the port');
+    if (!admin && (input.ownerId || input.nodeId || input.port !== undefined || input.allocation || input.swapMb !== undefined))
+      throw new AppError(403, 'forbidden', 'Only administrators choose the owner, the node, the port or swap');
     const { template } = await this.deps.templateService.get(input.templateId);
     const draft = await this.deps.hooks.call('server.beforeCreate', { ...input, ownerId: input.ownerId ?? principal.id });
     const variables = resolveVariables(template, draft.variables, { asAdmin: admin });
@@ -130,6 +130,7 @@ export class ServerService {
           memoryMb,
           cpuPercent: draft.cpuPercent,
           diskMb: draft.diskMb,
+          swapMb: draft.swapMb ?? 0,
         },
         trx,
       );
