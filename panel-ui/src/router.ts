@@ -49,6 +49,12 @@ export function buildRouter() {
       component: () => import('./pages/admin/TemplatesPage.vue'),
       meta: { admin: true },
     },
+    {
+      path: '/admin/servers/new',
+      name: 'admin-create-server',
+      component: () => import('./pages/admin/AdminCreateServerPage.vue'),
+      meta: { admin: true },
+    },
     { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { admin: true } },
     {
       path: '/admin/users/:id',
