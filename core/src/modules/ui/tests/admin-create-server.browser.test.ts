@@ -1,34 +1,13 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { buildPanelUi, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from '../../servers/tests/server-fixtures.js';
-import { BrowserPages, until } from './browser-helpers.js';
+import { until } from './browser-helpers.js';
+import { useUiWorld } from './ui-world.js';
 
 describe('an admin creates a server for an account in a real browser (Chromium)', function () {
   this.timeout(240_000);
-  let t: AccountsPanel;
-  let node: TestNode;
-  let browser: Browser;
-  let pages: BrowserPages;
-
-  before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    await testImage();
-    t = await startAccountsPanel('sqlite');
-    node = await startNodeFor(t.panel, { name: 'admin-create-ui-node', ports: 2 });
-    pages = new BrowserPages(browser, t.panel.url);
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await deleteAllServers(t.panel);
-    await t?.close();
-    await node?.close();
-  });
+  const world = useUiWorld('admin-create-ui-node', 2);
 
   it('picks the owner from the account page, the node, the port and every limit, and lands on the new server', async () => {
+    const { t, node, pages } = world;
     const admin = await t.createUser('creating-admin@example.org', { role: 'admin' });
     const owner = await t.createUser('new-owner@example.org');
     const page = await pages.newPage();

@@ -1,34 +1,14 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { buildPanelUi, freePort, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from '../../servers/tests/server-fixtures.js';
-import { BrowserPages, chooseLocale } from './browser-helpers.js';
+import { freePort } from '@conductor/test';
+import { chooseLocale } from './browser-helpers.js';
+import { useUiWorld } from './ui-world.js';
 
 describe('the Network tab in a real browser (Chromium): the address players type, with a copy button', function () {
   this.timeout(240_000);
-  let t: AccountsPanel;
-  let node: TestNode;
-  let browser: Browser;
-  let pages: BrowserPages;
-
-  before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    await testImage();
-    t = await startAccountsPanel('sqlite');
-    node = await startNodeFor(t.panel, { name: 'network-ui-node', ports: 0 });
-    pages = new BrowserPages(browser, t.panel.url);
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await deleteAllServers(t.panel);
-    await t?.close();
-    await node?.close();
-  });
+  const world = useUiWorld('network-ui-node', 0);
 
   it("shows the node's public name and the port, never 0.0.0.0, in the tab, the header and the list, and copies it", async () => {
+    const { t, node, pages } = world;
     const port = await freePort();
     await t.panel.request('POST', `/api/nodes/${node.nodeId}/allocations`, { body: { ip: '0.0.0.0', ports: String(port) } });
     await t.panel.request('PATCH', `/api/nodes/${node.nodeId}`, { body: { publicAddress: 'play.example.org' } });

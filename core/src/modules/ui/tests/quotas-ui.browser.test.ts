@@ -1,34 +1,13 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { buildPanelUi, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from '../../servers/tests/server-fixtures.js';
-import { BrowserPages, chooseLocale } from './browser-helpers.js';
+import { chooseLocale } from './browser-helpers.js';
+import { useUiWorld } from './ui-world.js';
 
 describe('quotas in a real browser (Chromium): the default and an account’s own set by an admin, the usage shown to the user', function () {
   this.timeout(240_000);
-  let t: AccountsPanel;
-  let node: TestNode;
-  let browser: Browser;
-  let pages: BrowserPages;
-
-  before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    await testImage();
-    t = await startAccountsPanel('sqlite');
-    node = await startNodeFor(t.panel, { name: 'quota-ui-node', ports: 2 });
-    pages = new BrowserPages(browser, t.panel.url);
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await deleteAllServers(t.panel);
-    await t?.close();
-    await node?.close();
-  });
+  const world = useUiWorld('quota-ui-node', 2);
 
   it('saves the default quota and a user’s own from the users pages, and shows the user their usage against it in English and German', async () => {
+    const { t, node, pages } = world;
     const admin = await t.createUser('quota-admin@example.org', { role: 'admin' });
     const user = await t.createUser('quota-player@example.org');
     const adminPage = await pages.newPage();

@@ -1,34 +1,13 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { buildPanelUi, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from '../../servers/tests/server-fixtures.js';
-import { BrowserPages, chooseLocale } from './browser-helpers.js';
+import { chooseLocale } from './browser-helpers.js';
+import { useUiWorld } from './ui-world.js';
 
 describe('the Startup tab in a real browser (Chromium): command, variables with their rules, image', function () {
   this.timeout(240_000);
-  let t: AccountsPanel;
-  let node: TestNode;
-  let browser: Browser;
-  let pages: BrowserPages;
-
-  before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    await testImage();
-    t = await startAccountsPanel('sqlite');
-    node = await startNodeFor(t.panel, { name: 'startup-ui-node' });
-    pages = new BrowserPages(browser, t.panel.url);
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await deleteAllServers(t.panel);
-    await t?.close();
-    await node?.close();
-  });
+  const world = useUiWorld('startup-ui-node');
 
   it('shows the rules beside each variable, refuses a value against its rule with the rule named, and saves a good one for the next start', async () => {
+    const { t, node, pages } = world;
     const owner = await t.createUser('startup-owner@example.org');
     const created = await t.panel.request('POST', '/api/servers', {
       body: { name: 'Configurable', templateId: 'conductor-test', ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 },

@@ -1,35 +1,15 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { buildPanelUi, launchChromium, startNodeFor, testImage, type TestNode } from '@conductor/test';
-import { PASSWORD, startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { PASSWORD } from '../../accounts/tests/fixtures.js';
 import { tokenFrom } from '../../accounts/tests/mailbox.js';
-import { createServerFor, deleteAllServers } from '../../servers/tests/server-fixtures.js';
-import { BrowserPages } from './browser-helpers.js';
+import { createServerFor } from '../../servers/tests/server-fixtures.js';
+import { useUiWorld } from './ui-world.js';
 
 describe('inviting a subuser by email in a real browser (Chromium)', function () {
   this.timeout(240_000);
-  let t: AccountsPanel;
-  let node: TestNode;
-  let browser: Browser;
-  let pages: BrowserPages;
-
-  before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    await testImage();
-    t = await startAccountsPanel('sqlite');
-    node = await startNodeFor(t.panel, { name: 'invite-ui-node' });
-    pages = new BrowserPages(browser, t.panel.url);
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await deleteAllServers(t.panel);
-    await t?.close();
-    await node?.close();
-  });
+  const world = useUiWorld('invite-ui-node');
 
   it('offers an invite for an address with no account; the mailed link makes the account, which then sees the server', async () => {
+    const { t, node, pages } = world;
     const owner = await t.createUser('invite-owner@example.org');
     const serverId = await createServerFor(t.panel, owner.id, node.nodeId, 'Invited to');
     const page = await pages.newPage();
