@@ -501,7 +501,12 @@ export const de: Messages = {
         'pardon-ip': 'Bann der Adresse {ip} aufgehoben',
         kick: '{name} gekickt',
       },
-      subuser: { add: '{email} Zugriff gegeben', update: 'Rechte von {email} geändert', remove: '{email} entfernt' },
+      subuser: {
+        add: '{email} Zugriff gegeben',
+        update: 'Rechte von {email} geändert',
+        remove: '{email} entfernt',
+        invite: '{email} per E-Mail eingeladen',
+      },
     },
     file: {
       write: '{path} bearbeitet',

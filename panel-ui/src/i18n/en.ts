@@ -478,7 +478,12 @@ export const en = {
         'pardon-ip': 'Lifted the ban on the address {ip}',
         kick: 'Kicked {name}',
       },
-      subuser: { add: 'Gave {email} access', update: 'Changed what {email} may do', remove: 'Removed {email}' },
+      subuser: {
+        add: 'Gave {email} access',
+        update: 'Changed what {email} may do',
+        remove: 'Removed {email}',
+        invite: 'Invited {email} by email',
+      },
     },
     file: {
       write: 'Edited {path}',
