@@ -28,6 +28,12 @@ export function buildRouter() {
       meta: { public: true },
     },
     { path: '/verify-email', name: 'verify-email', component: () => import('./pages/auth/VerifyEmailPage.vue'), meta: { public: true } },
+    {
+      path: '/subuser-invite',
+      name: 'subuser-invite',
+      component: () => import('./pages/auth/SubuserInvitePage.vue'),
+      meta: { public: true },
+    },
     { path: '/', redirect: '/servers' },
     { path: '/servers', name: 'servers', component: () => import('./pages/ServersPage.vue') },
     { path: '/servers/new', name: 'create-server', component: () => import('./pages/CreateServerPage.vue') },
@@ -43,7 +49,20 @@ export function buildRouter() {
       component: () => import('./pages/admin/TemplatesPage.vue'),
       meta: { admin: true },
     },
+    {
+      path: '/admin/servers/new',
+      name: 'admin-create-server',
+      component: () => import('./pages/admin/AdminCreateServerPage.vue'),
+      meta: { admin: true },
+    },
     { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { admin: true } },
+    {
+      path: '/admin/users/:id',
+      name: 'admin-user',
+      component: () => import('./pages/admin/UserPage.vue'),
+      props: true,
+      meta: { admin: true },
+    },
     { path: '/admin/plugins', name: 'admin-plugins', component: () => import('./pages/admin/PluginsPage.vue'), meta: { admin: true } },
     { path: '/admin/security', name: 'admin-security', component: () => import('./pages/admin/SecurityPage.vue'), meta: { admin: true } },
     ...extensionPages().map((p) => ({

@@ -20,6 +20,7 @@ import { EdgeProxy } from './edge/proxy.js';
 import { RouteTable } from './edge/route-table.js';
 import { edgeRouter } from './edge/routes.js';
 import { errorMiddleware } from './http/errors.js';
+import { portRoutes } from './http/port-routes.js';
 import { serverRoutes } from './http/server-routes.js';
 import { fencedRoutes } from './http/fenced-routes.js';
 import { orphanVolumeRoutes } from './http/orphan-routes.js';
@@ -134,6 +135,7 @@ export class Agent {
       serverRoutes(this.manager, this.journal, this.tokens),
       fencedRoutes(this.config.AGENT_DATA_DIR),
       orphanVolumeRoutes(this.manager),
+      portRoutes(this.docker),
       ...(this.edge ? [edgeRouter(this.edge)] : []),
       createFilesRouter(files, undefined, archiveEvents),
       backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),

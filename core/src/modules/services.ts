@@ -3,6 +3,7 @@ import './accounts/cradle.js';
 import type { InvitedSignup } from './accounts/invited-signup.js';
 import type { UserDirectory } from './accounts/user-directory.js';
 import type { ServerDirectory } from './servers/server-directory.js';
+import type { QuotaService } from './servers/quotas/quota-service.js';
 import type { ServerLocks } from './servers/server-locks.js';
 import type { ScheduleTasks } from './schedules/task-types.js';
 
@@ -12,6 +13,7 @@ declare module '../kernel/container.js' {
     invitedSignup: InvitedSignup;
     serverDirectory: ServerDirectory;
     serverLocks: ServerLocks;
+    quotaService: QuotaService;
     scheduleTasks: ScheduleTasks;
   }
 }
@@ -38,6 +40,7 @@ export const coreServices = {
     serverLocks: serviceRef('servers', 'serverLocks'),
     /** Moves a server to another node (start, then settled); the scaling plugin empties nodes with it. */
     serverTransfer: serviceRef('servers', 'serverTransfer'),
+    quotaService: serviceRef('servers', 'quotaService'),
   },
   /** Where plugins register the task types schedules can run (backups: "backup"). */
   schedules: { scheduleTasks: serviceRef('schedules', 'scheduleTasks') },

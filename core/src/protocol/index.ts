@@ -10,3 +10,4 @@ export * from './commands.js';
 export * from './files.js';
 export * from './edge.js';
 export * from './fenced.js';
+export * from './ports.js';

@@ -1,4 +1,4 @@
-import { registerPage, registerServerTab } from './registry.js';
+import { registerAccountCard, registerPage, registerServerTab } from './registry.js';
 
 /**
  * First-party UI registered through the same extension point plugins use, so the point is
@@ -20,11 +20,25 @@ export function registerBuiltinExtensions(): void {
     component: () => import('../pages/server/ActivityTab.vue'),
   });
   registerServerTab({
+    id: 'startup',
+    title: 'startup.tab',
+    order: 44,
+    permission: 'startup.read',
+    component: () => import('../pages/server/StartupTab.vue'),
+  });
+  registerServerTab({
+    id: 'network',
+    title: 'network.tab',
+    order: 45,
+    component: () => import('../pages/server/NetworkTab.vue'),
+  });
+  registerServerTab({
     id: 'users',
     title: 'subusers.tab',
     order: 50,
     permission: 'user.read',
     component: () => import('../pages/server/UsersTab.vue'),
   });
+  registerAccountCard({ id: 'quota', order: 0, component: () => import('../pages/account/QuotaCard.vue') });
   registerPage({ path: 'kernel', title: 'nav.kernel', adminOnly: true, component: () => import('../pages/admin/KernelPage.vue') });
 }

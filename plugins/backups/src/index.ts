@@ -58,6 +58,7 @@ export default definePlugin({
     coreServices.servers.serverService,
     coreServices.servers.serverDirectory,
     coreServices.servers.serverLocks,
+    coreServices.servers.quotaService,
   ],
   configSchema: backupsConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),
@@ -98,6 +99,9 @@ export default definePlugin({
       );
       return { backupId: backup.id };
     });
+    ctx.tap('quota.backupsKept', 'backups', async ({ ownerId }, executor) => ({
+      count: await ctx.cradle.backupRepository.countKeptOf(await ctx.cradle.serverDirectory.idsOwnedBy(ownerId, executor), executor),
+    }));
     ctx.tap('server.archive', 'backups', (input) => archiveServer(ctx.cradle, input));
     ctx.tap('server.restoreArchive', 'backups', (input) => restoreArchive(ctx.cradle, input));
     ctx.tap('server.latestRemoteBackup', 'backups', (input) => latestRemoteBackup(ctx.cradle, input));

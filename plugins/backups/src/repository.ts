@@ -111,6 +111,15 @@ export class BackupRepository {
     return Number(row.n);
   }
 
+  /** Kept backups (as countKept) of all these servers together: an account's, for its quota. */
+  async countKeptOf(serverIds: string[], executor: Executor = this.db): Promise<number> {
+    if (serverIds.length === 0) return 0;
+    const row = (await executor('backups').whereIn('server_id', serverIds).whereNot('status', 'failed').count({ n: '*' }).first()) as {
+      n: number | string;
+    };
+    return Number(row.n);
+  }
+
   /** Every server that has backups (which servers still exist is the servers module's to say). */
   async serverIds(executor: Executor = this.db): Promise<string[]> {
     return executor('backups').distinct('server_id').pluck('server_id');

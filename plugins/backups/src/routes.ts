@@ -53,7 +53,12 @@ export function backupRoutes(router: RouteRegistrar): void {
       targetId: targetId.nullable().default(null).describe("Null: the node's own disk"),
     }),
     response: { status: 202, schema: z.object({ backup: backupView }) },
-    errors: { ...errors, 400: 'Bad input or no such target', 409: 'backup_in_progress, backup_limit_reached', 429: 'backup_throttled' },
+    errors: {
+      ...errors,
+      400: 'Bad input or no such target',
+      409: "backup_in_progress, backup_limit_reached, quota_exceeded (the owner's backups quota)",
+      429: 'backup_throttled',
+    },
     handler: async ({ params: p, body, scope, principal }) => ({
       backup: (await scope.cradle.backupService.start(p.serverId, body, { origin: 'manual', actor: principal! })).backup,
     }),

@@ -9,7 +9,7 @@ import type { BackupRunner } from './runner.js';
 import type { RestoresInProgress } from './restores-in-progress.js';
 import type { BackupTargets } from './targets.js';
 
-type Deps = Pick<Cradle, 'db' | 'events' | 'activityLog' | 'serverService' | 'serverLocks'> & {
+type Deps = Pick<Cradle, 'db' | 'events' | 'activityLog' | 'serverService' | 'serverLocks' | 'quotaService'> & {
   backupsConfig: BackupsConfig;
   backupClock: Clock;
   backupRepository: BackupRepository;
@@ -96,6 +96,7 @@ export class BackupService {
         const { limit } = await this.limit(serverId, trx);
         if ((await repo.countKept(serverId, trx)) >= limit)
           throw conflict('backup_limit_reached', `This server already keeps ${limit} backups, its limit; delete one first`);
+        await this.deps.quotaService.assertWithin(server.ownerId, { backups: 1 }, trx);
       }
       if (options.origin === 'manual' && config.minIntervalSeconds > 0) {
         const last = await repo.lastCreatedAt(serverId, 'manual', trx);

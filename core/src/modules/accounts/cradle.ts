@@ -6,6 +6,8 @@ import type { AuthConfig } from './config.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import type { PasswordHasher } from './crypto/password.js';
 import type { DevicesRepository } from './devices-repo.js';
+import type { SubuserInvites } from './subuser-invites.js';
+import type { SubuserInvitesRepository } from './subuser-invites-repo.js';
 import type { GrantsRepository } from './grants-repo.js';
 import type { LoginService } from './login-service.js';
 import type { OAuthService } from './oauth/oauth-service.js';
@@ -35,6 +37,8 @@ declare module '../../kernel/container.js' {
     securityLogRepository: SecurityLogRepository;
     authSettingsRepository: AuthSettingsRepository;
     grantsRepository: GrantsRepository;
+    subuserInvitesRepository: SubuserInvitesRepository;
+    subuserInvites: SubuserInvites;
     rateLimiter: RateLimiter;
     socketSessions: SocketSessions;
     sessionService: SessionService;

@@ -1,4 +1,4 @@
-import { parseJsonColumn, toIso, type Database } from '../../kernel/database.js';
+import { parseJsonColumn, toIso, type Database, type Executor } from '../../kernel/database.js';
 
 export interface Grant {
   serverId: string;
@@ -47,8 +47,8 @@ export class GrantsRepository {
     }));
   }
 
-  async put(serverId: string, userId: string, permissions: string[]): Promise<void> {
-    await this.db('server_grants')
+  async put(serverId: string, userId: string, permissions: string[], executor: Executor = this.db): Promise<void> {
+    await executor('server_grants')
       .insert({ server_id: serverId, user_id: userId, permissions: JSON.stringify(permissions), created_at: new Date().toISOString() })
       .onConflict(['server_id', 'user_id'])
       .merge(['permissions']);

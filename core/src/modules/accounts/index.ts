@@ -35,6 +35,8 @@ import { TwoFactorService } from './two-factor-service.js';
 import { UsersRepository } from './users-repo.js';
 import { accountPermissions } from './permissions.js';
 import { InvitedSignup } from './invited-signup.js';
+import { SubuserInvites } from './subuser-invites.js';
+import { SubuserInvitesRepository } from './subuser-invites-repo.js';
 import { UserDirectory } from './user-directory.js';
 import { coreServices } from '../services.js';
 
@@ -63,6 +65,8 @@ export const authModule = definePlugin({
       securityLogRepository: asClass(SecurityLogRepository).singleton(),
       authSettingsRepository: asClass(AuthSettingsRepository).singleton(),
       grantsRepository: asClass(GrantsRepository).singleton(),
+      subuserInvitesRepository: asClass(SubuserInvitesRepository).singleton(),
+      subuserInvites: asClass(SubuserInvites).singleton(),
       rateLimiter: asClass(RateLimiter).singleton(),
       socketSessions: asClass(SocketSessions).singleton(),
       sessionService: asClass(SessionService).singleton(),

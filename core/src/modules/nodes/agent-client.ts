@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   agentCommandReply,
   agentEvent,
+  agentPortCheckReply,
   edgeState,
   fencedList,
   orphanVolumes,
@@ -166,6 +167,11 @@ export class AgentClient {
 
   events(after: number, limit = 500): Promise<{ events: AgentEvent[]; lastSeq?: number }> {
     return this.json('GET', `/api/events?after=${after}&limit=${limit}`, events);
+  }
+
+  /** Which of these ports something on the node's host already holds (a process or a container). */
+  portsInUse(ip: string, ports: number[]): Promise<number[]> {
+    return this.json('POST', '/api/ports/check', agentPortCheckReply, { json: { ip, ports } }).then((r) => r.inUse);
   }
 
   /** Replaces the node's edge route table (the agent keeps it across its restarts). */

@@ -74,6 +74,13 @@ export function publicView(node: StoredNode): NodeView {
   return view;
 }
 
+/** A server's address on its node, and the node's public name players reach it by. */
+export interface PrimaryAddress {
+  ip: string;
+  port: number;
+  publicHost: string;
+}
+
 export class NodeRepository {
   private readonly db: Database;
 
@@ -189,13 +196,19 @@ export class NodeRepository {
   }
 
   /** Each server's primary address, for the servers module's views. */
-  async primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, { ip: string; port: number }>> {
+  async primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, PrimaryAddress>> {
     if (serverIds.length === 0) return new Map();
     const rows = (await executor('allocations')
-      .whereIn('server_id', serverIds)
-      .where('primary', true)
-      .select('server_id', 'ip', 'port')) as Array<{ server_id: string; ip: string; port: number }>;
-    return new Map(rows.map((r) => [r.server_id, { ip: r.ip, port: r.port }]));
+      .join('nodes', 'nodes.id', 'allocations.node_id')
+      .whereIn('allocations.server_id', serverIds)
+      .where('allocations.primary', true)
+      .select('allocations.server_id', 'allocations.ip', 'allocations.port', 'nodes.public_address')) as Array<{
+      server_id: string;
+      ip: string;
+      port: number;
+      public_address: string;
+    }>;
+    return new Map(rows.map((r) => [r.server_id, { ip: r.ip, port: r.port, publicHost: r.public_address }]));
   }
 
   /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */

@@ -9,9 +9,9 @@ import { agentClientFor, type AgentClient } from './agent-client.js';
 import type { AgentFiles } from './agent-files.js';
 import type { NodeEventIngest } from './event-ingest.js';
 import type { NodeEventStreams } from './event-stream.js';
-import { publicView, type AllocationMatch, type NodeRepository, type StoredNode } from './repository.js';
 import type { AllocationView, NodeInput, NodeStatus, NodeView } from './schema.js';
 import { nodeDown } from './agent-errors.js';
+import { publicView, type AllocationMatch, type NodeRepository, type PrimaryAddress, type StoredNode } from './repository.js';
 
 /** What the nodes module needs to keep node tokens secret at rest. */
 export interface SecretBox {
@@ -310,8 +310,8 @@ export class NodeService {
     return this.repository.releaseOne(allocationId, serverId, executor);
   }
 
-  /** Each server's primary address (servers that have none are left out). */
-  primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, { ip: string; port: number }>> {
+  /** Each server's primary address with its node's public name (servers that have none are left out). */
+  primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, PrimaryAddress>> {
     return this.repository.primaryAddresses(serverIds, executor);
   }
 

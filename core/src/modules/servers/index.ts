@@ -36,6 +36,11 @@ import { worldRoutes } from './worlds-routes.js';
 import { propertiesRoutes } from './properties-routes.js';
 import { serverRoutes } from './routes.js';
 import { ServerService } from './service.js';
+import { QuotaRepository } from './quotas/quota-repository.js';
+import { quotaRoutes } from './quotas/routes.js';
+import { startupRoutes } from './startup/routes.js';
+import { StartupService } from './startup/startup-service.js';
+import { QuotaService } from './quotas/quota-service.js';
 import { ServerDirectory } from './server-directory.js';
 import { ServerLocks } from './server-locks.js';
 import { coreServices } from '../services.js';
@@ -70,6 +75,8 @@ declare module '../../kernel/container.js' {
     garbageCollector: GarbageCollector;
     nodeOrphans: NodeOrphans;
     fencedRetentionDays: number;
+    quotaRepository: QuotaRepository;
+    startupService: StartupService;
   }
 }
 
@@ -105,6 +112,7 @@ export const serversModule = definePlugin({
     coreServices.servers.serverDirectory,
     coreServices.servers.serverLocks,
     coreServices.servers.serverTransfer,
+    coreServices.servers.quotaService,
   ],
   consumes: [
     coreServices.nodes.nodeService,
@@ -164,6 +172,9 @@ export const serversModule = definePlugin({
       garbageCollector: asClass(GarbageCollector).singleton(),
       nodeOrphans: asClass(NodeOrphans).singleton(),
       fencedRetentionDays: asValue(ctx.config.fencedRetentionDays),
+      quotaRepository: asClass(QuotaRepository).singleton(),
+      quotaService: asClass(QuotaService).singleton(),
+      startupService: asClass(StartupService).singleton(),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -185,6 +196,7 @@ export const serversModule = definePlugin({
     ctx.defineHook('gc.reap', 'bail');
     ctx.tap('gc.orphans', { name: 'servers.nodes', stage: -100 }, (items) => ctx.cradle.nodeOrphans.find(items));
     ctx.tap('gc.reap', { name: 'servers.nodes', stage: -100 }, (item) => ctx.cradle.nodeOrphans.reap(item));
+    ctx.defineHook('quota.backupsKept', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
       const ownerId = await ctx.cradle.serverRepository.ownerOf(serverId);
@@ -283,6 +295,8 @@ export const serversModule = definePlugin({
     propertiesRoutes(router);
     playerRoutes(router);
     worldRoutes(router);
+    quotaRoutes(router);
+    startupRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
   // A person types or pastes a few lines a second; the server's own gate (CommandGate) bounds all its users together.

@@ -58,6 +58,18 @@ export const serverPermissions: PermissionGroupDeclaration[] = [
     ],
   },
   {
+    group: 'startup',
+    label: { en: 'Startup', de: 'Start' },
+    keys: [
+      { action: 'read', label: { en: 'See the start command and variables', de: 'Startbefehl und Variablen sehen' } },
+      {
+        action: 'update',
+        label: { en: 'Change variables and the image', de: 'Variablen und Image ändern' },
+        implies: ['startup.read'],
+      },
+    ],
+  },
+  {
     group: 'domains',
     label: { en: 'Custom domains', de: 'Eigene Domains' },
     keys: [

@@ -5,6 +5,7 @@ import type { ServerState } from '../../protocol/server-state.js';
 import type { HookBus } from '../../kernel/hooks.js';
 import '../accounts/hooks.js';
 import type { NodeStatus } from '../nodes/schema.js';
+import type { PrimaryAddress } from '../nodes/repository.js';
 import type { NodeService } from '../nodes/service.js';
 import { cursorValue, decodeCursor, encodeCursor, rowsAfter } from '../../kernel/keyset-cursor.js';
 import type { ServerListQuery, ServerSort } from './list-query.js';
@@ -29,6 +30,7 @@ interface Row {
   memory_mb: number;
   cpu_percent: number;
   disk_mb: number;
+  swap_mb: number;
   state: ServerState;
   phase: ServerPhase;
   suspended: boolean | number;
@@ -37,7 +39,14 @@ interface Row {
   created_at: unknown;
 }
 
-function fromRow(r: Row, address: { ip: string; port: number } | undefined, nodeStatus: NodeStatus): ServerView {
+// An allocation on every interface is no address a player can type: the node's public name stands in.
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+function connectAddress({ ip, port, publicHost }: PrimaryAddress): string {
+  const host = WILDCARDS.has(ip) ? publicHost : ip;
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function fromRow(r: Row, address: PrimaryAddress | undefined, nodeStatus: NodeStatus): ServerView {
   return {
     id: r.id,
     name: r.name,
@@ -49,13 +58,15 @@ function fromRow(r: Row, address: { ip: string; port: number } | undefined, node
     memoryMb: r.memory_mb,
     cpuPercent: r.cpu_percent,
     diskMb: r.disk_mb,
+    swapMb: r.swap_mb,
     state: r.state,
     phase: r.phase,
     suspended: Boolean(r.suspended),
-    address: address ?? null,
     nodeStatus,
     lastExit: r.last_exit ? (JSON.parse(r.last_exit) as LastExit) : null,
     failure: r.failure ? (JSON.parse(r.failure) as ServerFailure) : null,
+    address: address ? { ip: address.ip, port: address.port } : null,
+    connectAddress: address ? connectAddress(address) : null,
     createdAt: toIso(r.created_at),
   };
 }
@@ -71,6 +82,7 @@ export interface NewServer {
   memoryMb: number;
   cpuPercent: number;
   diskMb: number;
+  swapMb?: number;
 }
 
 /** Where a server runs and what it holds: the fleet's figures. */
@@ -188,6 +200,10 @@ export class ServerRepository {
     return row?.owner_id ?? null;
   }
 
+  async idsOwnedBy(ownerId: string, executor: Executor = this.db): Promise<string[]> {
+    return executor('servers').where({ owner_id: ownerId }).pluck('id');
+  }
+
   async insert(s: NewServer, executor: Executor): Promise<void> {
     const now = new Date().toISOString();
     await executor('servers').insert({
@@ -200,6 +216,7 @@ export class ServerRepository {
       variables: JSON.stringify(s.variables),
       memory_mb: s.memoryMb,
       cpu_percent: s.cpuPercent,
+      swap_mb: s.swapMb ?? 0,
       disk_mb: s.diskMb,
       state: 'offline',
       created_at: now,
@@ -247,6 +264,12 @@ export class ServerRepository {
 
   async setOwner(id: string, ownerId: string, executor: Executor): Promise<void> {
     await executor('servers').where({ id }).update({ owner_id: ownerId, updated_at: new Date().toISOString() });
+  }
+
+  async setStartup(id: string, startup: { variables: Record<string, string>; image: string }, executor: Executor): Promise<void> {
+    await executor('servers')
+      .where({ id })
+      .update({ variables: JSON.stringify(startup.variables), image: startup.image, updated_at: new Date().toISOString() });
   }
 
   async rename(id: string, name: string, executor: Executor): Promise<void> {

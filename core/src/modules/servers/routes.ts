@@ -32,7 +32,7 @@ export function serverRoutes(router: RouteRegistrar): void {
     errors: {
       403: 'Only administrators choose the owner, the node or the port',
       404: 'No such template, node (node_not_found) or allocation (allocation_not_found)',
-      409: 'No node has room (no_capacity), or the allocation is taken (allocation_taken)',
+      409: "No node has room (no_capacity), the allocation is taken (allocation_taken), or the owner's quota would be exceeded (quota_exceeded; details.limit names it)",
       422: 'The allocation is not on the node (allocation_not_on_node)',
       502: 'The node refused or does not answer',
     },
@@ -113,7 +113,10 @@ export function serverRoutes(router: RouteRegistrar): void {
     params: idParams,
     body: serverLimitsBody,
     response: { schema: serverView },
-    errors: { 409: 'node_full (more memory than the node has room for)', 502: 'node_unreachable: nothing changed' },
+    errors: {
+      409: "node_full (more memory than the node has room for) or quota_exceeded (past the owner's quota; details.limit names it)",
+      502: 'node_unreachable: nothing changed',
+    },
     handler: ({ params, body, scope, principal }) => scope.cradle.serverService.setLimits(params.serverId, body, principal!),
   });
   router.route({

@@ -48,6 +48,8 @@ export const createServerBody = z
     expectedPlayers: z.number().int().min(1).max(100_000).optional(),
     cpuPercent: cpuPercent.default(200),
     diskMb: diskMb.default(10_240),
+    /** Admins may give swap beyond the memory: 0 none (the default), -1 unlimited. */
+    swapMb: z.number().int().min(-1).max(1_048_576).optional(),
     /** Admins may create for another user and on a chosen node. */
     ownerId: z.string().max(64).optional(),
     nodeId: z.uuid().optional(),
@@ -69,6 +71,8 @@ export const serverView = z.object({
   memoryMb: z.number().int(),
   cpuPercent: z.number().int(),
   diskMb: z.number().int(),
+  /** Swap beyond memory: 0 none, -1 unlimited. */
+  swapMb: z.number().int(),
   state: serverState,
   /** active, sleep (stopped when empty; the edge proxy wakes it on a join) or archived. */
   phase: serverPhase,
@@ -78,6 +82,8 @@ export const serverView = z.object({
   nodeStatus: nodeStatus,
   lastExit: lastExit.nullable(),
   failure: serverFailure.nullable(),
+  /** What players type: host:port, with the node's public name when the allocation listens on every interface. */
+  connectAddress: z.string().nullable(),
   createdAt: z.string(),
 });
 export type ServerView = z.output<typeof serverView>;

@@ -25,6 +25,11 @@ export class ServerDirectory {
     return this.deps.serverRepository.allocatedMemory(executor);
   }
 
+  /** The servers an account owns (its quota counts them). */
+  idsOwnedBy(ownerId: string, executor?: Executor): Promise<string[]> {
+    return this.deps.serverRepository.idsOwnedBy(ownerId, executor);
+  }
+
   countByState(): Promise<Record<string, number>> {
     return this.deps.serverRepository.countByState();
   }

@@ -11,6 +11,8 @@ import type { AllocationRequest, NodeService } from '../nodes/service.js';
 import { resolveVariables } from '../templates/rules.js';
 import type { TemplateService } from '../templates/service.js';
 import type { CommandGate } from './command-gate.js';
+import { ensurePortFreeOnHost } from './host-ports.js';
+import type { QuotaService } from './quotas/quota-service.js';
 import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import type { ServerListQuery } from './list-query.js';
@@ -35,6 +37,7 @@ export class ServerService {
     serverLifecycle: ServerLifecycle;
     edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
+    quotaService: QuotaService;
   };
 
   constructor(deps: ServerService['deps']) {
@@ -84,8 +87,8 @@ export class ServerService {
    */
   async create(input: CreateServerBody, principal: Principal): Promise<ServerView> {
     const admin = principal.role === 'admin';
-    if (!admin && (input.ownerId || input.nodeId || input.port !== undefined || input.allocation))
-      throw new AppError(403, 'forbidden', 'Only administrators choose the owner, the node or the port');
+    if (!admin && (input.ownerId || input.nodeId || input.port !== undefined || input.allocation || input.swapMb !== undefined))
+      throw new AppError(403, 'forbidden', 'Only administrators choose the owner, the node, the port or swap');
     const { template } = await this.deps.templateService.get(input.templateId);
     const draft = await this.deps.hooks.call('server.beforeCreate', { ...input, ownerId: input.ownerId ?? principal.id });
     const variables = resolveVariables(template, draft.variables, { asAdmin: admin });
@@ -99,6 +102,11 @@ export class ServerService {
     const id = newServerId();
     const server = await this.deps.db.transaction(async (trx) => {
       const { nodeService } = this.deps;
+      await this.deps.quotaService.assertWithin(
+        draft.ownerId,
+        { servers: 1, memoryMb, cpuPercent: draft.cpuPercent, diskMb: draft.diskMb },
+        trx,
+      );
       // A node chosen by id must exist (404, not "no room"); an allocation chosen by id names its node.
       let chosenNode = draft.nodeId;
       if (chosenNode) await nodeService.get(chosenNode, trx);
@@ -126,6 +134,7 @@ export class ServerService {
           memoryMb,
           cpuPercent: draft.cpuPercent,
           diskMb: draft.diskMb,
+          swapMb: draft.swapMb ?? 0,
         },
         trx,
       );
@@ -140,10 +149,14 @@ export class ServerService {
       return (await this.deps.serverRepository.get(id, trx))!;
     });
 
+    let created = server;
     try {
       const node = await this.deps.nodeService.get(server.nodeId);
       const client = this.deps.nodeService.client(node);
-      await client.createServer(agentSpec(server, template, server.address!));
+      const chosen = draft.port !== undefined || draft.allocation !== undefined;
+      if (await ensurePortFreeOnHost(this.deps, { ...server, address: server.address! }, client, chosen))
+        created = (await this.deps.serverRepository.get(id))!;
+      await client.createServer(agentSpec(created, template, created.address!));
       if (template.install) await client.install(server.id);
     } catch (err) {
       // Best effort: the node may already hold the spec and a folder for it.
@@ -163,7 +176,7 @@ export class ServerService {
       });
       throw err;
     }
-    return this.present(server, principal);
+    return this.present(created, principal);
   }
 
   async power(id: string, action: PowerAction, principal: Principal): Promise<ServerView> {
@@ -231,6 +244,18 @@ export class ServerService {
     const previous = { memoryMb: server.memoryMb, cpuPercent: server.cpuPercent, diskMb: server.diskMb };
     const next = { ...previous, ...patch };
     const node = await this.deps.nodeService.get(server.nodeId);
+    // Checked before the node is told: a refusal must leave the running container as it was.
+    await this.deps.db.transaction((trx) =>
+      this.deps.quotaService.assertWithin(
+        server.ownerId,
+        {
+          memoryMb: next.memoryMb - previous.memoryMb,
+          cpuPercent: next.cpuPercent - previous.cpuPercent,
+          diskMb: next.diskMb - previous.diskMb,
+        },
+        trx,
+      ),
+    );
     if (next.memoryMb > previous.memoryMb) {
       const allocated = (await this.deps.serverRepository.allocatedMemory()).get(node.id) ?? 0;
       const capacity = node.memoryMb * (1 + node.memoryOverallocPct / 100);

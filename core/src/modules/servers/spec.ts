@@ -13,7 +13,7 @@ export function agentSpec(server: ServerView, template: Template, allocation: { 
     environment: {},
     ports: [{ ip: allocation.ip, port: allocation.port, containerPort: template.gamePort, protocol: 'tcp' }],
     gamePort: template.gamePort,
-    limits: { memoryMb: server.memoryMb, cpuPercent: server.cpuPercent, diskMb: server.diskMb },
+    limits: { memoryMb: server.memoryMb, swapMb: server.swapMb, cpuPercent: server.cpuPercent, diskMb: server.diskMb },
     donePattern: template.donePattern,
     stopCommand: template.stopCommand,
     install: template.install,

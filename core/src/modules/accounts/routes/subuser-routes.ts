@@ -5,10 +5,14 @@ import { AppError, conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { permissionGroupViewSchema } from '../../../kernel/permissions.js';
 import { serverAccess, subuserView } from '../schema.js';
+import { email as emailAddress, password } from './schemas.js';
 
 const permissions = z.array(z.string().max(100)).min(1).max(100).describe('Permission keys such as control.start or file.*');
 const serverParams = z.object({ serverId: z.string().min(1).max(64) });
 const subuserParams = serverParams.extend({ userId: z.uuid() });
+const inviteToken = z.strictObject({ token: z.string().min(10).max(200) });
+const inviteErrors = { 404: 'invite_not_found', 410: 'invite_used or invite_expired' };
+const subuserInviteView = z.object({ id: z.string(), email: z.string(), permissions: z.array(z.string()), expiresAt: z.string() });
 
 /** Nobody hands out more than they hold: a subuser with user.create grants only its own keys. */
 async function assertCanGrant(scope: Container, principal: Principal, serverId: string, keys: string[]): Promise<void> {
@@ -138,5 +142,45 @@ export function subuserRoutes(router: RouteRegistrar): void {
       });
       await scope.cradle.hooks.call('auth.serverAccessChanged', { serverId: params.serverId, userId: params.userId });
     },
+  });
+  router.route({
+    method: 'post',
+    path: '/servers/:serverId/subuser-invites',
+    summary:
+      'Invite an address with no account: a single-use link, for that address only, valid 7 days; signing up from it makes the subuser',
+    access: 'user',
+    permission: 'user.create',
+    params: serverParams,
+    body: z.strictObject({ email: emailAddress, permissions }),
+    response: { status: 201, schema: z.object({ invite: subuserInviteView }) },
+    errors: { 409: 'account_exists (add the account as a subuser instead) or invite_pending' },
+    handler: async ({ params, body, scope, principal }) => {
+      await assertCanGrant(scope, principal!, params.serverId, body.permissions);
+      const { id, email, permissions: keys, expiresAt } = await scope.cradle.subuserInvites.invite(params.serverId, body, principal!);
+      return { invite: { id, email, permissions: keys, expiresAt } };
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/subuser-invites/preview',
+    summary: 'The address a subuser invite is for, before signing up',
+    access: 'public',
+    body: inviteToken,
+    response: { schema: z.object({ email: z.string(), expiresAt: z.string() }) },
+    errors: inviteErrors,
+    handler: async ({ body, scope }) => {
+      const { email, expiresAt } = await scope.cradle.subuserInvites.usable(body.token);
+      return { email, expiresAt };
+    },
+  });
+  router.route({
+    method: 'post',
+    path: '/subuser-invites/signup',
+    summary: 'Create the account for the invited address; it becomes a subuser of the server (then sign in)',
+    access: 'public',
+    body: inviteToken.extend({ password }),
+    response: { status: 201, schema: z.object({ userId: z.string(), serverId: z.string() }) },
+    errors: { ...inviteErrors, 409: 'email_taken', 429: 'rate_limited' },
+    handler: ({ body, ctx, scope }) => scope.cradle.subuserInvites.signUp(ctx, body.token, body.password),
   });
 }

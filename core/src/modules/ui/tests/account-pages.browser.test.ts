@@ -317,7 +317,7 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await hp.locator('tr[data-server="Shared"]').getByRole('link', { name: 'Shared' }).click();
     await hp.getByRole('heading', { name: 'Shared' }).waitFor();
     await hp.getByTestId('console').waitFor();
-    expect(await serverTabs(hp)).to.deep.equal(['Console', 'Charts', 'Activity', 'Webhooks', 'Players', 'Settings']);
+    expect(await serverTabs(hp)).to.deep.equal(['Console', 'Charts', 'Activity', 'Network', 'Webhooks', 'Players', 'Settings']);
     expect(await hp.getByRole('button', { name: 'Stop', exact: true }).count()).to.equal(0);
     expect(await hp.getByRole('button', { name: 'Restart', exact: true }).count()).to.equal(0);
     await hp.goto(url(`/servers/${serverId}/settings`));
