@@ -21,5 +21,7 @@ export const scalingConfigSchema = z.object({
   agentPort: z.number().int().min(1).max(65535).default(8443),
   /** How long a new machine may take to boot and join before it is deleted as failed. */
   joinTimeoutSeconds: z.number().int().min(30).max(7200).default(900),
+  /** The boot lead time assumed for predictive scaling until nodes have joined and it can be measured. */
+  bootLeadSeconds: z.number().int().min(0).max(7200).default(300),
 });
 export type ScalingConfig = z.output<typeof scalingConfigSchema>;

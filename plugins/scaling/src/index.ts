@@ -1,5 +1,6 @@
 import { asClass, asValue } from 'awilix';
-import { coreServices, definePlugin } from '@conductor/core';
+import { coreServices, definePlugin, optionalService } from '@conductor/core';
+import { demandForecastRef } from '@conductor/plugin-forecast/service';
 import { HetznerProvider } from './cloud/hetzner-provider.js';
 import type { CloudProvider } from './cloud/provider.js';
 import { scalingConfigSchema, type ScalingConfig } from './config.js';
@@ -39,6 +40,8 @@ export default definePlugin({
     coreServices.nodes.nodeJoins,
     coreServices.servers.serverDirectory,
     coreServices.servers.serverTransfer,
+    // Predictive policies order ahead of its forecast; without the forecast plugin scaling reacts only.
+    optionalService(demandForecastRef),
   ],
   configSchema: scalingConfigSchema,
   migrations: new URL('./migrations/', import.meta.url),

@@ -34,6 +34,13 @@ export const clusterPolicy = z
     scaleDownAfterSeconds: z.number().int().min(0).max(604_800).default(1800),
     /** Ready cloud nodes kept empty for servers that cannot wait for a boot; the pool refills when one is taken. */
     spares: z.number().int().min(0).max(20).default(0),
+    /**
+     * Order nodes ahead of demand: when the forecast's upper band of committed memory over the next
+     * `forecastHours` (plus the measured boot lead time) exceeds what the cluster can promise.
+     * Needs the forecast plugin and four weeks of history; without either the scaler reacts only.
+     */
+    predictive: z.boolean().default(false),
+    forecastHours: z.number().int().min(1).max(48).default(2),
     /** Decide and record, but touch nothing. */
     dryRun: z.boolean().default(false),
   })

@@ -16,6 +16,8 @@ export interface ScalingNode {
   state: ScalingNodeState;
   underSince: string | null;
   orderedAt: string;
+  /** When it joined and answered: the boot lead time is this minus orderedAt. */
+  readyAt: string | null;
   endedAt: string | null;
 }
 
@@ -39,6 +41,7 @@ interface NodeRow {
   state: ScalingNodeState;
   under_since: unknown;
   ordered_at: unknown;
+  ready_at: unknown;
   ended_at: unknown;
 }
 
@@ -56,6 +59,7 @@ const fromRow = (r: NodeRow): ScalingNode => ({
   state: r.state,
   underSince: iso(r.under_since),
   orderedAt: toIso(r.ordered_at),
+  readyAt: iso(r.ready_at),
   endedAt: iso(r.ended_at),
 });
 
@@ -111,7 +115,7 @@ export class ScalingRepository {
     return ((await q) as NodeRow[]).map(fromRow);
   }
 
-  async insertNode(node: Omit<ScalingNode, 'underSince' | 'endedAt' | 'nodeId'>, executor: Executor): Promise<void> {
+  async insertNode(node: Omit<ScalingNode, 'underSince' | 'endedAt' | 'nodeId' | 'readyAt'>, executor: Executor): Promise<void> {
     await executor('scaling_nodes').insert({
       id: node.id,
       cluster: node.cluster,
@@ -128,7 +132,7 @@ export class ScalingRepository {
 
   async updateNode(
     id: string,
-    patch: Partial<Pick<ScalingNode, 'cloudServerId' | 'nodeId' | 'state' | 'underSince' | 'endedAt'>>,
+    patch: Partial<Pick<ScalingNode, 'cloudServerId' | 'nodeId' | 'state' | 'underSince' | 'readyAt' | 'endedAt'>>,
     executor: Executor = this.db,
   ): Promise<void> {
     const columns: Record<string, unknown> = {};
@@ -136,8 +140,19 @@ export class ScalingRepository {
     if (patch.nodeId !== undefined) columns.node_id = patch.nodeId;
     if (patch.state !== undefined) columns.state = patch.state;
     if (patch.underSince !== undefined) columns.under_since = patch.underSince;
+    if (patch.readyAt !== undefined) columns.ready_at = patch.readyAt;
     if (patch.endedAt !== undefined) columns.ended_at = patch.endedAt;
     await executor('scaling_nodes').where({ id }).update(columns);
+  }
+
+  /** The median boot lead time (order to ready) of the last ten nodes that joined, or null before any did. */
+  async bootLeadSeconds(executor: Executor = this.db): Promise<number | null> {
+    const rows = (await executor('scaling_nodes').whereNotNull('ready_at').orderBy('ready_at', 'desc').limit(10)) as NodeRow[];
+    const leads = rows
+      .map(fromRow)
+      .map((n) => (Date.parse(n.readyAt!) - Date.parse(n.orderedAt)) / 1000)
+      .sort((a, b) => a - b);
+    return leads.length ? Math.round(leads[Math.floor(leads.length / 2)]!) : null;
   }
 
   async addDemand(memoryMb: number): Promise<void> {

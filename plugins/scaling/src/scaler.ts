@@ -2,6 +2,7 @@ import type { Cradle } from '@conductor/core';
 import type { CloudProvider } from './cloud/provider.js';
 import type { ScalingConfig } from './config.js';
 import { clusterFleet } from './fleet.js';
+import { forecastShortfall, type ForecastDeps } from './forecast-demand.js';
 import type { Provisioner } from './provisioner.js';
 import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
 import type { Shrinker } from './shrinker.js';
@@ -13,13 +14,14 @@ import type { Shrinker } from './shrinker.js';
  */
 export class Scaler {
   constructor(
-    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'nodeService' | 'nodeJoins' | 'serverDirectory'> & {
-      scalingConfig: ScalingConfig;
-      scalingRepository: ScalingRepository;
-      cloudProvider: CloudProvider | null;
-      provisioner: Provisioner;
-      shrinker: Shrinker;
-    },
+    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'nodeService' | 'nodeJoins' | 'serverDirectory'> &
+      ForecastDeps & {
+        scalingConfig: ScalingConfig;
+        scalingRepository: ScalingRepository;
+        cloudProvider: CloudProvider | null;
+        provisioner: Provisioner;
+        shrinker: Shrinker;
+      },
   ) {}
 
   /** The pass in progress (or the last one); passes run one after the other, never side by side. */
@@ -53,6 +55,10 @@ export class Scaler {
     live = await repo.nodes({ cluster: cluster.name, live: true });
     const fleet = await clusterFleet(cluster, live, this.deps);
     const policy = cluster.policy;
+    const ahead = await forecastShortfall(cluster, fleet, this.deps).catch((err: unknown) => {
+      this.deps.logger.warn({ err, cluster: cluster.name }, 'the forecast failed; scaling reacts only this pass');
+      return null;
+    });
     // Placements that failed are demand for any cluster; the first one (by name) takes them.
     const demands = takesDemands ? await repo.openDemands() : [];
     const reason =
@@ -64,7 +70,7 @@ export class Scaler {
             ? `${fleet.freeMb} MB free to promise, under the headroom of ${policy.headroomMb} MB`
             : fleet.spares < policy.spares
               ? `the spare pool has ${fleet.spares} of ${policy.spares} ready nodes`
-              : null;
+              : ahead;
     if (demands.length && fleet.provisioning.length)
       // A node is on its way; it takes these.
       await this.deps.db.transaction((trx) =>
@@ -89,7 +95,7 @@ export class Scaler {
       const status = await nodeService.check(await nodeService.get(nodeId));
       if (status !== 'up') return; // joined, agent not answering yet: next pass
       await this.deps.db.transaction(async (trx) => {
-        await repo.updateNode(s.id, { nodeId, state: 'ready' }, trx);
+        await repo.updateNode(s.id, { nodeId, state: 'ready', readyAt: new Date().toISOString() }, trx);
         await this.deps.events.append(trx, {
           type: 'scaling.node_joined',
           nodeId,

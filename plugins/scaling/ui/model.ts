@@ -25,6 +25,8 @@ export interface Policy {
   scaleDownBelowPct: number;
   scaleDownAfterSeconds: number;
   spares: number;
+  predictive: boolean;
+  forecastHours: number;
   dryRun: boolean;
 }
 

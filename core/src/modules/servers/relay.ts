@@ -142,7 +142,8 @@ export class ServerRelay {
     const socket = connect(client.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: true });
     // Only this panel's viewers: a panel with viewers of a server subscribes to its agent itself,
     // so relaying across panels (kernel/socket-cluster.ts) would show each line twice.
-    const fanOut = (event: string) => (message: { serverId: string }) => this.namespace?.local.to(room(message.serverId)).emit(event, message);
+    const fanOut = (event: string) => (message: { serverId: string }) =>
+      this.namespace?.local.to(room(message.serverId)).emit(event, message);
     const fanOutOutput = (event: string) => (message: { serverId: string; lines: string[] }) =>
       this.outputBatches.add(event, message.serverId, message.lines);
     socket.on(AGENT_SOCKET.console, fanOutOutput(PANEL_SOCKET.console));

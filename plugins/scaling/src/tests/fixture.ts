@@ -3,6 +3,7 @@ import { startAccountsPanel, type AccountsPanel } from '../../../../core/src/mod
 import { deleteAllServers } from '../../../../core/src/modules/servers/tests/server-fixtures.js';
 import { FakeHetzner } from '../../../../test/fixtures/hetzner/server.js';
 import { ContainerVms } from '../../../../test/fixtures/hetzner/node-vm.js';
+import forecastPlugin from '@conductor/plugin-forecast';
 import scalingPlugin from '../index.js';
 
 export interface ScalingPanel extends AccountsPanel {
@@ -14,12 +15,12 @@ export interface ScalingPanel extends AccountsPanel {
 }
 
 /** A panel with the scaling plugin pointed at a fake Hetzner Cloud whose machines are real agents in containers. */
-export async function startScalingPanel(database: DatabaseKind): Promise<ScalingPanel> {
+export async function startScalingPanel(database: DatabaseKind, options: { forecast?: boolean } = {}): Promise<ScalingPanel> {
   await testImage();
   const cloud = await new FakeHetzner(new ContainerVms()).start();
   const port = await freePort();
   const t = await startAccountsPanel(database, {
-    plugins: [scalingPlugin],
+    plugins: options.forecast ? [forecastPlugin, scalingPlugin] : [scalingPlugin],
     config: {
       PORT: port,
       plugins: {

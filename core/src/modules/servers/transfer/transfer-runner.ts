@@ -30,12 +30,15 @@ export class TransferRunner {
    * and at least every second: the beat is also how a cancel asked through another panel arrives.
    */
   start(onCancelRequested: (serverId: string) => void): void {
-    this.timer = setInterval(() => {
-      this.deps.transferRepository.beat(this.id).then(
-        (cancelled) => cancelled.forEach(onCancelRequested),
-        (err: unknown) => this.deps.logger.warn({ err }, 'could not record the transfers heartbeat'),
-      );
-    }, Math.min(this.staleMs / 4, 1_000));
+    this.timer = setInterval(
+      () => {
+        this.deps.transferRepository.beat(this.id).then(
+          (cancelled) => cancelled.forEach(onCancelRequested),
+          (err: unknown) => this.deps.logger.warn({ err }, 'could not record the transfers heartbeat'),
+        );
+      },
+      Math.min(this.staleMs / 4, 1_000),
+    );
     this.timer.unref();
   }
 
