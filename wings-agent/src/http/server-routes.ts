@@ -57,6 +57,9 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
     const { command, replyWithinMs } = validate(agentCommandRequest, ctx.request.body, 'body');
     if (replyWithinMs === undefined) {
       r.sendCommand(command);
+      // Echoed to everyone watching the console (and its history), since the game does not repeat
+      // what it reads; control characters are shown as such, so a command cannot drive viewers' terminals.
+      r.announce(`> ${[...command].map((c) => (c < ' ' || c === '\u007f' ? '\ufffd' : c)).join('')}`);
       ctx.status = 204;
       return;
     }
