@@ -147,6 +147,7 @@ export const de: Messages = {
       'Die Node dieses Servers antwortet dem Panel nicht. Angezeigt wird der zuletzt bekannte Zustand; Aktionen werden abgelehnt, bis die Node zurück ist, und keine wird später nachgeholt.',
   },
   console: {
+    stats: 'Live-Werte',
     command: 'Konsolenbefehl',
     placeholder: 'Befehl eingeben, z. B. say hallo',
     send: 'Senden',

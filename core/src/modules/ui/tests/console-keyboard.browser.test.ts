@@ -14,7 +14,7 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
   });
   after(() => suite?.close());
 
-  it('Tab leaves the terminal for the command field; a command sent shows as "> command" in this and another viewer’s console', async () => {
+  it('Tab leaves the terminal for the command field; a command sent shows as "> command" in this and another viewer’s console; CPU, memory and players beside it', async () => {
     const { t, node, pages } = suite;
     const owner = await t.createUser('typist@example.org');
     const api = await t.signIn(owner.email);
@@ -46,6 +46,16 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
       history.some((l) => l.endsWith('> say typed by keyboard')),
       'kept in the console history',
     ).to.equal(true);
+    // The live figures sit beside the console.
+    const stats = page.getByTestId('console-stats');
+    await until(
+      'memory beside the console',
+      async () => /MB \/ /.test(await stats.locator('[data-figure="memory"] dd').innerText()),
+      30_000,
+    );
+    expect(await stats.locator('[data-figure="cpu"] dd').innerText()).to.match(/%/);
+    expect(await stats.locator('[data-figure="players"] dd').innerText()).to.match(/^0 \/ \d+$/);
+    await pages.shoot(page, 'server-console-stats-desktop-light');
     expect(pages.pageErrors).to.deep.equal([]);
   });
 });
