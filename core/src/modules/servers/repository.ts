@@ -28,7 +28,18 @@ interface Row {
   created_at: unknown;
 }
 
-function fromRow(r: Row, address: { ip: string; port: number } | undefined, nodeStatus: NodeStatus): ServerView {
+/** Where players connect: a wildcard bind (0.0.0.0, ::) is no address, so the node's public name stands in for it. */
+function connectAddress(address: { ip: string; port: number } | undefined, publicAddress: string | undefined): string | null {
+  if (!address) return null;
+  const host = address.ip === '0.0.0.0' || address.ip === '::' ? (publicAddress ?? address.ip) : address.ip;
+  return `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+function fromRow(
+  r: Row,
+  address: { ip: string; port: number } | undefined,
+  node: { status: NodeStatus; publicAddress: string } | undefined,
+): ServerView {
   return {
     id: r.id,
     name: r.name,
@@ -44,7 +55,8 @@ function fromRow(r: Row, address: { ip: string; port: number } | undefined, node
     phase: r.phase,
     suspended: Boolean(r.suspended),
     address: address ?? null,
-    nodeStatus,
+    connectAddress: connectAddress(address, node?.publicAddress),
+    nodeStatus: node?.status ?? 'unknown',
     lastExit: r.last_exit ? (JSON.parse(r.last_exit) as LastExit) : null,
     failure: r.failure ? (JSON.parse(r.failure) as ServerFailure) : null,
     createdAt: toIso(r.created_at),
@@ -90,11 +102,11 @@ export class ServerRepository {
       rows.map((r) => r.id),
       executor,
     );
-    const statuses = await this.nodeService.statuses(
+    const nodes = await this.nodeService.serverFacts(
       rows.map((r) => r.node_id),
       executor,
     );
-    return rows.map((r) => fromRow(r, addresses.get(r.id), statuses.get(r.node_id) ?? 'unknown'));
+    return rows.map((r) => fromRow(r, addresses.get(r.id), nodes.get(r.node_id)));
   }
 
   async get(id: string, executor: Executor = this.db): Promise<ServerView | null> {
