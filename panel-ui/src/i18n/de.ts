@@ -882,6 +882,8 @@ export const de: Messages = {
     last_admin: 'Der letzte Administrator kann die Rolle nicht verlieren.',
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
+    port_in_use:
+      'Dieser Port wird auf dem Rechner der Node schon benutzt (von einem anderen Programm oder Server). Wähle einen anderen Port oder gib ihn dort frei.',
     node_unreachable:
       'Die Node des Servers antwortet gerade nicht, daher wurde nichts ausgeführt (und wird auch später nicht nachgeholt). Versuche es erneut, wenn sie wieder da ist.',
     node_auth_failed:

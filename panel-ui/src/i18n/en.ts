@@ -858,6 +858,7 @@ export const en = {
     last_admin: 'The last administrator cannot lose the role.',
     no_capacity: 'No node has room for this server right now. Ask your hoster.',
     server_suspended: 'This server is suspended.',
+    port_in_use: 'That port is already in use on the node’s machine (by another program or server). Choose another port, or free it there.',
     node_unreachable:
       'The server’s node does not answer right now, so nothing was done (and nothing will be done later). Try again when it is back.',
     node_auth_failed: 'The node refused the panel’s key. An administrator needs to rotate or reconfigure the node’s token.',

@@ -6,6 +6,7 @@ import { agentCommandRequest, agentDeleteQuery, powerAction, serverId, serverSpe
 import { badRequest } from '@conductor/core/shared';
 import type { EventJournal } from '../journal.js';
 import { commandWithReply } from '../servers/command-reply.js';
+import { assertPortsFree } from '../servers/host-ports.js';
 import type { ServerManager } from '../servers/manager.js';
 import type { TokenStore } from '../token-store.js';
 import { validate } from './validate.js';
@@ -21,8 +22,10 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
   router.get('/servers', (ctx) => {
     ctx.body = { servers: manager.list().map((r) => r.status()) };
   });
-  router.post('/servers', json, (ctx) => {
+  router.post('/servers', json, async (ctx) => {
     const spec = validate(serverSpec, ctx.request.body, 'body');
+    // A server already here holds its own ports; create refuses it as server_exists below.
+    if (!manager.has(spec.id)) await assertPortsFree(spec.ports);
     ctx.status = 201;
     ctx.body = manager.create(spec).status();
   });
