@@ -44,8 +44,12 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
     await manager.remove(validate(idParams, ctx.params, 'params').id, { keepFiles: keepFiles === 'true' });
     ctx.status = 204;
   });
-  router.post('/servers/:id/install', (ctx) => {
-    manager.install(validate(idParams, ctx.params, 'params').id);
+  // The (empty) body is read before the install starts: a panel that holds it back until the
+  // agent answers 100 (Expect: 100-continue) never has an install run late from headers alone.
+  router.post('/servers/:id/install', json, (ctx) => {
+    const { id } = validate(idParams, ctx.params, 'params');
+    validate(z.strictObject({}), ctx.request.body ?? {}, 'body');
+    manager.install(id);
     ctx.status = 202;
     ctx.body = { state: 'installing' };
   });
