@@ -129,7 +129,7 @@ export class Agent {
         )
       : null;
     const routers = [
-      serverRoutes(this.manager, this.journal, this.tokens),
+      serverRoutes(this.manager, this.journal, this.tokens, (port) => this.edge?.holds(port) ?? false),
       ...(this.edge ? [edgeRouter(this.edge)] : []),
       createFilesRouter(files, undefined, archiveEvents),
       backupRouter(this.backups, (id) => this.manager.has(id), logger, saves),

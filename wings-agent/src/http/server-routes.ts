@@ -15,7 +15,13 @@ const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' }) as unknown 
 const idParams = z.object({ id: serverId });
 
 /** The agent's REST API, all behind the node token (checked by the caller). */
-export function serverRoutes(manager: ServerManager, journal: EventJournal, tokens: TokenStore): Router {
+export function serverRoutes(
+  manager: ServerManager,
+  journal: EventJournal,
+  tokens: TokenStore,
+  /** Ports the agent's own edge proxy holds for sleeping servers: in use, but by us, until the server takes them. */
+  heldByEdge: (port: number) => boolean = () => false,
+): Router {
   const router = new Router({ prefix: '/api' });
   const runtime = (ctx: { params: unknown }) => manager.get(validate(idParams, ctx.params, 'params').id);
 
@@ -24,8 +30,9 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
   });
   router.post('/servers', json, async (ctx) => {
     const spec = validate(serverSpec, ctx.request.body, 'body');
-    // A server already here holds its own ports; create refuses it as server_exists below.
-    if (!manager.has(spec.id)) await assertPortsFree(spec.ports);
+    // A server already here holds its own ports (create refuses it as server_exists below), and a
+    // waking one's port is held by the edge proxy until it starts.
+    if (!manager.has(spec.id)) await assertPortsFree(spec.ports.filter((p) => !heldByEdge(p.port)));
     ctx.status = 201;
     ctx.body = manager.create(spec).status();
   });
