@@ -147,6 +147,10 @@ export const de: Messages = {
       'Die Node dieses Servers antwortet dem Panel nicht. Angezeigt wird der zuletzt bekannte Zustand; Aktionen werden abgelehnt, bis die Node zurück ist, und keine wird später nachgeholt.',
   },
   console: {
+    copy: 'Konsole kopieren',
+    copied: '{count} Zeilen kopiert.',
+    clear: 'Leeren',
+    tools: 'Konsolenwerkzeuge',
     stats: 'Live-Werte',
     command: 'Konsolenbefehl',
     placeholder: 'Befehl eingeben, z. B. say hallo',

@@ -133,6 +133,10 @@ export const en = {
       'The node this server runs on does not answer the panel. The state shown is the last one known; actions are refused until the node is back, and none is carried out later.',
   },
   console: {
+    copy: 'Copy console',
+    copied: 'Copied {count} lines.',
+    clear: 'Clear',
+    tools: 'Console tools',
     stats: 'Live figures',
     command: 'Console command',
     placeholder: 'Type a command, e.g. say hello',

@@ -14,7 +14,7 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
   });
   after(() => suite?.close());
 
-  it('Tab leaves the terminal for the command field; a command sent shows as "> command" in this and another viewer’s console; CPU, memory and players beside it', async () => {
+  it('Tab leaves the terminal for the controls and the command field; a command sent shows as "> command" in this and another viewer’s console; CPU, memory and players beside it; copy and clear', async () => {
     const { t, node, pages } = suite;
     const owner = await t.createUser('typist@example.org');
     const api = await t.signIn(owner.email);
@@ -32,6 +32,9 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
 
     // Into the terminal (its own focusable pane), then out of it with Tab alone.
     await page.locator('[data-testid="console"] textarea').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').innerText(), 'Tab left the terminal for the next control').to.equal('Copy console');
+    await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     expect(
       await page.locator('#console-command').evaluate((el) => el === el.ownerDocument.activeElement),
@@ -56,6 +59,21 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
     expect(await stats.locator('[data-figure="cpu"] dd').innerText()).to.match(/%/);
     expect(await stats.locator('[data-figure="players"] dd').innerText()).to.match(/^0 \/ \d+$/);
     await pages.shoot(page, 'server-console-stats-desktop-light');
+
+    // Copy puts the console's text on the clipboard; Clear empties this screen only.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.panel.url });
+    await page.getByRole('button', { name: 'Copy console' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Copied \d+ lines\./ })
+      .waitFor();
+    const clipboard = await page.evaluate(() =>
+      (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText(),
+    );
+    expect(clipboard).to.contain('Done (').and.to.contain('> say typed by keyboard');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await until('the screen cleared', async () => !(await consoleText(page)).includes('Done ('));
+    expect(await consoleText(other), 'the other viewer keeps the lines').to.contain('Done (');
     expect(pages.pageErrors).to.deep.equal([]);
   });
 });
