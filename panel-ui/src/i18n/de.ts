@@ -147,6 +147,10 @@ export const de: Messages = {
       'Die Node dieses Servers antwortet dem Panel nicht. Angezeigt wird der zuletzt bekannte Zustand; Aktionen werden abgelehnt, bis die Node zurück ist, und keine wird später nachgeholt.',
   },
   console: {
+    search: 'Konsole durchsuchen',
+    find: 'Suchen',
+    found: '„{query}“ gefunden: in der Konsole markiert.',
+    notFound: 'Keine Zeile enthält „{query}“.',
     copy: 'Konsole kopieren',
     copied: '{count} Zeilen kopiert.',
     clear: 'Leeren',

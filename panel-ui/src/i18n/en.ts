@@ -133,6 +133,10 @@ export const en = {
       'The node this server runs on does not answer the panel. The state shown is the last one known; actions are refused until the node is back, and none is carried out later.',
   },
   console: {
+    search: 'Search the console',
+    find: 'Find',
+    found: 'Found “{query}”: it is selected in the console.',
+    notFound: 'No line holds “{query}”.',
     copy: 'Copy console',
     copied: 'Copied {count} lines.',
     clear: 'Clear',

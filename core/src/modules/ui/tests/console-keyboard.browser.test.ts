@@ -14,7 +14,7 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
   });
   after(() => suite?.close());
 
-  it('Tab leaves the terminal for the controls and the command field; a command sent shows as "> command" in this and another viewer’s console; CPU, memory and players beside it; copy and clear', async () => {
+  it('Tab leaves the terminal for the controls and the command field; a command sent shows as "> command" in this and another viewer’s console; CPU, memory and players beside it; search, copy and clear', async () => {
     const { t, node, pages } = suite;
     const owner = await t.createUser('typist@example.org');
     const api = await t.signIn(owner.email);
@@ -34,8 +34,8 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
     await page.locator('[data-testid="console"] textarea').focus();
     await page.keyboard.press('Tab');
     expect(await page.locator(':focus').innerText(), 'Tab left the terminal for the next control').to.equal('Copy console');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    // Clear, the search field and Find, then the command field.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
     expect(
       await page.locator('#console-command').evaluate((el) => el === el.ownerDocument.activeElement),
       'Tab reached the field',
@@ -59,6 +59,15 @@ describe('the console by keyboard in a real browser: no keyboard trap, typed com
     expect(await stats.locator('[data-figure="cpu"] dd').innerText()).to.match(/%/);
     expect(await stats.locator('[data-figure="players"] dd').innerText()).to.match(/^0 \/ \d+$/);
     await pages.shoot(page, 'server-console-stats-desktop-light');
+
+    // Search finds a line and says so; a miss is said too.
+    const searchbox = page.getByRole('searchbox', { name: 'Search the console' });
+    await searchbox.fill('typed by keyboard');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('status').filter({ hasText: 'Found “typed by keyboard”' }).waitFor();
+    await searchbox.fill('no such words here');
+    await searchbox.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'No line holds “no such words here”.' }).waitFor();
 
     // Copy puts the console's text on the clipboard; Clear empties this screen only.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.panel.url });
