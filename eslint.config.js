@@ -56,6 +56,8 @@ export default tseslint.config(
         HTMLSelectElement: 'readonly',
         HTMLCanvasElement: 'readonly',
         HTMLDialogElement: 'readonly',
+        ResizeObserver: 'readonly',
+        getComputedStyle: 'readonly',
         Event: 'readonly',
         DragEvent: 'readonly',
         File: 'readonly',

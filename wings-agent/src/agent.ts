@@ -132,7 +132,7 @@ export class Agent {
         )
       : null;
     const routers = [
-      serverRoutes(this.manager, this.journal, this.tokens),
+      serverRoutes(this.manager, this.journal, this.tokens, (port) => this.edge?.holds(port) ?? false),
       fencedRoutes(this.config.AGENT_DATA_DIR),
       orphanVolumeRoutes(this.manager),
       portRoutes(this.docker),

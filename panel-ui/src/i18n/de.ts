@@ -155,6 +155,15 @@ export const de: Messages = {
       'Die Node dieses Servers antwortet dem Panel nicht. Angezeigt wird der zuletzt bekannte Zustand; Aktionen werden abgelehnt, bis die Node zurück ist, und keine wird später nachgeholt.',
   },
   console: {
+    search: 'Konsole durchsuchen',
+    find: 'Suchen',
+    found: '„{query}“ gefunden: in der Konsole markiert.',
+    notFound: 'Keine Zeile enthält „{query}“.',
+    copy: 'Konsole kopieren',
+    copied: '{count} Zeilen kopiert.',
+    clear: 'Leeren',
+    tools: 'Konsolenwerkzeuge',
+    stats: 'Live-Werte',
     command: 'Konsolenbefehl',
     placeholder: 'Befehl eingeben, z. B. say hallo',
     send: 'Senden',
@@ -1022,6 +1031,8 @@ export const de: Messages = {
     last_admin: 'Der letzte Administrator kann die Rolle nicht verlieren.',
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
+    port_in_use:
+      'Dieser Port wird auf dem Rechner der Node schon benutzt (von einem anderen Programm oder Server). Wähle einen anderen Port oder gib ihn dort frei.',
     node_unreachable:
       'Die Node des Servers antwortet gerade nicht, daher wurde nichts ausgeführt (und wird auch später nicht nachgeholt). Versuche es erneut, wenn sie wieder da ist.',
     node_auth_failed:
@@ -1067,6 +1078,5 @@ export const de: Messages = {
     invite_not_found: 'Dieser Einladungslink ist ungültig.',
     invite_pending: 'Für diese Adresse gibt es schon eine offene Einladung zu diesem Server.',
     account_exists: 'Diese Adresse hat ein Konto: füge es stattdessen als Benutzer hinzu.',
-    port_in_use: 'Dieser Port wird auf dem Host des Nodes schon benutzt. Wähle einen anderen.',
   },
 };

@@ -141,6 +141,15 @@ export const en = {
       'The node this server runs on does not answer the panel. The state shown is the last one known; actions are refused until the node is back, and none is carried out later.',
   },
   console: {
+    search: 'Search the console',
+    find: 'Find',
+    found: 'Found “{query}”: it is selected in the console.',
+    notFound: 'No line holds “{query}”.',
+    copy: 'Copy console',
+    copied: 'Copied {count} lines.',
+    clear: 'Clear',
+    tools: 'Console tools',
+    stats: 'Live figures',
     command: 'Console command',
     placeholder: 'Type a command, e.g. say hello',
     send: 'Send',
@@ -992,6 +1001,7 @@ export const en = {
     last_admin: 'The last administrator cannot lose the role.',
     no_capacity: 'No node has room for this server right now. Ask your hoster.',
     server_suspended: 'This server is suspended.',
+    port_in_use: 'That port is already in use on the node’s machine (by another program or server). Choose another port, or free it there.',
     node_unreachable:
       'The server’s node does not answer right now, so nothing was done (and nothing will be done later). Try again when it is back.',
     node_auth_failed: 'The node refused the panel’s key. An administrator needs to rotate or reconfigure the node’s token.',
@@ -1036,7 +1046,6 @@ export const en = {
     invite_not_found: 'This invite link is not valid.',
     invite_pending: 'This address already has an open invite to this server.',
     account_exists: 'This address has an account: add it as a user instead.',
-    port_in_use: 'That port is already in use on the node’s host. Choose another.',
   },
 };
 

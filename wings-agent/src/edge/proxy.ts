@@ -88,6 +88,11 @@ export class EdgeProxy {
     this.perPort.clear();
   }
 
+  /** Whether the proxy itself listens on this server port (a sleeping server's, answered until it wakes). */
+  holds(port: number): boolean {
+    return this.perPort.has(port);
+  }
+
   /** Opens the ports routes name and closes the ports no route names any more. */
   private async syncListeners(): Promise<void> {
     const wanted = new Set(this.routes.listenPorts());

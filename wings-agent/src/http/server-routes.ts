@@ -6,6 +6,7 @@ import { agentCommandRequest, agentDeleteQuery, powerAction, serverId, serverSpe
 import { badRequest } from '@conductor/core/shared';
 import type { EventJournal } from '../journal.js';
 import { commandWithReply } from '../servers/command-reply.js';
+import { assertPortsFree } from '../servers/host-ports.js';
 import type { ServerManager } from '../servers/manager.js';
 import type { TokenStore } from '../token-store.js';
 import { validate } from './validate.js';
@@ -14,15 +15,24 @@ const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' }) as unknown 
 const idParams = z.object({ id: serverId });
 
 /** The agent's REST API, all behind the node token (checked by the caller). */
-export function serverRoutes(manager: ServerManager, journal: EventJournal, tokens: TokenStore): Router {
+export function serverRoutes(
+  manager: ServerManager,
+  journal: EventJournal,
+  tokens: TokenStore,
+  /** Ports the agent's own edge proxy holds for sleeping servers: in use, but by us, until the server takes them. */
+  heldByEdge: (port: number) => boolean = () => false,
+): Router {
   const router = new Router({ prefix: '/api' });
   const runtime = (ctx: { params: unknown }) => manager.get(validate(idParams, ctx.params, 'params').id);
 
   router.get('/servers', (ctx) => {
     ctx.body = { servers: manager.list().map((r) => r.status()) };
   });
-  router.post('/servers', json, (ctx) => {
+  router.post('/servers', json, async (ctx) => {
     const spec = validate(serverSpec, ctx.request.body, 'body');
+    // A server already here holds its own ports (create refuses it as server_exists below), and a
+    // waking one's port is held by the edge proxy until it starts.
+    if (!manager.has(spec.id)) await assertPortsFree(spec.ports.filter((p) => !heldByEdge(p.port)));
     ctx.status = 201;
     ctx.body = manager.create(spec).status();
   });
@@ -41,8 +51,12 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
     await manager.remove(validate(idParams, ctx.params, 'params').id, { keepFiles: keepFiles === 'true' });
     ctx.status = 204;
   });
-  router.post('/servers/:id/install', (ctx) => {
-    manager.install(validate(idParams, ctx.params, 'params').id);
+  // The (empty) body is read before the install starts: a panel that holds it back until the
+  // agent answers 100 (Expect: 100-continue) never has an install run late from headers alone.
+  router.post('/servers/:id/install', json, (ctx) => {
+    const { id } = validate(idParams, ctx.params, 'params');
+    validate(z.strictObject({}), ctx.request.body ?? {}, 'body');
+    manager.install(id);
     ctx.status = 202;
     ctx.body = { state: 'installing' };
   });
@@ -57,6 +71,9 @@ export function serverRoutes(manager: ServerManager, journal: EventJournal, toke
     const { command, replyWithinMs } = validate(agentCommandRequest, ctx.request.body, 'body');
     if (replyWithinMs === undefined) {
       r.sendCommand(command);
+      // Echoed to everyone watching the console (and its history), since the game does not repeat
+      // what it reads; control characters are shown as such, so a command cannot drive viewers' terminals.
+      r.announce(`> ${[...command].map((c) => (c < ' ' || c === '\u007f' ? '\ufffd' : c)).join('')}`);
       ctx.status = 204;
       return;
     }

@@ -132,7 +132,7 @@ export class AgentClient {
   }
 
   async install(id: string): Promise<void> {
-    await this.json('POST', `/api/servers/${id}/install`, anything);
+    await this.json('POST', `/api/servers/${id}/install`, anything, { json: {}, deliveryTimeoutMs: ACTION_DELIVERY_MS });
   }
 
   /** A stop waits for the world to save (and a restart for the start too): minutes, not seconds. */

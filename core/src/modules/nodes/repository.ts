@@ -150,13 +150,13 @@ export class NodeRepository {
       .update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
   }
 
-  async statuses(ids: string[], executor: Executor = this.db): Promise<Map<string, NodeStatus>> {
-    const rows = ids.length
-      ? ((await executor('nodes')
-          .whereIn('id', [...new Set(ids)])
-          .select('id', 'status')) as Array<{ id: string; status: NodeStatus }>)
-      : [];
-    return new Map(rows.map((r) => [r.id, r.status]));
+  /** What a server view shows of its node: its health and the address players connect to. */
+  async serverFacts(ids: string[], executor: Executor = this.db): Promise<Map<string, { status: NodeStatus; publicAddress: string }>> {
+    if (!ids.length) return new Map();
+    const rows = (await executor('nodes')
+      .whereIn('id', [...new Set(ids)])
+      .select('id', 'status', 'public_address')) as Array<{ id: string; status: NodeStatus; public_address: string }>;
+    return new Map(rows.map((r) => [r.id, { status: r.status, publicAddress: r.public_address }]));
   }
 
   async setEventsSeq(id: string, seq: number, executor: Executor): Promise<void> {

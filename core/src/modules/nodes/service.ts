@@ -176,9 +176,9 @@ export class NodeService {
     return this.reachableClient(await this.get(server.nodeId)).files(server.id);
   }
 
-  /** Each node's health as its checks last found it, for showing a server's node as down. */
-  async statuses(nodeIds: string[], executor: Executor = this.db): Promise<Map<string, NodeStatus>> {
-    return this.repository.statuses(nodeIds, executor);
+  /** Each node's health as its checks last found it and its public address: what a server view shows of its node. */
+  async serverFacts(nodeIds: string[], executor: Executor = this.db): Promise<Map<string, { status: NodeStatus; publicAddress: string }>> {
+    return this.repository.serverFacts(nodeIds, executor);
   }
 
   /**

@@ -113,11 +113,11 @@ export class ServerRepository {
       rows.map((r) => r.id),
       executor,
     );
-    const statuses = await this.nodeService.statuses(
+    const nodes = await this.nodeService.serverFacts(
       rows.map((r) => r.node_id),
       executor,
     );
-    return rows.map((r) => fromRow(r, addresses.get(r.id), statuses.get(r.node_id) ?? 'unknown'));
+    return rows.map((r) => fromRow(r, addresses.get(r.id), nodes.get(r.node_id)?.status ?? 'unknown'));
   }
 
   async get(id: string, executor: Executor = this.db): Promise<ServerView | null> {

@@ -78,12 +78,12 @@ export const serverView = z.object({
   phase: serverPhase,
   suspended: z.boolean(),
   address: z.object({ ip: z.string(), port: z.number().int() }).nullable(),
+  /** What players type to connect (host:port): the allocation's ip, or the node's public address for a wildcard bind. */
+  connectAddress: z.string().nullable(),
   /** Its node's health as the panel's checks last found it: `down` or `lost` means `state` is the last known one, and actions are refused. */
   nodeStatus: nodeStatus,
   lastExit: lastExit.nullable(),
   failure: serverFailure.nullable(),
-  /** What players type: host:port, with the node's public name when the allocation listens on every interface. */
-  connectAddress: z.string().nullable(),
   createdAt: z.string(),
 });
 export type ServerView = z.output<typeof serverView>;

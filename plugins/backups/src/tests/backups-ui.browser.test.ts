@@ -147,6 +147,8 @@ describe('backups UI in a real browser (Chromium): the Backups tab and the Backu
     const [backup] = (await t.panel.request('GET', `/api/backups/servers/${serverId}/backups`)).body.backups;
     expect(backup).to.deep.include({ name: 'Before the raid', status: 'completed', targetId: boxId, locked: false });
     await backupRow.getByText('Box', { exact: true }).waitFor();
+    // Sizes in the panel's units (B, KB, MB, …), as everywhere else in the panel; no MiB of the plugin's own.
+    expect(await backupRow.locator('td[data-label="Size"]').innerText()).to.match(/^[\d.,]+ (B|KB|MB|GB)$/);
 
     // Lock: the delete button goes; the API agrees.
     await backupRow.getByRole('button', { name: 'Lock', exact: true }).click();

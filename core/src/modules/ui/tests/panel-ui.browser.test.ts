@@ -152,7 +152,10 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
 
       await page.getByRole('link', { name: 'Charts' }).click();
       expect(await page.getByLabel('Range').inputValue()).to.equal('live');
-      await until('a CPU line', async () => (await page.locator('svg path.line').count()) > 0, 30_000);
+      // A live CPU figure on its plot (uPlot draws on canvas; the caption holds the latest value).
+      const cpuChart = page.getByRole('img', { name: /^CPU/ });
+      await until('a CPU figure', async () => /%/.test(await cpuChart.locator('figcaption strong').innerText()), 30_000);
+      expect(await cpuChart.locator('[data-testid="chart-plot"] canvas').count()).to.be.greaterThan(0);
       await shoot(page, 'server-charts-desktop-light');
     } finally {
       bot.quit();
