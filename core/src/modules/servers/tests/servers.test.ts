@@ -63,7 +63,7 @@ describe('servers through the panel, end to end (sqlite)', function () {
     expect(full.body.error.code).to.equal('no_capacity');
 
     // A stranger: not in their list, 404 on every route, refused on every socket event.
-    expect((await strangerBrowser.get('/api/servers')).body).to.deep.equal({ servers: [], total: 0 });
+    expect((await strangerBrowser.get('/api/servers')).body).to.deep.equal({ servers: [], total: 0, nextCursor: null });
     for (const [method, path] of [
       ['GET', `/api/servers/${server.id}`],
       ['POST', `/api/servers/${server.id}/power/start`],

@@ -157,6 +157,12 @@ export class TransferRepository {
     return this.db('server_transfers').where({ runner, state: 'running', cancel_requested: true }).pluck('server_id');
   }
 
+  async cancelAsked(serverId: string): Promise<boolean> {
+    const row = (await this.db('server_transfers').where({ server_id: serverId, state: 'running' }).first('cancel_requested')) as
+      { cancel_requested: boolean | number } | undefined;
+    return Boolean(row?.cancel_requested);
+  }
+
   async requestCancel(serverId: string): Promise<void> {
     await this.db('server_transfers').where({ server_id: serverId, state: 'running' }).update({ cancel_requested: true });
   }

@@ -170,6 +170,9 @@ export class ServerTransfer {
     const from = this.deps.nodeService.client(source);
     const to = this.deps.nodeService.client(target);
     const step = async (next: TransferStatus['step']) => {
+      // A cancel asked through another panel is also read here, so one that came in before the
+      // switch always stops it, whenever the next heartbeat would have brought it.
+      if (await transferRepository.cancelAsked(server.id)) this.cancelRequested(server.id);
       signal.throwIfAborted();
       status.step = next;
       await transferRepository.saveTransfer(status);
@@ -233,7 +236,9 @@ export class ServerTransfer {
     } catch (err) {
       // This panel is stopping: the row stays running, and whichever panel next finds its heartbeat stale winds it up.
       if (transferRunner.signal.aborted) return void this.deps.logger.warn({ server: server.id }, 'a transfer is left to another panel');
-      status.error = { code: (err as { code?: string }).code ?? 'transfer_failed', message: (err as Error).message };
+      // A cancel that cut a copy short surfaces as the node's error; the cancel is what happened.
+      const cause = signal.aborted && signal.reason instanceof AppError ? signal.reason : err;
+      status.error = { code: (cause as { code?: string }).code ?? 'transfer_failed', message: (cause as Error).message };
       status.state = signal.aborted ? 'cancelled' : 'failed';
       this.deps.logger.warn({ err, server: server.id, from: source.id, to: target.id, step: status.step }, 'server transfer failed');
       // Past the switch the server lives on the new node; its old copy is still on the old one for an admin.
