@@ -17,3 +17,6 @@ export function peakNeed(upper: number[]): { index: number; neededMb: number } {
   const index = upper.reduce((best, u, i) => (u > upper[best]! ? i : best), 0);
   return { index, neededMb: Math.ceil(upper[index]!) };
 }
+
+export { MIN_HISTORY_HOURS } from './backtest.js';
+export { quantile } from './forecasters.js';

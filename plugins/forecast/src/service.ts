@@ -34,7 +34,11 @@ export class DemandForecast {
         { hours: actuals.length, neededHours: MIN_HISTORY_HOURS },
       );
     }
-    const { model, backtest: test, prediction } = predictFrom(
+    const {
+      model,
+      backtest: test,
+      prediction,
+    } = predictFrom(
       actuals.map((p) => p.value),
       hours,
     );

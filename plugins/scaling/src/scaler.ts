@@ -78,7 +78,11 @@ export class Scaler {
           trx,
         ),
       );
-    const cooling = coolingDown(cluster.lastScaleUpAt ? Date.parse(cluster.lastScaleUpAt) : null, policy.scaleUpCooldownSeconds, Date.now());
+    const cooling = coolingDown(
+      cluster.lastScaleUpAt ? Date.parse(cluster.lastScaleUpAt) : null,
+      policy.scaleUpCooldownSeconds,
+      Date.now(),
+    );
     if (reason && !cooling) {
       await this.deps.provisioner.scaleUp(cluster, reason, fleet.provisioning.length ? [] : demands.map((d) => d.id));
       return;

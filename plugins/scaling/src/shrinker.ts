@@ -34,7 +34,8 @@ export class Shrinker {
       now,
     );
     for (const [i, mark] of marks.entries())
-      if (mark !== stored[i]) await repo.updateNode(ready[i]!.scaling!.id, { underSince: mark === null ? null : new Date(mark).toISOString() });
+      if (mark !== stored[i])
+        await repo.updateNode(ready[i]!.scaling!.id, { underSince: mark === null ? null : new Date(mark).toISOString() });
     const choice = nodeToEmpty(
       policy,
       ready.map((entry, i) => ({ allocatedMb: entry.allocatedMb, capacityMb: entry.capacityMb, underSinceMs: marks[i]! })),
