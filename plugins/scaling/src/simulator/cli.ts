@@ -17,7 +17,7 @@ if (values.policy && !SIM_POLICIES.includes(values.policy as SimPolicy)) fail(`-
 const policies = values.policy ? [values.policy as SimPolicy] : SIM_POLICIES;
 
 const began = performance.now();
-const trace = values.trace ? readTraceCsv(readFileSync(values.trace, 'utf8')) : builtInTrace(seed);
+const trace = values.trace ? readTrace(values.trace) : builtInTrace(seed);
 const settings = defaultSettings();
 const bar = new SingleBar({ stream: process.stderr, format: '{policy} [{bar}] {percentage} %', hideCursor: true });
 const results: SimResult[] = [];
@@ -45,6 +45,14 @@ for (const r of results) {
     );
 }
 out(`simulated in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+
+function readTrace(path: string) {
+  try {
+    return readTraceCsv(readFileSync(path, 'utf8'));
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+}
 
 function fail(message: string): never {
   console.error(message);
