@@ -141,11 +141,7 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
 
   const scalerPass = (now: number) => {
     const nowMs = now * 1000;
-    for (const n of nodes) {
-      if (n.state === 'provisioning' && n.readyAt <= now) Object.assign(n, { state: 'ready' });
-      if (n.state === 'ready') n.view.status = 'up';
-      if (n.state === 'draining' && n.allocatedMb === 0) n.state = 'removed';
-    }
+    for (const n of nodes) if (n.state === 'draining' && n.allocatedMb === 0) n.state = 'removed';
     const ready = nodes.filter((n) => n.state === 'ready');
     const provisioning = nodes.filter((n) => n.state === 'provisioning');
     const freeMb =
@@ -180,7 +176,7 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
     );
     if (choice === null) return;
     // Full for placement, as the shrinker marks it; its servers leave as they fall asleep.
-    Object.assign(ready[choice]!, { state: 'draining' });
+    ready[choice]!.state = 'draining';
     ready[choice]!.view.memoryOverallocPct = -100;
     lastDownMs = nowMs;
   };
