@@ -1,8 +1,9 @@
 import { AppError, notFound, type Cradle } from '@conductor/core';
-import { backtest, MIN_HISTORY_HOURS, widen } from './backtest.js';
+import { MIN_HISTORY_HOURS } from './backtest.js';
 import type { DemandHistory } from './demand-history.js';
-import { BAND_LEVEL, FORECASTERS } from './forecasters.js';
+import { BAND_LEVEL } from './forecasters.js';
 import { HOUR_MS } from './hourly-series.js';
+import { capacityHorizon, peakNeed, predictFrom } from './predict.js';
 import type { CapacityAhead, Cluster, DemandMetric, ForecastView } from './schemas.js';
 
 export const DEFAULT_CLUSTER = 'default';
@@ -33,13 +34,18 @@ export class DemandForecast {
         { hours: actuals.length, neededHours: MIN_HISTORY_HOURS },
       );
     }
-    const values = actuals.map((p) => p.value);
-    const test = backtest(values);
-    const prediction = widen(FORECASTERS[test.chosen](values, hours), test.calibration[test.chosen]);
+    const {
+      model,
+      backtest: test,
+      prediction,
+    } = predictFrom(
+      actuals.map((p) => p.value),
+      hours,
+    );
     return {
       cluster: cluster.name,
       metric,
-      model: test.chosen,
+      model,
       level: BAND_LEVEL,
       backtest: { holdoutHours: test.holdoutHours, scores: test.scores },
       actuals,
@@ -58,13 +64,12 @@ export class DemandForecast {
    * passed. The hour in progress counts: its forecast is the first one.
    */
   async capacityAhead(cluster: Cluster, options: { hours: number; leadTimeMinutes: number }): Promise<CapacityAhead> {
-    const horizon = Math.max(1, options.hours + Math.ceil(options.leadTimeMinutes / 60));
-    const view = await this.forecast(cluster, 'committedRamMb', horizon);
-    const peak = view.forecast.reduce((best, p) => (p.upper > best.upper ? p : best), view.forecast[0]!);
+    const view = await this.forecast(cluster, 'committedRamMb', capacityHorizon(options.hours, options.leadTimeMinutes));
+    const { index, neededMb } = peakNeed(view.forecast.map((p) => p.upper));
     return {
       cluster: cluster.name,
-      neededMb: Math.ceil(peak.upper),
-      peakAt: peak.at,
+      neededMb,
+      peakAt: view.forecast[index]!.at,
       model: view.model,
       hours: options.hours,
       leadTimeMinutes: options.leadTimeMinutes,

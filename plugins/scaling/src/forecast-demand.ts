@@ -3,6 +3,7 @@ import type { DemandForecast } from '@conductor/plugin-forecast/service';
 import type { ScalingConfig } from './config.js';
 import type { ClusterFleet } from './fleet.js';
 import type { Cluster, ScalingRepository } from './repository.js';
+import { forecastReason } from './scale-up-reason.js';
 
 export interface ForecastDeps extends Pick<Cradle, 'nodeService' | 'logger'> {
   scalingConfig: ScalingConfig;
@@ -31,9 +32,5 @@ export async function forecastShortfall(cluster: Cluster, fleet: ClusterFleet, d
     throw err;
   }
   const canPromiseMb = fleet.nodes.reduce((sum, n) => sum + n.capacityMb, 0) + fleet.provisioning.reduce((sum, s) => sum + s.memoryMb, 0);
-  if (ahead.neededMb <= canPromiseMb) return null;
-  return (
-    `the forecast (${ahead.model}) needs up to ${ahead.neededMb} MB committed by ${ahead.peakAt}, ` +
-    `the cluster can promise ${canPromiseMb} MB (boot lead ${leadTimeMinutes} min)`
-  );
+  return forecastReason(ahead, canPromiseMb, leadTimeMinutes);
 }

@@ -4,6 +4,7 @@ import type { ScalingConfig } from './config.js';
 import { clusterFleet } from './fleet.js';
 import { forecastShortfall, type ForecastDeps } from './forecast-demand.js';
 import type { Provisioner } from './provisioner.js';
+import { coolingDown, scaleUpReason } from './scale-up-reason.js';
 import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
 import type { Shrinker } from './shrinker.js';
 
@@ -61,16 +62,14 @@ export class Scaler {
     });
     // Placements that failed are demand for any cluster; the first one (by name) takes them.
     const demands = takesDemands ? await repo.openDemands() : [];
-    const reason =
-      live.length < policy.minNodes
-        ? `the cluster has ${live.length} cloud nodes, under its minimum of ${policy.minNodes}`
-        : demands.length && !fleet.provisioning.length
-          ? `${demands.length} placement(s) found no node with room (up to ${Math.max(...demands.map((d) => d.memoryMb))} MB)`
-          : fleet.freeMb < policy.headroomMb
-            ? `${fleet.freeMb} MB free to promise, under the headroom of ${policy.headroomMb} MB`
-            : fleet.spares < policy.spares
-              ? `the spare pool has ${fleet.spares} of ${policy.spares} ready nodes`
-              : ahead;
+    const reason = scaleUpReason(policy, {
+      liveNodes: live.length,
+      openDemandsMb: demands.map((d) => d.memoryMb),
+      provisioning: fleet.provisioning.length,
+      freeMb: fleet.freeMb,
+      spares: fleet.spares,
+      forecastReason: ahead,
+    });
     if (demands.length && fleet.provisioning.length)
       // A node is on its way; it takes these.
       await this.deps.db.transaction((trx) =>
@@ -79,7 +78,11 @@ export class Scaler {
           trx,
         ),
       );
-    const cooling = cluster.lastScaleUpAt && Date.now() - Date.parse(cluster.lastScaleUpAt) < policy.scaleUpCooldownSeconds * 1000;
+    const cooling = coolingDown(
+      cluster.lastScaleUpAt ? Date.parse(cluster.lastScaleUpAt) : null,
+      policy.scaleUpCooldownSeconds,
+      Date.now(),
+    );
     if (reason && !cooling) {
       await this.deps.provisioner.scaleUp(cluster, reason, fleet.provisioning.length ? [] : demands.map((d) => d.id));
       return;

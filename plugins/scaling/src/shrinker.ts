@@ -1,6 +1,7 @@
 import type { Cradle, Principal } from '@conductor/core';
 import type { CloudProvider } from './cloud/provider.js';
 import type { ClusterFleet } from './fleet.js';
+import { nodeToEmpty, underSinceMarks } from './scale-down-choice.js';
 import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
 
 /** Who moves servers off a node the scaler empties (the activity log and events name it). */
@@ -25,36 +26,31 @@ export class Shrinker {
     const { scalingRepository: repo } = this.deps;
     const policy = cluster.policy;
     const now = Date.now();
-    const candidates: Array<{ entry: ClusterFleet['nodes'][number]; since: number }> = [];
-    // The first empty nodes are the spare pool: idle by design, never removed for it.
-    let sparesKept = 0;
-    for (const entry of fleet.nodes) {
-      const s = entry.scaling;
-      if (!s || s.state !== 'ready') continue;
-      if (entry.allocatedMb === 0 && sparesKept < policy.spares) {
-        sparesKept++;
-        if (s.underSince) await repo.updateNode(s.id, { underSince: null });
-        continue;
-      }
-      const under = entry.allocatedMb * 100 < policy.scaleDownBelowPct * entry.capacityMb;
-      if (!under) {
-        if (s.underSince) await repo.updateNode(s.id, { underSince: null });
-        continue;
-      }
-      const since = s.underSince ? Date.parse(s.underSince) : now;
-      if (!s.underSince) await repo.updateNode(s.id, { underSince: new Date(now).toISOString() });
-      if (now - since >= policy.scaleDownAfterSeconds * 1000) candidates.push({ entry, since });
-    }
-    if (!candidates.length || live.some((s) => s.state === 'draining')) return;
-    const ready = live.filter((s) => s.state === 'ready').length;
-    if (ready <= policy.minNodes) return;
-    if (cluster.lastScaleDownAt && now - Date.parse(cluster.lastScaleDownAt) < policy.scaleDownCooldownSeconds * 1000) return;
-    candidates.sort((a, b) => a.entry.allocatedMb - b.entry.allocatedMb);
-    const { entry } = candidates[0]!;
-    // Without it the cluster must still keep its headroom, or the next pass would order it back.
-    if (fleet.freeMb - (entry.capacityMb - entry.allocatedMb) < policy.headroomMb) return;
+    const ready = fleet.nodes.filter((entry) => entry.scaling?.state === 'ready');
+    const stored = ready.map((entry) => (entry.scaling!.underSince ? Date.parse(entry.scaling!.underSince) : null));
+    const marks = underSinceMarks(
+      policy,
+      ready.map((entry, i) => ({ allocatedMb: entry.allocatedMb, capacityMb: entry.capacityMb, underSinceMs: stored[i]! })),
+      now,
+    );
+    for (const [i, mark] of marks.entries())
+      if (mark !== stored[i])
+        await repo.updateNode(ready[i]!.scaling!.id, { underSince: mark === null ? null : new Date(mark).toISOString() });
+    const choice = nodeToEmpty(
+      policy,
+      ready.map((entry, i) => ({ allocatedMb: entry.allocatedMb, capacityMb: entry.capacityMb, underSinceMs: marks[i]! })),
+      {
+        draining: live.some((s) => s.state === 'draining'),
+        readyNodes: live.filter((s) => s.state === 'ready').length,
+        lastScaleDownAtMs: cluster.lastScaleDownAt ? Date.parse(cluster.lastScaleDownAt) : null,
+        freeMb: fleet.freeMb,
+      },
+      now,
+    );
+    if (choice === null) return;
+    const entry = ready[choice]!;
     const s = entry.scaling!;
-    const reason = `${entry.node.name} has had ${entry.allocatedMb} of ${entry.capacityMb} MB promised (under ${policy.scaleDownBelowPct} %) for ${Math.round((now - Date.parse(s.underSince ?? new Date(now).toISOString())) / 1000)} s`;
+    const reason = `${entry.node.name} has had ${entry.allocatedMb} of ${entry.capacityMb} MB promised (under ${policy.scaleDownBelowPct} %) for ${Math.round((now - marks[choice]!) / 1000)} s`;
     await this.deps.db.transaction(async (trx) => {
       if (!policy.dryRun) await repo.updateNode(s.id, { state: 'draining' }, trx);
       await repo.markScaled(cluster.name, 'down', trx);

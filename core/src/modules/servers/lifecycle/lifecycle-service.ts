@@ -15,7 +15,7 @@ import type { TransferRepository } from '../transfer/transfer-repository.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
-import type { SleepPolicy } from './policy.js';
+import { dueToSleep, type SleepPolicy } from './policy.js';
 
 /** Why a phase changed: billing and the activity view show it. */
 export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
@@ -160,10 +160,15 @@ export class ServerLifecycle {
     }
     for (const candidate of await this.deps.lifecycleRepository.emptyRunning()) {
       const policy = await this.deps.lifecycleRepository.policy(candidate.id);
-      if (!policy.enabled || !candidate.emptySince) continue;
-      const emptyFor = now - Date.parse(candidate.emptySince);
-      const upFor = candidate.runningSince ? now - Date.parse(candidate.runningSince) : 0;
-      if (emptyFor < policy.emptyMinutes * 60_000 || upFor < policy.minOnlineMinutes * 60_000) continue;
+      const due = dueToSleep(
+        policy,
+        {
+          emptySinceMs: candidate.emptySince ? Date.parse(candidate.emptySince) : null,
+          runningSinceMs: candidate.runningSince ? Date.parse(candidate.runningSince) : null,
+        },
+        now,
+      );
+      if (!due) continue;
       try {
         await this.sleep(candidate.id, 'empty', null);
         slept.push(candidate.id);

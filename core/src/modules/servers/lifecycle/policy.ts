@@ -29,5 +29,19 @@ export const DEFAULT_SLEEP_POLICY: SleepPolicy = {
   archiveAfterDays: 14,
 };
 
+/**
+ * The sleep worker's rule, pure so the fleet simulator runs the same one: empty for the policy's
+ * minutes and up for its minimum (a server with no start time counts as just started).
+ */
+export function dueToSleep(
+  policy: Pick<SleepPolicy, 'enabled' | 'emptyMinutes' | 'minOnlineMinutes'>,
+  server: { emptySinceMs: number | null; runningSinceMs: number | null },
+  nowMs: number,
+): boolean {
+  if (!policy.enabled || server.emptySinceMs === null) return false;
+  const upFor = server.runningSinceMs === null ? 0 : nowMs - server.runningSinceMs;
+  return nowMs - server.emptySinceMs >= policy.emptyMinutes * 60_000 && upFor >= policy.minOnlineMinutes * 60_000;
+}
+
 /** Body of `PUT /api/servers/:id/sleep-policy`: any subset; the rest keeps its value. */
 export const sleepPolicyPatch = sleepPolicy.partial().strict();

@@ -1,0 +1,49 @@
+import type { ClusterPolicy } from './policy.js';
+
+/** What the scaler knows about a cluster when it decides whether to order a node. */
+export interface ScaleUpFigures {
+  /** Cloud nodes ordered, joined or being emptied (not removed). */
+  liveNodes: number;
+  /** Memory (MB) of each placement that found no node with room. */
+  openDemandsMb: number[];
+  /** Machines ordered that have not joined yet. */
+  provisioning: number;
+  freeMb: number;
+  spares: number;
+  /** The forecast's reason to grow, or null. */
+  forecastReason: string | null;
+}
+
+/**
+ * Why a cluster needs a node now, or null. Pure, so the product's scaler and the fleet simulator
+ * decide alike; the first reason that holds is the one recorded.
+ */
+export function scaleUpReason(policy: ClusterPolicy, f: ScaleUpFigures): string | null {
+  if (f.liveNodes < policy.minNodes) return `the cluster has ${f.liveNodes} cloud nodes, under its minimum of ${policy.minNodes}`;
+  if (f.openDemandsMb.length && !f.provisioning)
+    return `${f.openDemandsMb.length} placement(s) found no node with room (up to ${Math.max(...f.openDemandsMb)} MB)`;
+  if (f.freeMb < policy.headroomMb) return `${f.freeMb} MB free to promise, under the headroom of ${policy.headroomMb} MB`;
+  if (f.spares < policy.spares) return `the spare pool has ${f.spares} of ${policy.spares} ready nodes`;
+  return f.forecastReason;
+}
+
+/** A scale-up this recent holds the next one back. */
+export function coolingDown(lastAtMs: number | null, cooldownSeconds: number, nowMs: number): boolean {
+  return lastAtMs !== null && nowMs - lastAtMs < cooldownSeconds * 1000;
+}
+
+/**
+ * The predictive reason: the forecast's need against what the cluster can promise (its nodes and
+ * the machines on their way), or null when it can.
+ */
+export function forecastReason(
+  ahead: { neededMb: number; model: string; peakAt: string },
+  canPromiseMb: number,
+  leadTimeMinutes: number,
+): string | null {
+  if (ahead.neededMb <= canPromiseMb) return null;
+  return (
+    `the forecast (${ahead.model}) needs up to ${ahead.neededMb} MB committed by ${ahead.peakAt}, ` +
+    `the cluster can promise ${canPromiseMb} MB (boot lead ${leadTimeMinutes} min)`
+  );
+}

@@ -1,0 +1,74 @@
+import { pickNode, type NodeView } from '@conductor/core';
+
+/** A simulated cloud node: ordered, ready, being emptied, or removed. */
+export interface SimNode {
+  view: NodeView;
+  state: 'provisioning' | 'ready' | 'draining' | 'removed';
+  /** Seconds on the simulated clock. */
+  readyAt: number;
+  allocatedMb: number;
+  underSinceMs: number | null;
+}
+
+/** A server as the simulator follows it: its phase, where it runs, its players and who waits for it. */
+export interface SimServer {
+  memoryMb: number;
+  phase: 'active' | 'sleep' | 'archived';
+  /** Running or starting (in the warm-up, where nodes are not simulated, on no node). */
+  placed: boolean;
+  node: SimNode | null;
+  /** When it is (or was) running, seconds. */
+  readyAt: number;
+  emptySinceMs: number | null;
+  players: number;
+  asleepSince: number;
+  /** Join times (seconds) of players waiting for a node to take it. */
+  waiting: number[];
+  fromArchive: boolean;
+}
+
+let serial = 0;
+
+/** A node the default placement can weigh: only its id, memory, over-allocation and status matter to it. */
+export function simNode(memoryMb: number, readyAt: number, state: SimNode['state']): SimNode {
+  serial++;
+  const view: NodeView = {
+    id: `sim-${serial}`,
+    name: `sim-${serial}`,
+    location: 'simulated',
+    scheme: 'http',
+    address: '127.0.0.1',
+    agentPort: 0,
+    publicAddress: '127.0.0.1',
+    memoryMb,
+    memoryOverallocPct: 0,
+    diskMb: 0,
+    diskOverallocPct: 0,
+    local: false,
+    status: state === 'ready' ? 'up' : 'down',
+    lastSeenAt: null,
+    createdAt: new Date(0).toISOString(),
+  };
+  return { view, state, readyAt, allocatedMb: 0, underSinceMs: null };
+}
+
+/** Core's placement choice among the nodes (ports are not simulated: every node has one free). */
+export function placeOn(nodes: SimNode[], memoryMb: number): SimNode | null {
+  const byId = new Map(nodes.map((n) => [n.view.id, n]));
+  const view = pickNode(
+    { memoryMb, diskMb: 0 },
+    nodes.map((n) => ({ node: n.view, allocatedMemoryMb: n.allocatedMb, freeAllocations: 1 })),
+  );
+  return view ? byId.get(view.id)! : null;
+}
+
+/** How many nodes of this size hold every server at once, placed largest first by core's choice. */
+export function staticFleetSize(memories: number[], nodeMemoryMb: number): number {
+  const nodes: SimNode[] = [];
+  for (const memoryMb of [...memories].sort((a, b) => b - a)) {
+    let node = placeOn(nodes, memoryMb);
+    if (!node) nodes.push((node = simNode(nodeMemoryMb, 0, 'ready')));
+    node.allocatedMb += memoryMb;
+  }
+  return nodes.length;
+}

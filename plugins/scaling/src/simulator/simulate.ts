@@ -1,0 +1,276 @@
+import { dueToSleep } from '@conductor/core';
+import { capacityHorizon, MIN_HISTORY_HOURS, peakNeed, predictFrom, quantile } from '@conductor/plugin-forecast/predict';
+import { nodeToEmpty, underSinceMarks } from '../scale-down-choice.js';
+import { coolingDown, forecastReason, scaleUpReason } from '../scale-up-reason.js';
+import { nodeCostCents, revenueCents, type PhaseUsage } from './money.js';
+import type { SimPolicy, SimSettings } from './settings.js';
+import { placeOn, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
+import { WEEK_MINUTES, type Trace } from './trace.js';
+
+/** Players' waits to join, in seconds. */
+export interface WaitFigures {
+  joins: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Joins that waited more than `LONG_WAIT_SECONDS`. */
+  long: number;
+}
+
+export interface SimResult {
+  policy: SimPolicy;
+  nodeHours: number;
+  staticNodeHours: number;
+  /** How many fewer node-hours than the static fleet, in percent (rounded down). */
+  fewerNodeHoursPct: number;
+  /** Joins to a running, starting or sleeping server. */
+  waits: WaitFigures;
+  /** Joins to an archived server, reported apart. */
+  archivedWaits: WaitFigures;
+  costCents: number;
+  revenueCents: number;
+  nodesOrdered: number;
+  /** The forecast's backtest at the start of the measured week (null without four weeks of history). */
+  backtest: { chosen: string; mape: Record<string, number | null> } | null;
+  /** Per hour of the measured week: players online, committed memory (MB), nodes paid for. */
+  hourly: { players: number[]; committedMb: number[]; nodes: number[] };
+}
+
+export const LONG_WAIT_SECONDS = 60;
+
+/** A week's minute 0 is a Monday 00:00 in the forecast's reasons. */
+const EPOCH_MS = Date.parse('2026-01-05T00:00:00Z');
+
+function waitFigures(waits: number[]): WaitFigures {
+  return {
+    joins: waits.length,
+    p50: Math.round(quantile(waits, 0.5)),
+    p99: Math.round(quantile(waits, 0.99)),
+    max: waits.reduce((m, w) => Math.max(m, w), 0),
+    long: waits.filter((w) => w > LONG_WAIT_SECONDS).length,
+  };
+}
+
+/**
+ * Replays a trace minute by minute on a simulated clock. The weeks before the last are a warm-up
+ * (servers wake and sleep, nodes are not simulated) that gives the forecast its history; the last
+ * week is measured under the policy, with core's placement choice and sleep rule and the scaling
+ * plugin's scale-up and scale-down choices deciding.
+ */
+export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings, onProgress?: (share: number) => void): SimResult {
+  const measureFrom = Math.max(0, trace.minutes - WEEK_MINUTES);
+  const measuredMinutes = trace.minutes - measureFrom;
+  const staticNodes = staticFleetSize(
+    trace.servers.map((s) => s.memoryMb),
+    settings.nodeMemoryMb,
+  );
+  const staticNodeHours = (staticNodes * measuredMinutes) / 60;
+  const cluster = { ...settings.clusterPolicy, predictive: policy === 'predictive' };
+  const leadTimeMinutes = Math.ceil(settings.nodeBootSeconds / 60);
+
+  const servers: SimServer[] = trace.servers.map((s) => ({
+    memoryMb: s.memoryMb,
+    phase: 'sleep',
+    placed: false,
+    node: null,
+    readyAt: 0,
+    emptySinceMs: null,
+    players: 0,
+    asleepSince: 0,
+    waiting: [],
+    fromArchive: false,
+  }));
+  const nodes: SimNode[] = [];
+  const pending: number[] = [];
+  const ends = new Map<number, number[]>();
+  const waits: number[] = [];
+  const archivedWaits: number[] = [];
+  const usage: PhaseUsage = { active: 0, sleep: 0, archived: 0 };
+  const history: number[] = [];
+  const hourly = { players: [] as number[], committedMb: [] as number[], nodes: [] as number[] };
+  let hourPeakMb = 0;
+  let nodeMinutes = 0;
+  let nodesOrdered = 0;
+  let lastUpMs: number | null = null;
+  let lastDownMs: number | null = null;
+  let ahead: { neededMb: number; model: string; peakAt: string } | null = null;
+  let backtest: SimResult['backtest'] = null;
+  let next = 0;
+
+  const measuring = (minute: number) => policy !== 'static' && minute >= measureFrom;
+  const live = () => nodes.filter((n) => n.state !== 'removed');
+  const recordWait = (server: SimServer, joinedAt: number) =>
+    (server.fromArchive ? archivedWaits : waits).push(Math.max(0, server.readyAt - joinedAt));
+
+  /** Starts a waking server on a node with room; false when none has (in the warm-up there is always room). */
+  const start = (server: SimServer, now: number, minute: number): boolean => {
+    const startSeconds = server.fromArchive ? settings.startFromArchiveSeconds : settings.startFromSleepSeconds;
+    if (!measuring(minute)) {
+      server.readyAt = now + startSeconds;
+    } else {
+      const node = placeOn(
+        nodes.filter((n) => n.state === 'ready'),
+        server.memoryMb,
+      );
+      if (!node) return false;
+      node.allocatedMb += server.memoryMb;
+      server.node = node;
+      server.readyAt = Math.max(node.readyAt, now) + startSeconds;
+    }
+    server.placed = true;
+    server.phase = 'active';
+    for (const joinedAt of server.waiting) recordWait(server, joinedAt);
+    server.waiting = [];
+    return true;
+  };
+
+  const sleep = (server: SimServer, now: number) => {
+    if (server.node) server.node.allocatedMb -= server.memoryMb;
+    Object.assign(server, { phase: 'sleep', placed: false, node: null, asleepSince: now, fromArchive: false });
+  };
+
+  /** The measured week starts with the servers awake at its first minute on as many nodes as hold them. */
+  const seedFleet = (now: number) => {
+    for (const server of servers.filter((s) => s.placed)) {
+      let node = placeOn(nodes, server.memoryMb);
+      if (!node) nodes.push((node = simNode(settings.nodeMemoryMb, now, 'ready')));
+      node.allocatedMb += server.memoryMb;
+      server.node = node;
+    }
+  };
+
+  const scalerPass = (now: number) => {
+    const nowMs = now * 1000;
+    for (const n of nodes) if (n.state === 'draining' && n.allocatedMb === 0) n.state = 'removed';
+    const ready = nodes.filter((n) => n.state === 'ready');
+    const provisioning = nodes.filter((n) => n.state === 'provisioning');
+    const freeMb =
+      ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
+    const canPromiseMb = (ready.length + provisioning.length) * settings.nodeMemoryMb;
+    const reason = scaleUpReason(cluster, {
+      liveNodes: live().length,
+      openDemandsMb: pending.map((i) => servers[i]!.memoryMb),
+      provisioning: provisioning.length,
+      freeMb,
+      spares: ready.filter((n) => n.allocatedMb === 0).length + provisioning.length,
+      forecastReason: ahead ? forecastReason(ahead, canPromiseMb, leadTimeMinutes) : null,
+    });
+    if (reason && !coolingDown(lastUpMs, cluster.scaleUpCooldownSeconds, nowMs)) {
+      if (live().length >= cluster.maxNodes) return;
+      nodes.push(simNode(settings.nodeMemoryMb, now + settings.nodeBootSeconds, 'provisioning'));
+      nodesOrdered++;
+      lastUpMs = nowMs;
+      return;
+    }
+    const marks = underSinceMarks(
+      cluster,
+      ready.map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb, underSinceMs: n.underSinceMs })),
+      nowMs,
+    );
+    ready.forEach((n, i) => (n.underSinceMs = marks[i]!));
+    const choice = nodeToEmpty(
+      cluster,
+      ready.map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb, underSinceMs: n.underSinceMs })),
+      { draining: nodes.some((n) => n.state === 'draining'), readyNodes: ready.length, lastScaleDownAtMs: lastDownMs, freeMb },
+      nowMs,
+    );
+    if (choice === null) return;
+    // Full for placement, as the shrinker marks it; its servers leave as they fall asleep.
+    ready[choice]!.state = 'draining';
+    ready[choice]!.view.memoryOverallocPct = -100;
+    lastDownMs = nowMs;
+  };
+
+  const forecastHour = (hour: number) => {
+    if (history.length < MIN_HISTORY_HOURS) return null;
+    const { model, prediction, backtest: test } = predictFrom(history, capacityHorizon(cluster.forecastHours, leadTimeMinutes));
+    backtest ??= { chosen: model, mape: Object.fromEntries(Object.entries(test.scores).map(([name, s]) => [name, s.mape])) };
+    const { index, neededMb } = peakNeed(prediction.upper);
+    return { neededMb, model, peakAt: new Date(EPOCH_MS + (hour + index) * 3_600_000).toISOString() };
+  };
+
+  for (let minute = 0; minute < trace.minutes; minute++) {
+    const now = minute * 60;
+    const nowMs = now * 1000;
+    if (minute === measureFrom && policy !== 'static') seedFleet(now);
+    if (minute % 60 === 0) {
+      if (minute > 0) history.push(hourPeakMb);
+      hourPeakMb = 0;
+      if (policy === 'predictive' && minute >= measureFrom) ahead = forecastHour(minute / 60 - measureFrom / 60);
+      onProgress?.(minute / trace.minutes);
+    }
+    if (measuring(minute))
+      for (const n of nodes)
+        if (n.state === 'provisioning' && n.readyAt < now + 60) Object.assign(n, { state: 'ready' }).view.status = 'up';
+
+    for (const i of ends.get(minute) ?? []) {
+      const server = servers[i]!;
+      if (--server.players === 0) server.emptySinceMs = nowMs;
+    }
+    ends.delete(minute);
+    // Servers that found no room earlier go first, in the order they asked.
+    for (let p = 0; p < pending.length;)
+      if (start(servers[pending[p]!]!, now, minute)) pending.splice(p, 1);
+      else p++;
+    for (; next < trace.sessions.start.length && trace.sessions.start[next] === minute; next++) {
+      const i = trace.sessions.server[next]!;
+      const end = trace.sessions.end[next]!;
+      const leaving = ends.get(end);
+      if (leaving) leaving.push(i);
+      else ends.set(end, [i]);
+      const server = servers[i]!;
+      server.players++;
+      server.emptySinceMs = null;
+      const counted = minute >= measureFrom;
+      if (server.placed) {
+        if (counted) recordWait(server, now);
+        continue;
+      }
+      if (server.waiting.length || pending.includes(i)) {
+        if (counted) server.waiting.push(now);
+        continue;
+      }
+      server.fromArchive = server.phase === 'archived';
+      if (counted) server.waiting.push(now);
+      if (!start(server, now, minute)) pending.push(i);
+    }
+    let committedMb = 0;
+    for (const server of servers) {
+      if (server.placed && server.players === 0) {
+        const due = dueToSleep(settings.sleepPolicy, { emptySinceMs: server.emptySinceMs, runningSinceMs: server.readyAt * 1000 }, nowMs);
+        if (due) sleep(server, now);
+      } else if (server.phase === 'sleep' && settings.sleepPolicy.archiveAfterDays !== null) {
+        if (now - server.asleepSince >= settings.sleepPolicy.archiveAfterDays * 86_400) server.phase = 'archived';
+      }
+      if (server.placed) committedMb += server.memoryMb;
+      if (minute >= measureFrom) usage[policy === 'static' ? 'active' : server.phase] += server.memoryMb;
+    }
+    hourPeakMb = Math.max(hourPeakMb, committedMb);
+    if (minute < measureFrom) continue;
+    if (measuring(minute) && minute % settings.passMinutes === 0) scalerPass(now);
+    const paid = policy === 'static' ? staticNodes : live().length;
+    nodeMinutes += paid;
+    if ((minute - measureFrom) % 60 === 0) {
+      hourly.players.push(servers.reduce((sum, s) => sum + s.players, 0));
+      hourly.committedMb.push(committedMb);
+      hourly.nodes.push(paid);
+    }
+  }
+  onProgress?.(1);
+  // The static fleet runs every server all the time: nobody waits for a start.
+  const staticWaits = policy === 'static' ? waits.concat(archivedWaits).map(() => 0) : waits;
+  const nodeHours = nodeMinutes / 60;
+  return {
+    policy,
+    nodeHours,
+    staticNodeHours,
+    fewerNodeHoursPct: Math.floor((1 - nodeHours / staticNodeHours) * 100),
+    waits: waitFigures(staticWaits),
+    archivedWaits: waitFigures(policy === 'static' ? [] : archivedWaits),
+    costCents: nodeCostCents(nodeMinutes, settings.nodeCentsPerHour),
+    revenueCents: revenueCents(usage, settings.prices),
+    nodesOrdered,
+    backtest,
+    hourly,
+  };
+}
