@@ -182,8 +182,10 @@ describe('hook bus', () => {
       ]) {
         panel = await startPanel({ database: 'sqlite', plugins });
         const hooks = await listHooks(panel);
+        // server.ofTeam is answered by the teams plugin alone: without it, a team filter lists nothing.
+        const forOptionalPlugins = new Set(['server.ofTeam']);
         expect(
-          hooks.filter((h) => h.taps.length === 0).map((h) => h.name),
+          hooks.filter((h) => h.taps.length === 0 && !forOptionalPlugins.has(h.name)).map((h) => h.name),
           'hooks nobody taps',
         ).to.deep.equal([]);
         expect(hooks.find((h) => h.name === 'marketplace.beforeInstall')).to.deep.equal({

@@ -486,7 +486,7 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await helperPage.goto(serverUrl());
     const tabs = helperPage.getByRole('navigation', { name: 'Server sections' });
     await tabs.getByRole('link', { name: 'Console' }).waitFor();
-    expect(await tabs.getByRole('link').allInnerTexts()).to.deep.equal(['Console', 'Charts', 'Players', 'Settings']);
+    expect(await tabs.getByRole('link').allInnerTexts()).to.deep.equal(['Console', 'Charts', 'Network', 'Players', 'Settings']);
     expect(await helperPage.getByRole('button', { name: 'Start', exact: true }).count(), 'no control.start: no button').to.equal(0);
     await helperPage.goto(serverUrl('files'));
     await helperPage.getByText('You may not do this.').waitFor();
