@@ -7,14 +7,14 @@ import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
 export const SCALER: Principal = { id: 'scaling', kind: 'operator', role: 'admin' };
 
 /**
- * Scale-down: a cloud node that has stayed under the threshold long enough is emptied (marked
- * full so nothing new is placed there; its stopped servers and running servers without players
+ * Scale-down: a cloud node that has stayed under the threshold long enough is emptied (closed
+ * with core's drain state so nothing new is placed there; its stopped servers and running servers without players
  * move away one at a time; one with players waits until they leave: nobody is dropped), then
  * removed from the panel and deleted at the cloud.
  */
 export class Shrinker {
   constructor(
-    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'hooks' | 'nodeService' | 'serverDirectory' | 'serverTransfer'> & {
+    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'hooks' | 'nodeService' | 'nodeDrain' | 'serverDirectory' | 'serverTransfer'> & {
       scalingRepository: ScalingRepository;
       cloudProvider: CloudProvider | null;
     },
@@ -64,9 +64,8 @@ export class Shrinker {
         data: { cluster: cluster.name, reason, costSavedCents: s.monthlyCents, dryRun: policy.dryRun },
       });
     });
-    if (!policy.dryRun)
-      // Full for placement and transfers: memory over-allocation of -100 % leaves no room at all.
-      await this.deps.nodeService.update(entry.node.id, { memoryOverallocPct: -100 }, SCALER.id);
+    // Core's drain state: placement and transfers skip the node; the servers move by this class's rule.
+    if (!policy.dryRun) await this.deps.nodeDrain.close(entry.node.id);
   }
 
   /** One step of emptying a node; removes it once nothing is left on it. */
