@@ -20,8 +20,8 @@ export class Shrinker {
     },
   ) {}
 
-  /** Picks at most one idle node to empty, when the cluster can spare it. */
-  async considerScaleDown(cluster: Cluster, fleet: ClusterFleet, live: ScalingNode[]): Promise<void> {
+  /** Picks at most one idle node to empty, when the cluster can spare it; the first `spares` empty nodes are kept. */
+  async considerScaleDown(cluster: Cluster, fleet: ClusterFleet, live: ScalingNode[], spares: number): Promise<void> {
     const { scalingRepository: repo } = this.deps;
     const policy = cluster.policy;
     const now = Date.now();
@@ -31,7 +31,7 @@ export class Shrinker {
     for (const entry of fleet.nodes) {
       const s = entry.scaling;
       if (!s || s.state !== 'ready') continue;
-      if (entry.allocatedMb === 0 && sparesKept < policy.spares) {
+      if (entry.allocatedMb === 0 && sparesKept < spares) {
         sparesKept++;
         if (s.underSince) await repo.updateNode(s.id, { underSince: null });
         continue;

@@ -164,7 +164,7 @@ for (const database of DATABASES) {
       expect((await t.panel.request('GET', `/api/nodes/${cloudNodeId}`)).body.memoryOverallocPct).to.equal(0);
       const owner = await t.createUser(`closed-${database}@example.org`);
       const refused = await t.panel.request('POST', '/api/servers', {
-        body: { name: 'Latecomer', templateId: 'conductor-test', ownerId: owner.id, memoryMb: 64, nodeId: cloudNodeId },
+        body: { name: 'Latecomer', templateId: 'conductor-test', ownerId: owner.id, memoryMb: 256, nodeId: cloudNodeId },
       });
       expect([refused.status, refused.body.error?.code]).to.deep.equal([409, 'node_draining']);
       for (let i = 0; i < 3; i++) {
