@@ -21,6 +21,7 @@ declare module '@conductor/core' {
     cloudProvider: CloudProvider | null;
     provisioner: Provisioner;
     shrinker: Shrinker;
+    scalingPassClaim: PassClaim;
     scaler: Scaler;
     fleetReport: FleetReport;
   }
@@ -57,7 +58,7 @@ export default definePlugin({
       scalingRepository: asClass(ScalingRepository).singleton(),
       provisioner: asClass(Provisioner).singleton(),
       shrinker: asClass(Shrinker).singleton(),
-      passClaim: asClass(PassClaim).singleton(),
+      scalingPassClaim: asClass(PassClaim).singleton(),
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),
     });

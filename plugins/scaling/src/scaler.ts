@@ -22,7 +22,7 @@ export class Scaler {
         cloudProvider: CloudProvider | null;
         provisioner: Provisioner;
         shrinker: Shrinker;
-        passClaim: PassClaim;
+        scalingPassClaim: PassClaim;
       },
   ) {}
 
@@ -34,7 +34,7 @@ export class Scaler {
    * an admin's "run now" must not both see the same demand and order two nodes for it.
    */
   reconcile(): Promise<void> {
-    this.latest = this.latest.catch(() => undefined).then(() => this.deps.passClaim.exclusive(() => this.pass()));
+    this.latest = this.latest.catch(() => undefined).then(() => this.deps.scalingPassClaim.exclusive(() => this.pass()));
     return this.latest;
   }
 
