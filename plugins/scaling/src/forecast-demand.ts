@@ -28,7 +28,10 @@ export async function forecastNeed(cluster: Cluster, deps: ForecastDeps): Promis
   const leadSeconds = (await deps.scalingRepository.bootLeadSeconds()) ?? deps.scalingConfig.bootLeadSeconds;
   const leadTimeMinutes = Math.ceil(leadSeconds / 60);
   try {
-    const ahead = await deps.demandForecast.capacityAhead({ name: cluster.name, nodeIds }, { hours: policy.forecastHours, leadTimeMinutes });
+    const ahead = await deps.demandForecast.capacityAhead(
+      { name: cluster.name, nodeIds },
+      { hours: policy.forecastHours, leadTimeMinutes },
+    );
     return { ...ahead, leadTimeMinutes };
   } catch (err) {
     if (isAppError(err) && err.code === 'forecast_history_too_short') return null;

@@ -31,7 +31,9 @@ export class PassClaim {
     const taken = await this.deps
       .db('scaling_pass_claim')
       .where({ id: 1 })
-      .andWhere((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', now.toISOString()))
+      .andWhere((q) => {
+        void q.whereNull('claimed_until').orWhere('claimed_until', '<', now.toISOString());
+      })
       .update({ runner: this.runner, claimed_until: new Date(now.getTime() + CLAIM_MS).toISOString() });
     return taken > 0;
   }
