@@ -199,12 +199,22 @@ for (const database of DATABASES) {
       expect(await server(id)).to.deep.include({ nodeId: b.nodeId, phase: 'sleep', state: 'offline' });
       expect(sha256(path.join(volume(b, id), 'random.bin'))).to.equal(sums.random);
       expect((await b.agent.request('GET', `/api/servers/${id}`)).body.status.state).to.equal('offline');
-      const routesOn = async (node: TestNode) =>
-        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; phase: string }>).filter(
-          (r) => r.serverId === id,
-        );
-      await until('the sleeping route on the new node', async () => (await routesOn(b)).some((r) => r.phase === 'sleep'), 30_000);
-      expect(await routesOn(a)).to.deep.equal([]);
+      // Every node routes to every server; only the server's own node listens on its port while it sleeps.
+      const port = (await server(id)).address.port as number;
+      const routeOn = async (node: TestNode) =>
+        (
+          (await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{
+            serverId: string;
+            phase: string;
+            listenPorts: number[];
+          }>
+        ).find((r) => r.serverId === id);
+      await until(
+        'the sleeping route listening on the new node',
+        async () => (await routeOn(b))?.listenPorts.includes(port) && (await routeOn(b))?.phase === 'sleep',
+        30_000,
+      );
+      expect(await routeOn(a)).to.deep.include({ phase: 'sleep', listenPorts: [] });
     });
   });
 }
