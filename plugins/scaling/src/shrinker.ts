@@ -8,13 +8,16 @@ export const SCALER: Principal = { id: 'scaling', kind: 'operator', role: 'admin
 
 /**
  * Scale-down: a cloud node that has stayed under the threshold long enough is emptied (closed
- * with core's drain state so nothing new is placed there; its stopped servers and running servers without players
- * move away one at a time; one with players waits until they leave: nobody is dropped), then
+ * with core's drain state so nothing new is placed there; its stopped and sleeping servers and
+ * running servers without players move away one at a time; one with players waits until they leave: nobody is dropped), then
  * removed from the panel and deleted at the cloud.
  */
 export class Shrinker {
   constructor(
-    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'hooks' | 'nodeService' | 'nodeDrain' | 'serverDirectory' | 'serverTransfer'> & {
+    private readonly deps: Pick<
+      Cradle,
+      'db' | 'events' | 'logger' | 'hooks' | 'nodeService' | 'nodeDrain' | 'serverDirectory' | 'serverTransfer'
+    > & {
       scalingRepository: ScalingRepository;
       cloudProvider: CloudProvider | null;
     },
