@@ -40,6 +40,8 @@ export const coreServices = {
     serverLocks: serviceRef('servers', 'serverLocks'),
     /** Moves a server to another node (start, then settled); the scaling plugin empties nodes with it. */
     serverTransfer: serviceRef('servers', 'serverTransfer'),
+    /** Closes a node to new servers (close) for a caller that empties it itself: the scaling plugin. */
+    nodeDrain: serviceRef('servers', 'nodeDrain'),
     quotaService: serviceRef('servers', 'quotaService'),
   },
   /** Where plugins register the task types schedules can run (backups: "backup"). */

@@ -1,9 +1,9 @@
 import { isAppError, type Cradle } from '@conductor/core';
-import type { DemandForecast } from '@conductor/plugin-forecast/service';
+import type { CapacityAhead, DemandForecast } from '@conductor/plugin-forecast/service';
 import type { ScalingConfig } from './config.js';
-import type { ClusterFleet } from './fleet.js';
+import type { ClusterFleet, FleetNode } from './fleet.js';
 import type { Cluster, ScalingRepository } from './repository.js';
-import { forecastReason } from './scale-up-reason.js';
+import { forecastNeedText, forecastReason } from './scale-up-reason.js';
 
 export interface ForecastDeps extends Pick<Cradle, 'nodeService' | 'logger'> {
   scalingConfig: ScalingConfig;
@@ -12,25 +12,56 @@ export interface ForecastDeps extends Pick<Cradle, 'nodeService' | 'logger'> {
   demandForecast?: DemandForecast;
 }
 
+/** The forecast's upper band of committed memory a predictive cluster must be ready for, and the boot lead it assumed. */
+export interface ForecastNeed extends CapacityAhead {
+  leadTimeMinutes: number;
+}
+
 /**
- * Why a predictive cluster needs a node now, or null: the forecast's upper band of committed
- * memory from now until a node ordered now is ready and `forecastHours` past that, against what the
- * cluster can promise (its nodes and the machines on their way). The boot lead time is measured
- * from the cluster's own joins; a forecast without enough history leaves scaling reactive.
+ * What a predictive cluster needs ready, or null: the forecast's upper band of committed memory
+ * from now until a node ordered now is ready and `forecastHours` past that. The boot lead time is
+ * measured from the cluster's own joins; a forecast without enough history leaves scaling reactive.
  */
-export async function forecastShortfall(cluster: Cluster, fleet: ClusterFleet, deps: ForecastDeps): Promise<string | null> {
+export async function forecastNeed(cluster: Cluster, deps: ForecastDeps): Promise<ForecastNeed | null> {
   const { policy } = cluster;
   if (!policy.predictive || !deps.demandForecast) return null;
   const nodeIds = (await deps.nodeService.list()).filter((n) => n.location === cluster.name).map((n) => n.id);
   const leadSeconds = (await deps.scalingRepository.bootLeadSeconds()) ?? deps.scalingConfig.bootLeadSeconds;
   const leadTimeMinutes = Math.ceil(leadSeconds / 60);
-  let ahead;
   try {
-    ahead = await deps.demandForecast.capacityAhead({ name: cluster.name, nodeIds }, { hours: policy.forecastHours, leadTimeMinutes });
+    const ahead = await deps.demandForecast.capacityAhead(
+      { name: cluster.name, nodeIds },
+      { hours: policy.forecastHours, leadTimeMinutes },
+    );
+    return { ...ahead, leadTimeMinutes };
   } catch (err) {
     if (isAppError(err) && err.code === 'forecast_history_too_short') return null;
     throw err;
   }
-  const canPromiseMb = fleet.nodes.reduce((sum, n) => sum + n.capacityMb, 0) + fleet.provisioning.reduce((sum, s) => sum + s.memoryMb, 0);
-  return forecastReason(ahead, canPromiseMb, leadTimeMinutes);
+}
+
+/** What the cluster can promise: its nodes that are up, and the machines on their way in full. */
+const canPromiseMb = (fleet: ClusterFleet) =>
+  fleet.nodes.reduce((sum, n) => sum + n.capacityMb, 0) + fleet.provisioning.reduce((sum, s) => sum + s.memoryMb, 0);
+
+const needText = (need: ForecastNeed, fleet: ClusterFleet) => forecastNeedText(need, canPromiseMb(fleet), need.leadTimeMinutes);
+
+/** Why the need is more than the cluster can promise, or null when it is not. */
+export function forecastShortfall(need: ForecastNeed | null, fleet: ClusterFleet): string | null {
+  return need ? forecastReason(need, canPromiseMb(fleet), need.leadTimeMinutes) : null;
+}
+
+const isSpare = (n: FleetNode) => n.scaling?.state === 'ready' && n.allocatedMb === 0;
+
+/**
+ * How many spares the forecast wants: the growth it expects (its upper band over what is
+ * committed now) that the free memory of the nodes in use cannot take, in nodes of `nodeMb`.
+ */
+export function forecastSpares(need: ForecastNeed | null, fleet: ClusterFleet, nodeMb: number): { count: number; reason: string } | null {
+  if (!need || nodeMb <= 0) return null;
+  const inUse = fleet.nodes.filter((n) => !isSpare(n));
+  const committedMb = inUse.reduce((sum, n) => sum + n.allocatedMb, 0);
+  const freeMb = inUse.reduce((sum, n) => sum + Math.max(0, n.capacityMb - n.allocatedMb), 0);
+  const uncoveredMb = need.neededMb - committedMb - freeMb;
+  return uncoveredMb > 0 ? { count: Math.ceil(uncoveredMb / nodeMb), reason: needText(need, fleet) } : null;
 }

@@ -6,6 +6,7 @@ import type { CloudProvider } from './cloud/provider.js';
 import { scalingConfigSchema, type ScalingConfig } from './config.js';
 import { scalingEvents } from './events.js';
 import { FleetReport } from './fleet-report.js';
+import { PassClaim } from './pass-claim.js';
 import { Provisioner } from './provisioner.js';
 import { ScalingRepository } from './repository.js';
 import { scalingRoutes } from './routes.js';
@@ -20,6 +21,7 @@ declare module '@conductor/core' {
     cloudProvider: CloudProvider | null;
     provisioner: Provisioner;
     shrinker: Shrinker;
+    scalingPassClaim: PassClaim;
     scaler: Scaler;
     fleetReport: FleetReport;
   }
@@ -40,6 +42,7 @@ export default definePlugin({
     coreServices.nodes.nodeJoins,
     coreServices.servers.serverDirectory,
     coreServices.servers.serverTransfer,
+    coreServices.servers.nodeDrain,
     // Predictive policies order ahead of its forecast; without the forecast plugin scaling reacts only.
     optionalService(demandForecastRef),
   ],
@@ -55,6 +58,7 @@ export default definePlugin({
       scalingRepository: asClass(ScalingRepository).singleton(),
       provisioner: asClass(Provisioner).singleton(),
       shrinker: asClass(Shrinker).singleton(),
+      scalingPassClaim: asClass(PassClaim).singleton(),
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),
     });

@@ -26,6 +26,13 @@ export class Provisioner {
     },
   ) {}
 
+  /** The memory of the node the cluster would order next; 0 without a provider or a type it sells. */
+  async nextNodeMb(cluster: Cluster): Promise<number> {
+    const cloud = this.deps.cloudProvider;
+    if (!cloud) return 0;
+    return cheapestChoice(await cloud.serverTypes(), cluster.policy.serverTypes, cluster.policy.locations)?.type.memoryMb ?? 0;
+  }
+
   async scaleUp(cluster: Cluster, reason: string, demandIds: number[]): Promise<ScaleUpResult> {
     const { scalingRepository: repo, cloudProvider: cloud, scalingConfig: config } = this.deps;
     const policy = cluster.policy;

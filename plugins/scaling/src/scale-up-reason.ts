@@ -10,6 +10,8 @@ export interface ScaleUpFigures {
   provisioning: number;
   freeMb: number;
   spares: number;
+  /** Why the pool is larger than the policy's own (the forecast), or null. */
+  sparesNote: string | null;
   /** The forecast's reason to grow, or null. */
   forecastReason: string | null;
 }
@@ -23,7 +25,8 @@ export function scaleUpReason(policy: ClusterPolicy, f: ScaleUpFigures): string 
   if (f.openDemandsMb.length && !f.provisioning)
     return `${f.openDemandsMb.length} placement(s) found no node with room (up to ${Math.max(...f.openDemandsMb)} MB)`;
   if (f.freeMb < policy.headroomMb) return `${f.freeMb} MB free to promise, under the headroom of ${policy.headroomMb} MB`;
-  if (f.spares < policy.spares) return `the spare pool has ${f.spares} of ${policy.spares} ready nodes`;
+  if (f.spares < policy.spares)
+    return `the spare pool has ${f.spares} of ${policy.spares} ready nodes${f.sparesNote ? `: ${f.sparesNote}` : ''}`;
   return f.forecastReason;
 }
 
@@ -41,7 +44,15 @@ export function forecastReason(
   canPromiseMb: number,
   leadTimeMinutes: number,
 ): string | null {
-  if (ahead.neededMb <= canPromiseMb) return null;
+  return ahead.neededMb > canPromiseMb ? forecastNeedText(ahead, canPromiseMb, leadTimeMinutes) : null;
+}
+
+/** The forecast's need in words, as scale-up reasons carry it. */
+export function forecastNeedText(
+  ahead: { neededMb: number; model: string; peakAt: string },
+  canPromiseMb: number,
+  leadTimeMinutes: number,
+): string {
   return (
     `the forecast (${ahead.model}) needs up to ${ahead.neededMb} MB committed by ${ahead.peakAt}, ` +
     `the cluster can promise ${canPromiseMb} MB (boot lead ${leadTimeMinutes} min)`

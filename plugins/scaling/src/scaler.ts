@@ -2,7 +2,8 @@ import type { Cradle } from '@conductor/core';
 import type { CloudProvider } from './cloud/provider.js';
 import type { ScalingConfig } from './config.js';
 import { clusterFleet } from './fleet.js';
-import { forecastShortfall, type ForecastDeps } from './forecast-demand.js';
+import { forecastNeed, forecastShortfall, forecastSpares, type ForecastDeps } from './forecast-demand.js';
+import type { PassClaim } from './pass-claim.js';
 import type { Provisioner } from './provisioner.js';
 import { coolingDown, scaleUpReason } from './scale-up-reason.js';
 import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
@@ -22,6 +23,7 @@ export class Scaler {
         cloudProvider: CloudProvider | null;
         provisioner: Provisioner;
         shrinker: Shrinker;
+        scalingPassClaim: PassClaim;
       },
   ) {}
 
@@ -29,11 +31,11 @@ export class Scaler {
   private latest: Promise<void> = Promise.resolve();
 
   /**
-   * One pass, after the one in progress: the job and an admin's "run now" must not both see the
-   * same demand and order two nodes for it.
+   * One pass, after the one in progress on this panel or any other (the pass claim): the job and
+   * an admin's "run now" must not both see the same demand and order two nodes for it.
    */
   reconcile(): Promise<void> {
-    this.latest = this.latest.catch(() => undefined).then(() => this.pass());
+    this.latest = this.latest.catch(() => undefined).then(() => this.deps.scalingPassClaim.exclusive(() => this.pass()));
     return this.latest;
   }
 
@@ -56,20 +58,28 @@ export class Scaler {
     live = await repo.nodes({ cluster: cluster.name, live: true });
     const fleet = await clusterFleet(cluster, live, this.deps);
     const policy = cluster.policy;
-    const ahead = await forecastShortfall(cluster, fleet, this.deps).catch((err: unknown) => {
+    const need = await forecastNeed(cluster, this.deps).catch((err: unknown) => {
       this.deps.logger.warn({ err, cluster: cluster.name }, 'the forecast failed; scaling reacts only this pass');
       return null;
     });
+    const ahead = forecastShortfall(need, fleet);
+    // The pool is the larger of the policy's and the forecast's: the growth it expects that the nodes in use cannot take.
+    const forecastPool = need ? forecastSpares(need, fleet, await this.deps.provisioner.nextNodeMb(cluster).catch(() => 0)) : null;
+    const spares = Math.min(policy.maxNodes, Math.max(policy.spares, forecastPool?.count ?? 0));
     // Placements that failed are demand for any cluster; the first one (by name) takes them.
     const demands = takesDemands ? await repo.openDemands() : [];
-    const reason = scaleUpReason(policy, {
-      liveNodes: live.length,
-      openDemandsMb: demands.map((d) => d.memoryMb),
-      provisioning: fleet.provisioning.length,
-      freeMb: fleet.freeMb,
-      spares: fleet.spares,
-      forecastReason: ahead,
-    });
+    const reason = scaleUpReason(
+      { ...policy, spares },
+      {
+        liveNodes: live.length,
+        openDemandsMb: demands.map((d) => d.memoryMb),
+        provisioning: fleet.provisioning.length,
+        freeMb: fleet.freeMb,
+        spares: fleet.spares,
+        sparesNote: spares > policy.spares ? forecastPool!.reason : null,
+        forecastReason: ahead,
+      },
+    );
     if (demands.length && fleet.provisioning.length)
       // A node is on its way; it takes these.
       await this.deps.db.transaction((trx) =>
@@ -87,7 +97,7 @@ export class Scaler {
       await this.deps.provisioner.scaleUp(cluster, reason, fleet.provisioning.length ? [] : demands.map((d) => d.id));
       return;
     }
-    await this.deps.shrinker.considerScaleDown(cluster, fleet, live);
+    await this.deps.shrinker.considerScaleDown(cluster, fleet, live, spares);
   }
 
   /** A machine that joined becomes a ready node (checked at once); one that did not in time is deleted. */

@@ -8,23 +8,27 @@ import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
 export const SCALER: Principal = { id: 'scaling', kind: 'operator', role: 'admin' };
 
 /**
- * Scale-down: a cloud node that has stayed under the threshold long enough is emptied (marked
- * full so nothing new is placed there; its stopped servers and running servers without players
- * move away one at a time; one with players waits until they leave: nobody is dropped), then
+ * Scale-down: a cloud node that has stayed under the threshold long enough is emptied (closed
+ * with core's drain state so nothing new is placed there; its stopped and sleeping servers and
+ * running servers without players move away one at a time; one with players waits until they leave: nobody is dropped), then
  * removed from the panel and deleted at the cloud.
  */
 export class Shrinker {
   constructor(
-    private readonly deps: Pick<Cradle, 'db' | 'events' | 'logger' | 'hooks' | 'nodeService' | 'serverDirectory' | 'serverTransfer'> & {
+    private readonly deps: Pick<
+      Cradle,
+      'db' | 'events' | 'logger' | 'hooks' | 'nodeService' | 'nodeDrain' | 'serverDirectory' | 'serverTransfer'
+    > & {
       scalingRepository: ScalingRepository;
       cloudProvider: CloudProvider | null;
     },
   ) {}
 
-  /** Picks at most one idle node to empty, when the cluster can spare it. */
-  async considerScaleDown(cluster: Cluster, fleet: ClusterFleet, live: ScalingNode[]): Promise<void> {
+  /** Picks at most one idle node to empty, when the cluster can spare it; the first `spares` empty nodes are kept. */
+  async considerScaleDown(cluster: Cluster, fleet: ClusterFleet, live: ScalingNode[], spares: number): Promise<void> {
     const { scalingRepository: repo } = this.deps;
-    const policy = cluster.policy;
+    // The pool may be larger than the policy's own when the forecast asks for more (Scaler).
+    const policy = { ...cluster.policy, spares };
     const now = Date.now();
     const ready = fleet.nodes.filter((entry) => entry.scaling?.state === 'ready');
     const stored = ready.map((entry) => (entry.scaling!.underSince ? Date.parse(entry.scaling!.underSince) : null));
@@ -60,9 +64,8 @@ export class Shrinker {
         data: { cluster: cluster.name, reason, costSavedCents: s.monthlyCents, dryRun: policy.dryRun },
       });
     });
-    if (!policy.dryRun)
-      // Full for placement and transfers: memory over-allocation of -100 % leaves no room at all.
-      await this.deps.nodeService.update(entry.node.id, { memoryOverallocPct: -100 }, SCALER.id);
+    // Core's drain state: placement and transfers skip the node; the servers move by this class's rule.
+    if (!policy.dryRun) await this.deps.nodeDrain.close(entry.node.id);
   }
 
   /** One step of emptying a node; removes it once nothing is left on it. */

@@ -112,6 +112,7 @@ export const serversModule = definePlugin({
     coreServices.servers.serverDirectory,
     coreServices.servers.serverLocks,
     coreServices.servers.serverTransfer,
+    coreServices.servers.nodeDrain,
     coreServices.servers.quotaService,
   ],
   consumes: [

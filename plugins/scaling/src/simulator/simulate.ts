@@ -153,6 +153,8 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
       provisioning: provisioning.length,
       freeMb,
       spares: ready.filter((n) => n.allocatedMb === 0).length + provisioning.length,
+      // The pool the forecast sizes (Scaler) is not simulated yet: the policy's own pool only.
+      sparesNote: null,
       forecastReason: ahead ? forecastReason(ahead, canPromiseMb, leadTimeMinutes) : null,
     });
     if (reason && !coolingDown(lastUpMs, cluster.scaleUpCooldownSeconds, nowMs)) {

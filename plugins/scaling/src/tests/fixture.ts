@@ -15,11 +15,23 @@ export interface ScalingPanel extends AccountsPanel {
 }
 
 /** A panel with the scaling plugin pointed at a fake Hetzner Cloud whose machines are real agents in containers. */
-export async function startScalingPanel(database: DatabaseKind, options: { forecast?: boolean } = {}): Promise<ScalingPanel> {
+export async function startScalingPanel(
+  database: DatabaseKind,
+  options: {
+    forecast?: boolean;
+    /** A database of the test's own, for panels that share it. */
+    storage?: { dataDir: string; databaseUrl?: string };
+    /** Another panel's fake cloud (that panel stops it). */
+    cloud?: FakeHetzner;
+    /** Told apart from another panel's: its static node's name and container prefix. */
+    label?: string;
+  } = {},
+): Promise<ScalingPanel> {
   await testImage();
-  const cloud = await new FakeHetzner(new ContainerVms()).start();
+  const cloud = options.cloud ?? (await new FakeHetzner(new ContainerVms()).start());
   const port = await freePort();
   const t = await startAccountsPanel(database, {
+    storage: options.storage,
     plugins: options.forecast ? [forecastPlugin, scalingPlugin] : [scalingPlugin],
     config: {
       PORT: port,
@@ -34,9 +46,9 @@ export async function startScalingPanel(database: DatabaseKind, options: { forec
     },
   });
   const staticNode = await startNodeFor(t.panel, {
-    name: `static-${database}`,
+    name: `static-${database}${options.label ?? ''}`,
     ports: 2,
-    agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-static-' },
+    agentConfig: { AGENT_CONTAINER_PREFIX: `conductor-static${options.label ?? ''}-` },
   });
   await t.panel.request('PATCH', `/api/nodes/${staticNode.nodeId}`, { body: { memoryOverallocPct: -100 } });
   return {
@@ -48,7 +60,7 @@ export async function startScalingPanel(database: DatabaseKind, options: { forec
       await deleteAllServers(t.panel).catch(() => undefined);
       await t.close();
       await staticNode.close();
-      await cloud.stop();
+      if (!options.cloud) await cloud.stop();
     },
   };
 }

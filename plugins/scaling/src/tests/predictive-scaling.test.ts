@@ -6,6 +6,8 @@ import { startScalingPanel, type ScalingPanel } from './fixture.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** The fake cloud sells cx22 with 4 GB. */
+const cx22MemoryMb = 4096;
 
 const policy = {
   minNodes: 0,
@@ -82,21 +84,24 @@ for (const database of DATABASES) {
       expect(await scaleUps()).to.deep.equal([]);
     });
 
-    it("orders a node ahead of the forecast's evening peak, naming the model, the need and the boot lead time", async () => {
+    it("sizes the spare pool by the forecast's evening peak and orders a spare, naming the model, the need and the boot lead time", async () => {
       await clusterCanPromise(4096);
       await setPolicy({});
       await reconcile();
       const ups = await scaleUps();
       expect(ups, JSON.stringify(ups)).to.have.length(1);
       expect(ups[0]!.dryRun).to.equal(true);
-      // The evening server's 4,096 MB on top of the 3,072 always on: at least 7,168 MB by 14:00.
+      // The evening server's 4,096 MB on top of the 3,072 always on: at least 7,168 MB by 14:00. The
+      // policy asks for no spares; the forecast wants what the 4,096 MB free cannot take, in cx22 nodes.
       const reason =
-        /^the forecast \((\w+)\) needs up to (\d+) MB committed by (\S+), the cluster can promise 4096 MB \(boot lead 5 min\)$/.exec(
+        /^the spare pool has 0 of (\d+) ready nodes: the forecast \((\w+)\) needs up to (\d+) MB committed by (\S+), the cluster can promise 4096 MB \(boot lead 5 min\)$/.exec(
           ups[0]!.reason,
         );
       expect(reason, ups[0]!.reason).to.not.equal(null);
-      expect(Number(reason![2])).to.be.at.least(7168);
-      expect(Date.parse(reason![3]!)).to.be.at.most(toMs + 3 * HOUR);
+      const neededMb = Number(reason![3]);
+      expect(neededMb).to.be.at.least(7168);
+      expect(Number(reason![1])).to.equal(Math.ceil((neededMb - 4096) / cx22MemoryMb));
+      expect(Date.parse(reason![4]!)).to.be.at.most(toMs + 3 * HOUR);
       expect(t.cloud.servers.size, 'a dry run orders nothing').to.equal(0);
     });
   });

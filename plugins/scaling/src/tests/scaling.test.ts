@@ -158,6 +158,15 @@ for (const database of DATABASES) {
       const [down] = await events('scaling.scale_down');
       expect(down).to.deep.include({ nodeId: cloudNodeId });
       expect(down!.data).to.deep.include({ cluster: 'eu', costSavedCents: 451, dryRun: false });
+      // Closed with core's drain state (the admin page says Draining), not by shrinking its memory.
+      const drain = (await t.panel.request('GET', `/api/servers/drains/${cloudNodeId}`)).body;
+      expect(drain).to.deep.include({ nodeId: cloudNodeId, state: 'running' });
+      expect((await t.panel.request('GET', `/api/nodes/${cloudNodeId}`)).body.memoryOverallocPct).to.equal(0);
+      const owner = await t.createUser(`closed-${database}@example.org`);
+      const refused = await t.panel.request('POST', '/api/servers', {
+        body: { name: 'Latecomer', templateId: 'conductor-test', ownerId: owner.id, memoryMb: 256, nodeId: cloudNodeId },
+      });
+      expect([refused.status, refused.body.error?.code]).to.deep.equal([409, 'node_draining']);
       for (let i = 0; i < 3; i++) {
         await reconcile();
         await new Promise((r) => setTimeout(r, 500));

@@ -180,5 +180,41 @@ for (const database of DATABASES) {
         (await t.panel.request('GET', `/api/servers?limit=100`)).body.servers.filter((s: { nodeId: string }) => s.nodeId === a.nodeId),
       ).to.deep.equal([]);
     });
+
+    it('moves a sleeping server: it stays asleep on the new node, whose edge proxy answers for it', async () => {
+      expect((await t.panel.request('DELETE', `/api/servers/drains/${a.nodeId}`)).status).to.equal(204);
+      // Node b's two ports are taken by the servers moved above: one goes to free a port.
+      const [onB] = (await t.panel.request('GET', `/api/servers?limit=100`)).body.servers.filter(
+        (s: { nodeId: string }) => s.nodeId === b.nodeId,
+      ) as Array<{ id: string }>;
+      expect((await t.panel.request('DELETE', `/api/servers/${onB!.id}`)).status).to.be.within(200, 204);
+      const owner = await t.createUser(`sleeper-${database}@example.org`);
+      const { id, sums } = await runningServerOnA(owner, 'Sleeper', 1);
+      expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).status).to.equal(200);
+      expect(await server(id)).to.deep.include({ phase: 'sleep', state: 'offline' });
+
+      const started = await transferTo(id, { nodeId: b.nodeId });
+      expect(started.status, JSON.stringify(started.body)).to.equal(202);
+      expect((await transferEnded(t.panel, id)).state).to.equal('succeeded');
+      expect(await server(id)).to.deep.include({ nodeId: b.nodeId, phase: 'sleep', state: 'offline' });
+      expect(sha256(path.join(volume(b, id), 'random.bin'))).to.equal(sums.random);
+      expect((await b.agent.request('GET', `/api/servers/${id}`)).body.status.state).to.equal('offline');
+      // Every node routes to every server; only the server's own node listens on its port while it sleeps.
+      const port = (await server(id)).address.port as number;
+      const routeOn = async (node: TestNode) =>
+        (
+          (await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{
+            serverId: string;
+            phase: string;
+            listenPorts: number[];
+          }>
+        ).find((r) => r.serverId === id);
+      await until(
+        'the sleeping route listening on the new node',
+        async () => (await routeOn(b))?.listenPorts.includes(port) && (await routeOn(b))?.phase === 'sleep',
+        30_000,
+      );
+      expect(await routeOn(a)).to.deep.include({ phase: 'sleep', listenPorts: [] });
+    });
   });
 }

@@ -62,6 +62,22 @@ export class NodeDrain {
     return drain;
   }
 
+  /**
+   * Closes the node to new servers without moving any: for a caller that empties it by its own
+   * rule (scaling moves a server only once its players have left). The drain shows as running
+   * (the admin page says Draining) with nothing pending until the node is removed, which ends it.
+   */
+  async close(nodeId: string): Promise<DrainStatus> {
+    await this.deps.nodeService.get(nodeId);
+    return this.deps.db.transaction(async (trx) => {
+      const existing = await this.deps.transferRepository.drain(nodeId, trx);
+      if (existing?.state === 'running') return existing;
+      const closed: DrainStatus = { nodeId, state: 'running', pending: [], moved: [], failed: [] };
+      await this.deps.transferRepository.insertDrain(closed, this.deps.transferRunner.id, trx);
+      return closed;
+    });
+  }
+
   /** Lets the node take new servers again; a running drain is not ended (409 drain_in_progress). */
   async end(nodeId: string): Promise<void> {
     const drain = await this.status(nodeId);

@@ -89,8 +89,10 @@ export class ServerTransfer {
       throw conflict('transfer_in_progress', 'The server is being transferred already');
     if (nodeId === server.nodeId) throw conflict('same_node', 'The server is on that node already');
     const target = await nodeService.get(nodeId);
-    if (server.phase !== 'active')
-      throw conflict('not_active', `Only an active server is transferred; this one is ${server.phase} (wake it first)`);
+    // A sleeping server's files are on its node and its container is stopped: it moves as a stopped
+    // one does, and the edge routes pushed after the switch answer for it on the new node. An
+    // archived one has no files on a node to copy.
+    if (server.phase === 'archived') throw conflict('not_active', 'The server is archived: its files are not on a node (wake it first)');
     if (server.suspended) throw conflict('server_suspended', 'The server is suspended');
     if (target.status !== 'up') throw conflict('node_down', 'The target node is not up');
     const source = await nodeService.get(server.nodeId);
