@@ -304,6 +304,10 @@ for (const database of DATABASES) {
 
     it('lets only one of several backups asked for at once start, even on several database connections', async () => {
       expect((await t.panel.request('PUT', `/api/backups/servers/${serverId}/limit`, { body: { maxBackups: 100 } })).status).to.equal(200);
+      // The requests take turns on the server's lock; a backup that finished before the last turn
+      // would rightly let a second one start, so this one takes seconds (CI saw that on a loaded machine).
+      const ballast = path.join(volume(node, serverId), 'race-ballast.bin');
+      writeFileSync(ballast, randomBytes(48 * 1024 * 1024));
       try {
         const answers = await Promise.all([1, 2, 3, 4].map((n) => ob.post(`${base()}/backups`, { name: `Race ${n}` })));
         const started = answers.filter((a) => a.status === 202);
@@ -317,6 +321,7 @@ for (const database of DATABASES) {
         ).to.have.length(1);
         expect((await ob.request('DELETE', `${base()}/backups/${made.id}`)).status).to.equal(204);
       } finally {
+        rmSync(ballast, { force: true });
         await t.panel.request('PUT', `/api/backups/servers/${serverId}/limit`, { body: { maxBackups: null } });
       }
     });
