@@ -23,7 +23,10 @@ export const de: Messages = {
     templates: 'Vorlagen',
     users: 'Benutzer',
     plugins: 'Plugins',
-    kernel: 'Jobs & Hooks',
+    diagnostics: 'Diagnose',
+    ownArea: 'Deine Server',
+    adminArea: 'Hosting-Verwaltung',
+    settings: 'Einstellungen',
     language: 'Sprache',
     darkTheme: 'Dunkles Design',
     lightTheme: 'Helles Design',
@@ -766,7 +769,6 @@ export const de: Messages = {
     added_ok: '{email} wurde hinzugefügt.',
   },
   authSettings: {
-    nav: 'Sicherheit',
     title: 'Sicherheitseinstellungen',
     accounts: 'Konten',
     registrationOpen: 'Jeder darf ein Konto anlegen (offene Registrierung)',
@@ -991,7 +993,7 @@ export const de: Messages = {
     failedIn: 'Fehlgeschlagen in {phase}',
   },
   kernel: {
-    title: 'Jobs und Hooks',
+    title: 'Diagnose',
     jobs: 'Geplante Jobs',
     job: 'Job',
     cron: 'Zeitplan',

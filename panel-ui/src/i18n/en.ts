@@ -21,7 +21,10 @@ export const en = {
     templates: 'Templates',
     users: 'Users',
     plugins: 'Plugins',
-    kernel: 'Jobs & hooks',
+    diagnostics: 'Diagnostics',
+    ownArea: 'Your servers',
+    adminArea: 'Hosting admin',
+    settings: 'Settings',
     language: 'Language',
     darkTheme: 'Dark theme',
     lightTheme: 'Light theme',
@@ -743,7 +746,6 @@ export const en = {
     added_ok: '{email} was added.',
   },
   authSettings: {
-    nav: 'Security',
     title: 'Security settings',
     accounts: 'Accounts',
     registrationOpen: 'Anyone may create an account (open sign-up)',
@@ -962,7 +964,7 @@ export const en = {
     failedIn: 'Failed during {phase}',
   },
   kernel: {
-    title: 'Jobs and hooks',
+    title: 'Diagnostics',
     jobs: 'Scheduled jobs',
     job: 'Job',
     cron: 'Schedule',
