@@ -34,7 +34,7 @@ describe('the sidebar: the server admin area and the hoster admin area, in a rea
     const page = await pages.newPage(LAPTOP);
     await pages.signIn(page, 'hoster@example.org');
     await area(page, 'Hosting admin').waitFor();
-    expect(await area(page, 'Your servers').getByRole('link').allInnerTexts()).to.deep.equal(['Servers', 'Account']);
+    expect(await area(page, 'Personal').getByRole('link').allInnerTexts()).to.deep.equal(['Servers', 'Account']);
     expect(await area(page, 'Hosting admin').getByRole('link').allInnerTexts()).to.deep.equal([
       'Nodes',
       'Templates',
@@ -76,8 +76,8 @@ describe('the sidebar: the server admin area and the hoster admin area, in a rea
   it('shows a user only their own area', async () => {
     const page = await pages.newPage(LAPTOP);
     await pages.signIn(page, 'player@example.org');
-    await area(page, 'Your servers').waitFor();
-    expect(await area(page, 'Your servers').getByRole('link').allInnerTexts()).to.deep.equal(['Servers', 'Account']);
+    await area(page, 'Personal').waitFor();
+    expect(await area(page, 'Personal').getByRole('link').allInnerTexts()).to.deep.equal(['Servers', 'Account']);
     expect(await area(page, 'Hosting admin').count()).to.equal(0);
     expect(await nav(page).getByRole('link', { name: 'Diagnostics' }).count()).to.equal(0);
   });
