@@ -50,6 +50,13 @@ export function buildRouter() {
       meta: { admin: true },
     },
     {
+      path: '/admin/templates/:id',
+      name: 'admin-template',
+      component: () => import('./pages/admin/TemplatePage.vue'),
+      props: true,
+      meta: { admin: true },
+    },
+    {
       path: '/admin/servers/new',
       name: 'admin-create-server',
       component: () => import('./pages/admin/AdminCreateServerPage.vue'),

@@ -2,7 +2,7 @@ import { registerAccountCard, registerPage, registerServerTab } from './registry
 
 /**
  * First-party UI registered through the same extension point plugins use, so the point is
- * exercised every day: the server's schedules, activity and users tabs and the admin's hooks and jobs page.
+ * exercised every day: the server's schedules, activity and users tabs and the admin's Diagnostics page (jobs and hooks).
  */
 export function registerBuiltinExtensions(): void {
   registerServerTab({
@@ -40,5 +40,6 @@ export function registerBuiltinExtensions(): void {
     component: () => import('../pages/server/UsersTab.vue'),
   });
   registerAccountCard({ id: 'quota', order: 0, component: () => import('../pages/account/QuotaCard.vue') });
-  registerPage({ path: 'kernel', title: 'nav.kernel', adminOnly: true, component: () => import('../pages/admin/KernelPage.vue') });
+  // Last in the admin area: internals a hoster opens when something looks wrong.
+  registerPage({ path: 'diagnostics', title: 'nav.diagnostics', adminOnly: true, order: 1000, component: () => import('../pages/admin/DiagnosticsPage.vue') });
 }

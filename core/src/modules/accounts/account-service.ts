@@ -112,10 +112,26 @@ export class AccountService {
     await this.deps.rateLimiter.consume(ctx, `reset:ip:${addressBucket(origin.ip)}`, this.deps.authConfig.limits.resetPerIp);
     await this.deps.rateLimiter.consume(ctx, `reset:account:${normalizeEmail(email)}`, this.deps.authConfig.limits.resetPerAccount);
     const user = await this.deps.usersRepository.byEmail(email);
-    if (!user) return;
+    if (user) await this.mailPasswordReset(user, origin);
+  }
+
+  /** Mails the account a link to set a new password (an admin's "send a password reset" too). */
+  async mailPasswordReset(user: User, origin: RequestOrigin): Promise<void> {
     const token = await this.deps.tokensRepository.issue(user.id, 'reset_password', RESET_TTL_MS);
     await this.deps.securityLogRepository.record(user.id, 'password_reset_requested', origin);
     await this.deps.mailService.send('password_reset', user.email, accountEmails.passwordReset(this.link('/reset-password', token)));
+  }
+
+  /** An admin's change of an account's address: taken addresses are refused, the new one counts as verified. */
+  async changeEmail(user: User, email: string): Promise<void> {
+    const holder = await this.deps.usersRepository.byEmail(email);
+    if (holder && holder.id !== user.id) throw conflict('email_taken', 'An account with this email address already exists');
+    try {
+      await this.deps.usersRepository.update(user.id, { email: email.trim(), emailVerifiedAt: new Date() });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('email_taken', 'An account with this email address already exists');
+      throw err;
+    }
   }
 
   /** Sets the new password, unlocks the account and signs it out everywhere. */

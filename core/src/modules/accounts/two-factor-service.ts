@@ -65,6 +65,16 @@ export class TwoFactorService {
     if (!(await this.deps.passwordHasher.verify(password, user.passwordHash)))
       throw new AppError(401, 'invalid_credentials', 'Wrong password');
     if (!(await this.check(user, code, origin))) throw new AppError(401, 'invalid_two_factor_code', 'That code is not valid');
+    await this.turnOff(user, origin);
+  }
+
+  /** An admin's reset for someone who lost their authenticator and recovery codes. */
+  async reset(user: User, origin: RequestOrigin): Promise<void> {
+    if (!user.totpEnabledAt) throw conflict('two_factor_disabled', 'Two-factor authentication is not on');
+    await this.turnOff(user, origin);
+  }
+
+  private async turnOff(user: User, origin: RequestOrigin): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
       await this.deps.usersRepository.update(
         user.id,

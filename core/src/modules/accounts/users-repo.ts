@@ -63,6 +63,7 @@ export function normalizeEmail(email: string): string {
 }
 
 export interface UserChanges {
+  email?: string;
   role?: Role;
   passwordHash?: string;
   emailVerifiedAt?: Date | null;
@@ -75,7 +76,7 @@ export interface UserChanges {
   timeZone?: string | null;
 }
 
-const columns: Record<keyof UserChanges, string> = {
+const columns: Record<Exclude<keyof UserChanges, 'email'>, string> = {
   role: 'role',
   passwordHash: 'password_hash',
   emailVerifiedAt: 'email_verified_at',
@@ -157,7 +158,9 @@ export class UsersRepository {
   async update(id: string, changes: UserChanges, trx: Executor = this.db): Promise<void> {
     const row: Record<string, unknown> = { updated_at: new Date().toISOString() };
     for (const [key, value] of Object.entries(changes) as Array<[keyof UserChanges, unknown]>) {
-      row[columns[key]] = value instanceof Date ? value.toISOString() : value;
+      // The address is stored twice: as typed, and normalised for look-ups and uniqueness.
+      if (key === 'email') Object.assign(row, { email: value, email_normalized: normalizeEmail(String(value)) });
+      else row[columns[key]] = value instanceof Date ? value.toISOString() : value;
     }
     await trx('users').where({ id }).update(row);
   }

@@ -136,7 +136,8 @@ export class NodeService {
     const node = await this.get(id);
     await this.db.transaction(async (trx) => {
       const servers = await this.repository.serverCount(id, trx);
-      if (servers > 0) throw conflict('node_has_servers', `Node ${node.name} still has ${servers} server(s); move or delete them first`);
+      if (servers > 0)
+        throw conflict('node_has_servers', `Node ${node.name} still has ${servers} server(s); move or delete them first`, { servers });
       await this.repository.remove(id, trx);
       await this.events.append(trx, { type: 'node.deleted', nodeId: id, actorId, data: { name: node.name } });
     });

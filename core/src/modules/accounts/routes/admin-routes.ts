@@ -3,9 +3,16 @@ import { conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
 import { authSettingsSchema } from '../schema.js';
+import type { User, UsersRepository } from '../users-repo.js';
 import { email, password, publicUser, toPublicUser } from './schemas.js';
 
 const userId = z.object({ id: z.uuid() });
+
+async function accountOr404(repo: UsersRepository, id: string): Promise<User> {
+  const user = await repo.byId(id);
+  if (!user) throw notFound('No such user');
+  return user;
+}
 
 /** Users and account settings, under /api/admin. */
 export function adminAccountRoutes(router: RouteRegistrar): void {
@@ -56,18 +63,19 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
   admin.route({
     method: 'patch',
     path: '/users/:id',
-    summary: 'Change a role or lift a lock',
+    summary: 'Change a role or an email address, or lift a lock',
     access: 'admin',
     params: userId,
-    body: z.object({ role: z.enum(['admin', 'user']).optional(), unlock: z.literal(true).optional() }),
+    body: z.strictObject({ role: z.enum(['admin', 'user']).optional(), email: email.optional(), unlock: z.literal(true).optional() }),
     response: { schema: z.object({ user: publicUser }) },
-    errors: { 404: 'not_found', 409: 'last_admin' },
+    errors: { 404: 'not_found', 409: 'last_admin, email_taken' },
     handler: async ({ params, body, scope }) => {
       const repo = scope.cradle.usersRepository;
-      const user = await repo.byId(params.id);
-      if (!user) throw notFound('No such user');
+      const user = await accountOr404(repo, params.id);
       if (body.role === 'user' && user.role === 'admin' && (await repo.countAdmins()) <= 1)
         throw conflict('last_admin', 'The last administrator cannot lose the role');
+      // The address first: a taken one refuses the whole change before anything is written.
+      if (body.email) await scope.cradle.accountService.changeEmail(user, body.email);
       await repo.update(user.id, {
         ...(body.role ? { role: body.role } : {}),
         ...(body.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),
@@ -84,9 +92,35 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
     response: { status: 204 },
     errors: { 404: 'not_found', 409: 'last_admin' },
     handler: async ({ params, scope }) => {
-      const user = await scope.cradle.usersRepository.byId(params.id);
-      if (!user) throw notFound('No such user');
+      const user = await accountOr404(scope.cradle.usersRepository, params.id);
       await scope.cradle.accountService.deleteAccount(user, undefined, true);
+    },
+  });
+  admin.route({
+    method: 'post',
+    path: '/users/:id/password-reset',
+    summary: 'Mail the account a link to set a new password (its current password keeps working until then)',
+    access: 'admin',
+    params: userId,
+    body: z.strictObject({}),
+    response: { status: 204 },
+    errors: { 404: 'not_found' },
+    handler: async ({ params, scope, ctx }) => {
+      const user = await accountOr404(scope.cradle.usersRepository, params.id);
+      await scope.cradle.accountService.mailPasswordReset(user, originOf(ctx));
+    },
+  });
+  admin.route({
+    method: 'delete',
+    path: '/users/:id/two-factor',
+    summary: 'Turn off two-factor authentication for an account that lost its authenticator (recovery codes and trusted devices go too)',
+    access: 'admin',
+    params: userId,
+    response: { status: 204 },
+    errors: { 404: 'not_found', 409: 'two_factor_disabled' },
+    handler: async ({ params, scope, ctx }) => {
+      const user = await accountOr404(scope.cradle.usersRepository, params.id);
+      await scope.cradle.twoFactorService.reset(user, originOf(ctx));
     },
   });
 }

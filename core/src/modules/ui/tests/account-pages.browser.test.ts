@@ -96,7 +96,7 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     const admin = await t.createUser('security-admin@example.org', { role: 'admin' });
     const page = await pages.newPage({ colorScheme: 'dark' });
     await pages.signIn(page, admin.email, PASSWORD);
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Security' }).click();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Security settings' }).waitFor();
     const open = page.getByLabel('Anyone may create an account (open sign-up)');
     expect(await open.isChecked()).to.equal(true);

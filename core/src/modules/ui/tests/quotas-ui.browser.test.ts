@@ -23,7 +23,7 @@ describe('quotas in a real browser (Chromium): the default and an account’s ow
     await adminPage.getByRole('link', { name: user.email }).click();
     await adminPage.getByRole('heading', { name: user.email }).waitFor();
     await adminPage.getByText('This account follows the default quota.').waitFor();
-    await adminPage.getByLabel('Servers').fill('3');
+    await adminPage.getByLabel('Servers', { exact: true }).fill('3');
     await adminPage.getByLabel('Memory (MB)').fill('1024');
     await adminPage.getByRole('button', { name: 'Save as this account’s quota' }).click();
     await adminPage.getByText('This account has its own quota.').waitFor();
