@@ -41,5 +41,11 @@ export function registerBuiltinExtensions(): void {
   });
   registerAccountCard({ id: 'quota', order: 0, component: () => import('../pages/account/QuotaCard.vue') });
   // Last in the admin area: internals a hoster opens when something looks wrong.
-  registerPage({ path: 'diagnostics', title: 'nav.diagnostics', adminOnly: true, order: 1000, component: () => import('../pages/admin/DiagnosticsPage.vue') });
+  registerPage({
+    path: 'diagnostics',
+    title: 'nav.diagnostics',
+    adminOnly: true,
+    order: 1000,
+    component: () => import('../pages/admin/DiagnosticsPage.vue'),
+  });
 }

@@ -1026,7 +1026,8 @@ export const de: Messages = {
     sendReset: 'Passwort-Zurücksetzung senden',
     resetSent: 'Ein Link zum Setzen eines neuen Passworts ging an {email}.',
     resetTwoFactor: 'Zwei-Faktor zurücksetzen',
-    confirmTwoFactor: 'Zwei-Faktor-Authentifizierung für {email} ausschalten? Wiederherstellungscodes und vertrauenswürdige Geräte gelten nicht mehr; die Anmeldung geht nur mit dem Passwort, bis sie neu eingerichtet ist.',
+    confirmTwoFactor:
+      'Zwei-Faktor-Authentifizierung für {email} ausschalten? Wiederherstellungscodes und vertrauenswürdige Geräte gelten nicht mehr; die Anmeldung geht nur mit dem Passwort, bis sie neu eingerichtet ist.',
     twoFactorReset: 'Zwei-Faktor-Authentifizierung ist für dieses Konto aus.',
     noTwoFactor: 'Keine Zwei-Faktor-Authentifizierung.',
     servers: 'Eigene Server',

@@ -997,7 +997,8 @@ export const en = {
     sendReset: 'Send a password reset',
     resetSent: 'A link to set a new password was mailed to {email}.',
     resetTwoFactor: 'Reset two-factor',
-    confirmTwoFactor: 'Turn off two-factor authentication for {email}? Their recovery codes and trusted devices stop working; they sign in with the password alone until they set it up again.',
+    confirmTwoFactor:
+      'Turn off two-factor authentication for {email}? Their recovery codes and trusted devices stop working; they sign in with the password alone until they set it up again.',
     twoFactorReset: 'Two-factor authentication is off for this account.',
     noTwoFactor: 'No two-factor authentication.',
     servers: 'Owned servers',
