@@ -81,7 +81,10 @@ describe('backups of a running server pause saving (real agent, test image)', fu
     const out = mkdtempSync(path.join(tmpdir(), 'saves-'));
     try {
       execFileSync('tar', ['-xzf', path.join(agent.dataDir, 'backups', id, `${backupId}.tar.gz`), '-C', out]);
-      expect(gameLog(out).match(/Command not found/g)).to.have.length(2);
+      // The game writes its log file after the console line the agent waits on, so on a loaded
+      // machine the archive may hold fewer replies; never the one to save-on (the console's order
+      // above proves the pause).
+      expect(gameLog(out).match(/Command not found/g)?.length ?? 0).to.be.at.most(2);
       expect(gameLog(path.join(agent.dataDir, 'volumes', id)).match(/Command not found/g)).to.have.length(3);
     } finally {
       rmSync(out, { recursive: true, force: true });
