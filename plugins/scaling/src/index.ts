@@ -7,6 +7,7 @@ import { scalingConfigSchema, type ScalingConfig } from './config.js';
 import { scalingEvents } from './events.js';
 import { FleetReport } from './fleet-report.js';
 import { PassClaim } from './pass-claim.js';
+import { packedNodeFor } from './pack-placement.js';
 import { Provisioner } from './provisioner.js';
 import { ScalingRepository } from './repository.js';
 import { scalingRoutes } from './routes.js';
@@ -62,6 +63,8 @@ export default definePlugin({
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),
     });
+    // Before the spare pool and the default strategy: clusters whose policy packs fill their fullest node.
+    ctx.tap('node.placement', { name: 'scaling.pack', stage: 40 }, (request, trx) => packedNodeFor(request, trx, ctx.cradle));
     // Before the default strategy (stage 100): a hot spare first.
     ctx.tap('node.placement', { name: 'scaling.spares-first', stage: 50 }, (request, trx) => spareFor(request, trx, ctx.cradle));
     // After the default strategy (stage 100): runs only when it found no node. The failed

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { portList } from '@conductor/core';
+import { PLACEMENT_STRATEGIES, portList } from '@conductor/core';
 
 /** A cluster is the nodes whose location is its name; a policy says how it grows and shrinks. */
 export const clusterName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, at most 40' });
@@ -41,6 +41,12 @@ export const clusterPolicy = z
      */
     predictive: z.boolean().default(false),
     forecastHours: z.number().int().min(1).max(48).default(2),
+    /**
+     * Where a new or moved server goes among the cluster's nodes: `pack` (the fullest node that
+     * fits, so the least-loaded node empties and the shrinker can remove it) or `spread` (the node
+     * with the most room, core's default). Nodes outside any cluster always spread.
+     */
+    placement: z.enum(PLACEMENT_STRATEGIES).default('pack'),
     /** Decide and record, but touch nothing. */
     dryRun: z.boolean().default(false),
   })

@@ -26,6 +26,11 @@ export const en = {
     headroom: 'Headroom (MB free to promise)',
     gamePorts: 'Game ports of a new node',
     sparesField: 'Hot spares',
+    placement: 'Placement of new and moved servers',
+    placements: {
+      pack: 'Pack: the fullest node that fits (empty nodes can be removed)',
+      spread: 'Spread: the node with the most room',
+    },
     predictive: 'Order ahead of the forecast (needs the forecast plugin and four weeks of history)',
     forecastHours: 'Hours ahead the forecast must be covered',
     dryRun: 'Dry run: decide and record, touch nothing',
@@ -75,6 +80,11 @@ export const de: typeof en = {
     headroom: 'Reserve (MB frei zuzusagen)',
     gamePorts: 'Spielports eines neuen Nodes',
     sparesField: 'Bereitstehende Nodes',
+    placement: 'Platzierung neuer und verschobener Server',
+    placements: {
+      pack: 'Packen: der vollste Node, auf den er passt (leere Nodes können weg)',
+      spread: 'Verteilen: der Node mit dem meisten Platz',
+    },
     predictive: 'Vor der Prognose bestellen (braucht das Prognose-Plugin und vier Wochen Verlauf)',
     forecastHours: 'Stunden, die die Prognose vorausgedeckt sein muss',
     dryRun: 'Probelauf: entscheiden und aufzeichnen, nichts ändern',

@@ -25,6 +25,7 @@ export interface Policy {
   scaleDownBelowPct: number;
   scaleDownAfterSeconds: number;
   spares: number;
+  placement: 'pack' | 'spread';
   predictive: boolean;
   forecastHours: number;
   dryRun: boolean;

@@ -16,21 +16,30 @@ export interface PlacementCandidate {
 }
 
 /**
- * The default strategy: among nodes that are up, have a free port and room for the memory
- * (over-allocation counted), the one with the most memory left. Plugins (scaling) replace it
- * through the `node.placement` hook.
+ * `spread`: the node with the most memory left, so load is even and a server rarely shares a
+ * busy node. `pack`: the fullest node that still fits, so a scaled cluster's emptiest node empties
+ * and can be removed (the scaler keeps the cluster's headroom free across its nodes).
  */
-export function pickNode(request: PlacementRequest, candidates: PlacementCandidate[]): NodeView | null {
+export const PLACEMENT_STRATEGIES = ['spread', 'pack'] as const;
+export type PlacementStrategy = (typeof PLACEMENT_STRATEGIES)[number];
+
+const roomLeft = (c: PlacementCandidate) => c.node.memoryMb * (1 + c.node.memoryOverallocPct / 100) - c.allocatedMemoryMb;
+
+/**
+ * Among nodes that are up, have a free port and room for the memory (over-allocation counted),
+ * the one the strategy prefers; ties go to the candidate listed first. Core's default is
+ * `spread`; plugins (scaling) answer first through the `node.placement` hook.
+ */
+export function pickNode(
+  request: PlacementRequest,
+  candidates: PlacementCandidate[],
+  strategy: PlacementStrategy = 'spread',
+): NodeView | null {
   const fits = candidates.filter((c) => {
     if (request.nodeId && c.node.id !== request.nodeId) return false;
-    const capacity = c.node.memoryMb * (1 + c.node.memoryOverallocPct / 100);
-    return c.node.status === 'up' && c.freeAllocations > 0 && c.allocatedMemoryMb + request.memoryMb <= capacity;
+    return c.node.status === 'up' && c.freeAllocations > 0 && request.memoryMb <= roomLeft(c);
   });
-  fits.sort(
-    (a, b) =>
-      b.node.memoryMb * (1 + b.node.memoryOverallocPct / 100) -
-      b.allocatedMemoryMb -
-      (a.node.memoryMb * (1 + a.node.memoryOverallocPct / 100) - a.allocatedMemoryMb),
-  );
+  const sign = strategy === 'pack' ? 1 : -1;
+  fits.sort((a, b) => sign * (roomLeft(a) - roomLeft(b)));
   return fits[0]?.node ?? null;
 }

@@ -1,4 +1,4 @@
-import { pickNode, type NodeView } from '@conductor/core';
+import { pickNode, type NodeView, type PlacementStrategy } from '@conductor/core';
 
 /** A simulated cloud node: ordered, ready, being emptied, or removed. */
 export interface SimNode {
@@ -52,12 +52,13 @@ export function simNode(memoryMb: number, readyAt: number, state: SimNode['state
   return { view, state, readyAt, allocatedMb: 0, underSinceMs: null };
 }
 
-/** Core's placement choice among the nodes (ports are not simulated: every node has one free). */
-export function placeOn(nodes: SimNode[], memoryMb: number): SimNode | null {
+/** Core's placement choice among the nodes by the cluster's strategy (ports are not simulated: every node has one free). */
+export function placeOn(nodes: SimNode[], memoryMb: number, strategy: PlacementStrategy = 'spread'): SimNode | null {
   const byId = new Map(nodes.map((n) => [n.view.id, n]));
   const view = pickNode(
     { memoryMb, diskMb: 0 },
     nodes.map((n) => ({ node: n.view, allocatedMemoryMb: n.allocatedMb, freeAllocations: 1 })),
+    strategy,
   );
   return view ? byId.get(view.id)! : null;
 }

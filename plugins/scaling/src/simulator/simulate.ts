@@ -111,6 +111,7 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
       const node = placeOn(
         nodes.filter((n) => n.state === 'ready'),
         server.memoryMb,
+        cluster.placement,
       );
       if (!node) return false;
       node.allocatedMb += server.memoryMb;
@@ -132,7 +133,7 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
   /** The measured week starts with the servers awake at its first minute on as many nodes as hold them. */
   const seedFleet = (now: number) => {
     for (const server of servers.filter((s) => s.placed)) {
-      let node = placeOn(nodes, server.memoryMb);
+      let node = placeOn(nodes, server.memoryMb, cluster.placement);
       if (!node) nodes.push((node = simNode(settings.nodeMemoryMb, now, 'ready')));
       node.allocatedMb += server.memoryMb;
       server.node = node;

@@ -41,6 +41,8 @@ describe('the Fleet page in a real browser (Chromium): policy editor, cloud and 
 
     await form.getByLabel('Fewest cloud nodes').fill('1');
     await form.getByLabel('Most cloud nodes').fill('2');
+    expect(await form.getByLabel('Placement of new and moved servers').inputValue(), 'packing by default').to.equal('pack');
+    await form.getByLabel('Placement of new and moved servers').selectOption('spread');
     await form.getByRole('button', { name: 'Save policy' }).click();
     await form.getByRole('status').getByText('Saved.').waitFor();
     const [cluster] = (await t.panel.request('GET', '/api/scaling/clusters')).body.clusters;
@@ -50,6 +52,7 @@ describe('the Fleet page in a real browser (Chromium): policy editor, cloud and 
       serverTypes: ['cx22'],
       monthlyBudgetCents: 1000,
       gamePorts: '25565-25566',
+      placement: 'spread',
     });
 
     await until(

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../../../kernel/auth.js';
-import type { Database } from '../../../kernel/database.js';
+import type { Database, Executor } from '../../../kernel/database.js';
 import { conflict, notFound } from '../../../kernel/errors.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { ServerLifecycle } from '../lifecycle/lifecycle-service.js';
@@ -41,6 +41,11 @@ export class NodeDrain {
 
   list(): Promise<DrainStatus[]> {
     return this.deps.transferRepository.drains();
+  }
+
+  /** Nodes that take no new servers (a drain on record), for a plugin's placement strategy inside its transaction. */
+  drainedNodes(executor?: Executor): Promise<Set<string>> {
+    return this.deps.transferRepository.drainedNodes(executor);
   }
 
   async start(nodeId: string, actor: Principal): Promise<DrainStatus> {
