@@ -108,13 +108,16 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
     if (!measuring(minute)) {
       server.readyAt = now + startSeconds;
     } else {
-      const node = placeOn(
-        nodes.filter((n) => n.state === 'ready'),
-        server.memoryMb,
-        cluster.placement,
-      );
+      // As core's wake: a sleeping server starts on its own node, whose memory it has kept.
+      const node =
+        server.node ??
+        placeOn(
+          nodes.filter((n) => n.state === 'ready'),
+          server.memoryMb,
+          cluster.placement,
+        );
       if (!node) return false;
-      node.allocatedMb += server.memoryMb;
+      if (!server.node) node.allocatedMb += server.memoryMb;
       server.node = node;
       server.readyAt = Math.max(node.readyAt, now) + startSeconds;
     }
@@ -125,14 +128,19 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
     return true;
   };
 
+  // As core's sleep: the server stops but keeps its node, and the node's allocated memory counts it
+  // (serverRepository.allocatedMemory sums every server on a node, whatever its phase).
   const sleep = (server: SimServer, now: number) => {
-    if (server.node) server.node.allocatedMb -= server.memoryMb;
-    Object.assign(server, { phase: 'sleep', placed: false, node: null, asleepSince: now, fromArchive: false });
+    Object.assign(server, { phase: 'sleep', placed: false, asleepSince: now, fromArchive: false });
   };
 
-  /** The measured week starts with the servers awake at its first minute on as many nodes as hold them. */
+  /**
+   * The measured week starts with every server on a node, asleep or not, as in the product (a
+   * server is placed when it is created and keeps its node); largest first, on as many nodes as
+   * hold them.
+   */
   const seedFleet = (now: number) => {
-    for (const server of servers.filter((s) => s.placed)) {
+    for (const server of [...servers].sort((a, b) => b.memoryMb - a.memoryMb)) {
       let node = placeOn(nodes, server.memoryMb, cluster.placement);
       if (!node) nodes.push((node = simNode(settings.nodeMemoryMb, now, 'ready')));
       node.allocatedMb += server.memoryMb;
@@ -140,10 +148,26 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
     }
   };
 
+  /**
+   * The shrinker's drain step (Shrinker.continueDrain): one server at a time leaves a node being
+   * emptied, where placement puts it; never one with players. A move is taken to end within the
+   * pass (a sleeping server's transfer copies files only).
+   */
+  const moveOneOff = (from: SimNode, ready: SimNode[]) => {
+    const server = servers.find((s) => s.node === from && !(s.placed && s.players > 0));
+    if (!server) return;
+    const to = placeOn(ready, server.memoryMb, cluster.placement);
+    if (!to) return;
+    from.allocatedMb -= server.memoryMb;
+    to.allocatedMb += server.memoryMb;
+    server.node = to;
+  };
+
   const scalerPass = (now: number) => {
     const nowMs = now * 1000;
     for (const n of nodes) if (n.state === 'draining' && n.allocatedMb === 0) n.state = 'removed';
     const ready = nodes.filter((n) => n.state === 'ready');
+    for (const n of nodes) if (n.state === 'draining') moveOneOff(n, ready);
     const provisioning = nodes.filter((n) => n.state === 'provisioning');
     const freeMb =
       ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
@@ -178,7 +202,7 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
       nowMs,
     );
     if (choice === null) return;
-    // Full for placement, as the shrinker marks it; its servers leave as they fall asleep.
+    // Closed for placement, as core's drain state closes it; moveOneOff empties it.
     ready[choice]!.state = 'draining';
     ready[choice]!.view.memoryOverallocPct = -100;
     lastDownMs = nowMs;
