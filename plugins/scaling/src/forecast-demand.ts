@@ -3,7 +3,7 @@ import type { CapacityAhead, DemandForecast } from '@conductor/plugin-forecast/s
 import type { ScalingConfig } from './config.js';
 import type { ClusterFleet, FleetNode } from './fleet.js';
 import type { Cluster, ScalingRepository } from './repository.js';
-import { forecastNeedText, forecastReason } from './scale-up-reason.js';
+import { forecastNeedText, forecastReason, sparesForNeed } from './scale-up-reason.js';
 
 export interface ForecastDeps extends Pick<Cradle, 'nodeService' | 'logger'> {
   scalingConfig: ScalingConfig;
@@ -58,10 +58,11 @@ const isSpare = (n: FleetNode) => n.scaling?.state === 'ready' && n.allocatedMb 
  * committed now) that the free memory of the nodes in use cannot take, in nodes of `nodeMb`.
  */
 export function forecastSpares(need: ForecastNeed | null, fleet: ClusterFleet, nodeMb: number): { count: number; reason: string } | null {
-  if (!need || nodeMb <= 0) return null;
-  const inUse = fleet.nodes.filter((n) => !isSpare(n));
-  const committedMb = inUse.reduce((sum, n) => sum + n.allocatedMb, 0);
-  const freeMb = inUse.reduce((sum, n) => sum + Math.max(0, n.capacityMb - n.allocatedMb), 0);
-  const uncoveredMb = need.neededMb - committedMb - freeMb;
-  return uncoveredMb > 0 ? { count: Math.ceil(uncoveredMb / nodeMb), reason: needText(need, fleet) } : null;
+  if (!need) return null;
+  const count = sparesForNeed(
+    need.neededMb,
+    fleet.nodes.filter((n) => !isSpare(n)),
+    nodeMb,
+  );
+  return count > 0 ? { count, reason: needText(need, fleet) } : null;
 }

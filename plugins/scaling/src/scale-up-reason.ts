@@ -30,6 +30,21 @@ export function scaleUpReason(policy: ClusterPolicy, f: ScaleUpFigures): string 
   return f.forecastReason;
 }
 
+/**
+ * How many spares the forecast wants: the memory it expects to be needed (its upper band) that the
+ * nodes in use (not spares) cannot take, committed and free together, in nodes of `nodeMb`.
+ */
+export function sparesForNeed(neededMb: number, inUse: Array<{ allocatedMb: number; capacityMb: number }>, nodeMb: number): number {
+  if (nodeMb <= 0) return 0;
+  const holdsMb = inUse.reduce((sum, n) => sum + Math.max(n.capacityMb, n.allocatedMb), 0);
+  return Math.max(0, Math.ceil((neededMb - holdsMb) / nodeMb));
+}
+
+/** The spare pool a pass keeps: the policy's own, or the forecast's when larger, never over the cluster's maximum. */
+export function sparePoolSize(policy: Pick<ClusterPolicy, 'spares' | 'maxNodes'>, forecastCount: number): number {
+  return Math.min(policy.maxNodes, Math.max(policy.spares, forecastCount));
+}
+
 /** A scale-up this recent holds the next one back. */
 export function coolingDown(lastAtMs: number | null, cooldownSeconds: number, nowMs: number): boolean {
   return lastAtMs !== null && nowMs - lastAtMs < cooldownSeconds * 1000;

@@ -5,7 +5,7 @@ import { clusterFleet } from './fleet.js';
 import { forecastNeed, forecastShortfall, forecastSpares, type ForecastDeps } from './forecast-demand.js';
 import type { PassClaim } from './pass-claim.js';
 import type { Provisioner } from './provisioner.js';
-import { coolingDown, scaleUpReason } from './scale-up-reason.js';
+import { coolingDown, scaleUpReason, sparePoolSize } from './scale-up-reason.js';
 import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
 import type { Shrinker } from './shrinker.js';
 
@@ -65,7 +65,7 @@ export class Scaler {
     const ahead = forecastShortfall(need, fleet);
     // The pool is the larger of the policy's and the forecast's: the growth it expects that the nodes in use cannot take.
     const forecastPool = need ? forecastSpares(need, fleet, await this.deps.provisioner.nextNodeMb(cluster).catch(() => 0)) : null;
-    const spares = Math.min(policy.maxNodes, Math.max(policy.spares, forecastPool?.count ?? 0));
+    const spares = sparePoolSize(policy, forecastPool?.count ?? 0);
     // Placements that failed are demand for any cluster; the first one (by name) takes them.
     const demands = takesDemands ? await repo.openDemands() : [];
     const reason = scaleUpReason(

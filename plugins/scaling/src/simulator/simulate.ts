@@ -1,7 +1,7 @@
 import { dueToSleep } from '@conductor/core';
 import { capacityHorizon, MIN_HISTORY_HOURS, peakNeed, predictFrom, quantile } from '@conductor/plugin-forecast/predict';
 import { nodeToEmpty, underSinceMarks } from '../scale-down-choice.js';
-import { coolingDown, forecastReason, scaleUpReason } from '../scale-up-reason.js';
+import { coolingDown, forecastNeedText, forecastReason, scaleUpReason, sparePoolSize, sparesForNeed } from '../scale-up-reason.js';
 import { nodeCostCents, revenueCents, type PhaseUsage } from './money.js';
 import type { SimPolicy, SimSettings } from './settings.js';
 import { placeOn, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
@@ -32,8 +32,8 @@ export interface SimResult {
   nodesOrdered: number;
   /** The forecast's backtest at the start of the measured week (null without four weeks of history). */
   backtest: { chosen: string; mape: Record<string, number | null> } | null;
-  /** Per hour of the measured week: players online, committed memory (MB), nodes paid for. */
-  hourly: { players: number[]; committedMb: number[]; nodes: number[] };
+  /** Per hour of the measured week: players online, servers awake, their memory (MB), nodes paid for. */
+  hourly: { players: number[]; awake: number[]; committedMb: number[]; nodes: number[] };
 }
 
 export const LONG_WAIT_SECONDS = 60;
@@ -58,6 +58,18 @@ function waitFigures(waits: number[]): WaitFigures {
  * plugin's scale-up and scale-down choices deciding.
  */
 export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings, onProgress?: (share: number) => void): SimResult {
+  const week = simulateSteps(trace, policy, settings);
+  for (let step = week.next(); ; step = week.next()) {
+    if (step.done) return step.value;
+    onProgress?.(step.value);
+  }
+}
+
+/**
+ * The same run one simulated hour at a time: each step yields the share done, so a caller on the
+ * panel's event loop (the admin page's job) can let other work in between hours.
+ */
+export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSettings): Generator<number, SimResult, void> {
   const measureFrom = Math.max(0, trace.minutes - WEEK_MINUTES);
   const measuredMinutes = trace.minutes - measureFrom;
   const staticNodes = staticFleetSize(
@@ -87,7 +99,7 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
   const archivedWaits: number[] = [];
   const usage: PhaseUsage = { active: 0, sleep: 0, archived: 0 };
   const history: number[] = [];
-  const hourly = { players: [] as number[], committedMb: [] as number[], nodes: [] as number[] };
+  const hourly: SimResult['hourly'] = { players: [], awake: [], committedMb: [], nodes: [] };
   let hourPeakMb = 0;
   let nodeMinutes = 0;
   let nodesOrdered = 0;
@@ -172,14 +184,17 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
     const freeMb =
       ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
     const canPromiseMb = (ready.length + provisioning.length) * settings.nodeMemoryMb;
-    const reason = scaleUpReason(cluster, {
+    // The pool as the Scaler sizes it: the policy's own, or what the forecast's band needs beyond the nodes in use.
+    const inUse = ready.filter((n) => n.allocatedMb > 0).map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb }));
+    const forecastPool = ahead ? sparesForNeed(ahead.neededMb, inUse, settings.nodeMemoryMb) : 0;
+    const pool = { ...cluster, spares: sparePoolSize(cluster, forecastPool) };
+    const reason = scaleUpReason(pool, {
       liveNodes: live().length,
       openDemandsMb: pending.map((i) => servers[i]!.memoryMb),
       provisioning: provisioning.length,
       freeMb,
       spares: ready.filter((n) => n.allocatedMb === 0).length + provisioning.length,
-      // The pool the forecast sizes (Scaler) is not simulated yet: the policy's own pool only.
-      sparesNote: null,
+      sparesNote: pool.spares > cluster.spares && ahead ? forecastNeedText(ahead, canPromiseMb, leadTimeMinutes) : null,
       forecastReason: ahead ? forecastReason(ahead, canPromiseMb, leadTimeMinutes) : null,
     });
     if (reason && !coolingDown(lastUpMs, cluster.scaleUpCooldownSeconds, nowMs)) {
@@ -190,13 +205,13 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
       return;
     }
     const marks = underSinceMarks(
-      cluster,
+      pool,
       ready.map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb, underSinceMs: n.underSinceMs })),
       nowMs,
     );
     ready.forEach((n, i) => (n.underSinceMs = marks[i]!));
     const choice = nodeToEmpty(
-      cluster,
+      pool,
       ready.map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb, underSinceMs: n.underSinceMs })),
       { draining: nodes.some((n) => n.state === 'draining'), readyNodes: ready.length, lastScaleDownAtMs: lastDownMs, freeMb },
       nowMs,
@@ -224,7 +239,7 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
       if (minute > 0) history.push(hourPeakMb);
       hourPeakMb = 0;
       if (policy === 'predictive' && minute >= measureFrom) ahead = forecastHour(minute / 60 - measureFrom / 60);
-      onProgress?.(minute / trace.minutes);
+      yield minute / trace.minutes;
     }
     if (measuring(minute))
       for (const n of nodes)
@@ -279,11 +294,13 @@ export function simulate(trace: Trace, policy: SimPolicy, settings: SimSettings,
     nodeMinutes += paid;
     if ((minute - measureFrom) % 60 === 0) {
       hourly.players.push(servers.reduce((sum, s) => sum + s.players, 0));
+      // The static fleet runs every server all week.
+      hourly.awake.push(policy === 'static' ? servers.length : servers.filter((s) => s.placed).length);
       hourly.committedMb.push(committedMb);
       hourly.nodes.push(paid);
     }
   }
-  onProgress?.(1);
+  yield 1;
   // The static fleet runs every server all the time: nobody waits for a start.
   const staticWaits = policy === 'static' ? waits.concat(archivedWaits).map(() => 0) : waits;
   const nodeHours = nodeMinutes / 60;
