@@ -13,6 +13,7 @@ import { ScalingRepository } from './repository.js';
 import { scalingRoutes } from './routes.js';
 import { Scaler } from './scaler.js';
 import { Shrinker } from './shrinker.js';
+import { SimulationJobs } from './simulator/simulation-jobs.js';
 import { spareFor } from './spares-first.js';
 
 declare module '@conductor/core' {
@@ -25,6 +26,7 @@ declare module '@conductor/core' {
     scalingPassClaim: PassClaim;
     scaler: Scaler;
     fleetReport: FleetReport;
+    simulationJobs: SimulationJobs;
   }
 }
 
@@ -62,6 +64,7 @@ export default definePlugin({
       scalingPassClaim: asClass(PassClaim).singleton(),
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),
+      simulationJobs: asClass(SimulationJobs).singleton(),
     });
     // Before the spare pool and the default strategy: clusters whose policy packs fill their fullest node.
     ctx.tap('node.placement', { name: 'scaling.pack', stage: 40 }, (request, trx) => packedNodeFor(request, trx, ctx.cradle));

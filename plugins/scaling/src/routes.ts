@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conflict, notFound, type RouteRegistrar } from '@conductor/core';
 import { clusterName, clusterPolicy } from './policy.js';
+import { simulationRoutes } from './simulator/routes.js';
 
 const tags = ['scaling'];
 const nameParams = z.object({ name: clusterName });
@@ -27,6 +28,7 @@ const fleetNode = z.object({
 
 /** The admin's fleet: clusters and their policies, the nodes with their cost, and a pass on demand. */
 export function scalingRoutes(router: RouteRegistrar): void {
+  simulationRoutes(router);
   router.route({
     method: 'get',
     path: '/clusters',
