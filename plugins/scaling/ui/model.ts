@@ -55,3 +55,5 @@ export interface ScalingEvent {
 }
 
 export const euros = (cents: number) => `${(cents / 100).toFixed(2)} €`;
+
+export type { SimPolicy, SimResult, SimulationJob } from '../src/simulator/schemas.js';

@@ -2,8 +2,7 @@ import { DEFAULT_SLEEP_POLICY, type SleepPolicy } from '@conductor/core';
 import { billingConfigSchema } from '../../../billing/src/config.js';
 import { clusterPolicy, type ClusterPolicy } from '../policy.js';
 
-export const SIM_POLICIES = ['static', 'reactive', 'predictive'] as const;
-export type SimPolicy = (typeof SIM_POLICIES)[number];
+export { SIM_POLICIES, type SimPolicy } from './schemas.js';
 
 /** What the simulated fleet is made of; the defaults are issue #18's built-in week. */
 export interface SimSettings {

@@ -3,38 +3,12 @@ import { capacityHorizon, MIN_HISTORY_HOURS, peakNeed, predictFrom, quantile } f
 import { nodeToEmpty, underSinceMarks } from '../scale-down-choice.js';
 import { coolingDown, forecastNeedText, forecastReason, scaleUpReason, sparePoolSize, sparesForNeed } from '../scale-up-reason.js';
 import { nodeCostCents, revenueCents, type PhaseUsage } from './money.js';
-import type { SimPolicy, SimSettings } from './settings.js';
+import type { SimPolicy, SimResult, WaitFigures } from './schemas.js';
+import type { SimSettings } from './settings.js';
 import { placeOn, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
 import { WEEK_MINUTES, type Trace } from './trace.js';
 
-/** Players' waits to join, in seconds. */
-export interface WaitFigures {
-  joins: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Joins that waited more than `LONG_WAIT_SECONDS`. */
-  long: number;
-}
-
-export interface SimResult {
-  policy: SimPolicy;
-  nodeHours: number;
-  staticNodeHours: number;
-  /** How many fewer node-hours than the static fleet, in percent (rounded down). */
-  fewerNodeHoursPct: number;
-  /** Joins to a running, starting or sleeping server. */
-  waits: WaitFigures;
-  /** Joins to an archived server, reported apart. */
-  archivedWaits: WaitFigures;
-  costCents: number;
-  revenueCents: number;
-  nodesOrdered: number;
-  /** The forecast's backtest at the start of the measured week (null without four weeks of history). */
-  backtest: { chosen: string; mape: Record<string, number | null> } | null;
-  /** Per hour of the measured week: players online, servers awake, their memory (MB), nodes paid for. */
-  hourly: { players: number[]; awake: number[]; committedMb: number[]; nodes: number[] };
-}
+export type { SimResult, WaitFigures } from './schemas.js';
 
 export const LONG_WAIT_SECONDS = 60;
 

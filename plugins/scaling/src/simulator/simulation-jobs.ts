@@ -2,30 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { badRequest, conflict, notFound, type Logger } from '@conductor/core';
 import { builtInTrace } from './built-in-week.js';
-import { defaultSettings, type SimPolicy } from './settings.js';
-import { simulateSteps, type SimResult } from './simulate.js';
+import type { SimulationJob, SimulationRequest } from './schemas.js';
+import { defaultSettings } from './settings.js';
+import { simulateSteps } from './simulate.js';
 import { readTraceCsv, TraceError, type Trace } from './trace.js';
-
-export interface SimulationRequest {
-  policies: SimPolicy[];
-  seed: number;
-  /** A CSV of players per server per minute (docs/simulator.md); the built-in week without it. */
-  traceCsv?: string;
-}
-
-export interface SimulationJob {
-  id: string;
-  state: 'running' | 'done' | 'failed';
-  /** Share of the whole run done, 0 to 1. */
-  progress: number;
-  policies: SimPolicy[];
-  seed: number;
-  trace: 'built-in' | 'csv';
-  startedAt: string;
-  finishedAt: string | null;
-  results: SimResult[];
-  error: string | null;
-}
 
 /** Finished runs kept for the page to read back; older ones are forgotten. */
 const KEPT = 5;
