@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conflict, notFound, type RouteRegistrar } from '@conductor/core';
 import { clusterName, clusterPolicy } from './policy.js';
+import { fleetNode } from './schemas.js';
 import { simulationRoutes } from './simulator/routes.js';
 
 const tags = ['scaling'];
@@ -11,19 +12,6 @@ const clusterView = z.object({
   policy: clusterPolicy,
   lastScaleUpAt: z.string().nullable(),
   lastScaleDownAt: z.string().nullable(),
-});
-
-const fleetNode = z.object({
-  nodeId: z.string().nullable(),
-  name: z.string(),
-  kind: z.enum(['cloud', 'static']),
-  cluster: z.string(),
-  state: z.string().describe('A cloud node: provisioning, ready, draining; a static node: its health'),
-  serverType: z.string().nullable(),
-  location: z.string().nullable(),
-  monthlyCents: z.number().int().nullable(),
-  memoryMb: z.number().int(),
-  allocatedMb: z.number().int(),
 });
 
 /** The admin's fleet: clusters and their policies, the nodes with their cost, and a pass on demand. */

@@ -1,17 +1,7 @@
-/** The shapes of /api/scaling answers the page reads (plugins/scaling/src/routes.ts). */
-export interface FleetNode {
-  nodeId: string | null;
-  name: string;
-  kind: 'cloud' | 'static';
-  cluster: string;
-  state: string;
-  serverType: string | null;
-  location: string | null;
-  monthlyCents: number | null;
-  memoryMb: number;
-  allocatedMb: number;
-}
+/** The shapes of /api/scaling answers the page reads (plugins/scaling/src/routes.ts); derived from the zod schemas where they import no core. */
+export type { FleetNodeView as FleetNode } from '../src/schemas.js';
 
+/** A cluster's policy as PUT /api/scaling/clusters/:name takes it (plugins/scaling/src/policy.ts: its schema imports core, which the UI's typecheck cannot take). */
 export interface Policy {
   minNodes: number;
   maxNodes: number;
