@@ -16,6 +16,7 @@ export interface SimServer {
   phase: 'active' | 'sleep' | 'archived';
   /** Running or starting (in the warm-up, where nodes are not simulated, on no node). */
   placed: boolean;
+  /** Its node in the measured week, kept while it sleeps as in the product (null in the warm-up). */
   node: SimNode | null;
   /** When it is (or was) running, seconds. */
   readyAt: number;
