@@ -153,7 +153,10 @@ async function listPage(database: DatabaseKind): Promise<void> {
 }
 
 async function fleet(): Promise<void> {
-  const { child, port, ask } = await startChild(new URL('./panel/panel-process.ts', import.meta.url), { ADMIN_TOKEN });
+  const { child, port, ask } = await startChild(new URL('./panel/panel-process.ts', import.meta.url), {
+    ADMIN_TOKEN,
+    NODE_OPTIONS: process.env.BENCH_PANEL_NODE_OPTIONS ?? '',
+  });
   const base = `http://127.0.0.1:${port}`;
   const api = async (method: string, p: string, body?: unknown) =>
     (
