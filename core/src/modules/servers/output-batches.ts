@@ -7,7 +7,7 @@
  * crowd costs the panel: 1,000 viewers of a console the agent sends 100 times a second took
  * 100,000 writes a second, half the panel's CPU in writev, and starved its HTTP requests. So a
  * server's messages are spaced to keep its writes within `writesPerSecond`: a handful of viewers
- * get every turn's batch at once, 1,000 viewers at the default get one batch every 50 ms.
+ * get every turn's batch at once, 1,000 viewers at the default get one batch every 100 ms.
  */
 export class OutputBatches {
   private readonly pending = new Map<string, { event: string; serverId: string; lines: string[] }>();
