@@ -42,6 +42,16 @@ const opened = async (socket: Socket) => {
   return socket;
 };
 
+/** Subscribes through the panel; the crowd may just have used this key's subscriptions for the second. */
+async function subscribe(socket: Socket, id: string): Promise<void> {
+  for (;;) {
+    const reply = (await socket.emitWithAck('server:subscribe', { serverId: id })) as { error?: { code: string; message: string } };
+    if (!reply.error) return;
+    if (reply.error.code !== 'rate_limited') throw new Error(reply.error.message);
+    await sleep(1000);
+  }
+}
+
 await testImage();
 const panel = await startPanel({ database: 'sqlite', config: { LOG_LEVEL: 'warn' } });
 const node = await startNodeFor(panel, {
@@ -60,11 +70,13 @@ try {
 
   const direct = await opened(connect(node.agent.url, { transports: ['websocket'], auth: { token: node.agent.agent.config.AGENT_TOKEN } }));
   await direct.emitWithAck('server:subscribe', { serverId });
+  // The first seconds of the flood run on code not yet optimised; both paths are timed after it.
+  await sleep(2000);
   const atAgent = await lateness(direct);
   direct.close();
 
   const viaPanel = await opened(connect(`${panel.url}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN } }));
-  await viaPanel.emitWithAck('server:subscribe', { serverId });
+  await subscribe(viaPanel, serverId);
   // A control request every 100 ms while the console floods: it must not wait behind the lines.
   const controlRequests = async () => {
     const times: number[] = [];
@@ -108,14 +120,14 @@ try {
       });
     await new Promise((resolve) => crowd.once('message', resolve));
     const one = await opened(connect(`${panel.url}/servers`, { transports: ['websocket'], auth: { token: ADMIN_TOKEN } }));
-    await one.emitWithAck('server:subscribe', { serverId: crowdId });
+    await subscribe(one, crowdId);
     crowd.send({ type: 'reset' });
     const crowded = await lateness(one, controlRequests);
-    const report = await ask<{ lines: number; dropped: number; connected: number }>('report');
+    const report = await ask<{ lines: number; fewest: number; dropped: number; connected: number }>('report');
     crowd.send({ type: 'close' });
     one.close();
     console.log(
-      `console at ${CROWD_RATE} lines/s to ${VIEWERS + 1} viewers from one agent stream: one viewer's line delay p50 ${f(pct(crowded.delays, 50))} ms, p99 ${f(pct(crowded.delays, 99))} ms; control request p99 ${f(pct(crowded.control, 99))} ms; the crowd received ${(report.lines / VIEWERS / SECONDS).toFixed(0)} lines/s each on average, ${report.dropped} dropped as too slow, ${report.connected} still connected`,
+      `console at ${CROWD_RATE} lines/s to ${VIEWERS + 1} viewers from one agent stream: one viewer's line delay p50 ${f(pct(crowded.delays, 50))} ms, p99 ${f(pct(crowded.delays, 99))} ms; control request p99 ${f(pct(crowded.control, 99))} ms; the crowd received ${(report.lines / VIEWERS / SECONDS).toFixed(0)} lines/s each on average (the fewest ${(report.fewest / SECONDS).toFixed(0)}), ${report.dropped} dropped as too slow, ${report.connected} still connected`,
     );
   }
 } finally {

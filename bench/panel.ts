@@ -1,9 +1,7 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import Koa from 'koa';
 import { io as connect, type Socket } from 'socket.io-client';
-import { ADMIN_TOKEN, DATABASES, startNodeFor, startPanel, testImage, type DatabaseKind } from '@conductor/test';
+import { ADMIN_TOKEN, createTestDatabase, DATABASES, startNodeFor, startPanel, testImage, type DatabaseKind } from '@conductor/test';
+import { startChild } from './panel/child.js';
 import { startFakeAgent } from './panel/fake-agent.js';
 
 /**
@@ -100,28 +98,34 @@ function seedRows(count: number, nodeId: string, prefix: string) {
 
 /**
  * One page of 50 from 10,000 servers (the first page, and a page deep in the list through its
- * cursor), against bare Koa serialising the same page of objects per request.
+ * cursor), against bare Koa serialising the same page of objects per request. The panel and bare
+ * Koa each run in their own process and the load generator here: in one process (before), the
+ * panel, the baseline and autocannon took turns on one thread.
  */
 async function listPage(database: DatabaseKind): Promise<void> {
-  const panel = await startPanel({ database, config: { LOG_LEVEL: 'warn' } });
-  const bare = new Koa();
-  let body: unknown = null;
-  bare.use((ctx) => {
-    ctx.body = body;
+  const created = database === 'postgres' ? await createTestDatabase() : null;
+  const panel = await startChild(new URL('./panel/panel-process.ts', import.meta.url), {
+    ADMIN_TOKEN,
+    ...(created ? { DATABASE_URL: created.url } : {}),
+    // BENCH_PANEL_NODE_OPTIONS=--cpu-prof profiles the panel alone.
+    NODE_OPTIONS: process.env.BENCH_PANEL_NODE_OPTIONS ?? '',
   });
-  const bareServer = bare.listen(0, '127.0.0.1');
+  const bare = await startChild(new URL('./panel/bare-page.ts', import.meta.url));
+  const base = `http://127.0.0.1:${panel.port}`;
+  const get = async (p: string) =>
+    (await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
-    const node = (
-      await panel.request('POST', '/api/nodes', {
-        body: { name: 'list', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 1_000_000, diskMb: 10_000_000 },
-      })
-    ).body.node;
-    const rows = seedRows(10_000, node.id, 'slist');
-    for (let i = 0; i < rows.length; i += 500) await panel.kernel.db('servers').insert(rows.slice(i, i + 500));
+    const nodeReply = await fetch(`${base}/api/nodes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'list', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 1_000_000, diskMb: 10_000_000 }),
+    });
+    const { node } = (await nodeReply.json()) as { node: { id: string } };
+    for (let i = 0; i < 10_000; i += 1000)
+      await panel.ask({ type: 'seed', rows: seedRows(10_000, node.id, 'slist').slice(i, i + 1000) }, 'seeded');
     // A cursor 100 pages in: keyset paging should cost the same there as on the first page.
     let cursor: string | null = null;
-    for (let i = 0; i < 100; i++)
-      cursor = (await panel.request('GET', `/api/servers?limit=50${cursor ? `&cursor=${cursor}` : ''}`)).body.nextCursor;
+    for (let i = 0; i < 100; i++) cursor = (await get(`/api/servers?limit=50${cursor ? `&cursor=${cursor}` : ''}`)).nextCursor;
     const run = (target: string, headers: Record<string, string>) => autocannon({ url: target, connections: 10, duration: 5, headers });
     const rps = (rs: autocannon.Result[]) => Math.max(...rs.map((r) => r.requests.average));
     const p99 = (rs: autocannon.Result[]) => Math.min(...rs.map((r) => r.latency.p99));
@@ -129,40 +133,30 @@ async function listPage(database: DatabaseKind): Promise<void> {
       ['first page', '/api/servers?limit=50'],
       ['page 101', `/api/servers?limit=50&cursor=${cursor}`],
     ] as const) {
-      body = (await panel.request('GET', path)).body;
+      const body: unknown = await get(path);
+      await bare.ask({ type: 'body', body }, 'body');
       const results = { panel: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
       for (let round = 0; round < 2; round++) {
-        results.panel.push(await run(`${panel.url}${path}`, { authorization: `Bearer ${ADMIN_TOKEN}` }));
-        results.bare.push(await run(`http://127.0.0.1:${(bareServer.address() as { port: number }).port}/`, {}));
+        results.panel.push(await run(`${base}${path}`, { authorization: `Bearer ${ADMIN_TOKEN}` }));
+        results.bare.push(await run(`http://127.0.0.1:${bare.port}/`, {}));
       }
       console.log(
         `GET /api/servers, ${label} of 50 from 10,000 servers on ${database} (${(JSON.stringify(body).length / 1024).toFixed(0)} KiB): panel ${rps(results.panel).toFixed(0)} req/s p99 ${p99(results.panel)} ms; bare Koa with the same page ${rps(results.bare).toFixed(0)} req/s p99 ${p99(results.bare)} ms; ratio ${(rps(results.panel) / rps(results.bare)).toFixed(2)} of bare Koa`,
       );
     }
   } finally {
-    bareServer.close();
-    await panel.close();
+    bare.child.kill('SIGTERM');
+    panel.child.kill('SIGTERM');
+    await new Promise((r) => panel.child.once('exit', r));
+    await created?.drop();
   }
 }
 
 async function fleet(): Promise<void> {
-  const child = fork(fileURLToPath(new URL('./panel/panel-process.ts', import.meta.url)), {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ADMIN_TOKEN },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  const { child, port, ask } = await startChild(new URL('./panel/panel-process.ts', import.meta.url), {
+    ADMIN_TOKEN,
+    NODE_OPTIONS: process.env.BENCH_PANEL_NODE_OPTIONS ?? '',
   });
-  const ask = <T>(message: object, reply: string) =>
-    new Promise<T>((resolve) => {
-      const on = (m: { type?: string }) => {
-        if (m.type === reply) {
-          child.off('message', on);
-          resolve(m as T);
-        }
-      };
-      child.on('message', on);
-      child.send(message);
-    });
-  const { port } = await new Promise<{ port: number }>((r) => child.once('message', r as never));
   const base = `http://127.0.0.1:${port}`;
   const api = async (method: string, p: string, body?: unknown) =>
     (

@@ -15,6 +15,7 @@ const config = loadConfig(
     LOG_LEVEL: 'warn',
     LOCAL_AGENT: 'off',
     ADMIN_TOKEN: process.env.ADMIN_TOKEN!,
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   },
 );
 const kernel = new Kernel({ config, plugins: coreModules, logger: createLogger(config, bufferedStdout(openSync('/dev/null', 'w'))) });
@@ -49,3 +50,5 @@ async function answer(m: { type: string; rows?: Array<Record<string, unknown>> }
   }
 }
 delay.enable();
+// Exits at once (a graceful stop waits on 1,000 vanished nodes), still writing a `--cpu-prof` profile (NODE_OPTIONS).
+process.on('SIGTERM', () => process.exit(0));

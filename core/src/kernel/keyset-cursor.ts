@@ -33,14 +33,14 @@ export function decodeCursor(raw: string, sort: string): KeysetCursor {
   return { sort, value: result.data.v, id: result.data.i };
 }
 
-/** Narrows a query ordered by (column, id) to the rows after the cursor. */
+/**
+ * Narrows a query ordered by (column, id) to the rows after the cursor. One row-value comparison,
+ * which both databases answer by seeking the (column, id) index: spelt as `column > v or (column =
+ * v and id > i)`, PostgreSQL read the index from its start, so page 101 cost twice page 1.
+ */
 export function rowsAfter(query: Knex.QueryBuilder, column: string, direction: 'asc' | 'desc', cursor: KeysetCursor): void {
   const beyond = direction === 'asc' ? '>' : '<';
-  query.where((w) => {
-    w.where(column, beyond, cursor.value).orWhere((tie) => {
-      tie.where(column, cursor.value).where('id', beyond, cursor.id);
-    });
-  });
+  query.whereRaw(`(??, ??) ${beyond} (?, ?)`, [column, 'id', cursor.value, cursor.id]);
 }
 
 /**

@@ -69,10 +69,14 @@ export const serverSpec = z.object({
   /** Written to stdin to stop the server gracefully; `^C` sends SIGINT, `^SIGTERM` (etc.) that signal. */
   stopCommand: z.string().min(1).max(256).default('stop'),
   stopTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
-  /** Console patterns with a `name` group for player joins and leaves. */
+  /**
+   * Console patterns with a `name` group for player joins and leaves. The defaults start at a word
+   * boundary: run on every line of a flooding console, a name tried at every character and
+   * backtracked cost the agent a sixth of a core at 20,000 lines a second.
+   */
   playerPatterns: z.object({ joined: z.string().max(512), left: z.string().max(512) }).default({
-    joined: '(?<name>[A-Za-z0-9_]{1,16})(?: \\([^)]*\\))? (?:joined the game|connected)',
-    left: '(?<name>[A-Za-z0-9_]{1,16}) (?:left the game|disconnected)',
+    joined: '\\b(?<name>[A-Za-z0-9_]{1,16})(?: \\([^)]*\\))? (?:joined the game|connected)',
+    left: '\\b(?<name>[A-Za-z0-9_]{1,16}) (?:left the game|disconnected)',
   }),
   install: installSpec.optional(),
   /** Restart after a crash, unless the previous crash was less than windowSeconds ago (the agent's CRASH_WINDOW_SECONDS when unset). */

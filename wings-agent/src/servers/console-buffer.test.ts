@@ -13,4 +13,10 @@ describe('console buffer', () => {
       ['x'.repeat((50 * 4096) % MAX_LINE || MAX_LINE), 'progress 50%', 'progress 100%'].filter((l) => l.length > 0),
     );
   });
+
+  it('keeps exactly the last lines of its history however many pass through', () => {
+    const buffer = new ConsoleBuffer(10, 100_000);
+    for (let n = 0; n < 35; n++) buffer.push(`line ${n}\n`);
+    expect(buffer.recent()).to.deep.equal(Array.from({ length: 10 }, (_, i) => `line ${25 + i}`));
+  });
 });

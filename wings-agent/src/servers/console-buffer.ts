@@ -54,12 +54,14 @@ export class ConsoleBuffer {
   }
 
   recent(): string[] {
-    return [...this.lines];
+    return this.lines.slice(-this.capacity);
   }
 
   private remember(line: string): void {
     this.lines.push(line);
-    if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
+    // Trimmed once it holds twice the history: cutting the oldest line off every new one moved the
+    // whole history per line on a flooding console.
+    if (this.lines.length >= 2 * this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
   }
 
   private flushSummary(): void {

@@ -1,5 +1,9 @@
 import type { RouteRegistrar } from '../../kernel/http/route.js';
+import type { StatsHistory } from '../metrics/stats-history.js';
 import { fleetStatus } from './schema.js';
+
+/** Stats collections run every 10 s; one older than this minute is not the fleet's present. */
+const STATS_FRESH_MS = 60_000;
 
 export function conductorRoutes(router: RouteRegistrar): void {
   router.route({
@@ -9,36 +13,25 @@ export function conductorRoutes(router: RouteRegistrar): void {
     access: 'admin',
     response: { schema: fleetStatus },
     handler: async ({ scope }) => {
-      const { nodeService, serverDirectory } = scope.cradle;
-      const nodes = await nodeService.all();
-      const allocated = await serverDirectory.allocatedMemory();
-      const byState = await serverDirectory.countByState();
-      // Live figures from each node that is up, asked in parallel; a node that does not answer counts as zero.
-      const perNode = await Promise.all(
-        nodes.map(async (node) => {
-          let usedBytes = 0;
-          let players = 0;
-          if (node.status === 'up') {
-            try {
-              for (const s of (await nodeService.client(node).allStats()).stats) {
-                usedBytes += s.memoryBytes;
-                players += s.players?.online ?? 0;
-              }
-            } catch {
-              /* counted as zero; the health loop marks it down */
-            }
-          }
-          return {
-            id: node.id,
-            name: node.name,
-            status: node.status,
-            capacityMb: Math.floor(node.memoryMb * (1 + node.memoryOverallocPct / 100)),
-            allocatedMb: allocated.get(node.id) ?? 0,
-            usedMb: Math.round(usedBytes / 1048576),
-            playersOnline: players,
-          };
-        }),
-      );
+      const { nodeService, serverDirectory, statsHistory } = scope.cradle as typeof scope.cradle & { statsHistory?: StatsHistory };
+      // All from the database, one indexed query each: asking every node live cost one HTTP call
+      // per node per request (1,000 at 1,000 nodes). Memory used and players are the newest
+      // collection's (every 10 s); a node sampled in none within STATS_FRESH_MS counts zero.
+      const [nodes, allocated, byState, current] = await Promise.all([
+        nodeService.all(),
+        serverDirectory.allocatedMemory(),
+        serverDirectory.countByState(),
+        statsHistory?.currentByNode(new Date(Date.now() - STATS_FRESH_MS)) ?? new Map<string, { memoryBytes: number; players: number }>(),
+      ]);
+      const perNode = nodes.map((node) => ({
+        id: node.id,
+        name: node.name,
+        status: node.status,
+        capacityMb: Math.floor(node.memoryMb * (1 + node.memoryOverallocPct / 100)),
+        allocatedMb: allocated.get(node.id) ?? 0,
+        usedMb: Math.round((current.get(node.id)?.memoryBytes ?? 0) / 1048576),
+        playersOnline: current.get(node.id)?.players ?? 0,
+      }));
       const sum = (f: (n: (typeof perNode)[number]) => number) => perNode.reduce((a, n) => a + f(n), 0);
       return {
         nodes: {

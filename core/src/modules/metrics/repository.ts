@@ -183,6 +183,26 @@ export class StatsRepository {
   }
 
   /**
+   * Memory in use and players online per node, from the newest collection since `since` (every
+   * sample of one collection carries its moment): one indexed lookup of that moment and its rows,
+   * not a call to each node. A node none of whose servers were sampled then is absent.
+   */
+  async currentByNode(since: Date): Promise<Map<string, { memoryBytes: number; players: number }>> {
+    const newest = this.db('server_stats').where('at', '>=', since.toISOString()).max({ at: 'at' });
+    const rows = (await this.db('server_stats')
+      .join('servers', 'servers.id', 'server_stats.server_id')
+      .where('server_stats.at', '=', newest)
+      .groupBy('servers.node_id')
+      .select({ nodeId: 'servers.node_id' })
+      .sum({ memoryBytes: 'server_stats.memory_bytes', players: 'server_stats.players' })) as Array<{
+      nodeId: string;
+      memoryBytes: number | string;
+      players: number | string;
+    }>;
+    return new Map(rows.map((r) => [r.nodeId, { memoryBytes: Number(r.memoryBytes), players: Number(r.players) }]));
+  }
+
+  /**
    * Players online summed over these servers per stored hour, only for hours that have rows:
    * an hour without any is unknown to the caller, not zero.
    */

@@ -9,4 +9,9 @@ export class StatsHistory {
     if (serverIds.length === 0) return Promise.resolve([]);
     return this.deps.statsRepository.hourlyPlayerTotals(serverIds, from, to);
   }
+
+  /** Memory in use and players online per node from the newest stored collection since `since` (the fleet status). */
+  currentByNode(since: Date): Promise<Map<string, { memoryBytes: number; players: number }>> {
+    return this.deps.statsRepository.currentByNode(since);
+  }
 }

@@ -1,6 +1,8 @@
 import type { NodeStatus } from './schema.js';
 import type { Database, Executor } from '../../kernel/database.js';
 import { dialectOf, toIso } from '../../kernel/database.js';
+import { decodeCursor, encodeCursor, rowsAfter } from '../../kernel/keyset-cursor.js';
+import { NODES_SORT, type NodeListQuery } from './list-query.js';
 import type { AllocationView, NodeInput, NodeView } from './schema.js';
 
 interface NodeRow {
@@ -90,6 +92,26 @@ export class NodeRepository {
 
   async all(executor: Executor = this.db): Promise<StoredNode[]> {
     return ((await executor('nodes').orderBy('name')) as NodeRow[]).map(fromRow);
+  }
+
+  /** One page by name, keyset-paged on (name, id); `total` counts the filtered list. */
+  async page(query: NodeListQuery): Promise<{ nodes: StoredNode[]; total: number; nextCursor: string | null }> {
+    const filtered = () => {
+      const b = this.db('nodes');
+      if (query.q) b.where('name', 'like', `%${query.q.replace(/[%_\\]/g, '')}%`);
+      if (query.status) b.where('status', query.status);
+      return b;
+    };
+    const page = filtered();
+    if (query.cursor) rowsAfter(page, 'name', 'asc', decodeCursor(query.cursor, NODES_SORT));
+    const [[counted], rows] = await Promise.all([
+      filtered().count({ total: '*' }),
+      page.orderBy(['name', 'id']).limit(query.limit + 1) as Promise<NodeRow[]>,
+    ]);
+    const shown = rows.slice(0, query.limit);
+    const last = shown.at(-1);
+    const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: NODES_SORT, value: last.name, id: last.id }) : null;
+    return { nodes: shown.map(fromRow), total: Number((counted as { total?: number | string } | undefined)?.total ?? 0), nextCursor };
   }
 
   async get(id: string, executor: Executor = this.db): Promise<StoredNode | null> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteRegistrar } from '../../kernel/http/route.js';
 import { publicView } from './repository.js';
 import { joinAnswer, joinBody } from './join-schema.js';
+import { nodeListQuery } from './list-query.js';
 import { allocationView, createdNode, nodeInput, nodePatch, nodeView, portList } from './schema.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'expected a node id' }) });
@@ -10,10 +11,14 @@ export function nodeRoutes(router: RouteRegistrar): void {
   router.route({
     method: 'get',
     path: '/',
-    summary: 'Nodes with their health',
+    summary: 'Nodes with their health, by name, a page at a time',
+    description:
+      "Keyset-paged (100 a page unless `limit` says up to 1000): pass the answer's `nextCursor` as `cursor` for the next page (null: no more), with the same filters. " +
+      '`total` counts the filtered list. A cursor this list did not hand out is 400 invalid_cursor; an unknown query field is 400 validation_failed.',
     access: 'admin',
-    response: { schema: z.object({ nodes: z.array(nodeView) }) },
-    handler: async ({ scope }) => ({ nodes: await scope.cradle.nodeService.list() }),
+    query: nodeListQuery,
+    response: { schema: z.object({ nodes: z.array(nodeView), total: z.number().int(), nextCursor: z.string().nullable() }) },
+    handler: ({ query, scope }) => scope.cradle.nodeService.page(query),
   });
   router.route({
     method: 'post',

@@ -10,6 +10,7 @@ import type { AgentFiles } from './agent-files.js';
 import type { NodeEventIngest } from './event-ingest.js';
 import type { NodeEventStreams } from './event-stream.js';
 import type { AllocationView, NodeInput, NodeStatus, NodeView } from './schema.js';
+import type { NodeListQuery } from './list-query.js';
 import { nodeDown } from './agent-errors.js';
 import { publicView, type AllocationMatch, type NodeRepository, type PrimaryAddress, type StoredNode } from './repository.js';
 
@@ -76,6 +77,12 @@ export class NodeService {
 
   async list(executor: Executor = this.db): Promise<NodeView[]> {
     return (await this.repository.all(executor)).map(publicView);
+  }
+
+  /** One page of the node list as admins see it (NodeRepository.page). */
+  async page(query: NodeListQuery): Promise<{ nodes: NodeView[]; total: number; nextCursor: string | null }> {
+    const { nodes, total, nextCursor } = await this.repository.page(query);
+    return { nodes: nodes.map(publicView), total, nextCursor };
   }
 
   /** Every node with what talking to it needs (for other modules: the nodes table is private to this one). */

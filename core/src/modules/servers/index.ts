@@ -70,6 +70,7 @@ declare module '../../kernel/container.js' {
     transferRunner: TransferRunner;
     transferRecovery: TransferRecovery;
     transferStaleMs: number;
+    consoleWritesPerSecond: number;
     lostNodeRescheduler: LostNodeRescheduler;
     fencedRetention: FencedRetention;
     garbageCollector: GarbageCollector;
@@ -135,6 +136,13 @@ export const serversModule = definePlugin({
     selfHealing: z.boolean().default(true),
     /** A running transfer or drain whose panel has not said it still runs it for this long is wound up by another panel. */
     transferStaleSeconds: z.number().int().min(1).max(3600).default(60),
+    /**
+     * Socket writes a second one server's console output may cost the panel (each viewer is one
+     * write per message): past it, messages to a big audience are spaced and carry more lines.
+     * At 20,000 a 1,000-viewer console took half a core of a loaded 2-core machine in writes alone
+     * and control requests waited over a second; 10,000 (a message every 100 ms) leaves room.
+     */
+    consoleWritesPerSecond: z.number().int().min(100).max(1_000_000).default(10_000),
     /** Days a fenced server's files stay aside on its node before the daily sweep removes them. */
     fencedRetentionDays: z.number().int().min(0).max(3650).default(14),
     /** The nightly garbage collection removes what it finds without an admin's confirmation. */
@@ -154,6 +162,7 @@ export const serversModule = definePlugin({
       serverDirectory: asClass(ServerDirectory).singleton(),
       serverLocks: asClass(ServerLocks).singleton(),
       serverRelay: asClass(ServerRelay).singleton(),
+      consoleWritesPerSecond: asValue(ctx.config.consoleWritesPerSecond),
       serverBulk: asClass(ServerBulk).singleton(),
       commandGate: asValue(new CommandGate()),
       lifecycleRepository: asClass(LifecycleRepository).singleton(),

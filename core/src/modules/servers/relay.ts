@@ -35,11 +35,23 @@ export class ServerRelay {
   private readonly connecting = new Map<string, Promise<ClientSocket>>();
   private readonly subscribed = new Set<string>();
   private readonly slowViewers = new SlowViewers();
-  private readonly outputBatches = new OutputBatches((event, serverId, lines) => this.sendOutput(event, serverId, lines));
-  private readonly deps: { nodeService: NodeService; serverRepository: ServerRepository; hooks: HookBus; logger: Logger };
+  private readonly outputBatches: OutputBatches;
+  private readonly deps: {
+    nodeService: NodeService;
+    serverRepository: ServerRepository;
+    hooks: HookBus;
+    logger: Logger;
+    /** Socket writes a second one server's console output may cost (OutputBatches). */
+    consoleWritesPerSecond: number;
+  };
 
   constructor(deps: ServerRelay['deps']) {
     this.deps = deps;
+    this.outputBatches = new OutputBatches(
+      (event, serverId, lines) => this.sendOutput(event, serverId, lines),
+      (serverId) => this.namespace?.adapter.rooms.get(room(serverId))?.size ?? 0,
+      deps.consoleWritesPerSecond,
+    );
   }
 
   attach(namespace: Namespace): void {
@@ -102,6 +114,7 @@ export class ServerRelay {
 
   private async release(serverId: string): Promise<void> {
     if (!this.subscribed.delete(serverId)) return;
+    this.outputBatches.forget(serverId);
     const server = await this.deps.serverRepository.get(serverId);
     const socket = server ? this.upstream.get(server.nodeId) : undefined;
     socket?.emit(AGENT_SOCKET.unsubscribe, { serverId });

@@ -1,4 +1,5 @@
-import { testImage, type TestPanel } from '@conductor/test';
+import { io as connect, type Socket } from 'socket.io-client';
+import { ADMIN_TOKEN, testImage, type TestPanel } from '@conductor/test';
 
 /**
  * A template whose "game" prints `linesPerSecond` console lines of about 100 bytes, in 100 batches
@@ -20,4 +21,31 @@ export async function firehoseTemplate(panel: TestPanel, id: string, linesPerSec
   };
   const created = await panel.request('POST', '/api/templates', { body: template });
   if (created.status !== 201) throw new Error(`could not add the template: ${JSON.stringify(created.body)}`);
+}
+
+/** A viewer of one server's console that counts the lines and the messages it receives. */
+export async function consoleViewer(
+  panel: TestPanel,
+  serverId: string,
+): Promise<{ socket: Socket; lines: () => number; messages: () => number; dropped: Promise<string> }> {
+  const socket = connect(`${panel.url}/servers`, {
+    transports: ['websocket'],
+    auth: { token: ADMIN_TOKEN },
+    forceNew: true,
+    reconnection: false,
+  });
+  let count = 0;
+  let messages = 0;
+  socket.on('server:console', (m: { lines: string[] }) => {
+    count += m.lines.length;
+    messages += 1;
+  });
+  const dropped = new Promise<string>((resolve) => socket.on('disconnect', (reason) => resolve(reason)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const ack = (await socket.emitWithAck('server:subscribe', { serverId })) as { error?: unknown };
+  if (ack.error) throw new Error(`subscribe: ${JSON.stringify(ack)}`);
+  return { socket, lines: () => count, messages: () => messages, dropped };
 }

@@ -1,30 +1,10 @@
 import type { Socket as NetSocket } from 'node:net';
 import { expect } from 'chai';
-import { io as connect, type Socket } from 'socket.io-client';
-import { ADMIN_TOKEN, startNodeFor, startPanel, testImage, type TestNode, type TestPanel, until } from '@conductor/test';
-import { firehoseTemplate } from './console-firehose.js';
+import type { Socket } from 'socket.io-client';
+import { startNodeFor, startPanel, testImage, type TestNode, type TestPanel, until } from '@conductor/test';
+import { consoleViewer as viewer, firehoseTemplate } from './console-firehose.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A viewer of one server's console that counts the lines it receives. */
-async function viewer(panel: TestPanel, serverId: string): Promise<{ socket: Socket; lines: () => number; dropped: Promise<string> }> {
-  const socket = connect(`${panel.url}/servers`, {
-    transports: ['websocket'],
-    auth: { token: ADMIN_TOKEN },
-    forceNew: true,
-    reconnection: false,
-  });
-  let count = 0;
-  socket.on('server:console', (m: { lines: string[] }) => (count += m.lines.length));
-  const dropped = new Promise<string>((resolve) => socket.on('disconnect', (reason) => resolve(reason)));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  const ack = (await socket.emitWithAck('server:subscribe', { serverId })) as { error?: unknown };
-  if (ack.error) throw new Error(`subscribe: ${JSON.stringify(ack)}`);
-  return { socket, lines: () => count, dropped };
-}
 
 /** The TCP socket under a socket.io client's websocket, to stop reading from it as a stalled tab would. */
 const tcpOf = (socket: Socket) => (socket.io.engine.transport as unknown as { ws: { _socket: NetSocket } }).ws._socket;
