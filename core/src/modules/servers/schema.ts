@@ -10,6 +10,9 @@ const port = z
   .min(1, { error: 'expected a port from 1 to 65535' })
   .max(65535, { error: 'expected a port from 1 to 65535' });
 
+/** The `:serverId` of a server's routes. */
+export const serverIdParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
+
 /** One of the node's allocations: by its id, or by address (a port, optionally on one ip). */
 export const allocationChoice = z
   .strictObject({

@@ -1,4 +1,5 @@
-import { testImage, type TestPanel } from '@conductor/test';
+import { startNodeFor, testImage, type DatabaseKind, type TestNode, type TestPanel } from '@conductor/test';
+import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
 /** An image on a registry nothing answers at (nothing listens on port 1). */
 export const UNREACHABLE_IMAGE = '127.0.0.1:1/none:latest';
@@ -33,4 +34,23 @@ export async function createServerFor(panel: TestPanel, ownerId: string, nodeId:
   });
   if (created.status !== 201) throw new Error(`create server: ${JSON.stringify(created.body)}`);
   return created.body.id as string;
+}
+
+/**
+ * A panel with accounts and one real node for the calling describe: set up in its before hook and
+ * taken down (servers, panel, node) in its after hook; the fields are there once the before hook ran.
+ */
+export function useServersWorld(database: DatabaseKind, nodeName: string, ports = 1): { t: AccountsPanel; node: TestNode } {
+  const world = {} as { t: AccountsPanel; node: TestNode };
+  before(async () => {
+    await testImage();
+    world.t = await startAccountsPanel(database);
+    world.node = await startNodeFor(world.t.panel, { name: nodeName, ports });
+  });
+  after(async () => {
+    if (world.t) await deleteAllServers(world.t.panel);
+    await world.t?.close();
+    await world.node?.close();
+  });
+  return world;
 }

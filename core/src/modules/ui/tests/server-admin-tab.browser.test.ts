@@ -46,4 +46,38 @@ describe("the server page's Admin tab in a real browser: limits, owner, suspend,
     await until('the server gone', async () => (await t.panel.request('GET', `/api/servers/${id}`)).status === 404, 60_000);
     expect(pages.pageErrors).to.deep.equal([]);
   });
+
+  it('lets an admin give the server to another account from the Admin tab, refuses an unknown address in words, and the Activity tab says who got it', async () => {
+    const { t, node, pages } = world;
+    const admin = await t.createUser('owner-admin@example.org', { role: 'admin' });
+    const before = await t.createUser('owner-before@example.org');
+    const after = await t.createUser('owner-after@example.org');
+    const created = await t.panel.request('POST', '/api/servers', {
+      body: { name: 'Handed', templateId: 'conductor-test', nodeId: node.nodeId, ownerId: before.id },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id = created.body.id as string;
+
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email);
+    await page.goto(`${t.panel.url}/servers/${id}/admin`);
+    const card = page.getByTestId('owner');
+    await card.getByLabel('Email of the new owner').fill('nobody@example.org');
+    await card.getByRole('button', { name: 'Give to another account' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Give to another account' }).click();
+    await card.getByRole('alert').filter({ hasText: 'No account uses that email address' }).waitFor();
+    expect((await t.panel.request('GET', `/api/servers/${id}`)).body.ownerId).to.equal(before.id);
+
+    await card.getByLabel('Email of the new owner').fill(after.email);
+    await card.getByRole('button', { name: 'Give to another account' }).click();
+    await page.getByRole('dialog').getByText(`Give Handed to ${after.email}?`).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Give to another account' }).click();
+    await card.getByText(`The server now belongs to ${after.email}.`).waitFor();
+    expect((await t.panel.request('GET', `/api/servers/${id}`)).body.ownerId).to.equal(after.id);
+    expect(await card.getByRole('link', { name: 'Open the owner’s account' }).getAttribute('href')).to.equal(`/admin/users/${after.id}`);
+
+    await page.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('cell', { name: `Gave the server to ${after.email} (owner before: ${before.email})` }).waitFor();
+    expect(pages.pageErrors).to.deep.equal([]);
+  });
 });
