@@ -536,6 +536,7 @@ export const de: Messages = {
       startup: 'Start geändert: {changes}',
       limits: 'Limits geändert',
       owner: 'Server an {to} übergeben (vorher: {from})',
+      allocation: { add: 'Port {address} hinzugefügt', remove: 'Port {address} entfernt' },
       sleep_policy: 'Schlafregeln geändert',
       phase: { sleep: 'Server schlafen gelegt', active: 'Server geweckt', archived: 'Server archiviert' },
       domain: { add: 'Domain {hostname} hinzugefügt', remove: 'Domain {hostname} entfernt' },
@@ -950,6 +951,16 @@ export const de: Messages = {
     ip: 'IP, auf der der Port lauscht',
     port: 'Port',
     primary: 'Spielport',
+    extra: 'Zusätzlicher Port (TCP und UDP)',
+    addPort: 'Port hinzufügen',
+    addHint:
+      'Ein zusätzlicher Port für Plugins wie Karten oder Sprachchat, aus den freien Zuweisungen des Nodes. Der Server bekommt ihn beim nächsten Start (läuft er, starte ihn neu).',
+    newPort: 'Port',
+    newPortHint: 'Leer lassen für den nächsten freien Port des Nodes.',
+    portAdded: 'Port {port} ist hinzugefügt; er öffnet sich beim nächsten Start.',
+    portRemoved: 'Port {port} ist entfernt; er schließt sich beim nächsten Start.',
+    remove: 'Entfernen',
+    confirmRemove: 'Port {port} von diesem Server entfernen? Er schließt sich beim nächsten Start.',
   },
   adminCreate: {
     title: 'Server für ein Konto erstellen',
@@ -1097,6 +1108,8 @@ export const de: Messages = {
     last_admin: 'Der letzte Administrator kann die Rolle nicht verlieren.',
     no_capacity: 'Gerade hat keine Node Platz für diesen Server. Frag deinen Hoster.',
     server_suspended: 'Dieser Server ist gesperrt.',
+    too_many_ports: 'Ein Server hat höchstens 10 zusätzliche Ports; entferne zuerst einen.',
+    primary_allocation: 'Der Spielport bleibt; verschiebe den Server auf einen anderen Node, um ihn zu ändern.',
     port_in_use:
       'Dieser Port wird auf dem Rechner der Node schon benutzt (von einem anderen Programm oder Server). Wähle einen anderen Port oder gib ihn dort frei.',
     node_unreachable:

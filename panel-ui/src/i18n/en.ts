@@ -516,6 +516,7 @@ export const en = {
       startup: 'Changed the startup: {changes}',
       limits: 'Changed the limits',
       owner: 'Gave the server to {to} (owner before: {from})',
+      allocation: { add: 'Added the port {address}', remove: 'Removed the port {address}' },
       sleep_policy: 'Changed the sleep policy',
       phase: { sleep: 'Put the server to sleep', active: 'Woke the server', archived: 'Archived the server' },
       domain: { add: 'Added the domain {hostname}', remove: 'Removed the domain {hostname}' },
@@ -927,6 +928,16 @@ export const en = {
     ip: 'IP the port listens on',
     port: 'Port',
     primary: 'Game port',
+    extra: 'Extra port (TCP and UDP)',
+    addPort: 'Add port',
+    addHint:
+      'An extra port for plugins such as maps or voice chat, from the node’s free allocations. The server gets it at its next start (restart it if it is running).',
+    newPort: 'Port',
+    newPortHint: 'Leave empty for the node’s next free port.',
+    portAdded: 'Port {port} is added; it opens at the next start.',
+    portRemoved: 'Port {port} is removed; it closes at the next start.',
+    remove: 'Remove',
+    confirmRemove: 'Remove port {port} from this server? It closes at the next start.',
   },
   adminCreate: {
     title: 'Create a server for an account',
@@ -1066,6 +1077,8 @@ export const en = {
     last_admin: 'The last administrator cannot lose the role.',
     no_capacity: 'No node has room for this server right now. Ask your hoster.',
     server_suspended: 'This server is suspended.',
+    too_many_ports: 'A server has at most 10 extra ports; remove one first.',
+    primary_allocation: 'The game port stays; move the server to another node to change it.',
     port_in_use: 'That port is already in use on the node’s machine (by another program or server). Choose another port, or free it there.',
     node_unreachable:
       'The server’s node does not answer right now, so nothing was done (and nothing will be done later). Try again when it is back.',

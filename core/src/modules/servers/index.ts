@@ -40,6 +40,8 @@ import { QuotaRepository } from './quotas/quota-repository.js';
 import { quotaRoutes } from './quotas/routes.js';
 import { startupRoutes } from './startup/routes.js';
 import { ownershipRoutes } from './ownership/routes.js';
+import { extraPortRoutes } from './ports/routes.js';
+import { ExtraPorts } from './ports/extra-ports.js';
 import { ServerOwnerHandover } from './ownership/owner-handover.js';
 import { StartupService } from './startup/startup-service.js';
 import { QuotaService } from './quotas/quota-service.js';
@@ -80,6 +82,7 @@ declare module '../../kernel/container.js' {
     quotaRepository: QuotaRepository;
     startupService: StartupService;
     serverOwnerHandover: ServerOwnerHandover;
+    extraPorts: ExtraPorts;
   }
 }
 
@@ -180,6 +183,7 @@ export const serversModule = definePlugin({
       quotaService: asClass(QuotaService).singleton(),
       startupService: asClass(StartupService).singleton(),
       serverOwnerHandover: asClass(ServerOwnerHandover).singleton(),
+      extraPorts: asClass(ExtraPorts).singleton(),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -303,6 +307,7 @@ export const serversModule = definePlugin({
     quotaRoutes(router);
     startupRoutes(router);
     ownershipRoutes(router);
+    extraPortRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
   // A person types or pastes a few lines a second; the server's own gate (CommandGate) bounds all its users together.

@@ -81,6 +81,8 @@ export const serverView = z.object({
   phase: serverPhase,
   suspended: z.boolean(),
   address: z.object({ ip: z.string(), port: z.number().int() }).nullable(),
+  /** Ports besides the game port (an admin adds them), on the same node; the container publishes each as itself, TCP and UDP. */
+  extraAllocations: z.array(z.object({ id: z.number().int(), ip: z.string(), port: z.number().int() })),
   /** What players type to connect (host:port): the allocation's ip, or the node's public address for a wildcard bind. */
   connectAddress: z.string().nullable(),
   /** Its node's health as the panel's checks last found it: `down` or `lost` means `state` is the last known one, and actions are refused. */

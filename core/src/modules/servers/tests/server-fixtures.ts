@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:net';
 import { startNodeFor, testImage, type DatabaseKind, type TestNode, type TestPanel } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
@@ -53,4 +54,13 @@ export function useServersWorld(database: DatabaseKind, nodeName: string, ports 
     await world.node?.close();
   });
   return world;
+}
+
+/** Something outside the panel holding a port on the host, as another program would. */
+export function holdPort(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen({ host: '127.0.0.1', port }, () => resolve(s));
+  });
 }
