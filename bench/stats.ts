@@ -16,6 +16,8 @@ const sample = (serverId: string, i: number): ServerStats => ({
   memoryLimitBytes: 1024 * 1048576,
   networkRxBytes: 0,
   networkTxBytes: 0,
+  blockReadBytes: 0,
+  blockWriteBytes: 0,
   diskBytes: 5_000_000,
   uptimeSeconds: 120,
   players: { online: i % 20, max: 20, sample: [], version: '1.21.4', motd: 'x' },
