@@ -190,6 +190,12 @@ export const de: Messages = {
     memory: 'Arbeitsspeicher',
     players: 'Spieler',
     tps: 'Ticks pro Sekunde',
+    networkIn: 'Netzwerk empfangen',
+    networkOut: 'Netzwerk gesendet',
+    disk: 'Belegter Speicher',
+    diskRead: 'Lesen vom Datenträger',
+    diskWrite: 'Schreiben auf den Datenträger',
+    perSecond: '{amount}/s',
   },
   players: {
     online: 'Gerade online',

@@ -176,6 +176,12 @@ export const en = {
     memory: 'Memory',
     players: 'Players',
     tps: 'Ticks per second',
+    networkIn: 'Network received',
+    networkOut: 'Network sent',
+    disk: 'Disk used',
+    diskRead: 'Disk reads',
+    diskWrite: 'Disk writes',
+    perSecond: '{amount}/s',
   },
   players: {
     online: 'Online now',
