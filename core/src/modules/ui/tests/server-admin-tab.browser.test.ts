@@ -31,7 +31,14 @@ describe("the server page's Admin tab in a real browser: limits, owner, suspend,
     await page.waitForURL(/\/admin$/);
     expect(await page.getByRole('link', { name: 'Open the owner’s account' }).getAttribute('href')).to.equal(`/admin/users/${owner.id}`);
     await page.getByTestId('resources').waitFor();
+    await page.getByTestId('transfer').waitFor();
     await page.getByRole('heading', { name: 'Reinstall' }).first().waitFor();
+    // One place each: the admin's Settings tab holds neither the limits nor the move.
+    await page.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Name', exact: true }).waitFor();
+    expect(await page.getByTestId('resources').count(), 'no Resources card in Settings').to.equal(0);
+    expect(await page.getByTestId('transfer').count(), 'no Move card in Settings').to.equal(0);
+    await page.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Admin', exact: true }).click();
 
     await page.getByRole('button', { name: 'Suspend', exact: true }).click();
     await page.getByText('Suspended: stopped, and its owner cannot start it.').waitFor();
