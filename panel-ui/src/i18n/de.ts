@@ -542,6 +542,7 @@ export const de: Messages = {
       startup: 'Start geändert: {changes}',
       limits: 'Limits geändert',
       owner: 'Server an {to} übergeben (vorher: {from})',
+      transfer: 'Server auf einen anderen Node verschoben',
       allocation: { add: 'Port {address} hinzugefügt', remove: 'Port {address} entfernt' },
       sleep_policy: 'Schlafregeln geändert',
       phase: { sleep: 'Server schlafen gelegt', active: 'Server geweckt', archived: 'Server archiviert' },
@@ -579,6 +580,7 @@ export const de: Messages = {
     },
     schedule: { create: 'Zeitplan angelegt', update: 'Zeitplan geändert', delete: 'Zeitplan gelöscht' },
   },
+  toast: { region: 'Benachrichtigungen', dismiss: 'Schließen' },
   activity: {
     none: 'Auf diesem Server ist noch nichts passiert.',
     when: 'Wann',
@@ -1041,6 +1043,7 @@ export const de: Messages = {
     deleteHint: 'Entfernt den Server, seinen Container und seine Dateien von der Node.',
     deleteButton: 'Server löschen',
     confirmDelete: '{name} mit allen Dateien löschen? Das lässt sich nicht rückgängig machen.',
+    deleted: '{name} ist gelöscht.',
   },
   userAdmin: {
     title: 'Anmeldung',

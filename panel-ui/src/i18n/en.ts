@@ -522,6 +522,7 @@ export const en = {
       startup: 'Changed the startup: {changes}',
       limits: 'Changed the limits',
       owner: 'Gave the server to {to} (owner before: {from})',
+      transfer: 'Moved the server to another node',
       allocation: { add: 'Added the port {address}', remove: 'Removed the port {address}' },
       sleep_policy: 'Changed the sleep policy',
       phase: { sleep: 'Put the server to sleep', active: 'Woke the server', archived: 'Archived the server' },
@@ -559,6 +560,7 @@ export const en = {
     },
     schedule: { create: 'Created a schedule', update: 'Changed a schedule', delete: 'Deleted a schedule' },
   },
+  toast: { region: 'Notifications', dismiss: 'Dismiss' },
   activity: {
     none: 'Nothing has happened on this server yet.',
     when: 'When',
@@ -1011,6 +1013,7 @@ export const en = {
     deleteHint: 'Removes the server, its container and its files from the node.',
     deleteButton: 'Delete server',
     confirmDelete: 'Delete {name} with all its files? This cannot be undone.',
+    deleted: '{name} is deleted.',
   },
   userAdmin: {
     title: 'Sign-in',

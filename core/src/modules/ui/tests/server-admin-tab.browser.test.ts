@@ -50,6 +50,10 @@ describe("the server page's Admin tab in a real browser: limits, owner, suspend,
     await page.getByRole('button', { name: 'Delete server' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await page.waitForURL(/\/servers$/);
+    // The server's page is gone with it: a note on the list says what happened, read out through a live region.
+    await page.getByRole('status', { name: 'Notifications' }).getByText('Governed is deleted.').waitFor();
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await page.getByTestId('toast').count()).to.equal(0);
     await until('the server gone', async () => (await t.panel.request('GET', `/api/servers/${id}`)).status === 404, 60_000);
     expect(pages.pageErrors).to.deep.equal([]);
   });
