@@ -103,11 +103,12 @@ export function buildRouter() {
     const started = document.activeElement;
     let tries = 0;
     const focusHeading = () => {
-      if (mine !== navigation) return;
-      const heading = document.querySelector<HTMLElement>('main h1');
-      if (heading) return heading.focus({ preventScroll: !!to.hash });
+      // A person who already moved on (tabbed into the page) keeps their place.
       const moved = document.activeElement !== started && document.activeElement !== document.body;
-      if (!moved && ++tries < 100) setTimeout(focusHeading, 50);
+      if (mine !== navigation || moved) return;
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (heading) heading.focus({ preventScroll: !!to.hash });
+      else if (++tries < 100) setTimeout(focusHeading, 50);
     };
     setTimeout(focusHeading, 50);
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DATABASES, until } from '@conductor/test';
-import { createServerFor, useServersWorld } from '../../servers/tests/server-fixtures.js';
+import { createServerFor, runningServerFor, useServersWorld } from '../../servers/tests/server-fixtures.js';
 import { IoRateTracker } from '../io-rates.js';
 import { statsSample } from './stats-sample.js';
 
@@ -14,10 +14,7 @@ for (const database of DATABASES) {
     it("stores a running server's network and disk rates from its node's totals, and serves them by range", async () => {
       const { t, node } = world;
       const owner = await t.createUser(`io-owner-${database}@example.org`);
-      const id = await createServerFor(t.panel, owner.id, node.nodeId, 'Measured');
-      await until('installed', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'offline', 60_000);
-      expect((await t.panel.request('POST', `/api/servers/${id}/power/start`)).status).to.equal(200);
-      await until('running', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+      const id = await runningServerFor(t.panel, owner.id, node.nodeId, 'Measured');
 
       const reported = await until(
         "the agent's stats",

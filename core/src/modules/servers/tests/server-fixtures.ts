@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { startNodeFor, testImage, type DatabaseKind, type TestNode, type TestPanel } from '@conductor/test';
+import { startNodeFor, testImage, until, type DatabaseKind, type TestNode, type TestPanel } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 
 /** An image on a registry nothing answers at (nothing listens on port 1). */
@@ -35,6 +35,22 @@ export async function createServerFor(panel: TestPanel, ownerId: string, nodeId:
   });
   if (created.status !== 201) throw new Error(`create server: ${JSON.stringify(created.body)}`);
   return created.body.id as string;
+}
+
+/** A server made as createServerFor does, once its install finished (offline); its id. */
+export async function installedServerFor(panel: TestPanel, ownerId: string, nodeId: string, name: string): Promise<string> {
+  const id = await createServerFor(panel, ownerId, nodeId, name);
+  await until('installed', async () => (await panel.request('GET', `/api/servers/${id}`)).body.state === 'offline', 60_000);
+  return id;
+}
+
+/** A server made and installed as above, then started and running; its id. */
+export async function runningServerFor(panel: TestPanel, ownerId: string, nodeId: string, name: string): Promise<string> {
+  const id = await installedServerFor(panel, ownerId, nodeId, name);
+  const started = await panel.request('POST', `/api/servers/${id}/power/start`);
+  if (started.status !== 200) throw new Error(`start server: ${JSON.stringify(started.body)}`);
+  await until('running', async () => (await panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+  return id;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { until } from './browser-helpers.js';
+import { runningServerFor } from '../../servers/tests/server-fixtures.js';
 import { useUiWorld } from './ui-world.js';
 
 describe('network and disk charts in a real browser (Chromium): live and stored, beside CPU, memory and players', function () {
@@ -9,14 +9,7 @@ describe('network and disk charts in a real browser (Chromium): live and stored,
   it('draws network received and sent, disk used, reads and writes from the live feed and from stored samples', async () => {
     const { t, node, pages } = world;
     const owner = await t.createUser('charts-owner@example.org');
-    const created = await t.panel.request('POST', '/api/servers', {
-      body: { name: 'Charted', templateId: 'conductor-test', ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 },
-    });
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    const id = created.body.id as string;
-    await until('installed', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'offline', 60_000);
-    expect((await t.panel.request('POST', `/api/servers/${id}/power/start`)).status).to.equal(200);
-    await until('running', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+    const id = await runningServerFor(t.panel, owner.id, node.nodeId, 'Charted');
 
     const page = await pages.newPage();
     await pages.signIn(page, owner.email);

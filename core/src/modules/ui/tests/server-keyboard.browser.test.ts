@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
+import { installedServerFor } from '../../servers/tests/server-fixtures.js';
 import { until } from './browser-helpers.js';
 import { useUiWorld } from './ui-world.js';
 
@@ -25,12 +26,7 @@ describe('the server page by keyboard alone in a real browser (Chromium)', funct
   it('opens a server from the list, starts it, switches tabs and renames it with Tab and Enter only, the focus always visible', async () => {
     const { t, node, pages } = world;
     const owner = await t.createUser('keys-only@example.org');
-    const created = await t.panel.request('POST', '/api/servers', {
-      body: { name: 'Keyboard', templateId: 'conductor-test', ownerId: owner.id, nodeId: node.nodeId, memoryMb: 256 },
-    });
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    const id = created.body.id as string;
-    await until('installed', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'offline', 60_000);
+    const id = await installedServerFor(t.panel, owner.id, node.nodeId, 'Keyboard');
 
     const page = await pages.newPage();
     await pages.signIn(page, owner.email);
