@@ -1,4 +1,5 @@
 import { DATABASES, startPanel, type DatabaseKind } from '@conductor/test';
+import { IoRateTracker } from '../core/src/modules/metrics/io-rates.js';
 import type { ServerStats } from '../core/src/protocol/server-state.js';
 
 /**
@@ -16,6 +17,8 @@ const sample = (serverId: string, i: number): ServerStats => ({
   memoryLimitBytes: 1024 * 1048576,
   networkRxBytes: 0,
   networkTxBytes: 0,
+  blockReadBytes: 0,
+  blockWriteBytes: 0,
   diskBytes: 5_000_000,
   uptimeSeconds: 120,
   players: { online: i % 20, max: 20, sample: [], version: '1.21.4', motd: 'x' },
@@ -26,12 +29,22 @@ async function ingest(database: DatabaseKind): Promise<void> {
   const panel = await startPanel({ database, config: { LOG_LEVEL: 'warn' } });
   try {
     const { statsRepository, statsCollector } = panel.kernel.containerOf('metrics').cradle;
-    const samples = Array.from({ length: SERVERS }, (_, i) => sample(`sbench${String(i).padStart(6, '0')}`, i));
     const base = Date.UTC(2026, 10, 21, 10, 0, 0);
     const writes: number[] = [];
+    // Network and disk rates as the collector makes them: totals that grow, compared with the collection before.
+    const rates = new IoRateTracker();
     for (let c = 0; c < 6; c++) {
+      const grown = (i: number) => (c + 1) * (i + 1) * 1000;
+      const samples = Array.from({ length: SERVERS }, (_, i) => ({
+        ...sample(`sbench${String(i).padStart(6, '0')}`, i),
+        networkRxBytes: grown(i),
+        networkTxBytes: grown(i),
+        blockReadBytes: grown(i),
+        blockWriteBytes: grown(i),
+      }));
+      const at = new Date(base + c * 10_000);
       const t0 = performance.now();
-      await statsRepository.insertRaw(samples, new Date(base + c * 10_000));
+      await statsRepository.insertRaw(samples, at, rates.rates(samples, at));
       writes.push(performance.now() - t0);
     }
     let t0 = performance.now();

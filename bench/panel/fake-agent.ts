@@ -19,6 +19,8 @@ export async function startFakeAgent(token: string, servers: number, prefix: str
     memoryLimitBytes: 2_147_483_648,
     networkRxBytes: 1000,
     networkTxBytes: 1000,
+    blockReadBytes: 0,
+    blockWriteBytes: 0,
     diskBytes: 3_000_000_000,
     uptimeSeconds: 3600,
     players: { online: Math.floor(Math.random() * 10), max: 20, sample: [], version: '1.21.4', motd: 'bench' },

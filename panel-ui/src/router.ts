@@ -94,9 +94,23 @@ export function buildRouter() {
     if (to.meta.admin && session.user.role !== 'admin') return { name: 'not-found', params: { rest: to.path.slice(1).split('/') } };
     return true;
   });
-  // Moves focus to the new page's heading so screen readers announce the navigation.
+  // Moves focus to the new page's heading so screen readers announce the navigation. A page that
+  // loads its data first (a server's) shows its heading later: look for it a while, unless the
+  // person moved the focus or went elsewhere meanwhile.
+  let navigation = 0;
   router.afterEach((to) => {
-    setTimeout(() => document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: !!to.hash }), 50);
+    const mine = ++navigation;
+    const started = document.activeElement;
+    let tries = 0;
+    const focusHeading = () => {
+      // A person who already moved on (tabbed into the page) keeps their place.
+      const moved = document.activeElement !== started && document.activeElement !== document.body;
+      if (mine !== navigation || moved) return;
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (heading) heading.focus({ preventScroll: !!to.hash });
+      else if (++tries < 100) setTimeout(focusHeading, 50);
+    };
+    setTimeout(focusHeading, 50);
   });
   return router;
 }

@@ -44,6 +44,32 @@ export function screenshotPath(name: string): string {
   return path.join(SCREENSHOTS, `${name}.png`);
 }
 
+type ThemeName = 'light' | 'dark';
+
+/** The screenshot's name for a theme: `-light`/`-dark` in the name swapped, else the theme added. */
+export function themedName(name: string, theme: ThemeName): string {
+  return /-(light|dark)(?=-|$)/.test(name) ? name.replace(/-(light|dark)(?=-|$)/, `-${theme}`) : `${name}-${theme}`;
+}
+
+/**
+ * A full-page screenshot in both themes, for review: the page as shown (under `name`), then with
+ * the other theme's variables (the panel switches themes by `data-theme` on <html>), then as it was.
+ * Canvas charts keep the colours they were drawn with.
+ */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  const html = page.locator('html');
+  const shown: ThemeName = (await html.getAttribute('data-theme')) === 'dark' ? 'dark' : 'light';
+  const other: ThemeName = shown === 'dark' ? 'light' : 'dark';
+  const setTheme = (theme: ThemeName) => html.evaluate((el, t) => el.setAttribute('data-theme', t), theme);
+  await setTheme(other);
+  try {
+    await page.screenshot({ path: screenshotPath(themedName(name, other)), fullPage: true });
+  } finally {
+    await setTheme(shown);
+  }
+}
+
 export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 

@@ -14,6 +14,9 @@ export const serverStats = z.object({
   memoryLimitBytes: z.number().int(),
   networkRxBytes: z.number().int(),
   networkTxBytes: z.number().int(),
+  /** Bytes the container read from and wrote to block devices since it started; 0 from an agent that does not report them. */
+  blockReadBytes: z.number().int().default(0),
+  blockWriteBytes: z.number().int().default(0),
   diskBytes: z.number().int(),
   uptimeSeconds: z.number().int(),
   players: z
@@ -22,6 +25,7 @@ export const serverStats = z.object({
   tps: z.number().nullable(),
 });
 export type ServerStats = z.output<typeof serverStats>;
+export type ServerStatsInput = z.input<typeof serverStats>;
 
 export const serverStatus = z.object({
   id: z.string(),

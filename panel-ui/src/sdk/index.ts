@@ -33,6 +33,8 @@ export { pluginSocket } from './socket.js';
 export { useAction } from '../lib/use-action.js';
 /** Asks in the panel's modal dialog; use it instead of window.confirm. */
 export { confirmAction, type ConfirmOptions } from '../lib/confirm.js';
+/** A short note in the corner that outlives the page (read out by screen readers). */
+export { showToast, type ToastKind } from '../lib/toast.js';
 export { errorMessage, describeError } from '../lib/errors.js';
 export { formatBytes, formatDate, formatDateTimeSeconds, formatMemory, formatPercent, displayTimeZone } from '../lib/format.js';
 export { i18n, LOCALES } from '../i18n/index.js';

@@ -1,5 +1,16 @@
 /** The marketplace's strings; German is typed against English, so a missing key fails typecheck. */
 export const en = {
+  activityActions: {
+    marketplace: {
+      install: 'Installed {project} {version}',
+      uninstall: 'Removed {project}',
+      link: 'Linked {file} to {project}',
+      game: 'Set what the server runs to {loader}',
+      'auto-update': 'Changed automatic updates of a plugin',
+      update: 'Updated {project} from {from} to {to}',
+      rollback: 'Rolled {project} back from {from} to {to}',
+    },
+  },
   marketplace: {
     tab: 'Plugins',
     browse: 'Find plugins and mods',
@@ -69,6 +80,17 @@ export const en = {
 };
 
 export const de: typeof en = {
+  activityActions: {
+    marketplace: {
+      install: '{project} {version} installiert',
+      uninstall: '{project} entfernt',
+      link: '{file} mit {project} verknüpft',
+      game: 'Server läuft jetzt mit {loader}',
+      'auto-update': 'Automatische Updates eines Plugins geändert',
+      update: '{project} von {from} auf {to} aktualisiert',
+      rollback: '{project} von {from} auf {to} zurückgesetzt',
+    },
+  },
   marketplace: {
     tab: 'Plugins',
     browse: 'Plugins und Mods finden',

@@ -1,5 +1,8 @@
 /** The teams UI's own messages, merged into the panel's (PanelUiApi.addMessages). */
 export const en = {
+  activityActions: {
+    team: { server: { add: 'Gave the server to a team', remove: 'Took the server out of its team' } },
+  },
   teams: {
     nav: 'Teams',
     title: 'Teams',
@@ -98,6 +101,9 @@ export const en = {
 };
 
 export const de: typeof en = {
+  activityActions: {
+    team: { server: { add: 'Server einem Team gegeben', remove: 'Server aus seinem Team genommen' } },
+  },
   teams: {
     nav: 'Teams',
     title: 'Teams',

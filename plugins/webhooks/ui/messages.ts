@@ -1,5 +1,13 @@
 /** The webhooks UI's own messages, merged into the panel's (PanelUiApi.addMessages). */
 export const en = {
+  activityActions: {
+    webhook: {
+      create: 'Added a webhook to {url}',
+      update: 'Changed a webhook ({changed})',
+      secret: { rotate: 'Made a new secret for a webhook' },
+      delete: 'Deleted a webhook',
+    },
+  },
   webhooks: {
     tab: 'Webhooks',
     globalNav: 'Webhooks',
@@ -89,6 +97,14 @@ export const en = {
 };
 
 export const de: typeof en = {
+  activityActions: {
+    webhook: {
+      create: 'Webhook an {url} hinzugefügt',
+      update: 'Webhook geändert ({changed})',
+      secret: { rotate: 'Neues Geheimnis für einen Webhook erzeugt' },
+      delete: 'Webhook gelöscht',
+    },
+  },
   webhooks: {
     tab: 'Webhooks',
     globalNav: 'Webhooks',

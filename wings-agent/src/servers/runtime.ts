@@ -101,6 +101,8 @@ export class ServerRuntime {
       memoryLimitBytes: this.spec.limits.memoryMb * 1048576,
       networkRxBytes: 0,
       networkTxBytes: 0,
+      blockReadBytes: 0,
+      blockWriteBytes: 0,
     });
   }
 

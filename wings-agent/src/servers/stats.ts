@@ -6,11 +6,13 @@ export interface ContainerSample {
   memoryLimitBytes: number;
   networkRxBytes: number;
   networkTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
 }
 
 /**
  * One sample from Docker's stats stream: CPU as a share of one core (100 = one core busy, as
- * `docker stats` shows it), memory without the page cache, network totals.
+ * `docker stats` shows it), memory without the page cache, network and block I/O totals.
  */
 export function sampleFromDockerStats(s: Docker.ContainerStats): ContainerSample {
   const cpuDelta = s.cpu_stats.cpu_usage.total_usage - (s.precpu_stats.cpu_usage?.total_usage ?? 0);
@@ -26,11 +28,21 @@ export function sampleFromDockerStats(s: Docker.ContainerStats): ContainerSample
     rx += net.rx_bytes;
     tx += net.tx_bytes;
   }
+  // cgroup v1 names the operations Read/Write, v2 read/write; other entries (Sync, Total) would count twice.
+  let read = 0;
+  let write = 0;
+  for (const io of s.blkio_stats?.io_service_bytes_recursive ?? []) {
+    const op = io.op.toLowerCase();
+    if (op === 'read') read += io.value;
+    else if (op === 'write') write += io.value;
+  }
   return {
     cpuPercent: Math.round(cpuPercent * 100) / 100,
     memoryBytes: Math.max(0, (s.memory_stats.usage ?? 0) - cache),
     memoryLimitBytes: s.memory_stats.limit ?? 0,
     networkRxBytes: rx,
     networkTxBytes: tx,
+    blockReadBytes: read,
+    blockWriteBytes: write,
   };
 }

@@ -54,7 +54,7 @@ export class GrantsRepository {
       .merge(['permissions']);
   }
 
-  async remove(serverId: string, userId: string): Promise<boolean> {
-    return (await this.db('server_grants').where({ server_id: serverId, user_id: userId }).delete()) === 1;
+  async remove(serverId: string, userId: string, executor: Executor = this.db): Promise<boolean> {
+    return (await executor('server_grants').where({ server_id: serverId, user_id: userId }).delete()) === 1;
   }
 }

@@ -87,6 +87,15 @@ export const authModule = definePlugin({
     ctx.defineHook('auth.serverListScope', 'waterfall');
     ctx.defineHook('auth.apiKeyScope', 'bail');
     tapKernelHooks(ctx);
+    // An owner holds every key: a subuser grant the new owner had would only linger in the subuser list.
+    ctx.subscribe('auth.owner-grants', {
+      types: ['server.owner_changed'],
+      from: 'now',
+      handler: async (event, trx) => {
+        const to = event.data.to;
+        if (event.serverId && typeof to === 'string') await ctx.cradle.grantsRepository.remove(event.serverId, to, trx);
+      },
+    });
   },
   migrations: new URL('./migrations/', import.meta.url),
   routes(router) {

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { NodeService } from '../nodes/service.js';
+import { IoRateTracker } from './io-rates.js';
 import type { StatsRepository } from './repository.js';
 
 const DAY = 86_400_000;
@@ -10,6 +11,8 @@ const NODES_AT_ONCE = 16;
 /** Samples every running server's stats from its node, folds them into coarser rollups, and forgets old ones. */
 export class StatsCollector {
   private readonly deps: { nodeService: NodeService; statsRepository: StatsRepository; logger: Logger };
+
+  private readonly ioRates = new IoRateTracker();
 
   constructor(deps: StatsCollector['deps']) {
     this.deps = deps;
@@ -36,7 +39,7 @@ export class StatsCollector {
       ),
     );
     const samples = perNode.flat();
-    await this.deps.statsRepository.insertRaw(samples, moment);
+    await this.deps.statsRepository.insertRaw(samples, moment, this.ioRates.rates(samples, moment));
     return samples.length;
   }
 

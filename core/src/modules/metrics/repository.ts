@@ -1,6 +1,7 @@
 import type { Database, Executor } from '../../kernel/database.js';
 import { dialectOf, toIso } from '../../kernel/database.js';
 import type { ServerStats } from '../../protocol/server-state.js';
+import type { IoRates } from './io-rates.js';
 import type { StatsHistory, StoredPoint as StatsPoint } from './schema.js';
 
 export type Resolution = StatsHistory['resolution'];
@@ -19,9 +20,38 @@ interface Row {
   tps: number | null;
   disk_bytes: number | string;
   uptime_seconds: number;
+  network_rx_rate: number | null;
+  network_tx_rate: number | null;
+  block_read_rate: number | null;
+  block_write_rate: number | null;
 }
 
-/** Rows per insert statement: 12 columns each stay well under SQLite's and PostgreSQL's parameter caps. */
+/** The stored rates (bytes per second): their columns, and their names in a point. */
+const RATES = [
+  ['network_rx_rate', 'networkRxRate'],
+  ['network_tx_rate', 'networkTxRate'],
+  ['block_read_rate', 'blockReadRate'],
+  ['block_write_rate', 'blockWriteRate'],
+] as const;
+
+const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function pointFromRow(r: Row): StatsPoint {
+  return {
+    at: toIso(r.at),
+    cpuPercent: Number(r.cpu_percent),
+    cpuPercentMax: Number(r.cpu_percent_max),
+    memoryBytes: Number(r.memory_bytes),
+    memoryBytesMax: Number(r.memory_bytes_max),
+    players: Number(r.players),
+    playersMax: Number(r.players_max),
+    tps: orNull(r.tps),
+    diskBytes: Number(r.disk_bytes),
+    ...(Object.fromEntries(RATES.map(([column, name]) => [name, orNull(r[column])])) as unknown as IoRates),
+  };
+}
+
+/** Rows per insert statement: 16 columns each (8,000 values) stay well under SQLite's and PostgreSQL's parameter caps. */
 const INSERT_CHUNK = 500;
 
 /**
@@ -42,7 +72,7 @@ export class StatsRepository {
     this.db = db;
   }
 
-  async insertRaw(samples: ServerStats[], at: Date): Promise<void> {
+  async insertRaw(samples: ServerStats[], at: Date, rates = new Map<string, IoRates>()): Promise<void> {
     if (samples.length === 0) return;
     const rows = samples.map((s) => ({
       server_id: s.serverId,
@@ -56,6 +86,10 @@ export class StatsRepository {
       tps: s.tps,
       disk_bytes: s.diskBytes,
       uptime_seconds: s.uptimeSeconds,
+      network_rx_rate: rates.get(s.serverId)?.networkRxRate ?? null,
+      network_tx_rate: rates.get(s.serverId)?.networkTxRate ?? null,
+      block_read_rate: rates.get(s.serverId)?.blockReadRate ?? null,
+      block_write_rate: rates.get(s.serverId)?.blockWriteRate ?? null,
       samples: 1,
     }));
     // In chunks, in one transaction: a fleet's collection is far more rows than one statement may
@@ -75,17 +109,7 @@ export class StatsRepository {
       .where('at', '>=', from.toISOString())
       .where('at', '<', to.toISOString())
       .orderBy('at')) as Row[];
-    return rows.map((r) => ({
-      at: toIso(r.at),
-      cpuPercent: Number(r.cpu_percent),
-      cpuPercentMax: Number(r.cpu_percent_max),
-      memoryBytes: Number(r.memory_bytes),
-      memoryBytesMax: Number(r.memory_bytes_max),
-      players: Number(r.players),
-      playersMax: Number(r.players_max),
-      tps: r.tps === null ? null : Number(r.tps),
-      diskBytes: Number(r.disk_bytes),
-    }));
+    return rows.map(pointFromRow);
   }
 
   /**
@@ -113,7 +137,9 @@ export class StatsRepository {
             'sum(memory_bytes * samples) as memory_sum, max(memory_bytes_max) as memory_max, ' +
             'sum(players * samples) as players_sum, max(players_max) as players_max, ' +
             'sum(tps * samples) as tps_sum, sum(case when tps is null then 0 else samples end) as tps_n, ' +
-            'max(disk_bytes) as disk_max, max(uptime_seconds) as uptime_max',
+            'max(disk_bytes) as disk_max, max(uptime_seconds) as uptime_max, ' +
+            // Rates like TPS: averaged over the samples that have one.
+            RATES.map(([c]) => `sum(${c} * samples) as ${c}_sum, sum(case when ${c} is null then 0 else samples end) as ${c}_n`).join(', '),
         ),
       )) as Array<Record<string, unknown> & { server_id: string; bucket: unknown }>;
     const num = (v: unknown) => Number(v ?? 0);
@@ -131,6 +157,7 @@ export class StatsRepository {
         tps: num(r.tps_n) > 0 ? num(r.tps_sum) / num(r.tps_n) : null,
         disk_bytes: num(r.disk_max),
         uptime_seconds: num(r.uptime_max),
+        ...Object.fromEntries(RATES.map(([c]) => [c, num(r[`${c}_n`]) > 0 ? num(r[`${c}_sum`]) / num(r[`${c}_n`]) : null])),
         samples: n,
       };
     });
@@ -165,19 +192,7 @@ export class StatsRepository {
     for (const r of rows) {
       if (seen.has(r.server_id)) continue;
       seen.add(r.server_id);
-      out.push({
-        serverId: r.server_id,
-        uptimeSeconds: Number(r.uptime_seconds),
-        at: toIso(r.at),
-        cpuPercent: Number(r.cpu_percent),
-        cpuPercentMax: Number(r.cpu_percent_max),
-        memoryBytes: Number(r.memory_bytes),
-        memoryBytesMax: Number(r.memory_bytes_max),
-        players: Number(r.players),
-        playersMax: Number(r.players_max),
-        tps: r.tps === null ? null : Number(r.tps),
-        diskBytes: Number(r.disk_bytes),
-      });
+      out.push({ serverId: r.server_id, uptimeSeconds: Number(r.uptime_seconds), ...pointFromRow(r) });
     }
     return out;
   }

@@ -11,6 +11,11 @@ export const storedPoint = z.object({
   playersMax: z.number(),
   tps: z.number().nullable(),
   diskBytes: z.number(),
+  /** Bytes per second received and sent over the network, read from and written to disk; null where not known. */
+  networkRxRate: z.number().nullable(),
+  networkTxRate: z.number().nullable(),
+  blockReadRate: z.number().nullable(),
+  blockWriteRate: z.number().nullable(),
 });
 export type StoredPoint = z.output<typeof storedPoint>;
 

@@ -233,6 +233,29 @@ export class NodeRepository {
     return new Map(rows.map((r) => [r.server_id, { ip: r.ip, port: r.port, publicHost: r.public_address }]));
   }
 
+  /** Each server's other allocations (extra ports; a transfer's hold on another node too), oldest first. */
+  async extraAllocations(serverIds: string[], executor: Executor = this.db): Promise<Map<string, AllocationView[]>> {
+    const found = new Map<string, AllocationView[]>();
+    if (serverIds.length === 0) return found;
+    const rows = (await executor('allocations')
+      .whereIn('server_id', serverIds)
+      .where('primary', false)
+      .orderBy('id')
+      .select('id', 'node_id', 'ip', 'port', 'server_id')) as Array<{
+      id: number;
+      node_id: string;
+      ip: string;
+      port: number;
+      server_id: string;
+    }>;
+    for (const r of rows) {
+      const list = found.get(r.server_id) ?? [];
+      list.push({ id: r.id, nodeId: r.node_id, ip: r.ip, port: r.port, serverId: r.server_id, primary: false });
+      found.set(r.server_id, list);
+    }
+    return found;
+  }
+
   /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */
   async claim(allocationId: number, serverId: string, executor: Executor, primary = true): Promise<boolean> {
     return (

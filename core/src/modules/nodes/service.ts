@@ -286,10 +286,19 @@ export class NodeService {
     this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
   }
 
-  /** Books the allocation asked for (or the first free one) of a node for a server, in the caller's transaction. */
-  async bookAllocation(nodeId: string, serverId: string, request: AllocationRequest, executor: Executor): Promise<AllocationView> {
+  /**
+   * Books the allocation asked for (or the first free one) of a node for a server, in the caller's
+   * transaction: its primary address, or with `primary` false an extra port.
+   */
+  async bookAllocation(
+    nodeId: string,
+    serverId: string,
+    request: AllocationRequest,
+    executor: Executor,
+    primary = true,
+  ): Promise<AllocationView> {
     const allocation = this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
-    if (!(await this.repository.claim(allocation.id, serverId, executor))) {
+    if (!(await this.repository.claim(allocation.id, serverId, executor, primary))) {
       throw wanted(request)
         ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`)
         : conflict('no_capacity', 'The port was taken meanwhile; try again');
@@ -314,13 +323,19 @@ export class NodeService {
     return this.repository.makeOnlyAllocation(serverId, allocationId, executor);
   }
 
-  releaseHeldAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
+  /** Frees one of a server's allocations (a transfer's hold, an extra port); never its only address. */
+  releaseAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
     return this.repository.releaseOne(allocationId, serverId, executor);
   }
 
   /** Each server's primary address with its node's public name (servers that have none are left out). */
   primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, PrimaryAddress>> {
     return this.repository.primaryAddresses(serverIds, executor);
+  }
+
+  /** Each server's allocations besides its primary one (extra ports, and a transfer's hold on another node). */
+  extraAllocations(serverIds: string[], executor: Executor = this.db): Promise<Map<string, AllocationView[]>> {
+    return this.repository.extraAllocations(serverIds, executor);
   }
 
   releaseAllocations(serverId: string, executor: Executor): Promise<void> {

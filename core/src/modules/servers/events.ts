@@ -34,7 +34,7 @@ export const serverEvents = defineEvents({
     data: z.strictObject({ memoryMb: z.number().int(), from: z.number().int() }),
   },
   'server.owner_changed': {
-    description: 'A server got another owner (a team gave it to one of its members)',
+    description: 'A server got another owner (an admin gave it to another account, or a team to one of its members)',
     data: z.strictObject({ from: z.string(), to: z.string() }),
   },
   'server.renamed': { description: 'A server got a new name', data: z.strictObject({ name: z.string() }) },

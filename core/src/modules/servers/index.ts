@@ -39,6 +39,10 @@ import { ServerService } from './service.js';
 import { QuotaRepository } from './quotas/quota-repository.js';
 import { quotaRoutes } from './quotas/routes.js';
 import { startupRoutes } from './startup/routes.js';
+import { ownershipRoutes } from './ownership/routes.js';
+import { extraPortRoutes } from './ports/routes.js';
+import { ExtraPorts } from './ports/extra-ports.js';
+import { ServerOwnerHandover } from './ownership/owner-handover.js';
 import { StartupService } from './startup/startup-service.js';
 import { QuotaService } from './quotas/quota-service.js';
 import { ServerDirectory } from './server-directory.js';
@@ -78,6 +82,8 @@ declare module '../../kernel/container.js' {
     fencedRetentionDays: number;
     quotaRepository: QuotaRepository;
     startupService: StartupService;
+    serverOwnerHandover: ServerOwnerHandover;
+    extraPorts: ExtraPorts;
   }
 }
 
@@ -185,6 +191,8 @@ export const serversModule = definePlugin({
       quotaRepository: asClass(QuotaRepository).singleton(),
       quotaService: asClass(QuotaService).singleton(),
       startupService: asClass(StartupService).singleton(),
+      serverOwnerHandover: asClass(ServerOwnerHandover).singleton(),
+      extraPorts: asClass(ExtraPorts).singleton(),
       domainSettings: asValue({
         edgeTarget: ctx.config.edgeTarget ?? null,
         edgePort: ctx.config.edgePort,
@@ -307,6 +315,8 @@ export const serversModule = definePlugin({
     worldRoutes(router);
     quotaRoutes(router);
     startupRoutes(router);
+    ownershipRoutes(router);
+    extraPortRoutes(router);
   },
   socketPermissions: { [PANEL_SOCKET.subscribe]: CONSOLE_PERMISSION, [PANEL_SOCKET.command]: CONSOLE_PERMISSION },
   // A person types or pastes a few lines a second; the server's own gate (CommandGate) bounds all its users together.

@@ -46,7 +46,7 @@ function connectAddress({ ip, port, publicHost }: PrimaryAddress): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function fromRow(r: Row, address: PrimaryAddress | undefined, nodeStatus: NodeStatus): ServerView {
+function fromRow(r: Row, address: PrimaryAddress | undefined, nodeStatus: NodeStatus): Omit<ServerView, 'extraAllocations'> {
   return {
     id: r.id,
     name: r.name,
@@ -117,7 +117,15 @@ export class ServerRepository {
       rows.map((r) => r.node_id),
       executor,
     );
-    return rows.map((r) => fromRow(r, addresses.get(r.id), nodes.get(r.node_id)?.status ?? 'unknown'));
+    const extras = await this.nodeService.extraAllocations(
+      rows.map((r) => r.id),
+      executor,
+    );
+    return rows.map((r) => ({
+      ...fromRow(r, addresses.get(r.id), nodes.get(r.node_id)?.status ?? 'unknown'),
+      // A transfer's hold on the target node is not a port of the server yet.
+      extraAllocations: (extras.get(r.id) ?? []).filter((a) => a.nodeId === r.node_id).map(({ id, ip, port }) => ({ id, ip, port })),
+    }));
   }
 
   async get(id: string, executor: Executor = this.db): Promise<ServerView | null> {

@@ -10,6 +10,9 @@ const port = z
   .min(1, { error: 'expected a port from 1 to 65535' })
   .max(65535, { error: 'expected a port from 1 to 65535' });
 
+/** The `:serverId` of a server's routes. */
+export const serverIdParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
+
 /** One of the node's allocations: by its id, or by address (a port, optionally on one ip). */
 export const allocationChoice = z
   .strictObject({
@@ -78,6 +81,8 @@ export const serverView = z.object({
   phase: serverPhase,
   suspended: z.boolean(),
   address: z.object({ ip: z.string(), port: z.number().int() }).nullable(),
+  /** Ports besides the game port (an admin adds them), on the same node; the container publishes each as itself, TCP and UDP. */
+  extraAllocations: z.array(z.object({ id: z.number().int(), ip: z.string(), port: z.number().int() })),
   /** What players type to connect (host:port): the allocation's ip, or the node's public address for a wildcard bind. */
   connectAddress: z.string().nullable(),
   /** Its node's health as the panel's checks last found it: `down` or `lost` means `state` is the last known one, and actions are refused. */

@@ -73,7 +73,7 @@ export function templateRoutes(router: RouteRegistrar): void {
     summary: 'Check variable values against the template rules (the create-server wizard validates as you type)',
     access: 'user',
     params: idParams,
-    body: z.object({ variables: z.record(z.string(), z.string()).default({}) }),
+    body: z.strictObject({ variables: z.record(z.string(), z.string()).default({}) }),
     response: { schema: z.object({ variables: z.record(z.string(), z.string()) }) },
     errors: { 404: 'No such template' },
     handler: async ({ params, body, scope, principal }) => {

@@ -3,7 +3,7 @@ import { variableName } from '../../protocol/server-spec.js';
 import { GAME_LOADERS } from './game.js';
 
 /** Validation for one variable's value, structured (imported eggs' Laravel rule strings are converted to this). */
-export const variableRules = z.object({
+export const variableRules = z.strictObject({
   required: z.boolean().default(false),
   type: z.enum(['string', 'integer', 'number', 'boolean']).default('string'),
   min: z.number().optional(),
@@ -14,7 +14,7 @@ export const variableRules = z.object({
 });
 export type VariableRules = z.output<typeof variableRules>;
 
-export const templateVariable = z.object({
+export const templateVariable = z.strictObject({
   env: variableName,
   name: z.string().min(1).max(128),
   description: z.string().max(4000).default(''),
@@ -25,7 +25,7 @@ export const templateVariable = z.object({
 });
 export type TemplateVariable = z.output<typeof templateVariable>;
 
-export const configFileEdit = z.object({
+export const configFileEdit = z.strictObject({
   /** Path relative to the server root. */
   file: z.string().min(1).max(512),
   parser: z.enum(['properties', 'json', 'yaml', 'ini', 'file']),
@@ -33,7 +33,8 @@ export const configFileEdit = z.object({
   set: z.record(z.string().max(256), z.string().max(1024)),
 });
 
-export const templateSchema = z.object({
+// Strict throughout: a field the API does not know is refused by name (400 validation_failed), never silently dropped.
+export const templateSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, { error: 'expected 2-63 lower-case letters, digits and dashes' }),
   name: z.string().min(1).max(128),
   description: z.string().max(4000).default(''),
@@ -43,7 +44,7 @@ export const templateSchema = z.object({
   /** Higher comes first in "popular". */
   popularity: z.number().int().min(0).max(1_000_000).default(0),
   images: z
-    .array(z.object({ name: z.string().min(1).max(64), image: z.string().min(1).max(255) }))
+    .array(z.strictObject({ name: z.string().min(1).max(64), image: z.string().min(1).max(255) }))
     .min(1)
     .max(16),
   startup: z.string().min(1).max(4096),
@@ -54,12 +55,16 @@ export const templateSchema = z.object({
   variables: z.array(templateVariable).max(64).default([]),
   configFiles: z.array(configFileEdit).max(32).default([]),
   install: z
-    .object({ image: z.string().min(1).max(255), entrypoint: z.array(z.string().min(1)).min(1).max(8), script: z.string().max(200_000) })
+    .strictObject({
+      image: z.string().min(1).max(255),
+      entrypoint: z.array(z.string().min(1)).min(1).max(8),
+      script: z.string().max(200_000),
+    })
     .optional(),
   denyFiles: z.array(z.string().max(512)).max(256).default([]),
   /** Memory by expected players: the first row whose `players` covers the count is recommended. */
   recommendedMemory: z
-    .array(z.object({ players: z.number().int().min(1), memoryMb: z.number().int().min(128) }))
+    .array(z.strictObject({ players: z.number().int().min(1), memoryMb: z.number().int().min(128) }))
     .min(1)
     .max(16)
     .default([
@@ -73,7 +78,7 @@ export const templateSchema = z.object({
    * What the server runs, for the marketplace: its loader, and its Minecraft version, which may
    * name the server's variables (`{{MINECRAFT_VERSION}}`).
    */
-  game: z.object({ loader: z.enum(GAME_LOADERS), minecraftVersion: z.string().max(64).optional() }).optional(),
+  game: z.strictObject({ loader: z.enum(GAME_LOADERS), minecraftVersion: z.string().max(64).optional() }).optional(),
 });
 
 export type Template = z.output<typeof templateSchema>;

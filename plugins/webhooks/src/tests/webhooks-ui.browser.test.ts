@@ -122,6 +122,12 @@ describe('webhooks UI in a real browser (Chromium): create, test, delivery log, 
     await renamed.getByRole('button', { name: 'Zustellprotokoll ausblenden' }).waitFor();
     expect(await renamed.locator('li[data-status="delivered"]').first().innerText()).to.contain('Zugestellt');
     await pages.shoot(page, 'webhooks-tab-desktop-light-de');
+
+    // The Activity tab names the webhook changes in words (the plugin's own), not as raw keys.
+    await page.getByRole('navigation', { name: 'Bereiche des Servers' }).getByRole('link', { name: 'Aktivität' }).click();
+    await page.getByRole('cell', { name: `Webhook an ${new URL(receiver.url).origin} hinzugefügt` }).waitFor();
+    await page.getByRole('cell', { name: /^Webhook geändert \(/ }).waitFor();
+    expect(await page.getByRole('cell', { name: /^webhook\./ }).count(), 'no raw keys').to.equal(0);
   });
 
   it('shows clearly when the panel turned a webhook off for failures, and turns it on again', async () => {

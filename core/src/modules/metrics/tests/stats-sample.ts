@@ -9,6 +9,8 @@ export const statsSample = (serverId: string, cpu: number, memoryMb: number, pla
   memoryLimitBytes: 1024 * 1048576,
   networkRxBytes: 0,
   networkTxBytes: 0,
+  blockReadBytes: 0,
+  blockWriteBytes: 0,
   diskBytes: 5_000_000,
   uptimeSeconds: 120,
   players: { online: players, max: 20, sample: [], version: '1.21.4', motd: 'x' },

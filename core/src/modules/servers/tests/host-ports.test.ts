@@ -1,17 +1,8 @@
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { expect } from 'chai';
 import { DATABASES, freePort, startAgent, startNodeFor, testImage, type TestAgent, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from './server-fixtures.js';
-
-/** Something outside the panel holding a port on the host, as another program would. */
-function holdPort(port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen({ host: '127.0.0.1', port }, () => resolve(s));
-  });
-}
+import { deleteAllServers, holdPort } from './server-fixtures.js';
 
 describe("the agent's port check (POST /api/ports/check)", function () {
   this.timeout(60_000);

@@ -183,7 +183,8 @@ export class ServerTransfer {
     let switched = false;
     try {
       const { template } = await this.deps.templateService.get(server.templateId);
-      await to.createServer(agentSpec(server, template, held));
+      // Extra ports stay on the old node (the switch frees them): the new node gets the game port only.
+      await to.createServer(agentSpec({ ...server, extraAllocations: [] }, template, held));
       await step('copying');
       const manifest = await manifestOf(from, server.id, signal);
       status.bytesCopied = (await copyServerFiles(from, to, server.id, signal)).bytes;
@@ -289,7 +290,7 @@ export class ServerTransfer {
         ),
       );
     await this.deps.db.transaction(async (trx) => {
-      if (heldAllocationId !== null) await this.deps.nodeService.releaseHeldAllocation(server.id, heldAllocationId, trx);
+      if (heldAllocationId !== null) await this.deps.nodeService.releaseAllocation(server.id, heldAllocationId, trx);
       await this.deps.transferRepository.saveTransfer(status, trx);
       await this.deps.events.append(trx, {
         type: 'server.transfer_failed',

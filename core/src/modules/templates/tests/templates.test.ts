@@ -203,5 +203,36 @@ for (const database of DATABASES) {
       expect(invalid.status).to.equal(400);
       expect(invalid.body.error.details[0].path).to.equal('id');
     });
+
+    it('refuses unknown fields anywhere in a template (400 validation_failed naming the field) and stores nothing', async () => {
+      const paper = (await panel.request('GET', '/api/templates/paper')).body.template;
+      const base = { ...paper, id: 'paper-strict' };
+      // The issue sits on the object that has the stray key, and its message names the key.
+      const cases: Array<[Record<string, unknown>, string, string]> = [
+        [{ ...base, memory: 2048 }, '', 'memory'],
+        [{ ...base, images: [{ ...paper.images[0], tag: 'latest' }] }, 'images.0', 'tag'],
+        [{ ...base, variables: [{ ...paper.variables[0], editable: true }] }, 'variables.0', 'editable'],
+        [
+          { ...base, variables: [{ ...paper.variables[0], rules: { ...paper.variables[0].rules, regex: '.*' } }] },
+          'variables.0.rules',
+          'regex',
+        ],
+        [{ ...base, install: { image: 'x', entrypoint: ['sh'], script: '', user: 'root' } }, 'install', 'user'],
+      ];
+      for (const [body, path, key] of cases) {
+        const refused = await panel.request('POST', '/api/templates', { body });
+        expect([refused.status, refused.body.error?.code], key).to.deep.equal([400, 'validation_failed']);
+        expect(refused.body.error.details, key).to.deep.include({ in: 'body', path, message: `Unrecognized key: "${key}"` });
+      }
+      expect((await panel.request('GET', '/api/templates/paper-strict')).status, 'nothing stored').to.equal(404);
+      const put = await panel.request('POST', '/api/templates', { body: base });
+      expect(put.status).to.equal(201);
+      const changed = await panel.request('PUT', '/api/templates/paper-strict', { body: { ...base, startupCommand: 'java' } });
+      expect([changed.status, changed.body.error.code]).to.deep.equal([400, 'validation_failed']);
+      expect(JSON.stringify(changed.body.error)).to.contain('startupCommand');
+      const check = await panel.request('POST', '/api/templates/paper/variables/check', { body: { variables: {}, strict: true } });
+      expect([check.status, check.body.error.code]).to.deep.equal([400, 'validation_failed']);
+      await panel.request('DELETE', '/api/templates/paper-strict');
+    });
   });
 }

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { screenshotPath } from '@conductor/test';
+import { screenshotBothThemes } from '@conductor/test';
 import { PASSWORD } from '../../accounts/tests/fixtures.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,10 +48,10 @@ export class BrowserPages {
     await page.waitForURL(/\/servers$/);
   }
 
-  /** A full-page screenshot in artifacts/screenshots, after layout settled. */
+  /** A full-page screenshot in artifacts/screenshots in both themes, after layout settled. */
   async shoot(page: Page, name: string): Promise<void> {
     await sleep(300);
-    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+    await screenshotBothThemes(page, name);
   }
 
   async close(): Promise<void> {

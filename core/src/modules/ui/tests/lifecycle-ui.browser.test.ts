@@ -28,7 +28,7 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await node?.close();
   });
 
-  it('puts a server to sleep and wakes it from its page, shows the phase in the list, saves the policy, adds and removes a domain; an admin changes its limits on the same page; the Activity tab names each change in words with who and from where', async () => {
+  it('puts a server to sleep and wakes it from its page, shows the phase in the list, saves the policy, adds and removes a domain; an admin changes its limits on the Admin tab; the Activity tab names each change in words with who and from where', async () => {
     const owner = await t.createUser('sleeper@example.org');
     const api = await t.signIn(owner.email);
     const server = (await api.post('/api/servers', { name: 'Dozy', templateId: 'conductor-test', expectedPlayers: 10 })).body;
@@ -83,14 +83,14 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await page.getByRole('button', { name: 'Wake' }).click();
     await until('the badge gone', async () => (await page.getByTestId('phase').count()) === 0, 20_000);
     await until('running again', async () => (await api.get(`/api/servers/${server.id}`)).body.state === 'running', 60_000);
-    // The owner sees the limits; an admin changes them on the same card, and the running container follows.
+    // The owner sees the limits; an admin changes them on the Admin tab, and the running container follows.
     await page.goto(`${t.panel.url}/servers/${server.id}/settings`);
     await page.getByTestId('resources').getByText('Template').waitFor();
     expect(await page.getByTestId('resources').getByLabel('Memory (MB)').count(), 'no form for the owner').to.equal(0);
     const admin = await t.createUser('admin-limits@example.org', { role: 'admin' });
     const adminPage = await pages.newPage();
     await pages.signIn(adminPage, admin.email);
-    await adminPage.goto(`${t.panel.url}/servers/${server.id}/settings`);
+    await adminPage.goto(`${t.panel.url}/servers/${server.id}/admin`);
     const resources = adminPage.getByTestId('resources');
     await resources.getByLabel('Memory (MB)').fill('1536');
     await resources.getByRole('button', { name: 'Save' }).click();

@@ -1,36 +1,25 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { buildPanelUi, launchChromium } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { BrowserPages, until } from './browser-helpers.js';
+import type { Page } from 'playwright-core';
+import { until } from './browser-helpers.js';
+import { usePanelUiWorld } from './ui-world.js';
 
 // The width of the smallest common laptop screen; the sidebar must fit it without a wrapped link.
 const LAPTOP = { width: 1366, height: 768 };
 
 describe('the sidebar: the server admin area and the hoster admin area, in a real browser (Chromium)', function () {
   this.timeout(180_000);
-  let t: AccountsPanel;
-  let browser: Browser;
-  let pages: BrowserPages;
+  const world = usePanelUiWorld();
 
   before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    t = await startAccountsPanel('sqlite');
-    pages = new BrowserPages(browser, t.panel.url);
-    await t.createUser('hoster@example.org', { role: 'admin' });
-    await t.createUser('player@example.org');
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await t?.close();
+    await world.t.createUser('hoster@example.org', { role: 'admin' });
+    await world.t.createUser('player@example.org');
   });
 
   const nav = (page: Page) => page.getByRole('navigation', { name: 'Main navigation' });
   const area = (page: Page, name: string) => nav(page).getByRole('group', { name, exact: true });
 
   it('shows an admin the two areas, each link on one line at 1366 px, and jobs and hooks under Diagnostics', async () => {
+    const { pages } = world;
     const page = await pages.newPage(LAPTOP);
     await pages.signIn(page, 'hoster@example.org');
     await area(page, 'Hosting admin').waitFor();
@@ -74,6 +63,7 @@ describe('the sidebar: the server admin area and the hoster admin area, in a rea
   });
 
   it('shows a user only their own area', async () => {
+    const { pages } = world;
     const page = await pages.newPage(LAPTOP);
     await pages.signIn(page, 'player@example.org');
     await area(page, 'Personal').waitFor();

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { freePort } from '@conductor/test';
+import { holdPort } from '../../servers/tests/server-fixtures.js';
 import { chooseLocale } from './browser-helpers.js';
 import { useUiWorld } from './ui-world.js';
 
@@ -47,6 +48,63 @@ describe('the Network tab in a real browser (Chromium): the address players type
     await page.reload();
     await page.getByRole('heading', { name: 'Adresse für Spieler' }).waitFor();
     await page.getByRole('button', { name: `${address} kopieren` }).waitFor();
+    expect(pages.pageErrors).to.deep.equal([]);
+  });
+
+  it('lets an admin add a port on the Network tab (a port in use on the host refused in words), says it opens at the next start, and remove it; the owner only sees it', async () => {
+    const { t, node, pages } = world;
+    const [game, busy, extra] = [await freePort(), await freePort(), await freePort()];
+    await t.panel.request('POST', `/api/nodes/${node.nodeId}/allocations`, {
+      body: { ip: '127.0.0.1', ports: `${game},${busy},${extra}` },
+    });
+    const admin = await t.createUser('ports-admin@example.org', { role: 'admin' });
+    const owner = await t.createUser('ports-owner@example.org');
+    const created = await t.panel.request('POST', '/api/servers', {
+      body: { name: 'Mapped', templateId: 'conductor-test', ownerId: owner.id, nodeId: node.nodeId, port: game, memoryMb: 256 },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id = created.body.id as string;
+
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email);
+    await page.goto(`${t.panel.url}/servers/${id}/network`);
+    const held = await holdPort(busy);
+    try {
+      await page.getByRole('spinbutton', { name: 'Port' }).fill(String(busy));
+      await page.getByRole('button', { name: 'Add port' }).click();
+      await page.getByRole('alert').filter({ hasText: 'That port is already in use on the node’s machine' }).waitFor();
+    } finally {
+      held.close();
+    }
+    expect(await page.getByTestId('extra-port').count()).to.equal(0);
+
+    await page.getByRole('spinbutton', { name: 'Port' }).fill(String(extra));
+    await page.getByRole('button', { name: 'Add port' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Port ${extra} is added; it opens at the next start.` })
+      .waitFor();
+    expect(await page.getByTestId('extra-port').innerText()).to.contain(String(extra));
+    expect((await t.panel.request('GET', `/api/servers/${id}`)).body.extraAllocations.map((a: { port: number }) => a.port)).to.deep.equal([
+      extra,
+    ]);
+    await pages.shoot(page, 'server-network-ports-desktop-light');
+
+    const ownerPage = await pages.newPage();
+    await pages.signIn(ownerPage, owner.email);
+    await ownerPage.goto(`${t.panel.url}/servers/${id}/network`);
+    await ownerPage.getByTestId('extra-port').waitFor();
+    expect(await ownerPage.getByRole('button', { name: 'Add port' }).count()).to.equal(0);
+    expect(await ownerPage.getByRole('button', { name: 'Remove' }).count()).to.equal(0);
+
+    await page.getByTestId('extra-port').getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Port ${extra} is removed` })
+      .waitFor();
+    expect(await page.getByTestId('extra-port').count()).to.equal(0);
+    expect((await t.panel.request('GET', `/api/servers/${id}`)).body.extraAllocations).to.deep.equal([]);
     expect(pages.pageErrors).to.deep.equal([]);
   });
 });

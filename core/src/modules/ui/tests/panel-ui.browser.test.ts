@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import mineflayer from 'mineflayer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { answerConfirm, buildPanelUi, launchChromium, screenshotPath, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { answerConfirm, buildPanelUi, launchChromium, screenshotBothThemes, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import { PASSWORD, startAccountsPanel, totpCode, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { DESKTOP, PHONE, sleep, until } from './browser-helpers.js';
 
@@ -42,7 +42,7 @@ describe('panel UI in a real browser (Chromium), against a real panel, agent and
 
   async function shoot(page: Page, name: string): Promise<void> {
     await sleep(300);
-    await page.screenshot({ path: screenshotPath(name), fullPage: true });
+    await screenshotBothThemes(page, name);
   }
 
   before(async () => {

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { buildPanelUi, launchChromium } from '@conductor/test';
+import { buildPanelUi, launchChromium, screenshotPath } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { addListNode, seedServers } from '../../servers/tests/seed-servers.js';
 import { BrowserPages, until } from './browser-helpers.js';
@@ -60,6 +61,17 @@ describe('the server list at fleet size in a real browser (Chromium)', function 
     await page.getByLabel('Sort by').selectOption({ label: 'Name, Z to A' });
     await until('the last server first', async () => (await firstName(page)) === 'Server 09999');
     expect(await pageLabel(page)).to.equal(`Page 1 · ${FLEET} servers`);
+    // The Name header sorts too, and says its order to screen readers.
+    const nameHeader = page.getByRole('columnheader', { name: /^Name/ });
+    expect(await nameHeader.getAttribute('aria-sort')).to.equal('descending');
+    await nameHeader.getByRole('button').click();
+    await until('A to Z again', async () => (await firstName(page)) === 'Server 00000');
+    expect(await nameHeader.getAttribute('aria-sort')).to.equal('ascending');
+    expect(await page.getByLabel('Sort by').inputValue()).to.equal('name');
+    await nameHeader.getByRole('button').click();
+    await until('Z to A from the header', async () => (await firstName(page)) === 'Server 09999');
+    await pages.shoot(page, 'servers-sorted-desktop-light');
+    expect(existsSync(screenshotPath('servers-sorted-desktop-dark')), 'the dark twin of the screenshot').to.equal(true);
 
     await page.getByLabel('Search servers').fill('Server 0420');
     await until('the matching ten', async () => (await rows(page).count()) === 10);

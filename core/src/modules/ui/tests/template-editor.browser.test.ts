@@ -1,30 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { buildPanelUi, launchChromium } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { BrowserPages } from './browser-helpers.js';
+import { usePanelUiWorld } from './ui-world.js';
 
 describe("the admin's template editor in a real browser: view, clone, edit and export", function () {
   this.timeout(180_000);
-  let t: AccountsPanel;
-  let browser: Browser;
-  let pages: BrowserPages;
+  const world = usePanelUiWorld();
 
   before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    t = await startAccountsPanel('sqlite');
-    pages = new BrowserPages(browser, t.panel.url);
-    await t.createUser('template-keeper@example.org', { role: 'admin' });
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await t?.close();
+    await world.t.createUser('template-keeper@example.org', { role: 'admin' });
   });
 
   it('shows a built-in template read-only, clones it, saves an edit of the clone, refuses bad JSON, and exports it', async () => {
+    const { t, pages } = world;
     const page = await pages.newPage();
     await pages.signIn(page, 'template-keeper@example.org');
     await page.goto(`${t.panel.url}/admin/templates`);

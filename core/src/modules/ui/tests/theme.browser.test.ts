@@ -1,30 +1,16 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { buildPanelUi, launchChromium } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { BrowserPages, until } from './browser-helpers.js';
+import type { Page } from 'playwright-core';
+import { until } from './browser-helpers.js';
+import { usePanelUiWorld } from './ui-world.js';
 
 describe('the light and dark theme in a real browser (Chromium)', function () {
   this.timeout(120_000);
-  let t: AccountsPanel;
-  let browser: Browser;
-  let pages: BrowserPages;
-
-  before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    t = await startAccountsPanel('sqlite');
-    pages = new BrowserPages(browser, t.panel.url);
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  const world = usePanelUiWorld();
 
   const shown = (page: Page) => page.locator('html').getAttribute('data-theme');
 
   it("follows the system's theme until the person chooses one, then keeps their choice", async () => {
+    const { t, pages } = world;
     const person = await t.createUser('night-owl@example.org');
     const page = await pages.newPage(undefined, 'light');
     await pages.signIn(page, person.email);

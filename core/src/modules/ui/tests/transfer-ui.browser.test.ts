@@ -32,7 +32,7 @@ describe('moving a server to another node in a real browser: the admin card with
     await b?.close();
   });
 
-  it('an admin moves a running server from its settings tab and sees it moved with its downtime; its owner has no such card', async () => {
+  it('an admin moves a running server from its Admin tab and sees it moved with its downtime; its owner has no such card', async () => {
     const owner = await t.createUser('mover-owner@example.org');
     const api = await t.signIn(owner.email);
     const created = await t.panel.request('POST', '/api/servers', {
@@ -53,7 +53,7 @@ describe('moving a server to another node in a real browser: the admin card with
     const admin = await t.createUser('mover-admin@example.org', { role: 'admin' });
     const page = await pages.newPage();
     await pages.signIn(page, admin.email);
-    await page.goto(`${t.panel.url}/servers/${id}/settings`);
+    await page.goto(`${t.panel.url}/servers/${id}/admin`);
     const card = page.getByTestId('transfer');
     await card.getByLabel('Target node').selectOption({ label: 'move-to (up)' });
     await card.getByRole('button', { name: 'Move' }).click();

@@ -4,34 +4,47 @@ import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fix
 import { deleteAllServers } from '../../servers/tests/server-fixtures.js';
 import { BrowserPages } from './browser-helpers.js';
 
-/** What a page test of servers needs: a panel (SQLite) serving the built UI, one real node, Chromium pages. */
-export interface UiWorld {
+/** What a page test needs: a panel (SQLite) serving the built UI, and Chromium pages. */
+export interface PanelUiWorld {
   t: AccountsPanel;
-  node: TestNode;
   pages: BrowserPages;
+}
+
+/** A page test of servers: the panel and pages, and one real node. */
+export interface UiWorld extends PanelUiWorld {
+  node: TestNode;
 }
 
 /**
  * Sets the world up in the calling describe's before hook and takes it down (servers, panel, node,
- * browser) in its after hook; the fields are there once the before hook ran.
+ * browser) in its after hook; the fields are there once the before hook ran. Without a node name
+ * there is no node (pages that need no game server: navigation, editors, account lists).
  */
-export function useUiWorld(nodeName: string, ports = 1): UiWorld {
+function setUp(node: { name: string; ports: number } | null): UiWorld {
   const world = {} as UiWorld;
   let browser: Browser | undefined;
   before(async () => {
     browser = await launchChromium();
     buildPanelUi();
-    await testImage();
+    if (node) await testImage();
     world.t = await startAccountsPanel('sqlite');
-    world.node = await startNodeFor(world.t.panel, { name: nodeName, ports });
+    if (node) world.node = await startNodeFor(world.t.panel, { name: node.name, ports: node.ports });
     world.pages = new BrowserPages(browser, world.t.panel.url);
   });
   after(async () => {
     await world.pages?.close();
     await browser?.close();
-    if (world.t) await deleteAllServers(world.t.panel);
+    if (world.t && node) await deleteAllServers(world.t.panel);
     await world.t?.close();
     await world.node?.close();
   });
   return world;
+}
+
+export function useUiWorld(nodeName: string, ports = 1): UiWorld {
+  return setUp({ name: nodeName, ports });
+}
+
+export function usePanelUiWorld(): PanelUiWorld {
+  return setUp(null);
 }

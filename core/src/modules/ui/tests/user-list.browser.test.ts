@@ -1,32 +1,21 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { buildPanelUi, launchChromium } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { BrowserPages, until } from './browser-helpers.js';
+import type { Page } from 'playwright-core';
+import { until } from './browser-helpers.js';
+import { usePanelUiWorld } from './ui-world.js';
 
 describe("the admin's account list, a page at a time, in a real browser (Chromium)", function () {
   this.timeout(180_000);
-  let t: AccountsPanel;
-  let browser: Browser;
-  let pages: BrowserPages;
+  const world = usePanelUiWorld();
 
   before(async () => {
-    browser = await launchChromium();
-    buildPanelUi();
-    t = await startAccountsPanel('sqlite');
-    pages = new BrowserPages(browser, t.panel.url);
-    await t.createUser('boss@example.org', { role: 'admin' });
-    for (let i = 0; i < 60; i++) await t.createUser(`member-${String(i).padStart(2, '0')}@example.org`);
-  });
-  after(async () => {
-    await pages?.close();
-    await browser?.close();
-    await t?.close();
+    await world.t.createUser('boss@example.org', { role: 'admin' });
+    for (let i = 0; i < 60; i++) await world.t.createUser(`member-${String(i).padStart(2, '0')}@example.org`);
   });
 
   const rows = (page: Page) => page.locator('tbody tr');
 
   it('shows 50 accounts, then the rest on the next page, and back', async () => {
+    const { t, pages } = world;
     const page = await pages.newPage();
     await pages.signIn(page, 'boss@example.org');
     await page.goto(`${t.panel.url}/admin/users`);
