@@ -107,6 +107,7 @@ export { panelUrl } from './modules/accounts/request-origin.js';
 export type {} from './modules/servers/hooks.js';
 export type {} from './modules/accounts/hooks.js';
 export { portList, type NodeView } from './modules/nodes/schema.js';
+export type { LossQuestion, LossVerdict } from './modules/nodes/hooks.js';
 export { pickNode, type PlacementRequest, type PlacementCandidate } from './modules/servers/placement.js';
 export { dueToSleep, DEFAULT_SLEEP_POLICY, type SleepPolicy } from './modules/servers/lifecycle/policy.js';
 export { renderNodeCloudInit, nodeCloudInitInput, type NodeCloudInitInput } from './modules/nodes/cloud-init.js';

@@ -1,6 +1,7 @@
 import { asClass, asValue } from 'awilix';
 import { coreServices, definePlugin, optionalService } from '@conductor/core';
 import { demandForecastRef } from '@conductor/plugin-forecast/service';
+import { CloudLossCheck } from './cloud-loss-check.js';
 import { HetznerProvider } from './cloud/hetzner-provider.js';
 import type { CloudProvider } from './cloud/provider.js';
 import { scalingConfigSchema, type ScalingConfig } from './config.js';
@@ -24,6 +25,7 @@ declare module '@conductor/core' {
     scalingPassClaim: PassClaim;
     scaler: Scaler;
     fleetReport: FleetReport;
+    cloudLossCheck: CloudLossCheck;
   }
 }
 
@@ -61,7 +63,10 @@ export default definePlugin({
       scalingPassClaim: asClass(PassClaim).singleton(),
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),
+      cloudLossCheck: asClass(CloudLossCheck).singleton(),
     });
+    // A cloud node is lost only when its provider agrees (docs/resilience.md).
+    ctx.tap('node.confirmLost', { name: 'scaling.cloud' }, (question) => ctx.cradle.cloudLossCheck.verdict(question));
     // Before the default strategy (stage 100): a hot spare first.
     ctx.tap('node.placement', { name: 'scaling.spares-first', stage: 50 }, (request, trx) => spareFor(request, trx, ctx.cradle));
     // After the default strategy (stage 100): runs only when it found no node. The failed

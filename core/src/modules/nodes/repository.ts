@@ -88,6 +88,21 @@ export class NodeRepository {
     this.db = db;
   }
 
+  /** The admin's wait before a silent node is lost; null when none was set. */
+  async lostAfterSeconds(executor: Executor = this.db): Promise<number | null> {
+    const row = (await executor('node_health_settings').where({ id: 1 }).first('lost_after_seconds')) as
+      { lost_after_seconds: number } | undefined;
+    return row ? Number(row.lost_after_seconds) : null;
+  }
+
+  async setLostAfterSeconds(seconds: number, executor: Executor): Promise<void> {
+    const columns = { lost_after_seconds: seconds, updated_at: new Date().toISOString() };
+    await executor('node_health_settings')
+      .insert({ id: 1, ...columns })
+      .onConflict('id')
+      .merge(columns);
+  }
+
   async all(executor: Executor = this.db): Promise<StoredNode[]> {
     return ((await executor('nodes').orderBy('name')) as NodeRow[]).map(fromRow);
   }

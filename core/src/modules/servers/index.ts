@@ -12,6 +12,7 @@ import { DomainService, type DomainSettings } from './domains/domain-service.js'
 import { domainRoutes } from './domains/routes.js';
 import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
+import { HealingPolicyStore } from './lifecycle/healing-policy.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { FencedRetention } from './lifecycle/fenced-retention.js';
 import { GarbageCollector } from './gc/garbage-collector.js';
@@ -71,6 +72,8 @@ declare module '../../kernel/container.js' {
     transferRecovery: TransferRecovery;
     transferStaleMs: number;
     lostNodeRescheduler: LostNodeRescheduler;
+    healingPolicyStore: HealingPolicyStore;
+    selfHealingDefault: boolean;
     fencedRetention: FencedRetention;
     garbageCollector: GarbageCollector;
     nodeOrphans: NodeOrphans;
@@ -169,6 +172,8 @@ export const serversModule = definePlugin({
       transferRecovery: asClass(TransferRecovery).singleton(),
       transferStaleMs: asValue(ctx.config.transferStaleSeconds * 1000),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
+      healingPolicyStore: asClass(HealingPolicyStore).singleton(),
+      selfHealingDefault: asValue(ctx.config.selfHealing),
       fencedRetention: asClass(FencedRetention).singleton(),
       garbageCollector: asClass(GarbageCollector).singleton(),
       nodeOrphans: asClass(NodeOrphans).singleton(),
@@ -251,8 +256,8 @@ export const serversModule = definePlugin({
     ctx.subscribe('servers.lost-nodes', {
       types: ['node.lost'],
       from: 'now',
-      handler: (event) => {
-        if (!ctx.config.selfHealing)
+      handler: async (event, trx) => {
+        if (!(await ctx.cradle.healingPolicyStore.get(trx)).enabled)
           return void ctx.cradle.logger.warn(
             { node: event.nodeId },
             'a node is lost; self-healing is off, so its servers stay where they are',

@@ -153,6 +153,11 @@ export class HetznerProvider implements CloudProvider {
     }
   }
 
+  /** `reset`, not `reboot`: an ACPI reboot asks the hung system itself, which may not listen. */
+  async resetServer(id: string): Promise<void> {
+    await this.client.request('POST', `/servers/${id}/actions/reset`);
+  }
+
   async createSnapshot(serverId: string, description: string, labels: Record<string, string>): Promise<CloudSnapshot> {
     const { image, action } = await this.client.request<{ image: HetznerImage; action: HetznerAction }>(
       'POST',
