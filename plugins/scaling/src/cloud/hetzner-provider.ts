@@ -171,4 +171,13 @@ export class HetznerProvider implements CloudProvider {
   async listSnapshots(labelSelector: string): Promise<CloudSnapshot[]> {
     return (await this.client.all<HetznerImage>('/images', 'images', { type: 'snapshot', label_selector: labelSelector })).map(toSnapshot);
   }
+
+  async deleteSnapshot(id: string): Promise<void> {
+    try {
+      await this.client.request('DELETE', `/images/${id}`);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === 'not_found') return;
+      throw err;
+    }
+  }
 }

@@ -67,6 +67,8 @@ export interface CloudProvider {
   resetServer(id: string): Promise<void>;
   createSnapshot(serverId: string, description: string, labels: Record<string, string>): Promise<CloudSnapshot>;
   listSnapshots(labelSelector: string): Promise<CloudSnapshot[]>;
+  /** A snapshot already gone is not an error. */
+  deleteSnapshot(id: string): Promise<void>;
 }
 
 /**

@@ -20,6 +20,13 @@ for (const database of DATABASES) {
     it('shows the closed node as closed, lets the admin end it, and the scaler then keeps the node', async () => {
       await setPolicy({});
       const nodeId = await firstJoinedNode();
+      // A server with nowhere else to go (the static node is full) keeps the node from being removed at once.
+      const owner = await t.createUser(`kept-${database}@example.org`);
+      const create = (name: string) =>
+        t.panel.request('POST', '/api/servers', {
+          body: { name, templateId: 'conductor-test', ownerId: owner.id, memoryMb: 256, nodeId },
+        });
+      expect((await create('Staying')).status).to.equal(201);
       await setPolicy({ minNodes: 0, scaleDownAfterSeconds: 0 });
       await reconcile();
       await reconcile();
@@ -33,12 +40,7 @@ for (const database of DATABASES) {
         moved: [],
         failed: [],
       });
-      const owner = await t.createUser(`kept-${database}@example.org`);
-      const create = () =>
-        t.panel.request('POST', '/api/servers', {
-          body: { name: 'Kept', templateId: 'conductor-test', ownerId: owner.id, memoryMb: 256, nodeId },
-        });
-      expect((await create()).body.error?.code).to.equal('node_draining');
+      expect((await create('Refused')).body.error?.code).to.equal('node_draining');
 
       // The admin ends it (the idle clock a long policy restarts, so the next pass does not choose it again).
       await setPolicy({ minNodes: 0 });
@@ -54,7 +56,7 @@ for (const database of DATABASES) {
       expect((await t.panel.request('GET', '/api/servers/drains')).body.drains).to.deep.equal([]);
       const fleet = (await t.panel.request('GET', '/api/scaling/fleet')).body;
       expect(fleet.nodes.find((n: { nodeId: string }) => n.nodeId === nodeId)).to.deep.include({ state: 'ready' });
-      const created = await create();
+      const created = await create('Welcome');
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
     });
   });
