@@ -848,6 +848,10 @@ export const de: Messages = {
       orphan_volume: 'Ordner ohne Server',
       orphan_allocation: 'Port eines gelöschten Servers',
       backup: 'Sicherung eines gelöschten Servers',
+      transfer_leftover: 'Kopie einer gescheiterten Verlagerung',
+      expired_token: 'Abgelaufenes Token oder Einladung',
+      cloud_server: 'Cloud-Maschine ohne Knoten',
+      cloud_snapshot: 'Ersetztes Knoten-Abbild',
     },
   },
   healing: {

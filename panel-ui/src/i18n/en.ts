@@ -825,6 +825,10 @@ export const en = {
       orphan_volume: 'Folder without a server',
       orphan_allocation: 'Port of a deleted server',
       backup: 'Backup of a deleted server',
+      transfer_leftover: 'Copy left by a failed transfer',
+      expired_token: 'Expired token or invite',
+      cloud_server: 'Cloud machine of no node',
+      cloud_snapshot: 'Replaced node image',
     },
   },
   healing: {

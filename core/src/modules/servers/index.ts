@@ -16,6 +16,7 @@ import { HealingPolicyStore } from './lifecycle/healing-policy.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { FencedRetention } from './lifecycle/fenced-retention.js';
 import { GarbageCollector } from './gc/garbage-collector.js';
+import { TokenOrphans } from './gc/token-orphans.js';
 import { NodeOrphans } from './gc/node-orphans.js';
 import { gcRoutes } from './gc/routes.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
@@ -77,6 +78,7 @@ declare module '../../kernel/container.js' {
     fencedRetention: FencedRetention;
     garbageCollector: GarbageCollector;
     nodeOrphans: NodeOrphans;
+    tokenOrphans: TokenOrphans;
     fencedRetentionDays: number;
     quotaRepository: QuotaRepository;
     startupService: StartupService;
@@ -120,8 +122,10 @@ export const serversModule = definePlugin({
   ],
   consumes: [
     coreServices.nodes.nodeService,
+    coreServices.nodes.nodeJoins,
     coreServices.templates.templateService,
     coreServices.auth.userDirectory,
+    coreServices.auth.expiredTokens,
     coreServices.activity.activityLog,
     coreServices.mail.mailService,
   ],
@@ -177,6 +181,7 @@ export const serversModule = definePlugin({
       fencedRetention: asClass(FencedRetention).singleton(),
       garbageCollector: asClass(GarbageCollector).singleton(),
       nodeOrphans: asClass(NodeOrphans).singleton(),
+      tokenOrphans: asClass(TokenOrphans).singleton(),
       fencedRetentionDays: asValue(ctx.config.fencedRetentionDays),
       quotaRepository: asClass(QuotaRepository).singleton(),
       quotaService: asClass(QuotaService).singleton(),
@@ -202,6 +207,8 @@ export const serversModule = definePlugin({
     ctx.defineHook('gc.reap', 'bail');
     ctx.tap('gc.orphans', { name: 'servers.nodes', stage: -100 }, (items) => ctx.cradle.nodeOrphans.find(items));
     ctx.tap('gc.reap', { name: 'servers.nodes', stage: -100 }, (item) => ctx.cradle.nodeOrphans.reap(item));
+    ctx.tap('gc.orphans', { name: 'servers.tokens', stage: -90 }, (items) => ctx.cradle.tokenOrphans.find(items));
+    ctx.tap('gc.reap', { name: 'servers.tokens', stage: -90 }, (item) => ctx.cradle.tokenOrphans.reap(item));
     ctx.defineHook('quota.backupsKept', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
