@@ -165,6 +165,23 @@ export class NodeRepository {
       .update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
   }
 
+  /**
+   * Moves a node from the status its check read to the one it found, only if no other check (the
+   * health job, an admin's check, another panel) moved it meanwhile: one transition, one event.
+   */
+  async changeStatus(
+    id: string,
+    from: NodeStatus,
+    to: Exclude<NodeStatus, 'unknown'>,
+    seenAt: Date | null,
+    executor: Executor,
+  ): Promise<boolean> {
+    const updated = await executor('nodes')
+      .where({ id, status: from })
+      .update({ status: to, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
+    return updated > 0;
+  }
+
   /** What a server view shows of its node: its health and the address players connect to. */
   async serverFacts(ids: string[], executor: Executor = this.db): Promise<Map<string, { status: NodeStatus; publicAddress: string }>> {
     if (!ids.length) return new Map();

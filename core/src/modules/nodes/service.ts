@@ -235,8 +235,8 @@ export class NodeService {
       }
     }
     if (status !== node.status) {
-      await this.db.transaction(async (trx) => {
-        await this.repository.setStatus(node.id, status, status === 'up' ? new Date() : null, trx);
+      const changed = await this.db.transaction(async (trx) => {
+        if (!(await this.repository.changeStatus(node.id, node.status, status, status === 'up' ? new Date() : null, trx))) return false;
         if (status === 'lost')
           await this.events.append(trx, {
             type: 'node.lost',
@@ -250,8 +250,9 @@ export class NodeService {
             nodeId: node.id,
             data: { name: node.name, ...(reason ? { reason } : {}) },
           });
+        return true;
       });
-      this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
+      if (changed) this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
     } else if (status === 'up') {
       await this.db.transaction((trx) => this.repository.setStatus(node.id, 'up', new Date(), trx));
     }

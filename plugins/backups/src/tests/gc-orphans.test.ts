@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { DATABASES, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import type { Browser } from '../../../../core/src/modules/accounts/tests/browser.js';
 import { createServer, finished, startBackupsPanel, type BackupsPanel } from './fixture.js';
-import { startSshd, type Sshd } from './sshd.js';
+import { sftpTarget, startSshd, type Sshd } from './sshd.js';
 
 for (const database of DATABASES) {
   describe(`garbage collection of deleted servers' backups past retention (${database})`, function () {
@@ -61,17 +61,7 @@ for (const database of DATABASES) {
     it("reports a deleted archived server's archive on the SFTP target past retention and removes the file there on confirmation", async () => {
       const owner = await t.createUser(`gc-archive-${database}@example.org`);
       const id = await createServer(t, owner.id, node.nodeId, 'Archived then deleted');
-      const target = await t.panel.request('POST', '/api/backups/targets', {
-        body: {
-          name: 'Storage Box',
-          host: '127.0.0.1',
-          port: sshd.port,
-          username: sshd.username,
-          path: path.join(sshd.root, 'gc'),
-          auth: 'key',
-          secret: sshd.privateKey,
-        },
-      });
+      const target = await t.panel.request('POST', '/api/backups/targets', { body: sftpTarget(sshd, 'gc') });
       expect(target.status, JSON.stringify(target.body)).to.equal(201);
       expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
       const archived = await t.panel.request('POST', `/api/servers/${id}/archive`);
