@@ -46,7 +46,17 @@ for (const database of DATABASES) {
     const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     /** Silent long enough to be lost if it were a static node (the health job may get there first). */
     const silence = async () => {
-      await (await vmContainer(machineId)).pause();
+      const machine = await vmContainer(machineId);
+      // The engine's freeze now and then fails on a busy machine ("unable to freeze"): ask again.
+      await until(
+        'the machine to be paused',
+        () =>
+          machine.pause().then(
+            () => true,
+            () => false,
+          ),
+        20_000,
+      );
       await until('the node to be found down', async () => (await check()) !== 'up', 30_000);
       await sleep(LOST_AFTER_SECONDS + 0.5);
     };
