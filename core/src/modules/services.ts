@@ -1,5 +1,6 @@
 import { serviceRef } from '../kernel/service-refs.js';
 import './accounts/cradle.js';
+import type { ExpiredTokens } from './accounts/expired-tokens.js';
 import type { InvitedSignup } from './accounts/invited-signup.js';
 import type { UserDirectory } from './accounts/user-directory.js';
 import type { ServerDirectory } from './servers/server-directory.js';
@@ -11,6 +12,7 @@ declare module '../kernel/container.js' {
   interface Cradle {
     userDirectory: UserDirectory;
     invitedSignup: InvitedSignup;
+    expiredTokens: ExpiredTokens;
     serverDirectory: ServerDirectory;
     serverLocks: ServerLocks;
     quotaService: QuotaService;
@@ -28,6 +30,8 @@ export const coreServices = {
     keyRing: serviceRef('auth', 'keyRing'),
     userDirectory: serviceRef('auth', 'userDirectory'),
     invitedSignup: serviceRef('auth', 'invitedSignup'),
+    /** Mailed tokens and subuser invites past their expiry, for garbage collection. */
+    expiredTokens: serviceRef('auth', 'expiredTokens'),
   },
   activity: { activityLog: serviceRef('activity', 'activityLog') },
   templates: { templateService: serviceRef('templates', 'templateService') },

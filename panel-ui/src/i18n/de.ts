@@ -830,6 +830,7 @@ export const de: Messages = {
     drain: 'Leeren',
     endDrain: 'Leeren beenden',
     drainFailed: 'nicht umgezogen: {count}',
+    drainClosed: 'wird von einem Plugin geleert, sobald die Spieler gehen',
     healingPlan: 'Bei Ausfall',
     editor: {
       open: 'Bearbeiten',
@@ -862,6 +863,10 @@ export const de: Messages = {
       orphan_volume: 'Ordner ohne Server',
       orphan_allocation: 'Port eines gelöschten Servers',
       backup: 'Sicherung eines gelöschten Servers',
+      transfer_leftover: 'Kopie einer gescheiterten Verlagerung',
+      expired_token: 'Abgelaufenes Token oder Einladung',
+      cloud_server: 'Cloud-Maschine ohne Knoten',
+      cloud_snapshot: 'Ersetztes Knoten-Abbild',
     },
   },
   healing: {
@@ -875,6 +880,19 @@ export const de: Messages = {
     on: 'An',
     off: 'Aus',
     actions: { reschedule: 'Anderswo wiederhergestellt', mark_lost: 'Als verloren markiert', skip: 'Bleibt, wo er ist' },
+    policy: {
+      title: 'Selbstheilung',
+      hint: 'Antwortet ein Knoten lange genug nicht (und bestätigt bei einem Cloud-Knoten der Anbieter den Ausfall), kommen seine Server aus ihrer neuesten externen Sicherung auf anderen Knoten zurück. Ein zurückkehrender Knoten wird in jedem Fall abgeschottet.',
+      enabled: 'Server eines ausgefallenen Knotens anderswo wiederherstellen',
+      lostAfterSeconds: 'Wartezeit, bis ein stummer Knoten als ausgefallen gilt (Sekunden)',
+      lostAfterHint: '180 sind 3 Minuten. Ein Knoten, der spät antwortet, fällt nie aus.',
+      servers: 'Welche Server',
+      serversAll: 'Alle (außer einzeln ausgeschalteten)',
+      serversRunning: 'Nur Server, die liefen',
+      save: 'Richtlinie speichern',
+      dryRun: 'Probelauf: was geschähe, wenn dieser Knoten jetzt ausfiele',
+      pickNode: 'Knoten wählen',
+    },
   },
   allocations: {
     none: 'Noch keine Ports.',

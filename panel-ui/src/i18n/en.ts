@@ -807,6 +807,7 @@ export const en = {
     drain: 'Drain',
     endDrain: 'End drain',
     drainFailed: 'not moved: {count}',
+    drainClosed: 'emptied by a plugin as its players leave',
     healingPlan: 'If lost',
     editor: {
       open: 'Edit',
@@ -839,6 +840,10 @@ export const en = {
       orphan_volume: 'Folder without a server',
       orphan_allocation: 'Port of a deleted server',
       backup: 'Backup of a deleted server',
+      transfer_leftover: 'Copy left by a failed transfer',
+      expired_token: 'Expired token or invite',
+      cloud_server: 'Cloud machine of no node',
+      cloud_snapshot: 'Replaced node image',
     },
   },
   healing: {
@@ -852,6 +857,19 @@ export const en = {
     on: 'On',
     off: 'Off',
     actions: { reschedule: 'Brought back elsewhere', mark_lost: 'Marked lost', skip: 'Left where it is' },
+    policy: {
+      title: 'Self-healing',
+      hint: 'When a node stops answering for long enough (and, for a cloud node, its provider agrees), its servers come back on other nodes from their latest remote backup. A node that returns is fenced either way.',
+      enabled: 'Bring a lost node’s servers back elsewhere',
+      lostAfterSeconds: 'Wait before a silent node is lost (seconds)',
+      lostAfterHint: '180 is 3 minutes. A node that answers late is never lost.',
+      servers: 'Which servers',
+      serversAll: 'All (except those switched off one by one)',
+      serversRunning: 'Only servers that were running',
+      save: 'Save policy',
+      dryRun: 'Dry run: what would happen if this node were lost now',
+      pickNode: 'Choose a node',
+    },
   },
   allocations: {
     none: 'No ports yet.',

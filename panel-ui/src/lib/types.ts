@@ -50,4 +50,5 @@ export type { PluginStatus, JobStatus, HookInfo } from '@api/modules/admin/schem
 export type { PluginUiBundle } from '@api/modules/ui/schema.js';
 export type { DrainStatus, TransferStatus } from '@api/modules/servers/transfer/transfer-status.js';
 export type { HealingPlan } from '@api/modules/servers/lifecycle/healing-plan.js';
+export type { HealingPolicy } from '@api/modules/servers/lifecycle/healing-policy.js';
 export type { GcReport } from '@api/modules/servers/gc/gc-schema.js';

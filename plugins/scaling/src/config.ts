@@ -21,6 +21,11 @@ export const scalingConfigSchema = z.object({
   agentPort: z.number().int().min(1).max(65535).default(8443),
   /** How long a new machine may take to boot and join before it is deleted as failed. */
   joinTimeoutSeconds: z.number().int().min(30).max(7200).default(900),
+  /**
+   * A cloud node whose agent is silent while the cloud says its machine runs is reset (a power
+   * cycle) and lost only if it is still silent this long after the reset.
+   */
+  resetGraceSeconds: z.number().int().min(1).max(3600).default(300),
   /** The boot lead time assumed for predictive scaling until nodes have joined and it can be measured. */
   bootLeadSeconds: z.number().int().min(0).max(7200).default(300),
 });

@@ -39,6 +39,15 @@ export const scalingEvents = defineEvents({
     description: 'An emptied node was removed from the panel and deleted at the cloud',
     data: z.strictObject({ cluster, cloudServerId, costSavedCents: cents }),
   },
+  'scaling.scale_down_cancelled': {
+    description: 'A node the scaler was emptying is kept: an admin ended its drain',
+    data: z.strictObject({ cluster, reason }),
+  },
+  'scaling.node_reset': {
+    description:
+      "A node's agent fell silent while the cloud said its machine runs: the machine was reset (lost only if still silent after scaling.resetGraceSeconds)",
+    data: z.strictObject({ cluster, cloudServerId, silentSeconds: z.number().int().describe('How long the agent had been silent') }),
+  },
 });
 
 declare module '@conductor/core' {

@@ -1,6 +1,8 @@
 import { asClass, asValue } from 'awilix';
 import { coreServices, definePlugin, optionalService } from '@conductor/core';
 import { demandForecastRef } from '@conductor/plugin-forecast/service';
+import { CloudLossCheck } from './cloud-loss-check.js';
+import { CloudOrphans } from './cloud-orphans.js';
 import { HetznerProvider } from './cloud/hetzner-provider.js';
 import type { CloudProvider } from './cloud/provider.js';
 import { scalingConfigSchema, type ScalingConfig } from './config.js';
@@ -27,6 +29,8 @@ declare module '@conductor/core' {
     scaler: Scaler;
     fleetReport: FleetReport;
     simulationJobs: SimulationJobs;
+    cloudLossCheck: CloudLossCheck;
+    cloudOrphans: CloudOrphans;
   }
 }
 
@@ -65,9 +69,16 @@ export default definePlugin({
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),
       simulationJobs: asClass(SimulationJobs).singleton(),
+      cloudLossCheck: asClass(CloudLossCheck).singleton(),
+      cloudOrphans: asClass(CloudOrphans).singleton(),
     });
     // Before the spare pool and the default strategy: clusters whose policy packs fill their fullest node.
     ctx.tap('node.placement', { name: 'scaling.pack', stage: 40 }, (request, trx) => packedNodeFor(request, trx, ctx.cradle));
+    // A cloud node is lost only when its provider agrees (docs/resilience.md).
+    ctx.tap('node.confirmLost', { name: 'scaling.cloud' }, (question) => ctx.cradle.cloudLossCheck.verdict(question));
+    // Machines and snapshots labelled as the scaler's that no node stands for (docs/resilience.md, garbage collection).
+    ctx.tap('gc.orphans', 'scaling', (items) => ctx.cradle.cloudOrphans.find(items));
+    ctx.tap('gc.reap', 'scaling', (item) => ctx.cradle.cloudOrphans.reap(item));
     // Before the default strategy (stage 100): a hot spare first.
     ctx.tap('node.placement', { name: 'scaling.spares-first', stage: 50 }, (request, trx) => spareFor(request, trx, ctx.cradle));
     // After the default strategy (stage 100): runs only when it found no node. The failed

@@ -19,6 +19,8 @@ export interface ScalingNode {
   /** When it joined and answered: the boot lead time is this minus orderedAt. */
   readyAt: string | null;
   endedAt: string | null;
+  /** When its machine was last reset because its agent fell silent. */
+  resetAt: string | null;
 }
 
 export interface Cluster {
@@ -43,6 +45,7 @@ interface NodeRow {
   ordered_at: unknown;
   ready_at: unknown;
   ended_at: unknown;
+  reset_at: unknown;
 }
 
 const iso = (v: unknown) => (v ? toIso(v) : null);
@@ -61,6 +64,7 @@ const fromRow = (r: NodeRow): ScalingNode => ({
   orderedAt: toIso(r.ordered_at),
   readyAt: iso(r.ready_at),
   endedAt: iso(r.ended_at),
+  resetAt: iso(r.reset_at),
 });
 
 /** The scaling plugin's tables; nothing else reads them. */
@@ -115,7 +119,10 @@ export class ScalingRepository {
     return ((await q) as NodeRow[]).map(fromRow);
   }
 
-  async insertNode(node: Omit<ScalingNode, 'underSince' | 'endedAt' | 'nodeId' | 'readyAt'>, executor: Executor): Promise<void> {
+  async insertNode(
+    node: Omit<ScalingNode, 'underSince' | 'endedAt' | 'nodeId' | 'readyAt' | 'resetAt'>,
+    executor: Executor,
+  ): Promise<void> {
     await executor('scaling_nodes').insert({
       id: node.id,
       cluster: node.cluster,
@@ -143,6 +150,23 @@ export class ScalingRepository {
     if (patch.readyAt !== undefined) columns.ready_at = patch.readyAt;
     if (patch.endedAt !== undefined) columns.ended_at = patch.endedAt;
     await executor('scaling_nodes').where({ id }).update(columns);
+  }
+
+  /** The scaler's record of the machine behind a panel node, if it ordered one. */
+  async nodeOfPanelNode(nodeId: string, executor: Executor = this.db): Promise<ScalingNode | null> {
+    const row = (await executor('scaling_nodes').where({ node_id: nodeId }).orderBy('ordered_at', 'desc').first()) as NodeRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /**
+   * Records a reset of the machine unless another check (on this panel or another) recorded one
+   * since `previous` was read: only the check that writes it resets the machine.
+   */
+  async claimReset(id: string, previous: string | null, at: string, executor: Executor = this.db): Promise<boolean> {
+    const q = executor('scaling_nodes').where({ id });
+    if (previous === null) q.whereNull('reset_at');
+    else q.where({ reset_at: previous });
+    return (await q.update({ reset_at: at })) > 0;
   }
 
   /** The median boot lead time (order to ready) of the last ten nodes that joined, or null before any did. */

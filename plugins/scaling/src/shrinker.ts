@@ -71,6 +71,7 @@ export class Shrinker {
   /** One step of emptying a node; removes it once nothing is left on it. */
   async continueDrain(s: ScalingNode): Promise<void> {
     const { serverDirectory, serverTransfer } = this.deps;
+    if (!(await this.stillClosed(s))) return this.keep(s);
     const onNode = (await serverDirectory.placements()).filter((p) => p.nodeId === s.nodeId);
     if (!onNode.length) return this.remove(s);
     for (const p of onNode) {
@@ -93,6 +94,28 @@ export class Shrinker {
     } catch (err) {
       this.deps.logger.warn({ err, server: movable.id }, 'scaling could not move a server off a node it empties; it tries again');
     }
+  }
+
+  /** An admin who ends the node's closure (DELETE /api/servers/drains/:nodeId) keeps the node. */
+  private async stillClosed(s: ScalingNode): Promise<boolean> {
+    try {
+      await this.deps.nodeDrain.status(s.nodeId!);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'no_drain') return false;
+      throw err;
+    }
+  }
+
+  private async keep(s: ScalingNode): Promise<void> {
+    await this.deps.db.transaction(async (trx) => {
+      await this.deps.scalingRepository.updateNode(s.id, { state: 'ready', underSince: null }, trx);
+      await this.deps.events.append(trx, {
+        type: 'scaling.scale_down_cancelled',
+        nodeId: s.nodeId,
+        data: { cluster: s.cluster, reason: "an admin ended the node's drain: it takes new servers again and is kept" },
+      });
+    });
   }
 
   private async remove(s: ScalingNode): Promise<void> {

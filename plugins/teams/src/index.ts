@@ -6,6 +6,7 @@ import { teamsConfigSchema, type TeamsConfig } from './config.js';
 import { teamEvents } from './events.js';
 import { inviteRoutes } from './invite-routes.js';
 import { InviteService } from './invite-service.js';
+import { expiredInvites, reapExpiredInvite } from './gc-invites.js';
 import { InviteRepository } from './invites-repo.js';
 import { ServerPayer, serverPayerRef } from './payers.js';
 import { TeamRepository } from './repository.js';
@@ -72,6 +73,8 @@ export default definePlugin({
     ]);
     ctx.tap('auth.serverListScope', 'teams', (scope, { userId, keyScope }) => ctx.cradle.teamAccess.listScope(scope, userId, keyScope));
     ctx.tap('server.ofTeam', 'teams', ({ teamId }) => ctx.cradle.teamRepository.serverIds(teamId));
+    ctx.tap('gc.orphans', 'teams', (items) => expiredInvites(ctx.cradle.inviteRepository, items, ctx.cradle.teamClock.now()));
+    ctx.tap('gc.reap', 'teams', (item) => reapExpiredInvite(ctx.cradle.inviteRepository, item, ctx.cradle.teamClock.now()));
     ctx.tap('auth.apiKeyScope', 'teams', ({ userId, scope }) => ctx.cradle.teamAccess.mayScopeKey(userId, scope));
     ctx.subscribe('teams.server-deleted', {
       types: ['server.deleted'],

@@ -81,4 +81,15 @@ export class InviteRepository {
     const changed = await trx('team_invites').where({ id, status: 'pending' }).update({ status, answered_at: new Date().toISOString() });
     return changed === 1;
   }
+
+  /** Pending invites past their expiry: nobody can accept them any more (garbage collection lists them). */
+  async expiredPending(now: Date): Promise<Invite[]> {
+    const rows = (await this.deps.db('team_invites').where({ status: 'pending' }).where('expires_at', '<', now.toISOString())) as Row[];
+    return rows.map(invite);
+  }
+
+  /** Removes one only while it is still pending and expired; false otherwise. */
+  async removeExpired(id: string, now: Date): Promise<boolean> {
+    return (await this.deps.db('team_invites').where({ id, status: 'pending' }).where('expires_at', '<', now.toISOString()).delete()) > 0;
+  }
 }

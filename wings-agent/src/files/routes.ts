@@ -244,8 +244,13 @@ export async function sendArchive(
   }
   ctx.respond = false;
   const res = ctx.res;
-  // A panel that goes away mid-stream leaves the archive unfinished: saving must resume all the same.
-  res.on('close', () => void release());
+  // A panel that goes away mid-stream leaves the archive unfinished: saving must resume all the
+  // same, and the packing stops (pipe only unpipes; the archive would wait on a full buffer with
+  // the file it was reading open).
+  res.on('close', () => {
+    if (!res.writableFinished) archive.stream.destroy();
+    void release();
+  });
   res.writeHead(200, {
     'Content-Type': 'application/gzip',
     Trailer: 'X-Archive-Sha256',

@@ -34,6 +34,7 @@ import { TokensRepository } from './tokens-repo.js';
 import { TwoFactorService } from './two-factor-service.js';
 import { UsersRepository } from './users-repo.js';
 import { accountPermissions } from './permissions.js';
+import { ExpiredTokens } from './expired-tokens.js';
 import { InvitedSignup } from './invited-signup.js';
 import { SubuserInvites } from './subuser-invites.js';
 import { SubuserInvitesRepository } from './subuser-invites-repo.js';
@@ -48,7 +49,7 @@ import { coreServices } from '../services.js';
 export const authModule = definePlugin({
   manifest: { name: 'auth', version: '0.1.0', description: 'Accounts and security', dependsOn: ['mail', 'activity'] },
   permissions: accountPermissions,
-  provides: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.auth.invitedSignup],
+  provides: [coreServices.auth.keyRing, coreServices.auth.userDirectory, coreServices.auth.invitedSignup, coreServices.auth.expiredTokens],
   consumes: [coreServices.mail.mailService, coreServices.activity.activityLog],
   configSchema: authConfigSchema,
   register(ctx) {
@@ -80,6 +81,7 @@ export const authModule = definePlugin({
       oauthService: asClass(OAuthService).singleton(),
       userDirectory: asClass(UserDirectory).singleton(),
       invitedSignup: asClass(InvitedSignup).singleton(),
+      expiredTokens: asClass(ExpiredTokens).singleton(),
     });
     ctx.defineHook('auth.serverOwner', 'bail');
     ctx.defineHook('auth.serverPermissions', 'waterfall');

@@ -48,6 +48,7 @@ export const nodesModule = definePlugin({
       nodeJoins: asClass(NodeJoins).singleton(),
     });
     ctx.defineHook('node.returning', 'series');
+    ctx.defineHook('node.confirmLost', 'bail');
   },
   async start({ cradle }) {
     // Events reach the log as nodes push them; the health job's journal pull only catches up.

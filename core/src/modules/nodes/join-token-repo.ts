@@ -72,6 +72,12 @@ export class JoinTokenRepository {
     return updated > 0;
   }
 
+  /** Tokens that expired unused: no machine can join with them any more. */
+  async expiredUnused(now: Date, executor: Executor = this.db): Promise<StoredJoinToken[]> {
+    const rows = (await executor('node_join_tokens').whereNull('used_at').where('expires_at', '<', now.toISOString())) as JoinTokenRow[];
+    return rows.map(fromRow);
+  }
+
   async remove(id: string, executor: Executor = this.db): Promise<void> {
     await executor('node_join_tokens').where({ id }).delete();
   }

@@ -54,6 +54,11 @@ export class NodeJoins {
     if (found && !found.usedAt) await this.repository.remove(id);
   }
 
+  /** Tokens that expired unused (garbage collection lists them; `revoke` removes one). */
+  expired(now = new Date()): Promise<Array<{ id: string; expiresAt: string }>> {
+    return this.repository.expiredUnused(now);
+  }
+
   /** Trades a join token for a new node and its own token, once. */
   async join(token: string): Promise<{ nodeId: string; token: string }> {
     return this.db.transaction(async (trx) => {

@@ -90,6 +90,21 @@ export class NodeRepository {
     this.db = db;
   }
 
+  /** The admin's wait before a silent node is lost; null when none was set. */
+  async lostAfterSeconds(executor: Executor = this.db): Promise<number | null> {
+    const row = (await executor('node_health_settings').where({ id: 1 }).first('lost_after_seconds')) as
+      { lost_after_seconds: number } | undefined;
+    return row ? Number(row.lost_after_seconds) : null;
+  }
+
+  async setLostAfterSeconds(seconds: number, executor: Executor): Promise<void> {
+    const columns = { lost_after_seconds: seconds, updated_at: new Date().toISOString() };
+    await executor('node_health_settings')
+      .insert({ id: 1, ...columns })
+      .onConflict('id')
+      .merge(columns);
+  }
+
   async all(executor: Executor = this.db): Promise<StoredNode[]> {
     return ((await executor('nodes').orderBy('name')) as NodeRow[]).map(fromRow);
   }
@@ -170,6 +185,23 @@ export class NodeRepository {
     await executor('nodes')
       .where({ id })
       .update({ status, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
+  }
+
+  /**
+   * Moves a node from the status its check read to the one it found, only if no other check (the
+   * health job, an admin's check, another panel) moved it meanwhile: one transition, one event.
+   */
+  async changeStatus(
+    id: string,
+    from: NodeStatus,
+    to: Exclude<NodeStatus, 'unknown'>,
+    seenAt: Date | null,
+    executor: Executor,
+  ): Promise<boolean> {
+    const updated = await executor('nodes')
+      .where({ id, status: from })
+      .update({ status: to, ...(seenAt ? { last_seen_at: seenAt.toISOString() } : {}) });
+    return updated > 0;
   }
 
   /** What a server view shows of its node: its health and the address players connect to. */

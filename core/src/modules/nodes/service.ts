@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HookBus } from '../../kernel/hooks.js';
-import './hooks.js';
+import type { LossVerdict } from './hooks.js';
 import type { Database, Executor } from '../../kernel/database.js';
 import { AppError, conflict, notFound } from '../../kernel/errors.js';
 import type { EventLog } from '../../kernel/events.js';
@@ -234,10 +234,16 @@ export class NodeService {
       }
     }
     const silentMs = node.lastSeenAt ? Date.now() - Date.parse(node.lastSeenAt) : 0;
-    if (status === 'down' && node.status !== 'up' && node.lastSeenAt && silentMs >= this.health.lostAfterSeconds * 1000) status = 'lost';
+    if (status === 'down' && node.status !== 'up' && node.lastSeenAt && silentMs >= (await this.lostAfterSeconds()) * 1000) {
+      const verdict = node.status === 'lost' ? undefined : await this.confirmLost(node, node.lastSeenAt, silentMs);
+      if (!verdict || verdict.lost) {
+        status = 'lost';
+        if (verdict) reason = `${reason}; ${verdict.reason}`;
+      }
+    }
     if (status !== node.status) {
-      await this.db.transaction(async (trx) => {
-        await this.repository.setStatus(node.id, status, status === 'up' ? new Date() : null, trx);
+      const changed = await this.db.transaction(async (trx) => {
+        if (!(await this.repository.changeStatus(node.id, node.status, status, status === 'up' ? new Date() : null, trx))) return false;
         if (status === 'lost')
           await this.events.append(trx, {
             type: 'node.lost',
@@ -251,8 +257,9 @@ export class NodeService {
             nodeId: node.id,
             data: { name: node.name, ...(reason ? { reason } : {}) },
           });
+        return true;
       });
-      this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
+      if (changed) this.logger[status === 'up' ? 'info' : 'warn']({ node: node.name, reason }, `node ${status}`);
     } else if (status === 'up') {
       await this.db.transaction((trx) => this.repository.setStatus(node.id, 'up', new Date(), trx));
     }
@@ -261,6 +268,36 @@ export class NodeService {
       await this.ingest.catchUp(node.id, client);
     }
     return status;
+  }
+
+  /**
+   * Whoever knows the node's machine (a cloud provider, through the scaling plugin) has the last
+   * word; no answer means no one does and the silence decides. An error is no agreement.
+   */
+  private async confirmLost(node: StoredNode, lastSeenAt: string, silentMs: number): Promise<LossVerdict | undefined> {
+    try {
+      const verdict = await this.hooks.call('node.confirmLost', {
+        nodeId: node.id,
+        name: node.name,
+        lastSeenAt,
+        silentSeconds: Math.round(silentMs / 1000),
+      });
+      if (verdict && !verdict.lost) this.logger.warn({ node: node.name, reason: verdict.reason }, 'silent node not lost yet');
+      return verdict;
+    } catch (err) {
+      this.logger.error({ err, node: node.name }, 'could not ask whether a silent node is lost; it stays down');
+      return { lost: false, reason: (err as Error).message };
+    }
+  }
+
+  /** How long a node may be silent before it is lost: the admin's setting, else the configuration's. */
+  async lostAfterSeconds(executor: Executor = this.db): Promise<number> {
+    return (await this.repository.lostAfterSeconds(executor)) ?? this.health.lostAfterSeconds;
+  }
+
+  /** In the caller's transaction: self-healing's policy is saved as one. */
+  setLostAfterSeconds(seconds: number, executor: Executor): Promise<void> {
+    return this.repository.setLostAfterSeconds(seconds, executor);
   }
 
   allocations(nodeId: string): Promise<AllocationView[]> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvents, type EventDataOf } from '../../kernel/event-types.js';
 
 import { serverPhase } from '../../protocol/edge.js';
+import { healingPolicy } from './lifecycle/healing-policy.js';
 import { sleepPolicyPatch } from './lifecycle/policy.js';
 
 /** The servers module's events (what agents report about servers is the nodes module's). */
@@ -102,6 +103,10 @@ export const serverEvents = defineEvents({
       name: z.string().describe('The folder under fenced/ in the agent’s data folder'),
       fencedAt: z.string(),
     }),
+  },
+  'server.healing_policy_changed': {
+    description: "An admin changed self-healing's policy (on or off, the wait before a node is lost, which servers)",
+    data: healingPolicy,
   },
   'server.fenced': {
     description:

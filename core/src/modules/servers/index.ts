@@ -12,9 +12,11 @@ import { DomainService, type DomainSettings } from './domains/domain-service.js'
 import { domainRoutes } from './domains/routes.js';
 import { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.js';
+import { HealingPolicyStore } from './lifecycle/healing-policy.js';
 import { LostNodeRescheduler } from './lifecycle/lost-node.js';
 import { FencedRetention } from './lifecycle/fenced-retention.js';
 import { GarbageCollector } from './gc/garbage-collector.js';
+import { TokenOrphans } from './gc/token-orphans.js';
 import { NodeOrphans } from './gc/node-orphans.js';
 import { gcRoutes } from './gc/routes.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
@@ -76,9 +78,12 @@ declare module '../../kernel/container.js' {
     transferStaleMs: number;
     consoleWritesPerSecond: number;
     lostNodeRescheduler: LostNodeRescheduler;
+    healingPolicyStore: HealingPolicyStore;
+    selfHealingDefault: boolean;
     fencedRetention: FencedRetention;
     garbageCollector: GarbageCollector;
     nodeOrphans: NodeOrphans;
+    tokenOrphans: TokenOrphans;
     fencedRetentionDays: number;
     quotaRepository: QuotaRepository;
     startupService: StartupService;
@@ -124,8 +129,10 @@ export const serversModule = definePlugin({
   ],
   consumes: [
     coreServices.nodes.nodeService,
+    coreServices.nodes.nodeJoins,
     coreServices.templates.templateService,
     coreServices.auth.userDirectory,
+    coreServices.auth.expiredTokens,
     coreServices.activity.activityLog,
     coreServices.mail.mailService,
   ],
@@ -184,9 +191,12 @@ export const serversModule = definePlugin({
       transferRecovery: asClass(TransferRecovery).singleton(),
       transferStaleMs: asValue(ctx.config.transferStaleSeconds * 1000),
       lostNodeRescheduler: asClass(LostNodeRescheduler).singleton(),
+      healingPolicyStore: asClass(HealingPolicyStore).singleton(),
+      selfHealingDefault: asValue(ctx.config.selfHealing),
       fencedRetention: asClass(FencedRetention).singleton(),
       garbageCollector: asClass(GarbageCollector).singleton(),
       nodeOrphans: asClass(NodeOrphans).singleton(),
+      tokenOrphans: asClass(TokenOrphans).singleton(),
       fencedRetentionDays: asValue(ctx.config.fencedRetentionDays),
       quotaRepository: asClass(QuotaRepository).singleton(),
       quotaService: asClass(QuotaService).singleton(),
@@ -214,6 +224,8 @@ export const serversModule = definePlugin({
     ctx.defineHook('gc.reap', 'bail');
     ctx.tap('gc.orphans', { name: 'servers.nodes', stage: -100 }, (items) => ctx.cradle.nodeOrphans.find(items));
     ctx.tap('gc.reap', { name: 'servers.nodes', stage: -100 }, (item) => ctx.cradle.nodeOrphans.reap(item));
+    ctx.tap('gc.orphans', { name: 'servers.tokens', stage: -90 }, (items) => ctx.cradle.tokenOrphans.find(items));
+    ctx.tap('gc.reap', { name: 'servers.tokens', stage: -90 }, (item) => ctx.cradle.tokenOrphans.reap(item));
     ctx.defineHook('quota.backupsKept', 'bail');
     ctx.tap('auth.serverOwner', 'servers', async (serverId) => {
       // undefined, not null, for a server this module does not know: other taps may know it.
@@ -268,8 +280,8 @@ export const serversModule = definePlugin({
     ctx.subscribe('servers.lost-nodes', {
       types: ['node.lost'],
       from: 'now',
-      handler: (event) => {
-        if (!ctx.config.selfHealing)
+      handler: async (event, trx) => {
+        if (!(await ctx.cradle.healingPolicyStore.get(trx)).enabled)
           return void ctx.cradle.logger.warn(
             { node: event.nodeId },
             'a node is lost; self-healing is off, so its servers stay where they are',

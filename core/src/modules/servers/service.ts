@@ -339,7 +339,9 @@ export class ServerService {
       backup: options.backup ?? false,
     });
     try {
-      await (await this.client(server)).deleteServer(id);
+      // An archived server has nothing on a node (its files are its archive, which stays as a
+      // deleted server's backup): its node's agent would answer 404 and keep the record forever.
+      if (server.phase !== 'archived') await (await this.client(server)).deleteServer(id);
     } catch (err) {
       if (!(options.force && principal.role === 'admin')) throw err;
       this.deps.logger.warn({ err, server: id }, 'removing a server its node could not delete');

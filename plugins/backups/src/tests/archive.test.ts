@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import { DATABASES, joinAs, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
 import { checksums, createServer, startBackupsPanel, volume, writeFile, type BackupsPanel } from './fixture.js';
-import { startSshd, type Sshd } from './sshd.js';
+import { sftpTarget, startSshd, type Sshd } from './sshd.js';
 
 for (const database of DATABASES) {
   describe(`archiving a sleeping server to the SFTP target and waking it back (${database})`, function () {
@@ -43,17 +42,7 @@ for (const database of DATABASES) {
       expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('sleep');
       expect(existsSync(volume(node, id)), 'files stay when nothing can archive them').to.equal(true);
 
-      const target = await t.panel.request('POST', '/api/backups/targets', {
-        body: {
-          name: 'Storage Box',
-          host: '127.0.0.1',
-          port: sshd.port,
-          username: sshd.username,
-          path: path.join(sshd.root, 'conductor'),
-          auth: 'key',
-          secret: sshd.privateKey,
-        },
-      });
+      const target = await t.panel.request('POST', '/api/backups/targets', { body: sftpTarget(sshd, 'conductor') });
       expect(target.status, JSON.stringify(target.body)).to.equal(201);
       const archived = await t.panel.request('POST', `/api/servers/${id}/archive`);
       expect(archived.status, JSON.stringify(archived.body)).to.equal(200);

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Bot } from 'mineflayer';
 import { DATABASES, docker, joinAs, startAgent, startNodeFor, testImage, type TestAgent, type TestNode, until } from '@conductor/test';
 import { checksums, createServer, startBackupsPanel, writeFile, type BackupsPanel } from './fixture.js';
-import { startSshd, type Sshd } from './sshd.js';
+import { sftpTarget, startSshd, type Sshd } from './sshd.js';
 
 for (const database of DATABASES) {
   describe(`a lost node's servers come back on another node from their latest SFTP backup (${database})`, function () {
@@ -38,17 +38,7 @@ for (const database of DATABASES) {
 
     it('restores a running server from its newest remote backup and starts it, marks one without a remote backup lost instead of recreating it empty, and fences the node when it comes back; the owner gets a mail for each; the dry run said so beforehand', async () => {
       const owner = await t.createUser(`lost-owner-${database}@example.org`);
-      const target = await t.panel.request('POST', '/api/backups/targets', {
-        body: {
-          name: 'Storage Box',
-          host: '127.0.0.1',
-          port: sshd.port,
-          username: sshd.username,
-          path: path.join(sshd.root, 'conductor'),
-          auth: 'key',
-          secret: sshd.privateKey,
-        },
-      });
+      const target = await t.panel.request('POST', '/api/backups/targets', { body: sftpTarget(sshd, 'conductor') });
       expect(target.status, JSON.stringify(target.body)).to.equal(201);
       const backedUp = await createServer(t, owner.id, lost.nodeId, 'Backed up');
       const bare = await createServer(t, owner.id, lost.nodeId, 'No backup');

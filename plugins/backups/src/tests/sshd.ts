@@ -19,6 +19,19 @@ export interface Sshd {
   close(): Promise<void>;
 }
 
+/** A key-authenticated SFTP target on this sshd, in `folder` under its root (`POST /api/backups/targets`'s body). */
+export function sftpTarget(sshd: Sshd, folder: string, name = 'Storage Box') {
+  return {
+    name,
+    host: '127.0.0.1',
+    port: sshd.port,
+    username: sshd.username,
+    path: path.join(sshd.root, folder),
+    auth: 'key',
+    secret: sshd.privateKey,
+  };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -153,6 +153,11 @@ export class HetznerProvider implements CloudProvider {
     }
   }
 
+  /** `reset`, not `reboot`: an ACPI reboot asks the hung system itself, which may not listen. */
+  async resetServer(id: string): Promise<void> {
+    await this.client.request('POST', `/servers/${id}/actions/reset`);
+  }
+
   async createSnapshot(serverId: string, description: string, labels: Record<string, string>): Promise<CloudSnapshot> {
     const { image, action } = await this.client.request<{ image: HetznerImage; action: HetznerAction }>(
       'POST',
@@ -165,5 +170,14 @@ export class HetznerProvider implements CloudProvider {
 
   async listSnapshots(labelSelector: string): Promise<CloudSnapshot[]> {
     return (await this.client.all<HetznerImage>('/images', 'images', { type: 'snapshot', label_selector: labelSelector })).map(toSnapshot);
+  }
+
+  async deleteSnapshot(id: string): Promise<void> {
+    try {
+      await this.client.request('DELETE', `/images/${id}`);
+    } catch (err) {
+      if (err instanceof CloudError && err.code === 'not_found') return;
+      throw err;
+    }
   }
 }

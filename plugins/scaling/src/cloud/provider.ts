@@ -63,8 +63,12 @@ export interface CloudProvider {
   getServer(id: string): Promise<CloudServer | null>;
   /** Deletes and waits until the cloud says it is gone; a server already gone is not an error. */
   deleteServer(id: string): Promise<void>;
+  /** A hard reset (power cycle) of a machine that hangs; returns once the cloud accepted it. */
+  resetServer(id: string): Promise<void>;
   createSnapshot(serverId: string, description: string, labels: Record<string, string>): Promise<CloudSnapshot>;
   listSnapshots(labelSelector: string): Promise<CloudSnapshot[]>;
+  /** A snapshot already gone is not an error. */
+  deleteSnapshot(id: string): Promise<void>;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { freePort, startNodeFor, testImage, type DatabaseKind, type TestNode } from '@conductor/test';
+import { expect } from 'chai';
+import { freePort, startNodeFor, testImage, until, type DatabaseKind, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../../../core/src/modules/accounts/tests/fixtures.js';
 import { deleteAllServers } from '../../../../core/src/modules/servers/tests/server-fixtures.js';
 import { FakeHetzner } from '../../../../test/fixtures/hetzner/server.js';
@@ -25,6 +26,8 @@ export async function startScalingPanel(
     cloud?: FakeHetzner;
     /** Told apart from another panel's: its static node's name and container prefix. */
     label?: string;
+    /** Settings of other plugins (`nodes`, `servers`, ...) and more of scaling's. */
+    plugins?: Record<string, Record<string, unknown>>;
   } = {},
 ): Promise<ScalingPanel> {
   await testImage();
@@ -37,10 +40,12 @@ export async function startScalingPanel(
       PORT: port,
       plugins: {
         auth: { scryptCost: 1024 },
+        ...options.plugins,
         scaling: {
           hetzner: { token: cloud.token, baseUrl: cloud.baseUrl },
           panelUrl: `http://127.0.0.1:${port}`,
           agentPort: await freePort(),
+          ...options.plugins?.scaling,
         },
       },
     },
@@ -61,6 +66,51 @@ export async function startScalingPanel(
       await t.close();
       await staticNode.close();
       if (!options.cloud) await cloud.stop();
+    },
+  };
+}
+
+/** The cluster policy the tests start from: one type in one place, no cooldowns, a budget for two cx22 nodes. */
+export const TEST_POLICY = {
+  minNodes: 0,
+  maxNodes: 2,
+  serverTypes: ['cx22'],
+  locations: ['fsn1'],
+  monthlyBudgetCents: 1000,
+  headroomMb: 0,
+  gamePorts: '25565-25566',
+  scaleUpCooldownSeconds: 0,
+  scaleDownCooldownSeconds: 0,
+  scaleDownBelowPct: 20,
+  scaleDownAfterSeconds: 3600,
+  dryRun: false,
+};
+
+/** What the tests ask of the panel (made before it starts, hence the getter): events of a type (oldest first), a pass now, cluster `eu`'s policy. */
+export function scalingRequests(panel: () => ScalingPanel, base: Record<string, unknown> = TEST_POLICY) {
+  const request: ScalingPanel['panel']['request'] = (...args) => panel().panel.request(...args);
+  return {
+    events: async (type: string) =>
+      (await request('GET', `/api/events?type=${type}`)).body.events as Array<{
+        nodeId: string | null;
+        data: Record<string, unknown>;
+      }>,
+    reconcile: async () => expect((await request('POST', '/api/scaling/reconcile', { body: {} })).status).to.equal(204),
+    /** The cluster's minimum ordered by the policy's own passes: the id of the first node that joined. */
+    firstJoinedNode: async () => {
+      const joined = await until(
+        'the cluster minimum to join',
+        async () => {
+          expect((await request('POST', '/api/scaling/reconcile', { body: {} })).status).to.equal(204);
+          return (await request('GET', '/api/events?type=scaling.node_joined')).body.events[0] as { nodeId: string } | undefined;
+        },
+        120_000,
+      );
+      return joined.nodeId;
+    },
+    setPolicy: async (changes: Record<string, unknown> = {}) => {
+      const res = await request('PUT', '/api/scaling/clusters/eu', { body: { ...base, ...changes } });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
     },
   };
 }

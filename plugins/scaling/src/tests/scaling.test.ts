@@ -3,22 +3,7 @@ import { expect } from 'chai';
 import type { Bot } from 'mineflayer';
 import { DATABASES, docker, joinAs, RUN_ID, until } from '@conductor/test';
 import { installArgs, VM_LABEL } from '../../../../test/fixtures/hetzner/node-vm.js';
-import { startScalingPanel, type ScalingPanel } from './fixture.js';
-
-const policy = {
-  minNodes: 0,
-  maxNodes: 2,
-  serverTypes: ['cx22'],
-  locations: ['fsn1'],
-  monthlyBudgetCents: 1000,
-  headroomMb: 0,
-  gamePorts: '25565-25566',
-  scaleUpCooldownSeconds: 0,
-  scaleDownCooldownSeconds: 0,
-  scaleDownBelowPct: 20,
-  scaleDownAfterSeconds: 3600,
-  dryRun: false,
-};
+import { scalingRequests, TEST_POLICY, startScalingPanel, type ScalingPanel } from './fixture.js';
 
 for (const database of DATABASES) {
   describe(`cloud scaling on a fake Hetzner Cloud (${database})`, function () {
@@ -36,16 +21,7 @@ for (const database of DATABASES) {
       await t?.close();
     });
 
-    const events = async (type: string) =>
-      (await t.panel.request('GET', `/api/events?type=${type}`)).body.events as Array<{
-        nodeId: string | null;
-        data: Record<string, unknown>;
-      }>;
-    const reconcile = async () => expect((await t.panel.request('POST', '/api/scaling/reconcile', { body: {} })).status).to.equal(204);
-    const setPolicy = async (changes: Record<string, unknown>) => {
-      const res = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...policy, ...changes } });
-      expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    };
+    const { events, reconcile, setPolicy } = scalingRequests(() => t);
     const server = async (id: string) => (await t.panel.request('GET', `/api/servers/${id}`)).body;
     const createServer = (ownerId: string) =>
       t.panel.request('POST', '/api/servers', { body: { name: 'Overflow', templateId: 'conductor-test', ownerId, memoryMb: 256 } });
@@ -68,9 +44,9 @@ for (const database of DATABASES) {
     });
 
     it('refuses a policy with unknown fields or min over max, changing nothing', async () => {
-      const extra = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...policy, spot: true } });
+      const extra = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...TEST_POLICY, spot: true } });
       expect([extra.status, extra.body.error?.code]).to.deep.equal([400, 'validation_failed']);
-      const inverted = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...policy, minNodes: 3, maxNodes: 1 } });
+      const inverted = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...TEST_POLICY, minNodes: 3, maxNodes: 1 } });
       expect(inverted.status).to.equal(400);
       expect((await t.panel.request('GET', '/api/scaling/clusters')).body.clusters).to.deep.equal([]);
     });
@@ -160,7 +136,7 @@ for (const database of DATABASES) {
       expect(down!.data).to.deep.include({ cluster: 'eu', costSavedCents: 451, dryRun: false });
       // Closed with core's drain state (the admin page says Draining), not by shrinking its memory.
       const drain = (await t.panel.request('GET', `/api/servers/drains/${cloudNodeId}`)).body;
-      expect(drain).to.deep.include({ nodeId: cloudNodeId, state: 'running' });
+      expect(drain).to.deep.include({ nodeId: cloudNodeId, state: 'closed' });
       expect((await t.panel.request('GET', `/api/nodes/${cloudNodeId}`)).body.memoryOverallocPct).to.equal(0);
       const owner = await t.createUser(`closed-${database}@example.org`);
       const refused = await t.panel.request('POST', '/api/servers', {

@@ -141,6 +141,27 @@ for (const database of DATABASES) {
       expect((await anonymous.post('/api/teams/invites/signup', { token, password: PASSWORD })).body.error.code).to.equal('invite_used');
     });
 
+    it("leaves an expired open invite to garbage collection, which removes only that one on the admin's word", async () => {
+      const old = await invite('gc-old@example.com');
+      clock.advance(8 * 86_400_000);
+      try {
+        const fresh = await invite('gc-new@example.com');
+        const teamInvites = (items: Array<{ kind: string; id: string; reaped: boolean }>) =>
+          items.filter((i) => i.kind === 'expired_token' && i.id.startsWith('team_invite:'));
+        const scan = await t.panel.request('POST', '/api/servers/gc/scan', { body: {} });
+        expect(scan.status, JSON.stringify(scan.body)).to.equal(200);
+        const listed = teamInvites(scan.body.items).map((i) => i.id);
+        expect(listed).to.include(`team_invite:${old.id}`);
+        expect(listed).to.not.include(`team_invite:${fresh.id}`);
+        const reap = await t.panel.request('POST', '/api/servers/gc/reap', { body: { confirm: true } });
+        expect(teamInvites(reap.body.items).every((i) => i.reaped)).to.equal(true);
+        const left = await t.panel.kernel.db('team_invites').whereIn('id', [old.id, fresh.id]).pluck('id');
+        expect(left).to.deep.equal([fresh.id]);
+      } finally {
+        clock.set(new Date());
+      }
+    });
+
     it('refuses bad invites with stable codes and sends nothing', async () => {
       const before = t.mailbox.messages.length;
       await t.createUser('member@example.com');

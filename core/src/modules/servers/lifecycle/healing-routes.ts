@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { notFound } from '../../../kernel/errors.js';
+import { healingPolicy } from './healing-policy.js';
 
 const idParams = z.object({ serverId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, { error: 'expected a server id' }) });
 export const selfHealingSetting = z.strictObject({
@@ -9,6 +10,23 @@ export const selfHealingSetting = z.strictObject({
 
 /** Whether self-healing takes a server when its node is lost: admins only, like the rest of the fleet's policy. */
 export function healingRoutes(router: RouteRegistrar): void {
+  router.route({
+    method: 'get',
+    path: '/healing/policy',
+    summary: "Self-healing's policy: on or off, the wait before a silent node is lost, which servers come back elsewhere",
+    access: 'admin',
+    response: { schema: healingPolicy },
+    handler: ({ scope }) => scope.cradle.healingPolicyStore.get(),
+  });
+  router.route({
+    method: 'put',
+    path: '/healing/policy',
+    summary: "Set self-healing's policy for every panel (all three fields; unknown ones are refused)",
+    access: 'admin',
+    body: healingPolicy,
+    response: { schema: healingPolicy },
+    handler: ({ body, scope, principal }) => scope.cradle.healingPolicyStore.set(body, principal!.id),
+  });
   router.route({
     method: 'get',
     path: '/:serverId/self-healing',

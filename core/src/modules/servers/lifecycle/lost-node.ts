@@ -10,6 +10,7 @@ import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import type { HealingPlan } from './healing-plan.js';
+import type { HealingPolicy, HealingPolicyStore } from './healing-policy.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import { SYSTEM, type ServerLifecycle } from './lifecycle-service.js';
@@ -17,6 +18,8 @@ import { lostNodeMails } from './lost-node-mails.js';
 
 const NO_BACKUP = 'The server has no completed backup on a remote target';
 const SELF_HEALING_OFF = 'self-healing is off for this server';
+const POLICY_OFF = 'self-healing is off';
+const ONLY_RUNNING = 'self-healing takes only running servers';
 const ageSeconds = (takenAt: string, now: number) => Math.max(0, Math.round((now - Date.parse(takenAt)) / 1000));
 const isRunning = (server: ServerView) => server.state !== 'offline' && server.phase === 'active';
 
@@ -37,6 +40,7 @@ export class LostNodeRescheduler {
     nodeService: NodeService;
     templateService: TemplateService;
     serverLifecycle: ServerLifecycle;
+    healingPolicyStore: HealingPolicyStore;
     edgeRoutePublisher: EdgeRoutePublisher;
     userDirectory: UserDirectory;
     mailService: MailService;
@@ -47,9 +51,10 @@ export class LostNodeRescheduler {
   }
 
   async rescheduleNode(nodeId: string, now = Date.now()): Promise<void> {
+    const policy = await this.deps.healingPolicyStore.get();
     for (const serverId of await this.deps.serverRepository.onNode(nodeId)) {
       try {
-        await this.reschedule(serverId, nodeId, now);
+        await this.reschedule(serverId, nodeId, policy, now);
       } catch (err) {
         this.deps.logger.warn({ err, server: serverId, node: nodeId }, 'could not bring a server of a lost node back');
         await this.markLost(serverId, nodeId, (err as { code?: string }).code ?? 'reschedule_failed', (err as Error).message);
@@ -61,10 +66,11 @@ export class LostNodeRescheduler {
   /** The dry run: what `rescheduleNode` would do with each of the node's servers now, changing nothing. */
   async plan(nodeId: string, now = Date.now()): Promise<HealingPlan> {
     await this.deps.nodeService.get(nodeId);
+    const policy = await this.deps.healingPolicyStore.get();
     const servers: HealingPlan['servers'] = [];
     for (const serverId of await this.deps.serverRepository.onNode(nodeId)) {
       const server = (await this.deps.serverRepository.get(serverId))!;
-      const { backup, skip } = await this.decide(server);
+      const { backup, skip } = await this.decide(server, policy);
       const to = skip || !backup ? null : await this.deps.db.transaction((trx) => this.deps.serverLifecycle.nodeElsewhere(server, trx));
       const action = skip ? 'skip' : backup && to ? 'reschedule' : 'mark_lost';
       const reason = skip ?? (!backup ? NO_BACKUP : !to ? 'no other node has room' : null);
@@ -86,19 +92,24 @@ export class LostNodeRescheduler {
 
   /**
    * Archived servers hold no files on a node, and an admin may keep a server out (its
-   * self-healing off): both are skipped, with the reason; the rest come back from their newest
-   * remote backup, if any.
+   * self-healing off) or all of them (the policy off, or only running ones): those are skipped,
+   * with the reason; the rest come back from their newest remote backup, if any.
    */
-  private async decide(server: ServerView): Promise<{ skip: string | null; backup: { backupId: string; takenAt: string } | undefined }> {
+  private async decide(
+    server: ServerView,
+    policy: HealingPolicy,
+  ): Promise<{ skip: string | null; backup: { backupId: string; takenAt: string } | undefined }> {
+    if (!policy.enabled) return { skip: POLICY_OFF, backup: undefined };
     if (server.phase === 'archived') return { skip: 'archived', backup: undefined };
+    if (policy.servers === 'running' && !isRunning(server)) return { skip: ONLY_RUNNING, backup: undefined };
     if (!(await this.deps.serverRepository.selfHealing(server.id))) return { skip: SELF_HEALING_OFF, backup: undefined };
     return { skip: null, backup: await this.deps.hooks.call('server.latestRemoteBackup', { serverId: server.id }) };
   }
 
-  private async reschedule(serverId: string, lostNodeId: string, now: number): Promise<void> {
+  private async reschedule(serverId: string, lostNodeId: string, policy: HealingPolicy, now: number): Promise<void> {
     const { serverRepository, hooks, nodeService } = this.deps;
     const server = (await serverRepository.get(serverId))!;
-    const { skip, backup } = await this.decide(server);
+    const { skip, backup } = await this.decide(server, policy);
     if (skip) return;
     if (!backup) return this.markLost(serverId, lostNodeId, 'no_remote_backup', NO_BACKUP);
     const wasRunning = isRunning(server);

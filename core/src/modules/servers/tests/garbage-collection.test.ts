@@ -8,16 +8,19 @@ for (const database of DATABASES) {
     this.timeout(120_000);
     let panel: TestPanel;
     let node: TestNode;
+    let other: TestNode;
 
     before(async () => {
       await testImage();
       // Automatic reaping on: the nightly job (run by hand here) reaps only what the night before found too.
       panel = await startPanel({ database, config: { plugins: { servers: { gcAutoReap: true } } } });
       node = await startNodeFor(panel, { name: `gc-${database}`, ports: 3 });
+      other = await startNodeFor(panel, { name: `gc-other-${database}`, agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-gc-other-' } });
     });
     after(async () => {
       await panel.close();
       await node.close();
+      await other.close();
     });
 
     it('finds a server the panel has no record of, a folder no server owns and a port booked for a gone server; reaps them and leaves the live server alone', async () => {
@@ -71,6 +74,29 @@ for (const database of DATABASES) {
       expect(existsSync(path.join(node.agent.dataDir, 'volumes', live))).to.equal(true);
       expect(allocations.some((a: { serverId: string | null }) => a.serverId === live)).to.equal(true);
       expect((await panel.request('POST', '/api/servers/gc/scan', { body: {} })).body.items).to.deep.equal([]);
+    });
+
+    it('finds the copy a failed transfer staged on a node the server does not live on, and reaps it there only', async () => {
+      const created = await panel.request('POST', '/api/servers', {
+        body: { name: 'Stayed home', templateId: 'conductor-test', nodeId: node.nodeId, memoryMb: 256 },
+      });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const id = created.body.id as string;
+      await until('installed', async () => (await panel.request('GET', `/api/servers/${id}`)).body.state === 'offline', 60_000);
+      // What a transfer's preparing step puts on its target (the same id), left there when the
+      // transfer failed and the target could not be told to remove it.
+      const { spec } = await testServerSpec('leftover');
+      expect((await other.agent.request('POST', '/api/servers', { body: { ...spec, id } })).status).to.equal(201);
+
+      const scanned = (await panel.request('POST', '/api/servers/gc/scan', { body: {} })).body.items as Array<Record<string, unknown>>;
+      expect(scanned.map((i) => [i.kind, i.nodeId, i.id])).to.deep.equal([['transfer_leftover', other.nodeId, id]]);
+      expect(String(scanned[0]!.detail)).to.contain(node.nodeId);
+      const reaped = await panel.request('POST', '/api/servers/gc/reap', { body: { confirm: true } });
+      expect(reaped.body.items.map((i: { reaped: boolean }) => i.reaped)).to.deep.equal([true]);
+      expect((await other.agent.request('GET', `/api/servers/${id}`)).status).to.equal(404);
+      expect((await node.agent.request('GET', `/api/servers/${id}`)).status, 'the server itself is untouched').to.equal(200);
+      expect(existsSync(path.join(node.agent.dataDir, 'volumes', id))).to.equal(true);
+      expect((await panel.request('DELETE', `/api/servers/${id}`)).status).to.equal(204);
     });
 
     it('with gcAutoReap, the nightly job reaps an orphan only on the night after it was first reported', async () => {

@@ -69,15 +69,16 @@ export class NodeDrain {
 
   /**
    * Closes the node to new servers without moving any: for a caller that empties it by its own
-   * rule (scaling moves a server only once its players have left). The drain shows as running
-   * (the admin page says Draining) with nothing pending until the node is removed, which ends it.
+   * rule (scaling moves a server only once its players have left). The drain reads `closed`: no
+   * panel runs it (nothing beats on it, nothing winds it up), and an admin may end it, which
+   * opens the node again; it also ends when the node is removed. A running drain is left as is.
    */
   async close(nodeId: string): Promise<DrainStatus> {
     await this.deps.nodeService.get(nodeId);
     return this.deps.db.transaction(async (trx) => {
       const existing = await this.deps.transferRepository.drain(nodeId, trx);
-      if (existing?.state === 'running') return existing;
-      const closed: DrainStatus = { nodeId, state: 'running', pending: [], moved: [], failed: [] };
+      if (existing?.state === 'running' || existing?.state === 'closed') return existing;
+      const closed: DrainStatus = { nodeId, state: 'closed', pending: [], moved: [], failed: [] };
       await this.deps.transferRepository.insertDrain(closed, this.deps.transferRunner.id, trx);
       return closed;
     });

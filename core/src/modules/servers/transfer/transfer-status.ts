@@ -24,8 +24,12 @@ export const transferBody = z.strictObject({ nodeId: z.string().min(1).max(64).d
 export const drainBody = z.strictObject({});
 export const drainStatus = z.object({
   nodeId: z.string(),
-  /** interrupted: the panel running it went away; the node stays drained, and a new drain moves what is left. */
-  state: z.enum(['running', 'done', 'interrupted']),
+  /**
+   * interrupted: the panel running it went away; the node stays drained, and a new drain moves what is left.
+   * closed: a plugin closed the node to empty it by its own rule (scaling's scale-down); core moves
+   * nothing, and an admin may end it like a finished drain (scaling then keeps the node).
+   */
+  state: z.enum(['running', 'done', 'interrupted', 'closed']),
   /** Servers still to move, in order. */
   pending: z.array(z.string()),
   moved: z.array(z.object({ serverId: z.string(), to: z.string() })),

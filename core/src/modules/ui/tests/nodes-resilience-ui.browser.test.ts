@@ -46,6 +46,22 @@ describe('draining a node, its self-healing plan and garbage collection on the a
     expect(pages.pageErrors).to.deep.equal([]);
   });
 
+  it('an admin sees a node a plugin closed as draining and ends the closure', async () => {
+    // As scaling's scale-down closes a node it empties (nodeDrain.close).
+    await t.panel.kernel.containerOf('servers').cradle.nodeDrain.close(a.nodeId);
+    const admin = await t.createUser('closer@example.org', { role: 'admin' });
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email);
+    await page.goto(`${t.panel.url}/admin/nodes`);
+    const row = page.getByRole('row').filter({ hasText: 'maintained' });
+    await row.getByText('Draining', { exact: true }).waitFor();
+    await row.getByText('emptied by a plugin', { exact: false }).waitFor();
+    await row.getByRole('button', { name: 'End drain' }).click();
+    await row.getByRole('button', { name: 'Drain', exact: true }).waitFor();
+    expect((await t.panel.request('GET', '/api/servers/drains')).body.drains).to.deep.equal([]);
+    expect(pages.pageErrors).to.deep.equal([]);
+  });
+
   it('an admin sees what a loss of the node would do and keeps one server out of self-healing', async () => {
     const created = await t.panel.request('POST', '/api/servers', {
       body: { name: 'Pinned', templateId: 'conductor-test', nodeId: a.nodeId, memoryMb: 256 },
@@ -64,6 +80,38 @@ describe('draining a node, its self-healing plan and garbage collection on the a
     await plan.getByText('self-healing is off for this server', { exact: false }).waitFor();
     expect((await t.panel.request('GET', `/api/servers/${created.body.id}/self-healing`)).body).to.deep.equal({ enabled: false });
     await pages.shoot(page, 'admin-nodes-healing-plan-desktop-light');
+    expect(pages.pageErrors).to.deep.equal([]);
+    await t.panel.request('DELETE', `/api/servers/${created.body.id}`);
+  });
+
+  it('an admin sets the self-healing policy and sees its dry run change beside it', async () => {
+    const created = await t.panel.request('POST', '/api/servers', {
+      body: { name: 'Stopped', templateId: 'conductor-test', nodeId: a.nodeId, memoryMb: 256 },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const admin = await t.createUser('policy@example.org', { role: 'admin' });
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email);
+    await page.goto(`${t.panel.url}/admin/nodes`);
+    const card = page.getByTestId('healing-policy');
+    await card.getByLabel('Dry run', { exact: false }).selectOption({ label: 'maintained' });
+    const plan = card.getByTestId('healing-plan');
+    await plan.getByText('Marked lost').waitFor();
+    expect(await card.getByLabel('Bring a lost node’s servers back elsewhere').isChecked()).to.equal(true);
+    await card.getByLabel('Wait before a silent node is lost', { exact: false }).fill('240');
+    await card.getByLabel('Which servers').selectOption('running');
+    await card.getByRole('button', { name: 'Save policy' }).click();
+    await card.getByText('self-healing takes only running servers', { exact: false }).waitFor();
+    expect((await t.panel.request('GET', '/api/servers/healing/policy')).body).to.deep.equal({
+      enabled: true,
+      lostAfterSeconds: 240,
+      servers: 'running',
+    });
+    await card.getByLabel('Bring a lost node’s servers back elsewhere').uncheck();
+    await card.getByRole('button', { name: 'Save policy' }).click();
+    await plan.getByText('· self-healing is off', { exact: true }).waitFor();
+    expect((await t.panel.request('GET', '/api/servers/healing/policy')).body.enabled).to.equal(false);
+    await pages.shoot(page, 'admin-nodes-healing-policy-desktop-light');
     expect(pages.pageErrors).to.deep.equal([]);
     await t.panel.request('DELETE', `/api/servers/${created.body.id}`);
   });
