@@ -273,6 +273,7 @@ export class Kernel {
             plugin.runtime.logger,
             plugin.definition.socketPermissions,
             plugin.definition.socketRateLimits,
+            this.db,
           );
           plugin.definition.sockets(namespace, plugin.runtime);
           if (plugin.definition.socketApi)

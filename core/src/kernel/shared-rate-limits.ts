@@ -17,7 +17,8 @@ export interface SharedRateLimit {
  * several panels may run, the counters are rows of `shared_rate_limits` (one upsert per attempt),
  * so N panels do not allow N times the limit; on SQLite (one panel) they stay in memory. A key
  * past its allowance is then refused from this panel's memory until its window ends, so a flood
- * costs the database one query per window and panel, not one per attempt.
+ * costs the database one query per window and panel, not one per attempt. Should the database
+ * fail, this panel counts alone in memory meanwhile (rate-limiter-flexible's insurance limiter).
  */
 export function sharedRateLimiter(db: Database | null, limit: SharedRateLimit): RateLimiterAbstract {
   if (!db || dialectOf(db) !== 'postgres') return new RateLimiterMemory(limit);
@@ -28,5 +29,6 @@ export function sharedRateLimiter(db: Database | null, limit: SharedRateLimit): 
     tableName: SHARED_RATE_LIMITS_TABLE,
     tableCreated: true,
     inMemoryBlockOnConsumed: limit.points + 1,
+    insuranceLimiter: new RateLimiterMemory(limit),
   });
 }

@@ -1,6 +1,8 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Database } from './database.js';
+import { sharedRateLimiter } from './shared-rate-limits.js';
 
-/** At most `points` events in any window of `seconds` (fixed windows, in this panel's memory). */
+/** At most `points` events in any window of `seconds` (fixed windows). */
 export interface SocketRateLimit {
   points: number;
   seconds: number;
@@ -33,25 +35,26 @@ export interface SocketRefusal {
 interface EventLimiters {
   limit: SocketRateLimit;
   perSocket: RateLimiterMemory;
-  perPrincipal: RateLimiterMemory;
+  perPrincipal: RateLimiterAbstract;
 }
 
 /**
  * Rate limits on socket events, checked before authorisation so a flood costs the panel a
  * counter, not a query. Per connection, and per principal across all of its connections (opening
- * more sockets does not buy more). Counters live in each panel's memory: a flood is answered by
- * the panel that receives it.
+ * more sockets does not buy more). A connection's counter lives in the memory of the panel that
+ * holds it; a principal's is shared by every panel on PostgreSQL (shared-rate-limits.ts), so
+ * connections spread over several panels do not buy more either.
  */
 export class SocketEventLimits {
   private readonly limiters = new Map<string, EventLimiters>();
 
-  constructor(limits: Record<string, SocketRateLimit>, guardedEvents: readonly string[]) {
+  constructor(limits: Record<string, SocketRateLimit>, guardedEvents: readonly string[], db: Database | null = null) {
     const all = { ...Object.fromEntries(guardedEvents.map((e) => [e, DEFAULT_SOCKET_EVENT_LIMIT])), ...limits };
     for (const [event, limit] of Object.entries(all)) {
       this.limiters.set(event, {
         limit,
         perSocket: new RateLimiterMemory({ keyPrefix: `socket:${event}`, points: limit.points, duration: limit.seconds }),
-        perPrincipal: new RateLimiterMemory({
+        perPrincipal: sharedRateLimiter(db, {
           keyPrefix: `principal:${event}`,
           points: limit.points * PRINCIPAL_FACTOR,
           duration: limit.seconds,
