@@ -73,27 +73,27 @@ export class SocketEventLimits {
     if (!limiters) return null;
     const { limit } = limiters;
     const per = `${limit.points} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`;
-    const refused = await Promise.all([
-      limiters.perSocket.consume(socketId).then(
-        () => null,
-        (res: unknown) => ({ res, who: `this connection may send ${per}` }),
-      ),
-      limiters.perPrincipal.consume(principalId).then(
-        () => null,
-        (res: unknown) => ({
-          res,
-          who: `your connections together may send ${limit.points * PRINCIPAL_FACTOR} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`,
-        }),
-      ),
-    ]);
-    const first = refused.find((r) => r !== null);
-    if (!first) return null;
-    if (!(first.res instanceof RateLimiterRes)) throw first.res;
-    const retryAfterMs = Math.max(1, first.res.msBeforeNext);
-    const flood = refused[0] !== null && (refused[0].res as RateLimiterRes).consumedPoints > limit.points * FLOOD_FACTOR;
+    const refusedBy = (who: string) => (res: unknown) => ({ res, who });
+    const bySocket = await limiters.perSocket.consume(socketId).then(() => null, refusedBy(`this connection may send ${per}`));
+    // The person's count only for what the connection may send: on PostgreSQL it is a query, and
+    // a flooding connection must cost its allowance of those per window, not one per event.
+    const refusal =
+      bySocket ??
+      (await limiters.perPrincipal
+        .consume(principalId)
+        .then(
+          () => null,
+          refusedBy(
+            `your connections together may send ${limit.points * PRINCIPAL_FACTOR} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`,
+          ),
+        ));
+    if (!refusal) return null;
+    if (!(refusal.res instanceof RateLimiterRes)) throw refusal.res;
+    const retryAfterMs = Math.max(1, refusal.res.msBeforeNext);
+    const flood = refusal === bySocket && refusal.res.consumedPoints > limit.points * FLOOD_FACTOR;
     const message = flood
-      ? `Too many ${event} events: ${first.who}, and this one sent ${FLOOD_FACTOR} times that; it is closed`
-      : `Too many ${event} events: ${first.who}; try again in ${Math.ceil(retryAfterMs / 1000)} s`;
+      ? `Too many ${event} events: ${refusal.who}, and this one sent ${FLOOD_FACTOR} times that; it is closed`
+      : `Too many ${event} events: ${refusal.who}; try again in ${Math.ceil(retryAfterMs / 1000)} s`;
     return { code: 'rate_limited', message, retryAfterMs, flood };
   }
 }
