@@ -31,7 +31,7 @@ KEEP_RELEASES=2
 
 NODE_BIN="$PREFIX/node/bin/node"
 # How the services run the compiled release (core/src/kernel/compiled.ts says why: COMPILED_FLAGS).
-NODE_FLAGS="--conditions=conductor-compiled --max-semi-space-size=8"
+NODE_FLAGS="--conditions=conductor-compiled --max-semi-space-size=2"
 PANEL_ENV="$ETC_DIR/panel.env"
 AGENT_ENV="$ETC_DIR/agent.env"
 PANEL_UNIT=conductor-panel.service

@@ -14,7 +14,12 @@ for (const database of DATABASES) {
           (l) => l.msg === 'core migrations applied' || (l.msg === 'migrations applied' && l.plugin === 'ledger'),
         );
         expect(applied.map((l) => l.applied)).to.deep.equal([
-          ['20261126000000_event_log', '20261210000000_event_recorded_at', '20261214120000_socket_io_attachments'],
+          [
+            '20261126000000_event_log',
+            '20261210000000_event_recorded_at',
+            '20261214120000_socket_io_attachments',
+            '20261215000000_shared_rate_limits',
+          ],
           ['001_ledger'],
         ]);
         expect(await panel.kernel.db.schema.hasTable('ledger_entries')).to.equal(true);

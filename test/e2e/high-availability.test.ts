@@ -1,57 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { ADMIN_TOKEN, createStorage, freePort, until } from '@conductor/test';
-import { COMPILED_FLAGS } from '../../core/src/kernel/compiled.js';
+import { ADMIN_TOKEN, createStorage, startPanelProcess, until, type PanelProcess as Panel } from '@conductor/test';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// Shared by every panel on one database: it seals secrets the others must read.
-const SECRET_KEY = 'a'.repeat(64);
-
-interface Panel {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** A compiled panel process as the installer's unit runs it, on the shared PostgreSQL. */
-async function startPanelProcess(databaseUrl: string, dataDir: string): Promise<Panel> {
-  mkdirSync(dataDir, { recursive: true });
-  const port = await freePort();
-  const child = spawn(process.execPath, [...COMPILED_FLAGS, 'core/dist/main.js'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN,
-      SECRET_KEY,
-      LOCAL_AGENT: 'off',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    'a panel process to answer /readyz',
-    () =>
-      fetch(`${url}/readyz`)
-        .then((r) => r.ok)
-        .catch(() => false),
-    60_000,
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}; its output:\n${output.slice(-3000)}`);
-  });
-  return { child, url, output: () => output };
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the loosely typed API bodies
 async function api(panel: Panel, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {

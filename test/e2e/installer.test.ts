@@ -4,7 +4,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { debianImage, debianImageUnavailable, freePort, requireDocker, RUN_ID, TEST_CACHE_DIR, until } from '@conductor/test';
+import {
+  debianImage,
+  debianImageUnavailable,
+  freePort,
+  requireDocker,
+  RUN_ID,
+  TEST_CACHE_DIR,
+  ubuntuImage,
+  ubuntuImageUnavailable,
+  until,
+} from '@conductor/test';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -64,11 +74,13 @@ interface Machine {
   port: number;
   /** This machine's Docker engine at the container's /run/docker.sock, for the node's agent. */
   docker?: boolean;
+  /** Debian 12 unless said. */
+  os?: 'ubuntu2404';
 }
 
 /** Starts the machine's container; skips the calling suite, with the reason, where the Debian image cannot be built. */
 async function startMachine(context: Mocha.Context, machine: Machine): Promise<void> {
-  const unavailable = debianImageUnavailable();
+  const unavailable = machine.os === 'ubuntu2404' ? ubuntuImageUnavailable() : debianImageUnavailable();
   if (unavailable) {
     console.warn(`      skipped: ${unavailable}`);
     context.skip();
@@ -77,11 +89,13 @@ async function startMachine(context: Mocha.Context, machine: Machine): Promise<v
   // The panel is installed from this checkout, so its server and UI must be built (a no-op when fresh).
   for (const build of ['scripts/build-server.mjs', 'scripts/build-ui.mjs'])
     execFileSync(process.execPath, [build], { cwd: ROOT, stdio: 'ignore' });
-  const image = await debianImage();
+  const image = machine.os === 'ubuntu2404' ? await ubuntuImage() : await debianImage();
   machine.port = await freePort();
   // Downloads are kept between runs (npm's cache and apt's archives); the installs themselves are not.
-  for (const dir of ['npm', 'apt-archives/partial']) mkdirSync(path.join(TEST_CACHE_DIR, dir), { recursive: true });
-  const mounts = [`${ROOT}:/src:ro`, `${TEST_CACHE_DIR}/npm:/root/.npm`, `${TEST_CACHE_DIR}/apt-archives:/var/cache/apt/archives`];
+  // Each system's packages apart: Debian and Ubuntu may name different files alike.
+  const archives = machine.os ? `apt-archives-${machine.os}` : 'apt-archives';
+  for (const dir of ['npm', `${archives}/partial`]) mkdirSync(path.join(TEST_CACHE_DIR, dir), { recursive: true });
+  const mounts = [`${ROOT}:/src:ro`, `${TEST_CACHE_DIR}/npm:/root/.npm`, `${TEST_CACHE_DIR}/${archives}:/var/cache/apt/archives`];
   // Certificates this machine adds to Debian's store (a TLS-inspecting proxy's, say) are needed in
   // the container too; ca-certificates, which the installer installs, picks them up from here.
   if (existsSync('/usr/local/share/ca-certificates')) mounts.push('/usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro');
@@ -104,7 +118,7 @@ async function startMachine(context: Mocha.Context, machine: Machine): Promise<v
 }
 
 /** A fresh Debian machine for the calling suite: started before its tests, removed after them. */
-function machineForSuite(name: string, options: { docker?: boolean } = {}): Machine {
+function machineForSuite(name: string, options: { docker?: boolean; os?: Machine['os'] } = {}): Machine {
   const machine: Machine = { container: `conductor-test-${RUN_ID}-${name}`, port: 0, ...options };
   before(async function () {
     await startMachine(this, machine);
@@ -421,5 +435,28 @@ describe('installer/install.sh panel --postgres, upgrade and rollback, in a fres
     expect(same.code, same.out).to.equal(0);
     expect(same.out).to.contain('Nothing changed');
     expect(await current()).to.equal(upgraded);
+  });
+});
+
+describe("installer/install.sh panel in a fresh Ubuntu 24.04 (debootstrap from Ubuntu's archive)", function () {
+  this.timeout(20 * 60_000);
+  const machine = machineForSuite('installer-ubuntu', { os: 'ubuntu2404' });
+  const { container } = machine;
+
+  it('installs a panel whose unit passes systemd-analyze verify, runs it and signs in the first admin; a rerun changes nothing', async () => {
+    expect((await inContainer(container, '. /etc/os-release && echo "$ID $VERSION_ID"')).out.trim()).to.equal('ubuntu 24.04');
+    const install = await inContainer(container, installer('panel'));
+    expect(install.code, install.out).to.equal(0);
+    expect(install.out).to.match(/Done \(\d+ changes\)/);
+    const verify = await inContainer(container, 'systemd-analyze verify /etc/systemd/system/conductor-panel.service');
+    expect(verify, 'no warnings either').to.deep.equal({ code: 0, out: '' });
+    await startInstalledPanel(machine);
+    const admin = await inContainer(container, `conductor user:create --email ${ADMIN.email} --password '${ADMIN.password}' --admin`);
+    expect(admin.code, admin.out).to.equal(0);
+    expect(await adminSignsIn(machine)).to.equal('admin');
+    await stopInstalledPanel(machine);
+    const again = await inContainer(container, installer('panel'));
+    expect(again.code, again.out).to.equal(0);
+    expect(again.out).to.contain('Nothing changed');
   });
 });

@@ -316,7 +316,7 @@ describe('the panel process', () => {
         try {
           const before = run('core/src/cli.ts', ['migrate:status'], env);
           expect((await before.exit).code, before.stderr()).to.equal(0);
-          expect(before.stdout()).to.match(/core: 0 applied, 3 pending/);
+          expect(before.stdout()).to.match(/core: 0 applied, 4 pending/);
 
           const migrate = run('core/src/cli.ts', ['migrate'], env);
           expect((await migrate.exit).code, migrate.stderr()).to.equal(0);
@@ -324,7 +324,7 @@ describe('the panel process', () => {
 
           const after = run('core/src/cli.ts', ['migrate:status'], env);
           await after.exit;
-          expect(after.stdout()).to.match(/core: 3 applied, 0 pending/);
+          expect(after.stdout()).to.match(/core: 4 applied, 0 pending/);
 
           const list = run('core/src/cli.ts', ['plugin', 'list'], env);
           expect((await list.exit).code).to.equal(0);

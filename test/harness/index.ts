@@ -8,3 +8,4 @@ export * from './minecraft-clients.js';
 export * from './debian-image.js';
 export * from './clock.js';
 export * from './holding-relay.js';
+export * from './panel-process.js';

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import './docker/lazy-parts.js'; // before dockerode
 import Docker from 'dockerode';
 import Koa from 'koa';
 import { Server as SocketServer } from 'socket.io';

@@ -247,7 +247,7 @@ export class Kernel {
 
   private async initialize(): Promise<void> {
     // Before any namespace exists (below), so each gets the cluster adapter.
-    if (this.config.DATABASE_URL) this.socketCluster = joinSocketCluster(this.io, this.config.DATABASE_URL, this.logger);
+    if (this.config.DATABASE_URL) this.socketCluster = await joinSocketCluster(this.io, this.config.DATABASE_URL, this.logger);
     for (const name of this.order) {
       const plugin = this.active.get(name);
       if (!plugin || !this.plugins.isActive(name)) continue;
@@ -273,6 +273,7 @@ export class Kernel {
             plugin.runtime.logger,
             plugin.definition.socketPermissions,
             plugin.definition.socketRateLimits,
+            this.db,
           );
           plugin.definition.sockets(namespace, plugin.runtime);
           if (plugin.definition.socketApi)

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 
 /** Decides which panel instance runs leader-only work (scheduled jobs). */
@@ -108,7 +108,9 @@ export class PostgresLeader implements LeaderElector {
     if (this.stopped) return;
     try {
       if (!this.client) {
-        const client = new pg.Client({ connectionString: this.connectionString, application_name: 'conductor-leader' });
+        // Loaded here, not at start: a panel on SQLite never needs the PostgreSQL driver.
+        const { default: pgDriver } = await import('pg');
+        const client = new pgDriver.Client({ connectionString: this.connectionString, application_name: 'conductor-leader' });
         client.on('error', (err) => this.lose(err));
         await client.connect();
         // stop() may have run while we connected: this connection must not outlive it.

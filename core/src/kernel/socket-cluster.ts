@@ -1,5 +1,3 @@
-import { createAdapter } from '@socket.io/postgres-adapter';
-import pg from 'pg';
 import type { Server as SocketServer } from 'socket.io';
 import type { Logger } from './logger.js';
 
@@ -9,7 +7,9 @@ import type { Logger } from './logger.js';
  * Payloads over NOTIFY's 8000 bytes go through the `socket_io_attachments` table (a core
  * migration). Set before namespaces are made: socket.io gives each namespace the adapter it has then.
  */
-export function joinSocketCluster(io: SocketServer, databaseUrl: string, logger: Logger): { close(): Promise<void> } {
+export async function joinSocketCluster(io: SocketServer, databaseUrl: string, logger: Logger): Promise<{ close(): Promise<void> }> {
+  // Loaded here, not at start: a panel on SQLite needs neither (about 3 MB of its memory).
+  const [{ createAdapter }, { default: pg }] = await Promise.all([import('@socket.io/postgres-adapter'), import('pg')]);
   // Its own small pool: one connection holds LISTEN, one sends NOTIFY and reads attachments.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const log = logger.child({ component: 'socket-cluster' });

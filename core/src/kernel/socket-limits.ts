@@ -1,6 +1,8 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Database } from './database.js';
+import { sharedRateLimiter } from './shared-rate-limits.js';
 
-/** At most `points` events in any window of `seconds` (fixed windows, in this panel's memory). */
+/** At most `points` events in any window of `seconds` (fixed windows). */
 export interface SocketRateLimit {
   points: number;
   seconds: number;
@@ -33,25 +35,26 @@ export interface SocketRefusal {
 interface EventLimiters {
   limit: SocketRateLimit;
   perSocket: RateLimiterMemory;
-  perPrincipal: RateLimiterMemory;
+  perPrincipal: RateLimiterAbstract;
 }
 
 /**
  * Rate limits on socket events, checked before authorisation so a flood costs the panel a
  * counter, not a query. Per connection, and per principal across all of its connections (opening
- * more sockets does not buy more). Counters live in each panel's memory: a flood is answered by
- * the panel that receives it.
+ * more sockets does not buy more). A connection's counter lives in the memory of the panel that
+ * holds it; a principal's is shared by every panel on PostgreSQL (shared-rate-limits.ts), so
+ * connections spread over several panels do not buy more either.
  */
 export class SocketEventLimits {
   private readonly limiters = new Map<string, EventLimiters>();
 
-  constructor(limits: Record<string, SocketRateLimit>, guardedEvents: readonly string[]) {
+  constructor(limits: Record<string, SocketRateLimit>, guardedEvents: readonly string[], db: Database | null = null) {
     const all = { ...Object.fromEntries(guardedEvents.map((e) => [e, DEFAULT_SOCKET_EVENT_LIMIT])), ...limits };
     for (const [event, limit] of Object.entries(all)) {
       this.limiters.set(event, {
         limit,
         perSocket: new RateLimiterMemory({ keyPrefix: `socket:${event}`, points: limit.points, duration: limit.seconds }),
-        perPrincipal: new RateLimiterMemory({
+        perPrincipal: sharedRateLimiter(db, {
           keyPrefix: `principal:${event}`,
           points: limit.points * PRINCIPAL_FACTOR,
           duration: limit.seconds,
@@ -70,27 +73,27 @@ export class SocketEventLimits {
     if (!limiters) return null;
     const { limit } = limiters;
     const per = `${limit.points} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`;
-    const refused = await Promise.all([
-      limiters.perSocket.consume(socketId).then(
-        () => null,
-        (res: unknown) => ({ res, who: `this connection may send ${per}` }),
-      ),
-      limiters.perPrincipal.consume(principalId).then(
-        () => null,
-        (res: unknown) => ({
-          res,
-          who: `your connections together may send ${limit.points * PRINCIPAL_FACTOR} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`,
-        }),
-      ),
-    ]);
-    const first = refused.find((r) => r !== null);
-    if (!first) return null;
-    if (!(first.res instanceof RateLimiterRes)) throw first.res;
-    const retryAfterMs = Math.max(1, first.res.msBeforeNext);
-    const flood = refused[0] !== null && (refused[0].res as RateLimiterRes).consumedPoints > limit.points * FLOOD_FACTOR;
+    const refusedBy = (who: string) => (res: unknown) => ({ res, who });
+    const bySocket = await limiters.perSocket.consume(socketId).then(() => null, refusedBy(`this connection may send ${per}`));
+    // The person's count only for what the connection may send: on PostgreSQL it is a query, and
+    // a flooding connection must cost its allowance of those per window, not one per event.
+    const refusal =
+      bySocket ??
+      (await limiters.perPrincipal
+        .consume(principalId)
+        .then(
+          () => null,
+          refusedBy(
+            `your connections together may send ${limit.points * PRINCIPAL_FACTOR} per ${limit.seconds === 1 ? 'second' : `${limit.seconds} seconds`}`,
+          ),
+        ));
+    if (!refusal) return null;
+    if (!(refusal.res instanceof RateLimiterRes)) throw refusal.res;
+    const retryAfterMs = Math.max(1, refusal.res.msBeforeNext);
+    const flood = refusal === bySocket && refusal.res.consumedPoints > limit.points * FLOOD_FACTOR;
     const message = flood
-      ? `Too many ${event} events: ${first.who}, and this one sent ${FLOOD_FACTOR} times that; it is closed`
-      : `Too many ${event} events: ${first.who}; try again in ${Math.ceil(retryAfterMs / 1000)} s`;
+      ? `Too many ${event} events: ${refusal.who}, and this one sent ${FLOOD_FACTOR} times that; it is closed`
+      : `Too many ${event} events: ${refusal.who}; try again in ${Math.ceil(retryAfterMs / 1000)} s`;
     return { code: 'rate_limited', message, retryAfterMs, flood };
   }
 }

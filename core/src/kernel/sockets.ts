@@ -4,6 +4,7 @@ import { withAddress, type Principal } from './auth.js';
 import { createAuthorizer, refusal, type Authorizer } from './authorize.js';
 import { isAppError } from './errors.js';
 import { SocketEventLimits, type SocketRateLimit } from './socket-limits.js';
+import type { Database } from './database.js';
 import type { HookBus } from './hooks.js';
 import type { Logger } from './logger.js';
 
@@ -64,8 +65,9 @@ export function guardNamespace(
   logger: Logger,
   permissions: Record<string, string> = {},
   rateLimits: Record<string, SocketRateLimit> = {},
+  db: Database | null = null,
 ): void {
-  const limits = new SocketEventLimits(rateLimits, Object.keys(permissions));
+  const limits = new SocketEventLimits(rateLimits, Object.keys(permissions), db);
   namespace.use((socket: Socket, next) => {
     const request: SocketAuthRequest = {
       namespace: namespace.name,

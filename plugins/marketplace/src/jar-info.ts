@@ -1,14 +1,16 @@
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 
 /**
  * The name a loader will print for a jar: `name:` of plugin.yml / paper-plugin.yml / bungee.yml,
  * or the id of fabric.mod.json / quilt.mod.json. Null when the jar names none (or is not a zip).
  */
 export async function loadedName(jar: Buffer): Promise<string | null> {
+  // yauzl loads with the first jar, not with the panel.
+  const { default: yauzlLib } = await import('yauzl');
   const wanted = new Set(['plugin.yml', 'paper-plugin.yml', 'bungee.yml', 'fabric.mod.json', 'quilt.mod.json']);
   const texts = await new Promise<Map<string, string>>((resolve) => {
     const found = new Map<string, string>();
-    yauzl.fromBuffer(jar, { lazyEntries: true }, (err, zip) => {
+    yauzlLib.fromBuffer(jar, { lazyEntries: true }, (err, zip) => {
       if (err || !zip) return resolve(found);
       zip.on('error', () => resolve(found));
       zip.on('end', () => resolve(found));

@@ -34,9 +34,14 @@ function openApiPath(koaPath: string): string {
 /**
  * Collects one operation per route as routes register, so the document can never drift from
  * what is mounted. Schemas come from the same zod objects that validate requests.
+ *
+ * A route's operation is written when the document is first asked for, not when the route
+ * registers: turning every schema into JSON Schema at start held about 2.5 MB of an idle panel's
+ * memory (bench/footprint.ts) for a document few clients read.
  */
 export class OpenApiBuilder {
   private readonly paths: Record<string, Record<string, unknown>> = {};
+  private pending: { path: string; spec: RouteSpec }[] = [];
   private cached: Record<string, unknown> | null = null;
 
   constructor(private readonly info: { title: string; version: string; description?: string }) {}
@@ -45,7 +50,12 @@ export class OpenApiBuilder {
     this.cached = null;
     const p = openApiPath(koaPath);
     const item = (this.paths[p] ??= {});
-    if (item[spec.method]) throw new Error(`two routes for ${spec.method.toUpperCase()} ${koaPath}`);
+    if (spec.method in item) throw new Error(`two routes for ${spec.method.toUpperCase()} ${koaPath}`);
+    item[spec.method] = null; // its place in the document; written by document()
+    this.pending.push({ path: p, spec });
+  }
+
+  private operation(p: string, spec: RouteSpec): Record<string, unknown> {
     const parameters: unknown[] = [];
     for (const [where, schema] of [
       ['path', spec.params],
@@ -83,7 +93,7 @@ export class OpenApiBuilder {
     if (spec.permission) responses['404'] = { description: 'No such server, or not yours', ...errorRef };
     if (spec.body || spec.rawBody) responses['413'] = { description: 'Body too large', ...errorRef };
     for (const [code, description] of Object.entries(spec.errors ?? {})) responses[code] = { description, ...errorRef };
-    item[spec.method] = {
+    return {
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
       operationId: `${spec.method}${p.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
@@ -114,6 +124,8 @@ export class OpenApiBuilder {
   }
 
   document(): Record<string, unknown> {
+    for (const { path, spec } of this.pending) this.paths[path]![spec.method] = this.operation(path, spec);
+    this.pending = [];
     this.cached ??= {
       openapi: '3.1.0',
       info: this.info,

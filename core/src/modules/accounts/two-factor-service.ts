@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { AppError, conflict } from '../../kernel/errors.js';
 import type { Database } from '../../kernel/database.js';
@@ -39,6 +38,8 @@ export class TwoFactorService {
     const secret = generateSecret();
     await this.deps.usersRepository.update(user.id, { totpPendingSecret: this.deps.keyRing.encrypt(secret) });
     const otpauthUrl = generateURI({ issuer: 'Conductor', label: user.email, secret });
+    // qrcode (with pngjs) loads on the first set-up, not with the panel.
+    const { default: QRCode } = await import('qrcode');
     return { secret, otpauthUrl, qrCode: await QRCode.toDataURL(otpauthUrl, { margin: 1, width: 240 }) };
   }
 

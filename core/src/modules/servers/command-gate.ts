@@ -1,6 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Database } from '../../kernel/database.js';
 import { AppError } from '../../kernel/errors.js';
+import { sharedRateLimiter } from '../../kernel/shared-rate-limits.js';
 
 export interface CommandGateOptions {
   /** Commands per server per second, from all its users, sockets and REST together. */
@@ -17,14 +19,18 @@ export const DEFAULT_COMMAND_GATE: CommandGateOptions = { perSecond: 20, concurr
  * Console commands towards the agents, per server: a rate and a short bounded queue. A flood on
  * one server is refused at its own gate (`rate_limited`, `command_queue_full`, both 429) instead
  * of piling up requests to the node ahead of everybody else's; other servers have gates of their
- * own. In each panel's memory, like the socket limits.
+ * own. The rate is counted in the database on PostgreSQL, so it holds across several panels; the
+ * queue bounds this panel's own calls to the node and stays in its memory.
  */
 export class CommandGate {
-  private readonly rate: RateLimiterMemory;
+  private readonly rate: RateLimiterAbstract;
   private readonly queues = new Map<string, LimitFunction>();
 
-  constructor(private readonly options: CommandGateOptions = DEFAULT_COMMAND_GATE) {
-    this.rate = new RateLimiterMemory({ keyPrefix: 'server-commands', points: options.perSecond, duration: 1 });
+  constructor(
+    private readonly options: CommandGateOptions = DEFAULT_COMMAND_GATE,
+    db: Database | null = null,
+  ) {
+    this.rate = sharedRateLimiter(db, { keyPrefix: 'server-commands', points: options.perSecond, duration: 1 });
   }
 
   async run<T>(serverId: string, send: () => Promise<T>): Promise<T> {

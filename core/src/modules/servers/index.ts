@@ -1,6 +1,6 @@
-import { asClass, asValue } from 'awilix';
+import { asClass, asFunction, asValue } from 'awilix';
 import { z } from 'zod';
-import type { Transaction } from '../../kernel/database.js';
+import type { Database, Transaction } from '../../kernel/database.js';
 import { isAppError } from '../../kernel/errors.js';
 import { definePlugin } from '../../kernel/plugin.js';
 import type { SocketData } from '../../kernel/sockets.js';
@@ -22,7 +22,7 @@ import { gcRoutes } from './gc/routes.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { healingRoutes } from './lifecycle/healing-routes.js';
 import { ServerLifecycle } from './lifecycle/lifecycle-service.js';
-import { CommandGate } from './command-gate.js';
+import { CommandGate, DEFAULT_COMMAND_GATE } from './command-gate.js';
 import { NodeDrain } from './transfer/node-drain.js';
 import { TransferRecovery } from './transfer/transfer-recovery.js';
 import { TransferRepository } from './transfer/transfer-repository.js';
@@ -177,7 +177,7 @@ export const serversModule = definePlugin({
       serverRelay: asClass(ServerRelay).singleton(),
       consoleWritesPerSecond: asValue(ctx.config.consoleWritesPerSecond),
       serverBulk: asClass(ServerBulk).singleton(),
-      commandGate: asValue(new CommandGate()),
+      commandGate: asFunction(({ db }: { db: Database }) => new CommandGate(DEFAULT_COMMAND_GATE, db)).singleton(),
       lifecycleRepository: asClass(LifecycleRepository).singleton(),
       serverLifecycle: asClass(ServerLifecycle).singleton(),
       edgeRoutePublisher: asClass(EdgeRoutePublisher).singleton(),
