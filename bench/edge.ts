@@ -19,7 +19,7 @@ import { writeVarInt } from '../wings-agent/src/edge/varint.js';
  */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 4000);
-const BULK_MIB = Number(process.env.BENCH_BULK_MIB ?? 64);
+const BULK_MIB = Number(process.env.BENCH_BULK_MIB ?? 256);
 const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
