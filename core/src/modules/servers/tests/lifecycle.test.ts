@@ -205,5 +205,28 @@ for (const database of DATABASES) {
         await other.close();
       }
     });
+
+    it('sends PROXY protocol to a server only when its policy asks, pushed to the node with the change; a bad value changes nothing', async () => {
+      const id = (await t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
+      const proxyProtocolOnNode = async () =>
+        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; proxyProtocol: boolean }>).find(
+          (r) => r.serverId === id,
+        )?.proxyProtocol;
+      expect((await t.panel.request('GET', `/api/servers/${id}/sleep-policy`)).body.proxyProtocol, 'off by default').to.equal(false);
+      expect(await proxyProtocolOnNode()).to.equal(false);
+
+      const bad = await t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: 'yes' } });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.code).to.equal('validation_failed');
+      expect((await t.panel.request('GET', `/api/servers/${id}/sleep-policy`)).body.proxyProtocol).to.equal(false);
+
+      const on = await t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: true } });
+      expect(on.status, JSON.stringify(on.body)).to.equal(200);
+      expect(on.body.proxyProtocol).to.equal(true);
+      // Pushed with the change, not at the next minutely push.
+      expect(await proxyProtocolOnNode()).to.equal(true);
+      expect((await t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: false } })).status).to.equal(200);
+      expect(await proxyProtocolOnNode()).to.equal(false);
+    });
   });
 }
