@@ -228,5 +228,48 @@ for (const database of DATABASES) {
       expect((await t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: false } })).status).to.equal(200);
       expect(await proxyProtocolOnNode()).to.equal(false);
     });
+
+    it('lets only whitelisted names wake a sleeping server whose game has its whitelist on', async () => {
+      const id = (await t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
+      const hostname = `${id}.play.test`;
+      await until('running', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+      expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
+      // The game's own files say who may join: the proxy applies them while it sleeps.
+      const contents = (path: string) => `/api/servers/${id}/files/contents?path=${encodeURIComponent(path)}`;
+      const current = await t.panel.request('GET', contents('server.properties'));
+      const properties = current.status === 200 ? String(current.body).replace(/^white-list=.*$/m, '') : '';
+      for (const [path, text] of [
+        ['server.properties', `${properties}\nwhite-list=true\n`],
+        ['whitelist.json', JSON.stringify([{ uuid: randomUUID(), name: 'Friend' }])],
+      ] as const) {
+        const written = await t.panel.request('PUT', contents(path), {
+          rawBody: text,
+          headers: { 'content-type': 'application/octet-stream' },
+        });
+        expect(written.status, JSON.stringify(written.body)).to.equal(200);
+      }
+      await t.panel.kernel.scheduler.runNow('servers.edge-routes');
+      await until('the whitelist on the node', async () =>
+        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; whitelist: string[] | null }>).some(
+          (r) => r.serverId === id && r.whitelist?.join() === 'Friend',
+        ),
+      );
+      const shared = node.agent.agent.edge!.sharedPort!;
+      await joinAs(shared, hostname, 'Stranger', 30_000).then(
+        () => expect.fail('a name off the whitelist joined'),
+        (err: Error) => expect(err.message).to.contain('not allowed'),
+      );
+      const wakes = async () =>
+        (
+          (await t.panel.request('GET', `/api/events?type=server.wake_requested&serverId=${id}&limit=100`)).body.events as Array<{
+            data: { player: string | null };
+          }>
+        ).map((e) => e.data.player);
+      expect(await wakes()).to.not.include('Stranger');
+      expect((await t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('sleep');
+      bots.push(await joinAs(shared, hostname, 'Friend'));
+      expect(await wakes()).to.include('Friend');
+      expect((await phaseEvents(id)).slice(-1)).to.deep.equal([{ from: 'sleep', to: 'active', reason: 'join' }]);
+    });
   });
 }
