@@ -1,41 +1,23 @@
 import { expect } from 'chai';
-import type { Bot } from 'mineflayer';
-import { DATABASES, joinAs, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from './server-fixtures.js';
+import { DATABASES, joinAs, until } from '@conductor/test';
+import { useEdgePanel } from './edge-panel.js';
 
 for (const database of DATABASES) {
   describe(`players across an in-process agent restart, joining through the edge proxy (${database})`, function () {
     this.timeout(240_000);
-    let t: AccountsPanel;
-    let node: TestNode;
-    const bots: Bot[] = [];
-
-    before(async () => {
-      await testImage();
-      t = await startAccountsPanel(database, {
-        config: { plugins: { auth: { scryptCost: 1024 }, servers: { edgeBaseDomain: 'play.test' } } },
-      });
-      node = await startNodeFor(t.panel, { name: `restart-${database}` });
-    });
-    after(async () => {
-      for (const bot of bots) bot.end();
-      await deleteAllServers(t.panel);
-      await t.close();
-      await node.close();
-    });
+    const edge = useEdgePanel(database, `restart-${database}`);
 
     /** The panel's event log of the server's players, oldest first, as `joined Name` / `left Name`. */
     const playerEvents = async (serverId: string): Promise<string[]> => {
-      const { events } = (await t.panel.request('GET', `/api/events?serverId=${serverId}&limit=100`)).body as {
+      const { events } = (await edge.t.panel.request('GET', `/api/events?serverId=${serverId}&limit=100`)).body as {
         events: Array<{ type: string; data: { name?: string } }>;
       };
       return events.filter((e) => e.type.startsWith('player.')).map((e) => `${e.type.slice('player.'.length)} ${e.data.name}`);
     };
 
     it('reports the players the restart cut, who joined while it was away, who left after it, and who joined through it', async () => {
-      const owner = await t.createUser(`restart-owner-${database}@example.org`);
-      const browser = await t.signIn(owner.email);
+      const owner = await edge.t.createUser(`restart-owner-${database}@example.org`);
+      const browser = await edge.t.signIn(owner.email);
       const created = await browser.post('/api/servers', {
         name: 'Restarted',
         templateId: 'conductor-test',
@@ -48,25 +30,25 @@ for (const database of DATABASES) {
       expect((await browser.post(`/api/servers/${server.id}/power/start`)).status).to.equal(200);
       await until('running', async () => (await browser.get(`/api/servers/${server.id}`)).body.state === 'running', 60_000);
       // A new server's route reaches the nodes with the minutely push.
-      await t.panel.kernel.scheduler.runNow('servers.edge-routes');
+      await edge.t.panel.kernel.scheduler.runNow('servers.edge-routes');
       await until('the route on the node', async () =>
-        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string }>).some(
+        ((await edge.node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string }>).some(
           (r) => r.serverId === server.id,
         ),
       );
-      const sharedPort = node.agent.agent.edge!.sharedPort!;
+      const sharedPort = edge.node.agent.agent.edge!.sharedPort!;
 
       // One player through the edge proxy, one straight on the server's own port.
       const proxied = await joinAs(sharedPort, hostname, 'Proxied');
-      bots.push(proxied);
+      edge.bots.push(proxied);
       const stayer = await joinAs(ownPort, '127.0.0.1', 'Stayer');
-      bots.push(stayer);
+      edge.bots.push(stayer);
       await until('both joins in the panel', async () => (await playerEvents(server.id)).length === 2, 30_000);
 
       // The agent restarts in this process. The proxy lives in it, so Proxied is cut; Late joins
       // on the server's own port while no agent listens to the game.
-      node.agent = await node.agent.restart(async () => {
-        bots.push(await joinAs(ownPort, '127.0.0.1', 'Late'));
+      edge.node.agent = await edge.node.agent.restart(async () => {
+        edge.bots.push(await joinAs(ownPort, '127.0.0.1', 'Late'));
       });
       await until('the cut player and the late one in the panel', async () => (await playerEvents(server.id)).length === 4, 30_000);
       expect((await playerEvents(server.id)).slice(2)).to.deep.equal(['left Proxied', 'joined Late']);
@@ -74,10 +56,10 @@ for (const database of DATABASES) {
       // Known from before the restart: Stayer's leaving is reported; a join through the restarted proxy too.
       stayer.quit();
       const back = await joinAs(sharedPort, hostname, 'Proxied');
-      bots.push(back);
+      edge.bots.push(back);
       await until('the leave and the rejoin in the panel', async () => (await playerEvents(server.id)).length === 6, 30_000);
       expect((await playerEvents(server.id)).slice(4).sort()).to.deep.equal(['joined Proxied', 'left Stayer']);
-      const { events } = (await t.panel.request('GET', `/api/events?serverId=${server.id}&limit=100`)).body as {
+      const { events } = (await edge.t.panel.request('GET', `/api/events?serverId=${server.id}&limit=100`)).body as {
         events: Array<{ type: string; data: { online?: number } }>;
       };
       expect(events.filter((e) => e.type.startsWith('player.')).at(-1)!.data.online, 'Late and Proxied online').to.equal(2);
