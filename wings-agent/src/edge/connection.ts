@@ -137,8 +137,10 @@ function forward(client: Socket, route: EdgeRoute, target: { host: string; port:
   };
   backend.once('error', close);
   client.once('error', close);
-  client.once('close', close);
-  backend.once('close', close);
+  // A side that closes cleanly ends the other after what is still queued for it: destroying it
+  // dropped the tail of a download the player had not read yet.
+  client.once('close', (hadError: boolean) => (hadError ? close() : backend.end()));
+  backend.once('close', (hadError: boolean) => (hadError ? close() : client.end()));
   backend.once('connect', () => {
     // One write: the header and what the client sent so far leave in the same segment.
     backend.write(route.proxyProtocol ? Buffer.concat([proxyV2Header(client), initial]) : initial);
