@@ -2,6 +2,8 @@ import { connect, type Socket } from 'node:net';
 
 /** The most one read from the backend brings: libuv's own read size, so reads are not split. */
 export const BACKEND_READ_BUFFER = 64 * 1024;
+/** Where a connection starts: a slice of Node's shared pool, so an idle player costs no 64 KiB. */
+const FIRST_READ_BUFFER = 2 * 1024;
 
 /**
  * Connects to a server's backend and writes what it sends straight to the player's socket.
@@ -15,7 +17,7 @@ export const BACKEND_READ_BUFFER = 64 * 1024;
  * backend until the player's socket drains, as `pipe()` did.
  */
 export function connectBackend(target: { host: string; port: number }, player: Socket, writeBuffer: number): Socket {
-  let buffer = Buffer.allocUnsafe(BACKEND_READ_BUFFER);
+  let buffer = Buffer.allocUnsafe(FIRST_READ_BUFFER);
   const backend: Socket = connect({
     host: target.host,
     port: target.port,
@@ -25,7 +27,9 @@ export function connectBackend(target: { host: string; port: number }, player: S
       buffer: () => buffer,
       callback: (size: number, filled: Uint8Array) => {
         const more = player.write(filled.subarray(0, size));
-        if (player.writableLength > 0) buffer = Buffer.allocUnsafe(BACKEND_READ_BUFFER);
+        // A write still queued keeps its bytes; a read that filled the small first buffer means bulk.
+        const grow = size === filled.length && filled.length < BACKEND_READ_BUFFER;
+        if (player.writableLength > 0 || grow) buffer = Buffer.allocUnsafe(BACKEND_READ_BUFFER);
         if (!more) {
           backend.pause();
           player.once('drain', () => backend.resume());
