@@ -12,13 +12,14 @@ import { writeVarInt } from '../wings-agent/src/edge/varint.js';
 /**
  * The agent's edge proxy against a straight connection to the same container, in one run:
  * - added round-trip latency (p50, p99) of 64-byte messages to an echo server (target: p99 +1 ms);
- * - bulk throughput into a sink, as a ratio of direct (target at least 0.9);
+ * - bulk throughput both ways, as a ratio of direct (target at least 0.9): from the player into a
+ *   sink, and from a source to the player, the game's own bulk direction (chunks, resource packs);
  * - the agent's resident memory per idle proxied connection.
  * The backend is a small Node echo/sink server in the test image, run by the agent.
  */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 4000);
-const BULK_MIB = Number(process.env.BENCH_BULK_MIB ?? 64);
+const BULK_MIB = Number(process.env.BENCH_BULK_MIB ?? 256);
 const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -30,8 +31,15 @@ function handshake(address: string): Buffer {
 }
 const SINK_HANDSHAKE = handshake('sink.bench');
 const SINK_TOTAL = BULK_MIB * 1024 * 1024 + SINK_HANDSHAKE.length;
-// Port 25565 echoes; 25566 counts bytes and answers one byte once it has them all.
-const BACKEND = `/usr/bin/node -e "const n=require('net');n.createServer((s)=>s.pipe(s)).listen(25565);n.createServer((s)=>{let c=0;s.on('data',(d)=>{c+=d.length;if(c>=${SINK_TOTAL})s.write('k')})}).listen(25566);console.log('Done (0.1s)!')"`;
+const SOURCE_HANDSHAKE = handshake('source.bench');
+const BULK_BYTES = BULK_MIB * 1024 * 1024;
+// Port 25565 echoes; 25566 counts bytes and answers one byte once it has them all; 25567 sends
+// the bulk in 64 KiB chunks once it has the handshake, as the client does toward 25566.
+const BACKEND =
+  `/usr/bin/node -e "const n=require('net');n.createServer((s)=>s.pipe(s)).listen(25565);` +
+  `n.createServer((s)=>{let c=0;s.on('data',(d)=>{c+=d.length;if(c>=${SINK_TOTAL})s.write('k')})}).listen(25566);` +
+  `const b=Buffer.alloc(65536,1);n.createServer((s)=>{s.once('data',()=>{let left=${BULK_BYTES};const go=()=>{while(left>0){left-=b.length;if(!s.write(b))return s.once('drain',go)}};go()});s.on('error',()=>{})}).listen(25567);` +
+  `console.log('Done (0.1s)!')"`;
 
 function rssBytes(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -87,16 +95,50 @@ async function roundTrips(socket: Socket, count: number): Promise<number[]> {
   return times;
 }
 
-async function bulk(port: number): Promise<number> {
+/** MiB/s from the client into the sink, timed until the sink says it has every byte. */
+async function upload(port: number): Promise<number> {
   const socket = await open(port, SINK_HANDSHAKE, false);
   const chunk = Buffer.alloc(64 * 1024, 1);
   const done = read(socket, 1);
   const start = process.hrtime.bigint();
-  for (let sent = 0; sent < BULK_MIB * 1024 * 1024; sent += chunk.length) if (!socket.write(chunk)) await once(socket, 'drain');
+  for (let sent = 0; sent < BULK_BYTES; sent += chunk.length) if (!socket.write(chunk)) await once(socket, 'drain');
   await done;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   socket.destroy();
   return BULK_MIB / seconds;
+}
+
+/** MiB/s from the source to the client, timed from the handshake to the last byte. */
+async function download(port: number): Promise<number> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let got = 0;
+  const done = new Promise<void>((resolve, reject) => {
+    socket.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got >= BULK_BYTES) resolve();
+    });
+    socket.once('error', reject);
+  });
+  const start = process.hrtime.bigint();
+  socket.write(SOURCE_HANDSHAKE);
+  await done;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  socket.destroy();
+  return BULK_MIB / seconds;
+}
+
+/** The median of `runs` alternating direct and proxied runs, after one unmeasured run of each. */
+async function throughput(run: (port: number) => Promise<number>, directPort: number, edgePort: number, runs = 5) {
+  await run(directPort);
+  await run(edgePort);
+  const direct: number[] = [];
+  const proxied: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    direct.push(await run(directPort));
+    proxied.push(await run(edgePort));
+  }
+  return { direct: pct(direct, 50), proxied: pct(proxied, 50) };
 }
 
 async function main(): Promise<void> {
@@ -104,7 +146,13 @@ async function main(): Promise<void> {
   const image = await testImage();
   await cleanupDocker();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'conductor-edge-bench-'));
-  const [agentPort, edgePort, echoPort, sinkPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [agentPort, edgePort, echoPort, sinkPort, sourcePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = {
     ...agentEnv(dataDir, `conductor-test-${RUN_ID}-edge-bench`, agentPort),
     EDGE_PORT: String(edgePort),
@@ -129,6 +177,7 @@ async function main(): Promise<void> {
     const ports = [
       { ip: '127.0.0.1', port: echoPort },
       { ip: '127.0.0.1', port: sinkPort, containerPort: 25566 },
+      { ip: '127.0.0.1', port: sourcePort, containerPort: 25567 },
     ];
     await api(agentPort, 'POST', '/api/servers', {
       id,
@@ -148,12 +197,30 @@ async function main(): Promise<void> {
       routes: [
         { serverId: id, hostnames: ['echo.bench'], backend: { host: '127.0.0.1', port: echoPort }, phase: 'active', status },
         { serverId: `${id}-sink`, hostnames: ['sink.bench'], backend: { host: '127.0.0.1', port: sinkPort }, phase: 'active', status },
+        {
+          serverId: `${id}-source`,
+          hostnames: ['source.bench'],
+          backend: { host: '127.0.0.1', port: sourcePort },
+          phase: 'active',
+          status,
+        },
       ],
     });
 
     console.error('backend running, routes pushed');
-    // Latency: direct and proxied in alternating blocks, so both see the same machine load.
     const hello = handshake('echo.bench');
+    // Memory first: the bulk runs leave garbage whose collection later made the difference
+    // negative. A hundred connections warm the proxy's code path before the measurement.
+    for (const s of await Promise.all(Array.from({ length: 100 }, () => open(edgePort, hello, true)))) s.destroy();
+    await sleep(1000);
+    const before = rssBytes(agent.pid!);
+    const idle: Socket[] = [];
+    for (let i = 0; i < IDLE; i++) idle.push(await open(edgePort, hello, true));
+    await sleep(2000);
+    const after = rssBytes(agent.pid!);
+    for (const s of idle) s.destroy();
+
+    // Latency: direct and proxied in alternating blocks, so both see the same machine load.
     const direct = await open(echoPort, hello, true);
     const proxied = await open(edgePort, hello, true);
     await roundTrips(direct, 200);
@@ -168,33 +235,22 @@ async function main(): Promise<void> {
     proxied.destroy();
 
     console.error('latency measured');
-    // Throughput: three runs each, the median.
-    const directRates: number[] = [];
-    const proxiedRates: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      directRates.push(await bulk(sinkPort));
-      proxiedRates.push(await bulk(edgePort));
-    }
-    const directRate = pct(directRates, 50);
-    const proxiedRate = pct(proxiedRates, 50);
+    const up = await throughput(upload, sinkPort, edgePort);
+    const down = await throughput(download, sourcePort, edgePort);
 
     console.error('throughput measured');
-    // Memory: the agent's RSS before and after holding idle proxied connections.
-    await sleep(1000);
-    const before = rssBytes(agent.pid!);
-    const idle: Socket[] = [];
-    for (let i = 0; i < IDLE; i++) idle.push(await open(edgePort, hello, true));
-    await sleep(2000);
-    const after = rssBytes(agent.pid!);
-    for (const s of idle) s.destroy();
 
-    console.log(`edge proxy (${ROUND_TRIPS} round trips of 64 bytes, ${BULK_MIB} MiB bulk ×3, ${IDLE} idle connections):`);
+    console.log(`edge proxy (${ROUND_TRIPS} round trips of 64 bytes, ${BULK_MIB} MiB bulk ×5 each way, ${IDLE} idle connections):`);
     console.log(`  latency direct   p50 ${pct(d, 50).toFixed(3)} ms, p99 ${pct(d, 99).toFixed(3)} ms`);
     console.log(`  latency proxied  p50 ${pct(p, 50).toFixed(3)} ms, p99 ${pct(p, 99).toFixed(3)} ms`);
     console.log(`  added p99 ${(pct(p, 99) - pct(d, 99)).toFixed(3)} ms (target at most 1 ms)`);
-    console.log(
-      `  throughput direct ${directRate.toFixed(0)} MiB/s, proxied ${proxiedRate.toFixed(0)} MiB/s, ratio ${(proxiedRate / directRate).toFixed(2)} (target at least 0.9)`,
-    );
+    for (const [name, rate] of [
+      ['to the server  ', up],
+      ['to the player  ', down],
+    ] as const)
+      console.log(
+        `  throughput ${name} direct ${rate.direct.toFixed(0)} MiB/s, proxied ${rate.proxied.toFixed(0)} MiB/s, ratio ${(rate.proxied / rate.direct).toFixed(2)} (target at least 0.9)`,
+      );
     console.log(
       `  memory per idle proxied connection ${((after - before) / IDLE / 1024).toFixed(1)} KiB (agent RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB)`,
     );

@@ -81,6 +81,12 @@ export interface TestAgent {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the loosely typed body
   request(method: string, pathname: string, options?: { body?: unknown; token?: string | null }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
+  /**
+   * Stops this agent and starts it again in this process, as a service restart does: the same
+   * data folder, network, settings, token and ports. Closing the new one removes the data folder
+   * when this one would have. `whileStopped` runs between the two (a player joining meanwhile, say).
+   */
+  restart(whileStopped?: () => Promise<void>): Promise<TestAgent>;
 }
 
 export function agentEnv(dataDir: string, network: string, port = 0): Record<string, string> {
@@ -101,10 +107,10 @@ export function agentEnv(dataDir: string, network: string, port = 0): Record<str
 
 /** A real agent in this process, on its own data folder and Docker network. */
 export async function startAgent(
-  options: { dataDir?: string; network?: string; config?: Record<string, string> } = {},
+  options: { dataDir?: string; network?: string; config?: Record<string, string>; ownsDataDir?: boolean } = {},
 ): Promise<TestAgent> {
   await requireDocker();
-  const ownDir = !options.dataDir;
+  const ownDir = options.ownsDataDir ?? !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'conductor-agent-'));
   const network = options.network ?? `conductor-test-${RUN_ID}-${Math.random().toString(36).slice(2, 6)}`;
   myNetworks.add(network);
@@ -134,6 +140,12 @@ export async function startAgent(
     async close() {
       await agent.stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart(whileStopped) {
+      const ports = { AGENT_PORT: String(agent.port), EDGE_PORT: String(agent.edge?.sharedPort ?? 0) };
+      await agent.stop();
+      await whileStopped?.();
+      return startAgent({ dataDir, network, ownsDataDir: ownDir, config: { ...options.config, ...ports } });
     },
   };
 }
@@ -186,16 +198,18 @@ export async function startNodeFor(
   const gamePorts: number[] = [];
   for (let i = 0; i < (options.ports ?? 1); i++) gamePorts.push(await freePort());
   await panel.request('POST', `/api/nodes/${nodeId}/allocations`, { body: { ip: '127.0.0.1', ports: gamePorts.join(',') } });
-  return {
+  const node: TestNode = {
     agent,
     nodeId,
     gamePorts,
+    // The node's agent as it is now: a test may have restarted it (TestAgent.restart).
     async close() {
-      await agent.close();
+      await node.agent.close();
       await docker
-        .getNetwork(agent.network)
+        .getNetwork(node.agent.network)
         .remove()
         .catch(() => undefined);
     },
   };
+  return node;
 }

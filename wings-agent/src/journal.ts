@@ -55,6 +55,11 @@ export class EventJournal {
     return undefined;
   }
 
+  /** This server's events among the recent ones, oldest first. */
+  forServer(serverId: string): AgentEvent[] {
+    return this.recent.filter((e) => e.serverId === serverId);
+  }
+
   since(seq: number, limit = 1000): AgentEvent[] {
     return this.recent.filter((e) => e.seq > seq).slice(0, limit);
   }

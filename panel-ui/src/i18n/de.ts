@@ -65,6 +65,8 @@ export const de: Messages = {
     archiveAfterDays: 'Tage im Schlaf bis zur Archivierung (leer: nie)',
     archiveHint:
       'Archiviert: die Dateien gehen zum entfernten Backup-Ziel und verlassen den Node; ein Beitritt oder Aufwecken holt sie zuerst zurück.',
+    proxyProtocol: 'Adressen der Spieler an das Spiel senden (PROXY-Protokoll v2)',
+    proxyProtocolHint: 'Nur für ein Spiel, das es erwartet (Paper: proxy-protocol); andere weisen jeden Spieler ab.',
   },
   state: {
     running: 'Läuft',

@@ -62,6 +62,8 @@ export const en = {
     sleepingLine: 'Second MOTD line while asleep',
     archiveAfterDays: 'Days asleep before it is archived (empty: never)',
     archiveHint: 'Archived: the files move to the remote backup target and leave the node; a join or Wake brings them back first.',
+    proxyProtocol: "Send players' addresses to the game (PROXY protocol v2)",
+    proxyProtocolHint: 'Only for a game set up to expect it (Paper: proxy-protocol); others refuse every player.',
   },
   state: {
     running: 'Running',

@@ -1,9 +1,10 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { EdgeRoute } from '@conductor/core/protocol';
 import type { Logger } from '@conductor/core/shared';
 import { pingServer } from '../game/ping.js';
 import { MAX_HANDSHAKE_LENGTH, readHandshake, type Handshake } from './handshake.js';
 import { Dropped, Inbound, type Parse } from './inbound.js';
+import { connectBackend } from './backend-socket.js';
 import { legacyPingHostname, legacyPingReply } from './legacy-ping.js';
 import { proxyV2Header } from './proxy-header.js';
 import { anyPacket, loginDisconnect, loginName, pong, sleepingStatus } from './sleeping-replies.js';
@@ -122,10 +123,13 @@ async function accepts(route: EdgeRoute, backend: { host: string; port: number }
   }
 }
 
-/** Pipes the client to the backend, replaying what it sent so far; either side closing closes both. */
+/**
+ * Forwards the client to the backend, replaying what it sent so far; either side closing closes
+ * both. The player's side is piped (players send little); the backend's side toward the player
+ * is copied without a buffer per read (see connectBackend).
+ */
 function forward(client: Socket, route: EdgeRoute, target: { host: string; port: number }, initial: Buffer): void {
-  // highWaterMark is a socket option since Node 18.17 that @types/node 20 does not list yet.
-  const backend = connect({ host: target.host, port: target.port, ...({ highWaterMark: PIPE_BUFFER } as object) });
+  const backend = connectBackend(target, client, PIPE_BUFFER);
   backend.setNoDelay(true);
   const close = () => {
     client.destroy();
@@ -133,12 +137,13 @@ function forward(client: Socket, route: EdgeRoute, target: { host: string; port:
   };
   backend.once('error', close);
   client.once('error', close);
-  client.once('close', close);
-  backend.once('close', close);
+  // A side that closes cleanly ends the other after what is still queued for it: destroying it
+  // dropped the tail of a download the player had not read yet.
+  client.once('close', (hadError: boolean) => (hadError ? close() : backend.end()));
+  backend.once('close', (hadError: boolean) => (hadError ? close() : client.end()));
   backend.once('connect', () => {
     // One write: the header and what the client sent so far leave in the same segment.
     backend.write(route.proxyProtocol ? Buffer.concat([proxyV2Header(client), initial]) : initial);
     client.pipe(backend);
-    backend.pipe(client);
   });
 }

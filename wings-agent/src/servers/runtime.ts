@@ -10,6 +10,7 @@ import type { EventJournal } from '../journal.js';
 import { ConsoleBuffer } from './console-buffer.js';
 import { containerName, gameContainerOptions, hostResources } from './container-config.js';
 import { demuxLogBuffer } from './docker-logs.js';
+import { linesBetween, onlineByJournal } from './players-while-away.js';
 import { ensureImage } from './images.js';
 import { sampleFromDockerStats, type ContainerSample } from './stats.js';
 
@@ -60,6 +61,8 @@ export class ServerRuntime {
   private rcon: RconSettings | null = null;
   private containerIp: string | null = null;
   private players = new Set<string>();
+  /** Console lines whose players wait for an adoption to settle the ones it missed; null when live. */
+  private heldPlayerLines: string[] | null = null;
   private done: RegExp;
   private joined: RegExp;
   private left: RegExp;
@@ -262,9 +265,46 @@ export class ServerRuntime {
     );
     const lines = this.console.push(history.endsWith('\n') ? history : `${history}\n`);
     this.setState(lines.some((l) => this.done.test(l)) ? 'running' : 'starting');
+    this.players = onlineByJournal(this.deps.journal.forServer(this.id));
+    // Players seen live wait until those seen while no agent listened are settled, in order.
+    const held: string[] = [];
+    this.heldPlayerLines = held;
     await this.attach(container);
+    const attachedAt = new Date();
     await this.afterStart(container);
     this.publishLines([this.console.note('[conductor] The agent restarted and reattached to this server')]);
+    // Each line may wait for a ping: the agent's start does not wait for them.
+    void this.settlePlayers(container, attachedAt, held);
+  }
+
+  private async settlePlayers(container: Docker.Container, attachedAt: Date, held: string[]): Promise<void> {
+    try {
+      held.unshift(...(await this.linesWhileAway(container, attachedAt)));
+      for (let line = held.shift(); line !== undefined; line = held.shift()) await this.detectPlayer(line);
+    } finally {
+      this.heldPlayerLines = null;
+    }
+  }
+
+  /** What the game printed after the journal's last word on it and before this agent attached. */
+  private async linesWhileAway(container: Docker.Container, attachedAt: Date): Promise<string[]> {
+    const last = this.deps.journal.lastFor(this.id);
+    const after = last ? new Date(last.at) : (this.startedAt ?? new Date(0));
+    try {
+      const text = demuxLogBuffer(
+        (await container.logs({
+          stdout: true,
+          stderr: true,
+          follow: false,
+          timestamps: true,
+          since: Math.floor(after.getTime() / 1000),
+        })) as unknown as Buffer,
+      );
+      return linesBetween(text, after, attachedAt);
+    } catch (err) {
+      this.deps.logger.warn({ err, server: this.id }, 'cannot read what the server printed while the agent was away');
+      return [];
+    }
   }
 
   /** Stops watching this server without touching its container (agent shutdown). */
@@ -348,11 +388,16 @@ export class ServerRuntime {
         this.setState('running');
         this.deps.journal.record('server.started', this.id, { startupMs: Date.now() - this.startRequestedAt });
       }
-      const joined = this.joined.exec(line)?.groups?.name;
-      if (joined) void this.confirmPlayer('joined', joined);
-      const left = this.left.exec(line)?.groups?.name;
-      if (left) void this.confirmPlayer('left', left);
+      if (this.heldPlayerLines) this.heldPlayerLines.push(line);
+      else void this.detectPlayer(line);
     }
+  }
+
+  private async detectPlayer(line: string): Promise<void> {
+    const joined = this.joined.exec(line)?.groups?.name;
+    if (joined) await this.confirmPlayer('joined', joined);
+    const left = this.left.exec(line)?.groups?.name;
+    if (left) await this.confirmPlayer('left', left);
   }
 
   /** A console line alone could be forged through chat; a ping has the last word when it answers. */

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
@@ -163,6 +164,37 @@ describe('edge proxy with real game containers and real clients', function () {
     player.destroy();
     backend.close();
     await pushRoutes([route('alpha'), route('beta')]);
+  });
+
+  it('relays a large download to a player who reads slowly byte for byte, and ends it when the backend ends', async () => {
+    // Different bytes in every 64 KiB read: a read buffer reused while the player's socket still
+    // held an earlier write would show up as repeated or overwritten blocks.
+    const download = randomBytes(24 * 1024 * 1024);
+    const backend = createServer((socket) => socket.once('data', () => socket.end(download)));
+    backend.listen(0, '127.0.0.1');
+    await once(backend, 'listening');
+    await pushRoutes([route('alpha'), route('beta', { backend: { host: '127.0.0.1', port: (backend.address() as AddressInfo).port } })]);
+    try {
+      const player = connect(shared, '127.0.0.1');
+      await once(player, 'connect');
+      player.write(handshake('beta.example.com', 2));
+      const chunks: Buffer[] = [];
+      // A slow reader to the last byte: the proxy's writes toward it back up, it must pause the
+      // backend, and bytes still queued for the player when the backend ends must reach them.
+      player.on('data', (d: Buffer) => {
+        chunks.push(d);
+        player.pause();
+        setTimeout(() => player.resume(), 1);
+      });
+      await once(player, 'end');
+      const received = Buffer.concat(chunks);
+      expect(received.length).to.equal(download.length);
+      expect(createHash('sha256').update(received).digest('hex')).to.equal(createHash('sha256').update(download).digest('hex'));
+      player.destroy();
+    } finally {
+      backend.close();
+      await pushRoutes([route('alpha'), route('beta')]);
+    }
   });
 
   it('checks a PROXY-protocol backend with a LOCAL header before letting a held player in; pings asked to speak the protocol send the header', async () => {

@@ -86,6 +86,7 @@ export class EdgeRoutePublisher {
       backend: { host: backendHost(address.ip, remoteNode), port: address.port },
       phase,
       wakeOnPing: policy.wakeOnPing,
+      proxyProtocol: policy.proxyProtocol,
       status: { motd: server.name, ...FALLBACK_STATUS, ...policy.lastStatus, sleepingLine: policy.sleepingLine },
       // An archived server's files come back from remote storage first.
       startEstimateSeconds: phase === 'archived' ? 120 : 40,

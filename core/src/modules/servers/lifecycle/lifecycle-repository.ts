@@ -10,6 +10,7 @@ interface PolicyRow {
   wake_on_ping: boolean | number;
   sleeping_line: string;
   archive_after_days: number | null;
+  proxy_protocol: boolean | number;
   last_status: string | null;
 }
 
@@ -70,6 +71,7 @@ export class LifecycleRepository {
       wakeOnPing: Boolean(row.wake_on_ping),
       sleepingLine: row.sleeping_line,
       archiveAfterDays: row.archive_after_days,
+      proxyProtocol: Boolean(row.proxy_protocol),
       lastStatus: row.last_status ? (JSON.parse(row.last_status) as LastStatus) : null,
     };
   }
@@ -83,6 +85,7 @@ export class LifecycleRepository {
       wake_on_ping: policy.wakeOnPing,
       sleeping_line: policy.sleepingLine,
       archive_after_days: policy.archiveAfterDays,
+      proxy_protocol: policy.proxyProtocol,
       last_status: lastStatus ? JSON.stringify(lastStatus) : null,
       updated_at: new Date().toISOString(),
     };

@@ -69,7 +69,7 @@ export class ServerLifecycle {
       });
       await this.deps.activityLog.record({ serverId: id, actor, action: 'server.sleep_policy', data: { ...patch } }, trx);
     });
-    // The sleeping line and wake-on-ping live in the node's routes.
+    // The sleeping line, wake-on-ping and the PROXY protocol switch live in the nodes' routes.
     await this.deps.edgeRoutePublisher.pushAll();
     return next;
   }

@@ -17,6 +17,12 @@ export const sleepPolicy = z.object({
     .regex(/^[^\r\n\0]*$/, { error: 'must be a single line' }),
   /** Days asleep before the files go to the remote backup target and leave the node; null: never. */
   archiveAfterDays: z.number().int().min(1).max(3650).nullable(),
+  /**
+   * The edge proxy sends a PROXY protocol v2 header to the game, so it sees players' own
+   * addresses; the game must expect it (Paper's proxy-protocol setting), and the agent's own
+   * pings then send one too. Off by default.
+   */
+  proxyProtocol: z.boolean(),
 });
 export type SleepPolicy = z.output<typeof sleepPolicy>;
 
@@ -27,6 +33,7 @@ export const DEFAULT_SLEEP_POLICY: SleepPolicy = {
   wakeOnPing: false,
   sleepingLine: '§7sleeping §8— §ajoin to wake it',
   archiveAfterDays: 14,
+  proxyProtocol: false,
 };
 
 /**

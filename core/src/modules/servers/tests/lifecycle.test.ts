@@ -1,43 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import type { Bot } from 'mineflayer';
-import { DATABASES, descriptionText, joinAs, pingAs, startNodeFor, testImage, type TestNode, until } from '@conductor/test';
-import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
-import { deleteAllServers } from './server-fixtures.js';
+import { DATABASES, descriptionText, joinAs, pingAs, startNodeFor, until } from '@conductor/test';
+import { useEdgePanel } from './edge-panel.js';
 
 for (const database of DATABASES) {
   describe(`server lifecycle: sleep when empty, wake on join through the edge proxy (${database})`, function () {
     this.timeout(240_000);
-    let t: AccountsPanel;
-    let node: TestNode;
-    const bots: Bot[] = [];
-
-    before(async () => {
-      await testImage();
-      t = await startAccountsPanel(database, {
-        config: { plugins: { auth: { scryptCost: 1024 }, servers: { edgeBaseDomain: 'play.test' } } },
-      });
-      node = await startNodeFor(t.panel, { name: `edge-${database}` });
-    });
-    after(async () => {
-      for (const bot of bots) bot.end();
-      await deleteAllServers(t.panel);
-      await t.close();
-      await node.close();
-    });
+    const edge = useEdgePanel(database, `edge-${database}`);
 
     const phaseEvents = async (serverId: string) =>
       (
-        (await t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${serverId}`)).body.events as Array<{
+        (await edge.t.panel.request('GET', `/api/events?type=server.phase_changed&serverId=${serverId}`)).body.events as Array<{
           data: Record<string, unknown>;
         }>
       ).map((e) => e.data);
 
     it('puts an empty server to sleep, answers pings for it with the sleeping line, and wakes it when a bot joins; phases are events', async () => {
-      const owner = await t.createUser(`owner-${database}@example.org`);
-      const stranger = await t.createUser(`stranger-${database}@example.org`);
-      const browser = await t.signIn(owner.email);
-      const strangerBrowser = await t.signIn(stranger.email);
+      const owner = await edge.t.createUser(`owner-${database}@example.org`);
+      const stranger = await edge.t.createUser(`stranger-${database}@example.org`);
+      const browser = await edge.t.signIn(owner.email);
+      const strangerBrowser = await edge.t.signIn(stranger.email);
       const created = await browser.post('/api/servers', {
         name: 'Sleepy',
         templateId: 'conductor-test',
@@ -73,7 +55,7 @@ for (const database of DATABASES) {
         'running with a pinged status',
         async () => {
           const s = (await browser.get(`/api/servers/${server.id}`)).body;
-          const stats = (await node.agent.request('GET', `/api/servers/${server.id}/stats`)).body.stats;
+          const stats = (await edge.node.agent.request('GET', `/api/servers/${server.id}/stats`)).body.stats;
           return s.state === 'running' && stats?.players ? s : undefined;
         },
         60_000,
@@ -83,23 +65,23 @@ for (const database of DATABASES) {
       await until(
         'the sleep worker to put it to sleep',
         async () => {
-          await t.panel.kernel.scheduler.runNow('servers.sleep');
+          await edge.t.panel.kernel.scheduler.runNow('servers.sleep');
           const s = (await browser.get(`/api/servers/${server.id}`)).body;
           return s.phase === 'sleep' && s.state === 'offline';
         },
         60_000,
       );
       expect(await phaseEvents(server.id)).to.deep.equal([{ from: 'active', to: 'sleep', reason: 'empty' }]);
-      expect((await t.panel.request('GET', '/api/servers')).body.servers[0].phase).to.equal('sleep');
+      expect((await edge.t.panel.request('GET', '/api/servers')).body.servers[0].phase).to.equal('sleep');
 
       // Asleep: the proxy answers on the shared port by hostname and on the server's own port. The
       // phase is committed before the routes reach the node: wait for the node's table.
       await until('the sleeping route on the node', async () =>
-        ((await node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; phase: string }>).some(
+        ((await edge.node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; phase: string }>).some(
           (r) => r.serverId === server.id && r.phase === 'sleep',
         ),
       );
-      const shared = node.agent.agent.edge!.sharedPort!;
+      const shared = edge.node.agent.agent.edge!.sharedPort!;
       const ping = await pingAs(shared, hostname);
       expect(descriptionText(ping.description)).to.equal('Sleepy Hollow\nzzz — join to wake it');
       expect(ping.players.online).to.equal(0);
@@ -121,7 +103,9 @@ for (const database of DATABASES) {
         () => expect.fail('a banned player woke the server'),
         (err: Error) => expect(err.message).to.contain('not allowed'),
       );
-      expect((await t.panel.request('GET', `/api/events?type=server.wake_requested&serverId=${server.id}`)).body.events).to.deep.equal([]);
+      expect((await edge.t.panel.request('GET', `/api/events?type=server.wake_requested&serverId=${server.id}`)).body.events).to.deep.equal(
+        [],
+      );
 
       // A join wakes it; the proxy holds the bot until the game accepts it. The minimum online
       // time keeps the worker from putting it straight back to sleep before the bot is in.
@@ -129,7 +113,7 @@ for (const database of DATABASES) {
         200,
       );
       const bot = await joinAs(shared, hostname, 'Waker');
-      bots.push(bot);
+      edge.bots.push(bot);
       const awake = (await browser.get(`/api/servers/${server.id}`)).body;
       expect(awake.phase).to.equal('active');
       expect(await phaseEvents(server.id)).to.deep.equal([
@@ -138,33 +122,33 @@ for (const database of DATABASES) {
       ]);
       await until(
         'the bot counted online',
-        async () => (await t.panel.request('GET', `/api/events?type=player.joined&serverId=${server.id}`)).body.events.length > 0,
+        async () => (await edge.t.panel.request('GET', `/api/events?type=player.joined&serverId=${server.id}`)).body.events.length > 0,
       );
       // With a player online, the worker leaves it alone.
-      await t.panel.kernel.scheduler.runNow('servers.sleep');
+      await edge.t.panel.kernel.scheduler.runNow('servers.sleep');
       expect((await browser.get(`/api/servers/${server.id}`)).body.phase).to.equal('active');
       bot.end();
     });
 
     it('sleeps and wakes through the API with their permission keys', async () => {
-      const { servers } = (await t.panel.request('GET', '/api/servers')).body;
+      const { servers } = (await edge.t.panel.request('GET', '/api/servers')).body;
       const id = servers[0].id as string;
       await until(
         'the bot gone',
-        async () => (await t.panel.request('GET', `/api/events?type=player.left&serverId=${id}`)).body.events.length > 0,
+        async () => (await edge.t.panel.request('GET', `/api/events?type=player.left&serverId=${id}`)).body.events.length > 0,
       );
-      const slept = await t.panel.request('POST', `/api/servers/${id}/sleep`);
+      const slept = await edge.t.panel.request('POST', `/api/servers/${id}/sleep`);
       expect(slept.status, JSON.stringify(slept.body)).to.equal(200);
       expect(slept.body.phase).to.equal('sleep');
-      expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.error.code).to.equal('not_active');
-      const woken = await t.panel.request('POST', `/api/servers/${id}/wake`);
+      expect((await edge.t.panel.request('POST', `/api/servers/${id}/sleep`)).body.error.code).to.equal('not_active');
+      const woken = await edge.t.panel.request('POST', `/api/servers/${id}/wake`);
       expect(woken.status, JSON.stringify(woken.body)).to.equal(200);
       expect(woken.body.phase).to.equal('active');
       expect((await phaseEvents(id)).slice(-2)).to.deep.equal([
         { from: 'active', to: 'sleep', reason: 'api' },
         { from: 'sleep', to: 'active', reason: 'api' },
       ]);
-      const activity = (await t.panel.request('GET', `/api/activity/servers/${id}`)).body.activity as Array<{
+      const activity = (await edge.t.panel.request('GET', `/api/activity/servers/${id}`)).body.activity as Array<{
         action: string;
         data: Record<string, unknown>;
       }>;
@@ -172,7 +156,7 @@ for (const database of DATABASES) {
         ['server.phase.active', 'api'],
         ['server.phase.sleep', 'api'],
       ]);
-      const routes = (await node.agent.request('GET', '/api/edge/routes')).body;
+      const routes = (await edge.node.agent.request('GET', '/api/edge/routes')).body;
       expect(routes.routes.find((r: { serverId: string }) => r.serverId === id)).to.deep.include({
         phase: 'active',
         listenPorts: [],
@@ -181,29 +165,97 @@ for (const database of DATABASES) {
     });
 
     it("routes to a server on another node: a second node's edge forwards to it, answers for it asleep, and wakes it", async () => {
-      const id = (await t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
-      const other = await startNodeFor(t.panel, { name: `edge-b-${database}` });
+      const id = (await edge.t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
+      const other = await startNodeFor(edge.t.panel, { name: `edge-b-${database}` });
       try {
-        await t.panel.kernel.scheduler.runNow('servers.edge-routes');
+        await edge.t.panel.kernel.scheduler.runNow('servers.edge-routes');
         const otherShared = other.agent.agent.edge!.sharedPort!;
         const hostname = `${id}.play.test`;
         const remote = (
           (await other.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; listenPorts: number[] }>
         ).find((r) => r.serverId === id);
         expect(remote?.listenPorts, 'no ports of the other node are taken').to.deep.equal([]);
-        await until('running', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+        await until('running', async () => (await edge.t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
         expect(
           descriptionText((await until('a forwarded ping', () => pingAs(otherShared, hostname).catch(() => undefined))).description),
         ).to.contain('Sleepy Hollow');
 
-        expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
+        expect((await edge.t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
         expect(descriptionText((await pingAs(otherShared, hostname)).description)).to.equal('Sleepy Hollow\nzzz — join to wake it');
         const bot = await joinAs(otherShared, hostname, 'Traveller');
-        bots.push(bot);
+        edge.bots.push(bot);
         expect((await phaseEvents(id)).slice(-1)).to.deep.equal([{ from: 'sleep', to: 'active', reason: 'join' }]);
       } finally {
         await other.close();
       }
+    });
+
+    it('sends PROXY protocol to a server only when its policy asks, pushed to the node with the change; a bad value changes nothing', async () => {
+      const id = (await edge.t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
+      const proxyProtocolOnNode = async () =>
+        (
+          (await edge.node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; proxyProtocol: boolean }>
+        ).find((r) => r.serverId === id)?.proxyProtocol;
+      expect((await edge.t.panel.request('GET', `/api/servers/${id}/sleep-policy`)).body.proxyProtocol, 'off by default').to.equal(false);
+      expect(await proxyProtocolOnNode()).to.equal(false);
+
+      const bad = await edge.t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: 'yes' } });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.code).to.equal('validation_failed');
+      expect((await edge.t.panel.request('GET', `/api/servers/${id}/sleep-policy`)).body.proxyProtocol).to.equal(false);
+
+      const on = await edge.t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: true } });
+      expect(on.status, JSON.stringify(on.body)).to.equal(200);
+      expect(on.body.proxyProtocol).to.equal(true);
+      // Pushed with the change, not at the next minutely push.
+      expect(await proxyProtocolOnNode()).to.equal(true);
+      expect((await edge.t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: false } })).status).to.equal(
+        200,
+      );
+      expect(await proxyProtocolOnNode()).to.equal(false);
+    });
+
+    it('lets only whitelisted names wake a sleeping server whose game has its whitelist on', async () => {
+      const id = (await edge.t.panel.request('GET', '/api/servers')).body.servers[0].id as string;
+      const hostname = `${id}.play.test`;
+      await until('running', async () => (await edge.t.panel.request('GET', `/api/servers/${id}`)).body.state === 'running', 60_000);
+      expect((await edge.t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
+      // The game's own files say who may join: the proxy applies them while it sleeps.
+      const contents = (path: string) => `/api/servers/${id}/files/contents?path=${encodeURIComponent(path)}`;
+      const current = await edge.t.panel.request('GET', contents('server.properties'));
+      const properties = current.status === 200 ? String(current.body).replace(/^white-list=.*$/m, '') : '';
+      for (const [path, text] of [
+        ['server.properties', `${properties}\nwhite-list=true\n`],
+        ['whitelist.json', JSON.stringify([{ uuid: randomUUID(), name: 'Friend' }])],
+      ] as const) {
+        const written = await edge.t.panel.request('PUT', contents(path), {
+          rawBody: text,
+          headers: { 'content-type': 'application/octet-stream' },
+        });
+        expect(written.status, JSON.stringify(written.body)).to.equal(200);
+      }
+      await edge.t.panel.kernel.scheduler.runNow('servers.edge-routes');
+      await until('the whitelist on the node', async () =>
+        (
+          (await edge.node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; whitelist: string[] | null }>
+        ).some((r) => r.serverId === id && r.whitelist?.join() === 'Friend'),
+      );
+      const shared = edge.node.agent.agent.edge!.sharedPort!;
+      await joinAs(shared, hostname, 'Stranger', 30_000).then(
+        () => expect.fail('a name off the whitelist joined'),
+        (err: Error) => expect(err.message).to.contain('not allowed'),
+      );
+      const wakes = async () =>
+        (
+          (await edge.t.panel.request('GET', `/api/events?type=server.wake_requested&serverId=${id}&limit=100`)).body.events as Array<{
+            data: { player: string | null };
+          }>
+        ).map((e) => e.data.player);
+      expect(await wakes()).to.not.include('Stranger');
+      expect((await edge.t.panel.request('GET', `/api/servers/${id}`)).body.phase).to.equal('sleep');
+      edge.bots.push(await joinAs(shared, hostname, 'Friend'));
+      expect(await wakes()).to.include('Friend');
+      expect((await phaseEvents(id)).slice(-1)).to.deep.equal([{ from: 'sleep', to: 'active', reason: 'join' }]);
     });
   });
 }
