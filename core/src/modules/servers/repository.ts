@@ -90,6 +90,8 @@ export interface NewServer {
 export interface NodeCommitment {
   memoryMb: number;
   diskMb: number;
+  /** Servers on the node or moving to it, whatever their phase: a node with none is empty (a spare). */
+  servers: number;
 }
 
 export interface ServerPlacement {
@@ -304,6 +306,7 @@ export class ServerRepository {
       .leftJoin('nodes', 'nodes.id', 'servers.node_id')
       .groupBy('servers.node_id')
       .select('servers.node_id as node_id')
+      .count({ servers: '*' })
       .sum({ disk: 'servers.disk_mb' })
       .select(
         executor.raw(
@@ -316,16 +319,21 @@ export class ServerRepository {
       .whereNotIn('server_transfers.step', ['starting', 'cleaning_up'])
       .groupBy('server_transfers.to_node')
       .select('server_transfers.to_node as node_id')
+      .count({ servers: '*' })
       .sum({ disk: 'servers.disk_mb', memory: 'servers.memory_mb' });
     if (exceptServerId) {
       own.whereNot('servers.id', exceptServerId);
       moving.whereNot('servers.id', exceptServerId);
     }
-    type Row = { node_id: string; memory: number | string | null; disk: number | string | null };
+    type Row = { node_id: string; memory: number | string | null; disk: number | string | null; servers: number | string };
     const totals = new Map<string, NodeCommitment>();
     for (const r of [...((await own) as Row[]), ...((await moving) as Row[])]) {
-      const sum = totals.get(r.node_id) ?? { memoryMb: 0, diskMb: 0 };
-      totals.set(r.node_id, { memoryMb: sum.memoryMb + Number(r.memory ?? 0), diskMb: sum.diskMb + Number(r.disk ?? 0) });
+      const sum = totals.get(r.node_id) ?? { memoryMb: 0, diskMb: 0, servers: 0 };
+      totals.set(r.node_id, {
+        memoryMb: sum.memoryMb + Number(r.memory ?? 0),
+        diskMb: sum.diskMb + Number(r.disk ?? 0),
+        servers: sum.servers + Number(r.servers),
+      });
     }
     return totals;
   }
