@@ -16,6 +16,8 @@ const policy = {
 };
 const NODE_MB = 3072;
 const SERVER_MB = 1024;
+/** Big enough that the wake's move measures a copy rate (docs/simulator.md takes its default from it). */
+const WORLD_MB = 64;
 
 for (const database of DATABASES) {
   describe(`a sleeping server gives its node's memory back in a scaled cluster (${database})`, function () {
@@ -75,7 +77,7 @@ for (const database of DATABASES) {
       expect((await putPolicy({ ...policy, sleepFreesMemory: false })).status).to.equal(200);
       sleeperId = await installedOn(a, 'Sleeper');
       writeFileSync(path.join(volume(a, sleeperId), 'notes.txt'), 'kept through a wake on another node\n');
-      writeFileSync(path.join(volume(a, sleeperId), 'random.bin'), randomBytes(4 * 1_048_576));
+      writeFileSync(path.join(volume(a, sleeperId), 'random.bin'), randomBytes(WORLD_MB * 1_048_576));
       sums.notes = sha256(path.join(volume(a, sleeperId), 'notes.txt'));
       sums.random = sha256(path.join(volume(a, sleeperId), 'random.bin'));
       expect((await t.panel.request('POST', `/api/servers/${sleeperId}/sleep`)).status).to.equal(200);
@@ -126,6 +128,10 @@ for (const database of DATABASES) {
         data: { to: string };
       }>;
       expect(moved.at(-1)).to.deep.include({ nodeId: b.nodeId });
+      const transfer = (await t.panel.request('GET', `/api/servers/${sleeperId}/transfer`)).body;
+      expect(transfer).to.deep.include({ state: 'succeeded', to: b.nodeId });
+      const seconds = (Date.parse(transfer.finishedAt) - Date.parse(transfer.startedAt)) / 1000;
+      console.log(`    the wake's move: ${(transfer.bytesCopied / 1_048_576).toFixed(1)} MiB in ${seconds.toFixed(1)} s`);
     });
 
     it('answers 409 no_capacity when no node has room to wake, leaves the server asleep where it was, and the scaler sees the demand', async () => {

@@ -146,9 +146,12 @@ export class ServerLifecycle {
         await this.deps.nodeService.lockForPlacement(server.nodeId, trx);
         if ((await this.deps.lifecycleRepository.phase(server.id, trx)) !== 'sleep') return 'awake' as const;
         const node = (await this.deps.nodeService.list(trx)).find((n) => n.id === server.nodeId)!;
+        // A static fleet keeps the sleeper's memory booked: its wake is in place. In a scaled cluster a
+        // node being emptied (drained) is no place to wake on either.
         const fits =
           !(await this.deps.serverRepository.memoryFreedAsleep(node.location, trx)) ||
-          hasRoom(server, placementCandidates([node], await this.deps.serverRepository.committed(trx, server.id), new Map())[0]!);
+          (!(await this.deps.transferRepository.drainedNodes(trx)).has(node.id) &&
+            hasRoom(server, placementCandidates([node], await this.deps.serverRepository.committed(trx, server.id), new Map())[0]!));
         if (fits) {
           await this.writePhase(server, 'active', reason, actor, {}, trx);
           return 'awake' as const;
