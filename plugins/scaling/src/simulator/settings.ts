@@ -36,8 +36,13 @@ export interface SimSettings {
   passMinutes: number;
 }
 
-const MEASURED_MOVE_OVERHEAD_SECONDS = 2;
-const MEASURED_COPY_MB_PER_SECOND = 50;
+/**
+ * The wake's move in sleep-frees-memory.test.ts, a sleeping server's files from one agent to
+ * another through the panel on one shared 2-core machine: 64 MiB in 3.4-4.2 s and 512 MiB in
+ * 28.7-38.0 s, so about 17 MiB/s and under a second of fixed cost (rounded up to 1 s).
+ */
+const MEASURED_MOVE_OVERHEAD_SECONDS = 1;
+const MEASURED_COPY_MB_PER_SECOND = 17;
 
 /** What a wake that moves its server first adds to the start: the transfer of its files. */
 export function moveSeconds(settings: SimSettings, memoryMb: number): number {
@@ -50,7 +55,6 @@ export function defaultSettings(): SimSettings {
     // Hetzner's 64 GB type (CCX43) comes with 360 GB of disk; a server books core's default 10 GB.
     nodeDiskMb: 368_640,
     serverDiskMb: 10_240,
-    // Measured: the wake's move in sleep-frees-memory.test.ts (two agents on one machine, loopback).
     moveOverheadSeconds: MEASURED_MOVE_OVERHEAD_SECONDS,
     copyMbPerSecond: MEASURED_COPY_MB_PER_SECOND,
     // An assumption, not measured: a world of 256 MB per GB of server memory (a 2 GB server's 512 MB).
