@@ -65,6 +65,25 @@ for (const database of DATABASES) {
       t.panel.request('POST', '/api/servers', {
         body: { name, templateId: 'conductor-test', ownerId, memoryMb: SERVER_MB, nodeId: node.nodeId, ...extra },
       });
+    /** The most memory each node had promised while it ran, sampled through the fleet API. */
+    const watchAllocations = () => {
+      const seen = { a: 0, b: 0 };
+      let watching = true;
+      const watch = (async () => {
+        while (watching) {
+          seen.a = Math.max(seen.a, await allocatedOn(a));
+          seen.b = Math.max(seen.b, await allocatedOn(b));
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+      return {
+        seen,
+        stop: async () => {
+          watching = false;
+          await watch;
+        },
+      };
+    };
     const installedOn = async (node: TestNode, name: string) => {
       const created = await createOn(node, name);
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
@@ -102,18 +121,9 @@ for (const database of DATABASES) {
     });
 
     it('wakes the sleeper on the other node when its own is full: identical files, running, and no node ever overbooked', async () => {
-      const seen = { a: 0, b: 0 };
-      let watching = true;
-      const watch = (async () => {
-        while (watching) {
-          seen.a = Math.max(seen.a, await allocatedOn(a));
-          seen.b = Math.max(seen.b, await allocatedOn(b));
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      })();
+      const { seen, stop } = watchAllocations();
       const woken = await t.panel.request('POST', `/api/servers/${sleeperId}/wake`);
-      watching = false;
-      await watch;
+      await stop();
       expect(woken.status, JSON.stringify(woken.body)).to.equal(200);
       expect(woken.body).to.deep.include({ nodeId: b.nodeId, phase: 'active' });
       await until('running on b', async () => (await server(sleeperId)).state === 'running', 60_000);
@@ -147,6 +157,32 @@ for (const database of DATABASES) {
       expect(await server(another)).to.deep.include({ nodeId: b.nodeId, phase: 'sleep', state: 'offline' });
       expect(await allocatedOn(b)).to.equal(NODE_MB);
       await until('the demand recorded', async () => (await t.scaling().scalingRepository.openDemands()).length > before, 10_000);
+    });
+
+    it('lets only one of two wakes at once take the last room: the other is 409 no_capacity, and no node goes over', async () => {
+      // a frees one server's room, and a third sleeper takes it and sleeps: a then has room for one.
+      const onA = ((await t.panel.request('GET', '/api/servers?limit=100')).body.servers as Array<{ id: string; nodeId: string }>).find(
+        (s) => s.nodeId === a.nodeId,
+      )!;
+      expect((await t.panel.request('DELETE', `/api/servers/${onA.id}`)).status).to.be.within(200, 204);
+      const third = await installedOn(a, 'Third sleeper');
+      expect((await t.panel.request('POST', `/api/servers/${third}/sleep`)).status).to.equal(200);
+      const second = ((await t.panel.request('GET', '/api/servers?limit=100')).body.servers as Array<{ id: string; name: string }>).find(
+        (s) => s.name === 'Second sleeper',
+      )!.id;
+      expect([await allocatedOn(a), await allocatedOn(b)]).to.deep.equal([NODE_MB - SERVER_MB, NODE_MB]);
+
+      const { seen, stop } = watchAllocations();
+      const answers = await Promise.all([second, third].map((id) => t.panel.request('POST', `/api/servers/${id}/wake`)));
+      await stop();
+      const statuses = answers.map((r) => [r.status, r.body.error?.code ?? null]);
+      expect(statuses).to.have.deep.members([
+        [200, null],
+        [409, 'no_capacity'],
+      ]);
+      expect(seen.a).to.be.at.most(NODE_MB);
+      expect(seen.b).to.be.at.most(NODE_MB);
+      expect([await allocatedOn(a), await allocatedOn(b)]).to.deep.equal([NODE_MB, NODE_MB]);
     });
   });
 }
