@@ -134,9 +134,9 @@ export class ServerLifecycle {
 
   /**
    * Marks a sleeping server active where it has room. Where sleeping servers give their memory
-   * back (a scaled cluster), its node may have filled meanwhile: then the server first moves there
-   * with its files (a transfer, which books the target's memory while it runs) to the node
-   * placement picks, and wakes on it. The check and the phase change are one transaction with the
+   * back (a scaled cluster), its node may have filled meanwhile: then the server first moves with
+   * its files (a transfer, which books the target's memory while it runs) to the node placement
+   * picks, and wakes there. The check and the phase change are one transaction with the
    * node held, so two wakes (on any panels) never overbook a node. No node with room: 409
    * no_capacity; the placement that found none is the scaler's demand to grow.
    */
