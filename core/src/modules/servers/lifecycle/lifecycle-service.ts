@@ -121,7 +121,7 @@ export class ServerLifecycle {
       // A restore may have moved it to another node; a wake that found its node full moves it.
       let current = await this.server(id);
       if (phase === 'sleep') current = await this.wakeWithRoom(current, reason, actor);
-      if (phase === 'archived') await this.changePhase(current, 'active', reason, actor);
+      if (phase === 'archived') current = await this.wakeRestored(current, reason, actor);
       if (current.state === 'offline') {
         const status = await this.deps.nodeService.client(await this.deps.nodeService.get(current.nodeId)).power(id, 'start');
         await this.deps.serverRepository.setState(id, status.state);
@@ -169,6 +169,21 @@ export class ServerLifecycle {
     if ((await this.deps.lifecycleRepository.phase(server.id)) !== 'active')
       throw new AppError(409, 'no_capacity', 'The nodes with room filled while the server moved; try again shortly');
     return woken;
+  }
+
+  /**
+   * A restored server's files are on a node again. Where sleeping servers give their memory back,
+   * the restore booked none, so it is asleep there first and wakes as a sleeper does: in place when
+   * the node has room, else moved (wakeWithRoom). Elsewhere its memory stayed booked: active at once.
+   */
+  private async wakeRestored(server: ServerView, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
+    const node = await this.deps.nodeService.get(server.nodeId);
+    if (!(await this.deps.serverRepository.memoryFreedAsleep(node.location))) {
+      await this.changePhase(server, 'active', reason, actor);
+      return server;
+    }
+    await this.changePhase(server, 'sleep', reason, actor);
+    return this.wakeWithRoom(server, reason, actor);
   }
 
   /** A sleeping server's files to another node (the product's transfer), awaited. */
