@@ -109,6 +109,8 @@ export type {} from './modules/accounts/hooks.js';
 export { portList, type NodeView } from './modules/nodes/schema.js';
 export {
   pickNode,
+  placementCandidates,
+  hasRoom,
   PLACEMENT_STRATEGIES,
   type PlacementStrategy,
   type PlacementRequest,

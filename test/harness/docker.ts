@@ -186,8 +186,9 @@ export async function startNodeFor(
   panel: TestPanel,
   options: { name: string; ports?: number; agentConfig?: Record<string, string> } = { name: 'node' },
 ): Promise<TestNode> {
+  // Placement counts each server's booked disk (10 GB by default): room for twenty.
   const created = await panel.request('POST', '/api/nodes', {
-    body: { name: options.name, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 20_000 },
+    body: { name: options.name, scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 4096, diskMb: 200_000 },
   });
   if (created.status !== 201) throw new Error(`could not add the node: ${JSON.stringify(created.body)}`);
   const nodeId = created.body.node.id as string;

@@ -6,6 +6,8 @@ export interface FleetNode {
   node: NodeView;
   capacityMb: number;
   allocatedMb: number;
+  /** No server on it at all, asleep or awake: a spare (one holding only sleepers has no memory promised but is no spare). */
+  empty: boolean;
   scaling: ScalingNode | null;
 }
 
@@ -27,19 +29,20 @@ export async function clusterFleet(
   live: ScalingNode[],
   deps: Pick<Cradle, 'nodeService' | 'serverDirectory'>,
 ): Promise<ClusterFleet> {
-  const allocated = await deps.serverDirectory.allocatedMemory();
+  const committed = await deps.serverDirectory.committed();
   const byNode = new Map(live.filter((s) => s.nodeId).map((s) => [s.nodeId!, s]));
   const nodes = (await deps.nodeService.list())
     .filter((n) => n.location === cluster.name && n.status === 'up' && byNode.get(n.id)?.state !== 'draining')
     .map((node) => ({
       node,
       capacityMb: capacityOf(node),
-      allocatedMb: allocated.get(node.id) ?? 0,
+      allocatedMb: committed.get(node.id)?.memoryMb ?? 0,
+      empty: !committed.get(node.id)?.servers,
       scaling: byNode.get(node.id) ?? null,
     }));
   const provisioning = live.filter((s) => s.state === 'provisioning');
   const freeMb =
     nodes.reduce((sum, n) => sum + Math.max(0, n.capacityMb - n.allocatedMb), 0) + provisioning.reduce((sum, s) => sum + s.memoryMb, 0);
-  const emptyCloud = nodes.filter((n) => n.scaling?.state === 'ready' && n.allocatedMb === 0).length;
+  const emptyCloud = nodes.filter((n) => n.scaling?.state === 'ready' && n.empty).length;
   return { nodes, provisioning, freeMb, spares: emptyCloud + provisioning.length };
 }

@@ -51,7 +51,7 @@ export function forecastShortfall(need: ForecastNeed | null, fleet: ClusterFleet
   return need ? forecastReason(need, canPromiseMb(fleet), need.leadTimeMinutes) : null;
 }
 
-const isSpare = (n: FleetNode) => n.scaling?.state === 'ready' && n.allocatedMb === 0;
+const isSpare = (n: FleetNode) => n.scaling?.state === 'ready' && n.empty;
 
 /**
  * How many spares the forecast wants: the growth it expects (its upper band over what is

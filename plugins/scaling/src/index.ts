@@ -92,6 +92,11 @@ export default definePlugin({
     });
   },
   routes: scalingRoutes,
+  // Policies saved before `sleepFreesMemory` existed take its default: core learns each cluster's choice.
+  async start({ cradle }) {
+    for (const cluster of await cradle.scalingRepository.clusters())
+      await cradle.serverDirectory.setMemoryFreedAsleep(cluster.name, cluster.policy.sleepFreesMemory);
+  },
   jobs: [
     ({ cradle }) => ({
       id: 'reconcile',

@@ -1,4 +1,4 @@
-import { pickNode, type Cradle, type PlacementRequest, type Transaction } from '@conductor/core';
+import { pickNode, placementCandidates, type Cradle, type PlacementRequest, type Transaction } from '@conductor/core';
 import type { ScalingRepository } from './repository.js';
 
 /**
@@ -18,12 +18,8 @@ export async function packedNodeFor(
   const drained = await deps.nodeDrain.drainedNodes(trx);
   const nodes = (await deps.nodeService.list(trx)).filter((n) => packing.has(n.location) && !drained.has(n.id));
   if (!nodes.length) return undefined;
-  const allocated = await deps.serverDirectory.allocatedMemory(trx);
+  const committed = await deps.serverDirectory.committed(trx);
   const free = await deps.nodeService.freeAllocationCounts({}, trx);
-  const node = pickNode(
-    request,
-    nodes.map((n) => ({ node: n, allocatedMemoryMb: allocated.get(n.id) ?? 0, freeAllocations: free.get(n.id) ?? 0 })),
-    'pack',
-  );
+  const node = pickNode(request, placementCandidates(nodes, committed, free), 'pack');
   return node ? { nodeId: node.id } : undefined;
 }

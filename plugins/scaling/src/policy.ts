@@ -47,6 +47,12 @@ export const clusterPolicy = z
      * with the most room, core's default). Nodes outside any cluster always spread.
      */
     placement: z.enum(PLACEMENT_STRATEGIES).default('pack'),
+    /**
+     * A sleeping (or archived) server gives its node's memory back, so the fleet shrinks to what is
+     * awake; a wake that finds its node full first moves the server (its files) to a node with room.
+     * Off: sleeping servers keep their memory booked, as on a static fleet, and every wake is in place.
+     */
+    sleepFreesMemory: z.boolean().default(true),
     /** Decide and record, but touch nothing. */
     dryRun: z.boolean().default(false),
   })

@@ -36,7 +36,11 @@ export function scalingRoutes(router: RouteRegistrar): void {
     body: clusterPolicy,
     response: { schema: clusterView },
     handler: async ({ params, body, scope }) => {
-      await scope.cradle.scalingRepository.savePolicy(params.name, body);
+      const { db, scalingRepository, serverDirectory } = scope.cradle;
+      await db.transaction(async (trx) => {
+        await scalingRepository.savePolicy(params.name, body, trx);
+        await serverDirectory.setMemoryFreedAsleep(params.name, body.sleepFreesMemory, trx);
+      });
       return (await scope.cradle.scalingRepository.cluster(params.name))!;
     },
   });
@@ -53,7 +57,12 @@ export function scalingRoutes(router: RouteRegistrar): void {
       const repo = scope.cradle.scalingRepository;
       if ((await repo.nodes({ cluster: params.name, live: true })).length)
         throw conflict('cluster_has_nodes', 'The cluster still has cloud nodes; set maxNodes to 0 and let them drain first');
-      if (!(await repo.removeCluster(params.name))) throw notFound('No such cluster', 'cluster_not_found');
+      const { db, serverDirectory } = scope.cradle;
+      await db.transaction(async (trx) => {
+        if (!(await repo.removeCluster(params.name, trx))) throw notFound('No such cluster', 'cluster_not_found');
+        // Without a policy the cluster is a static fleet again: sleeping servers keep their memory.
+        await serverDirectory.setMemoryFreedAsleep(params.name, false, trx);
+      });
     },
   });
   router.route({

@@ -6,6 +6,8 @@ export interface DownNode {
   capacityMb: number;
   /** Since when its promised share has been under the policy's threshold; null: it is not. */
   underSinceMs: number | null;
+  /** No server on it, asleep or awake (default: nothing promised). Only an empty node counts toward the spare pool. */
+  empty?: boolean;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface DownNode {
 export function underSinceMarks(policy: ClusterPolicy, nodes: DownNode[], nowMs: number): Array<number | null> {
   let sparesKept = 0;
   return nodes.map((n) => {
-    if (n.allocatedMb === 0 && sparesKept < policy.spares) {
+    if ((n.empty ?? n.allocatedMb === 0) && sparesKept < policy.spares) {
       sparesKept++;
       return null;
     }

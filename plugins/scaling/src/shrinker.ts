@@ -34,7 +34,12 @@ export class Shrinker {
     const stored = ready.map((entry) => (entry.scaling!.underSince ? Date.parse(entry.scaling!.underSince) : null));
     const marks = underSinceMarks(
       policy,
-      ready.map((entry, i) => ({ allocatedMb: entry.allocatedMb, capacityMb: entry.capacityMb, underSinceMs: stored[i]! })),
+      ready.map((entry, i) => ({
+        allocatedMb: entry.allocatedMb,
+        capacityMb: entry.capacityMb,
+        underSinceMs: stored[i]!,
+        empty: entry.empty,
+      })),
       now,
     );
     for (const [i, mark] of marks.entries())

@@ -16,9 +16,10 @@ export async function spareFor(
     (await deps.scalingRepository.nodes({ live: true }, trx)).filter((s) => s.state === 'ready' && s.nodeId).map((s) => s.nodeId!),
   );
   if (!ready.size) return undefined;
-  const allocated = await deps.serverDirectory.allocatedMemory(trx);
+  // A node that holds only sleeping servers has no memory promised but is no spare: they wake there.
+  const committed = await deps.serverDirectory.committed(trx);
   const free = await deps.nodeService.freeAllocationCounts({}, trx);
-  const spares = (await deps.nodeService.list(trx)).filter((n) => ready.has(n.id) && !allocated.get(n.id));
+  const spares = (await deps.nodeService.list(trx)).filter((n) => ready.has(n.id) && !committed.get(n.id)?.servers);
   const node = pickNode(
     request,
     spares.map((n) => ({ node: n, allocatedMemoryMb: 0, freeAllocations: free.get(n.id) ?? 0 })),

@@ -33,6 +33,7 @@ export const en = {
     },
     predictive: 'Order ahead of the forecast (needs the forecast plugin and four weeks of history)',
     forecastHours: 'Hours ahead the forecast must be covered',
+    sleepFreesMemory: 'Sleeping servers give their node’s memory back (a wake on a full node moves the server first)',
     dryRun: 'Dry run: decide and record, touch nothing',
     save: 'Save policy',
     saved: 'Saved.',
@@ -121,6 +122,8 @@ export const de: typeof en = {
     },
     predictive: 'Vor der Prognose bestellen (braucht das Prognose-Plugin und vier Wochen Verlauf)',
     forecastHours: 'Stunden, die die Prognose vorausgedeckt sein muss',
+    sleepFreesMemory:
+      'Schlafende Server geben den Speicher ihres Knotens frei (ein Aufwecken auf einem vollen Knoten verschiebt den Server zuerst)',
     dryRun: 'Probelauf: entscheiden und aufzeichnen, nichts ändern',
     save: 'Regel speichern',
     saved: 'Gespeichert.',

@@ -18,6 +18,7 @@ export interface Policy {
   placement: 'pack' | 'spread';
   predictive: boolean;
   forecastHours: number;
+  sleepFreesMemory: boolean;
   dryRun: boolean;
 }
 

@@ -347,6 +347,11 @@ export class NodeRepository {
     return row ? Number(row.events_seq) : null;
   }
 
+  /** Holds the node's row until `trx` ends (PostgreSQL; SQLite's one connection serialises already). */
+  async lock(id: string, trx: Executor): Promise<void> {
+    if (dialectOf(trx) === 'postgres') await trx('nodes').where({ id }).forUpdate().first('id');
+  }
+
   async serverCount(nodeId: string, executor: Executor = this.db): Promise<number> {
     const row = (await executor('allocations')
       .where({ node_id: nodeId })

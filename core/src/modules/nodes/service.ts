@@ -310,6 +310,14 @@ export class NodeService {
     return found;
   }
 
+  /**
+   * Makes placements onto this node take turns across panels: whoever decides that a server fits
+   * holds it until that decision is written (a wake's phase, a transfer's booking).
+   */
+  lockForPlacement(id: string, trx: Executor): Promise<void> {
+    return this.repository.lock(id, trx);
+  }
+
   /** Free allocations per node, counting only those that match the address asked for: what placement chooses among. */
   freeAllocationCounts(match: AllocationMatch, executor: Executor = this.db): Promise<Map<string, number>> {
     return this.repository.freeCounts(match, executor);

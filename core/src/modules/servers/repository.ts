@@ -86,6 +86,14 @@ export interface NewServer {
 }
 
 /** Where a server runs and what it holds: the fleet's figures. */
+/** What a node has promised to its servers. */
+export interface NodeCommitment {
+  memoryMb: number;
+  diskMb: number;
+  /** Servers on the node or moving to it, whatever their phase: a node with none is empty (a spare). */
+  servers: number;
+}
+
 export interface ServerPlacement {
   id: string;
   nodeId: string;
@@ -295,13 +303,63 @@ export class ServerRepository {
     await executor('servers').where({ id }).delete();
   }
 
-  /** Memory promised to servers per node, for placement and fleet figures. */
+  /**
+   * What each node has promised, for placement and fleet figures: memory of the servers that hold
+   * it (a sleeping or archived server gives it back where its node's location is listed in
+   * `memory_freed_asleep`, a scaled cluster) and disk of every server on the node. A transfer under
+   * way holds both on its target too, so two moves (or a wake's move) cannot overbook it.
+   * `exceptServerId` leaves one server out: the one a wake is finding room for.
+   */
+  async committed(executor: Executor = this.db, exceptServerId?: string): Promise<Map<string, NodeCommitment>> {
+    const own = executor('servers')
+      .leftJoin('nodes', 'nodes.id', 'servers.node_id')
+      .groupBy('servers.node_id')
+      .select('servers.node_id as node_id')
+      .count({ servers: '*' })
+      .sum({ disk: 'servers.disk_mb' })
+      .select(
+        executor.raw(
+          "sum(case when servers.phase in ('sleep', 'archived') and nodes.location in (select location from memory_freed_asleep) then 0 else servers.memory_mb end) as memory",
+        ),
+      );
+    const moving = executor('server_transfers')
+      .join('servers', 'servers.id', 'server_transfers.server_id')
+      .where('server_transfers.state', 'running')
+      .whereNotIn('server_transfers.step', ['starting', 'cleaning_up'])
+      .groupBy('server_transfers.to_node')
+      .select('server_transfers.to_node as node_id')
+      .count({ servers: '*' })
+      .sum({ disk: 'servers.disk_mb', memory: 'servers.memory_mb' });
+    if (exceptServerId) {
+      own.whereNot('servers.id', exceptServerId);
+      moving.whereNot('servers.id', exceptServerId);
+    }
+    type Row = { node_id: string; memory: number | string | null; disk: number | string | null; servers: number | string };
+    const totals = new Map<string, NodeCommitment>();
+    for (const r of [...((await own) as Row[]), ...((await moving) as Row[])]) {
+      const sum = totals.get(r.node_id) ?? { memoryMb: 0, diskMb: 0, servers: 0 };
+      totals.set(r.node_id, {
+        memoryMb: sum.memoryMb + Number(r.memory ?? 0),
+        diskMb: sum.diskMb + Number(r.disk ?? 0),
+        servers: sum.servers + Number(r.servers),
+      });
+    }
+    return totals;
+  }
+
+  /** Memory promised per node (see `committed`). */
   async allocatedMemory(executor: Executor = this.db): Promise<Map<string, number>> {
-    const rows = (await executor('servers').groupBy('node_id').select('node_id').sum({ mb: 'memory_mb' })) as Array<{
-      node_id: string;
-      mb: number | string | null;
-    }>;
-    return new Map(rows.map((r) => [r.node_id, Number(r.mb ?? 0)]));
+    return new Map([...(await this.committed(executor))].map(([nodeId, c]) => [nodeId, c.memoryMb]));
+  }
+
+  async memoryFreedAsleep(location: string, executor: Executor = this.db): Promise<boolean> {
+    return Boolean(await executor('memory_freed_asleep').where({ location }).first('location'));
+  }
+
+  /** Whether sleeping servers on nodes at this location give their memory back (a scaled cluster's choice). */
+  async setMemoryFreedAsleep(location: string, freed: boolean, executor: Executor = this.db): Promise<void> {
+    await executor('memory_freed_asleep').where({ location }).delete();
+    if (freed) await executor('memory_freed_asleep').insert({ location });
   }
 
   async placements(): Promise<ServerPlacement[]> {

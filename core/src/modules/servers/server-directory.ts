@@ -1,5 +1,5 @@
 import type { Executor } from '../../kernel/database.js';
-import type { ServerPlacement, ServerRepository } from './repository.js';
+import type { NodeCommitment, ServerPlacement, ServerRepository } from './repository.js';
 import type { ServerView } from './schema.js';
 
 /** Read-only questions other plugins ask about servers; the servers table stays private to this module. */
@@ -23,6 +23,16 @@ export class ServerDirectory {
   /** Memory promised to servers per node (in the caller's transaction when given: a placement tap). */
   allocatedMemory(executor?: Executor): Promise<Map<string, number>> {
     return this.deps.serverRepository.allocatedMemory(executor);
+  }
+
+  /** Memory and disk promised per node (see ServerRepository.committed). */
+  committed(executor?: Executor): Promise<Map<string, NodeCommitment>> {
+    return this.deps.serverRepository.committed(executor);
+  }
+
+  /** A scaled cluster's choice: its sleeping servers give their node's memory back. */
+  setMemoryFreedAsleep(location: string, freed: boolean, executor?: Executor): Promise<void> {
+    return this.deps.serverRepository.setMemoryFreedAsleep(location, freed, executor);
   }
 
   /** The servers an account owns (its quota counts them). */

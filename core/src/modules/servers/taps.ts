@@ -1,6 +1,6 @@
 import { conflict } from '../../kernel/errors.js';
 import type { RegisterContext } from '../../kernel/plugin.js';
-import { pickNode } from './placement.js';
+import { pickNode, placementCandidates } from './placement.js';
 
 /**
  * The servers module's own policies, as the first or last taps of its hooks: other plugins see
@@ -28,14 +28,11 @@ export function tapServerPolicies(ctx: RegisterContext<unknown>): void {
   ctx.tap('node.placement', { name: 'servers.most-room', stage: 100 }, async (request, trx) => {
     const { nodeService, serverRepository, transferRepository } = cradle;
     const match = request.allocation ?? {};
-    const allocated = await serverRepository.allocatedMemory(trx);
+    const committed = await serverRepository.committed(trx);
     const free = await nodeService.freeAllocationCounts(match, trx);
     const drained = await transferRepository.drainedNodes(trx);
     const nodes = (await nodeService.list(trx)).filter((n) => !drained.has(n.id));
-    const node = pickNode(
-      request,
-      nodes.map((n) => ({ node: n, allocatedMemoryMb: allocated.get(n.id) ?? 0, freeAllocations: free.get(n.id) ?? 0 })),
-    );
+    const node = pickNode(request, placementCandidates(nodes, committed, free));
     return node ? { nodeId: node.id } : undefined;
   });
 }

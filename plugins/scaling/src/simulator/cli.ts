@@ -34,6 +34,7 @@ for (const r of results) {
   out(
     `${r.policy}: ${r.nodeHours.toFixed(1)} node-hours (static fleet ${r.staticNodeHours.toFixed(1)}), ${r.fewerNodeHoursPct} % fewer node-hours; ` +
       `wait to join p50 ${r.waits.p50} s, p99 ${r.waits.p99} s, max ${r.waits.max} s, ${r.waits.long} long waits (> 60 s) of ${r.waits.joins} joins; ` +
+      `wakes that moved the server first: ${r.movedWaits.joins} joins, p50 ${r.movedWaits.p50} s, p99 ${r.movedWaits.p99} s, max ${r.movedWaits.max} s; ` +
       `archived joins ${r.archivedWaits.joins} (max ${r.archivedWaits.max} s); ` +
       `cost ${euros(r.costCents)}, revenue ${euros(r.revenueCents)} (${settings.prices.active} µ¢/GB-h active)`,
   );

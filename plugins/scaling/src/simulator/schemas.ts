@@ -25,6 +25,7 @@ export const simResult = z.object({
   fewerNodeHoursPct: z.number().int().describe('How many fewer node-hours than the static fleet, in percent (rounded down)'),
   waits: waitFigures.describe('Joins to a running, starting or sleeping server'),
   archivedWaits: waitFigures.describe('Joins to an archived server, reported apart'),
+  movedWaits: waitFigures.describe('Joins to a sleeping server whose node was full: its files moved first (also counted in waits)'),
   costCents: z.number().int(),
   revenueCents: z.number().int(),
   nodesOrdered: z.number().int(),

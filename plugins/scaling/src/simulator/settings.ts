@@ -7,6 +7,18 @@ export { SIM_POLICIES, type SimPolicy } from './schemas.js';
 /** What the simulated fleet is made of; the defaults are issue #18's built-in week. */
 export interface SimSettings {
   nodeMemoryMb: number;
+  /** Disk per node (0: disk not simulated); every server holds its disk, asleep or not. */
+  nodeDiskMb: number;
+  /** Disk each server books (the product's default request). */
+  serverDiskMb: number;
+  /**
+   * A wake that finds its node full first moves the server's files (a transfer): this long per
+   * move, plus the world's size at the copy rate.
+   */
+  moveOverheadSeconds: number;
+  copyMbPerSecond: number;
+  /** World size per GB of server memory (the files a move copies). */
+  worldMbPerMemoryGb: number;
   /** A node ordered from nothing is ready after this long. */
   nodeBootSeconds: number;
   /** Kept for a spare pool of stopped machines; the policies simulated here keep none (spares: 0). */
@@ -24,9 +36,29 @@ export interface SimSettings {
   passMinutes: number;
 }
 
+/**
+ * The wake's move in sleep-frees-memory.test.ts, a sleeping server's files from one agent to
+ * another through the panel on one shared 2-core machine: 64 MiB in 3.4-4.2 s and 512 MiB in
+ * 28.7-38.0 s, so about 17 MiB/s and under a second of fixed cost (rounded up to 1 s).
+ */
+const MEASURED_MOVE_OVERHEAD_SECONDS = 1;
+const MEASURED_COPY_MB_PER_SECOND = 17;
+
+/** What a wake that moves its server first adds to the start: the transfer of its files. */
+export function moveSeconds(settings: SimSettings, memoryMb: number): number {
+  return Math.ceil(settings.moveOverheadSeconds + ((memoryMb / 1024) * settings.worldMbPerMemoryGb) / settings.copyMbPerSecond);
+}
+
 export function defaultSettings(): SimSettings {
   return {
     nodeMemoryMb: 65_536,
+    // Hetzner's 64 GB type (CCX43) comes with 360 GB of disk; a server books core's default 10 GB.
+    nodeDiskMb: 368_640,
+    serverDiskMb: 10_240,
+    moveOverheadSeconds: MEASURED_MOVE_OVERHEAD_SECONDS,
+    copyMbPerSecond: MEASURED_COPY_MB_PER_SECOND,
+    // An assumption, not measured: a world of 256 MB per GB of server memory (a 2 GB server's 512 MB).
+    worldMbPerMemoryGb: 256,
     nodeBootSeconds: 90,
     spareBootSeconds: 20,
     startFromSleepSeconds: 30,

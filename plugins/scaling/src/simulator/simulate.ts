@@ -4,8 +4,8 @@ import { nodeToEmpty, underSinceMarks } from '../scale-down-choice.js';
 import { coolingDown, forecastNeedText, forecastReason, scaleUpReason, sparePoolSize, sparesForNeed } from '../scale-up-reason.js';
 import { nodeCostCents, revenueCents, type PhaseUsage } from './money.js';
 import type { SimPolicy, SimResult, WaitFigures } from './schemas.js';
-import type { SimSettings } from './settings.js';
-import { placeOn, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
+import { moveSeconds, type SimSettings } from './settings.js';
+import { placeOn, roomToWake, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
 import { WEEK_MINUTES, type Trace } from './trace.js';
 
 export type { SimResult, WaitFigures } from './schemas.js';
@@ -53,9 +53,12 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
   const staticNodeHours = (staticNodes * measuredMinutes) / 60;
   const cluster = { ...settings.clusterPolicy, predictive: policy === 'predictive' };
   const leadTimeMinutes = Math.ceil(settings.nodeBootSeconds / 60);
+  // As core's accounting (ServerRepository.committed): in a cluster whose policy frees it, a sleeping server holds no memory.
+  const freesMemory = cluster.sleepFreesMemory;
 
   const servers: SimServer[] = trace.servers.map((s) => ({
     memoryMb: s.memoryMb,
+    diskMb: settings.serverDiskMb,
     phase: 'sleep',
     placed: false,
     node: null,
@@ -65,12 +68,14 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     asleepSince: 0,
     waiting: [],
     fromArchive: false,
+    moved: false,
   }));
   const nodes: SimNode[] = [];
   const pending: number[] = [];
   const ends = new Map<number, number[]>();
   const waits: number[] = [];
   const archivedWaits: number[] = [];
+  const movedWaits: number[] = [];
   const usage: PhaseUsage = { active: 0, sleep: 0, archived: 0 };
   const history: number[] = [];
   const hourly: SimResult['hourly'] = { players: [], awake: [], committedMb: [], nodes: [] };
@@ -85,8 +90,24 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
 
   const measuring = (minute: number) => policy !== 'static' && minute >= measureFrom;
   const live = () => nodes.filter((n) => n.state !== 'removed');
-  const recordWait = (server: SimServer, joinedAt: number) =>
-    (server.fromArchive ? archivedWaits : waits).push(Math.max(0, server.readyAt - joinedAt));
+  const recordWait = (server: SimServer, joinedAt: number) => {
+    const wait = Math.max(0, server.readyAt - joinedAt);
+    (server.fromArchive ? archivedWaits : waits).push(wait);
+    if (server.moved) movedWaits.push(wait);
+  };
+  /** Memory the server holds on its node while it is in this phase. */
+  const holdsMemory = (server: SimServer) => server.placed || !freesMemory;
+  const putOn = (server: SimServer, node: SimNode) => {
+    node.diskMb += server.diskMb;
+    node.servers++;
+    server.node = node;
+  };
+  const takeOff = (server: SimServer) => {
+    const node = server.node!;
+    node.diskMb -= server.diskMb;
+    node.servers--;
+    server.node = null;
+  };
 
   /** Starts a waking server on a node with room; false when none has (in the warm-up there is always room). */
   const start = (server: SimServer, now: number, minute: number): boolean => {
@@ -94,18 +115,33 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     if (!measuring(minute)) {
       server.readyAt = now + startSeconds;
     } else {
-      // As core's wake: a sleeping server starts on its own node, whose memory it has kept.
-      const node =
-        server.node ??
-        placeOn(
-          nodes.filter((n) => n.state === 'ready'),
+      // As core's wake (ServerLifecycle.wakeWithRoom): a sleeping server starts on its own node when
+      // it kept its memory there or the node has room again; otherwise its files move first to the
+      // node placement picks, and the start waits for that transfer.
+      const ready = nodes.filter((n) => n.state === 'ready');
+      const keptMemory = server.node !== null && !freesMemory;
+      let node = server.node;
+      let moving = 0;
+      if (node && freesMemory && !roomToWake(server, node)) {
+        const to = placeOn(
+          ready.filter((n) => n !== node),
           server.memoryMb,
           cluster.placement,
+          server.diskMb,
         );
-      if (!node) return false;
-      if (!server.node) node.allocatedMb += server.memoryMb;
-      server.node = node;
-      server.readyAt = Math.max(node.readyAt, now) + startSeconds;
+        if (!to) return false;
+        takeOff(server);
+        putOn(server, to);
+        node = to;
+        moving = moveSeconds(settings, server.memoryMb);
+        server.moved = true;
+      } else if (!node) {
+        node = placeOn(ready, server.memoryMb, cluster.placement, server.diskMb);
+        if (!node) return false;
+        putOn(server, node);
+      }
+      if (!keptMemory) node.allocatedMb += server.memoryMb;
+      server.readyAt = Math.max(node.readyAt, now) + moving + startSeconds;
     }
     server.placed = true;
     server.phase = 'active';
@@ -114,10 +150,11 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     return true;
   };
 
-  // As core's sleep: the server stops but keeps its node, and the node's allocated memory counts it
-  // (serverRepository.allocatedMemory sums every server on a node, whatever its phase).
+  // As core's sleep: the server stops but keeps its node (and its disk there); its memory there
+  // counts only where the cluster's policy does not free it (ServerRepository.committed).
   const sleep = (server: SimServer, now: number) => {
-    Object.assign(server, { phase: 'sleep', placed: false, asleepSince: now, fromArchive: false });
+    Object.assign(server, { phase: 'sleep', placed: false, asleepSince: now, fromArchive: false, moved: false });
+    if (server.node && freesMemory) server.node.allocatedMb -= server.memoryMb;
   };
 
   /**
@@ -127,10 +164,11 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
    */
   const seedFleet = (now: number) => {
     for (const server of [...servers].sort((a, b) => b.memoryMb - a.memoryMb)) {
-      let node = placeOn(nodes, server.memoryMb, cluster.placement);
-      if (!node) nodes.push((node = simNode(settings.nodeMemoryMb, now, 'ready')));
-      node.allocatedMb += server.memoryMb;
-      server.node = node;
+      const memoryMb = holdsMemory(server) ? server.memoryMb : 0;
+      let node = placeOn(nodes, memoryMb, cluster.placement, server.diskMb);
+      if (!node) nodes.push((node = simNode(settings.nodeMemoryMb, now, 'ready', settings.nodeDiskMb)));
+      node.allocatedMb += memoryMb;
+      putOn(server, node);
     }
   };
 
@@ -142,16 +180,19 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
   const moveOneOff = (from: SimNode, ready: SimNode[]) => {
     const server = servers.find((s) => s.node === from && !(s.placed && s.players > 0));
     if (!server) return;
-    const to = placeOn(ready, server.memoryMb, cluster.placement);
+    // Placement is asked for the server's full memory, asleep or not, as the shrinker asks it.
+    const to = placeOn(ready, server.memoryMb, cluster.placement, server.diskMb);
     if (!to) return;
-    from.allocatedMb -= server.memoryMb;
-    to.allocatedMb += server.memoryMb;
-    server.node = to;
+    const memoryMb = holdsMemory(server) ? server.memoryMb : 0;
+    from.allocatedMb -= memoryMb;
+    to.allocatedMb += memoryMb;
+    takeOff(server);
+    putOn(server, to);
   };
 
   const scalerPass = (now: number) => {
     const nowMs = now * 1000;
-    for (const n of nodes) if (n.state === 'draining' && n.allocatedMb === 0) n.state = 'removed';
+    for (const n of nodes) if (n.state === 'draining' && n.servers === 0) n.state = 'removed';
     const ready = nodes.filter((n) => n.state === 'ready');
     for (const n of nodes) if (n.state === 'draining') moveOneOff(n, ready);
     const provisioning = nodes.filter((n) => n.state === 'provisioning');
@@ -159,7 +200,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
       ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
     const canPromiseMb = (ready.length + provisioning.length) * settings.nodeMemoryMb;
     // The pool as the Scaler sizes it: the policy's own, or what the forecast's band needs beyond the nodes in use.
-    const inUse = ready.filter((n) => n.allocatedMb > 0).map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb }));
+    const inUse = ready.filter((n) => n.servers > 0).map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb }));
     const forecastPool = ahead ? sparesForNeed(ahead.neededMb, inUse, settings.nodeMemoryMb) : 0;
     const pool = { ...cluster, spares: sparePoolSize(cluster, forecastPool) };
     const reason = scaleUpReason(pool, {
@@ -167,20 +208,20 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
       openDemandsMb: pending.map((i) => servers[i]!.memoryMb),
       provisioning: provisioning.length,
       freeMb,
-      spares: ready.filter((n) => n.allocatedMb === 0).length + provisioning.length,
+      spares: ready.filter((n) => n.servers === 0).length + provisioning.length,
       sparesNote: pool.spares > cluster.spares && ahead ? forecastNeedText(ahead, canPromiseMb, leadTimeMinutes) : null,
       forecastReason: ahead ? forecastReason(ahead, canPromiseMb, leadTimeMinutes) : null,
     });
     if (reason && !coolingDown(lastUpMs, cluster.scaleUpCooldownSeconds, nowMs)) {
       if (live().length >= cluster.maxNodes) return;
-      nodes.push(simNode(settings.nodeMemoryMb, now + settings.nodeBootSeconds, 'provisioning'));
+      nodes.push(simNode(settings.nodeMemoryMb, now + settings.nodeBootSeconds, 'provisioning', settings.nodeDiskMb));
       nodesOrdered++;
       lastUpMs = nowMs;
       return;
     }
     const marks = underSinceMarks(
       pool,
-      ready.map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb, underSinceMs: n.underSinceMs })),
+      ready.map((n) => ({ allocatedMb: n.allocatedMb, capacityMb: n.view.memoryMb, underSinceMs: n.underSinceMs, empty: n.servers === 0 })),
       nowMs,
     );
     ready.forEach((n, i) => (n.underSinceMs = marks[i]!));
@@ -285,6 +326,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     fewerNodeHoursPct: Math.floor((1 - nodeHours / staticNodeHours) * 100),
     waits: waitFigures(staticWaits),
     archivedWaits: waitFigures(policy === 'static' ? [] : archivedWaits),
+    movedWaits: waitFigures(policy === 'static' ? [] : movedWaits),
     costCents: nodeCostCents(nodeMinutes, settings.nodeCentsPerHour),
     revenueCents: revenueCents(usage, settings.prices),
     nodesOrdered,

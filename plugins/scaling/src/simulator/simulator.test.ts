@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { builtInTrace } from './built-in-week.js';
-import { defaultSettings } from './settings.js';
+import { defaultSettings, moveSeconds, type SimSettings } from './settings.js';
 import { simulate, type SimResult } from './simulate.js';
 import { readTraceCsv, TraceError, WEEK_MINUTES, type Trace } from './trace.js';
 
@@ -76,13 +76,19 @@ describe('fleet simulator: the built-in week', function () {
     expect(fixed.waits.max).to.equal(0);
   });
 
-  it("counts a sleeping server's memory on its node as the product does: no fleet under the one that holds every server, no wake waits for a node", () => {
+  it("frees a sleeping server's memory as the product does in a scaled cluster: the fleet shrinks under the static one, down to what the disk holds, and full-node wakes move first", () => {
     const predictive = results.get('predictive')!;
     const reactive = results.get('reactive')!;
-    // serverRepository.allocatedMemory sums every server on a node, asleep or not: 1,600 GB need 25 nodes all week.
+    // Every server keeps its 10 GB of disk: 500 of them need 14 nodes of 360 GB whatever sleeps.
+    const diskFloor = Math.ceil((500 * settings.serverDiskMb) / settings.nodeDiskMb);
     for (const r of [reactive, predictive]) {
-      expect(Math.min(...r.hourly.nodes), r.policy).to.be.at.least(25);
-      expect(r.waits.max, r.policy).to.equal(settings.startFromSleepSeconds);
+      expect(Math.min(...r.hourly.nodes), r.policy)
+        .to.be.below(25)
+        .and.at.least(diskFloor);
+      expect(r.fewerNodeHoursPct, r.policy).to.be.above(20);
+      expect(r.movedWaits.joins, r.policy).to.be.above(0);
+      expect(r.movedWaits.max, r.policy).to.be.at.least(moveSeconds(settings, 2048) + settings.startFromSleepSeconds);
+      expect(r.waits.max, r.policy).to.be.at.least(r.movedWaits.max);
     }
     expect(predictive.waits.joins).to.equal(reactive.waits.joins).and.to.be.above(100_000);
     expect(predictive.waits.max).to.be.a('number').and.to.be.at.least(predictive.waits.p99);
@@ -92,12 +98,52 @@ describe('fleet simulator: the built-in week', function () {
     // For docs/status.md: the figures and how long each policy's week took.
     for (const r of results.values())
       console.log(
-        `    ${r.policy}: ${r.nodeHours.toFixed(1)} node-hours, ${r.fewerNodeHoursPct} % fewer; waits p50 ${r.waits.p50} s p99 ${r.waits.p99} s max ${r.waits.max} s, ${r.waits.long} long; ${r.seconds.toFixed(1)} s`,
+        `    ${r.policy}: ${r.nodeHours.toFixed(1)} node-hours, ${r.fewerNodeHoursPct} % fewer; waits p50 ${r.waits.p50} s p99 ${r.waits.p99} s max ${r.waits.max} s, ${r.waits.long} long; moved first ${r.movedWaits.joins} (max ${r.movedWaits.max} s); ${r.seconds.toFixed(1)} s`,
       );
+  });
+
+  it("keeps a sleeping server's memory booked when the policy says so: no fleet under the one that holds every server", () => {
+    const kept = simulate(trace, 'reactive', { ...settings, clusterPolicy: { ...settings.clusterPolicy, sleepFreesMemory: false } });
+    expect(Math.min(...kept.hourly.nodes)).to.be.at.least(25);
+    expect(kept.movedWaits.joins).to.equal(0);
+    expect(kept.waits.max).to.equal(settings.startFromSleepSeconds);
   });
 
   it('simulates the predictive week in under a minute', () => {
     expect(results.get('predictive')!.seconds).to.be.below(60);
+  });
+});
+
+describe("fleet simulator: a sleeping server's memory, two servers of a node's size", () => {
+  // a joins at minute 1 and b at minute 2, both staying; each takes a whole node's memory.
+  const rows = ['minute,server,memory_mb,players', '0,a,4096,0', '0,b,4096,0'];
+  for (let m = 1; m <= 30; m++) rows.push(`${m},a,4096,1`, ...(m >= 2 ? [`${m},b,4096,1`] : []));
+  const trace = readTraceCsv(rows.join('\n'));
+  const base = defaultSettings();
+  const settings = (sleepFreesMemory: boolean): SimSettings => ({
+    ...base,
+    nodeMemoryMb: 4096,
+    nodeDiskMb: 100_000,
+    serverDiskMb: 1024,
+    clusterPolicy: { ...base.clusterPolicy, headroomMb: 0, spares: 0, sleepFreesMemory },
+  });
+
+  it('frees it: both sleepers share one node (disk), b finds it full, the scaler orders a node and b moves there before it starts', () => {
+    const result = simulate(trace, 'reactive', settings(true));
+    expect(result.nodesOrdered).to.equal(1);
+    expect(result.hourly.nodes[0]).to.equal(1);
+    // b asked at minute 2; the node ordered in that pass is ready 90 s later; then the move and the start.
+    const movedWait = base.nodeBootSeconds + moveSeconds(base, 4096) + base.startFromSleepSeconds;
+    expect(result.movedWaits).to.deep.include({ joins: 1, max: movedWait });
+    expect(result.waits).to.deep.include({ joins: 2, max: movedWait });
+  });
+
+  it('keeps it booked: the sleepers start on two nodes, each wakes in place', () => {
+    const result = simulate(trace, 'reactive', settings(false));
+    expect(result.nodesOrdered).to.equal(0);
+    expect(result.hourly.nodes[0]).to.equal(2);
+    expect(result.movedWaits.joins).to.equal(0);
+    expect(result.waits).to.deep.include({ joins: 2, max: base.startFromSleepSeconds });
   });
 });
 

@@ -10,7 +10,8 @@ import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
-import { pickNode } from '../placement.js';
+import { hasRoom, pickNode, placementCandidates } from '../placement.js';
+import type { ServerTransfer } from '../transfer/transfer-service.js';
 import type { TransferRepository } from '../transfer/transfer-repository.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
@@ -19,6 +20,9 @@ import { dueToSleep, type SleepPolicy } from './policy.js';
 
 /** Why a phase changed: billing and the activity view show it. */
 export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
+
+/** A wake whose target filled meanwhile decides again; this many moves at most. */
+const MOVES_PER_WAKE = 3;
 
 /** Who the panel acts as when its own workers archive or restore (plugins record it as the actor). */
 export const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
@@ -40,6 +44,7 @@ export class ServerLifecycle {
     edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
     transferRepository: TransferRepository;
+    serverTransfer: ServerTransfer;
   };
   /** Wakes under way here, so a burst of joins starts a server once. */
   private readonly waking = new Set<string>();
@@ -113,9 +118,10 @@ export class ServerLifecycle {
       if (refused) throw new AppError(402, 'start_refused', refused.refuse);
       const phase = await this.deps.lifecycleRepository.phase(id);
       if (phase === 'archived') await this.restore(server, actor ?? SYSTEM);
-      // A restore may have moved it to another node.
-      const current = await this.server(id);
-      if (phase === 'sleep' || phase === 'archived') await this.changePhase(current, 'active', reason, actor);
+      // A restore may have moved it to another node; a wake that found its node full moves it.
+      let current = await this.server(id);
+      if (phase === 'sleep') current = await this.wakeWithRoom(current, reason, actor);
+      if (phase === 'archived') current = await this.wakeRestored(current, reason, actor);
       if (current.state === 'offline') {
         const status = await this.deps.nodeService.client(await this.deps.nodeService.get(current.nodeId)).power(id, 'start');
         await this.deps.serverRepository.setState(id, status.state);
@@ -124,6 +130,82 @@ export class ServerLifecycle {
     } finally {
       this.waking.delete(id);
     }
+  }
+
+  /**
+   * Marks a sleeping server active where it has room. Where sleeping servers give their memory
+   * back (a scaled cluster), its node may have filled meanwhile: then the server first moves with
+   * its files (a transfer, which books the target's memory while it runs) to the node placement
+   * picks, and wakes there. The check and the phase change are one transaction with the
+   * node held, so two wakes (on any panels) never overbook a node. No node with room: 409
+   * no_capacity; the placement that found none is the scaler's demand to grow.
+   */
+  private async wakeWithRoom(server: ServerView, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
+    for (let attempt = 0; attempt < MOVES_PER_WAKE; attempt++) {
+      const decision = await this.deps.db.transaction(async (trx) => {
+        await this.deps.nodeService.lockForPlacement(server.nodeId, trx);
+        if ((await this.deps.lifecycleRepository.phase(server.id, trx)) !== 'sleep') return 'awake' as const;
+        const node = (await this.deps.nodeService.list(trx)).find((n) => n.id === server.nodeId)!;
+        // A static fleet keeps the sleeper's memory booked: its wake is in place. In a scaled cluster a
+        // node being emptied (drained) is no place to wake on either.
+        const fits =
+          !(await this.deps.serverRepository.memoryFreedAsleep(node.location, trx)) ||
+          (!(await this.deps.transferRepository.drainedNodes(trx)).has(node.id) &&
+            hasRoom(server, placementCandidates([node], await this.deps.serverRepository.committed(trx, server.id), new Map())[0]!));
+        if (fits) {
+          await this.writePhase(server, 'active', reason, actor, {}, trx);
+          return 'awake' as const;
+        }
+        return { moveTo: await this.nodeElsewhere(server, trx) };
+      });
+      if (decision === 'awake') break;
+      if (!decision.moveTo)
+        throw new AppError(409, 'no_capacity', 'No node has room to wake the server right now; the cluster is growing, try again shortly');
+      await this.moveAsleep(server, decision.moveTo, actor);
+      server = await this.server(server.id);
+    }
+    await this.deps.edgeRoutePublisher.pushAll();
+    const woken = await this.server(server.id);
+    if ((await this.deps.lifecycleRepository.phase(server.id)) !== 'active')
+      throw new AppError(409, 'no_capacity', 'The nodes with room filled while the server moved; try again shortly');
+    return woken;
+  }
+
+  /**
+   * A restored server's files are on a node again. Where sleeping servers give their memory back,
+   * the restore booked none, so it is asleep there first and wakes as a sleeper does: in place when
+   * the node has room, else moved (wakeWithRoom). Elsewhere its memory stayed booked: active at once.
+   */
+  private async wakeRestored(server: ServerView, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
+    const node = await this.deps.nodeService.get(server.nodeId);
+    if (!(await this.deps.serverRepository.memoryFreedAsleep(node.location))) {
+      await this.changePhase(server, 'active', reason, actor);
+      return server;
+    }
+    await this.changePhase(server, 'sleep', reason, actor);
+    return this.wakeWithRoom(server, reason, actor);
+  }
+
+  /** A sleeping server's files to another node (the product's transfer), awaited. */
+  private async moveAsleep(server: ServerView, nodeId: string, actor: Principal | null): Promise<void> {
+    this.deps.logger.info(
+      { server: server.id, from: server.nodeId, to: nodeId },
+      'moving a sleeping server to a node with room to wake it',
+    );
+    try {
+      await this.deps.serverTransfer.start(server.id, nodeId, actor ?? SYSTEM);
+    } catch (err) {
+      // Another wake took the room first: the next attempt decides again.
+      if ((err as { code?: string }).code === 'node_full') return;
+      throw err;
+    }
+    const ended = await this.deps.serverTransfer.settled(server.id);
+    if (ended?.state !== 'succeeded')
+      throw new AppError(
+        409,
+        'wake_move_failed',
+        `The server could not be moved to a node with room: ${ended?.error?.message ?? 'unknown'}`,
+      );
   }
 
   /**
@@ -197,21 +279,30 @@ export class ServerLifecycle {
     actor: Principal | null,
     extra: { archiveMb?: number } = {},
   ): Promise<void> {
-    await this.deps.db.transaction(async (trx) => {
-      const from = await this.deps.lifecycleRepository.phase(server.id, trx);
-      if (from === null || from === to) return;
-      await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
-      await this.deps.events.append(trx, {
-        type: 'server.phase_changed',
-        serverId: server.id,
-        nodeId: server.nodeId,
-        actorId: actor?.id ?? null,
-        data: { from, to, reason, ...extra },
-      });
-      if (actor)
-        await this.deps.activityLog.record({ serverId: server.id, actor, action: `server.phase.${to}`, data: { from, reason } }, trx);
-    });
+    await this.deps.db.transaction((trx) => this.writePhase(server, to, reason, actor, extra, trx));
     await this.deps.edgeRoutePublisher.pushAll();
+  }
+
+  private async writePhase(
+    server: ServerView,
+    to: ServerPhase,
+    reason: PhaseReason,
+    actor: Principal | null,
+    extra: { archiveMb?: number },
+    trx: Transaction,
+  ): Promise<void> {
+    const from = await this.deps.lifecycleRepository.phase(server.id, trx);
+    if (from === null || from === to) return;
+    await this.deps.lifecycleRepository.setPhase(server.id, to, trx);
+    await this.deps.events.append(trx, {
+      type: 'server.phase_changed',
+      serverId: server.id,
+      nodeId: server.nodeId,
+      actorId: actor?.id ?? null,
+      data: { from, to, reason, ...extra },
+    });
+    if (actor)
+      await this.deps.activityLog.record({ serverId: server.id, actor, action: `server.phase.${to}`, data: { from, reason } }, trx);
   }
 
   /**
@@ -242,15 +333,10 @@ export class ServerLifecycle {
     const drained = await this.deps.transferRepository.drainedNodes(trx);
     const nodeId = (await this.deps.hooks.call('node.placement', request, trx))?.nodeId;
     if (nodeId && nodeId !== server.nodeId && !drained.has(nodeId)) return nodeId;
-    const allocated = await this.deps.serverRepository.allocatedMemory(trx);
+    const committed = await this.deps.serverRepository.committed(trx);
     const free = await this.deps.nodeService.freeAllocationCounts({}, trx);
     const others = (await this.deps.nodeService.list(trx)).filter((n) => n.id !== server.nodeId && !drained.has(n.id));
-    return (
-      pickNode(
-        request,
-        others.map((node) => ({ node, allocatedMemoryMb: allocated.get(node.id) ?? 0, freeAllocations: free.get(node.id) ?? 0 })),
-      )?.id ?? null
-    );
+    return pickNode(request, placementCandidates(others, committed, free))?.id ?? null;
   }
 
   /**

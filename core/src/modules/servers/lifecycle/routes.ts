@@ -15,8 +15,12 @@ const PHASE_ACTIONS: Record<
   }
 > = {
   wake: {
-    summary: 'Wake a sleeping server (phase active, then start it); an archived one is restored first',
-    errors: { 402: 'A plugin refused the start (start_refused)', 409: 'server_suspended, archive_unavailable' },
+    summary:
+      'Wake a sleeping server (phase active, then start it); an archived one is restored first. In a scaled cluster whose sleeping servers give their memory back, a server whose node filled meanwhile is first moved (its files) to a node with room',
+    errors: {
+      402: 'A plugin refused the start (start_refused)',
+      409: 'server_suspended, archive_unavailable; no_capacity (no node has room to wake it: the cluster grows), wake_move_failed (the move to a node with room failed; the server sleeps on its node)',
+    },
     run: (lifecycle, id, principal) => lifecycle.wake(id, 'api', principal),
   },
   sleep: {

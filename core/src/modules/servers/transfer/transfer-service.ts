@@ -112,6 +112,7 @@ export class ServerTransfer {
     };
     const held = await this.deps.db.transaction(async (trx) => {
       await serverRepository.lock(serverId, trx);
+      await nodeService.lockForPlacement(nodeId, trx);
       // Checked again under the lock: two panels asked at once start one transfer.
       if ((await this.deps.transferRepository.transfer(serverId, trx))?.status.state === 'running')
         throw conflict('transfer_in_progress', 'The server is being transferred already');
