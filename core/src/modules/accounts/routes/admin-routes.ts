@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
-import { authSettingsSchema } from '../schema.js';
+import { authSettingsSchema, authSettingsView } from '../schema.js';
 import type { User, UsersRepository } from '../users-repo.js';
 import { email, password, publicUser, toPublicUser } from './schemas.js';
 
@@ -20,9 +20,9 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
   admin.route({
     method: 'get',
     path: '/settings/auth',
-    summary: 'Account settings: open registration, required two-factor',
+    summary: 'Account settings: open registration (and whether an admin chose it), required two-factor',
     access: 'admin',
-    response: { schema: authSettingsSchema },
+    response: { schema: authSettingsView },
     handler: ({ scope }) => scope.cradle.authSettingsRepository.get(),
   });
   admin.route({
@@ -30,8 +30,8 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
     path: '/settings/auth',
     summary: 'Change account settings',
     access: 'admin',
-    body: authSettingsSchema.partial(),
-    response: { schema: authSettingsSchema },
+    body: authSettingsSchema.partial().strict(),
+    response: { schema: authSettingsView },
     handler: ({ body, scope }) => scope.cradle.authSettingsRepository.update(body),
   });
   admin.route({
