@@ -36,6 +36,9 @@ export const authSettingsSchema = z.object({
   requireTwoFactor: z.enum(['off', 'admins', 'everyone']).describe('Who must enrol a second factor before using the panel'),
 });
 export type AuthSettings = z.output<typeof authSettingsSchema>;
+/** The admin users list's orders; a leading '-' reverses. */
+export const userSort = z.enum(['createdAt', '-createdAt', 'email', '-email']);
+export type UserSort = z.output<typeof userSort>;
 export const authSettingsView = authSettingsSchema.extend({
   registrationChosen: z
     .boolean()
