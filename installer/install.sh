@@ -579,6 +579,7 @@ EOF
   finish "The panel: $public_url (health: $public_url/readyz)
 Make the first administrator:
   sudo conductor user:create --email you@example.com --password 'a long password' --admin
+Sign in; the panel asks who may create an account (sign-up stays closed until you answer).
 Then add nodes in the panel (Admin > Nodes) and run on each: install.sh node --panel $public_url --token <the node's token>"
 }
 

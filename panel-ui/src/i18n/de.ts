@@ -780,6 +780,13 @@ export const de: Messages = {
     selectGroup: 'Alles aus „{group}“',
     added_ok: '{email} wurde hinzugefügt.',
   },
+  registrationChoice: {
+    title: 'Wer darf ein Konto anlegen?',
+    explain:
+      'Die Registrierung bleibt geschlossen, bis du wählst. Du kannst das später unter Einstellungen ändern. Administratoren können jederzeit auf der Seite Benutzer Konten anlegen.',
+    open: 'Jeder: offene Registrierung',
+    closed: 'Nur Personen, die Administratoren einladen oder anlegen',
+  },
   authSettings: {
     title: 'Sicherheitseinstellungen',
     accounts: 'Konten',

@@ -757,6 +757,13 @@ export const en = {
     selectGroup: 'All of “{group}”',
     added_ok: '{email} was added.',
   },
+  registrationChoice: {
+    title: 'Who may create an account?',
+    explain:
+      'Sign-up stays closed until you choose. You can change this later under Settings. Accounts can always be made by an administrator on the Users page.',
+    open: 'Anyone: open sign-up',
+    closed: 'Only people the admins invite or create',
+  },
   authSettings: {
     title: 'Security settings',
     accounts: 'Accounts',

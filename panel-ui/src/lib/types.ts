@@ -34,6 +34,7 @@ export type {
   SignupStatus,
   OauthProviders,
   AuthSettings,
+  AuthSettingsView,
   TwoFactorSetup,
   RecoveryCodes,
   SecurityEvent,

@@ -36,6 +36,15 @@ export const authSettingsSchema = z.object({
   requireTwoFactor: z.enum(['off', 'admins', 'everyone']).describe('Who must enrol a second factor before using the panel'),
 });
 export type AuthSettings = z.output<typeof authSettingsSchema>;
+/** The admin users list's orders; a leading '-' reverses. */
+export const userSort = z.enum(['createdAt', '-createdAt', 'email', '-email']);
+export type UserSort = z.output<typeof userSort>;
+export const authSettingsView = authSettingsSchema.extend({
+  registrationChosen: z
+    .boolean()
+    .describe('An admin has chosen whether sign-up is open; until then a fresh panel keeps it closed and asks its admins'),
+});
+export type AuthSettingsView = z.output<typeof authSettingsView>;
 
 export const securityEvent = z.object({
   id: z.number().int(),

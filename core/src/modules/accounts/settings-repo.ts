@@ -1,9 +1,10 @@
 import { parseJsonColumn, type Database } from '../../kernel/database.js';
-import { authSettingsSchema, type AuthSettings } from './schema.js';
+import { authSettingsSchema, type AuthSettings, type AuthSettingsView } from './schema.js';
 
-export type { AuthSettings } from './schema.js';
+export type { AuthSettings, AuthSettingsView } from './schema.js';
 
-const DEFAULTS: AuthSettings = { registrationOpen: true, requireTwoFactor: 'off' };
+// Sign-up stays closed until an admin chooses (see migration 005 for installs from before).
+const DEFAULTS: AuthSettings = { registrationOpen: false, requireTwoFactor: 'off' };
 
 /** Settings an admin changes at runtime, kept in the database so every panel sees them. */
 export class AuthSettingsRepository {
@@ -13,11 +14,11 @@ export class AuthSettingsRepository {
     this.db = db;
   }
 
-  async get(): Promise<AuthSettings> {
+  async get(): Promise<AuthSettingsView> {
     const rows = (await this.db('auth_settings').select('key', 'value')) as Array<{ key: string; value: unknown }>;
     // Wrapped in an object: PostgreSQL hands back a bare JSON string already parsed, SQLite does not.
     const stored = Object.fromEntries(rows.map((r) => [r.key, parseJsonColumn<{ value: unknown }>(r.value).value]));
-    return authSettingsSchema.parse({ ...DEFAULTS, ...stored });
+    return { ...authSettingsSchema.parse({ ...DEFAULTS, ...stored }), registrationChosen: 'registrationOpen' in stored };
   }
 
   /**
@@ -37,7 +38,7 @@ export class AuthSettingsRepository {
     }
   }
 
-  async update(changes: Partial<AuthSettings>): Promise<AuthSettings> {
+  async update(changes: Partial<AuthSettings>): Promise<AuthSettingsView> {
     await this.db.transaction(async (trx) => {
       for (const [key, value] of Object.entries(changes)) {
         if (value === undefined) continue;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { cursorValue, decodeCursor, encodeCursor, rowsAfter } from '../../kernel/keyset-cursor.js';
 import { toIso, type Database, type Executor } from '../../kernel/database.js';
+import type { UserSort } from './schema.js';
 
 export type Role = 'admin' | 'user';
 
@@ -24,6 +25,7 @@ export interface User {
 interface UserRow {
   id: string;
   email: string;
+  email_normalized: string;
   role: Role;
   password_hash: string | null;
   email_verified_at: unknown;
@@ -89,7 +91,13 @@ const columns: Record<Exclude<keyof UserChanges, 'email'>, string> = {
   timeZone: 'time_zone',
 };
 
-const USERS_SORT = 'createdAt';
+// Email sorts on the lower-cased address: unique and indexed, and the order a reader expects.
+const SORT_COLUMNS: Record<UserSort, 'created_at' | 'email_normalized'> = {
+  createdAt: 'created_at',
+  '-createdAt': 'created_at',
+  email: 'email_normalized',
+  '-email': 'email_normalized',
+};
 
 export class UsersRepository {
   private readonly db: Database;
@@ -130,18 +138,25 @@ export class UsersRepository {
     return row ? fromRow(row) : null;
   }
 
-  /** Oldest first, keyset-paged on (created_at, id): accounts made meanwhile never shift a page. */
-  async list(limit: number, cursor?: string): Promise<{ users: User[]; nextCursor: string | null }> {
+  /**
+   * Keyset-paged on (sort column, id): accounts made meanwhile never shift a page. A cursor carries
+   * its sort, so one from another sort is refused rather than read against the wrong column.
+   */
+  async list(limit: number, sort: UserSort, cursor?: string): Promise<{ users: User[]; nextCursor: string | null }> {
+    const column = SORT_COLUMNS[sort];
+    const direction = sort.startsWith('-') ? 'desc' : 'asc';
     const query = this.db('users');
-    if (cursor) rowsAfter(query, 'created_at', 'asc', decodeCursor(cursor, USERS_SORT));
+    if (cursor) rowsAfter(query, column, direction, decodeCursor(cursor, sort));
     const rows = (await query
-      .orderBy('created_at')
-      .orderBy('id')
+      .orderBy([
+        { column, order: direction },
+        { column: 'id', order: direction },
+      ])
       .limit(limit + 1)) as UserRow[];
     const shown = rows.slice(0, limit);
     const last = shown.at(-1);
-    const nextCursor =
-      rows.length > limit && last ? encodeCursor({ sort: USERS_SORT, value: cursorValue(last.created_at), id: last.id }) : null;
+    const value = (row: UserRow) => (column === 'email_normalized' ? row.email_normalized : cursorValue(row.created_at));
+    const nextCursor = rows.length > limit && last ? encodeCursor({ sort, value: value(last), id: last.id }) : null;
     return { users: shown.map(fromRow), nextCursor };
   }
 

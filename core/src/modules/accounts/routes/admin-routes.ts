@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { conflict, notFound } from '../../../kernel/errors.js';
 import type { RouteRegistrar } from '../../../kernel/http/route.js';
 import { originOf } from '../request-origin.js';
-import { authSettingsSchema } from '../schema.js';
+import { authSettingsSchema, authSettingsView, userSort } from '../schema.js';
 import type { User, UsersRepository } from '../users-repo.js';
 import { email, password, publicUser, toPublicUser } from './schemas.js';
 
@@ -20,9 +20,9 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
   admin.route({
     method: 'get',
     path: '/settings/auth',
-    summary: 'Account settings: open registration, required two-factor',
+    summary: 'Account settings: open registration (and whether an admin chose it), required two-factor',
     access: 'admin',
-    response: { schema: authSettingsSchema },
+    response: { schema: authSettingsView },
     handler: ({ scope }) => scope.cradle.authSettingsRepository.get(),
   });
   admin.route({
@@ -30,21 +30,25 @@ export function adminAccountRoutes(router: RouteRegistrar): void {
     path: '/settings/auth',
     summary: 'Change account settings',
     access: 'admin',
-    body: authSettingsSchema.partial(),
-    response: { schema: authSettingsSchema },
+    body: authSettingsSchema.partial().strict(),
+    response: { schema: authSettingsView },
     handler: ({ body, scope }) => scope.cradle.authSettingsRepository.update(body),
   });
   admin.route({
     method: 'get',
     path: '/users',
-    summary: 'Every account, oldest first, a page at a time',
+    summary: 'Every account, a page at a time, oldest first unless sorted otherwise',
     description:
-      "Keyset-paged: pass the answer's `nextCursor` as `cursor` for the next page (null: no more). A cursor this list did not hand out is 400 invalid_cursor; an unknown query field is 400 validation_failed.",
+      "`sort`: createdAt (default), -createdAt, email or -email (a leading '-' reverses; email ignores case). Keyset-paged: pass the answer's `nextCursor` as `cursor` for the next page with the same sort (null: no more). A cursor this list did not hand out, or one for another sort, is 400 invalid_cursor; an unknown sort or query field is 400 validation_failed.",
     access: 'admin',
-    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(512).optional() }),
+    query: z.strictObject({
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      sort: userSort.default('createdAt'),
+      cursor: z.string().max(512).optional(),
+    }),
     response: { schema: z.object({ users: z.array(publicUser), nextCursor: z.string().nullable() }) },
     handler: async ({ query, scope }) => {
-      const { users, nextCursor } = await scope.cradle.usersRepository.list(query.limit, query.cursor);
+      const { users, nextCursor } = await scope.cradle.usersRepository.list(query.limit, query.sort, query.cursor);
       return { users: users.map(toPublicUser), nextCursor };
     },
   });

@@ -9,6 +9,8 @@ for (const database of DATABASES) {
     let t: AccountsPanel;
     before(async () => {
       t = await startAccountsPanel(database);
+      // A fresh panel keeps sign-up closed until an admin chooses; these tests need it open.
+      await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } });
     });
     after(() => t.close());
 

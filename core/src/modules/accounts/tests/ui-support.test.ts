@@ -98,6 +98,9 @@ for (const database of DATABASES) {
 
     it('says without signing in whether sign-up is open, and follows the admin setting', async () => {
       const anonymous = t.browser();
+      // A fresh panel: closed until an admin chooses (registration-choice.test.ts).
+      expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: false });
+      expect((await admin.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } })).status).to.equal(200);
       expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: true });
       expect((await admin.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: false } })).status).to.equal(200);
       expect((await anonymous.get('/api/auth/signup')).body).to.deep.equal({ registrationOpen: false });

@@ -7,6 +7,8 @@ for (const database of DATABASES) {
     it('without SMTP keeps every mail in the outbox and the log, readable by admins', async () => {
       const panel = await startPanel({ database, config: { PUBLIC_URL: 'http://panel.test', plugins: { auth: { scryptCost: 1024 } } } });
       try {
+        // A fresh panel keeps sign-up closed until an admin chooses.
+        await panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } });
         const res = await panel.request('POST', '/api/auth/signup', {
           auth: false,
           body: { email: 'outbox@example.com', password: 'a long enough password' },

@@ -52,6 +52,32 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await node?.close();
   });
 
+  it('on a fresh panel keeps sign-up closed and asks the first admin who may create an account until answered', async () => {
+    const visitor = await pages.newPage();
+    await visitor.goto(url('/signup'));
+    await visitor.getByText('Sign-up is closed on this panel.').waitFor();
+
+    const admin = await t.createUser('first-admin@example.org', { role: 'admin' });
+    const page = await pages.newPage();
+    await pages.signIn(page, admin.email, PASSWORD);
+    const question = page.getByRole('region', { name: 'Who may create an account?' });
+    await question.waitFor();
+    await pages.shoot(page, 'first-run-registration-choice-desktop-light');
+    // Not a one-off notice: it stays above other pages until answered.
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    expect(await question.isVisible()).to.equal(true);
+    await question.getByRole('button', { name: 'Anyone: open sign-up' }).click();
+    await question.waitFor({ state: 'detached' });
+    expect((await t.panel.request('GET', '/api/admin/settings/auth')).body).to.deep.include({
+      registrationOpen: true,
+      registrationChosen: true,
+    });
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
+    expect(await page.getByLabel('Anyone may create an account (open sign-up)').isChecked()).to.equal(true);
+    expect(await question.count()).to.equal(0);
+  });
+
   it('signs up from the sign-in page, is asked to confirm the address, confirms it with the mailed link, and the link works once', async () => {
     const page = await pages.newPage();
     await page.goto(url('/login'));
@@ -106,6 +132,7 @@ describe('account pages in a real browser (Chromium): sign-up, reset, verificati
     await page.getByText('Saved.').waitFor();
     expect((await t.panel.request('GET', '/api/admin/settings/auth')).body).to.deep.equal({
       registrationOpen: false,
+      registrationChosen: true,
       requireTwoFactor: 'off',
     });
 

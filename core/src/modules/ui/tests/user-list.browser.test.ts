@@ -37,4 +37,36 @@ describe("the admin's account list, a page at a time, in a real browser (Chromiu
     expect(await page.getByText('boss@example.org').count()).to.equal(1);
     expect(pages.pageErrors).to.deep.equal([]);
   });
+
+  it('sorts by the Email and Created headers, both ways, and pages within the sort', async () => {
+    const { t, pages } = world;
+    const page = await pages.newPage();
+    await pages.signIn(page, 'boss@example.org');
+    await page.goto(`${t.panel.url}/admin/users`);
+    const firstEmail = () => rows(page).first().getByRole('link').textContent();
+    const header = (name: string) => page.getByRole('columnheader', { name });
+    await until('the list', async () => (await rows(page).count()) === 50);
+    expect(await header('Email').getAttribute('aria-sort')).to.equal('none');
+    expect(await header('Created').getAttribute('aria-sort')).to.equal('ascending');
+
+    await header('Email').getByRole('button').click();
+    await until('A to Z', async () => (await firstEmail()) === 'boss@example.org');
+    expect(await header('Email').getAttribute('aria-sort')).to.equal('ascending');
+    await header('Email').getByRole('button').click();
+    await until('Z to A', async () => (await firstEmail()) === 'member-59@example.org');
+    expect(await header('Email').getAttribute('aria-sort')).to.equal('descending');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await until('the second page of Z to A', async () => (await page.getByTestId('users-page').textContent()) === 'Page 2');
+    expect(await rows(page).count()).to.equal(11);
+    expect(await page.getByText('member-09@example.org').count(), 'the 51st of Z to A').to.equal(1);
+    expect(await page.getByText('member-10@example.org').count()).to.equal(0);
+
+    await header('Created').getByRole('button').click();
+    await until('oldest first, from page 1', async () => (await page.getByTestId('users-page').textContent()) === 'Page 1');
+    await header('Created').getByRole('button').click();
+    await until('newest first', async () => (await firstEmail()) === 'member-59@example.org');
+    expect(await header('Created').getAttribute('aria-sort')).to.equal('descending');
+    await pages.shoot(page, 'admin-users-sorted-desktop-light');
+    expect(pages.pageErrors).to.deep.equal([]);
+  });
 });
