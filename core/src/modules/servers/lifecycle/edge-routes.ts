@@ -122,7 +122,7 @@ export class EdgeRoutePublisher {
     const rules = phase === 'active' ? {} : await joinRules(await this.deps.nodeService.serverFiles(server));
     return {
       serverId: server.id,
-      hostnames: [...(base ? [`${server.id}.${base}`] : []), ...verified],
+      hostnames: [...new Set([...(base ? [`${server.edgeName}.${base}`, `${server.id}.${base}`] : []), ...verified])],
       listenPorts: phase === 'active' || remoteNode ? [] : [address.port],
       backend: { host: backendHost(address.ip, remoteNode), port: address.port },
       phase,

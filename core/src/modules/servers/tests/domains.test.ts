@@ -105,7 +105,7 @@ for (const database of DATABASES) {
         verified: true,
         checkError: null,
       });
-      expect(await routeHostnames(mine.id)).to.deep.equal([`${mine.id}.play.test`, 'play.example.com']);
+      expect(await routeHostnames(mine.id)).to.deep.equal(['alice.play.test', `${mine.id}.play.test`, 'play.example.com']);
 
       // Bob's pending claim can no longer win, even with his own token in DNS; a new claim is refused.
       txt.set('_conductor.play.example.com', [bobsClaim.body.records.find((r: { type: string }) => r.type === 'TXT').value]);
@@ -119,7 +119,7 @@ for (const database of DATABASES) {
 
       // Removed: the edge stops routing it at once.
       expect((await alice.request('DELETE', `/api/servers/${mine.id}/domains/play.example.com`)).status).to.equal(204);
-      expect(await routeHostnames(mine.id)).to.deep.equal([`${mine.id}.play.test`]);
+      expect(await routeHostnames(mine.id)).to.deep.equal(['alice.play.test', `${mine.id}.play.test`]);
       const events = (
         await t.panel.request(
           'GET',
