@@ -36,6 +36,7 @@ export const de: Messages = {
     title: 'Eigene Domains',
     hint: 'Spieler können über deine eigene Domain beitreten. Lege die gezeigten Einträge bei deinem DNS-Anbieter an; die Domain funktioniert, sobald der TXT-Eintrag gefunden ist.',
     hostname: 'Domain',
+    baseHostname: 'Immer erreichbar unter:',
     add: 'Domain hinzufügen',
     verify: 'Jetzt prüfen',
     verified: 'Bestätigt',

@@ -34,6 +34,7 @@ export const en = {
     title: 'Custom domains',
     hint: 'Players can join with your own domain. Create the records shown at your DNS provider; the domain works once the TXT record is found.',
     hostname: 'Domain',
+    baseHostname: 'Always reachable at:',
     add: 'Add domain',
     verify: 'Check now',
     verified: 'Verified',

@@ -93,6 +93,21 @@ declare module '../../kernel/container.js' {
 }
 
 // Agent events the lifecycle mirror follows (players online, running since) or acts on (a wake from the edge proxy).
+/** Changes that add, remove or move a hostname on the edge, or change where or how it routes. */
+const EDGE_ROUTE_EVENTS = [
+  'server.created',
+  'server.create_failed',
+  'server.deleted',
+  'server.renamed',
+  'server.suspended',
+  'server.unsuspended',
+  'server.moved',
+  'server.transferred',
+  'server.rescheduled',
+  'server.phase_changed',
+  'server.domain_verified',
+  'server.domain_removed',
+];
 const LIFECYCLE_EVENTS = ['server.started', 'server.stopped', 'server.crashed', 'player.joined', 'player.left', 'server.wake_requested'];
 
 // Agent events that change what the panel shows as a server's state.
@@ -295,6 +310,12 @@ export const serversModule = definePlugin({
           );
       },
     });
+    // Delivered after the change committed, on one panel instance; the push talks to the nodes, after this delivery.
+    ctx.subscribe('servers.edge-routes', {
+      types: EDGE_ROUTE_EVENTS,
+      from: 'now',
+      handler: () => void setImmediate(() => ctx.cradle.edgeRoutePublisher.pushSoon()),
+    });
     ctx.subscribe('servers.lifecycle', {
       types: LIFECYCLE_EVENTS,
       from: 'now',
@@ -373,6 +394,7 @@ export const serversModule = definePlugin({
   },
   async stop({ cradle }) {
     cradle.transferRunner.stop();
+    await cradle.edgeRoutePublisher.stop();
     await cradle.serverRelay.close();
   },
   jobs: [

@@ -11,6 +11,7 @@ import { cursorValue, decodeCursor, encodeCursor, rowsAfter } from '../../kernel
 import type { ServerListQuery, ServerSort } from './list-query.js';
 import type { LastExit, ServerFailure } from './failure-schema.js';
 import type { ServerView } from './schema.js';
+import { edgeNameFor } from './edge-name.js';
 
 const SORT_COLUMNS: Record<ServerSort, 'name' | 'created_at'> = {
   name: 'name',
@@ -22,6 +23,7 @@ const SORT_COLUMNS: Record<ServerSort, 'name' | 'created_at'> = {
 interface Row {
   id: string;
   name: string;
+  edge_name: string | null;
   owner_id: string;
   node_id: string;
   template_id: string;
@@ -50,6 +52,7 @@ function fromRow(r: Row, address: PrimaryAddress | undefined, nodeStatus: NodeSt
   return {
     id: r.id,
     name: r.name,
+    edgeName: r.edge_name ?? r.id,
     ownerId: r.owner_id,
     nodeId: r.node_id,
     templateId: r.template_id,
@@ -226,6 +229,7 @@ export class ServerRepository {
     await executor('servers').insert({
       id: s.id,
       name: s.name,
+      edge_name: await edgeNameFor(s.id, s.name, executor),
       owner_id: s.ownerId,
       node_id: s.nodeId,
       template_id: s.templateId,
@@ -290,7 +294,8 @@ export class ServerRepository {
   }
 
   async rename(id: string, name: string, executor: Executor): Promise<void> {
-    await executor('servers').where({ id }).update({ name, updated_at: new Date().toISOString() });
+    const edge_name = await edgeNameFor(id, name, executor);
+    await executor('servers').where({ id }).update({ name, edge_name, updated_at: new Date().toISOString() });
   }
 
   /** Moves the record to another node (its allocation is rebooked through the nodes module first). */

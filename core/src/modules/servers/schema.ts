@@ -66,6 +66,8 @@ export type CreateServerBody = z.output<typeof createServerBody>;
 export const serverView = z.object({
   id: z.string(),
   name: z.string(),
+  /** Its label under the edge base domain: `<edgeName>.<base>` reaches it on the shared port (`<id>.<base>` too). */
+  edgeName: z.string(),
   ownerId: z.string(),
   nodeId: z.string(),
   templateId: z.string(),

@@ -58,6 +58,12 @@ export class DomainService {
     this.deps = deps;
   }
 
+  /** The server's own name under the hoster's base domain (its id there stays an alias). */
+  async baseHostname(serverId: string): Promise<string | null> {
+    const base = this.deps.domainSettings.baseDomain;
+    return base ? `${(await this.server(serverId)).edgeName}.${base}` : null;
+  }
+
   async list(serverId: string): Promise<DomainView[]> {
     const server = await this.server(serverId);
     const views: DomainView[] = [];

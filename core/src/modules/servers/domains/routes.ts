@@ -15,8 +15,17 @@ export function domainRoutes(router: RouteRegistrar): void {
     access: 'user',
     permission: 'server.view',
     params: idParams,
-    response: { schema: z.object({ domains: z.array(domainView) }) },
-    handler: async ({ params, scope }) => ({ domains: await scope.cradle.domainService.list(params.serverId) }),
+    response: {
+      schema: z.object({
+        /** `<slug of its name>.<base domain>`, or null when the hoster set no base domain. */
+        baseHostname: z.string().nullable(),
+        domains: z.array(domainView),
+      }),
+    },
+    handler: async ({ params, scope }) => ({
+      baseHostname: await scope.cradle.domainService.baseHostname(params.serverId),
+      domains: await scope.cradle.domainService.list(params.serverId),
+    }),
   });
   router.route({
     method: 'post',

@@ -35,8 +35,49 @@ export class EdgeRoutePublisher {
     edgeBaseDomain: string | null;
   };
 
+  /** Set while a coalesced push waits or runs; `again` asks for one more after the running one. */
+  private pending: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
   constructor(deps: EdgeRoutePublisher['deps']) {
     this.deps = deps;
+  }
+
+  /**
+   * Pushes every node's table shortly after a change committed: the changes of a bulk action
+   * within `delayMs` share one push per node, and a change during a push gets one more after it,
+   * so no push reads the tables before the last change. The minutely job stays the safety net.
+   */
+  pushSoon(delayMs = 50): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      this.running = this.pushAll()
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not push edge routes'))
+        .finally(() => {
+          this.running = null;
+          if (this.again) {
+            this.again = false;
+            this.pushSoon(0);
+          }
+        });
+    }, delayMs);
+    this.pending.unref();
+  }
+
+  /** Drops a waiting push and waits for a running one (the panel is stopping). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = null;
+    await this.running;
   }
 
   /**
@@ -81,7 +122,7 @@ export class EdgeRoutePublisher {
     const rules = phase === 'active' ? {} : await joinRules(await this.deps.nodeService.serverFiles(server));
     return {
       serverId: server.id,
-      hostnames: [...(base ? [`${server.id}.${base}`] : []), ...verified],
+      hostnames: [...new Set([...(base ? [`${server.edgeName}.${base}`, `${server.id}.${base}`] : []), ...verified])],
       listenPorts: phase === 'active' || remoteNode ? [] : [address.port],
       backend: { host: backendHost(address.ip, remoteNode), port: address.port },
       phase,

@@ -1,24 +1,8 @@
 import { expect } from 'chai';
-import dns2 from 'dns2';
 import { DATABASES, startNodeFor, testImage, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
+import { startDns } from './dns-fixture.js';
 import { deleteAllServers } from './server-fixtures.js';
-
-/** A DNS server on loopback answering TXT questions from a map the test changes. */
-async function startDns(txt: Map<string, string[]>): Promise<{ port: number; close(): Promise<void> }> {
-  const server = dns2.createServer({
-    udp: true,
-    handle: (request, send) => {
-      const response = dns2.Packet.createResponseFromRequest(request);
-      const [question] = request.questions;
-      for (const data of txt.get(question!.name.toLowerCase()) ?? [])
-        response.answers.push({ name: question!.name, type: dns2.Packet.TYPE.TXT, class: dns2.Packet.CLASS.IN, ttl: 1, data } as never);
-      void send(response);
-    },
-  });
-  const addresses = await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
-  return { port: addresses.udp!.port, close: () => server.close() };
-}
 
 for (const database of DATABASES) {
   describe(`custom domains: records, TXT verification against a real DNS server, one tenant per domain, routing (${database})`, function () {
@@ -105,7 +89,7 @@ for (const database of DATABASES) {
         verified: true,
         checkError: null,
       });
-      expect(await routeHostnames(mine.id)).to.deep.equal([`${mine.id}.play.test`, 'play.example.com']);
+      expect(await routeHostnames(mine.id)).to.deep.equal(['alice.play.test', `${mine.id}.play.test`, 'play.example.com']);
 
       // Bob's pending claim can no longer win, even with his own token in DNS; a new claim is refused.
       txt.set('_conductor.play.example.com', [bobsClaim.body.records.find((r: { type: string }) => r.type === 'TXT').value]);
@@ -119,7 +103,7 @@ for (const database of DATABASES) {
 
       // Removed: the edge stops routing it at once.
       expect((await alice.request('DELETE', `/api/servers/${mine.id}/domains/play.example.com`)).status).to.equal(204);
-      expect(await routeHostnames(mine.id)).to.deep.equal([`${mine.id}.play.test`]);
+      expect(await routeHostnames(mine.id)).to.deep.equal(['alice.play.test', `${mine.id}.play.test`]);
       const events = (
         await t.panel.request(
           'GET',

@@ -29,7 +29,7 @@ for (const database of DATABASES) {
       const ownPort = server.address.port as number;
       expect((await browser.post(`/api/servers/${server.id}/power/start`)).status).to.equal(200);
       await until('running', async () => (await browser.get(`/api/servers/${server.id}`)).body.state === 'running', 60_000);
-      // A new server's route reaches the nodes with the minutely push.
+      // The route came with the creation's push; the minutely job's push here changes nothing.
       await edge.t.panel.kernel.scheduler.runNow('servers.edge-routes');
       await until('the route on the node', async () =>
         ((await edge.node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string }>).some(

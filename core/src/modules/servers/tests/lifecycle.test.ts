@@ -160,7 +160,7 @@ for (const database of DATABASES) {
       expect(routes.routes.find((r: { serverId: string }) => r.serverId === id)).to.deep.include({
         phase: 'active',
         listenPorts: [],
-        hostnames: [`${id}.play.test`],
+        hostnames: [`${(await edge.t.panel.request('GET', `/api/servers/${id}`)).body.edgeName}.play.test`, `${id}.play.test`],
       });
     });
 
