@@ -28,7 +28,8 @@ export interface SimServer {
   readyAt: number;
   emptySinceMs: number | null;
   players: number;
-  asleepSince: number;
+  /** Seconds; null: asleep since before the trace began (long past any grace, as core takes a sleeper with no phase time). */
+  asleepSince: number | null;
   /** Memory it counts on its node now: all while placed, none once asleep past the grace (`holdsMemory`). */
   bookedMb: number;
   /** Join times (seconds) of players waiting for a node to take it. */

@@ -68,7 +68,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     readyAt: 0,
     emptySinceMs: null,
     players: 0,
-    asleepSince: 0,
+    asleepSince: null,
     bookedMb: 0,
     waiting: [],
     fromArchive: false,
@@ -101,7 +101,11 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
   };
   /** Memory the server holds on its node now, by core's rule. */
   const heldMb = (server: SimServer, now: number) =>
-    holdsMemory({ phase: server.placed ? 'active' : server.phase, phaseSinceMs: server.asleepSince * 1000 }, freed, now * 1000)
+    holdsMemory(
+      { phase: server.placed ? 'active' : server.phase, phaseSinceMs: server.asleepSince === null ? null : server.asleepSince * 1000 },
+      freed,
+      now * 1000,
+    )
       ? server.memoryMb
       : 0;
   /** Brings what the server books on its node in line with the rule (a sleeper past the grace gives it back). */
@@ -310,7 +314,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
         const due = dueToSleep(settings.sleepPolicy, { emptySinceMs: server.emptySinceMs, runningSinceMs: server.readyAt * 1000 }, nowMs);
         if (due) sleep(server, now);
       } else if (server.phase === 'sleep' && settings.sleepPolicy.archiveAfterDays !== null) {
-        if (now - server.asleepSince >= settings.sleepPolicy.archiveAfterDays * 86_400) server.phase = 'archived';
+        if (now - (server.asleepSince ?? 0) >= settings.sleepPolicy.archiveAfterDays * 86_400) server.phase = 'archived';
       }
       if (!server.placed && server.bookedMb > 0) rebook(server, now);
       if (server.placed) committedMb += server.memoryMb;
