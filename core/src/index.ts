@@ -116,6 +116,7 @@ export {
   type PlacementRequest,
   type PlacementCandidate,
 } from './modules/servers/placement.js';
+export { holdsMemory, type SleepFreesMemory } from './modules/servers/memory-held.js';
 export type { LossQuestion, LossVerdict } from './modules/nodes/hooks.js';
 export { dueToSleep, DEFAULT_SLEEP_POLICY, type SleepPolicy } from './modules/servers/lifecycle/policy.js';
 export { renderNodeCloudInit, nodeCloudInitInput, type NodeCloudInitInput } from './modules/nodes/cloud-init.js';

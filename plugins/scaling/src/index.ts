@@ -9,6 +9,7 @@ import { scalingConfigSchema, type ScalingConfig } from './config.js';
 import { scalingEvents } from './events.js';
 import { FleetReport } from './fleet-report.js';
 import { PassClaim } from './pass-claim.js';
+import { memoryFreedAsleep } from './policy.js';
 import { packedNodeFor } from './pack-placement.js';
 import { Provisioner } from './provisioner.js';
 import { ScalingRepository } from './repository.js';
@@ -95,7 +96,7 @@ export default definePlugin({
   // Policies saved before `sleepFreesMemory` existed take its default: core learns each cluster's choice.
   async start({ cradle }) {
     for (const cluster of await cradle.scalingRepository.clusters())
-      await cradle.serverDirectory.setMemoryFreedAsleep(cluster.name, cluster.policy.sleepFreesMemory);
+      await cradle.serverDirectory.setMemoryFreedAsleep(cluster.name, memoryFreedAsleep(cluster.policy));
   },
   jobs: [
     ({ cradle }) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PLACEMENT_STRATEGIES, portList } from '@conductor/core';
+import { PLACEMENT_STRATEGIES, portList, type SleepFreesMemory } from '@conductor/core';
 
 /** A cluster is the nodes whose location is its name; a policy says how it grows and shrinks. */
 export const clusterName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, at most 40' });
@@ -53,9 +53,23 @@ export const clusterPolicy = z
      * Off: sleeping servers keep their memory booked, as on a static fleet, and every wake is in place.
      */
     sleepFreesMemory: z.boolean().default(true),
+    /**
+     * With `sleepFreesMemory`, a sleeper keeps its memory booked this long after falling asleep:
+     * the servers that just slept are the likeliest to wake, and a wake with room on its own node
+     * needs no move. 0 gives it back at once: the default, because on the simulator's built-in week
+     * every grace measured cost node-hours and none brought the longest wait down (docs/simulator.md).
+     */
+    sleepFreesMemoryAfterMinutes: z.number().int().min(0).max(10_080).default(0),
     /** Decide and record, but touch nothing. */
     dryRun: z.boolean().default(false),
   })
   .refine((p) => p.minNodes <= p.maxNodes, { error: 'minNodes must not exceed maxNodes', path: ['minNodes'] })
   .refine((p) => p.spares <= p.maxNodes, { error: 'spares must not exceed maxNodes', path: ['spares'] });
 export type ClusterPolicy = z.output<typeof clusterPolicy>;
+
+/** What core is told of a policy's sleepers (`memory_freed_asleep`): null while they keep their memory. */
+export function memoryFreedAsleep(
+  policy: Pick<ClusterPolicy, 'sleepFreesMemory' | 'sleepFreesMemoryAfterMinutes'>,
+): SleepFreesMemory | null {
+  return policy.sleepFreesMemory ? { afterMinutes: policy.sleepFreesMemoryAfterMinutes } : null;
+}

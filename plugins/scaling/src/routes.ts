@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { conflict, notFound, type RouteRegistrar } from '@conductor/core';
-import { clusterName, clusterPolicy } from './policy.js';
+import { clusterName, clusterPolicy, memoryFreedAsleep } from './policy.js';
 import { fleetNode } from './schemas.js';
 import { simulationRoutes } from './simulator/routes.js';
 
@@ -39,7 +39,7 @@ export function scalingRoutes(router: RouteRegistrar): void {
       const { db, scalingRepository, serverDirectory } = scope.cradle;
       await db.transaction(async (trx) => {
         await scalingRepository.savePolicy(params.name, body, trx);
-        await serverDirectory.setMemoryFreedAsleep(params.name, body.sleepFreesMemory, trx);
+        await serverDirectory.setMemoryFreedAsleep(params.name, memoryFreedAsleep(body), trx);
       });
       return (await scope.cradle.scalingRepository.cluster(params.name))!;
     },
@@ -61,7 +61,7 @@ export function scalingRoutes(router: RouteRegistrar): void {
       await db.transaction(async (trx) => {
         if (!(await repo.removeCluster(params.name, trx))) throw notFound('No such cluster', 'cluster_not_found');
         // Without a policy the cluster is a static fleet again: sleeping servers keep their memory.
-        await serverDirectory.setMemoryFreedAsleep(params.name, false, trx);
+        await serverDirectory.setMemoryFreedAsleep(params.name, null, trx);
       });
     },
   });

@@ -34,6 +34,7 @@ export const en = {
     predictive: 'Order ahead of the forecast (needs the forecast plugin and four weeks of history)',
     forecastHours: 'Hours ahead the forecast must be covered',
     sleepFreesMemory: 'Sleeping servers give their node’s memory back (a wake on a full node moves the server first)',
+    sleepFreesMemoryAfterMinutes: 'Minutes a server sleeps before its memory is given back (0: at once)',
     dryRun: 'Dry run: decide and record, touch nothing',
     save: 'Save policy',
     saved: 'Saved.',
@@ -124,6 +125,7 @@ export const de: typeof en = {
     forecastHours: 'Stunden, die die Prognose vorausgedeckt sein muss',
     sleepFreesMemory:
       'Schlafende Server geben den Speicher ihres Knotens frei (ein Aufwecken auf einem vollen Knoten verschiebt den Server zuerst)',
+    sleepFreesMemoryAfterMinutes: 'Minuten Schlaf, bevor der Speicher freigegeben wird (0: sofort)',
     dryRun: 'Probelauf: entscheiden und aufzeichnen, nichts ändern',
     save: 'Regel speichern',
     saved: 'Gespeichert.',

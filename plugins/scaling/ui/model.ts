@@ -19,6 +19,7 @@ export interface Policy {
   predictive: boolean;
   forecastHours: number;
   sleepFreesMemory: boolean;
+  sleepFreesMemoryAfterMinutes: number;
   dryRun: boolean;
 }
 

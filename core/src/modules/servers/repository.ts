@@ -12,6 +12,7 @@ import type { ServerListQuery, ServerSort } from './list-query.js';
 import type { LastExit, ServerFailure } from './failure-schema.js';
 import type { ServerView } from './schema.js';
 import { edgeNameFor } from './edge-name.js';
+import { holdsMemory, type SleepFreesMemory } from './memory-held.js';
 
 const SORT_COLUMNS: Record<ServerSort, 'name' | 'created_at'> = {
   name: 'name',
@@ -310,23 +311,17 @@ export class ServerRepository {
 
   /**
    * What each node has promised, for placement and fleet figures: memory of the servers that hold
-   * it (a sleeping or archived server gives it back where its node's location is listed in
-   * `memory_freed_asleep`, a scaled cluster) and disk of every server on the node. A transfer under
-   * way holds both on its target too, so two moves (or a wake's move) cannot overbook it.
-   * `exceptServerId` leaves one server out: the one a wake is finding room for.
+   * it (`holdsMemory`: a sleeping or archived server gives it back where its node's location is
+   * listed in `memory_freed_asleep`, a scaled cluster, once it has slept that cluster's grace) and
+   * disk of every server on the node. A transfer under way holds both on its target too, so two
+   * moves (or a wake's move) cannot overbook it. `exceptServerId` leaves one server out: the one a
+   * wake is finding room for.
    */
-  async committed(executor: Executor = this.db, exceptServerId?: string): Promise<Map<string, NodeCommitment>> {
+  async committed(executor: Executor = this.db, exceptServerId?: string, now = new Date()): Promise<Map<string, NodeCommitment>> {
+    // Per server rather than summed in SQL, so the grace is the one rule the simulator runs too.
     const own = executor('servers')
       .leftJoin('nodes', 'nodes.id', 'servers.node_id')
-      .groupBy('servers.node_id')
-      .select('servers.node_id as node_id')
-      .count({ servers: '*' })
-      .sum({ disk: 'servers.disk_mb' })
-      .select(
-        executor.raw(
-          "sum(case when servers.phase in ('sleep', 'archived') and nodes.location in (select location from memory_freed_asleep) then 0 else servers.memory_mb end) as memory",
-        ),
-      );
+      .select('servers.node_id', 'servers.memory_mb', 'servers.disk_mb', 'servers.phase', 'servers.phase_since', 'nodes.location');
     const moving = executor('server_transfers')
       .join('servers', 'servers.id', 'server_transfers.server_id')
       .where('server_transfers.state', 'running')
@@ -339,16 +334,27 @@ export class ServerRepository {
       own.whereNot('servers.id', exceptServerId);
       moving.whereNot('servers.id', exceptServerId);
     }
-    type Row = { node_id: string; memory: number | string | null; disk: number | string | null; servers: number | string };
+    const freed = await this.memoryFreedPolicies(executor);
     const totals = new Map<string, NodeCommitment>();
-    for (const r of [...((await own) as Row[]), ...((await moving) as Row[])]) {
-      const sum = totals.get(r.node_id) ?? { memoryMb: 0, diskMb: 0, servers: 0 };
-      totals.set(r.node_id, {
-        memoryMb: sum.memoryMb + Number(r.memory ?? 0),
-        diskMb: sum.diskMb + Number(r.disk ?? 0),
-        servers: sum.servers + Number(r.servers),
-      });
+    const add = (nodeId: string, memoryMb: number, diskMb: number, servers: number) => {
+      const sum = totals.get(nodeId) ?? { memoryMb: 0, diskMb: 0, servers: 0 };
+      totals.set(nodeId, { memoryMb: sum.memoryMb + memoryMb, diskMb: sum.diskMb + diskMb, servers: sum.servers + servers });
+    };
+    type OwnRow = {
+      node_id: string;
+      memory_mb: number | string;
+      disk_mb: number | string;
+      phase: ServerPhase;
+      phase_since: unknown;
+      location: string | null;
+    };
+    for (const r of (await own) as OwnRow[]) {
+      const phaseSinceMs = r.phase_since ? Date.parse(toIso(r.phase_since)) : null;
+      const held = holdsMemory({ phase: r.phase, phaseSinceMs }, r.location === null ? undefined : freed.get(r.location), now.getTime());
+      add(r.node_id, held ? Number(r.memory_mb) : 0, Number(r.disk_mb ?? 0), 1);
     }
+    type MovingRow = { node_id: string; memory: number | string | null; disk: number | string | null; servers: number | string };
+    for (const r of (await moving) as MovingRow[]) add(r.node_id, Number(r.memory ?? 0), Number(r.disk ?? 0), Number(r.servers));
     return totals;
   }
 
@@ -361,10 +367,21 @@ export class ServerRepository {
     return Boolean(await executor('memory_freed_asleep').where({ location }).first('location'));
   }
 
-  /** Whether sleeping servers on nodes at this location give their memory back (a scaled cluster's choice). */
-  async setMemoryFreedAsleep(location: string, freed: boolean, executor: Executor = this.db): Promise<void> {
+  private async memoryFreedPolicies(executor: Executor): Promise<Map<string, SleepFreesMemory>> {
+    const rows = (await executor('memory_freed_asleep').select('location', 'after_minutes')) as Array<{
+      location: string;
+      after_minutes: number | string;
+    }>;
+    return new Map(rows.map((r) => [r.location, { afterMinutes: Number(r.after_minutes) }]));
+  }
+
+  /**
+   * Whether sleeping servers on nodes at this location give their memory back (a scaled cluster's
+   * choice), and after how many minutes asleep.
+   */
+  async setMemoryFreedAsleep(location: string, freed: SleepFreesMemory | null, executor: Executor = this.db): Promise<void> {
     await executor('memory_freed_asleep').where({ location }).delete();
-    if (freed) await executor('memory_freed_asleep').insert({ location });
+    if (freed) await executor('memory_freed_asleep').insert({ location, after_minutes: freed.afterMinutes });
   }
 
   async placements(): Promise<ServerPlacement[]> {

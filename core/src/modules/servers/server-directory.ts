@@ -1,5 +1,6 @@
 import type { Executor } from '../../kernel/database.js';
 import type { NodeCommitment, ServerPlacement, ServerRepository } from './repository.js';
+import type { SleepFreesMemory } from './memory-held.js';
 import type { ServerView } from './schema.js';
 
 /** Read-only questions other plugins ask about servers; the servers table stays private to this module. */
@@ -30,8 +31,8 @@ export class ServerDirectory {
     return this.deps.serverRepository.committed(executor);
   }
 
-  /** A scaled cluster's choice: its sleeping servers give their node's memory back. */
-  setMemoryFreedAsleep(location: string, freed: boolean, executor?: Executor): Promise<void> {
+  /** A scaled cluster's choice: its sleeping servers give their node's memory back (null: they keep it). */
+  setMemoryFreedAsleep(location: string, freed: SleepFreesMemory | null, executor?: Executor): Promise<void> {
     return this.deps.serverRepository.setMemoryFreedAsleep(location, freed, executor);
   }
 

@@ -1,14 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
+import { clusterPolicy } from '../policy.js';
 import { builtInTrace } from './built-in-week.js';
 import { defaultSettings, SIM_POLICIES, type SimPolicy } from './settings.js';
 import { simulate, type SimResult } from './simulate.js';
 import { readTraceCsv } from './trace.js';
 
-/** `npm run simulate [-- --seed N] [--trace file.csv] [--policy static|reactive|predictive]`: figures on stdout, progress on stderr. */
+/**
+ * `npm run simulate [-- --seed N] [--trace file.csv] [--policy static|reactive|predictive] [--sleep-grace MINUTES]`:
+ * figures on stdout, progress on stderr. `--sleep-grace` sets the cluster policy's `sleepFreesMemoryAfterMinutes`.
+ */
 const { values } = parseArgs({
-  options: { seed: { type: 'string', default: '1' }, trace: { type: 'string' }, policy: { type: 'string' } },
+  options: {
+    seed: { type: 'string', default: '1' },
+    trace: { type: 'string' },
+    policy: { type: 'string' },
+    'sleep-grace': { type: 'string' },
+  },
   strict: true,
 });
 const seed = Number(values.seed);
@@ -19,6 +28,11 @@ const policies = values.policy ? [values.policy as SimPolicy] : SIM_POLICIES;
 const began = performance.now();
 const trace = values.trace ? readTrace(values.trace) : builtInTrace(seed);
 const settings = defaultSettings();
+if (values['sleep-grace'] !== undefined) {
+  const grace = clusterPolicy.shape.sleepFreesMemoryAfterMinutes.safeParse(Number(values['sleep-grace']));
+  if (!grace.success) fail('--sleep-grace must be whole minutes from 0 to 10080');
+  settings.clusterPolicy = { ...settings.clusterPolicy, sleepFreesMemoryAfterMinutes: grace.data };
+}
 const bar = new SingleBar({ stream: process.stderr, format: '{policy} [{bar}] {percentage} %', hideCursor: true });
 const results: SimResult[] = [];
 for (const policy of policies) {
@@ -29,7 +43,10 @@ for (const policy of policies) {
   process.stderr.write(`${policy}: ${((performance.now() - policyBegan) / 1000).toFixed(1)} s\n`);
 }
 const euros = (cents: number) => `${(cents / 100).toFixed(2)}`;
-out(`trace: ${values.trace ?? `built-in week, seed ${seed}`}; ${trace.servers.length} servers, ${trace.sessions.start.length} sessions`);
+out(
+  `trace: ${values.trace ?? `built-in week, seed ${seed}`}; ${trace.servers.length} servers, ${trace.sessions.start.length} sessions; ` +
+    `sleepers free their memory after ${settings.clusterPolicy.sleepFreesMemoryAfterMinutes} min`,
+);
 for (const r of results) {
   out(
     `${r.policy}: ${r.nodeHours.toFixed(1)} node-hours (static fleet ${r.staticNodeHours.toFixed(1)}), ${r.fewerNodeHoursPct} % fewer node-hours; ` +

@@ -28,7 +28,10 @@ export interface SimServer {
   readyAt: number;
   emptySinceMs: number | null;
   players: number;
-  asleepSince: number;
+  /** Seconds; null: asleep since before the trace began (long past any grace, as core takes a sleeper with no phase time). */
+  asleepSince: number | null;
+  /** Memory it counts on its node now: all while placed, none once asleep past the grace (`holdsMemory`). */
+  bookedMb: number;
   /** Join times (seconds) of players waiting for a node to take it. */
   waiting: number[];
   fromArchive: boolean;
@@ -62,9 +65,9 @@ export function simNode(memoryMb: number, readyAt: number, state: SimNode['state
 }
 
 /** A node as core's placement weighs it (disk unchecked on a node of no simulated disk). */
-const candidate = (n: SimNode, exceptDiskMb = 0): PlacementCandidate => ({
+const candidate = (n: SimNode, exceptDiskMb = 0, exceptMemoryMb = 0): PlacementCandidate => ({
   node: n.view,
-  allocatedMemoryMb: n.allocatedMb,
+  allocatedMemoryMb: n.allocatedMb - exceptMemoryMb,
   allocatedDiskMb: n.view.diskMb ? n.diskMb - exceptDiskMb : undefined,
   freeAllocations: 1,
 });
@@ -80,9 +83,12 @@ export function placeOn(nodes: SimNode[], memoryMb: number, strategy: PlacementS
   return view ? byId.get(view.id)! : null;
 }
 
-/** As core's wake decides (ServerLifecycle.wakeWithRoom): whether a sleeping server fits on its own node again. */
-export function roomToWake(server: Pick<SimServer, 'memoryMb' | 'diskMb'>, node: SimNode): boolean {
-  return node.state === 'ready' && hasRoom(server, candidate(node, server.diskMb));
+/**
+ * As core's wake decides (ServerLifecycle.wakeWithRoom): whether a sleeping server fits on its own
+ * node again, leaving out what it books there itself (core's `committed` without the server).
+ */
+export function roomToWake(server: Pick<SimServer, 'memoryMb' | 'diskMb' | 'bookedMb'>, node: SimNode): boolean {
+  return node.state === 'ready' && hasRoom(server, candidate(node, server.diskMb, server.bookedMb));
 }
 
 /** How many nodes of this size hold every server at once, placed largest first by core's choice. */

@@ -1,5 +1,6 @@
-import { dueToSleep } from '@conductor/core';
+import { dueToSleep, holdsMemory } from '@conductor/core';
 import { capacityHorizon, MIN_HISTORY_HOURS, peakNeed, predictFrom, quantile } from '@conductor/plugin-forecast/predict';
+import { memoryFreedAsleep } from '../policy.js';
 import { nodeToEmpty, underSinceMarks } from '../scale-down-choice.js';
 import { coolingDown, forecastNeedText, forecastReason, scaleUpReason, sparePoolSize, sparesForNeed } from '../scale-up-reason.js';
 import { nodeCostCents, revenueCents, type PhaseUsage } from './money.js';
@@ -53,8 +54,10 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
   const staticNodeHours = (staticNodes * measuredMinutes) / 60;
   const cluster = { ...settings.clusterPolicy, predictive: policy === 'predictive' };
   const leadTimeMinutes = Math.ceil(settings.nodeBootSeconds / 60);
-  // As core's accounting (ServerRepository.committed): in a cluster whose policy frees it, a sleeping server holds no memory.
+  // As core's accounting (ServerRepository.committed): in a cluster whose policy frees it, a server
+  // asleep past the policy's grace holds no memory.
   const freesMemory = cluster.sleepFreesMemory;
+  const freed = memoryFreedAsleep(cluster) ?? undefined;
 
   const servers: SimServer[] = trace.servers.map((s) => ({
     memoryMb: s.memoryMb,
@@ -65,7 +68,8 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     readyAt: 0,
     emptySinceMs: null,
     players: 0,
-    asleepSince: 0,
+    asleepSince: null,
+    bookedMb: 0,
     waiting: [],
     fromArchive: false,
     moved: false,
@@ -95,8 +99,22 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     (server.fromArchive ? archivedWaits : waits).push(wait);
     if (server.moved) movedWaits.push(wait);
   };
-  /** Memory the server holds on its node while it is in this phase. */
-  const holdsMemory = (server: SimServer) => server.placed || !freesMemory;
+  /** Memory the server holds on its node now, by core's rule. */
+  const heldMb = (server: SimServer, now: number) =>
+    holdsMemory(
+      { phase: server.placed ? 'active' : server.phase, phaseSinceMs: server.asleepSince === null ? null : server.asleepSince * 1000 },
+      freed,
+      now * 1000,
+    )
+      ? server.memoryMb
+      : 0;
+  /** Brings what the server books on its node in line with the rule (a sleeper past the grace gives it back). */
+  const rebook = (server: SimServer, now: number) => {
+    if (!server.node) return;
+    const want = heldMb(server, now);
+    server.node.allocatedMb += want - server.bookedMb;
+    server.bookedMb = want;
+  };
   const putOn = (server: SimServer, node: SimNode) => {
     node.diskMb += server.diskMb;
     node.servers++;
@@ -105,8 +123,10 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
   const takeOff = (server: SimServer) => {
     const node = server.node!;
     node.diskMb -= server.diskMb;
+    node.allocatedMb -= server.bookedMb;
     node.servers--;
     server.node = null;
+    server.bookedMb = 0;
   };
 
   /** Starts a waking server on a node with room; false when none has (in the warm-up there is always room). */
@@ -116,10 +136,9 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
       server.readyAt = now + startSeconds;
     } else {
       // As core's wake (ServerLifecycle.wakeWithRoom): a sleeping server starts on its own node when
-      // it kept its memory there or the node has room again; otherwise its files move first to the
-      // node placement picks, and the start waits for that transfer.
+      // the node has room for it (what it still books there included); otherwise its files move
+      // first to the node placement picks, and the start waits for that transfer.
       const ready = nodes.filter((n) => n.state === 'ready');
-      const keptMemory = server.node !== null && !freesMemory;
       let node = server.node;
       let moving = 0;
       if (node && freesMemory && !roomToWake(server, node)) {
@@ -140,21 +159,22 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
         if (!node) return false;
         putOn(server, node);
       }
-      if (!keptMemory) node.allocatedMb += server.memoryMb;
       server.readyAt = Math.max(node.readyAt, now) + moving + startSeconds;
     }
     server.placed = true;
     server.phase = 'active';
+    rebook(server, now);
     for (const joinedAt of server.waiting) recordWait(server, joinedAt);
     server.waiting = [];
     return true;
   };
 
   // As core's sleep: the server stops but keeps its node (and its disk there); its memory there
-  // counts only where the cluster's policy does not free it (ServerRepository.committed).
+  // counts until the cluster's grace has passed, or always where the policy does not free it
+  // (ServerRepository.committed).
   const sleep = (server: SimServer, now: number) => {
     Object.assign(server, { phase: 'sleep', placed: false, asleepSince: now, fromArchive: false, moved: false });
-    if (server.node && freesMemory) server.node.allocatedMb -= server.memoryMb;
+    rebook(server, now);
   };
 
   /**
@@ -164,11 +184,10 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
    */
   const seedFleet = (now: number) => {
     for (const server of [...servers].sort((a, b) => b.memoryMb - a.memoryMb)) {
-      const memoryMb = holdsMemory(server) ? server.memoryMb : 0;
-      let node = placeOn(nodes, memoryMb, cluster.placement, server.diskMb);
+      let node = placeOn(nodes, heldMb(server, now), cluster.placement, server.diskMb);
       if (!node) nodes.push((node = simNode(settings.nodeMemoryMb, now, 'ready', settings.nodeDiskMb)));
-      node.allocatedMb += memoryMb;
       putOn(server, node);
+      rebook(server, now);
     }
   };
 
@@ -177,24 +196,22 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
    * emptied, where placement puts it; never one with players. A move is taken to end within the
    * pass (a sleeping server's transfer copies files only).
    */
-  const moveOneOff = (from: SimNode, ready: SimNode[]) => {
+  const moveOneOff = (from: SimNode, ready: SimNode[], now: number) => {
     const server = servers.find((s) => s.node === from && !(s.placed && s.players > 0));
     if (!server) return;
     // Placement is asked for the server's full memory, asleep or not, as the shrinker asks it.
     const to = placeOn(ready, server.memoryMb, cluster.placement, server.diskMb);
     if (!to) return;
-    const memoryMb = holdsMemory(server) ? server.memoryMb : 0;
-    from.allocatedMb -= memoryMb;
-    to.allocatedMb += memoryMb;
     takeOff(server);
     putOn(server, to);
+    rebook(server, now);
   };
 
   const scalerPass = (now: number) => {
     const nowMs = now * 1000;
     for (const n of nodes) if (n.state === 'draining' && n.servers === 0) n.state = 'removed';
     const ready = nodes.filter((n) => n.state === 'ready');
-    for (const n of nodes) if (n.state === 'draining') moveOneOff(n, ready);
+    for (const n of nodes) if (n.state === 'draining') moveOneOff(n, ready, now);
     const provisioning = nodes.filter((n) => n.state === 'provisioning');
     const freeMb =
       ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
@@ -297,8 +314,9 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
         const due = dueToSleep(settings.sleepPolicy, { emptySinceMs: server.emptySinceMs, runningSinceMs: server.readyAt * 1000 }, nowMs);
         if (due) sleep(server, now);
       } else if (server.phase === 'sleep' && settings.sleepPolicy.archiveAfterDays !== null) {
-        if (now - server.asleepSince >= settings.sleepPolicy.archiveAfterDays * 86_400) server.phase = 'archived';
+        if (now - (server.asleepSince ?? 0) >= settings.sleepPolicy.archiveAfterDays * 86_400) server.phase = 'archived';
       }
+      if (!server.placed && server.bookedMb > 0) rebook(server, now);
       if (server.placed) committedMb += server.memoryMb;
       if (minute >= measureFrom) usage[policy === 'static' ? 'active' : server.phase] += server.memoryMb;
     }

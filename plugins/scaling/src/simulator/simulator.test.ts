@@ -125,7 +125,7 @@ describe("fleet simulator: a sleeping server's memory, two servers of a node's s
     nodeMemoryMb: 4096,
     nodeDiskMb: 100_000,
     serverDiskMb: 1024,
-    clusterPolicy: { ...base.clusterPolicy, headroomMb: 0, spares: 0, sleepFreesMemory },
+    clusterPolicy: { ...base.clusterPolicy, headroomMb: 0, spares: 0, sleepFreesMemory, sleepFreesMemoryAfterMinutes: 0 },
   });
 
   it('frees it: both sleepers share one node (disk), b finds it full, the scaler orders a node and b moves there before it starts', () => {
@@ -144,6 +144,52 @@ describe("fleet simulator: a sleeping server's memory, two servers of a node's s
     expect(result.hourly.nodes[0]).to.equal(2);
     expect(result.movedWaits.joins).to.equal(0);
     expect(result.waits).to.deep.include({ joins: 2, max: base.startFromSleepSeconds });
+  });
+});
+
+describe("fleet simulator: a sleeper keeps its memory booked for the policy's grace", () => {
+  // One 4 GB node holds both (disk) while they sleep. a (4 GB) plays minutes 1-10 and sleeps at
+  // about minute 16; b (2 GB) joins at `bJoins`; a comes back at `aReturns`.
+  const trace = (bJoins: number, aReturns: number) => {
+    const rows = ['minute,server,memory_mb,players', '0,a,4096,0', '0,b,2048,0'];
+    for (let m = 1; m <= 10; m++) rows.push(`${m},a,4096,1`);
+    for (let m = bJoins; m <= bJoins + 10; m++) rows.push(`${m},b,2048,1`);
+    for (let m = aReturns; m <= aReturns + 10; m++) rows.push(`${m},a,4096,1`);
+    return readTraceCsv(rows.join('\n'));
+  };
+  const base = defaultSettings();
+  const settings = (afterMinutes: number): SimSettings => ({
+    ...base,
+    nodeMemoryMb: 4096,
+    nodeDiskMb: 100_000,
+    serverDiskMb: 1024,
+    // The shrinker kept out of it: the node is never emptied under the sleepers.
+    clusterPolicy: {
+      ...base.clusterPolicy,
+      headroomMb: 0,
+      spares: 0,
+      scaleDownAfterSeconds: 604_800,
+      sleepFreesMemoryAfterMinutes: afterMinutes,
+    },
+  });
+  const movedAfterBoot = (memoryMb: number) => base.nodeBootSeconds + moveSeconds(base, memoryMb) + base.startFromSleepSeconds;
+
+  it('within the grace: b finds a still booked and moves to a new node; a, back soon, wakes in place', () => {
+    const result = simulate(trace(20, 25), 'reactive', settings(60));
+    expect(result.movedWaits).to.deep.include({ joins: 1, max: movedAfterBoot(2048) });
+    expect(result.waits).to.deep.include({ joins: 3, max: movedAfterBoot(2048) });
+  });
+
+  it('with no grace: b takes the room a gave back, and a, back soon, is the one moved', () => {
+    const result = simulate(trace(20, 25), 'reactive', settings(0));
+    expect(result.movedWaits).to.deep.include({ joins: 1, max: movedAfterBoot(4096) });
+  });
+
+  it('after the grace: a has given its memory back, b wakes in place and nothing moves', () => {
+    const result = simulate(trace(90, 200), 'reactive', settings(60));
+    expect(result.nodesOrdered).to.equal(0);
+    expect(result.movedWaits.joins).to.equal(0);
+    expect(result.waits).to.deep.include({ joins: 3, max: base.startFromSleepSeconds });
   });
 });
 
