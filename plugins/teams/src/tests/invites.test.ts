@@ -91,6 +91,7 @@ for (const database of DATABASES) {
       }
       expect((await frank.get('/api/teams')).body.teams).to.deep.equal([]);
 
+      await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } });
       const signup = await t.browser().post('/api/auth/signup', { email: 'ulla@example.com', password: PASSWORD });
       expect(signup.status, JSON.stringify(signup.body)).to.equal(201);
       const unverified = await invite('ulla@example.com');

@@ -11,6 +11,7 @@ import { randomToken } from '../crypto/tokens.js';
 import type { LoginService } from '../login-service.js';
 import { originOf, panelUrl } from '../request-origin.js';
 import type { SecurityLogRepository } from '../security-log-repo.js';
+import type { AuthSettingsRepository } from '../settings-repo.js';
 import type { User, UsersRepository } from '../users-repo.js';
 import type { OAuthIdentitiesRepository, OAuthStatesRepository } from './oauth-states-repo.js';
 import { endpointsOf, readProfile, type ExternalProfile, type ProviderName } from './providers.js';
@@ -26,6 +27,7 @@ interface Deps {
   oauthIdentitiesRepository: OAuthIdentitiesRepository;
   usersRepository: UsersRepository;
   accountService: AccountService;
+  authSettingsRepository: AuthSettingsRepository;
   loginService: LoginService;
   securityLogRepository: SecurityLogRepository;
   logger: Logger;
@@ -134,6 +136,13 @@ export class OAuthService {
       await this.deps.securityLogRepository.record(existing.id, 'oauth_linked', origin, { provider });
       return existing;
     }
+    // A provider's account is no back door past closed sign-up: it may only sign in to an account that exists.
+    if (!(await this.deps.authSettingsRepository.get()).registrationOpen)
+      throw new AppError(
+        403,
+        'registration_closed',
+        `Registration is closed on this panel and no account uses this ${provider} email; ask an administrator for an account`,
+      );
     const created = await this.deps.accountService.createUser(
       { email: profile.email, password: null, role: 'user', emailVerified: profile.emailVerified },
       origin,

@@ -29,6 +29,8 @@ for (const database of DATABASES) {
       t = await startAccountsPanel(database, {
         auth: { oauth: { google: at('google'), discord: at('discord'), github: { ...at('github'), emailsUrl: undefined } } },
       });
+      // New accounts through a provider follow the panel's sign-up choice (see the closed case below).
+      await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } });
     });
     after(async () => {
       await t.close();
@@ -73,6 +75,27 @@ for (const database of DATABASES) {
       expect((await b.get('/api/auth/me')).body.user.emailVerified).to.equal(false);
       const mail = await t.mailbox.waitFor('unverified@example.com', /Confirm your email/);
       expect(mail.text).to.contain('http://panel.test/verify-email?token=');
+    });
+
+    it('makes no account through a provider while sign-up is closed, and still signs in an account that exists', async () => {
+      const setOpen = (open: boolean) => t.panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: open } });
+      expect((await setOpen(false)).status).to.equal(200);
+      try {
+        provider.profile = { sub: 'google-closed', email: 'closed-door@example.com', email_verified: true };
+        const refused = await signInWith(t, t.browser(), 'google');
+        expect(refused.res.status).to.equal(403);
+        expect(refused.res.body.error.code).to.equal('registration_closed');
+        expect(refused.res.headers.getSetCookie().some((c) => c.startsWith('cdr_session='))).to.equal(false);
+        expect(await t.panel.kernel.db('users').where({ email_normalized: 'closed-door@example.com' }).first()).to.equal(undefined);
+
+        // The identity made while sign-up was open still signs in.
+        provider.profile = { sub: 'google-1', email: 'fresh@example.com', email_verified: true };
+        const b = t.browser();
+        expect((await signInWith(t, b, 'google')).res.status).to.equal(302);
+        expect((await b.get('/api/auth/me')).body.user.email).to.equal('Fresh@Example.com');
+      } finally {
+        await setOpen(true);
+      }
     });
 
     it('links to an existing account only through a verified email', async () => {

@@ -23,6 +23,8 @@ describe('OAuth sign-in in a real browser (Chromium)', function () {
       config: { PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}` },
       auth: { oauth: { google: at('google'), discord: at('discord') } },
     });
+    // The provider's button makes accounts only where sign-up is open.
+    await t.panel.request('PATCH', '/api/admin/settings/auth', { body: { registrationOpen: true } });
     pages = new BrowserPages(await launchChromium(), () => t.panel.url);
   });
   after(async () => {
