@@ -1,4 +1,4 @@
-import { splitCents, usageValue, type Phase } from '../../../billing/src/units.js';
+import { splitCents, usageValue, type Phase } from '@conductor/plugin-billing/units';
 import type { SimSettings } from './settings.js';
 
 /** MB-minutes a simulated week spent in each billing phase. */

@@ -1,5 +1,5 @@
 import { DEFAULT_SLEEP_POLICY, type SleepPolicy } from '@conductor/core';
-import { billingConfigSchema } from '../../../billing/src/config.js';
+import { billingConfigSchema } from '@conductor/plugin-billing/config';
 import { clusterPolicy, type ClusterPolicy } from '../policy.js';
 
 export { SIM_POLICIES, type SimPolicy } from './schemas.js';
