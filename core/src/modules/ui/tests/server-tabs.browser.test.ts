@@ -192,9 +192,10 @@ describe('server tabs in a real browser (Chromium): files, players, properties, 
     await pages.shoot(page, 'server-files-upload-desktop-light');
     await page.locator('tr[data-file="upload-test.bin"]').waitFor({ timeout: 60_000 });
     await page.getByText('Uploaded upload-test.bin.').waitFor();
-    // A second one, cancelled on its way: nothing of it is left on the server.
+    // A second one, cancelled on its way: nothing of it is left on the server. Big enough (16 s at
+    // the throttled 1 MiB/s) that a click slowed by a loaded machine still lands mid-upload.
     const cancelled = path.join(work, 'cancelled.bin');
-    writeFileSync(cancelled, randomBytes(3 * 1024 * 1024));
+    writeFileSync(cancelled, randomBytes(16 * 1024 * 1024));
     await page.getByLabel('Upload files').setInputFiles(cancelled);
     await until('the second upload part-way', async () => Number((await bar.getAttribute('value').catch(() => null)) ?? -1) > 0);
     await page.getByRole('button', { name: 'Cancel upload' }).click();
