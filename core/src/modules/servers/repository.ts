@@ -318,10 +318,14 @@ export class ServerRepository {
    * wake is finding room for.
    */
   async committed(executor: Executor = this.db, exceptServerId?: string, now = new Date()): Promise<Map<string, NodeCommitment>> {
-    // Per server rather than summed in SQL, so the grace is the one rule the simulator runs too.
+    // Everything counts, summed by the database (a create or a wake must not read the whole
+    // fleet); then the sleepers of clusters that free memory give back what `holdsMemory`, the
+    // rule the simulator runs too, says they no longer hold.
     const own = executor('servers')
-      .leftJoin('nodes', 'nodes.id', 'servers.node_id')
-      .select('servers.node_id', 'servers.memory_mb', 'servers.disk_mb', 'servers.phase', 'servers.phase_since', 'nodes.location');
+      .groupBy('node_id')
+      .select('node_id')
+      .count({ servers: '*' })
+      .sum({ disk: 'disk_mb', memory: 'memory_mb' });
     const moving = executor('server_transfers')
       .join('servers', 'servers.id', 'server_transfers.server_id')
       .where('server_transfers.state', 'running')
@@ -330,31 +334,32 @@ export class ServerRepository {
       .select('server_transfers.to_node as node_id')
       .count({ servers: '*' })
       .sum({ disk: 'servers.disk_mb', memory: 'servers.memory_mb' });
+    const freed = await this.memoryFreedPolicies(executor);
+    const sleepers = freed.size
+      ? executor('servers')
+          .join('nodes', 'nodes.id', 'servers.node_id')
+          .whereIn('servers.phase', ['sleep', 'archived'])
+          .whereIn('nodes.location', [...freed.keys()])
+          .select('servers.node_id', 'servers.memory_mb', 'servers.phase', 'servers.phase_since', 'nodes.location')
+      : null;
     if (exceptServerId) {
       own.whereNot('servers.id', exceptServerId);
       moving.whereNot('servers.id', exceptServerId);
+      sleepers?.whereNot('servers.id', exceptServerId);
     }
-    const freed = await this.memoryFreedPolicies(executor);
     const totals = new Map<string, NodeCommitment>();
     const add = (nodeId: string, memoryMb: number, diskMb: number, servers: number) => {
       const sum = totals.get(nodeId) ?? { memoryMb: 0, diskMb: 0, servers: 0 };
       totals.set(nodeId, { memoryMb: sum.memoryMb + memoryMb, diskMb: sum.diskMb + diskMb, servers: sum.servers + servers });
     };
-    type OwnRow = {
-      node_id: string;
-      memory_mb: number | string;
-      disk_mb: number | string;
-      phase: ServerPhase;
-      phase_since: unknown;
-      location: string | null;
-    };
-    for (const r of (await own) as OwnRow[]) {
+    type SumRow = { node_id: string; memory: number | string | null; disk: number | string | null; servers: number | string };
+    for (const r of [...((await own) as SumRow[]), ...((await moving) as SumRow[])])
+      add(r.node_id, Number(r.memory ?? 0), Number(r.disk ?? 0), Number(r.servers));
+    type SleeperRow = { node_id: string; memory_mb: number | string; phase: ServerPhase; phase_since: unknown; location: string };
+    for (const r of sleepers ? ((await sleepers) as SleeperRow[]) : []) {
       const phaseSinceMs = r.phase_since ? Date.parse(toIso(r.phase_since)) : null;
-      const held = holdsMemory({ phase: r.phase, phaseSinceMs }, r.location === null ? undefined : freed.get(r.location), now.getTime());
-      add(r.node_id, held ? Number(r.memory_mb) : 0, Number(r.disk_mb ?? 0), 1);
+      if (!holdsMemory({ phase: r.phase, phaseSinceMs }, freed.get(r.location), now.getTime())) add(r.node_id, -Number(r.memory_mb), 0, 0);
     }
-    type MovingRow = { node_id: string; memory: number | string | null; disk: number | string | null; servers: number | string };
-    for (const r of (await moving) as MovingRow[]) add(r.node_id, Number(r.memory ?? 0), Number(r.disk ?? 0), Number(r.servers));
     return totals;
   }
 
