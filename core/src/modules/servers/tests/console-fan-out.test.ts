@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { startNodeFor, startPanel, testImage, type TestNode, type TestPanel, until } from '@conductor/test';
-import { consoleViewer, firehoseTemplate } from './console-firehose.js';
+import { startNodeFor, startPanel, testImage, type TestNode, type TestPanel } from '@conductor/test';
+import { consoleViewer, startFirehose, stopFirehose } from './console-firehose.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const VIEWERS = 40;
@@ -21,22 +21,10 @@ describe('servers: one console to a crowd of viewers (sqlite)', function () {
     });
     node = await startNodeFor(panel, { name: 'crowd', agentConfig: { CONSOLE_MAX_LINES_PER_SECOND: '100000' } });
     // The firehose prints 100 times a second, so the agent sends about 100 messages a second.
-    await firehoseTemplate(panel, 'console-crowd', 2000);
-    const created = await panel.request('POST', '/api/servers', { body: { name: 'Crowd', templateId: 'console-crowd', memoryMb: 256 } });
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    serverId = created.body.id;
-    expect((await panel.request('POST', `/api/servers/${serverId}/power/start`)).status).to.equal(200);
-    await until(
-      'the firehose running',
-      async () => (await panel.request('GET', `/api/servers/${serverId}`)).body.state === 'running',
-      60_000,
-    );
+    serverId = await startFirehose(panel, 'console-crowd', 'Crowd', 2000);
   });
   after(async () => {
-    if (serverId) {
-      await panel.request('POST', `/api/servers/${serverId}/power/kill`);
-      await panel.request('DELETE', `/api/servers/${serverId}?force=true`);
-    }
+    if (panel) await stopFirehose(panel, serverId);
     await panel?.close();
     await node?.close();
   });

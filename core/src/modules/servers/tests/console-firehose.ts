@@ -1,5 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import { ADMIN_TOKEN, testImage, type TestPanel } from '@conductor/test';
+import { expect } from 'chai';
+import { ADMIN_TOKEN, testImage, until, type TestPanel } from '@conductor/test';
 
 /**
  * A template whose "game" prints `linesPerSecond` console lines of about 100 bytes, in 100 batches
@@ -48,4 +49,25 @@ export async function consoleViewer(
   const ack = (await socket.emitWithAck('server:subscribe', { serverId })) as { error?: unknown };
   if (ack.error) throw new Error(`subscribe: ${JSON.stringify(ack)}`);
   return { socket, lines: () => count, messages: () => messages, dropped };
+}
+
+/** A running server of a firehose template (made here), ready for viewers; `stopFirehose` removes it. */
+export async function startFirehose(panel: TestPanel, templateId: string, name: string, linesPerSecond: number): Promise<string> {
+  await firehoseTemplate(panel, templateId, linesPerSecond);
+  const created = await panel.request('POST', '/api/servers', { body: { name, templateId, memoryMb: 256 } });
+  expect(created.status, JSON.stringify(created.body)).to.equal(201);
+  const serverId = created.body.id as string;
+  expect((await panel.request('POST', `/api/servers/${serverId}/power/start`)).status).to.equal(200);
+  await until(
+    'the firehose running',
+    async () => (await panel.request('GET', `/api/servers/${serverId}`)).body.state === 'running',
+    60_000,
+  );
+  return serverId;
+}
+
+export async function stopFirehose(panel: TestPanel, serverId: string | undefined): Promise<void> {
+  if (!serverId) return;
+  await panel.request('POST', `/api/servers/${serverId}/power/kill`);
+  await panel.request('DELETE', `/api/servers/${serverId}?force=true`);
 }

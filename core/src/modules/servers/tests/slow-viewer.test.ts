@@ -1,8 +1,8 @@
 import type { Socket as NetSocket } from 'node:net';
 import { expect } from 'chai';
 import type { Socket } from 'socket.io-client';
-import { startNodeFor, startPanel, testImage, type TestNode, type TestPanel, until } from '@conductor/test';
-import { consoleViewer as viewer, firehoseTemplate } from './console-firehose.js';
+import { startNodeFor, startPanel, testImage, type TestNode, type TestPanel } from '@conductor/test';
+import { consoleViewer as viewer, startFirehose, stopFirehose } from './console-firehose.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,24 +19,10 @@ describe('servers: a console viewer that stops reading (sqlite)', function () {
     await testImage();
     panel = await startPanel({ database: 'sqlite', config: { LOG_LEVEL: 'warn' } });
     node = await startNodeFor(panel, { name: 'firehose', agentConfig: { CONSOLE_MAX_LINES_PER_SECOND: '100000' } });
-    await firehoseTemplate(panel, 'console-firehose', 20_000);
-    const created = await panel.request('POST', '/api/servers', {
-      body: { name: 'Firehose', templateId: 'console-firehose', memoryMb: 256 },
-    });
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    serverId = created.body.id;
-    expect((await panel.request('POST', `/api/servers/${serverId}/power/start`)).status).to.equal(200);
-    await until(
-      'the firehose running',
-      async () => (await panel.request('GET', `/api/servers/${serverId}`)).body.state === 'running',
-      60_000,
-    );
+    serverId = await startFirehose(panel, 'console-firehose', 'Firehose', 20_000);
   });
   after(async () => {
-    if (serverId) {
-      await panel.request('POST', `/api/servers/${serverId}/power/kill`);
-      await panel.request('DELETE', `/api/servers/${serverId}?force=true`);
-    }
+    if (panel) await stopFirehose(panel, serverId);
     await panel?.close();
     await node?.close();
   });
