@@ -114,3 +114,13 @@ export function scalingRequests(panel: () => ScalingPanel, base: Record<string, 
     },
   };
 }
+
+/** A real agent as a static node of the cluster `eu`, with exactly `memoryMb` (no over-allocation) and room on disk. */
+export async function clusterNode(t: ScalingPanel, name: string, memoryMb: number): Promise<TestNode> {
+  const node = await startNodeFor(t.panel, { name, ports: 5, agentConfig: { AGENT_CONTAINER_PREFIX: `conductor-${name}-` } });
+  const patched = await t.panel.request('PATCH', `/api/nodes/${node.nodeId}`, {
+    body: { location: 'eu', memoryMb, memoryOverallocPct: 0, diskMb: 100_000 },
+  });
+  expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+  return node;
+}

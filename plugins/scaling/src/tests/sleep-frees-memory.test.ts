@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DATABASES, startNodeFor, type TestNode, until } from '@conductor/test';
+import { DATABASES, type TestNode, until } from '@conductor/test';
 import { sha256, volume } from '../../../../core/src/modules/servers/tests/transfer-fixtures.js';
-import { startScalingPanel, type ScalingPanel } from './fixture.js';
+import { clusterNode, startScalingPanel, type ScalingPanel } from './fixture.js';
 
 const policy = {
   minNodes: 0,
@@ -31,22 +31,8 @@ for (const database of DATABASES) {
 
     before(async () => {
       t = await startScalingPanel(database, { label: '-asleep' });
-      a = await startNodeFor(t.panel, {
-        name: `asleep-a-${database}`,
-        ports: 5,
-        agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-asleep-a-' },
-      });
-      b = await startNodeFor(t.panel, {
-        name: `asleep-b-${database}`,
-        ports: 5,
-        agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-asleep-b-' },
-      });
-      for (const node of [a, b]) {
-        const patched = await t.panel.request('PATCH', `/api/nodes/${node.nodeId}`, {
-          body: { location: 'eu', memoryMb: NODE_MB, memoryOverallocPct: 0, diskMb: 100_000 },
-        });
-        expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
-      }
+      a = await clusterNode(t, `asleep-a-${database}`, NODE_MB);
+      b = await clusterNode(t, `asleep-b-${database}`, NODE_MB);
       ownerId = (await t.createUser(`asleep-${database}@example.org`)).id;
     });
     after(async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { DATABASES, startNodeFor, type TestNode, until } from '@conductor/test';
-import { startScalingPanel, type ScalingPanel } from './fixture.js';
+import { DATABASES, type TestNode, until } from '@conductor/test';
+import { clusterNode, startScalingPanel, type ScalingPanel } from './fixture.js';
 
 const policy = {
   minNodes: 0,
@@ -24,15 +24,7 @@ for (const database of DATABASES) {
 
     before(async () => {
       t = await startScalingPanel(database, { label: '-grace' });
-      a = await startNodeFor(t.panel, {
-        name: `grace-a-${database}`,
-        ports: 5,
-        agentConfig: { AGENT_CONTAINER_PREFIX: 'conductor-grace-a-' },
-      });
-      const patched = await t.panel.request('PATCH', `/api/nodes/${a.nodeId}`, {
-        body: { location: 'eu', memoryMb: NODE_MB, memoryOverallocPct: 0, diskMb: 100_000 },
-      });
-      expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+      a = await clusterNode(t, `grace-a-${database}`, NODE_MB);
       ownerId = (await t.createUser(`grace-${database}@example.org`)).id;
     });
     after(async () => {
