@@ -16,6 +16,17 @@ export function dialectOf(db: Executor): DatabaseDialect {
   return client === 'pg' ? 'postgres' : 'sqlite';
 }
 
+/**
+ * A write refused by a unique index; with `column` (`table.column`), only by that column's index
+ * (PostgreSQL names the constraint `<table>_<column>_unique`, SQLite names `table.column`).
+ */
+export function isUniqueViolation(err: unknown, column?: string): boolean {
+  const e = err as { code?: string; message?: string; constraint?: string };
+  const unique = e.code === '23505' || e.code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint failed/.test(e.message ?? '');
+  if (!unique || !column) return unique;
+  return e.constraint === `${column.replace('.', '_')}_unique` || (e.message ?? '').includes(`UNIQUE constraint failed: ${column}`);
+}
+
 const SQLITE_FILE = 'conductor.sqlite';
 
 /** A connection URL fit to print: the password replaced by ***. */

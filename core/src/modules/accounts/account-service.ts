@@ -1,5 +1,5 @@
 import type { CoreConfig } from '../../kernel/config.js';
-import type { Database } from '../../kernel/database.js';
+import { isUniqueViolation, type Database } from '../../kernel/database.js';
 import { AppError, conflict } from '../../kernel/errors.js';
 import type { KernelContext } from '../../kernel/http/state.js';
 import type { MailService } from '../mail/mail-service.js';
@@ -34,11 +34,6 @@ interface Deps {
 
 const VERIFY_TTL_MS = 24 * 3_600_000;
 const RESET_TTL_MS = 3_600_000;
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint failed/.test(e.message ?? '');
-}
 
 /** Sign-up, email verification, password reset and change, deletion. */
 export class AccountService {

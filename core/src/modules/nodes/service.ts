@@ -33,6 +33,8 @@ export interface CreatedNode {
 }
 
 const newToken = () => `cdn_${randomBytes(32).toString('base64url')}`;
+/** Tries at claiming a free port when concurrent creates keep taking the one picked. */
+const CLAIM_ATTEMPTS = 8;
 
 /** The conductor's node registry: nodes, their tokens, health and allocations. */
 /** When a node that stopped answering counts as lost (the nodes module's config). */
@@ -342,13 +344,15 @@ export class NodeService {
     executor: Executor,
     primary = true,
   ): Promise<AllocationView> {
-    const allocation = this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
-    if (!(await this.repository.claim(allocation.id, serverId, executor, primary))) {
-      throw wanted(request)
-        ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`)
-        : conflict('no_capacity', 'The port was taken meanwhile; try again');
+    // Concurrent creates pick the same first free port; the loser's claim finds it taken once the
+    // winner commits and takes the next free one (firstFree refuses precisely when none is left).
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const allocation = this.firstFree(await this.candidates(request, nodeId, executor), request, nodeId);
+      if (await this.repository.claim(allocation.id, serverId, executor, primary)) return allocation;
     }
-    return allocation;
+    throw wanted(request)
+      ? conflict('allocation_taken', `${wanted(request)} was taken meanwhile; try again`)
+      : conflict('no_capacity', 'The port was taken meanwhile; try again');
   }
 
   /**

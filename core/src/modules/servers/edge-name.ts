@@ -1,4 +1,4 @@
-import type { Executor } from '../../kernel/database.js';
+import { isUniqueViolation, type Executor } from '../../kernel/database.js';
 
 /** A DNS label from a server's name: lowercase letters, digits and single dashes, at most 40 long. */
 export function slugOf(name: string): string {
@@ -20,5 +20,30 @@ export function slugOf(name: string): string {
 export async function edgeNameFor(id: string, name: string, executor: Executor): Promise<string> {
   const slug = slugOf(name);
   const taken = /^s[0-9a-f]{12}$/.test(slug) || (await executor('servers').where({ edge_name: slug }).whereNot({ id }).first('id'));
-  return taken ? `${slug}-${id.slice(-6)}` : slug;
+  return taken ? suffixed(id, name) : slug;
+}
+
+function suffixed(id: string, name: string): string {
+  return `${slugOf(name)}-${id.slice(-6)}`;
+}
+
+/**
+ * Writes the server's row with its edge name (`write` inserts or updates it). Another server's
+ * transaction may take the same free slug at the same moment (two same-name creates); the unique
+ * index then refuses the later write, which is retried with the suffixed form. The first try runs
+ * in a savepoint, since PostgreSQL aborts a whole transaction on a refused statement.
+ */
+export async function writeWithEdgeName(
+  id: string,
+  name: string,
+  executor: Executor,
+  write: (edgeName: string, executor: Executor) => Promise<unknown>,
+): Promise<void> {
+  const preferred = await edgeNameFor(id, name, executor);
+  try {
+    await executor.transaction((savepoint) => write(preferred, savepoint));
+  } catch (err) {
+    if (!isUniqueViolation(err, 'servers.edge_name') || preferred === suffixed(id, name)) throw err;
+    await write(suffixed(id, name), executor);
+  }
 }

@@ -11,7 +11,7 @@ import { cursorValue, decodeCursor, encodeCursor, rowsAfter } from '../../kernel
 import type { ServerListQuery, ServerSort } from './list-query.js';
 import type { LastExit, ServerFailure } from './failure-schema.js';
 import type { ServerView } from './schema.js';
-import { edgeNameFor } from './edge-name.js';
+import { writeWithEdgeName } from './edge-name.js';
 import { holdsMemory, type SleepFreesMemory } from './memory-held.js';
 
 const SORT_COLUMNS: Record<ServerSort, 'name' | 'created_at'> = {
@@ -227,23 +227,25 @@ export class ServerRepository {
 
   async insert(s: NewServer, executor: Executor): Promise<void> {
     const now = new Date().toISOString();
-    await executor('servers').insert({
-      id: s.id,
-      name: s.name,
-      edge_name: await edgeNameFor(s.id, s.name, executor),
-      owner_id: s.ownerId,
-      node_id: s.nodeId,
-      template_id: s.templateId,
-      image: s.image,
-      variables: JSON.stringify(s.variables),
-      memory_mb: s.memoryMb,
-      cpu_percent: s.cpuPercent,
-      swap_mb: s.swapMb ?? 0,
-      disk_mb: s.diskMb,
-      state: 'offline',
-      created_at: now,
-      updated_at: now,
-    });
+    await writeWithEdgeName(s.id, s.name, executor, (edge_name, writer) =>
+      writer('servers').insert({
+        id: s.id,
+        name: s.name,
+        edge_name,
+        owner_id: s.ownerId,
+        node_id: s.nodeId,
+        template_id: s.templateId,
+        image: s.image,
+        variables: JSON.stringify(s.variables),
+        memory_mb: s.memoryMb,
+        cpu_percent: s.cpuPercent,
+        swap_mb: s.swapMb ?? 0,
+        disk_mb: s.diskMb,
+        state: 'offline',
+        created_at: now,
+        updated_at: now,
+      }),
+    );
   }
 
   /** The node the server is on now, or null for a server the panel does not know. */
@@ -295,8 +297,9 @@ export class ServerRepository {
   }
 
   async rename(id: string, name: string, executor: Executor): Promise<void> {
-    const edge_name = await edgeNameFor(id, name, executor);
-    await executor('servers').where({ id }).update({ name, edge_name, updated_at: new Date().toISOString() });
+    await writeWithEdgeName(id, name, executor, (edge_name, writer) =>
+      writer('servers').where({ id }).update({ name, edge_name, updated_at: new Date().toISOString() }),
+    );
   }
 
   /** Moves the record to another node (its allocation is rebooked through the nodes module first). */

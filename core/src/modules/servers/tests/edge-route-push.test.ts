@@ -5,7 +5,7 @@ import { useEdgePanel } from './edge-panel.js';
 for (const database of DATABASES) {
   describe(`edge routes pushed when a server is created or deleted, not only by the minutely job (${database})`, function () {
     this.timeout(180_000);
-    const edge = useEdgePanel(database, `route-push-${database}`, 2);
+    const edge = useEdgePanel(database, `route-push-${database}`, 6);
 
     const routedIds = async (): Promise<string[]> =>
       ((await edge.node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string }>).map((r) => r.serverId);
@@ -69,6 +69,35 @@ for (const database of DATABASES) {
       let refused = false;
       await pingAs(sharedPort, 'survival-world.play.test').catch(() => (refused = true));
       expect(refused, 'the old name no longer routes').to.equal(true);
+    });
+
+    it('gives same-name servers created at the same instant distinct slugs, all created and routed', async () => {
+      const owner = await edge.t.createUser(`slug-race-${database}@example.org`);
+      const browser = await edge.t.signIn(owner.email);
+      const responses = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          edge.t.panel.request('POST', '/api/servers', { body: { name: 'Race Day', templateId: 'conductor-test', ownerId: owner.id } }),
+        ),
+      );
+      for (const res of responses) expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      const servers = responses.map((res) => res.body as { id: string; edgeName: string });
+      const names = servers.map((s) => s.edgeName);
+      expect(new Set(names).size, names.join(', ')).to.equal(4);
+      expect(names).to.include('race-day');
+      for (const s of servers) expect(s.edgeName === 'race-day' || s.edgeName === `race-day-${s.id.slice(-6)}`, s.edgeName).to.equal(true);
+
+      const routes = async () =>
+        (await edge.node.agent.request('GET', '/api/edge/routes')).body.routes as Array<{ serverId: string; hostnames: string[] }>;
+      await until(
+        'each slug routed to its own server',
+        async () => {
+          const table = await routes();
+          return servers.every((s) => table.find((r) => r.serverId === s.id)?.hostnames.includes(`${s.edgeName}.play.test`));
+        },
+        2_000,
+      );
+      for (const s of servers)
+        expect((await browser.get(`/api/servers/${s.id}/domains`)).body.baseHostname).to.equal(`${s.edgeName}.play.test`);
     });
   });
 }
