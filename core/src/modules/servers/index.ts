@@ -107,6 +107,7 @@ const EDGE_ROUTE_EVENTS = [
   'server.phase_changed',
   'server.domain_verified',
   'server.domain_removed',
+  'server.sleep_policy_changed',
 ];
 const LIFECYCLE_EVENTS = ['server.started', 'server.stopped', 'server.crashed', 'player.joined', 'player.left', 'server.wake_requested'];
 

@@ -13,7 +13,6 @@ import type { TemplateService } from '../templates/service.js';
 import type { CommandGate } from './command-gate.js';
 import { ensurePortFreeOnHost } from './host-ports.js';
 import type { QuotaService } from './quotas/quota-service.js';
-import type { EdgeRoutePublisher } from './lifecycle/edge-routes.js';
 import type { ServerLifecycle } from './lifecycle/lifecycle-service.js';
 import type { ServerListQuery } from './list-query.js';
 import type { ServerRepository } from './repository.js';
@@ -35,7 +34,6 @@ export class ServerService {
     logger: Logger;
     commandGate: CommandGate;
     serverLifecycle: ServerLifecycle;
-    edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
     quotaService: QuotaService;
   };
@@ -351,8 +349,6 @@ export class ServerService {
       await this.deps.serverRepository.remove(id, trx);
       await this.deps.events.append(trx, { type: 'server.deleted', serverId: id, nodeId: server.nodeId, actorId: principal.id });
     });
-    // A sleeping server's port is held by its node's proxy: free it now, not at the next periodic push.
-    if (server.phase !== 'active') await this.deps.edgeRoutePublisher.pushAll();
   }
 
   /** Refused at once (`node_unreachable`) while the server's node is down: see NodeService.reachableClient. */

@@ -6,7 +6,6 @@ import { badRequest, conflict, notFound } from '../../../kernel/errors.js';
 import type { EventLog } from '../../../kernel/events.js';
 import type { ActivityLog } from '../../activity/activity-log.js';
 import type { NodeService } from '../../nodes/service.js';
-import type { EdgeRoutePublisher } from '../lifecycle/edge-routes.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import { txtHoldsToken, verificationName } from './dns-check.js';
@@ -49,7 +48,6 @@ export class DomainService {
     domainRepository: DomainRepository;
     serverRepository: ServerRepository;
     nodeService: NodeService;
-    edgeRoutePublisher: EdgeRoutePublisher;
     domainSettings: DomainSettings;
     activityLog: ActivityLog;
   };
@@ -128,12 +126,11 @@ export class DomainService {
       });
       await this.deps.activityLog.record({ serverId, actor, action: 'server.domain.remove', data: { hostname } }, trx);
     });
-    await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async check(server: ServerView, domain: StoredDomain): Promise<void> {
     const result = await txtHoldsToken(domain.hostname, domain.token, this.deps.domainSettings.resolvers);
-    const verified = await this.deps.db.transaction(async (trx) => {
+    await this.deps.db.transaction(async (trx) => {
       // Another tenant verified it first: this claim stays pending and says why.
       if (result.verified && (await this.deps.domainRepository.verifiedClaim(domain.hostname, trx))) {
         await this.deps.domainRepository.markChecked(
@@ -142,7 +139,7 @@ export class DomainService {
           { verified: false, error: 'verified by another account first' },
           trx,
         );
-        return false;
+        return;
       }
       await this.deps.domainRepository.markChecked(domain.serverId, domain.hostname, result, trx);
       if (result.verified)
@@ -152,9 +149,7 @@ export class DomainService {
           nodeId: server.nodeId,
           data: { hostname: domain.hostname },
         });
-      return result.verified;
     });
-    if (verified) await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async view(server: ServerView, d: StoredDomain): Promise<DomainView> {

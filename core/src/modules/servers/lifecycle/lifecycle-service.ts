@@ -74,8 +74,8 @@ export class ServerLifecycle {
       });
       await this.deps.activityLog.record({ serverId: id, actor, action: 'server.sleep_policy', data: { ...patch } }, trx);
     });
-    // The sleeping line, wake-on-ping and the PROXY protocol switch live in the nodes' routes.
-    await this.deps.edgeRoutePublisher.pushAll();
+    // The sleeping line, wake-on-ping and the PROXY protocol switch live in the nodes' routes: the
+    // servers.edge-routes subscriber pushes them on server.sleep_policy_changed.
     return next;
   }
 
@@ -164,6 +164,8 @@ export class ServerLifecycle {
       await this.moveAsleep(server, decision.moveTo, actor);
       server = await this.server(server.id);
     }
+    // Awaited, not left to the route subscriber: the proxy must give the server's own port back
+    // before the caller starts the container on it.
     await this.deps.edgeRoutePublisher.pushAll();
     const woken = await this.server(server.id);
     if ((await this.deps.lifecycleRepository.phase(server.id)) !== 'active')
@@ -270,7 +272,9 @@ export class ServerLifecycle {
 
   /**
    * The phase, its event (billing prices from it) and, for a person's request, the activity entry
-   * in one transaction; then every node's routes.
+   * in one transaction. The servers.edge-routes subscriber pushes the routes on that event; a
+   * server becoming active is pushed here too, awaited, since the caller starts its container next
+   * and the proxy must give its port back first.
    */
   private async changePhase(
     server: ServerView,
@@ -280,7 +284,7 @@ export class ServerLifecycle {
     extra: { archiveMb?: number } = {},
   ): Promise<void> {
     await this.deps.db.transaction((trx) => this.writePhase(server, to, reason, actor, extra, trx));
-    await this.deps.edgeRoutePublisher.pushAll();
+    if (to === 'active') await this.deps.edgeRoutePublisher.pushAll();
   }
 
   private async writePhase(

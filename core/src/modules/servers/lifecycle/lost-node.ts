@@ -12,7 +12,6 @@ import type { ServerView } from '../schema.js';
 import type { HealingPlan } from './healing-plan.js';
 import type { HealingPolicy, HealingPolicyStore } from './healing-policy.js';
 import { agentSpec } from '../spec.js';
-import type { EdgeRoutePublisher } from './edge-routes.js';
 import { SYSTEM, type ServerLifecycle } from './lifecycle-service.js';
 import { lostNodeMails } from './lost-node-mails.js';
 
@@ -41,7 +40,6 @@ export class LostNodeRescheduler {
     templateService: TemplateService;
     serverLifecycle: ServerLifecycle;
     healingPolicyStore: HealingPolicyStore;
-    edgeRoutePublisher: EdgeRoutePublisher;
     userDirectory: UserDirectory;
     mailService: MailService;
   };
@@ -60,7 +58,6 @@ export class LostNodeRescheduler {
         await this.markLost(serverId, nodeId, (err as { code?: string }).code ?? 'reschedule_failed', (err as Error).message);
       }
     }
-    await this.deps.edgeRoutePublisher.pushAll();
   }
 
   /** The dry run: what `rescheduleNode` would do with each of the node's servers now, changing nothing. */

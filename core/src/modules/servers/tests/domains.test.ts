@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DATABASES, startNodeFor, testImage, type TestNode } from '@conductor/test';
+import { DATABASES, startNodeFor, testImage, until, type TestNode } from '@conductor/test';
 import { startAccountsPanel, type AccountsPanel } from '../../accounts/tests/fixtures.js';
 import { startDns } from './dns-fixture.js';
 import { deleteAllServers } from './server-fixtures.js';
@@ -89,6 +89,8 @@ for (const database of DATABASES) {
         verified: true,
         checkError: null,
       });
+      // The verification's event brings the push (servers.edge-routes), just after the job's commit.
+      await until('the verified domain routed', async () => (await routeHostnames(mine.id)).includes('play.example.com'), 2_000);
       expect(await routeHostnames(mine.id)).to.deep.equal(['alice.play.test', `${mine.id}.play.test`, 'play.example.com']);
 
       // Bob's pending claim can no longer win, even with his own token in DNS; a new claim is refused.
@@ -101,8 +103,9 @@ for (const database of DATABASES) {
       expect(taken.status).to.equal(409);
       expect(taken.body.error.code).to.equal('domain_taken');
 
-      // Removed: the edge stops routing it at once.
+      // Removed: the edge stops routing it within a moment (the removal's event brings the push).
       expect((await alice.request('DELETE', `/api/servers/${mine.id}/domains/play.example.com`)).status).to.equal(204);
+      await until('the removed domain no longer routed', async () => !(await routeHostnames(mine.id)).includes('play.example.com'), 2_000);
       expect(await routeHostnames(mine.id)).to.deep.equal(['alice.play.test', `${mine.id}.play.test`]);
       const events = (
         await t.panel.request(

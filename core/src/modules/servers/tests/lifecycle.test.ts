@@ -181,6 +181,13 @@ for (const database of DATABASES) {
         ).to.contain('Sleepy Hollow');
 
         expect((await edge.t.panel.request('POST', `/api/servers/${id}/sleep`)).body.phase).to.equal('sleep');
+        // The phase change's event brings the push to both nodes just after the sleep's answer.
+        await until(
+          'the sleeping answer through the other node',
+          async () =>
+            descriptionText((await pingAs(otherShared, hostname).catch(() => null))?.description ?? '').endsWith('join to wake it'),
+          2_000,
+        );
         expect(descriptionText((await pingAs(otherShared, hostname)).description)).to.equal('Sleepy Hollow\nzzz — join to wake it');
         const bot = await joinAs(otherShared, hostname, 'Traveller');
         edge.bots.push(bot);
@@ -207,12 +214,12 @@ for (const database of DATABASES) {
       const on = await edge.t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: true } });
       expect(on.status, JSON.stringify(on.body)).to.equal(200);
       expect(on.body.proxyProtocol).to.equal(true);
-      // Pushed with the change, not at the next minutely push.
-      expect(await proxyProtocolOnNode()).to.equal(true);
+      // Pushed with the change (its server.sleep_policy_changed event), not at the next minutely push.
+      await until("PROXY protocol on in the node's route", async () => (await proxyProtocolOnNode()) === true, 2_000);
       expect((await edge.t.panel.request('PUT', `/api/servers/${id}/sleep-policy`, { body: { proxyProtocol: false } })).status).to.equal(
         200,
       );
-      expect(await proxyProtocolOnNode()).to.equal(false);
+      await until("PROXY protocol off in the node's route", async () => (await proxyProtocolOnNode()) === false, 2_000);
     });
 
     it('lets only whitelisted names wake a sleeping server whose game has its whitelist on', async () => {

@@ -214,6 +214,7 @@ for (const database of DATABASES) {
         async () => (await routeOn(b))?.listenPorts.includes(port) && (await routeOn(b))?.phase === 'sleep',
         30_000,
       );
+      await until('the old node routing to the sleeper without listening', async () => (await routeOn(a))?.listenPorts.length === 0, 5_000);
       expect(await routeOn(a)).to.deep.include({ phase: 'sleep', listenPorts: [] });
     });
   });

@@ -9,7 +9,6 @@ import type { AllocationView } from '../../nodes/schema.js';
 import type { StoredNode } from '../../nodes/repository.js';
 import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
-import type { EdgeRoutePublisher } from '../lifecycle/edge-routes.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import { agentSpec } from '../spec.js';
@@ -47,7 +46,6 @@ export class ServerTransfer {
     serverRepository: ServerRepository;
     nodeService: NodeService;
     templateService: TemplateService;
-    edgeRoutePublisher: EdgeRoutePublisher;
     activityLog: ActivityLog;
     transferRepository: TransferRepository;
     transferRunner: TransferRunner;
@@ -200,7 +198,6 @@ export class ServerTransfer {
       await step('switching');
       await this.switchNodes(server, target.id, held, actor);
       switched = true;
-      await this.deps.edgeRoutePublisher.pushAll();
       if (wasRunning) {
         status.step = 'starting';
         await transferRepository.saveTransfer(status);
