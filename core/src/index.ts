@@ -119,4 +119,5 @@ export {
 export { holdsMemory, type SleepFreesMemory } from './modules/servers/memory-held.js';
 export type { LossQuestion, LossVerdict } from './modules/nodes/hooks.js';
 export { dueToSleep, DEFAULT_SLEEP_POLICY, type SleepPolicy } from './modules/servers/lifecycle/policy.js';
+export { MEASURED_COPY_MB_PER_SECOND, MEASURED_MOVE_OVERHEAD_SECONDS } from './modules/servers/lifecycle/move-estimate.js';
 export { renderNodeCloudInit, nodeCloudInitInput, type NodeCloudInitInput } from './modules/nodes/cloud-init.js';

@@ -111,7 +111,9 @@ async function holdLogin(client: Socket, inbound: Inbound, route: EdgeRoute, ctx
       return forward(client, now, ctx.backendOf(now), inbound.release());
     await new Promise((r) => setTimeout(r, 500));
   }
-  if (!closed) client.end(loginDisconnect(`Starting, rejoin in about ${route.startEstimateSeconds} s.`));
+  // The table in force now: a wake that moves the server first pushes a longer estimate meanwhile.
+  const estimate = (ctx.current(route.serverId) ?? route).startEstimateSeconds;
+  if (!closed) client.end(loginDisconnect(`Starting, rejoin in about ${estimate} s.`));
 }
 
 async function accepts(route: EdgeRoute, backend: { host: string; port: number }): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { DEFAULT_SLEEP_POLICY, type SleepPolicy } from '@conductor/core';
+import { DEFAULT_SLEEP_POLICY, MEASURED_COPY_MB_PER_SECOND, MEASURED_MOVE_OVERHEAD_SECONDS, type SleepPolicy } from '@conductor/core';
 import { billingConfigSchema } from '@conductor/plugin-billing/config';
 import { clusterPolicy, type ClusterPolicy } from '../policy.js';
 
@@ -35,14 +35,6 @@ export interface SimSettings {
   /** How often the scaler's pass runs, in minutes. */
   passMinutes: number;
 }
-
-/**
- * The wake's move in sleep-frees-memory.test.ts, a sleeping server's files from one agent to
- * another through the panel on one shared 2-core machine: 64 MiB in 3.4-4.2 s and 512 MiB in
- * 28.7-38.0 s, so about 17 MiB/s and under a second of fixed cost (rounded up to 1 s).
- */
-const MEASURED_MOVE_OVERHEAD_SECONDS = 1;
-const MEASURED_COPY_MB_PER_SECOND = 17;
 
 /** What a wake that moves its server first adds to the start: the transfer of its files. */
 export function moveSeconds(settings: SimSettings, memoryMb: number): number {

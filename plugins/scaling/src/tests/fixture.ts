@@ -70,6 +70,15 @@ export async function startScalingPanel(
   };
 }
 
+/** A cluster of the test's own static nodes: the scaler orders none and spends nothing. */
+export const STATIC_NODES_POLICY = {
+  minNodes: 0,
+  maxNodes: 0,
+  serverTypes: ['cx22'],
+  locations: ['fsn1'],
+  monthlyBudgetCents: 0,
+};
+
 /** The cluster policy the tests start from: one type in one place, no cooldowns, a budget for two cx22 nodes. */
 export const TEST_POLICY = {
   minNodes: 0,
@@ -116,8 +125,17 @@ export function scalingRequests(panel: () => ScalingPanel, base: Record<string, 
 }
 
 /** A real agent as a static node of the cluster `eu`, with exactly `memoryMb` (no over-allocation) and room on disk. */
-export async function clusterNode(t: ScalingPanel, name: string, memoryMb: number): Promise<TestNode> {
-  const node = await startNodeFor(t.panel, { name, ports: 5, agentConfig: { AGENT_CONTAINER_PREFIX: `conductor-${name}-` } });
+export async function clusterNode(
+  t: ScalingPanel,
+  name: string,
+  memoryMb: number,
+  agentConfig: Record<string, string> = {},
+): Promise<TestNode> {
+  const node = await startNodeFor(t.panel, {
+    name,
+    ports: 5,
+    agentConfig: { AGENT_CONTAINER_PREFIX: `conductor-${name}-`, ...agentConfig },
+  });
   const patched = await t.panel.request('PATCH', `/api/nodes/${node.nodeId}`, {
     body: { location: 'eu', memoryMb, memoryOverallocPct: 0, diskMb: 100_000 },
   });

@@ -40,6 +40,8 @@ export class EdgeRoutePublisher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Seconds a wake's move of the server to another node is expected to take, while it runs (this panel's moves). */
+  private readonly moves = new Map<string, number>();
 
   constructor(deps: EdgeRoutePublisher['deps']) {
     this.deps = deps;
@@ -70,6 +72,15 @@ export class EdgeRoutePublisher {
         });
     }, delayMs);
     this.pending.unref();
+  }
+
+  /**
+   * A wake moves the server first (`seconds` expected) or has finished moving it (null): a player
+   * the proxy holds meanwhile is told a start estimate that includes the move. Push to apply it.
+   */
+  expectMove(serverId: string, seconds: number | null): void {
+    if (seconds === null) this.moves.delete(serverId);
+    else this.moves.set(serverId, seconds);
   }
 
   /** Drops a waiting push and waits for a running one (the panel is stopping). */
@@ -129,8 +140,8 @@ export class EdgeRoutePublisher {
       wakeOnPing: policy.wakeOnPing,
       proxyProtocol: policy.proxyProtocol,
       status: { motd: server.name, ...FALLBACK_STATUS, ...policy.lastStatus, sleepingLine: policy.sleepingLine },
-      // An archived server's files come back from remote storage first.
-      startEstimateSeconds: phase === 'archived' ? 120 : 40,
+      // An archived server's files come back from remote storage first; a move to a node with room takes its copy's time.
+      startEstimateSeconds: (phase === 'archived' ? 120 : 40) + (this.moves.get(server.id) ?? 0),
       ...rules,
     };
   }

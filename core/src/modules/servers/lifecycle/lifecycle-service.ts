@@ -11,11 +11,13 @@ import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
 import { hasRoom, pickNode, placementCandidates } from '../placement.js';
+import { manifestOf } from '../transfer/copy-files.js';
 import type { ServerTransfer } from '../transfer/transfer-service.js';
 import type { TransferRepository } from '../transfer/transfer-repository.js';
 import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
+import { moveSecondsFor } from './move-estimate.js';
 import { dueToSleep, type SleepPolicy } from './policy.js';
 
 /** Why a phase changed: billing and the activity view show it. */
@@ -23,6 +25,8 @@ export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
 
 /** A wake whose target filled meanwhile decides again; this many moves at most. */
 const MOVES_PER_WAKE = 3;
+/** A node that cannot list a server's files this fast leaves its move out of the start estimate. */
+const MANIFEST_TIMEOUT_MS = 10_000;
 
 /** Who the panel acts as when its own workers archive or restore (plugins record it as the actor). */
 export const SYSTEM: Principal = { id: 'system', kind: 'operator', role: 'admin' };
@@ -94,7 +98,8 @@ export class ServerLifecycle {
         await this.rememberStatus(id, { motd: stats.players.motd, versionName: stats.players.version, maxPlayers: stats.players.max });
       // `stop` saves the world too; save-all first makes the save explicit in the console and the log.
       await client.commandWithReply(id, 'save-all', 2000).catch(() => undefined);
-      await client.power(id, 'stop');
+      // The stop's own answer, as a power action stores it: the agent's stopped event may come after this answer.
+      await this.deps.serverRepository.setState(id, (await client.power(id, 'stop')).state);
     }
     await this.changePhase(server, 'sleep', reason, actor);
     return (await this.deps.serverRepository.get(id))!;
@@ -188,26 +193,48 @@ export class ServerLifecycle {
     return this.wakeWithRoom(server, reason, actor);
   }
 
-  /** A sleeping server's files to another node (the product's transfer), awaited. */
+  /**
+   * A sleeping server's files to another node (the product's transfer), awaited. The proxies learn
+   * the move's expected time first, so a player they hold is told a start estimate that includes it.
+   */
   private async moveAsleep(server: ServerView, nodeId: string, actor: Principal | null): Promise<void> {
+    const seconds = await this.expectedMoveSeconds(server);
     this.deps.logger.info(
-      { server: server.id, from: server.nodeId, to: nodeId },
+      { server: server.id, from: server.nodeId, to: nodeId, seconds },
       'moving a sleeping server to a node with room to wake it',
     );
+    const publisher = this.deps.edgeRoutePublisher;
+    publisher.expectMove(server.id, seconds);
+    let ended: Awaited<ReturnType<ServerTransfer['settled']>>;
     try {
+      await publisher.pushAll();
       await this.deps.serverTransfer.start(server.id, nodeId, actor ?? SYSTEM);
+      ended = await this.deps.serverTransfer.settled(server.id);
     } catch (err) {
       // Another wake took the room first: the next attempt decides again.
       if ((err as { code?: string }).code === 'node_full') return;
       throw err;
+    } finally {
+      publisher.expectMove(server.id, null);
     }
-    const ended = await this.deps.serverTransfer.settled(server.id);
     if (ended?.state !== 'succeeded')
       throw new AppError(
         409,
         'wake_move_failed',
         `The server could not be moved to a node with room: ${ended?.error?.message ?? 'unknown'}`,
       );
+  }
+
+  /** The server's files' size (its node's manifest of them) at the measured copy rate; 0 when the node cannot tell. */
+  private async expectedMoveSeconds(server: ServerView): Promise<number> {
+    try {
+      const client = this.deps.nodeService.client(await this.deps.nodeService.get(server.nodeId));
+      const manifest = await manifestOf(client, server.id, AbortSignal.timeout(MANIFEST_TIMEOUT_MS));
+      return moveSecondsFor(manifest.entries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0));
+    } catch (err) {
+      this.deps.logger.warn({ err, server: server.id }, "could not measure a moving server's files for the start estimate");
+      return 0;
+    }
   }
 
   /**

@@ -190,8 +190,9 @@ for (const database of DATABASES) {
       expect((await t.panel.request('DELETE', `/api/servers/${onB!.id}`)).status).to.be.within(200, 204);
       const owner = await t.createUser(`sleeper-${database}@example.org`);
       const { id, sums } = await runningServerOnA(owner, 'Sleeper', 1);
-      expect((await t.panel.request('POST', `/api/servers/${id}/sleep`)).status).to.equal(200);
-      expect(await server(id)).to.deep.include({ phase: 'sleep', state: 'offline' });
+      const slept = await t.panel.request('POST', `/api/servers/${id}/sleep`);
+      expect(slept.body).to.deep.include({ phase: 'sleep', state: 'offline' });
+      await until('offline', async () => (await server(id)).state === 'offline', 10_000);
 
       const started = await transferTo(id, { nodeId: b.nodeId });
       expect(started.status, JSON.stringify(started.body)).to.equal(202);
