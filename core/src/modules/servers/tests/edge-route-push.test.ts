@@ -98,6 +98,15 @@ for (const database of DATABASES) {
       );
       for (const s of servers)
         expect((await browser.get(`/api/servers/${s.id}/domains`)).body.baseHostname).to.equal(`${s.edgeName}.play.test`);
+
+      // All four renamed to one new name at the same instant: all renamed, three suffixed.
+      const renamed = await Promise.all(
+        servers.map((s) => browser.request('PATCH', `/api/servers/${s.id}`, { body: { name: 'Twin Peaks' } })),
+      );
+      for (const res of renamed) expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const twins = renamed.map((res) => res.body as { id: string; edgeName: string });
+      expect(twins.filter((s) => s.edgeName === 'twin-peaks')).to.have.lengthOf(1);
+      for (const s of twins) expect([`twin-peaks`, `twin-peaks-${s.id.slice(-6)}`]).to.include(s.edgeName);
     });
   });
 }
