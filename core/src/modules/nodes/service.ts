@@ -36,7 +36,6 @@ const newToken = () => `cdn_${randomBytes(32).toString('base64url')}`;
 /** Tries at claiming a free port when concurrent creates keep taking the one picked. */
 const CLAIM_ATTEMPTS = 8;
 
-/** The conductor's node registry: nodes, their tokens, health and allocations. */
 /** When a node that stopped answering counts as lost (the nodes module's config). */
 export interface NodeHealthPolicy {
   lostAfterSeconds: number;
@@ -44,6 +43,7 @@ export interface NodeHealthPolicy {
 
 type CheckedStatus = 'up' | 'down' | 'lost';
 
+/** The conductor's node registry: nodes, their tokens, health and allocations. */
 export class NodeService {
   private readonly health: NodeHealthPolicy;
   private readonly hooks: HookBus;
