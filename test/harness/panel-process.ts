@@ -21,11 +21,11 @@ export interface PanelProcess {
 
 /**
  * A compiled panel process as the installer's unit runs it (build it first with
- * scripts/build-server.mjs), on a shared PostgreSQL; resolves once /readyz answers. `port`
- * restarts a panel where it was.
+ * scripts/build-server.mjs), on a shared PostgreSQL (SQLite in `dataDir` when `databaseUrl` is
+ * undefined); resolves once /readyz answers. `port` restarts a panel where it was.
  */
 export async function startPanelProcess(
-  databaseUrl: string,
+  databaseUrl: string | undefined,
   dataDir: string,
   options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<PanelProcess> {
@@ -36,7 +36,7 @@ export async function startPanelProcess(
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: databaseUrl,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',
