@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN } from '@conductor/core/testing';
-import { COMPILED_FLAGS } from '../../core/src/kernel/compiled.js';
+import { PANEL_FLAGS } from '../../core/src/kernel/compiled.js';
 import { freePort } from './postgres.js';
 import { until } from './wait.js';
 
@@ -21,22 +21,22 @@ export interface PanelProcess {
 
 /**
  * A compiled panel process as the installer's unit runs it (build it first with
- * scripts/build-server.mjs), on a shared PostgreSQL; resolves once /readyz answers. `port`
- * restarts a panel where it was.
+ * scripts/build-server.mjs), on a shared PostgreSQL (SQLite in `dataDir` when `databaseUrl` is
+ * undefined); resolves once /readyz answers. `port` restarts a panel where it was.
  */
 export async function startPanelProcess(
-  databaseUrl: string,
+  databaseUrl: string | undefined,
   dataDir: string,
   options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<PanelProcess> {
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...COMPILED_FLAGS, 'core/dist/main.js'], {
+  const child = spawn(process.execPath, [...PANEL_FLAGS, 'core/dist/main.js'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: databaseUrl,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -1,9 +1,9 @@
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
+import type * as fzstd from 'fzstd';
 import * as tarStream from 'tar-stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { fileErrors } from './errors.js';
 import { isAppError } from '@conductor/core/shared';
 import type { ExtractSink } from './extract-sink.js';
@@ -22,9 +22,14 @@ export function formatOf(name: string): ArchiveFormat {
 
 /** fzstd (pure JS) as a stream: no native module, no zstd binary needed on the node. */
 class ZstdDecompress extends Transform {
-  private readonly zstd = new Decompress((chunk) => {
-    this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  });
+  private readonly zstd: fzstd.Decompress;
+
+  constructor(lib: typeof fzstd) {
+    super();
+    this.zstd = new lib.Decompress((chunk) => {
+      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
@@ -54,14 +59,20 @@ function asArchiveError(err: unknown): unknown {
   return fileErrors.archiveCorrupt(message);
 }
 
-function decompressor(format: TarFormat): Transform {
+// fzstd and yauzl load with the first archive that needs them, not with the agent.
+async function decompressor(format: TarFormat): Promise<Transform> {
   if (format === 'tar.gz') return createGunzip({ chunkSize: 256 * 1024 });
-  if (format === 'tar.zst') return new ZstdDecompress();
+  if (format === 'tar.zst') return new ZstdDecompress(await import('fzstd'));
   return new PassThrough();
 }
 
 /** Streams a .tar, .tar.gz or .tar.zst into the sink entry by entry. */
 export async function extractTar(source: Readable, format: TarFormat, sink: ExtractSink): Promise<void> {
+  // An error of the source while fzstd loads would have no listener yet (and end the agent); the
+  // pipeline below still finds the source errored and rejects with it.
+  const ignore = () => undefined;
+  source.on('error', ignore);
+  const decompress = await decompressor(format).finally(() => source.off('error', ignore));
   const extract = tarStream.extract();
   const consume = (async () => {
     for await (const entry of extract) {
@@ -87,7 +98,7 @@ export async function extractTar(source: Readable, format: TarFormat, sink: Extr
       }
     }
   })();
-  const feed = pipeline(source, decompressor(format), extract);
+  const feed = pipeline(source, decompress, extract);
   // A refusal by the sink tears the feed down ("premature close"); the refusal is the real reason.
   const [consumed, fed] = await Promise.allSettled([
     consume.catch((err: Error) => {
@@ -123,9 +134,10 @@ const S_IFLNK = 0o120000;
  * by yauzl's size validation and the sink's counting.
  */
 export async function extractZip(fd: number, sink: ExtractSink, limits: { maxBytes: number; maxEntries: number }): Promise<void> {
+  const { default: yauzlLib } = await import('yauzl');
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromFdPromise(fd, { autoClose: false, validateEntrySizes: true, strictFileNames: true });
+    zip = await yauzlLib.fromFdPromise(fd, { autoClose: false, validateEntrySizes: true, strictFileNames: true });
   } catch (err) {
     throw asArchiveError(err);
   }

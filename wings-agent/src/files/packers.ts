@@ -5,7 +5,6 @@ import { readExactly } from './handle-io.js';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
-import yazl from 'yazl';
 import { assertSingleLink } from './jail.js';
 import type { TreeEntry } from './tree.js';
 
@@ -74,11 +73,13 @@ export function packTarGz(entries: AsyncIterable<TreeEntry>, options: PackOption
 
 /** A .zip of the entries (links are left out: zip has no portable way to carry them safely). */
 export function packZip(entries: AsyncIterable<TreeEntry>, options: PackOptions): Readable {
-  const zip = new yazl.ZipFile();
   const out = new PassThrough();
-  zip.outputStream.pipe(out);
-  zip.outputStream.on('error', (err: Error) => out.destroy(err));
   void (async () => {
+    // yazl loads with the first zip packed, not with the agent.
+    const { default: yazl } = await import('yazl');
+    const zip = new yazl.ZipFile();
+    zip.outputStream.pipe(out);
+    zip.outputStream.on('error', (err: Error) => out.destroy(err));
     for await (const e of entries) {
       if (e.linkTarget !== undefined) continue;
       if (e.stat.isDirectory()) {

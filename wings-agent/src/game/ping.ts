@@ -1,4 +1,5 @@
-import { status } from 'minecraft-server-util';
+// The status part alone: the package's index loads every protocol it speaks (Bedrock, query, votes, LAN).
+import { status } from 'minecraft-server-util/dist/status.js';
 import { pingThroughProxyProtocol } from '../edge/status-ping.js';
 
 export interface PingResult {

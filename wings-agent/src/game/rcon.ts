@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RCON } from 'minecraft-server-util';
+import { RCON } from 'minecraft-server-util/dist/structure/RCON.js';
 
 export interface RconSettings {
   port: number;

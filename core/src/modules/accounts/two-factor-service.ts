@@ -1,4 +1,3 @@
-import { generateSecret, generateURI, verify } from 'otplib';
 import { AppError, conflict } from '../../kernel/errors.js';
 import type { Database } from '../../kernel/database.js';
 import type { KeyRing } from './crypto/key-ring.js';
@@ -21,6 +20,9 @@ interface Deps {
 /** One 30-second step either side absorbs clock drift between the phone and the panel. */
 const TOLERANCE_SECONDS = 30;
 
+/** otplib (with its noble and scure crypto, about 1 MB of heap) loads with the first 2FA use. */
+const otp = () => import('otplib');
+
 /**
  * TOTP with otplib. Secrets are encrypted at rest with the key ring. A code is accepted once:
  * the matched time step is claimed atomically, and later codes must come from a later step.
@@ -35,6 +37,7 @@ export class TwoFactorService {
   async setup(user: User): Promise<{ secret: string; otpauthUrl: string; qrCode: string }> {
     if (user.totpEnabledAt)
       throw conflict('two_factor_enabled', 'Two-factor authentication is already on; turn it off first to change the secret');
+    const { generateSecret, generateURI } = await otp();
     const secret = generateSecret();
     await this.deps.usersRepository.update(user.id, { totpPendingSecret: this.deps.keyRing.encrypt(secret) });
     const otpauthUrl = generateURI({ issuer: 'Conductor', label: user.email, secret });
@@ -115,6 +118,7 @@ export class TwoFactorService {
 
   private async matchStep(secret: string, code: string, afterStep: number | null): Promise<number | null> {
     if (!/^\d{6}$/.test(code.trim())) return null;
+    const { verify } = await otp();
     const result = await verify({
       secret,
       token: code.trim(),

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { CoreConfig } from '../../kernel/config.js';
 import type { Database, Executor, Transaction } from '../../kernel/database.js';
 import type { Logger } from '../../kernel/logger.js';
@@ -17,7 +17,7 @@ export class MailService {
   private readonly outbox: MailOutboxRepository;
   private readonly config: CoreConfig;
   private readonly logger: Logger;
-  private transport: Transporter | null | undefined;
+  private transport: Promise<Transporter> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor({
@@ -74,8 +74,9 @@ export class MailService {
   /** Waits for deliveries under way, then closes the SMTP pool. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
-    this.transport?.close();
+    const transport = this.transport;
     this.transport = undefined;
+    if (transport) (await transport).close();
   }
 
   private track(promise: Promise<void>): void {
@@ -83,14 +84,20 @@ export class MailService {
     void promise.finally(() => this.inFlight.delete(promise));
   }
 
-  private smtp(): Transporter {
-    this.transport ??= nodemailer.createTransport({
-      host: this.config.SMTP_HOST,
-      port: this.config.SMTP_PORT,
-      secure: this.config.SMTP_SECURE,
-      auth: this.config.SMTP_USER ? { user: this.config.SMTP_USER, pass: this.config.SMTP_PASS ?? '' } : undefined,
-      pool: true,
-    });
+  /**
+   * nodemailer loads with the first mail sent (about 5 MB of heap an idle panel would otherwise
+   * hold; most panels send a few mails a day or none).
+   */
+  private smtp(): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: this.config.SMTP_HOST,
+        port: this.config.SMTP_PORT,
+        secure: this.config.SMTP_SECURE,
+        auth: this.config.SMTP_USER ? { user: this.config.SMTP_USER, pass: this.config.SMTP_PASS ?? '' } : undefined,
+        pool: true,
+      }),
+    );
     return this.transport;
   }
 
@@ -99,7 +106,9 @@ export class MailService {
     const row = await this.outbox.claim(id);
     if (!row || row.text === null) return;
     try {
-      await this.smtp().sendMail({
+      await (
+        await this.smtp()
+      ).sendMail({
         from: this.config.SMTP_FROM,
         to: row.recipient,
         subject: row.subject,
