@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMPILED_FLAGS, PANEL_FLAGS } from '../core/src/kernel/compiled.js';
+import { COMPILED_FLAGS } from '../core/src/kernel/compiled.js';
 
 /**
  * `npm run bench` (footprint): what a compiled panel (all first-party plugins, SQLite) and agent
@@ -53,7 +53,7 @@ const SUBJECTS: Subject[] = [
     env: (port) => ({ PORT: String(port) }),
     ready: '/',
   },
-  { name: 'panel', args: [...PANEL_FLAGS, 'core/dist/main.js'], env: panelEnv, ready: '/readyz', target: TARGETS.panel },
+  { name: 'panel', args: [...COMPILED_FLAGS, 'core/dist/main.js'], env: panelEnv, ready: '/readyz', target: TARGETS.panel },
   { name: 'agent', args: [...COMPILED_FLAGS, 'wings-agent/dist/main.js'], env: agentEnv, ready: '/healthz', target: TARGETS.agent },
   { name: 'panel (tsx)', args: ['--import', 'tsx', 'core/src/main.ts'], env: panelEnv, ready: '/readyz' },
   { name: 'agent (tsx)', args: ['--import', 'tsx', 'wings-agent/src/main.ts'], env: agentEnv, ready: '/healthz' },

@@ -30,10 +30,8 @@ MIN_MEMORY_MB="${CONDUCTOR_MIN_MEMORY_MB:-}"
 KEEP_RELEASES=2
 
 NODE_BIN="$PREFIX/node/bin/node"
-# How the services run the compiled release (core/src/kernel/compiled.ts says why: COMPILED_FLAGS,
-# and PANEL_FLAGS for the panel's own).
+# How the services run the compiled release (core/src/kernel/compiled.ts says why: COMPILED_FLAGS).
 NODE_FLAGS="--conditions=conductor-compiled --max-semi-space-size=2"
-PANEL_FLAGS="--optimize-for-size"
 PANEL_ENV="$ETC_DIR/panel.env"
 AGENT_ENV="$ETC_DIR/agent.env"
 PANEL_UNIT=conductor-panel.service
@@ -450,7 +448,7 @@ EOF
 }
 
 panel_unit() {
-  unit_file "Conductor panel" "After=network-online.target postgresql.service" "" "$PANEL_ENV" "$PANEL_FLAGS core/dist/main.js"
+  unit_file "Conductor panel" "After=network-online.target postgresql.service" "" "$PANEL_ENV" core/dist/main.js
 }
 
 # The agent talks to Docker through its socket (the docker group); game containers are Docker's

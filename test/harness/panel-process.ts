@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN } from '@conductor/core/testing';
-import { PANEL_FLAGS } from '../../core/src/kernel/compiled.js';
+import { COMPILED_FLAGS } from '../../core/src/kernel/compiled.js';
 import { freePort } from './postgres.js';
 import { until } from './wait.js';
 
@@ -31,7 +31,7 @@ export async function startPanelProcess(
 ): Promise<PanelProcess> {
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...PANEL_FLAGS, 'core/dist/main.js'], {
+  const child = spawn(process.execPath, [...COMPILED_FLAGS, 'core/dist/main.js'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -18,16 +18,6 @@ export const RUNS_COMPILED = import.meta.url.endsWith('.js');
  */
 export const COMPILED_FLAGS = ['--conditions=conductor-compiled', '--max-semi-space-size=2'];
 
-/**
- * The panel's flags (npm start, the panel's unit): V8's `--optimize-for-size` on top, which grows
- * the heap less eagerly and keeps less compiled code. An idle panel holds 10-15 MB less and one
- * under load about 20-50 MB less; the price is CPU: about 0.15 s more to start and, on the shared
- * 2-core machine, roughly 0.7 of the requests a second at saturation (docs/status.md). A panel
- * idles far more than it saturates. The agent keeps COMPILED_FLAGS: the flag saved it about 1 MB,
- * not worth any cost on the edge proxy's byte path.
- */
-export const PANEL_FLAGS = [...COMPILED_FLAGS, '--optimize-for-size'];
-
 /** `<package>/src/a/b.ts` → `<package>/dist/a/b.js`: the build keeps each package's layout. */
 export function compiledTwin(file: string): string {
   const parts = file.split(path.sep);
