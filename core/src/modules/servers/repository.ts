@@ -135,11 +135,14 @@ export interface ServerPlacement {
 
 export class ServerRepository {
   private readonly db: Database;
+  /** The list's pages: on SQLite they read beside the writer instead of queueing behind it. */
+  private readonly readDb: Database;
   /** Whom else a user's list shows a server to is the accounts module's question (auth.serverListScope). */
   private readonly hooks: HookBus;
 
-  constructor({ db, hooks }: { db: Database; hooks: HookBus }) {
+  constructor({ db, readDb, hooks }: { db: Database; readDb: Database; hooks: HookBus }) {
     this.db = db;
+    this.readDb = readDb;
     this.hooks = hooks;
   }
 
@@ -163,7 +166,7 @@ export class ServerRepository {
         ? await this.hooks.call('auth.serverListScope', { shared: [], claimed: [] }, { userId, ...(keyScope ? { keyScope } : {}) })
         : { shared: [], claimed: [] };
     const filtered = () => {
-      const b = this.db('servers');
+      const b = this.readDb('servers');
       // A scoped key sees what its scope's owner shares with the user, nothing the user owns alone.
       if (keyScope !== undefined) b.whereIn('id', shared);
       else if (userId !== null) {
@@ -197,7 +200,7 @@ export class ServerRepository {
     // One statement: the page, its servers' addresses and node facts, and the filtered count (each
     // was a query of its own, one after another on SQLite's single connection).
     // count(*), not count(id): SQLite then counts the smallest index (0.2 ms instead of 0.5 for 10,000 rows).
-    const rows = (await withPlacement(this.db, page)
+    const rows = (await withPlacement(this.readDb, page)
       .select(filtered().count('*').as('list_total'))
       .orderBy([
         { column: `s.${column}`, order: direction },
