@@ -121,8 +121,13 @@ async function listPage(database: DatabaseKind): Promise<void> {
       body: JSON.stringify({ name: 'list', scheme: 'http', address: '127.0.0.1', agentPort: 1, memoryMb: 1_000_000, diskMb: 10_000_000 }),
     });
     const { node } = (await nodeReply.json()) as { node: { id: string } };
-    for (let i = 0; i < 10_000; i += 1000)
-      await panel.ask({ type: 'seed', rows: seedRows(10_000, node.id, 'slist').slice(i, i + 1000) }, 'seeded');
+    const servers = seedRows(10_000, node.id, 'slist');
+    // Every server has an address, as in a real fleet: each row of a page reads its allocation.
+    const addresses = servers.map((s, i) => ({ node_id: node.id, ip: '0.0.0.0', port: 20_000 + i, server_id: s.id, primary: true }));
+    for (let i = 0; i < 10_000; i += 1000) {
+      await panel.ask({ type: 'seed', rows: servers.slice(i, i + 1000) }, 'seeded');
+      await panel.ask({ type: 'seed', table: 'allocations', rows: addresses.slice(i, i + 1000) }, 'seeded');
+    }
     // A cursor 100 pages in: keyset paging should cost the same there as on the first page.
     let cursor: string | null = null;
     for (let i = 0; i < 100; i++) cursor = (await get(`/api/servers?limit=50${cursor ? `&cursor=${cursor}` : ''}`)).nextCursor;

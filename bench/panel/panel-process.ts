@@ -25,9 +25,16 @@ process.send!({ port: Number(new URL(kernel.url).port) });
 let delay = monitorEventLoopDelay({ resolution: 10 });
 let cpu = process.cpuUsage();
 let since = performance.now();
-process.on('message', (m: { type: string; rows?: Array<Record<string, unknown>> }) => void answer(m));
+process.on('message', (m: SeedMessage) => void answer(m));
 
-async function answer(m: { type: string; rows?: Array<Record<string, unknown>> }): Promise<void> {
+/** `seed` writes rows straight into a table (servers unless told), as the list's tests do. */
+interface SeedMessage {
+  type: string;
+  table?: 'servers' | 'allocations';
+  rows?: Array<Record<string, unknown>>;
+}
+
+async function answer(m: SeedMessage): Promise<void> {
   if (m.type === 'reset') {
     delay.disable();
     delay = monitorEventLoopDelay({ resolution: 10 });
@@ -45,7 +52,7 @@ async function answer(m: { type: string; rows?: Array<Record<string, unknown>> }
       eldMaxMs: delay.max / 1e6,
     });
   } else if (m.type === 'seed') {
-    for (let i = 0; i < m.rows!.length; i += 200) await kernel.db('servers').insert(m.rows!.slice(i, i + 200));
+    for (let i = 0; i < m.rows!.length; i += 200) await kernel.db(m.table ?? 'servers').insert(m.rows!.slice(i, i + 200));
     process.send!({ type: 'seeded' });
   }
 }

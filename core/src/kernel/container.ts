@@ -23,6 +23,8 @@ export interface Cradle {
   config: CoreConfig;
   logger: Logger;
   db: Database;
+  /** Reads outside a transaction that may run beside writes: SQLite's read-only connections, PostgreSQL's pool. */
+  readDb: Database;
   hooks: HookBus;
   events: EventLog;
   eventDispatcher: EventDispatcher;

@@ -47,17 +47,16 @@ export function redactUrl(url: string): string {
  */
 export function describeDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>, env: NodeJS.ProcessEnv = process.env): string {
   if (config.DATABASE_URL) return `PostgreSQL at ${redactUrl(config.DATABASE_URL)} (DATABASE_URL)`;
-  const file = path.resolve(config.DATA_DIR, SQLITE_FILE);
+  const file = sqliteFilename(config);
   if (env.DATA_DIR) return `SQLite file ${file} (DATA_DIR)`;
   if (config.DATA_DIR === './data')
     return `SQLite file ${file} (DATA_DIR is not set, so the default ./data in the current folder is used; set DATA_DIR or DATABASE_URL to choose)`;
   return `SQLite file ${file} (DATA_DIR from the config file)`;
 }
 
-/** SQLite under DATA_DIR unless DATABASE_URL names a PostgreSQL server; nothing else differs. */
-export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>, logger?: Logger): Database {
-  // knex otherwise prints its warnings (a failed migration, say) with console, outside the log.
-  const log = logger
+// knex otherwise prints its warnings (a failed migration, say) with console, outside the log.
+export function knexLog(logger: Logger | undefined): Knex.Config['log'] {
+  return logger
     ? {
         warn: (m: unknown) => logger.warn({ knex: m }, 'database'),
         error: (m: unknown) => logger.error({ knex: m }, 'database'),
@@ -65,6 +64,16 @@ export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_D
         debug: (m: unknown) => logger.debug({ knex: m }, 'database'),
       }
     : undefined;
+}
+
+/** The SQLite file under DATA_DIR. */
+export function sqliteFilename(config: Pick<CoreConfig, 'DATA_DIR'>): string {
+  return path.resolve(config.DATA_DIR, SQLITE_FILE);
+}
+
+/** SQLite under DATA_DIR unless DATABASE_URL names a PostgreSQL server; nothing else differs. */
+export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_DIR'>, logger?: Logger): Database {
+  const log = knexLog(logger);
   if (config.DATABASE_URL) {
     return knexFactory({
       client: 'pg',
@@ -75,7 +84,7 @@ export function createDatabase(config: Pick<CoreConfig, 'DATABASE_URL' | 'DATA_D
     });
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const filename = path.resolve(config.DATA_DIR, SQLITE_FILE);
+  const filename = sqliteFilename(config);
   return knexFactory({
     client: 'sqlite3',
     log,

@@ -10,6 +10,7 @@ import { createAuthorizer } from './authorize.js';
 import { ConfigError, describeConfigIssue, type CoreConfig } from './config.js';
 import { createKernelContainer, type Container, type HttpObserver } from './container.js';
 import { createDatabase, type Database } from './database.js';
+import { createReadDatabase } from './read-database.js';
 import { AppError } from './errors.js';
 import { EventDispatcher, EventLog } from './events.js';
 import { EventCatalogue } from './event-types.js';
@@ -76,6 +77,8 @@ export class Kernel {
   readonly logger: Logger;
   readonly container: Container;
   readonly db: Database;
+  /** Reads outside a transaction that may run beside writes (SQLite's read-only connections). */
+  readonly readDb: Database;
   readonly hooks = new HookBus();
   readonly events: EventLog;
   readonly dispatcher: EventDispatcher;
@@ -117,6 +120,7 @@ export class Kernel {
     this.app.proxy = this.config.TRUST_PROXY;
     logKoaErrors(this.app, this.logger.child({ component: 'http' }));
     this.db = createDatabase(this.config, this.logger.child({ component: 'database' }));
+    this.readDb = createReadDatabase(this.db, this.config, this.logger.child({ component: 'database' }));
     // Outside production every append is checked against its type's schema; an undeclared type is logged once.
     const undeclared = new Set<string>();
     const eventsLogger = this.logger.child({ component: 'events' });
@@ -143,6 +147,7 @@ export class Kernel {
       config: asValue(this.config),
       logger: asValue(this.logger),
       db: asValue(this.db),
+      readDb: asValue(this.readDb),
       hooks: asValue(this.hooks),
       events: asValue(this.events),
       eventDispatcher: asValue(this.dispatcher),
@@ -375,6 +380,7 @@ export class Kernel {
     await this.leader.stop();
     await this.io.close();
     await this.socketCluster?.close();
+    if (this.readDb !== this.db) await this.readDb.destroy();
     await this.db.destroy();
     this.state = 'stopped';
     this.logger.info('stopped');

@@ -204,15 +204,6 @@ export class NodeRepository {
     return updated > 0;
   }
 
-  /** What a server view shows of its node: its health and the address players connect to. */
-  async serverFacts(ids: string[], executor: Executor = this.db): Promise<Map<string, { status: NodeStatus; publicAddress: string }>> {
-    if (!ids.length) return new Map();
-    const rows = (await executor('nodes')
-      .whereIn('id', [...new Set(ids)])
-      .select('id', 'status', 'public_address')) as Array<{ id: string; status: NodeStatus; public_address: string }>;
-    return new Map(rows.map((r) => [r.id, { status: r.status, publicAddress: r.public_address }]));
-  }
-
   async setEventsSeq(id: string, seq: number, executor: Executor): Promise<void> {
     await executor('nodes').where({ id }).update({ events_seq: seq });
   }
@@ -247,45 +238,6 @@ export class NodeRepository {
     if (match.port) query.where({ port: match.port });
     const rows = (await query.groupBy('node_id').select('node_id').count({ c: '*' })) as Array<{ node_id: string; c: number | string }>;
     return new Map(rows.map((r) => [r.node_id, Number(r.c)]));
-  }
-
-  /** Each server's primary address, for the servers module's views. */
-  async primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, PrimaryAddress>> {
-    if (serverIds.length === 0) return new Map();
-    const rows = (await executor('allocations')
-      .join('nodes', 'nodes.id', 'allocations.node_id')
-      .whereIn('allocations.server_id', serverIds)
-      .where('allocations.primary', true)
-      .select('allocations.server_id', 'allocations.ip', 'allocations.port', 'nodes.public_address')) as Array<{
-      server_id: string;
-      ip: string;
-      port: number;
-      public_address: string;
-    }>;
-    return new Map(rows.map((r) => [r.server_id, { ip: r.ip, port: r.port, publicHost: r.public_address }]));
-  }
-
-  /** Each server's other allocations (extra ports; a transfer's hold on another node too), oldest first. */
-  async extraAllocations(serverIds: string[], executor: Executor = this.db): Promise<Map<string, AllocationView[]>> {
-    const found = new Map<string, AllocationView[]>();
-    if (serverIds.length === 0) return found;
-    const rows = (await executor('allocations')
-      .whereIn('server_id', serverIds)
-      .where('primary', false)
-      .orderBy('id')
-      .select('id', 'node_id', 'ip', 'port', 'server_id')) as Array<{
-      id: number;
-      node_id: string;
-      ip: string;
-      port: number;
-      server_id: string;
-    }>;
-    for (const r of rows) {
-      const list = found.get(r.server_id) ?? [];
-      list.push({ id: r.id, nodeId: r.node_id, ip: r.ip, port: r.port, serverId: r.server_id, primary: false });
-      found.set(r.server_id, list);
-    }
-    return found;
   }
 
   /** Guarded on server_id, so two bookings racing for one allocation cannot both win it. */

@@ -9,10 +9,10 @@ import { agentClientFor, type AgentClient } from './agent-client.js';
 import type { AgentFiles } from './agent-files.js';
 import type { NodeEventIngest } from './event-ingest.js';
 import type { NodeEventStreams } from './event-stream.js';
-import type { AllocationView, NodeInput, NodeStatus, NodeView } from './schema.js';
+import type { AllocationView, NodeInput, NodeView } from './schema.js';
 import type { NodeListQuery } from './list-query.js';
 import { nodeDown } from './agent-errors.js';
-import { publicView, type AllocationMatch, type NodeRepository, type PrimaryAddress, type StoredNode } from './repository.js';
+import { publicView, type AllocationMatch, type NodeRepository, type StoredNode } from './repository.js';
 
 /** What the nodes module needs to keep node tokens secret at rest. */
 export interface SecretBox {
@@ -184,11 +184,6 @@ export class NodeService {
   /** The file API of a server, on the node it lives on (refused at once while that node is down). */
   async serverFiles(server: { id: string; nodeId: string }): Promise<AgentFiles> {
     return this.reachableClient(await this.get(server.nodeId)).files(server.id);
-  }
-
-  /** Each node's health as its checks last found it and its public address: what a server view shows of its node. */
-  async serverFacts(nodeIds: string[], executor: Executor = this.db): Promise<Map<string, { status: NodeStatus; publicAddress: string }>> {
-    return this.repository.serverFacts(nodeIds, executor);
   }
 
   /**
@@ -375,16 +370,6 @@ export class NodeService {
   /** Frees one of a server's allocations (a transfer's hold, an extra port); never its only address. */
   releaseAllocation(serverId: string, allocationId: number, executor: Executor): Promise<void> {
     return this.repository.releaseOne(allocationId, serverId, executor);
-  }
-
-  /** Each server's primary address with its node's public name (servers that have none are left out). */
-  primaryAddresses(serverIds: string[], executor: Executor = this.db): Promise<Map<string, PrimaryAddress>> {
-    return this.repository.primaryAddresses(serverIds, executor);
-  }
-
-  /** Each server's allocations besides its primary one (extra ports, and a transfer's hold on another node). */
-  extraAllocations(serverIds: string[], executor: Executor = this.db): Promise<Map<string, AllocationView[]>> {
-    return this.repository.extraAllocations(serverIds, executor);
   }
 
   releaseAllocations(serverId: string, executor: Executor): Promise<void> {
