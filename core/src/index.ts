@@ -111,6 +111,7 @@ export {
   pickNode,
   placementCandidates,
   hasRoom,
+  roomLeft,
   PLACEMENT_STRATEGIES,
   type PlacementStrategy,
   type PlacementRequest,

@@ -6,8 +6,9 @@ import { coolingDown, forecastNeedText, forecastReason, scaleUpReason, sparePool
 import { nodeCostCents, revenueCents, type PhaseUsage } from './money.js';
 import type { SimPolicy, SimResult, WaitFigures } from './schemas.js';
 import { moveSeconds, type SimSettings } from './settings.js';
-import { placeOn, roomToWake, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
+import { candidate, placeOn, roomToWake, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
 import { WEEK_MINUTES, type Trace } from './trace.js';
+import { reserveMoves, type ReserveSleeper } from '../wake-reserve.js';
 
 export type { SimResult, WaitFigures } from './schemas.js';
 
@@ -207,12 +208,39 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     rebook(server, now);
   };
 
+  /** Sleepers on these nodes whose memory is given back: their wakes need room on their node (the Scaler's reserve). */
+  const reserveSleepers = (ready: SimNode[]): ReserveSleeper[] =>
+    freesMemory
+      ? servers.flatMap((s, i) =>
+          s.phase === 'sleep' && !s.placed && s.bookedMb === 0 && s.node && ready.includes(s.node)
+            ? [{ id: String(i), nodeId: s.node.view.id, memoryMb: s.memoryMb, diskMb: s.diskMb }]
+            : [],
+        )
+      : [];
+  /** As the Scaler's wake reserve step: sleepers (files only, nobody waits) leave nodes short of their reserve (`reserveMoves`). */
+  const keepWakeReserve = (ready: SimNode[]) => {
+    const moves = reserveMoves(
+      ready.map((n) => candidate(n)),
+      reserveSleepers(ready),
+      cluster.placement,
+    );
+    for (const move of moves) {
+      const server = servers[Number(move.serverId)]!;
+      takeOff(server);
+      putOn(
+        server,
+        ready.find((n) => n.view.id === move.toNodeId)!,
+      );
+    }
+  };
+
   const scalerPass = (now: number) => {
     const nowMs = now * 1000;
     for (const n of nodes) if (n.state === 'draining' && n.servers === 0) n.state = 'removed';
     const ready = nodes.filter((n) => n.state === 'ready');
     for (const n of nodes) if (n.state === 'draining') moveOneOff(n, ready, now);
     const provisioning = nodes.filter((n) => n.state === 'provisioning');
+    keepWakeReserve(ready);
     const freeMb =
       ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
     const canPromiseMb = (ready.length + provisioning.length) * settings.nodeMemoryMb;

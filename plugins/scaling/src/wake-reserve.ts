@@ -1,0 +1,55 @@
+import { pickNode, roomLeft, type PlacementCandidate, type PlacementStrategy } from '@conductor/core';
+
+/** A sleeping server whose memory its node no longer books (`holdsMemory`): its wake needs that room again. */
+export interface ReserveSleeper {
+  id: string;
+  nodeId: string;
+  memoryMb: number;
+  diskMb: number;
+}
+
+/** A sleeper to move now so that its node keeps its wake reserve, and where to. */
+export interface ReserveMove {
+  serverId: string;
+  fromNodeId: string;
+  toNodeId: string;
+}
+
+/**
+ * The room a node keeps free for its sleepers' next wake: the largest of them. A wake that finds
+ * its node full moves the server's files first (a transfer), which alone takes longer than a
+ * player should wait, so the room has to be on the sleeper's own node, not just in the cluster.
+ */
+export function wakeReserveMb(sleepers: ReserveSleeper[], nodeId: string): number {
+  return sleepers.reduce((max, s) => (s.nodeId === nodeId ? Math.max(max, s.memoryMb) : max), 0);
+}
+
+/**
+ * The moves that give nodes short of their reserve their room back: from each, its largest sleeper
+ * until the node has its reserve (or no node can take the next), to the node the cluster's placement picks among those that keep their own
+ * reserve after taking it (the moved sleeper books its disk there, not its memory). Each move is
+ * counted before the next is chosen. Pure, so the scaler and the fleet simulator decide alike.
+ */
+export function reserveMoves(candidates: PlacementCandidate[], sleepers: ReserveSleeper[], strategy: PlacementStrategy): ReserveMove[] {
+  const nodes = candidates.map((c) => ({ ...c }));
+  let placed = sleepers.map((s) => ({ ...s }));
+  const moves: ReserveMove[] = [];
+  for (const from of nodes) {
+    for (;;) {
+      const reserve = wakeReserveMb(placed, from.node.id);
+      if (reserve === 0 || roomLeft(from) >= reserve) break;
+      const largest = placed.filter((s) => s.nodeId === from.node.id).reduce((a, b) => (b.memoryMb > a.memoryMb ? b : a));
+      const targets = nodes
+        .filter((c) => c !== from)
+        .map((c) => ({ ...c, allocatedMemoryMb: c.allocatedMemoryMb + wakeReserveMb(placed, c.node.id) }));
+      const to = pickNode({ memoryMb: largest.memoryMb, diskMb: largest.diskMb }, targets, strategy);
+      if (!to) break;
+      moves.push({ serverId: largest.id, fromNodeId: from.node.id, toNodeId: to.id });
+      const target = nodes.find((c) => c.node.id === to.id)!;
+      if (target.allocatedDiskMb !== undefined) target.allocatedDiskMb += largest.diskMb;
+      if (from.allocatedDiskMb !== undefined) from.allocatedDiskMb -= largest.diskMb;
+      placed = placed.map((s) => (s === largest ? { ...s, nodeId: to.id } : s));
+    }
+  }
+  return moves;
+}
