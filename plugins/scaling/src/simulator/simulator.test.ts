@@ -193,6 +193,29 @@ describe("fleet simulator: a sleeper keeps its memory booked for the policy's gr
   });
 });
 
+describe("fleet simulator: a node keeps room for its sleepers' next wake", () => {
+  // Two servers' disk per node: x (a node's memory) and s share the first node, t sleeps on the
+  // second. x plays from minute 1 and fills the first node; s joins at minute 10.
+  const rows = ['minute,server,memory_mb,players', '0,x,4096,0', '0,s,2048,0', '0,t,2048,0'];
+  for (let m = 1; m <= 30; m++) rows.push(`${m},x,4096,1`, ...(m >= 10 ? [`${m},s,2048,1`] : []));
+  const trace = readTraceCsv(rows.join('\n'));
+  const base = defaultSettings();
+  const settings: SimSettings = {
+    ...base,
+    nodeMemoryMb: 4096,
+    nodeDiskMb: 2048,
+    serverDiskMb: 1024,
+    clusterPolicy: { ...base.clusterPolicy, headroomMb: 0, spares: 0, scaleDownAfterSeconds: 604_800 },
+  };
+
+  it("moves s (asleep, nobody waits) to the node with room once x fills its own, so s's wake is in place", () => {
+    const result = simulate(trace, 'reactive', settings);
+    expect(result.nodesOrdered).to.equal(0);
+    expect(result.movedWaits.joins).to.equal(0);
+    expect(result.waits).to.deep.include({ joins: 2, max: base.startFromSleepSeconds });
+  });
+});
+
 describe('fleet simulator: a CSV trace', () => {
   it('turns players per server per minute into sessions, the first in the first out', () => {
     const trace = readTraceCsv('minute,server,memory_mb,players\n0,lobby,2048,2\n1,lobby,2048,1\n2,smp,4096,1\n');

@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { DATABASES, type TestNode, until } from '@conductor/test';
+import { clusterNode, scalingRequests, startScalingPanel, type ScalingPanel } from './fixture.js';
+
+const policy = {
+  minNodes: 0,
+  maxNodes: 0,
+  serverTypes: ['cx22'],
+  locations: ['fsn1'],
+  monthlyBudgetCents: 0,
+  scaleDownAfterSeconds: 3600,
+};
+const SERVER_MB = 1024;
+/** Room for two servers: two awake ones fill it and leave no room for its sleeper's wake. */
+const NODE_MB = 2 * SERVER_MB;
+
+for (const database of DATABASES) {
+  describe(`each node keeps room for its sleepers' next wake (${database})`, function () {
+    this.timeout(300_000);
+    let t: ScalingPanel;
+    let a: TestNode;
+    let b: TestNode;
+    let ownerId = '';
+    let awakeOne = '';
+    const { events, reconcile, setPolicy } = scalingRequests(() => t, policy);
+
+    before(async () => {
+      t = await startScalingPanel(database, { label: '-reserve' });
+      a = await clusterNode(t, `reserve-a-${database}`, NODE_MB);
+      b = await clusterNode(t, `reserve-b-${database}`, NODE_MB);
+      ownerId = (await t.createUser(`reserve-${database}@example.org`)).id;
+      await setPolicy();
+    });
+    after(async () => {
+      await t?.close();
+      await a?.close();
+      await b?.close();
+    });
+
+    const server = async (id: string) => (await t.panel.request('GET', `/api/servers/${id}`)).body;
+    const installedOnA = async (name: string) => {
+      const created = await t.panel.request('POST', '/api/servers', {
+        body: { name, templateId: 'conductor-test', ownerId, memoryMb: SERVER_MB, nodeId: a.nodeId },
+      });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const id = created.body.id as string;
+      await until('installed', async () => (await server(id)).state === 'offline', 60_000);
+      return id;
+    };
+
+    it('moves the sleeper of a node filled by awake servers to a node with room, asleep, so its wake is in place', async () => {
+      const sleeper = await installedOnA('Sleeper');
+      expect((await t.panel.request('POST', `/api/servers/${sleeper}/sleep`)).status).to.equal(200);
+      // Its memory is given back: two awake servers take the whole node.
+      awakeOne = await installedOnA('Awake one');
+      await installedOnA('Awake two');
+      await until(
+        'the sleeper to move to the node with room',
+        async () => {
+          await reconcile();
+          return (await server(sleeper)).nodeId === b.nodeId;
+        },
+        120_000,
+      );
+      expect(await server(sleeper)).to.deep.include({ nodeId: b.nodeId, phase: 'sleep', state: 'offline' });
+      const [moved] = await events('scaling.wake_reserve_move');
+      expect(moved).to.deep.include({ nodeId: b.nodeId });
+      expect(moved!.data).to.deep.include({ cluster: 'eu', fromNodeId: a.nodeId });
+      expect(moved!.data.reason).to.match(/keeps 1024 MB free for the next wake/);
+
+      // B has room, so the wake is in place: no transfer, started on B.
+      const woken = await t.panel.request('POST', `/api/servers/${sleeper}/wake`);
+      expect([woken.status, woken.body.nodeId, woken.body.phase]).to.deep.equal([200, b.nodeId, 'active']);
+      expect(await events('server.transferred')).to.have.length(1);
+    });
+
+    it('leaves a sleeper where it is when no node could keep its own reserve after taking it', async () => {
+      const before = (await events('scaling.wake_reserve_move')).length;
+      // B now holds the woken server; a second server fills it, and a new sleeper on A has nowhere to go.
+      const onB = await t.panel.request('POST', '/api/servers', {
+        body: { name: 'Fills B', templateId: 'conductor-test', ownerId, memoryMb: SERVER_MB, nodeId: b.nodeId },
+      });
+      expect(onB.status, JSON.stringify(onB.body)).to.equal(201);
+      expect((await t.panel.request('POST', `/api/servers/${awakeOne}/sleep`)).status).to.equal(200);
+      await installedOnA('Takes its room');
+      await reconcile();
+      await reconcile();
+      expect(await server(awakeOne)).to.deep.include({ nodeId: a.nodeId, phase: 'sleep' });
+      expect(await events('scaling.wake_reserve_move')).to.have.length(before);
+    });
+  });
+}
