@@ -57,7 +57,7 @@ export class Scaler {
     let live = await repo.nodes({ cluster: cluster.name, live: true });
     for (const s of live.filter((x) => x.state === 'provisioning')) await this.trackJoin(s);
     for (const s of live.filter((x) => x.state === 'draining')) await this.deps.shrinker.continueDrain(s);
-    await this.deps.wakeReserveKeeper.keep(cluster);
+    const reserveShortNodes = await this.deps.wakeReserveKeeper.keep(cluster);
     live = await repo.nodes({ cluster: cluster.name, live: true });
     const fleet = await clusterFleet(cluster, live, this.deps);
     const policy = cluster.policy;
@@ -78,6 +78,7 @@ export class Scaler {
         openDemandsMb: demands.map((d) => d.memoryMb),
         provisioning: fleet.provisioning.length,
         freeMb: fleet.freeMb,
+        reserveShortNodes,
         spares: fleet.spares,
         sparesNote: spares > policy.spares ? forecastPool!.reason : null,
         forecastReason: ahead,

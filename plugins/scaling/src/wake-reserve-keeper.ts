@@ -16,10 +16,14 @@ export class WakeReserveKeeper {
     },
   ) {}
 
-  /** Starts the moves this cluster's nodes need now; a sleeper already being moved is left to its transfer. */
-  async keep(cluster: Cluster): Promise<void> {
+  /**
+   * Starts the moves this cluster's nodes need now (a sleeper already being moved is left to its
+   * transfer) and says how many nodes stay short of their reserve because no node can take their
+   * sleeper: the scaler orders a node for them. In dry-run it decides and moves nothing.
+   */
+  async keep(cluster: Cluster): Promise<number> {
     const freed = memoryFreedAsleep(cluster.policy);
-    if (!freed || cluster.policy.dryRun) return;
+    if (!freed) return 0;
     const { nodeService, serverDirectory, serverTransfer } = this.deps;
     const draining = new Set(
       (await this.deps.scalingRepository.nodes({ cluster: cluster.name, live: true }))
@@ -33,9 +37,11 @@ export class WakeReserveKeeper {
     const sleepers: ReserveSleeper[] = placements
       .filter((p) => p.phase === 'sleep' && ids.has(p.nodeId) && !holdsMemory(p, freed, now))
       .map((p) => ({ id: p.id, nodeId: p.nodeId, memoryMb: p.memoryMb, diskMb: p.diskMb }));
-    if (!sleepers.length) return;
+    if (!sleepers.length) return 0;
     const candidates = placementCandidates(nodes, await serverDirectory.committed(), await nodeService.freeAllocationCounts({}));
-    for (const move of reserveMoves(candidates, sleepers, cluster.policy.placement)) {
+    const plan = reserveMoves(candidates, sleepers, cluster.policy.placement);
+    if (cluster.policy.dryRun) return plan.shortNodes;
+    for (const move of plan.moves) {
       const moving = await serverTransfer.status(move.serverId).then(
         (t) => t.state === 'running',
         () => false,
@@ -57,5 +63,6 @@ export class WakeReserveKeeper {
         this.deps.logger.warn({ err, server: move.serverId }, 'scaling could not move a sleeper to keep a wake reserve; it tries again');
       }
     }
+    return plan.shortNodes;
   }
 }

@@ -8,6 +8,12 @@ export interface ReserveSleeper {
   diskMb: number;
 }
 
+/** The moves a pass makes, and the nodes still short of their reserve after them (no node could take their next sleeper). */
+export interface ReservePlan {
+  moves: ReserveMove[];
+  shortNodes: number;
+}
+
 /** A sleeper to move now so that its node keeps its wake reserve, and where to. */
 export interface ReserveMove {
   serverId: string;
@@ -28,12 +34,14 @@ export function wakeReserveMb(sleepers: ReserveSleeper[], nodeId: string): numbe
  * The moves that give nodes short of their reserve their room back: from each, its largest sleeper
  * until the node has its reserve (or no node can take the next), to the node the cluster's placement picks among those that keep their own
  * reserve after taking it (the moved sleeper books its disk there, not its memory). Each move is
- * counted before the next is chosen. Pure, so the scaler and the fleet simulator decide alike.
+ * counted before the next is chosen. A node still short when no node can take its sleeper is
+ * reason for the scaler to order one (`scaleUpReason`). Pure, so the scaler and the fleet simulator decide alike.
  */
-export function reserveMoves(candidates: PlacementCandidate[], sleepers: ReserveSleeper[], strategy: PlacementStrategy): ReserveMove[] {
+export function reserveMoves(candidates: PlacementCandidate[], sleepers: ReserveSleeper[], strategy: PlacementStrategy): ReservePlan {
   const nodes = candidates.map((c) => ({ ...c }));
   let placed = sleepers.map((s) => ({ ...s }));
   const moves: ReserveMove[] = [];
+  let shortNodes = 0;
   for (const from of nodes) {
     for (;;) {
       const reserve = wakeReserveMb(placed, from.node.id);
@@ -43,7 +51,10 @@ export function reserveMoves(candidates: PlacementCandidate[], sleepers: Reserve
         .filter((c) => c !== from)
         .map((c) => ({ ...c, allocatedMemoryMb: c.allocatedMemoryMb + wakeReserveMb(placed, c.node.id) }));
       const to = pickNode({ memoryMb: largest.memoryMb, diskMb: largest.diskMb }, targets, strategy);
-      if (!to) break;
+      if (!to) {
+        shortNodes++;
+        break;
+      }
       moves.push({ serverId: largest.id, fromNodeId: from.node.id, toNodeId: to.id });
       const target = nodes.find((c) => c.node.id === to.id)!;
       if (target.allocatedDiskMb !== undefined) target.allocatedDiskMb += largest.diskMb;
@@ -51,5 +62,5 @@ export function reserveMoves(candidates: PlacementCandidate[], sleepers: Reserve
       placed = placed.map((s) => (s === largest ? { ...s, nodeId: to.id } : s));
     }
   }
-  return moves;
+  return { moves, shortNodes };
 }

@@ -218,8 +218,8 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
         )
       : [];
   /** As the Scaler's wake reserve step: sleepers (files only, nobody waits) leave nodes short of their reserve (`reserveMoves`). */
-  const keepWakeReserve = (ready: SimNode[]) => {
-    const moves = reserveMoves(
+  const keepWakeReserve = (ready: SimNode[]): number => {
+    const { moves, shortNodes } = reserveMoves(
       ready.map((n) => candidate(n)),
       reserveSleepers(ready),
       cluster.placement,
@@ -232,6 +232,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
         ready.find((n) => n.view.id === move.toNodeId)!,
       );
     }
+    return shortNodes;
   };
 
   const scalerPass = (now: number) => {
@@ -240,7 +241,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     const ready = nodes.filter((n) => n.state === 'ready');
     for (const n of nodes) if (n.state === 'draining') moveOneOff(n, ready, now);
     const provisioning = nodes.filter((n) => n.state === 'provisioning');
-    keepWakeReserve(ready);
+    const reserveShortNodes = keepWakeReserve(ready);
     const freeMb =
       ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
     const canPromiseMb = (ready.length + provisioning.length) * settings.nodeMemoryMb;
@@ -253,6 +254,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
       openDemandsMb: pending.map((i) => servers[i]!.memoryMb),
       provisioning: provisioning.length,
       freeMb,
+      reserveShortNodes,
       spares: ready.filter((n) => n.servers === 0).length + provisioning.length,
       sparesNote: pool.spares > cluster.spares && ahead ? forecastNeedText(ahead, canPromiseMb, leadTimeMinutes) : null,
       forecastReason: ahead ? forecastReason(ahead, canPromiseMb, leadTimeMinutes) : null,

@@ -74,7 +74,7 @@ for (const database of DATABASES) {
       expect(await events('server.transferred')).to.have.length(1);
     });
 
-    it('leaves a sleeper where it is when no node could keep its own reserve after taking it', async () => {
+    it('leaves a sleeper where it is when no node could keep its own reserve after taking it, and wants a node for it', async () => {
       const before = (await events('scaling.wake_reserve_move')).length;
       // B now holds the woken server; a second server fills it, and a new sleeper on A has nowhere to go.
       const onB = await t.panel.request('POST', '/api/servers', {
@@ -87,6 +87,12 @@ for (const database of DATABASES) {
       await reconcile();
       expect(await server(awakeOne)).to.deep.include({ nodeId: a.nodeId, phase: 'sleep' });
       expect(await events('scaling.wake_reserve_move')).to.have.length(before);
+      // The cluster may have no cloud node (maxNodes 0): the wish is recorded as refused, with its reason.
+      const refused = await events('scaling.scale_up_refused');
+      expect(refused.at(-1)?.data).to.deep.include({ refusal: 'max_nodes' });
+      expect(refused.at(-1)?.data.reason).to.equal(
+        "1 node(s) lack room for their sleeping servers' next wake and no node can take one of them",
+      );
     });
   });
 }
