@@ -23,7 +23,7 @@ export class WakeReserveKeeper {
    */
   async keep(cluster: Cluster): Promise<number> {
     const freed = memoryFreedAsleep(cluster.policy);
-    if (!freed) return 0;
+    if (!freed || !cluster.policy.wakeReserveSleepers) return 0;
     const { nodeService, serverDirectory, serverTransfer } = this.deps;
     const draining = new Set(
       (await this.deps.scalingRepository.nodes({ cluster: cluster.name, live: true }))
@@ -39,7 +39,7 @@ export class WakeReserveKeeper {
       .map((p) => ({ id: p.id, nodeId: p.nodeId, memoryMb: p.memoryMb, diskMb: p.diskMb }));
     if (!sleepers.length) return 0;
     const candidates = placementCandidates(nodes, await serverDirectory.committed(), await nodeService.freeAllocationCounts({}));
-    const plan = reserveMoves(candidates, sleepers, cluster.policy.placement);
+    const plan = reserveMoves(candidates, sleepers, cluster.policy);
     if (cluster.policy.dryRun) return plan.shortNodes;
     for (const move of plan.moves) {
       const moving = await serverTransfer.status(move.serverId).then(
@@ -48,7 +48,7 @@ export class WakeReserveKeeper {
       );
       if (moving) continue;
       const from = nodes.find((n) => n.id === move.fromNodeId)!;
-      const reason = `${from.name} keeps ${wakeReserveMb(sleepers, from.id)} MB free for the next wake of its sleeping servers`;
+      const reason = `${from.name} keeps ${wakeReserveMb(sleepers, from.id, cluster.policy.wakeReserveSleepers)} MB free for the next wake of its sleeping servers`;
       try {
         await serverTransfer.start(move.serverId, move.toNodeId, SCALER);
         await this.deps.db.transaction((trx) =>

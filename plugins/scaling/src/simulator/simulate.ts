@@ -222,7 +222,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     const { moves, shortNodes } = reserveMoves(
       ready.map((n) => candidate(n)),
       reserveSleepers(ready),
-      cluster.placement,
+      cluster,
     );
     for (const move of moves) {
       const server = servers[Number(move.serverId)]!;

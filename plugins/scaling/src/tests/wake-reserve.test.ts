@@ -48,12 +48,32 @@ for (const database of DATABASES) {
       return id;
     };
 
+    it('stores how many sleepers each node keeps room for (default 1) and refuses a bad count, keeping the policy', async () => {
+      const clusters = async () =>
+        (await t.panel.request('GET', '/api/scaling/clusters')).body.clusters as Array<{
+          name: string;
+          policy: { wakeReserveSleepers: number };
+        }>;
+      expect((await clusters()).find((c) => c.name === 'eu')?.policy.wakeReserveSleepers).to.equal(1);
+      for (const bad of [-1, 9, 1.5]) {
+        const res = await t.panel.request('PUT', '/api/scaling/clusters/eu', { body: { ...policy, wakeReserveSleepers: bad } });
+        expect([res.status, res.body.error?.code], String(bad)).to.deep.equal([400, 'validation_failed']);
+      }
+      expect((await clusters()).find((c) => c.name === 'eu')?.policy.wakeReserveSleepers).to.equal(1);
+    });
+
     it('moves the sleeper of a node filled by awake servers to a node with room, asleep, so its wake is in place', async () => {
       const sleeper = await installedOnA('Sleeper');
       expect((await t.panel.request('POST', `/api/servers/${sleeper}/sleep`)).status).to.equal(200);
       // Its memory is given back: two awake servers take the whole node.
       awakeOne = await installedOnA('Awake one');
       await installedOnA('Awake two');
+      // With no reserve asked for, the sleeper stays on its full node.
+      await setPolicy({ wakeReserveSleepers: 0 });
+      await reconcile();
+      await reconcile();
+      expect((await server(sleeper)).nodeId).to.equal(a.nodeId);
+      await setPolicy();
       await until(
         'the sleeper to move to the node with room',
         async () => {
