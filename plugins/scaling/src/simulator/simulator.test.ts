@@ -125,7 +125,15 @@ describe("fleet simulator: a sleeping server's memory, two servers of a node's s
     nodeMemoryMb: 4096,
     nodeDiskMb: 100_000,
     serverDiskMb: 1024,
-    clusterPolicy: { ...base.clusterPolicy, headroomMb: 0, spares: 0, sleepFreesMemory, sleepFreesMemoryAfterMinutes: 0 },
+    // No wake reserve: what is tested here is the accounting of a wake that finds its node full.
+    clusterPolicy: {
+      ...base.clusterPolicy,
+      headroomMb: 0,
+      spares: 0,
+      sleepFreesMemory,
+      sleepFreesMemoryAfterMinutes: 0,
+      wakeReserveSleepers: 0,
+    },
   });
 
   it('frees it: both sleepers share one node (disk), b finds it full, the scaler orders a node and b moves there before it starts', () => {
@@ -163,13 +171,15 @@ describe("fleet simulator: a sleeper keeps its memory booked for the policy's gr
     nodeMemoryMb: 4096,
     nodeDiskMb: 100_000,
     serverDiskMb: 1024,
-    // The shrinker kept out of it: the node is never emptied under the sleepers.
+    // The shrinker kept out of it (the node is never emptied under the sleepers), and the wake
+    // reserve too: the grace alone decides which wake finds the node full.
     clusterPolicy: {
       ...base.clusterPolicy,
       headroomMb: 0,
       spares: 0,
       scaleDownAfterSeconds: 604_800,
       sleepFreesMemoryAfterMinutes: afterMinutes,
+      wakeReserveSleepers: 0,
     },
   });
   const movedAfterBoot = (memoryMb: number) => base.nodeBootSeconds + moveSeconds(base, memoryMb) + base.startFromSleepSeconds;
