@@ -119,5 +119,5 @@ export {
 } from './modules/servers/placement.js';
 export { holdsMemory, type SleepFreesMemory } from './modules/servers/memory-held.js';
 export type { LossQuestion, LossVerdict } from './modules/nodes/hooks.js';
-export { dueToSleep, DEFAULT_SLEEP_POLICY, type SleepPolicy } from './modules/servers/lifecycle/policy.js';
+export { dueToSleep, idleToMakeRoom, DEFAULT_SLEEP_POLICY, type IdleServer, type SleepPolicy } from './modules/servers/lifecycle/policy.js';
 export { renderNodeCloudInit, nodeCloudInitInput, type NodeCloudInitInput } from './modules/nodes/cloud-init.js';

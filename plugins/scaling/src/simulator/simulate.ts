@@ -1,4 +1,4 @@
-import { dueToSleep, holdsMemory } from '@conductor/core';
+import { dueToSleep, holdsMemory, idleToMakeRoom } from '@conductor/core';
 import { capacityHorizon, MIN_HISTORY_HOURS, peakNeed, predictFrom, quantile } from '@conductor/plugin-forecast/predict';
 import { memoryFreedAsleep } from '../policy.js';
 import { nodeToEmpty, underSinceMarks } from '../scale-down-choice.js';
@@ -142,6 +142,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
       const ready = nodes.filter((n) => n.state === 'ready');
       let node = server.node;
       let moving = 0;
+      if (node && freesMemory && !roomToWake(server, node)) makeRoomOn(node, server, now);
       if (node && freesMemory && !roomToWake(server, node)) {
         const to = placeOn(
           ready.filter((n) => n !== node),
@@ -168,6 +169,18 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     for (const joinedAt of server.waiting) recordWait(server, joinedAt);
     server.waiting = [];
     return true;
+  };
+
+  /** As core's wake on a full node: its empty running servers go to sleep first when that frees enough (`idleToMakeRoom`). */
+  const makeRoomOn = (node: SimNode, server: SimServer, now: number) => {
+    if (node.state !== 'ready') return;
+    const idle = servers.flatMap((s, i) =>
+      s.node === node && s.placed && s.players === 0 && s.readyAt <= now && s.emptySinceMs !== null
+        ? [{ id: String(i), memoryMb: s.memoryMb, emptySinceMs: s.emptySinceMs, sleepEnabled: settings.sleepPolicy.enabled }]
+        : [],
+    );
+    const roomMb = node.view.memoryMb - (node.allocatedMb - server.bookedMb);
+    for (const id of idleToMakeRoom(idle, server.memoryMb - roomMb)) sleep(servers[Number(id)]!, now);
   };
 
   // As core's sleep: the server stops but keeps its node (and its disk there); its memory there
