@@ -137,6 +137,10 @@ for (const database of DATABASES) {
       expect((await t.panel.request('POST', `/api/servers/${another}/sleep`)).status).to.equal(200);
       for (const name of ['B awake one', 'B awake two']) await installedOn(b, name);
       expect(await allocatedOn(b)).to.equal(NODE_MB);
+      // The first sleeper runs on b with nobody on it: a wake would put it to sleep to make room
+      // (wake-makes-room.test.ts). Its owner keeps it awake, so b is full of servers that stay.
+      const kept = await t.panel.request('PUT', `/api/servers/${sleeperId}/sleep-policy`, { body: { enabled: false } });
+      expect(kept.status, JSON.stringify(kept.body)).to.equal(200);
       const before = (await t.scaling().scalingRepository.openDemands()).length;
       const refused = await t.panel.request('POST', `/api/servers/${another}/wake`);
       expect([refused.status, refused.body.error?.code]).to.deep.equal([409, 'no_capacity']);
