@@ -13,6 +13,9 @@ const policy = {
   locations: ['fsn1'],
   monthlyBudgetCents: 0,
   placement: 'pack',
+  // What is tested is a wake that finds its node full; the wake reserve (wake-reserve.test.ts)
+  // would move the sleeper off the full node in the background pass before that.
+  wakeReserveSleepers: 0,
 };
 const NODE_MB = 3072;
 const SERVER_MB = 1024;
