@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { DATABASES, type TestNode, until } from '@conductor/test';
+import { volume } from '../../../../core/src/modules/servers/tests/transfer-fixtures.js';
 import { clusterNode, scalingRequests, startScalingPanel, type ScalingPanel } from './fixture.js';
 
 const policy = {
@@ -22,6 +26,7 @@ for (const database of DATABASES) {
     let b: TestNode;
     let ownerId = '';
     let awakeOne = '';
+    let awakeTwo = '';
     const { events, reconcile, setPolicy } = scalingRequests(() => t, policy);
 
     before(async () => {
@@ -67,7 +72,7 @@ for (const database of DATABASES) {
       expect((await t.panel.request('POST', `/api/servers/${sleeper}/sleep`)).status).to.equal(200);
       // Its memory is given back: two awake servers take the whole node.
       awakeOne = await installedOnA('Awake one');
-      await installedOnA('Awake two');
+      awakeTwo = await installedOnA('Awake two');
       // With no reserve asked for, the sleeper stays on its full node.
       await setPolicy({ wakeReserveSleepers: 0 });
       await reconcile();
@@ -92,6 +97,23 @@ for (const database of DATABASES) {
       const woken = await t.panel.request('POST', `/api/servers/${sleeper}/wake`);
       expect([woken.status, woken.body.nodeId, woken.body.phase]).to.deep.equal([200, b.nodeId, 'active']);
       expect(await events('server.transferred')).to.have.length(1);
+    });
+
+    it('a wake while its reserve move runs waits for the move and wakes in place on the new node', async () => {
+      // A keeps room for one: a new sleeper there, then a server that takes its room.
+      expect((await t.panel.request('DELETE', `/api/servers/${awakeTwo}`)).status).to.be.within(200, 204);
+      const sleeper = await installedOnA('Slow to move');
+      // 128 MiB of world: its copy takes seconds at the rate measured through the panel.
+      writeFileSync(path.join(volume(a, sleeper), 'world.bin'), randomBytes(128 * 1_048_576));
+      expect((await t.panel.request('POST', `/api/servers/${sleeper}/sleep`)).status).to.equal(200);
+      await installedOnA('Fills A again');
+      await reconcile();
+      const moving = await t.panel.request('GET', `/api/servers/${sleeper}/transfer`);
+      expect([moving.status, moving.body.state, moving.body.to]).to.deep.equal([200, 'running', b.nodeId]);
+      const woken = await t.panel.request('POST', `/api/servers/${sleeper}/wake`);
+      expect([woken.status, woken.body.nodeId, woken.body.phase], JSON.stringify(woken.body)).to.deep.equal([200, b.nodeId, 'active']);
+      // Back to A full and B holding the first sleeper only, for the next case.
+      expect((await t.panel.request('DELETE', `/api/servers/${sleeper}`)).status).to.be.within(200, 204);
     });
 
     it('leaves a sleeper where it is when no node could keep its own reserve after taking it, and wants a node for it', async () => {

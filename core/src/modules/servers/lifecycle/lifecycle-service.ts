@@ -142,6 +142,9 @@ export class ServerLifecycle {
    */
   private async wakeWithRoom(server: ServerView, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
     for (let attempt = 0; attempt < MOVES_PER_WAKE; attempt++) {
+      // A sleeper's move under way (the scaler's wake reserve) ends first: it books the target's
+      // memory meanwhile, and the server is then on a node kept with room for it.
+      if ((await this.deps.serverTransfer.settled(server.id))?.state === 'succeeded') server = await this.server(server.id);
       const decision = await this.deps.db.transaction(async (trx) => {
         await this.deps.nodeService.lockForPlacement(server.nodeId, trx);
         if ((await this.deps.lifecycleRepository.phase(server.id, trx)) !== 'sleep') return 'awake' as const;
