@@ -111,6 +111,7 @@ export {
   pickNode,
   placementCandidates,
   hasRoom,
+  roomLeft,
   PLACEMENT_STRATEGIES,
   type PlacementStrategy,
   type PlacementRequest,
@@ -118,6 +119,6 @@ export {
 } from './modules/servers/placement.js';
 export { holdsMemory, type SleepFreesMemory } from './modules/servers/memory-held.js';
 export type { LossQuestion, LossVerdict } from './modules/nodes/hooks.js';
-export { dueToSleep, DEFAULT_SLEEP_POLICY, type SleepPolicy } from './modules/servers/lifecycle/policy.js';
+export { dueToSleep, idleToMakeRoom, DEFAULT_SLEEP_POLICY, type IdleServer, type SleepPolicy } from './modules/servers/lifecycle/policy.js';
 export { MEASURED_COPY_MB_PER_SECOND, MEASURED_MOVE_OVERHEAD_SECONDS } from './modules/servers/lifecycle/move-estimate.js';
 export { renderNodeCloudInit, nodeCloudInitInput, type NodeCloudInitInput } from './modules/nodes/cloud-init.js';

@@ -43,6 +43,11 @@ export const scalingEvents = defineEvents({
     description: 'A node the scaler was emptying is kept: an admin ended its drain',
     data: z.strictObject({ cluster, reason }),
   },
+  'scaling.wake_reserve_move': {
+    description:
+      "A sleeping server's files moved to another node so that its node keeps room for the next wake there (a wake on a full node would wait for the move)",
+    data: z.strictObject({ cluster, reason, fromNodeId: z.string().describe('The node the sleeper left') }),
+  },
   'scaling.node_reset': {
     description:
       "A node's agent fell silent while the cloud said its machine runs: the machine was reset (lost only if still silent after scaling.resetGraceSeconds)",

@@ -16,6 +16,7 @@ import { ScalingRepository } from './repository.js';
 import { scalingRoutes } from './routes.js';
 import { Scaler } from './scaler.js';
 import { Shrinker } from './shrinker.js';
+import { WakeReserveKeeper } from './wake-reserve-keeper.js';
 import { SimulationJobs } from './simulator/simulation-jobs.js';
 import { spareFor } from './spares-first.js';
 
@@ -26,6 +27,7 @@ declare module '@conductor/core' {
     cloudProvider: CloudProvider | null;
     provisioner: Provisioner;
     shrinker: Shrinker;
+    wakeReserveKeeper: WakeReserveKeeper;
     scalingPassClaim: PassClaim;
     scaler: Scaler;
     fleetReport: FleetReport;
@@ -66,6 +68,7 @@ export default definePlugin({
       scalingRepository: asClass(ScalingRepository).singleton(),
       provisioner: asClass(Provisioner).singleton(),
       shrinker: asClass(Shrinker).singleton(),
+      wakeReserveKeeper: asClass(WakeReserveKeeper).singleton(),
       scalingPassClaim: asClass(PassClaim).singleton(),
       scaler: asClass(Scaler).singleton(),
       fleetReport: asClass(FleetReport).singleton(),

@@ -9,6 +9,8 @@ export interface ScaleUpFigures {
   /** Machines ordered that have not joined yet. */
   provisioning: number;
   freeMb: number;
+  /** Nodes short of room for their sleepers' next wake that no node can take a sleeper from (`reserveMoves`). */
+  reserveShortNodes: number;
   spares: number;
   /** Why the pool is larger than the policy's own (the forecast), or null. */
   sparesNote: string | null;
@@ -25,6 +27,8 @@ export function scaleUpReason(policy: ClusterPolicy, f: ScaleUpFigures): string 
   if (f.openDemandsMb.length && !f.provisioning)
     return `${f.openDemandsMb.length} placement(s) found no node with room (up to ${Math.max(...f.openDemandsMb)} MB)`;
   if (f.freeMb < policy.headroomMb) return `${f.freeMb} MB free to promise, under the headroom of ${policy.headroomMb} MB`;
+  if (f.reserveShortNodes && !f.provisioning)
+    return `${f.reserveShortNodes} node(s) lack room for their sleeping servers' next wake and no node can take one of them`;
   if (f.spares < policy.spares)
     return `the spare pool has ${f.spares} of ${policy.spares} ready nodes${f.sparesNote ? `: ${f.sparesNote}` : ''}`;
   return f.forecastReason;

@@ -8,6 +8,7 @@ import type { Provisioner } from './provisioner.js';
 import { coolingDown, scaleUpReason, sparePoolSize } from './scale-up-reason.js';
 import type { Cluster, ScalingNode, ScalingRepository } from './repository.js';
 import type { Shrinker } from './shrinker.js';
+import type { WakeReserveKeeper } from './wake-reserve-keeper.js';
 
 /**
  * The reconcile pass (the leader's `scaling.reconcile` job): per cluster, notes machines that
@@ -23,6 +24,7 @@ export class Scaler {
         cloudProvider: CloudProvider | null;
         provisioner: Provisioner;
         shrinker: Shrinker;
+        wakeReserveKeeper: WakeReserveKeeper;
         scalingPassClaim: PassClaim;
       },
   ) {}
@@ -55,6 +57,7 @@ export class Scaler {
     let live = await repo.nodes({ cluster: cluster.name, live: true });
     for (const s of live.filter((x) => x.state === 'provisioning')) await this.trackJoin(s);
     for (const s of live.filter((x) => x.state === 'draining')) await this.deps.shrinker.continueDrain(s);
+    const reserveShortNodes = await this.deps.wakeReserveKeeper.keep(cluster);
     live = await repo.nodes({ cluster: cluster.name, live: true });
     const fleet = await clusterFleet(cluster, live, this.deps);
     const policy = cluster.policy;
@@ -75,6 +78,7 @@ export class Scaler {
         openDemandsMb: demands.map((d) => d.memoryMb),
         provisioning: fleet.provisioning.length,
         freeMb: fleet.freeMb,
+        reserveShortNodes,
         spares: fleet.spares,
         sparesNote: spares > policy.spares ? forecastPool!.reason : null,
         forecastReason: ahead,

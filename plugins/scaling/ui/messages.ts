@@ -35,6 +35,7 @@ export const en = {
     forecastHours: 'Hours ahead the forecast must be covered',
     sleepFreesMemory: 'Sleeping servers give their node’s memory back (a wake on a full node moves the server first)',
     sleepFreesMemoryAfterMinutes: 'Minutes a server sleeps before its memory is given back (0: at once)',
+    wakeReserveSleepers: 'Each node keeps room to wake this many of its largest sleeping servers (0: none)',
     dryRun: 'Dry run: decide and record, touch nothing',
     save: 'Save policy',
     saved: 'Saved.',
@@ -126,6 +127,7 @@ export const de: typeof en = {
     sleepFreesMemory:
       'Schlafende Server geben den Speicher ihres Knotens frei (ein Aufwecken auf einem vollen Knoten verschiebt den Server zuerst)',
     sleepFreesMemoryAfterMinutes: 'Minuten Schlaf, bevor der Speicher freigegeben wird (0: sofort)',
+    wakeReserveSleepers: 'Jeder Knoten hält Platz frei, um so viele seiner größten schlafenden Server aufzuwecken (0: keinen)',
     dryRun: 'Probelauf: entscheiden und aufzeichnen, nichts ändern',
     save: 'Regel speichern',
     saved: 'Gespeichert.',

@@ -20,6 +20,7 @@ export interface Policy {
   forecastHours: number;
   sleepFreesMemory: boolean;
   sleepFreesMemoryAfterMinutes: number;
+  wakeReserveSleepers: number;
   dryRun: boolean;
 }
 

@@ -45,7 +45,8 @@ export function hasRoom(request: Pick<PlacementRequest, 'memoryMb' | 'diskMb'>, 
 export const PLACEMENT_STRATEGIES = ['spread', 'pack'] as const;
 export type PlacementStrategy = (typeof PLACEMENT_STRATEGIES)[number];
 
-const roomLeft = (c: PlacementCandidate) => c.node.memoryMb * (1 + c.node.memoryOverallocPct / 100) - c.allocatedMemoryMb;
+/** Memory the node can still promise (over-allocation counted). */
+export const roomLeft = (c: PlacementCandidate) => c.node.memoryMb * (1 + c.node.memoryOverallocPct / 100) - c.allocatedMemoryMb;
 
 /**
  * Among nodes that are up, have a free port and room for the memory and disk (over-allocation counted),

@@ -129,6 +129,10 @@ export interface ServerPlacement {
   nodeId: string;
   state: string;
   memoryMb: number;
+  diskMb: number;
+  phase: ServerPhase;
+  /** When it entered its phase (ms); null when not recorded. */
+  phaseSinceMs: number | null;
   /** Players on it now, as its node last reported (0 unless running). */
   playersOnline: number;
 }
@@ -407,11 +411,23 @@ export class ServerRepository {
   }
 
   async placements(): Promise<ServerPlacement[]> {
-    const rows = (await this.db('servers').select('id', 'node_id', 'state', 'memory_mb', 'players_online')) as Array<{
+    const rows = (await this.db('servers').select(
+      'id',
+      'node_id',
+      'state',
+      'memory_mb',
+      'disk_mb',
+      'phase',
+      'phase_since',
+      'players_online',
+    )) as Array<{
       id: string;
       node_id: string;
       state: string;
       memory_mb: number | string;
+      disk_mb: number | string;
+      phase: ServerPhase;
+      phase_since: unknown;
       players_online: number | string | null;
     }>;
     return rows.map((r) => ({
@@ -419,6 +435,9 @@ export class ServerRepository {
       nodeId: r.node_id,
       state: r.state,
       memoryMb: Number(r.memory_mb),
+      diskMb: Number(r.disk_mb),
+      phase: r.phase,
+      phaseSinceMs: r.phase_since ? Date.parse(toIso(r.phase_since)) : null,
       playersOnline: Number(r.players_online ?? 0),
     }));
   }

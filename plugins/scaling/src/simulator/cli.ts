@@ -8,8 +8,9 @@ import { simulate, type SimResult } from './simulate.js';
 import { readTraceCsv } from './trace.js';
 
 /**
- * `npm run simulate [-- --seed N] [--trace file.csv] [--policy static|reactive|predictive] [--sleep-grace MINUTES]`:
- * figures on stdout, progress on stderr. `--sleep-grace` sets the cluster policy's `sleepFreesMemoryAfterMinutes`.
+ * `npm run simulate [-- --seed N] [--trace file.csv] [--policy static|reactive|predictive] [--sleep-grace MINUTES] [--wake-reserve N]`:
+ * figures on stdout, progress on stderr. `--sleep-grace` sets the cluster policy's `sleepFreesMemoryAfterMinutes`,
+ * `--wake-reserve` its `wakeReserveSleepers`.
  */
 const { values } = parseArgs({
   options: {
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     trace: { type: 'string' },
     policy: { type: 'string' },
     'sleep-grace': { type: 'string' },
+    'wake-reserve': { type: 'string' },
   },
   strict: true,
 });
@@ -33,6 +35,11 @@ if (values['sleep-grace'] !== undefined) {
   if (!grace.success) fail('--sleep-grace must be whole minutes from 0 to 10080');
   settings.clusterPolicy = { ...settings.clusterPolicy, sleepFreesMemoryAfterMinutes: grace.data };
 }
+if (values['wake-reserve'] !== undefined) {
+  const reserve = clusterPolicy.shape.wakeReserveSleepers.safeParse(Number(values['wake-reserve']));
+  if (!reserve.success) fail('--wake-reserve must be a whole number of sleepers from 0 to 8');
+  settings.clusterPolicy = { ...settings.clusterPolicy, wakeReserveSleepers: reserve.data };
+}
 const bar = new SingleBar({ stream: process.stderr, format: '{policy} [{bar}] {percentage} %', hideCursor: true });
 const results: SimResult[] = [];
 for (const policy of policies) {
@@ -45,7 +52,8 @@ for (const policy of policies) {
 const euros = (cents: number) => `${(cents / 100).toFixed(2)}`;
 out(
   `trace: ${values.trace ?? `built-in week, seed ${seed}`}; ${trace.servers.length} servers, ${trace.sessions.start.length} sessions; ` +
-    `sleepers free their memory after ${settings.clusterPolicy.sleepFreesMemoryAfterMinutes} min`,
+    `sleepers free their memory after ${settings.clusterPolicy.sleepFreesMemoryAfterMinutes} min; ` +
+    `each node keeps room for ${settings.clusterPolicy.wakeReserveSleepers} sleeper(s)' wake`,
 );
 for (const r of results) {
   out(

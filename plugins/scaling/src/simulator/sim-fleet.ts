@@ -65,7 +65,7 @@ export function simNode(memoryMb: number, readyAt: number, state: SimNode['state
 }
 
 /** A node as core's placement weighs it (disk unchecked on a node of no simulated disk). */
-const candidate = (n: SimNode, exceptDiskMb = 0, exceptMemoryMb = 0): PlacementCandidate => ({
+export const candidate = (n: SimNode, exceptDiskMb = 0, exceptMemoryMb = 0): PlacementCandidate => ({
   node: n.view,
   allocatedMemoryMb: n.allocatedMb - exceptMemoryMb,
   allocatedDiskMb: n.view.diskMb ? n.diskMb - exceptDiskMb : undefined,

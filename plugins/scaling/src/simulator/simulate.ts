@@ -1,4 +1,4 @@
-import { dueToSleep, holdsMemory } from '@conductor/core';
+import { dueToSleep, holdsMemory, idleToMakeRoom } from '@conductor/core';
 import { capacityHorizon, MIN_HISTORY_HOURS, peakNeed, predictFrom, quantile } from '@conductor/plugin-forecast/predict';
 import { memoryFreedAsleep } from '../policy.js';
 import { nodeToEmpty, underSinceMarks } from '../scale-down-choice.js';
@@ -6,8 +6,9 @@ import { coolingDown, forecastNeedText, forecastReason, scaleUpReason, sparePool
 import { nodeCostCents, revenueCents, type PhaseUsage } from './money.js';
 import type { SimPolicy, SimResult, WaitFigures } from './schemas.js';
 import { moveSeconds, type SimSettings } from './settings.js';
-import { placeOn, roomToWake, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
+import { candidate, placeOn, roomToWake, simNode, staticFleetSize, type SimNode, type SimServer } from './sim-fleet.js';
 import { WEEK_MINUTES, type Trace } from './trace.js';
+import { reserveMoves, type ReserveSleeper } from '../wake-reserve.js';
 
 export type { SimResult, WaitFigures } from './schemas.js';
 
@@ -141,6 +142,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
       const ready = nodes.filter((n) => n.state === 'ready');
       let node = server.node;
       let moving = 0;
+      if (node && freesMemory && !roomToWake(server, node)) makeRoomOn(node, server, now);
       if (node && freesMemory && !roomToWake(server, node)) {
         const to = placeOn(
           ready.filter((n) => n !== node),
@@ -167,6 +169,18 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     for (const joinedAt of server.waiting) recordWait(server, joinedAt);
     server.waiting = [];
     return true;
+  };
+
+  /** As core's wake on a full node: its empty running servers go to sleep first when that frees enough (`idleToMakeRoom`). */
+  const makeRoomOn = (node: SimNode, server: SimServer, now: number) => {
+    if (node.state !== 'ready') return;
+    const idle = servers.flatMap((s, i) =>
+      s.node === node && s.placed && s.players === 0 && s.readyAt <= now && s.emptySinceMs !== null
+        ? [{ id: String(i), memoryMb: s.memoryMb, emptySinceMs: s.emptySinceMs, sleepEnabled: settings.sleepPolicy.enabled }]
+        : [],
+    );
+    const roomMb = node.view.memoryMb - (node.allocatedMb - server.bookedMb);
+    for (const id of idleToMakeRoom(idle, server.memoryMb - roomMb)) sleep(servers[Number(id)]!, now);
   };
 
   // As core's sleep: the server stops but keeps its node (and its disk there); its memory there
@@ -207,12 +221,40 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
     rebook(server, now);
   };
 
+  /** Sleepers on these nodes whose memory is given back: their wakes need room on their node (the Scaler's reserve). */
+  const reserveSleepers = (ready: SimNode[]): ReserveSleeper[] =>
+    freesMemory
+      ? servers.flatMap((s, i) =>
+          s.phase === 'sleep' && !s.placed && s.bookedMb === 0 && s.node && ready.includes(s.node)
+            ? [{ id: String(i), nodeId: s.node.view.id, memoryMb: s.memoryMb, diskMb: s.diskMb }]
+            : [],
+        )
+      : [];
+  /** As the Scaler's wake reserve step: sleepers (files only, nobody waits) leave nodes short of their reserve (`reserveMoves`). */
+  const keepWakeReserve = (ready: SimNode[]): number => {
+    const { moves, shortNodes } = reserveMoves(
+      ready.map((n) => candidate(n)),
+      reserveSleepers(ready),
+      cluster,
+    );
+    for (const move of moves) {
+      const server = servers[Number(move.serverId)]!;
+      takeOff(server);
+      putOn(
+        server,
+        ready.find((n) => n.view.id === move.toNodeId)!,
+      );
+    }
+    return shortNodes;
+  };
+
   const scalerPass = (now: number) => {
     const nowMs = now * 1000;
     for (const n of nodes) if (n.state === 'draining' && n.servers === 0) n.state = 'removed';
     const ready = nodes.filter((n) => n.state === 'ready');
     for (const n of nodes) if (n.state === 'draining') moveOneOff(n, ready, now);
     const provisioning = nodes.filter((n) => n.state === 'provisioning');
+    const reserveShortNodes = keepWakeReserve(ready);
     const freeMb =
       ready.reduce((sum, n) => sum + Math.max(0, n.view.memoryMb - n.allocatedMb), 0) + provisioning.length * settings.nodeMemoryMb;
     const canPromiseMb = (ready.length + provisioning.length) * settings.nodeMemoryMb;
@@ -225,6 +267,7 @@ export function* simulateSteps(trace: Trace, policy: SimPolicy, settings: SimSet
       openDemandsMb: pending.map((i) => servers[i]!.memoryMb),
       provisioning: provisioning.length,
       freeMb,
+      reserveShortNodes,
       spares: ready.filter((n) => n.servers === 0).length + provisioning.length,
       sparesNote: pool.spares > cluster.spares && ahead ? forecastNeedText(ahead, canPromiseMb, leadTimeMinutes) : null,
       forecastReason: ahead ? forecastReason(ahead, canPromiseMb, leadTimeMinutes) : null,

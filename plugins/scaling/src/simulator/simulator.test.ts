@@ -125,7 +125,15 @@ describe("fleet simulator: a sleeping server's memory, two servers of a node's s
     nodeMemoryMb: 4096,
     nodeDiskMb: 100_000,
     serverDiskMb: 1024,
-    clusterPolicy: { ...base.clusterPolicy, headroomMb: 0, spares: 0, sleepFreesMemory, sleepFreesMemoryAfterMinutes: 0 },
+    // No wake reserve: what is tested here is the accounting of a wake that finds its node full.
+    clusterPolicy: {
+      ...base.clusterPolicy,
+      headroomMb: 0,
+      spares: 0,
+      sleepFreesMemory,
+      sleepFreesMemoryAfterMinutes: 0,
+      wakeReserveSleepers: 0,
+    },
   });
 
   it('frees it: both sleepers share one node (disk), b finds it full, the scaler orders a node and b moves there before it starts', () => {
@@ -163,13 +171,15 @@ describe("fleet simulator: a sleeper keeps its memory booked for the policy's gr
     nodeMemoryMb: 4096,
     nodeDiskMb: 100_000,
     serverDiskMb: 1024,
-    // The shrinker kept out of it: the node is never emptied under the sleepers.
+    // The shrinker kept out of it (the node is never emptied under the sleepers), and the wake
+    // reserve too: the grace alone decides which wake finds the node full.
     clusterPolicy: {
       ...base.clusterPolicy,
       headroomMb: 0,
       spares: 0,
       scaleDownAfterSeconds: 604_800,
       sleepFreesMemoryAfterMinutes: afterMinutes,
+      wakeReserveSleepers: 0,
     },
   });
   const movedAfterBoot = (memoryMb: number) => base.nodeBootSeconds + moveSeconds(base, memoryMb) + base.startFromSleepSeconds;
@@ -190,6 +200,29 @@ describe("fleet simulator: a sleeper keeps its memory booked for the policy's gr
     expect(result.nodesOrdered).to.equal(0);
     expect(result.movedWaits.joins).to.equal(0);
     expect(result.waits).to.deep.include({ joins: 3, max: base.startFromSleepSeconds });
+  });
+});
+
+describe("fleet simulator: a node keeps room for its sleepers' next wake", () => {
+  // Two servers' disk per node: x (a node's memory) and s share the first node, t sleeps on the
+  // second. x plays from minute 1 and fills the first node; s joins at minute 10.
+  const rows = ['minute,server,memory_mb,players', '0,x,4096,0', '0,s,2048,0', '0,t,2048,0'];
+  for (let m = 1; m <= 30; m++) rows.push(`${m},x,4096,1`, ...(m >= 10 ? [`${m},s,2048,1`] : []));
+  const trace = readTraceCsv(rows.join('\n'));
+  const base = defaultSettings();
+  const settings: SimSettings = {
+    ...base,
+    nodeMemoryMb: 4096,
+    nodeDiskMb: 2048,
+    serverDiskMb: 1024,
+    clusterPolicy: { ...base.clusterPolicy, headroomMb: 0, spares: 0, scaleDownAfterSeconds: 604_800 },
+  };
+
+  it("moves s (asleep, nobody waits) to the node with room once x fills its own, so s's wake is in place", () => {
+    const result = simulate(trace, 'reactive', settings);
+    expect(result.nodesOrdered).to.equal(0);
+    expect(result.movedWaits.joins).to.equal(0);
+    expect(result.waits).to.deep.include({ joins: 2, max: base.startFromSleepSeconds });
   });
 });
 

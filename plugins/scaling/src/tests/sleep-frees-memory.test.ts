@@ -13,6 +13,9 @@ const policy = {
   locations: ['fsn1'],
   monthlyBudgetCents: 0,
   placement: 'pack',
+  // What is tested is a wake that finds its node full; the wake reserve (wake-reserve.test.ts)
+  // would move the sleeper off the full node in the background pass before that.
+  wakeReserveSleepers: 0,
 };
 const NODE_MB = 3072;
 const SERVER_MB = 1024;
@@ -137,6 +140,10 @@ for (const database of DATABASES) {
       expect((await t.panel.request('POST', `/api/servers/${another}/sleep`)).status).to.equal(200);
       for (const name of ['B awake one', 'B awake two']) await installedOn(b, name);
       expect(await allocatedOn(b)).to.equal(NODE_MB);
+      // The first sleeper runs on b with nobody on it: a wake would put it to sleep to make room
+      // (wake-makes-room.test.ts). Its owner keeps it awake, so b is full of servers that stay.
+      const kept = await t.panel.request('PUT', `/api/servers/${sleeperId}/sleep-policy`, { body: { enabled: false } });
+      expect(kept.status, JSON.stringify(kept.body)).to.equal(200);
       const before = (await t.scaling().scalingRepository.openDemands()).length;
       const refused = await t.panel.request('POST', `/api/servers/${another}/wake`);
       expect([refused.status, refused.body.error?.code]).to.deep.equal([409, 'no_capacity']);

@@ -107,6 +107,18 @@ export class LifecycleRepository {
   }
 
   /** Running, active servers that have been empty since before `emptyBefore` (policy read per server). */
+  /** The empty running servers on one node, with their memory (a wake that needs room there weighs them). */
+  async emptyRunningOn(
+    nodeId: string,
+    executor: Executor = this.db,
+  ): Promise<Array<{ id: string; memoryMb: number; emptySinceMs: number }>> {
+    const rows = (await executor('servers')
+      .where({ node_id: nodeId, phase: 'active', state: 'running', players_online: 0, suspended: false })
+      .whereNotNull('empty_since')
+      .select('id', 'memory_mb', 'empty_since')) as Array<{ id: string; memory_mb: number | string; empty_since: unknown }>;
+    return rows.map((r) => ({ id: r.id, memoryMb: Number(r.memory_mb), emptySinceMs: Date.parse(toIso(r.empty_since)) }));
+  }
+
   async emptyRunning(): Promise<SleepCandidate[]> {
     const rows = (await this.db('servers')
       .where({ phase: 'active', state: 'running', players_online: 0, suspended: false })

@@ -10,7 +10,7 @@ import type { NodeService } from '../../nodes/service.js';
 import type { TemplateService } from '../../templates/service.js';
 import type { ServerRepository } from '../repository.js';
 import type { ServerView } from '../schema.js';
-import { hasRoom, pickNode, placementCandidates } from '../placement.js';
+import { hasRoom, pickNode, placementCandidates, roomLeft } from '../placement.js';
 import { manifestOf } from '../transfer/copy-files.js';
 import type { ServerTransfer } from '../transfer/transfer-service.js';
 import type { TransferRepository } from '../transfer/transfer-repository.js';
@@ -18,7 +18,7 @@ import { agentSpec } from '../spec.js';
 import type { EdgeRoutePublisher } from './edge-routes.js';
 import type { LastStatus, LifecycleRepository } from './lifecycle-repository.js';
 import { moveSecondsFor } from './move-estimate.js';
-import { dueToSleep, type SleepPolicy } from './policy.js';
+import { dueToSleep, idleToMakeRoom, type SleepPolicy } from './policy.js';
 
 /** Why a phase changed: billing and the activity view show it. */
 export type PhaseReason = 'empty' | 'join' | 'ping' | 'api' | 'asleep_long';
@@ -147,23 +147,38 @@ export class ServerLifecycle {
    */
   private async wakeWithRoom(server: ServerView, reason: PhaseReason, actor: Principal | null): Promise<ServerView> {
     for (let attempt = 0; attempt < MOVES_PER_WAKE; attempt++) {
+      // A sleeper's move under way (the scaler's wake reserve) ends first: it books the target's
+      // memory meanwhile, and the server is then on a node kept with room for it.
+      if ((await this.deps.serverTransfer.settled(server.id))?.state === 'succeeded') server = await this.server(server.id);
       const decision = await this.deps.db.transaction(async (trx) => {
         await this.deps.nodeService.lockForPlacement(server.nodeId, trx);
         if ((await this.deps.lifecycleRepository.phase(server.id, trx)) !== 'sleep') return 'awake' as const;
         const node = (await this.deps.nodeService.list(trx)).find((n) => n.id === server.nodeId)!;
         // A static fleet keeps the sleeper's memory booked: its wake is in place. In a scaled cluster a
         // node being emptied (drained) is no place to wake on either.
-        const fits =
-          !(await this.deps.serverRepository.memoryFreedAsleep(node.location, trx)) ||
-          (!(await this.deps.transferRepository.drainedNodes(trx)).has(node.id) &&
-            hasRoom(server, placementCandidates([node], await this.deps.serverRepository.committed(trx, server.id), new Map())[0]!));
-        if (fits) {
+        if (!(await this.deps.serverRepository.memoryFreedAsleep(node.location, trx))) {
           await this.writePhase(server, 'active', reason, actor, {}, trx);
           return 'awake' as const;
         }
-        return { moveTo: await this.nodeElsewhere(server, trx) };
+        const drained = (await this.deps.transferRepository.drainedNodes(trx)).has(node.id);
+        const here = placementCandidates([node], await this.deps.serverRepository.committed(trx, server.id), new Map())[0]!;
+        if (!drained && hasRoom(server, here)) {
+          await this.writePhase(server, 'active', reason, actor, {}, trx);
+          return 'awake' as const;
+        }
+        // Empty servers on its own node put to sleep early make room faster than a move (its files'
+        // copy), and nobody is on them; the next attempt then finds the room.
+        const sleepers = drained || attempt > 0 ? [] : await this.idleMakingRoom(node.id, server.memoryMb - roomLeft(here), trx);
+        return sleepers.length ? { sleepFirst: sleepers } : { moveTo: await this.nodeElsewhere(server, trx) };
       });
       if (decision === 'awake') break;
+      if (decision.sleepFirst) {
+        for (const id of decision.sleepFirst)
+          await this.sleep(id, 'empty', null).catch((err: unknown) =>
+            this.deps.logger.warn({ err, server: id }, 'could not put an empty server to sleep to make room for a wake'),
+          );
+        continue;
+      }
       if (!decision.moveTo)
         throw new AppError(409, 'no_capacity', 'No node has room to wake the server right now; the cluster is growing, try again shortly');
       await this.moveAsleep(server, decision.moveTo, actor);
@@ -176,6 +191,15 @@ export class ServerLifecycle {
     if ((await this.deps.lifecycleRepository.phase(server.id)) !== 'active')
       throw new AppError(409, 'no_capacity', 'The nodes with room filled while the server moved; try again shortly');
     return woken;
+  }
+
+  /** The empty running servers of a node to put to sleep so that `needMb` more fits there (`idleToMakeRoom`). */
+  private async idleMakingRoom(nodeId: string, needMb: number, trx: Transaction): Promise<string[]> {
+    const idle = await this.deps.lifecycleRepository.emptyRunningOn(nodeId, trx);
+    const withPolicy = await Promise.all(
+      idle.map(async (i) => ({ ...i, sleepEnabled: (await this.deps.lifecycleRepository.policy(i.id, trx)).enabled })),
+    );
+    return idleToMakeRoom(withPolicy, needMb);
   }
 
   /**

@@ -52,3 +52,30 @@ export function dueToSleep(
 
 /** Body of `PUT /api/servers/:id/sleep-policy`: any subset; the rest keeps its value. */
 export const sleepPolicyPatch = sleepPolicy.partial().strict();
+
+/** An empty running server on a full node, as a wake weighs putting it to sleep early. */
+export interface IdleServer {
+  id: string;
+  memoryMb: number;
+  emptySinceMs: number;
+  /** Its own sleep policy lets it sleep at all. */
+  sleepEnabled: boolean;
+}
+
+/**
+ * The empty running servers a wake puts to sleep early so that it fits on its own node: a move
+ * would keep its players waiting for the copy, while nobody is on these (a join to one later
+ * wakes it in the start time). Longest empty first, only those whose policy lets them sleep, until
+ * `needMb` is freed; none when all of them together cannot free it. Pure, so the fleet simulator
+ * runs the same rule.
+ */
+export function idleToMakeRoom(idle: IdleServer[], needMb: number): string[] {
+  const chosen: string[] = [];
+  let freedMb = 0;
+  for (const s of [...idle].filter((i) => i.sleepEnabled).sort((a, b) => a.emptySinceMs - b.emptySinceMs)) {
+    if (freedMb >= needMb) break;
+    chosen.push(s.id);
+    freedMb += s.memoryMb;
+  }
+  return freedMb >= needMb ? chosen : [];
+}
