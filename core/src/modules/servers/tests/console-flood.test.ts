@@ -97,7 +97,12 @@ for (const database of DATABASES) {
       expect(refused[0]!.error!.retryAfterMs).to.be.a('number');
       expect(outcome.refused).to.have.length(1);
       expect(outcome.refused[0]).to.deep.include({ code: 'rate_limited', event: 'server:command', closed: true });
-      expect(accepted.length, 'the allowance still went through').to.be.within(1, 10);
+      expect(accepted.length, 'no more than the allowance was taken').to.be.at.most(10);
+      // The allowance reaches the game. Its acknowledgements may not: on a loaded machine the
+      // connection can be closed for flooding before the node has answered them.
+      const floodInGame = () => new Set(lines.flatMap((l) => [...l.matchAll(/flood (\d+)/g)].map((m) => m[1])));
+      await until('the allowance in the game', async () => floodInGame().size > 0, 30_000);
+      expect(floodInGame().size, 'the allowance still went through').to.be.within(1, 10);
       expect(outcome.replies.length, 'the rest was dropped unanswered').to.be.below(total / 10);
       expect(t.panel.logs.lines.some((l) => l.msg === 'socket closed for flooding' && l.level === 40)).to.equal(true);
 

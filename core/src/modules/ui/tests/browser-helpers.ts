@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { screenshotBothThemes } from '@conductor/test';
+import { openSignInForm, screenshotBothThemes, watchTrouble } from '@conductor/test';
 import { PASSWORD } from '../../accounts/tests/fixtures.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,8 +26,6 @@ export async function chooseLocale(page: Page, locale: 'en' | 'de'): Promise<voi
 export class BrowserPages {
   readonly pageErrors: string[] = [];
   private readonly contexts: BrowserContext[] = [];
-  /** Failed requests, error answers and console errors per page: what to print when a page misbehaves. */
-  private readonly trouble = new WeakMap<Page, string[]>();
 
   constructor(
     private readonly browser: Browser,
@@ -39,33 +37,13 @@ export class BrowserPages {
     this.contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => this.pageErrors.push(err.message));
-    const trouble: string[] = [];
-    this.trouble.set(page, trouble);
-    page.on('requestfailed', (r) => trouble.push(`${r.method()} ${r.url()} failed: ${r.failure()?.errorText}`));
-    page.on('response', (r) => void (r.status() >= 400 && trouble.push(`${r.request().method()} ${r.url()} ${r.status()}`)));
-    page.on('console', (m) => void (m.type() === 'error' && trouble.push(`console: ${m.text()}`)));
+    watchTrouble(page);
     return page;
   }
 
   async signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${this.baseUrl}/login`);
-    const field = page.getByLabel('Email');
-    try {
-      await field.waitFor({ timeout: 20_000 });
-    } catch {
-      // Seen only in full CI runs (twice, same test): the sign-in form never drew. Say what the
-      // page showed and what went wrong on the way, then load it once more.
-      const body = (
-        await page
-          .locator('body')
-          .innerText()
-          .catch(() => '')
-      ).slice(0, 400);
-      const seen = (this.trouble.get(page) ?? []).slice(-10).join('; ');
-      process.stderr.write(`sign-in form missing at ${page.url()}; page: ${JSON.stringify(body)}; trouble: ${seen || 'none'}\n`);
-      await page.reload();
-    }
-    await field.fill(email);
+    await openSignInForm(page, this.baseUrl);
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/servers$/);

@@ -56,7 +56,7 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     await card.getByLabel('Second MOTD line while asleep').fill('Napping, join to wake');
     await card.getByLabel('Days asleep before it is archived (empty: never)').fill('');
     await card.getByRole('button', { name: 'Save' }).click();
-    await card.getByText('Saved').waitFor();
+    await card.getByText('Saved.', { exact: true }).waitFor();
     expect((await api.get(`/api/servers/${server.id}/sleep-policy`)).body).to.deep.include({
       emptyMinutes: 7,
       sleepingLine: 'Napping, join to wake',
@@ -94,7 +94,7 @@ describe('server lifecycle in a real browser: phase badges, wake and sleep butto
     const resources = adminPage.getByTestId('resources');
     await resources.getByLabel('Memory (MB)').fill('1536');
     await resources.getByRole('button', { name: 'Save' }).click();
-    await resources.getByText('Saved').waitFor();
+    await resources.getByText('Saved.', { exact: true }).waitFor();
     expect((await api.get(`/api/servers/${server.id}`)).body.memoryMb).to.equal(1536);
     await resources.getByLabel('Memory (MB)').fill('999999');
     await resources.getByRole('button', { name: 'Save' }).click();
