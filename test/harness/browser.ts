@@ -104,6 +104,23 @@ export async function openSignInForm(page: Page, baseUrl: string): Promise<void>
   }
 }
 
+/** Waits for the server list after the sign-in form was sent; when it does not come, says what the page showed and went wrong first. */
+export async function awaitSignedIn(page: Page): Promise<void> {
+  try {
+    await page.waitForURL(/\/servers$/);
+  } catch (err) {
+    const body = (
+      await page
+        .locator('body')
+        .innerText()
+        .catch(() => '')
+    ).slice(0, 400);
+    const seen = (troubles.get(page) ?? []).slice(-10).join('; ');
+    process.stderr.write(`sign-in did not reach /servers from ${page.url()}; page: ${JSON.stringify(body)}; trouble: ${seen || 'none'}\n`);
+    throw err;
+  }
+}
+
 export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 
@@ -142,7 +159,7 @@ export class BrowserPages {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(/\/servers$/);
+    await awaitSignedIn(page);
   }
 
   async shoot(page: Page, name: string): Promise<void> {

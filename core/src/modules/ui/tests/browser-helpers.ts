@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { openSignInForm, screenshotBothThemes, watchTrouble } from '@conductor/test';
+import { awaitSignedIn, openSignInForm, screenshotBothThemes, watchTrouble } from '@conductor/test';
 import { PASSWORD } from '../../accounts/tests/fixtures.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,7 +46,7 @@ export class BrowserPages {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/servers$/);
+    await awaitSignedIn(page);
   }
 
   /** A full-page screenshot in artifacts/screenshots in both themes, after layout settled. */
