@@ -81,6 +81,18 @@ export function watchTrouble(page: Page): void {
   page.on('console', (m) => void (m.type() === 'error' && seen.push(`console: ${m.text()}`)));
 }
 
+/** Writes to stderr what a misbehaving page shows and the trouble `watchTrouble` saw on its way. */
+async function reportTrouble(page: Page, what: string): Promise<void> {
+  const body = (
+    await page
+      .locator('body')
+      .innerText()
+      .catch(() => '')
+  ).slice(0, 400);
+  const seen = (troubles.get(page) ?? []).slice(-10).join('; ');
+  process.stderr.write(`${what} ${page.url()}; page: ${JSON.stringify(body)}; trouble: ${seen || 'none'}\n`);
+}
+
 /**
  * The panel's sign-in page with its form drawn. In full CI runs (never alone) the form has not
  * drawn within 30 s three times, in different tests, each time in a second browser context opened
@@ -92,14 +104,7 @@ export async function openSignInForm(page: Page, baseUrl: string): Promise<void>
   try {
     await page.getByLabel('Email').waitFor({ timeout: 20_000 });
   } catch {
-    const body = (
-      await page
-        .locator('body')
-        .innerText()
-        .catch(() => '')
-    ).slice(0, 400);
-    const seen = (troubles.get(page) ?? []).slice(-10).join('; ');
-    process.stderr.write(`sign-in form missing at ${page.url()}; page: ${JSON.stringify(body)}; trouble: ${seen || 'none'}\n`);
+    await reportTrouble(page, 'sign-in form missing at');
     await page.reload();
   }
 }
@@ -109,14 +114,7 @@ export async function awaitSignedIn(page: Page): Promise<void> {
   try {
     await page.waitForURL(/\/servers$/);
   } catch (err) {
-    const body = (
-      await page
-        .locator('body')
-        .innerText()
-        .catch(() => '')
-    ).slice(0, 400);
-    const seen = (troubles.get(page) ?? []).slice(-10).join('; ');
-    process.stderr.write(`sign-in did not reach /servers from ${page.url()}; page: ${JSON.stringify(body)}; trouble: ${seen || 'none'}\n`);
+    await reportTrouble(page, 'sign-in did not reach /servers from');
     throw err;
   }
 }
