@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DATABASES, startNodeFor, type TestNode, until } from '@conductor/test';
-import { startScalingPanel, type ScalingPanel } from './fixture.js';
+import { startScalingPanel, type ScalingPanel, STATIC_NODES_POLICY } from './fixture.js';
 
 const NODE_MB = 3072;
 const SERVER_MB = 1024;
@@ -23,7 +23,7 @@ for (const database of DATABASES) {
       });
       expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
       const policy = await t.panel.request('PUT', '/api/scaling/clusters/eu', {
-        body: { minNodes: 0, maxNodes: 0, serverTypes: ['cx22'], locations: ['fsn1'], monthlyBudgetCents: 0 },
+        body: STATIC_NODES_POLICY,
       });
       expect(policy.status, JSON.stringify(policy.body)).to.equal(200);
     });

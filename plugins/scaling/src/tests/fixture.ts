@@ -142,3 +142,15 @@ export async function clusterNode(
   expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
   return node;
 }
+
+/** A server created on `nodeId` for `ownerId`, waited for until its install finished (offline); its id. */
+export async function installedServer(
+  t: ScalingPanel,
+  body: { name: string; ownerId: string; nodeId: string; memoryMb: number },
+): Promise<string> {
+  const created = await t.panel.request('POST', '/api/servers', { body: { templateId: 'conductor-test', ...body } });
+  expect(created.status, JSON.stringify(created.body)).to.equal(201);
+  const id = created.body.id as string;
+  await until('installed', async () => (await t.panel.request('GET', `/api/servers/${id}`)).body.state === 'offline', 60_000);
+  return id;
+}

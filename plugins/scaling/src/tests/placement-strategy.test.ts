@@ -1,14 +1,8 @@
 import { expect } from 'chai';
 import { DATABASES, startNodeFor, type TestNode } from '@conductor/test';
-import { startScalingPanel, type ScalingPanel } from './fixture.js';
+import { startScalingPanel, type ScalingPanel, STATIC_NODES_POLICY } from './fixture.js';
 
-const policy = {
-  minNodes: 0,
-  maxNodes: 0,
-  serverTypes: ['cx22'],
-  locations: ['fsn1'],
-  monthlyBudgetCents: 0,
-};
+const policy = STATIC_NODES_POLICY;
 
 for (const database of DATABASES) {
   describe(`a cluster's placement strategy, packing by default (${database})`, function () {

@@ -4,14 +4,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { DATABASES, type TestNode, until } from '@conductor/test';
 import { sha256, volume } from '../../../../core/src/modules/servers/tests/transfer-fixtures.js';
-import { clusterNode, startScalingPanel, type ScalingPanel } from './fixture.js';
+import { clusterNode, startScalingPanel, type ScalingPanel, STATIC_NODES_POLICY } from './fixture.js';
 
 const policy = {
-  minNodes: 0,
-  maxNodes: 0,
-  serverTypes: ['cx22'],
-  locations: ['fsn1'],
-  monthlyBudgetCents: 0,
+  ...STATIC_NODES_POLICY,
   placement: 'pack',
   // What is tested is a wake that finds its node full; the wake reserve (wake-reserve.test.ts)
   // would move the sleeper off the full node in the background pass before that.

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { DATABASES, type TestNode, until } from '@conductor/test';
-import { clusterNode, startScalingPanel, type ScalingPanel } from './fixture.js';
+import { clusterNode, startScalingPanel, type ScalingPanel, STATIC_NODES_POLICY } from './fixture.js';
 
 const policy = {
-  minNodes: 0,
-  maxNodes: 0,
-  serverTypes: ['cx22'],
-  locations: ['fsn1'],
-  monthlyBudgetCents: 0,
+  ...STATIC_NODES_POLICY,
   sleepFreesMemoryAfterMinutes: 60,
 };
 const SERVER_MB = 1024;

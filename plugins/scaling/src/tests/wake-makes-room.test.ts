@@ -1,13 +1,9 @@
 import { expect } from 'chai';
 import { DATABASES, type TestNode, until } from '@conductor/test';
-import { clusterNode, scalingRequests, startScalingPanel, type ScalingPanel } from './fixture.js';
+import { clusterNode, scalingRequests, startScalingPanel, type ScalingPanel, STATIC_NODES_POLICY, installedServer } from './fixture.js';
 
 const policy = {
-  minNodes: 0,
-  maxNodes: 0,
-  serverTypes: ['cx22'],
-  locations: ['fsn1'],
-  monthlyBudgetCents: 0,
+  ...STATIC_NODES_POLICY,
   scaleDownAfterSeconds: 3600,
 };
 const SERVER_MB = 1024;
@@ -34,15 +30,7 @@ for (const database of DATABASES) {
     });
 
     const server = async (id: string) => (await t.panel.request('GET', `/api/servers/${id}`)).body;
-    const installed = async (name: string) => {
-      const created = await t.panel.request('POST', '/api/servers', {
-        body: { name, templateId: 'conductor-test', ownerId, memoryMb: SERVER_MB, nodeId: a.nodeId },
-      });
-      expect(created.status, JSON.stringify(created.body)).to.equal(201);
-      const id = created.body.id as string;
-      await until('installed', async () => (await server(id)).state === 'offline', 60_000);
-      return id;
-    };
+    const installed = (name: string) => installedServer(t, { name, ownerId, memoryMb: SERVER_MB, nodeId: a.nodeId });
 
     it('wakes in place once the empty server sleeps; a server whose policy keeps it awake is left running (409 no_capacity)', async () => {
       const sleeper = await installed('Sleeper');
