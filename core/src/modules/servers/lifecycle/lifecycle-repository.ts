@@ -1,7 +1,7 @@
 import type { Database, Executor } from '../../../kernel/database.js';
 import { toIso } from '../../../kernel/database.js';
 import type { EdgeStatusInput, ServerPhase } from '../../../protocol/edge.js';
-import { DEFAULT_SLEEP_POLICY, type SleepPolicy } from './policy.js';
+import { DEFAULT_SLEEP_POLICY, type IdleServer, type SleepPolicy } from './policy.js';
 
 interface PolicyRow {
   enabled: boolean | number;
@@ -108,15 +108,24 @@ export class LifecycleRepository {
 
   /** Running, active servers that have been empty since before `emptyBefore` (policy read per server). */
   /** The empty running servers on one node, with their memory (a wake that needs room there weighs them). */
-  async emptyRunningOn(
-    nodeId: string,
-    executor: Executor = this.db,
-  ): Promise<Array<{ id: string; memoryMb: number; emptySinceMs: number }>> {
-    const rows = (await executor('servers')
-      .where({ node_id: nodeId, phase: 'active', state: 'running', players_online: 0, suspended: false })
-      .whereNotNull('empty_since')
-      .select('id', 'memory_mb', 'empty_since')) as Array<{ id: string; memory_mb: number | string; empty_since: unknown }>;
-    return rows.map((r) => ({ id: r.id, memoryMb: Number(r.memory_mb), emptySinceMs: Date.parse(toIso(r.empty_since)) }));
+  /** A node's running servers nobody is on, each with whether its own sleep policy lets it sleep (one statement). */
+  async emptyRunningOn(nodeId: string, executor: Executor = this.db): Promise<IdleServer[]> {
+    const rows = (await executor('servers as s')
+      .leftJoin('server_sleep_policies as p', 'p.server_id', 's.id')
+      .where({ 's.node_id': nodeId, 's.phase': 'active', 's.state': 'running', 's.players_online': 0, 's.suspended': false })
+      .whereNotNull('s.empty_since')
+      .select('s.id', 's.memory_mb', 's.empty_since', 'p.enabled')) as Array<{
+      id: string;
+      memory_mb: number | string;
+      empty_since: unknown;
+      enabled: boolean | number | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      memoryMb: Number(r.memory_mb),
+      emptySinceMs: Date.parse(toIso(r.empty_since)),
+      sleepEnabled: r.enabled === null ? DEFAULT_SLEEP_POLICY.enabled : Boolean(r.enabled),
+    }));
   }
 
   async emptyRunning(): Promise<SleepCandidate[]> {

@@ -195,11 +195,7 @@ export class ServerLifecycle {
 
   /** The empty running servers of a node to put to sleep so that `needMb` more fits there (`idleToMakeRoom`). */
   private async idleMakingRoom(nodeId: string, needMb: number, trx: Transaction): Promise<string[]> {
-    const idle = await this.deps.lifecycleRepository.emptyRunningOn(nodeId, trx);
-    const withPolicy = await Promise.all(
-      idle.map(async (i) => ({ ...i, sleepEnabled: (await this.deps.lifecycleRepository.policy(i.id, trx)).enabled })),
-    );
-    return idleToMakeRoom(withPolicy, needMb);
+    return idleToMakeRoom(await this.deps.lifecycleRepository.emptyRunningOn(nodeId, trx), needMb);
   }
 
   /**
